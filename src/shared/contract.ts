@@ -1,0 +1,179 @@
+/**
+ * The one API contract between the studio UI and the engine.
+ *
+ * Every call is declared once here with a request and a response validator; the three
+ * transports (Electron IPC, WebSocket in browser mode, direct calls in the CLI and tests)
+ * all go through `createApiClient` on the calling side and `dispatchCall` on the serving side,
+ * so a request is validated at every boundary and the UI cannot tell which transport it runs on.
+ */
+import { z } from 'zod';
+import { ErrorData } from './errors';
+import { ModelInfo } from './model-info';
+import { BenchSettings, HardwareProfile, RunFile, RunSummary, TargetKind } from './run-schema';
+
+const Empty = z.object({}).strict();
+const Id = z.string().min(1).max(200);
+
+export const WorkspaceProblem = z.object({
+  /** Path relative to the workspace root. */
+  path: z.string(),
+  /** Why it was not read; the file is left untouched. */
+  message: z.string(),
+});
+export type WorkspaceProblem = z.infer<typeof WorkspaceProblem>;
+
+export const WorkspaceInfo = z.object({
+  path: z.string(),
+  modelCount: z.number().int(),
+  runCount: z.number().int(),
+  datasetCount: z.number().int(),
+  problems: z.array(WorkspaceProblem),
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
+
+export const ModelEntry = z.object({
+  /** Content hash prefix; stable across re-imports of the same bytes. */
+  id: z.string(),
+  name: z.string(),
+  importedAt: z.string(),
+  variant: z.string(),
+  /** Files of the model inside the workspace, relative to the model's folder. */
+  files: z.array(z.string()),
+  info: ModelInfo,
+});
+export type ModelEntry = z.infer<typeof ModelEntry>;
+
+export const DatasetEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  samples: z.number().int(),
+  classes: z.array(z.string()),
+  /** Shape of one sample, e.g. [1, 28, 28]. */
+  sampleShape: z.array(z.number().int()),
+  description: z.string(),
+});
+export type DatasetEntry = z.infer<typeof DatasetEntry>;
+
+export const TargetEntry = z.object({
+  id: z.string(),
+  kind: TargetKind,
+  name: z.string(),
+  /** null until probed. */
+  hardware: HardwareProfile.nullable(),
+});
+export type TargetEntry = z.infer<typeof TargetEntry>;
+
+/** A file sent from the UI (file picker or drag and drop). Base64 so it survives JSON transports. */
+export const UploadedFile = z.object({
+  name: z.string().min(1).max(255),
+  dataBase64: z.string(),
+});
+
+/** Largest model the UI may upload in one request (the CLI imports by path, without this limit). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export const BenchRequest = z.object({
+  modelId: Id,
+  targetId: Id,
+  settings: BenchSettings.partial().default({}),
+});
+export type BenchRequest = z.infer<typeof BenchRequest>;
+
+function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
+  return { req, res };
+}
+
+export const calls = {
+  workspace: {
+    info: call(Empty, WorkspaceInfo),
+  },
+  models: {
+    list: call(Empty, z.array(ModelEntry)),
+    get: call(z.object({ id: Id }), ModelEntry),
+    importFiles: call(z.object({ files: z.array(UploadedFile).min(1).max(64) }), ModelEntry),
+    remove: call(z.object({ id: Id }), z.object({ removed: z.boolean() })),
+  },
+  datasets: {
+    list: call(Empty, z.array(DatasetEntry)),
+  },
+  targets: {
+    list: call(Empty, z.array(TargetEntry)),
+    probe: call(z.object({ id: Id }), HardwareProfile),
+  },
+  bench: {
+    start: call(BenchRequest, z.object({ jobId: z.string() })),
+    cancel: call(z.object({ jobId: Id }), z.object({ cancelled: z.boolean() })),
+  },
+  runs: {
+    list: call(Empty, z.array(RunSummary)),
+    get: call(z.object({ id: Id }), RunFile),
+  },
+} as const;
+
+export const BenchPhase = z.enum(['starting', 'loading', 'warmup', 'measuring', 'saving']);
+export type BenchPhase = z.infer<typeof BenchPhase>;
+
+export const events = {
+  'bench.progress': z.object({
+    jobId: z.string(),
+    phase: BenchPhase,
+    /** Iterations done in this phase, and how many are planned (total may grow under minTimeMs). */
+    completed: z.number().int(),
+    total: z.number().int(),
+    /** 0..1 over the whole job. */
+    fraction: z.number().min(0).max(1),
+  }),
+  'bench.done': z.discriminatedUnion('ok', [
+    z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string() }),
+    z.object({
+      jobId: z.string(),
+      ok: z.literal(false),
+      error: ErrorData,
+      /** The runner's last stderr lines, for a crash. */
+      runnerLog: z.array(z.string()),
+    }),
+  ]),
+  'workspace.changed': z.object({ what: z.enum(['models', 'runs', 'datasets', 'targets']) }),
+} as const;
+
+type Calls = typeof calls;
+export type Namespace = keyof Calls;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** What the UI (and any client) sees: `api.models.list({})` etc., plus typed events. */
+export type StudioApi = {
+  [N in Namespace]: {
+    [M in keyof Calls[N]]: Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType }
+      ? (req: z.input<Q>) => Promise<z.output<S>>
+      : never;
+  };
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** What the engine implements: the same calls, receiving already-validated requests. */
+export type StudioHandlers = {
+  [N in Namespace]: {
+    [M in keyof Calls[N]]: Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType }
+      ? (req: z.output<Q>) => Promise<z.input<S>>
+      : never;
+  };
+};
+
+export type CallDef = { req: z.ZodType; res: z.ZodType };
+
+/** Every channel name ("models.list") with its definition. */
+export function listCalls(): Array<{ channel: string; namespace: string; method: string; def: CallDef }> {
+  const out: Array<{ channel: string; namespace: string; method: string; def: CallDef }> = [];
+  for (const [namespace, methods] of Object.entries(calls)) {
+    for (const [method, def] of Object.entries(methods as Record<string, CallDef>)) {
+      out.push({ channel: `${namespace}.${method}`, namespace, method, def });
+    }
+  }
+  return out;
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
