@@ -1,0 +1,26 @@
+import type { EventName, EventPayload, StudioHandlers } from '../shared/contract';
+import type { RunnerSpawner } from './runner/runner-client';
+
+/** Receives every event the engine emits, already validated. */
+export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/**
+ * The engine behind the contract. Transports wrap it: Electron IPC (src/main),
+ * WebSocket (src/server) and direct calls (CLI, tests: see direct-transport.ts).
+ */
+export interface Studio {
+  readonly workspaceDir: string;
+  readonly handlers: StudioHandlers;
+  onEvent(listener: StudioEventListener): () => void;
+  /** Cancels running jobs and waits for their runners to exit. */
+  close(): Promise<void>;
+}
+
+export interface StudioOptions {
+  /** The workspace folder; created if missing. */
+  workspaceDir: string;
+  /** Copy the demo model and dataset in when the workspace has no models yet (first start). */
+  seedDemo: boolean;
+  /** How benchmark runners are started: a forked Node child, or Electron's utilityProcess. */
+  runnerSpawner: RunnerSpawner;
+}
