@@ -1,0 +1,98 @@
+import type { EventName, EventPayload, StudioHandlers } from '../shared/contract';
+import { StudioError } from '../shared/errors';
+import { validateEvent } from '../shared/rpc';
+import { BenchJobs } from './jobs/bench-jobs';
+import { findResourcesDir } from './resources';
+import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
+import { probeLocalHardware } from './targets/local-target';
+import { importModel, removeModel } from './workspace/model-store';
+import { seedDemo } from './workspace/seed';
+import { summarizeRun, Workspace } from './workspace/workspace';
+
+export type { Studio, StudioOptions } from './studio-types';
+
+const LOCAL_TARGET_NAME = 'This computer';
+
+/** Opens (and on first start seeds) a workspace and returns the engine behind the contract. */
+export async function openStudio(options: StudioOptions & { resourcesDir?: string }): Promise<Studio> {
+  const workspace = new Workspace(options.workspaceDir);
+  const { marker } = await workspace.ensure();
+  if (options.seedDemo && !marker.seededDemo) {
+    await seedDemo(workspace, options.resourcesDir ?? findResourcesDir());
+    await workspace.markSeeded(marker);
+  }
+
+  const listeners = new Set<StudioEventListener>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    const valid = validateEvent(event, payload);
+    for (const listener of listeners) listener(event, valid);
+  };
+  const jobs = new BenchJobs(workspace, options.runnerSpawner, emit);
+
+  const handlers: StudioHandlers = {
+    workspace: {
+      info: async () => {
+        const snapshot = await workspace.scan();
+        return {
+          path: workspace.root,
+          modelCount: snapshot.models.length,
+          runCount: snapshot.runs.length,
+          datasetCount: snapshot.datasets.length,
+          problems: snapshot.problems,
+        };
+      },
+    },
+    models: {
+      list: async () => (await workspace.scan()).models,
+      get: async ({ id }) => workspace.readModelEntry(id),
+      importFiles: async ({ files }) => {
+        const entry = await importModel(
+          workspace,
+          files.map((file) => ({ name: file.name, data: decodeBase64(file.name, file.dataBase64) })),
+        );
+        emit('workspace.changed', { what: 'models' });
+        return entry;
+      },
+      remove: async ({ id }) => {
+        const removed = await removeModel(workspace, id);
+        emit('workspace.changed', { what: 'models' });
+        return { removed };
+      },
+    },
+    datasets: {
+      list: async () => (await workspace.scan()).datasets,
+    },
+    targets: {
+      list: async () => [{ id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware() }],
+      probe: async ({ id }) => {
+        if (id !== 'local') throw new StudioError('NOT_FOUND', `There is no target '${id}'.`, { target: id });
+        return probeLocalHardware();
+      },
+    },
+    bench: {
+      start: (request) => jobs.start(request),
+      cancel: async ({ jobId }) => jobs.cancel(jobId),
+    },
+    runs: {
+      list: async () => (await workspace.scan()).runs.map(summarizeRun),
+      get: async ({ id }) => workspace.readRun(id),
+    },
+  };
+
+  return {
+    workspaceDir: workspace.root,
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => jobs.closeAll(),
+  };
+}
+
+function decodeBase64(name: string, base64: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
+    throw new StudioError('BAD_INPUT', `The upload of '${name}' is not valid base64; try the import again.`, { file: name });
+  }
+  return Buffer.from(base64, 'base64');
+}

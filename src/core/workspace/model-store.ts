@@ -1,0 +1,71 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ModelEntry } from '../../shared/contract';
+import { StudioError } from '../../shared/errors';
+import { inspectModelBuffers } from '../formats/inspect';
+import { writeFileAtomic } from './atomic-write';
+import type { Workspace } from './workspace';
+
+export interface ModelFileBuffer {
+  name: string;
+  data: Uint8Array;
+}
+
+/**
+ * Imports one model (one .onnx or .tflite file, or a TF.js model.json with its weight shards).
+ * The id is the content hash, so importing the same bytes twice gives the same entry.
+ */
+export async function importModel(workspace: Workspace, files: ModelFileBuffer[]): Promise<ModelEntry> {
+  const named = files.map((file) => ({ name: safeFileName(file.name), data: file.data }));
+  const info = inspectModelBuffers(named);
+  const id = info.sha256.slice(0, 16);
+  const existing = await workspace.readModelEntry(id).catch(() => null);
+  if (existing) return existing;
+
+  // The main file first: model.json for TF.js, the only file otherwise.
+  const ordered = [...named].sort((a, b) => Number(b.name === info.fileName) - Number(a.name === info.fileName));
+  const dir = workspace.modelDir(id);
+  for (const file of ordered) await writeFileAtomic(path.join(dir, file.name), file.data);
+  const entry: ModelEntry = {
+    id,
+    name: displayName(info.fileName, info.format, ordered),
+    importedAt: new Date().toISOString(),
+    variant: 'float',
+    files: ordered.map((f) => f.name),
+    info,
+  };
+  // entry.json is written last: a model folder without it is an interrupted import, reported by scan().
+  await workspace.writeModelEntry(entry);
+  return entry;
+}
+
+export async function removeModel(workspace: Workspace, id: string): Promise<boolean> {
+  await workspace.readModelEntry(id); // throws NOT_FOUND with a clear message
+  await fs.rm(workspace.modelDir(id), { recursive: true, force: true });
+  return true;
+}
+
+/** Absolute path of the file a runtime loads (the .onnx / .tflite / model.json). */
+export function mainModelPath(workspace: Workspace, entry: ModelEntry): string {
+  const main = entry.files[0];
+  if (!main) throw new StudioError('WORKSPACE', `The model '${entry.name}' has no files; re-import it.`, { id: entry.id });
+  return path.join(workspace.modelDir(entry.id), main);
+}
+
+function displayName(fileName: string, format: string, files: ModelFileBuffer[]): string {
+  if (format === 'tfjs') {
+    const shard = files.find((f) => f.name !== fileName);
+    return shard ? shard.name.replace(/(-|_)?(group\d+-)?shard\d+of\d+.*$/i, '') || 'tfjs-model' : 'tfjs-model';
+  }
+  return fileName.replace(/\.(onnx|tflite)$/i, '');
+}
+
+/** Keeps only a plain file name: uploads must not be able to write outside the model's folder. */
+function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^A-Za-z0-9._ -]/g, '_').trim();
+  if (cleaned === '' || cleaned === '.' || cleaned === '..') {
+    throw new StudioError('BAD_INPUT', `'${name}' is not a usable file name; rename the file and import it again.`, { file: name });
+  }
+  return cleaned.slice(0, 200);
+}

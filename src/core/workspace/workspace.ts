@@ -1,0 +1,244 @@
+/**
+ * The workspace: a plain folder the user can keep in git.
+ *
+ *   models/<id>/entry.json + the model's files    (id = first 16 hex digits of the sha256)
+ *   datasets/<id>/dataset.json + its data files
+ *   runs/<run id>.json                             (schema edgebench.run/1, raw samples included)
+ *   targets.json                                   (SSH and serial targets; "This computer" is implicit)
+ *   .edgebench-workspace.json                      (marks the folder as a workspace; records seeding)
+ *
+ * Every write is atomic. A file that fails to parse is reported as a problem and never
+ * rewritten or deleted: the user may want to repair it by hand.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DatasetEntry, ModelEntry, type WorkspaceProblem } from '../../shared/contract';
+import { StudioError } from '../../shared/errors';
+import { RunFile, type RunSummary } from '../../shared/run-schema';
+import { writeJsonAtomic } from './atomic-write';
+
+export const MODEL_ENTRY_SCHEMA = 'edgebench.model/1';
+const StoredModelEntry = ModelEntry.extend({ schema: z.literal(MODEL_ENTRY_SCHEMA) });
+
+export const DatasetManifest = z.object({
+  format: z.literal('edgebench.dataset/1'),
+  name: z.string(),
+  samples: z.number().int().min(0),
+  sampleShape: z.array(z.number().int()),
+  dtype: z.string(),
+  classes: z.array(z.string()),
+  source: z.string().default(''),
+  preprocessing: z.record(z.string(), z.unknown()).default({}),
+  files: z.record(z.string(), z.string()),
+});
+export type DatasetManifest = z.infer<typeof DatasetManifest>;
+
+const WorkspaceMarker = z.object({
+  schema: z.literal('edgebench.workspace/1'),
+  createdAt: z.string(),
+  seededDemo: z.boolean(),
+});
+type WorkspaceMarker = z.infer<typeof WorkspaceMarker>;
+const MARKER_FILE = '.edgebench-workspace.json';
+
+export interface WorkspaceSnapshot {
+  models: ModelEntry[];
+  datasets: DatasetEntry[];
+  runs: RunFile[];
+  problems: WorkspaceProblem[];
+}
+
+export class Workspace {
+  constructor(readonly root: string) {}
+
+  modelsDir(): string {
+    return path.join(this.root, 'models');
+  }
+  modelDir(id: string): string {
+    return path.join(this.modelsDir(), safeSegment(id));
+  }
+  datasetsDir(): string {
+    return path.join(this.root, 'datasets');
+  }
+  runsDir(): string {
+    return path.join(this.root, 'runs');
+  }
+  runPath(id: string): string {
+    return path.join(this.runsDir(), `${safeSegment(id)}.json`);
+  }
+
+  /** Creates the folders; returns true when this call made a brand-new workspace. */
+  async ensure(): Promise<{ created: boolean; marker: WorkspaceMarker }> {
+    try {
+      await fs.mkdir(this.root, { recursive: true });
+      for (const dir of [this.modelsDir(), this.datasetsDir(), this.runsDir()]) await fs.mkdir(dir, { recursive: true });
+    } catch (error) {
+      throw new StudioError(
+        'WORKSPACE',
+        `The workspace folder '${this.root}' cannot be created (${(error as Error).message}). Choose a folder you can write to.`,
+        { path: this.root },
+      );
+    }
+    const markerPath = path.join(this.root, MARKER_FILE);
+    const existing = await readJson(markerPath, WorkspaceMarker);
+    if (existing.kind === 'ok') return { created: false, marker: existing.value };
+    if (existing.kind === 'damaged') {
+      // Keep the damaged marker; treat the folder as an existing workspace so nothing is re-seeded over it.
+      return { created: false, marker: { schema: 'edgebench.workspace/1', createdAt: '', seededDemo: true } };
+    }
+    const marker: WorkspaceMarker = { schema: 'edgebench.workspace/1', createdAt: new Date().toISOString(), seededDemo: false };
+    await writeJsonAtomic(markerPath, marker);
+    return { created: true, marker };
+  }
+
+  async markSeeded(marker: WorkspaceMarker): Promise<void> {
+    await writeJsonAtomic(path.join(this.root, MARKER_FILE), { ...marker, seededDemo: true });
+  }
+
+  async scan(): Promise<WorkspaceSnapshot> {
+    const problems: WorkspaceProblem[] = [];
+    const note = (file: string, message: string): void => {
+      problems.push({ path: path.relative(this.root, file), message });
+    };
+
+    const models: ModelEntry[] = [];
+    for (const dir of await listDirs(this.modelsDir())) {
+      const entryPath = path.join(this.modelsDir(), dir, 'entry.json');
+      const read = await readJson(entryPath, StoredModelEntry);
+      if (read.kind === 'ok') models.push(stripSchema(read.value));
+      else if (read.kind === 'damaged') note(entryPath, read.message);
+      else note(entryPath, 'The model folder has no entry.json; re-import the model to use it.');
+    }
+    models.sort((a, b) => a.importedAt.localeCompare(b.importedAt));
+
+    const datasets: DatasetEntry[] = [];
+    for (const dir of await listDirs(this.datasetsDir())) {
+      const manifestPath = path.join(this.datasetsDir(), dir, 'dataset.json');
+      const read = await readJson(manifestPath, DatasetManifest);
+      if (read.kind === 'ok') datasets.push(toDatasetEntry(dir, read.value));
+      else if (read.kind === 'damaged') note(manifestPath, read.message);
+    }
+
+    const runs: RunFile[] = [];
+    for (const file of await listFiles(this.runsDir(), '.json')) {
+      const runPath = path.join(this.runsDir(), file);
+      const read = await readJson(runPath, RunFile);
+      if (read.kind === 'ok') runs.push(read.value);
+      else if (read.kind === 'damaged') note(runPath, read.message);
+    }
+    runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+
+    return { models, datasets, runs, problems };
+  }
+
+  async readModelEntry(id: string): Promise<ModelEntry> {
+    const entryPath = path.join(this.modelDir(id), 'entry.json');
+    const read = await readJson(entryPath, StoredModelEntry);
+    if (read.kind === 'ok') return stripSchema(read.value);
+    if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: entryPath });
+    throw new StudioError('NOT_FOUND', `There is no model '${id}' in this workspace. Import it first.`, { id });
+  }
+
+  async writeModelEntry(entry: ModelEntry): Promise<void> {
+    await writeJsonAtomic(path.join(this.modelDir(entry.id), 'entry.json'), { schema: MODEL_ENTRY_SCHEMA, ...entry });
+  }
+
+  async readRun(id: string): Promise<RunFile> {
+    const runPath = this.runPath(id);
+    const read = await readJson(runPath, RunFile);
+    if (read.kind === 'ok') return read.value;
+    if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: runPath });
+    throw new StudioError('NOT_FOUND', `There is no run '${id}' in this workspace.`, { id });
+  }
+
+  async writeRun(run: RunFile): Promise<void> {
+    await writeJsonAtomic(this.runPath(run.id), RunFile.parse(run));
+  }
+}
+
+export function summarizeRun(run: RunFile): RunSummary {
+  return {
+    id: run.id,
+    createdAt: run.createdAt,
+    modelName: run.model.name,
+    modelSha256: run.model.sha256,
+    variant: run.model.variant,
+    targetName: run.target.name,
+    runtime: `${run.runtime.name} ${run.runtime.version}`,
+    threads: run.runtime.threads,
+    median: run.latencyMs.median,
+    p90: run.latencyMs.p90,
+    count: run.latencyMs.count,
+    warnings: run.warnings.length,
+  };
+}
+
+function toDatasetEntry(id: string, manifest: DatasetManifest): DatasetEntry {
+  return {
+    id,
+    name: manifest.name,
+    samples: manifest.samples,
+    classes: manifest.classes,
+    sampleShape: manifest.sampleShape,
+    description: manifest.source,
+  };
+}
+
+function stripSchema(entry: z.infer<typeof StoredModelEntry>): ModelEntry {
+  const { schema: _schema, ...rest } = entry;
+  return rest;
+}
+
+/** An id used as a file or folder name must not be able to climb out of its folder. */
+function safeSegment(id: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(id) || id.includes('..')) {
+    throw new StudioError('BAD_INPUT', `'${id}' is not a valid id: use letters, digits, '.', '_' and '-' only.`, { id });
+  }
+  return id;
+}
+
+type ReadResult<T> = { kind: 'ok'; value: T } | { kind: 'missing' } | { kind: 'damaged'; message: string };
+
+/** Reads and validates a JSON file without ever modifying it. */
+async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<ReadResult<T>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'damaged', message: `It cannot be read (${(error as Error).message}); it was left untouched.` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return {
+      kind: 'damaged',
+      message: `It is not valid JSON (${(error as Error).message}); it was left untouched. Repair or remove it by hand.`,
+    };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at '${issue.path.join('.')}'` : '';
+    return {
+      kind: 'damaged',
+      message: `It does not match the expected format${where} (${issue?.message ?? 'invalid'}); it was left untouched.`,
+    };
+  }
+  return { kind: 'ok', value: parsed.data };
+}
+
+async function listDirs(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
+
+async function listFiles(dir: string, extension: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(extension) && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
