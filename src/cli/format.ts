@@ -1,0 +1,80 @@
+/** Human-readable output for the CLI (the --json output is the data itself). */
+import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
+import type { RunFile } from '../shared/run-schema';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 0.1) return `${(ms * 1000).toFixed(1)} µs`;
+  if (ms < 10) return `${ms.toFixed(3)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+function formatShape(shape: Dim[] | null): string {
+  if (!shape) return '(unknown rank)';
+  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+function formatTensor(t: TensorInfo): string {
+  return `    ${t.name}  ${t.dtype}  ${formatShape(t.shape)}`;
+}
+
+export function formatModelInfo(path: string, info: ModelInfo): string {
+  const ops = Object.entries(info.ops)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, count]) => `${op}×${count}`)
+    .join('  ');
+  const lines = [
+    `${path}`,
+    `  format      ${info.format}${info.formatVersion ? ` (${info.formatVersion})` : ''}`,
+    `  producer    ${info.producer ?? 'unknown'}`,
+    `  size        ${formatBytes(info.sizeBytes)}   sha256 ${info.sha256}`,
+    `  parameters  ${formatCount(info.parameters)}   MACs ${formatCount(info.macs)}`,
+    `  inputs`,
+    ...info.inputs.map(formatTensor),
+    `  outputs`,
+    ...info.outputs.map(formatTensor),
+    `  ops         ${ops || '(none)'}`,
+    ...info.notes.map((note) => `  note        ${note}`),
+  ];
+  return lines.join('\n');
+}
+
+export function formatRun(run: RunFile): string {
+  const l = run.latencyMs;
+  const threads = run.runtime.threads === 0 ? 'auto' : String(run.runtime.threads);
+  const lines = [
+    `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version}, threads ${threads}`,
+    `  runs ${l.count} after ${run.settings.warmupRuns} warmup   init ${formatMs(run.initMs)}   first inference ${formatMs(run.firstInferenceMs)}`,
+    `  median ${formatMs(l.median)}   mean ${formatMs(l.mean)}   p90 ${formatMs(l.p90)}   p99 ${formatMs(l.p99)}`,
+    `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}`,
+    `  peak RSS ${formatBytes(run.memory.peakRssBytes)}`,
+    ...run.warnings.map((w) => `  warning: ${w.message}`),
+  ];
+  return lines.join('\n');
+}
+
+/** A one-line progress bar for a TTY: "[#####.....] measuring 50/100". */
+export function progressLine(phase: string, completed: number, total: number, fraction: number): string {
+  const width = 24;
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  const count = total > 0 ? ` ${completed}/${total}` : '';
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${phase}${count}`;
+}
