@@ -1,0 +1,103 @@
+/**
+ * Element data for benchmark inputs, shared by every runtime: seeded random values (so a run can
+ * be reproduced) or one constant everywhere.
+ */
+import { StudioError } from '../../shared/errors';
+import type { InputFill } from './protocol';
+
+export type InputArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** Random integers stay this small (0..9) so they are valid for indices, token ids and class ids of small tables. */
+const RANDOM_INT_LIMIT = 10;
+
+/** mulberry32: a 32-bit state PRNG, plenty for filling tensors and identical on every platform. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((n, d) => n * d, 1);
+}
+
+/**
+ * Makes the data for one input. Floats get uniform values in [0, 1), integers 0..9, bools 0/1;
+ * a constant is truncated for integer types. float16 comes back as its bit patterns in a
+ * Uint16Array, which is how onnxruntime takes float16 tensors.
+ */
+export function makeInputData(inputName: string, dtype: string, count: number, fill: InputFill): InputArray {
+  const next = fill.kind === 'random' ? seededRandom(fill.seed) : () => 0;
+  const float = (): number => (fill.kind === 'constant' ? fill.value : next());
+  const int = (): number => (fill.kind === 'constant' ? Math.trunc(fill.value) : Math.floor(next() * RANDOM_INT_LIMIT));
+  switch (dtype) {
+    case 'float32':
+      return Float32Array.from({ length: count }, float);
+    case 'float64':
+      return Float64Array.from({ length: count }, float);
+    case 'float16':
+      return Uint16Array.from({ length: count }, () => toFloat16Bits(float()));
+    case 'int8':
+      return Int8Array.from({ length: count }, int);
+    case 'uint8':
+      return Uint8Array.from({ length: count }, int);
+    case 'int16':
+      return Int16Array.from({ length: count }, int);
+    case 'uint16':
+      return Uint16Array.from({ length: count }, int);
+    case 'int32':
+      return Int32Array.from({ length: count }, int);
+    case 'uint32':
+      return Uint32Array.from({ length: count }, int);
+    case 'int64':
+      return BigInt64Array.from({ length: count }, () => BigInt(int()));
+    case 'uint64':
+      return BigUint64Array.from({ length: count }, () => BigInt(Math.max(0, int())));
+    case 'bool':
+      return Uint8Array.from({ length: count }, () =>
+        fill.kind === 'constant' ? (fill.value !== 0 ? 1 : 0) : next() < 0.5 ? 0 : 1,
+      );
+    default:
+      throw new StudioError(
+        'RUNTIME',
+        `Input '${inputName}' has element type '${dtype}', which the benchmark cannot fill with generated data yet.`,
+        { runnerCode: 'UNSUPPORTED_INPUT', input: inputName },
+      );
+  }
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE 754 binary16 bits of a number (mantissa truncated, which is fine for generated data). */
+export function toFloat16Bits(value: number): number {
+  f32[0] = value;
+  const bits = u32[0] ?? 0;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+  const halfExponent = exponent - 127 + 15;
+  if (halfExponent >= 0x1f) return sign | 0x7c00;
+  if (halfExponent <= 0) {
+    // Subnormal half: value = m · 2^-24, so the 24-bit float mantissa shifts right by 14 - e.
+    if (halfExponent < -10) return sign;
+    return sign | ((mantissa | 0x800000) >>> (14 - halfExponent));
+  }
+  return sign | (halfExponent << 10) | (mantissa >>> 13);
+}

@@ -1,0 +1,169 @@
+/**
+ * The runner protocol, "edgebench.runner/1": one JSON object per line. The parent writes requests
+ * to the runner's stdin (or, under Electron's utilityProcess, whose stdin cannot be piped, posts
+ * the same lines through parentPort); the runner writes replies to stdout, and nothing else goes
+ * to stdout. Anything a runtime prints belongs on stderr, which the parent keeps as the runner's
+ * log. The same protocol is spoken by the runners copied to SSH targets (Node and Python), so it
+ * stays small and every field is plain JSON.
+ *
+ * A session: hello → hello, load → loaded, warmup → first, progress*, warmedUp,
+ * measure → progress*, samples, bye → bye (then the runner exits 0). Any request may instead be
+ * answered by an error; the runner stays alive after an error unless it was fatal.
+ */
+import { z } from 'zod';
+import { HardwareProfile } from '../../shared/run-schema';
+
+export const RUNNER_PROTOCOL = 'edgebench.runner/1';
+
+export const RuntimeName = z.enum(['onnxruntime']);
+export type RuntimeName = z.infer<typeof RuntimeName>;
+
+/** How an input tensor is filled: seeded random values, or every element set to one value. */
+export const InputFill = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('random'), seed: z.number().int() }),
+  z.object({ kind: z.literal('constant'), value: z.number() }),
+]);
+export type InputFill = z.infer<typeof InputFill>;
+
+/** What the parent asks for one input; the runtime's own metadata fills in the rest. */
+export const InputRequest = z.object({
+  name: z.string(),
+  /** Informative: the runtime uses the dtype the loaded model declares. */
+  dtype: z.string().optional(),
+  /** A full shape; omitted means "the model's shape with symbolic dims set to 1". */
+  shape: z.array(z.number().int().min(0)).optional(),
+  fill: InputFill,
+});
+export type InputRequest = z.infer<typeof InputRequest>;
+
+/** The input tensor the runner actually built. */
+export const InputUsed = z.object({
+  name: z.string(),
+  dtype: z.string(),
+  shape: z.array(z.number().int()),
+  fill: InputFill,
+  /** The shape the model declares: numbers, names of symbolic dims, or null for unknown dims; null if the rank is unknown. */
+  declaredShape: z.array(z.union([z.number(), z.string(), z.null()])).nullable(),
+});
+export type InputUsed = z.infer<typeof InputUsed>;
+
+// ---- requests (parent → runner) ----
+
+export const HelloRequest = z.object({ type: z.literal('hello'), protocol: z.string() });
+export const LoadRequest = z.object({
+  type: z.literal('load'),
+  modelPath: z.string(),
+  runtime: RuntimeName,
+  /** Intra-op threads; 0 lets the runtime choose. */
+  threads: z.number().int().min(0),
+  inputs: z.array(InputRequest),
+});
+/** Runs one first inference (reported apart), then `runs` untimed warmup runs. */
+export const WarmupRequest = z.object({ type: z.literal('warmup'), runs: z.number().int().min(0) });
+export const MeasureRequest = z.object({
+  type: z.literal('measure'),
+  /** Measured runs at least. */
+  runs: z.number().int().min(1),
+  /** Keep measuring past `runs` until this much time was spent measuring. */
+  minTimeMs: z.number().min(0),
+  /** Send progress after this many runs, or sooner if runs are slow; never more than about 20 per second; always after the last run. */
+  progressEvery: z.number().int().min(1),
+  /** Upper bound on the runs minTimeMs may add, so a fast model cannot produce millions of samples. */
+  maxRuns: z.number().int().min(1).optional(),
+});
+export const ByeRequest = z.object({ type: z.literal('bye') });
+
+export const RunnerRequest = z.discriminatedUnion('type', [
+  HelloRequest,
+  LoadRequest,
+  WarmupRequest,
+  MeasureRequest,
+  ByeRequest,
+]);
+export type RunnerRequest = z.infer<typeof RunnerRequest>;
+export type LoadRequest = z.infer<typeof LoadRequest>;
+export type MeasureRequest = z.infer<typeof MeasureRequest>;
+
+// ---- replies (runner → parent) ----
+
+export const HelloReply = z.object({
+  type: z.literal('hello'),
+  protocol: z.string(),
+  /** Which runner program answers, e.g. { name: 'edgebench-node-runner', version: '0.1.0' }. */
+  runner: z.object({ name: z.string(), version: z.string() }),
+  /** process.version of the runner's Node, or the Python version for the Python runner. */
+  node: z.string(),
+  /** Runtime name → version, for the runtimes this runner can load. */
+  runtimes: z.record(z.string(), z.string()),
+  /** Runtime name → why it cannot be loaded here. */
+  unavailable: z.record(z.string(), z.string()).default({}),
+  hardware: HardwareProfile,
+});
+export const LoadedReply = z.object({
+  type: z.literal('loaded'),
+  /** Creating the session, in milliseconds. */
+  initMs: z.number(),
+  rssBeforeBytes: z.number(),
+  rssAfterBytes: z.number(),
+  inputs: z.array(InputUsed),
+});
+export const FirstReply = z.object({ type: z.literal('first'), firstInferenceMs: z.number() });
+export const WarmedUpReply = z.object({ type: z.literal('warmedUp'), runs: z.number().int() });
+export const ProgressReply = z.object({
+  type: z.literal('progress'),
+  phase: z.enum(['warmup', 'measuring']),
+  completed: z.number().int(),
+  /** Planned runs; under minTimeMs it is an estimate that may grow. */
+  total: z.number().int(),
+});
+export const SamplesReply = z.object({
+  type: z.literal('samples'),
+  /** One latency per measured run, in the order measured. */
+  latencyMs: z.array(z.number()),
+  /** Highest RSS sampled between runs since the runner started. */
+  peakRssBytes: z.number(),
+});
+export const ByeReply = z.object({
+  type: z.literal('bye'),
+  /** Highest RSS sampled between runs over the runner's life. */
+  peakRssBytes: z.number(),
+  /** The OS's own peak RSS for the runner process (getrusage), when it has one. */
+  osPeakRssBytes: z.number().nullable(),
+});
+export const RunnerErrorCode = z.enum([
+  'BAD_REQUEST', // a line that is not a valid request
+  'PROTOCOL_MISMATCH',
+  'OUT_OF_ORDER', // e.g. measure before load
+  'UNKNOWN_RUNTIME',
+  'LOAD_FAILED', // the runtime refused the model file
+  'UNSUPPORTED_INPUT', // an input dtype the runner cannot fill
+  'INPUTS_REJECTED', // the first inference failed: most likely the generated inputs
+  'RUN_FAILED', // a later inference failed
+  'INTERNAL',
+]);
+export type RunnerErrorCode = z.infer<typeof RunnerErrorCode>;
+export const ErrorReply = z.object({ type: z.literal('error'), code: RunnerErrorCode, message: z.string() });
+
+export const RunnerReply = z.discriminatedUnion('type', [
+  HelloReply,
+  LoadedReply,
+  FirstReply,
+  WarmedUpReply,
+  ProgressReply,
+  SamplesReply,
+  ByeReply,
+  ErrorReply,
+]);
+export type RunnerReply = z.infer<typeof RunnerReply>;
+export type ReplyOf<T extends RunnerReply['type']> = Extract<RunnerReply, { type: T }>;
+export type HelloReply = ReplyOf<'hello'>;
+export type LoadedReply = ReplyOf<'loaded'>;
+export type SamplesReply = ReplyOf<'samples'>;
+export type ByeReply = ReplyOf<'bye'>;
+export type ProgressReply = ReplyOf<'progress'>;
+export type ErrorReply = ReplyOf<'error'>;
+
+/** One protocol line (without its newline). */
+export function encodeLine(message: RunnerRequest | RunnerReply): string {
+  return JSON.stringify(message);
+}
