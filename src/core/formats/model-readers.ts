@@ -1,0 +1,42 @@
+import { StudioError } from '../../shared/errors';
+import type { ModelFile, ModelReader } from './model-file';
+import { onnxReader } from './onnx/onnx-reader';
+import { tfjsReader } from './tfjs/tfjs-reader';
+import { tfliteReader } from './tflite/tflite-reader';
+
+/**
+ * Every model format the studio reads, one line each. Content checks run in this order
+ * (cheapest and most specific first); extensions are the fallback.
+ */
+export const MODEL_READERS: readonly ModelReader[] = [
+  tfliteReader,
+  tfjsReader,
+  onnxReader,
+];
+
+/** The reader for a file: by content first, then by extension; throws MODEL_FORMAT when none fits. */
+export function pickReader(main: ModelFile): ModelReader {
+  if (main.data.byteLength === 0) {
+    throw new StudioError(
+      'MODEL_FORMAT',
+      `'${main.name}' is empty (0 bytes), so it is not a model. Re-export it or check the download.`,
+      { file: main.name },
+    );
+  }
+  const byContent = MODEL_READERS.find((reader) => reader.match(main));
+  if (byContent) return byContent;
+  const lowerName = main.name.toLowerCase();
+  const byExtension = MODEL_READERS.find((reader) => reader.extensions.some((ext) => lowerName.endsWith(ext)));
+  if (byExtension) return byExtension;
+  throw new StudioError(
+    'MODEL_FORMAT',
+    `'${main.name}' is not a model EdgeBench Studio can read: it is not ONNX, TFLite (no 'TFL3' identifier) or a TF.js model.json. ` +
+      'Pass a .onnx, .tflite or model.json file.',
+    { file: main.name },
+  );
+}
+
+/** Whether any reader recognises the bytes (used to find the model among uploaded files). */
+export function isRecognisedModel(file: ModelFile): boolean {
+  return file.data.byteLength > 0 && MODEL_READERS.some((reader) => reader.match(file));
+}

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { inspectModelBuffers } from '../../../src/core/formats/inspect';
+import type { ModelInfo } from '../../../src/shared/model-info';
+import { graphModel, layersModel, type TfjsFixture } from './tfjs-fixtures';
+
+const files = (fixture: TfjsFixture): Array<{ name: string; data: Uint8Array }> => [
+  { name: 'model.json', data: fixture.json },
+  ...fixture.shards,
+];
+
+const cases: Array<{ name: string; fixture: TfjsFixture; expect: Partial<ModelInfo> }> = [
+  {
+    name: 'layers-model: Conv2D → MaxPooling2D → Flatten → Dense over two shards',
+    fixture: layersModel(),
+    expect: {
+      format: 'tfjs',
+      producer: 'keras v2.15.0, TensorFlow.js Converter v4.22.0',
+      formatVersion: 'format layers-model',
+      inputs: [{ name: 'pixels', dtype: 'float32', shape: ['batch', 28, 28, 1] }],
+      outputs: [{ name: 'dense', dtype: 'float32', shape: ['batch', 10] }],
+      ops: { Conv2D: 1, MaxPooling2D: 1, Flatten: 1, Dense: 1 },
+      parameters: 13_610,
+      macs: 48_672 + 13_520,
+      macsByOp: { Conv2D: 48_672, Dense: 13_520 },
+      notes: [],
+    },
+  },
+  {
+    name: 'graph-model: _FusedConv2D → MaxPool → Reshape (stored shape) → _FusedMatMul, uint8-quantized weights',
+    fixture: graphModel(),
+    expect: {
+      formatVersion: 'format graph-model',
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 28, 28, 1] }],
+      outputs: [{ name: 'Identity', dtype: 'float32', shape: ['batch', 10] }],
+      ops: { Placeholder: 1, Const: 5, _FusedConv2D: 1, MaxPool: 1, Reshape: 1, _FusedMatMul: 1, Softmax: 1 },
+      parameters: 15_772,
+      macs: 56_448 + 15_680,
+      macsByOp: { _FusedConv2D: 56_448, _FusedMatMul: 15_680 },
+      notes: ['1 weight(s) are stored quantized (uint8) and dequantized when the model loads.'],
+    },
+  },
+];
+
+describe('TF.js reader', () => {
+  it.each(cases)('$name', ({ fixture, expect: expected }) => {
+    const info = inspectModelBuffers(files(fixture));
+    expect(info).toMatchObject(expected);
+    const total = fixture.json.byteLength + fixture.shards.reduce((sum, shard) => sum + shard.data.byteLength, 0);
+    expect(info.sizeBytes).toBe(total);
+    expect(info.fileName).toBe('model.json');
+  });
+
+  it('hashes model.json followed by the shards in manifest order, whatever the upload order', () => {
+    const fixture = layersModel();
+    fixture.shards.forEach((shard, index) => shard.data.fill(index + 1));
+    const info = inspectModelBuffers([...fixture.shards].reverse().concat({ name: 'model.json', data: fixture.json }));
+    const expected = createHash('sha256').update(fixture.json);
+    for (const shard of fixture.shards) expected.update(shard.data);
+    expect(info.sha256).toBe(expected.digest('hex'));
+  });
+
+  it('names the missing shard', () => {
+    const fixture = layersModel();
+    expect(() => inspectModelBuffers([{ name: 'model.json', data: fixture.json }, fixture.shards[0] as TfjsFixture['shards'][0]])).toThrowError(
+      expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringContaining("'group1-shard2of2.bin'") }),
+    );
+  });
+
+  it('says which shard is short when one is cut off', () => {
+    const fixture = graphModel();
+    const shard = fixture.shards[0] as TfjsFixture['shards'][0];
+    const cut = [{ name: 'model.json', data: fixture.json }, { name: shard.name, data: shard.data.subarray(0, 1000) }];
+    expect(() => inspectModelBuffers(cut)).toThrowError(
+      expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(/'weights\.bin'.*truncated/) }),
+    );
+  });
+
+  it('reports a model.json that is cut short as invalid JSON', () => {
+    const fixture = layersModel();
+    const cut = [{ name: 'model.json', data: fixture.json.subarray(0, 200) }, ...fixture.shards];
+    expect(() => inspectModelBuffers(cut)).toThrowError(
+      expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(/'model\.json'.*not valid JSON/) }),
+    );
+  });
+});
