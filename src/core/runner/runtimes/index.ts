@@ -16,8 +16,8 @@ export interface LoadedModel {
   /** Creating the session, in milliseconds (building input tensors not included). */
   readonly initMs: number;
   readonly inputs: InputUsed[];
-  /** One inference on the prepared inputs; outputs are dropped. */
-  run(): Promise<void>;
+  /** One inference on the prepared inputs; the caller ignores the outputs. */
+  run(): Promise<unknown>;
   release(): Promise<void>;
 }
 
