@@ -51,7 +51,7 @@ export function readOnnx(file: ModelFile): ModelReadout {
   const model = decodeModel(reader);
   if (model.irVersion === null || model.graph === null) {
     const missing = model.irVersion === null ? 'ir_version' : 'graph';
-    throw reader.error(0, `it has no ${missing} field, so it is not an ONNX ModelProto`);
+    throw reader.error(0, `it has no ${missing} field, so it is not a complete ONNX ModelProto (is it truncated?)`);
   }
   const graph = model.graph;
   const notes: string[] = [];
