@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ModelEntry, StudioApi } from '../../shared/contract';
+import { setAppState } from './app-state';
+import { DropOverlay } from './components/DropOverlay';
+import { ErrorBanner } from './components/ErrorBanner';
+import { Sidebar } from './components/Sidebar';
+import { WorkspaceProblems } from './components/WorkspaceProblems';
+import { useBenchJob } from './hooks/useBenchJob';
+import { useDropFiles } from './hooks/useDropFiles';
+import { useErrors } from './hooks/useErrors';
+import { useModelImport } from './hooks/useModelImport';
+import { usePage } from './hooks/usePage';
+import { useTheme } from './hooks/useTheme';
+import { useWorkspace } from './hooks/useWorkspace';
+import { ModelsPage } from './pages/ModelsPage';
+import { RunsPage } from './pages/RunsPage';
+import { TargetsPage } from './pages/TargetsPage';
+
+interface Props {
+  api: StudioApi;
+  /** Set when the connection to browser mode's server dropped. */
+  connectionLost: string | null;
+}
+
+export function App({ api, connectionLost }: Props) {
+  const { theme, toggle } = useTheme();
+  const [page, setPage] = usePage();
+  const { errors, report, dismiss } = useErrors();
+  const workspace = useWorkspace(api, report);
+  const [selectedModelId, setSelectedModelId] = useState<string | null>(null);
+  const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
+
+  const onImported = useCallback(
+    (model: ModelEntry) => {
+      setSelectedModelId(model.id);
+      setPage('models');
+    },
+    [setPage],
+  );
+  const { importFiles, busy: importing } = useModelImport(api, onImported, report);
+  const dragging = useDropFiles(importFiles);
+
+  const onRunReady = useCallback(
+    (runId: string) => {
+      setSelectedRunId(runId);
+      setPage('runs');
+    },
+    [setPage],
+  );
+  const bench = useBenchJob(api, onRunReady);
+
+  useEffect(() => {
+    if (workspace.ready) setAppState('loaded');
+  }, [workspace.ready]);
+
+  return (
+    <div className="app">
+      <Sidebar
+        page={page}
+        onPage={setPage}
+        theme={theme}
+        onToggleTheme={toggle}
+        workspacePath={workspace.info?.path ?? null}
+        counts={{ models: workspace.models.length, targets: workspace.targets.length, runs: workspace.runs.length }}
+        benchRunning={bench.state.status === 'running' || bench.state.status === 'starting'}
+      />
+      <main className="content">
+        <div className="banners">
+          {connectionLost && <ErrorBanner message={connectionLost} />}
+          {workspace.info && <WorkspaceProblems problems={workspace.info.problems} />}
+          {errors.map((error) => (
+            <ErrorBanner key={error.id} message={error.message} onDismiss={() => dismiss(error.id)} />
+          ))}
+        </div>
+        {page === 'models' && (
+          <ModelsPage
+            theme={theme}
+            models={workspace.models}
+            ready={workspace.ready}
+            selectedId={selectedModelId}
+            onSelect={setSelectedModelId}
+            onImport={importFiles}
+            importing={importing}
+          />
+        )}
+        {page === 'targets' && (
+          <TargetsPage api={api} targets={workspace.targets} onTargetProbed={workspace.replaceTarget} onError={report} />
+        )}
+        {page === 'runs' && (
+          <RunsPage
+            api={api}
+            theme={theme}
+            models={workspace.models}
+            targets={workspace.targets}
+            runs={workspace.runs}
+            bench={bench}
+            selectedRunId={selectedRunId}
+            onSelectRun={setSelectedRunId}
+            onError={report}
+          />
+        )}
+      </main>
+      {dragging && <DropOverlay />}
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+export function DropOverlay() {
+  return (
+    <div className="drop-overlay" data-testid="drop-overlay">
+      <div className="drop-box">
+        <strong>Drop to import</strong>
+        <span>ONNX (.onnx), TFLite (.tflite), or a TF.js model.json with its .bin shards</span>
+      </div>
+    </div>
+  );
+}

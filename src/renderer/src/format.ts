@@ -1,0 +1,54 @@
+import type { Dim } from '../../shared/model-info';
+
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 → "1.5 KB" (powers of 1024, as file managers show sizes). */
+export function formatBytes(sizeBytes: number): string {
+  let value = sizeBytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** 1234567 → "1.23 M"; small counts stay exact. */
+export function formatCount(count: number): string {
+  if (count < 10_000) return count.toLocaleString('en-US');
+  const units: Array<[number, string]> = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [size, suffix] of units) {
+    if (count >= size) return `${(count / size).toPrecision(3)} ${suffix}`;
+  }
+  return String(count);
+}
+
+/** Milliseconds with precision that fits the magnitude: 0.0412 → "0.041 ms", 12.3456 → "12.35 ms". */
+export function formatMs(latencyMs: number): string {
+  const digits = latencyMs < 1 ? 3 : latencyMs < 100 ? 2 : 1;
+  return `${latencyMs.toFixed(digits)} ms`;
+}
+
+export function formatMb(sizeBytes: number): string {
+  return `${(sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A dimension as the model names it: a number, a symbolic name, or "?" when unknown. */
+export function formatDim(dim: Dim): string {
+  return dim === null ? '?' : String(dim);
+}
+
+export function shortHash(sha256: string): string {
+  return sha256.length > 16 ? `${sha256.slice(0, 16)}…` : sha256;
+}

@@ -1,0 +1,40 @@
+import { useCallback, useState } from 'react';
+import type { ModelEntry, StudioApi } from '../../../shared/contract';
+import { StudioError, toErrorData } from '../../../shared/errors';
+import { groupModelFiles, toUploads } from '../files';
+
+/** Imports dropped or picked files; each failure is reported with the files it concerns. */
+export function useModelImport(
+  api: StudioApi,
+  onImported: (model: ModelEntry) => void,
+  onError: (error: unknown) => void,
+) {
+  const [busy, setBusy] = useState(false);
+
+  const importFiles = useCallback(
+    async (files: File[]): Promise<void> => {
+      if (files.length === 0) return;
+      setBusy(true);
+      try {
+        for (const group of groupModelFiles(files)) {
+          const names = group.map((f) => `'${f.name}'`).join(', ');
+          try {
+            const model = await api.models.importFiles({ files: await toUploads(group) });
+            onImported(model);
+          } catch (error) {
+            const data = toErrorData(error);
+            const message = data.message.includes(group[0]?.name ?? '')
+              ? data.message
+              : `Could not import ${names}: ${data.message}`;
+            onError(new StudioError(data.code, message, data.context));
+          }
+        }
+      } finally {
+        setBusy(false);
+      }
+    },
+    [api, onImported, onError],
+  );
+
+  return { importFiles, busy };
+}

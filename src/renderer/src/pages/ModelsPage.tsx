@@ -1,0 +1,81 @@
+import type { ModelEntry } from '../../../shared/contract';
+import { ImportButton } from '../components/ImportButton';
+import { ModelInspect } from '../components/ModelInspect';
+import { formatBytes, formatCount } from '../format';
+import type { Theme } from '../hooks/useTheme';
+
+interface Props {
+  theme: Theme;
+  models: ModelEntry[];
+  ready: boolean;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onImport: (files: File[]) => void;
+  importing: boolean;
+}
+
+export function ModelsPage({ theme, models, ready, selectedId, onSelect, onImport, importing }: Props) {
+  const selected = models.find((m) => m.id === selectedId) ?? models[0] ?? null;
+  return (
+    <section className="page" aria-labelledby="models-title">
+      <header className="page-header">
+        <div>
+          <h1 id="models-title">Models</h1>
+          <p className="page-sub">Import a model to inspect it and benchmark it on your targets.</p>
+        </div>
+        <ImportButton onFiles={onImport} busy={importing} />
+      </header>
+      {ready && models.length === 0 ? (
+        <div className="empty" data-testid="models-empty">
+          <h2>No models in this workspace yet</h2>
+          <p>
+            Click <strong>Import model…</strong> or drop a file anywhere on this window: an ONNX model (.onnx), a
+            TFLite model (.tflite), or a TF.js model.json together with its .bin weight shards.
+          </p>
+        </div>
+      ) : (
+        <div className="split">
+          <div className="card list-card">
+            <table className="table selectable">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Format</th>
+                  <th className="num">Size</th>
+                  <th className="num">Params</th>
+                  <th className="num">MACs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {models.map((model) => (
+                  <tr
+                    key={model.id}
+                    className={model.id === selected?.id ? 'selected' : undefined}
+                    data-testid="model-row"
+                    data-model-id={model.id}
+                    tabIndex={0}
+                    aria-selected={model.id === selected?.id}
+                    onClick={() => onSelect(model.id)}
+                    onKeyDown={(event) => event.key === 'Enter' && onSelect(model.id)}
+                  >
+                    <td className="name-cell">
+                      <span className="model-name">{model.name}</span>
+                      {model.variant !== 'float' && <span className="tag">{model.variant}</span>}
+                    </td>
+                    <td>
+                      <span className={`format format-${model.info.format}`}>{model.info.format}</span>
+                    </td>
+                    <td className="num">{formatBytes(model.info.sizeBytes)}</td>
+                    <td className="num">{formatCount(model.info.parameters)}</td>
+                    <td className="num">{formatCount(model.info.macs)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {selected && <ModelInspect model={selected} theme={theme} />}
+        </div>
+      )}
+    </section>
+  );
+}
