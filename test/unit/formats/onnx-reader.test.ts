@@ -154,7 +154,7 @@ const cases: Case[] = [
       outputs: [{ name: 'out', dtype: 'float32', shape: null }],
       macs: 0,
     },
-    notes: [/MACs of 1 node\(s\) are not counted because their input shapes are unknown: MatMul 'mm'/],
+    notes: [/MACs of 1 node\(s\) are not counted because their shapes could not be inferred: MatMul 'mm'/],
   },
 ];
 

@@ -83,4 +83,31 @@ describe('TF.js reader', () => {
       expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(/'model\.json'.*not valid JSON/) }),
     );
   });
+
+  const damaged: Array<{ name: string; edit: (json: Record<string, unknown>) => void; message: RegExp }> = [
+    { name: 'modelTopology null', edit: (json) => (json.modelTopology = null), message: /no 'modelTopology' object/ },
+    { name: 'a negative weight dim', edit: (json) => ((json.weightsManifest as Array<{ weights: Array<{ shape: number[] }> }>)[0]!.weights[0]!.shape = [-3]), message: /field 'weightsManifest\.0\.weights\.0\.shape\.0'/ },
+    { name: 'paths not a list', edit: (json) => ((json.weightsManifest as Array<{ paths: unknown }>)[0]!.paths = 'group1.bin'), message: /field 'weightsManifest\.0\.paths'/ },
+  ];
+  it.each(damaged)('explains a model.json with $name', ({ edit, message }) => {
+    const fixture = layersModel();
+    const json = JSON.parse(new TextDecoder().decode(fixture.json)) as Record<string, unknown>;
+    edit(json);
+    const data = new TextEncoder().encode(JSON.stringify(json));
+    expect(() => inspectModelBuffers([{ name: 'model.json', data }, ...fixture.shards])).toThrowError(
+      expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(message) }),
+    );
+  });
+
+  it('reads odd but well-formed topologies without crashing (strings where numbers belong)', () => {
+    const fixture = layersModel();
+    const json = JSON.parse(new TextDecoder().decode(fixture.json)) as { modelTopology: { model_config: { config: { layers: Array<{ config: Record<string, unknown> }> } } } };
+    const layers = json.modelTopology.model_config.config.layers;
+    layers[1]!.config.kernel_size = 'three';
+    layers[4]!.config.units = '10';
+    const info = inspectModelBuffers([{ name: 'model.json', data: new TextEncoder().encode(JSON.stringify(json)) }, ...fixture.shards]);
+    expect(info.macs).toBe(0);
+    expect(info.outputs[0]?.shape).toBeNull();
+    expect(info.notes.join(' ')).toMatch(/MACs of 2 op\(s\) are not counted because their shapes could not be inferred: Conv2D 'conv2d', Dense 'dense'/);
+  });
 });

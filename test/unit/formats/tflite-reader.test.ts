@@ -124,4 +124,20 @@ describe('TFLite reader', () => {
       expect(read).toThrowError(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringContaining("'cut.tflite'") }));
     }
   });
+
+  it('survives damaged bytes behind a valid identifier: every corruption reads or throws MODEL_FORMAT', () => {
+    const original = buildTflite(convStack);
+    let state = 12_345;
+    const next = (): number => (state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0);
+    for (let trial = 0; trial < 500; trial += 1) {
+      const damaged = original.slice();
+      for (let flips = 0; flips < 3; flips += 1) damaged[8 + (next() % (damaged.length - 8))] = next() >>> 24;
+      try {
+        inspectModelBuffers([{ name: 'damaged.tflite', data: damaged }]);
+      } catch (error) {
+        expect(error).toBeInstanceOf(StudioError);
+        expect((error as StudioError).code).toBe('MODEL_FORMAT');
+      }
+    }
+  });
 });

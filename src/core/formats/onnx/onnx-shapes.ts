@@ -91,7 +91,7 @@ export function estimateOnnxMacs(graph: OnnxGraph): MacEstimate {
   if (skipped.length > 0) {
     const listed = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : '');
     estimate.notes.push(
-      `MACs of ${skipped.length} node(s) are not counted because their input shapes are unknown: ${listed}.`,
+      `MACs of ${skipped.length} node(s) are not counted because their shapes could not be inferred: ${listed}.`,
     );
   }
   return estimate;

@@ -200,6 +200,7 @@ function layerOutput(
       return { output: [input[0] as number, product(input.slice(1))] };
     case 'Reshape': {
       const target = asArray(c.target_shape).map(Number);
+      if (!target.every(Number.isInteger)) return {};
       const known = product(target.filter((dim) => dim !== -1));
       const rest = product(input.slice(1));
       return { output: [input[0] as number, ...target.map((dim) => (dim === -1 && known > 0 ? rest / known : dim))] };

@@ -68,7 +68,10 @@ export function parseModelJson(file: ModelFile): ModelJson {
     const where = issue ? issue.path.join('.') : '';
     throw formatError(file.name, `${where ? `field '${where}': ` : ''}${issue?.message ?? 'unexpected content'}`);
   }
-  if (parsed.data.modelTopology === undefined) throw formatError(file.name, "it has no 'modelTopology'");
+  const topology = parsed.data.modelTopology;
+  if (typeof topology !== 'object' || topology === null || Array.isArray(topology)) {
+    throw formatError(file.name, "it has no 'modelTopology' object");
+  }
   return parsed.data;
 }
 

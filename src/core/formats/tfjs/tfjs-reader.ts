@@ -44,7 +44,7 @@ export function readTfjs(files: ModelFileSet): ModelReadout {
   }
   if (estimate.skipped.length > 0) {
     const listed = estimate.skipped.slice(0, 5).join(', ') + (estimate.skipped.length > 5 ? `, and ${estimate.skipped.length - 5} more` : '');
-    notes.push(`MACs of ${estimate.skipped.length} op(s) are not counted because their input shapes are unknown: ${listed}.`);
+    notes.push(`MACs of ${estimate.skipped.length} op(s) are not counted because their shapes could not be inferred: ${listed}.`);
   }
 
   const producer = [json.generatedBy, json.convertedBy].filter((part): part is string => Boolean(part)).join(', ');
