@@ -17,21 +17,21 @@ export async function inspectModelFiles(paths: string[]): Promise<ModelInfo> {
   const mainPath = pickMainPath(paths);
   const main: ModelFile = { name: path.basename(mainPath), data: await readWholeFile(mainPath) };
   const reader = pickReader(main);
-  const explicit = new Map(paths.filter((p) => p !== mainPath).map((p) => [path.resolve(p), p]));
+  const explicit = paths.filter((p) => p !== mainPath).map((p) => path.resolve(p));
   const folder = path.dirname(path.resolve(mainPath));
   const companions = new Map<string, ModelFile>();
   for (const relative of reader.companions(main)) {
     const resolved = path.resolve(folder, relative);
-    if (!resolved.startsWith(folder + path.sep)) {
+    const given = explicit.find((p) => p === resolved) ?? explicit.find((p) => path.basename(p) === path.basename(relative));
+    if (given === undefined && !resolved.startsWith(folder + path.sep)) {
       throw new StudioError(
         'MODEL_FORMAT',
-        `'${main.name}' lists the weight file '${relative}', which is outside its folder; EdgeBench only reads shards next to the model. Move the shard and fix the path.`,
+        `'${main.name}' lists the weight file '${relative}', which is outside its folder; EdgeBench only looks for shards next to the model. ` +
+          'Pass the shard explicitly or fix the path in the manifest.',
         { file: main.name },
       );
     }
-    const byName = [...explicit.keys()].find((p) => p === resolved || path.basename(p) === path.basename(relative));
-    const shardPath = byName ?? resolved;
-    const data = await readWholeFile(shardPath, `Weight shard '${relative}' listed in '${main.name}'`);
+    const data = await readWholeFile(given ?? resolved, `Weight shard '${relative}' listed in '${main.name}'`);
     companions.set(relative, { name: path.basename(relative), data });
   }
   return inspectSet(reader, { main, companions });

@@ -71,6 +71,10 @@ beforeAll(async () => {
   }
   await writeFile(file('cut-last-byte.onnx'), onnxBytes.subarray(0, onnxBytes.length - 1));
   await writeFile(file('tfjs-no-shards.json'), layersModel().json);
+  const escaping = JSON.parse(new TextDecoder().decode(layersModel().json)) as { weightsManifest: Array<{ paths: string[] }> };
+  escaping.weightsManifest[0]!.paths = ['../../etc/passwd'];
+  await mkdir(file('escape'));
+  await writeFile(file('escape/model.json'), JSON.stringify(escaping));
 });
 
 afterAll(async () => {
@@ -129,6 +133,7 @@ describe('inspectModelFiles', () => {
     { name: 'random bytes of unknown type', path: () => file('noise.bin'), code: 'MODEL_FORMAT', message: /'noise\.bin' is not a model EdgeBench Studio can read/ },
     { name: 'JSON that is not a model', path: () => file('notes.json'), code: 'MODEL_FORMAT', message: /'notes\.json' is not a valid TF\.js model: it has no 'modelTopology' object/ },
     { name: 'TF.js without its shards', path: () => file('tfjs-no-shards.json'), code: 'FILE_NOT_FOUND', message: /group1-shard1of2\.bin' listed in 'tfjs-no-shards\.json' does not exist/ },
+    { name: 'TF.js shards outside its folder', path: () => file('escape/model.json'), code: 'MODEL_FORMAT', message: /lists the weight file '\.\.\/\.\.\/etc\/passwd', which is outside its folder/ },
     ...[0.1, 0.5, 0.9].flatMap((fraction) => [
       { name: `ONNX cut at ${fraction * 100}%`, path: () => file(`cut-${fraction}.onnx`), code: 'MODEL_FORMAT' as const, message: new RegExp(`'cut-${fraction}\\.onnx' is not a valid ONNX model.*(truncated at byte \\d+ of \\d+|is it truncated).*Re-export it`) },
       { name: `TFLite cut at ${fraction * 100}%`, path: () => file(`cut-${fraction}.tflite`), code: 'MODEL_FORMAT' as const, message: new RegExp(`'cut-${fraction}\\.tflite' is not a valid TFLite model`) },
