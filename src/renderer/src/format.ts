@@ -28,10 +28,10 @@ export function formatCount(count: number): string {
   return String(count);
 }
 
-/** Milliseconds with precision that fits the magnitude: 0.0412 → "0.041 ms", 12.3456 → "12.35 ms". */
+/** Milliseconds with precision that fits the magnitude: 0.01234 → "0.0123 ms", 12.3456 → "12.35 ms". */
 export function formatMs(latencyMs: number): string {
-  const digits = latencyMs < 1 ? 3 : latencyMs < 100 ? 2 : 1;
-  return `${latencyMs.toFixed(digits)} ms`;
+  if (latencyMs > 0 && latencyMs < 1) return `${latencyMs.toPrecision(3)} ms`;
+  return `${latencyMs.toFixed(latencyMs < 100 ? 2 : 1)} ms`;
 }
 
 export function formatMb(sizeBytes: number): string {

@@ -43,7 +43,8 @@ export function BenchStatus({ state, onCancel, onDismiss }: Props) {
   const progress = state.status === 'running' ? state.progress : null;
   const fraction = progress?.fraction ?? 0;
   const label = progress ? PHASE_LABEL[progress.phase] : 'Starting the runner';
-  const counts = progress && progress.total > 0 ? ` · ${progress.completed} / ${progress.total}` : '';
+  const counted = progress && (progress.phase === 'warmup' || progress.phase === 'measuring') && progress.total > 0;
+  const counts = counted ? ` · ${progress.completed} / ${progress.total}` : '';
   const cancelling = state.status === 'running' && state.cancelling;
   return (
     <div className="card bench-progress" data-testid="bench-progress" aria-live="polite">

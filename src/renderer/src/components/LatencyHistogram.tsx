@@ -1,37 +1,53 @@
-import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LatencyStats } from '../../../shared/run-schema';
 import { formatMs } from '../format';
 import { binSamples, type HistogramBin } from '../histogram';
 import { chartColors, type Theme } from '../hooks/useTheme';
 
 interface Row {
+  /** Unique category key: labels of narrow bins could repeat. */
+  key: string;
   label: string;
   count: number;
   range: string;
+  overflow: boolean;
+}
+
+/** Enough decimals that neighbouring bins get different labels. */
+function decimalsFor(bins: HistogramBin[]): number {
+  const first = bins[0];
+  const widthMs = first ? first.toMs - first.fromMs : 0;
+  return widthMs > 0 ? Math.min(6, Math.max(0, Math.ceil(-Math.log10(widthMs)))) : 3;
 }
 
 function toRows(bins: HistogramBin[]): Row[] {
-  return bins.map((bin) => ({
-    label: ((bin.fromMs + bin.toMs) / 2).toPrecision(3),
+  const decimals = decimalsFor(bins);
+  return bins.map((bin, i) => ({
+    key: String(i),
+    label: bin.overflow ? `>${bin.fromMs.toFixed(decimals)}` : ((bin.fromMs + bin.toMs) / 2).toFixed(decimals),
     count: bin.count,
-    range: `${formatMs(bin.fromMs)} – ${formatMs(bin.toMs)}`,
+    range: bin.overflow
+      ? `slower than ${formatMs(bin.fromMs)} (up to ${formatMs(bin.toMs)})`
+      : `${formatMs(bin.fromMs)} – ${formatMs(bin.toMs)}`,
+    overflow: bin.overflow,
   }));
 }
 
-/** The bin holding `valueMs`, as its axis label, for a reference line. */
-function labelOf(rows: Row[], bins: HistogramBin[], valueMs: number): string | undefined {
-  const index = bins.findIndex((bin, i) => valueMs < bin.toMs || i === bins.length - 1);
-  return rows[index]?.label;
+/** The bin holding `valueMs`, as its category key, for a reference line. */
+function keyOf(rows: Row[], bins: HistogramBin[], valueMs: number): string | undefined {
+  const index = bins.findIndex((bin, i) => valueMs <= bin.toMs || i === bins.length - 1);
+  return rows[index]?.key;
 }
 
-/** How the measured latencies spread: ~30 equal-width bins, with the median and p90 marked. */
+/** How the measured latencies spread: ~30 equal-width bins plus one for outliers, median and p90 marked. */
 export function LatencyHistogram({ latency, theme }: { latency: LatencyStats; theme: Theme }) {
   const bins = binSamples(latency.samples);
   const rows = toRows(bins);
   const colors = chartColors(theme);
-  const medianLabel = labelOf(rows, bins, latency.median);
-  const p90Label = labelOf(rows, bins, latency.p90);
-  const byLabel = new Map(rows.map((row) => [row.label, row]));
+  const medianKey = keyOf(rows, bins, latency.median);
+  const p90Key = keyOf(rows, bins, latency.p90);
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  const outliers = bins.find((bin) => bin.overflow);
 
   return (
     <div className="chart" data-testid="latency-histogram">
@@ -42,7 +58,8 @@ export function LatencyHistogram({ latency, theme }: { latency: LatencyStats; th
         <BarChart data={rows} margin={{ top: 18, right: 16, bottom: 18, left: 0 }} barCategoryGap={1}>
           <CartesianGrid vertical={false} stroke={colors.grid} />
           <XAxis
-            dataKey="label"
+            dataKey="key"
+            tickFormatter={(key: string) => byKey.get(key)?.label ?? ''}
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
             interval="preserveStartEnd"
@@ -52,21 +69,31 @@ export function LatencyHistogram({ latency, theme }: { latency: LatencyStats; th
           <YAxis allowDecimals={false} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={40} />
           <Tooltip
             cursor={{ fill: colors.grid, fillOpacity: 0.4 }}
-            labelFormatter={(label) => byLabel.get(String(label))?.range ?? String(label)}
+            labelFormatter={(key) => byKey.get(String(key))?.range ?? ''}
             formatter={(value) => [String(value), 'runs']}
             contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
             labelStyle={{ color: colors.text }}
             itemStyle={{ color: colors.text }}
           />
-          <Bar dataKey="count" fill={colors.bar} isAnimationActive={false} radius={[2, 2, 0, 0]} />
-          {medianLabel !== undefined && (
-            <ReferenceLine x={medianLabel} stroke={colors.text} strokeDasharray="4 3" label={{ value: 'median', position: 'top', fill: colors.text, fontSize: 11 }} />
+          <Bar dataKey="count" fill={colors.bar} isAnimationActive={false} radius={[2, 2, 0, 0]}>
+            {rows.map((row) => (
+              <Cell key={row.key} fill={row.overflow ? colors.outlier : colors.bar} />
+            ))}
+          </Bar>
+          {medianKey !== undefined && (
+            <ReferenceLine x={medianKey} stroke={colors.text} strokeDasharray="4 3" label={{ value: 'median', position: 'top', fill: colors.text, fontSize: 11 }} />
           )}
-          {p90Label !== undefined && p90Label !== medianLabel && (
-            <ReferenceLine x={p90Label} stroke={colors.axis} strokeDasharray="2 3" label={{ value: 'p90', position: 'top', fill: colors.axis, fontSize: 11 }} />
+          {p90Key !== undefined && p90Key !== medianKey && (
+            <ReferenceLine x={p90Key} stroke={colors.axis} strokeDasharray="2 3" label={{ value: 'p90', position: 'top', fill: colors.axis, fontSize: 11 }} />
           )}
         </BarChart>
       </ResponsiveContainer>
+      {outliers && (
+        <p className="chart-note muted">
+          The last bar gathers {outliers.count} {outliers.count === 1 ? 'run' : 'runs'} slower than {formatMs(outliers.fromMs)}, up to{' '}
+          {formatMs(outliers.toMs)}.
+        </p>
+      )}
     </div>
   );
 }

@@ -40,8 +40,8 @@ export function useTheme(): { theme: Theme; toggle: () => void } {
 }
 
 /** Concrete colours for charts: SVG attributes drawn by recharts do not read CSS variables. */
-export function chartColors(theme: Theme): { bar: string; axis: string; grid: string; text: string } {
+export function chartColors(theme: Theme): { bar: string; outlier: string; axis: string; grid: string; text: string } {
   return theme === 'dark'
-    ? { bar: '#5b9dff', axis: '#8b949e', grid: '#30363d', text: '#c9d1d9' }
-    : { bar: '#2f6fde', axis: '#57606a', grid: '#d8dee4', text: '#24292f' };
+    ? { bar: '#5b9dff', outlier: '#d29922', axis: '#8b949e', grid: '#30363d', text: '#c9d1d9' }
+    : { bar: '#2f6fde', outlier: '#bf8700', axis: '#57606a', grid: '#d8dee4', text: '#24292f' };
 }
