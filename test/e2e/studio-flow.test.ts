@@ -39,7 +39,7 @@ async function runFilesIn(workspaceDir: string): Promise<string[]> {
 }
 
 /** A tiny ONNX model unlike the demo: y = x·Wᵀ over a symbolic batch of 4-feature rows. */
-function tinyGemmModel(): Uint8Array {
+function tinyGemmModel(weights = [1, 0, 0, 1, 0, 1, 1, 0]): Uint8Array {
   return encodeOnnxModel({
     irVersion: 8,
     opsetImports: [{ domain: '', version: 17 }],
@@ -48,7 +48,7 @@ function tinyGemmModel(): Uint8Array {
     graphName: 'tiny',
     inputs: [{ name: 'features', elemType: 'FLOAT', shape: ['rows', 4] }],
     outputs: [{ name: 'scores', elemType: 'FLOAT', shape: ['rows', 2] }],
-    initializers: [{ name: 'w', dims: [2, 4], dataType: 'FLOAT', data: new Float32Array([1, 0, 0, 1, 0, 1, 1, 0]) }],
+    initializers: [{ name: 'w', dims: [2, 4], dataType: 'FLOAT', data: new Float32Array(weights) }],
     nodes: [{ opType: 'Gemm', name: 'gemm', inputs: ['features', 'w'], outputs: ['scores'], attributes: { transB: 1 } }],
   });
 }
@@ -168,6 +168,35 @@ describe('studio in browser mode', () => {
     await expect.poll(() => inputs.textContent()).toContain('features');
     expect(await inputs.textContent()).toContain('rows');
     expect(await page.getByTestId('model-inspect').textContent()).toContain('tiny-gemm');
+  });
+
+  it('imports a model dropped anywhere on the window, showing the drop overlay while dragging', async () => {
+    const bytes = Array.from(tinyGemmModel([2, 0, 0, 2, 0, 2, 2, 0]));
+    await page.getByTestId('nav-targets').click();
+    // A real drag from the desktop cannot be scripted; these are the events Chromium fires for one.
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(${JSON.stringify(bytes)})], 'dropped-gemm.onnx'));
+      return transfer;
+    })()`);
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+    await page.getByTestId('drop-overlay').waitFor();
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+
+    // The studio switches to Models and inspects the new model.
+    await page.getByTestId('model-row').filter({ hasText: 'dropped-gemm' }).waitFor();
+    await expect.poll(() => page.getByTestId('model-inspect').textContent()).toContain('dropped-gemm');
+  });
+
+  it('shows this computer on the Targets page, reached with Ctrl+2', async () => {
+    await page.keyboard.press('Control+2');
+    const card = page.getByTestId('target-local');
+    await card.waitFor();
+    await expect.poll(() => card.textContent()).toContain('CPU features');
+    expect(await card.textContent()).toContain('This computer');
+    await page.keyboard.press('Control+1');
+    await page.getByTestId('import-button').waitFor();
   });
 
   it('shows an import of random bytes as an error banner naming the file', async () => {
