@@ -10,7 +10,7 @@ import { useDropFiles } from './hooks/useDropFiles';
 import { useErrors } from './hooks/useErrors';
 import { useModelImport } from './hooks/useModelImport';
 import { usePage } from './hooks/usePage';
-import { useTheme } from './hooks/useTheme';
+import type { Theme } from './hooks/useTheme';
 import { useWorkspace } from './hooks/useWorkspace';
 import { ModelsPage } from './pages/ModelsPage';
 import { RunsPage } from './pages/RunsPage';
@@ -20,10 +20,11 @@ interface Props {
   api: StudioApi;
   /** Set when the connection to browser mode's server dropped. */
   connectionLost: string | null;
+  theme: Theme;
+  onToggleTheme: () => void;
 }
 
-export function App({ api, connectionLost }: Props) {
-  const { theme, toggle } = useTheme();
+export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
   const [page, setPage] = usePage();
   const { errors, report, dismiss } = useErrors();
   const workspace = useWorkspace(api, report);
@@ -59,7 +60,7 @@ export function App({ api, connectionLost }: Props) {
         page={page}
         onPage={setPage}
         theme={theme}
-        onToggleTheme={toggle}
+        onToggleTheme={onToggleTheme}
         workspacePath={workspace.info?.path ?? null}
         counts={{ models: workspace.models.length, targets: workspace.targets.length, runs: workspace.runs.length }}
         benchRunning={bench.state.status === 'running' || bench.state.status === 'starting'}

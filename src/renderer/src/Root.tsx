@@ -4,11 +4,13 @@ import { toErrorData } from '../../shared/errors';
 import { connectApi } from './api';
 import { App } from './App';
 import { setAppState } from './app-state';
+import { useTheme } from './hooks/useTheme';
 
 type Connection = { state: 'connecting' } | { state: 'ready'; api: StudioApi } | { state: 'error'; message: string };
 
 /** Connects to the engine, then hands the API to the app; a failed connection gets its own screen. */
 export function Root() {
+  const { theme, toggle } = useTheme();
   const [connection, setConnection] = useState<Connection>({ state: 'connecting' });
   const [lost, setLost] = useState<string | null>(null);
 
@@ -37,5 +39,5 @@ export function Root() {
       </div>
     );
   }
-  return <App api={connection.api} connectionLost={lost} />;
+  return <App api={connection.api} connectionLost={lost} theme={theme} onToggleTheme={toggle} />;
 }

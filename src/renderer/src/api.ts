@@ -28,13 +28,13 @@ export async function connectApi(onLost?: (message: string) => void): Promise<St
     throw new StudioError(
       'INTERNAL',
       hasToken
-        ? `Could not connect to the studio server at ${window.location.host}. Check that \`edgebench serve\` is still running, then open the URL it printed.`
-        : `Could not connect to the studio server at ${window.location.host}: this page was opened without its access token. Open the full URL that \`edgebench serve\` printed (it ends in ?${TOKEN_PARAM}=…).`,
+        ? `Could not connect to the studio server at ${window.location.host}. Check that 'edgebench serve' is still running, then open the URL it printed.`
+        : `Could not connect to the studio server at ${window.location.host}: this page was opened without its access token. Open the full URL that 'edgebench serve' printed (it ends in ?${TOKEN_PARAM}=…).`,
       { url: `${window.location.protocol}//${window.location.host}${WS_PATH}` },
     );
   }
   socket.addEventListener('close', () =>
-    onLost?.('The connection to the studio server was lost. Restart `edgebench serve` and reload the page.'),
+    onLost?.("The connection to the studio server was lost. Restart 'edgebench serve' and reload the page."),
   );
   return createApiClient(transport);
 }
