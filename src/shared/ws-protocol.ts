@@ -17,7 +17,8 @@ export const ClientFrame = z.object({
 });
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export const ServerFrame = z.discriminatedUnion('type', [
+// A plain union: zod's discriminatedUnion refuses two branches with the same `type` ('result').
+export const ServerFrame = z.union([
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), response: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ErrorData }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
