@@ -5,13 +5,12 @@
  */
 import { BrowserWindow, ipcMain, type WebFrameMain } from 'electron';
 import type { Studio } from '../core/studio-types';
+import { IPC_EVENT_CHANNEL } from '../shared/bridge';
 import { listCalls } from '../shared/contract';
 import { StudioError } from '../shared/errors';
 import { dispatchCall } from '../shared/rpc';
 import type { AppPage } from './app-page';
 
-/** Must match the constant of the same name in src/preload/index.ts. */
-export const IPC_EVENT_CHANNEL = 'edgebench:event';
 
 /** Registers every call; returns a function that removes them (before the studio is swapped). */
 export function registerIpc(studio: Studio, page: AppPage): () => void {

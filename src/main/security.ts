@@ -4,23 +4,8 @@
  */
 import { app, type Session, type WebContents } from 'electron';
 import type { AppPage } from './app-page';
+import { CONTENT_SECURITY_POLICY } from '../shared/security-policy';
 
-/**
- * The same policy as browser mode (src/server/security-headers.ts) and the UI's <meta> tag,
- * which is what applies to file:// pages (they have no response headers to rewrite).
- * Inline styles are allowed because recharts positions tooltips and legends with style attributes.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 export function secureSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {

@@ -1,14 +1,12 @@
 /**
- * The preload bridge: the page gets exactly one object, `window.edgebench`, implementing the
- * contract (the same `StudioApi` the WebSocket transport gives in browser mode). No raw
- * ipcRenderer, no generic invoke(channel, ...) reaches the page.
+ * The preload bridge: the page gets exactly one object, `window.edgebenchBridge`, with one
+ * method per contract call (src/shared/bridge.ts). No raw ipcRenderer, no generic
+ * invoke(channel, ...) reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { createBridge, IPC_EVENT_CHANNEL } from '../shared/bridge';
 import type { EventName } from '../shared/contract';
-import { CallResult, createApiClient, type ClientTransport } from '../shared/rpc';
-
-/** The one IPC channel main pushes events on; must match IPC_EVENT_CHANNEL in src/main/ipc.ts. */
-const IPC_EVENT_CHANNEL = 'edgebench:event';
+import { CallResult, type ClientTransport } from '../shared/rpc';
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
@@ -33,6 +31,6 @@ const transport: ClientTransport = {
   },
 };
 
-// createApiClient returns plain nested objects of functions, which contextBridge copies
-// into the page's world (functions are proxied, promises and plain data cloned).
-contextBridge.exposeInMainWorld('edgebench', createApiClient(transport));
+// Plain nested objects of functions: contextBridge proxies the functions and clones the
+// CallResult envelopes they resolve with (see src/shared/bridge.ts for why envelopes).
+contextBridge.exposeInMainWorld('edgebenchBridge', createBridge(transport));

@@ -134,6 +134,8 @@ export const events = {
     }),
   ]),
   'workspace.changed': z.object({ what: z.enum(['models', 'runs', 'datasets', 'targets']) }),
+  /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */
+  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs']) }),
 } as const;
 
 type Calls = typeof calls;

@@ -50,6 +50,8 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
   );
   const bench = useBenchJob(api, onRunReady);
 
+  useEffect(() => api.on('ui.navigate', ({ page: next }) => setPage(next)), [api, setPage]);
+
   useEffect(() => {
     if (workspace.ready) setAppState('loaded');
   }, [workspace.ready]);

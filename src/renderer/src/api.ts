@@ -1,3 +1,4 @@
+import { bridgeTransport } from '../../shared/bridge';
 import type { StudioApi } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import { createApiClient } from '../../shared/rpc';
@@ -13,11 +14,11 @@ export function webSocketUrl(location: Location): string {
 }
 
 /**
- * The studio API: the Electron preload's object when there is one, otherwise a WebSocket
+ * The studio API: over the Electron preload's bridge when there is one, otherwise a WebSocket
  * client to browser mode. `onLost` hears about a connection that dropped after it opened.
  */
 export async function connectApi(onLost?: (message: string) => void): Promise<StudioApi> {
-  if (window.edgebench) return window.edgebench;
+  if (window.edgebenchBridge) return createApiClient(bridgeTransport(window.edgebenchBridge));
   const url = webSocketUrl(window.location);
   const socket = new WebSocket(url);
   const transport = webSocketTransport(socket);
