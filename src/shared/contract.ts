@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { ErrorData } from './errors';
 import { ModelInfo } from './model-info';
-import { BenchSettings, HardwareProfile, RunFile, RunSummary, TargetKind } from './run-schema';
+import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 
 const Empty = z.object({}).strict();
 const Id = z.string().min(1).max(200);
@@ -72,12 +72,29 @@ export const UploadedFile = z.object({
 /** Largest model the UI may upload in one request (the CLI imports by path, without this limit). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
+/**
+ * One benchmark job: every model × runtime × thread count on one target (a matrix of cells).
+ * Runtimes default to each model's own (RUNTIMES_FOR_FORMAT); a runtime that cannot load a
+ * model's format is refused with the runtimes that can.
+ */
 export const BenchRequest = z.object({
-  modelId: Id,
+  modelIds: z.array(Id).min(1).max(32),
   targetId: Id,
+  runtimes: z.array(RuntimeName).max(3).optional(),
+  /** Intra-op thread counts to try; defaults to [settings.threads]. */
+  threads: z.array(z.number().int().min(0).max(256)).min(1).max(8).optional(),
   settings: BenchSettings.partial().default({}),
 });
 export type BenchRequest = z.infer<typeof BenchRequest>;
+
+export const BenchCell = z.object({
+  index: z.number().int(),
+  modelId: z.string(),
+  modelName: z.string(),
+  runtime: RuntimeName,
+  threads: z.number().int(),
+});
+export type BenchCell = z.infer<typeof BenchCell>;
 
 function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
   return { req, res };
@@ -101,7 +118,7 @@ export const calls = {
     probe: call(z.object({ id: Id }), HardwareProfile),
   },
   bench: {
-    start: call(BenchRequest, z.object({ jobId: z.string() })),
+    start: call(BenchRequest, z.object({ jobId: z.string(), cells: z.array(BenchCell) })),
     cancel: call(z.object({ jobId: Id }), z.object({ cancelled: z.boolean() })),
   },
   runs: {
@@ -116,23 +133,37 @@ export type BenchPhase = z.infer<typeof BenchPhase>;
 export const events = {
   'bench.progress': z.object({
     jobId: z.string(),
+    /** The cell (index into bench.start's cells) this progress is about. */
+    cell: z.number().int(),
+    cells: z.number().int(),
     phase: BenchPhase,
     /** Iterations done in this phase, and how many are planned (total may grow under minTimeMs). */
     completed: z.number().int(),
     total: z.number().int(),
+    /** 0..1 over this cell. */
+    cellFraction: z.number().min(0).max(1),
     /** 0..1 over the whole job. */
     fraction: z.number().min(0).max(1),
   }),
-  'bench.done': z.discriminatedUnion('ok', [
-    z.object({ jobId: z.string(), ok: z.literal(true), runId: z.string() }),
+  /** One cell finished: its run, or why it failed (the job goes on with the next cell). */
+  'bench.cellDone': z.discriminatedUnion('ok', [
+    z.object({ jobId: z.string(), cell: z.number().int(), ok: z.literal(true), runId: z.string() }),
     z.object({
       jobId: z.string(),
+      cell: z.number().int(),
       ok: z.literal(false),
       error: ErrorData,
-      /** The runner's last stderr lines, for a crash. */
+      /** The runner's last stderr lines, for a crash or a hang. */
       runnerLog: z.array(z.string()),
     }),
   ]),
+  /** The job ended: every cell ran, or it was cancelled (finished cells keep their runs). */
+  'bench.done': z.object({
+    jobId: z.string(),
+    cancelled: z.boolean(),
+    runIds: z.array(z.string()),
+    failed: z.number().int(),
+  }),
   'workspace.changed': z.object({ what: z.enum(['models', 'runs', 'datasets', 'targets']) }),
   /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */
   'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs']) }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelFormat } from './model-info';
+export { RUNTIMES_FOR_FORMAT } from './runtimes';
 
 export const RUN_SCHEMA = 'edgebench.run/1';
 
@@ -18,13 +19,47 @@ export const HardwareProfile = z.object({
 });
 export type HardwareProfile = z.infer<typeof HardwareProfile>;
 
+/** The runtimes a runner can load. Each model format has its own (see RUNTIMES_FOR_FORMAT). */
+export const RuntimeName = z.enum(['onnxruntime', 'tfjs', 'litert']);
+export type RuntimeName = z.infer<typeof RuntimeName>;
+
+/**
+ * quick: `runs` / `minTimeMs` / `maxTimeMs` as given. report: MLPerf Tiny's rule, 5 windows of
+ * at least 10 s each, the reported latency is the median of the windows' medians.
+ */
+export const RunMode = z.enum(['quick', 'report']);
+export type RunMode = z.infer<typeof RunMode>;
+
+/** Settings of one runtime; each runtime reads the ones it knows and ignores the rest. */
+export const RuntimeOptions = z.object({
+  /** onnxruntime: graph optimization level. */
+  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  /** onnxruntime: run independent nodes one after another, or in parallel on the inter-op pool. */
+  executionMode: z.enum(['sequential', 'parallel']).default('sequential'),
+  /** onnxruntime: inter-op threads (used by the parallel execution mode); 0 lets the runtime choose. */
+  interOpThreads: z.number().int().min(0).default(0),
+  /** tfjs: preferred backend; 'auto' tries tensorflow (tfjs-node), then wasm, then cpu. */
+  tfjsBackend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+});
+export type RuntimeOptions = z.infer<typeof RuntimeOptions>;
+
 /** How the inputs were made; kept so a run can be reproduced. */
 export const BenchSettings = z.object({
   warmupRuns: z.number().int().min(0),
+  /** Keep warming up past `warmupRuns` until this much time was spent (0 = by count only). */
+  warmupMinTimeMs: z.number().min(0).default(0),
   runs: z.number().int().min(1),
   /** Keep measuring past `runs` until this much time was spent measuring. */
   minTimeMs: z.number().min(0),
+  /** Stop measuring once this much time was spent, even before `runs` (0 = no limit). TFLite's max_secs. */
+  maxTimeMs: z.number().min(0).default(0),
+  mode: RunMode.default('quick'),
+  /** A new random input before every measured run (its making is not timed), instead of one fixed input. */
+  freshInputs: z.boolean().default(false),
   threads: z.number().int().min(0),
+  runtimeOptions: RuntimeOptions.default(RuntimeOptions.parse({})),
+  /** Extra runs with the runtime's own profiler after measuring (onnxruntime only; 0 = none). */
+  profileRuns: z.number().int().min(0).max(1000).default(20),
   /** Sizes given for symbolic dimensions, by input name. */
   shapes: z.record(z.string(), z.array(z.number().int().min(0))).default({}),
   /** Constant values given for inputs, by input name (every element takes the value). */
@@ -38,16 +73,43 @@ export const LatencyStats = z.object({
   count: z.number().int(),
   mean: z.number(),
   median: z.number(),
+  p50: z.number(),
   p90: z.number(),
+  p95: z.number(),
   p99: z.number(),
   min: z.number(),
   max: z.number(),
+  /** Sample standard deviation (n - 1). */
   stddev: z.number(),
+  /** Coefficient of variation: stddev / mean, as a fraction. */
+  cv: z.number(),
+  /** 95% confidence interval of the median (distribution-free, from order statistics). */
+  medianCi95: z.object({ low: z.number(), high: z.number() }),
+  /** Inferences per second: count / (sum of latencies in seconds). */
+  throughputPerSec: z.number(),
+  outliers: z.object({
+    /** Samples whose modified z-score (on the median absolute deviation) exceeds the threshold. */
+    madZ: z.number().int(),
+    /** Tukey's fences: beyond 1.5 IQR (mild, severe included) and beyond 3 IQR (severe). */
+    tukeyMild: z.number().int(),
+    tukeySevere: z.number().int(),
+  }),
 });
 export type LatencyStats = z.infer<typeof LatencyStats>;
 
+/**
+ * The fewest samples a percentile needs before it means something (MLPerf's minimums);
+ * below them the UI and CLI show "too few samples" instead of the value.
+ */
+export const PERCENTILE_MIN_SAMPLES = { p50: 1, p90: 64, p95: 128, p99: 662 } as const;
+export type PercentileName = keyof typeof PERCENTILE_MIN_SAMPLES;
+
+export function percentileSupported(name: PercentileName, count: number): boolean {
+  return count >= PERCENTILE_MIN_SAMPLES[name];
+}
+
 export const RunWarning = z.object({
-  /** Stable code, e.g. "high-variance", "few-samples", "slow-first-run". */
+  /** Stable code, e.g. "high-variance", "few-samples", "slow-first-run" (see src/core/bench/warnings.ts). */
   code: z.string(),
   /** Tells the user what it means and what to do. */
   message: z.string(),
@@ -76,7 +138,15 @@ export const RunFile = z.object({
     variant: z.string(),
   }),
   target: z.object({ kind: TargetKind, name: z.string(), hardware: HardwareProfile }),
-  runtime: z.object({ name: z.string(), version: z.string(), threads: z.number().int() }),
+  runtime: z.object({
+    name: z.string(),
+    version: z.string(),
+    threads: z.number().int(),
+    /** Which backend ran: tfjs 'tensorflow' | 'wasm' | 'cpu'; litert 'wasm (XNNPACK)'; onnxruntime 'cpu'. */
+    backend: z.string(),
+  }),
+  /** Groups the runs of one matrix job. */
+  job: z.object({ id: z.string(), cell: z.number().int(), cells: z.number().int() }).optional(),
   settings: BenchSettings,
   inputs: z.array(InputDescription).default([]),
   /** Loading the model into a session, in milliseconds. */
@@ -85,11 +155,45 @@ export const RunFile = z.object({
   firstInferenceMs: z.number(),
   latencyMs: LatencyStats,
   memory: z.object({
-    /** Peak resident set size of the runner process. */
+    /** Peak resident set size of the runner process (native memory included). */
     peakRssBytes: z.number(),
     /** RSS after loading the model minus RSS before. */
     modelLoadRssBytes: z.number().optional(),
+    /** The OS's own peak RSS at the runner's exit (getrusage), where the OS reports one. */
+    osPeakRssBytes: z.number().nullable().optional(),
   }),
+  /** Report mode: each window's runs and median; latencyMs.median is the median of these medians. */
+  report: z
+    .object({
+      windows: z.array(z.object({ runs: z.number().int(), durationMs: z.number(), medianMs: z.number() })),
+      medianOfWindowsMs: z.number(),
+    })
+    .optional(),
+  /** The runtime's own per-node profile, taken in extra runs after measuring (onnxruntime). */
+  profile: z
+    .object({
+      runs: z.number().int(),
+      /** Our wall-clock median over the profiled runs, and the runtime's own median for the same runs. */
+      wallMedianMs: z.number(),
+      runtimeMedianMs: z.number(),
+      nodes: z.array(
+        z.object({ name: z.string(), opType: z.string(), meanUs: z.number(), share: z.number() }),
+      ),
+      ops: z.array(z.object({ opType: z.string(), nodes: z.number().int(), meanUs: z.number(), share: z.number() })),
+    })
+    .optional(),
+  /** What the machine was doing around the run, where the platform tells. */
+  environment: z
+    .object({
+      cpuMHz: z.object({ start: z.number(), end: z.number() }).optional(),
+      temperatureC: z.object({ start: z.number(), end: z.number() }).optional(),
+      /** 1-minute load average before the run, and the busiest other processes' names. */
+      loadAverage: z.number().optional(),
+      busyProcesses: z.array(z.string()).optional(),
+    })
+    .optional(),
+  /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */
+  verdict: z.enum(['stable', 'unstable']),
   warnings: z.array(RunWarning),
 });
 export type RunFile = z.infer<typeof RunFile>;
@@ -104,9 +208,13 @@ export const RunSummary = z.object({
   targetName: z.string(),
   runtime: z.string(),
   threads: z.number().int(),
+  runtimeBackend: z.string(),
   median: z.number(),
   p90: z.number(),
   count: z.number().int(),
+  verdict: z.enum(['stable', 'unstable']),
   warnings: z.number().int(),
+  peakRssBytes: z.number(),
+  jobId: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

@@ -2,13 +2,27 @@
  * The runtimes a runner can load, one line each. A runtime is loaded lazily, so a runner whose
  * machine lacks one (no native binary for this platform) still answers hello and says why.
  */
-import type { InputRequest, InputUsed, RuntimeName } from '../protocol';
+import type { RuntimeName, RuntimeOptions } from '../../../shared/run-schema';
+import type { InputRequest, InputUsed } from '../protocol';
 
 export interface RuntimeLoadOptions {
   modelPath: string;
   /** Intra-op threads; 0 lets the runtime choose. */
   threads: number;
   inputs: InputRequest[];
+  /** Runtime-specific settings; each runtime reads the ones it knows. */
+  options: RuntimeOptions;
+}
+
+/** The runtime's own per-node profile over `runs` extra inferences (see RunFile.profile). */
+export interface RuntimeProfile {
+  runs: number;
+  /** The runtime's own time for each profiled run, in ms (e.g. onnxruntime's model_run events). */
+  runtimeRunMs: number[];
+  /** Our wall-clock time for the same runs, in ms. */
+  wallRunMs: number[];
+  /** Per node: total microseconds over all profiled runs. */
+  nodes: Array<{ name: string; opType: string; totalUs: number }>;
 }
 
 /** A model loaded into a runtime session, with its inputs already built. */
@@ -16,8 +30,14 @@ export interface LoadedModel {
   /** Creating the session, in milliseconds (building input tensors not included). */
   readonly initMs: number;
   readonly inputs: InputUsed[];
-  /** One inference on the prepared inputs; the caller ignores the outputs. */
+  /** Which backend runs it: 'cpu' (onnxruntime), 'tensorflow' | 'wasm' | 'cpu' (tfjs), 'wasm (XNNPACK)' (litert). */
+  readonly backend: string;
+  /** One inference on the prepared inputs; the caller ignores the outputs. Resolves once outputs are ready (tfjs: data synced). */
   run(): Promise<unknown>;
+  /** Replaces the prepared inputs with new random values of the same shapes (--fresh-inputs); not timed. */
+  refreshInputs(seed: number): void;
+  /** Runs `runs` extra inferences under the runtime's profiler, where it has one. */
+  profile?(runs: number): Promise<RuntimeProfile>;
   release(): Promise<void>;
 }
 
@@ -29,4 +49,6 @@ export interface RuntimeModule {
 
 export const runtimeLoaders: Record<RuntimeName, () => Promise<RuntimeModule>> = {
   onnxruntime: async () => (await import('./onnxruntime')).onnxruntimeModule,
+  tfjs: async () => (await import('./tfjs')).tfjsModule,
+  litert: async () => (await import('./litert')).litertModule,
 };
