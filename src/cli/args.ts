@@ -4,7 +4,7 @@
  */
 import { StudioError } from '../shared/errors';
 
-export type FlagKind = 'boolean' | 'int' | 'number' | 'string' | 'assignments';
+export type FlagKind = 'boolean' | 'int' | 'number' | 'string' | 'assignments' | 'intList' | 'choice' | 'choiceList';
 
 export interface FlagSpec {
   kind: FlagKind;
@@ -14,6 +14,8 @@ export interface FlagSpec {
   min?: number;
   /** For --help: what the value looks like ("N", "FILE", "NAME=1x512"). */
   valueName?: string;
+  /** For choice / choiceList: the accepted values. */
+  choices?: readonly string[];
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -70,6 +72,26 @@ export function parseArgs(command: string, argv: string[], specs: FlagSpecs): Pa
 }
 
 function convert(name: string, raw: string, spec: FlagSpec): string | number {
+  if (spec.kind === 'intList') {
+    const parts = raw.split(',').map((part) => part.trim());
+    const min = spec.min ?? 0;
+    if (parts.some((part) => !/^\d+$/.test(part) || Number(part) < min)) {
+      throw new StudioError('BAD_INPUT', `--${name} expects whole numbers of at least ${min} separated by commas (e.g. --${name} 1,2,4), got '${raw}'.`, {
+        flag: name,
+      });
+    }
+    return raw;
+  }
+  if (spec.kind === 'choice' || spec.kind === 'choiceList') {
+    const parts = spec.kind === 'choice' ? [raw] : raw.split(',').map((part) => part.trim());
+    const bad = parts.find((part) => !(spec.choices ?? []).includes(part));
+    if (bad !== undefined) {
+      throw new StudioError('BAD_INPUT', `--${name} expects ${spec.kind === 'choiceList' ? 'one or more of' : 'one of'} ${(spec.choices ?? []).join(', ')}; got '${bad}'.`, {
+        flag: name,
+      });
+    }
+    return raw;
+  }
   if (spec.kind === 'int' || spec.kind === 'number') {
     const numeric = spec.kind === 'int' ? /^-?\d+$/.test(raw) : /^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw);
     const value = Number(raw);
@@ -85,6 +107,7 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
 }
 
 function example(spec: FlagSpec): string {
+  if (spec.choices?.[0]) return spec.choices[0];
   if (spec.valueName) return spec.valueName;
   return spec.kind === 'int' || spec.kind === 'number' ? String(Math.max(spec.min ?? 1, 1)) : 'VALUE';
 }
@@ -101,6 +124,12 @@ export function flagBool(args: ParsedArgs, name: string): boolean {
 export function flagNumber(args: ParsedArgs, name: string): number | undefined {
   const value = args.flags.get(name)?.[0];
   return typeof value === 'number' ? value : undefined;
+}
+
+/** A comma-separated list flag (intList / choiceList), split. */
+export function flagList(args: ParsedArgs, name: string): string[] | undefined {
+  const value = flagString(args, name);
+  return value === undefined ? undefined : value.split(',').map((part) => part.trim());
 }
 
 export function flagString(args: ParsedArgs, name: string): string | undefined {
@@ -144,7 +173,8 @@ export function parseValues(args: ParsedArgs): Record<string, number> {
 
 export function formatHelp(usage: string, description: string, specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
-    const left = spec.kind === 'boolean' ? `--${name}` : `--${name} ${spec.valueName ?? (spec.kind === 'string' ? 'VALUE' : 'N')}`;
+    const value = spec.valueName ?? (spec.choices ? spec.choices.join('|') : spec.kind === 'string' ? 'VALUE' : 'N');
+    const left = spec.kind === 'boolean' ? `--${name}` : `--${name} ${value}`;
     return `  ${left.padEnd(28)} ${spec.help}`;
   });
   return `Usage: ${usage}\n\n${description}\n\nFlags:\n${rows.join('\n')}\n`;

@@ -1,6 +1,6 @@
 /** Human-readable output for the CLI (the --json output is the data itself). */
 import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
-import type { RunFile } from '../shared/run-schema';
+import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../shared/run-schema';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -57,18 +57,37 @@ export function formatModelInfo(path: string, info: ModelInfo): string {
   return lines.join('\n');
 }
 
+/** A percentile, or "too few samples" below the count MLPerf asks for. */
+function formatPercentile(name: PercentileName, value: number, count: number): string {
+  return percentileSupported(name, count) ? formatMs(value) : `(too few samples, needs ${PERCENTILE_MIN_SAMPLES[name]})`;
+}
+
 export function formatRun(run: RunFile): string {
   const l = run.latencyMs;
   const threads = run.runtime.threads === 0 ? 'auto' : String(run.runtime.threads);
+  const reported = run.report
+    ? `  reported median ${formatMs(run.report.medianOfWindowsMs)} (median of ${run.report.windows.length} windows' medians: ${run.report.windows.map((w) => formatMs(w.medianMs)).join(', ')})`
+    : null;
   const lines = [
-    `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version}, threads ${threads}`,
+    `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version} (${run.runtime.backend}), threads ${threads}: ${run.verdict.toUpperCase()}`,
     `  runs ${l.count} after ${run.settings.warmupRuns} warmup   init ${formatMs(run.initMs)}   first inference ${formatMs(run.firstInferenceMs)}`,
-    `  median ${formatMs(l.median)}   mean ${formatMs(l.mean)}   p90 ${formatMs(l.p90)}   p99 ${formatMs(l.p99)}`,
-    `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}`,
-    `  peak RSS ${formatBytes(run.memory.peakRssBytes)}`,
+    ...(reported ? [reported] : []),
+    `  median ${formatMs(l.median)} (95% CI ${formatMs(l.medianCi95.low)} to ${formatMs(l.medianCi95.high)})   mean ${formatMs(l.mean)}   CV ${(l.cv * 100).toFixed(1)}%`,
+    `  p90 ${formatPercentile('p90', l.p90, l.count)}   p95 ${formatPercentile('p95', l.p95, l.count)}   p99 ${formatPercentile('p99', l.p99, l.count)}`,
+    `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}   outliers ${l.outliers.madZ} (MAD)   ${l.throughputPerSec.toFixed(0)} inferences/s`,
+    `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
+    ...(run.profile ? [formatProfile(run.profile)] : []),
     ...run.warnings.map((w) => `  warning: ${w.message}`),
   ];
   return lines.join('\n');
+}
+
+function formatProfile(profile: NonNullable<RunFile['profile']>): string {
+  const top = profile.ops
+    .slice(0, 5)
+    .map((op) => `${op.opType} ${(op.share * 100).toFixed(0)}%`)
+    .join(', ');
+  return `  profile (${profile.runs} runs): onnxruntime's own time ${formatMs(profile.runtimeMedianMs)} vs wall ${formatMs(profile.wallMedianMs)}; by op: ${top}`;
 }
 
 /** A one-line progress bar for a TTY: "[#####.....] measuring 50/100". */

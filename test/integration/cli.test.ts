@@ -40,6 +40,12 @@ const badInputs: Array<{ name: string; args: () => string[]; mentions: string }>
   { name: '--value for an input the model lacks', args: () => ['bench', demoModelPath, '--value', 'rate=16000'], mentions: 'rate' },
   { name: 'unknown command', args: () => ['benchmark', demoModelPath], mentions: 'benchmark' },
   { name: 'bench without a model', args: () => ['bench'], mentions: 'model' },
+  { name: 'a runtime that cannot load the format', args: () => ['bench', demoModelPath, '--runtime', 'tfjs'], mentions: 'onnxruntime' },
+  { name: 'an unknown runtime', args: () => ['bench', demoModelPath, '--runtime', 'tensorrt'], mentions: '--runtime' },
+  { name: 'a malformed thread list', args: () => ['bench', demoModelPath, '--threads', '1,two'], mentions: '--threads' },
+  { name: 'an unknown mode', args: () => ['bench', demoModelPath, '--mode', 'fast'], mentions: '--mode' },
+  { name: 'report mode with too few runs', args: () => ['bench', demoModelPath, '--mode', 'report', '--runs', '5'], mentions: 'report' },
+  { name: '--max-time below --min-time', args: () => ['bench', demoModelPath, '--min-time', '500', '--max-time', '100'], mentions: '--max-time' },
   { name: 'port out of range', args: () => ['serve', '--port', '70000'], mentions: '--port' },
 ];
 
@@ -100,6 +106,34 @@ describe('edgebench bench', () => {
     expect(run.memory.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
     const written = RunFile.parse(JSON.parse(await fs.readFile(outFile, 'utf8')));
     expect(written.id).toBe(run.id);
+  });
+
+  it('a matrix of formats and thread counts prints an array of runs, one per cell, in order', async () => {
+    const tflite = path.join(path.dirname(demoModelPath), 'demo-mnist.tflite');
+    const tfjs = path.join(path.dirname(demoModelPath), 'demo-mnist-tfjs', 'model.json');
+    const result = await runCli(['bench', demoModelPath, tflite, tfjs, '--threads', '1,2', '--runs', '8', '--warmup', '1', '--json'], {
+      timeoutMs: 120_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const runs = (JSON.parse(result.stdout) as unknown[]).map((run) => RunFile.parse(run));
+    expect(runs.map((run) => [run.model.format, run.runtime.name, run.runtime.threads])).toEqual([
+      ['onnx', 'onnxruntime', 1],
+      ['onnx', 'onnxruntime', 2],
+      ['tflite', 'litert', 1],
+      ['tflite', 'litert', 2],
+      ['tfjs', 'tfjs', 1],
+      ['tfjs', 'tfjs', 2],
+    ]);
+    expect(new Set(runs.map((run) => run.job?.id)).size).toBe(1);
+    for (const run of runs) expect(run.runtime.backend).not.toBe('');
+  });
+
+  it('the human output marks percentiles that need more samples, and shows the verdict', async () => {
+    const result = await runCli(['bench', demoModelPath, '--runs', '20', '--warmup', '1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/p99 \(too few samples, needs 662\)/);
+    expect(result.stdout).toMatch(/STABLE|UNSTABLE/);
   });
 
   it('a runner that crashes fails the run with its last words, and the CLI exits 1', async () => {

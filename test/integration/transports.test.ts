@@ -64,14 +64,19 @@ async function scenario(api: StudioApi) {
     done.push(event);
     settle();
   });
-  const { jobId } = await api.bench.start({ modelId: demo.id, targetId: 'local', settings: { runs: 5, warmupRuns: 1 } });
+  const { jobId, cells } = await api.bench.start({
+    modelIds: [demo.id],
+    targetId: 'local',
+    settings: { runs: 5, warmupRuns: 1, profileRuns: 0 },
+  });
   await finished;
   offProgress();
   offDone();
 
   const result = done.find((event) => event.jobId === jobId);
-  if (!result?.ok) throw new Error(`The benchmark failed: ${JSON.stringify(result)}`);
-  const run = await api.runs.get({ id: result.runId });
+  const runId = result?.runIds[0];
+  if (!result || result.failed > 0 || runId === undefined) throw new Error(`The benchmark failed: ${JSON.stringify(result)}`);
+  const run = await api.runs.get({ id: runId });
   const runs = await api.runs.list({});
 
   const { path: _path, ...infoRest } = info;
@@ -80,9 +85,10 @@ async function scenario(api: StudioApi) {
     info: infoRest,
     modelIds: models.map((model) => model.id),
     entry,
+    cells: cells.map(({ modelId, runtime, threads }) => ({ modelId, runtime, threads })),
     progressPhases: [...new Set(progress.filter((event) => event.jobId === jobId).map((event) => event.phase))].sort(),
     run: {
-      idMatchesEvent: run.id === result.runId,
+      idMatchesEvent: run.id === runId,
       schema: run.schema,
       status: run.status,
       model: run.model,

@@ -1,33 +1,81 @@
 import path from 'node:path';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import { StudioError } from '../../shared/errors';
-import type { BenchSettings } from '../../shared/run-schema';
-import { runLocalBenchmark } from '../../core/bench/run-local-benchmark';
+import { BenchSettings, RuntimeName, RuntimeOptions, RunMode, type RunFile } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
+import { checkInputFlags, planMatrix, runMatrix, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { writeJsonAtomic } from '../../core/workspace/atomic-write';
-import { flagBool, flagNumber, flagString, formatHelp, parseArgs, parseShapes, parseValues, type FlagSpecs } from '../args';
+import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, parseShapes, parseValues, type FlagSpecs, type ParsedArgs } from '../args';
 import { formatRun, progressLine } from '../format';
 import type { CommandIo } from '../io';
 
 const d = DEFAULT_BENCH_SETTINGS;
+const o = RuntimeOptions.shape;
 const flags: FlagSpecs = {
-  runs: { kind: 'int', min: 1, help: `Measured inferences (default ${d.runs}).` },
+  runs: { kind: 'int', min: 1, help: `Measured inferences, at least (default ${d.runs}).` },
   warmup: { kind: 'int', min: 0, help: `Warmup inferences before measuring (default ${d.warmupRuns}).` },
-  'min-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Keep measuring until this many ms have passed (default 0).' },
-  threads: { kind: 'int', min: 0, help: 'Intra-op threads; 0 lets the runtime choose (default 0).' },
+  'warmup-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Keep warming up until this many ms have passed too (default 0).' },
+  'min-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Keep measuring past --runs until this many ms have passed (default 0).' },
+  'max-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Stop measuring after this many ms even before --runs (default 0 = no limit).' },
+  mode: { kind: 'choice', choices: RunMode.options, help: 'quick, or report: 5 windows of at least 10 s, median of medians (MLPerf Tiny).' },
+  'fresh-inputs': { kind: 'boolean', help: 'A new random input before every measured run (not timed).' },
+  threads: { kind: 'intList', min: 0, valueName: 'N[,N...]', help: 'Intra-op threads; several values make a matrix; 0 = runtime decides (default 0).' },
+  runtime: { kind: 'choiceList', choices: RuntimeName.options, help: "Runtimes to use (default: the model format's own)." },
+  'graph-opt': { kind: 'choice', choices: o.graphOptimizationLevel.unwrap().options, help: 'onnxruntime graph optimization level (default all).' },
+  'execution-mode': { kind: 'choice', choices: o.executionMode.unwrap().options, help: 'onnxruntime execution mode (default sequential).' },
+  'inter-op-threads': { kind: 'int', min: 0, help: 'onnxruntime inter-op threads, for the parallel mode (default 0 = runtime decides).' },
+  'tfjs-backend': { kind: 'choice', choices: o.tfjsBackend.unwrap().options, help: 'TF.js backend (default auto: tensorflow, then wasm, then cpu).' },
+  'profile-runs': { kind: 'int', min: 0, help: `Extra runs under onnxruntime's profiler for the per-op table (default ${d.profileRuns}; 0 = none).` },
+  'stall-timeout': { kind: 'number', min: 1, valueName: 'S', help: 'Give up on a cell whose runner says nothing for this many seconds (default 60).' },
   shape: { kind: 'assignments', valueName: 'NAME=1x512', help: 'Size of an input with symbolic dims (repeatable).' },
   value: { kind: 'assignments', valueName: 'NAME=16000', help: 'Fill an input with one constant value (repeatable).' },
-  json: { kind: 'boolean', help: 'Print the run (schema edgebench.run/1) as JSON only.' },
-  out: { kind: 'string', valueName: 'FILE', help: 'Also write the run as JSON to FILE (atomically).' },
+  json: { kind: 'boolean', help: 'Print JSON only: one run, or an array of runs for several cells.' },
+  out: { kind: 'string', valueName: 'FILE', help: 'Also write the JSON to FILE (atomically).' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
 export const benchHelp = formatHelp(
-  'edgebench bench MODEL [--runs N] [--warmup N] [--threads N] [--shape NAME=DIMS] [--value NAME=N] [--json] [--out FILE]',
-  'Benchmarks an ONNX model on this computer with onnxruntime (CPU), in a separate runner process.\nSymbolic dimensions default to 1 and inputs to seeded random values unless --shape / --value say otherwise.',
+  'edgebench bench MODEL... [--runs N] [--warmup N] [--threads N[,N...]] [--runtime NAME] [--mode quick|report] [--json] [--out FILE]',
+  [
+    'Benchmarks models on this computer, each cell (model × runtime × threads) in its own runner process:',
+    'ONNX with onnxruntime (CPU), TFLite with LiteRT (wasm, XNNPACK), TF.js with TensorFlow.js.',
+    'Symbolic dimensions default to 1 and inputs to seeded random values unless --shape / --value say otherwise.',
+  ].join('\n'),
   flags,
 );
+
+function settingsFrom(args: ParsedArgs): BenchSettings {
+  const mode = flagString(args, 'mode') ?? d.mode;
+  const runsGiven = args.flags.has('runs');
+  return BenchSettings.parse({
+    warmupRuns: flagNumber(args, 'warmup') ?? d.warmupRuns,
+    warmupMinTimeMs: flagNumber(args, 'warmup-time') ?? d.warmupMinTimeMs,
+    // Report mode's windows are set by time; its run count is a per-window minimum, lower by default.
+    runs: flagNumber(args, 'runs') ?? (mode === 'report' && !runsGiven ? 64 : d.runs),
+    minTimeMs: flagNumber(args, 'min-time') ?? d.minTimeMs,
+    maxTimeMs: flagNumber(args, 'max-time') ?? d.maxTimeMs,
+    mode,
+    freshInputs: flagBool(args, 'fresh-inputs'),
+    threads: 0,
+    runtimeOptions: {
+      graphOptimizationLevel: flagString(args, 'graph-opt') ?? d.runtimeOptions.graphOptimizationLevel,
+      executionMode: flagString(args, 'execution-mode') ?? d.runtimeOptions.executionMode,
+      interOpThreads: flagNumber(args, 'inter-op-threads') ?? d.runtimeOptions.interOpThreads,
+      tfjsBackend: flagString(args, 'tfjs-backend') ?? d.runtimeOptions.tfjsBackend,
+    },
+    profileRuns: flagNumber(args, 'profile-runs') ?? d.profileRuns,
+    shapes: parseShapes(args),
+    values: parseValues(args),
+  });
+}
+
+function modelName(file: string): string {
+  const base = path.basename(file);
+  // A TF.js model is named after its folder: every one of them is called model.json.
+  if (base === 'model.json') return path.basename(path.dirname(path.resolve(file)));
+  return base.replace(/\.(onnx|tflite)$/i, '');
+}
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseArgs('bench', argv, flags);
@@ -35,55 +83,58 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
     io.out(benchHelp);
     return 0;
   }
-  const [modelPath, ...extra] = args.positionals;
-  if (!modelPath) throw new StudioError('BAD_INPUT', "edgebench bench needs a model file, e.g. 'edgebench bench model.onnx'.");
-  if (extra.length > 0) {
-    throw new StudioError('BAD_INPUT', `edgebench bench takes one model; got also '${extra.join("', '")}'.`);
+  if (args.positionals.length === 0) {
+    throw new StudioError('BAD_INPUT', "edgebench bench needs a model file, e.g. 'edgebench bench model.onnx'.");
   }
-  const settings: BenchSettings = {
-    warmupRuns: flagNumber(args, 'warmup') ?? d.warmupRuns,
-    runs: flagNumber(args, 'runs') ?? d.runs,
-    minTimeMs: flagNumber(args, 'min-time') ?? d.minTimeMs,
-    threads: flagNumber(args, 'threads') ?? d.threads,
-    shapes: parseShapes(args),
-    values: parseValues(args),
-  };
+  const settings = settingsFrom(args);
+  const threads = (flagList(args, 'threads') ?? [String(d.threads)]).map(Number);
+  const runtimes = flagList(args, 'runtime') as RuntimeName[] | undefined;
   const outFile = flagString(args, 'out');
   const json = flagBool(args, 'json');
+  const stallSeconds = flagNumber(args, 'stall-timeout');
 
-  const info = await inspectModelFiles([modelPath]);
-  if (info.format !== 'onnx') {
-    throw new StudioError(
-      'BAD_INPUT',
-      `'${modelPath}' is a ${info.format} model; this version of edgebench bench runs ONNX models only (onnxruntime).`,
-      { file: modelPath },
-    );
+  const models: MatrixModel[] = [];
+  for (const file of args.positionals) {
+    const info = await inspectModelFiles([file]);
+    models.push({ name: modelName(file), path: path.resolve(file), variant: 'float', info });
   }
+  checkInputFlags(models, settings);
+  const cells = planMatrix(models, runtimes, threads);
+
   const showProgress = io.stderrIsTty && !json;
-  const run = await runLocalBenchmark(
-    {
-      modelPath: path.resolve(modelPath),
-      model: {
-        name: path.basename(modelPath).replace(/\.onnx$/i, ''),
-        format: info.format,
-        sha256: info.sha256,
-        sizeBytes: info.sizeBytes,
-        variant: 'float',
-      },
-      inputsInfo: info.inputs,
-      settings,
-      targetName: 'This computer',
+  const many = cells.length > 1;
+  const runs: RunFile[] = [];
+  let failures = 0;
+  const outcome = await runMatrix(`cli-${Date.now().toString(36)}`, cells, settings, {
+    spawner: nodeForkSpawner(),
+    signal: io.signal,
+    timeouts: stallSeconds ? { stallMs: stallSeconds * 1000 } : undefined,
+    onProgress: showProgress
+      ? (cell, p) => {
+          const label = many ? `cell ${cell.index + 1}/${cells.length} ${cell.model.name} ${cell.runtime} t${cell.threads} ` : '';
+          io.err(`\r\x1b[2K${label}${progressLine(p.phase, p.completed, p.total, p.fraction)}`);
+        }
+      : undefined,
+    onCellDone: (result) => {
+      if (showProgress) io.err('\r\x1b[2K');
+      if (result.ok) {
+        runs.push(result.run);
+        if (!json) io.out(`${formatRun(result.run)}\n`);
+        return;
+      }
+      failures++;
+      const where = many ? `cell ${result.cell.index + 1}/${cells.length} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}) failed: ` : '';
+      io.err(`edgebench bench: ${where}${result.error.message}`);
+      if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
     },
-    {
-      spawner: nodeForkSpawner(),
-      signal: io.signal,
-      onProgress: showProgress
-        ? (p) => io.err(`\r\x1b[2K${progressLine(p.phase, p.completed, p.total, p.fraction)}`)
-        : undefined,
-    },
-  );
-  if (showProgress) io.err('\r\x1b[2K');
-  if (outFile) await writeJsonAtomic(path.resolve(outFile), run);
-  io.out(json ? JSON.stringify(run, null, 2) : formatRun(run));
-  return 0;
+  });
+  if (outcome.cancelled) io.err(`edgebench bench: cancelled; ${runs.length} of ${cells.length} cells had finished.`);
+
+  const payload = many ? runs : runs[0];
+  if (payload !== undefined && (!many || runs.length > 0)) {
+    if (outFile) await writeJsonAtomic(path.resolve(outFile), payload);
+    if (json) io.out(JSON.stringify(payload, null, 2));
+  }
+  if (outcome.cancelled) return 130;
+  return failures > 0 ? 1 : 0;
 }

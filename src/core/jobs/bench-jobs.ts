@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
-import type { BenchRequest, EventName, EventPayload } from '../../shared/contract';
+import type { BenchCell, BenchRequest, EventName, EventPayload } from '../../shared/contract';
 import { StudioError, toErrorData } from '../../shared/errors';
-import type { BenchSettings } from '../../shared/run-schema';
-import { runLocalBenchmark } from '../bench/run-local-benchmark';
+import { BenchSettings } from '../../shared/run-schema';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { mainModelPath } from '../workspace/model-store';
 import type { Workspace } from '../workspace/workspace';
+import { checkInputFlags, planMatrix, runMatrix, type MatrixModel } from './matrix';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -17,7 +17,8 @@ interface Job {
 
 /**
  * Runs benchmark jobs in the background and reports them as events. The call that starts a
- * job returns at once with its id; progress and the result arrive as bench.progress / bench.done.
+ * job returns at once with its id and planned cells; progress and results arrive as
+ * bench.progress / bench.cellDone / bench.done.
  */
 export class BenchJobs {
   private readonly jobs = new Map<string, Job>();
@@ -28,61 +29,83 @@ export class BenchJobs {
     private readonly emit: Emit,
   ) {}
 
-  async start(request: BenchRequest): Promise<{ jobId: string }> {
+  async start(request: BenchRequest): Promise<{ jobId: string; cells: BenchCell[] }> {
     if (request.targetId !== 'local') {
       throw new StudioError('NOT_FOUND', `There is no target '${request.targetId}'; only 'local' (This computer) exists so far.`, {
         target: request.targetId,
       });
     }
-    const entry = await this.workspace.readModelEntry(request.modelId);
-    if (entry.info.format !== 'onnx') {
-      throw new StudioError(
-        'BAD_INPUT',
-        `'${entry.name}' is a ${entry.info.format} model; this version benchmarks ONNX models with onnxruntime only.`,
-        { model: entry.name },
-      );
+    const models: MatrixModel[] = [];
+    for (const id of request.modelIds) {
+      const entry = await this.workspace.readModelEntry(id);
+      models.push({ id, name: entry.name, path: mainModelPath(this.workspace, entry), variant: entry.variant, info: entry.info });
     }
-    const settings: BenchSettings = { ...DEFAULT_BENCH_SETTINGS, ...stripUndefined(request.settings) };
+    const settings = BenchSettings.parse({ ...DEFAULT_BENCH_SETTINGS, ...stripUndefined(request.settings) });
+    checkInputFlags(models, settings);
+    const cells = planMatrix(models, request.runtimes, request.threads ?? [settings.threads]);
     const jobId = `job-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const controller = new AbortController();
+    const count = cells.length;
 
     const run = async (): Promise<void> => {
-      this.emit('bench.progress', { jobId, phase: 'starting', completed: 0, total: 0, fraction: 0 });
+      const runIds: string[] = [];
+      let failed = 0;
+      let cancelled = false;
       try {
-        const result = await runLocalBenchmark(
-          {
-            modelPath: mainModelPath(this.workspace, entry),
-            model: {
-              name: entry.name,
-              format: entry.info.format,
-              sha256: entry.info.sha256,
-              sizeBytes: entry.info.sizeBytes,
-              variant: entry.variant,
-            },
-            inputsInfo: entry.info.inputs,
-            settings,
-            targetName: 'This computer',
+        const outcome = await runMatrix(jobId, cells, settings, {
+          spawner: this.spawner,
+          signal: controller.signal,
+          onProgress: (cell, p) =>
+            this.emit('bench.progress', {
+              jobId,
+              cell: cell.index,
+              cells: count,
+              phase: p.phase,
+              completed: p.completed,
+              total: p.total,
+              cellFraction: p.fraction,
+              fraction: (cell.index + p.fraction) / count,
+            }),
+          onCellDone: async (result) => {
+            if (result.ok) {
+              await this.workspace.writeRun(result.run);
+              runIds.push(result.run.id);
+              this.emit('bench.cellDone', { jobId, cell: result.cell.index, ok: true, runId: result.run.id });
+              this.emit('workspace.changed', { what: 'runs' });
+            } else {
+              failed++;
+              this.emit('bench.cellDone', {
+                jobId,
+                cell: result.cell.index,
+                ok: false,
+                error: result.error,
+                runnerLog: result.runnerLog,
+              });
+            }
           },
-          {
-            spawner: this.spawner,
-            signal: controller.signal,
-            onProgress: (p) => this.emit('bench.progress', { jobId, ...p }),
-          },
-        );
-        this.emit('bench.progress', { jobId, phase: 'saving', completed: 0, total: 0, fraction: 1 });
-        await this.workspace.writeRun(result);
-        this.emit('bench.done', { jobId, ok: true, runId: result.id });
-        this.emit('workspace.changed', { what: 'runs' });
+        });
+        cancelled = outcome.cancelled;
       } catch (error) {
+        // Only errors that concern every cell get here (bad input found while starting the first).
+        failed = count - runIds.length;
         const data = toErrorData(error);
-        const runnerLog = (data.context.runnerLog ?? '').split('\n').filter((line) => line.trim() !== '');
-        this.emit('bench.done', { jobId, ok: false, error: data, runnerLog });
+        this.emit('bench.cellDone', { jobId, cell: runIds.length, ok: false, error: data, runnerLog: [] });
       } finally {
         this.jobs.delete(jobId);
+        this.emit('bench.done', { jobId, cancelled, runIds, failed });
       }
     };
     this.jobs.set(jobId, { controller, done: run() });
-    return { jobId };
+    return {
+      jobId,
+      cells: cells.map((cell) => ({
+        index: cell.index,
+        modelId: cell.model.id ?? '',
+        modelName: cell.model.name,
+        runtime: cell.runtime,
+        threads: cell.threads,
+      })),
+    };
   }
 
   cancel(jobId: string): { cancelled: boolean } {

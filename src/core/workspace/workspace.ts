@@ -167,10 +167,14 @@ export function summarizeRun(run: RunFile): RunSummary {
     targetName: run.target.name,
     runtime: `${run.runtime.name} ${run.runtime.version}`,
     threads: run.runtime.threads,
-    median: run.latencyMs.median,
+    runtimeBackend: run.runtime.backend,
+    median: run.report?.medianOfWindowsMs ?? run.latencyMs.median,
     p90: run.latencyMs.p90,
     count: run.latencyMs.count,
+    verdict: run.verdict,
     warnings: run.warnings.length,
+    peakRssBytes: run.memory.peakRssBytes,
+    jobId: run.job?.id ?? null,
   };
 }
 

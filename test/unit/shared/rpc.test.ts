@@ -16,7 +16,7 @@ function fakeHandlers(): StudioHandlers {
     datasets: { list: async () => [] },
     targets: { list: async () => [], probe: notHere },
     bench: {
-      start: async () => ({ jobId: 'job-1' }),
+      start: async () => ({ jobId: 'job-1', cells: [] }),
       cancel: async () => ({ cancelled: false }),
     },
     // A handler returning something off-contract: the dispatcher must refuse to send it.
@@ -32,7 +32,7 @@ describe('dispatchCall (serving side)', () => {
 
   it('refuses unknown channels and invalid requests with BAD_INPUT naming the field', async () => {
     expect(await dispatchCall(fakeHandlers(), 'fs.readFile', {})).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    const bad = await dispatchCall(fakeHandlers(), 'bench.start', { modelId: 'm', targetId: 'local', settings: { runs: 0 } });
+    const bad = await dispatchCall(fakeHandlers(), 'bench.start', { modelIds: ['m'], targetId: 'local', settings: { runs: 0 } });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toContain('settings.runs');
   });
@@ -68,9 +68,9 @@ describe('createApiClient (calling side)', () => {
   it('validates before sending and rethrows remote errors as StudioError', async () => {
     const transport = loopback(fakeHandlers());
     const api = createApiClient(transport);
-    await expect(api.bench.start({ modelId: '', targetId: 'local' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(api.bench.start({ modelIds: [''], targetId: 'local' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     expect(transport.sent).toEqual([]);
     await expect(api.models.get({ id: 'x' })).rejects.toBeInstanceOf(StudioError);
-    expect(await api.bench.start({ modelId: 'm', targetId: 'local', settings: { runs: 5 } })).toEqual({ jobId: 'job-1' });
+    expect(await api.bench.start({ modelIds: ['m'], targetId: 'local', settings: { runs: 5 } })).toEqual({ jobId: 'job-1', cells: [] });
   });
 });

@@ -1,0 +1,150 @@
+/**
+ * A benchmark matrix on one target: every model × runtime × thread count is a cell. Cells run
+ * one after another (they would disturb each other's timings otherwise); a cell that fails
+ * (runtime error, runner crash or hang) is recorded and the next cell runs; cancel stops the
+ * running cell and skips the rest, keeping the finished cells.
+ */
+import { StudioError, toErrorData, type ErrorData } from '../../shared/errors';
+import type { ModelInfo } from '../../shared/model-info';
+import type { BenchSettings, RunFile, RuntimeName } from '../../shared/run-schema';
+import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
+import { runLocalBenchmark, type BenchProgress } from '../bench/run-local-benchmark';
+import type { RunnerSpawner, RunnerTimeouts } from '../runner/runner-client';
+
+export interface MatrixModel {
+  /** Workspace id, when the model comes from a workspace. */
+  id?: string;
+  name: string;
+  /** The file a runtime loads (.onnx, .tflite, model.json). */
+  path: string;
+  variant: string;
+  info: ModelInfo;
+}
+
+export interface MatrixCell {
+  index: number;
+  model: MatrixModel;
+  runtime: RuntimeName;
+  threads: number;
+}
+
+export type CellResult =
+  | { cell: MatrixCell; ok: true; run: RunFile }
+  | { cell: MatrixCell; ok: false; error: ErrorData; runnerLog: string[] };
+
+export interface MatrixHooks {
+  spawner: RunnerSpawner;
+  signal?: AbortSignal;
+  timeouts?: Partial<RunnerTimeouts>;
+  onProgress?: (cell: MatrixCell, progress: BenchProgress) => void;
+  /** Called as each cell ends, before the next starts (the studio saves the run here). */
+  onCellDone?: (result: CellResult) => Promise<void> | void;
+}
+
+/**
+ * Plans the cells. Without `runtimes`, each model runs on its own format's runtime; a runtime
+ * that cannot load a model's format is refused, naming the runtimes that can.
+ */
+export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | undefined, threads: number[]): MatrixCell[] {
+  const cells: MatrixCell[] = [];
+  for (const model of models) {
+    const able = RUNTIMES_FOR_FORMAT[model.info.format];
+    const chosen = runtimes ?? [able[0] as RuntimeName];
+    for (const runtime of chosen) {
+      if (!able.includes(runtime)) {
+        throw new StudioError(
+          'BAD_INPUT',
+          `${RUNTIME_LABELS[runtime]} cannot load '${model.name}' (a ${model.info.format} model); it can be run by: ${able.join(', ')}.`,
+          { model: model.name, runtime },
+        );
+      }
+      for (const threadCount of uniqueInOrder(threads)) {
+        cells.push({ index: cells.length, model, runtime, threads: threadCount });
+      }
+    }
+  }
+  return cells;
+}
+
+export async function runMatrix(
+  jobId: string,
+  cells: MatrixCell[],
+  settings: BenchSettings,
+  hooks: MatrixHooks,
+): Promise<{ results: CellResult[]; cancelled: boolean }> {
+  const results: CellResult[] = [];
+  for (const cell of cells) {
+    if (hooks.signal?.aborted) return { results, cancelled: true };
+    let result: CellResult;
+    try {
+      const run = await runLocalBenchmark(
+        {
+          modelPath: cell.model.path,
+          model: {
+            name: cell.model.name,
+            format: cell.model.info.format,
+            sha256: cell.model.info.sha256,
+            sizeBytes: cell.model.info.sizeBytes,
+            variant: cell.model.variant,
+          },
+          inputsInfo: cell.model.info.inputs,
+          runtime: cell.runtime,
+          settings: { ...settingsForModel(settings, cell.model), threads: cell.threads },
+          targetName: 'This computer',
+          job: { id: jobId, cell: cell.index, cells: cells.length },
+        },
+        {
+          spawner: hooks.spawner,
+          signal: hooks.signal,
+          timeouts: hooks.timeouts,
+          onProgress: (progress) => hooks.onProgress?.(cell, progress),
+        },
+      );
+      result = { cell, ok: true, run };
+    } catch (error) {
+      const data = toErrorData(error);
+      if (data.code === 'CANCELLED') return { results, cancelled: true };
+      // Bad flags are the same for every cell: stop at once instead of failing each cell alike.
+      if (data.code === 'BAD_INPUT') throw error;
+      const runnerLog = (data.context.runnerLog ?? '').split('\n').filter((line) => line.trim() !== '');
+      result = { cell, ok: false, error: data, runnerLog };
+    }
+    results.push(result);
+    await hooks.onCellDone?.(result);
+  }
+  return { results, cancelled: false };
+}
+
+/**
+ * In a matrix of different models, --shape and --value apply to the models that have that
+ * input; a name no model has is a mistake, refused before anything runs.
+ */
+export function checkInputFlags(models: MatrixModel[], settings: BenchSettings): void {
+  const known = new Set(models.flatMap((model) => model.info.inputs.map((input) => input.name)));
+  const listed = [...known].map((name) => `'${name}'`).join(', ') || '(none)';
+  for (const [flag, names] of [
+    ['--shape', Object.keys(settings.shapes)],
+    ['--value', Object.keys(settings.values)],
+  ] as const) {
+    for (const name of names) {
+      if (!known.has(name)) {
+        throw new StudioError('BAD_INPUT', `${flag} names input '${name}', which no model here has; the inputs are ${listed}.`, {
+          flag,
+          input: name,
+        });
+      }
+    }
+  }
+}
+
+function settingsForModel(settings: BenchSettings, model: MatrixModel): BenchSettings {
+  if (model.info.inputs.length === 0) return settings;
+  const names = new Set(model.info.inputs.map((input) => input.name));
+  const pick = <T>(record: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
+  return { ...settings, shapes: pick(settings.shapes), values: pick(settings.values) };
+}
+
+function uniqueInOrder(values: number[]): number[] {
+  return [...new Set(values)];
+}
