@@ -1,53 +1,240 @@
 /**
- * Warnings attached to a run: each has a stable code and a message that says what it means
- * and what to do about it.
+ * The verdict on a run and the warnings behind it. Each warning has a stable code and a message
+ * that says what happened, what it means for the numbers and what to do about it.
+ *
+ * A run is `unstable` when at least one warning puts its numbers in doubt (UNSTABLE_WARNING_CODES):
+ *   high-variance, wide-ci, timer-resolution, few-samples, cpu-frequency-changed,
+ *   temperature-changed, busy-system.
+ * The others are informational and leave a run `stable`:
+ *   slow-first-run (the first inference is kept apart from the measured runs),
+ *   max-time-reached (fewer runs than planned; the runs measured are still sound, and
+ *   few-samples or wide-ci fire on their own if they were too few).
  */
-import type { LatencyStats, RunWarning } from '../../shared/run-schema';
+import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
+import type { LatencyStats, PercentileName, RunFile, RunWarning } from '../../shared/run-schema';
 
-export type WarningCode = 'few-samples' | 'high-variance' | 'slow-first-run';
+export const WARNING_CODES = [
+  'high-variance',
+  'wide-ci',
+  'slow-first-run',
+  'timer-resolution',
+  'few-samples',
+  'cpu-frequency-changed',
+  'temperature-changed',
+  'busy-system',
+  'max-time-reached',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+/** Warnings that make a run `unstable`; every other code is informational. */
+export const UNSTABLE_WARNING_CODES: ReadonlySet<WarningCode> = new Set<WarningCode>([
+  'high-variance',
+  'wide-ci',
+  'timer-resolution',
+  'few-samples',
+  'cpu-frequency-changed',
+  'temperature-changed',
+  'busy-system',
+]);
 
 export interface BenchWarning extends RunWarning {
   code: WarningCode;
 }
 
-/** Below this many samples p90/p99 are little more than the largest values seen. */
-export const MIN_RELIABLE_SAMPLES = 10;
+export type Verdict = RunFile['verdict'];
+
 /** Coefficient of variation (stddev / mean) above which the machine was probably busy. */
 export const HIGH_VARIANCE_CV = 0.1;
+/** Half-width of the median's 95% confidence interval, as a share of the median, above which the median is too uncertain. */
+export const WIDE_CI_SHARE = 0.02;
 /** A first inference this many times the median is worth telling (lazy allocation, JIT, cold caches). */
 export const SLOW_FIRST_RUN_FACTOR = 5;
+/** The median must span this many timer steps, so one step's error stays below 0.1% of a sample. */
+export const TIMER_RESOLUTION_FACTOR = 1000;
+/** Fewer samples than this cannot be trusted at all. */
+export const MIN_RELIABLE_SAMPLES = 10;
+/** A change of the average CPU clock by more than this share between start and end of the run. */
+export const CPU_FREQUENCY_CHANGE_SHARE = 0.1;
+/** A temperature rise by more than this many °C during the run. */
+export const TEMPERATURE_RISE_C = 5;
+/** A 1-minute load average above this many runnable processes per core means others were competing. */
+export const BUSY_LOAD_PER_CORE = 0.5;
 
-export function benchWarnings(latency: LatencyStats, firstInferenceMs: number): BenchWarning[] {
-  const warnings: BenchWarning[] = [];
-  if (latency.count < MIN_RELIABLE_SAMPLES) {
-    warnings.push({
-      code: 'few-samples',
-      message:
-        `Only ${latency.count} run${latency.count === 1 ? ' was' : 's were'} measured; percentiles from fewer than ` +
-        `${MIN_RELIABLE_SAMPLES} samples are unreliable. Raise --runs.`,
-    });
-  }
-  const cv = latency.mean > 0 ? latency.stddev / latency.mean : 0;
-  if (cv > HIGH_VARIANCE_CV) {
-    warnings.push({
-      code: 'high-variance',
-      message:
-        `Latency varied a lot between runs (standard deviation is ${formatPercent(cv)} of the mean): ` +
-        'close other programs, pin threads with --threads, or raise --runs.',
-    });
-  }
-  if (latency.median > 0 && firstInferenceMs > SLOW_FIRST_RUN_FACTOR * latency.median) {
-    const factor = firstInferenceMs / latency.median;
-    warnings.push({
-      code: 'slow-first-run',
-      message:
-        `The first inference took ${firstInferenceMs.toFixed(2)} ms, ${factor.toFixed(1)}× the median. ` +
-        'It is kept apart from the measured runs; expect it once after every model load.',
-    });
-  }
-  return warnings;
+export interface RunAssessmentInput {
+  latency: LatencyStats;
+  firstInferenceMs: number;
+  /** Effective resolution of the clock that timed the samples (see estimateTimerResolutionNs). */
+  timerResolutionNs: number;
+  /** Readings around the run (see environmentBetween); absent where the target cannot tell. */
+  environment?: RunFile['environment'];
+  /** Cores of the target, to judge its load average. */
+  cores: number;
+  /** Set when --max-time stopped measuring before the planned --runs. */
+  maxTimeReached?: { plannedRuns: number };
 }
 
-function formatPercent(ratio: number): string {
-  return `${Math.round(ratio * 100)}%`;
+export interface RunAssessment {
+  verdict: Verdict;
+  warnings: BenchWarning[];
+}
+
+/** Every warning that applies to the run, in WARNING_CODES order, and the verdict they lead to. */
+export function assessRun(input: RunAssessmentInput): RunAssessment {
+  const { latency, environment } = input;
+  const warnings = [
+    highVariance(latency),
+    wideCi(latency),
+    slowFirstRun(latency, input.firstInferenceMs),
+    timerResolution(latency, input.timerResolutionNs),
+    fewSamples(latency),
+    cpuFrequencyChanged(environment?.cpuMHz),
+    temperatureChanged(environment?.temperatureC),
+    busySystem(environment, input.cores),
+    maxTimeReached(latency, input.maxTimeReached),
+  ].filter((w): w is BenchWarning => w !== undefined);
+  return { verdict: verdictOf(warnings), warnings };
+}
+
+export function verdictOf(warnings: readonly { code: string }[]): Verdict {
+  return warnings.some((w) => UNSTABLE_WARNING_CODES.has(w.code as WarningCode)) ? 'unstable' : 'stable';
+}
+
+/**
+ * @deprecated Use assessRun, which also judges the confidence interval, the timer and the machine.
+ * Kept while src/core/bench/run-local-benchmark.ts still calls it.
+ */
+export function benchWarnings(latency: LatencyStats, firstInferenceMs: number): BenchWarning[] {
+  return assessRun({ latency, firstInferenceMs, timerResolutionNs: 0, cores: 1 }).warnings;
+}
+
+function highVariance(latency: LatencyStats): BenchWarning | undefined {
+  if (!(latency.cv > HIGH_VARIANCE_CV)) return undefined;
+  return {
+    code: 'high-variance',
+    message:
+      `Latency varied a lot between runs: the standard deviation is ${percent(latency.cv)} of the mean ` +
+      `(more than ${percent(HIGH_VARIANCE_CV)}). Close other programs, set a fixed thread count with --threads, ` +
+      'and raise --runs or use --mode report.',
+  };
+}
+
+function wideCi(latency: LatencyStats): BenchWarning | undefined {
+  const halfWidth = (latency.medianCi95.high - latency.medianCi95.low) / 2;
+  if (!(halfWidth > WIDE_CI_SHARE * latency.median)) return undefined;
+  const share = latency.median > 0 ? `±${percent(halfWidth / latency.median, 1)} of the median` : 'wider than the median itself';
+  return {
+    code: 'wide-ci',
+    message:
+      `The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ` +
+      `${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). ` +
+      'Raise --runs or use --mode report to narrow it.',
+  };
+}
+
+function slowFirstRun(latency: LatencyStats, firstInferenceMs: number): BenchWarning | undefined {
+  if (!(latency.median > 0 && firstInferenceMs > SLOW_FIRST_RUN_FACTOR * latency.median)) return undefined;
+  return {
+    code: 'slow-first-run',
+    message:
+      `The first inference took ${ms(firstInferenceMs)}, ${(firstInferenceMs / latency.median).toFixed(1)}× the median. ` +
+      'It is kept apart from the measured runs, so the statistics are not affected; expect this delay once after ' +
+      'every model load in your application too (or do one throwaway inference at startup).',
+  };
+}
+
+function timerResolution(latency: LatencyStats, timerResolutionNs: number): BenchWarning | undefined {
+  const medianNs = latency.median * 1e6;
+  if (!(medianNs < TIMER_RESOLUTION_FACTOR * timerResolutionNs)) return undefined;
+  const error = medianNs > 0 ? `up to ${percent(timerResolutionNs / medianNs, 1)} of a sample` : 'larger than the samples';
+  return {
+    code: 'timer-resolution',
+    message:
+      `The median latency (${ms(latency.median)}) is shorter than ${TIMER_RESOLUTION_FACTOR}× the timer's resolution ` +
+      `(${timerResolutionNs} ns), so each sample's timing error is ${error}. ` +
+      'Give each inference more work (a larger batch or input with --shape) or compare these numbers only roughly.',
+  };
+}
+
+function fewSamples(latency: LatencyStats): BenchWarning | undefined {
+  if (latency.count >= MIN_RELIABLE_SAMPLES) return undefined;
+  const hidden = (Object.keys(PERCENTILE_MIN_SAMPLES) as PercentileName[]).filter(
+    (name) => !percentileSupported(name, latency.count),
+  );
+  const hiddenText = hidden.map((name) => `${name} (needs ${PERCENTILE_MIN_SAMPLES[name]})`).join(', ');
+  return {
+    code: 'few-samples',
+    message:
+      `Only ${latency.count} run${latency.count === 1 ? ' was' : 's were'} measured; fewer than ${MIN_RELIABLE_SAMPLES} ` +
+      `samples cannot be trusted` +
+      (hiddenText === '' ? '' : `, and ${hiddenText} ${hidden.length === 1 ? 'is' : 'are'} shown as "too few samples"`) +
+      '. Raise --runs or --min-time.',
+  };
+}
+
+function cpuFrequencyChanged(cpuMHz: { start: number; end: number } | undefined): BenchWarning | undefined {
+  if (cpuMHz === undefined || !(cpuMHz.start > 0)) return undefined;
+  const change = (cpuMHz.end - cpuMHz.start) / cpuMHz.start;
+  if (!(Math.abs(change) > CPU_FREQUENCY_CHANGE_SHARE)) return undefined;
+  return {
+    code: 'cpu-frequency-changed',
+    message:
+      `The CPU clock changed from ${Math.round(cpuMHz.start)} MHz to ${Math.round(cpuMHz.end)} MHz during the run ` +
+      `(${signedPercent(change)}), so early and late samples are not comparable. Set the CPU frequency governor to ` +
+      '"performance" (cpupower frequency-set -g performance), check the power supply, let the board cool down, and run again.',
+  };
+}
+
+function temperatureChanged(temperatureC: { start: number; end: number } | undefined): BenchWarning | undefined {
+  if (temperatureC === undefined) return undefined;
+  const riseC = temperatureC.end - temperatureC.start;
+  if (!(riseC > TEMPERATURE_RISE_C)) return undefined;
+  return {
+    code: 'temperature-changed',
+    message:
+      `The CPU warmed from ${temperatureC.start.toFixed(1)} °C to ${temperatureC.end.toFixed(1)} °C during the run ` +
+      `(+${riseC.toFixed(1)} °C), so it may have slowed itself down. Let the board cool down (a heatsink or fan helps), ` +
+      'or warm it up first with a longer --warmup, and run again.',
+  };
+}
+
+function busySystem(environment: RunFile['environment'], cores: number): BenchWarning | undefined {
+  const limit = cores * BUSY_LOAD_PER_CORE;
+  const load = environment?.loadAverage;
+  const busyProcesses = environment?.busyProcesses ?? [];
+  const loaded = load !== undefined && load > limit;
+  if (!loaded && busyProcesses.length === 0) return undefined;
+  const facts: string[] = [];
+  if (loaded) facts.push(`the 1-minute load average was ${load.toFixed(2)} on ${cores} cores (more than ${limit})`);
+  if (busyProcesses.length > 0) facts.push(`other processes were using the CPU: ${busyProcesses.join(', ')}`);
+  const action =
+    busyProcesses.length > 0
+      ? `Close ${busyProcesses.map((p) => p.replace(/ \(pid .*$/, '')).join(', ')} and run again.`
+      : 'Close other programs and run again.';
+  return {
+    code: 'busy-system',
+    message: `The machine was busy during the run: ${facts.join('; ')}. Competing work makes latency slower and noisier. ${action}`,
+  };
+}
+
+function maxTimeReached(latency: LatencyStats, reached: { plannedRuns: number } | undefined): BenchWarning | undefined {
+  if (reached === undefined) return undefined;
+  return {
+    code: 'max-time-reached',
+    message:
+      `Measuring stopped at --max-time after ${latency.count} of the planned ${reached.plannedRuns} runs; ` +
+      `the statistics use the ${latency.count} runs measured. Raise --max-time or lower --runs to measure every planned run.`,
+  };
+}
+
+function ms(valueMs: number): string {
+  const digits = valueMs >= 100 ? 1 : valueMs >= 1 ? 2 : 4;
+  return `${valueMs.toFixed(digits)} ms`;
+}
+
+function percent(ratio: number, digits = 0): string {
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+function signedPercent(ratio: number): string {
+  return `${ratio > 0 ? '+' : '−'}${percent(Math.abs(ratio))}`;
 }
