@@ -1,19 +1,24 @@
 /**
- * One benchmark of one model on this computer: a runner process does the inference, this side
- * validates the request, follows the runner through its phases, and turns its samples into a
- * run file (statistics and warnings included).
+ * One benchmark of one model with one runtime on this computer: a runner process does the
+ * inference; this side validates the request, follows the runner through its phases (warmup,
+ * measuring in one go or in report-mode windows, profiling), samples the machine's state around
+ * the measured runs, and turns it all into a run file with statistics, verdict and warnings.
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { BenchPhase } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
-import { BenchSettings, RUN_SCHEMA, RunFile } from '../../shared/run-schema';
-import type { ByeReply, HelloReply, LoadedReply, SamplesReply } from '../runner/protocol';
+import { BenchSettings, RUN_SCHEMA, RunFile, type RunWarning, type RuntimeName } from '../../shared/run-schema';
+import { RUNTIME_LABELS } from '../../shared/runtimes';
+import type { HelloReply, LoadedReply, ProfileReply, SamplesReply } from '../runner/protocol';
 import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
-import { inputsRejectedMessage, planInputs } from './bench-inputs';
+import { environmentBetween, findBusyProcesses, sampleEnvironment } from '../targets/local-environment';
+import { checkSettings, inputsRejectedMessage, planInputs } from './bench-inputs';
+import { summarizeProfile } from './profile-summary';
+import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
 import { summarizeLatency } from './stats';
-import { benchWarnings } from './warnings';
+import { assessRun } from './warnings';
 
 export interface LocalBenchJob {
   /** The model file the runner loads. */
@@ -25,11 +30,15 @@ export interface LocalBenchJob {
   settings: BenchSettings;
   /** Shown as the target, e.g. "This computer". */
   targetName: string;
+  /** Default onnxruntime, for callers written before there was a choice. */
+  runtime?: RuntimeName;
+  /** The matrix job and cell this run belongs to; copied into the run file. */
+  job?: RunFile['job'];
 }
 
 export interface BenchProgress {
   phase: BenchPhase;
-  /** Iterations done in this phase and how many are planned (may grow under minTimeMs). */
+  /** Iterations done in this phase and how many are planned (may grow under minTimeMs; in report mode over all windows). */
   completed: number;
   total: number;
   /** 0..1 over the whole job, never decreasing. */
@@ -41,9 +50,11 @@ export interface LocalBenchOptions {
   onProgress?: (progress: BenchProgress) => void;
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
+  /** TESTS ONLY: shorter report-mode windows. Never exposed by the CLI or the UI (the rule is the rule). */
+  reportModeOverride?: ReportModePlan;
 }
 
-/** Where each phase sits in the job's overall fraction; 'saving' (the caller's) takes the rest. */
+/** Where each phase sits in the job's overall fraction; 'saving' (the caller's) takes the rest. Profiling runs at the end of 'measuring'. */
 export const PHASE_SPANS: Record<BenchPhase, readonly [number, number]> = {
   starting: [0, 0.02],
   loading: [0.02, 0.1],
@@ -52,71 +63,152 @@ export const PHASE_SPANS: Record<BenchPhase, readonly [number, number]> = {
   saving: [0.98, 1],
 };
 
-/** minTimeMs may add runs up to this many, so a sub-microsecond model cannot fill memory with samples. */
+/** minTimeMs may add runs up to this many (per window in report mode), so a sub-microsecond model cannot fill memory with samples. */
 export const MAX_MEASURED_RUNS = 100_000;
 
-const RUNTIME = 'onnxruntime';
+/** Profiling makes runs slower (every kernel is timed and logged); the watchdog allows this factor over measured latencies. */
+const PROFILE_SLOWDOWN_ALLOWANCE = 3;
 
 export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOptions): Promise<RunFile> {
   const settings = BenchSettings.parse(job.settings);
+  const runtime = job.runtime ?? 'onnxruntime';
+  const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
+  checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, runtime, plan);
   const inputs = planInputs(job.inputsInfo, settings);
   const report = progressReporter(opts.onProgress);
+  const label = RUNTIME_LABELS[runtime];
 
   report('starting', 0, 1);
   const client = RunnerClient.start(opts.spawner, { signal: opts.signal, timeouts: opts.timeouts });
   try {
     const hello = await client.hello();
-    const runtimeVersion = hello.runtimes[RUNTIME];
-    if (runtimeVersion === undefined) {
-      const why = hello.unavailable[RUNTIME] ?? 'the runner does not offer it';
-      throw new StudioError('RUNTIME', `${RUNTIME} cannot run on this computer: ${why}.`, { runtime: RUNTIME });
+    if (hello.runtimes[runtime] === undefined) {
+      const why = hello.unavailable[runtime] ?? 'the runner does not offer it';
+      throw new StudioError('RUNTIME', `${label} cannot run on this computer: ${why.replace(/\.$/, '')}.`, { runtime });
     }
     report('starting', 1, 1);
 
     report('loading', 0, 1);
     const loaded = await client
-      .load({ modelPath: job.modelPath, runtime: RUNTIME, threads: settings.threads, inputs })
+      .load({ modelPath: job.modelPath, runtime, threads: settings.threads, inputs, options: settings.runtimeOptions })
       .catch((error: unknown) => {
-        throw withModelContext(error, job.modelPath, (message) => `${RUNTIME} could not load '${basename(job.modelPath)}': ${message}`);
+        throw withModelContext(error, job.modelPath, (message) => `${label} could not load '${basename(job.modelPath)}': ${message}`);
       });
     report('loading', 1, 1);
 
     report('warmup', 0, settings.warmupRuns);
     const { firstInferenceMs } = await client
-      .warmup(settings.warmupRuns, (p) => report('warmup', p.completed, p.total))
+      .warmup({ runs: settings.warmupRuns, minTimeMs: settings.warmupMinTimeMs }, (p) => report('warmup', p.completed, p.total))
       .catch((error: unknown) => {
         throw withModelContext(error, job.modelPath, (message, runnerCode) =>
-          runnerCode === 'INPUTS_REJECTED' ? inputsRejectedMessage(message, loaded.inputs, settings) : message,
+          runnerCode === 'INPUTS_REJECTED' ? inputsRejectedMessage(message, loaded.inputs, settings, runtime) : message,
         );
       });
 
-    report('measuring', 0, settings.runs);
-    const samples = await client.measure(
-      {
-        runs: settings.runs,
-        minTimeMs: settings.minTimeMs,
-        progressEvery: Math.max(1, Math.floor(settings.runs / 100)),
-        maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS),
-      },
-      (p) => report('measuring', p.completed, p.total),
-    );
-    const bye = await client.bye();
-    return buildRunFile(job, settings, { hello, loaded, firstInferenceMs, samples, bye });
+    const environmentStart = sampleEnvironment();
+    // Looked for while the runner measures: what competes with the benchmark is what matters.
+    const busy = findBusyProcesses(client.pid === undefined ? [] : [client.pid]);
+    const measured = await measure(client, settings, plan, report);
+    const environment = environmentBetween(environmentStart, sampleEnvironment(), await busy);
+
+    const profiled = await profile(client, settings, loaded, measured.samples);
+    if (!client.exited) await client.bye();
+    return buildRunFile(job, settings, runtime, { plan, hello, loaded, firstInferenceMs, ...measured, environment, profiled });
   } finally {
     await client.close();
   }
 }
 
-interface RunnerResults {
+type Report = ReturnType<typeof progressReporter>;
+
+interface Measured {
+  /** Every sample, windows concatenated in order. */
+  samples: number[];
+  /** The last samples reply: its memory figures are the runner's peak over all measured runs. */
+  last: SamplesReply;
+  maxTimeReached: boolean;
+  windows?: number[][];
+}
+
+async function measure(client: RunnerClient, settings: BenchSettings, plan: ReportModePlan, report: Report): Promise<Measured> {
+  const common = { runs: settings.runs, freshInputs: settings.freshInputs, progressEvery: Math.max(1, Math.floor(settings.runs / 100)) };
+  if (settings.mode === 'quick') {
+    report('measuring', 0, settings.runs);
+    const last = await client.measure(
+      { ...common, minTimeMs: settings.minTimeMs, maxTimeMs: settings.maxTimeMs, maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS) },
+      (p) => report('measuring', p.completed, p.total),
+    );
+    return { samples: last.latencyMs, last, maxTimeReached: last.maxTimeReached };
+  }
+
+  report('measuring', 0, settings.runs * plan.windows);
+  const windows: number[][] = [];
+  let finishedRuns = 0;
+  let last: SamplesReply | undefined;
+  for (let index = 0; index < plan.windows; index++) {
+    last = await client.measure({ ...common, minTimeMs: plan.minWindowMs, maxTimeMs: 0, maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS) }, (p) => {
+      const overall = windowProgress(finishedRuns, index, plan, p);
+      report('measuring', overall.completed, overall.total);
+    });
+    windows.push(last.latencyMs);
+    finishedRuns += last.latencyMs.length;
+  }
+  if (last === undefined) throw new StudioError('INTERNAL', `Report mode was planned with ${plan.windows} windows; it needs at least one.`);
+  return { samples: windows.flat(), last, maxTimeReached: false, windows };
+}
+
+type Profiled = { profile: ProfileReply } | { warning: RunWarning } | null;
+
+/**
+ * The runtime's own per-node profile, in extra runs after measuring. Runtimes without a profiler
+ * (UNSUPPORTED) are skipped silently; a profile that fails becomes a warning, since the measured
+ * runs it would have explained are sound. Cancelling still cancels.
+ */
+async function profile(client: RunnerClient, settings: BenchSettings, loaded: LoadedReply, samples: readonly number[]): Promise<Profiled> {
+  if (settings.profileRuns === 0) return null;
+  const slowestMs = samples.reduce((max, ms) => Math.max(max, ms), 0);
+  // A second session is created (about initMs) and runs profileRuns + 1 times under the profiler.
+  const expectedMs = 2 * loaded.initMs + (settings.profileRuns + 1) * slowestMs * PROFILE_SLOWDOWN_ALLOWANCE;
+  try {
+    return { profile: await client.profile(settings.profileRuns, expectedMs) };
+  } catch (error) {
+    if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+    if (error.context.runnerCode === 'UNSUPPORTED') return null;
+    return {
+      warning: {
+        code: 'profile-failed',
+        message: `The runtime's per-node profile could not be taken (${error.message.replace(/\.$/, '')}); the measured latencies are unaffected, but the run has no op profile.`,
+      },
+    };
+  }
+}
+
+interface RunnerResults extends Measured {
+  plan: ReportModePlan;
   hello: HelloReply;
   loaded: LoadedReply;
   firstInferenceMs: number;
-  samples: SamplesReply;
-  bye: ByeReply;
+  environment: NonNullable<RunFile['environment']>;
+  profiled: Profiled;
 }
 
-function buildRunFile(job: LocalBenchJob, settings: BenchSettings, r: RunnerResults): RunFile {
-  const latencyMs = summarizeLatency(r.samples.latencyMs);
+function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: RuntimeName, r: RunnerResults): RunFile {
+  const latencyMs = summarizeLatency(r.samples);
+  const assessment = assessRun({
+    latency: latencyMs,
+    firstInferenceMs: r.firstInferenceMs,
+    timerResolutionNs: r.hello.timerResolutionNs,
+    environment: r.environment,
+    cores: r.hello.hardware.cores,
+    ...(r.maxTimeReached ? { maxTimeReached: { plannedRuns: settings.runs } } : {}),
+  });
+  const reportBlock = r.windows === undefined ? undefined : summarizeWindows(r.windows);
+  // Informational warnings of this module; they leave the verdict as assessRun gave it.
+  const extraWarnings: RunWarning[] = [];
+  const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, r.plan);
+  if (shortWindows !== undefined) extraWarnings.push(shortWindows);
+  if (r.profiled !== null && 'warning' in r.profiled) extraWarnings.push(r.profiled.warning);
+
   return RunFile.parse({
     schema: RUN_SCHEMA,
     id: newRunId(),
@@ -124,7 +216,8 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, r: RunnerResu
     status: 'completed',
     model: job.model,
     target: { kind: 'local', name: job.targetName, hardware: r.hello.hardware },
-    runtime: { name: RUNTIME, version: r.hello.runtimes[RUNTIME], threads: settings.threads },
+    runtime: { name: runtime, version: r.hello.runtimes[runtime], threads: settings.threads, backend: r.loaded.backend },
+    ...(job.job !== undefined ? { job: job.job } : {}),
     settings,
     inputs: r.loaded.inputs.map((input) => ({
       name: input.name,
@@ -136,10 +229,16 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, r: RunnerResu
     firstInferenceMs: r.firstInferenceMs,
     latencyMs,
     memory: {
-      peakRssBytes: Math.max(r.samples.peakRssBytes, r.bye.peakRssBytes, r.bye.osPeakRssBytes ?? 0),
+      // From the last measure reply, not bye: the profile's second session must not count.
+      peakRssBytes: Math.max(r.last.peakRssBytes, r.last.osPeakRssBytes ?? 0),
       modelLoadRssBytes: Math.max(0, r.loaded.rssAfterBytes - r.loaded.rssBeforeBytes),
+      osPeakRssBytes: r.last.osPeakRssBytes,
     },
-    warnings: benchWarnings(latencyMs, r.firstInferenceMs),
+    ...(reportBlock !== undefined ? { report: reportBlock } : {}),
+    ...(r.profiled !== null && 'profile' in r.profiled ? { profile: summarizeProfile(r.profiled.profile) } : {}),
+    environment: r.environment,
+    verdict: assessment.verdict,
+    warnings: [...assessment.warnings, ...extraWarnings],
   });
 }
 

@@ -7,16 +7,20 @@
  * stays small and every field is plain JSON.
  *
  * A session: hello → hello, load → loaded, warmup → first, progress*, warmedUp,
- * measure → progress*, samples, bye → bye (then the runner exits 0). Any request may instead be
- * answered by an error; the runner stays alive after an error unless it was fatal.
+ * measure → progress*, samples (measure may be sent several times: report mode's windows),
+ * profile → profile, bye → bye (then the runner exits 0). Any request may instead be answered by
+ * an error; the runner stays alive after an error unless it was fatal.
+ *
+ * Compatibility within /1: fields added to requests have defaults, so an older parent's requests
+ * still parse; replies only gain fields. A runner for another target (the Python runner) answers
+ * a request it cannot serve (e.g. profile) with the error code UNSUPPORTED.
  */
 import { z } from 'zod';
-import { HardwareProfile } from '../../shared/run-schema';
+import { HardwareProfile, RuntimeName, RuntimeOptions } from '../../shared/run-schema';
+
+export { RuntimeName };
 
 export const RUNNER_PROTOCOL = 'edgebench.runner/1';
-
-export const RuntimeName = z.enum(['onnxruntime']);
-export type RuntimeName = z.infer<typeof RuntimeName>;
 
 /** How an input tensor is filled: seeded random values, or every element set to one value. */
 export const InputFill = z.discriminatedUnion('kind', [
@@ -57,20 +61,41 @@ export const LoadRequest = z.object({
   /** Intra-op threads; 0 lets the runtime choose. */
   threads: z.number().int().min(0),
   inputs: z.array(InputRequest),
+  /** Runtime-specific settings (graph optimization, execution mode, tfjs backend...). */
+  options: RuntimeOptions.default(RuntimeOptions.parse({})),
 });
-/** Runs one first inference (reported apart), then `runs` untimed warmup runs. */
-export const WarmupRequest = z.object({ type: z.literal('warmup'), runs: z.number().int().min(0) });
+/**
+ * Runs one first inference (reported apart, counted in neither the runs nor the time below),
+ * then warmup runs until both `runs` were done and `minTimeMs` was spent on them.
+ */
+export const WarmupRequest = z.object({
+  type: z.literal('warmup'),
+  runs: z.number().int().min(0),
+  minTimeMs: z.number().min(0).default(0),
+});
 export const MeasureRequest = z.object({
   type: z.literal('measure'),
   /** Measured runs at least. */
   runs: z.number().int().min(1),
-  /** Keep measuring past `runs` until this much time was spent measuring. */
+  /** Keep measuring past `runs` until the measured latencies add up to this much. */
   minTimeMs: z.number().min(0),
+  /**
+   * Stop once this much wall time passed since the request arrived (input refreshes included),
+   * even before `runs` or `minTimeMs` were reached; 0 = no limit. At least one run is always made.
+   */
+  maxTimeMs: z.number().min(0).default(0),
+  /** Refill the random inputs with new values (seeded, untimed) before every measured run. */
+  freshInputs: z.boolean().default(false),
   /** Send progress after this many runs, or sooner if runs are slow; never more than about 20 per second; always after the last run. */
   progressEvery: z.number().int().min(1),
   /** Upper bound on the runs minTimeMs may add, so a fast model cannot produce millions of samples. */
   maxRuns: z.number().int().min(1).optional(),
 });
+/**
+ * `runs` inferences under the runtime's own profiler, in a separate session so profiling never
+ * slows the measured runs. Runtimes without a profiler answer the error UNSUPPORTED.
+ */
+export const ProfileRequest = z.object({ type: z.literal('profile'), runs: z.number().int().min(1) });
 export const ByeRequest = z.object({ type: z.literal('bye') });
 
 export const RunnerRequest = z.discriminatedUnion('type', [
@@ -78,10 +103,14 @@ export const RunnerRequest = z.discriminatedUnion('type', [
   LoadRequest,
   WarmupRequest,
   MeasureRequest,
+  ProfileRequest,
   ByeRequest,
 ]);
 export type RunnerRequest = z.infer<typeof RunnerRequest>;
+/** Requests as the parent writes them: fields with defaults may be left out. */
+export type RunnerRequestInput = z.input<typeof RunnerRequest>;
 export type LoadRequest = z.infer<typeof LoadRequest>;
+export type WarmupRequest = z.infer<typeof WarmupRequest>;
 export type MeasureRequest = z.infer<typeof MeasureRequest>;
 
 // ---- replies (runner → parent) ----
@@ -98,9 +127,13 @@ export const HelloReply = z.object({
   /** Runtime name → why it cannot be loaded here. */
   unavailable: z.record(z.string(), z.string()).default({}),
   hardware: HardwareProfile,
+  /** The smallest step of the runner's clock, estimated at start, in nanoseconds. */
+  timerResolutionNs: z.number(),
 });
 export const LoadedReply = z.object({
   type: z.literal('loaded'),
+  /** Which backend runs the model, e.g. 'cpu' (onnxruntime), 'wasm' (tfjs), 'wasm (XNNPACK)' (litert). */
+  backend: z.string(),
   /** Creating the session, in milliseconds. */
   initMs: z.number(),
   rssBeforeBytes: z.number(),
@@ -111,7 +144,7 @@ export const FirstReply = z.object({ type: z.literal('first'), firstInferenceMs:
 export const WarmedUpReply = z.object({ type: z.literal('warmedUp'), runs: z.number().int() });
 export const ProgressReply = z.object({
   type: z.literal('progress'),
-  phase: z.enum(['warmup', 'measuring']),
+  phase: z.enum(['warmup', 'measuring', 'profiling']),
   completed: z.number().int(),
   /** Planned runs; under minTimeMs it is an estimate that may grow. */
   total: z.number().int(),
@@ -122,6 +155,18 @@ export const SamplesReply = z.object({
   latencyMs: z.array(z.number()),
   /** Highest RSS sampled between runs since the runner started. */
   peakRssBytes: z.number(),
+  /** The OS's own peak RSS of the runner so far (getrusage), when it has one. */
+  osPeakRssBytes: z.number().nullable(),
+  /** True when maxTimeMs stopped the runs before `runs` and `minTimeMs` were both reached. */
+  maxTimeReached: z.boolean(),
+});
+/** What the runtime's profiler saw; see RuntimeProfile in runtimes/index.ts for the fields. */
+export const ProfileReply = z.object({
+  type: z.literal('profile'),
+  runs: z.number().int(),
+  runtimeRunMs: z.array(z.number()),
+  wallRunMs: z.array(z.number()),
+  nodes: z.array(z.object({ name: z.string(), opType: z.string(), totalUs: z.number() })),
 });
 export const ByeReply = z.object({
   type: z.literal('bye'),
@@ -139,6 +184,7 @@ export const RunnerErrorCode = z.enum([
   'UNSUPPORTED_INPUT', // an input dtype the runner cannot fill
   'INPUTS_REJECTED', // the first inference failed: most likely the generated inputs
   'RUN_FAILED', // a later inference failed
+  'UNSUPPORTED', // a request this runtime or runner cannot serve (profile without a profiler)
   'INTERNAL',
 ]);
 export type RunnerErrorCode = z.infer<typeof RunnerErrorCode>;
@@ -151,6 +197,7 @@ export const RunnerReply = z.discriminatedUnion('type', [
   WarmedUpReply,
   ProgressReply,
   SamplesReply,
+  ProfileReply,
   ByeReply,
   ErrorReply,
 ]);
@@ -159,11 +206,12 @@ export type ReplyOf<T extends RunnerReply['type']> = Extract<RunnerReply, { type
 export type HelloReply = ReplyOf<'hello'>;
 export type LoadedReply = ReplyOf<'loaded'>;
 export type SamplesReply = ReplyOf<'samples'>;
+export type ProfileReply = ReplyOf<'profile'>;
 export type ByeReply = ReplyOf<'bye'>;
 export type ProgressReply = ReplyOf<'progress'>;
 export type ErrorReply = ReplyOf<'error'>;
 
 /** One protocol line (without its newline). */
-export function encodeLine(message: RunnerRequest | RunnerReply): string {
+export function encodeLine(message: RunnerRequestInput | RunnerReply): string {
   return JSON.stringify(message);
 }

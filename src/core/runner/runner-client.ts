@@ -12,11 +12,11 @@ import {
   type HelloReply,
   type LoadRequest,
   type LoadedReply,
-  type MeasureRequest,
+  type ProfileReply,
   type ProgressReply,
   type ReplyOf,
   type RunnerErrorCode,
-  type RunnerRequest,
+  type RunnerRequestInput,
   type SamplesReply,
 } from './protocol';
 import type { RunnerChild, RunnerExit, RunnerSpawner } from './runner-spawner';
@@ -27,13 +27,28 @@ export interface RunnerTimeouts {
   /** Start-up until the hello reply (includes compiling TypeScript when running from source). */
   helloMs: number;
   loadMs: number;
-  /** Longest silence allowed during warmup and measuring (progress messages reset it). */
-  idleMs: number;
+  /**
+   * Watchdog for warmup, measuring and profiling: the longest the runner may stay silent (no
+   * reply, no progress). The runner reports progress at least every 200 ms between runs, so
+   * silence this long means one inference is taking that long: most likely a runtime stuck in it.
+   */
+  stallMs: number;
   /** How long to wait for the process to end after bye or a kill. */
   exitMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: RunnerTimeouts = { helloMs: 60_000, loadMs: 600_000, idleMs: 600_000, exitMs: 5_000 };
+export const DEFAULT_TIMEOUTS: RunnerTimeouts = { helloMs: 60_000, loadMs: 600_000, stallMs: 60_000, exitMs: 5_000 };
+
+/** A measure request as the parent writes it (fields with defaults may be left out). */
+export type MeasureOptions = Omit<Extract<RunnerRequestInput, { type: 'measure' }>, 'type'>;
+export type WarmupOptions = Omit<Extract<RunnerRequestInput, { type: 'warmup' }>, 'type'>;
+export type LoadOptions = Omit<Extract<RunnerRequestInput, { type: 'load' }>, 'type'>;
+
+/** How long a wait may last and how a timeout is worded: a plain deadline, or the stall watchdog. */
+interface Wait {
+  ms: number;
+  stall: boolean;
+}
 
 export interface RunnerClientOptions {
   signal?: AbortSignal;
@@ -42,7 +57,11 @@ export interface RunnerClientOptions {
   logLines?: number;
 }
 
-type Inbound = { kind: 'reply'; reply: RunnerReply } | { kind: 'invalid'; line: string; problem: string };
+type Inbound =
+  | { kind: 'reply'; reply: RunnerReply }
+  | { kind: 'invalid'; line: string; problem: string }
+  // A hello from a runner of another protocol version, whose fields may differ from ours.
+  | { kind: 'mismatch'; protocol: string };
 
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI_ESCAPE = /\x1B\[[0-9;]*[A-Za-z]/g;
@@ -109,35 +128,41 @@ export class RunnerClient {
 
   async hello(): Promise<HelloReply> {
     this.send({ type: 'hello', protocol: RUNNER_PROTOCOL });
-    const reply = await this.expect('hello', 'starting', this.timeouts.helloMs);
-    if (reply.protocol !== RUNNER_PROTOCOL) {
-      throw this.runnerError(`The runner speaks ${reply.protocol}, but this studio speaks ${RUNNER_PROTOCOL}; update the runner.`, 'starting');
-    }
-    return reply;
+    return this.expect('hello', 'starting', this.deadline(this.timeouts.helloMs));
   }
 
-  async load(request: Omit<LoadRequest, 'type'>): Promise<LoadedReply> {
+  async load(request: LoadOptions): Promise<LoadedReply> {
     this.send({ type: 'load', ...request });
-    return this.expect('loaded', 'loading the model', this.timeouts.loadMs);
+    return this.expect('loaded', 'loading the model', this.deadline(this.timeouts.loadMs));
   }
 
-  /** Runs the first inference (timed apart) and `runs` warmup runs. */
-  async warmup(runs: number, onProgress?: (p: ProgressReply) => void): Promise<{ firstInferenceMs: number }> {
-    this.send({ type: 'warmup', runs });
-    const first = await this.expect('first', 'running the first inference', this.timeouts.idleMs);
-    await this.expect('warmedUp', 'warming up', this.timeouts.idleMs, onProgress);
-    return { firstInferenceMs: first.firstInferenceMs };
+  /** Runs the first inference (timed apart), then warmup runs until both `runs` and `minTimeMs` are reached. */
+  async warmup(request: WarmupOptions, onProgress?: (p: ProgressReply) => void): Promise<{ firstInferenceMs: number; runs: number }> {
+    this.send({ type: 'warmup', ...request });
+    const first = await this.expect('first', 'running the first inference', this.stall());
+    const done = await this.expect('warmedUp', 'warming up', this.stall(), onProgress);
+    return { firstInferenceMs: first.firstInferenceMs, runs: done.runs };
   }
 
-  async measure(request: Omit<MeasureRequest, 'type'>, onProgress?: (p: ProgressReply) => void): Promise<SamplesReply> {
+  async measure(request: MeasureOptions, onProgress?: (p: ProgressReply) => void): Promise<SamplesReply> {
     this.send({ type: 'measure', ...request });
-    return this.expect('samples', 'measuring', this.timeouts.idleMs, onProgress);
+    return this.expect('samples', 'measuring', this.stall(), onProgress);
+  }
+
+  /**
+   * Profiles `runs` extra inferences with the runtime's own profiler. The runner sends no
+   * progress while profiling, so the watchdog allows `stallMs` plus `expectedMs` (the caller's
+   * estimate of how long the runs take). A runtime without a profiler rejects with runnerCode UNSUPPORTED.
+   */
+  async profile(runs: number, expectedMs = 0): Promise<ProfileReply> {
+    this.send({ type: 'profile', runs });
+    return this.expect('profile', 'profiling', { ms: this.timeouts.stallMs + expectedMs, stall: true });
   }
 
   /** Ends the session politely and waits for the process to exit (killing it if it lingers). */
   async bye(): Promise<ByeReply> {
     this.send({ type: 'bye' });
-    const reply = await this.expect('bye', 'finishing', this.timeouts.exitMs);
+    const reply = await this.expect('bye', 'finishing', this.deadline(this.timeouts.exitMs));
     if (!(await withTimeout(this.child.exited, this.timeouts.exitMs))) await this.close();
     return reply;
   }
@@ -150,8 +175,21 @@ export class RunnerClient {
     await this.child.exited;
   }
 
-  private send(request: RunnerRequest): void {
+  /** Whether the process has exited (crashed, killed or after bye). */
+  get exited(): boolean {
+    return this.exit !== null;
+  }
+
+  private send(request: RunnerRequestInput): void {
     this.child.send(encodeLine(request));
+  }
+
+  private deadline(ms: number): Wait {
+    return { ms, stall: false };
+  }
+
+  private stall(): Wait {
+    return { ms: this.timeouts.stallMs, stall: true };
   }
 
   /**
@@ -162,7 +200,7 @@ export class RunnerClient {
   private expect<T extends RunnerReply['type']>(
     type: T,
     doing: string,
-    timeoutMs: number,
+    wait: Wait,
     onProgress?: (p: ProgressReply) => void,
   ): Promise<ReplyOf<T>> {
     return new Promise<ReplyOf<T>>((resolve, reject) => {
@@ -180,8 +218,13 @@ export class RunnerClient {
         clearTimeout(timer);
         timer = setTimeout(() => {
           this.child.kill('SIGKILL');
-          fail(this.runnerError(`The runner did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing}, so it was stopped.`, doing));
-        }, timeoutMs);
+          const seconds = formatSeconds(wait.ms);
+          const message = wait.stall
+            ? `The runner stopped responding for ${seconds} s while ${doing} (the runtime may be stuck in an inference); it was stopped. ` +
+              'If one inference of this model really takes that long, raise the stall timeout.'
+            : `The runner did not answer within ${seconds} s while ${doing}, so it was stopped.`;
+          fail(new StudioError('RUNNER', message, { phase: doing, timeoutMs: String(wait.ms), runnerLog: this.log.join('\n') }));
+        }, wait.ms);
       };
       // Runs on every reply, on exit and on abort; settles the wait or keeps waiting.
       const check = (): void => {
@@ -192,6 +235,9 @@ export class RunnerClient {
           return;
         }
         for (let inbound = this.inbox.shift(); inbound !== undefined; inbound = this.inbox.shift()) {
+          if (inbound.kind === 'mismatch') {
+            return fail(this.runnerError(`The runner speaks ${inbound.protocol}, but this studio speaks ${RUNNER_PROTOCOL}; update the runner.`, doing));
+          }
           if (inbound.kind === 'invalid') {
             return fail(this.runnerError(`The runner sent a line this studio does not understand while ${doing} (${inbound.problem}): ${inbound.line.slice(0, 200)}`, doing));
           }
@@ -245,8 +291,24 @@ function parseInbound(line: string): Inbound | null {
     return null; // not JSON: log text, handled by the caller
   }
   const parsed = RunnerReply.safeParse(json);
+  if (parsed.success && !(parsed.data.type === 'hello' && parsed.data.protocol !== RUNNER_PROTOCOL)) return { kind: 'reply', reply: parsed.data };
+  const other = helloProtocolOf(json);
+  if (other !== undefined && other !== RUNNER_PROTOCOL) return { kind: 'mismatch', protocol: other };
   if (parsed.success) return { kind: 'reply', reply: parsed.data };
   return { kind: 'invalid', line, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ') };
+}
+
+/** Whole seconds, or one decimal below 10 s (a test's 2.5 s watchdog must not read "3 s"). */
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return seconds >= 10 || Number.isInteger(seconds) ? String(Math.round(seconds)) : seconds.toFixed(1);
+}
+
+/** The protocol a hello line announces, read before validation: another version's hello may not match our schema. */
+function helloProtocolOf(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const record = json as Record<string, unknown>;
+  return record.type === 'hello' && typeof record.protocol === 'string' ? record.protocol : undefined;
 }
 
 function cancelled(): StudioError {

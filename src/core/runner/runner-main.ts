@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { StudioError } from '../../shared/errors';
+import { estimateTimerResolutionNs } from '../bench/timer-resolution';
 import { probeLocalHardware } from '../targets/local-target';
 import {
   RUNNER_PROTOCOL,
@@ -13,6 +14,8 @@ import {
   type LoadRequest,
   type MeasureRequest,
   type RunnerReply,
+  type RuntimeName,
+  type WarmupRequest,
 } from './protocol';
 import { runtimeLoaders, type LoadedModel } from './runtimes/index';
 
@@ -47,14 +50,17 @@ export interface RunnerSession {
 
 export function startRunner(io: RunnerIo): RunnerSession {
   let model: LoadedModel | null = null;
+  let runtimeName: RuntimeName | null = null;
   let peakRssBytes = process.memoryUsage.rss();
   let queue = Promise.resolve();
+  // Fresh inputs keep drawing new seeds across measure requests (report mode's windows).
+  let nextFreshSeed = 1;
 
   const send = (reply: RunnerReply): void => io.write(encodeLine(reply));
   let rssSampledAtNs = 0n;
   // Reading RSS is a syscall into /proc; doing it after every run of a microsecond model cost
   // ~5% of the measured latency (bench:harness), so it is sampled at most every RSS_SAMPLE_MS.
-  // The OS peak reported at bye catches what happens inside a run either way.
+  // The OS peak (getrusage) catches what happens inside a run either way.
   const sampleRss = (force = false): void => {
     const now = process.hrtime.bigint();
     if (!force && now - rssSampledAtNs < RSS_SAMPLE_NS) return;
@@ -66,6 +72,7 @@ export function startRunner(io: RunnerIo): RunnerSession {
     if (model === null) throw failure('OUT_OF_ORDER', `The runner was asked to ${action} before a model was loaded; send load first.`);
     return model;
   };
+  const freshSeed = (): number => nextFreshSeed++;
 
   async function handle(request: RunnerRequest): Promise<void> {
     switch (request.type) {
@@ -76,24 +83,18 @@ export function startRunner(io: RunnerIo): RunnerSession {
         model = null;
         const rssBeforeBytes = process.memoryUsage.rss();
         model = await loadModel(request);
+        runtimeName = request.runtime;
         const rssAfterBytes = process.memoryUsage.rss();
         sampleRss(true);
-        return send({ type: 'loaded', initMs: model.initMs, rssBeforeBytes, rssAfterBytes, inputs: model.inputs });
+        return send({ type: 'loaded', backend: model.backend, initMs: model.initMs, rssBeforeBytes, rssAfterBytes, inputs: model.inputs });
       }
       case 'warmup': {
         const loaded = requireModel('warm up');
         const firstInferenceMs = await timeRun(loaded, 'INPUTS_REJECTED');
         sampleRss(true);
         send({ type: 'first', firstInferenceMs });
-        const due = progressGate(Math.max(1, Math.round(request.runs / 50)));
-        for (let completed = 1; completed <= request.runs; completed++) {
-          await timeRun(loaded, 'RUN_FAILED');
-          sampleRss();
-          if (due(completed, completed === request.runs)) {
-            send({ type: 'progress', phase: 'warmup', completed, total: request.runs });
-          }
-        }
-        return send({ type: 'warmedUp', runs: request.runs });
+        const runs = await warmup(loaded, request, sampleRss, send);
+        return send({ type: 'warmedUp', runs });
       }
       case 'measure': {
         const loaded = requireModel('measure');
@@ -101,16 +102,30 @@ export function startRunner(io: RunnerIo): RunnerSession {
           process.stderr.write(`${CRASH_TEST_ENV}=segv: crashing on purpose with SIGSEGV (test hook)\n`);
           process.kill(process.pid, 'SIGSEGV');
         }
-        const latencyMs = await measure(loaded, request, sampleRss, send);
+        const { latencyMs, maxTimeReached } = await measure(loaded, request, { sampleRss, send, freshSeed });
         sampleRss(true);
-        return send({ type: 'samples', latencyMs, peakRssBytes });
+        return send({ type: 'samples', latencyMs, peakRssBytes, osPeakRssBytes: osPeakRssBytes(), maxTimeReached });
+      }
+      case 'profile': {
+        const loaded = requireModel('profile');
+        if (loaded.profile === undefined) {
+          throw failure('UNSUPPORTED', `${runtimeName ?? 'This runtime'} has no per-node profiler in this runner, so no profile was taken.`);
+        }
+        // RSS is not sampled here: the profile's second session must not count as the benchmark's memory.
+        send({ type: 'progress', phase: 'profiling', completed: 0, total: request.runs });
+        let profile;
+        try {
+          profile = await loaded.profile(request.runs);
+        } catch (error) {
+          if (error instanceof StudioError && error.context.runnerCode !== undefined) throw error;
+          throw failure('RUN_FAILED', `Profiling failed: ${messageOf(error)}`);
+        }
+        return send({ type: 'profile', ...profile });
       }
       case 'bye': {
         if (model !== null) await model.release();
         model = null;
-        // getrusage's ru_maxrss is in kilobytes (libuv converts macOS's bytes to match).
-        const osPeakRssBytes = typeof process.resourceUsage === 'function' ? process.resourceUsage().maxRSS * 1024 : null;
-        send({ type: 'bye', peakRssBytes, osPeakRssBytes });
+        send({ type: 'bye', peakRssBytes, osPeakRssBytes: osPeakRssBytes() });
         return io.exit(0);
       }
     }
@@ -159,7 +174,13 @@ async function hello(protocol: string): Promise<RunnerReply> {
     runtimes,
     unavailable,
     hardware: probeLocalHardware(),
+    timerResolutionNs: estimateTimerResolutionNs(),
   };
+}
+
+/** The OS's own peak RSS of this process; getrusage's ru_maxrss is in kilobytes (libuv converts macOS's bytes to match). */
+function osPeakRssBytes(): number | null {
+  return typeof process.resourceUsage === 'function' ? process.resourceUsage().maxRSS * 1024 : null;
 }
 
 async function loadModel(request: LoadRequest): Promise<LoadedModel> {
@@ -170,35 +191,77 @@ async function loadModel(request: LoadRequest): Promise<LoadedModel> {
     throw failure('UNKNOWN_RUNTIME', `The runtime '${request.runtime}' cannot be loaded on this machine: ${messageOf(error)}`);
   }
   try {
-    return await runtime.load({ modelPath: request.modelPath, threads: request.threads, inputs: request.inputs });
+    return await runtime.load({ modelPath: request.modelPath, threads: request.threads, inputs: request.inputs, options: request.options });
   } catch (error) {
     if (error instanceof StudioError && error.context.runnerCode !== undefined) throw error;
     throw failure('LOAD_FAILED', messageOf(error));
   }
 }
 
-async function measure(
+/** Warmup runs until both the count and the time (sum of run latencies) are reached; returns the runs made. */
+async function warmup(
   model: LoadedModel,
-  request: MeasureRequest,
+  request: WarmupRequest,
   sampleRss: () => void,
   send: (reply: RunnerReply) => void,
-): Promise<number[]> {
+): Promise<number> {
+  const due = progressGate(Math.max(1, Math.round(request.runs / 50)));
+  let completed = 0;
+  let spentMs = 0;
+  while (completed < request.runs || spentMs < request.minTimeMs) {
+    spentMs += await timeRun(model, 'RUN_FAILED');
+    completed++;
+    sampleRss();
+    const done = completed >= request.runs && spentMs >= request.minTimeMs;
+    if (due(completed, done)) {
+      const total = done ? completed : plannedRuns(request.runs, request.minTimeMs, completed, spentMs, Number.MAX_SAFE_INTEGER);
+      send({ type: 'progress', phase: 'warmup', completed, total });
+    }
+  }
+  return completed;
+}
+
+interface MeasureHooks {
+  sampleRss: () => void;
+  send: (reply: RunnerReply) => void;
+  /** The next seed for --fresh-inputs. */
+  freshSeed: () => number;
+}
+
+/**
+ * Measured runs: at least `runs`, more until the latencies add up to `minTimeMs` (bounded by
+ * maxRuns), and never past `maxTimeMs` of wall time. Refreshing inputs happens outside the timed
+ * span but inside the wall time, so --max-time bounds what the user waits.
+ */
+async function measure(model: LoadedModel, request: MeasureRequest, hooks: MeasureHooks): Promise<{ latencyMs: number[]; maxTimeReached: boolean }> {
   const maxRuns = Math.max(request.runs, request.maxRuns ?? DEFAULT_MAX_RUNS);
+  const maxTimeNs = BigInt(Math.round(request.maxTimeMs * 1e6));
   const latencyMs: number[] = [];
   const due = progressGate(request.progressEvery);
+  const startNs = process.hrtime.bigint();
   let measuredMs = 0;
-  while (latencyMs.length < request.runs || (measuredMs < request.minTimeMs && latencyMs.length < maxRuns)) {
+  for (;;) {
+    if (request.freshInputs) model.refreshInputs(hooks.freshSeed());
     const ms = await timeRun(model, 'RUN_FAILED');
     latencyMs.push(ms);
     measuredMs += ms;
-    sampleRss();
+    hooks.sampleRss();
     const completed = latencyMs.length;
-    const done = completed >= request.runs && (measuredMs >= request.minTimeMs || completed >= maxRuns);
+    const enough = completed >= request.runs && (measuredMs >= request.minTimeMs || completed >= maxRuns);
+    const elapsedNs = process.hrtime.bigint() - startNs;
+    const outOfTime = maxTimeNs > 0n && elapsedNs >= maxTimeNs;
+    const done = enough || outOfTime;
     if (due(completed, done)) {
-      send({ type: 'progress', phase: 'measuring', completed, total: plannedRuns(request, completed, measuredMs, maxRuns, done) });
+      let total = done ? completed : plannedRuns(request.runs, request.minTimeMs, completed, measuredMs, maxRuns);
+      if (!done && maxTimeNs > 0n) {
+        // The runs that fit in what is left of maxTimeMs at the pace so far.
+        const fit = Math.floor(Number(maxTimeNs) / (Number(elapsedNs) / completed));
+        total = Math.min(total, Math.max(completed + 1, fit));
+      }
+      hooks.send({ type: 'progress', phase: 'measuring', completed, total });
     }
+    if (done) return { latencyMs, maxTimeReached: !enough };
   }
-  return latencyMs;
 }
 
 /** Progress is useful to a person a few times a second: fewer for slow runs means none at all, more is noise. */
@@ -224,12 +287,11 @@ function progressGate(every: number): (completed: number, last: boolean) => bool
   };
 }
 
-/** The runs still planned: `runs`, or under minTimeMs an estimate from the mean so far. */
-function plannedRuns(request: MeasureRequest, completed: number, measuredMs: number, maxRuns: number, done: boolean): number {
-  if (done) return completed;
-  if (measuredMs >= request.minTimeMs || measuredMs <= 0) return Math.max(request.runs, completed);
-  const estimate = Math.ceil(request.minTimeMs / (measuredMs / completed));
-  return Math.min(maxRuns, Math.max(request.runs, completed + 1, estimate));
+/** The runs still planned: `runs`, or under a minimum time an estimate from the mean so far. */
+function plannedRuns(runs: number, minTimeMs: number, completed: number, spentMs: number, maxRuns: number): number {
+  if (spentMs >= minTimeMs || spentMs <= 0) return Math.max(runs, completed);
+  const estimate = Math.ceil(minTimeMs / (spentMs / completed));
+  return Math.min(maxRuns, Math.max(runs, completed + 1, estimate));
 }
 
 async function timeRun(model: LoadedModel, failureCode: RunnerErrorCode): Promise<number> {

@@ -1,9 +1,14 @@
 /** onnxruntime-node on the CPU execution provider. */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InferenceSession, Tensor, env } from 'onnxruntime-node';
 import { StudioError } from '../../../shared/errors';
+import type { RuntimeOptions } from '../../../shared/run-schema';
 import { elementCount, makeInputData } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
-import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
+import type { LoadedModel, RuntimeLoadOptions, RuntimeModule, RuntimeProfile } from './index';
+import { nodeTotals, parseOrtProfile } from './onnxruntime-profile';
 
 export const onnxruntimeModule: RuntimeModule = {
   name: 'onnxruntime',
@@ -11,23 +16,33 @@ export const onnxruntimeModule: RuntimeModule = {
   load,
 };
 
-async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise<LoadedModel> {
-  const options: InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    // One inference at a time: parallelism inside operators, none across them.
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  };
-  // Left unset, onnxruntime picks one intra-op thread per physical core.
-  if (threads > 0) options.intraOpNumThreads = threads;
+/** The profile file's name starts with this inside its own temp folder; onnxruntime appends "_<timestamp>.json". */
+const PROFILE_PREFIX = 'ort-profile';
 
+/** The session options a benchmark asks for; the profile session uses the same ones, plus profiling. */
+export function sessionOptionsFor(threads: number, options: RuntimeOptions): InferenceSession.SessionOptions {
+  const sessionOptions: InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    executionMode: options.executionMode,
+  };
+  // Left unset, onnxruntime picks one intra-op thread per physical core, and sizes its inter-op
+  // pool (used only by the parallel execution mode) itself.
+  if (threads > 0) sessionOptions.intraOpNumThreads = threads;
+  if (options.interOpThreads > 0) sessionOptions.interOpNumThreads = options.interOpThreads;
+  return sessionOptions;
+}
+
+async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions): Promise<LoadedModel> {
+  const sessionOptions = sessionOptionsFor(threads, options);
   const startNs = process.hrtime.bigint();
-  const session = await InferenceSession.create(modelPath, options);
+  const session = await InferenceSession.create(modelPath, sessionOptions);
   const initMs = Number(process.hrtime.bigint() - startNs) / 1e6;
 
   const requested = new Map(inputs.map((input) => [input.name, input]));
   const used: InputUsed[] = [];
   const feeds: Record<string, Tensor> = {};
+  const tensorTypes = new Map<string, Tensor.Type>();
   session.inputMetadata.forEach((meta, index) => {
     if (!meta.isTensor) {
       throw new StudioError('RUNTIME', `Input '${meta.name}' is not a tensor (a sequence or map); the benchmark can only feed tensors.`, {
@@ -35,9 +50,9 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise
         input: meta.name,
       });
     }
-    const request = requested.get(meta.name);
-    const input = buildInput(meta, request, index);
+    const input = buildInput(meta, requested.get(meta.name), index);
     used.push(input);
+    tensorTypes.set(input.name, meta.type);
     const data = makeInputData(input.name, input.dtype, elementCount(input.shape), input.fill);
     feeds[meta.name] = new Tensor(meta.type, data, input.shape);
   });
@@ -45,10 +60,70 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise
   return {
     initMs,
     inputs: used,
+    backend: 'cpu',
     // Returned as is: an extra async wrapper would add its own ticks to every timed run.
     run: () => session.run(feeds),
+    refreshInputs(seed) {
+      used.forEach((input, index) => {
+        // Inputs given a --value keep it: only generated (random) inputs are refreshed.
+        const type = tensorTypes.get(input.name);
+        if (input.fill.kind !== 'random' || type === undefined) return;
+        const fill = { kind: 'random' as const, seed: freshSeed(seed, index) };
+        feeds[input.name] = new Tensor(type, makeInputData(input.name, input.dtype, elementCount(input.shape), fill), input.shape);
+      });
+    },
+    profile: (runs) => profileSession(modelPath, sessionOptions, feeds, runs),
     release: () => session.release(),
   };
+}
+
+/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */
+function freshSeed(seed: number, index: number): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * Profiles `runs` inferences in a second session created with enableProfiling, so the profiler's
+ * overhead never reaches the measured session. One extra first run warms the new session up and
+ * is left out of the result, as the first inference is everywhere else.
+ */
+async function profileSession(
+  modelPath: string,
+  sessionOptions: InferenceSession.SessionOptions,
+  feeds: Record<string, Tensor>,
+  runs: number,
+): Promise<RuntimeProfile> {
+  const dir = mkdtempSync(join(tmpdir(), 'edgebench-ort-profile-'));
+  try {
+    const session = await InferenceSession.create(modelPath, { ...sessionOptions, enableProfiling: true, profileFilePrefix: join(dir, PROFILE_PREFIX) });
+    const wallRunMs: number[] = [];
+    try {
+      await session.run(feeds);
+      for (let i = 0; i < runs; i++) {
+        const startNs = process.hrtime.bigint();
+        await session.run(feeds);
+        wallRunMs.push(Number(process.hrtime.bigint() - startNs) / 1e6);
+      }
+      // onnxruntime-node's endProfiling returns nothing (the C API's file name is dropped), so
+      // the file is found by its prefix in the folder that holds nothing else.
+      session.endProfiling();
+    } finally {
+      await session.release();
+    }
+    const file = readdirSync(dir).find((name) => name.startsWith(PROFILE_PREFIX) && name.endsWith('.json'));
+    if (file === undefined) {
+      throw new StudioError('RUNTIME', `onnxruntime wrote no profile file into '${dir}' (expected ${PROFILE_PREFIX}_<time>.json); the per-node profile is missing.`, {
+        runnerCode: 'RUN_FAILED',
+      });
+    }
+    const path = join(dir, file);
+    const profiled = parseOrtProfile(JSON.parse(readFileSync(path, 'utf8')), path);
+    // The warm-up run is the first model_run; anything before the last `runs` is dropped.
+    const kept = profiled.slice(Math.max(0, profiled.length - runs));
+    return { runs: wallRunMs.length, runtimeRunMs: kept.map((run) => run.runtimeMs), wallRunMs, nodes: nodeTotals(kept) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function buildInput(meta: InferenceSession.TensorValueMetadata, request: InputRequest | undefined, index: number): InputUsed {
