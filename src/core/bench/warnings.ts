@@ -99,14 +99,6 @@ export function verdictOf(warnings: readonly { code: string }[]): Verdict {
   return warnings.some((w) => UNSTABLE_WARNING_CODES.has(w.code as WarningCode)) ? 'unstable' : 'stable';
 }
 
-/**
- * @deprecated Use assessRun, which also judges the confidence interval, the timer and the machine.
- * Kept while src/core/bench/run-local-benchmark.ts still calls it.
- */
-export function benchWarnings(latency: LatencyStats, firstInferenceMs: number): BenchWarning[] {
-  return assessRun({ latency, firstInferenceMs, timerResolutionNs: 0, cores: 1 }).warnings;
-}
-
 function highVariance(latency: LatencyStats): BenchWarning | undefined {
   if (!(latency.cv > HIGH_VARIANCE_CV)) return undefined;
   return {

@@ -4,7 +4,6 @@ import {
   UNSTABLE_WARNING_CODES,
   WARNING_CODES,
   assessRun,
-  benchWarnings,
   verdictOf,
   type RunAssessmentInput,
 } from '../../../src/core/bench/warnings';
@@ -166,9 +165,5 @@ describe('run verdict and warnings', () => {
       }),
     );
     for (const w of everything.warnings) expect(w.message).toMatch(/^[A-Z].*\.$/s);
-  });
-
-  test('the deprecated benchWarnings still answers for callers not yet on assessRun', () => {
-    expect(benchWarnings(steady, 60).map((w) => w.code)).toEqual(['slow-first-run']);
   });
 });
