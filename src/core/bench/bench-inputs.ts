@@ -34,7 +34,8 @@ export function checkSettings(
   if (!able.includes(runtime)) {
     throw new StudioError(
       'BAD_INPUT',
-      `${RUNTIME_LABELS[runtime]} cannot load '${model.name}', a ${model.format} model; ${model.format} models can be run by: ${able.join(', ')}. ` +
+      `${RUNTIME_LABELS[runtime]} cannot load '${model.name}', ${/^[aeiou]/.test(model.format) ? 'an' : 'a'} ${model.format} model; ` +
+        `${model.format} models can be run by: ${able.join(', ')}. ` +
         `Pass --runtime ${able[0] ?? runtime}, or convert the model.`,
       { flag: '--runtime', runtime, format: model.format },
     );

@@ -10,7 +10,6 @@ import {
   type ByeReply,
   type ErrorReply,
   type HelloReply,
-  type LoadRequest,
   type LoadedReply,
   type ProfileReply,
   type ProgressReply,

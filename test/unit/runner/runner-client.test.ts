@@ -73,6 +73,7 @@ describe('the runner process on plain stdio, as over SSH', () => {
       { type: 'load', modelPath: writeModel(matmulAddSpec), runtime: 'onnxruntime', threads: 1, inputs: [] },
       { type: 'warmup', runs: 1 },
       { type: 'measure', runs: 3, minTimeMs: 0, progressEvery: 1 },
+      { type: 'profile', runs: 2 },
       // onnxruntime logs this failure on stderr; stdout must stay clean
       { type: 'load', modelPath: writeModel(tokensSpec), runtime: 'onnxruntime', threads: 1, inputs: [] },
       { type: 'warmup', runs: 0 },
@@ -85,8 +86,9 @@ describe('the runner process on plain stdio, as over SSH', () => {
     expect(result.status).toBe(0);
     const replies = result.stdout.trim().split('\n').map((line) => RunnerReply.parse(JSON.parse(line)));
     const kinds = replies.map((r) => (r.type === 'error' ? `error:${r.code}` : r.type)).filter((t) => t !== 'progress');
-    expect(kinds).toEqual(['hello', 'error:OUT_OF_ORDER', 'loaded', 'first', 'warmedUp', 'samples', 'loaded', 'error:INPUTS_REJECTED', 'error:BAD_REQUEST']);
-    expect(replies.find((r) => r.type === 'samples')).toMatchObject({ latencyMs: expect.any(Array) });
+    expect(kinds).toEqual(['hello', 'error:OUT_OF_ORDER', 'loaded', 'first', 'warmedUp', 'samples', 'profile', 'loaded', 'error:INPUTS_REJECTED', 'error:BAD_REQUEST']);
+    expect(replies.find((r) => r.type === 'samples')).toMatchObject({ latencyMs: expect.any(Array), maxTimeReached: false });
+    expect(replies.find((r) => r.type === 'profile')).toMatchObject({ runs: 2, wallRunMs: expect.any(Array), runtimeRunMs: expect.any(Array) });
     expect(result.stderr).toContain('Reshape');
   });
 });

@@ -59,3 +59,47 @@ export function inputsInfoOf(spec: OnnxModelSpec): ModelInfo['inputs'] {
     shape: input.shape ?? null,
   }));
 }
+
+/**
+ * A model that hangs onnxruntime: a Loop whose trip count is 2^62, its body one Add. Each
+ * iteration takes well under a microsecond, so the first inference would run for millennia.
+ */
+export const hangingLoopSpec: OnnxModelSpec = {
+  ...base,
+  graphName: 'hanging_loop',
+  inputs: [{ name: 'x', elemType: 'FLOAT', shape: [1] }],
+  outputs: [{ name: 'y', elemType: 'FLOAT', shape: [1] }],
+  initializers: [
+    { name: 'trip_count', dims: [], dataType: 'INT64', data: new BigInt64Array([1n << 62n]) },
+    { name: 'keep_going', dims: [], dataType: 'BOOL', data: new Uint8Array([1]) },
+  ],
+  nodes: [
+    {
+      opType: 'Loop',
+      name: 'forever',
+      inputs: ['trip_count', 'keep_going', 'x'],
+      outputs: ['y'],
+      attributes: {
+        body: {
+          graph: {
+            name: 'add_one',
+            inputs: [
+              { name: 'i', elemType: 'INT64', shape: [] },
+              { name: 'cond_in', elemType: 'BOOL', shape: [] },
+              { name: 'v_in', elemType: 'FLOAT', shape: [1] },
+            ],
+            outputs: [
+              { name: 'cond_out', elemType: 'BOOL', shape: [] },
+              { name: 'v_out', elemType: 'FLOAT', shape: [1] },
+            ],
+            initializers: [{ name: 'one', dims: [1], dataType: 'FLOAT', data: new Float32Array([1]) }],
+            nodes: [
+              { opType: 'Identity', name: 'carry_cond', inputs: ['cond_in'], outputs: ['cond_out'] },
+              { opType: 'Add', name: 'add', inputs: ['v_in', 'one'], outputs: ['v_out'] },
+            ],
+          },
+        },
+      },
+    },
+  ],
+};
