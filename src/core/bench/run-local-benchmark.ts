@@ -112,7 +112,8 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const environment = environmentBetween(environmentStart, sampleEnvironment(), await busy);
 
     const profiled = await profile(client, settings, loaded, measured.samples);
-    if (!client.exited) await client.bye();
+    // A runner the watchdog stopped (or that crashed) while profiling has nothing left to say.
+    if (!(profiled !== null && 'warning' in profiled && profiled.runnerStopped)) await client.bye();
     return buildRunFile(job, settings, runtime, { plan, hello, loaded, firstInferenceMs, ...measured, environment, profiled });
   } finally {
     await client.close();
@@ -157,7 +158,7 @@ async function measure(client: RunnerClient, settings: BenchSettings, plan: Repo
   return { samples: windows.flat(), last, maxTimeReached: false, windows };
 }
 
-type Profiled = { profile: ProfileReply } | { warning: RunWarning } | null;
+type Profiled = { profile: ProfileReply } | { warning: RunWarning; runnerStopped: boolean } | null;
 
 /**
  * The runtime's own per-node profile, in extra runs after measuring. Runtimes without a profiler
@@ -175,6 +176,8 @@ async function profile(client: RunnerClient, settings: BenchSettings, loaded: Lo
     if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
     if (error.context.runnerCode === 'UNSUPPORTED') return null;
     return {
+      // Errors the runner answered carry its code; a crash or the watchdog's kill do not.
+      runnerStopped: error.context.runnerCode === undefined,
       warning: {
         code: 'profile-failed',
         message: `The runtime's per-node profile could not be taken (${error.message.replace(/\.$/, '')}); the measured latencies are unaffected, but the run has no op profile.`,

@@ -154,21 +154,38 @@ describe('settings that make no sense together are refused before a runner start
   });
 });
 
-describe('a runner whose runtime has no profiler', () => {
-  test('answers the profile request UNSUPPORTED and the run has no profile and no warning about it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'edgebench-fake-runner-'));
-    const script = join(dir, 'no-profiler.mjs');
-    writeFileSync(script, NO_PROFILER_RUNNER);
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { profileRuns: 5 }), { spawner: nodeForkSpawner({ runnerPath: script }) });
+describe('profiling that cannot be done', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgebench-fake-runner-'));
+  const script = join(dir, 'fake-runner.mjs');
+  writeFileSync(script, FAKE_RUNNER);
+  const benchWith = (profileAnswer: 'unsupported' | 'failed' | 'crash') =>
+    runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { profileRuns: 5 }), {
+      spawner: nodeForkSpawner({ runnerPath: script, env: { ...process.env, FAKE_PROFILE: profileAnswer } }),
+    });
+
+  test('a runtime without a profiler (UNSUPPORTED) is skipped silently', async () => {
+    const run = await benchWith('unsupported');
     expect(run.profile).toBeUndefined();
     expect(run.latencyMs.samples).toEqual([1, 2, 3]);
     expect(run.runtime.backend).toBe('fake');
     expect(run.warnings.map((w) => w.code)).not.toContain('profile-failed');
   });
+
+  test.each(['failed', 'crash'] as const)('a profile that %s leaves the measured run intact, with a warning', async (answer) => {
+    const run = await benchWith(answer);
+    expect(run.profile).toBeUndefined();
+    expect(run.latencyMs.samples).toEqual([1, 2, 3]);
+    const warning = run.warnings.find((w) => w.code === 'profile-failed');
+    expect(warning?.message).toMatch(/^The runtime's per-node profile could not be taken \(.+\); the measured latencies are unaffected/);
+    if (answer === 'crash') expect(warning?.message).toContain('The runner process exited with code 9 while profiling');
+  });
 });
 
-/** A stand-in runner speaking the protocol with canned answers, as a runner on another target might. */
-const NO_PROFILER_RUNNER = `
+/**
+ * A stand-in runner speaking the protocol with canned answers, as a runner on another target
+ * might; FAKE_PROFILE says how it answers the profile request.
+ */
+const FAKE_RUNNER = `
 import { createInterface } from 'node:readline';
 const hardware = { arch: 'x64', cpuModel: 'fake', cores: 64, memoryBytes: 1, os: 'fake', cpuFeatures: [] };
 const answers = {
@@ -176,7 +193,12 @@ const answers = {
   load: () => [{ type: 'loaded', backend: 'fake', initMs: 1, rssBeforeBytes: 1, rssAfterBytes: 2, inputs: [] }],
   warmup: () => [{ type: 'first', firstInferenceMs: 2 }, { type: 'warmedUp', runs: 2 }],
   measure: () => [{ type: 'samples', latencyMs: [1, 2, 3], peakRssBytes: 10, osPeakRssBytes: 20, maxTimeReached: false }],
-  profile: () => [{ type: 'error', code: 'UNSUPPORTED', message: 'This runtime has no profiler.' }],
+  profile: () => {
+    if (process.env.FAKE_PROFILE === 'crash') process.exit(9);
+    return process.env.FAKE_PROFILE === 'failed'
+      ? [{ type: 'error', code: 'RUN_FAILED', message: 'Profiling failed: the profiler ran out of events.' }]
+      : [{ type: 'error', code: 'UNSUPPORTED', message: 'This runtime has no profiler.' }];
+  },
   bye: () => [{ type: 'bye', peakRssBytes: 10, osPeakRssBytes: 20 }],
 };
 createInterface({ input: process.stdin }).on('line', (line) => {
