@@ -1,64 +1,14 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type BenchProgress, type LocalBenchJob, runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
-import { nodeForkSpawner, runnerLogOf, type RunnerSpawner } from '../../../src/core/runner/runner-client';
-import type { OnnxModelSpec } from '../../../src/core/formats/onnx/onnx-writer';
-import { StudioError } from '../../../src/shared/errors';
-import { BenchSettings, RunFile } from '../../../src/shared/run-schema';
-import { inputsInfoOf, matmulAddSpec, tokensSpec, writeModel } from './tiny-models';
+import { type BenchProgress, runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
+import { nodeForkSpawner, runnerLogOf } from '../../../src/core/runner/runner-client';
+import { type BenchSettings, RunFile } from '../../../src/shared/run-schema';
+import { isAlive, jobFor, recordingSpawner, rejection } from './bench-helpers';
+import { matmulAddSpec, tokensSpec, writeModel } from './tiny-models';
 
 const matmulPath = writeModel(matmulAddSpec);
 const tokensPath = writeModel(tokensSpec);
-
-function jobFor(path: string, spec: OnnxModelSpec, settings: Partial<BenchSettings> = {}): LocalBenchJob {
-  return {
-    modelPath: path,
-    model: {
-      name: basename(path),
-      format: 'onnx',
-      sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
-      sizeBytes: statSync(path).size,
-      variant: 'float',
-    },
-    inputsInfo: inputsInfoOf(spec),
-    settings: BenchSettings.parse({ warmupRuns: 2, runs: 20, minTimeMs: 0, threads: 1, ...settings }),
-    targetName: 'This computer',
-  };
-}
-
-/** The real fork spawner, remembering the pid of every runner it starts. */
-function recordingSpawner(env?: NodeJS.ProcessEnv): RunnerSpawner & { pids: number[] } {
-  const inner = nodeForkSpawner(env === undefined ? {} : { env });
-  const pids: number[] = [];
-  return {
-    pids,
-    spawn() {
-      const child = inner.spawn();
-      if (child.pid !== undefined) pids.push(child.pid);
-      return child;
-    },
-  };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StudioError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof StudioError)) throw new Error(`expected a StudioError, got ${String(error)}`);
-  return error;
-}
 
 const PHASE_ORDER = ['starting', 'loading', 'warmup', 'measuring'];
 
@@ -71,7 +21,7 @@ describe('runLocalBenchmark through a real runner process', () => {
     expect(RunFile.parse(run)).toEqual(run);
     expect(run.id).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{4}$/);
     expect(run.target).toMatchObject({ kind: 'local', name: 'This computer' });
-    expect(run.runtime).toMatchObject({ name: 'onnxruntime', threads: 1 });
+    expect(run.runtime).toMatchObject({ name: 'onnxruntime', threads: 1, backend: 'cpu' });
     expect(run.runtime.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [1, 4], fill: 'random' }]);
     expect(run.latencyMs.count).toBe(20);
