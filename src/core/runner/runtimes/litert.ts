@@ -1,0 +1,152 @@
+/**
+ * TFLite models through LiteRT.js (@litertjs/core): the model is compiled for the 'wasm'
+ * accelerator, which runs it with the XNNPACK delegate on WebAssembly. This file stays light:
+ * the library and its wasm module are loaded on the first load.
+ */
+import { readFileSync } from 'node:fs';
+import type { CompiledModel, Tensor } from '@litertjs/core';
+import { StudioError } from '../../../shared/errors';
+import { elementCount, makeInputData } from '../input-data';
+import type { InputRequest, InputUsed } from '../protocol';
+import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
+import { litertVersion, loadLiteRtInNode, type LiteRtLibrary } from './litert-node';
+
+export const litertModule: RuntimeModule = {
+  name: 'litert',
+  version: litertVersion,
+  load,
+};
+
+/** What LoadedModel.backend says: LiteRT.js's CPU path is XNNPACK on WebAssembly. */
+export const LITERT_BACKEND = 'wasm (XNNPACK)';
+
+/** One input as the model declares it (LiteRT.js reports -1 for a dynamic dim). */
+export interface LiteRtInputSpec {
+  name: string;
+  dtype: string;
+  shape: number[];
+}
+
+export interface LiteRtModel {
+  library: LiteRtLibrary;
+  compiled: CompiledModel;
+  inputs: LiteRtInputSpec[];
+}
+
+/** Reads and compiles a .tflite file; throws RUNTIME/LOAD_FAILED naming the file. */
+export async function openLiteRtModel(modelPath: string, threads: number): Promise<LiteRtModel> {
+  const library = await loadLiteRtInNode();
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(modelPath));
+  } catch (error) {
+    throw loadError(modelPath, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist; check the path' : messageOf(error));
+  }
+  let compiled: CompiledModel;
+  try {
+    // numThreads is passed as asked, but the single-threaded build LiteRT.js loads in Node
+    // computes on one thread whatever it says (see litert-node.ts).
+    compiled = await library.loadAndCompile(bytes, { accelerator: 'wasm', ...(threads > 0 ? { cpuOptions: { numThreads: threads } } : {}) });
+  } catch (error) {
+    throw loadError(modelPath, `${messageOf(error)}; is it a complete .tflite file? Re-export it or check the download`);
+  }
+  try {
+    const inputs = compiled.getInputDetails().map((detail) => ({ name: detail.name, dtype: detail.dtype, shape: Array.from(detail.shape) }));
+    return { library, compiled, inputs };
+  } catch (error) {
+    compiled.delete();
+    throw loadError(modelPath, `LiteRT.js cannot describe its inputs (${messageOf(error)}); LiteRT.js feeds only float32, int32 and uint8 tensors`);
+  }
+}
+
+/**
+ * One inference, copying every output out of wasm memory and freeing it, as an application
+ * would. Resolves with the outputs' values, in the model's output order.
+ */
+export async function runLiteRtOnce(compiled: CompiledModel, inputs: Tensor[]): Promise<Array<ReturnType<Tensor['toTypedArray']>>> {
+  const outputs = await compiled.run(inputs);
+  return outputs.map((output) => {
+    const values = output.toTypedArray();
+    output.delete();
+    return values;
+  });
+}
+
+async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise<LoadedModel> {
+  await loadLiteRtInNode();
+  const startNs = process.hrtime.bigint();
+  const model = await openLiteRtModel(modelPath, threads);
+  const initMs = Number(process.hrtime.bigint() - startNs) / 1e6;
+  if (threads > 1) process.stderr.write(`litert: ${threads} threads were asked, but LiteRT.js computes on 1 thread in Node (single-threaded wasm build).\n`);
+
+  const { library, compiled } = model;
+  const tensors: Tensor[] = [];
+  try {
+    const requested = new Map(inputs.map((input) => [input.name, input]));
+    const used = model.inputs.map((spec, index) => planInput(spec, requested.get(spec.name), index));
+    for (const input of used) tensors.push(makeTensor(library, input, input.fill));
+    return {
+      initMs,
+      inputs: used,
+      backend: LITERT_BACKEND,
+      run: () => runLiteRtOnce(compiled, tensors),
+      refreshInputs(seed) {
+        used.forEach((input, index) => {
+          // Inputs given a --value keep it: only generated (random) inputs are refreshed.
+          if (input.fill.kind !== 'random') return;
+          tensors[index]?.delete();
+          tensors[index] = makeTensor(library, input, { kind: 'random', seed: freshSeed(seed, index) });
+        });
+      },
+      release: async () => {
+        for (const tensor of tensors) tensor.delete();
+        compiled.delete();
+      },
+    };
+  } catch (error) {
+    for (const tensor of tensors) tensor.delete();
+    compiled.delete();
+    throw error;
+  }
+}
+
+function planInput(spec: LiteRtInputSpec, request: InputRequest | undefined, index: number): InputUsed {
+  const declaredShape = spec.shape.map((dim) => (dim < 0 ? null : dim));
+  return {
+    name: spec.name,
+    dtype: spec.dtype,
+    // Dynamic dims become 1 unless the user gave a shape.
+    shape: request?.shape ?? declaredShape.map((dim) => dim ?? 1),
+    // Seeds differ per input so two inputs of the same shape do not get the same data.
+    fill: request?.fill ?? { kind: 'random', seed: index + 1 },
+    declaredShape,
+  };
+}
+
+function makeTensor(library: LiteRtLibrary, input: InputUsed, fill: InputUsed['fill']): Tensor {
+  const data = makeInputData(input.name, input.dtype, elementCount(input.shape), fill);
+  if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array)) {
+    throw new StudioError('RUNTIME', `Input '${input.name}' has element type '${input.dtype}'; LiteRT.js tensors hold only float32, int32 and uint8.`, {
+      runnerCode: 'UNSUPPORTED_INPUT',
+      input: input.name,
+    });
+  }
+  // makeInputData allocates plain ArrayBuffers (never shared ones), which is what LiteRT.js types ask for.
+  return new library.Tensor(data as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>, input.shape);
+}
+
+/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */
+function freshSeed(seed: number, index: number): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+}
+
+function loadError(modelPath: string, reason: string): StudioError {
+  return new StudioError('RUNTIME', `LiteRT.js could not load '${modelPath}': ${reason.replace(/\.$/, '')}.`, {
+    runnerCode: 'LOAD_FAILED',
+    file: modelPath,
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,119 @@
+/**
+ * TensorFlow.js: layers and graph models (model.json + shards) on the tensorflow backend
+ * (tfjs-node, where the user installed it), else wasm, else cpu; RuntimeOptions.tfjsBackend
+ * can force one. This file stays light: TF.js itself is imported on the first load.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { StudioError } from '../../../shared/errors';
+import { elementCount, makeInputData } from '../input-data';
+import type { InputRequest, InputUsed } from '../protocol';
+import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
+import { loadTfjsCore, tfjsVersion, useTfjsBackend, type TfjsCore } from './tfjs-backend';
+import { openTfjsModel, type TfjsInputSpec, type TfjsModel } from './tfjs-model';
+
+export const tfjsModule: RuntimeModule = {
+  name: 'tfjs',
+  version: tfjsVersion,
+  load,
+};
+
+async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions): Promise<LoadedModel> {
+  await loadTfjsCore();
+  const startNs = process.hrtime.bigint();
+  const backend = await useTfjsBackend(options.tfjsBackend, threads);
+  const model = await openTfjsModel(modelPath, backend.tf);
+  const initMs = Number(process.hrtime.bigint() - startNs) / 1e6;
+  logBackendChoice(backend.name, backend.skipped, threads, backend.threads);
+
+  const { tf } = backend;
+  try {
+    const requested = new Map(inputs.map((input) => [input.name, input]));
+    const used = model.inputs.map((spec, index) => planInput(spec, requested.get(spec.name), index));
+    const tensors = used.map((input) => makeTensor(tf, input, input.fill));
+    return {
+      initMs,
+      inputs: used,
+      backend: backend.name,
+      run: () => runOnce(model, tensors),
+      refreshInputs(seed) {
+        used.forEach((input, index) => {
+          // Inputs given a --value keep it: only generated (random) inputs are refreshed.
+          if (input.fill.kind !== 'random') return;
+          tensors[index]?.dispose();
+          tensors[index] = makeTensor(tf, input, { kind: 'random', seed: freshSeed(seed, index) });
+        });
+      },
+      release: async () => {
+        for (const tensor of tensors) tensor.dispose();
+        model.dispose();
+      },
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * One inference, reading every output back (dataSync) so the time includes all the work even on
+ * a backend that computes lazily, then freeing the outputs so nothing accumulates across runs.
+ * Resolves with the outputs' values, in the model's output order.
+ */
+export async function runOnce(model: TfjsModel, inputs: Tensor[]): Promise<TypedArrayOutput[]> {
+  const result = model.execute(inputs);
+  // Awaiting only when the model ran asynchronously spares synchronous models a microtask per run.
+  const outputs = Array.isArray(result) ? result : await result;
+  return outputs.map((output) => {
+    const values = output.dataSync();
+    // An identity model hands an input back as its output; that one stays alive.
+    if (!inputs.includes(output)) output.dispose();
+    return values;
+  });
+}
+
+type TypedArrayOutput = ReturnType<Tensor['dataSync']>;
+
+function planInput(spec: TfjsInputSpec, request: InputRequest | undefined, index: number): InputUsed {
+  // Unknown dims (the batch of layers models, -1 in graph models) become 1 unless a shape is given.
+  const shape = request?.shape ?? (spec.shape ?? []).map((dim) => dim ?? 1);
+  if (request?.shape === undefined && spec.shape === null) {
+    throw new StudioError('RUNTIME', `Input '${spec.name}' has no declared shape; give one with --shape ${spec.name}=1x...`, {
+      runnerCode: 'UNSUPPORTED_INPUT',
+      input: spec.name,
+    });
+  }
+  return {
+    name: spec.name,
+    dtype: spec.dtype,
+    shape,
+    // Seeds differ per input so two inputs of the same shape do not get the same data.
+    fill: request?.fill ?? { kind: 'random', seed: index + 1 },
+    declaredShape: spec.shape,
+  };
+}
+
+function makeTensor(tf: TfjsCore, input: InputUsed, fill: InputUsed['fill']): Tensor {
+  const data = makeInputData(input.name, input.dtype, elementCount(input.shape), fill);
+  if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array)) {
+    throw new StudioError('RUNTIME', `Input '${input.name}' has element type '${input.dtype}', which TF.js tensors cannot hold.`, {
+      runnerCode: 'UNSUPPORTED_INPUT',
+      input: input.name,
+    });
+  }
+  return tf.tensor(data, input.shape, input.dtype as Tensor['dtype']);
+}
+
+/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */
+function freshSeed(seed: number, index: number): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+}
+
+/** One line on the runner's log (stderr): which backend runs, why others were passed over, and threads. */
+function logBackendChoice(name: string, skipped: string[], threadsAsked: number, threadsUsed: number | null): void {
+  const parts = [`tfjs: running on the '${name}' backend`];
+  if (skipped.length > 0) parts.push(`skipped ${skipped.join('; ')}`);
+  if (threadsAsked > 0 && threadsUsed !== null && threadsUsed !== threadsAsked) {
+    parts.push(`${threadsAsked} threads were asked but this backend computes on ${threadsUsed} here`);
+  }
+  process.stderr.write(`${parts.join('; ')}.\n`);
+}
