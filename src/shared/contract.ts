@@ -127,7 +127,7 @@ export const calls = {
   },
 } as const;
 
-export const BenchPhase = z.enum(['starting', 'loading', 'warmup', 'measuring', 'saving']);
+export const BenchPhase = z.enum(['starting', 'loading', 'warmup', 'measuring', 'profiling', 'saving']);
 export type BenchPhase = z.infer<typeof BenchPhase>;
 
 export const events = {

@@ -162,7 +162,7 @@ export const RunFile = z.object({
     /** The OS's own peak RSS at the runner's exit (getrusage), where the OS reports one. */
     osPeakRssBytes: z.number().nullable().optional(),
   }),
-  /** Report mode: each window's runs and median; latencyMs.median is the median of these medians. */
+  /** Report mode: each window's runs and median; medianOfWindowsMs (the reported median) is the median of these medians. */
   report: z
     .object({
       windows: z.array(z.object({ runs: z.number().int(), durationMs: z.number(), medianMs: z.number() })),

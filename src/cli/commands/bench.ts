@@ -52,7 +52,7 @@ function settingsFrom(args: ParsedArgs): BenchSettings {
     warmupRuns: flagNumber(args, 'warmup') ?? d.warmupRuns,
     warmupMinTimeMs: flagNumber(args, 'warmup-time') ?? d.warmupMinTimeMs,
     // Report mode's windows are set by time; its run count is a per-window minimum, lower by default.
-    runs: flagNumber(args, 'runs') ?? (mode === 'report' && !runsGiven ? 64 : d.runs),
+    runs: flagNumber(args, 'runs') ?? (mode === 'report' && !runsGiven ? 10 : d.runs),
     minTimeMs: flagNumber(args, 'min-time') ?? d.minTimeMs,
     maxTimeMs: flagNumber(args, 'max-time') ?? d.maxTimeMs,
     mode,

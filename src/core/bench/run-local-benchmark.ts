@@ -59,7 +59,8 @@ export const PHASE_SPANS: Record<BenchPhase, readonly [number, number]> = {
   starting: [0, 0.02],
   loading: [0.02, 0.1],
   warmup: [0.1, 0.2],
-  measuring: [0.2, 0.98],
+  measuring: [0.2, 0.92],
+  profiling: [0.92, 0.98],
   saving: [0.98, 1],
 };
 
@@ -111,6 +112,7 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const measured = await measure(client, settings, plan, report);
     const environment = environmentBetween(environmentStart, sampleEnvironment(), await busy);
 
+    if (settings.profileRuns > 0) report('profiling', 0, settings.profileRuns);
     const profiled = await profile(client, settings, loaded, measured.samples);
     // A runner the watchdog stopped (or that crashed) while profiling has nothing left to say.
     if (!(profiled !== null && 'warning' in profiled && profiled.runnerStopped)) await client.bye();
