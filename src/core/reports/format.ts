@@ -1,0 +1,57 @@
+/** Number formatting shared by every report format (the CLI has its own in src/cli/format.ts). */
+import type { Cell } from './blocks';
+import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../../shared/run-schema';
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 0.1) return `${(ms * 1000).toFixed(1)} µs`;
+  if (ms < 10) return `${ms.toFixed(3)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** A fraction as a percentage: 0.0123 → "1.2%". */
+export function formatFraction(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** A change in percent with its sign: +20.0%, −3.1%. */
+export function formatChangePct(pct: number): string {
+  const rounded = pct.toFixed(1);
+  return pct >= 0 ? `+${rounded}%` : `−${rounded.slice(1)}%`;
+}
+
+export function formatRatio(ratio: number): string {
+  return `${ratio.toFixed(ratio >= 10 ? 1 : 2)}×`;
+}
+
+export function threadsText(threads: number): string {
+  return threads === 0 ? 'auto' : String(threads);
+}
+
+export function tooFewText(name: PercentileName): string {
+  return `too few samples (needs ${PERCENTILE_MIN_SAMPLES[name]})`;
+}
+
+/** A millisecond cell that sorts by its value. */
+export function msCell(ms: number): Cell {
+  return { text: formatMs(ms), sort: ms };
+}
+
+/** A percentile, or "too few samples" below the count MLPerf asks for (such cells sort last). */
+export function percentileCell(run: RunFile, name: PercentileName): Cell {
+  const latency = run.latencyMs;
+  if (!percentileSupported(name, latency.count)) return { text: tooFewText(name), tone: 'muted' };
+  return msCell(latency[name]);
+}

@@ -1,0 +1,63 @@
+import type { Block, Cell } from '../blocks';
+import { compareRuns, type MetricComparison } from '../compare-runs';
+import { formatChangePct, formatMs, formatRatio, tooFewText } from '../format';
+import type { ReportSection } from '../report-section';
+
+function ratioCells(m: MetricComparison): Cell[] {
+  if (!m.supported) return [{ text: m.metric === 'median' ? '' : tooFewText(m.metric), tone: 'muted' }, ''];
+  const tone = m.speedup >= 1 ? 'good' : 'bad';
+  return [
+    { text: `${formatMs(m.currentMs)} (${formatRatio(m.ratio)})`, sort: m.ratio },
+    { text: formatChangePct(m.changePct), sort: m.changePct, tone },
+  ];
+}
+
+export const comparisonSection: ReportSection = {
+  id: 'comparison',
+  title: 'Comparison with the baseline',
+  build(report) {
+    const baseline = report.baseline;
+    if (!baseline || report.runs.length < 2) return [];
+    const blocks: Block[] = [
+      {
+        kind: 'text',
+        text: `Baseline #${baseline.number} ${baseline.label}: median ${formatMs(baseline.run.latencyMs.median)}. Speedup = baseline median / run median (above 1× is faster); ratios are run / baseline.`,
+      },
+    ];
+    const caveats: string[] = [];
+    const rows: Cell[][] = report.runs.map((entry) => {
+      const c = compareRuns(baseline.run, entry.run);
+      if (entry !== baseline) {
+        // The baseline's own caveat is the same for every run: say it once, unprefixed.
+        caveats.push(...c.caveats.map((text) => (text.startsWith('The baseline') ? text : `#${entry.number}: ${text}`)));
+      }
+      const [p90, p99] = [c.metrics[1], c.metrics[2]] as [MetricComparison, MetricComparison];
+      return [
+        `#${entry.number} ${entry.label}${entry === baseline ? ' (baseline)' : ''}`,
+        { text: formatMs(c.median.currentMs), sort: c.median.currentMs },
+        { text: formatRatio(c.median.speedup), sort: c.median.speedup, tone: c.median.speedup >= 1 ? 'good' : 'bad' },
+        { text: formatChangePct(c.median.changePct), sort: c.median.changePct },
+        ...ratioCells(p90),
+        ...ratioCells(p99),
+      ];
+    });
+    blocks.push({
+      kind: 'table',
+      sortable: true,
+      columns: [
+        { label: 'run' },
+        { label: 'median', numeric: true },
+        { label: 'speedup', numeric: true, title: 'baseline median / run median' },
+        { label: 'median change', numeric: true },
+        { label: 'p90 (ratio)', numeric: true },
+        { label: 'p90 change', numeric: true },
+        { label: 'p99 (ratio)', numeric: true },
+        { label: 'p99 change', numeric: true },
+      ],
+      rows,
+    });
+    const unique = [...new Set(caveats)];
+    if (unique.length > 0) blocks.push({ kind: 'list', items: unique });
+    return blocks;
+  },
+};

@@ -1,0 +1,21 @@
+import type { Block } from '../blocks';
+import type { ReportSection } from '../report-section';
+
+export const verdictSection: ReportSection = {
+  id: 'verdict',
+  title: 'Verdict and warnings',
+  build(report) {
+    const blocks: Block[] = [];
+    for (const entry of report.runs) {
+      const { verdict, warnings } = entry.run;
+      const tone = verdict === 'stable' ? (warnings.length > 0 ? 'info' : 'ok') : 'warning';
+      const summary =
+        verdict === 'stable'
+          ? `#${entry.number} ${entry.label}: stable${warnings.length > 0 ? ', with notes' : ', no warnings'}.`
+          : `#${entry.number} ${entry.label}: UNSTABLE: the numbers below may not repeat.`;
+      blocks.push({ kind: 'note', tone, text: summary });
+      if (warnings.length > 0) blocks.push({ kind: 'list', items: warnings.map((w) => `${w.code}: ${w.message}`) });
+    }
+    return blocks;
+  },
+};

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { modelFileName, reproduceCommand, shellQuote } from '../../../src/core/reports/reproduce-command';
+import { FIXTURES, readRun } from './run-fixtures';
+
+describe('reproduceCommand', () => {
+  it('writes the run-shaping flags of a default run', () => {
+    expect(reproduceCommand(readRun(FIXTURES.onnx))).toBe(
+      'edgebench bench demo-mnist.onnx --runs 100 --warmup 10 --threads 0 --runtime onnxruntime --mode quick',
+    );
+  });
+
+  it('adds the flags whose values differ from the defaults', () => {
+    expect(reproduceCommand(readRun(FIXTURES.onnx700))).toBe(
+      'edgebench bench demo-mnist.onnx --runs 700 --warmup 10 --threads 1 --runtime onnxruntime --mode quick',
+    );
+    expect(reproduceCommand(readRun(FIXTURES.onnxNoOpt))).toContain('--graph-opt disabled');
+    const run = readRun(FIXTURES.onnx);
+    const custom = {
+      ...run,
+      settings: {
+        ...run.settings,
+        mode: 'report' as const,
+        runs: 64,
+        freshInputs: true,
+        maxTimeMs: 5000,
+        profileRuns: 0,
+        shapes: { 'input ids': [1, 128] },
+        values: { sample_rate: 16000 },
+        runtimeOptions: { ...run.settings.runtimeOptions, executionMode: 'parallel' as const, interOpThreads: 2 },
+      },
+    };
+    expect(reproduceCommand(custom)).toBe(
+      "edgebench bench demo-mnist.onnx --runs 64 --warmup 10 --threads 0 --runtime onnxruntime --mode report --max-time 5000 --fresh-inputs --execution-mode parallel --inter-op-threads 2 --profile-runs 0 --shape 'input ids=1x128' --value sample_rate=16000",
+    );
+  });
+
+  it('names the model file as bench was given it, per format', () => {
+    expect(modelFileName(readRun(FIXTURES.tflite))).toBe('demo-mnist.tflite');
+    const run = readRun(FIXTURES.onnx);
+    expect(modelFileName({ ...run, model: { ...run.model, format: 'tfjs', name: 'demo-mnist-tfjs' } })).toBe('demo-mnist-tfjs/model.json');
+    expect(reproduceCommand(readRun(FIXTURES.tflite))).toContain('--runtime litert');
+  });
+
+  it('quotes model names a shell would split or expand', () => {
+    const run = readRun(FIXTURES.onnx);
+    const odd = { ...run, model: { ...run.model, name: "it's $(rm -rf ~)" } };
+    expect(reproduceCommand(odd)).toContain(`'it'\\''s $(rm -rf ~).onnx'`);
+    expect(shellQuote('plain-name_1.onnx')).toBe('plain-name_1.onnx');
+  });
+});
