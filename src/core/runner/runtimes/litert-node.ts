@@ -15,16 +15,17 @@ import { StudioError } from '../../../shared/errors';
 
 export type LiteRtLibrary = typeof LiteRtCore;
 
-const require = createRequire(import.meta.url);
+// Not named `require`: bundled ESM chunks get their own `require` shim, and the names would collide.
+const requireFromHere = createRequire(import.meta.url);
 
 /** Version of @litertjs/core, read from its package.json (throws if it is not installed). */
 export function litertVersion(): string {
-  return (require('@litertjs/core/package.json') as { version: string }).version;
+  return (requireFromHere('@litertjs/core/package.json') as { version: string }).version;
 }
 
 /** The folder holding litert_wasm_*.js and .wasm inside the installed package. */
 export function litertWasmFolder(): string {
-  return `${join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm')}/`;
+  return `${join(dirname(requireFromHere.resolve('@litertjs/core/package.json')), 'wasm')}/`;
 }
 
 let loading: Promise<LiteRtLibrary> | undefined;

@@ -25,17 +25,18 @@ export interface TfjsBackend {
 /** Not a dependency of this package: installed by the user where libtensorflow can be downloaded. */
 const TFJS_NODE = '@tensorflow/tfjs-node';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: bundled ESM chunks get their own `require` shim, and the names would collide.
+const requireFromHere = createRequire(import.meta.url);
 
 /** Version of @tensorflow/tfjs-core, read from its package.json (throws if TF.js is not installed). */
 export function tfjsVersion(): string {
-  return (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
+  return (requireFromHere('@tensorflow/tfjs-core/package.json') as { version: string }).version;
 }
 
 /** Whether @tensorflow/tfjs-node can be found (installed), without loading it. */
 export function tfjsNodeInstalled(): boolean {
   try {
-    require.resolve(TFJS_NODE);
+    requireFromHere.resolve(TFJS_NODE);
     return true;
   } catch {
     return false;
@@ -107,7 +108,7 @@ async function start(tf: TfjsCore, name: TfjsBackendName, threads: number): Prom
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // The .wasm files ship in the package's dist folder; in Node they are read from disk, never fetched.
-    wasm.setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+    wasm.setWasmPaths(`${join(dirname(requireFromHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
     // Only the threaded build honours this, and tfjs-backend-wasm never picks it in Node
     // (tfjs issue 3830), so Node runs XNNPACK on 1 thread whatever is asked; getThreadsCount says so.
     if (threads > 0) wasm.setThreadsCount(threads);
