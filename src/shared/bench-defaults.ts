@@ -3,6 +3,9 @@ import { BenchSettings } from './run-schema';
 /** Defaults shared by the UI form, the CLI flags and the engine. */
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = BenchSettings.parse({
   warmupRuns: 10,
+  // As TFLite's benchmark_model (warmup_min_secs 0.5): JavaScript runtimes (TF.js, LiteRT.js)
+  // run 20-50% slow until V8 has optimized them, which a fixed 10 runs does not cover.
+  warmupMinTimeMs: 500,
   runs: 100,
   minTimeMs: 0,
   threads: 0, // 0 = let the runtime choose (onnxruntime: one per physical core)

@@ -15,7 +15,7 @@ const o = RuntimeOptions.shape;
 const flags: FlagSpecs = {
   runs: { kind: 'int', min: 1, help: `Measured inferences, at least (default ${d.runs}).` },
   warmup: { kind: 'int', min: 0, help: `Warmup inferences before measuring (default ${d.warmupRuns}).` },
-  'warmup-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Keep warming up until this many ms have passed too (default 0).' },
+  'warmup-time': { kind: 'number', min: 0, valueName: 'MS', help: `Keep warming up until this many ms have passed too (default ${d.warmupMinTimeMs}).` },
   'min-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Keep measuring past --runs until this many ms have passed (default 0).' },
   'max-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Stop measuring after this many ms even before --runs (default 0 = no limit).' },
   mode: { kind: 'choice', choices: RunMode.options, help: 'quick, or report: 5 windows of at least 10 s, median of medians (MLPerf Tiny).' },

@@ -93,7 +93,10 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const loaded = await client
       .load({ modelPath: job.modelPath, runtime, threads: settings.threads, inputs, options: settings.runtimeOptions })
       .catch((error: unknown) => {
-        throw withModelContext(error, job.modelPath, (message) => `${label} could not load '${basename(job.modelPath)}': ${message}`);
+        throw withModelContext(error, job.modelPath, (message) =>
+          // Runtimes that already name the file get no second prefix.
+          message.includes(basename(job.modelPath)) ? message : `${label} could not load '${basename(job.modelPath)}': ${message}`,
+        );
       });
     report('loading', 1, 1);
 
