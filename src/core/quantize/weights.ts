@@ -1,0 +1,69 @@
+/**
+ * Weight quantization: symmetric int8 with zero point 0 and range [-127, 127], per tensor or
+ * per channel, as onnxruntime's quantizer does for QInt8 weights (the -128 code is left out so
+ * that w and -w quantize alike). Scales are float32 values, and every quantized value is
+ * computed from the float32 scale the runtime will see.
+ */
+import { roundHalfEven } from './graph';
+
+export const INT8_WEIGHT_MAX = 127;
+
+export interface QuantizedWeight {
+  values: Int8Array;
+  /** One scale per channel along `axis`, or a single scale. */
+  scales: Float32Array;
+  /** The channel axis, or undefined for per-tensor. */
+  axis: number | undefined;
+}
+
+/** Layout of a tensor viewed as [outer, channels, inner] around one axis. */
+function around(dims: number[], axis: number): { outer: number; channels: number; inner: number } {
+  const outer = dims.slice(0, axis).reduce((p, d) => p * d, 1);
+  const inner = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
+  return { outer, channels: dims[axis] ?? 1, inner };
+}
+
+function scaleFor(absMax: number): number {
+  // A zero tensor still needs a usable scale; 1 is what onnxruntime picks.
+  return absMax > 0 ? Math.fround(absMax / INT8_WEIGHT_MAX) : 1;
+}
+
+export function quantizeWeight(data: Float32Array, dims: number[], axis: number | undefined): QuantizedWeight {
+  const values = new Int8Array(data.length);
+  if (axis === undefined) {
+    let absMax = 0;
+    for (let i = 0; i < data.length; i += 1) absMax = Math.max(absMax, Math.abs(data[i] as number));
+    const scale = scaleFor(absMax);
+    for (let i = 0; i < data.length; i += 1) values[i] = clampInt8(roundHalfEven((data[i] as number) / scale));
+    return { values, scales: new Float32Array([scale]), axis };
+  }
+  const { outer, channels, inner } = around(dims, axis);
+  const absMax = new Float64Array(channels);
+  for (let o = 0; o < outer; o += 1)
+    for (let c = 0; c < channels; c += 1)
+      for (let i = 0; i < inner; i += 1) {
+        const v = Math.abs(data[(o * channels + c) * inner + i] as number);
+        if (v > (absMax[c] as number)) absMax[c] = v;
+      }
+  const scales = Float32Array.from(absMax, scaleFor);
+  for (let o = 0; o < outer; o += 1)
+    for (let c = 0; c < channels; c += 1) {
+      const scale = scales[c] as number;
+      for (let i = 0; i < inner; i += 1) {
+        const at = (o * channels + c) * inner + i;
+        values[at] = clampInt8(roundHalfEven((data[at] as number) / scale));
+      }
+    }
+  return { values, scales, axis };
+}
+
+function clampInt8(v: number): number {
+  return Math.max(-INT8_WEIGHT_MAX, Math.min(INT8_WEIGHT_MAX, v));
+}
+
+/** Transposes a row-major [rows, cols] matrix. */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r += 1) for (let c = 0; c < cols; c += 1) out[c * rows + r] = data[r * cols + c] as number;
+  return out;
+}
