@@ -5,13 +5,15 @@ import { DropOverlay } from './components/DropOverlay';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Sidebar } from './components/Sidebar';
 import { WorkspaceProblems } from './components/WorkspaceProblems';
-import { useBenchJob } from './hooks/useBenchJob';
+import { isBenchBusy, useBenchJob } from './hooks/useBenchJob';
 import { useDropFiles } from './hooks/useDropFiles';
 import { useErrors } from './hooks/useErrors';
 import { useModelImport } from './hooks/useModelImport';
 import { usePage } from './hooks/usePage';
+import { useRunCache } from './hooks/useRunFiles';
 import type { Theme } from './hooks/useTheme';
 import { useWorkspace } from './hooks/useWorkspace';
+import { ComparePage } from './pages/ComparePage';
 import { ModelsPage } from './pages/ModelsPage';
 import { RunsPage } from './pages/RunsPage';
 import { TargetsPage } from './pages/TargetsPage';
@@ -30,6 +32,9 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
   const workspace = useWorkspace(api, report);
   const [selectedModelId, setSelectedModelId] = useState<string | null>(null);
   const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
+  // Runs ticked for comparison; kept here so they survive page switches.
+  const [comparedRunIds, setComparedRunIds] = useState<string[]>([]);
+  const runCache = useRunCache(api);
 
   const onImported = useCallback(
     (model: ModelEntry) => {
@@ -41,14 +46,15 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
   const { importFiles, busy: importing } = useModelImport(api, onImported, report);
   const dragging = useDropFiles(importFiles);
 
-  const onRunReady = useCallback(
+  const openRun = useCallback(
     (runId: string) => {
       setSelectedRunId(runId);
       setPage('runs');
     },
     [setPage],
   );
-  const bench = useBenchJob(api, onRunReady);
+  const onRunsReady = useCallback((runIds: string[]) => runIds[0] && openRun(runIds[0]), [openRun]);
+  const bench = useBenchJob(api, onRunsReady, report);
 
   useEffect(() => api.on('ui.navigate', ({ page: next }) => setPage(next)), [api, setPage]);
 
@@ -64,8 +70,13 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
         theme={theme}
         onToggleTheme={onToggleTheme}
         workspacePath={workspace.info?.path ?? null}
-        counts={{ models: workspace.models.length, targets: workspace.targets.length, runs: workspace.runs.length }}
-        benchRunning={bench.state.status === 'running' || bench.state.status === 'starting'}
+        counts={{
+          models: workspace.models.length,
+          targets: workspace.targets.length,
+          runs: workspace.runs.length,
+          compare: comparedRunIds.length,
+        }}
+        benchRunning={isBenchBusy(bench.state)}
       />
       <main className="content">
         <div className="banners">
@@ -91,7 +102,7 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
         )}
         {page === 'runs' && (
           <RunsPage
-            api={api}
+            runCache={runCache}
             theme={theme}
             models={workspace.models}
             targets={workspace.targets}
@@ -99,6 +110,19 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
             bench={bench}
             selectedRunId={selectedRunId}
             onSelectRun={setSelectedRunId}
+            comparedRunIds={comparedRunIds}
+            onCompareChange={setComparedRunIds}
+            onCompare={() => setPage('compare')}
+            onError={report}
+          />
+        )}
+        {page === 'compare' && (
+          <ComparePage
+            cache={runCache}
+            runIds={comparedRunIds}
+            theme={theme}
+            onOpenRun={openRun}
+            onBackToRuns={() => setPage('runs')}
             onError={report}
           />
         )}

@@ -1,36 +1,70 @@
-/** The New-benchmark form's fields as typed text, and their validation. */
+/** The New-benchmark form: its fields as typed text, their validation, and the request they make. */
+import type { BenchRequest } from '../../shared/contract';
+import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
+import type { RunMode, RuntimeOptions } from '../../shared/run-schema';
+
 export interface BenchFormValues {
-  modelId: string;
+  modelIds: string[];
   targetId: string;
+  /** Thread counts as typed: "1, 2, 4". */
+  threads: string;
   warmupRuns: string;
+  warmupMinTimeMs: string;
   runs: string;
   minTimeMs: string;
-  threads: string;
+  maxTimeMs: string;
+  mode: RunMode;
+  freshInputs: boolean;
+  graphOptimizationLevel: RuntimeOptions['graphOptimizationLevel'];
+  executionMode: RuntimeOptions['executionMode'];
+  interOpThreads: string;
+  profileRuns: string;
 }
 
-export const DEFAULT_FORM: Omit<BenchFormValues, 'modelId' | 'targetId'> = {
-  warmupRuns: '10',
-  runs: '100',
-  minTimeMs: '0',
-  threads: '0',
+export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetId'>;
+
+const d = DEFAULT_BENCH_SETTINGS;
+export const DEFAULT_FORM: BenchFormFields = {
+  threads: String(d.threads),
+  warmupRuns: String(d.warmupRuns),
+  warmupMinTimeMs: String(d.warmupMinTimeMs),
+  runs: String(d.runs),
+  minTimeMs: String(d.minTimeMs),
+  maxTimeMs: String(d.maxTimeMs),
+  mode: d.mode,
+  freshInputs: d.freshInputs,
+  graphOptimizationLevel: d.runtimeOptions.graphOptimizationLevel,
+  executionMode: d.runtimeOptions.executionMode,
+  interOpThreads: String(d.runtimeOptions.interOpThreads),
+  profileRuns: String(d.profileRuns),
 };
 
-type NumberField = 'warmupRuns' | 'runs' | 'minTimeMs' | 'threads';
+type NumberField = 'warmupRuns' | 'warmupMinTimeMs' | 'runs' | 'minTimeMs' | 'maxTimeMs' | 'interOpThreads' | 'profileRuns';
 
 const LIMITS: Record<NumberField, { min: number; max: number; integer: boolean }> = {
   warmupRuns: { min: 0, max: 100_000, integer: true },
+  warmupMinTimeMs: { min: 0, max: 3_600_000, integer: false },
   runs: { min: 1, max: 1_000_000, integer: true },
   minTimeMs: { min: 0, max: 3_600_000, integer: false },
-  threads: { min: 0, max: 1024, integer: true },
+  maxTimeMs: { min: 0, max: 3_600_000, integer: false },
+  interOpThreads: { min: 0, max: 256, integer: true },
+  profileRuns: { min: 0, max: 1000, integer: true },
 };
 
-export type BenchFormErrors = Partial<Record<keyof BenchFormValues, string>>;
+/** Measured-time controls that report mode sets by itself (5 windows of at least 10 s). */
+const SET_BY_REPORT_MODE: readonly NumberField[] = ['minTimeMs', 'maxTimeMs'];
+/**
+ * In report mode `runs` is each window's minimum, and a window's median needs this many
+ * (the engine's MIN_RUNS_PER_WINDOW in src/core/bench/report-mode.ts, which refuses fewer).
+ */
+export const REPORT_MIN_RUNS_PER_WINDOW = 10;
 
-export interface ValidBench {
-  modelId: string;
-  targetId: string;
-  settings: { warmupRuns: number; runs: number; minTimeMs: number; threads: number };
-}
+/** The contract's limits on one job. */
+export const MAX_THREAD_COUNTS = 8;
+export const MAX_THREADS = 256;
+export const MAX_MODELS = 32;
+
+export type BenchFormErrors = Partial<Record<keyof BenchFormValues, string>>;
 
 function checkNumber(field: NumberField, text: string): number | string {
   const { min, max, integer } = LIMITS[field];
@@ -42,29 +76,84 @@ function checkNumber(field: NumberField, text: string): number | string {
   return value;
 }
 
+/** "1, 2 4" → [1, 2, 4], or a message saying what to type instead. */
+export function parseThreadList(text: string): number[] | string {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
+  if (parts.length === 0) return 'Enter one or more thread counts, e.g. 1, 2, 4 (0 lets the runtime decide).';
+  const counts: number[] = [];
+  for (const part of parts) {
+    const value = Number(part);
+    if (!Number.isInteger(value) || value < 0 || value > MAX_THREADS) {
+      return `'${part}' is not a thread count: use whole numbers from 0 to ${MAX_THREADS}, separated by commas.`;
+    }
+    if (counts.includes(value)) return `${value} is listed twice: list each thread count once.`;
+    counts.push(value);
+  }
+  if (counts.length > MAX_THREAD_COUNTS) return `List at most ${MAX_THREAD_COUNTS} thread counts per job.`;
+  return counts;
+}
+
+/** How many cells (model × thread count) the form would start; each model runs on its own format's runtime. */
+export function cellCount(values: BenchFormValues): number {
+  const threads = parseThreadList(values.threads);
+  return typeof threads === 'string' ? 0 : values.modelIds.length * threads.length;
+}
+
 /** Either the request to send, or one message per field that is wrong. */
-export function validateBenchForm(values: BenchFormValues): { ok: true; value: ValidBench } | { ok: false; errors: BenchFormErrors } {
+export function validateBenchForm(
+  values: BenchFormValues,
+): { ok: true; request: BenchRequest } | { ok: false; errors: BenchFormErrors } {
   const errors: BenchFormErrors = {};
-  if (!values.modelId) errors.modelId = 'Choose a model (import one on the Models page).';
+  if (values.modelIds.length === 0) errors.modelIds = 'Tick at least one model (import models on the Models page).';
+  if (values.modelIds.length > MAX_MODELS) errors.modelIds = `Tick at most ${MAX_MODELS} models per job.`;
   if (!values.targetId) errors.targetId = 'Choose a target.';
+  const threads = parseThreadList(values.threads);
+  if (typeof threads === 'string') errors.threads = threads;
+
+  const report = values.mode === 'report';
   const numbers: Partial<Record<NumberField, number>> = {};
   for (const field of Object.keys(LIMITS) as NumberField[]) {
+    if (report && SET_BY_REPORT_MODE.includes(field)) continue;
+    if (field === 'interOpThreads' && values.executionMode === 'sequential') {
+      numbers.interOpThreads = 0;
+      continue;
+    }
     const result = checkNumber(field, values[field]);
     if (typeof result === 'string') errors[field] = result;
     else numbers[field] = result;
   }
-  const { warmupRuns, runs, minTimeMs, threads } = numbers;
-  if (
-    Object.keys(errors).length > 0 ||
-    warmupRuns === undefined ||
-    runs === undefined ||
-    minTimeMs === undefined ||
-    threads === undefined
-  ) {
-    return { ok: false, errors };
+  const { minTimeMs = 0, maxTimeMs = 0 } = numbers;
+  if (report && numbers.runs !== undefined && numbers.runs < REPORT_MIN_RUNS_PER_WINDOW) {
+    errors.runs = `In report mode this is each window's minimum: use ${REPORT_MIN_RUNS_PER_WINDOW} or more.`;
   }
-  return {
-    ok: true,
-    value: { modelId: values.modelId, targetId: values.targetId, settings: { warmupRuns, runs, minTimeMs, threads } },
+  if (!report && !errors.maxTimeMs && !errors.minTimeMs && maxTimeMs > 0 && maxTimeMs < minTimeMs) {
+    errors.maxTimeMs = `Make it at least the min time (${minTimeMs} ms), or 0 for no limit.`;
+  }
+  if (Object.keys(errors).length > 0 || typeof threads === 'string') return { ok: false, errors };
+
+  const n = numbers as Record<NumberField, number>;
+  const request: BenchRequest = {
+    modelIds: values.modelIds,
+    targetId: values.targetId,
+    threads,
+    settings: {
+      warmupRuns: n.warmupRuns,
+      warmupMinTimeMs: n.warmupMinTimeMs,
+      mode: values.mode,
+      freshInputs: values.freshInputs,
+      threads: threads[0] ?? 0,
+      profileRuns: n.profileRuns,
+      runs: n.runs,
+      runtimeOptions: {
+        graphOptimizationLevel: values.graphOptimizationLevel,
+        executionMode: values.executionMode,
+        interOpThreads: n.interOpThreads,
+        tfjsBackend: DEFAULT_BENCH_SETTINGS.runtimeOptions.tfjsBackend,
+      },
+      // Report mode decides how long to measure; a time limit would contradict it.
+      minTimeMs: report ? 0 : n.minTimeMs,
+      maxTimeMs: report ? 0 : n.maxTimeMs,
+    },
   };
+  return { ok: true, request };
 }

@@ -38,10 +38,13 @@ export function formatMb(sizeBytes: number): string {
   return `${(sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+// One formatter for every date: toLocaleString builds a new one per call, which shows in long lists.
+const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function formatDate(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return DATE_FORMAT.format(date);
 }
 
 /** A dimension as the model names it: a number, a symbolic name, or "?" when unknown. */
@@ -51,4 +54,31 @@ export function formatDim(dim: Dim): string {
 
 export function shortHash(sha256: string): string {
   return sha256.length > 16 ? `${sha256.slice(0, 16)}…` : sha256;
+}
+
+/** Microseconds for per-op tables: 3.2 µs, 41.6 µs, 1,204 µs. */
+export function formatUs(durationUs: number): string {
+  if (durationUs < 10) return `${durationUs.toFixed(2)} µs`;
+  if (durationUs < 100) return `${durationUs.toFixed(1)} µs`;
+  return `${Math.round(durationUs).toLocaleString('en-US')} µs`;
+}
+
+/** A fraction as a percentage: 0.0834 → "8.3%". */
+export function formatPercent(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** Thread count as the runtime got it: 0 means the runtime chose. */
+export function formatThreads(threads: number): string {
+  return threads === 0 ? 'auto threads' : `${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+/**
+ * How much faster a run is than the baseline, from their medians: 1.8 → "1.80× faster",
+ * 0.5 → "2.00× slower". Equal medians read "same".
+ */
+export function formatSpeedup(ratio: number): string {
+  if (!Number.isFinite(ratio) || ratio <= 0) return '–';
+  if (Math.abs(ratio - 1) < 0.005) return 'same';
+  return ratio > 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`;
 }

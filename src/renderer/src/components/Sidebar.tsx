@@ -15,6 +15,7 @@ const ITEMS: Array<{ page: Page; label: string; key: string }> = [
   { page: 'models', label: 'Models', key: '1' },
   { page: 'targets', label: 'Targets', key: '2' },
   { page: 'runs', label: 'Runs', key: '3' },
+  { page: 'compare', label: 'Compare', key: '4' },
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);

@@ -1,89 +1,108 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BenchRequest, EventPayload, StudioApi } from '../../../shared/contract';
-import type { ErrorData } from '../../../shared/errors';
-import { toErrorData } from '../../../shared/errors';
-
-type Progress = EventPayload<'bench.progress'>;
-type Done = EventPayload<'bench.done'>;
+import type { BenchRequest, StudioApi } from '../../../shared/contract';
+import { toErrorData, type ErrorData } from '../../../shared/errors';
+import { applyJobEvent, jobFailures, jobRunIds, newJob, type JobEvent, type JobView } from '../bench-job';
 
 export type BenchJobState =
   | { status: 'idle' }
   | { status: 'starting' }
-  | { status: 'running'; jobId: string; progress: Progress | null; cancelling: boolean }
-  | { status: 'failed'; error: ErrorData; runnerLog: string[] };
+  /** bench.start itself was refused (bad settings, unknown model...). */
+  | { status: 'rejected'; error: ErrorData }
+  | { status: 'job'; job: JobView };
+
+export function isBenchBusy(state: BenchJobState): boolean {
+  return state.status === 'starting' || (state.status === 'job' && state.job.status === 'running');
+}
 
 /**
- * One benchmark job at a time, started from the Runs page. Lives above the pages so that
- * its progress survives switching pages. `onRunReady` receives the new run's id.
+ * One matrix job at a time, started from the Runs page. Lives above the pages so that its
+ * progress survives switching pages. When a job ends, `onRunsReady` receives its runs; a
+ * single-cell job that succeeded then steps aside, any other keeps its per-cell summary on
+ * screen until dismissed.
  */
-export function useBenchJob(api: StudioApi, onRunReady: (runId: string) => void) {
+export function useBenchJob(api: StudioApi, onRunsReady: (runIds: string[]) => void, onError: (error: unknown) => void) {
   const [state, setState] = useState<BenchJobState>({ status: 'idle' });
-  const jobIdRef = useRef<string | null>(null);
+  const jobRef = useRef<JobView | null>(null);
   // Events that arrive before `bench.start` answered (a very short job) wait here.
-  const earlyRef = useRef<Array<Progress | Done> | null>(null);
-  const onRunReadyRef = useRef(onRunReady);
+  const earlyRef = useRef<JobEvent[] | null>(null);
+  const onRunsReadyRef = useRef(onRunsReady);
   useEffect(() => {
-    onRunReadyRef.current = onRunReady;
-  }, [onRunReady]);
+    onRunsReadyRef.current = onRunsReady;
+  }, [onRunsReady]);
 
-  const apply = useCallback((event: Progress | Done) => {
-    if ('ok' in event) {
-      jobIdRef.current = null;
-      if (event.ok) {
-        setState({ status: 'idle' });
-        onRunReadyRef.current(event.runId);
-      } else {
-        setState({ status: 'failed', error: event.error, runnerLog: event.runnerLog });
-      }
+  const apply = useCallback((event: JobEvent) => {
+    const job = jobRef.current;
+    if (!job) return;
+    const next = applyJobEvent(job, event);
+    if (next === job) return;
+    jobRef.current = next;
+    if (event.kind === 'done') {
+      const runIds = jobRunIds(next);
+      const clean = next.status === 'finished' && jobFailures(next) === 0;
+      setState(clean && next.cells.length === 1 ? { status: 'idle' } : { status: 'job', job: next });
+      if (runIds.length > 0 && next.status === 'finished') onRunsReadyRef.current(runIds);
     } else {
-      setState((s) => (s.status === 'running' ? { ...s, progress: event } : s));
+      setState({ status: 'job', job: next });
     }
   }, []);
 
   useEffect(() => {
-    const route = (event: Progress | Done): void => {
+    const route = (event: JobEvent): void => {
       if (earlyRef.current) earlyRef.current.push(event);
-      else if (event.jobId === jobIdRef.current) apply(event);
+      else apply(event);
     };
-    const offProgress = api.on('bench.progress', route);
-    const offDone = api.on('bench.done', route);
-    return () => {
-      offProgress();
-      offDone();
-    };
+    const offs = [
+      api.on('bench.progress', (event) => route({ kind: 'progress', event })),
+      api.on('bench.cellDone', (event) => route({ kind: 'cellDone', event })),
+      api.on('bench.done', (event) => route({ kind: 'done', event })),
+    ];
+    return () => offs.forEach((off) => off());
   }, [api, apply]);
 
   const start = useCallback(
     async (request: BenchRequest): Promise<void> => {
       setState({ status: 'starting' });
+      jobRef.current = null;
       earlyRef.current = [];
       try {
-        const { jobId } = await api.bench.start(request);
+        const { jobId, cells } = await api.bench.start(request);
         const early = earlyRef.current;
         earlyRef.current = null;
-        jobIdRef.current = jobId;
-        setState({ status: 'running', jobId, progress: null, cancelling: false });
-        for (const event of early.filter((e) => e.jobId === jobId)) apply(event);
+        jobRef.current = newJob(jobId, cells);
+        setState({ status: 'job', job: jobRef.current });
+        for (const event of early) apply(event);
       } catch (error) {
         earlyRef.current = null;
-        setState({ status: 'failed', error: toErrorData(error), runnerLog: [] });
+        setState({ status: 'rejected', error: toErrorData(error) });
       }
     },
     [api, apply],
   );
 
   const cancel = useCallback(async (): Promise<void> => {
-    const jobId = jobIdRef.current;
-    if (!jobId) return;
-    setState((s) => (s.status === 'running' ? { ...s, cancelling: true } : s));
+    const job = jobRef.current;
+    if (!job || job.status !== 'running') return;
+    jobRef.current = { ...job, cancelling: true };
+    setState({ status: 'job', job: jobRef.current });
     try {
-      await api.bench.cancel({ jobId });
+      await api.bench.cancel({ jobId: job.jobId });
     } catch (error) {
-      setState({ status: 'failed', error: toErrorData(error), runnerLog: [] });
+      // The job goes on; say why it could not be stopped.
+      if (jobRef.current?.jobId === job.jobId) {
+        jobRef.current = { ...jobRef.current, cancelling: false };
+        setState({ status: 'job', job: jobRef.current });
+      }
+      onError(error);
     }
-  }, [api]);
+  }, [api, onError]);
 
-  const dismiss = useCallback(() => setState({ status: 'idle' }), []);
+  const dismiss = useCallback(() => {
+    if (jobRef.current?.status === 'running') return;
+    jobRef.current = null;
+    setState({ status: 'idle' });
+  }, []);
 
   return { state, start, cancel, dismiss };
 }
+
+export type BenchJob = ReturnType<typeof useBenchJob>;

@@ -1,27 +1,33 @@
-import type { ModelEntry, StudioApi, TargetEntry } from '../../../shared/contract';
+import type { ModelEntry, TargetEntry } from '../../../shared/contract';
 import type { RunSummary } from '../../../shared/run-schema';
-import { BenchForm } from '../components/BenchForm';
-import { BenchStatus } from '../components/BenchStatus';
-import { RunDetail } from '../components/RunDetail';
+import { BenchForm } from '../components/bench/BenchForm';
+import { JobProgress } from '../components/bench/JobProgress';
+import { RunDetail } from '../components/run/RunDetail';
 import { RunsTable } from '../components/RunsTable';
-import type { useBenchJob } from '../hooks/useBenchJob';
+import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
+import type { RunCache } from '../hooks/useRunFiles';
 import type { Theme } from '../hooks/useTheme';
 
 interface Props {
-  api: StudioApi;
+  runCache: RunCache;
   theme: Theme;
   models: ModelEntry[];
   targets: TargetEntry[];
   runs: RunSummary[];
-  bench: ReturnType<typeof useBenchJob>;
+  bench: BenchJob;
   selectedRunId: string | null;
   onSelectRun: (id: string) => void;
+  comparedRunIds: readonly string[];
+  onCompareChange: (ids: string[]) => void;
+  onCompare: () => void;
   onError: (error: unknown) => void;
 }
 
-export function RunsPage({ api, theme, models, targets, runs, bench, selectedRunId, onSelectRun, onError }: Props) {
+export function RunsPage(props: Props) {
+  const { runCache, theme, models, targets, runs, bench, selectedRunId, onSelectRun, onError } = props;
   const selected = runs.some((r) => r.id === selectedRunId) ? selectedRunId : (runs[0]?.id ?? null);
-  const busy = bench.state.status === 'running' || bench.state.status === 'starting';
+  // Ticks on runs that are gone (a file removed by hand) are dropped.
+  const picked = props.comparedRunIds.filter((id) => runs.some((r) => r.id === id));
   return (
     <section className="page" aria-labelledby="runs-title">
       <header className="page-header">
@@ -30,15 +36,17 @@ export function RunsPage({ api, theme, models, targets, runs, bench, selectedRun
           <p className="page-sub">Each run is one JSON file in the workspace&apos;s runs/ folder, raw samples included.</p>
         </div>
       </header>
-      <BenchForm
-        models={models}
-        targets={targets}
-        busy={busy}
-        onStart={(request) => void bench.start(request)}
+      <BenchForm models={models} targets={targets} busy={isBenchBusy(bench.state)} onStart={(request) => void bench.start(request)} />
+      <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onSelectRun} />
+      <RunsTable
+        runs={runs}
+        selectedId={selected}
+        onSelect={onSelectRun}
+        picked={picked}
+        onPick={props.onCompareChange}
+        onCompare={props.onCompare}
       />
-      <BenchStatus state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} />
-      <RunsTable runs={runs} selectedId={selected} onSelect={onSelectRun} />
-      {selected && <RunDetail api={api} runId={selected} theme={theme} onError={onError} />}
+      {selected && <RunDetail cache={runCache} runId={selected} theme={theme} onError={onError} />}
     </section>
   );
 }

@@ -1,8 +1,9 @@
+import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LatencyStats } from '../../../shared/run-schema';
-import { formatMs } from '../format';
-import { binSamples, type HistogramBin } from '../histogram';
-import { chartColors, type Theme } from '../hooks/useTheme';
+import { percentileSupported, type LatencyStats } from '../../../../shared/run-schema';
+import { formatMs } from '../../format';
+import { binLatency, type HistogramBin } from '../../histogram';
+import { chartColors, type Theme } from '../../hooks/useTheme';
 
 interface Row {
   /** Unique category key: labels of narrow bins could repeat. */
@@ -33,26 +34,41 @@ function toRows(bins: HistogramBin[]): Row[] {
   }));
 }
 
+/** Every k-th bin gets a label, about eight in all; a fixed interval spares recharts measuring every label's text. */
+export function tickInterval(bins: number): number {
+  return Math.max(0, Math.ceil(bins / 8) - 1);
+}
+
 /** The bin holding `valueMs`, as its category key, for a reference line. */
 function keyOf(rows: Row[], bins: HistogramBin[], valueMs: number): string | undefined {
   const index = bins.findIndex((bin, i) => valueMs <= bin.toMs || i === bins.length - 1);
   return rows[index]?.key;
 }
 
-/** How the measured latencies spread: ~30 equal-width bins plus one for outliers, median and p90 marked. */
-export function LatencyHistogram({ latency, theme }: { latency: LatencyStats; theme: Theme }) {
-  const bins = binSamples(latency.samples);
-  const rows = toRows(bins);
+interface Props {
+  runId: string;
+  latency: LatencyStats;
+  theme: Theme;
+}
+
+/**
+ * How the measured latencies spread: at most 40 equal-width bins plus one for outliers, median
+ * and p90 marked. Binning keeps the chart to a few dozen bars whatever the sample count.
+ */
+export function LatencyHistogram({ runId, latency, theme }: Props) {
+  const bins = useMemo(() => binLatency(latency, 40), [latency]);
+  const rows = useMemo(() => toRows(bins), [bins]);
   const colors = chartColors(theme);
   const medianKey = keyOf(rows, bins, latency.median);
-  const p90Key = keyOf(rows, bins, latency.p90);
+  // p90 is marked only where the sample count supports it (see PERCENTILE_MIN_SAMPLES).
+  const p90Key = percentileSupported('p90', latency.count) ? keyOf(rows, bins, latency.p90) : undefined;
   const byKey = new Map(rows.map((row) => [row.key, row]));
   const outliers = bins.find((bin) => bin.overflow);
 
   return (
-    <div className="chart" data-testid="latency-histogram">
+    <div className="chart" data-testid="latency-histogram" data-run-id={runId}>
       <h3 className="section-title">
-        Latency distribution <span className="muted">{latency.count} measured runs</span>
+        Latency distribution <span className="muted">{latency.count.toLocaleString('en-US')} measured runs</span>
       </h3>
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={rows} margin={{ top: 18, right: 16, bottom: 18, left: 0 }} barCategoryGap={1}>
@@ -62,8 +78,7 @@ export function LatencyHistogram({ latency, theme }: { latency: LatencyStats; th
             tickFormatter={(key: string) => byKey.get(key)?.label ?? ''}
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
-            interval="preserveStartEnd"
-            minTickGap={16}
+            interval={tickInterval(rows.length)}
             label={{ value: 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis allowDecimals={false} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={40} />

@@ -1,0 +1,128 @@
+import { useState, type FormEvent } from 'react';
+import { REPORT_MODE } from '../../../../shared/bench-defaults';
+import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
+import { cellCount, DEFAULT_FORM, parseThreadList, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { AdvancedFields } from './AdvancedFields';
+import { ModelPicker } from './ModelPicker';
+import { NumberField } from './NumberField';
+
+interface Props {
+  models: ModelEntry[];
+  targets: TargetEntry[];
+  /** A job is starting or running: the form waits. */
+  busy: boolean;
+  onStart: (request: BenchRequest) => void;
+}
+
+const REPORT_HINT =
+  `${REPORT_MODE.windows} windows × ≥ ${REPORT_MODE.minWindowMs / 1000} s, median of medians (MLPerf Tiny); ` +
+  `takes ≥ ${(REPORT_MODE.windows * REPORT_MODE.minWindowMs) / 1000} s per cell.`;
+const SET_BY_REPORT = 'Set by report mode';
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function formatDuration(durationMs: number): string {
+  const seconds = Math.round(durationMs / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
+/** The matrix of a job: models × thread counts, each model on its own format's runtime. */
+export function BenchForm({ models, targets, busy, onStart }: Props) {
+  const [form, setForm] = useState<BenchFormFields>(DEFAULT_FORM);
+  // null until the user ticks a box: the first model is meant (models may arrive after the first render).
+  const [picked, setPicked] = useState<string[] | null>(null);
+  const [targetId, setTargetId] = useState('');
+  const modelIds = (picked ?? models.slice(0, 1).map((m) => m.id)).filter((id) => models.some((m) => m.id === id));
+  const values = {
+    ...form,
+    modelIds,
+    targetId: targets.some((t) => t.id === targetId) ? targetId : (targets[0]?.id ?? ''),
+  };
+  const result = validateBenchForm(values);
+  const errors = result.ok ? {} : result.errors;
+  const cells = cellCount(values);
+  const threads = parseThreadList(form.threads);
+  const threadCount = typeof threads === 'string' ? 0 : threads.length;
+  const patch = (change: Partial<BenchFormFields>): void => setForm((f) => ({ ...f, ...change }));
+  const set = (field: keyof BenchFormFields) => (value: string) => patch({ [field]: value });
+  const report = form.mode === 'report';
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (result.ok && !busy) onStart(result.request);
+  };
+
+  return (
+    <form className="card bench-form" onSubmit={submit} aria-label="New benchmark" data-testid="bench-form">
+      <h2 className="card-title">New benchmark</h2>
+      <div className="bench-grid">
+        <ModelPicker models={models} picked={modelIds} error={errors.modelIds} onChange={setPicked} />
+        <div className="bench-side">
+          <label className={`field${errors.targetId ? ' invalid' : ''}`}>
+            <span className="field-label">Target</span>
+            <select value={values.targetId} onChange={(e) => setTargetId(e.currentTarget.value)} data-testid="bench-target-select">
+              {targets.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.kind === 'local' ? 'This computer' : t.name}
+                </option>
+              ))}
+            </select>
+            <span className="field-hint">{errors.targetId ?? ' '}</span>
+          </label>
+          <label className={`field${errors.threads ? ' invalid' : ''}`}>
+            <span className="field-label">Threads</span>
+            <input
+              type="text"
+              value={form.threads}
+              data-testid="bench-threads-input"
+              aria-invalid={errors.threads ? true : undefined}
+              placeholder="1, 2, 4"
+              onChange={(e) => patch({ threads: e.currentTarget.value })}
+            />
+            <span className="field-hint">{errors.threads ?? 'One cell per count, e.g. 1, 2, 4; 0 = runtime decides'}</span>
+          </label>
+        </div>
+      </div>
+      <div className="form-row">
+        <NumberField label="Warmup runs" hint="Not measured" value={form.warmupRuns} error={errors.warmupRuns} testId="bench-warmup-input" onChange={set('warmupRuns')} />
+        <NumberField label="Warmup min (ms)" hint="Warm up at least this long" value={form.warmupMinTimeMs} error={errors.warmupMinTimeMs} testId="bench-warmup-time-input" onChange={set('warmupMinTimeMs')} />
+        <NumberField label={report ? 'Runs per window' : 'Runs'} hint={report ? 'Each window runs at least this many' : 'Measured inferences'} value={form.runs} error={errors.runs} testId="bench-runs-input" onChange={set('runs')} />
+        <NumberField label="Min time (ms)" hint="Keep measuring until" value={form.minTimeMs} error={errors.minTimeMs} testId="bench-mintime-input" disabledReason={report ? SET_BY_REPORT : undefined} onChange={set('minTimeMs')} />
+        <NumberField label="Max time (ms)" hint="Stop early; 0 = no limit" value={form.maxTimeMs} error={errors.maxTimeMs} testId="bench-maxtime-input" disabledReason={report ? SET_BY_REPORT : undefined} onChange={set('maxTimeMs')} />
+      </div>
+      <div className="form-row mode-row">
+        <fieldset className="field mode-field">
+          <legend className="field-label">Mode</legend>
+          <div className="radio-row">
+            <label className="radio">
+              <input type="radio" name="bench-mode" checked={!report} data-testid="bench-mode-quick" onChange={() => patch({ mode: 'quick' })} />
+              Quick <span className="muted">runs, min and max time as set</span>
+            </label>
+            <label className="radio">
+              <input type="radio" name="bench-mode" checked={report} data-testid="bench-mode-report" onChange={() => patch({ mode: 'report' })} />
+              Report <span className="muted">{REPORT_HINT}</span>
+            </label>
+          </div>
+        </fieldset>
+        <label className="checkbox" title="Its making is not timed">
+          <input type="checkbox" checked={form.freshInputs} data-testid="bench-fresh-inputs" onChange={(e) => patch({ freshInputs: e.currentTarget.checked })} />
+          Fresh random input before every run <span className="muted">(instead of one fixed input)</span>
+        </label>
+      </div>
+      <AdvancedFields form={form} errors={errors} onChange={patch} />
+      <footer className="bench-footer">
+        <span className="cell-count" data-testid="bench-cell-count" data-cells={cells}>
+          {cells === 0
+            ? 'No cells to run yet'
+            : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')}`}
+          {report && cells > 0 && <span className="muted"> · at least {formatDuration(cells * REPORT_MODE.windows * REPORT_MODE.minWindowMs)}</span>}
+        </span>
+        <button type="submit" className="button primary" disabled={!result.ok || busy} data-testid="bench-start">
+          {busy ? 'Running…' : cells > 1 ? `Start ${cells} cells` : 'Start'}
+        </button>
+      </footer>
+    </form>
+  );
+}

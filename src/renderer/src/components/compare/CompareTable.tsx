@@ -1,0 +1,97 @@
+import type { PercentileName, RunFile } from '../../../../shared/run-schema';
+import { formatMb, formatMs, formatPercent, formatSpeedup } from '../../format';
+import { percentileCell } from '../../stats-view';
+
+export interface ComparedRun {
+  run: RunFile;
+  label: string;
+  color: string;
+}
+
+interface Props {
+  runs: ComparedRun[];
+  baselineId: string;
+  onBaseline: (runId: string) => void;
+  onOpenRun: (runId: string) => void;
+}
+
+function Percentile({ name, run }: { name: PercentileName; run: RunFile }) {
+  const cell = percentileCell(name, run.latencyMs[name], run.latencyMs.count);
+  return (
+    <td className={`num${cell.supported ? '' : ' too-few'}`} title={cell.title} data-stat={name}>
+      {cell.text}
+    </td>
+  );
+}
+
+/** The reported median: report mode's median of window medians, else the median of all samples. */
+export function reportedMedianMs(run: RunFile): number {
+  return run.report?.medianOfWindowsMs ?? run.latencyMs.median;
+}
+
+/** Side by side: one row per run, its percentiles and memory, and its speedup against the baseline. */
+export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props) {
+  const baseline = runs.find((r) => r.run.id === baselineId) ?? runs[0];
+  const baseMs = baseline ? reportedMedianMs(baseline.run) : 0;
+  return (
+    <div className="card list-card">
+      <table className="table compare-table" data-testid="compare-table">
+        <thead>
+          <tr>
+            <th title="The run the speedups are measured against">Baseline</th>
+            <th>Run</th>
+            <th className="num">Median</th>
+            <th className="num">p90</th>
+            <th className="num">p99</th>
+            <th className="num">Mean</th>
+            <th className="num" title="Coefficient of variation: stddev / mean">CV</th>
+            <th className="num">Median 95% CI</th>
+            <th className="num">Peak RSS</th>
+            <th className="num" title="Baseline median / this run's median">Speedup</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map(({ run, label, color }) => {
+            const l = run.latencyMs;
+            const isBase = run.id === baseline?.run.id;
+            const medianMs = reportedMedianMs(run);
+            const ratio = medianMs > 0 ? baseMs / medianMs : Number.NaN;
+            return (
+              <tr key={run.id} data-testid="compare-row" data-run-id={run.id} className={isBase ? 'baseline' : undefined}>
+                <td>
+                  <input
+                    type="radio"
+                    name="compare-baseline"
+                    aria-label={`Use ${label} as the baseline`}
+                    checked={isBase}
+                    data-testid="compare-baseline-radio"
+                    onChange={() => onBaseline(run.id)}
+                  />
+                </td>
+                <td className="run-label">
+                  <span className="swatch" style={{ background: color }} aria-hidden="true" />
+                  <button type="button" className="link-button" onClick={() => onOpenRun(run.id)} title="Open this run">
+                    {label}
+                  </button>
+                  {run.verdict === 'unstable' && <span className="verdict verdict-unstable small">unstable</span>}
+                </td>
+                <td className="num" data-stat="median">{formatMs(medianMs)}</td>
+                <Percentile name="p90" run={run} />
+                <Percentile name="p99" run={run} />
+                <td className="num">{formatMs(l.mean)}</td>
+                <td className="num">{formatPercent(l.cv)}</td>
+                <td className="num">
+                  {formatMs(l.medianCi95.low)} – {formatMs(l.medianCi95.high)}
+                </td>
+                <td className="num">{formatMb(run.memory.peakRssBytes)}</td>
+                <td className={`num speedup${ratio > 1.005 ? ' faster' : ratio < 0.995 ? ' slower' : ''}`} data-testid="speedup">
+                  {isBase ? 'baseline' : formatSpeedup(ratio)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

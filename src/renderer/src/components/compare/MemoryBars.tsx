@@ -1,0 +1,31 @@
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { chartColors, type Theme } from '../../hooks/useTheme';
+import type { ComparedRun } from './CompareTable';
+
+const MB = 1024 * 1024;
+
+/** Peak RSS of each run's runner process, one bar per run in its colour. */
+export function MemoryBars({ runs, theme }: { runs: ComparedRun[]; theme: Theme }) {
+  const colors = chartColors(theme);
+  const rows = runs.map((r, i) => ({ key: String(i), label: r.label, peakMb: r.run.memory.peakRssBytes / MB, color: r.color }));
+  return (
+    <div className="chart card" data-testid="compare-memory">
+      <h3 className="section-title">
+        Peak RSS <span className="muted">of the runner process, native memory included</span>
+      </h3>
+      <ResponsiveContainer width="100%" height={Math.max(120, 40 * rows.length + 40)}>
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 64, bottom: 4, left: 8 }}>
+          <CartesianGrid horizontal={false} stroke={colors.grid} />
+          <XAxis type="number" unit=" MB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
+          <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
+          <Bar dataKey="peakMb" isAnimationActive={false} barSize={18} radius={[0, 3, 3, 0]}>
+            {rows.map((row) => (
+              <Cell key={row.key} fill={row.color} />
+            ))}
+            <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => `${Number(v).toFixed(1)} MB`} />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

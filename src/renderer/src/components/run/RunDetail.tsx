@@ -1,0 +1,60 @@
+import { useMemo } from 'react';
+import type { Theme } from '../../hooks/useTheme';
+import { useRunFiles, type RunCache } from '../../hooks/useRunFiles';
+import { LatencyHistogram } from './LatencyHistogram';
+import { OpProfile } from './OpProfile';
+import { ReportWindows } from './ReportWindows';
+import { RunFacts } from './RunFacts';
+import { RunHeader } from './RunHeader';
+import { StatsTable } from './StatsTable';
+
+interface Props {
+  cache: RunCache;
+  runId: string;
+  theme: Theme;
+  onError: (error: unknown) => void;
+}
+
+/** One run read from its file: verdict, histogram, statistics, time split, memory and op profile. */
+export function RunDetail({ cache, runId, theme, onError }: Props) {
+  const ids = useMemo(() => [runId], [runId]);
+  const [run] = useRunFiles(cache, ids, onError);
+
+  if (!run) return <div className="card muted">Reading the run…</div>;
+  return (
+    <article className="card run-detail" data-testid="run-detail" data-run-id={run.id}>
+      <RunHeader run={run} />
+      {run.warnings.length > 0 && (
+        <ul className="warnings" data-testid="run-warnings">
+          {run.warnings.map((warning) => (
+            <li key={warning.code} className="banner banner-warning" data-warning={warning.code}>
+              <span className="banner-icon" aria-hidden="true">
+                ⚠
+              </span>
+              <span className="banner-text">{warning.message}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="run-body">
+        <LatencyHistogram key={run.id} runId={run.id} latency={run.latencyMs} theme={theme} />
+        <StatsTable run={run} />
+      </div>
+      <RunFacts run={run} />
+      {run.report && <ReportWindows report={run.report} />}
+      {run.profile ? (
+        <OpProfile profile={run.profile} />
+      ) : (
+        <p className="muted profile-missing" data-testid="profile-missing">
+          No op profile in this run{run.runtime.name === 'onnxruntime' ? ' (profile runs were 0)' : `: ${run.runtime.name} has no per-op profiler`}.
+        </p>
+      )}
+      {run.inputs.length > 0 && (
+        <p className="muted inputs-line">
+          Inputs{run.settings.freshInputs ? ' (fresh every run)' : ''}:{' '}
+          {run.inputs.map((input) => `${input.name} ${input.dtype}[${input.shape.join('×')}] ${input.fill}`).join('; ')}
+        </p>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,88 @@
+import type { ReactNode } from 'react';
+import type { RunFile } from '../../../../shared/run-schema';
+import { formatMb, formatMs, formatThreads } from '../../format';
+
+interface Fact {
+  label: string;
+  value: ReactNode;
+  hint: string;
+  testId?: string;
+}
+
+function FactGroup({ title, facts, testId }: { title: string; facts: Fact[]; testId: string }) {
+  return (
+    <section className="fact-group" data-testid={testId}>
+      <h3 className="section-title">{title}</h3>
+      <dl>
+        {facts.map((fact) => (
+          <div key={fact.label} title={fact.hint} data-testid={fact.testId}>
+            <dt>{fact.label}</dt>
+            <dd>{fact.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function startEnd(range: { start: number; end: number } | undefined, unit: string, digits: number): string | null {
+  if (!range) return null;
+  const same = range.start.toFixed(digits) === range.end.toFixed(digits);
+  return same ? `${range.start.toFixed(digits)} ${unit}` : `${range.start.toFixed(digits)} → ${range.end.toFixed(digits)} ${unit}`;
+}
+
+function environmentFacts(env: NonNullable<RunFile['environment']>): Fact[] {
+  const facts: Fact[] = [];
+  const mhz = startEnd(env.cpuMHz, 'MHz', 0);
+  if (mhz) facts.push({ label: 'CPU clock', value: mhz, hint: 'at the start and the end of the run' });
+  const temp = startEnd(env.temperatureC, '°C', 1);
+  if (temp) facts.push({ label: 'Temperature', value: temp, hint: 'at the start and the end of the run' });
+  if (env.loadAverage !== undefined) facts.push({ label: 'Load average', value: env.loadAverage.toFixed(2), hint: '1-minute load average before the run' });
+  if (env.busyProcesses && env.busyProcesses.length > 0) {
+    facts.push({ label: 'Busy processes', value: env.busyProcesses.join(', '), hint: 'the busiest other processes before the run' });
+  }
+  return facts;
+}
+
+/** Where the time and memory went, what ran it, and what the machine was doing. */
+export function RunFacts({ run }: { run: RunFile }) {
+  const m = run.memory;
+  const steadyMs = run.report?.medianOfWindowsMs ?? run.latencyMs.median;
+  const time: Fact[] = [
+    { label: 'Session init', value: formatMs(run.initMs), hint: 'loading the model into a session' },
+    { label: 'First inference', value: formatMs(run.firstInferenceMs), hint: 'kept apart from warmup and measured runs' },
+    { label: 'Steady state', value: `${formatMs(steadyMs)} median`, hint: 'the measured runs after warmup' },
+  ];
+  const memory: Fact[] = [
+    { label: 'Peak RSS', value: formatMb(m.peakRssBytes), hint: 'of the runner process, sampled during the run (native memory included)', testId: 'peak-rss' },
+    {
+      label: 'Model load',
+      value: m.modelLoadRssBytes === undefined ? '–' : formatMb(m.modelLoadRssBytes),
+      hint: 'RSS after loading the model minus before',
+    },
+    {
+      label: 'OS peak',
+      value: m.osPeakRssBytes === undefined || m.osPeakRssBytes === null ? 'not reported' : formatMb(m.osPeakRssBytes),
+      hint: "the operating system's own peak RSS of the runner at its exit",
+    },
+  ];
+  const r = run.runtime;
+  const runtime: Fact[] = [
+    { label: 'Runtime', value: `${r.name} ${r.version}`, hint: 'the inference runtime and its version' },
+    { label: 'Backend', value: r.backend, hint: 'which backend of the runtime ran the model', testId: 'runtime-backend' },
+    { label: 'Threads', value: formatThreads(r.threads), hint: 'intra-op threads' },
+  ];
+  const environment = run.environment ? environmentFacts(run.environment) : [];
+  return (
+    <div className="facts-grid">
+      <FactGroup title="Time split" facts={time} testId="time-split" />
+      <FactGroup title="Memory" facts={memory} testId="memory-facts" />
+      <FactGroup title="Runtime" facts={runtime} testId="runtime-facts" />
+      <FactGroup
+        title="Environment"
+        facts={environment.length > 0 ? environment : [{ label: 'Not reported', value: '–', hint: 'this platform does not tell' }]}
+        testId="environment-facts"
+      />
+    </div>
+  );
+}

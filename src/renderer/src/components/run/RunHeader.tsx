@@ -1,0 +1,45 @@
+import type { RunFile } from '../../../../shared/run-schema';
+import { formatDate, formatThreads } from '../../format';
+
+function settingsLine(run: RunFile): string {
+  const s = run.settings;
+  const warmup = `${s.warmupRuns} warmup${s.warmupMinTimeMs > 0 ? ` (≥ ${s.warmupMinTimeMs} ms)` : ''}`;
+  if (s.mode === 'report') return `${warmup}, report mode (median of ${run.report?.windows.length ?? 5} windows)`;
+  const limits = [
+    s.minTimeMs > 0 ? `at least ${s.minTimeMs} ms` : '',
+    s.maxTimeMs > 0 ? `at most ${s.maxTimeMs} ms` : '',
+  ].filter(Boolean);
+  return `${warmup}, ${s.runs} runs${limits.length > 0 ? ` (${limits.join(', ')})` : ''}`;
+}
+
+export function VerdictBadge({ verdict }: { verdict: RunFile['verdict'] }) {
+  const title =
+    verdict === 'stable'
+      ? 'No warning puts these numbers in doubt.'
+      : 'A warning below puts these numbers in doubt: read it before trusting them.';
+  return (
+    <span className={`verdict verdict-${verdict}`} data-testid="run-verdict" data-verdict={verdict} title={title}>
+      {verdict === 'stable' ? '✓ stable' : '⚠ unstable'}
+    </span>
+  );
+}
+
+/** Which model ran where, on what runtime and backend, with which settings; and the verdict. */
+export function RunHeader({ run }: { run: RunFile }) {
+  const r = run.runtime;
+  return (
+    <header className="run-header">
+      <h2>
+        {run.model.name}
+        {run.model.variant !== 'float' && <span className="tag">{run.model.variant}</span>}
+        <span className="muted"> on {run.target.name}</span>
+        <VerdictBadge verdict={run.verdict} />
+      </h2>
+      <p className="muted" data-testid="run-runtime">
+        {formatDate(run.createdAt)} · {r.name} {r.version} ({r.backend}) · {formatThreads(r.threads)} · {settingsLine(run)}
+        {run.settings.freshInputs ? ' · fresh inputs' : ''} · {run.target.hardware.cpuModel}
+        {run.job && run.job.cells > 1 ? ` · cell ${run.job.cell + 1} of ${run.job.cells}` : ''}
+      </p>
+    </header>
+  );
+}

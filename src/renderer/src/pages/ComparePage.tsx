@@ -1,0 +1,76 @@
+import { useMemo, useState } from 'react';
+import type { RunFile } from '../../../shared/run-schema';
+import { runColor } from '../colors';
+import { CdfChart } from '../components/compare/CdfChart';
+import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';
+import { MemoryBars } from '../components/compare/MemoryBars';
+import { OverlayHistogram } from '../components/compare/OverlayHistogram';
+import { useRunFiles, type RunCache } from '../hooks/useRunFiles';
+import type { Theme } from '../hooks/useTheme';
+import { distinctRunLabels } from '../run-label';
+
+interface Props {
+  cache: RunCache;
+  runIds: readonly string[];
+  theme: Theme;
+  onOpenRun: (runId: string) => void;
+  onBackToRuns: () => void;
+  onError: (error: unknown) => void;
+}
+
+/** Runs picked on the Runs page, side by side: percentiles and speedups, distributions, CDF, memory. */
+export function ComparePage({ cache, runIds, theme, onOpenRun, onBackToRuns, onError }: Props) {
+  const files = useRunFiles(cache, runIds, onError);
+  const [baselineId, setBaselineId] = useState<string | null>(null);
+  const loaded = files.filter((f): f is RunFile => f !== null);
+  const ready = runIds.length >= 2 && loaded.length === runIds.length;
+  // The charts memoize on this array, so it changes only when the runs or the theme do.
+  const loadedKey = loaded.map((f) => f.id).join('\n');
+  const compared = useMemo<ComparedRun[]>(() => {
+    const labels = distinctRunLabels(loaded);
+    return loaded.map((run, i) => ({ run, label: labels[i] ?? run.id, color: runColor(theme, i) }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `loaded` is rebuilt every render; its ids say when it changed.
+  }, [loadedKey, theme]);
+  const baseline = compared.some((c) => c.run.id === baselineId) ? (baselineId ?? '') : (compared[0]?.run.id ?? '');
+
+  return (
+    <section className="page" aria-labelledby="compare-title" data-testid="compare-page">
+      <header className="page-header">
+        <div>
+          <h1 id="compare-title">Compare</h1>
+          <p className="page-sub">Speedups are the baseline&apos;s median over each run&apos;s median; pick the baseline in the first column.</p>
+        </div>
+        <button type="button" className="button" onClick={onBackToRuns}>
+          Pick runs…
+        </button>
+      </header>
+      {runIds.length < 2 ? (
+        <div className="empty" data-testid="compare-empty">
+          <h2>Pick two runs or more</h2>
+          <p>
+            On the Runs page, tick the runs to compare and press <strong>Compare</strong>.
+          </p>
+        </div>
+      ) : !ready ? (
+        <div className="card muted">Reading {runIds.length - loaded.length} of {runIds.length} runs…</div>
+      ) : (
+        <>
+          <CompareTable runs={compared} baselineId={baseline} onBaseline={setBaselineId} onOpenRun={onOpenRun} />
+          <ul className="legend" aria-label="Colours of the runs">
+            {compared.map((c) => (
+              <li key={c.run.id}>
+                <span className="swatch" style={{ background: c.color }} aria-hidden="true" />
+                {c.label}
+              </li>
+            ))}
+          </ul>
+          <div className="compare-charts">
+            <OverlayHistogram runs={compared} theme={theme} />
+            <CdfChart runs={compared} theme={theme} />
+          </div>
+          <MemoryBars runs={compared} theme={theme} />
+        </>
+      )}
+    </section>
+  );
+}

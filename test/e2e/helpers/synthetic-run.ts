@@ -1,0 +1,85 @@
+/**
+ * Run files made up for UI measurements and tests: a valid edgebench.run/1 file with as many
+ * samples as asked, labelled "synthetic" in model.name so nobody mistakes it for a measurement.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { summarizeLatency } from '../../../src/core/bench/stats';
+import { DEFAULT_BENCH_SETTINGS } from '../../../src/shared/bench-defaults';
+import { RUN_SCHEMA, RunFile } from '../../../src/shared/run-schema';
+
+export interface SyntheticRunOptions {
+  /** A valid run id (letters, digits, '.', '_', '-'); also the file name. */
+  id: string;
+  samples: number;
+  /** Typical latency; samples spread log-normally around it with a few slow spikes. */
+  medianMs: number;
+  seed: number;
+  createdAt: string;
+  threads?: number;
+}
+
+/** mulberry32: a small seeded generator, so the same options always give the same file. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticSamples(count: number, medianMs: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    // Box-Muller: a standard normal from two uniforms.
+    const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const spike = random() < 0.002 ? 4 + 6 * random() : 1;
+    samples.push(medianMs * Math.exp(0.06 * normal) * spike);
+  }
+  return samples;
+}
+
+export function syntheticRun(options: SyntheticRunOptions): RunFile {
+  const samples = syntheticSamples(options.samples, options.medianMs, options.seed);
+  const latencyMs = summarizeLatency(samples);
+  return RunFile.parse({
+    schema: RUN_SCHEMA,
+    id: options.id,
+    createdAt: options.createdAt,
+    status: 'completed',
+    model: {
+      name: `synthetic ${options.samples.toLocaleString('en-US')} samples (${options.id})`,
+      format: 'onnx',
+      sha256: '0'.repeat(64),
+      sizeBytes: 1024,
+      variant: 'float',
+    },
+    target: {
+      kind: 'local',
+      name: 'This computer',
+      hardware: { arch: 'x64', cpuModel: 'synthetic CPU', cores: 8, memoryBytes: 16 * 1024 ** 3, os: 'synthetic', cpuFeatures: [] },
+    },
+    runtime: { name: 'onnxruntime', version: '0.0.0-synthetic', threads: options.threads ?? 1, backend: 'cpu' },
+    settings: { ...DEFAULT_BENCH_SETTINGS, runs: options.samples },
+    inputs: [],
+    initMs: 12,
+    firstInferenceMs: options.medianMs * 3,
+    latencyMs,
+    memory: { peakRssBytes: (80 + options.seed) * 1024 * 1024, modelLoadRssBytes: 4 * 1024 * 1024, osPeakRssBytes: null },
+    verdict: 'stable',
+    warnings: [],
+  });
+}
+
+/** Writes the run into `<workspace>/runs/<id>.json`, where the studio lists it. */
+export async function writeSyntheticRun(workspaceDir: string, options: SyntheticRunOptions): Promise<RunFile> {
+  const run = syntheticRun(options);
+  const dir = path.join(workspaceDir, 'runs');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `${run.id}.json`), JSON.stringify(run));
+  return run;
+}
