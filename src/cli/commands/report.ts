@@ -10,7 +10,7 @@ import { flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import type { CommandIo } from '../io';
 
 const flags: FlagSpecs = {
-  format: { kind: 'choice', choices: REPORT_FORMATS, help: 'Report format (default: from the --out extension, else html).' },
+  format: { kind: 'choice', choices: REPORT_FORMATS, valueName: 'FORMAT', help: `${REPORT_FORMATS.join(', ')} (default: from the --out extension, else html).` },
   out: { kind: 'string', valueName: 'FILE', help: 'Write the report here. Without it, html, md and json go to stdout.' },
   baseline: { kind: 'string', valueName: 'RUN_ID|FILE', help: 'The run to compare the others with: an id (or its unique prefix) or a run file (default: the first run).' },
   title: { kind: 'string', valueName: 'TEXT', help: 'The report title (default "EdgeBench report").' },
@@ -93,8 +93,8 @@ export async function reportCommand(argv: string[], io: CommandIo): Promise<numb
     if (file) io.out(typeof file.data === 'string' ? file.data : Buffer.from(file.data).toString('utf8'));
     return 0;
   }
-  const written = await writeReport(format, report, path.resolve(outFile));
-  for (const { path: filePath, file } of written) io.err(`Wrote ${path.relative(process.cwd(), filePath) || filePath}: ${file.description}.`);
+  const written = await writeReport(format, report, outFile);
+  for (const { path: filePath, file } of written) io.err(`Wrote ${filePath}: ${file.description}.`);
   const skipped = loaded.skipped.length > 0 ? `; ${loaded.skipped.length} skipped (see above)` : '';
   io.err(`${report.runs.length} run${report.runs.length === 1 ? '' : 's'} reported${skipped}.`);
   return 0;

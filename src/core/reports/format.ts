@@ -9,6 +9,12 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
 
+/** For axis ticks: three significant digits, no trailing zeros ("20 µs", "1.5 ms"). */
+export function formatMsShort(ms: number): string {
+  const [value, unit] = ms < 0.1 ? [ms * 1000, 'µs'] : [ms, 'ms'];
+  return `${Number(value.toPrecision(3))} ${unit}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -52,6 +58,9 @@ export function msCell(ms: number): Cell {
 /** A percentile, or "too few samples" below the count MLPerf asks for (such cells sort last). */
 export function percentileCell(run: RunFile, name: PercentileName): Cell {
   const latency = run.latencyMs;
-  if (!percentileSupported(name, latency.count)) return { text: tooFewText(name), tone: 'muted' };
+  if (!percentileSupported(name, latency.count)) {
+    // Short in the table (the note under it gives every minimum); the tooltip gives this one.
+    return { text: 'too few samples', tone: 'muted', title: `${name} needs ${PERCENTILE_MIN_SAMPLES[name]} samples; this run has ${latency.count}.` };
+  }
   return msCell(latency[name]);
 }

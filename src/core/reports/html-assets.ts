@@ -33,6 +33,8 @@ table{border-collapse:collapse;font-size:13px;min-width:40%}
 th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
 th{background:var(--head);white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num:not(.muted){white-space:nowrap}
+td:first-child{min-width:10em}
 th button{all:unset;cursor:pointer}
 th button:focus-visible{outline:2px solid var(--s0)}
 th[aria-sort=ascending] button::after{content:" ▲"}

@@ -1,6 +1,6 @@
 /** The report's two latency charts: each run's distribution, and all runs' percentile curves. */
 import type { SvgMarkup } from './blocks';
-import { formatMs } from './format';
+import { formatMs, formatMsShort } from './format';
 import type { ReportRun } from './report-types';
 import { barChart, lineChart } from './svg-chart';
 
@@ -70,44 +70,54 @@ export function histogramChart(entry: ReportRun, seriesIndex: number): SvgMarkup
   const yMax = Math.max(1, ...bins.map((bin) => bin.count));
   return barChart({
     title: `${entry.label}: latency distribution (${entry.run.latencyMs.count} runs)`,
-    x: { min: first?.fromMs ?? 0, max: xMax, label: 'latency', format: formatMs },
+    x: { min: first?.fromMs ?? 0, max: xMax, label: 'latency', format: formatMsShort },
     y: { min: 0, max: yMax * 1.05, label: 'runs', format: (v) => String(Math.round(v)) },
     bars,
     seriesIndex,
   });
 }
 
-export interface PercentileCurve {
-  chart: SvgMarkup;
-  /** The top of the y axis when some runs' tails were cut there, else null. */
-  clippedAtMs: number | null;
-}
+/**
+ * Percentiles on HdrHistogram's axis: x = log10(1 / (1 − p)), so 90%, 99% and 99.9% are evenly
+ * spaced and the tail, where regressions hide, gets as much room as the body. A run of n samples
+ * reaches x = log10(n) (its slowest sample). Latency is on a log axis so µs bodies and ms stalls
+ * both stay readable.
+ */
+const PERCENTILE_TICKS: Array<[number, string]> = [
+  [0, '0%'],
+  [Math.log10(2), '50%'],
+  [1, '90%'],
+  [2, '99%'],
+  [3, '99.9%'],
+  [4, '99.99%'],
+  [5, '99.999%'],
+];
 
-export function percentileChart(runs: readonly ReportRun[]): PercentileCurve {
-  const sortedRuns = runs.map((entry) => ({ entry, s: sorted(entry.run.latencyMs.samples) }));
-  const lowest = Math.min(...sortedRuns.map(({ s }) => s[0] ?? 0));
-  const highest = Math.max(...sortedRuns.map(({ s }) => s[s.length - 1] ?? 0));
-  // Cut the y axis a little above the highest p99 so one stall does not flatten every curve.
-  const p99Top = Math.max(...sortedRuns.map(({ s }) => (s.length > 0 ? quantile(s, 0.99) : 0))) * 1.1;
-  const yMax = Math.min(highest, p99Top) || 1;
-  const yMin = Math.max(0, lowest - (yMax - lowest) * 0.05);
-  const series = sortedRuns.map(({ entry, s }) => ({
-    name: entry.label,
-    points: Array.from({ length: CURVE_POINTS }, (_, i): [number, number] => {
-      const pct = (i / (CURVE_POINTS - 1)) * 100;
-      return [pct, s.length > 0 ? quantile(s, pct / 100) : 0];
-    }),
-  }));
-  const chart = lineChart({
-    title: 'Latency by percentile (lower is faster)',
-    x: { min: 0, max: 100, label: 'percentile', format: (v) => `${v}` },
-    y: { min: yMin, max: yMax, label: 'latency', format: formatMs },
-    series,
-    markers: [
-      { x: 50, label: 'p50' },
-      { x: 90, label: 'p90' },
-      { x: 99, label: 'p99' },
-    ],
+export function percentileChart(runs: readonly ReportRun[]): SvgMarkup {
+  const sortedRuns = runs.map((entry) => ({ entry, s: sorted(entry.run.latencyMs.samples) })).filter(({ s }) => s.length > 0);
+  const xMax = Math.max(1, ...sortedRuns.map(({ s }) => Math.log10(s.length)));
+  const lowest = Math.min(...sortedRuns.map(({ s }) => s[0] as number));
+  const highest = Math.max(...sortedRuns.map(({ s }) => s[s.length - 1] as number));
+  // A log axis needs a positive bottom; a zero sample (coarse timer) sits on it.
+  const yMin = Math.max(lowest > 0 ? lowest / 1.2 : highest / 1e3, Number.MIN_VALUE);
+  const yMax = highest > yMin ? highest * 1.2 : yMin * 10;
+  const series = sortedRuns.map(({ entry, s }) => {
+    const reach = Math.log10(s.length);
+    return {
+      name: entry.label,
+      points: Array.from({ length: CURVE_POINTS }, (_, i): [number, number] => {
+        const x = (i / (CURVE_POINTS - 1)) * reach;
+        return [x, Math.max(yMin, quantile(s, 1 - 10 ** -x))];
+      }),
+    };
   });
-  return { chart, clippedAtMs: highest > yMax ? yMax : null };
+  const ticks = PERCENTILE_TICKS.filter(([x]) => x <= xMax + 1e-9);
+  const labels = new Map(ticks);
+  return lineChart({
+    title: 'Latency by percentile (lower is faster)',
+    x: { min: 0, max: xMax, label: 'percentile (log scale of the tail)', format: (v) => labels.get(v) ?? '', ticks: ticks.map(([x]) => x) },
+    y: { min: yMin, max: yMax, label: 'latency (log scale)', format: formatMsShort, log: true },
+    series,
+    markers: [1, 2].filter((x) => x <= xMax).map((x) => ({ x, label: labels.get(x) === '90%' ? 'p90' : 'p99' })),
+  });
 }

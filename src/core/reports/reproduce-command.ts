@@ -1,8 +1,9 @@
 /**
  * The `edgebench bench` command line that repeats a run, built from its recorded settings. The
- * run-shaping flags (--runs, --warmup, --threads, --runtime, --mode) are always written, so the
- * line still means the same run if a default changes; the others only when they differ from the
- * default, so the line stays readable.
+ * flags that decide how much is measured (--runs, --warmup, --warmup-time, --min-time,
+ * --max-time, --threads, --runtime, --mode) are always written, so the line still means the same
+ * run after a default changes; runtime options and inputs only when they differ from the default,
+ * so the line stays readable.
  */
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import type { RunFile } from '../../shared/run-schema';
@@ -37,6 +38,12 @@ export function reproduceArgs(run: RunFile): string[] {
     String(s.runs),
     '--warmup',
     String(s.warmupRuns),
+    '--warmup-time',
+    String(s.warmupMinTimeMs),
+    '--min-time',
+    String(s.minTimeMs),
+    '--max-time',
+    String(s.maxTimeMs),
     '--threads',
     String(s.threads),
     '--runtime',
@@ -47,9 +54,6 @@ export function reproduceArgs(run: RunFile): string[] {
   const optional = (flag: string, value: string | number, isDefault: boolean): void => {
     if (!isDefault) args.push(flag, String(value));
   };
-  optional('--warmup-time', s.warmupMinTimeMs, s.warmupMinTimeMs === d.warmupMinTimeMs);
-  optional('--min-time', s.minTimeMs, s.minTimeMs === d.minTimeMs);
-  optional('--max-time', s.maxTimeMs, s.maxTimeMs === d.maxTimeMs);
   if (s.freshInputs) args.push('--fresh-inputs');
   if (run.runtime.name === 'onnxruntime') {
     optional('--graph-opt', o.graphOptimizationLevel, o.graphOptimizationLevel === d.runtimeOptions.graphOptimizationLevel);

@@ -11,6 +11,10 @@ export interface Axis {
   max: number;
   label: string;
   format: (value: number) => string;
+  /** Logarithmic (min must be above 0): latencies that span µs to ms all stay readable. */
+  log?: boolean;
+  /** Tick positions, when round numbers are not the right ones (default: niceTicks / logTicks). */
+  ticks?: number[];
 }
 
 export interface Bar {
@@ -36,7 +40,7 @@ export interface Marker {
 
 const WIDTH = 640;
 const PLOT_HEIGHT = 220;
-const MARGIN = { left: 64, right: 16, top: 28, bottom: 44 };
+const MARGIN = { left: 72, right: 16, top: 36, bottom: 44 };
 const LEGEND_ROW_PX = 18;
 const MAX_LEGEND_CHARS = 60;
 
@@ -60,6 +64,35 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
+/** 1, 2 and 5 times each power of ten within [min, max] (min > 0). */
+export function logTicks(min: number, max: number): number[] {
+  const ticks: number[] = [];
+  // Past two decades, 1-2-5 steps crowd the axis: powers of ten alone.
+  const steps = Math.log10(max / min) > 2 ? [1] : [1, 2, 5];
+  for (let power = Math.floor(Math.log10(min)); power <= Math.ceil(Math.log10(max)); power++) {
+    for (const m of steps) {
+      const tick = m * 10 ** power;
+      if (tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9)) ticks.push(Number(tick.toPrecision(6)));
+    }
+  }
+  return ticks;
+}
+
+function ticksOf(axis: Axis, count: number): number[] {
+  if (axis.ticks) return axis.ticks;
+  if (!axis.log) return niceTicks(axis.min, axis.max, count);
+  const ticks = logTicks(axis.min, axis.max);
+  // A range inside one decade may hold no 1-2-5 value: round linear steps read fine there too.
+  return ticks.length >= 2 ? ticks : niceTicks(axis.min, axis.max, count);
+}
+
+/** Where a value sits along an axis, from 0 (min) to 1 (max), clamped. */
+function position(axis: Axis, value: number): number {
+  const clamped = Math.min(axis.max, Math.max(axis.min, value));
+  const [lo, hi, v] = axis.log ? [Math.log10(axis.min), Math.log10(axis.max), Math.log10(clamped)] : [axis.min, axis.max, clamped];
+  return hi > lo ? (v - lo) / (hi - lo) : 0;
+}
+
 class Frame {
   readonly plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   constructor(
@@ -68,25 +101,22 @@ class Frame {
   ) {}
 
   sx(value: number): number {
-    const span = this.x.max - this.x.min || 1;
-    return MARGIN.left + ((value - this.x.min) / span) * this.plotWidth;
+    return MARGIN.left + position(this.x, value) * this.plotWidth;
   }
 
   sy(value: number): number {
-    const span = this.y.max - this.y.min || 1;
-    const clamped = Math.min(this.y.max, Math.max(this.y.min, value));
-    return MARGIN.top + PLOT_HEIGHT - ((clamped - this.y.min) / span) * PLOT_HEIGHT;
+    return MARGIN.top + PLOT_HEIGHT - position(this.y, value) * PLOT_HEIGHT;
   }
 
   axes(): string {
     const parts: string[] = [];
     const bottom = MARGIN.top + PLOT_HEIGHT;
-    for (const tick of niceTicks(this.y.min, this.y.max)) {
+    for (const tick of ticksOf(this.y, 5)) {
       const y = px(this.sy(tick));
       parts.push(`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}"/>`);
       parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeXml(this.y.format(tick))}</text>`);
     }
-    for (const tick of niceTicks(this.x.min, this.x.max, 6)) {
+    for (const tick of ticksOf(this.x, 6)) {
       const x = px(this.sx(tick));
       parts.push(`<line class="axis" x1="${x}" x2="${x}" y1="${bottom}" y2="${bottom + 4}"/>`);
       parts.push(`<text class="tick" x="${x}" y="${bottom + 16}" text-anchor="middle">${escapeXml(this.x.format(tick))}</text>`);
@@ -103,7 +133,7 @@ class Frame {
 
 function wrap(title: string, body: string, extraHeight = 0): SvgMarkup {
   const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + extraHeight;
-  const heading = `<text class="chart-title" x="${MARGIN.left}" y="16">${escapeXml(title)}</text>`;
+  const heading = `<text class="chart-title" x="${MARGIN.left}" y="14">${escapeXml(title)}</text>`;
   return {
     svg:
       `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(title)}">` +

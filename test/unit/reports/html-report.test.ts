@@ -70,10 +70,10 @@ describe('HTML report', () => {
     for (const id of ['overview', 'verdict', 'latency', 'comparison', 'charts', 'memory', 'model', 'environment', 'settings', 'profile', 'reproduce']) {
       expect(page).toContain(`<section id="${id}">`);
     }
-    expect(page).toContain('edgebench bench demo-mnist.onnx --runs 100 --warmup 10 --threads 0 --runtime onnxruntime --mode quick');
+    expect(page).toContain('edgebench bench demo-mnist.onnx --runs 100 --warmup 10 --warmup-time 0 --min-time 0 --max-time 0 --threads 0 --runtime onnxruntime --mode quick');
     expect(page).toContain(onnx.runtime.version);
     expect(page).toContain(onnx.model.sha256.slice(0, 12));
-    expect(page).toContain('too few samples (needs 662)');
+    expect(page).toContain('title="p99 needs 662 samples; this run has 100.">too few samples<');
     expect(page).toContain('@media (prefers-color-scheme:dark)');
     expect(page).toContain('@media print');
     expect(page).toContain('<table class="sortable">');

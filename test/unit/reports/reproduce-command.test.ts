@@ -3,15 +3,15 @@ import { modelFileName, reproduceCommand, shellQuote } from '../../../src/core/r
 import { FIXTURES, readRun } from './run-fixtures';
 
 describe('reproduceCommand', () => {
-  it('writes the run-shaping flags of a default run', () => {
+  it('writes the flags that decide how much is measured, always', () => {
     expect(reproduceCommand(readRun(FIXTURES.onnx))).toBe(
-      'edgebench bench demo-mnist.onnx --runs 100 --warmup 10 --threads 0 --runtime onnxruntime --mode quick',
+      'edgebench bench demo-mnist.onnx --runs 100 --warmup 10 --warmup-time 0 --min-time 0 --max-time 0 --threads 0 --runtime onnxruntime --mode quick',
     );
   });
 
   it('adds the flags whose values differ from the defaults', () => {
     expect(reproduceCommand(readRun(FIXTURES.onnx700))).toBe(
-      'edgebench bench demo-mnist.onnx --runs 700 --warmup 10 --threads 1 --runtime onnxruntime --mode quick',
+      'edgebench bench demo-mnist.onnx --runs 700 --warmup 10 --warmup-time 0 --min-time 0 --max-time 0 --threads 1 --runtime onnxruntime --mode quick',
     );
     expect(reproduceCommand(readRun(FIXTURES.onnxNoOpt))).toContain('--graph-opt disabled');
     const run = readRun(FIXTURES.onnx);
@@ -30,7 +30,7 @@ describe('reproduceCommand', () => {
       },
     };
     expect(reproduceCommand(custom)).toBe(
-      "edgebench bench demo-mnist.onnx --runs 64 --warmup 10 --threads 0 --runtime onnxruntime --mode report --max-time 5000 --fresh-inputs --execution-mode parallel --inter-op-threads 2 --profile-runs 0 --shape 'input ids=1x128' --value sample_rate=16000",
+      "edgebench bench demo-mnist.onnx --runs 64 --warmup 10 --warmup-time 0 --min-time 0 --max-time 5000 --threads 0 --runtime onnxruntime --mode report --fresh-inputs --execution-mode parallel --inter-op-threads 2 --profile-runs 0 --shape 'input ids=1x128' --value sample_rate=16000",
     );
   });
 

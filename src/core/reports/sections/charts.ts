@@ -1,5 +1,4 @@
 import type { Block } from '../blocks';
-import { formatMs } from '../format';
 import { histogramChart, percentileChart } from '../latency-charts';
 import type { ReportSection } from '../report-section';
 
@@ -9,9 +8,13 @@ export const chartsSection: ReportSection = {
   build(report) {
     const runs = report.runs.filter((entry) => entry.run.latencyMs.samples.length > 0);
     if (runs.length === 0) return [];
-    const curve = percentileChart(runs);
-    const clipped = curve.clippedAtMs === null ? '' : ` Latencies above ${formatMs(curve.clippedAtMs)} are drawn at the top edge.`;
-    const blocks: Block[] = [{ kind: 'chart', chart: curve.chart, caption: `Each run's latency at every percentile.${clipped}` }];
+    const blocks: Block[] = [
+      {
+        kind: 'chart',
+        chart: percentileChart(runs),
+        caption: "Each run's latency at every percentile, out to its slowest sample; the tail (90%, 99%, 99.9%) is spread out, and latency is on a log scale.",
+      },
+    ];
     report.runs.forEach((entry, i) => {
       if (entry.run.latencyMs.samples.length === 0) return;
       blocks.push({

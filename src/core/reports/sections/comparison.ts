@@ -4,7 +4,7 @@ import { formatChangePct, formatMs, formatRatio, tooFewText } from '../format';
 import type { ReportSection } from '../report-section';
 
 function ratioCells(m: MetricComparison): Cell[] {
-  if (!m.supported) return [{ text: m.metric === 'median' ? '' : tooFewText(m.metric), tone: 'muted' }, ''];
+  if (!m.supported) return [{ text: 'too few samples', tone: 'muted', title: m.metric === 'median' ? undefined : tooFewText(m.metric) }, ''];
   const tone = m.speedup >= 1 ? 'good' : 'bad';
   return [
     { text: `${formatMs(m.currentMs)} (${formatRatio(m.ratio)})`, sort: m.ratio },
