@@ -9,11 +9,11 @@ import { basename } from 'node:path';
 import type { BenchPhase } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
-import { BenchSettings, RUN_SCHEMA, RunFile, type RunWarning, type RuntimeName } from '../../shared/run-schema';
+import { BenchSettings, RUN_SCHEMA, RunFile, type RunWarning, type RuntimeName, type TargetKind } from '../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../shared/runtimes';
 import type { HelloReply, LoadedReply, ProfileReply, SamplesReply } from '../runner/protocol';
 import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
-import { environmentBetween, findBusyProcesses, sampleEnvironment } from '../targets/local-environment';
+import { environmentBetween, findBusyProcesses, sampleEnvironment, type EnvironmentSnapshot } from '../targets/local-environment';
 import { checkSettings, inputsRejectedMessage, planInputs } from './bench-inputs';
 import { summarizeProfile } from './profile-summary';
 import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
@@ -30,6 +30,8 @@ export interface LocalBenchJob {
   settings: BenchSettings;
   /** Shown as the target, e.g. "This computer". */
   targetName: string;
+  /** Where the runner runs; default 'local'. An SSH target's runner speaks the same protocol. */
+  targetKind?: TargetKind;
   /** Default onnxruntime, for callers written before there was a choice. */
   runtime?: RuntimeName;
   /** The matrix job and cell this run belongs to; copied into the run file. */
@@ -50,8 +52,17 @@ export interface LocalBenchOptions {
   onProgress?: (progress: BenchProgress) => void;
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
+  /** Reads the state of the machine the runner runs on; default this computer's (an SSH target reads the board's). */
+  environment?: EnvironmentProbe;
   /** TESTS ONLY: shorter report-mode windows. Never exposed by the CLI or the UI (the rule is the rule). */
   reportModeOverride?: ReportModePlan;
+}
+
+/** Reads a machine's state around the measured runs. */
+export interface EnvironmentProbe {
+  sample(): Promise<EnvironmentSnapshot>;
+  /** Other processes busy during the measured runs; never rejects (it runs beside them). */
+  busyProcesses(): Promise<string[]>;
 }
 
 /** Where each phase sits in the job's overall fraction; 'saving' (the caller's) takes the rest. Profiling runs at the end of 'measuring'. */
@@ -94,8 +105,8 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
       .load({ modelPath: job.modelPath, runtime, threads: settings.threads, inputs, options: settings.runtimeOptions })
       .catch((error: unknown) => {
         throw withModelContext(error, job.modelPath, (message) =>
-          // Runtimes that already name the file get no second prefix.
-          message.includes(basename(job.modelPath)) ? message : `${label} could not load '${basename(job.modelPath)}': ${message}`,
+          // TF.js and LiteRT already say "<runtime> could not load '<file>'": no second prefix.
+          /could not load '/.test(message) ? message : `${label} could not load '${basename(job.modelPath)}': ${message}`,
         );
       });
     report('loading', 1, 1);
@@ -109,11 +120,12 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
         );
       });
 
-    const environmentStart = sampleEnvironment();
+    const machine = opts.environment ?? localEnvironment(client.pid);
+    const environmentStart = await machine.sample();
     // Looked for while the runner measures: what competes with the benchmark is what matters.
-    const busy = findBusyProcesses(client.pid === undefined ? [] : [client.pid]);
+    const busy = machine.busyProcesses();
     const measured = await measure(client, settings, plan, report);
-    const environment = environmentBetween(environmentStart, sampleEnvironment(), await busy);
+    const environment = environmentBetween(environmentStart, await machine.sample(), await busy);
 
     if (settings.profileRuns > 0) report('profiling', 0, settings.profileRuns);
     const profiled = await profile(client, settings, loaded, measured.samples);
@@ -123,6 +135,13 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
   } finally {
     await client.close();
   }
+}
+
+function localEnvironment(runnerPid: number | undefined): EnvironmentProbe {
+  return {
+    sample: () => Promise.resolve(sampleEnvironment()),
+    busyProcesses: () => findBusyProcesses(runnerPid === undefined ? [] : [runnerPid]),
+  };
 }
 
 type Report = ReturnType<typeof progressReporter>;
@@ -223,7 +242,7 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
     createdAt: new Date().toISOString(),
     status: 'completed',
     model: job.model,
-    target: { kind: 'local', name: job.targetName, hardware: r.hello.hardware },
+    target: { kind: job.targetKind ?? 'local', name: job.targetName, hardware: r.hello.hardware },
     runtime: { name: runtime, version: r.hello.runtimes[runtime], threads: settings.threads, backend: r.loaded.backend },
     ...(job.job !== undefined ? { job: job.job } : {}),
     settings,
