@@ -86,6 +86,7 @@ export function quantizeDynamic(ctx: QuantContext, perChannel: boolean): OnnxMod
     const plan = supported ? planNode(ctx, node) : undefined;
     if (typeof plan !== 'object') {
       if (typeof plan === 'string') ctx.skip(node, plan);
+      else if (!isDefaultDomain(node) && ctx.touchesFloat(node)) ctx.skip(node, `it is a custom op of domain '${node.domain}', which has no int8 form; it stays float.`);
       else if (ctx.touchesFloat(node)) ctx.skip(node, `dynamic quantization covers MatMul, Gemm and Conv; ${node.opType} stays float.`);
       nodes.push(node);
       continue;

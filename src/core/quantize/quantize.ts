@@ -6,6 +6,7 @@
  * onnxruntime's session.run is synchronous native work: call this from a worker process, never
  * from the UI or engine process.
  */
+import * as ort from 'onnxruntime-node';
 import { StudioError } from '../../shared/errors';
 import { decodeOnnxModel } from '../formats/onnx/onnx-graph';
 import { encodeOnnxModel } from '../formats/onnx/onnx-writer';
@@ -30,6 +31,22 @@ function parseRecipe(recipe: QuantRecipeInput): QuantRecipe {
     throw new StudioError('BAD_INPUT', `The quantization recipe is not valid: ${issues}.`, {});
   }
   return normalizeRecipe(parsed.data);
+}
+
+/** The variant must load in onnxruntime; a variant that does not is our bug, reported as such. */
+async function checkLoads(bytes: Uint8Array, recipe: QuantRecipe): Promise<void> {
+  let session: ort.InferenceSession | undefined;
+  try {
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+  } catch (error) {
+    throw new StudioError(
+      'INTERNAL',
+      `The ${recipe.mode} variant does not load in onnxruntime (${(error as Error).message}). Exclude the node it names and retry, and report the model.`,
+      { mode: recipe.mode },
+    );
+  } finally {
+    await session?.release();
+  }
 }
 
 export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRecipeInput, calibration?: CalibrationData): Promise<QuantResult> {
@@ -61,8 +78,10 @@ export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRec
     quantized = await quantizeStatic(ctx, recipe, calibration);
   }
 
+  const bytes = encodeOnnxModel(quantized);
+  await checkLoads(bytes, recipe);
   return {
-    bytes: encodeOnnxModel(quantized),
+    bytes,
     quantizedNodes: [...ctx.quantized],
     skipped: [...ctx.skipped],
     recipe,

@@ -1,6 +1,6 @@
 /**
  * Element types of every tensor a graph computes, propagated from inputs, initializers and
- * declared value_info through per-op rules (default ONNX domain only). Quantizers need them to
+ * declared value_info through per-op rules. Quantizers need them to
  * know which tensors are float: calibration outputs must be declared with their true type, and
  * fp16 conversion must only touch float tensors. A tensor we cannot type stays unknown, and
  * nodes that read it are left alone.
@@ -45,9 +45,12 @@ function constantType(node: OnnxNodeSpec): number | undefined {
 }
 
 function outputTypes(node: OnnxNodeSpec, typeOf: (name: string) => number | undefined): (number | undefined)[] {
-  if (!isDefaultDomain(node)) return [];
   const op = node.opType;
   const first = typeOf(node.inputs[0] ?? '');
+  // Custom-domain ops (com.microsoft Gelu, FusedConv, SkipLayerNormalization...) keep their
+  // input's float type in practice; a wrong guess makes the variant fail its load check in
+  // quantizeOnnx, loudly.
+  if (!isDefaultDomain(node)) return node.outputs.map(() => first);
   if (op === 'Constant') return [constantType(node)];
   if (op === 'Cast') return [intAttr(node, 'to', 0) || undefined];
   if (op === 'CastLike') return [typeOf(node.inputs[1] ?? '')];

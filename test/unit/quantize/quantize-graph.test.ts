@@ -1,0 +1,147 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { decodeOnnxModel } from '../../../src/core/formats/onnx/onnx-graph';
+import { encodeOnnxModel, type OnnxModelSpec } from '../../../src/core/formats/onnx/onnx-writer';
+import { quantizeOnnx, type CalibrationData, type QuantRecipeInput } from '../../../src/core/quantize';
+import { demoFeeds, loadDemo } from './demo-data';
+
+/** Deterministic pseudo-random floats in [-scale, scale] (LCG), so the test model is the same every run. */
+function seeded(count: number, seed: number, scale: number): Float32Array {
+  let state = seed >>> 0;
+  return Float32Array.from({ length: count }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state / 2 ** 32 - 0.5) * 2 * scale;
+  });
+}
+
+/**
+ * Gemm → com.microsoft.Gelu (a custom-domain op onnxruntime implements) → MatMul → Softmax →
+ * MatMul, with TopK on the result as a second output: ops we cannot quantize sit in the middle.
+ */
+function mixedModel(): Uint8Array {
+  const spec: OnnxModelSpec = {
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+    producerName: 'edgebench-test',
+    producerVersion: '0',
+    graphName: 'mixed',
+    inputs: [{ name: 'x', elemType: 'FLOAT', shape: ['n', 16] }],
+    outputs: [
+      { name: 'y', elemType: 'FLOAT', shape: ['n', 8] },
+      { name: 'top_values', elemType: 'FLOAT', shape: ['n', 3] },
+      { name: 'top_indices', elemType: 'INT64', shape: ['n', 3] },
+    ],
+    initializers: [
+      { name: 'w1', dims: [32, 16], dataType: 'FLOAT', data: seeded(512, 1, 0.5) },
+      { name: 'b1', dims: [32], dataType: 'FLOAT', data: seeded(32, 2, 0.1) },
+      { name: 'w2', dims: [32, 16], dataType: 'FLOAT', data: seeded(512, 3, 0.5) },
+      { name: 'w3', dims: [16, 8], dataType: 'FLOAT', data: seeded(128, 4, 2) },
+      { name: 'k', dims: [1], dataType: 'INT64', data: new BigInt64Array([3n]) },
+    ],
+    nodes: [
+      { opType: 'Gemm', name: 'fc1', inputs: ['x', 'w1', 'b1'], outputs: ['h1'], attributes: { transB: 1 } },
+      { opType: 'Gelu', domain: 'com.microsoft', name: 'gelu', inputs: ['h1'], outputs: ['g1'] },
+      { opType: 'MatMul', name: 'fc2', inputs: ['g1', 'w2'], outputs: ['h2'] },
+      { opType: 'Softmax', name: 'softmax', inputs: ['h2'], outputs: ['p'], attributes: { axis: -1 } },
+      { opType: 'MatMul', name: 'fc3', inputs: ['p', 'w3'], outputs: ['y'] },
+      { opType: 'TopK', name: 'topk', inputs: ['y', 'k'], outputs: ['top_values', 'top_indices'] },
+    ],
+  };
+  return encodeOnnxModel(spec);
+}
+
+const mixedFeeds: CalibrationData['inputs'] = Array.from({ length: 32 }, (_, i) => ({ x: { dims: [1, 16], data: seeded(16, 100 + i, 1) } }));
+
+async function run(model: Uint8Array, x: Float32Array, rows: number): Promise<Record<string, ort.Tensor>> {
+  const session = await ort.InferenceSession.create(model);
+  try {
+    return await session.run({ x: new ort.Tensor('float32', x, [rows, 16]) });
+  } finally {
+    await session.release();
+  }
+}
+
+describe('quantizeOnnx on a model with ops it cannot quantize', () => {
+  const model = mixedModel();
+  const x = seeded(16 * 64, 999, 1);
+
+  it.each<QuantRecipeInput>([
+    { mode: 'static', perChannel: true },
+    { mode: 'dynamic', perChannel: true },
+    { mode: 'fp16' },
+  ])('%o quantizes the rest, lists what it skipped, and its output stays within 25 dB SQNR of float', async (recipe) => {
+    const result = await quantizeOnnx(model, recipe, { inputs: mixedFeeds });
+    const skipped = Object.fromEntries(result.skipped.map((s) => [s.node, s]));
+    expect(skipped.gelu?.reason).toContain("custom op of domain 'com.microsoft'");
+    expect(skipped.topk).toMatchObject({ opType: 'TopK' });
+    if (recipe.mode !== 'fp16') {
+      expect(result.quantizedNodes).toEqual(expect.arrayContaining(['fc1', 'fc2', 'fc3']));
+      expect(skipped.softmax).toMatchObject({ opType: 'Softmax' });
+    } else {
+      expect(result.quantizedNodes).toEqual(['fc1', 'fc2', 'softmax', 'fc3']);
+    }
+    const [expected, actual] = [await run(model, x, 64), await run(result.bytes, x, 64)];
+    expect(actual.top_indices?.type).toBe('int64');
+    const ref = expected.y?.data as Float32Array;
+    const got = actual.y?.data as Float32Array;
+    const signal = ref.reduce((sum, v) => sum + v * v, 0);
+    const noise = ref.reduce((sum, v, i) => sum + (v - (got[i] as number)) ** 2, 0);
+    expect(10 * Math.log10(signal / noise)).toBeGreaterThan(25);
+  });
+});
+
+describe('quantizeOnnx exclusions', () => {
+  const demo = loadDemo();
+  const calibration = { inputs: demoFeeds(demo.images, 50) };
+
+  it('keeps an excluded node (by name) in float, reading float tensors and float weights', async () => {
+    const result = await quantizeOnnx(demo.model, { mode: 'static', perChannel: true, exclude: ['conv2'] }, calibration);
+    const spec = decodeOnnxModel(result.bytes);
+    const conv2 = spec.nodes.find((n) => n.name === 'conv2');
+    expect(conv2?.inputs).toEqual(['relu1_out', 'conv2.weight', 'conv2.bias']);
+    expect(spec.initializers.find((t) => t.name === 'conv2.weight')?.data).toBeInstanceOf(Float32Array);
+    expect(result.quantizedNodes).not.toContain('conv2');
+    expect(result.skipped).toContainEqual({ node: 'conv2', opType: 'Conv', reason: 'excluded by the recipe.' });
+  });
+
+  it('keeps every node of an excluded op type in float (dynamic)', async () => {
+    const result = await quantizeOnnx(demo.model, { mode: 'dynamic', perChannel: false, exclude: ['Conv'] });
+    const ops = decodeOnnxModel(result.bytes).nodes.map((n) => n.opType);
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(2);
+    expect(ops).not.toContain('ConvInteger');
+    expect(ops).toContain('MatMulInteger');
+    expect(result.quantizedNodes).toEqual(['dense']);
+  });
+
+  it('keeps an excluded op type in float32 between Casts (fp16)', async () => {
+    const result = await quantizeOnnx(demo.model, { mode: 'fp16', exclude: ['dense'] });
+    const spec = decodeOnnxModel(result.bytes);
+    expect(spec.initializers.find((t) => t.name === 'dense.weight')?.data).toBeInstanceOf(Float32Array);
+    expect(spec.nodes.find((n) => n.name === 'dense')?.inputs[0]).toMatch(/_fp32$/);
+  });
+});
+
+describe('quantizeOnnx bad input', () => {
+  const demo = loadDemo();
+
+  it('names both shapes when calibration tensors do not fit the model input', async () => {
+    const feeds = [{ input: { dims: [1, 28, 28], data: new Float32Array(784) } }];
+    await expect(quantizeOnnx(demo.model, { mode: 'static' }, { inputs: feeds })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/\[1, 28, 28\].*\[batch, 1, 28, 28\]/),
+    });
+  });
+
+  it('asks for calibration data in static mode', async () => {
+    await expect(quantizeOnnx(demo.model, { mode: 'static' }, { inputs: [] })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('calibration data') });
+  });
+
+  it('refuses an exclusion that matches nothing, and recipe fields that do not apply', async () => {
+    await expect(quantizeOnnx(demo.model, { mode: 'dynamic', exclude: ['conv9'] })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining("'conv9'") });
+    await expect(quantizeOnnx(demo.model, { mode: 'dynamic', method: 'entropy' })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining("only applies to mode 'static'") });
+  });
+
+  it('refuses bytes that are not an ONNX model', async () => {
+    await expect(quantizeOnnx(new TextEncoder().encode('not a model at all'), { mode: 'fp16' })).rejects.toMatchObject({ code: 'MODEL_FORMAT' });
+  });
+});
