@@ -6,9 +6,9 @@
  */
 import { StudioError, toErrorData, type ErrorData } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
-import type { BenchSettings, RunFile, RuntimeName } from '../../shared/run-schema';
+import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
-import { runLocalBenchmark, type BenchProgress } from '../bench/run-local-benchmark';
+import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
 import type { RunnerSpawner, RunnerTimeouts } from '../runner/runner-client';
 
 export interface MatrixModel {
@@ -32,8 +32,14 @@ export type CellResult =
   | { cell: MatrixCell; ok: true; run: RunFile }
   | { cell: MatrixCell; ok: false; error: ErrorData; runnerLog: string[] };
 
+/** Runs one cell somewhere: this computer by default; an SSH target deploys the model first, then runs it on the board. */
+export type CellRunner = (job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner'>) => Promise<RunFile>;
+
 export interface MatrixHooks {
-  spawner: RunnerSpawner;
+  /** Starts runners on this computer; needed unless `target` runs the cells. */
+  spawner?: RunnerSpawner;
+  /** Where the cells run; default this computer (runLocalBenchmark with `spawner`). */
+  target?: { kind: TargetKind; name: string; runCell: CellRunner };
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
   onProgress?: (cell: MatrixCell, progress: BenchProgress) => void;
@@ -77,7 +83,8 @@ export async function runMatrix(
     if (hooks.signal?.aborted) return { results, cancelled: true };
     let result: CellResult;
     try {
-      const run = await runLocalBenchmark(
+      const runCell: CellRunner = hooks.target?.runCell ?? ((job, opts) => runLocalBenchmark(job, { ...opts, spawner: localSpawner(hooks) }));
+      const run = await runCell(
         {
           modelPath: cell.model.path,
           model: {
@@ -90,11 +97,11 @@ export async function runMatrix(
           inputsInfo: cell.model.info.inputs,
           runtime: cell.runtime,
           settings: { ...settingsForModel(settings, cell.model), threads: cell.threads },
-          targetName: 'This computer',
+          targetName: hooks.target?.name ?? 'This computer',
+          targetKind: hooks.target?.kind ?? 'local',
           job: { id: jobId, cell: cell.index, cells: cells.length },
         },
         {
-          spawner: hooks.spawner,
           signal: hooks.signal,
           timeouts: hooks.timeouts,
           onProgress: (progress) => hooks.onProgress?.(cell, progress),
@@ -143,6 +150,11 @@ function settingsForModel(settings: BenchSettings, model: MatrixModel): BenchSet
   const pick = <T>(record: Record<string, T>): Record<string, T> =>
     Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
   return { ...settings, shapes: pick(settings.shapes), values: pick(settings.values) };
+}
+
+function localSpawner(hooks: MatrixHooks): RunnerSpawner {
+  if (hooks.spawner === undefined) throw new StudioError('INTERNAL', 'runMatrix was given neither a spawner nor a target to run its cells.');
+  return hooks.spawner;
 }
 
 function uniqueInOrder(values: number[]): number[] {

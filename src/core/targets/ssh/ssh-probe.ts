@@ -1,0 +1,81 @@
+/**
+ * What a board has, and which runner the studio will use there. The probe is one script over one
+ * exec (see probe-script.ts); choosing a runner is pure, so the UI can say what it picked.
+ */
+import type { ModelFormat } from '../../../shared/model-info';
+import { PROBE_SCRIPT } from './probe-script';
+import { parseProbeOutput, type SshProbe } from './probe-parse';
+import type { SshConnection } from './ssh-connection';
+import { sshError } from './ssh-errors';
+
+export type { SshProbe };
+
+export const PROBE_TIMEOUT_MS = 30_000;
+
+/** Architectures onnxruntime-node ships Linux binaries for (bin/napi-v6/linux/<arch>). */
+export const NODE_RUNNER_ARCHES = ['x64', 'arm64'] as const;
+export const MIN_NODE_MAJOR = 18;
+
+export async function probeSshTarget(conn: SshConnection): Promise<SshProbe> {
+  const result = await conn.exec('sh -s', { stdin: PROBE_SCRIPT, timeoutMs: PROBE_TIMEOUT_MS, what: 'the probe script' });
+  if (!result.stdout.includes('probe_end=ok')) {
+    const why = result.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${result.code ?? result.signal ?? 'unknown'}`;
+    throw sshError(conn.target, 'unreachable', `The probe script did not finish on ${conn.target.name} (${why}); check that the login shell of '${conn.target.user}' can run /bin/sh.`);
+  }
+  return parseProbeOutput(result.stdout);
+}
+
+/** One runtime the board can use, for the probe's summary (`edgebench targets probe --json`). */
+export interface BoardRuntime {
+  name: string;
+  version: string;
+  /** 'python' (a module of the board's Python), 'node-runner' (the studio's own runner) or 'native-tool'. */
+  via: 'python' | 'node-runner' | 'native-tool';
+}
+
+export function boardRuntimes(probe: SshProbe, onnxruntimeNodeVersion: string): BoardRuntime[] {
+  const runtimes: BoardRuntime[] = [];
+  if (nodeRunnerFits(probe)) runtimes.push({ name: 'onnxruntime', version: onnxruntimeNodeVersion, via: 'node-runner' });
+  for (const [name, version] of Object.entries(probe.python?.runtimes ?? {})) runtimes.push({ name, version, via: 'python' });
+  for (const [name, path] of Object.entries(probe.nativeTools)) runtimes.push({ name, version: path, via: 'native-tool' });
+  return runtimes;
+}
+
+/** Node ≥ 18 on linux x64 or arm64: the studio's own runner with onnxruntime-node's binaries can run there. */
+export function nodeRunnerFits(probe: SshProbe): boolean {
+  const major = Number(probe.node?.version.match(/^v?(\d+)/)?.[1] ?? 0);
+  return major >= MIN_NODE_MAJOR && (NODE_RUNNER_ARCHES as readonly string[]).includes(probe.hardware.arch) && probe.hardware.os.startsWith('Linux');
+}
+
+/** Python modules that can run each model format, best first. */
+const PYTHON_MODULES_FOR_FORMAT: Record<ModelFormat, string[]> = {
+  onnx: ['onnxruntime'],
+  tflite: ['ai_edge_litert', 'tflite_runtime', 'tensorflow', 'pyarmnn'],
+  tfjs: [],
+};
+
+export type RunnerChoice =
+  | { kind: 'node'; reason: string }
+  | { kind: 'python'; python: string; module: string; reason: string };
+
+/**
+ * The runner for a model format on this board: the Node runner for ONNX where Node 18+ runs on
+ * x64/arm64 Linux, else a Python runtime that can load the format. Nothing usable → one sentence.
+ */
+export function chooseRunner(probe: SshProbe, format: ModelFormat, target: SshConnection['target']): RunnerChoice {
+  if (format === 'onnx' && nodeRunnerFits(probe)) {
+    return { kind: 'node', reason: `the studio's Node runner (onnxruntime-node on Node ${probe.node?.version ?? '?'}, ${probe.hardware.arch})` };
+  }
+  for (const python of probe.pythons) {
+    const module = PYTHON_MODULES_FOR_FORMAT[format].find((name) => python.runtimes[name] !== undefined);
+    if (module !== undefined) {
+      return { kind: 'python', python: python.path, module, reason: `the Python runner (${module} ${python.runtimes[module] ?? ''} on Python ${python.version})` };
+    }
+  }
+  throw sshError(
+    target,
+    'no-runtime',
+    `${target.name} has no runtime that can run a ${format} model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.`,
+    { format, node: probe.node?.version ?? 'none', python: probe.python?.version ?? 'none', arch: probe.hardware.arch },
+  );
+}

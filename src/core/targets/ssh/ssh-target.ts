@@ -1,0 +1,166 @@
+/**
+ * An SSH board as a benchmark target: connects (and reconnects after a lost link), probes once
+ * per connection, picks a runner, uploads the model and the runner into the board's cache, then
+ * runs the same benchmark code as local runs over an SSH runner spawner. Several boards run in
+ * parallel; each board's cells run one at a time.
+ */
+import { posix } from 'node:path';
+import { StudioError } from '../../../shared/errors';
+import type { BenchSettings, RunFile } from '../../../shared/run-schema';
+import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
+import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
+import { deployNodeRunner } from './node-runner-deploy';
+import type { SshProbe } from './probe-parse';
+import { remoteEnvironment, throttlingDuringRun } from './remote-environment';
+import { DEFAULT_CACHE_DIR, uploadFileToCache } from './sftp-cache';
+import { openSshConnection, type SshConnectOptions, type SshConnection, type SshTargetSpec } from './ssh-connection';
+import { connectionLost } from './ssh-errors';
+import { chooseRunner, probeSshTarget, type RunnerChoice } from './ssh-probe';
+import { sshRunnerSpawner, type RemoteRunner } from './ssh-spawner';
+
+export interface SshTargetOptions {
+  connect: Omit<SshConnectOptions, 'signal'>;
+  /** The board's cache folder, relative to the login's home or absolute; default ~/.cache/edgebench. */
+  cacheDir?: string;
+  /** The Python runner script (resources/runners/python), for boards without a usable Node. */
+  pythonRunnerFile?: string;
+  /** Told what the studio picked on this board, e.g. "pi4: the studio's Node runner (...)". */
+  onNotice?: (message: string) => void;
+}
+
+export class SshTargetSession {
+  private conn: SshConnection | null = null;
+  private probed: SshProbe | null = null;
+  private runners = new Map<string, RemoteRunner>();
+
+  constructor(
+    readonly spec: SshTargetSpec,
+    private readonly options: SshTargetOptions,
+  ) {}
+
+  /** The live connection, opening a new one if there is none or the last one was lost. */
+  async connection(signal?: AbortSignal): Promise<SshConnection> {
+    if (this.conn !== null && this.conn.lost === null) return this.conn;
+    this.conn = await openSshConnection(this.spec, { ...this.options.connect, ...(signal !== undefined ? { signal } : {}) });
+    // A new connection may reach a reinstalled board: probe and deploy again.
+    this.probed = null;
+    this.runners.clear();
+    return this.conn;
+  }
+
+  async probe(signal?: AbortSignal): Promise<SshProbe> {
+    const conn = await this.connection(signal);
+    this.probed ??= await probeSshTarget(conn);
+    return this.probed;
+  }
+
+  /** The board's cache folder as an absolute path (the runner's working folder is the home). */
+  async cacheDir(): Promise<string> {
+    const probe = await this.probe();
+    return posix.isAbsolute(this.options.cacheDir ?? '') ? (this.options.cacheDir as string) : posix.join(probe.home, this.options.cacheDir ?? DEFAULT_CACHE_DIR);
+  }
+
+  /** Picks and deploys the runner for a model format (once per connection). */
+  async runner(format: LocalBenchJob['model']['format']): Promise<RemoteRunner> {
+    const probe = await this.probe();
+    const choice = chooseRunner(probe, format, this.spec);
+    const key = choice.kind === 'node' ? 'node' : `python:${choice.python}`;
+    const known = this.runners.get(key);
+    if (known !== undefined) return known;
+    const runner = await this.deploy(choice, probe);
+    this.options.onNotice?.(`${this.spec.name}: using ${runner.description}.`);
+    this.runners.set(key, runner);
+    return runner;
+  }
+
+  private async deploy(choice: RunnerChoice, probe: SshProbe): Promise<RemoteRunner> {
+    const conn = await this.connection();
+    const cacheDir = await this.cacheDir();
+    if (choice.kind === 'node') return deployNodeRunner(conn, probe, cacheDir);
+    const file = this.options.pythonRunnerFile;
+    if (file === undefined) {
+      throw new StudioError('RUNNER', `${this.spec.name} can only run this model with ${choice.reason}, which this build of the studio does not carry; install Node 18+ on the board to use the studio's own runner.`, {
+        target: this.spec.name,
+      });
+    }
+    const uploaded = await uploadFileToCache(conn, file, { cacheDir, fileName: posix.basename(file) });
+    return { kind: 'python', argv: [choice.python, '-u', uploaded.remotePath], description: choice.reason };
+  }
+
+  /** Uploads a model into the board's cache (skipped when it is there) and returns its path on the board. */
+  async uploadModel(localPath: string, sha256: string): Promise<string> {
+    const conn = await this.connection();
+    const upload = await uploadFileToCache(conn, localPath, { cacheDir: await this.cacheDir(), fileName: posix.basename(localPath), sha256 });
+    return upload.remotePath;
+  }
+
+  /** One benchmark on the board; the job's modelPath is a local file, uploaded first. */
+  async runBenchmark(job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner' | 'environment'>): Promise<RunFile> {
+    try {
+      const conn = await this.connection(opts.signal);
+      const runner = await this.runner(job.model.format);
+      const remoteModel = await this.uploadModel(job.modelPath, job.model.sha256);
+      const spawner = sshRunnerSpawner(conn, runner);
+      const environment = remoteEnvironment(conn, () => spawner.lastRemotePid);
+      const run = await runLocalBenchmark(
+        { ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' },
+        { ...opts, spawner, environment },
+      );
+      return withThrottleWarning(run, throttlingDuringRun(environment.throttleReadings));
+    } catch (error) {
+      throw this.explainLostLink(error);
+    }
+  }
+
+  /** A runner that "crashed" because the link went down is reported as the lost link it is. */
+  private explainLostLink(error: unknown): unknown {
+    const reason = this.conn?.lost;
+    if (reason === null || reason === undefined || !(error instanceof StudioError) || error.code === 'CANCELLED') return error;
+    if (error.context.kind === 'connection-lost' && error.context.runnerLog === undefined) return error;
+    const lost = connectionLost(this.spec, error.context.phase ?? 'running the benchmark', reason);
+    return new StudioError(lost.code, lost.message, { ...error.context, ...lost.context });
+  }
+
+  async close(): Promise<void> {
+    await this.conn?.close();
+    this.conn = null;
+  }
+}
+
+/** Throttling seen during a run puts its numbers in doubt: unstable, with a warning saying what to do. */
+function withThrottleWarning(run: RunFile, flags: string[]): RunFile {
+  if (flags.length === 0) return run;
+  const message = `The board reported ${flags.join(', ')} during this run (vcgencmd get_throttled), so its CPU may have slowed down; cool it or use a stronger power supply, then run again.`;
+  return { ...run, verdict: 'unstable', warnings: [...run.warnings, { code: 'throttled', message }] };
+}
+
+/** The cells of one board as the matrix runner sees them. */
+export function sshMatrixTarget(session: SshTargetSession): NonNullable<MatrixHooks['target']> {
+  return { kind: 'ssh', name: session.spec.name, runCell: (job, opts) => session.runBenchmark(job, opts) };
+}
+
+export interface SshMatrixResult {
+  target: string;
+  results: CellResult[];
+  cancelled: boolean;
+}
+
+/** The same cells on several boards: boards in parallel, each board's cells one at a time. */
+export async function runSshMatrix(
+  jobId: string,
+  sessions: SshTargetSession[],
+  cells: MatrixCell[],
+  settings: BenchSettings,
+  hooks: Omit<MatrixHooks, 'spawner' | 'target' | 'onProgress'> & { onProgress?: (target: string, ...rest: Parameters<NonNullable<MatrixHooks['onProgress']>>) => void },
+): Promise<SshMatrixResult[]> {
+  return Promise.all(
+    sessions.map(async (session): Promise<SshMatrixResult> => {
+      const outcome = await runMatrix(jobId, cells, settings, {
+        ...hooks,
+        target: sshMatrixTarget(session),
+        onProgress: (cell, progress) => hooks.onProgress?.(session.spec.name, cell, progress),
+      });
+      return { target: session.spec.name, ...outcome };
+    }),
+  );
+}
