@@ -7,6 +7,7 @@ import { StudioError, toErrorData, type ErrorCode } from '../shared/errors';
 import { benchCommand, benchHelp } from './commands/bench';
 import { compareCommand, compareHelp } from './commands/compare';
 import { inspectCommand, inspectHelp } from './commands/inspect';
+import { quantizeCommand, quantizeHelp } from './commands/quantize';
 import { reportCommand, reportHelp } from './commands/report';
 import { serveCommand, serveHelp } from './commands/serve';
 import type { CommandIo } from './io';
@@ -16,6 +17,7 @@ type Command = { run: (argv: string[], io: CommandIo) => Promise<number>; help: 
 const commands: Record<string, Command> = {
   inspect: { run: inspectCommand, help: inspectHelp, summary: 'Show a model\'s inputs, outputs, ops, parameters, size and MACs.' },
   bench: { run: benchCommand, help: benchHelp, summary: 'Benchmark a model on this computer.' },
+  quantize: { run: quantizeCommand, help: quantizeHelp, summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
   report: { run: reportCommand, help: reportHelp, summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   compare: { run: compareCommand, help: compareHelp, summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
   serve: { run: serveCommand, help: serveHelp, summary: 'Serve the studio UI to a browser on this machine.' },

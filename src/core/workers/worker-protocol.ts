@@ -1,0 +1,50 @@
+/**
+ * Heavy one-shot tasks that run inference (quantization calibration, per-layer SQNR) run in a
+ * worker process, like benchmarks run in a runner: a model that crashes onnxruntime kills the
+ * worker, not the studio. Protocol: one request line on stdin (or Electron's parentPort), then
+ * progress lines and one result or error line on stdout.
+ */
+import { z } from 'zod';
+import { QuantRecipe } from '../../shared/variants';
+
+export const WorkerRequest = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('quantize'),
+    modelPath: z.string(),
+    outPath: z.string(),
+    recipe: QuantRecipe,
+    /** Calibration dataset folder (static mode). */
+    datasetDir: z.string().optional(),
+    calibrationSamples: z.number().int().min(1).default(200),
+  }),
+  z.object({
+    type: z.literal('layerSqnr'),
+    floatPath: z.string(),
+    qdqPath: z.string(),
+    datasetDir: z.string(),
+    samples: z.number().int().min(1).default(50),
+  }),
+]);
+export type WorkerRequest = z.input<typeof WorkerRequest>;
+
+export const SkippedNode = z.object({ node: z.string(), opType: z.string(), reason: z.string() });
+
+export const QuantizeOutcome = z.object({
+  type: z.literal('quantized'),
+  quantizedNodes: z.array(z.string()),
+  skipped: z.array(SkippedNode),
+  recipe: QuantRecipe,
+  calibrationSamples: z.number().int(),
+});
+export type QuantizeOutcome = z.infer<typeof QuantizeOutcome>;
+
+export const LayerSqnrRow = z.object({ tensor: z.string(), node: z.string(), opType: z.string(), sqnrDb: z.number() });
+export const LayerSqnrOutcome = z.object({ type: z.literal('layerSqnr'), layers: z.array(LayerSqnrRow) });
+
+export const WorkerReply = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), message: z.string() }),
+  QuantizeOutcome,
+  LayerSqnrOutcome,
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type WorkerReply = z.infer<typeof WorkerReply>;
