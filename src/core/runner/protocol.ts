@@ -8,7 +8,7 @@
  *
  * A session: hello → hello, load → loaded, warmup → first, progress*, warmedUp,
  * measure → progress*, samples (measure may be sent several times: report mode's windows),
- * profile → profile, bye → bye (then the runner exits 0). Any request may instead be answered by
+ * profile → profile, evaluate → progress*, outputs, bye → bye (then the runner exits 0). Any request may instead be answered by
  * an error; the runner stays alive after an error unless it was fatal.
  *
  * Compatibility within /1: fields added to requests have defaults, so an older parent's requests
@@ -96,6 +96,28 @@ export const MeasureRequest = z.object({
  * slows the measured runs. Runtimes without a profiler answer the error UNSUPPORTED.
  */
 export const ProfileRequest = z.object({ type: z.literal('profile'), runs: z.number().int().min(1) });
+/** Evaluation replies carry every output value as JSON; past this many the runner refuses (ask for fewer samples). */
+export const MAX_EVAL_OUTPUT_VALUES = 4_000_000;
+/** Samples per inference when the model's batch dim is free; a fixed batch dim is used as declared. */
+export const DEFAULT_EVAL_BATCH = 32;
+
+/**
+ * Runs every sample of a stored dataset (edgebench.dataset/1, read by the runner itself, so the
+ * samples never cross the protocol) through the loaded model's first input and answers with the
+ * first output's values. A dataset that cannot be read or does not fit that input is answered by
+ * the error BAD_DATASET, whose message names both shapes.
+ */
+export const EvaluateRequest = z.object({
+  type: z.literal('evaluate'),
+  /** The dataset folder (holding dataset.json), as a path on the runner's machine. */
+  datasetDir: z.string(),
+  /** Where image channels go; default: the dataset recipe's layout, or the other one when only that fits the model. */
+  layout: z.enum(['NCHW', 'NHWC']).optional(),
+  /** Only the first `limit` samples. */
+  limit: z.number().int().min(0).optional(),
+  /** Samples per inference when the model's batch dim is free (default DEFAULT_EVAL_BATCH). */
+  batchSize: z.number().int().min(1).optional(),
+});
 export const ByeRequest = z.object({ type: z.literal('bye') });
 
 export const RunnerRequest = z.discriminatedUnion('type', [
@@ -104,6 +126,7 @@ export const RunnerRequest = z.discriminatedUnion('type', [
   WarmupRequest,
   MeasureRequest,
   ProfileRequest,
+  EvaluateRequest,
   ByeRequest,
 ]);
 export type RunnerRequest = z.infer<typeof RunnerRequest>;
@@ -112,6 +135,7 @@ export type RunnerRequestInput = z.input<typeof RunnerRequest>;
 export type LoadRequest = z.infer<typeof LoadRequest>;
 export type WarmupRequest = z.infer<typeof WarmupRequest>;
 export type MeasureRequest = z.infer<typeof MeasureRequest>;
+export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
 // ---- replies (runner → parent) ----
 
@@ -144,9 +168,10 @@ export const FirstReply = z.object({ type: z.literal('first'), firstInferenceMs:
 export const WarmedUpReply = z.object({ type: z.literal('warmedUp'), runs: z.number().int() });
 export const ProgressReply = z.object({
   type: z.literal('progress'),
-  phase: z.enum(['warmup', 'measuring', 'profiling']),
+  phase: z.enum(['warmup', 'measuring', 'profiling', 'evaluating']),
+  /** Runs done; samples done while evaluating. */
   completed: z.number().int(),
-  /** Planned runs; under minTimeMs it is an estimate that may grow. */
+  /** Planned runs (samples while evaluating); under minTimeMs it is an estimate that may grow. */
   total: z.number().int(),
 });
 export const SamplesReply = z.object({
@@ -168,6 +193,24 @@ export const ProfileReply = z.object({
   wallRunMs: z.array(z.number()),
   nodes: z.array(z.object({ name: z.string(), opType: z.string(), totalUs: z.number() })),
 });
+/** The answer to evaluate: the model's first output for every sample, in dataset order. */
+export const OutputsReply = z.object({
+  type: z.literal('outputs'),
+  /** The output whose values these are (the model's first). */
+  outputName: z.string(),
+  /** Values per sample (the output's elements after the batch dim); 0 when there were no samples. */
+  width: z.number().int().min(0),
+  /** Samples evaluated. */
+  count: z.number().int().min(0),
+  /** count × width values, sample after sample, as float (integer outputs converted). */
+  values: z.array(z.number()),
+  /** The layout the samples were fed in. */
+  layout: z.enum(['NCHW', 'NHWC']),
+  /** The input shape of one inference, batch first. */
+  inputShape: z.array(z.number().int()),
+  /** Wall time of the inferences (loading the dataset not included), in milliseconds. */
+  inferMs: z.number(),
+});
 export const ByeReply = z.object({
   type: z.literal('bye'),
   /** Highest RSS sampled between runs over the runner's life. */
@@ -185,6 +228,7 @@ export const RunnerErrorCode = z.enum([
   'INPUTS_REJECTED', // the first inference failed: most likely the generated inputs
   'RUN_FAILED', // a later inference failed
   'UNSUPPORTED', // a request this runtime or runner cannot serve (profile without a profiler)
+  'BAD_DATASET', // evaluate: the dataset cannot be read or its samples do not fit the model's input
   'INTERNAL',
 ]);
 export type RunnerErrorCode = z.infer<typeof RunnerErrorCode>;
@@ -198,6 +242,7 @@ export const RunnerReply = z.discriminatedUnion('type', [
   ProgressReply,
   SamplesReply,
   ProfileReply,
+  OutputsReply,
   ByeReply,
   ErrorReply,
 ]);
@@ -207,6 +252,7 @@ export type HelloReply = ReplyOf<'hello'>;
 export type LoadedReply = ReplyOf<'loaded'>;
 export type SamplesReply = ReplyOf<'samples'>;
 export type ProfileReply = ReplyOf<'profile'>;
+export type OutputsReply = ReplyOf<'outputs'>;
 export type ByeReply = ReplyOf<'bye'>;
 export type ProgressReply = ReplyOf<'progress'>;
 export type ErrorReply = ReplyOf<'error'>;

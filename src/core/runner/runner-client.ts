@@ -11,6 +11,7 @@ import {
   type ErrorReply,
   type HelloReply,
   type LoadedReply,
+  type OutputsReply,
   type ProfileReply,
   type ProgressReply,
   type ReplyOf,
@@ -42,6 +43,7 @@ export const DEFAULT_TIMEOUTS: RunnerTimeouts = { helloMs: 60_000, loadMs: 600_0
 export type MeasureOptions = Omit<Extract<RunnerRequestInput, { type: 'measure' }>, 'type'>;
 export type WarmupOptions = Omit<Extract<RunnerRequestInput, { type: 'warmup' }>, 'type'>;
 export type LoadOptions = Omit<Extract<RunnerRequestInput, { type: 'load' }>, 'type'>;
+export type EvaluateOptions = Omit<Extract<RunnerRequestInput, { type: 'evaluate' }>, 'type'>;
 
 /** How long a wait may last and how a timeout is worded: a plain deadline, or the stall watchdog. */
 interface Wait {
@@ -156,6 +158,16 @@ export class RunnerClient {
   async profile(runs: number, expectedMs = 0): Promise<ProfileReply> {
     this.send({ type: 'profile', runs });
     return this.expect('profile', 'profiling', { ms: this.timeouts.stallMs + expectedMs, stall: true });
+  }
+
+  /**
+   * Runs a stored dataset through the loaded model (the runner reads the dataset itself) and
+   * returns the first output for every sample. Progress counts samples; the stall watchdog covers
+   * reading the dataset and each batch. A dataset that does not fit the model rejects with BAD_INPUT.
+   */
+  async evaluate(request: EvaluateOptions, onProgress?: (p: ProgressReply) => void): Promise<OutputsReply> {
+    this.send({ type: 'evaluate', ...request });
+    return this.expect('outputs', 'evaluating', this.stall(), onProgress);
   }
 
   /** Ends the session politely and waits for the process to exit (killing it if it lingers). */
@@ -273,7 +285,8 @@ export class RunnerClient {
   }
 
   private replyError(reply: ErrorReply, doing: string): StudioError {
-    const code = RUNTIME_CODES.includes(reply.code) ? 'RUNTIME' : 'RUNNER';
+    // A dataset that does not fit is the user's input, not a failure of the runner.
+    const code = reply.code === 'BAD_DATASET' ? 'BAD_INPUT' : RUNTIME_CODES.includes(reply.code) ? 'RUNTIME' : 'RUNNER';
     return new StudioError(code, reply.message, { runnerCode: reply.code, phase: doing, runnerLog: this.log.join('\n') });
   }
 

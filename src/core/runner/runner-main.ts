@@ -17,6 +17,7 @@ import {
   type RuntimeName,
   type WarmupRequest,
 } from './protocol';
+import { evaluateDataset } from './runner-evaluate';
 import { runtimeLoaders, type LoadedModel, type RuntimeProfile } from './runtimes/index';
 
 export const RUNNER_NAME = 'edgebench-node-runner';
@@ -121,6 +122,18 @@ export function startRunner(io: RunnerIo): RunnerSession {
           throw failure('RUN_FAILED', `Profiling failed: ${messageOf(error)}`);
         }
         return send({ type: 'profile', ...profile });
+      }
+      case 'evaluate': {
+        const loaded = requireModel('evaluate a dataset');
+        let due: ReturnType<typeof progressGate> | null = null;
+        const outputs = await evaluateDataset(loaded, request, (completed, total) => {
+          // The first line (dataset read, 0 done) always goes: it tells the watchdog loading is over.
+          // Then about 50 over the dataset, fewer when batches are fast (see progressGate).
+          due ??= progressGate(Math.max(1, Math.round(total / 50)));
+          if (completed === 0 || due(completed, completed >= total)) send({ type: 'progress', phase: 'evaluating', completed, total });
+        });
+        sampleRss(true);
+        return send({ type: 'outputs', ...outputs });
       }
       case 'bye': {
         if (model !== null) await model.release();

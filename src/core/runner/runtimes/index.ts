@@ -4,6 +4,9 @@
  */
 import type { RuntimeName, RuntimeOptions } from '../../../shared/run-schema';
 import type { InputRequest, InputUsed } from '../protocol';
+import type { FloatTensor } from '../tensor-convert';
+
+export type { FloatTensor } from '../tensor-convert';
 
 export interface RuntimeLoadOptions {
   modelPath: string;
@@ -36,6 +39,14 @@ export interface LoadedModel {
   run(): Promise<unknown>;
   /** Replaces the prepared inputs with new random values of the same shapes (--fresh-inputs); not timed. */
   refreshInputs(seed: number): void;
+  /** The model's output names, in the model's order (the first is the one evaluation compares). */
+  readonly outputNames: readonly string[];
+  /**
+   * One inference on caller-given inputs (evaluation), outputs read back as float32 in
+   * `outputNames` order. Values are converted to each input's declared dtype (integers rounded
+   * and clamped); dims are used as given, so a batch above 1 needs a model with a free batch dim.
+   */
+  infer(feeds: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>>;
   /** Runs `runs` extra inferences under the runtime's profiler, where it has one. */
   profile?(runs: number): Promise<RuntimeProfile>;
   release(): Promise<void>;

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import type { CompiledModel, Tensor } from '@litertjs/core';
 import { StudioError } from '../../../shared/errors';
-import { elementCount, makeInputData } from '../input-data';
+import { elementCount, makeInputData, type InputArray } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
+import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
 import { litertVersion, loadLiteRtInNode, type LiteRtLibrary } from './litert-node';
 
@@ -90,6 +91,8 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise
       inputs: used,
       backend: LITERT_BACKEND,
       run: () => runLiteRtOnce(compiled, tensors),
+      outputNames: compiled.getOutputDetails().map((detail) => detail.name),
+      infer: (given) => inferWithOutputs(library, model, given),
       refreshInputs(seed) {
         used.forEach((input, index) => {
           // Inputs given a --value keep it: only generated (random) inputs are refreshed.
@@ -110,6 +113,35 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise
   }
 }
 
+/** One inference on given float values (converted to each input's dtype); every output copied out as float32 with its shape. */
+async function inferWithOutputs(library: LiteRtLibrary, model: LiteRtModel, given: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>> {
+  const inputs: Tensor[] = [];
+  try {
+    for (const spec of model.inputs) {
+      const value = given[spec.name];
+      if (value === undefined) {
+        throw new StudioError('RUNTIME', `No values were given for the model's input '${spec.name}'; every input needs data.`, { runnerCode: 'UNSUPPORTED_INPUT', input: spec.name });
+      }
+      const data = floatToDtype(spec.name, spec.dtype, value.data);
+      inputs.push(makeLiteRtTensor(library, spec.name, spec.dtype, data, value.dims));
+    }
+    const outputs = await model.compiled.run(inputs);
+    const names = model.compiled.getOutputDetails().map((detail) => detail.name);
+    const values: Record<string, FloatTensor> = {};
+    outputs.forEach((output, i) => {
+      const name = names[i] ?? `output_${i}`;
+      try {
+        values[name] = { dims: Array.from(output.type.layout.dimensions), data: Float32Array.from(outputToFloat32(name, output.type.dtype, output.toTypedArray())) };
+      } finally {
+        output.delete();
+      }
+    });
+    return values;
+  } finally {
+    for (const tensor of inputs) tensor.delete();
+  }
+}
+
 function planInput(spec: LiteRtInputSpec, request: InputRequest | undefined, index: number): InputUsed {
   const declaredShape = spec.shape.map((dim) => (dim < 0 ? null : dim));
   return {
@@ -124,15 +156,18 @@ function planInput(spec: LiteRtInputSpec, request: InputRequest | undefined, ind
 }
 
 function makeTensor(library: LiteRtLibrary, input: InputUsed, fill: InputUsed['fill']): Tensor {
-  const data = makeInputData(input.name, input.dtype, elementCount(input.shape), fill);
+  return makeLiteRtTensor(library, input.name, input.dtype, makeInputData(input.name, input.dtype, elementCount(input.shape), fill), input.shape);
+}
+
+function makeLiteRtTensor(library: LiteRtLibrary, name: string, dtype: string, data: InputArray, shape: readonly number[]): Tensor {
   if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array)) {
-    throw new StudioError('RUNTIME', `Input '${input.name}' has element type '${input.dtype}'; LiteRT.js tensors hold only float32, int32 and uint8.`, {
+    throw new StudioError('RUNTIME', `Input '${name}' has element type '${dtype}'; LiteRT.js tensors hold only float32, int32 and uint8.`, {
       runnerCode: 'UNSUPPORTED_INPUT',
-      input: input.name,
+      input: name,
     });
   }
-  // makeInputData allocates plain ArrayBuffers (never shared ones), which is what LiteRT.js types ask for.
-  return new library.Tensor(data as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>, input.shape);
+  // Our arrays are allocated on plain ArrayBuffers (never shared ones), which is what LiteRT.js types ask for.
+  return new library.Tensor(data as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>, [...shape]);
 }
 
 /** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */

@@ -7,6 +7,7 @@ import { StudioError } from '../../../shared/errors';
 import type { RuntimeOptions } from '../../../shared/run-schema';
 import { elementCount, makeInputData } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
+import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule, RuntimeProfile } from './index';
 import { nodeTotals, parseOrtProfile } from './onnxruntime-profile';
 
@@ -72,9 +73,35 @@ async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions)
         feeds[input.name] = new Tensor(type, makeInputData(input.name, input.dtype, elementCount(input.shape), fill), input.shape);
       });
     },
+    outputNames: session.outputNames,
+    infer: (given) => inferWithOutputs(session, tensorTypes, given),
     profile: (runs) => profileSession(modelPath, sessionOptions, feeds, runs),
     release: () => session.release(),
   };
+}
+
+/** One inference on given float values, each converted to its input's type; every output read back as float32. */
+async function inferWithOutputs(
+  session: InferenceSession,
+  tensorTypes: ReadonlyMap<string, Tensor.Type>,
+  given: Record<string, FloatTensor>,
+): Promise<Record<string, FloatTensor>> {
+  const feeds: Record<string, Tensor> = {};
+  for (const [name, type] of tensorTypes) {
+    const value = given[name];
+    if (value === undefined) {
+      throw new StudioError('RUNTIME', `No values were given for the model's input '${name}'; every input needs data.`, { runnerCode: 'UNSUPPORTED_INPUT', input: name });
+    }
+    feeds[name] = new Tensor(type, floatToDtype(name, type, value.data), value.dims);
+  }
+  const results = await session.run(feeds);
+  const outputs: Record<string, FloatTensor> = {};
+  session.outputMetadata.forEach((meta) => {
+    const tensor = results[meta.name];
+    if (tensor === undefined) return;
+    outputs[meta.name] = { dims: [...tensor.dims], data: outputToFloat32(meta.name, tensor.type, tensor.data) };
+  });
+  return outputs;
 }
 
 /** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */

@@ -20,6 +20,8 @@ export interface TfjsInputSpec {
 export interface TfjsModel {
   kind: TfjsModelKind;
   inputs: TfjsInputSpec[];
+  /** Output names, in the order `execute` returns the outputs. */
+  outputs: string[];
   /** One inference; inputs in the order of `inputs`. The caller disposes the outputs. */
   execute(inputs: Tensor[]): Tensor[] | Promise<Tensor[]>;
   dispose(): void;
@@ -32,7 +34,8 @@ export async function openTfjsModel(modelPath: string, tf: TfjsCore): Promise<Tf
   try {
     if (kind === 'layers') {
       const layers = await import('@tensorflow/tfjs-layers');
-      const names = analyzeLayers(readLayersModel(artifacts.modelTopology as Record<string, unknown>)).inputs.map((input) => input.name);
+      const analysis = analyzeLayers(readLayersModel(artifacts.modelTopology as Record<string, unknown>));
+      const names = { inputs: analysis.inputs.map((input) => input.name), outputs: analysis.outputs.map((output) => output.name) };
       return layersModel(await layers.loadLayersModel(handler, { strict: true }), names);
     }
     const converter = await import('@tensorflow/tfjs-converter');
@@ -53,12 +56,13 @@ function asList(output: Tensor | Tensor[] | NamedTensorMap): Tensor[] {
 
 /**
  * TF.js makes layer names unique per process (a second load of the same model gets
- * 'conv1_input_1'), so inputs are named as model inspection names them, from the file.
+ * 'conv1_input_1'), so inputs and outputs are named as model inspection names them, from the file.
  */
-function layersModel(model: LayersModel, fileNames: string[]): TfjsModel {
+function layersModel(model: LayersModel, fileNames: { inputs: string[]; outputs: string[] }): TfjsModel {
   return {
     kind: 'layers',
-    inputs: model.inputs.map((input, i) => ({ name: fileNames[i] ?? input.name, dtype: input.dtype, shape: declared(input.shape) })),
+    inputs: model.inputs.map((input, i) => ({ name: fileNames.inputs[i] ?? input.name, dtype: input.dtype, shape: declared(input.shape) })),
+    outputs: model.outputs.map((output, i) => fileNames.outputs[i] ?? output.name),
     execute: (inputs) => asList(model.predict(inputs.length === 1 ? (inputs[0] as Tensor) : inputs)),
     dispose: () => model.dispose(),
   };
@@ -73,6 +77,7 @@ function graphModel(model: GraphModel): TfjsModel {
   return {
     kind: 'graph',
     inputs: specs,
+    outputs: model.outputs.map((output) => output.name),
     execute(inputs) {
       if (dynamic) return model.executeAsync(feed(inputs)).then(asList);
       try {

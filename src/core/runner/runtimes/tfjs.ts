@@ -7,6 +7,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { StudioError } from '../../../shared/errors';
 import { elementCount, makeInputData } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
+import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
 import { loadTfjsCore, tfjsVersion, useTfjsBackend, type TfjsCore } from './tfjs-backend';
 import { openTfjsModel, type TfjsInputSpec, type TfjsModel } from './tfjs-model';
@@ -35,6 +36,8 @@ async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions)
       inputs: used,
       backend: backend.name,
       run: () => runOnce(model, tensors),
+      outputNames: model.outputs,
+      infer: (given) => inferWithOutputs(tf, model, given),
       refreshInputs(seed) {
         used.forEach((input, index) => {
           // Inputs given a --value keep it: only generated (random) inputs are refreshed.
@@ -72,6 +75,41 @@ export async function runOnce(model: TfjsModel, inputs: Tensor[]): Promise<Typed
 }
 
 type TypedArrayOutput = ReturnType<Tensor['dataSync']>;
+
+/** One inference on given float values (converted to each input's dtype); every output read back as float32 with its shape. */
+async function inferWithOutputs(tf: TfjsCore, model: TfjsModel, given: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>> {
+  const inputs: Tensor[] = [];
+  try {
+    for (const spec of model.inputs) {
+      const value = given[spec.name];
+      if (value === undefined) {
+        throw new StudioError('RUNTIME', `No values were given for the model's input '${spec.name}'; every input needs data.`, { runnerCode: 'UNSUPPORTED_INPUT', input: spec.name });
+      }
+      inputs.push(makeTensorFrom(tf, spec.name, spec.dtype, value));
+    }
+    const result = model.execute(inputs);
+    const outputs = Array.isArray(result) ? result : await result;
+    const values: Record<string, FloatTensor> = {};
+    outputs.forEach((output, i) => {
+      const name = model.outputs[i] ?? `output_${i}`;
+      values[name] = { dims: [...output.shape], data: outputToFloat32(name, output.dtype, output.dataSync()) };
+      if (!inputs.includes(output)) output.dispose();
+    });
+    return values;
+  } finally {
+    for (const tensor of inputs) tensor.dispose();
+  }
+}
+
+function makeTensorFrom(tf: TfjsCore, name: string, dtype: string, value: FloatTensor): Tensor {
+  if (dtype === 'float32') return tf.tensor(value.data, value.dims, 'float32');
+  if (dtype === 'bool') return tf.tensor(floatToDtype(name, 'bool', value.data) as Uint8Array, value.dims, 'bool');
+  // TF.js has no narrow integer tensors: values are rounded and clamped to the declared type, then held as int32.
+  if (['int8', 'uint8', 'int16', 'uint16', 'int32'].includes(dtype)) {
+    return tf.tensor(Int32Array.from(floatToDtype(name, dtype, value.data) as ArrayLike<number>), value.dims, 'int32');
+  }
+  throw new StudioError('RUNTIME', `Input '${name}' has element type '${dtype}', which TF.js tensors cannot hold.`, { runnerCode: 'UNSUPPORTED_INPUT', input: name });
+}
 
 function planInput(spec: TfjsInputSpec, request: InputRequest | undefined, index: number): InputUsed {
   // Unknown dims (the batch of layers models, -1 in graph models) become 1 unless a shape is given.

@@ -1,0 +1,107 @@
+/**
+ * The runner's `evaluate`: reads a stored dataset, fits it to the loaded model's first input, and
+ * runs every sample, batching when the model's batch dim is free, one declared batch at a time
+ * otherwise (the last batch padded, its padding's outputs dropped).
+ */
+import { StudioError } from '../../shared/errors';
+import type { DatasetTensors } from '../datasets/load-dataset';
+import { DEFAULT_EVAL_BATCH, MAX_EVAL_OUTPUT_VALUES, type EvaluateRequest, type InputUsed, type OutputsReply, type RunnerErrorCode } from './protocol';
+import type { LoadedModel } from './runtimes/index';
+
+/** Called after every batch with the samples done so far; the caller decides when to tell the parent. */
+export type EvaluateProgress = (completed: number, total: number) => void;
+
+export async function evaluateDataset(model: LoadedModel, request: EvaluateRequest, onProgress: EvaluateProgress): Promise<Omit<OutputsReply, 'type'>> {
+  const input = model.inputs[0];
+  if (input === undefined || model.inputs.length > 1) {
+    const names = model.inputs.map((i) => `'${i.name}'`).join(', ');
+    throw failure('UNSUPPORTED_INPUT', `Evaluation feeds a dataset to a model with one input, but this model has ${model.inputs.length} (${names || 'none'}).`);
+  }
+  const outputName = model.outputNames[0];
+  if (outputName === undefined) throw failure('RUN_FAILED', 'The model declares no outputs, so there is nothing to evaluate.');
+
+  const tensors = await loadForInput(request, input);
+  const fixedBatch = fixedBatchOf(input);
+  const batch = fixedBatch ?? request.batchSize ?? DEFAULT_EVAL_BATCH;
+  const sampleSize = tensors.batchShape.reduce((n, d) => n * d, 1);
+  const inputShape = [batch, ...tensors.batchShape];
+  const reply = { outputName, layout: tensors.layout, inputShape, count: tensors.count };
+  onProgress(0, tensors.count);
+  if (tensors.count === 0) return { ...reply, width: 0, values: [], inferMs: 0 };
+
+  let values: Float32Array | null = null;
+  let width = 0;
+  const startNs = process.hrtime.bigint();
+  for (let start = 0; start < tensors.count; start += batch) {
+    const n = Math.min(batch, tensors.count - start);
+    // A fixed batch dim gets full batches: the last one is padded with zeros.
+    const rows = fixedBatch ?? n;
+    const data = new Float32Array(rows * sampleSize);
+    data.set(tensors.data.subarray(start * sampleSize, (start + n) * sampleSize));
+    let output;
+    try {
+      const outputs = await model.infer({ [input.name]: { dims: [rows, ...tensors.batchShape], data } });
+      output = outputs[outputName];
+    } catch (error) {
+      if (error instanceof StudioError && error.context.runnerCode !== undefined) throw error;
+      throw failure('RUN_FAILED', `The model failed on samples ${start}..${start + n - 1} (input ${formatShape([rows, ...tensors.batchShape])}): ${messageOf(error)}`);
+    }
+    if (output === undefined) throw failure('RUN_FAILED', `The model returned no output '${outputName}'.`);
+    if (output.data.length % rows !== 0) {
+      throw failure('RUN_FAILED', `Output '${outputName}' holds ${output.data.length} values for a batch of ${rows}; evaluation needs the batch as the output's first dim.`);
+    }
+    if (values === null) {
+      width = output.data.length / rows;
+      if (width * tensors.count > MAX_EVAL_OUTPUT_VALUES) {
+        throw failure(
+          'UNSUPPORTED',
+          `${tensors.count} samples × ${width} output values exceed the ${MAX_EVAL_OUTPUT_VALUES} values one evaluation can return; evaluate at most ${Math.floor(MAX_EVAL_OUTPUT_VALUES / width)} samples (--limit).`,
+        );
+      }
+      values = new Float32Array(width * tensors.count);
+    } else if (output.data.length / rows !== width) {
+      throw failure('RUN_FAILED', `Output '${outputName}' changed size between batches (${width} then ${output.data.length / rows} values per sample).`);
+    }
+    values.set(output.data.subarray(0, n * width), start * width);
+    onProgress(start + n, tensors.count);
+  }
+  const inferMs = Number(process.hrtime.bigint() - startNs) / 1e6;
+  return { ...reply, width, values: Array.from(values ?? []), inferMs };
+}
+
+/** The dataset as float32 samples fitted to `input`; any problem with it is BAD_DATASET naming the shapes. */
+async function loadForInput(request: EvaluateRequest, input: InputUsed): Promise<Omit<DatasetTensors, 'data'> & { data: Float32Array }> {
+  // Imported on first use: a runner that only benchmarks never loads the dataset code.
+  const { loadDatasetTensors } = await import('../datasets/load-dataset');
+  let tensors: DatasetTensors;
+  try {
+    tensors = await loadDatasetTensors(request.datasetDir, {
+      layout: request.layout,
+      limit: request.limit,
+      // Without a declared rank, the shape the runtime built the benchmark input with is all there is.
+      inputShape: input.declaredShape ?? input.shape,
+      inputName: input.name,
+    });
+  } catch (error) {
+    throw failure('BAD_DATASET', messageOf(error));
+  }
+  return { ...tensors, data: tensors.data instanceof Float32Array ? tensors.data : Float32Array.from(tensors.data) };
+}
+
+/** The declared batch dim when it is a number; null when it is free (symbolic or unknown). */
+function fixedBatchOf(input: InputUsed): number | null {
+  const dim = input.declaredShape === null ? input.shape[0] : input.declaredShape[0];
+  return typeof dim === 'number' && dim > 0 ? dim : null;
+}
+
+function formatShape(dims: readonly number[]): string {
+  return `[${dims.join(',')}]`;
+}
+
+function failure(code: RunnerErrorCode, message: string): StudioError {
+  return new StudioError('RUNTIME', message, { runnerCode: code });
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).trim();
+}
