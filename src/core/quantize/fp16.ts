@@ -28,9 +28,12 @@ const F32 = OnnxDataType.FLOAT;
 const F16 = OnnxDataType.FLOAT16;
 
 /** IEEE 754 binary16 bits of a number, rounding to nearest even (overflow → ±Inf, NaN kept). */
+const scratchFloat = new Float32Array(1);
+const scratchBits = new Uint32Array(scratchFloat.buffer);
+
 export function toFloat16Bits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const bits = new Uint32Array(f32.buffer)[0] as number;
+  scratchFloat[0] = value;
+  const bits = scratchBits[0] as number;
   const sign = (bits >>> 16) & 0x8000;
   const exponent = (bits >>> 23) & 0xff;
   const mantissa = bits & 0x7fffff;
@@ -51,6 +54,12 @@ export function toFloat16Bits(value: number): number {
   const rest = mantissa & 0x1fff;
   if (rest > 0x1000 || (rest === 0x1000 && (out & 1) === 1)) out += 1; // may carry into the exponent, which is correct
   return sign | out;
+}
+
+function toFloat16Array(data: Float32Array): Uint16Array {
+  const out = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i += 1) out[i] = toFloat16Bits(data[i] as number);
+  return out;
 }
 
 function subgraphReads(nodes: OnnxNodeSpec[], out: Set<string>, inside = false): void {
@@ -129,7 +138,7 @@ export function convertFloat16(ctx: QuantContext): OnnxModelSpec {
 
   const initializers: OnnxTensorSpec[] = spec.initializers.map((tensor) => {
     if (home.get(tensor.name) !== F16 || !(tensor.data instanceof Float32Array)) return tensor;
-    return { ...tensor, dataType: 'FLOAT16', data: Uint16Array.from(tensor.data, toFloat16Bits) };
+    return { ...tensor, dataType: 'FLOAT16', data: toFloat16Array(tensor.data) };
   });
   const valueInfo = spec.valueInfo?.map((info) =>
     home.get(info.name) === F16 && toOnnxDataTypeCode(info.elemType) === F32 ? { ...info, name: internal(info.name), elemType: F16 } : info,

@@ -1,8 +1,8 @@
 /**
  * Static int8 in QDQ format, as onnxruntime's quantize_static writes it: every float
  * activation a quantized node reads goes through QuantizeLinear → DequantizeLinear with a
- * scale and zero point from calibration; weights are stored int8 (symmetric, zero point 0 left
- * implicit, per channel on request) behind a DequantizeLinear. The runtime fuses DQ → op → Q
+ * scale and zero point from calibration; weights are stored int8 (symmetric, zero point 0,
+ * per channel on request) behind a DequantizeLinear. The runtime fuses DQ → op → Q
  * groups into integer kernels (QLinearConv, QGemm...).
  *
  * Conv/Gemm biases stay float32: onnxruntime's BiasQuantization transformer
@@ -45,6 +45,11 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
   const renamedOutputs = new Map<string, string>();
   for (const plan of plans.values()) if (plan.folded) renamedOutputs.set(plan.node.inputs[0] as string, plan.node.outputs[0] as string);
 
+  // Q/DQ nodes are named Q0, DQ1...: unique and stable, and short, since on tiny models names
+  // weigh as much as weights. Their tensors carry the meaningful names (conv1_out_q, ..._dq).
+  let helpers = 0;
+  const helperName = (kind: 'Q' | 'DQ'): string => ctx.names.fresh(`${kind}${helpers++}`);
+
   const quantize = (t: string): Quantized => {
     const done = quantized.get(t);
     if (done) return done;
@@ -55,7 +60,7 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
       ? ctx.addInitializer(`${t}_z`, { dims: [], dataType: 'INT8', data: new Int8Array([params.zeroPoint]) })
       : ctx.addInitializer(`${t}_z`, { dims: [], dataType: 'UINT8', data: new Uint8Array([params.zeroPoint]) });
     const q = ctx.names.fresh(`${t}_q`);
-    nodes.push({ opType: 'QuantizeLinear', name: ctx.names.fresh(`${t}_Q`), inputs: [t, scale, zeroPoint], outputs: [q] });
+    nodes.push({ opType: 'QuantizeLinear', name: helperName('Q'), inputs: [t, scale, zeroPoint], outputs: [q] });
     const entry = { q, scale, zeroPoint, scaleValue: params.scale };
     quantized.set(t, entry);
     return entry;
@@ -66,23 +71,30 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
     if (done) return done;
     const { q, scale, zeroPoint } = quantize(t);
     const dq = ctx.names.fresh(`${t}_dq`);
-    nodes.push({ opType: 'DequantizeLinear', name: ctx.names.fresh(`${t}_DQ`), inputs: [q, scale, zeroPoint], outputs: [dq] });
+    nodes.push({ opType: 'DequantizeLinear', name: helperName('DQ'), inputs: [q, scale, zeroPoint], outputs: [dq] });
     dequantized.set(t, dq);
     return dq;
   };
 
-  const weight = (name: string, axis: number | undefined): { name: string; scales: Float32Array } => {
-    const key = `${name}|${axis ?? 'tensor'}`;
+  // onnxruntime's Gemm/MatMul QDQ selectors fuse only when the weight's DequantizeLinear has an
+  // explicit zero point (its Conv selector does not care; measured with onnxruntime-node 1.30:
+  // without it the MLP in scripts/bench-quant.ts ran its Gemms in float, 13x slower). Conv
+  // weights leave the zero point implicit, which keeps tiny models under 30% of float.
+  const weight = (name: string, axis: number | undefined, withZeroPoint: boolean): { name: string; scales: Float32Array } => {
+    const key = `${name}|${axis ?? 'tensor'}|${withZeroPoint}`;
     const done = weights.get(key);
     if (done) return done;
     const tensor = ctx.index.constant(name);
     const dims = tensor?.dims ?? [];
     const quant = quantizeWeight(tensor?.data as Float32Array, dims, axis);
     const perChannel = axis !== undefined;
+    const scaleDims = perChannel ? [quant.scales.length] : [];
     const q = ctx.addInitializer(`${name}_q`, { dims, dataType: 'INT8', data: quant.values });
-    const s = ctx.addInitializer(`${name}_s`, { dims: perChannel ? [quant.scales.length] : [], dataType: 'FLOAT', data: quant.scales });
+    const s = ctx.addInitializer(`${name}_s`, { dims: scaleDims, dataType: 'FLOAT', data: quant.scales });
+    const inputs = [q, s];
+    if (withZeroPoint) inputs.push(ctx.addInitializer(`${name}_z`, { dims: scaleDims, dataType: 'INT8', data: new Int8Array(quant.scales.length) }));
     const dq = ctx.names.fresh(`${name}_dq`);
-    nodes.push({ opType: 'DequantizeLinear', name: ctx.names.fresh(`${name}_DQ`), inputs: [q, s], outputs: [dq], ...(perChannel ? { attributes: { axis } } : {}) });
+    nodes.push({ opType: 'DequantizeLinear', name: helperName('DQ'), inputs, outputs: [dq], ...(perChannel ? { attributes: { axis } } : {}) });
     const entry = { name: dq, scales: quant.scales };
     weights.set(key, entry);
     return entry;
@@ -110,7 +122,7 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
       if (plan.activations.includes(name)) inputs[i] = dequantize(name);
     });
     if (plan.weight) {
-      const w = weight(node.inputs[plan.weight.index] as string, recipe.perChannel ? plan.weight.axis : undefined);
+      const w = weight(node.inputs[plan.weight.index] as string, recipe.perChannel ? plan.weight.axis : undefined, node.opType !== 'Conv');
       inputs[plan.weight.index] = w.name;
     }
     const outputs = node.outputs.map((name) => renamedOutputs.get(name) ?? name);
