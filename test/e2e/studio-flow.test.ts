@@ -1,7 +1,8 @@
 /**
  * The studio in a real Chromium against browser mode (`edgebench serve`), through the flow a
  * newcomer follows: the studio loads, the demo model is inspected, a local benchmark runs, its
- * chart is drawn and its run file is on disk. Then imports (good and bad) and a damaged file.
+ * chart, statistics and op profile are drawn and its run file is on disk. Then a 2-cell matrix,
+ * cancelling, imports (good and bad) and a damaged file.
  * No sleeps: every wait is for a selector or a page condition.
  */
 import { randomBytes } from 'node:crypto';
@@ -84,31 +85,44 @@ describe('studio in browser mode', () => {
     await expect.poll(() => inputRow.first().textContent()).toContain('batch');
     await page.getByTestId('op-histogram').locator('.recharts-bar-rectangle').first().waitFor();
 
-    // A local benchmark from the Runs page.
+    // A local benchmark from the Runs page: the demo model is ticked (the first model is meant until the user picks).
     await page.getByTestId('nav-runs').click();
-    await page.getByTestId('bench-model-select').selectOption(demoId ?? '');
+    const demoOption = page.locator(`[data-testid="bench-model-option"][data-model-id="${demoId}"]`);
+    expect(await demoOption.getByTestId('bench-model-checkbox').isChecked()).toBe(true);
+    expect(await demoOption.textContent()).toContain('onnxruntime');
     await page.getByTestId('bench-runs-input').fill('20');
     await page.getByTestId('bench-warmup-input').fill('2');
+    await page.getByTestId('bench-warmup-time-input').fill('0');
+    expect(await page.getByTestId('bench-cell-count').getAttribute('data-cells')).toBe('1');
     // Watch for the progress bar from before the click, so a fast job cannot slip past the check.
     // (Page code as a string: this file is type-checked without the DOM library.)
     await page.evaluate(`
-      window.__seen = { progress: false, cancel: false };
+      window.__seen = { progress: false, cancel: false, cell: false };
       new MutationObserver(() => {
         if (document.querySelector('[data-testid="bench-progress"] [role="progressbar"]')) window.__seen.progress = true;
         if (document.querySelector('[data-testid="bench-cancel"]')) window.__seen.cancel = true;
+        if (document.querySelector('[data-testid="bench-cell"]')) window.__seen.cell = true;
       }).observe(document.body, { childList: true, subtree: true });
     `);
     await page.getByTestId('bench-start').click();
 
-    // Done: the new run opens with its histogram and statistics.
+    // Done: a one-cell job steps aside and the new run opens with its histogram and statistics.
     const histogramBars = page.getByTestId('latency-histogram').locator('.recharts-bar-rectangle');
     await histogramBars.first().waitFor();
     expect(await histogramBars.count()).toBeGreaterThan(1);
-    const medianCell = page.getByTestId('percentile-table').locator('[data-stat="median"] td');
+    const stats = page.getByTestId('stats-table');
+    const medianCell = stats.locator('[data-stat="median"] td');
     await expect.poll(() => medianCell.textContent()).toMatch(/^\d+(\.\d+)? ms$/);
-    expect(await page.getByTestId('bench-progress').count()).toBe(0);
-    expect(await page.evaluate('window.__seen')).toEqual({ progress: true, cancel: true });
+    expect(await page.getByTestId('bench-job').count()).toBe(0);
+    expect(await page.evaluate('window.__seen')).toEqual({ progress: true, cancel: true, cell: true });
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+
+    // 20 samples are too few for p90 (64, MLPerf's minimum): the table says so, and why.
+    const p90 = stats.locator('[data-stat="p90"] td');
+    expect(await p90.textContent()).toBe('too few samples');
+    expect(await p90.getAttribute('title')).toContain('64');
+    expect(await page.getByTestId('run-verdict').getAttribute('data-verdict')).toMatch(/^(stable|unstable)$/);
+    expect(await page.getByTestId('runtime-backend').textContent()).toContain('cpu');
 
     // The run file on disk is the one the page shows.
     const files = await runFilesIn(server.workspaceDir);
@@ -122,36 +136,89 @@ describe('studio in browser mode', () => {
     expect(await page.getByTestId('run-detail').getAttribute('data-run-id')).toBe(run.id);
     expect(await medianCell.textContent()).toBe(formatMs(run.latencyMs.median));
     expect(errors).toEqual([]);
+  });
+
+  it("shows onnxruntime's op profile of the demo model, Conv among its op types", async () => {
+    const detail = page.getByTestId('run-detail');
+    await detail.waitFor();
+    const convRow = page.getByTestId('profile-ops').locator('[data-op-type="Conv"]');
+    await convRow.waitFor();
+    expect(await convRow.textContent()).toMatch(/µs/);
+    expect(await page.getByTestId('profile-nodes').locator('tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.getByTestId('profile-boundary').textContent()).toContain('JS boundary cost');
 
     // The README's screenshot, from a real run long enough for a readable histogram; only
     // refreshed on request (or when missing) so that CI leaves the tree clean.
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) {
-      await page.getByTestId('bench-runs-input').fill('500');
+      const runsBefore = await page.getByTestId('run-row').count();
+      await page.getByTestId('bench-runs-input').fill('1000');
       await page.getByTestId('bench-warmup-input').fill('50');
       await page.getByTestId('bench-start').click();
-      await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+      await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 60_000 }).toBe(runsBefore + 1);
       await page.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first().waitFor();
+      await page.getByTestId('profile-ops').waitFor();
       await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+      await page.setViewportSize({ width: 1400, height: 1500 });
+      // The runs list and the open run, below the form: the content pane scrolls, not the window.
+      await page.evaluate(`document.querySelector('[data-testid="run-row"]').closest('.card').scrollIntoView({ block: 'start' })`);
       await page.mouse.move(0, 0);
       await page.screenshot({ path: SCREENSHOT });
+      await page.setViewportSize({ width: 1400, height: 900 });
     }
   });
 
-  it('cancels a running benchmark and writes no run file', async () => {
+  it('runs a 2-cell matrix (threads 1 and 2): one row per cell, two runs from one job', async () => {
+    await page.getByTestId('nav-runs').click();
+    const runsBefore = await runFilesIn(server.workspaceDir);
+    await page.getByTestId('bench-runs-input').fill('30');
+    await page.getByTestId('bench-warmup-input').fill('2');
+    await page.getByTestId('bench-threads-input').fill('1, 2');
+    expect(await page.getByTestId('bench-cell-count').getAttribute('data-cells')).toBe('2');
+    await page.getByTestId('bench-start').click();
+
+    const job = page.locator('[data-testid="bench-job"][data-status="finished"]');
+    await job.waitFor({ timeout: 60_000 });
+    const cells = job.getByTestId('bench-cell');
+    expect(await cells.count()).toBe(2);
+    expect(await cells.nth(0).textContent()).toContain('1 thread');
+    expect(await cells.nth(1).textContent()).toContain('2 threads');
+    expect(await job.locator('[data-testid="bench-cell"][data-state="done"]').count()).toBe(2);
+    expect(await job.getByTestId('bench-job-headline').textContent()).toContain('2 runs');
+
+    const created = (await runFilesIn(server.workspaceDir)).filter((f) => !runsBefore.includes(f));
+    expect(created).toHaveLength(2);
+    const runs = await Promise.all(created.map(async (f) => RunFile.parse(JSON.parse(await readFile(f, 'utf8')))));
+    expect(runs.map((r) => r.runtime.threads).sort()).toEqual([1, 2]);
+    expect(new Set(runs.map((r) => r.job?.id)).size).toBe(1);
+
+    // "Open run" on the second cell shows that run.
+    await cells.nth(1).getByTestId('bench-cell-open').click();
+    const second = runs.find((r) => r.runtime.threads === 2);
+    await expect.poll(() => page.getByTestId('run-detail').getAttribute('data-run-id')).toBe(second?.id);
+    await job.getByTestId('bench-dismiss').click();
+    await page.getByTestId('bench-job').waitFor({ state: 'detached' });
+    await page.getByTestId('bench-threads-input').fill('0');
+  });
+
+  it('cancels a running benchmark: the cell says cancelled and writes no run file', async () => {
     await page.getByTestId('nav-runs').click();
     const runsBefore = (await runFilesIn(server.workspaceDir)).length;
     await page.getByTestId('bench-runs-input').fill('1000000');
     await page.getByTestId('bench-warmup-input').fill('0');
     await page.getByTestId('bench-start').click();
     // Cancel once the runner is measuring, so that cancelling reaches a live runner process.
-    await page.getByTestId('bench-progress').filter({ hasText: 'Measuring' }).waitFor();
+    await page.getByTestId('bench-cell').filter({ hasText: 'Measuring' }).waitFor();
     await page.getByTestId('bench-cancel').click();
 
-    await page.getByTestId('bench-failed').filter({ hasText: /cancelled/i }).waitFor();
+    const job = page.locator('[data-testid="bench-job"][data-status="cancelled"]');
+    await job.waitFor();
+    expect(await job.getByTestId('bench-job-headline').textContent()).toContain('finished cells keep their runs');
+    expect(await job.getByTestId('bench-cell').getAttribute('data-state')).toBe('cancelled');
     expect(await page.getByTestId('bench-progress').count()).toBe(0);
     expect(await runFilesIn(server.workspaceDir)).toHaveLength(runsBefore);
     // The form is usable again.
     expect(await page.getByTestId('bench-start').isEnabled()).toBe(true);
+    await job.getByTestId('bench-dismiss').click();
   });
 
   it('imports a model picked with the file input and inspects it', async () => {

@@ -34,6 +34,17 @@ export function formatMs(latencyMs: number): string {
   return `${latencyMs.toFixed(latencyMs < 100 ? 2 : 1)} ms`;
 }
 
+/** A latency for a chart axis, whose title carries the unit: 0.01234 → "0.0123", 12.3456 → "12.3". */
+export function formatAxisMs(latencyMs: number): string {
+  if (latencyMs === 0) return '0';
+  return Math.abs(latencyMs) < 1 ? latencyMs.toPrecision(3) : Number(latencyMs.toPrecision(3)).toString();
+}
+
+/** A range of latencies with the unit once: "0.00948 – 0.00960 ms". */
+export function formatMsRange(lowMs: number, highMs: number): string {
+  return `${formatMs(lowMs).replace(/ ms$/, '')} – ${formatMs(highMs)}`;
+}
+
 export function formatMb(sizeBytes: number): string {
   return `${(sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -57,35 +57,31 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   return (
     <form className="card bench-form" onSubmit={submit} aria-label="New benchmark" data-testid="bench-form">
       <h2 className="card-title">New benchmark</h2>
-      <div className="bench-grid">
-        <ModelPicker models={models} picked={modelIds} error={errors.modelIds} onChange={setPicked} />
-        <div className="bench-side">
-          <label className={`field${errors.targetId ? ' invalid' : ''}`}>
-            <span className="field-label">Target</span>
-            <select value={values.targetId} onChange={(e) => setTargetId(e.currentTarget.value)} data-testid="bench-target-select">
-              {targets.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.kind === 'local' ? 'This computer' : t.name}
-                </option>
-              ))}
-            </select>
-            <span className="field-hint">{errors.targetId ?? ' '}</span>
-          </label>
-          <label className={`field${errors.threads ? ' invalid' : ''}`}>
-            <span className="field-label">Threads</span>
-            <input
-              type="text"
-              value={form.threads}
-              data-testid="bench-threads-input"
-              aria-invalid={errors.threads ? true : undefined}
-              placeholder="1, 2, 4"
-              onChange={(e) => patch({ threads: e.currentTarget.value })}
-            />
-            <span className="field-hint">{errors.threads ?? 'One cell per count, e.g. 1, 2, 4; 0 = runtime decides'}</span>
-          </label>
-        </div>
-      </div>
+      <ModelPicker models={models} picked={modelIds} error={errors.modelIds} onChange={setPicked} />
       <div className="form-row">
+        <label className={`field target-field${errors.targetId ? ' invalid' : ''}`}>
+          <span className="field-label">Target</span>
+          <select value={values.targetId} onChange={(e) => setTargetId(e.currentTarget.value)} data-testid="bench-target-select">
+            {targets.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.kind === 'local' ? 'This computer' : t.name}
+              </option>
+            ))}
+          </select>
+          <span className="field-hint">{errors.targetId ?? ' '}</span>
+        </label>
+        <label className={`field threads-field${errors.threads ? ' invalid' : ''}`}>
+          <span className="field-label">Threads</span>
+          <input
+            type="text"
+            value={form.threads}
+            data-testid="bench-threads-input"
+            aria-invalid={errors.threads ? true : undefined}
+            placeholder="1, 2, 4"
+            onChange={(e) => patch({ threads: e.currentTarget.value })}
+          />
+          <span className="field-hint">{errors.threads ?? 'One cell per count, e.g. 1, 2, 4; 0 = runtime decides'}</span>
+        </label>
         <NumberField label="Warmup runs" hint="Not measured" value={form.warmupRuns} error={errors.warmupRuns} testId="bench-warmup-input" onChange={set('warmupRuns')} />
         <NumberField label="Warmup min (ms)" hint="Warm up at least this long" value={form.warmupMinTimeMs} error={errors.warmupMinTimeMs} testId="bench-warmup-time-input" onChange={set('warmupMinTimeMs')} />
         <NumberField label={report ? 'Runs per window' : 'Runs'} hint={report ? 'Each window runs at least this many' : 'Measured inferences'} value={form.runs} error={errors.runs} testId="bench-runs-input" onChange={set('runs')} />

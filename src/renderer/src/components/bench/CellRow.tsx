@@ -44,7 +44,7 @@ interface Props {
 /** One cell of a matrix job (model · runtime · threads) with its own state and bar. */
 export function CellRow({ cell, state, onOpenRun }: Props) {
   return (
-    <li className={`cell-row cell-${state.state}`} data-testid="bench-cell" data-state={state.state} data-cell={cell.index}>
+    <li className={`cell-row cell-${state.state}`} data-testid="bench-cell" data-state={state.state} data-cell={cell.index} data-run-id={state.state === 'done' ? state.runId : undefined}>
       <div className="cell-head">
         <span className="cell-name">
           {cell.modelName} <span className="muted">· {RUNTIME_LABELS[cell.runtime]} · {formatThreads(cell.threads)}</span>

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatMs } from '../../format';
+import { formatAxisMs, formatMs } from '../../format';
 import { cdfPoints, sharedRange } from '../../histogram';
 import { chartColors, type Theme } from '../../hooks/useTheme';
 import type { ComparedRun } from './CompareTable';
@@ -28,17 +28,17 @@ export function CdfChart({ runs, theme }: { runs: ComparedRun[]; theme: Theme })
         Cumulative distribution <span className="muted">fraction of runs at or below a latency</span>
       </h3>
       <ResponsiveContainer width="100%" height={260}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
+        <LineChart margin={{ top: 8, right: 24, bottom: 18, left: 0 }}>
           <CartesianGrid stroke={colors.grid} />
           <XAxis
             type="number"
             dataKey="latencyMs"
             domain={[Math.max(0, minMs - pad), cutMs + pad]}
-            tickFormatter={(value: number) => formatMs(value)}
+            tickFormatter={(value: number) => formatAxisMs(value)}
             interval={0}
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
-            label={{ value: 'latency', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            label={{ value: 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} />
           <Tooltip

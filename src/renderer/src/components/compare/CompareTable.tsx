@@ -1,5 +1,5 @@
 import type { PercentileName, RunFile } from '../../../../shared/run-schema';
-import { formatMb, formatMs, formatPercent, formatSpeedup } from '../../format';
+import { formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup } from '../../format';
 import { percentileCell } from '../../stats-view';
 
 export interface ComparedRun {
@@ -38,7 +38,7 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
       <table className="table compare-table" data-testid="compare-table">
         <thead>
           <tr>
-            <th title="The run the speedups are measured against">Baseline</th>
+            <th title="The run the speedups are measured against">Base</th>
             <th>Run</th>
             <th className="num">Median</th>
             <th className="num">p90</th>
@@ -68,21 +68,21 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                     onChange={() => onBaseline(run.id)}
                   />
                 </td>
-                <td className="run-label">
-                  <span className="swatch" style={{ background: color }} aria-hidden="true" />
-                  <button type="button" className="link-button" onClick={() => onOpenRun(run.id)} title="Open this run">
-                    {label}
-                  </button>
-                  {run.verdict === 'unstable' && <span className="verdict verdict-unstable small">unstable</span>}
+                <td>
+                  <div className="run-label">
+                    <span className="swatch" style={{ background: color }} aria-hidden="true" />
+                    <button type="button" className="link-button" onClick={() => onOpenRun(run.id)} title="Open this run">
+                      {label}
+                    </button>
+                    {run.verdict === 'unstable' && <span className="verdict verdict-unstable small">unstable</span>}
+                  </div>
                 </td>
                 <td className="num" data-stat="median">{formatMs(medianMs)}</td>
                 <Percentile name="p90" run={run} />
                 <Percentile name="p99" run={run} />
                 <td className="num">{formatMs(l.mean)}</td>
                 <td className="num">{formatPercent(l.cv)}</td>
-                <td className="num">
-                  {formatMs(l.medianCi95.low)} – {formatMs(l.medianCi95.high)}
-                </td>
+                <td className="num">{formatMsRange(l.medianCi95.low, l.medianCi95.high)}</td>
                 <td className="num">{formatMb(run.memory.peakRssBytes)}</td>
                 <td className={`num speedup${ratio > 1.005 ? ' faster' : ratio < 0.995 ? ' slower' : ''}`} data-testid="speedup">
                   {isBase ? 'baseline' : formatSpeedup(ratio)}

@@ -14,7 +14,7 @@ export function MemoryBars({ runs, theme }: { runs: ComparedRun[]; theme: Theme 
         Peak RSS <span className="muted">of the runner process, native memory included</span>
       </h3>
       <ResponsiveContainer width="100%" height={Math.max(120, 40 * rows.length + 40)}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 64, bottom: 4, left: 8 }}>
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 84, bottom: 4, left: 8 }}>
           <CartesianGrid horizontal={false} stroke={colors.grid} />
           <XAxis type="number" unit=" MB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
           <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />

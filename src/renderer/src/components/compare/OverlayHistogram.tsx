@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatMs } from '../../format';
+import { formatAxisMs, formatMs } from '../../format';
 import { binSharedLatencies, MAX_BINS } from '../../histogram';
 import { chartColors, type Theme } from '../../hooks/useTheme';
 import { tickInterval } from '../run/LatencyHistogram';
@@ -15,7 +15,7 @@ function toRows(runs: ComparedRun[]): { rows: Row[]; overflowFromMs: number | nu
   const rows = edges.map((bin, i) => {
     const row: Row = {
       key: String(i),
-      label: bin.overflow ? `>${formatMs(bin.fromMs)}` : formatMs((bin.fromMs + bin.toMs) / 2),
+      label: bin.overflow ? `>${formatAxisMs(bin.fromMs)}` : formatAxisMs((bin.fromMs + bin.toMs) / 2),
       range: bin.overflow ? `slower than ${formatMs(bin.fromMs)}` : `${formatMs(bin.fromMs)} – ${formatMs(bin.toMs)}`,
     };
     runs.forEach((run, r) => {
@@ -47,7 +47,7 @@ export function OverlayHistogram({ runs, theme }: { runs: ComparedRun[]; theme: 
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
             interval={tickInterval(rows.length)}
-            label={{ value: 'latency', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            label={{ value: 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} unit="%" />
           <Tooltip

@@ -15,6 +15,12 @@ interface Props {
   onError: (error: unknown) => void;
 }
 
+function profileMissingReason(runtime: string, profileRuns: number): string {
+  if (runtime !== 'onnxruntime') return `No op profile in this run: ${runtime} has no per-op profiler the studio reads.`;
+  if (profileRuns === 0) return 'No op profile in this run: its profile runs were set to 0 (Advanced, Profile runs).';
+  return 'No op profile in this run: the profiler gave none (see the warnings).';
+}
+
 /** One run read from its file: verdict, histogram, statistics, time split, memory and op profile. */
 export function RunDetail({ cache, runId, theme, onError }: Props) {
   const ids = useMemo(() => [runId], [runId]);
@@ -46,7 +52,7 @@ export function RunDetail({ cache, runId, theme, onError }: Props) {
         <OpProfile profile={run.profile} />
       ) : (
         <p className="muted profile-missing" data-testid="profile-missing">
-          No op profile in this run{run.runtime.name === 'onnxruntime' ? ' (profile runs were 0)' : `: ${run.runtime.name} has no per-op profiler`}.
+          {profileMissingReason(run.runtime.name, run.settings.profileRuns)}
         </p>
       )}
       {run.inputs.length > 0 && (

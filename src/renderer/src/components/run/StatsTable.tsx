@@ -1,5 +1,5 @@
 import type { PercentileName, RunFile } from '../../../../shared/run-schema';
-import { formatMs, formatPercent } from '../../format';
+import { formatMs, formatMsRange, formatPercent } from '../../format';
 import { percentileCell } from '../../stats-view';
 
 interface Row {
@@ -39,7 +39,7 @@ function rows(run: RunFile): Row[][] {
       {
         name: 'median 95% CI',
         hint: '95% confidence interval of the median, from order statistics',
-        value: `${formatMs(l.medianCi95.low)} – ${formatMs(l.medianCi95.high)}`,
+        value: formatMsRange(l.medianCi95.low, l.medianCi95.high),
       },
       { name: 'throughput', hint: 'inferences per second, one at a time', value: `${l.throughputPerSec.toFixed(l.throughputPerSec < 100 ? 1 : 0)} /s` },
       { name: 'outliers (MAD z)', hint: 'modified z-score on the median absolute deviation above 10 (hyperfine’s threshold)', value: String(l.outliers.madZ) },

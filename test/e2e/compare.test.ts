@@ -1,0 +1,140 @@
+/**
+ * The Compare view in a real Chromium against browser mode: runs made by real matrix jobs are
+ * picked on the Runs page and compared side by side (percentiles with speedups against a chosen
+ * baseline, overlaid histograms, CDF, memory). Then the demo model in its three formats, each on
+ * its own runtime, which also makes the README's docs/compare.png on request.
+ * No sleeps: every wait is for a selector or a page condition.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, pageErrors } from './helpers/browser';
+import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+
+const COMPARE_SCREENSHOT = path.join(REPO_ROOT, 'docs/compare.png');
+const DEMO_TFLITE = path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite');
+const DEMO_TFJS = ['model.json', 'group1-shard1of1.bin'].map((f) => path.join(REPO_ROOT, 'resources/models/demo-mnist-tfjs', f));
+
+let browser: Browser;
+let server: StudioServer;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startStudioServer();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+  errors = pageErrors(page);
+  await page.goto(server.url);
+  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Starts the job the form describes and waits until every cell finished; returns the cells' run ids. */
+async function runJob(cells: number): Promise<string[]> {
+  expect(await page.getByTestId('bench-cell-count').getAttribute('data-cells')).toBe(String(cells));
+  await page.getByTestId('bench-start').click();
+  const job = page.locator('[data-testid="bench-job"][data-status="finished"]');
+  await job.waitFor({ timeout: 90_000 });
+  const failed = job.locator('[data-testid="bench-cell"][data-state="failed"]');
+  if ((await failed.count()) > 0) throw new Error(`A cell failed: ${await failed.first().textContent()}`);
+  const done = job.locator('[data-testid="bench-cell"][data-state="done"]');
+  expect(await done.count()).toBe(cells);
+  const runIds = await Promise.all(Array.from({ length: cells }, async (_, i) => (await done.nth(i).getAttribute('data-run-id')) ?? ''));
+  await job.getByTestId('bench-dismiss').click();
+  // The runs list refreshes on the workspace's change event.
+  for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"]`).waitFor();
+  return runIds;
+}
+
+async function pick(runIds: string[]): Promise<void> {
+  for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`).check();
+}
+
+describe('the Compare view', () => {
+  it('compares two runs: percentile table with speedups against a chosen baseline, histograms, CDF and memory', async () => {
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('bench-runs-input').fill('40');
+    await page.getByTestId('bench-warmup-input').fill('2');
+    await page.getByTestId('bench-warmup-time-input').fill('0');
+    await page.getByTestId('bench-threads-input').fill('1, 2');
+    const runIds = await runJob(2);
+
+    expect(await page.getByTestId('compare-button').isEnabled()).toBe(false);
+    await pick(runIds);
+    expect(await page.getByTestId('compare-button').textContent()).toBe('Compare (2)');
+    await page.getByTestId('compare-button').click();
+
+    const table = page.getByTestId('compare-table');
+    await table.waitFor();
+    const rows = table.getByTestId('compare-row');
+    expect(await rows.count()).toBe(2);
+    // The first run is the baseline until another is chosen; the other gets a ratio of medians.
+    const speedups = table.getByTestId('speedup');
+    expect(await speedups.nth(0).textContent()).toBe('baseline');
+    expect(await speedups.nth(1).textContent()).toMatch(/^(\d+\.\d\d× (faster|slower)|same)$/);
+    // 40 samples: p90 and p99 are below their minimums (64 and 662).
+    expect(await rows.nth(0).locator('[data-stat="p90"]').textContent()).toBe('too few samples');
+    expect(await rows.nth(0).locator('[data-stat="p99"]').getAttribute('title')).toContain('662');
+
+    await rows.nth(1).getByTestId('compare-baseline-radio').check();
+    expect(await speedups.nth(1).textContent()).toBe('baseline');
+    expect(await speedups.nth(0).textContent()).toMatch(/^(\d+\.\d\d× (faster|slower)|same)$/);
+
+    await expect.poll(() => page.getByTestId('compare-cdf').locator('.recharts-line-curve').count()).toBe(2);
+    expect(await page.getByTestId('compare-histogram').locator('.recharts-area-area').count()).toBe(2);
+    expect(await page.getByTestId('compare-memory').locator('.recharts-bar-rectangle').count()).toBe(2);
+
+    // Picks survive page switches, and Ctrl+4 comes back to the comparison.
+    await page.keyboard.press('Control+1');
+    await page.getByTestId('import-button').waitFor();
+    await page.keyboard.press('Control+4');
+    await expect.poll(() => page.getByTestId('compare-row').count()).toBe(2);
+    expect(errors).toEqual([]);
+
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('compare-clear').click();
+  });
+
+  it('compares the demo model as ONNX, TFLite and TF.js, each on its own runtime', async () => {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
+    await page.locator('[data-testid="model-row"]').nth(1).waitFor();
+    await page.getByTestId('import-input').setInputFiles(DEMO_TFJS);
+    await page.locator('[data-testid="model-row"]').nth(2).waitFor();
+
+    await page.getByTestId('nav-runs').click();
+    const options = page.getByTestId('bench-model-option');
+    expect(await options.count()).toBe(3);
+    for (let i = 0; i < 3; i++) await options.nth(i).getByTestId('bench-model-checkbox').check();
+    const runtimes = (await options.allTextContents()).join(' ');
+    for (const runtime of ['onnxruntime', 'LiteRT', 'TensorFlow.js']) expect(runtimes).toContain(runtime);
+    await page.getByTestId('bench-runs-input').fill(process.env.UPDATE_SCREENSHOT === '1' ? '2000' : '50');
+    await page.getByTestId('bench-threads-input').fill('1');
+    const runIds = await runJob(3);
+
+    await pick(runIds);
+    await page.getByTestId('compare-button').click();
+    const rows = page.getByTestId('compare-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    const labels = (await rows.allTextContents()).join(' ');
+    for (const runtime of ['onnxruntime', 'LiteRT', 'TensorFlow.js']) expect(labels).toContain(runtime);
+    await expect.poll(() => page.getByTestId('compare-cdf').locator('.recharts-line-curve').count()).toBe(3);
+
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(COMPARE_SCREENSHOT)) {
+      await page.setViewportSize({ width: 1400, height: 960 });
+      await mkdir(path.dirname(COMPARE_SCREENSHOT), { recursive: true });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: COMPARE_SCREENSHOT });
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+    expect(errors).toEqual([]);
+  });
+});
