@@ -1,0 +1,234 @@
+/**
+ * Accuracy and fidelity of several models on one dataset. Each model runs in its own runner
+ * process (a runtime that crashes takes only its runner down); the runner reads the dataset,
+ * this side reads only the labels, then computes every metric once all outputs are in, because
+ * fidelity compares each model with the reference's outputs. Nothing is persisted here.
+ */
+import { basename } from 'node:path';
+import { StudioError } from '../../shared/errors';
+import type { ModelInfo } from '../../shared/model-info';
+import type { RuntimeName } from '../../shared/run-schema';
+import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
+import { isLabeled, readDatasetManifest, type DatasetManifest, type Layout } from '../datasets/dataset-manifest';
+import { readStoredLabels } from '../datasets/stored-dataset';
+import type { OutputsReply } from '../runner/protocol';
+import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
+import { evaluationSummary, NO_SAMPLES_NOTE, type ClassAccuracy } from './metrics';
+
+export interface EvalModel {
+  name: string;
+  /** The file a runtime loads (.onnx, .tflite, model.json). */
+  path: string;
+  info: ModelInfo;
+  /** Default: the format's own runtime. */
+  runtime?: RuntimeName;
+  /** 'float' marks the default reference; e.g. 'int8-static' for a quantized variant. */
+  variant?: string;
+}
+
+export interface EvalOptions {
+  spawner: RunnerSpawner;
+  /** Index in `models` of the float model others are compared with; default the first whose variant is 'float'; null: none. */
+  reference?: number | null;
+  /** Only the first `limit` samples. */
+  limit?: number;
+  /** Where image channels go; default the dataset's, or whichever fits each model. */
+  layout?: Layout;
+  /** Samples per inference when a model's batch dim is free. */
+  batchSize?: number;
+  signal?: AbortSignal;
+  timeouts?: Partial<RunnerTimeouts>;
+  onProgress?: (progress: EvalProgress) => void;
+}
+
+export interface EvalProgress {
+  /** Index of the model in `models`. */
+  index: number;
+  model: string;
+  phase: 'starting' | 'loading' | 'evaluating';
+  /** Samples done and planned (0 and 0 before evaluating). */
+  completed: number;
+  total: number;
+}
+
+export interface EvalResult {
+  model: string;
+  runtime: RuntimeName;
+  /** Samples evaluated. */
+  samples: number;
+  /** Fractions 0..1; null without labels or samples. */
+  top1: number | null;
+  top5: number | null;
+  /** The k of top5: min(5, classes). */
+  topK: number;
+  perClass: ClassAccuracy[] | null;
+  /** counts[true class][predicted class]; null without labels. */
+  confusion: number[][] | null;
+  /** The reference model's name; null when there is none. */
+  reference: string | null;
+  /** Against the reference; null for the reference itself and without one. */
+  agreement: number | null;
+  cosine: number | null;
+  /** Null also when the outputs equal the reference's (infinite SQNR): then agreement is 1. */
+  sqnrDb: number | null;
+  maxAbsError: number | null;
+  /** The output compared and the values per sample. */
+  outputName: string;
+  width: number;
+  /** How the samples were fed: layout and one inference's input shape. */
+  layout: Layout;
+  inputShape: number[];
+  inferMs: number;
+  /** Sentences for the user, e.g. why accuracy or fidelity is missing. */
+  notes: string[];
+}
+
+export async function evaluateModels(models: EvalModel[], dataset: { dir: string }, opts: EvalOptions): Promise<EvalResult[]> {
+  if (models.length === 0) throw new StudioError('BAD_INPUT', 'No models were given to evaluate; pass at least one model.');
+  const reference = referenceIndex(models, opts.reference);
+  const runtimes = models.map(runtimeFor);
+  const manifest = await readDatasetManifest(dataset.dir);
+  const count = Math.min(manifest.samples, opts.limit ?? manifest.samples);
+  if (count === 0) return models.map((model, i) => emptyResult(model, runtimes[i] as RuntimeName, reference === null ? null : (models[reference]?.name ?? null)));
+  const labels = isLabeled(manifest) ? await readStoredLabels(dataset.dir, manifest, count) : null;
+
+  const outputs: OutputsReply[] = [];
+  for (const [index, model] of models.entries()) {
+    outputs.push(await evaluateOne(model, runtimes[index] as RuntimeName, index, dataset.dir, opts));
+  }
+  const referenceOutputs = reference === null ? null : (outputs[reference] as OutputsReply);
+  return models.map((model, index) =>
+    summarize(model, runtimes[index] as RuntimeName, outputs[index] as OutputsReply, {
+      manifest,
+      labels,
+      reference: index === reference || reference === null ? null : { name: (models[reference] as EvalModel).name, outputs: referenceOutputs as OutputsReply },
+      isReference: index === reference,
+    }),
+  );
+}
+
+function referenceIndex(models: EvalModel[], given: number | null | undefined): number | null {
+  if (given === null) return null;
+  if (given === undefined) {
+    const float = models.findIndex((model) => model.variant === 'float');
+    return float < 0 ? null : float;
+  }
+  if (!Number.isInteger(given) || given < 0 || given >= models.length) {
+    throw new StudioError('BAD_INPUT', `The reference model index ${given} is not one of the ${models.length} models given (0..${models.length - 1}).`, {
+      reference: String(given),
+    });
+  }
+  return given;
+}
+
+function runtimeFor(model: EvalModel): RuntimeName {
+  const able = RUNTIMES_FOR_FORMAT[model.info.format];
+  const runtime = model.runtime ?? (able[0] as RuntimeName);
+  if (!able.includes(runtime)) {
+    throw new StudioError('BAD_INPUT', `${RUNTIME_LABELS[runtime]} cannot load '${model.name}' (a ${model.info.format} model); it can be run by: ${able.join(', ')}.`, {
+      model: model.name,
+      runtime,
+    });
+  }
+  return runtime;
+}
+
+/** One model in its own runner: hello, load, evaluate, bye. Errors name the model. */
+async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, opts: EvalOptions): Promise<OutputsReply> {
+  const report = (phase: EvalProgress['phase'], completed = 0, total = 0): void => opts.onProgress?.({ index, model: model.name, phase, completed, total });
+  report('starting');
+  const client = RunnerClient.start(opts.spawner, { signal: opts.signal, timeouts: opts.timeouts });
+  try {
+    const hello = await client.hello();
+    if (hello.runtimes[runtime] === undefined) {
+      const why = hello.unavailable[runtime] ?? 'the runner does not offer it';
+      throw new StudioError('RUNTIME', `${RUNTIME_LABELS[runtime]} cannot run on this computer: ${why.replace(/\.$/, '')}.`, { runtime, model: model.name });
+    }
+    report('loading');
+    await client.load({ modelPath: model.path, runtime, threads: 0, inputs: [] });
+    const outputs = await client.evaluate({ datasetDir, layout: opts.layout, limit: opts.limit, batchSize: opts.batchSize }, (p) =>
+      report('evaluating', p.completed, p.total),
+    );
+    await client.bye();
+    return outputs;
+  } catch (error) {
+    throw withModel(error, model);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Prefixes the model's name to a runner's error, unless the message already names its file. */
+function withModel(error: unknown, model: EvalModel): unknown {
+  if (!(error instanceof StudioError) || error.code === 'CANCELLED') return error;
+  const file = basename(model.path);
+  const message = error.message.includes(file) || error.message.includes(`'${model.name}'`) ? error.message : `Evaluating '${model.name}': ${error.message}`;
+  return new StudioError(error.code, message, { ...error.context, model: model.name, file: model.path });
+}
+
+interface SummaryContext {
+  manifest: DatasetManifest;
+  labels: Int32Array | null;
+  reference: { name: string; outputs: OutputsReply } | null;
+  isReference: boolean;
+}
+
+function summarize(model: EvalModel, runtime: RuntimeName, out: OutputsReply, ctx: SummaryContext): EvalResult {
+  const notes: string[] = [];
+  let reference = ctx.reference?.outputs.values;
+  if (ctx.reference && ctx.reference.outputs.width !== out.width) {
+    notes.push(
+      `'${model.name}' gives ${out.width} values per sample but the reference '${ctx.reference.name}' gives ${ctx.reference.outputs.width}, so fidelity cannot be compared; choose a reference with the same outputs.`,
+    );
+    reference = undefined;
+  }
+  const summary = evaluationSummary({ outputs: out.values, width: out.width, labels: ctx.labels, classes: ctx.manifest.classes, reference });
+  if (ctx.isReference) notes.push('This is the reference: the other models are compared with its outputs.');
+  const fidelity = summary.fidelity;
+  return {
+    model: model.name,
+    runtime,
+    samples: summary.samples,
+    top1: summary.top1,
+    top5: summary.top5,
+    topK: summary.topK,
+    perClass: summary.perClass,
+    confusion: summary.confusion,
+    reference: ctx.isReference ? model.name : (ctx.reference?.name ?? null),
+    agreement: fidelity?.agreement ?? null,
+    cosine: fidelity?.cosine ?? null,
+    sqnrDb: fidelity?.sqnrDb ?? null,
+    maxAbsError: fidelity?.maxAbsError ?? null,
+    outputName: out.outputName,
+    width: out.width,
+    layout: out.layout,
+    inputShape: out.inputShape,
+    inferMs: out.inferMs,
+    notes: [...summary.notes, ...notes],
+  };
+}
+
+/** Nothing to run: every metric is null and the note says why. */
+function emptyResult(model: EvalModel, runtime: RuntimeName, reference: string | null): EvalResult {
+  return {
+    model: model.name,
+    runtime,
+    samples: 0,
+    top1: null,
+    top5: null,
+    topK: 0,
+    perClass: null,
+    confusion: null,
+    reference,
+    agreement: null,
+    cosine: null,
+    sqnrDb: null,
+    maxAbsError: null,
+    outputName: model.info.outputs[0]?.name ?? '',
+    width: 0,
+    layout: 'NCHW',
+    inputShape: [],
+    inferMs: 0,
+    notes: [NO_SAMPLES_NOTE],
+  };
+}
