@@ -1,6 +1,8 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 
-export type PageName = 'models' | 'targets' | 'runs';
+import type { EventPayload } from '../shared/contract';
+
+export type PageName = EventPayload<'ui.navigate'>['page'];
 
 export interface MenuActions {
   navigate(page: PageName): void;
@@ -31,6 +33,7 @@ export function buildMenu(actions: MenuActions): Menu {
         page('Models', 'models', '1'),
         page('Targets', 'targets', '2'),
         page('Runs', 'runs', '3'),
+        page('Compare', 'compare', '4'),
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { ErrorData } from './errors';
+import { EvalRecord, LayerSqnr } from './eval-schema';
+import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 
@@ -40,6 +42,8 @@ export const ModelEntry = z.object({
   /** Files of the model inside the workspace, relative to the model's folder. */
   files: z.array(z.string()),
   info: ModelInfo,
+  /** For a variant: the model it derives from and how (null for a model imported on its own). */
+  origin: VariantOrigin.nullable().default(null),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
@@ -51,6 +55,8 @@ export const DatasetEntry = z.object({
   /** Shape of one sample, e.g. [1, 28, 28]. */
   sampleShape: z.array(z.number().int()),
   description: z.string(),
+  /** False for a dataset without labels: accuracy cannot be measured, fidelity still can. */
+  labeled: z.boolean().default(true),
 });
 export type DatasetEntry = z.infer<typeof DatasetEntry>;
 
@@ -71,6 +77,12 @@ export const UploadedFile = z.object({
 
 /** Largest model the UI may upload in one request (the CLI imports by path, without this limit). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/** A file of a dataset upload; `path` keeps the folder structure (class sub-folders) relative to the chosen folder. */
+export const UploadedDatasetFile = z.object({
+  path: z.string().min(1).max(1000),
+  dataBase64: z.string(),
+});
 
 /**
  * One benchmark job: every model × runtime × thread count on one target (a matrix of cells).
@@ -109,9 +121,45 @@ export const calls = {
     get: call(z.object({ id: Id }), ModelEntry),
     importFiles: call(z.object({ files: z.array(UploadedFile).min(1).max(64) }), ModelEntry),
     remove: call(z.object({ id: Id }), z.object({ removed: z.boolean() })),
+    /** Makes a quantized variant of an ONNX model (runs in a worker process). */
+    quantize: call(
+      z.object({
+        modelId: Id,
+        recipe: QuantRecipe,
+        /** Calibration dataset (static mode). */
+        datasetId: Id.optional(),
+        calibrationSamples: z.number().int().min(1).max(10_000).default(200),
+      }),
+      ModelEntry,
+    ),
+    /** Links a variant made elsewhere (e.g. an int8 .tflite) to its float model. */
+    link: call(z.object({ modelId: Id, parentId: Id }), ModelEntry),
   },
   datasets: {
     list: call(Empty, z.array(DatasetEntry)),
+    importFiles: call(
+      z.object({
+        name: z.string().min(1).max(200),
+        files: z.array(UploadedDatasetFile).min(1).max(100_000),
+      }),
+      DatasetEntry,
+    ),
+  },
+  evals: {
+    /** Accuracy and fidelity of each model on a dataset, each in its own runner; stored in the workspace. */
+    run: call(
+      z.object({
+        modelIds: z.array(Id).min(1).max(32),
+        datasetId: Id,
+        /** Fidelity reference (the float model); default: the parent of the first variant given. */
+        referenceId: Id.optional(),
+        limit: z.number().int().min(1).optional(),
+      }),
+      z.array(EvalRecord),
+    ),
+    list: call(Empty, z.array(EvalRecord)),
+    /** Per-layer SQNR between a static int8 variant and its float parent, worst first. */
+    layerSqnr: call(z.object({ modelId: Id, datasetId: Id, samples: z.number().int().min(1).max(1000).default(50) }), z.array(LayerSqnr)),
   },
   targets: {
     list: call(Empty, z.array(TargetEntry)),
@@ -164,9 +212,11 @@ export const events = {
     runIds: z.array(z.string()),
     failed: z.number().int(),
   }),
-  'workspace.changed': z.object({ what: z.enum(['models', 'runs', 'datasets', 'targets']) }),
+  'workspace.changed': z.object({ what: z.enum(['models', 'runs', 'datasets', 'targets', 'evals']) }),
+  /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
+  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr']), message: z.string() }),
   /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */
-  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs']) }),
+  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs', 'compare']) }),
 } as const;
 
 type Calls = typeof calls;

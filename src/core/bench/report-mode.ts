@@ -17,7 +17,6 @@
 import { REPORT_MODE } from '../../shared/bench-defaults';
 import type { RunFile, RunWarning } from '../../shared/run-schema';
 import { asSamples, median, sortSamples } from './stats';
-import { MIN_RELIABLE_SAMPLES } from './warnings';
 
 export interface ReportModePlan {
   windows: number;
@@ -27,7 +26,7 @@ export interface ReportModePlan {
 export type RunReport = NonNullable<RunFile['report']>;
 
 /** Fewer runs than this and a window's median would itself trigger the few-samples warning. */
-export const MIN_RUNS_PER_WINDOW = MIN_RELIABLE_SAMPLES;
+export const MIN_RUNS_PER_WINDOW = REPORT_MODE.minRunsPerWindow;
 
 export const DEFAULT_REPORT_PLAN: ReportModePlan = REPORT_MODE;
 

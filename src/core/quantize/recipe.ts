@@ -1,49 +1,17 @@
 /**
- * What a quantization variant is made from: the recipe (validated with zod, so the CLI and the
- * contract can share it), the calibration feeds and what comes back. Only zod is imported
- * here, so the schema can move to src/shared unchanged if the contract wants it.
+ * What a quantization variant is made from: the recipe (src/shared/variants.ts), the
+ * calibration feeds and what comes back.
  */
-import { z } from 'zod';
+// The recipe schema lives in src/shared so the contract and the CLI share it with the engine.
+import { DEFAULT_PERCENTILE, QuantRecipe } from '../../shared/variants';
 
-export const QuantMode = z.enum(['dynamic', 'static', 'fp16']);
-export type QuantMode = z.infer<typeof QuantMode>;
-
-export const CalibrationMethod = z.enum(['minmax', 'percentile', 'entropy']);
-export type CalibrationMethod = z.infer<typeof CalibrationMethod>;
-
-/** onnxruntime's default for its Percentile calibrator. */
-export const DEFAULT_PERCENTILE = 99.999;
-
-export const QuantRecipe = z
-  .object({
-    /** dynamic: int8 weights, activations quantized at run time; static: int8 QDQ from calibration; fp16: float16 weights and compute. */
-    mode: QuantMode,
-    /** How static mode turns calibration activations into ranges; default minmax. */
-    method: CalibrationMethod.optional(),
-    /** Percentile of |x| (symmetric) or of x, cut evenly from both tails (asymmetric), for method percentile. */
-    percentile: z.number().gt(0).lte(100).optional(),
-    /** One scale per output channel for Conv/Gemm/MatMul weights instead of one per tensor. */
-    perChannel: z.boolean().default(false),
-    /** Static mode: int8 activations with zero point 0 instead of asymmetric uint8. */
-    activationSymmetric: z.boolean().default(false),
-    /** Node names or op types left in float. */
-    exclude: z.array(z.string().min(1)).default([]),
-  })
-  .strict()
-  .superRefine((recipe, ctx) => {
-    if (recipe.method !== undefined && recipe.mode !== 'static') {
-      ctx.addIssue({ code: 'custom', path: ['method'], message: `method '${recipe.method}' only applies to mode 'static' (this recipe is '${recipe.mode}'); remove it or use mode 'static'.` });
-    }
-    if (recipe.percentile !== undefined && recipe.method !== 'percentile') {
-      ctx.addIssue({ code: 'custom', path: ['percentile'], message: `percentile ${recipe.percentile} only applies to method 'percentile'; remove it or set method 'percentile'.` });
-    }
-    if (recipe.activationSymmetric && recipe.mode !== 'static') {
-      ctx.addIssue({ code: 'custom', path: ['activationSymmetric'], message: `activationSymmetric only applies to mode 'static' (this recipe is '${recipe.mode}').` });
-    }
-  });
-export type QuantRecipe = z.infer<typeof QuantRecipe>;
-/** A recipe as a caller may write it (defaults omitted). */
-export type QuantRecipeInput = z.input<typeof QuantRecipe>;
+export {
+  CalibrationMethod,
+  DEFAULT_PERCENTILE,
+  QuantMode,
+  QuantRecipe,
+  type QuantRecipeInput,
+} from '../../shared/variants';
 
 /** One float32 tensor of one calibration feed. */
 export interface CalibrationTensor {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
+import type { VariantOrigin } from '../../shared/variants';
 import { inspectModelBuffers } from '../formats/inspect';
 import { writeFileAtomic } from './atomic-write';
 import type { Workspace } from './workspace';
@@ -15,7 +16,20 @@ export interface ModelFileBuffer {
  * Imports one model (one .onnx or .tflite file, or a TF.js model.json with its weight shards).
  * The id is the content hash, so importing the same bytes twice gives the same entry.
  */
-export async function importModel(workspace: Workspace, files: ModelFileBuffer[]): Promise<ModelEntry> {
+export interface ImportAs {
+  /** How the model derives from another (a variant), or null. */
+  origin: VariantOrigin | null;
+  /** "float" for an imported model; the recipe label for a variant. */
+  variant: string;
+  /** Display name; default: from the file name. */
+  name?: string;
+}
+
+export async function importModel(
+  workspace: Workspace,
+  files: ModelFileBuffer[],
+  as: ImportAs = { origin: null, variant: 'float' },
+): Promise<ModelEntry> {
   const named = files.map((file) => ({ name: safeFileName(file.name), data: file.data }));
   const info = inspectModelBuffers(named);
   const id = info.sha256.slice(0, 16);
@@ -28,11 +42,12 @@ export async function importModel(workspace: Workspace, files: ModelFileBuffer[]
   for (const file of ordered) await writeFileAtomic(path.join(dir, file.name), file.data);
   const entry: ModelEntry = {
     id,
-    name: displayName(info.fileName, info.format, ordered),
+    name: as.name ?? displayName(info.fileName, info.format, ordered),
     importedAt: new Date().toISOString(),
-    variant: 'float',
+    variant: as.variant,
     files: ordered.map((f) => f.name),
     info,
+    origin: as.origin,
   };
   // entry.json is written last: a model folder without it is an interrupted import, reported by scan().
   await workspace.writeModelEntry(entry);

@@ -4,6 +4,7 @@
  *   models/<id>/entry.json + the model's files    (id = first 16 hex digits of the sha256)
  *   datasets/<id>/dataset.json + its data files
  *   runs/<run id>.json                             (schema edgebench.run/1, raw samples included)
+ *   evals/<model id>__<dataset id>.json            (schema edgebench.eval/1: the latest evaluation)
  *   targets.json                                   (SSH and serial targets; "This computer" is implicit)
  *   .edgebench-workspace.json                      (marks the folder as a workspace; records seeding)
  *
@@ -15,24 +16,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetEntry, ModelEntry, type WorkspaceProblem } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
+import { EvalRecord } from '../../shared/eval-schema';
+import { DatasetManifest, isLabeled } from '../datasets/dataset-manifest';
 import { RunFile, type RunSummary } from '../../shared/run-schema';
 import { writeJsonAtomic } from './atomic-write';
 
 export const MODEL_ENTRY_SCHEMA = 'edgebench.model/1';
 const StoredModelEntry = ModelEntry.extend({ schema: z.literal(MODEL_ENTRY_SCHEMA) });
 
-export const DatasetManifest = z.object({
-  format: z.literal('edgebench.dataset/1'),
-  name: z.string(),
-  samples: z.number().int().min(0),
-  sampleShape: z.array(z.number().int()),
-  dtype: z.string(),
-  classes: z.array(z.string()),
-  source: z.string().default(''),
-  preprocessing: z.record(z.string(), z.unknown()).default({}),
-  files: z.record(z.string(), z.string()),
-});
-export type DatasetManifest = z.infer<typeof DatasetManifest>;
+export { DatasetManifest };
 
 const WorkspaceMarker = z.object({
   schema: z.literal('edgebench.workspace/1'),
@@ -46,6 +38,7 @@ export interface WorkspaceSnapshot {
   models: ModelEntry[];
   datasets: DatasetEntry[];
   runs: RunFile[];
+  evals: EvalRecord[];
   problems: WorkspaceProblem[];
 }
 
@@ -63,6 +56,16 @@ export class Workspace {
   }
   runsDir(): string {
     return path.join(this.root, 'runs');
+  }
+  datasetDir(id: string): string {
+    return path.join(this.datasetsDir(), safeSegment(id));
+  }
+  evalsDir(): string {
+    return path.join(this.root, 'evals');
+  }
+  /** Scratch space inside the workspace, so a finished file can be renamed into place atomically. */
+  tempDir(): string {
+    return path.join(this.root, '.tmp');
   }
   runPath(id: string): string {
     return path.join(this.runsDir(), `${safeSegment(id)}.json`);
@@ -129,7 +132,15 @@ export class Workspace {
     }
     runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
-    return { models, datasets, runs, problems };
+    const evals: EvalRecord[] = [];
+    for (const file of await listFiles(this.evalsDir(), '.json')) {
+      const evalPath = path.join(this.evalsDir(), file);
+      const read = await readJson(evalPath, EvalRecord);
+      if (read.kind === 'ok') evals.push(read.value);
+      else if (read.kind === 'damaged') note(evalPath, read.message);
+    }
+
+    return { models, datasets, runs, evals, problems };
   }
 
   async readModelEntry(id: string): Promise<ModelEntry> {
@@ -150,6 +161,19 @@ export class Workspace {
     if (read.kind === 'ok') return read.value;
     if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: runPath });
     throw new StudioError('NOT_FOUND', `There is no run '${id}' in this workspace.`, { id });
+  }
+
+  async writeEval(record: EvalRecord): Promise<void> {
+    const file = `${safeSegment(record.modelId)}__${safeSegment(record.datasetId)}.json`;
+    await writeJsonAtomic(path.join(this.evalsDir(), file), EvalRecord.parse(record));
+  }
+
+  async readDataset(id: string): Promise<{ dir: string; manifest: DatasetManifest; entry: DatasetEntry }> {
+    const dir = this.datasetDir(id);
+    const read = await readJson(path.join(dir, 'dataset.json'), DatasetManifest);
+    if (read.kind === 'ok') return { dir, manifest: read.value, entry: toDatasetEntry(id, read.value) };
+    if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: dir });
+    throw new StudioError('NOT_FOUND', `There is no dataset '${id}' in this workspace. Import it first.`, { id });
   }
 
   async writeRun(run: RunFile): Promise<void> {
@@ -178,7 +202,7 @@ export function summarizeRun(run: RunFile): RunSummary {
   };
 }
 
-function toDatasetEntry(id: string, manifest: DatasetManifest): DatasetEntry {
+export function toDatasetEntry(id: string, manifest: DatasetManifest): DatasetEntry {
   return {
     id,
     name: manifest.name,
@@ -186,6 +210,7 @@ function toDatasetEntry(id: string, manifest: DatasetManifest): DatasetEntry {
     classes: manifest.classes,
     sampleShape: manifest.sampleShape,
     description: manifest.source,
+    labeled: isLabeled(manifest),
   };
 }
 

@@ -1,6 +1,6 @@
 /** The New-benchmark form: its fields as typed text, their validation, and the request they make. */
 import type { BenchRequest } from '../../shared/contract';
-import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
+import { DEFAULT_BENCH_SETTINGS, REPORT_MODE } from '../../shared/bench-defaults';
 import type { RunMode, RuntimeOptions } from '../../shared/run-schema';
 
 export interface BenchFormValues {
@@ -57,7 +57,7 @@ const SET_BY_REPORT_MODE: readonly NumberField[] = ['minTimeMs', 'maxTimeMs'];
  * In report mode `runs` is each window's minimum, and a window's median needs this many
  * (the engine's MIN_RUNS_PER_WINDOW in src/core/bench/report-mode.ts, which refuses fewer).
  */
-export const REPORT_MIN_RUNS_PER_WINDOW = 10;
+export const REPORT_MIN_RUNS_PER_WINDOW = REPORT_MODE.minRunsPerWindow;
 
 /** The contract's limits on one job. */
 export const MAX_THREAD_COUNTS = 8;

@@ -58,7 +58,7 @@ export function useWorkspace(api: StudioApi, onError: (error: unknown) => void):
     });
     const off = api.on('workspace.changed', ({ what }) => {
       // Counts and problems in `info` change with any list, so refresh it too.
-      if (what !== 'datasets') void load(what);
+      if (what !== 'datasets' && what !== 'evals') void load(what);
       void load('info');
     });
     return () => {

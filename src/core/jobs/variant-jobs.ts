@@ -1,0 +1,137 @@
+/**
+ * Variants in the workspace: quantize a model (in a worker process), link a variant made
+ * elsewhere to its float model, and compare a static int8 variant with its parent layer by layer.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ModelEntry } from '../../shared/contract';
+import { StudioError } from '../../shared/errors';
+import type { LayerSqnr } from '../../shared/eval-schema';
+import { recipeLabel, type QuantRecipe } from '../../shared/variants';
+import type { RunnerSpawner } from '../runner/runner-client';
+import { runWorkerTask } from '../workers/run-worker';
+import { importModel, mainModelPath } from '../workspace/model-store';
+import type { Workspace } from '../workspace/workspace';
+
+export interface QuantizeVariantRequest {
+  modelId: string;
+  recipe: QuantRecipe;
+  datasetId?: string;
+  calibrationSamples: number;
+}
+
+export async function createQuantizedVariant(
+  workspace: Workspace,
+  spawner: RunnerSpawner,
+  request: QuantizeVariantRequest,
+  onProgress: (message: string) => void,
+): Promise<ModelEntry> {
+  const parent = await workspace.readModelEntry(request.modelId);
+  if (parent.info.format !== 'onnx') {
+    throw new StudioError(
+      'BAD_INPUT',
+      `'${parent.name}' is a ${parent.info.format} model; the studio quantizes ONNX models. Import a ${parent.info.format} variant made elsewhere and link it to '${parent.name}' instead.`,
+      { model: parent.name },
+    );
+  }
+  if (request.recipe.mode === 'static' && !request.datasetId) {
+    throw new StudioError('BAD_INPUT', 'Static int8 quantization needs a calibration dataset; choose one (the demo digits work for the demo model).');
+  }
+  const dataset = request.datasetId ? await workspace.readDataset(request.datasetId) : null;
+  const useDataset = request.recipe.mode === 'static' ? dataset : null;
+
+  await fs.mkdir(workspace.tempDir(), { recursive: true });
+  const outPath = path.join(workspace.tempDir(), `quantize-${randomBytes(4).toString('hex')}.onnx`);
+  try {
+    const outcome = await runWorkerTask(
+      spawner,
+      {
+        type: 'quantize',
+        modelPath: mainModelPath(workspace, parent),
+        outPath,
+        recipe: request.recipe,
+        datasetDir: useDataset?.dir,
+        calibrationSamples: request.calibrationSamples,
+      },
+      { onProgress },
+    );
+    if (outcome.type !== 'quantized') throw new StudioError('INTERNAL', 'The worker answered something other than a quantized model.');
+    const label = recipeLabel(outcome.recipe);
+    const slug = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    return await importModel(workspace, [{ name: `${parent.name}.${slug}.onnx`, data: await fs.readFile(outPath) }], {
+      name: `${parent.name} · ${label}`,
+      variant: label,
+      origin: {
+        kind: 'quantized',
+        parentId: parent.id,
+        recipe: outcome.recipe,
+        calibration: useDataset
+          ? {
+              datasetId: request.datasetId as string,
+              sha256: useDataset.manifest.contentSha256 ?? (await datasetContentHash(useDataset.dir, useDataset.manifest.files)),
+              samples: outcome.calibrationSamples,
+            }
+          : null,
+        quantizedNodes: outcome.quantizedNodes.length,
+        skipped: outcome.skipped,
+      },
+    });
+  } finally {
+    await fs.rm(outPath, { force: true });
+  }
+}
+
+/** Links a variant made elsewhere (an int8 or fp16 .tflite, say) to the float model it came from. */
+export async function linkVariant(workspace: Workspace, modelId: string, parentId: string): Promise<ModelEntry> {
+  if (modelId === parentId) throw new StudioError('BAD_INPUT', 'A model cannot be a variant of itself; choose its float model as the parent.');
+  const entry = await workspace.readModelEntry(modelId);
+  const parent = await workspace.readModelEntry(parentId);
+  const dtypes = new Set([...entry.info.inputs, ...entry.info.outputs].map((t) => t.dtype));
+  const quantized = entry.info.inputs.some((t) => t.quantization) || dtypes.has('int8') || dtypes.has('uint8');
+  const updated: ModelEntry = {
+    ...entry,
+    variant: quantized ? 'int8 (imported)' : dtypes.has('float16') ? 'fp16 (imported)' : 'variant (imported)',
+    origin: { kind: 'linked', parentId: parent.id },
+  };
+  await workspace.writeModelEntry(updated);
+  return updated;
+}
+
+export async function layerSqnrOfVariant(
+  workspace: Workspace,
+  spawner: RunnerSpawner,
+  request: { modelId: string; datasetId: string; samples: number },
+  onProgress: (message: string) => void,
+): Promise<LayerSqnr[]> {
+  const variant = await workspace.readModelEntry(request.modelId);
+  if (variant.origin?.kind !== 'quantized' || variant.origin.recipe.mode !== 'static') {
+    throw new StudioError('BAD_INPUT', `Per-layer SQNR compares a static int8 (QDQ) variant with its float parent; '${variant.name}' is not one. Make one with mode 'static'.`);
+  }
+  const parent = await workspace.readModelEntry(variant.origin.parentId);
+  const dataset = await workspace.readDataset(request.datasetId);
+  const outcome = await runWorkerTask(
+    spawner,
+    {
+      type: 'layerSqnr',
+      floatPath: mainModelPath(workspace, parent),
+      qdqPath: mainModelPath(workspace, variant),
+      datasetDir: dataset.dir,
+      samples: request.samples,
+    },
+    { onProgress },
+  );
+  if (outcome.type !== 'layerSqnr') throw new StudioError('INTERNAL', 'The worker answered something other than per-layer SQNR.');
+  return outcome.layers;
+}
+
+/** sha256 over the dataset's data files in a stable order: identifies the calibration set in a recipe. */
+async function datasetContentHash(dir: string, files: Record<string, string | undefined>): Promise<string> {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(files).sort()) {
+    const file = files[key];
+    if (!file) continue;
+    for await (const chunk of createReadStream(path.join(dir, file))) hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { RuntimeName } from './run-schema';
+
+/** Accuracy and fidelity of one model on one dataset. Fractions are 0..1. */
+export const EvalResult = z.object({
+  model: z.string(),
+  runtime: RuntimeName,
+  samples: z.number().int(),
+  /** null without labels. */
+  top1: z.number().nullable(),
+  top5: z.number().nullable(),
+  perClass: z.array(z.object({ className: z.string(), samples: z.number().int(), accuracy: z.number().nullable() })).nullable(),
+  /** Rows are true classes, columns predicted classes; null without labels. */
+  confusion: z.array(z.array(z.number().int())).nullable(),
+  /** Against the reference (float) model; null for the reference itself or without one. */
+  agreement: z.number().nullable(),
+  cosine: z.number().nullable(),
+  /** Signal-to-quantization-noise ratio in dB; null when identical to the reference or without one. */
+  sqnrDb: z.number().nullable(),
+  maxAbsError: z.number().nullable(),
+  notes: z.array(z.string()),
+});
+export type EvalResult = z.infer<typeof EvalResult>;
+
+/** One stored evaluation: the latest result of a model on a dataset (workspace evals/). */
+export const EvalRecord = z.object({
+  schema: z.literal('edgebench.eval/1'),
+  modelId: z.string(),
+  datasetId: z.string(),
+  /** The model the fidelity figures compare against, if any. */
+  referenceId: z.string().nullable(),
+  createdAt: z.string(),
+  result: EvalResult,
+});
+export type EvalRecord = z.infer<typeof EvalRecord>;
+
+export const LayerSqnr = z.object({ tensor: z.string(), node: z.string(), opType: z.string(), sqnrDb: z.number() });
+export type LayerSqnr = z.infer<typeof LayerSqnr>;
