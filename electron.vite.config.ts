@@ -14,6 +14,8 @@ export default defineConfig({
           index: resolve(root, 'src/main/index.ts'),
           // The benchmark runner, started by utility-spawner.ts as out/main/runner.js.
           runner: resolve(root, 'src/core/runner/runner-process.ts'),
+          // Quantization and per-layer SQNR, started the same way as out/main/worker.js.
+          worker: resolve(root, 'src/core/workers/worker-process.ts'),
         },
       },
     },

@@ -23,4 +23,6 @@ export interface StudioOptions {
   seedDemo: boolean;
   /** How benchmark runners are started: a forked Node child, or Electron's utilityProcess. */
   runnerSpawner: RunnerSpawner;
+  /** How worker processes (quantization, per-layer SQNR) are started; same choice as runners. */
+  workerSpawner: RunnerSpawner;
 }

@@ -2,6 +2,9 @@ import type { EventName, EventPayload, StudioHandlers } from '../shared/contract
 import { StudioError } from '../shared/errors';
 import { validateEvent } from '../shared/rpc';
 import { BenchJobs } from './jobs/bench-jobs';
+import { importUploadedDataset } from './jobs/dataset-upload';
+import { runEvaluations } from './jobs/eval-jobs';
+import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
 import { probeLocalHardware } from './targets/local-target';
@@ -44,6 +47,18 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     },
     models: {
       list: async () => (await workspace.scan()).models,
+      quantize: async (request) => {
+        const entry = await createQuantizedVariant(workspace, options.workerSpawner, request, (message) =>
+          emit('task.progress', { task: 'quantize', message }),
+        );
+        emit('workspace.changed', { what: 'models' });
+        return entry;
+      },
+      link: async ({ modelId, parentId }) => {
+        const entry = await linkVariant(workspace, modelId, parentId);
+        emit('workspace.changed', { what: 'models' });
+        return entry;
+      },
       get: async ({ id }) => workspace.readModelEntry(id),
       importFiles: async ({ files }) => {
         const entry = await importModel(
@@ -61,6 +76,26 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     },
     datasets: {
       list: async () => (await workspace.scan()).datasets,
+      importFiles: async ({ name, files }) => {
+        const entry = await importUploadedDataset(workspace, {
+          name,
+          files: files.map((file) => ({ path: file.path, data: decodeBase64(file.path, file.dataBase64) })),
+        });
+        emit('workspace.changed', { what: 'datasets' });
+        return entry;
+      },
+    },
+    evals: {
+      run: async (request) => {
+        const records = await runEvaluations(workspace, options.runnerSpawner, request, (message) =>
+          emit('task.progress', { task: 'evaluate', message }),
+        );
+        emit('workspace.changed', { what: 'evals' });
+        return records;
+      },
+      list: async () => (await workspace.scan()).evals,
+      layerSqnr: (request) =>
+        layerSqnrOfVariant(workspace, options.workerSpawner, request, (message) => emit('task.progress', { task: 'layerSqnr', message })),
     },
     targets: {
       list: async () => [{ id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware() }],

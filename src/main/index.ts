@@ -16,6 +16,7 @@ import { utilityProcessSpawner } from './utility-spawner';
 const here = import.meta.dirname; // out/main once built
 const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
 const RUNNER_PATH = path.join(here, 'runner.js');
+const WORKER_PATH = path.join(here, 'worker.js');
 const page = resolveAppPage(
   path.join(here, '../renderer/index.html'),
   app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
@@ -35,7 +36,7 @@ function defaultWorkspaceDir(): string {
 }
 
 async function useWorkspace(workspaceDir: string, seedDemo: boolean): Promise<void> {
-  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH) });
+  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH) });
   const previous = engine;
   previous?.disposeIpc();
   engine = { studio, disposeIpc: registerIpc(studio, page) };

@@ -10,6 +10,7 @@ import { nodeForkSpawner } from '../core/runner/runner-client';
 import { openStudio } from '../core/studio';
 import { StudioError } from '../shared/errors';
 import { startServer } from './server';
+import { nodeWorkerSpawner } from '../core/workers/run-worker';
 
 export interface ServeOptions {
   /** 0 picks a random free port. */
@@ -43,6 +44,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     workspaceDir: options.workspaceDir,
     seedDemo: options.seedDemo ?? true,
     runnerSpawner: nodeForkSpawner(),
+    workerSpawner: nodeWorkerSpawner(),
   });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {

@@ -9,15 +9,26 @@ export const EvalResult = z.object({
   /** null without labels. */
   top1: z.number().nullable(),
   top5: z.number().nullable(),
+  /** The k of top5: min(5, classes). */
+  topK: z.number().int(),
   perClass: z.array(z.object({ className: z.string(), samples: z.number().int(), accuracy: z.number().nullable() })).nullable(),
   /** Rows are true classes, columns predicted classes; null without labels. */
   confusion: z.array(z.array(z.number().int())).nullable(),
+  /** The reference model's name; null when there is none. */
+  reference: z.string().nullable(),
   /** Against the reference (float) model; null for the reference itself or without one. */
   agreement: z.number().nullable(),
   cosine: z.number().nullable(),
   /** Signal-to-quantization-noise ratio in dB; null when identical to the reference or without one. */
   sqnrDb: z.number().nullable(),
   maxAbsError: z.number().nullable(),
+  /** The output compared, values per sample, and how samples were fed. */
+  outputName: z.string(),
+  width: z.number().int(),
+  layout: z.enum(['NCHW', 'NHWC']),
+  inputShape: z.array(z.number().int()),
+  /** Time spent in inference for the whole dataset. */
+  inferMs: z.number(),
   notes: z.array(z.string()),
 });
 export type EvalResult = z.infer<typeof EvalResult>;

@@ -61,9 +61,6 @@ export interface EvalResult {
   top5: number | null;
   /** The k of top5: min(5, classes). */
   topK: number;
-  perClass: ClassAccuracy[] | null;
-  /** counts[true class][predicted class]; null without labels. */
-  confusion: number[][] | null;
   /** The reference model's name; null when there is none. */
   reference: string | null;
   /** Against the reference; null for the reference itself and without one. */
@@ -81,6 +78,9 @@ export interface EvalResult {
   inferMs: number;
   /** Sentences for the user, e.g. why accuracy or fidelity is missing. */
   notes: string[];
+  perClass: ClassAccuracy[] | null;
+  /** counts[true class][predicted class]; null without labels. */
+  confusion: number[][] | null;
 }
 
 export async function evaluateModels(models: EvalModel[], dataset: { dir: string }, opts: EvalOptions): Promise<EvalResult[]> {
@@ -192,8 +192,6 @@ function summarize(model: EvalModel, runtime: RuntimeName, out: OutputsReply, ct
     top1: summary.top1,
     top5: summary.top5,
     topK: summary.topK,
-    perClass: summary.perClass,
-    confusion: summary.confusion,
     reference: ctx.isReference ? model.name : (ctx.reference?.name ?? null),
     agreement: fidelity?.agreement ?? null,
     cosine: fidelity?.cosine ?? null,
@@ -205,6 +203,8 @@ function summarize(model: EvalModel, runtime: RuntimeName, out: OutputsReply, ct
     inputShape: out.inputShape,
     inferMs: out.inferMs,
     notes: [...summary.notes, ...notes],
+    perClass: summary.perClass,
+    confusion: summary.confusion,
   };
 }
 
@@ -217,8 +217,6 @@ function emptyResult(model: EvalModel, runtime: RuntimeName, reference: string |
     top1: null,
     top5: null,
     topK: 0,
-    perClass: null,
-    confusion: null,
     reference,
     agreement: null,
     cosine: null,
@@ -230,5 +228,7 @@ function emptyResult(model: EvalModel, runtime: RuntimeName, reference: string |
     inputShape: [],
     inferMs: 0,
     notes: [NO_SAMPLES_NOTE],
+    perClass: null,
+    confusion: null,
   };
 }

@@ -3,7 +3,7 @@
  * for the board's arch, plus onnxruntime-common) once per version and arch, and the bundled
  * runner beside it once per build. Node resolves `onnxruntime-node` from the runner's folder.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { StudioError } from '../../../shared/errors';
@@ -28,7 +28,8 @@ export async function deployNodeRunner(conn: SshConnection, probe: SshProbe, cac
   const tree = await uploadTreeToCache(conn, files, runnerDir);
 
   const bundle = await nodeRunnerBundle();
-  const localBundle = join(await mkdtemp(join(tmpdir(), 'edgebench-runner-')), 'runner.mjs');
+  // Named by content, so every deploy of this build reuses one local copy instead of leaving more behind.
+  const localBundle = join(tmpdir(), `edgebench-node-runner-${bundle.sha256.slice(0, 16)}.mjs`);
   await writeFile(localBundle, bundle.code);
   const runnerPath = posix.join(runnerDir, `runner-${bundle.sha256.slice(0, 16)}.mjs`);
   const script = await uploadFileAt(conn, localBundle, runnerPath);

@@ -54,6 +54,8 @@ const PYTHON_MODULES_FOR_FORMAT: Record<ModelFormat, string[]> = {
   tfjs: [],
 };
 
+const FORMAT_WITH_ARTICLE: Record<ModelFormat, string> = { onnx: 'an ONNX', tflite: 'a TFLite', tfjs: 'a TF.js' };
+
 export type RunnerChoice =
   | { kind: 'node'; reason: string }
   | { kind: 'python'; python: string; module: string; reason: string };
@@ -75,7 +77,7 @@ export function chooseRunner(probe: SshProbe, format: ModelFormat, target: SshCo
   throw sshError(
     target,
     'no-runtime',
-    `${target.name} has no runtime that can run a ${format} model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.`,
+    `${target.name} has no runtime that can run ${FORMAT_WITH_ARTICLE[format]} model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.`,
     { format, node: probe.node?.version ?? 'none', python: probe.python?.version ?? 'none', arch: probe.hardware.arch },
   );
 }

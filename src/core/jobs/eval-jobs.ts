@@ -1,0 +1,53 @@
+/**
+ * Accuracy and fidelity of workspace models on a workspace dataset, each model in its own
+ * runner; the latest result per model and dataset is kept in the workspace (evals/).
+ */
+import type { EvalRecord } from '../../shared/eval-schema';
+import { evaluateModels, type EvalModel } from '../eval/run-evaluation';
+import type { RunnerSpawner } from '../runner/runner-client';
+import { mainModelPath } from '../workspace/model-store';
+import type { Workspace } from '../workspace/workspace';
+
+export interface EvalRequest {
+  modelIds: string[];
+  datasetId: string;
+  referenceId?: string;
+  limit?: number;
+}
+
+export async function runEvaluations(
+  workspace: Workspace,
+  spawner: RunnerSpawner,
+  request: EvalRequest,
+  onProgress: (message: string) => void,
+): Promise<EvalRecord[]> {
+  const dataset = await workspace.readDataset(request.datasetId);
+  // The fidelity reference: asked for, or the parent of the first variant among the models.
+  const entries = await Promise.all(request.modelIds.map((id) => workspace.readModelEntry(id)));
+  const referenceId = request.referenceId ?? entries.find((entry) => entry.origin)?.origin?.parentId ?? null;
+  const ids = referenceId && !request.modelIds.includes(referenceId) ? [referenceId, ...request.modelIds] : [...request.modelIds];
+  const all = await Promise.all(ids.map((id) => workspace.readModelEntry(id)));
+  const models: EvalModel[] = all.map((entry) => ({
+    name: entry.name,
+    path: mainModelPath(workspace, entry),
+    info: entry.info,
+    variant: entry.variant,
+  }));
+  const results = await evaluateModels(models, { dir: dataset.dir }, {
+    spawner,
+    reference: referenceId ? ids.indexOf(referenceId) : null,
+    limit: request.limit,
+    onProgress: (p) => onProgress(`${p.model}: ${p.phase}${p.total > 0 ? ` ${p.completed}/${p.total}` : ''}`),
+  });
+  const createdAt = new Date().toISOString();
+  const records: EvalRecord[] = results.map((result, index) => ({
+    schema: 'edgebench.eval/1',
+    modelId: ids[index] as string,
+    datasetId: request.datasetId,
+    referenceId,
+    createdAt,
+    result,
+  }));
+  for (const record of records) await workspace.writeEval(record);
+  return records;
+}
