@@ -1,4 +1,5 @@
 import type { EventName, EventPayload, StudioHandlers } from '../shared/contract';
+import type { PdfPrinter } from './reports';
 import type { RunnerSpawner } from './runner/runner-client';
 
 /** Receives every event the engine emits, already validated. */
@@ -25,4 +26,6 @@ export interface StudioOptions {
   runnerSpawner: RunnerSpawner;
   /** How worker processes (quantization, per-layer SQNR) are started; same choice as runners. */
   workerSpawner: RunnerSpawner;
+  /** Prints report HTML to PDF: Electron's printToPDF in the app; default Chromium (CLI, browser mode). */
+  pdfPrinter?: PdfPrinter;
 }

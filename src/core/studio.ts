@@ -4,6 +4,7 @@ import { validateEvent } from '../shared/rpc';
 import { BenchJobs } from './jobs/bench-jobs';
 import { importUploadedDataset } from './jobs/dataset-upload';
 import { runEvaluations } from './jobs/eval-jobs';
+import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
@@ -111,6 +112,9 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     runs: {
       list: async () => (await workspace.scan()).runs.map(summarizeRun),
       get: async ({ id }) => workspace.readRun(id),
+    },
+    reports: {
+      render: async (request) => ({ files: await renderWorkspaceReport(workspace, request, options.pdfPrinter) }),
     },
   };
 

@@ -12,6 +12,7 @@ import { registerIpc, sendToOwnWindows } from './ipc';
 import { buildMenu } from './menu';
 import { guardAllWebContents, secureSession } from './security';
 import { utilityProcessSpawner } from './utility-spawner';
+import { electronPdfPrinter } from './pdf-printer';
 
 const here = import.meta.dirname; // out/main once built
 const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
@@ -36,7 +37,7 @@ function defaultWorkspaceDir(): string {
 }
 
 async function useWorkspace(workspaceDir: string, seedDemo: boolean): Promise<void> {
-  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH) });
+  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH), pdfPrinter: electronPdfPrinter() });
   const previous = engine;
   previous?.disposeIpc();
   engine = { studio, disposeIpc: registerIpc(studio, page) };

@@ -108,6 +108,9 @@ export const BenchCell = z.object({
 });
 export type BenchCell = z.infer<typeof BenchCell>;
 
+export const ReportFormat = z.enum(['html', 'pdf', 'md', 'csv', 'json', 'netron']);
+export type ReportFormat = z.infer<typeof ReportFormat>;
+
 function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
   return { req, res };
 }
@@ -172,6 +175,21 @@ export const calls = {
   runs: {
     list: call(Empty, z.array(RunSummary)),
     get: call(z.object({ id: Id }), RunFile),
+  },
+  reports: {
+    /**
+     * A report of the chosen runs, as files for preview and download. The page saves them as a
+     * download, so the path is always the one the user picked in the save dialog.
+     */
+    render: call(
+      z.object({
+        runIds: z.array(Id).min(1).max(64),
+        format: ReportFormat,
+        baselineId: Id.optional(),
+        title: z.string().max(200).optional(),
+      }),
+      z.object({ files: z.array(z.object({ name: z.string(), mediaType: z.string(), dataBase64: z.string(), description: z.string() })) }),
+    ),
   },
 } as const;
 

@@ -163,7 +163,10 @@ function withModel(error: unknown, model: EvalModel): unknown {
   if (!(error instanceof StudioError) || error.code === 'CANCELLED') return error;
   const file = basename(model.path);
   const message = error.message.includes(file) || error.message.includes(`'${model.name}'`) ? error.message : `Evaluating '${model.name}': ${error.message}`;
-  return new StudioError(error.code, message, { ...error.context, model: model.name, file: model.path });
+  const context: Record<string, string> = { ...error.context, model: model.name, file: model.path };
+  // A dataset that does not fit is about the user's input; the runtime's log lines would only distract.
+  if (error.code === 'BAD_INPUT') delete context.runnerLog;
+  return new StudioError(error.code, message, context);
 }
 
 interface SummaryContext {

@@ -160,6 +160,9 @@ export class Workspace {
     const read = await readJson(runPath, RunFile);
     if (read.kind === 'ok') return read.value;
     if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: runPath });
+    // A run file copied in by hand may carry another name: find it by the id inside.
+    const copied = (await this.scan()).runs.find((run) => run.id === id);
+    if (copied) return copied;
     throw new StudioError('NOT_FOUND', `There is no run '${id}' in this workspace.`, { id });
   }
 

@@ -12,8 +12,9 @@ function fakeHandlers(): StudioHandlers {
     workspace: {
       info: async () => ({ path: '/w', modelCount: 0, runCount: 0, datasetCount: 0, problems: [] }),
     },
-    models: { list: async () => [], get: notHere, importFiles: notHere, remove: notHere },
-    datasets: { list: async () => [] },
+    models: { list: async () => [], get: notHere, importFiles: notHere, remove: notHere, quantize: notHere, link: notHere },
+    datasets: { list: async () => [], importFiles: notHere },
+    evals: { run: notHere, list: async () => [], layerSqnr: notHere },
     targets: { list: async () => [], probe: notHere },
     bench: {
       start: async () => ({ jobId: 'job-1', cells: [] }),
@@ -21,6 +22,7 @@ function fakeHandlers(): StudioHandlers {
     },
     // A handler returning something off-contract: the dispatcher must refuse to send it.
     runs: { list: async () => [{ id: 1 }] as never, get: notHere },
+    reports: { render: notHere },
   };
 }
 

@@ -151,16 +151,21 @@ export async function runSshMatrix(
   sessions: SshTargetSession[],
   cells: MatrixCell[],
   settings: BenchSettings,
-  hooks: Omit<MatrixHooks, 'spawner' | 'target' | 'onProgress'> & { onProgress?: (target: string, ...rest: Parameters<NonNullable<MatrixHooks['onProgress']>>) => void },
+  hooks: Omit<MatrixHooks, 'spawner' | 'target' | 'onProgress' | 'onCellDone'> & {
+    onProgress?: (target: string, ...rest: Parameters<NonNullable<MatrixHooks['onProgress']>>) => void;
+    onCellDone?: (target: string, result: CellResult) => Promise<void> | void;
+  },
 ): Promise<SshMatrixResult[]> {
   return Promise.all(
     sessions.map(async (session): Promise<SshMatrixResult> => {
+      const name = session.spec.name;
       const outcome = await runMatrix(jobId, cells, settings, {
         ...hooks,
         target: sshMatrixTarget(session),
-        onProgress: (cell, progress) => hooks.onProgress?.(session.spec.name, cell, progress),
+        onProgress: (cell, progress) => hooks.onProgress?.(name, cell, progress),
+        onCellDone: (result) => hooks.onCellDone?.(name, result),
       });
-      return { target: session.spec.name, ...outcome };
+      return { target: name, ...outcome };
     }),
   );
 }
