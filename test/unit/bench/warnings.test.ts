@@ -114,17 +114,14 @@ describe('run verdict and warnings', () => {
     expect(codes(input({ environment: { temperatureC: { start: 60, end: 40 } } }))).toEqual([]);
   });
 
-  test('busy-system: load average above half the cores, or busy processes', () => {
-    // 2 cores → limit 1.0
-    const loaded = assessRun(input({ cores: 2, environment: { loadAverage: 1.5 } }));
-    expect(loaded.warnings.map((w) => w.code)).toEqual(['busy-system']);
-    expect(loaded.verdict).toBe('unstable');
-    expect(loaded.warnings[0]?.message).toMatch(/load average was 1\.50 on 2 cores \(more than 1\).*Close other programs and run again\./);
-    expect(codes(input({ cores: 2, environment: { loadAverage: 0.9 } }))).toEqual([]);
+  test('busy-system: other processes seen using the CPU; the load average alone is not enough', () => {
+    // Our own runner's warmup and a matrix's earlier cells raise the load average: no warning from it alone.
+    expect(codes(input({ cores: 2, environment: { loadAverage: 8 } }))).toEqual([]);
 
-    const busy = assessRun(input({ environment: { busyProcesses: ['stress-ng (pid 42, 98% of a core)'] } }));
+    const busy = assessRun(input({ cores: 2, environment: { loadAverage: 1.5, busyProcesses: ['stress-ng (pid 42, 98% of a core)'] } }));
     expect(busy.warnings.map((w) => w.code)).toEqual(['busy-system']);
-    expect(busy.warnings[0]?.message).toMatch(/stress-ng \(pid 42, 98% of a core\).*Close stress-ng and run again\./);
+    expect(busy.verdict).toBe('unstable');
+    expect(busy.warnings[0]?.message).toMatch(/stress-ng \(pid 42, 98% of a core\); the 1-minute load average was 1\.50 on 2 cores.*Close stress-ng and run again\./);
   });
 
   test('max-time-reached is informational', () => {
@@ -147,7 +144,7 @@ describe('run verdict and warnings', () => {
         firstInferenceMs: 100,
         timerResolutionNs: 20_000,
         maxTimeReached: { plannedRuns: 100 },
-        environment: { cpuMHz: { start: 3000, end: 2000 }, temperatureC: { start: 40, end: 70 }, loadAverage: 8 },
+        environment: { cpuMHz: { start: 3000, end: 2000 }, temperatureC: { start: 40, end: 70 }, busyProcesses: ['yes (pid 7, 100% of a core)'] },
       }),
     );
     expect(everything.warnings.map((w) => w.code)).toEqual([...WARNING_CODES]);
