@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { StudioError, toErrorData, type ErrorCode } from '../shared/errors';
 import { benchCommand, benchHelp } from './commands/bench';
 import { compareCommand, compareHelp } from './commands/compare';
+import { datasetCommand, datasetHelp } from './commands/dataset';
+import { evalCommand, evalHelp } from './commands/eval';
 import { inspectCommand, inspectHelp } from './commands/inspect';
 import { quantizeCommand, quantizeHelp } from './commands/quantize';
 import { reportCommand, reportHelp } from './commands/report';
@@ -17,6 +19,8 @@ type Command = { run: (argv: string[], io: CommandIo) => Promise<number>; help: 
 const commands: Record<string, Command> = {
   inspect: { run: inspectCommand, help: inspectHelp, summary: 'Show a model\'s inputs, outputs, ops, parameters, size and MACs.' },
   bench: { run: benchCommand, help: benchHelp, summary: 'Benchmark a model on this computer.' },
+  eval: { run: evalCommand, help: evalHelp, summary: 'Accuracy and fidelity of models on a dataset (top-1, top-5, agreement, SQNR).' },
+  dataset: { run: datasetCommand, help: datasetHelp, summary: 'Import a dataset (image folder, .npy, .npz, CSV) with its preprocessing recipe.' },
   quantize: { run: quantizeCommand, help: quantizeHelp, summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
   report: { run: reportCommand, help: reportHelp, summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   compare: { run: compareCommand, help: compareHelp, summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
