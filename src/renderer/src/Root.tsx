@@ -4,6 +4,7 @@ import { toErrorData } from '../../shared/errors';
 import { connectApi } from './api';
 import { App } from './App';
 import { setAppState } from './app-state';
+import { StudioApiContext } from './components/export/api-context';
 import { useTheme } from './hooks/useTheme';
 
 type Connection = { state: 'connecting' } | { state: 'ready'; api: StudioApi } | { state: 'error'; message: string };
@@ -39,5 +40,9 @@ export function Root() {
       </div>
     );
   }
-  return <App api={connection.api} connectionLost={lost} theme={theme} onToggleTheme={toggle} />;
+  return (
+    <StudioApiContext.Provider value={connection.api}>
+      <App api={connection.api} connectionLost={lost} theme={theme} onToggleTheme={toggle} />
+    </StudioApiContext.Provider>
+  );
 }

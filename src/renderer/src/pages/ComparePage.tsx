@@ -4,6 +4,7 @@ import { runColor } from '../colors';
 import { CdfChart } from '../components/compare/CdfChart';
 import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';
 import { MemoryBars } from '../components/compare/MemoryBars';
+import { ExportButton } from '../components/export/ExportButton';
 import { OverlayHistogram } from '../components/compare/OverlayHistogram';
 import { useRunFiles, type RunCache } from '../hooks/useRunFiles';
 import type { Theme } from '../hooks/useTheme';
@@ -40,9 +41,14 @@ export function ComparePage({ cache, runIds, theme, onOpenRun, onBackToRuns, onE
           <h1 id="compare-title">Compare</h1>
           <p className="page-sub">Speedups are the baseline&apos;s median over each run&apos;s median; pick the baseline in the first column.</p>
         </div>
-        <button type="button" className="button" onClick={onBackToRuns}>
-          Pick runs…
-        </button>
+        <div className="export-page-actions">
+          <button type="button" className="button" onClick={onBackToRuns}>
+            Pick runs…
+          </button>
+          {ready && (
+            <ExportButton scope="compare" runs={compared.map((c) => ({ id: c.run.id, label: c.label }))} baselineId={baseline} />
+          )}
+        </div>
       </header>
       {runIds.length < 2 ? (
         <div className="empty" data-testid="compare-empty">

@@ -2,6 +2,8 @@ import type { ModelEntry, TargetEntry } from '../../../shared/contract';
 import type { RunSummary } from '../../../shared/run-schema';
 import { BenchForm } from '../components/bench/BenchForm';
 import { JobProgress } from '../components/bench/JobProgress';
+import { ExportButton } from '../components/export/ExportButton';
+import { exportRunsFromSummaries } from '../components/export/export-runs';
 import { RunDetail } from '../components/run/RunDetail';
 import { RunsTable } from '../components/RunsTable';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
@@ -35,6 +37,8 @@ export function RunsPage(props: Props) {
           <h1 id="runs-title">Runs</h1>
           <p className="page-sub">Each run is one JSON file in the workspace&apos;s runs/ folder, raw samples included.</p>
         </div>
+        {/* The ticked runs, or else the open one. */}
+        <ExportButton scope="runs" runs={exportRunsFromSummaries(runs, picked.length > 0 ? picked : selected ? [selected] : [])} />
       </header>
       <BenchForm models={models} targets={targets} busy={isBenchBusy(bench.state)} onStart={(request) => void bench.start(request)} />
       <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onSelectRun} />

@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
 import type { Theme } from '../../hooks/useTheme';
 import { useRunFiles, type RunCache } from '../../hooks/useRunFiles';
+import { runLabel } from '../../run-label';
+import { ExportButton } from '../export/ExportButton';
 import { LatencyHistogram } from './LatencyHistogram';
 import { OpProfile } from './OpProfile';
 import { ReportWindows } from './ReportWindows';
@@ -29,6 +31,7 @@ export function RunDetail({ cache, runId, theme, onError }: Props) {
   if (!run) return <div className="card muted">Reading the run…</div>;
   return (
     <article className="card run-detail" data-testid="run-detail" data-run-id={run.id}>
+      <ExportButton scope="run" className="run-export" runs={[{ id: run.id, label: runLabel(run) }]} />
       <RunHeader run={run} />
       {run.warnings.length > 0 && (
         <ul className="warnings" data-testid="run-warnings">
