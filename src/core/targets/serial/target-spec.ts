@@ -1,0 +1,106 @@
+/**
+ * Serial target specs as the CLI writes them:
+ *   serial:///dev/ttyUSB0?baud=921600&protocol=edgebench
+ *   serial:///dev/ttyACM0?baud=115200&protocol=mlperf-tiny
+ *   serial://COM3?baud=auto&protocol=mlperf-tiny&reset=esp32
+ * The path is everything between "serial://" and "?" (percent-decoded), so Windows names work too.
+ */
+import { StudioError } from '../../../shared/errors';
+import type { ResetOnOpen } from './transport/serialport-transport';
+
+export const SERIAL_PROTOCOLS = ['edgebench', 'mlperf-tiny'] as const;
+export type SerialProtocolName = (typeof SERIAL_PROTOCOLS)[number];
+
+/** The rate each protocol's firmware starts at when the spec gives none (MLPerf Tiny's reference firmware: 115200). */
+export const DEFAULT_BAUD: Record<SerialProtocolName, number> = { edgebench: 921600, 'mlperf-tiny': 115200 };
+
+/** Rates tried, fastest first, when the spec says baud=auto. */
+export const AUTO_BAUD_CANDIDATES = [921600, 460800, 230400, 115200, 57600, 9600] as const;
+
+export interface SerialTargetSpec {
+  /** "/dev/ttyUSB0", "COM3". */
+  path: string;
+  /** A rate in bits per second, or 'auto' to try AUTO_BAUD_CANDIDATES until the board answers. */
+  baudRate: number | 'auto';
+  protocol: SerialProtocolName;
+  /** Reset the board after opening (see serialport-transport.ts). */
+  reset: ResetOnOpen;
+  /** DTR/RTS levels after opening; undefined keeps the OS's. */
+  dtr?: boolean;
+  rts?: boolean;
+  /** What runs and messages call the board; the path by default. */
+  name: string;
+}
+
+const KNOWN_PARAMS = ['baud', 'protocol', 'reset', 'dtr', 'rts', 'name'];
+
+function flag(value: string, bad: (why: string) => StudioError, key: string): boolean {
+  if (value === '1' || value === 'true' || value === 'on') return true;
+  if (value === '0' || value === 'false' || value === 'off') return false;
+  throw bad(`${key}='${value}' must be 1 or 0`);
+}
+
+export function parseSerialTargetSpec(text: string): SerialTargetSpec {
+  const bad = (why: string): StudioError =>
+    new StudioError(
+      'BAD_INPUT',
+      `The target '${text}' is not a valid serial target (${why}); write it as serial://PATH?baud=N&protocol=edgebench|mlperf-tiny, e.g. serial:///dev/ttyUSB0?baud=921600&protocol=edgebench.`,
+      { target: text },
+    );
+  if (!text.startsWith('serial://')) throw bad(`it does not start with 'serial://'`);
+  const rest = text.slice('serial://'.length);
+  const question = rest.indexOf('?');
+  const rawPath = question === -1 ? rest : rest.slice(0, question);
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    throw bad(`the path '${rawPath}' has a broken %-escape`);
+  }
+  if (path === '' || path === '/') throw bad('the port path is missing');
+  const params = new URLSearchParams(question === -1 ? '' : rest.slice(question + 1));
+  for (const key of params.keys()) {
+    if (!KNOWN_PARAMS.includes(key)) throw bad(`'${key}' is not a known setting; known: ${KNOWN_PARAMS.join(', ')}`);
+  }
+
+  const protocolText = params.get('protocol') ?? 'edgebench';
+  if (!(SERIAL_PROTOCOLS as readonly string[]).includes(protocolText)) {
+    throw bad(`protocol '${protocolText}' is not one of ${SERIAL_PROTOCOLS.join(', ')}`);
+  }
+  const protocol = protocolText as SerialProtocolName;
+
+  const baudText = params.get('baud');
+  let baudRate: number | 'auto' = DEFAULT_BAUD[protocol];
+  if (baudText === 'auto') baudRate = 'auto';
+  else if (baudText !== null) {
+    const n = Number(baudText);
+    if (!Number.isInteger(n) || n < 300 || n > 20_000_000) throw bad(`baud '${baudText}' must be a whole number of bits per second such as 115200, or 'auto'`);
+    baudRate = n;
+  }
+
+  const resetText = params.get('reset') ?? 'none';
+  if (resetText !== 'none' && resetText !== 'esp32') throw bad(`reset '${resetText}' must be 'none' or 'esp32'`);
+
+  const dtrText = params.get('dtr');
+  const rtsText = params.get('rts');
+  return {
+    path,
+    baudRate,
+    protocol,
+    reset: resetText,
+    ...(dtrText !== null && { dtr: flag(dtrText, bad, 'dtr') }),
+    ...(rtsText !== null && { rts: flag(rtsText, bad, 'rts') }),
+    name: params.get('name') ?? path,
+  };
+}
+
+/** The spec back as text, with every setting spelled out (for run files and "reproduce" lines). */
+export function formatSerialTargetSpec(spec: SerialTargetSpec): string {
+  const params = new URLSearchParams({ baud: String(spec.baudRate), protocol: spec.protocol });
+  if (spec.reset !== 'none') params.set('reset', spec.reset);
+  if (spec.dtr !== undefined) params.set('dtr', spec.dtr ? '1' : '0');
+  if (spec.rts !== undefined) params.set('rts', spec.rts ? '1' : '0');
+  if (spec.name !== spec.path) params.set('name', spec.name);
+  const path = spec.path.split('/').map(encodeURIComponent).join('/');
+  return `serial://${path}?${params.toString()}`;
+}
