@@ -7,6 +7,7 @@ import { StudioError, toErrorData, type ErrorCode } from '../shared/errors';
 import { benchCommand, benchHelp } from './commands/bench';
 import { compareCommand, compareHelp } from './commands/compare';
 import { datasetCommand, datasetHelp } from './commands/dataset';
+import { devicesCommand, devicesHelp } from './commands/devices';
 import { evalCommand, evalHelp } from './commands/eval';
 import { inspectCommand, inspectHelp } from './commands/inspect';
 import { quantizeCommand, quantizeHelp } from './commands/quantize';
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   quantize: { run: quantizeCommand, help: quantizeHelp, summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
   report: { run: reportCommand, help: reportHelp, summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   compare: { run: compareCommand, help: compareHelp, summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
+  devices: { run: devicesCommand, help: devicesHelp, summary: 'List serial ports and the boards recognized on them.' },
   serve: { run: serveCommand, help: serveHelp, summary: 'Serve the studio UI to a browser on this machine.' },
 };
 
