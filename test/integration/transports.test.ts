@@ -16,6 +16,7 @@ import { startServer } from '../../src/server/server';
 import type { EventPayload, StudioApi } from '../../src/shared/contract';
 import { createApiClient } from '../../src/shared/rpc';
 import { webSocketTransport } from '../../src/shared/ws-client';
+import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -24,7 +25,7 @@ afterAll(async () => {
 
 async function freshStudio(): Promise<Studio> {
   const dir = mkdtempSync(path.join(tmpdir(), 'edgebench-transports-'));
-  const studio = await openStudio({ workspaceDir: path.join(dir, 'workspace'), seedDemo: true, runnerSpawner: nodeForkSpawner() });
+  const studio = await openStudio({ workspaceDir: path.join(dir, 'workspace'), seedDemo: true, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
   cleanups.push(async () => {
     await studio.close();
     rmSync(dir, { recursive: true, force: true });

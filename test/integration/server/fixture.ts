@@ -10,6 +10,7 @@ import { nodeForkSpawner } from '../../../src/core/runner/runner-client';
 import { openStudio } from '../../../src/core/studio';
 import type { Studio } from '../../../src/core/studio-types';
 import { startServer, type RunningServer } from '../../../src/server/server';
+import { nodeWorkerSpawner } from '../../../src/core/workers/run-worker';
 
 export const SECRET = 'secret-content-that-must-never-be-served';
 export const APP_JS = 'console.log("studio");\n';
@@ -36,6 +37,7 @@ export async function startFixture(): Promise<Fixture> {
     workspaceDir: path.join(rootDir, 'workspace'),
     seedDemo: false,
     runnerSpawner: nodeForkSpawner(),
+    workerSpawner: nodeWorkerSpawner(),
   });
   const server = await startServer({ studio, port: 0, staticDir, log: () => undefined });
   return {
