@@ -11,9 +11,12 @@ import { useErrors } from './hooks/useErrors';
 import { useModelImport } from './hooks/useModelImport';
 import { usePage } from './hooks/usePage';
 import { useRunCache } from './hooks/useRunFiles';
+import { useDatasets, useEvals } from './hooks/useStudioLists';
 import type { Theme } from './hooks/useTheme';
 import { useWorkspace } from './hooks/useWorkspace';
+import { AccuracyPage } from './pages/AccuracyPage';
 import { ComparePage } from './pages/ComparePage';
+import { DatasetsPage } from './pages/DatasetsPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { RunsPage } from './pages/RunsPage';
 import { TargetsPage } from './pages/TargetsPage';
@@ -30,6 +33,8 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
   const [page, setPage] = usePage();
   const { errors, report, dismiss } = useErrors();
   const workspace = useWorkspace(api, report);
+  const datasets = useDatasets(api, report);
+  const evals = useEvals(api, report);
   const [selectedModelId, setSelectedModelId] = useState<string | null>(null);
   const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
   // Runs ticked for comparison; kept here so they survive page switches.
@@ -75,6 +80,8 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
           targets: workspace.targets.length,
           runs: workspace.runs.length,
           compare: comparedRunIds.length,
+          datasets: datasets.datasets.length,
+          accuracy: new Set(evals.map((e) => e.modelId)).size,
         }}
         benchRunning={isBenchBusy(bench.state)}
       />
@@ -88,6 +95,7 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
         </div>
         {page === 'models' && (
           <ModelsPage
+            api={api}
             theme={theme}
             models={workspace.models}
             ready={workspace.ready}
@@ -95,6 +103,20 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
             onSelect={setSelectedModelId}
             onImport={importFiles}
             importing={importing}
+            datasets={datasets.datasets}
+            onError={report}
+          />
+        )}
+        {page === 'datasets' && <DatasetsPage api={api} datasets={datasets.datasets} ready={datasets.ready} onError={report} />}
+        {page === 'accuracy' && (
+          <AccuracyPage
+            api={api}
+            models={workspace.models}
+            datasets={datasets.datasets}
+            evals={evals}
+            runs={workspace.runs}
+            theme={theme}
+            onError={report}
           />
         )}
         {page === 'targets' && (

@@ -16,6 +16,8 @@ const ITEMS: Array<{ page: Page; label: string; key: string }> = [
   { page: 'targets', label: 'Targets', key: '2' },
   { page: 'runs', label: 'Runs', key: '3' },
   { page: 'compare', label: 'Compare', key: '4' },
+  { page: 'datasets', label: 'Datasets', key: '5' },
+  { page: 'accuracy', label: 'Accuracy', key: '6' },
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 
-export const PAGES = ['models', 'targets', 'runs', 'compare'] as const;
+export const PAGES = ['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy'] as const;
 export type Page = (typeof PAGES)[number];
 
 function pageFromHash(): Page {
@@ -10,7 +10,7 @@ function pageFromHash(): Page {
 
 /**
  * The current page, kept in the URL's hash (the query string carries browser mode's token),
- * with Ctrl/Cmd+1..4 to switch.
+ * with Ctrl/Cmd+1..6 to switch (in the order of PAGES).
  */
 export function usePage(): [Page, (page: Page) => void] {
   const [page, setPageState] = useState<Page>(pageFromHash);
@@ -24,7 +24,7 @@ export function usePage(): [Page, (page: Page) => void] {
     const onHash = (): void => setPageState(pageFromHash());
     const onKey = (event: KeyboardEvent): void => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-      const index = ['1', '2', '3', '4'].indexOf(event.key);
+      const index = PAGES.findIndex((_, i) => event.key === String(i + 1));
       const target = PAGES[index];
       if (target) {
         event.preventDefault();

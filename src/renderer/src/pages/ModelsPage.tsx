@@ -1,10 +1,13 @@
-import type { ModelEntry } from '../../../shared/contract';
+import type { DatasetEntry, ModelEntry, StudioApi } from '../../../shared/contract';
 import { ImportButton } from '../components/ImportButton';
 import { ModelInspect } from '../components/ModelInspect';
+import { VariantsPanel } from '../components/variants/VariantsPanel';
 import { formatBytes, formatCount } from '../format';
 import type { Theme } from '../hooks/useTheme';
+import { familyOrder, listLabel, originLabel } from '../variant-view';
 
 interface Props {
+  api: StudioApi;
   theme: Theme;
   models: ModelEntry[];
   ready: boolean;
@@ -12,9 +15,11 @@ interface Props {
   onSelect: (id: string) => void;
   onImport: (files: File[]) => void;
   importing: boolean;
+  datasets: readonly DatasetEntry[];
+  onError: (error: unknown) => void;
 }
 
-export function ModelsPage({ theme, models, ready, selectedId, onSelect, onImport, importing }: Props) {
+export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, onImport, importing, datasets, onError }: Props) {
   const selected = models.find((m) => m.id === selectedId) ?? models[0] ?? null;
   return (
     <section className="page" aria-labelledby="models-title">
@@ -47,33 +52,51 @@ export function ModelsPage({ theme, models, ready, selectedId, onSelect, onImpor
                 </tr>
               </thead>
               <tbody>
-                {models.map((model) => (
-                  <tr
-                    key={model.id}
-                    className={model.id === selected?.id ? 'selected' : undefined}
-                    data-testid="model-row"
-                    data-model-id={model.id}
-                    tabIndex={0}
-                    aria-selected={model.id === selected?.id}
-                    onClick={() => onSelect(model.id)}
-                    onKeyDown={(event) => event.key === 'Enter' && onSelect(model.id)}
-                  >
-                    <td className="name-cell">
-                      <span className="model-name">{model.name}</span>
-                      {model.variant !== 'float' && <span className="tag">{model.variant}</span>}
-                    </td>
-                    <td>
-                      <span className={`format format-${model.info.format}`}>{model.info.format}</span>
-                    </td>
-                    <td className="num">{formatBytes(model.info.sizeBytes)}</td>
-                    <td className="num">{formatCount(model.info.parameters)}</td>
-                    <td className="num">{formatCount(model.info.macs)}</td>
-                  </tr>
-                ))}
+                {familyOrder(models).map(({ model, isVariant }) => {
+                  const label = listLabel(model, models);
+                  return (
+                    <tr
+                      key={model.id}
+                      className={[model.id === selected?.id ? 'selected' : '', isVariant ? 'variant-of' : ''].join(' ').trim() || undefined}
+                      data-testid="model-row"
+                      data-model-id={model.id}
+                      title={model.origin ? originLabel(model, models) : undefined}
+                      tabIndex={0}
+                      aria-selected={model.id === selected?.id}
+                      onClick={() => onSelect(model.id)}
+                      onKeyDown={(event) => event.key === 'Enter' && onSelect(model.id)}
+                    >
+                      <td className="name-cell">
+                        {isVariant && (
+                          <span className="variant-arrow" aria-hidden="true">
+                            ↳
+                          </span>
+                        )}
+                        <span className="model-name">{label.name}</span>
+                        {label.tag && (
+                          <span className="tag" data-testid="model-origin">
+                            {label.tag}
+                          </span>
+                        )}
+                      </td>
+                      <td>
+                        <span className={`format format-${model.info.format}`}>{model.info.format}</span>
+                      </td>
+                      <td className="num">{formatBytes(model.info.sizeBytes)}</td>
+                      <td className="num">{formatCount(model.info.parameters)}</td>
+                      <td className="num">{formatCount(model.info.macs)}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
-          {selected && <ModelInspect model={selected} theme={theme} />}
+          {selected && (
+            <div className="model-detail">
+              <VariantsPanel key={selected.id} api={api} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
+              <ModelInspect model={selected} theme={theme} />
+            </div>
+          )}
         </div>
       )}
     </section>

@@ -1,0 +1,116 @@
+import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { paretoFront, type ScatterPoint } from '../../accuracy';
+import { chartColors, type Theme } from '../../hooks/useTheme';
+
+export interface ScatterSeries {
+  modelId: string;
+  name: string;
+  color: string;
+}
+
+interface Props {
+  testId: string;
+  title: string;
+  subtitle: string;
+  points: readonly ScatterPoint[];
+  series: readonly ScatterSeries[];
+  xLabel: string;
+  formatX: (x: number) => string;
+  yLabel: string;
+  /** Draws the Pareto front (lower x and higher y are better). */
+  pareto: boolean;
+  theme: Theme;
+  /** Shown instead of the chart when there are no points. */
+  emptyMessage: string;
+}
+
+const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
+
+/** Accuracy (y) against a cost (x), one colour per model, optionally with the Pareto front. */
+export function AccuracyScatter({ testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, theme, emptyMessage }: Props) {
+  const colors = chartColors(theme);
+  const front = pareto ? paretoFront(points) : [];
+  const ys = points.map((p) => p.y);
+  // Accuracies of variants sit within a point or two of each other: zoom on them, never past 0..100%.
+  const yLow = Math.max(0, Math.min(...ys) - 0.01);
+  const yHigh = Math.min(1, Math.max(...ys) + 0.005);
+  return (
+    <div className="chart card" data-testid={testId}>
+      <h3 className="section-title">
+        {title} <span className="muted">{subtitle}</span>
+      </h3>
+      {points.length === 0 ? (
+        <p className="muted chart-empty">{emptyMessage}</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={280}>
+          <ComposedChart margin={{ top: 8, right: 24, bottom: 18, left: 8 }}>
+            <CartesianGrid stroke={colors.grid} />
+            <XAxis
+              type="number"
+              dataKey="x"
+              domain={[0, 'auto']}
+              tickCount={6}
+              tickFormatter={(x: number) => formatX(x)}
+              stroke={colors.axis}
+              tick={{ fill: colors.axis, fontSize: 11 }}
+              label={{ value: xLabel, position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              domain={[yLow, yHigh]}
+              tickFormatter={formatY}
+              stroke={colors.axis}
+              tick={{ fill: colors.axis, fontSize: 11 }}
+              width={56}
+              label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 0, fill: colors.axis, fontSize: 11, dy: 50 }}
+            />
+            <Tooltip
+              cursor={{ strokeDasharray: '3 3' }}
+              content={({ active, payload }) => {
+                const point = active ? (payload?.[0]?.payload as ScatterPoint | undefined) : undefined;
+                if (!point || point.label === undefined) return null;
+                return (
+                  <div className="chart-tooltip">
+                    <strong>{point.label}</strong>
+                    <div>
+                      {xLabel}: {formatX(point.x)}
+                    </div>
+                    <div>
+                      {yLabel}: {formatY(point.y)}
+                    </div>
+                  </div>
+                );
+              }}
+            />
+            {pareto && front.length > 1 && (
+              <Line data={front} dataKey="y" name="Pareto front" type="linear" stroke={colors.axis} strokeDasharray="5 4" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+            )}
+            {series.map((s) => {
+              const data = points.filter((p) => p.modelId === s.modelId);
+              return data.length === 0 ? null : <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} />;
+            })}
+          </ComposedChart>
+        </ResponsiveContainer>
+      )}
+      {points.length > 0 && (
+        <ul className="legend" aria-label="Models">
+          {series
+            .filter((s) => points.some((p) => p.modelId === s.modelId))
+            .map((s) => (
+              <li key={s.modelId}>
+                <span className="swatch round" style={{ background: s.color }} aria-hidden="true" />
+                {s.name}
+              </li>
+            ))}
+          {pareto && front.length > 1 && (
+            <li>
+              <span className="swatch dashed" style={{ borderColor: colors.axis }} aria-hidden="true" />
+              Pareto front
+            </li>
+          )}
+        </ul>
+      )}
+    </div>
+  );
+}

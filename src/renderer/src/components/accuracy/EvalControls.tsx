@@ -1,0 +1,82 @@
+import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
+import { formatBytes } from '../../format';
+import { familyOrder, listLabel } from '../../variant-view';
+
+interface Props {
+  models: readonly ModelEntry[];
+  datasets: readonly DatasetEntry[];
+  datasetId: string;
+  onDataset: (id: string) => void;
+  picked: readonly string[];
+  onPick: (modelId: string, on: boolean) => void;
+  limit: string;
+  onLimit: (limit: string) => void;
+  busy: boolean;
+  progress: string | null;
+  onEvaluate: () => void;
+}
+
+/** What to evaluate: a dataset, the models (each family against its float model), and how many samples. */
+export function EvalControls(props: Props) {
+  const { models, datasets, datasetId, picked, busy } = props;
+  const dataset = datasets.find((d) => d.id === datasetId);
+  const limit = props.limit.trim() === '' ? null : Number(props.limit);
+  const limitValid = limit === null || (Number.isInteger(limit) && limit >= 1);
+  return (
+    <div className="card eval-controls" data-testid="eval-controls">
+      <div className="form-row">
+        <label className="field dataset-field">
+          <span className="field-label">Dataset</span>
+          <select value={datasetId} onChange={(e) => props.onDataset(e.currentTarget.value)} data-testid="eval-dataset-select">
+            {datasets.length === 0 && <option value="">No datasets</option>}
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+          <span className="field-hint">
+            {dataset ? `${dataset.samples.toLocaleString('en-US')} samples${dataset.labeled ? '' : ' · unlabeled: fidelity only'}` : 'Import one on the Datasets page'}
+          </span>
+        </label>
+        <fieldset className="field grow">
+          <legend className="field-label">Models · each variant is compared with its float model</legend>
+          <ul className="model-options eval-models">
+            {familyOrder(models).map(({ model, isVariant }) => (
+              <li key={model.id}>
+                <label className={`model-option${isVariant ? ' variant-of' : ''}`} data-testid="eval-model-option" data-model-id={model.id}>
+                  <input type="checkbox" checked={picked.includes(model.id)} data-testid="eval-model-checkbox" onChange={(e) => props.onPick(model.id, e.currentTarget.checked)} />
+                  <span className="model-option-name">
+                    {isVariant && '↳ '}
+                    {listLabel(model, models).name}
+                  </span>
+                  <span className={`format format-${model.info.format}`}>{model.info.format}</span>
+                  <span className="muted runtime-name">{formatBytes(model.info.sizeBytes)}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <label className={`field number${limitValid ? '' : ' invalid'}`}>
+          <span className="field-label">Samples</span>
+          <input type="number" min={1} value={props.limit} placeholder="all" data-testid="eval-limit-input" onChange={(e) => props.onLimit(e.currentTarget.value)} />
+          <span className="field-hint">{limitValid ? 'Blank: the whole dataset' : 'A whole number, 1 or more'}</span>
+        </label>
+      </div>
+      <footer className="variant-form-footer">
+        <span className="task-line muted" data-testid="eval-progress" aria-live="polite">
+          {busy ? (props.progress ?? 'Evaluating…') : ' '}
+        </span>
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy || picked.length === 0 || !dataset || !limitValid}
+          onClick={props.onEvaluate}
+          data-testid="eval-run"
+        >
+          {busy ? 'Evaluating…' : `Evaluate ${picked.length} model${picked.length === 1 ? '' : 's'}`}
+        </button>
+      </footer>
+    </div>
+  );
+}

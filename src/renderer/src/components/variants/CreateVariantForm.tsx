@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from 'react';
+import type { DatasetEntry } from '../../../../shared/contract';
+import { CalibrationMethod, QuantMode } from '../../../../shared/variants';
+import { defaultVariantForm, toQuantizeRequest, type QuantizeRequest, type VariantForm } from '../../variant-form';
+import { NumberField } from '../bench/NumberField';
+import { ExcludeField } from './ExcludeField';
+
+interface Props {
+  modelId: string;
+  datasets: readonly DatasetEntry[];
+  suggestions: readonly string[];
+  busy: boolean;
+  /** The engine's latest progress line while a variant is being made. */
+  progress: string | null;
+  onCreate: (request: QuantizeRequest) => void;
+}
+
+const MODE_HINTS: Record<QuantMode, string> = {
+  dynamic: 'int8 weights; activations quantized at run time. No data needed.',
+  static: 'int8 weights and activations (QDQ), ranges calibrated on a dataset.',
+  fp16: 'float16 weights and compute; inputs and outputs stay float32.',
+};
+
+/** The recipe of a new variant of an ONNX model. */
+export function CreateVariantForm({ modelId, datasets, suggestions, busy, progress, onCreate }: Props) {
+  // null until edited: the defaults follow the datasets, which may arrive after the first render.
+  const [edited, setEdited] = useState<VariantForm | null>(null);
+  const form = edited ?? defaultVariantForm(datasets);
+  const patch = (change: Partial<VariantForm>): void => setEdited({ ...form, ...change });
+  const [showErrors, setShowErrors] = useState(false);
+  const result = toQuantizeRequest(modelId, form);
+  const errors = showErrors && 'errors' in result ? result.errors : {};
+  const isStatic = form.mode === 'static';
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    setShowErrors(true);
+    if ('request' in result && !busy) onCreate(result.request);
+  };
+
+  return (
+    // noValidate: the browser's own check would refuse 99.999 (a number input steps by 1); toQuantizeRequest validates.
+    <form className="variant-form" noValidate onSubmit={submit} aria-label="Create variant" data-testid="variant-form">
+      <h3 className="section-title">Create variant</h3>
+      <div className="form-row">
+        <fieldset className="field">
+          <legend className="field-label">Mode</legend>
+          <div className="segmented" role="radiogroup">
+            {QuantMode.options.map((mode) => (
+              <label key={mode} className={`segment${form.mode === mode ? ' active' : ''}`}>
+                <input type="radio" name={`variant-mode-${modelId}`} checked={form.mode === mode} data-testid={`variant-mode-${mode}`} onChange={() => patch({ mode })} />
+                {mode === 'fp16' ? 'fp16' : `int8 ${mode}`}
+              </label>
+            ))}
+          </div>
+          <span className="field-hint wide-hint">{MODE_HINTS[form.mode]}</span>
+        </fieldset>
+      </div>
+      {isStatic && (
+        <div className="form-row" data-testid="variant-static-fields">
+          <label className={`field dataset-field${errors.datasetId ? ' invalid' : ''}`}>
+            <span className="field-label">Calibration dataset</span>
+            <select value={form.datasetId} onChange={(e) => patch({ datasetId: e.currentTarget.value })} data-testid="variant-dataset-select">
+              {datasets.length === 0 && <option value="">No datasets</option>}
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+            <span className="field-hint">{errors.datasetId ?? ' '}</span>
+          </label>
+          <label className="field method-field">
+            <span className="field-label">Method</span>
+            <select value={form.method} onChange={(e) => patch({ method: CalibrationMethod.parse(e.currentTarget.value) })} data-testid="variant-method-select">
+              {CalibrationMethod.options.map((method) => (
+                <option key={method} value={method}>
+                  {method}
+                </option>
+              ))}
+            </select>
+            <span className="field-hint">How activation ranges are chosen</span>
+          </label>
+          {form.method === 'percentile' && (
+            <NumberField label="Percentile" hint="Of |x|, cut from the tails" value={form.percentile} error={errors.percentile} testId="variant-percentile-input" onChange={(percentile) => patch({ percentile })} />
+          )}
+          <NumberField label="Samples" hint="Calibration samples" value={form.samples} error={errors.samples} testId="variant-samples-input" onChange={(samples) => patch({ samples })} />
+        </div>
+      )}
+      <div className="form-row">
+        {form.mode !== 'fp16' && (
+          <label className="q-check" title="One scale per output channel of Conv/Gemm/MatMul weights">
+            <input type="checkbox" checked={form.perChannel} data-testid="variant-per-channel" onChange={(e) => patch({ perChannel: e.currentTarget.checked })} />
+            Per-channel weights
+          </label>
+        )}
+        {isStatic && (
+          <label className="q-check" title="int8 activations with zero point 0 instead of asymmetric uint8">
+            <input type="checkbox" checked={form.activationSymmetric} data-testid="variant-symmetric" onChange={(e) => patch({ activationSymmetric: e.currentTarget.checked })} />
+            Symmetric activations
+          </label>
+        )}
+      </div>
+      <div className="form-row">
+        <ExcludeField value={form.exclude} suggestions={suggestions} onChange={(exclude) => patch({ exclude })} />
+      </div>
+      <footer className="variant-form-footer">
+        <span className="task-line muted" data-testid="variant-progress" aria-live="polite">
+          {busy ? (progress ?? 'Working…') : ' '}
+        </span>
+        <button type="submit" className="button primary" disabled={busy} data-testid="variant-create">
+          {busy ? 'Making variant…' : 'Create variant'}
+        </button>
+      </footer>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
+import { formatBytes, formatPercent } from '../../format';
+import { calibrationLabel, recipeDetails } from '../../variant-view';
+
+interface Props {
+  variant: ModelEntry;
+  parent: ModelEntry;
+  datasets: readonly DatasetEntry[];
+  /** Just made: shown highlighted. */
+  fresh: boolean;
+  onOpen: (id: string) => void;
+}
+
+/** One variant of a model: what it is, how it was made, and what it costs in bytes. */
+export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) {
+  const share = parent.info.sizeBytes > 0 ? variant.info.sizeBytes / parent.info.sizeBytes : 0;
+  const origin = variant.origin;
+  const calibration = origin ? calibrationLabel(origin, datasets) : null;
+  const details = origin ? recipeDetails(origin) : [];
+  return (
+    <li className={`variant-row${fresh ? ' fresh' : ''}`} data-testid="variant-row" data-model-id={variant.id} data-size-share={share.toFixed(4)}>
+      <div className="variant-head">
+        {/* The recipe names a quantized variant (its file name only repeats the parent's); a linked one keeps its own name. */}
+        <button type="button" className="link-button variant-name" onClick={() => onOpen(variant.id)} title={`Inspect ${variant.name}`} data-testid="variant-recipe">
+          {variant.variant}
+        </button>
+        {origin?.kind === 'linked' && (
+          <span className="muted small">
+            {variant.info.fileName} · linked to {parent.name}
+          </span>
+        )}
+        <span className="variant-size" data-testid="variant-size">
+          {formatBytes(variant.info.sizeBytes)} <span className="muted">· {formatPercent(share, 0)} of float</span>
+        </span>
+      </div>
+      {origin?.kind === 'quantized' && (
+        <div className="variant-facts">
+          <span>
+            {origin.quantizedNodes} node{origin.quantizedNodes === 1 ? '' : 's'} quantized
+          </span>
+          {calibration && <span data-testid="variant-calibration">calibrated on {calibration}</span>}
+          {details.map((detail) => (
+            <span key={detail} data-testid="variant-detail">
+              {detail}
+            </span>
+          ))}
+          {origin.skipped.length === 0 ? (
+            <span className="muted">none skipped</span>
+          ) : (
+            <details className="skipped" data-testid="variant-skipped">
+              <summary>{origin.skipped.length} skipped</summary>
+              <ul>
+                {origin.skipped.map((s) => (
+                  <li key={s.node}>
+                    <code>{s.node}</code> <span className="muted">({s.opType})</span>: {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import type { DatasetEntry, ModelEntry, StudioApi } from '../../../../shared/contract';
+import { useTask } from '../../hooks/useTask';
+import type { QuantizeRequest } from '../../variant-form';
+import { parentOf, variantsOf } from '../../variant-view';
+import { CreateVariantForm } from './CreateVariantForm';
+import { LinkPanel } from './LinkPanel';
+import { VariantRow } from './VariantRow';
+
+interface Props {
+  api: StudioApi;
+  model: ModelEntry;
+  models: readonly ModelEntry[];
+  datasets: readonly DatasetEntry[];
+  onSelect: (id: string) => void;
+  onError: (error: unknown) => void;
+}
+
+/** Op types of the model, then node names the studio has seen in its variants (skipped or excluded). */
+function excludeSuggestions(model: ModelEntry, variants: readonly ModelEntry[]): string[] {
+  const names = new Set(Object.keys(model.info.ops));
+  for (const variant of variants) {
+    if (variant.origin?.kind !== 'quantized') continue;
+    for (const skipped of variant.origin.skipped) names.add(skipped.node);
+    for (const excluded of variant.origin.recipe.exclude) names.add(excluded);
+  }
+  return [...names];
+}
+
+/** Under a model: its variants and the form that makes another; under a variant: where it came from. */
+export function VariantsPanel({ api, model, models, datasets, onSelect, onError }: Props) {
+  const task = useTask(api, 'quantize');
+  const [freshId, setFreshId] = useState<string | null>(null);
+  const parent = parentOf(model, models);
+  const canLink = model.info.format !== 'onnx';
+
+  if (model.origin) {
+    return (
+      <section className="card variants-panel" data-testid="variant-origin" aria-label="Variant origin">
+        <h3 className="section-title">Variant of {parent?.name ?? 'a model no longer in the workspace'}</h3>
+        {parent && (
+          <ul className="variant-list">
+            <VariantRow variant={model} parent={parent} datasets={datasets} fresh={false} onOpen={onSelect} />
+          </ul>
+        )}
+        {parent && (
+          <button type="button" className="link-button" onClick={() => onSelect(parent.id)}>
+            Show {parent.name} and its other variants
+          </button>
+        )}
+        {canLink && <LinkPanel api={api} model={model} models={models} onError={onError} />}
+      </section>
+    );
+  }
+
+  const variants = variantsOf(model.id, models);
+  const create = (request: QuantizeRequest): void => {
+    task.run(`Quantizing ${model.name}…`, () => api.models.quantize(request)).then(
+      (entry) => setFreshId(entry.id),
+      (error: unknown) => onError(error),
+    );
+  };
+
+  return (
+    <section className="card variants-panel" data-testid="variants-panel" aria-label={`Variants of ${model.name}`}>
+      <h3 className="section-title">
+        Variants <span className="muted">of {model.name}</span>
+      </h3>
+      {variants.length === 0 ? (
+        <p className="muted" data-testid="variants-empty">
+          {canLink
+            ? 'No variants. The studio quantizes ONNX models; link a variant made elsewhere from its own page.'
+            : 'No variants yet: make an int8 or fp16 one below, then compare them on the Accuracy page.'}
+        </p>
+      ) : (
+        <ul className="variant-list" data-testid="variant-list">
+          {variants.map((variant) => (
+            <VariantRow key={variant.id} variant={variant} parent={model} datasets={datasets} fresh={variant.id === freshId} onOpen={onSelect} />
+          ))}
+        </ul>
+      )}
+      {model.info.format === 'onnx' ? (
+        <CreateVariantForm
+          key={model.id}
+          modelId={model.id}
+          datasets={datasets}
+          suggestions={excludeSuggestions(model, variants)}
+          busy={task.busy}
+          progress={task.message}
+          onCreate={create}
+        />
+      ) : (
+        <LinkPanel api={api} model={model} models={models} onError={onError} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,146 @@
+import { useState } from 'react';
+import type { DatasetEntry, ModelEntry, StudioApi } from '../../../shared/contract';
+import type { EvalRecord } from '../../../shared/eval-schema';
+import type { RunSummary } from '../../../shared/run-schema';
+import { ACCURACY_LABELS, accuracyKey, evalGroups, evalRows, latencyPoints, sizePoints } from '../accuracy';
+import { runColor } from '../colors';
+import { AccuracyScatter } from '../components/accuracy/AccuracyScatter';
+import { ClassBreakdown } from '../components/accuracy/ClassBreakdown';
+import { EvalControls } from '../components/accuracy/EvalControls';
+import { EvalTable } from '../components/accuracy/EvalTable';
+import { LayerSqnrPanel } from '../components/accuracy/LayerSqnrPanel';
+import { formatAxisMs } from '../format';
+import { useTask } from '../hooks/useTask';
+import type { Theme } from '../hooks/useTheme';
+import { DEMO_DATASET_ID } from '../variant-form';
+import { listLabel } from '../variant-view';
+
+interface Props {
+  api: StudioApi;
+  models: readonly ModelEntry[];
+  datasets: readonly DatasetEntry[];
+  evals: readonly EvalRecord[];
+  runs: readonly RunSummary[];
+  theme: Theme;
+  onError: (error: unknown) => void;
+}
+
+/** A short name for a chart legend: the float model's name, or the variant's recipe, with a format that is not ONNX. */
+function seriesName(model: ModelEntry, models: readonly ModelEntry[]): string {
+  const name = listLabel(model, models).name;
+  return model.info.format === 'onnx' ? name : `${name} (${model.info.format})`;
+}
+
+/** What quantization costs: accuracy and fidelity per variant, against latency and size, and layer by layer. */
+export function AccuracyPage({ api, models, datasets, evals, runs, theme, onError }: Props) {
+  const [datasetChoice, setDatasetChoice] = useState<string | null>(null);
+  // Every model is picked unless unticked, so new variants join the next evaluation.
+  const [unpicked, setUnpicked] = useState<ReadonlySet<string>>(new Set());
+  const [limit, setLimit] = useState('');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const task = useTask(api, 'evaluate');
+
+  const datasetId = (datasets.find((d) => d.id === datasetChoice) ?? datasets.find((d) => d.id === DEMO_DATASET_ID) ?? datasets[0])?.id ?? '';
+  const picked = models.filter((m) => !unpicked.has(m.id)).map((m) => m.id);
+  const rows = evalRows(evals, models, datasetId);
+  const selected = rows.find((r) => r.model.id === selectedId) ?? rows[0] ?? null;
+  const key = accuracyKey(rows);
+  const sizes = sizePoints(rows, key);
+  const series = rows.map((r, i) => ({ modelId: r.model.id, name: seriesName(r.model, models), color: runColor(theme, i) }));
+
+  const pick = (modelId: string, on: boolean): void =>
+    setUnpicked((set) => {
+      const next = new Set(set);
+      if (on) next.delete(modelId);
+      else next.add(modelId);
+      return next;
+    });
+
+  const evaluate = (): void => {
+    const limitCount = limit.trim() === '' ? undefined : Number(limit);
+    task
+      .run('Starting the evaluation…', async () => {
+        for (const group of evalGroups(picked, models)) {
+          await api.evals.run({ modelIds: group.modelIds, datasetId, referenceId: group.referenceId, limit: limitCount });
+        }
+      })
+      .catch(onError);
+  };
+
+  return (
+    <section className="page" aria-labelledby="accuracy-title" data-testid="accuracy-page">
+      <header className="page-header">
+        <div>
+          <h1 id="accuracy-title">Accuracy</h1>
+          <p className="page-sub">What a variant costs in accuracy, next to what it saves in latency and size. Results are kept in the workspace&apos;s evals/.</p>
+        </div>
+      </header>
+      <EvalControls
+        models={models}
+        datasets={datasets}
+        datasetId={datasetId}
+        onDataset={setDatasetChoice}
+        picked={picked}
+        onPick={pick}
+        limit={limit}
+        onLimit={setLimit}
+        busy={task.busy}
+        progress={task.message}
+        onEvaluate={evaluate}
+      />
+      {rows.length === 0 ? (
+        <div className="empty small" data-testid="eval-empty">
+          <h2>No evaluations on this dataset yet</h2>
+          <p>
+            Press <strong>Evaluate</strong>: each model runs over the dataset in its own process, and each variant is compared with its
+            float model (agreement, cosine, SQNR), which needs no labels.
+          </p>
+        </div>
+      ) : (
+        <>
+          <EvalTable rows={rows} models={models} selectedId={selected?.model.id ?? null} onSelect={setSelectedId} />
+          <div className="compare-charts">
+            <AccuracyScatter
+              testId="accuracy-latency-chart"
+              title="Accuracy vs latency"
+              subtitle="median per model × target × runtime × threads; dashed: the Pareto front"
+              points={latencyPoints(rows, runs, key)}
+              series={series}
+              xLabel="median latency (ms)"
+              formatX={formatAxisMs}
+              yLabel={ACCURACY_LABELS[key]}
+              pareto
+              theme={theme}
+              emptyMessage="No benchmarks of these models yet: run them on the Runs page, and each run adds a point here."
+            />
+            <AccuracyScatter
+              testId="accuracy-size-chart"
+              title="Accuracy vs size"
+              subtitle="model file size"
+              points={sizes.points}
+              series={series}
+              xLabel={`size (${sizes.unit})`}
+              formatX={(x) => Number(x.toPrecision(3)).toString()}
+              yLabel={ACCURACY_LABELS[key]}
+              pareto={false}
+              theme={theme}
+              emptyMessage="No accuracy to plot: this dataset has no labels and no float model to compare with."
+            />
+          </div>
+          {selected && <ClassBreakdown row={selected} />}
+        </>
+      )}
+      {datasetId && (
+        <LayerSqnrPanel
+          api={api}
+          models={models}
+          datasetId={datasetId}
+          preferredId={selected?.model.id ?? null}
+          theme={theme}
+          onVariantMade={(variant) => pick(variant.id, true)}
+          onError={onError}
+        />
+      )}
+    </section>
+  );
+}
