@@ -1,0 +1,33 @@
+/**
+ * The simulated board as its own process, speaking the protocol on stdin/stdout, so inference
+ * never runs in the studio's process and any byte pipe can carry it, e.g. a pseudo-terminal:
+ *   socat pty,raw,echo=0,link=/tmp/ttySIM EXEC:"npx tsx src/core/targets/serial/simulator/simulator-main.ts"
+ * then `serial:///tmp/ttySIM?protocol=edgebench`. Options: --slowdown N, --seed N.
+ * Only frames go to stdout; the runtime's own messages go to stderr (see litert-node.ts).
+ */
+import { StudioError } from '../../../../shared/errors';
+import { serveSimulatedBoard } from './simulated-board';
+
+function numberFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new StudioError('BAD_INPUT', `${name} takes a positive number, not '${process.argv[at + 1] ?? ''}'.`, { flag: name });
+  }
+  return value;
+}
+
+const board = serveSimulatedBoard(
+  {
+    write: (bytes) => process.stdout.write(bytes),
+    on: (event, listener) => process.stdin.on(event, listener),
+    removeListener: (event, listener) => process.stdin.removeListener(event, listener),
+  },
+  { slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1) },
+  { bootLog: 'EdgeBench simulated board (ESP32-S3 model): inference runs on the host; latencies are modelled.\r\n' },
+);
+process.stderr.write(`${board.model.chipModel} ready on stdio\n`);
+process.stdin.on('end', () => {
+  void board.dispose().then(() => process.exit(0));
+});

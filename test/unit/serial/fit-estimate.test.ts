@@ -1,0 +1,68 @@
+/**
+ * Arena and flash estimates from a .tflite alone: the demo model's greedy plan worked out by hand,
+ * the greedy planner on a textbook case, and fit verdicts on the demo and on synthetic big models.
+ */
+import { describe, expect, test } from 'vitest';
+import { CHIP_PROFILES, estimateArena, estimateFit, greedyPlan } from '../../../src/core/targets/serial/fit-estimate';
+import { StudioError } from '../../../src/shared/errors';
+import { demoModel } from './helpers';
+import { bigActivationsModel, bigWeightsModel } from './models';
+
+describe('estimateArena', () => {
+  test('the demo model: activations planned as TFLM would, weights counted from constant buffers', () => {
+    const estimate = estimateArena(demoModel(), 'demo-mnist.tflite');
+    // Float32 buffers and the ops that use them: input 3136 B [op 0], conv1 14x14x8 = 6272 B [0-1],
+    // conv2 7x7x16 = 3136 B [1-2], flatten 3136 B [2-3], logits 40 → 48 B [3]. Largest first:
+    // conv1 at 0, input at 6272 (alive with conv1), conv2 at 6272, flatten at 0, logits at 3136.
+    expect(estimate.plannedBytes).toBe(6272 + 3136);
+    expect(estimate.operators).toBe(4);
+    // 9,100 float parameters, plus the reshape's shape constant.
+    expect(estimate.weightsBytes).toBeGreaterThanOrEqual(9100 * 4);
+    expect(estimate.weightsBytes).toBeLessThan(9100 * 4 + 64);
+    expect(estimate.arenaBytes).toBe(estimate.plannedBytes + estimate.overheadBytes);
+  });
+
+  test('greedyPlan reuses memory of buffers whose lifetimes do not overlap', () => {
+    const buffers = [
+      { sizeBytes: 100, first: 0, last: 1, offset: 0 },
+      { sizeBytes: 50, first: 1, last: 2, offset: 0 },
+      { sizeBytes: 100, first: 2, last: 3, offset: 0 },
+    ];
+    expect(greedyPlan(buffers)).toBe(150);
+    expect(buffers.map((b) => b.offset)).toEqual([0, 100, 0]);
+  });
+
+  test('a file that is not a .tflite is a MODEL_FORMAT error naming it', () => {
+    expect(() => estimateArena(new Uint8Array(64), 'notes.txt')).toThrowError(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringContaining("'notes.txt'") }));
+  });
+});
+
+describe('estimateFit', () => {
+  test.each(CHIP_PROFILES.map((p) => p.id))('the demo model fits the %s', (chip) => {
+    const fit = estimateFit(demoModel(), 'demo-mnist.tflite', chip);
+    expect(fit.verdict).toBe('fits');
+    expect(fit.sentence).toMatch(/^demo-mnist\.tflite fits the .*: it needs about .* KiB of tensor arena \(estimate\)/);
+  });
+
+  test('large activations do not fit an ESP32 without PSRAM, and go to PSRAM on an ESP32-S3 N16R8', () => {
+    const model = bigActivationsModel();
+    const esp32 = estimateFit(model, 'big.tflite', 'esp32');
+    expect(esp32.verdict).toBe('does-not-fit');
+    expect(esp32.sentence).toMatch(/^big\.tflite does not fit the ESP32 \(no PSRAM, 4 MiB flash\): it needs about 1\.\d MiB of tensor arena \(estimate\).* Quantize it to int8/);
+    const s3 = estimateFit(model, 'big.tflite', 'esp32s3-n16r8');
+    expect(s3.verdict).toBe('fits-in-psram');
+    expect(s3.sentence).toMatch(/only with its tensor arena in PSRAM/);
+  });
+
+  test('4 MiB of weights do not fit a 2 MiB-flash STM32', () => {
+    const fit = estimateFit(bigWeightsModel(), 'wide.tflite', 'stm32h743');
+    expect(fit.weightsBytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(fit.verdict).toBe('does-not-fit');
+    expect(fit.sentence).toMatch(/^wide\.tflite \(4\.\d MiB\) does not fit the 1\.\d MiB of flash the STM32H743/);
+  });
+
+  test('an unknown chip names the choices', () => {
+    expect(() => estimateFit(demoModel(), 'demo-mnist.tflite', 'esp8266')).toThrowError(StudioError);
+    expect(() => estimateFit(demoModel(), 'demo-mnist.tflite', 'esp8266')).toThrowError(/Unknown chip 'esp8266'; pick one of esp32, esp32-wrover/);
+  });
+});
