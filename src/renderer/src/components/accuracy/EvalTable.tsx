@@ -29,6 +29,9 @@ const COLUMNS: Column[] = [
 /** Accuracy and fidelity of each evaluated model; a row picks the model the per-class view shows. */
 export function EvalTable({ rows, models, selectedId, onSelect }: Props) {
   const notes = [...new Set(rows.flatMap((r) => r.record.result.notes))];
+  if (new Set(rows.map((r) => r.record.result.samples)).size > 1) {
+    notes.push('These rows were evaluated on different numbers of samples; evaluate them together for a fair comparison.');
+  }
   return (
     <div className="card list-card">
       <table className="table selectable eval-table" data-testid="eval-table">
