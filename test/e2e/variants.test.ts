@@ -102,7 +102,8 @@ describe('variants, accuracy and datasets in the UI', () => {
     await page.keyboard.press('Control+6');
     await page.getByTestId('eval-empty').waitFor();
     expect(await page.getByTestId('eval-dataset-select').inputValue()).toBe('demo-digits');
-    expect(await page.getByTestId('eval-model-checkbox').evaluateAll((boxes) => boxes.every((b) => (b as HTMLInputElement).checked))).toBe(true);
+    const boxes = page.getByTestId('eval-model-checkbox');
+    for (let i = 0; i < 3; i++) expect(await boxes.nth(i).isChecked()).toBe(true);
     await page.getByTestId('eval-run').click();
     await page.getByTestId('eval-run').filter({ hasText: /^Evaluate/ }).waitFor({ timeout: JOB_TIMEOUT_MS });
     await noErrorBanner();
