@@ -34,6 +34,8 @@ export function buildMenu(actions: MenuActions): Menu {
         page('Targets', 'targets', '2'),
         page('Runs', 'runs', '3'),
         page('Compare', 'compare', '4'),
+        page('Datasets', 'datasets', '5'),
+        page('Accuracy', 'accuracy', '6'),
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

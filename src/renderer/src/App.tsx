@@ -49,7 +49,15 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
     [setPage],
   );
   const { importFiles, busy: importing } = useModelImport(api, onImported, report);
-  const dragging = useDropFiles(importFiles);
+  // Files dropped on the Datasets page are not models: say how to import a dataset instead.
+  const onDropFiles = useCallback(
+    (files: File[]) =>
+      page === 'datasets'
+        ? report(new Error('Dropped files are imported as models. To import a dataset, use "Import dataset" on this page.'))
+        : importFiles(files),
+    [page, importFiles, report],
+  );
+  const dragging = useDropFiles(onDropFiles);
 
   const openRun = useCallback(
     (runId: string) => {
