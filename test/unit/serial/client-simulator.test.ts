@@ -184,3 +184,22 @@ describe('refusals and failures, each one sentence', () => {
     expect((await rejection(running)).code).toBe('CANCELLED');
   });
 });
+
+describe('text between frames', () => {
+  test('a line the board prints between frames goes to the log and does not make the client resend', async () => {
+    let sent = 0;
+    const link = connectInMemory(board(), {
+      tamperHostToBoard: (wire) => {
+        sent += 1;
+        return wire;
+      },
+      tamperBoardToHost: onNthFrame(MsgType.HELLO_ACK, 2, (wire) => Uint8Array.of(...Buffer.from('E (812) tflm: arena 9984 bytes\r\n'), ...wire)),
+    });
+    const client = new EdgebenchDeviceClient(link.transport);
+    await client.hello();
+    await client.hello();
+    expect(client.deviceLog).toContain('E (812) tflm: arena 9984 bytes');
+    expect(sent).toBe(2);
+    await client.close();
+  });
+});

@@ -110,10 +110,12 @@ export class FrameLink {
         else this.inbox.push({ kind: 'frame', frame });
         continue;
       }
-      // Before the first frame this is the boot log; later, a reset's boot log or a damaged frame.
+      // Before the first frame this is the boot log; later, a reset's boot log, text a library
+      // printed straight to the port (TFLM's MicroPrintf), or a damaged frame. Only binary
+      // pieces count as damage: resending a request because the board printed a line would be wrong.
       this.appendLog(printable(chunk.bytes));
       this.onTraffic?.(`rx ${chunk.bytes.length} bytes that are not a frame (${chunk.reason})`);
-      if (this.synced) this.inbox.push({ kind: 'corrupt', reason: chunk.reason });
+      if (this.synced && !isText(chunk.bytes)) this.inbox.push({ kind: 'corrupt', reason: chunk.reason });
     }
     this.wake?.();
   }
@@ -123,6 +125,10 @@ export class FrameLink {
     this.log = (this.log + text).slice(-MAX_LOG_CHARS);
     this.onLog?.(text);
   }
+}
+
+function isText(bytes: Uint8Array): boolean {
+  return bytes.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0a || byte === 0x0d || byte === 0x09);
 }
 
 /** Bytes as log text: printable ASCII, tabs and newlines kept, everything else dropped. */

@@ -1,0 +1,92 @@
+#include "tflm_runner.h"
+
+#include <cstdio>
+#include <new>
+
+#include "tensorflow/lite/schema/schema_utils.h"
+
+namespace edgebench {
+namespace {
+
+void describe(const tflite::Tensor* tensor, const TfLiteTensor* live, TensorDesc* out) {
+  out->dtype = static_cast<uint8_t>(tensor->type());  // the schema's TensorType code, as the protocol says
+  out->bytes = static_cast<uint32_t>(live->bytes);
+  const int rank = live->dims == nullptr ? 0 : live->dims->size;
+  out->rank = static_cast<uint8_t>(rank < static_cast<int>(kMaxRank) ? rank : kMaxRank);
+  for (uint8_t i = 0; i < out->rank; ++i) out->dims[i] = live->dims->data[i];
+}
+
+}  // namespace
+
+void TflmRunner::reset() {
+  if (interpreter_ != nullptr) interpreter_->~MicroInterpreter();
+  if (resolver_ != nullptr) resolver_->~OpResolver();
+  interpreter_ = nullptr;
+  resolver_ = nullptr;
+}
+
+ErrorCode TflmRunner::load(const uint8_t* data, uint32_t size, ModelInfo* info, char* message, size_t capacity) {
+  reset();
+  const tflite::Model* model = tflite::GetModel(data);
+  const auto* subgraphs = model->subgraphs();
+  const auto* codes = model->operator_codes();
+  if (subgraphs == nullptr || subgraphs->size() == 0 || codes == nullptr) {
+    std::snprintf(message, capacity, "The model has no subgraph or no operator codes; re-export it.");
+    return ErrorCode::kSchema;
+  }
+  resolver_ = new (resolver_storage_) OpResolver();
+  info->op_kind_count = 0;
+  for (const tflite::OperatorCode* code : *codes) {
+    const tflite::BuiltinOperator op = tflite::GetBuiltinCode(code);
+    if (op == tflite::BuiltinOperator_CUSTOM) {
+      const char* name = code->custom_code() != nullptr ? code->custom_code()->c_str() : "?";
+      std::snprintf(message, capacity, "The model uses custom op '%s', which this firmware does not have; remove it from the model.", name);
+      return ErrorCode::kUnsupportedOp;
+    }
+    const char* name = tflite::EnumNameBuiltinOperator(op);
+    bool seen = false;  // one opcode per (op, version): register each op once
+    for (uint8_t i = 0; i < info->op_kind_count; ++i) seen = seen || info->op_kinds[i] == name;
+    if (seen) continue;
+    if (info->op_kind_count >= kMaxOpKinds || !add_builtin_op(op, *resolver_)) {
+      std::snprintf(message, capacity,
+                    "The model uses op '%s', which the firmware's op resolver lacks; replace it in the model or add it to main/op_resolver.cpp and reflash.", name);
+      return ErrorCode::kUnsupportedOp;
+    }
+    info->op_kinds[info->op_kind_count++] = name;
+  }
+
+  interpreter_ = new (interpreter_storage_) tflite::MicroInterpreter(model, *resolver_, arena_, arena_bytes_);
+  if (interpreter_->AllocateTensors() != kTfLiteOk) {
+    std::snprintf(message, capacity,
+                  "TFLite Micro could not plan the model in the %u-byte tensor arena (the device log has its reason); use a smaller model, or raise the arena in main/model_settings.h and reflash.",
+                  static_cast<unsigned>(arena_bytes_));
+    return ErrorCode::kArenaTooSmall;
+  }
+
+  const tflite::SubGraph* graph = subgraphs->Get(0);
+  info->arena_used_bytes = static_cast<uint32_t>(interpreter_->arena_used_bytes());
+  info->arena_capacity_bytes = static_cast<uint32_t>(arena_bytes_);
+  info->model_bytes = size;
+  info->operators = static_cast<uint16_t>(graph->operators() == nullptr ? 0 : graph->operators()->size());
+  info->input_count = static_cast<uint8_t>(interpreter_->inputs_size() < kMaxTensors ? interpreter_->inputs_size() : kMaxTensors);
+  for (uint8_t i = 0; i < info->input_count; ++i) {
+    describe(graph->tensors()->Get(graph->inputs()->Get(i)), interpreter_->input(i), &info->inputs[i]);
+  }
+  info->output_count = static_cast<uint8_t>(interpreter_->outputs_size() < kMaxTensors ? interpreter_->outputs_size() : kMaxTensors);
+  for (uint8_t i = 0; i < info->output_count; ++i) {
+    describe(graph->tensors()->Get(graph->outputs()->Get(i)), interpreter_->output(i), &info->outputs[i]);
+  }
+  return ErrorCode::kNone;
+}
+
+uint8_t* TflmRunner::input_data(uint8_t index) { return interpreter_->input(index)->data.uint8; }
+
+const uint8_t* TflmRunner::output_data(uint8_t index) { return interpreter_->output(index)->data.uint8; }
+
+bool TflmRunner::invoke(char* message, size_t capacity) {
+  if (interpreter_->Invoke() == kTfLiteOk) return true;
+  std::snprintf(message, capacity, "TFLite Micro's Invoke failed (the device log has its reason); check the model's ops and inputs.");
+  return false;
+}
+
+}  // namespace edgebench
