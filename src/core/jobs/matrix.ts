@@ -45,13 +45,15 @@ export interface MatrixHooks {
   onProgress?: (cell: MatrixCell, progress: BenchProgress) => void;
   /** Called as each cell ends, before the next starts (the studio saves the run here). */
   onCellDone?: (result: CellResult) => Promise<void> | void;
+  /** Cells in the whole job, when it spans several targets (each with its own runMatrix). */
+  totalCells?: number;
 }
 
 /**
  * Plans the cells. Without `runtimes`, each model runs on its own format's runtime; a runtime
  * that cannot load a model's format is refused, naming the runtimes that can.
  */
-export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | undefined, threads: number[]): MatrixCell[] {
+export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | undefined, threads: number[], firstIndex = 0): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const model of models) {
     const able = RUNTIMES_FOR_FORMAT[model.info.format];
@@ -65,7 +67,7 @@ export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | unde
         );
       }
       for (const threadCount of uniqueInOrder(threads)) {
-        cells.push({ index: cells.length, model, runtime, threads: threadCount });
+        cells.push({ index: firstIndex + cells.length, model, runtime, threads: threadCount });
       }
     }
   }
@@ -99,7 +101,7 @@ export async function runMatrix(
           settings: { ...settingsForModel(settings, cell.model), threads: cell.threads },
           targetName: hooks.target?.name ?? 'This computer',
           targetKind: hooks.target?.kind ?? 'local',
-          job: { id: jobId, cell: cell.index, cells: cells.length },
+          job: { id: jobId, cell: cell.index, cells: hooks.totalCells ?? cells.length },
         },
         {
           signal: hooks.signal,

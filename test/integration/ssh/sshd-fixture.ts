@@ -37,7 +37,7 @@ export interface Sshd {
   spec(name?: string): SshTargetSpec;
   /** Stops the server and starts it again on the same port, with a new host key if asked. */
   restart(options?: { newHostKey?: boolean }): Promise<void>;
-  /** SIGKILLs the server and every process under it (its sessions and what they run): a cut link. */
+  /** SIGKILLs the server, its session processes and the runners under them: a cut link. */
   killAll(): void;
   /** SIGSTOPs the server's sessions: the TCP link stays open but nothing answers (a frozen link). */
   freezeSessions(): number[];
@@ -129,7 +129,9 @@ export async function startSshd(): Promise<Sshd> {
       await start();
     },
     killAll() {
-      const pids = [...descendants(), ...(server?.pid !== undefined ? [server.pid] : [])];
+      // Shells are left to finish: one killed inside the login's .bashrc can leave a lock behind
+      // (pyenv's rehash lock did, and every later login waited on it).
+      const pids = [...descendants().filter((pid) => ['sshd', 'node'].includes(commOf(pid))), ...(server?.pid !== undefined ? [server.pid] : [])];
       for (const pid of pids) signalQuietly(pid, 'SIGKILL');
     },
     freezeSessions() {

@@ -1,0 +1,88 @@
+/**
+ * The probe parser on recorded-style outputs of a Raspberry Pi 4 and a Jetson (see fixtures/README.md),
+ * the runner each board gets, and the sentence for a board with nothing to run a model on.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { parseProbeOutput, parseThrottled } from '../../../src/core/targets/ssh/probe-parse';
+import { parseEnvironmentSample, throttlingDuringRun } from '../../../src/core/targets/ssh/remote-environment';
+import { boardRuntimes, chooseRunner } from '../../../src/core/targets/ssh/ssh-probe';
+import { parseSshTargetUrl } from '../../../src/core/targets/ssh/ssh-target-url';
+import { rejectionSync } from './sync-rejection';
+
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const pi = parseProbeOutput(fixture('probe-raspberry-pi-4.txt'));
+const jetson = parseProbeOutput(fixture('probe-jetson-orin-nano.txt'));
+const target = { name: 'bench-pi', host: 'pi.local', port: 22, user: 'pi' };
+
+describe('probe output of a Raspberry Pi 4', () => {
+  test('hardware in the same shape as a local run, the core named from its CPU part', () => {
+    expect(pi.hardware).toEqual({
+      arch: 'arm64',
+      cpuModel: 'Cortex-A72',
+      cores: 4,
+      memoryBytes: 3884324 * 1024,
+      os: 'Linux 6.6.31+rpt-rpi-v8 (Debian GNU/Linux 12 (bookworm))',
+      cpuFeatures: ['asimd'],
+    });
+    expect(pi.boardModel).toBe('Raspberry Pi 4 Model B Rev 1.4');
+    expect(pi.kernel).toBe('6.6.31+rpt-rpi-v8');
+  });
+
+  test('temperature and throttling from vcgencmd: 0x50000 means under-voltage and throttling happened since boot', () => {
+    expect(pi.pi).toEqual({ temperatureC: 61.3, throttled: { raw: '0x50000', now: [], sinceBoot: ['under-voltage', 'throttled'] } });
+    expect(pi.jetson).toBeNull();
+  });
+
+  test('runtimes: Node 18 gets the studio runner for ONNX, TFLite goes to the Python runner', () => {
+    expect(pi.node).toEqual({ path: '/usr/bin/node', version: 'v18.19.0' });
+    expect(pi.python).toEqual({ path: '/usr/bin/python3', version: '3.11.2', runtimes: { tflite_runtime: '2.14.0', onnxruntime: '1.17.3' } });
+    expect(chooseRunner(pi, 'onnx', target).kind).toBe('node');
+    expect(chooseRunner(pi, 'tflite', target)).toMatchObject({ kind: 'python', python: '/usr/bin/python3', module: 'tflite_runtime' });
+    expect(boardRuntimes(pi, '1.30.0').map((r) => `${r.name} ${r.version} (${r.via})`)).toEqual([
+      'onnxruntime 1.30.0 (node-runner)',
+      'tflite_runtime 2.14.0 (python)',
+      'onnxruntime 1.17.3 (python)',
+    ]);
+  });
+});
+
+describe('probe output of a Jetson Orin Nano', () => {
+  test('hardware, power mode, tegrastats and trtexec', () => {
+    expect(jetson.hardware).toMatchObject({ arch: 'arm64', cpuModel: 'Cortex-A78AE', cores: 6, cpuFeatures: ['asimd', 'asimddp', 'asimdhp'] });
+    expect(jetson.hardware.os).toBe('Linux 5.15.136-tegra (Ubuntu 22.04.4 LTS)');
+    expect(jetson.boardModel).toBe('NVIDIA Jetson Orin Nano Developer Kit');
+    expect(jetson.jetson).toEqual({ powerMode: '15W (mode 0)', tegrastats: true });
+    expect(jetson.pi).toBeNull();
+    expect(jetson.nativeTools).toEqual({ trtexec: '/usr/src/tensorrt/bin/trtexec' });
+  });
+
+  test('no Node: ONNX runs with the Python onnxruntime', () => {
+    expect(jetson.node).toBeNull();
+    expect(chooseRunner(jetson, 'onnx', target)).toMatchObject({ kind: 'python', module: 'onnxruntime', reason: 'the Python runner (onnxruntime 1.18.0 on Python 3.10.12)' });
+  });
+});
+
+test('a board with neither Node nor a Python runtime gets the sentence that says what to install', () => {
+  const bare = parseProbeOutput(fixture('probe-jetson-orin-nano.txt').replace(/^python_runtime=.*\n/gm, ''));
+  const error = rejectionSync(() => chooseRunner(bare, 'onnx', target));
+  expect(error.context.kind).toBe('no-runtime');
+  expect(error.message).toBe('bench-pi has no runtime that can run an ONNX model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.');
+});
+
+test('a throttle flag raised during a run is reported; flags from before the run are not', () => {
+  const before = parseThrottled('throttled=0x50000');
+  const after = parseThrottled('throttled=0x70002');
+  expect(throttlingDuringRun([before!, after!])).toEqual(['frequency-capped']);
+  expect(throttlingDuringRun([before!, before!])).toEqual([]);
+  const sample = parseEnvironmentSample("temp=48750\ntemp=0\nkhz=1500000\nkhz=1800000\nload=0.52\npi=throttled=0x0\n");
+  expect(sample.snapshot).toEqual({ temperatureC: 48.75, cpuMHz: 1650, loadAverage: 0.52 });
+  expect(sample.throttled).toEqual({ raw: '0x0', now: [], sinceBoot: [] });
+});
+
+test('target URLs: ssh://USER@HOST:PORT, port 22 by default, passwords refused', () => {
+  expect(parseSshTargetUrl('ssh://pi@192.168.1.20:2222')).toEqual({ name: 'pi@192.168.1.20:2222', host: '192.168.1.20', port: 2222, user: 'pi' });
+  expect(parseSshTargetUrl('ssh://nvidia@[fe80::1]', 'orin')).toEqual({ name: 'orin', host: 'fe80::1', port: 22, user: 'nvidia' });
+  expect(rejectionSync(() => parseSshTargetUrl('ssh://pi:secret@host')).message).toContain('a password does not belong in the target');
+  expect(rejectionSync(() => parseSshTargetUrl('pi@host')).code).toBe('BAD_INPUT');
+});

@@ -1,0 +1,157 @@
+/**
+ * Benchmarks on a "board" that is this machine behind a real sshd: the model and the Node runner
+ * uploaded into the board's cache (once), the demo model measured through the runner protocol over
+ * an exec channel, cancel killing the remote runner, a cut and a frozen link failing the run
+ * without a hang (the next run reconnects), and two boards at once.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { inspectModelFiles } from '../../../src/core/formats/inspect';
+import { planMatrix } from '../../../src/core/jobs/matrix';
+import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
+import { deployNodeRunner } from '../../../src/core/targets/ssh/node-runner-deploy';
+import { uploadFileToCache } from '../../../src/core/targets/ssh/sftp-cache';
+import { runSshMatrix, SshTargetSession, type SshTargetOptions } from '../../../src/core/targets/ssh/ssh-target';
+import { BenchSettings } from '../../../src/shared/run-schema';
+import { DEMO_ONNX_PATH, jobFor, rejection } from '../../unit/runner/bench-helpers';
+import { signalQuietly, sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
+
+/** Enough runs of the demo model to still be measuring when the test interferes; cancelled long before the end. */
+const LONG_RUN = { runs: 100_000, warmupRuns: 1 };
+
+describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node runner)', () => {
+  let board: Sshd;
+  let second: Sshd;
+  beforeAll(async () => {
+    [board, second] = await Promise.all([startSshd(), startSshd()]);
+  });
+  afterAll(async () => {
+    await Promise.all([board?.stop(), second?.stop()]);
+  });
+
+  const cacheDirOf = (sshd: Sshd): string => join(sshd.dir, 'board-cache');
+  const sessionFor = async (sshd: Sshd, name: string, extra: Partial<SshTargetOptions['connect']> = {}): Promise<SshTargetSession> =>
+    new SshTargetSession(sshd.spec(name), {
+      connect: { knownHosts: await KnownHostsStore.open(join(sshd.dir, 'known_hosts')), identityFile: sshd.clientKey, acceptNewHostKey: true, ...extra },
+      cacheDir: cacheDirOf(sshd),
+    });
+  /** The runner processes on the board started from this board's cache. */
+  const remoteRunners = (sshd: Sshd): number[] => {
+    try {
+      return execFileSync('pgrep', ['-f', `${cacheDirOf(sshd)}/node-runner/`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+  };
+  const waitUntil = async (what: string, condition: () => boolean): Promise<void> => {
+    for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!condition()) throw new Error(`gave up waiting for ${what}`);
+  };
+
+  test('the demo model runs on the board with the Node runner; model and runner are uploaded once', async () => {
+    const session = await sessionFor(board, 'bench-board');
+    const notices: string[] = [];
+    const run = await new SshTargetSession(session.spec, {
+      connect: { knownHosts: await KnownHostsStore.open(join(board.dir, 'known_hosts')), identityFile: board.clientKey, acceptNewHostKey: true },
+      cacheDir: cacheDirOf(board),
+      onNotice: (message) => notices.push(message),
+    }).runBenchmark(jobFor(DEMO_ONNX_PATH, null), {});
+
+    expect(run.target).toMatchObject({ kind: 'ssh', name: 'bench-board' });
+    expect(run.latencyMs.count).toBe(20);
+    expect(run.memory.peakRssBytes).toBeGreaterThan(0);
+    expect(run.runtime).toMatchObject({ name: 'onnxruntime', backend: 'cpu' });
+    expect(notices).toEqual([expect.stringMatching(/^bench-board: using the studio's Node runner \(onnxruntime-node [\d.]+ on Node v\d+/)]);
+
+    // The cache: the model sits under its sha256 with the same bytes; sending it again is skipped.
+    const conn = await session.connection();
+    const sha256 = run.model.sha256;
+    const again = await uploadFileToCache(conn, DEMO_ONNX_PATH, { cacheDir: cacheDirOf(board), fileName: 'demo-mnist.onnx', sha256 });
+    expect(again).toMatchObject({ uploaded: false, remotePath: join(cacheDirOf(board), sha256, 'demo-mnist.onnx') });
+    expect(readFileSync(again.remotePath).equals(readFileSync(DEMO_ONNX_PATH))).toBe(true);
+    const redeployed = await deployNodeRunner(conn, await session.probe(), cacheDirOf(board));
+    expect(redeployed.uploaded).toBe(false);
+    await session.close();
+  });
+
+  test('cancel kills the runner on the board', async () => {
+    const session = await sessionFor(board, 'cancel-board');
+    const controller = new AbortController();
+    const running = session.runBenchmark(jobFor(DEMO_ONNX_PATH, null, LONG_RUN), {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.phase === 'measuring' && progress.completed > 0 && !controller.signal.aborted) {
+          expect(remoteRunners(board)).toHaveLength(1);
+          controller.abort();
+        }
+      },
+    });
+    const error = await rejection(running);
+    expect(error.code).toBe('CANCELLED');
+    await waitUntil('the remote runner to exit', () => remoteRunners(board).length === 0);
+    await session.close();
+  });
+
+  test('a link cut while measuring fails the run with a clear message, and the next run reconnects', async () => {
+    const session = await sessionFor(board, 'cut-board');
+    const running = session.runBenchmark(jobFor(DEMO_ONNX_PATH, null, LONG_RUN), {
+      onProgress: (progress) => {
+        if (progress.phase === 'measuring' && progress.completed > 0) board.killAll();
+      },
+    });
+    const error = await rejection(running);
+    expect(error.code).toBe('RUNNER');
+    expect(error.context.kind).toBe('connection-lost');
+    expect(error.message).toMatch(/^The SSH connection to cut-board \(.+\) was lost while measuring \(.+\); check the board's power and network, then run again \(the next job reconnects\)\.$/);
+
+    await board.restart();
+    const next = await session.runBenchmark(jobFor(DEMO_ONNX_PATH, null), {});
+    expect(next.latencyMs.count).toBe(20);
+    await session.close();
+  });
+
+  test('a frozen link (nothing answers, TCP still open) is noticed by keepalive and fails the run', async () => {
+    const session = await sessionFor(board, 'frozen-board', { keepaliveIntervalMs: 300, keepaliveCountMax: 2 });
+    let frozen: number[] = [];
+    const running = session.runBenchmark(jobFor(DEMO_ONNX_PATH, null, LONG_RUN), {
+      onProgress: (progress) => {
+        if (progress.phase === 'measuring' && progress.completed > 0 && frozen.length === 0) frozen = board.freezeSessions();
+      },
+    });
+    const error = await rejection(running);
+    for (const pid of [...frozen, ...remoteRunners(board)]) signalQuietly(pid, 'SIGKILL');
+    expect(error.context.kind).toBe('connection-lost');
+    expect(error.context.reason).toBe('Keepalive timeout');
+    await session.close();
+  });
+
+  test('two boards run the same matrix in parallel, each cell recorded under its board', async () => {
+    const model = { name: 'demo-mnist', path: DEMO_ONNX_PATH, variant: 'float', info: await inspectModelFiles([DEMO_ONNX_PATH]) };
+    const cells = planMatrix([model], undefined, [1, 2]);
+    const sessions = await Promise.all([sessionFor(board, 'board-a'), sessionFor(second, 'board-b')]);
+    // board-a may not finish its first cell until board-b has started one: run one board after
+    // the other and this never resolves (the test times out); run them in parallel and it does.
+    let boardBStarted!: () => void;
+    const boardBRunning = new Promise<void>((resolve) => {
+      boardBStarted = resolve;
+    });
+    const outcomes = await runSshMatrix('job-two-boards', sessions, cells, BenchSettings.parse({ warmupRuns: 2, runs: 300, minTimeMs: 0, threads: 1, profileRuns: 0 }), {
+      onProgress: (target) => {
+        if (target === 'board-b') boardBStarted();
+      },
+      onCellDone: (target) => (target === 'board-a' ? boardBRunning : undefined),
+    });
+    await Promise.all(sessions.map((session) => session.close()));
+
+    expect(outcomes.map((outcome) => outcome.target)).toEqual(['board-a', 'board-b']);
+    for (const outcome of outcomes) {
+      expect(outcome.cancelled).toBe(false);
+      expect(outcome.results.map((result) => (result.ok ? [result.run.target.name, result.run.runtime.threads] : result.error.message))).toEqual([
+        [outcome.target, 1],
+        [outcome.target, 2],
+      ]);
+    }
+  });
+});
