@@ -2,20 +2,19 @@ import type { EventName, EventPayload, StudioHandlers } from '../shared/contract
 import { StudioError } from '../shared/errors';
 import { validateEvent } from '../shared/rpc';
 import { BenchJobs } from './jobs/bench-jobs';
+import { TargetService } from './jobs/target-service';
 import { importUploadedDataset } from './jobs/dataset-upload';
 import { runEvaluations } from './jobs/eval-jobs';
 import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
-import { probeLocalHardware } from './targets/local-target';
 import { importModel, removeModel } from './workspace/model-store';
 import { seedDemo } from './workspace/seed';
 import { summarizeRun, Workspace } from './workspace/workspace';
 
 export type { Studio, StudioOptions } from './studio-types';
 
-const LOCAL_TARGET_NAME = 'This computer';
 
 /** Opens (and on first start seeds) a workspace and returns the engine behind the contract. */
 export async function openStudio(options: StudioOptions & { resourcesDir?: string }): Promise<Studio> {
@@ -31,7 +30,14 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     const valid = validateEvent(event, payload);
     for (const listener of listeners) listener(event, valid);
   };
-  const jobs = new BenchJobs(workspace, options.runnerSpawner, emit);
+  const targets = new TargetService(workspace.root, emit);
+  const jobs = new BenchJobs({
+    workspace,
+    spawner: options.runnerSpawner,
+    emit,
+    resolveTarget: (id) => targets.resolve(id),
+    targetContext: (id) => targets.context(id),
+  });
 
   const handlers: StudioHandlers = {
     workspace: {
@@ -99,11 +105,16 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         layerSqnrOfVariant(workspace, options.workerSpawner, request, (message) => emit('task.progress', { task: 'layerSqnr', message })),
     },
     targets: {
-      list: async () => [{ id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware() }],
-      probe: async ({ id }) => {
-        if (id !== 'local') throw new StudioError('NOT_FOUND', `There is no target '${id}'.`, { target: id });
-        return probeLocalHardware();
-      },
+      list: () => targets.list(),
+      probe: ({ id }) => targets.probe(id),
+      add: (config) => targets.add(config),
+      update: ({ id, config }) => targets.update(id, config),
+      remove: async ({ id }) => ({ removed: await targets.remove(id) }),
+      test: ({ id, password, acceptHostKey }) => targets.test(id, password, acceptHostKey),
+    },
+    devices: {
+      list: () => targets.listPorts(),
+      simulate: ({ protocol }) => targets.simulate(protocol),
     },
     bench: {
       start: (request) => jobs.start(request),
@@ -125,7 +136,10 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => jobs.closeAll(),
+    close: async () => {
+      await jobs.closeAll();
+      await targets.close();
+    },
   };
 }
 

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ErrorData } from './errors';
 import { EvalRecord, LayerSqnr } from './eval-schema';
+import { TargetConfig } from './targets';
 import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
@@ -66,8 +67,36 @@ export const TargetEntry = z.object({
   name: z.string(),
   /** null until probed. */
   hardware: HardwareProfile.nullable(),
+  /** How to reach it (null for This computer). */
+  config: TargetConfig.nullable().default(null),
+  /** The CLI spec of the same target: 'local', ssh://user@host:port, serial:///dev/…?protocol=… */
+  spec: z.string().default('local'),
 });
 export type TargetEntry = z.infer<typeof TargetEntry>;
+
+/** The outcome of "Test connection": what the board is, or why it cannot be reached. */
+export const TargetTestResult = z.object({
+  ok: z.boolean(),
+  /** One sentence: what was found, or what went wrong and what to do. */
+  message: z.string(),
+  hardware: HardwareProfile.nullable(),
+  /** SSH: the server's host key when it is not yet trusted; accept it by passing its fingerprint back. */
+  hostKey: z.object({ fingerprint: z.string(), status: z.enum(['unknown', 'changed']) }).nullable().default(null),
+  /** Facts for the Targets page: runtimes found, chosen runner, board model, firmware… */
+  details: z.record(z.string(), z.string()).default({}),
+});
+export type TargetTestResult = z.infer<typeof TargetTestResult>;
+
+export const SerialPortInfo = z.object({
+  path: z.string(),
+  vendorId: z.string().nullable(),
+  productId: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  /** e.g. "Silicon Labs CP210x USB-UART (ESP32 dev boards)", or null when not recognized. */
+  recognizedAs: z.string().nullable(),
+});
+export type SerialPortInfo = z.infer<typeof SerialPortInfo>;
 
 /** A file sent from the UI (file picker or drag and drop). Base64 so it survives JSON transports. */
 export const UploadedFile = z.object({
@@ -91,7 +120,8 @@ export const UploadedDatasetFile = z.object({
  */
 export const BenchRequest = z.object({
   modelIds: z.array(Id).min(1).max(32),
-  targetId: Id,
+  /** Targets run in parallel with each other; each target's cells run one at a time. */
+  targetIds: z.array(Id).min(1).max(16),
   runtimes: z.array(RuntimeName).max(3).optional(),
   /** Intra-op thread counts to try; defaults to [settings.threads]. */
   threads: z.array(z.number().int().min(0).max(256)).min(1).max(8).optional(),
@@ -101,6 +131,8 @@ export type BenchRequest = z.infer<typeof BenchRequest>;
 
 export const BenchCell = z.object({
   index: z.number().int(),
+  targetId: z.string(),
+  targetName: z.string(),
   modelId: z.string(),
   modelName: z.string(),
   runtime: RuntimeName,
@@ -167,6 +199,23 @@ export const calls = {
   targets: {
     list: call(Empty, z.array(TargetEntry)),
     probe: call(z.object({ id: Id }), HardwareProfile),
+    add: call(TargetConfig, TargetEntry),
+    update: call(z.object({ id: Id, config: TargetConfig }), TargetEntry),
+    remove: call(z.object({ id: Id }), z.object({ removed: z.boolean() })),
+    /**
+     * Connects and probes. SSH: a password is held in memory for this session only; an unknown or
+     * changed host key is reported with its fingerprint and trusted only when passed back here.
+     */
+    test: call(
+      z.object({ id: Id, password: z.string().max(1000).optional(), acceptHostKey: z.string().max(200).optional() }),
+      TargetTestResult,
+    ),
+  },
+  devices: {
+    /** Serial ports, with the boards recognized by USB VID/PID. */
+    list: call(Empty, z.array(SerialPortInfo)),
+    /** Starts a simulated board on a pseudo-terminal and adds it as a serial target. */
+    simulate: call(z.object({ protocol: z.enum(['edgebench', 'mlperf-tiny']).default('edgebench') }), TargetEntry),
   },
   bench: {
     start: call(BenchRequest, z.object({ jobId: z.string(), cells: z.array(BenchCell) })),
@@ -231,6 +280,10 @@ export const events = {
     failed: z.number().int(),
   }),
   'workspace.changed': z.object({ what: z.enum(['models', 'runs', 'datasets', 'targets', 'evals']) }),
+  /** Bytes to and from a serial device, for the live log (text where printable, else hex). */
+  'device.log': z.object({ targetId: z.string(), direction: z.enum(['rx', 'tx', 'info']), text: z.string() }),
+  /** Uploading a model to a board (SFTP or serial), for a progress bar. */
+  'device.upload': z.object({ targetId: z.string(), sentBytes: z.number(), totalBytes: z.number() }),
   /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
   'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr']), message: z.string() }),
   /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import type { BenchCell, BenchRequest, EventName, EventPayload } from '../../shared/contract';
-import { StudioError, toErrorData } from '../../shared/errors';
+import { toErrorData } from '../../shared/errors';
 import { BenchSettings } from '../../shared/run-schema';
 import type { RunnerSpawner } from '../runner/runner-client';
+import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
 import { mainModelPath } from '../workspace/model-store';
+import type { StoredTarget } from '../workspace/targets-store';
 import type { Workspace } from '../workspace/workspace';
-import { checkInputFlags, planMatrix, runMatrix, type MatrixModel } from './matrix';
+import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from './matrix';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -15,47 +17,61 @@ interface Job {
   done: Promise<void>;
 }
 
+/** A target of a job: this computer, or one from targets.json. */
+export type JobTarget = { id: 'local'; name: string } | { id: string; name: string; stored: StoredTarget };
+
+export interface BenchJobsDeps {
+  workspace: Workspace;
+  spawner: RunnerSpawner;
+  emit: Emit;
+  /** Finds a target by id (local or stored). */
+  resolveTarget(id: string): Promise<JobTarget>;
+  /** Connection context for a stored target (known hosts, session password, logs). */
+  targetContext(targetId: string): TargetContext;
+}
+
 /**
- * Runs benchmark jobs in the background and reports them as events. The call that starts a
- * job returns at once with its id and planned cells; progress and results arrive as
- * bench.progress / bench.cellDone / bench.done.
+ * Runs benchmark jobs in the background and reports them as events. The call that starts a job
+ * returns at once with its planned cells; targets run in parallel with each other, each
+ * target's cells one at a time; progress and results arrive as bench.progress / bench.cellDone /
+ * bench.done.
  */
 export class BenchJobs {
   private readonly jobs = new Map<string, Job>();
 
-  constructor(
-    private readonly workspace: Workspace,
-    private readonly spawner: RunnerSpawner,
-    private readonly emit: Emit,
-  ) {}
+  constructor(private readonly deps: BenchJobsDeps) {}
 
   async start(request: BenchRequest): Promise<{ jobId: string; cells: BenchCell[] }> {
-    if (request.targetId !== 'local') {
-      throw new StudioError('NOT_FOUND', `There is no target '${request.targetId}'; only 'local' (This computer) exists so far.`, {
-        target: request.targetId,
-      });
-    }
+    const { workspace } = this.deps;
+    const targets = await Promise.all([...new Set(request.targetIds)].map((id) => this.deps.resolveTarget(id)));
     const models: MatrixModel[] = [];
     for (const id of request.modelIds) {
-      const entry = await this.workspace.readModelEntry(id);
-      models.push({ id, name: entry.name, path: mainModelPath(this.workspace, entry), variant: entry.variant, info: entry.info });
+      const entry = await workspace.readModelEntry(id);
+      models.push({ id, name: entry.name, path: mainModelPath(workspace, entry), variant: entry.variant, info: entry.info });
     }
     const settings = BenchSettings.parse({ ...DEFAULT_BENCH_SETTINGS, ...stripUndefined(request.settings) });
     checkInputFlags(models, settings);
-    const cells = planMatrix(models, request.runtimes, request.threads ?? [settings.threads]);
+    const threads = request.threads ?? [settings.threads];
+    const plans: Array<{ target: JobTarget; cells: MatrixCell[] }> = [];
+    for (const target of targets) {
+      plans.push({ target, cells: planMatrix(models, request.runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0)) });
+    }
+    const count = plans.reduce((n, p) => n + p.cells.length, 0);
     const jobId = `job-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const controller = new AbortController();
-    const count = cells.length;
+    const cellFractions = new Array<number>(count).fill(0);
 
-    const run = async (): Promise<void> => {
-      const runIds: string[] = [];
-      let failed = 0;
-      let cancelled = false;
+    const runOnTarget = async (plan: { target: JobTarget; cells: MatrixCell[] }, record: (result: CellResult) => Promise<void>): Promise<boolean> => {
+      let opened: OpenTarget | null = null;
       try {
-        const outcome = await runMatrix(jobId, cells, settings, {
-          spawner: this.spawner,
+        if ('stored' in plan.target) opened = await openTarget(plan.target.stored.config, { ...this.deps.targetContext(plan.target.id), signal: controller.signal });
+        const outcome = await runMatrix(jobId, plan.cells, settings, {
+          spawner: this.deps.spawner,
+          target: opened?.target,
           signal: controller.signal,
-          onProgress: (cell, p) =>
+          totalCells: count,
+          onProgress: (cell, p) => {
+            cellFractions[cell.index] = p.fraction;
             this.emit('bench.progress', {
               jobId,
               cell: cell.index,
@@ -64,32 +80,44 @@ export class BenchJobs {
               completed: p.completed,
               total: p.total,
               cellFraction: p.fraction,
-              fraction: (cell.index + p.fraction) / count,
-            }),
-          onCellDone: async (result) => {
-            if (result.ok) {
-              await this.workspace.writeRun(result.run);
-              runIds.push(result.run.id);
-              this.emit('bench.cellDone', { jobId, cell: result.cell.index, ok: true, runId: result.run.id });
-              this.emit('workspace.changed', { what: 'runs' });
-            } else {
-              failed++;
-              this.emit('bench.cellDone', {
-                jobId,
-                cell: result.cell.index,
-                ok: false,
-                error: result.error,
-                runnerLog: result.runnerLog,
-              });
-            }
+              fraction: cellFractions.reduce((a, b) => a + b, 0) / count,
+            });
           },
+          onCellDone: record,
         });
-        cancelled = outcome.cancelled;
+        return outcome.cancelled;
       } catch (error) {
-        // Only errors that concern every cell get here (bad input found while starting the first).
-        failed = count - runIds.length;
+        // A target that cannot be reached (or flags every cell would refuse): its cells fail with the reason.
         const data = toErrorData(error);
-        this.emit('bench.cellDone', { jobId, cell: runIds.length, ok: false, error: data, runnerLog: [] });
+        if (data.code === 'CANCELLED') return true;
+        for (const cell of plan.cells) {
+          await record({ cell, ok: false, error: data, runnerLog: (data.context.runnerLog ?? '').split('\n').filter(Boolean) });
+        }
+        return false;
+      } finally {
+        await opened?.close().catch(() => undefined);
+      }
+    };
+
+    const run = async (): Promise<void> => {
+      const runIds: string[] = [];
+      let failed = 0;
+      const record = async (result: CellResult): Promise<void> => {
+        cellFractions[result.cell.index] = 1;
+        if (result.ok) {
+          await workspace.writeRun(result.run);
+          runIds.push(result.run.id);
+          this.emit('bench.cellDone', { jobId, cell: result.cell.index, ok: true, runId: result.run.id });
+          this.emit('workspace.changed', { what: 'runs' });
+        } else {
+          failed++;
+          this.emit('bench.cellDone', { jobId, cell: result.cell.index, ok: false, error: result.error, runnerLog: result.runnerLog });
+        }
+      };
+      let cancelled = false;
+      try {
+        const outcomes = await Promise.all(plans.map((plan) => runOnTarget(plan, record)));
+        cancelled = outcomes.some(Boolean) || controller.signal.aborted;
       } finally {
         this.jobs.delete(jobId);
         this.emit('bench.done', { jobId, cancelled, runIds, failed });
@@ -98,13 +126,17 @@ export class BenchJobs {
     this.jobs.set(jobId, { controller, done: run() });
     return {
       jobId,
-      cells: cells.map((cell) => ({
-        index: cell.index,
-        modelId: cell.model.id ?? '',
-        modelName: cell.model.name,
-        runtime: cell.runtime,
-        threads: cell.threads,
-      })),
+      cells: plans.flatMap((plan) =>
+        plan.cells.map((cell) => ({
+          index: cell.index,
+          targetId: plan.target.id,
+          targetName: plan.target.name,
+          modelId: cell.model.id ?? '',
+          modelName: cell.model.name,
+          runtime: cell.runtime,
+          threads: cell.threads,
+        })),
+      ),
     };
   }
 
@@ -120,6 +152,8 @@ export class BenchJobs {
     for (const job of pending) job.controller.abort();
     await Promise.all(pending.map((job) => job.done));
   }
+
+  private emit: Emit = (event, payload) => this.deps.emit(event, payload);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

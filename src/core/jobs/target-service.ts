@@ -1,0 +1,123 @@
+/**
+ * The Targets and Devices pages' engine side: "This computer" plus the targets in targets.json,
+ * session-only secrets (SSH passwords), accepted host keys, connection tests, and simulated
+ * serial boards started for users without hardware.
+ */
+import type { EventName, EventPayload, SerialPortInfo, TargetEntry, TargetTestResult } from '../../shared/contract';
+import { StudioError } from '../../shared/errors';
+import type { HardwareProfile } from '../../shared/run-schema';
+import { targetSpecOf, type TargetConfig } from '../../shared/targets';
+import { listSerialDevices } from '../targets/serial/discovery/list-ports';
+import { startSimulatorOnPty } from '../targets/serial/simulator/simulator-pty';
+import { probeLocalHardware } from '../targets/local-target';
+import { testTarget, type TargetContext } from '../targets/target-registry';
+import { TargetsStore } from '../workspace/targets-store';
+import type { JobTarget } from './bench-jobs';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export const LOCAL_TARGET_NAME = 'This computer';
+
+export class TargetService {
+  readonly store: TargetsStore;
+  /** SSH passwords given for this session; never written anywhere. */
+  private readonly passwords = new Map<string, string>();
+  /** What the last successful test found, shown until the next one. */
+  private readonly hardware = new Map<string, HardwareProfile>();
+  private readonly simulators: Array<{ stop(): Promise<void> }> = [];
+
+  constructor(
+    workspaceRoot: string,
+    private readonly emit: Emit,
+  ) {
+    this.store = new TargetsStore(workspaceRoot);
+  }
+
+  async list(): Promise<TargetEntry[]> {
+    const local: TargetEntry = { id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware(), config: null, spec: 'local' };
+    const stored = await this.store.list();
+    return [local, ...stored.map((t) => this.entry(t.id, t.config))];
+  }
+
+  async add(config: TargetConfig): Promise<TargetEntry> {
+    const stored = await this.store.add(config);
+    this.emit('workspace.changed', { what: 'targets' });
+    return this.entry(stored.id, stored.config);
+  }
+
+  async update(id: string, config: TargetConfig): Promise<TargetEntry> {
+    const stored = await this.store.update(id, config);
+    this.hardware.delete(id);
+    this.emit('workspace.changed', { what: 'targets' });
+    return this.entry(stored.id, stored.config);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const removed = await this.store.remove(id);
+    this.passwords.delete(id);
+    this.hardware.delete(id);
+    if (removed) this.emit('workspace.changed', { what: 'targets' });
+    return removed;
+  }
+
+  async test(id: string, password: string | undefined, acceptHostKey: string | undefined): Promise<TargetTestResult> {
+    const stored = await this.store.get(id);
+    if (password !== undefined) this.passwords.set(id, password);
+    const result = await testTarget(stored.config, { ...this.context(id), ...(acceptHostKey ? { acceptHostKey } : {}) });
+    if (result.ok && result.hardware) this.hardware.set(id, result.hardware);
+    return result;
+  }
+
+  async probe(id: string): Promise<HardwareProfile> {
+    if (id === 'local') return probeLocalHardware();
+    const result = await this.test(id, undefined, undefined);
+    if (!result.ok || !result.hardware) throw new StudioError('RUNNER', result.message, { target: id });
+    return result.hardware;
+  }
+
+  async resolve(id: string): Promise<JobTarget> {
+    if (id === 'local') return { id: 'local', name: LOCAL_TARGET_NAME };
+    const stored = await this.store.get(id);
+    return { id, name: stored.config.name, stored };
+  }
+
+  /** How jobs and tests connect to a stored target. */
+  context(id: string): TargetContext {
+    const password = this.passwords.get(id);
+    return {
+      knownHostsFile: this.store.knownHostsFile,
+      ...(password !== undefined ? { password } : {}),
+      onLog: (direction, text) => this.emit('device.log', { targetId: id, direction, text }),
+      onUpload: (sentBytes, totalBytes) => this.emit('device.upload', { targetId: id, sentBytes, totalBytes }),
+    };
+  }
+
+  async listPorts(): Promise<SerialPortInfo[]> {
+    return (await listSerialDevices()).map((d) => ({
+      path: d.path,
+      vendorId: d.vendorId ?? null,
+      productId: d.productId ?? null,
+      serialNumber: d.serialNumber ?? null,
+      manufacturer: d.manufacturer ?? null,
+      recognizedAs: d.recognizedAs ?? null,
+    }));
+  }
+
+  /** A simulated board on a pseudo-terminal, added as a serial target (removed again when the studio closes). */
+  async simulate(protocol: 'edgebench' | 'mlperf-tiny'): Promise<TargetEntry> {
+    const simulator = await startSimulatorOnPty({ protocol });
+    this.simulators.push(simulator);
+    const name = protocol === 'edgebench' ? 'Simulated board (ESP32-S3 model)' : 'Simulated MLPerf Tiny board';
+    const entry = await this.add({ kind: 'serial', name, path: simulator.path, baudRate: 'auto', protocol });
+    simulator.onStop(() => void this.remove(entry.id).catch(() => undefined));
+    return entry;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.simulators.map((s) => s.stop().catch(() => undefined)));
+  }
+
+  private entry(id: string, config: TargetConfig): TargetEntry {
+    return { id, kind: config.kind, name: config.name, hardware: this.hardware.get(id) ?? null, config, spec: targetSpecOf(config) };
+  }
+}
