@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { openSshConnection } from '../../../src/core/targets/ssh/ssh-connection';
+import { sshTargetKind } from '../../../src/core/targets/ssh/ssh-matrix-target';
 import { chooseRunner, probeSshTarget } from '../../../src/core/targets/ssh/ssh-probe';
 import { probeLocalHardware } from '../../../src/core/targets/local-target';
 import { rejection } from '../../unit/runner/bench-helpers';
@@ -88,6 +89,20 @@ describe.skipIf(!sshdAvailable())('SSH connections to a real sshd', () => {
     expect(probe.node?.version).toBe(process.version);
     expect(probe.home).toBe(process.env.HOME);
     expect(chooseRunner(probe, 'onnx', sshd.spec()).kind).toBe('node');
+  });
+
+  test('"Test connection" returns the fingerprint to accept, then the board once it is accepted', async () => {
+    const config = { kind: 'ssh' as const, name: 'lab-pi', host: '127.0.0.1', port: sshd.port, user: sshd.spec().user, auth: 'key' as const, identityFile: sshd.clientKey };
+    const context = { knownHostsFile: join(sshd.dir, 'registry_known_hosts') };
+    const first = await sshTargetKind.test(config, context);
+    expect(first).toMatchObject({ ok: false, hardware: null, hostKey: { fingerprint: sshd.hostFingerprint(), status: 'unknown' } });
+    const accepted = await sshTargetKind.test(config, { ...context, acceptHostKey: sshd.hostFingerprint() });
+    expect(accepted.ok).toBe(true);
+    expect(accepted.hardware?.arch).toBe(probeLocalHardware().arch);
+    expect(accepted.message).toMatch(/^Connected to lab-pi: .+; ONNX models will run with the studio's Node runner/);
+    // A fingerprint that is not the server's accepts nothing.
+    const wrong = await sshTargetKind.test(config, { knownHostsFile: join(sshd.dir, 'other_known_hosts'), acceptHostKey: 'SHA256:not-this-one' });
+    expect(wrong.hostKey?.status).toBe('unknown');
   });
 
   // Last: it changes the server's host key for good.

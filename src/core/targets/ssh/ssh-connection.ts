@@ -26,6 +26,8 @@ export interface SshConnectOptions {
   knownHosts: KnownHostsStore;
   /** Pin the key of a host not yet in knownHosts (the user pressed accept, or --accept-new-host-key). */
   acceptNewHostKey?: boolean;
+  /** Pin the key of a host not yet in knownHosts only if its fingerprint is this one (the user compared and accepted it). */
+  acceptFingerprint?: string;
   /** Held in memory only, never written anywhere. */
   password?: string;
   identityFile?: string;
@@ -109,7 +111,7 @@ export async function openSshConnection(target: SshTargetSpec, opts: SshConnectO
     const check = opts.knownHosts.check(target.host, target.port, key);
     const context = { fingerprint, keyType: key.type, knownHosts: opts.knownHosts.filePath };
     if (check.status === 'known') return verify(true);
-    if (check.status === 'unknown' && opts.acceptNewHostKey === true) {
+    if (check.status === 'unknown' && (opts.acceptNewHostKey === true || opts.acceptFingerprint === fingerprint)) {
       opts.knownHosts.add(target.host, target.port, key).then(
         () => verify(true),
         (error: unknown) => {

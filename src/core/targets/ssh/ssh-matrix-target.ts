@@ -1,0 +1,98 @@
+/**
+ * The SSH kind of the target registry: a stored target (targets.json) plus what the studio or the
+ * CLI supplies for this session (known-hosts file, accepted host key, password, key override)
+ * becomes a matrix `target` whose cells run on the board.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { StudioError } from '../../../shared/errors';
+import type { TargetTestResult } from '../../../shared/contract';
+import type { SshTargetConfig, TargetConfig } from '../../../shared/targets';
+import type { TargetContext, TargetKindModule } from '../target-registry';
+import { KnownHostsStore } from './known-hosts';
+import { onnxruntimeNodePackage } from './node-runner-bundle';
+import type { SshConnectOptions } from './ssh-connection';
+import { boardRuntimes, chooseRunner } from './ssh-probe';
+import { sshMatrixTarget, SshTargetSession } from './ssh-target';
+
+export const sshTargetKind: TargetKindModule = {
+  async open(config: TargetConfig, context: TargetContext) {
+    if (config.kind !== 'ssh') throw new StudioError('INTERNAL', `The SSH target kind was asked to open a ${config.kind} target.`);
+    const session = new SshTargetSession(
+      { name: config.name, host: config.host, port: config.port, user: config.user },
+      { connect: await connectOptions(config, context), onNotice: (message) => context.onLog?.('info', message) },
+    );
+    return { target: sshMatrixTarget(session), close: () => session.close() };
+  },
+
+  async test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {
+    if (config.kind !== 'ssh') throw new StudioError('INTERNAL', `The SSH target kind was asked to test a ${config.kind} target.`);
+    const session = new SshTargetSession({ name: config.name, host: config.host, port: config.port, user: config.user }, { connect: await connectOptions(config, context) });
+    try {
+      const probe = await session.probe(context.signal);
+      const runtimes = boardRuntimes(probe, onnxruntimeNodePackage().version);
+      let runner: string;
+      try {
+        runner = chooseRunner(probe, 'onnx', session.spec).reason;
+      } catch (error) {
+        runner = (error as Error).message;
+      }
+      const details: Record<string, string> = {
+        kernel: probe.kernel,
+        runtimes: runtimes.map((r) => `${r.name} ${r.version} (${r.via})`).join(', ') || 'none',
+        onnxRunner: runner,
+        node: probe.node?.version ?? 'none',
+        python: probe.python === null ? 'none' : `${probe.python.version} (${probe.python.path})`,
+      };
+      if (probe.boardModel !== null) details.boardModel = probe.boardModel;
+      if (probe.pi?.temperatureC != null) details.temperatureC = String(probe.pi.temperatureC);
+      if (probe.pi?.throttled != null) details.throttled = probe.pi.throttled.raw;
+      if (probe.jetson?.powerMode != null) details.powerMode = probe.jetson.powerMode;
+      const board = probe.boardModel ?? `${probe.hardware.cpuModel} (${probe.hardware.arch})`;
+      return { ok: true, message: `Connected to ${config.name}: ${board}, ${probe.hardware.cores} cores; ONNX models will run with ${runner.replace(/\.$/, '')}.`, hardware: probe.hardware, hostKey: null, details };
+    } catch (error) {
+      if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+      const kind = error.context.kind;
+      const hostKey =
+        (kind === 'host-key-unknown' || kind === 'host-key-changed') && error.context.fingerprint !== undefined
+          ? { fingerprint: error.context.fingerprint, status: kind === 'host-key-unknown' ? ('unknown' as const) : ('changed' as const) }
+          : null;
+      return { ok: false, message: error.message, hardware: null, hostKey, details: {} };
+    } finally {
+      await session.close();
+    }
+  },
+};
+
+/** Connection options from the stored target and the session's context. Secrets come from the context only. */
+export async function connectOptions(config: SshTargetConfig, context: TargetContext): Promise<Omit<SshConnectOptions, 'signal'>> {
+  const options: Omit<SshConnectOptions, 'signal'> = { knownHosts: await KnownHostsStore.open(context.knownHostsFile) };
+  if (context.acceptHostKey === 'any-new') options.acceptNewHostKey = true;
+  else if (context.acceptHostKey !== undefined) options.acceptFingerprint = context.acceptHostKey;
+  if (config.auth === 'password') {
+    if (context.password === undefined) {
+      throw new StudioError('BAD_INPUT', `The target '${config.name}' logs in with a password, and none was given for this session; enter it (it is kept in memory only).`, { target: config.name });
+    }
+    options.password = context.password;
+  } else if (config.auth === 'agent') {
+    const socket = process.env.SSH_AUTH_SOCK;
+    if (socket === undefined || socket === '') {
+      throw new StudioError('BAD_INPUT', `The target '${config.name}' logs in through the SSH agent, but SSH_AUTH_SOCK is not set; start ssh-agent and add the key (ssh-add), or use a key file.`, { target: config.name });
+    }
+    options.agent = socket;
+  } else {
+    options.identityFile = context.identityFile ?? config.identityFile ?? defaultIdentity(config.name);
+  }
+  return options;
+}
+
+/** OpenSSH's own defaults, in its order. */
+function defaultIdentity(name: string): string {
+  const candidates = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((file) => join(homedir(), '.ssh', file));
+  const found = candidates.find((path) => existsSync(path));
+  if (found === undefined) {
+    throw new StudioError('BAD_INPUT', `The target '${name}' has no key file set and none of ${candidates.join(', ')} exists; choose its key file (--identity).`, { target: name });
+  }
+  return found;
+}
