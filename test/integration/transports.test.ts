@@ -67,7 +67,7 @@ async function scenario(api: StudioApi) {
   });
   const { jobId, cells } = await api.bench.start({
     modelIds: [demo.id],
-    targetId: 'local',
+    targetIds: ['local'],
     settings: { runs: 5, warmupRuns: 1, profileRuns: 0 },
   });
   await finished;

@@ -15,7 +15,8 @@ function fakeHandlers(): StudioHandlers {
     models: { list: async () => [], get: notHere, importFiles: notHere, remove: notHere, quantize: notHere, link: notHere },
     datasets: { list: async () => [], importFiles: notHere },
     evals: { run: notHere, list: async () => [], layerSqnr: notHere },
-    targets: { list: async () => [], probe: notHere },
+    targets: { list: async () => [], probe: notHere, add: notHere, update: notHere, remove: notHere, test: notHere },
+    devices: { list: async () => [], simulate: notHere },
     bench: {
       start: async () => ({ jobId: 'job-1', cells: [] }),
       cancel: async () => ({ cancelled: false }),
@@ -34,7 +35,7 @@ describe('dispatchCall (serving side)', () => {
 
   it('refuses unknown channels and invalid requests with BAD_INPUT naming the field', async () => {
     expect(await dispatchCall(fakeHandlers(), 'fs.readFile', {})).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    const bad = await dispatchCall(fakeHandlers(), 'bench.start', { modelIds: ['m'], targetId: 'local', settings: { runs: 0 } });
+    const bad = await dispatchCall(fakeHandlers(), 'bench.start', { modelIds: ['m'], targetIds: ['local'], settings: { runs: 0 } });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toContain('settings.runs');
   });
@@ -70,9 +71,9 @@ describe('createApiClient (calling side)', () => {
   it('validates before sending and rethrows remote errors as StudioError', async () => {
     const transport = loopback(fakeHandlers());
     const api = createApiClient(transport);
-    await expect(api.bench.start({ modelIds: [''], targetId: 'local' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(api.bench.start({ modelIds: [''], targetIds: ['local'] })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     expect(transport.sent).toEqual([]);
     await expect(api.models.get({ id: 'x' })).rejects.toBeInstanceOf(StudioError);
-    expect(await api.bench.start({ modelIds: ['m'], targetId: 'local', settings: { runs: 5 } })).toEqual({ jobId: 'job-1', cells: [] });
+    expect(await api.bench.start({ modelIds: ['m'], targetIds: ['local'], settings: { runs: 5 } })).toEqual({ jobId: 'job-1', cells: [] });
   });
 });
