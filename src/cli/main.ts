@@ -13,6 +13,7 @@ import { inspectCommand, inspectHelp } from './commands/inspect';
 import { quantizeCommand, quantizeHelp } from './commands/quantize';
 import { reportCommand, reportHelp } from './commands/report';
 import { serveCommand, serveHelp } from './commands/serve';
+import { targetsCommand, targetsHelp } from './commands/targets';
 import type { CommandIo } from './io';
 
 type Command = { run: (argv: string[], io: CommandIo) => Promise<number>; help: string; summary: string };
@@ -25,6 +26,7 @@ const commands: Record<string, Command> = {
   quantize: { run: quantizeCommand, help: quantizeHelp, summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
   report: { run: reportCommand, help: reportHelp, summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   compare: { run: compareCommand, help: compareHelp, summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
+  targets: { run: targetsCommand, help: targetsHelp, summary: 'Probe an SSH board or a serial device: hardware, runtimes, tools.' },
   devices: { run: devicesCommand, help: devicesHelp, summary: 'List serial ports and the boards recognized on them.' },
   serve: { run: serveCommand, help: serveHelp, summary: 'Serve the studio UI to a browser on this machine.' },
 };

@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import { StudioError } from '../../shared/errors';
-import { BenchSettings, RuntimeName, RuntimeOptions, RunMode, type RunFile } from '../../shared/run-schema';
+import { BenchSettings, RuntimeName, RuntimeOptions, RunMode } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
-import { checkInputFlags, planMatrix, runMatrix, type MatrixModel } from '../../core/jobs/matrix';
+import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { writeJsonAtomic } from '../../core/workspace/atomic-write';
 import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, parseShapes, parseValues, type FlagSpecs, type ParsedArgs } from '../args';
 import { formatRun, progressLine } from '../format';
 import type { CommandIo } from '../io';
+import { parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
+import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
 
 const d = DEFAULT_BENCH_SETTINGS;
 const o = RuntimeOptions.shape;
@@ -30,6 +32,7 @@ const flags: FlagSpecs = {
   'stall-timeout': { kind: 'number', min: 1, valueName: 'S', help: 'Give up on a cell whose runner says nothing for this many seconds (default 60).' },
   shape: { kind: 'assignments', valueName: 'NAME=1x512', help: 'Size of an input with symbolic dims (repeatable).' },
   value: { kind: 'assignments', valueName: 'NAME=16000', help: 'Fill an input with one constant value (repeatable).' },
+  ...targetFlags,
   json: { kind: 'boolean', help: 'Print JSON only: one run, or an array of runs for several cells.' },
   out: { kind: 'string', valueName: 'FILE', help: 'Also write the JSON to FILE (atomically).' },
   help: { kind: 'boolean', help: 'Show this help.' },
@@ -99,42 +102,70 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
     models.push({ name: modelName(file), path: path.resolve(file), variant: 'float', info });
   }
   checkInputFlags(models, settings);
-  const cells = planMatrix(models, runtimes, threads);
+  const targets = parseTargets(args);
+  const context = targetContext(args, verboseLog(io, flagBool(args, 'json')));
+  const plans: Array<{ target: CliTarget; cells: MatrixCell[] }> = [];
+  for (const target of targets) {
+    plans.push({ target, cells: planMatrix(models, runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0)) });
+  }
+  const total = plans.reduce((n, p) => n + p.cells.length, 0);
 
-  const showProgress = io.stderrIsTty && !json;
-  const many = cells.length > 1;
-  const runs: RunFile[] = [];
-  let failures = 0;
-  const outcome = await runMatrix(`cli-${Date.now().toString(36)}`, cells, settings, {
-    spawner: nodeForkSpawner(),
-    signal: io.signal,
-    timeouts: stallSeconds ? { stallMs: stallSeconds * 1000 } : undefined,
-    onProgress: showProgress
-      ? (cell, p) => {
-          const label = many ? `cell ${cell.index + 1}/${cells.length} ${cell.model.name} ${cell.runtime} t${cell.threads} ` : '';
-          io.err(`\r\x1b[2K${label}${progressLine(p.phase, p.completed, p.total, p.fraction)}`);
-        }
-      : undefined,
-    onCellDone: (result) => {
-      if (showProgress) io.err('\r\x1b[2K');
-      if (result.ok) {
-        runs.push(result.run);
-        if (!json) io.out(`${formatRun(result.run)}\n`);
-        return;
+  const showProgress = io.stderrIsTty && !json && targets.length === 1;
+  const many = total > 1;
+  const results: CellResult[] = [];
+  let cancelled = false;
+  const jobId = `cli-${Date.now().toString(36)}`;
+  // Targets run in parallel with each other; each target's cells one at a time.
+  await Promise.all(
+    plans.map(async ({ target, cells }) => {
+      let opened: OpenTarget | null = null;
+      try {
+        if (target.kind === 'remote') opened = await openTarget(target.config, { ...context, signal: io.signal });
+        const outcome = await runMatrix(jobId, cells, settings, {
+          spawner: nodeForkSpawner(),
+          target: opened?.target,
+          signal: io.signal,
+          totalCells: total,
+          timeouts: stallSeconds ? { stallMs: stallSeconds * 1000 } : undefined,
+          onProgress: showProgress
+            ? (cell, p) => {
+                const label = many ? `cell ${cell.index + 1}/${total} ${cell.model.name} ${cell.runtime} t${cell.threads} ` : '';
+                io.err(`\r\x1b[2K${label}${progressLine(p.phase, p.completed, p.total, p.fraction)}`);
+              }
+            : undefined,
+          onCellDone: (result) => {
+            if (showProgress) io.err('\r\x1b[2K');
+            results.push(result);
+            if (result.ok) {
+              if (!json) io.out(`${formatRun(result.run)}\n`);
+              return;
+            }
+            const where = many ? `cell ${result.cell.index + 1}/${total} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}${targets.length > 1 && target.kind === 'remote' ? `, ${target.spec}` : ''}) failed: ` : '';
+            io.err(`edgebench bench: ${where}${result.error.message}`);
+            if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
+          },
+        });
+        cancelled ||= outcome.cancelled;
+      } finally {
+        await opened?.close().catch(() => undefined);
       }
-      failures++;
-      const where = many ? `cell ${result.cell.index + 1}/${cells.length} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}) failed: ` : '';
-      io.err(`edgebench bench: ${where}${result.error.message}`);
-      if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
-    },
-  });
-  if (outcome.cancelled) io.err(`edgebench bench: cancelled; ${runs.length} of ${cells.length} cells had finished.`);
+    }),
+  );
+  const runs = results.filter((r): r is Extract<CellResult, { ok: true }> => r.ok).sort((a, b) => a.cell.index - b.cell.index).map((r) => r.run);
+  const failures = results.length - runs.length;
+  if (cancelled) io.err(`edgebench bench: cancelled; ${runs.length} of ${total} cells had finished.`);
 
   const payload = many ? runs : runs[0];
   if (payload !== undefined && (!many || runs.length > 0)) {
     if (outFile) await writeJsonAtomic(path.resolve(outFile), payload);
     if (json) io.out(JSON.stringify(payload, null, 2));
   }
-  if (outcome.cancelled) return 130;
+  if (cancelled) return 130;
   return failures > 0 ? 1 : 0;
+}
+
+/** The serial Rx/Tx log and board notices, on stderr when the user asked for them (EDGEBENCH_VERBOSE=1). */
+function verboseLog(io: CommandIo, json: boolean): ((direction: 'rx' | 'tx' | 'info', text: string) => void) | undefined {
+  if (process.env.EDGEBENCH_VERBOSE !== '1') return (direction, text) => (direction === 'info' && !json ? io.err(text) : undefined);
+  return (direction, text) => io.err(`${direction} ${text}`);
 }

@@ -1,0 +1,60 @@
+/** The SSH target from the command line, against a real sshd on 127.0.0.1 (the "board" is this machine). */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunFile } from '../../../src/shared/run-schema';
+import { demoModelPath, runCli } from '../../helpers/run-cli';
+import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
+
+const available = sshdAvailable();
+let sshd: Sshd;
+let knownHosts: string;
+
+beforeAll(async () => {
+  if (!available) return;
+  sshd = await startSshd();
+  knownHosts = path.join(sshd.dir, 'cli_known_hosts');
+});
+afterAll(async () => {
+  await sshd?.stop();
+});
+
+const url = (): string => `ssh://${sshd.spec().user}@127.0.0.1:${sshd.port}`;
+
+describe.skipIf(!available)('edgebench with --target ssh://', () => {
+  it('probe refuses an unknown host key with its fingerprint, then --accept-new-host-key stores it and prints the board as JSON', async () => {
+    const refused = await runCli(['targets', 'probe', url(), '--identity', sshd.clientKey, '--known-hosts', knownHosts, '--json'], { timeoutMs: 60_000 });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(sshd.hostFingerprint());
+    expect(refused.stderr).toMatch(/--accept-new-host-key/);
+
+    const probed = await runCli(['targets', 'probe', url(), '--identity', sshd.clientKey, '--known-hosts', knownHosts, '--accept-new-host-key', '--json'], {
+      timeoutMs: 60_000,
+    });
+    expect(probed.code).toBe(0);
+    const report = JSON.parse(probed.stdout) as { hardware: { arch: string; cores: number; memoryBytes: number; os: string }; runtimes: Array<{ name: string }> };
+    expect(report.hardware.cores).toBeGreaterThan(0);
+    expect(report.hardware.memoryBytes).toBeGreaterThan(0);
+    expect(report.runtimes.map((r) => r.name)).toContain('onnxruntime');
+    expect(existsSync(knownHosts) && readFileSync(knownHosts, 'utf8')).toContain(`[127.0.0.1]:${sshd.port}`);
+  });
+
+  it('bench runs the demo model on the board and prints an ssh run', async () => {
+    const result = await runCli(
+      ['bench', demoModelPath, '--target', url(), '--identity', sshd.clientKey, '--known-hosts', knownHosts, '--runs', '20', '--warmup', '2', '--profile-runs', '0', '--json'],
+      { timeoutMs: 120_000 },
+    );
+    expect(result.code).toBe(0);
+    const run = RunFile.parse(JSON.parse(result.stdout));
+    expect(run.target.kind).toBe('ssh');
+    expect(run.latencyMs.count).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a wrong key is one clear sentence, not a hang', async () => {
+    const result = await runCli(['targets', 'probe', url(), '--identity', sshd.strangerKey, '--known-hosts', knownHosts], { timeoutMs: 60_000 });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
