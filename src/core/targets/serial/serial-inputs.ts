@@ -1,0 +1,76 @@
+/**
+ * Input tensors for a board, as raw bytes in the model's dtype and layout: seeded random values
+ * (the same settings give the same bytes, as the local runner's inputs do) or one constant.
+ * Random floats are drawn from [0, 1): raw random bytes read as floats would hold NaNs and
+ * denormals, which some kernels run at another speed.
+ */
+import { StudioError } from '../../../shared/errors';
+
+export type InputFill = { kind: 'constant'; value: number } | { kind: 'random'; seed: number };
+
+/** Bytes of `elements` values of `dtype`, filled as asked. */
+export function inputBytes(dtype: string, elements: number, fill: InputFill): Uint8Array {
+  const next = fill.kind === 'random' ? seededRandom(fill.seed) : () => 0;
+  const value = (draw: (r: number) => number): number => (fill.kind === 'constant' ? fill.value : draw(next()));
+  const int = (low: number, high: number) => (r: number) => Math.floor(low + r * (high - low + 1));
+  switch (dtype) {
+    case 'float32':
+      return bytesOf(Float32Array.from({ length: elements }, () => value((r) => r)));
+    case 'float64':
+      return bytesOf(Float64Array.from({ length: elements }, () => value((r) => r)));
+    case 'float16':
+      return bytesOf(Uint16Array.from({ length: elements }, () => toHalfBits(value((r) => r))));
+    case 'int8':
+      return bytesOf(Int8Array.from({ length: elements }, () => value(int(-128, 127))));
+    case 'uint8':
+      return bytesOf(Uint8Array.from({ length: elements }, () => value(int(0, 255))));
+    case 'bool':
+      return bytesOf(Uint8Array.from({ length: elements }, () => (value(int(0, 1)) !== 0 ? 1 : 0)));
+    case 'int16':
+      return bytesOf(Int16Array.from({ length: elements }, () => value(int(-32768, 32767))));
+    case 'uint16':
+      return bytesOf(Uint16Array.from({ length: elements }, () => value(int(0, 65535))));
+    case 'int32':
+      return bytesOf(Int32Array.from({ length: elements }, () => value(int(-1000, 1000))));
+    case 'uint32':
+      return bytesOf(Uint32Array.from({ length: elements }, () => value(int(0, 1000))));
+    case 'int64':
+      return bytesOf(BigInt64Array.from({ length: elements }, () => BigInt(value(int(-1000, 1000)))));
+    default:
+      throw new StudioError('BAD_INPUT', `The studio cannot make input values of type '${dtype}' for a board; export the model with float32, int8 or uint8 inputs.`, { dtype });
+  }
+}
+
+/** Elements of a tensor; symbolic or unknown dims take the size given in settings.shapes, else 1. */
+export function elementCount(shape: ReadonlyArray<number | string | null> | null, given?: readonly number[]): number {
+  const dims = given ?? (shape ?? []).map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+  return dims.reduce((product, d) => product * d, 1);
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** IEEE 754 half precision, round toward zero: enough for inputs in [0, 1) and small constants. */
+function toHalfBits(value: number): number {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0] ?? 0;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = (bits >>> 13) & 0x3ff;
+  if (exponent <= 0) return sign;
+  if (exponent >= 0x1f) return sign | 0x7c00;
+  return sign | (exponent << 10) | mantissa;
+}
+
+/** mulberry32, as the simulated board uses: small, seeded, reproducible. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

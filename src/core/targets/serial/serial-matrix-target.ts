@@ -1,0 +1,103 @@
+/**
+ * The serial kind of the target registry: a stored serial target (port, baud, protocol) becomes a
+ * matrix `target` whose cells upload the model to a board running the EdgeBench firmware, or run
+ * the firmware's own model on a board with MLPerf Tiny benchmark firmware.
+ */
+import type { TargetTestResult } from '../../../shared/contract';
+import { StudioError } from '../../../shared/errors';
+import type { TargetConfig } from '../../../shared/targets';
+import type { OpenTarget, TargetContext, TargetKindModule } from '../target-registry';
+import { mlperfHardware, runMlperfCell } from './mlperf-run';
+import type { DutIdentity } from './mlperf-tiny/dut-client';
+import { connectEdgebench, connectMlperfTarget, serialConfig } from './serial-connect';
+import { describeBoard, hardwareFromFacts, runEdgebenchCell } from './serial-run';
+
+const KiB = 1024;
+
+/** The target's name in runs: says "(simulated)" when the board says so and the name does not. */
+export function edgebenchTargetName(configName: string, simulated: boolean): string {
+  return simulated && !/simulated/i.test(configName) ? `${configName} (simulated)` : configName;
+}
+
+/** The target's name in runs, with the board's own name when it adds something. */
+export function mlperfTargetName(configName: string, board: DutIdentity): string {
+  const adds = board.name !== '' && board.name !== 'unspecified' && !configName.includes(board.name);
+  const bothSimulated = /simulated/i.test(configName) && /simulated/i.test(board.name);
+  return adds && !bothSimulated ? `${configName} (${board.name})` : configName;
+}
+
+function identityOf(identity: DutIdentity | undefined, port: string): DutIdentity {
+  if (identity === undefined) throw new StudioError('INTERNAL', `The MLPerf Tiny board on ${port} was connected without being identified.`, { port });
+  return identity;
+}
+
+async function open(config: TargetConfig, context: TargetContext): Promise<OpenTarget> {
+  const serial = serialConfig(config, 'open');
+  if (serial.protocol === 'mlperf-tiny') {
+    const connection = await connectMlperfTarget(serial, context);
+    const board = identityOf(connection.client.identity, serial.path);
+    return {
+      target: { kind: 'serial', name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts) },
+      close: () => connection.close(),
+    };
+  }
+  const session = await connectEdgebench(serial, context);
+  const board = { client: session.client, facts: session.facts, ...(context.onUpload && { onUpload: context.onUpload }) };
+  return {
+    target: { kind: 'serial', name: edgebenchTargetName(serial.name, session.facts.simulated), runCell: (job, opts) => runEdgebenchCell(board, job, opts) },
+    close: () => session.client.close(),
+  };
+}
+
+async function test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {
+  const serial = serialConfig(config, 'test');
+  try {
+    if (serial.protocol === 'mlperf-tiny') {
+      const connection = await connectMlperfTarget(serial, context);
+      try {
+        const board = identityOf(connection.client.identity, serial.path);
+        return {
+          ok: true,
+          message: `${board.name} at ${connection.baudRate} baud, MLPerf Tiny firmware "${board.profile}" with model ${board.model}.`,
+          hardware: mlperfHardware(board),
+          hostKey: null,
+          details: { board: board.name, firmware: board.profile, model: board.model, role: board.role, baudRate: String(connection.baudRate), protocol: 'mlperf-tiny' },
+        };
+      } finally {
+        await connection.close();
+      }
+    }
+    const session = await connectEdgebench(serial, context);
+    try {
+      const f = session.facts;
+      return {
+        ok: true,
+        message: describeBoard(f, session.baudRate),
+        hardware: hardwareFromFacts(f),
+        hostKey: null,
+        details: {
+          chip: f.chipModel,
+          simulated: f.simulated ? 'yes' : 'no',
+          cores: String(f.cores),
+          cpuMHz: String(f.cpuMHz),
+          flashKiB: String(Math.round(f.flashBytes / KiB)),
+          psramKiB: String(Math.round(f.psramBytes / KiB)),
+          arenaKiB: String(Math.round(f.arenaCapacityBytes / KiB)),
+          modelCapacityKiB: String(Math.round(f.modelCapacityBytes / KiB)),
+          idf: f.idfVersion,
+          tflm: f.tflmVersion,
+          firmware: f.firmwareVersion,
+          baudRate: String(session.baudRate),
+          protocol: 'edgebench',
+        },
+      };
+    } finally {
+      await session.client.close();
+    }
+  } catch (error) {
+    if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+    return { ok: false, message: error.message, hardware: null, hostKey: null, details: error.context.kind ? { kind: error.context.kind } : {} };
+  }
+}
+
+export const serialTargetKind: TargetKindModule = { open, test };

@@ -1,0 +1,246 @@
+/**
+ * One matrix cell on a board running the EdgeBench firmware: check the model can fit, upload it,
+ * set its inputs, time the first inference apart, then warmups and timed invokes on the board's
+ * own microsecond timer, and make a run file of it like every other target's.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { StudioError } from '../../../shared/errors';
+import { BenchSettings, RUN_SCHEMA, RunFile, type HardwareProfile } from '../../../shared/run-schema';
+import { checkSettings, planInputs } from '../../bench/bench-inputs';
+import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, type ReportModePlan } from '../../bench/report-mode';
+import { MAX_MEASURED_RUNS, newRunId, type LocalBenchJob } from '../../bench/run-local-benchmark';
+import { summarizeLatency } from '../../bench/stats';
+import { assessRun } from '../../bench/warnings';
+import { tensorTypeName } from '../../formats/tflite/tflite-schema';
+import type { EdgebenchDeviceClient } from './edgebench-protocol/client';
+import type { DeviceFacts } from './edgebench-protocol/messages';
+import { estimateArena } from './fit-estimate';
+import { inputBytes } from './serial-inputs';
+import { inputDescription, progressReporter, type CellOptions } from './serial-run-common';
+
+/** The board's timer counts microseconds (esp_timer_get_time). */
+const DEVICE_TIMER_RESOLUTION_NS = 1000;
+const KiB = 1024;
+
+export interface EdgebenchCellContext {
+  client: EdgebenchDeviceClient;
+  facts: DeviceFacts;
+  onUpload?: (sentBytes: number, totalBytes: number) => void;
+}
+
+/** "xtensa" for ESP32 / S2 / S3, "riscv" for ESP32-C and -H parts, "arm" for STM32 and friends. */
+export function chipArch(chipModel: string): string {
+  if (/ESP32-?[CHP]\d/i.test(chipModel)) return 'riscv';
+  if (/ESP32/i.test(chipModel)) return 'xtensa';
+  if (/STM32|nRF|RP2040|Cortex|SAMD|i\.?MX/i.test(chipModel)) return 'arm';
+  return 'unknown';
+}
+
+export function hardwareFromFacts(facts: DeviceFacts): HardwareProfile {
+  return {
+    arch: chipArch(facts.chipModel),
+    cpuModel: facts.chipModel,
+    cores: facts.cores,
+    // What a model can use on the board: the tensor arena (internal RAM) plus PSRAM.
+    memoryBytes: facts.arenaCapacityBytes + facts.psramBytes,
+    os: facts.simulated ? `Simulated firmware ${facts.firmwareVersion}; inference by ${facts.tflmVersion}` : `ESP-IDF ${facts.idfVersion} / TFLM ${facts.tflmVersion}`,
+    cpuFeatures: [],
+  };
+}
+
+export function runtimeFromFacts(facts: DeviceFacts): RunFile['runtime'] {
+  const backend = facts.simulated ? 'simulated (LiteRT.js on the host, modelled latency)' : /ESP32/i.test(facts.chipModel) ? 'ESP-NN' : 'reference kernels';
+  // TFLM runs one invoke on one core, whatever the chip has.
+  return { name: 'tflite-micro', version: facts.tflmVersion, threads: 1, backend };
+}
+
+/** One line for "Test connection": "ESP32-S3 at 921600 baud, TFLM 1.3.2, arena 200 KiB". */
+export function describeBoard(facts: DeviceFacts, baudRate: number): string {
+  const arena = `arena ${Math.round(facts.arenaCapacityBytes / KiB)} KiB`;
+  if (facts.simulated) return `${facts.chipModel} at ${baudRate} baud: inference by ${facts.tflmVersion}, latencies modelled, ${arena}.`;
+  return `${facts.chipModel} at ${baudRate} baud, TFLM ${facts.tflmVersion}, ${arena}.`;
+}
+
+/**
+ * Refuses a model that cannot fit the board the firmware describes. The model must fit the
+ * board's model buffer; the arena is refused only when the planned activations alone exceed it,
+ * since the interpreter's overhead is an estimate and the firmware reports the real arena.
+ */
+export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFacts, boardName: string): void {
+  const arena = estimateArena(model, fileName);
+  const size = (bytes: number): string => (bytes >= 1024 * KiB ? `${(bytes / (1024 * KiB)).toFixed(1)} MiB` : `${(bytes / KiB).toFixed(1)} KiB`);
+  if (model.length > facts.modelCapacityBytes) {
+    throw new StudioError(
+      'RUNTIME',
+      `${fileName} (${size(model.length)}) does not fit ${boardName}: its firmware holds models of at most ${size(facts.modelCapacityBytes)}. Quantize it to int8, or make it smaller.`,
+      { file: fileName, kind: 'model-too-big' },
+    );
+  }
+  if (arena.plannedBytes > facts.arenaCapacityBytes) {
+    throw new StudioError(
+      'RUNTIME',
+      `${fileName} does not fit ${boardName}: its activations alone need about ${size(arena.plannedBytes)} of tensor arena, but the firmware's arena holds ${size(facts.arenaCapacityBytes)}. ` +
+        'Quantize it to int8, shrink its input or width, or raise kTensorArenaBytes in main/model_settings.h and reflash.',
+      { file: fileName, kind: 'arena-too-small' },
+    );
+  }
+}
+
+export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBenchJob, opts: CellOptions): Promise<RunFile> {
+  const { client, facts } = board;
+  const fileName = basename(job.modelPath);
+  if (job.model.format !== 'tflite') {
+    throw new StudioError(
+      'BAD_INPUT',
+      `'${job.model.name}' is a ${job.model.format} model, but ${job.targetName} runs TensorFlow Lite Micro: EdgeBench boards run TFLite models, so pick the model's .tflite variant (import one, and link it to this model on the Models page).`,
+      { model: job.model.name, target: job.targetName },
+    );
+  }
+  const settings = BenchSettings.parse(job.settings);
+  const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
+  checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? 'litert', plan);
+  const requests = planInputs(job.inputsInfo, settings);
+  const report = progressReporter(opts.onProgress);
+  const signal = opts.signal;
+
+  report('starting', 0, 1);
+  const model = new Uint8Array(await readFile(job.modelPath));
+  checkFits(model, fileName, facts, job.targetName);
+  report('starting', 1, 1);
+
+  report('loading', 0, model.length);
+  const uploadStart = performance.now();
+  const { loaded } = await client.uploadModel(model, {
+    signal,
+    onProgress: ({ sentBytes, totalBytes }) => {
+      board.onUpload?.(sentBytes, totalBytes);
+      report('loading', sentBytes, totalBytes);
+    },
+  });
+  // Upload over the cable plus the board building its interpreter: what a user waits for before the first invoke.
+  const initMs = performance.now() - uploadStart;
+
+  const inputs: RunFile['inputs'] = [];
+  for (const [index, tensor] of loaded.inputs.entries()) {
+    const request = requests[index];
+    const fill = request?.fill ?? { kind: 'random' as const, seed: index + 1 };
+    const dtype = tensorTypeName(tensor.dtype);
+    const elements = tensor.shape.reduce((a, b) => a * Math.max(1, b), 1);
+    await client.setInput(index, inputBytes(dtype, elements, fill).subarray(0, tensor.sizeBytes), signal);
+    inputs.push(inputDescription(request?.name ?? `input ${index}`, dtype, tensor.shape, fill));
+  }
+
+  report('warmup', 0, Math.max(1, settings.warmupRuns));
+  const first = await client.run({ warmup: 0, runs: 1 }, { signal });
+  const firstInferenceMs = (first.latenciesUs[0] ?? 0) / 1000;
+  report('warmup', 1, Math.max(1, settings.warmupRuns));
+
+  // The first inference counts as one of the warmups; the rest run on the board before the timed invokes.
+  const measured = await measure(client, settings, plan, Math.max(0, settings.warmupRuns - 1), report, signal);
+  const latencyMs = summarizeLatency(measured.samplesMs);
+  const assessment = assessRun({
+    latency: latencyMs,
+    firstInferenceMs,
+    timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS,
+    cores: 1,
+    ...(measured.maxTimeReached ? { maxTimeReached: { plannedRuns: settings.runs } } : {}),
+  });
+  const reportBlock = measured.windows === undefined ? undefined : summarizeWindows(measured.windows);
+  const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, plan);
+  report('saving', 0, 1);
+
+  return RunFile.parse({
+    schema: RUN_SCHEMA,
+    id: newRunId(),
+    createdAt: new Date().toISOString(),
+    status: 'completed',
+    model: job.model,
+    target: { kind: 'serial', name: job.targetName, hardware: hardwareFromFacts(facts) },
+    runtime: runtimeFromFacts(facts),
+    ...(job.job !== undefined ? { job: job.job } : {}),
+    settings,
+    inputs,
+    initMs,
+    firstInferenceMs,
+    latencyMs,
+    memory: {
+      // On a microcontroller there is no RSS: the model's RAM is the tensor arena the interpreter
+      // used plus the model itself, which the firmware keeps in RAM (PSRAM) after the upload.
+      peakRssBytes: loaded.arenaUsedBytes + loaded.modelBytes,
+      modelLoadRssBytes: loaded.arenaUsedBytes,
+      osPeakRssBytes: null,
+    },
+    ...(reportBlock !== undefined ? { report: reportBlock } : {}),
+    verdict: assessment.verdict,
+    warnings: [...assessment.warnings, ...(shortWindows ? [shortWindows] : [])],
+  });
+}
+
+interface Measured {
+  samplesMs: number[];
+  windows?: number[][];
+  maxTimeReached: boolean;
+}
+
+/**
+ * Quick mode: `runs` timed invokes, more while under `minTimeMs` of device time, stopping at
+ * `maxTimeMs`. Report mode: `plan.windows` windows, each of at least `runs` invokes and
+ * `plan.minWindowMs` of device time. Runs are asked for in batches sized from the latency seen.
+ */
+async function measure(
+  client: EdgebenchDeviceClient,
+  settings: BenchSettings,
+  plan: ReportModePlan,
+  warmups: number,
+  report: ReturnType<typeof progressReporter>,
+  signal: AbortSignal | undefined,
+): Promise<Measured> {
+  let warmupLeft = warmups;
+  const batch = async (runs: number, onDone: (done: number) => void): Promise<number[]> => {
+    const result = await client.run({ warmup: warmupLeft, runs }, { signal, onProgress: (done) => onDone(done) });
+    warmupLeft = 0;
+    return result.latenciesUs.map((us) => us / 1000);
+  };
+  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+  const runsFor = (timeMs: number, samples: number[]): number =>
+    samples.length === 0 ? 1 : Math.max(1, Math.ceil((timeMs / Math.max(sum(samples) / samples.length, 1e-3)) * 1.1));
+
+  if (settings.mode === 'quick') {
+    const samples: number[] = [];
+    let maxTimeReached = false;
+    report('measuring', 0, settings.runs);
+    while (samples.length < MAX_MEASURED_RUNS) {
+      const spent = sum(samples);
+      if (settings.maxTimeMs > 0 && spent >= settings.maxTimeMs) {
+        maxTimeReached = samples.length < settings.runs;
+        break;
+      }
+      if (samples.length >= settings.runs && spent >= settings.minTimeMs) break;
+      let want = Math.max(settings.runs - samples.length, settings.minTimeMs > spent ? runsFor(settings.minTimeMs - spent, samples) : 0);
+      // Under --max-time, small batches so the board stops close to the limit.
+      if (settings.maxTimeMs > 0) want = Math.min(want, samples.length === 0 ? 10 : runsFor(settings.maxTimeMs - spent, samples));
+      want = Math.min(want, MAX_MEASURED_RUNS - samples.length);
+      const before = samples.length;
+      const total = Math.max(settings.runs, before + want);
+      samples.push(...(await batch(want, (done) => report('measuring', before + done, total))));
+    }
+    return { samplesMs: samples, maxTimeReached };
+  }
+
+  const windows: number[][] = [];
+  const plannedRuns = settings.runs * plan.windows;
+  let finished = 0;
+  report('measuring', 0, plannedRuns);
+  for (let index = 0; index < plan.windows; index++) {
+    const window: number[] = [];
+    while (window.length < MAX_MEASURED_RUNS && (window.length < settings.runs || sum(window) < plan.minWindowMs)) {
+      const want = Math.min(MAX_MEASURED_RUNS - window.length, Math.max(settings.runs - window.length, runsFor(plan.minWindowMs - sum(window), window)));
+      const before = finished + window.length;
+      window.push(...(await batch(want, (done) => report('measuring', before + done, Math.max(plannedRuns, before + want)))));
+    }
+    finished += window.length;
+    windows.push(window);
+  }
+  return { samplesMs: windows.flat(), windows, maxTimeReached: false };
+}
