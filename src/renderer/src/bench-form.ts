@@ -5,7 +5,8 @@ import type { RunMode, RuntimeOptions } from '../../shared/run-schema';
 
 export interface BenchFormValues {
   modelIds: string[];
-  targetId: string;
+  /** Targets run in parallel with each other; each runs the whole matrix. */
+  targetIds: string[];
   /** Thread counts as typed: "1, 2, 4". */
   threads: string;
   warmupRuns: string;
@@ -21,7 +22,7 @@ export interface BenchFormValues {
   profileRuns: string;
 }
 
-export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetId'>;
+export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds'>;
 
 const d = DEFAULT_BENCH_SETTINGS;
 export const DEFAULT_FORM: BenchFormFields = {
@@ -63,6 +64,7 @@ export const REPORT_MIN_RUNS_PER_WINDOW = REPORT_MODE.minRunsPerWindow;
 export const MAX_THREAD_COUNTS = 8;
 export const MAX_THREADS = 256;
 export const MAX_MODELS = 32;
+export const MAX_TARGETS = 16;
 
 export type BenchFormErrors = Partial<Record<keyof BenchFormValues, string>>;
 
@@ -93,10 +95,13 @@ export function parseThreadList(text: string): number[] | string {
   return counts;
 }
 
-/** How many cells (model × thread count) the form would start; each model runs on its own format's runtime. */
+/**
+ * How many cells (model × thread count × target) the form would start; each model runs on its own
+ * format's runtime, and every target runs the same matrix.
+ */
 export function cellCount(values: BenchFormValues): number {
   const threads = parseThreadList(values.threads);
-  return typeof threads === 'string' ? 0 : values.modelIds.length * threads.length;
+  return typeof threads === 'string' ? 0 : values.modelIds.length * threads.length * values.targetIds.length;
 }
 
 /** Either the request to send, or one message per field that is wrong. */
@@ -106,7 +111,8 @@ export function validateBenchForm(
   const errors: BenchFormErrors = {};
   if (values.modelIds.length === 0) errors.modelIds = 'Tick at least one model (import models on the Models page).';
   if (values.modelIds.length > MAX_MODELS) errors.modelIds = `Tick at most ${MAX_MODELS} models per job.`;
-  if (!values.targetId) errors.targetId = 'Choose a target.';
+  if (values.targetIds.length === 0) errors.targetIds = 'Tick at least one target (add boards on the Targets page).';
+  if (values.targetIds.length > MAX_TARGETS) errors.targetIds = `Tick at most ${MAX_TARGETS} targets per job.`;
   const threads = parseThreadList(values.threads);
   if (typeof threads === 'string') errors.threads = threads;
 
@@ -134,7 +140,7 @@ export function validateBenchForm(
   const n = numbers as Record<NumberField, number>;
   const request: BenchRequest = {
     modelIds: values.modelIds,
-    targetId: values.targetId,
+    targetIds: values.targetIds,
     threads,
     settings: {
       warmupRuns: n.warmupRuns,

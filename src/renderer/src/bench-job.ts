@@ -5,6 +5,7 @@ import type { ErrorData } from '../../shared/errors';
 export type ProgressEvent = EventPayload<'bench.progress'>;
 export type CellDoneEvent = EventPayload<'bench.cellDone'>;
 export type DoneEvent = EventPayload<'bench.done'>;
+export type UploadEvent = EventPayload<'device.upload'>;
 export type JobEvent =
   | { kind: 'progress'; event: ProgressEvent }
   | { kind: 'cellDone'; event: CellDoneEvent }
@@ -28,6 +29,32 @@ export interface JobView {
   fraction: number;
   status: 'running' | 'finished' | 'cancelled';
   cancelling: boolean;
+  /** The latest model upload per target id (SFTP or serial), while the job runs. */
+  uploads: Record<string, { sentBytes: number; totalBytes: number }>;
+}
+
+/** The job's cells grouped by target, in the order the targets first appear. */
+export interface TargetGroup {
+  targetId: string;
+  targetName: string;
+  /** Indexes into the job's cells. */
+  cellIndexes: number[];
+}
+
+export function groupCellsByTarget(cells: readonly BenchCell[]): TargetGroup[] {
+  const groups = new Map<string, TargetGroup>();
+  cells.forEach((cell, i) => {
+    const group = groups.get(cell.targetId) ?? { targetId: cell.targetId, targetName: cell.targetName, cellIndexes: [] };
+    group.cellIndexes.push(i);
+    groups.set(cell.targetId, group);
+  });
+  return [...groups.values()];
+}
+
+/** Upload events carry no job id: a running job takes those of its own targets. */
+export function applyUpload(job: JobView, event: UploadEvent): JobView {
+  if (job.status !== 'running' || !job.cells.some((c) => c.targetId === event.targetId)) return job;
+  return { ...job, uploads: { ...job.uploads, [event.targetId]: { sentBytes: event.sentBytes, totalBytes: event.totalBytes } } };
 }
 
 export function newJob(jobId: string, cells: BenchCell[]): JobView {
@@ -38,6 +65,7 @@ export function newJob(jobId: string, cells: BenchCell[]): JobView {
     fraction: 0,
     status: 'running',
     cancelling: false,
+    uploads: {},
   };
 }
 
@@ -83,6 +111,7 @@ export function applyJobEvent(job: JobView, { kind, event }: JobEvent): JobView 
         cellStates,
         status: event.cancelled ? 'cancelled' : 'finished',
         cancelling: false,
+        uploads: {},
         fraction: event.cancelled ? job.fraction : 1,
       };
     }

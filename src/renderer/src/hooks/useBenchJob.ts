@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BenchRequest, StudioApi } from '../../../shared/contract';
 import { toErrorData, type ErrorData } from '../../../shared/errors';
-import { applyJobEvent, jobFailures, jobRunIds, newJob, type JobEvent, type JobView } from '../bench-job';
+import { applyJobEvent, applyUpload, jobFailures, jobRunIds, newJob, type JobEvent, type JobView } from '../bench-job';
 
 export type BenchJobState =
   | { status: 'idle' }
@@ -55,6 +55,14 @@ export function useBenchJob(api: StudioApi, onRunsReady: (runIds: string[]) => v
       api.on('bench.progress', (event) => route({ kind: 'progress', event })),
       api.on('bench.cellDone', (event) => route({ kind: 'cellDone', event })),
       api.on('bench.done', (event) => route({ kind: 'done', event })),
+      api.on('device.upload', (event) => {
+        const job = jobRef.current;
+        const next = job ? applyUpload(job, event) : null;
+        if (next && next !== job) {
+          jobRef.current = next;
+          setState({ status: 'job', job: next });
+        }
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, [api, apply]);

@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StudioApi, TargetEntry } from '../../../shared/contract';
+import type { TargetConfig } from '../../../shared/targets';
 import { TargetCard } from '../components/TargetCard';
+import { PasswordDialog } from '../components/targets/PasswordDialog';
+import { StoredTargetCard } from '../components/targets/StoredTargetCard';
+import { TargetForm } from '../components/targets/TargetForm';
+import { useTargetTests } from '../components/targets/useTargetTests';
+import '../components/targets/targets.css';
 
 interface Props {
   api: StudioApi;
@@ -12,6 +18,10 @@ interface Props {
 export function TargetsPage({ api, targets, onTargetProbed, onError }: Props) {
   const [probing, setProbing] = useState<string | null>(null);
   const autoProbed = useRef(new Set<string>());
+  // 'new' while adding a target, a target id while editing it.
+  const [formFor, setFormFor] = useState<string | null>(null);
+  const [passwordFor, setPasswordFor] = useState<TargetEntry | null>(null);
+  const tests = useTargetTests(api, onTargetProbed);
 
   const probe = async (target: TargetEntry): Promise<void> => {
     setProbing(target.id);
@@ -35,7 +45,35 @@ export function TargetsPage({ api, targets, onTargetProbed, onError }: Props) {
   });
 
   const local = targets.filter((t) => t.kind === 'local');
-  const others = targets.filter((t) => t.kind !== 'local');
+  const stored = targets.filter((t) => t.kind !== 'local' && t.config !== null);
+  const namesExcept = (id: string | null): string[] => stored.filter((t) => t.id !== id).map((t) => t.name);
+
+  const save = async (id: string | null, config: TargetConfig): Promise<void> => {
+    try {
+      if (id === null) await api.targets.add(config);
+      else {
+        await api.targets.update({ id, config });
+        tests.forget(id);
+      }
+      setFormFor(null);
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  const remove = async (target: TargetEntry): Promise<void> => {
+    try {
+      await api.targets.remove({ id: target.id });
+      tests.forget(target.id);
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  const startTest = (target: TargetEntry): void => {
+    if (tests.needsPassword(target)) setPasswordFor(target);
+    else void tests.test(target);
+  };
 
   return (
     <section className="page" aria-labelledby="targets-title">
@@ -44,19 +82,62 @@ export function TargetsPage({ api, targets, onTargetProbed, onError }: Props) {
           <h1 id="targets-title">Targets</h1>
           <p className="page-sub">Where models run. Every benchmark records the hardware it ran on.</p>
         </div>
+        <button type="button" className="button primary" onClick={() => setFormFor('new')} disabled={formFor === 'new'} data-testid="target-add">
+          Add target
+        </button>
       </header>
+      {formFor === 'new' && <TargetForm otherNames={namesExcept(null)} onSave={(config) => save(null, config)} onCancel={() => setFormFor(null)} />}
       <div className="target-grid">
-        {[...local, ...others].map((target) => (
+        {local.map((target) => (
           <TargetCard key={target.id} target={target} probing={probing === target.id} onProbe={() => void probe(target)} />
         ))}
-        <div className="card coming">
-          <h2>SSH and serial targets</h2>
-          <p>
-            Raspberry Pi and Jetson boards over SSH (<code>ssh://user@host:port</code>) and ESP32 / STM32 boards over
-            serial (<code>serial:///dev/ttyUSB0</code>) are coming. Until then, benchmarks run on this computer.
-          </p>
-        </div>
+        {stored.map((target) =>
+          formFor === target.id && target.config ? (
+            <TargetForm
+              key={target.id}
+              editing={{ id: target.id, config: target.config }}
+              otherNames={namesExcept(target.id)}
+              onSave={(config) => save(target.id, config)}
+              onCancel={() => setFormFor(null)}
+            />
+          ) : (
+            <StoredTargetCard
+              key={target.id}
+              target={target}
+              test={tests.states.get(target.id)}
+              onTest={() => startTest(target)}
+              onTrust={(fingerprint) => void tests.trust(target, fingerprint)}
+              onDecline={(fingerprint) => tests.decline(target, fingerprint)}
+              onEdit={() => setFormFor(target.id)}
+              onRemove={() => remove(target)}
+            />
+          ),
+        )}
+        {stored.length === 0 && formFor !== 'new' && (
+          <div className="card empty-targets" data-testid="targets-empty">
+            <h2>No boards yet</h2>
+            <p>
+              Add a Raspberry Pi or Jetson over SSH (<code>ssh://user@host:port</code>), or an ESP32 / STM32 board on a USB
+              cable (<code>serial:///dev/ttyUSB0</code>). A benchmark can then run on it beside this computer, several boards
+              at once.
+            </p>
+            <button type="button" className="button" onClick={() => setFormFor('new')} data-testid="targets-empty-add">
+              Add target
+            </button>
+          </div>
+        )}
       </div>
+      {passwordFor?.config?.kind === 'ssh' && (
+        <PasswordDialog
+          config={passwordFor.config}
+          onCancel={() => setPasswordFor(null)}
+          onSubmit={(password) => {
+            const target = passwordFor;
+            setPasswordFor(null);
+            void tests.test(target, password);
+          }}
+        />
+      )}
     </section>
   );
 }

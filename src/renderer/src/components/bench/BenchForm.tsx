@@ -5,6 +5,8 @@ import { cellCount, DEFAULT_FORM, parseThreadList, validateBenchForm, type Bench
 import { AdvancedFields } from './AdvancedFields';
 import { ModelPicker } from './ModelPicker';
 import { NumberField } from './NumberField';
+import { TargetPicker } from './TargetPicker';
+import './bench-targets.css';
 
 interface Props {
   models: ModelEntry[];
@@ -28,21 +30,22 @@ function formatDuration(durationMs: number): string {
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
-/** The matrix of a job: models × thread counts, each model on its own format's runtime. */
+/** The matrix of a job: models × thread counts × targets, each model on its own format's runtime. */
 export function BenchForm({ models, targets, busy, onStart }: Props) {
   const [form, setForm] = useState<BenchFormFields>(DEFAULT_FORM);
   // null until the user ticks a box: the first model is meant (models may arrive after the first render).
   const [picked, setPicked] = useState<string[] | null>(null);
-  const [targetId, setTargetId] = useState('');
+  // null until the user ticks a box: This computer is meant.
+  const [pickedTargets, setPickedTargets] = useState<string[] | null>(null);
   const modelIds = (picked ?? models.slice(0, 1).map((m) => m.id)).filter((id) => models.some((m) => m.id === id));
-  const values = {
-    ...form,
-    modelIds,
-    targetId: targets.some((t) => t.id === targetId) ? targetId : (targets[0]?.id ?? ''),
-  };
+  const defaultTargets = targets.filter((t) => t.kind === 'local').map((t) => t.id);
+  const targetIds = (pickedTargets ?? defaultTargets).filter((id) => targets.some((t) => t.id === id));
+  const values = { ...form, modelIds, targetIds };
   const result = validateBenchForm(values);
   const errors = result.ok ? {} : result.errors;
   const cells = cellCount(values);
+  // Targets run in parallel, so a job lasts as long as one target's share of the cells.
+  const cellsPerTarget = cells / Math.max(1, targetIds.length);
   const threads = parseThreadList(form.threads);
   const threadCount = typeof threads === 'string' ? 0 : threads.length;
   const patch = (change: Partial<BenchFormFields>): void => setForm((f) => ({ ...f, ...change }));
@@ -58,18 +61,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
     <form className="card bench-form" onSubmit={submit} aria-label="New benchmark" data-testid="bench-form">
       <h2 className="card-title">New benchmark</h2>
       <ModelPicker models={models} picked={modelIds} error={errors.modelIds} onChange={setPicked} />
+      <TargetPicker targets={targets} picked={targetIds} error={errors.targetIds} onChange={setPickedTargets} />
       <div className="form-row">
-        <label className={`field target-field${errors.targetId ? ' invalid' : ''}`}>
-          <span className="field-label">Target</span>
-          <select value={values.targetId} onChange={(e) => setTargetId(e.currentTarget.value)} data-testid="bench-target-select">
-            {targets.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.kind === 'local' ? 'This computer' : t.name}
-              </option>
-            ))}
-          </select>
-          <span className="field-hint">{errors.targetId ?? ' '}</span>
-        </label>
         <label className={`field threads-field${errors.threads ? ' invalid' : ''}`}>
           <span className="field-label">Threads</span>
           <input
@@ -112,8 +105,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
         <span className="cell-count" data-testid="bench-cell-count" data-cells={cells}>
           {cells === 0
             ? 'No cells to run yet'
-            : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')}`}
-          {report && cells > 0 && <span className="muted"> · at least {formatDuration(cells * REPORT_MODE.windows * REPORT_MODE.minWindowMs)}</span>}
+            : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')} × ${plural(targetIds.length, 'target')}`}
+          {report && cells > 0 && <span className="muted"> · at least {formatDuration(cellsPerTarget * REPORT_MODE.windows * REPORT_MODE.minWindowMs)}</span>}
         </span>
         <button type="submit" className="button primary" disabled={!result.ok || busy} data-testid="bench-start">
           {busy ? 'Running…' : cells > 1 ? `Start ${cells} cells` : 'Start'}

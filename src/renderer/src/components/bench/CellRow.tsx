@@ -41,10 +41,10 @@ interface Props {
   onOpenRun: (runId: string) => void;
 }
 
-/** One cell of a matrix job (model · runtime · threads) with its own state and bar. */
+/** One cell of a matrix job (model · runtime · threads, under its target's heading) with its own state and bar. */
 export function CellRow({ cell, state, onOpenRun }: Props) {
   return (
-    <li className={`cell-row cell-${state.state}`} data-testid="bench-cell" data-state={state.state} data-cell={cell.index} data-run-id={state.state === 'done' ? state.runId : undefined}>
+    <li className={`cell-row cell-${state.state}`} data-testid="bench-cell" data-state={state.state} data-cell={cell.index} data-target-id={cell.targetId} data-run-id={state.state === 'done' ? state.runId : undefined}>
       <div className="cell-head">
         <span className="cell-name">
           {cell.modelName} <span className="muted">· {RUNTIME_LABELS[cell.runtime]} · {formatThreads(cell.threads)}</span>
@@ -59,7 +59,7 @@ export function CellRow({ cell, state, onOpenRun }: Props) {
       {state.state === 'running' && (
         <div className="cell-progress">
           <span className="muted">{phaseText(state)}</span>
-          <ProgressBar fraction={state.fraction} label={`${cell.modelName} progress`} />
+          <ProgressBar fraction={state.fraction} label={`${cell.modelName} on ${cell.targetName} progress`} />
         </div>
       )}
       {state.state === 'failed' && (

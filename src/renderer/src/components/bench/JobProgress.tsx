@@ -1,6 +1,7 @@
-import { jobFailures, jobRunIds, type JobView } from '../../bench-job';
+import { groupCellsByTarget, jobFailures, jobRunIds, type JobView } from '../../bench-job';
 import type { BenchJobState } from '../../hooks/useBenchJob';
-import { CellRow, ProgressBar } from './CellRow';
+import { ProgressBar } from './CellRow';
+import { TargetCells } from './TargetCells';
 
 interface Props {
   state: BenchJobState;
@@ -30,7 +31,7 @@ function headline(job: JobView): string {
     : `Benchmark finished: ${plural(runs, 'run')}, ${plural(failed, 'cell')} failed`;
 }
 
-/** The running (or last) job: an overall bar, one row per cell, Cancel while it runs. */
+/** The running (or last) job: an overall bar, one row per cell grouped by target, Cancel while it runs. */
 export function JobProgress({ state, onCancel, onDismiss, onOpenRun }: Props) {
   if (state.status === 'idle') return null;
   if (state.status === 'starting') {
@@ -76,11 +77,9 @@ export function JobProgress({ state, onCancel, onDismiss, onOpenRun }: Props) {
           <ProgressBar fraction={job.fraction} label="Benchmark progress" />
         </div>
       )}
-      <ol className="cell-list">
-        {job.cells.map((cell, i) => (
-          <CellRow key={cell.index} cell={cell} state={job.cellStates[i] ?? { state: 'queued' }} onOpenRun={onOpenRun} />
-        ))}
-      </ol>
+      {groupCellsByTarget(job.cells).map((group) => (
+        <TargetCells key={group.targetId} job={job} group={group} onOpenRun={onOpenRun} />
+      ))}
     </div>
   );
 }

@@ -1,0 +1,98 @@
+import type { TargetEntry } from '../../../../shared/contract';
+import { HardwareSummary } from './HardwareSummary';
+import type { TargetTestState } from './useTargetTests';
+
+interface Props {
+  target: TargetEntry;
+  state: TargetTestState | undefined;
+  onTrust: (fingerprint: string) => void;
+  onDecline: (fingerprint: string) => void;
+}
+
+function where(target: TargetEntry): string {
+  const config = target.config;
+  if (config?.kind === 'ssh') return `${config.host}:${config.port}`;
+  if (config?.kind === 'serial') return config.path;
+  return target.name;
+}
+
+/** The last "Test connection" of a stored target: what it found, a host key to trust, or what went wrong. */
+export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
+  if (state === undefined) {
+    // The engine may still know the hardware from a test made before this page was opened.
+    return target.hardware ? (
+      <HardwareSummary hardware={target.hardware} />
+    ) : (
+      <p className="muted" data-testid="target-untested">
+        {target.kind === 'serial'
+          ? 'Not tested yet. Test connection opens the port and asks the board what it is and which firmware it runs.'
+          : 'Not tested yet. Test connection logs in, reads the hardware and finds the runtimes the board has.'}
+      </p>
+    );
+  }
+  if (state.status === 'testing') {
+    return (
+      <p className="muted" data-testid="target-testing" aria-live="polite">
+        {state.trusting ? 'Trusting the host key and connecting…' : `Connecting to ${where(target)}…`}
+      </p>
+    );
+  }
+  if (state.status === 'failed') {
+    return (
+      <p className="test-message test-error" role="alert" data-testid="target-test-error">
+        {state.message}
+      </p>
+    );
+  }
+  if (state.status === 'declined') {
+    return (
+      <p className="test-message" data-testid="target-test-declined">
+        Host key {state.fingerprint} not trusted: the studio will not connect to {where(target)} until you trust its key.
+      </p>
+    );
+  }
+  const { result } = state;
+  if (result.ok) {
+    return (
+      <div data-testid="target-test-ok">
+        <p className="test-message test-ok">{result.message}</p>
+        {result.hardware && <HardwareSummary hardware={result.hardware} details={result.details} />}
+      </div>
+    );
+  }
+  if (result.hostKey?.status === 'unknown') {
+    const { fingerprint } = result.hostKey;
+    return (
+      <div className="host-key" data-testid="host-key-prompt">
+        <p>
+          First connection to <code>{where(target)}</code>. Check that the host key&apos;s fingerprint matches the board&apos;s
+          (run <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on it) before you trust it:
+        </p>
+        <code className="fingerprint" data-testid="host-key-fingerprint">
+          {fingerprint}
+        </code>
+        <div className="host-key-actions">
+          <button type="button" className="button primary" onClick={() => onTrust(fingerprint)} data-testid="host-key-trust">
+            Trust this host key
+          </button>
+          <button type="button" className="button" onClick={() => onDecline(fingerprint)} data-testid="host-key-cancel">
+            Cancel
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (result.hostKey?.status === 'changed') {
+    return (
+      <div className="host-key changed" role="alert" data-testid="host-key-changed">
+        {/* The engine's message names both keys, the known_hosts line, and what to do. */}
+        <p>{result.message}</p>
+      </div>
+    );
+  }
+  return (
+    <p className="test-message test-error" role="alert" data-testid="target-test-error">
+      {result.message}
+    </p>
+  );
+}
