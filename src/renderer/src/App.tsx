@@ -17,6 +17,7 @@ import { useWorkspace } from './hooks/useWorkspace';
 import { AccuracyPage } from './pages/AccuracyPage';
 import { ComparePage } from './pages/ComparePage';
 import { DatasetsPage } from './pages/DatasetsPage';
+import { DevicesPage } from './pages/DevicesPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { RunsPage } from './pages/RunsPage';
 import { TargetsPage } from './pages/TargetsPage';
@@ -90,6 +91,7 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
           compare: comparedRunIds.length,
           datasets: datasets.datasets.length,
           accuracy: new Set(evals.map((e) => e.modelId)).size,
+          devices: workspace.targets.filter((t) => t.kind === 'serial').length,
         }}
         benchRunning={isBenchBusy(bench.state)}
       />
@@ -129,6 +131,17 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
         )}
         {page === 'targets' && (
           <TargetsPage api={api} targets={workspace.targets} onTargetProbed={workspace.replaceTarget} onError={report} />
+        )}
+        {page === 'devices' && (
+          <DevicesPage
+            api={api}
+            targets={workspace.targets}
+            models={workspace.models}
+            bench={bench}
+            onTargetProbed={workspace.replaceTarget}
+            onOpenRun={openRun}
+            onError={report}
+          />
         )}
         {page === 'runs' && (
           <RunsPage

@@ -18,6 +18,7 @@ const ITEMS: Array<{ page: Page; label: string; key: string }> = [
   { page: 'compare', label: 'Compare', key: '4' },
   { page: 'datasets', label: 'Datasets', key: '5' },
   { page: 'accuracy', label: 'Accuracy', key: '6' },
+  { page: 'devices', label: 'Devices', key: '7' },
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 
-export const PAGES = ['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy'] as const;
+export const PAGES = ['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices'] as const;
 export type Page = (typeof PAGES)[number];
 
 function pageFromHash(): Page {
@@ -10,7 +10,7 @@ function pageFromHash(): Page {
 
 /**
  * The current page, kept in the URL's hash (the query string carries browser mode's token),
- * with Ctrl/Cmd+1..6 to switch (in the order of PAGES).
+ * with Ctrl/Cmd+1..7 to switch (in the order of PAGES).
  */
 export function usePage(): [Page, (page: Page) => void] {
   const [page, setPageState] = useState<Page>(pageFromHash);

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import type { ModelEntry, StudioApi, TargetEntry } from '../../../shared/contract';
+import { JobProgress } from '../components/bench/JobProgress';
+import { DeviceCard } from '../components/devices/DeviceCard';
+import '../components/devices/devices.css';
+import { PortList } from '../components/devices/PortList';
+import { useDeviceEvents } from '../components/devices/useDeviceEvents';
+import { useTargetTests } from '../components/targets/useTargetTests';
+import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
+
+interface Props {
+  api: StudioApi;
+  targets: readonly TargetEntry[];
+  models: readonly ModelEntry[];
+  bench: BenchJob;
+  onTargetProbed: (target: TargetEntry) => void;
+  onOpenRun: (runId: string) => void;
+  onError: (error: unknown) => void;
+}
+
+type Protocol = 'edgebench' | 'mlperf-tiny';
+
+/** Microcontrollers over serial: the ports this computer sees, simulated boards, and each serial target's connection, runs and live log. */
+export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpenRun, onError }: Props) {
+  const tests = useTargetTests(api, onTargetProbed);
+  const events = useDeviceEvents(api);
+  const [starting, setStarting] = useState<Protocol | null>(null);
+  const serial = targets.filter((t) => t.kind === 'serial');
+  const busy = isBenchBusy(bench.state);
+
+  const simulate = async (protocol: Protocol): Promise<void> => {
+    setStarting(protocol);
+    try {
+      await api.devices.simulate({ protocol });
+    } catch (error) {
+      onError(error);
+    } finally {
+      setStarting(null);
+    }
+  };
+  const remove = async (target: TargetEntry): Promise<void> => {
+    try {
+      await api.targets.remove({ id: target.id });
+      tests.forget(target.id);
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  return (
+    <section className="page devices-page" aria-labelledby="devices-title" data-testid="devices-page">
+      <header className="page-header">
+        <div>
+          <h1 id="devices-title">Devices</h1>
+          <p className="page-sub">
+            Microcontrollers over serial: ESP32 boards with the EdgeBench firmware take a .tflite over the cable; boards with MLPerf Tiny
+            firmware run their own model. Results land in the same run files and charts as every other target.
+          </p>
+        </div>
+      </header>
+      <PortList api={api} targets={serial} onError={onError} />
+      <section className="card devices-simulate" aria-labelledby="simulate-title">
+        <header className="devices-card-head">
+          <div>
+            <h2 id="simulate-title">No board at hand?</h2>
+            <p className="muted">
+              A simulated board runs on a pseudo-terminal like a USB-serial port: it really runs the uploaded model on this computer and
+              reports latencies from a model of the chip, so its numbers are a demo, never a measurement of hardware.
+            </p>
+          </div>
+          <div className="device-actions">
+            <button type="button" className="button primary" data-testid="simulate-edgebench" disabled={starting !== null} onClick={() => void simulate('edgebench')}>
+              {starting === 'edgebench' ? 'Starting…' : 'Start a simulated board'}
+            </button>
+            <button type="button" className="button" data-testid="simulate-mlperf" disabled={starting !== null} onClick={() => void simulate('mlperf-tiny')}>
+              {starting === 'mlperf-tiny' ? 'Starting…' : 'Simulated MLPerf Tiny board'}
+            </button>
+          </div>
+        </header>
+      </section>
+      <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onOpenRun} />
+      {serial.length === 0 ? (
+        <div className="empty" data-testid="devices-empty">
+          <h2>No serial targets yet</h2>
+          <p>Start a simulated board above, or plug one in and add its port as a target.</p>
+        </div>
+      ) : (
+        <div className="device-list">
+          {serial.map((target) => (
+            <DeviceCard
+              key={target.id}
+              target={target}
+              models={models}
+              tests={tests}
+              events={events}
+              benchBusy={busy}
+              onRun={(request) => void bench.start(request)}
+              onRemove={() => void remove(target)}
+            />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * The Devices page in a real Chromium against browser mode: start a simulated board (its own
+ * process on a socat pseudo-terminal), test the connection, benchmark the demo .tflite on it and
+ * land on its run with a latency histogram, with the upload bar and the live serial log on the
+ * Devices page. Takes docs/devices.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
+ * No sleeps: every wait is for a selector or a page condition.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, pageErrors } from './helpers/browser';
+import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+
+const DEVICES_SCREENSHOT = path.join(REPO_ROOT, 'docs/devices.png');
+const DEMO_TFLITE = path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite');
+const JOB_TIMEOUT_MS = 90_000;
+
+let browser: Browser;
+let server: StudioServer;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  const socat = spawnSync('socat', ['-V']);
+  if (socat.error || socat.status !== 0) {
+    throw new Error('socat is not installed, and the simulated board runs on a socat pseudo-terminal: install it (sudo apt-get install socat).');
+  }
+  browser = await launchBrowser();
+  server = await startStudioServer();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
+  errors = pageErrors(page);
+  await page.goto(server.url);
+  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function noErrorBanner(): Promise<void> {
+  const banner = page.getByTestId('error-banner');
+  if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
+}
+
+describe('Devices page', () => {
+  it('says what to do before any board exists, and is reached with Ctrl+7', async () => {
+    await page.keyboard.press('Control+7');
+    await page.getByTestId('devices-page').waitFor();
+    expect(await page.getByTestId('devices-empty').textContent()).toContain('Start a simulated board above, or plug one in');
+    await page.getByTestId('device-ports').waitFor();
+    // This machine has no USB boards; either way the ports card says what it found.
+    await page.getByTestId('ports-empty').or(page.getByTestId('ports-table')).waitFor();
+  });
+
+  it('starts a simulated board, tests it, benchmarks the demo .tflite on it and opens the run with a histogram', async () => {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
+    await page.getByTestId('model-row').filter({ hasText: 'tflite' }).waitFor();
+
+    await page.getByTestId('nav-devices').click();
+    await page.getByTestId('simulate-edgebench').click();
+    const card = page.getByTestId('device-card');
+    await card.waitFor();
+    expect(await card.locator('h2').textContent()).toBe('Simulated board (ESP32-S3 model)');
+
+    await card.getByTestId('device-test').click();
+    const result = card.locator('[data-testid="device-test-result"][data-ok="true"]');
+    await result.waitFor();
+    expect(await result.locator('p').textContent()).toMatch(/^Simulated board \(ESP32-S3 model\) at 921600 baud/);
+    expect(await result.locator('dl').textContent()).toContain('Tensor arena256 KiB');
+    await card.getByTestId('serial-log').getByText('HELLO_ACK', { exact: false }).first().waitFor();
+
+    // Only .tflite models are offered to a board with the EdgeBench firmware.
+    const options = await card.getByTestId('device-run-model').locator('option').allTextContents();
+    expect(options).toHaveLength(1);
+    expect(options[0]).toContain('tflite');
+    await card.getByTestId('device-run-runs').fill('200');
+    await card.getByTestId('device-run-start').click();
+
+    // A single clean cell opens its run on the Runs page, as a benchmark started there does.
+    const detail = page.getByTestId('run-detail');
+    await detail.waitFor({ timeout: JOB_TIMEOUT_MS });
+    await noErrorBanner();
+    expect(await detail.getByTestId('run-runtime').textContent()).toMatch(/tflite-micro .*Simulated board \(ESP32-S3 model\)/);
+    await detail.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first().waitFor();
+    expect(await detail.textContent()).toContain('on Simulated board (ESP32-S3 model)');
+  });
+
+  it('keeps the upload bar and the live log on the Devices page; Pause freezes the log and Clear empties it', async () => {
+    await page.getByTestId('nav-devices').click();
+    const card = page.getByTestId('device-card');
+    const upload = card.getByTestId('device-upload');
+    await upload.waitFor();
+    expect(await upload.getAttribute('data-sent')).toBe(String(statSync(DEMO_TFLITE).size));
+    expect(await upload.textContent()).toContain('Model uploaded');
+    const log = card.getByTestId('serial-log');
+    await log.getByText('MODEL_CHUNK', { exact: false }).first().waitFor();
+    await log.getByText('RESULT', { exact: false }).first().waitFor();
+
+    await page.getByTestId('ports-empty').or(page.getByTestId('ports-table')).waitFor();
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(DEVICES_SCREENSHOT)) {
+      // The page scrolls inside its content area: a taller window shows the whole card.
+      await page.setViewportSize({ width: 1400, height: 1240 });
+      await page.screenshot({ path: DEVICES_SCREENSHOT });
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
+
+    await log.getByTestId('serial-log-pause').click();
+    expect(await log.getByTestId('serial-log-pause').getAttribute('aria-pressed')).toBe('true');
+    await log.getByTestId('serial-log-clear').click();
+    await log.getByText('Nothing yet', { exact: false }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
