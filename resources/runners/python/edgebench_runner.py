@@ -523,7 +523,7 @@ class Session(object):
         max_runs = max(req['runs'], req['maxRuns'] or DEFAULT_MAX_RUNS)
         max_time_ns = int(round(req['maxTimeMs'] * 1e6))
         due = progress_gate(req['progressEvery'])
-        latencies, measured = [], 0.0
+        latencies, measured, reported = [], 0.0, 0
         start = now_ns()
         while True:
             if req['freshInputs']:
@@ -542,7 +542,10 @@ class Session(object):
                 if not done and max_time_ns > 0:
                     fit = int(max_time_ns // (elapsed / float(completed)))  # runs that fit in maxTimeMs at this pace
                     total = min(total, max(completed + 1, fit))
-                self.send({'type': 'progress', 'phase': 'measuring', 'completed': completed, 'total': total})
+                # The runs since the last progress travel with it: a parent that loses us mid-measure keeps them.
+                self.send({'type': 'progress', 'phase': 'measuring', 'completed': completed, 'total': total,
+                           'latencyMs': latencies[reported:]})
+                reported = completed
             if done:
                 return latencies, not enough
 

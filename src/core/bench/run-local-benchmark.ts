@@ -12,7 +12,7 @@ import type { ModelInfo } from '../../shared/model-info';
 import { BenchSettings, RUN_SCHEMA, RunFile, type RunWarning, type RuntimeName, type TargetKind } from '../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../shared/runtimes';
 import type { HelloReply, LoadedReply, ProfileReply, SamplesReply } from '../runner/protocol';
-import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
+import { PartialSamplesError, RunnerClient, partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 import { environmentBetween, findBusyProcesses, sampleEnvironment, type EnvironmentSnapshot } from '../targets/local-environment';
 import { checkSettings, inputsRejectedMessage, planInputs } from './bench-inputs';
 import { summarizeProfile } from './profile-summary';
@@ -171,10 +171,16 @@ async function measure(client: RunnerClient, settings: BenchSettings, plan: Repo
   let finishedRuns = 0;
   let last: SamplesReply | undefined;
   for (let index = 0; index < plan.windows; index++) {
-    last = await client.measure({ ...common, minTimeMs: plan.minWindowMs, maxTimeMs: 0, maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS) }, (p) => {
-      const overall = windowProgress(finishedRuns, index, plan, p);
-      report('measuring', overall.completed, overall.total);
-    });
+    last = await client
+      .measure({ ...common, minTimeMs: plan.minWindowMs, maxTimeMs: 0, maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS) }, (p) => {
+        const overall = windowProgress(finishedRuns, index, plan, p);
+        report('measuring', overall.completed, overall.total);
+      })
+      .catch((error: unknown) => {
+        // The windows already finished are kept too, ahead of the failed window's samples.
+        if (!(error instanceof StudioError) || error.code === 'CANCELLED' || windows.length === 0) throw error;
+        throw PartialSamplesError.of(error, [...windows.flat(), ...(partialSamplesOf(error) ?? [])]);
+      });
     windows.push(last.latencyMs);
     finishedRuns += last.latencyMs.length;
   }

@@ -9,7 +9,7 @@ import type { ModelInfo } from '../../shared/model-info';
 import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
-import type { RunnerSpawner, RunnerTimeouts } from '../runner/runner-client';
+import { partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 
 export interface MatrixModel {
   /** Workspace id, when the model comes from a workspace. */
@@ -30,7 +30,14 @@ export interface MatrixCell {
 
 export type CellResult =
   | { cell: MatrixCell; ok: true; run: RunFile }
-  | { cell: MatrixCell; ok: false; error: ErrorData; runnerLog: string[] };
+  | {
+      cell: MatrixCell;
+      ok: false;
+      error: ErrorData;
+      runnerLog: string[];
+      /** Latencies measured before the cell failed (a runner that died or a link that dropped mid-measure). */
+      partial?: { samplesMs: number[] };
+    };
 
 /** Runs one cell somewhere: this computer by default; an SSH target deploys the model first, then runs it on the board. */
 export type CellRunner = (job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner'>) => Promise<RunFile>;
@@ -116,7 +123,8 @@ export async function runMatrix(
       // Bad flags are the same for every cell: stop at once instead of failing each cell alike.
       if (data.code === 'BAD_INPUT') throw error;
       const runnerLog = (data.context.runnerLog ?? '').split('\n').filter((line) => line.trim() !== '');
-      result = { cell, ok: false, error: data, runnerLog };
+      const samplesMs = partialSamplesOf(error);
+      result = { cell, ok: false, error: data, runnerLog, ...(samplesMs !== undefined ? { partial: { samplesMs } } : {}) };
     }
     results.push(result);
     await hooks.onCellDone?.(result);

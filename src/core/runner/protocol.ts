@@ -173,6 +173,11 @@ export const ProgressReply = z.object({
   completed: z.number().int(),
   /** Planned runs (samples while evaluating); under minTimeMs it is an estimate that may grow. */
   total: z.number().int(),
+  /**
+   * Measuring only: the latencies measured since the previous progress of this measure request,
+   * in order, so a parent whose runner dies mid-measure (crash, lost SSH link) keeps them.
+   */
+  latencyMs: z.array(z.number()).optional(),
 });
 export const SamplesReply = z.object({
   type: z.literal('samples'),

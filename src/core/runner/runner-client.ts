@@ -76,6 +76,55 @@ export function runnerLogOf(error: unknown): string[] {
   return log === undefined || log === '' ? [] : log.split('\n');
 }
 
+/**
+ * A benchmark that failed mid-measure, with the latencies measured before it failed (from the
+ * runner's progress replies). The samples stay out of the error's data (they can be many); its
+ * context carries their count and median, and its message says they were kept.
+ */
+export class PartialSamplesError extends StudioError {
+  private constructor(
+    code: StudioError['code'],
+    /** The failure itself, without the sentence about the kept samples. */
+    readonly reason: string,
+    context: Record<string, string>,
+    /** Every latency measured before the failure, in the order measured. */
+    readonly partialSamplesMs: number[],
+    /** What ended the measuring, as the message words it: "the runner stopped", "the link dropped". */
+    readonly before: string,
+  ) {
+    const medianMs = Number(medianOf(partialSamplesMs).toPrecision(3));
+    const count = partialSamplesMs.length;
+    super(code, `${reason.replace(/\.?$/, '.')} The studio kept ${count} sample${count === 1 ? '' : 's'} measured before ${before} (median ${medianMs} ms).`, {
+      ...context,
+      partialSamples: String(count),
+      partialMedianMs: String(medianMs),
+    });
+  }
+
+  /**
+   * `error` carrying these samples ("measured before <before>"); `error` itself when there are
+   * none. A PartialSamplesError given again keeps its reason (and its wording unless `before` is given).
+   */
+  static of(error: StudioError, samplesMs: readonly number[], before?: string): StudioError {
+    if (samplesMs.length === 0) return error;
+    if (error instanceof PartialSamplesError) return new PartialSamplesError(error.code, error.reason, error.context, [...samplesMs], before ?? error.before);
+    // An error the runner answered (the runtime failed mid-measure) leaves the runner running.
+    const wording = before ?? (error.context.runnerCode !== undefined ? 'the runtime failed' : 'the runner stopped');
+    return new PartialSamplesError(error.code, error.message, error.context, [...samplesMs], wording);
+  }
+}
+
+/** The latencies a failed benchmark measured before it failed, if it measured any. */
+export function partialSamplesOf(error: unknown): number[] | undefined {
+  return error instanceof PartialSamplesError ? error.partialSamplesMs : undefined;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 export class RunnerClient {
   private readonly inbox: Inbound[] = [];
   private readonly log: string[] = [];
@@ -145,9 +194,23 @@ export class RunnerClient {
     return { firstInferenceMs: first.firstInferenceMs, runs: done.runs };
   }
 
+  /**
+   * Measured runs. Progress replies carry the latencies measured since the previous one; if the
+   * runner dies or fails before its samples reply, the rejection is a PartialSamplesError holding them.
+   */
   async measure(request: MeasureOptions, onProgress?: (p: ProgressReply) => void): Promise<SamplesReply> {
+    const partial: number[] = [];
     this.send({ type: 'measure', ...request });
-    return this.expect('samples', 'measuring', this.stall(), onProgress);
+    try {
+      return await this.expect('samples', 'measuring', this.stall(), (p) => {
+        // A loop, not push(...): one progress of a sub-microsecond model can carry tens of thousands.
+        for (const ms of p.latencyMs ?? []) partial.push(ms);
+        onProgress?.(p);
+      });
+    } catch (error) {
+      if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+      throw PartialSamplesError.of(error, partial);
+    }
   }
 
   /**

@@ -253,6 +253,7 @@ async function measure(model: LoadedModel, request: MeasureRequest, hooks: Measu
   const due = progressGate(request.progressEvery);
   const startNs = process.hrtime.bigint();
   let measuredMs = 0;
+  let reportedRuns = 0;
   for (;;) {
     if (request.freshInputs) model.refreshInputs(hooks.freshSeed());
     const ms = await timeRun(model, 'RUN_FAILED');
@@ -272,7 +273,8 @@ async function measure(model: LoadedModel, request: MeasureRequest, hooks: Measu
         const fit = Math.floor(Number(maxTimeNs) / (Number(elapsedNs) / completed));
         total = Math.min(total, Math.max(completed + 1, fit));
       }
-      hooks.send({ type: 'progress', phase: 'measuring', completed, total });
+      hooks.send({ type: 'progress', phase: 'measuring', completed, total, latencyMs: latencyMs.slice(reportedRuns) });
+      reportedRuns = completed;
     }
     if (done) return { latencyMs, maxTimeReached: !enough };
   }

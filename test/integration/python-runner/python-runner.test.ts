@@ -74,7 +74,9 @@ describe('Python runner through RunnerClient', () => {
       expect(samples.latencyMs).toHaveLength(40);
       expect(samples.latencyMs.every((ms) => ms > 0)).toBe(true);
       expect(samples.maxTimeReached).toBe(false);
-      expect(progress.at(-1)).toEqual({ type: 'progress', phase: 'measuring', completed: 40, total: 40 });
+      expect(progress.at(-1)).toMatchObject({ type: 'progress', phase: 'measuring', completed: 40, total: 40 });
+      // Progress carries the runs since the previous progress: together they are the samples.
+      expect(progress.flatMap((p) => p.latencyMs ?? [])).toEqual(samples.latencyMs);
       expect(samples.peakRssBytes).toBeGreaterThanOrEqual(loaded.rssAfterBytes);
       expect(samples.osPeakRssBytes).toBeGreaterThan(0);
 
