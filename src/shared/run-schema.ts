@@ -64,6 +64,8 @@ export const BenchSettings = z.object({
   shapes: z.record(z.string(), z.array(z.number().int().min(0))).default({}),
   /** Constant values given for inputs, by input name (every element takes the value). */
   values: z.record(z.string(), z.number()).default({}),
+  /** On SSH boards, also run the board's own benchmark tool (benchmark_model, trtexec, onnxruntime_perf_test) where it has one. */
+  nativeTools: z.boolean().default(true),
 });
 export type BenchSettings = z.infer<typeof BenchSettings>;
 
@@ -107,6 +109,65 @@ export type PercentileName = keyof typeof PERCENTILE_MIN_SAMPLES;
 export function percentileSupported(name: PercentileName, count: number): boolean {
   return count >= PERCENTILE_MIN_SAMPLES[name];
 }
+
+/** The board-side benchmark tools the studio can run beside its own runner. */
+export const NativeToolName = z.enum(['benchmark_model', 'trtexec', 'onnxruntime_perf_test']);
+export type NativeToolName = z.infer<typeof NativeToolName>;
+
+/** Latency statistics as far as a native tool prints them, in milliseconds. */
+export const NativeLatency = z.object({
+  mean: z.number(),
+  median: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** As the tool computes it: benchmark_model prints the population standard deviation, truncated to whole microseconds. */
+  stddev: z.number().optional(),
+  p90: z.number().optional(),
+  p95: z.number().optional(),
+  p99: z.number().optional(),
+  /** Measured runs (warmup excluded). */
+  count: z.number().int().optional(),
+});
+export type NativeLatency = z.infer<typeof NativeLatency>;
+
+/**
+ * What a board's own benchmark tool reported for the same model. The tools time different spans
+ * (Invoke only, a whole query with copies, Session::Run), so `measures` says what the numbers cover.
+ */
+export const NativeToolResult = z.object({
+  tool: NativeToolName,
+  /** The tool's version where its output names one (trtexec: the TensorRT version). */
+  version: z.string().optional(),
+  /** One sentence: what span of work the latencies cover, so a user can tell why they differ from the studio's runner. */
+  measures: z.string(),
+  /** The command line run on the board. */
+  command: z.string().optional(),
+  latencyMs: NativeLatency,
+  /** Loading the model (benchmark_model: Init; trtexec: engine deserialization; perf_test: session creation). */
+  initMs: z.number().optional(),
+  firstInferenceMs: z.number().optional(),
+  /** Mean of the warmup runs (benchmark_model). */
+  warmupMeanMs: z.number().optional(),
+  /** Inferences per second as the tool reports it (trtexec qps, perf_test inferences per second). */
+  throughputPerSec: z.number().optional(),
+  /** trtexec: GPU compute time alone, without host-device copies. */
+  gpuComputeMs: NativeLatency.optional(),
+  memory: z
+    .object({
+      /** benchmark_model: memory footprint growth during init, and over the whole run. */
+      initFootprintBytes: z.number().optional(),
+      overallFootprintBytes: z.number().optional(),
+      /** perf_test: peak working set; benchmark_model: peak footprint with --report_peak_memory_footprint. */
+      peakBytes: z.number().optional(),
+    })
+    .optional(),
+  /** What the tool printed, so a user can read it (in a run file: cut to NATIVE_RAW_MAX_CHARS, keeping its end). */
+  raw: z.string(),
+});
+export type NativeToolResult = z.infer<typeof NativeToolResult>;
+
+/** A run file keeps this much of a native tool's output (its head and its end, where the results are). */
+export const NATIVE_RAW_MAX_CHARS = 20_000;
 
 export const RunWarning = z.object({
   /** Stable code, e.g. "high-variance", "few-samples", "slow-first-run" (see src/core/bench/warnings.ts). */
@@ -192,6 +253,8 @@ export const RunFile = z.object({
       busyProcesses: z.array(z.string()).optional(),
     })
     .optional(),
+  /** SSH boards: the board's own benchmark tools on the same model file, beside the studio runner's numbers above. */
+  native: z.array(NativeToolResult).optional(),
   /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */
   verdict: z.enum(['stable', 'unstable']),
   warnings: z.array(RunWarning),

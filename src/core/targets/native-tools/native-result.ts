@@ -4,57 +4,11 @@
  * different spans (Invoke only, a whole query with copies, Session::Run), so each result says
  * in `measures` what its numbers cover.
  */
-import { z } from 'zod';
 import { StudioError } from '../../../shared/errors';
+import { NativeLatency, NativeToolName, NativeToolResult } from '../../../shared/run-schema';
 
-export const NativeToolName = z.enum(['benchmark_model', 'trtexec', 'onnxruntime_perf_test']);
-export type NativeToolName = z.infer<typeof NativeToolName>;
-
-/** Latency statistics as far as the tool prints them, in milliseconds. */
-export const NativeLatency = z.object({
-  mean: z.number(),
-  median: z.number().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  /** As the tool computes it: benchmark_model prints the population standard deviation, truncated to whole microseconds. */
-  stddev: z.number().optional(),
-  p90: z.number().optional(),
-  p95: z.number().optional(),
-  p99: z.number().optional(),
-  /** Measured runs (warmup excluded). */
-  count: z.number().int().optional(),
-});
-export type NativeLatency = z.infer<typeof NativeLatency>;
-
-export const NativeToolResult = z.object({
-  tool: NativeToolName,
-  /** The tool's version where its output names one (trtexec: the TensorRT version). */
-  version: z.string().optional(),
-  /** One sentence: what span of work the latencies cover, so a user can tell why they differ from the studio's runner. */
-  measures: z.string(),
-  latencyMs: NativeLatency,
-  /** Loading the model (benchmark_model: Init; trtexec: engine deserialization; perf_test: session creation). */
-  initMs: z.number().optional(),
-  firstInferenceMs: z.number().optional(),
-  /** Mean of the warmup runs (benchmark_model). */
-  warmupMeanMs: z.number().optional(),
-  /** Inferences per second as the tool reports it (trtexec qps, perf_test inferences per second). */
-  throughputPerSec: z.number().optional(),
-  /** trtexec: GPU compute time alone, without host-device copies. */
-  gpuComputeMs: NativeLatency.optional(),
-  memory: z
-    .object({
-      /** benchmark_model: memory footprint growth during init, and over the whole run. */
-      initFootprintBytes: z.number().optional(),
-      overallFootprintBytes: z.number().optional(),
-      /** perf_test: peak working set; benchmark_model: peak footprint with --report_peak_memory_footprint. */
-      peakBytes: z.number().optional(),
-    })
-    .optional(),
-  /** The complete output, kept so a user can read what the tool said. */
-  raw: z.string(),
-});
-export type NativeToolResult = z.infer<typeof NativeToolResult>;
+// The shapes live in the run schema (a run file carries them); the parsers here fill them in.
+export { NativeLatency, NativeToolName, NativeToolResult };
 
 /** A number as C++ iostreams print it: integers, decimals, and 6-significant-digit exponents (1.52634e+06). */
 export const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
