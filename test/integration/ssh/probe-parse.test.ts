@@ -39,6 +39,9 @@ describe('probe output of a Raspberry Pi 4', () => {
     expect(pi.python).toEqual({ path: '/usr/bin/python3', version: '3.11.2', runtimes: { tflite_runtime: '2.14.0', onnxruntime: '1.17.3' } });
     expect(chooseRunner(pi, 'onnx', target).kind).toBe('node');
     expect(chooseRunner(pi, 'tflite', target)).toMatchObject({ kind: 'python', python: '/usr/bin/python3', module: 'tflite_runtime' });
+    // Asked to prefer Python, ONNX runs on the board's own onnxruntime; TF.js has no Python runtime, so nothing can.
+    expect(chooseRunner(pi, 'onnx', target, 'python')).toMatchObject({ kind: 'python', module: 'onnxruntime' });
+    expect(rejectionSync(() => chooseRunner(pi, 'tfjs', target, 'python')).context.kind).toBe('no-runtime');
     expect(boardRuntimes(pi, '1.30.0').map((r) => `${r.name} ${r.version} (${r.via})`)).toEqual([
       'onnxruntime 1.30.0 (node-runner)',
       'tflite_runtime 2.14.0 (python)',
@@ -59,8 +62,13 @@ describe('probe output of a Jetson Orin Nano', () => {
 
   test('no Node: ONNX runs with the Python onnxruntime', () => {
     expect(jetson.node).toBeNull();
-    expect(chooseRunner(jetson, 'onnx', target)).toMatchObject({ kind: 'python', module: 'onnxruntime', reason: 'the Python runner (onnxruntime 1.18.0 on Python 3.10.12)' });
+    expect(chooseRunner(jetson, 'onnx', target)).toMatchObject({ kind: 'python', module: 'onnxruntime', reason: 'the Python runner (onnxruntime 1.18.0 on Python 3.10.12 at /usr/bin/python3)' });
   });
+});
+
+test('preferring Python on a board whose Python cannot run the format falls back to the Node runner', () => {
+  const nodeOnly = parseProbeOutput(fixture('probe-raspberry-pi-4.txt').replace(/^python_runtime=.*\n/gm, ''));
+  expect(chooseRunner(nodeOnly, 'onnx', target, 'python').kind).toBe('node');
 });
 
 test('a board with neither Node nor a Python runtime gets the sentence that says what to install', () => {

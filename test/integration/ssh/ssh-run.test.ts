@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
-import { planMatrix } from '../../../src/core/jobs/matrix';
+import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
 import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { deployNodeRunner } from '../../../src/core/targets/ssh/node-runner-deploy';
 import { uploadFileToCache } from '../../../src/core/targets/ssh/sftp-cache';
-import { runSshMatrix, SshTargetSession, type SshTargetOptions } from '../../../src/core/targets/ssh/ssh-target';
+import { runSshMatrix, sshMatrixTarget, SshTargetSession, type SshTargetOptions } from '../../../src/core/targets/ssh/ssh-target';
 import { BenchSettings } from '../../../src/shared/run-schema';
 import { DEMO_ONNX_PATH, jobFor, rejection } from '../../unit/runner/bench-helpers';
 import { signalQuietly, sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
@@ -94,17 +94,38 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     await session.close();
   });
 
-  test('a link cut while measuring fails the run with a clear message, and the next run reconnects', async () => {
+  test('a link cut while measuring fails the cell with a clear message, keeps the samples measured so far, and the next run reconnects', async () => {
     const session = await sessionFor(board, 'cut-board');
-    const running = session.runBenchmark(jobFor(DEMO_ONNX_PATH, null, LONG_RUN), {
-      onProgress: (progress) => {
-        if (progress.phase === 'measuring' && progress.completed > 0) board.killAll();
+    const model = { name: 'demo-mnist', path: DEMO_ONNX_PATH, variant: 'float', info: await inspectModelFiles([DEMO_ONNX_PATH]) };
+    let seenRuns = 0;
+    const outcome = await runMatrix('job-cut', planMatrix([model], undefined, [1]), BenchSettings.parse({ ...LONG_RUN, minTimeMs: 0, threads: 1, profileRuns: 0 }), {
+      target: sshMatrixTarget(session),
+      onProgress: (_cell, progress) => {
+        // Cut once the runner has reported a few hundred runs, so there are samples to keep.
+        if (progress.phase === 'measuring' && progress.completed >= 300 && seenRuns === 0) {
+          seenRuns = progress.completed;
+          board.killAll();
+        }
       },
     });
-    const error = await rejection(running);
-    expect(error.code).toBe('RUNNER');
-    expect(error.context.kind).toBe('connection-lost');
-    expect(error.message).toMatch(/^The SSH connection to cut-board \(.+\) was lost while measuring \(.+\); check the board's power and network, then run again \(the next job reconnects\)\.$/);
+    const result = outcome.results[0];
+    if (result === undefined || result.ok) throw new Error('the cut cell should have failed');
+    expect(result.error.code).toBe('RUNNER');
+    expect(result.error.context.kind).toBe('connection-lost');
+    const kept = result.partial?.samplesMs ?? [];
+    // Every run the studio was told about before the cut is kept (the runner may have reported more just before).
+    expect(kept.length).toBeGreaterThanOrEqual(seenRuns);
+    expect(kept.every((ms) => ms > 0)).toBe(true);
+    expect(result.error.context.partialSamples).toBe(String(kept.length));
+    const sorted = [...kept].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    const medianMs = Number((sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2).toPrecision(3));
+    expect(result.error.message).toMatch(
+      new RegExp(
+        `^The SSH connection to cut-board \\(.+\\) was lost while measuring \\(.+\\); check the board's power and network, then run again \\(the next job reconnects\\)\\. ` +
+          `The studio kept ${kept.length} samples measured before the link dropped \\(median ${String(medianMs).replace('.', '\\.')} ms\\)\\.$`,
+      ),
+    );
 
     await board.restart();
     const next = await session.runBenchmark(jobFor(DEMO_ONNX_PATH, null), {});
@@ -153,5 +174,12 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
         [outcome.target, 2],
       ]);
     }
+    // Each board's cells have their own indices in the job, as the studio's per-target planning gives them.
+    expect(outcomes.flatMap((outcome) => outcome.results.map((result) => (result.ok ? result.run.job : null)))).toEqual([
+      { id: 'job-two-boards', cell: 0, cells: 4 },
+      { id: 'job-two-boards', cell: 1, cells: 4 },
+      { id: 'job-two-boards', cell: 2, cells: 4 },
+      { id: 'job-two-boards', cell: 3, cells: 4 },
+    ]);
   });
 });

@@ -46,7 +46,14 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<Sshd> {
+export interface SshdOptions {
+  /** Folders put first on the PATH of every session (sshd's SetEnv), e.g. one holding a stand-in tool. */
+  pathPrefix?: string[];
+  /** Give sessions a fresh home folder inside the server's folder, so the board's cache (~/.cache/edgebench) lands there. */
+  ownHome?: boolean;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   mkdirSync('/run/sshd', { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'edgebench-sshd-'));
   const keygen = (file: string): void => {
@@ -80,6 +87,7 @@ export async function startSshd(): Promise<Sshd> {
       'Subsystem sftp internal-sftp',
       'MaxSessions 20',
       'LogLevel INFO',
+      ...sessionEnvironment(dir, options),
       '',
     ].join('\n'),
   );
@@ -146,6 +154,17 @@ export async function startSshd(): Promise<Sshd> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** sshd's SetEnv line for the options, if any (one line: a later SetEnv would be ignored). */
+function sessionEnvironment(dir: string, options: SshdOptions): string[] {
+  const settings: string[] = [];
+  if (options.pathPrefix !== undefined) settings.push(`PATH=${[...options.pathPrefix, '/usr/local/bin', '/usr/bin', '/bin'].join(':')}`);
+  if (options.ownHome === true) {
+    mkdirSync(join(dir, 'home'), { recursive: true });
+    settings.push(`HOME=${join(dir, 'home')}`);
+  }
+  return settings.length > 0 ? [`SetEnv ${settings.join(' ')}`] : [];
 }
 
 /** Every process whose parent chain leads to `root`, read from /proc. */

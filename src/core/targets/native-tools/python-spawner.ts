@@ -5,12 +5,22 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../../shared/errors';
+import { findResourcesDir } from '../../resources';
 import { forEachLine, type RunnerExit, type RunnerSpawner } from '../../runner/runner-spawner';
 
 /** The runner script in the source tree; a packaged studio passes its own copy's path. */
 export const PYTHON_RUNNER_SCRIPT = fileURLToPath(new URL('../../../../resources/runners/python/edgebench_runner.py', import.meta.url));
+
+/**
+ * The runner script wherever this code runs from: the source tree, or a build (out/main), whose
+ * resources folder findResourcesDir finds by walking up. A packaged app may still pass its own.
+ */
+export function findPythonRunnerScript(): string {
+  return existsSync(PYTHON_RUNNER_SCRIPT) ? PYTHON_RUNNER_SCRIPT : join(findResourcesDir(), 'runners', 'python', 'edgebench_runner.py');
+}
 
 export interface PythonSpawnerOptions {
   /** The interpreter, e.g. '/usr/bin/python3'. */

@@ -33,21 +33,28 @@ export async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Told as an upload moves: bytes sent so far and the file's size (the last call has them equal). */
+export type UploadProgress = (sentBytes: number, totalBytes: number) => void;
+
 /** Uploads a local file into the content-addressed cache (skipped when the board has it). */
-export async function uploadFileToCache(conn: SshConnection, localPath: string, options: { cacheDir: string; fileName: string; sha256?: string }): Promise<CacheUpload> {
+export async function uploadFileToCache(
+  conn: SshConnection,
+  localPath: string,
+  options: { cacheDir: string; fileName: string; sha256?: string; onProgress?: UploadProgress },
+): Promise<CacheUpload> {
   const sha256 = options.sha256 ?? (await sha256OfFile(localPath));
-  return uploadFileAt(conn, localPath, posix.join(options.cacheDir, sha256, options.fileName));
+  return uploadFileAt(conn, localPath, posix.join(options.cacheDir, sha256, options.fileName), options.onProgress);
 }
 
-/** Uploads a local file to a path named by its content (or version), unless a file of that size is there. */
-export async function uploadFileAt(conn: SshConnection, localPath: string, remotePath: string): Promise<CacheUpload> {
+/** Uploads a local file to a path named by its content (or version), unless a file of that size is there (then onProgress is not called). */
+export async function uploadFileAt(conn: SshConnection, localPath: string, remotePath: string, onProgress?: UploadProgress): Promise<CacheUpload> {
   const sizeBytes = (await stat(localPath)).size;
   const sftp = await conn.sftp();
   const existing = await statOrNull(sftp, remotePath);
   if (existing !== null && existing.size === sizeBytes) return { remotePath, uploaded: false, sizeBytes };
   await makeDirs(conn, [posix.dirname(remotePath)]);
   const partPath = `${remotePath}.part-${randomBytes(4).toString('hex')}`;
-  await putFile(conn, sftp, localPath, partPath, sizeBytes);
+  await putFile(conn, sftp, localPath, partPath, sizeBytes, onProgress);
   await renameIntoPlace(conn, sftp, partPath, remotePath);
   return { remotePath, uploaded: true, sizeBytes };
 }
@@ -88,7 +95,7 @@ async function makeDirs(conn: SshConnection, dirs: string[]): Promise<void> {
 }
 
 /** fastPut with a stall watchdog: a transfer that moves nothing for transferStallMs is abandoned. */
-async function putFile(conn: SshConnection, sftp: SFTPWrapper, localPath: string, remotePath: string, sizeBytes: number): Promise<void> {
+async function putFile(conn: SshConnection, sftp: SFTPWrapper, localPath: string, remotePath: string, sizeBytes: number, onProgress?: UploadProgress): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -110,10 +117,20 @@ async function putFile(conn: SshConnection, sftp: SFTPWrapper, localPath: string
     };
     const unsubscribe = conn.onLost((reason) => settle(sshError(conn.target, 'connection-lost', `The SSH connection to ${conn.target.name} was lost while uploading '${posix.basename(remotePath)}' (${reason}); run again once the board is back.`)));
     arm();
-    sftp.fastPut(localPath, remotePath, { step: () => arm() }, (error) => {
-      if (!error) return settle(null);
-      void transferError(conn, remotePath, sizeBytes, error).then(settle);
-    });
+    sftp.fastPut(
+      localPath,
+      remotePath,
+      {
+        step: (sentBytes, _chunkBytes, totalBytes) => {
+          arm();
+          onProgress?.(sentBytes, totalBytes);
+        },
+      },
+      (error) => {
+        if (!error) return settle(null);
+        void transferError(conn, remotePath, sizeBytes, error).then(settle);
+      },
+    );
   });
 }
 

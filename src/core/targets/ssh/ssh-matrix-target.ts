@@ -21,7 +21,11 @@ export const sshTargetKind: TargetKindModule = {
     if (config.kind !== 'ssh') throw new StudioError('INTERNAL', `The SSH target kind was asked to open a ${config.kind} target.`);
     const session = new SshTargetSession(
       { name: config.name, host: config.host, port: config.port, user: config.user },
-      { connect: await connectOptions(config, context), onNotice: (message) => context.onLog?.('info', message) },
+      {
+        connect: await connectOptions(config, context),
+        onNotice: (message) => context.onLog?.('info', message),
+        ...(context.onUpload !== undefined ? { onUpload: context.onUpload } : {}),
+      },
     );
     return { target: sshMatrixTarget(session), close: () => session.close() };
   },
@@ -32,16 +36,19 @@ export const sshTargetKind: TargetKindModule = {
     try {
       const probe = await session.probe(context.signal);
       const runtimes = boardRuntimes(probe, onnxruntimeNodePackage().version);
-      let runner: string;
-      try {
-        runner = chooseRunner(probe, 'onnx', session.spec).reason;
-      } catch (error) {
-        runner = (error as Error).message;
-      }
+      const runnerFor = (format: 'onnx' | 'tflite'): string => {
+        try {
+          return chooseRunner(probe, format, session.spec).reason;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
+      const runner = runnerFor('onnx');
       const details: Record<string, string> = {
         kernel: probe.kernel,
         runtimes: runtimes.map((r) => `${r.name} ${r.version} (${r.via})`).join(', ') || 'none',
         onnxRunner: runner,
+        tfliteRunner: runnerFor('tflite'),
         node: probe.node?.version ?? 'none',
         python: probe.python === null ? 'none' : `${probe.python.version} (${probe.python.path})`,
       };

@@ -60,20 +60,28 @@ export type RunnerChoice =
   | { kind: 'node'; reason: string }
   | { kind: 'python'; python: string; module: string; reason: string };
 
+/** Which runner to try first where both could run a model; 'python' is for comparing with the board's own Python runtime. */
+export type RunnerPreference = 'node' | 'python';
+
 /**
  * The runner for a model format on this board: the Node runner for ONNX where Node 18+ runs on
- * x64/arm64 Linux, else a Python runtime that can load the format. Nothing usable → one sentence.
+ * x64/arm64 Linux, else a Python runtime that can load the format (the Python runner first when
+ * preferred and able). Nothing usable → one sentence.
  */
-export function chooseRunner(probe: SshProbe, format: ModelFormat, target: SshConnection['target']): RunnerChoice {
-  if (format === 'onnx' && nodeRunnerFits(probe)) {
-    return { kind: 'node', reason: `the studio's Node runner (onnxruntime-node on Node ${probe.node?.version ?? '?'}, ${probe.hardware.arch})` };
-  }
+export function chooseRunner(probe: SshProbe, format: ModelFormat, target: SshConnection['target'], prefer: RunnerPreference = 'node'): RunnerChoice {
+  const node: RunnerChoice | null =
+    format === 'onnx' && nodeRunnerFits(probe)
+      ? { kind: 'node', reason: `the studio's Node runner (onnxruntime-node on Node ${probe.node?.version ?? '?'}, ${probe.hardware.arch})` }
+      : null;
+  if (node !== null && prefer === 'node') return node;
+  // The first interpreter that has a module for the format (the probe lists python3 on the PATH first).
   for (const python of probe.pythons) {
     const module = PYTHON_MODULES_FOR_FORMAT[format].find((name) => python.runtimes[name] !== undefined);
     if (module !== undefined) {
-      return { kind: 'python', python: python.path, module, reason: `the Python runner (${module} ${python.runtimes[module] ?? ''} on Python ${python.version})` };
+      return { kind: 'python', python: python.path, module, reason: `the Python runner (${module} ${python.runtimes[module] ?? ''} on Python ${python.version} at ${python.path})` };
     }
   }
+  if (node !== null) return node;
   throw sshError(
     target,
     'no-runtime',

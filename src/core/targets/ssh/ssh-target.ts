@@ -4,26 +4,34 @@
  * runs the same benchmark code as local runs over an SSH runner spawner. Several boards run in
  * parallel; each board's cells run one at a time.
  */
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { BenchSettings, RunFile } from '../../../shared/run-schema';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
 import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
+import { PartialSamplesError, partialSamplesOf } from '../../runner/runner-client';
+import { findPythonRunnerScript } from '../native-tools/python-spawner';
+import { nativeToolPlans, runNativeTools } from './native-on-board';
 import { deployNodeRunner } from './node-runner-deploy';
 import type { SshProbe } from './probe-parse';
 import { remoteEnvironment, throttlingDuringRun } from './remote-environment';
-import { DEFAULT_CACHE_DIR, uploadFileToCache } from './sftp-cache';
+import { DEFAULT_CACHE_DIR, uploadFileToCache, type UploadProgress } from './sftp-cache';
 import { openSshConnection, type SshConnectOptions, type SshConnection, type SshTargetSpec } from './ssh-connection';
 import { connectionLost } from './ssh-errors';
-import { chooseRunner, probeSshTarget, type RunnerChoice } from './ssh-probe';
+import { chooseRunner, probeSshTarget, type RunnerChoice, type RunnerPreference } from './ssh-probe';
 import { sshRunnerSpawner, type RemoteRunner } from './ssh-spawner';
 
 export interface SshTargetOptions {
   connect: Omit<SshConnectOptions, 'signal'>;
   /** The board's cache folder, relative to the login's home or absolute; default ~/.cache/edgebench. */
   cacheDir?: string;
-  /** The Python runner script (resources/runners/python), for boards without a usable Node. */
+  /** The Python runner script, for boards without a usable Node; default resources/runners/python/edgebench_runner.py. */
   pythonRunnerFile?: string;
+  /** Which runner to use where both could run a model (ONNX on a board with Node and Python onnxruntime); default 'node'. */
+  preferRunner?: RunnerPreference;
+  /** Told as a model file is sent to the board (not called when the board's cache has it). */
+  onUpload?: UploadProgress;
   /** Told what the studio picked on this board, e.g. "pi4: the studio's Node runner (...)". */
   onNotice?: (message: string) => void;
 }
@@ -63,7 +71,7 @@ export class SshTargetSession {
   /** Picks and deploys the runner for a model format (once per connection). */
   async runner(format: LocalBenchJob['model']['format']): Promise<RemoteRunner> {
     const probe = await this.probe();
-    const choice = chooseRunner(probe, format, this.spec);
+    const choice = chooseRunner(probe, format, this.spec, this.options.preferRunner);
     const key = choice.kind === 'node' ? 'node' : `python:${choice.python}`;
     const known = this.runners.get(key);
     if (known !== undefined) return known;
@@ -77,10 +85,11 @@ export class SshTargetSession {
     const conn = await this.connection();
     const cacheDir = await this.cacheDir();
     if (choice.kind === 'node') return deployNodeRunner(conn, probe, cacheDir);
-    const file = this.options.pythonRunnerFile;
-    if (file === undefined) {
-      throw new StudioError('RUNNER', `${this.spec.name} can only run this model with ${choice.reason}, which this build of the studio does not carry; install Node 18+ on the board to use the studio's own runner.`, {
+    const file = this.options.pythonRunnerFile ?? findPythonRunnerScript();
+    if (!existsSync(file)) {
+      throw new StudioError('RUNNER', `${this.spec.name} can only run this model with ${choice.reason}, but the runner script '${file}' is missing; reinstall the studio, or install Node 18+ on the board to use the studio's own runner.`, {
         target: this.spec.name,
+        file,
       });
     }
     const uploaded = await uploadFileToCache(conn, file, { cacheDir, fileName: posix.basename(file) });
@@ -90,7 +99,7 @@ export class SshTargetSession {
   /** Uploads a model into the board's cache (skipped when it is there) and returns its path on the board. */
   async uploadModel(localPath: string, sha256: string): Promise<string> {
     const conn = await this.connection();
-    const upload = await uploadFileToCache(conn, localPath, { cacheDir: await this.cacheDir(), fileName: posix.basename(localPath), sha256 });
+    const upload = await uploadFileToCache(conn, localPath, { cacheDir: await this.cacheDir(), fileName: posix.basename(localPath), sha256, onProgress: this.options.onUpload });
     return upload.remotePath;
   }
 
@@ -98,6 +107,7 @@ export class SshTargetSession {
   async runBenchmark(job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner' | 'environment'>): Promise<RunFile> {
     try {
       const conn = await this.connection(opts.signal);
+      const probe = await this.probe();
       const runner = await this.runner(job.model.format);
       const remoteModel = await this.uploadModel(job.modelPath, job.model.sha256);
       const spawner = sshRunnerSpawner(conn, runner);
@@ -106,25 +116,38 @@ export class SshTargetSession {
         { ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' },
         { ...opts, spawner, environment },
       );
-      return withThrottleWarning(run, throttlingDuringRun(environment.throttleReadings));
+      return await withNativeTools(conn, probe, withThrottleWarning(run, throttlingDuringRun(environment.throttleReadings)), remoteModel, opts.signal);
     } catch (error) {
       throw this.explainLostLink(error);
     }
   }
 
-  /** A runner that "crashed" because the link went down is reported as the lost link it is. */
+  /** A runner that "crashed" because the link went down is reported as the lost link it is, keeping the samples measured before. */
   private explainLostLink(error: unknown): unknown {
     const reason = this.conn?.lost;
     if (reason === null || reason === undefined || !(error instanceof StudioError) || error.code === 'CANCELLED') return error;
     if (error.context.kind === 'connection-lost' && error.context.runnerLog === undefined) return error;
     const lost = connectionLost(this.spec, error.context.phase ?? 'running the benchmark', reason);
-    return new StudioError(lost.code, lost.message, { ...error.context, ...lost.context });
+    const explained = new StudioError(lost.code, lost.message, { ...error.context, ...lost.context });
+    return PartialSamplesError.of(explained, partialSamplesOf(error) ?? [], 'the link dropped');
   }
 
   async close(): Promise<void> {
     await this.conn?.close();
     this.conn = null;
   }
+}
+
+/**
+ * The board's own benchmark tools on the same model file, beside the runner's result (unless the
+ * settings turn them off). Uses the run's connection: a link lost meanwhile is a warning, not a reconnect.
+ */
+async function withNativeTools(conn: SshConnection, probe: SshProbe, run: RunFile, remoteModel: string, signal: AbortSignal | undefined): Promise<RunFile> {
+  if (!run.settings.nativeTools) return run;
+  const plans = nativeToolPlans(probe.nativeTools, run.model.format, remoteModel, run.settings, run.latencyMs.mean);
+  if (plans.length === 0) return run;
+  const outcome = await runNativeTools(conn, plans, signal);
+  return { ...run, ...(outcome.results.length > 0 ? { native: outcome.results } : {}), warnings: [...run.warnings, ...outcome.warnings] };
 }
 
 /** Throttling seen during a run puts its numbers in doubt: unstable, with a warning saying what to do. */
@@ -145,7 +168,13 @@ export interface SshMatrixResult {
   cancelled: boolean;
 }
 
-/** The same cells on several boards: boards in parallel, each board's cells one at a time. */
+/**
+ * The same cells on several boards: boards in parallel, each board's cells one at a time. Each
+ * board gets its own copy of the cells, numbered after the previous board's, so every cell of the
+ * job has its own index (board i's cell k is i × cells + k). The studio and the CLI plan per
+ * target instead (src/core/jobs/bench-jobs.ts, through the target registry); this is the
+ * shortest way to drive several sessions from code and tests.
+ */
 export async function runSshMatrix(
   jobId: string,
   sessions: SshTargetSession[],
@@ -157,10 +186,12 @@ export async function runSshMatrix(
   },
 ): Promise<SshMatrixResult[]> {
   return Promise.all(
-    sessions.map(async (session): Promise<SshMatrixResult> => {
+    sessions.map(async (session, board): Promise<SshMatrixResult> => {
       const name = session.spec.name;
-      const outcome = await runMatrix(jobId, cells, settings, {
+      const boardCells = cells.map((cell, k) => ({ ...cell, index: board * cells.length + k }));
+      const outcome = await runMatrix(jobId, boardCells, settings, {
         ...hooks,
+        totalCells: sessions.length * cells.length,
         target: sshMatrixTarget(session),
         onProgress: (cell, progress) => hooks.onProgress?.(name, cell, progress),
         onCellDone: (result) => hooks.onCellDone?.(name, result),
