@@ -89,9 +89,14 @@ export async function connectOptions(config: SshTargetConfig, context: TargetCon
     }
     options.agent = socket;
   } else {
-    options.identityFile = context.identityFile ?? config.identityFile ?? defaultIdentity(config.name);
+    options.identityFile = expandHome(context.identityFile ?? config.identityFile ?? defaultIdentity(config.name));
   }
   return options;
+}
+
+/** "~/.ssh/id_ed25519" as users type it (the form's placeholder invites it). */
+function expandHome(file: string): string {
+  return file === '~' || file.startsWith('~/') ? join(homedir(), file.slice(1)) : file;
 }
 
 /** OpenSSH's own defaults, in its order. */
