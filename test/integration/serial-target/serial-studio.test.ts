@@ -133,17 +133,18 @@ describe('a simulated EdgeBench board as a serial target', () => {
   it('cancelling mid-run ends the job at once as cancelled, and the board takes the next job', async () => {
     const measuring = nextEvent('bench.progress', (p) => p.phase === 'measuring' && p.completed > 0);
     const done = nextEvent('bench.done', () => true);
-    const { jobId } = await api.bench.start({ modelIds: [tfliteId], targetIds: [board.id], settings: { runs: 50_000, warmupRuns: 1 } });
+    const { jobId } = await api.bench.start({ modelIds: [tfliteId], targetIds: [board.id], settings: { runs: 100_000, warmupRuns: 1 } });
     await measuring;
     expect(await api.bench.cancel({ jobId })).toEqual({ cancelled: true });
     expect(await done).toMatchObject({ jobId, cancelled: true, runIds: [] });
   });
 
-  it('a board whose process dies mid-run fails the cell with a sentence about the closed port, without hanging, and leaves the targets', async () => {
+  it('a board whose process dies mid-run fails the cell with a sentence about the closed port and the samples kept, without hanging, and leaves the targets', async () => {
     // The board may still be finishing the cancelled job's RUN; a fresh board keeps this test about the crash.
     const fresh = await api.devices.simulate({ protocol: 'edgebench' });
-    const measuring = nextEvent('bench.progress', (p) => p.phase === 'measuring' && p.completed > 0);
-    const job = runJob({ modelIds: [tfliteId], targetIds: [fresh.id], settings: { runs: 50_000, warmupRuns: 1 } });
+    // Past the first RUN request's 1000 timed invokes: its latencies have reached the studio.
+    const measuring = nextEvent('bench.progress', (p) => p.phase === 'measuring' && p.completed > 1000);
+    const job = runJob({ modelIds: [tfliteId], targetIds: [fresh.id], settings: { runs: 100_000, warmupRuns: 1 } });
     await measuring;
     const pid = boardProcessOf(fresh.config?.kind === 'serial' ? fresh.config.path : '');
     killBoard(pid);
@@ -153,6 +154,8 @@ describe('a simulated EdgeBench board as a serial target', () => {
     if (cell?.ok !== false) throw new Error('the cell should have failed');
     expect(cell.error.code).toBe('RUNNER');
     expect(cell.error.message).toMatch(/closed|vanished|disappeared/);
+    expect(cell.error.message).toMatch(/The studio kept \d+ samples measured before the board stopped answering/);
+    expect(Number(cell.error.context.partialSamples)).toBeGreaterThanOrEqual(1000);
     await expect.poll(async () => (await api.targets.list({})).some((t) => t.id === fresh.id)).toBe(false);
   });
 });

@@ -31,7 +31,10 @@ const DEVICE_TIMER_RESOLUTION_NS = 1000;
 const NOT_FOR_WINDOW_MEANS = new Set(['few-samples', 'wide-ci']);
 
 export function mlperfWindowPlan(settings: BenchSettings, reportOverride: ReportModePlan | undefined): ReportModePlan {
-  if (settings.mode === 'report') return reportOverride ?? DEFAULT_REPORT_PLAN;
+  if (settings.mode === 'report') {
+    const rule = reportOverride ?? DEFAULT_REPORT_PLAN;
+    return { windows: rule.windows, minWindowMs: rule.minWindowMs };
+  }
   return { windows: QUICK_WINDOWS, minWindowMs: Math.max(QUICK_MIN_WINDOW_MS, settings.minTimeMs) };
 }
 
@@ -46,7 +49,8 @@ export function mlperfRuntime(board: DutIdentity): RunFile['runtime'] {
 }
 
 export async function runMlperfCell(connection: MlperfTinyConnection, job: LocalBenchJob, opts: CellOptions): Promise<RunFile> {
-  const settings = BenchSettings.parse(job.settings);
+  // As recorded: the board has no JIT to warm up by time and no per-op profiler.
+  const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, profileRuns: 0 });
   checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? 'onnxruntime', opts.reportModeOverride ?? DEFAULT_REPORT_PLAN);
   const plan = mlperfWindowPlan(settings, opts.reportModeOverride);
   const requests = planInputs(job.inputsInfo, settings);

@@ -10,6 +10,7 @@ import { BenchSettings, RUN_SCHEMA, RunFile, type HardwareProfile } from '../../
 import { checkSettings, planInputs } from '../../bench/bench-inputs';
 import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, type ReportModePlan } from '../../bench/report-mode';
 import { MAX_MEASURED_RUNS, newRunId, type LocalBenchJob } from '../../bench/run-local-benchmark';
+import { PartialSamplesError } from '../../runner/runner-client';
 import { summarizeLatency } from '../../bench/stats';
 import { assessRun } from '../../bench/warnings';
 import { tensorTypeName } from '../../formats/tflite/tflite-schema';
@@ -97,7 +98,8 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
       { model: job.model.name, target: job.targetName },
     );
   }
-  const settings = BenchSettings.parse(job.settings);
+  // As recorded: the board has no JIT to warm up by time and no per-op profiler.
+  const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, profileRuns: 0 });
   const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
   checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? 'litert', plan);
   const requests = planInputs(job.inputsInfo, settings);
@@ -137,7 +139,15 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
   report('warmup', 1, Math.max(1, settings.warmupRuns));
 
   // The first inference counts as one of the warmups; the rest run on the board before the timed invokes.
-  const measured = await measure(client, settings, plan, Math.max(0, settings.warmupRuns - 1), report, signal);
+  const kept: number[] = [];
+  let measured: Measured;
+  try {
+    measured = await measure(client, { settings, plan, warmups: Math.max(0, settings.warmupRuns - 1), maxBatch: facts.maxRunsPerRequest, kept }, report, signal);
+  } catch (error) {
+    // A board that vanished mid-run: the latencies it had already sent stay with the failed cell.
+    if (error instanceof StudioError && error.code !== 'CANCELLED') throw PartialSamplesError.of(error, kept, 'the board stopped answering');
+    throw error;
+  }
   const latencyMs = summarizeLatency(measured.samplesMs);
   const assessment = assessRun({
     latency: latencyMs,
@@ -188,19 +198,29 @@ interface Measured {
  * `maxTimeMs`. Report mode: `plan.windows` windows, each of at least `runs` invokes and
  * `plan.minWindowMs` of device time. Runs are asked for in batches sized from the latency seen.
  */
+interface MeasurePlan {
+  settings: BenchSettings;
+  plan: ReportModePlan;
+  warmups: number;
+  /** Timed runs per RUN request (the board's maxRunsPerRequest), so finished pages are kept as they come. */
+  maxBatch: number;
+  /** Every latency received so far, in order, whatever happens next. */
+  kept: number[];
+}
+
 async function measure(
   client: EdgebenchDeviceClient,
-  settings: BenchSettings,
-  plan: ReportModePlan,
-  warmups: number,
+  { settings, plan, warmups, maxBatch, kept }: MeasurePlan,
   report: ReturnType<typeof progressReporter>,
   signal: AbortSignal | undefined,
 ): Promise<Measured> {
   let warmupLeft = warmups;
   const batch = async (runs: number, onDone: (done: number) => void): Promise<number[]> => {
-    const result = await client.run({ warmup: warmupLeft, runs }, { signal, onProgress: (done) => onDone(done) });
+    const result = await client.run({ warmup: warmupLeft, runs: Math.max(1, Math.min(runs, maxBatch)) }, { signal, onProgress: (done) => onDone(done) });
     warmupLeft = 0;
-    return result.latenciesUs.map((us) => us / 1000);
+    const samplesMs = result.latenciesUs.map((us) => us / 1000);
+    kept.push(...samplesMs);
+    return samplesMs;
   };
   const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
   const runsFor = (timeMs: number, samples: number[]): number =>
