@@ -32,7 +32,15 @@ export const sshTargetKind: TargetKindModule = {
 
   async test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {
     if (config.kind !== 'ssh') throw new StudioError('INTERNAL', `The SSH target kind was asked to test a ${config.kind} target.`);
-    const session = new SshTargetSession({ name: config.name, host: config.host, port: config.port, user: config.user }, { connect: await connectOptions(config, context) });
+    let connect: Omit<SshConnectOptions, 'signal'>;
+    try {
+      connect = await connectOptions(config, context);
+    } catch (error) {
+      // A missing password or key file is a result the Targets page shows, like any failed test.
+      if (!(error instanceof StudioError)) throw error;
+      return { ok: false, message: error.message, hardware: null, hostKey: null, details: {} };
+    }
+    const session = new SshTargetSession({ name: config.name, host: config.host, port: config.port, user: config.user }, { connect });
     try {
       const probe = await session.probe(context.signal);
       const runtimes = boardRuntimes(probe, onnxruntimeNodePackage().version);
