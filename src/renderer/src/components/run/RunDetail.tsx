@@ -4,6 +4,7 @@ import { useRunFiles, type RunCache } from '../../hooks/useRunFiles';
 import { runLabel } from '../../run-label';
 import { ExportButton } from '../export/ExportButton';
 import { LatencyHistogram } from './LatencyHistogram';
+import { NativeTools } from './NativeTools';
 import { OpProfile } from './OpProfile';
 import { ReportWindows } from './ReportWindows';
 import { RunFacts } from './RunFacts';
@@ -51,6 +52,7 @@ export function RunDetail({ cache, runId, theme, onError }: Props) {
       </div>
       <RunFacts run={run} />
       {run.report && <ReportWindows report={run.report} />}
+      <NativeTools run={run} />
       {run.profile ? (
         <OpProfile profile={run.profile} />
       ) : (
