@@ -9,10 +9,11 @@
  * a quicker look at the same figure that does not meet the rule.
  */
 import { StudioError } from '../../../shared/errors';
-import { BenchSettings, RUN_SCHEMA, RunFile, type HardwareProfile } from '../../../shared/run-schema';
+import { BenchSettings, RUN_SCHEMA, RunFile, RUNTIMES_FOR_FORMAT, type HardwareProfile } from '../../../shared/run-schema';
 import { checkSettings, planInputs } from '../../bench/bench-inputs';
 import { DEFAULT_REPORT_PLAN, type ReportModePlan } from '../../bench/report-mode';
 import { newRunId, type LocalBenchJob } from '../../bench/run-local-benchmark';
+import { PartialSamplesError } from '../../runner/runner-client';
 import { summarizeLatency } from '../../bench/stats';
 import { assessRun, verdictOf } from '../../bench/warnings';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
@@ -51,7 +52,7 @@ export function mlperfRuntime(board: DutIdentity): RunFile['runtime'] {
 export async function runMlperfCell(connection: MlperfTinyConnection, job: LocalBenchJob, opts: CellOptions): Promise<RunFile> {
   // As recorded: the board has no JIT to warm up by time and no per-op profiler.
   const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, profileRuns: 0 });
-  checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? 'onnxruntime', opts.reportModeOverride ?? DEFAULT_REPORT_PLAN);
+  checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? RUNTIMES_FOR_FORMAT[job.model.format][0] ?? 'onnxruntime', opts.reportModeOverride ?? DEFAULT_REPORT_PLAN);
   const plan = mlperfWindowPlan(settings, opts.reportModeOverride);
   const requests = planInputs(job.inputsInfo, settings);
   const report = progressReporter(opts.onProgress);
@@ -86,8 +87,9 @@ export async function runMlperfCell(connection: MlperfTinyConnection, job: Local
   }
   if (outcome.state === 'interrupted') {
     if (opts.signal?.aborted || outcome.error.code === 'CANCELLED') throw cancelled(connection.client.port);
-    const kept = outcome.windows.length === 0 ? '' : ` (${outcome.windows.length} of ${plan.windows} windows had finished; a run needs all of them)`;
-    throw new StudioError(outcome.error.code, `${outcome.error.message.replace(/\.$/, '')}${kept}.`, outcome.error.context);
+    // Finished windows stay with the failed cell: one mean latency per window.
+    const error = new StudioError(outcome.error.code, outcome.error.message, outcome.error.context);
+    throw PartialSamplesError.of(error, outcome.windows.map((w) => w.latencyMs), `the board stopped answering (${outcome.windows.length} of ${plan.windows} windows)`);
   }
   const result = outcome.result;
   const latencyMs = summarizeLatency(result.samplesMs);
