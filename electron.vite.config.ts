@@ -16,6 +16,8 @@ export default defineConfig({
           runner: resolve(root, 'src/core/runner/runner-process.ts'),
           // Quantization and per-layer SQNR, started the same way as out/main/worker.js.
           worker: resolve(root, 'src/core/workers/worker-process.ts'),
+          // The simulated serial board, run by the Devices page on a pseudo-terminal.
+          'pty-board': resolve(root, 'src/core/targets/serial/simulator/pty-board-main.ts'),
         },
       },
     },

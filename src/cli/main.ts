@@ -9,6 +9,7 @@ import { compareCommand, compareHelp } from './commands/compare';
 import { datasetCommand, datasetHelp } from './commands/dataset';
 import { devicesCommand, devicesHelp } from './commands/devices';
 import { evalCommand, evalHelp } from './commands/eval';
+import { fitCommand, fitHelp } from './commands/fit';
 import { inspectCommand, inspectHelp } from './commands/inspect';
 import { quantizeCommand, quantizeHelp } from './commands/quantize';
 import { reportCommand, reportHelp } from './commands/report';
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   report: { run: reportCommand, help: reportHelp, summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   compare: { run: compareCommand, help: compareHelp, summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
   targets: { run: targetsCommand, help: targetsHelp, summary: 'Probe an SSH board or a serial device: hardware, runtimes, tools.' },
+  fit: { run: fitCommand, help: fitHelp, summary: 'Will a .tflite fit a microcontroller? Arena and flash estimate per chip.' },
   devices: { run: devicesCommand, help: devicesHelp, summary: 'List serial ports and the boards recognized on them.' },
   serve: { run: serveCommand, help: serveHelp, summary: 'Serve the studio UI to a browser on this machine.' },
 };

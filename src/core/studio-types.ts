@@ -28,4 +28,6 @@ export interface StudioOptions {
   workerSpawner: RunnerSpawner;
   /** Prints report HTML to PDF: Electron's printToPDF in the app; default Chromium (CLI, browser mode). */
   pdfPrinter?: PdfPrinter;
+  /** The simulated serial board's entry script when bundled (Electron); default its TypeScript source. */
+  simulatorEntry?: string;
 }

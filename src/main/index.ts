@@ -18,6 +18,7 @@ const here = import.meta.dirname; // out/main once built
 const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
 const RUNNER_PATH = path.join(here, 'runner.js');
 const WORKER_PATH = path.join(here, 'worker.js');
+const SIMULATOR_PATH = path.join(here, 'pty-board.js');
 const page = resolveAppPage(
   path.join(here, '../renderer/index.html'),
   app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
@@ -37,7 +38,7 @@ function defaultWorkspaceDir(): string {
 }
 
 async function useWorkspace(workspaceDir: string, seedDemo: boolean): Promise<void> {
-  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH), pdfPrinter: electronPdfPrinter() });
+  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH), pdfPrinter: electronPdfPrinter(), simulatorEntry: SIMULATOR_PATH });
   const previous = engine;
   previous?.disposeIpc();
   engine = { studio, disposeIpc: registerIpc(studio, page) };

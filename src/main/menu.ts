@@ -36,6 +36,7 @@ export function buildMenu(actions: MenuActions): Menu {
         page('Compare', 'compare', '4'),
         page('Datasets', 'datasets', '5'),
         page('Accuracy', 'accuracy', '6'),
+        page('Devices', 'devices', '7'),
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

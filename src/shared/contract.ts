@@ -287,7 +287,7 @@ export const events = {
   /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
   'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr']), message: z.string() }),
   /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */
-  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy']) }),
+  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices']) }),
 } as const;
 
 type Calls = typeof calls;

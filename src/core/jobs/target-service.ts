@@ -29,6 +29,8 @@ export class TargetService {
   constructor(
     workspaceRoot: string,
     private readonly emit: Emit,
+    /** The simulated board's entry when bundled (Electron: out/main/pty-board.js); default its source through tsx. */
+    private readonly simulatorEntry?: string,
   ) {
     this.store = new TargetsStore(workspaceRoot);
   }
@@ -105,7 +107,7 @@ export class TargetService {
 
   /** A simulated board on a pseudo-terminal, added as a serial target (removed again when the studio closes). */
   async simulate(protocol: 'edgebench' | 'mlperf-tiny'): Promise<TargetEntry> {
-    const simulator = await startSimulatorOnPty({ protocol });
+    const simulator = await startSimulatorOnPty({ protocol, ...(this.simulatorEntry ? { entryPath: this.simulatorEntry } : {}) });
     this.simulators.push(simulator);
     const name = protocol === 'edgebench' ? 'Simulated board (ESP32-S3 model)' : 'Simulated MLPerf Tiny board';
     const entry = await this.add({ kind: 'serial', name, path: simulator.path, baudRate: 'auto', protocol });

@@ -5,6 +5,7 @@
  * denormals, which some kernels run at another speed.
  */
 import { StudioError } from '../../../shared/errors';
+import { seededRandom } from '../../runner/input-data';
 
 export type InputFill = { kind: 'constant'; value: number } | { kind: 'random'; seed: number };
 
@@ -63,14 +64,3 @@ function toHalfBits(value: number): number {
   return sign | (exponent << 10) | mantissa;
 }
 
-/** mulberry32, as the simulated board uses: small, seeded, reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -13,6 +13,7 @@ import { encodeFrame, FrameDecoder, MsgType, PROTOCOL_VERSION, UNKNOWN_SEQ, type
 import * as m from '../edgebench-protocol/messages';
 import { ESP32S3_SIMULATED, FIRMWARE_OPS, type DeviceModel } from './device-model';
 import { LiteRtInvoker } from './litert-invoker';
+import { seededRandom } from '../../../runner/input-data';
 
 /** Any duplex byte stream: a socket, a pty's file streams, process stdio, an in-memory pair. */
 export interface ByteStream {
@@ -284,14 +285,3 @@ function tfliteTypeCode(dtype: string): number {
   return 255;
 }
 
-/** mulberry32: a small seeded generator, so a simulated run is reproducible from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
