@@ -4,6 +4,7 @@ import { validateEvent } from '../shared/rpc';
 import { BenchJobs } from './jobs/bench-jobs';
 import { TargetService } from './jobs/target-service';
 import { importUploadedDataset } from './jobs/dataset-upload';
+import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { runEvaluations } from './jobs/eval-jobs';
 import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
@@ -115,6 +116,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     devices: {
       list: () => targets.listPorts(),
       simulate: ({ protocol }) => targets.simulate(protocol),
+      fit: ({ modelId, chip }) => estimateWorkspaceModelFit(workspace, modelId, chip),
     },
     bench: {
       start: (request) => jobs.start(request),

@@ -98,6 +98,23 @@ export const SerialPortInfo = z.object({
 });
 export type SerialPortInfo = z.infer<typeof SerialPortInfo>;
 
+/** "Will it fit?" for one chip, from a .tflite alone (an estimate: the firmware reports the real arena). */
+export const FitEstimate = z.object({
+  /** Chip profile id, e.g. "esp32s3". */
+  chip: z.string(),
+  /** e.g. "ESP32-S3 (no PSRAM, 8 MiB flash)". */
+  label: z.string(),
+  verdict: z.enum(['fits', 'fits-in-psram', 'does-not-fit']),
+  /** One or two sentences for the user, saying what to do when it does not fit. */
+  sentence: z.string(),
+  /** Estimated tensor arena (activations plus interpreter bookkeeping). */
+  arenaBytes: z.number().int(),
+  /** Constant tensor data: what a flashed build keeps in flash. */
+  weightsBytes: z.number().int(),
+  modelBytes: z.number().int(),
+});
+export type FitEstimate = z.infer<typeof FitEstimate>;
+
 /** A file sent from the UI (file picker or drag and drop). Base64 so it survives JSON transports. */
 export const UploadedFile = z.object({
   name: z.string().min(1).max(255),
@@ -216,6 +233,8 @@ export const calls = {
     list: call(Empty, z.array(SerialPortInfo)),
     /** Starts a simulated board on a pseudo-terminal and adds it as a serial target. */
     simulate: call(z.object({ protocol: z.enum(['edgebench', 'mlperf-tiny']).default('edgebench') }), TargetEntry),
+    /** Will a workspace .tflite model fit a chip's RAM and flash (every known chip when none is given)? */
+    fit: call(z.object({ modelId: Id, chip: z.string().min(1).max(100).optional() }), z.array(FitEstimate)),
   },
   bench: {
     start: call(BenchRequest, z.object({ jobId: z.string(), cells: z.array(BenchCell) })),

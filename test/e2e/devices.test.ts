@@ -51,6 +51,8 @@ describe('Devices page', () => {
     await page.keyboard.press('Control+7');
     await page.getByTestId('devices-page').waitFor();
     expect(await page.getByTestId('devices-empty').textContent()).toContain('Start a simulated board above, or plug one in');
+    // The seeded demo is ONNX: the fit card says how to get a .tflite in.
+    expect(await page.getByTestId('fit-empty').textContent()).toContain('import one on the Models page');
     await page.getByTestId('device-ports').waitFor();
     // This machine has no USB boards; either way the ports card says what it found.
     await page.getByTestId('ports-empty').or(page.getByTestId('ports-table')).waitFor();
@@ -62,6 +64,17 @@ describe('Devices page', () => {
     await page.getByTestId('model-row').filter({ hasText: 'tflite' }).waitFor();
 
     await page.getByTestId('nav-devices').click();
+    // Before flashing: the demo .tflite against the ESP32-S3 (8 MiB flash, no PSRAM) fits.
+    const fit = page.getByTestId('fit-card');
+    await fit.getByTestId('fit-chip').locator('option[value="esp32s3"]').waitFor({ state: 'attached' });
+    await fit.getByTestId('fit-chip').selectOption('esp32s3');
+    const fitRow = fit.locator('[data-testid="fit-row"][data-chip="esp32s3"]');
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('[data-testid="fit-row"]');
+      return rows.length === 1 && rows[0]?.getAttribute('data-chip') === 'esp32s3';
+    });
+    expect(await fitRow.getAttribute('data-verdict')).toBe('fits');
+    expect(await fitRow.textContent()).toMatch(/demo-mnist.*\.tflite fits the ESP32-S3/);
     await page.getByTestId('simulate-edgebench').click();
     const card = page.getByTestId('device-card');
     await card.waitFor();

@@ -16,7 +16,7 @@ function fakeHandlers(): StudioHandlers {
     datasets: { list: async () => [], importFiles: notHere },
     evals: { run: notHere, list: async () => [], layerSqnr: notHere },
     targets: { list: async () => [], probe: notHere, add: notHere, update: notHere, remove: notHere, test: notHere },
-    devices: { list: async () => [], simulate: notHere },
+    devices: { list: async () => [], simulate: notHere, fit: notHere },
     bench: {
       start: async () => ({ jobId: 'job-1', cells: [] }),
       cancel: async () => ({ cancelled: false }),

@@ -3,6 +3,7 @@ import type { ModelEntry, StudioApi, TargetEntry } from '../../../shared/contrac
 import { JobProgress } from '../components/bench/JobProgress';
 import { DeviceCard } from '../components/devices/DeviceCard';
 import '../components/devices/devices.css';
+import { FitCard } from '../components/devices/FitCard';
 import { PortList } from '../components/devices/PortList';
 import { useDeviceEvents } from '../components/devices/useDeviceEvents';
 import { useTargetTests } from '../components/targets/useTargetTests';
@@ -78,6 +79,7 @@ export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpe
           </div>
         </header>
       </section>
+      <FitCard api={api} models={models} onError={onError} />
       <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onOpenRun} />
       {serial.length === 0 ? (
         <div className="empty" data-testid="devices-empty">

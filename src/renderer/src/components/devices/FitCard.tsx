@@ -1,0 +1,144 @@
+import { useEffect, useRef, useState } from 'react';
+import type { FitEstimate, ModelEntry, StudioApi } from '../../../../shared/contract';
+import { formatBytes } from '../../format';
+
+interface Props {
+  api: StudioApi;
+  models: readonly ModelEntry[];
+  onError: (error: unknown) => void;
+}
+
+const VERDICT_TEXT: Record<FitEstimate['verdict'], string> = {
+  fits: 'Fits',
+  'fits-in-psram': 'Fits in PSRAM',
+  'does-not-fit': 'Does not fit',
+};
+
+/**
+ * "Will it fit?" before flashing: a workspace .tflite against one chip or every known chip, with
+ * the estimated tensor arena and weights and one sentence per chip. Estimates are cheap, so the
+ * table follows the pickers without a button.
+ */
+export function FitCard({ api, models, onError }: Props) {
+  const tflite = models.filter((m) => m.info.format === 'tflite');
+  const [picked, setPicked] = useState('');
+  const [chip, setChip] = useState('');
+  // Chip choices come from the engine's own list (the answer for every chip), not a copy here.
+  const [chips, setChips] = useState<Array<{ id: string; label: string }>>([]);
+  const [rows, setRows] = useState<FitEstimate[] | null>(null);
+  const modelId = tflite.some((m) => m.id === picked) ? picked : (tflite[0]?.id ?? '');
+  // The page may hand a new onError each render; only the latest one is called, without refetching.
+  const reportError = useRef(onError);
+  reportError.current = onError;
+
+  useEffect(() => {
+    if (!modelId) return;
+    let current = true;
+    setRows(null);
+    api.devices
+      .fit({ modelId, ...(chip && { chip }) })
+      .then((estimates) => {
+        if (!current) return;
+        setRows(estimates);
+        if (!chip) setChips(estimates.map((e) => ({ id: e.chip, label: e.label })));
+      })
+      .catch((error: unknown) => current && reportError.current(error));
+    return () => {
+      current = false;
+    };
+  }, [api, modelId, chip]);
+
+  return (
+    <section className="card devices-fit" data-testid="fit-card" aria-labelledby="fit-title">
+      <header className="devices-card-head">
+        <div>
+          <h2 id="fit-title">Will it fit?</h2>
+          <p className="muted">
+            Before flashing: the tensor arena and weights a .tflite needs, estimated from the file alone, against each chip&apos;s RAM,
+            PSRAM and flash. The firmware reports the real arena after it loads the model.
+          </p>
+        </div>
+      </header>
+      {tflite.length === 0 ? (
+        <div className="empty small" data-testid="fit-empty">
+          <p>
+            No .tflite model in this workspace yet: import one on the Models page (or drop it on the window), or link an int8 .tflite made
+            elsewhere to its float model, then check it here.
+          </p>
+        </div>
+      ) : (
+        <>
+          <div className="device-run">
+            <label className="field grow">
+              <span className="field-label">Model (.tflite)</span>
+              <select
+                data-testid="fit-model"
+                value={modelId}
+                onChange={(event) => {
+                  setPicked(event.currentTarget.value);
+                  setChip('');
+                }}
+              >
+                {tflite.map((model) => (
+                  <option key={model.id} value={model.id}>
+                    {model.name} · {model.variant}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Chip</span>
+              <select data-testid="fit-chip" value={chip} onChange={(event) => setChip(event.currentTarget.value)}>
+                <option value="">All chips</option>
+                {chips.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {rows === null ? (
+            <p className="muted">Estimating…</p>
+          ) : (
+            <FitTable rows={rows} />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function FitTable({ rows }: { rows: readonly FitEstimate[] }) {
+  const first = rows[0];
+  return (
+    <>
+      {first && (
+        <p className="fit-summary" data-testid="fit-summary">
+          Tensor arena about {formatBytes(first.arenaBytes)} (estimate) · weights {formatBytes(first.weightsBytes)} · model{' '}
+          {formatBytes(first.modelBytes)}
+        </p>
+      )}
+      <table className="table compact fit-table" data-testid="fit-table">
+        <thead>
+          <tr>
+            <th>Chip</th>
+            <th>Verdict</th>
+            <th>What it means</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.chip} data-testid="fit-row" data-chip={row.chip} data-verdict={row.verdict}>
+              <td>{row.label}</td>
+              <td>
+                <span className={`fit-verdict fit-${row.verdict}`}>{VERDICT_TEXT[row.verdict]}</span>
+              </td>
+              <td className="fit-sentence">{row.sentence}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
