@@ -157,7 +157,7 @@ export const BenchCell = z.object({
 });
 export type BenchCell = z.infer<typeof BenchCell>;
 
-export const ReportFormat = z.enum(['html', 'pdf', 'md', 'csv', 'json', 'netron']);
+export const ReportFormat = z.enum(['html', 'pdf', 'md', 'csv', 'json', 'netron', 'mlperf']);
 export type ReportFormat = z.infer<typeof ReportFormat>;
 
 function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
