@@ -69,10 +69,9 @@ describe('Devices page', () => {
     await fit.getByTestId('fit-chip').locator('option[value="esp32s3"]').waitFor({ state: 'attached' });
     await fit.getByTestId('fit-chip').selectOption('esp32s3');
     const fitRow = fit.locator('[data-testid="fit-row"][data-chip="esp32s3"]');
-    await page.waitForFunction(() => {
-      const rows = document.querySelectorAll('[data-testid="fit-row"]');
-      return rows.length === 1 && rows[0]?.getAttribute('data-chip') === 'esp32s3';
-    });
+    await fit.locator('[data-testid="fit-row"]:not([data-chip="esp32s3"])').first().waitFor({ state: 'detached' });
+    await fitRow.waitFor();
+    expect(await fit.getByTestId('fit-row').count()).toBe(1);
     expect(await fitRow.getAttribute('data-verdict')).toBe('fits');
     expect(await fitRow.textContent()).toMatch(/demo-mnist.*\.tflite fits the ESP32-S3/);
     await page.getByTestId('simulate-edgebench').click();

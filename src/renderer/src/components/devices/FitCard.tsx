@@ -25,26 +25,31 @@ export function FitCard({ api, models, onError }: Props) {
   const [chip, setChip] = useState('');
   // Chip choices come from the engine's own list (the answer for every chip), not a copy here.
   const [chips, setChips] = useState<Array<{ id: string; label: string }>>([]);
-  const [rows, setRows] = useState<FitEstimate[] | null>(null);
+  // Answers are kept with the request they answer, so a stale one never shows under new pickers.
+  const [answer, setAnswer] = useState<{ key: string; rows: FitEstimate[] } | null>(null);
   const modelId = tflite.some((m) => m.id === picked) ? picked : (tflite[0]?.id ?? '');
-  // The page may hand a new onError each render; only the latest one is called, without refetching.
-  const reportError = useRef(onError);
-  reportError.current = onError;
+  const key = `${modelId}/${chip}`;
+  const rows = answer?.key === key ? answer.rows : null;
+
+  // The page re-renders with every log line; the estimate must not be fetched again each time.
+  const onErrorRef = useRef(onError);
+  useEffect(() => {
+    onErrorRef.current = onError;
+  }, [onError]);
 
   useEffect(() => {
     if (!modelId) return;
-    let current = true;
-    setRows(null);
-    api.devices
-      .fit({ modelId, ...(chip && { chip }) })
-      .then((estimates) => {
-        if (!current) return;
-        setRows(estimates);
+    let live = true;
+    api.devices.fit({ modelId, ...(chip && { chip }) }).then(
+      (estimates) => {
+        if (!live) return;
+        setAnswer({ key: `${modelId}/${chip}`, rows: estimates });
         if (!chip) setChips(estimates.map((e) => ({ id: e.chip, label: e.label })));
-      })
-      .catch((error: unknown) => current && reportError.current(error));
+      },
+      (error: unknown) => live && onErrorRef.current(error),
+    );
     return () => {
-      current = false;
+      live = false;
     };
   }, [api, modelId, chip]);
 
