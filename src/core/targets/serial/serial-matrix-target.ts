@@ -6,6 +6,7 @@
 import type { TargetTestResult } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
 import type { TargetConfig } from '../../../shared/targets';
+import { partialSamplesOf, PartialSamplesError } from '../../runner/runner-client';
 import type { OpenTarget, TargetContext, TargetKindModule } from '../target-registry';
 import { mlperfHardware, runMlperfCell } from './mlperf-run';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
@@ -26,6 +27,23 @@ export function mlperfTargetName(configName: string, board: DutIdentity): string
   return adds && !bothSimulated ? `${configName} (${board.name})` : configName;
 }
 
+/**
+ * A board that printed its boot banner mid-run restarted (brown-out, watchdog, a crash in the
+ * model): say so, rather than that it "stopped answering", and keep the windows it finished.
+ */
+export function asBoardReset(error: unknown, port: string): unknown {
+  if (!(error instanceof StudioError) || error.context.kind !== 'board-reset') return error;
+  const command = error.context.command ?? 'a command';
+  const { partialSamples: _count, partialMedianMs: _median, ...context } = error.context;
+  const reset = new StudioError(
+    'RUNNER',
+    `The board on ${port} restarted (reset) while answering '${command}%' (it printed its boot banner again): check its power supply and that the model fits its memory, then run again.`,
+    context,
+  );
+  const samplesMs = partialSamplesOf(error) ?? [];
+  return PartialSamplesError.of(reset, samplesMs, 'the board restarted');
+}
+
 function identityOf(identity: DutIdentity | undefined, port: string): DutIdentity {
   if (identity === undefined) throw new StudioError('INTERNAL', `The MLPerf Tiny board on ${port} was connected without being identified.`, { port });
   return identity;
@@ -37,7 +55,7 @@ async function open(config: TargetConfig, context: TargetContext): Promise<OpenT
     const connection = await connectMlperfTarget(serial, context);
     const board = identityOf(connection.client.identity, serial.path);
     return {
-      target: { kind: 'serial', name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts) },
+      target: { kind: 'serial', name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts).catch((error: unknown) => Promise.reject(asBoardReset(error, serial.path))) },
       close: () => connection.close(),
     };
   }
