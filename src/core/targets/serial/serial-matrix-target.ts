@@ -53,9 +53,9 @@ async function open(config: TargetConfig, context: TargetContext): Promise<OpenT
   const serial = serialConfig(config, 'open');
   if (serial.protocol === 'mlperf-tiny') {
     const connection = await connectMlperfTarget(serial, context);
-    const board = identityOf(connection.client.identity, serial.path);
+    const board = identityOf(connection.client.identity, connection.client.port);
     return {
-      target: { kind: 'serial', name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts).catch((error: unknown) => Promise.reject(asBoardReset(error, serial.path))) },
+      target: { kind: 'serial', name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts).catch((error: unknown) => Promise.reject(asBoardReset(error, connection.client.port))) },
       close: () => connection.close(),
     };
   }
@@ -73,7 +73,7 @@ async function test(config: TargetConfig, context: TargetContext): Promise<Targe
     if (serial.protocol === 'mlperf-tiny') {
       const connection = await connectMlperfTarget(serial, context);
       try {
-        const board = identityOf(connection.client.identity, serial.path);
+        const board = identityOf(connection.client.identity, connection.client.port);
         return {
           ok: true,
           message: `${board.name} at ${connection.baudRate} baud, MLPerf Tiny firmware "${board.profile}" with model ${board.model}.`,
