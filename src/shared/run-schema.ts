@@ -198,7 +198,13 @@ export const RunFile = z.object({
     /** "float" for an imported model; the recipe name for a variant. */
     variant: z.string(),
   }),
-  target: z.object({ kind: TargetKind, name: z.string(), hardware: HardwareProfile }),
+  target: z.object({
+    kind: TargetKind,
+    name: z.string(),
+    hardware: HardwareProfile,
+    /** The CLI's --target for the same target (ssh://…, serial://…); absent for this computer. */
+    spec: z.string().optional(),
+  }),
   runtime: z.object({
     name: z.string(),
     version: z.string(),

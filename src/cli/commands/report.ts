@@ -20,7 +20,7 @@ const flags: FlagSpecs = {
 const formatLines = REPORT_EXPORTERS.map((exporter) => `  ${exporter.format.padEnd(8)} ${exporter.description}`);
 
 export const reportHelp = formatHelp(
-  'edgebench report RUN.json... [--format html|pdf|md|csv|json|netron] [--out FILE] [--baseline RUN_ID|FILE]',
+  'edgebench report RUN.json... [--format html|pdf|md|csv|json|netron|mlperf] [--out FILE] [--baseline RUN_ID|FILE]',
   [
     'Makes a report from run files (as written by `edgebench bench --out` or kept in a workspace\'s runs/ folder).',
     'A damaged run file is skipped, named on stderr and in the report; a run of another schema version is refused.',
@@ -36,7 +36,7 @@ export const reportHelp = formatHelp(
   flags,
 );
 
-const EXTENSION_FORMATS: Record<string, string> = { '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.md': 'md', '.markdown': 'md', '.csv': 'csv', '.json': 'json' };
+const EXTENSION_FORMATS: Record<string, string> = { '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.md': 'md', '.markdown': 'md', '.csv': 'csv', '.json': 'json', '.txt': 'mlperf' };
 /** Formats that can go to stdout: a single text file. */
 const STDOUT_FORMATS = new Set(['html', 'md', 'json']);
 

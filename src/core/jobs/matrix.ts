@@ -46,7 +46,7 @@ export interface MatrixHooks {
   /** Starts runners on this computer; needed unless `target` runs the cells. */
   spawner?: RunnerSpawner;
   /** Where the cells run; default this computer (runLocalBenchmark with `spawner`). */
-  target?: { kind: TargetKind; name: string; runCell: CellRunner };
+  target?: { kind: TargetKind; name: string; runCell: CellRunner; /** The CLI's --target spec, recorded in each run. */ spec?: string };
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
   onProgress?: (cell: MatrixCell, progress: BenchProgress) => void;
@@ -116,7 +116,8 @@ export async function runMatrix(
           onProgress: (progress) => hooks.onProgress?.(cell, progress),
         },
       );
-      result = { cell, ok: true, run };
+      const spec = hooks.target?.spec;
+      result = { cell, ok: true, run: spec ? { ...run, target: { ...run.target, spec } } : run };
     } catch (error) {
       const data = toErrorData(error);
       if (data.code === 'CANCELLED') return { results, cancelled: true };

@@ -6,7 +6,7 @@
  * so the line stays readable.
  */
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
-import type { RunFile } from '../../shared/run-schema';
+import { RuntimeName, type RunFile } from '../../shared/run-schema';
 
 /** The model's file as the user passed it: bench names a run after the file without its extension. */
 export function modelFileName(run: RunFile): string {
@@ -46,8 +46,8 @@ export function reproduceArgs(run: RunFile): string[] {
     String(s.maxTimeMs),
     '--threads',
     String(s.threads),
-    '--runtime',
-    run.runtime.name,
+    // Boards' own runtimes (tflite-micro, MLPerf firmware) are chosen by the target, not by --runtime.
+    ...(RuntimeName.safeParse(run.runtime.name).success ? ['--runtime', run.runtime.name] : []),
     '--mode',
     s.mode,
   ];
@@ -64,8 +64,8 @@ export function reproduceArgs(run: RunFile): string[] {
   if (run.runtime.name === 'tfjs') optional('--tfjs-backend', o.tfjsBackend, o.tfjsBackend === d.runtimeOptions.tfjsBackend);
   for (const [name, dims] of Object.entries(s.shapes)) args.push('--shape', `${name}=${dims.join('x')}`);
   for (const [name, value] of Object.entries(s.values)) args.push('--value', `${name}=${value}`);
-  // Remote targets are named by the studio's target list; the CLI takes the same name.
-  if (run.target.kind !== 'local') args.push('--target', run.target.name);
+  // The target as the CLI takes it; older runs without a spec name the target (its spec is on the Targets page).
+  if (run.target.kind !== 'local') args.push('--target', run.target.spec ?? run.target.name);
   return args;
 }
 

@@ -28,7 +28,7 @@ const tflite = readRun(FIXTURES.tflite);
 describe('exporter table', () => {
   it('has the formats the CLI offers, each once', () => {
     const formats = REPORT_EXPORTERS.map((e) => e.format);
-    expect(formats).toEqual(['html', 'pdf', 'md', 'csv', 'json', 'netron']);
+    expect(formats).toEqual(['html', 'pdf', 'md', 'csv', 'json', 'netron', 'mlperf']);
     expect(new Set(formats).size).toBe(formats.length);
   });
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelFileName, reproduceCommand, shellQuote } from '../../../src/core/reports/reproduce-command';
 import { FIXTURES, readRun } from './run-fixtures';
@@ -46,5 +47,13 @@ describe('reproduceCommand', () => {
     const odd = { ...run, model: { ...run.model, name: "it's $(rm -rf ~)" } };
     expect(reproduceCommand(odd)).toContain(`'it'\\''s $(rm -rf ~).onnx'`);
     expect(shellQuote('plain-name_1.onnx')).toBe('plain-name_1.onnx');
+  });
+
+  it('a board run names its target as the CLI takes it, and leaves the board-chosen runtime out', () => {
+    const run = readRun(path.join(path.dirname(FIXTURES.onnx), 'serial-edgebench-report.json'));
+    const spec = 'serial:///dev/ttyACM0?protocol=edgebench';
+    const command = reproduceCommand({ ...run, target: { ...run.target, spec } });
+    expect(command).toContain(`--target '${spec}'`);
+    expect(command).not.toContain('--runtime');
   });
 });

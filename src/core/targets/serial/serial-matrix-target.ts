@@ -5,7 +5,7 @@
  */
 import type { TargetTestResult } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
-import type { TargetConfig } from '../../../shared/targets';
+import { targetSpecOf, type TargetConfig } from '../../../shared/targets';
 import { partialSamplesOf, PartialSamplesError } from '../../runner/runner-client';
 import type { OpenTarget, TargetContext, TargetKindModule } from '../target-registry';
 import { mlperfHardware, runMlperfCell } from './mlperf-run';
@@ -55,14 +55,14 @@ async function open(config: TargetConfig, context: TargetContext): Promise<OpenT
     const connection = await connectMlperfTarget(serial, context);
     const board = identityOf(connection.client.identity, connection.client.port);
     return {
-      target: { kind: 'serial', name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts).catch((error: unknown) => Promise.reject(asBoardReset(error, connection.client.port))) },
+      target: { kind: 'serial', spec: targetSpecOf(config), name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts).catch((error: unknown) => Promise.reject(asBoardReset(error, connection.client.port))) },
       close: () => connection.close(),
     };
   }
   const session = await connectEdgebench(serial, context);
   const board = { client: session.client, facts: session.facts, ...(context.onUpload && { onUpload: context.onUpload }) };
   return {
-    target: { kind: 'serial', name: edgebenchTargetName(serial.name, session.facts.simulated), runCell: (job, opts) => runEdgebenchCell(board, job, opts) },
+    target: { kind: 'serial', spec: targetSpecOf(config), name: edgebenchTargetName(serial.name, session.facts.simulated), runCell: (job, opts) => runEdgebenchCell(board, job, opts) },
     close: () => session.client.close(),
   };
 }

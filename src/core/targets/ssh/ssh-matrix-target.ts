@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { TargetTestResult } from '../../../shared/contract';
-import type { SshTargetConfig, TargetConfig } from '../../../shared/targets';
+import { targetSpecOf, type SshTargetConfig, type TargetConfig } from '../../../shared/targets';
 import type { TargetContext, TargetKindModule } from '../target-registry';
 import { KnownHostsStore } from './known-hosts';
 import { onnxruntimeNodePackage } from './node-runner-bundle';
@@ -27,7 +27,7 @@ export const sshTargetKind: TargetKindModule = {
         ...(context.onUpload !== undefined ? { onUpload: context.onUpload } : {}),
       },
     );
-    return { target: sshMatrixTarget(session), close: () => session.close() };
+    return { target: { ...sshMatrixTarget(session), spec: targetSpecOf(config) }, close: () => session.close() };
   },
 
   async test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {

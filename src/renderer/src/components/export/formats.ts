@@ -19,4 +19,5 @@ export const FORMAT_OPTIONS: readonly FormatOption[] = [
     label: 'Netron',
     purpose: 'Per-node metrics to open on the graph in Netron — needs runs with an op profile.',
   },
+  { format: 'mlperf', label: 'MLPerf Tiny results.txt', purpose: 'Windows, median latency and throughput as MLPerf Tiny writes them — serial runs only.' },
 ];
