@@ -6,7 +6,6 @@
 #include "esp_flash.h"
 #include "esp_heap_caps.h"
 #include "esp_idf_version.h"
-#include "esp_psram.h"
 #include "esp_rom_sys.h"
 #include "esp_system.h"
 #include "esp_timer.h"
@@ -14,12 +13,28 @@
 #include "model_settings.h"
 #include "sdkconfig.h"
 
+#if CONFIG_SPIRAM
+#include "esp_psram.h"  // esp_psram.c is only built when CONFIG_SPIRAM is set
+#endif
+
+// IDF 5.3 moved the "route stdio through the driver" calls into the driver components
+// (uart_vfs.h, usb_serial_jtag_vfs.h); the old esp_vfs_* names are deprecated there, and
+// esp_vfs_usb_serial_jtag_use_driver() is no longer declared in esp_vfs_usb_serial_jtag.h.
+#define EDGEBENCH_IDF_HAS_DRIVER_VFS (ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(5, 3, 0))
 #if CONFIG_ESP_CONSOLE_USB_SERIAL_JTAG
 #include "driver/usb_serial_jtag.h"
+#if EDGEBENCH_IDF_HAS_DRIVER_VFS
+#include "driver/usb_serial_jtag_vfs.h"
+#else
 #include "esp_vfs_usb_serial_jtag.h"
+#endif
 #else
 #include "driver/uart.h"
+#if EDGEBENCH_IDF_HAS_DRIVER_VFS
+#include "driver/uart_vfs.h"
+#else
 #include "esp_vfs_dev.h"
+#endif
 #endif
 
 #ifndef EDGEBENCH_TFLM_VERSION
@@ -48,45 +63,69 @@ const char* chip_name(esp_chip_model_t model) {
 
 void EspBoard::begin() {
 #if CONFIG_ESP_CONSOLE_USB_SERIAL_JTAG
-  usb_serial_jtag_driver_config_t config = USB_SERIAL_JTAG_DRIVER_CONFIG_DEFAULT();
+  // Field by field: the DEFAULT() macro is a C compound literal, and the struct differs across IDF versions.
+  usb_serial_jtag_driver_config_t config = {};
   config.rx_buffer_size = kDriverBufferBytes;
   config.tx_buffer_size = kDriverBufferBytes;
   ESP_ERROR_CHECK(usb_serial_jtag_driver_install(&config));
   // printf and the boot banner go through the driver too, so they never interleave inside a frame.
-  esp_vfs_usb_serial_jtag_use_driver();
+#if EDGEBENCH_IDF_HAS_DRIVER_VFS
+  usb_serial_jtag_vfs_use_driver();
 #else
-  const uart_config_t uart = {
-      .baud_rate = kUartBaud,
-      .data_bits = UART_DATA_8_BITS,
-      .parity = UART_PARITY_DISABLE,
-      .stop_bits = UART_STOP_BITS_1,
-      .flow_ctrl = UART_HW_FLOWCTRL_DISABLE,
-      .rx_flow_ctrl_thresh = 0,
-      .source_clk = UART_SCLK_DEFAULT,
-      .flags = {},
-  };
+  esp_vfs_usb_serial_jtag_use_driver();
+#endif
+#else
+  // Assigned, not designated: source_clk sits in an anonymous union in IDF 5.3 and `flags` changes
+  // between releases.
+  uart_config_t uart = {};
+  uart.baud_rate = kUartBaud;
+  uart.data_bits = UART_DATA_8_BITS;
+  uart.parity = UART_PARITY_DISABLE;
+  uart.stop_bits = UART_STOP_BITS_1;
+  uart.flow_ctrl = UART_HW_FLOWCTRL_DISABLE;
+  uart.source_clk = UART_SCLK_DEFAULT;
   ESP_ERROR_CHECK(uart_driver_install(UART_NUM_0, kDriverBufferBytes, kDriverBufferBytes, 0, nullptr, 0));
   ESP_ERROR_CHECK(uart_param_config(UART_NUM_0, &uart));
+#if EDGEBENCH_IDF_HAS_DRIVER_VFS
+  uart_vfs_dev_use_driver(UART_NUM_0);
+#else
   esp_vfs_dev_uart_use_driver(UART_NUM_0);
+#endif
 #endif
 
   // The arena first, while internal RAM is least fragmented; PSRAM only when internal RAM is short.
-  arena_ = static_cast<uint8_t*>(heap_caps_aligned_alloc(16, kInternalArenaBytes, MALLOC_CAP_INTERNAL | MALLOC_CAP_8BIT));
+  // 16-byte alignment is what TFLM's arena wants (MicroInterpreter otherwise wastes up to 16 bytes).
+  constexpr uint32_t kInternalCaps = MALLOC_CAP_INTERNAL | MALLOC_CAP_8BIT;
+  arena_ = static_cast<uint8_t*>(heap_caps_aligned_alloc(16, kInternalArenaBytes, kInternalCaps));
   arena_bytes_ = kInternalArenaBytes;
+#if CONFIG_SPIRAM
   const size_t psram_bytes = esp_psram_is_initialized() ? esp_psram_get_size() : 0;
+#else
+  const size_t psram_bytes = 0;
+#endif
   if (arena_ == nullptr && psram_bytes > 0) {
     arena_ = static_cast<uint8_t*>(heap_caps_aligned_alloc(16, kPsramArenaBytes, MALLOC_CAP_SPIRAM | MALLOC_CAP_8BIT));
     arena_bytes_ = kPsramArenaBytes;
-    arena_in_psram_ = true;
+    arena_in_psram_ = arena_ != nullptr;
   }
-  if (arena_ == nullptr) arena_bytes_ = 0;
+  if (arena_ == nullptr) {
+    // No PSRAM and internal RAM is split into smaller blocks (classic ESP32 heaps often top out near
+    // 110-160 KiB): take the largest block minus a reserve rather than refusing every model.
+    // HELLO_ACK reports the real capacity, so the studio's fit estimate sees it.
+    const size_t largest = heap_caps_get_largest_free_block(kInternalCaps);
+    const size_t fallback = largest > kHeapReserveBytes + kMinArenaBytes ? (largest - kHeapReserveBytes) & ~static_cast<size_t>(15) : 0;
+    arena_ = fallback > 0 ? static_cast<uint8_t*>(heap_caps_aligned_alloc(16, fallback, kInternalCaps)) : nullptr;
+    arena_bytes_ = arena_ != nullptr ? fallback : 0;
+  }
   runner_.set_arena(arena_, arena_bytes_);
 
   esp_chip_info_t chip;
   esp_chip_info(&chip);
   std::snprintf(chip_model_, sizeof(chip_model_), "%s rev %d.%d", chip_name(chip.model), chip.revision / 100, chip.revision % 100);
+  // The physical size: esp_flash_get_size() returns the size written in the image header
+  // (CONFIG_ESPTOOLPY_FLASHSIZE), which is 4 MiB on 8/16 MiB ESP32 boards with these defaults.
   uint32_t flash_bytes = 0;
-  esp_flash_get_size(nullptr, &flash_bytes);
+  if (esp_flash_get_physical_size(nullptr, &flash_bytes) != ESP_OK) esp_flash_get_size(nullptr, &flash_bytes);
 
   size_t model_capacity = 0;
   if (psram_bytes > 0) {

@@ -34,6 +34,9 @@ constexpr size_t kMaxPsramModelBytes = 4 * kMiB;
 // temporary allocations during AllocateTensors.
 constexpr size_t kHeapReserveBytes = 24 * kKiB;
 
+// Below this, the fallback arena (largest internal block minus kHeapReserveBytes) is not worth having.
+constexpr size_t kMinArenaBytes = 32 * kKiB;
+
 // Baud rate on UART boards (ESP32 through a CP210x/CH340 bridge); native USB ignores it.
 constexpr int kUartBaud = 921600;
 
