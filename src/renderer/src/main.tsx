@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Root } from './Root';
 import './styles.css';
+import './styles-runs-form.css';
+import './styles-run-detail.css';
 import './styles-variants.css';
 
 const container = document.getElementById('root');
