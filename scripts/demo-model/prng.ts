@@ -1,23 +1,22 @@
+import { seededRandom } from '../../src/core/runner/input-data';
+
 /**
  * A small seeded PRNG so `npm run train:demo` re-creates the same bytes on every run.
  * mulberry32: 32-bit state, passes the usual statistical smoke tests, plenty for weight init
  * and shuffling (not for cryptography).
  */
 export class Prng {
-  private state: number;
+  private readonly uniform: () => number;
   private spareNormal: number | undefined;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    // The runners' generator: one mulberry32 in the project.
+    this.uniform = seededRandom(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniform();
   }
 
   /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */

@@ -3,7 +3,7 @@
  * be reproduced) or one constant everywhere.
  */
 import { StudioError } from '../../shared/errors';
-import type { InputFill } from './protocol';
+import type { InputFill, InputRequest, InputUsed } from './protocol';
 
 export type InputArray =
   | Float32Array
@@ -100,4 +100,30 @@ export function toFloat16Bits(value: number): number {
     return sign | ((mantissa | 0x800000) >>> (14 - halfExponent));
   }
   return sign | (halfExponent << 10) | (mantissa >>> 13);
+}
+
+/**
+ * The input a runtime builds, from what the model declares and what the user asked: symbolic and
+ * unknown dims (strings, null) become 1 unless a shape was given; seeded random values unless a
+ * fill was given, the seed differing per input so two inputs of one shape do not get the same data.
+ */
+export function planInput(
+  name: string,
+  dtype: string,
+  declaredShape: Array<number | string | null> | null,
+  request: InputRequest | undefined,
+  index: number,
+): InputUsed {
+  return {
+    name,
+    dtype,
+    shape: request?.shape ?? (declaredShape ?? []).map((dim) => (typeof dim === 'number' ? dim : 1)),
+    fill: request?.fill ?? { kind: 'random', seed: index + 1 },
+    declaredShape,
+  };
+}
+
+/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data (--fresh-inputs). */
+export function freshSeed(seed: number, index: number): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
 }

@@ -5,6 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { summarizeLatency } from '../../../src/core/bench/stats';
+// The same seeded generator the runners use, so the same options always give the same file.
+import { seededRandom } from '../../../src/core/runner/input-data';
 import { DEFAULT_BENCH_SETTINGS } from '../../../src/shared/bench-defaults';
 import { RUN_SCHEMA, RunFile } from '../../../src/shared/run-schema';
 
@@ -17,18 +19,6 @@ export interface SyntheticRunOptions {
   seed: number;
   createdAt: string;
   threads?: number;
-}
-
-/** mulberry32: a small seeded generator, so the same options always give the same file. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function syntheticSamples(count: number, medianMs: number, seed: number): number[] {

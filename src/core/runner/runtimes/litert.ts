@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { CompiledModel, Tensor } from '@litertjs/core';
 import { StudioError } from '../../../shared/errors';
-import { elementCount, makeInputData, type InputArray } from '../input-data';
+import { elementCount, freshSeed, makeInputData, planInput, type InputArray } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
 import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
@@ -84,7 +84,7 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise
   const tensors: Tensor[] = [];
   try {
     const requested = new Map(inputs.map((input) => [input.name, input]));
-    const used = model.inputs.map((spec, index) => planInput(spec, requested.get(spec.name), index));
+    const used = model.inputs.map((spec, index) => planLiteRtInput(spec, requested.get(spec.name), index));
     for (const input of used) tensors.push(makeTensor(library, input, input.fill));
     return {
       initMs,
@@ -142,17 +142,9 @@ async function inferWithOutputs(library: LiteRtLibrary, model: LiteRtModel, give
   }
 }
 
-function planInput(spec: LiteRtInputSpec, request: InputRequest | undefined, index: number): InputUsed {
-  const declaredShape = spec.shape.map((dim) => (dim < 0 ? null : dim));
-  return {
-    name: spec.name,
-    dtype: spec.dtype,
-    // Dynamic dims become 1 unless the user gave a shape.
-    shape: request?.shape ?? declaredShape.map((dim) => dim ?? 1),
-    // Seeds differ per input so two inputs of the same shape do not get the same data.
-    fill: request?.fill ?? { kind: 'random', seed: index + 1 },
-    declaredShape,
-  };
+function planLiteRtInput(spec: LiteRtInputSpec, request: InputRequest | undefined, index: number): InputUsed {
+  // LiteRT marks dynamic dims -1.
+  return planInput(spec.name, spec.dtype, spec.shape.map((dim) => (dim < 0 ? null : dim)), request, index);
 }
 
 function makeTensor(library: LiteRtLibrary, input: InputUsed, fill: InputUsed['fill']): Tensor {
@@ -170,10 +162,6 @@ function makeLiteRtTensor(library: LiteRtLibrary, name: string, dtype: string, d
   return new library.Tensor(data as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>, [...shape]);
 }
 
-/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */
-function freshSeed(seed: number, index: number): number {
-  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
-}
 
 function loadError(modelPath: string, reason: string): StudioError {
   return new StudioError('RUNTIME', `LiteRT.js could not load '${modelPath}': ${reason.replace(/\.$/, '')}.`, {

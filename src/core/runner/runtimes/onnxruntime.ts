@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor, env } from 'onnxruntime-node';
 import { StudioError } from '../../../shared/errors';
 import type { RuntimeOptions } from '../../../shared/run-schema';
-import { elementCount, makeInputData } from '../input-data';
+import { elementCount, freshSeed, makeInputData, planInput } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
 import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule, RuntimeProfile } from './index';
@@ -104,10 +104,6 @@ async function inferWithOutputs(
   return outputs;
 }
 
-/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */
-function freshSeed(seed: number, index: number): number {
-  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
-}
 
 /**
  * Profiles `runs` inferences in a second session created with enableProfiling, so the profiler's
@@ -156,14 +152,5 @@ async function profileSession(
 function buildInput(meta: InferenceSession.TensorValueMetadata, request: InputRequest | undefined, index: number): InputUsed {
   // onnxruntime reports a dim with neither value nor name as '' (and may use -1).
   const declaredShape = meta.shape.map((dim) => (dim === '' || (typeof dim === 'number' && dim < 0) ? null : dim));
-  // Symbolic and unknown dims become 1 unless the user gave a shape.
-  const shape = request?.shape ?? declaredShape.map((dim) => (typeof dim === 'number' ? dim : 1));
-  return {
-    name: meta.name,
-    dtype: meta.type,
-    shape,
-    // Seeds differ per input so two inputs of the same shape do not get the same data.
-    fill: request?.fill ?? { kind: 'random', seed: index + 1 },
-    declaredShape,
-  };
+  return planInput(meta.name, meta.type, declaredShape, request, index);
 }

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { StudioError } from '../../../shared/errors';
-import { elementCount, makeInputData } from '../input-data';
+import { elementCount, freshSeed, makeInputData, planInput } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
 import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
@@ -29,7 +29,7 @@ async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions)
   const { tf } = backend;
   try {
     const requested = new Map(inputs.map((input) => [input.name, input]));
-    const used = model.inputs.map((spec, index) => planInput(spec, requested.get(spec.name), index));
+    const used = model.inputs.map((spec, index) => planTfjsInput(spec, requested.get(spec.name), index));
     const tensors = used.map((input) => makeTensor(tf, input, input.fill));
     return {
       initMs,
@@ -111,23 +111,15 @@ function makeTensorFrom(tf: TfjsCore, name: string, dtype: string, value: FloatT
   throw new StudioError('RUNTIME', `Input '${name}' has element type '${dtype}', which TF.js tensors cannot hold.`, { runnerCode: 'UNSUPPORTED_INPUT', input: name });
 }
 
-function planInput(spec: TfjsInputSpec, request: InputRequest | undefined, index: number): InputUsed {
-  // Unknown dims (the batch of layers models, -1 in graph models) become 1 unless a shape is given.
-  const shape = request?.shape ?? (spec.shape ?? []).map((dim) => dim ?? 1);
+function planTfjsInput(spec: TfjsInputSpec, request: InputRequest | undefined, index: number): InputUsed {
   if (request?.shape === undefined && spec.shape === null) {
     throw new StudioError('RUNTIME', `Input '${spec.name}' has no declared shape; give one with --shape ${spec.name}=1x...`, {
       runnerCode: 'UNSUPPORTED_INPUT',
       input: spec.name,
     });
   }
-  return {
-    name: spec.name,
-    dtype: spec.dtype,
-    shape,
-    // Seeds differ per input so two inputs of the same shape do not get the same data.
-    fill: request?.fill ?? { kind: 'random', seed: index + 1 },
-    declaredShape: spec.shape,
-  };
+  // Unknown dims (the batch of layers models, -1 in graph models) become 1 unless a shape is given.
+  return planInput(spec.name, spec.dtype, spec.shape, request, index);
 }
 
 function makeTensor(tf: TfjsCore, input: InputUsed, fill: InputUsed['fill']): Tensor {
@@ -141,10 +133,6 @@ function makeTensor(tf: TfjsCore, input: InputUsed, fill: InputUsed['fill']): Te
   return tf.tensor(data, input.shape, input.dtype as Tensor['dtype']);
 }
 
-/** Mixes the run's seed with the input's index so inputs of one run, and runs, get different data. */
-function freshSeed(seed: number, index: number): number {
-  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
-}
 
 /** One line on the runner's log (stderr): which backend runs, why others were passed over, and threads. */
 function logBackendChoice(name: string, skipped: string[], threadsAsked: number, threadsUsed: number | null): void {
