@@ -54,7 +54,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       },
     },
     models: {
-      list: async () => (await workspace.scan()).models,
+      list: () => workspace.listModels(),
       quantize: async (request) => {
         const entry = await createQuantizedVariant(workspace, options.workerSpawner, request, (message) =>
           emit('task.progress', { task: 'quantize', message }),
@@ -83,7 +83,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       },
     },
     datasets: {
-      list: async () => (await workspace.scan()).datasets,
+      list: () => workspace.listDatasets(),
       importFiles: async ({ name, files }) => {
         const entry = await importUploadedDataset(workspace, {
           name,
@@ -101,7 +101,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         emit('workspace.changed', { what: 'evals' });
         return records;
       },
-      list: async () => (await workspace.scan()).evals,
+      list: () => workspace.listEvals(),
       layerSqnr: (request) =>
         layerSqnrOfVariant(workspace, options.workerSpawner, request, (message) => emit('task.progress', { task: 'layerSqnr', message })),
     },
@@ -123,7 +123,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       cancel: async ({ jobId }) => jobs.cancel(jobId),
     },
     runs: {
-      list: async () => (await workspace.scan()).runs.map(summarizeRun),
+      list: async () => (await workspace.listRuns()).map(summarizeRun),
       get: async ({ id }) => workspace.readRun(id),
     },
     reports: {

@@ -25,8 +25,9 @@ export async function runEvaluations(
   // The fidelity reference: asked for, or the parent of the first variant among the models.
   const entries = await Promise.all(request.modelIds.map((id) => workspace.readModelEntry(id)));
   const referenceId = request.referenceId ?? entries.find((entry) => entry.origin)?.origin?.parentId ?? null;
-  const ids = referenceId && !request.modelIds.includes(referenceId) ? [referenceId, ...request.modelIds] : [...request.modelIds];
-  const all = await Promise.all(ids.map((id) => workspace.readModelEntry(id)));
+  const addReference = referenceId !== null && !request.modelIds.includes(referenceId);
+  const ids = addReference ? [referenceId, ...request.modelIds] : [...request.modelIds];
+  const all = addReference ? [await workspace.readModelEntry(referenceId), ...entries] : entries;
   const models: EvalModel[] = all.map((entry) => ({
     name: entry.name,
     path: mainModelPath(workspace, entry),

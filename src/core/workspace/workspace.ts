@@ -34,6 +34,10 @@ const WorkspaceMarker = z.object({
 type WorkspaceMarker = z.infer<typeof WorkspaceMarker>;
 const MARKER_FILE = '.edgebench-workspace.json';
 
+/** Receives a damaged file's path and why it was not read. */
+type Noter = (file: string, message: string) => void;
+const ignore: Noter = () => undefined;
+
 export interface WorkspaceSnapshot {
   models: ModelEntry[];
   datasets: DatasetEntry[];
@@ -99,12 +103,21 @@ export class Workspace {
     await writeJsonAtomic(path.join(this.root, MARKER_FILE), { ...marker, seededDemo: true });
   }
 
+  /** Everything, with every damaged file as a problem (workspace.info). */
   async scan(): Promise<WorkspaceSnapshot> {
     const problems: WorkspaceProblem[] = [];
-    const note = (file: string, message: string): void => {
-      problems.push({ path: path.relative(this.root, file), message });
-    };
+    const note = this.noter(problems);
+    const models = await this.listModels(note);
+    const datasets = await this.listDatasets(note);
+    const runs = await this.listRuns(note);
+    const evals = await this.listEvals(note);
+    return { models, datasets, runs, evals, problems };
+  }
 
+  // One kind at a time, so listing models does not parse every run file (runs carry all their samples).
+  // Damaged files are reported through `note` (scan) or skipped (the lists; workspace.info reports them).
+
+  async listModels(note: Noter = ignore): Promise<ModelEntry[]> {
     const models: ModelEntry[] = [];
     for (const dir of await listDirs(this.modelsDir())) {
       const entryPath = path.join(this.modelsDir(), dir, 'entry.json');
@@ -113,8 +126,10 @@ export class Workspace {
       else if (read.kind === 'damaged') note(entryPath, read.message);
       else note(entryPath, 'The model folder has no entry.json; re-import the model to use it.');
     }
-    models.sort((a, b) => a.importedAt.localeCompare(b.importedAt));
+    return models.sort((a, b) => a.importedAt.localeCompare(b.importedAt));
+  }
 
+  async listDatasets(note: Noter = ignore): Promise<DatasetEntry[]> {
     const datasets: DatasetEntry[] = [];
     for (const dir of await listDirs(this.datasetsDir())) {
       const manifestPath = path.join(this.datasetsDir(), dir, 'dataset.json');
@@ -122,7 +137,10 @@ export class Workspace {
       if (read.kind === 'ok') datasets.push(toDatasetEntry(dir, read.value));
       else if (read.kind === 'damaged') note(manifestPath, read.message);
     }
+    return datasets;
+  }
 
+  async listRuns(note: Noter = ignore): Promise<RunFile[]> {
     const runs: RunFile[] = [];
     for (const file of await listFiles(this.runsDir(), '.json')) {
       const runPath = path.join(this.runsDir(), file);
@@ -130,8 +148,10 @@ export class Workspace {
       if (read.kind === 'ok') runs.push(read.value);
       else if (read.kind === 'damaged') note(runPath, read.message);
     }
-    runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
 
+  async listEvals(note: Noter = ignore): Promise<EvalRecord[]> {
     const evals: EvalRecord[] = [];
     for (const file of await listFiles(this.evalsDir(), '.json')) {
       const evalPath = path.join(this.evalsDir(), file);
@@ -139,8 +159,11 @@ export class Workspace {
       if (read.kind === 'ok') evals.push(read.value);
       else if (read.kind === 'damaged') note(evalPath, read.message);
     }
+    return evals;
+  }
 
-    return { models, datasets, runs, evals, problems };
+  private noter(problems: WorkspaceProblem[]): Noter {
+    return (file, message) => problems.push({ path: path.relative(this.root, file), message });
   }
 
   async readModelEntry(id: string): Promise<ModelEntry> {
@@ -161,7 +184,7 @@ export class Workspace {
     if (read.kind === 'ok') return read.value;
     if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: runPath });
     // A run file copied in by hand may carry another name: find it by the id inside.
-    const copied = (await this.scan()).runs.find((run) => run.id === id);
+    const copied = (await this.listRuns()).find((run) => run.id === id);
     if (copied) return copied;
     throw new StudioError('NOT_FOUND', `There is no run '${id}' in this workspace.`, { id });
   }
