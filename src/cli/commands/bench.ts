@@ -29,6 +29,7 @@ const flags: FlagSpecs = {
   'inter-op-threads': { kind: 'int', min: 0, help: 'onnxruntime inter-op threads, for the parallel mode (default 0 = runtime decides).' },
   'tfjs-backend': { kind: 'choice', choices: o.tfjsBackend.unwrap().options, help: 'TF.js backend (default auto: tensorflow, then wasm, then cpu).' },
   'profile-runs': { kind: 'int', min: 0, help: `Extra runs under onnxruntime's profiler for the per-op table (default ${d.profileRuns}; 0 = none).` },
+  'no-native-tools': { kind: 'boolean', help: "Do not also run the board's own benchmark tools (benchmark_model, trtexec, onnxruntime_perf_test) over SSH." },
   'stall-timeout': { kind: 'number', min: 1, valueName: 'S', help: 'Give up on a cell whose runner says nothing for this many seconds (default 60).' },
   shape: { kind: 'assignments', valueName: 'NAME=1x512', help: 'Size of an input with symbolic dims (repeatable).' },
   value: { kind: 'assignments', valueName: 'NAME=16000', help: 'Fill an input with one constant value (repeatable).' },
@@ -68,6 +69,7 @@ function settingsFrom(args: ParsedArgs): BenchSettings {
       tfjsBackend: flagString(args, 'tfjs-backend') ?? d.runtimeOptions.tfjsBackend,
     },
     profileRuns: flagNumber(args, 'profile-runs') ?? d.profileRuns,
+    nativeTools: !flagBool(args, 'no-native-tools'),
     shapes: parseShapes(args),
     values: parseValues(args),
   });

@@ -55,6 +55,7 @@ export function reproduceArgs(run: RunFile): string[] {
     if (!isDefault) args.push(flag, String(value));
   };
   if (s.freshInputs) args.push('--fresh-inputs');
+  if (run.target.kind === 'ssh' && !s.nativeTools) args.push('--no-native-tools');
   if (run.runtime.name === 'onnxruntime') {
     optional('--graph-opt', o.graphOptimizationLevel, o.graphOptimizationLevel === d.runtimeOptions.graphOptimizationLevel);
     optional('--execution-mode', o.executionMode, o.executionMode === d.runtimeOptions.executionMode);
