@@ -1,27 +1,19 @@
 /**
- * Who may talk to browser mode: whoever holds the per-start token (from the printed URL, or
- * the cookie the page got when it was opened with that URL), through a Host header naming
- * this loopback server (so a DNS-rebinding page cannot reach it under another name), and for
- * WebSockets from a page of this server (so another site cannot ride on the cookie).
+ * Who may talk to browser mode. The static UI is public (it holds no secret); only the WebSocket,
+ * which is the whole API, is guarded: its handshake must offer the per-start token as a
+ * subprotocol (see ws-protocol.ts), name this loopback server in its Host header (so a
+ * DNS-rebinding page cannot reach it under another name) and, from a browser, come from a page
+ * of this server (Origin).
+ *
+ * No cookie is ever set: cookies are not isolated by port, so a 127.0.0.1 cookie would be sent to
+ * every other server on 127.0.0.1, and anyone listening there could replay it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TOKEN_PARAM } from '../shared/ws-protocol';
+import { tokenFromProtocols } from '../shared/ws-protocol';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
-}
-
-/**
- * Cookies are not isolated by port, so two studios on 127.0.0.1 would overwrite one shared
- * `token` cookie; each server uses its own cookie name.
- */
-export function cookieName(port: number): string {
-  return `${TOKEN_PARAM}_${port}`;
-}
-
-export function tokenCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 export function tokensEqual(expected: string, given: string | undefined | null): boolean {
@@ -32,25 +24,10 @@ export function tokensEqual(expected: string, given: string | undefined | null):
   return a.length === b.length ? timingSafeEqual(a, b) : !timingSafeEqual(a, a);
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-export interface RequestAuth {
-  /** The token came in the query string (so the response should set the cookie). */
-  viaQuery: boolean;
-  ok: boolean;
-}
-
-export function checkToken(req: IncomingMessage, url: URL, port: number, token: string): RequestAuth {
-  const fromQuery = url.searchParams.get(TOKEN_PARAM);
-  if (fromQuery !== null) return { viaQuery: true, ok: tokensEqual(token, fromQuery) };
-  return { viaQuery: false, ok: tokensEqual(token, readCookie(req.headers.cookie, cookieName(port))) };
+/** Whether a WebSocket handshake offers the right token among its subprotocols. */
+export function handshakeTokenValid(req: IncomingMessage, token: string): boolean {
+  const header = req.headers['sec-websocket-protocol'];
+  return tokensEqual(token, tokenFromProtocols(Array.isArray(header) ? header.join(',') : header));
 }
 
 export function allowedHosts(port: number): Set<string> {

@@ -1,6 +1,7 @@
 /**
- * Browser mode: the built UI and the contract over one WebSocket, on 127.0.0.1 only, behind a
- * fresh per-start token. See auth.ts for who gets in and static-files.ts for what is served.
+ * Browser mode: the built UI and the contract over one WebSocket, on 127.0.0.1 only. The UI is
+ * public; the WebSocket needs the fresh per-start token. See auth.ts for who gets in and
+ * static-files.ts for what is served.
  */
 import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,8 +9,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Studio } from '../core/studio-types';
 import { StudioError } from '../shared/errors';
-import { TOKEN_PARAM, WS_PATH } from '../shared/ws-protocol';
-import { checkToken, hostAllowed, newToken, originAllowed, tokenCookie } from './auth';
+import { TOKEN_PARAM, WS_PATH, WS_SUBPROTOCOL } from '../shared/ws-protocol';
+import { handshakeTokenValid, hostAllowed, newToken, originAllowed } from './auth';
 import { setSecurityHeaders } from './security-headers';
 import { lookupStatic, sendFile } from './static-files';
 import { handleMessage, MAX_FRAME_BYTES, send } from './ws-handler';
@@ -65,12 +66,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const rawPath = pathOf(req);
     if (!rawPath.startsWith('/')) return reply(res, 400, 'Bad request path.');
-    const auth = checkToken(req, new URL(req.url ?? '/', `http://${HOST}:${port}`), port, token);
-    if (!auth.ok) {
-      return reply(res, 401, `Open the full URL that \`edgebench serve\` printed; it carries the ?${TOKEN_PARAM}=… this studio needs.`);
-    }
-    // The cookie lets the page's own asset requests (which carry no query) through.
-    if (auth.viaQuery) res.setHeader('Set-Cookie', tokenCookie(port, token));
+    // No token check here: the files are the public UI build. The query's token is for the page's
+    // script (which moves it into sessionStorage); the server neither needs nor logs it.
     if (rawPath === WS_PATH) return reply(res, 426, 'This path is the studio WebSocket.');
     const found = await lookupStatic(staticRoot, rawPath);
     if (found.kind === 'forbidden') return reply(res, 403, 'That path is outside the studio UI.');
@@ -79,16 +76,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   // No compression: frames are mostly small JSON, and uploads are already dense base64.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    // Echo our protocol only: the token the client offered beside it must never be sent back.
+    handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client resetting mid-handshake must not take the server down.
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (!hostAllowed(req, port) || !originAllowed(req, port)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!checkToken(req, new URL(req.url ?? '/', `http://${HOST}:${port}`), port, token).ok) {
-      return refuseUpgrade(socket, 401, 'Unauthorized');
-    }
+    if (!handshakeTokenValid(req, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));

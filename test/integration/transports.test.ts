@@ -16,6 +16,7 @@ import { startServer } from '../../src/server/server';
 import type { EventPayload, StudioApi } from '../../src/shared/contract';
 import { createApiClient } from '../../src/shared/rpc';
 import { webSocketTransport } from '../../src/shared/ws-client';
+import { webSocketProtocols } from '../../src/shared/ws-protocol';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -38,7 +39,7 @@ async function overWebSocket(studio: Studio): Promise<StudioApi> {
   mkdirSync(staticDir, { recursive: true });
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
   const server = await startServer({ studio, port: 0, staticDir });
-  const transport = webSocketTransport(new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`));
+  const transport = webSocketTransport(new WebSocket(`ws://127.0.0.1:${server.port}/ws`, webSocketProtocols(server.token)));
   await transport.ready;
   cleanups.push(async () => {
     transport.close();

@@ -72,11 +72,3 @@ export function rawGet(port: number, rawPath: string, headers: Record<string, st
     req.end();
   });
 }
-
-/** The `name=value` part of the Set-Cookie header, ready to send back as a Cookie header. */
-export function cookieFrom(response: RawResponse): string {
-  const header = response.headers['set-cookie'];
-  const first = Array.isArray(header) ? header[0] : header;
-  if (!first) throw new Error('The response set no cookie.');
-  return first.split(';')[0] ?? '';
-}

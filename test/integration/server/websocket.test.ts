@@ -4,42 +4,59 @@ import { encodeOnnxModel } from '../../../src/core/formats/onnx/onnx-writer';
 import type { EventPayload } from '../../../src/shared/contract';
 import { createApiClient } from '../../../src/shared/rpc';
 import { webSocketTransport } from '../../../src/shared/ws-client';
-import type { ServerFrame } from '../../../src/shared/ws-protocol';
+import { webSocketProtocols, WS_SUBPROTOCOL, type ServerFrame } from '../../../src/shared/ws-protocol';
 import { startFixture, type Fixture } from './fixture';
 
 let fx: Fixture;
 let port: number;
 let wsUrl: string;
+let protocols: string[];
 const open: WebSocket[] = [];
 
 beforeAll(async () => {
   fx = await startFixture();
   port = fx.server.port;
-  wsUrl = `ws://127.0.0.1:${port}/ws?token=${fx.server.token}`;
+  wsUrl = `ws://127.0.0.1:${port}/ws`;
+  protocols = webSocketProtocols(fx.server.token);
 });
 afterAll(async () => {
   for (const socket of open) socket.close();
   await fx.close();
 });
 
-/** Resolves with the HTTP status the handshake got: 101 when the socket opened. */
-function handshakeStatus(url: string, options: WebSocket.ClientOptions = {}): Promise<number> {
+interface Handshake {
+  /** 101 when the socket opened. */
+  status: number;
+  /** The subprotocol the server chose, when it opened. */
+  protocol?: string;
+  /** The response headers of the handshake. */
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** Resolves with what the handshake got. */
+function handshake(url: string, offered: string[], options: WebSocket.ClientOptions = {}): Promise<Handshake> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, options);
+    const socket = new WebSocket(url, offered, options);
+    let headers: Handshake['headers'];
+    socket.on('upgrade', (res) => (headers = res.headers));
     socket.on('open', () => {
       socket.close();
-      resolve(101);
+      resolve({ status: 101, protocol: socket.protocol, headers });
     });
     socket.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
       socket.terminate();
     });
-    socket.on('error', () => resolve(-1));
+    socket.on('error', () => resolve({ status: -1 }));
   });
 }
 
+async function handshakeStatus(url: string, offered: string[], options: WebSocket.ClientOptions = {}): Promise<number> {
+  return (await handshake(url, offered, options)).status;
+}
+
 async function connect(): Promise<WebSocket> {
-  const socket = new WebSocket(wsUrl);
+  const socket = new WebSocket(wsUrl, protocols);
   open.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -71,23 +88,36 @@ function tinyModel(): Uint8Array {
 }
 
 describe('browser mode over the WebSocket', () => {
-  it('refuses the upgrade without the right token', async () => {
-    expect(await handshakeStatus(`ws://127.0.0.1:${port}/ws`)).toBe(401);
-    expect(await handshakeStatus(`ws://127.0.0.1:${port}/ws?token=nope`)).toBe(401);
-    expect(await handshakeStatus(wsUrl)).toBe(101);
+  it('opens with the token offered as a subprotocol, and echoes only its own protocol', async () => {
+    const opened = await handshake(wsUrl, protocols, { origin: `http://127.0.0.1:${port}` });
+    expect(opened.status).toBe(101);
+    expect(opened.protocol).toBe(WS_SUBPROTOCOL);
+    expect(JSON.stringify(opened.headers)).not.toContain(fx.server.token);
+    expect(opened.headers?.['set-cookie']).toBeUndefined();
   });
 
-  it('refuses an upgrade from another site or under another host name', async () => {
-    expect(await handshakeStatus(wsUrl, { origin: 'http://evil.example' })).toBe(403);
-    expect(await handshakeStatus(wsUrl, { origin: `http://127.0.0.1:${port + 1}` })).toBe(403);
-    expect(await handshakeStatus(wsUrl, { headers: { Host: 'evil.example' } })).toBe(403);
-    expect(await handshakeStatus(wsUrl, { origin: `http://localhost:${port}` })).toBe(101);
+  it('refuses the upgrade without the right token in the handshake', async () => {
+    const { token } = fx.server;
+    const sameLength = token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    expect(await handshakeStatus(wsUrl, [])).toBe(401);
+    expect(await handshakeStatus(wsUrl, [WS_SUBPROTOCOL])).toBe(401);
+    expect(await handshakeStatus(wsUrl, webSocketProtocols('nope'))).toBe(401);
+    expect(await handshakeStatus(wsUrl, webSocketProtocols(sameLength))).toBe(401);
+    // Two tokens, one of them right: refused rather than guessed at.
+    expect(await handshakeStatus(wsUrl, [...webSocketProtocols(sameLength), `edgebench.token.${token}`])).toBe(401);
+    // The token in the URL (where logs and history keep it) or in a cookie (sent to every port) is not accepted.
+    expect(await handshakeStatus(`${wsUrl}?token=${token}`, [WS_SUBPROTOCOL])).toBe(401);
+    expect(await handshakeStatus(wsUrl, [WS_SUBPROTOCOL], { headers: { Cookie: `token=${token}; token_${port}=${token}` } })).toBe(401);
+    const refused = await handshake(wsUrl, []);
+    expect(refused.headers?.['set-cookie']).toBeUndefined();
   });
 
-  it('accepts the page cookie instead of the query token', async () => {
-    const cookie = `token_${port}=${fx.server.token}`;
-    const url = `ws://127.0.0.1:${port}/ws`;
-    expect(await handshakeStatus(url, { headers: { Cookie: cookie }, origin: `http://127.0.0.1:${port}` })).toBe(101);
+  it('refuses an upgrade from another site, another loopback port or under another host name', async () => {
+    expect(await handshakeStatus(wsUrl, protocols, { origin: 'http://evil.example' })).toBe(403);
+    expect(await handshakeStatus(wsUrl, protocols, { origin: `http://127.0.0.1:${port + 1}` })).toBe(403);
+    expect(await handshakeStatus(wsUrl, protocols, { origin: 'null' })).toBe(403);
+    expect(await handshakeStatus(wsUrl, protocols, { headers: { Host: 'evil.example' } })).toBe(403);
+    expect(await handshakeStatus(wsUrl, protocols, { origin: `http://localhost:${port}` })).toBe(101);
   });
 
   it('answers bad frames with error results and keeps serving', async () => {
