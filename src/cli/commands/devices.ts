@@ -1,5 +1,5 @@
 import { StudioError } from '../../shared/errors';
-import { describeDevice, listSerialDevices, type SerialDeviceInfo } from '../../core/targets/serial/discovery/list-ports';
+import { describeDevice, describePortPath, listSerialDevices, type SerialDeviceInfo } from '../../core/targets/serial/discovery/list-ports';
 import { flagBool, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import type { CommandIo } from '../io';
 
@@ -9,12 +9,14 @@ const flags: FlagSpecs = {
 };
 
 export const devicesHelp = formatHelp(
-  'edgebench devices list [--json]',
+  'edgebench devices list [PORT...] [--json]',
   [
     'Lists the serial ports this computer sees and the board each one probably is, from its USB ids',
-    '(Espressif native USB, CP210x, CH340/CH9102, FTDI, ST-LINK virtual COM ports, Arduino).',
+    '(Espressif native USB, CP210x, CH340/CH9102, FTDI, ST-LINK virtual COM ports, Arduino). On Linux',
+    'without udevadm (containers, CI runners) the ports are read from /sys/class/tty.',
     'Pseudo-terminals (socat, the simulated board) are not listed: pass their path directly,',
     'e.g. --target "serial:///tmp/edgebench-pty/host?protocol=mlperf-tiny".',
+    'With PORT paths, says what each one is instead (a USB board, a built-in UART, a pseudo-terminal).',
   ].join('\n'),
   flags,
 );
@@ -59,13 +61,13 @@ export async function devicesCommand(argv: string[], io: CommandIo): Promise<num
     io.out(devicesHelp);
     return 0;
   }
-  const [sub = 'list', ...extra] = args.positionals;
-  if (sub !== 'list' || extra.length > 0) {
-    throw new StudioError('BAD_INPUT', `'edgebench devices ${args.positionals.join(' ')}' is not a devices command; the one there is: edgebench devices list [--json].`, {
+  const [sub = 'list', ...ports] = args.positionals;
+  if (sub !== 'list') {
+    throw new StudioError('BAD_INPUT', `'edgebench devices ${args.positionals.join(' ')}' is not a devices command; the one there is: edgebench devices list [PORT...] [--json].`, {
       argument: args.positionals.join(' '),
     });
   }
-  const devices = await listSerialDevices();
+  const devices = ports.length > 0 ? await Promise.all(ports.map((port) => describePortPath(port))) : await listSerialDevices();
   io.out(flagBool(args, 'json') ? JSON.stringify(deviceRows(devices), null, 2) : devicesTable(devices));
   return 0;
 }

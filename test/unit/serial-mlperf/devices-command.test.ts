@@ -1,7 +1,9 @@
+import { realpathSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { deviceRows, devicesCommand, devicesTable } from '../../../src/cli/commands/devices';
 import type { CommandIo } from '../../../src/cli/io';
 import { listSerialDevices } from '../../../src/core/targets/serial/discovery/list-ports';
+import { startPtyPair } from '../../../src/core/targets/serial/transport/pty-pair';
 
 function io(): CommandIo & { stdout: string[] } {
   const stdout: string[] = [];
@@ -42,6 +44,20 @@ describe('edgebench devices list', () => {
     const out = io();
     await devicesCommand(['--help'], out);
     expect(out.stdout.join('')).toContain('Pseudo-terminals (socat, the simulated board) are not listed: pass their path directly');
-    await expect(devicesCommand(['flash'], io())).rejects.toThrow("'edgebench devices flash' is not a devices command; the one there is: edgebench devices list [--json].");
+    await expect(devicesCommand(['flash'], io())).rejects.toThrow("'edgebench devices flash' is not a devices command; the one there is: edgebench devices list [PORT...] [--json].");
+  });
+
+  test('with a path, says what that port is: a socat pseudo-terminal is one, with the same JSON keys', async () => {
+    const pty = await startPtyPair();
+    try {
+      const out = io();
+      expect(await devicesCommand(['list', pty.hostPath], out)).toBe(0);
+      expect(out.stdout.join('')).toContain(`Found: pseudo-terminal ${pty.hostPath} (${realpathSync(pty.hostPath)})`);
+      const json = io();
+      expect(await devicesCommand(['list', pty.hostPath, '--json'], json)).toBe(0);
+      expect(JSON.parse(json.stdout.join(''))).toEqual([{ path: pty.hostPath, vendorId: null, productId: null, serialNumber: null, manufacturer: null, recognizedAs: null }]);
+    } finally {
+      await pty.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SerialPortInfo, StudioApi, TargetEntry } from '../../../../shared/contract';
+import { toErrorData } from '../../../../shared/errors';
 
 type Protocol = 'edgebench' | 'mlperf-tiny';
 
@@ -14,39 +15,50 @@ function usbId(port: SerialPortInfo): string {
   return port.vendorId && port.productId ? `${port.vendorId}:${port.productId}` : '—';
 }
 
+/** What the card shows: one of these at a time, so an error never sits beside "Looking…". */
+type Listing = { state: 'looking' } | { state: 'listed'; ports: SerialPortInfo[] } | { state: 'failed'; message: string };
+
 /** The serial ports this computer sees (devices.list), with the board each one was recognized as. */
 export function PortList({ api, targets, onError }: Props) {
-  const [ports, setPorts] = useState<SerialPortInfo[] | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [listing, setListing] = useState<Listing>({ state: 'looking' });
+  const [refreshing, setRefreshing] = useState(false);
   const [protocols, setProtocols] = useState<Record<string, Protocol>>({});
-
-  // The page re-renders with every log line; the first listing must not restart each time.
-  const onErrorRef = useRef(onError);
+  const mounted = useRef(true);
   useEffect(() => {
-    onErrorRef.current = onError;
-  }, [onError]);
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setPorts(await api.devices.list({}));
-    } catch (error) {
-      onErrorRef.current(error);
-    } finally {
-      setLoading(false);
-    }
-  }, [api]);
+  // Failures stay in this card, with what to do; the page's banner is for actions the user took.
+  const list = useCallback(
+    (): Promise<Listing> =>
+      api.devices.list({}).then(
+        (ports): Listing => ({ state: 'listed', ports }),
+        (error: unknown): Listing => ({ state: 'failed', message: toErrorData(error).message }),
+      ),
+    [api],
+  );
 
   useEffect(() => {
     let live = true;
-    api.devices.list({}).then(
-      (found) => live && setPorts(found),
-      (error: unknown) => onErrorRef.current(error),
-    );
+    void list().then((next) => live && setListing(next));
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [list]);
+
+  const refresh = async (): Promise<void> => {
+    setRefreshing(true);
+    // A failed listing gives way to "Looking…" while it is tried again; a table stays until the new one comes.
+    setListing((current) => (current.state === 'failed' ? { state: 'looking' } : current));
+    const next = await list();
+    if (mounted.current) {
+      setListing(next);
+      setRefreshing(false);
+    }
+  };
 
   const add = async (port: SerialPortInfo): Promise<void> => {
     try {
@@ -61,17 +73,28 @@ export function PortList({ api, targets, onError }: Props) {
     <section className="card devices-ports" data-testid="device-ports" aria-labelledby="ports-title">
       <header className="devices-card-head">
         <h2 id="ports-title">Ports on this computer</h2>
-        <button type="button" className="button" data-testid="ports-refresh" disabled={loading} onClick={() => void refresh()}>
-          {loading ? 'Looking…' : 'Refresh'}
+        <button type="button" className="button" data-testid="ports-refresh" disabled={refreshing || listing.state === 'looking'} onClick={() => void refresh()}>
+          {listing.state === 'looking' || refreshing ? 'Looking…' : listing.state === 'failed' ? 'Try again' : 'Refresh'}
         </button>
       </header>
-      {ports === null ? (
-        <p className="muted">Looking for serial ports…</p>
-      ) : ports.length === 0 ? (
+      {listing.state === 'looking' ? (
+        <p className="muted" data-testid="ports-looking">
+          Looking for serial ports…
+        </p>
+      ) : listing.state === 'failed' ? (
+        <div className="empty small" data-testid="ports-error" role="alert">
+          <p>{listing.message}</p>
+          <p className="muted">
+            A board can still be used: add it on the Targets page with its port's path (for example /dev/ttyUSB0 or /dev/ttyACM0), or start a
+            simulated board below.
+          </p>
+        </div>
+      ) : listing.ports.length === 0 ? (
         <div className="empty small" data-testid="ports-empty">
           <p>
-            No serial ports found. Plug a board in (ESP32 dev boards show up as Espressif USB, CP210x or CH340; STM32 Nucleo boards as
-            ST-LINK), then Refresh; or start a simulated board below to try the whole flow without hardware.
+            No serial ports found. Plug a board in with a data cable (ESP32 dev boards show up as Espressif USB, CP210x or CH340; STM32
+            Nucleo boards as ST-LINK), then press Refresh. A pseudo-terminal (socat) is never listed: add it on the Targets page by its path.
+            Or start a simulated board below to try the whole flow without hardware.
           </p>
         </div>
       ) : (
@@ -86,7 +109,7 @@ export function PortList({ api, targets, onError }: Props) {
             </tr>
           </thead>
           <tbody>
-            {ports.map((port) => {
+            {listing.ports.map((port) => {
               const target = usedBy(port.path);
               return (
                 <tr key={port.path} data-testid="port-row">
