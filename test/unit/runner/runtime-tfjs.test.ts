@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { RunnerClient, nodeForkSpawner } from '../../../src/core/runner/runner-client';
 import { runOnce, tfjsModule } from '../../../src/core/runner/runtimes/tfjs';
-import { loadTfjsCore, tfjsNodeInstalled, useTfjsBackend } from '../../../src/core/runner/runtimes/tfjs-backend';
+import { loadTfjsCore, tfjsNodeInstalled, tfjsNodeState, useTfjsBackend } from '../../../src/core/runner/runtimes/tfjs-backend';
 import { openTfjsModel } from '../../../src/core/runner/runtimes/tfjs-model';
 import { StudioError } from '../../../src/shared/errors';
 import { RuntimeOptions } from '../../../src/shared/run-schema';
@@ -84,7 +84,7 @@ describe('TF.js runtime', () => {
     expect(backend.name).toBe(name);
     const model = await openTfjsModel(demoModel, backend.tf);
     expect(model.kind).toBe('layers');
-    expect(model.inputs).toEqual([{ name: 'conv1_input', dtype: 'float32', shape: [null, 28, 28, 1] }]);
+    expect(model.inputs).toEqual([{ name: 'conv1_input', dtype: 'float32', tensorDtype: 'float32', shape: [null, 28, 28, 1] }]);
     let correct = 0;
     for (const digit of heldOutDigits()) {
       const input = backend.tf.tensor(digit.pixels, [1, 28, 28, 1]);
@@ -166,8 +166,12 @@ describe('TF.js runtime', () => {
       return;
     }
     const error = await rejection(tfjsModule.load({ modelPath: demoModel, threads: 0, inputs: [], options: options('tensorflow') }));
+    // npm installs the optional package without running its install script, so it may be present without its addon.
+    const why = tfjsNodeState() === 'missing'
+      ? 'is not installed'
+      : 'is installed without its native addon (its install script, which downloads libtensorflow, did not run)';
     expect(error.message).toBe(
-      "The TF.js backend 'tensorflow' cannot start here: @tensorflow/tfjs-node is not installed. Install it with 'npm install @tensorflow/tfjs-node' (it downloads libtensorflow), or choose the wasm or cpu backend.",
+      `The TF.js backend 'tensorflow' cannot start here: @tensorflow/tfjs-node ${why}. Install it with 'npm install @tensorflow/tfjs-node' and let its install script run (it downloads libtensorflow), or choose the wasm or cpu backend.`,
     );
   });
 

@@ -1,32 +1,40 @@
 import type { Dim, TensorInfo } from '../../../shared/model-info';
-import { broadcast, convOutput, matMulShapes, product } from '../shape-math';
-import { readInt32Weight, type WeightLocation } from './tfjs-manifest';
-import { asArray, asRecord, asString, tfDtypeName, type TfjsEstimate } from './tfjs-common';
+import { asArray, asRecord, asString, tfDtypeName } from './tfjs-common';
 
 /**
  * TF.js graph models: modelTopology is a TensorFlow GraphDef in JSON
- * ({ node: [{ name, op, input, attr }] }), int64 attributes arrive as strings and
- * string attributes as base64.
+ * ({ node: [{ name, op, input, attr }], library: { function: [FunctionDef] } }); int64
+ * attributes arrive as strings and string attributes as base64. Control flow v2 (If, While,
+ * PartitionedCall) keeps its bodies in library.function; their Const weights sit in the weights
+ * manifest under the body's node names, as tfjs-converter's mapFunction looks them up.
  */
 
-interface GraphNode {
+export interface GraphNode {
   name: string;
   op: string;
+  /** Data inputs as written ("x", "x:1", in function bodies "conv:output:0"); control inputs (^x) dropped. */
   inputs: string[];
   attr: Record<string, unknown>;
 }
 
-const PASS_THROUGH = new Set([
-  'Relu', 'Relu6', 'Elu', 'Selu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Identity', 'BiasAdd', 'LeakyRelu',
-  'FusedBatchNorm', 'FusedBatchNormV3', 'Cast', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Neg', 'Abs', 'Prelu', 'StopGradient',
-]);
-const ELEMENTWISE = new Set(['Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum', 'Pow', 'SquaredDifference']);
-const CONVS = new Set(['Conv2D', '_FusedConv2D']);
-const DEPTHWISE = new Set(['DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative']);
-const MATMULS = new Set(['MatMul', '_FusedMatMul', 'BatchMatMul', 'BatchMatMulV2']);
+export interface GraphFunction {
+  name: string;
+  /** Argument names, which body nodes use as input names. */
+  args: string[];
+  /** Argument shapes the converter recorded (arg_attr _output_shapes), when it did. */
+  argShapes: Array<Dim[] | null>;
+  /** Body tensor of each output argument, in signature order ("conv:output:0"). */
+  returns: string[];
+  nodes: GraphNode[];
+}
 
-export function readGraphNodes(topology: Record<string, unknown>): GraphNode[] {
-  return asArray(topology.node).map((value) => {
+export interface GraphTopology {
+  nodes: GraphNode[];
+  functions: Map<string, GraphFunction>;
+}
+
+export function readGraphNodes(nodeList: unknown): GraphNode[] {
+  return asArray(nodeList).map((value) => {
     const node = asRecord(value);
     return {
       name: asString(node.name),
@@ -37,24 +45,60 @@ export function readGraphNodes(topology: Record<string, unknown>): GraphNode[] {
   });
 }
 
-/** Inputs and outputs from `signature`, else Placeholder nodes and nodes nobody consumes. */
-export function graphEndpoints(nodes: GraphNode[], signature: unknown): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+export function readGraphTopology(topology: Record<string, unknown>): GraphTopology {
+  const functions = new Map<string, GraphFunction>();
+  for (const value of asArray(asRecord(topology.library).function)) {
+    const fn = asRecord(value);
+    const signature = asRecord(fn.signature);
+    const name = asString(signature.name);
+    if (name === '') continue;
+    const args = asArray(signature.inputArg).map((arg) => asString(asRecord(arg).name));
+    const argAttr = asRecord(fn.argAttr);
+    const ret = asRecord(fn.ret);
+    functions.set(name, {
+      name,
+      args,
+      argShapes: args.map((_, index) => {
+        const shapes = asArray(asRecord(asRecord(asRecord(asRecord(argAttr[String(index)]).attr)._output_shapes).list).shape);
+        return shapes.length > 0 ? tensorShape(shapes[0]) : null;
+      }),
+      returns: asArray(signature.outputArg).map((arg) => asString(ret[asString(asRecord(arg).name)])),
+      nodes: readGraphNodes(fn.nodeDef),
+    });
+  }
+  return { nodes: readGraphNodes(topology.node), functions };
+}
+
+/** An endpoint as inspection names it, with the graph node that carries it. */
+export interface GraphEndpoint {
+  info: TensorInfo;
+  /** Node name (signature tensor name without ":0"); what TF.js's model.inputs / outputs call it. */
+  node: string;
+}
+
+/**
+ * Inputs and outputs from `signature` (named by signature key, as the converter's users feed
+ * them), else Placeholder nodes and the nodes nobody consumes.
+ */
+export function graphEndpoints(nodes: GraphNode[], signature: unknown): { inputs: GraphEndpoint[]; outputs: GraphEndpoint[] } {
   const sig = asRecord(signature);
-  const fromSignature = (side: unknown): TensorInfo[] =>
+  const fromSignature = (side: unknown): GraphEndpoint[] =>
     Object.entries(asRecord(side)).map(([key, value]) => {
       const entry = asRecord(value);
-      return { name: key, dtype: tfDtypeName(asString(entry.dtype)), shape: tensorShape(entry.tensorShape) };
+      return {
+        info: { name: key, dtype: tfDtypeName(asString(entry.dtype)), shape: tensorShape(entry.tensorShape) },
+        node: tensorKey(asString(entry.name) || key),
+      };
     });
-  const byName = new Map(nodes.map((node) => [node.name, node]));
   const inputs = Object.keys(asRecord(sig.inputs)).length > 0
     ? fromSignature(sig.inputs)
-    : nodes.filter((node) => node.op === 'Placeholder').map((node) => placeholderInfo(node));
+    : nodes.filter((node) => node.op === 'Placeholder').map((node) => ({ info: placeholderInfo(node), node: node.name }));
   let outputs = fromSignature(sig.outputs);
   if (outputs.length === 0) {
-    const consumed = new Set(nodes.flatMap((node) => node.inputs.map((input) => input.replace(/:\d+$/, ''))));
+    const consumed = new Set(nodes.flatMap((node) => node.inputs.map(tensorKey)));
     outputs = nodes
       .filter((node) => !consumed.has(node.name) && node.op !== 'Const' && node.op !== 'NoOp' && node.op !== 'Placeholder')
-      .map((node) => ({ name: node.name, dtype: tfDtypeName(asString(asRecord(byName.get(node.name)?.attr.T).type)), shape: null }));
+      .map((node) => ({ info: { name: node.name, dtype: tfDtypeName(asString(asRecord(node.attr.T).type)), shape: null }, node: node.name }));
   }
   return { inputs, outputs };
 }
@@ -77,139 +121,44 @@ export function tensorShape(value: unknown): Dim[] | null {
   });
 }
 
-export function estimateGraphMacs(
-  nodes: GraphNode[],
-  inputs: TensorInfo[],
-  weights: Map<string, WeightLocation>,
-): TfjsEstimate {
-  const shapes = new Map<string, number[]>();
-  const numeric = (shape: Dim[]): number[] => shape.map((dim) => (typeof dim === 'number' ? dim : 1));
-  for (const [name, location] of weights) shapes.set(name, location.entry.shape);
-  for (const input of inputs) if (input.shape) shapes.set(input.name.replace(/:0$/, ''), numeric(input.shape));
-  const estimate: TfjsEstimate = { macs: 0, macsByOp: {}, skipped: [] };
-  const shapeOf = (input: string | undefined): number[] | undefined => {
-    if (input === undefined) return undefined;
-    const [name, index] = input.split(':');
-    return index === undefined || index === '0' ? shapes.get(name as string) : undefined;
-  };
-
-  for (const node of nodes) {
-    if (node.op === 'Placeholder') {
-      const shape = tensorShape(asRecord(node.attr.shape).shape);
-      if (shape && !shapes.has(node.name)) shapes.set(node.name, numeric(shape));
-      continue;
-    }
-    if (node.op === 'Const') {
-      const shape = tensorShape(asRecord(asRecord(node.attr.value).tensor).tensorShape);
-      if (shape && !shapes.has(node.name)) shapes.set(node.name, numeric(shape));
-      continue;
-    }
-    const x = shapeOf(node.inputs[0]);
-    const isMac = CONVS.has(node.op) || DEPTHWISE.has(node.op) || MATMULS.has(node.op);
-    const result = isMac ? macNode(node, x, shapeOf(node.inputs[1])) : undefined;
-    if (isMac && !result) estimate.skipped.push(`${node.op} '${node.name}'`);
-    if (result) {
-      estimate.macs += result.macs;
-      estimate.macsByOp[node.op] = (estimate.macsByOp[node.op] ?? 0) + result.macs;
-    }
-    const output = result?.output ?? inferShape(node, x, shapeOf, (name) => readInt32Weight(weights.get(name)));
-    if (output) shapes.set(node.name, output);
-  }
-  return estimate;
+/**
+ * One key per tensor: "conv", "conv:0" and, in function bodies, "conv:output:0" all name the
+ * first output of node conv (the first output argument of the ops whose shapes we infer);
+ * other outputs keep their suffix and so stay apart.
+ */
+export function tensorKey(input: string): string {
+  const parts = input.split(':');
+  return parts.length > 1 && parts[parts.length - 1] === '0' ? (parts[0] as string) : input;
 }
 
-function macNode(node: GraphNode, x: number[] | undefined, w: number[] | undefined): { macs: number; output: number[] } | undefined {
-  if (!x || !w) return undefined;
-  if (MATMULS.has(node.op)) {
-    const transposeA = boolAttr(node, 'transpose_a') || boolAttr(node, 'adj_x');
-    const transposeB = boolAttr(node, 'transpose_b') || boolAttr(node, 'adj_y');
-    return matMulShapes(x, w, transposeA, transposeB);
-  }
-  if (x.length !== 4 || w.length !== 4) return undefined;
-  const nchw = stringAttr(node, 'data_format') === 'NCHW';
-  const [n, c] = nchw ? [x[0] as number, x[1] as number] : [x[0] as number, x[3] as number];
-  const spatial = window(node, nchw ? x.slice(2) : x.slice(1, 3), w.slice(0, 2), nchw);
-  if (!spatial) return undefined;
-  const [kh, kw, , last] = w as [number, number, number, number];
-  const channels = DEPTHWISE.has(node.op) ? c * last : last;
-  const output = nchw ? [n, channels, ...spatial] : [n, ...spatial, channels];
-  // Conv2D filter [kh, kw, Cin, Cout]: kh*kw*Cin MACs per output element; depthwise [kh, kw, Cin, mult]: kh*kw.
-  const perOutput = DEPTHWISE.has(node.op) ? kh * kw : kh * kw * (w[2] as number);
-  return { macs: product(output) * perOutput, output };
+/** Ops that run function bodies, the attributes naming them, and where the body's arguments start among the inputs. */
+const CALL_OPS: Readonly<Record<string, { attrs: readonly string[]; firstArg: number; loop: boolean }>> = {
+  PartitionedCall: { attrs: ['f'], firstArg: 0, loop: false },
+  StatefulPartitionedCall: { attrs: ['f'], firstArg: 0, loop: false },
+  If: { attrs: ['then_branch', 'else_branch'], firstArg: 1, loop: false },
+  StatelessIf: { attrs: ['then_branch', 'else_branch'], firstArg: 1, loop: false },
+  Case: { attrs: ['branches'], firstArg: 1, loop: false },
+  StatelessCase: { attrs: ['branches'], firstArg: 1, loop: false },
+  While: { attrs: ['cond', 'body'], firstArg: 0, loop: true },
+  StatelessWhile: { attrs: ['cond', 'body'], firstArg: 0, loop: true },
+};
+
+export interface FunctionCall {
+  functions: string[];
+  /** Node inputs that become the bodies' arguments. */
+  args: string[];
+  /** While loops: outputs are the loop variables, shaped like the inputs. */
+  loop: boolean;
 }
 
-function inferShape(
-  node: GraphNode,
-  x: number[] | undefined,
-  shapeOf: (input: string | undefined) => number[] | undefined,
-  constOf: (name: string) => number[] | undefined,
-): number[] | undefined {
-  if (PASS_THROUGH.has(node.op)) return x;
-  if (ELEMENTWISE.has(node.op)) {
-    const all = node.inputs.map(shapeOf);
-    return all.every((shape): shape is number[] => shape !== undefined) ? broadcast(all) : undefined;
-  }
-  if (!x) return undefined;
-  if (node.op === 'MaxPool' || node.op === 'AvgPool') {
-    const nchw = stringAttr(node, 'data_format') === 'NCHW';
-    const ksize = intsAttr(node, 'ksize');
-    const spatial = window(node, nchw ? x.slice(2) : x.slice(1, 3), nchw ? ksize.slice(2) : ksize.slice(1, 3), nchw);
-    if (!spatial || x.length !== 4) return undefined;
-    return nchw ? [x[0] as number, x[1] as number, ...spatial] : [x[0] as number, ...spatial, x[3] as number];
-  }
-  if (node.op === 'Reshape') {
-    const target = node.inputs[1] ? constOf(node.inputs[1]) : undefined;
-    if (!target) return undefined;
-    const known = product(target.filter((dim) => dim !== -1));
-    return target.map((dim) => (dim === -1 && known > 0 ? Math.floor(product(x) / known) : dim));
-  }
-  if (node.op === 'Squeeze') {
-    const dims = intsAttr(node, 'squeeze_dims').map((axis) => (axis < 0 ? axis + x.length : axis));
-    return dims.length === 0 ? x.filter((dim) => dim !== 1) : x.filter((_, index) => !dims.includes(index));
-  }
-  if (node.op === 'Mean' || node.op === 'Max' || node.op === 'Sum') {
-    const axes = node.inputs[1] ? constOf(node.inputs[1]) : undefined;
-    if (!axes) return undefined;
-    const reduced = new Set(axes.map((axis) => (axis < 0 ? axis + x.length : axis)));
-    const keep = boolAttr(node, 'keep_dims');
-    return x.flatMap((dim, index) => (reduced.has(index) ? (keep ? [1] : []) : [dim]));
-  }
-  return undefined;
-}
-
-function window(node: GraphNode, input: number[], kernel: number[], nchw: boolean): number[] | undefined {
-  const strides = intsAttr(node, 'strides');
-  const dilations = intsAttr(node, 'dilations');
-  const pick = (values: number[]): number[] | undefined =>
-    values.length === 4 ? (nchw ? values.slice(2) : values.slice(1, 3)) : undefined;
-  const explicit = intsAttr(node, 'explicit_paddings');
-  const pads = explicit.length === 8 ? explicitPads(explicit, nchw) : undefined;
-  return convOutput(input, {
-    kernel,
-    strides: pick(strides),
-    dilations: pick(dilations),
-    pads,
-    autoPad: stringAttr(node, 'padding') || 'VALID',
-    ceilMode: false,
+/** The function bodies a node runs, or undefined for an ordinary op. */
+export function functionCall(node: GraphNode): FunctionCall | undefined {
+  const call = CALL_OPS[node.op];
+  if (!call) return undefined;
+  const functions = call.attrs.flatMap((attr) => {
+    const value = asRecord(node.attr[attr]);
+    const list = asArray(asRecord(value.list).func);
+    return (list.length > 0 ? list : [value.func]).map((func) => asString(asRecord(func).name)).filter(Boolean);
   });
-}
-
-/** explicit_paddings is [before, after] per dimension; convOutput wants all befores then all afters. */
-function explicitPads(values: number[], nchw: boolean): number[] {
-  const [h, w] = nchw ? [2, 3] : [1, 2];
-  return [values[2 * h] ?? 0, values[2 * w] ?? 0, values[2 * h + 1] ?? 0, values[2 * w + 1] ?? 0];
-}
-
-function intsAttr(node: GraphNode, name: string): number[] {
-  return asArray(asRecord(asRecord(node.attr[name]).list).i).map(Number);
-}
-
-function boolAttr(node: GraphNode, name: string): boolean {
-  return asRecord(node.attr[name]).b === true;
-}
-
-/** String attributes are base64 of the bytes (GraphDef JSON). */
-function stringAttr(node: GraphNode, name: string): string {
-  const encoded = asRecord(node.attr[name]).s;
-  return typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  return { functions, args: node.inputs.slice(call.firstArg), loop: call.loop };
 }

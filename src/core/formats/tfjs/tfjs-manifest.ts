@@ -8,11 +8,26 @@ import type { ModelFile } from '../model-file';
  * Only what inspection needs is validated; topology details are read defensively.
  */
 
-const WeightEntry = z.object({
+/**
+ * How the converter stores a weight in fewer bytes than its dtype (tfjs-core 4.22 io/types.ts
+ * WeightsManifestEntry.quantization, decoded by io_utils.ts decodeWeight): uint8 or uint16 codes
+ * with value = code * scale + min (rounded for int32 weights), or IEEE half floats for float32
+ * weights. The Python converter also writes original_dtype. Loose, so fields a newer converter
+ * adds survive to TF.js, which receives the manifest as the file has it.
+ */
+const Quantization = z.looseObject({
+  dtype: z.string(),
+  min: z.number().optional(),
+  scale: z.number().optional(),
+  original_dtype: z.string().optional(),
+});
+
+const WeightEntry = z.looseObject({
   name: z.string(),
   shape: z.array(z.number().int().nonnegative()),
   dtype: z.string(),
-  quantization: z.object({ dtype: z.string() }).optional(),
+  group: z.string().optional(),
+  quantization: Quantization.optional(),
 });
 export type WeightEntry = z.infer<typeof WeightEntry>;
 
@@ -72,7 +87,31 @@ export function parseModelJson(file: ModelFile): ModelJson {
   if (typeof topology !== 'object' || topology === null || Array.isArray(topology)) {
     throw formatError(file.name, "it has no 'modelTopology' object");
   }
+  for (const entry of (parsed.data.weightsManifest ?? []).flatMap((group) => group.weights)) checkQuantization(file.name, entry);
   return parsed.data;
+}
+
+/** The pairs tfjs-core's decodeWeight accepts: uint8/uint16 codes for float32 or int32 weights, float16 for float32 only. */
+const DECODABLE: Readonly<Record<string, readonly string[]>> = {
+  uint8: ['float32', 'int32'],
+  uint16: ['float32', 'int32'],
+  float16: ['float32'],
+};
+
+/** Refuses, at inspection, what TF.js would refuse at load: an unknown code type, or codes without min and scale. */
+function checkQuantization(fileName: string, entry: WeightEntry): void {
+  const quantization = entry.quantization;
+  if (!quantization) return;
+  const allowed = DECODABLE[quantization.dtype];
+  if (!allowed) {
+    throw formatError(fileName, `weight '${entry.name}' is stored as '${quantization.dtype}', which TF.js cannot decode (it decodes uint8, uint16 and float16)`);
+  }
+  if (!allowed.includes(entry.dtype)) {
+    throw formatError(fileName, `weight '${entry.name}' is a ${entry.dtype} weight stored as ${quantization.dtype}, which TF.js decodes only for ${allowed.join(' and ')} weights`);
+  }
+  if (quantization.dtype !== 'float16' && (quantization.scale === undefined || quantization.min === undefined)) {
+    throw formatError(fileName, `weight '${entry.name}' is stored as ${quantization.dtype} codes but its quantization lacks ${quantization.scale === undefined ? "'scale'" : "'min'"}, so its values cannot be recovered`);
+  }
 }
 
 /** Shard paths in manifest order, which is also the order their bytes are hashed in. */

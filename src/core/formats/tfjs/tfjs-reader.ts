@@ -1,6 +1,7 @@
 import type { ModelFileSet, ModelReader, ModelReadout } from '../model-file';
 import { asRecord, type TfjsEstimate } from './tfjs-common';
-import { estimateGraphMacs, graphEndpoints, readGraphNodes } from './tfjs-graph';
+import { graphEndpoints, readGraphTopology, tensorKey } from './tfjs-graph';
+import { estimateGraphMacs } from './tfjs-graph-macs';
 import { analyzeLayers, readLayersModel } from './tfjs-layers';
 import { locateWeights, looksLikeModelJson, parseModelJson, shardPaths } from './tfjs-manifest';
 
@@ -27,15 +28,25 @@ export function readTfjs(files: ModelFileSet): ModelReadout {
   let base: Pick<ModelReadout, 'inputs' | 'outputs' | 'ops'>;
   let estimate: TfjsEstimate;
   if (isGraph) {
-    const nodes = readGraphNodes(topology);
+    const graph = readGraphTopology(topology);
     const ops: Record<string, number> = {};
-    for (const node of nodes) ops[node.op] = (ops[node.op] ?? 0) + 1;
-    const endpoints = graphEndpoints(nodes, json.signature);
-    base = { ...endpoints, ops };
-    estimate = estimateGraphMacs(nodes, endpoints.inputs, weights);
-    const functions = asRecord(topology.library).function;
-    if (Array.isArray(functions) && functions.length > 0) {
-      notes.push(`The graph has ${functions.length} function(s) (control flow bodies); their ops and MACs are not counted.`);
+    for (const node of [...graph.nodes, ...[...graph.functions.values()].flatMap((fn) => fn.nodes)]) ops[node.op] = (ops[node.op] ?? 0) + 1;
+    const endpoints = graphEndpoints(graph.nodes, json.signature);
+    const graphEstimate = estimateGraphMacs(graph, endpoints.inputs, weights);
+    estimate = graphEstimate;
+    // Output shapes the file leaves open are filled in only when every input shape is fixed, so no guessed dim reaches them.
+    const staticInputs = endpoints.inputs.every(({ info }) => info.shape?.every((dim) => typeof dim === 'number'));
+    const outputs = endpoints.outputs.map(({ info, node }) => {
+      const inferred = staticInputs && info.shape === null ? graphEstimate.shapes.get(tensorKey(node)) : undefined;
+      return inferred ? { ...info, shape: inferred } : info;
+    });
+    base = { inputs: endpoints.inputs.map(({ info }) => info), outputs, ops };
+    if (graph.functions.size > 0) {
+      const bodies = graphEstimate.conditionalOrLoopBodies;
+      notes.push(
+        `The graph has ${graph.functions.size} function body(ies) (control flow); their ops, weights and MACs are counted once each` +
+          (bodies > 0 ? ` (${bodies} of them loop bodies or branches, counted as one iteration or as if taken).` : '.'),
+      );
     }
   } else {
     const analysis = analyzeLayers(readLayersModel(topology));

@@ -4,6 +4,7 @@
  * then cpu (plain JavaScript kernels). The TF.js libraries are imported here, on first use, so a
  * runner that only answers hello or runs another runtime never pays for loading them.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
@@ -33,14 +34,31 @@ export function tfjsVersion(): string {
   return (requireFromHere('@tensorflow/tfjs-core/package.json') as { version: string }).version;
 }
 
-/** Whether @tensorflow/tfjs-node can be found (installed), without loading it. */
-export function tfjsNodeInstalled(): boolean {
+/**
+ * Whether @tensorflow/tfjs-node can run here, without loading it: 'missing' when the package is
+ * not installed, 'no-binding' when it is but its native addon was never built. The project lists
+ * it as an optional dependency, and npm 11 installs the package without running its install
+ * script (which downloads libtensorflow and builds lib/napi-v<N>/tfjs_binding.node) unless that
+ * script is allowed, so a present package is not a usable one.
+ */
+export function tfjsNodeState(): 'usable' | 'missing' | 'no-binding' {
+  let root: string;
   try {
-    requireFromHere.resolve(TFJS_NODE);
-    return true;
+    root = dirname(requireFromHere.resolve(`${TFJS_NODE}/package.json`));
   } catch {
-    return false;
+    return 'missing';
   }
+  try {
+    const builds = readdirSync(join(root, 'lib')).filter((name) => name.startsWith('napi-v'));
+    return builds.some((build) => existsSync(join(root, 'lib', build, 'tfjs_binding.node'))) ? 'usable' : 'no-binding';
+  } catch {
+    return 'no-binding';
+  }
+}
+
+/** Whether the tensorflow backend can start (tfjs-node installed with its native addon). */
+export function tfjsNodeInstalled(): boolean {
+  return tfjsNodeState() === 'usable';
 }
 
 let core: Promise<TfjsCore> | undefined;
@@ -92,13 +110,17 @@ export async function useTfjsBackend(preference: RuntimeOptions['tfjsBackend'], 
 }
 
 function advice(name: TfjsBackendName): string {
-  if (name === 'tensorflow') return `Install it with 'npm install ${TFJS_NODE}' (it downloads libtensorflow), or choose the wasm or cpu backend.`;
+  if (name === 'tensorflow') {
+    return `Install it with 'npm install ${TFJS_NODE}' and let its install script run (it downloads libtensorflow), or choose the wasm or cpu backend.`;
+  }
   return 'Choose another TF.js backend (auto picks the first that works).';
 }
 
 async function start(tf: TfjsCore, name: TfjsBackendName, threads: number): Promise<number | null> {
   if (name === 'tensorflow') {
-    if (!tfjsNodeInstalled()) throw new Error(`${TFJS_NODE} is not installed`);
+    const state = tfjsNodeState();
+    if (state === 'missing') throw new Error(`${TFJS_NODE} is not installed`);
+    if (state === 'no-binding') throw new Error(`${TFJS_NODE} is installed without its native addon (its install script, which downloads libtensorflow, did not run)`);
     // libtensorflow reads its intra-op pool size from this variable when its first context is
     // made; set before tfjs-node loads, and only if the user did not set it themselves.
     if (threads > 0) process.env.TF_NUM_INTRAOP_THREADS ??= String(threads);

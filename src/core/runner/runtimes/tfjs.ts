@@ -30,7 +30,8 @@ async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions)
   try {
     const requested = new Map(inputs.map((input) => [input.name, input]));
     const used = model.inputs.map((spec, index) => planTfjsInput(spec, requested.get(spec.name), index));
-    const tensors = used.map((input) => makeTensor(tf, input, input.fill));
+    const tensorDtypes = model.inputs.map((spec) => spec.tensorDtype);
+    const tensors = used.map((input, index) => makeTensor(tf, input, tensorDtypes[index] as string, input.fill));
     return {
       initMs,
       inputs: used,
@@ -43,7 +44,7 @@ async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions)
           // Inputs given a --value keep it: only generated (random) inputs are refreshed.
           if (input.fill.kind !== 'random') return;
           tensors[index]?.dispose();
-          tensors[index] = makeTensor(tf, input, { kind: 'random', seed: freshSeed(seed, index) });
+          tensors[index] = makeTensor(tf, input, tensorDtypes[index] as string, { kind: 'random', seed: freshSeed(seed, index) });
         });
       },
       release: async () => {
@@ -122,17 +123,20 @@ function planTfjsInput(spec: TfjsInputSpec, request: InputRequest | undefined, i
   return planInput(spec.name, spec.dtype, spec.shape, request, index);
 }
 
-function makeTensor(tf: TfjsCore, input: InputUsed, fill: InputUsed['fill']): Tensor {
+/** Data in the declared dtype's range (0..9 for integers), held in the tensor type TF.js takes (int32 for uint8 inputs). */
+function makeTensor(tf: TfjsCore, input: InputUsed, tensorDtype: string, fill: InputUsed['fill']): Tensor {
   const data = makeInputData(input.name, input.dtype, elementCount(input.shape), fill);
+  if (tensorDtype === 'int32' && !(data instanceof Int32Array) && !(data instanceof Float32Array)) {
+    return tf.tensor(Int32Array.from(data as Iterable<number | bigint>, (value) => Number(value)), input.shape, 'int32');
+  }
   if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array)) {
     throw new StudioError('RUNTIME', `Input '${input.name}' has element type '${input.dtype}', which TF.js tensors cannot hold.`, {
       runnerCode: 'UNSUPPORTED_INPUT',
       input: input.name,
     });
   }
-  return tf.tensor(data, input.shape, input.dtype as Tensor['dtype']);
+  return tf.tensor(data, input.shape, tensorDtype as Tensor['dtype']);
 }
-
 
 /** One line on the runner's log (stderr): which backend runs, why others were passed over, and threads. */
 function logBackendChoice(name: string, skipped: string[], threadsAsked: number, threadsUsed: number | null): void {
