@@ -107,7 +107,7 @@ function checkQuantization(fileName: string, entry: WeightEntry): void {
     throw formatError(fileName, `weight '${entry.name}' is stored as '${quantization.dtype}', which TF.js cannot decode (it decodes uint8, uint16 and float16)`);
   }
   if (!allowed.includes(entry.dtype)) {
-    throw formatError(fileName, `weight '${entry.name}' is a ${entry.dtype} weight stored as ${quantization.dtype}, which TF.js decodes only for ${allowed.join(' and ')} weights`);
+    throw formatError(fileName, `weight '${entry.name}' (${entry.dtype}) is stored as ${quantization.dtype}, which TF.js decodes only for ${allowed.join(' and ')} weights`);
   }
   if (quantization.dtype !== 'float16' && (quantization.scale === undefined || quantization.min === undefined)) {
     throw formatError(fileName, `weight '${entry.name}' is stored as ${quantization.dtype} codes but its quantization lacks ${quantization.scale === undefined ? "'scale'" : "'min'"}, so its values cannot be recovered`);
@@ -203,13 +203,24 @@ function locate(files: ModelFile[], offset: number): [ModelFile | undefined, num
   return [undefined, remaining];
 }
 
-/** int32 values of a small constant (Reshape shapes, reduction axes), when stored whole in one shard. */
+/**
+ * int32 values of a small constant (Reshape shapes, paddings, axes), when stored whole in one
+ * shard: plain, or as uint8/uint16 codes that decode to round(code * scale + min) as tfjs-core does.
+ */
 export function readInt32Weight(location: WeightLocation | undefined): number[] | undefined {
-  if (!location || location.entry.dtype !== 'int32' || location.entry.quantization) return undefined;
-  const { shard, offset, byteLength } = location;
+  if (!location || location.entry.dtype !== 'int32') return undefined;
+  const { shard, offset, byteLength, entry } = location;
   if (byteLength > 4096 || offset + byteLength > shard.data.byteLength) return undefined;
   const view = new DataView(shard.data.buffer, shard.data.byteOffset + offset, byteLength);
-  return Array.from({ length: byteLength / 4 }, (_, i) => view.getInt32(i * 4, true));
+  const q = entry.quantization;
+  if (!q) return Array.from({ length: byteLength / 4 }, (_, i) => view.getInt32(i * 4, true));
+  const { scale, min } = q;
+  if (scale === undefined || min === undefined) return undefined;
+  const codeBytes = q.dtype === 'uint16' ? 2 : 1;
+  return Array.from({ length: byteLength / codeBytes }, (_, i) => {
+    const code = codeBytes === 2 ? view.getUint16(i * 2, true) : view.getUint8(i);
+    return Math.round(code * scale + min);
+  });
 }
 
 export function formatError(fileName: string, reason: string): StudioError {
