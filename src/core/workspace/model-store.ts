@@ -4,6 +4,7 @@ import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { VariantOrigin } from '../../shared/variants';
 import { inspectModelBuffers } from '../formats/inspect';
+import { tfjsModelName } from '../formats/tfjs/tfjs-name';
 import { writeFileAtomic } from './atomic-write';
 import type { Workspace } from './workspace';
 
@@ -42,7 +43,7 @@ export async function importModel(
   for (const file of ordered) await writeFileAtomic(path.join(dir, file.name), file.data);
   const entry: ModelEntry = {
     id,
-    name: as.name ?? displayName(info.fileName, info.format, ordered),
+    name: as.name ?? displayName(info.fileName, info.format, ordered, files.find((file) => safeFileName(file.name) === info.fileName)?.name),
     importedAt: new Date().toISOString(),
     variant: as.variant,
     files: ordered.map((f) => f.name),
@@ -67,11 +68,9 @@ export function mainModelPath(workspace: Workspace, entry: ModelEntry): string {
   return path.join(workspace.modelDir(entry.id), main);
 }
 
-function displayName(fileName: string, format: string, files: ModelFileBuffer[]): string {
-  if (format === 'tfjs') {
-    const shard = files.find((f) => f.name !== fileName);
-    return shard ? shard.name.replace(/(-|_)?(group\d+-)?shard\d+of\d+.*$/i, '') || 'tfjs-model' : 'tfjs-model';
-  }
+/** `given` is the main file's name as uploaded, which may still carry its folder (a TF.js model.json is named after it). */
+function displayName(fileName: string, format: string, files: ModelFileBuffer[], given = fileName): string {
+  if (format === 'tfjs') return tfjsModelName(given, files.filter((f) => f.name !== fileName).map((f) => f.name));
   return fileName.replace(/\.(onnx|tflite)$/i, '');
 }
 
