@@ -14,6 +14,15 @@ export interface TfliteTensorSpec {
   type: number;
   buffer?: number;
   quant?: { scale: number[]; zeroPoint: number[]; dim?: number };
+  /** Stored sparse: a SparsityParameters table (traversal order only) marks it; shape stays the dense one. */
+  sparse?: boolean;
+}
+
+export interface TfliteSubgraphSpec {
+  tensors: TfliteTensorSpec[];
+  inputs: number[];
+  outputs: number[];
+  operators: TfliteSpec['operators'];
 }
 
 export interface TfliteSpec {
@@ -28,6 +37,8 @@ export interface TfliteSpec {
   /** Buffer 0 must be the empty sentinel. */
   buffers: Uint8Array[];
   metadata?: Array<{ name: string; buffer: number }>;
+  /** Subgraphs after the main one (IF / WHILE bodies). */
+  subgraphs?: TfliteSubgraphSpec[];
 }
 
 export function buildTflite(spec: TfliteSpec): Uint8Array {
@@ -50,7 +61,7 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
     return b.endObject();
   });
 
-  const tensors = spec.tensors.map((tensor) => {
+  const tensorTable = (tensor: TfliteTensorSpec): number => {
     const name = b.createString(tensor.name);
     const shape = int32Vector(tensor.shape);
     const signature = tensor.shapeSignature ? int32Vector(tensor.shapeSignature) : 0;
@@ -68,17 +79,25 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
       b.addFieldInt32(6, tensor.quant.dim ?? 0, 0);
       quant = b.endObject();
     }
+    let sparsity = 0;
+    if (tensor.sparse) {
+      const order = int32Vector(tensor.shape.map((_, i) => i));
+      b.startObject(3);
+      b.addFieldOffset(0, order, 0);
+      sparsity = b.endObject();
+    }
     b.startObject(10);
     b.addFieldOffset(0, shape, 0);
     b.addFieldInt8(1, tensor.type, 0);
     b.addFieldInt32(2, tensor.buffer ?? 0, 0);
     b.addFieldOffset(3, name, 0);
     if (quant) b.addFieldOffset(4, quant, 0);
+    if (sparsity) b.addFieldOffset(6, sparsity, 0);
     if (signature) b.addFieldOffset(7, signature, 0);
     return b.endObject();
-  });
+  };
 
-  const operators = spec.operators.map((op) => {
+  const operatorTable = (op: TfliteSpec['operators'][number]): number => {
     const inputs = int32Vector(op.inputs);
     const outputs = int32Vector(op.outputs);
     let options = 0;
@@ -97,20 +116,23 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
       b.addFieldOffset(4, options, 0);
     }
     return b.endObject();
-  });
+  };
 
-  const tensorVector = tableVector(tensors);
-  const operatorVector = tableVector(operators);
-  const inputs = int32Vector(spec.inputs);
-  const outputs = int32Vector(spec.outputs);
-  const subgraphName = b.createString('main');
-  b.startObject(5);
-  b.addFieldOffset(0, tensorVector, 0);
-  b.addFieldOffset(1, inputs, 0);
-  b.addFieldOffset(2, outputs, 0);
-  b.addFieldOffset(3, operatorVector, 0);
-  b.addFieldOffset(4, subgraphName, 0);
-  const subgraph = b.endObject();
+  const subgraphTable = (graph: TfliteSubgraphSpec, name: string): number => {
+    const tensorVector = tableVector(graph.tensors.map(tensorTable));
+    const operatorVector = tableVector(graph.operators.map(operatorTable));
+    const inputs = int32Vector(graph.inputs);
+    const outputs = int32Vector(graph.outputs);
+    const subgraphName = b.createString(name);
+    b.startObject(5);
+    b.addFieldOffset(0, tensorVector, 0);
+    b.addFieldOffset(1, inputs, 0);
+    b.addFieldOffset(2, outputs, 0);
+    b.addFieldOffset(3, operatorVector, 0);
+    b.addFieldOffset(4, subgraphName, 0);
+    return b.endObject();
+  };
+  const subgraphs = [subgraphTable(spec, 'main'), ...(spec.subgraphs ?? []).map((graph, i) => subgraphTable(graph, `body${i + 1}`))];
 
   const opcodes = spec.opcodes.map((code) => {
     const custom = code.custom ? b.createString(code.custom) : 0;
@@ -131,7 +153,7 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
   });
 
   const opcodeVector = tableVector(opcodes);
-  const subgraphVector = tableVector([subgraph]);
+  const subgraphVector = tableVector(subgraphs);
   const bufferVector = tableVector(buffers);
   const metadataVector = metadata.length > 0 ? tableVector(metadata) : 0;
   const description = spec.description ? b.createString(spec.description) : 0;

@@ -59,6 +59,58 @@ const convStack: TfliteSpec = {
   buffers: [new Uint8Array(0), new Uint8Array(432 * 4), new Uint8Array(144 * 4), new Uint8Array(40 * 4)],
 };
 
+// TRANSPOSE_CONV [output_shape, weights [8,3,3,4], data [1,4,4,4]] → [1,8,8,8]; MediaPipe's custom
+// Convolution2DTransposeBias [data [1,8,8,8], weights [2,2,2,8], bias] → [1,16,16,2]; a DENSIFY'd sparse
+// FULLY_CONNECTED weight [16, 32] (dense shape; 100 stored floats); a WHILE body subgraph with a
+// FULLY_CONNECTED whose weights share the main graph's buffer 2.
+// MACs: transpose 64 inputs * 3*3*8 = 4,608; custom 512 * 2*2*2 = 4,096; FC main 16 * 32 = 512; FC in body 16 * 32 = 512.
+// Parameters: 288 + 64 + 2 + 512 (sparse, dense count) + 4 (output_shape) = 870; the body's shared buffer 2 adds nothing.
+const transposedAndBodies: TfliteSpec = {
+  version: 3,
+  opcodes: [
+    { deprecated: 67, builtin: 67 },
+    { deprecated: 32, builtin: 32, custom: 'Convolution2DTransposeBias' },
+    { deprecated: 124, builtin: 124 },
+    { deprecated: 9, builtin: 9 },
+    { deprecated: 119, builtin: 119 },
+  ],
+  tensors: [
+    { name: 'output_shape', shape: [4], type: TensorType.INT32, buffer: 4 },
+    { name: 'tconv/w', shape: [8, 3, 3, 4], type: TensorType.FLOAT32, buffer: 1 },
+    { name: 'x', shape: [1, 4, 4, 4], type: TensorType.FLOAT32 },
+    { name: 'tconv/out', shape: [1, 8, 8, 8], type: TensorType.FLOAT32 },
+    { name: 'up/w', shape: [2, 2, 2, 8], type: TensorType.FLOAT32, buffer: 5 },
+    { name: 'up/b', shape: [2], type: TensorType.FLOAT32, buffer: 6 },
+    { name: 'up/out', shape: [1, 16, 16, 2], type: TensorType.FLOAT32 },
+    { name: 'fc/w_sparse', shape: [16, 32], type: TensorType.FLOAT32, buffer: 2, sparse: true },
+    { name: 'fc/w', shape: [16, 32], type: TensorType.FLOAT32 },
+    { name: 'v', shape: [1, 32], type: TensorType.FLOAT32 },
+    { name: 'fc/out', shape: [1, 16], type: TensorType.FLOAT32 },
+  ],
+  inputs: [2, 9],
+  outputs: [6, 10],
+  operators: [
+    { opcode: 0, inputs: [0, 1, 2], outputs: [3] },
+    { opcode: 1, inputs: [3, 4, 5], outputs: [6] },
+    { opcode: 2, inputs: [7], outputs: [8] },
+    { opcode: 3, inputs: [9, 8, -1], outputs: [10] },
+    { opcode: 4, inputs: [10], outputs: [10] },
+  ],
+  subgraphs: [
+    {
+      tensors: [
+        { name: 'body/v', shape: [1, 32], type: TensorType.FLOAT32 },
+        { name: 'body/w', shape: [16, 32], type: TensorType.FLOAT32, buffer: 2 },
+        { name: 'body/out', shape: [1, 16], type: TensorType.FLOAT32 },
+      ],
+      inputs: [0],
+      outputs: [2],
+      operators: [{ opcode: 3, inputs: [0, 1, -1], outputs: [2] }],
+    },
+  ],
+  buffers: [new Uint8Array(0), new Uint8Array(288 * 4), new Uint8Array(100 * 4), new Uint8Array(0), new Uint8Array(16), new Uint8Array(64 * 4), new Uint8Array(8)],
+};
+
 const cases: Array<{ name: string; spec: TfliteSpec; expect: Partial<ModelInfo> }> = [
   {
     name: 'int8 FULLY_CONNECTED with quantization parameters',
@@ -89,6 +141,20 @@ const cases: Array<{ name: string; spec: TfliteSpec; expect: Partial<ModelInfo> 
       parameters: 432 + 144 + 40,
       macs: 27_648 + 2_304 + 120,
       macsByOp: { CONV_2D: 27_648, DEPTHWISE_CONV_2D: 2_304, BATCH_MATMUL: 120 },
+    },
+  },
+  {
+    name: 'TRANSPOSE_CONV, the Convolution2DTransposeBias custom op, a sparse weight and a WHILE body sharing a buffer',
+    spec: transposedAndBodies,
+    expect: {
+      ops: { TRANSPOSE_CONV: 1, Convolution2DTransposeBias: 1, DENSIFY: 1, FULLY_CONNECTED: 2, WHILE: 1 },
+      parameters: 870,
+      macs: 4_608 + 4_096 + 512 + 512,
+      macsByOp: { TRANSPOSE_CONV: 4_608, Convolution2DTransposeBias: 4_096, FULLY_CONNECTED: 1_024 },
+      notes: [
+        'The model has 1 subgraph(s) besides the main one (IF, WHILE or CALL_ONCE bodies); their operators, weights and MACs are counted once each, a loop body as one iteration.',
+        '1 weight tensor(s) are stored sparse (400 bytes) and expanded by DENSIFY when the model loads; they are counted as the 512 dense elements they become.',
+      ],
     },
   },
 ];

@@ -15,6 +15,7 @@ import {
   SubGraphField,
   TensorField,
   tensorTypeName,
+  TRANSPOSED_CONV_CUSTOM_OPS,
 } from './tflite-schema';
 
 const FORMAT_LABEL = 'TFLite model';
@@ -22,9 +23,10 @@ const FILE_IDENTIFIER = 'TFL3';
 
 interface Tensor {
   info: TensorInfo;
-  /** Shape with dynamic dims as 1, for MACs. */
+  /** Shape with dynamic dims as 1, for MACs. For a sparse tensor, the dense shape it expands to. */
   dims: number[];
   buffer: number;
+  sparse: boolean;
 }
 
 interface OperatorCode {
@@ -49,10 +51,11 @@ export function readTflite(file: ModelFile): ModelReadout {
   const description = fb.string(model, ModelField.description);
   const codes = fb.tables(model, ModelField.operatorCodes).map((code) => readOperatorCode(fb, code));
   const buffers = fb.tables(model, ModelField.buffers);
-  const bufferHasData = buffers.map((buffer) => {
+  const bufferBytes = buffers.map((buffer) => {
     const data = fb.vector(buffer, BufferField.data, 1);
+    if (data !== null && data.length > 0) return data.length;
     // Models over 2 GB keep constant data after the flatbuffer, addressed by offset/size (valid when offset > 1).
-    return (data !== null && data.length > 0) || (fb.uint64(buffer, BufferField.offset) > 1n && fb.uint64(buffer, BufferField.size) > 0n);
+    return fb.uint64(buffer, BufferField.offset) > 1n ? Number(fb.uint64(buffer, BufferField.size)) : 0;
   });
 
   const ops: Record<string, number> = {};
@@ -63,11 +66,25 @@ export function readTflite(file: ModelFile): ModelReadout {
   const skipped: string[] = [];
   let inputs: TensorInfo[] = [];
   let outputs: TensorInfo[] = [];
+  // A buffer two tensors share (possible across subgraphs) holds its parameters once.
+  const counted = new Set<number>();
+  const sparse = { tensors: 0, denseElements: 0, storedBytes: 0 };
 
-  fb.tables(model, ModelField.subgraphs).forEach((subgraph, subgraphIndex) => {
+  const subgraphs = fb.tables(model, ModelField.subgraphs);
+  subgraphs.forEach((subgraph, subgraphIndex) => {
     const tensors = fb.tables(subgraph, SubGraphField.tensors).map((tensor) => readTensor(fb, tensor));
     const tensorAt = (index: number): Tensor | undefined => tensors[index];
-    for (const tensor of tensors) if (bufferHasData[tensor.buffer]) parameters += product(tensor.dims);
+    for (const tensor of tensors) {
+      if ((bufferBytes[tensor.buffer] ?? 0) === 0 || counted.has(tensor.buffer)) continue;
+      counted.add(tensor.buffer);
+      // A sparse tensor's shape is the dense one DENSIFY rebuilds: it counts as that many parameters.
+      parameters += product(tensor.dims);
+      if (tensor.sparse) {
+        sparse.tensors += 1;
+        sparse.denseElements += product(tensor.dims);
+        sparse.storedBytes += bufferBytes[tensor.buffer] ?? 0;
+      }
+    }
     if (subgraphIndex === 0) {
       inputs = (fb.int32s(subgraph, SubGraphField.inputs) ?? []).flatMap((i) => tensorAt(i)?.info ?? []);
       outputs = (fb.int32s(subgraph, SubGraphField.outputs) ?? []).flatMap((i) => tensorAt(i)?.info ?? []);
@@ -79,7 +96,7 @@ export function readTflite(file: ModelFile): ModelReadout {
       ops[code.name] = (ops[code.name] ?? 0) + 1;
       const opInputs = (fb.int32s(operator, OperatorField.inputs) ?? []).map(tensorAt);
       const opOutputs = (fb.int32s(operator, OperatorField.outputs) ?? []).map(tensorAt);
-      const opMacs = operatorMacs(fb, operator, code.builtin, opInputs, opOutputs);
+      const opMacs = operatorMacs(fb, operator, code, opInputs, opOutputs);
       if (opMacs === null) skipped.push(code.name);
       else if (opMacs !== undefined) {
         macs += opMacs;
@@ -88,6 +105,18 @@ export function readTflite(file: ModelFile): ModelReadout {
     }
   });
 
+  if (subgraphs.length > 1) {
+    notes.push(
+      `The model has ${subgraphs.length - 1} subgraph(s) besides the main one (IF, WHILE or CALL_ONCE bodies); ` +
+        'their operators, weights and MACs are counted once each, a loop body as one iteration.',
+    );
+  }
+  if (sparse.tensors > 0) {
+    notes.push(
+      `${sparse.tensors} weight tensor(s) are stored sparse (${sparse.storedBytes} bytes) and expanded by DENSIFY when the model loads; ` +
+        `they are counted as the ${sparse.denseElements} dense elements they become.`,
+    );
+  }
   if (skipped.length > 0) {
     notes.push(`MACs of ${skipped.length} operator(s) are not counted because their tensor shapes are incomplete: ${[...new Set(skipped)].join(', ')}.`);
   }
@@ -147,7 +176,12 @@ function readTensor(fb: FlatReader, table: number): Tensor {
       if (scale.length > 1) info.quantization.axis = fb.int32(quantization, QuantizationField.quantizedDimension, 0);
     }
   }
-  return { info, dims: shape.map((dim) => (dim > 0 ? dim : 1)), buffer: fb.uint32(table, TensorField.buffer, 0) };
+  return {
+    info,
+    dims: shape.map((dim) => (dim > 0 ? dim : 1)),
+    buffer: fb.uint32(table, TensorField.buffer, 0),
+    sparse: fb.table(table, TensorField.sparsity) !== null,
+  };
 }
 
 /**
@@ -157,16 +191,24 @@ function readTensor(fb: FlatReader, table: number): Tensor {
 function operatorMacs(
   fb: FlatReader,
   operator: number,
-  builtin: number,
+  code: OperatorCode,
   inputs: Array<Tensor | undefined>,
   outputs: Array<Tensor | undefined>,
 ): number | null | undefined {
-  const isMacOp = [BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D, BuiltinOp.FULLY_CONNECTED, BuiltinOp.BATCH_MATMUL];
-  if (!isMacOp.includes(builtin as (typeof isMacOp)[number])) return undefined;
+  const isMacOp = [BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D, BuiltinOp.FULLY_CONNECTED, BuiltinOp.BATCH_MATMUL, BuiltinOp.TRANSPOSE_CONV];
+  const customTransposed = code.builtin === BuiltinOp.CUSTOM && TRANSPOSED_CONV_CUSTOM_OPS.has(code.name);
+  if (!isMacOp.includes(code.builtin as (typeof isMacOp)[number]) && !customTransposed) return undefined;
+  if (code.builtin === BuiltinOp.TRANSPOSE_CONV || customTransposed) {
+    // TRANSPOSE_CONV: [output_shape, weights, data, bias?]; the custom op: [data, weights, bias].
+    const [data, weights] = customTransposed ? [inputs[0], inputs[1]] : [inputs[2], inputs[1]];
+    if (!data || !weights || weights.dims.length !== 4) return null;
+    // weights [Cout, kh, kw, Cin]: every input element (Cin included) meets kh*kw*Cout weights.
+    return product(data.dims) * product(weights.dims.slice(0, 3));
+  }
   const [data, weights] = inputs;
   const output = outputs[0];
   if (!data || !weights || !output || weights.dims.length < 2 || output.dims.length === 0) return null;
-  switch (builtin) {
+  switch (code.builtin) {
     case BuiltinOp.CONV_2D: // filter [Cout, kh, kw, Cin]: each output element needs kh*kw*Cin MACs
       return product(output.dims) * product(weights.dims.slice(1));
     case BuiltinOp.DEPTHWISE_CONV_2D: // filter [1, kh, kw, Cout]: kh*kw MACs per output element

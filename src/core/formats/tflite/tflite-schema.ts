@@ -35,8 +35,17 @@ export const BuiltinOp = {
   DEPTHWISE_CONV_2D: 4,
   FULLY_CONNECTED: 9,
   CUSTOM: 32,
+  TRANSPOSE_CONV: 67,
+  DENSIFY: 124,
   BATCH_MATMUL: 126,
 } as const;
+
+/**
+ * Custom ops whose MACs are known: MediaPipe's transposed convolution with bias
+ * (mediapipe/util/tflite/operations/transpose_conv_bias), inputs [data NHWC, weights
+ * [Cout, kh, kw, Cin], bias], the same arithmetic as TRANSPOSE_CONV.
+ */
+export const TRANSPOSED_CONV_CUSTOM_OPS: ReadonlySet<string> = new Set(['Convolution2DTransposeBias']);
 
 export function builtinOperatorName(code: number): string {
   return BUILTIN_OPERATOR_NAMES[code] ?? `BUILTIN_${code}`;
@@ -56,7 +65,7 @@ export function tensorTypeName(code: number): string {
 export const ModelField = { version: 0, operatorCodes: 1, subgraphs: 2, description: 3, buffers: 4, metadata: 6 } as const;
 export const OperatorCodeField = { deprecatedBuiltinCode: 0, customCode: 1, version: 2, builtinCode: 3 } as const;
 export const SubGraphField = { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4 } as const;
-export const TensorField = { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, shapeSignature: 7 } as const;
+export const TensorField = { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, sparsity: 6, shapeSignature: 7 } as const;
 export const QuantizationField = { scale: 2, zeroPoint: 3, quantizedDimension: 6 } as const;
 export const OperatorField = { opcodeIndex: 0, inputs: 1, outputs: 2, builtinOptions: 4 } as const;
 export const BufferField = { data: 0, offset: 1, size: 2 } as const;
