@@ -289,6 +289,8 @@ export const events = {
       error: ErrorData,
       /** The runner's last stderr lines, for a crash or a hang. */
       runnerLog: z.array(z.string()),
+      /** The partial run saved from the samples measured before the cell failed, if it measured any. */
+      partialRunId: z.string().optional(),
     }),
   ]),
   /** The job ended: every cell ran, or it was cancelled (finished cells keep their runs). */

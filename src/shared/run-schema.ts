@@ -185,11 +185,33 @@ export const InputDescription = z.object({
   fill: z.string(),
 });
 
+/**
+ * completed: every planned run was measured. partial: measuring stopped early (the runner died,
+ * the link to the board dropped, the board vanished); the run keeps the samples measured before,
+ * with their statistics, and `stopped` says why. Files written before 'partial' existed are all
+ * 'completed' and still load.
+ */
+export const RunStatus = z.enum(['completed', 'partial']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Why a partial run stopped measuring. */
+export const RunStop = z.object({
+  /** The error code of the failure (RUNNER for a runner that died or a link that dropped). */
+  code: z.string(),
+  /** The failure, in the words the CLI and the UI showed for it. */
+  reason: z.string(),
+  /** What ended the measuring, e.g. "the runner stopped", "the link dropped", "the board stopped answering". */
+  before: z.string(),
+});
+export type RunStop = z.infer<typeof RunStop>;
+
 export const RunFile = z.object({
   schema: z.literal(RUN_SCHEMA),
   id: z.string(),
   createdAt: z.string(),
-  status: z.literal('completed'),
+  status: RunStatus,
+  /** Present exactly when status is 'partial'. */
+  stopped: RunStop.optional(),
   model: z.object({
     name: z.string(),
     format: ModelFormat,
@@ -264,6 +286,9 @@ export const RunFile = z.object({
   /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */
   verdict: z.enum(['stable', 'unstable']),
   warnings: z.array(RunWarning),
+}).refine((run) => (run.status === 'partial') === (run.stopped !== undefined), {
+  message: "a partial run says why it stopped ('stopped'), and only a partial run does",
+  path: ['stopped'],
 });
 export type RunFile = z.infer<typeof RunFile>;
 
@@ -278,6 +303,7 @@ export const RunSummary = z.object({
   runtime: z.string(),
   threads: z.number().int(),
   runtimeBackend: z.string(),
+  status: RunStatus,
   median: z.number(),
   p90: z.number(),
   count: z.number().int(),

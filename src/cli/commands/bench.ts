@@ -145,6 +145,8 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
             const where = many ? `cell ${result.cell.index + 1}/${total} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}${targets.length > 1 && target.kind === 'remote' ? `, ${target.spec}` : ''}) failed: ` : '';
             io.err(`edgebench bench: ${where}${result.error.message}`);
             if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
+            // The samples kept are a run too (status 'partial'): shown, printed and written like the others.
+            if (result.partial?.run !== undefined && !json) io.out(`${formatRun(result.partial.run)}\n`);
           },
         });
         cancelled ||= outcome.cancelled;
@@ -153,9 +155,12 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
       }
     }),
   );
-  const runs = results.filter((r): r is Extract<CellResult, { ok: true }> => r.ok).sort((a, b) => a.cell.index - b.cell.index).map((r) => r.run);
-  const failures = results.length - runs.length;
-  if (cancelled) io.err(`edgebench bench: cancelled; ${runs.length} of ${total} cells had finished.`);
+  const ordered = [...results].sort((a, b) => a.cell.index - b.cell.index);
+  const completedRuns = ordered.filter((r) => r.ok).length;
+  const failures = results.length - completedRuns;
+  // Every run there is, partial ones (cells that stopped mid-measure) included, in cell order.
+  const runs = ordered.flatMap((r) => (r.ok ? [r.run] : r.partial?.run !== undefined ? [r.partial.run] : []));
+  if (cancelled) io.err(`edgebench bench: cancelled; ${completedRuns} of ${total} cells had finished.`);
 
   const payload = many ? runs : runs[0];
   if (payload !== undefined && (!many || runs.length > 0)) {

@@ -124,7 +124,12 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const environmentStart = await machine.sample();
     // Looked for while the runner measures: what competes with the benchmark is what matters.
     const busy = machine.busyProcesses();
-    const measured = await measure(client, settings, plan, report);
+    const measured = await measure(client, settings, plan, report).catch((error: unknown) => {
+      // Stopped mid-measure: the samples kept so far can still become a run (a partial one).
+      throw PartialSamplesError.withRun(error, (samples) =>
+        buildRunFile(job, settings, runtime, { plan, hello, loaded, firstInferenceMs, samples, maxTimeReached: false, profiled: null }),
+      );
+    });
     const environment = environmentBetween(environmentStart, await machine.sample(), await busy);
 
     if (settings.profileRuns > 0) report('profiling', 0, settings.profileRuns);
@@ -148,9 +153,9 @@ type Report = ReturnType<typeof progressReporter>;
 
 interface Measured {
   /** Every sample, windows concatenated in order. */
-  samples: number[];
-  /** The last samples reply: its memory figures are the runner's peak over all measured runs. */
-  last: SamplesReply;
+  samples: readonly number[];
+  /** The last samples reply: its memory figures are the runner's peak over all measured runs. Absent for a partial run. */
+  last?: SamplesReply;
   maxTimeReached: boolean;
   windows?: number[][];
 }
@@ -221,7 +226,8 @@ interface RunnerResults extends Measured {
   hello: HelloReply;
   loaded: LoadedReply;
   firstInferenceMs: number;
-  environment: NonNullable<RunFile['environment']>;
+  /** Absent for a partial run: measuring never reached its end reading. */
+  environment?: NonNullable<RunFile['environment']>;
   profiled: Profiled;
 }
 
@@ -241,6 +247,12 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
   const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, r.plan);
   if (shortWindows !== undefined) extraWarnings.push(shortWindows);
   if (r.profiled !== null && 'warning' in r.profiled) extraWarnings.push(r.profiled.warning);
+  if (r.last === undefined) {
+    extraWarnings.push({
+      code: 'peak-memory-unknown',
+      message: "The runner stopped before it reported its peak memory, so the peak RSS shown is its RSS right after loading the model: a lower bound, not the peak.",
+    });
+  }
 
   return RunFile.parse({
     schema: RUN_SCHEMA,
@@ -263,13 +275,13 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
     latencyMs,
     memory: {
       // From the last measure reply, not bye: the profile's second session must not count.
-      peakRssBytes: Math.max(r.last.peakRssBytes, r.last.osPeakRssBytes ?? 0),
+      peakRssBytes: r.last === undefined ? r.loaded.rssAfterBytes : Math.max(r.last.peakRssBytes, r.last.osPeakRssBytes ?? 0),
       modelLoadRssBytes: Math.max(0, r.loaded.rssAfterBytes - r.loaded.rssBeforeBytes),
-      osPeakRssBytes: r.last.osPeakRssBytes,
+      ...(r.last !== undefined ? { osPeakRssBytes: r.last.osPeakRssBytes } : {}),
     },
     ...(reportBlock !== undefined ? { report: reportBlock } : {}),
     ...(r.profiled !== null && 'profile' in r.profiled ? { profile: summarizeProfile(r.profiled.profile) } : {}),
-    environment: r.environment,
+    ...(r.environment !== undefined ? { environment: r.environment } : {}),
     verdict: assessment.verdict,
     warnings: [...assessment.warnings, ...extraWarnings],
   });

@@ -111,7 +111,21 @@ export class BenchJobs {
           this.emit('workspace.changed', { what: 'runs' });
         } else {
           failed++;
-          this.emit('bench.cellDone', { jobId, cell: result.cell.index, ok: false, error: result.error, runnerLog: result.runnerLog });
+          // A cell that stopped mid-measure keeps what it measured: its partial run is saved like any run.
+          const partialRun = result.partial?.run;
+          if (partialRun !== undefined) {
+            await workspace.writeRun(partialRun);
+            runIds.push(partialRun.id);
+            this.emit('workspace.changed', { what: 'runs' });
+          }
+          this.emit('bench.cellDone', {
+            jobId,
+            cell: result.cell.index,
+            ok: false,
+            error: result.error,
+            runnerLog: result.runnerLog,
+            ...(partialRun !== undefined ? { partialRunId: partialRun.id } : {}),
+          });
         }
       };
       let cancelled = false;

@@ -9,7 +9,7 @@ import type { ModelInfo } from '../../shared/model-info';
 import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
-import { partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
+import { partialRunOf, partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 
 export interface MatrixModel {
   /** Workspace id, when the model comes from a workspace. */
@@ -35,8 +35,11 @@ export type CellResult =
       ok: false;
       error: ErrorData;
       runnerLog: string[];
-      /** Latencies measured before the cell failed (a runner that died or a link that dropped mid-measure). */
-      partial?: { samplesMs: number[] };
+      /**
+       * Latencies measured before the cell failed (a runner that died, a link that dropped or a
+       * board that vanished mid-measure), and the partial run file made of them, to be written like any run.
+       */
+      partial?: { samplesMs: number[]; run?: RunFile };
     };
 
 /** Runs one cell somewhere: this computer by default; an SSH target deploys the model first, then runs it on the board. */
@@ -88,6 +91,8 @@ export async function runMatrix(
   hooks: MatrixHooks,
 ): Promise<{ results: CellResult[]; cancelled: boolean }> {
   const results: CellResult[] = [];
+  const spec = hooks.target?.spec;
+  const withSpec = (run: RunFile): RunFile => (spec ? { ...run, target: { ...run.target, spec } } : run);
   for (const cell of cells) {
     if (hooks.signal?.aborted) return { results, cancelled: true };
     let result: CellResult;
@@ -116,8 +121,7 @@ export async function runMatrix(
           onProgress: (progress) => hooks.onProgress?.(cell, progress),
         },
       );
-      const spec = hooks.target?.spec;
-      result = { cell, ok: true, run: spec ? { ...run, target: { ...run.target, spec } } : run };
+      result = { cell, ok: true, run: withSpec(run) };
     } catch (error) {
       const data = toErrorData(error);
       if (data.code === 'CANCELLED') return { results, cancelled: true };
@@ -125,7 +129,9 @@ export async function runMatrix(
       if (data.code === 'BAD_INPUT') throw error;
       const runnerLog = (data.context.runnerLog ?? '').split('\n').filter((line) => line.trim() !== '');
       const samplesMs = partialSamplesOf(error);
-      result = { cell, ok: false, error: data, runnerLog, ...(samplesMs !== undefined ? { partial: { samplesMs } } : {}) };
+      const partialRun = partialRunOf(error);
+      const partial = samplesMs === undefined ? undefined : { samplesMs, ...(partialRun !== undefined ? { run: withSpec(partialRun) } : {}) };
+      result = { cell, ok: false, error: data, runnerLog, ...(partial !== undefined ? { partial } : {}) };
     }
     results.push(result);
     await hooks.onCellDone?.(result);

@@ -19,9 +19,11 @@ import {
   type RunnerRequestInput,
   type SamplesReply,
 } from './protocol';
+import { PartialSamplesError } from './partial-samples';
 import type { RunnerChild, RunnerExit, RunnerSpawner } from './runner-spawner';
 
 export * from './runner-spawner';
+export { PartialSamplesError, partialRunOf, partialSamplesOf, type PartialRunBuilder } from './partial-samples';
 
 export interface RunnerTimeouts {
   /** Start-up until the hello reply (includes compiling TypeScript when running from source). */
@@ -74,55 +76,6 @@ const RUNTIME_CODES: readonly RunnerErrorCode[] = ['UNKNOWN_RUNTIME', 'LOAD_FAIL
 export function runnerLogOf(error: unknown): string[] {
   const log = error instanceof StudioError ? error.context.runnerLog : undefined;
   return log === undefined || log === '' ? [] : log.split('\n');
-}
-
-/**
- * A benchmark that failed mid-measure, with the latencies measured before it failed (from the
- * runner's progress replies). The samples stay out of the error's data (they can be many); its
- * context carries their count and median, and its message says they were kept.
- */
-export class PartialSamplesError extends StudioError {
-  private constructor(
-    code: StudioError['code'],
-    /** The failure itself, without the sentence about the kept samples. */
-    readonly reason: string,
-    context: Record<string, string>,
-    /** Every latency measured before the failure, in the order measured. */
-    readonly partialSamplesMs: number[],
-    /** What ended the measuring, as the message words it: "the runner stopped", "the link dropped". */
-    readonly before: string,
-  ) {
-    const medianMs = Number(medianOf(partialSamplesMs).toPrecision(3));
-    const count = partialSamplesMs.length;
-    super(code, `${reason.replace(/\.?$/, '.')} The studio kept ${count} sample${count === 1 ? '' : 's'} measured before ${before} (median ${medianMs} ms).`, {
-      ...context,
-      partialSamples: String(count),
-      partialMedianMs: String(medianMs),
-    });
-  }
-
-  /**
-   * `error` carrying these samples ("measured before <before>"); `error` itself when there are
-   * none. A PartialSamplesError given again keeps its reason (and its wording unless `before` is given).
-   */
-  static of(error: StudioError, samplesMs: readonly number[], before?: string): StudioError {
-    if (samplesMs.length === 0) return error;
-    if (error instanceof PartialSamplesError) return new PartialSamplesError(error.code, error.reason, error.context, [...samplesMs], before ?? error.before);
-    // An error the runner answered (the runtime failed mid-measure) leaves the runner running.
-    const wording = before ?? (error.context.runnerCode !== undefined ? 'the runtime failed' : 'the runner stopped');
-    return new PartialSamplesError(error.code, error.message, error.context, [...samplesMs], wording);
-  }
-}
-
-/** The latencies a failed benchmark measured before it failed, if it measured any. */
-export function partialSamplesOf(error: unknown): number[] | undefined {
-  return error instanceof PartialSamplesError ? error.partialSamplesMs : undefined;
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export class RunnerClient {

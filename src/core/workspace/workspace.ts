@@ -218,6 +218,7 @@ export function summarizeRun(run: RunFile): RunSummary {
     runtime: `${run.runtime.name} ${run.runtime.version}`,
     threads: run.runtime.threads,
     runtimeBackend: run.runtime.backend,
+    status: run.status,
     median: run.report?.medianOfWindowsMs ?? run.latencyMs.median,
     p90: run.latencyMs.p90,
     count: run.latencyMs.count,

@@ -15,7 +15,8 @@ export type CellState =
   | { state: 'queued' }
   | { state: 'running'; phase: BenchPhase; completed: number; total: number; fraction: number }
   | { state: 'done'; runId: string }
-  | { state: 'failed'; error: ErrorData; runnerLog: string[] }
+  /** partialRunId: the run saved from the samples measured before it failed, if any. */
+  | { state: 'failed'; error: ErrorData; runnerLog: string[]; partialRunId?: string }
   /** Was running when the job was cancelled. */
   | { state: 'cancelled' }
   /** Had not started when the job was cancelled. */
@@ -96,7 +97,7 @@ export function applyJobEvent(job: JobView, { kind, event }: JobEvent): JobView 
     case 'cellDone': {
       const state: CellState = event.ok
         ? { state: 'done', runId: event.runId }
-        : { state: 'failed', error: event.error, runnerLog: event.runnerLog };
+        : { state: 'failed', error: event.error, runnerLog: event.runnerLog, ...(event.partialRunId !== undefined ? { partialRunId: event.partialRunId } : {}) };
       const next = { ...job, cellStates: withCell(job, event.cell, state) };
       return { ...next, fraction: Math.max(next.fraction, finishedCells(next) / Math.max(1, job.cells.length)) };
     }

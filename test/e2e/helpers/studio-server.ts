@@ -19,6 +19,8 @@ export interface StudioServer {
   /** The page URL with its token, as printed by `edgebench serve`. */
   url: string;
   workspaceDir: string;
+  /** The server's process id (its runners are its children). */
+  pid: number;
   /** Stops the server (SIGTERM, then SIGKILL if it lingers) and removes a workspace we created. */
   stop(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function startStudioServer(options: StartOptions = {}): Promise<Stu
   };
   try {
     const url = await waitForUrl(child);
-    return { url, workspaceDir, stop };
+    return { url, workspaceDir, pid: child.pid ?? -1, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,7 +7,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { BenchSettings } from '../../../src/shared/run-schema';
 import { StudioError } from '../../../src/shared/errors';
-import { partialSamplesOf } from '../../../src/core/runner/runner-client';
+import { partialRunOf, partialSamplesOf } from '../../../src/core/runner/runner-client';
 import { MlperfTinyEmulator } from '../../../src/core/targets/serial/mlperf-tiny/emulator';
 import { serialTargetKind } from '../../../src/core/targets/serial/serial-matrix-target';
 import { startPtyPair, type PtyPair } from '../../../src/core/targets/serial/transport/pty-pair';
@@ -47,6 +47,11 @@ it('a vanished port fails the cell with the finished windows kept', async () => 
     expect(outcome.message).toMatch(/The studio kept 2 samples measured before the board stopped answering \(2 of 5 windows\)/);
     expect(partialSamplesOf(outcome)).toHaveLength(2);
     expect(partialSamplesOf(outcome)?.every((ms) => Math.abs(ms - 5) < 1e-9)).toBe(true);
+    // The finished windows are a partial run: one mean latency per window, as in a complete MLPerf Tiny run.
+    const run = partialRunOf(outcome);
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'RUNNER', before: 'the board stopped answering (2 of 5 windows)' } });
+    expect(run?.latencyMs.samples).toEqual(partialSamplesOf(outcome));
+    expect(run?.report?.windows).toHaveLength(2);
   } finally {
     await opened.close().catch(() => undefined);
   }

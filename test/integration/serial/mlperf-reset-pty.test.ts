@@ -7,7 +7,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { BenchSettings } from '../../../src/shared/run-schema';
 import { StudioError } from '../../../src/shared/errors';
-import { partialSamplesOf } from '../../../src/core/runner/runner-client';
+import { partialRunOf, partialSamplesOf } from '../../../src/core/runner/runner-client';
 import { MlperfTinyEmulator } from '../../../src/core/targets/serial/mlperf-tiny/emulator';
 import { serialTargetKind } from '../../../src/core/targets/serial/serial-matrix-target';
 import { startPtyPair, type PtyPair } from '../../../src/core/targets/serial/transport/pty-pair';
@@ -60,6 +60,11 @@ it('a board that reboots mid-run fails the cell as a reset, with the finished wi
     expect(outcome.message).toMatch(/The studio kept 2 samples measured before the board restarted \(median 5 ms\)\.$/);
     expect(partialSamplesOf(outcome)).toHaveLength(2);
     expect(partialSamplesOf(outcome)?.every((ms) => Math.abs(ms - 5) < 1e-9)).toBe(true);
+    // The finished windows are a partial run: one mean latency per window, as in a complete MLPerf Tiny run.
+    const run = partialRunOf(outcome);
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'RUNNER', before: 'the board restarted' } });
+    expect(run?.latencyMs.samples).toEqual(partialSamplesOf(outcome));
+    expect(run?.report?.windows).toHaveLength(2);
     // The second boot is in the live log, after the run's first infer command, noise and all.
     const firstInfer = log.findIndex((line) => line.startsWith('tx infer'));
     expect(firstInfer).toBeGreaterThan(-1);

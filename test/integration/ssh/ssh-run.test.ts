@@ -14,7 +14,8 @@ import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { deployNodeRunner } from '../../../src/core/targets/ssh/node-runner-deploy';
 import { uploadFileToCache } from '../../../src/core/targets/ssh/sftp-cache';
 import { runSshMatrix, sshMatrixTarget, SshTargetSession, type SshTargetOptions } from '../../../src/core/targets/ssh/ssh-target';
-import { BenchSettings } from '../../../src/shared/run-schema';
+import { partialRunOf, partialSamplesOf } from '../../../src/core/runner/runner-client';
+import { BenchSettings, RunFile } from '../../../src/shared/run-schema';
 import { DEMO_ONNX_PATH, jobFor, rejection } from '../../unit/runner/bench-helpers';
 import { signalQuietly, sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
 
@@ -126,6 +127,14 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
           `The studio kept ${kept.length} samples measured before the link dropped \\(median ${String(medianMs).replace('.', '\\.')} ms\\)\\.$`,
       ),
     );
+    // The samples are a run of their own, marked partial with the lost link as its reason.
+    const run = result.partial?.run;
+    if (run === undefined) throw new Error('the cut cell should have kept a partial run');
+    expect(RunFile.parse(run)).toEqual(run);
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'ssh', name: 'cut-board' }, stopped: { code: 'RUNNER', before: 'the link dropped' } });
+    expect(run.stopped?.reason).toMatch(/^The SSH connection to cut-board \(.+\) was lost while measuring/);
+    expect(run.latencyMs.samples).toEqual(kept);
+    expect(run.latencyMs.count).toBe(kept.length);
 
     await board.restart();
     const next = await session.runBenchmark(jobFor(DEMO_ONNX_PATH, null), {});
@@ -145,6 +154,12 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     for (const pid of [...frozen, ...remoteRunners(board)]) signalQuietly(pid, 'SIGKILL');
     expect(error.context.kind).toBe('connection-lost');
     expect(error.context.reason).toBe('Keepalive timeout');
+    // What was measured before the link froze is kept, as a partial run with every kept sample.
+    const kept = partialSamplesOf(error) ?? [];
+    expect(kept.length).toBeGreaterThan(0);
+    const run = partialRunOf(error);
+    expect(run).toMatchObject({ status: 'partial', target: { kind: 'ssh', name: 'frozen-board' }, stopped: { before: 'the link dropped' } });
+    expect(run?.latencyMs.samples).toEqual(kept);
     await session.close();
   });
 

@@ -8,7 +8,7 @@ import { runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
 import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
 import { RunnerReply, type ProgressReply } from '../../../src/core/runner/protocol';
-import { PartialSamplesError, RunnerClient, nodeForkSpawner, partialSamplesOf, type RunnerSpawner } from '../../../src/core/runner/runner-client';
+import { PartialSamplesError, RunnerClient, nodeForkSpawner, partialRunOf, partialSamplesOf, type RunnerSpawner } from '../../../src/core/runner/runner-client';
 import { BenchSettings } from '../../../src/shared/run-schema';
 import { DEMO_ONNX_PATH, jobFor, rejection } from './bench-helpers';
 import { matmulAddSpec, writeModel } from './tiny-models';
@@ -107,6 +107,11 @@ describe('a runner killed while measuring', () => {
     expect(secondWindowSoFar.length).toBeGreaterThan(0);
     expect(partialSamplesOf(error)).toEqual([...firstWindow.latencyMs, ...secondWindowSoFar]);
     expect(error.context.partialSamples).toBe(String(firstWindow.latencyMs.length + secondWindowSoFar.length));
+    // The partial run holds them all, finished windows first, in report mode's settings.
+    const run = partialRunOf(error);
+    expect(run?.latencyMs.samples).toEqual([...firstWindow.latencyMs, ...secondWindowSoFar]);
+    expect(run?.settings.mode).toBe('report');
+    expect(run?.warnings[0]?.message).toContain('report mode planned more windows');
   });
 
   test('a killed cell of a matrix keeps its samples in the cell result, and the next cell runs', async () => {

@@ -18,7 +18,7 @@ import { summarizeLatency } from '../../bench/stats';
 import { assessRun, verdictOf } from '../../bench/warnings';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
 import type { MlperfTinyConnection } from './mlperf-tiny/connect';
-import { runPerformance } from './mlperf-tiny/performance';
+import { runPerformance, summarizePerformance, type PerformanceResult } from './mlperf-tiny/performance';
 import { elementCount, inputBytes } from './serial-inputs';
 import { inputDescription, progressReporter, type CellOptions } from './serial-run-common';
 import { chipArch } from './serial-run';
@@ -85,45 +85,51 @@ export async function runMlperfCell(connection: MlperfTinyConnection, job: Local
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
+  const runFile = (result: PerformanceResult): RunFile => {
+    const latencyMs = summarizeLatency(result.samplesMs);
+    const assessed = assessRun({ latency: latencyMs, firstInferenceMs: result.firstInferenceMs, timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS, cores: 1 });
+    const warnings = [
+      ...assessed.warnings.filter((w) => !NOT_FOR_WINDOW_MEANS.has(w.code)),
+      {
+        code: 'window-means',
+        message: `Each sample is one window's mean latency (${result.windows.map((w) => w.inferences).join(', ')} inferences): MLPerf Tiny boards report only each window's total time, so the histogram shows ${result.windows.length} window means, not single inferences.`,
+      },
+    ];
+    return RunFile.parse({
+      schema: RUN_SCHEMA,
+      id: newRunId(),
+      createdAt: new Date().toISOString(),
+      status: 'completed',
+      model: job.model,
+      target: { kind: 'serial', name: job.targetName, hardware: mlperfHardware(result.board) },
+      runtime: mlperfRuntime(result.board),
+      ...(job.job !== undefined ? { job: job.job } : {}),
+      settings,
+      inputs: parts.map((p) => p.description),
+      // The model is flashed with the firmware: nothing is loaded before the first inference.
+      initMs: 0,
+      firstInferenceMs: result.firstInferenceMs,
+      latencyMs,
+      // The DUT protocol reports no memory figures.
+      memory: { peakRssBytes: 0, osPeakRssBytes: null },
+      report: result.report,
+      verdict: verdictOf(warnings),
+      warnings,
+    });
+  };
   if (outcome.state === 'interrupted') {
     if (opts.signal?.aborted || outcome.error.code === 'CANCELLED') throw cancelled(connection.client.port);
-    // Finished windows stay with the failed cell: one mean latency per window.
+    // Finished windows stay with the failed cell (one mean latency per window), as a partial run.
     const error = new StudioError(outcome.error.code, outcome.error.message, outcome.error.context);
-    throw PartialSamplesError.of(error, outcome.windows.map((w) => w.latencyMs), `the board stopped answering (${outcome.windows.length} of ${plan.windows} windows)`);
+    const { board, windows } = outcome;
+    const firstInferenceMs = outcome.firstInferenceMs ?? 0;
+    const kept = PartialSamplesError.of(error, windows.map((w) => w.latencyMs), `the board stopped answering (${windows.length} of ${plan.windows} windows)`);
+    throw PartialSamplesError.withRun(kept, () =>
+      runFile(summarizePerformance(board, input.length, firstInferenceMs, windows, { windows: plan.windows, minWindowMs: plan.minWindowMs, warmups: settings.warmupRuns })),
+    );
   }
-  const result = outcome.result;
-  const latencyMs = summarizeLatency(result.samplesMs);
-  const assessed = assessRun({ latency: latencyMs, firstInferenceMs: result.firstInferenceMs, timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS, cores: 1 });
-  const warnings = [
-    ...assessed.warnings.filter((w) => !NOT_FOR_WINDOW_MEANS.has(w.code)),
-    {
-      code: 'window-means',
-      message: `Each sample is one window's mean latency (${result.windows.map((w) => w.inferences).join(', ')} inferences): MLPerf Tiny boards report only each window's total time, so the histogram shows ${result.windows.length} window means, not single inferences.`,
-    },
-  ];
   report('saving', 0, 1);
-
-  return RunFile.parse({
-    schema: RUN_SCHEMA,
-    id: newRunId(),
-    createdAt: new Date().toISOString(),
-    status: 'completed',
-    model: job.model,
-    target: { kind: 'serial', name: job.targetName, hardware: mlperfHardware(result.board) },
-    runtime: mlperfRuntime(result.board),
-    ...(job.job !== undefined ? { job: job.job } : {}),
-    settings,
-    inputs: parts.map((p) => p.description),
-    // The model is flashed with the firmware: nothing is loaded before the first inference.
-    initMs: 0,
-    firstInferenceMs: result.firstInferenceMs,
-    latencyMs,
-    // The DUT protocol reports no memory figures.
-    memory: { peakRssBytes: 0, osPeakRssBytes: null },
-    report: result.report,
-    verdict: verdictOf(warnings),
-    warnings,
-  });
+  return runFile(outcome.result);
 }
 
 function cancelled(port: string): StudioError {

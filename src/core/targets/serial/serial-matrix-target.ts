@@ -6,7 +6,7 @@
 import type { TargetTestResult } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
 import { targetSpecOf, type TargetConfig } from '../../../shared/targets';
-import { partialSamplesOf, PartialSamplesError } from '../../runner/runner-client';
+import { PartialSamplesError } from '../../runner/runner-client';
 import type { OpenTarget, TargetContext, TargetKindModule } from '../target-registry';
 import { mlperfHardware, runMlperfCell } from './mlperf-run';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
@@ -40,8 +40,8 @@ export function asBoardReset(error: unknown, port: string): unknown {
     `The board on ${port} restarted (reset) while answering '${command}%' (it printed its boot banner again): check its power supply and that the model fits its memory, then run again.`,
     context,
   );
-  const samplesMs = partialSamplesOf(error) ?? [];
-  return PartialSamplesError.of(reset, samplesMs, 'the board restarted');
+  // The finished windows, and the partial run made of them, stay with the truer reason.
+  return PartialSamplesError.restate(error, reset, 'the board restarted');
 }
 
 function identityOf(identity: DutIdentity | undefined, port: string): DutIdentity {

@@ -140,51 +140,57 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
 
   // The first inference counts as one of the warmups; the rest run on the board before the timed invokes.
   const kept: number[] = [];
+  const runFile = (measured: Measured): RunFile => {
+    const latencyMs = summarizeLatency(measured.samplesMs);
+    const assessment = assessRun({
+      latency: latencyMs,
+      firstInferenceMs,
+      timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS,
+      cores: 1,
+      ...(measured.maxTimeReached ? { maxTimeReached: { plannedRuns: settings.runs } } : {}),
+    });
+    const reportBlock = measured.windows === undefined ? undefined : summarizeWindows(measured.windows);
+    const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, plan);
+    return RunFile.parse({
+      schema: RUN_SCHEMA,
+      id: newRunId(),
+      createdAt: new Date().toISOString(),
+      status: 'completed',
+      model: job.model,
+      target: { kind: 'serial', name: job.targetName, hardware: hardwareFromFacts(facts) },
+      runtime: runtimeFromFacts(facts),
+      ...(job.job !== undefined ? { job: job.job } : {}),
+      settings,
+      inputs,
+      initMs,
+      firstInferenceMs,
+      latencyMs,
+      memory: {
+        // On a microcontroller there is no RSS: the model's RAM is the tensor arena the interpreter
+        // used plus the model itself, which the firmware keeps in RAM (PSRAM) after the upload.
+        peakRssBytes: loaded.arenaUsedBytes + loaded.modelBytes,
+        modelLoadRssBytes: loaded.arenaUsedBytes,
+        osPeakRssBytes: null,
+      },
+      ...(reportBlock !== undefined ? { report: reportBlock } : {}),
+      verdict: assessment.verdict,
+      warnings: [...assessment.warnings, ...(shortWindows ? [shortWindows] : [])],
+    });
+  };
   let measured: Measured;
   try {
     measured = await measure(client, { settings, plan, warmups: Math.max(0, settings.warmupRuns - 1), maxBatch: facts.maxRunsPerRequest, kept }, report, signal);
   } catch (error) {
-    // A board that vanished mid-run: the latencies it had already sent stay with the failed cell.
-    if (error instanceof StudioError && error.code !== 'CANCELLED') throw PartialSamplesError.of(error, kept, 'the board stopped answering');
+    // A board that vanished mid-run: the latencies it had already sent become a partial run of the failed cell.
+    if (error instanceof StudioError && error.code !== 'CANCELLED') {
+      throw PartialSamplesError.withRun(PartialSamplesError.of(error, kept, 'the board stopped answering'), (samplesMs) =>
+        runFile({ samplesMs: [...samplesMs], maxTimeReached: false }),
+      );
+    }
     throw error;
   }
-  const latencyMs = summarizeLatency(measured.samplesMs);
-  const assessment = assessRun({
-    latency: latencyMs,
-    firstInferenceMs,
-    timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS,
-    cores: 1,
-    ...(measured.maxTimeReached ? { maxTimeReached: { plannedRuns: settings.runs } } : {}),
-  });
-  const reportBlock = measured.windows === undefined ? undefined : summarizeWindows(measured.windows);
-  const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, plan);
   report('saving', 0, 1);
-
-  return RunFile.parse({
-    schema: RUN_SCHEMA,
-    id: newRunId(),
-    createdAt: new Date().toISOString(),
-    status: 'completed',
-    model: job.model,
-    target: { kind: 'serial', name: job.targetName, hardware: hardwareFromFacts(facts) },
-    runtime: runtimeFromFacts(facts),
-    ...(job.job !== undefined ? { job: job.job } : {}),
-    settings,
-    inputs,
-    initMs,
-    firstInferenceMs,
-    latencyMs,
-    memory: {
-      // On a microcontroller there is no RSS: the model's RAM is the tensor arena the interpreter
-      // used plus the model itself, which the firmware keeps in RAM (PSRAM) after the upload.
-      peakRssBytes: loaded.arenaUsedBytes + loaded.modelBytes,
-      modelLoadRssBytes: loaded.arenaUsedBytes,
-      osPeakRssBytes: null,
-    },
-    ...(reportBlock !== undefined ? { report: reportBlock } : {}),
-    verdict: assessment.verdict,
-    warnings: [...assessment.warnings, ...(shortWindows ? [shortWindows] : [])],
-  });
+  return runFile(measured);
 }
 
 interface Measured {

@@ -10,7 +10,7 @@ import { StudioError } from '../../../shared/errors';
 import type { BenchSettings, RunFile } from '../../../shared/run-schema';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
 import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
-import { PartialSamplesError, partialSamplesOf } from '../../runner/runner-client';
+import { PartialSamplesError } from '../../runner/runner-client';
 import { findPythonRunnerScript } from '../native-tools/python-spawner';
 import { nativeToolPlans, runNativeTools } from './native-on-board';
 import { deployNodeRunner } from './node-runner-deploy';
@@ -129,7 +129,8 @@ export class SshTargetSession {
     if (error.context.kind === 'connection-lost' && error.context.runnerLog === undefined) return error;
     const lost = connectionLost(this.spec, error.context.phase ?? 'running the benchmark', reason);
     const explained = new StudioError(lost.code, lost.message, { ...error.context, ...lost.context });
-    return PartialSamplesError.of(explained, partialSamplesOf(error) ?? [], 'the link dropped');
+    // The samples kept before the drop, and the partial run made of them, stay with the truer reason.
+    return PartialSamplesError.restate(error, explained, 'the link dropped');
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { percentileSupported, type RunSummary } from '../../../shared/run-schema
 import { MAX_COMPARED_RUNS } from '../colors';
 import { formatDate, formatMb, formatMs } from '../format';
 import { TOO_FEW_SAMPLES } from '../stats-view';
+import { PartialBadge } from './run/RunHeader';
 
 interface Props {
   runs: RunSummary[];
@@ -65,6 +66,7 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
                 className={run.id === selectedId ? 'selected' : undefined}
                 data-testid="run-row"
                 data-run-id={run.id}
+                data-status={run.status}
                 tabIndex={0}
                 aria-selected={run.id === selectedId}
                 onClick={() => onSelect(run.id)}
@@ -98,6 +100,7 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
                   <span className={`verdict verdict-${run.verdict} small`} title={`${run.warnings} warning${run.warnings === 1 ? '' : 's'}`}>
                     {run.verdict}
                   </span>
+                  {run.status === 'partial' && <PartialBadge small />}
                 </td>
               </tr>
             );

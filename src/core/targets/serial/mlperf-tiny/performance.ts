@@ -83,7 +83,8 @@ function toWindow(reply: InferReply): PerformanceWindow {
   };
 }
 
-function summarize(board: DutIdentity, inputBytes: number, firstInferenceMs: number, windows: PerformanceWindow[], settings: PerformanceResult['settings']): PerformanceResult {
+/** The result of these windows (all of a run's, or those an interrupted run finished). */
+export function summarizePerformance(board: DutIdentity, inputBytes: number, firstInferenceMs: number, windows: PerformanceWindow[], settings: PerformanceResult['settings']): PerformanceResult {
   const samplesMs = windows.map((w) => w.latencyMs);
   const medianLatencyMs = median(samplesMs);
   return {
@@ -164,5 +165,5 @@ export async function runPerformance(client: MlperfTinyClient, input: Uint8Array
       error instanceof StudioError ? error.toData() : { code: 'INTERNAL', message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`, context: { port: client.port } };
     return { state: 'interrupted', error: data, board, ...(firstInferenceMs !== undefined && { firstInferenceMs }), windows };
   }
-  return { state: 'completed', result: summarize(board, input.length, firstInferenceMs, windows, settings) };
+  return { state: 'completed', result: summarizePerformance(board, input.length, firstInferenceMs, windows, settings) };
 }

@@ -43,6 +43,7 @@ interface Props {
 
 /** One cell of a matrix job (model · runtime · threads, under its target's heading) with its own state and bar. */
 export function CellRow({ cell, state, onOpenRun }: Props) {
+  const partialRunId = state.state === 'failed' ? state.partialRunId : undefined;
   return (
     <li className={`cell-row cell-${state.state}`} data-testid="bench-cell" data-state={state.state} data-cell={cell.index} data-target-id={cell.targetId} data-run-id={state.state === 'done' ? state.runId : undefined}>
       <div className="cell-head">
@@ -53,6 +54,11 @@ export function CellRow({ cell, state, onOpenRun }: Props) {
         {state.state === 'done' && (
           <button type="button" className="button tiny" data-testid="bench-cell-open" onClick={() => onOpenRun(state.runId)}>
             Open run
+          </button>
+        )}
+        {partialRunId !== undefined && (
+          <button type="button" className="button tiny" data-testid="bench-cell-open-partial" onClick={() => onOpenRun(partialRunId)}>
+            Open partial run
           </button>
         )}
       </div>

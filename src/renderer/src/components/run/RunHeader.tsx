@@ -24,7 +24,16 @@ export function VerdictBadge({ verdict }: { verdict: RunFile['verdict'] }) {
   );
 }
 
-/** Which model ran where, on what runtime and backend, with which settings; and the verdict. */
+/** A run that stopped mid-measure: its numbers cover the runs measured before it stopped. */
+export function PartialBadge({ small = false, reason }: { small?: boolean; reason?: string }) {
+  return (
+    <span className={`verdict run-partial${small ? ' small' : ''}`} data-testid="run-partial" title={reason ?? 'Measuring stopped early: these numbers cover the runs measured before it stopped.'}>
+      partial
+    </span>
+  );
+}
+
+/** Which model ran where, on what runtime and backend, with which settings; the verdict, and why a partial run stopped. */
 export function RunHeader({ run }: { run: RunFile }) {
   const r = run.runtime;
   return (
@@ -34,7 +43,14 @@ export function RunHeader({ run }: { run: RunFile }) {
         {run.model.variant !== 'float' && <span className="tag">{run.model.variant}</span>}
         <span className="muted"> on {run.target.name}</span>
         <VerdictBadge verdict={run.verdict} />
+        {run.status === 'partial' && <PartialBadge reason={run.stopped?.reason} />}
       </h2>
+      {run.stopped !== undefined && (
+        <p className="run-stopped" role="note" data-testid="run-stopped">
+          <strong>Partial run:</strong> {run.stopped.reason} The numbers below cover the {run.latencyMs.count.toLocaleString('en-US')} runs measured before{' '}
+          {run.stopped.before}.
+        </p>
+      )}
       <p className="muted" data-testid="run-runtime">
         {formatDate(run.createdAt)} · {r.name} {r.version} ({r.backend}) · {formatThreads(r.threads)} · {settingsLine(run)}
         {run.settings.freshInputs ? ' · fresh inputs' : ''} · {run.target.hardware.cpuModel}
