@@ -281,15 +281,17 @@ describe('studio in browser mode', () => {
   });
 });
 
-describe('a damaged run file in the workspace', () => {
+describe('a damaged run file and a damaged targets.json in the workspace', () => {
   let server: StudioServer;
   let workspaceDir: string;
   const damaged = '{"schema": "edgebench.run/1", "id": "half-written", "latencyMs": {"samples": [1.2, 1.';
+  const damagedTargets = '{"schema": "edgebench.targets/1", "targets": [{"id": "ssh-1", "config": {"kind": "ssh", "name": "pi"';
 
   beforeAll(async () => {
     workspaceDir = await makeTempWorkspace();
     await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
     await writeFile(path.join(workspaceDir, 'runs', 'damaged-run.json'), damaged);
+    await writeFile(path.join(workspaceDir, 'targets.json'), damagedTargets);
     server = await startStudioServer({ workspaceDir });
   });
 
@@ -298,20 +300,30 @@ describe('a damaged run file in the workspace', () => {
     if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true });
   });
 
-  it('is listed in the workspace problems banner and left untouched', async () => {
+  it('are listed in the workspace problems banner and left untouched', async () => {
     const page = await openStudio(browser, server.url);
     try {
       const problems = page.getByTestId('workspace-problems');
       await problems.waitFor();
       expect(await problems.textContent()).toContain('damaged-run.json');
+      expect(await problems.textContent()).toContain('targets.json');
       expect(await problems.textContent()).toContain('left untouched');
-      // The studio still works around it: the demo model is there and no run is listed.
+      // The studio still works around them: the demo model is there and no run is listed.
       await page.getByTestId('model-row').first().waitFor();
       await page.getByTestId('nav-runs').click();
       await page.getByTestId('runs-empty').waitFor();
+      // The Targets page says what is wrong and what to do, offers no "Add" over the file, and keeps This computer.
+      await page.getByTestId('nav-targets').click();
+      const damagedCard = page.getByTestId('targets-damaged');
+      await damagedCard.waitFor();
+      expect(await damagedCard.textContent()).toMatch(/targets\.json in this workspace: It is not valid JSON \(.+\)\. It was left untouched: repair it by hand, or move it aside/);
+      expect(await page.getByTestId('target-add').isDisabled()).toBe(true);
+      expect(await page.getByTestId('targets-empty').count()).toBe(0);
+      expect(await page.getByText('This computer').count()).toBeGreaterThan(0);
     } finally {
       await page.close();
     }
     expect(await readFile(path.join(workspaceDir, 'runs', 'damaged-run.json'), 'utf8')).toBe(damaged);
+    expect(await readFile(path.join(workspaceDir, 'targets.json'), 'utf8')).toBe(damagedTargets);
   });
 });

@@ -37,7 +37,9 @@ export class TargetService {
 
   async list(): Promise<TargetEntry[]> {
     const local: TargetEntry = { id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware(), config: null, spec: 'local' };
-    const stored = await this.store.list();
+    // A damaged targets.json is one of the workspace's problems (workspace.info), left alone; "This computer" still works.
+    const read = await this.store.read();
+    const stored = read.kind === 'ok' ? read.targets : [];
     return [local, ...stored.map((t) => this.entry(t.id, t.config))];
   }
 

@@ -20,6 +20,7 @@ import { EvalRecord } from '../../shared/eval-schema';
 import { DatasetManifest, isLabeled } from '../datasets/dataset-manifest';
 import { RunFile, type RunSummary } from '../../shared/run-schema';
 import { writeJsonAtomic } from './atomic-write';
+import { TargetsStore, targetsProblem } from './targets-store';
 
 export const MODEL_ENTRY_SCHEMA = 'edgebench.model/1';
 const StoredModelEntry = ModelEntry.extend({ schema: z.literal(MODEL_ENTRY_SCHEMA) });
@@ -111,6 +112,9 @@ export class Workspace {
     const datasets = await this.listDatasets(note);
     const runs = await this.listRuns(note);
     const evals = await this.listEvals(note);
+    const targets = new TargetsStore(this.root);
+    const stored = await targets.read();
+    if (stored.kind === 'damaged') note(targets.file, targetsProblem(stored.detail));
     return { models, datasets, runs, evals, problems };
   }
 

@@ -130,7 +130,13 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
           />
         )}
         {page === 'targets' && (
-          <TargetsPage api={api} targets={workspace.targets} onTargetProbed={workspace.replaceTarget} onError={report} />
+          <TargetsPage
+            api={api}
+            targets={workspace.targets}
+            targetsProblem={workspace.info?.problems.find((problem) => problem.path === 'targets.json')?.message ?? null}
+            onTargetProbed={workspace.replaceTarget}
+            onError={report}
+          />
         )}
         {page === 'devices' && (
           <DevicesPage

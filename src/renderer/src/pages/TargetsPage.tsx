@@ -11,11 +11,13 @@ import '../components/targets/targets.css';
 interface Props {
   api: StudioApi;
   targets: TargetEntry[];
+  /** Why the workspace's targets.json cannot be used (it is then left untouched), or null. */
+  targetsProblem: string | null;
   onTargetProbed: (target: TargetEntry) => void;
   onError: (error: unknown) => void;
 }
 
-export function TargetsPage({ api, targets, onTargetProbed, onError }: Props) {
+export function TargetsPage({ api, targets, targetsProblem, onTargetProbed, onError }: Props) {
   const [probing, setProbing] = useState<string | null>(null);
   const autoProbed = useRef(new Set<string>());
   // 'new' while adding a target, a target id while editing it.
@@ -82,10 +84,29 @@ export function TargetsPage({ api, targets, onTargetProbed, onError }: Props) {
           <h1 id="targets-title">Targets</h1>
           <p className="page-sub">Where models run. Every benchmark records the hardware it ran on.</p>
         </div>
-        <button type="button" className="button primary" onClick={() => setFormFor('new')} disabled={formFor === 'new'} data-testid="target-add">
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => setFormFor('new')}
+          disabled={formFor === 'new' || targetsProblem !== null}
+          title={targetsProblem !== null ? 'targets.json must be repaired or moved aside first' : undefined}
+          data-testid="target-add"
+        >
           Add target
         </button>
       </header>
+      {targetsProblem !== null && (
+        <div className="card targets-damaged" role="alert" data-testid="targets-damaged">
+          <h2>The saved targets cannot be read</h2>
+          <p>
+            <code>targets.json</code> in this workspace: {targetsProblem}
+          </p>
+          <p className="muted">
+            Benchmarks on this computer still work. Once the file is repaired or moved aside, reload the page to see the boards
+            it lists.
+          </p>
+        </div>
+      )}
       {formFor === 'new' && <TargetForm otherNames={namesExcept(null)} onSave={(config) => save(null, config)} onCancel={() => setFormFor(null)} />}
       <div className="target-grid">
         {local.map((target) => (
@@ -113,7 +134,7 @@ export function TargetsPage({ api, targets, onTargetProbed, onError }: Props) {
             />
           ),
         )}
-        {stored.length === 0 && formFor !== 'new' && (
+        {stored.length === 0 && formFor !== 'new' && targetsProblem === null && (
           <div className="card empty-targets" data-testid="targets-empty">
             <h2>No boards yet</h2>
             <p>
