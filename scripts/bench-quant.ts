@@ -14,7 +14,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { decodeOnnxModel } from '../src/core/formats/onnx/onnx-graph';
+import { decodeModelProto } from '../src/core/formats/onnx/onnx-codec';
 import { encodeOnnxModel, type OnnxModelSpec, type OnnxNodeSpec, type OnnxTensorSpec } from '../src/core/formats/onnx/onnx-writer';
 import { quantizeOnnx, type CalibrationData, type QuantRecipeInput } from '../src/core/quantize';
 import { collectStats } from '../src/core/quantize/calibrate';
@@ -117,10 +117,11 @@ async function main(): Promise<void> {
   };
 
   // Calibration throughput, measured on its own: the float model with each layer's input as an output.
-  const spec = decodeOnnxModel(float);
-  const activations = ['x', ...spec.nodes.filter((n) => n.opType === 'Relu').map((n) => n.outputs[0] as string)];
+  const model = decodeModelProto(float);
+  const graph = model.graph as NonNullable<typeof model.graph>;
+  const activations = ['x', ...graph.node.filter((n) => n.opType === 'Relu').map((n) => n.output[0] as string)];
   const calibrationStart = performance.now();
-  await collectStats(spec, activations, calibration.inputs, 'minmax', false);
+  await collectStats(model, activations.map((tensor) => ({ graph, tensor })), calibration.inputs, 'minmax', false);
   const calibrationSeconds = (performance.now() - calibrationStart) / 1000;
   console.log(`Calibration: ${samples} samples in ${calibrationSeconds.toFixed(2)} s = ${(samples / calibrationSeconds).toFixed(0)} samples/s (one pass, single-threaded)\n`);
 

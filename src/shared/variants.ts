@@ -10,6 +10,15 @@ export type QuantMode = z.infer<typeof QuantMode>;
 export const CalibrationMethod = z.enum(['minmax', 'percentile', 'entropy']);
 export type CalibrationMethod = z.infer<typeof CalibrationMethod>;
 
+/**
+ * int8 weight range: full (8 bits, -127..127) or reduced (7 bits, -64..64). onnxruntime's u8s8
+ * kernels on x86 without VNNI (AVX2, AVX-512 without VNNI) add pairs of products in saturating
+ * 16-bit sums, which full-range weights overflow; 'auto' picks reduced for such a CPU and full
+ * elsewhere, and the variant's stored recipe records which it picked.
+ */
+export const WeightRange = z.enum(['auto', 'full', 'reduced']);
+export type WeightRange = z.infer<typeof WeightRange>;
+
 /** onnxruntime's default for its Percentile calibrator. */
 export const DEFAULT_PERCENTILE = 99.999;
 
@@ -27,6 +36,8 @@ export const QuantRecipe = z
     activationSymmetric: z.boolean().default(false),
     /** Node names or op types left in float. */
     exclude: z.array(z.string().min(1)).default([]),
+    /** int8 modes: full or 7-bit weights, or 'auto' for the CPU that will run the variant (see WeightRange). */
+    weightRange: WeightRange.default('auto'),
   })
   .strict()
   .superRefine((recipe, ctx) => {
@@ -35,6 +46,9 @@ export const QuantRecipe = z
     }
     if (recipe.percentile !== undefined && recipe.method !== 'percentile') {
       ctx.addIssue({ code: 'custom', path: ['percentile'], message: `percentile ${recipe.percentile} only applies to method 'percentile'; remove it or set method 'percentile'.` });
+    }
+    if (recipe.weightRange !== 'auto' && recipe.mode === 'fp16') {
+      ctx.addIssue({ code: 'custom', path: ['weightRange'], message: `weightRange '${recipe.weightRange}' only applies to the int8 modes (this recipe is 'fp16'); remove it.` });
     }
     if (recipe.activationSymmetric && recipe.mode !== 'static') {
       ctx.addIssue({ code: 'custom', path: ['activationSymmetric'], message: `activationSymmetric only applies to mode 'static' (this recipe is '${recipe.mode}').` });
@@ -54,6 +68,10 @@ export const VariantOrigin = z.discriminatedUnion('kind', [
     calibration: z.object({ datasetId: z.string(), sha256: z.string(), samples: z.number().int() }).nullable(),
     quantizedNodes: z.number().int(),
     skipped: z.array(z.object({ node: z.string(), opType: z.string(), reason: z.string() })),
+    /** Set when the variant imports a newer opset than its parent (raised so the int8 ops exist). */
+    opset: z.object({ from: z.number().int(), to: z.number().int() }).optional(),
+    /** Choices the recipe did not spell out (opset raised, per-tensor weights, 7-bit weights), one sentence each. */
+    notes: z.array(z.string()).default([]),
   }),
   z.object({
     /** Made elsewhere (e.g. a TFLite int8 export) and linked to its float model by the user. */

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../src/shared/errors';
 import { encodeOnnxModel, type OnnxModelSpec } from '../../src/core/formats/onnx/onnx-writer';
-import { ProtoWriter } from '../../src/core/formats/protobuf/wire-writer';
+import { ProtoWriter } from './formats/proto-writer';
 
 function model(parts: Pick<OnnxModelSpec, 'inputs' | 'outputs' | 'initializers' | 'nodes'> & Partial<OnnxModelSpec>): OnnxModelSpec {
   return {

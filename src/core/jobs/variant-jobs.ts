@@ -9,6 +9,7 @@ import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { LayerSqnr } from '../../shared/eval-schema';
 import { recipeLabel, type QuantRecipe } from '../../shared/variants';
+import { normalizeRecipe } from '../quantize/recipe';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { runWorkerTask } from '../workers/run-worker';
 import { importModel, mainModelPath } from '../workspace/model-store';
@@ -43,6 +44,12 @@ export async function createQuantizedVariant(
 
   await fs.mkdir(workspace.tempDir(), { recursive: true });
   const outPath = path.join(workspace.tempDir(), `quantize-${randomBytes(4).toString('hex')}.onnx`);
+  // The label does not depend on what the worker resolves ('auto' weight range), so the variant's
+  // file name, and its side file's (for a parent with external data), are known now.
+  const label = recipeLabel(normalizeRecipe(request.recipe));
+  const slug = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  const fileName = `${parent.name}.${slug}.onnx`;
+  let sideFile: string | undefined;
   try {
     const outcome = await runWorkerTask(
       spawner,
@@ -53,13 +60,15 @@ export async function createQuantizedVariant(
         recipe: request.recipe,
         datasetDir: useDataset?.dir,
         calibrationSamples: request.calibrationSamples,
+        externalDataName: `${fileName}.data`,
       },
       { onProgress },
     );
     if (outcome.type !== 'quantized') throw new StudioError('INTERNAL', 'The worker answered something other than a quantized model.');
-    const label = recipeLabel(outcome.recipe);
-    const slug = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-    return await importModel(workspace, [{ name: `${parent.name}.${slug}.onnx`, data: await fs.readFile(outPath) }], {
+    sideFile = outcome.externalDataFile;
+    const files = [{ name: fileName, data: await fs.readFile(outPath) }];
+    if (sideFile) files.push({ name: path.basename(sideFile), data: await fs.readFile(sideFile) });
+    return await importModel(workspace, files, {
       name: `${parent.name} · ${label}`,
       variant: label,
       origin: {
@@ -75,10 +84,13 @@ export async function createQuantizedVariant(
           : null,
         quantizedNodes: outcome.quantizedNodes.length,
         skipped: outcome.skipped,
+        ...(outcome.opset ? { opset: outcome.opset } : {}),
+        notes: outcome.notes,
       },
     });
   } finally {
     await fs.rm(outPath, { force: true });
+    if (sideFile) await fs.rm(sideFile, { force: true });
   }
 }
 

@@ -1,34 +1,37 @@
 /**
- * State one quantization pass shares: the float model and its index, tensor types, fresh
- * names, exclusions, the skipped list, and the initializers the pass adds. `finish` assembles
- * the edited model and drops initializers nothing reads any more (the float weights that were
- * replaced), looking into subgraphs too, since If/Loop bodies may read outer tensors.
+ * State a quantization pass shares. QuantRun holds what spans the model (fresh names,
+ * exclusions, what was quantized or skipped and why); QuantContext is one graph of it (the main
+ * graph or an If/Loop/Scan body, which sees the enclosing graph's tensors): its index, tensor
+ * types, and the initializers the pass adds. `QuantRun.finish` drops the float weights that were
+ * replaced once nothing reads them, looking into subgraphs too, since bodies may read outer tensors.
  */
 import { StudioError } from '../../shared/errors';
-import type { OnnxGraphSpec, OnnxModelSpec, OnnxNodeSpec, OnnxTensorSpec } from '../formats/onnx/onnx-writer';
-import { GraphIndex, NameScope } from './graph';
+import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../formats/onnx/generated/onnx_pb';
+import { forEachGraph, nodeSubgraphs } from '../formats/onnx/onnx-codec';
+import { float32Values } from '../formats/onnx/onnx-tensors';
+import type { OnnxTensorSpec } from '../formats/onnx/onnx-writer';
+import { GraphIndex, NameScope, newTensor, nodeReads } from './graph';
 import type { SkippedNode } from './recipe';
 import { inferTensorTypes, isFloat32 } from './tensor-types';
 
-export class QuantContext {
-  readonly index: GraphIndex;
-  readonly types: Map<string, number>;
+export class QuantRun {
   readonly names: NameScope;
   readonly skipped: SkippedNode[] = [];
   readonly quantized: string[] = [];
-  readonly added: OnnxTensorSpec[] = [];
+  /** Weights (initializers or Constant outputs) a pass stopped reading; dropped at the end if nothing else reads them. */
+  readonly replaced = new Set<string>();
   private readonly excludeNames = new Set<string>();
   private readonly excludeOps = new Set<string>();
+  private readonly labels = new Map<NodeProto, string>();
 
   constructor(
-    readonly spec: OnnxModelSpec,
+    readonly model: ModelProto,
     exclude: string[],
   ) {
-    this.index = new GraphIndex(spec);
-    this.types = inferTensorTypes(spec);
-    this.names = new NameScope(spec);
-    const nodeNames = new Set(spec.nodes.map((node, i) => this.label(node, i)));
-    const opTypes = new Set(spec.nodes.map((node) => node.opType));
+    this.names = new NameScope(model);
+    this.labelGraph(model.graph as GraphProto, '');
+    const nodeNames = new Set(this.labels.values());
+    const opTypes = new Set([...this.labels.keys()].map((node) => node.opType));
     for (const entry of exclude) {
       if (nodeNames.has(entry)) this.excludeNames.add(entry);
       if (opTypes.has(entry)) this.excludeOps.add(entry);
@@ -43,13 +46,75 @@ export class QuantContext {
     }
   }
 
-  /** A node's name, or "<OpType>_<position>" for unnamed nodes, so every node can be reported and excluded. */
-  label(node: OnnxNodeSpec, position = this.spec.nodes.indexOf(node)): string {
-    return node.name || `${node.opType}_${position}`;
+  /** Unnamed nodes are "<OpType>_<position>", inside a body prefixed by the body's path ("If_3/then_branch/Conv_0"). */
+  private labelGraph(graph: GraphProto, prefix: string): void {
+    graph.node.forEach((node, position) => {
+      const label = node.name || `${prefix}${node.opType}_${position}`;
+      this.labels.set(node, label);
+      for (const { attribute, graph: sub } of nodeSubgraphs(node)) this.labelGraph(sub, `${label}/${attribute}/`);
+    });
   }
 
-  isExcluded(node: OnnxNodeSpec): boolean {
+  label(node: NodeProto): string {
+    return this.labels.get(node) ?? (node.name || node.opType);
+  }
+
+  isExcluded(node: NodeProto): boolean {
     return this.excludeNames.has(this.label(node)) || this.excludeOps.has(node.opType);
+  }
+
+  skip(node: NodeProto, reason: string): void {
+    this.skipped.push({ node: this.label(node), opType: node.opType, reason });
+  }
+
+  /** Drops replaced weights nothing reads any more: initializers (and their IR < 4 input entries) and Constant nodes. */
+  finish(): void {
+    if (this.replaced.size === 0 || !this.model.graph) return;
+    forEachGraph(this.model.graph, (graph) => {
+      const reads = new Set<string>(graph.output.map((o) => o.name));
+      for (const node of graph.node) for (const name of nodeReads(node)) reads.add(name);
+      const dead = (name: string): boolean => this.replaced.has(name) && !reads.has(name);
+      const dropped = new Set(graph.initializer.filter((t) => dead(t.name)).map((t) => t.name));
+      graph.initializer = graph.initializer.filter((t) => !dropped.has(t.name));
+      // IR < 4 lists initializers among the inputs; a dropped initializer leaves that list too.
+      graph.input = graph.input.filter((i) => !dropped.has(i.name));
+      graph.node = graph.node.filter((node) => !(node.opType === 'Constant' && node.output.length === 1 && dead(node.output[0] as string)));
+    });
+  }
+}
+
+export class QuantContext {
+  readonly index: GraphIndex;
+  readonly types: Map<string, number>;
+  readonly added: TensorProto[] = [];
+
+  constructor(
+    readonly run: QuantRun,
+    readonly graph: GraphProto,
+    readonly parent?: QuantContext,
+  ) {
+    this.index = new GraphIndex(graph, parent?.index);
+    this.types = inferTensorTypes(graph, parent?.types);
+  }
+
+  get names(): NameScope {
+    return this.run.names;
+  }
+
+  label(node: NodeProto): string {
+    return this.run.label(node);
+  }
+
+  isExcluded(node: NodeProto): boolean {
+    return this.run.isExcluded(node);
+  }
+
+  skip(node: NodeProto, reason: string): void {
+    this.run.skip(node, reason);
+  }
+
+  markQuantized(node: NodeProto): void {
+    this.run.quantized.push(this.label(node));
   }
 
   isFloat(name: string): boolean {
@@ -57,43 +122,34 @@ export class QuantContext {
   }
 
   /** Whether the node reads or writes any float32 tensor (only such nodes are worth reporting). */
-  touchesFloat(node: OnnxNodeSpec): boolean {
-    return [...node.inputs, ...node.outputs].some((name) => this.isFloat(name));
+  touchesFloat(node: NodeProto): boolean {
+    return [...node.input, ...node.output].some((name) => this.isFloat(name));
   }
 
-  skip(node: OnnxNodeSpec, reason: string): void {
-    this.skipped.push({ node: this.label(node), opType: node.opType, reason });
+  /** A float32 weight: a constant (initializer or Constant node, here or outside) of type FLOAT with its data. */
+  floatWeight(name: string | undefined): { dims: number[]; data: Float32Array } | undefined {
+    const tensor = name ? this.index.constant(name) : undefined;
+    if (!tensor || tensor.dataType !== 1) return undefined;
+    const data = float32Values(tensor);
+    return data ? { dims: tensor.dims.map(Number), data } : undefined;
   }
 
-  /** Adds an initializer under a fresh name derived from `base`, returning the name. */
+  /** Adds an initializer to this graph under a fresh name derived from `base`, returning the name. */
   addInitializer(base: string, tensor: Omit<OnnxTensorSpec, 'name'>): string {
     const name = this.names.fresh(base);
-    this.added.push({ name, ...tensor });
+    this.added.push(newTensor({ name, ...tensor }));
     return name;
   }
 
-  finish(nodes: OnnxNodeSpec[], overrides: Partial<OnnxModelSpec> = {}): OnnxModelSpec {
-    const used = new Set<string>();
-    collectReads(nodes, used);
-    for (const output of this.spec.outputs) used.add(output.name);
-    const initializers = [...this.spec.initializers, ...this.added].filter((t) => used.has(t.name));
-    const kept = new Set(initializers.map((t) => t.name));
-    // IR < 4 lists initializers among the inputs; a dropped initializer must leave that list too.
-    const inputs = this.spec.inputs.filter((input) => !this.index.initializers.has(input.name) || kept.has(input.name));
-    return { ...this.spec, inputs, nodes, initializers, ...overrides };
+  /** Records that a weight is no longer read by the rewritten node (it may be dropped at the end). */
+  replacedWeight(name: string): void {
+    this.run.replaced.add(name);
+  }
+
+  /** Installs the rewritten node list and the new initializers in the graph. */
+  finish(nodes: NodeProto[]): void {
+    this.graph.node = nodes;
+    this.graph.initializer = [...this.graph.initializer, ...this.added];
   }
 }
 
-function collectReads(nodes: OnnxNodeSpec[], used: Set<string>): void {
-  for (const node of nodes) {
-    for (const input of node.inputs) used.add(input);
-    for (const value of Object.values(node.attributes ?? {})) {
-      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'graph' in value) collectGraphReads(value.graph, used);
-    }
-  }
-}
-
-function collectGraphReads(graph: OnnxGraphSpec, used: Set<string>): void {
-  collectReads(graph.nodes, used);
-  for (const output of graph.outputs) used.add(output.name);
-}

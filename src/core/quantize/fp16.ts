@@ -5,12 +5,19 @@
  * Ops convert only when they are in FLOAT16_OPS: each was built as a one-node float16 model
  * and loaded and run by onnxruntime-node's CPU EP (test/unit/quantize/fp16-ops.test.ts keeps
  * checking that). Everything else stays float32 between Casts, as onnxconverter-common's
- * float16 converter does with its block list.
+ * float16 converter does with its block list. Weights are initializers or Constant nodes (PaddleOCR
+ * and silero keep theirs in Constant nodes): either becomes float16 when a float16 node reads it.
+ * If/Loop/Scan bodies are converted the same way, each with Casts at its own inputs and outputs;
+ * a tensor a body reads from the enclosing graph keeps its type there.
  */
-import type { OnnxModelSpec, OnnxNodeSpec, OnnxTensorSpec } from '../formats/onnx/onnx-writer';
-import { OnnxDataType, toOnnxDataTypeCode } from '../formats/onnx/onnx-types';
+import { clone, create } from '@bufbuild/protobuf';
+import { type NodeProto, type TensorProto, TensorProtoSchema, type ValueInfoProto, ValueInfoProtoSchema } from '../formats/onnx/generated/onnx_pb';
+import { attributeOf, elemTypeOf } from '../formats/onnx/onnx-attributes';
+import { nodeSubgraphs } from '../formats/onnx/onnx-codec';
+import { float32Values } from '../formats/onnx/onnx-tensors';
+import { OnnxDataType } from '../formats/onnx/onnx-types';
 import type { QuantContext } from './context';
-import { isDefaultDomain } from './graph';
+import { isDefaultDomain, makeNode, withIO } from './graph';
 
 /** Ops that load and run in float16 on onnxruntime's CPU EP (all their float inputs and outputs float16). */
 export const FLOAT16_OPS: ReadonlySet<string> = new Set([
@@ -62,55 +69,110 @@ function toFloat16Array(data: Float32Array): Uint16Array {
   return out;
 }
 
-function subgraphReads(nodes: OnnxNodeSpec[], out: Set<string>, inside = false): void {
-  for (const node of nodes) {
-    if (inside) for (const input of node.inputs) out.add(input);
-    for (const value of Object.values(node.attributes ?? {})) {
-      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'graph' in value) subgraphReads(value.graph.nodes, out, true);
-    }
-  }
+function toFloat16Tensor(tensor: TensorProto, data: Float32Array): TensorProto {
+  const bits = toFloat16Array(data);
+  return create(TensorProtoSchema, {
+    dims: tensor.dims,
+    dataType: F16,
+    name: tensor.name,
+    ...(tensor.docString ? { docString: tensor.docString } : {}),
+    rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength),
+  });
 }
 
-export function convertFloat16(ctx: QuantContext): OnnxModelSpec {
-  const { spec, index } = ctx;
-  // Tensors read inside If/Loop/Scan bodies must keep their type: the bodies are not rewritten.
-  const readBySubgraphs = new Set<string>();
-  subgraphReads(spec.nodes, readBySubgraphs);
+function withElemType(info: ValueInfoProto, name: string, elemType: number): ValueInfoProto {
+  const copy = clone(ValueInfoProtoSchema, info);
+  copy.name = name;
+  if (copy.type?.value.case === 'tensorType') copy.type.value.value.elemType = elemType;
+  return copy;
+}
 
-  const half = new Set<OnnxNodeSpec>();
-  for (const node of spec.nodes) {
-    // Constants stay as written; a Cast after them folds away when the runtime loads the model.
-    if (!ctx.touchesFloat(node) || (node.opType === 'Constant' && isDefaultDomain(node))) continue;
-    const tensors = [...node.inputs, ...node.outputs].filter((name) => name !== '');
+interface GraphPlan {
+  ctx: QuantContext;
+  /** Nodes that run in float16. */
+  half: Set<NodeProto>;
+  /** Where each float tensor this graph defines lives: float16 or float32. */
+  home: Map<string, number>;
+}
+
+function constantValue(node: NodeProto) {
+  return node.opType === 'Constant' && isDefaultDomain(node) ? attributeOf(node, 'value') : undefined;
+}
+
+/** Which nodes of a graph run in float16 (the others are reported with why not). */
+function halfNodes(ctx: QuantContext): Set<NodeProto> {
+  const half = new Set<NodeProto>();
+  for (const node of ctx.graph.node) {
+    // Constants follow their readers (below); control-flow nodes hold bodies converted on their own.
+    if (!ctx.touchesFloat(node) || constantValue(node) || nodeSubgraphs(node).length > 0) continue;
+    const tensors = [...node.input, ...node.output].filter((name) => name !== '');
     let reason: string | undefined;
     if (ctx.isExcluded(node)) reason = 'excluded by the recipe.';
     else if (!isDefaultDomain(node)) reason = `it is a custom op of domain '${node.domain}'; it runs in float32 between Casts.`;
     else if (!FLOAT16_OPS.has(node.opType)) reason = `${node.opType} is not in the list of ops checked to run in float16 on onnxruntime's CPU EP; it runs in float32 between Casts.`;
-    else if (SINGLE_OUTPUT_ONLY.has(node.opType) && node.outputs.length > 1) reason = `${node.opType} with training outputs keeps float32 statistics; it runs in float32.`;
+    else if (SINGLE_OUTPUT_ONLY.has(node.opType) && node.output.length > 1) reason = `${node.opType} with training outputs keeps float32 statistics; it runs in float32.`;
     else if (tensors.some((name) => !ctx.types.has(name))) reason = 'the type of one of its tensors is unknown, so it runs in float32.';
-    else if (node.outputs.some((name) => readBySubgraphs.has(name))) reason = 'a subgraph reads its output, so it runs in float32.';
     if (reason) ctx.skip(node, reason);
     else {
       half.add(node);
-      ctx.quantized.push(ctx.label(node));
+      ctx.markQuantized(node);
     }
   }
+  return half;
+}
 
-  // Where each float tensor lives: float16 when a float16 node makes it, or for a weight some float16 node reads.
-  const home = new Map<string, number>();
-  for (const node of spec.nodes) for (const output of node.outputs) if (ctx.isFloat(output)) home.set(output, half.has(node) ? F16 : F32);
-  for (const tensor of spec.initializers) {
-    if (!ctx.isFloat(tensor.name) || !index.constant(tensor.name)) continue;
-    const readers = index.consumers.get(tensor.name) ?? [];
-    home.set(tensor.name, readers.some((n) => half.has(n)) && !readBySubgraphs.has(tensor.name) ? F16 : F32);
+/**
+ * Converts every graph of the model (`contexts`, parents before bodies). A weight becomes float16
+ * when a float16 node reads it, in its own graph or in a body; a body reads an outer tensor in the
+ * type it lives in, through a Cast where it needs the other. Returns how many weights became float16.
+ */
+export function convertFloat16(contexts: QuantContext[]): number {
+  const plans = new Map<QuantContext, GraphPlan>(contexts.map((ctx) => [ctx, { ctx, half: halfNodes(ctx), home: new Map() }]));
+  const definer = (ctx: QuantContext, name: string): QuantContext | undefined => {
+    for (let at: QuantContext | undefined = ctx; at; at = at.parent) if (at.index.defined.has(name)) return at;
+    return undefined;
+  };
+  // Weights some float16 node reads, wherever that node is.
+  const readByHalf = new Map<QuantContext, Set<string>>();
+  for (const plan of plans.values()) {
+    for (const node of plan.half) {
+      for (const name of node.input) {
+        const owner = name ? definer(plan.ctx, name) : undefined;
+        if (owner) readByHalf.set(owner, (readByHalf.get(owner) ?? new Set()).add(name));
+      }
+    }
   }
+  for (const plan of plans.values()) {
+    const { ctx, half, home } = plan;
+    const wanted = readByHalf.get(ctx) ?? new Set<string>();
+    const weightHome = (name: string): number => (wanted.has(name) && !ctx.index.graphOutputs.has(name) ? F16 : F32);
+    for (const node of ctx.graph.node) {
+      const constant = constantValue(node)?.t;
+      for (const output of node.output) {
+        if (ctx.isFloat(output)) home.set(output, constant && float32Values(constant) ? weightHome(output) : half.has(node) ? F16 : F32);
+      }
+    }
+    for (const tensor of ctx.graph.initializer) if (ctx.isFloat(tensor.name) && ctx.index.constant(tensor.name)) home.set(tensor.name, weightHome(tensor.name));
+  }
+  const homeOf = (ctx: QuantContext, name: string): number => {
+    const owner = definer(ctx, name);
+    return (owner ? plans.get(owner)?.home.get(name) : undefined) ?? F32;
+  };
+  let converted = 0;
+  for (const plan of plans.values()) converted += rewriteGraph(plan, (name) => homeOf(plan.ctx, name));
+  return converted;
+}
 
-  // Graph outputs made in float16 get an internal name and a final Cast back to float32 under their own name.
+/** Rewrites one graph with Casts where a node needs a tensor in the type it does not live in. */
+function rewriteGraph(plan: GraphPlan, homeOf: (name: string) => number): number {
+  const { ctx, half, home } = plan;
+  const graph = ctx.graph;
+  // Graph outputs this graph makes in float16 get an internal name and a final Cast back to float32 under their own name.
   const renamed = new Map<string, string>();
-  for (const output of spec.outputs) if (home.get(output.name) === F16) renamed.set(output.name, ctx.names.fresh(`${output.name}_fp16`));
+  for (const output of graph.output) if (home.get(output.name) === F16) renamed.set(output.name, ctx.names.fresh(`${output.name}_fp16`));
   const internal = (name: string): string => renamed.get(name) ?? name;
 
-  const nodes: OnnxNodeSpec[] = [];
+  const nodes: NodeProto[] = [];
   const casts = new Map<string, string>();
   const castTo = (tensor: string, to: number): string => {
     const key = `${tensor}|${to}`;
@@ -118,30 +180,40 @@ export function convertFloat16(ctx: QuantContext): OnnxModelSpec {
     if (done) return done;
     const suffix = to === F16 ? 'fp16' : 'fp32';
     const name = ctx.names.fresh(`${tensor}_${suffix}`);
-    nodes.push({ opType: 'Cast', name: ctx.names.fresh(`${tensor}_cast_${suffix}`), inputs: [internal(tensor)], outputs: [name], attributes: { to } });
+    nodes.push(makeNode('Cast', ctx.names.fresh(`${tensor}_cast_${suffix}`), [internal(tensor)], [name], { to }));
     casts.set(key, name);
     return name;
   };
-  for (const node of spec.nodes) {
+  let converted = 0;
+  for (const node of graph.node) {
+    const constant = constantValue(node);
+    const data = constant?.t && home.get(node.output[0] ?? '') === F16 ? float32Values(constant.t) : undefined;
+    if (constant?.t && data) {
+      constant.t = toFloat16Tensor(constant.t, data);
+      converted += 1;
+    }
     const need = half.has(node) ? F16 : F32;
-    const inputs = node.inputs.map((name) => {
+    const inputs = node.input.map((name) => {
       if (!ctx.isFloat(name)) return name;
-      const at = home.get(name) ?? F32;
-      return at === need ? internal(name) : castTo(name, need);
+      return homeOf(name) === need ? internal(name) : castTo(name, need);
     });
-    const outputs = node.outputs.map(internal);
-    nodes.push({ ...node, inputs, outputs });
+    const outputs = node.output.map(internal);
+    const changed = inputs.some((name, i) => name !== node.input[i]) || outputs.some((name, i) => name !== node.output[i]);
+    nodes.push(changed ? withIO(node, inputs, outputs) : node);
   }
-  for (const [name, inner] of renamed) {
-    nodes.push({ opType: 'Cast', name: ctx.names.fresh(`${name}_cast_fp32`), inputs: [inner], outputs: [name], attributes: { to: F32 } });
-  }
-
-  const initializers: OnnxTensorSpec[] = spec.initializers.map((tensor) => {
-    if (home.get(tensor.name) !== F16 || !(tensor.data instanceof Float32Array)) return tensor;
-    return { ...tensor, dataType: 'FLOAT16', data: toFloat16Array(tensor.data) };
-  });
-  const valueInfo = spec.valueInfo?.map((info) =>
-    home.get(info.name) === F16 && toOnnxDataTypeCode(info.elemType) === F32 ? { ...info, name: internal(info.name), elemType: F16 } : info,
+  for (const [name, inner] of renamed) nodes.push(makeNode('Cast', ctx.names.fresh(`${name}_cast_fp32`), [inner], [name], { to: F32 }));
+  // A body output that passes an outer float16 tensor through gives its float32 Cast instead.
+  graph.output = graph.output.map((output) =>
+    !ctx.index.defined.has(output.name) && ctx.isFloat(output.name) && homeOf(output.name) === F16 ? withElemType(output, castTo(output.name, F32), F32) : output,
   );
-  return ctx.finish(nodes, { initializers, ...(valueInfo ? { valueInfo } : {}) });
+
+  graph.initializer = graph.initializer.map((tensor) => {
+    const values = home.get(tensor.name) === F16 ? float32Values(tensor) : undefined;
+    if (!values) return tensor;
+    converted += 1;
+    return toFloat16Tensor(tensor, values);
+  });
+  graph.valueInfo = graph.valueInfo.map((info) => (home.get(info.name) === F16 && elemTypeOf(info) === F32 ? withElemType(info, internal(info.name), F16) : info));
+  ctx.finish(nodes);
+  return converted;
 }

@@ -8,9 +8,11 @@
  *    reuse their input's scale, instead of a second QuantizeLinear/DequantizeLinear pair
  *    (onnxruntime's Direct8BitOp).
  */
-import type { OnnxNodeSpec } from '../formats/onnx/onnx-writer';
+import type { NodeProto } from '../formats/onnx/generated/onnx_pb';
+import { intAttribute } from '../formats/onnx/onnx-attributes';
+import { nodeSubgraphs } from '../formats/onnx/onnx-codec';
 import type { QuantContext } from './context';
-import { intAttr, isDefaultDomain } from './graph';
+import { isDefaultDomain } from './graph';
 
 /** Which inputs of each op carry activations to quantize ('all' for variadic ops). */
 const ACTIVATION_INPUTS: Record<string, number[] | 'all'> = {
@@ -38,7 +40,7 @@ const ACTIVATION_INPUTS: Record<string, number[] | 'all'> = {
 const SHAPE_OPS = new Set(['Flatten', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
 
 export interface NodePlan {
-  node: OnnxNodeSpec;
+  node: NodeProto;
   /** Float activations this node reads through QuantizeLinear/DequantizeLinear. */
   activations: string[];
   weight?: { index: number; axis: number };
@@ -49,28 +51,30 @@ export interface NodePlan {
 }
 
 /** Weight input and its per-channel axis, for the ops that have one. */
-function weightOf(ctx: QuantContext, node: OnnxNodeSpec): { index: number; axis: number } | undefined {
-  const constant = (i: number): boolean => ctx.index.constant(node.inputs[i] ?? '')?.data instanceof Float32Array;
-  if (node.opType === 'Conv' && constant(1)) return { index: 1, axis: 0 };
-  if (node.opType === 'Gemm' && constant(1)) return { index: 1, axis: intAttr(node, 'transB', 0) ? 0 : 1 };
-  if (node.opType === 'MatMul' && constant(1)) return { index: 1, axis: (ctx.index.constant(node.inputs[1] as string)?.dims.length ?? 2) - 1 };
+function weightOf(ctx: QuantContext, node: NodeProto): { index: number; axis: number } | undefined {
+  const weight = ctx.floatWeight(node.input[1]);
+  if (!weight) return undefined;
+  if (node.opType === 'Conv') return { index: 1, axis: 0 };
+  if (node.opType === 'Gemm') return { index: 1, axis: intAttribute(node, 'transB', 0) ? 0 : 1 };
+  if (node.opType === 'MatMul') return { index: 1, axis: weight.dims.length - 1 };
   return undefined;
 }
 
-function planNode(ctx: QuantContext, node: OnnxNodeSpec): NodePlan | string | undefined {
+function planNode(ctx: QuantContext, node: NodeProto): NodePlan | string | undefined {
   const slots = isDefaultDomain(node) ? ACTIVATION_INPUTS[node.opType] : undefined;
   if (!slots) {
-    if (!ctx.touchesFloat(node)) return undefined;
+    // Constants are weights; control-flow nodes hold bodies that are quantized on their own.
+    if (!ctx.touchesFloat(node) || (node.opType === 'Constant' && isDefaultDomain(node)) || nodeSubgraphs(node).length > 0) return undefined;
     return isDefaultDomain(node)
       ? `${node.opType} is not in the static int8 op set (Conv, Gemm, MatMul, pooling, activations, Add, Mul, Concat, shape ops); it stays float.`
       : `it is a custom op of domain '${node.domain}', which has no int8 form; it stays float.`;
   }
   const weight = weightOf(ctx, node);
-  if ((node.opType === 'Conv' || node.opType === 'Gemm') && !weight) return `its weight '${node.inputs[1]}' is not a float32 initializer.`;
-  const indices = slots === 'all' ? node.inputs.map((_, i) => i) : slots;
+  if ((node.opType === 'Conv' || node.opType === 'Gemm') && !weight) return `its weight '${node.input[1]}' is not a float32 constant (an initializer or a Constant node).`;
+  const indices = slots === 'all' ? node.input.map((_, i) => i) : slots;
   const activations: string[] = [];
   for (const i of indices) {
-    const name = node.inputs[i];
+    const name = node.input[i];
     if (!name || i === weight?.index || ctx.index.constant(name)) continue;
     if (!ctx.isFloat(name)) return `its input '${name}' is not known to be float32.`;
     activations.push(name);
@@ -80,27 +84,46 @@ function planNode(ctx: QuantContext, node: OnnxNodeSpec): NodePlan | string | un
 }
 
 /** True when every reader of `tensor` is planned and reads it as a quantized activation. */
-function onlyQuantizedReaders(ctx: QuantContext, plans: Map<OnnxNodeSpec, NodePlan>, tensor: string): boolean {
+function onlyQuantizedReaders(ctx: QuantContext, plans: Map<NodeProto, NodePlan>, tensor: string): boolean {
   const readers = ctx.index.consumers.get(tensor) ?? [];
   return !ctx.index.graphOutputs.has(tensor) && readers.length > 0 && readers.every((r) => plans.get(r)?.activations.includes(tensor));
 }
 
-/** Plans every node (skipped ones are reported to ctx), then marks Relu folds and int8 shape ops. */
-export function planStatic(ctx: QuantContext, asymmetric: boolean): Map<OnnxNodeSpec, NodePlan> {
-  const plans = new Map<OnnxNodeSpec, NodePlan>();
-  for (const node of ctx.spec.nodes) {
+/** Every activation some node of the graph would quantize: what calibration measures. */
+export function activationsToMeasure(ctx: QuantContext): string[] {
+  const names = new Set<string>();
+  for (const node of ctx.graph.node) {
+    if (ctx.isExcluded(node)) continue;
+    const plan = planNode(ctx, node);
+    if (typeof plan === 'object') for (const name of plan.activations) names.add(name);
+  }
+  return [...names];
+}
+
+/**
+ * Plans every node (skipped ones are reported to ctx), then marks Relu folds and int8 shape ops.
+ * A node whose activation calibration never saw (a branch the calibration data did not take)
+ * stays float: its range is unknown.
+ */
+export function planStatic(ctx: QuantContext, asymmetric: boolean, measured: (tensor: string) => boolean): Map<NodeProto, NodePlan> {
+  const plans = new Map<NodeProto, NodePlan>();
+  for (const node of ctx.graph.node) {
     if (ctx.isExcluded(node)) {
       if (ctx.touchesFloat(node)) ctx.skip(node, 'excluded by the recipe.');
       continue;
     }
     const plan = planNode(ctx, node);
     if (typeof plan === 'string') ctx.skip(node, plan);
-    else if (plan) plans.set(node, plan);
+    else if (plan) {
+      const unseen = plan.activations.find((name) => !measured(name));
+      if (unseen !== undefined) ctx.skip(node, `calibration never computed its input '${unseen}' (no calibration sample took this branch), so its range is unknown; it stays float.`);
+      else plans.set(node, plan);
+    }
   }
   for (const plan of plans.values()) {
     const { node } = plan;
-    const input = node.inputs[0] ?? '';
-    const output = node.outputs[0] ?? '';
+    const input = node.input[0] ?? '';
+    const output = node.output[0] ?? '';
     const producer = ctx.index.producer.get(input);
     const readers = ctx.index.consumers.get(input) ?? [];
     if (
@@ -114,7 +137,7 @@ export function planStatic(ctx: QuantContext, asymmetric: boolean): Map<OnnxNode
       onlyQuantizedReaders(ctx, plans, output)
     ) {
       plan.folded = true;
-    } else if (SHAPE_OPS.has(node.opType) && node.outputs.length === 1 && onlyQuantizedReaders(ctx, plans, output)) {
+    } else if (SHAPE_OPS.has(node.opType) && node.output.length === 1 && onlyQuantizedReaders(ctx, plans, output)) {
       plan.passThrough = true;
     }
   }
@@ -122,13 +145,13 @@ export function planStatic(ctx: QuantContext, asymmetric: boolean): Map<OnnxNode
 }
 
 /** Tensors whose ranges calibration must measure. */
-export function tensorsToCalibrate(plans: Map<OnnxNodeSpec, NodePlan>): string[] {
+export function tensorsToCalibrate(plans: Map<NodeProto, NodePlan>): string[] {
   // A folded Relu's input is never quantized (its output, measured after the Relu, is), and a
   // shape op's int8 output reuses its input's scale.
   const notMeasured = new Set<string>();
   for (const plan of plans.values()) {
-    if (plan.folded) notMeasured.add(plan.node.inputs[0] as string);
-    if (plan.passThrough) notMeasured.add(plan.node.outputs[0] as string);
+    if (plan.folded) notMeasured.add(plan.node.input[0] as string);
+    if (plan.passThrough) notMeasured.add(plan.node.output[0] as string);
   }
   const names = new Set<string>();
   for (const plan of plans.values()) for (const name of plan.activations) if (!notMeasured.has(name)) names.add(name);

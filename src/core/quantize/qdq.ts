@@ -14,13 +14,20 @@
  * Nodes outside the int8 op set, excluded nodes and graph outputs keep reading the original
  * float tensors, so leaving a node out really keeps it in float.
  */
-import type { OnnxModelSpec, OnnxNodeSpec } from '../formats/onnx/onnx-writer';
-import { collectStats } from './calibrate';
+import type { NodeProto } from '../formats/onnx/generated/onnx_pb';
 import type { QuantContext } from './context';
-import { planStatic, tensorsToCalibrate } from './qdq-plan';
-import { type CalibrationData, DEFAULT_PERCENTILE, type QuantRecipe } from './recipe';
+import { makeNode, withIO } from './graph';
+import { planStatic } from './qdq-plan';
+import { DEFAULT_PERCENTILE, type QuantRecipe } from './recipe';
 import { activationParams, computeRange, type TensorStats } from './ranges';
 import { quantizeWeight } from './weights';
+
+export interface StaticOptions {
+  /** Per-channel weight scales (DequantizeLinear's axis needs opset 13). */
+  perChannel: boolean;
+  /** 7-bit weights (see weights.ts). */
+  reducedRange: boolean;
+}
 
 interface Quantized {
   /** The int8/uint8 tensor. */
@@ -30,20 +37,19 @@ interface Quantized {
   scaleValue: number;
 }
 
-export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, calibration: CalibrationData): Promise<OnnxModelSpec> {
+/** Rewrites one graph with ranges from calibration (`stats`, keyed by this graph's tensor names). */
+export function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, stats: ReadonlyMap<string, TensorStats>, options: StaticOptions): void {
   const symmetric = recipe.activationSymmetric;
-  const plans = planStatic(ctx, !symmetric);
-  const tensors = tensorsToCalibrate(plans);
+  const plans = planStatic(ctx, !symmetric, (tensor) => (stats.get(tensor)?.values ?? 0) > 0);
   const method = recipe.method ?? 'minmax';
-  const stats = tensors.length > 0 ? await collectStats(ctx.spec, tensors, calibration.inputs, method, symmetric) : new Map<string, TensorStats>();
 
-  const nodes: OnnxNodeSpec[] = [];
+  const nodes: NodeProto[] = [];
   const quantized = new Map<string, Quantized>();
   const dequantized = new Map<string, string>();
   const weights = new Map<string, { name: string; scales: Float32Array }>();
   // A producer whose Relu was folded writes the Relu's output name.
   const renamedOutputs = new Map<string, string>();
-  for (const plan of plans.values()) if (plan.folded) renamedOutputs.set(plan.node.inputs[0] as string, plan.node.outputs[0] as string);
+  for (const plan of plans.values()) if (plan.folded) renamedOutputs.set(plan.node.input[0] as string, plan.node.output[0] as string);
 
   // Q/DQ nodes are named Q0, DQ1...: unique and stable, and short, since on tiny models names
   // weigh as much as weights. Their tensors carry the meaningful names (conv1_out_q, ..._dq).
@@ -60,7 +66,7 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
       ? ctx.addInitializer(`${t}_z`, { dims: [], dataType: 'INT8', data: new Int8Array([params.zeroPoint]) })
       : ctx.addInitializer(`${t}_z`, { dims: [], dataType: 'UINT8', data: new Uint8Array([params.zeroPoint]) });
     const q = ctx.names.fresh(`${t}_q`);
-    nodes.push({ opType: 'QuantizeLinear', name: helperName('Q'), inputs: [t, scale, zeroPoint], outputs: [q] });
+    nodes.push(makeNode('QuantizeLinear', helperName('Q'), [t, scale, zeroPoint], [q]));
     const entry = { q, scale, zeroPoint, scaleValue: params.scale };
     quantized.set(t, entry);
     return entry;
@@ -71,7 +77,7 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
     if (done) return done;
     const { q, scale, zeroPoint } = quantize(t);
     const dq = ctx.names.fresh(`${t}_dq`);
-    nodes.push({ opType: 'DequantizeLinear', name: helperName('DQ'), inputs: [q, scale, zeroPoint], outputs: [dq] });
+    nodes.push(makeNode('DequantizeLinear', helperName('DQ'), [q, scale, zeroPoint], [dq]));
     dequantized.set(t, dq);
     return dq;
   };
@@ -84,9 +90,8 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
     const key = `${name}|${axis ?? 'tensor'}|${withZeroPoint}`;
     const done = weights.get(key);
     if (done) return done;
-    const tensor = ctx.index.constant(name);
-    const dims = tensor?.dims ?? [];
-    const quant = quantizeWeight(tensor?.data as Float32Array, dims, axis);
+    const { dims, data } = ctx.floatWeight(name) as { dims: number[]; data: Float32Array };
+    const quant = quantizeWeight(data, dims, axis, options.reducedRange);
     const perChannel = axis !== undefined;
     const scaleDims = perChannel ? [quant.scales.length] : [];
     const q = ctx.addInitializer(`${name}_q`, { dims, dataType: 'INT8', data: quant.values });
@@ -94,27 +99,28 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
     const inputs = [q, s];
     if (withZeroPoint) inputs.push(ctx.addInitializer(`${name}_z`, { dims: scaleDims, dataType: 'INT8', data: new Int8Array(quant.scales.length) }));
     const dq = ctx.names.fresh(`${name}_dq`);
-    nodes.push({ opType: 'DequantizeLinear', name: helperName('DQ'), inputs, outputs: [dq], ...(perChannel ? { attributes: { axis } } : {}) });
+    nodes.push(makeNode('DequantizeLinear', helperName('DQ'), inputs, [dq], perChannel ? { axis: axis as number } : {}));
+    ctx.replacedWeight(name);
     const entry = { name: dq, scales: quant.scales };
     weights.set(key, entry);
     return entry;
   };
 
-  for (const node of ctx.spec.nodes) {
+  for (const node of ctx.graph.node) {
     const plan = plans.get(node);
     if (!plan) {
       nodes.push(node);
       continue;
     }
-    ctx.quantized.push(ctx.label(node));
+    ctx.markQuantized(node);
     if (plan.folded) continue;
-    const inputs = [...node.inputs];
+    const inputs = [...node.input];
     if (plan.passThrough) {
-      const source = quantize(node.inputs[0] as string);
-      const output = node.outputs[0] as string;
+      const source = quantize(node.input[0] as string);
+      const output = node.output[0] as string;
       const q = ctx.names.fresh(`${output}_q`);
       inputs[0] = source.q;
-      nodes.push({ ...node, name: ctx.label(node), inputs, outputs: [q] });
+      nodes.push(withIO(node, inputs, [q], ctx.label(node)));
       quantized.set(output, { ...source, q });
       continue;
     }
@@ -122,11 +128,11 @@ export async function quantizeStatic(ctx: QuantContext, recipe: QuantRecipe, cal
       if (plan.activations.includes(name)) inputs[i] = dequantize(name);
     });
     if (plan.weight) {
-      const w = weight(node.inputs[plan.weight.index] as string, recipe.perChannel ? plan.weight.axis : undefined, node.opType !== 'Conv');
+      const w = weight(node.input[plan.weight.index] as string, options.perChannel ? plan.weight.axis : undefined, node.opType !== 'Conv');
       inputs[plan.weight.index] = w.name;
     }
-    const outputs = node.outputs.map((name) => renamedOutputs.get(name) ?? name);
-    nodes.push({ ...node, name: ctx.label(node), inputs, outputs });
+    const outputs = node.output.map((name) => renamedOutputs.get(name) ?? name);
+    nodes.push(withIO(node, inputs, outputs, ctx.label(node)));
   }
-  return ctx.finish(nodes);
+  ctx.finish(nodes);
 }

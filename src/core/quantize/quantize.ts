@@ -3,26 +3,41 @@
  * calibration feeds give the same output bytes: names derive from the model's own names, every
  * list is built in graph order, and calibration runs single-threaded.
  *
+ * The model is decoded into the generated onnx.proto messages and edited in place, so whatever
+ * a pass does not change (subgraphs, functions, metadata, sparse initializers, fields newer than
+ * onnx.proto) is written back as it came. If/Loop/Scan bodies are quantized like the main graph.
+ *
  * onnxruntime's session.run is synchronous native work: call this from a worker process, never
  * from the UI or engine process.
  */
 import * as ort from 'onnxruntime-node';
 import { StudioError } from '../../shared/errors';
-import { decodeOnnxModel } from '../formats/onnx/onnx-graph';
-import { encodeOnnxModel } from '../formats/onnx/onnx-writer';
-import { validateFeeds } from './calibrate';
-import { QuantContext } from './context';
+import type { GraphProto, ModelProto, TensorProto } from '../formats/onnx/generated/onnx_pb';
+import { decodeModelProto, defaultOpsetVersion, encodeModelProto, nodeSubgraphs } from '../formats/onnx/onnx-codec';
+import { externalLocations, loadExternalData, storeExternalData } from '../formats/onnx/onnx-external';
+import { probeLocalHardware } from '../targets/local-target';
+import { collectStats, validateFeeds } from './calibrate';
+import { QuantContext, QuantRun } from './context';
 import { quantizeDynamic } from './dynamic';
 import { convertFloat16 } from './fp16';
-import { defaultOpset } from './graph';
+import { MIN_OPSET, PER_CHANNEL_QDQ_OPSET, raiseOpset } from './opset';
 import { quantizeStatic } from './qdq';
-import { type CalibrationData, normalizeRecipe, QuantRecipe, type QuantRecipeInput, type QuantResult } from './recipe';
+import { activationsToMeasure } from './qdq-plan';
+import type { TensorStats } from './ranges';
+import { type CalibrationData, normalizeRecipe, QuantRecipe, type QuantRecipeInput, type QuantResult, type SkippedNode } from './recipe';
+import type { Probe } from './surface';
+import { type CpuInfo, resolveWeightRange } from './weight-range';
 
-/**
- * DequantizeLinear with a per-channel axis needs opset 13; DynamicQuantizeLinear needs 11.
- * The variant keeps the model's opset (raising it could change other ops' meaning).
- */
-const MIN_INT8_OPSET = 13;
+export interface QuantizeOptions {
+  /** The model file's name, for messages. */
+  fileName?: string;
+  /** A side file named by the model's external data, relative to the model's folder. */
+  sideFile?: (location: string) => Uint8Array;
+  /** The file name the variant's side file will have (when its parent kept weights in one); default '<fileName>.data'. */
+  externalDataName?: string;
+  /** The CPU the variant is made for, which resolves weightRange 'auto'; default this machine. */
+  cpu?: CpuInfo;
+}
 
 function parseRecipe(recipe: QuantRecipeInput): QuantRecipe {
   const parsed = QuantRecipe.safeParse(recipe);
@@ -49,42 +64,132 @@ async function checkLoads(bytes: Uint8Array, recipe: QuantRecipe): Promise<void>
   }
 }
 
-export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRecipeInput, calibration?: CalibrationData): Promise<QuantResult> {
-  const recipe = parseRecipe(recipeInput);
-  const spec = decodeOnnxModel(modelBytes);
-  const ctx = new QuantContext(spec, recipe.exclude);
-  let calibrationSamples = 0;
+function localCpu(): CpuInfo {
+  const hardware = probeLocalHardware();
+  return { arch: hardware.arch, cpuFeatures: hardware.cpuFeatures, label: `this machine (${hardware.cpuModel})` };
+}
+
+/** One context per graph, parents before their bodies (so reversed, bodies come first). */
+function graphContexts(run: QuantRun, main: GraphProto): QuantContext[] {
+  const contexts: QuantContext[] = [];
+  const visit = (graph: GraphProto, parent?: QuantContext): void => {
+    const ctx = new QuantContext(run, graph, parent);
+    contexts.push(ctx);
+    for (const node of graph.node) for (const { graph: body } of nodeSubgraphs(node)) visit(body, ctx);
+  };
+  visit(main);
+  return contexts;
+}
+
+/** "Conv ×12: its weight ...; LSTM ×4: ..." — why each op type stayed float, for the nothing-quantized error. */
+function reasonsByOp(skipped: SkippedNode[]): string {
+  const byOp = new Map<string, { count: number; reason: string }>();
+  for (const s of skipped) {
+    const entry = byOp.get(s.opType);
+    if (entry) entry.count += 1;
+    else byOp.set(s.opType, { count: 1, reason: s.reason });
+  }
+  if (byOp.size === 0) return 'the model has no node that reads or writes a float32 tensor.';
+  return [...byOp].map(([op, { count, reason }]) => `${op} ×${count}: ${reason.replace(/\.$/, '')}`).join('; ') + '.';
+}
+
+export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRecipeInput, calibration?: CalibrationData, options: QuantizeOptions = {}): Promise<QuantResult> {
+  let recipe = parseRecipe(recipeInput);
+  const fileName = options.fileName ?? 'model.onnx';
+  const model = decodeModelProto(modelBytes, fileName);
+  const locations = externalLocations(model, fileName);
+  let external = new Map<TensorProto, unknown>();
+  if (locations.length > 0) {
+    if (!options.sideFile) {
+      throw new StudioError('BAD_INPUT', `'${fileName}' keeps weights in ${locations.map((l) => `'${l}'`).join(', ')}; give the model file from its folder, next to that file.`, { file: fileName });
+    }
+    external = loadExternalData(model, options.sideFile, fileName);
+  }
+  const notes: string[] = [];
+  let opset: QuantResult['opset'];
+  let perChannel = recipe.perChannel;
+  let reducedRange = false;
 
   if (recipe.mode !== 'fp16') {
-    const opset = defaultOpset(spec);
-    if (opset < MIN_INT8_OPSET) {
-      throw new StudioError(
-        'BAD_INPUT',
-        `The model imports ONNX opset ${opset}; int8 quantization needs opset ${MIN_INT8_OPSET} or newer (per-channel DequantizeLinear). Re-export the model with opset ${MIN_INT8_OPSET}+.`,
-        { opset: String(opset) },
+    const weights = resolveWeightRange(recipe.weightRange, options.cpu ?? localCpu());
+    recipe = { ...recipe, weightRange: weights.range };
+    reducedRange = weights.range === 'reduced';
+    if (weights.note) notes.push(weights.note);
+    const why = recipe.mode === 'static' ? 'int8 static (QuantizeLinear/DequantizeLinear)' : 'int8 dynamic (DynamicQuantizeLinear)';
+    const change = raiseOpset(model, recipe.mode === 'static' ? MIN_OPSET.static : MIN_OPSET.dynamic, why);
+    if (change) {
+      opset = { from: change.from, to: change.to };
+      notes.push(
+        `The model imports opset ${change.from}; ${why} needs opset ${change.to}, so the variant imports opset ${change.to}` +
+          (change.rewritten.length > 0 ? ` (rewritten to their opset-${change.to} form: ${change.rewritten.join(', ')}).` : '; none of its ops changed meaning.'),
       );
+    }
+    if (recipe.mode === 'static' && perChannel && defaultOpsetVersion(model) < PER_CHANNEL_QDQ_OPSET) {
+      perChannel = false;
+      notes.push(`Weights are quantized per tensor: per-channel DequantizeLinear needs opset ${PER_CHANNEL_QDQ_OPSET} and the variant imports opset ${defaultOpsetVersion(model)}.`);
     }
   }
 
-  let quantized;
-  if (recipe.mode === 'dynamic') quantized = quantizeDynamic(ctx, recipe.perChannel);
-  else if (recipe.mode === 'fp16') quantized = convertFloat16(ctx);
-  else {
+  const run = new QuantRun(model, recipe.exclude);
+  const contexts = graphContexts(run, model.graph as GraphProto);
+  const bodiesFirst = [...contexts].reverse();
+  let calibrationSamples = 0;
+  let converted = 0;
+  if (recipe.mode === 'dynamic') {
+    for (const ctx of bodiesFirst) quantizeDynamic(ctx, { perChannel, reducedRange });
+  } else if (recipe.mode === 'fp16') {
+    converted = convertFloat16(contexts);
+  } else {
     if (!calibration || calibration.inputs.length === 0) {
       throw new StudioError('BAD_INPUT', 'Static quantization needs calibration data: give a dataset with at least one sample (a few hundred is typical).', {});
     }
-    validateFeeds(spec, calibration.inputs, 'Calibration');
+    validateFeeds(model, calibration.inputs, 'Calibration');
     calibrationSamples = calibration.inputs.length;
-    quantized = await quantizeStatic(ctx, recipe, calibration);
+    const probes: Probe[] = contexts.flatMap((ctx) => activationsToMeasure(ctx).map((tensor) => ({ graph: ctx.graph, tensor })));
+    const measured = probes.length > 0 ? await collectStats(model, probes, calibration.inputs, recipe.method ?? 'minmax', recipe.activationSymmetric) : [];
+    const statsByGraph = new Map<GraphProto, Map<string, TensorStats>>();
+    probes.forEach((probe, i) => {
+      const map = statsByGraph.get(probe.graph) ?? new Map<string, TensorStats>();
+      map.set(probe.tensor, measured[i] as TensorStats);
+      statsByGraph.set(probe.graph, map);
+    });
+    for (const ctx of bodiesFirst) quantizeStatic(ctx, recipe, statsByGraph.get(ctx.graph) ?? new Map(), { perChannel, reducedRange });
+  }
+  run.finish();
+
+  if (run.quantized.length === 0) {
+    throw new StudioError('BAD_INPUT', `The ${recipe.mode} variant would quantize no node, so it would only be a copy of the model: ${reasonsByOp(run.skipped)}`, { mode: recipe.mode });
+  }
+  if (recipe.mode === 'fp16' && converted === 0) {
+    throw new StudioError(
+      'BAD_INPUT',
+      `The fp16 variant would leave every weight float32 (no float16 node reads one), so it would not be smaller: ${reasonsByOp(run.skipped)}`,
+      { mode: recipe.mode },
+    );
   }
 
-  const bytes = encodeOnnxModel(quantized);
-  await checkLoads(bytes, recipe);
+  const inline = encodeModelProto(model);
+  await checkLoads(inline, recipe);
+  let bytes = inline;
+  let externalData: QuantResult['externalData'];
+  if (external.size > 0) {
+    const location = options.externalDataName ?? `${fileName}.data`;
+    const side = storeExternalData(model, (tensor) => external.has(tensor), location);
+    if (side) {
+      externalData = { location, bytes: side };
+      bytes = encodeModelProto(model);
+    }
+  }
   return {
     bytes,
-    quantizedNodes: [...ctx.quantized],
-    skipped: [...ctx.skipped],
+    quantizedNodes: [...run.quantized],
+    skipped: [...run.skipped],
     recipe,
     calibrationSamples,
+    ...(opset ? { opset } : {}),
+    notes,
+    ...(externalData ? { externalData } : {}),
   };
 }
+
+export type { ModelProto };

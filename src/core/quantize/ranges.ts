@@ -39,6 +39,8 @@ export function histogramBins(method: CalibrationMethod): number {
 export interface TensorStats {
   min: number;
   max: number;
+  /** Values seen over all feeds (0: calibration never computed the tensor, or only empty ones). */
+  values: number;
   /** Counts over [lo, hi] in equal bins (second pass only). */
   histogram?: Float64Array;
   lo?: number;

@@ -13,10 +13,10 @@ export {
   type QuantRecipeInput,
 } from '../../shared/variants';
 
-/** One float32 tensor of one calibration feed. */
+/** One tensor of one calibration feed, in the typed array of the model input's dtype (bool as Uint8Array). */
 export interface CalibrationTensor {
   dims: number[];
-  data: Float32Array;
+  data: Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 }
 
 /** Calibration (or comparison) feeds, one per sample, keyed by model input name. */
@@ -38,12 +38,18 @@ export interface QuantResult {
   quantizedNodes: string[];
   /** Nodes that touch float tensors but stay float, in graph order. */
   skipped: SkippedNode[];
-  /** The recipe with its defaults filled in (method, percentile). */
+  /** The recipe with its defaults filled in (method, percentile) and 'auto' resolved (weightRange). */
   recipe: QuantRecipe;
   calibrationSamples: number;
+  /** Set when the variant imports another opset than its parent (raised so the int8 ops exist). */
+  opset?: { from: number; to: number };
+  /** Sentences on choices the recipe did not spell out: opset raised, per-tensor instead of per-channel, 7-bit weights and why. */
+  notes: string[];
+  /** The side file (external data) the variant's untouched weights live in, when its parent kept them in one. */
+  externalData?: { location: string; bytes: Uint8Array };
 }
 
-/** Fills the defaults a recipe leaves implicit, so the stored recipe re-creates the same bytes. */
+/** Fills the defaults a recipe leaves implicit, so the stored recipe re-creates the same bytes ('auto' weight range is resolved by the caller). */
 export function normalizeRecipe(recipe: QuantRecipe): QuantRecipe {
   if (recipe.mode !== 'static') return { ...recipe };
   const method = recipe.method ?? 'minmax';

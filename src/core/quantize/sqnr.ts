@@ -6,10 +6,10 @@
  * SQNR = 10·log10(Σ float² / Σ (float − dequantized)²) over all feeds, in dB; low is bad.
  */
 import { StudioError } from '../../shared/errors';
-import { decodeOnnxModel } from '../formats/onnx/onnx-graph';
+import type { GraphProto, NodeProto } from '../formats/onnx/generated/onnx_pb';
+import { decodeModelProto } from '../formats/onnx/onnx-codec';
 import { ActivationSession, validateFeeds } from './calibrate';
-import type { OnnxNodeSpec } from '../formats/onnx/onnx-writer';
-import { GraphIndex, NameScope } from './graph';
+import { GraphIndex, makeNode, NameScope } from './graph';
 import type { CalibrationData } from './recipe';
 
 /** Reported for a tensor the variant reproduces exactly; float32 itself resolves ~140 dB. */
@@ -25,45 +25,47 @@ export interface LayerSqnr {
 }
 
 export async function perLayerSqnr(floatBytes: Uint8Array, qdqBytes: Uint8Array, feeds: CalibrationData['inputs']): Promise<LayerSqnr[]> {
-  const floatSpec = decodeOnnxModel(floatBytes, 'float model');
-  const qdqSpec = decodeOnnxModel(qdqBytes, 'quantized model');
+  const floatModel = decodeModelProto(floatBytes, 'float model');
+  const qdqModel = decodeModelProto(qdqBytes, 'quantized model');
+  const floatGraph = floatModel.graph as GraphProto;
+  const qdqGraph = qdqModel.graph as GraphProto;
   if (feeds.length === 0) {
     throw new StudioError('BAD_INPUT', 'Per-layer SQNR needs at least one input sample; give a dataset with samples.', {});
   }
-  validateFeeds(floatSpec, feeds, 'Comparison');
+  validateFeeds(floatModel, feeds, 'Comparison');
 
   // Each QuantizeLinear on a float-model tensor gets its own DequantizeLinear output to compare,
   // since its int8 data may flow through shape ops before the variant dequantizes it.
-  const qdq = new GraphIndex(qdqSpec);
-  const names = new NameScope(qdqSpec);
-  const floatTensors = new Set([...floatSpec.nodes.flatMap((n) => n.outputs), ...floatSpec.inputs.map((i) => i.name)]);
+  const qdq = new GraphIndex(qdqGraph);
+  const names = new NameScope(qdqModel);
+  const floatTensors = new Set([...floatGraph.node.flatMap((n) => n.output), ...floatGraph.input.map((i) => i.name)]);
   const pairs: Array<{ tensor: string; dequantized: string; node: string; opType: string }> = [];
-  const probes: OnnxNodeSpec[] = [];
-  for (const q of qdqSpec.nodes) {
-    const tensor = q.inputs[0] ?? '';
+  const probes: NodeProto[] = [];
+  for (const q of qdqGraph.node) {
+    const tensor = q.input[0] ?? '';
     if (q.opType !== 'QuantizeLinear' || !floatTensors.has(tensor)) continue;
     const dequantized = names.fresh(`${tensor}_sqnr`);
-    probes.push({ opType: 'DequantizeLinear', name: names.fresh(`${tensor}_sqnr_DQ`), inputs: [q.outputs[0] as string, ...q.inputs.slice(1)], outputs: [dequantized] });
-    const reader = firstReader(qdq, q.outputs[0] as string);
+    probes.push(makeNode('DequantizeLinear', names.fresh(`${tensor}_sqnr_DQ`), [q.output[0] as string, ...q.input.slice(1)], [dequantized]));
+    const reader = firstReader(qdq, q.output[0] as string);
     pairs.push({ tensor, dequantized, node: reader?.name ?? '', opType: reader?.opType ?? '' });
   }
   if (pairs.length === 0) {
     throw new StudioError('BAD_INPUT', 'The quantized model has no QuantizeLinear on the float model\'s tensors; per-layer SQNR needs a static (QDQ) variant of this float model.', {});
   }
-  const probed = { ...qdqSpec, nodes: [...qdqSpec.nodes, ...probes] };
+  qdqGraph.node = [...qdqGraph.node, ...probes];
 
   const signal = new Float64Array(pairs.length);
   const noise = new Float64Array(pairs.length);
-  const floatSession = await ActivationSession.open(floatSpec, pairs.map((p) => p.tensor));
+  const floatSession = await ActivationSession.open(floatModel, pairs.map((p) => ({ graph: floatGraph, tensor: p.tensor })));
   try {
-    const qdqSession = await ActivationSession.open(probed, pairs.map((p) => p.dequantized));
+    const qdqSession = await ActivationSession.open(qdqModel, pairs.map((p) => ({ graph: qdqGraph, tensor: p.dequantized })));
     try {
       for (let sample = 0; sample < feeds.length; sample += 1) {
         const feed = feeds[sample] as CalibrationData['inputs'][number];
         const reference = await floatSession.run(feed, sample);
         const quantized = await qdqSession.run(feed, sample);
         pairs.forEach((pair, i) => {
-          const [s, n] = energies(pair.tensor, reference.get(pair.tensor) as Float32Array, quantized.get(pair.dequantized) as Float32Array);
+          const [s, n] = energies(pair.tensor, reference[i] as Float32Array, quantized[i] as Float32Array);
           signal[i] = (signal[i] as number) + s;
           noise[i] = (noise[i] as number) + n;
         });
@@ -101,8 +103,8 @@ function energies(tensor: string, reference: Float32Array, quantized: Float32Arr
 }
 
 /** The node that uses quantized tensor `q`: past its DequantizeLinear, if it has one. */
-function firstReader(index: GraphIndex, q: string): OnnxNodeSpec | undefined {
+function firstReader(index: GraphIndex, q: string): NodeProto | undefined {
   const reader = (index.consumers.get(q) ?? [])[0];
   if (reader?.opType !== 'DequantizeLinear') return reader;
-  return (index.consumers.get(reader.outputs[0] ?? '') ?? [])[0] ?? reader;
+  return (index.consumers.get(reader.output[0] ?? '') ?? [])[0] ?? reader;
 }

@@ -3,10 +3,15 @@
  * per channel, as onnxruntime's quantizer does for QInt8 weights (the -128 code is left out so
  * that w and -w quantize alike). Scales are float32 values, and every quantized value is
  * computed from the float32 scale the runtime will see.
+ *
+ * Reduced range is 7 bits, [-64, 64], onnxruntime's reduce_range for int8 weights: on x86 without
+ * VNNI its u8s8 kernels multiply with VPMADDUBSW, which adds two u8×s8 products into a saturating
+ * int16; 2 × 255 × 64 = 32640 fits, 2 × 255 × 127 = 64770 does not.
  */
 import { roundHalfEven } from './graph';
 
 export const INT8_WEIGHT_MAX = 127;
+export const REDUCED_WEIGHT_MAX = 64;
 
 export interface QuantizedWeight {
   values: Int8Array;
@@ -23,12 +28,11 @@ function around(dims: number[], axis: number): { outer: number; channels: number
   return { outer, channels: dims[axis] ?? 1, inner };
 }
 
-function scaleFor(absMax: number): number {
+export function quantizeWeight(data: Float32Array, dims: number[], axis: number | undefined, reduced = false): QuantizedWeight {
+  const max = reduced ? REDUCED_WEIGHT_MAX : INT8_WEIGHT_MAX;
   // A zero tensor still needs a usable scale; 1 is what onnxruntime picks.
-  return absMax > 0 ? Math.fround(absMax / INT8_WEIGHT_MAX) : 1;
-}
-
-export function quantizeWeight(data: Float32Array, dims: number[], axis: number | undefined): QuantizedWeight {
+  const scaleFor = (absMax: number): number => (absMax > 0 ? Math.fround(absMax / max) : 1);
+  const clampInt8 = (v: number): number => Math.max(-max, Math.min(max, v));
   const values = new Int8Array(data.length);
   if (axis === undefined) {
     let absMax = 0;
@@ -55,10 +59,6 @@ export function quantizeWeight(data: Float32Array, dims: number[], axis: number 
       }
     }
   return { values, scales, axis };
-}
-
-function clampInt8(v: number): number {
-  return Math.max(-INT8_WEIGHT_MAX, Math.min(INT8_WEIGHT_MAX, v));
 }
 
 /** Transposes a row-major [rows, cols] matrix. */

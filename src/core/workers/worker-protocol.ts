@@ -13,9 +13,13 @@ export const WorkerRequest = z.discriminatedUnion('type', [
     modelPath: z.string(),
     outPath: z.string(),
     recipe: QuantRecipe,
-    /** Calibration dataset folder (static mode). */
+    /** Calibration source (static mode): a dataset folder, or an .npz with one array per model input. */
     datasetDir: z.string().optional(),
     calibrationSamples: z.number().int().min(1).default(200),
+    /** The CPU the variant is for (a target's probe), which resolves weightRange 'auto'; default the worker's machine. */
+    targetCpu: z.object({ arch: z.string(), cpuFeatures: z.array(z.string()), label: z.string() }).optional(),
+    /** File name of the variant's side file, when its parent keeps weights in external data; written next to outPath. */
+    externalDataName: z.string().optional(),
   }),
   z.object({
     type: z.literal('layerSqnr'),
@@ -35,6 +39,10 @@ export const QuantizeOutcome = z.object({
   skipped: z.array(SkippedNode),
   recipe: QuantRecipe,
   calibrationSamples: z.number().int(),
+  opset: z.object({ from: z.number().int(), to: z.number().int() }).optional(),
+  notes: z.array(z.string()),
+  /** The side file written next to outPath (its name as the variant's external data names it). */
+  externalDataFile: z.string().optional(),
 });
 export type QuantizeOutcome = z.infer<typeof QuantizeOutcome>;
 

@@ -1,8 +1,12 @@
 /** What a worker does for each request; runs inside the worker process only. */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { StudioError } from '../../shared/errors';
+import { isCalibrationArchive, readCalibrationArchive } from '../datasets/calibration-arrays';
 import { readDatasetManifest } from '../datasets/dataset-manifest';
 import { loadDatasetTensors } from '../datasets/load-dataset';
+import { decodeModelProto } from '../formats/onnx/onnx-codec';
+import { modelInputs } from '../quantize/calibrate';
 import { inspectModelBuffers } from '../formats/inspect';
 import { perLayerSqnr, quantizeOnnx, type CalibrationData } from '../quantize';
 import { writeFileAtomic } from '../workspace/atomic-write';
@@ -13,9 +17,13 @@ type Request<T extends string> = Extract<import('./worker-protocol').WorkerReque
   samples?: number;
 };
 
-/** The dataset's first `limit` samples as single-sample feeds for the model's first input. */
+/**
+ * The first `limit` samples as single-sample feeds: from an .npz with one array per model input,
+ * or from a dataset folder, whose samples feed the model's first input.
+ */
 async function datasetFeeds(modelName: string, modelBytes: Uint8Array, datasetDir: string, limit: number): Promise<CalibrationData['inputs']> {
-  const info = inspectModelBuffers([{ name: modelName, data: modelBytes }]);
+  if (isCalibrationArchive(datasetDir)) return readCalibrationArchive(datasetDir, modelInputs(decodeModelProto(modelBytes, path.basename(modelName))), limit);
+  const info = inspectModelBuffers([{ name: path.basename(modelName), data: modelBytes }]);
   const input = info.inputs[0];
   if (!input) throw new StudioError('BAD_INPUT', `'${modelName}' has no inputs to feed the dataset to.`);
   const manifest = await readDatasetManifest(datasetDir);
@@ -47,7 +55,24 @@ export async function runQuantize(request: Request<'quantize'>, progress: (messa
     calibration = { inputs: await datasetFeeds(request.modelPath, bytes, request.datasetDir, request.calibrationSamples ?? 200) };
   }
   progress(request.recipe.mode === 'static' ? 'calibrating and quantizing' : 'quantizing');
-  const result = await quantizeOnnx(bytes, request.recipe, calibration);
+  const modelDir = path.dirname(request.modelPath);
+  const sideFiles = new Map<string, Uint8Array>();
+  const result = await quantizeOnnx(bytes, request.recipe, calibration, {
+    fileName: path.basename(request.modelPath),
+    // externalRef has already checked that a location stays inside the model's folder.
+    sideFile: (location) => {
+      const cached = sideFiles.get(location) ?? new Uint8Array(readFileSync(path.join(modelDir, location)));
+      sideFiles.set(location, cached);
+      return cached;
+    },
+    externalDataName: request.externalDataName ?? `${path.basename(request.outPath)}.data`,
+    ...(request.targetCpu ? { cpu: request.targetCpu } : {}),
+  });
+  let externalDataFile: string | undefined;
+  if (result.externalData) {
+    externalDataFile = path.join(path.dirname(request.outPath), result.externalData.location);
+    await writeFileAtomic(externalDataFile, result.externalData.bytes);
+  }
   await writeFileAtomic(request.outPath, result.bytes);
   return {
     type: 'quantized',
@@ -55,6 +80,9 @@ export async function runQuantize(request: Request<'quantize'>, progress: (messa
     skipped: result.skipped,
     recipe: result.recipe,
     calibrationSamples: result.calibrationSamples,
+    ...(result.opset ? { opset: result.opset } : {}),
+    notes: result.notes,
+    ...(externalDataFile ? { externalDataFile } : {}),
   };
 }
 

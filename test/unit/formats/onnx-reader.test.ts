@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inspectModelBuffers } from '../../../src/core/formats/inspect';
 import { encodeOnnxModel, type OnnxModelSpec, type OnnxNodeSpec, type OnnxTensorSpec, type OnnxValueInfoSpec } from '../../../src/core/formats/onnx/onnx-writer';
-import { ProtoWriter } from '../../../src/core/formats/protobuf/wire-writer';
+import { ProtoWriter } from './proto-writer';
 import type { ModelInfo } from '../../../src/shared/model-info';
 
 const floats = (name: string, dims: number[]): OnnxTensorSpec => ({
@@ -179,7 +179,7 @@ describe('ONNX reader', () => {
     expect(info.macs).toBe(8);
   });
 
-  it('counts external-data initializers from their dims (packed) and says so', () => {
+  it('counts external-data initializers from their dims (packed), reads the side file with the model, and says so', () => {
     // Hand-built: the writer only writes raw_data, and external data needs data_location=1 + external_data.
     const tensor = new ProtoWriter()
       .packedVarint(1, [64, 32])
@@ -205,10 +205,13 @@ describe('ONNX reader', () => {
       .message(7, graph)
       .message(8, new ProtoWriter().varint(2, 21))
       .finish();
-    const info = inspectModelBuffers([{ name: 'ext.onnx', data: bytes }]);
+    expect(() => inspectModelBuffers([{ name: 'ext.onnx', data: bytes }])).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND', message: expect.stringContaining("'weights.bin'") }));
+    const side = new Uint8Array(64 * 32 * 4);
+    const info = inspectModelBuffers([{ name: 'ext.onnx', data: bytes }, { name: 'weights.bin', data: side }]);
+    expect(info.sizeBytes).toBe(bytes.byteLength + side.byteLength);
     expect(info.parameters).toBe(64 * 32);
     expect(info.macs).toBe(64 * 32);
     expect(info.formatVersion).toBe('opset 21 (ir 9)');
-    expect(info.notes.join(' ')).toMatch(/1 initializer\(s\) keep their data in external files/);
+    expect(info.notes.join(' ')).toMatch(/1 initializer\(s\) keep their data in external files next to the model \(weights\.bin\)/);
   });
 });

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeOnnxModel } from '../../../src/core/formats/onnx/onnx-graph';
+import { decodeModelProto } from '../../../src/core/formats/onnx/onnx-codec';
+import { tensorArray } from '../../../src/core/formats/onnx/onnx-tensors';
 import { OnnxDataType } from '../../../src/core/formats/onnx/onnx-types';
 import { perLayerSqnr, quantizeOnnx, type QuantRecipeInput } from '../../../src/core/quantize';
 import { demoFeeds, loadDemo, top1 } from './demo-data';
@@ -47,15 +48,33 @@ describe('quantizeOnnx on the demo model', () => {
     expect(await ioOf(result.bytes)).toEqual(await ioOf(demo.model));
     const accuracy = await top1(result.bytes, demo.images, demo.labels);
     expect(Math.abs(floatTop1 - accuracy)).toBeLessThanOrEqual(0.002);
-    const spec = decodeOnnxModel(result.bytes);
-    expect(spec.initializers.every((t) => t.dataType === OnnxDataType.FLOAT16)).toBe(true);
+    const graph = decodeModelProto(result.bytes).graph;
+    expect(graph?.initializer.every((t) => t.dataType === OnnxDataType.FLOAT16)).toBe(true);
     expect(result.quantizedNodes).toEqual(['conv1', 'relu1', 'conv2', 'relu2', 'flatten', 'dense']);
     expect(result.bytes.byteLength).toBeLessThan(demo.model.byteLength * 0.55);
   });
 
   it('records the recipe with its defaults filled in', async () => {
-    const result = await quantizeOnnx(demo.model, { mode: 'static', method: 'percentile', perChannel: true }, calibration);
-    expect(result.recipe).toEqual({ mode: 'static', method: 'percentile', percentile: 99.999, perChannel: true, activationSymmetric: false, exclude: [] });
+    const result = await quantizeOnnx(demo.model, { mode: 'static', method: 'percentile', perChannel: true, weightRange: 'full' }, calibration);
+    expect(result.recipe).toEqual({ mode: 'static', method: 'percentile', percentile: 99.999, perChannel: true, activationSymmetric: false, exclude: [], weightRange: 'full' });
+  });
+
+  it("resolves weight range 'auto' for the CPU the variant is for, and says why when it picks 7 bits", async () => {
+    const haswell = { arch: 'x64', cpuFeatures: ['avx', 'avx2', 'fma'], label: 'board haswell' };
+    const vnni = { arch: 'x86_64', cpuFeatures: ['avx2', 'avx512f', 'avx512_vnni'], label: 'board xeon' };
+    const arm = { arch: 'aarch64', cpuFeatures: ['asimd', 'asimddp'], label: 'board pi5' };
+    const reduced = await quantizeOnnx(demo.model, { mode: 'dynamic' }, undefined, { cpu: haswell });
+    expect(reduced.recipe.weightRange).toBe('reduced');
+    expect(reduced.notes.join(' ')).toMatch(/7-bit.*board haswell.*without VNNI/);
+    const weights = decodeModelProto(reduced.bytes).graph?.initializer.filter((t) => t.dataType === OnnxDataType.INT8) ?? [];
+    expect(Math.max(...weights.flatMap((t) => Array.from(tensorArray(t) as Int8Array, Math.abs)))).toBe(64);
+    for (const cpu of [vnni, arm]) {
+      const full = await quantizeOnnx(demo.model, { mode: 'dynamic' }, undefined, { cpu });
+      expect(full.recipe.weightRange).toBe('full');
+      expect(full.notes).toEqual([]);
+      const fullWeights = decodeModelProto(full.bytes).graph?.initializer.filter((t) => t.dataType === OnnxDataType.INT8) ?? [];
+      expect(Math.max(...fullWeights.flatMap((t) => Array.from(tensorArray(t) as Int8Array, Math.abs)))).toBe(127);
+    }
   });
 
   it('gives byte-identical variants for the same bytes, recipe and calibration data', async () => {
@@ -68,9 +87,9 @@ describe('quantizeOnnx on the demo model', () => {
 
   it('symmetric activations run as int8 and stay accurate', async () => {
     const result = await quantizeOnnx(demo.model, { mode: 'static', perChannel: true, activationSymmetric: true }, calibration);
-    const zeroPoints = decodeOnnxModel(result.bytes).initializers.filter((t) => t.name.endsWith('_z'));
+    const zeroPoints = decodeModelProto(result.bytes).graph?.initializer.filter((t) => t.name.endsWith('_z')) ?? [];
     expect(zeroPoints.length).toBeGreaterThan(0);
-    expect(zeroPoints.every((t) => t.dataType === OnnxDataType.INT8 && t.data[0] === 0)).toBe(true);
+    expect(zeroPoints.every((t) => t.dataType === OnnxDataType.INT8 && tensorArray(t)[0] === 0)).toBe(true);
     expect(floatTop1 - (await top1(result.bytes, demo.images, demo.labels))).toBeLessThanOrEqual(0.01);
   });
 });
@@ -79,9 +98,7 @@ describe('perLayerSqnr', () => {
   it('lists every quantized activation with finite dB, worst first, naming the node that reads it', async () => {
     const result = await quantizeOnnx(demo.model, { mode: 'static', method: 'minmax', perChannel: true }, calibration);
     const rows = await perLayerSqnr(demo.model, result.bytes, calibration.inputs.slice(0, 50));
-    const quantizedTensors = decodeOnnxModel(result.bytes)
-      .nodes.filter((n) => n.opType === 'QuantizeLinear')
-      .map((n) => n.inputs[0]);
+    const quantizedTensors = (decodeModelProto(result.bytes).graph?.node ?? []).filter((n) => n.opType === 'QuantizeLinear').map((n) => n.input[0]);
     expect(rows.map((r) => r.tensor).sort()).toEqual([...quantizedTensors].sort());
     expect(rows.every((r) => Number.isFinite(r.sqnrDb))).toBe(true);
     expect(rows.map((r) => r.sqnrDb)).toEqual([...rows.map((r) => r.sqnrDb)].sort((a, b) => a - b));

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { decodeOnnxModel } from '../../../src/core/formats/onnx/onnx-graph';
+import { decodeModelProto } from '../../../src/core/formats/onnx/onnx-codec';
 import { encodeOnnxModel, type OnnxModelSpec } from '../../../src/core/formats/onnx/onnx-writer';
 import { quantizeOnnx, type CalibrationData, type QuantRecipeInput } from '../../../src/core/quantize';
 import { demoFeeds, loadDemo } from './demo-data';
@@ -96,17 +96,17 @@ describe('quantizeOnnx exclusions', () => {
 
   it('keeps an excluded node (by name) in float, reading float tensors and float weights', async () => {
     const result = await quantizeOnnx(demo.model, { mode: 'static', perChannel: true, exclude: ['conv2'] }, calibration);
-    const spec = decodeOnnxModel(result.bytes);
-    const conv2 = spec.nodes.find((n) => n.name === 'conv2');
-    expect(conv2?.inputs).toEqual(['relu1_out', 'conv2.weight', 'conv2.bias']);
-    expect(spec.initializers.find((t) => t.name === 'conv2.weight')?.data).toBeInstanceOf(Float32Array);
+    const graph = decodeModelProto(result.bytes).graph;
+    const conv2 = graph?.node.find((n) => n.name === 'conv2');
+    expect(conv2?.input).toEqual(['relu1_out', 'conv2.weight', 'conv2.bias']);
+    expect(graph?.initializer.find((t) => t.name === 'conv2.weight')?.dataType).toBe(1);
     expect(result.quantizedNodes).not.toContain('conv2');
     expect(result.skipped).toContainEqual({ node: 'conv2', opType: 'Conv', reason: 'excluded by the recipe.' });
   });
 
   it('keeps every node of an excluded op type in float (dynamic)', async () => {
     const result = await quantizeOnnx(demo.model, { mode: 'dynamic', perChannel: false, exclude: ['Conv'] });
-    const ops = decodeOnnxModel(result.bytes).nodes.map((n) => n.opType);
+    const ops = decodeModelProto(result.bytes).graph?.node.map((n) => n.opType) ?? [];
     expect(ops.filter((op) => op === 'Conv')).toHaveLength(2);
     expect(ops).not.toContain('ConvInteger');
     expect(ops).toContain('MatMulInteger');
@@ -115,9 +115,9 @@ describe('quantizeOnnx exclusions', () => {
 
   it('keeps an excluded op type in float32 between Casts (fp16)', async () => {
     const result = await quantizeOnnx(demo.model, { mode: 'fp16', exclude: ['dense'] });
-    const spec = decodeOnnxModel(result.bytes);
-    expect(spec.initializers.find((t) => t.name === 'dense.weight')?.data).toBeInstanceOf(Float32Array);
-    expect(spec.nodes.find((n) => n.name === 'dense')?.inputs[0]).toMatch(/_fp32$/);
+    const graph = decodeModelProto(result.bytes).graph;
+    expect(graph?.initializer.find((t) => t.name === 'dense.weight')?.dataType).toBe(1);
+    expect(graph?.node.find((n) => n.name === 'dense')?.input[0]).toMatch(/_fp32$/);
   });
 });
 

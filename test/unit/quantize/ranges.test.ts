@@ -23,7 +23,7 @@ function statsOf(data: Float32Array, bins: number, ofAbs: boolean, skipZeros: bo
   const hi = ofAbs ? Math.max(-min, max) : max;
   const histogram = new Float64Array(bins);
   addToHistogram(histogram, lo, hi, data, ofAbs, skipZeros);
-  return { min, max, lo, hi, histogram };
+  return { min, max, values: data.length, lo, hi, histogram };
 }
 
 describe('calibration ranges', () => {

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { netronAttachment, NETRON_SIGNATURE } from '../../../src/core/reports/exporters/netron';
 import { buildReportContext } from '../../../src/core/reports/report-context';
 import { exportReport } from '../../../src/core/reports/write-report';
-import { decodeModel } from '../../../src/core/formats/onnx/onnx-model';
-import { WireReader } from '../../../src/core/formats/protobuf/wire-reader';
+import { decodeModelProto } from '../../../src/core/formats/onnx/onnx-codec';
 import { StudioError } from '../../../src/shared/errors';
 import { repoRoot } from '../../helpers/run-cli';
 import { FIXTURES, readRun } from './run-fixtures';
@@ -38,8 +37,8 @@ describe('Netron attachment', () => {
   it("targets the model file's own node names when the graph was not optimized, so Netron shows every one", () => {
     const run = readRun(FIXTURES.onnxNoOpt);
     const bytes = new Uint8Array(readFileSync(path.join(repoRoot, 'resources/models/demo-mnist.onnx')));
-    const model = decodeModel(new WireReader(bytes, { fileName: 'demo-mnist.onnx', formatLabel: 'ONNX model' }));
-    const modelNodes = new Set(model.graph?.nodes.map((node) => node.name));
+    const model = decodeModelProto(bytes, 'demo-mnist.onnx');
+    const modelNodes = new Set(model.graph?.node.map((node) => node.name));
     const targets = new Set(netronAttachment(run).metrics.map((item) => item.target));
     expect(targets.size).toBeGreaterThan(0);
     expect([...targets].filter((target) => !modelNodes.has(target))).toEqual([]);

@@ -1,26 +1,29 @@
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { StudioError } from '../../../shared/errors';
 import type { TensorInfo } from '../../../shared/model-info';
 import type { ModelFile, ModelReader, ModelReadout } from '../model-file';
-import { WireReader, WireType } from '../protobuf/wire-reader';
-import { decodeModel, type OnnxNode } from './onnx-model';
+import type { GraphProto, ValueInfoProto } from './generated/onnx_pb';
+import { attributeOf, elemTypeOf, nonTensorKind, opKey, shapeOf } from './onnx-attributes';
+import { decodeModelProto, defaultOpsetVersion, forEachGraph } from './onnx-codec';
+import { externalLocations } from './onnx-external';
 import { estimateOnnxMacs } from './onnx-shapes';
-
-const FORMAT_LABEL = 'ONNX model';
+import { dimsOf, elementCount, isExternal } from './onnx-tensors';
+import { onnxDtypeName } from './onnx-types';
 
 /** ModelProto fields and the wire type each must have; anything else at the top level means "not ONNX". */
 const MODEL_FIELD_WIRE_TYPES: Record<number, number> = {
-  1: WireType.VARINT, // ir_version
-  2: WireType.LENGTH_DELIMITED, // producer_name
-  3: WireType.LENGTH_DELIMITED, // producer_version
-  4: WireType.LENGTH_DELIMITED, // domain
-  5: WireType.VARINT, // model_version
-  6: WireType.LENGTH_DELIMITED, // doc_string
-  7: WireType.LENGTH_DELIMITED, // graph
-  8: WireType.LENGTH_DELIMITED, // opset_import
-  14: WireType.LENGTH_DELIMITED, // metadata_props
-  20: WireType.LENGTH_DELIMITED, // training_info
-  25: WireType.LENGTH_DELIMITED, // functions
-  26: WireType.LENGTH_DELIMITED, // configuration
+  1: 0, // ir_version (varint)
+  2: 2, // producer_name (length-delimited)
+  3: 2, // producer_version
+  4: 2, // domain
+  5: 0, // model_version
+  6: 2, // doc_string
+  7: 2, // graph
+  8: 2, // opset_import
+  14: 2, // metadata_props
+  20: 2, // training_info
+  25: 2, // functions
+  26: 2, // configuration (ONNX 1.16)
 };
 
 /**
@@ -28,92 +31,113 @@ const MODEL_FIELD_WIRE_TYPES: Record<number, number> = {
  * with ir_version (1) and a graph (7). Walking the top level only touches a few tags.
  */
 export function looksLikeOnnx(file: ModelFile): boolean {
-  const reader = new WireReader(file.data, { fileName: file.name, formatLabel: FORMAT_LABEL });
+  const reader = new BinaryReader(file.data);
   const seen = new Set<number>();
   try {
-    while (reader.more()) {
-      const { field, wireType } = reader.tag();
+    while (reader.pos < reader.len) {
+      const [field, wireType] = reader.tag();
       if (MODEL_FIELD_WIRE_TYPES[field] !== wireType) return false;
       seen.add(field);
       reader.skip(wireType);
     }
-  } catch (error) {
+  } catch {
     // A damaged file is not recognised by content; the extension may still route it to read(), which explains.
-    if (error instanceof StudioError) return false;
-    throw error;
+    return false;
   }
   return seen.has(1) && seen.has(7);
 }
 
-export function readOnnx(file: ModelFile): ModelReadout {
-  const reader = new WireReader(file.data, { fileName: file.name, formatLabel: FORMAT_LABEL });
-  if (file.data.byteLength === 0) throw reader.error(0, 'the file is empty');
-  const model = decodeModel(reader);
-  if (model.irVersion === null || model.graph === null) {
-    const missing = model.irVersion === null ? 'ir_version' : 'graph';
-    throw reader.error(0, `it has no ${missing} field, so it is not a complete ONNX ModelProto (is it truncated?)`);
-  }
-  const graph = model.graph;
+function tensorInfo(info: ValueInfoProto): TensorInfo {
+  const kind = nonTensorKind(info);
+  return { name: info.name, dtype: kind ?? (info.type ? onnxDtypeName(elemTypeOf(info)) : 'unknown'), shape: kind ? null : shapeOf(info) };
+}
+
+/**
+ * Elements of every weight a graph stores, its subgraphs included: initializers, the stored values
+ * of sparse initializers, and Constant nodes' values (scripts/python/onnx_facts.py counts the same way).
+ */
+function countParameters(graph: GraphProto): number {
+  let parameters = 0;
+  forEachGraph(graph, (g) => {
+    for (const tensor of g.initializer) parameters += elementCount(dimsOf(tensor));
+    for (const sparse of g.sparseInitializer) parameters += sparse.values ? elementCount(dimsOf(sparse.values)) : 0;
+    for (const node of g.node) {
+      if (node.opType !== 'Constant' || opKey(node) !== 'Constant') continue;
+      const value = attributeOf(node, 'value');
+      const sparse = attributeOf(node, 'sparse_value')?.sparseTensor?.values;
+      if (value?.t) parameters += elementCount(dimsOf(value.t));
+      else if (sparse) parameters += elementCount(dimsOf(sparse));
+      else if (attributeOf(node, 'value_float') || attributeOf(node, 'value_int')) parameters += 1;
+      else parameters += (attributeOf(node, 'value_floats')?.floats.length ?? 0) + (attributeOf(node, 'value_ints')?.ints.length ?? 0);
+    }
+  });
+  return parameters;
+}
+
+/** `options.inputShapes`: count MACs at these input sizes instead of symbolic dims = 1 (edgebench inspect --shape). */
+export function readOnnx(file: ModelFile, options: { inputShapes?: ReadonlyMap<string, readonly number[]> } = {}): ModelReadout {
+  const model = decodeModelProto(file.data, file.name);
+  const graph = model.graph as GraphProto;
   const notes: string[] = [];
 
-  const initializerNames = new Set(graph.initializers.map((tensor) => tensor.name));
-  const inputs: TensorInfo[] = graph.inputs
-    .filter((input) => !initializerNames.has(input.name))
-    .map(({ name, dtype, shape }) => ({ name, dtype, shape }));
-  const outputs: TensorInfo[] = graph.outputs.map(({ name, dtype, shape }) => ({ name, dtype, shape }));
+  const initializerNames = new Set(graph.initializer.map((tensor) => tensor.name));
+  const inputs = graph.input.filter((input) => !initializerNames.has(input.name)).map(tensorInfo);
+  const outputs = graph.output.map(tensorInfo);
 
   const ops: Record<string, number> = {};
-  let parameters = graph.sparseInitializerElements;
   let subgraphs = 0;
-  for (const node of graph.nodes) {
-    const key = opKey(node);
-    ops[key] = (ops[key] ?? 0) + 1;
-    for (const attribute of node.attributes.values()) subgraphs += attribute.graphCount;
-    if (node.opType === 'Constant') parameters += node.attributes.get('value')?.t?.elementCount ?? 0;
-  }
-  const external = graph.initializers.filter((tensor) => tensor.external);
-  for (const tensor of graph.initializers) parameters += tensor.elementCount;
+  let external = 0;
+  forEachGraph(graph, (g, depth) => {
+    if (depth > 0) subgraphs += 1;
+    for (const tensor of g.initializer) if (isExternal(tensor)) external += 1;
+    for (const node of g.node) {
+      const key = opKey(node);
+      ops[key] = (ops[key] ?? 0) + 1;
+    }
+  });
 
-  if (external.length > 0) {
-    notes.push(
-      `${external.length} initializer(s) keep their data in external files next to the model; ` +
-        'their elements are counted from their shapes, and the size covers only the .onnx file.',
-    );
+  if (external > 0) {
+    notes.push(`${external} initializer(s) keep their data in external files next to the model (${externalLocations(model, file.name).join(', ')}); their elements are counted from their shapes.`);
   }
-  if (subgraphs > 0) {
-    notes.push(
-      `The graph has ${subgraphs} subgraph(s) (If/Loop/Scan bodies); their ops, weights and MACs are not counted.`,
-    );
+  if (subgraphs > 0) notes.push(`The graph has ${subgraphs} subgraph(s) (If/Loop/Scan bodies); their ops, weights and MACs are counted with the main graph's.`);
+  if (model.functions.length > 0) {
+    notes.push(`The model defines ${model.functions.length} local function(s) (${model.functions.map((f) => f.name).join(', ')}); ops inside them are not counted.`);
   }
-  const estimate = estimateOnnxMacs(graph);
+  const estimate = estimateOnnxMacs(graph, options.inputShapes);
   notes.push(...estimate.notes);
 
-  const defaultOpset = model.opsets.find((opset) => opset.domain === '' || opset.domain === 'ai.onnx');
+  const opset = defaultOpsetVersion(model);
   const irPart = `ir ${model.irVersion}`;
   const producer = `${model.producerName} ${model.producerVersion}`.trim();
   return {
     format: 'onnx',
     producer: producer === '' ? null : producer,
-    formatVersion: defaultOpset ? `opset ${defaultOpset.version} (${irPart})` : irPart,
+    formatVersion: opset > 0 ? `opset ${opset} (${irPart})` : irPart,
     inputs,
     outputs,
     ops,
-    parameters,
+    parameters: countParameters(graph),
     macs: estimate.macs,
     macsByOp: estimate.macsByOp,
     notes,
   };
 }
 
-/** Ops of other domains carry their domain so "com.microsoft.QGemm" is not mistaken for an ONNX op. */
-function opKey(node: OnnxNode): string {
-  return node.domain === '' || node.domain === 'ai.onnx' ? node.opType : `${node.domain}.${node.opType}`;
+/** The side files (external data) the model's tensors name; inspect and import read them with the model. */
+function onnxCompanions(main: ModelFile): string[] {
+  try {
+    return externalLocations(decodeModelProto(main.data, main.name), main.name);
+  } catch (error) {
+    // A damaged model has no companions to find; read() reports the damage.
+    if (error instanceof StudioError && error.code === 'MODEL_FORMAT' && !/external data/.test(error.message)) return [];
+    throw error;
+  }
 }
 
 export const onnxReader: ModelReader = {
   format: 'onnx',
   extensions: ['.onnx'],
   match: looksLikeOnnx,
-  companions: () => [],
+  companions: onnxCompanions,
   read: (files) => readOnnx(files.main),
 };

@@ -1,12 +1,16 @@
-import type { Dim } from '../../../shared/model-info';
-import type { OnnxGraph, OnnxNode } from './onnx-model';
+import type { GraphProto, NodeProto } from './generated/onnx_pb';
+import { attributeOf, intAttribute, intsAttribute, isDefaultDomain, shapeOf, stringAttribute, tensorAttribute } from './onnx-attributes';
+import { nodeSubgraphs } from './onnx-codec';
+import { dimsOf, smallIntValues } from './onnx-tensors';
 import { broadcast, convOutput, matMulShapes, product } from '../shape-math';
 
 /**
  * Just enough shape inference through an ONNX graph to count multiply-accumulates of
- * Conv, ConvInteger, QLinearConv, Gemm, MatMul, MatMulInteger and QLinearMatMul.
- * Symbolic dims count as 1 (the schema's rule for MACs). Where a node's input shapes
- * cannot be known, its MACs are skipped and listed in a note rather than guessed.
+ * Conv, ConvInteger, QLinearConv, Gemm, MatMul, MatMulInteger and QLinearMatMul, in the main
+ * graph and in If/Loop/Scan bodies (which see the outer graph's shapes). Symbolic dims count as 1
+ * (the schema's rule for MACs). An If counts its costlier branch; a Loop or Scan body counts once
+ * per iteration when the iteration count is a constant, once otherwise (and says so). Where a
+ * node's input shapes cannot be known, its MACs are skipped and listed in a note rather than guessed.
  */
 
 export interface MacEstimate {
@@ -20,13 +24,17 @@ type Shape = number[];
 const PASS_THROUGH = new Set([
   'Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'Tanh', 'HardSigmoid', 'HardSwish', 'Elu', 'Selu', 'Celu', 'Gelu',
   'Mish', 'Softplus', 'Softsign', 'Clip', 'Erf', 'Sqrt', 'Exp', 'Log', 'Neg', 'Abs', 'Reciprocal', 'Floor',
-  'Ceil', 'Round', 'Sign', 'Not', 'Identity', 'Cast', 'Dropout', 'Softmax', 'LogSoftmax', 'LRN',
+  'Ceil', 'Round', 'Sign', 'Not', 'Identity', 'Cast', 'CastLike', 'Dropout', 'Softmax', 'LogSoftmax', 'LRN',
   'BatchNormalization', 'InstanceNormalization', 'LayerNormalization', 'QuantizeLinear', 'DequantizeLinear',
-  'DynamicQuantizeLinear',
+  'DynamicQuantizeLinear', 'Sin', 'Cos', 'Tan', 'IsNaN', 'IsInf', 'CumSum', 'Hardmax',
 ]);
 const ELEMENTWISE = new Set([
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Greater', 'Less', 'GreaterOrEqual',
   'LessOrEqual', 'And', 'Or', 'Xor', 'Where', 'Mod', 'BitShift',
+]);
+const REDUCE = new Set([
+  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum',
+  'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin',
 ]);
 const POOLS = new Set(['MaxPool', 'AveragePool', 'LpPool']);
 const GLOBAL_POOLS = new Set(['GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool']);
@@ -42,75 +50,140 @@ const MAC_OPERANDS: Record<string, [number, number]> = {
   QLinearMatMul: [0, 3],
 };
 
-export function estimateOnnxMacs(graph: OnnxGraph): MacEstimate {
-  const shapes = new Map<string, Shape>();
-  const consts = new Map<string, number[]>();
-  const declared = new Map<string, Shape>();
-  for (const info of [...graph.valueInfo, ...graph.outputs, ...graph.inputs]) {
-    if (info.shape) declared.set(info.name, info.shape.map(numericDim));
-  }
-  for (const input of graph.inputs) {
-    if (input.shape) shapes.set(input.name, input.shape.map(numericDim));
-  }
-  for (const tensor of graph.initializers) {
-    shapes.set(tensor.name, tensor.dims);
-    if (tensor.intValues) consts.set(tensor.name, tensor.intValues);
-  }
+/** Shapes and small integer constants visible in one graph, falling back to the enclosing graph's. */
+class Scope {
+  readonly shapes = new Map<string, Shape>();
+  readonly declared = new Map<string, Shape>();
+  readonly consts = new Map<string, number[]>();
 
-  const estimate: MacEstimate = { macs: 0, macsByOp: {}, notes: [] };
-  const skipped: string[] = [];
-  for (const node of graph.nodes) {
-    const isDefaultDomain = node.domain === '' || node.domain === 'ai.onnx';
-    const operands = isDefaultDomain ? MAC_OPERANDS[node.opType] : undefined;
-    let outputs: Array<Shape | undefined> = [];
-    if (operands) {
-      const data = shapeOf(node.inputs[operands[0]]);
-      const weight = shapeOf(node.inputs[operands[1]]);
-      const result = data && weight ? macNode(node, data, weight) : undefined;
-      if (result) {
-        estimate.macs += result.macs;
-        estimate.macsByOp[node.opType] = (estimate.macsByOp[node.opType] ?? 0) + result.macs;
-        outputs = [result.output];
-      } else {
-        skipped.push(`${node.opType} '${node.name || node.outputs[0] || '?'}'`);
-      }
-    } else if (isDefaultDomain) {
-      outputs = inferOutputs(node, shapeOf, (name) => consts.get(name));
-      if (node.opType === 'Constant') {
-        const tensor = node.attributes.get('value')?.t;
-        const ints = node.attributes.get('value_ints')?.ints;
-        const values = tensor?.intValues ?? ints;
-        if (values && node.outputs[0]) consts.set(node.outputs[0], values);
-      }
-    }
-    node.outputs.forEach((name, index) => {
-      const shape = outputs[index] ?? declared.get(name);
-      if (shape) shapes.set(name, shape);
-    });
-  }
-  if (skipped.length > 0) {
-    const listed = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : '');
-    estimate.notes.push(
-      `MACs of ${skipped.length} node(s) are not counted because their shapes could not be inferred: ${listed}.`,
-    );
-  }
-  return estimate;
+  constructor(readonly parent?: Scope) {}
 
-  function shapeOf(name: string | undefined): Shape | undefined {
+  shape(name: string | undefined): Shape | undefined {
     if (name === undefined || name === '') return undefined;
-    return shapes.get(name) ?? declared.get(name);
+    return this.shapes.get(name) ?? this.declared.get(name) ?? this.parent?.shape(name);
+  }
+
+  constant(name: string): number[] | undefined {
+    return this.consts.get(name) ?? this.parent?.constant(name);
   }
 }
 
-function numericDim(dim: Dim): number {
+interface Tally {
+  macs: number;
+  macsByOp: Record<string, number>;
+  skipped: string[];
+  notes: string[];
+}
+
+function emptyTally(): Tally {
+  return { macs: 0, macsByOp: {}, skipped: [], notes: [] };
+}
+
+function addTally(into: Tally, from: Tally, times = 1): void {
+  into.macs += from.macs * times;
+  for (const [op, macs] of Object.entries(from.macsByOp)) into.macsByOp[op] = (into.macsByOp[op] ?? 0) + macs * times;
+  into.skipped.push(...from.skipped);
+  into.notes.push(...from.notes);
+}
+
+/** `inputShapes`: sizes given for the graph's inputs (edgebench inspect --shape); without them symbolic dims count as 1. */
+export function estimateOnnxMacs(graph: GraphProto, inputShapes?: ReadonlyMap<string, readonly number[]>): MacEstimate {
+  const tally = estimateGraph(graph, new Scope(), inputShapes);
+  const notes = [...tally.notes];
+  if (tally.skipped.length > 0) {
+    const listed = tally.skipped.slice(0, 5).join(', ') + (tally.skipped.length > 5 ? `, and ${tally.skipped.length - 5} more` : '');
+    notes.push(`MACs of ${tally.skipped.length} node(s) are not counted because their shapes could not be inferred: ${listed}.`);
+  }
+  return { macs: tally.macs, macsByOp: tally.macsByOp, notes };
+}
+
+function estimateGraph(graph: GraphProto, scope: Scope, inputShapes?: ReadonlyMap<string, readonly number[]>): Tally {
+  for (const info of [...graph.valueInfo, ...graph.output, ...graph.input]) {
+    const shape = shapeOf(info);
+    if (shape) scope.declared.set(info.name, shape.map(numericDim));
+  }
+  for (const input of graph.input) {
+    const shape = inputShapes?.get(input.name) ?? shapeOf(input)?.map(numericDim);
+    if (shape) scope.shapes.set(input.name, [...shape]);
+  }
+  for (const tensor of graph.initializer) {
+    scope.shapes.set(tensor.name, dimsOf(tensor));
+    const ints = smallIntValues(tensor);
+    if (ints) scope.consts.set(tensor.name, ints);
+  }
+
+  const tally = emptyTally();
+  for (const node of graph.node) {
+    const isDefault = isDefaultDomain(node);
+    const operands = isDefault ? MAC_OPERANDS[node.opType] : undefined;
+    let outputs: Array<Shape | undefined> = [];
+    if (operands) {
+      const data = scope.shape(node.input[operands[0]]);
+      const weight = scope.shape(node.input[operands[1]]);
+      const result = data && weight ? macNode(node, data, weight) : undefined;
+      if (result) {
+        tally.macs += result.macs;
+        tally.macsByOp[node.opType] = (tally.macsByOp[node.opType] ?? 0) + result.macs;
+        outputs = [result.output];
+      } else {
+        tally.skipped.push(`${node.opType} '${node.name || node.output[0] || '?'}'`);
+      }
+    } else if (isDefault && nodeSubgraphs(node).length > 0) {
+      addTally(tally, estimateControlFlow(node, scope));
+    } else if (isDefault) {
+      outputs = inferOutputs(node, scope);
+      if (node.opType === 'Constant') {
+        const tensor = tensorAttribute(node, 'value');
+        const values = tensor ? smallIntValues(tensor) : intsAttribute(node, 'value_ints');
+        if (values && node.output[0]) scope.consts.set(node.output[0], values);
+      }
+    }
+    node.output.forEach((name, index) => {
+      const shape = outputs[index] ?? scope.declared.get(name);
+      if (shape) scope.shapes.set(name, shape);
+    });
+  }
+  return tally;
+}
+
+/** If: the costlier branch; Loop/Scan: the body times its iterations when they are constant. */
+function estimateControlFlow(node: NodeProto, scope: Scope): Tally {
+  const bodies = nodeSubgraphs(node).map(({ attribute, graph }) => ({ attribute, tally: estimateGraph(graph, new Scope(scope)) }));
+  const out = emptyTally();
+  const label = `${node.opType} '${node.name || node.output[0] || '?'}'`;
+  if (node.opType === 'If') {
+    const costlier = bodies.reduce((best, body) => (body.tally.macs > best.tally.macs ? body : best));
+    addTally(out, costlier.tally);
+    for (const body of bodies) if (body !== costlier) out.skipped.push(...body.tally.skipped);
+    if (bodies.some((body) => body.tally.macs !== costlier.tally.macs)) {
+      out.notes.push(`${label} counts the MACs of its costlier branch (${costlier.attribute}); one branch runs per inference.`);
+    }
+    return out;
+  }
+  let iterations: number | undefined;
+  if (node.opType === 'Loop') iterations = scope.constant(node.input[0] ?? '')?.[0];
+  if (node.opType === 'Scan') {
+    const stateCount = node.input.length - intAttribute(node, 'num_scan_inputs', 0);
+    const axis = intsAttribute(node, 'scan_input_axes')?.[0] ?? 0;
+    const first = scope.shape(node.input[stateCount]);
+    iterations = first ? first[axis < 0 ? axis + first.length : axis] : undefined;
+  }
+  for (const body of bodies) addTally(out, body.tally, iterations ?? 1);
+  if (iterations === undefined && bodies.some((body) => body.tally.macs > 0)) {
+    out.notes.push(`${label} runs its body a number of times only known at run time; its MACs are counted for one iteration.`);
+  }
+  return out;
+}
+
+function numericDim(dim: number | string | null): number {
   return typeof dim === 'number' ? dim : 1;
 }
 
-function macNode(node: OnnxNode, data: Shape, weight: Shape): { macs: number; output: Shape } | undefined {
+function macNode(node: NodeProto, data: Shape, weight: Shape): { macs: number; output: Shape } | undefined {
   if (node.opType === 'Gemm') {
     if (data.length !== 2 || weight.length !== 2) return undefined;
-    const transA = intAttr(node, 'transA', 0) !== 0;
-    const transB = intAttr(node, 'transB', 0) !== 0;
+    const transA = intAttribute(node, 'transA', 0) !== 0;
+    const transB = intAttribute(node, 'transB', 0) !== 0;
     const [m, k] = transA ? [data[1], data[0]] : [data[0], data[1]];
     const n = transB ? weight[0] : weight[1];
     if (m === undefined || k === undefined || n === undefined) return undefined;
@@ -119,69 +192,76 @@ function macNode(node: OnnxNode, data: Shape, weight: Shape): { macs: number; ou
   if (node.opType.startsWith('MatMul') || node.opType === 'QLinearMatMul') return matMulShapes(data, weight);
   // Conv family: W is [M, C/group, k1, k2, ...]; each output element needs C/group * prod(k) MACs.
   if (data.length < 3 || weight.length !== data.length) return undefined;
-  const spatial = convOutput(data.slice(2), {
-    kernel: intsAttr(node, 'kernel_shape') ?? weight.slice(2),
-    strides: intsAttr(node, 'strides'),
-    dilations: intsAttr(node, 'dilations'),
-    pads: intsAttr(node, 'pads'),
-    autoPad: node.attributes.get('auto_pad')?.s ?? 'NOTSET',
-    ceilMode: false,
-  });
+  const spatial = convOutput(data.slice(2), windowOptions(node, weight.slice(2), false));
   if (!spatial) return undefined;
   const output = [data[0] as number, weight[0] as number, ...spatial];
   return { macs: product(output) * product(weight.slice(1)), output };
 }
 
-function inferOutputs(
-  node: OnnxNode,
-  shapeOf: (name: string | undefined) => Shape | undefined,
-  constOf: (name: string) => number[] | undefined,
-): Array<Shape | undefined> {
-  const x = shapeOf(node.inputs[0]);
+function windowOptions(node: NodeProto, kernel: number[], ceilMode: boolean) {
+  return {
+    kernel: intsAttribute(node, 'kernel_shape') ?? kernel,
+    strides: intsAttribute(node, 'strides'),
+    dilations: intsAttribute(node, 'dilations'),
+    pads: intsAttribute(node, 'pads'),
+    autoPad: stringAttribute(node, 'auto_pad', 'NOTSET'),
+    ceilMode,
+  };
+}
+
+function inferOutputs(node: NodeProto, scope: Scope): Array<Shape | undefined> {
+  const x = scope.shape(node.input[0]);
   const op = node.opType;
-  if (op === 'Constant') return [node.attributes.get('value')?.t?.dims];
+  const constOf = (index: number): number[] | undefined => (node.input[index] ? scope.constant(node.input[index] as string) : undefined);
+  if (op === 'Constant') {
+    const tensor = tensorAttribute(node, 'value');
+    if (tensor) return [dimsOf(tensor)];
+    const list = attributeOf(node, 'value_ints') ?? attributeOf(node, 'value_floats');
+    if (list) return [[list.ints.length + list.floats.length]];
+    return [[]];
+  }
   if (PASS_THROUGH.has(op)) return op === 'DynamicQuantizeLinear' ? [x, [], []] : [x];
   if (ELEMENTWISE.has(op)) {
-    const inputs = node.inputs.map(shapeOf);
+    const inputs = node.input.map((name) => scope.shape(name));
     return inputs.every((shape): shape is Shape => shape !== undefined) ? [broadcast(inputs)] : [];
   }
   if (!x) return [];
+  if (REDUCE.has(op)) {
+    const axes = intsAttribute(node, 'axes') ?? (op.startsWith('Reduce') ? constOf(1) : undefined);
+    const single = op === 'ArgMax' || op === 'ArgMin' ? [intAttribute(node, 'axis', 0)] : undefined;
+    const keep = intAttribute(node, 'keepdims', 1) !== 0;
+    const reduced = new Set((single ?? axes ?? x.map((_, i) => i)).map((axis) => normalizeAxis(axis, x.length)));
+    return [keep ? x.map((d, i) => (reduced.has(i) ? 1 : d)) : x.filter((_, i) => !reduced.has(i))];
+  }
   if (op === 'Flatten') {
-    const axis = normalizeAxis(intAttr(node, 'axis', 1), x.length);
+    const axis = normalizeAxis(intAttribute(node, 'axis', 1), x.length);
     return [[product(x.slice(0, axis)), product(x.slice(axis))]];
   }
   if (op === 'Reshape') {
-    const target = node.inputs[1] ? constOf(node.inputs[1]) : undefined;
-    return [target ? reshape(x, target, intAttr(node, 'allowzero', 0) !== 0) : undefined];
+    const target = constOf(1);
+    return [target ? reshape(x, target, intAttribute(node, 'allowzero', 0) !== 0) : undefined];
   }
   if (op === 'Transpose') {
-    const perm = intsAttr(node, 'perm') ?? x.map((_, index) => x.length - 1 - index);
+    const perm = intsAttribute(node, 'perm') ?? x.map((_, index) => x.length - 1 - index);
     return [perm.map((axis) => x[axis] ?? 1)];
   }
   if (GLOBAL_POOLS.has(op)) return [[...x.slice(0, 2), ...x.slice(2).map(() => 1)]];
   if (POOLS.has(op)) {
-    const kernel = intsAttr(node, 'kernel_shape');
+    const kernel = intsAttribute(node, 'kernel_shape');
     if (!kernel) return [];
-    const spatial = convOutput(x.slice(2), {
-      kernel,
-      strides: intsAttr(node, 'strides'),
-      dilations: intsAttr(node, 'dilations'),
-      pads: intsAttr(node, 'pads'),
-      autoPad: node.attributes.get('auto_pad')?.s ?? 'NOTSET',
-      ceilMode: intAttr(node, 'ceil_mode', 0) !== 0,
-    });
+    const spatial = convOutput(x.slice(2), windowOptions(node, kernel, intAttribute(node, 'ceil_mode', 0) !== 0));
     return [spatial ? [...x.slice(0, 2), ...spatial] : undefined];
   }
   if (op === 'Concat') {
-    const inputs = node.inputs.map(shapeOf);
+    const inputs = node.input.map((name) => scope.shape(name));
     if (!inputs.every((shape): shape is Shape => shape !== undefined)) return [];
-    const axis = normalizeAxis(intAttr(node, 'axis', 0), x.length);
+    const axis = normalizeAxis(intAttribute(node, 'axis', 0), x.length);
     const out = [...x];
     out[axis] = inputs.reduce((sum, shape) => sum + (shape[axis] ?? 0), 0);
     return [out];
   }
   if (op === 'Squeeze' || op === 'Unsqueeze') {
-    const axes = intsAttr(node, 'axes') ?? (node.inputs[1] ? constOf(node.inputs[1]) : undefined);
+    const axes = intsAttribute(node, 'axes') ?? constOf(1);
     if (op === 'Squeeze') {
       if (!axes) return [x.filter((dim) => dim !== 1)];
       const drop = new Set(axes.map((axis) => normalizeAxis(axis, x.length)));
@@ -192,6 +272,12 @@ function inferOutputs(
     const insert = new Set(axes.map((axis) => normalizeAxis(axis, rank)));
     const rest = [...x];
     return [Array.from({ length: rank }, (_, index) => (insert.has(index) ? 1 : (rest.shift() ?? 1)))];
+  }
+  if (op === 'Resize' || op === 'Upsample') {
+    // Resize (opset 11+): X, roi, scales, sizes; Upsample and Resize-10: X, scales.
+    const sizes = op === 'Resize' ? constOf(3) : undefined;
+    if (sizes && sizes.length === x.length) return [sizes];
+    return [];
   }
   if (op === 'Shape') return [[x.length]];
   return [];
@@ -210,12 +296,4 @@ function reshape(input: Shape, target: number[], allowZero: boolean): Shape | un
 
 function normalizeAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
-}
-
-function intAttr(node: OnnxNode, name: string, fallback: number): number {
-  return node.attributes.get(name)?.i ?? fallback;
-}
-
-function intsAttr(node: OnnxNode, name: string): number[] | undefined {
-  return node.attributes.get(name)?.ints;
 }

@@ -1,10 +1,13 @@
 /**
+ * Test helper: hand-built protobuf bytes, independent of the generated ONNX codec, so tests can
+ * write what the codec would never write (unknown fields, packed dims, damaged files).
+ *
  * A minimal protobuf wire-format encoder (no schema, no reflection).
  *
  * Large byte fields (tensor raw_data) are kept as references until `finish()`, and nested
  * messages are spliced in as their chunk lists, so a model's weights are copied exactly once.
  */
-import { StudioError } from '../../../shared/errors';
+import { StudioError } from '../../../src/shared/errors';
 
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 
