@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelFormat } from './model-info';
+import { GivenInputs } from './model-inputs';
 export { RUNTIMES_FOR_FORMAT } from './runtimes';
 
 export const RUN_SCHEMA = 'edgebench.run/1';
@@ -62,6 +63,8 @@ export const BenchSettings = z.object({
   profileRuns: z.number().int().min(0).max(1000).default(20),
   /** Sizes given for symbolic dimensions, by input name. */
   shapes: z.record(z.string(), z.array(z.number().int().min(0))).default({}),
+  /** Sizes given for named symbolic dims (every input with the dim takes it), by dim name. */
+  dims: z.record(z.string(), z.number().int().min(0)).default({}),
   /** Constant values given for inputs, by input name (every element takes the value). */
   values: z.record(z.string(), z.number()).default({}),
   /** On SSH boards, also run the board's own benchmark tool (benchmark_model, trtexec, onnxruntime_perf_test) where it has one. */
@@ -177,13 +180,31 @@ export const RunWarning = z.object({
 });
 export type RunWarning = z.infer<typeof RunWarning>;
 
+/** A symbolic dim nobody gave a size for, and the size the run guessed for it. */
+export const GuessedDim = z.object({
+  /** Position in the input's shape, 0-based. */
+  index: z.number().int().min(0),
+  /** The dim's name (shared by every input that has it), or null for an unnamed dim. */
+  name: z.string().nullable(),
+  /** The size it ran at. */
+  value: z.number().int(),
+});
+export type GuessedDim = z.infer<typeof GuessedDim>;
+
 export const InputDescription = z.object({
   name: z.string(),
   dtype: z.string(),
   shape: z.array(z.number().int()),
   /** "random" or "constant 16000" */
   fill: z.string(),
+  /** The shape the model declares (names of symbolic dims, null for unknown ones); null when the rank is unknown. Absent in older runs. */
+  declaredShape: z.array(z.union([z.number(), z.string(), z.null()])).nullable().optional(),
+  /** Symbolic dims that ran at a guessed size because no --shape, --dim or saved size gave one; a run with any is unstable. */
+  guessedDims: z.array(GuessedDim).default([]),
+  /** The rank was unknown and no shape was given: the runtime built the input as it chose. */
+  rankGuessed: z.boolean().default(false),
 });
+export type InputDescription = z.infer<typeof InputDescription>;
 
 /**
  * completed: every planned run was measured. partial: measuring stopped early (the runner died,
@@ -238,6 +259,8 @@ export const RunFile = z.object({
   job: z.object({ id: z.string(), cell: z.number().int(), cells: z.number().int() }).optional(),
   settings: BenchSettings,
   inputs: z.array(InputDescription).default([]),
+  /** The input sizes and values saved with the model in the workspace that this run used (flags took precedence; settings hold the result). */
+  savedInputs: GivenInputs.extend({ fromModelId: z.string() }).optional(),
   /** Loading the model into a session, in milliseconds. */
   initMs: z.number(),
   /** The first inference, kept apart from warmup and measured runs. */

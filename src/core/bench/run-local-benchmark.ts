@@ -14,7 +14,7 @@ import { RUNTIME_LABELS } from '../../shared/runtimes';
 import type { HelloReply, LoadedReply, ProfileReply, SamplesReply } from '../runner/protocol';
 import { PartialSamplesError, RunnerClient, partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 import { environmentBetween, findBusyProcesses, sampleEnvironment, type EnvironmentSnapshot } from '../targets/local-environment';
-import { checkSettings, inputsRejectedMessage, planInputs } from './bench-inputs';
+import { checkSettings, inputsRejectedMessage, planBenchInputs, requestsOf, runInputsOf } from './bench-inputs';
 import { summarizeProfile } from './profile-summary';
 import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
 import { summarizeLatency } from './stats';
@@ -86,7 +86,7 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
   const runtime = job.runtime ?? 'onnxruntime';
   const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
   checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, runtime, plan);
-  const inputs = planInputs(job.inputsInfo, settings);
+  const inputs = requestsOf(planBenchInputs(job.inputsInfo, settings, job.model.name));
   const report = progressReporter(opts.onProgress);
   const label = RUNTIME_LABELS[runtime];
 
@@ -233,7 +233,9 @@ interface RunnerResults extends Measured {
 
 function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: RuntimeName, r: RunnerResults): RunFile {
   const latencyMs = summarizeLatency(r.samples);
+  const { inputs, guessedInputs } = runInputsOf(job.inputsInfo, settings, r.loaded.inputs);
   const assessment = assessRun({
+    guessedInputs,
     latency: latencyMs,
     firstInferenceMs: r.firstInferenceMs,
     timerResolutionNs: r.hello.timerResolutionNs,
@@ -264,12 +266,7 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
     runtime: { name: runtime, version: r.hello.runtimes[runtime], threads: settings.threads, backend: r.loaded.backend },
     ...(job.job !== undefined ? { job: job.job } : {}),
     settings,
-    inputs: r.loaded.inputs.map((input) => ({
-      name: input.name,
-      dtype: input.dtype,
-      shape: input.shape,
-      fill: input.fill.kind === 'constant' ? `constant ${input.fill.value}` : 'random',
-    })),
+    inputs,
     initMs: r.loaded.initMs,
     firstInferenceMs: r.firstInferenceMs,
     latencyMs,

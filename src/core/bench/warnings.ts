@@ -3,17 +3,20 @@
  * that says what happened, what it means for the numbers and what to do about it.
  *
  * A run is `unstable` when at least one warning puts its numbers in doubt (UNSTABLE_WARNING_CODES):
- *   high-variance, wide-ci, timer-resolution, few-samples, cpu-frequency-changed,
- *   temperature-changed, busy-system.
+ *   guessed-inputs (a symbolic dim ran at a size nobody gave: the numbers describe made-up
+ *   inputs, however steady they are), high-variance, wide-ci, timer-resolution, few-samples,
+ *   cpu-frequency-changed, temperature-changed, busy-system.
  * The others are informational and leave a run `stable`:
  *   slow-first-run (the first inference is kept apart from the measured runs),
  *   max-time-reached (fewer runs than planned; the runs measured are still sound, and
  *   few-samples or wide-ci fire on their own if they were too few).
  */
+import { INPUT_SIZES_FIELD, describeGuessedDims, type GuessedInput } from '../../shared/input-messages';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
 import type { LatencyStats, PercentileName, RunFile, RunWarning } from '../../shared/run-schema';
 
 export const WARNING_CODES = [
+  'guessed-inputs',
   'high-variance',
   'wide-ci',
   'slow-first-run',
@@ -28,6 +31,7 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 
 /** Warnings that make a run `unstable`; every other code is informational. */
 export const UNSTABLE_WARNING_CODES: ReadonlySet<WarningCode> = new Set<WarningCode>([
+  'guessed-inputs',
   'high-variance',
   'wide-ci',
   'timer-resolution',
@@ -71,6 +75,8 @@ export interface RunAssessmentInput {
   cores: number;
   /** Set when --max-time stopped measuring before the planned --runs. */
   maxTimeReached?: { plannedRuns: number };
+  /** Inputs with dims nobody gave a size for, and the --shape flags that would size them. */
+  guessedInputs?: { inputs: readonly GuessedInput[]; suggestedFlags: readonly string[] };
 }
 
 export interface RunAssessment {
@@ -82,6 +88,7 @@ export interface RunAssessment {
 export function assessRun(input: RunAssessmentInput): RunAssessment {
   const { latency, environment } = input;
   const warnings = [
+    guessedInputs(input.guessedInputs),
     highVariance(latency),
     wideCi(latency),
     slowFirstRun(latency, input.firstInferenceMs),
@@ -97,6 +104,18 @@ export function assessRun(input: RunAssessmentInput): RunAssessment {
 
 export function verdictOf(warnings: readonly { code: string }[]): Verdict {
   return warnings.some((w) => UNSTABLE_WARNING_CODES.has(w.code as WarningCode)) ? 'unstable' : 'stable';
+}
+
+function guessedInputs(guessed: RunAssessmentInput['guessedInputs']): BenchWarning | undefined {
+  if (guessed === undefined || guessed.inputs.length === 0) return undefined;
+  const example = guessed.suggestedFlags.length > 0 ? ` (e.g. ${guessed.suggestedFlags.join(' ')})` : '';
+  return {
+    code: 'guessed-inputs',
+    message:
+      `Input sizes were guessed, not given: ${describeGuessedDims(guessed.inputs)}. These latencies are for inputs nobody chose ` +
+      `and may say nothing about real use. Give the sizes your application uses with --shape or --dim${example}, or save them ` +
+      `with the model (edgebench inputs set, or ${INPUT_SIZES_FIELD}).`,
+  };
 }
 
 function highVariance(latency: LatencyStats): BenchWarning | undefined {

@@ -3,6 +3,8 @@
  * be reproduced) or one constant everywhere.
  */
 import { StudioError } from '../../shared/errors';
+import { formatByteSize } from '../../shared/input-messages';
+import { GUESSED_DIM_SIZE, MAX_INPUT_BYTES, bytesPerElement } from '../../shared/input-plan';
 import type { InputFill, InputRequest, InputUsed } from './protocol';
 
 export type InputArray =
@@ -42,6 +44,15 @@ export function elementCount(shape: readonly number[]): number {
  * Uint16Array, which is how onnxruntime takes float16 tensors.
  */
 export function makeInputData(inputName: string, dtype: string, count: number, fill: InputFill): InputArray {
+  // The parent refuses such shapes before a runner starts; this keeps V8's "Invalid typed array length" from any other path.
+  if (count * bytesPerElement(dtype) > MAX_INPUT_BYTES) {
+    throw new StudioError(
+      'RUNTIME',
+      `Input '${inputName}' would hold ${count.toLocaleString('en-US')} ${dtype} elements (${formatByteSize(count * bytesPerElement(dtype))}), ` +
+        `more than the ${formatByteSize(MAX_INPUT_BYTES)} a runner builds for one input; give smaller sizes with --shape ${inputName}=DIMS.`,
+      { runnerCode: 'UNSUPPORTED_INPUT', input: inputName },
+    );
+  }
   const next = fill.kind === 'random' ? seededRandom(fill.seed) : () => 0;
   const float = (): number => (fill.kind === 'constant' ? fill.value : next());
   const int = (): number => (fill.kind === 'constant' ? Math.trunc(fill.value) : Math.floor(next() * RANDOM_INT_LIMIT));
@@ -103,9 +114,13 @@ export function toFloat16Bits(value: number): number {
 }
 
 /**
- * The input a runtime builds, from what the model declares and what the user asked: symbolic and
- * unknown dims (strings, null) become 1 unless a shape was given; seeded random values unless a
- * fill was given, the seed differing per input so two inputs of one shape do not get the same data.
+ * The input a runtime builds, from what the model declares and what the parent asked. The parent
+ * sends a full shape for every input whose rank the model declares (planned once, with one size
+ * per named dim across inputs: src/shared/input-plan.ts), so the runtime's own fallback, symbolic
+ * and unknown dims (strings, null) as GUESSED_DIM_SIZE, only serves inputs of unknown rank or
+ * callers that ask for nothing (evaluation); the parent records those dims as guessed. Seeded
+ * random values unless a fill was given, the seed differing per input so two inputs of one shape
+ * do not get the same data.
  */
 export function planInput(
   name: string,
@@ -117,7 +132,7 @@ export function planInput(
   return {
     name,
     dtype,
-    shape: request?.shape ?? (declaredShape ?? []).map((dim) => (typeof dim === 'number' ? dim : 1)),
+    shape: request?.shape ?? (declaredShape ?? []).map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : GUESSED_DIM_SIZE)),
     fill: request?.fill ?? { kind: 'random', seed: index + 1 },
     declaredShape,
   };

@@ -34,7 +34,10 @@ export const InputRequest = z.object({
   name: z.string(),
   /** Informative: the runtime uses the dtype the loaded model declares. */
   dtype: z.string().optional(),
-  /** A full shape; omitted means "the model's shape with symbolic dims set to 1". */
+  /**
+   * A full shape. The studio sends one for every input whose rank the model declares (see
+   * planInput); omitted means "the model's shape with symbolic dims set to 1", a guess the parent records.
+   */
   shape: z.array(z.number().int().min(0)).optional(),
   fill: InputFill,
 });

@@ -145,6 +145,7 @@ describe('run verdict and warnings', () => {
         timerResolutionNs: 20_000,
         maxTimeReached: { plannedRuns: 100 },
         environment: { cpuMHz: { start: 3000, end: 2000 }, temperatureC: { start: 40, end: 70 }, busyProcesses: ['yes (pid 7, 100% of a core)'] },
+        guessedInputs: { inputs: [{ input: 'x', dims: [{ index: 0, name: 'batch', value: 1 }], rankGuessed: false }], suggestedFlags: ['--shape x=1x4'] },
       }),
     );
     expect(everything.warnings.map((w) => w.code)).toEqual([...WARNING_CODES]);

@@ -23,7 +23,12 @@ describe('runLocalBenchmark through a real runner process', () => {
     expect(run.target).toMatchObject({ kind: 'local', name: 'This computer' });
     expect(run.runtime).toMatchObject({ name: 'onnxruntime', threads: 1, backend: 'cpu' });
     expect(run.runtime.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(run.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [1, 4], fill: 'random' }]);
+    // Its batch dim was given no size: the run says it guessed 1, and is unstable for it.
+    expect(run.inputs).toEqual([
+      { name: 'x', dtype: 'float32', shape: [1, 4], fill: 'random', declaredShape: ['batch', 4], guessedDims: [{ index: 0, name: 'batch', value: 1 }], rankGuessed: false },
+    ]);
+    expect(run.verdict).toBe('unstable');
+    expect(run.warnings[0]?.code).toBe('guessed-inputs');
     expect(run.latencyMs.count).toBe(20);
     expect(run.latencyMs.samples).toHaveLength(20);
     expect(run.latencyMs.min).toBeLessThanOrEqual(run.latencyMs.median);
@@ -90,7 +95,10 @@ describe('runLocalBenchmark through a real runner process', () => {
   test('--shape and --value make that model run, with int64 inputs', async () => {
     const job = jobFor(tokensPath, tokensSpec, { shapes: { tokens: [1, 128] }, values: { tokens: 7 } });
     const run = await runLocalBenchmark(job, { spawner: nodeForkSpawner() });
-    expect(run.inputs).toEqual([{ name: 'tokens', dtype: 'int64', shape: [1, 128], fill: 'constant 7' }]);
+    expect(run.inputs).toEqual([
+      { name: 'tokens', dtype: 'int64', shape: [1, 128], fill: 'constant 7', declaredShape: ['batch', 'seq'], guessedDims: [], rankGuessed: false },
+    ]);
+    expect(run.warnings.map((w) => w.code)).not.toContain('guessed-inputs');
     expect(run.latencyMs.count).toBe(20);
   });
 
