@@ -3,6 +3,7 @@ import { constants } from 'node:buffer';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
+import { specialFileKind } from '../file-kind';
 import type { ModelInfo } from '../../shared/model-info';
 import type { ModelFile, ModelFileSet, ModelReader } from './model-file';
 import { isRecognisedModel, MODEL_READERS, pickReader } from './model-readers';
@@ -97,6 +98,11 @@ async function readWholeFile(filePath: string, what = `Model file '${filePath}'`
         `'${filePath}' is a directory; pass the model file inside it (a .onnx, .tflite or model.json).`,
         { file: filePath },
       );
+    }
+    // A FIFO's open() would block for good, a device's read never end: refuse them before opening.
+    const special = specialFileKind(info);
+    if (special !== undefined) {
+      throw new StudioError('BAD_INPUT', `${what} is ${special}, not a regular file: give the path of the file itself.`, { file: filePath });
     }
     size = info.size;
     handle = await open(filePath, 'r');

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import type { z } from 'zod';
 import { StudioError } from '../../shared/errors';
+import { assertNotSpecialFile } from '../file-kind';
 import { RUN_SCHEMA, RunFile } from '../../shared/run-schema';
 import type { LoadedRun, SkippedFile } from './report-types';
 
@@ -55,6 +56,7 @@ export async function loadRunFiles(paths: readonly string[]): Promise<LoadedRuns
 }
 
 async function readRunText(file: string): Promise<string> {
+  await assertNotSpecialFile(file, 'The run file');
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { assertNotSpecialFile } from '../../file-kind';
 import { resolveRecipe } from '../dataset-manifest';
 import { convertChannels, decodeImage, resizePlanes } from '../image-ops';
 import type { DatasetImporter, DatasetImportOptions } from './importer';
@@ -86,6 +87,7 @@ async function readImageFolder(root: string, options: DatasetImportOptions): Pro
   let samples = new Uint8Array(0);
   for (const [index, { file }] of files.entries()) {
     let bytes: Buffer;
+    await assertNotSpecialFile(file, 'The image');
     try {
       bytes = await fs.readFile(file);
     } catch (error) {

@@ -2,11 +2,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { assertNotSpecialFile } from '../../file-kind';
 import { parseNpy } from '../npy-format';
 import type { DatasetImporter } from './importer';
 import { datasetFromArrays } from './tensor-arrays';
 
 export async function readInputFile(file: string): Promise<Buffer> {
+  await assertNotSpecialFile(file, 'The file');
   try {
     return await fs.readFile(file);
   } catch (error) {
