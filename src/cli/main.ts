@@ -1,39 +1,39 @@
 /**
  * `edgebench`: the studio's engine, headless. Exit codes: 0 success, 1 the work failed
  * (runtime or runner error), 2 bad input (a flag, a file, a model we cannot read), 130 cancelled.
+ *
+ * Start-up is kept to a Node start: the CLI runs from its build (out/cli, scripts/build-cli.mjs),
+ * and each command's module (and with it zod, onnxruntime, TF.js, ssh2, serialport) is imported
+ * only when that command runs, so `edgebench --help` loads this file and nothing else.
  */
 import { readFileSync } from 'node:fs';
-import { StudioError, toErrorData, type ErrorCode } from '../shared/errors';
-import { benchCommand, benchHelp } from './commands/bench';
-import { compareCommand, compareHelp } from './commands/compare';
-import { datasetCommand, datasetHelp } from './commands/dataset';
-import { devicesCommand, devicesHelp } from './commands/devices';
-import { evalCommand, evalHelp } from './commands/eval';
-import { fitCommand, fitHelp } from './commands/fit';
-import { inspectCommand, inspectHelp } from './commands/inspect';
-import { quantizeCommand, quantizeHelp } from './commands/quantize';
-import { reportCommand, reportHelp } from './commands/report';
-import { serveCommand, serveHelp } from './commands/serve';
-import { targetsCommand, targetsHelp } from './commands/targets';
 import type { CommandIo } from './io';
+import { installInterruptHandling } from './interrupt';
 
-type Command = { run: (argv: string[], io: CommandIo) => Promise<number>; help: string; summary: string };
+type CommandModule = { run: (argv: string[], io: CommandIo) => Promise<number> };
+
+interface Command {
+  load: () => Promise<CommandModule>;
+  summary: string;
+}
 
 const commands: Record<string, Command> = {
-  inspect: { run: inspectCommand, help: inspectHelp, summary: 'Show a model\'s inputs, outputs, ops, parameters, size and MACs.' },
-  bench: { run: benchCommand, help: benchHelp, summary: 'Benchmark a model on this computer.' },
-  eval: { run: evalCommand, help: evalHelp, summary: 'Accuracy and fidelity of models on a dataset (top-1, top-5, agreement, SQNR).' },
-  dataset: { run: datasetCommand, help: datasetHelp, summary: 'Import a dataset (image folder, .npy, .npz, CSV) with its preprocessing recipe.' },
-  quantize: { run: quantizeCommand, help: quantizeHelp, summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
-  report: { run: reportCommand, help: reportHelp, summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
-  compare: { run: compareCommand, help: compareHelp, summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
-  targets: { run: targetsCommand, help: targetsHelp, summary: 'Probe an SSH board or a serial device: hardware, runtimes, tools.' },
-  fit: { run: fitCommand, help: fitHelp, summary: 'Will a .tflite fit a microcontroller? Arena and flash estimate per chip.' },
-  devices: { run: devicesCommand, help: devicesHelp, summary: 'List serial ports and the boards recognized on them.' },
-  serve: { run: serveCommand, help: serveHelp, summary: 'Serve the studio UI to a browser on this machine.' },
+  inspect: { load: async () => ({ run: (await import('./commands/inspect')).inspectCommand }), summary: 'Show a model\'s inputs, outputs, ops, parameters, size and MACs.' },
+  bench: { load: async () => ({ run: (await import('./commands/bench')).benchCommand }), summary: 'Benchmark a model on this computer.' },
+  inputs: { load: async () => ({ run: (await import('./commands/inputs')).inputsCommand }), summary: 'Save a model\'s input sizes and values once, for every run of it.' },
+  eval: { load: async () => ({ run: (await import('./commands/eval')).evalCommand }), summary: 'Accuracy and fidelity of models on a dataset (top-1, top-5, agreement, SQNR).' },
+  dataset: { load: async () => ({ run: (await import('./commands/dataset')).datasetCommand }), summary: 'Import a dataset (image folder, .npy, .npz, CSV) with its preprocessing recipe.' },
+  quantize: { load: async () => ({ run: (await import('./commands/quantize')).quantizeCommand }), summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
+  report: { load: async () => ({ run: (await import('./commands/report')).reportCommand }), summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
+  compare: { load: async () => ({ run: (await import('./commands/compare')).compareCommand }), summary: 'Compare two runs; exit 1 when the median regressed (for CI).' },
+  targets: { load: async () => ({ run: (await import('./commands/targets')).targetsCommand }), summary: 'Probe an SSH board or a serial device: hardware, runtimes, tools.' },
+  fit: { load: async () => ({ run: (await import('./commands/fit')).fitCommand }), summary: 'Will a .tflite fit a microcontroller? Arena and flash estimate per chip.' },
+  devices: { load: async () => ({ run: (await import('./commands/devices')).devicesCommand }), summary: 'List serial ports and the boards recognized on them.' },
+  serve: { load: async () => ({ run: (await import('./commands/serve')).serveCommand }), summary: 'Serve the studio UI to a browser on this machine.' },
 };
 
-const BAD_INPUT_CODES: ErrorCode[] = ['BAD_INPUT', 'FILE_NOT_FOUND', 'MODEL_FORMAT', 'NOT_FOUND'];
+/** Error codes that mean the user's input was wrong (exit 2); kept here so errors.ts (zod) loads only on failure. */
+const BAD_INPUT_CODES: readonly string[] = ['BAD_INPUT', 'FILE_NOT_FOUND', 'MODEL_FORMAT', 'NOT_FOUND'];
 
 function mainHelp(): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
@@ -65,14 +65,16 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     io.out(version());
     return 0;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.err(`Unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}. Run 'edgebench --help' for details.`);
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    const { run } = await command.load();
+    return await run(rest, io);
   } catch (error) {
+    const { toErrorData } = await import('../shared/errors');
     const data = toErrorData(error);
     io.err(`edgebench ${name}: ${data.message}`);
     const runnerLog = data.context.runnerLog;
@@ -85,33 +87,25 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 
 function isEntryPoint(): boolean {
   const entry = process.argv[1] ?? '';
-  return /(^|[\\/])(main\.ts|cli\.js|edgebench(\.mjs)?)$/.test(entry) || process.env.EDGEBENCH_CLI_ENTRY === '1';
+  return /(^|[\\/])(main\.ts|edgebench(\.m?js)?)$/.test(entry) || process.env.EDGEBENCH_CLI_ENTRY === '1';
 }
 
 if (isEntryPoint()) {
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSignal = (): void => {
-    // First Ctrl+C cancels cleanly (runner killed, nothing half-written); a second one exits at once.
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = installInterruptHandling();
   const io: CommandIo = {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.startsWith('\r') ? text : `${text}\n`),
     stderrIsTty: Boolean(process.stderr.isTTY),
-    signal: controller.signal,
+    signal: interrupt.signal,
   };
   main(process.argv.slice(2), io).then(
     (code) => {
-      process.exitCode = code;
+      // Stopped by Ctrl+C or SIGTERM: 130, whatever the command made of its cancellation.
+      process.exitCode = interrupt.interrupted() ? 130 : code;
     },
     (error: unknown) => {
-      process.stderr.write(`edgebench: ${new StudioError('INTERNAL', toErrorData(error).message).message}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`edgebench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = interrupt.interrupted() ? 130 : 1;
     },
   );
 }

@@ -1,9 +1,23 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const demoModelPath = path.join(repoRoot, 'resources/models/demo-mnist.onnx');
+
+/** The CLI's build, made from the current sources by vitest's globalSetup (cli-build-setup.ts). */
+export const builtCliPath = path.join(repoRoot, 'out/cli/edgebench.js');
+
+/** Node arguments that start the built CLI; throws why when this test run could not build it. */
+export function cliNodeArgs(args: readonly string[]): string[] {
+  const buildError = process.env.EDGEBENCH_CLI_BUILD_ERROR;
+  if (buildError) throw new Error(`The CLI could not be built for this test run: ${buildError}`);
+  if (process.env.EDGEBENCH_FRESH_CLI_BUILD !== '1' || !existsSync(builtCliPath)) {
+    throw new Error('The CLI was not built for this test run: run the tests through vitest (its globalSetup builds out/cli).');
+  }
+  return [builtCliPath, ...args];
+}
 
 export interface CliResult {
   code: number | null;
@@ -11,10 +25,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `edgebench` CLI (from source through tsx) as a user would, with a hard time limit. */
+/** Runs the real `edgebench` CLI (its fresh build, as `edgebench` runs it) as a user would, with a hard time limit. */
 export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, cliNodeArgs(args), {
       cwd: repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

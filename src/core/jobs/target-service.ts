@@ -29,7 +29,7 @@ export class TargetService {
   constructor(
     workspaceRoot: string,
     private readonly emit: Emit,
-    /** The simulated board's entry when bundled (Electron: out/main/pty-board.js); default its source through tsx. */
+    /** The simulated board's entry under Electron (out/main/pty-board.js); default the CLI build's (process-entries.ts). */
     private readonly simulatorEntry?: string,
   ) {
     this.store = new TargetsStore(workspaceRoot);

@@ -6,8 +6,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { StudioError } from '../../shared/errors';
+import { trackChildProcess } from '../child-processes';
+import { processEntryPath } from '../process-entries';
 
 export interface RunnerExit {
   code: number | null;
@@ -57,7 +59,7 @@ export function forEachLine(stream: TextSource, listener: (line: string) => void
 }
 
 export interface NodeSpawnerOptions {
-  /** The runner entry: a .ts file runs through tsx, a .js file (bundled runner) runs as is. Default: runner-process.ts next to this file. */
+  /** The runner entry: a .js file (built) runs as is, a .ts file through tsx (development only). Default: the built runner (process-entries.ts). */
   runnerPath?: string;
   /** Environment of the child; default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -65,7 +67,7 @@ export interface NodeSpawnerOptions {
 
 /** Starts runners as plain Node child processes talking over stdin/stdout (no IPC channel, as over SSH). */
 export function nodeForkSpawner(options: NodeSpawnerOptions = {}): RunnerSpawner {
-  const runnerPath = options.runnerPath ?? fileURLToPath(new URL('./runner-process.ts', import.meta.url));
+  const runnerPath = options.runnerPath ?? processEntryPath('runner');
   return {
     spawn() {
       if (!existsSync(runnerPath)) {
@@ -78,6 +80,7 @@ export function nodeForkSpawner(options: NodeSpawnerOptions = {}): RunnerSpawner
       // Inside Electron's main process execPath is Electron itself; this makes it behave as Node.
       if (process.versions.electron !== undefined) env.ELECTRON_RUN_AS_NODE = '1';
       const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
+      trackChildProcess(child);
 
       const listeners = { stdout: [] as ((line: string) => void)[], stderr: [] as ((line: string) => void)[] };
       const emit = (stream: 'stdout' | 'stderr', line: string): void => {

@@ -1,12 +1,12 @@
 /** Parent side of a worker task: start, send the request, follow progress, return the outcome. */
-import { fileURLToPath } from 'node:url';
 import { ErrorCode, StudioError } from '../../shared/errors';
+import { processEntryPath } from '../process-entries';
 import { nodeForkSpawner, type RunnerSpawner } from '../runner/runner-client';
 import { WorkerReply, type WorkerRequest } from './worker-protocol';
 
-/** Forked Node workers running worker-process.ts (from source through tsx). */
+/** Forked Node workers running the built worker-process.ts (out/cli/worker.js; see process-entries.ts). */
 export function nodeWorkerSpawner(): RunnerSpawner {
-  return nodeForkSpawner({ runnerPath: fileURLToPath(new URL('./worker-process.ts', import.meta.url)) });
+  return nodeForkSpawner({ runnerPath: processEntryPath('worker') });
 }
 
 type Outcome = Exclude<WorkerReply, { type: 'progress' } | { type: 'error' }>;

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliNodeArgs } from '../../helpers/run-cli';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -40,12 +41,12 @@ export async function startStudioServer(options: StartOptions = {}): Promise<Stu
   }
   const ownWorkspace = options.workspaceDir === undefined;
   const workspaceDir = options.workspaceDir ?? (await makeTempWorkspace());
-  // `node --import tsx` keeps the server in one process, so the signal we send reaches it.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--workspace', workspaceDir],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-  );
+  // The CLI's fresh build (cli-build-setup.ts), started by node itself, so the signal we send reaches it.
+  const child = spawn(process.execPath, cliNodeArgs(['serve', '--port', '0', '--workspace', workspaceDir]), {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const stop = async (): Promise<void> => {
     await stopChild(child);
     if (ownWorkspace) await rm(workspaceDir, { recursive: true, force: true });

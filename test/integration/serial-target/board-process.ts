@@ -16,7 +16,8 @@ export function boardProcessOf(hostPath: string): number {
     } catch {
       continue; // the process ended while we looked
     }
-    if (args.some((a) => a.endsWith('pty-board-main.ts')) && args.includes(devicePath)) return Number(entry);
+    // Built (out/cli/pty-board.js, what the studio starts) or from source (pty-board-main.ts).
+    if (args.some((a) => a.endsWith('pty-board.js') || a.endsWith('pty-board-main.ts')) && args.includes(devicePath)) return Number(entry);
   }
   throw new Error(`no simulated board process serves ${devicePath}`);
 }

@@ -7,8 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { StudioError } from '../../../../shared/errors';
+import { trackChildProcess } from '../../../child-processes';
+import { processEntryPath } from '../../../process-entries';
 import { startPtyPair } from '../transport/pty-pair';
 
 export type SimulatedProtocol = 'edgebench' | 'mlperf-tiny';
@@ -21,9 +23,9 @@ export interface SimulatorOptions {
   seed?: number;
   /** MLPerf Tiny emulator: nominal device latency per inference. Default 48000 µs. */
   latencyUs?: number;
-  /** The board process's entry; default pty-board-main.ts next to this file (a bundled build passes its .js). */
+  /** The board process's entry; default the built pty-board-main.ts (out/cli/pty-board.js; Electron passes its own). */
   entryPath?: string;
-  /** Default 30000: tsx compiles the entry on first start. */
+  /** Default 30000: generous for a loaded machine (a built board is ready in well under a second). */
   startTimeoutMs?: number;
 }
 
@@ -45,7 +47,7 @@ const STOP_GRACE_MS = 2000;
 
 export async function startSimulatorOnPty(options: SimulatorOptions): Promise<SimulatorOnPty> {
   const pair = await startPtyPair();
-  const entry = options.entryPath ?? fileURLToPath(new URL('./pty-board-main.ts', import.meta.url));
+  const entry = options.entryPath ?? processEntryPath('pty-board');
   const args = [
     ...(entry.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []),
     entry,
@@ -60,6 +62,7 @@ export async function startSimulatorOnPty(options: SimulatorOptions): Promise<Si
   if (process.versions.electron !== undefined) env.ELECTRON_RUN_AS_NODE = '1';
   // stdin stays open: the board process exits when it closes, i.e. when the studio goes away.
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
+  trackChildProcess(child);
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {

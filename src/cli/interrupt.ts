@@ -1,0 +1,45 @@
+/**
+ * Ctrl+C and SIGTERM: the first one aborts the command's AbortSignal, so it stops its runner,
+ * worker, SSH session or serial port and keeps what it finished (as each command does on
+ * cancellation). A command that has not ended GRACE_MS later, or a second signal, ends the process
+ * at once: child processes are killed and the exit status is 130. Either way a CI job never hangs.
+ */
+import { killTrackedChildProcesses } from '../core/child-processes';
+
+/** Time a cancelled command gets to write what it kept; the whole stop stays under 2 s. */
+export const GRACE_MS = 1500;
+
+export interface InterruptHandling {
+  signal: AbortSignal;
+  /** Whether SIGINT or SIGTERM arrived. */
+  interrupted(): boolean;
+}
+
+export function installInterruptHandling(): InterruptHandling {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== null) forceExit();
+    received = signal;
+    controller.abort();
+    // unref: a command that ends in time lets the process exit without waiting for this timer.
+    setTimeout(forceExit, GRACE_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, interrupted: () => received !== null };
+}
+
+function forceExit(): never {
+  killTrackedChildProcesses();
+  process.stderr.write('edgebench: stopped.\n');
+  // process.exit() waits for libuv's thread pool, which never returns while a thread is stuck in a
+  // blocking system call (an open() of a FIFO nobody writes to, a hung network file system).
+  // Dying by the default action of SIGINT needs no thread to return; a shell reports it as 130.
+  if (process.getActiveResourcesInfo().some((resource) => resource.startsWith('FSReq'))) {
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, 'SIGINT');
+  }
+  process.exit(130);
+}

@@ -1,0 +1,40 @@
+/**
+ * Where the studio's own child processes start from: the benchmark runner, the quantization
+ * worker and the simulated serial board. They run from the built JavaScript in out/cli
+ * (scripts/build-cli.mjs), so a start costs a Node start, not a TypeScript compile by tsx.
+ *
+ * - In the CLI build (out/cli) they are its sibling entries.
+ * - From source (vitest, `tsx scripts/...`) the same built files are used when the build was made
+ *   from the current sources: vitest's globalSetup builds out/cli and says so in
+ *   EDGEBENCH_FRESH_CLI_BUILD, so no test ever runs a stale build. Otherwise (a dev script run
+ *   through tsx without a build) the TypeScript source runs through tsx.
+ * - Electron passes its own bundled paths (out/main/runner.js, ...), so nothing here applies there.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Replaced by `true` in the CLI build (scripts/build-cli.mjs defines it); undeclared from source. */
+declare const __EDGEBENCH_BUILT__: boolean | undefined;
+
+export type ProcessEntryName = 'runner' | 'worker' | 'pty-board';
+
+const SOURCES: Record<ProcessEntryName, string> = {
+  runner: './runner/runner-process.ts',
+  worker: './workers/worker-process.ts',
+  'pty-board': './targets/serial/simulator/pty-board-main.ts',
+};
+
+/** Set by vitest's globalSetup right after it built out/cli from the sources under test. */
+export const FRESH_BUILD_ENV = 'EDGEBENCH_FRESH_CLI_BUILD';
+
+export function isCliBuild(): boolean {
+  return typeof __EDGEBENCH_BUILT__ !== 'undefined' && __EDGEBENCH_BUILT__;
+}
+
+/** The file to run for this process: out/cli/<name>.js when built (or freshly built), else its .ts source. */
+export function processEntryPath(name: ProcessEntryName): string {
+  // In the build this module's import.meta.url is still its source URL (see build-cli.mjs).
+  const built = fileURLToPath(new URL(`../../out/cli/${name}.js`, import.meta.url));
+  if (isCliBuild() || (process.env[FRESH_BUILD_ENV] === '1' && existsSync(built))) return built;
+  return fileURLToPath(new URL(SOURCES[name], import.meta.url));
+}
