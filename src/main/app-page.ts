@@ -1,9 +1,9 @@
 /**
- * Which page is ours. The window loads either the electron-vite dev server (development) or
- * out/renderer/index.html; IPC and navigation checks accept exactly that page and nothing else.
+ * Which page is ours. The window loads either the electron-vite dev server (development) or the
+ * built UI from app://studio/ (app-protocol.ts); IPC and navigation checks accept exactly that
+ * page and nothing else.
  */
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APP_ORIGIN, APP_PAGE_URL } from './app-protocol';
 
 export interface AppPage {
   /** What BrowserWindow loads. */
@@ -12,20 +12,18 @@ export interface AppPage {
   isOwn(frameUrl: string): boolean;
 }
 
-export function resolveAppPage(rendererIndexPath: string, devServerUrl: string | undefined): AppPage {
+export function resolveAppPage(devServerUrl: string | undefined): AppPage {
   if (devServerUrl) {
     const origin = new URL(devServerUrl).origin;
     return { url: devServerUrl, isOwn: (frameUrl) => safeUrl(frameUrl)?.origin === origin };
   }
-  const indexPath = path.resolve(rendererIndexPath);
+  const page = new URL(APP_PAGE_URL);
   return {
-    url: pathToFileURL(indexPath).href,
+    url: APP_PAGE_URL,
     isOwn(frameUrl) {
       const url = safeUrl(frameUrl);
-      if (url?.protocol !== 'file:' || url.host !== '') return false;
-      url.hash = '';
-      url.search = '';
-      return fileURLToPath(url) === indexPath;
+      // Compared as text: Node's URL gives a non-special scheme an opaque origin ("null").
+      return url !== null && `${url.protocol}//${url.host}` === APP_ORIGIN && url.pathname === page.pathname;
     },
   };
 }

@@ -2,11 +2,13 @@
  * The Electron shell: lifecycle, one window, the menu, and the engine behind IPC. Everything
  * that is not Electron-specific lives in src/core, so it is tested without an Electron binary.
  */
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, protocol, session, type Session } from 'electron';
 import { openStudio } from '../core/studio';
 import type { Studio } from '../core/studio-types';
 import { resolveAppPage } from './app-page';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppRequest } from './app-protocol';
 import { DialogGrants } from './dialog-grants';
 import { registerIpc, sendToOwnWindows } from './ipc';
 import { buildMenu } from './menu';
@@ -19,10 +21,8 @@ const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
 const RUNNER_PATH = path.join(here, 'runner.js');
 const WORKER_PATH = path.join(here, 'worker.js');
 const SIMULATOR_PATH = path.join(here, 'pty-board.js');
-const page = resolveAppPage(
-  path.join(here, '../renderer/index.html'),
-  app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
-);
+const RENDERER_DIR = path.join(here, '../renderer');
+const page = resolveAppPage(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
 const grants = new DialogGrants();
 
 interface Engine {
@@ -64,6 +64,8 @@ function createWindow(): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // A packaged app has no DevTools at all (and no menu entry for them, see menu-template.ts).
+      devTools: !app.isPackaged,
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -94,8 +96,19 @@ function showError(title: string, error: unknown): void {
   dialog.showErrorBox(title, error instanceof Error ? error.message : String(error));
 }
 
+/** app://studio/ answers from out/renderer only, through the same guard as browser mode (app-protocol.ts). */
+async function serveAppProtocol(target: Session): Promise<void> {
+  const rootDir = await realpath(RENDERER_DIR);
+  target.protocol.handle(APP_SCHEME, async (request) => {
+    const answer = await resolveAppRequest(rootDir, request.url, request.method);
+    const body = answer.filePath === undefined ? (answer.message ?? '') : request.method === 'HEAD' ? null : await readFile(answer.filePath);
+    return new Response(body, { status: answer.status, headers: answer.headers });
+  });
+}
+
 async function start(): Promise<void> {
   secureSession(session.defaultSession);
+  await serveAppProtocol(session.defaultSession);
   await useWorkspace(defaultWorkspaceDir(), true);
   Menu.setApplicationMenu(
     buildMenu({
@@ -112,7 +125,8 @@ async function start(): Promise<void> {
   });
 }
 
-// Before 'ready': every renderer sandboxed, every WebContents guarded.
+// Before 'ready': the page's scheme registered, every renderer sandboxed, every WebContents guarded.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.enableSandbox();
 guardAllWebContents(page);
 

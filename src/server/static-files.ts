@@ -1,86 +1,19 @@
 /**
- * Serving the built UI: only regular files under the static root, whatever the request path
- * says (encoded dots, backslashes, NUL bytes and symlinks pointing out are all refused).
+ * Serving the built UI over HTTP: the files src/core/ui-files.ts finds, streamed with their type
+ * and caching headers (the caller has already set the security headers).
  */
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import path from 'node:path';
+import { cacheControlFor, contentTypeFor } from '../core/ui-files';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeFor(filePath: string): string {
-  return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-}
-
-export type StaticLookup =
-  | { kind: 'file'; filePath: string; sizeBytes: number }
-  | { kind: 'forbidden' }
-  | { kind: 'not-found' };
-
-/**
- * Maps a raw request path (without the query) to a file inside `rootDir`. `rootDir` must be
- * the real (symlink-resolved) absolute path of the static root.
- */
-export async function lookupStatic(rootDir: string, rawPath: string): Promise<StaticLookup> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return { kind: 'forbidden' }; // malformed percent-encoding
-  }
-  if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\')) return { kind: 'forbidden' };
-  const segments = decoded.split('/').slice(1);
-  // '..' and '.' anywhere, and dotfiles: nothing the UI build produces needs them.
-  if (segments.some((segment) => segment.startsWith('.'))) return { kind: 'forbidden' };
-
-  const relative = decoded === '/' ? 'index.html' : segments.join('/');
-  const candidate = path.resolve(rootDir, relative);
-  if (!isInside(rootDir, candidate)) return { kind: 'forbidden' };
-
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch {
-    return { kind: 'not-found' };
-  }
-  if (!isInside(rootDir, real)) return { kind: 'forbidden' };
-  const info = await stat(real);
-  if (!info.isFile()) return { kind: 'not-found' };
-  return { kind: 'file', filePath: real, sizeBytes: info.size };
-}
-
-function isInside(rootDir: string, candidate: string): boolean {
-  return candidate.startsWith(rootDir + path.sep);
-}
+export { contentTypeFor, lookupStatic, type StaticLookup } from '../core/ui-files';
 
 /** Streams a looked-up file; the caller has already set the security headers. */
 export function sendFile(res: ServerResponse, file: { filePath: string; sizeBytes: number }, headOnly: boolean): void {
-  const isIndex = path.basename(file.filePath) === 'index.html';
   res.statusCode = 200;
   res.setHeader('Content-Type', contentTypeFor(file.filePath));
   res.setHeader('Content-Length', String(file.sizeBytes));
-  // index.html names the hashed asset files of the current build, so it must never be cached.
-  res.setHeader('Cache-Control', isIndex ? 'no-store' : 'no-cache');
+  res.setHeader('Cache-Control', cacheControlFor(file.filePath));
   if (headOnly) {
     res.end();
     return;
