@@ -98,20 +98,70 @@ export const SerialPortInfo = z.object({
 });
 export type SerialPortInfo = z.infer<typeof SerialPortInfo>;
 
+/** One memory a chip would hold the model or its tensor arena in: what goes there, what it needs and what it has. */
+export const FitMemory = z.object({
+  /** 'ram': internal RAM usable beside the firmware; 'psram': external PSRAM; 'flash': flash left beside the firmware. */
+  memory: z.enum(['ram', 'psram', 'flash']),
+  holds: z.array(z.enum(['arena', 'model'])),
+  needBytes: z.number().int(),
+  haveBytes: z.number().int(),
+});
+export type FitMemory = z.infer<typeof FitMemory>;
+
+/** Operators of the model TensorFlow Lite Micro cannot run, by kind (every subgraph counted). */
+export const FitUnsupportedOp = z.object({
+  /** BuiltinOperator name, or a custom op's custom_code. */
+  op: z.string(),
+  count: z.number().int(),
+  /**
+   * sparse-weights: DENSIFY (TFLM cannot expand sparse weights); custom-op: a custom op TFLM has no
+   * kernel for; not-in-tflm: a builtin TFLM does not register; input-type: TFLM's kernel refuses this input type.
+   */
+  reason: z.enum(['sparse-weights', 'custom-op', 'not-in-tflm', 'input-type']),
+  /** For input-type: the type refused, e.g. float16; and the types the kernel takes. */
+  inputType: z.string().optional(),
+  acceptedTypes: z.array(z.string()).optional(),
+});
+export type FitUnsupportedOp = z.infer<typeof FitUnsupportedOp>;
+
+/** Something the user can do about a model that does not fit or cannot run; each front-end words it in its own terms. */
+export const FitRemedy = z.discriminatedUnion('kind', [
+  /** Its weights are float: a full-integer int8 .tflite from TFLite's converter, imported and linked to this model. */
+  z.object({ kind: z.literal('int8-tflite') }),
+  /** Chips the studio knows whose memory the model fits as it is (ids). */
+  z.object({ kind: z.literal('other-chips'), chips: z.array(z.string()) }),
+  /** Sparse weights: convert it again without TFLite's sparsity optimization. */
+  z.object({ kind: z.literal('dense-weights') }),
+  /** Ops TFLM lacks: convert it again with builtin ops only; `replacements` names builtins that do the same job. */
+  z.object({ kind: z.literal('builtin-ops'), ops: z.array(z.string()), replacements: z.record(z.string(), z.array(z.string())) }),
+  /** No chip the studio knows has the memory, and int8 cannot help (it is int8 already): a smaller model. */
+  z.object({ kind: z.literal('smaller-model') }),
+]);
+export type FitRemedy = z.infer<typeof FitRemedy>;
+
 /** "Will it fit?" for one chip, from a .tflite alone (an estimate: the firmware reports the real arena). */
 export const FitEstimate = z.object({
   /** Chip profile id, e.g. "esp32s3". */
   chip: z.string(),
   /** e.g. "ESP32-S3 (no PSRAM, 8 MiB flash)". */
   label: z.string(),
-  verdict: z.enum(['fits', 'fits-in-psram', 'does-not-fit']),
-  /** One or two sentences for the user, saying what to do when it does not fit. */
+  /** does-not-fit when a limit is exceeded (then `exceeds` says which); cannot-run when memory fits but TFLM lacks an op. */
+  verdict: z.enum(['fits', 'fits-in-psram', 'does-not-fit', 'cannot-run']),
+  /** One or two sentences stating the verdict: every limit exceeded and every op TFLM cannot run. */
   sentence: z.string(),
   /** Estimated tensor arena (activations plus interpreter bookkeeping). */
   arenaBytes: z.number().int(),
   /** Constant tensor data: what a flashed build keeps in flash. */
   weightsBytes: z.number().int(),
   modelBytes: z.number().int(),
+  /** The limits the model exceeds on this chip: RAM (internal or PSRAM), flash, both or none. */
+  exceeds: z.array(z.enum(['ram', 'flash'])).default([]),
+  /** Where the model and its arena would go, with what each memory needs and has. */
+  memory: z.array(FitMemory).default([]),
+  /** Ops TFLM cannot run (the same on every chip). */
+  unsupportedOps: z.array(FitUnsupportedOp).default([]),
+  /** What the user can do, when it does not fit or cannot run. */
+  remedies: z.array(FitRemedy).default([]),
 });
 export type FitEstimate = z.infer<typeof FitEstimate>;
 

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { inspectModelFiles } from '../../core/formats/inspect';
-import { CHIP_PROFILES, estimateFit } from '../../core/targets/serial/fit-estimate';
+import type { FitRemedy } from '../../shared/contract';
+import { CHIP_PROFILES, chipProfile, estimateFits, type FitEstimate } from '../../core/targets/serial/fit-estimate';
 import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import { formatBytes } from '../format';
 import type { CommandIo } from '../io';
@@ -17,7 +18,8 @@ export const fitHelp = formatHelp(
   'edgebench fit MODEL.tflite [--chip ID] [--json]',
   [
     'Before flashing: estimates the tensor arena (a greedy plan over the activations, like TFLite Micro\'s) and the',
-    'weights\' flash size from the .tflite alone, and says whether it fits each chip\'s RAM, PSRAM and flash.',
+    'weights\' flash size from the .tflite alone, and says which of each chip\'s limits (RAM, PSRAM, flash) it',
+    'exceeds, which of its ops TensorFlow Lite Micro cannot run, and what you can do about it.',
     'The arena is an estimate; the firmware reports the real figure after loading the model.',
   ].join('\n'),
   flags,
@@ -37,7 +39,7 @@ export async function fitCommand(argv: string[], io: CommandIo): Promise<number>
   }
   const bytes = new Uint8Array(await fs.readFile(file));
   const chip = flagString(args, 'chip');
-  const estimates = (chip ? [chip] : CHIP_PROFILES.map((c) => c.id)).map((id) => estimateFit(bytes, path.basename(file), id));
+  const estimates = estimateFits(bytes, path.basename(file), chip ? [chip] : CHIP_PROFILES.map((c) => c.id));
   if (flagBool(args, 'json')) {
     const rows = estimates.map(({ chip: profile, ...rest }) => ({ chip: profile.id, label: profile.label, ...rest }));
     io.out(JSON.stringify(chip ? rows[0] : rows, null, 2));
@@ -45,6 +47,29 @@ export async function fitCommand(argv: string[], io: CommandIo): Promise<number>
   }
   const first = estimates[0];
   if (first) io.out(`${file}: tensor arena about ${formatBytes(first.arenaBytes)} (estimate), weights ${formatBytes(first.weightsBytes)}, model ${formatBytes(first.modelBytes)}`);
-  for (const estimate of estimates) io.out(`  ${estimate.verdict.padEnd(14)} ${estimate.sentence}`);
+  for (const estimate of estimates) {
+    io.out(`  ${estimate.verdict.padEnd(14)} ${estimate.sentence}`);
+    for (const remedy of estimate.remedies) io.out(`  ${''.padEnd(14)}   what you can do: ${remedyText(remedy, estimate)}`);
+  }
   return 0;
+}
+
+/** A remedy in the CLI's terms (the Devices page words the same remedies in its own). */
+function remedyText(remedy: FitRemedy, estimate: FitEstimate): string {
+  switch (remedy.kind) {
+    case 'int8-tflite':
+      return estimate.unsupportedOps.some((op) => op.inputType === 'float16')
+        ? "make a full-integer int8 .tflite with TFLite's converter (its weights then need no DEQUANTIZE from float16, and take a quarter of float32's bytes) and run edgebench fit on it; in the studio, import it on the Models page and link it to this model."
+        : "make a full-integer int8 .tflite with TFLite's converter (int8 weights and activations take a quarter of float32's bytes) and run edgebench fit on it; in the studio, import it on the Models page and link it to this model.";
+    case 'other-chips':
+      return `pick a chip whose memory it fits as it is: ${remedy.chips.map((id) => `${chipProfile(id).label} (--chip ${id})`).join(', ')}.`;
+    case 'dense-weights':
+      return "convert it again without TFLite's sparsity optimization, so its weights are stored dense and need no DENSIFY.";
+    case 'builtin-ops': {
+      const equivalents = Object.entries(remedy.replacements).map(([op, builtins]) => `${op} as ${builtins.join(' + ')}`);
+      return `convert it again with only ops TFLite Micro registers instead of ${remedy.ops.join(', ')}${equivalents.length > 0 ? ` (${equivalents.join('; ')})` : ''}.`;
+    }
+    case 'smaller-model':
+      return 'no chip the studio knows has the memory for it and it is int8 already: it needs a smaller model (a smaller input, fewer or narrower layers).';
+  }
 }

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import type { FitEstimate } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import { CHIP_PROFILES, chipProfile, estimateFit } from '../targets/serial/fit-estimate';
+import { CHIP_PROFILES, chipProfile, estimateFits, fitReport } from '../targets/serial/fit-estimate';
 import { mainModelPath } from '../workspace/model-store';
 import type { Workspace } from '../workspace/workspace';
 
@@ -24,16 +24,5 @@ export async function estimateWorkspaceModelFit(workspace: Workspace, modelId: s
   const file = mainModelPath(workspace, entry);
   const bytes = new Uint8Array(await fs.readFile(file));
   const fileName = entry.files[0] ?? `${entry.name}.tflite`;
-  return chips.map((chip) => {
-    const estimate = estimateFit(bytes, fileName, chip.id);
-    return {
-      chip: chip.id,
-      label: chip.label,
-      verdict: estimate.verdict,
-      sentence: estimate.sentence,
-      arenaBytes: estimate.arenaBytes,
-      weightsBytes: estimate.weightsBytes,
-      modelBytes: estimate.modelBytes,
-    };
-  });
+  return estimateFits(bytes, fileName, chips.map((chip) => chip.id)).map(fitReport);
 }

@@ -21,6 +21,7 @@ let dir: string;
 let studio: Studio;
 let api: StudioApi;
 let tfliteId: string;
+let sparseId: string;
 let onnxId: string;
 
 beforeAll(async () => {
@@ -29,6 +30,8 @@ beforeAll(async () => {
   api = createApiClient(directTransport(studio));
   onnxId = (await api.models.list({}))[0]?.id ?? '';
   tfliteId = (await api.models.importFiles({ files: [{ name: 'demo-mnist.tflite', dataBase64: readFileSync(DEMO_TFLITE).toString('base64') }] })).id;
+  const sparse = path.join(repoRoot, 'node_modules/@mediapipe/face_detection/face_detection_full_range_sparse.tflite');
+  sparseId = (await api.models.importFiles({ files: [{ name: path.basename(sparse), dataBase64: readFileSync(sparse).toString('base64') }] })).id;
 });
 
 afterAll(async () => {
@@ -55,6 +58,28 @@ describe('devices.fit', () => {
     expect(rest).toEqual([]);
     expect(s3).toMatchObject({ chip: 'esp32s3', label: 'ESP32-S3 (no PSRAM, 8 MiB flash)', verdict: 'fits' });
     expect(s3?.sentence).toMatch(/^demo-mnist\.tflite fits the ESP32-S3 \(no PSRAM, 8 MiB flash\): it needs about/);
+  });
+
+  it('the demo fits every chip with no limit exceeded, no op missing and nothing to do', async () => {
+    for (const estimate of await api.devices.fit({ modelId: tfliteId })) {
+      expect(estimate).toMatchObject({ exceeds: [], unsupportedOps: [], remedies: [] });
+      expect(estimate.memory.every((m) => m.needBytes <= m.haveBytes)).toBe(true);
+    }
+  });
+
+  it("MediaPipe's sparse face detector: the limits per chip, its DENSIFY and float16 DEQUANTIZE ops, and remedies as data", async () => {
+    const estimates = await api.devices.fit({ modelId: sparseId });
+    const byChip = Object.fromEntries(estimates.map((e) => [e.chip, e]));
+    expect(byChip['esp32s3']).toMatchObject({ verdict: 'does-not-fit', exceeds: ['ram'] });
+    expect(byChip['esp32s3-n16r8']).toMatchObject({ verdict: 'cannot-run', exceeds: [] });
+    for (const estimate of estimates) {
+      expect(estimate.unsupportedOps).toEqual([
+        { op: 'DEQUANTIZE', count: 182, reason: 'input-type', inputType: 'float16', acceptedTypes: ['int8', 'int16', 'uint8'] },
+        { op: 'DENSIFY', count: 46, reason: 'sparse-weights' },
+      ]);
+      expect(estimate.remedies.map((remedy) => remedy.kind)).toContain('dense-weights');
+      expect(estimate.sentence).toContain('DENSIFY ×46 (sparse weights; TFLite Micro has no DENSIFY kernel)');
+    }
   });
 
   it('refuses an ONNX model and an unknown chip with a sentence saying what to do', async () => {

@@ -29,7 +29,8 @@ interface Tensor {
   sparse: boolean;
 }
 
-interface OperatorCode {
+export interface OperatorCode {
+  /** The BuiltinOperator name, or the custom_code of a CUSTOM op. */
   name: string;
   builtin: number;
 }
@@ -148,7 +149,7 @@ export function readTflite(file: ModelFile): ModelReadout {
 }
 
 /** Per the schema, the real code is the larger of the legacy int8 field and the int32 field. */
-function readOperatorCode(fb: FlatReader, table: number): OperatorCode {
+export function readOperatorCode(fb: FlatReader, table: number): OperatorCode {
   const builtin = Math.max(
     fb.int8(table, OperatorCodeField.deprecatedBuiltinCode, 0),
     fb.int32(table, OperatorCodeField.builtinCode, 0),

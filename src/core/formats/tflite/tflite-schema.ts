@@ -3,7 +3,7 @@
  * STABLEHLO_ additions). Index = enum value. Codes past the end of this table are shown
  * as BUILTIN_<code> so a newer model still inspects.
  */
-const BUILTIN_OPERATOR_NAMES: readonly string[] = [
+export const BUILTIN_OPERATOR_NAMES: readonly string[] = [
   'ADD', 'AVERAGE_POOL_2D', 'CONCATENATION', 'CONV_2D', 'DEPTHWISE_CONV_2D', 'DEPTH_TO_SPACE', 'DEQUANTIZE',
   'EMBEDDING_LOOKUP', 'FLOOR', 'FULLY_CONNECTED', 'HASHTABLE_LOOKUP', 'L2_NORMALIZATION', 'L2_POOL_2D',
   'LOCAL_RESPONSE_NORMALIZATION', 'LOGISTIC', 'LSH_PROJECTION', 'LSTM', 'MAX_POOL_2D', 'MUL', 'RELU',

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FitEstimate, ModelEntry, StudioApi } from '../../../../shared/contract';
+import type { FitEstimate, FitRemedy, FitUnsupportedOp, ModelEntry, StudioApi } from '../../../../shared/contract';
 import { formatBytes } from '../../format';
 
 interface Props {
@@ -12,7 +12,10 @@ const VERDICT_TEXT: Record<FitEstimate['verdict'], string> = {
   fits: 'Fits',
   'fits-in-psram': 'Fits in PSRAM',
   'does-not-fit': 'Does not fit',
+  'cannot-run': 'Cannot run',
 };
+
+const MEMORY_TEXT: Record<FitEstimate['memory'][number]['memory'], string> = { ram: 'RAM', psram: 'PSRAM', flash: 'Flash' };
 
 /**
  * "Will it fit?" before flashing: a workspace .tflite against one chip or every known chip, with
@@ -106,7 +109,7 @@ export function FitCard({ api, models, onError }: Props) {
           {rows === null ? (
             <p className="muted">Estimating…</p>
           ) : (
-            <FitTable rows={rows} />
+            <FitTable rows={rows} chips={chips} />
           )}
         </>
       )}
@@ -114,8 +117,10 @@ export function FitCard({ api, models, onError }: Props) {
   );
 }
 
-function FitTable({ rows }: { rows: readonly FitEstimate[] }) {
+function FitTable({ rows, chips }: { rows: readonly FitEstimate[]; chips: ReadonlyArray<{ id: string; label: string }> }) {
   const first = rows[0];
+  // The ops TFLite Micro lacks are the model's, the same on every chip: listed once above the table.
+  const unsupported = first?.unsupportedOps ?? [];
   return (
     <>
       {first && (
@@ -124,26 +129,90 @@ function FitTable({ rows }: { rows: readonly FitEstimate[] }) {
           {formatBytes(first.modelBytes)}
         </p>
       )}
+      {unsupported.length > 0 && (
+        <div className="fit-unsupported" data-testid="fit-unsupported">
+          <p>TensorFlow Lite Micro cannot run these ops of the model, on any chip:</p>
+          <ul>
+            {unsupported.map((op) => (
+              <li key={`${op.op}/${op.inputType ?? ''}`} data-testid="fit-unsupported-op" data-op={op.op} data-reason={op.reason}>
+                <code>{op.op}</code> ×{op.count}: {unsupportedText(op)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <table className="table compact fit-table" data-testid="fit-table">
         <thead>
           <tr>
             <th>Chip</th>
             <th>Verdict</th>
+            <th>Memory (needs / has)</th>
             <th>What it means</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.chip} data-testid="fit-row" data-chip={row.chip} data-verdict={row.verdict}>
+            <tr key={row.chip} data-testid="fit-row" data-chip={row.chip} data-verdict={row.verdict} data-exceeds={row.exceeds.join(' ')}>
               <td>{row.label}</td>
               <td>
                 <span className={`fit-verdict fit-${row.verdict}`}>{VERDICT_TEXT[row.verdict]}</span>
               </td>
-              <td className="fit-sentence">{row.sentence}</td>
+              <td className="fit-memory">
+                {row.memory.map((m) => (
+                  <div key={m.memory} className={m.needBytes > m.haveBytes ? 'fit-over' : undefined} data-testid="fit-memory" data-memory={m.memory}>
+                    {MEMORY_TEXT[m.memory]}: {formatBytes(m.needBytes)} / {formatBytes(m.haveBytes)}
+                  </div>
+                ))}
+              </td>
+              <td className="fit-sentence">
+                {row.sentence}
+                {row.remedies.length > 0 && (
+                  <ul className="fit-remedies" data-testid="fit-remedies">
+                    {row.remedies.map((remedy) => (
+                      <li key={remedy.kind} data-kind={remedy.kind}>
+                        {remedyText(remedy, chips)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </>
   );
+}
+
+function unsupportedText(op: FitUnsupportedOp): string {
+  switch (op.reason) {
+    case 'sparse-weights':
+      return 'sparse weights, which TensorFlow Lite Micro cannot expand.';
+    case 'custom-op':
+      return 'a custom op TensorFlow Lite Micro has no kernel for.';
+    case 'input-type':
+      return `its input is ${op.inputType ?? 'of a type'} TensorFlow Lite Micro's kernel refuses (it takes ${(op.acceptedTypes ?? []).join(', ')}).`;
+    default:
+      return "not among TensorFlow Lite Micro's builtin kernels.";
+  }
+}
+
+/** A remedy in the studio's terms: what the user does, and where in the studio it continues. */
+function remedyText(remedy: FitRemedy, chips: ReadonlyArray<{ id: string; label: string }>): string {
+  switch (remedy.kind) {
+    case 'int8-tflite':
+      return "Make a full-integer int8 .tflite with TFLite's converter (int8 weights take a quarter of float32's bytes and need no DEQUANTIZE), import it on the Models page and link it to this model, then check it here.";
+    case 'other-chips': {
+      const labels = remedy.chips.map((id) => chips.find((chip) => chip.id === id)?.label ?? id);
+      return `Its memory needs fit ${labels.join(', ')}.`;
+    }
+    case 'dense-weights':
+      return "Convert it again without TFLite's sparsity optimization, so its weights are stored dense.";
+    case 'builtin-ops': {
+      const equivalents = Object.entries(remedy.replacements).map(([op, builtins]) => `${op} as ${builtins.join(' + ')}`);
+      return `Convert it again with only ops TensorFlow Lite Micro has instead of ${remedy.ops.join(', ')}${equivalents.length > 0 ? ` (${equivalents.join('; ')})` : ''}.`;
+    }
+    case 'smaller-model':
+      return 'No chip the studio knows has the memory for it, and it is int8 already: it needs a smaller model (a smaller input, fewer or narrower layers).';
+  }
 }

@@ -1,0 +1,149 @@
+/**
+ * "Will it fit?" on the real MediaPipe .tflite files npm packages ship: every limit a model
+ * exceeds on every chip (RAM, flash or both), every op TensorFlow Lite Micro cannot run, and only
+ * remedies a user can carry out. The op facts come from flatc's reading of the files (see
+ * test/unit/formats/tflite-real-models.test.ts): every DEQUANTIZE in them takes float16, which
+ * TFLM's DEQUANTIZE refuses; the sparse face detector has 46 DENSIFY ops; the selfie models one
+ * Convolution2DTransposeBias custom op. Flash is checked against the file size read here.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { BUILTIN_OPERATOR_NAMES, builtinOperatorName } from '../../../src/core/formats/tflite/tflite-schema';
+import { CHIP_PROFILES, chipProfile, estimateFits } from '../../../src/core/targets/serial/fit-estimate';
+import { TFLM_BUILTIN_OPS } from '../../../src/core/targets/serial/tflm-ops';
+import { buildTflite, TensorType } from '../formats/tflite-builder';
+
+const MEDIAPIPE = join(import.meta.dirname, '..', '..', '..', 'node_modules', '@mediapipe');
+
+type Limits = '' | 'R' | 'F' | 'RF';
+interface Row {
+  file: string;
+  /** op, count, and the input type refused (DEQUANTIZE) or the reason. */
+  cannotRun: Array<[string, number, string]>;
+  /** Per chip, in CHIP_PROFILES order: the limits exceeded (R: RAM, F: flash). */
+  limits: [Limits, Limits, Limits, Limits, Limits, Limits, Limits];
+}
+
+// Chips: esp32, esp32-wrover, esp32s3, esp32s3-n16r8, stm32l4r5, stm32f746, stm32h743.
+const ROWS: Row[] = [
+  { file: 'face_detection/face_detection_full_range.tflite', cannotRun: [['DEQUANTIZE', 178, 'float16']], limits: ['R', 'R', 'R', '', 'R', 'RF', 'R'] },
+  {
+    file: 'face_detection/face_detection_full_range_sparse.tflite',
+    cannotRun: [['DEQUANTIZE', 182, 'float16'], ['DENSIFY', 46, 'sparse-weights']],
+    limits: ['R', 'R', 'R', '', 'R', 'R', 'R'],
+  },
+  { file: 'face_detection/face_detection_short_range.tflite', cannotRun: [['DEQUANTIZE', 74, 'float16']], limits: ['R', '', 'R', '', 'R', 'R', 'R'] },
+  { file: 'hands/hand_landmark_full.tflite', cannotRun: [['DEQUANTIZE', 102, 'float16']], limits: ['RF', 'RF', 'R', 'R', 'RF', 'RF', 'RF'] },
+  { file: 'hands/hand_landmark_lite.tflite', cannotRun: [['DEQUANTIZE', 102, 'float16']], limits: ['R', 'R', 'R', '', 'RF', 'RF', 'RF'] },
+  { file: 'pose/pose_landmark_full.tflite', cannotRun: [['DEQUANTIZE', 192, 'float16']], limits: ['RF', 'RF', 'R', 'R', 'RF', 'RF', 'RF'] },
+  // 26.4 MiB: more than any chip's flash and any RAM; on the ESP32-S3's 8 MiB of flash both are blamed.
+  { file: 'pose/pose_landmark_heavy.tflite', cannotRun: [['DEQUANTIZE', 396, 'float16']], limits: ['RF', 'RF', 'RF', 'RF', 'RF', 'RF', 'RF'] },
+  { file: 'pose/pose_landmark_lite.tflite', cannotRun: [['DEQUANTIZE', 176, 'float16']], limits: ['R', 'R', 'R', 'R', 'RF', 'RF', 'RF'] },
+  {
+    file: 'selfie_segmentation/selfie_segmentation.tflite',
+    cannotRun: [['DEQUANTIZE', 110, 'float16'], ['Convolution2DTransposeBias', 1, 'custom-op']],
+    limits: ['R', '', 'R', '', 'R', 'R', 'R'],
+  },
+  {
+    file: 'selfie_segmentation/selfie_segmentation_landscape.tflite',
+    cannotRun: [['DEQUANTIZE', 110, 'float16'], ['Convolution2DTransposeBias', 1, 'custom-op']],
+    limits: ['R', '', 'R', '', 'R', 'R', 'R'],
+  },
+];
+
+describe('fit on the MediaPipe models', () => {
+  test.each(ROWS)('$file: the limits it exceeds per chip, the ops TFLite Micro cannot run, and what to do', (row) => {
+    const path = join(MEDIAPIPE, row.file);
+    const fileName = row.file.split('/').pop() as string;
+    const fileBytes = statSync(path).size;
+    const estimates = estimateFits(new Uint8Array(readFileSync(path)), fileName);
+    const fitsMemory = CHIP_PROFILES.filter((_, i) => row.limits[i] === '').map((chip) => chip.id);
+    estimates.forEach((estimate, i) => {
+      const chip = CHIP_PROFILES[i] ?? chipProfile('esp32');
+      const limits = row.limits[i] ?? '';
+      const context = `${fileName} on ${chip.id}`;
+      expect(estimate.chip.id).toBe(chip.id);
+      expect(estimate.modelBytes, context).toBe(fileBytes);
+      // Flash: the file against the flash the chip has beside its firmware, worked out here.
+      expect(limits.includes('F'), context).toBe(fileBytes > chip.flashBytes - chip.firmwareFlashBytes);
+      expect(estimate.exceeds, context).toEqual([...(limits.includes('R') ? ['ram'] : []), ...(limits.includes('F') ? ['flash'] : [])]);
+      expect(estimate.verdict, context).toBe(limits === '' ? 'cannot-run' : 'does-not-fit');
+      expect(
+        estimate.unsupportedOps.map((op) => [op.op, op.count, op.reason === 'input-type' ? op.inputType : op.reason]),
+        context,
+      ).toEqual(row.cannotRun);
+      // The sentence names every limit exceeded and every op that cannot run.
+      if (limits.includes('R')) expect(estimate.sentence, context).toMatch(/RAM: it needs/);
+      if (limits.includes('F')) expect(estimate.sentence, context).toContain(`flash: the ${(fileBytes / 1024 / 1024).toFixed(1)} MiB model is more than the`);
+      for (const [op] of row.cannotRun) expect(estimate.sentence, context).toContain(op);
+      // Only remedies the user can carry out: an int8 .tflite from TFLite's converter (the weights are float16),
+      // chips that have the memory, dense weights for DENSIFY, builtin ops for the custom op.
+      const kinds = estimate.remedies.map((remedy) => remedy.kind);
+      expect(kinds[0], context).toBe('int8-tflite');
+      const others = fitsMemory.filter((id) => id !== chip.id);
+      expect(estimate.remedies.find((remedy) => remedy.kind === 'other-chips'), context).toEqual(
+        limits !== '' && others.length > 0 ? { kind: 'other-chips', chips: others } : undefined,
+      );
+      expect(kinds.includes('dense-weights'), context).toBe(row.cannotRun.some(([op]) => op === 'DENSIFY'));
+      expect(estimate.remedies.find((remedy) => remedy.kind === 'builtin-ops'), context).toEqual(
+        row.cannotRun.some(([op]) => op === 'Convolution2DTransposeBias')
+          ? { kind: 'builtin-ops', ops: ['Convolution2DTransposeBias'], replacements: { Convolution2DTransposeBias: ['TRANSPOSE_CONV'] } }
+          : undefined,
+      );
+    });
+  });
+});
+
+describe('the TFLite Micro op list', () => {
+  test('every builtin it names is a TFLite BuiltinOperator, spelled as the schema spells it', () => {
+    const names = new Set(BUILTIN_OPERATOR_NAMES);
+    expect([...TFLM_BUILTIN_OPS].filter((op) => !names.has(op))).toEqual([]);
+    expect(TFLM_BUILTIN_OPS.size).toBe(100);
+  });
+
+  test('ops in every subgraph count, custom ops TFLM ships are fine, builtins it lacks are named', () => {
+    const code = (name: string): number => BUILTIN_OPERATOR_NAMES.indexOf(name);
+    const model = buildTflite({
+      version: 3,
+      opcodes: [
+        { deprecated: code('WHILE'), builtin: code('WHILE') },
+        { deprecated: 32, builtin: 32, custom: 'TFLite_Detection_PostProcess' },
+        { deprecated: code('NON_MAX_SUPPRESSION_V5'), builtin: code('NON_MAX_SUPPRESSION_V5') },
+      ],
+      tensors: [
+        { name: 'x', shape: [1, 8], type: TensorType.FLOAT32 },
+        { name: 'y', shape: [1, 8], type: TensorType.FLOAT32 },
+      ],
+      inputs: [0],
+      outputs: [1],
+      operators: [
+        { opcode: 0, inputs: [0], outputs: [1] },
+        { opcode: 1, inputs: [1], outputs: [1] },
+      ],
+      subgraphs: [
+        {
+          tensors: [
+            { name: 'boxes', shape: [8, 4], type: TensorType.FLOAT32 },
+            { name: 'kept', shape: [8], type: TensorType.INT32 },
+          ],
+          inputs: [0],
+          outputs: [1],
+          operators: [{ opcode: 2, inputs: [0], outputs: [1] }],
+        },
+      ],
+      buffers: [new Uint8Array(0)],
+    });
+    const [fit] = estimateFits(model, 'nms.tflite', ['esp32s3']);
+    expect(builtinOperatorName(code('NON_MAX_SUPPRESSION_V5'))).toBe('NON_MAX_SUPPRESSION_V5');
+    expect(fit).toMatchObject({
+      verdict: 'cannot-run',
+      exceeds: [],
+      unsupportedOps: [{ op: 'NON_MAX_SUPPRESSION_V5', count: 1, reason: 'not-in-tflm' }],
+      remedies: [{ kind: 'builtin-ops', ops: ['NON_MAX_SUPPRESSION_V5'], replacements: {} }],
+    });
+    expect(fit?.sentence).toMatch(
+      /^nms\.tflite fits the memory of the ESP32-S3 \(no PSRAM, 8 MiB flash\) \(about .* of tensor arena \(estimate\) and 0 bytes of weights\), but TFLite Micro cannot run 1 of its 3 operators: NON_MAX_SUPPRESSION_V5 \(not among TFLite Micro's builtin kernels\)\.$/,
+    );
+  });
+});
