@@ -10,6 +10,7 @@ import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
+import { saveModelInputs } from './workspace/inputs-store';
 import { importModel, removeModel } from './workspace/model-store';
 import { seedDemo } from './workspace/seed';
 import { summarizeRun, Workspace } from './workspace/workspace';
@@ -59,6 +60,11 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         const entry = await createQuantizedVariant(workspace, options.workerSpawner, request, (message) =>
           emit('task.progress', { task: 'quantize', message }),
         );
+        emit('workspace.changed', { what: 'models' });
+        return entry;
+      },
+      setInputs: async ({ id, inputs }) => {
+        const entry = await saveModelInputs(workspace, id, inputs, 'ui');
         emit('workspace.changed', { what: 'models' });
         return entry;
       },

@@ -12,6 +12,7 @@ import { EvalRecord, LayerSqnr } from './eval-schema';
 import { TargetConfig } from './targets';
 import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
+import { GivenInputs, SavedInputs } from './model-inputs';
 import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 
 const Empty = z.object({}).strict();
@@ -45,6 +46,10 @@ export const ModelEntry = z.object({
   info: ModelInfo,
   /** For a variant: the model it derives from and how (null for a model imported on its own). */
   origin: VariantOrigin.nullable().default(null),
+  /** Input sizes and values saved with the model (models/<id>/inputs.json, or its float parent's); every run of it uses them. Not stored in entry.json. */
+  savedInputs: SavedInputs.nullable().default(null),
+  /** Why the model's inputs.json could not be read (it is left untouched), or null. */
+  savedInputsProblem: z.string().nullable().default(null),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
@@ -236,6 +241,11 @@ export const calls = {
     ),
     /** Links a variant made elsewhere (e.g. an int8 .tflite) to its float model. */
     link: call(z.object({ modelId: Id, parentId: Id }), ModelEntry),
+    /**
+     * Saves the sizes of a model's symbolic dims and constant input values (models/<id>/inputs.json,
+     * written atomically) for every later run and evaluation of it; null or nothing given removes them.
+     */
+    setInputs: call(z.object({ id: Id, inputs: GivenInputs.nullable() }), ModelEntry),
   },
   datasets: {
     list: call(Empty, z.array(DatasetEntry)),

@@ -5,6 +5,8 @@ import { toErrorData } from '../../shared/errors';
 import { BenchSettings } from '../../shared/run-schema';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
+import { checkMatrixInputs } from '../bench/bench-inputs';
+import { savedInputsForRun } from '../workspace/inputs-store';
 import { mainModelPath } from '../workspace/model-store';
 import type { StoredTarget } from '../workspace/targets-store';
 import type { Workspace } from '../workspace/workspace';
@@ -47,10 +49,19 @@ export class BenchJobs {
     const models: MatrixModel[] = [];
     for (const id of request.modelIds) {
       const entry = await workspace.readModelEntry(id);
-      models.push({ id, name: entry.name, path: mainModelPath(workspace, entry), variant: entry.variant, info: entry.info });
+      models.push({
+        id,
+        name: entry.name,
+        path: mainModelPath(workspace, entry),
+        variant: entry.variant,
+        info: entry.info,
+        savedInputs: savedInputsForRun(entry),
+      });
     }
     const settings = BenchSettings.parse({ ...DEFAULT_BENCH_SETTINGS, ...stripUndefined(request.settings) });
     checkInputFlags(models, settings);
+    // An image model without sizes (or an input too large to build) is refused before any cell starts, worded for the UI.
+    checkMatrixInputs(models, settings, 'ui');
     const threads = request.threads ?? [settings.threads];
     const plans: Array<{ target: JobTarget; cells: MatrixCell[] }> = [];
     for (const target of targets) {

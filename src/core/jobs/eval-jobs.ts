@@ -5,6 +5,7 @@
 import type { EvalRecord } from '../../shared/eval-schema';
 import { evaluateModels, type EvalModel } from '../eval/run-evaluation';
 import type { RunnerSpawner } from '../runner/runner-client';
+import { checkDatasetFitsSavedInputs, savedInputsForRun } from '../workspace/inputs-store';
 import { mainModelPath } from '../workspace/model-store';
 import type { Workspace } from '../workspace/workspace';
 
@@ -28,6 +29,8 @@ export async function runEvaluations(
   const addReference = referenceId !== null && !request.modelIds.includes(referenceId);
   const ids = addReference ? [referenceId, ...request.modelIds] : [...request.modelIds];
   const all = addReference ? [await workspace.readModelEntry(referenceId), ...entries] : entries;
+  // Each model's saved input sizes: the dataset must have them, or its accuracy is for inputs the benchmarks never ran.
+  for (const entry of all) await checkDatasetFitsSavedInputs(entry, savedInputsForRun(entry), dataset.dir);
   const models: EvalModel[] = all.map((entry) => ({
     name: entry.name,
     path: mainModelPath(workspace, entry),

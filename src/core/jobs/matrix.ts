@@ -8,6 +8,7 @@ import { StudioError, toErrorData, type ErrorData } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
 import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
+import { settingsForModelInputs, type SavedInputsForRun } from '../bench/bench-inputs';
 import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
 import { partialRunOf, partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 
@@ -19,6 +20,8 @@ export interface MatrixModel {
   path: string;
   variant: string;
   info: ModelInfo;
+  /** Input sizes and values saved with the model in a workspace; the flags take precedence over them. */
+  savedInputs?: SavedInputsForRun | null;
 }
 
 export interface MatrixCell {
@@ -110,7 +113,7 @@ export async function runMatrix(
           },
           inputsInfo: cell.model.info.inputs,
           runtime: cell.runtime,
-          settings: { ...settingsForModel(settings, cell.model), threads: cell.threads },
+          settings: { ...settingsForModelInputs(settings, cell.model.info.inputs, cell.model.savedInputs ?? null), threads: cell.threads },
           targetName: hooks.target?.name ?? 'This computer',
           targetKind: hooks.target?.kind ?? 'local',
           job: { id: jobId, cell: cell.index, cells: hooks.totalCells ?? cells.length },
@@ -121,7 +124,7 @@ export async function runMatrix(
           onProgress: (progress) => hooks.onProgress?.(cell, progress),
         },
       );
-      result = { cell, ok: true, run: withSpec(run) };
+      result = { cell, ok: true, run: withSavedInputs(withSpec(run), cell.model) };
     } catch (error) {
       const data = toErrorData(error);
       if (data.code === 'CANCELLED') return { results, cancelled: true };
@@ -130,7 +133,7 @@ export async function runMatrix(
       const runnerLog = (data.context.runnerLog ?? '').split('\n').filter((line) => line.trim() !== '');
       const samplesMs = partialSamplesOf(error);
       const partialRun = partialRunOf(error);
-      const partial = samplesMs === undefined ? undefined : { samplesMs, ...(partialRun !== undefined ? { run: withSpec(partialRun) } : {}) };
+      const partial = samplesMs === undefined ? undefined : { samplesMs, ...(partialRun !== undefined ? { run: withSavedInputs(withSpec(partialRun), cell.model) } : {}) };
       result = { cell, ok: false, error: data, runnerLog, ...(partial !== undefined ? { partial } : {}) };
     }
     results.push(result);
@@ -161,12 +164,9 @@ export function checkInputFlags(models: MatrixModel[], settings: BenchSettings):
   }
 }
 
-function settingsForModel(settings: BenchSettings, model: MatrixModel): BenchSettings {
-  if (model.info.inputs.length === 0) return settings;
-  const names = new Set(model.info.inputs.map((input) => input.name));
-  const pick = <T>(record: Record<string, T>): Record<string, T> =>
-    Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
-  return { ...settings, shapes: pick(settings.shapes), values: pick(settings.values) };
+/** A run records the saved inputs it used, so a report can say the sizes came from the workspace. */
+function withSavedInputs(run: RunFile, model: MatrixModel): RunFile {
+  return model.savedInputs ? { ...run, savedInputs: model.savedInputs } : run;
 }
 
 function localSpawner(hooks: MatrixHooks): RunnerSpawner {

@@ -49,6 +49,8 @@ export async function importModel(
     files: ordered.map((f) => f.name),
     info,
     origin: as.origin,
+    savedInputs: null,
+    savedInputsProblem: null,
   };
   // entry.json is written last: a model folder without it is an interrupted import, reported by scan().
   await workspace.writeModelEntry(entry);

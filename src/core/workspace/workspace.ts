@@ -2,6 +2,7 @@
  * The workspace: a plain folder the user can keep in git.
  *
  *   models/<id>/entry.json + the model's files    (id = first 16 hex digits of the sha256)
+ *   models/<id>/inputs.json                        (schema edgebench.inputs/1: input sizes and values saved with the model)
  *   datasets/<id>/dataset.json + its data files
  *   runs/<run id>.json                             (schema edgebench.run/1, raw samples included)
  *   evals/<model id>__<dataset id>.json            (schema edgebench.eval/1: the latest evaluation)
@@ -19,6 +20,7 @@ import { StudioError } from '../../shared/errors';
 import { EvalRecord } from '../../shared/eval-schema';
 import { DatasetManifest, isLabeled } from '../datasets/dataset-manifest';
 import { RunFile, type RunSummary } from '../../shared/run-schema';
+import { MODEL_INPUTS_FILE, MODEL_INPUTS_SCHEMA, StoredModelInputs, type GivenInputs } from '../../shared/model-inputs';
 import { writeJsonAtomic } from './atomic-write';
 import { TargetsStore, targetsProblem } from './targets-store';
 
@@ -130,7 +132,39 @@ export class Workspace {
       else if (read.kind === 'damaged') note(entryPath, read.message);
       else note(entryPath, 'The model folder has no entry.json; re-import the model to use it.');
     }
-    return models.sort((a, b) => a.importedAt.localeCompare(b.importedAt));
+    const own = new Map<string, OwnInputs>();
+    for (const model of models) {
+      const read = await this.readOwnInputs(model.id);
+      own.set(model.id, read);
+      if (read.kind === 'damaged') note(this.modelInputsPath(model.id), read.message);
+    }
+    return models.map((model) => withSavedInputs(model, own)).sort((a, b) => a.importedAt.localeCompare(b.importedAt));
+  }
+
+  /** models/<id>/inputs.json: the input sizes and values saved with a model. */
+  modelInputsPath(id: string): string {
+    return path.join(this.modelDir(id), MODEL_INPUTS_FILE);
+  }
+
+  /** A model's own saved inputs, read without ever modifying the file. */
+  private async readOwnInputs(id: string): Promise<OwnInputs> {
+    return readJson(this.modelInputsPath(id), StoredModelInputs);
+  }
+
+  /** Saves a model's input sizes and values (atomically); the caller has checked them against the model. */
+  async writeModelInputs(id: string, inputs: GivenInputs): Promise<StoredModelInputs> {
+    const stored = StoredModelInputs.parse({ schema: MODEL_INPUTS_SCHEMA, updatedAt: new Date().toISOString(), ...inputs });
+    await writeJsonAtomic(this.modelInputsPath(id), stored);
+    return stored;
+  }
+
+  /** Removes a model's saved inputs; false when it had none. A damaged file is refused, never deleted. */
+  async removeModelInputs(id: string): Promise<boolean> {
+    const read = await this.readOwnInputs(id);
+    if (read.kind === 'missing') return false;
+    if (read.kind === 'damaged') throw new StudioError('WORKSPACE', `${this.modelInputsPath(id)}: ${read.message}`, { path: this.modelInputsPath(id) });
+    await fs.rm(this.modelInputsPath(id), { force: true });
+    return true;
   }
 
   async listDatasets(note: Noter = ignore): Promise<DatasetEntry[]> {
@@ -173,13 +207,21 @@ export class Workspace {
   async readModelEntry(id: string): Promise<ModelEntry> {
     const entryPath = path.join(this.modelDir(id), 'entry.json');
     const read = await readJson(entryPath, StoredModelEntry);
-    if (read.kind === 'ok') return stripSchema(read.value);
+    if (read.kind === 'ok') {
+      const entry = stripSchema(read.value);
+      const own = new Map<string, OwnInputs>([[entry.id, await this.readOwnInputs(entry.id)]]);
+      const parentId = entry.origin?.parentId;
+      if (parentId !== undefined && own.get(entry.id)?.kind === 'missing') own.set(parentId, await this.readOwnInputs(parentId).catch(() => ({ kind: 'missing' as const })));
+      return withSavedInputs(entry, own);
+    }
     if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: entryPath });
     throw new StudioError('NOT_FOUND', `There is no model '${id}' in this workspace. Import it first.`, { id });
   }
 
   async writeModelEntry(entry: ModelEntry): Promise<void> {
-    await writeJsonAtomic(path.join(this.modelDir(entry.id), 'entry.json'), { schema: MODEL_ENTRY_SCHEMA, ...entry });
+    // Saved inputs live in their own file (inputs.json), so entry.json never carries a copy that could go stale.
+    const { savedInputs: _saved, savedInputsProblem: _problem, ...stored } = entry;
+    await writeJsonAtomic(path.join(this.modelDir(entry.id), 'entry.json'), { schema: MODEL_ENTRY_SCHEMA, ...stored });
   }
 
   async readRun(id: string): Promise<RunFile> {
@@ -243,6 +285,22 @@ export function toDatasetEntry(id: string, manifest: DatasetManifest): DatasetEn
     description: manifest.source,
     labeled: isLabeled(manifest),
   };
+}
+
+type OwnInputs = ReadResult<StoredModelInputs>;
+
+/**
+ * A model with the inputs its runs use: its own inputs.json, or for a variant without one, its
+ * float parent's (a variant has the parent's inputs); a damaged file is reported, not used.
+ */
+function withSavedInputs(entry: ModelEntry, own: ReadonlyMap<string, OwnInputs>): ModelEntry {
+  const mine = own.get(entry.id);
+  if (mine?.kind === 'damaged') return { ...entry, savedInputs: null, savedInputsProblem: `${MODEL_INPUTS_FILE}: ${mine.message}` };
+  const parentId = entry.origin?.parentId;
+  const source = mine?.kind === 'ok' ? { id: entry.id, read: mine } : parentId !== undefined ? { id: parentId, read: own.get(parentId) } : null;
+  if (source?.read?.kind !== 'ok') return { ...entry, savedInputs: null, savedInputsProblem: null };
+  const { schema: _schema, ...saved } = source.read.value;
+  return { ...entry, savedInputs: { ...saved, fromModelId: source.id }, savedInputsProblem: null };
 }
 
 function stripSchema(entry: z.infer<typeof StoredModelEntry>): ModelEntry {
