@@ -191,7 +191,7 @@ function unsupportedText(op: FitUnsupportedOp): string {
     case 'custom-op':
       return 'a custom op TensorFlow Lite Micro has no kernel for.';
     case 'input-type':
-      return `its input is ${op.inputType ?? 'of a type'} TensorFlow Lite Micro's kernel refuses (it takes ${(op.acceptedTypes ?? []).join(', ')}).`;
+      return `its input is ${op.inputType ?? 'of a type'}, which TensorFlow Lite Micro's ${op.op} refuses (it takes ${(op.acceptedTypes ?? []).join(', ')}).`;
     default:
       return "not among TensorFlow Lite Micro's builtin kernels.";
   }
