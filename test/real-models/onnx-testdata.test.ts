@@ -1,0 +1,3 @@
+import { describeTable } from './suite';
+
+describeTable('onnx-testdata');
