@@ -1,4 +1,6 @@
 /** Human-readable output for the CLI (the --json output is the data itself). */
+import { givenAsFlags, guessedInputsOfRun } from '../shared/input-messages';
+import { formatSizes } from '../shared/input-plan';
 import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../shared/run-schema';
 
@@ -69,17 +71,31 @@ export function formatRun(run: RunFile): string {
     ? `  reported median ${formatMs(run.report.medianOfWindowsMs)} (median of ${run.report.windows.length} windows' medians: ${run.report.windows.map((w) => formatMs(w.medianMs)).join(', ')})`
     : null;
   const lines = [
-    `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version} (${run.runtime.backend}), threads ${threads}: ${run.verdict.toUpperCase()}`,
+    `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version} (${run.runtime.backend}), threads ${threads}: ${run.verdict.toUpperCase()}${guessedInputsOfRun(run.inputs).length > 0 ? ' (INPUT SIZES GUESSED)' : ''}`,
     `  runs ${l.count} after ${run.settings.warmupRuns} warmup   init ${formatMs(run.initMs)}   first inference ${formatMs(run.firstInferenceMs)}`,
     ...(reported ? [reported] : []),
     `  median ${formatMs(l.median)} (95% CI ${formatMs(l.medianCi95.low)} to ${formatMs(l.medianCi95.high)})   mean ${formatMs(l.mean)}   CV ${(l.cv * 100).toFixed(1)}%`,
     `  p90 ${formatPercentile('p90', l.p90, l.count)}   p95 ${formatPercentile('p95', l.p95, l.count)}   p99 ${formatPercentile('p99', l.p99, l.count)}`,
     `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}   outliers ${l.outliers.madZ} (MAD)   ${l.throughputPerSec.toFixed(0)} inferences/s`,
+    ...formatInputs(run),
     `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
     ...(run.profile ? [formatProfile(run.profile)] : []),
     ...run.warnings.map((w) => `  warning: ${w.message}`),
   ];
   return lines.join('\n');
+}
+
+/** One line of the inputs the run built, each guessed dim named; the saved sizes it used, if any. */
+function formatInputs(run: RunFile): string[] {
+  if (run.inputs.length === 0) return [];
+  const inputs = run.inputs.map((input) => {
+    const guessed = input.guessedDims.map((dim) => `dim ${dim.index + 1}`);
+    if (input.rankGuessed) guessed.unshift('rank');
+    return `${input.name} ${input.dtype} ${input.shape.length === 0 ? "scalar" : formatSizes(input.shape)} ${input.fill}${guessed.length > 0 ? ` (GUESSED: ${guessed.join(', ')})` : ''}`;
+  });
+  const lines = [`  inputs  ${inputs.join('; ')}`];
+  if (run.savedInputs !== undefined) lines.push(`  inputs saved with the model (flags take precedence): ${givenAsFlags(run.savedInputs)}`);
+  return lines;
 }
 
 function formatProfile(profile: NonNullable<RunFile['profile']>): string {

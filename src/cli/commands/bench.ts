@@ -3,10 +3,12 @@ import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import { StudioError } from '../../shared/errors';
 import { BenchSettings, RuntimeName, RuntimeOptions, RunMode } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
+import { checkMatrixInputs } from '../../core/bench/bench-inputs';
 import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { writeJsonAtomic } from '../../core/workspace/atomic-write';
-import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, parseShapes, parseValues, type FlagSpecs, type ParsedArgs } from '../args';
+import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
+import { dimFlag, formatGivenAsFlags, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { formatRun, progressLine } from '../format';
 import type { CommandIo } from '../io';
 import { parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
@@ -31,8 +33,10 @@ const flags: FlagSpecs = {
   'profile-runs': { kind: 'int', min: 0, help: `Extra runs under onnxruntime's profiler for the per-op table (default ${d.profileRuns}; 0 = none).` },
   'no-native-tools': { kind: 'boolean', help: "Do not also run the board's own benchmark tools (benchmark_model, trtexec, onnxruntime_perf_test) over SSH." },
   'stall-timeout': { kind: 'number', min: 1, valueName: 'S', help: 'Give up on a cell whose runner says nothing for this many seconds (default 60).' },
-  shape: { kind: 'assignments', valueName: 'NAME=1x512', help: 'Size of an input with symbolic dims (repeatable).' },
-  value: { kind: 'assignments', valueName: 'NAME=16000', help: 'Fill an input with one constant value (repeatable).' },
+  ...shapeFlag,
+  ...dimFlag,
+  ...valueFlag,
+  ...workspaceFlag,
   ...targetFlags,
   json: { kind: 'boolean', help: 'Print JSON only: one run, or an array of runs for several cells.' },
   out: { kind: 'string', valueName: 'FILE', help: 'Also write the JSON to FILE (atomically).' },
@@ -44,7 +48,10 @@ export const benchHelp = formatHelp(
   [
     'Benchmarks models on this computer, each cell (model × runtime × threads) in its own runner process:',
     'ONNX with onnxruntime (CPU), TFLite with LiteRT (wasm, XNNPACK), TF.js with TensorFlow.js.',
-    'Symbolic dimensions default to 1 and inputs to seeded random values unless --shape / --value say otherwise.',
+    'Inputs are seeded random values unless --value says otherwise. Symbolic dims take the sizes --shape / --dim give,',
+    "else the ones saved with the model (edgebench inputs set, or the studio's Models page; found by the model's content",
+    'in --workspace), else 1: a run with any guessed size is marked unstable, and an image input whose height or width',
+    'would be guessed is refused (exit 2) until its sizes are given.',
   ].join('\n'),
   flags,
 );
@@ -70,8 +77,7 @@ function settingsFrom(args: ParsedArgs): BenchSettings {
     },
     profileRuns: flagNumber(args, 'profile-runs') ?? d.profileRuns,
     nativeTools: !flagBool(args, 'no-native-tools'),
-    shapes: parseShapes(args),
-    values: parseValues(args),
+    ...givenFromFlags(args),
   });
 }
 
@@ -99,11 +105,20 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   const stallSeconds = flagNumber(args, 'stall-timeout');
 
   const models: MatrixModel[] = [];
+  const workspace = workspaceFrom(args);
   for (const file of args.positionals) {
     const info = await inspectModelFiles([file]);
-    models.push({ name: modelName(file), path: path.resolve(file), variant: 'float', info });
+    const savedInputs = await savedInputsForModel(workspace, info);
+    if (savedInputs !== null) io.err(`Using the inputs saved with ${modelName(file)} in ${workspace.root}: ${formatGivenAsFlags(savedInputs)} (flags take precedence).`);
+    models.push({ name: modelName(file), path: path.resolve(file), variant: 'float', info, savedInputs });
   }
   checkInputFlags(models, settings);
+  // Before any runner starts: an image whose size would be guessed, an input too large to build (exit 2).
+  checkMatrixInputs(
+    models.map((model, i) => ({ ...model, name: args.positionals[i] ?? model.name })),
+    settings,
+    'cli',
+  );
   const targets = parseTargets(args);
   const context = targetContext(args, verboseLog(io, flagBool(args, 'json')));
   const plans: Array<{ target: CliTarget; cells: MatrixCell[] }> = [];

@@ -6,7 +6,9 @@ import { evaluateModels, type EvalModel, type EvalResult } from '../../core/eval
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { DEFAULT_EVAL_BATCH } from '../../core/runner/protocol';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
+import { checkDatasetFitsSavedInputs } from '../../core/workspace/inputs-store';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
+import { savedInputsForModel, workspaceFlag, workspaceFrom } from '../input-flags';
 import { progressLine } from '../format';
 import type { CommandIo } from '../io';
 
@@ -16,6 +18,7 @@ const flags: FlagSpecs = {
   layout: { kind: 'choice', choices: Layout.options, help: "Feed image samples in this layout (default: the dataset's, or whichever fits each model)." },
   reference: { kind: 'string', valueName: 'MODEL', help: "The float model the others are compared with (default: the first model; 'none' for no fidelity)." },
   batch: { kind: 'int', min: 1, help: `Samples per inference for models with a free batch dim (default ${DEFAULT_EVAL_BATCH}).` },
+  ...workspaceFlag,
   json: { kind: 'boolean', help: 'Print JSON only: { "results": [...] } in the order the models were given.' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
@@ -26,7 +29,8 @@ export const evalHelp = formatHelp(
     'Measures accuracy (top-1, top-5, per class, confusion matrix) of each model on a labeled dataset, and',
     'fidelity against the reference model (top-1 agreement, cosine similarity, SQNR in dB, max abs error),',
     'which needs no labels. Each model runs in its own runner process with its format\'s runtime.',
-    'Accuracies are fractions 0..1 in the JSON output.',
+    'Accuracies are fractions 0..1 in the JSON output. Input sizes saved with a model (edgebench inputs set)',
+    'must match the dataset\'s samples, so its accuracy is for the inputs its benchmarks ran.',
   ].join('\n'),
   flags,
 );
@@ -92,8 +96,12 @@ export async function evalCommand(argv: string[], io: CommandIo): Promise<number
   const reference = referenceOf(flagString(args, 'reference'), files, names);
   const dataset = await checkDataset(datasetDir);
   const models: EvalModel[] = [];
+  const workspace = workspaceFrom(args);
   for (const [i, file] of files.entries()) {
-    models.push({ name: names[i] as string, path: path.resolve(file), info: await inspectModelFiles([file]) });
+    const info = await inspectModelFiles([file]);
+    const name = names[i] as string;
+    await checkDatasetFitsSavedInputs({ name, info }, await savedInputsForModel(workspace, info), datasetDir, flagString(args, 'layout') as Layout | undefined);
+    models.push({ name, path: path.resolve(file), info });
   }
 
   const json = flagBool(args, 'json');
