@@ -63,7 +63,9 @@ export function reproduceArgs(run: RunFile): string[] {
     optional('--profile-runs', s.profileRuns, s.profileRuns === d.profileRuns);
   }
   if (run.runtime.name === 'tfjs') optional('--tfjs-backend', o.tfjsBackend, o.tfjsBackend === d.runtimeOptions.tfjsBackend);
+  // The settings hold the sizes the run used, saved ones included: the line repeats the run without the workspace.
   for (const [name, dims] of Object.entries(s.shapes)) args.push('--shape', `${name}=${dims.join('x')}`);
+  for (const [name, size] of Object.entries(s.dims)) args.push('--dim', `${name}=${size}`);
   for (const [name, value] of Object.entries(s.values)) args.push('--value', `${name}=${value}`);
   // The target as the CLI takes it; older runs without a spec name the target (its spec is on the Targets page).
   if (run.target.kind !== 'local') args.push('--target', run.target.spec ?? run.target.name);

@@ -1,3 +1,5 @@
+import { givenAsFlags } from '../../../shared/input-messages';
+import type { RunFile } from '../../../shared/run-schema';
 import { formatMs } from '../format';
 import type { ReportSection } from '../report-section';
 
@@ -19,7 +21,7 @@ export const settingsSection: ReportSection = {
           { label: 'fresh inputs' },
           { label: 'runtime options' },
           { label: 'profile runs', numeric: true },
-          { label: 'shapes and values' },
+          { label: 'inputs' },
         ],
         rows: report.runs.map((entry) => {
           const s = entry.run.settings;
@@ -30,10 +32,7 @@ export const settingsSection: ReportSection = {
               : entry.run.runtime.name === 'tfjs'
                 ? `backend ${o.tfjsBackend}`
                 : 'defaults';
-          const given = [
-            ...Object.entries(s.shapes).map(([name, dims]) => `${name}=${dims.join('x')}`),
-            ...Object.entries(s.values).map(([name, value]) => `${name}:=${value}`),
-          ];
+          const inputs = inputsText(entry.run);
           return [
             `#${entry.number}`,
             s.mode,
@@ -44,10 +43,31 @@ export const settingsSection: ReportSection = {
             s.freshInputs ? 'yes' : 'no',
             options,
             { text: String(s.profileRuns), sort: s.profileRuns },
-            given.join(', ') || 'defaults',
+            inputs,
           ];
         }),
       },
     ];
   },
 };
+
+/**
+ * Each input as it ran, a guessed dim marked "?=1", then where the given sizes came from:
+ * "x 1x3x320x320 (saved with the model: --shape x=1x3x320x320)"; older runs show their flags.
+ */
+function inputsText(run: RunFile): string {
+  const s = run.settings;
+  const shapes = run.inputs.map((input) => {
+    const guessed = new Set(input.guessedDims.map((dim) => dim.index));
+    const dims = input.shape.map((size, i) => (guessed.has(i) ? `?=${size}` : String(size)));
+    const shape = input.rankGuessed ? 'rank guessed' : dims.length === 0 ? 'scalar' : dims.join('x');
+    return `${input.name} ${shape}${input.fill === 'random' ? '' : ` ${input.fill}`}`;
+  });
+  const given = givenAsFlags({ shapes: s.shapes, dims: s.dims, values: s.values });
+  const parts = [
+    ...(shapes.length > 0 ? [shapes.join(', ')] : []),
+    ...(run.savedInputs !== undefined ? [`saved with the model: ${givenAsFlags(run.savedInputs)}`] : given !== '' ? [`given: ${given}`] : []),
+  ];
+  if (run.inputs.some((input) => input.guessedDims.length > 0)) parts.push('? = guessed size');
+  return parts.join('; ') || 'defaults';
+}

@@ -1,3 +1,4 @@
+import { describeGuessedDims, guessedInputsOfRun } from '../../../shared/input-messages';
 import type { Block } from '../blocks';
 import type { ReportSection } from '../report-section';
 
@@ -8,11 +9,14 @@ export const verdictSection: ReportSection = {
     const blocks: Block[] = [];
     for (const entry of report.runs) {
       const { verdict, warnings } = entry.run;
+      const guessed = guessedInputsOfRun(entry.run.inputs);
       const tone = verdict === 'stable' ? (warnings.length > 0 ? 'info' : 'ok') : 'warning';
       const summary =
-        verdict === 'stable'
-          ? `#${entry.number} ${entry.label}: stable${warnings.length > 0 ? ', with notes' : ', no warnings'}.`
-          : `#${entry.number} ${entry.label}: UNSTABLE: the numbers below may not repeat.`;
+        guessed.length > 0
+          ? `#${entry.number} ${entry.label}: UNSTABLE: input sizes were guessed (${describeGuessedDims(guessed)}), so the numbers below are for inputs nobody chose.`
+          : verdict === 'stable'
+            ? `#${entry.number} ${entry.label}: stable${warnings.length > 0 ? ', with notes' : ', no warnings'}.`
+            : `#${entry.number} ${entry.label}: UNSTABLE: the numbers below may not repeat.`;
       blocks.push({ kind: 'note', tone, text: summary });
       if (warnings.length > 0) blocks.push({ kind: 'list', items: warnings.map((w) => `${w.code}: ${w.message}`) });
     }
