@@ -61,7 +61,7 @@ export function describeTable(file: TableFile): void {
 
   for (const row of rows) {
     const model = modelPath(row);
-    describe(`${row.id} (${sourceLabel(row)}, ${row.source.path})`, () => {
+    describe.concurrent(`${row.id} (${sourceLabel(row)}, ${row.source.path})`, () => {
       it('comes from the pinned package, installed at the table\'s version', () => {
         expect(sourceProblems(row)).toEqual([]);
       });
@@ -83,6 +83,14 @@ export function describeTable(file: TableFile): void {
         const info = await inspectJson(model);
         expect(observedInspect(row, info)).toEqual(expectedInspect(row));
       });
+
+      if (row.format === 'onnx' && row.inspect.macsAt) {
+        const { shapes, macs } = row.inspect.macsAt;
+        const flags = Object.entries(shapes).flatMap(([name, shape]) => ['--shape', `${name}=${shape}`]);
+        it(`inspect ${flags.join(' ')} counts every MAC at those sizes`, async () => {
+          expect((await inspectJson(model, flags)).macs).toBe(macs);
+        });
+      }
 
       for (const benchCase of row.bench) {
         it(caseTitle(benchCase), async () => {

@@ -81,7 +81,19 @@ export const OnnxRow = z
   .object({
     ...common,
     format: z.literal('onnx'),
-    inspect: z.object({ opset: z.number().int(), irVersion: z.number().int(), inputs: z.array(Tensor), outputs: z.array(Tensor), parameters: z.number().int(), ops: Ops, macs: Macs }).strict(),
+    inspect: z
+      .object({
+        opset: z.number().int(),
+        irVersion: z.number().int(),
+        inputs: z.array(Tensor),
+        outputs: z.array(Tensor),
+        parameters: z.number().int(),
+        ops: Ops,
+        macs: Macs,
+        /** MACs once the symbolic dims are sized (inspect --shape …), from the shapes onnxruntime computes at those sizes. */
+        macsAt: z.object({ shapes: z.record(z.string(), z.string()), macs: z.number().int().min(0) }).strict().optional(),
+      })
+      .strict(),
     quantize: z
       .object({
         dynamic: QuantizeMode,
