@@ -105,8 +105,8 @@ interface StartedCli {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>;
 }
 
-function startCli(args: string[], env: Record<string, string> = {}): StartedCli {
-  const child = spawn(process.execPath, cliNodeArgs(args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function startCli(args: string[], env: Record<string, string> = {}, ownGroup = false): StartedCli {
+  const child = spawn(process.execPath, cliNodeArgs(args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: ownGroup });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -119,15 +119,18 @@ function startCli(args: string[], env: Record<string, string> = {}): StartedCli 
 
 /**
  * Sends `signal` once `busy` finds the process doing its work, then checks the stop: exit 130
- * within 2 s, and every process it had started gone. Returns the CLI's stderr.
+ * within 2 s, and every process it had started gone. Returns the CLI's stderr. With `toGroup`
+ * the signal goes to the CLI's whole process group, as Ctrl+C in a terminal does (its runner or
+ * worker gets it too).
  */
 async function interrupt(
   args: string[],
   signal: NodeJS.Signals,
   busy: (cli: StartedCli, children: ProcessInfo[]) => boolean,
   env: Record<string, string> = {},
+  toGroup = false,
 ): Promise<string> {
-  const cli = startCli(args, env);
+  const cli = startCli(args, env, toGroup);
   let children: ProcessInfo[] = [];
   try {
     await waitFor(`edgebench ${args[0]} to be busy`, () => {
@@ -136,7 +139,8 @@ async function interrupt(
       return busy(cli, children) ? true : undefined;
     });
     const sentAt = Date.now();
-    cli.child.kill(signal);
+    if (toGroup) process.kill(-(cli.child.pid as number), signal);
+    else cli.child.kill(signal);
     const exit = await Promise.race([cli.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
     expect(exit, `edgebench ${args[0]} was still running 10 s after ${signal}`).not.toBeNull();
     expect(exit?.code).toBe(130);
@@ -183,6 +187,23 @@ describe('Ctrl+C and SIGTERM stop every command within 2 s with exit 130', () =>
   it.each(['SIGINT', 'SIGTERM'] as const)('bench, while its runner measures (%s): cancelled, runner gone', async (signal) => {
     const stderr = await interrupt(['bench', demoModelPath, '--runs', '10000000', '--min-time', '600000'], signal, (_, children) => runs(children, 'runner'));
     expect(stderr).toContain('cancelled; 0 of 1 cells had finished');
+  });
+
+  it('bench, Ctrl+C in a terminal (SIGINT to the process group, the runner included): cancelled, exit 130', async () => {
+    const stderr = await interrupt(['bench', demoModelPath, '--runs', '10000000', '--min-time', '600000'], 'SIGINT', (_, children) => runs(children, 'runner'), {}, true);
+    expect(stderr).toContain('cancelled; 0 of 1 cells had finished');
+  });
+
+  it('quantize, Ctrl+C in a terminal (SIGINT to the process group, the worker included): no variant written', async () => {
+    const out = path.join(dir, 'variant-group.onnx');
+    await interrupt(
+      ['quantize', demoModelPath, '--mode', 'static', '--calibration', demoDataset, '--method', 'entropy', '--samples', '2000', '--out', out],
+      'SIGINT',
+      (_, children) => runs(children, 'worker'),
+      {},
+      true,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('quantize, while its worker calibrates (%s): no variant written, worker gone', async (signal) => {
