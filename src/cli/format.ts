@@ -89,7 +89,7 @@ export function formatRun(run: RunFile): string {
 function formatInputs(run: RunFile): string[] {
   if (run.inputs.length === 0) return [];
   const inputs = run.inputs.map((input) => {
-    const guessed = input.guessedDims.map((dim) => `dim ${dim.index + 1}`);
+    const guessed = (input.guessedDims ?? []).map((dim) => `dim ${dim.index + 1}`);
     if (input.rankGuessed) guessed.unshift('rank');
     return `${input.name} ${input.dtype} ${input.shape.length === 0 ? "scalar" : formatSizes(input.shape)} ${input.fill}${guessed.length > 0 ? ` (GUESSED: ${guessed.join(', ')})` : ''}`;
   });

@@ -199,10 +199,13 @@ export const InputDescription = z.object({
   fill: z.string(),
   /** The shape the model declares (names of symbolic dims, null for unknown ones); null when the rank is unknown. Absent in older runs. */
   declaredShape: z.array(z.union([z.number(), z.string(), z.null()])).nullable().optional(),
-  /** Symbolic dims that ran at a guessed size because no --shape, --dim or saved size gave one; a run with any is unstable. */
-  guessedDims: z.array(GuessedDim).default([]),
-  /** The rank was unknown and no shape was given: the runtime built the input as it chose. */
-  rankGuessed: z.boolean().default(false),
+  /**
+   * Symbolic dims that ran at a guessed size because no --shape, --dim or saved size gave one; a
+   * run with any is unstable. Absent (none guessed) in older runs and in runs of boards, whose models fix every dim.
+   */
+  guessedDims: z.array(GuessedDim).optional(),
+  /** The rank was unknown and no shape was given: the runtime built the input as it chose. Absent means no. */
+  rankGuessed: z.boolean().optional(),
 });
 export type InputDescription = z.infer<typeof InputDescription>;
 

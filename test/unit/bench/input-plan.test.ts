@@ -29,7 +29,8 @@ let legacy: ModelInfo;
 let demo: ModelInfo;
 
 beforeAll(async () => {
-  [det, rec, v5, legacy, demo] = await Promise.all([DET, REC, V5, LEGACY, DEMO].map((file) => inspectModelFiles([file])));
+  const infos = await Promise.all([DET, REC, V5, LEGACY, DEMO].map((file) => inspectModelFiles([file])));
+  [det, rec, v5, legacy, demo] = infos as [ModelInfo, ModelInfo, ModelInfo, ModelInfo, ModelInfo];
 });
 
 function settings(given: Partial<Pick<BenchSettings, 'shapes' | 'dims' | 'values'>>): BenchSettings {

@@ -58,7 +58,7 @@ export const settingsSection: ReportSection = {
 function inputsText(run: RunFile): string {
   const s = run.settings;
   const shapes = run.inputs.map((input) => {
-    const guessed = new Set(input.guessedDims.map((dim) => dim.index));
+    const guessed = new Set((input.guessedDims ?? []).map((dim) => dim.index));
     const dims = input.shape.map((size, i) => (guessed.has(i) ? `?=${size}` : String(size)));
     const shape = input.rankGuessed ? 'rank guessed' : dims.length === 0 ? 'scalar' : dims.join('x');
     return `${input.name} ${shape}${input.fill === 'random' ? '' : ` ${input.fill}`}`;
@@ -68,6 +68,6 @@ function inputsText(run: RunFile): string {
     ...(shapes.length > 0 ? [shapes.join(', ')] : []),
     ...(run.savedInputs !== undefined ? [`saved with the model: ${givenAsFlags(run.savedInputs)}`] : given !== '' ? [`given: ${given}`] : []),
   ];
-  if (run.inputs.some((input) => input.guessedDims.length > 0)) parts.push('? = guessed size');
+  if (run.inputs.some((input) => (input.guessedDims?.length ?? 0) > 0)) parts.push('? = guessed size');
   return parts.join('; ') || 'defaults';
 }
