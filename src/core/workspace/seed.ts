@@ -12,7 +12,9 @@ import type { Workspace } from './workspace';
 export async function seedDemo(workspace: Workspace, resourcesDir: string): Promise<void> {
   const modelPath = path.join(resourcesDir, 'models', DEMO_MODEL_FILE);
   const data = await fs.readFile(modelPath);
-  await importModel(workspace, [{ name: DEMO_MODEL_FILE, data }]);
+  const demo = await importModel(workspace, [{ name: DEMO_MODEL_FILE, data }]);
+  // The demo classifies one digit at a time: its symbolic batch is 1, saved so its runs use a size given, not guessed.
+  await workspace.writeModelInputs(demo.id, { shapes: {}, dims: { batch: 1 }, values: {} });
 
   const source = path.join(resourcesDir, 'datasets', DEMO_DATASET_DIR);
   const target = path.join(workspace.datasetsDir(), DEMO_DATASET_DIR);

@@ -1,5 +1,7 @@
 /** The New-benchmark form: its fields as typed text, their validation, and the request they make. */
-import type { BenchRequest } from '../../shared/contract';
+import type { BenchRequest, ModelEntry } from '../../shared/contract';
+import { INPUT_SIZES_FIELD, describeGuessedDims, inputProblemMessage } from '../../shared/input-messages';
+import { guessedDimsOf, planModelInputs } from '../../shared/input-plan';
 import { DEFAULT_BENCH_SETTINGS, REPORT_MODE } from '../../shared/bench-defaults';
 import type { RunMode, RuntimeOptions } from '../../shared/run-schema';
 
@@ -162,4 +164,42 @@ export function validateBenchForm(
     },
   };
   return { ok: true, request };
+}
+
+/** What the selected models' inputs will be: models the engine would refuse (Start waits), and ones that will run on guessed sizes. */
+export interface InputsCheck {
+  blocked: Array<{ modelId: string; message: string }>;
+  guessed: Array<{ modelId: string; message: string }>;
+}
+
+/**
+ * The same plan the engine makes at Start (src/shared/input-plan.ts), from each model's saved
+ * sizes: an image whose height or width would be guessed, an input too large to build, or saved
+ * sizes that cannot be read block Start; guessed dims are said, and the runs marked unstable.
+ */
+export function checkModelInputs(models: readonly ModelEntry[]): InputsCheck {
+  const check: InputsCheck = { blocked: [], guessed: [] };
+  for (const model of models) {
+    if (model.savedInputsProblem !== null) {
+      check.blocked.push({ modelId: model.id, message: `${model.name}: its saved input sizes cannot be read (${model.savedInputsProblem}); repair or remove that file.` });
+      continue;
+    }
+    const saved = model.savedInputs;
+    const plan = planModelInputs(model.info.inputs, saved ?? { shapes: {}, dims: {}, values: {} });
+    const problem = plan.problems[0];
+    if (problem !== undefined) {
+      check.blocked.push({ modelId: model.id, message: inputProblemMessage(problem, { frontEnd: 'ui', model: model.name, inputs: model.info.inputs }) });
+      continue;
+    }
+    const guesses = plan.inputs.flatMap((input) =>
+      input.rankGuessed || guessedDimsOf(input).length > 0 ? [{ input: input.name, dims: guessedDimsOf(input), rankGuessed: input.rankGuessed }] : [],
+    );
+    if (guesses.length > 0) {
+      check.guessed.push({
+        modelId: model.id,
+        message: `${model.name} will run at guessed sizes (${describeGuessedDims(guesses)}), so its runs will be marked unstable; set them under ${INPUT_SIZES_FIELD}.`,
+      });
+    }
+  }
+  return check;
 }

@@ -3,7 +3,9 @@ import { formatBytes, formatCount, shortHash } from '../format';
 import type { Theme } from '../hooks/useTheme';
 import { CopyButton } from './CopyButton';
 import { OpHistogram } from './OpHistogram';
+import { InputSizes } from './InputSizes';
 import { TensorTable } from './TensorTable';
+import { hasOpenSizes } from '../input-sizes-form';
 
 /** Everything the reader learned about one model. */
 export function ModelInspect({ model, theme }: { model: ModelEntry; theme: Theme }) {
@@ -37,6 +39,7 @@ export function ModelInspect({ model, theme }: { model: ModelEntry; theme: Theme
           <dt>MACs / inference</dt>
           <dd title={macsByOp.map(([op, macs]) => `${op}: ${macs.toLocaleString('en-US')}`).join('\n')}>
             {formatCount(info.macs)}
+            {hasOpenSizes(info.inputs) && <span className="muted"> (open dims as 1)</span>}
           </dd>
         </div>
         <div>
@@ -52,7 +55,7 @@ export function ModelInspect({ model, theme }: { model: ModelEntry; theme: Theme
         </div>
       </dl>
       <div className="tensors">
-        <TensorTable tensors={info.inputs} testId="model-inputs" caption="Inputs" />
+        <InputSizes key={`${model.id}:${model.savedInputs?.updatedAt ?? ''}:${model.savedInputs?.fromModelId ?? ''}`} model={model} />
         <TensorTable tensors={info.outputs} testId="model-outputs" caption="Outputs" />
       </div>
       <OpHistogram ops={info.ops} theme={theme} />

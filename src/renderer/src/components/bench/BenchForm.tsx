@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { REPORT_MODE } from '../../../../shared/bench-defaults';
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
-import { cellCount, DEFAULT_FORM, parseThreadList, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
+import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { ModelPicker } from './ModelPicker';
 import { NumberField } from './NumberField';
@@ -42,6 +44,9 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const targetIds = (pickedTargets ?? defaultTargets).filter((id) => targets.some((t) => t.id === id));
   const values = { ...form, modelIds, targetIds };
   const result = validateBenchForm(values);
+  // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.
+  const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
+  const blocked = inputs.blocked.length > 0;
   const errors = result.ok ? {} : result.errors;
   const cells = cellCount(values);
   // Targets run in parallel, so a job lasts as long as one target's share of the cells.
@@ -54,13 +59,14 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (result.ok && !busy) onStart(result.request);
+    if (result.ok && !busy && !blocked) onStart(result.request);
   };
 
   return (
     <form className="card bench-form" onSubmit={submit} aria-label="New benchmark" data-testid="bench-form">
       <h2 className="card-title">New benchmark</h2>
       <ModelPicker models={models} picked={modelIds} error={errors.modelIds} onChange={setPicked} />
+      <InputsCheck check={inputs} />
       <TargetPicker targets={targets} picked={targetIds} error={errors.targetIds} onChange={setPickedTargets} />
       <div className="form-row">
         <label className={`field threads-field${errors.threads ? ' invalid' : ''}`}>
@@ -108,7 +114,13 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
             : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')} × ${plural(targetIds.length, 'target')}`}
           {report && cells > 0 && <span className="muted"> · at least {formatDuration(cellsPerTarget * REPORT_MODE.windows * REPORT_MODE.minWindowMs)}</span>}
         </span>
-        <button type="submit" className="button primary" disabled={!result.ok || busy} data-testid="bench-start">
+        <button
+          type="submit"
+          className="button primary"
+          disabled={!result.ok || busy || blocked}
+          title={blocked ? `Give the input sizes first: ${INPUT_SIZES_FIELD}.` : undefined}
+          data-testid="bench-start"
+        >
           {busy ? 'Running…' : cells > 1 ? `Start ${cells} cells` : 'Start'}
         </button>
       </footer>

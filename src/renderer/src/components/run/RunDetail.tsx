@@ -8,6 +8,7 @@ import { NativeTools } from './NativeTools';
 import { OpProfile } from './OpProfile';
 import { ReportWindows } from './ReportWindows';
 import { RunFacts } from './RunFacts';
+import { RunInputs } from './RunInputs';
 import { RunHeader } from './RunHeader';
 import { StatsTable } from './StatsTable';
 
@@ -60,12 +61,7 @@ export function RunDetail({ cache, runId, theme, onError }: Props) {
           {profileMissingReason(run.runtime.name, run.settings.profileRuns)}
         </p>
       )}
-      {run.inputs.length > 0 && (
-        <p className="muted inputs-line">
-          Inputs{run.settings.freshInputs ? ' (fresh every run)' : ''}:{' '}
-          {run.inputs.map((input) => `${input.name} ${input.dtype}[${input.shape.join('×')}] ${input.fill}`).join('; ')}
-        </p>
-      )}
+      <RunInputs run={run} />
     </article>
   );
 }

@@ -1,3 +1,4 @@
+import { guessedInputsOfRun } from '../../../../shared/input-messages';
 import type { RunFile } from '../../../../shared/run-schema';
 import { formatDate, formatThreads } from '../../format';
 
@@ -12,14 +13,15 @@ function settingsLine(run: RunFile): string {
   return `${warmup}, ${s.runs} runs${limits.length > 0 ? ` (${limits.join(', ')})` : ''}`;
 }
 
-export function VerdictBadge({ verdict }: { verdict: RunFile['verdict'] }) {
-  const title =
-    verdict === 'stable'
+export function VerdictBadge({ verdict, guessedInputs = false }: { verdict: RunFile['verdict']; guessedInputs?: boolean }) {
+  const title = guessedInputs
+    ? 'Input sizes were guessed: these numbers are for inputs nobody chose. Set the sizes under Input sizes on the Models page.'
+    : verdict === 'stable'
       ? 'No warning puts these numbers in doubt.'
       : 'A warning below puts these numbers in doubt: read it before trusting them.';
   return (
-    <span className={`verdict verdict-${verdict}`} data-testid="run-verdict" data-verdict={verdict} title={title}>
-      {verdict === 'stable' ? '✓ stable' : '⚠ unstable'}
+    <span className={`verdict verdict-${verdict}`} data-testid="run-verdict" data-verdict={verdict} data-guessed-inputs={guessedInputs ? 'true' : undefined} title={title}>
+      {verdict === 'stable' ? '✓ stable' : guessedInputs ? '⚠ unstable: input sizes guessed' : '⚠ unstable'}
     </span>
   );
 }
@@ -42,7 +44,7 @@ export function RunHeader({ run }: { run: RunFile }) {
         {run.model.name}
         {run.model.variant !== 'float' && <span className="tag">{run.model.variant}</span>}
         <span className="muted"> on {run.target.name}</span>
-        <VerdictBadge verdict={run.verdict} />
+        <VerdictBadge verdict={run.verdict} guessedInputs={guessedInputsOfRun(run.inputs).length > 0} />
         {run.status === 'partial' && <PartialBadge reason={run.stopped?.reason} />}
       </h2>
       {run.stopped !== undefined && (
