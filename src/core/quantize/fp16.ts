@@ -99,9 +99,37 @@ function constantValue(node: NodeProto) {
   return node.opType === 'Constant' && isDefaultDomain(node) ? attributeOf(node, 'value') : undefined;
 }
 
+/** float16's largest finite value. */
+const FLOAT16_MAX = 65504;
+/** Ops that carry a large magnitude on to their output (Log, Sqrt, Sigmoid... bring it back into range). */
+const CARRIES_MAGNITUDE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Neg', 'Abs', 'Max', 'Min', 'Sum', 'Mean', 'Pow', 'Exp', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten', 'Concat']);
+
+/**
+ * Nodes that would compute beyond float16's range: readers of a constant with a value past
+ * ±65504 (silero VAD scales its spectrum by 2^20 before a Log), and the arithmetic that carries
+ * that magnitude on, up to and including the first node that does not (the Log).
+ */
+function wideNodes(ctx: QuantContext): Map<NodeProto, string> {
+  const wide = new Map<NodeProto, string>();
+  const wideTensors = new Map<string, string>();
+  for (const node of ctx.graph.node) {
+    let source: string | undefined;
+    for (const name of node.input) {
+      const constant = name ? ctx.floatWeight(name) : undefined;
+      if (constant && constant.data.some((v) => Number.isFinite(v) && Math.abs(v) > FLOAT16_MAX)) source = `its constant '${name}'`;
+      else if (wideTensors.has(name)) source = wideTensors.get(name);
+    }
+    if (source === undefined) continue;
+    wide.set(node, source);
+    if (CARRIES_MAGNITUDE.has(node.opType)) for (const output of node.output) wideTensors.set(output, source);
+  }
+  return wide;
+}
+
 /** Which nodes of a graph run in float16 (the others are reported with why not). */
 function halfNodes(ctx: QuantContext): Set<NodeProto> {
   const half = new Set<NodeProto>();
+  const wide = wideNodes(ctx);
   for (const node of ctx.graph.node) {
     // Constants follow their readers (below); control-flow nodes hold bodies converted on their own.
     if (!ctx.touchesFloat(node) || constantValue(node) || nodeSubgraphs(node).length > 0) continue;
@@ -112,6 +140,7 @@ function halfNodes(ctx: QuantContext): Set<NodeProto> {
     else if (!FLOAT16_OPS.has(node.opType)) reason = `${node.opType} is not in the list of ops checked to run in float16 on onnxruntime's CPU EP; it runs in float32 between Casts.`;
     else if (SINGLE_OUTPUT_ONLY.has(node.opType) && node.output.length > 1) reason = `${node.opType} with training outputs keeps float32 statistics; it runs in float32.`;
     else if (tensors.some((name) => !ctx.types.has(name))) reason = 'the type of one of its tensors is unknown, so it runs in float32.';
+    else if (wide.has(node)) reason = `it computes on values beyond float16's range (±${FLOAT16_MAX}) that come from ${wide.get(node)}, so it runs in float32.`;
     if (reason) ctx.skip(node, reason);
     else {
       half.add(node);

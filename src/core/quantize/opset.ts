@@ -1,7 +1,7 @@
 /**
  * The int8 ops need a minimum opset: QuantizeLinear/DequantizeLinear, MatMulInteger and
- * ConvInteger exist from opset 10, DynamicQuantizeLinear from 11, and DequantizeLinear's
- * per-channel `axis` from 13. A model below what its mode needs gets its default-domain opset
+ * ConvInteger exist from opset 10, DynamicQuantizeLinear (and Round, see MIN_OPSET) from 11, and
+ * DequantizeLinear's per-channel `axis` from 13. A model below what its mode needs gets its default-domain opset
  * raised to that minimum, when every op it uses means the same there. Between opset 9 and 11 the
  * ops whose form changed are listed in CHANGED_AT (facts from onnx's operator changelog, as
  * onnx.defs reports each op's since_version); three of them are rewritten to their new form:
@@ -20,8 +20,13 @@ import { OnnxDataType } from '../formats/onnx/onnx-types';
 import { NameScope, newTensor, withIO } from './graph';
 import { inferTensorTypes } from './tensor-types';
 
-/** The opset each mode needs: static QDQ 10, dynamic 11 (DynamicQuantizeLinear). */
-export const MIN_OPSET = { static: 10, dynamic: 11 } as const;
+/**
+ * The opset each mode needs: dynamic 11 (DynamicQuantizeLinear); static 11 too, though its
+ * QuantizeLinear/DequantizeLinear exist from 10, because onnxruntime quantizes a Conv's float bias
+ * when it loads a QDQ model with a Round node, which opset 10 lacks ("No Op registered for Round
+ * with domain_version of 10", onnxruntime-node 1.30 on PP-OCR raised to opset 10).
+ */
+export const MIN_OPSET = { static: 11, dynamic: 11 } as const;
 /** DequantizeLinear's axis (per-channel weights in static mode). */
 export const PER_CHANNEL_QDQ_OPSET = 13;
 

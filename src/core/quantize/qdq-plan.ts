@@ -120,6 +120,28 @@ export function planStatic(ctx: QuantContext, asymmetric: boolean, measured: (te
       else plans.set(node, plan);
     }
   }
+  // A shape op only moves data: in int8 it pays off when int8 nodes read its output, and a lone
+  // DequantizeLinear → Transpose → float reader crashed onnxruntime 1.30's QDQ propagation (an
+  // out-of-range assertion, silero VAD's Transposes before LSTM). Dropping one can leave another
+  // shape op without int8 readers, so marking repeats until nothing changes.
+  for (;;) {
+    markRewrites(ctx, plans, asymmetric);
+    const lone = [...plans.values()].filter((plan) => SHAPE_OPS.has(plan.node.opType) && !plan.passThrough);
+    if (lone.length === 0) break;
+    for (const plan of lone) {
+      plans.delete(plan.node);
+      ctx.skip(plan.node, `${plan.node.opType} only moves data and no int8 node reads its output, so it stays float.`);
+    }
+  }
+  return plans;
+}
+
+/** Marks Relu folds and int8 shape ops over the current plans. */
+function markRewrites(ctx: QuantContext, plans: Map<NodeProto, NodePlan>, asymmetric: boolean): void {
+  for (const plan of plans.values()) {
+    delete plan.folded;
+    delete plan.passThrough;
+  }
   for (const plan of plans.values()) {
     const { node } = plan;
     const input = node.input[0] ?? '';
@@ -141,7 +163,6 @@ export function planStatic(ctx: QuantContext, asymmetric: boolean, measured: (te
       plan.passThrough = true;
     }
   }
-  return plans;
 }
 
 /** Tensors whose ranges calibration must measure. */

@@ -115,7 +115,7 @@ export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRec
     recipe = { ...recipe, weightRange: weights.range };
     reducedRange = weights.range === 'reduced';
     if (weights.note) notes.push(weights.note);
-    const why = recipe.mode === 'static' ? 'int8 static (QuantizeLinear/DequantizeLinear)' : 'int8 dynamic (DynamicQuantizeLinear)';
+    const why = recipe.mode === 'static' ? 'int8 static (QuantizeLinear/DequantizeLinear, and Round for onnxruntime\'s bias quantization)' : 'int8 dynamic (DynamicQuantizeLinear)';
     const change = raiseOpset(model, recipe.mode === 'static' ? MIN_OPSET.static : MIN_OPSET.dynamic, why);
     if (change) {
       opset = { from: change.from, to: change.to };

@@ -61,9 +61,17 @@ export function withProbes(original: ModelProto, probes: Probe[]): ProbedModel {
     if (!defines(graph, tensor)) return surface(up.parent, tensor);
     const { node, parent } = up;
     const lifted = names.fresh(`${tensor}_probe`);
+    // The body gives a fresh name (through an Identity), never the tensor's own: the same name may be
+    // a body output already, or be defined in both branches of an If (onnxruntime 1.30 crashed on
+    // silero VAD when both branches output one name at different places).
+    const own = (): string => {
+      const out = names.fresh(`${tensor}_out`);
+      graph.node.push(makeNode('Identity', names.fresh(`${tensor}_out_id`), [tensor], [out]));
+      return out;
+    };
     if (node.opType === 'If') {
       for (const branch of nodeSubgraphs(node).map((s) => s.graph)) {
-        if (branch === graph) branch.output.push(floatOutput(tensor));
+        if (branch === graph) branch.output.push(floatOutput(own()));
         else {
           const empty = names.fresh(`${tensor}_none`);
           branch.node.push(makeNode('Constant', names.fresh(`${tensor}_none_c`), [], [empty], { value: { tensor: { name: empty, dims: [0], dataType: 'FLOAT', data: new Float32Array(0) } } }));
@@ -71,7 +79,7 @@ export function withProbes(original: ModelProto, probes: Probe[]): ProbedModel {
         }
       }
     } else if (node.opType === 'Loop' || node.opType === 'Scan') {
-      graph.output.push(floatOutput(tensor));
+      graph.output.push(floatOutput(own()));
       for (const list of ['scan_output_axes', 'scan_output_directions']) {
         const attribute = attributeOf(node, list);
         if (attribute) attribute.ints.push(0n);

