@@ -308,10 +308,10 @@ export function mergeGivenInputs(inputs: readonly TensorInfo[], flags: GivenInpu
   return { shapes, dims, values: { ...saved.values, ...flags.values } };
 }
 
-/** Example sizes for an open dim: 1 where it looks like a batch, 224 for an image's sides, 128 for other lengths. */
+/** Example sizes for an open dim: 1 where it looks like a batch, 224 for an image's sides, 512 for other lengths (an audio chunk, a token sequence). */
 const EXAMPLE_BATCH = 1;
 const EXAMPLE_IMAGE_SIDE = 224;
-const EXAMPLE_LENGTH = 128;
+const EXAMPLE_LENGTH = 512;
 
 /**
  * Shapes to suggest for every input of known rank, with one value per named dim across all

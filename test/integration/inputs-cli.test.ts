@@ -99,7 +99,11 @@ describe('guessed sizes', () => {
     const result = await cli(['bench', V5, ...QUICK]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Input 'input' has symbolic dims [?, ?], which ran as 1x1; Input 'state' has symbolic dims [?], which ran as 2x1x128;");
-    expect(result.stderr).toContain("e.g. --shape input=1x128 --shape state=2x1x128, and --value NAME=N for inputs that must hold a specific value (such as the integer scalar 'sr').");
+    expect(result.stderr).toContain("e.g. --shape input=1x512 --shape state=2x1x128, and --value NAME=N for inputs that must hold a specific value (such as the integer scalar 'sr').");
+    // Following the hint (with the sample rate the model expects) works: no input disagrees with another.
+    const retry = await cli(['bench', V5, ...QUICK, '--shape', 'input=1x512', '--shape', 'state=2x1x128', '--value', 'sr=16000']);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).not.toContain('GUESSED');
   });
 
   it('silero v5 with its state still guessed runs, marked UNSTABLE (INPUT SIZES GUESSED) with the dim named, and the run file lists it', async () => {

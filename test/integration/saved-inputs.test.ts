@@ -159,7 +159,7 @@ describe('saved input sizes through the contract', () => {
     ]);
     const listed = (await api.models.list({})).find((m) => m.id === v5.id);
     expect(listed?.savedInputs).toBeNull();
-    expect(listed?.savedInputsProblem).toMatch(/^inputs\.json: It is not valid JSON/);
+    expect(listed?.savedInputsProblem).toMatch(new RegExp(`^models/${v5.id}/inputs\\.json: It is not valid JSON`));
     await expect(bench(v5.id)).rejects.toMatchObject({ code: 'WORKSPACE', message: expect.stringContaining("The input sizes saved with 'silero_vad_v5' cannot be read") });
     await expect(api.models.setInputs({ id: v5.id, inputs: null })).rejects.toMatchObject({ code: 'WORKSPACE' });
     expect(readFileSync(damagedPath, 'utf8')).toBe(damaged);

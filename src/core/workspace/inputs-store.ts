@@ -48,7 +48,7 @@ export function savedInputsForRun(entry: ModelEntry): SavedInputsForRun | null {
     throw new StudioError(
       'WORKSPACE',
       `The input sizes saved with '${entry.name}' cannot be read, so a run would have to guess them: ` +
-        `models/${entry.id}/${entry.savedInputsProblem.replace(/ Repair or remove it by hand\.$/, '')} Repair or remove that file, then run again.`,
+        `${entry.savedInputsProblem.replace(/ Repair or remove it by hand\.$/, '')} Repair or remove that file, then run again.`,
       { model: entry.id },
     );
   }

@@ -295,9 +295,12 @@ type OwnInputs = ReadResult<StoredModelInputs>;
  */
 function withSavedInputs(entry: ModelEntry, own: ReadonlyMap<string, OwnInputs>): ModelEntry {
   const mine = own.get(entry.id);
-  if (mine?.kind === 'damaged') return { ...entry, savedInputs: null, savedInputsProblem: `${MODEL_INPUTS_FILE}: ${mine.message}` };
+  if (mine?.kind === 'damaged') return { ...entry, savedInputs: null, savedInputsProblem: `models/${entry.id}/${MODEL_INPUTS_FILE}: ${mine.message}` };
   const parentId = entry.origin?.parentId;
   const source = mine?.kind === 'ok' ? { id: entry.id, read: mine } : parentId !== undefined ? { id: parentId, read: own.get(parentId) } : null;
+  if (source?.read?.kind === 'damaged') {
+    return { ...entry, savedInputs: null, savedInputsProblem: `its float model's models/${source.id}/${MODEL_INPUTS_FILE}: ${source.read.message}` };
+  }
   if (source?.read?.kind !== 'ok') return { ...entry, savedInputs: null, savedInputsProblem: null };
   const { schema: _schema, ...saved } = source.read.value;
   return { ...entry, savedInputs: { ...saved, fromModelId: source.id }, savedInputsProblem: null };

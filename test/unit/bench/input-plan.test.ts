@@ -125,8 +125,8 @@ describe('one size per named dim, across all inputs', () => {
   });
 
   it('the suggested --shape flags after a rejection give one value per dim: silero v5 state gets batch 1, as input does', () => {
-    expect(suggestedShapeFlags(v5.inputs, none)).toEqual(['--shape input=1x128', '--shape state=2x1x128']);
-    expect(suggestedShapeFlags(legacy.inputs, none)).toEqual(['--shape input=1x128', '--shape h=2x1x64', '--shape c=2x1x64']);
+    expect(suggestedShapeFlags(v5.inputs, none)).toEqual(['--shape input=1x512', '--shape state=2x1x128']);
+    expect(suggestedShapeFlags(legacy.inputs, none)).toEqual(['--shape input=1x512', '--shape h=2x1x64', '--shape c=2x1x64']);
     const examples = exampleShapes(planModelInputs(det.inputs, none));
     expect(examples.get('x')).toEqual([1, 3, 224, 224]);
   });
@@ -142,7 +142,7 @@ describe('one size per named dim, across all inputs', () => {
     const message = inputsRejectedMessage('Pad reflect requires axis length >= 2.', used, settings({}));
     expect(message).toBe(
       "onnxruntime rejected the inputs: Pad reflect requires axis length >= 2. Input 'input' has symbolic dims [?, ?], which ran as 1x1; " +
-        "Input 'state' has symbolic dims [?], which ran as 2x1x128; pass the sizes the model expects, e.g. --shape input=1x128 --shape state=2x1x128, " +
+        "Input 'state' has symbolic dims [?], which ran as 2x1x128; pass the sizes the model expects, e.g. --shape input=1x512 --shape state=2x1x128, " +
         "and --value NAME=N for inputs that must hold a specific value (such as the integer scalar 'sr').",
     );
   });

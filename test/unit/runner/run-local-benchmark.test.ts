@@ -87,7 +87,7 @@ describe('runLocalBenchmark through a real runner process', () => {
     expect(error.code).toBe('RUNTIME');
     expect(error.message).toMatch(/^onnxruntime rejected the inputs: .*cannot be reshaped/);
     expect(error.message).toContain("Input 'tokens' has symbolic dims [batch, seq], which ran as 1x1");
-    expect(error.message).toContain('--shape tokens=1x128');
+    expect(error.message).toContain('--shape tokens=1x512');
     expect(error.message).toContain('--value NAME=N');
     expect(error.context.file).toBe(tokensPath);
   });
