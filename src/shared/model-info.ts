@@ -30,9 +30,9 @@ export const ModelInfo = z.object({
   formatVersion: z.string().nullable(),
   inputs: z.array(TensorInfo),
   outputs: z.array(TensorInfo),
-  /** Op type → count, over the main graph (and subgraphs for TFLite). */
+  /** Op type → count, over the main graph and its subgraphs (ONNX If/Loop/Scan bodies, TFLite subgraphs). */
   ops: z.record(z.string(), z.number().int()),
-  /** Number of elements in weights (initializers / constant buffers). */
+  /** Number of elements in weights (initializers, ONNX Constant nodes and sparse values, subgraphs included / constant buffers). */
   parameters: z.number().int(),
   /** Total bytes of the model's files. */
   sizeBytes: z.number().int(),

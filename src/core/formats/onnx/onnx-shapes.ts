@@ -1,7 +1,7 @@
 import type { GraphProto, NodeProto } from './generated/onnx_pb';
 import { attributeOf, intAttribute, intsAttribute, isDefaultDomain, shapeOf, stringAttribute, tensorAttribute } from './onnx-attributes';
 import { nodeSubgraphs } from './onnx-codec';
-import { dimsOf, smallIntValues } from './onnx-tensors';
+import { dimsOf, elementCount, float32Values, smallIntValues } from './onnx-tensors';
 import { broadcast, convOutput, matMulShapes, product } from '../shape-math';
 
 /**
@@ -55,6 +55,8 @@ class Scope {
   readonly shapes = new Map<string, Shape>();
   readonly declared = new Map<string, Shape>();
   readonly consts = new Map<string, number[]>();
+  /** Small float constants (Resize scales). */
+  readonly floats = new Map<string, number[]>();
 
   constructor(readonly parent?: Scope) {}
 
@@ -65,6 +67,10 @@ class Scope {
 
   constant(name: string): number[] | undefined {
     return this.consts.get(name) ?? this.parent?.constant(name);
+  }
+
+  floatConstant(name: string): number[] | undefined {
+    return this.floats.get(name) ?? this.parent?.floatConstant(name);
   }
 }
 
@@ -110,6 +116,8 @@ function estimateGraph(graph: GraphProto, scope: Scope, inputShapes?: ReadonlyMa
     scope.shapes.set(tensor.name, dimsOf(tensor));
     const ints = smallIntValues(tensor);
     if (ints) scope.consts.set(tensor.name, ints);
+    const floats = elementCount(dimsOf(tensor)) <= 16 ? float32Values(tensor) : undefined;
+    if (floats) scope.floats.set(tensor.name, Array.from(floats));
   }
 
   const tally = emptyTally();
@@ -132,10 +140,16 @@ function estimateGraph(graph: GraphProto, scope: Scope, inputShapes?: ReadonlyMa
       addTally(tally, estimateControlFlow(node, scope));
     } else if (isDefault) {
       outputs = inferOutputs(node, scope);
-      if (node.opType === 'Constant') {
+      const out = node.output[0];
+      if (node.opType === 'Constant' && out) {
         const tensor = tensorAttribute(node, 'value');
         const values = tensor ? smallIntValues(tensor) : intsAttribute(node, 'value_ints');
-        if (values && node.output[0]) scope.consts.set(node.output[0], values);
+        if (values) scope.consts.set(out, values);
+        const floats = tensor && elementCount(dimsOf(tensor)) <= 16 ? float32Values(tensor) : undefined;
+        if (floats) scope.floats.set(out, Array.from(floats));
+      } else if (out) {
+        const values = propagateConstant(node, scope);
+        if (values) scope.consts.set(out, values);
       }
     }
     node.output.forEach((name, index) => {
@@ -221,6 +235,10 @@ function inferOutputs(node: NodeProto, scope: Scope): Array<Shape | undefined> {
     return [[]];
   }
   if (PASS_THROUGH.has(op)) return op === 'DynamicQuantizeLinear' ? [x, [], []] : [x];
+  if (op === 'ConstantOfShape') {
+    const shape = constOf(0);
+    return shape ? [shape] : [];
+  }
   if (ELEMENTWISE.has(op)) {
     const inputs = node.input.map((name) => scope.shape(name));
     return inputs.every((shape): shape is Shape => shape !== undefined) ? [broadcast(inputs)] : [];
@@ -277,10 +295,100 @@ function inferOutputs(node: NodeProto, scope: Scope): Array<Shape | undefined> {
     // Resize (opset 11+): X, roi, scales, sizes; Upsample and Resize-10: X, scales.
     const sizes = op === 'Resize' ? constOf(3) : undefined;
     if (sizes && sizes.length === x.length) return [sizes];
+    const scalesName = node.input.length >= 3 && op === 'Resize' ? node.input[2] : node.input[1];
+    const scales = scalesName ? scope.floatConstant(scalesName) : undefined;
+    if (scales && scales.length === x.length) return [x.map((d, i) => Math.floor(d * (scales[i] as number)))];
     return [];
+  }
+  if (op === 'ConvTranspose') {
+    const weight = scope.shape(node.input[1]);
+    if (!weight || weight.length !== x.length) return [];
+    const spatial = x.slice(2).map((size, i) => {
+      const stride = intsAttribute(node, 'strides')?.[i] ?? 1;
+      const dilation = intsAttribute(node, 'dilations')?.[i] ?? 1;
+      const kernel = intsAttribute(node, 'kernel_shape')?.[i] ?? (weight[i + 2] as number);
+      const pads = intsAttribute(node, 'pads') ?? [];
+      const extra = intsAttribute(node, 'output_padding')?.[i] ?? 0;
+      return stride * (size - 1) + extra + (kernel - 1) * dilation + 1 - (pads[i] ?? 0) - (pads[i + x.length - 2] ?? 0);
+    });
+    return [[x[0] as number, (weight[1] as number) * intAttribute(node, 'group', 1), ...spatial]];
+  }
+  if (op === 'Pad') {
+    const pads = intsAttribute(node, 'pads') ?? constOf(1);
+    return pads && pads.length === 2 * x.length ? [x.map((d, i) => d + (pads[i] as number) + (pads[i + x.length] as number))] : [];
+  }
+  if (op === 'Slice') {
+    const starts = intsAttribute(node, 'starts') ?? constOf(1);
+    const ends = intsAttribute(node, 'ends') ?? constOf(2);
+    if (!starts || !ends) return [];
+    const axes = intsAttribute(node, 'axes') ?? constOf(3) ?? starts.map((_, i) => i);
+    const steps = constOf(4) ?? starts.map(() => 1);
+    const out = [...x];
+    axes.forEach((a, i) => {
+      const axis = normalizeAxis(a, x.length);
+      const dim = x[axis] as number;
+      const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
+      const step = steps[i] ?? 1;
+      const start = clamp(starts[i] as number, 0, step > 0 ? dim : dim - 1);
+      const end = clamp(ends[i] as number, step > 0 ? 0 : -1, dim);
+      out[axis] = Math.max(0, Math.ceil((end - start) / step));
+    });
+    return [out];
+  }
+  if (op === 'Gather') {
+    const indices = scope.shape(node.input[1]);
+    if (!indices) return [];
+    const axis = normalizeAxis(intAttribute(node, 'axis', 0), x.length);
+    return [[...x.slice(0, axis), ...indices, ...x.slice(axis + 1)]];
   }
   if (op === 'Shape') return [[x.length]];
   return [];
+}
+
+/**
+ * Small integer values computed from shapes (Shape → Gather/Slice/Concat/Unsqueeze → Reshape), as
+ * exporters build Reshape targets; symbolic dims are 1 here too.
+ */
+function propagateConstant(node: NodeProto, scope: Scope): number[] | undefined {
+  const op = node.opType;
+  const value = (i: number): number[] | undefined => (node.input[i] ? scope.constant(node.input[i] as string) : undefined);
+  if (op === 'Shape') {
+    const shape = scope.shape(node.input[0]);
+    if (!shape) return undefined;
+    const start = intAttribute(node, 'start', 0);
+    const end = attributeOf(node, 'end') ? intAttribute(node, 'end', shape.length) : shape.length;
+    return shape.slice(normalizeAxis(start, shape.length), normalizeAxis(end, shape.length) || shape.length);
+  }
+  if (op === 'Cast' || op === 'Identity' || op === 'Squeeze' || op === 'Unsqueeze' || op === 'Reshape' || op === 'Flatten') return value(0);
+  if (op === 'Concat') {
+    const parts = node.input.map((_, i) => value(i));
+    return parts.every((p): p is number[] => p !== undefined) ? parts.flat() : undefined;
+  }
+  if (op === 'Gather') {
+    const data = value(0);
+    const indices = value(1);
+    return data && indices ? indices.map((i) => data[normalizeAxis(i, data.length)] as number) : undefined;
+  }
+  if (op === 'Slice') {
+    const data = value(0);
+    const starts = intsAttribute(node, 'starts') ?? value(1);
+    const ends = intsAttribute(node, 'ends') ?? value(2);
+    if (!data || !starts || !ends || starts.length !== 1) return undefined;
+    const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + data.length : v, 0), data.length);
+    return data.slice(clamp(starts[0] as number), clamp(ends[0] as number));
+  }
+  if (op === 'Add' || op === 'Sub' || op === 'Mul' || op === 'Div') {
+    const a = value(0);
+    const b = value(1);
+    if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+    const length = Math.max(a.length, b.length);
+    return Array.from({ length }, (_, i) => {
+      const x = a[a.length === 1 ? 0 : i] as number;
+      const y = b[b.length === 1 ? 0 : i] as number;
+      return op === 'Add' ? x + y : op === 'Sub' ? x - y : op === 'Mul' ? x * y : y === 0 ? 0 : Math.trunc(x / y);
+    });
+  }
+  return undefined;
 }
 
 function reshape(input: Shape, target: number[], allowZero: boolean): Shape | undefined {
