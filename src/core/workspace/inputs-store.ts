@@ -12,7 +12,6 @@ import type { ModelInfo } from '../../shared/model-info';
 import { GivenInputs, isEmptyGivenInputs } from '../../shared/model-inputs';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
 import type { Layout } from '../datasets/dataset-manifest';
-import { loadDatasetTensors } from '../datasets/load-dataset';
 import type { Workspace } from './workspace';
 
 /**
@@ -90,6 +89,8 @@ export async function checkDatasetFitsSavedInputs(
   const planned = planModelInputs(model.info.inputs, saved).inputs[0];
   if (planned === undefined || !planned.dims.some((dim, i) => i > 0 && dim.source === 'given')) return;
   const inputShape = planned.dims.map((dim, i) => (dim.source === 'model' ? dim.value : i === 0 || dim.source === 'guessed' ? null : dim.value));
+  // Imported on use: bench and inspect load this module too, and never need the dataset code.
+  const { loadDatasetTensors } = await import('../datasets/load-dataset');
   try {
     await loadDatasetTensors(datasetDir, { inputShape, inputName: first.name, limit: 0, layout });
   } catch (error) {
