@@ -18,7 +18,8 @@ import { checkSettings, inputsRejectedMessage, planBenchInputs, requestsOf, runI
 import { summarizeProfile } from './profile-summary';
 import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
 import { summarizeLatency } from './stats';
-import { assessRun } from './warnings';
+import { int8WeightRangeOf } from '../quantize/weight-range';
+import { assessRun, int8SaturationWarning } from './warnings';
 
 export interface LocalBenchJob {
   /** The model file the runner loads. */
@@ -249,6 +250,8 @@ function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
   const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, r.plan);
   if (shortWindows !== undefined) extraWarnings.push(shortWindows);
   if (r.profiled !== null && 'warning' in r.profiled) extraWarnings.push(r.profiled.warning);
+  const saturation = job.model.format === 'onnx' ? int8SaturationWarning(int8WeightRangeOf(job.modelPath), r.hello.hardware) : undefined;
+  if (saturation !== undefined) extraWarnings.push(saturation);
   if (r.last === undefined) {
     extraWarnings.push({
       code: 'peak-memory-unknown',

@@ -14,6 +14,7 @@
 import { INPUT_SIZES_FIELD, describeGuessedDims, type GuessedInput } from '../../shared/input-messages';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
 import type { LatencyStats, PercentileName, RunFile, RunWarning } from '../../shared/run-schema';
+import { lacksVnni } from '../quantize/weight-range';
 
 export const WARNING_CODES = [
   'guessed-inputs',
@@ -100,6 +101,21 @@ export function assessRun(input: RunAssessmentInput): RunAssessment {
     maxTimeReached(latency, input.maxTimeReached),
   ].filter((w): w is BenchWarning => w !== undefined);
   return { verdict: verdictOf(warnings), warnings };
+}
+
+/**
+ * Informational: a model with full-range int8 weights on an x86 CPU without VNNI, where
+ * onnxruntime's u8s8 kernels saturate (see src/core/quantize/weight-range.ts). Its latency is
+ * real; its outputs are less accurate than the same variant's on a CPU with VNNI.
+ */
+export function int8SaturationWarning(weights: 'full' | 'reduced' | null, cpu: { arch: string; cpuFeatures: readonly string[] }): RunWarning | undefined {
+  if (weights !== 'full' || !lacksVnni(cpu)) return undefined;
+  return {
+    code: 'int8-saturation',
+    message:
+      'This model has full-range int8 weights and ran on an x86 CPU without VNNI, where onnxruntime\'s int8 kernels saturate: its outputs lose accuracy here. ' +
+      'Make the variant with weight range 7-bit (or auto, for this CPU) for such targets.',
+  };
 }
 
 export function verdictOf(warnings: readonly { code: string }[]): Verdict {

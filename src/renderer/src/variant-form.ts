@@ -1,5 +1,5 @@
 import type { DatasetEntry } from '../../shared/contract';
-import { DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput } from '../../shared/variants';
+import { DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type WeightRange } from '../../shared/variants';
 
 /** The "Create variant" form as typed: numbers stay strings until submitted. */
 export interface VariantForm {
@@ -10,6 +10,8 @@ export interface VariantForm {
   samples: string;
   perChannel: boolean;
   activationSymmetric: boolean;
+  /** int8 weights: auto (7-bit on x86 without VNNI), full or reduced. */
+  weightRange: WeightRange;
   exclude: string[];
 }
 
@@ -26,6 +28,7 @@ export function defaultVariantForm(datasets: readonly DatasetEntry[]): VariantFo
     samples: String(DEFAULT_CALIBRATION_SAMPLES),
     perChannel: true,
     activationSymmetric: false,
+    weightRange: 'auto',
     exclude: [],
   };
 }
@@ -45,7 +48,12 @@ export function toQuantizeRequest(modelId: string, form: VariantForm): { request
     return {
       request: {
         modelId,
-        recipe: { mode: form.mode, perChannel: form.mode === 'dynamic' && form.perChannel, exclude: form.exclude },
+        recipe: {
+          mode: form.mode,
+          perChannel: form.mode === 'dynamic' && form.perChannel,
+          exclude: form.exclude,
+          ...(form.mode === 'dynamic' ? { weightRange: form.weightRange } : {}),
+        },
         calibrationSamples: DEFAULT_CALIBRATION_SAMPLES,
       },
     };
@@ -67,6 +75,7 @@ export function toQuantizeRequest(modelId: string, form: VariantForm): { request
         perChannel: form.perChannel,
         activationSymmetric: form.activationSymmetric,
         exclude: form.exclude,
+        weightRange: form.weightRange,
       },
       datasetId: form.datasetId,
       calibrationSamples: samples,

@@ -35,13 +35,15 @@ export function originLabel(model: ModelEntry, models: readonly ModelEntry[]): s
   return `${recipeLabel(model.origin.recipe)} · from ${parentName}`;
 }
 
-/** What a quantized variant's recipe says beyond its label: exclusions, activations. */
+/** What a quantized variant's recipe says beyond its label: exclusions, activations, weight range, opset. */
 export function recipeDetails(origin: VariantOrigin): string[] {
   if (origin.kind !== 'quantized') return [];
   const { recipe } = origin;
   const parts: string[] = [];
   if (recipe.method === 'percentile') parts.push(`percentile ${recipe.percentile ?? 99.999}`);
   if (recipe.mode === 'static') parts.push(recipe.activationSymmetric ? 'symmetric int8 activations' : 'asymmetric uint8 activations');
+  if (recipe.mode !== 'fp16' && recipe.weightRange !== 'auto') parts.push(recipe.weightRange === 'reduced' ? '7-bit weights' : 'full-range weights');
+  if (origin.opset) parts.push(`opset raised ${origin.opset.from} → ${origin.opset.to}`);
   if (recipe.exclude.length > 0) parts.push(`excludes ${recipe.exclude.join(', ')}`);
   return parts;
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { DatasetEntry } from '../../../../shared/contract';
-import { CalibrationMethod, QuantMode } from '../../../../shared/variants';
+import { CalibrationMethod, QuantMode, WeightRange } from '../../../../shared/variants';
 import { defaultVariantForm, toQuantizeRequest, type QuantizeRequest, type VariantForm } from '../../variant-form';
 import { NumberField } from '../bench/NumberField';
 import { ExcludeField } from './ExcludeField';
@@ -14,6 +14,12 @@ interface Props {
   progress: string | null;
   onCreate: (request: QuantizeRequest) => void;
 }
+
+const WEIGHT_RANGE_LABELS: Record<WeightRange, string> = {
+  auto: 'auto',
+  full: 'full (8-bit)',
+  reduced: '7-bit',
+};
 
 const MODE_HINTS: Record<QuantMode, string> = {
   dynamic: 'int8 weights; activations quantized at run time. No data needed.',
@@ -92,6 +98,21 @@ export function CreateVariantForm({ modelId, datasets, suggestions, busy, progre
           <label className="q-check" title="One scale per output channel of Conv/Gemm/MatMul weights">
             <input type="checkbox" checked={form.perChannel} data-testid="variant-per-channel" onChange={(e) => patch({ perChannel: e.currentTarget.checked })} />
             Per-channel weights
+          </label>
+        )}
+        {form.mode !== 'fp16' && (
+          <label
+            className="field weight-range-field"
+            title="onnxruntime's int8 kernels on x86 CPUs without VNNI saturate with full-range weights; 7-bit weights avoid it. Auto picks 7-bit when the machine that makes the variant is such a CPU."
+          >
+            <span className="field-label">Weight range</span>
+            <select value={form.weightRange} onChange={(e) => patch({ weightRange: WeightRange.parse(e.currentTarget.value) })} data-testid="variant-weight-range">
+              {WeightRange.options.map((range) => (
+                <option key={range} value={range}>
+                  {WEIGHT_RANGE_LABELS[range]}
+                </option>
+              ))}
+            </select>
           </label>
         )}
         {isStatic && (

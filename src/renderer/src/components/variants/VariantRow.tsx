@@ -44,6 +44,11 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) 
               {detail}
             </span>
           ))}
+          {origin.notes.map((note) => (
+            <span key={note} className="muted" data-testid="variant-note">
+              {note}
+            </span>
+          ))}
           {origin.skipped.length === 0 ? (
             <span className="muted">none skipped</span>
           ) : (
