@@ -82,7 +82,9 @@ async function scenario(api: StudioApi) {
   const runs = await api.runs.list({});
 
   const { path: _path, ...infoRest } = info;
-  const { importedAt: _importedAt, ...entry } = inspected;
+  // Times differ between the two fresh workspaces: the import, and the demo's saved input sizes.
+  const { importedAt: _importedAt, savedInputs, ...entryRest } = inspected;
+  const entry = { ...entryRest, savedInputs: savedInputs === null || savedInputs === undefined ? savedInputs : { ...savedInputs, updatedAt: '(time)' } };
   return {
     info: infoRest,
     modelIds: models.map((model) => model.id),
