@@ -46,7 +46,9 @@ describe('npm run dist (electron-builder config in package.json)', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);
     expect(validate(pkg.build), JSON.stringify(validate.errors)).toBe(true);
-    expect(pkg.scripts.dist).toMatch(/^electron-vite build && electron-builder /);
+    // The packaged app has no src/ and no esbuild, so the SSH boards' Node runner must be prebuilt
+    // into out/main (where node-runner-bundle.ts looks) before electron-builder packs out/main.
+    expect(pkg.scripts.dist).toMatch(/^electron-vite build && tsx scripts\/build-remote-runner\.ts && electron-builder /);
   });
 
   it('flips the fuses: no RunAsNode, NODE_OPTIONS or --inspect; app only from a checked asar; encrypted cookies', async () => {
