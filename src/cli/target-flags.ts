@@ -2,9 +2,11 @@
  * --target SPEC (repeatable) and the SSH connection flags, shared by `bench` and `targets`.
  * A spec is `local`, `ssh://USER@HOST:PORT` or `serial://PATH?baud=N&protocol=edgebench|mlperf-tiny`.
  */
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StudioError } from '../shared/errors';
+import { specialFileKind } from '../core/file-kind';
 import type { TargetConfig } from '../shared/targets';
 import { parseSerialTargetSpec } from '../core/targets/serial/target-spec';
 import { parseSshTargetUrl } from '../core/targets/ssh/ssh-target-url';
@@ -25,10 +27,31 @@ export const targetFlags: FlagSpecs = {
 
 export type CliTarget = { kind: 'local' } | { kind: 'remote'; spec: string; config: TargetConfig };
 
+/**
+ * The file a flag names, refused in one sentence when it is a FIFO, socket or device: the SSH
+ * code reads the key and the known_hosts file with readFile, which on a FIFO blocks forever in a
+ * thread no signal reaches (see file-kind.ts). stat() does not open the file, so it never blocks.
+ */
+function sshFileFlag(args: ParsedArgs, flag: 'identity' | 'known-hosts', what: string): string | undefined {
+  const file = flagString(args, flag);
+  if (file === undefined) return undefined;
+  let kind: string | undefined;
+  try {
+    kind = specialFileKind(statSync(file));
+  } catch {
+    // Missing or unreadable: the SSH code says so in its own words.
+    return file;
+  }
+  if (kind !== undefined) {
+    throw new StudioError('BAD_INPUT', `--${flag} '${file}' is ${kind}, not a regular file: give the path of ${what} itself.`, { flag, file, kind });
+  }
+  return file;
+}
+
 export function parseTargets(args: ParsedArgs): CliTarget[] {
   const specs = (args.flags.get('target') ?? ['local']).map(String);
   const passwordEnv = flagString(args, 'password-env');
-  const identity = flagString(args, 'identity');
+  const identity = sshFileFlag(args, 'identity', 'the SSH private key file');
   return specs.map((spec): CliTarget => {
     if (spec === 'local') return { kind: 'local' };
     if (spec.startsWith('ssh://')) {
@@ -66,9 +89,9 @@ export function targetContext(args: ParsedArgs, onLog?: TargetContext['onLog']):
       throw new StudioError('BAD_INPUT', `--password-env names '${passwordEnv}', which is not set in the environment; export it first.`, { flag: 'password-env' });
     }
   }
-  const identity = flagString(args, 'identity');
+  const identity = sshFileFlag(args, 'identity', 'the SSH private key file');
   return {
-    knownHostsFile: path.resolve(flagString(args, 'known-hosts') ?? path.join(os.homedir(), '.ssh', 'known_hosts')),
+    knownHostsFile: path.resolve(sshFileFlag(args, 'known-hosts', 'the known_hosts file') ?? path.join(os.homedir(), '.ssh', 'known_hosts')),
     ...(flagBool(args, 'accept-new-host-key') ? { acceptHostKey: 'any-new' as const } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(identity ? { identityFile: path.resolve(identity) } : {}),
