@@ -1,6 +1,7 @@
 import type { EventName, EventPayload, StudioHandlers } from '../shared/contract';
 import type { PdfPrinter } from './reports';
 import type { RunnerSpawner } from './runner/runner-client';
+import type { BoardSpawner } from './targets/serial/simulator/board-spawner';
 
 /** Receives every event the engine emits, already validated. */
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -28,6 +29,9 @@ export interface StudioOptions {
   workerSpawner: RunnerSpawner;
   /** Prints report HTML to PDF: Electron's printToPDF in the app; default Chromium (CLI, browser mode). */
   pdfPrinter?: PdfPrinter;
-  /** The simulated serial board's entry script when bundled (Electron); default its TypeScript source. */
-  simulatorEntry?: string;
+  /**
+   * How simulated serial boards' processes are started: Electron's utilityProcess in the desktop
+   * app (a packaged app cannot run itself as Node); default a Node child process.
+   */
+  boardSpawner?: BoardSpawner;
 }

@@ -32,7 +32,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     const valid = validateEvent(event, payload);
     for (const listener of listeners) listener(event, valid);
   };
-  const targets = new TargetService(workspace.root, emit, options.simulatorEntry);
+  const targets = new TargetService(workspace.root, emit, options.boardSpawner);
   const jobs = new BenchJobs({
     workspace,
     spawner: options.runnerSpawner,

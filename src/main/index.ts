@@ -13,6 +13,7 @@ import { DialogGrants } from './dialog-grants';
 import { registerIpc, sendToOwnWindows } from './ipc';
 import { buildMenu } from './menu';
 import { guardAllWebContents, secureSession } from './security';
+import { utilityBoardSpawner } from './board-spawner';
 import { utilityProcessSpawner } from './utility-spawner';
 import { electronPdfPrinter } from './pdf-printer';
 
@@ -38,7 +39,7 @@ function defaultWorkspaceDir(): string {
 }
 
 async function useWorkspace(workspaceDir: string, seedDemo: boolean): Promise<void> {
-  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH), pdfPrinter: electronPdfPrinter(), simulatorEntry: SIMULATOR_PATH });
+  const studio = await openStudio({ workspaceDir, seedDemo, runnerSpawner: utilityProcessSpawner(RUNNER_PATH), workerSpawner: utilityProcessSpawner(WORKER_PATH), pdfPrinter: electronPdfPrinter(), boardSpawner: utilityBoardSpawner(SIMULATOR_PATH) });
   const previous = engine;
   previous?.disposeIpc();
   engine = { studio, disposeIpc: registerIpc(studio, page) };

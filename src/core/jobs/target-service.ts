@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { HardwareProfile } from '../../shared/run-schema';
 import { targetSpecOf, type TargetConfig } from '../../shared/targets';
 import { listSerialDevices } from '../targets/serial/discovery/list-ports';
+import type { BoardSpawner } from '../targets/serial/simulator/board-spawner';
 import { startSimulatorOnPty } from '../targets/serial/simulator/simulator-pty';
 import { probeLocalHardware } from '../targets/local-target';
 import { testTarget, type TargetContext } from '../targets/target-registry';
@@ -29,8 +30,8 @@ export class TargetService {
   constructor(
     workspaceRoot: string,
     private readonly emit: Emit,
-    /** The simulated board's entry under Electron (out/main/pty-board.js); default the CLI build's (process-entries.ts). */
-    private readonly simulatorEntry?: string,
+    /** Starts simulated boards' processes: an Electron utilityProcess in the desktop app; default a Node child (board-spawner.ts). */
+    private readonly boardSpawner?: BoardSpawner,
   ) {
     this.store = new TargetsStore(workspaceRoot);
   }
@@ -109,7 +110,7 @@ export class TargetService {
 
   /** A simulated board on a pseudo-terminal, added as a serial target (removed again when the studio closes). */
   async simulate(protocol: 'edgebench' | 'mlperf-tiny'): Promise<TargetEntry> {
-    const simulator = await startSimulatorOnPty({ protocol, ...(this.simulatorEntry ? { entryPath: this.simulatorEntry } : {}) });
+    const simulator = await startSimulatorOnPty({ protocol, ...(this.boardSpawner ? { spawner: this.boardSpawner } : {}) });
     this.simulators.push(simulator);
     const name = protocol === 'edgebench' ? 'Simulated board (ESP32-S3 model)' : 'Simulated MLPerf Tiny board';
     const entry = await this.add({ kind: 'serial', name, path: simulator.path, baudRate: 'auto', protocol });

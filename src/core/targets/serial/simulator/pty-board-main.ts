@@ -2,12 +2,14 @@
  * A simulated board as its own process on one end of a pseudo-terminal pair (simulator-pty.ts
  * starts it): the EdgeBench simulated board, or the MLPerf Tiny EMULATOR. It opens the device end
  * with serialport, as firmware owns its UART, and says "ready" on stdout once it listens.
- * It exits when the port vanishes, on SIGTERM, or when its parent goes away (stdin closes).
+ * It exits when the port vanishes, on SIGTERM, or when its parent goes away (parent-watch.ts:
+ * stdin closes under Node; no heartbeat on parentPort for a while under Electron's utilityProcess).
  *   --protocol edgebench|mlperf-tiny --device PATH [--slowdown N] [--seed N] [--latency-us N]
  */
 import { StudioError } from '../../../../shared/errors';
 import { MlperfTinyEmulator } from '../mlperf-tiny/emulator';
 import { openSerialPortTransport } from '../transport/serialport-transport';
+import { watchParent, type ParentPortLike } from './parent-watch';
 import { SimulatedBoard } from './simulated-board';
 
 /** Labels every reply that names the board: the UI shows it wherever a board name appears. */
@@ -46,8 +48,8 @@ async function main(): Promise<void> {
   };
   transport.onClose(() => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  process.stdin.on('end', () => void stop(0));
-  process.stdin.resume();
+  const parentPort = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
+  watchParent({ parentPort, stdin: () => process.stdin, onGone: () => void stop(0) });
 
   if (protocol === 'edgebench') {
     const board = new SimulatedBoard({ slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1) });
