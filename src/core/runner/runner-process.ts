@@ -1,6 +1,7 @@
 /**
- * Entry point of a runner process. Runs under plain Node (spawned with `--import tsx` from
- * source, or as a bundled .js) and under Electron's utilityProcess (bundled as out/main/runner.js).
+ * Entry point of a runner process. Runs under plain Node as the built out/cli/runner.js (through
+ * tsx from source only in development, when no fresh build exists: process-entries.ts) and under
+ * Electron's utilityProcess (bundled as out/main/runner.js).
  *
  * Protocol lines go out on stdout. They come in on stdin, except under utilityProcess, whose
  * stdin cannot be piped (Electron only lets stdout and stderr be pipes): there the parent posts

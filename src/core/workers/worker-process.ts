@@ -1,7 +1,8 @@
 /**
- * Entry point of a worker process (see worker-protocol.ts). Runs from source through tsx, as a
- * bundled .js, and under Electron's utilityProcess (one request arrives on parentPort there,
- * since a utilityProcess's stdin cannot be piped).
+ * Entry point of a worker process (see worker-protocol.ts). Runs as the built out/cli/worker.js
+ * (through tsx from source only in development, when no fresh build exists: process-entries.ts),
+ * and under Electron's utilityProcess as out/main/worker.js (one request arrives on parentPort
+ * there, since a utilityProcess's stdin cannot be piped).
  */
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';

@@ -1,8 +1,10 @@
 /**
  * The simulated board as its own process, speaking the protocol on stdin/stdout, so inference
  * never runs in the studio's process and any byte pipe can carry it, e.g. a pseudo-terminal:
- *   socat pty,raw,echo=0,link=/tmp/ttySIM EXEC:"npx tsx src/core/targets/serial/simulator/simulator-main.ts"
+ *   socat pty,raw,echo=0,link=/tmp/ttySIM EXEC:"node out/cli/simulator.js"
  * then `serial:///tmp/ttySIM?protocol=edgebench`. Options: --slowdown N, --seed N.
+ * out/cli/simulator.js is this file built by scripts/build-cli.mjs (`npm run build:cli`; `npm ci`
+ * and the first `edgebench` run build it too). It exits when its stdin ends.
  * Only frames go to stdout; the runtime's own messages go to stderr (see litert-node.ts).
  */
 import { StudioError } from '../../../../shared/errors';
