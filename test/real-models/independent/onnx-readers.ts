@@ -23,10 +23,12 @@ export interface TensorFacts {
 }
 
 /**
- * What onnx_facts.py prints for each file, in the order given: `[{ file, opset, irVersion,
- * inputs, outputs, parameters, ops }]` (inputs without initializer-backed ones; dtype lower-case
- * as float32/int64/bool, `sequence` for a sequence; a dim is its value, its dim_param or null;
- * parameters and ops count subgraph bodies and Constant nodes).
+ * What onnx_facts.py prints for each file (its header documents the fields; the script's output
+ * is one object keyed by the path given): opset, IR version, inputs (without initializer-backed
+ * ones; dtype lower-case as float32/int64/bool, `sequence` for a sequence; a dim is its value, its
+ * dim_param or null), outputs, parameters and the op histogram (subgraph bodies and Constant nodes
+ * counted; an op outside the default domain as "domain.OpType"), and MACs from onnx's shape
+ * inference where the graph has no control flow and every shape is known (null otherwise).
  */
 export interface OnnxFacts {
   file: string;
@@ -36,19 +38,36 @@ export interface OnnxFacts {
   outputs: TensorFacts[];
   parameters: number;
   ops: Record<string, number>;
+  macs: number | null;
 }
 
-/** python3-onnx's facts for each file; throws with what to do when the script or python3-onnx is missing. */
+/** The script's record for one file, as it prints it. */
+interface ScriptFacts {
+  error?: string;
+  opset: number;
+  ir_version: number;
+  inputs: TensorFacts[];
+  outputs: TensorFacts[];
+  parameters: number;
+  ops: Record<string, number>;
+  macs: number | null;
+}
+
+/** python3-onnx's facts for each file, in the order given; throws with what to do when the script or python3-onnx is missing. */
 export async function onnxFactsFromPython(files: string[]): Promise<OnnxFacts[]> {
   if (!existsSync(ONNX_FACTS_SCRIPT)) {
     throw new Error(`${ONNX_FACTS_SCRIPT} is missing: the table's ONNX facts are checked against python3-onnx through it.`);
   }
-  const { stdout } = await run(DEBIAN_PYTHON, [ONNX_FACTS_SCRIPT, ...files], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-  const parsed = JSON.parse(stdout) as OnnxFacts[];
-  if (!Array.isArray(parsed) || parsed.length !== files.length) {
-    throw new Error(`onnx_facts.py printed ${Array.isArray(parsed) ? parsed.length : 'no array of'} results for ${files.length} files.`);
-  }
-  return parsed;
+  if (!existsSync(DEBIAN_PYTHON)) throw new Error(`${DEBIAN_PYTHON} is missing: apt-get install python3-onnx (the table's ONNX facts are checked against it).`);
+  const { stdout } = await run(DEBIAN_PYTHON, [ONNX_FACTS_SCRIPT, ...files], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+  const parsed = JSON.parse(stdout) as Record<string, ScriptFacts>;
+  return files.map((file) => {
+    const facts = parsed[file];
+    if (!facts) throw new Error(`onnx_facts.py printed nothing for ${file}.`);
+    if (facts.error !== undefined) throw new Error(`python3-onnx cannot read ${file}: ${facts.error}`);
+    const { ir_version: irVersion, opset, inputs, outputs, parameters, ops, macs } = facts;
+    return { file, opset, irVersion, inputs, outputs, parameters, ops, macs };
+  });
 }
 
 /**
