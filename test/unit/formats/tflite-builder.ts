@@ -16,6 +16,8 @@ export interface TfliteTensorSpec {
   quant?: { scale: number[]; zeroPoint: number[]; dim?: number };
   /** Stored sparse: a SparsityParameters table (traversal order only) marks it; shape stays the dense one. */
   sparse?: boolean;
+  /** Tensor.is_variable (state an operator keeps between invocations). */
+  variable?: boolean;
 }
 
 export interface TfliteSubgraphSpec {
@@ -33,7 +35,14 @@ export interface TfliteSpec {
   tensors: TfliteTensorSpec[];
   inputs: number[];
   outputs: number[];
-  operators: Array<{ opcode: number; inputs: number[]; outputs: number[]; batchMatMul?: { adjX: boolean; adjY: boolean } }>;
+  operators: Array<{
+    opcode: number;
+    inputs: number[];
+    outputs: number[];
+    batchMatMul?: { adjX: boolean; adjY: boolean };
+    /** IfOptions (then, else), WhileOptions (cond, body) or CallOnceOptions (init): the subgraph indices, in field order. */
+    subgraphs?: number[];
+  }>;
   /** Buffer 0 must be the empty sentinel. */
   buffers: Uint8Array[];
   metadata?: Array<{ name: string; buffer: number }>;
@@ -92,6 +101,7 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
     b.addFieldInt32(2, tensor.buffer ?? 0, 0);
     b.addFieldOffset(3, name, 0);
     if (quant) b.addFieldOffset(4, quant, 0);
+    if (tensor.variable) b.addFieldInt8(5, 1, 0);
     if (sparsity) b.addFieldOffset(6, sparsity, 0);
     if (signature) b.addFieldOffset(7, signature, 0);
     return b.endObject();
@@ -105,6 +115,11 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
       b.startObject(3);
       b.addFieldInt8(0, op.batchMatMul.adjX ? 1 : 0, 0);
       b.addFieldInt8(1, op.batchMatMul.adjY ? 1 : 0, 0);
+      options = b.endObject();
+    }
+    if (op.subgraphs) {
+      b.startObject(op.subgraphs.length);
+      op.subgraphs.forEach((index, field) => b.addFieldInt32(field, index, -1));
       options = b.endObject();
     }
     b.startObject(13);

@@ -1,9 +1,10 @@
 /**
- * Arena and flash estimates from a .tflite alone: the demo model's greedy plan worked out by hand,
- * the greedy planner on a textbook case, and fit verdicts on the demo and on synthetic big models.
+ * Arena and flash estimates from a .tflite alone: the demo model's plan and bookkeeping worked out
+ * by hand (the planner itself is tested in fit-planner.test.ts), and fit verdicts on the demo and
+ * on synthetic big models.
  */
 import { describe, expect, test } from 'vitest';
-import { CHIP_PROFILES, estimateArena, estimateFit, greedyPlan } from '../../../src/core/targets/serial/fit-estimate';
+import { CHIP_PROFILES, estimateArena, estimateFit } from '../../../src/core/targets/serial/fit-estimate';
 import { StudioError } from '../../../src/shared/errors';
 import { demoModel } from './helpers';
 import { bigActivationsModel, bigWeightsModel } from './models';
@@ -11,25 +12,26 @@ import { bigActivationsModel, bigWeightsModel } from './models';
 describe('estimateArena', () => {
   test('the demo model: activations planned as TFLM would, weights counted from constant buffers', () => {
     const estimate = estimateArena(demoModel(), 'demo-mnist.tflite');
-    // Float32 buffers and the ops that use them: input 3136 B [op 0], conv1 14x14x8 = 6272 B [0-1],
-    // conv2 7x7x16 = 3136 B [1-2], flatten 3136 B [2-3], logits 40 → 48 B [3]. Largest first:
-    // conv1 at 0, input at 6272 (alive with conv1), conv2 at 6272, flatten at 0, logits at 3136.
+    // Float32 buffers and the scopes TFLM gives them: input 3136 B [0-1], conv1 14x14x8 = 6272 B [1-2],
+    // conv2 7x7x16 = 3136 B [2-3], flatten 3136 B [3-4], logits 40 → 48 B [4]. Largest first, equal
+    // sizes last-added first: conv1 at 0; flatten meets none of it, at 0; conv2 meets both, at 6272;
+    // input meets conv1 only, at 6272; logits meets flatten only, at 3136.
     expect(estimate.plannedBytes).toBe(6272 + 3136);
     expect(estimate.operators).toBe(4);
     // 9,100 float parameters, plus the reshape's shape constant.
     expect(estimate.weightsBytes).toBeGreaterThanOrEqual(9100 * 4);
     expect(estimate.weightsBytes).toBeLessThan(9100 * 4 + 64);
+    // The tail: a 12-byte TfLiteEvalTensor per tensor and a 32-byte node per operator, rounded to 16;
+    // each convolution's per-channel multipliers and shifts (8 and 16 channels: 2 x 32 and 2 x 64 bytes).
+    expect(estimate.bookkeeping).toMatchObject({
+      evalTensorsBytes: Math.ceil((12 * estimate.tensors) / 16) * 16,
+      nodesBytes: 4 * 32,
+      scratchHandlesBytes: 0,
+      variableBytes: 0,
+      kernelDataBytes: 2 * 32 + 2 * 64,
+      operatorStateBytes: 4 * 128,
+    });
     expect(estimate.arenaBytes).toBe(estimate.plannedBytes + estimate.overheadBytes);
-  });
-
-  test('greedyPlan reuses memory of buffers whose lifetimes do not overlap', () => {
-    const buffers = [
-      { sizeBytes: 100, first: 0, last: 1, offset: 0 },
-      { sizeBytes: 50, first: 1, last: 2, offset: 0 },
-      { sizeBytes: 100, first: 2, last: 3, offset: 0 },
-    ];
-    expect(greedyPlan(buffers)).toBe(150);
-    expect(buffers.map((b) => b.offset)).toEqual([0, 100, 0]);
   });
 
   test('a file that is not a .tflite is a MODEL_FORMAT error naming it', () => {

@@ -65,10 +65,12 @@ export function tensorTypeName(code: number): string {
 export const ModelField = { version: 0, operatorCodes: 1, subgraphs: 2, description: 3, buffers: 4, metadata: 6 } as const;
 export const OperatorCodeField = { deprecatedBuiltinCode: 0, customCode: 1, version: 2, builtinCode: 3 } as const;
 export const SubGraphField = { tensors: 0, inputs: 1, outputs: 2, operators: 3, name: 4 } as const;
-export const TensorField = { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, sparsity: 6, shapeSignature: 7 } as const;
+export const TensorField = { shape: 0, type: 1, buffer: 2, name: 3, quantization: 4, isVariable: 5, sparsity: 6, shapeSignature: 7 } as const;
 export const QuantizationField = { scale: 2, zeroPoint: 3, quantizedDimension: 6 } as const;
 export const OperatorField = { opcodeIndex: 0, inputs: 1, outputs: 2, builtinOptions: 4 } as const;
 export const BufferField = { data: 0, offset: 1, size: 2 } as const;
 export const MetadataField = { name: 0, buffer: 1 } as const;
+/** IfOptions { then, else }, WhileOptions { cond, body }, CallOnceOptions { init }: subgraph indices, fields 0 and 1. */
+export const SubgraphOptionsField = { first: 0, second: 1 } as const;
 /** BatchMatMulOptions { adj_x, adj_y, asymmetric_quantize_inputs }. */
 export const BatchMatMulOptionsField = { adjX: 0, adjY: 1 } as const;

@@ -1,17 +1,20 @@
 /**
- * "Will it fit?" from a .tflite alone, before anything is flashed. The tensor arena is estimated
- * the way TFLite Micro's GreedyMemoryPlanner lays it out: every non-constant tensor lives from
- * the operator that writes it (or the start, for model inputs) to the last operator that reads
- * it (or the end, for outputs); buffers are placed largest first, each at the lowest 16-byte-
- * aligned offset that overlaps no placed buffer alive at the same time. TFLM adds its own
- * bookkeeping and kernel scratch buffers on top, which we approximate; the firmware reports the
- * real figure (LOADED.arenaUsedBytes) after it builds the interpreter.
+ * "Will it fit?" from a .tflite alone, before anything is flashed. The tensor arena is TensorFlow
+ * Lite Micro's own plan: the buffers and lifetimes its allocator gives the model
+ * (tflm-allocations.ts) laid out by a reimplementation of its GreedyMemoryPlanner
+ * (tflm-memory-planner.ts), plus the interpreter's bookkeeping in the arena's tail, counted from
+ * its structures where the file decides them and estimated where kernels decide them (ARENA_*
+ * below). The firmware reports the exact figure (LOADED.arenaUsedBytes) after it builds the
+ * interpreter.
  */
 import type { FitEstimate as FitReport, FitMemory, FitRemedy, FitUnsupportedOp } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
 import { FlatReader } from '../../formats/tflite/flat-reader';
 import { readOperatorCode } from '../../formats/tflite/tflite-reader';
 import { BufferField, BuiltinOp, ModelField, OperatorField, SubGraphField, TensorField, tensorTypeName } from '../../formats/tflite/tflite-schema';
+import { tflmAllocations } from './tflm-allocations';
+import { alignUp } from './tflm-kernel-memory';
+import { planGreedy } from './tflm-memory-planner';
 import { TFLM_BUILTIN_EQUIVALENTS, TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS, TFLM_INPUT_TYPES } from './tflm-ops';
 
 /** Bytes per element by ModelInfo dtype name (int4 is packed two per byte; we count a byte). */
@@ -19,35 +22,70 @@ export const DTYPE_BYTES: Readonly<Record<string, number>> = {
   float32: 4, float16: 2, int32: 4, uint8: 1, int64: 8, bool: 1, int16: 2, int8: 1, float64: 8, uint64: 8, uint32: 4, uint16: 2, int4: 1, complex64: 8,
 };
 
-/** TFLM's kBufferAlignment (tensorflow/lite/micro/memory_helpers.h): arena buffers start on 16 bytes. */
-const ARENA_ALIGN_BYTES = 16;
-/**
- * Interpreter bookkeeping per tensor (TfLiteEvalTensor, dims, planner records) and per
- * operator (node, registration, op data such as per-channel multipliers), plus a fixed part,
- * rounded up from arena reports of small TFLM models: a heuristic, not TFLM's exact count.
+/*
+ * The arena's tail, from TFLM's structures as a 32-bit microcontroller lays them out
+ * (tensorflow/lite/core/c/common.h under TF_LITE_STATIC_MEMORY, micro_allocator.h):
  */
-const OVERHEAD_PER_TENSOR_BYTES = 48;
-const OVERHEAD_PER_OPERATOR_BYTES = 128;
-const OVERHEAD_FIXED_BYTES = 2048;
+/** TfLiteEvalTensor per tensor of every subgraph: data pointer, dims pointer, type. */
+const ARENA_EVAL_TENSOR_BYTES = 12;
+/** NodeAndRegistration per operator: TfLiteNode (six pointers and an int) and the registration pointer. */
+const ARENA_NODE_BYTES = 32;
+/** ScratchBufferHandle per scratch buffer: one pointer. */
+const ARENA_SCRATCH_HANDLE_BYTES = 4;
+/**
+ * Estimates, where kernels decide: an operator's parsed builtin options and its kernel's OpData
+ * (tens of bytes to a little over a hundred each, 16-byte aligned), and the fixed part (the
+ * allocator, planner and interpreter objects, the subgraph tables, the input and output
+ * TfLiteTensors the interpreter keeps).
+ */
+const ARENA_OPERATOR_STATE_BYTES = 128;
+const ARENA_FIXED_BYTES = 2048;
+/**
+ * While TFLM plans, its head holds an AllocationInfo per candidate buffer (24 bytes), the
+ * planner's arrays (40 bytes per planned buffer: greedy_memory_planner.h per_buffer_size) and the
+ * scratch requests (12 bytes each, with room for 12 more); the arena must hold that too.
+ */
+const PLANNING_ALLOCATION_INFO_BYTES = 24;
+const PLANNING_PER_BUFFER_BYTES = 40;
+const PLANNING_SCRATCH_REQUEST_BYTES = 12;
+const PLANNING_SPARE_SCRATCH_REQUESTS = 12;
+
+/** What the arena's tail holds besides the head's plan, as counted (see ARENA_* above). */
+export interface ArenaBookkeeping {
+  evalTensorsBytes: number;
+  nodesBytes: number;
+  scratchHandlesBytes: number;
+  /** Variable tensors (allocated once, not planned). */
+  variableBytes: number;
+  /** Per-channel multipliers and shifts of convolutions and per-channel quantized dense layers. */
+  kernelDataBytes: number;
+  /** Estimate: operators' options and kernel state. */
+  operatorStateBytes: number;
+  /** Estimate: allocator and interpreter objects. */
+  fixedBytes: number;
+  /** What planning itself needs beyond the plan, when that is more (small models with many tensors). */
+  planningExcessBytes: number;
+}
 
 export interface ArenaEstimate {
-  /** The greedy plan's peak over activations, inputs and outputs. */
+  /** TFLite Micro's greedy plan of the arena's head: activations, inputs, outputs and kernels' scratch buffers. */
   plannedBytes: number;
-  /** Approximate interpreter bookkeeping on top (see OVERHEAD_* above). */
+  /** The interpreter's bookkeeping on top (the sum of `bookkeeping`). */
   overheadBytes: number;
-  /** plannedBytes + overheadBytes: what to give the tensor arena, roughly. */
+  bookkeeping: ArenaBookkeeping;
+  /** plannedBytes + overheadBytes: what to give the tensor arena. */
   arenaBytes: number;
   /** Constant tensor data (weights, biases): what a flashed build keeps in flash. */
   weightsBytes: number;
   /** How much of plannedBytes the weights expanded at run time (DEQUANTIZE of float16, DENSIFY) add: the plan with them minus the plan without. */
   expandedWeightsBytes: number;
   modelBytes: number;
+  /** Tensors and operators of every subgraph. */
   tensors: number;
   operators: number;
+  /** Scratch buffers TFLM's reference kernels request for this model. */
+  scratchBuffers: number;
 }
-
-/** One arena buffer: its size, the operator span it lives over, and (once planned) its offset. */
-export interface PlannedBuffer { sizeBytes: number; first: number; last: number; offset: number }
 
 export function estimateArena(model: Uint8Array, fileName: string): ArenaEstimate {
   const fb = new FlatReader(model, fileName, 'TFLite model');
@@ -55,90 +93,48 @@ export function estimateArena(model: Uint8Array, fileName: string): ArenaEstimat
     throw fb.error("it lacks the 'TFL3' file identifier at bytes 4-8", 4);
   }
   const root = fb.root();
+  const subgraphs = fb.tables(root, ModelField.subgraphs);
+  if (subgraphs.length === 0) throw fb.error('it has no subgraph', 0);
   const buffers = fb.tables(root, ModelField.buffers);
   const bufferBytes = buffers.map((b) => fb.vector(b, BufferField.data, 1)?.length || Number(fb.uint64(b, BufferField.size)));
-  const hasData = bufferBytes.map((bytes) => bytes > 0);
-  const subgraphs = fb.tables(root, ModelField.subgraphs);
-  const subgraph = subgraphs[0];
-  if (subgraph === undefined) throw fb.error('it has no subgraph', 0);
   // Weights: the buffers tensors use (metadata buffers are not weights), each once.
   const weightBuffers = new Set(subgraphs.flatMap((graph) => fb.tables(graph, SubGraphField.tensors).map((t) => fb.uint32(t, TensorField.buffer, 0))));
   const weightsBytes = [...weightBuffers].reduce((sum, index) => sum + (bufferBytes[index] ?? 0), 0);
 
-  const tensors = fb.tables(subgraph, SubGraphField.tensors);
-  const operators = fb.tables(subgraph, SubGraphField.operators);
-  const end = Math.max(0, operators.length - 1);
-  const lifetimes = new Map<number, { first: number; last: number }>();
-  const touch = (tensor: number, at: number): void => {
-    if (tensor < 0 || tensor >= tensors.length) return;
-    const span = lifetimes.get(tensor);
-    if (span === undefined) lifetimes.set(tensor, { first: at, last: at });
-    else lifetimes.set(tensor, { first: Math.min(span.first, at), last: Math.max(span.last, at) });
-  };
-  for (const input of fb.int32s(subgraph, SubGraphField.inputs) ?? []) touch(input, 0);
-  operators.forEach((op, index) => {
-    for (const t of fb.int32s(op, OperatorField.inputs) ?? []) touch(t, index);
-    for (const t of fb.int32s(op, OperatorField.outputs) ?? []) touch(t, index);
-  });
-  for (const output of fb.int32s(subgraph, SubGraphField.outputs) ?? []) touch(output, end);
-  const isConstant = (index: number): boolean => {
-    const tensor = tensors[index];
-    return tensor !== undefined && hasData[fb.uint32(tensor, TensorField.buffer, 0)] === true;
-  };
-  // Outputs of ops fed only by constants (DEQUANTIZE of float16 weights, DENSIFY of sparse ones) are weights
-  // expanded at run time: they take arena space like activations.
-  const expanded = new Set<number>();
-  for (const op of operators) {
-    const inputs = (fb.int32s(op, OperatorField.inputs) ?? []).filter((t) => t >= 0);
-    if (inputs.length > 0 && inputs.every(isConstant)) for (const t of fb.int32s(op, OperatorField.outputs) ?? []) expanded.add(t);
-  }
-
-  const planned: Array<PlannedBuffer & { expanded: boolean }> = [];
-  for (const [index, span] of lifetimes) {
-    const tensor = tensors[index] as number;
-    if (hasData[fb.uint32(tensor, TensorField.buffer, 0)]) continue;
-    const dtype = tensorTypeName(fb.int8(tensor, TensorField.type, 0));
-    const elements = (fb.int32s(tensor, TensorField.shape) ?? []).reduce((product, dim) => product * Math.max(1, dim), 1);
-    const sizeBytes = alignUp(elements * (DTYPE_BYTES[dtype] ?? 4));
-    if (sizeBytes > 0) planned.push({ sizeBytes, first: span.first, last: span.last, offset: 0, expanded: expanded.has(index) });
-  }
-  const plannedBytes = greedyPlan(planned);
+  const allocations = tflmAllocations(fb, root, fileName);
+  const plannedBytes = planGreedy(allocations.planned).peakBytes;
   // What the expanded weights add to the peak: the plan with them minus the plan without them.
-  const expandedWeightsBytes = planned.some((buffer) => buffer.expanded) ? plannedBytes - greedyPlan(planned.filter((buffer) => !buffer.expanded).map((buffer) => ({ ...buffer, offset: 0 }))) : 0;
-  const overheadBytes = OVERHEAD_FIXED_BYTES + OVERHEAD_PER_TENSOR_BYTES * tensors.length + OVERHEAD_PER_OPERATOR_BYTES * operators.length;
+  const expandedWeightsBytes = allocations.planned.some((buffer) => buffer.expandedWeights)
+    ? plannedBytes - planGreedy(allocations.planned.filter((buffer) => !buffer.expandedWeights)).peakBytes
+    : 0;
+  const candidates = allocations.tensors + allocations.scratchBuffers;
+  const planningBytes =
+    alignUp(PLANNING_ALLOCATION_INFO_BYTES * candidates) +
+    alignUp(PLANNING_PER_BUFFER_BYTES * allocations.planned.length) +
+    alignUp(PLANNING_SCRATCH_REQUEST_BYTES * (allocations.scratchBuffers + PLANNING_SPARE_SCRATCH_REQUESTS));
+  const bookkeeping: ArenaBookkeeping = {
+    evalTensorsBytes: alignUp(ARENA_EVAL_TENSOR_BYTES * allocations.tensors),
+    nodesBytes: alignUp(ARENA_NODE_BYTES * allocations.operators),
+    scratchHandlesBytes: alignUp(ARENA_SCRATCH_HANDLE_BYTES * allocations.scratchBuffers),
+    variableBytes: allocations.variableBytes,
+    kernelDataBytes: allocations.kernelDataBytes,
+    operatorStateBytes: ARENA_OPERATOR_STATE_BYTES * allocations.operators,
+    fixedBytes: ARENA_FIXED_BYTES,
+    planningExcessBytes: Math.max(0, planningBytes - plannedBytes),
+  };
+  const overheadBytes = Object.values(bookkeeping).reduce((sum, bytes) => sum + bytes, 0);
   return {
     plannedBytes,
     overheadBytes,
+    bookkeeping,
     arenaBytes: plannedBytes + overheadBytes,
     weightsBytes,
     expandedWeightsBytes,
     modelBytes: model.byteLength,
-    tensors: tensors.length,
-    operators: operators.length,
+    tensors: allocations.tensors,
+    operators: allocations.operators,
+    scratchBuffers: allocations.scratchBuffers,
   };
-}
-
-/** Places buffers largest first at the lowest offset free for their whole lifetime; returns the peak. */
-export function greedyPlan(buffers: PlannedBuffer[]): number {
-  const order = [...buffers].sort((a, b) => b.sizeBytes - a.sizeBytes || a.first - b.first);
-  const placed: PlannedBuffer[] = [];
-  let peak = 0;
-  for (const buffer of order) {
-    const live = placed.filter((p) => p.first <= buffer.last && buffer.first <= p.last).sort((a, b) => a.offset - b.offset);
-    let offset = 0;
-    for (const other of live) {
-      if (offset + buffer.sizeBytes <= other.offset) break;
-      offset = Math.max(offset, other.offset + other.sizeBytes);
-    }
-    buffer.offset = offset;
-    placed.push(buffer);
-    peak = Math.max(peak, offset + buffer.sizeBytes);
-  }
-  return peak;
-}
-
-function alignUp(bytes: number): number {
-  return Math.ceil(bytes / ARENA_ALIGN_BYTES) * ARENA_ALIGN_BYTES;
 }
 
 export interface ChipProfile {
