@@ -7,6 +7,8 @@ import { encodeNpy } from '../../src/core/datasets/npy-format';
 import { writeStoredDataset } from '../../src/core/datasets/stored-dataset';
 import { NO_LABELS_NOTE } from '../../src/core/eval/metrics';
 import { demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
+import { SILERO_V5, VAD_CLASSES, directVadScores, writeVadNpy } from '../unit/eval/vad-fixture';
+import { fidelityMetrics } from '../../src/core/eval/metrics';
 
 const demoDataset = path.join(repoRoot, 'resources/datasets/demo-digits');
 const demoTflite = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
@@ -92,6 +94,70 @@ describe('edgebench eval', () => {
   });
 });
 
+describe('edgebench eval of a model with several inputs: silero VAD v5 (input, state, sr), float against dynamic int8', () => {
+  const VAD_COUNT = 20;
+  let vadDataset: string;
+  let int8: string;
+
+  beforeAll(async () => {
+    const files = writeVadNpy(tmp, VAD_COUNT);
+    vadDataset = path.join(tmp, 'vad');
+    const imported = await runCli(['dataset', 'import', files.samples, '--labels', files.labels, '--classes', VAD_CLASSES.join(','), '--out', vadDataset]);
+    expect(imported.code, imported.stderr).toBe(0);
+    int8 = path.join(tmp, 'silero_vad_v5.int8.onnx');
+    const quantized = await runCli(['quantize', SILERO_V5, '--mode', 'dynamic', '--out', int8], { timeoutMs: 120_000 });
+    expect(quantized.code, quantized.stderr).toBe(0);
+  }, 180_000);
+
+  it('without a value for sr or a size for state: exit 2 at once, one sentence naming the input and the flags', async () => {
+    const result = await runCli(['eval', SILERO_V5, int8, '--dataset', vadDataset, '--workspace', path.join(tmp, 'no-workspace')]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `edgebench eval: Input 'state' (float32 [2, ?, 128]) of '${SILERO_V5}' gets no samples from the dataset (they go to 'input') and has no value or size, so an evaluation cannot feed it; ` +
+        `save a value with 'edgebench inputs set ${SILERO_V5} --value state=N' (or a size, fed as zeros: --shape state=2x1x128), or pass --value state=N or --shape state=2x1x128 to edgebench eval.`,
+    ]);
+  });
+
+  it("--value sr=16000 --shape state=2x1x128: the int8 variant's fidelity, as onnxruntime fed by hand gives it", async () => {
+    const result = await runCli(['eval', SILERO_V5, int8, '--dataset', vadDataset, '--value', 'sr=16000', '--shape', 'state=2x1x128', '--workspace', path.join(tmp, 'no-workspace'), '--json'], {
+      timeoutMs: 120_000,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as EvalJson & { results: Array<{ maxAbsError: number | null; inputShape: number[] }> };
+    const expected = fidelityMetrics(await directVadScores(SILERO_V5, VAD_COUNT), await directVadScores(int8, VAD_COUNT), 1);
+    expect(json.reference).toBe('silero_vad_v5');
+    const [float, quantized] = json.results;
+    expect(float).toMatchObject({ model: 'silero_vad_v5', samples: VAD_COUNT, agreement: null, inputShape: [1, 512] });
+    expect(quantized).toMatchObject({ model: 'silero_vad_v5.int8', samples: VAD_COUNT, agreement: expected.agreement });
+    expect(quantized?.sqnrDb).toBeCloseTo(expected.sqnrDb as number, 3);
+    expect(quantized?.maxAbsError).toBeCloseTo(expected.maxAbsError, 5);
+    expect(quantized?.notes).toContain("Inputs fed: 'input' ← the dataset's samples, 'state' ← zeros [2, 1, 128] (size from --shape), 'sr' ← 16000 (--value).");
+  });
+
+  it('sizes and values saved once with `edgebench inputs set` are used by eval, flags still winning', async () => {
+    const workspace = path.join(tmp, 'vad-workspace');
+    const saved = await runCli(['inputs', 'set', SILERO_V5, '--value', 'sr=16000', '--shape', 'state=2x1x128', '--workspace', workspace]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const result = await runCli(['eval', SILERO_V5, '--dataset', vadDataset, '--limit', '6', '--workspace', workspace]);
+    expect(result.code, result.stderr).toBe(0);
+    // One score per sample: one accuracy column, and how it was read.
+    expect(result.stdout).toContain('model          runtime      top-1   agreement');
+    expect(result.stdout).toContain("note: The model gives one score per sample, a probability: a sample counts as 'speech' when it is at least 0.5.");
+    expect(result.stdout).toContain("note: Inputs fed: 'input' ← the dataset's samples, 'state' ← zeros [2, 1, 128] (size saved with the model), 'sr' ← 16000 (saved with the model).");
+    // A flag over the saved value: silero v5 at 8 kHz takes 256-sample chunks, so onnxruntime itself now refuses the 512-sample ones.
+    const overridden = await runCli(['eval', SILERO_V5, '--dataset', vadDataset, '--limit', '2', '--workspace', workspace, '--value', 'sr=8000']);
+    expect(overridden.code).toBe(1);
+    expect(overridden.stderr).toContain('silero_vad_v5');
+  });
+
+  it('a --value naming no input of any model given is refused (exit 2)', async () => {
+    const result = await runCli(['eval', SILERO_V5, '--dataset', vadDataset, '--value', 'sample_rate=16000', '--shape', 'state=2x1x128']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--value sample_rate=16000 names no input of this model; its inputs are: input (float32 [?, ?]), state (float32 [2, ?, 128]), sr (int64 [])');
+  });
+});
+
 describe('edgebench dataset import', () => {
   it('imports a CSV with its recipe and says what it stored', async () => {
     const out = path.join(tmp, 'iris');
@@ -118,7 +184,8 @@ const badInputs: Array<{ name: string; args: () => string[]; mentions: string[] 
   { name: 'a reference not among the models', args: () => ['eval', demoModelPath, '--dataset', demoDataset, '--reference', 'other.onnx'], mentions: ['other.onnx'] },
   { name: 'a missing model', args: () => ['eval', path.join(tmp, 'gone.onnx'), '--dataset', demoDataset], mentions: ['gone.onnx'] },
   { name: 'samples that do not fit the input', args: () => ['eval', demoModelPath, '--dataset', path.join(tmp, 'colour')], mentions: ['[3,8,8]', '[batch,1,28,28]'] },
-  { name: 'samples that do not fit a TF.js model', args: () => ['eval', demoTfjs, '--dataset', path.join(tmp, 'colour')], mentions: ['[3,8,8]', '[?,28,28,1]', 'demo-mnist-tfjs'] },
+  // Checked before any runner starts, against the shape inspect shows for the model (its batch dim named as the reader names it).
+  { name: 'samples that do not fit a TF.js model', args: () => ['eval', demoTfjs, '--dataset', path.join(tmp, 'colour')], mentions: ['[3,8,8]', '[batch,28,28,1]', 'demo-mnist-tfjs'] },
   { name: 'import without --out', args: () => ['dataset', 'import', iris], mentions: ['--out'] },
   { name: 'import of a missing source', args: () => ['dataset', 'import', path.join(tmp, 'none.csv'), '--out', path.join(tmp, 'x')], mentions: ['none.csv'] },
   { name: 'import with a bad --resize', args: () => ['dataset', 'import', iris, '--out', path.join(tmp, 'x'), '--resize', '224'], mentions: ['--resize'] },

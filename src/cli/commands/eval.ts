@@ -6,9 +6,8 @@ import { evaluateModels, type EvalModel, type EvalResult } from '../../core/eval
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { DEFAULT_EVAL_BATCH } from '../../core/runner/protocol';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
-import { checkDatasetFitsSavedInputs } from '../../core/workspace/inputs-store';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
-import { savedInputsForModel, workspaceFlag, workspaceFrom } from '../input-flags';
+import { dimFlag, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { progressLine } from '../format';
 import type { CommandIo } from '../io';
 
@@ -17,20 +16,26 @@ const flags: FlagSpecs = {
   limit: { kind: 'int', min: 1, help: 'Evaluate only the first N samples (default: all).' },
   layout: { kind: 'choice', choices: Layout.options, help: "Feed image samples in this layout (default: the dataset's, or whichever fits each model)." },
   reference: { kind: 'string', valueName: 'MODEL', help: "The float model the others are compared with (default: the first model; 'none' for no fidelity)." },
-  batch: { kind: 'int', min: 1, help: `Samples per inference for models with a free batch dim (default ${DEFAULT_EVAL_BATCH}).` },
+  batch: { kind: 'int', min: 1, help: `Samples per inference for a one-input model with a free batch dim (default ${DEFAULT_EVAL_BATCH}).` },
+  ...shapeFlag,
+  ...dimFlag,
+  ...valueFlag,
   ...workspaceFlag,
   json: { kind: 'boolean', help: 'Print JSON only: { "results": [...] } in the order the models were given.' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
 export const evalHelp = formatHelp(
-  'edgebench eval MODEL... --dataset DIR [--limit N] [--layout NCHW|NHWC] [--reference MODEL] [--json]',
+  'edgebench eval MODEL... --dataset DIR [--limit N] [--layout NCHW|NHWC] [--reference MODEL] [--shape NAME=DIMS] [--value NAME=N] [--json]',
   [
     'Measures accuracy (top-1, top-5, per class, confusion matrix) of each model on a labeled dataset, and',
     'fidelity against the reference model (top-1 agreement, cosine similarity, SQNR in dB, max abs error),',
     'which needs no labels. Each model runs in its own runner process with its format\'s runtime.',
     'Accuracies are fractions 0..1 in the JSON output. Input sizes saved with a model (edgebench inputs set)',
     'must match the dataset\'s samples, so its accuracy is for the inputs its benchmarks ran.',
+    'A model with several inputs gets the dataset\'s samples in the input they fit; every other input takes',
+    'its value (--value, or saved with edgebench inputs set), or zeros of its size (--shape / --dim, or saved),',
+    'e.g. silero VAD: --value sr=16000 --shape state=2x1x128. Flags win over saved values.',
   ].join('\n'),
   flags,
 );
@@ -95,13 +100,12 @@ export async function evalCommand(argv: string[], io: CommandIo): Promise<number
   const names = uniqueNames(files);
   const reference = referenceOf(flagString(args, 'reference'), files, names);
   const dataset = await checkDataset(datasetDir);
+  const given = givenFromFlags(args);
   const models: EvalModel[] = [];
   const workspace = workspaceFrom(args);
   for (const [i, file] of files.entries()) {
     const info = await inspectModelFiles([file]);
-    const name = names[i] as string;
-    await checkDatasetFitsSavedInputs({ name, info }, await savedInputsForModel(workspace, info), datasetDir, flagString(args, 'layout') as Layout | undefined);
-    models.push({ name, path: path.resolve(file), info });
+    models.push({ name: names[i] as string, ref: file, path: path.resolve(file), info, savedInputs: await savedInputsForModel(workspace, info) });
   }
 
   const json = flagBool(args, 'json');
@@ -112,6 +116,8 @@ export async function evalCommand(argv: string[], io: CommandIo): Promise<number
     limit: flagNumber(args, 'limit'),
     layout: flagString(args, 'layout') as Layout | undefined,
     batchSize: flagNumber(args, 'batch'),
+    given,
+    frontEnd: 'cli',
     signal: io.signal,
     onProgress: showProgress
       ? (p) => {
@@ -150,8 +156,10 @@ function fidelityCells(r: EvalResult): string[] {
 }
 
 function formatResults(dataset: { name: string; samples: number; labeled: boolean }, evaluated: number, results: EvalResult[]): string {
-  const header = ['model', 'runtime', 'top-1', `top-${results[0]?.topK ?? 5}`, 'agreement', 'cosine', 'SQNR dB', 'max abs err'];
-  const rows = results.map((r) => [r.model, r.runtime, percent(r.top1), percent(r.top5), ...fidelityCells(r)]);
+  // One score per sample picks one class: a top-k column would repeat top-1.
+  const topK = results[0]?.topK ?? 5;
+  const header = ['model', 'runtime', 'top-1', ...(topK > 1 ? [`top-${topK}`] : []), 'agreement', 'cosine', 'SQNR dB', 'max abs err'];
+  const rows = results.map((r) => [r.model, r.runtime, percent(r.top1), ...(topK > 1 ? [percent(r.top5)] : []), ...fidelityCells(r)]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd();
   const notes = [...new Set(results.flatMap((r) => r.notes.filter((note) => !note.startsWith('This is the reference'))))];

@@ -6,13 +6,18 @@
  */
 import { basename } from 'node:path';
 import { StudioError } from '../../shared/errors';
+import { inputProblemMessage, type FrontEnd } from '../../shared/input-messages';
+import { sharedDimName } from '../../shared/input-plan';
 import type { ModelInfo } from '../../shared/model-info';
+import type { GivenInputs } from '../../shared/model-inputs';
 import type { RuntimeName } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import { isLabeled, readDatasetManifest, type DatasetManifest, type Layout } from '../datasets/dataset-manifest';
 import { readStoredLabels } from '../datasets/stored-dataset';
+import type { SavedInputsForRun } from '../bench/bench-inputs';
 import type { OutputsReply } from '../runner/protocol';
 import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
+import { planEvalInputs, type EvalInputPlan } from './eval-inputs';
 import { evaluationSummary, NO_SAMPLES_NOTE, type ClassAccuracy } from './metrics';
 
 export interface EvalModel {
@@ -24,6 +29,10 @@ export interface EvalModel {
   runtime?: RuntimeName;
   /** 'float' marks the default reference; e.g. 'int8-static' for a quantized variant. */
   variant?: string;
+  /** Input sizes and values saved with the model (a variant: its float model's, as far as they fit); they feed inputs the dataset does not. */
+  savedInputs?: SavedInputsForRun | null;
+  /** How commands name the model in messages (`edgebench inputs set REF`): the file as given on the CLI; default `name`. */
+  ref?: string;
 }
 
 export interface EvalOptions {
@@ -34,8 +43,12 @@ export interface EvalOptions {
   limit?: number;
   /** Where image channels go; default the dataset's, or whichever fits each model. */
   layout?: Layout;
-  /** Samples per inference when a model's batch dim is free. */
+  /** Samples per inference when a model's batch dim is free (a model with several inputs runs at the batch its other inputs are sized for). */
   batchSize?: number;
+  /** The command's --shape / --dim / --value, over each model's saved ones (each model takes those naming its inputs). */
+  given?: GivenInputs;
+  /** Who words the refusals: flags for the CLI (default), the Models page's Input sizes for the UI. */
+  frontEnd?: FrontEnd;
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
   onProgress?: (progress: EvalProgress) => void;
@@ -88,23 +101,57 @@ export async function evaluateModels(models: EvalModel[], dataset: { dir: string
   const reference = referenceIndex(models, opts.reference);
   const runtimes = models.map(runtimeFor);
   const manifest = await readDatasetManifest(dataset.dir);
+  // Every model's inputs are planned before any runner starts: an input nothing can feed is refused at once.
+  checkFlagsNameSomething(models, opts);
+  const plans: EvalInputPlan[] = [];
+  for (const model of models) {
+    plans.push(await planEvalInputs(model, { datasetDir: dataset.dir, layout: opts.layout, flags: opts.given, frontEnd: opts.frontEnd ?? 'cli' }).catch((error: unknown) => Promise.reject(withModel(error, model))));
+  }
   const count = Math.min(manifest.samples, opts.limit ?? manifest.samples);
   if (count === 0) return models.map((model, i) => emptyResult(model, runtimes[i] as RuntimeName, reference === null ? null : (models[reference]?.name ?? null)));
   const labels = isLabeled(manifest) ? await readStoredLabels(dataset.dir, manifest, count) : null;
 
   const outputs: OutputsReply[] = [];
   for (const [index, model] of models.entries()) {
-    outputs.push(await evaluateOne(model, runtimes[index] as RuntimeName, index, dataset.dir, opts));
+    outputs.push(await evaluateOne(model, runtimes[index] as RuntimeName, index, dataset.dir, plans[index] as EvalInputPlan, opts));
   }
   const referenceOutputs = reference === null ? null : (outputs[reference] as OutputsReply);
-  return models.map((model, index) =>
-    summarize(model, runtimes[index] as RuntimeName, outputs[index] as OutputsReply, {
+  return models.map((model, index) => {
+    const result = summarize(model, runtimes[index] as RuntimeName, outputs[index] as OutputsReply, {
       manifest,
       labels,
       reference: index === reference || reference === null ? null : { name: (models[reference] as EvalModel).name, outputs: referenceOutputs as OutputsReply },
       isReference: index === reference,
-    }),
-  );
+    });
+    return { ...result, notes: [...result.notes, ...feedNotes(plans[index] as EvalInputPlan, opts.batchSize)] };
+  });
+}
+
+/** A --shape, --dim or --value that names no input (or dim) of any model evaluated is a typo: refused, as bench refuses it. */
+function checkFlagsNameSomething(models: EvalModel[], opts: EvalOptions): void {
+  const given = opts.given;
+  if (given === undefined) return;
+  const inputs = models.flatMap((model) => model.info.inputs);
+  const names = new Set(inputs.map((input) => input.name));
+  const dims = new Set(inputs.flatMap((input) => (input.shape ?? []).flatMap((dim, i) => sharedDimName(dim, i) ?? [])));
+  const context = { frontEnd: opts.frontEnd ?? 'cli', model: models[0]?.ref ?? models[0]?.name ?? 'this model', inputs };
+  for (const via of ['shape', 'value'] as const) {
+    const record = via === 'shape' ? given.shapes : given.values;
+    for (const [input, value] of Object.entries(record)) {
+      if (names.has(input)) continue;
+      const shown = Array.isArray(value) ? value.join('x') : String(value);
+      throw new StudioError('BAD_INPUT', inputProblemMessage({ kind: 'unknown-input', level: 'flags', via, input, given: shown }, context), { flag: `--${via}`, input });
+    }
+  }
+  for (const [dim, size] of Object.entries(given.dims)) {
+    if (!dims.has(dim)) throw new StudioError('BAD_INPUT', inputProblemMessage({ kind: 'unknown-dim', level: 'flags', dim, size }, context), { flag: '--dim', dim });
+  }
+}
+
+/** What the inputs were fed, and when the asked-for batch could not apply. */
+function feedNotes(plan: EvalInputPlan, batchSize: number | undefined): string[] {
+  if (plan.batch === null || batchSize === undefined || batchSize === plan.batch) return plan.notes;
+  return [...plan.notes, `Ran ${plan.batch} sample${plan.batch === 1 ? '' : 's'} per inference, not ${batchSize}: the model's other inputs are sized for that batch.`];
 }
 
 function referenceIndex(models: EvalModel[], given: number | null | undefined): number | null {
@@ -134,7 +181,7 @@ function runtimeFor(model: EvalModel): RuntimeName {
 }
 
 /** One model in its own runner: hello, load, evaluate, bye. Errors name the model. */
-async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, opts: EvalOptions): Promise<OutputsReply> {
+async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, plan: EvalInputPlan, opts: EvalOptions): Promise<OutputsReply> {
   const report = (phase: EvalProgress['phase'], completed = 0, total = 0): void => opts.onProgress?.({ index, model: model.name, phase, completed, total });
   report('starting');
   const client = RunnerClient.start(opts.spawner, { signal: opts.signal, timeouts: opts.timeouts });
@@ -146,7 +193,8 @@ async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number
     }
     report('loading');
     await client.load({ modelPath: model.path, runtime, threads: 0, inputs: [] });
-    const outputs = await client.evaluate({ datasetDir, layout: opts.layout, limit: opts.limit, batchSize: opts.batchSize }, (p) =>
+    const batchSize = plan.batch ?? opts.batchSize;
+    const outputs = await client.evaluate({ datasetDir, layout: opts.layout, limit: opts.limit, batchSize, feeds: plan.feeds }, (p) =>
       report('evaluating', p.completed, p.total),
     );
     await client.bye();

@@ -5,7 +5,7 @@
 import type { EvalRecord } from '../../shared/eval-schema';
 import { evaluateModels, type EvalModel } from '../eval/run-evaluation';
 import type { RunnerSpawner } from '../runner/runner-client';
-import { checkDatasetFitsSavedInputs, savedInputsForRun } from '../workspace/inputs-store';
+import { savedInputsForRun } from '../workspace/inputs-store';
 import { mainModelPath } from '../workspace/model-store';
 import type { Workspace } from '../workspace/workspace';
 
@@ -29,18 +29,20 @@ export async function runEvaluations(
   const addReference = referenceId !== null && !request.modelIds.includes(referenceId);
   const ids = addReference ? [referenceId, ...request.modelIds] : [...request.modelIds];
   const all = addReference ? [await workspace.readModelEntry(referenceId), ...entries] : entries;
-  // Each model's saved input sizes: the dataset must have them, or its accuracy is for inputs the benchmarks never ran.
-  for (const entry of all) await checkDatasetFitsSavedInputs(entry, savedInputsForRun(entry), dataset.dir);
+  // Each model's saved sizes and values feed the inputs the dataset does not, and the dataset must have
+  // the saved sizes, or its accuracy is for inputs the benchmarks never ran (eval-inputs.ts).
   const models: EvalModel[] = all.map((entry) => ({
     name: entry.name,
     path: mainModelPath(workspace, entry),
     info: entry.info,
     variant: entry.variant,
+    savedInputs: savedInputsForRun(entry),
   }));
   const results = await evaluateModels(models, { dir: dataset.dir }, {
     spawner,
     reference: referenceId ? ids.indexOf(referenceId) : null,
     limit: request.limit,
+    frontEnd: 'ui',
     onProgress: (p) => onProgress(`${p.model}: ${p.phase}${p.total > 0 ? ` ${p.completed}/${p.total}` : ''}`),
   });
   const createdAt = new Date().toISOString();

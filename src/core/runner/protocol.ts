@@ -105,9 +105,20 @@ export const MAX_EVAL_OUTPUT_VALUES = 4_000_000;
 export const DEFAULT_EVAL_BATCH = 32;
 
 /**
+ * What one model input gets in an evaluation: the dataset's samples, or a constant tensor (every
+ * element `value`, e.g. a sample rate; 0 for a zeroed state) of the given shape, the same for every batch.
+ */
+export const EvalFeed = z.discriminatedUnion('from', [
+  z.object({ name: z.string(), from: z.literal('dataset') }),
+  z.object({ name: z.string(), from: z.literal('constant'), shape: z.array(z.number().int().min(0)), value: z.number() }),
+]);
+export type EvalFeed = z.infer<typeof EvalFeed>;
+
+/**
  * Runs every sample of a stored dataset (edgebench.dataset/1, read by the runner itself, so the
- * samples never cross the protocol) through the loaded model's first input and answers with the
- * first output's values. A dataset that cannot be read or does not fit that input is answered by
+ * samples never cross the protocol) through one input of the loaded model (its only input, or the
+ * one `feeds` names; the others get the constants `feeds` gives them) and answers with the first
+ * output's values. A dataset that cannot be read or does not fit that input is answered by
  * the error BAD_DATASET, whose message names both shapes.
  */
 export const EvaluateRequest = z.object({
@@ -120,6 +131,11 @@ export const EvaluateRequest = z.object({
   limit: z.number().int().min(0).optional(),
   /** Samples per inference when the model's batch dim is free (default DEFAULT_EVAL_BATCH). */
   batchSize: z.number().int().min(1).optional(),
+  /**
+   * One entry per model input (default: the dataset feeds the model's only input). With constants,
+   * every batch is batchSize rows (the last one padded), as the constants are sized for it.
+   */
+  feeds: z.array(EvalFeed).optional(),
 });
 export const ByeRequest = z.object({ type: z.literal('bye') });
 

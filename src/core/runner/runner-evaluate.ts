@@ -1,28 +1,28 @@
 /**
- * The runner's `evaluate`: reads a stored dataset, fits it to the loaded model's first input, and
+ * The runner's `evaluate`: reads a stored dataset, fits it to the input it feeds (the model's only
+ * input, or the one the request's feeds name, the others taking the constants the feeds give), and
  * runs every sample, batching when the model's batch dim is free, one declared batch at a time
- * otherwise (the last batch padded, its padding's outputs dropped).
+ * otherwise (the last batch padded, its padding's outputs dropped). With constants the batch is
+ * the request's (the constants are sized for it), so every batch is padded to it.
  */
 import { StudioError } from '../../shared/errors';
 import type { DatasetTensors } from '../datasets/load-dataset';
-import { DEFAULT_EVAL_BATCH, MAX_EVAL_OUTPUT_VALUES, type EvaluateRequest, type InputUsed, type OutputsReply, type RunnerErrorCode } from './protocol';
-import type { LoadedModel } from './runtimes/index';
+import { DEFAULT_EVAL_BATCH, MAX_EVAL_OUTPUT_VALUES, type EvalFeed, type EvaluateRequest, type InputUsed, type OutputsReply, type RunnerErrorCode } from './protocol';
+import type { FloatTensor, LoadedModel } from './runtimes/index';
 
 /** Called after every batch with the samples done so far; the caller decides when to tell the parent. */
 export type EvaluateProgress = (completed: number, total: number) => void;
 
 export async function evaluateDataset(model: LoadedModel, request: EvaluateRequest, onProgress: EvaluateProgress): Promise<Omit<OutputsReply, 'type'>> {
-  const input = model.inputs[0];
-  if (input === undefined || model.inputs.length > 1) {
-    const names = model.inputs.map((i) => `'${i.name}'`).join(', ');
-    throw failure('UNSUPPORTED_INPUT', `Evaluation feeds a dataset to a model with one input, but this model has ${model.inputs.length} (${names || 'none'}).`);
-  }
+  const { input, constants } = feedsOf(model, request.feeds);
   const outputName = model.outputNames[0];
   if (outputName === undefined) throw failure('RUN_FAILED', 'The model declares no outputs, so there is nothing to evaluate.');
 
   const tensors = await loadForInput(request, input);
-  const fixedBatch = fixedBatchOf(input);
+  // Constants are sized for the request's batch: every batch then has that many rows.
+  const fixedBatch = fixedBatchOf(input) ?? (constants.length > 0 ? (request.batchSize ?? 1) : null);
   const batch = fixedBatch ?? request.batchSize ?? DEFAULT_EVAL_BATCH;
+  const constantFeeds: Record<string, FloatTensor> = Object.fromEntries(constants.map((c) => [c.name, constantTensor(c)]));
   const sampleSize = tensors.batchShape.reduce((n, d) => n * d, 1);
   const inputShape = [batch, ...tensors.batchShape];
   const reply = { outputName, layout: tensors.layout, inputShape, count: tensors.count };
@@ -40,7 +40,7 @@ export async function evaluateDataset(model: LoadedModel, request: EvaluateReque
     data.set(tensors.data.subarray(start * sampleSize, (start + n) * sampleSize));
     let output;
     try {
-      const outputs = await model.infer({ [input.name]: { dims: [rows, ...tensors.batchShape], data } });
+      const outputs = await model.infer({ ...constantFeeds, [input.name]: { dims: [rows, ...tensors.batchShape], data } });
       output = outputs[outputName];
     } catch (error) {
       if (error instanceof StudioError && error.context.runnerCode !== undefined) throw error;
@@ -86,6 +86,35 @@ async function loadForInput(request: EvaluateRequest, input: InputUsed): Promise
     throw failure('BAD_DATASET', messageOf(error));
   }
   return { ...tensors, data: tensors.data instanceof Float32Array ? tensors.data : Float32Array.from(tensors.data) };
+}
+
+type ConstantFeed = Extract<EvalFeed, { from: 'constant' }>;
+
+/** The input the dataset feeds and the constants for the others; without feeds, the model must have one input. */
+function feedsOf(model: LoadedModel, feeds: EvalFeed[] | undefined): { input: InputUsed; constants: ConstantFeed[] } {
+  const names = model.inputs.map((i) => `'${i.name}'`).join(', ') || 'none';
+  if (feeds === undefined) {
+    const input = model.inputs[0];
+    if (input === undefined || model.inputs.length > 1) {
+      throw failure('UNSUPPORTED_INPUT', `Evaluation feeds a dataset to a model with one input unless told what the others get, but this model has ${model.inputs.length} (${names}).`);
+    }
+    return { input, constants: [] };
+  }
+  const unfed = model.inputs.find((input) => !feeds.some((feed) => feed.name === input.name));
+  if (unfed !== undefined) throw failure('UNSUPPORTED_INPUT', `The evaluation says nothing about the model's input '${unfed.name}' (its inputs: ${names}); every input needs samples or a constant.`);
+  const unknown = feeds.find((feed) => !model.inputs.some((input) => input.name === feed.name));
+  if (unknown !== undefined) throw failure('UNSUPPORTED_INPUT', `The evaluation feeds '${unknown.name}', which is not an input of this model (its inputs: ${names}).`);
+  const fromDataset = feeds.filter((feed) => feed.from === 'dataset');
+  const input = model.inputs.find((i) => i.name === fromDataset[0]?.name);
+  if (fromDataset.length !== 1 || input === undefined) throw failure('UNSUPPORTED_INPUT', `The dataset must feed exactly one input, not ${fromDataset.length}.`);
+  return { input, constants: feeds.filter((feed): feed is ConstantFeed => feed.from === 'constant') };
+}
+
+/** Every element the feed's value; float32 here, converted to the input's dtype by the runtime (integers exact up to 2^24). */
+function constantTensor(feed: ConstantFeed): FloatTensor {
+  const data = new Float32Array(feed.shape.reduce((n, d) => n * d, 1));
+  data.fill(feed.value);
+  return { dims: [...feed.shape], data };
 }
 
 /** The declared batch dim when it is a number; null when it is free (symbolic or unknown). */
