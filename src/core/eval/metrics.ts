@@ -119,11 +119,39 @@ function checkPair(reference: ArrayLike<number>, test: ArrayLike<number>): void 
   }
 }
 
-/** Fraction of samples where both models' top-1 classes agree (no labels needed). */
+/**
+ * A model with one score per sample (voice activity, a wake word: a sigmoid or a logit) has no
+ * argmax to read, since the argmax of one value is class 0 for every sample. Its score is class
+ * 1's: class 1 when the score reaches 0.5 if every score is a probability in [0, 1], else when it
+ * reaches 0 (a logit's sign, the same boundary before the sigmoid).
+ */
+export function scoreThreshold(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!(v >= 0 && v <= 1)) return 0;
+  }
+  return 0.5;
+}
+
+/** Class per sample of one-score outputs: 1 where the score reaches `threshold`, else 0. */
+export function thresholdRows(values: ArrayLike<number>, threshold: number): Int32Array {
+  return Int32Array.from({ length: values.length }, (_, i) => ((values[i] as number) >= threshold ? 1 : 0));
+}
+
+/** The sentence saying how one-score outputs were read, naming class 1. */
+export function scoreRuleNote(threshold: number, classes: readonly string[]): string {
+  const positive = classes[1] !== undefined ? `'${classes[1]}'` : 'class 1';
+  return threshold === 0.5
+    ? `The model gives one score per sample, a probability: a sample counts as ${positive} when it is at least 0.5.`
+    : `The model gives one score per sample, outside [0, 1] so read as a logit: a sample counts as ${positive} when it is at least 0.`;
+}
+
+/** Fraction of samples where both models' top-1 classes agree (no labels needed); one-score outputs are thresholded by the reference's rule. */
 export function top1Agreement(reference: ArrayLike<number>, test: ArrayLike<number>, width: number): number {
   checkPair(reference, test);
-  const a = argmaxRows(reference, width);
-  const b = argmaxRows(test, width);
+  const threshold = width === 1 ? scoreThreshold(reference) : null;
+  const a = threshold === null ? argmaxRows(reference, width) : thresholdRows(reference, threshold);
+  const b = threshold === null ? argmaxRows(test, width) : thresholdRows(test, threshold);
   if (a.length === 0) return 0;
   let same = 0;
   for (let s = 0; s < a.length; s++) if (a[s] === b[s]) same++;
@@ -246,11 +274,22 @@ export function evaluationSummary(input: EvaluationInput): EvaluationSummary {
   };
   if (!labels || samples === 0) return summary;
   checkLabels(labels, samples);
-  const predictions = argmaxRows(outputs, width);
-  let classCount = Math.max(classes.length, width);
+  const threshold = width === 1 ? scoreThreshold(outputs) : null;
+  const predictions = threshold === null ? argmaxRows(outputs, width) : thresholdRows(outputs, threshold);
+  let classCount = Math.max(classes.length, width, threshold === null ? 0 : 2);
   for (let s = 0; s < labels.length; s++) classCount = Math.max(classCount, (labels[s] as number) + 1);
-  summary.top1 = top1(outputs, width, labels);
-  summary.top5 = top5(outputs, width, labels);
+  if (threshold === null) {
+    summary.top1 = top1(outputs, width, labels);
+    summary.top5 = top5(outputs, width, labels);
+  } else {
+    let right = 0;
+    for (let s = 0; s < samples; s++) if (predictions[s] === labels[s]) right++;
+    // One score picks one class: there is no second guess for a top-k.
+    summary.top1 = right / samples;
+    summary.top5 = summary.top1;
+    summary.topK = 1;
+    notes.push(scoreRuleNote(threshold, classes));
+  }
   summary.perClass = perClassAccuracy(predictions, labels, classes);
   summary.confusion = confusionMatrix(predictions, labels, classCount);
   return summary;

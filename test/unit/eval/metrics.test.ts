@@ -9,6 +9,7 @@ import {
   NO_LABELS_NOTE,
   NO_SAMPLES_NOTE,
   perClassAccuracy,
+  scoreThreshold,
   sqnrDb,
   top1,
   top1Agreement,
@@ -102,5 +103,41 @@ describe('evaluationSummary', () => {
     expect(summary.confusion).toHaveLength(4);
     expect(summary.confusion?.[3]).toEqual([1, 0, 0, 0]);
     expect(summary.top1).toBe(0);
+  });
+});
+
+describe('one score per sample (a voice-activity or wake-word probability)', () => {
+  const classes = ['no-speech', 'speech'];
+  const labels2 = Int32Array.of(1, 1, 0, 0, 1);
+
+  it('reads the score as class 1 from 0.5 on, not as an argmax that is class 0 for every sample', () => {
+    const scores = Float32Array.of(0.9, 0.5, 0.49, 0.1, 0.2);
+    const summary = evaluationSummary({ outputs: scores, width: 1, labels: labels2, classes });
+    // Right: 0.9→speech, 0.5→speech, 0.49→no-speech, 0.1→no-speech; wrong: 0.2 (speech).
+    expect(summary).toMatchObject({ top1: 0.8, top5: 0.8, topK: 1 });
+    expect(summary.confusion).toEqual([
+      [2, 0],
+      [1, 2],
+    ]);
+    expect(summary.perClass?.map((c) => [c.className, c.accuracy])).toEqual([
+      ['no-speech', 1],
+      ['speech', 2 / 3],
+    ]);
+    expect(summary.notes).toContain("The model gives one score per sample, a probability: a sample counts as 'speech' when it is at least 0.5.");
+  });
+
+  it('a score outside [0, 1] is a logit: its sign decides', () => {
+    const logits = Float32Array.of(2.5, 0, -0.1, -3, -0.5);
+    expect(scoreThreshold(logits)).toBe(0);
+    const summary = evaluationSummary({ outputs: logits, width: 1, labels: labels2, classes });
+    expect(summary.top1).toBe(0.8);
+    expect(summary.notes.some((note) => note.includes('read as a logit'))).toBe(true);
+  });
+
+  it('agreement compares the decisions, by the reference\'s rule, so two models that differ in decisions do not agree 100 %', () => {
+    const reference = Float32Array.of(0.9, 0.6, 0.4, 0.1);
+    const test = Float32Array.of(0.8, 0.45, 0.55, 0.05);
+    expect(top1Agreement(reference, test, 1)).toBe(0.5);
+    expect(fidelityMetrics(reference, reference, 1).agreement).toBe(1);
   });
 });
