@@ -1,8 +1,10 @@
 /**
  * The tensor arena as TensorFlow Lite Micro plans it: the greedy planner on lifetimes worked out by
  * hand, the lifetimes TFLM's allocator gives a model's tensors (subgraphs, variables, constants,
- * unused tensors, scratch buffers, an offline plan), and the plan of every MediaPipe model in the
- * real-model table against the figure TFLM's own GreedyMemoryPlanner gave for it.
+ * unused tensors, scratch buffers, an offline plan), what its reference kernels take besides, and
+ * the plan of every MediaPipe model in the real-model table against the figure TFLM's own
+ * GreedyMemoryPlanner gave for it (scripts/check-tflm-planner.ts compares every offset with TFLM's
+ * C++ code where a tflite-micro checkout is at hand).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { BUILTIN_OPERATOR_NAMES } from '../../../src/core/formats/tflite/tflite-
 import { FlatReader } from '../../../src/core/formats/tflite/flat-reader';
 import { estimateArena } from '../../../src/core/targets/serial/fit-estimate';
 import { tflmAllocations } from '../../../src/core/targets/serial/tflm-allocations';
+import { referenceKernelMemory, type KernelTensor } from '../../../src/core/targets/serial/tflm-kernel-memory';
 import { planGreedy, type PlannerBuffer } from '../../../src/core/targets/serial/tflm-memory-planner';
 import { repoRoot } from '../../helpers/run-cli';
 import { buildTflite, TensorType, type TfliteSpec } from '../formats/tflite-builder';
@@ -169,5 +172,26 @@ describe('the MediaPipe models', () => {
     const arena = estimateArena(new Uint8Array(readFileSync(file)), row.source.path);
     expect(arena.plannedBytes).toBe(row.fit.tflmArenaAtLeast);
     expect(arena.arenaBytes).toBe(arena.plannedBytes + arena.overheadBytes);
+  });
+});
+
+describe("TFLM's reference kernels: arena beyond their tensors", () => {
+  const t = (dtype: string, shape: number[], quantScales = 0): KernelTensor => ({ dtype, shape, quantScales });
+  test.each([
+    // [op, inputs, outputs, scratch requests, persistent tail bytes]
+    ['CONV_2D float32: per-channel multiplier and shift for its 24 output channels, whatever its type', 'CONV_2D', [t('float32', [1, 8, 8, 3]), t('float32', [24, 3, 3, 3])], [t('float32', [1, 8, 8, 24])], [], 2 * 96],
+    ['CONV_2D with an int4 filter: the filter unpacked, a byte per element', 'CONV_2D', [t('int8', [1, 8, 8, 3]), t('int4', [8, 3, 3, 3], 8)], [t('int8', [1, 8, 8, 8])], [216], 2 * 32],
+    ['DEPTHWISE_CONV_2D: channels are the filter\'s last dim', 'DEPTHWISE_CONV_2D', [t('int8', [1, 8, 8, 5]), t('int8', [1, 3, 3, 5], 5)], [t('int8', [1, 8, 8, 5])], [], 2 * 32],
+    ['TRANSPOSE_CONV int8: an int32 accumulator per output element', 'TRANSPOSE_CONV', [t('int32', [4]), t('int8', [4, 3, 3, 2], 4), t('int8', [1, 5, 5, 2])], [t('int8', [1, 10, 10, 4])], [1600], 2 * 16],
+    ['TRANSPOSE_CONV int16 with an int16 bias: int64 accumulators, then the bias as int64', 'TRANSPOSE_CONV', [t('int32', [4]), t('int8', [4, 3, 3, 2], 4), t('int16', [1, 5, 5, 2]), t('int16', [4])], [t('int16', [1, 10, 10, 4])], [3200, 32], 2 * 16],
+    ['FULLY_CONNECTED quantized per channel', 'FULLY_CONNECTED', [t('int8', [1, 64]), t('int8', [10, 64], 10)], [t('int8', [1, 10])], [], 2 * 48],
+    ['FULLY_CONNECTED float32: nothing', 'FULLY_CONNECTED', [t('float32', [1, 64]), t('float32', [10, 64])], [t('float32', [1, 10])], [], 0],
+    ['MEAN int8: an int32 accumulator per output element, then the index arrays', 'MEAN', [t('int8', [1, 4, 4, 8]), t('int32', [2])], [t('int8', [1, 8])], [32, 16, 8], 0],
+    ['REDUCE_MAX: the index arrays only', 'REDUCE_MAX', [t('float32', [1, 4, 4, 8]), t('int32', [1])], [t('float32', [1, 4, 8])], [16, 4], 0],
+    ['MIRROR_PAD: two int arrays of the input rank', 'MIRROR_PAD', [t('float32', [1, 4, 4, 8]), t('int32', [4, 2])], [t('float32', [1, 6, 6, 8])], [16, 16], 0],
+    ['ADD_N float32: a 32-bit pointer per input', 'ADD_N', [t('float32', [4]), t('float32', [4]), t('float32', [4])], [t('float32', [4])], [12], 0],
+    ['RELU: nothing', 'RELU', [t('float32', [4])], [t('float32', [4])], [], 0],
+  ] as const)('%s', (_what, op, inputs, outputs, scratchBytes, persistentBytes) => {
+    expect(referenceKernelMemory(op, inputs, outputs)).toEqual({ scratchBytes, persistentBytes });
   });
 });
