@@ -113,16 +113,17 @@ export const FitMemory = z.object({
 });
 export type FitMemory = z.infer<typeof FitMemory>;
 
-/** Operators of the model TensorFlow Lite Micro cannot run, by kind (every subgraph counted). */
+/** Operators of the model TensorFlow Lite Micro, or the firmware a chip runs, cannot run, by kind (every subgraph counted). */
 export const FitUnsupportedOp = z.object({
   /** BuiltinOperator name, or a custom op's custom_code. */
   op: z.string(),
   count: z.number().int(),
   /**
    * sparse-weights: DENSIFY (TFLM cannot expand sparse weights); custom-op: a custom op TFLM has no
-   * kernel for; not-in-tflm: a builtin TFLM does not register; input-type: TFLM's kernel refuses this input type.
+   * kernel for; not-in-tflm: a builtin TFLM does not register; input-type: TFLM's kernel refuses this input type;
+   * not-in-firmware: TFLM has the kernel but the EdgeBench firmware (on the chips it runs on) does not register it.
    */
-  reason: z.enum(['sparse-weights', 'custom-op', 'not-in-tflm', 'input-type']),
+  reason: z.enum(['sparse-weights', 'custom-op', 'not-in-tflm', 'input-type', 'not-in-firmware']),
   /** For input-type: the type refused, e.g. float16; and the types the kernel takes. */
   inputType: z.string().optional(),
   acceptedTypes: z.array(z.string()).optional(),
@@ -141,6 +142,8 @@ export const FitRemedy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('builtin-ops'), ops: z.array(z.string()), replacements: z.record(z.string(), z.array(z.string())) }),
   /** No chip the studio knows has the memory, and int8 cannot help (it is int8 already): a smaller model. */
   z.object({ kind: z.literal('smaller-model') }),
+  /** Ops TFLM has that the EdgeBench firmware does not register: add them to its op_resolver.cpp, rebuild and reflash. */
+  z.object({ kind: z.literal('firmware-ops'), ops: z.array(z.string()) }),
 ]);
 export type FitRemedy = z.infer<typeof FitRemedy>;
 
@@ -163,7 +166,7 @@ export const FitEstimate = z.object({
   exceeds: z.array(z.enum(['ram', 'flash'])).default([]),
   /** Where the model and its arena would go, with what each memory needs and has. */
   memory: z.array(FitMemory).default([]),
-  /** Ops TFLM cannot run (the same on every chip). */
+  /** Ops TFLM cannot run (the same on every chip), and on chips the EdgeBench firmware runs on, the TFLM ops it does not register. */
   unsupportedOps: z.array(FitUnsupportedOp).default([]),
   /** What the user can do, when it does not fit or cannot run. */
   remedies: z.array(FitRemedy).default([]),

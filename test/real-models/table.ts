@@ -67,6 +67,8 @@ const TfliteFit = z
     tflmArenaAtLeast: z.number().int(),
     chips: z.record(z.string(), ChipFit),
     tflmCannotRun: z.array(z.object({ op: z.string(), why: z.string() }).strict()),
+    /** Ops TFLite Micro has that the EdgeBench firmware (the ESP32 chips) does not register in its op_resolver.cpp. */
+    firmwareCannotRun: z.array(z.object({ op: z.string(), why: z.string() }).strict()),
   })
   .strict();
 

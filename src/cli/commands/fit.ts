@@ -4,6 +4,7 @@ import { StudioError } from '../../shared/errors';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import type { FitRemedy } from '../../shared/contract';
 import { CHIP_PROFILES, chipProfile, estimateFits, type FitEstimate } from '../../core/targets/serial/fit-estimate';
+import { EDGEBENCH_FIRMWARE_OP_RESOLVER } from '../../core/targets/serial/tflm-ops';
 import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import { formatBytes } from '../format';
 import type { CommandIo } from '../io';
@@ -71,5 +72,7 @@ function remedyText(remedy: FitRemedy, estimate: FitEstimate): string {
     }
     case 'smaller-model':
       return 'no chip the studio knows has the memory for it and it is int8 already: it needs a smaller model (a smaller input, fewer or narrower layers).';
+    case 'firmware-ops':
+      return `register ${remedy.ops.join(', ')} in the EdgeBench firmware's op resolver (${EDGEBENCH_FIRMWARE_OP_RESOLVER}), then rebuild and reflash the firmware.`;
   }
 }

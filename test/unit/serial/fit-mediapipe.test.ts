@@ -21,6 +21,8 @@ interface Row {
   file: string;
   /** op, count, and the input type refused (DEQUANTIZE) or the reason. */
   cannotRun: Array<[string, number, string]>;
+  /** Ops TFLM has that the EdgeBench firmware (ESP32 chips) does not register, with their counts. */
+  notInFirmware?: Array<[string, number]>;
   /** Per chip, in CHIP_PROFILES order: the limits exceeded (R: RAM, F: flash). */
   limits: [Limits, Limits, Limits, Limits, Limits, Limits, Limits];
 }
@@ -31,6 +33,8 @@ const ROWS: Row[] = [
   {
     file: 'face_detection/face_detection_full_range_sparse.tflite',
     cannotRun: [['DEQUANTIZE', 182, 'float16'], ['DENSIFY', 46, 'sparse-weights']],
+    // DEPTH_TO_SPACE has a TFLM kernel, but resources/firmware/esp32-tflm/main/op_resolver.cpp does not register it.
+    notInFirmware: [['DEPTH_TO_SPACE', 2]],
     limits: ['R', 'R', 'R', '', 'R', 'R', 'R'],
   },
   { file: 'face_detection/face_detection_short_range.tflite', cannotRun: [['DEQUANTIZE', 74, 'float16']], limits: ['R', '', 'R', '', 'R', 'R', 'R'] },
@@ -70,14 +74,22 @@ describe('fit on the MediaPipe models', () => {
       expect(limits.includes('F'), context).toBe(fileBytes > chip.flashBytes - chip.firmwareFlashBytes);
       expect(estimate.exceeds, context).toEqual([...(limits.includes('R') ? ['ram'] : []), ...(limits.includes('F') ? ['flash'] : [])]);
       expect(estimate.verdict, context).toBe(limits === '' ? 'cannot-run' : 'does-not-fit');
+      // The EdgeBench firmware runs on the ESP32 chips; the STM32 profiles are MLPerf Tiny builds with TFLM's kernels.
+      const firmware = chip.id.startsWith('esp32') ? (row.notInFirmware ?? []) : [];
       expect(
         estimate.unsupportedOps.map((op) => [op.op, op.count, op.reason === 'input-type' ? op.inputType : op.reason]),
         context,
-      ).toEqual(row.cannotRun);
+      ).toEqual([...row.cannotRun, ...firmware.map(([op, count]) => [op, count, 'not-in-firmware'])]);
       // The sentence names every limit exceeded and every op that cannot run.
       if (limits.includes('R')) expect(estimate.sentence, context).toMatch(/RAM: it needs/);
       if (limits.includes('F')) expect(estimate.sentence, context).toContain(`flash: the ${(fileBytes / 1024 / 1024).toFixed(1)} MiB model is more than the`);
       for (const [op] of row.cannotRun) expect(estimate.sentence, context).toContain(op);
+      for (const [op, count] of firmware) {
+        expect(estimate.sentence, context).toContain(
+          `TFLite Micro has ${op} ×${count} but the EdgeBench firmware does not register it; add it in op_resolver.cpp (resources/firmware/esp32-tflm/main) and rebuild.`,
+        );
+      }
+      expect(estimate.remedies.find((remedy) => remedy.kind === 'firmware-ops'), context).toEqual(firmware.length > 0 ? { kind: 'firmware-ops', ops: firmware.map(([op]) => op) } : undefined);
       // Only remedies the user can carry out: an int8 .tflite from TFLite's converter (the weights are float16),
       // chips that have the memory, dense weights for DENSIFY, builtin ops for the custom op.
       const kinds = estimate.remedies.map((remedy) => remedy.kind);
@@ -103,7 +115,7 @@ describe('the TFLite Micro op list', () => {
     expect(TFLM_BUILTIN_OPS.size).toBe(100);
   });
 
-  test('ops in every subgraph count, custom ops TFLM ships are fine, builtins it lacks are named', () => {
+  test('ops in every subgraph count, custom ops TFLM ships are fine where TFLM runs as shipped, builtins it lacks are named', () => {
     const code = (name: string): number => BUILTIN_OPERATOR_NAMES.indexOf(name);
     const model = buildTflite({
       version: 3,
@@ -135,16 +147,30 @@ describe('the TFLite Micro op list', () => {
       ],
       buffers: [new Uint8Array(0)],
     });
-    const [fit] = estimateFits(model, 'nms.tflite', ['esp32s3']);
+    const [stm32, esp32s3] = estimateFits(model, 'nms.tflite', ['stm32h743', 'esp32s3']);
     expect(builtinOperatorName(code('NON_MAX_SUPPRESSION_V5'))).toBe('NON_MAX_SUPPRESSION_V5');
-    expect(fit).toMatchObject({
+    // An MLPerf Tiny build links TFLM's kernels: WHILE and TFLite_Detection_PostProcess are there.
+    expect(stm32).toMatchObject({
       verdict: 'cannot-run',
       exceeds: [],
       unsupportedOps: [{ op: 'NON_MAX_SUPPRESSION_V5', count: 1, reason: 'not-in-tflm' }],
       remedies: [{ kind: 'builtin-ops', ops: ['NON_MAX_SUPPRESSION_V5'], replacements: {} }],
     });
-    expect(fit?.sentence).toMatch(
-      /^nms\.tflite fits the memory of the ESP32-S3 \(no PSRAM, 8 MiB flash\) \(about .* of tensor arena \(estimate\) and 0 bytes of weights\), but TFLite Micro cannot run 1 of its 3 operators: NON_MAX_SUPPRESSION_V5 \(not among TFLite Micro's builtin kernels\)\.$/,
+    expect(stm32?.sentence).toMatch(
+      /^nms\.tflite fits the memory of the STM32H743 \(NUCLEO-H743ZI2\) \(about .* of tensor arena \(estimate\) and 0 bytes of weights\), but TFLite Micro cannot run 1 of its 3 operators: NON_MAX_SUPPRESSION_V5 \(not among TFLite Micro's builtin kernels\)\.$/,
+    );
+    // The EdgeBench firmware registers neither, and takes no custom ops: listed after what TFLM itself lacks.
+    expect(esp32s3?.unsupportedOps).toEqual([
+      { op: 'NON_MAX_SUPPRESSION_V5', count: 1, reason: 'not-in-tflm' },
+      { op: 'WHILE', count: 1, reason: 'not-in-firmware' },
+      { op: 'TFLite_Detection_PostProcess', count: 1, reason: 'not-in-firmware' },
+    ]);
+    expect(esp32s3?.remedies).toEqual([
+      { kind: 'builtin-ops', ops: ['NON_MAX_SUPPRESSION_V5'], replacements: {} },
+      { kind: 'firmware-ops', ops: ['WHILE', 'TFLite_Detection_PostProcess'] },
+    ]);
+    expect(esp32s3?.sentence).toMatch(
+      /but TFLite Micro cannot run 1 of its 3 operators: NON_MAX_SUPPRESSION_V5 \(not among TFLite Micro's builtin kernels\)\. TFLite Micro has WHILE and TFLite_Detection_PostProcess but the EdgeBench firmware does not register them; add them in op_resolver\.cpp \(resources\/firmware\/esp32-tflm\/main\), let tflm_runner\.cpp pass custom ops to the resolver, and rebuild\.$/,
     );
   });
 });

@@ -1,6 +1,6 @@
 // Fills TFLM's op resolver with exactly the builtin ops a model uses, so one firmware image
-// runs any model whose ops are in the list in op_resolver.cpp (kept equal to FIRMWARE_OPS in
-// src/core/targets/serial/simulator/device-model.ts).
+// runs any model whose ops are in the list in op_resolver.cpp (the studio's copy, EDGEBENCH_FIRMWARE_OPS
+// in src/core/targets/serial/tflm-ops.ts, is checked against this file by test/unit/serial/fit-firmware-ops.test.ts).
 #pragma once
 
 #include "edgebench/protocol.h"

@@ -15,7 +15,7 @@ import { BufferField, BuiltinOp, ModelField, OperatorField, SubGraphField, Tenso
 import { tflmAllocations } from './tflm-allocations';
 import { alignUp } from './tflm-kernel-memory';
 import { planGreedy } from './tflm-memory-planner';
-import { TFLM_BUILTIN_EQUIVALENTS, TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS, TFLM_INPUT_TYPES } from './tflm-ops';
+import { EDGEBENCH_FIRMWARE_OP_RESOLVER, EDGEBENCH_FIRMWARE_OPS, TFLM_BUILTIN_EQUIVALENTS, TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS, TFLM_INPUT_TYPES } from './tflm-ops';
 
 /** Bytes per element by ModelInfo dtype name (int4 is packed two per byte; we count a byte). */
 export const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -149,20 +149,22 @@ export interface ChipProfile {
   firmwareFlashBytes: number;
   /** Our ESP32 firmware receives the model over serial into RAM; MLPerf Tiny builds link it into flash. */
   modelInRam: boolean;
+  /** Runs the EdgeBench firmware (resources/firmware/esp32-tflm, built for esp32 and esp32s3), so only the ops it registers run. */
+  edgebenchFirmware: boolean;
 }
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
 export const CHIP_PROFILES: readonly ChipProfile[] = [
-  { id: 'esp32', label: 'ESP32 (no PSRAM, 4 MiB flash)', sramBytes: 520 * KiB, usableRamBytes: 320 * KiB, psramBytes: 0, flashBytes: 4 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true },
-  { id: 'esp32-wrover', label: 'ESP32-WROVER (4 MiB PSRAM, 4 MiB flash)', sramBytes: 520 * KiB, usableRamBytes: 300 * KiB, psramBytes: 4 * MiB, flashBytes: 4 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true },
-  { id: 'esp32s3', label: 'ESP32-S3 (no PSRAM, 8 MiB flash)', sramBytes: 512 * KiB, usableRamBytes: 330 * KiB, psramBytes: 0, flashBytes: 8 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true },
-  { id: 'esp32s3-n16r8', label: 'ESP32-S3 N16R8 (8 MiB PSRAM, 16 MiB flash)', sramBytes: 512 * KiB, usableRamBytes: 310 * KiB, psramBytes: 8 * MiB, flashBytes: 16 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true },
-  { id: 'stm32l4r5', label: 'STM32L4R5 (NUCLEO-L4R5ZI, MLPerf Tiny reference)', sramBytes: 640 * KiB, usableRamBytes: 600 * KiB, psramBytes: 0, flashBytes: 2 * MiB, firmwareFlashBytes: 120 * KiB, modelInRam: false },
-  { id: 'stm32f746', label: 'STM32F746 (DISCO-F746NG)', sramBytes: 320 * KiB, usableRamBytes: 290 * KiB, psramBytes: 0, flashBytes: 1 * MiB, firmwareFlashBytes: 120 * KiB, modelInRam: false },
+  { id: 'esp32', label: 'ESP32 (no PSRAM, 4 MiB flash)', sramBytes: 520 * KiB, usableRamBytes: 320 * KiB, psramBytes: 0, flashBytes: 4 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true, edgebenchFirmware: true },
+  { id: 'esp32-wrover', label: 'ESP32-WROVER (4 MiB PSRAM, 4 MiB flash)', sramBytes: 520 * KiB, usableRamBytes: 300 * KiB, psramBytes: 4 * MiB, flashBytes: 4 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true, edgebenchFirmware: true },
+  { id: 'esp32s3', label: 'ESP32-S3 (no PSRAM, 8 MiB flash)', sramBytes: 512 * KiB, usableRamBytes: 330 * KiB, psramBytes: 0, flashBytes: 8 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true, edgebenchFirmware: true },
+  { id: 'esp32s3-n16r8', label: 'ESP32-S3 N16R8 (8 MiB PSRAM, 16 MiB flash)', sramBytes: 512 * KiB, usableRamBytes: 310 * KiB, psramBytes: 8 * MiB, flashBytes: 16 * MiB, firmwareFlashBytes: 900 * KiB, modelInRam: true, edgebenchFirmware: true },
+  { id: 'stm32l4r5', label: 'STM32L4R5 (NUCLEO-L4R5ZI, MLPerf Tiny reference)', sramBytes: 640 * KiB, usableRamBytes: 600 * KiB, psramBytes: 0, flashBytes: 2 * MiB, firmwareFlashBytes: 120 * KiB, modelInRam: false, edgebenchFirmware: false },
+  { id: 'stm32f746', label: 'STM32F746 (DISCO-F746NG)', sramBytes: 320 * KiB, usableRamBytes: 290 * KiB, psramBytes: 0, flashBytes: 1 * MiB, firmwareFlashBytes: 120 * KiB, modelInRam: false, edgebenchFirmware: false },
   // Its 1 MiB of SRAM is split into domains; the largest contiguous block (AXI SRAM) is 512 KiB.
-  { id: 'stm32h743', label: 'STM32H743 (NUCLEO-H743ZI2)', sramBytes: 1 * MiB, usableRamBytes: 512 * KiB, psramBytes: 0, flashBytes: 2 * MiB, firmwareFlashBytes: 120 * KiB, modelInRam: false },
+  { id: 'stm32h743', label: 'STM32H743 (NUCLEO-H743ZI2)', sramBytes: 1 * MiB, usableRamBytes: 512 * KiB, psramBytes: 0, flashBytes: 2 * MiB, firmwareFlashBytes: 120 * KiB, modelInRam: false, edgebenchFirmware: false },
 ];
 
 export function chipProfile(id: string): ChipProfile {
@@ -177,13 +179,15 @@ export function chipProfile(id: string): ChipProfile {
 /** What a .tflite asks of TFLite Micro, the same on every chip: ops it lacks, and whether its weights are float. */
 export interface TflmScan {
   unsupportedOps: FitUnsupportedOp[];
+  /** Ops TFLM has kernels for that the EdgeBench firmware does not register (they matter on the chips it runs on). */
+  notInFirmware: FitUnsupportedOp[];
   /** More than half the weight bytes are float32 or float16: a full-integer int8 conversion would shrink them 4x (2x). */
   floatWeights: boolean;
   /** Operators in every subgraph. */
   operators: number;
 }
 
-/** Every operator of every subgraph against TFLM's kernels (tflm-ops.ts), and the weights' types. */
+/** Every operator of every subgraph against TFLM's kernels and the EdgeBench firmware's (tflm-ops.ts), and the weights' types. */
 export function scanForTflm(model: Uint8Array, fileName: string): TflmScan {
   const fb = new FlatReader(model, fileName, 'TFLite model');
   const root = fb.root();
@@ -191,7 +195,7 @@ export function scanForTflm(model: Uint8Array, fileName: string): TflmScan {
   const buffers = fb.tables(root, ModelField.buffers).map((b) => fb.vector(b, BufferField.data, 1)?.length ?? 0);
   const found = new Map<string, FitUnsupportedOp>();
   const note = (op: FitUnsupportedOp): void => {
-    const key = `${op.op}/${op.inputType ?? ''}`;
+    const key = `${op.op}/${op.reason}/${op.inputType ?? ''}`;
     const seen = found.get(key);
     if (seen) seen.count += 1;
     else found.set(key, op);
@@ -218,7 +222,8 @@ export function scanForTflm(model: Uint8Array, fileName: string): TflmScan {
       const code = codes[fb.uint32(operator, OperatorField.opcodeIndex, 0)];
       if (!code) continue; // the inspector names a bad opcode index; the estimate skips it
       if (code.builtin === BuiltinOp.CUSTOM) {
-        if (!TFLM_CUSTOM_OPS.has(code.name)) note({ op: code.name, count: 1, reason: 'custom-op' });
+        // The firmware takes no custom ops, not even those TFLM ships.
+        note({ op: code.name, count: 1, reason: TFLM_CUSTOM_OPS.has(code.name) ? 'not-in-firmware' : 'custom-op' });
       } else if (code.builtin === BuiltinOp.DENSIFY) {
         note({ op: code.name, count: 1, reason: 'sparse-weights' });
       } else if (!TFLM_BUILTIN_OPS.has(code.name)) {
@@ -229,10 +234,17 @@ export function scanForTflm(model: Uint8Array, fileName: string): TflmScan {
         if (accepted && inputType !== undefined && !accepted.includes(inputType)) {
           note({ op: code.name, count: 1, reason: 'input-type', inputType, acceptedTypes: [...accepted] });
         }
+        if (!EDGEBENCH_FIRMWARE_OPS.has(code.name)) note({ op: code.name, count: 1, reason: 'not-in-firmware' });
       }
     }
   }
-  return { unsupportedOps: [...found.values()], floatWeights: weightBytes.float * 2 > weightBytes.all, operators };
+  const all = [...found.values()];
+  return {
+    unsupportedOps: all.filter((op) => op.reason !== 'not-in-firmware'),
+    notInFirmware: all.filter((op) => op.reason === 'not-in-firmware'),
+    floatWeights: weightBytes.float * 2 > weightBytes.all,
+    operators,
+  };
 }
 
 export interface FitEstimate extends ArenaEstimate {
@@ -304,21 +316,28 @@ function placeOnChip(arena: ArenaEstimate, chip: ChipProfile): Placement {
 
 function fitOnChip(arena: ArenaEstimate, scan: TflmScan, chip: ChipProfile, fileName: string, fitsMemory: readonly string[]): FitEstimate {
   const { memory, exceeds, arenaInPsram } = placeOnChip(arena, chip);
-  const { unsupportedOps } = scan;
+  const notInFirmware = chip.edgebenchFirmware ? scan.notInFirmware : [];
+  const unsupportedOps = [...scan.unsupportedOps, ...notInFirmware];
   const verdict: FitEstimate['verdict'] =
     exceeds.length > 0 ? 'does-not-fit' : unsupportedOps.length > 0 ? 'cannot-run' : arenaInPsram ? 'fits-in-psram' : 'fits';
-  const base = { ...arena, chip, verdict, exceeds, memory, unsupportedOps, remedies: remediesFor(scan, exceeds, chip, fitsMemory) };
+  const base = { ...arena, chip, verdict, exceeds, memory, unsupportedOps, remedies: remediesFor(scan, notInFirmware, exceeds, chip, fitsMemory) };
   const needs = `about ${arenaText(arena)} and ${size(arena.weightsBytes)} of weights`;
   const flashBudget = chip.flashBytes - chip.firmwareFlashBytes;
-  const refused = unsupportedOps.reduce((sum, op) => sum + op.count, 0);
-  const ops = refused > 0 ? `TFLite Micro cannot run ${refused} of its ${scan.operators} operators: ${unsupportedOps.map(describeOp).join('; ')}.` : '';
+  const refused = scan.unsupportedOps.reduce((sum, op) => sum + op.count, 0);
+  const tflmOps = refused > 0 ? `TFLite Micro cannot run ${refused} of its ${scan.operators} operators: ${scan.unsupportedOps.map(describeOp).join('; ')}.` : '';
+  const firmwareOps = firmwareClause(notInFirmware);
   switch (verdict) {
     case 'does-not-fit': {
       const limits = memory.filter((m) => m.needBytes > m.haveBytes).map((m) => limitClause(m, arena));
-      return { ...base, sentence: `${fileName} does not fit the ${chip.label}: ${limits.join('; ')}.${ops ? ` ${ops}` : ''}` };
+      return { ...base, sentence: [`${fileName} does not fit the ${chip.label}: ${limits.join('; ')}.`, tflmOps, firmwareOps].filter(Boolean).join(' ') };
     }
     case 'cannot-run':
-      return { ...base, sentence: `${fileName} fits the memory of the ${chip.label} (${needs}), but ${ops}` };
+      return {
+        ...base,
+        sentence: tflmOps
+          ? [`${fileName} fits the memory of the ${chip.label} (${needs}), but ${tflmOps}`, firmwareOps].filter(Boolean).join(' ')
+          : `${fileName} fits the memory of the ${chip.label} (${needs}). ${firmwareOps}`,
+      };
     case 'fits-in-psram':
       return {
         ...base,
@@ -330,6 +349,18 @@ function fitOnChip(arena: ArenaEstimate, scan: TflmScan, chip: ChipProfile, file
         sentence: `${fileName} fits the ${chip.label}: it needs ${needs}, within ${size(chip.usableRamBytes)} of usable RAM and ${size(flashBudget)} of flash beside the firmware. The firmware reports the exact arena after loading.`,
       };
   }
+}
+
+/** "TFLite Micro has DEPTH_TO_SPACE ×2 but the EdgeBench firmware does not register it; add it in op_resolver.cpp (…) and rebuild." */
+function firmwareClause(ops: readonly FitUnsupportedOp[]): string {
+  if (ops.length === 0) return '';
+  const names = ops.map((op) => `${op.op}${op.count === 1 ? '' : ` ×${op.count}`}`);
+  const listed = names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`;
+  const pronoun = ops.length === 1 ? 'it' : 'them';
+  const folder = EDGEBENCH_FIRMWARE_OP_RESOLVER.replace(/\/op_resolver\.cpp$/, '');
+  // tflm_runner.cpp refuses custom ops before the resolver sees them.
+  const custom = ops.some((op) => !TFLM_BUILTIN_OPS.has(op.op)) ? ', let tflm_runner.cpp pass custom ops to the resolver,' : '';
+  return `TFLite Micro has ${listed} but the EdgeBench firmware does not register ${pronoun}; add ${pronoun} in op_resolver.cpp (${folder})${custom} and rebuild.`;
 }
 
 /** "RAM: it needs about 1.2 MiB (tensor arena, estimate, plus the 600 KiB model) but the board has about 320 KiB of usable RAM". */
@@ -356,13 +387,15 @@ function describeOp(op: FitUnsupportedOp): string {
       return `${op.op}${times} (a custom op TFLite Micro has no kernel for)`;
     case 'input-type':
       return `${op.op}${times} from ${op.inputType ?? '?'} (TFLite Micro's ${op.op} takes ${(op.acceptedTypes ?? []).join(', ')} only)`;
+    case 'not-in-firmware':
+      return `${op.op}${times} (TFLite Micro has it; the EdgeBench firmware does not register it)`;
     default:
       return `${op.op}${times} (not among TFLite Micro's builtin kernels)`;
   }
 }
 
 /** Only what the user can carry out: things the studio checks again once done. */
-function remediesFor(scan: TflmScan, exceeds: FitReport['exceeds'], chip: ChipProfile, fitsMemory: readonly string[]): FitRemedy[] {
+function remediesFor(scan: TflmScan, notInFirmware: readonly FitUnsupportedOp[], exceeds: FitReport['exceeds'], chip: ChipProfile, fitsMemory: readonly string[]): FitRemedy[] {
   const remedies: FitRemedy[] = [];
   const float16Dequantize = scan.unsupportedOps.some((op) => op.reason === 'input-type' && op.inputType === 'float16');
   if (scan.floatWeights && (exceeds.length > 0 || float16Dequantize)) remedies.push({ kind: 'int8-tflite' });
@@ -377,6 +410,7 @@ function remediesFor(scan: TflmScan, exceeds: FitReport['exceeds'], chip: ChipPr
     const replacements = Object.fromEntries(missing.flatMap((op) => (TFLM_BUILTIN_EQUIVALENTS[op] ? [[op, [...(TFLM_BUILTIN_EQUIVALENTS[op] ?? [])]]] : [])));
     remedies.push({ kind: 'builtin-ops', ops: missing, replacements });
   }
+  if (notInFirmware.length > 0) remedies.push({ kind: 'firmware-ops', ops: notInFirmware.map((op) => op.op) });
   return remedies;
 }
 

@@ -48,3 +48,22 @@ export const TFLM_INPUT_TYPES: Readonly<Record<string, readonly string[]>> = {
 export const TFLM_BUILTIN_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
   Convolution2DTransposeBias: ['TRANSPOSE_CONV'],
 };
+
+/** Where the EdgeBench firmware registers its kernels, from the repository root. */
+export const EDGEBENCH_FIRMWARE_OP_RESOLVER = 'resources/firmware/esp32-tflm/main/op_resolver.cpp';
+
+/**
+ * The builtin ops the EdgeBench firmware registers: one `case` each in add_builtin_op
+ * (resources/firmware/esp32-tflm/main/op_resolver.cpp). A model needing a TFLM kernel outside this
+ * list cannot run on our firmware until the op is added there. The firmware takes no custom ops
+ * (tflm_runner.cpp refuses them before the resolver). test/unit/serial/fit-firmware-ops.test.ts
+ * reads the C++ source and fails when the two drift apart.
+ */
+export const EDGEBENCH_FIRMWARE_OPS: ReadonlySet<string> = new Set([
+  'ABS', 'ADD', 'ARG_MAX', 'ARG_MIN', 'AVERAGE_POOL_2D', 'BATCH_TO_SPACE_ND', 'CAST', 'CONCATENATION', 'CONV_2D',
+  'DEPTHWISE_CONV_2D', 'DEQUANTIZE', 'DIV', 'EXP', 'EXPAND_DIMS', 'FLOOR', 'FULLY_CONNECTED', 'GATHER',
+  'HARD_SWISH', 'L2_NORMALIZATION', 'LEAKY_RELU', 'LOG', 'LOGISTIC', 'MAXIMUM', 'MAX_POOL_2D', 'MEAN', 'MINIMUM',
+  'MUL', 'PACK', 'PAD', 'PADV2', 'PRELU', 'QUANTIZE', 'REDUCE_MAX', 'RELU', 'RELU6', 'RESHAPE',
+  'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'RSQRT', 'SHAPE', 'SOFTMAX', 'SPACE_TO_BATCH_ND', 'SPLIT',
+  'SPLIT_V', 'SQRT', 'SQUEEZE', 'STRIDED_SLICE', 'SUB', 'SUM', 'TANH', 'TRANSPOSE', 'TRANSPOSE_CONV', 'UNPACK',
+]);

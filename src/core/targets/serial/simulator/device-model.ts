@@ -4,6 +4,8 @@
  * figure is only a model of the chip. Every reply says it is a simulation (the HELLO_ACK and
  * RESULT flag, and the chip model string).
  */
+import { EDGEBENCH_FIRMWARE_OPS } from '../tflm-ops';
+
 export interface DeviceModel {
   /** Shown wherever a chip model is: always says "Simulated board". */
   chipModel: string;
@@ -50,13 +52,7 @@ export const ESP32S3_SIMULATED: DeviceModel = {
 
 /**
  * The builtin ops the firmware registers in its MicroMutableOpResolver
- * (resources/firmware/esp32-tflm/main/op_resolver.cpp); keep the two lists equal.
+ * (resources/firmware/esp32-tflm/main/op_resolver.cpp): the one list fit checks models against,
+ * itself checked against the C++ source by a test.
  */
-export const FIRMWARE_OPS: readonly string[] = [
-  'ABS', 'ADD', 'ARG_MAX', 'ARG_MIN', 'AVERAGE_POOL_2D', 'BATCH_TO_SPACE_ND', 'CAST', 'CONCATENATION', 'CONV_2D',
-  'DEPTHWISE_CONV_2D', 'DEQUANTIZE', 'DIV', 'EXP', 'EXPAND_DIMS', 'FLOOR', 'FULLY_CONNECTED', 'GATHER',
-  'HARD_SWISH', 'L2_NORMALIZATION', 'LEAKY_RELU', 'LOG', 'LOGISTIC', 'MAXIMUM', 'MAX_POOL_2D', 'MEAN', 'MINIMUM',
-  'MUL', 'PACK', 'PAD', 'PADV2', 'PRELU', 'QUANTIZE', 'REDUCE_MAX', 'RELU', 'RELU6', 'RESHAPE',
-  'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'RSQRT', 'SHAPE', 'SOFTMAX', 'SPACE_TO_BATCH_ND', 'SPLIT',
-  'SPLIT_V', 'SQRT', 'SQUEEZE', 'STRIDED_SLICE', 'SUB', 'SUM', 'TANH', 'TRANSPOSE', 'TRANSPOSE_CONV', 'UNPACK',
-];
+export const FIRMWARE_OPS: readonly string[] = [...EDGEBENCH_FIRMWARE_OPS];

@@ -120,7 +120,10 @@ export function FitCard({ api, models, onError }: Props) {
 function FitTable({ rows, chips }: { rows: readonly FitEstimate[]; chips: ReadonlyArray<{ id: string; label: string }> }) {
   const first = rows[0];
   // The ops TFLite Micro lacks are the model's, the same on every chip: listed once above the table.
-  const unsupported = first?.unsupportedOps ?? [];
+  const unsupported = (first?.unsupportedOps ?? []).filter((op) => op.reason !== 'not-in-firmware');
+  // Ops TFLM has but the EdgeBench firmware does not register matter on the chips it runs on only.
+  const firmwareRows = rows.filter((row) => row.unsupportedOps.some((op) => op.reason === 'not-in-firmware'));
+  const notInFirmware = firmwareRows[0]?.unsupportedOps.filter((op) => op.reason === 'not-in-firmware') ?? [];
   return (
     <>
       {first && (
@@ -136,6 +139,21 @@ function FitTable({ rows, chips }: { rows: readonly FitEstimate[]; chips: Readon
             {unsupported.map((op) => (
               <li key={`${op.op}/${op.inputType ?? ''}`} data-testid="fit-unsupported-op" data-op={op.op} data-reason={op.reason}>
                 <code>{op.op}</code> ×{op.count}: {unsupportedText(op)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {notInFirmware.length > 0 && (
+        <div className="fit-unsupported" data-testid="fit-not-in-firmware">
+          <p>
+            TensorFlow Lite Micro has these ops, but the EdgeBench firmware does not register them, so they cannot run on{' '}
+            {firmwareRows.map((row) => row.label).join(', ')} until they are added to its op resolver:
+          </p>
+          <ul>
+            {notInFirmware.map((op) => (
+              <li key={op.op} data-testid="fit-unsupported-op" data-op={op.op} data-reason={op.reason}>
+                <code>{op.op}</code> ×{op.count}
               </li>
             ))}
           </ul>
@@ -192,6 +210,8 @@ function unsupportedText(op: FitUnsupportedOp): string {
       return 'a custom op TensorFlow Lite Micro has no kernel for.';
     case 'input-type':
       return `its input is ${op.inputType ?? 'of a type'}, which TensorFlow Lite Micro's ${op.op} refuses (it takes ${(op.acceptedTypes ?? []).join(', ')}).`;
+    case 'not-in-firmware':
+      return 'TensorFlow Lite Micro has it, but the EdgeBench firmware does not register it.';
     default:
       return "not among TensorFlow Lite Micro's builtin kernels.";
   }
@@ -214,5 +234,7 @@ function remedyText(remedy: FitRemedy, chips: ReadonlyArray<{ id: string; label:
     }
     case 'smaller-model':
       return 'No chip the studio knows has the memory for it, and it is int8 already: it needs a smaller model (a smaller input, fewer or narrower layers).';
+    case 'firmware-ops':
+      return `Register ${remedy.ops.join(', ')} in the EdgeBench firmware's op resolver (resources/firmware/esp32-tflm/main/op_resolver.cpp), then rebuild and reflash the firmware.`;
   }
 }
