@@ -6,6 +6,7 @@ import { TargetService } from './jobs/target-service';
 import { importUploadedDataset } from './jobs/dataset-upload';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { runEvaluations } from './jobs/eval-jobs';
+import { savedSizeMacs } from './jobs/model-macs';
 import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
@@ -68,6 +69,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         emit('workspace.changed', { what: 'models' });
         return entry;
       },
+      macs: ({ id }) => savedSizeMacs(workspace, id),
       link: async ({ modelId, parentId }) => {
         const entry = await linkVariant(workspace, modelId, parentId);
         emit('workspace.changed', { what: 'models' });

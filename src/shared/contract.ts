@@ -53,6 +53,17 @@ export const ModelEntry = z.object({
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
+/** A model's MACs per inference at the sizes its runs use (models.macs): counted at the saved sizes for ONNX. */
+export const ModelMacs = z.object({
+  macs: z.number(),
+  macsByOp: z.record(z.string(), z.number()),
+  /** True when the figure is counted at sizes saved with the model; false: every open dim counts as 1. */
+  atSavedSizes: z.boolean(),
+  /** The model's notes with MACs counted at those sizes, the last one saying which sizes (as `edgebench inspect` prints them); the reader's own notes otherwise. */
+  notes: z.array(z.string()),
+});
+export type ModelMacs = z.infer<typeof ModelMacs>;
+
 export const DatasetEntry = z.object({
   id: z.string(),
   name: z.string(),
@@ -249,6 +260,8 @@ export const calls = {
      * written atomically) for every later run and evaluation of it; null or nothing given removes them.
      */
     setInputs: call(z.object({ id: Id, inputs: GivenInputs.nullable() }), ModelEntry),
+    /** MACs per inference at the input sizes saved with the model (ONNX), with the note saying which sizes; the reader's own count otherwise. */
+    macs: call(z.object({ id: Id }), ModelMacs),
   },
   datasets: {
     list: call(Empty, z.array(DatasetEntry)),

@@ -9,7 +9,7 @@ import { isBenchBusy, useBenchJob } from './hooks/useBenchJob';
 import { useDropFiles } from './hooks/useDropFiles';
 import { useErrors } from './hooks/useErrors';
 import { useModelImport } from './hooks/useModelImport';
-import { usePage } from './hooks/usePage';
+import { usePage, type Page } from './hooks/usePage';
 import { useRunCache } from './hooks/useRunFiles';
 import { useDatasets, useEvals } from './hooks/useStudioLists';
 import type { Theme } from './hooks/useTheme';
@@ -31,12 +31,16 @@ interface Props {
 }
 
 export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
-  const [page, setPage] = usePage();
+  const [selectedModelId, setSelectedModelId] = useState<string | null>(null);
+  // A link to #/models/<id> (the bench form's "Open the Models page") opens that model.
+  const onLinkedItem = useCallback((linked: Page, item: string) => {
+    if (linked === 'models') setSelectedModelId(item);
+  }, []);
+  const [page, setPage] = usePage(onLinkedItem);
   const { errors, report, dismiss } = useErrors();
   const workspace = useWorkspace(api, report);
   const datasets = useDatasets(api, report);
   const evals = useEvals(api, report);
-  const [selectedModelId, setSelectedModelId] = useState<string | null>(null);
   const [selectedRunId, setSelectedRunId] = useState<string | null>(null);
   // Runs ticked for comparison; kept here so they survive page switches.
   const [comparedRunIds, setComparedRunIds] = useState<string[]>([]);

@@ -1,4 +1,4 @@
-import type { ModelEntry } from '../../../shared/contract';
+import type { ModelEntry, ModelMacs } from '../../../shared/contract';
 import { formatBytes, formatCount, shortHash } from '../format';
 import type { Theme } from '../hooks/useTheme';
 import { CopyButton } from './CopyButton';
@@ -7,10 +7,16 @@ import { InputSizes } from './InputSizes';
 import { TensorTable } from './TensorTable';
 import { hasOpenSizes } from '../input-sizes-form';
 
-/** Everything the reader learned about one model. */
-export function ModelInspect({ model, theme }: { model: ModelEntry; theme: Theme }) {
+/**
+ * Everything the reader learned about one model. `savedSizeMacs`, when the model has sizes saved
+ * for its open dims, is the engine's count at those sizes (models.macs), shown instead of the
+ * reader's own (open dims as 1) with the note `edgebench inspect` prints.
+ */
+export function ModelInspect({ model, theme, savedSizeMacs }: { model: ModelEntry; theme: Theme; savedSizeMacs?: ModelMacs }) {
   const { info } = model;
-  const macsByOp = Object.entries(info.macsByOp).filter(([, macs]) => macs > 0);
+  const counted = savedSizeMacs ?? { macs: info.macs, macsByOp: info.macsByOp, atSavedSizes: false, notes: info.notes };
+  const macsByOp = Object.entries(counted.macsByOp).filter(([, macs]) => macs > 0);
+  const notes = counted.notes;
   return (
     <article className="card inspect" data-testid="model-inspect" aria-label={`Model ${model.name}`}>
       <header className="inspect-header">
@@ -37,9 +43,13 @@ export function ModelInspect({ model, theme }: { model: ModelEntry; theme: Theme
         </div>
         <div>
           <dt>MACs / inference</dt>
-          <dd title={macsByOp.map(([op, macs]) => `${op}: ${macs.toLocaleString('en-US')}`).join('\n')}>
-            {formatCount(info.macs)}
-            {hasOpenSizes(info.inputs) && <span className="muted"> (open dims as 1)</span>}
+          <dd data-testid="model-macs" title={macsByOp.map(([op, macs]) => `${op}: ${macs.toLocaleString('en-US')}`).join('\n')}>
+            {formatCount(counted.macs)}
+            {counted.atSavedSizes ? (
+              <span className="muted"> (at the saved input sizes)</span>
+            ) : (
+              hasOpenSizes(info.inputs) && <span className="muted"> (open dims as 1)</span>
+            )}
           </dd>
         </div>
         <div>
@@ -59,11 +69,11 @@ export function ModelInspect({ model, theme }: { model: ModelEntry; theme: Theme
         <TensorTable tensors={info.outputs} testId="model-outputs" caption="Outputs" />
       </div>
       <OpHistogram ops={info.ops} theme={theme} />
-      {info.notes.length > 0 && (
-        <div className="notes">
+      {notes.length > 0 && (
+        <div className="notes" data-testid="model-notes">
           <h3 className="section-title">Notes</h3>
           <ul>
-            {info.notes.map((note) => (
+            {notes.map((note) => (
               <li key={note}>{note}</li>
             ))}
           </ul>

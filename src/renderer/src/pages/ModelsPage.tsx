@@ -1,8 +1,10 @@
+import { useEffect, useRef } from 'react';
 import type { DatasetEntry, ModelEntry, StudioApi } from '../../../shared/contract';
 import { ImportButton } from '../components/ImportButton';
 import { ModelInspect } from '../components/ModelInspect';
 import { VariantsPanel } from '../components/variants/VariantsPanel';
 import { formatBytes, formatCount } from '../format';
+import { useSavedSizeMacs } from '../hooks/useSavedSizeMacs';
 import type { Theme } from '../hooks/useTheme';
 import { familyOrder, listLabel, originLabel } from '../variant-view';
 
@@ -21,6 +23,13 @@ interface Props {
 
 export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, onImport, importing, datasets, onError }: Props) {
   const selected = models.find((m) => m.id === selectedId) ?? models[0] ?? null;
+  // MACs at each model's saved input sizes, so the list and the inspection agree with `edgebench inspect`.
+  const savedSizeMacs = useSavedSizeMacs(api, models);
+  const selectedRow = useRef<HTMLTableRowElement | null>(null);
+  // A model opened from elsewhere (the bench form's link) may be far down the list.
+  useEffect(() => {
+    selectedRow.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected?.id]);
   return (
     <section className="page" aria-labelledby="models-title">
       <header className="page-header">
@@ -54,9 +63,11 @@ export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, on
               <tbody>
                 {familyOrder(models).map(({ model, isVariant }) => {
                   const label = listLabel(model, models);
+                  const macs = savedSizeMacs.get(model.id);
                   return (
                     <tr
                       key={model.id}
+                      ref={model.id === selected?.id ? selectedRow : undefined}
                       className={[model.id === selected?.id ? 'selected' : '', isVariant ? 'variant-of' : ''].join(' ').trim() || undefined}
                       data-testid="model-row"
                       data-model-id={model.id}
@@ -84,7 +95,9 @@ export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, on
                       </td>
                       <td className="num">{formatBytes(model.info.sizeBytes)}</td>
                       <td className="num">{formatCount(model.info.parameters)}</td>
-                      <td className="num">{formatCount(model.info.macs)}</td>
+                      <td className="num" data-testid="model-row-macs" title={macs?.atSavedSizes ? 'At the input sizes saved with the model' : undefined}>
+                        {formatCount(macs?.macs ?? model.info.macs)}
+                      </td>
                     </tr>
                   );
                 })}
@@ -94,7 +107,7 @@ export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, on
           {selected && (
             <div className="model-detail">
               <VariantsPanel key={selected.id} api={api} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
-              <ModelInspect model={selected} theme={theme} />
+              <ModelInspect model={selected} theme={theme} savedSizeMacs={savedSizeMacs.get(selected.id)} />
             </div>
           )}
         </div>

@@ -1,8 +1,10 @@
 import type { InputsCheck as Check } from '../../bench-form';
+import { pageLink } from '../../hooks/usePage';
 
 /**
  * Under the model list: the ticked models that cannot start until their input sizes are given
  * (Start waits), and the ones that will run at guessed sizes (their runs are marked unstable).
+ * Each links to the Models page with that model selected, where its Input sizes form is.
  */
 export function InputsCheck({ check }: { check: Check }) {
   if (check.blocked.length === 0 && check.guessed.length === 0) return null;
@@ -14,7 +16,10 @@ export function InputsCheck({ check }: { check: Check }) {
             ⛔
           </span>
           <span className="banner-text">
-            {item.message} <a href="#/models">Open the Models page</a>
+            {item.message}{' '}
+            <a href={pageLink('models', item.modelId)} data-testid="bench-inputs-open-model">
+              Open the Models page
+            </a>
           </span>
         </li>
       ))}
@@ -24,7 +29,10 @@ export function InputsCheck({ check }: { check: Check }) {
             ⚠
           </span>
           <span className="banner-text">
-            {item.message} <a href="#/models">Open the Models page</a>
+            {item.message}{' '}
+            <a href={pageLink('models', item.modelId)} data-testid="bench-inputs-open-model">
+              Open the Models page
+            </a>
           </span>
         </li>
       ))}
