@@ -119,7 +119,8 @@ function tfjsRuntimeDtype(fileDtype: string | null): string | null {
 /**
  * tfjs-converter's reading next to the table's: tensor names, element types as TF.js feeds them,
  * shapes (the converter takes a graph Placeholder's shape, where a dim the signature fixes may be
- * -1; such a dim is unknown there, not different), parameters and the op histogram.
+ * -1; such a dim is unknown there, not different), output shapes (the file's, else the converter's
+ * from running the model), parameters and the op histogram.
  */
 export function expectTfjsTableMatchesConverter(row: TfjsRow, facts: TfjsConverterFacts): void {
   const compatible = (converter: TensorFacts['shape'], table: TensorFacts['shape']): TensorFacts['shape'] =>
@@ -129,9 +130,10 @@ export function expectTfjsTableMatchesConverter(row: TfjsRow, facts: TfjsConvert
     return { tensor: t.name, dtype: t.dtype, shape: compatible(t.shape, entry?.shape ?? null) };
   });
   const outputs = facts.outputs.map((t) => t.name).sort();
-  expect({ inputs, outputs, parameters: facts.parameters, ops: facts.ops }).toEqual({
+  expect({ inputs, outputs, outputShapes: facts.outputShapes, parameters: facts.parameters, ops: facts.ops }).toEqual({
     inputs: row.inspect.inputs.map((t) => ({ tensor: t.tensor, dtype: tfjsRuntimeDtype(t.dtype), shape: t.shape })),
     outputs: row.inspect.outputs.map((t) => t.tensor).sort(),
+    outputShapes: Object.fromEntries(row.inspect.outputs.map((t) => [t.tensor, t.shape])),
     parameters: row.inspect.parameters,
     ops: row.inspect.ops,
   });

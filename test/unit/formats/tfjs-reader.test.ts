@@ -17,8 +17,8 @@ const cases: Array<{ name: string; fixture: TfjsFixture; expect: Partial<ModelIn
       format: 'tfjs',
       producer: 'keras v2.15.0, TensorFlow.js Converter v4.22.0',
       formatVersion: 'format layers-model',
-      inputs: [{ name: 'pixels', dtype: 'float32', shape: ['batch', 28, 28, 1] }],
-      outputs: [{ name: 'dense', dtype: 'float32', shape: ['batch', 10] }],
+      inputs: [{ name: 'pixels', dtype: 'float32', shape: [null, 28, 28, 1] }],
+      outputs: [{ name: 'dense', dtype: 'float32', shape: [null, 10] }],
       ops: { Conv2D: 1, MaxPooling2D: 1, Flatten: 1, Dense: 1 },
       parameters: 13_610,
       macs: 48_672 + 13_520,
@@ -31,8 +31,8 @@ const cases: Array<{ name: string; fixture: TfjsFixture; expect: Partial<ModelIn
     fixture: graphModel(),
     expect: {
       formatVersion: 'format graph-model',
-      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 28, 28, 1] }],
-      outputs: [{ name: 'Identity', dtype: 'float32', shape: ['batch', 10] }],
+      inputs: [{ name: 'x', dtype: 'float32', shape: [null, 28, 28, 1] }],
+      outputs: [{ name: 'Identity', dtype: 'float32', shape: [null, 10] }],
       ops: { Placeholder: 1, Const: 5, _FusedConv2D: 1, MaxPool: 1, Reshape: 1, _FusedMatMul: 1, Softmax: 1 },
       parameters: 15_772,
       macs: 56_448 + 15_680,
@@ -49,6 +49,37 @@ describe('TF.js reader', () => {
     const total = fixture.json.byteLength + fixture.shards.reduce((sum, shard) => sum + shard.data.byteLength, 0);
     expect(info.sizeBytes).toBe(total);
     expect(info.fileName).toBe('model.json');
+  });
+
+  it("a -1 dim is unknown and unnamed (null), as the file and tfjs-converter give it; two inputs' open dims are not one dim", () => {
+    const fixture = graphModel();
+    const info = inspectModelBuffers(files(fixture));
+    expect(info.inputs[0]?.shape).toEqual([null, 28, 28, 1]);
+  });
+
+  describe('output shapes the file leaves out are inferred through the graph', () => {
+    /** The graph fixture without its signature, the Reshape target set to `target`. */
+    const unsigned = (target: [number, number]): Array<{ name: string; data: Uint8Array }> => {
+      const fixture = graphModel();
+      const json = JSON.parse(new TextDecoder().decode(fixture.json)) as Record<string, unknown>;
+      delete json.signature;
+      const shard = fixture.shards[0] as TfjsFixture['shards'][0];
+      new DataView(shard.data.buffer, shard.data.byteOffset).setInt32(320, target[0], true);
+      new DataView(shard.data.buffer, shard.data.byteOffset).setInt32(324, target[1], true);
+      return [{ name: 'model.json', data: new TextEncoder().encode(JSON.stringify(json)) }, shard];
+    };
+
+    it('a dim that follows the open batch stays open: Reshape [-1, 1568] then MatMul gives [null, 10]', () => {
+      const info = inspectModelBuffers(unsigned([-1, 1568]));
+      expect(info.outputs.map((t) => [t.name, t.shape])).toEqual([['Identity', [null, 10]]]);
+    });
+
+    it('a dim the graph fixes is a number even though the input batch is open: Reshape [1, 1568] gives [1, 10]', () => {
+      const info = inspectModelBuffers(unsigned([1, 1568]));
+      expect(info.outputs.map((t) => [t.name, t.shape])).toEqual([['Identity', [1, 10]]]);
+      // MACs count the open batch as 1.
+      expect(info.macs).toBe(56_448 + 15_680);
+    });
   });
 
   it('hashes model.json followed by the shards in manifest order, whatever the upload order', () => {

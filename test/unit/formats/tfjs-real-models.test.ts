@@ -32,7 +32,7 @@ interface Facts {
 const FACTS: Facts[] = [
   {
     file: 'antispoof.json', parameters: 426_547, macs: 100_033_408, macsByOp: { _FusedConv2D: 99_631_872, _FusedMatMul: 401_536 },
-    inputs: [['conv2d_input', 'float32', ['batch', 128, 128, 3]]], outputs: [['activation_4', 'float32', ['batch', 1]]], quantized: '10 (float16)',
+    inputs: [['conv2d_input', 'float32', [null, 128, 128, 3]]], outputs: [['activation_4', 'float32', [null, 1]]], quantized: '10 (float16)',
   },
   {
     file: 'blazeface.json', parameters: 134_732, macs: 188_749_824, macsByOp: { _FusedConv2D: 151_867_392, DepthwiseConv2dNative: 36_882_432 },
@@ -49,17 +49,17 @@ const FACTS: Facts[] = [
   },
   {
     file: 'emotion.json', parameters: 205_129, macs: 65_768_288, macsByOp: { _FusedConv2D: 63_537_440, DepthwiseConv2dNative: 2_230_848 },
-    inputs: [['input_1', 'float32', ['batch', 64, 64, 1]]], outputs: [['Identity', 'float32', null]], quantized: null,
+    inputs: [['input_1', 'float32', [null, 64, 64, 1]]], outputs: [['Identity', 'float32', [null, 7]]], quantized: null,
   },
   {
     file: 'facemesh.json', parameters: 738_949, macs: 35_577_792, macsByOp: { _FusedConv2D: 29_815_776, DepthwiseConv2dNative: 5_762_016 },
-    inputs: [['input_1', 'float32', ['batch', 192, 192, 3]]],
-    outputs: [['output_mesh', 'float32', ['batch', 1404]], ['output_faceflag', 'float32', ['batch', 1]], ['output_contours', 'float32', ['batch', 266]]],
+    inputs: [['input_1', 'float32', [null, 192, 192, 3]]],
+    outputs: [['output_mesh', 'float32', [null, 1404]], ['output_faceflag', 'float32', [null, 1]], ['output_contours', 'float32', [null, 266]]],
     quantized: '114 (float16)',
   },
   {
     file: 'faceres.json', parameters: 3_489_405, macs: 568_004_352, macsByOp: { Conv2D: 550_330_368, DepthwiseConv2dNative: 17_385_984, _FusedMatMul: 288_000 },
-    inputs: [['input_1', 'float32', ['batch', 224, 224, 3]]],
+    inputs: [['input_1', 'float32', [null, 224, 224, 3]]],
     outputs: [['gender_pred/Sigmoid:0', 'float32', [1, 1]], ['global_pooling/Mean', 'float32', [1, 1024]], ['age_pred/Softmax:0', 'float32', [1, 100]]],
     quantized: '127 (float16)',
   },
@@ -81,11 +81,11 @@ const FACTS: Facts[] = [
   },
   {
     file: 'iris.json', parameters: 649_773, macs: 53_667_328, macsByOp: { _FusedConv2D: 51_496_960, DepthwiseConv2dNative: 2_170_368 },
-    inputs: [['input_1', 'float32', ['batch', 64, 64, 3]]], outputs: [['Identity', 'float32', null]], quantized: null,
+    inputs: [['input_1', 'float32', [null, 64, 64, 3]]], outputs: [['Identity', 'float32', [null, 1, 1, 228]]], quantized: null,
   },
   {
     file: 'liveness.json', parameters: 148_244, macs: 6_471_808, macsByOp: { _FusedConv2D: 6_340_608, _FusedMatMul: 131_200 },
-    inputs: [['conv2d_1_input', 'float32', ['batch', 32, 32, 3]]], outputs: [['activation_6', 'float32', ['batch', 2]]], quantized: null,
+    inputs: [['conv2d_1_input', 'float32', [null, 32, 32, 3]]], outputs: [['activation_6', 'float32', [null, 2]]], quantized: null,
   },
   {
     file: 'movenet-lightning.json', parameters: 2_325_002, macs: 270_549_504,

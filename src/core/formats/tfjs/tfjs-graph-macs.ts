@@ -27,9 +27,10 @@ type Shapes = Map<string, number[]>;
 /**
  * MACs of the main graph and of every function body, each body counted once: a loop body for
  * one iteration, each branch of an If as if it ran. Bodies get their argument shapes from the
- * first call whose input shapes are known, else from the converter's arg_attr shapes.
+ * first call whose input shapes are known, else from the converter's arg_attr shapes. The graph's
+ * inputs run with their open dims at `openDimSize` (1 for MACs: a leading unknown batch counts as 1).
  */
-export function estimateGraphMacs(graph: GraphTopology, inputs: GraphEndpoint[], weights: Map<string, WeightLocation>): GraphEstimate {
+export function estimateGraphMacs(graph: GraphTopology, inputs: GraphEndpoint[], weights: Map<string, WeightLocation>, openDimSize = 1): GraphEstimate {
   const estimate: GraphEstimate = { macs: 0, macsByOp: {}, skipped: [], shapes: new Map(), functionsCounted: 0, conditionalOrLoopBodies: 0 };
   const constOf = (input: string | undefined): number[] | undefined => (input === undefined ? undefined : readInt32Weight(weights.get(tensorKey(input))));
   const analyzed = new Set<string>();
@@ -95,7 +96,7 @@ export function estimateGraphMacs(graph: GraphTopology, inputs: GraphEndpoint[],
 
   const main: Shapes = new Map();
   for (const input of inputs) {
-    const shape = numeric(input.info.shape);
+    const shape = numeric(input.info.shape, openDimSize);
     if (shape) main.set(input.node, shape);
   }
   walk(graph.nodes, main, '');
@@ -105,8 +106,33 @@ export function estimateGraphMacs(graph: GraphTopology, inputs: GraphEndpoint[],
   return estimate;
 }
 
-function numeric(shape: Dim[] | null): number[] | undefined {
-  return shape ? shape.map((dim) => (typeof dim === 'number' ? dim : 1)) : undefined;
+function numeric(shape: Dim[] | null, openDimSize = 1): number[] | undefined {
+  return shape ? shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : openDimSize)) : undefined;
+}
+
+/**
+ * Output shapes the file leaves out, inferred through the graph. With every input dim fixed they
+ * are the inferred shapes. With open input dims, the graph is walked twice, the open dims at 1 and
+ * at 2: a dim that comes out the same both times does not follow them and is kept, one that
+ * changes follows them and is null (unknown, as TensorFlow's shape inference leaves it), and a
+ * rank that changes (a Squeeze of a size-1 batch) leaves the whole shape unknown.
+ */
+export function inferredOutputShapes(
+  graph: GraphTopology,
+  inputs: GraphEndpoint[],
+  weights: Map<string, WeightLocation>,
+  atOne: GraphEstimate,
+): (node: string) => Dim[] | undefined {
+  const open = inputs.some(({ info }) => info.shape === null || info.shape.some((dim) => typeof dim !== 'number' || dim < 0));
+  let atTwo: ReadonlyMap<string, number[]> | undefined;
+  return (node) => {
+    const first = atOne.shapes.get(tensorKey(node));
+    if (!first || !open) return first;
+    atTwo ??= estimateGraphMacs(graph, inputs, weights, 2).shapes;
+    const second = atTwo.get(tensorKey(node));
+    if (!second || second.length !== first.length) return undefined;
+    return first.map((dim, index) => (dim === second[index] ? dim : null));
+  };
 }
 
 function macNode(

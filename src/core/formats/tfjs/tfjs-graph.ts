@@ -111,13 +111,17 @@ function placeholderInfo(node: GraphNode): TensorInfo {
   };
 }
 
-/** TensorShapeProto JSON: { dim: [{ size: "-1" }], unknownRank }; -1 becomes "batch" first, then "d<i>". */
+/**
+ * TensorShapeProto JSON: { dim: [{ size: "-1" }], unknownRank }. A -1 dim is unknown and has no
+ * name in the file (tfjs-converter reads it as null too), so it is null here: two inputs' open
+ * dims are not the same dim just because both are first.
+ */
 export function tensorShape(value: unknown): Dim[] | null {
   const shape = asRecord(value);
   if (shape.unknownRank === true) return null;
-  return asArray(shape.dim).map((dim, index) => {
+  return asArray(shape.dim).map((dim) => {
     const size = Number(asRecord(dim).size ?? 0);
-    return size >= 0 ? size : index === 0 ? 'batch' : `d${index}`;
+    return size >= 0 ? size : null;
   });
 }
 

@@ -74,7 +74,8 @@ function inboundNames(value: unknown): string[] {
 function batchShape(layer: Layer): Dim[] | undefined {
   const shape = layer.config.batch_input_shape ?? layer.config.batch_shape;
   if (!Array.isArray(shape)) return undefined;
-  return shape.map((dim: unknown, index) => (typeof dim === 'number' ? dim : index === 0 ? 'batch' : `d${index}`));
+  // Keras writes null for a dim it leaves open, with no name: null here too.
+  return shape.map((dim: unknown) => (typeof dim === 'number' ? dim : null));
 }
 
 export interface LayersAnalysis extends TfjsEstimate {
@@ -124,11 +125,11 @@ export function analyzeLayers(model: LayersModel): LayersAnalysis {
   return analysis;
 }
 
-/** Keeps the input's symbolic batch name on the output's first dim. */
+/** Keras layers keep the batch dim first: an open batch on the input stays open on the output. */
 function outputShape(shape: number[] | undefined, inputShape: Dim[] | undefined): Dim[] | null {
   if (!shape) return null;
   const batch = inputShape?.[0];
-  return shape.map((dim, index) => (index === 0 && typeof batch === 'string' ? batch : dim));
+  return shape.map((dim, index) => (index === 0 && batch !== undefined && typeof batch !== 'number' ? batch : dim));
 }
 
 function toNumber(dim: Dim): number {

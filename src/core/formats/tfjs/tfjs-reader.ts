@@ -1,7 +1,7 @@
 import type { ModelFileSet, ModelReader, ModelReadout } from '../model-file';
 import { asRecord, type TfjsEstimate } from './tfjs-common';
-import { graphEndpoints, readGraphTopology, tensorKey } from './tfjs-graph';
-import { estimateGraphMacs } from './tfjs-graph-macs';
+import { graphEndpoints, readGraphTopology } from './tfjs-graph';
+import { estimateGraphMacs, inferredOutputShapes } from './tfjs-graph-macs';
 import { analyzeLayers, readLayersModel } from './tfjs-layers';
 import { locateWeights, looksLikeModelJson, parseModelJson, shardPaths } from './tfjs-manifest';
 
@@ -34,11 +34,11 @@ export function readTfjs(files: ModelFileSet): ModelReadout {
     const endpoints = graphEndpoints(graph.nodes, json.signature);
     const graphEstimate = estimateGraphMacs(graph, endpoints.inputs, weights);
     estimate = graphEstimate;
-    // Output shapes the file leaves open are filled in only when every input shape is fixed, so no guessed dim reaches them.
-    const staticInputs = endpoints.inputs.every(({ info }) => info.shape?.every((dim) => typeof dim === 'number'));
+    // Output shapes the file leaves out are inferred, open where they follow an open input dim.
+    const inferred = inferredOutputShapes(graph, endpoints.inputs, weights, graphEstimate);
     const outputs = endpoints.outputs.map(({ info, node }) => {
-      const inferred = staticInputs && info.shape === null ? graphEstimate.shapes.get(tensorKey(node)) : undefined;
-      return inferred ? { ...info, shape: inferred } : info;
+      const shape = info.shape === null ? inferred(node) : undefined;
+      return shape ? { ...info, shape } : info;
     });
     base = { inputs: endpoints.inputs.map(({ info }) => info), outputs, ops };
     if (graph.functions.size > 0) {

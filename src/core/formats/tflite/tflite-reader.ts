@@ -162,7 +162,8 @@ export function readOperatorCode(fb: FlatReader, table: number): OperatorCode {
 function readTensor(fb: FlatReader, table: number): Tensor {
   const shape = fb.int32s(table, TensorField.shape) ?? [];
   const signature = fb.int32s(table, TensorField.shapeSignature);
-  const dims: Dim[] = shape.map((dim, index) => (signature?.[index] === -1 || dim < 0 ? `d${index}` : dim));
+  // shape_signature's -1 marks a dim the converter left open; TFLite names no dims, so it is null (as LiteRT reports -1).
+  const dims: Dim[] = shape.map((dim, index) => (signature?.[index] === -1 || dim < 0 ? null : dim));
   const info: TensorInfo = {
     name: fb.string(table, TensorField.name) ?? '',
     dtype: tensorTypeName(fb.int8(table, TensorField.type, 0)),
