@@ -3,6 +3,9 @@ import { z } from 'zod';
 export const ModelFormat = z.enum(['onnx', 'tflite', 'tfjs']);
 export type ModelFormat = z.infer<typeof ModelFormat>;
 
+/** A format as a sentence names a model of it: "is an ONNX model", "is a TF.js model". */
+export const MODEL_FORMAT_WITH_ARTICLE: Readonly<Record<ModelFormat, string>> = { onnx: 'an ONNX', tflite: 'a TFLite', tfjs: 'a TF.js' };
+
 /** A dimension is a number, or a name for a symbolic dimension ("batch", "N"), or null if unknown. */
 export const Dim = z.union([z.number().int(), z.string(), z.null()]);
 export type Dim = z.infer<typeof Dim>;

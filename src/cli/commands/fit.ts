@@ -3,6 +3,7 @@ import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import type { FitRemedy } from '../../shared/contract';
+import { MODEL_FORMAT_WITH_ARTICLE } from '../../shared/model-info';
 import { CHIP_PROFILES, chipProfile, estimateFits, type FitEstimate } from '../../core/targets/serial/fit-estimate';
 import { EDGEBENCH_FIRMWARE_OP_RESOLVER } from '../../core/targets/serial/tflm-ops';
 import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
@@ -36,7 +37,7 @@ export async function fitCommand(argv: string[], io: CommandIo): Promise<number>
   if (!file || extra.length > 0) throw new StudioError('BAD_INPUT', "edgebench fit takes one .tflite model, e.g. 'edgebench fit model.tflite --chip esp32s3'.");
   const info = await inspectModelFiles([file]);
   if (info.format !== 'tflite') {
-    throw new StudioError('BAD_INPUT', `'${file}' is a ${info.format} model; microcontrollers run TFLite models: convert it to .tflite (int8) first.`, { file });
+    throw new StudioError('BAD_INPUT', `'${file}' is ${MODEL_FORMAT_WITH_ARTICLE[info.format]} model; microcontrollers run TFLite models: convert it to .tflite (int8) first.`, { file });
   }
   const bytes = new Uint8Array(await fs.readFile(file));
   const chip = flagString(args, 'chip');

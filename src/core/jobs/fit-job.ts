@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import type { FitEstimate } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
+import { MODEL_FORMAT_WITH_ARTICLE } from '../../shared/model-info';
 import { CHIP_PROFILES, chipProfile, estimateFits, fitReport } from '../targets/serial/fit-estimate';
 import { mainModelPath } from '../workspace/model-store';
 import type { Workspace } from '../workspace/workspace';
@@ -15,7 +16,7 @@ export async function estimateWorkspaceModelFit(workspace: Workspace, modelId: s
   if (entry.info.format !== 'tflite') {
     throw new StudioError(
       'BAD_INPUT',
-      `'${entry.name}' is a model in ${entry.info.format} format, not .tflite; microcontrollers run TFLite models: convert it to .tflite (int8) and import or link that variant, then check it here.`,
+      `'${entry.name}' is ${MODEL_FORMAT_WITH_ARTICLE[entry.info.format]} model, not .tflite; microcontrollers run TFLite models: convert it to .tflite (int8) and import or link that variant, then check it here.`,
       { model: entry.id, format: entry.info.format },
     );
   }

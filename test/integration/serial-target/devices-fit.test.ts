@@ -85,7 +85,7 @@ describe('devices.fit', () => {
   });
 
   it('refuses an ONNX model and an unknown chip with a sentence saying what to do', async () => {
-    await expect(api.devices.fit({ modelId: onnxId })).rejects.toThrow(/is a model in onnx format, not \.tflite; microcontrollers run TFLite models: convert it to \.tflite/);
+    await expect(api.devices.fit({ modelId: onnxId })).rejects.toThrow(/is an ONNX model, not \.tflite; microcontrollers run TFLite models: convert it to \.tflite/);
     await expect(api.devices.fit({ modelId: tfliteId, chip: 'esp8266' })).rejects.toThrow(/Unknown chip 'esp8266'; pick one of esp32, /);
   });
 });

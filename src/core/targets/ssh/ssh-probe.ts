@@ -2,7 +2,7 @@
  * What a board has, and which runner the studio will use there. The probe is one script over one
  * exec (see probe-script.ts); choosing a runner is pure, so the UI can say what it picked.
  */
-import type { ModelFormat } from '../../../shared/model-info';
+import { MODEL_FORMAT_WITH_ARTICLE, type ModelFormat } from '../../../shared/model-info';
 import { PROBE_SCRIPT } from './probe-script';
 import { parseProbeOutput, type SshProbe } from './probe-parse';
 import type { SshConnection } from './ssh-connection';
@@ -54,7 +54,6 @@ const PYTHON_MODULES_FOR_FORMAT: Record<ModelFormat, string[]> = {
   tfjs: [],
 };
 
-const FORMAT_WITH_ARTICLE: Record<ModelFormat, string> = { onnx: 'an ONNX', tflite: 'a TFLite', tfjs: 'a TF.js' };
 
 export type RunnerChoice =
   | { kind: 'node'; reason: string }
@@ -85,7 +84,7 @@ export function chooseRunner(probe: SshProbe, format: ModelFormat, target: SshCo
   throw sshError(
     target,
     'no-runtime',
-    `${target.name} has no runtime that can run ${FORMAT_WITH_ARTICLE[format]} model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.`,
+    `${target.name} has no runtime that can run ${MODEL_FORMAT_WITH_ARTICLE[format]} model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.`,
     { format, node: probe.node?.version ?? 'none', python: probe.python?.version ?? 'none', arch: probe.hardware.arch },
   );
 }
