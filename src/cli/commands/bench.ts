@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import { StudioError } from '../../shared/errors';
+import type { ModelFormat } from '../../shared/model-info';
 import { BenchSettings, RuntimeName, RuntimeOptions, RunMode } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
+import { tfjsModelName } from '../../core/formats/tfjs/tfjs-name';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
 import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
@@ -81,11 +83,10 @@ function settingsFrom(args: ParsedArgs): BenchSettings {
   });
 }
 
-function modelName(file: string): string {
-  const base = path.basename(file);
-  // A TF.js model is named after its folder: every one of them is called model.json.
-  if (base === 'model.json') return path.basename(path.dirname(path.resolve(file)));
-  return base.replace(/\.(onnx|tflite)$/i, '');
+/** The name import gives the model (model-store): a TF.js model after its file (handtrack.json → handtrack), or its folder for a generic model.json. */
+function modelName(file: string, format: ModelFormat): string {
+  if (format === 'tfjs') return tfjsModelName(path.resolve(file));
+  return path.basename(file).replace(/\.(onnx|tflite)$/i, '');
 }
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -109,8 +110,9 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   for (const file of args.positionals) {
     const info = await inspectModelFiles([file]);
     const savedInputs = await savedInputsForModel(workspace, info);
-    if (savedInputs !== null) io.err(`Using the inputs saved with ${modelName(file)} in ${workspace.root}: ${formatGivenAsFlags(savedInputs)} (flags take precedence).`);
-    models.push({ name: modelName(file), path: path.resolve(file), variant: 'float', info, savedInputs });
+    const name = modelName(file, info.format);
+    if (savedInputs !== null) io.err(`Using the inputs saved with ${name} in ${workspace.root}: ${formatGivenAsFlags(savedInputs)} (flags take precedence).`);
+    models.push({ name, path: path.resolve(file), variant: 'float', info, savedInputs });
   }
   checkInputFlags(models, settings);
   // Before any runner starts: an image whose size would be guessed, an input too large to build (exit 2).
