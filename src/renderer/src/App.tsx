@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ModelEntry, StudioApi } from '../../shared/contract';
 import { setAppState } from './app-state';
+import type { PickedFile } from './files';
 import { DropOverlay } from './components/DropOverlay';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Sidebar } from './components/Sidebar';
@@ -56,13 +57,13 @@ export function App({ api, connectionLost, theme, onToggleTheme }: Props) {
   const { importFiles, busy: importing } = useModelImport(api, onImported, report);
   // Files dropped on the Datasets page are not models: say how to import a dataset instead.
   const onDropFiles = useCallback(
-    (files: File[]) =>
+    (files: PickedFile[]) =>
       page === 'datasets'
         ? report(new Error('Dropped files are imported as models. To import a dataset, use "Import dataset" on this page.'))
         : importFiles(files),
     [page, importFiles, report],
   );
-  const dragging = useDropFiles(onDropFiles);
+  const dragging = useDropFiles(onDropFiles, report);
 
   const openRun = useCallback(
     (runId: string) => {

@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
+import { droppedFiles, type DroppedEntry, type PickedFile } from '../files';
 
 function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;
 }
 
 /**
- * Drag and drop of files anywhere on the window. Returns whether files are being dragged
- * over it (to show the overlay). Default handling is always prevented so that a dropped file
- * never navigates the window away from the studio.
+ * Drag and drop of files or folders anywhere on the window (a folder's files come with the
+ * folder in their path). Returns whether files are being dragged over it (to show the overlay).
+ * Default handling is always prevented so that a dropped file never navigates the window away
+ * from the studio.
  */
-export function useDropFiles(onDrop: (files: File[]) => void): boolean {
+export function useDropFiles(onDrop: (files: PickedFile[]) => void, onError: (error: unknown) => void): boolean {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
@@ -34,8 +36,12 @@ export function useDropFiles(onDrop: (files: File[]) => void): boolean {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length > 0) onDrop(files);
+      // The items empty once the event returns: take their entries now, read the folders after.
+      const items = Array.from(event.dataTransfer?.items ?? [])
+        .filter((item) => item.kind === 'file')
+        .map((item) => ({ entry: item.webkitGetAsEntry() as DroppedEntry | null, file: item.getAsFile() }));
+      const given = items.length > 0 ? items : Array.from(event.dataTransfer?.files ?? []).map((file) => ({ entry: null, file }));
+      droppedFiles(given).then((files) => files.length > 0 && onDrop(files), onError);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -47,7 +53,7 @@ export function useDropFiles(onDrop: (files: File[]) => void): boolean {
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
-  }, [onDrop]);
+  }, [onDrop, onError]);
 
   return dragging;
 }

@@ -1,0 +1,108 @@
+/**
+ * A TF.js model in the converter's default layout (a folder holding a generic model.json and its
+ * shard) imported from the page is named after its folder: picked with "Import folder…" (the
+ * browser gives each file its webkitRelativePath) and dropped on the window as a folder (read
+ * through the drop's FileSystemEntry). Files that are not model files in the folder stay out.
+ * No sleeps: every wait is for a selector.
+ */
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
+import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+
+const DEMO_TFJS = path.join(REPO_ROOT, 'resources/models/demo-mnist-tfjs');
+
+let browser: Browser;
+let server: StudioServer;
+let page: Page;
+let errors: string[];
+let scratch: string;
+
+/** A copy of the demo TF.js model in a folder called `name`, with a README beside it. */
+async function modelFolder(name: string): Promise<string> {
+  const dir = path.join(scratch, name);
+  await mkdir(dir, { recursive: true });
+  for (const file of ['model.json', 'group1-shard1of1.bin']) await copyFile(path.join(DEMO_TFJS, file), path.join(dir, file));
+  await writeFile(path.join(dir, 'README.md'), 'Not a model file.\n');
+  return dir;
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'edgebench-e2e-folder-'));
+  browser = await launchBrowser();
+  server = await startStudioServer();
+  page = await openStudio(browser, server.url);
+  errors = pageErrors(page);
+});
+
+afterAll(async () => {
+  await page?.close();
+  await server?.stop();
+  await browser?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('importing a TF.js model folder from the page', () => {
+  it('"Import folder…" names a generic model.json after its folder', async () => {
+    const dir = await modelFolder('digits-net');
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('import-folder-input').setInputFiles(dir);
+    const row = page.getByTestId('model-row').filter({ hasText: 'digits-net' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('tfjs');
+    // Only the model's files were uploaded: its inspection counts model.json and the shard, not the README.
+    await row.click();
+    await expect.poll(() => page.getByTestId('model-inspect').textContent()).toContain('digits-net');
+    expect(errors).toEqual([]);
+  });
+
+  it('a folder dropped on the window is named after the folder too', async () => {
+    // Different bytes from the first import (a model's id is its content hash): one weight's lowest bit flipped.
+    const dir = await modelFolder('dropped-net');
+    const shard = path.join(dir, 'group1-shard1of1.bin');
+    const bytes = await readFile(shard);
+    bytes[0] = (bytes[0] ?? 0) ^ 1;
+    await writeFile(shard, bytes);
+
+    // A real drag of a folder from the desktop cannot be scripted. The drop below is the event Chromium
+    // fires for one, its item standing in for the folder's FileSystemDirectoryEntry; the files are read
+    // by the browser from disk (through a folder input the test adds), with their bytes and names.
+    await page.evaluate(`(() => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.multiple = true;
+      input.setAttribute('webkitdirectory', '');
+      input.id = 'e2e-folder-source';
+      input.hidden = true;
+      document.body.appendChild(input);
+    })()`);
+    await page.locator('#e2e-folder-source').setInputFiles(dir);
+    await page.getByTestId('nav-targets').click();
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const files = Array.from(document.getElementById('e2e-folder-source').files);
+      const fileEntry = (file) => ({ isFile: true, isDirectory: false, name: file.name, fullPath: '/dropped-net/' + file.name, file: (ok) => ok(file) });
+      const folder = {
+        isFile: false, isDirectory: true, name: 'dropped-net', fullPath: '/dropped-net',
+        createReader: () => { let given = false; return { readEntries: (ok) => { ok(given ? [] : files.map(fileEntry)); given = true; } }; },
+      };
+      const transfer = new DataTransfer();
+      // Chromium lists a dropped folder as one file item whose entry is the directory.
+      transfer.items.add(new File([], 'dropped-net'));
+      const original = DataTransferItem.prototype.webkitGetAsEntry;
+      DataTransferItem.prototype.webkitGetAsEntry = function () { DataTransferItem.prototype.webkitGetAsEntry = original; return folder; };
+      return transfer;
+    })()`);
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+    await page.getByTestId('drop-overlay').waitFor();
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+
+    // The studio switches to Models and selects the new model.
+    await page.getByTestId('model-row').filter({ hasText: 'dropped-net' }).waitFor();
+    await expect.poll(() => page.getByTestId('model-inspect').textContent()).toContain('dropped-net');
+    expect(errors).toEqual([]);
+  });
+});
