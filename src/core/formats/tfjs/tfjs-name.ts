@@ -1,8 +1,9 @@
 /**
- * The name a TF.js model goes by in the studio. Converters write either `<name>.json` with
- * `<name>.bin` (as @vladmandic/human ships handtrack.json) or a folder of `model.json` with
- * `group1-shard1of1.bin`, so the file name says the most, and when it is the generic model.json
- * the folder does. Uploads from a page carry no folder, so then the shards' shared prefix is
+ * The name a TF.js model goes by in the studio (import and `edgebench bench` alike). Converters
+ * write either `<name>.json` with `<name>.bin` (as @vladmandic/human ships handtrack.json) or a
+ * folder of `model.json` with `group1-shard1of1.bin`, so the file name says the most, and when it
+ * is the generic model.json the folder does (the page uploads a picked or dropped folder's files
+ * as "folder/file"). Files picked one by one carry no folder, so then the shards' shared prefix is
  * tried, and last the file name itself.
  */
 
