@@ -4,6 +4,7 @@
  *   <dir>/dataset.json      this manifest (written last: a folder without it is not a dataset yet)
  *   <dir>/samples.<ext>     every sample's raw values, little-endian, sample after sample
  *   <dir>/labels.<ext>      one class index per sample (absent for an unlabeled dataset)
+ *   <dir>/array-<i>.<ext>   optional: named arrays, one per model input (see `arrays`)
  *
  * Image samples are stored channels-first, [C, H, W] with C = 1 (gray) or 3 (RGB); any other
  * sample shape is a plain tensor. The preprocessing recipe turns stored values into model
@@ -23,6 +24,22 @@ export type StoredDtype = z.infer<typeof StoredDtype>;
 /** Element types a labels file may hold (uint8 while every label is below 256). */
 export const LabelDtype = z.enum(['uint8', 'int32']);
 export type LabelDtype = z.infer<typeof LabelDtype>;
+
+/** Element types of a named array (one per model input), kept as NumPy saved them (little-endian). */
+export const ArrayDtype = z.enum(['float32', 'float64', 'uint8', 'int8', 'int32', 'int64', 'bool']);
+export type ArrayDtype = z.infer<typeof ArrayDtype>;
+
+/** One array of a dataset imported from an .npz with one array per model input. */
+export const StoredArrayEntry = z.object({
+  /** The array's name in the .npz: the model input it feeds. */
+  name: z.string().min(1),
+  /** Its raw values, in the dataset's folder. */
+  file: z.string(),
+  dtype: ArrayDtype,
+  /** Its shape as saved: the first axis counts samples (1: one value for every sample); [] is one value for every sample. */
+  shape: z.array(z.number().int().min(0)),
+});
+export type StoredArrayEntry = z.infer<typeof StoredArrayEntry>;
 
 export const Layout = z.enum(['NCHW', 'NHWC']);
 export type Layout = z.infer<typeof Layout>;
@@ -78,8 +95,14 @@ export const DatasetManifest = z.object({
   /** False when the dataset has no labels (fidelity can still be measured). Default: a labels file is named. */
   labeled: z.boolean().optional(),
   labelDtype: LabelDtype.default('uint8'),
-  /** sha256 of the samples file then the labels file: identifies a calibration set in a variant's recipe. */
+  /** sha256 of the samples file then the labels file (then each array's file): identifies a calibration set in a variant's recipe. */
   contentSha256: z.string().optional(),
+  /**
+   * Named arrays, one per model input, when the dataset came from an .npz that has them (calibrating
+   * a model with several inputs). `files.samples` then holds one of them (the first with the most
+   * samples), so readers that know only one samples array still read a valid dataset.
+   */
+  arrays: z.array(StoredArrayEntry).optional(),
 });
 export type DatasetManifest = z.infer<typeof DatasetManifest>;
 

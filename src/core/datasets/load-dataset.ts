@@ -114,9 +114,13 @@ export async function loadDatasetTensors(dir: string, opts: LoadDatasetOptions =
       .find((f) => f.shape !== null);
     if (!fit?.shape) {
       const name = opts.inputName ?? 'input';
+      // A sample shaped like the whole input (a model with a fixed batch) is not one item of a batch.
+      const whole = batchShape.length === input.length && input.every((d, i) => isFree(d) || d === batchShape[i]);
       throw new StudioError(
         'BAD_INPUT',
-        `The dataset's samples are ${formatDims(batchShape)} but the model's input '${name}' expects ${formatDims(input)}; ` +
+        (whole
+          ? `Each of the dataset's samples is ${formatDims(batchShape)}, the whole of the model's input '${name}' (a fixed batch of ${formatDims(input.slice(0, 1)).slice(1, -1)}), but here a sample must be one item of the batch, ${formatDims(input.slice(1))}; `
+          : `The dataset's samples are ${formatDims(batchShape)} but the model's input '${name}' expects ${formatDims(input)}; `) +
           mismatchHint(image, input, recipe),
         { dataset: manifest.name, input: name, datasetShape: formatDims(batchShape), inputShape: formatDims(input) },
       );

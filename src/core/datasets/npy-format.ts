@@ -22,16 +22,41 @@ const SUPPORTED: Record<string, { bytes: number; make: (buffer: ArrayBuffer) => 
   '|i1': { bytes: 1, make: (b) => new Int8Array(b) },
   '<i4': { bytes: 4, make: (b) => new Int32Array(b) },
   '<i8': { bytes: 8, make: (b) => new BigInt64Array(b) },
+  // NumPy's bool: one byte, 0 or 1.
+  '|b1': { bytes: 1, make: (b) => new Uint8Array(b) },
 };
 // One-byte types have no byte order; NumPy may spell them with '<' or '='.
-const ALIASES: Record<string, string> = { '<u1': '|u1', '=u1': '|u1', '<i1': '|i1', '=i1': '|i1', '=f4': '<f4', '=f8': '<f8', '=i4': '<i4', '=i8': '<i8' };
+const ALIASES: Record<string, string> = { '<b1': '|b1', '=b1': '|b1', '<u1': '|u1', '=u1': '|u1', '<i1': '|i1', '=i1': '|i1', '=f4': '<f4', '=f8': '<f8', '=i4': '<i4', '=i8': '<i8' };
 
 function bad(name: string, what: string): StudioError {
   return new StudioError('BAD_INPUT', `'${name}' is not a .npy array we can read: ${what}`, { file: name });
 }
 
+/** The dtype and shape a .npy file's header gives, without reading its data. */
+export function npyHeader(bytes: Uint8Array, name: string): { descr: string; shape: number[] } {
+  const { descr, shape } = readHeader(bytes, name);
+  return { descr, shape };
+}
+
 /** Parses a .npy file; `name` is used in error messages. */
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
+  const { descr, shape, dataStart } = readHeader(bytes, name);
+  const type = SUPPORTED[descr] as (typeof SUPPORTED)[string];
+  const count = shape.reduce((n, d) => n * d, 1);
+  const byteLength = count * type.bytes;
+  if (dataStart + byteLength > bytes.length) {
+    throw bad(
+      name,
+      `it is truncated: shape (${shape.join(', ')}) needs ${byteLength} data bytes but only ${bytes.length - dataStart} are there.`,
+    );
+  }
+  // Copy into a fresh buffer: the data offset need not be aligned for the element type.
+  // (new Uint8Array(view) copies; Buffer's slice() would not.)
+  const copy = new Uint8Array(bytes.subarray(dataStart, dataStart + byteLength));
+  return { descr, shape, data: type.make(copy.buffer) };
+}
+
+function readHeader(bytes: Uint8Array, name: string): { descr: string; shape: number[]; dataStart: number } {
   if (bytes.length === 0) throw bad(name, 'the file is empty. Save the array with numpy.save and try again.');
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw bad(name, 'it does not start with the NumPy magic bytes. Save the array with numpy.save.');
@@ -58,7 +83,7 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
     const hint = rawDescr.startsWith('>') ? ' It is big-endian: save array.astype(array.dtype.newbyteorder("<")).' : '';
     throw bad(
       name,
-      `its dtype '${rawDescr}' is not supported (use float32, float64, uint8, int8, int32 or int64).${hint}`,
+      `its dtype '${rawDescr}' is not supported (use float32, float64, uint8, int8, int32, int64 or bool).${hint}`,
     );
   }
   const shape = (shapeMatch[1] as string)
@@ -67,18 +92,7 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
     .filter((s) => s.length > 0)
     .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw bad(name, `its shape '(${shapeMatch[1]})' is not understood.`);
-  const count = shape.reduce((n, d) => n * d, 1);
-  const byteLength = count * type.bytes;
-  if (dataStart + byteLength > bytes.length) {
-    throw bad(
-      name,
-      `it is truncated: shape (${shape.join(', ')}) needs ${byteLength} data bytes but only ${bytes.length - dataStart} are there.`,
-    );
-  }
-  // Copy into a fresh buffer: the data offset need not be aligned for the element type.
-  // (new Uint8Array(view) copies; Buffer's slice() would not.)
-  const copy = new Uint8Array(bytes.subarray(dataStart, dataStart + byteLength));
-  return { descr, shape, data: type.make(copy.buffer) };
+  return { descr, shape, dataStart };
 }
 
 /** Writes a C-order .npy (version 1.0); used by tests and by anyone exporting a dataset back to NumPy. */

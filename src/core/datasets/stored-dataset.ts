@@ -4,7 +4,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { writeFileAtomic, writeJsonAtomic } from '../workspace/atomic-write';
+import type { NpyData } from './npy-format';
 import {
+  type ArrayDtype,
   checkRecipeFits,
   DATASET_FORMAT,
   DatasetManifest,
@@ -12,11 +14,20 @@ import {
   type LabelDtype,
   MANIFEST_FILE,
   resolveRecipe,
+  type StoredArrayEntry,
   type StoredDtype,
   type StoredPreprocessing,
 } from './dataset-manifest';
 
 export type StoredArray = Uint8Array | Int8Array | Int32Array | Float32Array;
+
+/** A named array of an .npz with one array per model input, as parsed (its whole shape, first axis = samples). */
+export interface ImportedArray {
+  name: string;
+  dtype: ArrayDtype;
+  shape: number[];
+  data: NpyData;
+}
 
 /** What an importer hands over: decoded samples and labels, ready to be written. */
 export interface ImportedData {
@@ -29,6 +40,8 @@ export interface ImportedData {
   /** Class names (index = label); empty when unlabeled. */
   classes: string[];
   preprocessing: StoredPreprocessing;
+  /** Named arrays (one per model input); `samples` is then `primary`'s values in a stored element type. */
+  arrays?: { list: ImportedArray[]; primary: number };
 }
 
 const EXTENSION: Record<StoredDtype, string> = { uint8: 'u8', int8: 'i8', int32: 'i32', float32: 'f32' };
@@ -95,6 +108,15 @@ export async function writeStoredDataset(
     await writeFileAtomic(path.join(dir, labelsFile), labelBytes);
   }
 
+  const arrays: StoredArrayEntry[] = [];
+  for (const [i, array] of (data.arrays?.list ?? []).entries()) {
+    const file = `array-${i}.${ARRAY_EXTENSION[array.dtype]}`;
+    const bytes = new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
+    hash.update(bytes);
+    await writeFileAtomic(path.join(dir, file), bytes);
+    arrays.push({ name: array.name, file, dtype: array.dtype, shape: array.shape });
+  }
+
   const manifest = DatasetManifest.parse({
     format: DATASET_FORMAT,
     name: data.name,
@@ -108,12 +130,36 @@ export async function writeStoredDataset(
     labeled: data.labels !== null,
     labelDtype,
     contentSha256: hash.digest('hex'),
+    ...(arrays.length > 0 ? { arrays } : {}),
   });
   await writeJsonAtomic(manifestPath, manifest);
   return manifest;
 }
 
 const ELEMENT_BYTES: Record<StoredDtype, number> = { uint8: 1, int8: 1, int32: 4, float32: 4 };
+const ARRAY_EXTENSION: Record<ArrayDtype, string> = { float32: 'f32', float64: 'f64', uint8: 'u8', int8: 'i8', int32: 'i32', int64: 'i64', bool: 'b1' };
+const ARRAY_TYPES: Record<ArrayDtype, { bytes: number; make: (buffer: ArrayBuffer) => NpyData }> = {
+  float32: { bytes: 4, make: (b) => new Float32Array(b) },
+  float64: { bytes: 8, make: (b) => new Float64Array(b) },
+  uint8: { bytes: 1, make: (b) => new Uint8Array(b) },
+  int8: { bytes: 1, make: (b) => new Int8Array(b) },
+  int32: { bytes: 4, make: (b) => new Int32Array(b) },
+  int64: { bytes: 8, make: (b) => new BigInt64Array(b) },
+  bool: { bytes: 1, make: (b) => new Uint8Array(b) },
+};
+
+/** The dataset's named arrays with their values (empty for a dataset of one samples array). */
+export async function readStoredArrays(dir: string, manifest: DatasetManifest): Promise<ImportedArray[]> {
+  const out: ImportedArray[] = [];
+  for (const entry of manifest.arrays ?? []) {
+    const type = ARRAY_TYPES[entry.dtype];
+    const count = entry.shape.reduce((n, d) => n * d, 1);
+    const bytes = await readExactly(dir, entry.file, count * type.bytes, manifest);
+    // A copy, aligned for the element type.
+    out.push({ name: entry.name, dtype: entry.dtype, shape: entry.shape, data: type.make(new Uint8Array(bytes).buffer) });
+  }
+  return out;
+}
 
 /** Reads the first `count` samples of a stored dataset as their stored typed array. */
 export async function readStoredSamples(dir: string, manifest: DatasetManifest, count: number): Promise<StoredArray> {
