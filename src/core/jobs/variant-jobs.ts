@@ -36,9 +36,6 @@ export async function createQuantizedVariant(
       { model: parent.name },
     );
   }
-  if (request.recipe.mode === 'static' && !request.datasetId) {
-    throw new StudioError('BAD_INPUT', 'Static int8 quantization needs a calibration dataset; choose one (the demo digits work for the demo model).');
-  }
   const dataset = request.datasetId ? await workspace.readDataset(request.datasetId) : null;
   const useDataset = request.recipe.mode === 'static' ? dataset : null;
 

@@ -89,6 +89,8 @@ function withElemType(info: ValueInfoProto, name: string, elemType: number): Val
 
 interface GraphPlan {
   ctx: QuantContext;
+  /** Weights only float32 nodes read, stored as float16 behind a Cast. */
+  storedOnly: number;
   /** Nodes that run in float16. */
   half: Set<NodeProto>;
   /** Where each float tensor this graph defines lives: float16 or float32. */
@@ -101,6 +103,8 @@ function constantValue(node: NodeProto) {
 
 /** float16's largest finite value. */
 const FLOAT16_MAX = 65504;
+/** Smaller float32 weights of float32 nodes stay float32: a Cast node costs about as many bytes as 64 values save. */
+const MIN_STORED_ELEMENTS = 64;
 /** Ops that carry a large magnitude on to their output (Log, Sqrt, Sigmoid... bring it back into range). */
 const CARRIES_MAGNITUDE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Neg', 'Abs', 'Max', 'Min', 'Sum', 'Mean', 'Pow', 'Exp', 'Identity', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Flatten', 'Concat']);
 
@@ -153,10 +157,13 @@ function halfNodes(ctx: QuantContext): Set<NodeProto> {
 /**
  * Converts every graph of the model (`contexts`, parents before bodies). A weight becomes float16
  * when a float16 node reads it, in its own graph or in a body; a body reads an outer tensor in the
- * type it lives in, through a Cast where it needs the other. Returns how many weights became float16.
+ * type it lives in, through a Cast where it needs the other. A weight only float32 nodes read is
+ * stored as float16 behind a Cast to float32 (onnxruntime's constant folding turns it back into a
+ * float32 initializer when the session loads, so it costs nothing at run time), so the file halves
+ * even where ops stay float32. Returns how many weights float16 nodes read, and how many are stored only.
  */
-export function convertFloat16(contexts: QuantContext[]): number {
-  const plans = new Map<QuantContext, GraphPlan>(contexts.map((ctx) => [ctx, { ctx, half: halfNodes(ctx), home: new Map() }]));
+export function convertFloat16(contexts: QuantContext[]): { converted: number; storedOnly: number } {
+  const plans = new Map<QuantContext, GraphPlan>(contexts.map((ctx) => [ctx, { ctx, half: halfNodes(ctx), home: new Map(), storedOnly: 0 }]));
   const definer = (ctx: QuantContext, name: string): QuantContext | undefined => {
     for (let at: QuantContext | undefined = ctx; at; at = at.parent) if (at.index.defined.has(name)) return at;
     return undefined;
@@ -188,8 +195,12 @@ export function convertFloat16(contexts: QuantContext[]): number {
     return (owner ? plans.get(owner)?.home.get(name) : undefined) ?? F32;
   };
   let converted = 0;
-  for (const plan of plans.values()) converted += rewriteGraph(plan, (name) => homeOf(plan.ctx, name));
-  return converted;
+  let storedOnly = 0;
+  for (const plan of plans.values()) {
+    converted += rewriteGraph(plan, (name) => homeOf(plan.ctx, name));
+    storedOnly += plan.storedOnly;
+  }
+  return { converted, storedOnly };
 }
 
 /** Rewrites one graph with Casts where a node needs a tensor in the type it does not live in. */
@@ -220,6 +231,18 @@ function rewriteGraph(plan: GraphPlan, homeOf: (name: string) => number): number
     if (constant?.t && data) {
       constant.t = toFloat16Tensor(constant.t, data);
       converted += 1;
+    } else if (constant?.t && home.get(node.output[0] ?? '') === F32 && !ctx.index.graphOutputs.has(node.output[0] ?? '') && !readByExcluded(ctx, node.output[0] ?? '')) {
+      const values = float32Values(constant.t);
+      if (values && storableAsFloat16(values)) {
+        // Read only by float32 nodes: stored as float16, cast back right after the Constant (folded at session creation).
+        const output = node.output[0] as string;
+        const stored = ctx.names.fresh(`${output}_fp16`);
+        constant.t = toFloat16Tensor(constant.t, values);
+        nodes.push(withIO(node, [], [stored]));
+        nodes.push(makeNode('Cast', ctx.names.fresh(`${output}_cast_fp32`), [stored], [output], { to: F32 }));
+        plan.storedOnly += 1;
+        continue;
+      }
     }
     const need = half.has(node) ? F16 : F32;
     const inputs = node.input.map((name) => {
@@ -236,13 +259,46 @@ function rewriteGraph(plan: GraphPlan, homeOf: (name: string) => number): number
     !ctx.index.defined.has(output.name) && ctx.isFloat(output.name) && homeOf(output.name) === F16 ? withElemType(output, castTo(output.name, F32), F32) : output,
   );
 
+  // IR < 4 lists initializers among the graph inputs too: an input entry follows its initializer's type and name.
+  const inputEntry = new Map(graph.input.map((input, i) => [input.name, i]));
+  const retypeInput = (from: string, to: string): void => {
+    const at = inputEntry.get(from);
+    if (at !== undefined) graph.input[at] = withElemType(graph.input[at] as ValueInfoProto, to, F16);
+  };
+  const castsInFront: NodeProto[] = [];
   graph.initializer = graph.initializer.map((tensor) => {
-    const values = home.get(tensor.name) === F16 ? float32Values(tensor) : undefined;
+    const values = float32Values(tensor);
     if (!values) return tensor;
-    converted += 1;
-    return toFloat16Tensor(tensor, values);
+    if (home.get(tensor.name) === F16) {
+      converted += 1;
+      retypeInput(tensor.name, tensor.name);
+      return toFloat16Tensor(tensor, values);
+    }
+    if (!ctx.index.constant(tensor.name) || !storableAsFloat16(values) || ctx.index.graphOutputs.has(tensor.name) || readByExcluded(ctx, tensor.name)) return tensor;
+    // Read only by float32 nodes: stored as float16 behind a Cast to float32, which onnxruntime folds at session creation.
+    const stored = ctx.names.fresh(`${tensor.name}_fp16`);
+    castsInFront.push(makeNode('Cast', ctx.names.fresh(`${tensor.name}_cast_fp32`), [stored], [tensor.name], { to: F32 }));
+    retypeInput(tensor.name, stored);
+    plan.storedOnly += 1;
+    return toFloat16Tensor({ ...tensor, name: stored } as TensorProto, values);
   });
   graph.valueInfo = graph.valueInfo.map((info) => (home.get(info.name) === F16 && elemTypeOf(info) === F32 ? withElemType(info, internal(info.name), F16) : info));
-  ctx.finish(nodes);
+  ctx.finish([...castsInFront, ...nodes]);
   return converted;
+}
+
+/** An excluded node keeps its weights exactly as they are, float32 values included. */
+function readByExcluded(ctx: QuantContext, weight: string): boolean {
+  return (ctx.index.consumers.get(weight) ?? []).some((reader) => ctx.isExcluded(reader));
+}
+
+/**
+ * Whether a float32 weight read only by float32 nodes is worth storing as float16 behind a Cast:
+ * large enough that the Cast node weighs less than the bytes saved, and every value finite and
+ * within float16's range (silero's 2^20 spectrum scale stays float32).
+ */
+function storableAsFloat16(values: Float32Array): boolean {
+  if (values.length < MIN_STORED_ELEMENTS) return false;
+  for (const v of values) if (!Number.isFinite(v) || Math.abs(v) > FLOAT16_MAX) return false;
+  return true;
 }

@@ -33,7 +33,6 @@ const ACTIVATION_INPUTS: Record<string, number[] | 'all'> = {
   Unsqueeze: [0],
   Resize: [0],
   Add: [0, 1],
-  Mul: [0, 1],
   Concat: 'all',
 };
 
@@ -61,16 +60,27 @@ function weightOf(ctx: QuantContext, node: NodeProto): { index: number; axis: nu
 }
 
 function planNode(ctx: QuantContext, node: NodeProto): NodePlan | string | undefined {
+  // A node with no float32 tensor (int64 shape arithmetic, bool conditions) is not for int8 at all.
+  if (!ctx.touchesFloat(node)) return undefined;
   const slots = isDefaultDomain(node) ? ACTIVATION_INPUTS[node.opType] : undefined;
   if (!slots) {
     // Constants are weights; control-flow nodes hold bodies that are quantized on their own.
     if (!ctx.touchesFloat(node) || (node.opType === 'Constant' && isDefaultDomain(node)) || nodeSubgraphs(node).length > 0) return undefined;
+    // Mul stays out of the int8 op set: quantizing PP-OCRv4 det's gate and hard-swish products took
+    // its map's cosine to float from 0.97 to 0.68 (96×96 text, per-channel weights).
     return isDefaultDomain(node)
-      ? `${node.opType} is not in the static int8 op set (Conv, Gemm, MatMul, pooling, activations, Add, Mul, Concat, shape ops); it stays float.`
+      ? node.opType === 'Mul'
+        ? 'a product of activations (a squeeze-excitation gate, hard-swish) scales each channel differently, and one int8 scale for the product loses the small channels; it stays float.'
+        : `${node.opType} is not in the static int8 op set (Conv, Gemm, MatMul, pooling, activations, Add, Concat, shape ops); it stays float.`
       : `it is a custom op of domain '${node.domain}', which has no int8 form; it stays float.`;
   }
   const weight = weightOf(ctx, node);
   if ((node.opType === 'Conv' || node.opType === 'Gemm') && !weight) return `its weight '${node.input[1]}' is not a float32 constant (an initializer or a Constant node).`;
+  // x + 3: a piece of a decomposed activation (hard-swish as paddle2onnx writes it). In int8 each piece
+  // would round the activation once more, where float arithmetic on the dequantized value is exact;
+  // int8 Add is kept for two activations (residual connections).
+  const constantOperand = node.opType === 'Add' ? node.input.find((name) => ctx.index.constant(name)) : undefined;
+  if (constantOperand !== undefined) return `one of its operands is the constant '${constantOperand}', and in int8 each step of such arithmetic rounds the activation again; it stays float.`;
   const indices = slots === 'all' ? node.input.map((_, i) => i) : slots;
   const activations: string[] = [];
   for (const i of indices) {
@@ -120,6 +130,7 @@ export function planStatic(ctx: QuantContext, asymmetric: boolean, measured: (te
       else plans.set(node, plan);
     }
   }
+  dropIslands(ctx, plans);
   // A shape op only moves data: in int8 it pays off when int8 nodes read its output, and a lone
   // DequantizeLinear → Transpose → float reader crashed onnxruntime 1.30's QDQ propagation (an
   // out-of-range assertion, silero VAD's Transposes before LSTM). Dropping one can leave another
@@ -134,6 +145,38 @@ export function planStatic(ctx: QuantContext, asymmetric: boolean, measured: (te
     }
   }
   return plans;
+}
+
+/** Ops with an integer kernel of their own (QLinearConv, QGemm, QLinearMatMul): what makes int8 pay off. */
+const CORE_OPS = new Set(['Conv', 'Gemm', 'MatMul']);
+
+/**
+ * Drops planned nodes that are not connected, through int8 activations of other planned nodes, to a
+ * Conv, Gemm or MatMul. Such a node (silero VAD's Add of the squared STFT parts between a Pow and a
+ * Sqrt) runs between float ops: in int8 it gains no integer kernel and only adds a
+ * QuantizeLinear/DequantizeLinear pair and its rounding, which over a heavy-tailed range (squares)
+ * wipes out the small values.
+ */
+function dropIslands(ctx: QuantContext, plans: Map<NodeProto, NodePlan>): void {
+  const group = new Map<NodeProto, NodeProto>([...plans.keys()].map((node) => [node, node]));
+  const root = (node: NodeProto): NodeProto => {
+    let at = node;
+    while (group.get(at) !== at) at = group.get(at) as NodeProto;
+    group.set(node, at);
+    return at;
+  };
+  for (const plan of plans.values()) {
+    for (const tensor of plan.activations) {
+      const producer = ctx.index.producer.get(tensor);
+      if (producer && plans.has(producer)) group.set(root(producer), root(plan.node));
+    }
+  }
+  const withCore = new Set([...plans.keys()].filter((node) => CORE_OPS.has(node.opType)).map(root));
+  for (const plan of [...plans.values()]) {
+    if (withCore.has(root(plan.node))) continue;
+    plans.delete(plan.node);
+    ctx.skip(plan.node, `no int8 Conv, Gemm or MatMul reads or writes its tensors, so int8 would give it no integer kernel, only quantization error; it stays float.`);
+  }
 }
 
 /** Marks Relu folds and int8 shape ops over the current plans. */

@@ -19,12 +19,14 @@ import { probeLocalHardware } from '../targets/local-target';
 import { collectStats, validateFeeds } from './calibrate';
 import { QuantContext, QuantRun } from './context';
 import { quantizeDynamic } from './dynamic';
+import { foldIntoConvs } from './fold';
 import { convertFloat16 } from './fp16';
-import { MIN_OPSET, PER_CHANNEL_QDQ_OPSET, raiseOpset } from './opset';
+import { MIN_OPSET, opsetBlockers, PER_CHANNEL_QDQ_OPSET, raiseOpset } from './opset';
 import { quantizeStatic } from './qdq';
-import { activationsToMeasure } from './qdq-plan';
+import { activationsToMeasure, planStatic } from './qdq-plan';
+import { originalNodes, reasonsByOp } from './refusal';
 import type { TensorStats } from './ranges';
-import { type CalibrationData, normalizeRecipe, QuantRecipe, type QuantRecipeInput, type QuantResult, type SkippedNode } from './recipe';
+import { type CalibrationData, normalizeRecipe, QuantRecipe, type QuantRecipeInput, type QuantResult } from './recipe';
 import type { Probe } from './surface';
 import { type CpuInfo, resolveWeightRange } from './weight-range';
 
@@ -81,19 +83,32 @@ function graphContexts(run: QuantRun, main: GraphProto): QuantContext[] {
   return contexts;
 }
 
-/** "Conv ×12: its weight ...; LSTM ×4: ..." — why each op type stayed float, for the nothing-quantized error. */
-function reasonsByOp(skipped: SkippedNode[]): string {
-  const byOp = new Map<string, { count: number; reason: string }>();
-  for (const s of skipped) {
-    const entry = byOp.get(s.opType);
-    if (entry) entry.count += 1;
-    else byOp.set(s.opType, { count: 1, reason: s.reason });
+/**
+ * Folds BatchNormalization, Mul and Add steps into the Conv before them, in every graph (see
+ * fold.ts); returns the note saying what was folded, or undefined when nothing was.
+ */
+function foldAffineIntoConvs(run: QuantRun, main: GraphProto): string | undefined {
+  const total = { BatchNormalization: 0, Mul: 0, Add: 0 };
+  for (const ctx of graphContexts(run, main)) {
+    const counts = foldIntoConvs(ctx);
+    for (const op of Object.keys(total) as Array<keyof typeof total>) total[op] += counts[op];
   }
-  if (byOp.size === 0) return 'the model has no node that reads or writes a float32 tensor.';
-  return [...byOp].map(([op, { count, reason }]) => `${op} ×${count}: ${reason.replace(/\.$/, '')}`).join('; ') + '.';
+  const parts = Object.entries(total).filter(([, n]) => n > 0).map(([op, n]) => `${op} ×${n}`);
+  if (parts.length === 0) return undefined;
+  return `Folded into the Conv before each (${parts.join(', ')}), as onnxruntime's quantization pre-processing does: their per-channel scales and shifts are now in the Conv's weights and bias, so int8 covers them.`;
 }
 
-export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRecipeInput, calibration?: CalibrationData, options: QuantizeOptions = {}): Promise<QuantResult> {
+/**
+ * `calibration` (static mode) is the feeds, or a function that loads them: it is called only once
+ * the model is known to have something to quantize, so a model with nothing to quantize is refused
+ * for that rather than for its calibration data.
+ */
+export async function quantizeOnnx(
+  modelBytes: Uint8Array,
+  recipeInput: QuantRecipeInput,
+  calibrationSource?: CalibrationData | (() => Promise<CalibrationData>),
+  options: QuantizeOptions = {},
+): Promise<QuantResult> {
   let recipe = parseRecipe(recipeInput);
   const fileName = options.fileName ?? 'model.onnx';
   const model = decodeModelProto(modelBytes, fileName);
@@ -115,8 +130,22 @@ export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRec
     recipe = { ...recipe, weightRange: weights.range };
     reducedRange = weights.range === 'reduced';
     if (weights.note) notes.push(weights.note);
-    const why = recipe.mode === 'static' ? 'int8 static (QuantizeLinear/DequantizeLinear, and Round for onnxruntime\'s bias quantization)' : 'int8 dynamic (DynamicQuantizeLinear)';
-    const change = raiseOpset(model, recipe.mode === 'static' ? MIN_OPSET.static : MIN_OPSET.dynamic, why);
+    const from = defaultOpsetVersion(model);
+    let target: number = recipe.mode === 'static' ? MIN_OPSET.static : MIN_OPSET.dynamic;
+    let why = recipe.mode === 'static' ? "int8 static (QuantizeLinear/DequantizeLinear, and Round for onnxruntime's bias quantization)" : 'int8 dynamic (DynamicQuantizeLinear)';
+    if (recipe.mode === 'static' && perChannel && from < PER_CHANNEL_QDQ_OPSET) {
+      const blockers = opsetBlockers(model, PER_CHANNEL_QDQ_OPSET);
+      if (blockers.size === 0) {
+        target = PER_CHANNEL_QDQ_OPSET;
+        why = "int8 static with per-channel weights (DequantizeLinear's axis)";
+      } else {
+        perChannel = false;
+        notes.push(
+          `Weights are quantized per tensor: per-channel DequantizeLinear needs opset ${PER_CHANNEL_QDQ_OPSET}, and the studio cannot raise the model's opset ${from} there (${[...blockers.values()].join('; ')}).`,
+        );
+      }
+    }
+    const change = raiseOpset(model, target, why);
     if (change) {
       opset = { from: change.from, to: change.to };
       notes.push(
@@ -124,24 +153,43 @@ export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRec
           (change.rewritten.length > 0 ? ` (rewritten to their opset-${change.to} form: ${change.rewritten.join(', ')}).` : '; none of its ops changed meaning.'),
       );
     }
-    if (recipe.mode === 'static' && perChannel && defaultOpsetVersion(model) < PER_CHANNEL_QDQ_OPSET) {
-      perChannel = false;
-      notes.push(`Weights are quantized per tensor: per-channel DequantizeLinear needs opset ${PER_CHANNEL_QDQ_OPSET} and the variant imports opset ${defaultOpsetVersion(model)}.`);
-    }
   }
 
   const run = new QuantRun(model, recipe.exclude);
+  if (recipe.mode !== 'fp16') {
+    const folded = foldAffineIntoConvs(run, model.graph as GraphProto);
+    if (folded) notes.push(folded);
+  }
   const contexts = graphContexts(run, model.graph as GraphProto);
   const bodiesFirst = [...contexts].reverse();
+  const before = originalNodes(contexts);
   let calibrationSamples = 0;
   let converted = 0;
   if (recipe.mode === 'dynamic') {
     for (const ctx of bodiesFirst) quantizeDynamic(ctx, { perChannel, reducedRange });
   } else if (recipe.mode === 'fp16') {
-    converted = convertFloat16(contexts);
+    const fp16 = convertFloat16(contexts);
+    converted = fp16.converted + fp16.storedOnly;
+    if (fp16.storedOnly > 0) {
+      notes.push(
+        `${fp16.storedOnly} weight(s) that only float32 ops read are stored as float16 and cast to float32 in front of those ops (onnxruntime folds the Cast when the session loads), so they compute in float32 but take half the bytes.`,
+      );
+    }
   } else {
+    // What the variant would quantize is known before any calibration: a model with nothing to
+    // quantize is refused for that, not for lacking calibration data.
+    const planned = new QuantRun(model, recipe.exclude);
+    const plannedContexts = graphContexts(planned, model.graph as GraphProto);
+    if (plannedContexts.every((ctx) => planStatic(ctx, !recipe.activationSymmetric, () => true).size === 0)) {
+      throw new StudioError('BAD_INPUT', `The static variant would quantize no node, so it would only be a copy of the model: ${reasonsByOp(planned, originalNodes(plannedContexts), 'static')}`, { mode: 'static' });
+    }
+    const calibration = typeof calibrationSource === 'function' ? await calibrationSource() : calibrationSource;
     if (!calibration || calibration.inputs.length === 0) {
-      throw new StudioError('BAD_INPUT', 'Static quantization needs calibration data: give a dataset with at least one sample (a few hundred is typical).', {});
+      throw new StudioError(
+        'BAD_INPUT',
+        'Static int8 quantization needs a calibration dataset: pass --calibration DATASET (a dataset folder, or an .npz with one array per model input) or, in the studio, choose one; a few hundred samples is typical.',
+        { flag: 'calibration' },
+      );
     }
     validateFeeds(model, calibration.inputs, 'Calibration');
     calibrationSamples = calibration.inputs.length;
@@ -158,12 +206,12 @@ export async function quantizeOnnx(modelBytes: Uint8Array, recipeInput: QuantRec
   run.finish();
 
   if (run.quantized.length === 0) {
-    throw new StudioError('BAD_INPUT', `The ${recipe.mode} variant would quantize no node, so it would only be a copy of the model: ${reasonsByOp(run.skipped)}`, { mode: recipe.mode });
+    throw new StudioError('BAD_INPUT', `The ${recipe.mode} variant would quantize no node, so it would only be a copy of the model: ${reasonsByOp(run, before, recipe.mode)}`, { mode: recipe.mode });
   }
   if (recipe.mode === 'fp16' && converted === 0) {
     throw new StudioError(
       'BAD_INPUT',
-      `The fp16 variant would leave every weight float32 (no float16 node reads one), so it would not be smaller: ${reasonsByOp(run.skipped)}`,
+      `The fp16 variant would leave every weight float32 (no float16 node reads one), so it would not be smaller: ${reasonsByOp(run, before, 'fp16')}`,
       { mode: recipe.mode },
     );
   }

@@ -1,13 +1,9 @@
 /** What a worker does for each request; runs inside the worker process only. */
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { StudioError } from '../../shared/errors';
-import { isCalibrationArchive, readCalibrationArchive } from '../datasets/calibration-arrays';
-import { readDatasetManifest } from '../datasets/dataset-manifest';
-import { loadDatasetTensors } from '../datasets/load-dataset';
+import { calibrationFeeds } from '../datasets/calibration-arrays';
 import { decodeModelProto } from '../formats/onnx/onnx-codec';
 import { modelInputs } from '../quantize/calibrate';
-import { inspectModelBuffers } from '../formats/inspect';
 import { perLayerSqnr, quantizeOnnx, type CalibrationData } from '../quantize';
 import { writeFileAtomic } from '../workspace/atomic-write';
 import type { WorkerReply } from './worker-protocol';
@@ -17,44 +13,26 @@ type Request<T extends string> = Extract<import('./worker-protocol').WorkerReque
   samples?: number;
 };
 
-/**
- * The first `limit` samples as single-sample feeds: from an .npz with one array per model input,
- * or from a dataset folder, whose samples feed the model's first input.
- */
-async function datasetFeeds(modelName: string, modelBytes: Uint8Array, datasetDir: string, limit: number): Promise<CalibrationData['inputs']> {
-  if (isCalibrationArchive(datasetDir)) return readCalibrationArchive(datasetDir, modelInputs(decodeModelProto(modelBytes, path.basename(modelName))), limit);
-  const info = inspectModelBuffers([{ name: path.basename(modelName), data: modelBytes }]);
-  const input = info.inputs[0];
-  if (!input) throw new StudioError('BAD_INPUT', `'${modelName}' has no inputs to feed the dataset to.`);
-  const manifest = await readDatasetManifest(datasetDir);
-  if (manifest.samples === 0) {
-    throw new StudioError('BAD_INPUT', `The dataset '${manifest.name}' is empty; calibration needs samples. Import a dataset with samples.`, {
-      dataset: datasetDir,
-    });
-  }
-  const tensors = await loadDatasetTensors(datasetDir, { limit, inputShape: input.shape ?? undefined, inputName: input.name });
-  const perSample = tensors.batchShape.reduce((a, b) => a * b, 1);
-  const feeds: CalibrationData['inputs'] = [];
-  for (let i = 0; i < tensors.count; i++) {
-    const slice = tensors.data.subarray(i * perSample, (i + 1) * perSample);
-    feeds.push({ [input.name]: { dims: [1, ...tensors.batchShape], data: Float32Array.from(slice) } });
-  }
-  return feeds;
+/** The first `limit` samples as single-sample feeds for the model's inputs (see calibrationFeeds). */
+async function datasetFeeds(modelName: string, modelBytes: Uint8Array, source: string, limit: number): Promise<CalibrationData['inputs']> {
+  return calibrationFeeds(source, modelInputs(decodeModelProto(modelBytes, path.basename(modelName))), limit);
 }
 
 export async function runQuantize(request: Request<'quantize'>, progress: (message: string) => void): Promise<WorkerReply> {
   const bytes = new Uint8Array(await fs.readFile(request.modelPath));
-  let calibration: CalibrationData | undefined;
-  if (request.recipe.mode === 'static') {
-    if (!request.datasetDir) {
-      throw new StudioError('BAD_INPUT', 'Static int8 quantization needs a calibration dataset; pass --calibration DATASET (or choose one in the studio).', {
-        flag: 'calibration',
-      });
-    }
-    progress('loading calibration samples');
-    calibration = { inputs: await datasetFeeds(request.modelPath, bytes, request.datasetDir, request.calibrationSamples ?? 200) };
-  }
-  progress(request.recipe.mode === 'static' ? 'calibrating and quantizing' : 'quantizing');
+  // Loaded only once the quantizer knows the model has something to quantize; without a dataset it
+  // says what is wrong (nothing to quantize, or no calibration data).
+  const { datasetDir } = request;
+  const calibration =
+    request.recipe.mode === 'static' && datasetDir
+      ? async (): Promise<CalibrationData> => {
+          progress('loading calibration samples');
+          const inputs = await datasetFeeds(request.modelPath, bytes, datasetDir, request.calibrationSamples ?? 200);
+          progress('calibrating and quantizing');
+          return { inputs };
+        }
+      : undefined;
+  progress('quantizing');
   const modelDir = path.dirname(request.modelPath);
   const sideFiles = new Map<string, Uint8Array>();
   const result = await quantizeOnnx(bytes, request.recipe, calibration, {
