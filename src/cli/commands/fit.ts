@@ -19,10 +19,12 @@ const flags: FlagSpecs = {
 export const fitHelp = formatHelp(
   'edgebench fit MODEL.tflite [--chip ID] [--json]',
   [
-    'Before flashing: estimates the tensor arena (a greedy plan over the activations, like TFLite Micro\'s) and the',
-    'weights\' flash size from the .tflite alone, and says which of each chip\'s limits (RAM, PSRAM, flash) it',
-    'exceeds, which of its ops TensorFlow Lite Micro cannot run, and what you can do about it.',
-    'The arena is an estimate; the firmware reports the real figure after loading the model.',
+    'Before flashing: plans the tensor arena as TensorFlow Lite Micro does (its GreedyMemoryPlanner over the',
+    'buffers and lifetimes its allocator gives the model, plus the interpreter\'s bookkeeping) and sizes the',
+    'weights from the .tflite alone, and says which of each chip\'s limits (RAM, PSRAM, flash) it exceeds,',
+    'which of its ops TensorFlow Lite Micro cannot run, which ops TFLM has but the EdgeBench firmware (ESP32',
+    'chips) does not register, and what you can do about it.',
+    'Kernels\' own state is estimated; the firmware reports the exact arena after loading the model.',
   ].join('\n'),
   flags,
 );
