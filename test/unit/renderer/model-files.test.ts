@@ -4,7 +4,7 @@
  * dropped folder is read through its entries batch by batch, and a folder's non-model files stay out.
  */
 import { describe, expect, it } from 'vitest';
-import { droppedFiles, groupModelFiles, pickedFile, type DroppedEntry, type PickedFile } from '../../../src/renderer/src/files';
+import { droppedFiles, groupModelFiles, pickedFile, type DroppedEntry, type PickedFile } from '../../../src/renderer/src/model-files';
 
 const file = (name: string, text = name): File => new File([text], name);
 

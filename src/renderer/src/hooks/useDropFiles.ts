@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { droppedFiles, type DroppedEntry, type PickedFile } from '../files';
+import { droppedFiles, type DroppedEntry, type PickedFile } from '../model-files';
 
 function carriesFiles(event: DragEvent): boolean {
   return event.dataTransfer?.types.includes('Files') ?? false;

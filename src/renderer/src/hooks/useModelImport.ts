@@ -1,7 +1,8 @@
 import { useCallback, useState } from 'react';
 import type { ModelEntry, StudioApi } from '../../../shared/contract';
 import { StudioError, toErrorData } from '../../../shared/errors';
-import { groupModelFiles, pickedFile, toUploads, type PickedFile } from '../files';
+import { toUploads } from '../files';
+import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
 
 /**
  * Imports dropped or picked files (a picker's Files carry their folder in webkitRelativePath, a
