@@ -24,7 +24,7 @@ import { convertFloat16 } from './fp16';
 import { MIN_OPSET, opsetBlockers, PER_CHANNEL_QDQ_OPSET, raiseOpset } from './opset';
 import { quantizeStatic } from './qdq';
 import { activationsToMeasure, planStatic } from './qdq-plan';
-import { originalNodes, reasonsByOp } from './refusal';
+import { type OriginalNodes, originalNodes, reasonsByOp } from './refusal';
 import type { TensorStats } from './ranges';
 import { type CalibrationData, normalizeRecipe, QuantRecipe, type QuantRecipeInput, type QuantResult } from './recipe';
 import type { Probe } from './surface';
@@ -96,6 +96,11 @@ function foldAffineIntoConvs(run: QuantRun, main: GraphProto): string | undefine
   const parts = Object.entries(total).filter(([, n]) => n > 0).map(([op, n]) => `${op} ×${n}`);
   if (parts.length === 0) return undefined;
   return `Folded into the Conv before each (${parts.join(', ')}), as onnxruntime's quantization pre-processing does: their per-channel scales and shifts are now in the Conv's weights and bias, so int8 covers them.`;
+}
+
+/** Whether any graph holds a float32 weight (an initializer or a Constant node's tensor). */
+function hasFloatWeights(graphs: OriginalNodes): boolean {
+  return graphs.some(({ ctx, nodes }) => [...ctx.graph.initializer.map((t) => t.name), ...nodes.flatMap((n) => (n.opType === 'Constant' ? n.output : []))].some((name) => ctx.floatWeight(name) !== undefined));
 }
 
 /**
@@ -209,11 +214,10 @@ export async function quantizeOnnx(
     throw new StudioError('BAD_INPUT', `The ${recipe.mode} variant would quantize no node, so it would only be a copy of the model: ${reasonsByOp(run, before, recipe.mode)}`, { mode: recipe.mode });
   }
   if (recipe.mode === 'fp16' && converted === 0) {
-    throw new StudioError(
-      'BAD_INPUT',
-      `The fp16 variant would leave every weight float32 (no float16 node reads one), so it would not be smaller: ${reasonsByOp(run, before, 'fp16')}`,
-      { mode: recipe.mode },
-    );
+    const message = hasFloatWeights(before)
+      ? `The fp16 variant would leave every weight float32 (no float16 node reads one), so it would not be smaller: ${reasonsByOp(run, before, 'fp16')}`
+      : 'The fp16 variant would not be smaller: the model has no float32 weight (initializer or Constant node) to store as float16.';
+    throw new StudioError('BAD_INPUT', message, { mode: recipe.mode });
   }
 
   const inline = encodeModelProto(model);
