@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../helpers/run-cli';
+import { InputRecipe } from './seeded-data';
 
 const Dim = z.union([z.number().int(), z.string(), z.null()]);
 const Tensor = z.object({ name: z.string(), dtype: z.string().nullable(), shape: z.array(Dim).nullable() }).strict();
@@ -21,8 +22,15 @@ const Source = z.union([
   z.object({ debian: z.string(), version: z.string(), path: z.string() }).strict(),
 ]);
 
-/** A number, or why MACs have no single value: the symbolic dims (or inputs with unnamed dims) a note must quote. */
-const Macs = z.union([z.number().int().min(0), z.object({ undefinedBecause: z.array(z.string()).min(1) }).strict()]);
+/**
+ * A number, or why MACs have no single value: the symbolic dims (or, for unnamed dims, the input and
+ * the dims' positions, "input: dim 1") a note about MACs must quote; and, where some MAC nodes'
+ * shapes cannot be inferred, how many a note must say are not counted.
+ */
+const Macs = z.union([
+  z.number().int().min(0),
+  z.object({ undefinedBecause: z.array(z.string()).min(1), uncounted: z.number().int().min(1).optional() }).strict(),
+]);
 const Ops = z.record(z.string(), z.number().int().min(1));
 
 const RunInput = z.object({ name: z.string(), shape: z.array(z.number().int()), fill: z.string() }).strict();
@@ -92,6 +100,8 @@ export const OnnxRow = z
         parameters: z.number().int(),
         ops: Ops,
         macs: Macs,
+        /** Why MACs are what the row says (what is not counted, and why). */
+        macsWhy: z.string().optional(),
         /** MACs once the symbolic dims are sized (inspect --shape …), from the shapes onnxruntime computes at those sizes. */
         macsAt: z.object({ shapes: z.record(z.string(), z.string()), macs: z.number().int().min(0) }).strict().optional(),
       })
@@ -101,10 +111,16 @@ export const OnnxRow = z
         dynamic: QuantizeMode,
         static: QuantizeMode,
         fp16: QuantizeMode,
-        /** Float inputs of the checks and the calibration set are uniform in [low, high) (default [0, 1)). */
-        floatRange: z.tuple([z.number(), z.number()]).optional(),
-        /** Why the row needs its floatRange. */
-        floatRangeWhy: z.string().optional(),
+        /**
+         * How each input of the checks and of the calibration set is drawn (test/real-models/seeded-data.ts):
+         * what the model's application feeds it. An input left out gets uniform [0, 1) floats,
+         * integers 0..9 or coin-flip bools, or the constant its first fully sized bench case gives.
+         */
+        inputs: z.record(z.string(), InputRecipe).optional(),
+        /** Where the recipes come from (the model's project, its callers). */
+        inputsWhy: z.string().optional(),
+        /** Why each mode's bounds are what they are: the figures they were set from, here and with 7-bit weights. */
+        boundsWhy: z.string().optional(),
       })
       .strict(),
     fit: Refusal,

