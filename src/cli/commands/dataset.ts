@@ -19,7 +19,7 @@ const importFlags: FlagSpecs = {
   'labels-key': { kind: 'string', valueName: 'K', help: '.npz: the labels array (default: y, Y, labels, ...).' },
   labels: { kind: 'string', valueName: 'FILE', help: '.npy: the labels array file (without it, an unlabeled dataset).' },
   'label-column': { kind: 'string', valueName: 'C', help: 'CSV: the label column, by header name or 0-based index (default: the last).' },
-  'no-labels': { kind: 'boolean', help: '.npz/CSV: import without labels (fidelity can still be measured).' },
+  'no-labels': { kind: 'boolean', help: '.npz/CSV: import without labels (fidelity can still be measured); an .npz with several arrays becomes one array per model input, for calibrating a model with several inputs.' },
   classes: { kind: 'string', valueName: 'a,b,...', help: 'Class names for numeric labels, in label order (default 0, 1, ...).' },
   overwrite: { kind: 'boolean', help: 'Replace a dataset already in --out.' },
   json: { kind: 'boolean', help: "Print the dataset's manifest as JSON only." },
@@ -77,6 +77,12 @@ async function importCommand(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   const labels = manifest.classes.length > 0 && manifest.files.labels !== undefined ? `${manifest.classes.length} classes` : 'no labels';
+  if (manifest.arrays) {
+    // One array per model input: each as saved (first axis = samples; a 0-d array or a first axis of 1 is shared by every sample).
+    const arrays = manifest.arrays.map((a) => `'${a.name}' [${a.shape.join(',')}] ${a.dtype}`).join(', ');
+    io.out(`Imported '${manifest.name}': ${manifest.samples} samples, one array per model input (${arrays}), ${labels}, into ${out}.`);
+    return 0;
+  }
   io.out(`Imported '${manifest.name}': ${manifest.samples} samples of [${manifest.sampleShape.join(',')}] ${manifest.dtype}, ${labels}, into ${out}.`);
   return 0;
 }
