@@ -7,7 +7,8 @@ import { encodeNpy } from '../../src/core/datasets/npy-format';
 import { writeStoredDataset } from '../../src/core/datasets/stored-dataset';
 import { NO_LABELS_NOTE } from '../../src/core/eval/metrics';
 import { demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
-import { SILERO_V5, VAD_CLASSES, directVadScores, writeVadNpy } from '../unit/eval/vad-fixture';
+import { npz } from '../unit/datasets/helpers';
+import { SILERO_V5, VAD_CLASSES, directVadScores, vadChunks, writeVadNpy } from '../unit/eval/vad-fixture';
 import { fidelityMetrics } from '../../src/core/eval/metrics';
 
 const demoDataset = path.join(repoRoot, 'resources/datasets/demo-digits');
@@ -149,6 +150,25 @@ describe('edgebench eval of a model with several inputs: silero VAD v5 (input, s
     const overridden = await runCli(['eval', SILERO_V5, '--dataset', vadDataset, '--limit', '2', '--workspace', workspace, '--value', 'sr=8000']);
     expect(overridden.code).toBe(1);
     expect(overridden.stderr).toContain('silero_vad_v5');
+  });
+
+  it('a dataset imported from an .npz with one array per input needs no flags: each input takes its array', async () => {
+    const { samples } = vadChunks(VAD_COUNT);
+    const archive = path.join(tmp, 'vad-arrays.npz');
+    await fs.writeFile(
+      archive,
+      npz({ input: encodeNpy('<f4', [VAD_COUNT, 512], samples), state: encodeNpy('<f4', [1, 2, 1, 128], new Float32Array(256)), sr: encodeNpy('<i8', [], BigInt64Array.of(16000n)) }),
+    );
+    const dir = path.join(tmp, 'vad-arrays');
+    const imported = await runCli(['dataset', 'import', archive, '--out', dir]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const result = await runCli(['eval', SILERO_V5, int8, '--dataset', dir, '--workspace', path.join(tmp, 'no-workspace'), '--json'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as EvalJson;
+    const expected = fidelityMetrics(await directVadScores(SILERO_V5, VAD_COUNT), await directVadScores(int8, VAD_COUNT), 1);
+    expect(json.dataset).toMatchObject({ samples: VAD_COUNT, labeled: false });
+    expect(json.results[1]?.sqnrDb).toBeCloseTo(expected.sqnrDb as number, 3);
+    expect(json.results[1]?.notes).toContain("Inputs fed: 'input' ← the dataset's array 'input', 'state' ← the dataset's array 'state', 'sr' ← the dataset's array 'sr'.");
   });
 
   it('a --value naming no input of any model given is refused (exit 2)', async () => {

@@ -1,8 +1,10 @@
 /**
  * What every input of a model gets in an evaluation, decided before any runner starts:
  *
- * - the dataset's samples go to the one input they fit (the model's only input, or, for a model with
- *   several, the first input in model order that has no value and whose shape the samples fit);
+ * - a dataset with one array per model input (an .npz imported so: manifest.arrays) feeds every
+ *   input it has an array for, and that wins over any saved value;
+ * - otherwise the dataset's samples go to the one input they fit (the model's only input, or, for a
+ *   model with several, the first input in model order that has no value and whose shape they fit);
  * - every other input takes a constant: its value (--value, or the value saved with the model), or
  *   zeros when its size was given (--shape / --dim, or saved), e.g. silero VAD's `sr` = 16000 and its
  *   `state` = zeros [2,1,128];
@@ -28,9 +30,10 @@ import {
 import type { ModelInfo } from '../../shared/model-info';
 import { NO_GIVEN_INPUTS, isEmptyGivenInputs, type GivenInputs } from '../../shared/model-inputs';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
-import type { Layout } from '../datasets/dataset-manifest';
+import { readDatasetManifest, type Layout } from '../datasets/dataset-manifest';
 import { formatDims, loadDatasetTensors, type ModelDim } from '../datasets/load-dataset';
 import type { EvalFeed } from '../runner/protocol';
+import { fitArray } from './eval-arrays';
 
 export interface EvalInputsModel {
   name: string;
@@ -76,28 +79,56 @@ export async function planEvalInputs(model: EvalInputsModel, ctx: EvalInputsCont
   const wrong = plan.problems.find((problem) => 'level' in problem || (problem.kind === 'too-large' && inputs.length > 1));
   if (wrong !== undefined) throw new StudioError('BAD_INPUT', inputProblemMessage(wrong, messageContext), { model: model.name, problem: wrong.kind });
 
-  const dataset = await chooseDatasetInput(model, plan.inputs, given, saved, ctx);
-  if (inputs.length <= 1) return { feeds: [{ name: dataset.name, from: 'dataset' }], datasetInput: dataset.name, batch: null, notes: [] };
+  const manifest = await readDatasetManifest(ctx.datasetDir);
+  const arrays = manifest.arrays ?? [];
+  // A dataset of named arrays feeds every input it has an array for; otherwise its samples go to the one input they fit.
+  const dataset = arrays.length > 0 ? null : await chooseDatasetInput(model, plan.inputs, given, saved, ctx);
+  if (dataset !== null && inputs.length <= 1) return { feeds: [{ name: dataset.name, from: 'dataset' }], datasetInput: dataset.name, batch: null, notes: [] };
+  const ref = model.ref ?? model.name;
+  const listed = arrays.map((array) => `'${array.name}'`).join(', ');
+  if (dataset === null && !inputs.some((input) => arrays.some((array) => array.name === input.name))) {
+    throw new StudioError(
+      'BAD_INPUT',
+      `None of the arrays of the dataset '${manifest.name}' (${listed}) is named after an input of '${ref}' (${inputs.map((input) => `'${input.name}'`).join(', ')}); name each array after the input it feeds, or choose a dataset made for this model.`,
+      { model: model.name, dataset: manifest.name },
+    );
+  }
 
   const feeds: EvalFeed[] = [];
   const said: string[] = [];
   for (const input of plan.inputs) {
-    if (input.name === dataset.name) {
+    const array = arrays.find((candidate) => candidate.name === input.name);
+    if (array !== undefined) {
+      const fit = fitArray(array, input.declaredShape, manifest.samples);
+      if ('problem' in fit) throw new StudioError('BAD_INPUT', `Input '${input.name}' of '${ref}' cannot be fed from the dataset '${manifest.name}': ${fit.problem}.`, { model: model.name, input: input.name });
+      feeds.push({ name: input.name, from: 'array' });
+      said.push(`'${input.name}' ← the dataset's array '${array.name}'`);
+      continue;
+    }
+    if (input.name === dataset?.name) {
       feeds.push({ name: input.name, from: 'dataset' });
       said.push(`'${input.name}' ← the dataset's samples`);
       continue;
     }
     const sized = sizeGiven(input, given);
-    if ((input.value === null && !sized) || input.shape === null) throw unfedInput(model, input, dataset.name, plan.inputs, ctx.frontEnd);
+    if ((input.value === null && !sized) || input.shape === null) {
+      const source = dataset !== null ? `no samples from the dataset (they go to '${dataset.name}')` : `no array from the dataset (its arrays: ${listed})`;
+      throw unfedInput(model, input, source, plan.inputs, ctx.frontEnd);
+    }
     feeds.push({ name: input.name, from: 'constant', shape: input.shape, value: input.value ?? 0 });
     said.push(input.value !== null ? `'${input.name}' ← ${input.value} (${valueOrigin(input, flags)})` : `'${input.name}' ← zeros ${formatDeclaredShape(input.shape)} (${sizeOrigin(input, flags)})`);
   }
   const notes = [`Inputs fed: ${said.join(', ')}.`];
-  const guessed = plan.inputs.filter((input) => input.name !== dataset.name && input.value !== null).flatMap((input) => {
+  const constantsWithValues = plan.inputs.filter((input) => feeds.some((feed) => feed.name === input.name && feed.from === 'constant') && input.value !== null);
+  const guessed = constantsWithValues.flatMap((input) => {
     const dims = guessedDimsOf(input);
     return dims.length === 0 ? [] : [{ input: input.name, dims, rankGuessed: false }];
   });
   if (guessed.length > 0) notes.push(`Sizes nobody gave ran as 1: ${describeGuessedDims(guessed)}.`);
+  if (dataset === null) {
+    // Arrays are fed one sample per inference: a sample may be a whole input (a state of [2, 1, 128]).
+    return { feeds, datasetInput: feeds.find((feed) => feed.from === 'array')?.name ?? '', batch: 1, notes };
+  }
   const first = dataset.dims[0];
   const batch = first === undefined || first.source === 'model' ? null : first.value;
   return { feeds, datasetInput: dataset.name, batch, notes };
@@ -200,8 +231,8 @@ function sizesWord(saved: GivenInputs | null): 'saved' | 'given' {
 }
 
 /** The one sentence for an input that gets neither samples nor a constant: what it is and where to give a value or size. */
-function unfedInput(model: EvalInputsModel, input: PlannedInput, datasetInput: string, planned: PlannedInput[], frontEnd: FrontEnd): StudioError {
-  const what = `Input '${input.name}' (${input.dtype} ${formatDeclaredShape(input.declaredShape)}) of '${model.ref ?? model.name}' gets no samples from the dataset (they go to '${datasetInput}') and has no value or size`;
+function unfedInput(model: EvalInputsModel, input: PlannedInput, source: string, planned: PlannedInput[], frontEnd: FrontEnd): StudioError {
+  const what = `Input '${input.name}' (${input.dtype} ${formatDeclaredShape(input.declaredShape)}) of '${model.ref ?? model.name}' gets ${source} and has no value or size`;
   const example = exampleShapes({ inputs: planned, problems: [] }).get(input.name);
   const sizes = example === undefined ? 'DIMS' : formatSizes(example);
   const ref = model.ref ?? model.name;

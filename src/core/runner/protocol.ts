@@ -105,11 +105,13 @@ export const MAX_EVAL_OUTPUT_VALUES = 4_000_000;
 export const DEFAULT_EVAL_BATCH = 32;
 
 /**
- * What one model input gets in an evaluation: the dataset's samples, or a constant tensor (every
- * element `value`, e.g. a sample rate; 0 for a zeroed state) of the given shape, the same for every batch.
+ * What one model input gets in an evaluation: the dataset's samples, the dataset's array named after
+ * the input (a dataset with one array per model input), or a constant tensor (every element `value`,
+ * e.g. a sample rate; 0 for a zeroed state) of the given shape, the same for every batch.
  */
 export const EvalFeed = z.discriminatedUnion('from', [
   z.object({ name: z.string(), from: z.literal('dataset') }),
+  z.object({ name: z.string(), from: z.literal('array') }),
   z.object({ name: z.string(), from: z.literal('constant'), shape: z.array(z.number().int().min(0)), value: z.number() }),
 ]);
 export type EvalFeed = z.infer<typeof EvalFeed>;
@@ -132,8 +134,8 @@ export const EvaluateRequest = z.object({
   /** Samples per inference when the model's batch dim is free (default DEFAULT_EVAL_BATCH). */
   batchSize: z.number().int().min(1).optional(),
   /**
-   * One entry per model input (default: the dataset feeds the model's only input). With constants,
-   * every batch is batchSize rows (the last one padded), as the constants are sized for it.
+   * One entry per model input (default: the dataset feeds the model's only input). With constants or
+   * arrays, every batch is batchSize rows (the last one padded), as the constants are sized for it.
    */
   feeds: z.array(EvalFeed).optional(),
 });

@@ -10,15 +10,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedInputsForRun } from '../../../src/core/bench/bench-inputs';
 import { importDataset } from '../../../src/core/datasets/import-dataset';
+import { encodeNpy } from '../../../src/core/datasets/npy-format';
 import { planEvalInputs } from '../../../src/core/eval/eval-inputs';
 import { fidelityMetrics } from '../../../src/core/eval/metrics';
 import { evaluateModels, type EvalModel } from '../../../src/core/eval/run-evaluation';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
 import { INPUT_SIZES_FIELD } from '../../../src/shared/input-messages';
 import { demoModelPath, runCli } from '../../helpers/run-cli';
-import { studioError, tempDir } from '../datasets/helpers';
+import { npz, studioError, tempDir } from '../datasets/helpers';
 import { recordingSpawner } from '../runner/bench-helpers';
-import { SILERO_V5, VAD_CLASSES, directVadScores, vadChunks, writeVadNpy } from './vad-fixture';
+import { CHUNK, SILERO_V5, VAD_CLASSES, directVadScores, vadChunks, writeVadNpy } from './vad-fixture';
 
 const COUNT = 24;
 const demoDigits = path.join(path.dirname(demoModelPath), '../datasets/demo-digits');
@@ -133,3 +134,66 @@ describe('evaluateModels on silero VAD v5, float against a dynamic int8 variant'
     expect(quantized?.notes).toContain('Ran 1 sample per inference, not 8: the model\'s other inputs are sized for that batch.');
   });
 });
+
+describe('a dataset with one array per model input (an .npz named after the inputs)', () => {
+  /** The chunks as 'input', plus whichever of 'state' (one zero state shared by every sample) and 'sr' (a 0-d array) are asked for. */
+  async function arraysDataset(name: string, withArrays: { state?: boolean; sr?: boolean }): Promise<string> {
+    const { samples } = vadChunks(COUNT);
+    const arrays: Record<string, Uint8Array> = { input: encodeNpy('<f4', [COUNT, CHUNK], samples) };
+    if (withArrays.state) arrays.state = encodeNpy('<f4', [1, 2, 1, 128], new Float32Array(256));
+    if (withArrays.sr) arrays.sr = encodeNpy('<i8', [], BigInt64Array.of(16000n));
+    const file = path.join(tmp, `${name}.npz`);
+    await fs.writeFile(file, npz(arrays));
+    const dir = path.join(tmp, name);
+    await importDataset(file, dir);
+    return dir;
+  }
+
+  it('each input takes its own array, which wins over a saved value; the float and int8 outputs are the hand-fed ones', async () => {
+    const dir = await arraysDataset('vad-arrays', { state: true, sr: true });
+    // A saved sample rate of 8000 would make silero refuse 512-sample chunks: the dataset's 16000 must win.
+    const savedOther: SavedInputsForRun = { shapes: {}, dims: {}, values: { sr: 8000 }, fromModelId: 'silero' };
+    const plan = await planEvalInputs({ ...silero, savedInputs: savedOther }, { datasetDir: dir, frontEnd: 'cli' });
+    expect(plan.feeds).toEqual([
+      { name: 'input', from: 'array' },
+      { name: 'state', from: 'array' },
+      { name: 'sr', from: 'array' },
+    ]);
+    expect(plan.notes).toEqual(["Inputs fed: 'input' ← the dataset's array 'input', 'state' ← the dataset's array 'state', 'sr' ← the dataset's array 'sr'."]);
+
+    const int8: EvalModel = { name: 'int8', path: int8Path, info: await inspectModelFiles([int8Path]), savedInputs: savedOther };
+    const [float, quantized] = await evaluateModels([{ ...silero, savedInputs: savedOther }, int8], { dir }, { spawner: recordingSpawner() });
+    const expected = fidelityMetrics(await directVadScores(SILERO_V5, COUNT), await directVadScores(int8Path, COUNT), 1);
+    expect(float).toMatchObject({ samples: COUNT, width: 1, inputShape: [1, CHUNK], top1: null });
+    expect(quantized?.agreement).toBe(expected.agreement);
+    expect(quantized?.sqnrDb).toBeCloseTo(expected.sqnrDb as number, 3);
+    expect(quantized?.maxAbsError).toBeCloseTo(expected.maxAbsError, 5);
+  });
+
+  it('an input the arrays leave out takes its saved value, or is refused naming the arrays there are', async () => {
+    const dir = await arraysDataset('vad-no-sr', { state: true });
+    const plan = await planEvalInputs({ ...silero, savedInputs: SAVED }, { datasetDir: dir, frontEnd: 'cli' });
+    expect(plan.feeds.map((feed) => [feed.name, feed.from])).toEqual([
+      ['input', 'array'],
+      ['state', 'array'],
+      ['sr', 'constant'],
+    ]);
+    const error = await studioError(planEvalInputs({ ...silero, ref: 'silero_vad_v5.onnx' }, { datasetDir: dir, frontEnd: 'ui' }));
+    expect(error.message).toBe(
+      `Input 'sr' (int64 []) of 'silero_vad_v5.onnx' gets no array from the dataset (its arrays: 'input', 'state') and has no value or size, so an evaluation cannot feed it; enter a value for it (or a size, fed as zeros) under ${INPUT_SIZES_FIELD}.`,
+    );
+  });
+
+  it('an array whose sample does not fit its input is refused with both shapes', async () => {
+    const { samples } = vadChunks(COUNT);
+    const file = path.join(tmp, 'bad-state.npz');
+    await fs.writeFile(file, npz({ input: encodeNpy('<f4', [COUNT, CHUNK], samples), state: encodeNpy('<f4', [1, 2, 1, 64], new Float32Array(128)) }));
+    const dir = path.join(tmp, 'bad-state');
+    await importDataset(file, dir);
+    const error = await studioError(planEvalInputs({ ...silero, savedInputs: SAVED }, { datasetDir: dir, frontEnd: 'cli' }));
+    expect(error.message).toBe(
+      "Input 'state' of 'silero_vad_v5' cannot be fed from the dataset 'bad-state': a sample of its array 'state' is [2,1,64], which fits neither [2,?,128] nor one item of it.",
+    );
+  });
+});
+
