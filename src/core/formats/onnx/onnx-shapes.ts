@@ -8,9 +8,13 @@ import { broadcast, convOutput, matMulShapes, product } from '../shape-math';
  * Just enough shape inference through an ONNX graph to count multiply-accumulates of
  * Conv, ConvInteger, QLinearConv, Gemm, MatMul, MatMulInteger and QLinearMatMul, in the main
  * graph and in If/Loop/Scan bodies (which see the outer graph's shapes). Symbolic dims count as 1
- * (the schema's rule for MACs). An If counts its costlier branch; a Loop or Scan body counts once
- * per iteration when the iteration count is a constant, once otherwise (and says so). Where a
- * node's input shapes cannot be known, its MACs are skipped and listed in a note rather than guessed.
+ * (the schema's rule for MACs). An If whose condition follows from the shapes (PyTorch's "squeeze
+ * this dim if it is 1") counts the branch it takes, any other If its costlier branch; a Loop or
+ * Scan body counts once per iteration when the iteration count is a constant, once otherwise (and
+ * says so). Small integer constants are followed through the shape arithmetic exporters write
+ * (Shape, Gather, Slice with steps, Transpose, Reshape, Concat, ConstantOfShape, comparisons), so
+ * a Pad whose sizes PyTorch computes (silero VAD) has a shape. Where a node's input shapes cannot
+ * be known, its MACs are skipped and listed in a note rather than guessed.
  */
 
 export interface MacEstimate {
@@ -79,10 +83,12 @@ interface Tally {
   macsByOp: Record<string, number>;
   skipped: string[];
   notes: string[];
+  /** Shapes of the graph's outputs, where known (a body's outputs become its node's). */
+  outputs: Array<Shape | undefined>;
 }
 
 function emptyTally(): Tally {
-  return { macs: 0, macsByOp: {}, skipped: [], notes: [] };
+  return { macs: 0, macsByOp: {}, skipped: [], notes: [], outputs: [] };
 }
 
 function addTally(into: Tally, from: Tally, times = 1): void {
@@ -137,7 +143,9 @@ function estimateGraph(graph: GraphProto, scope: Scope, inputShapes?: ReadonlyMa
         tally.skipped.push(`${node.opType} '${node.name || node.output[0] || '?'}'`);
       }
     } else if (isDefault && nodeSubgraphs(node).length > 0) {
-      addTally(tally, estimateControlFlow(node, scope));
+      const flow = estimateControlFlow(node, scope);
+      addTally(tally, flow);
+      outputs = flow.outputs;
     } else if (isDefault) {
       outputs = inferOutputs(node, scope);
       const out = node.output[0];
@@ -157,6 +165,7 @@ function estimateGraph(graph: GraphProto, scope: Scope, inputShapes?: ReadonlyMa
       if (shape) scope.shapes.set(name, shape);
     });
   }
+  tally.outputs = graph.output.map((output) => scope.shape(output.name));
   return tally;
 }
 
@@ -166,8 +175,24 @@ function estimateControlFlow(node: NodeProto, scope: Scope): Tally {
   const out = emptyTally();
   const label = `${node.opType} '${node.name || node.output[0] || '?'}'`;
   if (node.opType === 'If') {
+    // A condition known from the shapes (PyTorch's "squeeze if this dim is 1") picks the branch that runs.
+    const condition = scope.constant(node.input[0] ?? '');
+    if (condition?.length === 1) {
+      const taken = bodies.find((body) => body.attribute === (condition[0] !== 0 ? 'then_branch' : 'else_branch'));
+      if (taken) {
+        addTally(out, taken.tally);
+        out.outputs = taken.tally.outputs;
+        return out;
+      }
+    }
     const costlier = bodies.reduce((best, body) => (body.tally.macs > best.tally.macs ? body : best));
     addTally(out, costlier.tally);
+    // An output's shape is known when every branch gives it the same one.
+    out.outputs = node.output.map((_, i) => {
+      const shapes = bodies.map((body) => body.tally.outputs[i]);
+      const first = shapes[0];
+      return first && shapes.every((shape) => shape !== undefined && shape.join(',') === first.join(',')) ? first : undefined;
+    });
     for (const body of bodies) if (body !== costlier) out.skipped.push(...body.tally.skipped);
     if (bodies.some((body) => body.tally.macs !== costlier.tally.macs)) {
       out.notes.push(`${label} counts the MACs of its costlier branch (${costlier.attribute}); one branch runs per inference.`);
@@ -342,6 +367,17 @@ function inferOutputs(node: NodeProto, scope: Scope): Array<Shape | undefined> {
     return [[...x.slice(0, axis), ...indices, ...x.slice(axis + 1)]];
   }
   if (op === 'Shape') return [[x.length]];
+  if ((op === 'LSTM' || op === 'GRU' || op === 'RNN') && x.length === 3) {
+    // X is [seq, batch, input] (layout 0) or [batch, seq, input] (layout 1); Y adds the directions axis.
+    const hidden = intAttribute(node, 'hidden_size', 0);
+    const directions = stringAttribute(node, 'direction', 'forward') === 'bidirectional' ? 2 : 1;
+    if (hidden <= 0) return [];
+    const batchFirst = intAttribute(node, 'layout', 0) === 1;
+    const [seq, batch] = batchFirst ? [x[1] as number, x[0] as number] : [x[0] as number, x[1] as number];
+    const y = batchFirst ? [batch, seq, directions, hidden] : [seq, directions, batch, hidden];
+    const state = batchFirst ? [batch, directions, hidden] : [directions, batch, hidden];
+    return [y, state, state];
+  }
   return [];
 }
 
@@ -369,13 +405,45 @@ function propagateConstant(node: NodeProto, scope: Scope): number[] | undefined 
     const indices = value(1);
     return data && indices ? indices.map((i) => data[normalizeAxis(i, data.length)] as number) : undefined;
   }
+  if (op === 'Size') {
+    const shape = scope.shape(node.input[0]);
+    return shape ? [product(shape)] : undefined;
+  }
+  // Comparisons as exporters build their conditions (PyTorch: squeeze a dim only if it is 1), as 1/0.
+  if (op === 'Equal' || op === 'Greater' || op === 'Less') {
+    const a = value(0);
+    const b = value(1);
+    if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+    return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => {
+      const x = a[a.length === 1 ? 0 : i] as number;
+      const y = b[b.length === 1 ? 0 : i] as number;
+      return (op === 'Equal' ? x === y : op === 'Greater' ? x > y : x < y) ? 1 : 0;
+    });
+  }
+  if (op === 'Not') return value(0)?.map((v) => (v === 0 ? 1 : 0));
+  if (op === 'ConstantOfShape') {
+    const shape = value(0);
+    const tensor = tensorAttribute(node, 'value');
+    const fill = tensor ? smallIntValues(tensor)?.[0] : 0;
+    if (!shape || fill === undefined || product(shape) > 1024) return undefined;
+    return new Array<number>(product(shape)).fill(fill);
+  }
   if (op === 'Slice') {
     const data = value(0);
+    const shape = scope.shape(node.input[0]) ?? (data ? [data.length] : undefined);
     const starts = intsAttribute(node, 'starts') ?? value(1);
     const ends = intsAttribute(node, 'ends') ?? value(2);
-    if (!data || !starts || !ends || starts.length !== 1) return undefined;
-    const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + data.length : v, 0), data.length);
-    return data.slice(clamp(starts[0] as number), clamp(ends[0] as number));
+    if (!data || !shape || !starts || !ends || product(shape) !== data.length) return undefined;
+    const axes = intsAttribute(node, 'axes') ?? value(3) ?? starts.map((_, i) => i);
+    const steps = value(4) ?? starts.map(() => 1);
+    return sliceValues(data, shape, starts, ends, axes, steps);
+  }
+  if (op === 'Transpose') {
+    const data = value(0);
+    const shape = scope.shape(node.input[0]);
+    if (!data || !shape || product(shape) !== data.length) return undefined;
+    const perm = intsAttribute(node, 'perm') ?? shape.map((_, i) => shape.length - 1 - i);
+    return transposeValues(data, shape, perm);
   }
   if (op === 'Add' || op === 'Sub' || op === 'Mul' || op === 'Div') {
     const a = value(0);
@@ -389,6 +457,57 @@ function propagateConstant(node: NodeProto, scope: Scope): number[] | undefined 
     });
   }
   return undefined;
+}
+
+/** Row-major strides of a shape. */
+function strides(shape: Shape): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i -= 1) out[i] = (out[i + 1] as number) * (shape[i + 1] as number);
+  return out;
+}
+
+/** ONNX Slice of small constant values (negative and past-the-end bounds clamped, negative steps walk back). */
+function sliceValues(data: number[], shape: Shape, starts: number[], ends: number[], axes: number[], steps: number[]): number[] | undefined {
+  const ranges = shape.map((dim) => ({ start: 0, step: 1, count: dim }));
+  for (let i = 0; i < axes.length; i += 1) {
+    const axis = normalizeAxis(axes[i] as number, shape.length);
+    const dim = shape[axis];
+    const step = steps[i] ?? 1;
+    if (dim === undefined || step === 0) return undefined;
+    const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
+    const start = step > 0 ? clamp(starts[i] as number, 0, dim) : clamp(starts[i] as number, -1, dim - 1);
+    const end = step > 0 ? clamp(ends[i] as number, 0, dim) : clamp(ends[i] as number, -1, dim - 1);
+    ranges[axis] = { start, step, count: Math.max(0, Math.ceil((end - start) / step)) };
+  }
+  const stride = strides(shape);
+  const out: number[] = [];
+  const walk = (axis: number, offset: number): void => {
+    if (axis === shape.length) {
+      out.push(data[offset] as number);
+      return;
+    }
+    const { start, step, count } = ranges[axis] as { start: number; step: number; count: number };
+    for (let k = 0; k < count; k += 1) walk(axis + 1, offset + (start + k * step) * (stride[axis] as number));
+  };
+  walk(0, 0);
+  return out;
+}
+
+/** ONNX Transpose of small constant values. */
+function transposeValues(data: number[], shape: Shape, perm: number[]): number[] | undefined {
+  if (perm.length !== shape.length) return undefined;
+  const stride = strides(shape);
+  const outShape = perm.map((axis) => shape[axis] as number);
+  const out: number[] = [];
+  const walk = (axis: number, offset: number): void => {
+    if (axis === outShape.length) {
+      out.push(data[offset] as number);
+      return;
+    }
+    for (let k = 0; k < (outShape[axis] as number); k += 1) walk(axis + 1, offset + k * (stride[perm[axis] as number] as number));
+  };
+  walk(0, 0);
+  return out;
 }
 
 function reshape(input: Shape, target: number[], allowZero: boolean): Shape | undefined {
