@@ -4,35 +4,17 @@
  * serial ports…", as when the lister needed udevadm), showing every port Linux's sysfs lists.
  * No sleeps: every wait is for a selector.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listSerialDevices } from '../../src/core/targets/serial/discovery/list-ports';
 import { listSysfsSerialPorts } from '../../src/core/targets/serial/discovery/sysfs-ports';
-import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
-import { startStudioServer, type StudioServer } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startStudioServer();
-  page = await openStudio(browser, server.url);
-  errors = pageErrors(page);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const studio = useStudioSession();
 
 describe('Devices page: ports on this computer', () => {
   it('lists the ports the OS has (read from sysfs where there is no udevadm), in one state only', async () => {
-    await page.getByTestId('nav-devices').click();
-    const card = page.getByTestId('device-ports');
+    await studio.page.getByTestId('nav-devices').click();
+    const card = studio.page.getByTestId('device-ports');
     await card.getByTestId('ports-table').or(card.getByTestId('ports-empty')).or(card.getByTestId('ports-error')).waitFor();
     expect(await card.getByTestId('ports-error').count()).toBe(0);
     expect(await card.getByTestId('ports-looking').count()).toBe(0);
@@ -51,12 +33,12 @@ describe('Devices page: ports on this computer', () => {
   });
 
   it('Refresh looks again and lands in the same single state', async () => {
-    const card = page.getByTestId('device-ports');
+    const card = studio.page.getByTestId('device-ports');
     await card.getByTestId('ports-refresh').click();
     await card.locator('[data-testid="ports-refresh"]:has-text("Refresh")').waitFor();
     expect(await card.getByTestId('ports-error').count()).toBe(0);
     expect(await card.getByTestId('ports-looking').count()).toBe(0);
     expect(await card.getByTestId('ports-table').or(card.getByTestId('ports-empty')).count()).toBe(1);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });

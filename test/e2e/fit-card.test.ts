@@ -5,38 +5,21 @@
  * add where. No sleeps: every wait is for a selector.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const SPARSE = path.join(REPO_ROOT, 'node_modules/@mediapipe/face_detection/face_detection_full_range_sparse.tflite');
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startStudioServer();
-  page = await openStudio(browser, server.url);
-  errors = pageErrors(page);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await server?.stop();
-  await browser?.close();
-});
+const studio = useStudioSession();
 
 describe('the fit card', () => {
   it("lists TFLM's missing ops for every chip and the firmware's missing op for the ESP32 chips, with its remedy", async () => {
-    await page.getByTestId('nav-models').click();
-    await page.getByTestId('import-input').setInputFiles(SPARSE);
-    await page.getByTestId('model-row').filter({ hasText: 'face_detection_full_range_sparse' }).waitFor();
-    await page.getByTestId('nav-devices').click();
-    const fit = page.getByTestId('fit-card');
+    await studio.page.getByTestId('nav-models').click();
+    await studio.page.getByTestId('import-input').setInputFiles(SPARSE);
+    await studio.page.getByTestId('model-row').filter({ hasText: 'face_detection_full_range_sparse' }).waitFor();
+    await studio.page.getByTestId('nav-devices').click();
+    const fit = studio.page.getByTestId('fit-card');
     await fit.getByTestId('fit-table').waitFor();
 
     const tflm = fit.getByTestId('fit-unsupported').getByTestId('fit-unsupported-op');
@@ -62,6 +45,6 @@ describe('the fit card', () => {
     expect(await fit.locator('[data-testid="fit-row"][data-chip="esp32s3-n16r8"]').textContent()).toContain(
       'TFLite Micro has DEPTH_TO_SPACE ×2 but the EdgeBench firmware does not register it; add it in op_resolver.cpp (resources/firmware/esp32-tflm/main) and rebuild.',
     );
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });

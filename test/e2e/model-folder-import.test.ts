@@ -8,17 +8,13 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const DEMO_TFJS = path.join(REPO_ROOT, 'resources/models/demo-mnist-tfjs');
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
+const studio = useStudioSession();
 let scratch: string;
 
 /** A copy of the demo TF.js model in a folder called `name`, with a README beside it. */
@@ -32,31 +28,24 @@ async function modelFolder(name: string): Promise<string> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'edgebench-e2e-folder-'));
-  browser = await launchBrowser();
-  server = await startStudioServer();
-  page = await openStudio(browser, server.url);
-  errors = pageErrors(page);
 });
 
 afterAll(async () => {
-  await page?.close();
-  await server?.stop();
-  await browser?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 describe('importing a TF.js model folder from the page', () => {
   it('"Import folder…" names a generic model.json after its folder', async () => {
     const dir = await modelFolder('digits-net');
-    await page.getByTestId('nav-models').click();
-    await page.getByTestId('import-folder-input').setInputFiles(dir);
-    const row = page.getByTestId('model-row').filter({ hasText: 'digits-net' });
+    await studio.page.getByTestId('nav-models').click();
+    await studio.page.getByTestId('import-folder-input').setInputFiles(dir);
+    const row = studio.page.getByTestId('model-row').filter({ hasText: 'digits-net' });
     await row.waitFor();
     expect(await row.textContent()).toContain('tfjs');
     // Only the model's files were uploaded: its inspection counts model.json and the shard, not the README.
     await row.click();
-    await expect.poll(() => page.getByTestId('model-inspect').textContent()).toContain('digits-net');
-    expect(errors).toEqual([]);
+    await expect.poll(() => studio.page.getByTestId('model-inspect').textContent()).toContain('digits-net');
+    expect(studio.errors).toEqual([]);
   });
 
   it('a folder dropped on the window is named after the folder too', async () => {
@@ -70,7 +59,7 @@ describe('importing a TF.js model folder from the page', () => {
     // A real drag of a folder from the desktop cannot be scripted. The drop below is the event Chromium
     // fires for one, its item standing in for the folder's FileSystemDirectoryEntry; the files are read
     // by the browser from disk (through a folder input the test adds), with their bytes and names.
-    await page.evaluate(`(() => {
+    await studio.page.evaluate(`(() => {
       const input = document.createElement('input');
       input.type = 'file';
       input.multiple = true;
@@ -79,9 +68,9 @@ describe('importing a TF.js model folder from the page', () => {
       input.hidden = true;
       document.body.appendChild(input);
     })()`);
-    await page.locator('#e2e-folder-source').setInputFiles(dir);
-    await page.getByTestId('nav-targets').click();
-    const dataTransfer = await page.evaluateHandle(`(() => {
+    await studio.page.locator('#e2e-folder-source').setInputFiles(dir);
+    await studio.page.getByTestId('nav-targets').click();
+    const dataTransfer = await studio.page.evaluateHandle(`(() => {
       const files = Array.from(document.getElementById('e2e-folder-source').files);
       const fileEntry = (file) => ({ isFile: true, isDirectory: false, name: file.name, fullPath: '/dropped-net/' + file.name, file: (ok) => ok(file) });
       const folder = {
@@ -95,14 +84,14 @@ describe('importing a TF.js model folder from the page', () => {
       DataTransferItem.prototype.webkitGetAsEntry = function () { DataTransferItem.prototype.webkitGetAsEntry = original; return folder; };
       return transfer;
     })()`);
-    await page.dispatchEvent('main', 'dragenter', { dataTransfer });
-    await page.getByTestId('drop-overlay').waitFor();
-    await page.dispatchEvent('main', 'drop', { dataTransfer });
-    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+    await studio.page.dispatchEvent('main', 'dragenter', { dataTransfer });
+    await studio.page.getByTestId('drop-overlay').waitFor();
+    await studio.page.dispatchEvent('main', 'drop', { dataTransfer });
+    await studio.page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
 
     // The studio switches to Models and selects the new model.
-    await page.getByTestId('model-row').filter({ hasText: 'dropped-net' }).waitFor();
-    await expect.poll(() => page.getByTestId('model-inspect').textContent()).toContain('dropped-net');
-    expect(errors).toEqual([]);
+    await studio.page.getByTestId('model-row').filter({ hasText: 'dropped-net' }).waitFor();
+    await expect.poll(() => studio.page.getByTestId('model-inspect').textContent()).toContain('dropped-net');
+    expect(studio.errors).toEqual([]);
   });
 });

