@@ -88,9 +88,15 @@ export async function uploadTreeToCache(conn: SshConnection, files: TreeFile[], 
 }
 
 async function makeDirs(conn: SshConnection, dirs: string[]): Promise<void> {
-  const result = await conn.exec(`mkdir -p ${dirs.map(shellQuote).join(' ')}`, { what: 'mkdir for the upload cache', timeoutMs: 15_000 });
+  const command = `mkdir -p ${dirs.map(shellQuote).join(' ')}`;
+  const run = (): ReturnType<SshConnection['exec']> => conn.exec(command, { what: 'mkdir for the upload cache', timeoutMs: 15_000 });
+  let result = await run();
+  // The SSH spec makes exit-status optional; a channel closed without one (seen once from OpenSSH
+  // under heavy load) says nothing about mkdir. `mkdir -p` is idempotent, so ask once more.
+  if (result.code === null && result.signal === null) result = await run();
   if (result.code !== 0) {
-    throw sshError(conn.target, 'transfer-failed', `The upload cache '${dirs[0] ?? ''}' cannot be created on ${conn.target.name} (${result.stderr.trim()}); check the permissions of ~/.cache on the board.`);
+    const why = result.stderr.trim() || (result.signal !== null ? `mkdir was stopped by ${result.signal}` : result.code === null ? 'the board closed the command without an exit status' : `mkdir exited with ${result.code}`);
+    throw sshError(conn.target, 'transfer-failed', `The upload cache '${dirs[0] ?? ''}' cannot be created on ${conn.target.name} (${why}); check the permissions of ~/.cache on the board.`);
   }
 }
 
