@@ -4,17 +4,9 @@ import { formatSizes } from '../shared/input-plan';
 import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../shared/run-schema';
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
+import { formatBytes } from '../shared/units';
+
+export { formatBytes };
 
 export function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;

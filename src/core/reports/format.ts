@@ -15,17 +15,9 @@ export function formatMsShort(ms: number): string {
   return `${Number(value.toPrecision(3))} ${unit}`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
+import { formatBytes } from '../../shared/units';
+
+export { formatBytes };
 
 /** A fraction as a percentage: 0.0123 → "1.2%". */
 export function formatFraction(fraction: number, digits = 1): string {

@@ -39,7 +39,7 @@ export function accuracyOf(result: EvalResult, key: AccuracyKey): number | null 
 }
 
 export interface ScatterPoint {
-  /** Latency in ms, or size in KB or MB. */
+  /** Latency in ms, or size in KiB or MiB. */
   x: number;
   /** Accuracy, 0..1. */
   y: number;
@@ -70,11 +70,11 @@ export function latencyPoints(rows: readonly EvalRow[], runs: readonly RunSummar
   return points;
 }
 
-/** Sizes in KB, or MB once a model reaches 1 MB, so that the axis gets round ticks in the unit it shows. */
-export function sizePoints(rows: readonly EvalRow[], key: AccuracyKey): { unit: 'KB' | 'MB'; points: ScatterPoint[] } {
+/** Sizes in KiB, or MiB once a model reaches 1 MiB, so that the axis gets round ticks in the unit it shows. */
+export function sizePoints(rows: readonly EvalRow[], key: AccuracyKey): { unit: 'KiB' | 'MiB'; points: ScatterPoint[] } {
   const largestBytes = Math.max(0, ...rows.map((r) => r.model.info.sizeBytes));
-  const unit = largestBytes >= 1024 * 1024 ? 'MB' : 'KB';
-  const divisor = unit === 'MB' ? 1024 * 1024 : 1024;
+  const unit = largestBytes >= 1024 * 1024 ? 'MiB' : 'KiB';
+  const divisor = unit === 'MiB' ? 1024 * 1024 : 1024;
   const points = rows.flatMap(({ model, record }) => {
     const accuracy = accuracyOf(record.result, key);
     return accuracy === null ? [] : [{ x: model.info.sizeBytes / divisor, y: accuracy, modelId: model.id, label: model.name }];

@@ -1,17 +1,8 @@
 import type { Dim } from '../../shared/model-info';
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+import { formatBytes, formatMiB } from '../../shared/units';
 
-/** 1536 → "1.5 KB" (powers of 1024, as file managers show sizes). */
-export function formatBytes(sizeBytes: number): string {
-  let value = sizeBytes;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
-}
+export { formatBytes, formatMiB as formatMb };
 
 /** 1234567 → "1.23 M"; small counts stay exact. */
 export function formatCount(count: number): string {
@@ -43,10 +34,6 @@ export function formatAxisMs(latencyMs: number): string {
 /** A range of latencies with the unit once: "0.00948 – 0.00960 ms". */
 export function formatMsRange(lowMs: number, highMs: number): string {
   return `${formatMs(lowMs).replace(/ ms$/, '')} – ${formatMs(highMs)}`;
-}
-
-export function formatMb(sizeBytes: number): string {
-  return `${(sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 // One formatter for every date: toLocaleString builds a new one per call, which shows in long lists.

@@ -2,12 +2,12 @@ import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, XAx
 import { chartColors, type Theme } from '../../hooks/useTheme';
 import type { ComparedRun } from './CompareTable';
 
-const MB = 1024 * 1024;
+const MIB = 1024 * 1024;
 
 /** Peak RSS of each run's runner process, one bar per run in its colour. */
 export function MemoryBars({ runs, theme }: { runs: ComparedRun[]; theme: Theme }) {
   const colors = chartColors(theme);
-  const rows = runs.map((r, i) => ({ key: String(i), label: r.label, peakMb: r.run.memory.peakRssBytes / MB, color: r.color }));
+  const rows = runs.map((r, i) => ({ key: String(i), label: r.label, peakMb: r.run.memory.peakRssBytes / MIB, color: r.color }));
   return (
     <div className="chart card" data-testid="compare-memory">
       <h3 className="section-title">
@@ -16,13 +16,13 @@ export function MemoryBars({ runs, theme }: { runs: ComparedRun[]; theme: Theme 
       <ResponsiveContainer width="100%" height={Math.max(120, 40 * rows.length + 40)}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 84, bottom: 4, left: 8 }}>
           <CartesianGrid horizontal={false} stroke={colors.grid} />
-          <XAxis type="number" unit=" MB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
+          <XAxis type="number" unit=" MiB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
           <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
           <Bar dataKey="peakMb" isAnimationActive={false} barSize={18} radius={[0, 3, 3, 0]}>
             {rows.map((row) => (
               <Cell key={row.key} fill={row.color} />
             ))}
-            <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => `${Number(v).toFixed(1)} MB`} />
+            <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => `${Number(v).toFixed(1)} MiB`} />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

@@ -1,0 +1,24 @@
+/**
+ * Byte sizes as every front-end shows them (CLI, reports, UI): powers of 1024 with IEC units
+ * (KiB, MiB), since the values are binary multiples; "MB" beside a 1024-based value would be off by
+ * 5 %. One formatter, so a size reads the same in the terminal, in a report and in the studio.
+ */
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** 1536 → "1.50 KiB"; 27709200 → "26.4 MiB"; below 1 KiB whole bytes ("512 B"). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  if (Math.abs(bytes) < 1024) return `${Math.round(bytes)} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(Math.abs(value) < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** Always in MiB with one decimal, for columns that compare memory ("98.4 MiB"). */
+export function formatMiB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
