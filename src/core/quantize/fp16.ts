@@ -16,6 +16,7 @@ import { attributeOf, elemTypeOf } from '../formats/onnx/onnx-attributes';
 import { nodeSubgraphs } from '../formats/onnx/onnx-codec';
 import { float32Values } from '../formats/onnx/onnx-tensors';
 import { OnnxDataType } from '../formats/onnx/onnx-types';
+import { encodeFloat16Array } from '../../shared/numeric/float16';
 import type { QuantContext } from './context';
 import { isDefaultDomain, makeNode, withIO } from './graph';
 
@@ -34,43 +35,8 @@ const SINGLE_OUTPUT_ONLY = new Set(['BatchNormalization', 'LayerNormalization'])
 const F32 = OnnxDataType.FLOAT;
 const F16 = OnnxDataType.FLOAT16;
 
-/** IEEE 754 binary16 bits of a number, rounding to nearest even (overflow → ±Inf, NaN kept). */
-const scratchFloat = new Float32Array(1);
-const scratchBits = new Uint32Array(scratchFloat.buffer);
-
-export function toFloat16Bits(value: number): number {
-  scratchFloat[0] = value;
-  const bits = scratchBits[0] as number;
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = (bits >>> 23) & 0xff;
-  const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  const e = exponent - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    const m = mantissa | 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    let rounded = m >>> shift;
-    const rest = m & ((1 << shift) - 1);
-    if (rest > half || (rest === half && (rounded & 1) === 1)) rounded += 1;
-    return sign | rounded;
-  }
-  let out = (e << 10) | (mantissa >>> 13);
-  const rest = mantissa & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (out & 1) === 1)) out += 1; // may carry into the exponent, which is correct
-  return sign | out;
-}
-
-function toFloat16Array(data: Float32Array): Uint16Array {
-  const out = new Uint16Array(data.length);
-  for (let i = 0; i < data.length; i += 1) out[i] = toFloat16Bits(data[i] as number);
-  return out;
-}
-
 function toFloat16Tensor(tensor: TensorProto, data: Float32Array): TensorProto {
-  const bits = toFloat16Array(data);
+  const bits = encodeFloat16Array(data);
   return create(TensorProtoSchema, {
     dims: tensor.dims,
     dataType: F16,

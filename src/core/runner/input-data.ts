@@ -5,6 +5,7 @@
 import { StudioError } from '../../shared/errors';
 import { formatByteSize } from '../../shared/input-messages';
 import { GUESSED_DIM_SIZE, MAX_INPUT_BYTES, bytesPerElement } from '../../shared/input-plan';
+import { encodeFloat16 } from '../../shared/numeric/float16';
 import type { InputFill, InputRequest, InputUsed } from './protocol';
 
 export type InputArray =
@@ -41,7 +42,7 @@ export function elementCount(shape: readonly number[]): number {
 /**
  * Makes the data for one input. Floats get uniform values in [0, 1), integers 0..9, bools 0/1;
  * a constant is truncated for integer types. float16 comes back as its bit patterns in a
- * Uint16Array, which is how onnxruntime takes float16 tensors.
+ * Uint16Array (rounded to nearest even, as a board's inputs are), which is how onnxruntime takes float16 tensors.
  */
 export function makeInputData(inputName: string, dtype: string, count: number, fill: InputFill): InputArray {
   // The parent refuses such shapes before a runner starts; this keeps V8's "Invalid typed array length" from any other path.
@@ -62,7 +63,7 @@ export function makeInputData(inputName: string, dtype: string, count: number, f
     case 'float64':
       return Float64Array.from({ length: count }, float);
     case 'float16':
-      return Uint16Array.from({ length: count }, () => toFloat16Bits(float()));
+      return Uint16Array.from({ length: count }, () => encodeFloat16(float()));
     case 'int8':
       return Int8Array.from({ length: count }, int);
     case 'uint8':
@@ -90,27 +91,6 @@ export function makeInputData(inputName: string, dtype: string, count: number, f
         { runnerCode: 'UNSUPPORTED_INPUT', input: inputName },
       );
   }
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** IEEE 754 binary16 bits of a number (mantissa truncated, which is fine for generated data). */
-export function toFloat16Bits(value: number): number {
-  f32[0] = value;
-  const bits = u32[0] ?? 0;
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = (bits >>> 23) & 0xff;
-  const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
-  const halfExponent = exponent - 127 + 15;
-  if (halfExponent >= 0x1f) return sign | 0x7c00;
-  if (halfExponent <= 0) {
-    // Subnormal half: value = m · 2^-24, so the 24-bit float mantissa shifts right by 14 - e.
-    if (halfExponent < -10) return sign;
-    return sign | ((mantissa | 0x800000) >>> (14 - halfExponent));
-  }
-  return sign | (halfExponent << 10) | (mantissa >>> 13);
 }
 
 /**

@@ -3,7 +3,8 @@
  * element types models declare. Shared by every runtime's `infer`.
  */
 import { StudioError } from '../../shared/errors';
-import { toFloat16Bits, type InputArray } from './input-data';
+import { decodeFloat16Array, encodeFloat16Array } from '../../shared/numeric/float16';
+import type { InputArray } from './input-data';
 
 /** A tensor as `LoadedModel.infer` takes and returns it: dims plus float32 values. */
 export interface FloatTensor {
@@ -26,7 +27,7 @@ export function floatToDtype(inputName: string, dtype: string, data: Float32Arra
     case 'float64':
       return Float64Array.from(data);
     case 'float16':
-      return Uint16Array.from(data, toFloat16Bits);
+      return encodeFloat16Array(data);
     case 'int8':
       return Int8Array.from(data, (v) => clampRound(v, -128, 127));
     case 'uint8':
@@ -53,16 +54,6 @@ export function floatToDtype(inputName: string, dtype: string, data: Float32Arra
   }
 }
 
-/** Value of IEEE 754 binary16 bits. */
-export function float16BitsToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >>> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : Number.NaN;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
-
 type NumericArray = ArrayLike<number> | BigInt64Array | BigUint64Array | ArrayLike<boolean>;
 
 /**
@@ -71,7 +62,7 @@ type NumericArray = ArrayLike<number> | BigInt64Array | BigUint64Array | ArrayLi
  */
 export function outputToFloat32(outputName: string, dtype: string, data: unknown): Float32Array {
   if (data instanceof Float32Array) return data;
-  if (dtype === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16BitsToNumber);
+  if (dtype === 'float16' && data instanceof Uint16Array) return decodeFloat16Array(data);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, (v) => Number(v));
   if (ArrayBuffer.isView(data) || Array.isArray(data)) {
     const values = data as NumericArray;

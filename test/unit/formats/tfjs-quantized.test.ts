@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { inspectModelBuffers } from '../../../src/core/formats/inspect';
-import { toFloat16Bits } from '../../../src/core/runner/input-data';
 import { tfjsModule } from '../../../src/core/runner/runtimes/tfjs';
+import { encodeFloat16 } from '../../../src/shared/numeric/float16';
 import { RuntimeOptions } from '../../../src/shared/run-schema';
 
 const dims = (...sizes: number[]): { dim: Array<{ size: string }> } => ({ dim: sizes.map((size) => ({ size: String(size) })) });
@@ -35,7 +35,7 @@ function quantizedGraphModel(): Files {
   const view = new DataView(shard.buffer);
   shard.set([0, 7], 0); // -1, 6
   W.forEach((value, i) => view.setUint16(2 + 2 * i, (value + 2) / 0.25, true));
-  B.forEach((value, i) => view.setUint16(50 + 2 * i, toFloat16Bits(value), true));
+  B.forEach((value, i) => view.setUint16(50 + 2 * i, encodeFloat16(value), true));
   const json = {
     format: 'graph-model',
     generatedBy: '2.15.0',
@@ -74,7 +74,7 @@ function quantizedGraphModel(): Files {
 function quantizedLayersModel(): Files {
   const shard = new Uint8Array(48 + 4);
   const view = new DataView(shard.buffer);
-  W.forEach((value, i) => view.setUint16(2 * i, toFloat16Bits(value), true));
+  W.forEach((value, i) => view.setUint16(2 * i, encodeFloat16(value), true));
   B.forEach((value, i) => view.setUint8(48 + i, (value + 1.25) / 0.25));
   const json = {
     format: 'layers-model',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { toFloat16Bits } from '../../../src/core/quantize/fp16';
 import { activationParams, addToHistogram, computeRange, ENTROPY_BINS, PERCENTILE_BINS, type TensorStats } from '../../../src/core/quantize/ranges';
 import { quantizeWeight } from '../../../src/core/quantize/weights';
 
@@ -66,17 +65,5 @@ describe('weight quantization', () => {
     expect(Array.from(perChannel.scales)).toEqual([Math.fround(1 / 127), Math.fround(100 / 127)]);
     const perTensor = quantizeWeight(weights, [2, 3], undefined);
     expect(Array.from(perTensor.values.subarray(0, 3))).toEqual([1, -1, 0]);
-  });
-});
-
-describe('toFloat16Bits', () => {
-  it('rounds to nearest even and saturates to infinity', () => {
-    expect(toFloat16Bits(1)).toBe(0x3c00);
-    expect(toFloat16Bits(-2)).toBe(0xc000);
-    expect(toFloat16Bits(65504)).toBe(0x7bff);
-    expect(toFloat16Bits(1e6)).toBe(0x7c00);
-    expect(toFloat16Bits(1 + 2 ** -11)).toBe(0x3c00); // halfway: ties to even
-    expect(toFloat16Bits(2 ** -24)).toBe(0x0001); // smallest subnormal
-    expect(toFloat16Bits(Number.NaN) & 0x7c00).toBe(0x7c00);
   });
 });

@@ -5,6 +5,7 @@
  * denormals, which some kernels run at another speed.
  */
 import { StudioError } from '../../../shared/errors';
+import { encodeFloat16 } from '../../../shared/numeric/float16';
 import { seededRandom } from '../../runner/input-data';
 
 export type InputFill = { kind: 'constant'; value: number } | { kind: 'random'; seed: number };
@@ -20,7 +21,7 @@ export function inputBytes(dtype: string, elements: number, fill: InputFill): Ui
     case 'float64':
       return bytesOf(Float64Array.from({ length: elements }, () => value((r) => r)));
     case 'float16':
-      return bytesOf(Uint16Array.from({ length: elements }, () => toHalfBits(value((r) => r))));
+      return bytesOf(Uint16Array.from({ length: elements }, () => encodeFloat16(value((r) => r))));
     case 'int8':
       return bytesOf(Int8Array.from({ length: elements }, () => value(int(-128, 127))));
     case 'uint8':
@@ -51,16 +52,3 @@ export function elementCount(shape: ReadonlyArray<number | string | null> | null
 function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
-
-/** IEEE 754 half precision, round toward zero: enough for inputs in [0, 1) and small constants. */
-function toHalfBits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const bits = new Uint32Array(f32.buffer)[0] ?? 0;
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
-  const mantissa = (bits >>> 13) & 0x3ff;
-  if (exponent <= 0) return sign;
-  if (exponent >= 0x1f) return sign | 0x7c00;
-  return sign | (exponent << 10) | mantissa;
-}
-
