@@ -14,10 +14,92 @@ export type CalibrationMethod = z.infer<typeof CalibrationMethod>;
  * int8 weight range: full (8 bits, -127..127) or reduced (7 bits, -64..64). onnxruntime's u8s8
  * kernels on x86 without VNNI (AVX2, AVX-512 without VNNI) add pairs of products in saturating
  * 16-bit sums, which full-range weights overflow; 'auto' picks reduced for such a CPU and full
- * elsewhere, and the variant's stored recipe records which it picked.
+ * elsewhere, judged on the CPU the variant is made for (a target's probe; default this
+ * computer), and the variant's stored recipe records which it picked (its origin, for which CPU).
  */
 export const WeightRange = z.enum(['auto', 'full', 'reduced']);
 export type WeightRange = z.infer<typeof WeightRange>;
+
+/**
+ * x86 CPU flags (as /proc/cpuinfo spells them) of int8 dot products that sum u8×s8 products into
+ * int32 without an intermediate saturating int16 (VPDPBUSD, AMX tiles).
+ */
+export const VNNI_FEATURES: readonly string[] = ['avx512_vnni', 'avx_vnni', 'amx_int8'];
+const X86_ARCHES = new Set(['x64', 'x86_64', 'amd64', 'ia32', 'x86', 'i386', 'i686']);
+
+/** Node's (x64, ia32) or uname's (x86_64, i686) spelling of an x86 CPU. */
+export function isX86Arch(arch: string): boolean {
+  return X86_ARCHES.has(arch.toLowerCase());
+}
+
+export function hasVnni(cpuFeatures: readonly string[]): boolean {
+  return cpuFeatures.some((feature) => VNNI_FEATURES.includes(feature));
+}
+
+/** The CPU weight range 'auto' was resolved for, stored with the variant and shown in the Variants list. */
+export const MadeFor = z.object({
+  /** The studio's target id ('local' for This computer); absent for a variant the CLI made. */
+  targetId: z.string().optional(),
+  /** The target's name: "This computer", "Raspberry Pi 5", "pi@192.168.1.20". */
+  label: z.string(),
+  /** Its architecture as probed (x64, arm64, aarch64...); null when it had not been probed. */
+  arch: z.string().nullable(),
+  /** Whether it has VNNI; false on a CPU that is not x86; null when unknown (not probed, or x86 without known flags). */
+  vnni: z.boolean().nullable(),
+});
+export type MadeFor = z.infer<typeof MadeFor>;
+
+/** What a target's probe says about the CPU a variant is made for. */
+export interface TargetCpu {
+  /** The target's name, for sentences. */
+  label: string;
+  /** Probed architecture; null when the target has not been probed. */
+  arch: string | null;
+  /** Probed inference-relevant CPU flags; empty when unknown. */
+  cpuFeatures: readonly string[];
+}
+
+/** Why 'auto' chose what it chose. */
+export type AutoRangeBasis = 'x86-vnni' | 'x86-no-vnni' | 'x86-unknown-flags' | 'not-x86' | 'not-probed';
+
+export interface AutoWeightRange {
+  range: 'full' | 'reduced';
+  basis: AutoRangeBasis;
+  /** The reason as a clause: "Lab PC is x86 without VNNI". */
+  why: string;
+  madeFor: MadeFor;
+}
+
+/**
+ * What weight range 'auto' gives for a CPU: 7-bit on x86 without VNNI, and wherever the CPU is
+ * not known (a target not probed yet, x86 without flags), since 7-bit weights are safe
+ * everywhere and full-range ones are not; full range with VNNI and on CPUs that are not x86 (see
+ * src/core/quantize/weight-range.ts for why Arm does not saturate). The one rule the engine, the
+ * CLI and the Variants form's preview share.
+ */
+export function autoWeightRange(cpu: TargetCpu): AutoWeightRange {
+  const { label, arch } = cpu;
+  if (arch === null || arch === '') {
+    return { range: 'reduced', basis: 'not-probed', why: `${label} has not been probed yet (treated as x86 without VNNI)`, madeFor: { label, arch: null, vnni: null } };
+  }
+  if (!isX86Arch(arch)) {
+    return { range: 'full', basis: 'not-x86', why: `${label} is ${arch}, whose int8 kernels do not saturate`, madeFor: { label, arch, vnni: false } };
+  }
+  if (cpu.cpuFeatures.length === 0) {
+    return { range: 'reduced', basis: 'x86-unknown-flags', why: `${label} is x86 with unknown CPU flags (treated as without VNNI)`, madeFor: { label, arch, vnni: null } };
+  }
+  return hasVnni(cpu.cpuFeatures)
+    ? { range: 'full', basis: 'x86-vnni', why: `${label} is x86 with VNNI`, madeFor: { label, arch, vnni: true } }
+    : { range: 'reduced', basis: 'x86-no-vnni', why: `${label} is x86 without VNNI`, madeFor: { label, arch, vnni: false } };
+}
+
+/** "Raspberry Pi 5 (arm64)", "Lab PC (x64, no VNNI)", "Pi (not probed)". */
+export function madeForLabel(madeFor: MadeFor): string {
+  if (madeFor.arch === null) return `${madeFor.label} (not probed)`;
+  if (!isX86Arch(madeFor.arch)) return `${madeFor.label} (${madeFor.arch})`;
+  const vnni = madeFor.vnni === null ? 'CPU flags unknown' : madeFor.vnni ? 'VNNI' : 'no VNNI';
+  return `${madeFor.label} (${madeFor.arch}, ${vnni})`;
+}
 
 /** onnxruntime's default for its Percentile calibrator. */
 export const DEFAULT_PERCENTILE = 99.999;
@@ -72,6 +154,8 @@ export const VariantOrigin = z.discriminatedUnion('kind', [
     opset: z.object({ from: z.number().int(), to: z.number().int() }).optional(),
     /** Choices the recipe did not spell out (opset raised, per-tensor weights, 7-bit weights), one sentence each. */
     notes: z.array(z.string()).default([]),
+    /** The CPU weight range 'auto' was resolved for (absent when the recipe gave full or reduced, and in entries made before it was recorded). */
+    madeFor: MadeFor.optional(),
   }),
   z.object({
     /** Made elsewhere (e.g. a TFLite int8 export) and linked to its float model by the user. */

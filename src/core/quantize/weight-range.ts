@@ -1,13 +1,22 @@
 /**
  * Which int8 weight range suits a CPU. onnxruntime's u8s8 integer kernels on x86 without VNNI
  * (SSE4/AVX2, and AVX-512 without its VNNI extension) multiply with VPMADDUBSW, which adds two
- * u8×s8 products into a saturating int16: full-range weights (|w| up to 127) overflow it and lose
- * accuracy, 7-bit weights (up to 64) do not. With VNNI (VPDPBUSD sums into int32) and on Arm
- * (whose kernels widen before adding) full range is exact. onnxruntime's own quantizer offers
+ * u8×s8 products into a saturating int16: full-range weights (|w| up to 127) overflow it
+ * (2 × 255 × 127 = 64770 > 32767) and lose accuracy, 7-bit weights (up to 64: 32640) do not.
+ * With VNNI, VPDPBUSD sums four products straight into int32. onnxruntime's own quantizer offers
  * reduce_range for this reason.
+ *
+ * On Arm full range is exact, so 'auto' keeps it there: MLAS's aarch64 QGEMM kernels never hold
+ * a sum of products in 16 bits. Without the dot-product extension they widen each byte to 16
+ * bits and multiply-accumulate into int32 lanes (UMLAL/SMLAL in QgemmU8X8KernelNeon.S); with it,
+ * UDOT/SDOT add four byte products into an int32 lane (QgemmU8X8KernelUdot.S,
+ * QgemmS8S8KernelSdot.S), and with i8mm UMMLA/SMMLA accumulate 2×8 by 8×2 blocks into int32
+ * (QgemmU8X8KernelUmmla.S, QgemmS8S8KernelSmmla.S). 32-bit Arm's NEON kernels likewise widen
+ * (VMULL to 16 bits for one product, then pairwise add-accumulate into 32 bits).
  */
 import { readFileSync } from 'node:fs';
-import type { WeightRange } from '../../shared/variants';
+import type { HardwareProfile } from '../../shared/run-schema';
+import { autoWeightRange, hasVnni, isX86Arch, type AutoWeightRange, type WeightRange } from '../../shared/variants';
 import type { GraphProto } from '../formats/onnx/generated/onnx_pb';
 import { decodeModelProto, nodeSubgraphs } from '../formats/onnx/onnx-codec';
 import { tensorArray } from '../formats/onnx/onnx-tensors';
@@ -16,37 +25,46 @@ import { GraphIndex } from './graph';
 import { REDUCED_WEIGHT_MAX } from './weights';
 
 export interface CpuInfo {
-  /** os.arch() or `uname -m` spelling. */
+  /** os.arch() or `uname -m` spelling; '' when unknown (a target not probed yet). */
   arch: string;
   /** Flags from /proc/cpuinfo (HardwareProfile.cpuFeatures); empty when unknown. */
   cpuFeatures: readonly string[];
-  /** For messages: "this machine (Intel Xeon ...)", "board pi4". */
+  /** For messages: "This computer", "pi@192.168.1.20". */
   label: string;
 }
 
-const X86 = new Set(['x64', 'x86_64', 'amd64', 'ia32', 'x86', 'i386', 'i686']);
-const VNNI = ['avx512_vnni', 'avx_vnni', 'amx_int8'];
+/** The CPU of a target as the quantizer takes it: its probed hardware, or unknown ('' arch) when it has none yet. */
+export function cpuInfoOf(label: string, hardware: Pick<HardwareProfile, 'arch' | 'cpuFeatures'> | null): CpuInfo {
+  return { label, arch: hardware?.arch ?? '', cpuFeatures: hardware?.cpuFeatures ?? [] };
+}
+
+/** 'auto' resolved for a CPU (src/shared/variants.ts holds the rule, shared with the Variants form). */
+export function autoRangeFor(cpu: CpuInfo): AutoWeightRange {
+  return autoWeightRange({ label: cpu.label, arch: cpu.arch === '' ? null : cpu.arch, cpuFeatures: cpu.cpuFeatures });
+}
 
 export function isX86(arch: string): boolean {
-  return X86.has(arch.toLowerCase());
+  return isX86Arch(arch);
 }
 
 /** True for an x86 CPU that lacks VNNI (or whose flags are unknown, which is treated as lacking it). */
 export function lacksVnni(cpu: Pick<CpuInfo, 'arch' | 'cpuFeatures'>): boolean {
-  return isX86(cpu.arch) && !cpu.cpuFeatures.some((feature) => VNNI.includes(feature));
+  return isX86Arch(cpu.arch) && !hasVnni(cpu.cpuFeatures);
 }
 
-/** The range to use and, for 'auto', the sentence saying why. */
+const SATURATE = "where onnxruntime's int8 kernels saturate with full-range weights";
+
+/** The range to use and, for 'auto' when it picks 7-bit weights, the sentence saying why. */
 export function resolveWeightRange(range: WeightRange, cpu: CpuInfo): { range: 'full' | 'reduced'; note?: string } {
   if (range !== 'auto') return { range };
-  if (!lacksVnni(cpu)) return { range: 'full' };
-  const known = cpu.cpuFeatures.length > 0;
-  return {
-    range: 'reduced',
-    note:
-      `Weights are 7-bit (-64..64): ${cpu.label} is x86 ${known ? 'without VNNI' : 'with unknown CPU flags (treated as without VNNI)'}, where onnxruntime's ` +
-      'int8 kernels saturate with full-range weights. Choose weight range full for a CPU with VNNI.',
-  };
+  const auto = autoRangeFor(cpu);
+  if (auto.range === 'full') return { range: 'full' };
+  const note =
+    auto.basis === 'not-probed'
+      ? `Weights are 7-bit (-64..64): ${cpu.label} has not been probed yet, so its CPU is unknown and is treated as x86 without VNNI, ${SATURATE}. ` +
+        "Test its connection first (on the Targets page, or with 'edgebench targets probe') and make the variant again: an Arm board or a CPU with VNNI gets full-range weights."
+      : `Weights are 7-bit (-64..64): ${auto.why}, ${SATURATE}. Choose weight range full for a CPU with VNNI.`;
+  return { range: 'reduced', note };
 }
 
 /**
