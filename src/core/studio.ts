@@ -8,7 +8,7 @@ import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { runEvaluations } from './jobs/eval-jobs';
 import { savedSizeMacs } from './jobs/model-macs';
 import { renderWorkspaceReport } from './jobs/report-jobs';
-import { createQuantizedVariant, layerSqnrOfVariant, linkVariant } from './jobs/variant-jobs';
+import { createQuantizedVariant, layerSqnrOfVariant, linkVariant, variantTarget } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
 import { saveModelInputs } from './workspace/inputs-store';
@@ -57,8 +57,9 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     },
     models: {
       list: () => workspace.listModels(),
-      quantize: async (request) => {
-        const entry = await createQuantizedVariant(workspace, options.workerSpawner, request, (message) =>
+      quantize: async ({ targetId, ...request }) => {
+        const target = variantTarget(await targets.list(), targetId, request.recipe);
+        const entry = await createQuantizedVariant(workspace, options.workerSpawner, { ...request, target }, (message) =>
           emit('task.progress', { task: 'quantize', message }),
         );
         emit('workspace.changed', { what: 'models' });

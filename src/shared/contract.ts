@@ -250,6 +250,11 @@ export const calls = {
         /** Calibration dataset (static mode). */
         datasetId: Id.optional(),
         calibrationSamples: z.number().int().min(1).max(10_000).default(200),
+        /**
+         * The target (targets.list id) the variant is made for: weight range 'auto' is resolved
+         * against its probed CPU (an unprobed one counts as x86 without VNNI). Default 'local'.
+         */
+        targetId: Id.optional(),
       }),
       ModelEntry,
     ),

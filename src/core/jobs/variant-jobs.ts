@@ -5,11 +5,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ModelEntry } from '../../shared/contract';
+import type { ModelEntry, TargetEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { LayerSqnr } from '../../shared/eval-schema';
-import { recipeLabel, type QuantRecipe } from '../../shared/variants';
+import { recipeLabel, type MadeFor, type QuantRecipe, type VariantOrigin } from '../../shared/variants';
 import { normalizeRecipe } from '../quantize/recipe';
+import { autoRangeFor, cpuInfoOf, type CpuInfo } from '../quantize/weight-range';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { runWorkerTask } from '../workers/run-worker';
 import { importModel, mainModelPath } from '../workspace/model-store';
@@ -20,6 +21,28 @@ export interface QuantizeVariantRequest {
   recipe: QuantRecipe;
   datasetId?: string;
   calibrationSamples: number;
+  /** The target the variant is made for (see variantTarget): its probed CPU resolves weight range 'auto'. */
+  target: Pick<TargetEntry, 'id' | 'name' | 'hardware'>;
+}
+
+/**
+ * The target of the studio's targets list a variant is made for ('local' when none is named),
+ * refused in one sentence where the choice cannot matter or cannot run an ONNX int8 model.
+ */
+export function variantTarget(targets: readonly TargetEntry[], targetId: string | undefined, recipe: QuantRecipe): TargetEntry {
+  const id = targetId ?? 'local';
+  if (targetId !== undefined && recipe.mode === 'fp16') {
+    throw new StudioError('BAD_INPUT', 'An fp16 variant is the same for every CPU, so it is not made for a target; leave the target out.', { target: id });
+  }
+  if (targetId !== undefined && recipe.weightRange !== 'auto') {
+    throw new StudioError('BAD_INPUT', `Weight range '${recipe.weightRange}' is the same for every CPU, so the variant is not made for a target; choose weight range auto, or leave the target out.`, { target: id });
+  }
+  const target = targets.find((t) => t.id === id);
+  if (!target) throw new StudioError('NOT_FOUND', `There is no target '${id}' in this workspace; choose This computer or a target the Targets page lists.`, { target: id });
+  if (target.kind === 'serial') {
+    throw new StudioError('BAD_INPUT', `'${target.name}' is a microcontroller board, where ONNX int8 variants do not run; make the variant for This computer or an SSH board, or link a full-integer .tflite to the model for the board.`, { target: id });
+  }
+  return target;
 }
 
 export async function createQuantizedVariant(
@@ -46,6 +69,9 @@ export async function createQuantizedVariant(
   const label = recipeLabel(normalizeRecipe(request.recipe));
   const slug = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
   const fileName = `${parent.name}.${slug}.onnx`;
+  const int8 = request.recipe.mode !== 'fp16';
+  const cpu: CpuInfo = cpuInfoOf(request.target.name, request.target.hardware);
+  const madeFor: MadeFor | undefined = int8 && request.recipe.weightRange === 'auto' ? { targetId: request.target.id, ...autoRangeFor(cpu).madeFor } : undefined;
   let sideFile: string | undefined;
   try {
     const outcome = await runWorkerTask(
@@ -58,6 +84,7 @@ export async function createQuantizedVariant(
         datasetDir: useDataset?.dir,
         calibrationSamples: request.calibrationSamples,
         externalDataName: `${fileName}.data`,
+        ...(int8 ? { targetCpu: { ...cpu, cpuFeatures: [...cpu.cpuFeatures] } } : {}),
       },
       { onProgress },
     );
@@ -65,30 +92,43 @@ export async function createQuantizedVariant(
     sideFile = outcome.externalDataFile;
     const files = [{ name: fileName, data: await fs.readFile(outPath) }];
     if (sideFile) files.push({ name: path.basename(sideFile), data: await fs.readFile(sideFile) });
-    return await importModel(workspace, files, {
-      name: `${parent.name} · ${label}`,
-      variant: label,
-      origin: {
-        kind: 'quantized',
-        parentId: parent.id,
-        recipe: outcome.recipe,
-        calibration: useDataset
-          ? {
-              datasetId: request.datasetId as string,
-              sha256: useDataset.manifest.contentSha256 ?? (await datasetContentHash(useDataset.dir, useDataset.manifest.files)),
-              samples: outcome.calibrationSamples,
-            }
-          : null,
-        quantizedNodes: outcome.quantizedNodes.length,
-        skipped: outcome.skipped,
-        ...(outcome.opset ? { opset: outcome.opset } : {}),
-        notes: outcome.notes,
-      },
-    });
+    const origin: VariantOrigin = {
+      kind: 'quantized',
+      parentId: parent.id,
+      recipe: outcome.recipe,
+      calibration: useDataset
+        ? {
+            datasetId: request.datasetId as string,
+            sha256: useDataset.manifest.contentSha256 ?? (await datasetContentHash(useDataset.dir, useDataset.manifest.files)),
+            samples: outcome.calibrationSamples,
+          }
+        : null,
+      quantizedNodes: outcome.quantizedNodes.length,
+      skipped: outcome.skipped,
+      ...(outcome.opset ? { opset: outcome.opset } : {}),
+      notes: outcome.notes,
+      ...(madeFor ? { madeFor } : {}),
+    };
+    const entry = await importModel(workspace, files, { name: `${parent.name} · ${label}`, variant: label, origin });
+    return await rememberLatestMaking(workspace, entry, origin);
   } finally {
     await fs.rm(outPath, { force: true });
     if (sideFile) await fs.rm(sideFile, { force: true });
   }
+}
+
+/**
+ * A variant whose bytes the workspace already holds is that entry (importModel); when it was made
+ * for another target (the same weight range on both), its entry now names the latest one and that
+ * making's notes, so the Variants list says what was just asked for.
+ */
+async function rememberLatestMaking(workspace: Workspace, entry: ModelEntry, origin: VariantOrigin): Promise<ModelEntry> {
+  const stored = entry.origin;
+  if (stored?.kind !== 'quantized' || origin.kind !== 'quantized') return entry;
+  if (JSON.stringify([stored.madeFor, stored.notes]) === JSON.stringify([origin.madeFor, origin.notes])) return entry;
+  const updated: ModelEntry = { ...entry, origin: { ...stored, notes: origin.notes, madeFor: origin.madeFor } };
+  await workspace.writeModelEntry(updated);
+  return updated;
 }
 
 /** Links a variant made elsewhere (an int8 or fp16 .tflite, say) to the float model it came from. */
