@@ -1,5 +1,5 @@
-import type { DatasetEntry } from '../../shared/contract';
-import { DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type WeightRange } from '../../shared/variants';
+import type { DatasetEntry, TargetEntry } from '../../shared/contract';
+import { autoWeightRange, DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type WeightRange } from '../../shared/variants';
 
 /** The "Create variant" form as typed: numbers stay strings until submitted. */
 export interface VariantForm {
@@ -12,8 +12,12 @@ export interface VariantForm {
   activationSymmetric: boolean;
   /** int8 weights: auto (7-bit on x86 without VNNI), full or reduced. */
   weightRange: WeightRange;
+  /** The target (id) whose CPU weight range auto is chosen for; 'local' is This computer. */
+  madeFor: string;
   exclude: string[];
 }
+
+export const LOCAL_TARGET_ID = 'local';
 
 export const DEMO_DATASET_ID = 'demo-digits';
 export const DEFAULT_CALIBRATION_SAMPLES = 200;
@@ -29,8 +33,35 @@ export function defaultVariantForm(datasets: readonly DatasetEntry[]): VariantFo
     perChannel: true,
     activationSymmetric: false,
     weightRange: 'auto',
+    madeFor: LOCAL_TARGET_ID,
     exclude: [],
   };
+}
+
+/** What the "Made for" select offers: This computer and the SSH boards (a serial board runs no ONNX int8 model). */
+export function madeForOptions(targets: readonly TargetEntry[]): Array<{ id: string; label: string; target: TargetEntry }> {
+  return targets
+    .filter((target) => target.kind === 'local' || target.kind === 'ssh')
+    .map((target) => ({ id: target.id, label: target.hardware === null ? `${target.name} (not probed yet)` : target.name, target }));
+}
+
+/** The target the form makes the variant for: its choice while the list has it, else This computer. */
+export function madeForTarget(form: VariantForm, targets: readonly TargetEntry[]): TargetEntry | undefined {
+  const options = madeForOptions(targets);
+  return (options.find((o) => o.id === form.madeFor) ?? options.find((o) => o.id === LOCAL_TARGET_ID))?.target;
+}
+
+/**
+ * What weight range auto will give, shown before Create: "auto → 7-bit: Lab PC is x86 without
+ * VNNI". null when the range is not auto, for fp16, or before the targets list has arrived.
+ */
+export function autoRangePreview(form: VariantForm, targets: readonly TargetEntry[]): string | null {
+  if (form.mode === 'fp16' || form.weightRange !== 'auto') return null;
+  const target = madeForTarget(form, targets);
+  if (!target) return null;
+  const auto = autoWeightRange({ label: target.name, arch: target.hardware?.arch ?? null, cpuFeatures: target.hardware?.cpuFeatures ?? [] });
+  const hint = auto.basis === 'not-probed' ? '; test its connection on the Targets page first' : '';
+  return `auto → ${auto.range === 'reduced' ? '7-bit' : 'full range'}: ${auto.why}${hint}`;
 }
 
 export interface QuantizeRequest {
@@ -38,12 +69,16 @@ export interface QuantizeRequest {
   recipe: QuantRecipeInput;
   datasetId?: string;
   calibrationSamples: number;
+  /** The target the variant is made for (weight range auto only). */
+  targetId?: string;
 }
 
 export type FormErrors = Partial<Record<'datasetId' | 'percentile' | 'samples', string>>;
 
 /** The models.quantize request the form describes, or what is wrong with it (per field). */
-export function toQuantizeRequest(modelId: string, form: VariantForm): { request: QuantizeRequest } | { errors: FormErrors } {
+export function toQuantizeRequest(modelId: string, form: VariantForm, targets: readonly TargetEntry[] = []): { request: QuantizeRequest } | { errors: FormErrors } {
+  // The target matters only where weight range auto is resolved against its CPU.
+  const madeFor = form.mode !== 'fp16' && form.weightRange === 'auto' ? { targetId: madeForTarget(form, targets)?.id ?? LOCAL_TARGET_ID } : {};
   if (form.mode !== 'static') {
     return {
       request: {
@@ -55,6 +90,7 @@ export function toQuantizeRequest(modelId: string, form: VariantForm): { request
           ...(form.mode === 'dynamic' ? { weightRange: form.weightRange } : {}),
         },
         calibrationSamples: DEFAULT_CALIBRATION_SAMPLES,
+        ...madeFor,
       },
     };
   }
@@ -79,6 +115,7 @@ export function toQuantizeRequest(modelId: string, form: VariantForm): { request
       },
       datasetId: form.datasetId,
       calibrationSamples: samples,
+      ...madeFor,
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { DatasetEntry, ModelEntry } from '../../shared/contract';
-import { recipeLabel, type VariantOrigin } from '../../shared/variants';
+import { madeForLabel, recipeLabel, type VariantOrigin } from '../../shared/variants';
 
 /** The model a variant derives from, when it is still in the workspace. */
 export function parentOf(model: ModelEntry, models: readonly ModelEntry[]): ModelEntry | null {
@@ -42,7 +42,11 @@ export function recipeDetails(origin: VariantOrigin): string[] {
   const parts: string[] = [];
   if (recipe.method === 'percentile') parts.push(`percentile ${recipe.percentile ?? 99.999}`);
   if (recipe.mode === 'static') parts.push(recipe.activationSymmetric ? 'symmetric int8 activations' : 'asymmetric uint8 activations');
-  if (recipe.mode !== 'fp16' && recipe.weightRange !== 'auto') parts.push(recipe.weightRange === 'reduced' ? '7-bit weights' : 'full-range weights');
+  if (recipe.mode !== 'fp16' && recipe.weightRange !== 'auto') {
+    const weights = recipe.weightRange === 'reduced' ? '7-bit weights' : 'full-range weights';
+    // "7-bit weights, for Raspberry Pi 5 (arm64)": the CPU weight range auto was chosen for.
+    parts.push(origin.madeFor ? `${weights}, for ${madeForLabel(origin.madeFor)}` : weights);
+  }
   if (origin.opset) parts.push(`opset raised ${origin.opset.from} → ${origin.opset.to}`);
   if (recipe.exclude.length > 0) parts.push(`excludes ${recipe.exclude.join(', ')}`);
   return parts;

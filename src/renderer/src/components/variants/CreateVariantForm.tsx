@@ -1,13 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import type { DatasetEntry } from '../../../../shared/contract';
+import type { DatasetEntry, TargetEntry } from '../../../../shared/contract';
 import { CalibrationMethod, QuantMode, WeightRange } from '../../../../shared/variants';
-import { defaultVariantForm, toQuantizeRequest, type QuantizeRequest, type VariantForm } from '../../variant-form';
+import { autoRangePreview, defaultVariantForm, madeForOptions, madeForTarget, toQuantizeRequest, type QuantizeRequest, type VariantForm } from '../../variant-form';
 import { NumberField } from '../bench/NumberField';
 import { ExcludeField } from './ExcludeField';
 
 interface Props {
   modelId: string;
   datasets: readonly DatasetEntry[];
+  /** The workspace's targets: weight range auto is chosen for one of them (This computer or an SSH board). */
+  targets: readonly TargetEntry[];
   suggestions: readonly string[];
   busy: boolean;
   /** The engine's latest progress line while a variant is being made. */
@@ -28,13 +30,15 @@ const MODE_HINTS: Record<QuantMode, string> = {
 };
 
 /** The recipe of a new variant of an ONNX model. */
-export function CreateVariantForm({ modelId, datasets, suggestions, busy, progress, onCreate }: Props) {
+export function CreateVariantForm({ modelId, datasets, targets, suggestions, busy, progress, onCreate }: Props) {
   // null until edited: the defaults follow the datasets, which may arrive after the first render.
   const [edited, setEdited] = useState<VariantForm | null>(null);
   const form = edited ?? defaultVariantForm(datasets);
   const patch = (change: Partial<VariantForm>): void => setEdited({ ...form, ...change });
   const [showErrors, setShowErrors] = useState(false);
-  const result = toQuantizeRequest(modelId, form);
+  const result = toQuantizeRequest(modelId, form, targets);
+  const madeFor = madeForTarget(form, targets);
+  const preview = autoRangePreview(form, targets);
   const errors = showErrors && 'errors' in result ? result.errors : {};
   const isStatic = form.mode === 'static';
 
@@ -103,13 +107,25 @@ export function CreateVariantForm({ modelId, datasets, suggestions, busy, progre
         {form.mode !== 'fp16' && (
           <label
             className="field weight-range-field"
-            title="onnxruntime's int8 kernels on x86 CPUs without VNNI saturate with full-range weights; 7-bit weights avoid it. Auto picks 7-bit when the machine that makes the variant is such a CPU."
+            title="onnxruntime's int8 kernels on x86 CPUs without VNNI saturate with full-range weights; 7-bit weights avoid it. Auto picks 7-bit when the CPU the variant is made for is such a CPU, or has not been probed yet."
           >
             <span className="field-label">Weight range</span>
             <select value={form.weightRange} onChange={(e) => patch({ weightRange: WeightRange.parse(e.currentTarget.value) })} data-testid="variant-weight-range">
               {WeightRange.options.map((range) => (
                 <option key={range} value={range}>
                   {WEIGHT_RANGE_LABELS[range]}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {form.mode !== 'fp16' && form.weightRange === 'auto' && (
+          <label className="field made-for-field" title="The CPU that will run the variant: auto chooses its weight range for it (from the target's last connection test)">
+            <span className="field-label">Made for</span>
+            <select value={madeFor?.id ?? form.madeFor} onChange={(e) => patch({ madeFor: e.currentTarget.value })} data-testid="variant-made-for">
+              {madeForOptions(targets).map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.label}
                 </option>
               ))}
             </select>
@@ -122,6 +138,11 @@ export function CreateVariantForm({ modelId, datasets, suggestions, busy, progre
           </label>
         )}
       </div>
+      {preview && (
+        <p className="field-hint wide-hint" data-testid="variant-weight-range-choice" aria-live="polite">
+          {preview}
+        </p>
+      )}
       <div className="form-row">
         <ExcludeField value={form.exclude} suggestions={suggestions} onChange={(exclude) => patch({ exclude })} />
       </div>

@@ -4,6 +4,7 @@ import { useTask } from '../../hooks/useTask';
 import type { QuantizeRequest } from '../../variant-form';
 import { parentOf, variantsOf } from '../../variant-view';
 import { CreateVariantForm } from './CreateVariantForm';
+import { useTargets } from './useTargets';
 import { LinkPanel } from './LinkPanel';
 import { VariantRow } from './VariantRow';
 
@@ -30,6 +31,7 @@ function excludeSuggestions(model: ModelEntry, variants: readonly ModelEntry[]):
 /** Under a model: its variants and the form that makes another; under a variant: where it came from. */
 export function VariantsPanel({ api, model, models, datasets, onSelect, onError }: Props) {
   const task = useTask(api, 'quantize');
+  const targets = useTargets(api, onError);
   const [freshId, setFreshId] = useState<string | null>(null);
   const parent = parentOf(model, models);
   const canLink = model.info.format !== 'onnx';
@@ -84,6 +86,7 @@ export function VariantsPanel({ api, model, models, datasets, onSelect, onError 
           key={model.id}
           modelId={model.id}
           datasets={datasets}
+          targets={targets}
           suggestions={excludeSuggestions(model, variants)}
           busy={task.busy}
           progress={task.message}
