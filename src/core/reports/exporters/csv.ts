@@ -21,7 +21,8 @@ function csvLine(values: Value[]): string {
   return values.map(csvField).join(',');
 }
 
-function percentile(run: RunFile, name: PercentileName): number | null {
+/** The run's own percentile, or null (an empty cell) where its sample count cannot support it. */
+function supportedPercentile(run: RunFile, name: PercentileName): number | null {
   return percentileSupported(name, run.latencyMs.count) ? run.latencyMs[name] : null;
 }
 
@@ -52,10 +53,10 @@ const RUN_COLUMNS: Array<[string, (entry: ReportRun, baseline: ReportRun | null)
   ['median_ci95_low_ms', (e) => e.run.latencyMs.medianCi95.low],
   ['median_ci95_high_ms', (e) => e.run.latencyMs.medianCi95.high],
   ['mean_ms', (e) => e.run.latencyMs.mean],
-  ['p50_ms', (e) => percentile(e.run, 'p50')],
-  ['p90_ms', (e) => percentile(e.run, 'p90')],
-  ['p95_ms', (e) => percentile(e.run, 'p95')],
-  ['p99_ms', (e) => percentile(e.run, 'p99')],
+  ['p50_ms', (e) => supportedPercentile(e.run, 'p50')],
+  ['p90_ms', (e) => supportedPercentile(e.run, 'p90')],
+  ['p95_ms', (e) => supportedPercentile(e.run, 'p95')],
+  ['p99_ms', (e) => supportedPercentile(e.run, 'p99')],
   ['min_ms', (e) => e.run.latencyMs.min],
   ['max_ms', (e) => e.run.latencyMs.max],
   ['stddev_ms', (e) => e.run.latencyMs.stddev],

@@ -11,8 +11,8 @@
  */
 import { REPORT_MODE } from '../../../shared/bench-defaults';
 import { StudioError } from '../../../shared/errors';
+import { medianOf } from '../../../shared/numeric/quantile';
 import type { RunFile } from '../../../shared/run-schema';
-import { asSamples, median, sortSamples } from '../../bench/stats';
 import type { ReportExporter, ReportFile } from '../exporter';
 import type { ReportRun } from '../report-types';
 
@@ -30,11 +30,6 @@ function fixed(value: number, digits = 3, width = 12): string {
 
 function throughputPerSec(window: Windows['windows'][number]): number {
   return window.durationMs > 0 ? (window.runs * MS_PER_S) / window.durationMs : Number.POSITIVE_INFINITY;
-}
-
-function medianOf(values: number[]): number {
-  const finite = values.filter(Number.isFinite);
-  return finite.length === 0 ? Number.NaN : median(sortSamples(asSamples(finite)));
 }
 
 /** Why the run does not meet MLPerf Tiny's performance rule (5 windows of at least 10 s); empty when it does. */

@@ -7,6 +7,7 @@
  * that came out short is run again with a larger N.
  */
 import { StudioError, type ErrorData } from '../../../../shared/errors';
+import { medianOf } from '../../../../shared/numeric/quantile';
 import type { DutIdentity, MlperfTinyClient } from './dut-client';
 import type { InferReply } from './replies';
 
@@ -65,13 +66,6 @@ const MAX_WINDOW_ATTEMPTS = 3;
 /** Aim past the minimum so timer jitter does not make a window fall just short. */
 const WINDOW_HEADROOM = 1.1;
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const upper = sorted[mid] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
-}
-
 function toWindow(reply: InferReply): PerformanceWindow {
   const deviceTimeMs = reply.elapsedUs / 1000;
   return {
@@ -86,7 +80,7 @@ function toWindow(reply: InferReply): PerformanceWindow {
 /** The result of these windows (all of a run's, or those an interrupted run finished). */
 export function summarizePerformance(board: DutIdentity, inputBytes: number, firstInferenceMs: number, windows: PerformanceWindow[], settings: PerformanceResult['settings']): PerformanceResult {
   const samplesMs = windows.map((w) => w.latencyMs);
-  const medianLatencyMs = median(samplesMs);
+  const medianLatencyMs = medianOf(samplesMs);
   return {
     board,
     inputBytes,
@@ -94,7 +88,7 @@ export function summarizePerformance(board: DutIdentity, inputBytes: number, fir
     windows,
     samplesMs,
     medianLatencyMs,
-    medianThroughputPerSec: median(windows.map((w) => w.throughputPerSec)),
+    medianThroughputPerSec: medianOf(windows.map((w) => w.throughputPerSec)),
     report: {
       windows: windows.map((w) => ({ runs: w.inferences, durationMs: w.deviceTimeMs, medianMs: w.latencyMs })),
       medianOfWindowsMs: medianLatencyMs,
