@@ -1,102 +1,12 @@
 /**
- * Turning raw samples into the few hundred points a chart can draw quickly: recharts slows down
- * past a few thousand points, and a run may hold 100,000 samples. Histograms are binned (at
- * most MAX_BINS bins) and CDFs are evaluated at CDF_POINTS latencies.
- *
- * Nothing here sorts or selects: the range comes from the statistics already in the run file
- * (min, max, p50, p90), so drawing a run costs one counting pass over its samples. A sort of
- * 100,000 samples costs ~8 ms per run, a counting pass under 1 ms.
+ * The charts' data in the studio: histogram bins come from the one binning the reports use too
+ * (src/shared/numeric/histogram.ts); CDFs are evaluated here at CDF_POINTS latencies, since
+ * recharts slows down past a few thousand points and a run may hold 100,000 samples.
  */
-import type { LatencyStats } from '../../shared/run-schema';
+export { binLatency, binSharedLatencies, FENCE_SPREADS, MAX_BINS, RUN_HISTOGRAM_BINS, sharedRange } from '../../shared/numeric/histogram';
+export type { BinnableLatency, HistogramBin, SharedRange } from '../../shared/numeric/histogram';
 
-export const MAX_BINS = 60;
 export const CDF_POINTS = 200;
-
-/**
- * Where the bins end, as a multiple of (p90 − p50) above p50. For normally distributed latencies
- * p50 + 3.68·(p90 − p50) = μ + 4.72σ, which is where Tukey's far-out fence Q3 + 3·IQR lies
- * (0.674σ + 3 × 1.349σ); unlike the fence it needs no quartiles, which the run file does not keep.
- */
-export const FENCE_SPREADS = 3.68;
-
-/** What binning needs of a run: its samples and the statistics the run file already holds. */
-export type BinnableLatency = Pick<LatencyStats, 'samples' | 'min' | 'max' | 'p50' | 'p90'>;
-
-export interface HistogramBin {
-  /** Lower edge of the bin, in milliseconds. */
-  fromMs: number;
-  /** Upper edge; for the overflow bin, the slowest sample. */
-  toMs: number;
-  count: number;
-  /** The last bin, holding the outliers beyond the far fence (see FENCE_SPREADS). */
-  overflow: boolean;
-}
-
-export interface SharedRange {
-  /** The fastest sample of any run. */
-  minMs: number;
-  /** Where the bins end: the highest far fence of any run, or the slowest sample if none lies beyond. */
-  upperMs: number;
-  /** The slowest sample of any run. */
-  maxMs: number;
-}
-
-/**
- * The latency range the charts of several runs share. Without the fence, one 8 ms hiccup among
- * 0.01 ms runs would squeeze every other sample into the first bin.
- */
-export function sharedRange(runs: ReadonlyArray<BinnableLatency>): SharedRange | null {
-  const withSamples = runs.filter((r) => r.samples.length > 0);
-  if (withSamples.length === 0) return null;
-  const minMs = Math.min(...withSamples.map((r) => r.min));
-  const maxMs = Math.max(...withSamples.map((r) => r.max));
-  const fenceMs = Math.max(...withSamples.map((r) => r.p50 + FENCE_SPREADS * (r.p90 - r.p50)));
-  return { minMs, maxMs, upperMs: fenceMs > minMs && fenceMs < maxMs ? fenceMs : maxMs };
-}
-
-/** About 2·√n bins for n samples, so that bins of small runs are not mostly empty. */
-function binCountFor(samples: number, targetBins: number): number {
-  return Math.max(1, Math.min(targetBins, MAX_BINS, Math.ceil(Math.sqrt(samples) * 2)));
-}
-
-function countInBins(samplesMs: readonly number[], range: SharedRange, binCount: number): HistogramBin[] {
-  const { minMs, upperMs, maxMs } = range;
-  const widthMs = (upperMs - minMs) / binCount;
-  const counts = new Float64Array(binCount + 1);
-  for (const sample of samplesMs) {
-    // The upper edge belongs to the last bin, not to one past it; beyond the fence is the overflow slot.
-    const index = sample > upperMs ? binCount : Math.min(binCount - 1, Math.max(0, Math.floor((sample - minMs) / widthMs)));
-    counts[index] = (counts[index] ?? 0) + 1;
-  }
-  const bins: HistogramBin[] = Array.from({ length: binCount }, (_, i) => ({
-    fromMs: minMs + i * widthMs,
-    toMs: minMs + (i + 1) * widthMs,
-    count: counts[i] ?? 0,
-    overflow: false,
-  }));
-  return maxMs > upperMs ? [...bins, { fromMs: upperMs, toMs: maxMs, count: counts[binCount] ?? 0, overflow: true }] : bins;
-}
-
-/**
- * Bins shared by several runs (the same edges for all, so their histograms can be drawn over
- * each other): equal-width bins from the fastest sample of any run to the highest far fence,
- * plus one overflow bin for slower samples when there are any.
- */
-export function binSharedLatencies(runs: ReadonlyArray<BinnableLatency>, targetBins = MAX_BINS): HistogramBin[][] {
-  const range = sharedRange(runs);
-  if (!range) return runs.map(() => []);
-  if (range.maxMs === range.minMs) {
-    return runs.map((r) => [{ fromMs: range.minMs, toMs: range.maxMs, count: r.samples.length, overflow: false }]);
-  }
-  const smallest = Math.min(...runs.filter((r) => r.samples.length > 0).map((r) => r.samples.length));
-  const binCount = binCountFor(smallest, targetBins);
-  return runs.map((r) => (r.samples.length > 0 ? countInBins(r.samples, range, binCount) : []));
-}
-
-/** One run's histogram (see binSharedLatencies). */
-export function binLatency(latency: BinnableLatency, targetBins = 30): HistogramBin[] {
-  return binSharedLatencies([latency], targetBins)[0] ?? [];
-}
 
 export interface CdfPoint {
   latencyMs: number;

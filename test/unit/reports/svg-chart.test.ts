@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { histogramBins } from '../../../src/core/reports/latency-charts';
+import { summarizeLatency } from '../../../src/core/bench/stats';
+import { binLatency } from '../../../src/shared/numeric/histogram';
 import { barChart, lineChart, niceTicks } from '../../../src/core/reports/svg-chart';
 
 const axis = { min: 0, max: 10, label: 'x <ms>', format: (v: number) => `${v}` };
@@ -13,12 +14,12 @@ describe('svg charts', () => {
 
   it('bins every sample once and gathers far outliers in one overflow bin', () => {
     const samples = [...Array.from({ length: 200 }, (_, i) => 1 + (i % 20) / 100), 50, 60];
-    const bins = histogramBins(samples);
+    const bins = binLatency(summarizeLatency(samples));
     expect(bins.reduce((sum, bin) => sum + bin.count, 0)).toBe(samples.length);
     const overflow = bins.filter((bin) => bin.overflow);
     expect(overflow).toHaveLength(1);
     expect(overflow[0]).toMatchObject({ count: 2, toMs: 60 });
-    expect(histogramBins([2, 2, 2]).reduce((sum, bin) => sum + bin.count, 0)).toBe(3);
+    expect(binLatency(summarizeLatency([2, 2, 2])).reduce((sum, bin) => sum + bin.count, 0)).toBe(3);
   });
 
   it('draws bars as rects and lines as paths, escaping every text', () => {
