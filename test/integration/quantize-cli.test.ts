@@ -1,9 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../../src/core/datasets/npy-format';
+import { onnxInt8WeightRange } from '../../src/core/quantize/weight-range';
+import { sshdAvailable, startSshd, type Sshd } from './ssh/sshd-fixture';
 import { seededFloats } from '../unit/quantize/real-onnx-models';
 import { demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
 import { concreteInputs } from '../real-models/row-inputs';
@@ -114,6 +116,15 @@ describe('edgebench quantize', () => {
     { name: 'a TFLite model', args: () => ['quantize', demoTflite, '--mode', 'dynamic', '--out', path.join(tmp, 'x.onnx')], mentions: 'tflite' },
     { name: 'a folder that is not a dataset', args: () => ['quantize', demoModelPath, '--mode', 'static', '--calibration', tmp, '--out', path.join(tmp, 'x.onnx')], mentions: 'dataset.json' },
     { name: 'an exclusion that matches nothing', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--exclude', 'NoSuchOp', '--out', path.join(tmp, 'x.onnx')], mentions: 'NoSuchOp' },
+    {
+      name: 'a microcontroller for --for',
+      args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--for', 'serial:///dev/ttyACM0?baud=115200&protocol=edgebench', '--out', path.join(tmp, 'x.onnx')],
+      mentions: 'microcontroller board, where ONNX int8 variants do not run',
+    },
+    { name: '--for with a fixed weight range', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--weight-range', 'full', '--for', 'local', '--out', path.join(tmp, 'x.onnx')], mentions: '--weight-range auto' },
+    { name: '--for an fp16 variant', args: () => ['quantize', demoModelPath, '--mode', 'fp16', '--for', 'local', '--out', path.join(tmp, 'x.onnx')], mentions: 'fp16' },
+    { name: '--for something that is not a target', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--for', 'pi.local', '--out', path.join(tmp, 'x.onnx')], mentions: "--for 'pi.local' is not a target" },
+    { name: 'an SSH flag without an SSH --for', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--identity', '/nonexistent', '--out', path.join(tmp, 'x.onnx')], mentions: '--identity' },
   ];
   it.each(bad)('$name → exit 2 with one clear line', async ({ args, mentions }) => {
     const result = await runCli(args(), { timeoutMs: 60_000 });
@@ -122,5 +133,78 @@ describe('edgebench quantize', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(mentions);
+  });
+});
+
+/** This machine's VNNI, read from /proc/cpuinfo here rather than through the studio's probe. */
+function localHasVnni(): boolean {
+  const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1]?.trim().split(/\s+/) ?? [];
+  return ['avx512_vnni', 'avx_vnni', 'amx_int8'].some((flag) => flags.includes(flag));
+}
+const localX86 = ['x64', 'ia32'].includes(os.arch());
+/** What auto must give on this machine: 7-bit on x86 without VNNI, full range otherwise. */
+const expectedLocalRange = localX86 && !localHasVnni() ? 'reduced' : 'full';
+
+interface MadeForSummary {
+  recipe: { weightRange: string };
+  madeFor?: { label: string; arch: string | null; vnni: boolean | null };
+  notes: string[];
+}
+
+describe('edgebench quantize --for TARGET: weight range auto for the CPU that will run the variant', () => {
+  it('--help says what --for takes', async () => {
+    const help = await runCli(['quantize', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--for TARGET\s+The CPU the variant will run on/);
+    expect(help.stdout).toContain('ssh://USER@HOST:PORT');
+    expect(help.stdout).toMatch(/serial:\/\/ microcontroller runs no ONNX\s+int8 model/);
+  });
+
+  it('--for local (and no --for) chooses for this computer and records it', async () => {
+    for (const extra of [['--for', 'local'], []]) {
+      const out = path.join(tmp, `local${extra.length}.onnx`);
+      const result = await runCli(['quantize', demoModelPath, '--mode', 'dynamic', ...extra, '--out', out, '--json'], { timeoutMs: 120_000 });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      const summary = JSON.parse(result.stdout) as MadeForSummary;
+      expect(summary.madeFor).toEqual({ label: 'this computer', arch: os.arch(), vnni: localX86 ? localHasVnni() : false });
+      expect(summary.recipe.weightRange).toBe(expectedLocalRange);
+      expect(onnxInt8WeightRange(await fs.readFile(out))).toBe(expectedLocalRange);
+    }
+    const text = await runCli(['quantize', demoModelPath, '--mode', 'dynamic', '--out', path.join(tmp, 'local-text.onnx')], { timeoutMs: 120_000 });
+    expect(text.stdout).toMatch(new RegExp(`weights ${expectedLocalRange === 'reduced' ? '7-bit' : 'full range'} \\(auto\\), for this computer \\(${os.arch()}`));
+  });
+
+  const hasSshd = sshdAvailable();
+  let sshd: Sshd | undefined;
+  beforeAll(async () => {
+    if (hasSshd) sshd = await startSshd();
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+
+  it.runIf(hasSshd)('--for ssh://… probes the board over SSH (a real sshd; the board is this machine) and chooses for its CPU', async () => {
+    if (!sshd) throw new Error('sshd did not start');
+    const url = `ssh://${sshd.spec().user}@127.0.0.1:${sshd.port}`;
+    const knownHosts = path.join(tmp, 'known_hosts');
+    const out = path.join(tmp, 'board.onnx');
+    const ssh = ['--identity', sshd.clientKey, '--known-hosts', knownHosts, '--accept-new-host-key'];
+    const result = await runCli(['quantize', demoModelPath, '--mode', 'static', '--calibration', demoDataset, '--samples', '16', '--for', url, ...ssh, '--out', out, '--json'], {
+      timeoutMs: 120_000,
+    });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const summary = JSON.parse(result.stdout) as MadeForSummary;
+    expect(summary.madeFor).toEqual({ label: `${sshd.spec().user}@127.0.0.1:${sshd.port}`, arch: os.arch(), vnni: localX86 ? localHasVnni() : false });
+    expect(summary.recipe.weightRange).toBe(expectedLocalRange);
+    expect(onnxInt8WeightRange(await fs.readFile(out))).toBe(expectedLocalRange);
+
+    // A wrong key for the board is one sentence, exit 1 or 2, and no variant.
+    const refused = await runCli(['quantize', demoModelPath, '--mode', 'dynamic', '--for', url, '--identity', sshd.strangerKey, '--known-hosts', knownHosts, '--out', path.join(tmp, 'no.onnx')], {
+      timeoutMs: 60_000,
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
+    await expect(fs.stat(path.join(tmp, 'no.onnx'))).rejects.toThrow();
   });
 });

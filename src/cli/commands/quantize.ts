@@ -1,13 +1,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { CalibrationMethod, QuantMode, QuantRecipe, recipeLabel, WeightRange } from '../../shared/variants';
+import { CalibrationMethod, madeForLabel, QuantMode, QuantRecipe, recipeLabel, WeightRange, type MadeFor } from '../../shared/variants';
 import { isCalibrationArchive } from '../../core/datasets/calibration-arrays';
 import { inspectModelFiles } from '../../core/formats/inspect';
+import { autoRangeFor, cpuInfoOf, type CpuInfo } from '../../core/quantize/weight-range';
+import { probeLocalHardware } from '../../core/targets/local-target';
 import { nodeWorkerSpawner, runWorkerTask } from '../../core/workers/run-worker';
-import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
+import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
 import { formatBytes } from '../format';
 import type { CommandIo } from '../io';
+import { parseTargets, targetContext, targetFlags } from '../target-flags';
+
+const SSH_FLAGS = ['identity', 'known-hosts', 'accept-new-host-key', 'password-env'] as const;
 
 const flags: FlagSpecs = {
   mode: { kind: 'choice', choices: QuantMode.options, help: 'dynamic (int8 weights), static (int8 QDQ, needs --calibration) or fp16.' },
@@ -24,8 +29,14 @@ const flags: FlagSpecs = {
   'weight-range': {
     kind: 'choice',
     choices: WeightRange.options,
-    help: "int8 weights: full (8-bit), reduced (7-bit, for x86 CPUs without VNNI, whose int8 kernels saturate), or auto (default: reduced if this machine is such a CPU).",
+    help: 'int8 weights: full (8-bit), reduced (7-bit, for x86 CPUs without VNNI, whose int8 kernels saturate), or auto (default: reduced if the CPU of --for is such a CPU, or unknown).',
   },
+  for: {
+    kind: 'string',
+    valueName: 'TARGET',
+    help: 'The CPU the variant will run on, which --weight-range auto is chosen for: local (this computer, the default) or ssh://USER@HOST:PORT (probed over SSH, with the flags below, as bench --target).',
+  },
+  ...Object.fromEntries(SSH_FLAGS.map((name) => [name, targetFlags[name] as FlagSpecs[string]])),
   exclude: { kind: 'assignments', valueName: 'NODE_OR_OPTYPE', help: 'Leave a node (by name) or every node of an op type in float (repeatable).' },
   samples: { kind: 'int', min: 1, help: 'Calibration samples to use (default 200).' },
   out: { kind: 'string', valueName: 'FILE', help: 'Where to write the variant (.onnx). Required.' },
@@ -34,7 +45,7 @@ const flags: FlagSpecs = {
 };
 
 export const quantizeHelp = formatHelp(
-  'edgebench quantize MODEL.onnx --mode dynamic|static|fp16 [--calibration DATASET|FILE.npz] [--method minmax|percentile|entropy] [--per-tensor] [--weight-range auto|full|reduced] [--exclude NODE_OR_OPTYPE ...] --out FILE',
+  'edgebench quantize MODEL.onnx --mode dynamic|static|fp16 [--calibration DATASET|FILE.npz] [--method minmax|percentile|entropy] [--per-tensor] [--weight-range auto|full|reduced] [--for local|ssh://USER@HOST:PORT] [--exclude NODE_OR_OPTYPE ...] --out FILE',
   [
     'Makes an optimized variant of an ONNX model, in TypeScript (no Python): int8 dynamic, int8 static (QDQ,',
     'calibrated on a dataset) or fp16. The variant keeps the model\'s inputs and outputs; the same recipe and',
@@ -42,6 +53,9 @@ export const quantizeHelp = formatHelp(
     'bodies are quantized too; weights are per channel unless --per-tensor. A model below opset 11 (13 for static',
     'per-channel weights) gets its opset raised where its ops allow, and a Conv\'s BatchNormalization/Mul/Add is folded into it.',
     'A variant that would quantize nothing, or an fp16 variant that would keep every weight float32, is refused.',
+    'int8 weights are 7-bit for a CPU without VNNI: --weight-range auto judges the CPU of --for (default this computer;',
+    'an ssh:// board is probed first) and the output says which CPU it chose for. A serial:// microcontroller runs no ONNX',
+    'int8 model, so it is refused.',
   ].join('\n'),
   flags,
 );
@@ -76,6 +90,17 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
   if (weightRange !== undefined && mode === 'fp16') refuse('--weight-range only applies to the int8 modes (--mode dynamic or static).', 'weight-range');
   if (flagBool(args, 'per-channel') && flagBool(args, 'per-tensor')) refuse('--per-channel and --per-tensor contradict each other; pass one of them (per-channel is the default).', 'per-tensor');
   if (flagBool(args, 'per-tensor') && mode === 'fp16') refuse('--per-tensor only applies to the int8 modes (--mode dynamic or static).', 'per-tensor');
+  const forSpec = flagString(args, 'for');
+  if (forSpec !== undefined && mode === 'fp16') refuse('--for only applies to the int8 modes: an fp16 variant is the same for every CPU.', 'for');
+  if (forSpec !== undefined && weightRange !== undefined && weightRange !== 'auto') {
+    refuse(`--for only applies to --weight-range auto: --weight-range ${weightRange} is the same for every CPU; drop one of them.`, 'for');
+  }
+  if (forSpec?.startsWith('serial://')) {
+    refuse(`--for '${forSpec}' is a microcontroller board, where ONNX int8 variants do not run; give local or ssh://USER@HOST:PORT, or make a full-integer .tflite with TFLite's converter for the board.`, 'for');
+  }
+  if (forSpec !== undefined && forSpec !== 'local' && !forSpec.startsWith('ssh://')) refuse(`--for '${forSpec}' is not a target: use local or ssh://USER@HOST:PORT.`, 'for');
+  const sshFlag = SSH_FLAGS.find((name) => args.flags.has(name));
+  if (sshFlag && !forSpec?.startsWith('ssh://')) refuse(`--${sshFlag} only applies with --for ssh://USER@HOST:PORT.`, sshFlag);
   const recipe = QuantRecipe.parse({
     mode,
     method,
@@ -105,6 +130,9 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
       });
     }
   }
+  const int8 = recipe.mode !== 'fp16';
+  const cpu = int8 ? await cpuForFlag(args, forSpec ?? 'local', io) : undefined;
+  const madeFor: MadeFor | undefined = cpu && recipe.weightRange === 'auto' ? autoRangeFor(cpu).madeFor : undefined;
   const outcome = await runWorkerTask(
     nodeWorkerSpawner(),
     {
@@ -114,6 +142,7 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
       recipe,
       datasetDir: calibration ? path.resolve(calibration) : undefined,
       calibrationSamples: flagNumber(args, 'samples') ?? 200,
+      ...(cpu ? { targetCpu: { ...cpu, cpuFeatures: [...cpu.cpuFeatures] } } : {}),
     },
     { signal: io.signal, onProgress: (message) => (io.stderrIsTty && !flagBool(args, 'json') ? io.err(`\r\x1b[2K${message}…`) : undefined) },
   );
@@ -132,6 +161,7 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
     calibrationSamples: outcome.calibrationSamples,
     ...(outcome.opset ? { opset: outcome.opset } : {}),
     notes: outcome.notes,
+    ...(madeFor ? { madeFor } : {}),
     ...(outcome.externalDataFile ? { externalDataFile: outcome.externalDataFile } : {}),
   };
   if (flagBool(args, 'json')) {
@@ -143,10 +173,33 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
     [
       `${out}: ${summary.label}, ${formatBytes(sizeBytes)} (${(summary.sizeRatio * 100).toFixed(0)}% of ${formatBytes(info.sizeBytes)})`,
       `  quantized ${outcome.quantizedNodes.length} nodes${outcome.calibrationSamples > 0 ? `, calibrated on ${outcome.calibrationSamples} samples` : ''}`,
+      ...(madeFor ? [`  weights ${outcome.recipe.weightRange === 'reduced' ? '7-bit' : 'full range'} (auto), for ${madeForLabel(madeFor)}`] : []),
       ...(outcome.externalDataFile ? [`  weights it did not change are in ${outcome.externalDataFile}`] : []),
       ...outcome.notes.map((note) => `  note: ${note}`),
       ...outcome.skipped.map((s) => `  skipped ${s.node} (${s.opType}): ${s.reason}`),
     ].join('\n'),
   );
   return 0;
+}
+
+/**
+ * The CPU of --for: this computer, or an SSH board probed the way bench and targets probe do (its
+ * /proc/cpuinfo flags over the connection). The SSH code loads only when a board is named.
+ */
+async function cpuForFlag(args: ParsedArgs, spec: string, io: CommandIo): Promise<CpuInfo> {
+  if (spec === 'local') return cpuInfoOf('this computer', probeLocalHardware());
+  args.flags.set('target', [spec]);
+  const [target] = parseTargets(args);
+  if (target?.kind !== 'remote' || target.config.kind !== 'ssh') throw new StudioError('INTERNAL', `--for '${spec}' was taken for an SSH target but did not parse as one.`);
+  const config = target.config;
+  const context = targetContext(args);
+  const [{ SshTargetSession }, { connectOptions }] = await Promise.all([import('../../core/targets/ssh/ssh-target'), import('../../core/targets/ssh/ssh-matrix-target')]);
+  const session = new SshTargetSession({ name: config.name, host: config.host, port: config.port, user: config.user }, { connect: await connectOptions(config, context) });
+  try {
+    if (io.stderrIsTty && !flagBool(args, 'json')) io.err(`\r\x1b[2Kprobing ${config.name}…`);
+    const probe = await session.probe(io.signal);
+    return cpuInfoOf(config.name, probe.hardware);
+  } finally {
+    await session.close();
+  }
 }
