@@ -169,8 +169,8 @@ describe('refusals and failures, each one sentence', () => {
     const link = connectInMemory(board({ slowdown: 10 }));
     const client = new EdgebenchDeviceClient(link.transport);
     await client.uploadModel(demoModel());
-    const running = client.run({ warmup: 0, runs: 1000 });
-    setTimeout(() => link.drop(), 20);
+    // Dropped on the first progress of the timed runs: always before the results, however fast the host.
+    const running = client.run({ warmup: 0, runs: 1000 }, { onProgress: () => link.drop() });
     const error = await rejection(running);
     expect(error.message).toMatch(/closed: the link was dropped/);
   });
@@ -179,8 +179,8 @@ describe('refusals and failures, each one sentence', () => {
     const client = new EdgebenchDeviceClient(connectInMemory(board()).transport);
     await client.uploadModel(demoModel());
     const controller = new AbortController();
-    const running = client.run({ warmup: 0, runs: 1000 }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    // Aborted on the first progress of the timed runs, before the results arrive.
+    const running = client.run({ warmup: 0, runs: 1000 }, { signal: controller.signal, onProgress: () => controller.abort() });
     expect((await rejection(running)).code).toBe('CANCELLED');
   });
 });
