@@ -1,11 +1,28 @@
 import { Builder } from 'flatbuffers';
+import {
+  BatchMatMulOptionsField,
+  BufferField,
+  FILE_IDENTIFIER,
+  MetadataField,
+  ModelField,
+  OperatorCodeField,
+  OperatorField,
+  QuantizationParametersField,
+  SparsityParametersField,
+  SubGraphField,
+  TensorField,
+} from '../../../src/core/formats/tflite/tflite-schema';
 
 /**
- * Builds small TFLite flatbuffers for tests with flatbuffers.Builder, following the table
- * layouts of tensorflow/lite/schema/schema.fbs (field slot = declaration index).
+ * Builds small TFLite flatbuffers for tests with flatbuffers.Builder, with the field ids generated
+ * from TFLite's schema.fbs (src/core/formats/tflite/generated). It writes what the studio's writer
+ * never does (legacy op codes, sparse tensors, subgraphs, metadata), so tests can read such files.
  */
 
-export const TensorType = { FLOAT32: 0, INT32: 2, UINT8: 3, INT64: 4, INT8: 9 } as const;
+export { TensorType } from '../../../src/core/formats/tflite/tflite-schema';
+
+/** startObject takes the table's field count; the Builder drops trailing unset slots from the vtable. */
+const fieldCount = (fields: Readonly<Record<string, number>>): number => Object.keys(fields).length;
 
 export interface TfliteTensorSpec {
   name: string;
@@ -65,8 +82,8 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
 
   const buffers = spec.buffers.map((data) => {
     const vector = data.length > 0 ? b.createByteVector(data) : 0;
-    b.startObject(3);
-    if (vector) b.addFieldOffset(0, vector, 0);
+    b.startObject(fieldCount(BufferField));
+    if (vector) b.addFieldOffset(BufferField.data, vector, 0);
     return b.endObject();
   });
 
@@ -82,28 +99,28 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
       b.startVector(8, tensor.quant.zeroPoint.length, 8);
       for (let i = tensor.quant.zeroPoint.length - 1; i >= 0; i -= 1) b.addInt64(BigInt(tensor.quant.zeroPoint[i] as number));
       const zeroPoint = b.endVector();
-      b.startObject(7);
-      b.addFieldOffset(2, scale, 0);
-      b.addFieldOffset(3, zeroPoint, 0);
-      b.addFieldInt32(6, tensor.quant.dim ?? 0, 0);
+      b.startObject(fieldCount(QuantizationParametersField));
+      b.addFieldOffset(QuantizationParametersField.scale, scale, 0);
+      b.addFieldOffset(QuantizationParametersField.zeroPoint, zeroPoint, 0);
+      b.addFieldInt32(QuantizationParametersField.quantizedDimension, tensor.quant.dim ?? 0, 0);
       quant = b.endObject();
     }
     let sparsity = 0;
     if (tensor.sparse) {
       const order = int32Vector(tensor.shape.map((_, i) => i));
-      b.startObject(3);
-      b.addFieldOffset(0, order, 0);
+      b.startObject(fieldCount(SparsityParametersField));
+      b.addFieldOffset(SparsityParametersField.traversalOrder, order, 0);
       sparsity = b.endObject();
     }
-    b.startObject(10);
-    b.addFieldOffset(0, shape, 0);
-    b.addFieldInt8(1, tensor.type, 0);
-    b.addFieldInt32(2, tensor.buffer ?? 0, 0);
-    b.addFieldOffset(3, name, 0);
-    if (quant) b.addFieldOffset(4, quant, 0);
-    if (tensor.variable) b.addFieldInt8(5, 1, 0);
-    if (sparsity) b.addFieldOffset(6, sparsity, 0);
-    if (signature) b.addFieldOffset(7, signature, 0);
+    b.startObject(fieldCount(TensorField));
+    b.addFieldOffset(TensorField.shape, shape, 0);
+    b.addFieldInt8(TensorField.type, tensor.type, 0);
+    b.addFieldInt32(TensorField.buffer, tensor.buffer ?? 0, 0);
+    b.addFieldOffset(TensorField.name, name, 0);
+    if (quant) b.addFieldOffset(TensorField.quantization, quant, 0);
+    if (tensor.variable) b.addFieldInt8(TensorField.isVariable, 1, 0);
+    if (sparsity) b.addFieldOffset(TensorField.sparsity, sparsity, 0);
+    if (signature) b.addFieldOffset(TensorField.shapeSignature, signature, 0);
     return b.endObject();
   };
 
@@ -112,23 +129,25 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
     const outputs = int32Vector(op.outputs);
     let options = 0;
     if (op.batchMatMul) {
-      b.startObject(3);
-      b.addFieldInt8(0, op.batchMatMul.adjX ? 1 : 0, 0);
-      b.addFieldInt8(1, op.batchMatMul.adjY ? 1 : 0, 0);
+      b.startObject(fieldCount(BatchMatMulOptionsField));
+      b.addFieldInt8(BatchMatMulOptionsField.adjX, op.batchMatMul.adjX ? 1 : 0, 0);
+      b.addFieldInt8(BatchMatMulOptionsField.adjY, op.batchMatMul.adjY ? 1 : 0, 0);
       options = b.endObject();
     }
     if (op.subgraphs) {
+      // IfOptions, WhileOptions and CallOnceOptions hold only their subgraph indices, in field order.
       b.startObject(op.subgraphs.length);
       op.subgraphs.forEach((index, field) => b.addFieldInt32(field, index, -1));
       options = b.endObject();
     }
-    b.startObject(13);
-    b.addFieldInt32(0, op.opcode, 0);
-    b.addFieldOffset(1, inputs, 0);
-    b.addFieldOffset(2, outputs, 0);
+    b.startObject(fieldCount(OperatorField));
+    b.addFieldInt32(OperatorField.opcodeIndex, op.opcode, 0);
+    b.addFieldOffset(OperatorField.inputs, inputs, 0);
+    b.addFieldOffset(OperatorField.outputs, outputs, 0);
     if (options) {
-      b.addFieldInt8(3, 1, 0); // union type byte; the reader relies on the op code, not on this value
-      b.addFieldOffset(4, options, 0);
+      // The union type byte; the readers go by the op code, not by this value.
+      b.addFieldInt8(OperatorField.builtinOptionsType, 1, 0);
+      b.addFieldOffset(OperatorField.builtinOptions, options, 0);
     }
     return b.endObject();
   };
@@ -139,31 +158,31 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
     const inputs = int32Vector(graph.inputs);
     const outputs = int32Vector(graph.outputs);
     const subgraphName = b.createString(name);
-    b.startObject(5);
-    b.addFieldOffset(0, tensorVector, 0);
-    b.addFieldOffset(1, inputs, 0);
-    b.addFieldOffset(2, outputs, 0);
-    b.addFieldOffset(3, operatorVector, 0);
-    b.addFieldOffset(4, subgraphName, 0);
+    b.startObject(fieldCount(SubGraphField));
+    b.addFieldOffset(SubGraphField.tensors, tensorVector, 0);
+    b.addFieldOffset(SubGraphField.inputs, inputs, 0);
+    b.addFieldOffset(SubGraphField.outputs, outputs, 0);
+    b.addFieldOffset(SubGraphField.operators, operatorVector, 0);
+    b.addFieldOffset(SubGraphField.name, subgraphName, 0);
     return b.endObject();
   };
   const subgraphs = [subgraphTable(spec, 'main'), ...(spec.subgraphs ?? []).map((graph, i) => subgraphTable(graph, `body${i + 1}`))];
 
   const opcodes = spec.opcodes.map((code) => {
     const custom = code.custom ? b.createString(code.custom) : 0;
-    b.startObject(4);
-    b.addFieldInt8(0, code.deprecated, 0);
-    if (custom) b.addFieldOffset(1, custom, 0);
-    b.addFieldInt32(2, 1, 1);
-    b.addFieldInt32(3, code.builtin, 0);
+    b.startObject(fieldCount(OperatorCodeField));
+    b.addFieldInt8(OperatorCodeField.deprecatedBuiltinCode, code.deprecated, 0);
+    if (custom) b.addFieldOffset(OperatorCodeField.customCode, custom, 0);
+    b.addFieldInt32(OperatorCodeField.version, 1, 1);
+    b.addFieldInt32(OperatorCodeField.builtinCode, code.builtin, 0);
     return b.endObject();
   });
 
   const metadata = (spec.metadata ?? []).map((entry) => {
     const name = b.createString(entry.name);
-    b.startObject(2);
-    b.addFieldOffset(0, name, 0);
-    b.addFieldInt32(1, entry.buffer, 0);
+    b.startObject(fieldCount(MetadataField));
+    b.addFieldOffset(MetadataField.name, name, 0);
+    b.addFieldInt32(MetadataField.buffer, entry.buffer, 0);
     return b.endObject();
   });
 
@@ -172,13 +191,13 @@ export function buildTflite(spec: TfliteSpec): Uint8Array {
   const bufferVector = tableVector(buffers);
   const metadataVector = metadata.length > 0 ? tableVector(metadata) : 0;
   const description = spec.description ? b.createString(spec.description) : 0;
-  b.startObject(8);
-  b.addFieldInt32(0, spec.version, 0);
-  b.addFieldOffset(1, opcodeVector, 0);
-  b.addFieldOffset(2, subgraphVector, 0);
-  if (description) b.addFieldOffset(3, description, 0);
-  b.addFieldOffset(4, bufferVector, 0);
-  if (metadataVector) b.addFieldOffset(6, metadataVector, 0);
-  b.finish(b.endObject(), 'TFL3');
+  b.startObject(fieldCount(ModelField));
+  b.addFieldInt32(ModelField.version, spec.version, 0);
+  b.addFieldOffset(ModelField.operatorCodes, opcodeVector, 0);
+  b.addFieldOffset(ModelField.subgraphs, subgraphVector, 0);
+  if (description) b.addFieldOffset(ModelField.description, description, 0);
+  b.addFieldOffset(ModelField.buffers, bufferVector, 0);
+  if (metadataVector) b.addFieldOffset(ModelField.metadata, metadataVector, 0);
+  b.finish(b.endObject(), FILE_IDENTIFIER);
   return b.asUint8Array();
 }

@@ -2,8 +2,8 @@
  * The MediaPipe .tflite files that npm packages ship, inspected by the studio and compared with
  * facts from an independent reader: flatc (Debian's flatbuffers-compiler 2.0.8) decoding each
  * file with TFLite's own schema.fbs, `flatc --json --raw-binary --strict-json --defaults-json
- * schema.fbs -- model.tflite` (schema from tensorflow/tflite-micro at 90b983c2, 2026-08-20; the
- * schema is not part of this repository). From that JSON: op codes as max(builtin_code,
+ * schema.fbs -- model.tflite` (schema from tensorflow/tflite-micro at 90b983c2, 2026-08-20, kept at
+ * scripts/schemas/tflite/schema.fbs). From that JSON: op codes as max(builtin_code,
  * deprecated_builtin_code) with custom_code for CUSTOM, parameters as the elements (dense shape)
  * of every tensor whose buffer holds data, MACs from the stored tensor shapes (CONV_2D out x kh x
  * kw x Cin, DEPTHWISE_CONV_2D out x kh x kw, FULLY_CONNECTED out x K, transposed convolutions

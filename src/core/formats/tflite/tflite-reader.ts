@@ -7,11 +7,12 @@ import {
   BufferField,
   BuiltinOp,
   builtinOperatorName,
+  FILE_IDENTIFIER,
   MetadataField,
   ModelField,
   OperatorCodeField,
   OperatorField,
-  QuantizationField,
+  QuantizationParametersField,
   SubGraphField,
   TensorField,
   tensorTypeName,
@@ -19,7 +20,6 @@ import {
 } from './tflite-schema';
 
 const FORMAT_LABEL = 'TFLite model';
-const FILE_IDENTIFIER = 'TFL3';
 
 interface Tensor {
   info: TensorInfo;
@@ -171,11 +171,11 @@ function readTensor(fb: FlatReader, table: number): Tensor {
   };
   const quantization = fb.table(table, TensorField.quantization);
   if (quantization !== null) {
-    const scale = fb.float32s(quantization, QuantizationField.scale) ?? [];
+    const scale = fb.float32s(quantization, QuantizationParametersField.scale) ?? [];
     if (scale.length > 0) {
-      const zeroPoint = fb.int64s(quantization, QuantizationField.zeroPoint) ?? [];
+      const zeroPoint = fb.int64s(quantization, QuantizationParametersField.zeroPoint) ?? [];
       info.quantization = { scale, zeroPoint };
-      if (scale.length > 1) info.quantization.axis = fb.int32(quantization, QuantizationField.quantizedDimension, 0);
+      if (scale.length > 1) info.quantization.axis = fb.int32(quantization, QuantizationParametersField.quantizedDimension, 0);
     }
   }
   return {

@@ -1,41 +1,40 @@
 /**
  * Encodes a single-subgraph TFLite model (schema version 3) with the `flatbuffers` Builder.
- * Table field slots and enum values follow tensorflow/lite/schema/schema.fbs; only the
- * fields this project writes are listed. Tensors are referenced by name in the spec and by
- * index in the file. TFLite's builtin ops are NHWC: CONV_2D filters are [out, h, w, in],
- * FULLY_CONNECTED weights [out, in].
+ * Field ids and enum values come from the generated schema (tflite-schema.ts); only the fields
+ * this project writes are written. Tensors are referenced by name in the spec and by index in the
+ * file. TFLite's builtin ops are NHWC: CONV_2D filters are [out, h, w, in], FULLY_CONNECTED
+ * weights [out, in].
  */
 import * as flatbuffers from 'flatbuffers';
 import { StudioError } from '../../../shared/errors';
+import {
+  ActivationFunctionType,
+  AddOptionsField,
+  BufferField,
+  BuiltinOperator,
+  BuiltinOptions,
+  Conv2DOptionsField,
+  DepthwiseConv2DOptionsField,
+  FILE_IDENTIFIER,
+  FullyConnectedOptionsField,
+  FullyConnectedOptionsWeightsFormat,
+  ModelField,
+  OperatorCodeField,
+  OperatorField,
+  Padding,
+  Pool2DOptionsField,
+  QuantizationParametersField,
+  ReshapeOptionsField,
+  SoftmaxOptionsField,
+  SubGraphField,
+  TensorField,
+  TensorType,
+} from './tflite-schema';
 
-/** TensorType enum. */
-export const TfliteTensorType = { float32: 0, float16: 1, int32: 2, uint8: 3, int64: 4, bool: 6, int16: 7, int8: 9 } as const;
-export type TfliteTensorTypeName = keyof typeof TfliteTensorType;
+/** The tensor types the writer takes data for (ModelInfo dtype names: TensorType's names in lower case). */
+export type TfliteTensorTypeName = 'float32' | 'float16' | 'int32' | 'uint8' | 'int64' | 'bool' | 'int16' | 'int8';
 
-/** BuiltinOperator codes for the ops the writer knows how to give options to. */
-export const TfliteBuiltinOp = {
-  ADD: 0,
-  AVERAGE_POOL_2D: 1,
-  CONV_2D: 3,
-  DEPTHWISE_CONV_2D: 4,
-  DEQUANTIZE: 6,
-  FULLY_CONNECTED: 9,
-  LOGISTIC: 14,
-  MAX_POOL_2D: 17,
-  RELU: 19,
-  RELU6: 21,
-  RESHAPE: 22,
-  SOFTMAX: 25,
-  QUANTIZE: 114,
-} as const;
-export type TfliteBuiltinOpName = keyof typeof TfliteBuiltinOp;
-
-const ACTIVATION = { NONE: 0, RELU: 1, RELU6: 3 } as const;
-type Activation = keyof typeof ACTIVATION;
-const PADDING = { SAME: 0, VALID: 1 } as const;
-
-/** BuiltinOptions union member indices (NONE = 0). */
-const OPTIONS_TYPE = { Conv2DOptions: 1, DepthwiseConv2DOptions: 2, Pool2DOptions: 5, FullyConnectedOptions: 8, SoftmaxOptions: 9, AddOptions: 11, ReshapeOptions: 17 } as const;
+type Activation = 'NONE' | 'RELU' | 'RELU6';
 
 export type TfliteTensorData = Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array;
 
@@ -60,6 +59,9 @@ type OperatorOptions =
   | { op: 'SOFTMAX'; options: { beta: number } }
   | { op: 'RESHAPE'; options: { newShape: number[] } }
   | { op: 'RELU' | 'RELU6' | 'LOGISTIC' | 'QUANTIZE' | 'DEQUANTIZE'; options?: undefined };
+
+/** The builtin ops the writer knows how to give options to. */
+export type TfliteBuiltinOpName = OperatorOptions['op'];
 
 export type TfliteOperatorSpec = OperatorOptions & {
   /** Tensor names; "" marks an omitted optional input. */
@@ -101,7 +103,7 @@ export function encodeTfliteModel(spec: TfliteModelSpec): Uint8Array {
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       b.prep(BUFFER_ALIGN_BYTES, bytes.byteLength);
       const data = b.createByteVector(bytes);
-      bufferOffsets.push(table(b, [[0, 'offset', data]]));
+      bufferOffsets.push(table(b, [[BufferField.data, 'offset', data]]));
       bufferIndex = bufferOffsets.length - 1;
     }
     const name = b.createString(t.name);
@@ -109,13 +111,13 @@ export function encodeTfliteModel(spec: TfliteModelSpec): Uint8Array {
     const signature = t.shapeSignature ? intVector(b, t.shapeSignature) : 0;
     const quantization = t.quantization ? encodeQuantization(b, t.quantization) : 0;
     return table(b, [
-      [0, 'offset', shape],
-      [1, 'int8', TfliteTensorType[t.type]],
-      [2, 'int32', bufferIndex],
-      [3, 'offset', name],
-      [4, 'offset', quantization],
-      [7, 'offset', signature],
-      [8, 'bool', 1], // has_rank: the shape is known, even for scalars
+      [TensorField.shape, 'offset', shape],
+      [TensorField.type, 'int8', TensorType[upper(t.type)]],
+      [TensorField.buffer, 'int32', bufferIndex],
+      [TensorField.name, 'offset', name],
+      [TensorField.quantization, 'offset', quantization],
+      [TensorField.shapeSignature, 'offset', signature],
+      [TensorField.hasRank, 'bool', 1], // the shape is known, even for scalars
     ]);
   });
 
@@ -129,38 +131,38 @@ export function encodeTfliteModel(spec: TfliteModelSpec): Uint8Array {
     const outputs = intVector(b, operator.outputs.map((n) => indexOf(n, where)));
     const [optionsType, options] = encodeOptions(b, operator);
     return table(b, [
-      [0, 'int32', opcodeIndex],
-      [1, 'offset', inputs],
-      [2, 'offset', outputs],
-      [3, 'int8', optionsType],
-      [4, 'offset', options],
+      [OperatorField.opcodeIndex, 'int32', opcodeIndex],
+      [OperatorField.inputs, 'offset', inputs],
+      [OperatorField.outputs, 'offset', outputs],
+      [OperatorField.builtinOptionsType, 'int8', optionsType],
+      [OperatorField.builtinOptions, 'offset', options],
     ]);
   });
 
   const subgraph = table(b, [
-    [0, 'offset', offsetVector(b, tensorOffsets)],
-    [1, 'offset', intVector(b, spec.inputs.map((n) => indexOf(n, 'subgraph input')))],
-    [2, 'offset', intVector(b, spec.outputs.map((n) => indexOf(n, 'subgraph output')))],
-    [3, 'offset', offsetVector(b, operatorOffsets)],
-    [4, 'offset', b.createString(spec.subgraphName)],
+    [SubGraphField.tensors, 'offset', offsetVector(b, tensorOffsets)],
+    [SubGraphField.inputs, 'offset', intVector(b, spec.inputs.map((n) => indexOf(n, 'subgraph input')))],
+    [SubGraphField.outputs, 'offset', intVector(b, spec.outputs.map((n) => indexOf(n, 'subgraph output')))],
+    [SubGraphField.operators, 'offset', offsetVector(b, operatorOffsets)],
+    [SubGraphField.name, 'offset', b.createString(spec.subgraphName)],
   ]);
   const codes = opcodes.map(({ op, version }) => {
-    const code = TfliteBuiltinOp[op];
-    // deprecated_builtin_code is a byte; codes from 127 up live only in builtin_code.
+    const code = BuiltinOperator[op];
+    // deprecated_builtin_code is a byte; codes from PLACEHOLDER_FOR_GREATER_OP_CODES (127) up live only in builtin_code.
     return table(b, [
-      [0, 'int8', Math.min(code, 127)],
-      [2, 'int32', version],
-      [3, 'int32', code],
+      [OperatorCodeField.deprecatedBuiltinCode, 'int8', Math.min(code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES)],
+      [OperatorCodeField.version, 'int32', version],
+      [OperatorCodeField.builtinCode, 'int32', code],
     ]);
   });
   const model = table(b, [
-    [0, 'int32', TFLITE_SCHEMA_VERSION],
-    [1, 'offset', offsetVector(b, codes)],
-    [2, 'offset', offsetVector(b, [subgraph])],
-    [3, 'offset', b.createString(spec.description)],
-    [4, 'offset', offsetVector(b, bufferOffsets)],
+    [ModelField.version, 'int32', TFLITE_SCHEMA_VERSION],
+    [ModelField.operatorCodes, 'offset', offsetVector(b, codes)],
+    [ModelField.subgraphs, 'offset', offsetVector(b, [subgraph])],
+    [ModelField.description, 'offset', b.createString(spec.description)],
+    [ModelField.buffers, 'offset', offsetVector(b, bufferOffsets)],
   ]);
-  b.finish(model, 'TFL3');
+  b.finish(model, FILE_IDENTIFIER);
   return b.asUint8Array().slice();
 }
 
@@ -199,40 +201,47 @@ function encodeQuantization(b: flatbuffers.Builder, q: NonNullable<TfliteTensorS
   for (let i = q.zeroPoint.length - 1; i >= 0; i--) b.addInt64(BigInt(q.zeroPoint[i] as number));
   const zeroPoint = b.endVector();
   return table(b, [
-    [2, 'offset', scale],
-    [3, 'offset', zeroPoint],
-    [6, 'int32', q.quantizedDimension ?? 0],
+    [QuantizationParametersField.scale, 'offset', scale],
+    [QuantizationParametersField.zeroPoint, 'offset', zeroPoint],
+    [QuantizationParametersField.quantizedDimension, 'int32', q.quantizedDimension ?? 0],
   ]);
 }
 
 function encodeOptions(b: flatbuffers.Builder, operator: TfliteOperatorSpec): [number, number] {
-  const act = (a: Activation | undefined): number => ACTIVATION[a ?? 'NONE'];
+  const act = (a: Activation | undefined): number => ActivationFunctionType[a ?? 'NONE'];
   switch (operator.op) {
     case 'CONV_2D': {
       const o = operator.options;
-      return [OPTIONS_TYPE.Conv2DOptions, table(b, [[0, 'int8', PADDING[o.padding]], [1, 'int32', o.strideW], [2, 'int32', o.strideH], [3, 'int8', act(o.activation)], [4, 'int32', o.dilationW ?? 1], [5, 'int32', o.dilationH ?? 1]])];
+      const F = Conv2DOptionsField;
+      return [BuiltinOptions.Conv2DOptions, table(b, [[F.padding, 'int8', Padding[o.padding]], [F.strideW, 'int32', o.strideW], [F.strideH, 'int32', o.strideH], [F.fusedActivationFunction, 'int8', act(o.activation)], [F.dilationWFactor, 'int32', o.dilationW ?? 1], [F.dilationHFactor, 'int32', o.dilationH ?? 1]])];
     }
     case 'DEPTHWISE_CONV_2D': {
       const o = operator.options;
-      return [OPTIONS_TYPE.DepthwiseConv2DOptions, table(b, [[0, 'int8', PADDING[o.padding]], [1, 'int32', o.strideW], [2, 'int32', o.strideH], [3, 'int32', o.depthMultiplier], [4, 'int8', act(o.activation)], [5, 'int32', o.dilationW ?? 1], [6, 'int32', o.dilationH ?? 1]])];
+      const F = DepthwiseConv2DOptionsField;
+      return [BuiltinOptions.DepthwiseConv2DOptions, table(b, [[F.padding, 'int8', Padding[o.padding]], [F.strideW, 'int32', o.strideW], [F.strideH, 'int32', o.strideH], [F.depthMultiplier, 'int32', o.depthMultiplier], [F.fusedActivationFunction, 'int8', act(o.activation)], [F.dilationWFactor, 'int32', o.dilationW ?? 1], [F.dilationHFactor, 'int32', o.dilationH ?? 1]])];
     }
     case 'MAX_POOL_2D':
     case 'AVERAGE_POOL_2D': {
       const o = operator.options;
-      return [OPTIONS_TYPE.Pool2DOptions, table(b, [[0, 'int8', PADDING[o.padding]], [1, 'int32', o.strideW], [2, 'int32', o.strideH], [3, 'int32', o.filterW], [4, 'int32', o.filterH], [5, 'int8', act(o.activation)]])];
+      const F = Pool2DOptionsField;
+      return [BuiltinOptions.Pool2DOptions, table(b, [[F.padding, 'int8', Padding[o.padding]], [F.strideW, 'int32', o.strideW], [F.strideH, 'int32', o.strideH], [F.filterWidth, 'int32', o.filterW], [F.filterHeight, 'int32', o.filterH], [F.fusedActivationFunction, 'int8', act(o.activation)]])];
     }
-    case 'FULLY_CONNECTED':
-      return [OPTIONS_TYPE.FullyConnectedOptions, table(b, [[0, 'int8', act(operator.options?.activation)], [1, 'int8', 0], [2, 'bool', operator.options?.keepNumDims ? 1 : 0]])];
+    case 'FULLY_CONNECTED': {
+      const F = FullyConnectedOptionsField;
+      return [BuiltinOptions.FullyConnectedOptions, table(b, [[F.fusedActivationFunction, 'int8', act(operator.options?.activation)], [F.weightsFormat, 'int8', FullyConnectedOptionsWeightsFormat.DEFAULT], [F.keepNumDims, 'bool', operator.options?.keepNumDims ? 1 : 0]])];
+    }
     case 'ADD':
-      return [OPTIONS_TYPE.AddOptions, table(b, [[0, 'int8', act(operator.options?.activation)]])];
+      return [BuiltinOptions.AddOptions, table(b, [[AddOptionsField.fusedActivationFunction, 'int8', act(operator.options?.activation)]])];
     case 'SOFTMAX':
-      return [OPTIONS_TYPE.SoftmaxOptions, table(b, [[0, 'float32', operator.options.beta]])];
+      return [BuiltinOptions.SoftmaxOptions, table(b, [[SoftmaxOptionsField.beta, 'float32', operator.options.beta]])];
     case 'RESHAPE':
-      return [OPTIONS_TYPE.ReshapeOptions, table(b, [[0, 'offset', intVector(b, operator.options.newShape)]])];
+      return [BuiltinOptions.ReshapeOptions, table(b, [[ReshapeOptionsField.newShape, 'offset', intVector(b, operator.options.newShape)]])];
     default:
-      return [0, 0];
+      return [BuiltinOptions.NONE, 0];
   }
 }
+
+const upper = (type: TfliteTensorTypeName): Uppercase<TfliteTensorTypeName> => type.toUpperCase() as Uppercase<TfliteTensorTypeName>;
 
 const ARRAY_FOR_TYPE: Record<TfliteTensorTypeName, { name: string; is: (d: TfliteTensorData) => boolean }> = {
   float32: { name: 'Float32Array', is: (d) => d instanceof Float32Array },

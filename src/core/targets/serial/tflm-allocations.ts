@@ -21,7 +21,19 @@
 import { StudioError } from '../../../shared/errors';
 import type { FlatReader } from '../../formats/tflite/flat-reader';
 import { readOperatorCode } from '../../formats/tflite/tflite-reader';
-import { BufferField, MetadataField, ModelField, OperatorField, QuantizationField, SubGraphField, SubgraphOptionsField, TensorField, tensorTypeName } from '../../formats/tflite/tflite-schema';
+import {
+  BufferField,
+  CallOnceOptionsField,
+  IfOptionsField,
+  MetadataField,
+  ModelField,
+  OperatorField,
+  QuantizationParametersField,
+  SubGraphField,
+  TensorField,
+  tensorTypeName,
+  WhileOptionsField,
+} from '../../formats/tflite/tflite-schema';
 import { alignUp, referenceKernelMemory, type KernelTensor } from './tflm-kernel-memory';
 import type { PlannerBuffer } from './tflm-memory-planner';
 
@@ -195,16 +207,23 @@ function tensorFacts(fb: FlatReader, tensor: number, bufferHasData: readonly boo
   return {
     dtype,
     shape,
-    quantScales: quantization === null ? 0 : (fb.vector(quantization, QuantizationField.scale, 4)?.length ?? 0),
+    quantScales: quantization === null ? 0 : (fb.vector(quantization, QuantizationParametersField.scale, 4)?.length ?? 0),
     bytes: shape.reduce((product, dim) => product * dim, 1) * (TFLM_TYPE_BYTES[dtype] ?? 4),
     constant: bufferHasData[fb.uint32(tensor, TensorField.buffer, 0)] === true,
     variable: fb.uint8(tensor, TensorField.isVariable, 0) !== 0,
   };
 }
 
+/** The options fields holding the subgraphs IF, WHILE and CALL_ONCE run, in the order TFLM marks them. */
+const SUBGRAPH_INDEX_FIELDS: ReadonlyMap<string, readonly number[]> = new Map([
+  ['IF', [IfOptionsField.thenSubgraphIndex, IfOptionsField.elseSubgraphIndex]],
+  ['WHILE', [WhileOptionsField.condSubgraphIndex, WhileOptionsField.bodySubgraphIndex]],
+  ['CALL_ONCE', [CallOnceOptionsField.initSubgraphIndex]],
+]);
+
 /** The subgraphs IF (then, else), WHILE (cond, body) and CALL_ONCE (init) run, in the order TFLM marks them. */
 function calledSubgraphs(fb: FlatReader, operator: number, op: string | undefined): number[] {
-  const fields = op === 'IF' || op === 'WHILE' ? [SubgraphOptionsField.first, SubgraphOptionsField.second] : op === 'CALL_ONCE' ? [SubgraphOptionsField.first] : [];
+  const fields = (op === undefined ? undefined : SUBGRAPH_INDEX_FIELDS.get(op)) ?? [];
   if (fields.length === 0) return [];
   // Without its options table TFLM would follow a null pointer; the plan then leaves the bodies out.
   const options = fb.table(operator, OperatorField.builtinOptions);
