@@ -31,8 +31,18 @@ export function isCliBuild(): boolean {
   return typeof __EDGEBENCH_BUILT__ !== 'undefined' && __EDGEBENCH_BUILT__;
 }
 
+/**
+ * TEST HOOK, not a feature: the runner entry to start instead of the studio's own, so tests of
+ * the CLI can script a runner (test/helpers/fake-runner-process.ts, a test stand-in whose
+ * latencies and faults a test gives). Whoever can set this variable can already run any code as
+ * the user (NODE_OPTIONS), so it opens nothing new.
+ */
+export const TEST_RUNNER_ENV = 'EDGEBENCH_TEST_RUNNER';
+
 /** The file to run for this process: out/cli/<name>.js when built (or freshly built), else its .ts source. */
 export function processEntryPath(name: ProcessEntryName): string {
+  const testRunner = process.env[TEST_RUNNER_ENV];
+  if (name === 'runner' && testRunner) return testRunner;
   // In the build this module's import.meta.url is still its source URL (see build-cli.mjs).
   const built = fileURLToPath(new URL(`../../out/cli/${name}.js`, import.meta.url));
   if (isCliBuild() || (process.env[FRESH_BUILD_ENV] === '1' && existsSync(built))) return built;
