@@ -6,12 +6,21 @@
  * add to what it measures? For every runtime, on the demo model in that runtime's format and on
  * a tiny one-add model, runLocalBenchmark's median latency is compared with a bare loop of the
  * same library in its own process (scripts/bench-harness-loops.ts): same model, threads, input
- * shapes, backend and run counts. Rounds alternate the two so drift hits both alike.
+ * shapes, backend and run counts.
  *
- *   ratio      = median over rounds of our median / median over rounds of the bare loop's median
+ * Rounds interleave the two, ABAB: round i runs ours, then the bare loop, so whatever drifts over
+ * minutes (clock, caches, other load on the machine) hits both halves of a round alike, and each
+ * round gives one paired figure. At least 10 rounds (MIN_ROUNDS):
+ *
+ *   ratio      = median over rounds of (our median ÷ the bare loop's median), with its 95% CI
  *                (demo model; goal ≤ 1.05 for every runtime)
- *   overhead   = our median − the bare loop's median, in µs per iteration (tiny model, where the
- *                inference itself is near zero; goal ≤ 20 µs for onnxruntime)
+ *   overhead   = median over rounds of (our median − the bare loop's median), in µs per
+ *                iteration, with its 95% CI (tiny model, where the inference itself is near
+ *                zero; goal ≤ 20 µs for onnxruntime)
+ *
+ * The CI and the verdicts are explained in scripts/bench-harness-stats.ts: an interval that
+ * contains 1 (0) is "no measurable overhead", never a win; one wholly below is SUSPICIOUS, since
+ * a loop doing strictly more work cannot be faster unless the two sides measure different things.
  *
  * Warmup defaults to 2000 runs: the JavaScript-heavy runtimes (TF.js, LiteRT.js's bindings) keep
  * getting faster for the first thousand or so runs while V8 optimizes them, and with 200 warmup
@@ -27,7 +36,10 @@ import { runLocalBenchmark } from '../src/core/bench/run-local-benchmark';
 import { inspectModelFiles } from '../src/core/formats/inspect';
 import { nodeForkSpawner } from '../src/core/runner/runner-client';
 import { BenchSettings, RuntimeName, RuntimeOptions } from '../src/shared/run-schema';
+import { benchResult } from '../test/helpers/bench-results';
 import { bareLoopMedian } from './bench-harness-loops';
+import { medianOf } from '../src/shared/numeric/quantile';
+import { MIN_ROUNDS, fixed, judge, pairedDifferenceUs, pairedRatio, type PairedEstimate } from './bench-harness-stats';
 import { RUNTIME_OF, demoModel, tinyModel, type HarnessModel } from './bench-harness-models';
 import { measureStartup } from './bench-startup';
 
@@ -39,8 +51,9 @@ interface Comparison {
   runtime: RuntimeName;
   model: HarnessModel;
   backend: string;
-  oursMs: number;
-  bareMs: number;
+  /** Each round's median latency, in round order. */
+  oursMs: number[];
+  bareMs: number[];
 }
 
 async function main(): Promise<void> {
@@ -51,7 +64,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '2000' },
       warmup: { type: 'string', default: '2000' },
       threads: { type: 'string', default: '1' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: String(MIN_ROUNDS) },
       'tfjs-backend': { type: 'string', default: 'auto' },
       'skip-startup': { type: 'boolean', default: false },
     },
@@ -66,8 +79,11 @@ async function main(): Promise<void> {
     runtimeOptions: RuntimeOptions.parse({ tfjsBackend: values['tfjs-backend'] }),
   });
   const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < MIN_ROUNDS) {
+    throw new Error(`--rounds must be a whole number of at least ${MIN_ROUNDS} (got '${values.rounds}'): fewer rounds give a 95% interval too wide to tell overhead from noise.`);
+  }
   const plan = await planCells(positionals[0], values.runtime.split(',').map((name) => RuntimeName.parse(name.trim())));
-  console.log(`${settings.runs} runs, ${settings.warmupRuns} warmup, threads ${settings.threads}, ${rounds} rounds per cell`);
+  console.log(`${settings.runs} runs, ${settings.warmupRuns} warmup, threads ${settings.threads}, ${rounds} rounds per cell (ABAB: ours, then the bare loop)`);
 
   const results: Comparison[] = [];
   for (const { runtime, model } of plan) {
@@ -95,7 +111,7 @@ async function planCells(modelArg: string | undefined, runtimes: RuntimeName[]):
   ]);
 }
 
-/** Alternates runLocalBenchmark and the bare loop `rounds` times on one model. */
+/** Interleaves runLocalBenchmark and the bare loop, ABAB, `rounds` times on one model. */
 async function compare(runtime: RuntimeName, model: HarnessModel, settings: BenchSettings, rounds: number): Promise<Comparison> {
   const info = await inspectModelFiles([model.path]);
   const job = {
@@ -106,48 +122,60 @@ async function compare(runtime: RuntimeName, model: HarnessModel, settings: Benc
     targetName: 'This computer',
     runtime,
   };
-  const ours: number[] = [];
-  const bare: number[] = [];
+  const oursMs: number[] = [];
+  const bareMs: number[] = [];
   let backend = '';
   for (let round = 1; round <= rounds; round++) {
-    const run = await runLocalBenchmark(job, { spawner: nodeForkSpawner() });
-    ours.push(run.latencyMs.median);
+    const measured = benchResult(await runLocalBenchmark(job, { spawner: nodeForkSpawner() }));
+    if (measured.state !== 'completed' || measured.run === undefined) throw new Error(`Round ${round} of ${runtime} on ${model.label} stopped early: ${measured.error?.message ?? measured.state}`);
+    const run = measured.run;
+    oursMs.push(run.latencyMs.median);
     backend = run.runtime.backend;
     const inputs = run.inputs.map(({ name, dtype, shape }) => ({ name, dtype, shape }));
-    bare.push(await bareLoopMedian(runtime, { modelPath: model.path, threads: settings.threads, warmup: settings.warmupRuns, runs: settings.runs, inputs, backend }, PROJECT_ROOT));
-    console.log(`  round ${round}: runLocalBenchmark median ${fmtMs(ours.at(-1))} ms, bare loop median ${fmtMs(bare.at(-1))} ms`);
+    bareMs.push(await bareLoopMedian(runtime, { modelPath: model.path, threads: settings.threads, warmup: settings.warmupRuns, runs: settings.runs, inputs, backend }, PROJECT_ROOT));
+    const [ours, bare] = [oursMs.at(-1) ?? NaN, bareMs.at(-1) ?? NaN];
+    console.log(`  round ${String(round).padStart(2)}: ours ${fmtMs(ours)} ms, bare loop ${fmtMs(bare)} ms, ratio ${(ours / bare).toFixed(3)}`);
   }
-  return { runtime, model, backend, oursMs: medianOf(ours), bareMs: medianOf(bare) };
+  return { runtime, model, backend, oursMs, bareMs };
 }
+
+const isTiny = (model: HarnessModel): boolean => model.label.startsWith('tiny');
 
 function report(results: Comparison[]): void {
   console.log('');
-  console.log('runtime      backend          model                  ours ms    bare ms    ratio   overhead µs/iter');
+  console.log('Per cell: each side\'s round medians (min–max over rounds), then the paired figure with its 95% CI');
+  console.log('(median over rounds of ours ÷ bare, or ours − bare; CI = sign-test interval of that median, scripts/bench-harness-stats.ts).');
+  console.log('');
+  console.log('runtime      backend          model                  ours ms (range)             bare ms (range)             ratio [95% CI]            overhead µs/iter [95% CI]');
   for (const r of results) {
-    const ratio = r.oursMs / r.bareMs;
-    const overheadUs = (r.oursMs - r.bareMs) * 1000;
+    const ratio = pairedRatio(r.oursMs, r.bareMs);
+    const overhead = pairedDifferenceUs(r.oursMs, r.bareMs);
     console.log(
-      `${r.runtime.padEnd(12)} ${r.backend.padEnd(16)} ${r.model.label.padEnd(22)} ${fmtMs(r.oursMs).padStart(8)}  ${fmtMs(r.bareMs).padStart(8)}  ${ratio.toFixed(3).padStart(6)}  ${overheadUs.toFixed(1).padStart(8)}`,
+      `${r.runtime.padEnd(12)} ${r.backend.padEnd(16)} ${r.model.label.padEnd(22)} ${spread(r.oursMs).padEnd(27)} ${spread(r.bareMs).padEnd(27)} ${interval(ratio, 3).padEnd(25)} ${interval(overhead, 1)}`,
     );
   }
   console.log('');
   for (const r of results) {
-    const ratio = r.oursMs / r.bareMs;
-    const overheadUs = (r.oursMs - r.bareMs) * 1000;
-    if (r.model.label === 'demo model' || !r.model.label.startsWith('tiny')) {
-      console.log(`${r.runtime} ${r.model.label}: ratio ${ratio.toFixed(3)} (goal ≤ ${RATIO_GOAL}) ${ratio <= RATIO_GOAL ? 'OK' : 'ABOVE GOAL'}`);
+    if (!isTiny(r.model)) {
+      const ratio = pairedRatio(r.oursMs, r.bareMs);
+      const { verdict, why } = judge(ratio, 1, RATIO_GOAL, '');
+      console.log(`${r.runtime} ${r.model.label}: ratio ${ratio.point.toFixed(3)} over ${ratio.rounds} rounds (goal ≤ ${RATIO_GOAL}): ${verdict}: ${why}.`);
     } else {
+      const overhead = pairedDifferenceUs(r.oursMs, r.bareMs);
+      const { verdict, why } = judge(overhead, 0, OVERHEAD_GOAL_US[r.runtime], ' µs');
       const goal = OVERHEAD_GOAL_US[r.runtime];
-      const verdict = goal === undefined ? '(no goal set)' : `(goal ≤ ${goal} µs) ${overheadUs <= goal ? 'OK' : 'ABOVE GOAL'}`;
-      console.log(`${r.runtime} ${r.model.label}: overhead ${overheadUs.toFixed(1)} µs per iteration ${verdict}`);
+      console.log(`${r.runtime} ${r.model.label}: overhead ${fixed(overhead.point, 1)} µs per iteration over ${overhead.rounds} rounds${goal === undefined ? '' : ` (goal ≤ ${goal} µs)`}: ${verdict}: ${why}.`);
     }
   }
 }
 
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = (sorted.length - 1) / 2;
-  return ((sorted[Math.floor(mid)] ?? NaN) + (sorted[Math.ceil(mid)] ?? NaN)) / 2;
+/** "0.0480 (0.0470–0.0900)": the median of the round medians and their range. */
+function spread(valuesMs: number[]): string {
+  return `${fmtMs(medianOf(valuesMs))} (${fmtMs(Math.min(...valuesMs))}–${fmtMs(Math.max(...valuesMs))})`;
+}
+
+function interval(estimate: PairedEstimate, digits: number): string {
+  return `${fixed(estimate.point, digits)} [${fixed(estimate.low, digits)}, ${fixed(estimate.high, digits)}]`;
 }
 
 function fmtMs(ms: number | undefined): string {
