@@ -70,6 +70,8 @@ tf.enableProdMode();
 if (cfg.backend === 'tensorflow') await import('@tensorflow/tfjs-node');
 const require = createRequire(join(process.cwd(), 'package.json'));
 wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+// As our runner asks (tfjs-backend.ts), so both sides run the same configuration.
+if (cfg.backend === 'wasm' && cfg.threads > 0) wasm.setThreadsCount(cfg.threads);
 await tf.setBackend(cfg.backend);
 const json = JSON.parse(readFileSync(cfg.modelPath, 'utf8'));
 const groups = json.weightsManifest ?? [];
@@ -106,7 +108,7 @@ const log = (text) => process.stderr.write(text + '\\n');
 globalThis.Module = { print: log, printErr: log };
 const require = createRequire(join(process.cwd(), 'package.json'));
 await litert.loadLiteRt(join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm') + '/');
-const model = await litert.loadAndCompile(new Uint8Array(readFileSync(cfg.modelPath)), { accelerator: 'wasm' });
+const model = await litert.loadAndCompile(new Uint8Array(readFileSync(cfg.modelPath)), { accelerator: 'wasm', ...(cfg.threads > 0 ? { cpuOptions: { numThreads: cfg.threads } } : {}) });
 const tensors = cfg.inputs.map((input) => new litert.Tensor(data(input), input.shape));
 await measure(async () => {
   for (const t of await model.run(tensors)) { t.toTypedArray(); t.delete(); }
