@@ -30,7 +30,9 @@ async function one(protocol: 'edgebench' | 'mlperf-tiny', name: string, settings
   try {
     const opened = await serialTargetKind.open({ kind: 'serial', name: sim.label, path: sim.path, baudRate: 'auto', protocol }, { knownHostsFile: '/dev/null' });
     try {
-      const run = await opened.target.runCell(await job(path.join(root, 'resources/models/demo-mnist.tflite'), settings, opened.target.name), override ? { reportModeOverride: override } : {});
+      const outcome = await opened.target.runCell(await job(path.join(root, 'resources/models/demo-mnist.tflite'), settings, opened.target.name), override ? { reportModeOverride: override } : {});
+      if (outcome.state !== 'completed') throw new Error(`${file}: the simulated board stopped early: ${outcome.error.message}`);
+      const run = outcome.run;
       RunFile.parse(run);
       writeFileSync(path.join(out, file), `${JSON.stringify(run, null, 2)}\n`);
       console.log(file, run.target.name, run.report?.windows, run.report?.medianOfWindowsMs, run.latencyMs.count);

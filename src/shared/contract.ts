@@ -360,13 +360,18 @@ export const events = {
     /** 0..1 over the whole job. */
     fraction: z.number().min(0).max(1),
   }),
-  /** One cell finished: its run, or why it failed (the job goes on with the next cell). */
+  /**
+   * One cell finished: its run, or why it failed (the job goes on with the next cell). `state` is
+   * the cell's outcome (src/core/bench/cell-outcome.ts): a partial cell failed (ok false) but
+   * kept the run of what it measured (partialRunId). A cancelled cell sends no cellDone; bench.done says so.
+   */
   'bench.cellDone': z.discriminatedUnion('ok', [
-    z.object({ jobId: z.string(), cell: z.number().int(), ok: z.literal(true), runId: z.string() }),
+    z.object({ jobId: z.string(), cell: z.number().int(), ok: z.literal(true), state: z.literal('completed'), runId: z.string() }),
     z.object({
       jobId: z.string(),
       cell: z.number().int(),
       ok: z.literal(false),
+      state: z.enum(['partial', 'failed']),
       error: ErrorData,
       /** The runner's last stderr lines, for a crash or a hang. */
       runnerLog: z.array(z.string()),

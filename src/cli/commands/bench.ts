@@ -6,6 +6,7 @@ import { BenchSettings, RuntimeName, RuntimeOptions, RunMode } from '../../share
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { tfjsModelName } from '../../core/formats/tfjs/tfjs-name';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
+import { unhandledState } from '../../core/bench/cell-outcome';
 import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { writeJsonAtomic } from '../../core/workspace/atomic-write';
@@ -155,15 +156,24 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
           onCellDone: (result) => {
             if (showProgress) io.err('\r\x1b[2K');
             results.push(result);
-            if (result.ok) {
-              if (!json) io.out(`${formatRun(result.run)}\n`);
-              return;
+            switch (result.state) {
+              case 'completed':
+                if (!json) io.out(`${formatRun(result.run)}\n`);
+                return;
+              case 'partial':
+              case 'failed': {
+                const where = many ? `cell ${result.cell.index + 1}/${total} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}${targets.length > 1 && target.kind === 'remote' ? `, ${target.spec}` : ''}) failed: ` : '';
+                io.err(`edgebench bench: ${where}${result.error.message}`);
+                if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
+                // The samples kept are a run too (status 'partial'): shown, printed and written like the others.
+                if (result.state === 'partial' && !json) io.out(`${formatRun(result.run)}\n`);
+                return;
+              }
+              case 'cancelled':
+                return; // said once for the whole command, below
+              default:
+                unhandledState(result);
             }
-            const where = many ? `cell ${result.cell.index + 1}/${total} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}${targets.length > 1 && target.kind === 'remote' ? `, ${target.spec}` : ''}) failed: ` : '';
-            io.err(`edgebench bench: ${where}${result.error.message}`);
-            if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
-            // The samples kept are a run too (status 'partial'): shown, printed and written like the others.
-            if (result.partial?.run !== undefined && !json) io.out(`${formatRun(result.partial.run)}\n`);
           },
         });
         cancelled ||= outcome.cancelled;
@@ -173,10 +183,10 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
     }),
   );
   const ordered = [...results].sort((a, b) => a.cell.index - b.cell.index);
-  const completedRuns = ordered.filter((r) => r.ok).length;
-  const failures = results.length - completedRuns;
+  const completedRuns = ordered.filter((r) => r.state === 'completed').length;
+  const failures = ordered.filter((r) => r.state === 'partial' || r.state === 'failed').length;
   // Every run there is, partial ones (cells that stopped mid-measure) included, in cell order.
-  const runs = ordered.flatMap((r) => (r.ok ? [r.run] : r.partial?.run !== undefined ? [r.partial.run] : []));
+  const runs = ordered.flatMap((r) => (r.state === 'completed' || r.state === 'partial' ? [r.run] : []));
   if (cancelled) io.err(`edgebench bench: cancelled; ${completedRuns} of ${total} cells had finished.`);
 
   const payload = many ? runs : runs[0];

@@ -2,24 +2,25 @@
  * One benchmark of one model with one runtime on this computer: a runner process does the
  * inference; this side validates the request, follows the runner through its phases (warmup,
  * measuring in one go or in report-mode windows, profiling), samples the machine's state around
- * the measured runs, and turns it all into a run file with statistics, verdict and warnings.
+ * the measured runs, and turns it all into a run file with statistics, verdict and warnings: a
+ * complete run, or a partial one when measuring stopped after some samples (see cell-outcome.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { BenchPhase } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
-import { BenchSettings, RUN_SCHEMA, RunFile, type RunWarning, type RuntimeName, type TargetKind } from '../../shared/run-schema';
+import { BenchSettings, type RunFile, type RunStop, type RunWarning, type RuntimeName, type TargetKind } from '../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../shared/runtimes';
-import type { HelloReply, LoadedReply, ProfileReply, SamplesReply } from '../runner/protocol';
-import { PartialSamplesError, RunnerClient, partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
+import type { HelloReply, LoadedReply, ProfileReply, ProgressReply, SamplesReply } from '../runner/protocol';
+import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 import { environmentBetween, findBusyProcesses, sampleEnvironment, type EnvironmentSnapshot } from '../targets/local-environment';
 import { checkSettings, inputsRejectedMessage, planBenchInputs, requestsOf, runInputsOf } from './bench-inputs';
+import { partialOutcome, type Measured } from './cell-outcome';
 import { summarizeProfile } from './profile-summary';
-import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
-import { summarizeLatency } from './stats';
+import { DEFAULT_REPORT_PLAN, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
+import { buildRunFile } from './run-file';
 import { int8WeightRangeOf } from '../quantize/weight-range';
-import { assessRun, int8SaturationWarning } from './warnings';
+import { int8SaturationWarning } from './warnings';
 
 export interface LocalBenchJob {
   /** The model file the runner loads. */
@@ -82,7 +83,11 @@ export const MAX_MEASURED_RUNS = 100_000;
 /** Profiling makes runs slower (every kernel is timed and logged); the watchdog allows this factor over measured latencies. */
 const PROFILE_SLOWDOWN_ALLOWANCE = 3;
 
-export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOptions): Promise<RunFile> {
+/**
+ * The benchmark: its run, complete or partial. A failure before any measured sample (a model that
+ * does not load, a runner that does not start) rejects, and so does a cancel.
+ */
+export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOptions): Promise<Measured> {
   const settings = BenchSettings.parse(job.settings);
   const runtime = job.runtime ?? 'onnxruntime';
   const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
@@ -95,7 +100,8 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
   const client = RunnerClient.start(opts.spawner, { signal: opts.signal, timeouts: opts.timeouts });
   try {
     const hello = await client.hello();
-    if (hello.runtimes[runtime] === undefined) {
+    const runtimeVersion = hello.runtimes[runtime];
+    if (runtimeVersion === undefined) {
       const why = hello.unavailable[runtime] ?? 'the runner does not offer it';
       throw new StudioError('RUNTIME', `${label} cannot run on this computer: ${why.replace(/\.$/, '')}.`, { runtime });
     }
@@ -125,19 +131,25 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const environmentStart = await machine.sample();
     // Looked for while the runner measures: what competes with the benchmark is what matters.
     const busy = machine.busyProcesses();
-    const measured = await measure(client, settings, plan, report).catch((error: unknown) => {
-      // Stopped mid-measure: the samples kept so far can still become a run (a partial one).
-      throw PartialSamplesError.withRun(error, (samples) =>
-        buildRunFile(job, settings, runtime, { plan, hello, loaded, firstInferenceMs, samples, maxTimeReached: false, profiled: null }),
+    const outcome = await measure(client, settings, plan, report);
+    if (outcome.state === 'stopped') {
+      // Stopped mid-measure: the samples kept so far are a run too, a partial one.
+      const { error, samples } = outcome;
+      if (samples.length === 0) throw error;
+      // An error the runner answered (the runtime failed mid-measure) leaves the runner running.
+      const before = error.context.runnerCode !== undefined ? 'the runtime failed' : 'the runner stopped';
+      return partialOutcome(error, before, (stop) =>
+        localRunFile(job, settings, runtime, { plan, hello, runtimeVersion, loaded, firstInferenceMs, samples, maxTimeReached: false, profiled: null }, stop),
       );
-    });
+    }
+    const measured = outcome.measured;
     const environment = environmentBetween(environmentStart, await machine.sample(), await busy);
 
     if (settings.profileRuns > 0) report('profiling', 0, settings.profileRuns);
     const profiled = await profile(client, settings, loaded, measured.samples);
     // A runner the watchdog stopped (or that crashed) while profiling has nothing left to say.
     if (!(profiled !== null && 'warning' in profiled && profiled.runnerStopped)) await client.bye();
-    return buildRunFile(job, settings, runtime, { plan, hello, loaded, firstInferenceMs, ...measured, environment, profiled });
+    return { state: 'completed', run: localRunFile(job, settings, runtime, { plan, hello, runtimeVersion, loaded, firstInferenceMs, ...measured, environment, profiled }) };
   } finally {
     await client.close();
   }
@@ -152,7 +164,7 @@ function localEnvironment(runnerPid: number | undefined): EnvironmentProbe {
 
 type Report = ReturnType<typeof progressReporter>;
 
-interface Measured {
+interface MeasuredRuns {
   /** Every sample, windows concatenated in order. */
   samples: readonly number[];
   /** The last samples reply: its memory figures are the runner's peak over all measured runs. Absent for a partial run. */
@@ -161,37 +173,60 @@ interface Measured {
   windows?: number[][];
 }
 
-async function measure(client: RunnerClient, settings: BenchSettings, plan: ReportModePlan, report: Report): Promise<Measured> {
+/**
+ * Measuring ended by a failure: the failure, and every latency the runner reported before it
+ * (its progress replies carry the runs since the previous one; finished windows come first).
+ */
+type Stopped = { state: 'stopped'; error: StudioError; samples: number[] };
+
+/** Measures in one go or in report mode's windows; a failure mid-measure comes back with the samples kept. A cancel rejects. */
+async function measure(client: RunnerClient, settings: BenchSettings, plan: ReportModePlan, report: Report): Promise<{ state: 'measured'; measured: MeasuredRuns } | Stopped> {
   const common = { runs: settings.runs, freshInputs: settings.freshInputs, progressEvery: Math.max(1, Math.floor(settings.runs / 100)) };
+  const maxRuns = Math.max(settings.runs, MAX_MEASURED_RUNS);
+  // Every latency reported so far, finished windows included, whatever happens next.
+  const kept: number[] = [];
+  const keep = (p: ProgressReply): void => {
+    // A loop, not push(...): one progress of a sub-microsecond model can carry tens of thousands.
+    for (const ms of p.latencyMs ?? []) kept.push(ms);
+  };
+  const stopped = (error: unknown): Stopped => {
+    if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+    return { state: 'stopped', error, samples: kept };
+  };
   if (settings.mode === 'quick') {
     report('measuring', 0, settings.runs);
-    const last = await client.measure(
-      { ...common, minTimeMs: settings.minTimeMs, maxTimeMs: settings.maxTimeMs, maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS) },
-      (p) => report('measuring', p.completed, p.total),
-    );
-    return { samples: last.latencyMs, last, maxTimeReached: last.maxTimeReached };
+    try {
+      const last = await client.measure({ ...common, minTimeMs: settings.minTimeMs, maxTimeMs: settings.maxTimeMs, maxRuns }, (p) => {
+        keep(p);
+        report('measuring', p.completed, p.total);
+      });
+      return { state: 'measured', measured: { samples: last.latencyMs, last, maxTimeReached: last.maxTimeReached } };
+    } catch (error) {
+      return stopped(error);
+    }
   }
 
   report('measuring', 0, settings.runs * plan.windows);
   const windows: number[][] = [];
-  let finishedRuns = 0;
   let last: SamplesReply | undefined;
   for (let index = 0; index < plan.windows; index++) {
-    last = await client
-      .measure({ ...common, minTimeMs: plan.minWindowMs, maxTimeMs: 0, maxRuns: Math.max(settings.runs, MAX_MEASURED_RUNS) }, (p) => {
+    const finishedRuns = kept.length;
+    try {
+      last = await client.measure({ ...common, minTimeMs: plan.minWindowMs, maxTimeMs: 0, maxRuns }, (p) => {
+        keep(p);
         const overall = windowProgress(finishedRuns, index, plan, p);
         report('measuring', overall.completed, overall.total);
-      })
-      .catch((error: unknown) => {
-        // The windows already finished are kept too, ahead of the failed window's samples.
-        if (!(error instanceof StudioError) || error.code === 'CANCELLED' || windows.length === 0) throw error;
-        throw PartialSamplesError.of(error, [...windows.flat(), ...(partialSamplesOf(error) ?? [])]);
       });
+    } catch (error) {
+      return stopped(error);
+    }
     windows.push(last.latencyMs);
-    finishedRuns += last.latencyMs.length;
+    // The samples reply is the window's whole truth: what progress carried is replaced by it.
+    kept.length = finishedRuns;
+    for (const ms of last.latencyMs) kept.push(ms);
   }
   if (last === undefined) throw new StudioError('INTERNAL', `Report mode was planned with ${plan.windows} windows; it needs at least one.`);
-  return { samples: windows.flat(), last, maxTimeReached: false, windows };
+  return { state: 'measured', measured: { samples: windows.flat(), last, maxTimeReached: false, windows } };
 }
 
 type Profiled = { profile: ProfileReply } | { warning: RunWarning; runnerStopped: boolean } | null;
@@ -222,9 +257,11 @@ async function profile(client: RunnerClient, settings: BenchSettings, loaded: Lo
   }
 }
 
-interface RunnerResults extends Measured {
+interface RunnerResults extends MeasuredRuns {
   plan: ReportModePlan;
   hello: HelloReply;
+  /** The runtime's version, as the runner's hello announced it. */
+  runtimeVersion: string;
   loaded: LoadedReply;
   firstInferenceMs: number;
   /** Absent for a partial run: measuring never reached its end reading. */
@@ -232,64 +269,50 @@ interface RunnerResults extends Measured {
   profiled: Profiled;
 }
 
-function buildRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: RuntimeName, r: RunnerResults): RunFile {
-  const latencyMs = summarizeLatency(r.samples);
+/** The run file of what the runner measured, through the one builder (see run-file.ts); partial with `stop`. */
+function localRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: RuntimeName, r: RunnerResults, stop?: RunStop): RunFile {
   const { inputs, guessedInputs } = runInputsOf(job.inputsInfo, settings, r.loaded.inputs);
-  const assessment = assessRun({
-    guessedInputs,
-    latency: latencyMs,
-    firstInferenceMs: r.firstInferenceMs,
-    timerResolutionNs: r.hello.timerResolutionNs,
-    environment: r.environment,
-    cores: r.hello.hardware.cores,
-    ...(r.maxTimeReached ? { maxTimeReached: { plannedRuns: settings.runs } } : {}),
-  });
-  const reportBlock = r.windows === undefined ? undefined : summarizeWindows(r.windows);
-  // Informational warnings of this module; they leave the verdict as assessRun gave it.
-  const extraWarnings: RunWarning[] = [];
-  const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, r.plan);
-  if (shortWindows !== undefined) extraWarnings.push(shortWindows);
-  if (r.profiled !== null && 'warning' in r.profiled) extraWarnings.push(r.profiled.warning);
+  // Informational warnings of this target; they leave the verdict as the assessment gave it.
+  const notes: RunWarning[] = [];
+  if (r.profiled !== null && 'warning' in r.profiled) notes.push(r.profiled.warning);
   const saturation = job.model.format === 'onnx' ? int8SaturationWarning(int8WeightRangeOf(job.modelPath), r.hello.hardware) : undefined;
-  if (saturation !== undefined) extraWarnings.push(saturation);
+  if (saturation !== undefined) notes.push(saturation);
   if (r.last === undefined) {
-    extraWarnings.push({
+    notes.push({
       code: 'peak-memory-unknown',
       message: "The runner stopped before it reported its peak memory, so the peak RSS shown is its RSS right after loading the model: a lower bound, not the peak.",
     });
   }
-
-  return RunFile.parse({
-    schema: RUN_SCHEMA,
-    id: newRunId(),
-    createdAt: new Date().toISOString(),
-    status: 'completed',
-    model: job.model,
-    target: { kind: job.targetKind ?? 'local', name: job.targetName, hardware: r.hello.hardware },
-    runtime: { name: runtime, version: r.hello.runtimes[runtime], threads: settings.threads, backend: r.loaded.backend },
-    ...(job.job !== undefined ? { job: job.job } : {}),
-    settings,
-    inputs,
-    initMs: r.loaded.initMs,
-    firstInferenceMs: r.firstInferenceMs,
-    latencyMs,
-    memory: {
-      // From the last measure reply, not bye: the profile's second session must not count.
-      peakRssBytes: r.last === undefined ? r.loaded.rssAfterBytes : Math.max(r.last.peakRssBytes, r.last.osPeakRssBytes ?? 0),
-      modelLoadRssBytes: Math.max(0, r.loaded.rssAfterBytes - r.loaded.rssBeforeBytes),
-      ...(r.last !== undefined ? { osPeakRssBytes: r.last.osPeakRssBytes } : {}),
+  return buildRunFile(
+    {
+      model: job.model,
+      target: { kind: job.targetKind ?? 'local', name: job.targetName, hardware: r.hello.hardware },
+      runtime: { name: runtime, version: r.runtimeVersion, threads: settings.threads, backend: r.loaded.backend },
+      ...(job.job !== undefined ? { job: job.job } : {}),
+      settings,
     },
-    ...(reportBlock !== undefined ? { report: reportBlock } : {}),
-    ...(r.profiled !== null && 'profile' in r.profiled ? { profile: summarizeProfile(r.profiled.profile) } : {}),
-    ...(r.environment !== undefined ? { environment: r.environment } : {}),
-    verdict: assessment.verdict,
-    warnings: [...assessment.warnings, ...extraWarnings],
-  });
-}
-
-/** "2026-11-26T18-20-00-123Z-ab12": sorts by time, safe as a file name, unique enough with its random tail. */
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(2).toString('hex')}`;
+    {
+      samplesMs: r.samples,
+      inputs,
+      guessedInputs,
+      initMs: r.loaded.initMs,
+      firstInferenceMs: r.firstInferenceMs,
+      memory: {
+        // From the last measure reply, not bye: the profile's second session must not count.
+        peakRssBytes: r.last === undefined ? r.loaded.rssAfterBytes : Math.max(r.last.peakRssBytes, r.last.osPeakRssBytes ?? 0),
+        modelLoadRssBytes: Math.max(0, r.loaded.rssAfterBytes - r.loaded.rssBeforeBytes),
+        ...(r.last !== undefined ? { osPeakRssBytes: r.last.osPeakRssBytes } : {}),
+      },
+      timerResolutionNs: r.hello.timerResolutionNs,
+      cores: r.hello.hardware.cores,
+      ...(r.environment !== undefined ? { environment: r.environment } : {}),
+      maxTimeReached: r.maxTimeReached,
+      ...(r.windows !== undefined ? { report: { block: summarizeWindows(r.windows), plan: r.plan } } : {}),
+      ...(r.profiled !== null && 'profile' in r.profiled ? { profile: summarizeProfile(r.profiled.profile) } : {}),
+      notes,
+    },
+    stop,
+  );
 }
 
 function progressReporter(onProgress: LocalBenchOptions['onProgress']) {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import type { BenchCell, BenchRequest, EventName, EventPayload } from '../../shared/contract';
-import { toErrorData } from '../../shared/errors';
 import { BenchSettings } from '../../shared/run-schema';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
 import { checkMatrixInputs } from '../bench/bench-inputs';
+import { failedOrCancelled, unhandledState } from '../bench/cell-outcome';
 import { savedInputsForRun } from '../workspace/inputs-store';
 import { mainModelPath } from '../workspace/model-store';
 import type { StoredTarget } from '../workspace/targets-store';
@@ -99,11 +99,9 @@ export class BenchJobs {
         return outcome.cancelled;
       } catch (error) {
         // A target that cannot be reached (or flags every cell would refuse): its cells fail with the reason.
-        const data = toErrorData(error);
-        if (data.code === 'CANCELLED') return true;
-        for (const cell of plan.cells) {
-          await record({ cell, ok: false, error: data, runnerLog: (data.context.runnerLog ?? '').split('\n').filter(Boolean) });
-        }
+        const outcome = failedOrCancelled(error);
+        if (outcome.state === 'cancelled') return true;
+        for (const cell of plan.cells) await record({ ...outcome, cell });
         return false;
       } finally {
         await opened?.close().catch(() => undefined);
@@ -114,29 +112,32 @@ export class BenchJobs {
       const runIds: string[] = [];
       let failed = 0;
       const record = async (result: CellResult): Promise<void> => {
-        cellFractions[result.cell.index] = 1;
-        if (result.ok) {
-          await workspace.writeRun(result.run);
-          runIds.push(result.run.id);
-          this.emit('bench.cellDone', { jobId, cell: result.cell.index, ok: true, runId: result.run.id });
-          this.emit('workspace.changed', { what: 'runs' });
-        } else {
-          failed++;
-          // A cell that stopped mid-measure keeps what it measured: its partial run is saved like any run.
-          const partialRun = result.partial?.run;
-          if (partialRun !== undefined) {
-            await workspace.writeRun(partialRun);
-            runIds.push(partialRun.id);
+        const cell = result.cell.index;
+        cellFractions[cell] = 1;
+        switch (result.state) {
+          case 'completed':
+            await workspace.writeRun(result.run);
+            runIds.push(result.run.id);
+            this.emit('bench.cellDone', { jobId, cell, ok: true, state: 'completed', runId: result.run.id });
             this.emit('workspace.changed', { what: 'runs' });
-          }
-          this.emit('bench.cellDone', {
-            jobId,
-            cell: result.cell.index,
-            ok: false,
-            error: result.error,
-            runnerLog: result.runnerLog,
-            ...(partialRun !== undefined ? { partialRunId: partialRun.id } : {}),
-          });
+            return;
+          case 'partial':
+            failed++;
+            // A cell that stopped mid-measure keeps what it measured: its partial run is saved like any run.
+            await workspace.writeRun(result.run);
+            runIds.push(result.run.id);
+            this.emit('workspace.changed', { what: 'runs' });
+            this.emit('bench.cellDone', { jobId, cell, ok: false, state: 'partial', error: result.error, runnerLog: result.runnerLog, partialRunId: result.run.id });
+            return;
+          case 'failed':
+            failed++;
+            this.emit('bench.cellDone', { jobId, cell, ok: false, state: 'failed', error: result.error, runnerLog: result.runnerLog });
+            return;
+          case 'cancelled':
+            // The job is ending: bench.done tells it was cancelled, and the cell's samples are dropped.
+            return;
+          default:
+            unhandledState(result);
         }
       };
       let cancelled = false;

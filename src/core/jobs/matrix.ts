@@ -1,16 +1,18 @@
 /**
  * A benchmark matrix on one target: every model × runtime × thread count is a cell. Cells run
  * one after another (they would disturb each other's timings otherwise); a cell that fails
- * (runtime error, runner crash or hang) is recorded and the next cell runs; cancel stops the
- * running cell and skips the rest, keeping the finished cells.
+ * (runtime error, runner crash or hang) is recorded and the next cell runs, and one that stopped
+ * mid-measure keeps its partial run; cancel stops the running cell and skips the rest, keeping
+ * the finished cells. Each cell ends in one of the states of cell-outcome.ts.
  */
-import { StudioError, toErrorData, type ErrorData } from '../../shared/errors';
+import { StudioError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
 import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import { settingsForModelInputs, type SavedInputsForRun } from '../bench/bench-inputs';
+import { failedOrCancelled, unhandledState, type CellOutcome, type Measured } from '../bench/cell-outcome';
 import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
-import { partialRunOf, partialSamplesOf, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
+import type { RunnerSpawner, RunnerTimeouts } from '../runner/runner-client';
 
 export interface MatrixModel {
   /** Workspace id, when the model comes from a workspace. */
@@ -31,22 +33,14 @@ export interface MatrixCell {
   threads: number;
 }
 
-export type CellResult =
-  | { cell: MatrixCell; ok: true; run: RunFile }
-  | {
-      cell: MatrixCell;
-      ok: false;
-      error: ErrorData;
-      runnerLog: string[];
-      /**
-       * Latencies measured before the cell failed (a runner that died, a link that dropped or a
-       * board that vanished mid-measure), and the partial run file made of them, to be written like any run.
-       */
-      partial?: { samplesMs: number[]; run?: RunFile };
-    };
+/** A cell and how it ended: its run (complete or partial, to be written like any run), why it failed, or that it was cancelled. */
+export type CellResult = CellOutcome & { cell: MatrixCell };
 
-/** Runs one cell somewhere: this computer by default; an SSH target deploys the model first, then runs it on the board. */
-export type CellRunner = (job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner'>) => Promise<RunFile>;
+/**
+ * Runs one cell somewhere: this computer by default; an SSH target deploys the model first, then
+ * runs it on the board. Resolves with the run, complete or partial; rejects when nothing was measured.
+ */
+export type CellRunner = (job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner'>) => Promise<Measured>;
 
 export interface MatrixHooks {
   /** Starts runners on this computer; needed unless `target` runs the cells. */
@@ -56,7 +50,7 @@ export interface MatrixHooks {
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
   onProgress?: (cell: MatrixCell, progress: BenchProgress) => void;
-  /** Called as each cell ends, before the next starts (the studio saves the run here). */
+  /** Called as each cell ends, before the next starts (the studio saves the run here); last, the cancelled cell. */
   onCellDone?: (result: CellResult) => Promise<void> | void;
   /** Cells in the whole job, when it spans several targets (each with its own runMatrix). */
   totalCells?: number;
@@ -95,13 +89,13 @@ export async function runMatrix(
 ): Promise<{ results: CellResult[]; cancelled: boolean }> {
   const results: CellResult[] = [];
   const spec = hooks.target?.spec;
-  const withSpec = (run: RunFile): RunFile => (spec ? { ...run, target: { ...run.target, spec } } : run);
+  const finish = (run: RunFile, model: MatrixModel): RunFile => withSavedInputs(spec ? { ...run, target: { ...run.target, spec } } : run, model);
   for (const cell of cells) {
     if (hooks.signal?.aborted) return { results, cancelled: true };
-    let result: CellResult;
+    let outcome: CellOutcome;
     try {
       const runCell: CellRunner = hooks.target?.runCell ?? ((job, opts) => runLocalBenchmark(job, { ...opts, spawner: localSpawner(hooks) }));
-      const run = await runCell(
+      outcome = await runCell(
         {
           modelPath: cell.model.path,
           model: {
@@ -124,22 +118,31 @@ export async function runMatrix(
           onProgress: (progress) => hooks.onProgress?.(cell, progress),
         },
       );
-      result = { cell, ok: true, run: withSavedInputs(withSpec(run), cell.model) };
     } catch (error) {
-      const data = toErrorData(error);
-      if (data.code === 'CANCELLED') return { results, cancelled: true };
       // Bad flags are the same for every cell: stop at once instead of failing each cell alike.
-      if (data.code === 'BAD_INPUT') throw error;
-      const runnerLog = (data.context.runnerLog ?? '').split('\n').filter((line) => line.trim() !== '');
-      const samplesMs = partialSamplesOf(error);
-      const partialRun = partialRunOf(error);
-      const partial = samplesMs === undefined ? undefined : { samplesMs, ...(partialRun !== undefined ? { run: withSavedInputs(withSpec(partialRun), cell.model) } : {}) };
-      result = { cell, ok: false, error: data, runnerLog, ...(partial !== undefined ? { partial } : {}) };
+      if (error instanceof StudioError && error.code === 'BAD_INPUT') throw error;
+      outcome = failedOrCancelled(error);
     }
+    const result: CellResult = resultOf(cell, outcome, finish);
     results.push(result);
     await hooks.onCellDone?.(result);
+    if (result.state === 'cancelled') return { results, cancelled: true };
   }
   return { results, cancelled: false };
+}
+
+/** The cell's result; its run, complete or partial, with the target's spec and the model's saved inputs recorded. */
+function resultOf(cell: MatrixCell, outcome: CellOutcome, finish: (run: RunFile, model: MatrixModel) => RunFile): CellResult {
+  switch (outcome.state) {
+    case 'completed':
+    case 'partial':
+      return { ...outcome, cell, run: finish(outcome.run, cell.model) };
+    case 'failed':
+    case 'cancelled':
+      return { ...outcome, cell };
+    default:
+      return unhandledState(outcome);
+  }
 }
 
 /**

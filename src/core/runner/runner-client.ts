@@ -19,11 +19,9 @@ import {
   type RunnerRequestInput,
   type SamplesReply,
 } from './protocol';
-import { PartialSamplesError } from './partial-samples';
 import type { RunnerChild, RunnerExit, RunnerSpawner } from './runner-spawner';
 
 export * from './runner-spawner';
-export { PartialSamplesError, partialRunOf, partialSamplesOf, type PartialRunBuilder } from './partial-samples';
 
 export interface RunnerTimeouts {
   /** Start-up until the hello reply (includes compiling TypeScript when running from source). */
@@ -148,22 +146,13 @@ export class RunnerClient {
   }
 
   /**
-   * Measured runs. Progress replies carry the latencies measured since the previous one; if the
-   * runner dies or fails before its samples reply, the rejection is a PartialSamplesError holding them.
+   * Measured runs. Progress replies carry the latencies measured since the previous one, so a
+   * caller that keeps them from `onProgress` still has them if the runner dies or fails before
+   * its samples reply (run-local-benchmark.ts makes a partial run of them).
    */
   async measure(request: MeasureOptions, onProgress?: (p: ProgressReply) => void): Promise<SamplesReply> {
-    const partial: number[] = [];
     this.send({ type: 'measure', ...request });
-    try {
-      return await this.expect('samples', 'measuring', this.stall(), (p) => {
-        // A loop, not push(...): one progress of a sub-microsecond model can carry tens of thousands.
-        for (const ms of p.latencyMs ?? []) partial.push(ms);
-        onProgress?.(p);
-      });
-    } catch (error) {
-      if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
-      throw PartialSamplesError.of(error, partial);
-    }
+    return this.expect('samples', 'measuring', this.stall(), onProgress);
   }
 
   /**

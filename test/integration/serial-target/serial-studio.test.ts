@@ -126,6 +126,7 @@ describe('a simulated EdgeBench board as a serial target', () => {
     expect(cells).toHaveLength(1);
     const cell = cells[0];
     if (cell?.ok !== false) throw new Error('the ONNX cell should have failed');
+    expect(cell.state).toBe('failed');
     expect(cell.error.code).toBe('BAD_INPUT');
     expect(cell.error.message).toMatch(/is a onnx model, but .* runs TensorFlow Lite Micro: EdgeBench boards run TFLite models, so pick the model's \.tflite variant/);
   });
@@ -151,6 +152,7 @@ describe('a simulated EdgeBench board as a serial target', () => {
     const { finished, cells } = await job;
     const cell = cells[0];
     if (cell?.ok !== false) throw new Error('the cell should have failed');
+    expect(cell.state).toBe('partial');
     expect(cell.error.code).toBe('RUNNER');
     expect(cell.error.message).toMatch(/closed|vanished|disappeared/);
     expect(cell.error.message).toMatch(/The studio kept \d+ samples measured before the board stopped answering/);

@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalBenchJob } from '../../../src/core/bench/run-local-benchmark';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
 import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
-import { partialSamplesOf } from '../../../src/core/runner/runner-client';
 import { parseBenchmarkModelOutput } from '../../../src/core/targets/native-tools/benchmark-model';
 import { findPythonRunnerScript } from '../../../src/core/targets/native-tools/python-spawner';
 import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
@@ -25,7 +24,7 @@ import { uploadFileToCache } from '../../../src/core/targets/ssh/sftp-cache';
 import { sshTargetKind } from '../../../src/core/targets/ssh/ssh-matrix-target';
 import { SshTargetSession } from '../../../src/core/targets/ssh/ssh-target';
 import { BenchSettings } from '../../../src/shared/run-schema';
-import { rejection } from '../../unit/runner/bench-helpers';
+import { completedRun, partialOf } from '../../unit/runner/bench-helpers';
 import { PYTHON, demoModel, requirePythonWithPyarmnn } from '../python-runner/python-env';
 import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
 
@@ -91,7 +90,7 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
   test('a TFLite model runs on the board through the uploaded Python runner, under the Python that has pyarmnn', async () => {
     const notices: string[] = [];
     const session = await sessionFor(board, 'py-board', notices);
-    const run = await session.runBenchmark(await tfliteJob(), {});
+    const run = await completedRun(session.runBenchmark(await tfliteJob(), {}));
 
     expect(run.target).toMatchObject({ kind: 'ssh', name: 'py-board' });
     expect(run.runtime).toMatchObject({ name: 'litert', backend: 'pyarmnn CpuRef', version: expect.stringMatching(/^pyarmnn \d+\.\d+\.\d+$/) as string });
@@ -129,7 +128,7 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
     await opened.close();
 
     const result = outcome.results[0];
-    if (result === undefined || !result.ok) throw new Error(`the cell failed: ${result?.ok === false ? result.error.message : 'no result'}`);
+    if (result?.state !== 'completed') throw new Error(`the cell did not complete: ${result === undefined ? 'no result' : result.state === 'cancelled' ? 'cancelled' : result.error.message}`);
     const run = result.run;
     expect(run.job).toEqual({ id: 'job-tools', cell: 3, cells: 4 });
     expect(run.runtime.backend).toBe('pyarmnn CpuRef');
@@ -161,14 +160,14 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
   test('nativeTools off leaves the tool alone; a tool that fails is a warning quoting it, and the run still completes', async () => {
     const session = await sessionFor(toolBoard, 'tools-board');
     writeFileSync(argsFile, '');
-    const off = await session.runBenchmark(await tfliteJob({ nativeTools: false }), {});
+    const off = await completedRun(session.runBenchmark(await tfliteJob({ nativeTools: false }), {}));
     expect(off.native).toBeUndefined();
     expect(readFileSync(argsFile, 'utf8')).toBe('');
     expect(off.settings.nativeTools).toBe(false);
 
     fakeToolPrints(FAILED_OUTPUT, 1);
     try {
-      const failed = await session.runBenchmark(await tfliteJob(), {});
+      const failed = await completedRun(session.runBenchmark(await tfliteJob(), {}));
       expect(failed.native).toBeUndefined();
       expect(failed.latencyMs.count).toBe(20);
       const warning = failed.warnings.find((w) => w.code === 'native-tool-failed');
@@ -199,7 +198,7 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
     await session.close();
   });
 
-  test('a link cut while the Python runner measures fails the run and keeps the samples it reported', async () => {
+  test('a link cut while the Python runner measures ends the run as a partial one of the samples it reported', async () => {
     const session = await sessionFor(board, 'py-cut-board');
     let seenRuns = 0;
     const running = session.runBenchmark(await tfliteJob({ runs: 1_000_000, warmupRuns: 1 }), {
@@ -210,9 +209,9 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
         }
       },
     });
-    const error = await rejection(running);
+    const { error, run } = await partialOf(running);
     expect(error.context.kind).toBe('connection-lost');
-    const kept = partialSamplesOf(error) ?? [];
+    const kept = run.latencyMs.samples;
     expect(kept.length).toBeGreaterThanOrEqual(seenRuns);
     expect(error.context.partialSamples).toBe(String(kept.length));
     expect(error.message).toMatch(new RegExp(`The studio kept ${kept.length} samples measured before the link dropped \\(median [\\d.e-]+ ms\\)\\.$`));

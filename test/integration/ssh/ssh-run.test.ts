@@ -14,9 +14,8 @@ import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { deployNodeRunner } from '../../../src/core/targets/ssh/node-runner-deploy';
 import { uploadFileToCache } from '../../../src/core/targets/ssh/sftp-cache';
 import { runSshMatrix, sshMatrixTarget, SshTargetSession, type SshTargetOptions } from '../../../src/core/targets/ssh/ssh-target';
-import { partialRunOf, partialSamplesOf } from '../../../src/core/runner/runner-client';
 import { BenchSettings, RunFile } from '../../../src/shared/run-schema';
-import { DEMO_ONNX_PATH, jobFor, rejection } from '../../unit/runner/bench-helpers';
+import { completedRun, DEMO_ONNX_PATH, jobFor, partialOf, rejection } from '../../unit/runner/bench-helpers';
 import { signalQuietly, sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
 
 /** Enough runs of the demo model to still be measuring when the test interferes; cancelled long before the end. */
@@ -54,11 +53,13 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
   test('the demo model runs on the board with the Node runner; model and runner are uploaded once', async () => {
     const session = await sessionFor(board, 'bench-board');
     const notices: string[] = [];
-    const run = await new SshTargetSession(session.spec, {
-      connect: { knownHosts: await KnownHostsStore.open(join(board.dir, 'known_hosts')), identityFile: board.clientKey, acceptNewHostKey: true },
-      cacheDir: cacheDirOf(board),
-      onNotice: (message) => notices.push(message),
-    }).runBenchmark(jobFor(DEMO_ONNX_PATH, null), {});
+    const run = await completedRun(
+      new SshTargetSession(session.spec, {
+        connect: { knownHosts: await KnownHostsStore.open(join(board.dir, 'known_hosts')), identityFile: board.clientKey, acceptNewHostKey: true },
+        cacheDir: cacheDirOf(board),
+        onNotice: (message) => notices.push(message),
+      }).runBenchmark(jobFor(DEMO_ONNX_PATH, null), {}),
+    );
 
     expect(run.target).toMatchObject({ kind: 'ssh', name: 'bench-board' });
     expect(run.latencyMs.count).toBe(20);
@@ -110,10 +111,10 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
       },
     });
     const result = outcome.results[0];
-    if (result === undefined || result.ok) throw new Error('the cut cell should have failed');
+    if (result?.state !== 'partial') throw new Error(`the cut cell should have stopped early, not be ${result?.state}`);
     expect(result.error.code).toBe('RUNNER');
     expect(result.error.context.kind).toBe('connection-lost');
-    const kept = result.partial?.samplesMs ?? [];
+    const kept = result.run.latencyMs.samples;
     // Every run the studio was told about before the cut is kept (the runner may have reported more just before).
     expect(kept.length).toBeGreaterThanOrEqual(seenRuns);
     expect(kept.every((ms) => ms > 0)).toBe(true);
@@ -128,8 +129,7 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
       ),
     );
     // The samples are a run of their own, marked partial with the lost link as its reason.
-    const run = result.partial?.run;
-    if (run === undefined) throw new Error('the cut cell should have kept a partial run');
+    const run = result.run;
     expect(RunFile.parse(run)).toEqual(run);
     expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'ssh', name: 'cut-board' }, stopped: { code: 'RUNNER', before: 'the link dropped' } });
     expect(run.stopped?.reason).toMatch(/^The SSH connection to cut-board \(.+\) was lost while measuring/);
@@ -137,12 +137,12 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     expect(run.latencyMs.count).toBe(kept.length);
 
     await board.restart();
-    const next = await session.runBenchmark(jobFor(DEMO_ONNX_PATH, null), {});
+    const next = await completedRun(session.runBenchmark(jobFor(DEMO_ONNX_PATH, null), {}));
     expect(next.latencyMs.count).toBe(20);
     await session.close();
   });
 
-  test('a frozen link (nothing answers, TCP still open) is noticed by keepalive and fails the run', async () => {
+  test('a frozen link (nothing answers, TCP still open) is noticed by keepalive and ends the run as a partial one', async () => {
     const session = await sessionFor(board, 'frozen-board', { keepaliveIntervalMs: 300, keepaliveCountMax: 2 });
     let frozen: number[] = [];
     const running = session.runBenchmark(jobFor(DEMO_ONNX_PATH, null, LONG_RUN), {
@@ -150,16 +150,14 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
         if (progress.phase === 'measuring' && progress.completed > 0 && frozen.length === 0) frozen = board.freezeSessions();
       },
     });
-    const error = await rejection(running);
+    const { error, run } = await partialOf(running);
     for (const pid of [...frozen, ...remoteRunners(board)]) signalQuietly(pid, 'SIGKILL');
     expect(error.context.kind).toBe('connection-lost');
     expect(error.context.reason).toBe('Keepalive timeout');
     // What was measured before the link froze is kept, as a partial run with every kept sample.
-    const kept = partialSamplesOf(error) ?? [];
-    expect(kept.length).toBeGreaterThan(0);
-    const run = partialRunOf(error);
+    expect(run.latencyMs.count).toBeGreaterThan(0);
+    expect(error.context.partialSamples).toBe(String(run.latencyMs.count));
     expect(run).toMatchObject({ status: 'partial', target: { kind: 'ssh', name: 'frozen-board' }, stopped: { before: 'the link dropped' } });
-    expect(run?.latencyMs.samples).toEqual(kept);
     await session.close();
   });
 
@@ -184,13 +182,13 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     expect(outcomes.map((outcome) => outcome.target)).toEqual(['board-a', 'board-b']);
     for (const outcome of outcomes) {
       expect(outcome.cancelled).toBe(false);
-      expect(outcome.results.map((result) => (result.ok ? [result.run.target.name, result.run.runtime.threads] : result.error.message))).toEqual([
+      expect(outcome.results.map((result) => (result.state === 'completed' ? [result.run.target.name, result.run.runtime.threads] : result.state))).toEqual([
         [outcome.target, 1],
         [outcome.target, 2],
       ]);
     }
     // Each board's cells have their own indices in the job, as the studio's per-target planning gives them.
-    expect(outcomes.flatMap((outcome) => outcome.results.map((result) => (result.ok ? result.run.job : null)))).toEqual([
+    expect(outcomes.flatMap((outcome) => outcome.results.map((result) => (result.state === 'completed' ? result.run.job : null)))).toEqual([
       { id: 'job-two-boards', cell: 0, cells: 4 },
       { id: 'job-two-boards', cell: 1, cells: 4 },
       { id: 'job-two-boards', cell: 2, cells: 4 },

@@ -1,17 +1,19 @@
 /**
  * Shared by the benchmark tests: jobs for tiny models or the demo model, a spawner that remembers
- * its runners' pids, and a way to catch the StudioError a promise rejects with.
+ * its runners' pids, a way to catch the StudioError a promise rejects with, and the run of a
+ * benchmark that must have completed or stopped early.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Measured, PartialOutcome } from '../../../src/core/bench/cell-outcome';
 import type { LocalBenchJob } from '../../../src/core/bench/run-local-benchmark';
 import type { OnnxModelSpec } from '../../../src/core/formats/onnx/onnx-writer';
 import { nodeForkSpawner, type RunnerSpawner } from '../../../src/core/runner/runner-client';
 import { StudioError } from '../../../src/shared/errors';
 import type { ModelInfo } from '../../../src/shared/model-info';
-import { BenchSettings } from '../../../src/shared/run-schema';
+import { BenchSettings, type RunFile } from '../../../src/shared/run-schema';
 import { inputsInfoOf } from './tiny-models';
 
 export const DEMO_ONNX_PATH = fileURLToPath(new URL('../../../resources/models/demo-mnist.onnx', import.meta.url));
@@ -66,4 +68,18 @@ export async function rejection(promise: Promise<unknown>): Promise<StudioError>
   );
   if (!(error instanceof StudioError)) throw new Error(`expected a StudioError, got ${String(error)}`);
   return error;
+}
+
+/** The run of a benchmark that must have completed (a partial one fails the test with its error). */
+export async function completedRun(outcome: Promise<Measured>): Promise<RunFile> {
+  const measured = await outcome;
+  if (measured.state !== 'completed') throw new Error(`expected a completed run, got a partial one: ${measured.error.message}`);
+  return measured.run;
+}
+
+/** The outcome of a benchmark that must have stopped early with samples kept. */
+export async function partialOf(outcome: Promise<Measured>): Promise<PartialOutcome> {
+  const measured = await outcome;
+  if (measured.state !== 'partial') throw new Error(`expected a partial run, got a ${measured.state} one`);
+  return measured;
 }

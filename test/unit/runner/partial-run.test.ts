@@ -10,13 +10,14 @@ import { runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
 import { summarizeLatency } from '../../../src/core/bench/stats';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
 import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
-import { markPartial, PartialSamplesError, partialRunOf, partialSamplesOf, STOPPED_EARLY_WARNING } from '../../../src/core/runner/partial-samples';
+import { failedOrCancelled, restatePartial } from '../../../src/core/bench/cell-outcome';
+import { markPartial, STOPPED_EARLY_WARNING } from '../../../src/core/bench/run-file';
 import { RunnerReply } from '../../../src/core/runner/protocol';
 import { nodeForkSpawner, type RunnerSpawner } from '../../../src/core/runner/runner-client';
 import { StudioError } from '../../../src/shared/errors';
 import { BenchSettings, RunFile } from '../../../src/shared/run-schema';
 import { FIXTURES } from '../reports/run-fixtures';
-import { DEMO_ONNX_PATH, jobFor, rejection } from './bench-helpers';
+import { DEMO_ONNX_PATH, jobFor, partialOf } from './bench-helpers';
 import { matmulAddSpec, writeModel } from './tiny-models';
 
 const matmulPath = writeModel(matmulAddSpec);
@@ -45,12 +46,10 @@ function killingSpawner(afterRuns: number): RunnerSpawner {
 describe('a runner killed while measuring leaves a partial run', () => {
   test('with every kept sample, its statistics, why it stopped, and an unstable verdict', async () => {
     const job = jobFor(matmulPath, matmulAddSpec, { runs: 10_000_000 });
-    const error = await rejection(runLocalBenchmark(job, { spawner: killingSpawner(300) }));
-    const kept = partialSamplesOf(error) ?? [];
+    // Returned, not thrown: a caller cannot lose the samples by forgetting to catch.
+    const { run, error } = await partialOf(runLocalBenchmark(job, { spawner: killingSpawner(300) }));
+    const kept = run.latencyMs.samples;
     expect(kept.length).toBeGreaterThanOrEqual(300);
-
-    const run = partialRunOf(error);
-    if (run === undefined) throw new Error('the killed run should have left a partial run');
     expect(RunFile.parse(run)).toEqual(run);
     expect(run.status).toBe('partial');
     expect(run.stopped).toEqual({ code: 'RUNNER', reason: expect.stringMatching(/^The runner process exited with signal SIGKILL while measuring; .+\.$/), before: 'the runner stopped' });
@@ -78,27 +77,35 @@ describe('a runner killed while measuring leaves a partial run', () => {
     const settings = BenchSettings.parse({ warmupRuns: 1, runs: 1_000_000, minTimeMs: 0, maxTimeMs: 500, threads: 1, profileRuns: 0 });
     const outcome = await runMatrix('job-partial-run', planMatrix([model], undefined, [1, 2]), settings, { spawner: killingSpawner(50) });
     const [killed, next] = outcome.results;
-    if (killed === undefined || killed.ok) throw new Error('the first cell should have failed');
-    const run = killed.partial?.run;
-    expect(run?.status).toBe('partial');
-    expect(run?.latencyMs.samples).toEqual(killed.partial?.samplesMs);
-    expect(run?.job).toEqual({ id: 'job-partial-run', cell: 0, cells: 2 });
-    expect(run?.runtime.threads).toBe(1);
-    expect(next?.ok && next.run.status).toBe('completed');
+    if (killed?.state !== 'partial') throw new Error(`the first cell should have stopped early, not be ${killed?.state}`);
+    const run = killed.run;
+    expect(run.status).toBe('partial');
+    expect(killed.error.context.partialSamples).toBe(String(run.latencyMs.samples.length));
+    expect(run.job).toEqual({ id: 'job-partial-run', cell: 0, cells: 2 });
+    expect(run.runtime.threads).toBe(1);
+    expect(next?.state === 'completed' && next.run.status).toBe('completed');
   });
 });
 
 describe('a failure restated by an outer layer', () => {
   test('keeps the samples and the partial run, which records the restated reason', async () => {
-    const error = await rejection(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 10_000_000 }), { spawner: killingSpawner(100) }));
-    const restated = PartialSamplesError.restate(error, new StudioError('RUNNER', 'The SSH connection to pi was lost while measuring.', { kind: 'connection-lost' }), 'the link dropped');
-    expect(partialSamplesOf(restated)).toEqual(partialSamplesOf(error));
-    expect(restated.message).toMatch(/^The SSH connection to pi was lost while measuring\. The studio kept \d+ samples measured before the link dropped/);
-    expect(partialRunOf(restated)?.stopped).toEqual({ code: 'RUNNER', reason: 'The SSH connection to pi was lost while measuring.', before: 'the link dropped' });
-    // An error that kept nothing is restated as itself.
-    const plain = new StudioError('RUNNER', 'lost');
-    expect(PartialSamplesError.restate(new StudioError('RUNNER', 'x'), plain, 'the link dropped')).toBe(plain);
-    expect(partialRunOf(plain)).toBeUndefined();
+    const outcome = await partialOf(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 10_000_000 }), { spawner: killingSpawner(100) }));
+    const restated = restatePartial(outcome, new StudioError('RUNNER', 'The SSH connection to pi was lost while measuring.', { kind: 'connection-lost' }), 'the link dropped');
+    expect(restated.run.latencyMs).toEqual(outcome.run.latencyMs);
+    expect(restated.error.message).toMatch(/^The SSH connection to pi was lost while measuring\. The studio kept \d+ samples measured before the link dropped/);
+    expect(restated.run.stopped).toEqual({ code: 'RUNNER', reason: 'The SSH connection to pi was lost while measuring.', before: 'the link dropped' });
+    // One stopped-early warning, with the new reason.
+    expect(restated.run.warnings.filter((w) => w.code === STOPPED_EARLY_WARNING)).toHaveLength(1);
+    expect(restated.run.warnings[0]?.message).toContain('The SSH connection to pi was lost while measuring.');
+    // The runner's last words stay when the restated error has none.
+    expect(restated.runnerLog).toEqual(outcome.runnerLog);
+  });
+
+  test('a failure before any sample is the failed state, a cancel the cancelled one', () => {
+    const failure = new StudioError('RUNNER', 'The runner process exited with code 1 while loading the model.', { runnerLog: 'line one\n\nline two' });
+    expect(failedOrCancelled(failure)).toEqual({ state: 'failed', error: failure.toData(), runnerLog: ['line one', 'line two'] });
+    expect(failedOrCancelled(new StudioError('CANCELLED', 'The benchmark was cancelled.')).state).toBe('cancelled');
+    expect(failedOrCancelled(new Error('boom'))).toMatchObject({ state: 'failed', error: { code: 'INTERNAL', message: 'Unexpected error: boom' } });
   });
 });
 

@@ -1,16 +1,17 @@
 /**
  * Samples measured before a runner dies are not lost: progress replies carry the runs since the
  * previous progress, the client keeps them, and a runner killed mid-measure (as the OOM killer or
- * a crashing runtime would) fails the run with those samples, counted and summarized in its message.
+ * a crashing runtime would) ends the benchmark as a partial run of those samples, their count and
+ * median in the failure's message.
  */
 import { describe, expect, test } from 'vitest';
 import { runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
 import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
 import { RunnerReply, type ProgressReply } from '../../../src/core/runner/protocol';
-import { PartialSamplesError, RunnerClient, nodeForkSpawner, partialRunOf, partialSamplesOf, type RunnerSpawner } from '../../../src/core/runner/runner-client';
+import { RunnerClient, nodeForkSpawner, type RunnerSpawner } from '../../../src/core/runner/runner-client';
 import { BenchSettings } from '../../../src/shared/run-schema';
-import { DEMO_ONNX_PATH, jobFor, rejection } from './bench-helpers';
+import { DEMO_ONNX_PATH, jobFor, partialOf } from './bench-helpers';
 import { matmulAddSpec, writeModel } from './tiny-models';
 
 const matmulPath = writeModel(matmulAddSpec);
@@ -49,6 +50,7 @@ function killingSpawner(killWhen: (reply: RunnerReply, measuresSent: number, run
   };
 }
 
+/** The median as anyone computes it by hand: the middle value, or the mean of the middle two. */
 const medianOf = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -78,14 +80,13 @@ describe('progress replies carry the latencies measured since the previous one',
 });
 
 describe('a runner killed while measuring', () => {
-  test('fails the run with the samples it reported, their count and median in the message', async () => {
+  test('ends as a partial run of the samples it reported, their count and median in the message', async () => {
     const spawner = killingSpawner((reply) => reply.type === 'progress' && reply.phase === 'measuring' && reply.completed >= 500);
-    const error = await rejection(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 10_000_000 }), { spawner }));
+    const { run, error } = await partialOf(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 10_000_000 }), { spawner }));
 
     const reported = measuredProgress(spawner.replies[0] ?? []);
     expect(reported.length).toBeGreaterThanOrEqual(500);
-    expect(error).toBeInstanceOf(PartialSamplesError);
-    expect(partialSamplesOf(error)).toEqual(reported);
+    expect(run.latencyMs.samples).toEqual(reported);
     expect(error.code).toBe('RUNNER');
     expect(error.context).toMatchObject({ phase: 'measuring', signal: 'SIGKILL', partialSamples: String(reported.length) });
     const medianMs = Number(medianOf(reported).toPrecision(3));
@@ -97,7 +98,7 @@ describe('a runner killed while measuring', () => {
   test('in report mode, the finished windows are kept ahead of the broken one', async () => {
     // Killed at the first progress of the second window.
     const spawner = killingSpawner((reply, measuresSent) => reply.type === 'progress' && reply.phase === 'measuring' && measuresSent === 2);
-    const error = await rejection(
+    const { run, error } = await partialOf(
       runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { mode: 'report', runs: 10 }), { spawner, reportModeOverride: { windows: 3, minWindowMs: 30 } }),
     );
     const replies = spawner.replies[0] ?? [];
@@ -105,13 +106,11 @@ describe('a runner killed while measuring', () => {
     if (firstWindow?.type !== 'samples') throw new Error('the first window should have finished');
     const secondWindowSoFar = measuredProgress(replies.slice(replies.indexOf(firstWindow) + 1));
     expect(secondWindowSoFar.length).toBeGreaterThan(0);
-    expect(partialSamplesOf(error)).toEqual([...firstWindow.latencyMs, ...secondWindowSoFar]);
     expect(error.context.partialSamples).toBe(String(firstWindow.latencyMs.length + secondWindowSoFar.length));
     // The partial run holds them all, finished windows first, in report mode's settings.
-    const run = partialRunOf(error);
-    expect(run?.latencyMs.samples).toEqual([...firstWindow.latencyMs, ...secondWindowSoFar]);
-    expect(run?.settings.mode).toBe('report');
-    expect(run?.warnings[0]?.message).toContain('report mode planned more windows');
+    expect(run.latencyMs.samples).toEqual([...firstWindow.latencyMs, ...secondWindowSoFar]);
+    expect(run.settings.mode).toBe('report');
+    expect(run.warnings[0]?.message).toContain('report mode planned more windows');
   });
 
   test('a killed cell of a matrix keeps its samples in the cell result, and the next cell runs', async () => {
@@ -120,9 +119,9 @@ describe('a runner killed while measuring', () => {
     const outcome = await runMatrix('job-partial', planMatrix([model], undefined, [1, 2]), BenchSettings.parse({ warmupRuns: 1, runs: 1_000_000, minTimeMs: 0, maxTimeMs: 500, threads: 1, profileRuns: 0 }), { spawner });
 
     const [killed, next] = outcome.results;
-    if (killed === undefined || killed.ok) throw new Error('the first cell should have failed');
-    expect(killed.partial?.samplesMs).toEqual(measuredProgress(spawner.replies[0] ?? []));
-    expect(killed.error.message).toContain(`The studio kept ${killed.partial?.samplesMs.length ?? 0} sample`);
-    expect(next?.ok).toBe(true);
+    if (killed?.state !== 'partial') throw new Error(`the first cell should have stopped early, not be ${killed?.state}`);
+    expect(killed.run.latencyMs.samples).toEqual(measuredProgress(spawner.replies[0] ?? []));
+    expect(killed.error.message).toContain(`The studio kept ${killed.run.latencyMs.count} sample`);
+    expect(next?.state).toBe('completed');
   });
 });

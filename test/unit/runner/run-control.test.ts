@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { type BenchProgress, runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
 import { RunnerClient, nodeForkSpawner } from '../../../src/core/runner/runner-client';
 import { BenchSettings, RunFile, RuntimeOptions } from '../../../src/shared/run-schema';
-import { DEMO_ONNX_PATH, jobFor, recordingSpawner, rejection } from './bench-helpers';
+import { completedRun, DEMO_ONNX_PATH, jobFor, recordingSpawner, rejection } from './bench-helpers';
 import { matmulAddSpec, writeModel } from './tiny-models';
 
 const matmulPath = writeModel(matmulAddSpec);
@@ -49,14 +49,14 @@ describe('warmup and measuring in the runner', () => {
   });
 
   test('a run stopped by --max-time keeps its samples and carries the max-time-reached warning', async () => {
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 100_000_000, maxTimeMs: 200 }), { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 100_000_000, maxTimeMs: 200 }), { spawner: nodeForkSpawner() }));
     expect(run.latencyMs.count).toBeLessThan(100_000_000);
     expect(run.warnings.map((w) => w.code)).toContain('max-time-reached');
     expect(run.settings.maxTimeMs).toBe(200);
   });
 
   test('fresh inputs: every measured run gets new data and the run records it', async () => {
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { freshInputs: true, runs: 30 }), { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { freshInputs: true, runs: 30 }), { spawner: nodeForkSpawner() }));
     expect(run.latencyMs.count).toBe(30);
     expect(run.settings.freshInputs).toBe(true);
   });
@@ -66,11 +66,11 @@ describe('report mode', () => {
   test('measures every window for its minimum time and reports the median of the window medians', async () => {
     const progress: BenchProgress[] = [];
     const plan = { windows: 3, minWindowMs: 30 };
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { mode: 'report', runs: 10 }), {
+    const run = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { mode: 'report', runs: 10 }), {
       spawner: nodeForkSpawner(),
       reportModeOverride: plan,
       onProgress: (p) => progress.push(p),
-    });
+    }));
 
     const windows = run.report?.windows ?? [];
     expect(windows).toHaveLength(3);
@@ -92,7 +92,7 @@ describe('report mode', () => {
 describe('the run file', () => {
   test('holds the onnxruntime profile of the demo model: Conv, Relu and Gemm, shares summing to 1, runtime time within wall time', async () => {
     const runtimeOptions = RuntimeOptions.parse({ graphOptimizationLevel: 'basic' });
-    const run = await runLocalBenchmark(jobFor(DEMO_ONNX_PATH, null, { profileRuns: 10, runtimeOptions }), { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(jobFor(DEMO_ONNX_PATH, null, { profileRuns: 10, runtimeOptions }), { spawner: nodeForkSpawner() }));
     const profile = run.profile;
     expect(profile?.runs).toBe(10);
     expect(profile?.ops.map((op) => op.opType)).toEqual(expect.arrayContaining(['Conv', 'Relu', 'Gemm']));
@@ -105,7 +105,7 @@ describe('the run file', () => {
 
   test('carries the runtime, its backend, the matrix job, memory, environment and a verdict', async () => {
     const job = { id: 'job-test', cell: 2, cells: 4 };
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, {}, { runtime: 'onnxruntime', job }), { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, {}, { runtime: 'onnxruntime', job }), { spawner: nodeForkSpawner() }));
     expect(RunFile.parse(run)).toEqual(run);
     expect(run.runtime).toMatchObject({ name: 'onnxruntime', backend: 'cpu' });
     expect(run.job).toEqual(job);
@@ -119,7 +119,7 @@ describe('the run file', () => {
 
   test('executionMode parallel with inter-op threads runs', async () => {
     const runtimeOptions = RuntimeOptions.parse({ executionMode: 'parallel', interOpThreads: 2 });
-    const run = await runLocalBenchmark(jobFor(DEMO_ONNX_PATH, null, { runtimeOptions }), { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(jobFor(DEMO_ONNX_PATH, null, { runtimeOptions }), { spawner: nodeForkSpawner() }));
     expect(run.latencyMs.count).toBe(20);
     expect(run.settings.runtimeOptions).toMatchObject({ executionMode: 'parallel', interOpThreads: 2 });
   });
@@ -159,9 +159,9 @@ describe('profiling that cannot be done', () => {
   const script = join(dir, 'fake-runner.mjs');
   writeFileSync(script, FAKE_RUNNER);
   const benchWith = (profileAnswer: 'unsupported' | 'failed' | 'crash') =>
-    runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { profileRuns: 5 }), {
+    completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { profileRuns: 5 }), {
       spawner: nodeForkSpawner({ runnerPath: script, env: { ...process.env, FAKE_PROFILE: profileAnswer } }),
-    });
+    }));
 
   test('a runtime without a profiler (UNSUPPORTED) is skipped silently', async () => {
     const run = await benchWith('unsupported');

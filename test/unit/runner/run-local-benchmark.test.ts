@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { type BenchProgress, runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
 import { nodeForkSpawner, runnerLogOf } from '../../../src/core/runner/runner-client';
 import { type BenchSettings, RunFile } from '../../../src/shared/run-schema';
-import { isAlive, jobFor, recordingSpawner, rejection } from './bench-helpers';
+import { completedRun, isAlive, jobFor, recordingSpawner, rejection } from './bench-helpers';
 import { matmulAddSpec, tokensSpec, writeModel } from './tiny-models';
 
 const matmulPath = writeModel(matmulAddSpec);
@@ -16,7 +16,7 @@ describe('runLocalBenchmark through a real runner process', () => {
   test('benchmarks a small ONNX model and returns a complete run file', async () => {
     const spawner = recordingSpawner();
     const progress: BenchProgress[] = [];
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec), { spawner, onProgress: (p) => progress.push(p) });
+    const run = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec), { spawner, onProgress: (p) => progress.push(p) }));
 
     expect(RunFile.parse(run)).toEqual(run);
     expect(run.id).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{4}$/);
@@ -50,7 +50,7 @@ describe('runLocalBenchmark through a real runner process', () => {
   });
 
   test('keeps measuring past --runs until the minimum time has been spent', async () => {
-    const run = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 3, minTimeMs: 50 }), { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec, { runs: 3, minTimeMs: 50 }), { spawner: nodeForkSpawner() }));
     expect(run.latencyMs.count).toBeGreaterThan(3);
     expect(run.latencyMs.samples.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
   });
@@ -94,7 +94,7 @@ describe('runLocalBenchmark through a real runner process', () => {
 
   test('--shape and --value make that model run, with int64 inputs', async () => {
     const job = jobFor(tokensPath, tokensSpec, { shapes: { tokens: [1, 128] }, values: { tokens: 7 } });
-    const run = await runLocalBenchmark(job, { spawner: nodeForkSpawner() });
+    const run = await completedRun(runLocalBenchmark(job, { spawner: nodeForkSpawner() }));
     expect(run.inputs).toEqual([
       { name: 'tokens', dtype: 'int64', shape: [1, 128], fill: 'constant 7', declaredShape: ['batch', 'seq'], guessedDims: [], rankGuessed: false },
     ]);

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { runLocalBenchmark } from '../../../src/core/bench/run-local-benchmark';
 import { nodeForkSpawner } from '../../../src/core/runner/runner-client';
-import { isAlive, jobFor, recordingSpawner, rejection } from './bench-helpers';
+import { completedRun, isAlive, jobFor, recordingSpawner, rejection } from './bench-helpers';
 import { hangingLoopSpec, matmulAddSpec, writeModel } from './tiny-models';
 
 const hangingPath = writeModel(hangingLoopSpec);
@@ -25,7 +25,7 @@ describe('a model that hangs the runtime', () => {
     expect(error.context).toHaveProperty('runnerLog');
     expect(isAlive(spawner.pids[0]!)).toBe(false);
 
-    const next = await runLocalBenchmark(jobFor(matmulPath, matmulAddSpec), { spawner: nodeForkSpawner() });
+    const next = await completedRun(runLocalBenchmark(jobFor(matmulPath, matmulAddSpec), { spawner: nodeForkSpawner() }));
     expect(next.latencyMs.count).toBe(20);
   });
 });

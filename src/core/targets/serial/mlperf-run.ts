@@ -9,13 +9,12 @@
  * a quicker look at the same figure that does not meet the rule.
  */
 import { StudioError } from '../../../shared/errors';
-import { BenchSettings, RUN_SCHEMA, RunFile, RUNTIMES_FOR_FORMAT, type HardwareProfile } from '../../../shared/run-schema';
+import { BenchSettings, RUNTIMES_FOR_FORMAT, type HardwareProfile, type RunFile, type RunStop } from '../../../shared/run-schema';
 import { checkSettings, planInputs } from '../../bench/bench-inputs';
+import { partialOutcome, type Measured } from '../../bench/cell-outcome';
 import { DEFAULT_REPORT_PLAN, type ReportModePlan } from '../../bench/report-mode';
-import { newRunId, type LocalBenchJob } from '../../bench/run-local-benchmark';
-import { PartialSamplesError } from '../../runner/runner-client';
-import { summarizeLatency } from '../../bench/stats';
-import { assessRun, verdictOf } from '../../bench/warnings';
+import { buildRunFile } from '../../bench/run-file';
+import type { LocalBenchJob } from '../../bench/run-local-benchmark';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
 import type { MlperfTinyConnection } from './mlperf-tiny/connect';
 import { runPerformance, summarizePerformance, type PerformanceResult } from './mlperf-tiny/performance';
@@ -49,7 +48,8 @@ export function mlperfRuntime(board: DutIdentity): RunFile['runtime'] {
   return { name: 'mlperf-tiny firmware', version, threads: 1, backend: board.name };
 }
 
-export async function runMlperfCell(connection: MlperfTinyConnection, job: LocalBenchJob, opts: CellOptions): Promise<RunFile> {
+/** The cell's run, complete or partial (the windows finished before the board stopped answering). */
+export async function runMlperfCell(connection: MlperfTinyConnection, job: LocalBenchJob, opts: CellOptions): Promise<Measured> {
   // As recorded: the board has no JIT to warm up by time and no per-op profiler.
   const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, profileRuns: 0 });
   checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? RUNTIMES_FOR_FORMAT[job.model.format][0] ?? 'onnxruntime', opts.reportModeOverride ?? DEFAULT_REPORT_PLAN);
@@ -85,51 +85,48 @@ export async function runMlperfCell(connection: MlperfTinyConnection, job: Local
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  const runFile = (result: PerformanceResult): RunFile => {
-    const latencyMs = summarizeLatency(result.samplesMs);
-    const assessed = assessRun({ latency: latencyMs, firstInferenceMs: result.firstInferenceMs, timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS, cores: 1 });
-    const warnings = [
-      ...assessed.warnings.filter((w) => !NOT_FOR_WINDOW_MEANS.has(w.code)),
+  const runFile = (result: PerformanceResult, stop?: RunStop): RunFile =>
+    buildRunFile(
       {
-        code: 'window-means',
-        message: `Each sample is one window's mean latency (${result.windows.map((w) => w.inferences).join(', ')} inferences): MLPerf Tiny boards report only each window's total time, so the histogram shows ${result.windows.length} window means, not single inferences.`,
+        model: job.model,
+        target: { kind: 'serial', name: job.targetName, hardware: mlperfHardware(result.board) },
+        runtime: mlperfRuntime(result.board),
+        ...(job.job !== undefined ? { job: job.job } : {}),
+        settings,
       },
-    ];
-    return RunFile.parse({
-      schema: RUN_SCHEMA,
-      id: newRunId(),
-      createdAt: new Date().toISOString(),
-      status: 'completed',
-      model: job.model,
-      target: { kind: 'serial', name: job.targetName, hardware: mlperfHardware(result.board) },
-      runtime: mlperfRuntime(result.board),
-      ...(job.job !== undefined ? { job: job.job } : {}),
-      settings,
-      inputs: parts.map((p) => p.description),
-      // The model is flashed with the firmware: nothing is loaded before the first inference.
-      initMs: 0,
-      firstInferenceMs: result.firstInferenceMs,
-      latencyMs,
-      // The DUT protocol reports no memory figures.
-      memory: { peakRssBytes: 0, osPeakRssBytes: null },
-      report: result.report,
-      verdict: verdictOf(warnings),
-      warnings,
-    });
-  };
+      {
+        samplesMs: result.samplesMs,
+        inputs: parts.map((p) => p.description),
+        // The model is flashed with the firmware: nothing is loaded before the first inference.
+        initMs: 0,
+        firstInferenceMs: result.firstInferenceMs,
+        // The DUT protocol reports no memory figures.
+        memory: { peakRssBytes: 0, osPeakRssBytes: null },
+        timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS,
+        cores: 1,
+        report: { block: result.report },
+        notApplicable: NOT_FOR_WINDOW_MEANS,
+        notes: [
+          {
+            code: 'window-means',
+            message: `Each sample is one window's mean latency (${result.windows.map((w) => w.inferences).join(', ')} inferences): MLPerf Tiny boards report only each window's total time, so the histogram shows ${result.windows.length} window means, not single inferences.`,
+          },
+        ],
+      },
+      stop,
+    );
   if (outcome.state === 'interrupted') {
     if (opts.signal?.aborted || outcome.error.code === 'CANCELLED') throw cancelled(connection.client.port);
     // Finished windows stay with the failed cell (one mean latency per window), as a partial run.
     const error = new StudioError(outcome.error.code, outcome.error.message, outcome.error.context);
     const { board, windows } = outcome;
+    if (windows.length === 0) throw error;
     const firstInferenceMs = outcome.firstInferenceMs ?? 0;
-    const kept = PartialSamplesError.of(error, windows.map((w) => w.latencyMs), `the board stopped answering (${windows.length} of ${plan.windows} windows)`);
-    throw PartialSamplesError.withRun(kept, () =>
-      runFile(summarizePerformance(board, input.length, firstInferenceMs, windows, { windows: plan.windows, minWindowMs: plan.minWindowMs, warmups: settings.warmupRuns })),
-    );
+    const finished = summarizePerformance(board, input.length, firstInferenceMs, windows, { windows: plan.windows, minWindowMs: plan.minWindowMs, warmups: settings.warmupRuns });
+    return partialOutcome(error, `the board stopped answering (${windows.length} of ${plan.windows} windows)`, (stop) => runFile(finished, stop));
   }
   report('saving', 0, 1);
-  return runFile(outcome.result);
+  return { state: 'completed', run: runFile(outcome.result) };
 }
 
 function cancelled(port: string): StudioError {

@@ -6,7 +6,7 @@
 import type { TargetTestResult } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
 import { targetSpecOf, type TargetConfig } from '../../../shared/targets';
-import { PartialSamplesError } from '../../runner/runner-client';
+import { restatePartial, type Measured } from '../../bench/cell-outcome';
 import type { OpenTarget, TargetContext, TargetKindModule } from '../target-registry';
 import { mlperfHardware, runMlperfCell } from './mlperf-run';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
@@ -29,19 +29,28 @@ export function mlperfTargetName(configName: string, board: DutIdentity): string
 
 /**
  * A board that printed its boot banner mid-run restarted (brown-out, watchdog, a crash in the
- * model): say so, rather than that it "stopped answering", and keep the windows it finished.
+ * model): say so, rather than that it "stopped answering". Undefined for any other failure.
  */
-export function asBoardReset(error: unknown, port: string): unknown {
-  if (!(error instanceof StudioError) || error.context.kind !== 'board-reset') return error;
-  const command = error.context.command ?? 'a command';
-  const { partialSamples: _count, partialMedianMs: _median, ...context } = error.context;
-  const reset = new StudioError(
+function boardResetError(failure: { context: Record<string, string> }, port: string): StudioError | undefined {
+  if (failure.context.kind !== 'board-reset') return undefined;
+  return new StudioError(
     'RUNNER',
-    `The board on ${port} restarted (reset) while answering '${command}%' (it printed its boot banner again): check its power supply and that the model fits its memory, then run again.`,
-    context,
+    `The board on ${port} restarted (reset) while answering '${failure.context.command ?? 'a command'}%' (it printed its boot banner again): check its power supply and that the model fits its memory, then run again.`,
+    failure.context,
   );
-  // The finished windows, and the partial run made of them, stay with the truer reason.
-  return PartialSamplesError.restate(error, reset, 'the board restarted');
+}
+
+/** An MLPerf Tiny cell whose board restarted, told as such; the windows it finished stay in its partial run. */
+async function withBoardReset(cell: Promise<Measured>, port: string): Promise<Measured> {
+  let outcome: Measured;
+  try {
+    outcome = await cell;
+  } catch (error) {
+    throw (error instanceof StudioError ? boardResetError(error, port) : undefined) ?? error;
+  }
+  if (outcome.state !== 'partial') return outcome;
+  const reset = boardResetError(outcome.error, port);
+  return reset === undefined ? outcome : restatePartial(outcome, reset, 'the board restarted');
 }
 
 function identityOf(identity: DutIdentity | undefined, port: string): DutIdentity {
@@ -55,7 +64,7 @@ async function open(config: TargetConfig, context: TargetContext): Promise<OpenT
     const connection = await connectMlperfTarget(serial, context);
     const board = identityOf(connection.client.identity, connection.client.port);
     return {
-      target: { kind: 'serial', spec: targetSpecOf(config), name: mlperfTargetName(serial.name, board), runCell: (job, opts) => runMlperfCell(connection, job, opts).catch((error: unknown) => Promise.reject(asBoardReset(error, connection.client.port))) },
+      target: { kind: 'serial', spec: targetSpecOf(config), name: mlperfTargetName(serial.name, board), runCell: (job, opts) => withBoardReset(runMlperfCell(connection, job, opts), connection.client.port) },
       close: () => connection.close(),
     };
   }

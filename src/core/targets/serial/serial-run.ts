@@ -6,13 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '../../../shared/errors';
-import { BenchSettings, RUN_SCHEMA, RunFile, type HardwareProfile } from '../../../shared/run-schema';
+import { BenchSettings, type HardwareProfile, type RunFile, type RunStop } from '../../../shared/run-schema';
 import { checkSettings, planInputs } from '../../bench/bench-inputs';
-import { DEFAULT_REPORT_PLAN, shortWindowWarning, summarizeWindows, type ReportModePlan } from '../../bench/report-mode';
-import { MAX_MEASURED_RUNS, newRunId, type LocalBenchJob } from '../../bench/run-local-benchmark';
-import { PartialSamplesError } from '../../runner/runner-client';
-import { summarizeLatency } from '../../bench/stats';
-import { assessRun } from '../../bench/warnings';
+import { partialOutcome, type Measured } from '../../bench/cell-outcome';
+import { DEFAULT_REPORT_PLAN, summarizeWindows, type ReportModePlan } from '../../bench/report-mode';
+import { buildRunFile } from '../../bench/run-file';
+import { MAX_MEASURED_RUNS, type LocalBenchJob } from '../../bench/run-local-benchmark';
 import { tensorTypeName } from '../../formats/tflite/tflite-schema';
 import type { EdgebenchDeviceClient } from './edgebench-protocol/client';
 import type { DeviceFacts } from './edgebench-protocol/messages';
@@ -88,7 +87,8 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
   }
 }
 
-export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBenchJob, opts: CellOptions): Promise<RunFile> {
+/** The cell's run, complete or partial (a board that vanished mid-run keeps the latencies it had sent). */
+export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBenchJob, opts: CellOptions): Promise<Measured> {
   const { client, facts } = board;
   const fileName = basename(job.modelPath);
   if (job.model.format !== 'tflite') {
@@ -140,60 +140,47 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
 
   // The first inference counts as one of the warmups; the rest run on the board before the timed invokes.
   const kept: number[] = [];
-  const runFile = (measured: Measured): RunFile => {
-    const latencyMs = summarizeLatency(measured.samplesMs);
-    const assessment = assessRun({
-      latency: latencyMs,
-      firstInferenceMs,
-      timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS,
-      cores: 1,
-      ...(measured.maxTimeReached ? { maxTimeReached: { plannedRuns: settings.runs } } : {}),
-    });
-    const reportBlock = measured.windows === undefined ? undefined : summarizeWindows(measured.windows);
-    const shortWindows = reportBlock === undefined ? undefined : shortWindowWarning(reportBlock, plan);
-    return RunFile.parse({
-      schema: RUN_SCHEMA,
-      id: newRunId(),
-      createdAt: new Date().toISOString(),
-      status: 'completed',
-      model: job.model,
-      target: { kind: 'serial', name: job.targetName, hardware: hardwareFromFacts(facts) },
-      runtime: runtimeFromFacts(facts),
-      ...(job.job !== undefined ? { job: job.job } : {}),
-      settings,
-      inputs,
-      initMs,
-      firstInferenceMs,
-      latencyMs,
-      memory: {
-        // On a microcontroller there is no RSS: the model's RAM is the tensor arena the interpreter
-        // used plus the model itself, which the firmware keeps in RAM (PSRAM) after the upload.
-        peakRssBytes: loaded.arenaUsedBytes + loaded.modelBytes,
-        modelLoadRssBytes: loaded.arenaUsedBytes,
-        osPeakRssBytes: null,
+  const runFile = (measured: MeasuredRuns, stop?: RunStop): RunFile =>
+    buildRunFile(
+      {
+        model: job.model,
+        target: { kind: 'serial', name: job.targetName, hardware: hardwareFromFacts(facts) },
+        runtime: runtimeFromFacts(facts),
+        ...(job.job !== undefined ? { job: job.job } : {}),
+        settings,
       },
-      ...(reportBlock !== undefined ? { report: reportBlock } : {}),
-      verdict: assessment.verdict,
-      warnings: [...assessment.warnings, ...(shortWindows ? [shortWindows] : [])],
-    });
-  };
-  let measured: Measured;
+      {
+        samplesMs: measured.samplesMs,
+        inputs,
+        initMs,
+        firstInferenceMs,
+        memory: {
+          // On a microcontroller there is no RSS: the model's RAM is the tensor arena the interpreter
+          // used plus the model itself, which the firmware keeps in RAM (PSRAM) after the upload.
+          peakRssBytes: loaded.arenaUsedBytes + loaded.modelBytes,
+          modelLoadRssBytes: loaded.arenaUsedBytes,
+          osPeakRssBytes: null,
+        },
+        timerResolutionNs: DEVICE_TIMER_RESOLUTION_NS,
+        cores: 1,
+        maxTimeReached: measured.maxTimeReached,
+        ...(measured.windows !== undefined ? { report: { block: summarizeWindows(measured.windows), plan } } : {}),
+      },
+      stop,
+    );
+  let measured: MeasuredRuns;
   try {
     measured = await measure(client, { settings, plan, warmups: Math.max(0, settings.warmupRuns - 1), maxBatch: facts.maxRunsPerRequest, kept }, report, signal);
   } catch (error) {
-    // A board that vanished mid-run: the latencies it had already sent become a partial run of the failed cell.
-    if (error instanceof StudioError && error.code !== 'CANCELLED') {
-      throw PartialSamplesError.withRun(PartialSamplesError.of(error, kept, 'the board stopped answering'), (samplesMs) =>
-        runFile({ samplesMs: [...samplesMs], maxTimeReached: false }),
-      );
-    }
-    throw error;
+    // A board that vanished mid-run: the latencies it had already sent become a partial run of the cell.
+    if (!(error instanceof StudioError) || error.code === 'CANCELLED' || kept.length === 0) throw error;
+    return partialOutcome(error, 'the board stopped answering', (stop) => runFile({ samplesMs: [...kept], maxTimeReached: false }, stop));
   }
   report('saving', 0, 1);
-  return runFile(measured);
+  return { state: 'completed', run: runFile(measured) };
 }
 
-interface Measured {
+interface MeasuredRuns {
   samplesMs: number[];
   windows?: number[][];
   maxTimeReached: boolean;
@@ -219,7 +206,7 @@ async function measure(
   { settings, plan, warmups, maxBatch, kept }: MeasurePlan,
   report: ReturnType<typeof progressReporter>,
   signal: AbortSignal | undefined,
-): Promise<Measured> {
+): Promise<MeasuredRuns> {
   let warmupLeft = warmups;
   const batch = async (runs: number, onDone: (done: number) => void): Promise<number[]> => {
     const result = await client.run({ warmup: warmupLeft, runs: Math.max(1, Math.min(runs, maxBatch)) }, { signal, onProgress: (done) => onDone(done) });

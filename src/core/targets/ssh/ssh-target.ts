@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { BenchSettings, RunFile } from '../../../shared/run-schema';
+import { restatePartial, type Measured } from '../../bench/cell-outcome';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
 import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
-import { PartialSamplesError } from '../../runner/runner-client';
 import { findPythonRunnerScript } from '../native-tools/python-spawner';
 import { nativeToolPlans, runNativeTools } from './native-on-board';
 import { deployNodeRunner } from './node-runner-deploy';
@@ -103,8 +103,9 @@ export class SshTargetSession {
     return upload.remotePath;
   }
 
-  /** One benchmark on the board; the job's modelPath is a local file, uploaded first. */
-  async runBenchmark(job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner' | 'environment'>): Promise<RunFile> {
+  /** One benchmark on the board; the job's modelPath is a local file, uploaded first. A partial run is kept as it is (no native tools). */
+  async runBenchmark(job: LocalBenchJob, opts: Omit<LocalBenchOptions, 'spawner' | 'environment'>): Promise<Measured> {
+    let outcome: Measured;
     try {
       const conn = await this.connection(opts.signal);
       const probe = await this.probe();
@@ -112,25 +113,26 @@ export class SshTargetSession {
       const remoteModel = await this.uploadModel(job.modelPath, job.model.sha256);
       const spawner = sshRunnerSpawner(conn, runner);
       const environment = remoteEnvironment(conn, () => spawner.lastRemotePid);
-      const run = await runLocalBenchmark(
-        { ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' },
-        { ...opts, spawner, environment },
-      );
-      return await withNativeTools(conn, probe, withThrottleWarning(run, throttlingDuringRun(environment.throttleReadings)), remoteModel, opts.signal);
+      outcome = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' }, { ...opts, spawner, environment });
+      if (outcome.state === 'completed') {
+        const run = withThrottleWarning(outcome.run, throttlingDuringRun(environment.throttleReadings));
+        return { state: 'completed', run: await withNativeTools(conn, probe, run, remoteModel, opts.signal) };
+      }
     } catch (error) {
-      throw this.explainLostLink(error);
+      throw (error instanceof StudioError ? this.lostLinkError(error) : undefined) ?? error;
     }
+    // The samples kept before the drop, and the partial run made of them, stay with the truer reason.
+    const lost = this.lostLinkError(outcome.error);
+    return lost === undefined ? outcome : restatePartial(outcome, lost, 'the link dropped');
   }
 
-  /** A runner that "crashed" because the link went down is reported as the lost link it is, keeping the samples measured before. */
-  private explainLostLink(error: unknown): unknown {
+  /** A runner that "crashed" because the link went down, as the lost link it is; undefined for any other failure. */
+  private lostLinkError(failure: { code: string; context: Record<string, string> }): StudioError | undefined {
     const reason = this.conn?.lost;
-    if (reason === null || reason === undefined || !(error instanceof StudioError) || error.code === 'CANCELLED') return error;
-    if (error.context.kind === 'connection-lost' && error.context.runnerLog === undefined) return error;
-    const lost = connectionLost(this.spec, error.context.phase ?? 'running the benchmark', reason);
-    const explained = new StudioError(lost.code, lost.message, { ...error.context, ...lost.context });
-    // The samples kept before the drop, and the partial run made of them, stay with the truer reason.
-    return PartialSamplesError.restate(error, explained, 'the link dropped');
+    if (reason === null || reason === undefined || failure.code === 'CANCELLED') return undefined;
+    if (failure.context.kind === 'connection-lost' && failure.context.runnerLog === undefined) return undefined;
+    const lost = connectionLost(this.spec, failure.context.phase ?? 'running the benchmark', reason);
+    return new StudioError(lost.code, lost.message, { ...failure.context, ...lost.context });
   }
 
   async close(): Promise<void> {
