@@ -18,6 +18,7 @@ import { decodeModelProto } from '../src/core/formats/onnx/onnx-codec';
 import { encodeOnnxModel, type OnnxModelSpec, type OnnxNodeSpec, type OnnxTensorSpec } from '../src/core/formats/onnx/onnx-writer';
 import { quantizeOnnx, type CalibrationData, type QuantRecipeInput } from '../src/core/quantize';
 import { collectStats } from '../src/core/quantize/calibrate';
+import { medianOf } from '../src/shared/numeric/quantile';
 
 const LAYERS = [1024, 2048, 2048, 1024, 1024];
 const BATCHES = [1, 32];
@@ -77,12 +78,6 @@ function sqnrDb(reference: Float32Array, actual: Float32Array): number {
   return 10 * Math.log10(signal / noise);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 /** Median latency, and the output (for a fidelity check against float). */
 async function measure(model: Uint8Array, batch: number, runs: number): Promise<{ medianMs: number; y: Float32Array }> {
   const session = await ort.InferenceSession.create(model);
@@ -96,7 +91,7 @@ async function measure(model: Uint8Array, batch: number, runs: number): Promise<
       await session.run({ x });
       times.push(performance.now() - start);
     }
-    return { medianMs: median(times), y };
+    return { medianMs: medianOf(times), y };
   } finally {
     await session.release();
   }

@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/helpers/browser';
 import { makeTempWorkspace, startStudioServer } from '../test/e2e/helpers/studio-server';
 import { writeSyntheticRun } from '../test/e2e/helpers/synthetic-run';
+import { medianOf } from '../src/shared/numeric/quantile';
 
 const GOAL_MS = 200;
 const BIG_SAMPLES = 100_000;
@@ -121,16 +122,14 @@ async function timeCompare(page: Page, runIds: string[]): Promise<Timing> {
 }
 
 function summarize(name: string, timings: Timing[]): boolean {
-  const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
-  const median = (values: number[]): number => sorted(values)[Math.floor(values.length / 2)] ?? Number.NaN;
   const data = timings.map((t) => t.dataMs);
   const frame = timings.map((t) => t.frameMs);
   const page = timings.map((t) => t.frameMs - t.dataMs);
-  const ok = median(frame) < GOAL_MS;
+  const ok = medianOf(frame) < GOAL_MS;
   console.log(
-    `${name.padEnd(36)} median ${median(frame).toFixed(0).padStart(4)} ms click → painted ` +
+    `${name.padEnd(36)} median ${medianOf(frame).toFixed(0).padStart(4)} ms click → painted ` +
       `(min ${Math.min(...frame).toFixed(0)}, max ${Math.max(...frame).toFixed(0)}): ` +
-      `data in ${median(data).toFixed(0)} ms, then the page ${median(page).toFixed(0)} ms ` +
+      `data in ${medianOf(data).toFixed(0)} ms, then the page ${medianOf(page).toFixed(0)} ms ` +
       `${ok ? 'ok' : `OVER the ${GOAL_MS} ms goal`}`,
   );
   return ok;
