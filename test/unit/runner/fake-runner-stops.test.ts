@@ -208,12 +208,17 @@ describe('the matrix the CLI runs: --stall-timeout, a failing runtime, and the n
   });
 });
 
-/** Waits (in real macrotasks, which fake timers leave alone) until `probe` gives something. */
-async function until<T>(probe: () => T | undefined, turns = 10_000): Promise<T> {
-  for (let i = 0; i < turns; i++) {
+/**
+ * Waits until `probe` gives something, turn by turn of the event loop (setImmediate and Date,
+ * which these fake timers leave real), for up to 30 s of real time: reading the workspace before
+ * the runner starts is file I/O, which a loaded machine can make take a while.
+ */
+async function until<T>(probe: () => T | undefined, withinMs = 30_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
     const value = probe();
     if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting after ${withinMs} ms`);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  throw new Error('gave up waiting');
 }
