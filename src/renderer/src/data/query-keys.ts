@@ -1,0 +1,38 @@
+import type { QueryKey } from '@tanstack/react-query';
+import type { EventPayload } from '../../../shared/contract';
+
+/** A workspace list the engine announces changes of (`workspace.changed`'s `what`). */
+export type WorkspaceList = EventPayload<'workspace.changed'>['what'];
+
+/** The key of each piece of engine state the renderer caches; one list, one key. */
+export const queryKeys = {
+  /** workspace.info: path, counts and the files that could not be read. */
+  workspace: ['workspace'],
+  models: ['models'],
+  runs: ['runs'],
+  datasets: ['datasets'],
+  targets: ['targets'],
+  evals: ['evals'],
+  /** One run file; written once and never changed, so never refetched. */
+  run: (id: string) => ['run', id] as const,
+  /**
+   * MACs at a model's saved input sizes. `savedAt` names the saved sizes counted (the stamp of
+   * inputs.json), so new sizes are a new key and counted again without any invalidation.
+   */
+  modelMacs: (id: string, savedAt: string) => ['model-macs', id, savedAt] as const,
+  /** A fit estimate of a workspace .tflite (model ids are content hashes); chip '' is every known chip. */
+  fit: (modelId: string, chip: string) => ['fit', modelId, chip] as const,
+} as const;
+
+/**
+ * What each `workspace.changed` makes stale: the list itself and workspace info, whose counts and
+ * problems (an unreadable file) change with any list. Typed as a Record over the contract's enum,
+ * so a list added to the contract does not compile until it says what it invalidates.
+ */
+export const STALE_AFTER_CHANGE: Record<WorkspaceList, readonly QueryKey[]> = {
+  models: [queryKeys.models, queryKeys.workspace],
+  runs: [queryKeys.runs, queryKeys.workspace],
+  datasets: [queryKeys.datasets, queryKeys.workspace],
+  targets: [queryKeys.targets, queryKeys.workspace],
+  evals: [queryKeys.evals, queryKeys.workspace],
+};
