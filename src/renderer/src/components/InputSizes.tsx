@@ -3,7 +3,7 @@ import type { ModelEntry } from '../../../shared/contract';
 import { inputProblemMessage } from '../../../shared/input-messages';
 import { guessedDimsOf, planModelInputs } from '../../../shared/input-plan';
 import { fieldsFromSaved, hasOpenSizes, readInputSizesForm, sameAsSaved, type InputSizesFields } from '../input-sizes-form';
-import { useStudioApi } from './export/api-context';
+import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { TensorTable } from './TensorTable';
 import './input-sizes.css';
 
@@ -20,7 +20,7 @@ function runsAt(shape: readonly number[] | null, guessed: ReadonlySet<number>): 
  * which marks it unstable, and an image input is refused until its height and width are given.
  */
 export function InputSizes({ model }: { model: ModelEntry }) {
-  const api = useStudioApi();
+  const { mutateAsync: setInputs } = useWorkspaceChange(workspaceChanges.setInputs);
   const inputs = model.info.inputs;
   const saved = model.savedInputs;
   const [fields, setFields] = useState<InputSizesFields>(() => fieldsFromSaved(inputs, saved));
@@ -32,11 +32,11 @@ export function InputSizes({ model }: { model: ModelEntry }) {
   const refusal = plan.problems.find((problem) => problem.kind === 'image-sizes-missing');
   const guessed = plan.inputs.filter((input) => input.rankGuessed || guessedDimsOf(input).length > 0);
 
-  const save = (inputsToSave: Parameters<typeof api.models.setInputs>[0]['inputs']): void => {
+  const save = (inputsToSave: Parameters<typeof setInputs>[0]['inputs']): void => {
     setBusy(true);
     setFailure(null);
-    // The list refreshes on workspace.changed, which remounts this form with the saved values.
-    api.models.setInputs({ id: model.id, inputs: inputsToSave }).then(
+    // The models list is refetched before this answers, and the new entry remounts this form with the saved values.
+    setInputs({ id: model.id, inputs: inputsToSave }).then(
       () => setBusy(false),
       (error: unknown) => {
         setBusy(false);

@@ -1,6 +1,5 @@
 import type { ModelEntry, ModelMacs } from '../../../shared/contract';
 import { formatBytes, formatCount, shortHash } from '../format';
-import type { Theme } from '../hooks/useTheme';
 import { CopyButton } from './CopyButton';
 import { OpHistogram } from './OpHistogram';
 import { InputSizes } from './InputSizes';
@@ -12,7 +11,7 @@ import { hasOpenSizes } from '../input-sizes-form';
  * for its open dims, is the engine's count at those sizes (models.macs), shown instead of the
  * reader's own (open dims as 1) with the note `edgebench inspect` prints.
  */
-export function ModelInspect({ model, theme, savedSizeMacs }: { model: ModelEntry; theme: Theme; savedSizeMacs?: ModelMacs }) {
+export function ModelInspect({ model, savedSizeMacs }: { model: ModelEntry; savedSizeMacs?: ModelMacs }) {
   const { info } = model;
   const counted = savedSizeMacs ?? { macs: info.macs, macsByOp: info.macsByOp, atSavedSizes: false, notes: info.notes };
   const macsByOp = Object.entries(counted.macsByOp).filter(([, macs]) => macs > 0);
@@ -68,7 +67,7 @@ export function ModelInspect({ model, theme, savedSizeMacs }: { model: ModelEntr
         <InputSizes key={`${model.id}:${model.savedInputs?.updatedAt ?? ''}:${model.savedInputs?.fromModelId ?? ''}`} model={model} />
         <TensorTable tensors={info.outputs} testId="model-outputs" caption="Outputs" />
       </div>
-      <OpHistogram ops={info.ops} theme={theme} />
+      <OpHistogram ops={info.ops} />
       {notes.length > 0 && (
         <div className="notes" data-testid="model-notes">
           <h3 className="section-title">Notes</h3>

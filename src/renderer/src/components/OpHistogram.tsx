@@ -1,10 +1,11 @@
 import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { chartColors, type Theme } from '../hooks/useTheme';
+import { chartColors, useTheme } from '../hooks/useTheme';
 
 const ROW_HEIGHT_PX = 26;
 
 /** How often each op type appears in the graph, most frequent first. */
-export function OpHistogram({ ops, theme }: { ops: Record<string, number>; theme: Theme }) {
+export function OpHistogram({ ops }: { ops: Record<string, number> }) {
+  const { theme } = useTheme();
   const data = Object.entries(ops)
     .map(([op, count]) => ({ op, count }))
     .sort((a, b) => b.count - a.count || a.op.localeCompare(b.op));

@@ -1,11 +1,9 @@
 import type { Page } from '../hooks/usePage';
-import type { Theme } from '../hooks/useTheme';
+import { useTheme } from '../hooks/useTheme';
 
 interface Props {
   page: Page;
   onPage: (page: Page) => void;
-  theme: Theme;
-  onToggleTheme: () => void;
   workspacePath: string | null;
   counts: Record<Page, number>;
   benchRunning: boolean;
@@ -23,7 +21,8 @@ const ITEMS: Array<{ page: Page; label: string; key: string }> = [
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
 
-export function Sidebar({ page, onPage, theme, onToggleTheme, workspacePath, counts, benchRunning }: Props) {
+export function Sidebar({ page, onPage, workspacePath, counts, benchRunning }: Props) {
+  const { theme, toggle } = useTheme();
   return (
     <nav className="sidebar" aria-label="Pages">
       <div className="brand">
@@ -54,7 +53,7 @@ export function Sidebar({ page, onPage, theme, onToggleTheme, workspacePath, cou
         ))}
       </ul>
       <div className="sidebar-footer">
-        <button type="button" className="theme-toggle" onClick={onToggleTheme} data-testid="theme-toggle">
+        <button type="button" className="theme-toggle" onClick={toggle} data-testid="theme-toggle">
           {theme === 'dark' ? '☀ Light mode' : '☾ Dark mode'}
         </button>
         {workspacePath && (

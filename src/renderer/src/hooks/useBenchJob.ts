@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BenchRequest, StudioApi } from '../../../shared/contract';
+import type { BenchRequest } from '../../../shared/contract';
 import { toErrorData, type ErrorData } from '../../../shared/errors';
+import { useApi } from '../data/api-context';
 import { applyJobEvent, applyUpload, jobFailures, jobRunIds, newJob, type JobEvent, type JobView } from '../bench-job';
 
 export type BenchJobState =
@@ -20,7 +21,8 @@ export function isBenchBusy(state: BenchJobState): boolean {
  * single-cell job that succeeded then steps aside, any other keeps its per-cell summary on
  * screen until dismissed.
  */
-export function useBenchJob(api: StudioApi, onRunsReady: (runIds: string[]) => void, onError: (error: unknown) => void) {
+export function useBenchJob(onRunsReady: (runIds: string[]) => void, onError: (error: unknown) => void) {
+  const api = useApi();
   const [state, setState] = useState<BenchJobState>({ status: 'idle' });
   const jobRef = useRef<JobView | null>(null);
   // Events that arrive before `bench.start` answered (a very short job) wait here.

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
-import type { ModelEntry, StudioApi } from '../../../shared/contract';
+import type { ModelEntry } from '../../../shared/contract';
 import { StudioError, toErrorData } from '../../../shared/errors';
+import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { toUploads } from '../files';
 import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
 
@@ -8,12 +9,10 @@ import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
  * Imports dropped or picked files (a picker's Files carry their folder in webkitRelativePath, a
  * drop's come with theirs); each failure is reported with the files it concerns.
  */
-export function useModelImport(
-  api: StudioApi,
-  onImported: (model: ModelEntry) => void,
-  onError: (error: unknown) => void,
-) {
+export function useModelImport(onImported: (model: ModelEntry) => void, onError: (error: unknown) => void) {
+  // Busy over the whole batch: one picker's files may be several models, imported one by one.
   const [busy, setBusy] = useState(false);
+  const { mutateAsync: importModel } = useWorkspaceChange(workspaceChanges.importModel);
 
   const importFiles = useCallback(
     async (given: ReadonlyArray<File | PickedFile>): Promise<void> => {
@@ -24,7 +23,7 @@ export function useModelImport(
         for (const group of groupModelFiles(files)) {
           const names = group.map((f) => `'${f.file.name}'`).join(', ');
           try {
-            const model = await api.models.importFiles({ files: await toUploads(group) });
+            const model = await importModel({ files: await toUploads(group) });
             onImported(model);
           } catch (error) {
             const data = toErrorData(error);
@@ -38,7 +37,7 @@ export function useModelImport(
         setBusy(false);
       }
     },
-    [api, onImported, onError],
+    [importModel, onImported, onError],
   );
 
   return { importFiles, busy };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { ReportFormat, StudioApi } from '../../../shared/contract';
 import { toErrorData, type ErrorData } from '../../../shared/errors';
+import { useApi } from '../data/api-context';
 
 export type ReportRequest = Parameters<StudioApi['reports']['render']>[0];
 export type ReportFileData = Awaited<ReturnType<StudioApi['reports']['render']>>['files'][number];
@@ -44,7 +45,8 @@ function requestKey(request: ReportRequest): string {
  * The status is derived from the options during render, so it never says "ready" for files of
  * options the user already changed.
  */
-export function useReportExport(api: StudioApi, request: ReportRequest, delayMs = PREVIEW_DELAY_MS): ReportExport {
+export function useReportExport(request: ReportRequest, delayMs = PREVIEW_DELAY_MS): ReportExport {
+  const api = useApi();
   const key = requestKey(request);
   // Results by options, for the hook's life: filled by the effect, read while rendering.
   const [cache] = useState(() => new Map<string, ReportFileData[]>());

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventPayload, StudioApi } from '../../../shared/contract';
+import type { EventPayload } from '../../../shared/contract';
+import { useApi } from '../data/api-context';
 
 export type TaskName = EventPayload<'task.progress'>['task'];
 
@@ -16,7 +17,8 @@ export interface TaskState {
  * the progress lines the engine sends while it runs. Lines that arrive while this component
  * started nothing (another window's task) are ignored.
  */
-export function useTask(api: StudioApi, task: TaskName): TaskState {
+export function useTask(task: TaskName): TaskState {
+  const api = useApi();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const running = useRef(0);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 
 export type Theme = 'light' | 'dark';
 
@@ -14,7 +14,7 @@ function storedTheme(): Theme | null {
  * Follows the system's colour scheme until the user picks one with the toggle; the choice is
  * kept in localStorage. The theme is written to <html data-theme>, which the CSS keys on.
  */
-export function useTheme(): { theme: Theme; toggle: () => void } {
+export function useThemeChoice(): ThemeChoice {
   const [chosen, setChosen] = useState<Theme | null>(storedTheme);
   const [system, setSystem] = useState<Theme>(() => (darkQuery().matches ? 'dark' : 'light'));
   const theme = chosen ?? system;
@@ -36,7 +36,20 @@ export function useTheme(): { theme: Theme; toggle: () => void } {
     setChosen(next);
   }, [theme]);
 
-  return { theme, toggle };
+  // One object per theme, so components reading the context re-render only when it changes.
+  return useMemo(() => ({ theme, toggle }), [theme, toggle]);
+}
+
+export interface ThemeChoice {
+  theme: Theme;
+  toggle: () => void;
+}
+
+/** The theme for charts and the toggle; StudioProviders supplies it around the app. */
+export const ThemeContext = createContext<ThemeChoice>({ theme: 'light', toggle: () => undefined });
+
+export function useTheme(): ThemeChoice {
+  return useContext(ThemeContext);
 }
 
 /** Concrete colours for charts: SVG attributes drawn by recharts do not read CSS variables. */

@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import type { DatasetEntry, ModelEntry, StudioApi } from '../../../shared/contract';
-import type { EvalRecord } from '../../../shared/eval-schema';
-import type { RunSummary } from '../../../shared/run-schema';
+import type { ModelEntry } from '../../../shared/contract';
 import { ACCURACY_LABELS, accuracyKey, evalGroups, evalRows, latencyPoints, sizePoints } from '../accuracy';
 import { runColor } from '../colors';
 import { AccuracyScatter } from '../components/accuracy/AccuracyScatter';
@@ -9,19 +7,15 @@ import { ClassBreakdown } from '../components/accuracy/ClassBreakdown';
 import { EvalControls } from '../components/accuracy/EvalControls';
 import { EvalTable } from '../components/accuracy/EvalTable';
 import { LayerSqnrPanel } from '../components/accuracy/LayerSqnrPanel';
+import { workspaceChanges, useWorkspaceChange } from '../data/mutations';
+import { useDatasets, useEvals, useModels, useRuns } from '../data/queries';
 import { formatAxisMs } from '../format';
 import { useTask } from '../hooks/useTask';
-import type { Theme } from '../hooks/useTheme';
+import { useTheme } from '../hooks/useTheme';
 import { DEMO_DATASET_ID } from '../variant-form';
 import { listLabel } from '../variant-view';
 
 interface Props {
-  api: StudioApi;
-  models: readonly ModelEntry[];
-  datasets: readonly DatasetEntry[];
-  evals: readonly EvalRecord[];
-  runs: readonly RunSummary[];
-  theme: Theme;
   onError: (error: unknown) => void;
 }
 
@@ -32,13 +26,19 @@ function seriesName(model: ModelEntry, models: readonly ModelEntry[]): string {
 }
 
 /** What quantization costs: accuracy and fidelity per variant, against latency and size, and layer by layer. */
-export function AccuracyPage({ api, models, datasets, evals, runs, theme, onError }: Props) {
+export function AccuracyPage({ onError }: Props) {
+  const models = useModels();
+  const { datasets } = useDatasets();
+  const evals = useEvals();
+  const runs = useRuns();
+  const { theme } = useTheme();
+  const { mutateAsync: runEvals } = useWorkspaceChange(workspaceChanges.runEvals);
   const [datasetChoice, setDatasetChoice] = useState<string | null>(null);
   // Every model is picked unless unticked, so new variants join the next evaluation.
   const [unpicked, setUnpicked] = useState<ReadonlySet<string>>(new Set());
   const [limit, setLimit] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const task = useTask(api, 'evaluate');
+  const task = useTask('evaluate');
 
   const datasetId = (datasets.find((d) => d.id === datasetChoice) ?? datasets.find((d) => d.id === DEMO_DATASET_ID) ?? datasets[0])?.id ?? '';
   const picked = models.filter((m) => !unpicked.has(m.id)).map((m) => m.id);
@@ -61,7 +61,7 @@ export function AccuracyPage({ api, models, datasets, evals, runs, theme, onErro
     task
       .run('Starting the evaluation…', async () => {
         for (const group of evalGroups(picked, models)) {
-          await api.evals.run({ modelIds: group.modelIds, datasetId, referenceId: group.referenceId, limit: limitCount });
+          await runEvals({ modelIds: group.modelIds, datasetId, referenceId: group.referenceId, limit: limitCount });
         }
       })
       .catch(onError);
@@ -110,7 +110,6 @@ export function AccuracyPage({ api, models, datasets, evals, runs, theme, onErro
               formatX={formatAxisMs}
               yLabel={ACCURACY_LABELS[key]}
               pareto
-              theme={theme}
               emptyMessage="No benchmarks of these models yet: run them on the Runs page, and each run adds a point here."
             />
             <AccuracyScatter
@@ -123,7 +122,6 @@ export function AccuracyPage({ api, models, datasets, evals, runs, theme, onErro
               formatX={(x) => Number(x.toPrecision(3)).toString()}
               yLabel={ACCURACY_LABELS[key]}
               pareto={false}
-              theme={theme}
               emptyMessage="No accuracy to plot: this dataset has no labels and no float model to compare with."
             />
           </div>
@@ -132,11 +130,9 @@ export function AccuracyPage({ api, models, datasets, evals, runs, theme, onErro
       )}
       {datasetId && (
         <LayerSqnrPanel
-          api={api}
           models={models}
           datasetId={datasetId}
           preferredId={selected?.model.id ?? null}
-          theme={theme}
           onVariantMade={(variant) => pick(variant.id, true)}
           onError={onError}
         />

@@ -6,22 +6,20 @@ import { CompareTable, type ComparedRun } from '../components/compare/CompareTab
 import { MemoryBars } from '../components/compare/MemoryBars';
 import { ExportButton } from '../components/export/ExportButton';
 import { OverlayHistogram } from '../components/compare/OverlayHistogram';
-import { useRunFiles, type RunCache } from '../hooks/useRunFiles';
-import type { Theme } from '../hooks/useTheme';
+import { useRunFiles } from '../data/queries';
+import { useTheme } from '../hooks/useTheme';
 import { distinctRunLabels } from '../run-label';
 
 interface Props {
-  cache: RunCache;
   runIds: readonly string[];
-  theme: Theme;
   onOpenRun: (runId: string) => void;
   onBackToRuns: () => void;
-  onError: (error: unknown) => void;
 }
 
 /** Runs picked on the Runs page, side by side: percentiles and speedups, distributions, CDF, memory. */
-export function ComparePage({ cache, runIds, theme, onOpenRun, onBackToRuns, onError }: Props) {
-  const files = useRunFiles(cache, runIds, onError);
+export function ComparePage({ runIds, onOpenRun, onBackToRuns }: Props) {
+  const { theme } = useTheme();
+  const files = useRunFiles(runIds);
   const [baselineId, setBaselineId] = useState<string | null>(null);
   const loaded = files.filter((f): f is RunFile => f !== null);
   const ready = runIds.length >= 2 && loaded.length === runIds.length;
@@ -71,10 +69,10 @@ export function ComparePage({ cache, runIds, theme, onOpenRun, onBackToRuns, onE
             ))}
           </ul>
           <div className="compare-charts">
-            <OverlayHistogram runs={compared} theme={theme} />
-            <CdfChart runs={compared} theme={theme} />
+            <OverlayHistogram runs={compared} />
+            <CdfChart runs={compared} />
           </div>
-          <MemoryBars runs={compared} theme={theme} />
+          <MemoryBars runs={compared} />
         </>
       )}
     </section>

@@ -1,17 +1,15 @@
 import { useState } from 'react';
-import type { DatasetEntry, StudioApi } from '../../../shared/contract';
 import { DatasetImport } from '../components/datasets/DatasetImport';
 import { DatasetTable } from '../components/datasets/DatasetTable';
+import { useDatasets } from '../data/queries';
 
 interface Props {
-  api: StudioApi;
-  datasets: readonly DatasetEntry[];
-  ready: boolean;
   onError: (error: unknown) => void;
 }
 
 /** Labeled data for calibration and accuracy: the demo digits, and what the user imports. */
-export function DatasetsPage({ api, datasets, ready, onError }: Props) {
+export function DatasetsPage({ onError }: Props) {
+  const { datasets, ready } = useDatasets();
   const [freshId, setFreshId] = useState<string | null>(null);
   return (
     <section className="page" aria-labelledby="datasets-title" data-testid="datasets-page">
@@ -32,7 +30,7 @@ export function DatasetsPage({ api, datasets, ready, onError }: Props) {
       ) : (
         <DatasetTable datasets={datasets} freshId={freshId} />
       )}
-      <DatasetImport api={api} onImported={(entry) => setFreshId(entry.id)} onError={onError} />
+      <DatasetImport onImported={(entry) => setFreshId(entry.id)} onError={onError} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ModelEntry, StudioApi, TargetEntry } from '../../../shared/contract';
+import type { TargetEntry } from '../../../shared/contract';
 import { JobProgress } from '../components/bench/JobProgress';
 import { DeviceCard } from '../components/devices/DeviceCard';
 import '../components/devices/devices.css';
@@ -7,14 +7,12 @@ import { FitCard } from '../components/devices/FitCard';
 import { PortList } from '../components/devices/PortList';
 import { useDeviceEvents } from '../components/devices/useDeviceEvents';
 import { useTargetTests } from '../components/targets/useTargetTests';
+import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
+import { useModels, useTargets } from '../data/queries';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 
 interface Props {
-  api: StudioApi;
-  targets: readonly TargetEntry[];
-  models: readonly ModelEntry[];
   bench: BenchJob;
-  onTargetProbed: (target: TargetEntry) => void;
   onOpenRun: (runId: string) => void;
   onError: (error: unknown) => void;
 }
@@ -22,9 +20,13 @@ interface Props {
 type Protocol = 'edgebench' | 'mlperf-tiny';
 
 /** Microcontrollers over serial: the ports this computer sees, simulated boards, and each serial target's connection, runs and live log. */
-export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpenRun, onError }: Props) {
-  const tests = useTargetTests(api, onTargetProbed);
-  const events = useDeviceEvents(api);
+export function DevicesPage({ bench, onOpenRun, onError }: Props) {
+  const targets = useTargets();
+  const models = useModels();
+  const tests = useTargetTests();
+  const events = useDeviceEvents();
+  const { mutateAsync: simulateDevice } = useWorkspaceChange(workspaceChanges.simulateDevice);
+  const { mutateAsync: removeTarget } = useWorkspaceChange(workspaceChanges.removeTarget);
   const [starting, setStarting] = useState<Protocol | null>(null);
   const serial = targets.filter((t) => t.kind === 'serial');
   const busy = isBenchBusy(bench.state);
@@ -32,7 +34,7 @@ export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpe
   const simulate = async (protocol: Protocol): Promise<void> => {
     setStarting(protocol);
     try {
-      await api.devices.simulate({ protocol });
+      await simulateDevice({ protocol });
     } catch (error) {
       onError(error);
     } finally {
@@ -41,7 +43,7 @@ export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpe
   };
   const remove = async (target: TargetEntry): Promise<void> => {
     try {
-      await api.targets.remove({ id: target.id });
+      await removeTarget({ id: target.id });
       tests.forget(target.id);
     } catch (error) {
       onError(error);
@@ -59,7 +61,7 @@ export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpe
           </p>
         </div>
       </header>
-      <PortList api={api} targets={serial} onError={onError} />
+      <PortList targets={serial} onError={onError} />
       <section className="card devices-simulate" aria-labelledby="simulate-title">
         <header className="devices-card-head">
           <div>
@@ -79,7 +81,7 @@ export function DevicesPage({ api, targets, models, bench, onTargetProbed, onOpe
           </div>
         </header>
       </section>
-      <FitCard api={api} models={models} onError={onError} />
+      <FitCard models={models} />
       <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onOpenRun} />
       {serial.length === 0 ? (
         <div className="empty" data-testid="devices-empty">

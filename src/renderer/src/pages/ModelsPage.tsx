@@ -1,30 +1,26 @@
 import { useEffect, useRef } from 'react';
-import type { DatasetEntry, ModelEntry, StudioApi } from '../../../shared/contract';
 import { ImportButton } from '../components/ImportButton';
 import { ModelInspect } from '../components/ModelInspect';
 import { VariantsPanel } from '../components/variants/VariantsPanel';
+import { useDatasets, useModels, useSavedSizeMacs, useWorkspaceReady } from '../data/queries';
 import { formatBytes, formatCount } from '../format';
-import { useSavedSizeMacs } from '../hooks/useSavedSizeMacs';
-import type { Theme } from '../hooks/useTheme';
 import { familyOrder, listLabel, originLabel } from '../variant-view';
 
 interface Props {
-  api: StudioApi;
-  theme: Theme;
-  models: ModelEntry[];
-  ready: boolean;
   selectedId: string | null;
   onSelect: (id: string) => void;
   onImport: (files: File[]) => void;
   importing: boolean;
-  datasets: readonly DatasetEntry[];
   onError: (error: unknown) => void;
 }
 
-export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, onImport, importing, datasets, onError }: Props) {
+export function ModelsPage({ selectedId, onSelect, onImport, importing, onError }: Props) {
+  const models = useModels();
+  const { datasets } = useDatasets();
+  const ready = useWorkspaceReady();
   const selected = models.find((m) => m.id === selectedId) ?? models[0] ?? null;
   // MACs at each model's saved input sizes, so the list and the inspection agree with `edgebench inspect`.
-  const savedSizeMacs = useSavedSizeMacs(api, models);
+  const savedSizeMacs = useSavedSizeMacs(models);
   const selectedRow = useRef<HTMLTableRowElement | null>(null);
   // A model opened from elsewhere (the bench form's link) may be far down the list.
   useEffect(() => {
@@ -106,8 +102,8 @@ export function ModelsPage({ api, theme, models, ready, selectedId, onSelect, on
           </div>
           {selected && (
             <div className="model-detail">
-              <VariantsPanel key={selected.id} api={api} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
-              <ModelInspect model={selected} theme={theme} savedSizeMacs={savedSizeMacs.get(selected.id)} />
+              <VariantsPanel key={selected.id} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
+              <ModelInspect model={selected} savedSizeMacs={savedSizeMacs.get(selected.id)} />
             </div>
           )}
         </div>

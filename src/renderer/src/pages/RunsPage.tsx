@@ -1,32 +1,26 @@
-import type { ModelEntry, TargetEntry } from '../../../shared/contract';
-import type { RunSummary } from '../../../shared/run-schema';
 import { BenchForm } from '../components/bench/BenchForm';
 import { JobProgress } from '../components/bench/JobProgress';
 import { ExportButton } from '../components/export/ExportButton';
 import { exportRunsFromSummaries } from '../components/export/export-runs';
 import { RunDetail } from '../components/run/RunDetail';
 import { RunsTable } from '../components/RunsTable';
+import { useModels, useRuns, useTargets } from '../data/queries';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
-import type { RunCache } from '../hooks/useRunFiles';
-import type { Theme } from '../hooks/useTheme';
 
 interface Props {
-  runCache: RunCache;
-  theme: Theme;
-  models: ModelEntry[];
-  targets: TargetEntry[];
-  runs: RunSummary[];
   bench: BenchJob;
   selectedRunId: string | null;
   onSelectRun: (id: string) => void;
   comparedRunIds: readonly string[];
   onCompareChange: (ids: string[]) => void;
   onCompare: () => void;
-  onError: (error: unknown) => void;
 }
 
 export function RunsPage(props: Props) {
-  const { runCache, theme, models, targets, runs, bench, selectedRunId, onSelectRun, onError } = props;
+  const { bench, selectedRunId, onSelectRun } = props;
+  const models = useModels();
+  const targets = useTargets();
+  const runs = useRuns();
   const selected = runs.some((r) => r.id === selectedRunId) ? selectedRunId : (runs[0]?.id ?? null);
   // Ticks on runs that are gone (a file removed by hand) are dropped.
   const picked = props.comparedRunIds.filter((id) => runs.some((r) => r.id === id));
@@ -50,7 +44,7 @@ export function RunsPage(props: Props) {
         onPick={props.onCompareChange}
         onCompare={props.onCompare}
       />
-      {selected && <RunDetail cache={runCache} runId={selected} theme={theme} onError={onError} />}
+      {selected && <RunDetail runId={selected} />}
     </section>
   );
 }

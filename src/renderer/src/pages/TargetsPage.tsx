@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { StudioApi, TargetEntry } from '../../../shared/contract';
+import type { TargetEntry } from '../../../shared/contract';
 import type { TargetConfig } from '../../../shared/targets';
 import { TargetCard } from '../components/TargetCard';
 import { PasswordDialog } from '../components/targets/PasswordDialog';
@@ -7,35 +7,29 @@ import { StoredTargetCard } from '../components/targets/StoredTargetCard';
 import { TargetForm } from '../components/targets/TargetForm';
 import { useTargetTests } from '../components/targets/useTargetTests';
 import '../components/targets/targets.css';
+import { useProbeTarget, useWorkspaceChange, workspaceChanges } from '../data/mutations';
+import { useTargets, useWorkspaceInfo } from '../data/queries';
 
 interface Props {
-  api: StudioApi;
-  targets: TargetEntry[];
-  /** Why the workspace's targets.json cannot be used (it is then left untouched), or null. */
-  targetsProblem: string | null;
-  onTargetProbed: (target: TargetEntry) => void;
   onError: (error: unknown) => void;
 }
 
-export function TargetsPage({ api, targets, targetsProblem, onTargetProbed, onError }: Props) {
-  const [probing, setProbing] = useState<string | null>(null);
+export function TargetsPage({ onError }: Props) {
+  const targets = useTargets();
+  // Why the workspace's targets.json cannot be used (it is then left untouched), or null.
+  const targetsProblem = useWorkspaceInfo()?.problems.find((problem) => problem.path === 'targets.json')?.message ?? null;
+  const probeTarget = useProbeTarget();
+  const probing = probeTarget.isPending ? probeTarget.variables.id : null;
+  const { mutateAsync: addTarget } = useWorkspaceChange(workspaceChanges.addTarget);
+  const { mutateAsync: updateTarget } = useWorkspaceChange(workspaceChanges.updateTarget);
+  const { mutateAsync: removeTarget } = useWorkspaceChange(workspaceChanges.removeTarget);
   const autoProbed = useRef(new Set<string>());
   // 'new' while adding a target, a target id while editing it.
   const [formFor, setFormFor] = useState<string | null>(null);
   const [passwordFor, setPasswordFor] = useState<TargetEntry | null>(null);
-  const tests = useTargetTests(api, onTargetProbed);
+  const tests = useTargetTests();
 
-  const probe = async (target: TargetEntry): Promise<void> => {
-    setProbing(target.id);
-    try {
-      const hardware = await api.targets.probe({ id: target.id });
-      onTargetProbed({ ...target, hardware });
-    } catch (error) {
-      onError(error);
-    } finally {
-      setProbing(null);
-    }
-  };
+  const probe = (target: TargetEntry): Promise<void> => probeTarget.mutateAsync(target).then(() => undefined, onError);
 
   // "This computer" answers instantly, so probe it once if the engine had no profile yet.
   useEffect(() => {
@@ -52,9 +46,9 @@ export function TargetsPage({ api, targets, targetsProblem, onTargetProbed, onEr
 
   const save = async (id: string | null, config: TargetConfig): Promise<void> => {
     try {
-      if (id === null) await api.targets.add(config);
+      if (id === null) await addTarget(config);
       else {
-        await api.targets.update({ id, config });
+        await updateTarget({ id, config });
         tests.forget(id);
       }
       setFormFor(null);
@@ -65,7 +59,7 @@ export function TargetsPage({ api, targets, targetsProblem, onTargetProbed, onEr
 
   const remove = async (target: TargetEntry): Promise<void> => {
     try {
-      await api.targets.remove({ id: target.id });
+      await removeTarget({ id: target.id });
       tests.forget(target.id);
     } catch (error) {
       onError(error);

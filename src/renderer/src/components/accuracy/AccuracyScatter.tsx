@@ -1,6 +1,6 @@
 import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { paretoFront, type ScatterPoint } from '../../accuracy';
-import { chartColors, type Theme } from '../../hooks/useTheme';
+import { chartColors, useTheme } from '../../hooks/useTheme';
 
 export interface ScatterSeries {
   modelId: string;
@@ -19,7 +19,6 @@ interface Props {
   yLabel: string;
   /** Draws the Pareto front (lower x and higher y are better). */
   pareto: boolean;
-  theme: Theme;
   /** Shown instead of the chart when there are no points. */
   emptyMessage: string;
 }
@@ -27,7 +26,8 @@ interface Props {
 const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
 
 /** Accuracy (y) against a cost (x), one colour per model, optionally with the Pareto front. */
-export function AccuracyScatter({ testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, theme, emptyMessage }: Props) {
+export function AccuracyScatter({ testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, emptyMessage }: Props) {
+  const { theme } = useTheme();
   const colors = chartColors(theme);
   const front = pareto ? paretoFront(points) : [];
   const ys = points.map((p) => p.y);

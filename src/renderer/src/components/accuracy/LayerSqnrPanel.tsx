@@ -1,18 +1,17 @@
 import { useState } from 'react';
-import type { ModelEntry, StudioApi } from '../../../../shared/contract';
+import type { ModelEntry } from '../../../../shared/contract';
 import type { LayerSqnr } from '../../../../shared/eval-schema';
+import { useApi } from '../../data/api-context';
+import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { useTask } from '../../hooks/useTask';
-import type { Theme } from '../../hooks/useTheme';
 import { isStaticInt8, originLabel } from '../../variant-view';
 import { SqnrChart } from './SqnrChart';
 
 interface Props {
-  api: StudioApi;
   models: readonly ModelEntry[];
   datasetId: string;
   /** The model picked in the table: shown here when it is a static int8 variant. */
   preferredId: string | null;
-  theme: Theme;
   onVariantMade: (variant: ModelEntry) => void;
   onError: (error: unknown) => void;
 }
@@ -22,15 +21,17 @@ const SQNR_SAMPLES = 50;
 const CHECKABLE = 8;
 
 /** Per-layer SQNR of a static int8 variant against its float parent, and "exclude these and re-quantize". */
-export function LayerSqnrPanel({ api, models, datasetId, preferredId, theme, onVariantMade, onError }: Props) {
+export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, onError }: Props) {
+  const api = useApi();
+  const { mutateAsync: quantize } = useWorkspaceChange(workspaceChanges.quantize);
   const candidates = models.filter(isStaticInt8);
   const [chosenId, setChosenId] = useState<string | null>(null);
   const variant = candidates.find((m) => m.id === chosenId) ?? candidates.find((m) => m.id === preferredId) ?? candidates[0];
   const [result, setResult] = useState<{ modelId: string; datasetId: string; layers: LayerSqnr[] } | null>(null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [made, setMade] = useState<ModelEntry | null>(null);
-  const measuring = useTask(api, 'layerSqnr');
-  const quantizing = useTask(api, 'quantize');
+  const measuring = useTask('layerSqnr');
+  const quantizing = useTask('quantize');
   const layers = result && variant && result.modelId === variant.id && result.datasetId === datasetId ? result.layers : null;
 
   if (!variant || variant.origin?.kind !== 'quantized') {
@@ -60,7 +61,7 @@ export function LayerSqnrPanel({ api, models, datasetId, preferredId, theme, onV
     const exclude = [...new Set([...origin.recipe.exclude, ...checked])];
     quantizing
       .run(`Re-quantizing without ${[...checked].join(', ')}…`, () =>
-        api.models.quantize({
+        quantize({
           modelId: origin.parentId,
           recipe: { ...origin.recipe, exclude },
           datasetId: origin.calibration?.datasetId ?? datasetId,
@@ -106,7 +107,7 @@ export function LayerSqnrPanel({ api, models, datasetId, preferredId, theme, onV
       {layers && layers.length === 0 && <p className="muted">No quantized activations to compare in this variant.</p>}
       {layers && layers.length > 0 && (
         <div className="sqnr-body">
-          <SqnrChart layers={layers} checked={checked} theme={theme} />
+          <SqnrChart layers={layers} checked={checked} />
           <div className="sqnr-pick">
             <p className="field-label">Leave in float</p>
             <ul className="sqnr-layers">

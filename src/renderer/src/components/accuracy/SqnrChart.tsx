@@ -1,18 +1,18 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LayerSqnr } from '../../../../shared/eval-schema';
-import { chartColors, type Theme } from '../../hooks/useTheme';
+import { chartColors, useTheme } from '../../hooks/useTheme';
 
 interface Props {
   layers: readonly LayerSqnr[];
   /** Node names ticked for exclusion: their bars are drawn in the warning colour. */
   checked: ReadonlySet<string>;
-  theme: Theme;
 }
 
 const ROW_PX = 26;
 
 /** Per-layer SQNR as horizontal bars, worst (lowest dB) at the top. */
-export function SqnrChart({ layers, checked, theme }: Props) {
+export function SqnrChart({ layers, checked }: Props) {
+  const { theme } = useTheme();
   const colors = chartColors(theme);
   const data = layers.map((l) => ({ ...l, label: l.node || l.tensor }));
   const longest = Math.max(...data.map((d) => d.label.length), 4);

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisMs, formatMs } from '../../format';
 import { cdfPoints, sharedRange } from '../../histogram';
-import { chartColors, type Theme } from '../../hooks/useTheme';
+import { chartColors, useTheme } from '../../hooks/useTheme';
 import type { ComparedRun } from './CompareTable';
 
 /**
@@ -10,7 +10,8 @@ import type { ComparedRun } from './CompareTable';
  * The axis ends where the histogram's bins do (the far outlier fence), so a lone spike cannot
  * squash the curves; a line that ends below 100% has samples beyond it.
  */
-export function CdfChart({ runs, theme }: { runs: ComparedRun[]; theme: Theme }) {
+export function CdfChart({ runs }: { runs: ComparedRun[] }) {
+  const { theme } = useTheme();
   const colors = chartColors(theme);
   const { lines, minMs, cutMs, maxMs } = useMemo(() => {
     const range = sharedRange(runs.map((r) => r.run.latencyMs)) ?? { minMs: 0, upperMs: 1, maxMs: 1 };

@@ -1,11 +1,12 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { chartColors, type Theme } from '../../hooks/useTheme';
+import { chartColors, useTheme } from '../../hooks/useTheme';
 import type { ComparedRun } from './CompareTable';
 
 const MIB = 1024 * 1024;
 
 /** Peak RSS of each run's runner process, one bar per run in its colour. */
-export function MemoryBars({ runs, theme }: { runs: ComparedRun[]; theme: Theme }) {
+export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
+  const { theme } = useTheme();
   const colors = chartColors(theme);
   const rows = runs.map((r, i) => ({ key: String(i), label: r.label, peakMb: r.run.memory.peakRssBytes / MIB, color: r.color }));
   return (

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisMs, formatMs } from '../../format';
 import { binSharedLatencies, MAX_BINS } from '../../histogram';
-import { chartColors, type Theme } from '../../hooks/useTheme';
+import { chartColors, useTheme } from '../../hooks/useTheme';
 import { tickInterval } from '../run/LatencyHistogram';
 import type { ComparedRun } from './CompareTable';
 
@@ -29,7 +29,8 @@ function toRows(runs: ComparedRun[]): { rows: Row[]; overflowFromMs: number | nu
 }
 
 /** The runs' latency histograms drawn over each other, on the same bins, as shares of each run. */
-export function OverlayHistogram({ runs, theme }: { runs: ComparedRun[]; theme: Theme }) {
+export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
+  const { theme } = useTheme();
   const { rows, overflowFromMs } = useMemo(() => toRows(runs), [runs]);
   const colors = chartColors(theme);
   const byKey = new Map(rows.map((row) => [String(row.key), row]));

@@ -1,16 +1,17 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
-import type { DatasetEntry, StudioApi } from '../../../../shared/contract';
+import type { DatasetEntry } from '../../../../shared/contract';
 import { StudioError } from '../../../../shared/errors';
+import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { DATASET_FILE_EXTENSIONS, defaultDatasetName, isDatasetFile, toDatasetUploads } from '../../dataset-files';
 
 interface Props {
-  api: StudioApi;
   onImported: (dataset: DatasetEntry) => void;
   onError: (error: unknown) => void;
 }
 
 /** A folder of class sub-folders, or one .npy/.npz/.csv file, sent to the engine under a name. */
-export function DatasetImport({ api, onImported, onError }: Props) {
+export function DatasetImport({ onImported, onError }: Props) {
+  const { mutateAsync: importDataset } = useWorkspaceChange(workspaceChanges.importDataset);
   const [name, setName] = useState('');
   const [progress, setProgress] = useState<string | null>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -32,7 +33,7 @@ export function DatasetImport({ api, onImported, onError }: Props) {
       setProgress(`Reading ${files.length} file${files.length === 1 ? '' : 's'}…`);
       const uploads = await toDatasetUploads(files, (done) => setProgress(`Reading files: ${done} of ${files.length}…`));
       setProgress(`Importing '${datasetName}' (${files.length} file${files.length === 1 ? '' : 's'})…`);
-      const entry = await api.datasets.importFiles({ name: datasetName, files: uploads });
+      const entry = await importDataset({ name: datasetName, files: uploads });
       setName('');
       onImported(entry);
     } catch (error) {

@@ -1,11 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
-import type { FitEstimate, FitRemedy, FitUnsupportedOp, ModelEntry, StudioApi } from '../../../../shared/contract';
+import { useState } from 'react';
+import type { FitEstimate, FitRemedy, FitUnsupportedOp, ModelEntry } from '../../../../shared/contract';
+import { useFitChips, useFitEstimates } from '../../data/queries';
 import { formatBytes } from '../../format';
 
 interface Props {
-  api: StudioApi;
   models: readonly ModelEntry[];
-  onError: (error: unknown) => void;
 }
 
 const VERDICT_TEXT: Record<FitEstimate['verdict'], string> = {
@@ -22,39 +21,15 @@ const MEMORY_TEXT: Record<FitEstimate['memory'][number]['memory'], string> = { r
  * the estimated tensor arena and weights and one sentence per chip. Estimates are cheap, so the
  * table follows the pickers without a button.
  */
-export function FitCard({ api, models, onError }: Props) {
+export function FitCard({ models }: Props) {
   const tflite = models.filter((m) => m.info.format === 'tflite');
   const [picked, setPicked] = useState('');
   const [chip, setChip] = useState('');
-  // Chip choices come from the engine's own list (the answer for every chip), not a copy here.
-  const [chips, setChips] = useState<Array<{ id: string; label: string }>>([]);
-  // Answers are kept with the request they answer, so a stale one never shows under new pickers.
-  const [answer, setAnswer] = useState<{ key: string; rows: FitEstimate[] } | null>(null);
   const modelId = tflite.some((m) => m.id === picked) ? picked : (tflite[0]?.id ?? '');
-  const key = `${modelId}/${chip}`;
-  const rows = answer?.key === key ? answer.rows : null;
-
-  // The page re-renders with every log line; the estimate must not be fetched again each time.
-  const onErrorRef = useRef(onError);
-  useEffect(() => {
-    onErrorRef.current = onError;
-  }, [onError]);
-
-  useEffect(() => {
-    if (!modelId) return;
-    let live = true;
-    api.devices.fit({ modelId, ...(chip && { chip }) }).then(
-      (estimates) => {
-        if (!live) return;
-        setAnswer({ key: `${modelId}/${chip}`, rows: estimates });
-        if (!chip) setChips(estimates.map((e) => ({ id: e.chip, label: e.label })));
-      },
-      (error: unknown) => live && onErrorRef.current(error),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, modelId, chip]);
+  // Chip choices come from the engine's own list (the answer for every chip), not a copy here.
+  const chips = useFitChips(modelId);
+  // Estimates are cached by model and chip, so a stale one never shows under new pickers.
+  const rows = useFitEstimates(modelId, chip);
 
   return (
     <section className="card devices-fit" data-testid="fit-card" aria-labelledby="fit-title">

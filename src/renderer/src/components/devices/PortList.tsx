@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SerialPortInfo, StudioApi, TargetEntry } from '../../../../shared/contract';
+import type { SerialPortInfo, TargetEntry } from '../../../../shared/contract';
 import { toErrorData } from '../../../../shared/errors';
+import { useApi } from '../../data/api-context';
+import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 
 type Protocol = 'edgebench' | 'mlperf-tiny';
 
 interface Props {
-  api: StudioApi;
   /** Serial targets already stored, so a port in use says so instead of offering "Add". */
   targets: readonly TargetEntry[];
   onError: (error: unknown) => void;
@@ -19,7 +20,9 @@ function usbId(port: SerialPortInfo): string {
 type Listing = { state: 'looking' } | { state: 'listed'; ports: SerialPortInfo[] } | { state: 'failed'; message: string };
 
 /** The serial ports this computer sees (devices.list), with the board each one was recognized as. */
-export function PortList({ api, targets, onError }: Props) {
+export function PortList({ targets, onError }: Props) {
+  const api = useApi();
+  const { mutateAsync: addTarget } = useWorkspaceChange(workspaceChanges.addTarget);
   const [listing, setListing] = useState<Listing>({ state: 'looking' });
   const [refreshing, setRefreshing] = useState(false);
   const [protocols, setProtocols] = useState<Record<string, Protocol>>({});
@@ -62,7 +65,7 @@ export function PortList({ api, targets, onError }: Props) {
 
   const add = async (port: SerialPortInfo): Promise<void> => {
     try {
-      await api.targets.add({ kind: 'serial', name: port.recognizedAs ?? port.path, path: port.path, baudRate: 'auto', protocol: protocols[port.path] ?? 'edgebench' });
+      await addTarget({ kind: 'serial', name: port.recognizedAs ?? port.path, path: port.path, baudRate: 'auto', protocol: protocols[port.path] ?? 'edgebench' });
     } catch (error) {
       onError(error);
     }

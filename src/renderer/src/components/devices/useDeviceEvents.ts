@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { EventPayload, StudioApi } from '../../../../shared/contract';
+import { useApi } from '../../data/api-context';
 
 export interface LogLine {
   /** Increasing per target, for React keys. */
@@ -55,8 +56,8 @@ function storeOf(api: StudioApi): Store {
 }
 
 /** The live serial log and the last model upload of each target, from device.log / device.upload events. */
-export function useDeviceEvents(api: StudioApi) {
-  const store = storeOf(api);
+export function useDeviceEvents() {
+  const store = storeOf(useApi());
   const [, setVersion] = useState(0);
   useEffect(() => {
     const listener = (): void => setVersion((v) => v + 1);

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useReportExport, type ReportRequest } from '../../hooks/useReportExport';
-import { useStudioApi } from './api-context';
 import { ExportOptions, type ExportChoice, type ExportRun } from './ExportOptions';
 import { ReportPreview } from './ReportPreview';
 import { saveFiles } from './save-files';
@@ -24,7 +23,6 @@ const WHERE_FILES_GO = window.edgebenchBridge
  * closes it, and focus goes back to the button that opened it.
  */
 export function ExportDialog({ runs, baselineId, onClose }: Props) {
-  const api = useStudioApi();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const savedUrls = useRef<string[]>([]);
   const [saved, setSaved] = useState<string[] | null>(null);
@@ -44,7 +42,7 @@ export function ExportDialog({ runs, baselineId, onClose }: Props) {
     }),
     [runIdsKey, choice],
   );
-  const report = useReportExport(api, request);
+  const report = useReportExport(request);
 
   useEffect(() => {
     const dialog = dialogRef.current;

@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer,
 import { percentileSupported, type LatencyStats } from '../../../../shared/run-schema';
 import { formatMs } from '../../format';
 import { binLatency, type HistogramBin } from '../../histogram';
-import { chartColors, type Theme } from '../../hooks/useTheme';
+import { chartColors, useTheme } from '../../hooks/useTheme';
 
 interface Row {
   /** Unique category key: labels of narrow bins could repeat. */
@@ -48,14 +48,14 @@ function keyOf(rows: Row[], bins: HistogramBin[], valueMs: number): string | und
 interface Props {
   runId: string;
   latency: LatencyStats;
-  theme: Theme;
 }
 
 /**
  * How the measured latencies spread: at most 40 equal-width bins plus one for outliers, median
  * and p90 marked. Binning keeps the chart to a few dozen bars whatever the sample count.
  */
-export function LatencyHistogram({ runId, latency, theme }: Props) {
+export function LatencyHistogram({ runId, latency }: Props) {
+  const { theme } = useTheme();
   const bins = useMemo(() => binLatency(latency, 40), [latency]);
   const rows = useMemo(() => toRows(bins), [bins]);
   const colors = chartColors(theme);

@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
-import type { Theme } from '../../hooks/useTheme';
-import { useRunFiles, type RunCache } from '../../hooks/useRunFiles';
+import { useRunFiles } from '../../data/queries';
 import { runLabel } from '../../run-label';
 import { ExportButton } from '../export/ExportButton';
 import { LatencyHistogram } from './LatencyHistogram';
@@ -13,10 +12,7 @@ import { RunHeader } from './RunHeader';
 import { StatsTable } from './StatsTable';
 
 interface Props {
-  cache: RunCache;
   runId: string;
-  theme: Theme;
-  onError: (error: unknown) => void;
 }
 
 function profileMissingReason(runtime: string, profileRuns: number): string {
@@ -26,9 +22,9 @@ function profileMissingReason(runtime: string, profileRuns: number): string {
 }
 
 /** One run read from its file: verdict, histogram, statistics, time split, memory and op profile. */
-export function RunDetail({ cache, runId, theme, onError }: Props) {
+export function RunDetail({ runId }: Props) {
   const ids = useMemo(() => [runId], [runId]);
-  const [run] = useRunFiles(cache, ids, onError);
+  const [run] = useRunFiles(ids);
 
   if (!run) return <div className="card muted">Reading the run…</div>;
   return (
@@ -48,7 +44,7 @@ export function RunDetail({ cache, runId, theme, onError }: Props) {
         </ul>
       )}
       <div className="run-body">
-        <LatencyHistogram key={run.id} runId={run.id} latency={run.latencyMs} theme={theme} />
+        <LatencyHistogram key={run.id} runId={run.id} latency={run.latencyMs} />
         <StatsTable run={run} />
       </div>
       <RunFacts run={run} />

@@ -1,6 +1,8 @@
 import { useCallback, useState } from 'react';
 import type { StudioApi, TargetEntry, TargetTestResult } from '../../../../shared/contract';
 import { toErrorData } from '../../../../shared/errors';
+import { useApi } from '../../data/api-context';
+import { useReplaceTarget } from '../../data/queries';
 
 export type TargetTestState =
   | { status: 'testing'; trusting: boolean }
@@ -31,9 +33,12 @@ function sessionMemory(api: StudioApi): SessionMemory {
 
 /**
  * "Test connection" for stored targets: runs targets.test, asks for trust of a new host key by
- * passing its fingerprint back, and remembers each target's last outcome for this session.
+ * passing its fingerprint back, and remembers each target's last outcome for this session. The
+ * hardware a test finds goes into the cached targets list at once.
  */
-export function useTargetTests(api: StudioApi, onHardware: (target: TargetEntry) => void) {
+export function useTargetTests() {
+  const api = useApi();
+  const onHardware = useReplaceTarget();
   const session = sessionMemory(api);
   const [states, setStates] = useState<ReadonlyMap<string, TargetTestState>>(() => new Map(session.results));
 

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { ModelEntry, StudioApi } from '../../../../shared/contract';
+import type { ModelEntry } from '../../../../shared/contract';
+import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { parentOf } from '../../variant-view';
 
 interface Props {
-  api: StudioApi;
   model: ModelEntry;
   models: readonly ModelEntry[];
   onError: (error: unknown) => void;
@@ -13,7 +13,8 @@ interface Props {
  * A variant made elsewhere (an int8 .tflite, say) is tied to its float model here, so the
  * accuracy page compares it with that model.
  */
-export function LinkPanel({ api, model, models, onError }: Props) {
+export function LinkPanel({ model, models, onError }: Props) {
+  const { mutateAsync: linkModel } = useWorkspaceChange(workspaceChanges.linkModel);
   const candidates = models.filter((m) => m.id !== model.id && m.origin === null);
   const current = parentOf(model, models);
   const [parentId, setParentId] = useState('');
@@ -24,7 +25,7 @@ export function LinkPanel({ api, model, models, onError }: Props) {
     if (!chosen) return;
     setBusy(true);
     try {
-      await api.models.link({ modelId: model.id, parentId: chosen });
+      await linkModel({ modelId: model.id, parentId: chosen });
       setParentId('');
     } catch (error) {
       onError(error);

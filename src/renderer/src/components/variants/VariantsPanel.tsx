@@ -1,15 +1,15 @@
 import { useState } from 'react';
-import type { DatasetEntry, ModelEntry, StudioApi } from '../../../../shared/contract';
+import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
+import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
+import { useTargets } from '../../data/queries';
 import { useTask } from '../../hooks/useTask';
 import type { QuantizeRequest } from '../../variant-form';
 import { parentOf, variantsOf } from '../../variant-view';
 import { CreateVariantForm } from './CreateVariantForm';
-import { useTargets } from './useTargets';
 import { LinkPanel } from './LinkPanel';
 import { VariantRow } from './VariantRow';
 
 interface Props {
-  api: StudioApi;
   model: ModelEntry;
   models: readonly ModelEntry[];
   datasets: readonly DatasetEntry[];
@@ -29,9 +29,11 @@ function excludeSuggestions(model: ModelEntry, variants: readonly ModelEntry[]):
 }
 
 /** Under a model: its variants and the form that makes another; under a variant: where it came from. */
-export function VariantsPanel({ api, model, models, datasets, onSelect, onError }: Props) {
-  const task = useTask(api, 'quantize');
-  const targets = useTargets(api, onError);
+export function VariantsPanel({ model, models, datasets, onSelect, onError }: Props) {
+  const task = useTask('quantize');
+  const { mutateAsync: quantize } = useWorkspaceChange(workspaceChanges.quantize);
+  // Read again when the panel opens: a board tested since in another window (no event says so) then shows its CPU in Made for.
+  const targets = useTargets({ refetchOnMount: 'always' });
   const [freshId, setFreshId] = useState<string | null>(null);
   const parent = parentOf(model, models);
   const canLink = model.info.format !== 'onnx';
@@ -50,14 +52,14 @@ export function VariantsPanel({ api, model, models, datasets, onSelect, onError 
             Show {parent.name} and its other variants
           </button>
         )}
-        {canLink && <LinkPanel api={api} model={model} models={models} onError={onError} />}
+        {canLink && <LinkPanel model={model} models={models} onError={onError} />}
       </section>
     );
   }
 
   const variants = variantsOf(model.id, models);
   const create = (request: QuantizeRequest): void => {
-    task.run(`Quantizing ${model.name}…`, () => api.models.quantize(request)).then(
+    task.run(`Quantizing ${model.name}…`, () => quantize(request)).then(
       (entry) => setFreshId(entry.id),
       (error: unknown) => onError(error),
     );
@@ -93,7 +95,7 @@ export function VariantsPanel({ api, model, models, datasets, onSelect, onError 
           onCreate={create}
         />
       ) : (
-        <LinkPanel api={api} model={model} models={models} onError={onError} />
+        <LinkPanel model={model} models={models} onError={onError} />
       )}
     </section>
   );
