@@ -36,7 +36,6 @@ import { runLocalBenchmark } from '../src/core/bench/run-local-benchmark';
 import { inspectModelFiles } from '../src/core/formats/inspect';
 import { nodeForkSpawner } from '../src/core/runner/runner-client';
 import { BenchSettings, RuntimeName, RuntimeOptions } from '../src/shared/run-schema';
-import { benchResult } from '../test/helpers/bench-results';
 import { bareLoopMedian } from './bench-harness-loops';
 import { medianOf } from '../src/shared/numeric/quantile';
 import { MIN_ROUNDS, fixed, judge, pairedDifferenceUs, pairedRatio, type PairedEstimate } from './bench-harness-stats';
@@ -126,8 +125,8 @@ async function compare(runtime: RuntimeName, model: HarnessModel, settings: Benc
   const bareMs: number[] = [];
   let backend = '';
   for (let round = 1; round <= rounds; round++) {
-    const measured = benchResult(await runLocalBenchmark(job, { spawner: nodeForkSpawner() }));
-    if (measured.state !== 'completed' || measured.run === undefined) throw new Error(`Round ${round} of ${runtime} on ${model.label} stopped early: ${measured.error?.message ?? measured.state}`);
+    const measured = await runLocalBenchmark(job, { spawner: nodeForkSpawner() });
+    if (measured.state !== 'completed') throw new Error(`Round ${round} of ${runtime} on ${model.label} stopped early: ${measured.error.message}`);
     const run = measured.run;
     oursMs.push(run.latencyMs.median);
     backend = run.runtime.backend;

@@ -14,12 +14,12 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { runLocalBenchmark, type EnvironmentProbe } from '../../../src/core/bench/run-local-benchmark';
 import { directTransport } from '../../../src/core/direct-transport';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
-import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
+import { planMatrix, runMatrix, type CellResult } from '../../../src/core/jobs/matrix';
 import { openStudio } from '../../../src/core/studio';
 import type { EventName, EventPayload, StudioApi } from '../../../src/shared/contract';
 import { createApiClient } from '../../../src/shared/rpc';
 import { BenchSettings } from '../../../src/shared/run-schema';
-import { benchResult, runIn, type BenchResult } from '../../helpers/bench-results';
+import { errorOf, runIn } from '../../helpers/bench-results';
 import { fakeRunnerSpawner, type FakeRunnerScript, type FakeRunnerSpawner } from '../../helpers/fake-runner';
 import { DEMO_ONNX_PATH } from './bench-helpers';
 
@@ -163,7 +163,7 @@ describe('through the studio: what the user sees', () => {
 
 describe('the matrix the CLI runs: --stall-timeout, a failing runtime, and the next cell', () => {
   /** Two cells (threads 1 and 2) of the demo model, each on its own fake runner following scripts[i], on a quiet machine. */
-  async function twoCells(spawner: FakeRunnerSpawner, stallSeconds?: number): Promise<BenchResult[]> {
+  async function twoCells(spawner: FakeRunnerSpawner, stallSeconds?: number): Promise<CellResult[]> {
     const info = await inspectModelFiles([DEMO_ONNX_PATH]);
     const cells = planMatrix([{ name: 'demo-mnist', path: DEMO_ONNX_PATH, variant: 'float', info }], undefined, [1, 2]);
     const settings = BenchSettings.parse({ warmupRuns: 1, runs: 1000, minTimeMs: 0, threads: 1, profileRuns: 0, dims: { batch: 1 } });
@@ -173,7 +173,7 @@ describe('the matrix the CLI runs: --stall-timeout, a failing runtime, and the n
       target: { kind: 'local', name: 'This computer', runCell: (job, opts) => runLocalBenchmark(job, { ...opts, spawner, environment: QUIET_MACHINE }) },
     });
     expect(outcome.cancelled).toBe(false);
-    return outcome.results.map(benchResult);
+    return outcome.results;
   }
 
   test('--stall-timeout 5: a runner silent for 5 s is stopped; its cell keeps its 100 samples; the next cell runs', async () => {
@@ -187,7 +187,7 @@ describe('the matrix the CLI runs: --stall-timeout, a failing runtime, and the n
     await vi.advanceTimersByTimeAsync(1);
     const results = await running;
     const [stalled, next] = results;
-    expect(stalled?.error?.message).toMatch(/^The runner stopped responding for 5 s while measuring/);
+    expect(errorOf(stalled)?.message).toMatch(/^The runner stopped responding for 5 s while measuring/);
     expect(runIn(stalled, 'partial').latencyMs.samples).toEqual(NUMBERED.slice(0, 100));
     expect(spawner.runners[0]?.killedWith).toBe('SIGKILL');
     expect(runIn(next, 'completed').latencyMs.count).toBe(1000);
@@ -197,7 +197,7 @@ describe('the matrix the CLI runs: --stall-timeout, a failing runtime, and the n
     const spawner = fakeRunnerSpawner([{ latencyMs: NUMBERED, fault: { kind: 'fail', afterSamples: 300, message: 'fake runtime: out of memory in MatMul' } }, { latencyMs: [1] }]);
     const results = await twoCells(spawner);
     const [failed, next] = results;
-    expect(failed?.error).toMatchObject({ code: 'RUNTIME', context: { runnerCode: 'RUN_FAILED' } });
+    expect(errorOf(failed)).toMatchObject({ code: 'RUNTIME', context: { runnerCode: 'RUN_FAILED' } });
     const run = runIn(failed, 'partial');
     expect(run.stopped).toEqual({ code: 'RUNTIME', reason: 'fake runtime: out of memory in MatMul.', before: 'the runtime failed' });
     expect(run.latencyMs.samples).toEqual(NUMBERED.slice(0, 300));

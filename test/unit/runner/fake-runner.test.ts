@@ -11,7 +11,7 @@ import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
 import { RUNNER_PROTOCOL } from '../../../src/core/runner/protocol';
 import { RunnerClient, type RunnerSpawner } from '../../../src/core/runner/runner-client';
 import { BenchSettings } from '../../../src/shared/run-schema';
-import { benchResult } from '../../helpers/bench-results';
+import { errorOf, runIn } from '../../helpers/bench-results';
 import { FAKE_RUNNER_NAME, fakeProcessSpawner, fakeRunnerSpawner, type FakeRunnerScript } from '../../helpers/fake-runner';
 import { DEMO_ONNX_PATH, isAlive, jobFor, rejection } from './bench-helpers';
 
@@ -98,17 +98,15 @@ describe('as a real process', () => {
     const info = await inspectModelFiles([DEMO_ONNX_PATH]);
     const cells = planMatrix([{ name: 'demo-mnist', path: DEMO_ONNX_PATH, variant: 'float', info }], undefined, [1]);
     const { results } = await runMatrix('job-fake-process', cells, settings, { spawner, timeouts: { helloMs: 30_000, ...(stallMs ? { stallMs } : {}) } });
-    const result = benchResult(results[0]);
-    expect(result.state).toBe('partial');
-    return result;
+    return { run: runIn(results[0], 'partial'), error: errorOf(results[0]) };
   }
 
   test('a scripted crash is a real SIGSEGV: the process is gone, its last words and its 250 reported samples kept', async () => {
     const spawner = withPids(fakeProcessSpawner({ latencyMs: [1], fault: { kind: 'crash', afterSamples: 255, lastWords: ['fake runtime: segfault'] } }));
     const result = await oneCell(spawner);
     expect(result.error?.message).toMatch(/^The runner process exited with signal SIGSEGV while measuring; its last words: fake runtime: segfault\./);
-    expect(result.run?.latencyMs.samples).toHaveLength(250);
-    expect(result.run?.status).toBe('partial');
+    expect(result.run.latencyMs.samples).toHaveLength(250);
+    expect(result.run.status).toBe('partial');
     expect(isAlive(spawner.pids[0] ?? -1)).toBe(false);
   });
 
@@ -116,7 +114,7 @@ describe('as a real process', () => {
     const spawner = withPids(fakeProcessSpawner({ latencyMs: [1], fault: { kind: 'hang', afterSamples: 120 } }));
     const result = await oneCell(spawner, 500);
     expect(result.error?.message).toMatch(/^The runner stopped responding for 0\.5 s while measuring/);
-    expect(result.run?.latencyMs.samples).toHaveLength(100);
+    expect(result.run.latencyMs.samples).toHaveLength(100);
     expect(isAlive(spawner.pids[0] ?? -1)).toBe(false);
   });
 });
