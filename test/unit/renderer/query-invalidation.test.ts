@@ -249,7 +249,7 @@ describe('mutations refetch what they changed', () => {
 });
 
 describe('the cache-wide rules', () => {
-  it('reports a list that could not be read once, but not a failure its component shows in place', async () => {
+  it('reports a list that could not be read once, but not the failures their components show in place (MACs, serial ports)', async () => {
     const studio = fakeStudio({
       ...listAnswers(),
       'models.list': () => {
@@ -258,6 +258,9 @@ describe('the cache-wide rules', () => {
       'models.macs': () => {
         throw new StudioError('BAD_INPUT', 'inputs.json is damaged.');
       },
+      'devices.list': () => {
+        throw new StudioError('INTERNAL', 'Could not list serial ports: spawn udevadm ENOENT.');
+      },
     });
     const client = createStudioQueryClient();
     const reported: string[] = [];
@@ -265,7 +268,9 @@ describe('the cache-wide rules', () => {
     cleanup.push(new QueryObserver(client, studioQueries.models(studio.api)).subscribe(() => undefined));
     cleanup.push(new QueryObserver(client, studioQueries.modelMacs(studio.api, 'm1', 'saved-1')).subscribe(() => undefined));
     await vi.waitFor(() => expect(client.getQueryState(queryKeys.models)?.status).toBe('error'));
+    cleanup.push(new QueryObserver(client, studioQueries.ports(studio.api)).subscribe(() => undefined));
     await vi.waitFor(() => expect(client.getQueryState(queryKeys.modelMacs('m1', 'saved-1'))?.status).toBe('error'));
+    await vi.waitFor(() => expect(client.getQueryState(queryKeys.ports)?.status).toBe('error'));
 
     expect(reported).toEqual(['models/ could not be read: permission denied.']);
     // Not retried behind the user's back.

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { DatasetEntry, FitEstimate, ModelEntry, ModelMacs, StudioApi, TargetEntry, WorkspaceInfo } from '../../../shared/contract';
+import type { DatasetEntry, FitEstimate, ModelEntry, ModelMacs, SerialPortInfo, StudioApi, TargetEntry, WorkspaceInfo } from '../../../shared/contract';
 import type { EvalRecord } from '../../../shared/eval-schema';
 import type { RunFile, RunSummary } from '../../../shared/run-schema';
 import { hasOpenSizes } from '../input-sizes-form';
@@ -33,6 +33,15 @@ export const studioQueries = {
       queryFn: () => api.models.macs({ id }),
       // Sizes that cannot be counted (a damaged inputs.json) are shown by the Input sizes form; the figure stays at dims as 1.
       meta: { errorsShownInPlace: true },
+    }),
+  ports: (api: StudioApi) =>
+    queryOptions({
+      queryKey: queryKeys.ports,
+      queryFn: () => api.devices.list({}),
+      // Failures stay in the port card, with what to do; the page's banners are for actions the user took.
+      meta: { errorsShownInPlace: true },
+      // Boards come and go: every visit to the Devices page lists them anew, as Refresh does.
+      gcTime: 0,
     }),
   fit: (api: StudioApi, modelId: string, chip: string) =>
     queryOptions({
@@ -137,6 +146,11 @@ export function useFitEstimates(modelId: string, chip: string): FitEstimate[] | 
 export function useFitChips(modelId: string): Array<{ id: string; label: string }> {
   const { data } = useQuery({ ...studioQueries.fit(useApi(), modelId, ''), enabled: modelId !== '', placeholderData: keepPreviousData });
   return (data ?? []).map((estimate) => ({ id: estimate.chip, label: estimate.label }));
+}
+
+/** The serial ports this computer sees, listed when the port card opens and on refetch (Refresh). */
+export function usePorts(): UseQueryResult<SerialPortInfo[]> {
+  return useQuery(studioQueries.ports(useApi()));
 }
 
 /** Puts what a connection test or probe found about a target into the cached list at once. */

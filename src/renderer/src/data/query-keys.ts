@@ -20,6 +20,8 @@ export const queryKeys = {
    * inputs.json), so new sizes are a new key and counted again without any invalidation.
    */
   modelMacs: (id: string, savedAt: string) => ['model-macs', id, savedAt] as const,
+  /** The serial ports this computer sees (devices.list); not workspace state, so no event invalidates it. */
+  ports: ['ports'],
   /** A fit estimate of a workspace .tflite (model ids are content hashes); chip '' is every known chip. */
   fit: (modelId: string, chip: string) => ['fit', modelId, chip] as const,
 } as const;

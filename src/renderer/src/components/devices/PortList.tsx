@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { SerialPortInfo, TargetEntry } from '../../../../shared/contract';
 import { toErrorData } from '../../../../shared/errors';
-import { useApi } from '../../data/api-context';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
+import { usePorts } from '../../data/queries';
 
 type Protocol = 'edgebench' | 'mlperf-tiny';
 
@@ -19,49 +20,21 @@ function usbId(port: SerialPortInfo): string {
 /** What the card shows: one of these at a time, so an error never sits beside "Looking…". */
 type Listing = { state: 'looking' } | { state: 'listed'; ports: SerialPortInfo[] } | { state: 'failed'; message: string };
 
+/** A failed listing gives way to "Looking…" while it is tried again; a table stays until the new one comes. */
+function listingOf(ports: UseQueryResult<SerialPortInfo[]>): Listing {
+  if (ports.status === 'error' && !ports.isFetching) return { state: 'failed', message: toErrorData(ports.error).message };
+  if (ports.status === 'success') return { state: 'listed', ports: ports.data };
+  return { state: 'looking' };
+}
+
 /** The serial ports this computer sees (devices.list), with the board each one was recognized as. */
 export function PortList({ targets, onError }: Props) {
-  const api = useApi();
+  const ports = usePorts();
+  const listing = listingOf(ports);
+  const refreshing = ports.isFetching && listing.state === 'listed';
   const { mutateAsync: addTarget } = useWorkspaceChange(workspaceChanges.addTarget);
-  const [listing, setListing] = useState<Listing>({ state: 'looking' });
-  const [refreshing, setRefreshing] = useState(false);
   const [protocols, setProtocols] = useState<Record<string, Protocol>>({});
-  const mounted = useRef(true);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
-
-  // Failures stay in this card, with what to do; the page's banner is for actions the user took.
-  const list = useCallback(
-    (): Promise<Listing> =>
-      api.devices.list({}).then(
-        (ports): Listing => ({ state: 'listed', ports }),
-        (error: unknown): Listing => ({ state: 'failed', message: toErrorData(error).message }),
-      ),
-    [api],
-  );
-
-  useEffect(() => {
-    let live = true;
-    void list().then((next) => live && setListing(next));
-    return () => {
-      live = false;
-    };
-  }, [list]);
-
-  const refresh = async (): Promise<void> => {
-    setRefreshing(true);
-    // A failed listing gives way to "Looking…" while it is tried again; a table stays until the new one comes.
-    setListing((current) => (current.state === 'failed' ? { state: 'looking' } : current));
-    const next = await list();
-    if (mounted.current) {
-      setListing(next);
-      setRefreshing(false);
-    }
-  };
+  const refresh = (): void => void ports.refetch();
 
   const add = async (port: SerialPortInfo): Promise<void> => {
     try {
@@ -76,7 +49,7 @@ export function PortList({ targets, onError }: Props) {
     <section className="card devices-ports" data-testid="device-ports" aria-labelledby="ports-title">
       <header className="devices-card-head">
         <h2 id="ports-title">Ports on this computer</h2>
-        <button type="button" className="button" data-testid="ports-refresh" disabled={refreshing || listing.state === 'looking'} onClick={() => void refresh()}>
+        <button type="button" className="button" data-testid="ports-refresh" disabled={refreshing || listing.state === 'looking'} onClick={refresh}>
           {listing.state === 'looking' || refreshing ? 'Looking…' : listing.state === 'failed' ? 'Try again' : 'Refresh'}
         </button>
       </header>
