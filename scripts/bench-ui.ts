@@ -18,6 +18,8 @@ import { launchBrowser } from '../test/e2e/helpers/browser';
 import { makeTempWorkspace, startStudioServer } from '../test/e2e/helpers/studio-server';
 import { writeSyntheticRun } from '../test/e2e/helpers/synthetic-run';
 import { medianOf } from '../src/shared/numeric/quantile';
+import { FRESH_BUILD_ENV } from '../src/core/process-entries';
+import { ensureCliBuild } from './build-cli.mjs';
 
 const GOAL_MS = 200;
 const BIG_SAMPLES = 100_000;
@@ -157,6 +159,9 @@ async function main(): Promise<void> {
   const detailIds = big.slice(0, 3).map((r) => r.id);
   const compareIds = big.slice(3).map((r) => r.id);
 
+  // startStudioServer runs the CLI's build only when it is known to be current.
+  await ensureCliBuild();
+  process.env[FRESH_BUILD_ENV] = '1';
   const server = await startStudioServer({ workspaceDir });
   const browser = await launchBrowser();
   let allOk = true;
