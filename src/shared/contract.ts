@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { ErrorData } from './errors';
 import { EvalRecord, LayerSqnr } from './eval-schema';
 import { TargetConfig } from './targets';
+import { ReportFormat } from './plugins/report-formats';
+import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protocols';
 import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { GivenInputs, SavedInputs } from './model-inputs';
@@ -226,8 +228,8 @@ export const BenchCell = z.object({
 });
 export type BenchCell = z.infer<typeof BenchCell>;
 
-export const ReportFormat = z.enum(['html', 'pdf', 'md', 'csv', 'json', 'netron', 'mlperf']);
-export type ReportFormat = z.infer<typeof ReportFormat>;
+/** Derived from the report format registry (src/shared/plugins/report-formats). */
+export { ReportFormat } from './plugins/report-formats';
 
 function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
   return { req, res };
@@ -313,7 +315,7 @@ export const calls = {
     /** Serial ports, with the boards recognized by USB VID/PID. */
     list: call(Empty, z.array(SerialPortInfo)),
     /** Starts a simulated board on a pseudo-terminal and adds it as a serial target. */
-    simulate: call(z.object({ protocol: z.enum(['edgebench', 'mlperf-tiny']).default('edgebench') }), TargetEntry),
+    simulate: call(z.object({ protocol: SerialProtocol.default(DEFAULT_SERIAL_PROTOCOL) }), TargetEntry),
     /** Will a workspace .tflite model fit a chip's RAM and flash (every known chip when none is given)? */
     fit: call(z.object({ modelId: Id, chip: z.string().min(1).max(100).optional() }), z.array(FitEstimate)),
   },

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { recordOf } from './plugins/plugin';
+import { MODEL_FORMATS, ModelFormat } from './plugins/model-formats';
 
-export const ModelFormat = z.enum(['onnx', 'tflite', 'tfjs']);
-export type ModelFormat = z.infer<typeof ModelFormat>;
+export { ModelFormat } from './plugins/model-formats';
 
 /** A format as a sentence names a model of it: "is an ONNX model", "is a TF.js model". */
-export const MODEL_FORMAT_WITH_ARTICLE: Readonly<Record<ModelFormat, string>> = { onnx: 'an ONNX', tflite: 'a TFLite', tfjs: 'a TF.js' };
+export const MODEL_FORMAT_WITH_ARTICLE: Readonly<Record<ModelFormat, string>> = recordOf(ModelFormat.options, (format) => MODEL_FORMATS[format].withArticle);
 
 /** A dimension is a number, or a name for a symbolic dimension ("batch", "N"), or null if unknown. */
 export const Dim = z.union([z.number().int(), z.string(), z.null()]);

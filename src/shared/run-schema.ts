@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ModelFormat } from './model-info';
 import { GivenInputs } from './model-inputs';
+import { RuntimeOptions } from './plugins/runtimes';
+import { TargetKind } from './plugins/target-kinds';
 export { RUNTIMES_FOR_FORMAT } from './runtimes';
+/** Derived from the registries (src/shared/plugins), never retyped here. */
+export { RuntimeName, RuntimeOptions, type RuntimeOptionsMap } from './plugins/runtimes';
+export { TargetKind } from './plugins/target-kinds';
 
 export const RUN_SCHEMA = 'edgebench.run/1';
-
-export const TargetKind = z.enum(['local', 'ssh', 'serial']);
-export type TargetKind = z.infer<typeof TargetKind>;
 
 export const HardwareProfile = z.object({
   arch: z.string(),
@@ -20,29 +22,12 @@ export const HardwareProfile = z.object({
 });
 export type HardwareProfile = z.infer<typeof HardwareProfile>;
 
-/** The runtimes a runner can load. Each model format has its own (see RUNTIMES_FOR_FORMAT). */
-export const RuntimeName = z.enum(['onnxruntime', 'tfjs', 'litert']);
-export type RuntimeName = z.infer<typeof RuntimeName>;
-
 /**
  * quick: `runs` / `minTimeMs` / `maxTimeMs` as given. report: MLPerf Tiny's rule, 5 windows of
  * at least 10 s each, the reported latency is the median of the windows' medians.
  */
 export const RunMode = z.enum(['quick', 'report']);
 export type RunMode = z.infer<typeof RunMode>;
-
-/** Settings of one runtime; each runtime reads the ones it knows and ignores the rest. */
-export const RuntimeOptions = z.object({
-  /** onnxruntime: graph optimization level. */
-  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
-  /** onnxruntime: run independent nodes one after another, or in parallel on the inter-op pool. */
-  executionMode: z.enum(['sequential', 'parallel']).default('sequential'),
-  /** onnxruntime: inter-op threads (used by the parallel execution mode); 0 lets the runtime choose. */
-  interOpThreads: z.number().int().min(0).default(0),
-  /** tfjs: preferred backend; 'auto' tries tensorflow (tfjs-node), then wasm, then cpu. */
-  tfjsBackend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-});
-export type RuntimeOptions = z.infer<typeof RuntimeOptions>;
 
 /** How the inputs were made; kept so a run can be reproduced. */
 export const BenchSettings = z.object({

@@ -4,6 +4,7 @@ import { StudioError } from '../../shared/errors';
 import { buildReportContext, findRun } from '../../core/reports/report-context';
 import { loadRunFiles } from '../../core/reports/load-runs';
 import { REPORT_EXPORTERS, REPORT_FORMATS } from '../../core/reports/exporters';
+import { REPORT_FORMATS as FORMAT_DESCRIPTORS, ReportFormat } from '../../shared/plugins/report-formats';
 import { exportReport, findExporter, writeReport } from '../../core/reports/write-report';
 import type { LoadedRun } from '../../core/reports/report-types';
 import { flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
@@ -20,7 +21,7 @@ const flags: FlagSpecs = {
 const formatLines = REPORT_EXPORTERS.map((exporter) => `  ${exporter.format.padEnd(8)} ${exporter.description}`);
 
 export const reportHelp = formatHelp(
-  'edgebench report RUN.json... [--format html|pdf|md|csv|json|netron|mlperf] [--out FILE] [--baseline RUN_ID|FILE]',
+  `edgebench report RUN.json... [--format ${REPORT_FORMATS.join('|')}] [--out FILE] [--baseline RUN_ID|FILE]`,
   [
     'Makes a report from run files (as written by `edgebench bench --out` or kept in a workspace\'s runs/ folder).',
     'A damaged run file is skipped, named on stderr and in the report; a run of another schema version is refused.',
@@ -36,15 +37,14 @@ export const reportHelp = formatHelp(
   flags,
 );
 
-const EXTENSION_FORMATS: Record<string, string> = { '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.md': 'md', '.markdown': 'md', '.csv': 'csv', '.json': 'json', '.txt': 'mlperf' };
-/** Formats that can go to stdout: a single text file. */
-const STDOUT_FORMATS = new Set(['html', 'md', 'json']);
+/** The format each --out ending chooses (the descriptors' outExtensions). */
+const EXTENSION_FORMATS: ReadonlyMap<string, ReportFormat> = new Map(ReportFormat.options.flatMap((format) => FORMAT_DESCRIPTORS[format].outExtensions.map((ext) => [ext, format] as const)));
 
 function chooseFormat(given: string | undefined, outFile: string | undefined): string {
   if (given) return given;
   if (outFile) {
     const ext = path.extname(outFile).toLowerCase();
-    const format = EXTENSION_FORMATS[ext];
+    const format = EXTENSION_FORMATS.get(ext);
     if (format) return format;
     throw new StudioError('BAD_INPUT', `Cannot tell the report format from '${outFile}'; pass --format (${REPORT_FORMATS.join(', ')}).`, { flag: 'out' });
   }
@@ -77,9 +77,9 @@ export async function reportCommand(argv: string[], io: CommandIo): Promise<numb
   }
   const outFile = flagString(args, 'out');
   const format = chooseFormat(flagString(args, 'format'), outFile);
-  findExporter(format);
-  if (!outFile && !STDOUT_FORMATS.has(format)) {
-    throw new StudioError('BAD_INPUT', `--format ${format} writes ${format === 'pdf' ? 'a binary file' : 'more than one file'}; give --out FILE.`, { flag: 'out' });
+  const stdout = FORMAT_DESCRIPTORS[findExporter(format).format].stdout;
+  if (!outFile && stdout !== true) {
+    throw new StudioError('BAD_INPUT', `--format ${format} writes ${stdout.needsOut}; give --out FILE.`, { flag: 'out' });
   }
 
   const loaded = await loadRunFiles(args.positionals);

@@ -17,12 +17,12 @@ export interface ModelFileSet {
 export type ModelReadout = Omit<ModelInfo, 'fileName' | 'sizeBytes' | 'sha256'>;
 
 /**
- * One model format (Netron's ModelFactory): adding a format is a file with one of these
- * plus a line in model-readers.ts.
+ * The engine half of one model format (Netron's ModelFactory): adding a format is its
+ * descriptor (src/shared/plugins/model-formats), a reader like this, and a line in each registry.
  */
-export interface ModelReader {
-  format: ModelFormat;
-  /** File name endings this format uses, tried only when no reader recognises the content. */
+export interface ModelReader<F extends ModelFormat = ModelFormat> {
+  format: F;
+  /** File name endings this format uses (its descriptor's), tried only when no reader recognises the content. */
   extensions: readonly string[];
   /** Recognises the format from the main file's bytes alone; must be cheap and must not throw. */
   match(main: ModelFile): boolean;

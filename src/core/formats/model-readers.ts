@@ -1,18 +1,24 @@
 import { StudioError } from '../../shared/errors';
+import { MODEL_FORMATS, ModelFormat } from '../../shared/plugins/model-formats';
 import type { ModelFile, ModelReader } from './model-file';
 import { onnxReader } from './onnx/onnx-reader';
 import { tfjsReader } from './tfjs/tfjs-reader';
 import { tfliteReader } from './tflite/tflite-reader';
 
 /**
- * Every model format the studio reads, one line each. Content checks run in this order
- * (cheapest and most specific first); extensions are the fallback.
+ * The engine half of every model format, one line each (the shared half, its descriptor, is in
+ * src/shared/plugins/model-formats): typed by ModelFormat, so a format without a reader does not compile.
  */
-export const MODEL_READERS: readonly ModelReader[] = [
-  tfliteReader,
-  tfjsReader,
-  onnxReader,
-];
+const READERS = {
+  onnx: onnxReader,
+  tflite: tfliteReader,
+  tfjs: tfjsReader,
+} satisfies { [F in ModelFormat]: ModelReader<F> };
+
+/** The readers in the order content checks run (each descriptor's detectOrder: magic numbers before heuristics); extensions are the fallback. */
+export const MODEL_READERS: readonly ModelReader[] = [...ModelFormat.options]
+  .sort((a, b) => MODEL_FORMATS[a].detectOrder - MODEL_FORMATS[b].detectOrder)
+  .map((format) => READERS[format]);
 
 /** The reader for a file: by content first, then by extension; throws MODEL_FORMAT when none fits. */
 export function pickReader(main: ModelFile): ModelReader {

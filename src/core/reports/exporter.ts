@@ -1,8 +1,10 @@
 /**
- * A report format (hyperfine's Exporter): one file in exporters/, one line in exporters/index.ts.
+ * A report format's engine half (hyperfine's Exporter): one file in exporters/, one line in
+ * exporters/index.ts; its descriptor (src/shared/plugins/report-formats) says the rest.
  * An exporter turns the report into one or more files; the caller decides where they go.
  */
 import type { PdfPrinter } from './pdf-printer';
+import type { ReportFormat } from '../../shared/plugins/report-formats';
 import type { ReportContext } from './report-types';
 
 export interface ReportFile {
@@ -19,12 +21,17 @@ export interface ExportOptions {
   printer?: PdfPrinter;
 }
 
-export interface ReportExporter {
+/** What an exporter file implements. */
+export interface FormatExporter {
+  export(report: ReportContext, options: ExportOptions): Promise<ReportFile[]>;
+}
+
+/** An exporter with its descriptor's facts (exporters/index.ts joins them). */
+export interface ReportExporter extends FormatExporter {
   /** The --format value. */
-  format: string;
+  format: ReportFormat;
   /** The main file's usual extension, with its dot. */
   extension: string;
   /** One line for --help. */
   description: string;
-  export(report: ReportContext, options: ExportOptions): Promise<ReportFile[]>;
 }

@@ -18,7 +18,7 @@ import {
   type WarmupRequest,
 } from './protocol';
 import { evaluateDataset } from './runner-evaluate';
-import { runtimeLoaders, type LoadedModel, type RuntimeProfile } from './runtimes/index';
+import { loadRuntime, runtimeLoaders, type LoadedModel, type RuntimeProfile } from './runtimes/index';
 
 export const RUNNER_NAME = 'edgebench-node-runner';
 export const RUNNER_VERSION = '0.1.0';
@@ -199,7 +199,7 @@ function osPeakRssBytes(): number | null {
 async function loadModel(request: LoadRequest): Promise<LoadedModel> {
   let runtime;
   try {
-    runtime = await runtimeLoaders[request.runtime]();
+    runtime = await loadRuntime(request.runtime);
   } catch (error) {
     throw failure('UNKNOWN_RUNTIME', `The runtime '${request.runtime}' cannot be loaded on this machine: ${messageOf(error)}`);
   }

@@ -1,9 +1,13 @@
 /**
- * Where a matrix's cells run, per target kind, one line each: this computer runs cells in local
- * runner processes; an SSH board deploys model and runner over SFTP and runs them there; a
- * serial device uploads the model over the cable. Each kind gives the matrix a `target` hook.
+ * The engine half of every stored target kind, one line each (the shared half, its descriptor
+ * with its config, spec, form and CLI flags, is in src/shared/plugins/target-kinds): an SSH board
+ * deploys model and runner over SFTP and runs them there; a serial device uploads the model over
+ * the cable. Each gives the matrix a `target` hook; This computer (the implicit kind) runs cells
+ * in local runner processes without one. The table is typed by the stored kinds, so a new kind's
+ * descriptor without its module does not compile.
  */
 import type { TargetTestResult } from '../../shared/contract';
+import type { StoredKindName } from '../../shared/plugins/target-kinds';
 import type { TargetConfig } from '../../shared/targets';
 import type { MatrixHooks } from '../jobs/matrix';
 
@@ -29,22 +33,31 @@ export interface OpenTarget {
   close(): Promise<void>;
 }
 
-export interface TargetKindModule {
+/** A stored target's config of one kind. */
+export type ConfigOf<K extends StoredKindName> = Extract<TargetConfig, { kind: K }>;
+
+export interface TargetKindModule<K extends StoredKindName = StoredKindName> {
   /** Connects for a benchmark job; the caller closes it when the job ends. */
-  open(config: TargetConfig, context: TargetContext): Promise<OpenTarget>;
+  open(config: ConfigOf<K>, context: TargetContext): Promise<OpenTarget>;
   /** "Test connection": connect, probe, say what was found (or what to do), then disconnect. */
-  test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult>;
+  test(config: ConfigOf<K>, context: TargetContext): Promise<TargetTestResult>;
 }
 
-export const TARGET_KINDS: Record<TargetConfig['kind'], () => Promise<TargetKindModule>> = {
+/** Loaded when a target of the kind is used, so the CLI starts without ssh2 or serialport. */
+export const TARGET_KIND_MODULES = {
   ssh: async () => (await import('./ssh/ssh-matrix-target')).sshTargetKind,
   serial: async () => (await import('./serial/serial-matrix-target')).serialTargetKind,
-};
+} satisfies { [K in StoredKindName]: () => Promise<TargetKindModule<K>> };
+
+async function moduleFor(config: TargetConfig): Promise<TargetKindModule> {
+  // The table's key and the config's kind agree (the satisfies above), which TypeScript cannot follow through an index.
+  return (await TARGET_KIND_MODULES[config.kind]()) as unknown as TargetKindModule;
+}
 
 export async function openTarget(config: TargetConfig, context: TargetContext): Promise<OpenTarget> {
-  return (await TARGET_KINDS[config.kind]()).open(config, context);
+  return (await moduleFor(config)).open(config, context);
 }
 
 export async function testTarget(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {
-  return (await TARGET_KINDS[config.kind]()).test(config, context);
+  return (await moduleFor(config)).test(config, context);
 }

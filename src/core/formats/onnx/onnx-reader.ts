@@ -9,6 +9,7 @@ import { externalLocations } from './onnx-external';
 import { estimateOnnxMacs } from './onnx-shapes';
 import { dimsOf, elementCount, isExternal } from './onnx-tensors';
 import { onnxDtypeName } from './onnx-types';
+import { MODEL_FORMATS } from '../../../shared/plugins/model-formats';
 
 /** ModelProto fields and the wire type each must have; anything else at the top level means "not ONNX". */
 const MODEL_FIELD_WIRE_TYPES: Record<number, number> = {
@@ -134,9 +135,9 @@ function onnxCompanions(main: ModelFile): string[] {
   }
 }
 
-export const onnxReader: ModelReader = {
+export const onnxReader: ModelReader<'onnx'> = {
   format: 'onnx',
-  extensions: ['.onnx'],
+  extensions: MODEL_FORMATS.onnx.extensions,
   match: looksLikeOnnx,
   companions: onnxCompanions,
   read: (files) => readOnnx(files.main),

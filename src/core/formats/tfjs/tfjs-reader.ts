@@ -4,6 +4,7 @@ import { graphEndpoints, readGraphTopology } from './tfjs-graph';
 import { estimateGraphMacs, inferredOutputShapes } from './tfjs-graph-macs';
 import { analyzeLayers, readLayersModel } from './tfjs-layers';
 import { locateWeights, looksLikeModelJson, parseModelJson, shardPaths } from './tfjs-manifest';
+import { MODEL_FORMATS } from '../../../shared/plugins/model-formats';
 
 /**
  * TF.js models: model.json (graph-model or layers-model) plus the binary weight shards
@@ -71,9 +72,9 @@ export function readTfjs(files: ModelFileSet): ModelReadout {
   };
 }
 
-export const tfjsReader: ModelReader = {
+export const tfjsReader: ModelReader<'tfjs'> = {
   format: 'tfjs',
-  extensions: ['.json'],
+  extensions: MODEL_FORMATS.tfjs.extensions,
   match: looksLikeModelJson,
   companions: (main) => shardPaths(parseModelJson(main)),
   read: readTfjs,

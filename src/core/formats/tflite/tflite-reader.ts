@@ -1,4 +1,5 @@
 import type { Dim, TensorInfo } from '../../../shared/model-info';
+import { MODEL_FORMATS } from '../../../shared/plugins/model-formats';
 import type { ModelFile, ModelReader, ModelReadout } from '../model-file';
 import { matMulShapes, product } from '../shape-math';
 import { FlatReader } from './flat-reader';
@@ -226,9 +227,9 @@ function operatorMacs(
   }
 }
 
-export const tfliteReader: ModelReader = {
+export const tfliteReader: ModelReader<'tflite'> = {
   format: 'tflite',
-  extensions: ['.tflite', '.lite'],
+  extensions: MODEL_FORMATS.tflite.extensions,
   match: hasTfliteIdentifier,
   companions: () => [],
   read: (files) => readTflite(files.main),

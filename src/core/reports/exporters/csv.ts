@@ -4,7 +4,7 @@
  * empty cell, as the other formats say "too few samples".
  */
 import { percentileSupported, type PercentileName, type RunFile } from '../../../shared/run-schema';
-import type { ReportExporter } from '../exporter';
+import type { FormatExporter } from '../exporter';
 import type { ReportRun } from '../report-types';
 
 type Value = string | number | boolean | null | undefined;
@@ -74,10 +74,7 @@ const RUN_COLUMNS: Array<[string, (entry: ReportRun, baseline: ReportRun | null)
 
 export const RUNS_CSV_HEADER = RUN_COLUMNS.map(([name]) => name);
 
-export const csvExporter: ReportExporter = {
-  format: 'csv',
-  extension: '.csv',
-  description: 'FILE: one row per run with the key metrics; FILE-samples.csv: run_id,index,latency_ms',
+export const csvExporter: FormatExporter = {
   async export(report) {
     const runs = [csvLine(RUNS_CSV_HEADER), ...report.runs.map((entry) => csvLine(RUN_COLUMNS.map(([, value]) => value(entry, report.baseline))))];
     const samples = ['run_id,index,latency_ms'];

@@ -1,5 +1,10 @@
-/** The report formats, one line each. */
-import type { ReportExporter } from '../exporter';
+/**
+ * The engine half of every report format, one line each (the shared half, its descriptor with its
+ * label, extensions and --help line, is in src/shared/plugins/report-formats): typed by
+ * ReportFormat, so a format without an exporter does not compile.
+ */
+import { REPORT_FORMATS as DESCRIPTORS, ReportFormat } from '../../../shared/plugins/report-formats';
+import type { FormatExporter, ReportExporter } from '../exporter';
 import { csvExporter } from './csv';
 import { htmlExporter } from './html';
 import { jsonExporter } from './json';
@@ -8,6 +13,22 @@ import { mlperfResultsExporter } from './mlperf-results';
 import { netronExporter } from './netron';
 import { pdfExporter } from './pdf';
 
-export const REPORT_EXPORTERS: readonly ReportExporter[] = [htmlExporter, pdfExporter, markdownExporter, csvExporter, jsonExporter, netronExporter, mlperfResultsExporter];
+const EXPORTERS = {
+  html: htmlExporter,
+  pdf: pdfExporter,
+  md: markdownExporter,
+  csv: csvExporter,
+  json: jsonExporter,
+  netron: netronExporter,
+  mlperf: mlperfResultsExporter,
+} satisfies Record<ReportFormat, FormatExporter>;
 
-export const REPORT_FORMATS = REPORT_EXPORTERS.map((exporter) => exporter.format);
+/** Every exporter with its descriptor's facts, in the registry's order. */
+export const REPORT_EXPORTERS: readonly ReportExporter[] = ReportFormat.options.map((format) => ({
+  format,
+  extension: DESCRIPTORS[format].extension,
+  description: DESCRIPTORS[format].description,
+  export: EXPORTERS[format].export,
+}));
+
+export const REPORT_FORMATS: readonly ReportFormat[] = ReportFormat.options;

@@ -1,9 +1,6 @@
-import type { ReportExporter } from '../exporter';
+import type { FormatExporter } from '../exporter';
 
-export const jsonExporter: ReportExporter = {
-  format: 'json',
-  extension: '.json',
-  description: 'the run files as one JSON array (schema docs/run-schema.json)',
+export const jsonExporter: FormatExporter = {
   async export(report) {
     const runs = report.runs.map((entry) => entry.run);
     return [{ suffix: '', mediaType: 'application/json', data: `${JSON.stringify(runs, null, 2)}\n`, description: 'the runs' }];

@@ -13,7 +13,7 @@ import { REPORT_MODE } from '../../../shared/bench-defaults';
 import { StudioError } from '../../../shared/errors';
 import { medianOf } from '../../../shared/numeric/quantile';
 import type { RunFile } from '../../../shared/run-schema';
-import type { ReportExporter, ReportFile } from '../exporter';
+import type { FormatExporter, ReportFile } from '../exporter';
 import type { ReportRun } from '../report-types';
 
 /** The runtime name mlperf-run.ts gives runs of MLPerf Tiny firmware, whose windows report only their total time. */
@@ -128,10 +128,7 @@ function windowedRuns(runs: readonly ReportRun[]): Array<{ entry: ReportRun; win
   return windowed;
 }
 
-export const mlperfResultsExporter: ReportExporter = {
-  format: 'mlperf',
-  extension: '.txt',
-  description: 'MLPerf Tiny-style results.txt per serial run: windows, median latency and throughput (several runs: FILE-1.txt, FILE-2.txt...)',
+export const mlperfResultsExporter: FormatExporter = {
   async export(report) {
     const runs = windowedRuns(report.runs);
     return runs.map(

@@ -14,7 +14,7 @@
  */
 import { StudioError } from '../../../shared/errors';
 import type { RunFile } from '../../../shared/run-schema';
-import type { ReportExporter, ReportFile } from '../exporter';
+import type { FormatExporter, ReportFile } from '../exporter';
 
 export const NETRON_SIGNATURE = 'netron:attachment';
 
@@ -95,10 +95,7 @@ export function netronAttachment(run: RunFile): NetronAttachment {
   };
 }
 
-export const netronExporter: ReportExporter = {
-  format: 'netron',
-  extension: '.json',
-  description: 'per-node profile times as a Netron attachment (open the model in Netron, then this file)',
+export const netronExporter: FormatExporter = {
   async export(report) {
     const profiled = report.runs.filter((entry) => entry.run.profile);
     if (profiled.length === 0) {

@@ -1,20 +1,23 @@
 /**
- * The runtimes a runner can load, one line each. A runtime is loaded lazily, so a runner whose
- * machine lacks one (no native binary for this platform) still answers hello and says why.
+ * The engine half of each runtime, one line each; the shared half (name, formats, options and
+ * how they appear in the CLI, UI and reports) is its descriptor in src/shared/plugins/runtimes.
+ * The table is typed by RuntimeName, so a descriptor without its module does not compile. A
+ * runtime is loaded lazily, so a runner whose machine lacks one (no native binary for this
+ * platform) still answers hello and says why.
  */
-import type { RuntimeName, RuntimeOptions } from '../../../shared/run-schema';
+import { runtimeOptionsOf, type RuntimeName, type RuntimeOptions, type RuntimeOptionsMap } from '../../../shared/plugins/runtimes';
 import type { InputRequest, InputUsed } from '../protocol';
 import type { FloatTensor } from '../tensor-convert';
 
 export type { FloatTensor } from '../tensor-convert';
 
-export interface RuntimeLoadOptions {
+export interface RuntimeLoadOptions<R extends RuntimeName = RuntimeName> {
   modelPath: string;
   /** Intra-op threads; 0 lets the runtime choose. */
   threads: number;
   inputs: InputRequest[];
-  /** Runtime-specific settings; each runtime reads the ones it knows. */
-  options: RuntimeOptions;
+  /** This runtime's own options (its descriptor's schema), defaults filled. */
+  options: RuntimeOptionsMap[R];
 }
 
 /** The runtime's own per-node profile over `runs` extra inferences (see RunFile.profile). */
@@ -52,14 +55,26 @@ export interface LoadedModel {
   release(): Promise<void>;
 }
 
-export interface RuntimeModule {
-  readonly name: RuntimeName;
+export interface RuntimeModule<R extends RuntimeName = RuntimeName> {
+  readonly name: R;
   version(): string;
-  load(options: RuntimeLoadOptions): Promise<LoadedModel>;
+  load(options: RuntimeLoadOptions<R>): Promise<LoadedModel>;
 }
 
-export const runtimeLoaders: Record<RuntimeName, () => Promise<RuntimeModule>> = {
+export const runtimeLoaders = {
   onnxruntime: async () => (await import('./onnxruntime')).onnxruntimeModule,
   tfjs: async () => (await import('./tfjs')).tfjsModule,
   litert: async () => (await import('./litert')).litertModule,
-};
+} satisfies { [R in RuntimeName]: () => Promise<RuntimeModule<R>> };
+
+/**
+ * Loads `runtime` and a model into it, handing the runtime its own options out of the flat
+ * record runs and the runner protocol carry.
+ */
+export async function loadRuntime(runtime: RuntimeName): Promise<{ version(): string; load(options: Omit<RuntimeLoadOptions, 'options'> & { options: Partial<RuntimeOptions> }): Promise<LoadedModel> }> {
+  const module = (await runtimeLoaders[runtime]()) as RuntimeModule;
+  return {
+    version: () => module.version(),
+    load: (request) => module.load({ ...request, options: runtimeOptionsOf(runtime, request.options) }),
+  };
+}

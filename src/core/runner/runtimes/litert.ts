@@ -12,7 +12,7 @@ import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-conve
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
 import { litertVersion, loadLiteRtInNode, type LiteRtLibrary } from './litert-node';
 
-export const litertModule: RuntimeModule = {
+export const litertModule: RuntimeModule<'litert'> = {
   name: 'litert',
   version: litertVersion,
   load,
@@ -73,7 +73,7 @@ export async function runLiteRtOnce(compiled: CompiledModel, inputs: Tensor[]): 
   });
 }
 
-async function load({ modelPath, threads, inputs }: RuntimeLoadOptions): Promise<LoadedModel> {
+async function load({ modelPath, threads, inputs }: RuntimeLoadOptions<'litert'>): Promise<LoadedModel> {
   await loadLiteRtInNode();
   const startNs = process.hrtime.bigint();
   const model = await openLiteRtModel(modelPath, threads);

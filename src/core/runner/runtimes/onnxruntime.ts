@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor, env } from 'onnxruntime-node';
 import { StudioError } from '../../../shared/errors';
-import type { RuntimeOptions } from '../../../shared/run-schema';
+import type { RuntimeOptionsMap } from '../../../shared/run-schema';
 import { elementCount, freshSeed, makeInputData, planInput } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
 import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule, RuntimeProfile } from './index';
 import { nodeTotals, parseOrtProfile } from './onnxruntime-profile';
 
-export const onnxruntimeModule: RuntimeModule = {
+export const onnxruntimeModule: RuntimeModule<'onnxruntime'> = {
   name: 'onnxruntime',
   version: () => env.versions.node ?? env.versions.common,
   load,
@@ -21,7 +21,7 @@ export const onnxruntimeModule: RuntimeModule = {
 const PROFILE_PREFIX = 'ort-profile';
 
 /** The session options a benchmark asks for; the profile session uses the same ones, plus profiling. */
-export function sessionOptionsFor(threads: number, options: RuntimeOptions): InferenceSession.SessionOptions {
+export function sessionOptionsFor(threads: number, options: RuntimeOptionsMap['onnxruntime']): InferenceSession.SessionOptions {
   const sessionOptions: InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: options.graphOptimizationLevel,
@@ -34,7 +34,7 @@ export function sessionOptionsFor(threads: number, options: RuntimeOptions): Inf
   return sessionOptions;
 }
 
-async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions): Promise<LoadedModel> {
+async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions<'onnxruntime'>): Promise<LoadedModel> {
   const sessionOptions = sessionOptionsFor(threads, options);
   const startNs = process.hrtime.bigint();
   const session = await InferenceSession.create(modelPath, sessionOptions);

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
-import type { RuntimeOptions } from '../../../shared/run-schema';
+import type { RuntimeOptionsMap } from '../../../shared/run-schema';
 import { StudioError } from '../../../shared/errors';
 
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -87,7 +87,7 @@ export function loadTfjsCore(): Promise<TfjsCore> {
  * Sets the backend every later TF.js call uses. `threads` (0 = the backend's default) is applied
  * where the backend has a knob; see the comments per backend for what happens otherwise.
  */
-export async function useTfjsBackend(preference: RuntimeOptions['tfjsBackend'], threads: number): Promise<TfjsBackend> {
+export async function useTfjsBackend(preference: RuntimeOptionsMap['tfjs']['tfjsBackend'], threads: number): Promise<TfjsBackend> {
   const tf = await loadTfjsCore();
   const order: TfjsBackendName[] = preference === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preference];
   const skipped: string[] = [];

@@ -12,13 +12,13 @@ import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
 import { loadTfjsCore, tfjsVersion, useTfjsBackend, type TfjsCore } from './tfjs-backend';
 import { openTfjsModel, type TfjsInputSpec, type TfjsModel } from './tfjs-model';
 
-export const tfjsModule: RuntimeModule = {
+export const tfjsModule: RuntimeModule<'tfjs'> = {
   name: 'tfjs',
   version: tfjsVersion,
   load,
 };
 
-async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions): Promise<LoadedModel> {
+async function load({ modelPath, threads, inputs, options }: RuntimeLoadOptions<'tfjs'>): Promise<LoadedModel> {
   await loadTfjsCore();
   const startNs = process.hrtime.bigint();
   const backend = await useTfjsBackend(options.tfjsBackend, threads);

@@ -5,8 +5,7 @@
  * reply line, never a hex dump of a whole model upload).
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { StudioError } from '../../../shared/errors';
-import type { SerialTargetConfig, TargetConfig } from '../../../shared/targets';
+import type { SerialTargetConfig } from '../../../shared/targets';
 import type { TargetContext } from '../target-registry';
 import { EdgebenchDeviceClient } from './edgebench-protocol/client';
 import { identityOf, listSerialDevices, waitForDevice, type DeviceIdentity, type PortLister, type SerialDeviceInfo } from './discovery/list-ports';
@@ -28,11 +27,6 @@ export interface EdgebenchSession {
   transport: SerialPortTransport;
   baudRate: number;
   facts: DeviceFacts;
-}
-
-export function serialConfig(config: TargetConfig, kind: string): SerialTargetConfig {
-  if (config.kind !== 'serial') throw new StudioError('INTERNAL', `The serial target kind was asked to ${kind} a ${config.kind} target.`);
-  return config;
 }
 
 /**

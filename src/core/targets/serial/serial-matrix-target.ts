@@ -5,12 +5,13 @@
  */
 import type { TargetTestResult } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
-import { targetSpecOf, type TargetConfig } from '../../../shared/targets';
+import type { SerialProtocol } from '../../../shared/plugins/serial-protocols';
+import { targetSpecOf, type SerialTargetConfig } from '../../../shared/targets';
 import { restatePartial, type Measured } from '../../bench/cell-outcome';
 import type { OpenTarget, TargetContext, TargetKindModule } from '../target-registry';
 import { mlperfHardware, runMlperfCell } from './mlperf-run';
 import type { DutIdentity } from './mlperf-tiny/dut-client';
-import { connectEdgebench, connectMlperfTarget, serialConfig } from './serial-connect';
+import { connectEdgebench, connectMlperfTarget } from './serial-connect';
 import { describeBoard, hardwareFromFacts, runEdgebenchCell } from './serial-run';
 
 const KiB = 1024;
@@ -58,43 +59,50 @@ function identityOf(identity: DutIdentity | undefined, port: string): DutIdentit
   return identity;
 }
 
-async function open(config: TargetConfig, context: TargetContext): Promise<OpenTarget> {
-  const serial = serialConfig(config, 'open');
-  if (serial.protocol === 'mlperf-tiny') {
-    const connection = await connectMlperfTarget(serial, context);
-    const board = identityOf(connection.client.identity, connection.client.port);
-    return {
-      target: { kind: 'serial', spec: targetSpecOf(config), name: mlperfTargetName(serial.name, board), runCell: (job, opts) => withBoardReset(runMlperfCell(connection, job, opts), connection.client.port) },
-      close: () => connection.close(),
-    };
-  }
-  const session = await connectEdgebench(serial, context);
-  const board = { client: session.client, facts: session.facts, ...(context.onUpload && { onUpload: context.onUpload }) };
-  return {
-    target: { kind: 'serial', spec: targetSpecOf(config), name: edgebenchTargetName(serial.name, session.facts.simulated), runCell: (job, opts) => runEdgebenchCell(board, job, opts) },
-    close: () => session.client.close(),
-  };
+/** The engine half of one serial protocol: how a board that speaks it is opened for a job and tested. */
+interface SerialProtocolAdapter {
+  open(config: SerialTargetConfig, context: TargetContext): Promise<OpenTarget>;
+  /** Connects, identifies the board and disconnects; a failure to connect is thrown (test() turns it into a result). */
+  test(config: SerialTargetConfig, context: TargetContext): Promise<TargetTestResult>;
 }
 
-async function test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {
-  const serial = serialConfig(config, 'test');
-  try {
-    if (serial.protocol === 'mlperf-tiny') {
-      const connection = await connectMlperfTarget(serial, context);
-      try {
-        const board = identityOf(connection.client.identity, connection.client.port);
-        return {
-          ok: true,
-          message: `${board.name} at ${connection.baudRate} baud, MLPerf Tiny firmware "${board.profile}" with model ${board.model}.`,
-          hardware: mlperfHardware(board),
-          hostKey: null,
-          details: { board: board.name, firmware: board.profile, model: board.model, role: board.role, baudRate: String(connection.baudRate), protocol: 'mlperf-tiny' },
-        };
-      } finally {
-        await connection.close();
-      }
+const mlperfTinyAdapter: SerialProtocolAdapter = {
+  async open(config, context) {
+    const connection = await connectMlperfTarget(config, context);
+    const board = identityOf(connection.client.identity, connection.client.port);
+    return {
+      target: { kind: 'serial', spec: targetSpecOf(config), name: mlperfTargetName(config.name, board), runCell: (job, opts) => withBoardReset(runMlperfCell(connection, job, opts), connection.client.port) },
+      close: () => connection.close(),
+    };
+  },
+  async test(config, context) {
+    const connection = await connectMlperfTarget(config, context);
+    try {
+      const board = identityOf(connection.client.identity, connection.client.port);
+      return {
+        ok: true,
+        message: `${board.name} at ${connection.baudRate} baud, MLPerf Tiny firmware "${board.profile}" with model ${board.model}.`,
+        hardware: mlperfHardware(board),
+        hostKey: null,
+        details: { board: board.name, firmware: board.profile, model: board.model, role: board.role, baudRate: String(connection.baudRate), protocol: 'mlperf-tiny' },
+      };
+    } finally {
+      await connection.close();
     }
-    const session = await connectEdgebench(serial, context);
+  },
+};
+
+const edgebenchAdapter: SerialProtocolAdapter = {
+  async open(config, context) {
+    const session = await connectEdgebench(config, context);
+    const board = { client: session.client, facts: session.facts, ...(context.onUpload && { onUpload: context.onUpload }) };
+    return {
+      target: { kind: 'serial', spec: targetSpecOf(config), name: edgebenchTargetName(config.name, session.facts.simulated), runCell: (job, opts) => runEdgebenchCell(board, job, opts) },
+      close: () => session.client.close(),
+    };
+  },
+  async test(config, context) {
+    const session = await connectEdgebench(config, context);
     try {
       const f = session.facts;
       return {
@@ -121,10 +129,23 @@ async function test(config: TargetConfig, context: TargetContext): Promise<Targe
     } finally {
       await session.client.close();
     }
-  } catch (error) {
-    if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
-    return { ok: false, message: error.message, hardware: null, hostKey: null, details: error.context.kind ? { kind: error.context.kind } : {} };
-  }
-}
+  },
+};
 
-export const serialTargetKind: TargetKindModule = { open, test };
+/** One adapter per protocol of the registry (src/shared/plugins/serial-protocols): a protocol without one does not compile. */
+const SERIAL_PROTOCOL_ADAPTERS = {
+  edgebench: edgebenchAdapter,
+  'mlperf-tiny': mlperfTinyAdapter,
+} satisfies Record<SerialProtocol, SerialProtocolAdapter>;
+
+export const serialTargetKind: TargetKindModule<'serial'> = {
+  open: (config, context) => SERIAL_PROTOCOL_ADAPTERS[config.protocol].open(config, context),
+  async test(config, context) {
+    try {
+      return await SERIAL_PROTOCOL_ADAPTERS[config.protocol].test(config, context);
+    } catch (error) {
+      if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+      return { ok: false, message: error.message, hardware: null, hostKey: null, details: error.context.kind ? { kind: error.context.kind } : {} };
+    }
+  },
+};

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import type { TargetTestResult } from '../../../shared/contract';
-import { targetSpecOf, type SshTargetConfig, type TargetConfig } from '../../../shared/targets';
+import { targetSpecOf, type SshTargetConfig } from '../../../shared/targets';
 import type { TargetContext, TargetKindModule } from '../target-registry';
 import { KnownHostsStore } from './known-hosts';
 import { onnxruntimeNodePackage } from './node-runner-bundle';
@@ -16,9 +16,8 @@ import type { SshConnectOptions } from './ssh-connection';
 import { boardRuntimes, chooseRunner } from './ssh-probe';
 import { sshMatrixTarget, SshTargetSession } from './ssh-target';
 
-export const sshTargetKind: TargetKindModule = {
-  async open(config: TargetConfig, context: TargetContext) {
-    if (config.kind !== 'ssh') throw new StudioError('INTERNAL', `The SSH target kind was asked to open a ${config.kind} target.`);
+export const sshTargetKind: TargetKindModule<'ssh'> = {
+  async open(config: SshTargetConfig, context: TargetContext) {
     const session = new SshTargetSession(
       { name: config.name, host: config.host, port: config.port, user: config.user },
       {
@@ -30,8 +29,7 @@ export const sshTargetKind: TargetKindModule = {
     return { target: { ...sshMatrixTarget(session), spec: targetSpecOf(config) }, close: () => session.close() };
   },
 
-  async test(config: TargetConfig, context: TargetContext): Promise<TargetTestResult> {
-    if (config.kind !== 'ssh') throw new StudioError('INTERNAL', `The SSH target kind was asked to test a ${config.kind} target.`);
+  async test(config: SshTargetConfig, context: TargetContext): Promise<TargetTestResult> {
     let connect: Omit<SshConnectOptions, 'signal'>;
     try {
       connect = await connectOptions(config, context);

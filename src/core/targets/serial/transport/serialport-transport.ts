@@ -13,12 +13,13 @@
  * `hangupOnClose` is false (HUPCL), which on some boards resets them as well.
  */
 import { SerialPort } from 'serialport';
+import type { ResetOnOpen } from '../../../../shared/plugins/target-kinds/serial-spec';
 import type { SerialTransport } from '../serial-transport';
 import { delay, fromCallback, withTimeout } from './bounded';
 import { openError, portError, vanishedError } from './port-errors';
 import { describeLogEntry, type SerialLogDirection, type SerialLogListener } from './serial-log';
 
-export type ResetOnOpen = 'none' | 'esp32';
+export type { ResetOnOpen };
 
 export interface SerialPortTransportOptions {
   /** "/dev/ttyUSB0", "COM3", or a pseudo-terminal such as "/dev/pts/4". */

@@ -1,0 +1,39 @@
+/**
+ * The benchmark's own settings (every runtime and target has them), described as a plug-in's
+ * options are: the CLI flag `edgebench bench` takes, the label of the Runs page's field, and the
+ * --help line. Remedies name a setting through this table and the plug-ins' option specs
+ * (settingNames in remedies.ts), so "--threads" and "the Threads field" are written once.
+ */
+import { DEFAULT_BENCH_SETTINGS } from '../bench-defaults';
+import type { BenchSettings } from '../run-schema';
+
+export interface BenchSettingSpec {
+  /** The `edgebench bench` flag, without its dashes. */
+  readonly flag: string;
+  /** The Runs page's field. */
+  readonly label: string;
+  readonly help: string;
+  readonly valueName?: string;
+}
+
+/** Settings a user sets on the command line or in the form (inputs are set with --shape/--dim/--value or on the Models page). */
+export type BenchSettingKey = Exclude<keyof BenchSettings, 'shapes' | 'dims' | 'values' | 'runtimeOptions'>;
+
+const d = DEFAULT_BENCH_SETTINGS;
+
+export const BENCH_SETTING_SPECS: { readonly [K in BenchSettingKey]-?: BenchSettingSpec } = {
+  runs: { flag: 'runs', label: 'Runs', help: `Measured inferences, at least (default ${d.runs}).` },
+  warmupRuns: { flag: 'warmup', label: 'Warmup runs', help: `Warmup inferences before measuring (default ${d.warmupRuns}).` },
+  warmupMinTimeMs: { flag: 'warmup-time', label: 'Warmup min (ms)', valueName: 'MS', help: `Keep warming up until this many ms have passed too (default ${d.warmupMinTimeMs}).` },
+  minTimeMs: { flag: 'min-time', label: 'Min time (ms)', valueName: 'MS', help: 'Keep measuring past --runs until this many ms have passed (default 0).' },
+  maxTimeMs: { flag: 'max-time', label: 'Max time (ms)', valueName: 'MS', help: 'Stop measuring after this many ms even before --runs (default 0 = no limit).' },
+  mode: { flag: 'mode', label: 'Mode', help: 'quick, or report: 5 windows of at least 10 s, median of medians (MLPerf Tiny).' },
+  freshInputs: { flag: 'fresh-inputs', label: 'Fresh random input', help: 'A new random input before every measured run (not timed).' },
+  threads: { flag: 'threads', label: 'Threads', valueName: 'N[,N...]', help: 'Intra-op threads; several values make a matrix; 0 = runtime decides (default 0).' },
+  profileRuns: { flag: 'profile-runs', label: 'Profile runs', help: `Extra runs under onnxruntime's profiler for the per-op table (default ${d.profileRuns}; 0 = none).` },
+  nativeTools: {
+    flag: 'no-native-tools',
+    label: 'Native tools',
+    help: "Do not also run the board's own benchmark tools (benchmark_model, trtexec, onnxruntime_perf_test) over SSH.",
+  },
+};
