@@ -133,7 +133,7 @@ const edgebenchAdapter: SerialProtocolAdapter = {
 };
 
 /** One adapter per protocol of the registry (src/shared/plugins/serial-protocols): a protocol without one does not compile. */
-const SERIAL_PROTOCOL_ADAPTERS = {
+export const SERIAL_PROTOCOL_ADAPTERS = {
   edgebench: edgebenchAdapter,
   'mlperf-tiny': mlperfTinyAdapter,
 } satisfies Record<SerialProtocol, SerialProtocolAdapter>;

@@ -1,6 +1,6 @@
 /**
  * What a serial device protocol descriptor says: the shared half of a protocol (its engine half,
- * the adapter that connects, tests and runs cells, is in src/core/targets/serial/protocols.ts).
+ * the adapter that connects, tests and runs cells, is in src/core/targets/serial/serial-matrix-target.ts).
  */
 import type { ModelFormat } from '../model-formats';
 import type { PluginIdentity } from '../plugin';
