@@ -5,12 +5,14 @@
  * plug-in is checked here without new test code (docs/extending.md).
  */
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { MODEL_READERS } from '../../../src/core/formats/model-readers';
 import { REPORT_EXPORTERS } from '../../../src/core/reports/exporters';
 import { runtimeLoaders } from '../../../src/core/runner/runtimes';
 import { SERIAL_PROTOCOL_ADAPTERS } from '../../../src/core/targets/serial/serial-matrix-target';
 import { TARGET_KIND_MODULES } from '../../../src/core/targets/target-registry';
 import { BENCH_SETTING_SPECS } from '../../../src/shared/plugins/bench-settings';
+import type { FieldSpec } from '../../../src/shared/plugins/plugin';
 import { MODEL_FORMATS, ModelFormat } from '../../../src/shared/plugins/model-formats';
 import { REPORT_FORMATS, ReportFormat } from '../../../src/shared/plugins/report-formats';
 import { RUNTIMES, RUNTIMES_FOR_FORMAT, RuntimeName, RuntimeOptions, runtimeOptionsOf } from '../../../src/shared/plugins/runtimes';
@@ -89,12 +91,12 @@ describe('runtime descriptors', () => {
 
   it('offer in a select only values the option accepts, and label each one', () => {
     for (const name of RuntimeName.options) {
-      const runtime = RUNTIMES[name];
-      for (const [key, spec] of Object.entries(runtime.optionSpecs)) {
+      const shape: Record<string, z.ZodType> = RUNTIMES[name].options.shape;
+      const specs: Record<string, { field: FieldSpec }> = RUNTIMES[name].optionSpecs;
+      for (const [key, spec] of Object.entries(specs)) {
         if (spec.field.kind !== 'select') continue;
-        const schema = runtime.options.shape[key as keyof typeof runtime.options.shape];
         for (const [value, label] of Object.entries(spec.field.choices)) {
-          expect(schema.safeParse(value).success, `${name}.${key} offers '${value}'`).toBe(true);
+          expect(shape[key]?.safeParse(value).success, `${name}.${key} offers '${value}'`).toBe(true);
           expect(label.trim()).not.toBe('');
         }
       }

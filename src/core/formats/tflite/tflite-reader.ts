@@ -42,12 +42,15 @@ export function hasTfliteIdentifier(file: ModelFile): boolean {
   return data.byteLength >= 8 && String.fromCharCode(...data.subarray(4, 8)) === FILE_IDENTIFIER;
 }
 
+/** Refuses bytes that are not a TFLite flatbuffer, naming the file (the reader's and the fit estimate's one check). */
+export function requireTfliteIdentifier(fb: FlatReader, file: ModelFile): void {
+  if (file.data.byteLength === 0) throw fb.error('the file is empty', 0);
+  if (!hasTfliteIdentifier(file)) throw fb.error(`it lacks the '${FILE_IDENTIFIER}' file identifier at bytes 4-8`, 4);
+}
+
 export function readTflite(file: ModelFile): ModelReadout {
   const fb = new FlatReader(file.data, file.name, FORMAT_LABEL);
-  if (file.data.byteLength === 0) throw fb.error('the file is empty', 0);
-  if (!hasTfliteIdentifier(file)) {
-    throw fb.error(`it lacks the '${FILE_IDENTIFIER}' file identifier at bytes 4-8`, 4);
-  }
+  requireTfliteIdentifier(fb, file);
   const model = fb.root();
   const version = fb.uint32(model, ModelField.version, 0);
   const description = fb.string(model, ModelField.description);

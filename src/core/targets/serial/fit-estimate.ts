@@ -10,7 +10,7 @@
 import type { FitEstimate as FitReport, FitMemory, FitRemedy, FitUnsupportedOp } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
 import { FlatReader } from '../../formats/tflite/flat-reader';
-import { readOperatorCode } from '../../formats/tflite/tflite-reader';
+import { readOperatorCode, requireTfliteIdentifier } from '../../formats/tflite/tflite-reader';
 import { BufferField, BuiltinOp, ModelField, OperatorField, SubGraphField, TensorField, tensorTypeName } from '../../formats/tflite/tflite-schema';
 import { tflmAllocations } from './tflm-allocations';
 import { alignUp } from './tflm-kernel-memory';
@@ -89,9 +89,7 @@ export interface ArenaEstimate {
 
 export function estimateArena(model: Uint8Array, fileName: string): ArenaEstimate {
   const fb = new FlatReader(model, fileName, 'TFLite model');
-  if (model.byteLength < 8 || String.fromCharCode(...model.subarray(4, 8)) !== 'TFL3') {
-    throw fb.error("it lacks the 'TFL3' file identifier at bytes 4-8", 4);
-  }
+  requireTfliteIdentifier(fb, { name: fileName, data: model });
   const root = fb.root();
   const subgraphs = fb.tables(root, ModelField.subgraphs);
   if (subgraphs.length === 0) throw fb.error('it has no subgraph', 0);
