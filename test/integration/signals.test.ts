@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatorOnPty, type SimulatorOnPty } from '../../src/core/targets/serial/simulator/simulator-pty';
 import { cliNodeArgs, demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
-import { sshdAvailable, startSshd, type Sshd } from './ssh/sshd-fixture';
+import { descendantsOf, sshdAvailable, startSshd, type Sshd } from './ssh/sshd-fixture';
 
 const STOP_LIMIT_MS = 2000;
 const demoTflite = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
@@ -44,29 +44,8 @@ interface ProcessInfo {
 }
 
 /** Every process whose parent chain leads to `root` (from /proc), with its command line. */
-function descendantsOf(root: number): ProcessInfo[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 of /proc/PID/stat, after the parenthesised command name (which may hold spaces).
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // it ended while we looked
-    }
-  }
-  const found: ProcessInfo[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const parent = queue.shift() as number;
-    for (const [pid, ppid] of parentOf) {
-      if (ppid !== parent) continue;
-      queue.push(pid);
-      found.push({ pid, cmdline: cmdlineOf(pid) ?? '' });
-    }
-  }
-  return found;
+function descendantsWithCommands(root: number): ProcessInfo[] {
+  return descendantsOf(root).map((pid) => ({ pid, cmdline: cmdlineOf(pid) ?? '' }));
 }
 
 function cmdlineOf(pid: number): string | undefined {
@@ -135,7 +114,7 @@ async function interrupt(
   try {
     await waitFor(`edgebench ${args[0]} to be busy`, () => {
       if (cli.child.exitCode !== null) throw new Error(`edgebench ${args.join(' ')} ended (${cli.child.exitCode}) before it was interrupted:\n${cli.stderr()}`);
-      children = descendantsOf(cli.child.pid as number);
+      children = descendantsWithCommands(cli.child.pid as number);
       return busy(cli, children) ? true : undefined;
     });
     const sentAt = Date.now();
