@@ -2,7 +2,9 @@ import path from 'node:path';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import { StudioError } from '../../shared/errors';
 import type { ModelFormat } from '../../shared/model-info';
-import { BenchSettings, RuntimeName, RuntimeOptions, RunMode } from '../../shared/run-schema';
+import { BENCH_SETTING_SPECS } from '../../shared/plugins/bench-settings';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
+import { BenchSettings, type RuntimeName } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { tfjsModelName } from '../../core/formats/tfjs/tfjs-name';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
@@ -14,27 +16,14 @@ import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, type
 import { dimFlag, formatGivenAsFlags, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { formatRun, progressLine } from '../format';
 import type { CommandIo } from '../io';
-import { parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
+import { benchRunFlags, runtimeOptionsFromFlags } from '../bench-flags';
+import { DEFAULT_TARGET_KIND, parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
 import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
 
 const d = DEFAULT_BENCH_SETTINGS;
-const o = RuntimeOptions.shape;
-const flags: FlagSpecs = {
-  runs: { kind: 'int', min: 1, help: `Measured inferences, at least (default ${d.runs}).` },
-  warmup: { kind: 'int', min: 0, help: `Warmup inferences before measuring (default ${d.warmupRuns}).` },
-  'warmup-time': { kind: 'number', min: 0, valueName: 'MS', help: `Keep warming up until this many ms have passed too (default ${d.warmupMinTimeMs}).` },
-  'min-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Keep measuring past --runs until this many ms have passed (default 0).' },
-  'max-time': { kind: 'number', min: 0, valueName: 'MS', help: 'Stop measuring after this many ms even before --runs (default 0 = no limit).' },
-  mode: { kind: 'choice', choices: RunMode.options, help: 'quick, or report: 5 windows of at least 10 s, median of medians (MLPerf Tiny).' },
-  'fresh-inputs': { kind: 'boolean', help: 'A new random input before every measured run (not timed).' },
-  threads: { kind: 'intList', min: 0, valueName: 'N[,N...]', help: 'Intra-op threads; several values make a matrix; 0 = runtime decides (default 0).' },
-  runtime: { kind: 'choiceList', choices: RuntimeName.options, help: "Runtimes to use (default: the model format's own)." },
-  'graph-opt': { kind: 'choice', choices: o.graphOptimizationLevel.unwrap().options, help: 'onnxruntime graph optimization level (default all).' },
-  'execution-mode': { kind: 'choice', choices: o.executionMode.unwrap().options, help: 'onnxruntime execution mode (default sequential).' },
-  'inter-op-threads': { kind: 'int', min: 0, help: 'onnxruntime inter-op threads, for the parallel mode (default 0 = runtime decides).' },
-  'tfjs-backend': { kind: 'choice', choices: o.tfjsBackend.unwrap().options, help: 'TF.js backend (default auto: tensorflow, then wasm, then cpu).' },
-  'profile-runs': { kind: 'int', min: 0, help: `Extra runs under onnxruntime's profiler for the per-op table (default ${d.profileRuns}; 0 = none).` },
-  'no-native-tools': { kind: 'boolean', help: "Do not also run the board's own benchmark tools (benchmark_model, trtexec, onnxruntime_perf_test) over SSH." },
+const S = BENCH_SETTING_SPECS;
+export const benchFlags: FlagSpecs = {
+  ...benchRunFlags(TARGET_KINDS[DEFAULT_TARGET_KIND].benchSettings),
   'stall-timeout': { kind: 'number', min: 1, valueName: 'S', help: 'Give up on a cell whose runner says nothing for this many seconds (default 60).' },
   ...shapeFlag,
   ...dimFlag,
@@ -56,30 +45,26 @@ export const benchHelp = formatHelp(
     'in --workspace), else 1: a run with any guessed size is marked unstable, and an image input whose height or width',
     'would be guessed is refused (exit 2) until its sizes are given.',
   ].join('\n'),
-  flags,
+  benchFlags,
 );
 
-function settingsFrom(args: ParsedArgs): BenchSettings {
-  const mode = flagString(args, 'mode') ?? d.mode;
-  const runsGiven = args.flags.has('runs');
+/** The settings the flags give (threads aside: several make a matrix), defaults for the rest. */
+export function benchSettingsFromArgs(args: ParsedArgs): BenchSettings {
+  const mode = flagString(args, S.mode.flag) ?? d.mode;
+  const runsGiven = args.flags.has(S.runs.flag);
   return BenchSettings.parse({
-    warmupRuns: flagNumber(args, 'warmup') ?? d.warmupRuns,
-    warmupMinTimeMs: flagNumber(args, 'warmup-time') ?? d.warmupMinTimeMs,
+    warmupRuns: flagNumber(args, S.warmupRuns.flag) ?? d.warmupRuns,
+    warmupMinTimeMs: flagNumber(args, S.warmupMinTimeMs.flag) ?? d.warmupMinTimeMs,
     // Report mode's windows are set by time; its run count is a per-window minimum, lower by default.
-    runs: flagNumber(args, 'runs') ?? (mode === 'report' && !runsGiven ? 10 : d.runs),
-    minTimeMs: flagNumber(args, 'min-time') ?? d.minTimeMs,
-    maxTimeMs: flagNumber(args, 'max-time') ?? d.maxTimeMs,
+    runs: flagNumber(args, S.runs.flag) ?? (mode === 'report' && !runsGiven ? 10 : d.runs),
+    minTimeMs: flagNumber(args, S.minTimeMs.flag) ?? d.minTimeMs,
+    maxTimeMs: flagNumber(args, S.maxTimeMs.flag) ?? d.maxTimeMs,
     mode,
-    freshInputs: flagBool(args, 'fresh-inputs'),
+    freshInputs: flagBool(args, S.freshInputs.flag),
     threads: 0,
-    runtimeOptions: {
-      graphOptimizationLevel: flagString(args, 'graph-opt') ?? d.runtimeOptions.graphOptimizationLevel,
-      executionMode: flagString(args, 'execution-mode') ?? d.runtimeOptions.executionMode,
-      interOpThreads: flagNumber(args, 'inter-op-threads') ?? d.runtimeOptions.interOpThreads,
-      tfjsBackend: flagString(args, 'tfjs-backend') ?? d.runtimeOptions.tfjsBackend,
-    },
-    profileRuns: flagNumber(args, 'profile-runs') ?? d.profileRuns,
-    nativeTools: !flagBool(args, 'no-native-tools'),
+    runtimeOptions: { ...d.runtimeOptions, ...runtimeOptionsFromFlags(args) },
+    profileRuns: flagNumber(args, S.profileRuns.flag) ?? d.profileRuns,
+    nativeTools: !flagBool(args, S.nativeTools.flag),
     ...givenFromFlags(args),
   });
 }
@@ -91,7 +76,7 @@ function modelName(file: string, format: ModelFormat): string {
 }
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs('bench', argv, flags);
+  const args = parseArgs('bench', argv, benchFlags);
   if (flagBool(args, 'help')) {
     io.out(benchHelp);
     return 0;
@@ -99,8 +84,8 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   if (args.positionals.length === 0) {
     throw new StudioError('BAD_INPUT', "edgebench bench needs a model file, e.g. 'edgebench bench model.onnx'.");
   }
-  const settings = settingsFrom(args);
-  const threads = (flagList(args, 'threads') ?? [String(d.threads)]).map(Number);
+  const settings = benchSettingsFromArgs(args);
+  const threads = (flagList(args, S.threads.flag) ?? [String(d.threads)]).map(Number);
   const runtimes = flagList(args, 'runtime') as RuntimeName[] | undefined;
   const outFile = flagString(args, 'out');
   const json = flagBool(args, 'json');

@@ -3,10 +3,15 @@
  * flags that decide how much is measured (--runs, --warmup, --warmup-time, --min-time,
  * --max-time, --threads, --runtime, --mode) are always written, so the line still means the same
  * run after a default changes; runtime options and inputs only when they differ from the default,
- * so the line stays readable.
+ * so the line stays readable. Flags come from the descriptors: the bench settings' table (only
+ * settings the run's target kind honours), the runtime's option specs and the target kind's spec.
  */
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
-import { RuntimeName, type RunFile } from '../../shared/run-schema';
+import { BENCH_SETTING_SPECS, type BenchSettingKey } from '../../shared/plugins/bench-settings';
+import { optionArgs } from '../../shared/plugins/option-flags';
+import { RUNTIME_OPTION_FLAGS, RUNTIMES, RuntimeName } from '../../shared/plugins/runtimes';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
+import type { BenchSettings, RunFile } from '../../shared/run-schema';
 
 /** The model's file as the user passed it: bench names a run after the file without its extension. */
 export function modelFileName(run: RunFile): string {
@@ -27,48 +32,49 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The settings written whatever their value, in the line's order (--runtime goes before --mode). */
+const ALWAYS_BEFORE_RUNTIME: readonly BenchSettingKey[] = ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'threads'];
+const ALWAYS_AFTER_RUNTIME: readonly BenchSettingKey[] = ['mode'];
+
+/** A setting as flags: `--flag value`, or a boolean's `--flag` alone when it changes the setting from what it is without the flag. */
+function settingArgs(key: BenchSettingKey, settings: BenchSettings): string[] {
+  const spec = BENCH_SETTING_SPECS[key];
+  const value = settings[key];
+  if (spec.kind === 'boolean') return value === (spec.negates !== true) ? [`--${spec.flag}`] : [];
+  if (spec.reproduce === 'when-changed' && value === DEFAULT_BENCH_SETTINGS[key]) return [];
+  return [`--${spec.flag}`, String(value)];
+}
+
 export function reproduceArgs(run: RunFile): string[] {
   const s = run.settings;
-  const d = DEFAULT_BENCH_SETTINGS;
-  const o = s.runtimeOptions;
+  // Boards' own runtimes (tflite-micro, MLPerf firmware) are chosen by the target, not by --runtime.
+  const runtime = RuntimeName.safeParse(run.runtime.name);
+  const descriptor = runtime.success ? RUNTIMES[runtime.data] : null;
+  // Only settings the target honours (no --no-native-tools for This computer, no --fresh-inputs for a microcontroller).
+  const honoured = TARGET_KINDS[run.target.kind].benchSettings;
+  const optional = (Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[]).filter((key) => BENCH_SETTING_SPECS[key].reproduce === 'when-changed' && honoured.includes(key));
+  // A setting that needs a runtime's capability (--profile-runs, the profiler) follows that runtime's options.
+  const forTarget = optional.filter((key) => BENCH_SETTING_SPECS[key].requires === undefined);
+  const forRuntime = optional.filter((key) => {
+    const needs = BENCH_SETTING_SPECS[key].requires;
+    return needs !== undefined && descriptor?.[needs] === true;
+  });
   const args = [
     'bench',
     modelFileName(run),
-    '--runs',
-    String(s.runs),
-    '--warmup',
-    String(s.warmupRuns),
-    '--warmup-time',
-    String(s.warmupMinTimeMs),
-    '--min-time',
-    String(s.minTimeMs),
-    '--max-time',
-    String(s.maxTimeMs),
-    '--threads',
-    String(s.threads),
-    // Boards' own runtimes (tflite-micro, MLPerf firmware) are chosen by the target, not by --runtime.
-    ...(RuntimeName.safeParse(run.runtime.name).success ? ['--runtime', run.runtime.name] : []),
-    '--mode',
-    s.mode,
+    ...ALWAYS_BEFORE_RUNTIME.flatMap((key) => settingArgs(key, s)),
+    ...(runtime.success ? ['--runtime', runtime.data] : []),
+    ...ALWAYS_AFTER_RUNTIME.flatMap((key) => settingArgs(key, s)),
+    ...forTarget.flatMap((key) => settingArgs(key, s)),
+    ...(runtime.success ? optionArgs(RUNTIME_OPTION_FLAGS[runtime.data], s.runtimeOptions) : []),
+    ...forRuntime.flatMap((key) => settingArgs(key, s)),
   ];
-  const optional = (flag: string, value: string | number, isDefault: boolean): void => {
-    if (!isDefault) args.push(flag, String(value));
-  };
-  if (s.freshInputs) args.push('--fresh-inputs');
-  if (run.target.kind === 'ssh' && !s.nativeTools) args.push('--no-native-tools');
-  if (run.runtime.name === 'onnxruntime') {
-    optional('--graph-opt', o.graphOptimizationLevel, o.graphOptimizationLevel === d.runtimeOptions.graphOptimizationLevel);
-    optional('--execution-mode', o.executionMode, o.executionMode === d.runtimeOptions.executionMode);
-    optional('--inter-op-threads', o.interOpThreads, o.interOpThreads === d.runtimeOptions.interOpThreads);
-    optional('--profile-runs', s.profileRuns, s.profileRuns === d.profileRuns);
-  }
-  if (run.runtime.name === 'tfjs') optional('--tfjs-backend', o.tfjsBackend, o.tfjsBackend === d.runtimeOptions.tfjsBackend);
   // The settings hold the sizes the run used, saved ones included: the line repeats the run without the workspace.
   for (const [name, dims] of Object.entries(s.shapes)) args.push('--shape', `${name}=${dims.join('x')}`);
   for (const [name, size] of Object.entries(s.dims)) args.push('--dim', `${name}=${size}`);
   for (const [name, value] of Object.entries(s.values)) args.push('--value', `${name}=${value}`);
-  // The target as the CLI takes it; older runs without a spec name the target (its spec is on the Targets page).
-  if (run.target.kind !== 'local') args.push('--target', run.target.spec ?? run.target.name);
+  // The target as the CLI takes it (a stored kind's spec); older runs without a spec name the target (its spec is on the Targets page).
+  if (TARGET_KINDS[run.target.kind].stored !== null) args.push('--target', run.target.spec ?? run.target.name);
   return args;
 }
 

@@ -1,4 +1,6 @@
 import { givenAsFlags } from '../../../shared/input-messages';
+import type { OptionSpec } from '../../../shared/plugins/plugin';
+import { RUNTIMES, RuntimeName, runtimeOptionsOf } from '../../../shared/plugins/runtimes';
 import type { RunFile } from '../../../shared/run-schema';
 import { formatMs } from '../format';
 import type { ReportSection } from '../report-section';
@@ -25,13 +27,7 @@ export const settingsSection: ReportSection = {
         ],
         rows: report.runs.map((entry) => {
           const s = entry.run.settings;
-          const o = s.runtimeOptions;
-          const options =
-            entry.run.runtime.name === 'onnxruntime'
-              ? `graph opt ${o.graphOptimizationLevel}, ${o.executionMode}, inter-op ${o.interOpThreads === 0 ? 'auto' : o.interOpThreads}`
-              : entry.run.runtime.name === 'tfjs'
-                ? `backend ${o.tfjsBackend}`
-                : 'defaults';
+          const options = runtimeOptionsText(entry.run);
           const inputs = inputsText(entry.run);
           return [
             `#${entry.number}`,
@@ -50,6 +46,23 @@ export const settingsSection: ReportSection = {
     ];
   },
 };
+
+/**
+ * The runtime's options as its option specs word them ("graph opt all, sequential, inter-op auto"),
+ * or 'defaults' for a runtime without options (LiteRT, a board's firmware).
+ */
+export function runtimeOptionsText(run: RunFile): string {
+  const runtime = RuntimeName.safeParse(run.runtime.name);
+  if (!runtime.success) return 'defaults';
+  const options = runtimeOptionsOf(runtime.data, run.settings.runtimeOptions) as Readonly<Record<string, unknown>>;
+  const specs: Readonly<Record<string, OptionSpec<never, never>>> = RUNTIMES[runtime.data].optionSpecs;
+  const parts = Object.entries(specs).map(([key, spec]) => {
+    const value = options[key] as never;
+    const text = spec.report.text ? spec.report.text(value) : String(value);
+    return spec.report.label === '' ? text : `${spec.report.label} ${text}`;
+  });
+  return parts.length > 0 ? parts.join(', ') : 'defaults';
+}
 
 /**
  * Each input as it ran, a guessed dim marked "?=1", then where the given sizes came from:

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ModelFormat } from '../model-formats';
+import { optionFlags, type OptionFlag } from '../option-flags';
 import { defineRegistry, recordOf, registryNames } from '../plugin';
 import { litertRuntime } from './litert';
 import { onnxruntimeRuntime } from './onnxruntime';
@@ -54,3 +55,8 @@ export const RUNTIMES_FOR_FORMAT: Readonly<Record<ModelFormat, readonly RuntimeN
 
 /** Human names, for the UI and messages. */
 export const RUNTIME_LABELS: Readonly<Record<RuntimeName, string>> = recordOf(RuntimeName.options, (name) => RUNTIMES[name].label);
+
+/** Each runtime's options as CLI flags (bench parses them, reproduce commands write them), in registry and schema order. */
+export const RUNTIME_OPTION_FLAGS: Readonly<Record<RuntimeName, readonly OptionFlag[]>> = recordOf(RuntimeName.options, (name) =>
+  optionFlags(RUNTIMES[name].label, RUNTIMES[name].options, RUNTIMES[name].optionSpecs),
+);

@@ -1,0 +1,63 @@
+/**
+ * `edgebench bench`'s flags for the benchmark's settings and the runtimes' options, generated from
+ * their descriptors: each bench setting's flag, help and kind from BENCH_SETTING_SPECS (a choice's
+ * values from the BenchSettings schema), each runtime option's flag from the runtime's option spec
+ * and zod schema (src/shared/plugins/option-flags.ts). The same descriptors write reproduce
+ * commands (src/core/reports/reproduce-command.ts), so what one writes the other reads.
+ */
+import { z } from 'zod';
+import { BENCH_SETTING_SPECS, type BenchSettingKey } from '../shared/plugins/bench-settings';
+import { RUNTIME_OPTION_FLAGS, RuntimeName, type RuntimeOptions } from '../shared/plugins/runtimes';
+import type { OptionFlag } from '../shared/plugins/option-flags';
+import { BenchSettings } from '../shared/run-schema';
+import type { FlagSpec, FlagSpecs, ParsedArgs } from './args';
+
+const SETTING_KEYS = Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[];
+
+/** A bench setting's flag; a choice offers the values its BenchSettings field accepts. */
+export function benchSettingFlag(key: BenchSettingKey): FlagSpec {
+  const spec = BENCH_SETTING_SPECS[key];
+  const field = BenchSettings.shape[key] as z.ZodType;
+  const type = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
+  return {
+    kind: spec.kind,
+    help: spec.help,
+    ...(spec.valueName !== undefined ? { valueName: spec.valueName } : {}),
+    ...(spec.min !== undefined ? { min: spec.min } : {}),
+    ...(spec.kind === 'choice' && type instanceof z.ZodEnum ? { choices: type.options.map(String) } : {}),
+  };
+}
+
+/** The settings' flags, in the table's order, for the given keys. */
+export function benchSettingFlags(keys: readonly BenchSettingKey[]): FlagSpecs {
+  return Object.fromEntries(keys.map((key) => [BENCH_SETTING_SPECS[key].flag, benchSettingFlag(key)]));
+}
+
+/** Every runtime's options as flags, in registry order (one flag per option: keys and flags are unique across runtimes). */
+export const RUNTIME_FLAGS: readonly OptionFlag[] = RuntimeName.options.flatMap((name) => RUNTIME_OPTION_FLAGS[name]);
+
+/**
+ * The flags `edgebench bench` takes for settings and runtimes, in --help's order: the settings
+ * This computer honours, --runtime and each runtime's options, then the settings that depend on
+ * a runtime's capability (--profile-runs) or only some targets honour (--no-native-tools).
+ */
+export function benchRunFlags(defaultKindSettings: readonly BenchSettingKey[]): FlagSpecs {
+  const general = SETTING_KEYS.filter((key) => defaultKindSettings.includes(key) && BENCH_SETTING_SPECS[key].requires === undefined);
+  const rest = SETTING_KEYS.filter((key) => !general.includes(key));
+  return {
+    ...benchSettingFlags(general),
+    runtime: { kind: 'choiceList', choices: RuntimeName.options, help: "Runtimes to use (default: the model format's own)." },
+    ...Object.fromEntries(RUNTIME_FLAGS.map(({ flag, spec }) => [flag, { ...spec } satisfies FlagSpec])),
+    ...benchSettingFlags(rest),
+  };
+}
+
+/** The runtimes' options the flags give, each runtime's defaults for the rest. */
+export function runtimeOptionsFromFlags(args: ParsedArgs): Partial<RuntimeOptions> {
+  const given = RUNTIME_FLAGS.flatMap(({ key, flag, spec }) => {
+    if (!args.flags.has(flag)) return [];
+    const value = args.flags.get(flag)?.[0];
+    return [[key, spec.kind === 'boolean' ? true : value] as const];
+  });
+  return Object.fromEntries(given) as Partial<RuntimeOptions>;
+}
