@@ -1,6 +1,7 @@
 /** Human-readable output for the CLI (the --json output is the data itself). */
 import { givenAsFlags, guessedInputsOfRun } from '../shared/input-messages';
 import { formatSizes } from '../shared/input-plan';
+import { messageFor } from '../shared/remedies';
 import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../shared/run-schema';
 
@@ -72,7 +73,7 @@ export function formatRun(run: RunFile): string {
     ...formatInputs(run),
     `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
     ...(run.profile ? [formatProfile(run.profile)] : []),
-    ...run.warnings.map((w) => `  warning: ${w.message}`),
+    ...run.warnings.map((w) => `  warning: ${messageFor(w, 'cli')}`),
   ];
   return lines.join('\n');
 }

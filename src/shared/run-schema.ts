@@ -3,6 +3,7 @@ import { ModelFormat } from './model-info';
 import { GivenInputs } from './model-inputs';
 import { RuntimeOptions } from './plugins/runtimes';
 import { TargetKind } from './plugins/target-kinds';
+import { Wording } from './wording';
 export { RUNTIMES_FOR_FORMAT } from './runtimes';
 /** Derived from the registries (src/shared/plugins), never retyped here. */
 export { RuntimeName, RuntimeOptions, type RuntimeOptionsMap } from './plugins/runtimes';
@@ -160,8 +161,10 @@ export const NATIVE_RAW_MAX_CHARS = 20_000;
 export const RunWarning = z.object({
   /** Stable code, e.g. "high-variance", "few-samples", "slow-first-run" (see src/core/bench/warnings.ts). */
   code: z.string(),
-  /** Tells the user what it means and what to do. */
+  /** Tells the user what it means and what to do (in the CLI's words). */
   message: z.string(),
+  /** The message with its remedies as data, so each front-end names the settings in its own words (src/shared/remedies.ts); absent in older files. */
+  wording: Wording.optional(),
 });
 export type RunWarning = z.infer<typeof RunWarning>;
 

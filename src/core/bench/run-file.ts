@@ -57,6 +57,7 @@ export function buildRunFile(subject: RunSubject, facts: MeasuredFacts, stop?: R
     firstInferenceMs: facts.firstInferenceMs,
     timerResolutionNs: facts.timerResolutionNs,
     cores: facts.cores,
+    targetKind: subject.target.kind,
     ...(facts.guessedInputs !== undefined ? { guessedInputs: facts.guessedInputs } : {}),
     ...(facts.environment !== undefined ? { environment: facts.environment } : {}),
     ...(facts.maxTimeReached ? { maxTimeReached: { plannedRuns: subject.settings.runs } } : {}),

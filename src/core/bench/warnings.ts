@@ -11,7 +11,11 @@
  *   max-time-reached (fewer runs than planned; the runs measured are still sound, and
  *   few-samples or wide-ci fire on their own if they were too few).
  */
-import { INPUT_SIZES_FIELD, describeGuessedDims, type GuessedInput } from '../../shared/input-messages';
+import { describeGuessedDims, type GuessedInput } from '../../shared/input-messages';
+import type { BenchSettingKey } from '../../shared/plugins/bench-settings';
+import { TARGET_KINDS, type TargetKind } from '../../shared/plugins/target-kinds';
+import type { WordedMessage } from '../../shared/errors';
+import { eitherRemedy, joinWorded, remedy, worded } from '../../shared/remedies';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
 import type { LatencyStats, PercentileName, RunFile, RunWarning } from '../../shared/run-schema';
 import { lacksVnni } from '../quantize/weight-range';
@@ -78,6 +82,8 @@ export interface RunAssessmentInput {
   maxTimeReached?: { plannedRuns: number };
   /** Inputs with dims nobody gave a size for, and the --shape flags that would size them. */
   guessedInputs?: { inputs: readonly GuessedInput[]; suggestedFlags: readonly string[] };
+  /** The kind of target that ran it: remedies name only the settings its runs honour (no thread count for a microcontroller). Default: this computer. */
+  targetKind?: TargetKind;
 }
 
 export interface RunAssessment {
@@ -88,9 +94,10 @@ export interface RunAssessment {
 /** Every warning that applies to the run, in WARNING_CODES order, and the verdict they lead to. */
 export function assessRun(input: RunAssessmentInput): RunAssessment {
   const { latency, environment } = input;
+  const kind = TARGET_KINDS[input.targetKind ?? 'local'];
   const warnings = [
     guessedInputs(input.guessedInputs),
-    highVariance(latency),
+    highVariance(latency, { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings) }),
     wideCi(latency),
     slowFirstRun(latency, input.firstInferenceMs),
     timerResolution(latency, input.timerResolutionNs),
@@ -124,38 +131,35 @@ export function verdictOf(warnings: readonly { code: string }[]): Verdict {
 
 function guessedInputs(guessed: RunAssessmentInput['guessedInputs']): BenchWarning | undefined {
   if (guessed === undefined || guessed.inputs.length === 0) return undefined;
-  const example = guessed.suggestedFlags.length > 0 ? ` (e.g. ${guessed.suggestedFlags.join(' ')})` : '';
-  return {
-    code: 'guessed-inputs',
-    message:
-      `Input sizes were guessed, not given: ${describeGuessedDims(guessed.inputs)}. These latencies are for inputs nobody chose ` +
-      `and may say nothing about real use. Give the sizes your application uses with --shape or --dim${example}, or save them ` +
-      `with the model (edgebench inputs set, or ${INPUT_SIZES_FIELD}).`,
-  };
+  const examples = guessed.suggestedFlags.map((flag) => remedy('shape', flag.replace(/^--shape /, '')));
+  const example = examples.length === 0 ? worded`` : worded` (e.g. ${joinWorded(examples, ' ')})`;
+  return warning(
+    'guessed-inputs',
+    worded`Input sizes were guessed, not given: ${describeGuessedDims(guessed.inputs)}. These latencies are for inputs nobody chose and may say nothing about real use. Give the sizes your application uses with ${eitherRemedy(remedy('shape'), remedy('dim'))}${example}, or save them with the model (${remedy('saved-sizes')}).`,
+  );
 }
 
-function highVariance(latency: LatencyStats): BenchWarning | undefined {
+/** A computer's noise comes from other programs and thread scheduling; a microcontroller has neither, so it is only told to measure longer. */
+function highVariance(latency: LatencyStats, target: { computer: boolean; honoured: ReadonlySet<BenchSettingKey> }): BenchWarning | undefined {
   if (!(latency.cv > HIGH_VARIANCE_CV)) return undefined;
-  return {
-    code: 'high-variance',
-    message:
-      `Latency varied a lot between runs: the standard deviation is ${percent(latency.cv)} of the mean ` +
-      `(more than ${percent(HIGH_VARIANCE_CV)}). Close other programs, set a fixed thread count with --threads, ` +
-      'and raise --runs or use --mode report.',
-  };
+  const facts = `Latency varied a lot between runs: the standard deviation is ${percent(latency.cv)} of the mean (more than ${percent(HIGH_VARIANCE_CV)}).`;
+  const longer = worded`raise ${remedy('runs')} or use ${remedy('mode', 'report')}`;
+  const text = !target.computer
+    ? worded`${facts} Check the board's power supply, and ${longer}.`
+    : target.honoured.has('threads')
+      ? worded`${facts} Close other programs, set a fixed thread count with ${remedy('threads')}, and ${longer}.`
+      : worded`${facts} Close other programs, and ${longer}.`;
+  return warning('high-variance', text);
 }
 
 function wideCi(latency: LatencyStats): BenchWarning | undefined {
   const halfWidth = (latency.medianCi95.high - latency.medianCi95.low) / 2;
   if (!(halfWidth > WIDE_CI_SHARE * latency.median)) return undefined;
   const share = latency.median > 0 ? `±${percent(halfWidth / latency.median, 1)} of the median` : 'wider than the median itself';
-  return {
-    code: 'wide-ci',
-    message:
-      `The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ` +
-      `${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). ` +
-      'Raise --runs or use --mode report to narrow it.',
-  };
+  return warning(
+    'wide-ci',
+    worded`The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). Raise ${remedy('runs')} or use ${remedy('mode', 'report')} to narrow it.`,
+  );
 }
 
 function slowFirstRun(latency: LatencyStats, firstInferenceMs: number): BenchWarning | undefined {
@@ -173,13 +177,10 @@ function timerResolution(latency: LatencyStats, timerResolutionNs: number): Benc
   const medianNs = latency.median * 1e6;
   if (!(medianNs < TIMER_RESOLUTION_FACTOR * timerResolutionNs)) return undefined;
   const error = medianNs > 0 ? `up to ${percent(timerResolutionNs / medianNs, 1)} of a sample` : 'larger than the samples';
-  return {
-    code: 'timer-resolution',
-    message:
-      `The median latency (${ms(latency.median)}) is shorter than ${TIMER_RESOLUTION_FACTOR}× the timer's resolution ` +
-      `(${timerResolutionNs} ns), so each sample's timing error is ${error}. ` +
-      'Give each inference more work (a larger batch or input with --shape) or compare these numbers only roughly.',
-  };
+  return warning(
+    'timer-resolution',
+    worded`The median latency (${ms(latency.median)}) is shorter than ${TIMER_RESOLUTION_FACTOR}× the timer's resolution (${timerResolutionNs} ns), so each sample's timing error is ${error}. Give each inference more work (a larger batch or input with ${remedy('shape')}) or compare these numbers only roughly.`,
+  );
 }
 
 function fewSamples(latency: LatencyStats): BenchWarning | undefined {
@@ -188,14 +189,11 @@ function fewSamples(latency: LatencyStats): BenchWarning | undefined {
     (name) => !percentileSupported(name, latency.count),
   );
   const hiddenText = hidden.map((name) => `${name} (needs ${PERCENTILE_MIN_SAMPLES[name]})`).join(', ');
-  return {
-    code: 'few-samples',
-    message:
-      `Only ${latency.count} run${latency.count === 1 ? ' was' : 's were'} measured; fewer than ${MIN_RELIABLE_SAMPLES} ` +
-      `samples cannot be trusted` +
-      (hiddenText === '' ? '' : `, and ${hiddenText} ${hidden.length === 1 ? 'is' : 'are'} shown as "too few samples"`) +
-      '. Raise --runs or --min-time.',
-  };
+  const shown = hiddenText === '' ? '' : `, and ${hiddenText} ${hidden.length === 1 ? 'is' : 'are'} shown as "too few samples"`;
+  return warning(
+    'few-samples',
+    worded`Only ${latency.count} run${latency.count === 1 ? ' was' : 's were'} measured; fewer than ${MIN_RELIABLE_SAMPLES} samples cannot be trusted${shown}. Raise ${remedy('runs')} or ${remedy('minTimeMs')}.`,
+  );
 }
 
 function cpuFrequencyChanged(cpuMHz: { start: number; end: number } | undefined): BenchWarning | undefined {
@@ -215,13 +213,10 @@ function temperatureChanged(temperatureC: { start: number; end: number } | undef
   if (temperatureC === undefined) return undefined;
   const riseC = temperatureC.end - temperatureC.start;
   if (!(riseC > TEMPERATURE_RISE_C)) return undefined;
-  return {
-    code: 'temperature-changed',
-    message:
-      `The CPU warmed from ${temperatureC.start.toFixed(1)} °C to ${temperatureC.end.toFixed(1)} °C during the run ` +
-      `(+${riseC.toFixed(1)} °C), so it may have slowed itself down. Let the board cool down (a heatsink or fan helps), ` +
-      'or warm it up first with a longer --warmup, and run again.',
-  };
+  return warning(
+    'temperature-changed',
+    worded`The CPU warmed from ${temperatureC.start.toFixed(1)} °C to ${temperatureC.end.toFixed(1)} °C during the run (+${riseC.toFixed(1)} °C), so it may have slowed itself down. Let the board cool down (a heatsink or fan helps), or warm it up first with a longer ${remedy('warmupRuns')}, and run again.`,
+  );
 }
 
 /**
@@ -245,12 +240,14 @@ function busySystem(environment: RunFile['environment'], cores: number): BenchWa
 
 function maxTimeReached(latency: LatencyStats, reached: { plannedRuns: number } | undefined): BenchWarning | undefined {
   if (reached === undefined) return undefined;
-  return {
-    code: 'max-time-reached',
-    message:
-      `Measuring stopped at --max-time after ${latency.count} of the planned ${reached.plannedRuns} runs; ` +
-      `the statistics use the ${latency.count} runs measured. Raise --max-time or lower --runs to measure every planned run.`,
-  };
+  return warning(
+    'max-time-reached',
+    worded`Measuring stopped at ${remedy('maxTimeMs')} after ${latency.count} of the planned ${reached.plannedRuns} runs; the statistics use the ${latency.count} runs measured. Raise ${remedy('maxTimeMs')} or lower ${remedy('runs')} to measure every planned run.`,
+  );
+}
+
+function warning(code: WarningCode, text: WordedMessage): BenchWarning {
+  return { code, message: text.message, wording: text.wording };
 }
 
 function ms(valueMs: number): string {

@@ -1,4 +1,5 @@
 import type { BenchCell, BenchPhase } from '../../../../shared/contract';
+import { messageFor } from '../../../../shared/remedies';
 import { RUNTIME_LABELS } from '../../../../shared/runtimes';
 import type { CellState } from '../../bench-job';
 import { formatThreads } from '../../format';
@@ -70,7 +71,7 @@ export function CellRow({ cell, state, onOpenRun }: Props) {
       )}
       {state.state === 'failed' && (
         <div className="cell-error">
-          <p data-testid="bench-cell-error">{state.error.message}</p>
+          <p data-testid="bench-cell-error">{messageFor(state.error, 'ui')}</p>
           {state.runnerLog.length > 0 && (
             <details>
               <summary>The runner&apos;s last {state.runnerLog.length === 1 ? 'line' : `${state.runnerLog.length} lines`}</summary>

@@ -1,4 +1,5 @@
 import { groupCellsByTarget, jobFailures, jobRunIds, type JobView } from '../../bench-job';
+import { messageFor } from '../../../../shared/remedies';
 import type { BenchJobState } from '../../hooks/useBenchJob';
 import { ProgressBar } from './CellRow';
 import { TargetCells } from './TargetCells';
@@ -50,7 +51,7 @@ export function JobProgress({ state, onCancel, onDismiss, onOpenRun }: Props) {
             ×
           </button>
         </div>
-        <p>{state.error.message}</p>
+        <p>{messageFor(state.error, 'ui')}</p>
       </div>
     );
   }

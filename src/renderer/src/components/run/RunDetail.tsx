@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { messageFor } from '../../../../shared/remedies';
 import { useRunFiles } from '../../data/queries';
 import { runLabel } from '../../run-label';
 import { ExportButton } from '../export/ExportButton';
@@ -38,7 +39,7 @@ export function RunDetail({ runId }: Props) {
               <span className="banner-icon" aria-hidden="true">
                 ⚠
               </span>
-              <span className="banner-text">{warning.message}</span>
+              <span className="banner-text">{messageFor(warning, 'ui')}</span>
             </li>
           ))}
         </ul>

@@ -1,0 +1,159 @@
+/**
+ * Remedies in each front-end's own words. A warning or an error that tells the user to change a
+ * setting carries the setting (and value) as data, in a template (wording.ts); the CLI renders it
+ * as the flag (`--threads`), the UI as the field where the setting lives ("the Threads field"),
+ * a report in the CLI's words (its readers rerun with the CLI). The names come from the plug-in
+ * tables (bench settings, runtimes' option specs, target kinds' CLI flags and forms), never retyped.
+ */
+import type { WordedMessage } from './errors';
+import { INPUT_SIZES_FIELD } from './input-messages';
+import { BENCH_SETTING_SPECS, type BenchSettingKey } from './plugins/bench-settings';
+import { RUNTIMES } from './plugins/runtimes';
+import { TARGET_KINDS, type TargetKind } from './plugins/target-kinds';
+import type { TargetFormField } from './plugins/target-kinds/target-kind';
+import { escapeTemplate, fillTemplate, type Remedy, type Wording } from './wording';
+
+export type { Remedy, Wording } from './wording';
+
+/** Who shows the message: the CLI, the studio's UI, or a report (worded as the CLI, which its readers rerun). */
+export type RemedyFrontEnd = 'cli' | 'ui' | 'report';
+
+export interface SettingName {
+  /** The CLI's words: a flag without its dashes, or a command. */
+  readonly cli: { readonly flag: string } | { readonly command: string };
+  /** The UI's words: where the user changes it ("the Threads field"). */
+  readonly ui: string;
+}
+
+/** Input sizes and values are set with flags in the CLI and on the Models page in the UI. */
+const INPUT_SETTINGS = {
+  shape: { cli: { flag: 'shape' }, ui: INPUT_SIZES_FIELD },
+  dim: { cli: { flag: 'dim' }, ui: INPUT_SIZES_FIELD },
+  value: { cli: { flag: 'value' }, ui: INPUT_SIZES_FIELD },
+  // The CLI's sentence has always named both ways of saving sizes.
+  'saved-sizes': { cli: { command: `edgebench inputs set, or ${INPUT_SIZES_FIELD}` }, ui: INPUT_SIZES_FIELD },
+} as const satisfies Record<string, SettingName>;
+
+/** A target kind's flag that edits a field of its stored form (the form's key, when it differs from the flag). */
+const FLAG_FORM_FIELDS: Readonly<Record<string, string>> = { identity: 'identityFile' };
+
+function formFields(kind: TargetKind): TargetFormField[] {
+  const stored = TARGET_KINDS[kind].stored;
+  if (stored === null) return [];
+  return stored.form.items.flatMap((item) => ('row' in item ? [...item.row] : 'field' in item ? [item.field] : []));
+}
+
+function targetFlagNames(): Record<string, SettingName> {
+  const names: Record<string, SettingName> = {};
+  for (const kind of Object.keys(TARGET_KINDS) as TargetKind[]) {
+    for (const flag of Object.keys(TARGET_KINDS[kind].cliFlags)) {
+      const field = formFields(kind).find((f) => f.key === (FLAG_FORM_FIELDS[flag] ?? flag));
+      names[flag] = { cli: { flag }, ui: field === undefined ? "the target's settings on the Targets page" : `the ${field.label} field of the target (Targets page)` };
+    }
+  }
+  return names;
+}
+
+function runtimeOptionNames(): Record<string, SettingName> {
+  const names: Record<string, SettingName> = {};
+  for (const runtime of Object.values(RUNTIMES)) {
+    for (const [key, spec] of Object.entries(runtime.optionSpecs as Record<string, { flag: string; label: string }>)) {
+      names[key] = { cli: { flag: spec.flag }, ui: `the ${spec.label} field` };
+    }
+  }
+  return names;
+}
+
+function benchSettingNames(): Record<BenchSettingKey, SettingName> {
+  const entries = (Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[]).map((key) => {
+    const spec = BENCH_SETTING_SPECS[key];
+    return [key, { cli: { flag: spec.flag }, ui: `the ${spec.label} field` }] as const;
+  });
+  return Object.fromEntries(entries) as Record<BenchSettingKey, SettingName>;
+}
+
+/** Every setting a remedy may name, keyed by what the remedy says: bench settings, runtime options, target flags, inputs. */
+export const settingNames: Readonly<Record<string, SettingName>> = {
+  ...targetFlagNames(),
+  ...runtimeOptionNames(),
+  ...benchSettingNames(),
+  ...INPUT_SETTINGS,
+};
+
+export type RemedySetting = BenchSettingKey | keyof typeof INPUT_SETTINGS | (string & {});
+
+/** A slot of a worded message: one setting, or alternatives ("--shape or --dim") a front-end may merge. */
+export interface RemedySlot {
+  readonly remedies: readonly Remedy[];
+}
+
+/** `remedy('threads')`, `remedy('mode', 'report')`, `remedy('shape', 'x=1x3x224x224')`; an unknown name throws (a typo in our own code). */
+export function remedy(setting: RemedySetting, value?: string): RemedySlot {
+  if (settingNames[setting] === undefined) throw new Error(`No setting '${setting}' in settingNames.`);
+  return { remedies: [{ setting, ...(value !== undefined ? { value } : {}) }] };
+}
+
+/** Alternatives in one slot: the CLI says "--shape or --dim", the UI names their one field once. */
+export function eitherRemedy(...slots: RemedySlot[]): RemedySlot {
+  return { remedies: slots.flatMap((slot) => slot.remedies) };
+}
+
+/**
+ * A message whose remedies are data: `worded\`Set it with ${remedy('threads')}.\`` gives the CLI's
+ * sentence as `message` and the template for the others. A worded part (a shared clause) brings
+ * its remedies along; other interpolations are quoted as text.
+ */
+export function worded(strings: TemplateStringsArray, ...parts: ReadonlyArray<string | number | RemedySlot | WordedMessage>): WordedMessage {
+  const remedies: Remedy[] = [];
+  let template = escapeTemplate(strings[0] ?? '');
+  parts.forEach((part, index) => {
+    if (typeof part !== 'object') template += escapeTemplate(String(part));
+    else if ('wording' in part) {
+      const offset = remedies.length;
+      remedies.push(...part.wording.remedies);
+      template += part.wording.template.replace(/\{\{|\}\}|\{(\d+(?:\|\d+)*)\}/g, (match, slot: string | undefined) =>
+        slot === undefined ? match : `{${slot.split('|').map((i) => Number(i) + offset).join('|')}}`,
+      );
+    } else {
+      const slots = part.remedies.map((r) => {
+        remedies.push(r);
+        return String(remedies.length - 1);
+      });
+      template += `{${slots.join('|')}}`;
+    }
+    template += escapeTemplate(strings[index + 1] ?? '');
+  });
+  const wording: Wording = { template, remedies };
+  return { message: renderWording(wording, 'cli') ?? template, wording };
+}
+
+/** Worded parts one after another with `separator` between ("--shape x=1x3 --shape y=1x8"). */
+export function joinWorded(parts: readonly (RemedySlot | WordedMessage)[], separator: string): WordedMessage {
+  return parts.reduce<WordedMessage>((joined, part, index) => (index === 0 ? worded`${part}` : worded`${joined}${separator}${part}`), worded``);
+}
+
+/** One remedy in a front-end's words; undefined for a setting this version does not know. */
+export function renderRemedy(remedy: Remedy, frontEnd: RemedyFrontEnd): string | undefined {
+  const name = settingNames[remedy.setting];
+  if (name === undefined) return undefined;
+  if (frontEnd === 'ui') {
+    if (remedy.value === undefined) return name.ui;
+    return remedy.setting in INPUT_SETTINGS ? remedy.value.replace('=', ' = ') : `${name.ui} set to ${remedy.value}`;
+  }
+  const words = 'flag' in name.cli ? `--${name.cli.flag}` : name.cli.command;
+  return remedy.value === undefined ? words : `${words} ${remedy.value}`;
+}
+
+/** The wording's sentence in a front-end's words; undefined when it names a setting this version does not know. */
+export function renderWording(wording: Wording, frontEnd: RemedyFrontEnd): string | undefined {
+  return fillTemplate(wording, (slot) => {
+    const words = slot.map((r) => renderRemedy(r, frontEnd));
+    if (words.some((w) => w === undefined)) return undefined;
+    return [...new Set(words)].join(' or ');
+  });
+}
+
+/** What a front-end shows for a warning or an error: rendered from its remedies, or its stored message (older data, unknown settings). */
+export function messageFor(item: { readonly message: string; readonly wording?: Wording | undefined }, frontEnd: RemedyFrontEnd): string {
+  return (item.wording !== undefined ? renderWording(item.wording, frontEnd) : undefined) ?? item.message;
+}

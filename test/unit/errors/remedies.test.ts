@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+import { summarizeLatency } from '../../../src/core/bench/stats';
+import { WARNING_CODES, assessRun, type RunAssessmentInput } from '../../../src/core/bench/warnings';
+import { StudioError, ErrorData } from '../../../src/shared/errors';
+import { BENCH_SETTING_SPECS } from '../../../src/shared/plugins/bench-settings';
+import { RUNTIMES } from '../../../src/shared/plugins/runtimes';
+import { TARGET_KINDS } from '../../../src/shared/plugins/target-kinds';
+import { messageFor, remedy, renderRemedy, settingNames, worded } from '../../../src/shared/remedies';
+import { RunWarning } from '../../../src/shared/run-schema';
+
+// CV about 0.5: a noisy run that fires high-variance (and wide-ci) on every kind.
+const noisy = summarizeLatency(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 5 : 15)));
+
+function assess(overrides: Partial<RunAssessmentInput>) {
+  return assessRun({ latency: noisy, firstInferenceMs: 10, timerResolutionNs: 50, cores: 4, ...overrides });
+}
+
+/** Every flag a sentence names: `--threads`, `--mode`. */
+const flagsIn = (text: string): string[] => text.match(/--[a-z][a-z-]*/g) ?? [];
+
+describe('remedies in each front-end’s words', () => {
+  test('a remedy renders as the flag for the CLI and a report, and as the Runs page field for the UI', () => {
+    expect(renderRemedy({ setting: 'threads' }, 'cli')).toBe('--threads');
+    expect(renderRemedy({ setting: 'threads' }, 'report')).toBe('--threads');
+    expect(renderRemedy({ setting: 'threads' }, 'ui')).toBe('the Threads field');
+    expect(renderRemedy({ setting: 'mode', value: 'report' }, 'cli')).toBe('--mode report');
+    expect(renderRemedy({ setting: 'mode', value: 'report' }, 'ui')).toBe('the Mode field set to report');
+    expect(renderRemedy({ setting: 'shape', value: 'x=1x3x224x224' }, 'cli')).toBe('--shape x=1x3x224x224');
+    expect(renderRemedy({ setting: 'shape' }, 'ui')).toBe('Input sizes on the Models page');
+    expect(renderRemedy({ setting: 'identity' }, 'ui')).toBe('the Key file field of the target (Targets page)');
+    expect(renderRemedy({ setting: 'graphOptimizationLevel' }, 'ui')).toBe('the Graph optimization field');
+    expect(renderRemedy({ setting: 'graphOptimizationLevel' }, 'cli')).toBe('--graph-opt');
+  });
+
+  test('settingNames comes from the plug-in tables: every bench setting, runtime option and target-kind flag', () => {
+    for (const [key, spec] of Object.entries(BENCH_SETTING_SPECS)) expect(settingNames[key]).toEqual({ cli: { flag: spec.flag }, ui: `the ${spec.label} field` });
+    for (const runtime of Object.values(RUNTIMES)) {
+      for (const [key, spec] of Object.entries(runtime.optionSpecs as Record<string, { flag: string; label: string }>)) {
+        expect(settingNames[key]).toEqual({ cli: { flag: spec.flag }, ui: `the ${spec.label} field` });
+      }
+    }
+    for (const kind of Object.values(TARGET_KINDS)) for (const flag of Object.keys(kind.cliFlags)) expect(settingNames[flag]?.cli).toEqual({ flag });
+  });
+
+  test('worded: the stored message is the CLI sentence; alternatives the UI names once; literal braces survive', () => {
+    const text = worded`Set {fixed} threads with ${remedy('threads')}; give sizes with ${remedy('shape')} or ${remedy('dim')}.`;
+    expect(text.message).toBe('Set {fixed} threads with --threads; give sizes with --shape or --dim.');
+    expect(messageFor(text, 'ui')).toBe('Set {fixed} threads with the Threads field; give sizes with Input sizes on the Models page or Input sizes on the Models page.');
+    expect(messageFor(text, 'report')).toBe(text.message);
+  });
+
+  test('data naming a setting this version does not know, or with no wording, shows its stored message', () => {
+    expect(messageFor({ message: 'Use --frobnicate.', wording: { template: 'Use {0}.', remedies: [{ setting: 'frobnicate' }] } }, 'ui')).toBe('Use --frobnicate.');
+    expect(messageFor({ message: 'Old words: pass --threads.' }, 'ui')).toBe('Old words: pass --threads.');
+    expect(messageFor({ message: 'Broken slot.', wording: { template: 'Use {3}.', remedies: [] } }, 'ui')).toBe('Broken slot.');
+  });
+
+  test('an error carries its wording across the wire and back', () => {
+    const error = new StudioError('FILE_NOT_FOUND', worded`The key file 'x' cannot be read; check the path given to ${remedy('identity')}.`, { file: 'x' });
+    const data = ErrorData.parse(JSON.parse(JSON.stringify(error.toData())));
+    expect(data.message).toBe("The key file 'x' cannot be read; check the path given to --identity.");
+    expect(messageFor(data, 'ui')).toBe("The key file 'x' cannot be read; check the path given to the Key file field of the target (Targets page).");
+    expect(messageFor(StudioError.fromData(data), 'ui')).toBe(messageFor(data, 'ui'));
+  });
+});
+
+describe('warnings name only the settings a target kind honours', () => {
+  test('a serial (microcontroller) run that varied a lot is not told to set threads, in any front-end', () => {
+    const high = assess({ targetKind: 'serial' }).warnings.find((w) => w.code === 'high-variance');
+    expect(high).toBeDefined();
+    for (const frontEnd of ['cli', 'ui', 'report'] as const) expect(messageFor(high!, frontEnd)).not.toMatch(/thread/i);
+    expect(flagsIn(high!.message)).toEqual(['--runs', '--mode']);
+    expect(messageFor(high!, 'ui')).toContain('the Runs field or use the Mode field set to report');
+  });
+
+  test('on this computer and an SSH board the advice keeps the thread count, in the CLI’s words as before', () => {
+    for (const targetKind of ['local', 'ssh'] as const) {
+      const high = assess({ targetKind }).warnings.find((w) => w.code === 'high-variance');
+      expect(high?.message).toMatch(/Close other programs, set a fixed thread count with --threads, and raise --runs or use --mode report\.$/);
+      expect(messageFor(high!, 'ui')).toMatch(/set a fixed thread count with the Threads field, and raise the Runs field or use the Mode field set to report\.$/);
+    }
+  });
+
+  test('no warning a run can carry tells the UI to pass a flag, and every stored one still parses as edgebench.run/1 (with and without wording)', () => {
+    const all = assessRun({
+      latency: summarizeLatency([0.001, 0.0012, 0.003]),
+      firstInferenceMs: 100,
+      timerResolutionNs: 1000,
+      cores: 1,
+      environment: { cpuMHz: { start: 1000, end: 2000 }, temperatureC: { start: 40, end: 60 }, loadAverage: 3, busyProcesses: ['stress (pid 1)'] },
+      maxTimeReached: { plannedRuns: 100 },
+      guessedInputs: { inputs: [{ input: 'x', dims: [{ index: 0, name: 'batch', value: 1 }], rankGuessed: false }], suggestedFlags: ['--shape x=1x3x224x224'] },
+    });
+    expect(all.warnings.map((w) => w.code)).toEqual([...WARNING_CODES]);
+    for (const warning of all.warnings) {
+      expect(flagsIn(messageFor(warning, 'ui')), warning.code).toEqual([]);
+      expect(RunWarning.parse(JSON.parse(JSON.stringify(warning)))).toEqual(warning);
+      const { wording: _dropped, ...old } = warning;
+      expect(messageFor(RunWarning.parse(old), 'ui')).toBe(warning.message);
+    }
+    const guessed = all.warnings.find((w) => w.code === 'guessed-inputs')!;
+    expect(guessed.message).toContain('Give the sizes your application uses with --shape or --dim (e.g. --shape x=1x3x224x224), or save them with the model (edgebench inputs set, or Input sizes on the Models page).');
+    expect(messageFor(guessed, 'ui')).toContain('Give the sizes your application uses with Input sizes on the Models page (e.g. x = 1x3x224x224)');
+  });
+});
