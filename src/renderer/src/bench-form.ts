@@ -3,12 +3,17 @@ import type { BenchRequest, ModelEntry } from '../../shared/contract';
 import { INPUT_SIZES_FIELD, describeGuessedDims, inputProblemMessage } from '../../shared/input-messages';
 import { guessedDimsOf, planModelInputs } from '../../shared/input-plan';
 import { DEFAULT_BENCH_SETTINGS, REPORT_MODE } from '../../shared/bench-defaults';
-import type { RunMode, RuntimeOptions } from '../../shared/run-schema';
+import type { ModelFormat } from '../../shared/plugins/model-formats';
+import type { RunMode } from '../../shared/run-schema';
+import { checkNumberText } from './number-text';
+import { DEFAULT_RUNTIME_FIELDS, readRuntimeOptions, type RuntimeFieldValues } from './runtime-fields';
 
 export interface BenchFormValues {
   modelIds: string[];
   /** Targets run in parallel with each other; each runs the whole matrix. */
   targetIds: string[];
+  /** The ticked models' formats: which runtimes' options the form shows and sends. */
+  formats: readonly ModelFormat[];
   /** Thread counts as typed: "1, 2, 4". */
   threads: string;
   warmupRuns: string;
@@ -18,13 +23,12 @@ export interface BenchFormValues {
   maxTimeMs: string;
   mode: RunMode;
   freshInputs: boolean;
-  graphOptimizationLevel: RuntimeOptions['graphOptimizationLevel'];
-  executionMode: RuntimeOptions['executionMode'];
-  interOpThreads: string;
+  /** The runtimes' options, keyed as in runtimeOptions (src/renderer/src/runtime-fields.ts). */
+  runtimeOptions: RuntimeFieldValues;
   profileRuns: string;
 }
 
-export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds'>;
+export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds' | 'formats'>;
 
 const d = DEFAULT_BENCH_SETTINGS;
 export const DEFAULT_FORM: BenchFormFields = {
@@ -36,13 +40,11 @@ export const DEFAULT_FORM: BenchFormFields = {
   maxTimeMs: String(d.maxTimeMs),
   mode: d.mode,
   freshInputs: d.freshInputs,
-  graphOptimizationLevel: d.runtimeOptions.graphOptimizationLevel,
-  executionMode: d.runtimeOptions.executionMode,
-  interOpThreads: String(d.runtimeOptions.interOpThreads),
+  runtimeOptions: DEFAULT_RUNTIME_FIELDS,
   profileRuns: String(d.profileRuns),
 };
 
-type NumberField = 'warmupRuns' | 'warmupMinTimeMs' | 'runs' | 'minTimeMs' | 'maxTimeMs' | 'interOpThreads' | 'profileRuns';
+type NumberField = 'warmupRuns' | 'warmupMinTimeMs' | 'runs' | 'minTimeMs' | 'maxTimeMs' | 'profileRuns';
 
 const LIMITS: Record<NumberField, { min: number; max: number; integer: boolean }> = {
   warmupRuns: { min: 0, max: 100_000, integer: true },
@@ -50,7 +52,6 @@ const LIMITS: Record<NumberField, { min: number; max: number; integer: boolean }
   runs: { min: 1, max: 1_000_000, integer: true },
   minTimeMs: { min: 0, max: 3_600_000, integer: false },
   maxTimeMs: { min: 0, max: 3_600_000, integer: false },
-  interOpThreads: { min: 0, max: 256, integer: true },
   profileRuns: { min: 0, max: 1000, integer: true },
 };
 
@@ -68,17 +69,10 @@ export const MAX_THREADS = 256;
 export const MAX_MODELS = 32;
 export const MAX_TARGETS = 16;
 
-export type BenchFormErrors = Partial<Record<keyof BenchFormValues, string>>;
-
-function checkNumber(field: NumberField, text: string): number | string {
-  const { min, max, integer } = LIMITS[field];
-  const trimmed = text.trim();
-  const value = Number(trimmed);
-  if (trimmed === '' || !Number.isFinite(value)) return 'Enter a number.';
-  if (integer && !Number.isInteger(value)) return 'Enter a whole number.';
-  if (value < min || value > max) return `Use ${min} to ${max.toLocaleString('en-US')}.`;
-  return value;
-}
+export type BenchFormErrors = Partial<Record<Exclude<keyof BenchFormValues, 'runtimeOptions' | 'formats'>, string>> & {
+  /** One message per wrong runtime option, keyed as in runtimeOptions. */
+  runtimeOptions?: Readonly<Record<string, string>>;
+};
 
 /** "1, 2 4" → [1, 2, 4], or a message saying what to type instead. */
 export function parseThreadList(text: string): number[] | string {
@@ -122,11 +116,7 @@ export function validateBenchForm(
   const numbers: Partial<Record<NumberField, number>> = {};
   for (const field of Object.keys(LIMITS) as NumberField[]) {
     if (report && SET_BY_REPORT_MODE.includes(field)) continue;
-    if (field === 'interOpThreads' && values.executionMode === 'sequential') {
-      numbers.interOpThreads = 0;
-      continue;
-    }
-    const result = checkNumber(field, values[field]);
+    const result = checkNumberText(values[field], LIMITS[field]);
     if (typeof result === 'string') errors[field] = result;
     else numbers[field] = result;
   }
@@ -137,7 +127,9 @@ export function validateBenchForm(
   if (!report && !errors.maxTimeMs && !errors.minTimeMs && maxTimeMs > 0 && maxTimeMs < minTimeMs) {
     errors.maxTimeMs = `Make it at least the min time (${minTimeMs} ms), or 0 for no limit.`;
   }
-  if (Object.keys(errors).length > 0 || typeof threads === 'string') return { ok: false, errors };
+  const runtimeOptions = readRuntimeOptions(values.runtimeOptions, values.formats);
+  if (!runtimeOptions.ok) errors.runtimeOptions = runtimeOptions.errors;
+  if (Object.keys(errors).length > 0 || typeof threads === 'string' || !runtimeOptions.ok) return { ok: false, errors };
 
   const n = numbers as Record<NumberField, number>;
   const request: BenchRequest = {
@@ -152,12 +144,7 @@ export function validateBenchForm(
       threads: threads[0] ?? 0,
       profileRuns: n.profileRuns,
       runs: n.runs,
-      runtimeOptions: {
-        graphOptimizationLevel: values.graphOptimizationLevel,
-        executionMode: values.executionMode,
-        interOpThreads: n.interOpThreads,
-        tfjsBackend: DEFAULT_BENCH_SETTINGS.runtimeOptions.tfjsBackend,
-      },
+      runtimeOptions: runtimeOptions.options,
       // Report mode decides how long to measure; a time limit would contradict it.
       minTimeMs: report ? 0 : n.minTimeMs,
       maxTimeMs: report ? 0 : n.maxTimeMs,

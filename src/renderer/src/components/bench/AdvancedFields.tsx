@@ -1,63 +1,79 @@
+import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
+import type { ModelFormat } from '../../../../shared/plugins/model-formats';
 import type { BenchFormErrors, BenchFormFields } from '../../bench-form';
+import { advancedFieldsFor, disabledReason, type RuntimeField, type RuntimeFieldValues } from '../../runtime-fields';
 import { NumberField } from './NumberField';
 
 interface Props {
   form: BenchFormFields;
+  /** The ticked models' formats: their runtimes' options are shown. */
+  formats: readonly ModelFormat[];
   errors: BenchFormErrors;
   onChange: (patch: Partial<BenchFormFields>) => void;
 }
 
-const GRAPH_LEVELS: Array<{ value: BenchFormFields['graphOptimizationLevel']; label: string }> = [
-  { value: 'all', label: 'all (layout and fusions)' },
-  { value: 'extended', label: 'extended' },
-  { value: 'basic', label: 'basic (constant folding)' },
-  { value: 'disabled', label: 'disabled' },
-];
+interface FieldProps {
+  field: RuntimeField;
+  values: RuntimeFieldValues;
+  error: string | undefined;
+  onChange: (value: string | boolean) => void;
+}
 
-/** onnxruntime's session options and the profiler; folded away because the defaults suit most runs. */
-export function AdvancedFields({ form, errors, onChange }: Props) {
+/** One runtime option, drawn as its spec says (src/shared/plugins/runtimes/<name>.ts). */
+function RuntimeOptionField({ field, values, error, onChange }: FieldProps) {
+  const value = values[field.key];
+  const off = disabledReason(field, values);
+  const input = field.input;
+  switch (input.kind) {
+    case 'number':
+      return <NumberField label={field.label} hint={field.hint} value={String(value ?? '')} error={error} testId={field.testId} disabledReason={off} onChange={onChange} />;
+    case 'toggle':
+      return (
+        <label className="checkbox" title={off ?? field.hint}>
+          <input type="checkbox" checked={value === true} disabled={off !== undefined} data-testid={field.testId} onChange={(e) => onChange(e.currentTarget.checked)} />
+          {field.label} <span className="muted">{off ?? field.hint}</span>
+        </label>
+      );
+    case 'select':
+    case 'text':
+      return (
+        <label className={`field grow${error && !off ? ' invalid' : ''}`}>
+          <span className="field-label">{field.label}</span>
+          {input.kind === 'select' ? (
+            <select value={String(value ?? '')} disabled={off !== undefined} data-testid={field.testId} onChange={(e) => onChange(e.currentTarget.value)}>
+              {input.choices.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input type="text" value={String(value ?? '')} placeholder={input.placeholder} disabled={off !== undefined} data-testid={field.testId} onChange={(e) => onChange(e.currentTarget.value)} />
+          )}
+          <span className="field-hint">{off ?? error ?? field.hint}</span>
+        </label>
+      );
+  }
+}
+
+/**
+ * The options of the runtimes the ticked models run on, and the profiler; folded away because the
+ * defaults suit most runs. Generated from the runtime registry (src/renderer/src/runtime-fields.ts).
+ */
+export function AdvancedFields({ form, formats, errors, onChange }: Props) {
+  const groups = advancedFieldsFor(formats);
+  const runtimes = groups.map((group) => group.label).join(', ');
+  const values = form.runtimeOptions;
+  const set = (key: string) => (value: string | boolean) => onChange({ runtimeOptions: { ...values, [key]: value } });
   return (
     <details className="advanced" data-testid="bench-advanced">
-      <summary>Advanced: onnxruntime options and op profile</summary>
+      <summary>{runtimes === '' ? 'Advanced: op profile' : `Advanced: ${runtimes} options and op profile`}</summary>
       <div className="form-row">
-        <label className="field grow">
-          <span className="field-label">Graph optimization</span>
-          <select
-            value={form.graphOptimizationLevel}
-            data-testid="bench-graph-opt"
-            onChange={(e) => onChange({ graphOptimizationLevel: e.currentTarget.value as BenchFormFields['graphOptimizationLevel'] })}
-          >
-            {GRAPH_LEVELS.map((level) => (
-              <option key={level.value} value={level.value}>
-                {level.label}
-              </option>
-            ))}
-          </select>
-          <span className="field-hint">onnxruntime only</span>
-        </label>
-        <label className="field grow">
-          <span className="field-label">Execution mode</span>
-          <select
-            value={form.executionMode}
-            data-testid="bench-exec-mode"
-            onChange={(e) => onChange({ executionMode: e.currentTarget.value as BenchFormFields['executionMode'] })}
-          >
-            <option value="sequential">sequential (one node at a time)</option>
-            <option value="parallel">parallel (independent nodes at once)</option>
-          </select>
-          <span className="field-hint">Parallel uses the inter-op threads</span>
-        </label>
+        {groups.flatMap((group) =>
+          group.fields.map((field) => <RuntimeOptionField key={field.key} field={field} values={values} error={errors.runtimeOptions?.[field.key]} onChange={set(field.key)} />),
+        )}
         <NumberField
-          label="Inter-op threads"
-          hint="0 = runtime decides"
-          value={form.interOpThreads}
-          error={errors.interOpThreads}
-          testId="bench-interop-input"
-          disabledReason={form.executionMode === 'sequential' ? 'Used in parallel mode only' : undefined}
-          onChange={(interOpThreads) => onChange({ interOpThreads })}
-        />
-        <NumberField
-          label="Profile runs"
+          label={BENCH_SETTING_SPECS.profileRuns.label}
           hint="Extra runs for the op profile; 0 = none"
           value={form.profileRuns}
           error={errors.profileRuns}

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { REPORT_MODE } from '../../../../shared/bench-defaults';
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
+import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
 import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, validateBenchForm, type BenchFormFields } from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
@@ -40,9 +41,11 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   // null until the user ticks a box: This computer is meant.
   const [pickedTargets, setPickedTargets] = useState<string[] | null>(null);
   const modelIds = (picked ?? models.slice(0, 1).map((m) => m.id)).filter((id) => models.some((m) => m.id === id));
-  const defaultTargets = targets.filter((t) => t.kind === 'local').map((t) => t.id);
+  // This computer (the one kind that is never stored) is the default target.
+  const defaultTargets = targets.filter((t) => TARGET_KINDS[t.kind].stored === null).map((t) => t.id);
   const targetIds = (pickedTargets ?? defaultTargets).filter((id) => targets.some((t) => t.id === id));
-  const values = { ...form, modelIds, targetIds };
+  const formats = [...new Set(models.filter((m) => modelIds.includes(m.id)).map((m) => m.info.format))];
+  const values = { ...form, modelIds, targetIds, formats };
   const result = validateBenchForm(values);
   // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.
   const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
@@ -106,7 +109,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
           Fresh random input before every run <span className="muted">(instead of one fixed input)</span>
         </label>
       </div>
-      <AdvancedFields form={form} errors={errors} onChange={patch} />
+      <AdvancedFields form={form} formats={formats} errors={errors} onChange={patch} />
       <footer className="bench-footer">
         <span className="cell-count" data-testid="bench-cell-count" data-cells={cells}>
           {cells === 0
