@@ -1,136 +1,116 @@
-/** The Add/Edit target form: its fields as typed text, their validation, and the config they make. */
-import { TargetConfig, type SerialTargetConfig, type SshTargetConfig } from '../../../../shared/targets';
+/**
+ * The Add/Edit target form's model, generated from the target kind registry: the kinds offered are
+ * the stored kinds, and each kind's form (items, defaults, fromConfig, toConfig with its per-field
+ * messages) is its descriptor's `stored.form` (src/shared/plugins/target-kinds/<kind>.ts). What is
+ * left here is what no kind owns: the target's name.
+ */
+import { StudioError } from '../../../../shared/errors';
+import { STORED_KINDS, TARGET_KINDS, TargetConfig, TargetKind, type StoredKindName, type TargetFormField, type TargetFormItem } from '../../../../shared/plugins/target-kinds';
 
-export type TargetKindChoice = TargetConfig['kind'];
+type FormValues = Readonly<Record<string, string>>;
 
-export interface TargetFormValues {
-  kind: TargetKindChoice;
-  name: string;
-  // SSH
-  host: string;
-  port: string;
-  user: string;
-  auth: SshTargetConfig['auth'];
-  /** Empty: the engine tries OpenSSH's defaults (~/.ssh/id_ed25519, id_ecdsa, id_rsa). */
-  identityFile: string;
-  // Serial
-  path: string;
-  /** "auto" or a number as typed. */
-  baudRate: string;
-  protocol: SerialTargetConfig['protocol'];
+/** A kind's form as the renderer calls it: every kind's config is a TargetConfig. */
+export interface TargetFormModel {
+  readonly kind: StoredKindName;
+  readonly label: string;
+  readonly kindHint: string;
+  readonly namePlaceholder: string;
+  readonly items: readonly TargetFormItem[];
+  readonly defaults: FormValues;
+  fromConfig(config: TargetConfig): FormValues;
+  toConfig(values: FormValues, name: string): { ok: true; config: TargetConfig } | { ok: false; errors: Record<string, string> };
 }
 
-export type TargetFormErrors = Partial<Record<keyof TargetFormValues, string>>;
-
-export const EMPTY_TARGET_FORM: TargetFormValues = {
-  kind: 'ssh',
-  name: '',
-  host: '',
-  port: '22',
-  user: '',
-  auth: 'key',
-  identityFile: '',
-  path: '',
-  baudRate: 'auto',
-  protocol: 'edgebench',
-};
-
-export const DEFAULT_KEY_FILE = '~/.ssh/id_ed25519';
-/** Rates offered in the baud field's list (ESP32 and STM32 boards commonly use these). */
-export const COMMON_BAUD_RATES = [9600, 57600, 115200, 230400, 460800, 921600] as const;
-const MIN_BAUD = 300;
-const MAX_BAUD = 12_000_000;
-
-export function formFromConfig(config: TargetConfig): TargetFormValues {
-  if (config.kind === 'ssh') {
-    return { ...EMPTY_TARGET_FORM, kind: 'ssh', name: config.name, host: config.host, port: String(config.port), user: config.user, auth: config.auth, identityFile: config.identityFile ?? '' };
-  }
-  return { ...EMPTY_TARGET_FORM, kind: 'serial', name: config.name, path: config.path, baudRate: String(config.baudRate), protocol: config.protocol };
-}
-
-function checkName(name: string, otherNames: readonly string[]): string | undefined {
-  if (name === '') return 'Give the target a name, e.g. pi4-lab.';
-  if (name.length > 100) return 'Use at most 100 characters.';
-  if (otherNames.some((other) => other.toLowerCase() === name.toLowerCase())) {
-    return `Another target is called '${name}': choose a different name.`;
-  }
-  return undefined;
-}
-
-function checkHost(host: string): string | undefined {
-  if (host === '') return "Enter the board's host name or IP address, e.g. raspberrypi.local or 192.168.1.42.";
-  if (/^[a-z]+:\/\//i.test(host) || host.includes('@')) return 'Enter only the host (no ssh:// or user@), e.g. 192.168.1.42.';
-  if (/\s/.test(host)) return 'A host name has no spaces: enter e.g. raspberrypi.local.';
-  if (host.length > 255) return 'Use at most 255 characters.';
-  return undefined;
-}
-
-function parsePort(text: string): number | string {
-  const port = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return "Use a port from 1 to 65535 (SSH's default is 22).";
-  }
-  return port;
-}
-
-function parseBaud(text: string): number | 'auto' | string {
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed === 'auto' || trimmed === '') return 'auto';
-  const baud = Number(trimmed);
-  if (!Number.isInteger(baud) || baud < MIN_BAUD || baud > MAX_BAUD) {
-    return `Enter a baud rate from ${MIN_BAUD} to ${MAX_BAUD.toLocaleString('en-US')} (e.g. 115200), or auto to try the usual rates.`;
-  }
-  return baud;
-}
-
-function sshConfig(values: TargetFormValues, name: string, errors: TargetFormErrors): SshTargetConfig | null {
-  const host = values.host.trim();
-  const user = values.user.trim();
-  const identityFile = values.identityFile.trim();
-  const hostError = checkHost(host);
-  if (hostError) errors.host = hostError;
-  const port = parsePort(values.port);
-  if (typeof port === 'string') errors.port = port;
-  if (user === '') errors.user = 'Enter the user to log in as, e.g. pi.';
-  else if (/[\s@]/.test(user)) errors.user = 'A user name has no spaces or @: enter e.g. pi.';
-  if (values.auth === 'key' && identityFile.length > 1000) errors.identityFile = 'Use a path of at most 1000 characters.';
-  if (typeof port === 'string' || Object.keys(errors).length > 0) return null;
+/** The form of one stored kind. */
+export function targetFormModel(kind: StoredKindName): TargetFormModel {
+  const descriptor = TARGET_KINDS[kind];
+  // Each kind's form takes its own config; formFromConfig hands it only configs of that kind, so widening it to TargetConfig is safe.
+  const form = descriptor.stored.form as unknown as Omit<TargetFormModel, 'kind' | 'label'>;
   return {
-    kind: 'ssh',
-    name,
-    host,
-    port,
-    user,
-    auth: values.auth,
-    ...(values.auth === 'key' && identityFile !== '' ? { identityFile } : {}),
+    kind,
+    label: descriptor.label,
+    kindHint: form.kindHint,
+    namePlaceholder: form.namePlaceholder,
+    items: form.items,
+    defaults: form.defaults,
+    fromConfig: (config) => form.fromConfig(config),
+    toConfig: (values, name) => form.toConfig(values, name),
   };
 }
 
-function serialConfig(values: TargetFormValues, name: string, errors: TargetFormErrors): SerialTargetConfig | null {
-  const path = values.path.trim();
-  if (path === '') errors.path = 'Enter the serial port, e.g. /dev/ttyUSB0 or COM3 (the Devices page lists the ports).';
-  const baudRate = parseBaud(values.baudRate);
-  if (typeof baudRate === 'string' && baudRate !== 'auto') errors.baudRate = baudRate;
-  if (Object.keys(errors).length > 0) return null;
-  return { kind: 'serial', name, path, baudRate: baudRate as number | 'auto', protocol: values.protocol };
+/** The kinds the Add form offers, in registry order: the first is preselected. */
+export function offeredKinds(): TargetFormModel[] {
+  return STORED_KINDS.map(targetFormModel);
+}
+
+export interface TargetFormState {
+  readonly kind: StoredKindName;
+  readonly name: string;
+  /** Each kind's values, so switching kind and back keeps what was typed. */
+  readonly fields: Readonly<Record<StoredKindName, FormValues>>;
+}
+
+export type TargetFormErrors = Readonly<Record<string, string>>;
+
+function defaultFields(): Record<StoredKindName, FormValues> {
+  return Object.fromEntries(STORED_KINDS.map((kind) => [kind, targetFormModel(kind).defaults])) as Record<StoredKindName, FormValues>;
+}
+
+export function emptyTargetForm(): TargetFormState {
+  const kind = STORED_KINDS[0];
+  if (kind === undefined) throw new StudioError('INTERNAL', 'The target kind registry has no stored kind to add.');
+  return { kind, name: '', fields: defaultFields() };
+}
+
+export function formFromConfig(config: TargetConfig): TargetFormState {
+  return { kind: config.kind, name: config.name, fields: { ...defaultFields(), [config.kind]: targetFormModel(config.kind).fromConfig(config) } };
+}
+
+function shown(condition: { readonly key: string; readonly in: readonly string[] } | undefined, values: FormValues): boolean {
+  return condition === undefined || condition.in.includes(values[condition.key] ?? '');
+}
+
+/** The kind's items as they show for these values (a field or note with showWhen only while it holds), each with its place in the form. */
+export function visibleItems(model: TargetFormModel, values: FormValues): Array<{ index: number; item: TargetFormItem }> {
+  return model.items.flatMap((item, index): Array<{ index: number; item: TargetFormItem }> => {
+    if ('row' in item) {
+      const row = item.row.filter((field) => shown(field.showWhen, values));
+      return row.length === 0 ? [] : [{ index, item: { row } }];
+    }
+    const condition = 'field' in item ? item.field.showWhen : item.note.showWhen;
+    return shown(condition, values) ? [{ index, item }] : [];
+  });
+}
+
+/** Every field of a kind's form, rows flattened. */
+export function formFields(model: TargetFormModel): TargetFormField[] {
+  return model.items.flatMap((item) => ('row' in item ? item.row : 'field' in item ? [item.field] : []));
+}
+
+/** Names only the implicit target (This computer) may have. */
+const RESERVED_NAMES = TargetKind.options.filter((kind) => TARGET_KINDS[kind].stored === null).map((kind) => TARGET_KINDS[kind].label);
+
+function checkName(name: string, otherNames: readonly string[]): string | undefined {
+  const reserved = RESERVED_NAMES.find((label) => label.toLowerCase() === name.toLowerCase());
+  if (reserved !== undefined) return `'${reserved}' is the studio's own machine: choose another name.`;
+  if (name === '') return 'Give the target a name, e.g. pi4-lab.';
+  if (name.length > 100) return 'Use at most 100 characters.';
+  if (otherNames.some((other) => other.toLowerCase() === name.toLowerCase())) return `Another target is called '${name}': choose a different name.`;
+  return undefined;
 }
 
 /**
- * Either the config to store, or one message per wrong field saying what to type.
- * `otherNames` are the names of the other stored targets (names must tell targets apart in charts).
+ * Either the config to store, or one message per wrong field saying what to type (the kind's own
+ * fields by its toConfig). `otherNames` are the other stored targets' names (names must tell targets apart in charts).
  */
-export function validateTargetForm(
-  values: TargetFormValues,
-  otherNames: readonly string[],
-): { ok: true; config: TargetConfig } | { ok: false; errors: TargetFormErrors } {
-  const errors: TargetFormErrors = {};
-  const name = values.name.trim();
-  const nameError = name.toLowerCase() === 'this computer' ? "'This computer' is the studio's own machine: choose another name." : checkName(name, otherNames);
-  if (nameError) errors.name = nameError;
-  const config = values.kind === 'ssh' ? sshConfig(values, name, errors) : serialConfig(values, name, errors);
-  if (config === null || Object.keys(errors).length > 0) return { ok: false, errors };
+export function validateTargetForm(state: TargetFormState, otherNames: readonly string[]): { ok: true; config: TargetConfig } | { ok: false; errors: TargetFormErrors } {
+  const name = state.name.trim();
+  const nameError = checkName(name, otherNames);
+  const result = targetFormModel(state.kind).toConfig(state.fields[state.kind], name);
+  const errors = { ...(nameError !== undefined && { name: nameError }), ...(result.ok ? {} : result.errors) };
+  if (!result.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   // The contract's own validator has the last word, so the form never sends what the engine refuses.
-  const parsed = TargetConfig.safeParse(config);
+  const parsed = TargetConfig.safeParse(result.config);
   if (!parsed.success) return { ok: false, errors: { name: parsed.error.issues[0]?.message ?? 'Check the fields.' } };
   return { ok: true, config: parsed.data };
 }
