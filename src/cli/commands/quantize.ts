@@ -10,9 +10,16 @@ import { nodeWorkerSpawner, runWorkerTask } from '../../core/workers/run-worker'
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
 import { formatBytes } from '../format';
 import type { CommandIo } from '../io';
-import { parseTargets, targetContext, targetFlags } from '../target-flags';
+import { STORED_KINDS, TARGET_KINDS, type StoredKindName } from '../../shared/plugins/target-kinds';
+import { DEFAULT_TARGET_KIND, parseTargets, storedKindOfSpec, targetContext, targetKindFlags, targetSyntaxList } from '../target-flags';
 
-const SSH_FLAGS = ['identity', 'known-hosts', 'accept-new-host-key', 'password-env'] as const;
+/** The stored kinds --for takes: boards with an application CPU (a microcontroller runs no ONNX int8 model). */
+const FOR_KINDS = STORED_KINDS.filter((kind) => TARGET_KINDS[kind].processor === 'computer');
+/** "local or ssh://USER@HOST:PORT". */
+const FOR_SYNTAX = targetSyntaxList([DEFAULT_TARGET_KIND, ...FOR_KINDS]);
+/** Those kinds' own flags (an SSH key...), each with the kinds that read it. */
+const FOR_FLAGS = targetKindFlags(FOR_KINDS);
+const flagKinds = (flag: string): StoredKindName[] => FOR_KINDS.filter((kind) => flag in TARGET_KINDS[kind].cliFlags);
 
 const flags: FlagSpecs = {
   mode: { kind: 'choice', choices: QuantMode.options, help: 'dynamic (int8 weights), static (int8 QDQ, needs --calibration) or fp16.' },
@@ -34,9 +41,9 @@ const flags: FlagSpecs = {
   for: {
     kind: 'string',
     valueName: 'TARGET',
-    help: 'The CPU the variant will run on, which --weight-range auto is chosen for: local (this computer, the default) or ssh://USER@HOST:PORT (probed over SSH, with the flags below, as bench --target).',
+    help: `The CPU the variant will run on, which --weight-range auto is chosen for: ${DEFAULT_TARGET_KIND} (this computer, the default) or ${targetSyntaxList(FOR_KINDS)} (probed over SSH, with the flags below, as bench --target).`,
   },
-  ...Object.fromEntries(SSH_FLAGS.map((name) => [name, targetFlags[name] as FlagSpecs[string]])),
+  ...FOR_FLAGS,
   exclude: { kind: 'assignments', valueName: 'NODE_OR_OPTYPE', help: 'Leave a node (by name) or every node of an op type in float (repeatable).' },
   samples: { kind: 'int', min: 1, help: 'Calibration samples to use (default 200).' },
   out: { kind: 'string', valueName: 'FILE', help: 'Where to write the variant (.onnx). Required.' },
@@ -95,12 +102,13 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
   if (forSpec !== undefined && weightRange !== undefined && weightRange !== 'auto') {
     refuse(`--for only applies to --weight-range auto: --weight-range ${weightRange} is the same for every CPU; drop one of them.`, 'for');
   }
-  if (forSpec?.startsWith('serial://')) {
-    refuse(`--for '${forSpec}' is a microcontroller board, where ONNX int8 variants do not run; give local or ssh://USER@HOST:PORT, or make a full-integer .tflite with TFLite's converter for the board.`, 'for');
+  const forKind = forSpec === undefined ? undefined : storedKindOfSpec(forSpec);
+  if (forSpec !== undefined && forKind !== undefined && TARGET_KINDS[forKind].processor === 'microcontroller') {
+    refuse(`--for '${forSpec}' is a microcontroller board, where ONNX int8 variants do not run; give ${FOR_SYNTAX}, or make a full-integer .tflite with TFLite's converter for the board.`, 'for');
   }
-  if (forSpec !== undefined && forSpec !== 'local' && !forSpec.startsWith('ssh://')) refuse(`--for '${forSpec}' is not a target: use local or ssh://USER@HOST:PORT.`, 'for');
-  const sshFlag = SSH_FLAGS.find((name) => args.flags.has(name));
-  if (sshFlag && !forSpec?.startsWith('ssh://')) refuse(`--${sshFlag} only applies with --for ssh://USER@HOST:PORT.`, sshFlag);
+  if (forSpec !== undefined && forSpec !== DEFAULT_TARGET_KIND && (forKind === undefined || !FOR_KINDS.includes(forKind))) refuse(`--for '${forSpec}' is not a target: use ${FOR_SYNTAX}.`, 'for');
+  const kindFlag = Object.keys(FOR_FLAGS).find((name) => args.flags.has(name) && (forKind === undefined || !flagKinds(name).includes(forKind)));
+  if (kindFlag) refuse(`--${kindFlag} only applies with --for ${targetSyntaxList(flagKinds(kindFlag))}.`, kindFlag);
   const recipe = QuantRecipe.parse({
     mode,
     method,
@@ -187,7 +195,7 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
  * /proc/cpuinfo flags over the connection). The SSH code loads only when a board is named.
  */
 async function cpuForFlag(args: ParsedArgs, spec: string, io: CommandIo): Promise<CpuInfo> {
-  if (spec === 'local') return cpuInfoOf('this computer', probeLocalHardware());
+  if (spec === DEFAULT_TARGET_KIND) return cpuInfoOf('this computer', probeLocalHardware());
   args.flags.set('target', [spec]);
   const [target] = parseTargets(args);
   if (target?.kind !== 'remote' || target.config.kind !== 'ssh') throw new StudioError('INTERNAL', `--for '${spec}' was taken for an SSH target but did not parse as one.`);

@@ -7,13 +7,11 @@ import { testTarget } from '../../core/targets/target-registry';
 import { flagBool, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import { formatBytes } from '../format';
 import type { CommandIo } from '../io';
-import { parseTargets, targetContext, targetFlags } from '../target-flags';
+import { STORED_KINDS } from '../../shared/plugins/target-kinds';
+import { parseTargets, specSyntaxOf, targetContext, targetKindFlags, targetSyntaxList } from '../target-flags';
 
 const flags: FlagSpecs = {
-  identity: targetFlags.identity as FlagSpecs[string],
-  'known-hosts': targetFlags['known-hosts'] as FlagSpecs[string],
-  'accept-new-host-key': targetFlags['accept-new-host-key'] as FlagSpecs[string],
-  'password-env': targetFlags['password-env'] as FlagSpecs[string],
+  ...targetKindFlags(),
   json: { kind: 'boolean', help: 'Print JSON only.' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
@@ -23,7 +21,7 @@ export const targetsHelp = formatHelp(
   [
     'Connects to a board and says what it is: arch, CPU, cores, CPU features, memory, OS and kernel, board model,',
     'temperature and throttling (Raspberry Pi), power mode (Jetson), Python and Node with the runtimes they have,',
-    'and native benchmark tools on the PATH. TARGET is ssh://USER@HOST:PORT or serial://PATH?protocol=… .',
+    `and native benchmark tools on the PATH. TARGET is ${targetSyntaxList(STORED_KINDS)}.`,
   ].join('\n'),
   flags,
 );
@@ -44,10 +42,13 @@ export async function targetsCommand(argv: string[], io: CommandIo): Promise<num
   if (!spec || extra.length > 0) throw new StudioError('BAD_INPUT', "edgebench targets probe takes one target, e.g. 'edgebench targets probe ssh://pi@192.168.1.20:22'.");
   args.flags.set('target', [spec]);
   const [target] = parseTargets(args);
-  if (!target || target.kind === 'local') throw new StudioError('BAD_INPUT', "'local' needs no probe: run 'edgebench bench' here, or give ssh://… or serial://….");
+  if (!target || target.kind === 'local') {
+    throw new StudioError('BAD_INPUT', `'${spec}' needs no probe: run 'edgebench bench' here, or give ${STORED_KINDS.map((kind) => `${specSyntaxOf(kind).scheme}…`).join(' or ')}.`);
+  }
   const context = targetContext(args);
   const json = flagBool(args, 'json');
 
+  // An SSH board's probe also lists its runtimes and native tools (SSH's own engine code); other kinds say what their test finds.
   if (target.config.kind === 'ssh') {
     const config = target.config;
     const session = new SshTargetSession({ name: config.name, host: config.host, port: config.port, user: config.user }, { connect: await connectOptions(config, context) });

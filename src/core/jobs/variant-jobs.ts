@@ -7,6 +7,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ModelEntry, TargetEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import type { LayerSqnr } from '../../shared/eval-schema';
 import { recipeLabel, type MadeFor, type QuantRecipe, type VariantOrigin } from '../../shared/variants';
 import { normalizeRecipe } from '../quantize/recipe';
@@ -39,7 +40,7 @@ export function variantTarget(targets: readonly TargetEntry[], targetId: string 
   }
   const target = targets.find((t) => t.id === id);
   if (!target) throw new StudioError('NOT_FOUND', `There is no target '${id}' in this workspace; choose This computer or a target the Targets page lists.`, { target: id });
-  if (target.kind === 'serial') {
+  if (TARGET_KINDS[target.kind].processor === 'microcontroller') {
     throw new StudioError('BAD_INPUT', `'${target.name}' is a microcontroller board, where ONNX int8 variants do not run; make the variant for This computer or an SSH board, or link a full-integer .tflite to the model for the board.`, { target: id });
   }
   return target;

@@ -1,4 +1,5 @@
 import { StudioError } from '../../shared/errors';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import type { RunFile } from '../../shared/run-schema';
 import type { ReportContext, ReportInput, ReportRun } from './report-types';
 
@@ -6,7 +7,8 @@ import type { ReportContext, ReportInput, ReportRun } from './report-types';
 export function runLabel(run: RunFile): string {
   const variant = run.model.variant === 'float' ? '' : ` (${run.model.variant})`;
   const threads = run.settings.threads === 0 ? 'auto threads' : `${run.settings.threads} thread${run.settings.threads === 1 ? '' : 's'}`;
-  const target = run.target.kind === 'local' ? '' : ` · ${run.target.name}`;
+  // This computer (the kind never stored) goes unnamed; a board is named.
+  const target = TARGET_KINDS[run.target.kind].stored === null ? '' : ` · ${run.target.name}`;
   return `${run.model.name}${variant} · ${run.runtime.name} · ${threads}${target}`;
 }
 

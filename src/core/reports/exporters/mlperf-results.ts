@@ -12,12 +12,15 @@
 import { REPORT_MODE } from '../../../shared/bench-defaults';
 import { StudioError } from '../../../shared/errors';
 import { medianOf } from '../../../shared/numeric/quantile';
+import { TARGET_KINDS, TargetKind } from '../../../shared/plugins/target-kinds';
 import type { RunFile } from '../../../shared/run-schema';
 import type { FormatExporter, ReportFile } from '../exporter';
 import type { ReportRun } from '../report-types';
 
 /** The runtime name mlperf-run.ts gives runs of MLPerf Tiny firmware, whose windows report only their total time. */
 const MLPERF_FIRMWARE_RUNTIME = 'mlperf-tiny firmware';
+/** The kinds of board that run MLPerf Tiny-style firmware (microcontrollers), as messages name them: 'serial'. */
+const BOARD_KINDS = TargetKind.options.filter((kind) => TARGET_KINDS[kind].processor === 'microcontroller').join(' or ');
 const RULE = '---------------------------------------------------------';
 const MS_PER_S = 1000;
 
@@ -62,7 +65,7 @@ export function mlperfResultsLines(run: RunFile, report: Windows): string[] {
     'EdgeBench results.txt (MLPerf Tiny style, performance mode)',
     `Run          : ${run.id} (${run.createdAt})`,
     `DUT          : ${hardware.cpuModel}${hardware.arch === 'unknown' ? '' : ` (${hardware.arch})`}`,
-    `Target       : ${run.target.name} (serial)`,
+    `Target       : ${run.target.name} (${run.target.kind})`,
     `Firmware     : ${hardware.os}`,
     `Runtime      : ${run.runtime.name} ${run.runtime.version}, ${run.runtime.backend}`,
     `Model        : ${run.model.name} (${run.model.format}, ${run.model.variant}), ${run.model.sizeBytes} bytes, sha256 ${run.model.sha256}`,
@@ -107,10 +110,10 @@ function windowedRuns(runs: readonly ReportRun[]): Array<{ entry: ReportRun; win
   const name = (entry: ReportRun): string => `#${entry.number} ${entry.label}`;
   const refuse = (message: string): StudioError =>
     new StudioError('BAD_INPUT', message, { format: 'mlperf', runs: runs.map((entry) => entry.run.id).join(',') });
-  const notSerial = runs.filter((entry) => entry.run.target.kind !== 'serial');
+  const notSerial = runs.filter((entry) => TARGET_KINDS[entry.run.target.kind].processor !== 'microcontroller');
   if (notSerial.length > 0) {
     const which = notSerial.map((entry) => `${name(entry)} is a ${entry.run.target.kind} run`).join(', ');
-    throw refuse(`results.txt is for serial (MLPerf Tiny-style) runs; pick serial runs or another format (${which}).`);
+    throw refuse(`results.txt is for ${BOARD_KINDS} (MLPerf Tiny-style) runs; pick ${BOARD_KINDS} runs or another format (${which}).`);
   }
   const windowed: Array<{ entry: ReportRun; windows: Windows }> = [];
   const windowless: ReportRun[] = [];
