@@ -1,5 +1,6 @@
 import type { DatasetEntry, TargetEntry } from '../../shared/contract';
 import { autoWeightRange, DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type WeightRange } from '../../shared/variants';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 
 /** The "Create variant" form as typed: numbers stay strings until submitted. */
 export interface VariantForm {
@@ -38,10 +39,10 @@ export function defaultVariantForm(datasets: readonly DatasetEntry[]): VariantFo
   };
 }
 
-/** What the "Made for" select offers: This computer and the SSH boards (a serial board runs no ONNX int8 model). */
+/** What the "Made for" select offers: This computer and the boards with an application CPU (a microcontroller runs no ONNX int8 model). */
 export function madeForOptions(targets: readonly TargetEntry[]): Array<{ id: string; label: string; target: TargetEntry }> {
   return targets
-    .filter((target) => target.kind === 'local' || target.kind === 'ssh')
+    .filter((target) => TARGET_KINDS[target.kind].processor === 'computer')
     .map((target) => ({ id: target.id, label: target.hardware === null ? `${target.name} (not probed yet)` : target.name, target }));
 }
 

@@ -1,5 +1,6 @@
 import type { TargetEntry } from '../../../shared/contract';
 import { formatBytes } from '../format';
+import { isImplicitTarget, kindBadge, targetTitle } from '../target-kind-view';
 
 interface Props {
   target: TargetEntry;
@@ -7,18 +8,17 @@ interface Props {
   onProbe: () => void;
 }
 
-const KIND_LABEL: Record<TargetEntry['kind'], string> = { local: 'local', ssh: 'SSH', serial: 'serial' };
-
 export function TargetCard({ target, probing, onProbe }: Props) {
   const hw = target.hardware;
+  const implicit = isImplicitTarget(target);
   return (
-    <article className="card target-card" data-testid={`target-${target.kind === 'local' ? 'local' : target.id}`}>
+    <article className="card target-card" data-testid={`target-${implicit ? target.kind : target.id}`}>
       <header className="target-header">
         <div>
-          <h2>{target.kind === 'local' ? 'This computer' : target.name}</h2>
+          <h2>{targetTitle(target)}</h2>
           <span className="muted">
-            {KIND_LABEL[target.kind]}
-            {target.kind === 'local' && target.name !== 'This computer' ? ` · ${target.name}` : ''}
+            {kindBadge(target.kind)}
+            {implicit && target.name !== targetTitle(target) ? ` · ${target.name}` : ''}
           </span>
         </div>
         <button type="button" className="button" onClick={onProbe} disabled={probing}>

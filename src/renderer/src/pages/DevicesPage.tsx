@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { TargetEntry } from '../../../shared/contract';
+import type { SerialProtocol } from '../../../shared/plugins/serial-protocols';
 import { JobProgress } from '../components/bench/JobProgress';
 import { DeviceCard } from '../components/devices/DeviceCard';
 import '../components/devices/devices.css';
@@ -10,14 +11,13 @@ import { useTargetTests } from '../components/targets/useTargetTests';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { useModels, useTargets } from '../data/queries';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
+import { isMicrocontroller, SIMULATED_BOARDS } from '../target-kind-view';
 
 interface Props {
   bench: BenchJob;
   onOpenRun: (runId: string) => void;
   onError: (error: unknown) => void;
 }
-
-type Protocol = 'edgebench' | 'mlperf-tiny';
 
 /** Microcontrollers over serial: the ports this computer sees, simulated boards, and each serial target's connection, runs and live log. */
 export function DevicesPage({ bench, onOpenRun, onError }: Props) {
@@ -27,11 +27,11 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
   const events = useDeviceEvents();
   const { mutateAsync: simulateDevice } = useWorkspaceChange(workspaceChanges.simulateDevice);
   const { mutateAsync: removeTarget } = useWorkspaceChange(workspaceChanges.removeTarget);
-  const [starting, setStarting] = useState<Protocol | null>(null);
-  const serial = targets.filter((t) => t.kind === 'serial');
+  const [starting, setStarting] = useState<SerialProtocol | null>(null);
+  const serial = targets.filter(isMicrocontroller);
   const busy = isBenchBusy(bench.state);
 
-  const simulate = async (protocol: Protocol): Promise<void> => {
+  const simulate = async (protocol: SerialProtocol): Promise<void> => {
     setStarting(protocol);
     try {
       await simulateDevice({ protocol });
@@ -72,12 +72,18 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
             </p>
           </div>
           <div className="device-actions">
-            <button type="button" className="button primary" data-testid="simulate-edgebench" disabled={starting !== null} onClick={() => void simulate('edgebench')}>
-              {starting === 'edgebench' ? 'Starting…' : 'Start a simulated board'}
-            </button>
-            <button type="button" className="button" data-testid="simulate-mlperf" disabled={starting !== null} onClick={() => void simulate('mlperf-tiny')}>
-              {starting === 'mlperf-tiny' ? 'Starting…' : 'Simulated MLPerf Tiny board'}
-            </button>
+            {SIMULATED_BOARDS.map((board, index) => (
+              <button
+                key={board.protocol}
+                type="button"
+                className={index === 0 ? 'button primary' : 'button'}
+                data-testid={board.testId}
+                disabled={starting !== null}
+                onClick={() => void simulate(board.protocol)}
+              >
+                {starting === board.protocol ? 'Starting…' : board.button}
+              </button>
+            ))}
           </div>
         </header>
       </section>

@@ -9,6 +9,7 @@ import { useTargetTests } from '../components/targets/useTargetTests';
 import '../components/targets/targets.css';
 import { useProbeTarget, useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { useTargets, useWorkspaceInfo } from '../data/queries';
+import { isImplicitTarget } from '../target-kind-view';
 
 interface Props {
   onError: (error: unknown) => void;
@@ -33,15 +34,15 @@ export function TargetsPage({ onError }: Props) {
 
   // "This computer" answers instantly, so probe it once if the engine had no profile yet.
   useEffect(() => {
-    const local = targets.find((t) => t.kind === 'local' && t.hardware === null);
+    const local = targets.find((t) => isImplicitTarget(t) && t.hardware === null);
     if (local && !autoProbed.current.has(local.id)) {
       autoProbed.current.add(local.id);
       void probe(local);
     }
   });
 
-  const local = targets.filter((t) => t.kind === 'local');
-  const stored = targets.filter((t) => t.kind !== 'local' && t.config !== null);
+  const local = targets.filter(isImplicitTarget);
+  const stored = targets.filter((t) => !isImplicitTarget(t) && t.config !== null);
   const namesExcept = (id: string | null): string[] => stored.filter((t) => t.id !== id).map((t) => t.name);
 
   const save = async (id: string | null, config: TargetConfig): Promise<void> => {
@@ -142,6 +143,7 @@ export function TargetsPage({ onError }: Props) {
           </div>
         )}
       </div>
+      {/* Only SSH logs in with a password (auth 'password'): the dialog asks for an SSH config's user and host. */}
       {passwordFor?.config?.kind === 'ssh' && (
         <PasswordDialog
           config={passwordFor.config}

@@ -1,4 +1,5 @@
 import type { TargetEntry } from '../../../../shared/contract';
+import { isImplicitTarget, kindBadge, targetTitle } from '../../target-kind-view';
 
 interface Props {
   targets: TargetEntry[];
@@ -6,8 +7,6 @@ interface Props {
   error: string | undefined;
   onChange: (targetIds: string[]) => void;
 }
-
-const KIND_LABEL: Record<TargetEntry['kind'], string> = { local: 'local', ssh: 'SSH', serial: 'serial' };
 
 /** Where a matrix job runs: this computer and any stored boards, each running the whole matrix in parallel. */
 export function TargetPicker({ targets, picked, error, onChange }: Props) {
@@ -30,9 +29,9 @@ export function TargetPicker({ targets, picked, error, onChange }: Props) {
                 data-testid="bench-target-checkbox"
                 onChange={(event) => toggle(target.id, event.currentTarget.checked)}
               />
-              <span className="model-option-name">{target.kind === 'local' ? 'This computer' : target.name}</span>
-              <span className={`target-kind kind-${target.kind}`}>{KIND_LABEL[target.kind]}</span>
-              <span className="muted target-option-spec">{target.kind === 'local' ? '' : target.spec}</span>
+              <span className="model-option-name">{targetTitle(target)}</span>
+              <span className={`target-kind kind-${target.kind}`}>{kindBadge(target.kind)}</span>
+              <span className="muted target-option-spec">{isImplicitTarget(target) ? '' : target.spec}</span>
             </label>
           </li>
         ))}

@@ -1,4 +1,5 @@
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
+import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
 import { formatBytes } from '../../format';
 import type { TargetTests } from '../targets/useTargetTests';
 import { DeviceRun } from './DeviceRun';
@@ -59,6 +60,7 @@ function UploadBar({ sentBytes, totalBytes }: { sentBytes: number; totalBytes: n
 
 /** One serial target: connection test with the chip's facts, Run benchmark, upload progress and the live serial log. */
 export function DeviceCard({ target, models, tests, events, benchBusy, onRun, onRemove }: Props) {
+  // The port's protocol and baud rate are a serial config's own fields.
   const config = target.config?.kind === 'serial' ? target.config : null;
   const state = tests.states.get(target.id);
   const upload = events.uploadOf(target.id);
@@ -81,7 +83,7 @@ export function DeviceCard({ target, models, tests, events, benchBusy, onRun, on
       </header>
       {config && (
         <p className="muted device-protocol">
-          {config.protocol === 'edgebench' ? 'EdgeBench firmware: models are uploaded over the cable.' : 'MLPerf Tiny firmware: runs the model it was built with.'}{' '}
+          {SERIAL_PROTOCOLS[config.protocol].boardNote}{' '}
           Baud rate {config.baudRate === 'auto' ? 'found automatically' : config.baudRate}.
         </p>
       )}

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
+import { MODEL_FORMATS } from '../../../../shared/plugins/model-formats';
+import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
 
 interface Props {
   target: TargetEntry;
@@ -10,13 +12,20 @@ interface Props {
 }
 
 /**
- * "Run benchmark" on one board. A board with the EdgeBench firmware takes .tflite models over the
- * cable; a board with MLPerf Tiny firmware runs its own model, and any model of the same input
- * size tells the studio how many input bytes to send.
+ * "Run benchmark" on one board. A board whose protocol takes models (EdgeBench: .tflite) gets one
+ * over the cable; a board that runs the model built into its firmware (MLPerf Tiny) runs its own,
+ * and any model of the same input size tells the studio how many input bytes to send.
  */
 export function DeviceRun({ target, models, busy, onRun }: Props) {
-  const mlperf = target.config?.kind === 'serial' && target.config.protocol === 'mlperf-tiny';
-  const usable = mlperf ? models : models.filter((m) => m.info.format === 'tflite');
+  // A serial config's protocol says what the board takes.
+  const protocol = target.config?.kind === 'serial' ? SERIAL_PROTOCOLS[target.config.protocol] : null;
+  const takes = protocol?.formats ?? [];
+  const builtIn = protocol !== null && takes.length === 0;
+  // MLPerf Tiny's adapter keeps the MLPerf rule only in report mode (else 5 × 1 s windows): its own wording.
+  const mlperf = protocol?.name === 'mlperf-tiny';
+  const usable = builtIn ? models : models.filter((m) => takes.includes(m.info.format));
+  const takenNames = takes.map((format) => MODEL_FORMATS[format].label).join(' or ');
+  const takenExtensions = takes.map((format) => MODEL_FORMATS[format].extensions[0] ?? format).join(' or ');
   const [picked, setPicked] = useState<string>('');
   const [runs, setRuns] = useState('100');
   const [report, setReport] = useState(false);
@@ -27,7 +36,7 @@ export function DeviceRun({ target, models, busy, onRun }: Props) {
   if (usable.length === 0) {
     return (
       <p className="muted device-run-empty" data-testid="device-run-empty">
-        This board runs TFLite models: import the model&apos;s .tflite variant on the Models page (or drop it on the window), then run it here.
+        This board runs {takenNames} models: import the model&apos;s {takenExtensions} variant on the Models page (or drop it on the window), then run it here.
       </p>
     );
   }
@@ -41,7 +50,7 @@ export function DeviceRun({ target, models, busy, onRun }: Props) {
       }}
     >
       <label className="field grow">
-        <span className="field-label">{mlperf ? 'Model (tells the input size)' : 'Model (.tflite)'}</span>
+        <span className="field-label">{builtIn ? 'Model (tells the input size)' : `Model (${takenExtensions})`}</span>
         <select data-testid="device-run-model" value={modelId} onChange={(event) => setPicked(event.currentTarget.value)}>
           {usable.map((model) => (
             <option key={model.id} value={model.id}>
@@ -50,7 +59,7 @@ export function DeviceRun({ target, models, busy, onRun }: Props) {
           ))}
         </select>
       </label>
-      {!mlperf && (
+      {!builtIn && (
         <label className={`field number${runsOk ? '' : ' invalid'}`} title="Timed invokes on the board">
           <span className="field-label">Runs</span>
           <input type="number" min={1} value={runs} data-testid="device-run-runs" aria-invalid={runsOk ? undefined : true} onChange={(event) => setRuns(event.currentTarget.value)} />

@@ -2,10 +2,9 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SerialPortInfo, TargetEntry } from '../../../../shared/contract';
 import { toErrorData } from '../../../../shared/errors';
+import { DEFAULT_SERIAL_PROTOCOL, SERIAL_PROTOCOLS, SerialProtocol } from '../../../../shared/plugins/serial-protocols';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { usePorts } from '../../data/queries';
-
-type Protocol = 'edgebench' | 'mlperf-tiny';
 
 interface Props {
   /** Serial targets already stored, so a port in use says so instead of offering "Add". */
@@ -33,16 +32,17 @@ export function PortList({ targets, onError }: Props) {
   const listing = listingOf(ports);
   const refreshing = ports.isFetching && listing.state === 'listed';
   const { mutateAsync: addTarget } = useWorkspaceChange(workspaceChanges.addTarget);
-  const [protocols, setProtocols] = useState<Record<string, Protocol>>({});
+  const [protocols, setProtocols] = useState<Record<string, SerialProtocol>>({});
   const refresh = (): void => void ports.refetch();
 
   const add = async (port: SerialPortInfo): Promise<void> => {
     try {
-      await addTarget({ kind: 'serial', name: port.recognizedAs ?? port.path, path: port.path, baudRate: 'auto', protocol: protocols[port.path] ?? 'edgebench' });
+      await addTarget({ kind: 'serial', name: port.recognizedAs ?? port.path, path: port.path, baudRate: 'auto', protocol: protocols[port.path] ?? DEFAULT_SERIAL_PROTOCOL });
     } catch (error) {
       onError(error);
     }
   };
+  // A port belongs to a serial config (its path); no other kind holds one.
   const usedBy = (path: string): TargetEntry | undefined => targets.find((t) => t.config?.kind === 'serial' && t.config.path === path);
 
   return (
@@ -104,11 +104,14 @@ export function PortList({ targets, onError }: Props) {
                       <>
                         <select
                           aria-label={`Protocol for ${port.path}`}
-                          value={protocols[port.path] ?? 'edgebench'}
-                          onChange={(event) => setProtocols({ ...protocols, [port.path]: event.currentTarget.value as Protocol })}
+                          value={protocols[port.path] ?? DEFAULT_SERIAL_PROTOCOL}
+                          onChange={(event) => setProtocols({ ...protocols, [port.path]: SerialProtocol.parse(event.currentTarget.value) })}
                         >
-                          <option value="edgebench">EdgeBench firmware</option>
-                          <option value="mlperf-tiny">MLPerf Tiny firmware</option>
+                          {SerialProtocol.options.map((protocol) => (
+                            <option key={protocol} value={protocol}>
+                              {SERIAL_PROTOCOLS[protocol].label} firmware
+                            </option>
+                          ))}
                         </select>
                         <button type="button" className="button tiny" onClick={() => void add(port)}>
                           Add as target

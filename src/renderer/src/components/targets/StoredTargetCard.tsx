@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { TargetEntry } from '../../../../shared/contract';
+import { kindBadge } from '../../target-kind-view';
 import { TestOutcome } from './TestOutcome';
 import type { TargetTestState } from './useTargetTests';
 
@@ -12,8 +13,6 @@ interface Props {
   onEdit: () => void;
   onRemove: () => Promise<void>;
 }
-
-export const KIND_BADGE: Record<TargetEntry['kind'], string> = { local: 'local', ssh: 'SSH', serial: 'serial' };
 
 /** A stored SSH board or serial device: how to reach it, its last test, and what can be done with it. */
 export function StoredTargetCard({ target, test, onTest, onTrust, onDecline, onEdit, onRemove }: Props) {
@@ -36,7 +35,7 @@ export function StoredTargetCard({ target, test, onTest, onTrust, onDecline, onE
       <header className="target-header">
         <div className="target-title">
           <h2>
-            {target.name} <span className={`kind-badge kind-${target.kind}`}>{KIND_BADGE[target.kind]}</span>
+            {target.name} <span className={`kind-badge kind-${target.kind}`}>{kindBadge(target.kind)}</span>
           </h2>
           <code className="target-spec" data-testid="target-spec">
             {target.spec}

@@ -77,6 +77,7 @@ export function useTargetTests() {
   return {
     states,
     /** Whether Test connection must first ask for the password (auth 'password', none given this session). */
+    // Password login is SSH's own (auth 'password'): no other kind has a secret the studio holds.
     needsPassword: (target: TargetEntry): boolean =>
       target.config?.kind === 'ssh' && target.config.auth === 'password' && !session.passwordGiven.has(target.id),
     test: (target: TargetEntry, password?: string) => run(target, password === undefined ? {} : { password }),
