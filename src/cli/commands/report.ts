@@ -10,9 +10,13 @@ import type { LoadedRun } from '../../core/reports/report-types';
 import { flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import type { CommandIo } from '../io';
 
+/** The formats `edgebench report` prints without --out (one text file): "html, md and json". */
+const STDOUT_FORMATS = ReportFormat.options.filter((format) => FORMAT_DESCRIPTORS[format].stdout === true);
+const stdoutList = STDOUT_FORMATS.length <= 1 ? STDOUT_FORMATS.join('') : `${STDOUT_FORMATS.slice(0, -1).join(', ')} and ${STDOUT_FORMATS.at(-1)}`;
+
 const flags: FlagSpecs = {
   format: { kind: 'choice', choices: REPORT_FORMATS, valueName: 'FORMAT', help: `${REPORT_FORMATS.join(', ')} (default: from the --out extension, else html).` },
-  out: { kind: 'string', valueName: 'FILE', help: 'Write the report here. Without it, html, md and json go to stdout.' },
+  out: { kind: 'string', valueName: 'FILE', help: `Write the report here. Without it, ${stdoutList} go to stdout.` },
   baseline: { kind: 'string', valueName: 'RUN_ID|FILE', help: 'The run to compare the others with: an id (or its unique prefix) or a run file (default: the first run).' },
   title: { kind: 'string', valueName: 'TEXT', help: 'The report title (default "EdgeBench report").' },
   help: { kind: 'boolean', help: 'Show this help.' },
@@ -40,7 +44,7 @@ export const reportHelp = formatHelp(
 /** The format each --out ending chooses (the descriptors' outExtensions). */
 const EXTENSION_FORMATS: ReadonlyMap<string, ReportFormat> = new Map(ReportFormat.options.flatMap((format) => FORMAT_DESCRIPTORS[format].outExtensions.map((ext) => [ext, format] as const)));
 
-function chooseFormat(given: string | undefined, outFile: string | undefined): string {
+export function chooseFormat(given: string | undefined, outFile: string | undefined): string {
   if (given) return given;
   if (outFile) {
     const ext = path.extname(outFile).toLowerCase();

@@ -57,10 +57,8 @@ export const serialTargetKind = defineTargetKind({
         const serial = parseSerialTargetSpec(text);
         return { kind: 'serial', name: serial.name, path: serial.path, baudRate: serial.baudRate, protocol: serial.protocol };
       },
-      format(config) {
-        const baud = config.baudRate === 'auto' ? '' : `baud=${config.baudRate}&`;
-        return `serial://${config.path}?${baud}protocol=${config.protocol}`;
-      },
+      // baud=auto is written out: without it the CLI would open the port at the protocol's default rate, not try the usual ones.
+      format: (config) => `serial://${config.path}?baud=${config.baudRate}&protocol=${config.protocol}`,
     },
     form: {
       kindHint: 'ESP32 or STM32 board on a USB cable',
