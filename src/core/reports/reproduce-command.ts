@@ -7,23 +7,16 @@
  * settings the run's target kind honours), the runtime's option specs and the target kind's spec.
  */
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
+import { MODEL_FORMATS } from '../../shared/plugins/model-formats';
 import { BENCH_SETTING_SPECS, type BenchSettingKey } from '../../shared/plugins/bench-settings';
 import { optionArgs } from '../../shared/plugins/option-flags';
 import { RUNTIME_OPTION_FLAGS, RUNTIMES, RuntimeName } from '../../shared/plugins/runtimes';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import type { BenchSettings, RunFile } from '../../shared/run-schema';
 
-/** The model's file as the user passed it: bench names a run after the file without its extension. */
+/** The model's file as the user passed it, as its format's descriptor names it (bench names a run after the file without its extension). */
 export function modelFileName(run: RunFile): string {
-  switch (run.model.format) {
-    case 'onnx':
-      return `${run.model.name}.onnx`;
-    case 'tflite':
-      return `${run.model.name}.tflite`;
-    case 'tfjs':
-      // A TF.js model is named after its folder, and its file is always model.json.
-      return `${run.model.name}/model.json`;
-  }
+  return MODEL_FORMATS[run.model.format].fileName(run.model.name);
 }
 
 /** Quotes a word for POSIX shells only when it needs it. */

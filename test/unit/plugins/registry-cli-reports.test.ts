@@ -18,6 +18,7 @@ import { reproduceArgs } from '../../../src/core/reports/reproduce-command';
 import { buildReportContext } from '../../../src/core/reports/report-context';
 import { settingsSection } from '../../../src/core/reports/sections/settings';
 import { BENCH_SETTING_SPECS, type BenchSettingKey } from '../../../src/shared/plugins/bench-settings';
+import { MODEL_FORMATS } from '../../../src/shared/plugins/model-formats';
 import { optionArgs, optionFlags } from '../../../src/shared/plugins/option-flags';
 import type { OptionSpec } from '../../../src/shared/plugins/plugin';
 import { REPORT_FORMATS, ReportFormat } from '../../../src/shared/plugins/report-formats';
@@ -146,6 +147,13 @@ describe('runtime options: flags, reproduce commands and report rows come from e
   it('a runtime without options reads "defaults"', () => {
     for (const runtime of RuntimeName.options.filter((name) => Object.keys(RUNTIMES[name].optionSpecs).length === 0)) {
       expect(runtimeOptionsCell(runOf(runtime))).toBe('defaults');
+    }
+  });
+
+  it('each runtime\'s run names its model file as the format descriptor does', () => {
+    for (const runtime of RuntimeName.options) {
+      const run = runOf(runtime);
+      expect(reproduceArgs(run)[1]).toBe(MODEL_FORMATS[run.model.format].fileName(run.model.name));
     }
   });
 
