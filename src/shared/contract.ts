@@ -102,6 +102,8 @@ export const TargetTestResult = z.object({
   hostKey: z.object({ fingerprint: z.string(), status: z.enum(['unknown', 'changed']) }).nullable().default(null),
   /** Facts for the Targets page: runtimes found, chosen runner, board model, firmware… */
   details: z.record(z.string(), z.string()).default({}),
+  /** Why it failed, as data (its kind and remedies), so the page words it and reacts to its kind; absent when it succeeded. */
+  error: ErrorData.optional(),
 });
 export type TargetTestResult = z.infer<typeof TargetTestResult>;
 

@@ -36,6 +36,8 @@ const INPUT_SETTINGS = {
 
 /** A target kind's flag that edits a field of its stored form (the form's key, when it differs from the flag). */
 const FLAG_FORM_FIELDS: Readonly<Record<string, string>> = { identity: 'identityFile' };
+/** A target kind's flag the UI does by an action, not a field. */
+const FLAG_ACTIONS: Readonly<Record<string, string>> = { 'accept-new-host-key': 'Test connection on the Targets page' };
 
 function formFields(kind: TargetKind): TargetFormField[] {
   const stored = TARGET_KINDS[kind].stored;
@@ -48,7 +50,8 @@ function targetFlagNames(): Record<string, SettingName> {
   for (const kind of Object.keys(TARGET_KINDS) as TargetKind[]) {
     for (const flag of Object.keys(TARGET_KINDS[kind].cliFlags)) {
       const field = formFields(kind).find((f) => f.key === (FLAG_FORM_FIELDS[flag] ?? flag));
-      names[flag] = { cli: { flag }, ui: field === undefined ? "the target's settings on the Targets page" : `the ${field.label} field of the target (Targets page)` };
+      const ui = FLAG_ACTIONS[flag] ?? (field === undefined ? "the target's settings on the Targets page" : `the ${field.label} field of the target (Targets page)`);
+      names[flag] = { cli: { flag }, ui };
     }
   }
   return names;

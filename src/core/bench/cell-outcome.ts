@@ -16,6 +16,7 @@
  */
 import { StudioError, toErrorData, type ErrorData } from '../../shared/errors';
 import type { RunFile, RunStop } from '../../shared/run-schema';
+import { escapeTemplate } from '../../shared/wording';
 import { markPartial } from './run-file';
 
 export type CellOutcome =
@@ -80,10 +81,13 @@ function keptSamplesError(failure: ErrorData, run: RunFile): ErrorData {
   const count = run.latencyMs.count;
   const medianMs = Number(run.latencyMs.median.toPrecision(3));
   const before = run.stopped?.before ?? 'it stopped';
+  const kept = ` The studio kept ${count} sample${count === 1 ? '' : 's'} measured before ${before} (median ${medianMs} ms).`;
   return {
     code: failure.code,
-    message: `${sentence(failure.message)} The studio kept ${count} sample${count === 1 ? '' : 's'} measured before ${before} (median ${medianMs} ms).`,
+    message: `${sentence(failure.message)}${kept}`,
     context: { ...failure.context, partialSamples: String(count), partialMedianMs: String(medianMs) },
+    ...(failure.detail !== undefined ? { detail: failure.detail } : {}),
+    ...(failure.wording !== undefined ? { wording: { ...failure.wording, template: `${sentence(failure.wording.template)}${escapeTemplate(kept)}` } } : {}),
   };
 }
 

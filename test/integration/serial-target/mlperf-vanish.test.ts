@@ -40,12 +40,12 @@ it('a vanished port stops the cell with the finished windows kept as a partial r
     );
     if (outcome.state !== 'partial') throw new Error(`expected the cell to stop early, got a ${outcome.state} run`);
     const { error, run } = outcome;
-    expect(error.code).toBe('RUNNER');
+    expect(error.code).toBe('TARGET');
     expect(error.message).toMatch(/The studio kept 2 samples measured before the board stopped answering \(2 of 5 windows\)/);
     expect(run.latencyMs.samples).toHaveLength(2);
     expect(run.latencyMs.samples.every((ms) => Math.abs(ms - 5) < 1e-9)).toBe(true);
     // The finished windows are a partial run: one mean latency per window, as in a complete MLPerf Tiny run.
-    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'RUNNER', before: 'the board stopped answering (2 of 5 windows)' } });
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'TARGET', before: 'the board stopped answering (2 of 5 windows)' } });
     expect(run.report?.windows).toHaveLength(2);
   } finally {
     await opened.close().catch(() => undefined);

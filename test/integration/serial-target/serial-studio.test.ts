@@ -153,14 +153,14 @@ describe('a simulated EdgeBench board as a serial target', () => {
     const cell = cells[0];
     if (cell?.ok !== false) throw new Error('the cell should have failed');
     expect(cell.state).toBe('partial');
-    expect(cell.error.code).toBe('RUNNER');
+    expect(cell.error.code).toBe('TARGET');
     expect(cell.error.message).toMatch(/closed|vanished|disappeared/);
     expect(cell.error.message).toMatch(/The studio kept \d+ samples measured before the board stopped answering/);
     expect(Number(cell.error.context.partialSamples)).toBeGreaterThanOrEqual(1000);
     // The kept samples are saved as a partial run of the job, listed with the others.
     expect(finished).toMatchObject({ cancelled: false, failed: 1, runIds: [cell.partialRunId] });
     const run = await api.runs.get({ id: cell.partialRunId ?? '' });
-    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'RUNNER', before: 'the board stopped answering' } });
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'TARGET', before: 'the board stopped answering' } });
     expect(run.latencyMs.count).toBe(Number(cell.error.context.partialSamples));
     expect((await api.runs.list({})).find((summary) => summary.id === run.id)?.status).toBe('partial');
     await expect.poll(async () => (await api.targets.list({})).some((t) => t.id === fresh.id)).toBe(false);

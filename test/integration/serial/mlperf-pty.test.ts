@@ -104,7 +104,8 @@ describe('MLPerf Tiny DUT over a pseudo-terminal pair', () => {
     expect(outcome.error.message).toBe(
       `The serial port '${pair.hostPath}' vanished (the board was unplugged or reset into another USB mode, or the pseudo-terminal closed): reconnect the board and run again.`,
     );
-    expect(outcome.error.context).toMatchObject({ port: pair.hostPath, kind: 'port-vanished' });
+    expect(outcome.error.context).toMatchObject({ port: pair.hostPath });
+    expect(outcome.error.detail).toMatchObject({ kind: 'port-vanished', port: pair.hostPath });
     expect((await closed)?.message).toBe(outcome.error.message);
   });
 });

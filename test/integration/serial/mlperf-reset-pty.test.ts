@@ -51,14 +51,14 @@ it('a board that reboots mid-run stops the cell as a reset, with the finished wi
     if (outcome.state !== 'partial') throw new Error(`expected the cell to stop early, got a ${outcome.state} run`);
     const { error, run } = outcome;
     expect(rebooted).toBe(true);
-    expect(error.code).toBe('RUNNER');
-    expect(error.context.kind).toBe('board-reset');
+    expect(error.code).toBe('DEVICE');
+    expect(error.detail?.kind).toBe('board-reset');
     expect(error.message).toMatch(new RegExp(`^The board on ${pty.hostPath} restarted \\(reset\\) while answering 'infer \\d+ 1%' \\(it printed its boot banner again\\)`));
     expect(error.message).toMatch(/The studio kept 2 samples measured before the board restarted \(median 5 ms\)\.$/);
     expect(run.latencyMs.samples).toHaveLength(2);
     expect(run.latencyMs.samples.every((ms) => Math.abs(ms - 5) < 1e-9)).toBe(true);
     // The finished windows are a partial run: one mean latency per window, as in a complete MLPerf Tiny run.
-    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'RUNNER', before: 'the board restarted' } });
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'serial' }, stopped: { code: 'DEVICE', before: 'the board restarted' } });
     expect(run.stopped?.reason).toMatch(/restarted \(reset\)/);
     expect(run.report?.windows).toHaveLength(2);
     // The second boot is in the live log, after the run's first infer command, noise and all.

@@ -33,8 +33,9 @@ describe('serial port errors', () => {
     open.push(await openSerialPortTransport({ path: pty.hostPath, baudRate: 115200 }));
     const error = await openError_(pty.hostPath);
     expect(error.message).toBe(`The serial port '${pty.hostPath}' is in use by another program: close it (a serial monitor?) and try again.`);
-    expect(error.code).toBe('RUNNER');
-    expect(error.context).toMatchObject({ port: pty.hostPath, kind: 'port-busy' });
+    expect(error.code).toBe('TARGET');
+    expect(error.context).toMatchObject({ port: pty.hostPath });
+    expect(error.detail).toMatchObject({ kind: 'port-busy', port: pty.hostPath });
   });
 
   test('a port that does not exist says so and points to the device list', async () => {
@@ -60,7 +61,8 @@ describe('serial port errors', () => {
     expect(error.message).toBe(
       "You may not open the serial port '/dev/ttyUSB0': add your user to the dialout group: sudo usermod -aG dialout $USER, then log out and log in again.",
     );
-    expect(error.context).toMatchObject({ port: '/dev/ttyUSB0', kind: 'port-permission' });
+    expect(error.context).toMatchObject({ port: '/dev/ttyUSB0' });
+    expect(error.detail).toMatchObject({ kind: 'port-permission', port: '/dev/ttyUSB0' });
   });
 
   test('closing our own port reports no error; the peer sees bytes both ways', async () => {

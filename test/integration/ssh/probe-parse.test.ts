@@ -41,7 +41,7 @@ describe('probe output of a Raspberry Pi 4', () => {
     expect(chooseRunner(pi, 'tflite', target)).toMatchObject({ kind: 'python', python: '/usr/bin/python3', module: 'tflite_runtime' });
     // Asked to prefer Python, ONNX runs on the board's own onnxruntime; TF.js has no Python runtime, so nothing can.
     expect(chooseRunner(pi, 'onnx', target, 'python')).toMatchObject({ kind: 'python', module: 'onnxruntime' });
-    expect(rejectionSync(() => chooseRunner(pi, 'tfjs', target, 'python')).context.kind).toBe('no-runtime');
+    expect(rejectionSync(() => chooseRunner(pi, 'tfjs', target, 'python')).detail?.kind).toBe('no-runtime');
     expect(boardRuntimes(pi, '1.30.0').map((r) => `${r.name} ${r.version} (${r.via})`)).toEqual([
       'onnxruntime 1.30.0 (node-runner)',
       'tflite_runtime 2.14.0 (python)',
@@ -74,7 +74,7 @@ test('preferring Python on a board whose Python cannot run the format falls back
 test('a board with neither Node nor a Python runtime gets the sentence that says what to install', () => {
   const bare = parseProbeOutput(fixture('probe-jetson-orin-nano.txt').replace(/^python_runtime=.*\n/gm, ''));
   const error = rejectionSync(() => chooseRunner(bare, 'onnx', target));
-  expect(error.context.kind).toBe('no-runtime');
+  expect(error.detail?.kind).toBe('no-runtime');
   expect(error.message).toBe('bench-pi has no runtime that can run an ONNX model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.');
 });
 

@@ -28,9 +28,9 @@ describe.skipIf(!sshdAvailable())('SSH connections to a real sshd', () => {
 
   test('an unknown host key is refused with its fingerprint, accepted only with acceptNewHostKey, then stored', async () => {
     const refused = await rejection(openSshConnection(sshd.spec(), { knownHosts: await KnownHostsStore.open(knownHostsPath()), identityFile: sshd.clientKey }));
-    expect(refused.context.kind).toBe('host-key-unknown');
+    expect(refused.detail?.kind).toBe('host-key-unknown');
     // The same fingerprint OpenSSH's own ssh-keygen -l prints, so the user can compare it on the board.
-    expect(refused.context.fingerprint).toBe(sshd.hostFingerprint());
+    expect(refused.detail).toMatchObject({ fingerprint: sshd.hostFingerprint() });
     expect(refused.message).toContain(`[127.0.0.1]:${sshd.port} is not in`);
     expect(refused.message).toContain('--accept-new-host-key');
 
@@ -50,7 +50,7 @@ describe.skipIf(!sshdAvailable())('SSH connections to a real sshd', () => {
   test('a wrong client key is refused with one sentence naming the key', async () => {
     const knownHosts = await KnownHostsStore.open(knownHostsPath());
     const error = await rejection(openSshConnection(sshd.spec(), { knownHosts, identityFile: sshd.strangerKey, acceptNewHostKey: true }));
-    expect(error.context.kind).toBe('auth-failed');
+    expect(error.detail?.kind).toBe('auth-failed');
     expect(error.message).toBe(
       `${sshd.spec().user}@127.0.0.1:${sshd.port} refused to log in with the key '${sshd.strangerKey}'; put the matching public key in ~${sshd.spec().user}/.ssh/authorized_keys on the board, or choose another key, agent or password.`,
     );
@@ -60,7 +60,7 @@ describe.skipIf(!sshdAvailable())('SSH connections to a real sshd', () => {
     const knownHosts = await KnownHostsStore.open(knownHostsPath());
     const port = await closedPort();
     const refused = await rejection(openSshConnection({ ...sshd.spec(), port }, { knownHosts, identityFile: sshd.clientKey }));
-    expect(refused.context.kind).toBe('refused');
+    expect(refused.detail?.kind).toBe('refused');
     expect(refused.message).toBe(`Nothing accepts SSH connections on 127.0.0.1 port ${port} (connection refused); check the port and that sshd runs on the board.`);
 
     // Accepts TCP, then says nothing: what a wedged board or a wrong service looks like.
@@ -69,7 +69,7 @@ describe.skipIf(!sshdAvailable())('SSH connections to a real sshd', () => {
     const silentPort = (silent.address() as { port: number }).port;
     const timedOut = await rejection(openSshConnection({ ...sshd.spec(), port: silentPort }, { knownHosts, identityFile: sshd.clientKey, connectTimeoutMs: 1_500 }));
     silent.close();
-    expect(timedOut.context.kind).toBe('timeout');
+    expect(timedOut.detail?.kind).toBe('timeout');
     expect(timedOut.message).toContain('did not complete the SSH handshake within 2 s');
   });
 
@@ -109,8 +109,8 @@ describe.skipIf(!sshdAvailable())('SSH connections to a real sshd', () => {
   test('a changed host key is refused, saying so and how to proceed', async () => {
     await sshd.restart({ newHostKey: true });
     const error = await rejection(openSshConnection(sshd.spec(), { knownHosts: await KnownHostsStore.open(knownHostsPath()), identityFile: sshd.clientKey, acceptNewHostKey: true }));
-    expect(error.context.kind).toBe('host-key-changed');
-    expect(error.context.fingerprint).toBe(sshd.hostFingerprint());
+    expect(error.detail?.kind).toBe('host-key-changed');
+    expect(error.detail).toMatchObject({ fingerprint: sshd.hostFingerprint() });
     expect(error.message).toMatch(/^The host key of \[127\.0\.0\.1\]:\d+ has changed \(now SHA256:\S+, pinned SHA256:\S+ at line 1 of '.+'\), so the connection was refused; if the board was reinstalled, remove that line/);
     // Nothing was overwritten: the pinned key is still the old one.
     expect(readFileSync(knownHostsPath(), 'utf8').split('\n').filter(Boolean)).toHaveLength(1);

@@ -210,7 +210,7 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
       },
     });
     const { error, run } = await partialOf(running);
-    expect(error.context.kind).toBe('connection-lost');
+    expect(error.detail?.kind).toBe('connection-lost');
     const kept = run.latencyMs.samples;
     expect(kept.length).toBeGreaterThanOrEqual(seenRuns);
     expect(error.context.partialSamples).toBe(String(kept.length));

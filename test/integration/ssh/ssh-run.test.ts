@@ -112,8 +112,8 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     });
     const result = outcome.results[0];
     if (result?.state !== 'partial') throw new Error(`the cut cell should have stopped early, not be ${result?.state}`);
-    expect(result.error.code).toBe('RUNNER');
-    expect(result.error.context.kind).toBe('connection-lost');
+    expect(result.error.code).toBe('TARGET');
+    expect(result.error.detail?.kind).toBe('connection-lost');
     const kept = result.run.latencyMs.samples;
     // Every run the studio was told about before the cut is kept (the runner may have reported more just before).
     expect(kept.length).toBeGreaterThanOrEqual(seenRuns);
@@ -131,7 +131,7 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     // The samples are a run of their own, marked partial with the lost link as its reason.
     const run = result.run;
     expect(RunFile.parse(run)).toEqual(run);
-    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'ssh', name: 'cut-board' }, stopped: { code: 'RUNNER', before: 'the link dropped' } });
+    expect(run).toMatchObject({ status: 'partial', verdict: 'unstable', target: { kind: 'ssh', name: 'cut-board' }, stopped: { code: 'TARGET', before: 'the link dropped' } });
     expect(run.stopped?.reason).toMatch(/^The SSH connection to cut-board \(.+\) was lost while measuring/);
     expect(run.latencyMs.samples).toEqual(kept);
     expect(run.latencyMs.count).toBe(kept.length);
@@ -152,8 +152,8 @@ describe.skipIf(!sshdAvailable())('benchmarks on SSH boards (real sshd, Node run
     });
     const { error, run } = await partialOf(running);
     for (const pid of [...frozen, ...remoteRunners(board)]) signalQuietly(pid, 'SIGKILL');
-    expect(error.context.kind).toBe('connection-lost');
-    expect(error.context.reason).toBe('Keepalive timeout');
+    expect(error.detail?.kind).toBe('connection-lost');
+    expect(error.detail).toMatchObject({ kind: 'connection-lost', reason: 'Keepalive timeout' });
     // What was measured before the link froze is kept, as a partial run with every kept sample.
     expect(run.latencyMs.count).toBeGreaterThan(0);
     expect(error.context.partialSamples).toBe(String(run.latencyMs.count));

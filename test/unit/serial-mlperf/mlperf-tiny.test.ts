@@ -102,7 +102,7 @@ describe('MLPerf Tiny client and emulator', () => {
     expect(outcome.error.message).toBe(
       "The board on memory refused 'infer 1 0%' (\"Model arena too small\"): check that its firmware matches the model and its input size, then run again.",
     );
-    expect(outcome.error.context).toMatchObject({ port: 'memory', deviceError: 'Model arena too small', kind: 'device-error' });
+    expect(outcome.error.detail).toMatchObject({ kind: 'device-error', port: 'memory', refusal: 'Model arena too small' });
   });
 
   test('an input larger than the board takes is refused with both sizes', async () => {
@@ -160,6 +160,6 @@ describe('a board that restarts mid-command', () => {
     expect((error as StudioError).message).toBe(
       "The board on memory restarted while answering 'infer 1 0%' (it printed its boot banner): check its power supply and that the model fits its memory, then run again.",
     );
-    expect((error as StudioError).context.kind).toBe('board-reset');
+    expect((error as StudioError).detail?.kind).toBe('board-reset');
   });
 });

@@ -118,7 +118,7 @@ export async function runMlperfCell(connection: MlperfTinyConnection, job: Local
   if (outcome.state === 'interrupted') {
     if (opts.signal?.aborted || outcome.error.code === 'CANCELLED') throw cancelled(connection.client.port);
     // Finished windows stay with the failed cell (one mean latency per window), as a partial run.
-    const error = new StudioError(outcome.error.code, outcome.error.message, outcome.error.context);
+    const error = StudioError.fromData(outcome.error);
     const { board, windows } = outcome;
     if (windows.length === 0) throw error;
     const firstInferenceMs = outcome.firstInferenceMs ?? 0;

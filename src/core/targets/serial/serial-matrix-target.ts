@@ -4,7 +4,7 @@
  * the firmware's own model on a board with MLPerf Tiny benchmark firmware.
  */
 import type { TargetTestResult } from '../../../shared/contract';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, detailOf, type ErrorDetail } from '../../../shared/errors';
 import type { SerialProtocol } from '../../../shared/plugins/serial-protocols';
 import { targetSpecOf, type SerialTargetConfig } from '../../../shared/targets';
 import { restatePartial, type Measured } from '../../bench/cell-outcome';
@@ -32,12 +32,14 @@ export function mlperfTargetName(configName: string, board: DutIdentity): string
  * A board that printed its boot banner mid-run restarted (brown-out, watchdog, a crash in the
  * model): say so, rather than that it "stopped answering". Undefined for any other failure.
  */
-function boardResetError(failure: { context: Record<string, string> }, port: string): StudioError | undefined {
-  if (failure.context.kind !== 'board-reset') return undefined;
+function boardResetError(failure: { context: Record<string, string>; detail?: ErrorDetail | undefined }, port: string): StudioError | undefined {
+  const detail = detailOf(failure);
+  if (detail?.kind !== 'board-reset') return undefined;
   return new StudioError(
-    'RUNNER',
-    `The board on ${port} restarted (reset) while answering '${failure.context.command ?? 'a command'}%' (it printed its boot banner again): check its power supply and that the model fits its memory, then run again.`,
+    'DEVICE',
+    `The board on ${port} restarted (reset) while answering '${detail.command ?? 'a command'}%' (it printed its boot banner again): check its power supply and that the model fits its memory, then run again.`,
     failure.context,
+    { detail },
   );
 }
 
@@ -145,7 +147,8 @@ export const serialTargetKind: TargetKindModule<'serial'> = {
       return await SERIAL_PROTOCOL_ADAPTERS[config.protocol].test(config, context);
     } catch (error) {
       if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
-      return { ok: false, message: error.message, hardware: null, hostKey: null, details: error.context.kind ? { kind: error.context.kind } : {} };
+      const kind = detailOf(error)?.kind;
+      return { ok: false, message: error.message, hardware: null, hostKey: null, details: kind !== undefined ? { kind } : {}, error: error.toData() };
     }
   },
 };

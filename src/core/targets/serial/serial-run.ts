@@ -74,7 +74,8 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
     throw new StudioError(
       'RUNTIME',
       `${fileName} (${size(model.length)}) does not fit ${boardName}: its firmware holds models of at most ${size(facts.modelCapacityBytes)}. Quantize it to int8, or make it smaller.`,
-      { file: fileName, kind: 'model-too-big' },
+      { file: fileName },
+      { detail: { kind: 'model-too-big', file: fileName } },
     );
   }
   if (arena.plannedBytes > facts.arenaCapacityBytes) {
@@ -82,7 +83,8 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
       'RUNTIME',
       `${fileName} does not fit ${boardName}: its activations alone need about ${size(arena.plannedBytes)} of tensor arena, but the firmware's arena holds ${size(facts.arenaCapacityBytes)}. ` +
         'Quantize it to int8, shrink its input or width, or raise kTensorArenaBytes in main/model_settings.h and reflash.',
-      { file: fileName, kind: 'arena-too-small' },
+      { file: fileName },
+      { detail: { kind: 'arena-too-small', file: fileName } },
     );
   }
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { Client as Ssh2Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
 import { StudioError } from '../../../shared/errors';
+import { remedy, worded } from '../../../shared/remedies';
 import { fingerprintOf, keyTypeOf, knownHostsName, type KnownHostsStore } from './known-hosts';
 import { connectError, connectionLost, describeTarget, sshError, type SshTargetSpec } from './ssh-errors';
 
@@ -92,7 +93,7 @@ export async function openSshConnection(target: SshTargetSpec, opts: SshConnectO
     methods.push('the password');
   }
   if (methods.length === 0) {
-    throw new StudioError('BAD_INPUT', `No way to log in to ${describeTarget(target)} was given; pass a key file (--identity), an agent or a password.`, {
+    throw new StudioError('BAD_INPUT', worded`No way to log in to ${describeTarget(target)} was given; choose a key file (${remedy('identity')}), an agent or a password.`, {
       target: target.name,
     });
   }
@@ -109,7 +110,7 @@ export async function openSshConnection(target: SshTargetSpec, opts: SshConnectO
     const key = { type: keyTypeOf(blob), blob };
     const fingerprint = fingerprintOf(blob);
     const check = opts.knownHosts.check(target.host, target.port, key);
-    const context = { fingerprint, keyType: key.type, knownHosts: opts.knownHosts.filePath };
+    const context = { knownHosts: opts.knownHosts.filePath };
     if (check.status === 'known') return verify(true);
     if (check.status === 'unknown' && (opts.acceptNewHostKey === true || opts.acceptFingerprint === fingerprint)) {
       opts.knownHosts.add(target.host, target.port, key).then(
@@ -121,7 +122,7 @@ export async function openSshConnection(target: SshTargetSpec, opts: SshConnectO
       );
       return;
     }
-    hostKeyProblem = hostKeyError(target, check, context, opts.knownHosts.filePath);
+    hostKeyProblem = hostKeyError(target, check, { fingerprint, keyType: key.type }, opts.knownHosts.filePath);
     verify(false);
   };
 
@@ -162,23 +163,26 @@ export async function openSshConnection(target: SshTargetSpec, opts: SshConnectO
   });
 }
 
-function hostKeyError(target: SshTargetSpec, check: ReturnType<KnownHostsStore['check']>, context: Record<string, string>, file: string): StudioError {
+function hostKeyError(target: SshTargetSpec, check: ReturnType<KnownHostsStore['check']>, key: { fingerprint: string; keyType: string }, file: string): StudioError {
   const name = knownHostsName(target.host, target.port);
+  const { fingerprint } = key;
+  const context = { knownHosts: file };
   if (check.status === 'changed') {
     return sshError(
       target,
-      'host-key-changed',
-      `The host key of ${name} has changed (now ${context.fingerprint}, pinned ${check.knownFingerprints.join(', ')} at line ${check.line} of '${file}'), so the connection was refused; if the board was reinstalled, remove that line and accept the new key, otherwise someone may be intercepting the connection.`,
-      { ...context, line: String(check.line), knownFingerprints: check.knownFingerprints.join(',') },
+      { kind: 'host-key-changed', fingerprint, knownFingerprints: check.knownFingerprints, line: check.line },
+      `The host key of ${name} has changed (now ${fingerprint}, pinned ${check.knownFingerprints.join(', ')} at line ${check.line} of '${file}'), so the connection was refused; if the board was reinstalled, remove that line and accept the new key, otherwise someone may be intercepting the connection.`,
+      context,
     );
   }
   if (check.status === 'revoked') {
-    return sshError(target, 'host-key-revoked', `The host key ${context.fingerprint} of ${name} is marked @revoked at line ${check.line} of '${file}'; the connection was refused.`, context);
+    return sshError(target, { kind: 'host-key-revoked', fingerprint }, `The host key ${fingerprint} of ${name} is marked @revoked at line ${check.line} of '${file}'; the connection was refused.`, context);
   }
+  const keyFile = `ssh_host_${key.keyType.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub`;
   return sshError(
     target,
-    'host-key-unknown',
-    `${name} is not in '${file}' yet; its host key fingerprint is ${context.fingerprint}: compare it with \`ssh-keygen -lf /etc/ssh/ssh_host_${(context.keyType ?? '').replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub\` on the board, then accept it (Targets page) or pass --accept-new-host-key.`,
+    { kind: 'host-key-unknown', fingerprint, keyType: key.keyType },
+    worded`${name} is not in '${file}' yet; its host key fingerprint is ${fingerprint}: compare it with \`ssh-keygen -lf /etc/ssh/${keyFile}\` on the board, then accept it with ${remedy('accept-new-host-key')}.`,
     context,
   );
 }
@@ -187,7 +191,7 @@ async function readIdentity(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
-    throw new StudioError('FILE_NOT_FOUND', `The key file '${file}' cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path given to --identity.`, { file });
+    throw new StudioError('FILE_NOT_FOUND', worded`The key file '${file}' cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path given to ${remedy('identity')}.`, { file });
   }
 }
 

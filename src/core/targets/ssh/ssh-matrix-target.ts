@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, type ErrorDetail } from '../../../shared/errors';
+import { remedy, worded } from '../../../shared/remedies';
 import type { TargetTestResult } from '../../../shared/contract';
 import { targetSpecOf, type SshTargetConfig } from '../../../shared/targets';
 import type { TargetContext, TargetKindModule } from '../target-registry';
@@ -66,17 +67,24 @@ export const sshTargetKind: TargetKindModule<'ssh'> = {
       return { ok: true, message: `Connected to ${config.name}: ${board}, ${probe.hardware.cores} cores; ONNX models will run with ${runner.replace(/\.$/, '')}.`, hardware: probe.hardware, hostKey: null, details };
     } catch (error) {
       if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
-      const kind = error.context.kind;
-      const hostKey =
-        (kind === 'host-key-unknown' || kind === 'host-key-changed') && error.context.fingerprint !== undefined
-          ? { fingerprint: error.context.fingerprint, status: kind === 'host-key-unknown' ? ('unknown' as const) : ('changed' as const) }
-          : null;
-      return { ok: false, message: error.message, hardware: null, hostKey, details: {} };
+      return { ok: false, message: error.message, hardware: null, hostKey: hostKeyOf(error.detail), details: {}, error: error.toData() };
     } finally {
       await session.close();
     }
   },
 };
+
+/** The host key a failed test asks the user to trust (or warns about), from the error's kind. */
+function hostKeyOf(detail: ErrorDetail | undefined): TargetTestResult['hostKey'] {
+  switch (detail?.kind) {
+    case 'host-key-unknown':
+      return { fingerprint: detail.fingerprint, status: 'unknown' };
+    case 'host-key-changed':
+      return { fingerprint: detail.fingerprint, status: 'changed' };
+    default:
+      return null;
+  }
+}
 
 /** Connection options from the stored target and the session's context. Secrets come from the context only. */
 export async function connectOptions(config: SshTargetConfig, context: TargetContext): Promise<Omit<SshConnectOptions, 'signal'>> {
@@ -110,7 +118,7 @@ function defaultIdentity(name: string): string {
   const candidates = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((file) => join(homedir(), '.ssh', file));
   const found = candidates.find((path) => existsSync(path));
   if (found === undefined) {
-    throw new StudioError('BAD_INPUT', `The target '${name}' has no key file set and none of ${candidates.join(', ')} exists; choose its key file (--identity).`, { target: name });
+    throw new StudioError('BAD_INPUT', worded`The target '${name}' has no key file set and none of ${candidates.join(', ')} exists; choose its key file (${remedy('identity')}).`, { target: name });
   }
   return found;
 }

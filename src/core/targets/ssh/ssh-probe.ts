@@ -83,7 +83,7 @@ export function chooseRunner(probe: SshProbe, format: ModelFormat, target: SshCo
   if (node !== null) return node;
   throw sshError(
     target,
-    'no-runtime',
+    { kind: 'no-runtime', format },
     `${target.name} has no runtime that can run ${MODEL_FORMAT_WITH_ARTICLE[format]} model: install onnxruntime with pip on the board, or install Node 18+ and the studio will use its own runner.`,
     { format, node: probe.node?.version ?? 'none', python: probe.python?.version ?? 'none', arch: probe.hardware.arch },
   );

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, detailOf, type ErrorDetail } from '../../../shared/errors';
 import type { BenchSettings, RunFile } from '../../../shared/run-schema';
 import { restatePartial, type Measured } from '../../bench/cell-outcome';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
@@ -127,12 +127,12 @@ export class SshTargetSession {
   }
 
   /** A runner that "crashed" because the link went down, as the lost link it is; undefined for any other failure. */
-  private lostLinkError(failure: { code: string; context: Record<string, string> }): StudioError | undefined {
+  private lostLinkError(failure: { code: string; context: Record<string, string>; detail?: ErrorDetail | undefined }): StudioError | undefined {
     const reason = this.conn?.lost;
     if (reason === null || reason === undefined || failure.code === 'CANCELLED') return undefined;
-    if (failure.context.kind === 'connection-lost' && failure.context.runnerLog === undefined) return undefined;
+    if (detailOf(failure)?.kind === 'connection-lost' && failure.context.runnerLog === undefined) return undefined;
     const lost = connectionLost(this.spec, failure.context.phase ?? 'running the benchmark', reason);
-    return new StudioError(lost.code, lost.message, { ...failure.context, ...lost.context });
+    return new StudioError(lost.code, lost.message, { ...failure.context, ...lost.context }, lost.detail === undefined ? {} : { detail: lost.detail });
   }
 
   async close(): Promise<void> {

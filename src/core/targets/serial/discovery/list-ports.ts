@@ -198,8 +198,9 @@ export async function waitForDevice(identity: DeviceIdentity, options: WaitForDe
     await delay(pollMs, options.signal);
   }
   throw new StudioError(
-    'RUNNER',
+    'DEVICE',
     `The board ${describeIdentity(identity)} did not come back within ${timeoutMs / 1000} s: check the cable, press its reset button, and run 'edgebench devices list'.`,
-    { device: describeIdentity(identity), kind: 'device-gone' },
+    { device: describeIdentity(identity) },
+    { detail: { kind: 'device-gone', device: describeIdentity(identity) } },
   );
 }

@@ -86,7 +86,7 @@ export class ByteReader {
 
 /** A payload that does not match its message's layout: the peer speaks another version or is broken. */
 function payloadError(reason: string): StudioError {
-  return new StudioError('RUNNER', `${reason}; the two sides speak different versions of the EdgeBench serial protocol. Update the studio and reflash the firmware.`, {
+  return new StudioError('DEVICE', `${reason}; the two sides speak different versions of the EdgeBench serial protocol. Update the studio and reflash the firmware.`, {
     protocol: 'edgebench',
   });
 }

@@ -5,7 +5,7 @@
  * damaged frame, or a damaged reply.
  */
 import { createHash } from 'node:crypto';
-import { StudioError, type ErrorCode } from '../../../../shared/errors';
+import { StudioError, type ErrorCode, type ErrorDetail } from '../../../../shared/errors';
 import type { SerialTransport } from '../serial-transport';
 import { MsgType, PROTOCOL_VERSION, UNKNOWN_SEQ, type Frame } from './frame';
 import { FrameLink } from './frame-link';
@@ -152,7 +152,7 @@ export class EdgebenchDeviceClient {
         );
         total = page.total;
         if (page.offset !== offset || (page.data.length === 0 && offset < total)) {
-          throw this.error('RUNNER', `The board on ${this.transport.description} answered READ_OUTPUT at offset ${offset} with offset ${page.offset} and ${page.data.length} bytes; its firmware is out of step with the studio.`);
+          throw this.error('DEVICE', `The board on ${this.transport.description} answered READ_OUTPUT at offset ${offset} with offset ${page.offset} and ${page.data.length} bytes; its firmware is out of step with the studio.`);
         }
         parts.push(page.data);
         offset += page.data.length;
@@ -180,11 +180,11 @@ export class EdgebenchDeviceClient {
     while (offset < model.length) {
       const piece = model.subarray(offset, offset + chunkBytes);
       const next = await this.exchange('MODEL_CHUNK', m.encodeModelChunk(offset, piece), options.signal, ackedOffset);
-      if (next > model.length) throw this.error('RUNNER', `The board on ${this.transport.description} acknowledged offset ${next} of a ${model.length}-byte model; its firmware is out of step with the studio.`);
+      if (next > model.length) throw this.error('DEVICE', `The board on ${this.transport.description} acknowledged offset ${next} of a ${model.length}-byte model; its firmware is out of step with the studio.`);
       if (next !== offset + piece.length) {
         this.resent += 1;
         stalled = next > offset ? 0 : stalled + 1;
-        if (stalled >= this.attempts) throw this.error('RUNNER', `The board on ${this.transport.description} kept asking for offset ${next} of the model; reconnect and upload again.`);
+        if (stalled >= this.attempts) throw this.error('DEVICE', `The board on ${this.transport.description} kept asking for offset ${next} of the model; reconnect and upload again.`);
       }
       offset = next;
       options.onProgress?.({ sentBytes: offset, totalBytes: model.length });
@@ -237,9 +237,10 @@ export class EdgebenchDeviceClient {
     }
     const hint = this.link.deviceLog.trim() === '' ? '' : ` It printed: "${this.link.deviceLog.trim().slice(-200)}".`;
     throw this.error(
-      'RUNNER',
+      'DEVICE',
       `The board on ${this.transport.description} did not answer ${name} (${lastProblem}, ${attempts} attempt(s)). ` +
         `Check the baud rate and that it runs the EdgeBench firmware (a board with MLPerf Tiny firmware needs protocol=mlperf-tiny).${hint}`,
+      { kind: 'no-answer', port: this.transport.description, command: name },
     );
   }
 
@@ -247,7 +248,7 @@ export class EdgebenchDeviceClient {
     if (this.facts) return this.facts;
     const facts = await this.exchange('HELLO', m.encodeHello(), signal, (f) => (f.type === MsgType.HELLO_ACK ? { done: m.decodeHelloAck(f.payload) } : 'wait'));
     if (facts.protocolVersion !== PROTOCOL_VERSION) {
-      throw this.error('RUNNER', `The board on ${this.transport.description} speaks EdgeBench protocol version ${facts.protocolVersion}, but the studio speaks ${PROTOCOL_VERSION}; reflash the firmware from resources/firmware/esp32-tflm.`);
+      throw this.error('DEVICE', `The board on ${this.transport.description} speaks EdgeBench protocol version ${facts.protocolVersion}, but the studio speaks ${PROTOCOL_VERSION}; reflash the firmware from resources/firmware/esp32-tflm.`);
     }
     this.facts = facts;
     return facts;
@@ -264,12 +265,12 @@ export class EdgebenchDeviceClient {
     const name = m.deviceErrorName(error.code);
     // Refusals of the model itself are the runtime's word; the rest are the device's.
     const refusals: string[] = ['MODEL_TOO_BIG', 'SCHEMA', 'UNSUPPORTED_OP', 'ARENA_TOO_SMALL', 'INVOKE_FAILED'];
-    const code: ErrorCode = refusals.includes(name) ? 'RUNTIME' : 'RUNNER';
+    const code: ErrorCode = refusals.includes(name) ? 'RUNTIME' : 'DEVICE';
     return new StudioError(code, `The board on ${this.transport.description} refused: ${error.message}`, { device: this.transport.description, deviceError: name });
   }
 
-  private error(code: ErrorCode, message: string): StudioError {
-    return new StudioError(code, message, { device: this.transport.description });
+  private error(code: ErrorCode, message: string, detail?: ErrorDetail): StudioError {
+    return new StudioError(code, message, { device: this.transport.description }, detail === undefined ? {} : { detail });
   }
 }
 

@@ -33,9 +33,10 @@ export class FrameLink {
       transport.onClose((error) => {
         const reason = error ? `: ${error.message}` : '';
         this.closedError = new StudioError(
-          'RUNNER',
+          'TARGET',
           `The serial port ${transport.description} closed${reason}. Check the cable, and whether the board reset or re-enumerated, then connect again.`,
           { device: transport.description },
+          { detail: { kind: 'port-closed', port: transport.description } },
         );
         this.wake?.();
       }),

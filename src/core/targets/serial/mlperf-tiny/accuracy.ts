@@ -66,7 +66,7 @@ export async function runAccuracy(client: MlperfTinyClient, samples: LabeledSamp
       await client.loadInput(sample.input);
       const reply = await client.infer(1, 0, options.inferTimeoutMs ?? 30_000);
       const scores = reply.results ?? (await client.results());
-      if (scores.length === 0) throw new StudioError('RUNNER', `The board on ${client.port} printed an empty result vector for sample ${index}: check its th_results().`, { port: client.port, sample: String(index) });
+      if (scores.length === 0) throw new StudioError('DEVICE', `The board on ${client.port} printed an empty result vector for sample ${index}: check its th_results().`, { port: client.port, sample: String(index) });
       const predicted = argMax(scores);
       const prediction = { index, label: sample.label, predicted, correct: predicted === sample.label, scores, latencyMs: reply.elapsedUs / 1000 };
       predictions.push(prediction);

@@ -4,7 +4,7 @@
  * lines ending in CRLF and closes every answer with "m-ready"; errors are "e-[...]" lines.
  * One command at a time, every wait bounded, boot noise skipped.
  */
-import { StudioError } from '../../../../shared/errors';
+import { StudioError, detailOf } from '../../../../shared/errors';
 import type { SerialTransport } from '../serial-transport';
 import { cleanLine, deviceErrorText, isReadyLine, LineBuffer } from './line-buffer';
 import { findResults, parseInferReply, type InferReply } from './replies';
@@ -76,7 +76,8 @@ export class MlperfTinyClient {
     this.unsubscribe.push(
       transport.onClose((error) => {
         this.closedError =
-          error ?? new StudioError('RUNNER', `The serial port ${this.port} was closed while the MLPerf Tiny board was in use.`, { port: this.port, kind: 'port-closed' });
+          error ??
+          new StudioError('TARGET', `The serial port ${this.port} was closed while the MLPerf Tiny board was in use.`, { port: this.port }, { detail: { kind: 'port-closed', port: this.port } });
         this.pending?.reject(this.closedError);
         this.pending = undefined;
       }),
@@ -157,20 +158,21 @@ export class MlperfTinyClient {
     return run.then((lines) => {
       // The boot banner inside an answer: the board restarted (brown-out, watchdog, crash) mid-command.
       if (text !== 'name' && lines.some((line) => line.endsWith('m-init-done'))) {
-        throw new StudioError('RUNNER', `The board on ${this.port} restarted while answering '${text}%' (it printed its boot banner): check its power supply and that the model fits its memory, then run again.`, {
-          port: this.port,
-          command: text,
-          kind: 'board-reset',
-        });
+        throw new StudioError(
+          'DEVICE',
+          `The board on ${this.port} restarted while answering '${text}%' (it printed its boot banner): check its power supply and that the model fits its memory, then run again.`,
+          { port: this.port, command: text },
+          { detail: { kind: 'board-reset', port: this.port, command: text } },
+        );
       }
       const refusal = lines.map(deviceErrorText).find((e) => e !== undefined);
       if (refusal !== undefined) {
-        throw new StudioError('RUNNER', `The board on ${this.port} refused '${text}%' ("${refusal}"): check that its firmware matches the model and its input size, then run again.`, {
-          port: this.port,
-          command: text,
-          deviceError: refusal,
-          kind: 'device-error',
-        });
+        throw new StudioError(
+          'DEVICE',
+          `The board on ${this.port} refused '${text}%' ("${refusal}"): check that its firmware matches the model and its input size, then run again.`,
+          { port: this.port, command: text },
+          { detail: { kind: 'device-error', port: this.port, command: text, refusal } },
+        );
       }
       return lines;
     });
@@ -186,9 +188,10 @@ export class MlperfTinyClient {
         this.pending = undefined;
         reject(
           new StudioError(
-            'RUNNER',
+            'DEVICE',
             `The board on ${this.port} did not finish answering '${text}%' within ${timeoutMs / 1000} s${heard ? ` (it said "${heard}")` : ''}: check the baud rate and that it runs MLPerf Tiny benchmark firmware.`,
-            { port: this.port, command: text, kind: 'no-answer', ...(heard && { heard }) },
+            { port: this.port, command: text },
+            { detail: { kind: 'no-answer', port: this.port, command: text, ...(heard && { heard }) } },
           ),
         );
       }, timeoutMs);
@@ -225,19 +228,21 @@ export class MlperfTinyClient {
           if (match) name = { role: match[1] ?? 'dut', name: match[2] ?? '' };
         }
       } catch (error) {
-        if (!(error instanceof StudioError) || error.context.kind !== 'no-answer') throw error;
-        lastError = error;
-        heard = error.context.heard ?? heard;
+        const detail = error instanceof StudioError ? detailOf(error) : undefined;
+        if (detail?.kind !== 'no-answer') throw error;
+        lastError = error as StudioError;
+        heard = detail.heard ?? heard;
       }
     }
     if (!name) {
       const said = heard ? `answered 'name%' with "${heard}" instead of an m-name line` : `did not answer 'name%' within ${this.options.commandTimeoutMs / 1000} s`;
       // A board that printed lines but never m-ready is not speaking the DUT protocol (or not at this baud rate).
-      throw new StudioError('RUNNER', `The device on ${this.port} ${said}: check the baud rate and that the board runs MLPerf Tiny benchmark firmware.`, {
-        port: this.port,
-        kind: 'not-mlperf-tiny',
-        ...(lastError && { detail: lastError.message }),
-      });
+      throw new StudioError(
+        'DEVICE',
+        `The device on ${this.port} ${said}: check the baud rate and that the board runs MLPerf Tiny benchmark firmware.`,
+        { port: this.port },
+        { detail: { kind: 'not-mlperf-tiny', port: this.port, ...(lastError && { reason: lastError.message }) } },
+      );
     }
     const profileLines = await this.command('profile');
     const field = (key: string): string | undefined =>
@@ -257,7 +262,8 @@ export class MlperfTinyClient {
         max
           ? `The board on ${this.port} takes at most ${max} input bytes but this model's input is ${bytes.length} bytes: use the model the firmware was built for.`
           : `The board on ${this.port} did not accept a ${bytes.length}-byte input (it said "${loadLines.join(' | ')}"): check that its firmware matches the model.`,
-        { port: this.port, kind: 'input-size', inputBytes: String(bytes.length), ...(max && { maxBytes: max }) },
+        { port: this.port },
+        { detail: { kind: 'input-size', port: this.port, inputBytes: bytes.length, ...(max && { maxBytes: Number(max) }) } },
       );
     }
     const step = this.options.hexBytesPerCommand;
@@ -267,10 +273,12 @@ export class MlperfTinyClient {
       lastLines = await this.command(`db ${hex}`);
     }
     if (!lastLines.some((line) => line.includes('m-load-done'))) {
-      throw new StudioError('RUNNER', `The board on ${this.port} took ${bytes.length} input bytes without saying m-load-done: reset the board and run again.`, {
-        port: this.port,
-        kind: 'load-incomplete',
-      });
+      throw new StudioError(
+        'DEVICE',
+        `The board on ${this.port} took ${bytes.length} input bytes without saying m-load-done: reset the board and run again.`,
+        { port: this.port },
+        { detail: { kind: 'load-incomplete', port: this.port } },
+      );
     }
   }
 
@@ -285,7 +293,7 @@ export class MlperfTinyClient {
     const lines = await this.command('results');
     const scores = findResults(lines, this.port);
     if (scores === undefined) {
-      throw new StudioError('RUNNER', `The board on ${this.port} answered 'results%' without an m-results line: check that it runs MLPerf Tiny benchmark firmware.`, { port: this.port });
+      throw new StudioError('DEVICE', `The board on ${this.port} answered 'results%' without an m-results line: check that it runs MLPerf Tiny benchmark firmware.`, { port: this.port });
     }
     return scores;
   }

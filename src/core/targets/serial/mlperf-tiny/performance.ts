@@ -124,10 +124,9 @@ export async function runPerformance(client: MlperfTinyClient, input: Uint8Array
       probe = await client.infer(probe.inferences * 10, 0, timeoutFor(settings.minWindowMs));
     }
     if (probe.elapsedUs === 0) {
-      throw new StudioError('RUNNER', `The board on ${client.port} reported 0 µs for ${probe.inferences} inferences: its m-lap-us clock does not run; check th_timestamp() in its firmware.`, {
+      throw new StudioError('DEVICE', `The board on ${client.port} reported 0 µs for ${probe.inferences} inferences: its m-lap-us clock does not run; check th_timestamp() in its firmware.`, {
         port: client.port,
-        kind: 'clock-stopped',
-      });
+      }, { detail: { kind: 'clock-stopped', port: client.port } });
     }
     let perInferenceMs = probe.latencyUs / 1000;
 
@@ -146,9 +145,10 @@ export async function runPerformance(client: MlperfTinyClient, input: Uint8Array
       }
       if (!window) {
         throw new StudioError(
-          'RUNNER',
+          'DEVICE',
           `The board on ${client.port} kept finishing windows under ${settings.minWindowMs / 1000} s of its own time: its m-lap-us clock may not count microseconds; check th_timestamp() in its firmware.`,
-          { port: client.port, kind: 'short-window' },
+          { port: client.port },
+          { detail: { kind: 'short-window', port: client.port } },
         );
       }
       windows.push(window);

@@ -31,7 +31,7 @@ export function parseScores(text: string, port: string): number[] {
     .filter((s) => s.trim() !== '')
     .map(Number);
   if (scores.some((s) => !Number.isFinite(s))) {
-    throw new StudioError('RUNNER', `The board on ${port} printed results that are not numbers ("${text}"): check its th_results() output format.`, { port, results: text });
+    throw new StudioError('DEVICE', `The board on ${port} printed results that are not numbers ("${text}"): check its th_results() output format.`, { port, results: text });
   }
   return scores;
 }
@@ -50,9 +50,10 @@ export function parseInferReply(lines: string[], inferences: number, warmups: nu
   const last = lapsUs[lapsUs.length - 1];
   if (lapsUs.length < 2 || first === undefined || last === undefined) {
     throw new StudioError(
-      'RUNNER',
+      'DEVICE',
       `The board on ${port} ran 'infer ${inferences} ${warmups}%' without printing two m-lap-us timestamps: build its firmware in performance mode (EE_CFG_ENERGY_MODE 0), which times the loop with th_timestamp().`,
-      { port, kind: 'no-timestamps' },
+      { port },
+      { detail: { kind: 'no-timestamps', port } },
     );
   }
   const elapsedUs = lapElapsedUs(first, last);

@@ -4,7 +4,7 @@
  * board is not reset again). At a wrong rate the board's bytes arrive as garbage and the probe's
  * bounded wait runs out.
  */
-import { StudioError } from '../../../../shared/errors';
+import { StudioError, detailOf, type ErrorDetail } from '../../../../shared/errors';
 import { openSerialPortTransport, type SerialPortTransport, type SerialPortTransportOptions } from './serialport-transport';
 
 export interface BaudDetection<T> {
@@ -29,7 +29,7 @@ export async function detectBaudRate<T>(
     } catch (error) {
       await transport.close().catch(() => undefined);
       // A vanished or busy port will not get better at another rate.
-      if (error instanceof StudioError && ['port-vanished', 'port-busy', 'port-missing'].includes(error.context.kind ?? '')) throw error;
+      if (error instanceof StudioError && portWillNotRecover(detailOf(error))) throw error;
       failures.push(`${baudRate}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
@@ -38,8 +38,21 @@ export async function detectBaudRate<T>(
     failures.push(`${baudRate}: no answer`);
   }
   throw new StudioError(
-    'RUNNER',
+    'DEVICE',
     `No ${protocolName} board answered on '${base.path}' at ${candidates.join(', ')} baud: check that it runs ${protocolName} firmware, or give its rate with ?baud=N.`,
-    { port: base.path, kind: 'baud-not-found', tried: failures.join('\n') },
+    { port: base.path },
+    { detail: { kind: 'baud-not-found', port: base.path, tried: failures } },
   );
+}
+
+/** A vanished, busy or missing port will not get better at another rate; every other failure may be the wrong rate. */
+function portWillNotRecover(detail: ErrorDetail | undefined): boolean {
+  switch (detail?.kind) {
+    case 'port-vanished':
+    case 'port-busy':
+    case 'port-missing':
+      return true;
+    default:
+      return false;
+  }
 }

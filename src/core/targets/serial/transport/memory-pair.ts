@@ -80,7 +80,7 @@ export function createMemoryPair(): MemoryPair {
     host: ends.host.transport,
     device: ends.device.transport,
     cut() {
-      closeBoth(new StudioError('RUNNER', 'The in-memory serial port vanished: reconnect and run again.', { port: 'memory', kind: 'port-vanished' }));
+      closeBoth(new StudioError('TARGET', 'The in-memory serial port vanished: reconnect and run again.', { port: 'memory' }, { detail: { kind: 'port-vanished', port: 'memory' } }));
     },
   };
 }

@@ -1,23 +1,20 @@
 /**
- * One sentence per way a serial port fails, saying what to do. `context.port` names the port and
- * `context.kind` lets the UI react (a "list devices" button, a reconnect) without parsing messages.
+ * One sentence per way a serial port fails, saying what to do. `context.port` names the port; the
+ * typed detail (src/shared/error-details.ts) lets the UI react to its kind (a "list devices"
+ * button, a reconnect) without parsing messages. A port that is there but cannot be used is a
+ * TARGET error; a path that is no serial port, or a rate it refuses, is the user's input (exit 2).
  */
-import { StudioError, type ErrorCode } from '../../../../shared/errors';
+import type { PortErrorKind } from '../../../../shared/error-details';
+import { StudioError, type ErrorDetail } from '../../../../shared/errors';
 
-export type PortErrorKind =
-  | 'port-missing'
-  | 'port-busy'
-  | 'port-permission'
-  | 'port-not-serial'
-  | 'bad-baud'
-  | 'port-vanished'
-  | 'port-timeout'
-  | 'port-failed';
+export type { PortErrorKind } from '../../../../shared/error-details';
 
-export function portError(code: ErrorCode, kind: PortErrorKind, port: string, message: string, detail?: string): StudioError {
-  const context: Record<string, string> = { port, kind };
-  if (detail) context.detail = detail;
-  return new StudioError(code, message, context);
+/** The kinds a port's open, read, write or close fails with; baud-not-found comes from baud detection, with its tries. */
+type PortFailureKind = Exclude<PortErrorKind, 'baud-not-found'>;
+
+export function portError(code: 'TARGET' | 'BAD_INPUT', kind: PortFailureKind, port: string, message: string, reason?: string): StudioError {
+  const detail = { kind, port, ...(reason ? { reason } : {}) } as Extract<ErrorDetail, { kind: PortFailureKind }>;
+  return new StudioError(code, message, { port }, { detail });
 }
 
 function permissionAdvice(platform: NodeJS.Platform): string {
@@ -38,10 +35,10 @@ export function openError(port: string, baudRate: number, error: Error, platform
     return portError('BAD_INPUT', 'port-missing', port, `The serial port '${port}' does not exist: check the cable and the path ('edgebench devices list' shows the ports this computer sees).`, detail);
   }
   if (text.includes('cannot lock port') || text.includes('resource busy') || text.includes('temporarily unavailable') || text.includes('access denied')) {
-    return portError('RUNNER', 'port-busy', port, `The serial port '${port}' is in use by another program: close it (a serial monitor?) and try again.`, detail);
+    return portError('TARGET', 'port-busy', port, `The serial port '${port}' is in use by another program: close it (a serial monitor?) and try again.`, detail);
   }
   if (text.includes('permission denied') || text.includes('operation not permitted')) {
-    return portError('RUNNER', 'port-permission', port, `You may not open the serial port '${port}': ${permissionAdvice(platform)}.`, detail);
+    return portError('TARGET', 'port-permission', port, `You may not open the serial port '${port}': ${permissionAdvice(platform)}.`, detail);
   }
   // ENOTTY also comes with a baud-rate text (the rate is set with an ioctl), so it goes first.
   if (text.includes('inappropriate ioctl') || text.includes('not a typewriter')) {
@@ -50,13 +47,13 @@ export function openError(port: string, baudRate: number, error: Error, platform
   if (text.includes('baud')) {
     return portError('BAD_INPUT', 'bad-baud', port, `The serial port '${port}' does not accept ${baudRate} baud: choose a standard rate such as 115200 or 921600.`, detail);
   }
-  return portError('RUNNER', 'port-failed', port, `The serial port '${port}' could not be opened (${detail}): check the cable and that no other program uses it.`, detail);
+  return portError('TARGET', 'port-failed', port, `The serial port '${port}' could not be opened (${detail}): check the cable and that no other program uses it.`, detail);
 }
 
 /** The port disappeared under us: the board was unplugged or re-enumerated, or the pseudo-terminal closed. */
 export function vanishedError(port: string, detail?: string): StudioError {
   return portError(
-    'RUNNER',
+    'TARGET',
     'port-vanished',
     port,
     `The serial port '${port}' vanished (the board was unplugged or reset into another USB mode, or the pseudo-terminal closed): reconnect the board and run again.`,

@@ -75,7 +75,7 @@ export async function openSerialPortTransport(options: SerialPortTransportOption
   const openTimeoutMs = options.openTimeoutMs ?? 5000;
   try {
     await withTimeout(fromCallback((cb) => port.open(cb)), openTimeoutMs, () =>
-      portError('RUNNER', 'port-timeout', path, `Opening the serial port '${path}' did not finish within ${openTimeoutMs / 1000} s: unplug the board, plug it in again and retry.`),
+      portError('TARGET', 'port-timeout', path, `Opening the serial port '${path}' did not finish within ${openTimeoutMs / 1000} s: unplug the board, plug it in again and retry.`),
     );
   } catch (error) {
     if (port.isOpen) port.close();
@@ -122,7 +122,7 @@ export async function openSerialPortTransport(options: SerialPortTransportOption
       finish(vanishedError(path, error.message));
       return;
     }
-    const failure = portError('RUNNER', 'port-failed', path, `The serial port '${path}' failed (${error.message}): reconnect the board and run again.`, error.message);
+    const failure = portError('TARGET', 'port-failed', path, `The serial port '${path}' failed (${error.message}): reconnect the board and run again.`, error.message);
     port.close(() => finish(failure));
   });
 
@@ -130,7 +130,7 @@ export async function openSerialPortTransport(options: SerialPortTransportOption
     if (closed) throw closeReason ?? vanishedError(path);
     try {
       await withTimeout(fromCallback((cb) => port.set(signals, cb)), 2000, () =>
-        portError('RUNNER', 'port-timeout', path, `Setting DTR/RTS on '${path}' did not finish within 2 s: unplug the board, plug it in again and retry.`),
+        portError('TARGET', 'port-timeout', path, `Setting DTR/RTS on '${path}' did not finish within 2 s: unplug the board, plug it in again and retry.`),
       );
       info(`set ${Object.entries(signals).map(([line, on]) => `${line.toUpperCase()}=${on ? 1 : 0}`).join(' ')}`);
     } catch (error) {
@@ -154,7 +154,7 @@ export async function openSerialPortTransport(options: SerialPortTransportOption
       await setSignals({ dtr: false, rts: false });
     },
     async write(bytes: Uint8Array) {
-      if (closed) throw closeReason ?? portError('RUNNER', 'port-failed', path, `The serial port '${path}' is closed: open it again before writing.`);
+      if (closed) throw closeReason ?? portError('TARGET', 'port-failed', path, `The serial port '${path}' is closed: open it again before writing.`);
       log('tx', bytes);
       // 10 bits per byte on the wire (start + 8 data + stop).
       const wireMs = (bytes.length * 10 * 1000) / baudRate;
@@ -162,7 +162,7 @@ export async function openSerialPortTransport(options: SerialPortTransportOption
       await withTimeout(
         fromCallback((cb) => port.write(Buffer.from(bytes), (error) => (error ? cb(error) : port.drain(cb)))),
         timeoutMs,
-        () => portError('RUNNER', 'port-timeout', path, `Writing ${bytes.length} bytes to '${path}' did not finish within ${Math.ceil(timeoutMs / 1000)} s: the board is not reading; reset it and retry.`),
+        () => portError('TARGET', 'port-timeout', path, `Writing ${bytes.length} bytes to '${path}' did not finish within ${Math.ceil(timeoutMs / 1000)} s: the board is not reading; reset it and retry.`),
       ).catch((error: unknown) => {
         if (closed) throw closeReason ?? vanishedError(path);
         throw error instanceof Error && error.name === 'StudioError' ? error : vanishedError(path, String(error));
@@ -189,7 +189,7 @@ export async function openSerialPortTransport(options: SerialPortTransportOption
     async close() {
       if (closed) return;
       await withTimeout(fromCallback((cb) => port.close(cb)), 2000, () =>
-        portError('RUNNER', 'port-timeout', path, `Closing the serial port '${path}' did not finish within 2 s: unplug the board to release it.`),
+        portError('TARGET', 'port-timeout', path, `Closing the serial port '${path}' did not finish within 2 s: unplug the board to release it.`),
       ).catch((error: unknown) => {
         if (!closed) throw error;
       });

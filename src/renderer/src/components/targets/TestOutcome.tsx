@@ -1,4 +1,6 @@
-import type { TargetEntry } from '../../../../shared/contract';
+import type { TargetEntry, TargetTestResult } from '../../../../shared/contract';
+import { detailOf } from '../../../../shared/errors';
+import { messageFor } from '../../../../shared/remedies';
 import { HardwareSummary } from './HardwareSummary';
 import type { TargetTestState } from './useTargetTests';
 
@@ -14,6 +16,69 @@ function where(target: TargetEntry): string {
   if (config?.kind === 'ssh') return `${config.host}:${config.port}`;
   if (config?.kind === 'serial') return config.path;
   return target.name;
+}
+
+type FailureView = { view: 'trust'; fingerprint: string } | { view: 'changed' } | { view: 'message' };
+
+/**
+ * How a failed test is shown, by the kind of its error: every kind is named, so a new kind does
+ * not compile until this page decides how to show it. A result from an engine that sent no error
+ * data falls back to its host key.
+ */
+function failureView(result: TargetTestResult): FailureView {
+  const detail = result.error === undefined ? undefined : detailOf(result.error);
+  if (detail === undefined) {
+    if (result.hostKey?.status === 'unknown') return { view: 'trust', fingerprint: result.hostKey.fingerprint };
+    return result.hostKey?.status === 'changed' ? { view: 'changed' } : { view: 'message' };
+  }
+  switch (detail.kind) {
+    case 'host-key-unknown':
+      return { view: 'trust', fingerprint: detail.fingerprint };
+    case 'host-key-changed':
+      return { view: 'changed' };
+    case 'host-key-revoked':
+    case 'auth-failed':
+    case 'refused':
+    case 'unreachable':
+    case 'dns':
+    case 'timeout':
+    case 'connection-lost':
+    case 'exec-timeout':
+    case 'transfer-failed':
+    case 'no-runtime':
+    case 'port-missing':
+    case 'port-busy':
+    case 'port-permission':
+    case 'port-not-serial':
+    case 'bad-baud':
+    case 'port-vanished':
+    case 'port-timeout':
+    case 'port-failed':
+    case 'port-closed':
+    case 'baud-not-found':
+    case 'board-reset':
+    case 'no-answer':
+    case 'device-error':
+    case 'not-mlperf-tiny':
+    case 'input-size':
+    case 'load-incomplete':
+    case 'no-timestamps':
+    case 'clock-stopped':
+    case 'short-window':
+    case 'device-gone':
+    case 'model-too-big':
+    case 'arena-too-small':
+      return { view: 'message' };
+    default: {
+      const unhandled: never = detail;
+      return unhandled;
+    }
+  }
+}
+
+/** The failure in the UI's words (the Key file field, not --identity). */
+function failureText(result: TargetTestResult): string {
+  return result.error === undefined ? result.message : messageFor(result.error, 'ui');
 }
 
 /** The last "Test connection" of a stored target: what it found, a host key to trust, or what went wrong. */
@@ -60,8 +125,9 @@ export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
       </div>
     );
   }
-  if (result.hostKey?.status === 'unknown') {
-    const { fingerprint } = result.hostKey;
+  const failure = failureView(result);
+  if (failure.view === 'trust') {
+    const { fingerprint } = failure;
     return (
       <div className="host-key" data-testid="host-key-prompt">
         <p>
@@ -82,17 +148,17 @@ export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
       </div>
     );
   }
-  if (result.hostKey?.status === 'changed') {
+  if (failure.view === 'changed') {
     return (
       <div className="host-key changed" role="alert" data-testid="host-key-changed">
         {/* The engine's message names both keys, the known_hosts line, and what to do. */}
-        <p>{result.message}</p>
+        <p>{failureText(result)}</p>
       </div>
     );
   }
   return (
     <p className="test-message test-error" role="alert" data-testid="target-test-error">
-      {result.message}
+      {failureText(result)}
     </p>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { StudioApi, TargetEntry, TargetTestResult } from '../../../../shared/contract';
 import { toErrorData } from '../../../../shared/errors';
+import { messageFor } from '../../../../shared/remedies';
 import { useApi } from '../../data/api-context';
 import { useReplaceTarget } from '../../data/queries';
 
@@ -68,7 +69,7 @@ export function useTargetTests() {
         if (result.ok && result.hardware) onHardware({ ...target, hardware: result.hardware });
       } catch (error) {
         session.passwordGiven.delete(target.id);
-        setState(target.id, { status: 'failed', message: toErrorData(error).message });
+        setState(target.id, { status: 'failed', message: messageFor(toErrorData(error), 'ui') });
       }
     },
     [api, onHardware, session, setState],
