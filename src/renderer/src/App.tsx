@@ -22,6 +22,7 @@ import { DevicesPage } from './pages/DevicesPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { RunsPage } from './pages/RunsPage';
 import { TargetsPage } from './pages/TargetsPage';
+import { isMicrocontroller } from './target-kind-view';
 
 interface Props {
   /** Set when the connection to browser mode's server dropped. */
@@ -98,7 +99,7 @@ export function App({ connectionLost }: Props) {
           compare: comparedRunIds.length,
           datasets: datasets.length,
           accuracy: new Set(evals.map((e) => e.modelId)).size,
-          devices: targets.filter((t) => t.kind === 'serial').length,
+          devices: targets.filter(isMicrocontroller).length,
         }}
         benchRunning={isBenchBusy(bench.state)}
       />
