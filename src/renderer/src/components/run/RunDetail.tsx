@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { RUNTIMES, RuntimeName } from '../../../../shared/plugins/runtimes';
 import { messageFor } from '../../../../shared/remedies';
 import { useRunFiles } from '../../data/queries';
 import { runLabel } from '../../run-label';
@@ -16,8 +17,14 @@ interface Props {
   runId: string;
 }
 
+/** Whether the run's runtime has a per-op profiler the studio reads (a run file may name a runtime this studio does not have). */
+function hasProfiler(runtime: string): boolean {
+  const name = RuntimeName.safeParse(runtime);
+  return name.success && RUNTIMES[name.data].profiler;
+}
+
 function profileMissingReason(runtime: string, profileRuns: number): string {
-  if (runtime !== 'onnxruntime') return `No op profile in this run: ${runtime} has no per-op profiler the studio reads.`;
+  if (!hasProfiler(runtime)) return `No op profile in this run: ${runtime} has no per-op profiler the studio reads.`;
   if (profileRuns === 0) return 'No op profile in this run: its profile runs were set to 0 (Advanced, Profile runs).';
   return 'No op profile in this run: the profiler gave none (see the warnings).';
 }
