@@ -37,7 +37,7 @@ export const sshTargetKind: TargetKindModule<'ssh'> = {
     } catch (error) {
       // A missing password or key file is a result the Targets page shows, like any failed test.
       if (!(error instanceof StudioError)) throw error;
-      return { ok: false, message: error.message, hardware: null, hostKey: null, details: {} };
+      return { ok: false, message: error.message, hardware: null, hostKey: null, details: {}, error: error.toData() };
     }
     const session = new SshTargetSession({ name: config.name, host: config.host, port: config.port, user: config.user }, { connect });
     try {
