@@ -32,7 +32,11 @@ const commands: Record<string, Command> = {
   serve: { load: async () => ({ run: (await import('./commands/serve')).serveCommand }), summary: 'Serve the studio UI to a browser on this machine.' },
 };
 
-/** Error codes that mean the user's input was wrong (exit 2); kept here so errors.ts (zod) loads only on failure. */
+/**
+ * Error codes that mean the user's input was wrong (exit 2); kept here so errors.ts (zod) loads only
+ * on failure. Every other code exits 1: RUNNER, RUNTIME, TARGET (a board that cannot be reached or
+ * a port that cannot be opened) and DEVICE (a board that misbehaved) alike.
+ */
 const BAD_INPUT_CODES: readonly string[] = ['BAD_INPUT', 'FILE_NOT_FOUND', 'MODEL_FORMAT', 'NOT_FOUND'];
 
 function mainHelp(): string {
@@ -75,8 +79,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     return await run(rest, io);
   } catch (error) {
     const { toErrorData } = await import('../shared/errors');
+    const { messageFor } = await import('../shared/remedies');
     const data = toErrorData(error);
-    io.err(`edgebench ${name}: ${data.message}`);
+    io.err(`edgebench ${name}: ${messageFor(data, 'cli')}`);
     const runnerLog = data.context.runnerLog;
     if (runnerLog) io.err(`The runner's last lines:\n${runnerLog.replace(/^/gm, '  ')}`);
     if (process.env.EDGEBENCH_DEBUG && error instanceof Error) io.err(error.stack ?? '');

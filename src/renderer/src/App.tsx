@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { messageFor } from '../../shared/remedies';
 import { useCallback, useEffect, useState } from 'react';
 import type { ModelEntry } from '../../shared/contract';
 import { setAppState } from './app-state';
@@ -108,7 +109,7 @@ export function App({ connectionLost }: Props) {
           {connectionLost && <ErrorBanner message={connectionLost} />}
           {info && <WorkspaceProblems problems={info.problems} />}
           {errors.map((error) => (
-            <ErrorBanner key={error.id} message={error.message} onDismiss={() => dismiss(error.id)} />
+            <ErrorBanner key={error.id} message={messageFor(error, 'ui')} onDismiss={() => dismiss(error.id)} />
           ))}
         </div>
         {page === 'models' && (
