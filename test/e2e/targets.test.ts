@@ -177,6 +177,22 @@ describe('the Targets page', () => {
     await target.waitFor({ state: 'detached' });
   });
 
+  it('says a key file that cannot be read in the page\'s words: the Key file field, no command-line flag', async () => {
+    const port = String(await closedPort());
+    const keyFile = path.join(server.workspaceDir, 'no-such-key');
+    await addSshTarget({ name: 'keyless', host: '127.0.0.1', port, user: 'pi', auth: 'key', keyFile });
+    const target = card('keyless');
+    await target.getByTestId('target-test').click();
+    const error = target.getByTestId('target-test-error');
+    await error.waitFor({ timeout: TEST_TIMEOUT_MS });
+    const message = (await error.textContent()) ?? '';
+    expect(message).toBe(`The key file '${keyFile}' cannot be read (ENOENT); check the path given to the Key file field of the target (Targets page).`);
+    expect(message).not.toMatch(/--[a-z]/);
+    await target.getByTestId('target-remove').click();
+    await target.getByTestId('target-remove-yes').click();
+    await target.waitFor({ state: 'detached' });
+  });
+
   it.runIf(HAS_SSHD)('shows a new host key for the user to trust, then what the board has', async () => {
     if (!sshd) throw new Error('sshd did not start');
     await addSshTarget({ name: 'lab-board', host: '127.0.0.1', port: String(sshd.port), user: userInfo().username, auth: 'key', keyFile: sshd.clientKey });
