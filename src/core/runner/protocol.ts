@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { HardwareProfile, RuntimeName, RuntimeOptions } from '../../shared/run-schema';
+import { Wording } from '../../shared/wording';
 
 export { RuntimeName };
 
@@ -258,7 +259,8 @@ export const RunnerErrorCode = z.enum([
   'INTERNAL',
 ]);
 export type RunnerErrorCode = z.infer<typeof RunnerErrorCode>;
-export const ErrorReply = z.object({ type: z.literal('error'), code: RunnerErrorCode, message: z.string() });
+/** `wording`: the message's remedies as data (src/shared/remedies.ts), so the studio words them for its front-end; the Python runner sends none. */
+export const ErrorReply = z.object({ type: z.literal('error'), code: RunnerErrorCode, message: z.string(), wording: Wording.optional() });
 
 export const RunnerReply = z.discriminatedUnion('type', [
   HelloReply,

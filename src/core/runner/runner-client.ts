@@ -292,7 +292,8 @@ export class RunnerClient {
   private replyError(reply: ErrorReply, doing: string): StudioError {
     // A dataset that does not fit is the user's input, not a failure of the runner.
     const code = reply.code === 'BAD_DATASET' ? 'BAD_INPUT' : RUNTIME_CODES.includes(reply.code) ? 'RUNTIME' : 'RUNNER';
-    return new StudioError(code, reply.message, { runnerCode: reply.code, phase: doing, runnerLog: this.log.join('\n') });
+    const message = reply.wording === undefined ? reply.message : { message: reply.message, wording: reply.wording };
+    return new StudioError(code, message, { runnerCode: reply.code, phase: doing, runnerLog: this.log.join('\n') });
   }
 
   private runnerError(message: string, doing: string): StudioError {

@@ -158,7 +158,7 @@ export function startRunner(io: RunnerIo): RunnerSession {
         try {
           await handle(request);
         } catch (error) {
-          send({ type: 'error', code: codeOf(error, request.type), message: messageOf(error) });
+          send({ type: 'error', code: codeOf(error, request.type), message: messageOf(error), ...(error instanceof StudioError && error.wording !== undefined ? { wording: error.wording } : {}) });
         }
       });
     },
