@@ -29,7 +29,7 @@ export interface SettingName {
 const INPUT_SETTINGS = {
   shape: { cli: { flag: 'shape' }, ui: INPUT_SIZES_FIELD },
   dim: { cli: { flag: 'dim' }, ui: INPUT_SIZES_FIELD },
-  value: { cli: { flag: 'value' }, ui: INPUT_SIZES_FIELD },
+  value: { cli: { flag: 'value' }, ui: `a value under ${INPUT_SIZES_FIELD}` },
   // The CLI's sentence has always named both ways of saving sizes.
   'saved-sizes': { cli: { command: `edgebench inputs set, or ${INPUT_SIZES_FIELD}` }, ui: INPUT_SIZES_FIELD },
 } as const satisfies Record<string, SettingName>;
@@ -141,7 +141,9 @@ export function renderRemedy(remedy: Remedy, frontEnd: RemedyFrontEnd): string |
   if (name === undefined) return undefined;
   if (frontEnd === 'ui') {
     if (remedy.value === undefined) return name.ui;
-    return remedy.setting in INPUT_SETTINGS ? remedy.value.replace('=', ' = ') : `${name.ui} set to ${remedy.value}`;
+    if (!(remedy.setting in INPUT_SETTINGS)) return `${name.ui} set to ${remedy.value}`;
+    // A placeholder ("NAME=DIMS") says only where; a real size ("x=1x3x224x224") is quoted as the form shows it.
+    return /^[A-Z]+=/.test(remedy.value) ? name.ui : remedy.value.replace('=', ' = ');
   }
   const words = 'flag' in name.cli ? `--${name.cli.flag}` : name.cli.command;
   return remedy.value === undefined ? words : `${words} ${remedy.value}`;

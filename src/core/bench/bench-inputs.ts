@@ -6,7 +6,8 @@
  * plan into the runner's input requests with every shape resolved, records which dims were
  * guessed, and words the hint shown when the runtime rejects the generated inputs.
  */
-import { StudioError } from '../../shared/errors';
+import { StudioError, type WordedMessage } from '../../shared/errors';
+import { joinWorded, remedy, worded } from '../../shared/remedies';
 import {
   INPUT_SIZES_FIELD,
   guessedInputsOfRun,
@@ -210,20 +211,20 @@ export function describeInputs(used: readonly InputUsed[], plan: InputPlan): Run
  * would change the generated inputs. The suggested --shape flags give one size per named dim
  * across all inputs, so following them never makes two inputs disagree.
  */
-export function inputsRejectedMessage(runtimeMessage: string, used: InputUsed[], settings: BenchSettings, runtime: RuntimeName = 'onnxruntime'): string {
+export function inputsRejectedMessage(runtimeMessage: string, used: InputUsed[], settings: BenchSettings, runtime: RuntimeName = 'onnxruntime'): WordedMessage {
   const label = RUNTIME_LABELS[runtime];
   const words = runtimeMessage.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
   const inputs = used.map((input) => ({ name: input.name, dtype: input.dtype, shape: input.declaredShape }));
   const plan = planModelInputs(inputs, givenOf(settings));
   const scalars = plan.inputs.filter((input) => input.shape?.length === 0 && input.value === null && INTEGER_DTYPES.has(input.dtype));
   const such = scalars.length === 0 ? '' : ` (such as the integer scalar${scalars.length === 1 ? '' : 's'} ${scalars.map((input) => `'${input.name}'`).join(', ')})`;
-  const valueHint = `pass --value NAME=N for inputs that must hold a specific value${such}`;
+  const valueHint = worded`${remedy('value', 'NAME=N')} for inputs that must hold a specific value${such}`;
   const guessed = used.filter((input) => {
     const planned = plan.inputs.find((p) => p.name === input.name);
     return planned !== undefined && (planned.rankGuessed || planned.dims.some((dim) => dim.source === 'guessed'));
   });
   if (guessed.length === 0) {
-    return `${label} rejected the inputs: ${words}. The inputs were filled with random values; ${valueHint}, and --shape NAME=DIMS for inputs whose sizes matter.`;
+    return worded`${label} rejected the inputs: ${words}. The inputs were filled with random values; pass ${valueHint}, and ${remedy('shape', 'NAME=DIMS')} for inputs whose sizes matter.`;
   }
   const described = guessed.map((input) => {
     const declared = input.declaredShape;
@@ -233,10 +234,10 @@ export function inputsRejectedMessage(runtimeMessage: string, used: InputUsed[],
   const examples = exampleShapes(plan);
   const flags = guessed.flatMap((input) => {
     const example = examples.get(input.name);
-    return example === undefined ? [] : [`--shape ${input.name}=${formatSizes(example)}`];
+    return example === undefined ? [] : [remedy('shape', `${input.name}=${formatSizes(example)}`)];
   });
-  const suggestion = flags.length > 0 ? `pass the sizes the model expects, e.g. ${flags.join(' ')}` : 'pass the sizes the model expects with --shape NAME=DIMS';
-  return `${label} rejected the inputs: ${words}. ${described.join('; ')}; ${suggestion}, and ${valueHint.replace('pass ', '')}.`;
+  const suggestion = flags.length > 0 ? worded`pass the sizes the model expects, e.g. ${joinWorded(flags, ' ')}` : worded`pass the sizes the model expects with ${remedy('shape', 'NAME=DIMS')}`;
+  return worded`${label} rejected the inputs: ${words}. ${described.join('; ')}; ${suggestion}, and ${valueHint}.`;
 }
 
 /** Structured context for an input problem, so a front-end can point at the field. */

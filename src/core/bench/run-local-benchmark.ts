@@ -7,7 +7,8 @@
  */
 import { basename } from 'node:path';
 import type { BenchPhase } from '../../shared/contract';
-import { StudioError } from '../../shared/errors';
+import { StudioError, type WordedMessage } from '../../shared/errors';
+import { escapeTemplate } from '../../shared/wording';
 import type { ModelInfo } from '../../shared/model-info';
 import { BenchSettings, type RunFile, type RunStop, type RunWarning, type RuntimeName, type TargetKind } from '../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../shared/runtimes';
@@ -327,8 +328,14 @@ function progressReporter(onProgress: LocalBenchOptions['onProgress']) {
 }
 
 /** Rewrites a runtime error's message and adds the model file to its context; other errors pass unchanged. */
-function withModelContext(error: unknown, modelPath: string, reword: (message: string, runnerCode: string | undefined) => string): unknown {
+function withModelContext(error: unknown, modelPath: string, reword: (message: string, runnerCode: string | undefined) => string | WordedMessage): unknown {
   if (!(error instanceof StudioError) || error.code !== 'RUNTIME') return error;
   const runnerCode = error.context.runnerCode;
-  return new StudioError('RUNTIME', reword(error.message, runnerCode), { ...error.context, file: modelPath });
+  const reworded = reword(error.message, runnerCode);
+  // A prefix put before the runner's own message keeps that message's remedies.
+  const message =
+    typeof reworded === 'string' && error.wording !== undefined && reworded.endsWith(error.message)
+      ? { message: reworded, wording: { ...error.wording, template: escapeTemplate(reworded.slice(0, reworded.length - error.message.length)) + error.wording.template } }
+      : reworded;
+  return new StudioError('RUNTIME', message, { ...error.context, file: modelPath }, error.detail !== undefined ? { detail: error.detail } : {});
 }

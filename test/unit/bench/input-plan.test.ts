@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
+import { messageFor } from '../../../src/shared/remedies';
 import { checkMatrixInputs, inputsRejectedMessage, planBenchInputs, settingsForModelInputs } from '../../../src/core/bench/bench-inputs';
 import { StudioError } from '../../../src/shared/errors';
 import { describeGuessedDims, inputProblemMessage, suggestedShapeFlags } from '../../../src/shared/input-messages';
@@ -139,7 +140,14 @@ describe('one size per named dim, across all inputs', () => {
       fill: { kind: 'random' as const, seed: index + 1 },
       declaredShape: input.shape,
     }));
-    const message = inputsRejectedMessage('Pad reflect requires axis length >= 2.', used, settings({}));
+    const rejected = inputsRejectedMessage('Pad reflect requires axis length >= 2.', used, settings({}));
+    // The studio's words name its form, never a flag.
+    expect(messageFor(rejected, 'ui')).toBe(
+      "onnxruntime rejected the inputs: Pad reflect requires axis length >= 2. Input 'input' has symbolic dims [?, ?], which ran as 1x1; " +
+        "Input 'state' has symbolic dims [?], which ran as 2x1x128; pass the sizes the model expects, e.g. input = 1x512 state = 2x1x128, " +
+        "and a value under Input sizes on the Models page for inputs that must hold a specific value (such as the integer scalar 'sr').",
+    );
+    const { message } = rejected;
     expect(message).toBe(
       "onnxruntime rejected the inputs: Pad reflect requires axis length >= 2. Input 'input' has symbolic dims [?, ?], which ran as 1x1; " +
         "Input 'state' has symbolic dims [?], which ran as 2x1x128; pass the sizes the model expects, e.g. --shape input=1x512 --shape state=2x1x128, " +
