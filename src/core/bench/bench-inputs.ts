@@ -65,30 +65,29 @@ export function checkSettings(
   }
   if (settings.maxTimeMs > 0 && settings.maxTimeMs < settings.minTimeMs) {
     throw badInput(
-      `--max-time ${ms(settings.maxTimeMs)} is shorter than --min-time ${ms(settings.minTimeMs)}, so the minimum could never be reached; ` +
-        'raise --max-time or lower --min-time.',
+      worded`${remedy('maxTimeMs', ms(settings.maxTimeMs))} is shorter than ${remedy('minTimeMs', ms(settings.minTimeMs))}, so the minimum could never be reached; raise ${remedy('maxTimeMs')} or lower ${remedy('minTimeMs')}.`,
       '--max-time',
     );
   }
   if (settings.mode === 'report') {
-    const rule = `--mode report runs ${plan.windows} windows of at least ${ms(plan.minWindowMs)} each and reports the median of their medians`;
+    const rule = worded`${remedy('mode', 'report')} runs ${plan.windows} windows of at least ${ms(plan.minWindowMs)} each and reports the median of their medians`;
+    const quick = remedy('mode', 'quick');
     if (settings.maxTimeMs > 0) {
-      throw badInput(`${rule}, so --max-time ${ms(settings.maxTimeMs)} would cut it short; drop --max-time, or use --mode quick.`, '--max-time');
+      throw badInput(worded`${rule}, so ${remedy('maxTimeMs', ms(settings.maxTimeMs))} would cut it short; drop ${remedy('maxTimeMs')}, or use ${quick}.`, '--max-time');
     }
     if (settings.minTimeMs > 0) {
-      throw badInput(`${rule}; the report rule sets the time, so drop --min-time ${ms(settings.minTimeMs)}, or use --mode quick.`, '--min-time');
+      throw badInput(worded`${rule}; the report rule sets the time, so drop ${remedy('minTimeMs', ms(settings.minTimeMs))}, or use ${quick}.`, '--min-time');
     }
     if (settings.runs < MIN_RUNS_PER_WINDOW) {
       throw badInput(
-        `${rule}; --runs sets each window's minimum runs and must be at least ${MIN_RUNS_PER_WINDOW} for a window's median to mean something ` +
-          `(got --runs ${settings.runs}). Pass --runs ${MIN_RUNS_PER_WINDOW} or more, or use --mode quick.`,
+        worded`${rule}; ${remedy('runs')} sets each window's minimum runs and must be at least ${MIN_RUNS_PER_WINDOW} for a window's median to mean something (got ${remedy('runs', String(settings.runs))}). Pass ${remedy('runs', String(MIN_RUNS_PER_WINDOW))} or more, or use ${quick}.`,
         '--runs',
       );
     }
   }
   if (settings.freshInputs && model.inputs.length > 0 && model.inputs.every((input) => settings.values[input.name] !== undefined)) {
     throw badInput(
-      '--fresh-inputs has nothing to refresh: every input has a --value, and inputs given a value keep it. Drop --fresh-inputs or one of the --value flags.',
+      worded`${remedy('freshInputs')} has nothing to refresh: every input is given a value (${remedy('value')}), and inputs given a value keep it. Turn off ${remedy('freshInputs')}, or give one input no value.`,
       '--fresh-inputs',
     );
   }
@@ -255,7 +254,7 @@ function ms(value: number): string {
   return value < 1000 ? `${value} ms` : `${value / 1000} s`;
 }
 
-function badInput(message: string, flag: string): StudioError {
+function badInput(message: string | WordedMessage, flag: string): StudioError {
   return new StudioError('BAD_INPUT', message, { flag });
 }
 
