@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { buildRunFile } from '../../../src/core/bench/run-file';
 import { summarizeLatency } from '../../../src/core/bench/stats';
 import { WARNING_CODES, assessRun, type RunAssessmentInput } from '../../../src/core/bench/warnings';
 import { StudioError, ErrorData } from '../../../src/shared/errors';
@@ -6,7 +7,7 @@ import { BENCH_SETTING_SPECS } from '../../../src/shared/plugins/bench-settings'
 import { RUNTIMES } from '../../../src/shared/plugins/runtimes';
 import { TARGET_KINDS } from '../../../src/shared/plugins/target-kinds';
 import { messageFor, remedy, renderRemedy, settingNames, worded } from '../../../src/shared/remedies';
-import { RunWarning } from '../../../src/shared/run-schema';
+import { BenchSettings, RunFile, RunWarning } from '../../../src/shared/run-schema';
 
 // CV about 0.5: a noisy run that fires high-variance (and wide-ci) on every kind.
 const noisy = summarizeLatency(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 5 : 15)));
@@ -71,6 +72,33 @@ describe('warnings name only the settings a target kind honours', () => {
     for (const frontEnd of ['cli', 'ui', 'report'] as const) expect(messageFor(high!, frontEnd)).not.toMatch(/thread/i);
     expect(flagsIn(high!.message)).toEqual(['--runs', '--mode']);
     expect(messageFor(high!, 'ui')).toContain('the Runs field or use the Mode field set to report');
+  });
+
+  test('a microcontroller run file built from noisy samples advises no threads; a local one does', () => {
+    const hardware = { arch: 'xtensa', cpuModel: 'ESP32-S3', cores: 1, memoryBytes: 0, os: 'firmware', cpuFeatures: [] };
+    const build = (kind: 'serial' | 'local') =>
+      buildRunFile(
+        {
+          model: { name: 'kws', format: 'tflite', sha256: '0'.repeat(64), sizeBytes: 1, variant: 'int8' },
+          target: { kind, name: 'board', hardware },
+          runtime: { name: 'tflite-micro', version: '1', threads: 1, backend: 'reference kernels' },
+          settings: BenchSettings.parse({ runs: 200, warmupRuns: 1, minTimeMs: 0, threads: 1 }),
+        },
+        {
+          samplesMs: noisy.samples,
+          inputs: [{ name: 'input', dtype: 'int8', shape: [1, 10], fill: 'random' }],
+          initMs: 1,
+          firstInferenceMs: 10,
+          memory: { peakRssBytes: 0, osPeakRssBytes: null },
+          timerResolutionNs: 1000,
+          cores: 1,
+        },
+      );
+    const serial = RunFile.parse(JSON.parse(JSON.stringify(build('serial'))));
+    const high = serial.warnings.find((w) => w.code === 'high-variance')!;
+    expect(high.message).not.toMatch(/thread/i);
+    expect(messageFor(high, 'ui')).not.toMatch(/thread|--/i);
+    expect(build('local').warnings.find((w) => w.code === 'high-variance')?.message).toContain('--threads');
   });
 
   test('on this computer and an SSH board the advice keeps the thread count, in the CLI’s words as before', () => {
