@@ -109,6 +109,7 @@ describe('typed error data', () => {
       detail: { kind: 'port-busy', port: '/dev/ttyUSB0', reason: 'Error Resource temporarily unavailable Cannot lock port' },
     });
     expect(openError('/dev/ttyUSB9', 115200, new Error('Error: No such file or directory, cannot open /dev/ttyUSB9'))).toMatchObject({ code: 'BAD_INPUT', detail: { kind: 'port-missing' } });
+    expect(openError('/dev/ttyUSB0', 12345, new Error('Error: Invalid "baudRate": 12345'))).toMatchObject({ code: 'BAD_INPUT', detail: { kind: 'bad-baud', baudRate: 12345 } });
     expect(vanishedError('/dev/ttyACM0')).toMatchObject({ code: 'TARGET', detail: { kind: 'port-vanished', port: '/dev/ttyACM0' } });
   });
 

@@ -12,8 +12,8 @@ export type { PortErrorKind } from '../../../../shared/error-details';
 /** The kinds a port's open, read, write or close fails with; baud-not-found comes from baud detection, with its tries. */
 type PortFailureKind = Exclude<PortErrorKind, 'baud-not-found'>;
 
-export function portError(code: 'TARGET' | 'BAD_INPUT', kind: PortFailureKind, port: string, message: string, reason?: string): StudioError {
-  const detail = { kind, port, ...(reason ? { reason } : {}) } as Extract<ErrorDetail, { kind: PortFailureKind }>;
+export function portError(code: 'TARGET' | 'BAD_INPUT', kind: PortFailureKind, port: string, message: string, reason?: string, fields: { baudRate?: number } = {}): StudioError {
+  const detail = { kind, port, ...(reason ? { reason } : {}), ...fields } as Extract<ErrorDetail, { kind: PortFailureKind }>;
   return new StudioError(code, message, { port }, { detail });
 }
 
@@ -45,7 +45,7 @@ export function openError(port: string, baudRate: number, error: Error, platform
     return portError('BAD_INPUT', 'port-not-serial', port, `'${port}' is not a serial port: give the path of a serial device such as /dev/ttyUSB0 or /dev/ttyACM0.`, detail);
   }
   if (text.includes('baud')) {
-    return portError('BAD_INPUT', 'bad-baud', port, `The serial port '${port}' does not accept ${baudRate} baud: choose a standard rate such as 115200 or 921600.`, detail);
+    return portError('BAD_INPUT', 'bad-baud', port, `The serial port '${port}' does not accept ${baudRate} baud: choose a standard rate such as 115200 or 921600.`, detail, { baudRate });
   }
   return portError('TARGET', 'port-failed', port, `The serial port '${port}' could not be opened (${detail}): check the cable and that no other program uses it.`, detail);
 }
