@@ -144,7 +144,11 @@ describe('the export dialog', () => {
     await studio.page.getByTestId('export-format-netron').check();
     const error = studio.page.locator('[data-testid="export-preview"][data-state="error"] [data-testid="export-error"]');
     await error.waitFor({ timeout: 60_000 });
-    expect(await error.textContent()).toContain('None of the runs has a runtime profile to attach in Netron');
+    const errorText = (await error.textContent()) ?? '';
+    expect(errorText).toContain('None of the runs has a runtime profile to attach in Netron');
+    // In the studio's words: the Runs page's field, not the CLI's flag.
+    expect(errorText).toContain('the Profile runs field set to 20');
+    expect(errorText).not.toMatch(/--[a-z]/);
     expect(await studio.page.getByTestId('export-save').isDisabled()).toBe(true);
 
     await studio.page.getByTestId('export-format-json').check();

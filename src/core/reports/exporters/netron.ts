@@ -12,7 +12,10 @@
  * Node names are those of onnxruntime's optimized graph: a node that onnxruntime fused or renamed
  * has no twin in the file Netron shows. Benchmark with --graph-opt disabled for a one-to-one match.
  */
+import { DEFAULT_BENCH_SETTINGS } from '../../../shared/bench-defaults';
 import { StudioError } from '../../../shared/errors';
+import { RUNTIMES, RuntimeName } from '../../../shared/plugins/runtimes';
+import { remedy, worded } from '../../../shared/remedies';
 import type { RunFile } from '../../../shared/run-schema';
 import type { FormatExporter, ReportFile } from '../exporter';
 
@@ -60,10 +63,16 @@ function mergeByName(nodes: Profile['nodes']): Array<{ name: string; opTypes: st
   return [...merged.values()].sort((a, b) => b.meanUs - a.meanUs);
 }
 
+/** The runtimes whose per-op profile the studio reads ("onnxruntime"), as a sentence names them. */
+const PROFILING_RUNTIMES = RuntimeName.options
+  .filter((name) => RUNTIMES[name].profiler)
+  .map((name) => RUNTIMES[name].label)
+  .join(' or ');
+
 export function netronAttachment(run: RunFile): NetronAttachment {
   const profile = run.profile;
   if (!profile) {
-    throw new StudioError('BAD_INPUT', `Run ${run.id} has no runtime profile, so there is nothing to attach in Netron; benchmark it with onnxruntime and --profile-runs 20.`, {
+    throw new StudioError('BAD_INPUT', worded`Run ${run.id} has no runtime profile, so there is nothing to attach in Netron; benchmark it with ${PROFILING_RUNTIMES} and ${remedy('profileRuns', String(DEFAULT_BENCH_SETTINGS.profileRuns))}.`, {
       run: run.id,
     });
   }
@@ -99,7 +108,10 @@ export const netronExporter: FormatExporter = {
   async export(report) {
     const profiled = report.runs.filter((entry) => entry.run.profile);
     if (profiled.length === 0) {
-      throw new StudioError('BAD_INPUT', 'None of the runs has a runtime profile to attach in Netron; benchmark an ONNX model with onnxruntime and --profile-runs 20 (the default).');
+      throw new StudioError(
+        'BAD_INPUT',
+        worded`None of the runs has a runtime profile to attach in Netron; benchmark the model with ${PROFILING_RUNTIMES} and ${remedy('profileRuns', String(DEFAULT_BENCH_SETTINGS.profileRuns))} (the default).`,
+      );
     }
     return profiled.map(
       (entry): ReportFile => ({

@@ -4,6 +4,7 @@ import { inputProblemMessage } from '../../../shared/input-messages';
 import { guessedDimsOf, planModelInputs } from '../../../shared/input-plan';
 import { fieldsFromSaved, hasOpenSizes, readInputSizesForm, sameAsSaved, type InputSizesFields } from '../input-sizes-form';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
+import { uiErrorText } from '../ui-messages';
 import { TensorTable } from './TensorTable';
 import './input-sizes.css';
 
@@ -40,7 +41,7 @@ export function InputSizes({ model }: { model: ModelEntry }) {
       () => setBusy(false),
       (error: unknown) => {
         setBusy(false);
-        setFailure(error instanceof Error ? error.message : String(error));
+        setFailure(uiErrorText(error));
       },
     );
   };

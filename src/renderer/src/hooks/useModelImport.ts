@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ModelEntry } from '../../../shared/contract';
 import { StudioError, toErrorData } from '../../../shared/errors';
+import { messageFor } from '../../../shared/remedies';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { toUploads } from '../files';
 import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
@@ -27,9 +28,8 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
             onImported(model);
           } catch (error) {
             const data = toErrorData(error);
-            const message = data.message.includes(group[0]?.file.name ?? '')
-              ? data.message
-              : `Could not import ${names}: ${data.message}`;
+            const text = messageFor(data, 'ui');
+            const message = text.includes(group[0]?.file.name ?? '') ? text : `Could not import ${names}: ${text}`;
             onError(new StudioError(data.code, message, data.context));
           }
         }

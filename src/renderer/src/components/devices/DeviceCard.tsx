@@ -1,6 +1,7 @@
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
 import { formatBytes } from '../../format';
+import { testResultText } from '../../ui-messages';
 import type { TargetTests } from '../targets/useTargetTests';
 import { DeviceRun } from './DeviceRun';
 import { SerialLog } from './SerialLog';
@@ -94,7 +95,7 @@ export function DeviceCard({ target, models, tests, events, benchBusy, onRun, on
       )}
       {result && (
         <div className={`device-test-result ${result.ok ? 'ok' : 'failed'}`} data-testid="device-test-result" data-ok={result.ok}>
-          <p>{result.message}</p>
+          <p>{testResultText(result)}</p>
           {result.ok && (
             <dl className="facts device-facts">
               {DETAIL_LABELS.filter(([key]) => result.details[key] !== undefined).map(([key, label, unit]) => (

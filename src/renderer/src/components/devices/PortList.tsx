@@ -1,10 +1,10 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SerialPortInfo, TargetEntry } from '../../../../shared/contract';
-import { toErrorData } from '../../../../shared/errors';
 import { DEFAULT_SERIAL_PROTOCOL, SERIAL_PROTOCOLS, SerialProtocol } from '../../../../shared/plugins/serial-protocols';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { usePorts } from '../../data/queries';
+import { uiErrorText } from '../../ui-messages';
 
 interface Props {
   /** Serial targets already stored, so a port in use says so instead of offering "Add". */
@@ -21,7 +21,7 @@ type Listing = { state: 'looking' } | { state: 'listed'; ports: SerialPortInfo[]
 
 /** A failed listing gives way to "Looking…" while it is tried again; a table stays until the new one comes. */
 function listingOf(ports: UseQueryResult<SerialPortInfo[]>): Listing {
-  if (ports.status === 'error' && !ports.isFetching) return { state: 'failed', message: toErrorData(ports.error).message };
+  if (ports.status === 'error' && !ports.isFetching) return { state: 'failed', message: uiErrorText(ports.error) };
   if (ports.status === 'success') return { state: 'listed', ports: ports.data };
   return { state: 'looking' };
 }

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { messageFor } from '../../../../shared/remedies';
 import { formatBytes } from '../../format';
 import type { ReportExport, ReportFileData } from '../../hooks/useReportExport';
 import { decodeBase64, htmlForPreview, pdfPageCount, previewKind, textHead } from './report-files';
@@ -109,7 +110,7 @@ export function ReportPreview({ report }: Props) {
             <span className="banner-icon" aria-hidden="true">
               !
             </span>
-            <p className="banner-text">{error.message}</p>
+            <p className="banner-text">{messageFor(error, 'ui')}</p>
             {/* The same options would fail the same way; other failures (a printer that crashed) may pass. */}
             {error.code !== 'BAD_INPUT' && (
               <button type="button" className="button tiny" onClick={report.retry}>

@@ -1,6 +1,6 @@
 import type { TargetEntry, TargetTestResult } from '../../../../shared/contract';
 import { detailOf } from '../../../../shared/errors';
-import { messageFor } from '../../../../shared/remedies';
+import { testResultText } from '../../ui-messages';
 import { HardwareSummary } from './HardwareSummary';
 import type { TargetTestState } from './useTargetTests';
 
@@ -76,10 +76,6 @@ function failureView(result: TargetTestResult): FailureView {
   }
 }
 
-/** The failure in the UI's words (the Key file field, not --identity). */
-function failureText(result: TargetTestResult): string {
-  return result.error === undefined ? result.message : messageFor(result.error, 'ui');
-}
 
 /** The last "Test connection" of a stored target: what it found, a host key to trust, or what went wrong. */
 export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
@@ -152,13 +148,13 @@ export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
     return (
       <div className="host-key changed" role="alert" data-testid="host-key-changed">
         {/* The engine's message names both keys, the known_hosts line, and what to do. */}
-        <p>{failureText(result)}</p>
+        <p>{testResultText(result)}</p>
       </div>
     );
   }
   return (
     <p className="test-message test-error" role="alert" data-testid="target-test-error">
-      {failureText(result)}
+      {testResultText(result)}
     </p>
   );
 }

@@ -1,9 +1,8 @@
 import { useCallback, useState } from 'react';
 import type { StudioApi, TargetEntry, TargetTestResult } from '../../../../shared/contract';
-import { toErrorData } from '../../../../shared/errors';
-import { messageFor } from '../../../../shared/remedies';
 import { useApi } from '../../data/api-context';
 import { useReplaceTarget } from '../../data/queries';
+import { uiErrorText } from '../../ui-messages';
 
 export type TargetTestState =
   | { status: 'testing'; trusting: boolean }
@@ -69,7 +68,7 @@ export function useTargetTests() {
         if (result.ok && result.hardware) onHardware({ ...target, hardware: result.hardware });
       } catch (error) {
         session.passwordGiven.delete(target.id);
-        setState(target.id, { status: 'failed', message: messageFor(toErrorData(error), 'ui') });
+        setState(target.id, { status: 'failed', message: uiErrorText(error) });
       }
     },
     [api, onHardware, session, setState],
