@@ -79,18 +79,24 @@ export interface AutoWeightRange {
  */
 export function autoWeightRange(cpu: TargetCpu): AutoWeightRange {
   const { label, arch } = cpu;
-  if (arch === null || arch === '') {
-    return { range: 'reduced', basis: 'not-probed', why: `${label} has not been probed yet (treated as x86 without VNNI)`, madeFor: { label, arch: null, vnni: null } };
-  }
-  if (!isX86Arch(arch)) {
-    return { range: 'full', basis: 'not-x86', why: `${label} is ${arch}, whose int8 kernels do not saturate`, madeFor: { label, arch, vnni: false } };
-  }
-  if (cpu.cpuFeatures.length === 0) {
-    return { range: 'reduced', basis: 'x86-unknown-flags', why: `${label} is x86 with unknown CPU flags (treated as without VNNI)`, madeFor: { label, arch, vnni: null } };
-  }
+  const chosen = (basis: AutoRangeBasis, why: string, madeFor: MadeFor): AutoWeightRange => ({ range: rangeForMadeFor(madeFor), basis, why, madeFor });
+  if (arch === null || arch === '') return chosen('not-probed', `${label} has not been probed yet (treated as x86 without VNNI)`, { label, arch: null, vnni: null });
+  if (!isX86Arch(arch)) return chosen('not-x86', `${label} is ${arch}, whose int8 kernels do not saturate`, { label, arch, vnni: false });
+  if (cpu.cpuFeatures.length === 0) return chosen('x86-unknown-flags', `${label} is x86 with unknown CPU flags (treated as without VNNI)`, { label, arch, vnni: null });
   return hasVnni(cpu.cpuFeatures)
-    ? { range: 'full', basis: 'x86-vnni', why: `${label} is x86 with VNNI`, madeFor: { label, arch, vnni: true } }
-    : { range: 'reduced', basis: 'x86-no-vnni', why: `${label} is x86 without VNNI`, madeFor: { label, arch, vnni: false } };
+    ? chosen('x86-vnni', `${label} is x86 with VNNI`, { label, arch, vnni: true })
+    : chosen('x86-no-vnni', `${label} is x86 without VNNI`, { label, arch, vnni: false });
+}
+
+/**
+ * The range 'auto' gives the CPU a variant records it was made for: full on a CPU that is not x86
+ * and on x86 with VNNI, 7-bit wherever VNNI is absent or unknown. autoWeightRange decides by it,
+ * so re-making a variant for the same CPU (exclude layers and re-quantize) gives the same range.
+ */
+export function rangeForMadeFor(madeFor: MadeFor): 'full' | 'reduced' {
+  if (madeFor.arch === null) return 'reduced';
+  if (!isX86Arch(madeFor.arch)) return 'full';
+  return madeFor.vnni === true ? 'full' : 'reduced';
 }
 
 /** "Raspberry Pi 5 (arm64)", "Lab PC (x64, no VNNI)", "Pi (not probed)". */

@@ -1,5 +1,5 @@
 import type { DatasetEntry, ModelEntry } from '../../shared/contract';
-import { madeForLabel, recipeLabel, type VariantOrigin } from '../../shared/variants';
+import { madeForLabel, rangeForMadeFor, recipeLabel, type QuantRecipe, type VariantOrigin } from '../../shared/variants';
 
 /** The model a variant derives from, when it is still in the workspace. */
 export function parentOf(model: ModelEntry, models: readonly ModelEntry[]): ModelEntry | null {
@@ -76,4 +76,17 @@ export function listLabel(model: ModelEntry, models: readonly ModelEntry[]): { n
   const name = model.name.startsWith(prefix) ? model.name.slice(prefix.length) : model.name;
   // Indented under its parent, the row needs no tag to say where it came from.
   return { name, tag: name === model.name ? `quantized from ${parent.name}` : null };
+}
+
+/**
+ * The recipe and target that re-make a variant with more layers excluded, for the CPU it was made
+ * for: its target again when it is still there (weight range 'auto' resolves as before), else the
+ * weight range 'auto' gave it then (a target removed since, or a variant the CLI made).
+ */
+export function remakeFor(origin: Extract<VariantOrigin, { kind: 'quantized' }>, exclude: string[], targetIds: ReadonlySet<string>): { recipe: QuantRecipe; targetId?: string } {
+  const recipe: QuantRecipe = { ...origin.recipe, exclude };
+  const madeFor = origin.madeFor;
+  if (madeFor === undefined || recipe.weightRange !== 'auto') return { recipe };
+  if (madeFor.targetId !== undefined && targetIds.has(madeFor.targetId)) return { recipe, targetId: madeFor.targetId };
+  return { recipe: { ...recipe, weightRange: rangeForMadeFor(madeFor) } };
 }

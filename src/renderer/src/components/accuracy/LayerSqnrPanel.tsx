@@ -3,8 +3,9 @@ import type { ModelEntry } from '../../../../shared/contract';
 import type { LayerSqnr } from '../../../../shared/eval-schema';
 import { useApi } from '../../data/api-context';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
+import { useTargets } from '../../data/queries';
 import { useTask } from '../../hooks/useTask';
-import { isStaticInt8, originLabel } from '../../variant-view';
+import { isStaticInt8, originLabel, remakeFor } from '../../variant-view';
 import { SqnrChart } from './SqnrChart';
 
 interface Props {
@@ -24,6 +25,7 @@ const CHECKABLE = 8;
 export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, onError }: Props) {
   const api = useApi();
   const { mutateAsync: quantize } = useWorkspaceChange(workspaceChanges.quantize);
+  const targets = useTargets();
   const candidates = models.filter(isStaticInt8);
   const [chosenId, setChosenId] = useState<string | null>(null);
   const variant = candidates.find((m) => m.id === chosenId) ?? candidates.find((m) => m.id === preferredId) ?? candidates[0];
@@ -59,13 +61,15 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
 
   const requantize = (): void => {
     const exclude = [...new Set([...origin.recipe.exclude, ...checked])];
+    const { recipe, targetId } = remakeFor(origin, exclude, new Set(targets.map((t) => t.id)));
     quantizing
       .run(`Re-quantizing without ${[...checked].join(', ')}…`, () =>
         quantize({
           modelId: origin.parentId,
-          recipe: { ...origin.recipe, exclude },
+          recipe,
           datasetId: origin.calibration?.datasetId ?? datasetId,
           calibrationSamples: origin.calibration?.samples ?? 200,
+          ...(targetId !== undefined ? { targetId } : {}),
         }),
       )
       .then(
