@@ -55,6 +55,12 @@ export const BenchSettings = z.object({
   values: z.record(z.string(), z.number()).default({}),
   /** On SSH boards, also run the board's own benchmark tool (benchmark_model, trtexec, onnxruntime_perf_test) where it has one. */
   nativeTools: z.boolean().default(true),
+  /**
+   * Fresh runner processes per cell, each loading the model anew; in a matrix the repeats are
+   * interleaved across cells (A B C A B C …) so slow drift touches every cell alike. 1 = one
+   * process, as before repeats existed (older files have none and read as 1).
+   */
+  repeats: z.number().int().min(1).max(100).default(1),
 });
 export type BenchSettings = z.infer<typeof BenchSettings>;
 
@@ -167,6 +173,86 @@ export const RunWarning = z.object({
   wording: Wording.optional(),
 });
 export type RunWarning = z.infer<typeof RunWarning>;
+
+/**
+ * What the machine was doing around a run (or one repeat of it), where the platform tells. Every
+ * field is optional: a reading the target does not expose is absent, never a guess.
+ */
+export const RunEnvironment = z.object({
+  /** Average current clock over all cores, before and after, in MHz. */
+  cpuMHz: z.object({ start: z.number(), end: z.number() }).optional(),
+  /** The hottest thermal zone before and after, in °C. */
+  temperatureC: z.object({ start: z.number(), end: z.number() }).optional(),
+  /** 1-minute load average before the run, and the busiest other processes' names. */
+  loadAverage: z.number().optional(),
+  busyProcesses: z.array(z.string()).optional(),
+  /** The cpufreq governor of every core ("performance", "schedutil"); several names when the cores differ ("ondemand, performance"). */
+  governor: z.string().optional(),
+  /** Each core's current clock before and after, and its allowed range, in MHz (cpufreq scaling_cur/min/max_freq). */
+  coresMHz: z
+    .object({ start: z.array(z.number()), end: z.array(z.number()), min: z.array(z.number()).optional(), max: z.array(z.number()).optional() })
+    .optional(),
+  /** Shares of all CPU time over the run, from /proc/stat: stolen by the hypervisor, and waiting on I/O (0.02 = 2 %). */
+  stealShare: z.number().min(0).max(1).optional(),
+  iowaitShare: z.number().min(0).max(1).optional(),
+  /** Every thermal zone before and after (sysfs thermal_zone*), by its type. */
+  thermalZones: z.array(z.object({ type: z.string(), startC: z.number(), endC: z.number() })).optional(),
+  /** Throttling as the board says it: Raspberry Pi `vcgencmd get_throttled`, Android thermal status... */
+  throttled: z
+    .object({
+      /** Throttled or under-voltage right now (at the run's end). */
+      now: z.boolean(),
+      /** At any time since boot. */
+      sinceBoot: z.boolean(),
+      /** The tool's own words ("throttled=0x50000"). */
+      raw: z.string(),
+      source: z.string(),
+    })
+    .optional(),
+  /** On mains or battery, and the power mode where the board has one (Jetson nvpmodel "MAXN", a laptop's profile). */
+  power: z.object({ source: z.enum(['ac', 'battery']).optional(), mode: z.string().optional() }).optional(),
+  /** Memory pressure over the run: PSI's avg10 share of time some / all tasks stalled on memory (0.05 = 5 %), and MemAvailable at the start. */
+  memoryPressure: z.object({ someAvg10: z.number(), fullAvg10: z.number().optional() }).optional(),
+  memAvailableBytes: z.number().optional(),
+  /** The kernel release (uname -r). */
+  kernel: z.string().optional(),
+});
+export type RunEnvironment = z.infer<typeof RunEnvironment>;
+
+/** One repeat of a cell: a fresh runner process that loaded the model and measured it. */
+export const RunRepeat = z.object({
+  /** 0-based, in the order run. */
+  index: z.number().int().min(0),
+  startedAt: z.string(),
+  /** This repeat's samples are latencyMs.samples[sampleOffset, sampleOffset + count). */
+  sampleOffset: z.number().int().min(0),
+  count: z.number().int().min(0),
+  medianMs: z.number(),
+  /** The within-run 95 % CI of this repeat's median (order statistics); null below 6 samples. */
+  medianCi95: z.object({ low: z.number(), high: z.number() }).nullable(),
+  initMs: z.number(),
+  environment: RunEnvironment.optional(),
+});
+export type RunRepeat = z.infer<typeof RunRepeat>;
+
+/**
+ * The uncertainty that includes what changes between processes (CPU clock, placement, steal
+ * time, heat): computed over the repeats' medians, beside the within-run CI of latencyMs.
+ */
+export const BetweenRunEstimate = z.object({
+  repeats: z.number().int().min(2),
+  /** The headline latency of a run with repeats: the median of the repeats' medians. */
+  medianMs: z.number(),
+  /** 95 % CI of the median a fresh run would measure; null when the repeats are too few to say. */
+  ci95: z.object({ low: z.number(), high: z.number() }).nullable(),
+  /** How ci95 was computed, in words a report can print. */
+  method: z.string(),
+  /** The lowest and highest repeat median. */
+  rangeMs: z.object({ min: z.number(), max: z.number() }),
+  /** The repeats' medians disagree beyond their own within-run CIs: this machine did not hold a steady speed. */
+  disagree: z.boolean(),
+});
+export type BetweenRunEstimate = z.infer<typeof BetweenRunEstimate>;
 
 /** A symbolic dim nobody gave a size for, and the size the run guessed for it. */
 export const GuessedDim = z.object({
@@ -285,16 +371,12 @@ export const RunFile = z.object({
       ops: z.array(z.object({ opType: z.string(), nodes: z.number().int(), meanUs: z.number(), share: z.number() })),
     })
     .optional(),
-  /** What the machine was doing around the run, where the platform tells. */
-  environment: z
-    .object({
-      cpuMHz: z.object({ start: z.number(), end: z.number() }).optional(),
-      temperatureC: z.object({ start: z.number(), end: z.number() }).optional(),
-      /** 1-minute load average before the run, and the busiest other processes' names. */
-      loadAverage: z.number().optional(),
-      busyProcesses: z.array(z.string()).optional(),
-    })
-    .optional(),
+  /** What the machine was doing around the run, where the platform tells (with repeats: around the whole cell; each repeat has its own). */
+  environment: RunEnvironment.optional(),
+  /** Present when the cell ran in more than one fresh process (settings.repeats > 1): each repeat's share of the samples. */
+  repeats: z.array(RunRepeat).optional(),
+  /** With repeats: the between-run median and CI, which the verdict, Compare and the regression gate use. */
+  betweenRun: BetweenRunEstimate.optional(),
   /** SSH boards: the board's own benchmark tools on the same model file, beside the studio runner's numbers above. */
   native: z.array(NativeToolResult).optional(),
   /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */

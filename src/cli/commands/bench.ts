@@ -65,6 +65,7 @@ export function benchSettingsFromArgs(args: ParsedArgs): BenchSettings {
     runtimeOptions: { ...d.runtimeOptions, ...runtimeOptionsFromFlags(args) },
     profileRuns: flagNumber(args, S.profileRuns.flag) ?? d.profileRuns,
     nativeTools: !flagBool(args, S.nativeTools.flag),
+    repeats: flagNumber(args, S.repeats.flag) ?? d.repeats,
     ...givenFromFlags(args),
   });
 }

@@ -67,6 +67,15 @@ export const BENCH_SETTING_SPECS: { readonly [K in BenchSettingKey]-?: BenchSett
     valueName: 'MS',
     help: 'Stop measuring after this many ms even before --runs (default 0 = no limit).',
   },
+  repeats: {
+    flag: 'repeats',
+    label: 'Repeats',
+    kind: 'int',
+    min: 1,
+    reproduce: 'when-changed',
+    valueName: 'N',
+    help: 'Fresh runner processes per cell, interleaved across cells; the median and its CI then hold across processes (default 1).',
+  },
   mode: { flag: 'mode', label: 'Mode', kind: 'choice', reproduce: 'always', help: 'quick, or report: 5 windows of at least 10 s, median of medians (MLPerf Tiny).' },
   freshInputs: { flag: 'fresh-inputs', label: 'Fresh random input', kind: 'boolean', reproduce: 'when-changed', help: 'A new random input before every measured run (not timed).' },
   threads: {

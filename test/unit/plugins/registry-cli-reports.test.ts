@@ -209,6 +209,7 @@ describe('bench settings: flags from BENCH_SETTING_SPECS, written only where the
   /** A setting away from its default, with what the flag must read back. */
   const changed: { readonly [K in BenchSettingKey]: RunFile['settings'][K] } = {
     runs: 37,
+    repeats: 3,
     warmupRuns: 4,
     warmupMinTimeMs: 250,
     minTimeMs: 1500,

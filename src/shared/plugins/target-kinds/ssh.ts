@@ -87,7 +87,7 @@ export const sshTargetKind = defineTargetKind({
   label: 'SSH',
   description: 'A Linux board reached over SSH: the model and a runner are copied there and each cell runs on the board.',
   processor: 'computer',
-  benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'nativeTools'],
+  benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'nativeTools', 'repeats'],
   cliFlags: {
     identity: { kind: 'string', valueName: 'KEY', file: 'the SSH private key file', help: 'SSH private key file (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).' },
     'known-hosts': { kind: 'string', valueName: 'FILE', file: 'the known_hosts file', help: "OpenSSH known_hosts file with the boards' pinned host keys (default ~/.ssh/known_hosts)." },
