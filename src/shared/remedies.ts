@@ -5,7 +5,7 @@
  * a report in the CLI's words (its readers rerun with the CLI). The names come from the plug-in
  * tables (bench settings, runtimes' option specs, target kinds' CLI flags and forms), never retyped.
  */
-import type { WordedMessage } from './errors';
+import { StudioError, type WordedMessage } from './errors';
 import { INPUT_SIZES_FIELD } from './input-messages';
 import { BENCH_SETTING_SPECS, type BenchSettingKey } from './plugins/bench-settings';
 import { RUNTIMES } from './plugins/runtimes';
@@ -92,7 +92,7 @@ export interface RemedySlot {
 
 /** `remedy('threads')`, `remedy('mode', 'report')`, `remedy('shape', 'x=1x3x224x224')`; an unknown name throws (a typo in our own code). */
 export function remedy(setting: RemedySetting, value?: string): RemedySlot {
-  if (settingNames[setting] === undefined) throw new Error(`No setting '${setting}' in settingNames.`);
+  if (settingNames[setting] === undefined) throw new StudioError('INTERNAL', `A remedy names the setting '${setting}', which settingNames does not have.`);
   return { remedies: [{ setting, ...(value !== undefined ? { value } : {}) }] };
 }
 
