@@ -10,27 +10,61 @@ import { reproduceArgs } from '../../src/core/reports/reproduce-command';
 import { RunFile } from '../../src/shared/run-schema';
 import { repoRoot, runCli } from '../helpers/run-cli';
 import { csvRecords } from '../unit/reports/csv-parse';
-import { FIXTURES, readRun, scaledRun, tempDir, writeJson } from '../unit/reports/run-fixtures';
+import { FIXTURES, readRun, scaledRun, tempDir, withBetweenRun, writeJson } from '../unit/reports/run-fixtures';
 
 describe('edgebench compare', () => {
-  it('exits 0 on the same run, and prints the comparison', async () => {
-    const result = await runCli(['compare', FIXTURES.onnx700, FIXTURES.onnx700]);
+  // Issue 12 changed these two: runs without repeats have no between-run CI, so the gate cannot
+  // decide (exit 3) unless --allow-single-run asks for the median-only gate they used to get.
+  it('exits 0 on the same run with --allow-single-run, and prints the comparison', async () => {
+    const result = await runCli(['compare', FIXTURES.onnx700, FIXTURES.onnx700, '--allow-single-run']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/median\s+\S+ µs\s+\S+ µs\s+1\.00×\s+\+0\.0%/);
     expect(result.stdout).toMatch(/p99\s+\S+ µs/);
     expect(result.stdout).toContain('OK:');
+    expect(result.stdout).toContain('between-run CI: baseline none (1 process), current none (1 process)');
   });
 
-  it('exits 1 on a copy whose samples are 1.2× slower, and 0 when 25% is allowed', async () => {
+  it('exits 1 on a copy whose samples are 1.2× slower, and 0 when 25% is allowed (--allow-single-run)', async () => {
     const dir = await tempDir();
     const slower = await writeJson(dir, 'slower.json', scaledRun(readRun(FIXTURES.onnx700), 1.2));
-    const regressed = await runCli(['compare', FIXTURES.onnx700, slower]);
+    const regressed = await runCli(['compare', FIXTURES.onnx700, slower, '--allow-single-run']);
     expect(regressed.code).toBe(1);
-    expect(regressed.stdout).toContain('REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5%.');
+    expect(regressed.stdout).toContain('REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5% (medians alone');
     expect(regressed.stdout).toMatch(/median\s+\S+ µs\s+\S+ µs\s+1\.20×\s+\+20\.0%/);
-    expect((await runCli(['compare', FIXTURES.onnx700, slower, '--max-regression', '25'])).code).toBe(0);
+    expect((await runCli(['compare', FIXTURES.onnx700, slower, '--max-regression', '25', '--allow-single-run'])).code).toBe(0);
     // Faster is never a regression.
-    expect((await runCli(['compare', slower, FIXTURES.onnx700])).code).toBe(0);
+    expect((await runCli(['compare', slower, FIXTURES.onnx700, '--allow-single-run'])).code).toBe(0);
+  });
+
+  it('cannot decide (exit 3) on runs without repeats, and says to rerun with --repeats 5', async () => {
+    const result = await runCli(['compare', FIXTURES.onnx700, FIXTURES.onnx700]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('CANNOT DECIDE: the median is 0.0% faster than the baseline (speedup 1.00×), but neither run has a between-run CI');
+    expect(result.stdout).toContain('rerun with --repeats 5');
+    expect(result.stdout).toContain('--allow-single-run');
+  });
+
+  it('gates on the between-run CIs: 0 within the allowance, 1 beyond it with the CIs apart, 3 when they overlap', async () => {
+    const dir = await tempDir();
+    const run = readRun(FIXTURES.onnx700);
+    const file = (name: string, medians: number[], ci: { low: number; high: number }): Promise<string> => writeJson(dir, `${name}.json`, withBetweenRun(run, medians, ci, name));
+    const base = await file('base', [0.1, 0.097, 0.102, 0.099, 0.103], { low: 0.097, high: 0.103 });
+    const same = await file('same', [0.101, 0.098, 0.1, 0.102, 0.099], { low: 0.098, high: 0.102 });
+    const slower = await file('slower', [0.12, 0.118, 0.122, 0.121, 0.119], { low: 0.118, high: 0.122 });
+    const noisy = await file('noisy', [0.12, 0.099, 0.122, 0.121, 0.11], { low: 0.099, high: 0.122 });
+    const cases: Array<[string, number, string]> = [
+      [same, 0, 'OK: the median is 0.0% faster'],
+      [slower, 1, 'REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5%, and the between-run CIs are apart'],
+      [noisy, 3, 'CANNOT DECIDE: the median is 20.0% slower than the baseline, more than the allowed 5%, but the between-run CIs overlap'],
+    ];
+    for (const [current, code, text] of cases) {
+      const result = await runCli(['compare', base, current, '--max-regression', '5']);
+      expect(result.code, result.stdout + result.stderr).toBe(code);
+      expect(result.stdout).toContain(text);
+      expect(result.stdout).toContain('between-run CI: baseline 97.0 µs–0.103 ms (5 repeats)');
+    }
+    const json = JSON.parse((await runCli(['compare', base, noisy, '--json'])).stdout) as { gate: { outcome: string; exitCode: number } };
+    expect(json.gate).toMatchObject({ outcome: 'undecided', exitCode: 3 });
   });
 
   it('prints JSON for scripts with --json', async () => {

@@ -1,5 +1,6 @@
 import { StudioError } from '../../shared/errors';
-import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, type MetricComparison } from '../../core/reports/compare-runs';
+import { messageFor } from '../../shared/remedies';
+import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, GATE_REPEATS, type MetricComparison } from '../../core/reports/compare-runs';
 import { formatChangePct, formatMs, formatRatio, tooFewText } from '../../core/reports/format';
 import { loadRunFiles } from '../../core/reports/load-runs';
 import { runLabel } from '../../core/reports/report-context';
@@ -12,7 +13,11 @@ const flags: FlagSpecs = {
     kind: 'number',
     min: 0,
     valueName: 'PCT',
-    help: `Exit 1 when the current median is slower than the baseline's by more than PCT percent (default ${DEFAULT_MAX_REGRESSION_PCT}).`,
+    help: `The regression allowed, in percent of the baseline's median (default ${DEFAULT_MAX_REGRESSION_PCT}); see the exit codes below.`,
+  },
+  'allow-single-run': {
+    kind: 'boolean',
+    help: 'When a run has no between-run CI (made without --repeats), gate on the medians alone (exit 0 or 1, as before repeats existed) instead of exit 3.',
   },
   json: { kind: 'boolean', help: 'Print the comparison as JSON.' },
   help: { kind: 'boolean', help: 'Show this help.' },
@@ -21,9 +26,16 @@ const flags: FlagSpecs = {
 export const compareHelp = formatHelp(
   'edgebench compare BASELINE.json CURRENT.json [--max-regression PCT] [--json]',
   [
-    'Compares two runs (median, and p90 / p99 where both runs have enough samples) and gates CI on the median.',
-    'Exit codes: 0 the median is within PCT percent of the baseline (or faster), 1 it regressed by more,',
-    '2 bad input (a missing or damaged run file, a run of another schema version, a bad --max-regression).',
+    'Compares two runs (median, and p90 / p99 where both runs have enough samples) and gates CI on the between-run',
+    `CIs of runs made with --repeats (${GATE_REPEATS} or more is a good start): the median of a single process moves`,
+    'between processes by more than its own CI says, so a gate on two medians alone fails and passes at random.',
+    'Exit codes (base = the baseline\'s between-run CI, cur = the current run\'s, median = the headline medians):',
+    '  0  no regression beyond PCT: the median is at most PCT % slower and cur.high <= base.high × (1 + PCT/100)',
+    '  1  regression: the median is more than PCT % slower and the CIs are apart (cur.low > base.high)',
+    '  2  bad input (a missing or damaged run file, a run of another schema version, a bad --max-regression)',
+    '  3  cannot decide: a run has no between-run CI (made without --repeats), or the CIs overlap so that',
+    `     neither 0 nor 1 holds; rerun with --repeats ${GATE_REPEATS} (or more). --allow-single-run gates runs without`,
+    '     a between-run CI on the medians alone instead (0 or 1, as before).',
   ].join('\n'),
   flags,
 );
@@ -45,6 +57,17 @@ function metricLine(m: MetricComparison): string {
   return `${name}${formatMs(m.baselineMs).padStart(12)}${formatMs(m.currentMs).padStart(12)}${formatRatio(m.ratio).padStart(9)}${formatChangePct(m.changePct).padStart(10)}`;
 }
 
+function ciText(run: LoadedRun['run']): string {
+  const b = run.betweenRun;
+  if (b === undefined) return 'none (1 process)';
+  return b.ci95 === null ? `none (${b.repeats} repeats: too few)` : `${formatMs(b.ci95.low)}–${formatMs(b.ci95.high)} (${b.repeats} repeats)`;
+}
+
+/** The CIs the gate decides on, one line. */
+function betweenRunLine(baseline: LoadedRun['run'], current: LoadedRun['run']): string {
+  return `between-run CI: baseline ${ciText(baseline)}, current ${ciText(current)}`;
+}
+
 export async function compareCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseArgs('compare', argv, flags);
   if (flagBool(args, 'help')) {
@@ -58,8 +81,9 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
   const maxRegressionPct = flagNumber(args, 'max-regression') ?? DEFAULT_MAX_REGRESSION_PCT;
   const baseline = await loadOne(baselineFile, 'baseline');
   const current = await loadOne(currentFile, 'current');
-  const result = compareRuns(baseline.run, current.run, maxRegressionPct);
-  const m = result.median;
+  const allowSingleRun = flagBool(args, 'allow-single-run');
+  const result = compareRuns(baseline.run, current.run, maxRegressionPct, { allowSingleRun });
+  const gate = result.gate;
 
   if (flagBool(args, 'json')) {
     io.out(
@@ -80,15 +104,15 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
       '',
       `${'metric'.padEnd(8)}${'baseline'.padStart(12)}${'current'.padStart(12)}${'ratio'.padStart(9)}${'change'.padStart(10)}`,
       ...result.metrics.map(metricLine),
+      betweenRunLine(baseline.run, current.run),
       ...result.caveats.map((caveat) => `note: ${caveat}`),
       '',
-      result.regressed
-        ? `REGRESSION: the median is ${m.changePct.toFixed(1)}% slower than the baseline, more than the allowed ${maxRegressionPct}%.`
-        : m.changePct > 0
-          ? `OK: the median is ${m.changePct.toFixed(1)}% slower than the baseline, within the allowed ${maxRegressionPct}%.`
-          : `OK: the median is ${Math.abs(m.changePct).toFixed(1)}% faster than the baseline (speedup ${formatRatio(m.speedup)}).`,
+      messageFor(gate, 'cli'),
+      ...(gate.outcome === 'undecided' && (gate.baselineCi95 === null || gate.currentCi95 === null)
+        ? ['(--allow-single-run gates runs without a between-run CI on their medians alone.)']
+        : []),
     ];
     io.out(lines.join('\n'));
   }
-  return result.regressed ? 1 : 0;
+  return gate.exitCode;
 }

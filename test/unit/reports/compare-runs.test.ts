@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../../../src/core/reports/compare-runs';
-import { FIXTURES, readRun, scaledRun } from './run-fixtures';
+import { compareRuns, regressionGate } from '../../../src/core/reports/compare-runs';
+import { messageFor } from '../../../src/shared/remedies';
+import { FIXTURES, readRun, scaledRun, withBetweenRun } from './run-fixtures';
 
 describe('compareRuns', () => {
   const base = readRun(FIXTURES.onnx700);
@@ -33,5 +34,61 @@ describe('compareRuns', () => {
   it('says when the runs are of different models', () => {
     const other = { ...base, model: { ...base.model, sha256: 'f'.repeat(64) } };
     expect(compareRuns(base, other).caveats.join(' ')).toMatch(/different model files/);
+  });
+});
+
+describe('regressionGate (between-run CIs)', () => {
+  const run = readRun(FIXTURES.onnx700);
+  // Five fresh processes each: the repeats' medians and the CI the between-run estimate gave them.
+  const baseline = withBetweenRun(run, [1.0, 0.97, 1.02, 0.99, 1.03], { low: 0.97, high: 1.03 }, 'base');
+  const same = withBetweenRun(run, [1.01, 0.98, 1.0, 1.02, 0.99], { low: 0.98, high: 1.02 }, 'same');
+  const slower = withBetweenRun(run, [1.2, 1.18, 1.22, 1.21, 1.19], { low: 1.18, high: 1.22 }, 'slower');
+  // As slow again by its median, but one process in five ran at the baseline's speed: the CI reaches back.
+  const noisy = withBetweenRun(run, [1.2, 0.99, 1.22, 1.21, 1.1], { low: 0.99, high: 1.22 }, 'noisy');
+
+  it('passes (0) a run whose CI stays within the allowance of the baseline CI top, and one that is faster', () => {
+    const gate = regressionGate(baseline, same, 5);
+    expect([gate.outcome, gate.exitCode, gate.basis]).toEqual(['pass', 0, 'between-run']);
+    expect(gate.message).toMatch(/^OK: the median is 0\.0% faster .*ends at 1\.020 ms, no higher than the baseline's CI top plus 5% \(1\.082 ms\)/);
+    expect(regressionGate(slower, baseline, 5).exitCode).toBe(0);
+  });
+
+  it('fails (1) a median 20% slower whose CI lies entirely above the baseline CI, and not under a 25% allowance', () => {
+    const gate = regressionGate(baseline, slower, 5);
+    expect([gate.outcome, gate.exitCode]).toEqual(['regressed', 1]);
+    expect(gate.message).toContain('REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5%, and the between-run CIs are apart (current 1.180 ms–1.220 ms, baseline 0.970 ms–1.030 ms).');
+    // 1.22 ms ≤ 1.03 ms × 1.25: a regression beyond 25% is ruled out.
+    expect(regressionGate(baseline, slower, 25).exitCode).toBe(0);
+  });
+
+  it('cannot decide (3) when the CIs overlap: the median says slower, one fresh process says not', () => {
+    const gate = regressionGate(baseline, noisy, 5);
+    expect([gate.outcome, gate.exitCode]).toEqual(['undecided', 3]);
+    expect(gate.message).toMatch(/^CANNOT DECIDE: the median is 20\.0% slower .*overlap .*rerun both with more repeats \(--repeats 5 or more\)/);
+    expect(messageFor(gate, 'ui')).toContain('the Repeats field set to 5');
+    // Within the allowance by its median, but its CI reaches beyond it: neither ruled in nor out.
+    const wide = withBetweenRun(run, [1.0, 0.9, 1.02, 1.2, 1.01], { low: 0.9, high: 1.2 }, 'wide');
+    expect(regressionGate(baseline, wide, 5).outcome).toBe('undecided');
+  });
+
+  it('cannot decide (3) without a between-run CI on both runs, unless told to gate on medians alone', () => {
+    const single = scaledRun(run, 1.2);
+    const neither = regressionGate(run, single, 5);
+    expect([neither.outcome, neither.exitCode]).toEqual(['undecided', 3]);
+    expect(neither.message).toContain('neither run has a between-run CI');
+    expect(neither.message).toContain('rerun with --repeats 5');
+    expect(regressionGate(baseline, single, 5).message).toContain('the current run has no between-run CI');
+    const tooFew = withBetweenRun(run, [1.0, 1.1], null, 'two');
+    expect(regressionGate(tooFew, slower, 5).message).toContain('the baseline run has no between-run CI');
+    const old = regressionGate(run, single, 5, { allowSingleRun: true });
+    expect([old.outcome, old.exitCode, old.basis]).toEqual(['regressed', 1, 'single-run']);
+    expect(regressionGate(run, single, 25, { allowSingleRun: true }).exitCode).toBe(0);
+  });
+
+  it('compares the headline medians (the median of the repeats\' medians)', () => {
+    const c = compareRuns(baseline, slower);
+    expect(c.median.baselineMs).toBe(1.0);
+    expect(c.median.currentMs).toBe(1.2);
+    expect(c.gate.exitCode).toBe(1);
   });
 });

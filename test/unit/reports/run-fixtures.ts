@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { medianOf } from '../../../src/shared/numeric/quantile';
 import { RunFile } from '../../../src/shared/run-schema';
 import { repoRoot } from '../../helpers/run-cli';
 
@@ -56,4 +57,27 @@ export async function writeJson(dir: string, name: string, value: unknown): Prom
   const file = path.join(dir, name);
   await writeFile(file, JSON.stringify(value, null, 2));
   return file;
+}
+
+/**
+ * A copy of a run as if measured in `repeatMedians.length` fresh processes: the between-run
+ * estimate holds the given CI (as the between-run estimator would write it), the headline median
+ * is the median of the repeats' medians.
+ */
+export function withBetweenRun(run: RunFile, repeatMedians: readonly number[], ci95: { low: number; high: number } | null, id = `${run.id}-repeats`): RunFile {
+  const sorted = [...repeatMedians].sort((a, b) => a - b);
+  const medianMs = medianOf(repeatMedians);
+  return {
+    ...run,
+    id,
+    settings: { ...run.settings, repeats: repeatMedians.length },
+    betweenRun: {
+      repeats: repeatMedians.length,
+      medianMs,
+      ci95,
+      method: 'given by the test',
+      rangeMs: { min: sorted[0] as number, max: sorted[sorted.length - 1] as number },
+      disagree: false,
+    },
+  };
 }
