@@ -407,5 +407,7 @@ export const RunSummary = z.object({
   warnings: z.number().int(),
   peakRssBytes: z.number(),
   jobId: z.string().nullable(),
+  /** With repeats: how many fresh runs, their 95 % CI (null when too few to say) and whether they disagree. */
+  betweenRun: BetweenRunEstimate.pick({ repeats: true, ci95: true, disagree: true }).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

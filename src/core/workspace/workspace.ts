@@ -265,13 +265,15 @@ export function summarizeRun(run: RunFile): RunSummary {
     threads: run.runtime.threads,
     runtimeBackend: run.runtime.backend,
     status: run.status,
-    median: run.report?.medianOfWindowsMs ?? run.latencyMs.median,
+    // With repeats the headline is the median of the repeats' medians (BetweenRunEstimate.medianMs).
+    median: run.betweenRun?.medianMs ?? run.report?.medianOfWindowsMs ?? run.latencyMs.median,
     p90: run.latencyMs.p90,
     count: run.latencyMs.count,
     verdict: run.verdict,
     warnings: run.warnings.length,
     peakRssBytes: run.memory.peakRssBytes,
     jobId: run.job?.id ?? null,
+    ...(run.betweenRun ? { betweenRun: { repeats: run.betweenRun.repeats, ci95: run.betweenRun.ci95, disagree: run.betweenRun.disagree } } : {}),
   };
 }
 

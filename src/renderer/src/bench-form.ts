@@ -5,6 +5,7 @@ import { guessedDimsOf, planModelInputs } from '../../shared/input-plan';
 import { DEFAULT_BENCH_SETTINGS, REPORT_MODE } from '../../shared/bench-defaults';
 import type { ModelFormat } from '../../shared/plugins/model-formats';
 import type { RunMode } from '../../shared/run-schema';
+import { BENCH_SETTING_SPECS } from '../../shared/plugins/bench-settings';
 import { checkNumberText } from './number-text';
 import { DEFAULT_RUNTIME_FIELDS, readRuntimeOptions, type RuntimeFieldValues } from './runtime-fields';
 
@@ -26,6 +27,8 @@ export interface BenchFormValues {
   /** The runtimes' options, keyed as in runtimeOptions (src/renderer/src/runtime-fields.ts). */
   runtimeOptions: RuntimeFieldValues;
   profileRuns: string;
+  /** Fresh runner processes per cell, as typed; empty = not set (1, or 5 in report mode). */
+  repeats: string;
 }
 
 export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds' | 'formats'>;
@@ -42,7 +45,20 @@ export const DEFAULT_FORM: BenchFormFields = {
   freshInputs: d.freshInputs,
   runtimeOptions: DEFAULT_RUNTIME_FIELDS,
   profileRuns: String(d.profileRuns),
+  repeats: '',
 };
+
+/**
+ * Repeats report mode runs when the field is left empty (issue 12: "report mode implies 5"); the
+ * engine applies it, the form only says so. The schema's own limit is REPEATS_LIMITS.max.
+ */
+export const REPORT_MODE_REPEATS = 5;
+export const REPEATS_LIMITS = { min: BENCH_SETTING_SPECS.repeats.min ?? 1, max: 100, integer: true } as const;
+
+/** What an empty Repeats field means in this mode, for the field's hint. */
+export function repeatsHint(mode: RunMode): string {
+  return mode === 'report' ? `Empty = ${REPORT_MODE_REPEATS} (report mode implies ${REPORT_MODE_REPEATS})` : 'Fresh processes per cell; empty = 1';
+}
 
 type NumberField = 'warmupRuns' | 'warmupMinTimeMs' | 'runs' | 'minTimeMs' | 'maxTimeMs' | 'profileRuns';
 
@@ -127,6 +143,13 @@ export function validateBenchForm(
   if (!report && !errors.maxTimeMs && !errors.minTimeMs && maxTimeMs > 0 && maxTimeMs < minTimeMs) {
     errors.maxTimeMs = `Make it at least the min time (${minTimeMs} ms), or 0 for no limit.`;
   }
+  // Empty leaves repeats to the engine: 1, or REPORT_MODE_REPEATS in report mode.
+  let repeats: number | undefined;
+  if (values.repeats.trim() !== '') {
+    const result = checkNumberText(values.repeats, REPEATS_LIMITS);
+    if (typeof result === 'string') errors.repeats = result;
+    else repeats = result;
+  }
   const runtimeOptions = readRuntimeOptions(values.runtimeOptions, values.formats);
   if (!runtimeOptions.ok) errors.runtimeOptions = runtimeOptions.errors;
   if (Object.keys(errors).length > 0 || typeof threads === 'string' || !runtimeOptions.ok) return { ok: false, errors };
@@ -148,6 +171,7 @@ export function validateBenchForm(
       // Report mode decides how long to measure; a time limit would contradict it.
       minTimeMs: report ? 0 : n.minTimeMs,
       maxTimeMs: report ? 0 : n.maxTimeMs,
+      ...(repeats === undefined ? {} : { repeats }),
     },
   };
   return { ok: true, request };

@@ -8,7 +8,8 @@ import { summarizeLatency } from '../../../src/core/bench/stats';
 // The same seeded generator the runners use, so the same options always give the same file.
 import { seededRandom } from '../../../src/core/runner/input-data';
 import { DEFAULT_BENCH_SETTINGS } from '../../../src/shared/bench-defaults';
-import { RUN_SCHEMA, RunFile } from '../../../src/shared/run-schema';
+import { medianOf } from '../../../src/shared/numeric/quantile';
+import { RUN_SCHEMA, RunFile, type BetweenRunEstimate, type RunRepeat } from '../../../src/shared/run-schema';
 
 export interface SyntheticRunOptions {
   /** A valid run id (letters, digits, '.', '_', '-'); also the file name. */
@@ -19,6 +20,13 @@ export interface SyntheticRunOptions {
   seed: number;
   createdAt: string;
   threads?: number;
+  /**
+   * Make a run of several fresh processes: one factor per repeat, by which that repeat's typical
+   * latency differs from medianMs (a process that got a slower clock). `samples` is per repeat.
+   * The between-run CI of such a file is the range of the repeat medians (its method says so):
+   * these files test what the UI shows, not the engine's estimate.
+   */
+  repeatFactors?: readonly number[];
 }
 
 export function syntheticSamples(count: number, medianMs: number, seed: number): number[] {
@@ -33,8 +41,44 @@ export function syntheticSamples(count: number, medianMs: number, seed: number):
   return samples;
 }
 
+/** The repeats and between-run estimate of a synthetic run with repeatFactors, and all their samples in run order. */
+function syntheticRepeats(options: SyntheticRunOptions, factors: readonly number[]): { samples: number[]; repeats: RunRepeat[]; betweenRun: BetweenRunEstimate } {
+  const samples: number[] = [];
+  const repeats = factors.map((factor, index): RunRepeat => {
+    const own = syntheticSamples(options.samples, options.medianMs * factor, options.seed + index);
+    const stats = summarizeLatency(own);
+    const repeat: RunRepeat = {
+      index,
+      startedAt: new Date(Date.parse(options.createdAt) + index * 1000).toISOString(),
+      sampleOffset: samples.length,
+      count: own.length,
+      medianMs: stats.median,
+      medianCi95: stats.medianCi95,
+      initMs: 12 + index,
+    };
+    samples.push(...own);
+    return repeat;
+  });
+  const medians = repeats.map((r) => r.medianMs);
+  const min = Math.min(...medians);
+  const max = Math.max(...medians);
+  // The repeats disagree when no one latency lies inside every repeat's within-run CI.
+  const lows = repeats.map((r) => r.medianCi95?.low ?? r.medianMs);
+  const highs = repeats.map((r) => r.medianCi95?.high ?? r.medianMs);
+  const betweenRun: BetweenRunEstimate = {
+    repeats: repeats.length,
+    medianMs: medianOf(medians),
+    ci95: repeats.length >= 3 ? { low: min, high: max } : null,
+    method: 'synthetic file: the range of the repeat medians',
+    rangeMs: { min, max },
+    disagree: Math.max(...lows) > Math.min(...highs),
+  };
+  return { samples, repeats, betweenRun };
+}
+
 export function syntheticRun(options: SyntheticRunOptions): RunFile {
-  const samples = syntheticSamples(options.samples, options.medianMs, options.seed);
+  const repeated = options.repeatFactors && options.repeatFactors.length > 1 ? syntheticRepeats(options, options.repeatFactors) : null;
+  const samples = repeated?.samples ?? syntheticSamples(options.samples, options.medianMs, options.seed);
   const latencyMs = summarizeLatency(samples);
   return RunFile.parse({
     schema: RUN_SCHEMA,
@@ -54,14 +98,15 @@ export function syntheticRun(options: SyntheticRunOptions): RunFile {
       hardware: { arch: 'x64', cpuModel: 'synthetic CPU', cores: 8, memoryBytes: 16 * 1024 ** 3, os: 'synthetic', cpuFeatures: [] },
     },
     runtime: { name: 'onnxruntime', version: '0.0.0-synthetic', threads: options.threads ?? 1, backend: 'cpu' },
-    settings: { ...DEFAULT_BENCH_SETTINGS, runs: options.samples },
+    settings: { ...DEFAULT_BENCH_SETTINGS, runs: options.samples, repeats: repeated?.repeats.length ?? 1 },
     inputs: [],
     initMs: 12,
     firstInferenceMs: options.medianMs * 3,
     latencyMs,
     memory: { peakRssBytes: (80 + options.seed) * 1024 * 1024, modelLoadRssBytes: 4 * 1024 * 1024, osPeakRssBytes: null },
-    verdict: 'stable',
+    verdict: repeated?.betweenRun.disagree ? 'unstable' : 'stable',
     warnings: [],
+    ...(repeated ? { repeats: repeated.repeats, betweenRun: repeated.betweenRun } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 import { percentileSupported, type RunSummary } from '../../../shared/run-schema';
 import { MAX_COMPARED_RUNS } from '../colors';
 import { formatDate, formatMb, formatMs } from '../format';
+import { betweenRunCiText, betweenRunTitle } from '../repeats-view';
 import { TOO_FEW_SAMPLES } from '../stats-view';
 import { PartialBadge } from './run/RunHeader';
 
@@ -52,6 +53,7 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
             <th className="num">Threads</th>
             <th className="num">Median</th>
             <th className="num">p90</th>
+            <th className="num" title="95% CI of the median across fresh runs (Repeats)">Between-run CI</th>
             <th className="num">Runs</th>
             <th className="num">Peak RSS</th>
             <th>Verdict</th>
@@ -94,6 +96,9 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
                 <td className="num">{run.threads === 0 ? 'auto' : run.threads}</td>
                 <td className="num">{formatMs(run.median)}</td>
                 <td className="num">{percentileSupported('p90', run.count) ? formatMs(run.p90) : <span className="too-few">{TOO_FEW_SAMPLES}</span>}</td>
+                <td className={`num${run.betweenRun ? (run.betweenRun.disagree ? ' disagree' : '') : ' muted'}`} data-stat="between-run-ci" title={betweenRunTitle(run)}>
+                  {betweenRunCiText(run.betweenRun)}
+                </td>
                 <td className="num">{run.count.toLocaleString('en-US')}</td>
                 <td className="num">{formatMb(run.peakRssBytes)}</td>
                 <td>

@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { REPORT_MODE } from '../../../../shared/bench-defaults';
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
+import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
-import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, REPORT_MODE_REPEATS, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { ModelPicker } from './ModelPicker';
@@ -45,7 +46,11 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const defaultTargets = targets.filter((t) => TARGET_KINDS[t.kind].stored === null).map((t) => t.id);
   const targetIds = (pickedTargets ?? defaultTargets).filter((id) => targets.some((t) => t.id === id));
   const formats = [...new Set(models.filter((m) => modelIds.includes(m.id)).map((m) => m.info.format))];
-  const values = { ...form, modelIds, targetIds, formats };
+  // Repeats is shown while a ticked target's kind honours it (its descriptor's benchSettings); hidden, it is not sent.
+  const honoursRepeats = targets.filter((t) => targetIds.includes(t.id)).filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('repeats'));
+  const repeatsShown = honoursRepeats.length > 0;
+  const repeatsPartial = repeatsShown && honoursRepeats.length < targetIds.length;
+  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '' };
   const result = validateBenchForm(values);
   // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.
   const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
@@ -89,6 +94,19 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
         <NumberField label={report ? 'Runs per window' : 'Runs'} hint={report ? 'Each window runs at least this many' : 'Measured inferences'} value={form.runs} error={errors.runs} testId="bench-runs-input" onChange={set('runs')} />
         <NumberField label="Min time (ms)" hint="Keep measuring until" value={form.minTimeMs} error={errors.minTimeMs} testId="bench-mintime-input" disabledReason={report ? SET_BY_REPORT : undefined} onChange={set('minTimeMs')} />
         <NumberField label="Max time (ms)" hint="Stop early; 0 = no limit" value={form.maxTimeMs} error={errors.maxTimeMs} testId="bench-maxtime-input" disabledReason={report ? SET_BY_REPORT : undefined} onChange={set('maxTimeMs')} />
+        {repeatsShown && (
+          <NumberField
+            label={BENCH_SETTING_SPECS.repeats.label}
+            hint={`${repeatsHint(form.mode)}${repeatsPartial ? '; boards without it run once' : ''}`}
+            title={BENCH_SETTING_SPECS.repeats.help}
+            min={BENCH_SETTING_SPECS.repeats.min}
+            placeholder={String(form.mode === 'report' ? REPORT_MODE_REPEATS : 1)}
+            value={form.repeats}
+            error={errors.repeats}
+            testId="bench-repeats-input"
+            onChange={set('repeats')}
+          />
+        )}
       </div>
       <div className="form-row mode-row">
         <fieldset className="field mode-field">

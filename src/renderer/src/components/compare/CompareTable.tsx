@@ -1,5 +1,6 @@
 import type { PercentileName, RunFile } from '../../../../shared/run-schema';
 import { formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup } from '../../format';
+import { acrossLabel, betweenRunCiText, headlineMedianMs, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
 
 export interface ComparedRun {
@@ -24,9 +25,9 @@ function Percentile({ name, run }: { name: PercentileName; run: RunFile }) {
   );
 }
 
-/** The reported median: report mode's median of window medians, else the median of all samples. */
+/** The reported median: with repeats the median of their medians, report mode's median of window medians, else the median of all samples. */
 export function reportedMedianMs(run: RunFile): number {
-  return run.report?.medianOfWindowsMs ?? run.latencyMs.median;
+  return headlineMedianMs(run);
 }
 
 /** Side by side: one row per run, its percentiles and memory, and its speedup against the baseline. */
@@ -45,7 +46,8 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
             <th className="num">p99</th>
             <th className="num">Mean</th>
             <th className="num" title="Coefficient of variation: stddev / mean">CV</th>
-            <th className="num">Median 95% CI</th>
+            <th className="num" title="Within one run: all its samples pooled">Median 95% CI</th>
+            <th className="num" title="Across fresh runs (repeats): what changes between processes included">Between-run 95% CI</th>
             <th className="num">Peak RSS</th>
             <th className="num" title="Baseline median / this run's median">Speedup</th>
           </tr>
@@ -83,6 +85,13 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                 <td className="num">{formatMs(l.mean)}</td>
                 <td className="num">{formatPercent(l.cv)}</td>
                 <td className="num">{formatMsRange(l.medianCi95.low, l.medianCi95.high)}</td>
+                <td
+                  className={`num${run.betweenRun ? (run.betweenRun.disagree ? ' disagree' : '') : ' muted'}`}
+                  data-stat="between-run-ci"
+                  title={run.betweenRun ? `${acrossLabel(run.betweenRun.repeats)}; ${run.betweenRun.method}${run.betweenRun.disagree ? '; the repeats disagree beyond their own CIs' : ''}` : NO_REPEATS}
+                >
+                  {betweenRunCiText(run.betweenRun)}
+                </td>
                 <td className="num">{formatMb(run.memory.peakRssBytes)}</td>
                 <td className={`num speedup${ratio > 1.005 ? ' faster' : ratio < 0.995 ? ' slower' : ''}`} data-testid="speedup">
                   {isBase ? 'baseline' : formatSpeedup(ratio)}

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { RUNTIMES, RuntimeName } from '../../../../shared/plugins/runtimes';
 import { messageFor } from '../../../../shared/remedies';
 import { useRunFiles } from '../../data/queries';
+import { betweenRunDisagreement } from '../../repeats-view';
 import { runLabel } from '../../run-label';
 import { ExportButton } from '../export/ExportButton';
 import { LatencyHistogram } from './LatencyHistogram';
@@ -10,6 +11,7 @@ import { OpProfile } from './OpProfile';
 import { ReportWindows } from './ReportWindows';
 import { RunFacts } from './RunFacts';
 import { RunInputs } from './RunInputs';
+import { RunRepeats } from './RunRepeats';
 import { RunHeader } from './RunHeader';
 import { StatsTable } from './StatsTable';
 
@@ -35,18 +37,24 @@ export function RunDetail({ runId }: Props) {
   const [run] = useRunFiles(ids);
 
   if (!run) return <div className="card muted">Reading the run…</div>;
+  const disagreement = betweenRunDisagreement(run);
+  const warnings = [
+    ...run.warnings.map((warning) => ({ code: warning.code, text: messageFor(warning, 'ui') })),
+    // Repeats that disagree in a file whose warnings do not say so: said here, like the others.
+    ...(disagreement === null ? [] : [{ code: 'between-run-variation', text: disagreement }]),
+  ];
   return (
     <article className="card run-detail" data-testid="run-detail" data-run-id={run.id}>
       <ExportButton scope="run" className="run-export" runs={[{ id: run.id, label: runLabel(run) }]} />
       <RunHeader run={run} />
-      {run.warnings.length > 0 && (
+      {warnings.length > 0 && (
         <ul className="warnings" data-testid="run-warnings">
-          {run.warnings.map((warning) => (
+          {warnings.map((warning) => (
             <li key={warning.code} className="banner banner-warning" data-warning={warning.code}>
               <span className="banner-icon" aria-hidden="true">
                 ⚠
               </span>
-              <span className="banner-text">{messageFor(warning, 'ui')}</span>
+              <span className="banner-text">{warning.text}</span>
             </li>
           ))}
         </ul>
@@ -55,6 +63,7 @@ export function RunDetail({ runId }: Props) {
         <LatencyHistogram key={run.id} runId={run.id} latency={run.latencyMs} />
         <StatsTable run={run} />
       </div>
+      <RunRepeats run={run} />
       <RunFacts run={run} />
       {run.report && <ReportWindows report={run.report} />}
       <NativeTools run={run} />

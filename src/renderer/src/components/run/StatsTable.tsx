@@ -1,5 +1,6 @@
 import type { PercentileName, RunFile } from '../../../../shared/run-schema';
 import { formatMs, formatMsRange, formatPercent } from '../../format';
+import { acrossLabel, betweenRunCiText } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
 
 interface Row {
@@ -18,15 +19,17 @@ function percentileRow(name: PercentileName, valueMs: number, count: number, hin
 function rows(run: RunFile): Row[][] {
   const l = run.latencyMs;
   const n = l.count;
-  const reported: Row[] = run.report
-    ? [{ name: 'reported median', hint: `median of the ${run.report.windows.length} windows' medians (MLPerf Tiny's rule)`, value: formatMs(run.report.medianOfWindowsMs) }]
-    : [];
+  const reported: Row[] = run.betweenRun
+    ? [{ name: 'reported median', hint: `median of the ${run.betweenRun.repeats} repeats' medians`, value: formatMs(run.betweenRun.medianMs) }]
+    : run.report
+      ? [{ name: 'reported median', hint: `median of the ${run.report.windows.length} windows' medians (MLPerf Tiny's rule)`, value: formatMs(run.report.medianOfWindowsMs) }]
+      : [];
   return [
     [
       ...reported,
       { name: 'count', hint: 'measured runs', value: n.toLocaleString('en-US') },
       { name: 'min', hint: 'fastest run', value: formatMs(l.min) },
-      { name: 'median', hint: '50th percentile of all samples', value: formatMs(run.report ? l.p50 : l.median) },
+      { name: 'median', hint: '50th percentile of all samples', value: formatMs(run.report || run.betweenRun ? l.p50 : l.median) },
       { name: 'mean', hint: 'average', value: formatMs(l.mean) },
       percentileRow('p90', l.p90, n, '90th percentile'),
       percentileRow('p95', l.p95, n, '95th percentile'),
@@ -38,9 +41,14 @@ function rows(run: RunFile): Row[][] {
       { name: 'CV', hint: 'coefficient of variation: stddev / mean; above 10% the run is unstable', value: formatPercent(l.cv) },
       {
         name: 'median 95% CI',
-        hint: '95% confidence interval of the median, from order statistics',
+        hint: run.betweenRun
+          ? '95% confidence interval of the median within this run (all samples pooled, from order statistics): blind to what changes between processes'
+          : '95% confidence interval of the median, from order statistics',
         value: formatMsRange(l.medianCi95.low, l.medianCi95.high),
       },
+      ...(run.betweenRun
+        ? [{ name: `median 95% CI, ${acrossLabel(run.betweenRun.repeats)}`, hint: `between-run: ${run.betweenRun.method}`, value: betweenRunCiText(run.betweenRun) }]
+        : []),
       { name: 'throughput', hint: 'inferences per second, one at a time', value: `${l.throughputPerSec.toFixed(l.throughputPerSec < 100 ? 1 : 0)} /s` },
       { name: 'outliers (MAD z)', hint: 'modified z-score on the median absolute deviation above 10 (hyperfine’s threshold)', value: String(l.outliers.madZ) },
       {
