@@ -1,28 +1,21 @@
 /**
- * What this machine is doing around a benchmark: CPU clock, temperature, load and busy processes.
- * Sampled before and after a run so the verdict can say "the CPU slowed down" or "something else
- * was running" instead of leaving the user to guess why two runs disagree.
+ * What this machine is doing around a benchmark: CPU governor and clocks, steal and iowait time,
+ * temperatures, throttling, power, memory pressure, load and busy processes. Sampled before and
+ * after a run so the verdict can say "the CPU slowed down" or "something else was running"
+ * instead of leaving the user to guess why two runs disagree.
  *
  * Every reading is best effort: a value the platform does not expose is undefined, never a guess
- * and never NaN. Linux exposes all of it (sysfs and procfs); elsewhere only what `os` offers.
+ * and never NaN. Linux exposes most of it (sysfs and procfs, read by environment-readers.ts, the
+ * same parser an SSH board's readings go through); elsewhere only what `os` offers.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
-import type { RunFile } from '../../shared/run-schema';
+import { delimiter, join } from 'node:path';
+import { meanOfPositive, parseNumber, readEnvironment, type BoardTool, type EnvironmentSnapshot, type EnvironmentTree } from './environment-readers';
 
-/** One reading of the machine's state. */
-export interface EnvironmentSnapshot {
-  /** Average current clock over all cores, in MHz. */
-  cpuMHz?: number;
-  /** The hottest thermal zone, in °C. */
-  temperatureC?: number;
-  /** 1-minute load average (runnable processes, averaged); undefined on Windows, which has none. */
-  loadAverage?: number;
-}
-
-export type RunEnvironment = NonNullable<RunFile['environment']>;
+export { environmentBetween, type EnvironmentSnapshot } from './environment-readers';
 
 /** A process using more than this share of one core during the window counts as busy. */
 export const BUSY_PROCESS_CORE_SHARE = 0.5;
@@ -33,24 +26,60 @@ const MAX_BUSY_PROCESSES = 5;
  * on every architecture Linux ships for (it is ABI, unlike the kernel's internal HZ).
  */
 const USER_HZ = 100;
-/** Sensors reporting outside this range (disabled zones read 0 or -273 °C) are ignored. */
-const PLAUSIBLE_TEMPERATURE_C = { min: 1, max: 150 } as const;
+/** vcgencmd and nvpmodel answer in milliseconds; one that hangs must not hold up the benchmark. */
+const BOARD_TOOL_TIMEOUT_MS = 2_000;
+
+/** Runs a board tool and returns its output, or undefined when it is absent or fails. */
+export type BoardToolRunner = (command: BoardTool) => string | undefined;
 
 /**
- * Reads the current CPU clock, temperature and load. Synchronous and cheap (a few small sysfs
- * reads on Linux). `fsRoot` exists for tests: a folder laid out like / with `sys/` and `proc/`.
+ * Reads this machine's state. Synchronous and cheap (small sysfs and procfs reads on Linux, and
+ * vcgencmd or nvpmodel where they are installed). `fsRoot` exists for tests: a folder laid out
+ * like / with `sys/` and `proc/`; `runTool` likewise replaces the board tools on the PATH.
  */
-export function sampleEnvironment(fsRoot = '/'): EnvironmentSnapshot {
+export function sampleEnvironment(fsRoot = '/', runTool: BoardToolRunner = toolOnPath): EnvironmentSnapshot {
   const linux = process.platform === 'linux';
-  const snapshot: EnvironmentSnapshot = {};
-  const cpuMHz = linux ? (sysfsCpuMHz(fsRoot) ?? cpuinfoMHz(fsRoot) ?? osCpuMHz()) : osCpuMHz();
-  if (cpuMHz !== undefined) snapshot.cpuMHz = cpuMHz;
-  const temperatureC = linux ? thermalZoneMaxC(fsRoot) : undefined;
-  if (temperatureC !== undefined) snapshot.temperatureC = temperatureC;
+  const snapshot: EnvironmentSnapshot = linux ? readEnvironment(fsTree(fsRoot, runTool)) : {};
+  if (snapshot.cpuMHz === undefined) {
+    const cpuMHz = meanOfPositive(os.cpus().map((cpu) => cpu.speed));
+    if (cpuMHz !== undefined) snapshot.cpuMHz = cpuMHz;
+  }
   // os.loadavg() is always [0, 0, 0] on Windows: absent, not idle.
   const loadAverage = process.platform === 'win32' ? undefined : os.loadavg()[0];
-  if (loadAverage !== undefined && Number.isFinite(loadAverage)) snapshot.loadAverage = loadAverage;
+  if (snapshot.loadAverage === undefined && loadAverage !== undefined && Number.isFinite(loadAverage)) snapshot.loadAverage = loadAverage;
+  // macOS and Windows: the kernel release is what `os` knows of the environment beyond clock and load.
+  if (!linux) snapshot.kernel = os.release();
   return snapshot;
+}
+
+/** The filesystem under `fsRoot` as the readers see it. */
+function fsTree(fsRoot: string, runTool: BoardToolRunner): EnvironmentTree {
+  return {
+    read: (path) => readOrUndefined(join(fsRoot, path)),
+    list: (dir) => listOrEmpty(join(fsRoot, dir)),
+    tool: runTool,
+  };
+}
+
+/** Looks the tool up on the PATH first, so a machine without it costs a few stat calls, not a failed spawn. */
+function toolOnPath(command: BoardTool): string | undefined {
+  const [name, ...args] = command.split(' ') as [string, ...string[]];
+  const path = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name)).find(isExecutable);
+  if (path === undefined) return undefined;
+  try {
+    return execFileSync(path, args, { encoding: 'utf8', timeout: BOARD_TOOL_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -81,57 +110,6 @@ export async function findBusyProcesses(excludePids: readonly number[], windowMs
     .sort((a, b) => b.coreShare - a.coreShare)
     .slice(0, MAX_BUSY_PROCESSES)
     .map((p) => p.label);
-}
-
-/** The run file's environment block from readings before and after the run. */
-export function environmentBetween(
-  start: EnvironmentSnapshot,
-  end: EnvironmentSnapshot,
-  busyProcesses: readonly string[],
-): RunEnvironment {
-  const environment: RunEnvironment = { busyProcesses: [...busyProcesses] };
-  if (start.cpuMHz !== undefined && end.cpuMHz !== undefined) {
-    environment.cpuMHz = { start: start.cpuMHz, end: end.cpuMHz };
-  }
-  if (start.temperatureC !== undefined && end.temperatureC !== undefined) {
-    environment.temperatureC = { start: start.temperatureC, end: end.temperatureC };
-  }
-  if (start.loadAverage !== undefined) environment.loadAverage = start.loadAverage;
-  return environment;
-}
-
-/** cpufreq's scaling_cur_freq (kHz) averaged over cores; absent in most VMs and containers. */
-function sysfsCpuMHz(fsRoot: string): number | undefined {
-  const cpuDir = join(fsRoot, 'sys/devices/system/cpu');
-  const cores = listOrEmpty(cpuDir).filter((name) => /^cpu\d+$/.test(name));
-  const kHz = cores.map((core) => parseNumber(readOrUndefined(join(cpuDir, core, 'cpufreq/scaling_cur_freq'))));
-  const mean = meanOfPositive(kHz);
-  return mean === undefined ? undefined : mean / 1000;
-}
-
-/** x86's "cpu MHz" lines in /proc/cpuinfo (Arm boards have none). */
-function cpuinfoMHz(fsRoot: string): number | undefined {
-  const cpuinfo = readOrUndefined(join(fsRoot, 'proc/cpuinfo'));
-  if (cpuinfo === undefined) return undefined;
-  return meanOfPositive([...cpuinfo.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => parseNumber(m[1])));
-}
-
-function osCpuMHz(): number | undefined {
-  return meanOfPositive(os.cpus().map((cpu) => cpu.speed));
-}
-
-/** The hottest of /sys/class/thermal/thermal_zone*\/temp (millidegrees Celsius). */
-function thermalZoneMaxC(fsRoot: string): number | undefined {
-  const thermalDir = join(fsRoot, 'sys/class/thermal');
-  let hottestC: number | undefined;
-  for (const zone of listOrEmpty(thermalDir).filter((name) => name.startsWith('thermal_zone'))) {
-    const milliC = parseNumber(readOrUndefined(join(thermalDir, zone, 'temp')));
-    if (milliC === undefined) continue;
-    const celsius = milliC / 1000;
-    if (celsius < PLAUSIBLE_TEMPERATURE_C.min || celsius > PLAUSIBLE_TEMPERATURE_C.max) continue;
-    if (hottestC === undefined || celsius > hottestC) hottestC = celsius;
-  }
-  return hottestC;
 }
 
 interface ProcessTicks {
@@ -172,18 +150,6 @@ export function parseProcStat(stat: string): ProcessTicks | undefined {
   const stime = parseNumber(fields[12]);
   if (utime === undefined || stime === undefined) return undefined;
   return { name: stat.slice(open + 1, close), ticks: utime + stime };
-}
-
-function meanOfPositive(values: readonly (number | undefined)[]): number | undefined {
-  const positive = values.filter((v): v is number => v !== undefined && v > 0);
-  if (positive.length === 0) return undefined;
-  return positive.reduce((sum, v) => sum + v, 0) / positive.length;
-}
-
-function parseNumber(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text.trim());
-  return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
 }
 
 // Missing sysfs and procfs entries are normal (VMs, containers, other kernels): the reading is

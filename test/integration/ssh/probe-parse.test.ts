@@ -83,8 +83,19 @@ test('a throttle flag raised during a run is reported; flags from before the run
   const after = parseThrottled('throttled=0x70002');
   expect(throttlingDuringRun([before!, after!])).toEqual(['frequency-capped']);
   expect(throttlingDuringRun([before!, before!])).toEqual([]);
-  const sample = parseEnvironmentSample("temp=48750\ntemp=0\nkhz=1500000\nkhz=1800000\nload=0.52\npi=throttled=0x0\n");
-  expect(sample.snapshot).toEqual({ temperatureC: 48.75, cpuMHz: 1650, loadAverage: 0.52 });
+  // The board's sample script prints each file after a marker, and each tool's output after another.
+  const sample = parseEnvironmentSample(
+    [
+      '@@edgebench-file /sys/class/thermal/thermal_zone0/temp', '48750', '',
+      '@@edgebench-file /sys/class/thermal/thermal_zone1/temp', '0', '',
+      '@@edgebench-file /sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq', '1500000', '',
+      '@@edgebench-file /sys/devices/system/cpu/cpu1/cpufreq/scaling_cur_freq', '1800000', '',
+      '@@edgebench-file /proc/loadavg', '0.52 0.40 0.31 1/123 4567', '',
+      '@@edgebench-tool vcgencmd get_throttled', 'throttled=0x0',
+    ].join('\n'),
+  );
+  expect(sample.snapshot).toMatchObject({ temperatureC: 48.75, cpuMHz: 1650, loadAverage: 0.52 });
+  expect(sample.snapshot.cores).toEqual([{ cpu: 0, curMHz: 1500 }, { cpu: 1, curMHz: 1800 }]);
   expect(sample.throttled).toEqual({ raw: '0x0', now: [], sinceBoot: [] });
 });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -9,6 +9,7 @@ import {
   parseProcStat,
   sampleEnvironment,
 } from '../../../src/core/targets/local-environment';
+import { cpuSharesBetween, parseCpuTimes, parseMemoryPressure } from '../../../src/core/targets/environment-readers';
 
 const fakeRoots: string[] = [];
 afterAll(() => {
@@ -107,5 +108,133 @@ describe('environment block of a run file', () => {
 
   test('a reading missing at either end is left out rather than half-filled', () => {
     expect(environmentBetween({ cpuMHz: 2600 }, {}, [])).toEqual({ busyProcesses: [] });
+  });
+});
+
+/** /proc/stat's aggregate line: user nice system idle iowait irq softirq steal guest guest_nice. */
+const statLine = (t: { user: number; idle: number; iowait: number; steal: number }) => `cpu  ${t.user} 0 100 ${t.idle} ${t.iowait} 0 0 ${t.steal} 50 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n`;
+
+/** A Raspberry Pi 4 as its sysfs and procfs read (4 Cortex-A72 cores, one thermal zone, no power_supply). */
+function raspberryPiTree(clockKHz: number, tempMilliC: number, stat: string): Record<string, string> {
+  const files: Record<string, string> = {
+    'sys/class/thermal/thermal_zone0/type': 'cpu-thermal\n',
+    'sys/class/thermal/thermal_zone0/temp': `${tempMilliC}\n`,
+    'proc/stat': stat,
+    'proc/loadavg': '0.15 0.10 0.05 1/180 1234\n',
+    'proc/meminfo': 'MemTotal:        3884084 kB\nMemFree:         3000000 kB\nMemAvailable:    3500000 kB\n',
+    'proc/pressure/memory': 'some avg10=2.50 avg60=1.00 avg300=0.20 total=12345\nfull avg10=0.40 avg60=0.10 avg300=0.00 total=456\n',
+    'proc/sys/kernel/osrelease': '6.6.31+rpt-rpi-v8\n',
+  };
+  for (let cpu = 0; cpu < 4; cpu += 1) {
+    const dir = `sys/devices/system/cpu/cpu${cpu}/cpufreq`;
+    files[`${dir}/scaling_governor`] = 'ondemand\n';
+    files[`${dir}/scaling_cur_freq`] = `${clockKHz}\n`;
+    files[`${dir}/scaling_min_freq`] = '600000\n';
+    files[`${dir}/scaling_max_freq`] = '1800000\n';
+  }
+  return files;
+}
+
+describe.runIf(process.platform === 'linux')('the fuller environment from sysfs, procfs and board tools', () => {
+  const noTools = () => undefined;
+
+  test('a Raspberry Pi: governor, per-core clocks and range, thermal zone by type, steal and iowait over the run, PSI, MemAvailable, kernel, throttling', () => {
+    const throttled = { before: 'throttled=0x0\n', after: 'throttled=0x50005\n' };
+    const start = sampleEnvironment(fakeRoot(raspberryPiTree(1_800_000, 52_000, statLine({ user: 1000, idle: 9000, iowait: 100, steal: 0 }))), (tool) => (tool === 'vcgencmd get_throttled' ? throttled.before : undefined));
+    // 1000 ticks later (user +700, idle +200, iowait +100): the clock fell to 1.2 GHz and the zone warmed by 20 °C.
+    const end = sampleEnvironment(fakeRoot(raspberryPiTree(1_200_000, 72_000, statLine({ user: 1700, idle: 9200, iowait: 200, steal: 0 }))), (tool) => (tool === 'vcgencmd get_throttled' ? throttled.after : undefined));
+    expect(start.cores).toHaveLength(4);
+    expect(start.cores?.[0]).toEqual({ cpu: 0, governor: 'ondemand', curMHz: 1800, minMHz: 600, maxMHz: 1800 });
+
+    const environment = environmentBetween(start, end, []);
+    expect(environment).toMatchObject({
+      cpuMHz: { start: 1800, end: 1200 },
+      temperatureC: { start: 52, end: 72 },
+      governor: 'ondemand',
+      coresMHz: { start: [1800, 1800, 1800, 1800], end: [1200, 1200, 1200, 1200], min: [600, 600, 600, 600], max: [1800, 1800, 1800, 1800] },
+      thermalZones: [{ type: 'cpu-thermal', startC: 52, endC: 72 }],
+      throttled: { now: true, sinceBoot: true, raw: 'throttled=0x50005', source: 'vcgencmd get_throttled' },
+      // PSI prints percentages; the run file keeps shares.
+      memoryPressure: { someAvg10: 0.025, fullAvg10: 0.004 },
+      memAvailableBytes: 3_500_000 * 1024,
+      kernel: '6.6.31+rpt-rpi-v8',
+      loadAverage: 0.15,
+    });
+    // iowait 100 of 1000 ticks; steal 0 of 1000.
+    expect(environment.iowaitShare).toBeCloseTo(0.1, 10);
+    expect(environment.stealShare).toBe(0);
+    expect(environment).not.toHaveProperty('power');
+  });
+
+  test('a VM without cpufreq or thermal zones: no governor, no per-core clocks, no temperature, but steal time', () => {
+    const vm = (user: number, steal: number) =>
+      fakeRoot({ 'proc/stat': statLine({ user, idle: 5000, iowait: 0, steal }), 'proc/cpuinfo': 'processor\t: 0\ncpu MHz\t\t: 2600.000\n', 'proc/sys/kernel/osrelease': '6.18.44-fc-v1300\n' });
+    const environment = environmentBetween(sampleEnvironment(vm(1000, 10), noTools), sampleEnvironment(vm(1900, 110), noTools), []);
+    // 1000 more ticks, 100 of them stolen by the hypervisor.
+    expect(environment.stealShare).toBeCloseTo(0.1, 10);
+    expect(environment.cpuMHz).toEqual({ start: 2600, end: 2600 });
+    for (const absent of ['governor', 'coresMHz', 'thermalZones', 'temperatureC', 'throttled', 'power', 'memoryPressure', 'memAvailableBytes']) {
+      expect(environment).not.toHaveProperty(absent);
+    }
+    expect(environment.kernel).toBe('6.18.44-fc-v1300');
+  });
+
+  test('power: a laptop on mains, the same laptop unplugged, its ACPI platform profile; a Jetson nvpmodel mode', () => {
+    const laptop = (online: string, status: string) =>
+      fakeRoot({
+        'sys/class/power_supply/AC/type': 'Mains\n',
+        'sys/class/power_supply/AC/online': `${online}\n`,
+        'sys/class/power_supply/BAT0/type': 'Battery\n',
+        'sys/class/power_supply/BAT0/status': `${status}\n`,
+        'sys/firmware/acpi/platform_profile': 'low-power\n',
+      });
+    expect(sampleEnvironment(laptop('1', 'Charging'), noTools)).toMatchObject({ powerSource: 'ac', powerMode: 'low-power' });
+    expect(sampleEnvironment(laptop('0', 'Discharging'), noTools)).toMatchObject({ powerSource: 'battery' });
+    const jetson = sampleEnvironment(fakeRoot({}), (tool) => (tool === 'nvpmodel -q' ? 'NV Power Mode: 15W\n2\n' : undefined));
+    expect(jetson.powerMode).toBe('15W (mode 2)');
+    expect(jetson).not.toHaveProperty('powerSource');
+  });
+
+  test('a board tool on the PATH is run (a stand-in vcgencmd here); a missing one is no reading', () => {
+    const bin = mkdtempSync(join(os.tmpdir(), 'edgebench-fake-vcgencmd-'));
+    fakeRoots.push(bin);
+    writeFileSync(join(bin, 'vcgencmd'), '#!/bin/sh\n[ "$1" = get_throttled ] && echo throttled=0x20000\n');
+    chmodSync(join(bin, 'vcgencmd'), 0o755);
+    const path = process.env.PATH;
+    try {
+      process.env.PATH = `${bin}:${path ?? ''}`;
+      expect(sampleEnvironment(fakeRoot({})).throttled).toEqual({ raw: '0x20000', now: [], sinceBoot: ['frequency-capped'] });
+      process.env.PATH = join(bin, 'nothing-here');
+      expect(sampleEnvironment(fakeRoot({}))).not.toHaveProperty('throttled');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  test('garbage and half-written files are absent readings, never NaN', () => {
+    const snapshot = sampleEnvironment(
+      fakeRoot({
+        'sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq': '<unsupported>\n',
+        'sys/devices/system/cpu/cpu0/cpufreq/scaling_governor': '\n',
+        'sys/class/thermal/thermal_zone0/temp': 'N/A\n',
+        'proc/stat': 'cpu  a b c\n',
+        'proc/pressure/memory': 'nonsense\n',
+        'proc/meminfo': 'MemTotal: lots\n',
+        'proc/loadavg': '\n',
+      }),
+      noTools,
+    );
+    for (const absent of ['cores', 'thermalZones', 'temperatureC', 'cpuTimes', 'memoryPressure', 'memAvailableBytes']) expect(snapshot).not.toHaveProperty(absent);
+    expect(JSON.stringify(snapshot)).not.toContain('null');
+  });
+
+  test('/proc/stat arithmetic: guest time is not counted twice; no elapsed ticks or a backwards iowait say nothing', () => {
+    expect(parseCpuTimes('cpu  100 10 20 800 30 5 5 30 40 0\n')).toEqual({ totalTicks: 1000, iowaitTicks: 30, stealTicks: 30 });
+    // A kernel from before the steal column.
+    expect(parseCpuTimes('cpu  100 10 20 800 30\n')).toEqual({ totalTicks: 960, iowaitTicks: 30 });
+    const a = { totalTicks: 1000, iowaitTicks: 50, stealTicks: 10 };
+    expect(cpuSharesBetween(a, a)).toEqual({});
+    expect(cpuSharesBetween(a, { totalTicks: 2000, iowaitTicks: 40, stealTicks: 60 })).toEqual({ steal: 0.05 });
+    expect(parseMemoryPressure('some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n')).toEqual({ someAvg10: 0 });
   });
 });

@@ -151,7 +151,7 @@ export function parseThrottled(text: string | undefined): ThrottleState | null {
 }
 
 /** "NV Power Mode: MAXN 0" (nvpmodel -q, folded onto one line) → "MAXN (mode 0)". */
-function parseNvpmodel(text: string | undefined): string | null {
+export function parseNvpmodel(text: string | undefined): string | null {
   const match = text?.match(/NV Power Mode:\s*(\S+)(?:\s+(\d+))?/);
   if (match?.[1] === undefined) return null;
   return match[2] !== undefined ? `${match[1]} (mode ${match[2]})` : match[1];

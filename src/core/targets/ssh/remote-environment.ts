@@ -1,18 +1,34 @@
 /**
- * The board's state around a run (clock, temperature, load, busy processes, Pi throttling),
- * read over the same connection, so an SSH run's environment block describes the board and not
- * this computer. Readings are best effort: a failed one is left out, never guessed.
+ * The board's state around a run (governor and clocks, steal and iowait, thermal zones, Pi
+ * throttling, power, memory pressure, kernel, load, busy processes), read over the same
+ * connection, so an SSH run's environment block describes the board and not this computer.
+ * The board's files are dumped by one shell script and parsed by environment-readers.ts, the
+ * reader this computer's own readings use. Readings are best effort: a failed one is left out.
  */
 import type { EnvironmentProbe } from '../../bench/run-local-benchmark';
+import { BOARD_TOOLS, ENVIRONMENT_PATHS, readEnvironment, type BoardTool, type EnvironmentTree } from '../environment-readers';
 import { parseProcStat, BUSY_PROCESS_CORE_SHARE, type EnvironmentSnapshot } from '../local-environment';
-import { parseThrottled, type ThrottleFlag, type ThrottleState } from './probe-parse';
+import type { ThrottleFlag, ThrottleState } from './probe-parse';
 import type { SshConnection } from './ssh-connection';
 
+const FILE_MARK = '@@edgebench-file ';
+const TOOL_MARK = '@@edgebench-tool ';
+const P = ENVIRONMENT_PATHS;
+
+/**
+ * Prints each file the readers look at after a marker line. Globs that match nothing stay
+ * literal and fail the -r test; /proc/stat, cpuinfo and meminfo are cut to the lines read.
+ */
 const SAMPLE_SCRIPT = `
-for f in /sys/class/thermal/thermal_zone*/temp; do [ -r "$f" ] && echo "temp=$(cat "$f" 2>/dev/null)"; done
-for f in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq; do [ -r "$f" ] && echo "khz=$(cat "$f" 2>/dev/null)"; done
-[ -r /proc/loadavg ] && echo "load=$(cut -d' ' -f1 /proc/loadavg)"
-command -v vcgencmd >/dev/null 2>&1 && echo "pi=$(vcgencmd get_throttled 2>/dev/null)"
+dump() { for f in "$@"; do [ -r "$f" ] && { echo "${FILE_MARK}$f"; cat "$f" 2>/dev/null; echo; }; done; }
+dump ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_governor ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_cur_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_min_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_max_freq
+dump ${P.thermalDir}/thermal_zone*/type ${P.thermalDir}/thermal_zone*/temp
+dump ${P.powerSupplyDir}/*/type ${P.powerSupplyDir}/*/online ${P.powerSupplyDir}/*/status ${P.platformProfile}
+dump ${P.loadavg} ${P.memoryPressure} ${P.osrelease}
+[ -r ${P.stat} ] && { echo "${FILE_MARK}${P.stat}"; head -n 1 ${P.stat}; }
+[ -r ${P.cpuinfo} ] && { echo "${FILE_MARK}${P.cpuinfo}"; grep '^cpu MHz' ${P.cpuinfo}; }
+[ -r ${P.meminfo} ] && { echo "${FILE_MARK}${P.meminfo}"; grep '^MemAvailable:' ${P.meminfo}; }
+${BOARD_TOOLS.map((tool) => `command -v ${tool.split(' ')[0]} >/dev/null 2>&1 && { echo "${TOOL_MARK}${tool}"; ${tool} 2>/dev/null; }`).join('\n')}
 true
 `;
 
@@ -25,7 +41,6 @@ for f in /proc/[0-9]*/stat; do read -r line < "$f" 2>/dev/null && echo "B $line"
 `;
 const BUSY_WINDOW_SEC = 0.2;
 const USER_HZ = 100;
-const PLAUSIBLE_TEMPERATURE_C = { min: 1, max: 150 } as const;
 
 export interface RemoteEnvironment extends EnvironmentProbe {
   /** vcgencmd get_throttled at each sample (Raspberry Pi only; empty elsewhere). */
@@ -51,25 +66,29 @@ export function remoteEnvironment(conn: SshConnection, excludePid: () => number 
 }
 
 export function parseEnvironmentSample(text: string): { snapshot: EnvironmentSnapshot; throttled: ThrottleState | null } {
-  const temps: number[] = [];
-  const khz: number[] = [];
-  let loadAverage: number | undefined;
-  let throttled: ThrottleState | null = null;
+  const snapshot = readEnvironment(dumpedTree(text));
+  return { snapshot, throttled: snapshot.throttled ?? null };
+}
+
+/** The sample script's output as the files and tools it printed. */
+export function dumpedTree(text: string): EnvironmentTree {
+  const files = new Map<string, string[]>();
+  const tools = new Map<BoardTool, string[]>();
+  let current: string[] | undefined;
   for (const line of text.split('\n')) {
-    const [key, value] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()];
-    const number = Number(value);
-    if (key === 'temp' && value !== '' && Number.isFinite(number)) {
-      const celsius = number / 1000;
-      if (celsius >= PLAUSIBLE_TEMPERATURE_C.min && celsius <= PLAUSIBLE_TEMPERATURE_C.max) temps.push(celsius);
-    } else if (key === 'khz' && number > 0) khz.push(number);
-    else if (key === 'load' && value !== '' && Number.isFinite(number)) loadAverage = number;
-    else if (key === 'pi') throttled = parseThrottled(value);
+    if (line.startsWith(FILE_MARK)) files.set(line.slice(FILE_MARK.length), (current = []));
+    else if (line.startsWith(TOOL_MARK)) {
+      const tool = BOARD_TOOLS.find((known) => known === line.slice(TOOL_MARK.length));
+      current = tool === undefined ? undefined : [];
+      if (tool !== undefined && current !== undefined) tools.set(tool, current);
+    } else current?.push(line);
   }
-  const snapshot: EnvironmentSnapshot = {};
-  if (khz.length > 0) snapshot.cpuMHz = khz.reduce((sum, v) => sum + v, 0) / khz.length / 1000;
-  if (temps.length > 0) snapshot.temperatureC = Math.max(...temps);
-  if (loadAverage !== undefined) snapshot.loadAverage = loadAverage;
-  return { snapshot, throttled };
+  const contents = (lines: string[] | undefined) => (lines === undefined ? undefined : lines.join('\n'));
+  return {
+    read: (path) => contents(files.get(path)),
+    list: (dir) => [...new Set([...files.keys()].filter((path) => path.startsWith(`${dir}/`)).map((path) => path.slice(dir.length + 1).split('/')[0] as string))],
+    tool: (command) => contents(tools.get(command)),
+  };
 }
 
 export function parseBusyProcesses(text: string, excludePid: number | undefined): string[] {
