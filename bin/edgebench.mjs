@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { cliBuildIsFresh, ensureCliBuild } from '../scripts/build-cli.mjs';
 
 process.env.EDGEBENCH_CLI_ENTRY = '1';
+// `npm run edgebench -- ARGS` starts this file in the project's root, but the user's relative paths
+// (model files, --out, run files) start where they typed the command, which npm passes as INIT_CWD.
+// Changing directory once here makes every path the CLI resolves mean what it means in the shell.
+if (process.env.npm_lifecycle_event === 'edgebench' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 if (!cliBuildIsFresh()) {
   try {
     await ensureCliBuild();

@@ -317,6 +317,8 @@ export const RunFile = z.object({
     sizeBytes: z.number().int(),
     /** "float" for an imported model; the recipe name for a variant. */
     variant: z.string(),
+    /** The model file's absolute path as the CLI or the studio loaded it, which reproduce commands name; absent in older runs. */
+    path: z.string().optional(),
   }),
   target: z.object({
     kind: TargetKind,

@@ -104,6 +104,7 @@ export async function runMatrix(
             sha256: cell.model.info.sha256,
             sizeBytes: cell.model.info.sizeBytes,
             variant: cell.model.variant,
+            path: cell.model.path,
           },
           inputsInfo: cell.model.info.inputs,
           runtime: cell.runtime,

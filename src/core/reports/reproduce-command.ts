@@ -19,6 +19,14 @@ export function modelFileName(run: RunFile): string {
   return MODEL_FORMATS[run.model.format].fileName(run.model.name);
 }
 
+/**
+ * The model as the reproduce line names it: the absolute path the run loaded it from, so the line
+ * works from any folder; older runs recorded no path and keep the file's name (run them from its folder).
+ */
+export function modelArg(run: RunFile): string {
+  return run.model.path ?? modelFileName(run);
+}
+
 /** Quotes a word for POSIX shells only when it needs it. */
 export function shellQuote(word: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
@@ -54,7 +62,7 @@ export function reproduceArgs(run: RunFile): string[] {
   });
   const args = [
     'bench',
-    modelFileName(run),
+    modelArg(run),
     ...ALWAYS_BEFORE_RUNTIME.flatMap((key) => settingArgs(key, s)),
     ...(runtime.success ? ['--runtime', runtime.data] : []),
     ...ALWAYS_AFTER_RUNTIME.flatMap((key) => settingArgs(key, s)),
@@ -71,7 +79,7 @@ export function reproduceArgs(run: RunFile): string[] {
   return args;
 }
 
-/** e.g. `edgebench bench demo-mnist.onnx --runs 100 --warmup 10 --threads 0 --runtime onnxruntime --mode quick` */
+/** e.g. `edgebench bench /home/me/models/demo-mnist.onnx --runs 100 --warmup 10 --threads 0 --runtime onnxruntime --mode quick` */
 export function reproduceCommand(run: RunFile): string {
   return ['edgebench', ...reproduceArgs(run).map(shellQuote)].join(' ');
 }

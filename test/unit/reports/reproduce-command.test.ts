@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelFileName, reproduceCommand, shellQuote } from '../../../src/core/reports/reproduce-command';
+import { modelArg, modelFileName, reproduceCommand, shellQuote } from '../../../src/core/reports/reproduce-command';
 import { FIXTURES, readRun } from './run-fixtures';
 
 describe('reproduceCommand', () => {
@@ -40,6 +40,15 @@ describe('reproduceCommand', () => {
     const run = readRun(FIXTURES.onnx);
     expect(modelFileName({ ...run, model: { ...run.model, format: 'tfjs', name: 'demo-mnist-tfjs' } })).toBe('demo-mnist-tfjs/model.json');
     expect(reproduceCommand(readRun(FIXTURES.tflite))).toContain('--runtime litert');
+  });
+
+  it("names the model by the absolute path the run recorded, quoted for the shell; older runs by its file name", () => {
+    const run = readRun(FIXTURES.onnx);
+    expect(run.model.path).toBeUndefined();
+    expect(reproduceCommand(run)).toMatch(/^edgebench bench demo-mnist\.onnx /);
+    const recorded = { ...run, model: { ...run.model, path: "/home/ana/my models/it's/demo-mnist.onnx" } };
+    expect(reproduceCommand(recorded)).toMatch(/^edgebench bench '\/home\/ana\/my models\/it'\\''s\/demo-mnist\.onnx' --runs 100 /);
+    expect(modelArg(recorded)).toBe("/home/ana/my models/it's/demo-mnist.onnx");
   });
 
   it('quotes model names a shell would split or expand', () => {
