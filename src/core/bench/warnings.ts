@@ -17,7 +17,7 @@ import { TARGET_KINDS, type TargetKind } from '../../shared/plugins/target-kinds
 import type { WordedMessage } from '../../shared/errors';
 import { eitherRemedy, joinWorded, remedy, worded } from '../../shared/remedies';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
-import type { LatencyStats, PercentileName, RunFile, RunWarning } from '../../shared/run-schema';
+import type { BetweenRunEstimate, LatencyStats, PercentileName, RunEnvironment, RunFile, RunWarning } from '../../shared/run-schema';
 import { lacksVnni } from '../quantize/weight-range';
 
 export const WARNING_CODES = [
@@ -110,6 +110,17 @@ export function assessRun(input: RunAssessmentInput): RunAssessment {
   return { verdict: verdictOf(warnings), warnings };
 }
 
+/** The warnings assessRun judges from the samples alone; a run pooled from repeats judges these again over all its samples. */
+export const SAMPLE_WARNING_CODES: ReadonlySet<string> = new Set<WarningCode>(['high-variance', 'wide-ci', 'few-samples']);
+
+/** The SAMPLE_WARNING_CODES warnings of `latency`, as assessRun gives them. */
+export function sampleWarnings(latency: LatencyStats, targetKind: TargetKind = 'local'): BenchWarning[] {
+  const kind = TARGET_KINDS[targetKind];
+  return [highVariance(latency, { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings) }), wideCi(latency), fewSamples(latency)].filter(
+    (w): w is BenchWarning => w !== undefined,
+  );
+}
+
 /**
  * Informational: a model with full-range int8 weights on an x86 CPU without VNNI, where
  * onnxruntime's u8s8 kernels saturate (see src/core/quantize/weight-range.ts). Its latency is
@@ -126,7 +137,57 @@ export function int8SaturationWarning(weights: 'full' | 'reduced' | null, cpu: {
 }
 
 export function verdictOf(warnings: readonly { code: string }[]): Verdict {
-  return warnings.some((w) => UNSTABLE_WARNING_CODES.has(w.code as WarningCode)) ? 'unstable' : 'stable';
+  return warnings.some((w) => UNSTABLE_WARNING_CODES.has(w.code as WarningCode) || w.code === BETWEEN_RUN_WARNING) ? 'unstable' : 'stable';
+}
+
+/**
+ * A run with repeats whose repeats disagree (see between-run.ts): unstable. Not one of
+ * WARNING_CODES, which are what assessRun judges from one set of samples.
+ */
+export const BETWEEN_RUN_WARNING = 'between-run-variation';
+
+/** Steal time above this share of CPU time in a repeat is named as a likely cause. */
+export const STEAL_CAUSE_SHARE = 0.02;
+
+/**
+ * The warning of repeats that disagree: their medians' range and the likely causes the repeats'
+ * environments show (read defensively: a target records what it can). Undefined when they agree.
+ */
+export function betweenRunWarning(estimate: BetweenRunEstimate, environments: ReadonlyArray<RunEnvironment | undefined>): RunWarning | undefined {
+  if (!estimate.disagree) return undefined;
+  const causes = betweenRunCauses(environments);
+  const seen = causes.length === 0 ? 'The repeats recorded nothing that explains it.' : `Likely causes seen in the repeats: ${causes.join('; ')}.`;
+  const text = worded`between-run variation: the medians of ${estimate.repeats} fresh runs range ${shortMs(estimate.rangeMs.min)}–${shortMs(estimate.rangeMs.max)} ms; this machine does not hold a steady speed. ${seen} Compare runs by their between-run CI, not the within-run one; raise ${remedy('repeats')} for a firmer between-run CI, and fix the causes (a fixed CPU governor, an idle machine, a cool board) before trusting a small difference.`;
+  return { code: BETWEEN_RUN_WARNING, message: text.message, wording: text.wording };
+}
+
+/** What differed between the repeats' environments, each as a phrase. */
+export function betweenRunCauses(environments: ReadonlyArray<RunEnvironment | undefined>): string[] {
+  const envs = environments.filter((e): e is RunEnvironment => e !== undefined);
+  const causes: string[] = [];
+  const clocks = envs.flatMap((e) => (e.cpuMHz !== undefined && e.cpuMHz.start > 0 ? [e.cpuMHz.start, e.cpuMHz.end] : []));
+  if (clocks.length > 0) {
+    const low = Math.min(...clocks);
+    const high = Math.max(...clocks);
+    if ((high - low) / high > CPU_FREQUENCY_CHANGE_SHARE) causes.push(`the CPU clock changed between repeats (${Math.round(low)}–${Math.round(high)} MHz)`);
+  }
+  const governors = [...new Set(envs.flatMap((e) => (typeof e.governor === 'string' ? [e.governor] : [])))].filter((g) => g !== 'performance');
+  if (governors.length > 0) causes.push(`the CPU governor ${governors.join(', ')} lets the clock change`);
+  const steal = Math.max(0, ...envs.map((e) => e.stealShare ?? 0));
+  if (steal > STEAL_CAUSE_SHARE) causes.push(`the hypervisor stole up to ${percent(steal, 1)} of CPU time (steal time)`);
+  const busy = [...new Set(envs.flatMap((e) => e.busyProcesses ?? []))];
+  if (busy.length > 0) causes.push(`other processes used the CPU: ${busy.slice(0, 5).join(', ')}`);
+  const temperatures = envs.flatMap((e) => (e.temperatureC !== undefined ? [e.temperatureC.start, e.temperatureC.end] : []));
+  if (temperatures.length > 0 && Math.max(...temperatures) - Math.min(...temperatures) > TEMPERATURE_RISE_C) {
+    causes.push(`the temperature ranged ${Math.min(...temperatures).toFixed(1)}–${Math.max(...temperatures).toFixed(1)} °C`);
+  }
+  if (envs.some((e) => e.throttled?.now === true)) causes.push('the board throttled itself');
+  return causes;
+}
+
+/** Three significant digits, trailing zeros dropped: 0.0242, 1.3, 12.4. */
+function shortMs(valueMs: number): string {
+  return String(Number(valueMs.toPrecision(3)));
 }
 
 function guessedInputs(guessed: RunAssessmentInput['guessedInputs']): BenchWarning | undefined {
