@@ -1,11 +1,12 @@
 /** The New-benchmark form: its fields as typed text, their validation, and the request they make. */
-import type { BenchRequest, ModelEntry } from '../../shared/contract';
+import type { BenchRequest, ModelEntry, TargetEntry } from '../../shared/contract';
 import { INPUT_SIZES_FIELD, describeGuessedDims, inputProblemMessage } from '../../shared/input-messages';
 import { guessedDimsOf, planModelInputs } from '../../shared/input-plan';
 import { DEFAULT_BENCH_SETTINGS, REPORT_MODE } from '../../shared/bench-defaults';
 import type { ModelFormat } from '../../shared/plugins/model-formats';
 import type { RunMode } from '../../shared/run-schema';
 import { BENCH_SETTING_SPECS } from '../../shared/plugins/bench-settings';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import { checkNumberText } from './number-text';
 import { DEFAULT_RUNTIME_FIELDS, readRuntimeOptions, type RuntimeFieldValues } from './runtime-fields';
 
@@ -54,6 +55,16 @@ export const DEFAULT_FORM: BenchFormFields = {
  */
 export const REPORT_MODE_REPEATS = 5;
 export const REPEATS_LIMITS = { min: BENCH_SETTING_SPECS.repeats.min ?? 1, max: 100, integer: true } as const;
+
+/**
+ * Whether the ticked targets take the Repeats field: shown while any ticked target's kind honours
+ * it (its descriptor's benchSettings), `partial` when some do not (they run once).
+ */
+export function repeatsFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind'>[], targetIds: readonly string[]): { shown: boolean; partial: boolean } {
+  const ticked = targets.filter((t) => targetIds.includes(t.id));
+  const honouring = ticked.filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('repeats'));
+  return { shown: honouring.length > 0, partial: honouring.length > 0 && honouring.length < ticked.length };
+}
 
 /** What an empty Repeats field means in this mode, for the field's hint. */
 export function repeatsHint(mode: RunMode): string {

@@ -4,7 +4,7 @@ import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/c
 import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
 import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
-import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, REPORT_MODE_REPEATS, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, REPORT_MODE_REPEATS, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { ModelPicker } from './ModelPicker';
@@ -47,9 +47,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const targetIds = (pickedTargets ?? defaultTargets).filter((id) => targets.some((t) => t.id === id));
   const formats = [...new Set(models.filter((m) => modelIds.includes(m.id)).map((m) => m.info.format))];
   // Repeats is shown while a ticked target's kind honours it (its descriptor's benchSettings); hidden, it is not sent.
-  const honoursRepeats = targets.filter((t) => targetIds.includes(t.id)).filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('repeats'));
-  const repeatsShown = honoursRepeats.length > 0;
-  const repeatsPartial = repeatsShown && honoursRepeats.length < targetIds.length;
+  const { shown: repeatsShown, partial: repeatsPartial } = repeatsFieldFor(targets, targetIds);
   const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '' };
   const result = validateBenchForm(values);
   // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.

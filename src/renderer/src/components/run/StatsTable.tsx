@@ -40,14 +40,15 @@ function rows(run: RunFile): Row[][] {
       { name: 'stddev', hint: 'sample standard deviation', value: formatMs(l.stddev) },
       { name: 'CV', hint: 'coefficient of variation: stddev / mean; above 10% the run is unstable', value: formatPercent(l.cv) },
       {
-        name: 'median 95% CI',
+        // Beside a between-run CI, this one says which it is.
+        name: run.betweenRun ? 'CI within this run' : 'median 95% CI',
         hint: run.betweenRun
           ? '95% confidence interval of the median within this run (all samples pooled, from order statistics): blind to what changes between processes'
           : '95% confidence interval of the median, from order statistics',
         value: formatMsRange(l.medianCi95.low, l.medianCi95.high),
       },
       ...(run.betweenRun
-        ? [{ name: `median 95% CI, ${acrossLabel(run.betweenRun.repeats)}`, hint: `between-run: ${run.betweenRun.method}`, value: betweenRunCiText(run.betweenRun) }]
+        ? [{ name: `CI across ${run.betweenRun.repeats} runs`, hint: `95% CI of the median ${acrossLabel(run.betweenRun.repeats)} (between-run): ${run.betweenRun.method}`, value: betweenRunCiText(run.betweenRun) }]
         : []),
       { name: 'throughput', hint: 'inferences per second, one at a time', value: `${l.throughputPerSec.toFixed(l.throughputPerSec < 100 ? 1 : 0)} /s` },
       { name: 'outliers (MAD z)', hint: 'modified z-score on the median absolute deviation above 10 (hyperfine’s threshold)', value: String(l.outliers.madZ) },

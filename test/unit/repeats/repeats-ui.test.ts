@@ -4,7 +4,7 @@
  * and the Runs page's Repeats field (its value reaches bench.start; empty leaves it to the mode).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, REPORT_MODE_REPEATS, repeatsHint, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
+import { DEFAULT_FORM, REPORT_MODE_REPEATS, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
 import {
   betweenRunCiText,
   betweenRunDisagreement,
@@ -14,6 +14,7 @@ import {
   repeatSamples,
   repeatViews,
 } from '../../../src/renderer/src/repeats-view';
+import { TARGET_KINDS } from '../../../src/shared/plugins/target-kinds';
 import { summarizeRun } from '../../../src/core/workspace/workspace';
 import { syntheticRun } from '../../e2e/helpers/synthetic-run';
 
@@ -88,6 +89,18 @@ describe('the Runs page Repeats field', () => {
     expect(empty.ok && 'repeats' in empty.request.settings).toBe(false);
     expect(repeatsHint('report')).toBe(`Empty = ${REPORT_MODE_REPEATS} (report mode implies ${REPORT_MODE_REPEATS})`);
     expect(repeatsHint('quick')).toMatch(/empty = 1/);
+  });
+
+  it("is shown for targets whose kind honours repeats (its descriptor's benchSettings), and says when some do not", () => {
+    const targets = [
+      { id: 'local', kind: 'local' },
+      { id: 'pi', kind: 'ssh' },
+      { id: 'board', kind: 'serial' },
+    ] as const;
+    expect(TARGET_KINDS.serial.benchSettings).not.toContain('repeats');
+    expect(repeatsFieldFor(targets, ['local', 'pi'])).toEqual({ shown: true, partial: false });
+    expect(repeatsFieldFor(targets, ['local', 'board'])).toEqual({ shown: true, partial: true });
+    expect(repeatsFieldFor(targets, ['board'])).toEqual({ shown: false, partial: false });
   });
 
   it('refuses what the schema would refuse, with what to type instead', () => {
