@@ -1,3 +1,5 @@
+import { environmentDifferences, environmentFacts, NOT_RECORDED, type EnvironmentFact } from '../../../shared/environment-diff';
+import type { RunEnvironment } from '../../../shared/run-schema';
 import type { Block } from '../blocks';
 import { formatBytes, threadsText } from '../format';
 import type { ReportSection } from '../report-section';
@@ -23,6 +25,59 @@ function conditions(entry: ReportRun): string {
   if (e.loadAverage !== undefined) parts.push(`load ${e.loadAverage.toFixed(2)}`);
   if (e.busyProcesses && e.busyProcesses.length > 0) parts.push(`busy: ${e.busyProcesses.join(', ')}`);
   return parts.join('; ') || 'not recorded';
+}
+
+/** The Machines and Runtimes tables already show these; the conditions table shows the rest. */
+const SHOWN_ELSEWHERE: ReadonlySet<EnvironmentFact> = new Set(['model', 'runtime', 'cpu', 'cpu-features']);
+/** What older runs recorded (the Runtimes table's conditions column); anything else is the fuller environment. */
+const BASIC_KEYS: ReadonlySet<string> = new Set(['cpuMHz', 'temperatureC', 'loadAverage', 'busyProcesses']);
+
+const hasFullerEnvironment = (entry: ReportRun): boolean => Object.keys(entry.run.environment ?? {}).some((key) => !BASIC_KEYS.has(key));
+
+/** Per-core clocks and every thermal zone, which the one-value rows summarise. */
+function detailRows(environment: RunEnvironment | undefined): Array<[string, string | undefined]> {
+  const cores = environment?.coresMHz;
+  const clocks = (values: readonly number[]) => values.map((v) => v.toFixed(0)).join('/');
+  const zones = environment?.thermalZones;
+  return [
+    ['clock per core', cores === undefined ? undefined : `${clocks(cores.start)} → ${clocks(cores.end)} MHz${cores.min !== undefined && cores.max !== undefined ? ` (allowed ${Math.min(...cores.min).toFixed(0)}–${Math.max(...cores.max).toFixed(0)})` : ''}`],
+    ['thermal zones', zones === undefined || zones.length === 0 ? undefined : zones.map((zone) => `${zone.type} ${zone.startC.toFixed(1)} → ${zone.endC.toFixed(1)} °C`).join('; ')],
+  ];
+}
+
+/**
+ * One row per fact, one column per run, for runs that recorded the fuller environment (issue 12's
+ * readers); then, per machine, what differs from the machine's first run, in environmentDifferences' words.
+ */
+function conditionBlocks(runs: readonly ReportRun[]): Block[] {
+  const recorded = runs.filter(hasFullerEnvironment);
+  if (recorded.length === 0) return [];
+  const perRun = recorded.map((entry) => {
+    const values = new Map<string, string>();
+    for (const fact of environmentFacts(entry.run)) if (!SHOWN_ELSEWHERE.has(fact.fact)) values.set(fact.label, fact.value);
+    for (const [label, value] of detailRows(entry.run.environment)) if (value !== undefined) values.set(label, value);
+    return values;
+  });
+  const labels = [...new Set(perRun.flatMap((values) => [...values.keys()]))];
+  const blocks: Block[] = [
+    { kind: 'subheading', text: 'Conditions' },
+    {
+      kind: 'table',
+      sortable: false,
+      columns: [{ label: 'fact' }, ...recorded.map((entry) => ({ label: `#${entry.number}` }))],
+      rows: labels.map((label) => [label, ...perRun.map((values) => values.get(label) ?? NOT_RECORDED)]),
+    },
+  ];
+  const differences = machines(recorded).flatMap(({ runs: group }) => {
+    const [first, ...rest] = group as [ReportRun, ...ReportRun[]];
+    return rest.flatMap((entry) =>
+      environmentDifferences(first.run, entry.run, { a: `#${first.number}`, b: `#${entry.number}` })
+        .filter((difference) => !SHOWN_ELSEWHERE.has(difference.fact))
+        .map((difference) => difference.sentence),
+    );
+  });
+  if (differences.length > 0) blocks.push({ kind: 'subheading', text: 'Conditions that differ on the same machine' }, { kind: 'list', items: differences });
+  return blocks;
 }
 
 export const environmentSection: ReportSection = {
@@ -75,6 +130,7 @@ export const environmentSection: ReportSection = {
         ];
       }),
     });
+    blocks.push(...conditionBlocks(report.runs));
     return blocks;
   },
 };
