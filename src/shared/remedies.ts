@@ -11,9 +11,9 @@ import { BENCH_SETTING_SPECS, type BenchSettingKey } from './plugins/bench-setti
 import { RUNTIMES } from './plugins/runtimes';
 import { TARGET_KINDS, type TargetKind } from './plugins/target-kinds';
 import type { TargetFormField } from './plugins/target-kinds/target-kind';
-import { escapeTemplate, fillTemplate, type Remedy, type Wording } from './wording';
+import { escapeTemplate, fillTemplate, TEMPLATE_SLOT, type Phrase, type Remedy, type Wording } from './wording';
 
-export type { Remedy, Wording } from './wording';
+export type { Phrase, Remedy, Wording } from './wording';
 
 /** Who shows the message: the CLI, the studio's UI, or a report (worded as the CLI, which its readers rerun). */
 export type RemedyFrontEnd = 'cli' | 'ui' | 'report';
@@ -50,7 +50,7 @@ function targetFlagNames(): Record<string, SettingName> {
   for (const kind of Object.keys(TARGET_KINDS) as TargetKind[]) {
     for (const flag of Object.keys(TARGET_KINDS[kind].cliFlags)) {
       const field = formFields(kind).find((f) => f.key === (FLAG_FORM_FIELDS[flag] ?? flag));
-      const ui = FLAG_ACTIONS[flag] ?? (field === undefined ? "the target's settings on the Targets page" : `the ${field.label} field of the target (Targets page)`);
+      const ui = FLAG_ACTIONS[flag] ?? (field === undefined ? "the target's settings on the Targets page" : `the target's ${field.label} field on the Targets page`);
       names[flag] = { cli: { flag }, ui };
     }
   }
@@ -90,10 +90,25 @@ export interface RemedySlot {
   readonly remedies: readonly Remedy[];
 }
 
+/** Words a front-end says its own way around a remedy: `say('Pass', 'Set')` before a setting. */
+export interface PhraseSlot {
+  readonly phrase: Phrase;
+}
+
+/** The CLI's words and the UI's for the same part of a sentence ("drop" a flag, "clear" a field). Reports use the CLI's. */
+export function say(cli: string, ui: string): PhraseSlot {
+  return { phrase: { cli, ui } };
+}
+
 /** `remedy('threads')`, `remedy('mode', 'report')`, `remedy('shape', 'x=1x3x224x224')`; an unknown name throws (a typo in our own code). */
 export function remedy(setting: RemedySetting, value?: string): RemedySlot {
   if (settingNames[setting] === undefined) throw new StudioError('INTERNAL', `A remedy names the setting '${setting}', which settingNames does not have.`);
   return { remedies: [{ setting, ...(value !== undefined ? { value } : {}) }] };
+}
+
+/** A setting and the value a verb before it gives it: `${say('Pass', 'Set')} ${assign('runs', '10')}` reads "Set the Runs field to 10" in the studio. */
+export function assign(setting: RemedySetting, value: string): RemedySlot {
+  return { remedies: [{ ...remedy(setting, value).remedies[0]!, form: 'assign' }] };
 }
 
 /** Alternatives in one slot: the CLI says "--shape or --dim", the UI names their one field once. */
@@ -106,17 +121,25 @@ export function eitherRemedy(...slots: RemedySlot[]): RemedySlot {
  * sentence as `message` and the template for the others. A worded part (a shared clause) brings
  * its remedies along; other interpolations are quoted as text.
  */
-export function worded(strings: TemplateStringsArray, ...parts: ReadonlyArray<string | number | RemedySlot | WordedMessage>): WordedMessage {
+export function worded(strings: TemplateStringsArray, ...parts: ReadonlyArray<string | number | RemedySlot | PhraseSlot | WordedMessage>): WordedMessage {
   const remedies: Remedy[] = [];
+  const phrases: Phrase[] = [];
   let template = escapeTemplate(strings[0] ?? '');
   parts.forEach((part, index) => {
     if (typeof part !== 'object') template += escapeTemplate(String(part));
     else if ('wording' in part) {
-      const offset = remedies.length;
+      // A worded part's slots are renumbered after the ones already taken.
+      const remedyOffset = remedies.length;
+      const phraseOffset = phrases.length;
       remedies.push(...part.wording.remedies);
-      template += part.wording.template.replace(/\{\{|\}\}|\{(\d+(?:\|\d+)*)\}/g, (match, slot: string | undefined) =>
-        slot === undefined ? match : `{${slot.split('|').map((i) => Number(i) + offset).join('|')}}`,
-      );
+      phrases.push(...(part.wording.phrases ?? []));
+      template += part.wording.template.replace(TEMPLATE_SLOT, (match, slot: string | undefined, phraseIndex: string | undefined) => {
+        if (phraseIndex !== undefined) return `{=${Number(phraseIndex) + phraseOffset}}`;
+        return slot === undefined ? match : `{${slot.split('|').map((i) => Number(i) + remedyOffset).join('|')}}`;
+      });
+    } else if ('phrase' in part) {
+      phrases.push(part.phrase);
+      template += `{=${phrases.length - 1}}`;
     } else {
       const slots = part.remedies.map((r) => {
         remedies.push(r);
@@ -126,12 +149,12 @@ export function worded(strings: TemplateStringsArray, ...parts: ReadonlyArray<st
     }
     template += escapeTemplate(strings[index + 1] ?? '');
   });
-  const wording: Wording = { template, remedies };
+  const wording: Wording = { template, remedies, ...(phrases.length > 0 ? { phrases } : {}) };
   return { message: renderWording(wording, 'cli') ?? template, wording };
 }
 
 /** Worded parts one after another with `separator` between ("--shape x=1x3 --shape y=1x8"). */
-export function joinWorded(parts: readonly (RemedySlot | WordedMessage)[], separator: string): WordedMessage {
+export function joinWorded(parts: readonly (RemedySlot | WordedMessage)[], separator: string | PhraseSlot): WordedMessage {
   return parts.reduce<WordedMessage>((joined, part, index) => (index === 0 ? worded`${part}` : worded`${joined}${separator}${part}`), worded``);
 }
 
@@ -141,21 +164,30 @@ export function renderRemedy(remedy: Remedy, frontEnd: RemedyFrontEnd): string |
   if (name === undefined) return undefined;
   if (frontEnd === 'ui') {
     if (remedy.value === undefined) return name.ui;
-    if (!(remedy.setting in INPUT_SETTINGS)) return `${name.ui} set to ${remedy.value}`;
-    // A placeholder ("NAME=DIMS") says only where; a real size ("x=1x3x224x224") is quoted as the form shows it.
-    return /^[A-Z]+=/.test(remedy.value) ? name.ui : remedy.value.replace('=', ' = ');
+    if (!(remedy.setting in INPUT_SETTINGS)) return `${name.ui} ${remedy.form === 'assign' ? 'to' : 'set to'} ${remedy.value}`;
+    // A placeholder ("NAME=DIMS", "input=DIMS", "x=1x...") says only where; a real size ("x=1x3x224x224") is quoted as the form shows it.
+    return isPlaceholder(remedy.value) ? name.ui : remedy.value.replace('=', ' = ');
   }
   const words = 'flag' in name.cli ? `--${name.cli.flag}` : name.cli.command;
   return remedy.value === undefined ? words : `${words} ${remedy.value}`;
 }
 
+/** A value that stands for what the user must choose ("NAME=DIMS", "input=N", "x=1x..."), not one to type as is. */
+function isPlaceholder(value: string): boolean {
+  return /(^|=)[A-Z]+$/.test(value) || value.includes('...') || value.includes('…');
+}
+
 /** The wording's sentence in a front-end's words; undefined when it names a setting this version does not know. */
 export function renderWording(wording: Wording, frontEnd: RemedyFrontEnd): string | undefined {
-  return fillTemplate(wording, (slot) => {
-    const words = slot.map((r) => renderRemedy(r, frontEnd));
-    if (words.some((w) => w === undefined)) return undefined;
-    return [...new Set(words)].join(' or ');
-  });
+  return fillTemplate(
+    wording,
+    (slot) => {
+      const words = slot.map((r) => renderRemedy(r, frontEnd));
+      if (words.some((w) => w === undefined)) return undefined;
+      return [...new Set(words)].join(' or ');
+    },
+    (phrase) => (frontEnd === 'ui' ? phrase.ui : phrase.cli),
+  );
 }
 
 /** What a front-end shows for a warning or an error: rendered from its remedies, or its stored message (older data, unknown settings). */

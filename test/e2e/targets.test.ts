@@ -186,7 +186,7 @@ describe('the Targets page', () => {
     const error = target.getByTestId('target-test-error');
     await error.waitFor({ timeout: TEST_TIMEOUT_MS });
     const message = (await error.textContent()) ?? '';
-    expect(message).toBe(`The key file '${keyFile}' cannot be read (ENOENT); check the path given to the Key file field of the target (Targets page).`);
+    expect(message).toBe(`The key file '${keyFile}' cannot be read (ENOENT); check the path given to the target's Key file field on the Targets page.`);
     expect(message).not.toMatch(/--[a-z]/);
     await target.getByTestId('target-remove').click();
     await target.getByTestId('target-remove-yes').click();

@@ -137,7 +137,7 @@ describe('a key file that cannot be read, from the engine', () => {
     const error = ErrorData.parse(JSON.parse(JSON.stringify(result.error)));
     expect(messageFor(error, 'cli')).toBe(`The key file '${missing}' cannot be read (ENOENT); check the path given to --identity.`);
     expect(result.message).toBe(messageFor(error, 'cli'));
-    expect(messageFor(error, 'ui')).toBe(`The key file '${missing}' cannot be read (ENOENT); check the path given to the Key file field of the target (Targets page).`);
+    expect(messageFor(error, 'ui')).toBe(`The key file '${missing}' cannot be read (ENOENT); check the path given to the target's Key file field on the Targets page.`);
     expect(messageFor(error, 'ui')).not.toMatch(/--[a-z]/);
   });
 });

@@ -28,7 +28,7 @@ describe('remedies in each front-end’s words', () => {
     expect(renderRemedy({ setting: 'mode', value: 'report' }, 'ui')).toBe('the Mode field set to report');
     expect(renderRemedy({ setting: 'shape', value: 'x=1x3x224x224' }, 'cli')).toBe('--shape x=1x3x224x224');
     expect(renderRemedy({ setting: 'shape' }, 'ui')).toBe('Input sizes on the Models page');
-    expect(renderRemedy({ setting: 'identity' }, 'ui')).toBe('the Key file field of the target (Targets page)');
+    expect(renderRemedy({ setting: 'identity' }, 'ui')).toBe("the target's Key file field on the Targets page");
     expect(renderRemedy({ setting: 'graphOptimizationLevel' }, 'ui')).toBe('the Graph optimization field');
     expect(renderRemedy({ setting: 'graphOptimizationLevel' }, 'cli')).toBe('--graph-opt');
   });
@@ -60,7 +60,7 @@ describe('remedies in each front-end’s words', () => {
     const error = new StudioError('FILE_NOT_FOUND', worded`The key file 'x' cannot be read; check the path given to ${remedy('identity')}.`, { file: 'x' });
     const data = ErrorData.parse(JSON.parse(JSON.stringify(error.toData())));
     expect(data.message).toBe("The key file 'x' cannot be read; check the path given to --identity.");
-    expect(messageFor(data, 'ui')).toBe("The key file 'x' cannot be read; check the path given to the Key file field of the target (Targets page).");
+    expect(messageFor(data, 'ui')).toBe("The key file 'x' cannot be read; check the path given to the target's Key file field on the Targets page.");
     expect(messageFor(StudioError.fromData(data), 'ui')).toBe(messageFor(data, 'ui'));
   });
 });

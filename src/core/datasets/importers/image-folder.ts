@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { say, worded } from '../../../shared/remedies';
 import { assertNotSpecialFile } from '../../file-kind';
 import { resolveRecipe } from '../dataset-manifest';
 import { convertChannels, decodeImage, resizePlanes } from '../image-ops';
@@ -101,7 +102,7 @@ async function readImageFolder(root: string, options: DatasetImportOptions): Pro
     } else if (!recipe.resize && (image.width !== width || image.height !== height)) {
       throw new StudioError(
         'BAD_INPUT',
-        `The image '${file}' is ${image.width}×${image.height} but '${first}' is ${width}×${height}; images must share one size, so pass a resize in the preprocessing recipe (e.g. --resize ${width}x${height}).`,
+        worded`The image '${file}' is ${image.width}×${image.height} but '${first}' is ${width}×${height}; images must share one size, so ${say(`pass a resize in the preprocessing recipe (e.g. --resize ${width}x${height})`, `import the folder with a resize: edgebench dataset import --resize ${width}x${height}`)}.`,
         { file },
       );
     }

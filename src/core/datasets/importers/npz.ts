@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { StudioError } from '../../../shared/errors';
+import { say, worded } from '../../../shared/remedies';
 import { npyHeader, parseNpy } from '../npy-format';
 import type { ArrayDtype } from '../dataset-manifest';
 import type { ImportedArray, ImportedData } from '../stored-dataset';
@@ -45,6 +46,8 @@ export const npzImporter: DatasetImporter = {
   description: 'a NumPy .npz archive with samples (x, images, ...) and labels (y, labels, ...) arrays, or (with --no-labels) one array per model input, named after it',
   match: (source, isDirectory) => !isDirectory && source.toLowerCase().endsWith('.npz'),
   async read(source, options) {
+    // Messages name the file, not its folder: in the studio `source` is an upload's temporary copy.
+    const fileName = path.basename(source);
     const bytes = await readInputFile(source);
     let entries: Record<string, Uint8Array>;
     try {
@@ -53,7 +56,7 @@ export const npzImporter: DatasetImporter = {
     } catch (error) {
       throw new StudioError(
         'BAD_INPUT',
-        `'${source}' is not a readable .npz archive (${(error as Error).message}); save it with numpy.savez.`,
+        `'${fileName}' is not a readable .npz archive (${(error as Error).message}); save it with numpy.savez.`,
         { file: source },
       );
     }
@@ -78,7 +81,7 @@ export const npzImporter: DatasetImporter = {
     if (!samplesKey || !arrays.has(samplesKey)) {
       throw new StudioError(
         'BAD_INPUT',
-        `'${source}' has no samples array${options.samplesKey ? ` named '${options.samplesKey}'` : ''} (its arrays: ${listed}); name the samples array with --samples-key, or pass --no-labels to import one array per model input.`,
+        worded`'${fileName}' has no samples array${options.samplesKey ? ` named '${options.samplesKey}'` : ''} (its arrays: ${listed}); ${say('name the samples array with --samples-key, or pass --no-labels to import one array per model input', `save the samples as x and the labels as y, or import it with edgebench dataset import --samples-key NAME (or --no-labels for one array per model input)`)}.`,
         { file: source },
       );
     }
@@ -86,7 +89,7 @@ export const npzImporter: DatasetImporter = {
     if (labelsKey !== null && labelsKey !== undefined && !arrays.has(labelsKey)) {
       throw new StudioError(
         'BAD_INPUT',
-        `'${source}' has no labels array named '${labelsKey}' (its arrays: ${listed}); pass the right --labels-key.`,
+        worded`'${fileName}' has no labels array named '${labelsKey}' (its arrays: ${listed}); ${say('pass the right --labels-key', 'save the labels as y')}.`,
         { file: source },
       );
     }
@@ -94,7 +97,7 @@ export const npzImporter: DatasetImporter = {
     if (labelsKey === undefined && others.length > 0) {
       throw new StudioError(
         'BAD_INPUT',
-        `'${source}' has no array with a usual labels name (y, labels, ...) but holds ${others.map((n) => `'${n}'`).join(', ')}; name the labels array with --labels-key, or pass --no-labels for an unlabeled dataset (one array per model input).`,
+        worded`'${fileName}' has no array with a usual labels name (y, labels, ...) but holds ${others.map((n) => `'${n}'`).join(', ')}; ${say('name the labels array with --labels-key, or pass --no-labels for an unlabeled dataset (one array per model input)', 'save the labels as y, or import it with edgebench dataset import --labels-key NAME (or --no-labels for an unlabeled dataset)')}.`,
         { file: source },
       );
     }

@@ -10,7 +10,8 @@
  * the EdgeBench firmware's invoke timer), so latencies print to the microsecond.
  */
 import { REPORT_MODE } from '../../../shared/bench-defaults';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, type WordedMessage } from '../../../shared/errors';
+import { remedy, worded } from '../../../shared/remedies';
 import { medianOf } from '../../../shared/numeric/quantile';
 import { TARGET_KINDS, TargetKind } from '../../../shared/plugins/target-kinds';
 import type { RunFile } from '../../../shared/run-schema';
@@ -108,7 +109,7 @@ export function mlperfResultsLines(run: RunFile, report: Windows): string[] {
 /** Each run with its windows; refuses, in one sentence naming them, runs that cannot have a results.txt. */
 function windowedRuns(runs: readonly ReportRun[]): Array<{ entry: ReportRun; windows: Windows }> {
   const name = (entry: ReportRun): string => `#${entry.number} ${entry.label}`;
-  const refuse = (message: string): StudioError =>
+  const refuse = (message: string | WordedMessage): StudioError =>
     new StudioError('BAD_INPUT', message, { format: 'mlperf', runs: runs.map((entry) => entry.run.id).join(',') });
   const notSerial = runs.filter((entry) => TARGET_KINDS[entry.run.target.kind].processor !== 'microcontroller');
   if (notSerial.length > 0) {
@@ -125,7 +126,7 @@ function windowedRuns(runs: readonly ReportRun[]): Array<{ entry: ReportRun; win
   if (windowless.length > 0) {
     const which = windowless.map(name).join(', ');
     throw refuse(
-      `results.txt reports MLPerf Tiny's windows, and ${which} ${windowless.length === 1 ? 'was' : 'were'} measured without windows; benchmark on the board with --mode report, or pick another format.`,
+      worded`results.txt reports MLPerf Tiny's windows, and ${which} ${windowless.length === 1 ? 'was' : 'were'} measured without windows; benchmark on the board with ${remedy('mode', 'report')}, or pick another format.`,
     );
   }
   return windowed;

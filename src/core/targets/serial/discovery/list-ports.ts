@@ -12,10 +12,14 @@
 import { accessSync, constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../../shared/errors';
+import { say, worded } from '../../../../shared/remedies';
 import { specialFileKind } from '../../../file-kind';
 import { delay } from '../transport/bounded';
 import { listSysfsSerialPorts, type SysfsOptions } from './sysfs-ports';
 import { normalizeUsbId, recognizeUsbBoard, type BoardFamily } from './usb-ids';
+
+/** Where a user sees the ports: the CLI's command, the studio's page. */
+const LIST_PORTS = say("run 'edgebench devices list'", 'open the Devices page');
 
 export interface SerialDeviceInfo {
   path: string;
@@ -137,7 +141,7 @@ export async function describePortPath(portPath: string, lister: PortLister = li
     stats = await fs.stat(portPath);
     real = await fs.realpath(portPath);
   } catch {
-    throw new StudioError('FILE_NOT_FOUND', `There is no serial port at '${portPath}': check the path, or run 'edgebench devices list' to see the ports.`, { port: portPath });
+    throw new StudioError('FILE_NOT_FOUND', worded`There is no serial port at '${portPath}': check the path, or ${LIST_PORTS} to see the ports.`, { port: portPath });
   }
   if (!stats.isCharacterDevice()) {
     const kind = specialFileKind(stats) ?? (stats.isDirectory() ? 'a directory' : 'a regular file');
@@ -199,7 +203,7 @@ export async function waitForDevice(identity: DeviceIdentity, options: WaitForDe
   }
   throw new StudioError(
     'DEVICE',
-    `The board ${describeIdentity(identity)} did not come back within ${timeoutMs / 1000} s: check the cable, press its reset button, and run 'edgebench devices list'.`,
+    worded`The board ${describeIdentity(identity)} did not come back within ${timeoutMs / 1000} s: check the cable, press its reset button, and ${LIST_PORTS}.`,
     { device: describeIdentity(identity) },
     { detail: { kind: 'device-gone', device: describeIdentity(identity) } },
   );

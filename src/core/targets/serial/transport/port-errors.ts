@@ -5,14 +5,15 @@
  * TARGET error; a path that is no serial port, or a rate it refuses, is the user's input (exit 2).
  */
 import type { PortErrorKind } from '../../../../shared/error-details';
-import { StudioError, type ErrorDetail } from '../../../../shared/errors';
+import { StudioError, type ErrorDetail, type WordedMessage } from '../../../../shared/errors';
+import { say, worded } from '../../../../shared/remedies';
 
 export type { PortErrorKind } from '../../../../shared/error-details';
 
 /** The kinds a port's open, read, write or close fails with; baud-not-found comes from baud detection, with its tries. */
 type PortFailureKind = Exclude<PortErrorKind, 'baud-not-found'>;
 
-export function portError(code: 'TARGET' | 'BAD_INPUT', kind: PortFailureKind, port: string, message: string, reason?: string, fields: { baudRate?: number } = {}): StudioError {
+export function portError(code: 'TARGET' | 'BAD_INPUT', kind: PortFailureKind, port: string, message: string | WordedMessage, reason?: string, fields: { baudRate?: number } = {}): StudioError {
   const detail = { kind, port, ...(reason ? { reason } : {}), ...fields } as Extract<ErrorDetail, { kind: PortFailureKind }>;
   return new StudioError(code, message, { port }, { detail });
 }
@@ -32,7 +33,7 @@ export function openError(port: string, baudRate: number, error: Error, platform
   const detail = error.message;
   const text = detail.toLowerCase();
   if (text.includes('no such file') || text.includes('file not found') || text.includes('cannot find the file')) {
-    return portError('BAD_INPUT', 'port-missing', port, `The serial port '${port}' does not exist: check the cable and the path ('edgebench devices list' shows the ports this computer sees).`, detail);
+    return portError('BAD_INPUT', 'port-missing', port, worded`The serial port '${port}' does not exist: check the cable and the path (${say("'edgebench devices list'", 'the Devices page')} shows the ports this computer sees).`, detail);
   }
   if (text.includes('cannot lock port') || text.includes('resource busy') || text.includes('temporarily unavailable') || text.includes('access denied')) {
     return portError('TARGET', 'port-busy', port, `The serial port '${port}' is in use by another program: close it (a serial monitor?) and try again.`, detail);
