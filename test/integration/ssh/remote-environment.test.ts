@@ -12,6 +12,8 @@ import { sampleEnvironment } from '../../../src/core/targets/local-environment';
 import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { remoteEnvironment, throttlingDuringRun } from '../../../src/core/targets/ssh/remote-environment';
 import { openSshConnection, type SshConnection } from '../../../src/core/targets/ssh/ssh-connection';
+import { SshTargetSession } from '../../../src/core/targets/ssh/ssh-target';
+import { completedRun, DEMO_ONNX_PATH, jobFor } from '../../unit/runner/bench-helpers';
 import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
 
 const toolDir = mkdtempSync(join(tmpdir(), 'edgebench-fake-pi-tools-'));
@@ -97,5 +99,28 @@ describe.skipIf(!sshdAvailable())("a board's environment over SSH (real sshd)", 
     const environment = environmentBetween(start, end, []);
     expect(environment.throttled).toEqual({ now: true, sinceBoot: true, raw: 'throttled=0x50005', source: 'vcgencmd get_throttled' });
     expect(environment.power).toMatchObject({ mode: 'MAXN (mode 0)' });
+  });
+
+  test("a benchmark on the board records the board's fuller environment in the run file, throttling included", async () => {
+    writeFileSync(throttleFile, '0x50005');
+    const session = new SshTargetSession(piBoard.spec('pi-board'), {
+      connect: { knownHosts: await KnownHostsStore.open(join(piBoard.dir, 'known_hosts')), identityFile: piBoard.clientKey, acceptNewHostKey: true },
+      cacheDir: join(piBoard.dir, 'board-cache'),
+    });
+    try {
+      const run = await completedRun(session.runBenchmark(jobFor(DEMO_ONNX_PATH, null), {}));
+      expect(run.environment).toMatchObject({
+        kernel: readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(),
+        throttled: { now: true, sinceBoot: true, raw: 'throttled=0x50005', source: 'vcgencmd get_throttled' },
+        power: { mode: 'MAXN (mode 0)' },
+      });
+      expect(run.environment?.memAvailableBytes).toBeGreaterThan(0);
+      expect(run.environment?.stealShare).toBeGreaterThanOrEqual(0);
+      // The throttling the board reported puts the numbers in doubt, as before.
+      expect(run.verdict).toBe('unstable');
+      expect(run.warnings.map((w) => w.code)).toContain('throttled');
+    } finally {
+      await session.close();
+    }
   });
 });

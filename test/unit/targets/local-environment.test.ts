@@ -39,6 +39,17 @@ describe('environment readings on this machine', () => {
     if (process.platform === 'linux') expect(snapshot.loadAverage).toBeTypeOf('number');
     for (const value of Object.values(snapshot)) expect(Number.isNaN(value)).toBe(false);
   });
+
+  test.runIf(process.platform === 'linux')('this Linux machine: kernel, MemAvailable, CPU time; steal and iowait over a moment are shares', () => {
+    const start = sampleEnvironment();
+    const end = sampleEnvironment();
+    expect(start.kernel).toBe(os.release());
+    expect(start.memAvailableBytes).toBeGreaterThan(0);
+    expect(start.cpuTimes?.totalTicks).toBeGreaterThan(0);
+    const environment = environmentBetween(start, end, []);
+    for (const share of [environment.stealShare, environment.iowaitShare]) expect(isSane(share, 0, 1)).toBe(true);
+    expect(JSON.stringify(environment)).not.toMatch(/NaN|null/);
+  });
 });
 
 describe.runIf(process.platform === 'linux')('Linux sysfs and procfs readings', () => {
