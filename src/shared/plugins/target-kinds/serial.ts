@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SERIAL_PROTOCOL, SERIAL_PROTOCOLS, SerialProtocol } from '../serial-protocols';
-import { parseSerialTargetSpec, SERIAL_SPEC_SYNTAX } from './serial-spec';
+import { formatSerialTargetSpec, parseSerialTargetSpec, SERIAL_SPEC_SYNTAX } from './serial-spec';
 import { defineTargetKind, type FormValues } from './target-kind';
 
 export const SerialTargetConfig = z.object({
@@ -58,7 +58,7 @@ export const serialTargetKind = defineTargetKind({
         return { kind: 'serial', name: serial.name, path: serial.path, baudRate: serial.baudRate, protocol: serial.protocol };
       },
       // baud=auto is written out: without it the CLI would open the port at the protocol's default rate, not try the usual ones.
-      format: (config) => `serial://${config.path}?baud=${config.baudRate}&protocol=${config.protocol}`,
+      format: (config) => formatSerialTargetSpec({ path: config.path, baudRate: config.baudRate, protocol: config.protocol, reset: 'none', name: config.path }),
     },
     form: {
       kindHint: 'ESP32 or STM32 board on a USB cable',
