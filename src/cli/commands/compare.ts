@@ -40,7 +40,8 @@ export const compareHelp = formatHelp(
   flags,
 );
 
-async function loadOne(file: string, role: string): Promise<LoadedRun> {
+/** The one run a run file holds, refused in one sentence (naming its role) when it holds none or several. */
+export async function loadOne(file: string, role: string): Promise<LoadedRun> {
   const loaded = await loadRunFiles([file]);
   const skipped = loaded.skipped[0];
   if (skipped) throw new StudioError('BAD_INPUT', `The ${role} run file ${skipped.path} cannot be used: ${skipped.reason}`, { file });
