@@ -249,3 +249,21 @@ describe.runIf(process.platform === 'linux')('the fuller environment from sysfs,
     expect(parseMemoryPressure('some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n')).toEqual({ someAvg10: 0 });
   });
 });
+
+describe('macOS and Windows', () => {
+  test("what `os` gives (clock, load, kernel release) and nothing else, even where a Linux tree would say more", () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform');
+    const linuxLike = fakeRoot({ 'proc/sys/kernel/osrelease': '6.1.0\n', 'proc/stat': 'cpu  1 2 3 4 5 6 7 8 0 0\n' });
+    try {
+      Object.defineProperty(process, 'platform', { value: 'darwin' });
+      const mac = sampleEnvironment(linuxLike, () => 'throttled=0x4');
+      expect(Object.keys(mac).sort()).toEqual([...(os.cpus().some((cpu) => cpu.speed > 0) ? ['cpuMHz'] : []), 'kernel', 'loadAverage']);
+      expect(mac.kernel).toBe(os.release());
+      Object.defineProperty(process, 'platform', { value: 'win32' });
+      // Windows has no load average: os.loadavg() reads [0, 0, 0] there, which is absent, not idle.
+      expect(sampleEnvironment(linuxLike)).not.toHaveProperty('loadAverage');
+    } finally {
+      if (platform !== undefined) Object.defineProperty(process, 'platform', platform);
+    }
+  });
+});
