@@ -67,6 +67,18 @@ describe('edgebench compare', () => {
     expect(json.gate).toMatchObject({ outcome: 'undecided', exitCode: 3 });
   });
 
+  it('lists the environment facts that differ between the two runs', async () => {
+    const dir = await tempDir();
+    const run = readRun(FIXTURES.onnx700);
+    const base = await writeJson(dir, 'base.json', { ...run, environment: { ...run.environment, governor: 'performance' } });
+    const current = await writeJson(dir, 'current.json', { ...run, environment: { ...run.environment, governor: 'powersave' } });
+    const result = await runCli(['compare', base, current, '--allow-single-run']);
+    expect(result.stdout).toMatch(/environment differences \(likeliest cause first\):\n {2}CPU governor +performance {2}→ {2}powersave/);
+    const json = JSON.parse((await runCli(['compare', base, current, '--json'])).stdout) as { environmentDifferences: Array<{ fact: string; sentence: string }> };
+    expect(json.environmentDifferences.map((d) => d.fact)).toEqual(['governor']);
+    expect(json.environmentDifferences[0]?.sentence).toContain('performance in the baseline, powersave in the current run');
+  });
+
   it('prints JSON for scripts with --json', async () => {
     const result = await runCli(['compare', FIXTURES.onnx, FIXTURES.onnx700, '--json']);
     const parsed = JSON.parse(result.stdout) as { regressed: boolean; median: { ratio: number }; metrics: Array<{ metric: string; supported: boolean }> };

@@ -1,3 +1,4 @@
+import { environmentDifferences } from '../../shared/environment-diff';
 import { StudioError } from '../../shared/errors';
 import { messageFor } from '../../shared/remedies';
 import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, GATE_REPEATS, type MetricComparison } from '../../core/reports/compare-runs';
@@ -85,6 +86,7 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
   const allowSingleRun = flagBool(args, 'allow-single-run');
   const result = compareRuns(baseline.run, current.run, maxRegressionPct, { allowSingleRun });
   const gate = result.gate;
+  const differences = environmentDifferences(baseline.run, current.run, { a: 'the baseline', b: 'the current run' });
 
   if (flagBool(args, 'json')) {
     io.out(
@@ -93,6 +95,7 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
           baseline: { id: baseline.run.id, file: baselineFile, label: runLabel(baseline.run) },
           current: { id: current.run.id, file: currentFile, label: runLabel(current.run) },
           ...result,
+          environmentDifferences: differences,
         },
         null,
         2,
@@ -107,6 +110,7 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
       ...result.metrics.map(metricLine),
       betweenRunLine(baseline.run, current.run),
       ...result.caveats.map((caveat) => `note: ${caveat}`),
+      ...(differences.length > 0 ? ['', 'environment differences (likeliest cause first):', ...differences.map((d) => `  ${d.label.padEnd(22)} ${d.a}  →  ${d.b}`)] : []),
       '',
       messageFor(gate, 'cli'),
       ...(gate.outcome === 'undecided' && (gate.baselineCi95 === null || gate.currentCi95 === null)
