@@ -6,7 +6,7 @@
 import type { EventName, EventPayload, SerialPortInfo, TargetEntry, TargetTestResult } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { HardwareProfile } from '../../shared/run-schema';
-import { targetSpecOf, type TargetConfig } from '../../shared/targets';
+import { targetSpecOf, type SerialProtocol, type TargetConfig } from '../../shared/targets';
 import { listSerialDevices } from '../targets/serial/discovery/list-ports';
 import type { BoardSpawner } from '../targets/serial/simulator/board-spawner';
 import { startSimulatorOnPty } from '../targets/serial/simulator/simulator-pty';
@@ -109,11 +109,11 @@ export class TargetService {
   }
 
   /** A simulated board on a pseudo-terminal, added as a serial target (removed again when the studio closes). */
-  async simulate(protocol: 'edgebench' | 'mlperf-tiny'): Promise<TargetEntry> {
+  async simulate(protocol: SerialProtocol): Promise<TargetEntry> {
     const simulator = await startSimulatorOnPty({ protocol, ...(this.boardSpawner ? { spawner: this.boardSpawner } : {}) });
     this.simulators.push(simulator);
-    const name = protocol === 'edgebench' ? 'Simulated board (ESP32-S3 model)' : 'Simulated MLPerf Tiny board';
-    const entry = await this.add({ kind: 'serial', name, path: simulator.path, baudRate: 'auto', protocol });
+    // Named as the protocol's descriptor names its simulated board, the name the Devices page's button promises.
+    const entry = await this.add({ kind: 'serial', name: simulator.label, path: simulator.path, baudRate: 'auto', protocol });
     simulator.onStop(() => void this.remove(entry.id).catch(() => undefined));
     return entry;
   }

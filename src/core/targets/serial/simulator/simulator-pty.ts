@@ -8,11 +8,13 @@
  * removes the target).
  */
 import { StudioError } from '../../../../shared/errors';
+import { SERIAL_PROTOCOLS, type SerialProtocol } from '../../../../shared/plugins/serial-protocols';
 import { startPtyPair } from '../transport/pty-pair';
 import type { RunnerChild } from '../../../runner/runner-spawner';
 import { nodeBoardSpawner, type BoardSpawner } from './board-spawner';
 
-export type SimulatedProtocol = 'edgebench' | 'mlperf-tiny';
+/** A simulated board speaks one of the registered protocols (src/shared/plugins/serial-protocols). */
+export type SimulatedProtocol = SerialProtocol;
 
 export interface SimulatorOptions {
   protocol: SimulatedProtocol;
@@ -80,7 +82,8 @@ export async function startSimulatorOnPty(options: SimulatorOptions): Promise<Si
     return stopping;
   };
 
-  const label = options.protocol === 'edgebench' ? 'Simulated board (ESP32-S3 model)' : 'Simulated board (MLPerf Tiny emulator)';
+  const protocol = SERIAL_PROTOCOLS[options.protocol];
+  const label = protocol.simulated?.targetName ?? `Simulated ${protocol.label} board`;
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   try {
     await new Promise<void>((resolve, reject) => {
