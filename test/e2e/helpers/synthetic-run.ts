@@ -8,8 +8,9 @@ import { summarizeLatency } from '../../../src/core/bench/stats';
 // The same seeded generator the runners use, so the same options always give the same file.
 import { seededRandom } from '../../../src/core/runner/input-data';
 import { DEFAULT_BENCH_SETTINGS } from '../../../src/shared/bench-defaults';
-import { medianOf } from '../../../src/shared/numeric/quantile';
-import { RUN_SCHEMA, RunFile, type BetweenRunEstimate, type RunRepeat } from '../../../src/shared/run-schema';
+import { betweenRunEstimate } from '../../../src/core/bench/between-run';
+import { betweenRunWarning } from '../../../src/core/bench/warnings';
+import { RUN_SCHEMA, RunFile, type BetweenRunEstimate, type RunRepeat, type RunWarning } from '../../../src/shared/run-schema';
 
 export interface SyntheticRunOptions {
   /** A valid run id (letters, digits, '.', '_', '-'); also the file name. */
@@ -23,8 +24,7 @@ export interface SyntheticRunOptions {
   /**
    * Make a run of several fresh processes: one factor per repeat, by which that repeat's typical
    * latency differs from medianMs (a process that got a slower clock). `samples` is per repeat.
-   * The between-run CI of such a file is the range of the repeat medians (its method says so):
-   * these files test what the UI shows, not the engine's estimate.
+   * The between-run estimate and warning are the engine's, computed from these repeats.
    */
   repeatFactors?: readonly number[];
 }
@@ -42,7 +42,10 @@ export function syntheticSamples(count: number, medianMs: number, seed: number):
 }
 
 /** The repeats and between-run estimate of a synthetic run with repeatFactors, and all their samples in run order. */
-function syntheticRepeats(options: SyntheticRunOptions, factors: readonly number[]): { samples: number[]; repeats: RunRepeat[]; betweenRun: BetweenRunEstimate } {
+function syntheticRepeats(
+  options: SyntheticRunOptions,
+  factors: readonly number[],
+): { samples: number[]; repeats: RunRepeat[]; betweenRun: BetweenRunEstimate; warnings: RunWarning[] } {
   const samples: number[] = [];
   const repeats = factors.map((factor, index): RunRepeat => {
     const own = syntheticSamples(options.samples, options.medianMs * factor, options.seed + index);
@@ -59,21 +62,11 @@ function syntheticRepeats(options: SyntheticRunOptions, factors: readonly number
     samples.push(...own);
     return repeat;
   });
-  const medians = repeats.map((r) => r.medianMs);
-  const min = Math.min(...medians);
-  const max = Math.max(...medians);
-  // The repeats disagree when no one latency lies inside every repeat's within-run CI.
-  const lows = repeats.map((r) => r.medianCi95?.low ?? r.medianMs);
-  const highs = repeats.map((r) => r.medianCi95?.high ?? r.medianMs);
-  const betweenRun: BetweenRunEstimate = {
-    repeats: repeats.length,
-    medianMs: medianOf(medians),
-    ci95: repeats.length >= 3 ? { low: min, high: max } : null,
-    method: 'synthetic file: the range of the repeat medians',
-    rangeMs: { min, max },
-    disagree: Math.max(...lows) > Math.min(...highs),
-  };
-  return { samples, repeats, betweenRun };
+  // The engine's own estimate and warning (src/core/bench/between-run.ts, warnings.ts), as a real run file has them.
+  const betweenRun = betweenRunEstimate(repeats);
+  if (!betweenRun) throw new Error('A synthetic run with repeats needs two or more repeatFactors.');
+  const warning = betweenRunWarning(betweenRun, []);
+  return { samples, repeats, betweenRun, warnings: warning ? [warning] : [] };
 }
 
 export function syntheticRun(options: SyntheticRunOptions): RunFile {
@@ -105,7 +98,7 @@ export function syntheticRun(options: SyntheticRunOptions): RunFile {
     latencyMs,
     memory: { peakRssBytes: (80 + options.seed) * 1024 * 1024, modelLoadRssBytes: 4 * 1024 * 1024, osPeakRssBytes: null },
     verdict: repeated?.betweenRun.disagree ? 'unstable' : 'stable',
-    warnings: [],
+    warnings: repeated?.warnings ?? [],
     ...(repeated ? { repeats: repeated.repeats, betweenRun: repeated.betweenRun } : {}),
   });
 }

@@ -1,7 +1,9 @@
+import { messageFor } from '../../../shared/remedies';
 import type { Block, Cell } from '../blocks';
-import { compareRuns, type MetricComparison } from '../compare-runs';
+import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, headlineMedianMs, type MetricComparison } from '../compare-runs';
 import { formatChangePct, formatMs, formatRatio, tooFewText } from '../format';
 import type { ReportSection } from '../report-section';
+import { anyBetweenRun, betweenRunCell } from './between-run-text';
 
 function ratioCells(m: MetricComparison): Cell[] {
   if (!m.supported) return [{ text: 'too few samples', tone: 'muted', title: m.metric === 'median' ? undefined : tooFewText(m.metric) }, ''];
@@ -21,9 +23,11 @@ export const comparisonSection: ReportSection = {
     const blocks: Block[] = [
       {
         kind: 'text',
-        text: `Baseline #${baseline.number} ${baseline.label}: median ${formatMs(baseline.run.latencyMs.median)}. Speedup = baseline median / run median (above 1× is faster); ratios are run / baseline.`,
+        text: `Baseline #${baseline.number} ${baseline.label}: median ${formatMs(headlineMedianMs(baseline.run))}. Speedup = baseline median / run median (above 1× is faster); ratios are run / baseline.`,
       },
     ];
+    // With repeats in the report: each run's between-run CI, and the regression gate's answer on them.
+    const between = anyBetweenRun(report.runs);
     const caveats: string[] = [];
     const rows: Cell[][] = report.runs.map((entry) => {
       const c = compareRuns(baseline.run, entry.run);
@@ -39,6 +43,7 @@ export const comparisonSection: ReportSection = {
         { text: formatChangePct(c.median.changePct), sort: c.median.changePct },
         ...ratioCells(p90),
         ...ratioCells(p99),
+        ...(between ? [betweenRunCell(entry.run), entry === baseline ? '' : { text: c.gate.outcome, title: messageFor(c.gate, 'report'), tone: c.gate.outcome === 'regressed' ? ('bad' as const) : c.gate.outcome === 'pass' ? ('good' as const) : ('muted' as const) }] : []),
       ];
     });
     blocks.push({
@@ -53,6 +58,12 @@ export const comparisonSection: ReportSection = {
         { label: 'p90 change', numeric: true },
         { label: 'p99 (ratio)', numeric: true },
         { label: 'p99 change', numeric: true },
+        ...(between
+          ? [
+              { label: 'between-run 95% CI', numeric: true, title: 'CI of the median across fresh runs (repeats)' },
+              { label: 'gate', title: `The regression gate on the between-run CIs with a ${DEFAULT_MAX_REGRESSION_PCT}% allowance, as edgebench compare decides: pass, regressed, or undecided (rerun with more repeats)` },
+            ]
+          : []),
       ],
       rows,
     });

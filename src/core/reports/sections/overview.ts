@@ -18,7 +18,10 @@ export const overviewSection: ReportSection = {
         entry.label,
         entry.run.id,
         entry.run.createdAt,
-        { text: entry.run.verdict, tone: entry.run.verdict === 'stable' ? 'good' : 'bad' },
+        {
+          text: entry.run.betweenRun?.disagree ? `${entry.run.verdict}: repeats disagree` : entry.run.verdict,
+          tone: entry.run.verdict === 'stable' && !entry.run.betweenRun?.disagree ? 'good' : 'bad',
+        },
         entry.path,
       ]),
     });

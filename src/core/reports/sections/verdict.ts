@@ -1,5 +1,7 @@
 import { describeGuessedDims, guessedInputsOfRun } from '../../../shared/input-messages';
 import type { Block } from '../blocks';
+import { formatMs } from '../format';
+import { acrossText, medianRangeText, msRange } from './between-run-text';
 import type { ReportSection } from '../report-section';
 
 export const verdictSection: ReportSection = {
@@ -18,6 +20,16 @@ export const verdictSection: ReportSection = {
             ? `#${entry.number} ${entry.label}: stable${warnings.length > 0 ? ', with notes' : ', no warnings'}.`
             : `#${entry.number} ${entry.label}: UNSTABLE: the numbers below may not repeat.`;
       blocks.push({ kind: 'note', tone, text: summary });
+      // With repeats, whether the fresh runs agree (the warnings below give the causes the engine saw).
+      const b = entry.run.betweenRun;
+      if (b) {
+        const ci = b.ci95 ? `95% CI ${acrossText(b.repeats)} ${msRange(b.ci95)}` : `too few (${b.repeats}) for a between-run CI`;
+        blocks.push(
+          b.disagree
+            ? { kind: 'note', tone: 'warning', text: `#${entry.number}: its fresh runs disagree: ${medianRangeText(b)}, beyond their own CIs; this machine did not hold a steady speed (${ci}).` }
+            : { kind: 'note', tone: 'info', text: `#${entry.number}: ${b.repeats} fresh runs agree within their CIs: median of medians ${formatMs(b.medianMs)}, ${ci}.` },
+        );
+      }
       if (warnings.length > 0) blocks.push({ kind: 'list', items: warnings.map((w) => `${w.code}: ${w.message}`) });
     }
     return blocks;
