@@ -96,7 +96,7 @@ const LABELS: Record<EnvironmentFact, string> = {
   throttling: 'throttling',
   steal: 'steal time',
   governor: 'CPU governor',
-  'cpu-clock': 'CPU clock',
+  'cpu-clock': 'mean CPU clock',
   'cpu-max-clock': 'highest allowed clock',
   temperature: 'hottest temperature',
   'power-source': 'power source',
