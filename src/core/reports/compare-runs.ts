@@ -137,11 +137,13 @@ export function regressionGate(baseline: RunFile, current: RunFile, maxRegressio
     median.changePct > maxRegressionPct
       ? `more than the allowed ${maxRegressionPct}%, but the between-run CIs overlap (${cis})`
       : `within the allowed ${maxRegressionPct}%, but the current between-run CI reaches ${formatMs(currentCi95.high)}, above the baseline's CI top plus ${maxRegressionPct}% (${formatMs(limitMs)})`;
+  // Twice the repeats: the CI's width shrinks with their square root (and t's smaller quantile).
+  const more = Math.max(GATE_REPEATS, 2 * Math.max(baseline.betweenRun?.repeats ?? 1, current.betweenRun?.repeats ?? 1));
   return {
     ...common,
     outcome: 'undecided',
     exitCode: 3,
-    ...worded`CANNOT DECIDE: ${changeText(median)}, ${why}; a regression is neither shown nor ruled out: rerun both with more repeats (${remedy('repeats', String(GATE_REPEATS))} or more) for narrower CIs.`,
+    ...worded`CANNOT DECIDE: ${changeText(median)}, ${why}; a regression is neither shown nor ruled out: rerun both with more repeats (${remedy('repeats', String(more))}) for narrower CIs.`,
   };
 }
 

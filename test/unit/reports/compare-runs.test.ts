@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, regressionGate } from '../../../src/core/reports/compare-runs';
 import { messageFor } from '../../../src/shared/remedies';
+import { poolRepeats } from '../../../src/core/bench/run-file';
+import { DEFAULT_BENCH_SETTINGS } from '../../../src/shared/bench-defaults';
+import type { RunFile } from '../../../src/shared/run-schema';
+import { syntheticRun } from '../../e2e/helpers/synthetic-run';
 import { FIXTURES, readRun, scaledRun, withBetweenRun } from './run-fixtures';
 
 describe('compareRuns', () => {
@@ -64,8 +68,8 @@ describe('regressionGate (between-run CIs)', () => {
   it('cannot decide (3) when the CIs overlap: the median says slower, one fresh process says not', () => {
     const gate = regressionGate(baseline, noisy, 5);
     expect([gate.outcome, gate.exitCode]).toEqual(['undecided', 3]);
-    expect(gate.message).toMatch(/^CANNOT DECIDE: the median is 20\.0% slower .*overlap .*rerun both with more repeats \(--repeats 5 or more\)/);
-    expect(messageFor(gate, 'ui')).toContain('the Repeats field set to 5');
+    expect(gate.message).toMatch(/^CANNOT DECIDE: the median is 20\.0% slower .*overlap .*rerun both with more repeats \(--repeats 10\)/);
+    expect(messageFor(gate, 'ui')).toContain('the Repeats field set to 10');
     // Within the allowance by its median, but its CI reaches beyond it: neither ruled in nor out.
     const wide = withBetweenRun(run, [1.0, 0.9, 1.02, 1.2, 1.01], { low: 0.9, high: 1.2 }, 'wide');
     expect(regressionGate(baseline, wide, 5).outcome).toBe('undecided');
@@ -90,5 +94,28 @@ describe('regressionGate (between-run CIs)', () => {
     expect(c.median.baselineMs).toBe(1.0);
     expect(c.median.currentMs).toBe(1.2);
     expect(c.gate.exitCode).toBe(1);
+  });
+});
+
+describe('the gate on runs pooled by the run-file builder from a fake runner whose speed shifts per process', () => {
+  // Each repeat is one fake process: 300 deterministic samples around its own speed (seeded).
+  const pooled = (name: string, speedsMs: readonly number[]): RunFile => {
+    const repeats = speedsMs.map((medianMs, i) => ({
+      run: syntheticRun({ id: `${name}-${i}`, samples: 300, medianMs, seed: 1000 + i + 17 * name.length, createdAt: '2026-12-07T00:00:00.000Z' }),
+      startedAt: `2026-12-07T00:00:0${i}.000Z`,
+    }));
+    return poolRepeats({ ...DEFAULT_BENCH_SETTINGS, repeats: speedsMs.length }, repeats);
+  };
+  const baseline = pooled('base', [1.0, 0.97, 1.03, 0.99, 1.01]);
+
+  it('0 for the same build, 1 for a build 20% slower in every process, 3 when one process in five ran at the old speed', () => {
+    expect(baseline.betweenRun?.ci95).not.toBeNull();
+    const same = compareRuns(baseline, pooled('same', [1.02, 0.98, 1.0, 1.01, 0.99])).gate;
+    const slower = compareRuns(baseline, pooled('slower', [1.2, 1.17, 1.23, 1.19, 1.21])).gate;
+    const mixed = compareRuns(baseline, pooled('mixed', [1.2, 1.0, 1.25, 1.22, 1.1])).gate;
+    expect([same.exitCode, slower.exitCode, mixed.exitCode]).toEqual([0, 1, 3]);
+    // The within-run CIs of the pooled samples are apart in the mixed case too: a gate on them would fail it.
+    const mixedRun = pooled('mixed', [1.2, 1.0, 1.25, 1.22, 1.1]);
+    expect(mixedRun.latencyMs.medianCi95.low).toBeGreaterThan(baseline.latencyMs.medianCi95.high);
   });
 });
