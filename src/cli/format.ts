@@ -67,6 +67,7 @@ export function formatRun(run: RunFile): string {
     `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version} (${run.runtime.backend}), threads ${threads}: ${run.verdict.toUpperCase()}${guessedInputsOfRun(run.inputs).length > 0 ? ' (INPUT SIZES GUESSED)' : ''}`,
     `  runs ${l.count} after ${run.settings.warmupRuns} warmup   init ${formatMs(run.initMs)}   first inference ${formatMs(run.firstInferenceMs)}`,
     ...(reported ? [reported] : []),
+    ...(run.betweenRun ? [formatBetweenRun(run.betweenRun)] : []),
     `  median ${formatMs(l.median)} (95% CI ${formatMs(l.medianCi95.low)} to ${formatMs(l.medianCi95.high)})   mean ${formatMs(l.mean)}   CV ${(l.cv * 100).toFixed(1)}%`,
     `  p90 ${formatPercentile('p90', l.p90, l.count)}   p95 ${formatPercentile('p95', l.p95, l.count)}   p99 ${formatPercentile('p99', l.p99, l.count)}`,
     `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}   outliers ${l.outliers.madZ} (MAD)   ${l.throughputPerSec.toFixed(0)} inferences/s`,
@@ -76,6 +77,13 @@ export function formatRun(run: RunFile): string {
     ...run.warnings.map((w) => `  warning: ${messageFor(w, 'cli')}`),
   ];
   return lines.join('\n');
+}
+
+/** A run with repeats: the median of the repeats' medians and its between-run 95% CI, beside the within-run figures below it. */
+function formatBetweenRun(b: NonNullable<RunFile['betweenRun']>): string {
+  const ci = b.ci95 === null ? 'no between-run CI: too few fresh runs' : `between-run 95% CI ${formatMs(b.ci95.low)} to ${formatMs(b.ci95.high)}`;
+  const disagree = b.disagree ? '   the runs disagree beyond their own CIs' : '';
+  return `  between-run median ${formatMs(b.medianMs)} over ${b.repeats} fresh runs (${ci})   range ${formatMs(b.rangeMs.min)} to ${formatMs(b.rangeMs.max)}${disagree}`;
 }
 
 /** One line of the inputs the run built, each guessed dim named; the saved sizes it used, if any. */

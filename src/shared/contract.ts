@@ -215,7 +215,8 @@ export const BenchRequest = z.object({
   runtimes: z.array(RuntimeName).max(3).optional(),
   /** Intra-op thread counts to try; defaults to [settings.threads]. */
   threads: z.array(z.number().int().min(0).max(256)).min(1).max(8).optional(),
-  settings: BenchSettings.partial().default({}),
+  /** Repeats left out stay out (no default of 1 here): the engine then runs 1, or REPORT_MODE_REPEATS in report mode. */
+  settings: BenchSettings.partial().extend({ repeats: BenchSettings.shape.repeats.unwrap().optional() }).default({}),
 });
 export type BenchRequest = z.infer<typeof BenchRequest>;
 

@@ -81,6 +81,13 @@ export const FakeRunnerScript = z.object({
   fault: FakeFault.optional(),
   /** The runner goes silent at the first request of this type: no answer, ever (the process stays alive). */
   silentOn: RequestType.optional(),
+  /**
+   * The machine's speed in each fresh process, in the order the processes start (cycled): every
+   * warmup, first and measured latency of the i-th process is multiplied by processSpeeds[i], as a
+   * machine whose clock, placement or steal time changes between processes would. Steady within a
+   * process, so its within-run CI cannot see the shift. Default: 1 for every process.
+   */
+  processSpeeds: z.array(z.number().positive()).min(1).optional(),
 });
 export type FakeRunnerScript = z.input<typeof FakeRunnerScript>;
 type Script = z.output<typeof FakeRunnerScript>;
@@ -127,8 +134,10 @@ export const FAKE_RUNNER_NAME = 'edgebench-fake-runner (test stand-in)';
  * a real runner's parent gets to read each progress while the runner measures on: a parent that
  * cancels on a progress stops the runner right there, not after the last scripted run.
  */
-export function fakeRunnerSession(input: FakeRunnerScript, io: FakeRunnerIo): FakeRunnerSession {
+export function fakeRunnerSession(input: FakeRunnerScript, io: FakeRunnerIo, processIndex = 0): FakeRunnerSession {
   const script: Script = FakeRunnerScript.parse(input);
+  const speeds = script.processSpeeds ?? [1];
+  const speed = speeds[processIndex % speeds.length] ?? 1;
   const requests: RunnerRequest[] = [];
   let clockMs = 0;
   let samples = 0;
@@ -152,11 +161,11 @@ export function fakeRunnerSession(input: FakeRunnerScript, io: FakeRunnerIo): Fa
     const lists = script.windowLatencyMs;
     if (lists !== undefined) {
       const list = lists[Math.min(window, lists.length - 1)] ?? script.latencyMs;
-      return list[runInWindow % list.length] ?? 0;
+      return (list[runInWindow % list.length] ?? 0) * speed;
     }
     const ms = script.latencyMs[nextLatency % script.latencyMs.length] ?? 0;
     nextLatency++;
-    return ms;
+    return ms * speed;
   };
 
   /** Runs the fault if it is due before the next measured run; true when the session must stop here. */
@@ -180,11 +189,11 @@ export function fakeRunnerSession(input: FakeRunnerScript, io: FakeRunnerIo): Fa
   };
 
   const warmup = async (request: WarmupRequest): Promise<void> => {
-    const firstMs = script.firstInferenceMs ?? firstLatency;
+    const firstMs = (script.firstInferenceMs ?? firstLatency) * speed;
     clockMs += firstMs;
     send({ type: 'first', firstInferenceMs: firstMs });
     const gate = progressGate(Math.max(1, Math.round(request.runs / 50)), clockMs);
-    const runMs = script.warmupLatencyMs ?? firstLatency;
+    const runMs = (script.warmupLatencyMs ?? firstLatency) * speed;
     let completed = 0;
     let spentMs = 0;
     while (completed < request.runs || spentMs < request.minTimeMs) {
@@ -366,14 +375,14 @@ export function fakeRunnerSpawner(scripts: FakeRunnerScript | readonly FakeRunne
     spawn() {
       const script = list[Math.min(runners.length, list.length - 1)];
       if (script === undefined) throw new Error('fakeRunnerSpawner needs at least one script');
-      const runner = inProcessRunner(script);
+      const runner = inProcessRunner(script, runners.length);
       runners.push(runner.record);
       return runner.child;
     },
   };
 }
 
-function inProcessRunner(script: FakeRunnerScript): { child: RunnerChild; record: FakeRunnerRecord } {
+function inProcessRunner(script: FakeRunnerScript, processIndex: number): { child: RunnerChild; record: FakeRunnerRecord } {
   const listeners = { stdout: [] as ((line: string) => void)[], stderr: [] as ((line: string) => void)[] };
   // Everything the runner writes goes through one ordered queue, its exit last, so nothing overtakes.
   const outbox: Array<() => void> = [];
@@ -411,7 +420,7 @@ function inProcessRunner(script: FakeRunnerScript): { child: RunnerChild; record
     exit: end,
     // After every line written before, as the parent sees it.
     stopped: () => post(resolveStopped),
-  });
+  }, processIndex);
 
   const child: RunnerChild = {
     pid: undefined,
@@ -452,6 +461,12 @@ function inProcessRunner(script: FakeRunnerScript): { child: RunnerChild; record
 /** The entry of the fake runner as a real process; it reads its script from FAKE_RUNNER_SCRIPT_ENV. */
 export const FAKE_RUNNER_ENTRY = fileURLToPath(new URL('./fake-runner-process.ts', import.meta.url));
 export const FAKE_RUNNER_SCRIPT_ENV = 'EDGEBENCH_FAKE_RUNNER_SCRIPT';
+/**
+ * A file counting the fake runner processes started (a real process cannot know otherwise), for
+ * processSpeeds: each process reads its index from it and writes the next. Processes of one CLI
+ * run start one after another, so no two read it at once.
+ */
+export const FAKE_RUNNER_COUNTER_ENV = 'EDGEBENCH_FAKE_RUNNER_COUNTER';
 
 /** The studio's own fork spawner, starting the fake runner as a real Node child on stdio. */
 export function fakeProcessSpawner(script: FakeRunnerScript): RunnerSpawner {

@@ -11,15 +11,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunFile } from '../../src/shared/run-schema';
-import { FAKE_RUNNER_ENTRY, FAKE_RUNNER_SCRIPT_ENV, FakeRunnerScript } from '../helpers/fake-runner';
+import { FAKE_RUNNER_COUNTER_ENV, FAKE_RUNNER_ENTRY, FAKE_RUNNER_SCRIPT_ENV, FakeRunnerScript } from '../helpers/fake-runner';
 import { demoModelPath, runCli } from '../helpers/run-cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'edgebench-fake-cli-'));
 const BENCH = ['bench', demoModelPath, '--dim', 'batch=1', '--warmup', '1', '--profile-runs', '0', '--workspace', path.join(dir, 'workspace')];
 
-function benchWith(script: FakeRunnerScript, args: string[]) {
+function benchWith(script: FakeRunnerScript, args: string[], env: Record<string, string> = {}) {
   return runCli([...BENCH, ...args], {
-    env: { EDGEBENCH_TEST_RUNNER: FAKE_RUNNER_ENTRY, [FAKE_RUNNER_SCRIPT_ENV]: JSON.stringify(FakeRunnerScript.parse(script)) },
+    env: { EDGEBENCH_TEST_RUNNER: FAKE_RUNNER_ENTRY, [FAKE_RUNNER_SCRIPT_ENV]: JSON.stringify(FakeRunnerScript.parse(script)), ...env },
   });
 }
 
@@ -41,13 +41,33 @@ describe('edgebench bench on scripted latencies', () => {
   });
 
   it('report mode: five windows of 10 s of fake time, and the median of their medians first', async () => {
-    const result = await benchWith({ latencyMs: [1], windowLatencyMs: [[2.0], [2.2], [50], [1.8], [2.1]] }, ['--mode', 'report', '--json']);
+    // --repeats 1: the one process measures all five windows, as before repeats existed.
+    const result = await benchWith({ latencyMs: [1], windowLatencyMs: [[2.0], [2.2], [50], [1.8], [2.1]] }, ['--mode', 'report', '--repeats', '1', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const run = RunFile.parse(JSON.parse(result.stdout));
     expect(run.report?.windows.map((w) => w.runs)).toEqual([5000, 4546, 200, 5556, 4762]);
     expect(run.report?.medianOfWindowsMs).toBe(2.1);
-    const text = await benchWith({ latencyMs: [1], windowLatencyMs: [[2.0], [2.2], [50], [1.8], [2.1]] }, ['--mode', 'report']);
+    const text = await benchWith({ latencyMs: [1], windowLatencyMs: [[2.0], [2.2], [50], [1.8], [2.1]] }, ['--mode', 'report', '--repeats', '1']);
     expect(text.stdout).toContain("reported median 2.100 ms (median of 5 windows' medians: 2.000 ms, 2.200 ms, 50.0 ms, 1.800 ms, 2.100 ms)");
+  });
+
+  it('report mode implies 5 repeats: five fresh runner processes of one 10 s window each, their medians, and the between-run line', async () => {
+    // The machine runs each process at another speed: 2.0, 2.2, 50, 1.8 and 2.1 ms per run.
+    const script = { latencyMs: [1], processSpeeds: [2.0, 2.2, 50, 1.8, 2.1] };
+    const counted = (name: string) => ({ [FAKE_RUNNER_COUNTER_ENV]: path.join(dir, `${name}.count`) });
+    const result = await benchWith(script, ['--mode', 'report', '--json'], counted('report-json'));
+    expect(result.code, result.stderr).toBe(0);
+    const run = RunFile.parse(JSON.parse(result.stdout));
+    expect(run.settings.repeats).toBe(5);
+    expect(run.repeats?.map((r) => r.medianMs)).toEqual([2.0, 2.2, 50, 1.8, 2.1]);
+    expect(run.report?.windows.map((w) => w.runs)).toEqual([5000, 4546, 200, 5556, 4762]);
+    expect(run.report?.medianOfWindowsMs).toBe(2.1);
+    expect(run.betweenRun).toMatchObject({ repeats: 5, medianMs: 2.1, rangeMs: { min: 1.8, max: 50 }, disagree: true });
+    expect(run.verdict).toBe('unstable');
+    const text = await benchWith(script, ['--mode', 'report'], counted('report-text'));
+    expect(text.stdout).toContain("reported median 2.100 ms (median of 5 windows' medians: 2.000 ms, 2.200 ms, 50.0 ms, 1.800 ms, 2.100 ms)");
+    expect(text.stdout).toMatch(/between-run median 2\.100 ms over 5 fresh runs \(between-run 95% CI \d+\.\d+ ms to \d+\.\d+ ms\) {3}range 1\.800 ms to 50\.0 ms {3}the runs disagree beyond their own CIs/);
+    expect(text.stdout).toContain('warning: between-run variation: the medians of 5 fresh runs range 1.8–50 ms; this machine does not hold a steady speed.');
   });
 
   it('a runner that crashes after 255 runs: exit 1, its last words, and a partial run of the 250 it reported in --out and on stdout', async () => {

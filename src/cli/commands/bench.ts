@@ -9,6 +9,7 @@ import { inspectModelFiles } from '../../core/formats/inspect';
 import { tfjsModelName } from '../../core/formats/tfjs/tfjs-name';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
 import { unhandledState } from '../../core/bench/cell-outcome';
+import { repeatsFor } from '../../core/bench/report-mode';
 import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { writeJsonAtomic } from '../../core/workspace/atomic-write';
@@ -65,7 +66,8 @@ export function benchSettingsFromArgs(args: ParsedArgs): BenchSettings {
     runtimeOptions: { ...d.runtimeOptions, ...runtimeOptionsFromFlags(args) },
     profileRuns: flagNumber(args, S.profileRuns.flag) ?? d.profileRuns,
     nativeTools: !flagBool(args, S.nativeTools.flag),
-    repeats: flagNumber(args, S.repeats.flag) ?? d.repeats,
+    // Report mode implies REPORT_MODE_REPEATS fresh processes unless --repeats says otherwise.
+    repeats: repeatsFor(mode === 'report' ? 'report' : 'quick', flagNumber(args, S.repeats.flag)),
     ...givenFromFlags(args),
   });
 }

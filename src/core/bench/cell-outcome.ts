@@ -57,6 +57,30 @@ export function restatePartial(outcome: PartialOutcome, restated: StudioError, b
   return { state: 'partial', run, error: keptSamplesError(restated.toData(), run), runnerLog: runnerLog.length > 0 ? runnerLog : outcome.runnerLog };
 }
 
+/**
+ * A cell measured in repeats whose later repeat stopped (`failure`): the run `build` pools from
+ * the repeats measured, partial, with the failure told over all of their samples.
+ */
+export function stoppedInRepeat(failure: ErrorData, runnerLog: string[], before: string, build: (stop: RunStop) => RunFile): PartialOutcome {
+  const run = build({ code: failure.code, reason: sentence(failure.message), before });
+  return { state: 'partial', run, error: keptSamplesError(failure, run), runnerLog };
+}
+
+/** A partial outcome's failure as it was before the sentence about its kept samples was added (to be told again over more samples). */
+export function failureOf(outcome: PartialOutcome): ErrorData {
+  const kept = keptSentence(outcome.run);
+  const { partialSamples: _samples, partialMedianMs: _median, ...context } = outcome.error.context;
+  const strip = (text: string, tail: string): string => (text.endsWith(tail) ? text.slice(0, text.length - tail.length) : text);
+  const wording = outcome.error.wording;
+  return {
+    code: outcome.error.code,
+    message: strip(outcome.error.message, kept),
+    context,
+    ...(outcome.error.detail !== undefined ? { detail: outcome.error.detail } : {}),
+    ...(wording !== undefined ? { wording: { ...wording, template: strip(wording.template, escapeTemplate(kept)) } } : {}),
+  };
+}
+
 /** A thrown error as the cell's outcome: cancelled, or failed with the runner's last words. */
 export function failedOrCancelled(error: unknown): Extract<CellOutcome, { state: 'failed' | 'cancelled' }> {
   const data = toErrorData(error);
@@ -80,8 +104,7 @@ function stopOf(failure: StudioError, before: string): RunStop {
 function keptSamplesError(failure: ErrorData, run: RunFile): ErrorData {
   const count = run.latencyMs.count;
   const medianMs = Number(run.latencyMs.median.toPrecision(3));
-  const before = run.stopped?.before ?? 'it stopped';
-  const kept = ` The studio kept ${count} sample${count === 1 ? '' : 's'} measured before ${before} (median ${medianMs} ms).`;
+  const kept = keptSentence(run);
   return {
     code: failure.code,
     message: `${sentence(failure.message)}${kept}`,
@@ -89,6 +112,13 @@ function keptSamplesError(failure: ErrorData, run: RunFile): ErrorData {
     ...(failure.detail !== undefined ? { detail: failure.detail } : {}),
     ...(failure.wording !== undefined ? { wording: { ...failure.wording, template: `${sentence(failure.wording.template)}${escapeTemplate(kept)}` } } : {}),
   };
+}
+
+function keptSentence(run: RunFile): string {
+  const count = run.latencyMs.count;
+  const medianMs = Number(run.latencyMs.median.toPrecision(3));
+  const before = run.stopped?.before ?? 'it stopped';
+  return ` The studio kept ${count} sample${count === 1 ? '' : 's'} measured before ${before} (median ${medianMs} ms).`;
 }
 
 function sentence(text: string): string {

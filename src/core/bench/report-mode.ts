@@ -15,7 +15,7 @@
  * in report mode: the windows' time is the rule's to set.
  */
 import { REPORT_MODE } from '../../shared/bench-defaults';
-import type { RunFile, RunWarning } from '../../shared/run-schema';
+import type { RunFile, RunMode, RunWarning } from '../../shared/run-schema';
 import { asSamples, median, sortSamples } from './stats';
 
 export interface ReportModePlan {
@@ -29,6 +29,26 @@ export type RunReport = NonNullable<RunFile['report']>;
 export const MIN_RUNS_PER_WINDOW = REPORT_MODE.minRunsPerWindow;
 
 export const DEFAULT_REPORT_PLAN: ReportModePlan = REPORT_MODE;
+
+/**
+ * Report mode runs this many repeats unless told otherwise: one fresh process per window of the
+ * rule, so the rule's windows also carry what changes between processes.
+ */
+export const REPORT_MODE_REPEATS = REPORT_MODE.windows;
+
+/** The repeats a cell runs: the ones given, else REPORT_MODE_REPEATS in report mode, else one. */
+export function repeatsFor(mode: RunMode, given: number | undefined): number {
+  return given ?? (mode === 'report' ? REPORT_MODE_REPEATS : 1);
+}
+
+/**
+ * The windows ONE runner process measures. With repeats, each repeat (a fresh process) measures
+ * one window of the rule's minimum time and the run's report.windows are the repeats' windows;
+ * without, the one process measures every window, as before repeats existed.
+ */
+export function processPlan(plan: ReportModePlan, repeats: number): ReportModePlan {
+  return repeats > 1 ? { ...plan, windows: 1 } : plan;
+}
 
 /** The report block from each window's samples, in the order measured. */
 export function summarizeWindows(windowsMs: ReadonlyArray<readonly number[]>): RunReport {

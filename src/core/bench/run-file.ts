@@ -5,10 +5,12 @@
  * same way for all of them, whether the run completed or stopped early (a partial run).
  */
 import { randomBytes } from 'node:crypto';
-import { BenchSettings, RUN_SCHEMA, RunFile, type RunStop, type RunWarning } from '../../shared/run-schema';
+import { BenchSettings, RUN_SCHEMA, RunFile, type RunEnvironment, type RunRepeat, type RunStop, type RunWarning } from '../../shared/run-schema';
+import { betweenRunEstimate } from './between-run';
+import { MEDIAN_CI_MIN_SAMPLES } from './confidence';
 import { shortWindowWarning, type ReportModePlan, type RunReport } from './report-mode';
-import { summarizeLatency } from './stats';
-import { assessRun, verdictOf, type RunAssessmentInput } from './warnings';
+import { asSamples, median, sortSamples, summarizeLatency } from './stats';
+import { BETWEEN_RUN_WARNING, SAMPLE_WARNING_CODES, assessRun, betweenRunWarning, sampleWarnings, verdictOf, type RunAssessmentInput } from './warnings';
 
 /** What ran where: copied into the run file as given. */
 export interface RunSubject {
@@ -107,7 +109,13 @@ export const STOPPED_EARLY_WARNING = 'stopped-early';
  */
 export function markPartial(run: RunFile, stop: RunStop): RunFile {
   const count = run.latencyMs.count;
-  const planned = run.settings.mode === 'quick' ? `at least ${run.settings.runs} were planned` : 'report mode planned more windows';
+  const repeats = run.settings.repeats;
+  const planned =
+    run.settings.mode === 'quick'
+      ? `at least ${run.settings.runs} were planned${repeats > 1 ? ` in each of ${repeats} fresh runs` : ''}`
+      : repeats > 1
+        ? `report mode planned ${repeats} windows, one in each fresh run`
+        : 'report mode planned more windows';
   const warning: RunWarning = {
     code: STOPPED_EARLY_WARNING,
     message: `Measuring stopped early: ${stop.reason} These numbers cover the ${count} run${count === 1 ? '' : 's'} measured before ${stop.before} (${planned}); fix the cause and run again for a complete run.`,
@@ -119,4 +127,122 @@ export function markPartial(run: RunFile, stop: RunStop): RunFile {
     verdict: 'unstable',
     warnings: [warning, ...run.warnings.filter((w) => w.code !== STOPPED_EARLY_WARNING)],
   });
+}
+
+/** One repeat of a cell as its fresh runner process measured it: its own run file (completed or partial), and when it started. */
+export interface RepeatRun {
+  run: RunFile;
+  startedAt: string;
+}
+
+/** Warnings a pooled run judges again instead of copying them from its repeats. */
+const REJUDGED_WARNINGS: ReadonlySet<string> = new Set([...SAMPLE_WARNING_CODES, STOPPED_EARLY_WARNING, BETWEEN_RUN_WARNING, 'report-window-short']);
+
+/**
+ * The one run file of a cell measured in several fresh processes (settings.repeats > 1): every
+ * repeat's samples pooled in order (latencyMs over all of them), each repeat's share and median in
+ * `repeats`, the between-run estimate in `betweenRun`, and the verdict over all of it. Warnings
+ * about the samples (variance, CI width, count) are judged again over the pooled samples; the
+ * others (inputs guessed, the machine busy or warming, the target's notes) are kept once each, as
+ * the first repeat that had them said them. Init and first inference are the first repeat's (each
+ * repeat keeps its own init); memory is the highest peak; the profile and the board's native
+ * tools come from the last repeat, the only one that runs them. Partial with `stop`.
+ */
+export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRun[], stop?: RunStop, plan?: ReportModePlan): RunFile {
+  const first = measured[0]?.run;
+  const last = measured[measured.length - 1]?.run;
+  if (first === undefined || last === undefined) throw new Error('poolRepeats needs at least one measured repeat.');
+  const samples: number[] = [];
+  const repeats: RunRepeat[] = measured.map(({ run, startedAt }, index) => {
+    const sampleOffset = samples.length;
+    for (const ms of run.latencyMs.samples) samples.push(ms);
+    return {
+      index,
+      startedAt,
+      sampleOffset,
+      count: run.latencyMs.count,
+      medianMs: run.latencyMs.median,
+      medianCi95: run.latencyMs.count >= MEDIAN_CI_MIN_SAMPLES ? run.latencyMs.medianCi95 : null,
+      initMs: run.initMs,
+      ...(run.environment !== undefined ? { environment: run.environment } : {}),
+    };
+  });
+  const latencyMs = summarizeLatency(samples);
+  const betweenRun = betweenRunEstimate(repeats);
+  const report = pooledReport(measured.map((m) => m.run));
+  const shortWindows = report !== undefined && plan !== undefined ? shortWindowWarning(report, plan) : undefined;
+  const between = betweenRun === undefined ? undefined : betweenRunWarning(betweenRun, repeats.map((r) => r.environment));
+  const kept = new Map<string, RunWarning>();
+  for (const { run } of measured) for (const w of run.warnings) if (!REJUDGED_WARNINGS.has(w.code) && !kept.has(w.code)) kept.set(w.code, w);
+  const warnings: RunWarning[] = [
+    ...sampleWarnings(latencyMs, first.target.kind),
+    ...kept.values(),
+    ...(shortWindows !== undefined ? [shortWindows] : []),
+    ...(between !== undefined ? [between] : []),
+  ];
+  const environment = pooledEnvironment(measured.map((m) => m.run.environment));
+  const osPeaks = measured.flatMap(({ run }) => (typeof run.memory.osPeakRssBytes === 'number' ? [run.memory.osPeakRssBytes] : []));
+  const profile = [...measured].reverse().find((m) => m.run.profile !== undefined)?.run.profile;
+  const native = [...measured].reverse().find((m) => m.run.native !== undefined)?.run.native;
+  const run = RunFile.parse({
+    ...first,
+    id: newRunId(),
+    createdAt: new Date().toISOString(),
+    status: 'completed',
+    stopped: undefined,
+    settings,
+    latencyMs,
+    memory: {
+      peakRssBytes: Math.max(...measured.map((m) => m.run.memory.peakRssBytes)),
+      ...(first.memory.modelLoadRssBytes !== undefined ? { modelLoadRssBytes: first.memory.modelLoadRssBytes } : {}),
+      ...(osPeaks.length > 0 ? { osPeakRssBytes: Math.max(...osPeaks) } : {}),
+    },
+    report,
+    profile,
+    native,
+    environment,
+    repeats,
+    ...(betweenRun !== undefined ? { betweenRun } : {}),
+    verdict: verdictOf(warnings),
+    warnings,
+  });
+  return stop === undefined ? run : markPartial(run, stop);
+}
+
+/** Report mode with repeats: each repeat measured one window, so the windows are the repeats'. */
+function pooledReport(runs: readonly RunFile[]): RunReport | undefined {
+  const windows = runs.flatMap((run) => run.report?.windows ?? []);
+  if (windows.length === 0 || runs.some((run) => run.report === undefined)) return undefined;
+  return { windows, medianOfWindowsMs: median(sortSamples(asSamples(windows.map((w) => w.medianMs)))) };
+}
+
+/**
+ * The machine around the whole cell: the first repeat's readings, with the clocks and temperature
+ * from the first repeat's start to the last one's end, so a drift across the cell still shows;
+ * the busy processes of every repeat; the highest steal and iowait share of any repeat.
+ */
+function pooledEnvironment(environments: ReadonlyArray<RunEnvironment | undefined>): RunEnvironment | undefined {
+  const present = environments.filter((e): e is RunEnvironment => e !== undefined);
+  const first = present[0];
+  const last = present[present.length - 1];
+  if (first === undefined || last === undefined) return undefined;
+  const span = (a: { start: number; end: number } | undefined, b: { start: number; end: number } | undefined) =>
+    a !== undefined && b !== undefined ? { start: a.start, end: b.end } : a;
+  const busy = [...new Set(present.flatMap((e) => e.busyProcesses ?? []))];
+  const highest = (pick: (e: RunEnvironment) => number | undefined): number | undefined => {
+    const values = present.flatMap((e) => (typeof pick(e) === 'number' ? [pick(e) as number] : []));
+    return values.length === 0 ? undefined : Math.max(...values);
+  };
+  const steal = highest((e) => e.stealShare);
+  const iowait = highest((e) => e.iowaitShare);
+  const cpuMHz = span(first.cpuMHz, last.cpuMHz);
+  const temperatureC = span(first.temperatureC, last.temperatureC);
+  return {
+    ...first,
+    ...(cpuMHz !== undefined ? { cpuMHz } : {}),
+    ...(temperatureC !== undefined ? { temperatureC } : {}),
+    ...(busy.length > 0 ? { busyProcesses: busy } : {}),
+    ...(steal !== undefined ? { stealShare: steal } : {}),
+    ...(iowait !== undefined ? { iowaitShare: iowait } : {}),
+  };
 }

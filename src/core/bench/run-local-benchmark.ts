@@ -18,7 +18,7 @@ import { environmentBetween, findBusyProcesses, sampleEnvironment, type Environm
 import { checkSettings, inputsRejectedMessage, planBenchInputs, requestsOf, runInputsOf } from './bench-inputs';
 import { partialOutcome, type Measured } from './cell-outcome';
 import { summarizeProfile } from './profile-summary';
-import { DEFAULT_REPORT_PLAN, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
+import { DEFAULT_REPORT_PLAN, processPlan, summarizeWindows, windowProgress, type ReportModePlan } from './report-mode';
 import { buildRunFile } from './run-file';
 import { int8WeightRangeOf } from '../quantize/weight-range';
 import { int8SaturationWarning } from './warnings';
@@ -48,6 +48,9 @@ export interface BenchProgress {
   total: number;
   /** 0..1 over the whole job, never decreasing. */
   fraction: number;
+  /** With repeats: which fresh process this is (1-based) and how many the cell runs; fraction then spans all of them. */
+  repeat?: number;
+  repeats?: number;
 }
 
 export interface LocalBenchOptions {
@@ -91,8 +94,10 @@ const PROFILE_SLOWDOWN_ALLOWANCE = 3;
 export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOptions): Promise<Measured> {
   const settings = BenchSettings.parse(job.settings);
   const runtime = job.runtime ?? 'onnxruntime';
-  const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
-  checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, runtime, plan);
+  // With repeats, this process is one of them and measures one report-mode window (see processPlan).
+  const rule = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
+  const plan = processPlan(rule, settings.repeats);
+  checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, runtime, rule);
   const inputs = requestsOf(planBenchInputs(job.inputsInfo, settings, job.model.name));
   const report = progressReporter(opts.onProgress);
   const label = RUNTIME_LABELS[runtime];

@@ -6,6 +6,7 @@ import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
 import { checkMatrixInputs } from '../bench/bench-inputs';
 import { failedOrCancelled, unhandledState } from '../bench/cell-outcome';
+import { repeatsFor } from '../bench/report-mode';
 import { savedInputsForRun } from '../workspace/inputs-store';
 import { mainModelPath } from '../workspace/model-store';
 import type { StoredTarget } from '../workspace/targets-store';
@@ -58,7 +59,10 @@ export class BenchJobs {
         savedInputs: savedInputsForRun(entry),
       });
     }
-    const settings = BenchSettings.parse({ ...DEFAULT_BENCH_SETTINGS, ...stripUndefined(request.settings) });
+    const given = stripUndefined(request.settings);
+    const mode = given.mode ?? DEFAULT_BENCH_SETTINGS.mode;
+    // Report mode implies REPORT_MODE_REPEATS fresh processes when the request names no repeats.
+    const settings = BenchSettings.parse({ ...DEFAULT_BENCH_SETTINGS, ...given, repeats: repeatsFor(mode, given.repeats) });
     checkInputFlags(models, settings);
     // An image model without sizes (or an input too large to build) is refused before any cell starts, worded for the UI.
     checkMatrixInputs(models, settings, 'ui');

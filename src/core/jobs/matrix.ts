@@ -4,13 +4,26 @@
  * (runtime error, runner crash or hang) is recorded and the next cell runs, and one that stopped
  * mid-measure keeps its partial run; cancel stops the running cell and skips the rest, keeping
  * the finished cells. Each cell ends in one of the states of cell-outcome.ts.
+ *
+ * With settings.repeats = R > 1 (on a target kind that honours repeats), each cell runs R times,
+ * each in a fresh runner process, interleaved across cells: round 1 runs every cell once, round 2
+ * again, and so on (A B C A B C …), so a slow drift of the machine touches every cell alike. A
+ * cell still ends in ONE outcome and one run file, pooled from its repeats (run-file.ts
+ * poolRepeats), once its last repeat is done: onCellDone comes in the order cells finish (a cell
+ * that fails in round 1 is done at once, the others after round R in cell order); the results
+ * are in cell order. A repeat that fails after earlier ones measured makes the cell partial,
+ * keeping the repeats measured, and the cell runs no more repeats. Cancel stops the running
+ * repeat: that cell is cancelled and the unfinished cells are dropped (cell-outcome.ts: a cancel
+ * keeps only finished cells).
  */
 import { StudioError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
 import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
+import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import { settingsForModelInputs, type SavedInputsForRun } from '../bench/bench-inputs';
-import { failedOrCancelled, unhandledState, type CellOutcome, type Measured } from '../bench/cell-outcome';
+import { failedOrCancelled, failureOf, stoppedInRepeat, unhandledState, type CellOutcome, type Measured } from '../bench/cell-outcome';
+import { poolRepeats, type RepeatRun } from '../bench/run-file';
 import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
 import type { RunnerSpawner, RunnerTimeouts } from '../runner/runner-client';
 
@@ -90,46 +103,136 @@ export async function runMatrix(
   const results: CellResult[] = [];
   const spec = hooks.target?.spec;
   const finish = (run: RunFile, model: MatrixModel): RunFile => withSavedInputs(spec ? { ...run, target: { ...run.target, spec } } : run, model);
+  const kind = hooks.target?.kind ?? 'local';
+  // A kind whose runs do not honour repeats (a microcontroller) runs each cell once, and its settings say so.
+  const honoured = TARGET_KINDS[kind].benchSettings.includes('repeats');
+  if (honoured && settings.repeats > 1) return runRepeated(jobId, cells, settings, hooks, finish);
+  const once = settings.repeats > 1 ? { ...settings, repeats: 1 } : settings;
   for (const cell of cells) {
     if (hooks.signal?.aborted) return { results, cancelled: true };
-    let outcome: CellOutcome;
-    try {
-      const runCell: CellRunner = hooks.target?.runCell ?? ((job, opts) => runLocalBenchmark(job, { ...opts, spawner: localSpawner(hooks) }));
-      outcome = await runCell(
-        {
-          modelPath: cell.model.path,
-          model: {
-            name: cell.model.name,
-            format: cell.model.info.format,
-            sha256: cell.model.info.sha256,
-            sizeBytes: cell.model.info.sizeBytes,
-            variant: cell.model.variant,
-            path: cell.model.path,
-          },
-          inputsInfo: cell.model.info.inputs,
-          runtime: cell.runtime,
-          settings: { ...settingsForModelInputs(settings, cell.model.info.inputs, cell.model.savedInputs ?? null), threads: cell.threads },
-          targetName: hooks.target?.name ?? 'This computer',
-          targetKind: hooks.target?.kind ?? 'local',
-          job: { id: jobId, cell: cell.index, cells: hooks.totalCells ?? cells.length },
-        },
-        {
-          signal: hooks.signal,
-          timeouts: hooks.timeouts,
-          onProgress: (progress) => hooks.onProgress?.(cell, progress),
-        },
-      );
-    } catch (error) {
-      // Bad flags are the same for every cell: stop at once instead of failing each cell alike.
-      if (error instanceof StudioError && error.code === 'BAD_INPUT') throw error;
-      outcome = failedOrCancelled(error);
-    }
+    const outcome = await runOneCell(jobId, cell, cellSettings(once, cell), cells.length, hooks, (progress) => hooks.onProgress?.(cell, progress));
     const result: CellResult = resultOf(cell, outcome, finish);
     results.push(result);
     await hooks.onCellDone?.(result);
     if (result.state === 'cancelled') return { results, cancelled: true };
   }
   return { results, cancelled: false };
+}
+
+/** The settings a cell runs with: the model's saved inputs where no flag gave them, and the cell's thread count. */
+function cellSettings(settings: BenchSettings, cell: MatrixCell): BenchSettings {
+  return { ...settingsForModelInputs(settings, cell.model.info.inputs, cell.model.savedInputs ?? null), threads: cell.threads };
+}
+
+/** One runner process measuring `cell` with `settings`: its outcome; bad flags (the same for every cell) reject. */
+async function runOneCell(
+  jobId: string,
+  cell: MatrixCell,
+  settings: BenchSettings,
+  cellCount: number,
+  hooks: MatrixHooks,
+  onProgress: (progress: BenchProgress) => void,
+): Promise<CellOutcome> {
+  try {
+    const runCell: CellRunner = hooks.target?.runCell ?? ((job, opts) => runLocalBenchmark(job, { ...opts, spawner: localSpawner(hooks) }));
+    return await runCell(
+      {
+        modelPath: cell.model.path,
+        model: {
+          name: cell.model.name,
+          format: cell.model.info.format,
+          sha256: cell.model.info.sha256,
+          sizeBytes: cell.model.info.sizeBytes,
+          variant: cell.model.variant,
+          path: cell.model.path,
+        },
+        inputsInfo: cell.model.info.inputs,
+        runtime: cell.runtime,
+        settings,
+        targetName: hooks.target?.name ?? 'This computer',
+        targetKind: hooks.target?.kind ?? 'local',
+        job: { id: jobId, cell: cell.index, cells: hooks.totalCells ?? cellCount },
+      },
+      { signal: hooks.signal, timeouts: hooks.timeouts, onProgress },
+    );
+  } catch (error) {
+    // Bad flags are the same for every cell: stop at once instead of failing each cell alike.
+    if (error instanceof StudioError && error.code === 'BAD_INPUT') throw error;
+    return failedOrCancelled(error);
+  }
+}
+
+/**
+ * Every cell settings.repeats times, each time in a fresh runner, round by round (A B C A B C …);
+ * each cell's repeats pooled into its one run file when its last repeat ends. The profile and the
+ * board's native tools run only in the last repeat (they explain the latency; once is enough).
+ */
+async function runRepeated(
+  jobId: string,
+  cells: MatrixCell[],
+  settings: BenchSettings,
+  hooks: MatrixHooks,
+  finish: (run: RunFile, model: MatrixModel) => RunFile,
+): Promise<{ results: CellResult[]; cancelled: boolean }> {
+  const total = settings.repeats;
+  const results: CellResult[] = [];
+  const measured = new Map<number, RepeatRun[]>(cells.map((cell) => [cell.index, []]));
+  const done = new Set<number>();
+  const inCellOrder = (): CellResult[] => [...results].sort((a, b) => a.cell.index - b.cell.index);
+  for (let round = 0; round < total; round++) {
+    const last = round === total - 1;
+    for (const cell of cells) {
+      if (done.has(cell.index)) continue;
+      if (hooks.signal?.aborted) return { results: inCellOrder(), cancelled: true };
+      const base = cellSettings(settings, cell);
+      const repeatSettings = last ? base : { ...base, profileRuns: 0, nativeTools: false };
+      const startedAt = new Date().toISOString();
+      const outcome = await runOneCell(jobId, cell, repeatSettings, cells.length, hooks, (progress) =>
+        hooks.onProgress?.(cell, { ...progress, fraction: (round + progress.fraction) / total, repeat: round + 1, repeats: total }),
+      );
+      const pooled = pooledOutcome(outcome, measured.get(cell.index) ?? [], startedAt, base, { round, total, last });
+      if (pooled === null) continue;
+      done.add(cell.index);
+      const result = resultOf(cell, pooled, finish);
+      results.push(result);
+      await hooks.onCellDone?.(result);
+      if (result.state === 'cancelled') return { results: inCellOrder(), cancelled: true };
+    }
+  }
+  return { results: inCellOrder(), cancelled: false };
+}
+
+/**
+ * A cell's outcome after one more repeat, or null while it has repeats to go. `kept` (the cell's
+ * repeats so far) takes the repeat's run when it measured one.
+ */
+function pooledOutcome(
+  outcome: CellOutcome,
+  kept: RepeatRun[],
+  startedAt: string,
+  settings: BenchSettings,
+  at: { round: number; total: number; last: boolean },
+): CellOutcome | null {
+  const which = `repeat ${at.round + 1} of ${at.total}`;
+  switch (outcome.state) {
+    case 'completed':
+      kept.push({ run: outcome.run, startedAt });
+      return at.last ? { state: 'completed', run: poolRepeats(settings, kept) } : null;
+    case 'partial': {
+      // Its own samples count too: the repeats before it, and what it measured before it stopped.
+      const failure = failureOf(outcome);
+      kept.push({ run: outcome.run, startedAt });
+      const before = `${outcome.run.stopped?.before ?? 'it stopped'} in ${which}`;
+      return stoppedInRepeat(failure, outcome.runnerLog, before, (stop) => poolRepeats(settings, kept, stop));
+    }
+    case 'failed':
+      if (kept.length === 0) return outcome;
+      return stoppedInRepeat(outcome.error, outcome.runnerLog, `${which} failed`, (stop) => poolRepeats(settings, kept, stop));
+    case 'cancelled':
+      return outcome;
+    default:
+      return unhandledState(outcome);
+  }
 }
 
 /** The cell's result; its run, complete or partial, with the target's spec and the model's saved inputs recorded. */
