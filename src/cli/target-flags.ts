@@ -10,7 +10,7 @@ import path from 'node:path';
 import { StudioError } from '../shared/errors';
 import { specialFileKind } from '../core/file-kind';
 import type { CliFlagSpec } from '../shared/plugins/plugin';
-import { STORED_KINDS, TARGET_KINDS, TargetKind, type CliSession, type StoredKindName } from '../shared/plugins/target-kinds';
+import { STORED_KINDS, TARGET_KINDS, TargetKind, type CliSession, type StoredKindName, type TargetCliContext } from '../shared/plugins/target-kinds';
 import type { TargetConfig } from '../shared/targets';
 import type { TargetContext } from '../core/targets/target-registry';
 import { flagBool, flagString, type FlagSpec, type FlagSpecs, type ParsedArgs } from './args';
@@ -109,21 +109,13 @@ export function parseTargets(args: ParsedArgs): CliTarget[] {
   });
 }
 
+/** What the kinds' flags give the connections (each kind's descriptor reads its own), with the default known_hosts file. */
 export function targetContext(args: ParsedArgs, onLog?: TargetContext['onLog']): TargetContext {
-  const passwordEnv = flagString(args, 'password-env');
-  let password: string | undefined;
-  if (passwordEnv) {
-    password = process.env[passwordEnv];
-    if (password === undefined) {
-      throw new StudioError('BAD_INPUT', `--password-env names '${passwordEnv}', which is not set in the environment; export it first.`, { flag: 'password-env' });
-    }
-  }
-  const identity = fileFlag(args, 'identity', 'the SSH private key file');
+  const session = cliSession(args);
+  const fromKinds = Object.assign({}, ...TargetKind.options.map((kind) => TARGET_KINDS[kind].cliContext?.(session) ?? {})) as TargetCliContext;
   return {
-    knownHostsFile: path.resolve(fileFlag(args, 'known-hosts', 'the known_hosts file') ?? path.join(os.homedir(), '.ssh', 'known_hosts')),
-    ...(flagBool(args, 'accept-new-host-key') ? { acceptHostKey: 'any-new' as const } : {}),
-    ...(password !== undefined ? { password } : {}),
-    ...(identity ? { identityFile: path.resolve(identity) } : {}),
+    ...fromKinds,
+    knownHostsFile: fromKinds.knownHostsFile ?? path.join(os.homedir(), '.ssh', 'known_hosts'),
     ...(onLog ? { onLog } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { localTargetKind } from './local';
 import { serialTargetKind } from './serial';
 import { sshTargetKind } from './ssh';
 
-export type { CliSession, StoredTargetKind, TargetFormField, TargetFormItem, TargetFormNote, TargetFormSpec, TargetKindDescriptor } from './target-kind';
+export type { CliSession, StoredTargetKind, TargetCliContext, TargetFormField, TargetFormItem, TargetFormNote, TargetFormSpec, TargetKindDescriptor } from './target-kind';
 
 export const TARGET_KINDS = defineRegistry({
   local: localTargetKind,

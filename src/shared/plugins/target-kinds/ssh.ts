@@ -94,6 +94,25 @@ export const sshTargetKind = defineTargetKind({
     'accept-new-host-key': { kind: 'boolean', help: 'Trust and store the host key of a board seen for the first time (a changed key is still refused).' },
     'password-env': { kind: 'string', valueName: 'VAR', help: 'Log in with the password held in this environment variable (never pass a password as a flag).' },
   },
+  cliContext(session) {
+    const text = (flag: string): string | undefined => {
+      const value = session.flags[flag];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const passwordEnv = text('password-env');
+    const password = passwordEnv === undefined ? undefined : session.env[passwordEnv];
+    if (passwordEnv !== undefined && password === undefined) {
+      throw new StudioError('BAD_INPUT', `--password-env names '${passwordEnv}', which is not set in the environment; export it first.`, { flag: 'password-env' });
+    }
+    const knownHostsFile = text('known-hosts');
+    const identityFile = text('identity');
+    return {
+      ...(knownHostsFile !== undefined ? { knownHostsFile } : {}),
+      ...(session.flags['accept-new-host-key'] === true ? { acceptHostKey: 'any-new' as const } : {}),
+      ...(password !== undefined ? { password } : {}),
+      ...(identityFile !== undefined ? { identityFile } : {}),
+    };
+  },
   stored: {
     config: SshTargetConfig,
     spec: {

@@ -12,6 +12,21 @@ export interface CliSession {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * What the engine's connections take from a kind's own CLI flags, read once for every target of
+ * the kind (src/core/targets/target-registry.ts's TargetContext holds these fields and more).
+ */
+export interface TargetCliContext {
+  /** OpenSSH-format known_hosts file holding pinned host keys. */
+  readonly knownHostsFile?: string;
+  /** Trust the host key of a board seen for the first time. */
+  readonly acceptHostKey?: 'any-new';
+  /** A password for this session only (from an environment variable, never a flag). */
+  readonly password?: string;
+  /** A private key file overriding the targets' own. */
+  readonly identityFile?: string;
+}
+
 /** How the CLI names a target of this kind: `--target ssh://pi@host:22`. */
 export interface TargetSpecSyntax<Config> {
   /** What a spec starts with ('ssh://'). */
@@ -90,8 +105,10 @@ export interface TargetKindDescriptor<Name extends string = string, Stored exten
   readonly processor: 'computer' | 'microcontroller';
   /** The benchmark settings its runs honour: reproduce commands write only these, remedies never advise another (no --threads for a microcontroller). */
   readonly benchSettings: readonly BenchSettingKey[];
-  /** Its own CLI flags (bench, targets probe, quantize --for), read by `stored.spec.parse`. */
+  /** Its own CLI flags (bench, targets probe, quantize --for), read by `stored.spec.parse` and `cliContext`. */
   readonly cliFlags: Readonly<Record<string, CliFlagSpec>>;
+  /** What its flags give the engine's connections (a key file, a password from the environment); throws BAD_INPUT in one sentence. */
+  readonly cliContext?: (session: CliSession) => TargetCliContext;
 }
 
 /** Declares a stored kind (its config, spec and form checked against its schema), or with `stored: null` the implicit one. */
