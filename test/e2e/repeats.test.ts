@@ -3,7 +3,7 @@
  * in five fresh processes, one of them slow and one fast, shows a box per repeat with its median
  * and within-run CI, the between-run CI beside the within-run one (each labelled), and the
  * between-run warning; the results grid and Compare show the between-run CI, and "—, no repeats"
- * for a one-process run. The run files are synthetic (test/e2e/helpers/synthetic-run.ts), so what
+ * for a one-process run, and Compare lists the environment facts that differ. The run files are synthetic (test/e2e/helpers/synthetic-run.ts), so what
  * is checked is what the UI draws of a file, not the engine's estimate. Then the Runs page's Repeats
  * field: its hint in each mode, and the value typed is what bench.start receives and the run records.
  * No sleeps: every wait is for a selector or a page condition.
@@ -23,8 +23,12 @@ import { syntheticRun } from './helpers/synthetic-run';
 const CREATED = '2026-12-01T10:00:00.000Z';
 // Repeat #2 ran 40 % slow, #3 30 % fast: what a process that got another clock looks like.
 const FACTORS = [1, 1.4, 0.7, 1.2, 0.9];
-const repeated = syntheticRun({ id: 'five-fresh-runs', samples: 200, medianMs: 2, seed: 11, createdAt: CREATED, repeatFactors: FACTORS });
-const single = syntheticRun({ id: 'one-process', samples: 200, medianMs: 2, seed: 12, createdAt: '2026-12-01T09:00:00.000Z' });
+// Governors differ, as between a tuned board and a laptop: Compare lists it.
+const repeated = RunFile.parse({
+  ...syntheticRun({ id: 'five-fresh-runs', samples: 200, medianMs: 2, seed: 11, createdAt: CREATED, repeatFactors: FACTORS }),
+  environment: { governor: 'powersave' },
+});
+const single = RunFile.parse({ ...syntheticRun({ id: 'one-process', samples: 200, medianMs: 2, seed: 12, createdAt: '2026-12-01T09:00:00.000Z' }), environment: { governor: 'performance' } });
 
 let browser: Browser;
 let server: StudioServer;
@@ -126,7 +130,7 @@ describe('a run of five fresh processes in the studio', () => {
     expect(await warning.textContent()).toMatch(/the medians of 5 fresh runs range .* the Repeats field/);
   });
 
-  it("Compare shows each run's between-run CI beside its within-run CI", async () => {
+  it("Compare shows each run's between-run CI beside its within-run CI, and the environment facts that differ", async () => {
     for (const id of [repeated.id, single.id]) await row(id).locator('[data-testid="run-pick"]').check();
     await page.getByTestId('compare-button').click();
     const table = page.getByTestId('compare-table');
@@ -136,6 +140,10 @@ describe('a run of five fresh processes in the studio', () => {
     expect(await compareRow(single.id).locator('[data-stat="between-run-ci"]').textContent()).toBe('—, no repeats');
     // The headline of the run with repeats is the median of its repeats' medians.
     expect(await compareRow(repeated.id).locator('[data-stat="median"]').textContent()).toBe(formatMs(between.medianMs));
+
+    // What differed between them: the governor, each run's value under its side.
+    const differed = page.locator(`[data-testid="environment-diff-run"][data-run-id="${single.id}"] tr[data-fact="governor"] td`);
+    expect(await differed.allTextContents()).toEqual(['CPU governor', 'powersave', 'performance']);
     await page.getByTestId('nav-runs').click();
     await page.getByTestId('compare-clear').click();
   });

@@ -3,6 +3,7 @@ import type { RunFile } from '../../../shared/run-schema';
 import { runColor } from '../colors';
 import { CdfChart } from '../components/compare/CdfChart';
 import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';
+import { EnvironmentDiff } from '../components/compare/EnvironmentDiff';
 import { MemoryBars } from '../components/compare/MemoryBars';
 import { ExportButton } from '../components/export/ExportButton';
 import { OverlayHistogram } from '../components/compare/OverlayHistogram';
@@ -73,6 +74,7 @@ export function ComparePage({ runIds, onOpenRun, onBackToRuns }: Props) {
             <CdfChart runs={compared} />
           </div>
           <MemoryBars runs={compared} />
+          <EnvironmentDiff runs={compared} baselineId={baseline} />
         </>
       )}
     </section>
