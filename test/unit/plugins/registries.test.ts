@@ -4,6 +4,8 @@
  * complete (a spec per option, defaults for all, keys and flags that collide with nothing). A new
  * plug-in is checked here without new test code (docs/extending.md).
  */
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { MODEL_READERS } from '../../../src/core/formats/model-readers';
@@ -164,5 +166,27 @@ describe('engine halves', () => {
       expect(exporter.extension).toBe(REPORT_FORMATS[exporter.format].extension);
       expect(typeof exporter.export).toBe('function');
     }
+  });
+});
+
+describe('what target kinds’ flags give the connections', () => {
+  it('the SSH kind reads its own flags; a password variable that is not set is one sentence naming it', async () => {
+    const { parseArgs } = await import('../../../src/cli/args');
+    const { benchFlags } = await import('../../../src/cli/commands/bench');
+    const { targetContext } = await import('../../../src/cli/target-flags');
+    const args = (argv: string[]) => parseArgs('bench', ['model.onnx', ...argv], benchFlags);
+    process.env.EDGEBENCH_TEST_PASSWORD = 'hunter2';
+    try {
+      const context = targetContext(args(['--password-env', 'EDGEBENCH_TEST_PASSWORD', '--accept-new-host-key', '--known-hosts', 'hosts', '--identity', 'key']));
+      expect(context).toMatchObject({ password: 'hunter2', acceptHostKey: 'any-new' });
+      expect(context.knownHostsFile).toBe(path.resolve('hosts'));
+      expect(context.identityFile).toBe(path.resolve('key'));
+    } finally {
+      delete process.env.EDGEBENCH_TEST_PASSWORD;
+    }
+    expect(targetContext(args([])).knownHostsFile).toBe(path.join(os.homedir(), '.ssh', 'known_hosts'));
+    expect(() => targetContext(args(['--password-env', 'EDGEBENCH_TEST_UNSET_VARIABLE']))).toThrow(
+      "--password-env names 'EDGEBENCH_TEST_UNSET_VARIABLE', which is not set in the environment; export it first.",
+    );
   });
 });
