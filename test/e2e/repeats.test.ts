@@ -5,7 +5,8 @@
  * between-run warning; the results grid and Compare show the between-run CI, and "—, no repeats"
  * for a one-process run, and Compare lists the environment facts that differ. The run files are synthetic (test/e2e/helpers/synthetic-run.ts), so what
  * is checked is what the UI draws of a file, not the engine's estimate. Then the Runs page's Repeats
- * field: its hint in each mode, and the value typed is what bench.start receives and the run records.
+ * field: its hint in each mode, and the value typed is what bench.start receives; the demo model then
+ * really runs in two fresh processes and its detail shows both.
  * No sleeps: every wait is for a selector or a page condition.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -153,7 +154,7 @@ describe('the Repeats field', () => {
   const field = () => page.getByTestId('bench-repeats-input');
   const hint = () => page.locator('label:has([data-testid="bench-repeats-input"]) .field-hint').textContent();
 
-  it('says what empty means in each mode, and its value reaches bench.start and the run file', async () => {
+  it('says what empty means in each mode, and its value reaches bench.start: the demo model runs in two fresh processes', async () => {
     await field().waitFor();
     expect(await page.locator('label:has([data-testid="bench-repeats-input"]) .field-label').textContent()).toBe(BENCH_SETTING_SPECS.repeats.label);
     expect(await hint()).toBe('Fresh processes per cell; empty = 1');
@@ -176,12 +177,23 @@ describe('the Repeats field', () => {
     const start = sentCalls.find((call) => call.channel === 'bench.start');
     expect((start?.request as { settings?: { repeats?: number } }).settings?.repeats).toBe(2);
 
-    // The job runs; its run file records the repeats it was asked for.
+    // The demo model really runs in two fresh processes: one run file with both repeats' samples.
     await page.locator('[data-testid="run-row"]').nth(2).waitFor({ timeout: 90_000 });
     const added = (await readdir(path.join(server.workspaceDir, 'runs'))).filter((name) => name.endsWith('.json') && !before.includes(name));
     expect(added).toHaveLength(1);
     const run = RunFile.parse(JSON.parse(await readFile(path.join(server.workspaceDir, 'runs', added[0] ?? ''), 'utf8')));
     expect(run.settings.repeats).toBe(2);
+    expect(run.repeats?.map((r) => r.count)).toEqual([20, 20]);
+    expect(run.betweenRun?.repeats).toBe(2);
+
+    // Its detail: two boxes, and two repeats are too few for a between-run CI, which it says.
+    await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`).click();
+    const section = page.locator(`[data-testid="run-detail"][data-run-id="${run.id}"] [data-testid="run-repeats"]`);
+    await section.waitFor();
+    expect(await section.getByTestId('repeat-row').count()).toBe(2);
+    expect(await section.locator('[data-ci="between"] dt').textContent()).toBe('Median 95% CI across 2 fresh runs');
+    expect(await section.locator('[data-ci="between"] dd').first().textContent()).toBe('too few repeats (2)');
+    expect(await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"] [data-stat="between-run-ci"]`).textContent()).toBe('too few repeats (2)');
     expect(errors).toEqual([]);
   });
 });

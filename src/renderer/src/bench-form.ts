@@ -50,10 +50,12 @@ export const DEFAULT_FORM: BenchFormFields = {
 };
 
 /**
- * Repeats report mode runs when the field is left empty (issue 12: "report mode implies 5"); the
- * engine applies it, the form only says so. The schema's own limit is REPEATS_LIMITS.max.
+ * Repeats report mode runs when the field is left empty (issue 12: "report mode implies 5"): one
+ * fresh process per report window. The engine applies it (REPORT_MODE_REPEATS in
+ * src/core/bench/report-mode.ts, the same definition); the form only says so.
  */
-export const REPORT_MODE_REPEATS = 5;
+export const REPORT_MODE_REPEATS = REPORT_MODE.windows;
+/** The schema's limits (BenchSettings.repeats: 1 to 100). */
 export const REPEATS_LIMITS = { min: BENCH_SETTING_SPECS.repeats.min ?? 1, max: 100, integer: true } as const;
 
 /**
