@@ -122,6 +122,9 @@ describe('a run of five fresh processes in the studio', () => {
     expect(await stats.locator('[data-stat="CI across 5 runs"] td').textContent()).toBe(betweenText);
     expect(await stats.locator('[data-stat="reported median"] td').textContent()).toBe(formatMs(between.medianMs));
 
+    // The fuller environment is listed with the run's facts, in the words Compare uses.
+    expect(await detail.locator('[data-testid="environment-governor"]').textContent()).toBe('CPU governorpowersave');
+
     // The repeats disagree beyond their CIs: the engine's warning, said once like any other, in the UI's words.
     const warning = detail.locator('[data-testid="run-warnings"] [data-warning="between-run-variation"]');
     expect(await warning.count()).toBe(1);

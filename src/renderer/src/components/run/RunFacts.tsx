@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from '../../../../shared/environment-diff';
 import type { RunFile } from '../../../../shared/run-schema';
 import { formatMb, formatMs, formatThreads } from '../../format';
 
@@ -41,8 +42,16 @@ function environmentFacts(env: NonNullable<RunFile['environment']>): Fact[] {
   if (env.busyProcesses && env.busyProcesses.length > 0) {
     facts.push({ label: 'Busy processes', value: env.busyProcesses.join(', '), hint: 'the busiest other processes before the run' });
   }
+  // The fuller environment (issue 12), in the words Compare and the reports use (src/shared/environment-diff.ts).
+  for (const fact of sharedEnvironmentFacts({ environment: env })) {
+    if (SHOWN_ABOVE.has(fact.fact)) continue;
+    facts.push({ label: fact.label.charAt(0).toUpperCase() + fact.label.slice(1), value: fact.value, hint: 'recorded around the run', testId: `environment-${fact.fact}` });
+  }
   return facts;
 }
+
+/** Facts the card words itself (start → end), or that other cards show (model, runtime, CPU). */
+const SHOWN_ABOVE: ReadonlySet<EnvironmentFact> = new Set(['model', 'runtime', 'cpu', 'cpu-features', 'cpu-clock', 'temperature', 'load', 'busy-processes']);
 
 /** Where the time and memory went, what ran it, and what the machine was doing. */
 export function RunFacts({ run }: { run: RunFile }) {
