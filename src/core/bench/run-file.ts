@@ -10,7 +10,7 @@ import { betweenRunEstimate } from './between-run';
 import { MEDIAN_CI_MIN_SAMPLES } from './confidence';
 import { shortWindowWarning, type ReportModePlan, type RunReport } from './report-mode';
 import { asSamples, median, sortSamples, summarizeLatency } from './stats';
-import { BETWEEN_RUN_WARNING, SAMPLE_WARNING_CODES, assessRun, betweenRunWarning, sampleWarnings, verdictOf, type RunAssessmentInput } from './warnings';
+import { BETWEEN_RUN_WARNING, SAMPLE_WARNING_CODES, assessRun, betweenRunWarning, distinctProcesses, sampleWarnings, verdictOf, type RunAssessmentInput } from './warnings';
 
 /** What ran where: copied into the run file as given. */
 export interface RunSubject {
@@ -228,7 +228,7 @@ function pooledEnvironment(environments: ReadonlyArray<RunEnvironment | undefine
   if (first === undefined || last === undefined) return undefined;
   const span = (a: { start: number; end: number } | undefined, b: { start: number; end: number } | undefined) =>
     a !== undefined && b !== undefined ? { start: a.start, end: b.end } : a;
-  const busy = [...new Set(present.flatMap((e) => e.busyProcesses ?? []))];
+  const busy = distinctProcesses(present.flatMap((e) => e.busyProcesses ?? []));
   const highest = (pick: (e: RunEnvironment) => number | undefined): number | undefined => {
     const values = present.flatMap((e) => (typeof pick(e) === 'number' ? [pick(e) as number] : []));
     return values.length === 0 ? undefined : Math.max(...values);

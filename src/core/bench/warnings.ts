@@ -175,7 +175,7 @@ export function betweenRunCauses(environments: ReadonlyArray<RunEnvironment | un
   if (governors.length > 0) causes.push(`the CPU governor ${governors.join(', ')} lets the clock change`);
   const steal = Math.max(0, ...envs.map((e) => e.stealShare ?? 0));
   if (steal > STEAL_CAUSE_SHARE) causes.push(`the hypervisor stole up to ${percent(steal, 1)} of CPU time (steal time)`);
-  const busy = [...new Set(envs.flatMap((e) => e.busyProcesses ?? []))];
+  const busy = distinctProcesses(envs.flatMap((e) => e.busyProcesses ?? []));
   if (busy.length > 0) causes.push(`other processes used the CPU: ${busy.slice(0, 5).join(', ')}`);
   const temperatures = envs.flatMap((e) => (e.temperatureC !== undefined ? [e.temperatureC.start, e.temperatureC.end] : []));
   if (temperatures.length > 0 && Math.max(...temperatures) - Math.min(...temperatures) > TEMPERATURE_RISE_C) {
@@ -183,6 +183,19 @@ export function betweenRunCauses(environments: ReadonlyArray<RunEnvironment | un
   }
   if (envs.some((e) => e.throttled?.now === true)) causes.push('the board throttled itself');
   return causes;
+}
+
+/**
+ * Busy processes seen by several repeats, each once: "node (pid 12, 166% of a core)" and
+ * "node (pid 12, 132% of a core)" are one process (the first reading is kept).
+ */
+export function distinctProcesses(names: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const key = name.replace(/\(pid (\d+)[^)]*\)$/, '(pid $1)');
+    if (!seen.has(key)) seen.set(key, name);
+  }
+  return [...seen.values()];
 }
 
 /** Three significant digits, trailing zeros dropped: 0.0242, 1.3, 12.4. */

@@ -106,5 +106,9 @@ describe('betweenRunWarning', () => {
     if (apart === undefined) throw new Error('no estimate');
     expect(betweenRunWarning(apart, [undefined, {}, { governor: 'performance' }])?.message).toContain('The repeats recorded nothing that explains it.');
     expect(betweenRunCauses([{ governor: 'performance', cpuMHz: { start: 3000, end: 3000 } }])).toEqual([]);
+    // One process seen busy by two repeats is named once.
+    expect(betweenRunCauses([{ busyProcesses: ['node (pid 16610, 166% of a core)'] }, { busyProcesses: ['node (pid 16610, 132% of a core)', 'vitest (pid 7)'] }])).toEqual([
+      'other processes used the CPU: node (pid 16610, 166% of a core), vitest (pid 7)',
+    ]);
   });
 });
