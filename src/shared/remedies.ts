@@ -34,10 +34,6 @@ const INPUT_SETTINGS = {
   'saved-sizes': { cli: { command: `edgebench inputs set, or ${INPUT_SIZES_FIELD}` }, ui: INPUT_SIZES_FIELD },
 } as const satisfies Record<string, SettingName>;
 
-/** A target kind's flag that edits a field of its stored form (the form's key, when it differs from the flag). */
-const FLAG_FORM_FIELDS: Readonly<Record<string, string>> = { identity: 'identityFile' };
-/** A target kind's flag the UI does by an action, not a field. */
-const FLAG_ACTIONS: Readonly<Record<string, string>> = { 'accept-new-host-key': 'Test connection on the Targets page' };
 
 function formFields(kind: TargetKind): TargetFormField[] {
   const stored = TARGET_KINDS[kind].stored;
@@ -48,9 +44,11 @@ function formFields(kind: TargetKind): TargetFormField[] {
 function targetFlagNames(): Record<string, SettingName> {
   const names: Record<string, SettingName> = {};
   for (const kind of Object.keys(TARGET_KINDS) as TargetKind[]) {
-    for (const flag of Object.keys(TARGET_KINDS[kind].cliFlags)) {
-      const field = formFields(kind).find((f) => f.key === (FLAG_FORM_FIELDS[flag] ?? flag));
-      const ui = FLAG_ACTIONS[flag] ?? (field === undefined ? "the target's settings on the Targets page" : `the target's ${field.label} field on the Targets page`);
+    for (const [flag, spec] of Object.entries(TARGET_KINDS[kind].cliFlags)) {
+      const where = spec.ui;
+      const field = where !== undefined && 'field' in where ? formFields(kind).find((f) => f.key === where.field) : undefined;
+      const ui =
+        where !== undefined && 'action' in where ? where.action : field === undefined ? "the target's settings on the Targets page" : `the target's ${field.label} field on the Targets page`;
       names[flag] = { cli: { flag }, ui };
     }
   }

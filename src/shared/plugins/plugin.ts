@@ -28,6 +28,12 @@ export interface CliFlagSpec {
   readonly min?: number;
   /** The flag names a file (what file, for messages): the CLI refuses a FIFO, socket or device there and passes the absolute path. */
   readonly file?: string;
+  /**
+   * Where the studio does what the flag does, so a remedy can name it: a field of the kind's
+   * stored form (its key), or an action in words ("Test connection on the Targets page").
+   * Absent: "the target's settings on the Targets page".
+   */
+  readonly ui?: { readonly field: string } | { readonly action: string };
 }
 
 /** A form field as the UI draws it; validation comes from the option's zod schema. */

@@ -190,3 +190,15 @@ describe('what target kinds’ flags give the connections', () => {
     );
   });
 });
+
+describe('where the studio does what a target flag does', () => {
+  it('a flag that names a form field names a field its kind’s form has', () => {
+    for (const kind of TargetKind.options) {
+      const stored = TARGET_KINDS[kind].stored;
+      const keys = stored === null ? [] : stored.form.items.flatMap((item) => ('row' in item ? item.row.map((f) => f.key) : 'field' in item ? [item.field.key] : []));
+      for (const [flag, spec] of Object.entries(TARGET_KINDS[kind].cliFlags)) {
+        if (spec.ui !== undefined && 'field' in spec.ui) expect(keys, `--${flag} of ${kind}`).toContain(spec.ui.field);
+      }
+    }
+  });
+});

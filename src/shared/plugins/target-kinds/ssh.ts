@@ -89,9 +89,19 @@ export const sshTargetKind = defineTargetKind({
   processor: 'computer',
   benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'nativeTools', 'repeats'],
   cliFlags: {
-    identity: { kind: 'string', valueName: 'KEY', file: 'the SSH private key file', help: 'SSH private key file (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).' },
+    identity: {
+      kind: 'string',
+      valueName: 'KEY',
+      file: 'the SSH private key file',
+      help: 'SSH private key file (default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa).',
+      ui: { field: 'identityFile' },
+    },
     'known-hosts': { kind: 'string', valueName: 'FILE', file: 'the known_hosts file', help: "OpenSSH known_hosts file with the boards' pinned host keys (default ~/.ssh/known_hosts)." },
-    'accept-new-host-key': { kind: 'boolean', help: 'Trust and store the host key of a board seen for the first time (a changed key is still refused).' },
+    'accept-new-host-key': {
+      kind: 'boolean',
+      help: 'Trust and store the host key of a board seen for the first time (a changed key is still refused).',
+      ui: { action: 'Test connection on the Targets page' },
+    },
     'password-env': { kind: 'string', valueName: 'VAR', help: 'Log in with the password held in this environment variable (never pass a password as a flag).' },
   },
   cliContext(session) {
