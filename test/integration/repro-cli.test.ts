@@ -78,12 +78,14 @@ describe('edgebench repro', () => {
     copyFileSync(path.join(repoRoot, 'resources/models/demo-mnist.onnx'), otherModel);
     const gone = await writeJson(dir, 'gone.json', { ...quickRun(), model: { ...quickRun().model, path: path.join(dir, 'deleted.onnx') } });
     const otherBytes = await writeJson(dir, 'other-bytes.json', { ...quickRun(), model: { ...quickRun().model, sha256: 'f'.repeat(64), path: otherModel } });
+    const two = await writeJson(dir, 'two.json', [quickRun(), { ...quickRun(), id: 'second' }]);
     // Made before run files kept the model's path, run from a folder without demo-mnist.onnx (the project's root).
     const old = FIXTURES.onnx700;
     const cases: Array<[string[], string]> = [
       [['repro'], 'edgebench repro takes one run file, RUN.json; got 0.'],
       [['repro', old, old], 'edgebench repro takes one run file, RUN.json; got 2.'],
       [['repro', path.join(dir, 'missing.json')], "missing.json' does not exist"],
+      [['repro', two], `The original file '${two}' must hold one run; it holds 2. Give the file of the one run to reproduce.`],
       [['repro', gone], `The model file '${path.join(dir, 'deleted.onnx')}' that ${gone} was measured on is not there any more; put it back`],
       [['repro', otherBytes], `The model file '${otherModel}' is not the one ${otherBytes} measured (its sha256 is 198f86e6773c…, the run's ffffffffffff…)`],
       [['repro', old], `names its model only as 'demo-mnist.onnx' (it was made before run files recorded the model's path), and there is no 'demo-mnist.onnx' in ${repoRoot}; run edgebench repro from the folder that holds it.`],

@@ -42,13 +42,13 @@ export const compareHelp = formatHelp(
 );
 
 /** The one run a run file holds, refused in one sentence (naming its role) when it holds none or several. */
-export async function loadOne(file: string, role: string): Promise<LoadedRun> {
+export async function loadOne(file: string, role: string, oneRunHint = 'Give one run file per side.'): Promise<LoadedRun> {
   const loaded = await loadRunFiles([file]);
   const skipped = loaded.skipped[0];
   if (skipped) throw new StudioError('BAD_INPUT', `The ${role} run file ${skipped.path} cannot be used: ${skipped.reason}`, { file });
   const [entry, ...more] = loaded.runs;
   if (!entry || more.length > 0) {
-    throw new StudioError('BAD_INPUT', `The ${role} file '${file}' must hold one run; it holds ${loaded.runs.length}. Give one run file per side.`, { file });
+    throw new StudioError('BAD_INPUT', `The ${role} file '${file}' must hold one run; it holds ${loaded.runs.length}. ${oneRunHint}`, { file });
   }
   return entry;
 }

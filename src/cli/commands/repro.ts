@@ -110,7 +110,7 @@ export async function reproCommand(argv: string[], io: CommandIo): Promise<numbe
   const json = flagBool(args, 'json');
   const outFile = flagString(args, 'out');
   targetsGiven(args);
-  const original = (await loadOne(runFile, 'original')).run;
+  const original = (await loadOne(runFile, 'original', 'Give the file of the one run to reproduce.')).run;
   await checkModel(original, runFile);
   const line = benchArgs(original, args);
   io.err(`Re-running ${original.id} (${runFile}): ${['edgebench', 'bench', ...line.map(shellQuote)].join(' ')}`);
