@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelArg, modelFileName, reproduceCommand, shellQuote } from '../../../src/core/reports/reproduce-command';
+import { buildReportContext } from '../../../src/core/reports/report-context';
+import { reproduceSection } from '../../../src/core/reports/sections/reproduce';
+import type { RunFile } from '../../../src/shared/run-schema';
 import { FIXTURES, readRun } from './run-fixtures';
 
 describe('reproduceCommand', () => {
@@ -64,5 +67,20 @@ describe('reproduceCommand', () => {
     const command = reproduceCommand({ ...run, target: { ...run.target, spec } });
     expect(command).toContain(`--target '${spec}'`);
     expect(command).not.toContain('--runtime');
+  });
+});
+
+describe("a report's Reproduce section", () => {
+  it('says the lines work from any folder when every run recorded its model path, and the folder to run from otherwise', () => {
+    const run = readRun(FIXTURES.onnx);
+    const withPath = { ...run, model: { ...run.model, path: '/models/demo-mnist.onnx' } };
+    const intro = (runs: RunFile[]): string => {
+      const report = buildReportContext({ runs: runs.map((r, i) => ({ run: { ...r, id: `${r.id}-${i}` }, path: `/runs/${i}.json` })), skipped: [] });
+      const first = reproduceSection.build(report)[0];
+      return first?.kind === 'text' ? first.text : '';
+    };
+    expect(intro([withPath])).toContain('by the path the run loaded it from, so it works from any folder');
+    expect(intro([run])).toBe('Each run again, from the folder that holds its model file:');
+    expect(intro([withPath, run])).toContain('a line that names its model file without a folder runs from the folder that holds that file');
   });
 });
