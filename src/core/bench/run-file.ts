@@ -203,7 +203,8 @@ export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRu
     environment,
     repeats,
     ...(betweenRun !== undefined ? { betweenRun } : {}),
-    verdict: verdictOf(warnings),
+    // A repeat its target judged unstable beyond its warnings' codes (an SSH board that throttled) keeps the cell unstable.
+    verdict: measured.some((m) => m.run.verdict === 'unstable' && verdictOf(m.run.warnings) === 'stable') ? 'unstable' : verdictOf(warnings),
     warnings,
   });
   return stop === undefined ? run : markPartial(run, stop);

@@ -80,4 +80,14 @@ describe('poolRepeats', () => {
     expect(pooled.environment?.busyProcesses).toEqual(['a', 'b']);
     expect(pooled.betweenRun?.medianMs).toBe(1);
   });
+
+  it('a repeat its target judged unstable beyond its warnings (an SSH board that throttled) leaves the pooled run unstable', () => {
+    const throttled = { ...repeatRun(steady(1)), verdict: 'unstable' as const, warnings: [{ code: 'throttled', message: 'The board reported throttling.' }] };
+    const settings = BenchSettings.parse({ ...DEFAULT_BENCH_SETTINGS, runs: 100, repeats: 3 });
+    const calm = [repeatRun(steady(1)), repeatRun(steady(1)), repeatRun(steady(1))];
+    expect(poolRepeats(settings, calm.map((run) => ({ run, startedAt: 't' }))).verdict).toBe('stable');
+    const pooled = poolRepeats(settings, [calm[0], throttled, calm[2]].map((run) => ({ run: run as RunFile, startedAt: 't' })));
+    expect(pooled.verdict).toBe('unstable');
+    expect(pooled.warnings.map((w) => w.code)).toContain('throttled');
+  });
 });
