@@ -129,6 +129,16 @@ describe('the report of runs with repeats', () => {
     expect(texts(blocks)[0]).toContain(`median ${formatMs(drifting.betweenRun?.medianMs ?? 0)}.`);
   });
 
+  it('the HTML report carries the repeats and stays self-contained', async () => {
+    const [output] = await exportReport('html', report);
+    if (typeof output?.data !== 'string') throw new Error('html should be text');
+    expect(output.data).toContain('between-run 95% CI');
+    expect(output.data).toContain('within-run 95% CI');
+    expect(output.data).toContain('#1: its fresh runs disagree');
+    // Nothing fetched from elsewhere: no external script, style, image or font.
+    expect(output.data).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+  });
+
   it('whole Markdown report, as a reviewer reads it', async () => {
     const [output] = await exportReport('md', report);
     if (typeof output?.data !== 'string') throw new Error('markdown should be text');
