@@ -12,7 +12,10 @@ process.env.EDGEBENCH_CLI_ENTRY = '1';
 // `npm run edgebench -- ARGS` starts this file in the project's root, but the user's relative paths
 // (model files, --out, run files) start where they typed the command, which npm passes as INIT_CWD.
 // Changing directory once here makes every path the CLI resolves mean what it means in the shell.
-if (process.env.npm_lifecycle_event === 'edgebench' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+// Only for this project's own script: another package's script that calls edgebench runs in that
+// package's root on purpose, and its paths are relative to it.
+const npmEnv = process.env;
+if (npmEnv.npm_lifecycle_event === 'edgebench' && npmEnv.npm_package_name === 'edgebench-studio' && npmEnv.INIT_CWD) process.chdir(npmEnv.INIT_CWD);
 if (!cliBuildIsFresh()) {
   try {
     await ensureCliBuild();

@@ -5,7 +5,7 @@
  * prints works from anywhere.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,19 @@ describe('npm run edgebench from another folder', () => {
     const result = await npmRun(path.dirname(demoModelPath), ['inspect', path.basename(demoModelPath)]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('demo-mnist.onnx');
+  }, 120_000);
+
+  it("another package's own edgebench script keeps npm's rule: its paths start at that package's root", async () => {
+    const project = realpathSync(mkdtempSync(path.join(tmpdir(), 'edgebench-npm-other-')));
+    mkdirSync(path.join(project, 'models'));
+    mkdirSync(path.join(project, 'src'));
+    copyFileSync(demoModelPath, path.join(project, 'models/demo-mnist.onnx'));
+    const script = `node ${JSON.stringify(path.join(repoRoot, 'bin/edgebench.mjs'))} inspect models/demo-mnist.onnx`;
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'someone-else', private: true, scripts: { edgebench: script } }));
+    // Typed in src/, where there is no models/ folder: the script still finds the model from its package's root.
+    const result = await npmRun(path.join(project, 'src'), []);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('models/demo-mnist.onnx');
   }, 120_000);
 
   it('a missing relative path is named as the user typed it, and exits 2', async () => {
