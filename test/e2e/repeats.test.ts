@@ -161,8 +161,12 @@ describe('the Repeats field', () => {
     await field().waitFor();
     expect(await page.locator('label:has([data-testid="bench-repeats-input"]) .field-label').textContent()).toBe(BENCH_SETTING_SPECS.repeats.label);
     expect(await hint()).toBe('Fresh processes per cell; empty = 1');
+    const count = page.getByTestId('bench-cell-count');
+    expect(await count.textContent()).not.toContain('fresh processes');
     await page.getByTestId('bench-mode-report').check();
     expect(await hint()).toBe('Empty = 5 (report mode implies 5)');
+    // Report mode runs each cell in five fresh processes, one 10 s window each.
+    expect(await count.textContent()).toContain('each in 5 fresh processes · at least 50 s');
     await page.getByTestId('bench-mode-quick').check();
 
     await field().fill('0');
@@ -170,6 +174,7 @@ describe('the Repeats field', () => {
     expect(await page.getByTestId('bench-start').isDisabled()).toBe(true);
 
     await field().fill('2');
+    expect(await count.textContent()).toContain('each in 2 fresh processes');
     await page.getByTestId('bench-runs-input').fill('20');
     await page.getByTestId('bench-warmup-input').fill('2');
     await page.getByTestId('bench-warmup-time-input').fill('0');

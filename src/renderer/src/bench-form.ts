@@ -68,6 +68,24 @@ export function repeatsFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind
   return { shown: honouring.length > 0, partial: honouring.length > 0 && honouring.length < ticked.length };
 }
 
+/**
+ * The repeats a cell will run as the form stands (the engine's rule: the field's value, else 5 in
+ * report mode, else 1), or null while the field holds no valid value.
+ */
+export function effectiveRepeats(text: string, mode: RunMode): number | null {
+  if (text.trim() === '') return mode === 'report' ? REPORT_MODE_REPEATS : 1;
+  const value = checkNumberText(text, REPEATS_LIMITS);
+  return typeof value === 'string' ? null : value;
+}
+
+/**
+ * Report mode's least measuring time per cell: one window of the rule's minimum per fresh
+ * process when there are repeats (each measures one), else all the rule's windows in the one process.
+ */
+export function reportCellMs(repeats: number): number {
+  return (repeats > 1 ? repeats : REPORT_MODE.windows) * REPORT_MODE.minWindowMs;
+}
+
 /** What an empty Repeats field means in this mode, for the field's hint. */
 export function repeatsHint(mode: RunMode): string {
   return mode === 'report' ? `Empty = ${REPORT_MODE_REPEATS} (report mode implies ${REPORT_MODE_REPEATS})` : 'Fresh processes per cell; empty = 1';

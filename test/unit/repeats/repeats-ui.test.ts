@@ -4,7 +4,7 @@
  * and the Runs page's Repeats field (its value reaches bench.start; empty leaves it to the mode).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, REPORT_MODE_REPEATS, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
+import { DEFAULT_FORM, effectiveRepeats, REPORT_MODE_REPEATS, reportCellMs, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
 import {
   betweenRunCiText,
   betweenRunDisagreement,
@@ -106,6 +106,17 @@ describe('the Runs page Repeats field', () => {
     expect(repeatsFieldFor(targets, ['local', 'pi'])).toEqual({ shown: true, partial: false });
     expect(repeatsFieldFor(targets, ['local', 'board'])).toEqual({ shown: true, partial: true });
     expect(repeatsFieldFor(targets, ['board'])).toEqual({ shown: false, partial: false });
+  });
+
+  it("counts the repeats as the engine will run them, and report mode's time from them", () => {
+    expect(effectiveRepeats('', 'quick')).toBe(1);
+    expect(effectiveRepeats('', 'report')).toBe(5);
+    expect(effectiveRepeats('3', 'report')).toBe(3);
+    expect(effectiveRepeats('0', 'quick')).toBeNull();
+    // Report mode: one 10 s window per fresh process, or all five windows in one process.
+    expect(reportCellMs(5)).toBe(50_000);
+    expect(reportCellMs(8)).toBe(80_000);
+    expect(reportCellMs(1)).toBe(50_000);
   });
 
   it('refuses what the schema would refuse, with what to type instead', () => {

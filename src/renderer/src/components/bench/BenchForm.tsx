@@ -4,7 +4,7 @@ import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/c
 import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
 import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
-import { cellCount, checkModelInputs, DEFAULT_FORM, parseThreadList, REPORT_MODE_REPEATS, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { cellCount, checkModelInputs, DEFAULT_FORM, effectiveRepeats, reportCellMs, parseThreadList, REPORT_MODE_REPEATS, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { ModelPicker } from './ModelPicker';
@@ -62,6 +62,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const patch = (change: Partial<BenchFormFields>): void => setForm((f) => ({ ...f, ...change }));
   const set = (field: keyof BenchFormFields) => (value: string) => patch({ [field]: value });
   const report = form.mode === 'report';
+  // As the engine will run them; a target kind without repeats runs each cell once.
+  const repeats = repeatsShown ? effectiveRepeats(form.repeats, form.mode) : 1;
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -131,7 +133,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
           {cells === 0
             ? 'No cells to run yet'
             : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')} × ${plural(targetIds.length, 'target')}`}
-          {report && cells > 0 && <span className="muted"> · at least {formatDuration(cellsPerTarget * REPORT_MODE.windows * REPORT_MODE.minWindowMs)}</span>}
+          {cells > 0 && repeats !== null && repeats > 1 && <span className="muted"> · each in {repeats} fresh processes</span>}
+          {report && cells > 0 && <span className="muted"> · at least {formatDuration(cellsPerTarget * reportCellMs(repeats ?? 1))}</span>}
         </span>
         <button
           type="submit"
