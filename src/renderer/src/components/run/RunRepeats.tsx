@@ -61,7 +61,7 @@ export function RunRepeats({ run }: { run: RunFile }) {
           <dt>Median 95% CI {acrossLabel(betweenRun.repeats)}</dt>
           <dd>{betweenRunCiText(betweenRun)}</dd>
           <dd className="muted">
-            median of medians {formatMs(betweenRun.medianMs)}; {betweenRun.method}
+            Median of medians {formatMs(betweenRun.medianMs)}. {betweenRun.method}
           </dd>
         </div>
       </dl>
@@ -77,7 +77,6 @@ export function RunRepeats({ run }: { run: RunFile }) {
               stroke={colors.axis}
               tick={{ fill: colors.axis, fontSize: 11 }}
               width={56}
-              label={{ value: 'ms', angle: -90, position: 'insideLeft', fill: colors.axis, fontSize: 11 }}
             />
             {betweenRun.ci95 && (
               <ReferenceArea y1={betweenRun.ci95.low} y2={betweenRun.ci95.high} fill={colors.bar} fillOpacity={0.12} stroke="none" ifOverflow="extendDomain" />
@@ -96,7 +95,8 @@ export function RunRepeats({ run }: { run: RunFile }) {
           </ComposedChart>
         </ResponsiveContainer>
         <p className="chart-note muted">
-          Boxes: each repeat&apos;s middle half of samples; dot and whiskers: its median and within-run 95% CI; band: the 95% CI {acrossLabel(betweenRun.repeats)}.
+          Latency in ms. Boxes: each repeat&apos;s middle half of samples; dot and whiskers: its median and within-run 95% CI; dashed line: the median of medians
+          {betweenRun.ci95 ? `; band: the 95% CI ${acrossLabel(betweenRun.repeats)}` : ''}.
         </p>
       </div>
       <table className="table compact repeats-table" data-testid="repeats-table">
