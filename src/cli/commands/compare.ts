@@ -25,7 +25,7 @@ const flags: FlagSpecs = {
 };
 
 export const compareHelp = formatHelp(
-  'edgebench compare BASELINE.json CURRENT.json [--max-regression PCT] [--json]',
+  'edgebench compare BASELINE.json CURRENT.json [--max-regression PCT] [--allow-single-run] [--json]',
   [
     'Compares two runs (median, and p90 / p99 where both runs have enough samples) and gates CI on the between-run',
     `CIs of runs made with --repeats (${GATE_REPEATS} or more is a good start): the median of a single process moves`,
