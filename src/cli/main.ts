@@ -1,6 +1,8 @@
 /**
  * `edgebench`: the studio's engine, headless. Exit codes: 0 success, 1 the work failed
- * (runtime or runner error), 2 bad input (a flag, a file, a model we cannot read), 130 cancelled.
+ * (runtime or runner error, a target or board that failed, a regression, a run that did not
+ * reproduce), 2 bad input (a flag, a file, a model we cannot read), 3 the data cannot decide
+ * (compare and repro without between-run CIs, or with CIs that overlap), 130 cancelled.
  *
  * Start-up is kept to a Node start: the CLI runs from its build (out/cli, scripts/build-cli.mjs),
  * and each command's module (and with it zod, onnxruntime, TF.js, ssh2, serialport) is imported
