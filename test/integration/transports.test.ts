@@ -95,7 +95,8 @@ async function scenario(api: StudioApi) {
       idMatchesEvent: run.id === runId,
       schema: run.schema,
       status: run.status,
-      model: run.model,
+      // The model's file lives in each scenario's own fresh workspace: compare where it is inside it.
+      model: { ...run.model, path: run.model.path === undefined ? undefined : path.relative(info.path, run.model.path) },
       target: { kind: run.target.kind, name: run.target.name, arch: run.target.hardware.arch, cores: run.target.hardware.cores },
       runtime: run.runtime.name,
       settings: run.settings,
