@@ -221,5 +221,17 @@ describe('repeats in a matrix', () => {
     expect(run.report?.windows.every((w) => w.durationMs >= 10_000)).toBe(true);
     expect(run.report?.medianOfWindowsMs).toBe(2);
     expect(run.betweenRun?.medianMs).toBe(2);
+    expect(run.warnings.map((w) => w.code)).not.toContain('report-window-short');
+  });
+
+  it('report mode with repeats whose windows hit the cap on runs: the short-window warning counts all the repeats\' windows', async () => {
+    // 0.01 ms runs: 100 000 runs (the cap) make 1 s, short of the rule's 10 s.
+    const spawner = fakeRunnerSpawner({ latencyMs: [0.01] });
+    const { results } = await matrix(spawner, settingsWith({ mode: 'report', runs: 10, repeats: 3 }), [1]);
+    const run = runIn(results[0], 'completed');
+    expect(run.report?.windows.map((w) => w.runs)).toEqual([100_000, 100_000, 100_000]);
+    expect(run.warnings.filter((w) => w.code === 'report-window-short').map((w) => w.message)).toEqual([
+      expect.stringMatching(/^3 of 3 report windows stopped at the cap on measured runs before reaching 10 s \(the shortest measured 1\.00 s\)/),
+    ]);
   });
 });

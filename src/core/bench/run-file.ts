@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { BenchSettings, RUN_SCHEMA, RunFile, type RunEnvironment, type RunRepeat, type RunStop, type RunWarning } from '../../shared/run-schema';
 import { betweenRunEstimate } from './between-run';
 import { MEDIAN_CI_MIN_SAMPLES } from './confidence';
-import { shortWindowWarning, type ReportModePlan, type RunReport } from './report-mode';
+import { DEFAULT_REPORT_PLAN, shortWindowWarning, type ReportModePlan, type RunReport } from './report-mode';
 import { asSamples, median, sortSamples, summarizeLatency } from './stats';
 import { BETWEEN_RUN_WARNING, SAMPLE_WARNING_CODES, assessRun, betweenRunWarning, distinctProcesses, sampleWarnings, verdictOf, type RunAssessmentInput } from './warnings';
 
@@ -148,7 +148,7 @@ const REJUDGED_WARNINGS: ReadonlySet<string> = new Set([...SAMPLE_WARNING_CODES,
  * repeat keeps its own init); memory is the highest peak; the profile and the board's native
  * tools come from the last repeat, the only one that runs them. Partial with `stop`.
  */
-export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRun[], stop?: RunStop, plan?: ReportModePlan): RunFile {
+export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRun[], stop?: RunStop, plan: ReportModePlan = DEFAULT_REPORT_PLAN): RunFile {
   const first = measured[0]?.run;
   const last = measured[measured.length - 1]?.run;
   if (first === undefined || last === undefined) throw new Error('poolRepeats needs at least one measured repeat.');
@@ -170,7 +170,9 @@ export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRu
   const latencyMs = summarizeLatency(samples);
   const betweenRun = betweenRunEstimate(repeats);
   const report = pooledReport(measured.map((m) => m.run));
-  const shortWindows = report !== undefined && plan !== undefined ? shortWindowWarning(report, plan) : undefined;
+  // Told again over all the windows, when a repeat found its window short (the count in its own words would be "1 of 1").
+  const shortInRepeat = measured.flatMap((m) => m.run.warnings).find((w) => w.code === 'report-window-short');
+  const shortWindows = report !== undefined && shortInRepeat !== undefined ? (shortWindowWarning(report, plan) ?? shortInRepeat) : undefined;
   const between = betweenRun === undefined ? undefined : betweenRunWarning(betweenRun, repeats.map((r) => r.environment));
   const kept = new Map<string, RunWarning>();
   for (const { run } of measured) for (const w of run.warnings) if (!REJUDGED_WARNINGS.has(w.code) && !kept.has(w.code)) kept.set(w.code, w);
