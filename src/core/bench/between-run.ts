@@ -12,11 +12,16 @@
  *              variance s²/R + s²/R, so the interval is exp(m ± t(0.975, R−1) · s · √(2/R)).
  *              Null below MIN_REPEATS_FOR_CI repeats: one degree of freedom gives an interval
  *              too wide to say anything (t = 12.7).
- *   disagree   some two repeats' within-run CIs do not overlap: the repeats measured different
- *              speeds, further apart than their own samples allow.
+ *   disagree   some two repeats' within-run CIs do not overlap (the repeats measured different
+ *              speeds, further apart than their own samples allow) AND the repeats' medians spread
+ *              more than ±WIDE_CI_SHARE (2 %, the width at which a within-run CI is
+ *              called uncertain too) around the headline. With hundreds of samples a
+ *              within-run CI is a fraction of a percent wide, so CIs alone call 0.5 % apart
+ *              "disagreeing" and every run on a VM unstable; a spread nobody would act on is not.
  */
 import type { BetweenRunEstimate, RunRepeat } from '../../shared/run-schema';
 import { asSamples, median, sortSamples } from '../../shared/numeric/quantile';
+import { WIDE_CI_SHARE } from './warnings';
 
 /** Fewer repeats than this give no ci95 (null). */
 export const MIN_REPEATS_FOR_CI = 3;
@@ -64,7 +69,7 @@ export function betweenRunEstimate(repeats: readonly RepeatMedian[]): BetweenRun
         ? `No between-run interval: ${repeats.length} fresh runs are too few (it needs at least ${MIN_REPEATS_FOR_CI}).`
         : `95 % interval for the median of another run of ${repeats.length} fresh processes: a Student t interval (${repeats.length - 1} degrees of freedom) on the log of the ${repeats.length} repeats' medians, exp(mean ± t·s·√(2/${repeats.length})).`,
     rangeMs: { min: sorted[0], max: sorted[sorted.length - 1] ?? sorted[0] },
-    disagree: withinRunCisDisagree(repeats),
+    disagree: withinRunCisDisagree(repeats) && spreadIsMeaningful(sorted[0], sorted[sorted.length - 1] ?? sorted[0], median(sorted)),
   };
 }
 
@@ -77,6 +82,11 @@ function logTInterval(medians: readonly number[]): { low: number; high: number }
   const variance = logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (count - 1);
   const halfWidth = studentT975(count - 1) * Math.sqrt(variance) * Math.sqrt(2 / count);
   return { low: Math.exp(mean - halfWidth), high: Math.exp(mean + halfWidth) };
+}
+
+/** The repeats' range is wider than ±WIDE_CI_SHARE of the headline median. */
+function spreadIsMeaningful(lowMs: number, highMs: number, headlineMs: number): boolean {
+  return highMs - lowMs > 2 * WIDE_CI_SHARE * headlineMs;
 }
 
 /**

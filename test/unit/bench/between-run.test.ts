@@ -112,3 +112,13 @@ describe('betweenRunWarning', () => {
     ]);
   });
 });
+
+describe('disagreement that matters', () => {
+  it('repeats 1 % apart with very tight CIs do not disagree; 5 % apart they do', () => {
+    const exact = (ms: number) => ({ medianMs: ms, medianCi95: { low: ms * 0.999, high: ms * 1.001 } });
+    // Their CIs do not overlap in either case, but a 1 % spread is within ±2 % of the headline.
+    expect(withinRunCisDisagree([exact(1.0), exact(1.01), exact(1.005)])).toBe(true);
+    expect(betweenRunEstimate([exact(1.0), exact(1.01), exact(1.005)])?.disagree).toBe(false);
+    expect(betweenRunEstimate([exact(1.0), exact(1.05), exact(1.02)])?.disagree).toBe(true);
+  });
+});
