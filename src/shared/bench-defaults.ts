@@ -1,4 +1,4 @@
-import { BenchSettings } from './run-schema';
+import { BenchSettings, type RunMode } from './run-schema';
 
 /** Defaults shared by the UI form, the CLI flags and the engine. */
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = BenchSettings.parse({
@@ -18,3 +18,14 @@ export const REPORT_MODE = {
   /** --runs is each window's minimum in report mode; fewer make a window's median unreliable. */
   minRunsPerWindow: 10,
 } as const;
+
+/**
+ * Report mode runs this many repeats unless told otherwise: one fresh process per window of the
+ * rule, so the rule's windows also carry what changes between processes.
+ */
+export const REPORT_MODE_REPEATS = REPORT_MODE.windows;
+
+/** The repeats a cell runs: the ones given, else REPORT_MODE_REPEATS in report mode, else one (the engine's rule; the studio's form shows it). */
+export function repeatsFor(mode: RunMode, given: number | undefined): number {
+  return given ?? (mode === 'report' ? REPORT_MODE_REPEATS : 1);
+}

@@ -15,7 +15,7 @@
  * in report mode: the windows' time is the rule's to set.
  */
 import { REPORT_MODE } from '../../shared/bench-defaults';
-import type { RunFile, RunMode, RunWarning } from '../../shared/run-schema';
+import type { RunFile, RunWarning } from '../../shared/run-schema';
 import { asSamples, median, sortSamples } from './stats';
 
 export interface ReportModePlan {
@@ -30,16 +30,8 @@ export const MIN_RUNS_PER_WINDOW = REPORT_MODE.minRunsPerWindow;
 
 export const DEFAULT_REPORT_PLAN: ReportModePlan = REPORT_MODE;
 
-/**
- * Report mode runs this many repeats unless told otherwise: one fresh process per window of the
- * rule, so the rule's windows also carry what changes between processes.
- */
-export const REPORT_MODE_REPEATS = REPORT_MODE.windows;
-
-/** The repeats a cell runs: the ones given, else REPORT_MODE_REPEATS in report mode, else one. */
-export function repeatsFor(mode: RunMode, given: number | undefined): number {
-  return given ?? (mode === 'report' ? REPORT_MODE_REPEATS : 1);
-}
+// Where the engine, the CLI and the studio's form take the repeats a cell runs from.
+export { REPORT_MODE_REPEATS, repeatsFor } from '../../shared/bench-defaults';
 
 /**
  * The windows ONE runner process measures. With repeats, each repeat (a fresh process) measures

@@ -2,7 +2,7 @@
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../shared/contract';
 import { INPUT_SIZES_FIELD, describeGuessedDims, inputProblemMessage } from '../../shared/input-messages';
 import { guessedDimsOf, planModelInputs } from '../../shared/input-plan';
-import { DEFAULT_BENCH_SETTINGS, REPORT_MODE } from '../../shared/bench-defaults';
+import { DEFAULT_BENCH_SETTINGS, REPORT_MODE, REPORT_MODE_REPEATS, repeatsFor } from '../../shared/bench-defaults';
 import type { ModelFormat } from '../../shared/plugins/model-formats';
 import type { RunMode } from '../../shared/run-schema';
 import { BENCH_SETTING_SPECS } from '../../shared/plugins/bench-settings';
@@ -49,12 +49,8 @@ export const DEFAULT_FORM: BenchFormFields = {
   repeats: '',
 };
 
-/**
- * Repeats report mode runs when the field is left empty (issue 12: "report mode implies 5"): one
- * fresh process per report window. The engine applies it (REPORT_MODE_REPEATS in
- * src/core/bench/report-mode.ts, the same definition); the form only says so.
- */
-export const REPORT_MODE_REPEATS = REPORT_MODE.windows;
+// Repeats report mode runs when the field is left empty: the engine's own rule (shared/bench-defaults.ts).
+export { REPORT_MODE_REPEATS } from '../../shared/bench-defaults';
 /** The schema's limits (BenchSettings.repeats: 1 to 100). */
 export const REPEATS_LIMITS = { min: BENCH_SETTING_SPECS.repeats.min ?? 1, max: 100, integer: true } as const;
 
@@ -73,7 +69,7 @@ export function repeatsFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind
  * report mode, else 1), or null while the field holds no valid value.
  */
 export function effectiveRepeats(text: string, mode: RunMode): number | null {
-  if (text.trim() === '') return mode === 'report' ? REPORT_MODE_REPEATS : 1;
+  if (text.trim() === '') return repeatsFor(mode, undefined);
   const value = checkNumberText(text, REPEATS_LIMITS);
   return typeof value === 'string' ? null : value;
 }
