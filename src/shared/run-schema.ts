@@ -101,6 +101,14 @@ export type LatencyStats = z.infer<typeof LatencyStats>;
 export const PERCENTILE_MIN_SAMPLES = { p50: 1, p90: 64, p95: 128, p99: 662 } as const;
 export type PercentileName = keyof typeof PERCENTILE_MIN_SAMPLES;
 
+/**
+ * The latency a run reports: with repeats the median of the repeats' medians; in report mode (one
+ * process) the median of its windows' medians, as MLPerf Tiny's rule; else the median of its samples.
+ */
+export function headlineMedianMs(run: Pick<RunFile, 'betweenRun' | 'report' | 'latencyMs'>): number {
+  return run.betweenRun?.medianMs ?? run.report?.medianOfWindowsMs ?? run.latencyMs.median;
+}
+
 export function percentileSupported(name: PercentileName, count: number): boolean {
   return count >= PERCENTILE_MIN_SAMPLES[name];
 }

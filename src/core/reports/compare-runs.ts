@@ -10,7 +10,7 @@
  */
 import { remedy, worded } from '../../shared/remedies';
 import type { WordedMessage } from '../../shared/errors';
-import { percentileSupported, type PercentileName, type RunFile } from '../../shared/run-schema';
+import { headlineMedianMs, percentileSupported, type PercentileName, type RunFile } from '../../shared/run-schema';
 import { formatMs, formatRatio } from './format';
 
 export const DEFAULT_MAX_REGRESSION_PCT = 5;
@@ -68,10 +68,8 @@ export interface GateOptions {
   allowSingleRun?: boolean;
 }
 
-/** The latency a run reports: the median of its repeats' medians with repeats, else its samples' median. */
-export function headlineMedianMs(run: RunFile): number {
-  return run.betweenRun?.medianMs ?? run.latencyMs.median;
-}
+// The latency a run reports (one rule for the studio, reports and the gate).
+export { headlineMedianMs };
 
 function metric(name: MetricComparison['metric'], baseline: RunFile, current: RunFile): MetricComparison {
   const b = name === 'median' ? headlineMedianMs(baseline) : baseline.latencyMs[name];

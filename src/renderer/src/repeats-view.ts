@@ -60,10 +60,8 @@ export function betweenRunCiText(betweenRun: Pick<BetweenRunEstimate, 'repeats' 
   return formatMsRange(betweenRun.ci95.low, betweenRun.ci95.high);
 }
 
-/** The headline latency: with repeats the median of their medians; report mode's median of window medians; else the median of all samples. */
-export function headlineMedianMs(run: Pick<RunFile, 'betweenRun' | 'report' | 'latencyMs'>): number {
-  return run.betweenRun?.medianMs ?? run.report?.medianOfWindowsMs ?? run.latencyMs.median;
-}
+// The headline latency, as the engine and reports take it.
+export { headlineMedianMs } from '../../shared/run-schema';
 
 /**
  * The between-run warning in the issue's words, for a file whose repeats disagree but whose
