@@ -64,7 +64,9 @@ describe('the Advanced fields of the New-benchmark form', () => {
     await options.filter({ hasText: 'onnxruntime' }).getByTestId('bench-model-checkbox').uncheck();
     const advanced = page.getByTestId('bench-advanced');
     if ((await advanced.getAttribute('open')) === null) await advanced.locator('summary').click();
-    expect(await advanced.locator('summary').textContent()).toBe('Advanced: TensorFlow.js options and op profile');
+    // TF.js has no per-op profiler the studio reads: no Profile runs field, and the title does not promise one.
+    expect(await advanced.locator('summary').textContent()).toBe('Advanced: TensorFlow.js options');
+    expect(await page.getByTestId('bench-profile-runs-input').count()).toBe(0);
     expect(await page.getByTestId('bench-graph-opt').count()).toBe(0);
     const backend = RUNTIMES.tfjs.optionSpecs.tfjsBackend.field;
     expect(await optionLabels('bench-tfjs-backend')).toEqual(backend.kind === 'select' ? Object.values(backend.choices) : []);

@@ -97,6 +97,11 @@ export function runtimesForFormats(formats: readonly ModelFormat[]): RuntimeName
   return RuntimeName.options.filter((name) => used.has(name));
 }
 
+/** Whether a runtime the ticked models run on has a per-op profiler the studio reads (its descriptor's `profiler`), so Profile runs means something. */
+export function profilerInUse(formats: readonly ModelFormat[]): boolean {
+  return runtimesForFormats(formats).some((runtime) => RUNTIMES[runtime].profiler);
+}
+
 /** The Advanced section's fields for the ticked models' formats: one group per runtime that has options. */
 export function advancedFieldsFor(formats: readonly ModelFormat[]): RuntimeFieldGroup[] {
   return runtimesForFormats(formats)

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ModelFormat } from '../../../src/shared/plugins/model-formats';
 import type { OptionSpec } from '../../../src/shared/plugins/plugin';
 import { RUNTIMES, RuntimeName, RuntimeOptions, RUNTIMES_FOR_FORMAT } from '../../../src/shared/plugins/runtimes';
 import { SERIAL_PROTOCOLS, SerialProtocol } from '../../../src/shared/plugins/serial-protocols';
@@ -21,7 +22,7 @@ import {
   validateTargetForm,
   visibleItems,
 } from '../../../src/renderer/src/components/targets/target-form';
-import { advancedFieldsFor, DEFAULT_RUNTIME_FIELDS, disabledReason, readRuntimeOptions, runtimesForFormats } from '../../../src/renderer/src/runtime-fields';
+import { advancedFieldsFor, DEFAULT_RUNTIME_FIELDS, disabledReason, profilerInUse, readRuntimeOptions, runtimesForFormats } from '../../../src/renderer/src/runtime-fields';
 import { isImplicitTarget, isMicrocontroller, SIMULATED_BOARDS, targetTitle } from '../../../src/renderer/src/target-kind-view';
 
 type AnySpec = OptionSpec<unknown, unknown>;
@@ -209,5 +210,15 @@ describe('Kind-specific UI from descriptor facts', () => {
     expect(isImplicitTarget(target)).toBe(descriptor.stored === null);
     expect(targetTitle(target)).toBe(descriptor.stored === null ? descriptor.label : 'lab-board');
     expect(isMicrocontroller(target)).toBe(descriptor.processor === 'microcontroller');
+  });
+});
+
+describe('the Profile runs field', () => {
+  it('is offered exactly when a runtime the ticked models run on has a profiler the studio reads', () => {
+    for (const format of ModelFormat.options) {
+      const runtime = RUNTIMES_FOR_FORMAT[format][0];
+      expect(profilerInUse([format]), format).toBe(runtime !== undefined && RUNTIMES[runtime].profiler);
+    }
+    expect(profilerInUse([])).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
 import type { ModelFormat } from '../../../../shared/plugins/model-formats';
 import type { BenchFormErrors, BenchFormFields } from '../../bench-form';
-import { advancedFieldsFor, disabledReason, type RuntimeField, type RuntimeFieldValues } from '../../runtime-fields';
+import { advancedFieldsFor, disabledReason, profilerInUse, type RuntimeField, type RuntimeFieldValues } from '../../runtime-fields';
 import { NumberField } from './NumberField';
 
 interface Props {
@@ -62,24 +62,30 @@ function RuntimeOptionField({ field, values, error, onChange }: FieldProps) {
  */
 export function AdvancedFields({ form, formats, errors, onChange }: Props) {
   const groups = advancedFieldsFor(formats);
+  const profiled = profilerInUse(formats);
   const runtimes = groups.map((group) => group.label).join(', ');
   const values = form.runtimeOptions;
   const set = (key: string) => (value: string | boolean) => onChange({ runtimeOptions: { ...values, [key]: value } });
+  const parts = [runtimes === '' ? null : `${runtimes} options`, profiled ? 'op profile' : null].filter((part): part is string => part !== null);
+  // Nothing to set for these runtimes (LiteRT has no options and no profiler the studio reads).
+  if (parts.length === 0) return null;
   return (
     <details className="advanced" data-testid="bench-advanced">
-      <summary>{runtimes === '' ? 'Advanced: op profile' : `Advanced: ${runtimes} options and op profile`}</summary>
+      <summary>{`Advanced: ${parts.join(' and ')}`}</summary>
       <div className="form-row">
         {groups.flatMap((group) =>
           group.fields.map((field) => <RuntimeOptionField key={field.key} field={field} values={values} error={errors.runtimeOptions?.[field.key]} onChange={set(field.key)} />),
         )}
-        <NumberField
-          label={BENCH_SETTING_SPECS.profileRuns.label}
-          hint="Extra runs for the op profile; 0 = none"
-          value={form.profileRuns}
-          error={errors.profileRuns}
-          testId="bench-profile-runs-input"
-          onChange={(profileRuns) => onChange({ profileRuns })}
-        />
+        {profiled && (
+          <NumberField
+            label={BENCH_SETTING_SPECS.profileRuns.label}
+            hint="Extra runs for the op profile; 0 = none"
+            value={form.profileRuns}
+            error={errors.profileRuns}
+            testId="bench-profile-runs-input"
+            onChange={(profileRuns) => onChange({ profileRuns })}
+          />
+        )}
       </div>
     </details>
   );
