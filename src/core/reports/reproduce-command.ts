@@ -1,8 +1,8 @@
 /**
  * The `edgebench bench` command line that repeats a run, built from its recorded settings. The
  * flags that decide how much is measured (--runs, --warmup, --warmup-time, --min-time,
- * --max-time, --threads, --runtime, --mode) are always written, so the line still means the same
- * run after a default changes; runtime options and inputs only when they differ from the default,
+ * --max-time, --threads, --runtime, --mode, as far as the run's target kind honours them) are
+ * always written, so the line still means the same run after a default changes; runtime options and inputs only when they differ from the default,
  * so the line stays readable. Flags come from the descriptors: the bench settings' table (only
  * settings the run's target kind honours), the runtime's option specs and the target kind's spec.
  */
@@ -33,9 +33,11 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The settings written whatever their value, in the line's order (--runtime goes before --mode). */
-const ALWAYS_BEFORE_RUNTIME: readonly BenchSettingKey[] = ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'threads'];
-const ALWAYS_AFTER_RUNTIME: readonly BenchSettingKey[] = ['mode'];
+/**
+ * Settings written whatever their value (their spec says reproduce: 'always') come in the specs'
+ * order, --runtime among them before these, as reproduce lines have always read.
+ */
+const AFTER_RUNTIME: readonly BenchSettingKey[] = ['mode'];
 
 /** A setting as flags: `--flag value`, or a boolean's `--flag` alone when it changes the setting from what it is without the flag. */
 function settingArgs(key: BenchSettingKey, settings: BenchSettings): string[] {
@@ -53,7 +55,9 @@ export function reproduceArgs(run: RunFile): string[] {
   const descriptor = runtime.success ? RUNTIMES[runtime.data] : null;
   // Only settings the target honours (no --no-native-tools for This computer, no --fresh-inputs for a microcontroller).
   const honoured = TARGET_KINDS[run.target.kind].benchSettings;
-  const optional = (Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[]).filter((key) => BENCH_SETTING_SPECS[key].reproduce === 'when-changed' && honoured.includes(key));
+  const keys = (Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[]).filter((key) => honoured.includes(key));
+  const always = keys.filter((key) => BENCH_SETTING_SPECS[key].reproduce === 'always');
+  const optional = keys.filter((key) => BENCH_SETTING_SPECS[key].reproduce === 'when-changed');
   // A setting that needs a runtime's capability (--profile-runs, the profiler) follows that runtime's options.
   const forTarget = optional.filter((key) => BENCH_SETTING_SPECS[key].requires === undefined);
   const forRuntime = optional.filter((key) => {
@@ -63,9 +67,9 @@ export function reproduceArgs(run: RunFile): string[] {
   const args = [
     'bench',
     modelArg(run),
-    ...ALWAYS_BEFORE_RUNTIME.flatMap((key) => settingArgs(key, s)),
+    ...always.filter((key) => !AFTER_RUNTIME.includes(key)).flatMap((key) => settingArgs(key, s)),
     ...(runtime.success ? ['--runtime', runtime.data] : []),
-    ...ALWAYS_AFTER_RUNTIME.flatMap((key) => settingArgs(key, s)),
+    ...always.filter((key) => AFTER_RUNTIME.includes(key)).flatMap((key) => settingArgs(key, s)),
     ...forTarget.flatMap((key) => settingArgs(key, s)),
     ...(runtime.success ? optionArgs(RUNTIME_OPTION_FLAGS[runtime.data], s.runtimeOptions) : []),
     ...forRuntime.flatMap((key) => settingArgs(key, s)),
