@@ -145,7 +145,7 @@ describe('input sizes in the studio', () => {
     const warning = (await studio.page.locator('[data-warning="guessed-inputs"]').textContent()) ?? '';
     expect(warning).toContain("Input sizes were guessed, not given: dim 2 of 'state' = 1.");
     // The page names its own field, never a command-line flag (the run file keeps the CLI's words for the CLI and reports).
-    expect(warning).toContain('Give the sizes your application uses with Input sizes on the Models page');
+    expect(warning).toContain('Set the sizes your application uses under Input sizes on the Models page');
     expect(warning).not.toMatch(/--[a-z]/);
     expect(run.warnings.find((w) => w.code === 'guessed-inputs')?.message).toContain('--shape or --dim');
     expect(await studio.page.getByTestId('run-inputs-guessed').count()).toBe(1);

@@ -7,7 +7,7 @@
  * guessed, and words the hint shown when the runtime rejects the generated inputs.
  */
 import { StudioError, type WordedMessage } from '../../shared/errors';
-import { joinWorded, remedy, worded } from '../../shared/remedies';
+import { assign, joinWorded, remedy, renderRemedy, say, worded, type PhraseSlot } from '../../shared/remedies';
 import {
   INPUT_SIZES_FIELD,
   guessedInputsOfRun,
@@ -65,29 +65,29 @@ export function checkSettings(
   }
   if (settings.maxTimeMs > 0 && settings.maxTimeMs < settings.minTimeMs) {
     throw badInput(
-      worded`${remedy('maxTimeMs', ms(settings.maxTimeMs))} is shorter than ${remedy('minTimeMs', ms(settings.minTimeMs))}, so the minimum could never be reached; raise ${remedy('maxTimeMs')} or lower ${remedy('minTimeMs')}.`,
+      worded`${say('', 'The time in ')}${remedy('maxTimeMs')}${valueOf(settings.maxTimeMs)} is shorter than ${say('', 'the time in ')}${remedy('minTimeMs')}${valueOf(settings.minTimeMs)}, so the minimum could never be reached; ${say('raise', 'raise the time in')} ${remedy('maxTimeMs')} or ${say('lower', 'lower the time in')} ${remedy('minTimeMs')}.`,
       '--max-time',
     );
   }
   if (settings.mode === 'report') {
-    const rule = worded`${remedy('mode', 'report')} runs ${plan.windows} windows of at least ${ms(plan.minWindowMs)} each and reports the median of their medians`;
-    const quick = remedy('mode', 'quick');
+    const rule = worded`${say('', 'With ')}${remedy('mode', 'report')}${say(' runs', ', a run measures')} ${plan.windows} windows of at least ${ms(plan.minWindowMs)} each and reports the median of their medians`;
+    const quick = worded`${say('use', 'set')} ${assign('mode', 'quick')}`;
     if (settings.maxTimeMs > 0) {
-      throw badInput(worded`${rule}, so ${remedy('maxTimeMs', ms(settings.maxTimeMs))} would cut it short; drop ${remedy('maxTimeMs')}, or use ${quick}.`, '--max-time');
+      throw badInput(worded`${rule}, so ${remedy('maxTimeMs')}${valueOf(settings.maxTimeMs)} would cut it short; ${say('drop', 'clear')} ${remedy('maxTimeMs')}, or ${quick}.`, '--max-time');
     }
     if (settings.minTimeMs > 0) {
-      throw badInput(worded`${rule}; the report rule sets the time, so drop ${remedy('minTimeMs', ms(settings.minTimeMs))}, or use ${quick}.`, '--min-time');
+      throw badInput(worded`${rule}; the report rule sets the time, so ${say('drop', 'clear')} ${remedy('minTimeMs')}${valueOf(settings.minTimeMs)}, or ${quick}.`, '--min-time');
     }
     if (settings.runs < MIN_RUNS_PER_WINDOW) {
       throw badInput(
-        worded`${rule}; ${remedy('runs')} sets each window's minimum runs and must be at least ${MIN_RUNS_PER_WINDOW} for a window's median to mean something (got ${remedy('runs', String(settings.runs))}). Pass ${remedy('runs', String(MIN_RUNS_PER_WINDOW))} or more, or use ${quick}.`,
+        worded`${rule}; ${remedy('runs')} sets each window's minimum runs and must be at least ${MIN_RUNS_PER_WINDOW} for a window's median to mean something (${say('got ', '')}${remedy('runs')}${say(' ', ' holds ')}${settings.runs}). ${say('Pass', 'Set')} ${assign('runs', String(MIN_RUNS_PER_WINDOW))} or more, or ${quick}.`,
         '--runs',
       );
     }
   }
   if (settings.freshInputs && model.inputs.length > 0 && model.inputs.every((input) => settings.values[input.name] !== undefined)) {
     throw badInput(
-      worded`${remedy('freshInputs')} has nothing to refresh: every input is given a value (${remedy('value')}), and inputs given a value keep it. Turn off ${remedy('freshInputs')}, or give one input no value.`,
+      worded`${say('', 'With ')}${remedy('freshInputs')}${say(' has nothing to refresh', ' ticked there is nothing to refresh')}: every input has ${say('a ', '')}${remedy('value')}, and inputs given a value keep it. ${say('Drop', 'Untick')} ${remedy('freshInputs')}${say(` or one of the ${renderRemedy({ setting: 'value' }, 'cli') ?? ''} flags`, ', or clear one of those values')}.`,
       '--fresh-inputs',
     );
   }
@@ -223,7 +223,7 @@ export function inputsRejectedMessage(runtimeMessage: string, used: InputUsed[],
     return planned !== undefined && (planned.rankGuessed || planned.dims.some((dim) => dim.source === 'guessed'));
   });
   if (guessed.length === 0) {
-    return worded`${label} rejected the inputs: ${words}. The inputs were filled with random values; pass ${valueHint}, and ${remedy('shape', 'NAME=DIMS')} for inputs whose sizes matter.`;
+    return worded`${label} rejected the inputs: ${words}. The inputs were filled with random values; ${say('pass', 'set')} ${valueHint}, and ${say('', 'the sizes under ')}${remedy('shape', 'NAME=DIMS')} for inputs whose sizes matter.`;
   }
   const described = guessed.map((input) => {
     const declared = input.declaredShape;
@@ -235,7 +235,7 @@ export function inputsRejectedMessage(runtimeMessage: string, used: InputUsed[],
     const example = examples.get(input.name);
     return example === undefined ? [] : [remedy('shape', `${input.name}=${formatSizes(example)}`)];
   });
-  const suggestion = flags.length > 0 ? worded`pass the sizes the model expects, e.g. ${joinWorded(flags, ' ')}` : worded`pass the sizes the model expects with ${remedy('shape', 'NAME=DIMS')}`;
+  const suggestion = flags.length > 0 ? worded`${say('pass', 'set')} the sizes the model expects, e.g. ${joinWorded(flags, say(' ', ', '))}` : worded`${say('pass', 'set')} the sizes the model expects ${say('with', 'under')} ${remedy('shape', 'NAME=DIMS')}`;
   return worded`${label} rejected the inputs: ${words}. ${described.join('; ')}; ${suggestion}, and ${valueHint}.`;
 }
 
@@ -252,6 +252,11 @@ function problemContext(problem: InputProblem): Record<string, string> {
 /** "500 ms", "10 s", "2.5 s". */
 function ms(value: number): string {
   return value < 1000 ? `${value} ms` : `${value / 1000} s`;
+}
+
+/** A time setting's value after its name: `--max-time 1 s` in the CLI, "the Max time (ms) field (1000 ms)" in the studio, whose field is in ms. */
+function valueOf(valueMs: number): PhraseSlot {
+  return say(` ${ms(valueMs)}`, ` (${valueMs} ms)`);
 }
 
 function badInput(message: string | WordedMessage, flag: string): StudioError {

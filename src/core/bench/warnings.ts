@@ -15,7 +15,7 @@ import { describeGuessedDims, type GuessedInput } from '../../shared/input-messa
 import type { BenchSettingKey } from '../../shared/plugins/bench-settings';
 import { TARGET_KINDS, type TargetKind } from '../../shared/plugins/target-kinds';
 import type { WordedMessage } from '../../shared/errors';
-import { eitherRemedy, joinWorded, remedy, worded } from '../../shared/remedies';
+import { assign, eitherRemedy, joinWorded, remedy, renderRemedy, say, worded } from '../../shared/remedies';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
 import type { BetweenRunEstimate, LatencyStats, PercentileName, RunEnvironment, RunFile, RunWarning } from '../../shared/run-schema';
 import { lacksVnni } from '../quantize/weight-range';
@@ -157,7 +157,7 @@ export function betweenRunWarning(estimate: BetweenRunEstimate, environments: Re
   if (!estimate.disagree) return undefined;
   const causes = betweenRunCauses(environments);
   const seen = causes.length === 0 ? 'The repeats recorded nothing that explains it.' : `Likely causes seen in the repeats: ${causes.join('; ')}.`;
-  const text = worded`between-run variation: the medians of ${estimate.repeats} fresh runs range ${shortMs(estimate.rangeMs.min)}–${shortMs(estimate.rangeMs.max)} ms; this machine does not hold a steady speed. ${seen} Compare runs by their between-run CI, not the within-run one; raise ${remedy('repeats')} for a firmer between-run CI, and fix the causes (a fixed CPU governor, an idle machine, a cool board) before trusting a small difference.`;
+  const text = worded`between-run variation: the medians of ${estimate.repeats} fresh runs range ${shortMs(estimate.rangeMs.min)}–${shortMs(estimate.rangeMs.max)} ms; this machine does not hold a steady speed. ${seen} Compare runs by their between-run CI, not the within-run one; ${say('raise', 'raise the number in')} ${remedy('repeats')} for a firmer between-run CI, and fix the causes (a fixed CPU governor, an idle machine, a cool board) before trusting a small difference.`;
   return { code: BETWEEN_RUN_WARNING, message: text.message, wording: text.wording };
 }
 
@@ -206,10 +206,10 @@ function shortMs(valueMs: number): string {
 function guessedInputs(guessed: RunAssessmentInput['guessedInputs']): BenchWarning | undefined {
   if (guessed === undefined || guessed.inputs.length === 0) return undefined;
   const examples = guessed.suggestedFlags.map((flag) => remedy('shape', flag.replace(/^--shape /, '')));
-  const example = examples.length === 0 ? worded`` : worded` (e.g. ${joinWorded(examples, ' ')})`;
+  const example = examples.length === 0 ? worded`` : worded` (e.g. ${joinWorded(examples, say(' ', ', '))})`;
   return warning(
     'guessed-inputs',
-    worded`Input sizes were guessed, not given: ${describeGuessedDims(guessed.inputs)}. These latencies are for inputs nobody chose and may say nothing about real use. Give the sizes your application uses with ${eitherRemedy(remedy('shape'), remedy('dim'))}${example}, or save them with the model (${remedy('saved-sizes')}).`,
+    worded`Input sizes were guessed, not given: ${describeGuessedDims(guessed.inputs)}. These latencies are for inputs nobody chose and may say nothing about real use. ${say('Give the sizes your application uses with', 'Set the sizes your application uses under')} ${eitherRemedy(remedy('shape'), remedy('dim'))}${example}${say(`, or save them with the model (${renderRemedy({ setting: 'saved-sizes' }, 'cli') ?? ''})`, ', which saves them with the model')}.`,
   );
 }
 
@@ -217,11 +217,11 @@ function guessedInputs(guessed: RunAssessmentInput['guessedInputs']): BenchWarni
 function highVariance(latency: LatencyStats, target: { computer: boolean; honoured: ReadonlySet<BenchSettingKey> }): BenchWarning | undefined {
   if (!(latency.cv > HIGH_VARIANCE_CV)) return undefined;
   const facts = `Latency varied a lot between runs: the standard deviation is ${percent(latency.cv)} of the mean (more than ${percent(HIGH_VARIANCE_CV)}).`;
-  const longer = worded`raise ${remedy('runs')} or use ${remedy('mode', 'report')}`;
+  const longer = worded`${say('raise', 'raise the number in')} ${remedy('runs')} or ${say('use', 'set')} ${assign('mode', 'report')}`;
   const text = !target.computer
     ? worded`${facts} Check the board's power supply, and ${longer}.`
     : target.honoured.has('threads')
-      ? worded`${facts} Close other programs, set a fixed thread count with ${remedy('threads')}, and ${longer}.`
+      ? worded`${facts} Close other programs, set a fixed thread count ${say('with', 'in')} ${remedy('threads')}, and ${longer}.`
       : worded`${facts} Close other programs, and ${longer}.`;
   return warning('high-variance', text);
 }
@@ -232,7 +232,7 @@ function wideCi(latency: LatencyStats): BenchWarning | undefined {
   const share = latency.median > 0 ? `±${percent(halfWidth / latency.median, 1)} of the median` : 'wider than the median itself';
   return warning(
     'wide-ci',
-    worded`The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). Raise ${remedy('runs')} or use ${remedy('mode', 'report')} to narrow it.`,
+    worded`The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). ${say('Raise', 'Raise the number in')} ${remedy('runs')} or ${say('use', 'set')} ${assign('mode', 'report')} to narrow it.`,
   );
 }
 
@@ -253,7 +253,7 @@ function timerResolution(latency: LatencyStats, timerResolutionNs: number): Benc
   const error = medianNs > 0 ? `up to ${percent(timerResolutionNs / medianNs, 1)} of a sample` : 'larger than the samples';
   return warning(
     'timer-resolution',
-    worded`The median latency (${ms(latency.median)}) is shorter than ${TIMER_RESOLUTION_FACTOR}× the timer's resolution (${timerResolutionNs} ns), so each sample's timing error is ${error}. Give each inference more work (a larger batch or input with ${remedy('shape')}) or compare these numbers only roughly.`,
+    worded`The median latency (${ms(latency.median)}) is shorter than ${TIMER_RESOLUTION_FACTOR}× the timer's resolution (${timerResolutionNs} ns), so each sample's timing error is ${error}. Give each inference more work (a larger batch or input${say(' with', ', set under')} ${remedy('shape')}) or compare these numbers only roughly.`,
   );
 }
 
@@ -266,7 +266,7 @@ function fewSamples(latency: LatencyStats): BenchWarning | undefined {
   const shown = hiddenText === '' ? '' : `, and ${hiddenText} ${hidden.length === 1 ? 'is' : 'are'} shown as "too few samples"`;
   return warning(
     'few-samples',
-    worded`Only ${latency.count} run${latency.count === 1 ? ' was' : 's were'} measured; fewer than ${MIN_RELIABLE_SAMPLES} samples cannot be trusted${shown}. Raise ${remedy('runs')} or ${remedy('minTimeMs')}.`,
+    worded`Only ${latency.count} run${latency.count === 1 ? ' was' : 's were'} measured; fewer than ${MIN_RELIABLE_SAMPLES} samples cannot be trusted${shown}. ${say('Raise', 'Raise the number in')} ${remedy('runs')} or ${say('', 'the time in ')}${remedy('minTimeMs')}.`,
   );
 }
 
@@ -289,7 +289,7 @@ function temperatureChanged(temperatureC: { start: number; end: number } | undef
   if (!(riseC > TEMPERATURE_RISE_C)) return undefined;
   return warning(
     'temperature-changed',
-    worded`The CPU warmed from ${temperatureC.start.toFixed(1)} °C to ${temperatureC.end.toFixed(1)} °C during the run (+${riseC.toFixed(1)} °C), so it may have slowed itself down. Let the board cool down (a heatsink or fan helps), or warm it up first with a longer ${remedy('warmupRuns')}, and run again.`,
+    worded`The CPU warmed from ${temperatureC.start.toFixed(1)} °C to ${temperatureC.end.toFixed(1)} °C during the run (+${riseC.toFixed(1)} °C), so it may have slowed itself down. Let the board cool down (a heatsink or fan helps), or warm it up first ${say('with a longer', 'with more runs in')} ${remedy('warmupRuns')}, and run again.`,
   );
 }
 
@@ -316,7 +316,7 @@ function maxTimeReached(latency: LatencyStats, reached: { plannedRuns: number } 
   if (reached === undefined) return undefined;
   return warning(
     'max-time-reached',
-    worded`Measuring stopped at ${remedy('maxTimeMs')} after ${latency.count} of the planned ${reached.plannedRuns} runs; the statistics use the ${latency.count} runs measured. Raise ${remedy('maxTimeMs')} or lower ${remedy('runs')} to measure every planned run.`,
+    worded`Measuring stopped at ${say('', 'the time limit in ')}${remedy('maxTimeMs')} after ${latency.count} of the planned ${reached.plannedRuns} runs; the statistics use the ${latency.count} runs measured. ${say('Raise', 'Raise the time in')} ${remedy('maxTimeMs')} or ${say('lower', 'lower the number in')} ${remedy('runs')} to measure every planned run.`,
   );
 }
 

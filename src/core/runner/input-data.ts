@@ -3,7 +3,7 @@
  * be reproduced) or one constant everywhere.
  */
 import { StudioError } from '../../shared/errors';
-import { remedy, worded } from '../../shared/remedies';
+import { remedy, say, worded } from '../../shared/remedies';
 import { formatByteSize } from '../../shared/input-messages';
 import { GUESSED_DIM_SIZE, MAX_INPUT_BYTES, bytesPerElement } from '../../shared/input-plan';
 import { encodeFloat16 } from '../../shared/numeric/float16';
@@ -50,7 +50,7 @@ export function makeInputData(inputName: string, dtype: string, count: number, f
   if (count * bytesPerElement(dtype) > MAX_INPUT_BYTES) {
     throw new StudioError(
       'RUNTIME',
-      worded`Input '${inputName}' would hold ${count.toLocaleString('en-US')} ${dtype} elements (${formatByteSize(count * bytesPerElement(dtype))}), more than the ${formatByteSize(MAX_INPUT_BYTES)} a runner builds for one input; give smaller sizes with ${remedy('shape', `${inputName}=DIMS`)}.`,
+      worded`Input '${inputName}' would hold ${count.toLocaleString('en-US')} ${dtype} elements (${formatByteSize(count * bytesPerElement(dtype))}), more than the ${formatByteSize(MAX_INPUT_BYTES)} a runner builds for one input; ${say('give smaller sizes with', 'set smaller sizes under')} ${remedy('shape', `${inputName}=DIMS`)}.`,
       { runnerCode: 'UNSUPPORTED_INPUT', input: inputName },
     );
   }

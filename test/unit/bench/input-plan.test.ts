@@ -144,7 +144,7 @@ describe('one size per named dim, across all inputs', () => {
     // The studio's words name its form, never a flag.
     expect(messageFor(rejected, 'ui')).toBe(
       "onnxruntime rejected the inputs: Pad reflect requires axis length >= 2. Input 'input' has symbolic dims [?, ?], which ran as 1x1; " +
-        "Input 'state' has symbolic dims [?], which ran as 2x1x128; pass the sizes the model expects, e.g. input = 1x512 state = 2x1x128, " +
+        "Input 'state' has symbolic dims [?], which ran as 2x1x128; set the sizes the model expects, e.g. input = 1x512, state = 2x1x128, " +
         "and a value under Input sizes on the Models page for inputs that must hold a specific value (such as the integer scalar 'sr').",
     );
     const { message } = rejected;

@@ -71,7 +71,7 @@ describe('warnings name only the settings a target kind honours', () => {
     expect(high).toBeDefined();
     for (const frontEnd of ['cli', 'ui', 'report'] as const) expect(messageFor(high!, frontEnd)).not.toMatch(/thread/i);
     expect(flagsIn(high!.message)).toEqual(['--runs', '--mode']);
-    expect(messageFor(high!, 'ui')).toContain('the Runs field or use the Mode field set to report');
+    expect(messageFor(high!, 'ui')).toContain('raise the number in the Runs field or set the Mode field to report');
   });
 
   test('a microcontroller run file built from noisy samples advises no threads; a local one does', () => {
@@ -105,7 +105,7 @@ describe('warnings name only the settings a target kind honours', () => {
     for (const targetKind of ['local', 'ssh'] as const) {
       const high = assess({ targetKind }).warnings.find((w) => w.code === 'high-variance');
       expect(high?.message).toMatch(/Close other programs, set a fixed thread count with --threads, and raise --runs or use --mode report\.$/);
-      expect(messageFor(high!, 'ui')).toMatch(/set a fixed thread count with the Threads field, and raise the Runs field or use the Mode field set to report\.$/);
+      expect(messageFor(high!, 'ui')).toMatch(/set a fixed thread count in the Threads field, and raise the number in the Runs field or set the Mode field to report\.$/);
     }
   });
 
@@ -128,6 +128,6 @@ describe('warnings name only the settings a target kind honours', () => {
     }
     const guessed = all.warnings.find((w) => w.code === 'guessed-inputs')!;
     expect(guessed.message).toContain('Give the sizes your application uses with --shape or --dim (e.g. --shape x=1x3x224x224), or save them with the model (edgebench inputs set, or Input sizes on the Models page).');
-    expect(messageFor(guessed, 'ui')).toContain('Give the sizes your application uses with Input sizes on the Models page (e.g. x = 1x3x224x224)');
+    expect(messageFor(guessed, 'ui')).toContain('Set the sizes your application uses under Input sizes on the Models page (e.g. x = 1x3x224x224), which saves them with the model.');
   });
 });

@@ -102,7 +102,7 @@ async function readImageFolder(root: string, options: DatasetImportOptions): Pro
     } else if (!recipe.resize && (image.width !== width || image.height !== height)) {
       throw new StudioError(
         'BAD_INPUT',
-        worded`The image '${file}' is ${image.width}×${image.height} but '${first}' is ${width}×${height}; images must share one size, so ${say(`pass a resize in the preprocessing recipe (e.g. --resize ${width}x${height})`, `import the folder with a resize: edgebench dataset import --resize ${width}x${height}`)}.`,
+        worded`The image '${file}' is ${image.width}×${image.height} but '${first}' is ${width}×${height}; images must share one size, so ${say(`pass a resize in the preprocessing recipe (e.g. --resize ${width}x${height})`, `resize them to one size (e.g. ${width}×${height}) before importing, or import the folder with edgebench dataset import on the command line, which can resize them`)}.`,
         { file },
       );
     }

@@ -81,7 +81,7 @@ export const npzImporter: DatasetImporter = {
     if (!samplesKey || !arrays.has(samplesKey)) {
       throw new StudioError(
         'BAD_INPUT',
-        worded`'${fileName}' has no samples array${options.samplesKey ? ` named '${options.samplesKey}'` : ''} (its arrays: ${listed}); ${say('name the samples array with --samples-key, or pass --no-labels to import one array per model input', `save the samples as x and the labels as y, or import it with edgebench dataset import --samples-key NAME (or --no-labels for one array per model input)`)}.`,
+        worded`'${fileName}' has no samples array${options.samplesKey ? ` named '${options.samplesKey}'` : ''} (its arrays: ${listed}); ${say('name the samples array with --samples-key, or pass --no-labels to import one array per model input', 'save the samples as x and the labels as y, or import the file with edgebench dataset import on the command line, which can pick the samples array by name or import one array per model input')}.`,
         { file: source },
       );
     }
@@ -97,7 +97,7 @@ export const npzImporter: DatasetImporter = {
     if (labelsKey === undefined && others.length > 0) {
       throw new StudioError(
         'BAD_INPUT',
-        worded`'${fileName}' has no array with a usual labels name (y, labels, ...) but holds ${others.map((n) => `'${n}'`).join(', ')}; ${say('name the labels array with --labels-key, or pass --no-labels for an unlabeled dataset (one array per model input)', 'save the labels as y, or import it with edgebench dataset import --labels-key NAME (or --no-labels for an unlabeled dataset)')}.`,
+        worded`'${fileName}' has no array with a usual labels name (y, labels, ...) but holds ${others.map((n) => `'${n}'`).join(', ')}; ${say('name the labels array with --labels-key, or pass --no-labels for an unlabeled dataset (one array per model input)', 'save the labels as y, or import the file with edgebench dataset import on the command line, which can pick the labels array by name or import it unlabeled')}.`,
         { file: source },
       );
     }

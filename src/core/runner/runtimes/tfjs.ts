@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { StudioError } from '../../../shared/errors';
-import { remedy, worded } from '../../../shared/remedies';
+import { remedy, say, worded } from '../../../shared/remedies';
 import { elementCount, freshSeed, makeInputData, planInput } from '../input-data';
 import type { InputRequest, InputUsed } from '../protocol';
 import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
@@ -115,7 +115,7 @@ function makeTensorFrom(tf: TfjsCore, name: string, dtype: string, value: FloatT
 
 function planTfjsInput(spec: TfjsInputSpec, request: InputRequest | undefined, index: number): InputUsed {
   if (request?.shape === undefined && spec.shape === null) {
-    throw new StudioError('RUNTIME', worded`Input '${spec.name}' has no declared shape; give one with ${remedy('shape', `${spec.name}=1x...`)}`, {
+    throw new StudioError('RUNTIME', worded`Input '${spec.name}' has no declared shape; ${say('give one with', 'set one under')} ${remedy('shape', `${spec.name}=1x...`)}${say('', '.')}`, {
       runnerCode: 'UNSUPPORTED_INPUT',
       input: spec.name,
     });
