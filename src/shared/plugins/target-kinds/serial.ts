@@ -62,6 +62,7 @@ export const serialTargetKind = defineTargetKind({
     },
     form: {
       kindHint: 'ESP32 or STM32 board on a USB cable',
+      testNote: 'Not tested yet. Test connection opens the port and asks the board what it is and which firmware it runs.',
       namePlaceholder: 'esp32-s3',
       defaults: { path: '', baudRate: 'auto', protocol: DEFAULT_SERIAL_PROTOCOL },
       items: [

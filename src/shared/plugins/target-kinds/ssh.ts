@@ -139,6 +139,7 @@ export const sshTargetKind = defineTargetKind({
     },
     form: {
       kindHint: 'Raspberry Pi, Jetson or any Linux board',
+      testNote: 'Not tested yet. Test connection logs in, reads the hardware and finds the runtimes the board has.',
       namePlaceholder: 'pi4-lab',
       defaults: { host: '', port: '22', user: '', auth: 'key', identityFile: '' },
       items: [

@@ -75,6 +75,8 @@ export type FormValues = Readonly<Record<string, string>>;
 export interface TargetFormSpec<Config> {
   /** Beside the kind's choice in the Add form. */
   readonly kindHint: string;
+  /** What Test connection does for a target of this kind, shown on its card until it is first tested. */
+  readonly testNote: string;
   readonly namePlaceholder: string;
   readonly items: readonly TargetFormItem[];
   /** A new target's values. */

@@ -1,5 +1,6 @@
 import type { TargetEntry, TargetTestResult } from '../../../../shared/contract';
 import { detailOf } from '../../../../shared/errors';
+import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
 import { testResultText } from '../../ui-messages';
 import { HardwareSummary } from './HardwareSummary';
 import type { TargetTestState } from './useTargetTests';
@@ -85,9 +86,7 @@ export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
       <HardwareSummary hardware={target.hardware} />
     ) : (
       <p className="muted" data-testid="target-untested">
-        {target.kind === 'serial'
-          ? 'Not tested yet. Test connection opens the port and asks the board what it is and which firmware it runs.'
-          : 'Not tested yet. Test connection logs in, reads the hardware and finds the runtimes the board has.'}
+        {TARGET_KINDS[target.kind].stored?.form.testNote ?? 'Not tested yet.'}
       </p>
     );
   }
