@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { BENCH_SETTING_SPECS, type BenchSettingKey } from '../shared/plugins/bench-settings';
-import { RUNTIME_OPTION_FLAGS, RuntimeName, type RuntimeOptions } from '../shared/plugins/runtimes';
+import { StudioError } from '../shared/errors';
+import { RUNTIME_OPTION_FLAGS, RUNTIMES, RuntimeName, type RuntimeOptions } from '../shared/plugins/runtimes';
 import type { OptionFlag } from '../shared/plugins/option-flags';
 import { BenchSettings } from '../shared/run-schema';
 import type { FlagSpec, FlagSpecs, ParsedArgs } from './args';
@@ -50,6 +51,25 @@ export function benchRunFlags(defaultKindSettings: readonly BenchSettingKey[]): 
     ...Object.fromEntries(RUNTIME_FLAGS.map(({ flag, spec }) => [flag, { ...spec } satisfies FlagSpec])),
     ...benchSettingFlags(rest),
   };
+}
+
+/**
+ * Refuses a runtime's option flag when that runtime runs none of the cells (--tfjs-backend for an
+ * ONNX model): it would be recorded in the run and dropped by its reproduce line, so a rerun's
+ * settings would differ, and the user meant something that does not happen.
+ */
+export function checkRuntimeOptionFlags(args: ParsedArgs, runtimesInUse: readonly RuntimeName[]): void {
+  for (const name of RuntimeName.options) {
+    if (runtimesInUse.includes(name)) continue;
+    const given = RUNTIME_OPTION_FLAGS[name].find(({ flag }) => args.flags.has(flag));
+    if (given === undefined) continue;
+    const used = runtimesInUse.map((runtime) => RUNTIMES[runtime].label).join(', ');
+    throw new StudioError(
+      'BAD_INPUT',
+      `--${given.flag} is an option of ${RUNTIMES[name].label}, which runs none of these models (they run on ${used}); drop it, or add a model ${RUNTIMES[name].label} runs.`,
+      { flag: given.flag },
+    );
+  }
 }
 
 /** The runtimes' options the flags give, each runtime's defaults for the rest. */

@@ -42,6 +42,7 @@ const badInputs: Array<{ name: string; args: () => string[]; mentions: string }>
   { name: 'bench without a model', args: () => ['bench'], mentions: 'model' },
   { name: 'a runtime that cannot load the format', args: () => ['bench', demoModelPath, '--runtime', 'tfjs'], mentions: 'onnxruntime' },
   { name: 'an unknown runtime', args: () => ['bench', demoModelPath, '--runtime', 'tensorrt'], mentions: '--runtime' },
+  { name: "another runtime's option (TF.js's backend for an ONNX model)", args: () => ['bench', demoModelPath, '--tfjs-backend', 'wasm'], mentions: '--tfjs-backend' },
   { name: 'a malformed thread list', args: () => ['bench', demoModelPath, '--threads', '1,two'], mentions: '--threads' },
   { name: 'an unknown mode', args: () => ['bench', demoModelPath, '--mode', 'fast'], mentions: '--mode' },
   { name: 'report mode with too few runs', args: () => ['bench', demoModelPath, '--mode', 'report', '--runs', '5'], mentions: 'report' },

@@ -17,7 +17,7 @@ import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, type
 import { dimFlag, formatGivenAsFlags, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { formatRun, progressLine } from '../format';
 import type { CommandIo } from '../io';
-import { benchRunFlags, runtimeOptionsFromFlags } from '../bench-flags';
+import { benchRunFlags, checkRuntimeOptionFlags, runtimeOptionsFromFlags } from '../bench-flags';
 import { DEFAULT_TARGET_KIND, parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
 import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
 
@@ -117,6 +117,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
     plans.push({ target, cells: planMatrix(models, runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0)) });
   }
   const total = plans.reduce((n, p) => n + p.cells.length, 0);
+  checkRuntimeOptionFlags(args, [...new Set(plans.flatMap((p) => p.cells.map((cell) => cell.runtime)))]);
 
   const showProgress = io.stderrIsTty && !json && targets.length === 1;
   const many = total > 1;
