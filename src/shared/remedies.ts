@@ -58,8 +58,8 @@ function targetFlagNames(): Record<string, SettingName> {
 function runtimeOptionNames(): Record<string, SettingName> {
   const names: Record<string, SettingName> = {};
   for (const runtime of Object.values(RUNTIMES)) {
-    for (const [key, spec] of Object.entries(runtime.optionSpecs as Record<string, { flag: string; label: string }>)) {
-      names[key] = { cli: { flag: spec.flag }, ui: `the ${spec.label} field` };
+    for (const [key, spec] of Object.entries(runtime.optionSpecs as Record<string, { flag: string; label: string; field: { kind: string } }>)) {
+      names[key] = { cli: { flag: spec.flag }, ui: `the ${spec.label} ${spec.field.kind === 'toggle' ? 'checkbox' : 'field'}` };
     }
   }
   return names;
@@ -68,7 +68,8 @@ function runtimeOptionNames(): Record<string, SettingName> {
 function benchSettingNames(): Record<BenchSettingKey, SettingName> {
   const entries = (Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[]).map((key) => {
     const spec = BENCH_SETTING_SPECS[key];
-    return [key, { cli: { flag: spec.flag }, ui: `the ${spec.label} field` }] as const;
+    // A yes/no setting is a checkbox on the Runs page: "untick the Fresh random input checkbox".
+    return [key, { cli: { flag: spec.flag }, ui: `the ${spec.label} ${spec.kind === 'boolean' ? 'checkbox' : 'field'}` }] as const;
   });
   return Object.fromEntries(entries) as Record<BenchSettingKey, SettingName>;
 }

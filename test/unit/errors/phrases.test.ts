@@ -32,7 +32,7 @@ describe('phrases beside remedies', () => {
     const error = new StudioError('BAD_INPUT', worded`${say('Drop', 'Turn off')} ${remedy('freshInputs')}.`);
     const back = StudioError.fromData(ErrorData.parse(JSON.parse(JSON.stringify(error.toData()))));
     expect(back.message).toBe('Drop --fresh-inputs.');
-    expect(messageFor(back.toData(), 'ui')).toBe('Turn off the Fresh random input field.');
+    expect(messageFor(back.toData(), 'ui')).toBe('Turn off the Fresh random input checkbox.');
   });
 
   test('a placeholder size names where to set it in the studio; a real size is quoted', () => {

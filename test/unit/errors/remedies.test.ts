@@ -34,10 +34,13 @@ describe('remedies in each front-end’s words', () => {
   });
 
   test('settingNames comes from the plug-in tables: every bench setting, runtime option and target-kind flag', () => {
-    for (const [key, spec] of Object.entries(BENCH_SETTING_SPECS)) expect(settingNames[key]).toEqual({ cli: { flag: spec.flag }, ui: `the ${spec.label} field` });
+    // A yes/no setting is a checkbox on the Runs page.
+    for (const [key, spec] of Object.entries(BENCH_SETTING_SPECS)) {
+      expect(settingNames[key]).toEqual({ cli: { flag: spec.flag }, ui: `the ${spec.label} ${spec.kind === 'boolean' ? 'checkbox' : 'field'}` });
+    }
     for (const runtime of Object.values(RUNTIMES)) {
-      for (const [key, spec] of Object.entries(runtime.optionSpecs as Record<string, { flag: string; label: string }>)) {
-        expect(settingNames[key]).toEqual({ cli: { flag: spec.flag }, ui: `the ${spec.label} field` });
+      for (const [key, spec] of Object.entries(runtime.optionSpecs as Record<string, { flag: string; label: string; field: { kind: string } }>)) {
+        expect(settingNames[key]).toEqual({ cli: { flag: spec.flag }, ui: `the ${spec.label} ${spec.field.kind === 'toggle' ? 'checkbox' : 'field'}` });
       }
     }
     for (const kind of Object.values(TARGET_KINDS)) for (const flag of Object.keys(kind.cliFlags)) expect(settingNames[flag]?.cli).toEqual({ flag });

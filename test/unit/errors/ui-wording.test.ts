@@ -174,8 +174,8 @@ describe("settings the engine refuses, in the studio's words", () => {
     expect(refusal({ freshInputs: true, values: { x: 1 } })).toEqual({
       cli: '--fresh-inputs has nothing to refresh: every input has a --value, and inputs given a value keep it. Drop --fresh-inputs or one of the --value flags.',
       ui:
-        'With the Fresh random input field ticked there is nothing to refresh: every input has a value under Input sizes on the Models page, and inputs given a value keep it. ' +
-        'Untick the Fresh random input field, or clear one of those values.',
+        'With the Fresh random input checkbox ticked there is nothing to refresh: every input has a value under Input sizes on the Models page, and inputs given a value keep it. ' +
+        'Untick the Fresh random input checkbox, or clear one of those values.',
     });
   });
 });
