@@ -108,9 +108,10 @@ function formatProfile(profile: NonNullable<RunFile['profile']>): string {
 }
 
 /** A one-line progress bar for a TTY: "[#####.....] measuring 50/100". */
-export function progressLine(phase: string, completed: number, total: number, fraction: number): string {
+export function progressLine(phase: string, completed: number, total: number, fraction: number, repeat?: { index: number; of: number }): string {
   const width = 24;
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   const count = total > 0 ? ` ${completed}/${total}` : '';
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${phase}${count}`;
+  const process = repeat === undefined || repeat.of <= 1 ? '' : ` (repeat ${repeat.index}/${repeat.of})`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${phase}${count}${process}`;
 }

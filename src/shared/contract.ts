@@ -364,6 +364,9 @@ export const events = {
     cellFraction: z.number().min(0).max(1),
     /** 0..1 over the whole job. */
     fraction: z.number().min(0).max(1),
+    /** With repeats: which fresh process of the cell this is (1-based) and how many it runs. */
+    repeat: z.number().int().min(1).optional(),
+    repeats: z.number().int().min(1).optional(),
   }),
   /**
    * One cell finished: its run, or why it failed (the job goes on with the next cell). `state` is

@@ -139,7 +139,8 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
           onProgress: showProgress
             ? (cell, p) => {
                 const label = many ? `cell ${cell.index + 1}/${total} ${cell.model.name} ${cell.runtime} t${cell.threads} ` : '';
-                io.err(`\r\x1b[2K${label}${progressLine(p.phase, p.completed, p.total, p.fraction)}`);
+                const repeat = p.repeat !== undefined && p.repeats !== undefined ? { index: p.repeat, of: p.repeats } : undefined;
+                io.err(`\r\x1b[2K${label}${progressLine(p.phase, p.completed, p.total, p.fraction, repeat)}`);
               }
             : undefined,
           onCellDone: (result) => {

@@ -96,6 +96,7 @@ export class BenchJobs {
               total: p.total,
               cellFraction: p.fraction,
               fraction: cellFractions.reduce((a, b) => a + b, 0) / count,
+              ...(p.repeat !== undefined && p.repeats !== undefined && p.repeats > 1 ? { repeat: p.repeat, repeats: p.repeats } : {}),
             });
           },
           onCellDone: record,

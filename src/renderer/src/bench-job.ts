@@ -13,7 +13,7 @@ export type JobEvent =
 
 export type CellState =
   | { state: 'queued' }
-  | { state: 'running'; phase: BenchPhase; completed: number; total: number; fraction: number }
+  | { state: 'running'; phase: BenchPhase; completed: number; total: number; fraction: number; repeat?: { index: number; of: number } }
   | { state: 'done'; runId: string }
   /** partialRunId: the run saved from the samples measured before it failed, if any. */
   | { state: 'failed'; error: ErrorData; runnerLog: string[]; partialRunId?: string }
@@ -91,6 +91,7 @@ export function applyJobEvent(job: JobView, { kind, event }: JobEvent): JobView 
         completed: event.completed,
         total: event.total,
         fraction: event.cellFraction,
+        ...(event.repeat !== undefined && event.repeats !== undefined ? { repeat: { index: event.repeat, of: event.repeats } } : {}),
       };
       return { ...job, cellStates: withCell(job, event.cell, running), fraction: Math.max(job.fraction, event.fraction) };
     }

@@ -139,6 +139,8 @@ describe('through the studio: what the user sees', () => {
     const measuring = events.flatMap((e) => (e.name === 'bench.progress' && e.payload.phase === 'measuring' ? [e.payload] : []));
     expect(measuring.at(-1)?.completed).toBe(2381);
     for (let i = 1; i < measuring.length; i++) expect(measuring[i]?.fraction).toBeGreaterThanOrEqual(measuring[i - 1]?.fraction ?? 0);
+    // Each event says which fresh process it is, in order, so the studio can show "Repeat 3 of 5".
+    expect([...new Set(measuring.map((p) => `${p.repeat}/${p.repeats}`))]).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
   });
 
   test('a runtime stuck in a run: after 60 s of silence (the default stall timeout) the runner is stopped and what it measured is saved', async () => {

@@ -33,7 +33,8 @@ export function ProgressBar({ fraction, label }: { fraction: number; label: stri
 
 function phaseText(cell: Extract<CellState, { state: 'running' }>): string {
   const counted = (cell.phase === 'warmup' || cell.phase === 'measuring') && cell.total > 0;
-  return `${PHASE_LABEL[cell.phase]}${counted ? ` · ${cell.completed} / ${cell.total}` : ''}`;
+  const repeat = cell.repeat === undefined ? '' : `Repeat ${cell.repeat.index} of ${cell.repeat.of} · `;
+  return `${repeat}${PHASE_LABEL[cell.phase]}${counted ? ` · ${cell.completed} / ${cell.total}` : ''}`;
 }
 
 interface Props {
