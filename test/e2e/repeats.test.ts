@@ -9,6 +9,7 @@
  * really runs in two fresh processes and its detail shows both.
  * No sleeps: every wait is for a selector or a page condition.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,9 +19,10 @@ import { BENCH_SETTING_SPECS } from '../../src/shared/plugins/bench-settings';
 import { messageFor } from '../../src/shared/remedies';
 import { RunFile } from '../../src/shared/run-schema';
 import { launchBrowser, pageErrors } from './helpers/browser';
-import { makeTempWorkspace, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { makeTempWorkspace, REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
 import { syntheticRun } from './helpers/synthetic-run';
 
+const REPEATS_SCREENSHOT = path.join(REPO_ROOT, 'docs/repeats.png');
 const CREATED = '2026-12-01T10:00:00.000Z';
 // Repeat #2 ran 40 % slow, #3 30 % fast: what a process that got another clock looks like.
 const FACTORS = [1, 1.4, 0.7, 1.2, 0.9];
@@ -202,6 +204,34 @@ describe('the Repeats field', () => {
     expect(await section.locator('[data-ci="between"] dt').textContent()).toBe('Median 95% CI across 2 fresh runs');
     expect(await section.locator('[data-ci="between"] dd').first().textContent()).toBe('too few repeats (2)');
     expect(await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"] [data-stat="between-run-ci"]`).textContent()).toBe('too few repeats (2)');
+    expect(errors).toEqual([]);
+  });
+
+  it('a real run of five fresh processes shows its between-run CI (and makes the README\'s docs/repeats.png on request)', async () => {
+    await page.getByTestId('nav-runs').click();
+    await field().fill('5');
+    await page.getByTestId('bench-runs-input').fill('300');
+    await page.getByTestId('bench-warmup-input').fill('10');
+    await page.getByTestId('bench-warmup-time-input').fill('0');
+    const before = await readdir(path.join(server.workspaceDir, 'runs'));
+    await page.getByTestId('bench-start').click();
+    await page.locator('[data-testid="run-row"]').nth(3).waitFor({ timeout: 90_000 });
+    const added = (await readdir(path.join(server.workspaceDir, 'runs'))).filter((name) => name.endsWith('.json') && !before.includes(name));
+    const run = RunFile.parse(JSON.parse(await readFile(path.join(server.workspaceDir, 'runs', added[0] ?? ''), 'utf8')));
+    expect(run.repeats?.map((r) => r.count)).toEqual([300, 300, 300, 300, 300]);
+    const ci = run.betweenRun?.ci95;
+    if (!ci) throw new Error('Five repeats should give a between-run CI.');
+
+    await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`).click();
+    const section = page.locator(`[data-testid="run-detail"][data-run-id="${run.id}"] [data-testid="run-repeats"]`);
+    await section.waitFor();
+    expect(await section.getByTestId('repeat-row').count()).toBe(5);
+    expect(await section.locator('[data-ci="between"] dt').textContent()).toBe('Median 95% CI across 5 fresh runs');
+    expect(await section.locator('[data-ci="between"] dd').first().textContent()).toBe(formatMsRange(ci.low, ci.high));
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(REPEATS_SCREENSHOT)) {
+      await section.scrollIntoViewIfNeeded();
+      await section.screenshot({ path: REPEATS_SCREENSHOT });
+    }
     expect(errors).toEqual([]);
   });
 });
