@@ -46,12 +46,16 @@ describe('edgebench repro', () => {
 
   it('exits 1 when the fresh median lands outside, naming the CI and the environment facts that differ', async () => {
     const dir = await tempDir();
-    const original = await writeJson(dir, 'original.json', withBetweenRun(quickRun(), [1000, 1000.5, 1001], { low: 1000, high: 1001 }));
+    // The original ran on another kernel: a fact that differs on every machine, whatever its load or clock.
+    const measured = quickRun();
+    const onOtherKernel = { ...measured, environment: { ...measured.environment, kernel: '5.10.0-0-fixture' } };
+    const original = await writeJson(dir, 'original.json', withBetweenRun(onOtherKernel, [1000, 1000.5, 1001], { low: 1000, high: 1001 }));
     const result = await runCli(['repro', original], { timeoutMs: 120_000 });
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/NOT REPRODUCED: the fresh median \S+ \S+ is below run \S+'s between-run 95 % CI \(1000\.0 ms–1001\.0 ms\); \d+ environment facts? differs?/);
-    // The fixture was measured on another day (another load average at least): the differing facts are listed, each with its sentence.
+    // The differing facts are listed, each with its sentence: the kernel at least.
     expect(result.stdout).toMatch(/\n {2}\S.* {2}→ {2}.*The .* differs?: .* in the original run, .* in the fresh run/);
+    expect(result.stdout).toContain('5.10.0-0-fixture');
   }, 120_000);
 
   it('an original without repeats: checked against its within-run CI with a loud note; exit 3 when it has no CI at all', async () => {
