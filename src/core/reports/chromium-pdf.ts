@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { StudioError } from '../../shared/errors';
-import type { PdfPrinter } from './pdf-printer';
+import { worded } from '../../shared/remedies';
+import { HTML_INSTEAD, type PdfPrinter } from './pdf-printer';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -24,7 +25,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const given = env.EDGEBENCH_CHROMIUM;
   if (given) {
     if (existsSync(given)) return given;
-    throw new StudioError('FILE_NOT_FOUND', `EDGEBENCH_CHROMIUM points to '${given}', which does not exist; fix the path, or use --format html.`, {
+    throw new StudioError('FILE_NOT_FOUND', worded`EDGEBENCH_CHROMIUM points to '${given}', which does not exist; fix the path, or ${HTML_INSTEAD}.`, {
       file: given,
     });
   }
@@ -32,7 +33,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   if (found) return found;
   throw new StudioError(
     'FILE_NOT_FOUND',
-    `PDF reports are printed by Chromium, which was not found (looked at ${CANDIDATES.join(', ')}). Install it (Debian/Ubuntu: 'apt-get install chromium'), set EDGEBENCH_CHROMIUM to its path, or use --format html and print from a browser.`,
+    worded`PDF reports are printed by Chromium, which was not found (looked at ${CANDIDATES.join(', ')}). Install it (Debian/Ubuntu: 'apt-get install chromium'), set EDGEBENCH_CHROMIUM to its path, or ${HTML_INSTEAD} and print from a browser.`,
   );
 }
 
@@ -44,10 +45,10 @@ export function chromiumPdfPrinter(executablePath: string = findChromium()): Pdf
       try {
         playwright = await import('playwright-core');
       } catch (error) {
-        throw new StudioError('INTERNAL', `PDF reports need the npm package playwright-core, which cannot be loaded (${(error as Error).message}); reinstall edgebench, or use --format html.`);
+        throw new StudioError('INTERNAL', worded`PDF reports need the npm package playwright-core, which cannot be loaded (${(error as Error).message}); reinstall edgebench, or ${HTML_INSTEAD}.`);
       }
       const browser = await playwright.chromium.launch({ executablePath, args: ARGS }).catch((error: Error) => {
-        throw new StudioError('INTERNAL', `Chromium at '${executablePath}' did not start (${error.message.split('\n')[0]}); check that it runs, or use --format html.`, {
+        throw new StudioError('INTERNAL', worded`Chromium at '${executablePath}' did not start (${error.message.split('\n')[0] ?? ''}); check that it runs, or ${HTML_INSTEAD}.`, {
           file: executablePath,
         });
       });

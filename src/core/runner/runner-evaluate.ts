@@ -6,7 +6,8 @@
  * the request's (the constants are sized for it), so every batch is padded to it. A dataset of
  * named arrays (one per model input) feeds each input its own array (eval/eval-arrays.ts).
  */
-import { StudioError } from '../../shared/errors';
+import { StudioError, type WordedMessage } from '../../shared/errors';
+import { say, worded } from '../../shared/remedies';
 import type { DatasetTensors } from '../datasets/load-dataset';
 import { DEFAULT_EVAL_BATCH, MAX_EVAL_OUTPUT_VALUES, type EvalFeed, type EvaluateRequest, type InputUsed, type OutputsReply, type RunnerErrorCode } from './protocol';
 import { arrayRows, fitArray, type ArrayFit, type ArrayValues } from '../eval/eval-arrays';
@@ -66,7 +67,7 @@ export async function evaluateDataset(model: LoadedModel, request: EvaluateReque
       if (width * count > MAX_EVAL_OUTPUT_VALUES) {
         throw failure(
           'UNSUPPORTED',
-          `${count} samples × ${width} output values exceed the ${MAX_EVAL_OUTPUT_VALUES} values one evaluation can return; evaluate at most ${Math.floor(MAX_EVAL_OUTPUT_VALUES / width)} samples (--limit).`,
+          worded`${count} samples × ${width} output values exceed the ${MAX_EVAL_OUTPUT_VALUES} values one evaluation can return; evaluate at most ${Math.floor(MAX_EVAL_OUTPUT_VALUES / width)} samples (${say('--limit', 'the Samples field on the Accuracy page')}).`,
         );
       }
       values = new Float32Array(width * count);
@@ -170,7 +171,7 @@ function formatShape(dims: readonly number[]): string {
   return `[${dims.join(',')}]`;
 }
 
-function failure(code: RunnerErrorCode, message: string): StudioError {
+function failure(code: RunnerErrorCode, message: string | WordedMessage): StudioError {
   return new StudioError('RUNTIME', message, { runnerCode: code });
 }
 

@@ -53,3 +53,18 @@ describe('messages the studio shows from the engine', () => {
     expect(ui).not.toMatch(/--[a-z]|edgebench/);
   });
 });
+
+describe('a PDF that cannot be printed', () => {
+  test('says to choose HTML in the Export dialog in the studio, and --format html in the CLI', async () => {
+    const { findChromium } = await import('../../../src/core/reports/chromium-pdf');
+    let error: unknown;
+    try {
+      findChromium({ EDGEBENCH_CHROMIUM: '/nonexistent/chromium' });
+    } catch (caught) {
+      error = caught;
+    }
+    if (!(error instanceof StudioError)) throw new Error('findChromium should refuse a path that does not exist');
+    expect(error.message).toBe("EDGEBENCH_CHROMIUM points to '/nonexistent/chromium', which does not exist; fix the path, or use --format html.");
+    expect(messageFor(error.toData(), 'ui')).toBe("EDGEBENCH_CHROMIUM points to '/nonexistent/chromium', which does not exist; fix the path, or choose HTML in the Export dialog.");
+  });
+});
