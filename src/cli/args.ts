@@ -10,8 +10,9 @@ export interface FlagSpec {
   kind: FlagKind;
   /** Shown in --help. */
   help: string;
-  /** For int/number: the smallest value accepted. */
+  /** For int/number: the smallest and largest values accepted. */
   min?: number;
+  max?: number;
   /** For --help: what the value looks like ("N", "FILE", "NAME=1x512"). */
   valueName?: string;
   /** For choice / choiceList: the accepted values. */
@@ -96,9 +97,10 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
     const numeric = spec.kind === 'int' ? /^-?\d+$/.test(raw) : /^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw);
     const value = Number(raw);
     const min = spec.min ?? Number.NEGATIVE_INFINITY;
-    if (!numeric || !Number.isFinite(value) || value < min) {
+    const max = spec.max ?? Number.POSITIVE_INFINITY;
+    if (!numeric || !Number.isFinite(value) || value < min || value > max) {
       const what = spec.kind === 'int' ? 'a whole number' : 'a number';
-      const bound = Number.isFinite(min) ? ` of at least ${min}` : '';
+      const bound = Number.isFinite(min) && Number.isFinite(max) ? ` from ${min} to ${max}` : Number.isFinite(min) ? ` of at least ${min}` : Number.isFinite(max) ? ` of at most ${max}` : '';
       throw new StudioError('BAD_INPUT', `--${name} expects ${what}${bound}, got '${raw}'.`, { flag: name });
     }
     return value;

@@ -25,6 +25,8 @@ export function benchSettingFlag(key: BenchSettingKey): FlagSpec {
     help: spec.help,
     ...(spec.valueName !== undefined ? { valueName: spec.valueName } : {}),
     ...(spec.min !== undefined ? { min: spec.min } : {}),
+    // The schema's largest value (repeats 100, profile runs 1000), so the flag refuses what the run file could not hold.
+    ...(type instanceof z.ZodNumber && type.maxValue !== null && Number.isFinite(type.maxValue) ? { max: type.maxValue } : {}),
     ...(spec.kind === 'choice' && type instanceof z.ZodEnum ? { choices: type.options.map(String) } : {}),
   };
 }

@@ -33,8 +33,8 @@ function flagOf(owner: string, key: string, field: z.ZodType, spec: AnyOptionSpe
   let cli: CliFlagSpec;
   if (type instanceof z.ZodEnum) cli = { ...base, kind: 'choice', choices: type.options.map(String) };
   else if (type instanceof z.ZodNumber) {
-    const min = type.minValue;
-    cli = { ...base, kind: type.isInt ? 'int' : 'number', ...(min !== null && Number.isFinite(min) ? { min } : {}) };
+    const { minValue: min, maxValue: max } = type;
+    cli = { ...base, kind: type.isInt ? 'int' : 'number', ...(min !== null && Number.isFinite(min) ? { min } : {}), ...(max !== null && Number.isFinite(max) ? { max } : {}) };
   } else if (type instanceof z.ZodBoolean) cli = { ...base, kind: 'boolean' };
   else if (type instanceof z.ZodString) cli = { ...base, kind: 'string' };
   else throw new StudioError('INTERNAL', `${owner}'s option ${key} has a type the CLI cannot take as a flag; use an enum, a number, a boolean or a string.`);

@@ -26,6 +26,7 @@ export interface CliFlagSpec {
   readonly valueName?: string;
   readonly choices?: readonly string[];
   readonly min?: number;
+  readonly max?: number;
   /** The flag names a file (what file, for messages): the CLI refuses a FIFO, socket or device there and passes the absolute path. */
   readonly file?: string;
   /**
