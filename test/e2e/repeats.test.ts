@@ -120,7 +120,7 @@ describe('a run of five fresh processes in the studio', () => {
 
     // The statistics table carries both CIs too.
     const stats = detail.getByTestId('stats-table');
-    expect(await stats.locator('[data-stat="CI within this run"] td').textContent()).toBe(formatMsRange(repeated.latencyMs.medianCi95.low, repeated.latencyMs.medianCi95.high));
+    expect(await stats.locator('[data-stat="pooled median CI"] td').textContent()).toBe(formatMsRange(repeated.latencyMs.medianCi95.low, repeated.latencyMs.medianCi95.high));
     expect(await stats.locator('[data-stat="CI across 5 runs"] td').textContent()).toBe(betweenText);
     expect(await stats.locator('[data-stat="reported median"] td').textContent()).toBe(formatMs(between.medianMs));
 

@@ -2,6 +2,7 @@ import type { Block, Cell, Column } from '../blocks';
 import { formatFraction, formatMs, msCell, percentileCell } from '../format';
 import type { ReportRun } from '../report-types';
 import type { ReportSection } from '../report-section';
+import { headlineMedianMs } from '../../../shared/run-schema';
 import { acrossText, anyBetweenRun, betweenRunCell, msRange } from './between-run-text';
 
 /** A run measured in fresh processes: both CIs in a sentence, and a row per repeat. */
@@ -52,8 +53,11 @@ export const latencySection: ReportSection = {
         columns: [
           { label: 'run' },
           { label: 'runs', numeric: true, title: 'Measured inferences' },
-          { label: 'median', numeric: true },
-          { label: 'median 95% CI', numeric: true, title: 'Distribution-free 95% confidence interval of the median' },
+          { label: 'median', numeric: true, title: "The run's reported latency: with repeats the median of their medians, in report mode the median of its windows' medians (p50 is the median of all samples)" },
+          // Where a run's median is not its samples' (repeats, report mode's windows), the CI beside it is of the samples' median: say so.
+          between || report.runs.some((entry) => entry.run.report !== undefined)
+            ? { label: 'pooled 95% CI', numeric: true, title: 'Distribution-free 95% confidence interval of the median of all samples pooled (p50): blind to what changes between processes' }
+            : { label: 'median 95% CI', numeric: true, title: 'Distribution-free 95% confidence interval of the median' },
           ...betweenColumn,
           { label: 'p50', numeric: true },
           { label: 'p90', numeric: true },
@@ -71,7 +75,7 @@ export const latencySection: ReportSection = {
           return [
             `#${entry.number} ${entry.label}`,
             { text: String(l.count), sort: l.count },
-            msCell(l.median),
+            msCell(headlineMedianMs(entry.run)),
             { text: msRange(l.medianCi95), sort: l.medianCi95.high - l.medianCi95.low },
             ...(between ? [betweenRunCell(entry.run)] : []),
             percentileCell(entry.run, 'p50'),

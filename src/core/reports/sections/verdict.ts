@@ -27,7 +27,7 @@ export const verdictSection: ReportSection = {
         blocks.push(
           b.disagree
             ? { kind: 'note', tone: 'warning', text: `#${entry.number}: its fresh runs disagree: ${medianRangeText(b)}, beyond their own CIs; this machine did not hold a steady speed (${ci}).` }
-            : { kind: 'note', tone: 'info', text: `#${entry.number}: ${b.repeats} fresh runs agree within their CIs: median of medians ${formatMs(b.medianMs)}, ${ci}.` },
+            : { kind: 'note', tone: 'info', text: `#${entry.number}: ${b.repeats} fresh runs agree (within their own CIs, or within ±2 % of their median of medians ${formatMs(b.medianMs)}): ${medianRangeText(b)}; ${ci}.` },
         );
       }
       if (warnings.length > 0) blocks.push({ kind: 'list', items: warnings.map((w) => `${w.code}: ${w.message}`) });

@@ -41,15 +41,15 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
           <tr>
             <th title="The run the speedups are measured against">Base</th>
             <th>Run</th>
-            <th className="num">Median</th>
+            <th className="num" title="The reported median: with repeats the median of their medians">Median</th>
+            <th className="num" title="Baseline median / this run's median">Speedup</th>
             <th className="num">p90</th>
             <th className="num">p99</th>
             <th className="num">Mean</th>
             <th className="num" title="Coefficient of variation: stddev / mean">CV</th>
-            <th className="num" title="Within one run: all its samples pooled">Median 95% CI</th>
+            <th className="num" title="Of the median of all the run's samples pooled: blind to what changes between processes">Within-run 95% CI</th>
             <th className="num" title="Across fresh runs (repeats): what changes between processes included">Between-run 95% CI</th>
             <th className="num">Peak RSS</th>
-            <th className="num" title="Baseline median / this run's median">Speedup</th>
           </tr>
         </thead>
         <tbody>
@@ -80,6 +80,9 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                   </div>
                 </td>
                 <td className="num" data-stat="median">{formatMs(medianMs)}</td>
+                <td className={`num speedup${ratio > 1.005 ? ' faster' : ratio < 0.995 ? ' slower' : ''}`} data-testid="speedup">
+                  {isBase ? 'baseline' : formatSpeedup(ratio)}
+                </td>
                 <Percentile name="p90" run={run} />
                 <Percentile name="p99" run={run} />
                 <td className="num">{formatMs(l.mean)}</td>
@@ -93,9 +96,6 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                   {betweenRunCiText(run.betweenRun)}
                 </td>
                 <td className="num">{formatMb(run.memory.peakRssBytes)}</td>
-                <td className={`num speedup${ratio > 1.005 ? ' faster' : ratio < 0.995 ? ' slower' : ''}`} data-testid="speedup">
-                  {isBase ? 'baseline' : formatSpeedup(ratio)}
-                </td>
               </tr>
             );
           })}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from '../../../../shared/environment-diff';
-import type { RunFile } from '../../../../shared/run-schema';
+import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
 import { formatMb, formatMs, formatThreads } from '../../format';
 
 interface Fact {
@@ -56,7 +56,7 @@ const SHOWN_ABOVE: ReadonlySet<EnvironmentFact> = new Set(['model', 'runtime', '
 /** Where the time and memory went, what ran it, and what the machine was doing. */
 export function RunFacts({ run }: { run: RunFile }) {
   const m = run.memory;
-  const steadyMs = run.report?.medianOfWindowsMs ?? run.latencyMs.median;
+  const steadyMs = headlineMedianMs(run);
   const time: Fact[] = [
     { label: 'Session init', value: formatMs(run.initMs), hint: 'loading the model into a session' },
     { label: 'First inference', value: formatMs(run.firstInferenceMs), hint: 'kept apart from warmup and measured runs' },

@@ -55,7 +55,7 @@ export function RunRepeats({ run }: { run: RunFile }) {
         <div data-ci="within">
           <dt>Median 95% CI within this run</dt>
           <dd>{formatMsRange(within.low, within.high)}</dd>
-          <dd className="muted">all samples pooled; blind to what changes between processes</dd>
+          <dd className="muted">of the median of all samples pooled ({formatMs(run.latencyMs.median)}); blind to what changes between processes</dd>
         </div>
         <div data-ci="between" className={betweenRun.disagree ? 'disagree' : undefined}>
           <dt>Median 95% CI {acrossLabel(betweenRun.repeats)}</dt>

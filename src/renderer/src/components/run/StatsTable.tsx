@@ -41,9 +41,9 @@ function rows(run: RunFile): Row[][] {
       { name: 'CV', hint: 'coefficient of variation: stddev / mean; above 10% the run is unstable', value: formatPercent(l.cv) },
       {
         // Beside a between-run CI, this one says which it is.
-        name: run.betweenRun ? 'CI within this run' : 'median 95% CI',
+        name: run.betweenRun ? 'pooled median CI' : 'median 95% CI',
         hint: run.betweenRun
-          ? '95% confidence interval of the median within this run (all samples pooled, from order statistics): blind to what changes between processes'
+          ? `95% confidence interval of the median of all samples pooled (${formatMs(l.median)}, from order statistics), not of the reported median: blind to what changes between processes`
           : '95% confidence interval of the median, from order statistics',
         value: formatMsRange(l.medianCi95.low, l.medianCi95.high),
       },
