@@ -60,6 +60,7 @@ export function buildRunFile(subject: RunSubject, facts: MeasuredFacts, stop?: R
     timerResolutionNs: facts.timerResolutionNs,
     cores: facts.cores,
     targetKind: subject.target.kind,
+    mode: subject.settings.mode,
     ...(facts.guessedInputs !== undefined ? { guessedInputs: facts.guessedInputs } : {}),
     ...(facts.environment !== undefined ? { environment: facts.environment } : {}),
     ...(facts.maxTimeReached ? { maxTimeReached: { plannedRuns: subject.settings.runs } } : {}),
@@ -177,7 +178,7 @@ export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRu
   const kept = new Map<string, RunWarning>();
   for (const { run } of measured) for (const w of run.warnings) if (!REJUDGED_WARNINGS.has(w.code) && !kept.has(w.code)) kept.set(w.code, w);
   const warnings: RunWarning[] = [
-    ...sampleWarnings(latencyMs, first.target.kind),
+    ...sampleWarnings(latencyMs, first.target.kind, first.settings.mode),
     ...kept.values(),
     ...(shortWindows !== undefined ? [shortWindows] : []),
     ...(between !== undefined ? [between] : []),

@@ -17,7 +17,7 @@ import { TARGET_KINDS, type TargetKind } from '../../shared/plugins/target-kinds
 import type { WordedMessage } from '../../shared/errors';
 import { assign, eitherRemedy, joinWorded, remedy, renderRemedy, say, worded } from '../../shared/remedies';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported } from '../../shared/run-schema';
-import type { BetweenRunEstimate, LatencyStats, PercentileName, RunEnvironment, RunFile, RunWarning } from '../../shared/run-schema';
+import type { BetweenRunEstimate, LatencyStats, PercentileName, RunEnvironment, RunFile, RunMode, RunWarning } from '../../shared/run-schema';
 import { lacksVnni } from '../quantize/weight-range';
 
 export const WARNING_CODES = [
@@ -84,6 +84,8 @@ export interface RunAssessmentInput {
   guessedInputs?: { inputs: readonly GuessedInput[]; suggestedFlags: readonly string[] };
   /** The kind of target that ran it: remedies name only the settings its runs honour (no thread count for a microcontroller). Default: this computer. */
   targetKind?: TargetKind;
+  /** The run's mode: a report-mode run is not told to use report mode. Default quick. */
+  mode?: RunMode;
 }
 
 export interface RunAssessment {
@@ -95,10 +97,11 @@ export interface RunAssessment {
 export function assessRun(input: RunAssessmentInput): RunAssessment {
   const { latency, environment } = input;
   const kind = TARGET_KINDS[input.targetKind ?? 'local'];
+  const target: MeasuredOn = { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings), mode: input.mode ?? 'quick' };
   const warnings = [
     guessedInputs(input.guessedInputs),
-    highVariance(latency, { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings) }),
-    wideCi(latency),
+    highVariance(latency, target),
+    wideCi(latency, target),
     slowFirstRun(latency, input.firstInferenceMs),
     timerResolution(latency, input.timerResolutionNs),
     fewSamples(latency),
@@ -114,9 +117,10 @@ export function assessRun(input: RunAssessmentInput): RunAssessment {
 export const SAMPLE_WARNING_CODES: ReadonlySet<string> = new Set<WarningCode>(['high-variance', 'wide-ci', 'few-samples']);
 
 /** The SAMPLE_WARNING_CODES warnings of `latency`, as assessRun gives them. */
-export function sampleWarnings(latency: LatencyStats, targetKind: TargetKind = 'local'): BenchWarning[] {
+export function sampleWarnings(latency: LatencyStats, targetKind: TargetKind = 'local', mode: RunMode = 'quick'): BenchWarning[] {
   const kind = TARGET_KINDS[targetKind];
-  return [highVariance(latency, { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings) }), wideCi(latency), fewSamples(latency)].filter(
+  const target: MeasuredOn = { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings), mode };
+  return [highVariance(latency, target), wideCi(latency, target), fewSamples(latency)].filter(
     (w): w is BenchWarning => w !== undefined,
   );
 }
@@ -213,11 +217,28 @@ function guessedInputs(guessed: RunAssessmentInput['guessedInputs']): BenchWarni
   );
 }
 
+/** What ran the run, as far as advice depends on it. */
+interface MeasuredOn {
+  /** An application CPU (other programs and thread scheduling add noise), not a microcontroller. */
+  computer: boolean;
+  /** The settings its kind's runs honour. */
+  honoured: ReadonlySet<BenchSettingKey>;
+  mode: RunMode;
+}
+
+/** How to measure longer: more runs, and report mode unless the run already used it (then more repeats, where the target has them). */
+function measureLonger(target: MeasuredOn, verb: { cli: string; ui: string }): WordedMessage {
+  if (target.mode !== 'report') return worded`${say(verb.cli, verb.ui)} ${remedy('runs')} or ${say('use', 'set')} ${assign('mode', 'report')}`;
+  return target.honoured.has('repeats')
+    ? worded`${say(verb.cli, verb.ui)} ${remedy('runs')} or ${say('raise', 'the number in')} ${remedy('repeats')}`
+    : worded`${say(verb.cli, verb.ui)} ${remedy('runs')}`;
+}
+
 /** A computer's noise comes from other programs and thread scheduling; a microcontroller has neither, so it is only told to measure longer. */
-function highVariance(latency: LatencyStats, target: { computer: boolean; honoured: ReadonlySet<BenchSettingKey> }): BenchWarning | undefined {
+function highVariance(latency: LatencyStats, target: MeasuredOn): BenchWarning | undefined {
   if (!(latency.cv > HIGH_VARIANCE_CV)) return undefined;
   const facts = `Latency varied a lot between runs: the standard deviation is ${percent(latency.cv)} of the mean (more than ${percent(HIGH_VARIANCE_CV)}).`;
-  const longer = worded`${say('raise', 'raise the number in')} ${remedy('runs')} or ${say('use', 'set')} ${assign('mode', 'report')}`;
+  const longer = measureLonger(target, { cli: 'raise', ui: 'raise the number in' });
   const text = !target.computer
     ? worded`${facts} Check the board's power supply, and ${longer}.`
     : target.honoured.has('threads')
@@ -226,13 +247,13 @@ function highVariance(latency: LatencyStats, target: { computer: boolean; honour
   return warning('high-variance', text);
 }
 
-function wideCi(latency: LatencyStats): BenchWarning | undefined {
+function wideCi(latency: LatencyStats, target: MeasuredOn): BenchWarning | undefined {
   const halfWidth = (latency.medianCi95.high - latency.medianCi95.low) / 2;
   if (!(halfWidth > WIDE_CI_SHARE * latency.median)) return undefined;
   const share = latency.median > 0 ? `±${percent(halfWidth / latency.median, 1)} of the median` : 'wider than the median itself';
   return warning(
     'wide-ci',
-    worded`The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). ${say('Raise', 'Raise the number in')} ${remedy('runs')} or ${say('use', 'set')} ${assign('mode', 'report')} to narrow it.`,
+    worded`The median is uncertain: its 95% confidence interval is ${ms(latency.medianCi95.low)} to ${ms(latency.medianCi95.high)}, ${share} (more than ±${percent(WIDE_CI_SHARE)}). ${measureLonger(target, { cli: 'Raise', ui: 'Raise the number in' })} to narrow it.`,
   );
 }
 

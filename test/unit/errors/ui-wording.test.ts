@@ -244,3 +244,16 @@ describe("dataset imports the studio cannot finish, in the studio's words", () =
     expect(noLabels.cli).toMatch(/; name the labels array with --labels-key, or pass --no-labels for an unlabeled dataset \(one array per model input\)\.$/);
   });
 });
+
+describe('a report-mode run is not told to use report mode', () => {
+  test('high variance and a wide CI advise more runs and more repeats instead, in each front-end’s words', () => {
+    const run = assessRun({ latency: summarizeLatency(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 5 : 15))), firstInferenceMs: 10, timerResolutionNs: 50, cores: 4, mode: 'report' });
+    const high = run.warnings.find((w) => w.code === 'high-variance');
+    const wide = run.warnings.find((w) => w.code === 'wide-ci');
+    if (!high || !wide) throw new Error('a noisy run should warn of its variance and its CI');
+    expect(high.message).toMatch(/Close other programs, set a fixed thread count with --threads, and raise --runs or raise --repeats\.$/);
+    expect(messageFor(high, 'ui')).toMatch(/and raise the number in the Runs field or the number in the Repeats field\.$/);
+    expect(wide.message).toMatch(/Raise --runs or raise --repeats to narrow it\.$/);
+    for (const w of [high, wide]) expect(`${w.message} ${messageFor(w, 'ui')}`).not.toMatch(/report/);
+  });
+});
