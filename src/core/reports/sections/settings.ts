@@ -9,6 +9,8 @@ export const settingsSection: ReportSection = {
   id: 'settings',
   title: 'Settings',
   build(report) {
+    // Shown when a run had repeats: its runs are per repeat, and the Latency table counts them all.
+    const repeated = report.runs.some((entry) => entry.run.settings.repeats > 1);
     return [
       {
         kind: 'table',
@@ -18,6 +20,7 @@ export const settingsSection: ReportSection = {
           { label: 'mode' },
           { label: 'warmup', numeric: true },
           { label: 'runs', numeric: true },
+          ...(repeated ? [{ label: 'repeats', numeric: true, title: 'Fresh runner processes per cell; runs are per repeat' }] : []),
           { label: 'min time', numeric: true },
           { label: 'max time', numeric: true },
           { label: 'fresh inputs' },
@@ -34,6 +37,7 @@ export const settingsSection: ReportSection = {
             s.mode,
             { text: `${s.warmupRuns}${s.warmupMinTimeMs > 0 ? ` (≥ ${formatMs(s.warmupMinTimeMs)})` : ''}`, sort: s.warmupRuns },
             { text: String(s.runs), sort: s.runs },
+            ...(repeated ? [{ text: String(s.repeats), sort: s.repeats }] : []),
             { text: s.minTimeMs > 0 ? formatMs(s.minTimeMs) : '—', sort: s.minTimeMs },
             { text: s.maxTimeMs > 0 ? formatMs(s.maxTimeMs) : 'no limit', sort: s.maxTimeMs },
             s.freshInputs ? 'yes' : 'no',
