@@ -226,6 +226,15 @@ export function suggestedShapeFlags(inputs: readonly TensorInfo[], given: GivenI
     .map((input) => `--shape ${input.name}=${formatSizes(examples.get(input.name) ?? [])}`);
 }
 
+/** "x 1x3x320x320, batch = 1, sr = 16000": given or saved inputs as the studio's Input sizes form shows them. */
+export function givenAsText(given: GivenInputs): string {
+  return [
+    ...Object.entries(given.shapes).map(([name, dims]) => `${name} ${dims.join('x')}`),
+    ...Object.entries(given.dims).map(([name, size]) => `${name} = ${size}`),
+    ...Object.entries(given.values).map(([name, value]) => `${name} = ${value}`),
+  ].join(', ');
+}
+
 /** "--shape x=1x3x320x320 --dim batch=1 --value sr=16000": given or saved inputs as the flags that say the same. */
 export function givenAsFlags(given: GivenInputs): string {
   return [

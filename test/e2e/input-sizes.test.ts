@@ -114,7 +114,10 @@ describe('input sizes in the studio', () => {
     expect(run.inputs[0]).toMatchObject({ name: 'x', shape: [1, 3, 96, 128], guessedDims: [] });
     expect(run.savedInputs?.fromModelId).toBe(detId);
     expect(await studio.page.getByTestId('run-input').first().getAttribute('data-shape')).toBe('1x3x96x128');
-    expect(await studio.page.getByTestId('run-inputs-saved').textContent()).toContain('--dim p2o.DynamicDimension.1=96');
+    // In the studio's words, as the Input sizes form shows them: no command-line flag.
+    const saved = (await studio.page.getByTestId('run-inputs-saved').textContent()) ?? '';
+    expect(saved).toContain('p2o.DynamicDimension.1 = 96');
+    expect(saved).not.toMatch(/--[a-z]/);
     expect(await studio.page.getByTestId('run-verdict').getAttribute('data-guessed-inputs')).toBeNull();
   });
 

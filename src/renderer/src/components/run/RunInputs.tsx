@@ -1,4 +1,4 @@
-import { givenAsFlags } from '../../../../shared/input-messages';
+import { givenAsText } from '../../../../shared/input-messages';
 import type { RunFile } from '../../../../shared/run-schema';
 
 /** "1 × 3 × 1? × 1?": the shape an input ran at, each guessed dim marked. */
@@ -30,7 +30,7 @@ export function RunInputs({ run }: { run: RunFile }) {
         </p>
       )}
       {run.savedInputs !== undefined && (
-        <p data-testid="run-inputs-saved">Sizes saved with the model: {givenAsFlags(run.savedInputs)}.</p>
+        <p data-testid="run-inputs-saved">Sizes saved with the model (Input sizes on the Models page): {givenAsText(run.savedInputs)}.</p>
       )}
     </div>
   );
