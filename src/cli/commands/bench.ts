@@ -9,7 +9,7 @@ import { inspectModelFiles } from '../../core/formats/inspect';
 import { tfjsModelName } from '../../core/formats/tfjs/tfjs-name';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
 import { unhandledState } from '../../core/bench/cell-outcome';
-import { repeatsFor } from '../../core/bench/report-mode';
+import { repeatsFor } from '../../shared/bench-defaults';
 import { checkInputFlags, planMatrix, runMatrix, type CellResult, type MatrixCell, type MatrixModel } from '../../core/jobs/matrix';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { writeJsonAtomic } from '../../core/workspace/atomic-write';

@@ -30,8 +30,6 @@ export const MIN_RUNS_PER_WINDOW = REPORT_MODE.minRunsPerWindow;
 
 export const DEFAULT_REPORT_PLAN: ReportModePlan = REPORT_MODE;
 
-// Where the engine, the CLI and the studio's form take the repeats a cell runs from.
-export { REPORT_MODE_REPEATS, repeatsFor } from '../../shared/bench-defaults';
 
 /**
  * The windows ONE runner process measures. With repeats, each repeat (a fresh process) measures

@@ -6,7 +6,7 @@ import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
 import { checkMatrixInputs } from '../bench/bench-inputs';
 import { failedOrCancelled, unhandledState } from '../bench/cell-outcome';
-import { repeatsFor } from '../bench/report-mode';
+import { repeatsFor } from '../../shared/bench-defaults';
 import { savedInputsForRun } from '../workspace/inputs-store';
 import { mainModelPath } from '../workspace/model-store';
 import type { StoredTarget } from '../workspace/targets-store';

@@ -72,9 +72,6 @@ export interface GateOptions {
   allowSingleRun?: boolean;
 }
 
-// The latency a run reports (one rule for the studio, reports and the gate).
-export { headlineMedianMs };
-
 function metric(name: MetricComparison['metric'], baseline: RunFile, current: RunFile): MetricComparison {
   const b = name === 'median' ? headlineMedianMs(baseline) : baseline.latencyMs[name];
   const c = name === 'median' ? headlineMedianMs(current) : current.latencyMs[name];

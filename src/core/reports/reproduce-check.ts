@@ -10,9 +10,9 @@
 import { environmentDifferences, type EnvironmentDifference } from '../../shared/environment-diff';
 import type { WordedMessage } from '../../shared/errors';
 import { remedy, worded } from '../../shared/remedies';
-import type { RunFile } from '../../shared/run-schema';
 import { medianCiRanks } from '../bench/confidence';
-import { GATE_REPEATS, headlineMedianMs, type Interval } from './compare-runs';
+import { headlineMedianMs, type RunFile } from '../../shared/run-schema';
+import { GATE_REPEATS, type Interval } from './compare-runs';
 import { formatMs } from './format';
 
 /** reproduced (exit 0), not-reproduced (exit 1), undecided (exit 3: the original has no CI to land in). */

@@ -49,8 +49,6 @@ export const DEFAULT_FORM: BenchFormFields = {
   repeats: '',
 };
 
-// Repeats report mode runs when the field is left empty: the engine's own rule (shared/bench-defaults.ts).
-export { REPORT_MODE_REPEATS } from '../../shared/bench-defaults';
 /** The schema's limits (BenchSettings.repeats: 1 to 100). */
 export const REPEATS_LIMITS = { min: BENCH_SETTING_SPECS.repeats.min ?? 1, max: 100, integer: true } as const;
 

@@ -60,9 +60,6 @@ export function betweenRunCiText(betweenRun: Pick<BetweenRunEstimate, 'repeats' 
   return formatMsRange(betweenRun.ci95.low, betweenRun.ci95.high);
 }
 
-// The headline latency, as the engine and reports take it.
-export { headlineMedianMs } from '../../shared/run-schema';
-
 /**
  * The between-run warning in the issue's words, for a file whose repeats disagree but whose
  * warnings do not say so (a file written before the engine warned): never shown twice.

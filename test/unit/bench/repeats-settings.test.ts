@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../src/cli/args';
 import { benchFlags, benchSettingsFromArgs } from '../../../src/cli/commands/bench';
-import { DEFAULT_REPORT_PLAN, REPORT_MODE_REPEATS, processPlan, repeatsFor } from '../../../src/core/bench/report-mode';
+import { DEFAULT_REPORT_PLAN, processPlan } from '../../../src/core/bench/report-mode';
+import { REPORT_MODE_REPEATS, repeatsFor } from '../../../src/shared/bench-defaults';
 import { buildRunFile, poolRepeats } from '../../../src/core/bench/run-file';
 import { BenchSettings, type RunFile } from '../../../src/shared/run-schema';
 import { BenchRequest } from '../../../src/shared/contract';

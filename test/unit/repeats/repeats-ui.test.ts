@@ -4,17 +4,18 @@
  * and the Runs page's Repeats field (its value reaches bench.start; empty leaves it to the mode).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, effectiveRepeats, REPORT_MODE_REPEATS, reportCellMs, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
+import { REPORT_MODE_REPEATS } from '../../../src/shared/bench-defaults';
+import { DEFAULT_FORM, effectiveRepeats, reportCellMs, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
 import {
   betweenRunCiText,
   betweenRunDisagreement,
   betweenRunTitle,
-  headlineMedianMs,
   NO_REPEATS,
   repeatSamples,
   repeatViews,
 } from '../../../src/renderer/src/repeats-view';
 import { formatMsRange } from '../../../src/renderer/src/format';
+import { headlineMedianMs } from '../../../src/shared/run-schema';
 import { TARGET_KINDS } from '../../../src/shared/plugins/target-kinds';
 import { summarizeRun } from '../../../src/core/workspace/workspace';
 import { syntheticRun } from '../../e2e/helpers/synthetic-run';

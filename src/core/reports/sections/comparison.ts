@@ -1,6 +1,7 @@
 import { messageFor } from '../../../shared/remedies';
 import type { Block, Cell } from '../blocks';
-import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, headlineMedianMs, type MetricComparison } from '../compare-runs';
+import { headlineMedianMs } from '../../../shared/run-schema';
+import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, type MetricComparison } from '../compare-runs';
 import { formatChangePct, formatMs, formatRatio, tooFewText } from '../format';
 import type { ReportSection } from '../report-section';
 import { anyBetweenRun, betweenRunCell } from './between-run-text';

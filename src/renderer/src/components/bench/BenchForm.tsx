@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { REPORT_MODE } from '../../../../shared/bench-defaults';
+import { REPORT_MODE, repeatsFor } from '../../../../shared/bench-defaults';
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
 import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
-import { cellCount, checkModelInputs, DEFAULT_FORM, effectiveRepeats, reportCellMs, parseThreadList, REPORT_MODE_REPEATS, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import { cellCount, checkModelInputs, DEFAULT_FORM, effectiveRepeats, reportCellMs, parseThreadList, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { ModelPicker } from './ModelPicker';
@@ -100,7 +100,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
             hint={`${repeatsHint(form.mode)}${repeatsPartial ? '; boards without it run once' : ''}`}
             title={BENCH_SETTING_SPECS.repeats.help}
             min={BENCH_SETTING_SPECS.repeats.min}
-            placeholder={String(form.mode === 'report' ? REPORT_MODE_REPEATS : 1)}
+            placeholder={String(repeatsFor(form.mode, undefined))}
             value={form.repeats}
             error={errors.repeats}
             testId="bench-repeats-input"

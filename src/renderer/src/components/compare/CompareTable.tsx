@@ -1,6 +1,6 @@
-import type { PercentileName, RunFile } from '../../../../shared/run-schema';
+import { headlineMedianMs, type PercentileName, type RunFile } from '../../../../shared/run-schema';
 import { formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup } from '../../format';
-import { acrossLabel, betweenRunCiText, headlineMedianMs, NO_REPEATS } from '../../repeats-view';
+import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
 
 export interface ComparedRun {
@@ -25,15 +25,10 @@ function Percentile({ name, run }: { name: PercentileName; run: RunFile }) {
   );
 }
 
-/** The reported median: with repeats the median of their medians, report mode's median of window medians, else the median of all samples. */
-export function reportedMedianMs(run: RunFile): number {
-  return headlineMedianMs(run);
-}
-
 /** Side by side: one row per run, its percentiles and memory, and its speedup against the baseline. */
 export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props) {
   const baseline = runs.find((r) => r.run.id === baselineId) ?? runs[0];
-  const baseMs = baseline ? reportedMedianMs(baseline.run) : 0;
+  const baseMs = baseline ? headlineMedianMs(baseline.run) : 0;
   return (
     <div className="card list-card">
       <table className="table compare-table" data-testid="compare-table">
@@ -56,7 +51,7 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
           {runs.map(({ run, label, color }) => {
             const l = run.latencyMs;
             const isBase = run.id === baseline?.run.id;
-            const medianMs = reportedMedianMs(run);
+            const medianMs = headlineMedianMs(run);
             const ratio = medianMs > 0 ? baseMs / medianMs : Number.NaN;
             return (
               <tr key={run.id} data-testid="compare-row" data-run-id={run.id} className={isBase ? 'baseline' : undefined}>
