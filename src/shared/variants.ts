@@ -181,3 +181,15 @@ export function recipeLabel(recipe: QuantRecipe): string {
   ].filter((part): part is string => part !== null);
   return `int8 ${recipe.mode}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
+
+/**
+ * The one name of a model with its variant, for every list, chart legend and report: the float
+ * original by its name, a variant as "demo-mnist (fp16)". A variant made here is already named
+ * after its recipe ("demo-mnist · int8 static (minmax, per-channel)", with variant "int8 static
+ * (minmax, per-channel)"), so a name that already says the variant is not told it again.
+ */
+export function modelVariantLabel(model: { name: string; variant: string }): string {
+  const variant = model.variant.trim();
+  if (variant === '' || variant === 'float' || model.name.includes(variant)) return model.name;
+  return `${model.name} (${variant})`;
+}

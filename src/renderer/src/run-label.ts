@@ -1,5 +1,6 @@
 import { RUNTIME_LABELS } from '../../shared/runtimes';
 import type { RunFile } from '../../shared/run-schema';
+import { modelVariantLabel } from '../../shared/variants';
 
 function runtimeLabel(name: string): string {
   return name in RUNTIME_LABELS ? RUNTIME_LABELS[name as keyof typeof RUNTIME_LABELS] : name;
@@ -7,7 +8,7 @@ function runtimeLabel(name: string): string {
 
 /** "demo-mnist · onnxruntime · 2 threads"; the variant joins the model name when it is not the float original. */
 export function runLabel(run: RunFile): string {
-  const model = run.model.variant === 'float' ? run.model.name : `${run.model.name} (${run.model.variant})`;
+  const model = modelVariantLabel(run.model);
   const threads = run.runtime.threads === 0 ? 'auto threads' : `${run.runtime.threads} thr`;
   return `${model} · ${runtimeLabel(run.runtime.name)} · ${threads}`;
 }

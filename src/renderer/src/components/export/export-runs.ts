@@ -1,10 +1,11 @@
 import type { RunSummary } from '../../../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../../../shared/runtimes';
+import { modelVariantLabel } from '../../../../shared/variants';
 import type { ExportRun } from './ExportOptions';
 
 /** "demo-mnist · LiteRT (TFLite) · 1 thr", as run-label.ts names a run file. */
 function summaryLabel(run: RunSummary): string {
-  const model = run.variant === 'float' ? run.modelName : `${run.modelName} (${run.variant})`;
+  const model = modelVariantLabel({ name: run.modelName, variant: run.variant });
   // The summary's runtime is "name version".
   const name = run.runtime.split(' ')[0] ?? run.runtime;
   const runtime = name in RUNTIME_LABELS ? RUNTIME_LABELS[name as keyof typeof RUNTIME_LABELS] : name;
