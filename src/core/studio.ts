@@ -7,6 +7,8 @@ import { importUploadedDataset } from './jobs/dataset-upload';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { runEvaluations } from './jobs/eval-jobs';
 import { savedSizeMacs } from './jobs/model-macs';
+import { readModelGraphFile } from './formats/graph/model-graph';
+import { mainModelPath } from './workspace/model-store';
 import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant, variantTarget } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
@@ -71,6 +73,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         return entry;
       },
       macs: ({ id }) => savedSizeMacs(workspace, id),
+      graph: async ({ id }) => readModelGraphFile(mainModelPath(workspace, await workspace.readModelEntry(id))),
       link: async ({ modelId, parentId }) => {
         const entry = await linkVariant(workspace, modelId, parentId);
         emit('workspace.changed', { what: 'models' });

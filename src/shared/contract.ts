@@ -14,6 +14,7 @@ import { ReportFormat } from './plugins/report-formats';
 import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protocols';
 import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
+import { ModelGraph } from './model-graph';
 import { GivenInputs, SavedInputs } from './model-inputs';
 import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 
@@ -272,6 +273,8 @@ export const calls = {
     setInputs: call(z.object({ id: Id, inputs: GivenInputs.nullable() }), ModelEntry),
     /** MACs per inference at the input sizes saved with the model (ONNX), with the note saying which sizes; the reader's own count otherwise. */
     macs: call(z.object({ id: Id }), ModelMacs),
+    /** The model's graph as data: every node (subgraphs included), edge, tensor and weight statistic (src/shared/model-graph.ts). */
+    graph: call(z.object({ id: Id }), ModelGraph),
   },
   datasets: {
     list: call(Empty, z.array(DatasetEntry)),

@@ -2,6 +2,8 @@ import { StudioError } from '../../shared/errors';
 import { mergeGivenInputs } from '../../shared/input-plan';
 import { isEmptyGivenInputs } from '../../shared/model-inputs';
 import { inspectModelFiles } from '../../core/formats/inspect';
+import { readModelGraphFile } from '../../core/formats/graph/model-graph';
+import { formatModelGraph } from '../graph-format';
 import { macsAtGivenSizes } from '../../core/jobs/model-macs';
 import { flagBool, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import { formatModelInfo } from '../format';
@@ -13,16 +15,19 @@ const flags: FlagSpecs = {
   ...dimFlag,
   ...workspaceFlag,
   json: { kind: 'boolean', help: 'Print JSON only (one object, or an array for several files).' },
+  graph: { kind: 'boolean', help: 'Print the model graph instead: every node (subgraphs included) as op, id, inputs → outputs; with --json, the graph as data (nodes, edges, subgraphs, tensors).' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
 export const inspectHelp = formatHelp(
-  'edgebench inspect FILE... [--shape NAME=DIMS] [--dim NAME=SIZE] [--json]',
+  'edgebench inspect FILE... [--shape NAME=DIMS] [--dim NAME=SIZE] [--json] [--graph]',
   [
     'Reads ONNX (.onnx), TensorFlow Lite (.tflite) and TF.js (model.json + shards) models and reports',
     'their format, inputs and outputs, op histogram, parameters, size, sha256 and MAC estimate.',
     'MACs count symbolic dims as 1 unless --shape / --dim (or the sizes saved with the model in --workspace,',
     'see edgebench inputs) give their sizes: then ONNX MACs are counted at those sizes, and a note says which.',
+    '--graph prints the graph instead: every node of the model and of its subgraphs (ONNX If/Loop/Scan bodies,',
+    'TFLite subgraphs, TF.js function bodies), its edges, and each tensor\'s dtype, shape and weight statistics (--json).',
   ].join('\n'),
   flags,
 );
@@ -36,6 +41,7 @@ export async function inspectCommand(argv: string[], io: CommandIo): Promise<num
   if (args.positionals.length === 0) {
     throw new StudioError('BAD_INPUT', "edgebench inspect needs at least one model file, e.g. 'edgebench inspect model.onnx'.");
   }
+  if (flagBool(args, 'graph')) return printGraphs(args.positionals, flagBool(args, 'json'), io);
   const flagsGiven = givenFromFlags(args);
   const workspace = workspaceFrom(args);
   const results = [];
@@ -50,6 +56,19 @@ export async function inspectCommand(argv: string[], io: CommandIo): Promise<num
     io.out(JSON.stringify(infos.length === 1 ? infos[0] : infos, null, 2));
   } else {
     io.out(results.map((r) => formatModelInfo(r.file, r.info)).join('\n\n'));
+  }
+  return 0;
+}
+
+/** --graph: the graph of each file (sizes do not change a graph, so --shape and --dim play no part). */
+async function printGraphs(files: string[], json: boolean, io: CommandIo): Promise<number> {
+  const graphs = [];
+  for (const file of files) graphs.push({ file, graph: await readModelGraphFile(file) });
+  if (json) {
+    const data = graphs.map((g) => g.graph);
+    io.out(JSON.stringify(data.length === 1 ? data[0] : data, null, 2));
+  } else {
+    io.out(graphs.map((g) => formatModelGraph(g.file, g.graph)).join('\n\n'));
   }
   return 0;
 }

@@ -14,6 +14,12 @@ import { isRecognisedModel, MODEL_READERS, pickReader } from './model-readers';
  * buffer; the hash and the parse both work on that buffer.
  */
 export async function inspectModelFiles(paths: string[]): Promise<ModelInfo> {
+  const { reader, files } = await loadModelFileSet(paths);
+  return inspectSet(reader, files);
+}
+
+/** The model's files read into memory, with the reader that recognised the main one (inspect and the graph reader share it). */
+export async function loadModelFileSet(paths: string[]): Promise<{ reader: ModelReader; files: ModelFileSet }> {
   if (paths.length === 0) throw new StudioError('BAD_INPUT', 'No model file was given. Pass a .onnx, .tflite or model.json file.');
   const mainPath = pickMainPath(paths);
   const main: ModelFile = { name: path.basename(mainPath), data: await readWholeFile(mainPath) };
@@ -35,7 +41,7 @@ export async function inspectModelFiles(paths: string[]): Promise<ModelInfo> {
     const data = await readWholeFile(given ?? resolved, `Weight shard '${relative}' listed in '${main.name}'`);
     companions.set(relative, { name: path.basename(relative), data });
   }
-  return inspectSet(reader, { main, companions });
+  return { reader, files: { main, companions } };
 }
 
 /**
