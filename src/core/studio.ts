@@ -14,9 +14,11 @@ import { createQuantizedVariant, layerSqnrOfVariant, linkVariant, variantTarget 
 import { findResourcesDir } from './resources';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
 import { saveModelInputs } from './workspace/inputs-store';
-import { importModel, removeModel } from './workspace/model-store';
+import { importModel } from './workspace/model-store';
+import { removeDatasetEntry, removeModelEntries, removeRunFiles } from './workspace/remove-entries';
+import { previewDataset, storePreprocessing } from './datasets/dataset-preview';
 import { seedDemo } from './workspace/seed';
-import { summarizeRun, Workspace } from './workspace/workspace';
+import { summarizeRun, toDatasetEntry, Workspace } from './workspace/workspace';
 
 export type { Studio, StudioOptions } from './studio-types';
 
@@ -88,10 +90,10 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         emit('workspace.changed', { what: 'models' });
         return entry;
       },
-      remove: async ({ id }) => {
-        const removed = await removeModel(workspace, id);
+      remove: async ({ id, withVariants }) => {
+        const removedIds = await removeModelEntries(workspace, id, withVariants ?? false);
         emit('workspace.changed', { what: 'models' });
-        return { removed };
+        return { removed: true, removedIds };
       },
     },
     datasets: {
@@ -104,6 +106,18 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         emit('workspace.changed', { what: 'datasets' });
         return entry;
       },
+      remove: async ({ id }) => {
+        await removeDatasetEntry(workspace, id);
+        emit('workspace.changed', { what: 'datasets' });
+        return { removed: true };
+      },
+      setPreprocessing: async ({ id, preprocessing }) => {
+        const { dir } = await workspace.readDataset(id);
+        const entry = toDatasetEntry(id, await storePreprocessing(dir, preprocessing));
+        emit('workspace.changed', { what: 'datasets' });
+        return entry;
+      },
+      preview: async ({ id, preprocessing, count }) => previewDataset((await workspace.readDataset(id)).dir, count, preprocessing),
     },
     evals: {
       run: async (request) => {
@@ -137,6 +151,11 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     runs: {
       list: async () => (await workspace.listRuns()).map(summarizeRun),
       get: async ({ id }) => workspace.readRun(id),
+      remove: async ({ ids }) => {
+        const removed = await removeRunFiles(workspace, ids);
+        emit('workspace.changed', { what: 'runs' });
+        return { removed };
+      },
     },
     reports: {
       render: async (request) => ({ files: await renderWorkspaceReport(workspace, request, options.pdfPrinter) }),

@@ -16,6 +16,7 @@ import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { ModelGraph } from './model-graph';
 import { GivenInputs, SavedInputs } from './model-inputs';
+import { DatasetPreview, StoredPreprocessing } from './preprocessing';
 import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 
 const Empty = z.object({}).strict();
@@ -77,6 +78,8 @@ export const DatasetEntry = z.object({
   description: z.string(),
   /** False for a dataset without labels: accuracy cannot be measured, fidelity still can. */
   labeled: z.boolean().default(true),
+  /** The preprocessing stored with the dataset (what it leaves out takes the defaults: channels as stored, NCHW, no scaling). */
+  preprocessing: StoredPreprocessing.default({}),
 });
 export type DatasetEntry = z.infer<typeof DatasetEntry>;
 
@@ -247,7 +250,11 @@ export const calls = {
     list: call(Empty, z.array(ModelEntry)),
     get: call(z.object({ id: Id }), ModelEntry),
     importFiles: call(z.object({ files: z.array(UploadedFile).min(1).max(64) }), ModelEntry),
-    remove: call(z.object({ id: Id }), z.object({ removed: z.boolean() })),
+    /**
+     * Removes a model. One with variants is refused in one sentence naming them, unless
+     * withVariants, which removes them with it (all or nothing); its runs stay and keep working.
+     */
+    remove: call(z.object({ id: Id, withVariants: z.boolean().optional() }), z.object({ removed: z.boolean(), removedIds: z.array(z.string()).optional() })),
     /** Makes a quantized variant of an ONNX model (runs in a worker process). */
     quantize: call(
       z.object({
@@ -285,6 +292,12 @@ export const calls = {
       }),
       DatasetEntry,
     ),
+    /** Removes a dataset's folder (a damaged one is refused and left alone); evaluations made on it stay. */
+    remove: call(z.object({ id: Id }), z.object({ removed: z.boolean() })),
+    /** Stores the dataset's preprocessing (dataset.json, written atomically): what every later evaluation and calibration applies. */
+    setPreprocessing: call(z.object({ id: Id, preprocessing: StoredPreprocessing }), DatasetEntry),
+    /** The first samples after a preprocessing (the stored one, or the one given, unsaved), as thumbnails with their labels. */
+    preview: call(z.object({ id: Id, preprocessing: StoredPreprocessing.optional(), count: z.number().int().min(1).max(32).default(8) }), DatasetPreview),
   },
   evals: {
     /** Accuracy and fidelity of each model on a dataset, each in its own runner; stored in the workspace. */
@@ -337,6 +350,8 @@ export const calls = {
     /**
      * A report of the chosen runs, as files for preview and download. The page saves them as a
      * download, so the path is always the one the user picked in the save dialog.
+    /** Removes these runs' files, all or none (an unknown or damaged one is refused before any goes). */
+    remove: call(z.object({ ids: z.array(Id).min(1).max(1000) }), z.object({ removed: z.array(z.string()) })),
      */
     render: call(
       z.object({

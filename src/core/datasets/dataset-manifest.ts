@@ -14,6 +14,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../../shared/errors';
+import { ChannelOrder, InputDtype, Layout, PreprocessingRecipe, ResizeSpec, StoredPreprocessing } from '../../shared/preprocessing';
+
+// The recipe is shared with the contract (datasets.setPreprocessing); the engine's dataset code names it from here.
+export { ChannelOrder, InputDtype, Layout, PreprocessingRecipe, ResizeSpec, StoredPreprocessing };
 
 export const DATASET_FORMAT = 'edgebench.dataset/1';
 export const MANIFEST_FILE = 'dataset.json';
@@ -40,45 +44,6 @@ export const StoredArrayEntry = z.object({
   shape: z.array(z.number().int().min(0)),
 });
 export type StoredArrayEntry = z.infer<typeof StoredArrayEntry>;
-
-export const Layout = z.enum(['NCHW', 'NHWC']);
-export type Layout = z.infer<typeof Layout>;
-export const ChannelOrder = z.enum(['RGB', 'BGR', 'gray']);
-export type ChannelOrder = z.infer<typeof ChannelOrder>;
-export const InputDtype = z.enum(['float32', 'uint8', 'int8']);
-export type InputDtype = z.infer<typeof InputDtype>;
-
-export const ResizeSpec = z.object({
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  method: z.enum(['bilinear', 'nearest']).default('bilinear'),
-});
-export type ResizeSpec = z.infer<typeof ResizeSpec>;
-
-/**
- * How stored samples become model inputs, in this order:
- * resize → channel order → value · scale → (value − mean[c]) / std[c] → dtype → layout.
- */
-export const PreprocessingRecipe = z.object({
-  /** Images only: resampled to this size (half-pixel centres, as PIL and OpenCV do). */
-  resize: ResizeSpec.optional(),
-  /** Images only: the channels the model wants; gray from colour uses ITU-R BT.601 luma. */
-  channelOrder: ChannelOrder,
-  /** Images only: where the channel axis goes; other samples keep their shape. */
-  layout: Layout,
-  /** Multiplies every stored value first (1/255 maps 0..255 to 0..1). */
-  scale: z.number().finite(),
-  /** One value, or one per channel (images) or per last-axis element (tensors). */
-  mean: z.array(z.number().finite()).min(1),
-  std: z.array(z.number().finite().refine((v) => v !== 0, 'std must not be 0')).min(1),
-  /** Element type handed to the model; integer types are rounded and clamped to their range. */
-  dtype: InputDtype,
-});
-export type PreprocessingRecipe = z.infer<typeof PreprocessingRecipe>;
-
-/** What a manifest may store: any subset (older manifests hold only scale and layout). */
-export const StoredPreprocessing = PreprocessingRecipe.partial();
-export type StoredPreprocessing = z.infer<typeof StoredPreprocessing>;
 
 export const DatasetManifest = z.object({
   format: z.literal(DATASET_FORMAT),

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
@@ -55,12 +54,6 @@ export async function importModel(
   // entry.json is written last: a model folder without it is an interrupted import, reported by scan().
   await workspace.writeModelEntry(entry);
   return entry;
-}
-
-export async function removeModel(workspace: Workspace, id: string): Promise<boolean> {
-  await workspace.readModelEntry(id); // throws NOT_FOUND with a clear message
-  await fs.rm(workspace.modelDir(id), { recursive: true, force: true });
-  return true;
 }
 
 /** Absolute path of the file a runtime loads (the .onnx / .tflite / model.json). */

@@ -286,6 +286,7 @@ export function toDatasetEntry(id: string, manifest: DatasetManifest): DatasetEn
     sampleShape: manifest.sampleShape,
     description: manifest.source,
     labeled: isLabeled(manifest),
+    preprocessing: manifest.preprocessing,
   };
 }
 

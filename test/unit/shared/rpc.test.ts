@@ -13,7 +13,7 @@ function fakeHandlers(): StudioHandlers {
       info: async () => ({ path: '/w', modelCount: 0, runCount: 0, datasetCount: 0, problems: [] }),
     },
     models: { list: async () => [], get: notHere, importFiles: notHere, remove: notHere, quantize: notHere, link: notHere, setInputs: notHere, macs: notHere, graph: notHere },
-    datasets: { list: async () => [], importFiles: notHere },
+    datasets: { list: async () => [], importFiles: notHere, remove: notHere, setPreprocessing: notHere, preview: notHere },
     evals: { run: notHere, list: async () => [], layerSqnr: notHere },
     targets: { list: async () => [], probe: notHere, add: notHere, update: notHere, remove: notHere, test: notHere },
     devices: { list: async () => [], simulate: notHere, fit: notHere },
@@ -22,7 +22,7 @@ function fakeHandlers(): StudioHandlers {
       cancel: async () => ({ cancelled: false }),
     },
     // A handler returning something off-contract: the dispatcher must refuse to send it.
-    runs: { list: async () => [{ id: 1 }] as never, get: notHere },
+    runs: { list: async () => [{ id: 1 }] as never, get: notHere, remove: notHere },
     reports: { render: notHere },
   };
 }
