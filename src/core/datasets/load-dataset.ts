@@ -97,6 +97,10 @@ export async function loadDatasetTensors(dir: string, opts: LoadDatasetOptions =
   const count = Math.min(manifest.samples, opts.limit ?? manifest.samples);
 
   const image = isImageShape(manifest.sampleShape);
+  // A gray set whose recipe names no channel order feeds a one-channel input as it is, and a three-channel one widened (R = G = B).
+  const named = opts.recipe?.channelOrder ?? manifest.preprocessing.channelOrder;
+  const recipes: PreprocessingRecipe[] = named === undefined && image && manifest.sampleShape[0] === 1 ? [recipe, { ...recipe, channelOrder: 'RGB' }] : [recipe];
+  let used = recipe;
   const other: Layout = recipe.layout === 'NCHW' ? 'NHWC' : 'NCHW';
   const layouts: Layout[] = opts.layout ? [opts.layout] : image ? [recipe.layout, other] : [recipe.layout];
   let layout = layouts[0] as Layout;
@@ -106,10 +110,13 @@ export async function loadDatasetTensors(dir: string, opts: LoadDatasetOptions =
     // Exact fits first, so a channels-last input picks NHWC rather than NCHW with its unit axis moved.
     const fit = [false, true]
       .flatMap((allowUnitAxes) =>
-        layouts.map((candidate) => ({
-          candidate,
-          shape: fitSampleShape(preprocessedShape(manifest.sampleShape, recipe, candidate), input, allowUnitAxes),
-        })),
+        recipes.flatMap((option) =>
+          layouts.map((candidate) => ({
+            candidate,
+            option,
+            shape: fitSampleShape(preprocessedShape(manifest.sampleShape, option, candidate), input, allowUnitAxes),
+          })),
+        ),
       )
       .find((f) => f.shape !== null);
     if (!fit?.shape) {
@@ -126,20 +133,21 @@ export async function loadDatasetTensors(dir: string, opts: LoadDatasetOptions =
       );
     }
     layout = fit.candidate;
+    used = fit.option;
     batchShape = fit.shape;
   }
 
   const stored = await readStoredSamples(dir, manifest, count);
-  const { data } = preprocessSamples(stored, manifest.sampleShape, count, recipe, layout);
+  const { data } = preprocessSamples(stored, manifest.sampleShape, count, used, layout);
   return {
     count,
     batchShape,
     data,
-    dtype: recipe.dtype,
+    dtype: used.dtype,
     labels: await readStoredLabels(dir, manifest, count),
     classes: manifest.classes,
     layout,
-    recipe: { ...recipe, layout },
+    recipe: { ...used, layout },
     manifest,
   };
 }

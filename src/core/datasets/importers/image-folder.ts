@@ -1,8 +1,9 @@
 /**
  * An image folder: one sub-folder per class (class names sorted), each holding PNG or JPEG files;
  * or a folder of images only, which makes an unlabeled dataset. Images are decoded, converted
- * to gray or RGB (gray when the recipe asks for gray), resized when the recipe says so, and
- * stored as uint8 [C, H, W].
+ * to gray or RGB (gray when the recipe asks for gray, or when it names no channel order and
+ * every image is gray: a grayscale set stays one channel, and evaluation widens it to three only
+ * for a model that takes three), resized when the recipe says so, and stored as uint8 [C, H, W].
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -78,6 +79,9 @@ async function readImageFolder(root: string, options: DatasetImportOptions): Pro
   const preprocessing = options.preprocessing ?? {};
   const { files, classes } = await listImages(root);
   const gray = preprocessing.channelOrder === 'gray';
+  // No channel order asked: colour is stored as RGB, and a set whose every image is gray as one channel (decided at the end).
+  const mayStayGray = preprocessing.channelOrder === undefined;
+  let allGray = mayStayGray;
   const channels = gray ? 1 : 3;
   // The recipe's channel order still applies at evaluation time; stored images are gray or RGB.
   const recipe = resolveRecipe({ ...preprocessing, channelOrder: gray ? 'gray' : 'RGB' }, [channels, 1, 1]);
@@ -107,6 +111,7 @@ async function readImageFolder(root: string, options: DatasetImportOptions): Pro
       );
     }
     const pixels = image.width * image.height;
+    if (allGray) allGray = isGray(image.rgb, pixels);
     let planes = convertChannels(Float32Array.from(image.rgb), 3, pixels, gray ? 'gray' : 'RGB');
     if (recipe.resize && (image.width !== width || image.height !== height)) {
       planes = resizePlanes(planes, channels, image.height, image.width, recipe.resize);
@@ -115,15 +120,32 @@ async function readImageFolder(root: string, options: DatasetImportOptions): Pro
     for (let i = 0; i < planes.length; i++) samples[offset + i] = Math.min(255, Math.max(0, Math.round(planes[i] as number)));
   }
   const labeled = classes.length > 0;
+  const keptGray = mayStayGray && allGray;
   return {
     name: options.name ?? path.basename(path.resolve(root)),
-    source: `image folder '${path.basename(path.resolve(root))}' (${files.length} images${labeled ? `, ${classes.length} classes` : ', unlabeled'})`,
-    sampleShape: [channels, height, width],
-    samples,
+    source: `image folder '${path.basename(path.resolve(root))}' (${files.length} images${labeled ? `, ${classes.length} classes` : ', unlabeled'}${keptGray ? ', grayscale' : ''})`,
+    sampleShape: [keptGray ? 1 : channels, height, width],
+    samples: keptGray ? firstPlanes(samples, files.length, width * height) : samples,
     labels: labeled ? Int32Array.from(files, (f) => f.label ?? 0) : null,
     classes,
     preprocessing,
   };
+}
+
+/** Whether R = G = B at every pixel of decoded planes (a gray PNG or JPEG decodes so). */
+function isGray(rgb: Uint8Array, pixels: number): boolean {
+  for (let i = 0; i < pixels; i++) {
+    const r = rgb[i];
+    if (rgb[pixels + i] !== r || rgb[2 * pixels + i] !== r) return false;
+  }
+  return true;
+}
+
+/** The first (R) plane of each RGB sample: all three are equal for a gray set. */
+function firstPlanes(samples: Uint8Array, count: number, pixels: number): Uint8Array {
+  const out = new Uint8Array(count * pixels);
+  for (let s = 0; s < count; s++) out.set(samples.subarray(s * 3 * pixels, s * 3 * pixels + pixels), s * pixels);
+  return out;
 }
 
 export const imageFolderImporter: DatasetImporter = {
