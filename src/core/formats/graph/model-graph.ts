@@ -9,9 +9,11 @@ import { loadModelFileSet } from '../inspect';
 import type { ModelFileSet } from '../model-file';
 import { pickReader } from '../model-readers';
 import { readOnnxGraph } from './onnx-graph';
+import { readTfliteGraph } from './tflite-graph';
 
 const GRAPH_READERS: { [F in ModelFormat]?: (files: ModelFileSet) => ModelGraph } = {
   onnx: readOnnxGraph,
+  tflite: readTfliteGraph,
 };
 
 /** The graph of a model already in memory; the format is recognised as inspect recognises it. */

@@ -22,7 +22,7 @@ import {
 
 const FORMAT_LABEL = 'TFLite model';
 
-interface Tensor {
+export interface Tensor {
   info: TensorInfo;
   /** Shape with dynamic dims as 1, for MACs. For a sparse tensor, the dense shape it expands to. */
   dims: number[];
@@ -163,7 +163,7 @@ export function readOperatorCode(fb: FlatReader, table: number): OperatorCode {
   return { name, builtin };
 }
 
-function readTensor(fb: FlatReader, table: number): Tensor {
+export function readTensor(fb: FlatReader, table: number): Tensor {
   const shape = fb.int32s(table, TensorField.shape) ?? [];
   const signature = fb.int32s(table, TensorField.shapeSignature);
   // shape_signature's -1 marks a dim the converter left open; TFLite names no dims, so it is null (as LiteRT reports -1).
