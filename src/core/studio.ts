@@ -3,6 +3,7 @@ import { StudioError } from '../shared/errors';
 import { validateEvent } from '../shared/rpc';
 import { BenchJobs } from './jobs/bench-jobs';
 import { TargetService } from './jobs/target-service';
+import { TriageJobs } from './jobs/triage-job';
 import { importUploadedDataset } from './jobs/dataset-upload';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { runEvaluations } from './jobs/eval-jobs';
@@ -44,6 +45,18 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     emit,
     resolveTarget: (id) => targets.resolve(id),
     targetContext: (id) => targets.context(id),
+  });
+  const triage = new TriageJobs({
+    workspace,
+    runnerSpawner: options.runnerSpawner,
+    workerSpawner: options.workerSpawner,
+    bench: jobs,
+    listTargets: () => targets.list(),
+    emit,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   });
 
   const handlers: StudioHandlers = {
@@ -160,6 +173,12 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     reports: {
       render: async (request) => ({ files: await renderWorkspaceReport(workspace, request, options.pdfPrinter) }),
     },
+    triage: {
+      start: (request) => triage.start(request),
+      cancel: async ({ triageId }) => triage.cancel(triageId),
+      list: () => triage.list(),
+      layerLatency: (request) => triage.layerLatency(request),
+    },
   };
 
   return {
@@ -170,6 +189,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       return () => listeners.delete(listener);
     },
     close: async () => {
+      await triage.closeAll();
       await jobs.closeAll();
       await targets.close();
     },

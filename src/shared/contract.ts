@@ -18,6 +18,7 @@ import { ModelGraph } from './model-graph';
 import { GivenInputs, SavedInputs } from './model-inputs';
 import { DatasetPreview, StoredPreprocessing } from './preprocessing';
 import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
+import { TriageDoneEvent, TriageLayerLatencyResult, TriageList, TriageProgressEvent, TriageStarted, TriageStartRequest } from './triage';
 
 const Empty = z.object({}).strict();
 const Id = z.string().min(1).max(200);
@@ -363,6 +364,18 @@ export const calls = {
       z.object({ files: z.array(z.object({ name: z.string(), mediaType: z.string(), dataBase64: z.string(), description: z.string() })) }),
     ),
   },
+  /**
+   * The quantization triage loop: keep picked layers of a static int8 variant in float, then
+   * evaluate and benchmark the new variant on the same targets, as one job (triage.progress /
+   * triage.done); each chain of steps is kept in the workspace (triage/<id>.json).
+   */
+  triage: {
+    start: call(TriageStartRequest, TriageStarted),
+    /** Stops the step running; the variant made and the evaluation measured so far stay. */
+    cancel: call(z.object({ triageId: Id }), z.object({ cancelled: z.boolean() })),
+    list: call(Empty, TriageList),
+    layerLatency: call(z.object({ modelId: Id, targetId: Id }), TriageLayerLatencyResult),
+  },
 } as const;
 
 export const BenchPhase = z.enum(['starting', 'loading', 'warmup', 'measuring', 'profiling', 'saving']);
@@ -419,6 +432,10 @@ export const events = {
   'device.upload': z.object({ targetId: z.string(), sentBytes: z.number(), totalBytes: z.number() }),
   /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
   'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr']), message: z.string() }),
+  /** A triage action (triage.start) says which step runs: quantize, evaluate, or benchmark cell k of N. */
+  'triage.progress': TriageProgressEvent,
+  /** A triage action ended: completed, cancelled or failed (what it made so far is kept in the session). */
+  'triage.done': TriageDoneEvent,
   /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */
   'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices']) }),
 } as const;

@@ -24,6 +24,7 @@ function fakeHandlers(): StudioHandlers {
     // A handler returning something off-contract: the dispatcher must refuse to send it.
     runs: { list: async () => [{ id: 1 }] as never, get: notHere, remove: notHere },
     reports: { render: notHere },
+    triage: { start: notHere, cancel: notHere, list: notHere, layerLatency: notHere },
   };
 }
 
