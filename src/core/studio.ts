@@ -6,7 +6,7 @@ import { TargetService } from './jobs/target-service';
 import { TriageJobs } from './jobs/triage-job';
 import { importUploadedDataset } from './jobs/dataset-upload';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
-import { runEvaluations } from './jobs/eval-jobs';
+import { checkEvaluable, runEvaluations } from './jobs/eval-jobs';
 import { savedSizeMacs } from './jobs/model-macs';
 import { readModelGraphFile } from './formats/graph/model-graph';
 import { mainModelPath } from './workspace/model-store';
@@ -58,6 +58,12 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       return () => listeners.delete(listener);
     },
   });
+
+  const evaluate: StudioHandlers['evals']['evaluate'] = async (request) => {
+    const outcome = await runEvaluations(workspace, options.runnerSpawner, request, (message) => emit('task.progress', { task: 'evaluate', message }));
+    emit('workspace.changed', { what: 'evals' });
+    return outcome;
+  };
 
   const handlers: StudioHandlers = {
     workspace: {
@@ -133,13 +139,9 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       preview: async ({ id, preprocessing, count }) => previewDataset((await workspace.readDataset(id)).dir, count, preprocessing),
     },
     evals: {
-      run: async (request) => {
-        const records = await runEvaluations(workspace, options.runnerSpawner, request, (message) =>
-          emit('task.progress', { task: 'evaluate', message }),
-        );
-        emit('workspace.changed', { what: 'evals' });
-        return records;
-      },
+      run: async (request) => (await evaluate(request)).records,
+      evaluate,
+      check: (request) => checkEvaluable(workspace, request),
       list: () => workspace.listEvals(),
       layerSqnr: (request) =>
         layerSqnrOfVariant(workspace, options.workerSpawner, request, (message) => emit('task.progress', { task: 'layerSqnr', message })),

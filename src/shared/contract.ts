@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { ErrorData } from './errors';
-import { EvalRecord, LayerSqnr } from './eval-schema';
+import { EvalCheck, EvalRecord, EvalRunResult, LayerSqnr } from './eval-schema';
 import { TargetConfig } from './targets';
 import { ReportFormat } from './plugins/report-formats';
 import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protocols';
@@ -243,6 +243,14 @@ function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) 
   return { req, res };
 }
 
+const EvalRunRequest = z.object({
+  modelIds: z.array(Id).min(1).max(32),
+  datasetId: Id,
+  /** Fidelity reference (the float model); default: the parent of the first variant given. */
+  referenceId: Id.optional(),
+  limit: z.number().int().min(1).optional(),
+});
+
 export const calls = {
   workspace: {
     info: call(Empty, WorkspaceInfo),
@@ -301,17 +309,15 @@ export const calls = {
     preview: call(z.object({ id: Id, preprocessing: StoredPreprocessing.optional(), count: z.number().int().min(1).max(32).default(8) }), DatasetPreview),
   },
   evals: {
-    /** Accuracy and fidelity of each model on a dataset, each in its own runner; stored in the workspace. */
-    run: call(
-      z.object({
-        modelIds: z.array(Id).min(1).max(32),
-        datasetId: Id,
-        /** Fidelity reference (the float model); default: the parent of the first variant given. */
-        referenceId: Id.optional(),
-        limit: z.number().int().min(1).optional(),
-      }),
-      z.array(EvalRecord),
-    ),
+    /**
+     * Accuracy and fidelity of each model the dataset fits, each in its own runner; stored in the
+     * workspace. The others are skipped (evals.evaluate lists them with the reason); none fits: refused.
+     */
+    run: call(EvalRunRequest, z.array(EvalRecord)),
+    /** evals.run, with the models skipped and why (the dataset does not fit them, as evals.check says, or their runner failed). */
+    evaluate: call(EvalRunRequest, EvalRunResult),
+    /** Whether each model (default: every model in the workspace) can take the dataset, and why not: the Accuracy page ticks those that can. */
+    check: call(z.object({ datasetId: Id, modelIds: z.array(Id).max(256).optional() }), z.array(EvalCheck)),
     list: call(Empty, z.array(EvalRecord)),
     /** Per-layer SQNR between a static int8 variant and its float parent, worst first. */
     layerSqnr: call(z.object({ modelId: Id, datasetId: Id, samples: z.number().int().min(1).max(1000).default(50) }), z.array(LayerSqnr)),

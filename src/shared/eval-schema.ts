@@ -47,3 +47,20 @@ export type EvalRecord = z.infer<typeof EvalRecord>;
 
 export const LayerSqnr = z.object({ tensor: z.string(), node: z.string(), opType: z.string(), sqnrDb: z.number() });
 export type LayerSqnr = z.infer<typeof LayerSqnr>;
+
+/** Whether a model can take a dataset (its format has a runtime that evaluates, the samples fit its inputs); if not, why. */
+export const EvalCheck = z.object({
+  modelId: z.string(),
+  evaluable: z.boolean(),
+  /** One sentence naming the model and what to do; null when evaluable. */
+  reason: z.string().nullable(),
+});
+export type EvalCheck = z.infer<typeof EvalCheck>;
+
+/** A model asked for that was not evaluated: the dataset does not fit it, or its runner failed. */
+export const EvalSkipped = z.object({ modelId: z.string(), reason: z.string() });
+export type EvalSkipped = z.infer<typeof EvalSkipped>;
+
+/** What an evaluation did: a record per model evaluated (in the order asked), and the models skipped with the reason. */
+export const EvalRunResult = z.object({ records: z.array(EvalRecord), skipped: z.array(EvalSkipped) });
+export type EvalRunResult = z.infer<typeof EvalRunResult>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { Layout, isLabeled, readDatasetManifest } from '../../core/datasets/dataset-manifest';
-import { evaluateModels, type EvalModel, type EvalResult } from '../../core/eval/run-evaluation';
+import { evaluateModelsThatFit, type EvalModel, type EvalResult } from '../../core/eval/run-evaluation';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { DEFAULT_EVAL_BATCH } from '../../core/runner/protocol';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
@@ -21,7 +21,7 @@ const flags: FlagSpecs = {
   ...dimFlag,
   ...valueFlag,
   ...workspaceFlag,
-  json: { kind: 'boolean', help: 'Print JSON only: { "results": [...] } in the order the models were given.' },
+  json: { kind: 'boolean', help: 'Print JSON only: { "results": [...], "skipped": [...] } in the order the models were given.' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
@@ -36,6 +36,8 @@ export const evalHelp = formatHelp(
     'A model with several inputs gets the dataset\'s samples in the input they fit; every other input takes',
     'its value (--value, or saved with edgebench inputs set), or zeros of its size (--shape / --dim, or saved),',
     'e.g. silero VAD: --value sr=16000 --shape state=2x1x128. Flags win over saved values.',
+    'A model the dataset does not fit (or whose runner fails) is skipped with the reason and the others are',
+    'evaluated; when none can be, the first one\'s reason is the error (exit 2 for a dataset that does not fit).',
   ].join('\n'),
   flags,
 );
@@ -110,7 +112,7 @@ export async function evalCommand(argv: string[], io: CommandIo): Promise<number
 
   const json = flagBool(args, 'json');
   const showProgress = io.stderrIsTty && !json;
-  const results = await evaluateModels(models, { dir: datasetDir }, {
+  const outcome = await evaluateModelsThatFit(models, { dir: datasetDir }, {
     spawner: nodeForkSpawner(),
     reference,
     limit: flagNumber(args, 'limit'),
@@ -128,17 +130,20 @@ export async function evalCommand(argv: string[], io: CommandIo): Promise<number
   });
   if (showProgress) io.err('\r\x1b[2K');
 
+  const results = outcome.evaluated.map((entry) => entry.result);
+  const skipped = outcome.skipped.map(({ index, error }) => ({ model: names[index] as string, path: models[index]?.path, reason: error.message }));
   const evaluated = results[0]?.samples ?? 0;
   if (json) {
     const payload = {
       dataset: { dir: path.resolve(datasetDir), name: dataset.name, samples: evaluated, labeled: dataset.labeled },
       reference: reference === null ? null : names[reference],
       // The model first and its path beside it, so the JSON reads in the order a person scans it.
-      results: results.map(({ model, ...result }, i) => ({ model, path: models[i]?.path, ...result })),
+      results: outcome.evaluated.map(({ index, result: { model, ...result } }) => ({ model, path: models[index]?.path, ...result })),
+      skipped,
     };
     io.out(JSON.stringify(payload, null, 2));
   } else {
-    io.out(formatResults(dataset, evaluated, results));
+    io.out(formatResults(dataset, evaluated, results, skipped));
   }
   return 0;
 }
@@ -155,7 +160,7 @@ function fidelityCells(r: EvalResult): string[] {
   return [percent(r.agreement), (r.cosine ?? 0).toFixed(5), sqnr, (r.maxAbsError ?? 0).toPrecision(3)];
 }
 
-function formatResults(dataset: { name: string; samples: number; labeled: boolean }, evaluated: number, results: EvalResult[]): string {
+function formatResults(dataset: { name: string; samples: number; labeled: boolean }, evaluated: number, results: EvalResult[], skipped: Array<{ model: string; reason: string }>): string {
   // One score per sample picks one class: a top-k column would repeat top-1.
   const topK = results[0]?.topK ?? 5;
   const header = ['model', 'runtime', 'top-1', ...(topK > 1 ? [`top-${topK}`] : []), 'agreement', 'cosine', 'SQNR dB', 'max abs err'];
@@ -168,6 +173,8 @@ function formatResults(dataset: { name: string; samples: number; labeled: boolea
     '',
     line(header),
     ...rows.map(line),
+    // Each reason names its model.
+    ...(skipped.length > 0 ? ['', ...skipped.map((skip) => `skipped: ${skip.reason}`)] : []),
     ...(notes.length > 0 ? ['', ...notes.map((note) => `note: ${note}`)] : []),
   ].join('\n');
 }

@@ -4,20 +4,20 @@
  * this side reads only the labels, then computes every metric once all outputs are in, because
  * fidelity compares each model with the reference's outputs. Nothing is persisted here.
  */
-import { basename } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { inputProblemMessage, type FrontEnd } from '../../shared/input-messages';
 import { sharedDimName } from '../../shared/input-plan';
 import type { ModelInfo } from '../../shared/model-info';
 import type { GivenInputs } from '../../shared/model-inputs';
 import type { RuntimeName } from '../../shared/run-schema';
-import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
+import { RUNTIME_LABELS } from '../../shared/runtimes';
 import { isLabeled, readDatasetManifest, type DatasetManifest, type Layout } from '../datasets/dataset-manifest';
 import { readStoredLabels } from '../datasets/stored-dataset';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
 import type { OutputsReply } from '../runner/protocol';
 import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
-import { planEvalInputs, type EvalInputPlan } from './eval-inputs';
+import type { EvalInputPlan } from './eval-inputs';
+import { checkEvalReadiness, withModel } from './eval-readiness';
 import { evaluationSummary, NO_SAMPLES_NOTE, type ClassAccuracy } from './metrics';
 
 export interface EvalModel {
@@ -96,35 +96,89 @@ export interface EvalResult {
   confusion: number[][] | null;
 }
 
+/** A model that was not evaluated, and why: `error.message` is one sentence naming it and what to do. */
+export interface SkippedModel {
+  /** Index of the model in `models`. */
+  index: number;
+  model: string;
+  error: StudioError;
+}
+
+export interface EvalOutcome {
+  /** One per model evaluated, in the order given; `index` is the model's in `models`. */
+  evaluated: Array<{ index: number; result: EvalResult }>;
+  skipped: SkippedModel[];
+}
+
+/**
+ * Every model or none: the first model the dataset does not fit is refused before any runner
+ * starts, and the first that fails in its runner stops the rest. Results in the order given.
+ */
 export async function evaluateModels(models: EvalModel[], dataset: { dir: string }, opts: EvalOptions): Promise<EvalResult[]> {
+  const outcome = await evaluate(models, dataset, opts, 'all');
+  return outcome.evaluated.map((entry) => entry.result);
+}
+
+/**
+ * The models that can take the dataset, each in its own runner; the others are skipped with the
+ * reason (checkEvalReadiness, the check the studio ticks models by), as is a model whose runner
+ * fails, so one model never stops the rest. When nothing could be evaluated, the first model's
+ * reason is thrown. A cancel stops everything.
+ */
+export async function evaluateModelsThatFit(models: EvalModel[], dataset: { dir: string }, opts: EvalOptions): Promise<EvalOutcome> {
+  const outcome = await evaluate(models, dataset, opts, 'what-fits');
+  const first = outcome.skipped[0];
+  if (outcome.evaluated.length === 0 && first !== undefined) throw first.error;
+  return outcome;
+}
+
+async function evaluate(models: EvalModel[], dataset: { dir: string }, opts: EvalOptions, mode: 'all' | 'what-fits'): Promise<EvalOutcome> {
   if (models.length === 0) throw new StudioError('BAD_INPUT', 'No models were given to evaluate; pass at least one model.');
-  const reference = referenceIndex(models, opts.reference);
-  const runtimes = models.map(runtimeFor);
+  const asked = referenceIndex(models, opts.reference);
   const manifest = await readDatasetManifest(dataset.dir);
-  // Every model's inputs are planned before any runner starts: an input nothing can feed is refused at once.
+  // Every model's inputs are checked before any runner starts: an input nothing can feed is refused (or skipped) at once.
   checkFlagsNameSomething(models, opts);
-  const plans: EvalInputPlan[] = [];
-  for (const model of models) {
-    plans.push(await planEvalInputs(model, { datasetDir: dataset.dir, layout: opts.layout, flags: opts.given, frontEnd: opts.frontEnd ?? 'cli' }).catch((error: unknown) => Promise.reject(withModel(error, model))));
+  const skipped: SkippedModel[] = [];
+  const ready: Array<{ index: number; runtime: RuntimeName; plan: EvalInputPlan }> = [];
+  for (const [index, model] of models.entries()) {
+    const readiness = await checkEvalReadiness(model, dataset.dir, { layout: opts.layout, given: opts.given, frontEnd: opts.frontEnd ?? 'cli' });
+    if (readiness.ok) ready.push({ index, runtime: readiness.runtime, plan: readiness.plan });
+    else if (mode === 'all') throw readiness.error;
+    else skipped.push({ index, model: model.name, error: readiness.error });
   }
   const count = Math.min(manifest.samples, opts.limit ?? manifest.samples);
-  if (count === 0) return models.map((model, i) => emptyResult(model, runtimes[i] as RuntimeName, reference === null ? null : (models[reference]?.name ?? null)));
+  const referenceName = asked === null ? null : ((models[asked] as EvalModel).name ?? null);
+  if (count === 0) return { evaluated: ready.map(({ index, runtime }) => ({ index, result: emptyResult(models[index] as EvalModel, runtime, referenceName) })), skipped };
   const labels = isLabeled(manifest) ? await readStoredLabels(dataset.dir, manifest, count) : null;
 
-  const outputs: OutputsReply[] = [];
-  for (const [index, model] of models.entries()) {
-    outputs.push(await evaluateOne(model, runtimes[index] as RuntimeName, index, dataset.dir, plans[index] as EvalInputPlan, opts));
+  const outputs = new Map<number, OutputsReply>();
+  for (const { index, runtime, plan } of ready) {
+    const model = models[index] as EvalModel;
+    try {
+      outputs.set(index, await evaluateOne(model, runtime, index, dataset.dir, plan, opts));
+    } catch (error) {
+      if (mode === 'all' || !(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+      skipped.push({ index, model: model.name, error });
+    }
   }
-  const referenceOutputs = reference === null ? null : (outputs[reference] as OutputsReply);
-  return models.map((model, index) => {
-    const result = summarize(model, runtimes[index] as RuntimeName, outputs[index] as OutputsReply, {
+  skipped.sort((a, b) => a.index - b.index);
+  // A reference that could not be evaluated leaves the others without fidelity, and says so.
+  const reference = asked !== null && outputs.has(asked) ? asked : null;
+  const referenceOutputs = reference === null ? null : (outputs.get(reference) as OutputsReply);
+  const referenceGone = asked !== null && reference === null ? [`The reference '${referenceName}' could not be evaluated, so fidelity was not compared.`] : [];
+  const evaluated = ready.flatMap(({ index, runtime, plan }) => {
+    const out = outputs.get(index);
+    if (out === undefined) return [];
+    const model = models[index] as EvalModel;
+    const result = summarize(model, runtime, out, {
       manifest,
       labels,
-      reference: index === reference || reference === null ? null : { name: (models[reference] as EvalModel).name, outputs: referenceOutputs as OutputsReply },
+      reference: index === reference || reference === null || referenceOutputs === null ? null : { name: (models[reference] as EvalModel).name, outputs: referenceOutputs },
       isReference: index === reference,
     });
-    return { ...result, notes: [...result.notes, ...feedNotes(plans[index] as EvalInputPlan, opts.batchSize)] };
+    return [{ index, result: { ...result, notes: [...result.notes, ...referenceGone, ...feedNotes(plan, opts.batchSize)] } }];
   });
+  return { evaluated, skipped };
 }
 
 /** A --shape, --dim or --value that names no input (or dim) of any model evaluated is a typo: refused, as bench refuses it. */
@@ -168,18 +222,6 @@ function referenceIndex(models: EvalModel[], given: number | null | undefined): 
   return given;
 }
 
-function runtimeFor(model: EvalModel): RuntimeName {
-  const able = RUNTIMES_FOR_FORMAT[model.info.format];
-  const runtime = model.runtime ?? (able[0] as RuntimeName);
-  if (!able.includes(runtime)) {
-    throw new StudioError('BAD_INPUT', `${RUNTIME_LABELS[runtime]} cannot load '${model.name}' (a ${model.info.format} model); it can be run by: ${able.join(', ')}.`, {
-      model: model.name,
-      runtime,
-    });
-  }
-  return runtime;
-}
-
 /** One model in its own runner: hello, load, evaluate, bye. Errors name the model. */
 async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, plan: EvalInputPlan, opts: EvalOptions): Promise<OutputsReply> {
   const report = (phase: EvalProgress['phase'], completed = 0, total = 0): void => opts.onProgress?.({ index, model: model.name, phase, completed, total });
@@ -204,17 +246,6 @@ async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number
   } finally {
     await client.close();
   }
-}
-
-/** Prefixes the model's name to a runner's error, unless the message already names its file. */
-function withModel(error: unknown, model: EvalModel): unknown {
-  if (!(error instanceof StudioError) || error.code === 'CANCELLED') return error;
-  const file = basename(model.path);
-  const message = error.message.includes(file) || error.message.includes(`'${model.name}'`) ? error.message : `Evaluating '${model.name}': ${error.message}`;
-  const context: Record<string, string> = { ...error.context, model: model.name, file: model.path };
-  // A dataset that does not fit is about the user's input; the runtime's log lines would only distract.
-  if (error.code === 'BAD_INPUT') delete context.runnerLog;
-  return new StudioError(error.code, message, context);
 }
 
 interface SummaryContext {

@@ -14,7 +14,7 @@ function fakeHandlers(): StudioHandlers {
     },
     models: { list: async () => [], get: notHere, importFiles: notHere, remove: notHere, quantize: notHere, link: notHere, setInputs: notHere, macs: notHere, graph: notHere },
     datasets: { list: async () => [], importFiles: notHere, remove: notHere, setPreprocessing: notHere, preview: notHere },
-    evals: { run: notHere, list: async () => [], layerSqnr: notHere },
+    evals: { run: notHere, evaluate: notHere, list: async () => [], layerSqnr: notHere, check: notHere },
     targets: { list: async () => [], probe: notHere, add: notHere, update: notHere, remove: notHere, test: notHere },
     devices: { list: async () => [], simulate: notHere, fit: notHere },
     bench: {

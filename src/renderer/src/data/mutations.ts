@@ -28,6 +28,8 @@ export const workspaceChanges = {
   setInputs: change('models', (api, req: ApiRequest<'models', 'setInputs'>) => api.models.setInputs(req)),
   importDataset: change('datasets', (api, req: ApiRequest<'datasets', 'importFiles'>) => api.datasets.importFiles(req)),
   runEvals: change('evals', (api, req: ApiRequest<'evals', 'run'>) => api.evals.run(req)),
+  /** evals.run with the models skipped and why. */
+  evaluate: change('evals', (api, req: ApiRequest<'evals', 'evaluate'>) => api.evals.evaluate(req)),
   addTarget: change('targets', (api, req: ApiRequest<'targets', 'add'>) => api.targets.add(req)),
   updateTarget: change('targets', (api, req: ApiRequest<'targets', 'update'>) => api.targets.update(req)),
   removeTarget: change('targets', (api, req: ApiRequest<'targets', 'remove'>) => api.targets.remove(req)),

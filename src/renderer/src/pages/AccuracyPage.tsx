@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import type { ModelEntry } from '../../../shared/contract';
+import type { EvalSkipped } from '../../../shared/eval-schema';
 import { ACCURACY_LABELS, accuracyKey, evalGroups, evalRows, latencyPoints, sizePoints } from '../accuracy';
 import { runColor } from '../colors';
 import { AccuracyScatter } from '../components/accuracy/AccuracyScatter';
 import { ClassBreakdown } from '../components/accuracy/ClassBreakdown';
 import { EvalControls } from '../components/accuracy/EvalControls';
 import { EvalTable } from '../components/accuracy/EvalTable';
+import { evaluateFamilies, useEvalChecks, useEvalPicks } from '../components/accuracy/eval-picks';
 import { LayerSqnrPanel } from '../components/accuracy/LayerSqnrPanel';
 import { workspaceChanges, useWorkspaceChange } from '../data/mutations';
 import { useDatasets, useEvals, useModels, useRuns } from '../data/queries';
@@ -32,37 +34,29 @@ export function AccuracyPage({ onError }: Props) {
   const evals = useEvals();
   const runs = useRuns();
   const { theme } = useTheme();
-  const { mutateAsync: runEvals } = useWorkspaceChange(workspaceChanges.runEvals);
+  const { mutateAsync: runEvals } = useWorkspaceChange(workspaceChanges.evaluate);
   const [datasetChoice, setDatasetChoice] = useState<string | null>(null);
-  // Every model is picked unless unticked, so new variants join the next evaluation.
-  const [unpicked, setUnpicked] = useState<ReadonlySet<string>>(new Set());
+  const [skipped, setSkipped] = useState<readonly EvalSkipped[]>([]);
   const [limit, setLimit] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const task = useTask('evaluate');
 
   const datasetId = (datasets.find((d) => d.id === datasetChoice) ?? datasets.find((d) => d.id === DEMO_DATASET_ID) ?? datasets[0])?.id ?? '';
-  const picked = models.filter((m) => !unpicked.has(m.id)).map((m) => m.id);
+  // Every model the dataset fits is picked unless unticked, so new variants join the next evaluation.
+  const checks = useEvalChecks(models, datasets.find((d) => d.id === datasetId));
+  const { picked, pick } = useEvalPicks(models, checks);
   const rows = evalRows(evals, models, datasetId);
   const selected = rows.find((r) => r.model.id === selectedId) ?? rows[0] ?? null;
   const key = accuracyKey(rows);
   const sizes = sizePoints(rows, key);
   const series = rows.map((r, i) => ({ modelId: r.model.id, name: seriesName(r.model, models), color: runColor(theme, i) }));
 
-  const pick = (modelId: string, on: boolean): void =>
-    setUnpicked((set) => {
-      const next = new Set(set);
-      if (on) next.delete(modelId);
-      else next.add(modelId);
-      return next;
-    });
-
   const evaluate = (): void => {
     const limitCount = limit.trim() === '' ? undefined : Number(limit);
     task
       .run('Starting the evaluation…', async () => {
-        for (const group of evalGroups(picked, models)) {
-          await runEvals({ modelIds: group.modelIds, datasetId, referenceId: group.referenceId, limit: limitCount });
-        }
+        setSkipped([]);
+        setSkipped(await evaluateFamilies(evalGroups(picked, models), { datasetId, limit: limitCount }, runEvals, checks));
       })
       .catch(onError);
   };
@@ -87,6 +81,8 @@ export function AccuracyPage({ onError }: Props) {
         busy={task.busy}
         progress={task.message}
         onEvaluate={evaluate}
+        checks={checks}
+        skipped={skipped}
       />
       {rows.length === 0 ? (
         <div className="empty small" data-testid="eval-empty">

@@ -1,6 +1,8 @@
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
+import type { EvalCheck, EvalSkipped } from '../../../../shared/eval-schema';
 import { formatBytes } from '../../format';
 import { familyOrder, listLabel } from '../../variant-view';
+import './eval-controls.css';
 
 interface Props {
   models: readonly ModelEntry[];
@@ -14,6 +16,10 @@ interface Props {
   busy: boolean;
   progress: string | null;
   onEvaluate: () => void;
+  /** Whether each model can take the dataset (undefined while the engine answers, null when it could not say). */
+  checks?: ReadonlyMap<string, EvalCheck> | null;
+  /** The models the last evaluation skipped, each with the reason. */
+  skipped?: readonly EvalSkipped[];
 }
 
 /** What to evaluate: a dataset, the models (each family against its float model), and how many samples. */
@@ -22,6 +28,11 @@ export function EvalControls(props: Props) {
   const dataset = datasets.find((d) => d.id === datasetId);
   const limit = props.limit.trim() === '' ? null : Number(props.limit);
   const limitValid = limit === null || (Number.isInteger(limit) && limit >= 1);
+  const skipped = props.skipped ?? [];
+  const nameOf = (id: string): string => {
+    const model = models.find((m) => m.id === id);
+    return model ? `${listLabel(model, models).name} (${model.info.format})` : id;
+  };
   return (
     <div className="card eval-controls" data-testid="eval-controls">
       <div className="form-row">
@@ -42,19 +53,33 @@ export function EvalControls(props: Props) {
         <fieldset className="field grow">
           <legend className="field-label">Models · each variant is compared with its float model</legend>
           <ul className="model-options eval-models">
-            {familyOrder(models).map(({ model, isVariant }) => (
-              <li key={model.id}>
-                <label className={`model-option${isVariant ? ' variant-of' : ''}`} data-testid="eval-model-option" data-model-id={model.id}>
-                  <input type="checkbox" checked={picked.includes(model.id)} data-testid="eval-model-checkbox" onChange={(e) => props.onPick(model.id, e.currentTarget.checked)} />
-                  <span className="model-option-name">
-                    {isVariant && '↳ '}
-                    {listLabel(model, models).name}
-                  </span>
-                  <span className={`format format-${model.info.format}`}>{model.info.format}</span>
-                  <span className="muted runtime-name">{formatBytes(model.info.sizeBytes)}</span>
-                </label>
-              </li>
-            ))}
+            {familyOrder(models).map(({ model, isVariant }) => {
+              const check = props.checks?.get(model.id);
+              return (
+                <li key={model.id}>
+                  <label
+                    className={`model-option${isVariant ? ' variant-of' : ''}${check?.evaluable === false ? ' cannot-take' : ''}`}
+                    data-testid="eval-model-option"
+                    data-model-id={model.id}
+                    data-evaluable={check === undefined ? 'unknown' : String(check.evaluable)}
+                  >
+                    <input type="checkbox" checked={picked.includes(model.id)} data-testid="eval-model-checkbox" onChange={(e) => props.onPick(model.id, e.currentTarget.checked)} />
+                    <span className="model-option-name">
+                      {isVariant && '↳ '}
+                      {listLabel(model, models).name}
+                    </span>
+                    <span className={`format format-${model.info.format}`}>{model.info.format}</span>
+                    <span className="muted runtime-name">{formatBytes(model.info.sizeBytes)}</span>
+                  </label>
+                  {/* Why it starts unticked: ticked anyway, the engine skips it for the same reason. */}
+                  {check?.reason && (
+                    <p className="field-hint eval-model-reason" data-testid="eval-model-reason">
+                      {check.reason}
+                    </p>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </fieldset>
         <label className={`field number${limitValid ? '' : ' invalid'}`}>
@@ -63,6 +88,20 @@ export function EvalControls(props: Props) {
           <span className="field-hint">{limitValid ? 'Blank: the whole dataset' : 'A whole number, 1 or more'}</span>
         </label>
       </div>
+      {skipped.length > 0 && !busy && (
+        <div className="banner banner-warning eval-skipped" role="status" data-testid="eval-skipped">
+          <p className="banner-text">
+            Skipped {skipped.length} model{skipped.length === 1 ? '' : 's'} the last evaluation could not take; the others were evaluated.
+          </p>
+          <ul>
+            {skipped.map((skip) => (
+              <li key={skip.modelId} data-testid="eval-skipped-model" data-model-id={skip.modelId}>
+                <strong>{nameOf(skip.modelId)}</strong>: {skip.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <footer className="variant-form-footer">
         <span className="task-line muted" data-testid="eval-progress" aria-live="polite">
           {busy ? (props.progress ?? 'Evaluating…') : ' '}
