@@ -36,6 +36,11 @@ export const GraphTensor = z.object({
   stats: WeightStats.optional(),
   /** Quantization parameters the tensor carries (TFLite), or that a QDQ pair gives it (ONNX). */
   quantized: z.boolean().default(false),
+  /**
+   * How the file stores a weight's values when not as `dtype`: a TF.js manifest's 'uint8', 'uint16'
+   * or 'float16' (values dequantized when the model loads, so the model computes in `dtype`).
+   */
+  storedAs: z.string().optional(),
 });
 export type GraphTensor = z.infer<typeof GraphTensor>;
 

@@ -37,6 +37,8 @@ interface DraftSubgraph {
   owner: { node: number; attribute: string } | null;
   id?: string;
   label?: string;
+  /** For a named subgraph: the node that runs it (a TF.js If or PartitionedCall), if any. */
+  runBy?: number;
 }
 
 type TensorFacts = Partial<Omit<GraphTensor, 'name'>>;
@@ -57,9 +59,9 @@ export class GraphBuilder {
     return new Scope(this.subgraphs.length - 1, parent);
   }
 
-  /** A subgraph of its own (a TFLite subgraph, a TF.js function body), with a fixed id and label. */
-  namedSubgraph(id: string, label: string, parent: Scope | null = null): Scope {
-    this.subgraphs.push({ owner: null, id, label });
+  /** A subgraph of its own (a TFLite subgraph, a TF.js function body), with a fixed id and label, and the node that runs it if known. */
+  namedSubgraph(id: string, label: string, parent: Scope | null = null, runBy?: number): Scope {
+    this.subgraphs.push({ owner: null, id, label, ...(runBy !== undefined ? { runBy } : {}) });
     return new Scope(this.subgraphs.length - 1, parent);
   }
 
@@ -76,7 +78,15 @@ export class GraphBuilder {
   tensor(name: string, facts: TensorFacts): void {
     const known = this.tensors.get(name);
     if (!known) {
-      this.tensors.set(name, { name, dtype: facts.dtype ?? null, shape: facts.shape ?? null, role: facts.role ?? 'activation', quantized: facts.quantized ?? false, ...(facts.stats ? { stats: facts.stats } : {}) });
+      this.tensors.set(name, {
+        name,
+        dtype: facts.dtype ?? null,
+        shape: facts.shape ?? null,
+        role: facts.role ?? 'activation',
+        quantized: facts.quantized ?? false,
+        ...(facts.stats ? { stats: facts.stats } : {}),
+        ...(facts.storedAs ? { storedAs: facts.storedAs } : {}),
+      });
       return;
     }
     if (known.dtype === null && facts.dtype) known.dtype = facts.dtype;
@@ -84,6 +94,7 @@ export class GraphBuilder {
     if (facts.role && ROLE_RANK[facts.role] > ROLE_RANK[known.role]) known.role = facts.role;
     if (facts.quantized) known.quantized = true;
     if (!known.stats && facts.stats) known.stats = facts.stats;
+    if (!known.storedAs && facts.storedAs) known.storedAs = facts.storedAs;
   }
 
   hasTensor(name: string): boolean {
@@ -93,7 +104,7 @@ export class GraphBuilder {
   build(): ModelGraph {
     const ids = assignIds(this.nodes);
     const subgraphs: GraphSubgraph[] = this.subgraphs.map((draft, index) => {
-      if (!draft.owner) return { id: draft.id ?? `subgraph_${index}`, label: draft.label ?? `subgraph ${index}`, ownerNode: null };
+      if (!draft.owner) return { id: draft.id ?? `subgraph_${index}`, label: draft.label ?? `subgraph ${index}`, ownerNode: draft.runBy === undefined ? null : (ids[draft.runBy] ?? null) };
       const owner = ids[draft.owner.node] as string;
       return { id: `${owner}/${draft.owner.attribute}`, label: `${draft.owner.attribute} of ${owner}`, ownerNode: owner };
     });

@@ -3,24 +3,23 @@
  * format's existing codec: what `models.graph` returns and `edgebench inspect --graph` prints.
  */
 import type { ModelGraph } from '../../../shared/model-graph';
-import { StudioError } from '../../../shared/errors';
-import { MODEL_FORMATS, type ModelFormat } from '../../../shared/plugins/model-formats';
+import type { ModelFormat } from '../../../shared/plugins/model-formats';
 import { loadModelFileSet } from '../inspect';
 import type { ModelFileSet } from '../model-file';
 import { pickReader } from '../model-readers';
 import { readOnnxGraph } from './onnx-graph';
+import { readTfjsGraph } from './tfjs-graph';
 import { readTfliteGraph } from './tflite-graph';
 
-const GRAPH_READERS: { [F in ModelFormat]?: (files: ModelFileSet) => ModelGraph } = {
+const GRAPH_READERS: { [F in ModelFormat]: (files: ModelFileSet) => ModelGraph } = {
   onnx: readOnnxGraph,
   tflite: readTfliteGraph,
+  tfjs: readTfjsGraph,
 };
 
 /** The graph of a model already in memory; the format is recognised as inspect recognises it. */
 export function readModelGraph(files: ModelFileSet, format: ModelFormat = pickReader(files.main).format): ModelGraph {
-  const read = GRAPH_READERS[format];
-  if (!read) throw new StudioError('MODEL_FORMAT', `'${files.main.name}' is a ${MODEL_FORMATS[format].label} model, whose graph this version cannot read yet; inspect it without --graph.`, { file: files.main.name });
-  return read(files);
+  return GRAPH_READERS[format](files);
 }
 
 /** The graph of a model file on disk (a .onnx, a .tflite, or a model.json with its shards next to it). */
