@@ -1,0 +1,83 @@
+/**
+ * What the triage table shows of each step: its accuracy and what the step bought against the
+ * step before ("+1.8 points"), its latency on the chosen target with its CI and what the step
+ * cost ("+0.42 ms, +6 %"). The arithmetic is src/shared/triage.ts's; this file only words it.
+ */
+import { accuracyChangePoints, latencyChange, sameCell, type LatencyChange, type TriageLatency, type TriageSession, type TriageStep } from '../../shared/triage';
+import { formatMs, formatMsRange, formatPercent, formatThreads } from './format';
+
+const MINUS = '\u2212';
+
+function signed(value: number, digits: number): string {
+  const text = Math.abs(value).toFixed(digits);
+  if (Number(text) === 0) return `±${text}`;
+  return `${value > 0 ? '+' : MINUS}${text}`;
+}
+
+/** Percentage points of accuracy: 1.8 → "+1.8 points", -0.35 → "−0.4 points". */
+export function formatPoints(points: number): string {
+  return `${signed(points, 1)} point${Math.abs(Number(points.toFixed(1))) === 1 ? '' : 's'}`;
+}
+
+/** A change of median latency: "+0.42 ms, +6 %" (ms with the precision formatMs gives the magnitude). */
+export function formatLatencyChange(change: LatencyChange): string {
+  const ms = formatMs(Math.abs(change.deltaMs)).replace(/ ms$/, '');
+  const sign = Number(ms) === 0 ? '±' : change.deltaMs > 0 ? '+' : MINUS;
+  return `${sign}${ms} ms, ${signed(change.deltaPct, 0)} %`;
+}
+
+export interface TriageRow {
+  index: number;
+  variantId: string;
+  /** "int8 (start)" for the first step; the layers it added for the others. */
+  title: string;
+  excluded: string;
+  accuracy: string;
+  /** vs the step before; null for the first step or when either accuracy is missing. */
+  accuracyChange: string | null;
+  /** Bought: the step raised accuracy; lost: it lowered it. */
+  accuracyTone: 'bought' | 'lost' | 'same' | null;
+  latency: string;
+  latencyCi: string | null;
+  latencyChange: string | null;
+  /** Cost: slower; saved: faster; noise: the CIs overlap, so the change is within what the runs vary by. */
+  latencyTone: 'cost' | 'saved' | 'noise' | null;
+  latencyTitle: string | null;
+  /** Why the step stopped early, in the engine's words. */
+  stopped: string | null;
+}
+
+/** The latency a step shows on a target: the run on that target matching the first step's runtime and threads, or its first there. */
+function latencyOn(step: TriageStep, targetId: string, like: TriageLatency | undefined): TriageLatency | undefined {
+  const matching = like ? sameCell(step.latency, like) : undefined;
+  return matching ?? step.latency.find((l) => l.targetId === targetId);
+}
+
+export function triageRows(session: TriageSession, targetId: string): TriageRow[] {
+  const reference = session.steps.map((s) => s.latency.find((l) => l.targetId === targetId)).find((l) => l !== undefined);
+  return session.steps.map((step, index) => {
+    const before = index > 0 ? session.steps[index - 1] : undefined;
+    const points = before ? accuracyChangePoints(before.accuracy, step.accuracy) : null;
+    const mine = latencyOn(step, targetId, reference);
+    const theirs = before && mine ? sameCell(before.latency, mine) : undefined;
+    const change = latencyChange(theirs, mine);
+    const metric = step.accuracy?.metric === 'agreement' ? ' agreement' : '';
+    return {
+      index,
+      variantId: step.variantId,
+      title: index === 0 ? 'start' : `+ ${step.added.join(', ')}`,
+      excluded: step.exclude.length === 0 ? 'none' : step.exclude.join(', '),
+      accuracy: step.accuracy ? `${formatPercent(step.accuracy.value, 2)}${metric}` : 'not evaluated',
+      accuracyChange: points === null ? null : formatPoints(points),
+      accuracyTone: points === null ? null : Math.abs(points) < 0.05 ? 'same' : points > 0 ? 'bought' : 'lost',
+      latency: mine ? `${formatMs(mine.medianMs)}${mine.partial ? ' (partial run)' : ''}` : 'not benchmarked here',
+      latencyCi: mine?.ci95 ? `95 % CI ${formatMsRange(mine.ci95.low, mine.ci95.high)}${mine.ciKind === 'between-run' ? ' between runs' : ''}` : null,
+      latencyChange: change ? formatLatencyChange(change) : null,
+      latencyTone: change === null ? null : change.beyondNoise === false ? 'noise' : change.deltaMs > 0 ? 'cost' : 'saved',
+      latencyTitle: mine
+        ? `${mine.targetName} · ${mine.runtime} · ${formatThreads(mine.threads)}${change?.beyondNoise === false ? ' · the two 95 % CIs overlap: within noise' : ''}`
+        : null,
+      stopped: step.stopped?.reason ?? null,
+    };
+  });
+}
