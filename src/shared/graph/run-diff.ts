@@ -139,7 +139,10 @@ export function diffRuns(a: RunDiffSide, b: RunDiffSide, modelDiff: ModelDiff | 
   }
   for (const [nameB, y] of lb.layers) {
     if (usedB.has(nameB)) continue;
-    rows.push({ name: nameB, op: y.op, aNode: null, bNode: idsB.get(nameB) ?? null, aUs: null, bUs: y.ownUs + y.qdqUs, aQdqUs: 0, bQdqUs: y.qdqUs, deltaUs: null, relative: null });
+    const idB = idsB.get(nameB) ?? null;
+    // The node may exist in A without a time there (a run file keeps its 200 slowest kernels).
+    const idA = idB === null ? null : throughModelDiff ? (modelDiff.bToA.get(idB) ?? null) : (idsA.get(nameB) ?? null);
+    rows.push({ name: nameB, op: y.op, aNode: idA, bNode: idB, aUs: null, bUs: y.ownUs + y.qdqUs, aQdqUs: 0, bQdqUs: y.qdqUs, deltaUs: null, relative: null });
   }
   rows.sort((x, y) => Number(x.deltaUs === null) - Number(y.deltaUs === null));
   const profileA = a.run.profile as Profile;
