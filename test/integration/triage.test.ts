@@ -113,7 +113,7 @@ describe('per-layer latency beside per-layer SQNR', () => {
 describe('Keep in float and compare', () => {
   it('makes, evaluates and benchmarks the refined variant as one job, with the same settings, and stores the steps', async () => {
     const worst = (await api.evals.layerSqnr({ modelId: int8.id, datasetId: DATASET, samples: 10 }))[0]?.node ?? '';
-    const { progress, done } = await triage({ variantId: int8.id, recipe: recipeOf(int8, [worst]), datasetId: DATASET, targetId: 'local', evalLimit: 500 });
+    const { progress, done } = await triage({ variantId: int8.id, recipe: recipeOf(int8, [worst]), datasetId: DATASET, targetId: 'local' });
     expect(done.state, JSON.stringify(done.error)).toBe('completed');
     expect(done.failedCells).toBe(0);
     // One progress stream: quantize, then evaluate, then benchmark cell 1 of 1; the fraction never goes back.
@@ -130,7 +130,7 @@ describe('Keep in float and compare', () => {
     expect(refined?.added).toEqual([worst]);
     const made = await api.models.get({ id: refined?.variantId ?? '' });
     expect(made.origin?.kind === 'quantized' && made.origin.recipe.exclude).toEqual([worst]);
-    // Accuracy from the evaluation that was just stored, on the same samples as the first step's.
+    // Accuracy from the evaluation that was just stored, on the same samples as the first step's (no limit given: its 500).
     const stored = (await api.evals.list({})).find((r) => r.modelId === made.id && r.datasetId === DATASET);
     expect(refined?.accuracy).toMatchObject({ metric: 'top1', value: stored?.result.top1, samples: 500 });
     expect(first?.accuracy?.samples).toBe(500);

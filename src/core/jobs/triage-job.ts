@@ -237,12 +237,15 @@ export class TriageJobs {
       // 2. Accuracy and fidelity against the float parent (the refined variant too, when it has no evaluation on this dataset).
       at = 'evaluate';
       throwIfCancelled(signal);
-      const toEvaluate = previous.accuracy ? [made.id] : [previous.variantId, made.id];
+      // The same samples as the step before, or its accuracy change would compare different data.
+      const limit = request.evalLimit ?? previous.accuracy?.samples;
+      const comparable = previous.accuracy !== null && (limit === undefined || previous.accuracy.samples === limit);
+      const toEvaluate = comparable ? [made.id] : [previous.variantId, made.id];
       progress(`Evaluating ${made.name} on the dataset…`, 0);
       const evaluated = await runEvaluations(
         workspace,
         killOnAbort(this.deps.runnerSpawner, signal),
-        { modelIds: toEvaluate, datasetId: request.datasetId, referenceId: session.parentId, limit: request.evalLimit },
+        { modelIds: toEvaluate, datasetId: request.datasetId, referenceId: session.parentId, limit },
         (message) => progress(message, 0.5),
       ).catch((error: unknown) => rethrowUnlessCancelled(error, signal));
       this.deps.emit('workspace.changed', { what: 'evals' });

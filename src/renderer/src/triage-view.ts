@@ -33,6 +33,8 @@ export interface TriageRow {
   title: string;
   excluded: string;
   accuracy: string;
+  /** "on 500 samples": the evaluation the accuracy comes from. */
+  accuracyTitle: string | null;
   /** vs the step before; null for the first step or when either accuracy is missing. */
   accuracyChange: string | null;
   /** Bought: the step raised accuracy; lost: it lowered it. */
@@ -43,6 +45,8 @@ export interface TriageRow {
   /** Cost: slower; saved: faster; noise: the CIs overlap, so the change is within what the runs vary by. */
   latencyTone: 'cost' | 'saved' | 'noise' | null;
   latencyTitle: string | null;
+  /** "within noise" when the change is inside both runs' CIs. */
+  latencyNote: string | null;
   /** Why the step stopped early, in the engine's words. */
   stopped: string | null;
 }
@@ -68,6 +72,7 @@ export function triageRows(session: TriageSession, targetId: string): TriageRow[
       title: index === 0 ? 'start' : `+ ${step.added.join(', ')}`,
       excluded: step.exclude.length === 0 ? 'none' : step.exclude.join(', '),
       accuracy: step.accuracy ? `${formatPercent(step.accuracy.value, 2)}${metric}` : 'not evaluated',
+      accuracyTitle: step.accuracy ? `on ${step.accuracy.samples.toLocaleString('en-US')} samples` : null,
       accuracyChange: points === null ? null : formatPoints(points),
       accuracyTone: points === null ? null : Math.abs(points) < 0.05 ? 'same' : points > 0 ? 'bought' : 'lost',
       latency: mine ? `${formatMs(mine.medianMs)}${mine.partial ? ' (partial run)' : ''}` : 'not benchmarked here',
@@ -77,6 +82,7 @@ export function triageRows(session: TriageSession, targetId: string): TriageRow[
       latencyTitle: mine
         ? `${mine.targetName} · ${mine.runtime} · ${formatThreads(mine.threads)}${change?.beyondNoise === false ? ' · the two 95 % CIs overlap: within noise' : ''}`
         : null,
+      latencyNote: change?.beyondNoise === false ? 'within noise' : null,
       stopped: step.stopped?.reason ?? null,
     };
   });

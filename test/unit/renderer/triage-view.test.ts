@@ -57,6 +57,8 @@ describe('words of the triage table', () => {
       ['+ dense', '97.10%', '+0.1 points', 'not benchmarked here', null, null],
     ]);
     expect(local[1]?.accuracyTone).toBe('bought');
+    expect(local[1]?.accuracyTitle).toBe('on 500 samples');
+    expect(local.map((r) => r.latencyNote)).toEqual([null, null, 'within noise', null]);
     expect(local[1]?.latencyCi).toBe('95 % CI 7.30 – 7.50 ms');
     expect(local[3]?.stopped).toBe('Cancelled during the benchmark.');
     const pi = triageRows(session, 'pi');

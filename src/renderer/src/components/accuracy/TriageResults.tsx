@@ -40,7 +40,7 @@ export function TriageResults({ session, targetId, targetName }: Props) {
               <td>
                 <code>{row.excluded}</code>
               </td>
-              <td className="num" data-stat="accuracy">
+              <td className="num" data-stat="accuracy" title={row.accuracyTitle ?? undefined}>
                 {row.accuracy}
               </td>
               <td className={`num tone-${row.accuracyTone ?? 'none'}`} data-stat="accuracy-change">
@@ -52,6 +52,7 @@ export function TriageResults({ session, targetId, targetName }: Props) {
               </td>
               <td className={`num tone-${row.latencyTone ?? 'none'}`} data-stat="latency-change" title={row.latencyTone === 'noise' ? 'The two 95 % CIs overlap: within noise' : undefined}>
                 {row.latencyChange ?? '—'}
+                {row.latencyNote && <div className="small">{row.latencyNote}</div>}
               </td>
             </tr>
           ))}
