@@ -1,5 +1,6 @@
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
 import { formatBytes, formatPercent } from '../../format';
+import { routeLink } from '../../hooks/usePage';
 import { calibrationLabel, recipeDetails } from '../../variant-view';
 
 interface Props {
@@ -32,6 +33,9 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) 
         <span className="variant-size" data-testid="variant-size">
           {formatBytes(variant.info.sizeBytes)} <span className="muted">· {formatPercent(share, 0)} of float</span>
         </span>
+        <a className="button tiny" href={routeLink({ page: 'diff', a: parent.id, b: variant.id })} data-testid="variant-diff" title={`What changed from ${parent.name} to this variant, node by node`}>
+          Diff with parent
+        </a>
       </div>
       {origin?.kind === 'quantized' && (
         <div className="variant-facts">
