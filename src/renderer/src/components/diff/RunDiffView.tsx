@@ -8,7 +8,7 @@ import { useModels } from '../../data/queries';
 import { formatCount, formatMs, formatUs } from '../../format';
 import { distinctRunLabels } from '../../run-label';
 import { GraphView } from '../graph/GraphView';
-import { deltaText, runDiffOverlay, sortRunRows, type DiffSideName, type RunSortKey } from './diff-view';
+import { deltaText, runDiffOverlay, signedPercent, sortRunRows, type DiffSideName, type RunSortKey } from './diff-view';
 import { SortHeader } from './SortHeader';
 import { errorText, useModelGraph } from './useModelGraph';
 
@@ -106,7 +106,7 @@ function RunTable({ diff }: { diff: RunDiff }) {
                   {row.bQdqUs > 0 && <span className="muted"> (Q/DQ {formatUs(row.bQdqUs)})</span>}
                 </td>
                 <td className={`num ${row.deltaUs === null ? '' : row.deltaUs > 0 ? 'diff-delta-slower' : 'diff-delta-faster'}`}>{row.deltaUs === null ? deltaText(row) : deltaText({ ...row, relative: null })}</td>
-                <td className="num">{row.relative === null ? '—' : `${row.relative >= 0 ? '+' : '−'}${(Math.abs(row.relative) * 100).toFixed(1)} %`}</td>
+                <td className="num">{row.relative === null ? '—' : signedPercent(row.relative)}</td>
               </tr>
             ))}
           </tbody>

@@ -54,7 +54,8 @@ export function modelDiffOverlay(diff: ModelDiff, side: DiffSideName, labels: { 
 }
 
 const signedMs = (deltaUs: number): string => `${deltaUs >= 0 ? '+' : '−'}${formatMs(Math.abs(deltaUs) / 1000)}`;
-const signedPercent = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${formatPercent(Math.abs(fraction), Math.abs(fraction) < 0.1 ? 1 : 0)}`;
+/** A relative change with its sign: '+12%', '−4.5%'. */
+export const signedPercent = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${formatPercent(Math.abs(fraction), Math.abs(fraction) < 0.1 ? 1 : 0)}`;
 
 /** A row's delta as text: '+0.41 ms (+12 %)', or which run it is missing from. */
 export function deltaText(row: Pick<RunDiffRow, 'deltaUs' | 'relative' | 'aUs' | 'bUs'>): string {
