@@ -86,8 +86,8 @@ describe('run diff table and overlay', () => {
   });
 
   it('writes deltas with their sign and colours faster green, slower red, by size of the change', () => {
-    expect(deltaText(rows[0] as RunDiffRow)).toBe('+0.0500 ms (+50%)');
-    expect(deltaText(rows[1] as RunDiffRow)).toBe('−0.150 ms (−75%)');
+    expect(deltaText(rows[0] as RunDiffRow)).toBe('+50.0 µs (+50%)');
+    expect(deltaText(rows[1] as RunDiffRow)).toBe('−150 µs (−75%)');
     expect(deltaText(rows[3] as RunDiffRow)).toBe('only in A');
     const diff: RunDiff = { rows, byOp: [], onlyInA: 1, onlyInB: 1, medianMs: { a: 1, b: 1 }, profiledMs: { a: 1, b: 1 }, unmatchedUs: { a: 0, b: 0 }, throughModelDiff: false };
     const overlay = runDiffOverlay(diff, 'b', labels);

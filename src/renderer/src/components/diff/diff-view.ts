@@ -4,7 +4,7 @@
  */
 import { describeChange, type ModelDiff, type NodeDiff } from '../../../../shared/graph/diff';
 import type { RunDiff, RunDiffRow } from '../../../../shared/graph/run-diff';
-import { formatMs, formatPercent } from '../../format';
+import { formatMs, formatPercent, formatUs } from '../../format';
 import type { GraphOverlay, NodeOverlay } from '../graph/graph-overlay';
 
 export type DiffSideName = 'a' | 'b';
@@ -53,14 +53,15 @@ export function modelDiffOverlay(diff: ModelDiff, side: DiffSideName, labels: { 
   };
 }
 
-const signedMs = (deltaUs: number): string => `${deltaUs >= 0 ? '+' : '−'}${formatMs(Math.abs(deltaUs) / 1000)}`;
+/** Per-op times are µs-sized on small models, so a delta is written as the times beside it are (formatUs). */
+const signedUs = (deltaUs: number): string => `${deltaUs >= 0 ? '+' : '−'}${formatUs(Math.abs(deltaUs))}`;
 /** A relative change with its sign: '+12%', '−4.5%'. */
 export const signedPercent = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${formatPercent(Math.abs(fraction), Math.abs(fraction) < 0.1 ? 1 : 0)}`;
 
-/** A row's delta as text: '+0.41 ms (+12 %)', or which run it is missing from. */
+/** A row's delta as text: '+410 µs (+12%)', or which run it is missing from. */
 export function deltaText(row: Pick<RunDiffRow, 'deltaUs' | 'relative' | 'aUs' | 'bUs'>): string {
   if (row.deltaUs === null) return row.aUs === null ? 'only in B' : 'only in A';
-  return row.relative === null ? signedMs(row.deltaUs) : `${signedMs(row.deltaUs)} (${signedPercent(row.relative)})`;
+  return row.relative === null ? signedUs(row.deltaUs) : `${signedUs(row.deltaUs)} (${signedPercent(row.relative)})`;
 }
 
 /** The run diff on one side's graph: green faster, red slower, darker for a larger absolute delta. */
