@@ -34,6 +34,17 @@ export interface HistogramBin {
   overflow: boolean;
 }
 
+/**
+ * How the bins are laid out. `log`: equal widths in log(latency), so a tail spanning decades gets
+ * as many bins per decade as the body (used by the studio's log-scale toggle; needs a positive
+ * fastest sample, else the bins fall back to linear). `fence: false` ends the bins at the slowest
+ * sample, with no overflow bin (the studio's "show all").
+ */
+export interface BinOptions {
+  spacing?: 'linear' | 'log';
+  fence?: boolean;
+}
+
 export interface SharedRange {
   /** The fastest sample of any run. */
   minMs: number;
@@ -47,13 +58,14 @@ export interface SharedRange {
  * The latency range the charts of several runs share. Without the fence, one 8 ms hiccup among
  * 0.01 ms runs would squeeze every other sample into the first bin.
  */
-export function sharedRange(runs: ReadonlyArray<BinnableLatency>): SharedRange | null {
+export function sharedRange(runs: ReadonlyArray<BinnableLatency>, options: Pick<BinOptions, 'fence'> = {}): SharedRange | null {
   const withSamples = runs.filter((r) => r.samples.length > 0);
   if (withSamples.length === 0) return null;
   const minMs = Math.min(...withSamples.map((r) => r.min));
   const maxMs = Math.max(...withSamples.map((r) => r.max));
   const fenceMs = Math.max(...withSamples.map((r) => r.p50 + FENCE_SPREADS * (r.p90 - r.p50)));
-  return { minMs, maxMs, upperMs: fenceMs > minMs && fenceMs < maxMs ? fenceMs : maxMs };
+  const fenced = options.fence !== false && fenceMs > minMs && fenceMs < maxMs;
+  return { minMs, maxMs, upperMs: fenced ? fenceMs : maxMs };
 }
 
 /** About 2·√n bins for n samples, so that bins of small runs are not mostly empty. */
@@ -61,18 +73,22 @@ function binCountFor(samples: number, targetBins: number): number {
   return Math.max(1, Math.min(targetBins, MAX_BINS, Math.ceil(Math.sqrt(samples) * 2)));
 }
 
-function countInBins(samplesMs: readonly number[], range: SharedRange, binCount: number): HistogramBin[] {
+function countInBins(samplesMs: readonly number[], range: SharedRange, binCount: number, log: boolean): HistogramBin[] {
   const { minMs, upperMs, maxMs } = range;
-  const widthMs = (upperMs - minMs) / binCount;
+  // In log spacing the same arithmetic runs on log(latency); edges are mapped back with exp.
+  const low = log ? Math.log(minMs) : minMs;
+  const width = ((log ? Math.log(upperMs) : upperMs) - low) / binCount;
   const counts = new Float64Array(binCount + 1);
   for (const sample of samplesMs) {
     // The upper edge belongs to the last bin, not to one past it; beyond the fence is the overflow slot.
-    const index = sample > upperMs ? binCount : Math.min(binCount - 1, Math.max(0, Math.floor((sample - minMs) / widthMs)));
+    const at = log ? Math.log(sample) : sample;
+    const index = sample > upperMs ? binCount : Math.min(binCount - 1, Math.max(0, Math.floor((at - low) / width)));
     counts[index] = (counts[index] ?? 0) + 1;
   }
+  const edge = (i: number): number => (i === binCount ? upperMs : log ? Math.exp(low + i * width) : low + i * width);
   const bins: HistogramBin[] = Array.from({ length: binCount }, (_, i) => ({
-    fromMs: minMs + i * widthMs,
-    toMs: minMs + (i + 1) * widthMs,
+    fromMs: i === 0 ? minMs : edge(i),
+    toMs: edge(i + 1),
     count: counts[i] ?? 0,
     overflow: false,
   }));
@@ -84,18 +100,19 @@ function countInBins(samplesMs: readonly number[], range: SharedRange, binCount:
  * each other): equal-width bins from the fastest sample of any run to the highest far fence,
  * plus one overflow bin for slower samples when there are any.
  */
-export function binSharedLatencies(runs: ReadonlyArray<BinnableLatency>, targetBins = MAX_BINS): HistogramBin[][] {
-  const range = sharedRange(runs);
+export function binSharedLatencies(runs: ReadonlyArray<BinnableLatency>, targetBins = MAX_BINS, options: BinOptions = {}): HistogramBin[][] {
+  const range = sharedRange(runs, options);
   if (!range) return runs.map(() => []);
   if (range.maxMs === range.minMs) {
     return runs.map((r) => [{ fromMs: range.minMs, toMs: range.maxMs, count: r.samples.length, overflow: false }]);
   }
   const smallest = Math.min(...runs.filter((r) => r.samples.length > 0).map((r) => r.samples.length));
   const binCount = binCountFor(smallest, targetBins);
-  return runs.map((r) => (r.samples.length > 0 ? countInBins(r.samples, range, binCount) : []));
+  const log = options.spacing === 'log' && range.minMs > 0;
+  return runs.map((r) => (r.samples.length > 0 ? countInBins(r.samples, range, binCount, log) : []));
 }
 
 /** One run's histogram (see binSharedLatencies), as the studio's run page and a report both draw it. */
-export function binLatency(latency: BinnableLatency, targetBins = RUN_HISTOGRAM_BINS): HistogramBin[] {
-  return binSharedLatencies([latency], targetBins)[0] ?? [];
+export function binLatency(latency: BinnableLatency, targetBins = RUN_HISTOGRAM_BINS, options: BinOptions = {}): HistogramBin[] {
+  return binSharedLatencies([latency], targetBins, options)[0] ?? [];
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { RunFile } from '../../../shared/run-schema';
 import { runColor } from '../colors';
+import { AcrossTargets } from '../components/charts/AcrossTargets';
 import { CdfChart } from '../components/compare/CdfChart';
 import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';
 import { EnvironmentDiff } from '../components/compare/EnvironmentDiff';
@@ -17,7 +18,7 @@ interface Props {
   onBackToRuns: () => void;
 }
 
-/** Runs picked on the Runs page, side by side: percentiles and speedups, distributions, CDF, memory. */
+/** Runs picked on the Runs page, side by side: percentiles and speedups, distributions, CDF, memory, and the runs across targets. */
 export function ComparePage({ runIds, onOpenRun, onBackToRuns }: Props) {
   const { theme } = useTheme();
   const files = useRunFiles(runIds);
@@ -74,6 +75,7 @@ export function ComparePage({ runIds, onOpenRun, onBackToRuns }: Props) {
             <CdfChart runs={compared} />
           </div>
           <MemoryBars runs={compared} />
+          <AcrossTargets runs={loaded} />
           <EnvironmentDiff runs={compared} baselineId={baseline} />
         </>
       )}

@@ -1,6 +1,8 @@
-import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, LabelList, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { paretoFront, type ScatterPoint } from '../../accuracy';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { latencyTicks, paddedDomain } from '../charts/latency-axis';
 
 export interface ScatterSeries {
   modelId: string;
@@ -21,39 +23,62 @@ interface Props {
   pareto: boolean;
   /** Shown instead of the chart when there are no points. */
   emptyMessage: string;
+  /** x is a latency: the axis gets the linear/log switch every latency axis has. */
+  latencyAxis?: boolean;
+  /** The text beside each point; its full label (the tooltip's) by default. */
+  pointLabel?: (point: ScatterPoint) => string;
 }
 
 const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
 
-/** Accuracy (y) against a cost (x), one colour per model, optionally with the Pareto front. */
-export function AccuracyScatter({ testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, emptyMessage }: Props) {
+/**
+ * Accuracy (y) against a cost (x), one colour per model, every point labelled, optionally with
+ * the Pareto front as a dashed line through the points nothing else beats. The front is a
+ * scatter series of its own whose points are joined (recharts' Scatter `line`): a Line in a
+ * chart without chart-level data drew nothing here.
+ */
+export function AccuracyScatter(props: Props) {
+  const { testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, emptyMessage, latencyAxis = false } = props;
   const { theme } = useTheme();
   const colors = chartColors(theme);
+  const [view, setView] = useLatencyView();
+  const log = latencyAxis && view.scale === 'log';
   const front = pareto ? paretoFront(points) : [];
+  const xs = points.map((p) => p.x);
+  const xLow = Math.min(...xs);
+  const xHigh = Math.max(...xs);
+  const labelOf = props.pointLabel ?? ((point: ScatterPoint) => point.label);
   const ys = points.map((p) => p.y);
   // Accuracies of variants sit within a point or two of each other: zoom on them, never past 0..100%.
   const yLow = Math.max(0, Math.min(...ys) - 0.01);
   const yHigh = Math.min(1, Math.max(...ys) + 0.005);
   return (
-    <div className="chart card" data-testid={testId}>
-      <h3 className="section-title">
-        {title} <span className="muted">{subtitle}</span>
-      </h3>
+    <div className="chart card" data-testid={testId} data-scale={log ? 'log' : 'linear'}>
+      <div className="chart-head">
+        <h3 className="section-title">
+          {title} <span className="muted">{subtitle}</span>
+        </h3>
+        {latencyAxis && points.length > 0 && <LatencyScaleToggle name={testId} view={view} onChange={setView} />}
+      </div>
       {points.length === 0 ? (
         <p className="muted chart-empty">{emptyMessage}</p>
       ) : (
         <ResponsiveContainer width="100%" height={280}>
-          <ComposedChart margin={{ top: 8, right: 24, bottom: 18, left: 8 }}>
+          <ScatterChart margin={{ top: 16, right: 32, bottom: 18, left: 8 }}>
             <CartesianGrid stroke={colors.grid} />
             <XAxis
               type="number"
               dataKey="x"
-              domain={[0, 'auto']}
+              scale={log ? 'log' : 'auto'}
+              domain={log ? paddedDomain(view, xLow, xHigh) : [0, 'auto']}
+              ticks={log ? latencyTicks(view, xLow, xHigh) : undefined}
+              allowDataOverflow={log}
+              interval={log ? 0 : 'preserveEnd'}
               tickCount={6}
               tickFormatter={(x: number) => formatX(x)}
               stroke={colors.axis}
               tick={{ fill: colors.axis, fontSize: 11 }}
-              label={{ value: xLabel, position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+              label={{ value: log ? `${xLabel}, log scale` : xLabel, position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
             <YAxis
               type="number"
@@ -84,13 +109,34 @@ export function AccuracyScatter({ testId, title, subtitle, points, series, xLabe
               }}
             />
             {pareto && front.length > 1 && (
-              <Line data={front} dataKey="y" name="Pareto front" type="linear" stroke={colors.axis} strokeDasharray="5 4" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+              <Scatter
+                className="pareto-front"
+                data={front}
+                name="Pareto front"
+                line={{ stroke: colors.axis, strokeDasharray: '5 4', strokeWidth: 1.5 }}
+                lineType="joint"
+                shape={() => <g />}
+                legendType="none"
+                isAnimationActive={false}
+              />
             )}
             {series.map((s) => {
               const data = points.filter((p) => p.modelId === s.modelId);
-              return data.length === 0 ? null : <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} />;
+              return data.length === 0 ? null : (
+                <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} className="scatter-series">
+                  <LabelList
+                    dataKey="label"
+                    position="top"
+                    offset={7}
+                    fill={colors.text}
+                    fontSize={10.5}
+                    className="point-label"
+                    valueAccessor={(entry: { payload?: ScatterPoint }) => (entry.payload ? labelOf(entry.payload) : '')}
+                  />
+                </Scatter>
+              );
             })}
-          </ComposedChart>
+          </ScatterChart>
         </ResponsiveContainer>
       )}
       {points.length > 0 && (

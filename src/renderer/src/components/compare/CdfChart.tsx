@@ -3,43 +3,55 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatAxisMs, formatMs } from '../../format';
 import { cdfPoints, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { drawnRange, hiddenTail, latencyTicks, paddedDomain } from '../charts/latency-axis';
 import type { ComparedRun } from './CompareTable';
 
 /**
  * One line per run: x = latency, y = fraction of its runs at or below it, at 200 latencies.
- * The axis ends where the histogram's bins do (the far outlier fence), so a lone spike cannot
- * squash the curves; a line that ends below 100% has samples beyond it.
+ * The axis ends at the far outlier fence (the one the histograms' bins use), so a lone spike
+ * cannot squash the curves; a line that ends below 100% has samples beyond it, which the note
+ * counts and "Show all" draws. A log axis spaces the 200 latencies evenly in log(latency).
  */
 export function CdfChart({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
   const colors = chartColors(theme);
-  const { lines, minMs, cutMs, maxMs } = useMemo(() => {
-    const range = sharedRange(runs.map((r) => r.run.latencyMs)) ?? { minMs: 0, upperMs: 1, maxMs: 1 };
+  const [view, setView] = useLatencyView();
+  const range = useMemo(() => sharedRange(runs.map((r) => r.run.latencyMs)), [runs]);
+  const { lines, minMs, upperMs } = useMemo(() => {
+    const drawn = range ? drawnRange(range, view) : { minMs: 0, upperMs: 1, maxMs: 1 };
     return {
-      lines: runs.map((r) => cdfPoints(r.run.latencyMs.samples, range.minMs, range.upperMs)),
-      minMs: range.minMs,
-      cutMs: range.upperMs,
-      maxMs: range.maxMs,
+      lines: runs.map((r) => cdfPoints(r.run.latencyMs.samples, drawn.minMs, drawn.upperMs, undefined, view.scale)),
+      minMs: drawn.minMs,
+      upperMs: drawn.upperMs,
     };
-  }, [runs]);
-  const pad = (cutMs - minMs) * 0.02;
+  }, [runs, range, view]);
+  const tail = useMemo(() => (range ? hiddenTail(runs.map((r) => r.run.latencyMs), range, view) : null), [runs, range, view]);
+  const domain = paddedDomain(view, minMs, upperMs);
+  const log = view.scale === 'log';
   return (
-    <div className="chart card" data-testid="compare-cdf">
-      <h3 className="section-title">
-        Cumulative distribution <span className="muted">fraction of runs at or below a latency</span>
-      </h3>
+    <div className="chart card" data-testid="compare-cdf" data-scale={view.scale}>
+      <div className="chart-head">
+        <h3 className="section-title">
+          Cumulative distribution <span className="muted">fraction of runs at or below a latency</span>
+        </h3>
+        <LatencyScaleToggle name="compare-cdf" view={view} onChange={setView} />
+      </div>
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 24, bottom: 18, left: 0 }}>
           <CartesianGrid stroke={colors.grid} />
           <XAxis
             type="number"
             dataKey="latencyMs"
-            domain={[Math.max(0, minMs - pad), cutMs + pad]}
+            scale={log ? 'log' : 'auto'}
+            domain={domain}
+            ticks={latencyTicks(view, minMs, upperMs)}
+            allowDataOverflow
             tickFormatter={(value: number) => formatAxisMs(value)}
             interval={0}
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
-            label={{ value: 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} />
           <Tooltip
@@ -63,11 +75,7 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
           ))}
         </LineChart>
       </ResponsiveContainer>
-      {maxMs > cutMs && (
-        <p className="chart-note muted">
-          The axis stops at {formatMs(cutMs)}, the outlier fence; the slowest sample took {formatMs(maxMs)}.
-        </p>
-      )}
+      <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { headlineMedianMs, type PercentileName, type RunFile } from '../../../..
 import { formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
+import { measuredBytes } from '../charts/across-targets';
 
 export interface ComparedRun {
   run: RunFile;
@@ -21,6 +22,16 @@ function Percentile({ name, run }: { name: PercentileName; run: RunFile }) {
   return (
     <td className={`num${cell.supported ? '' : ' too-few'}`} title={cell.title} data-stat={name}>
       {cell.text}
+    </td>
+  );
+}
+
+/** A board that measured no memory reports 0: that reads "not measured", never "0.0 MiB". */
+function PeakRss({ bytes }: { bytes: number }) {
+  const measured = measuredBytes(bytes);
+  return (
+    <td className="num" data-stat="peak-rss">
+      {measured === null ? <span className="muted">not measured</span> : formatMb(measured)}
     </td>
   );
 }
@@ -90,7 +101,7 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                 >
                   {betweenRunCiText(run.betweenRun)}
                 </td>
-                <td className="num">{formatMb(run.memory.peakRssBytes)}</td>
+                <PeakRss bytes={run.memory.peakRssBytes} />
               </tr>
             );
           })}

@@ -1,14 +1,18 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { measuredBytes } from '../charts/across-targets';
 import type { ComparedRun } from './CompareTable';
 
 const MIB = 1024 * 1024;
 
-/** Peak RSS of each run's runner process, one bar per run in its colour. */
+/** Peak RSS of each run's runner process, one bar per run in its colour; "not measured" where the target could not say. */
 export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
   const colors = chartColors(theme);
-  const rows = runs.map((r, i) => ({ key: String(i), label: r.label, peakMb: r.run.memory.peakRssBytes / MIB, color: r.color }));
+  const rows = runs.map((r, i) => {
+    const bytes = measuredBytes(r.run.memory.peakRssBytes);
+    return { key: String(i), label: r.label, peakMb: bytes === null ? null : bytes / MIB, color: r.color };
+  });
   return (
     <div className="chart card" data-testid="compare-memory">
       <h3 className="section-title">
@@ -23,7 +27,7 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
             {rows.map((row) => (
               <Cell key={row.key} fill={row.color} />
             ))}
-            <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => `${Number(v).toFixed(1)} MiB`} />
+            <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => (v === null || v === undefined ? 'not measured' : `${Number(v).toFixed(1)} MiB`)} />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

@@ -1,22 +1,32 @@
 import { useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisMs, formatMs } from '../../format';
-import { binSharedLatencies, MAX_BINS } from '../../histogram';
+import { binSharedLatencies, MAX_BINS, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { hiddenTail, type LatencyView } from '../charts/latency-axis';
 import { tickInterval } from '../run/LatencyHistogram';
 import type { ComparedRun } from './CompareTable';
 
 type Row = Record<string, number | string>;
 
-/** One row per shared bin; each run's value is the share of its own samples in that bin, in percent. */
-function toRows(runs: ComparedRun[]): { rows: Row[]; overflowFromMs: number | null } {
-  const binned = binSharedLatencies(runs.map((r) => r.run.latencyMs), MAX_BINS);
-  const edges = binned.find((bins) => bins.length > 0) ?? [];
-  const rows = edges.map((bin, i) => {
+/**
+ * One row per shared bin up to the fence (the overflow bin is not drawn: the note counts it);
+ * each run's value is the share of its own samples in that bin, in percent.
+ */
+function toRows(runs: ComparedRun[], view: LatencyView): Row[] {
+  const binned = binSharedLatencies(
+    runs.map((r) => r.run.latencyMs),
+    MAX_BINS,
+    { spacing: view.scale, fence: !view.showAll },
+  );
+  const edges = (binned.find((bins) => bins.length > 0) ?? []).filter((bin) => !bin.overflow);
+  const log = view.scale === 'log';
+  return edges.map((bin, i) => {
     const row: Row = {
       key: String(i),
-      label: bin.overflow ? `>${formatAxisMs(bin.fromMs)}` : formatAxisMs((bin.fromMs + bin.toMs) / 2),
-      range: bin.overflow ? `slower than ${formatMs(bin.fromMs)}` : `${formatMs(bin.fromMs)} – ${formatMs(bin.toMs)}`,
+      label: formatAxisMs(log ? Math.sqrt(bin.fromMs * bin.toMs) : (bin.fromMs + bin.toMs) / 2),
+      range: `${formatMs(bin.fromMs)} – ${formatMs(bin.toMs)}`,
     };
     runs.forEach((run, r) => {
       const count = binned[r]?.[i]?.count ?? 0;
@@ -24,21 +34,29 @@ function toRows(runs: ComparedRun[]): { rows: Row[]; overflowFromMs: number | nu
     });
     return row;
   });
-  const overflow = edges.find((bin) => bin.overflow);
-  return { rows, overflowFromMs: overflow ? overflow.fromMs : null };
 }
 
-/** The runs' latency histograms drawn over each other, on the same bins, as shares of each run. */
+/**
+ * The runs' latency histograms drawn over each other, on the same bins (equal in width, or in
+ * log(latency) on a log axis), as shares of each run, up to the outlier fence unless the user
+ * asks to show all.
+ */
 export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
-  const { rows, overflowFromMs } = useMemo(() => toRows(runs), [runs]);
+  const [view, setView] = useLatencyView();
+  const rows = useMemo(() => toRows(runs, view), [runs, view]);
+  const range = useMemo(() => sharedRange(runs.map((r) => r.run.latencyMs)), [runs]);
+  const tail = useMemo(() => (range ? hiddenTail(runs.map((r) => r.run.latencyMs), range, view) : null), [runs, range, view]);
   const colors = chartColors(theme);
   const byKey = new Map(rows.map((row) => [String(row.key), row]));
   return (
-    <div className="chart card" data-testid="compare-histogram">
-      <h3 className="section-title">
-        Latency distributions <span className="muted">share of each run&apos;s samples per bin</span>
-      </h3>
+    <div className="chart card" data-testid="compare-histogram" data-scale={view.scale}>
+      <div className="chart-head">
+        <h3 className="section-title">
+          Latency distributions <span className="muted">share of each run&apos;s samples per bin</span>
+        </h3>
+        <LatencyScaleToggle name="compare-histogram" view={view} onChange={setView} />
+      </div>
       <ResponsiveContainer width="100%" height={260}>
         <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
           <CartesianGrid vertical={false} stroke={colors.grid} />
@@ -48,7 +66,7 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
             interval={tickInterval(rows.length)}
-            label={{ value: 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            label={{ value: view.scale === 'log' ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} unit="%" />
           <Tooltip
@@ -72,9 +90,7 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
           ))}
         </AreaChart>
       </ResponsiveContainer>
-      {overflowFromMs !== null && (
-        <p className="chart-note muted">The last bin gathers every run&apos;s samples slower than {formatMs(overflowFromMs)}.</p>
-      )}
+      <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
     </div>
   );
 }

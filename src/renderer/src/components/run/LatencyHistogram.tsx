@@ -2,8 +2,10 @@ import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { percentileSupported, type LatencyStats } from '../../../../shared/run-schema';
 import { formatMs } from '../../format';
-import { binLatency, type HistogramBin } from '../../histogram';
+import { binLatency, sharedRange, type HistogramBin } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { hiddenTail } from '../charts/latency-axis';
 
 interface Row {
   /** Unique category key: labels of narrow bins could repeat. */
@@ -21,11 +23,16 @@ function decimalsFor(bins: HistogramBin[]): number {
   return widthMs > 0 ? Math.min(6, Math.max(0, Math.ceil(-Math.log10(widthMs)))) : 3;
 }
 
-function toRows(bins: HistogramBin[]): Row[] {
+/** A bin's label: its middle, geometric on a log axis. */
+function middleOf(bin: HistogramBin, log: boolean): number {
+  return log ? Math.sqrt(bin.fromMs * bin.toMs) : (bin.fromMs + bin.toMs) / 2;
+}
+
+function toRows(bins: HistogramBin[], log: boolean): Row[] {
   const decimals = decimalsFor(bins);
   return bins.map((bin, i) => ({
     key: String(i),
-    label: bin.overflow ? `>${bin.fromMs.toFixed(decimals)}` : ((bin.fromMs + bin.toMs) / 2).toFixed(decimals),
+    label: bin.overflow ? `>${bin.fromMs.toFixed(decimals)}` : log ? Number(middleOf(bin, log).toPrecision(3)).toString() : middleOf(bin, log).toFixed(decimals),
     count: bin.count,
     range: bin.overflow
       ? `slower than ${formatMs(bin.fromMs)} (up to ${formatMs(bin.toMs)})`
@@ -51,25 +58,37 @@ interface Props {
 }
 
 /**
- * How the measured latencies spread: at most 40 equal-width bins plus one for outliers, median
- * and p90 marked. Binning keeps the chart to a few dozen bars whatever the sample count.
+ * How the measured latencies spread: at most 40 bins, equal in width (linear axis) or in
+ * log(latency) (log axis), median and p90 marked. Binning keeps the chart to a few dozen bars
+ * whatever the sample count. The bins stop at the outlier fence and a note says what lies beyond,
+ * until the user asks to show all.
  */
 export function LatencyHistogram({ runId, latency }: Props) {
   const { theme } = useTheme();
-  const bins = useMemo(() => binLatency(latency, 40), [latency]);
-  const rows = useMemo(() => toRows(bins), [bins]);
+  const [view, setView] = useLatencyView();
+  const log = view.scale === 'log';
+  // The overflow bin is not drawn: the note below counts what it held.
+  const bins = useMemo(
+    () => binLatency(latency, 40, { spacing: view.scale, fence: !view.showAll }).filter((bin) => !bin.overflow),
+    [latency, view.scale, view.showAll],
+  );
+  const rows = useMemo(() => toRows(bins, log), [bins, log]);
+  const range = useMemo(() => sharedRange([latency]), [latency]);
+  const tail = useMemo(() => (range ? hiddenTail([latency], range, view) : null), [latency, range, view]);
   const colors = chartColors(theme);
   const medianKey = keyOf(rows, bins, latency.median);
   // p90 is marked only where the sample count supports it (see PERCENTILE_MIN_SAMPLES).
   const p90Key = percentileSupported('p90', latency.count) ? keyOf(rows, bins, latency.p90) : undefined;
   const byKey = new Map(rows.map((row) => [row.key, row]));
-  const outliers = bins.find((bin) => bin.overflow);
 
   return (
-    <div className="chart" data-testid="latency-histogram" data-run-id={runId}>
-      <h3 className="section-title">
-        Latency distribution <span className="muted">{latency.count.toLocaleString('en-US')} measured runs</span>
-      </h3>
+    <div className="chart" data-testid="latency-histogram" data-run-id={runId} data-scale={view.scale}>
+      <div className="chart-head">
+        <h3 className="section-title">
+          Latency distribution <span className="muted">{latency.count.toLocaleString('en-US')} measured runs</span>
+        </h3>
+        <LatencyScaleToggle name={`run-${runId}`} view={view} onChange={setView} />
+      </div>
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={rows} margin={{ top: 18, right: 16, bottom: 18, left: 0 }} barCategoryGap={1}>
           <CartesianGrid vertical={false} stroke={colors.grid} />
@@ -79,7 +98,7 @@ export function LatencyHistogram({ runId, latency }: Props) {
             stroke={colors.axis}
             tick={{ fill: colors.axis, fontSize: 11 }}
             interval={tickInterval(rows.length)}
-            label={{ value: 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis allowDecimals={false} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={40} />
           <Tooltip
@@ -103,12 +122,7 @@ export function LatencyHistogram({ runId, latency }: Props) {
           )}
         </BarChart>
       </ResponsiveContainer>
-      {outliers && (
-        <p className="chart-note muted">
-          The last bar gathers {outliers.count} {outliers.count === 1 ? 'run' : 'runs'} slower than {formatMs(outliers.fromMs)}, up to{' '}
-          {formatMs(outliers.toMs)}.
-        </p>
-      )}
+      <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
     </div>
   );
 }
