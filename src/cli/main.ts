@@ -29,6 +29,7 @@ const commands: Record<string, Command> = {
   report: { load: async () => ({ run: (await import('./commands/report')).reportCommand }), summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   repro: { load: async () => ({ run: (await import('./commands/repro')).reproCommand }), summary: "Re-run a run file's settings; does the new median land inside its between-run CI?" },
   compare: { load: async () => ({ run: (await import('./commands/compare')).compareCommand }), summary: 'Compare two runs; gate CI on their between-run CIs (exit 0 ok, 1 regressed, 3 cannot decide).' },
+  diff: { load: async () => ({ run: (await import('./commands/diff')).diffCommand }), summary: 'Diff two models node by node (float against int8), or two profiled runs per op.' },
   targets: { load: async () => ({ run: (await import('./commands/targets')).targetsCommand }), summary: 'Probe an SSH board or a serial device: hardware, runtimes, tools.' },
   fit: { load: async () => ({ run: (await import('./commands/fit')).fitCommand }), summary: 'Will a .tflite fit a microcontroller? Arena and flash estimate per chip.' },
   devices: { load: async () => ({ run: (await import('./commands/devices')).devicesCommand }), summary: 'List serial ports and the boards recognized on them.' },
