@@ -106,6 +106,7 @@ export function AccuracyPage({ onError }: Props) {
               formatX={formatAxisMs}
               yLabel={ACCURACY_LABELS[key]}
               pareto
+              latencyAxis
               emptyMessage="No benchmarks of these models yet: run them on the Runs page, and each run adds a point here."
             />
             <AccuracyScatter

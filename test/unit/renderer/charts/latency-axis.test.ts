@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { paretoFront, type ScatterPoint } from '../../../../src/renderer/src/accuracy';
-import { drawnRange, hiddenTail, hiddenTailText, logTicks, paddedDomain } from '../../../../src/renderer/src/components/charts/latency-axis';
+import { drawnRange, hiddenTail, hiddenTailText, logTicks, overflowCount, paddedDomain } from '../../../../src/renderer/src/components/charts/latency-axis';
 import { cdfPoints } from '../../../../src/renderer/src/histogram';
 import { binLatency, sharedRange } from '../../../../src/shared/numeric/histogram';
 import { asSamples, percentile, sortSamples } from '../../../../src/shared/numeric/quantile';
@@ -65,18 +65,21 @@ describe('the outlier fence', () => {
     expect(Math.abs((range?.upperMs ?? 0) - tukeyMs) / tukeyMs).toBeLessThan(0.03);
   });
 
-  it('counts the samples beyond it, names the slowest, and hides nothing when the view shows all', () => {
+  it('counts the samples beyond it (from the overflow bins, and from where the CDF stops), names the slowest, and hides nothing when the view shows all', () => {
     const samples = [...normalSamples(2_000, 1, 0.05, 3), 9, 12, 50];
     const latency = summarizeLatency(samples);
     const range = sharedRange([latency]);
     if (!range) throw new Error('no range');
     const beyond = samples.filter((s) => s > range.upperMs).length;
-    const tail = hiddenTail([latency], range, { scale: 'linear', showAll: false });
-    expect(tail).toEqual({ count: beyond, fenceMs: range.upperMs, maxMs: 50 });
     expect(beyond).toBeGreaterThanOrEqual(3);
+    expect(overflowCount([binLatency(latency)])).toBe(beyond);
+    const cdf = cdfPoints(samples, range.minMs, range.upperMs);
+    expect(Math.round(samples.length * (1 - (cdf.at(-1)?.fraction ?? 1)))).toBe(beyond);
+    const tail = hiddenTail(beyond, range, { scale: 'linear', showAll: false });
+    expect(tail).toEqual({ count: beyond, fenceMs: range.upperMs, maxMs: 50 });
     expect(hiddenTailText({ count: 3, fenceMs: 1.234, maxMs: 50 })).toBe('3 samples above 1.23 ms not drawn (max 50.00 ms)');
     expect(hiddenTailText({ count: 1, fenceMs: 0.5, maxMs: 2 })).toBe('1 sample above 0.500 ms not drawn (max 2.00 ms)');
-    expect(hiddenTail([latency], range, { scale: 'linear', showAll: true })).toBeNull();
+    expect(hiddenTail(beyond, range, { scale: 'linear', showAll: true })).toBeNull();
     expect(drawnRange(range, { scale: 'log', showAll: true }).upperMs).toBe(50);
   });
 
@@ -85,7 +88,8 @@ describe('the outlier fence', () => {
     const range = sharedRange([latency]);
     if (!range) throw new Error('no range');
     expect(range.upperMs).toBe(range.maxMs);
-    expect(hiddenTail([latency], range, { scale: 'linear', showAll: false })).toBeNull();
+    expect(overflowCount([binLatency(latency)])).toBe(0);
+    expect(hiddenTail(0, range, { scale: 'linear', showAll: false })).toBeNull();
   });
 
   it('is ignored when the bins are asked to show all: they end at the slowest sample, without an overflow bin', () => {

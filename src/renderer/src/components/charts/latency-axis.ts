@@ -4,7 +4,7 @@
  * binning uses (src/shared/numeric/histogram.ts, `sharedRange`): the app's charts and a report's
  * charts of one run stop at the same latency.
  */
-import type { BinnableLatency, SharedRange } from '../../../../shared/numeric/histogram';
+import type { SharedRange } from '../../../../shared/numeric/histogram';
 import { formatAxisMs, formatMs } from '../../format';
 
 export type LatencyScale = 'linear' | 'log';
@@ -68,14 +68,18 @@ export interface HiddenTail {
 }
 
 /**
- * How many samples of `runs` lie beyond `range.upperMs` (one counting pass), or null when none do
- * or the view shows every sample.
+ * The tail a chart cut at `range.upperMs` leaves out, given how many samples lie beyond it (the
+ * binning's overflow bins, or what a CDF's last point does not reach: no extra pass over the
+ * samples); null when none do or the view shows every sample.
  */
-export function hiddenTail(runs: ReadonlyArray<Pick<BinnableLatency, 'samples'>>, range: SharedRange, view: LatencyView): HiddenTail | null {
-  if (view.showAll || !(range.maxMs > range.upperMs)) return null;
-  let count = 0;
-  for (const run of runs) for (const sample of run.samples) if (sample > range.upperMs) count++;
-  return count === 0 ? null : { count, fenceMs: range.upperMs, maxMs: range.maxMs };
+export function hiddenTail(beyondFence: number, range: SharedRange, view: LatencyView): HiddenTail | null {
+  if (view.showAll || !(range.maxMs > range.upperMs) || beyondFence <= 0) return null;
+  return { count: beyondFence, fenceMs: range.upperMs, maxMs: range.maxMs };
+}
+
+/** Samples beyond the fence, from bins made with the fence on: what their overflow bins hold. */
+export function overflowCount(bins: ReadonlyArray<ReadonlyArray<{ overflow: boolean; count: number }>>): number {
+  return bins.reduce((sum, runBins) => sum + runBins.reduce((s, bin) => s + (bin.overflow ? bin.count : 0), 0), 0);
 }
 
 /** "12 samples above 3.1 ms not drawn (max 9.84 ms)". */

@@ -26,7 +26,12 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
       upperMs: drawn.upperMs,
     };
   }, [runs, range, view]);
-  const tail = useMemo(() => (range ? hiddenTail(runs.map((r) => r.run.latencyMs), range, view) : null), [runs, range, view]);
+  // What each line's last point does not reach lies beyond the fence: no second pass over the samples.
+  const beyondFence = runs.reduce((sum, r, i) => {
+    const n = r.run.latencyMs.samples.length;
+    return sum + Math.round(n * (1 - (lines[i]?.at(-1)?.fraction ?? 1)));
+  }, 0);
+  const tail = range ? hiddenTail(beyondFence, range, view) : null;
   const domain = paddedDomain(view, minMs, upperMs);
   const log = view.scale === 'log';
   return (

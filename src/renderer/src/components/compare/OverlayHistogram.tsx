@@ -4,7 +4,7 @@ import { formatAxisMs, formatMs } from '../../format';
 import { binSharedLatencies, MAX_BINS, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
-import { hiddenTail, type LatencyView } from '../charts/latency-axis';
+import { hiddenTail, overflowCount, type LatencyView } from '../charts/latency-axis';
 import { tickInterval } from '../run/LatencyHistogram';
 import type { ComparedRun } from './CompareTable';
 
@@ -14,7 +14,7 @@ type Row = Record<string, number | string>;
  * One row per shared bin up to the fence (the overflow bin is not drawn: the note counts it);
  * each run's value is the share of its own samples in that bin, in percent.
  */
-function toRows(runs: ComparedRun[], view: LatencyView): Row[] {
+function toRows(runs: ComparedRun[], view: LatencyView): { rows: Row[]; beyondFence: number } {
   const binned = binSharedLatencies(
     runs.map((r) => r.run.latencyMs),
     MAX_BINS,
@@ -22,7 +22,7 @@ function toRows(runs: ComparedRun[], view: LatencyView): Row[] {
   );
   const edges = (binned.find((bins) => bins.length > 0) ?? []).filter((bin) => !bin.overflow);
   const log = view.scale === 'log';
-  return edges.map((bin, i) => {
+  const rows = edges.map((bin, i) => {
     const row: Row = {
       key: String(i),
       label: formatAxisMs(log ? Math.sqrt(bin.fromMs * bin.toMs) : (bin.fromMs + bin.toMs) / 2),
@@ -34,6 +34,7 @@ function toRows(runs: ComparedRun[], view: LatencyView): Row[] {
     });
     return row;
   });
+  return { rows, beyondFence: overflowCount(binned) };
 }
 
 /**
@@ -44,9 +45,9 @@ function toRows(runs: ComparedRun[], view: LatencyView): Row[] {
 export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
   const [view, setView] = useLatencyView();
-  const rows = useMemo(() => toRows(runs, view), [runs, view]);
+  const { rows, beyondFence } = useMemo(() => toRows(runs, view), [runs, view]);
   const range = useMemo(() => sharedRange(runs.map((r) => r.run.latencyMs)), [runs]);
-  const tail = useMemo(() => (range ? hiddenTail(runs.map((r) => r.run.latencyMs), range, view) : null), [runs, range, view]);
+  const tail = range ? hiddenTail(beyondFence, range, view) : null;
   const colors = chartColors(theme);
   const byKey = new Map(rows.map((row) => [String(row.key), row]));
   return (

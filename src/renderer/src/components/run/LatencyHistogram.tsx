@@ -5,7 +5,7 @@ import { formatMs } from '../../format';
 import { binLatency, sharedRange, type HistogramBin } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
-import { hiddenTail } from '../charts/latency-axis';
+import { hiddenTail, overflowCount } from '../charts/latency-axis';
 
 interface Row {
   /** Unique category key: labels of narrow bins could repeat. */
@@ -68,13 +68,13 @@ export function LatencyHistogram({ runId, latency }: Props) {
   const [view, setView] = useLatencyView();
   const log = view.scale === 'log';
   // The overflow bin is not drawn: the note below counts what it held.
-  const bins = useMemo(
-    () => binLatency(latency, 40, { spacing: view.scale, fence: !view.showAll }).filter((bin) => !bin.overflow),
-    [latency, view.scale, view.showAll],
-  );
+  const { bins, beyondFence } = useMemo(() => {
+    const all = binLatency(latency, 40, { spacing: view.scale, fence: !view.showAll });
+    return { bins: all.filter((bin) => !bin.overflow), beyondFence: overflowCount([all]) };
+  }, [latency, view.scale, view.showAll]);
   const rows = useMemo(() => toRows(bins, log), [bins, log]);
   const range = useMemo(() => sharedRange([latency]), [latency]);
-  const tail = useMemo(() => (range ? hiddenTail([latency], range, view) : null), [latency, range, view]);
+  const tail = range ? hiddenTail(beyondFence, range, view) : null;
   const colors = chartColors(theme);
   const medianKey = keyOf(rows, bins, latency.median);
   // p90 is marked only where the sample count supports it (see PERCENTILE_MIN_SAMPLES).
