@@ -130,7 +130,12 @@ class Side {
     this.byId = new Map(graph.nodes.map((n) => [n.id, n]));
     for (const node of graph.nodes) {
       for (const out of node.outputs) if (out !== '' && !this.producer.has(out)) this.producer.set(out, node);
-      for (const input of node.inputs) if (input !== '') this.consumers.set(input, [...(this.consumers.get(input) ?? []), node]);
+      for (const input of node.inputs) {
+        if (input === '') continue;
+        const readers = this.consumers.get(input);
+        if (readers) readers.push(node);
+        else this.consumers.set(input, [node]);
+      }
     }
     topologicalOrder(graph).forEach((id, index) => this.order.set(id, index));
     this.precision = nodePrecisions(graph);
@@ -151,6 +156,19 @@ class Side {
     return this.graph.tensors[name];
   }
 
+  private readonly shapeCache = new Map<string, { inputs: Array<Dim[] | null>; outputs: Array<Dim[] | null> }>();
+
+  /** A node's input and output shapes, QDQ looked through (null where unknown); cached, since the positional pass asks n × m times. */
+  shapes(node: GraphNode): { inputs: Array<Dim[] | null>; outputs: Array<Dim[] | null> } {
+    let known = this.shapeCache.get(node.id);
+    if (!known) {
+      const of = (t: string): Dim[] | null => (t === '' ? null : (this.tensor(this.resolve(t))?.shape ?? null));
+      known = { inputs: node.inputs.map(of), outputs: node.outputs.map(of) };
+      this.shapeCache.set(node.id, known);
+    }
+    return known;
+  }
+
   /** The subgraph a node belongs to, by the owner's name so it matches across files ('' for the main graph). */
   scopeOf(node: GraphNode): string {
     if (node.subgraph === null) return '';
@@ -167,7 +185,9 @@ function topologicalOrder(graph: ModelGraph): string[] {
   for (const edge of graph.edges) {
     if (!indexOf.has(edge.from) || !indexOf.has(edge.to)) continue;
     pending.set(edge.to, (pending.get(edge.to) ?? 0) + 1);
-    next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
+    const after = next.get(edge.from);
+    if (after) after.push(edge.to);
+    else next.set(edge.from, [edge.to]);
   }
   // A small binary heap keyed by file position: O(n log n) on 5,000-node graphs.
   const heap: number[] = [];
@@ -229,14 +249,11 @@ const dimsCompatible = (a: readonly Dim[] | null | undefined, b: readonly Dim[] 
 /** Shapes of the node's outputs, and of its inputs when both nodes have the same op, agree wherever both are known. */
 function shapesCompatible(sa: Side, a: GraphNode, sb: Side, b: GraphNode): boolean {
   if (a.outputs.length !== b.outputs.length) return false;
-  const outputsAgree = a.outputs.every((t, i) => dimsCompatible(sa.tensor(sa.resolve(t))?.shape, sb.tensor(sb.resolve(b.outputs[i] ?? ''))?.shape));
-  if (!outputsAgree) return false;
+  const x = sa.shapes(a);
+  const y = sb.shapes(b);
+  if (!x.outputs.every((shape, i) => dimsCompatible(shape, y.outputs[i]))) return false;
   if (a.op !== b.op) return true;
-  return a.inputs.every((t, i) => {
-    const other = b.inputs[i];
-    if (other === undefined || t === '' || other === '') return true;
-    return dimsCompatible(sa.tensor(sa.resolve(t))?.shape, sb.tensor(sb.resolve(other))?.shape);
-  });
+  return x.inputs.every((shape, i) => i >= y.inputs.length || dimsCompatible(shape, y.inputs[i]));
 }
 
 /** Names that occur once among `nodes`, by `key`. */
@@ -378,7 +395,9 @@ export function diffModels(a: DiffSide, b: DiffSide): ModelDiff {
     const map = new Map<string, GraphNode[]>();
     for (const n of [...nodes].sort((x, y) => (side.order.get(x.id) ?? 0) - (side.order.get(y.id) ?? 0))) {
       const key = `${side.scopeOf(n)}\u0000${opFamily(n.op)}`;
-      map.set(key, [...(map.get(key) ?? []), n]);
+      const group = map.get(key);
+      if (group) group.push(n);
+      else map.set(key, [n]);
     }
     return map;
   };
