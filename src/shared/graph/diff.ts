@@ -8,7 +8,9 @@
  *  2. by the tensor a node writes, where unique (a re-export that renamed nodes but kept tensors);
  *  3. by op and position: per op family, the nodes of A and of B in topological order are aligned
  *     by a longest common subsequence whose pairs must have compatible input and output shapes, so
- *     a renamed model's third Conv meets the other's third Conv, not its first.
+ *     a renamed model's third Conv meets the other's third Conv, not its first;
+ *  4. by neighbours: a node next to a pair (its producer's or reader's counterpart) meets the one
+ *     unpaired node of its op family there, repeated until nothing more pairs.
  * Ops compare by family (QLinearConv and ConvInteger are a Conv), and tensors compare after
  * looking through QuantizeLinear/DequantizeLinear (a Conv reading `x_dq` reads `x`), so a float
  * model and its QDQ variant line up node for node. What the variant inserted to quantize
@@ -41,7 +43,7 @@ export interface NodeDiff {
   /** A's op (B's for an added node); `changes` says when B's differs. */
   op: string;
   /** How the pair was found; null for an added or removed node. */
-  matchedBy: 'name' | 'output' | 'position' | null;
+  matchedBy: 'name' | 'output' | 'position' | 'neighbour' | null;
   changes: NodeChange[];
   /** An added node that quantizes or dequantizes for its neighbours (not a change of the network). */
   forQuantization: boolean;
@@ -117,6 +119,13 @@ export function opFamily(op: string): string {
   return family;
 }
 
+interface NodeShapes {
+  inputs: Array<Dim[] | null>;
+  outputs: Array<Dim[] | null>;
+  /** Per input: a weight (initializer, Constant output), whose shape a counterpart must share. */
+  weights: boolean[];
+}
+
 /** One graph prepared for matching: topological order, producers, and QDQ looked through. */
 class Side {
   readonly byId: Map<string, GraphNode>;
@@ -156,14 +165,15 @@ class Side {
     return this.graph.tensors[name];
   }
 
-  private readonly shapeCache = new Map<string, { inputs: Array<Dim[] | null>; outputs: Array<Dim[] | null> }>();
+  private readonly shapeCache = new Map<string, NodeShapes>();
 
   /** A node's input and output shapes, QDQ looked through (null where unknown); cached, since the positional pass asks n × m times. */
-  shapes(node: GraphNode): { inputs: Array<Dim[] | null>; outputs: Array<Dim[] | null> } {
+  shapes(node: GraphNode): NodeShapes {
     let known = this.shapeCache.get(node.id);
     if (!known) {
       const of = (t: string): Dim[] | null => (t === '' ? null : (this.tensor(this.resolve(t))?.shape ?? null));
-      known = { inputs: node.inputs.map(of), outputs: node.outputs.map(of) };
+      const isWeight = (t: string): boolean => t !== '' && (this.tensor(this.resolve(t))?.role === 'weight' || this.producer.get(this.resolve(t))?.op === 'Constant');
+      known = { inputs: node.inputs.map(of), outputs: node.outputs.map(of), weights: node.inputs.map(isWeight) };
       this.shapeCache.set(node.id, known);
     }
     return known;
@@ -246,14 +256,18 @@ const sameDims = (a: readonly Dim[], b: readonly Dim[]): boolean => a.length ===
 const dimsCompatible = (a: readonly Dim[] | null | undefined, b: readonly Dim[] | null | undefined): boolean =>
   !a || !b || (a.length === b.length && a.every((d, i) => d === b[i] || typeof d !== 'number' || typeof b[i] !== 'number'));
 
-/** Shapes of the node's outputs, and of its inputs when both nodes have the same op, agree wherever both are known. */
+/**
+ * Shapes of the node's outputs, and of its weights when both nodes have the same op, agree wherever
+ * both are known. An activation input may differ (an explicit Pad in front of a VALID Conv where the
+ * other export pads SAME): that is then reported as a change of the pair, not as two unrelated nodes.
+ */
 function shapesCompatible(sa: Side, a: GraphNode, sb: Side, b: GraphNode): boolean {
   if (a.outputs.length !== b.outputs.length) return false;
   const x = sa.shapes(a);
   const y = sb.shapes(b);
   if (!x.outputs.every((shape, i) => dimsCompatible(shape, y.outputs[i]))) return false;
   if (a.op !== b.op) return true;
-  return x.inputs.every((shape, i) => i >= y.inputs.length || dimsCompatible(shape, y.inputs[i]));
+  return x.inputs.every((shape, i) => i >= y.inputs.length || !x.weights[i] || dimsCompatible(shape, y.inputs[i]));
 }
 
 /** Names that occur once among `nodes`, by `key`. */
@@ -408,6 +422,32 @@ export function diffModels(a: DiffSide, b: DiffSide): ModelDiff {
     for (const [i, j] of alignInOrder(listA, listB, (x, y) => shapesCompatible(sa, x, sb, y))) pair(listA[i] as GraphNode, listB[j] as GraphNode, 'position');
   }
 
+  // Neighbours: a node whose producer (or reader) is paired meets the one unpaired node of its op
+  // family at the same place in B, so a converter that reordered the graph still lines up.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const x of freeA()) {
+      const candidates = new Set<GraphNode>();
+      const near = (neighboursA: readonly GraphNode[], step: (partner: GraphNode) => GraphNode[]): void => {
+        for (const neighbour of neighboursA) {
+          const partner = sb.byId.get(aToB.get(neighbour.id) ?? '');
+          if (!partner) continue;
+          for (const y of step(partner)) if (!bToA.has(y.id) && opFamily(y.op) === opFamily(x.op) && isQuantizeOp(y.op) === isQuantizeOp(x.op) && shapesCompatible(sa, x, sb, y)) candidates.add(y);
+        }
+      };
+      // Q/DQ between two nodes of B are stepped over: a float node's neighbour is what the QDQ feeds.
+      const readersOf = (node: GraphNode): GraphNode[] => node.outputs.flatMap((t) => sb.consumers.get(t) ?? []).flatMap((n) => (isQuantizeOp(n.op) && !isQuantizeOp(x.op) ? n.outputs.flatMap((t) => sb.consumers.get(t) ?? []) : [n]));
+      const producersOf = (node: GraphNode): GraphNode[] => node.inputs.map((t) => sb.producer.get(sb.resolve(t)) ?? sb.producer.get(t)).filter((n): n is GraphNode => n !== undefined);
+      near(x.inputs.map((t) => sa.producer.get(t)).filter((n): n is GraphNode => n !== undefined), readersOf);
+      near(x.outputs.flatMap((t) => sa.consumers.get(t) ?? []), producersOf);
+      const [only, ...others] = candidates;
+      if (only && others.length === 0) {
+        pair(x, only, 'neighbour');
+        grew = true;
+      }
+    }
+  }
+
   const added = new Set(freeB().map((n) => n.id));
   const helpers = quantizationHelpers(sb, added);
   const absorbed = absorbers(sa, sb, aToB, bToA);
@@ -445,7 +485,8 @@ type Absorber = { id: string; kind: 'folded' | 'weight' };
 
 /**
  * For each unmatched node of A, the node of B that took over its work: one that writes its output
- * under the same name (folded: a Relu or BatchNormalization into a Conv); for a Constant, the
+ * under the same name (folded: a Relu or BatchNormalization into a Conv), or, for an activation,
+ * the counterpart of its producer when that fused it (TFLite's fused_activation_function); for a Constant, the
  * counterpart of its reader when that now reads a weight tensor at the same input (the quantizer
  * stored the values as int8 in an initializer); and a node whose every reader went into one node
  * went there too (a BatchNormalization before a folded Relu, a folded BatchNormalization's scale).
@@ -455,7 +496,15 @@ function absorbers(sa: Side, sb: Side, aToB: ReadonlyMap<string, string>, bToA: 
   const unmatched = sa.graph.nodes.filter((n) => !aToB.has(n.id));
   for (const x of unmatched) {
     const writer = x.outputs.map((t) => (t === '' ? undefined : sb.producer.get(t))).find((n) => n !== undefined && bToA.has(n.id));
-    if (writer) result.set(x.id, { id: writer.id, kind: 'folded' });
+    if (writer) {
+      result.set(x.id, { id: writer.id, kind: 'folded' });
+      continue;
+    }
+    // An activation the other file fused into its producer (TFLite's fused_activation_function).
+    const producer = sa.producer.get(x.inputs[0] ?? '');
+    const fusedInto = producer ? sb.byId.get(aToB.get(producer.id) ?? '') : undefined;
+    const fused = fusedInto?.attributes.fused_activation_function;
+    if (fusedInto && fused !== undefined && fused !== 'NONE' && opFamily(x.op).toUpperCase().startsWith(fused.replace(/_.*$/, ''))) result.set(x.id, { id: fusedInto.id, kind: 'folded' });
   }
   for (const x of unmatched) {
     if (x.op !== 'Constant' || result.has(x.id)) continue;

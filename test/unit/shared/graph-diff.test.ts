@@ -3,7 +3,7 @@
  * the studio's own quantizer makes of them, on a renamed copy, and on a hand-edited "version 2".
  */
 import { describe, expect, it } from 'vitest';
-import { readModelGraph } from '../../../src/core/formats/graph/model-graph';
+import { readModelGraph, readModelGraphFile } from '../../../src/core/formats/graph/model-graph';
 import { quantizeOnnx } from '../../../src/core/quantize';
 import type { GraphNode, ModelGraph } from '../../../src/shared/model-graph';
 import { describeChange, diffModels, isQuantizeOp, type ModelDiff } from '../../../src/shared/graph/diff';
@@ -146,4 +146,29 @@ it('a dynamic int8 variant: each Gemm becomes a MatMulInteger (op changed) and t
   expect(added.length).toBeGreaterThan(0);
   expect(added.filter((n) => !n.forQuantization).map((n) => `${n.op} ${n.name}`)).toEqual([]);
   expect(new Set(added.map((n) => n.op))).toEqual(new Set(['DynamicQuantizeLinear', 'Cast', 'Mul', 'Add']));
+});
+
+describe('two exports of one network (TFLite): MediaPipe face detection, full range, dense against sparse', () => {
+  const FACE = 'node_modules/@mediapipe/face_detection';
+  it("pairs the first Conv though the sparse export pads it explicitly, lists the sparse one's DENSIFY as added, and folds Relus it fused", async () => {
+    const a = await readModelGraphFile(`${FACE}/face_detection_full_range.tflite`);
+    const b = await readModelGraphFile(`${FACE}/face_detection_full_range_sparse.tflite`);
+    const diff = diffModels(side(a), side(b));
+    expect(diff.nodes.filter((n) => n.a !== null)).toHaveLength(a.nodes.length);
+    expect(diff.nodes.filter((n) => n.b !== null)).toHaveLength(b.nodes.length);
+
+    const firstConvA = a.nodes.find((n) => n.op === 'CONV_2D') as GraphNode;
+    const firstConvB = b.nodes.find((n) => n.op === 'CONV_2D') as GraphNode;
+    const entry = entryOfA(diff, firstConvA.id);
+    expect(entry?.b).toBe(firstConvB.id);
+    expect(entry?.changes.map(describeChange)).toContain('input 0 shape [1, 192, 192, 3] → [1, 194, 194, 3]');
+
+    const densify = diff.nodes.filter((n) => n.op === 'DENSIFY');
+    expect(densify.length).toBe(b.nodes.filter((n) => n.op === 'DENSIFY').length);
+    expect(densify.every((n) => n.status === 'added' && !n.forQuantization)).toBe(true);
+
+    const foldedRelus = diff.nodes.filter((n) => n.op === 'RELU' && n.foldedInto !== null);
+    expect(foldedRelus.length).toBeGreaterThan(0);
+    for (const relu of foldedRelus) expect(b.nodes.find((n) => n.id === relu.foldedInto)?.attributes.fused_activation_function).toBe('RELU');
+  });
 });
