@@ -4,9 +4,11 @@
  * link: the summary, the node table sorted and filtered, and the graph with the changed and added
  * nodes coloured; then the two models' profiled runs diffed per op at #/diff/<run>/<run>.
  * The workspace is prepared through the contract (direct transport) before the server starts.
+ * Takes docs/diff.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
  * No sleeps: every wait is for a selector or a page condition.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,7 +20,9 @@ import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import type { EventPayload, ModelEntry } from '../../src/shared/contract';
 import { createApiClient } from '../../src/shared/rpc';
 import { launchBrowser, pageErrors } from './helpers/browser';
-import { startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+
+const DIFF_SCREENSHOT = path.join(REPO_ROOT, 'docs/diff.png');
 
 let dir: string;
 let browser: Browser;
@@ -127,6 +131,16 @@ describe('float against int8 on the Diff page', () => {
     const qdq = page.locator('[data-testid="graph-node"][data-op="QuantizeLinear"]');
     expect(await qdq.count()).toBeGreaterThan(0);
     expect(await qdq.first().getByTestId('graph-node-overlay').textContent()).toBe('added (int8)');
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(DIFF_SCREENSHOT)) {
+      // The page scrolls inside its content pane: a viewport as tall as the page shows summary, table and graph at once.
+      const contentHeight = await page.locator('main.content').evaluate((el) => el.scrollHeight);
+      await page.setViewportSize({ width: 1400, height: Math.min(2400, contentHeight) });
+      await page.getByTestId('graph-fit').click();
+      await mkdir(path.dirname(DIFF_SCREENSHOT), { recursive: true });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: DIFF_SCREENSHOT });
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
     // The float graph has no Q/DQ and shows the same changes from the other side.
     await page.getByTestId('diff-graph-a').click();
     await page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
