@@ -2,7 +2,7 @@
  * Issue 13, item 5 in a real Chromium against browser mode: the demo model against its int8
  * static variant (made by the studio's quantizer), opened from the variant's "Diff with parent"
  * link: the summary, the node table sorted and filtered, and the graph with the changed and added
- * nodes coloured; then the two models' profiled runs diffed per op at #/diff/<run>/<run>.
+ * nodes coloured; then the two models' profiled runs diffed per op, opened from Compare's "Diff per op".
  * The workspace is prepared through the contract (direct transport) before the server starts.
  * Takes docs/diff.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
  * No sleeps: every wait is for a selector or a page condition.
@@ -151,8 +151,11 @@ describe('float against int8 on the Diff page', () => {
 
 describe('two profiled runs, per op', () => {
   it('shows both medians, a table sorted by delta, and the deltas on the graph', async () => {
-    await page.goto(`${server.url}#/diff/${runIds.float}/${runIds.int8}`);
+    // From Compare with the two runs: "Diff per op".
+    await page.goto(`${server.url}#/compare/${runIds.float},${runIds.int8}`);
+    await page.getByTestId('compare-diff-per-op').click();
     await page.locator('[data-testid="diff-page"][data-diff-kind="runs"]').waitFor();
+    expect(page.url()).toContain(`#/diff/${runIds.float}/${runIds.int8}`);
     await page.getByTestId('run-diff').waitFor();
     expect(await page.getByTestId('diff-summary-median-a').locator('dd').textContent()).toMatch(/ms$/);
     expect(await page.getByTestId('diff-summary-ratio').locator('dd').textContent()).toMatch(/^\d+\.\d\d×$/);

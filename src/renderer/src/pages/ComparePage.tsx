@@ -5,6 +5,7 @@ import { AcrossTargets } from '../components/charts/AcrossTargets';
 import { CdfChart } from '../components/compare/CdfChart';
 import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';
 import { EnvironmentDiff } from '../components/compare/EnvironmentDiff';
+import { DiffRunsLink } from '../components/diff/DiffRunsLink';
 import { MemoryBars } from '../components/compare/MemoryBars';
 import { ExportButton } from '../components/export/ExportButton';
 import { OverlayHistogram } from '../components/compare/OverlayHistogram';
@@ -48,6 +49,7 @@ export function ComparePage({ runIds, onOpenRun, onBackToRuns }: Props) {
           <button type="button" className="button" onClick={onBackToRuns}>
             Pick runs…
           </button>
+          <DiffRunsLink runIds={runIds} />
           {ready && (
             <ExportButton scope="compare" runs={compared.map((c) => ({ id: c.run.id, label: c.label }))} baselineId={baseline} />
           )}
