@@ -42,7 +42,9 @@ function nodeLine(node: NodeDiff, graphB: ModelGraph): string {
         ? 'added for quantization'
         : 'added'
       : node.status === 'removed'
-        ? node.foldedInto
+        ? node.forQuantization
+          ? 'removed (it only quantized for its neighbours)'
+          : node.foldedInto
           ? `${node.foldKind === 'weight' ? 'weight now int8 for' : 'folded into'} ${nameB(node.foldedInto)}`
           : 'removed'
         : node.changes.map(describeChange).join(', ') || 'same';
@@ -53,7 +55,7 @@ function modelSummaryLines(diff: ModelDiff): string[] {
   const s = diff.summary;
   const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
   return [
-    `nodes ${s.nodesA} → ${s.nodesB}: ${s.same} same, ${s.changed} changed (${s.precisionChanged} in precision), ${s.added} added (${s.addedForQuantization} for quantization), ${s.removed} removed (${s.folded} folded)`,
+    `nodes ${s.nodesA} → ${s.nodesB}: ${s.same} same, ${s.changed} changed (${s.precisionChanged} in precision), ${s.added} added (${s.addedForQuantization} for quantization), ${s.removed} removed (${s.folded} folded, ${s.removedForQuantization} for quantization)`,
     ...(s.parametersDelta === null ? [] : [`parameters ${signed(s.parametersDelta)}`]),
     ...(s.sizeDeltaBytes === null ? [] : [`size ${signed(s.sizeDeltaBytes)} bytes`]),
   ];

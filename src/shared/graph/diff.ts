@@ -45,7 +45,7 @@ export interface NodeDiff {
   /** How the pair was found; null for an added or removed node. */
   matchedBy: 'name' | 'output' | 'position' | 'neighbour' | null;
   changes: NodeChange[];
-  /** An added node that quantizes or dequantizes for its neighbours (not a change of the network). */
+  /** An added (or, from an int8 model to its float one, removed) node that quantizes or dequantizes for its neighbours: not a change of the network. */
   forQuantization: boolean;
   /**
    * A removed node whose work a node of B took over, that node's id: 'folded' when B's node writes
@@ -70,6 +70,8 @@ export interface ModelDiffSummary {
   added: number;
   addedForQuantization: number;
   removed: number;
+  /** Removed nodes that only quantized for their neighbours (A is the int8 model; counted in `removed` too). */
+  removedForQuantization: number;
   /** Removed nodes whose work a node of B took over (counted in `removed` too). */
   folded: number;
   /** Pairs whose precision changed (float → int8...). */
@@ -450,13 +452,14 @@ export function diffModels(a: DiffSide, b: DiffSide): ModelDiff {
 
   const added = new Set(freeB().map((n) => n.id));
   const helpers = quantizationHelpers(sb, added);
+  const removedHelpers = quantizationHelpers(sa, new Set(freeA().map((n) => n.id)));
   const absorbed = absorbers(sa, sb, aToB, bToA);
   const nodes: NodeDiff[] = [];
   for (const x of a.graph.nodes) {
     const yId = aToB.get(x.id);
     if (yId === undefined) {
       const taker = absorbed.get(x.id);
-      nodes.push({ status: 'removed', a: x.id, b: null, name: x.name || x.id, op: x.op, matchedBy: null, changes: [], forQuantization: false, foldedInto: taker?.id ?? null, foldKind: taker?.kind ?? null });
+      nodes.push({ status: 'removed', a: x.id, b: null, name: x.name || x.id, op: x.op, matchedBy: null, changes: [], forQuantization: removedHelpers.has(x.id), foldedInto: taker?.id ?? null, foldKind: taker?.kind ?? null });
       continue;
     }
     const y = sb.byId.get(yId) as GraphNode;
@@ -540,7 +543,8 @@ function summarize(nodes: readonly NodeDiff[], a: DiffSide, b: DiffSide): ModelD
     same: count((n) => n.status === 'same'),
     changed: count((n) => n.status === 'changed'),
     added: count((n) => n.status === 'added'),
-    addedForQuantization: count((n) => n.forQuantization),
+    addedForQuantization: count((n) => n.status === 'added' && n.forQuantization),
+    removedForQuantization: count((n) => n.status === 'removed' && n.forQuantization),
     removed: count((n) => n.status === 'removed'),
     folded: count((n) => n.foldedInto !== null),
     precisionChanged: count((n) => n.changes.some((c) => c.kind === 'precision')),

@@ -172,3 +172,14 @@ describe('two exports of one network (TFLite): MediaPipe face detection, full ra
     for (const relu of foldedRelus) expect(b.nodes.find((n) => n.id === relu.foldedInto)?.attributes.fused_activation_function).toBe('RELU');
   });
 });
+
+it('the other way round, int8 to float: the Q/DQ nodes are removed as having only quantized, and the Convs go back to float', async () => {
+  const { float, int8 } = await staticVariant(byName('openwakeword hello_deepa'));
+  const diff = diffModels(side(int8), side(float));
+  const removed = diff.nodes.filter((n) => n.status === 'removed');
+  expect(removed.length).toBe(int8.nodes.filter((n) => isQuantizeOp(n.op)).length);
+  expect(removed.every((n) => n.forQuantization)).toBe(true);
+  expect(diff.summary).toMatchObject({ added: 0, addedForQuantization: 0, removedForQuantization: removed.length });
+  const gemm = diff.nodes.find((n) => n.op === 'Gemm');
+  expect(gemm?.changes.map(describeChange)).toContain('precision int8 → float');
+});

@@ -22,7 +22,7 @@ function Summary({ diff }: { diff: ModelDiff }) {
     ['Changed', formatCount(s.changed), 'changed'],
     ['Precision changed', formatCount(s.precisionChanged), 'precision'],
     ['Added', `${formatCount(s.added)} (${formatCount(s.addedForQuantization)} for quantization)`, 'added'],
-    ['Removed', `${formatCount(s.removed)} (${formatCount(s.folded)} folded)`, 'removed'],
+    ['Removed', `${formatCount(s.removed)} (${formatCount(s.folded)} folded${s.removedForQuantization > 0 ? `, ${formatCount(s.removedForQuantization)} for quantization` : ''})`, 'removed'],
   ];
   if (s.parametersDelta !== null) items.push(['Parameters', signed(s.parametersDelta, formatCount), 'params']);
   if (s.sizeDeltaBytes !== null) items.push(['Size', signed(s.sizeDeltaBytes, formatBytes), 'size']);

@@ -16,6 +16,7 @@ const HELPER_LEVEL = 0.35;
 export function nodeDiffText(node: NodeDiff, names: { b: (id: string) => string }): string {
   if (node.status === 'added') return node.forQuantization ? 'added for quantization' : 'added';
   if (node.status === 'removed') {
+    if (node.forQuantization) return 'removed (it only quantized for its neighbours)';
     if (node.foldedInto === null) return 'removed';
     const into = names.b(node.foldedInto);
     return node.foldKind === 'weight' ? `weight now stored as int8 for ${into}` : `folded into ${into}`;
@@ -37,7 +38,8 @@ export function modelDiffOverlay(diff: ModelDiff, side: DiffSideName, labels: { 
     } else if (node.status === 'added') {
       byNode.set(id, { tone: 'added', level: node.forQuantization ? HELPER_LEVEL : 1, label: node.forQuantization ? 'added (int8)' : 'added', detail });
     } else {
-      byNode.set(id, { tone: 'removed', level: node.foldedInto === null ? 1 : HELPER_LEVEL, label: node.foldedInto === null ? 'removed' : 'folded', detail });
+      const helper = node.foldedInto !== null || node.forQuantization;
+      byNode.set(id, { tone: 'removed', level: helper ? HELPER_LEVEL : 1, label: node.forQuantization ? 'removed (int8)' : node.foldedInto === null ? 'removed' : 'folded', detail });
     }
   }
   const { summary } = diff;
