@@ -147,6 +147,14 @@ describe('float against int8 on the Diff page', () => {
     await expect.poll(() => page.locator('[data-testid="graph-node"][data-op="QuantizeLinear"]').count()).toBe(0);
     expect(await page.getByTestId('graph-node-overlay').count()).toBeGreaterThanOrEqual(changedB.length);
   });
+
+  it('Swap diffs the other way: the Q/DQ nodes are then removed, as having only quantized', async () => {
+    await page.getByTestId('diff-swap').click();
+    await expect.poll(() => page.url()).toContain(`#/diff/${int8.id}/${float.id}`);
+    await expect.poll(() => page.getByTestId('diff-summary-removed').locator('dd').textContent()).toMatch(/^\d+ \(\d+ folded, \d+ for quantization\)$/);
+    expect(await page.getByTestId('diff-summary-added').locator('dd').textContent()).toMatch(/^\d+ \(0 for quantization\)$/);
+    expect(await page.locator('[data-testid="diff-row"][data-status="removed"]').first().locator('td').nth(3).textContent()).toMatch(/only quantized|folded|removed/);
+  });
 });
 
 describe('two profiled runs, per op', () => {
