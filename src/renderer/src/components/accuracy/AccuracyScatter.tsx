@@ -10,11 +10,11 @@ export interface ScatterSeries {
   color: string;
 }
 
-interface Props {
+interface Props<P extends ScatterPoint> {
   testId: string;
   title: string;
   subtitle: string;
-  points: readonly ScatterPoint[];
+  points: readonly P[];
   series: readonly ScatterSeries[];
   xLabel: string;
   formatX: (x: number) => string;
@@ -26,10 +26,14 @@ interface Props {
   /** x is a latency: the axis gets the linear/log switch every latency axis has. */
   latencyAxis?: boolean;
   /** The text beside each point; its full label (the tooltip's) by default. */
-  pointLabel?: (point: ScatterPoint) => string;
+  pointLabel?: (point: P) => string;
 }
 
 const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
+
+function pointAt<P>(points: readonly P[], index: number | undefined): P | undefined {
+  return index === undefined ? undefined : points[index];
+}
 
 /**
  * Accuracy (y) against a cost (x), one colour per model, every point labelled, optionally with
@@ -37,7 +41,7 @@ const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
  * scatter series of its own whose points are joined (recharts' Scatter `line`): a Line in a
  * chart without chart-level data drew nothing here.
  */
-export function AccuracyScatter(props: Props) {
+export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
   const { testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, emptyMessage, latencyAxis = false } = props;
   const { theme } = useTheme();
   const colors = chartColors(theme);
@@ -47,7 +51,7 @@ export function AccuracyScatter(props: Props) {
   const xs = points.map((p) => p.x);
   const xLow = Math.min(...xs);
   const xHigh = Math.max(...xs);
-  const labelOf = props.pointLabel ?? ((point: ScatterPoint) => point.label);
+  const labelOf = props.pointLabel ?? ((point: P) => point.label);
   const ys = points.map((p) => p.y);
   // Accuracies of variants sit within a point or two of each other: zoom on them, never past 0..100%.
   const yLow = Math.max(0, Math.min(...ys) - 0.01);
@@ -126,12 +130,18 @@ export function AccuracyScatter(props: Props) {
                 <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} className="scatter-series">
                   <LabelList
                     dataKey="label"
-                    position="top"
-                    offset={7}
-                    fill={colors.text}
-                    fontSize={10.5}
-                    className="point-label"
-                    valueAccessor={(entry: { payload?: ScatterPoint }) => (entry.payload ? labelOf(entry.payload) : '')}
+                    content={(label) => {
+                      const point = pointAt(data, label.index);
+                      // One line beside the point, never wrapped (the tooltip holds the full label); left of the slowest point, which sits at the chart's edge.
+                      const atEdge = point !== undefined && point.x === xHigh;
+                      const x = Number(label.x ?? 0) + (atEdge ? -3 : Number(label.width ?? 0) + 3);
+                      const y = Number(label.y ?? 0) + Number(label.height ?? 0) / 2 + 3.5;
+                      return point ? (
+                        <text x={x} y={y} className="point-label" fill={colors.text} fontSize={10.5} textAnchor={atEdge ? 'end' : 'start'}>
+                          {labelOf(point)}
+                        </text>
+                      ) : null;
+                    }}
                   />
                 </Scatter>
               );

@@ -67,6 +67,7 @@ export function AcrossTargets({ runs }: Props) {
         yLabel={accuracy ? ACCURACY_LABELS[accuracy.key] : 'accuracy'}
         pareto
         latencyAxis
+        pointLabel={(point) => point.targetName}
         emptyMessage="None of these runs' models has an evaluation yet: evaluate them on the Accuracy page, and each run gets a point here."
       />
       <MemoryPerTarget grouped={grouped} colors={colors} />

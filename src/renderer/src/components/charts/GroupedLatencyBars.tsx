@@ -92,7 +92,7 @@ export function GroupedLatencyBars({ grouped, colors: seriesColors }: Props) {
                 </g>
               )}
             >
-              <ErrorBar dataKey={`${series.key}Err`} width={5} stroke={colors.text} strokeWidth={1.2} direction="y" />
+              <ErrorBar dataKey={`${series.key}Err`} width={5} stroke={colors.text} strokeWidth={1.2} direction="y" isAnimationActive={false} />
             </Bar>
           ))}
         </BarChart>

@@ -21,6 +21,9 @@ export function bestDatasetId(records: readonly EvalRecord[], models: readonly M
   return best;
 }
 
+/** A run's point, with the target it ran on (its label beside the point; the colour says the model). */
+export type RunPoint = ScatterPoint & { targetName: string };
+
 /** One point per run whose model was evaluated: x its headline median, y its accuracy. */
 export function runAccuracyPoints(
   records: readonly EvalRecord[],
@@ -28,7 +31,7 @@ export function runAccuracyPoints(
   datasetId: string,
   runs: readonly TargetRun[],
   nameOf: (run: TargetRun) => string,
-): { key: AccuracyKey; points: ScatterPoint[] } {
+): { key: AccuracyKey; points: RunPoint[] } {
   const rows = evalRows(records, models, datasetId);
   const key = accuracyKey(rows);
   const bySha = new Map(rows.map((row) => [row.model.info.sha256, row]));
@@ -36,7 +39,7 @@ export function runAccuracyPoints(
     const row = bySha.get(run.modelSha256);
     const accuracy = row ? accuracyOf(row.record.result, key) : null;
     if (!row || accuracy === null) return [];
-    return [{ x: run.medianMs, y: accuracy, modelId: row.model.id, label: `${nameOf(run)} · ${run.targetName}` }];
+    return [{ x: run.medianMs, y: accuracy, modelId: row.model.id, label: `${nameOf(run)} · ${run.targetName}`, targetName: run.targetName }];
   });
   return { key, points };
 }

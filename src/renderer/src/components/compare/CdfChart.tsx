@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisMs, formatMs } from '../../format';
 import { cdfPoints, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { ChartBox } from '../charts/ChartBox';
 import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
 import { drawnRange, hiddenTail, latencyTicks, paddedDomain } from '../charts/latency-axis';
 import type { ComparedRun } from './CompareTable';
@@ -42,44 +43,46 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
         </h3>
         <LatencyScaleToggle name="compare-cdf" view={view} onChange={setView} />
       </div>
-      <ResponsiveContainer width="100%" height={260}>
-        <LineChart margin={{ top: 8, right: 24, bottom: 18, left: 0 }}>
-          <CartesianGrid stroke={colors.grid} />
-          <XAxis
-            type="number"
-            dataKey="latencyMs"
-            scale={log ? 'log' : 'auto'}
-            domain={domain}
-            ticks={latencyTicks(view, minMs, upperMs)}
-            allowDataOverflow
-            tickFormatter={(value: number) => formatAxisMs(value)}
-            interval={0}
-            stroke={colors.axis}
-            tick={{ fill: colors.axis, fontSize: 11 }}
-            label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
-          />
-          <YAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} />
-          <Tooltip
-            labelFormatter={(value) => formatMs(Number(value))}
-            formatter={(value, name) => [`${(Number(value) * 100).toFixed(1)}%`, String(name)]}
-            contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-            labelStyle={{ color: colors.text }}
-          />
-          {runs.map((run, r) => (
-            <Line
-              key={run.run.id}
-              data={lines[r]}
-              dataKey="fraction"
-              name={run.label}
-              type="linear"
-              stroke={run.color}
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={false}
+      <ChartBox height={260}>
+        {(width) => (
+          <LineChart width={width} height={260} margin={{ top: 8, right: 24, bottom: 18, left: 0 }}>
+            <CartesianGrid stroke={colors.grid} />
+            <XAxis
+              type="number"
+              dataKey="latencyMs"
+              scale={log ? 'log' : 'auto'}
+              domain={domain}
+              ticks={latencyTicks(view, minMs, upperMs)}
+              allowDataOverflow
+              tickFormatter={(value: number) => formatAxisMs(value)}
+              interval={0}
+              stroke={colors.axis}
+              tick={{ fill: colors.axis, fontSize: 11 }}
+              label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+            <YAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} />
+            <Tooltip
+              labelFormatter={(value) => formatMs(Number(value))}
+              formatter={(value, name) => [`${(Number(value) * 100).toFixed(1)}%`, String(name)]}
+              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
+              labelStyle={{ color: colors.text }}
+            />
+            {runs.map((run, r) => (
+              <Line
+                key={run.run.id}
+                data={lines[r]}
+                dataKey="fraction"
+                name={run.label}
+                type="linear"
+                stroke={run.color}
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        )}
+      </ChartBox>
       <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
     </div>
   );

@@ -1,5 +1,6 @@
-import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, XAxis, YAxis } from 'recharts';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { ChartBox } from '../charts/ChartBox';
 import { measuredBytes } from '../charts/across-targets';
 import type { ComparedRun } from './CompareTable';
 
@@ -13,24 +14,27 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
     const bytes = measuredBytes(r.run.memory.peakRssBytes);
     return { key: String(i), label: r.label, peakMb: bytes === null ? null : bytes / MIB, color: r.color };
   });
+  const chartHeight = Math.max(120, 40 * rows.length + 40);
   return (
     <div className="chart card" data-testid="compare-memory">
       <h3 className="section-title">
         Peak RSS <span className="muted">of the runner process, native memory included</span>
       </h3>
-      <ResponsiveContainer width="100%" height={Math.max(120, 40 * rows.length + 40)}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 84, bottom: 4, left: 8 }}>
-          <CartesianGrid horizontal={false} stroke={colors.grid} />
-          <XAxis type="number" unit=" MiB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
-          <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
-          <Bar dataKey="peakMb" isAnimationActive={false} barSize={18} radius={[0, 3, 3, 0]}>
-            {rows.map((row) => (
-              <Cell key={row.key} fill={row.color} />
-            ))}
-            <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => (v === null || v === undefined ? 'not measured' : `${Number(v).toFixed(1)} MiB`)} />
-          </Bar>
-        </BarChart>
-      </ResponsiveContainer>
+      <ChartBox height={chartHeight}>
+        {(width) => (
+          <BarChart width={width} height={chartHeight} data={rows} layout="vertical" margin={{ top: 4, right: 84, bottom: 4, left: 8 }}>
+            <CartesianGrid horizontal={false} stroke={colors.grid} />
+            <XAxis type="number" unit=" MiB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
+            <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
+            <Bar dataKey="peakMb" isAnimationActive={false} barSize={18} radius={[0, 3, 3, 0]}>
+              {rows.map((row) => (
+                <Cell key={row.key} fill={row.color} />
+              ))}
+              <LabelList dataKey="peakMb" position="right" fill={colors.text} fontSize={12} formatter={(v) => (v === null || v === undefined ? 'not measured' : `${Number(v).toFixed(1)} MiB`)} />
+            </Bar>
+          </BarChart>
+        )}
+      </ChartBox>
     </div>
   );
 }

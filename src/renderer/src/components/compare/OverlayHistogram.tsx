@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisMs, formatMs } from '../../format';
 import { binSharedLatencies, MAX_BINS, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { ChartBox } from '../charts/ChartBox';
 import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
 import { hiddenTail, overflowCount, type LatencyView } from '../charts/latency-axis';
 import { tickInterval } from '../run/LatencyHistogram';
@@ -58,39 +59,41 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
         </h3>
         <LatencyScaleToggle name="compare-histogram" view={view} onChange={setView} />
       </div>
-      <ResponsiveContainer width="100%" height={260}>
-        <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
-          <CartesianGrid vertical={false} stroke={colors.grid} />
-          <XAxis
-            dataKey="key"
-            tickFormatter={(key: string) => String(byKey.get(key)?.label ?? '')}
-            stroke={colors.axis}
-            tick={{ fill: colors.axis, fontSize: 11 }}
-            interval={tickInterval(rows.length)}
-            label={{ value: view.scale === 'log' ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
-          />
-          <YAxis stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} unit="%" />
-          <Tooltip
-            labelFormatter={(key) => String(byKey.get(String(key))?.range ?? '')}
-            formatter={(value, name) => [`${Number(value).toFixed(1)}%`, runs[Number(String(name).slice(1))]?.label ?? String(name)]}
-            contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-            labelStyle={{ color: colors.text }}
-          />
-          {runs.map((run, r) => (
-            <Area
-              key={run.run.id}
-              dataKey={`r${r}`}
-              type="stepAfter"
-              stroke={run.color}
-              strokeWidth={1.5}
-              fill={run.color}
-              fillOpacity={0.18}
-              isAnimationActive={false}
-              dot={false}
+      <ChartBox height={260}>
+        {(width) => (
+          <AreaChart width={width} height={260} data={rows} margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
+            <CartesianGrid vertical={false} stroke={colors.grid} />
+            <XAxis
+              dataKey="key"
+              tickFormatter={(key: string) => String(byKey.get(key)?.label ?? '')}
+              stroke={colors.axis}
+              tick={{ fill: colors.axis, fontSize: 11 }}
+              interval={tickInterval(rows.length)}
+              label={{ value: view.scale === 'log' ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
-          ))}
-        </AreaChart>
-      </ResponsiveContainer>
+            <YAxis stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} unit="%" />
+            <Tooltip
+              labelFormatter={(key) => String(byKey.get(String(key))?.range ?? '')}
+              formatter={(value, name) => [`${Number(value).toFixed(1)}%`, runs[Number(String(name).slice(1))]?.label ?? String(name)]}
+              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
+              labelStyle={{ color: colors.text }}
+            />
+            {runs.map((run, r) => (
+              <Area
+                key={run.run.id}
+                dataKey={`r${r}`}
+                type="stepAfter"
+                stroke={run.color}
+                strokeWidth={1.5}
+                fill={run.color}
+                fillOpacity={0.18}
+                isAnimationActive={false}
+                dot={false}
+              />
+            ))}
+          </AreaChart>
+        )}
+      </ChartBox>
       <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
     </div>
   );

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { percentileSupported, type LatencyStats } from '../../../../shared/run-schema';
 import { formatMs } from '../../format';
 import { binLatency, sharedRange, type HistogramBin } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { ChartBox } from '../charts/ChartBox';
 import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
 import { hiddenTail, overflowCount } from '../charts/latency-axis';
 
@@ -89,39 +90,41 @@ export function LatencyHistogram({ runId, latency }: Props) {
         </h3>
         <LatencyScaleToggle name={`run-${runId}`} view={view} onChange={setView} />
       </div>
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={rows} margin={{ top: 18, right: 16, bottom: 18, left: 0 }} barCategoryGap={1}>
-          <CartesianGrid vertical={false} stroke={colors.grid} />
-          <XAxis
-            dataKey="key"
-            tickFormatter={(key: string) => byKey.get(key)?.label ?? ''}
-            stroke={colors.axis}
-            tick={{ fill: colors.axis, fontSize: 11 }}
-            interval={tickInterval(rows.length)}
-            label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
-          />
-          <YAxis allowDecimals={false} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={40} />
-          <Tooltip
-            cursor={{ fill: colors.grid, fillOpacity: 0.4 }}
-            labelFormatter={(key) => byKey.get(String(key))?.range ?? ''}
-            formatter={(value) => [String(value), 'runs']}
-            contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-            labelStyle={{ color: colors.text }}
-            itemStyle={{ color: colors.text }}
-          />
-          <Bar dataKey="count" fill={colors.bar} isAnimationActive={false} radius={[2, 2, 0, 0]}>
-            {rows.map((row) => (
-              <Cell key={row.key} fill={row.overflow ? colors.outlier : colors.bar} />
-            ))}
-          </Bar>
-          {medianKey !== undefined && (
-            <ReferenceLine x={medianKey} stroke={colors.text} strokeDasharray="4 3" label={{ value: 'median', position: 'top', fill: colors.text, fontSize: 11 }} />
-          )}
+      <ChartBox height={260}>
+        {(width) => (
+          <BarChart width={width} height={260} data={rows} margin={{ top: 18, right: 16, bottom: 18, left: 0 }} barCategoryGap={1}>
+            <CartesianGrid vertical={false} stroke={colors.grid} />
+            <XAxis
+              dataKey="key"
+              tickFormatter={(key: string) => byKey.get(key)?.label ?? ''}
+              stroke={colors.axis}
+              tick={{ fill: colors.axis, fontSize: 11 }}
+              interval={tickInterval(rows.length)}
+              label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            />
+            <YAxis allowDecimals={false} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={40} />
+            <Tooltip
+              cursor={{ fill: colors.grid, fillOpacity: 0.4 }}
+              labelFormatter={(key) => byKey.get(String(key))?.range ?? ''}
+              formatter={(value) => [String(value), 'runs']}
+              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
+              labelStyle={{ color: colors.text }}
+              itemStyle={{ color: colors.text }}
+            />
+            <Bar dataKey="count" fill={colors.bar} isAnimationActive={false} radius={[2, 2, 0, 0]}>
+              {rows.map((row) => (
+                <Cell key={row.key} fill={row.overflow ? colors.outlier : colors.bar} />
+              ))}
+            </Bar>
+            {medianKey !== undefined && (
+              <ReferenceLine x={medianKey} stroke={colors.text} strokeDasharray="4 3" label={{ value: 'median', position: 'top', fill: colors.text, fontSize: 11 }} />
+        )}
           {p90Key !== undefined && p90Key !== medianKey && (
             <ReferenceLine x={p90Key} stroke={colors.axis} strokeDasharray="2 3" label={{ value: 'p90', position: 'top', fill: colors.axis, fontSize: 11 }} />
           )}
         </BarChart>
-      </ResponsiveContainer>
+      )}
+      </ChartBox>
       <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
     </div>
   );
