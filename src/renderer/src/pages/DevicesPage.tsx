@@ -9,7 +9,7 @@ import { PortList } from '../components/devices/PortList';
 import { useDeviceEvents } from '../components/devices/useDeviceEvents';
 import { useTargetTests } from '../components/targets/useTargetTests';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
-import { useModels, useTargets } from '../data/queries';
+import { useModels, useRuns, useTargets } from '../data/queries';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 import { isMicrocontroller, SIMULATED_BOARDS } from '../target-kind-view';
 
@@ -23,6 +23,7 @@ interface Props {
 export function DevicesPage({ bench, onOpenRun, onError }: Props) {
   const targets = useTargets();
   const models = useModels();
+  const runs = useRuns();
   const tests = useTargetTests();
   const events = useDeviceEvents();
   const { mutateAsync: simulateDevice } = useWorkspaceChange(workspaceChanges.simulateDevice);
@@ -106,6 +107,9 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
               benchBusy={busy}
               onRun={(request) => void bench.start(request)}
               onRemove={() => void remove(target)}
+              // A run file names its target, not the target's id: the board's name is what links them.
+              lastRun={runs.find((run) => run.targetName === target.name) ?? null}
+              onOpenRun={onOpenRun}
             />
           ))}
         </div>

@@ -1,5 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { ModelEntry } from '../../../shared/contract';
 import { ImportButton } from '../components/ImportButton';
+import { RemoveModelDialog } from '../components/housekeeping/RemoveModelDialog';
+import '../components/housekeeping/housekeeping.css';
 import { ModelInspect } from '../components/ModelInspect';
 import { VariantsPanel } from '../components/variants/VariantsPanel';
 import { useDatasets, useModels, useSavedSizeMacs, useWorkspaceReady } from '../data/queries';
@@ -22,6 +25,7 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
   // MACs at each model's saved input sizes, so the list and the inspection agree with `edgebench inspect`.
   const savedSizeMacs = useSavedSizeMacs(models);
   const selectedRow = useRef<HTMLTableRowElement | null>(null);
+  const [removing, setRemoving] = useState<ModelEntry | null>(null);
   // A model opened from elsewhere (the bench form's link) may be far down the list.
   useEffect(() => {
     selectedRow.current?.scrollIntoView({ block: 'nearest' });
@@ -44,9 +48,9 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
           </p>
         </div>
       ) : (
-        <div className="split">
+        <div className="split models-split">
           <div className="card list-card">
-            <table className="table selectable">
+            <table className="table selectable model-list-table" data-testid="model-list">
               <thead>
                 <tr>
                   <th>Name</th>
@@ -54,6 +58,7 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
                   <th className="num">Size</th>
                   <th className="num">Params</th>
                   <th className="num">MACs</th>
+                  <th aria-label="Actions" />
                 </tr>
               </thead>
               <tbody>
@@ -73,7 +78,7 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
                       onClick={() => onSelect(model.id)}
                       onKeyDown={(event) => event.key === 'Enter' && onSelect(model.id)}
                     >
-                      <td className="name-cell">
+                      <td className="name-cell" title={label.tag ? `${label.name} · ${label.tag}` : label.name}>
                         {isVariant && (
                           <span className="variant-arrow" aria-hidden="true">
                             ↳
@@ -94,6 +99,18 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
                       <td className="num" data-testid="model-row-macs" title={macs?.atSavedSizes ? 'At the input sizes saved with the model' : undefined}>
                         {formatCount(macs?.macs ?? model.info.macs)}
                       </td>
+                      <td className="actions-cell" onClick={(event) => event.stopPropagation()}>
+                        <button
+                          type="button"
+                          className="button tiny danger row-remove"
+                          data-testid="model-remove"
+                          aria-label={`Remove ${label.name}`}
+                          title={`Remove ${label.name}${label.tag ? ` (${label.tag})` : ''}…`}
+                          onClick={() => setRemoving(model)}
+                        >
+                          ✕
+                        </button>
+                      </td>
                     </tr>
                   );
                 })}
@@ -107,6 +124,20 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
             </div>
           )}
         </div>
+      )}
+      {removing && (
+        <RemoveModelDialog
+          model={removing}
+          models={models}
+          onRemoved={(ids) => {
+            // The open model went: open the first one left.
+            if (selected && ids.includes(selected.id)) {
+              const left = models.find((m) => !ids.includes(m.id));
+              if (left) onSelect(left.id);
+            }
+          }}
+          onClose={() => setRemoving(null)}
+        />
       )}
     </section>
   );

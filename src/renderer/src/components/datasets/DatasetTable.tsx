@@ -3,6 +3,9 @@ import type { DatasetEntry } from '../../../../shared/contract';
 interface Props {
   datasets: readonly DatasetEntry[];
   freshId: string | null;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onRemove: (dataset: DatasetEntry) => void;
 }
 
 function classSummary(classes: readonly string[]): string {
@@ -12,10 +15,10 @@ function classSummary(classes: readonly string[]): string {
 }
 
 /** The workspace's datasets with what accuracy can be measured on them. */
-export function DatasetTable({ datasets, freshId }: Props) {
+export function DatasetTable({ datasets, freshId, selectedId, onSelect, onRemove }: Props) {
   return (
     <div className="card list-card">
-      <table className="table" data-testid="dataset-table">
+      <table className="table selectable" data-testid="dataset-table">
         <thead>
           <tr>
             <th>Name</th>
@@ -24,11 +27,21 @@ export function DatasetTable({ datasets, freshId }: Props) {
             <th>Sample shape</th>
             <th>Labels</th>
             <th>Source</th>
+            <th aria-label="Actions" />
           </tr>
         </thead>
         <tbody>
           {datasets.map((d) => (
-            <tr key={d.id} data-testid="dataset-row" data-dataset-id={d.id} className={d.id === freshId ? 'fresh' : undefined}>
+            <tr
+              key={d.id}
+              data-testid="dataset-row"
+              data-dataset-id={d.id}
+              className={[d.id === freshId ? 'fresh' : '', d.id === selectedId ? 'selected' : ''].join(' ').trim() || undefined}
+              tabIndex={0}
+              aria-selected={d.id === selectedId}
+              onClick={() => onSelect(d.id)}
+              onKeyDown={(event) => event.key === 'Enter' && onSelect(d.id)}
+            >
               <td className="name-cell">
                 <span className="model-name">{d.name}</span>
                 <code className="muted small">{d.id}</code>
@@ -43,6 +56,11 @@ export function DatasetTable({ datasets, freshId }: Props) {
               </td>
               <td className="muted description-cell" title={d.description}>
                 {d.description}
+              </td>
+              <td onClick={(event) => event.stopPropagation()}>
+                <button type="button" className="button tiny danger row-remove" data-testid="dataset-remove" aria-label={`Remove ${d.name}`} onClick={() => onRemove(d)}>
+                  Remove…
+                </button>
               </td>
             </tr>
           ))}

@@ -1,6 +1,7 @@
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
+import type { RunSummary } from '../../../../shared/run-schema';
 import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
-import { formatBytes } from '../../format';
+import { formatBytes, formatDate, formatMs, formatPeakMemory } from '../../format';
 import { testResultText } from '../../ui-messages';
 import type { TargetTests } from '../targets/useTargetTests';
 import { DeviceRun } from './DeviceRun';
@@ -15,6 +16,9 @@ interface Props {
   benchBusy: boolean;
   onRun: (request: BenchRequest) => void;
   onRemove: () => void;
+  /** This board's newest run (the runs list is newest first), or null. */
+  lastRun: RunSummary | null;
+  onOpenRun: (runId: string) => void;
 }
 
 /** Facts of a connection test, in the order a firmware engineer reads them, with their labels. */
@@ -34,7 +38,7 @@ const DETAIL_LABELS: Array<[key: string, label: string, unit?: string]> = [
   ['baudRate', 'Baud rate'],
 ];
 
-/** "16384" KiB reads better as "16 MiB". */
+/** "16384" KiB reads better as "16 MiB" (IEC units, as formatBytes writes every other size). */
 function withUnit(value: string, unit: string | undefined): string {
   if (unit === undefined) return value;
   const n = Number(value);
@@ -59,8 +63,26 @@ function UploadBar({ sentBytes, totalBytes }: { sentBytes: number; totalBytes: n
   );
 }
 
-/** One serial target: connection test with the chip's facts, Run benchmark, upload progress and the live serial log. */
-export function DeviceCard({ target, models, tests, events, benchBusy, onRun, onRemove }: Props) {
+/** The board's newest run in one line, so a run started here is seen here, beside the log it made. */
+function LastRun({ run, onOpenRun }: { run: RunSummary; onOpenRun: (runId: string) => void }) {
+  return (
+    <div className="device-last-run" data-testid="device-last-run" data-run-id={run.id}>
+      <span className="field-label">Last run on this board</span>
+      <span>
+        {run.modelName} · {formatDate(run.createdAt)} · median <strong>{formatMs(run.median)}</strong> · memory{' '}
+        <span data-testid="device-last-run-memory" className={run.peakRssBytes > 0 ? undefined : 'muted'}>
+          {formatPeakMemory(run.peakRssBytes)}
+        </span>
+      </span>
+      <button type="button" className="button tiny" data-testid="device-last-run-open" onClick={() => onOpenRun(run.id)}>
+        Open run
+      </button>
+    </div>
+  );
+}
+
+/** One serial target: connection test with the chip's facts, Run benchmark, its last run, upload progress and the live serial log. */
+export function DeviceCard({ target, models, tests, events, benchBusy, onRun, onRemove, lastRun, onOpenRun }: Props) {
   // The port's protocol and baud rate are a serial config's own fields.
   const config = target.config?.kind === 'serial' ? target.config : null;
   const state = tests.states.get(target.id);
@@ -109,6 +131,7 @@ export function DeviceCard({ target, models, tests, events, benchBusy, onRun, on
         </div>
       )}
       <DeviceRun target={target} models={models} busy={benchBusy} onRun={onRun} />
+      {lastRun && <LastRun run={lastRun} onOpenRun={onOpenRun} />}
       {upload && <UploadBar sentBytes={upload.sentBytes} totalBytes={upload.totalBytes} />}
       <SerialLog lines={events.logOf(target.id)} onClear={() => events.clear(target.id)} />
     </article>

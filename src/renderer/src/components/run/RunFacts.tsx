@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from '../../../../shared/environment-diff';
 import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
-import { formatMb, formatMs, formatThreads } from '../../format';
+import { formatMb, formatMs, formatPeakMemory, formatThreads } from '../../format';
 
 interface Fact {
   label: string;
@@ -63,7 +63,12 @@ export function RunFacts({ run }: { run: RunFile }) {
     { label: 'Steady state', value: `${formatMs(steadyMs)} median`, hint: 'the measured runs after warmup' },
   ];
   const memory: Fact[] = [
-    { label: 'Peak RSS', value: formatMb(m.peakRssBytes), hint: 'of the runner process, sampled during the run (native memory included)', testId: 'peak-rss' },
+    {
+      label: 'Peak RSS',
+      value: formatPeakMemory(m.peakRssBytes),
+      hint: m.peakRssBytes > 0 ? 'of the runner process, sampled during the run (native memory included)' : 'this target reports no memory use, so none was measured',
+      testId: 'peak-rss',
+    },
     {
       label: 'Model load',
       value: m.modelLoadRssBytes === undefined ? '–' : formatMb(m.modelLoadRssBytes),
