@@ -39,7 +39,9 @@ function nodeLine(node: NodeDiff, graphB: ModelGraph): string {
   const what =
     node.status === 'added'
       ? node.forQuantization
-        ? 'added for quantization'
+        ? node.op === 'Cast'
+          ? 'added to convert precision'
+          : 'added for quantization'
         : 'added'
       : node.status === 'removed'
         ? node.forQuantization

@@ -355,10 +355,16 @@ function changesOf(sa: Side, a: GraphNode, sb: Side, b: GraphNode): NodeChange[]
   return changes;
 }
 
-/** Added nodes that only serve quantization: Q/DQ ops, and Cast/Mul/Add rescaling an integer kernel's result. */
+/** Added nodes that only serve quantization: Q/DQ ops, Cast/Mul/Add rescaling an integer kernel's result, Casts to and from float16. */
 function quantizationHelpers(sb: Side, added: ReadonlySet<string>): Set<string> {
   const helpers = new Set<string>();
-  for (const id of added) if (isQuantizeOp((sb.byId.get(id) as GraphNode).op)) helpers.add(id);
+  // A Cast between float32 and float16 at the edge of an fp16 variant converts precision the same way.
+  const castsPrecision = (node: GraphNode): boolean =>
+    node.op === 'Cast' && (node.attributes.to === 'float16' || (node.attributes.to === 'float32' && sb.precision.get(sb.producer.get(node.inputs[0] ?? '')?.id ?? '') === 'fp16'));
+  for (const id of added) {
+    const node = sb.byId.get(id) as GraphNode;
+    if (isQuantizeOp(node.op) || castsPrecision(node)) helpers.add(id);
+  }
   const servesInteger = (node: GraphNode): boolean =>
     node.inputs.some((t) => {
       const producer = sb.producer.get(t);

@@ -183,3 +183,15 @@ it('the other way round, int8 to float: the Q/DQ nodes are removed as having onl
   const gemm = diff.nodes.find((n) => n.op === 'Gemm');
   expect(gemm?.changes.map(describeChange)).toContain('precision int8 → float');
 });
+
+it('an fp16 variant: every float node computes in fp16 now, and the two Casts at its edges are added to convert precision', async () => {
+  const bytes = modelBytes(byName('openwakeword hello_deepa'));
+  const fp16 = await quantizeOnnx(bytes, { mode: 'fp16' });
+  const diff = diffModels(side(graphOf(bytes)), side(graphOf(fp16.bytes)));
+  const added = diff.nodes.filter((n) => n.status === 'added');
+  expect(added.map((n) => n.op)).toEqual(['Cast', 'Cast']);
+  expect(added.every((n) => n.forQuantization)).toBe(true);
+  expect(diff.summary.removed).toBe(0);
+  const gemm = diff.nodes.find((n) => n.op === 'Gemm');
+  expect(gemm?.changes.map(describeChange)).toEqual(['input 1 dtype float32 → float16', 'input 2 dtype float32 → float16', 'precision float → fp16']);
+});

@@ -14,7 +14,7 @@ const HELPER_LEVEL = 0.35;
 
 /** What a model-diff row says in a few words: 'precision float → int8, input 1 dtype float32 → int8'. */
 export function nodeDiffText(node: NodeDiff, names: { b: (id: string) => string }): string {
-  if (node.status === 'added') return node.forQuantization ? 'added for quantization' : 'added';
+  if (node.status === 'added') return node.forQuantization ? (node.op === 'Cast' ? 'added to convert precision' : 'added for quantization') : 'added';
   if (node.status === 'removed') {
     if (node.forQuantization) return 'removed (it only quantized for its neighbours)';
     if (node.foldedInto === null) return 'removed';
