@@ -1,8 +1,9 @@
 /**
  * The Devices page in a real Chromium against browser mode: start a simulated board (its own
  * process on a socat pseudo-terminal), test the connection, benchmark the demo .tflite on it and
- * land on its run with a latency histogram, with the upload bar and the live serial log on the
- * Devices page. Takes docs/devices.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
+ * stay on the Devices page with the upload bar, the live serial log and the board's last run,
+ * which opens with a latency histogram; an MLPerf Tiny board's run reads its memory as not
+ * measured. Takes docs/devices.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
  * No sleeps: every wait is for a selector or a page condition.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,7 +59,7 @@ describe('Devices page', () => {
     await page.getByTestId('ports-empty').or(page.getByTestId('ports-table')).waitFor();
   });
 
-  it('starts a simulated board, tests it, benchmarks the demo .tflite on it and opens the run with a histogram', async () => {
+  it('starts a simulated board, tests it, benchmarks the demo .tflite on it, keeps the log and upload after the run, and opens the run with a histogram', async () => {
     await page.getByTestId('nav-models').click();
     await page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
     await page.getByTestId('model-row').filter({ hasText: 'tflite' }).waitFor();
@@ -93,10 +94,19 @@ describe('Devices page', () => {
     await card.getByTestId('device-run-runs').fill('200');
     await card.getByTestId('device-run-start').click();
 
-    // A single clean cell opens its run on the Runs page, as a benchmark started there does.
-    const detail = page.getByTestId('run-detail');
-    await detail.waitFor({ timeout: JOB_TIMEOUT_MS });
+    // Issue 13: a run started on the Devices page stays there, beside the serial log and the upload it made.
+    const lastRun = card.getByTestId('device-last-run');
+    await lastRun.waitFor({ timeout: JOB_TIMEOUT_MS });
     await noErrorBanner();
+    expect(await page.getByTestId('devices-page').count()).toBe(1);
+    expect(await card.getByTestId('device-upload').textContent()).toContain('Model uploaded');
+    await card.getByTestId('serial-log').getByText('RESULT', { exact: false }).first().waitFor();
+    expect(await lastRun.textContent()).toMatch(/^Last run on this boarddemo-mnist · .+ · median \d/);
+    // The simulated firmware reports its tensor arena and the model it holds: a measured figure.
+    expect(await lastRun.getByTestId('device-last-run-memory').textContent()).toMatch(/^\d+(\.\d+)? (KiB|MiB)$/);
+    await lastRun.getByTestId('device-last-run-open').click();
+    const detail = page.getByTestId('run-detail');
+    await detail.waitFor();
     expect(await detail.getByTestId('run-runtime').textContent()).toMatch(/tflite-micro .*Simulated board \(ESP32-S3 model\)/);
     await detail.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first().waitFor();
     expect(await detail.textContent()).toContain('on Simulated board (ESP32-S3 model)');
@@ -125,6 +135,25 @@ describe('Devices page', () => {
     expect(await log.getByTestId('serial-log-pause').getAttribute('aria-pressed')).toBe('true');
     await log.getByTestId('serial-log-clear').click();
     await log.getByText('Nothing yet', { exact: false }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("runs a simulated MLPerf Tiny board, whose firmware reports no memory use: its memory reads 'not measured', never 0", async () => {
+    await page.getByTestId('simulate-mlperf').click();
+    const card = page.getByTestId('device-card').filter({ has: page.locator('h2', { hasText: 'MLPerf Tiny' }) });
+    await card.waitFor();
+    await card.getByTestId('device-run-start').click();
+    const lastRun = card.getByTestId('device-last-run');
+    await lastRun.waitFor({ timeout: JOB_TIMEOUT_MS });
+    await noErrorBanner();
+    expect(await lastRun.getByTestId('device-last-run-memory').textContent()).toBe('not measured');
+    // The log of the run stays beside it.
+    expect(await card.getByTestId('serial-log').locator('li[data-direction="rx"]').count()).toBeGreaterThan(0);
+    await lastRun.getByTestId('device-last-run-open').click();
+    const detail = page.getByTestId('run-detail');
+    await detail.waitFor();
+    expect(await detail.getByTestId('peak-rss').locator('dd').textContent()).toBe('not measured');
+    expect(await detail.textContent()).not.toMatch(/0\.0 M/);
     expect(errors).toEqual([]);
   });
 });
