@@ -210,22 +210,42 @@ describe('Datasets', () => {
 });
 
 describe('Models', () => {
-  it('removes a model after a confirmation; its runs stay and open', async () => {
+  it('asks whether a variant goes with its model, removes both only when ticked; the runs stay and open', async () => {
     await page.getByTestId('nav-models').click();
     const rows = page.getByTestId('model-row');
-    await rows.first().waitFor();
+    const float = rows.filter({ hasText: 'onnx' }).first();
+    await float.waitFor();
+    const floatId = (await float.getAttribute('data-model-id')) as string;
+    // A variant: the demo .tflite linked to the float model, as a user links one made elsewhere.
+    await page.getByTestId('import-input').setInputFiles(path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite'));
+    const tflite = rows.filter({ hasText: 'tflite' });
+    await tflite.waitFor();
+    await tflite.click();
+    await page.getByTestId('link-parent-select').selectOption(floatId);
+    await page.getByTestId('link-button').click();
+    await rows.filter({ hasText: 'linked to demo-mnist' }).waitFor();
     const before = await rows.count();
-    const demo = rows.filter({ hasText: 'onnx' }).first();
-    await demo.hover();
-    await demo.getByTestId('model-remove').click();
+
+    await float.hover();
+    await float.getByTestId('model-remove').click();
     const dialog = page.getByTestId('confirm-remove');
+    await dialog.waitFor();
+    // Unticked, only the model is named, and it cannot go without its variant.
     expect(await dialog.getByTestId('confirm-remove-item').count()).toBe(1);
-    expect(await dialog.getByTestId('confirm-remove-item').textContent()).toContain('demo-mnist');
+    expect(await dialog.getByTestId('confirm-remove-blocked').textContent()).toBe('It has a variant: tick the box above to remove them with it, or remove the variants first.');
+    expect(await dialog.getByTestId('confirm-remove-ok').isDisabled()).toBe(true);
+    await dialog.getByTestId('remove-with-variants').locator('input').check();
+    const items = await dialog.getByTestId('confirm-remove-item').allTextContents();
+    expect(items).toHaveLength(2);
+    expect(items[0]).toContain('demo-mnist');
+    expect(items[1]).toContain('tflite');
     await dialog.getByTestId('confirm-remove-ok').click();
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => rows.count()).toBe(before - 1);
+    await expect.poll(() => rows.count()).toBe(before - 2);
 
     await reload();
+    await page.getByTestId('nav-models').click();
+    expect(await page.locator(`[data-testid="model-row"][data-model-id="${floatId}"]`).count()).toBe(0);
     await page.getByTestId('nav-runs').click();
     const run = page.locator(`[data-testid="run-row"][data-run-id="${ids['demo-mnist-onnx-t1-700.json']}"]`);
     await run.click();
