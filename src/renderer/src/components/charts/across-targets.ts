@@ -6,6 +6,7 @@
  * of runs draws without reading their samples.
  */
 import { headlineMedianMs, type RunFile, type RunSummary } from '../../../../shared/run-schema';
+import { measuredPeakBytes } from '../../../../shared/units';
 import { modelVariantLabel } from '../../../../shared/variants';
 import { formatThreads } from '../../format';
 
@@ -30,11 +31,6 @@ export interface TargetRun {
 
 /** A summary as the results grid reads it: the within-run CI rides along where the engine wrote one. */
 type SummaryLike = RunSummary & { medianCi95?: { low: number; high: number } };
-
-/** A peak memory of 0 (or less) is a board that could not measure it, never a measurement. */
-export function measuredBytes(bytes: number): number | null {
-  return bytes > 0 && Number.isFinite(bytes) ? bytes : null;
-}
 
 function isRunFile(run: RunFile | SummaryLike): run is RunFile {
   return 'latencyMs' in run;
@@ -66,7 +62,7 @@ export function targetRunOf(run: RunFile | SummaryLike): TargetRun {
       threads: run.runtime.threads,
       medianMs: headlineMedianMs(run),
       ...headlineCi(run.betweenRun, run.report !== undefined, run.latencyMs.medianCi95),
-      peakRssBytes: measuredBytes(run.memory.peakRssBytes),
+      peakRssBytes: measuredPeakBytes(run.memory.peakRssBytes),
     };
   }
   return {
@@ -81,7 +77,7 @@ export function targetRunOf(run: RunFile | SummaryLike): TargetRun {
     medianMs: run.median,
     // A summary does not say whether the run was in report mode; its within-run CI is what it has.
     ...headlineCi(run.betweenRun, false, run.medianCi95),
-    peakRssBytes: measuredBytes(run.peakRssBytes),
+    peakRssBytes: measuredPeakBytes(run.peakRssBytes),
   };
 }
 

@@ -2,7 +2,7 @@ import { headlineMedianMs, type PercentileName, type RunFile } from '../../../..
 import { formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
-import { measuredBytes } from '../charts/across-targets';
+import { measuredPeakBytes } from '../../../../shared/units';
 
 export interface ComparedRun {
   run: RunFile;
@@ -28,7 +28,7 @@ function Percentile({ name, run }: { name: PercentileName; run: RunFile }) {
 
 /** A board that measured no memory reports 0: that reads "not measured", never "0.0 MiB". */
 function PeakRss({ bytes }: { bytes: number }) {
-  const measured = measuredBytes(bytes);
+  const measured = measuredPeakBytes(bytes);
   return (
     <td className="num" data-stat="peak-rss">
       {measured === null ? <span className="muted">not measured</span> : formatMb(measured)}

@@ -1,7 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, XAxis, YAxis } from 'recharts';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
-import { measuredBytes } from '../charts/across-targets';
+import { measuredPeakBytes } from '../../../../shared/units';
 import type { ComparedRun } from './CompareTable';
 
 const MIB = 1024 * 1024;
@@ -11,7 +11,7 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
   const colors = chartColors(theme);
   const rows = runs.map((r, i) => {
-    const bytes = measuredBytes(r.run.memory.peakRssBytes);
+    const bytes = measuredPeakBytes(r.run.memory.peakRssBytes);
     return { key: String(i), label: r.label, peakMb: bytes === null ? null : bytes / MIB, color: r.color };
   });
   const chartHeight = Math.max(120, 40 * rows.length + 40);
