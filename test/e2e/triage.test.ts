@@ -55,8 +55,9 @@ it(
     expect(await panel.getByTestId('sqnr-variant-select').locator('option:checked').textContent()).toContain('int8 static');
     expect(await panel.getByTestId('sqnr-target-select').locator('option:checked').textContent()).toContain('This computer');
     await panel.getByTestId('sqnr-compute').click();
-    const layer = panel.getByTestId('sqnr-layer').first();
-    await layer.waitFor({ timeout: JOB_TIMEOUT_MS });
+    const worst = panel.getByTestId('sqnr-layer').first();
+    await worst.waitFor({ timeout: JOB_TIMEOUT_MS });
+    const layer = panel.getByTestId('sqnr-layer').nth(1);
     const node = (await layer.getAttribute('data-node')) ?? '';
     expect(node).not.toBe('');
 
@@ -67,8 +68,10 @@ it(
     expect(int8Times.length).toBeGreaterThan(1);
     for (const text of [...int8Times, ...floatTimes]) expect(text).toMatch(/^\d+(\.\d+)? µs/);
 
-    // Only the layer picked: the worst starts ticked.
-    expect(await layer.locator('input').isChecked()).toBe(true);
+    // The worst layer starts ticked; the user keeps the second-worst in float instead.
+    expect(await worst.locator('input').isChecked()).toBe(true);
+    await worst.locator('input').uncheck();
+    await layer.locator('input').check();
     await panel.getByTestId('triage-start').click();
     const progress = panel.getByTestId('triage-progress');
     await progress.waitFor();
@@ -86,6 +89,7 @@ it(
     await expect.poll(() => rows.count()).toBe(2);
     const refined = rows.nth(1);
     expect(await refined.textContent()).toContain(`+ ${node}`);
+    expect(await refined.locator('code').textContent()).toBe(node);
     expect(await refined.locator('[data-stat="accuracy"]').textContent()).toMatch(/^\d+\.\d\d%$/);
     expect(await refined.locator('[data-stat="accuracy-change"]').textContent()).toMatch(/^[+−±]\d+\.\d points?$/);
     expect(await refined.locator('[data-stat="latency"]').textContent()).toMatch(/^\d+(\.\d+)? ms95 % CI/);

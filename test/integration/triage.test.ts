@@ -16,6 +16,7 @@ import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio, type Studio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import type { QuantRecipe } from '../../src/shared/variants';
+import { repoRoot } from '../helpers/run-cli';
 
 let dir: string;
 let studio: Studio;
@@ -188,6 +189,24 @@ describe('Keep in float and compare', () => {
     });
     await expect(api.triage.start({ variantId: int8.id, recipe: recipeOf(int8, ['conv1']), datasetId: DATASET, targetId: 'nowhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('an evaluation the dataset cannot feed fails the job in the UI\'s words and keeps the variant it made', async () => {
+    // 8×8 RGBA pictures in two classes: the demo model takes 28×28 grayscale digits.
+    const root = path.join(repoRoot, 'test/fixtures/datasets/shapes');
+    const files: Array<{ path: string; dataBase64: string }> = [];
+    for (const cls of ['left', 'right']) {
+      for (const name of await fs.readdir(path.join(root, cls))) files.push({ path: `shapes/${cls}/${name}`, dataBase64: (await fs.readFile(path.join(root, cls, name))).toString('base64') });
+    }
+    const shapes = await api.datasets.importFiles({ name: 'Shapes', files });
+    const { done } = await triage({ variantId: int8.id, recipe: recipeOf(int8, ['conv2']), datasetId: shapes.id, targetId: 'local' });
+    expect(done).toMatchObject({ state: 'failed', at: 'evaluate', error: { code: 'BAD_INPUT' } });
+    // Worded for the studio: no CLI flag in the sentence.
+    expect(done.error?.message).not.toMatch(/--\w/);
+    const step = done.session.steps.at(-1);
+    expect(step?.stopped).toMatchObject({ at: 'evaluate', cancelled: false, reason: done.error?.message });
+    expect(step?.accuracy).toBeNull();
+    expect((await api.models.get({ id: step?.variantId ?? '' })).origin).toMatchObject({ kind: 'quantized', recipe: { exclude: ['conv2'] } });
+  }, 120_000);
 
   it('a damaged triage file is reported and left as it is', async () => {
     const bad = path.join(dir, 'triage', 'broken.json');
