@@ -68,6 +68,10 @@ table{font-size:9.5px}
 th,td{padding:2px 5px}
 th[aria-sort] button::after{content:""}
 .table-wrap{overflow:visible}
+table{width:100%}
+th,td.num:not(.muted){white-space:normal}
+th,td{overflow-wrap:anywhere}
+td:first-child{min-width:0}
 h2{break-after:avoid}
 figure,tr,.note,pre{break-inside:avoid}
 }
