@@ -39,6 +39,7 @@ export function menuTemplate(actions: MenuActions, { isMac, packaged }: MenuOpti
     {
       label: 'View',
       submenu: [
+        page('Home', 'home', 'Shift+H'),
         page('Models', 'models', '1'),
         page('Targets', 'targets', '2'),
         page('Runs', 'runs', '3'),

@@ -443,7 +443,7 @@ export const events = {
   /** A triage action ended: completed, cancelled or failed (what it made so far is kept in the session). */
   'triage.done': TriageDoneEvent,
   /** The desktop menu asks the page to show one of its pages (its accelerators take Ctrl/Cmd+1..3 first). */
-  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices']) }),
+  'ui.navigate': z.object({ page: z.enum(['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices', 'home']) }),
 } as const;
 
 type Calls = typeof calls;

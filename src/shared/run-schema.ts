@@ -419,5 +419,14 @@ export const RunSummary = z.object({
   jobId: z.string().nullable(),
   /** With repeats: how many fresh runs, their 95 % CI (null when too few to say) and whether they disagree. */
   betweenRun: BetweenRunEstimate.pick({ repeats: true, ci95: true, disagree: true }).optional(),
+  /** The results grid's figures, so that a job of hundreds of runs draws without reading their samples. */
+  p99: z.number().optional(),
+  /** 95 % CI of the median of all samples (within-run); the headline's CI when the run had no repeats. */
+  medianCi95: z.object({ low: z.number(), high: z.number() }).optional(),
+  /** The runtime's registry name ('onnxruntime'), as bench cells name it; `runtime` adds its version. */
+  runtimeName: z.string().optional(),
+  modelSizeBytes: z.number().int().optional(),
+  /** The run's cell in its job (0-based) and the job's cell count. */
+  jobCell: z.object({ cell: z.number().int(), cells: z.number().int() }).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

@@ -76,7 +76,8 @@ afterAll(async () => {
 
 async function loaded(page: Page): Promise<void> {
   await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-  // The seeded demo model listed: the page's calls reached the engine.
+  // The seeded demo model listed: the page's calls reached the engine. (The studio opens on Home since issue 13.)
+  await page.getByTestId('nav-models').click();
   await page.getByTestId('model-row').filter({ hasText: /demo/i }).first().waitFor();
 }
 

@@ -55,7 +55,8 @@ describe('Models page: MACs at the saved sizes, and the link from the bench form
     await studio.page.getByTestId('model-inspect').waitFor();
     await expect.poll(() => studio.page.getByTestId('model-inspect').getAttribute('aria-label')).toBe('Model ch_PP-OCRv4_det_infer');
     expect(await studio.page.locator(`[data-testid="model-row"][data-model-id="${detId}"]`).getAttribute('aria-selected')).toBe('true');
-    expect(await studio.page.evaluate('window.location.hash')).toBe('#/models');
+    // The model's own URL (issue 13: every item has one).
+    expect(await studio.page.evaluate('window.location.hash')).toBe(`#/models/${detId}`);
 
     const field = (index: number) => studio.page.locator(`[data-testid="input-size-field"][data-input="x"][data-dim-index="${index}"]`);
     await field(0).fill('1');

@@ -73,6 +73,8 @@ describe('studio in browser mode', () => {
   it('loads, inspects the demo model, runs a local benchmark, draws its chart and writes its run file', async () => {
     await page.goto(server.url);
     await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+    // The studio opens on Home (issue 13); the Models page lists the models.
+    await page.getByTestId('nav-models').click();
 
     // The demo model is seeded on first start and inspected when selected.
     const demoRow = page.getByTestId('model-row').filter({ hasText: /demo/i });

@@ -60,6 +60,8 @@ async function createVariant(mode: 'dynamic' | 'static', expectedRows: number): 
 
 describe('variants, accuracy and datasets in the UI', () => {
   it('makes a dynamic and a static int8 variant of the demo model, each at most 30% of the float size', async () => {
+    // The studio opens on Home (issue 13).
+    await page.getByTestId('nav-models').click();
     const demoRow = page.getByTestId('model-row').first();
     floatId = (await demoRow.getAttribute('data-model-id')) ?? '';
     await demoRow.click();

@@ -19,7 +19,7 @@ import { DatasetEntry, ModelEntry, type WorkspaceProblem } from '../../shared/co
 import { StudioError } from '../../shared/errors';
 import { EvalRecord } from '../../shared/eval-schema';
 import { DatasetManifest, isLabeled } from '../datasets/dataset-manifest';
-import { RunFile, type RunSummary } from '../../shared/run-schema';
+import { headlineMedianMs, RunFile, type RunSummary } from '../../shared/run-schema';
 import { MODEL_INPUTS_FILE, MODEL_INPUTS_SCHEMA, StoredModelInputs, type GivenInputs } from '../../shared/model-inputs';
 import { writeJsonAtomic } from './atomic-write';
 import { TargetsStore, targetsProblem } from './targets-store';
@@ -265,8 +265,8 @@ export function summarizeRun(run: RunFile): RunSummary {
     threads: run.runtime.threads,
     runtimeBackend: run.runtime.backend,
     status: run.status,
-    // With repeats the headline is the median of the repeats' medians (BetweenRunEstimate.medianMs).
-    median: run.betweenRun?.medianMs ?? run.report?.medianOfWindowsMs ?? run.latencyMs.median,
+    // With repeats the median of the repeats' medians, in report mode of the windows' medians.
+    median: headlineMedianMs(run),
     p90: run.latencyMs.p90,
     count: run.latencyMs.count,
     verdict: run.verdict,
@@ -274,6 +274,11 @@ export function summarizeRun(run: RunFile): RunSummary {
     peakRssBytes: run.memory.peakRssBytes,
     jobId: run.job?.id ?? null,
     ...(run.betweenRun ? { betweenRun: { repeats: run.betweenRun.repeats, ci95: run.betweenRun.ci95, disagree: run.betweenRun.disagree } } : {}),
+    p99: run.latencyMs.p99,
+    medianCi95: run.latencyMs.medianCi95,
+    runtimeName: run.runtime.name,
+    modelSizeBytes: run.model.sizeBytes,
+    ...(run.job ? { jobCell: { cell: run.job.cell, cells: run.job.cells } } : {}),
   };
 }
 

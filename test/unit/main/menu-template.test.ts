@@ -23,6 +23,7 @@ describe('the desktop menu', () => {
     const items = flatten(menuTemplate(actions, { isMac: false, packaged: true }));
     const pages = items.filter((item) => item.accelerator?.startsWith('CmdOrCtrl+') && item.label !== 'Open Workspace…');
     expect(pages.map((item) => [item.label, item.accelerator])).toEqual([
+      ['Home', 'CmdOrCtrl+Shift+H'],
       ['Models', 'CmdOrCtrl+1'],
       ['Targets', 'CmdOrCtrl+2'],
       ['Runs', 'CmdOrCtrl+3'],
@@ -32,7 +33,7 @@ describe('the desktop menu', () => {
       ['Devices', 'CmdOrCtrl+7'],
     ]);
     for (const item of pages) (item.click as () => void)();
-    expect(navigated).toEqual(['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices']);
+    expect(navigated).toEqual(['home', 'models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices']);
     expect(items.some((item) => item.role === 'reload')).toBe(true);
   });
 });

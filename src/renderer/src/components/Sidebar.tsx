@@ -1,27 +1,26 @@
-import type { Page } from '../hooks/usePage';
+import { NUMBERED_PAGES, PAGE_LABELS, type Page } from '../hooks/usePage';
 import { useTheme } from '../hooks/useTheme';
 
 interface Props {
-  page: Page;
+  /** The page whose entry is lit (null on a page of none, such as a diff). */
+  page: Page | null;
   onPage: (page: Page) => void;
   workspacePath: string | null;
-  counts: Record<Page, number>;
+  counts: Record<Exclude<Page, 'home'>, number>;
   benchRunning: boolean;
+  onShortcuts: () => void;
 }
 
+const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
+const MOD = isMac ? '⌘' : 'Ctrl+';
+
+// Home first, then the numbered pages in the order of their keys.
 const ITEMS: Array<{ page: Page; label: string; key: string }> = [
-  { page: 'models', label: 'Models', key: '1' },
-  { page: 'targets', label: 'Targets', key: '2' },
-  { page: 'runs', label: 'Runs', key: '3' },
-  { page: 'compare', label: 'Compare', key: '4' },
-  { page: 'datasets', label: 'Datasets', key: '5' },
-  { page: 'accuracy', label: 'Accuracy', key: '6' },
-  { page: 'devices', label: 'Devices', key: '7' },
+  { page: 'home', label: PAGE_LABELS.home, key: `${MOD}${isMac ? '⇧' : 'Shift+'}H` },
+  ...NUMBERED_PAGES.map((page, i) => ({ page, label: PAGE_LABELS[page], key: `${MOD}${i + 1}` })),
 ];
 
-const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
-
-export function Sidebar({ page, onPage, workspacePath, counts, benchRunning }: Props) {
+export function Sidebar({ page, onPage, workspacePath, counts, benchRunning, onShortcuts }: Props) {
   const { theme, toggle } = useTheme();
   return (
     <nav className="sidebar" aria-label="Pages">
@@ -40,19 +39,22 @@ export function Sidebar({ page, onPage, workspacePath, counts, benchRunning }: P
               aria-current={page === item.page ? 'page' : undefined}
               data-testid={`nav-${item.page}`}
               onClick={() => onPage(item.page)}
-              title={`${item.label} (${isMac ? '⌘' : 'Ctrl+'}${item.key})`}
+              title={`${item.label} (${item.key})`}
             >
               <span>{item.label}</span>
               {item.page === 'runs' && benchRunning ? (
                 <span className="nav-badge running" aria-label="benchmark running" />
               ) : (
-                <span className="nav-count">{counts[item.page]}</span>
+                item.page !== 'home' && <span className="nav-count">{counts[item.page]}</span>
               )}
             </button>
           </li>
         ))}
       </ul>
       <div className="sidebar-footer">
+        <button type="button" className="theme-toggle" onClick={onShortcuts} data-testid="shortcuts-open" title="Keyboard shortcuts (?)">
+          ? Keyboard shortcuts
+        </button>
         <button type="button" className="theme-toggle" onClick={toggle} data-testid="theme-toggle">
           {theme === 'dark' ? '☀ Light mode' : '☾ Dark mode'}
         </button>

@@ -17,20 +17,27 @@ export function isBenchBusy(state: BenchJobState): boolean {
 
 /**
  * One matrix job at a time, started from the Runs page. Lives above the pages so that its
- * progress survives switching pages. When a job ends, `onRunsReady` receives its runs; a
+ * progress survives switching pages. Once bench.start answers, `onStarted` receives the job (App
+ * opens its results page); when a job ends, `onRunsReady` receives its runs and its cell count; a
  * single-cell job that succeeded then steps aside, any other keeps its per-cell summary on
  * screen until dismissed.
  */
-export function useBenchJob(onRunsReady: (runIds: string[]) => void, onError: (error: unknown) => void) {
+export function useBenchJob(
+  onRunsReady: (runIds: string[], cells: number) => void,
+  onError: (error: unknown) => void,
+  onStarted?: (job: JobView) => void,
+) {
   const api = useApi();
   const [state, setState] = useState<BenchJobState>({ status: 'idle' });
   const jobRef = useRef<JobView | null>(null);
   // Events that arrive before `bench.start` answered (a very short job) wait here.
   const earlyRef = useRef<JobEvent[] | null>(null);
   const onRunsReadyRef = useRef(onRunsReady);
+  const onStartedRef = useRef(onStarted);
   useEffect(() => {
     onRunsReadyRef.current = onRunsReady;
-  }, [onRunsReady]);
+    onStartedRef.current = onStarted;
+  }, [onRunsReady, onStarted]);
 
   const apply = useCallback((event: JobEvent) => {
     const job = jobRef.current;
@@ -42,7 +49,7 @@ export function useBenchJob(onRunsReady: (runIds: string[]) => void, onError: (e
       const runIds = jobRunIds(next);
       const clean = next.status === 'finished' && jobFailures(next) === 0;
       setState(clean && next.cells.length === 1 ? { status: 'idle' } : { status: 'job', job: next });
-      if (runIds.length > 0 && next.status === 'finished') onRunsReadyRef.current(runIds);
+      if (runIds.length > 0 && next.status === 'finished') onRunsReadyRef.current(runIds, next.cells.length);
     } else {
       setState({ status: 'job', job: next });
     }
@@ -80,6 +87,7 @@ export function useBenchJob(onRunsReady: (runIds: string[]) => void, onError: (e
         earlyRef.current = null;
         jobRef.current = newJob(jobId, cells);
         setState({ status: 'job', job: jobRef.current });
+        onStartedRef.current?.(jobRef.current);
         for (const event of early) apply(event);
       } catch (error) {
         earlyRef.current = null;

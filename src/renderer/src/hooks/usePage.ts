@@ -1,61 +1,202 @@
-import { useCallback, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 
-export const PAGES = ['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices'] as const;
+/** The pages of the sidebar. Ctrl/Cmd+1..7 switch between NUMBERED_PAGES (the menu's order); Home has its own key. */
+export const PAGES = ['home', 'models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices'] as const;
 export type Page = (typeof PAGES)[number];
+export const NUMBERED_PAGES = ['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices'] as const satisfies readonly Page[];
+export const PAGE_LABELS: Record<Page, string> = {
+  home: 'Home',
+  models: 'Models',
+  targets: 'Targets',
+  runs: 'Runs',
+  compare: 'Compare',
+  datasets: 'Datasets',
+  accuracy: 'Accuracy',
+  devices: 'Devices',
+};
 
-/** "#/models/0123abcd": the page, and the item on it to open (a model id), if the link names one. */
-function locationFromHash(): { page: Page; item: string | null } {
-  const [name = '', item = ''] = window.location.hash.replace(/^#\/?/, '').split('/');
-  const page = (PAGES as readonly string[]).includes(name) ? (name as Page) : 'models';
-  return { page, item: item === '' ? null : decodeURIComponent(item) };
+/** What the URL's hash names: a page, and on it the item that is open. */
+export type Route =
+  | { page: 'home' }
+  | { page: 'targets' }
+  | { page: 'datasets' }
+  | { page: 'accuracy' }
+  | { page: 'devices' }
+  /** modelId null: the page picks (the last model open, else the first); graph: the model's graph view. */
+  | { page: 'models'; modelId: string | null; graph: boolean }
+  | { page: 'runs'; runId: string | null }
+  | { page: 'jobs'; jobId: string }
+  | { page: 'compare'; runIds: string[] }
+  | { page: 'diff'; a: string; b: string };
+
+export const HOME: Route = { page: 'home' };
+
+/** The sidebar entry a route belongs to (a job's results sit under Runs; a diff under none). */
+export function routePage(route: Route): Page | null {
+  if (route.page === 'jobs') return 'runs';
+  if (route.page === 'diff') return null;
+  return route.page;
 }
 
-/** The link that opens `page` with `item` selected (e.g. the bench form's "Open the Models page" for one model). */
-export function pageLink(page: Page, item?: string): string {
-  return item === undefined ? `#/${page}` : `#/${page}/${encodeURIComponent(item)}`;
+const seg = (text: string): string => encodeURIComponent(text);
+
+/** The hash that opens `route`: "#/runs/<id>", "#/compare/<a>,<b>", ... (parseRoute reads it back). */
+export function routeLink(route: Route): string {
+  switch (route.page) {
+    case 'models':
+      if (route.modelId === null) return '#/models';
+      return `#/models/${seg(route.modelId)}${route.graph ? '/graph' : ''}`;
+    case 'runs':
+      return route.runId === null ? '#/runs' : `#/runs/${seg(route.runId)}`;
+    case 'jobs':
+      return `#/jobs/${seg(route.jobId)}`;
+    case 'compare':
+      return route.runIds.length === 0 ? '#/compare' : `#/compare/${route.runIds.map(seg).join(',')}`;
+    case 'diff':
+      return `#/diff/${seg(route.a)}/${seg(route.b)}`;
+    default:
+      return `#/${route.page}`;
+  }
+}
+
+function decode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The current page, kept in the URL's hash (the query string carries browser mode's token),
- * with Ctrl/Cmd+1..7 to switch (in the order of PAGES). A link to `#/PAGE/ITEM` opens the page and
- * hands ITEM to `onItem` (the page selects it); the hash then drops the item, so a later reload or
- * another click on the same link opens it again rather than keeping a stale selection.
+ * The route a hash names. Anything it cannot read (an unknown page, a job or diff without its ids,
+ * extra segments, broken %-escapes) opens Home, so a mistyped or stale link still lands somewhere useful.
  */
-export function usePage(onItem?: (page: Page, item: string) => void): [Page, (page: Page) => void] {
-  const [page, setPageState] = useState<Page>(() => locationFromHash().page);
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').replace(/\/$/, '').split('/');
+  const [name = '', ...rest] = parts;
+  const items = rest.map(decode);
+  if (items.some((item) => item === null || item === '')) return HOME;
+  const [first, second] = items as string[];
+  const none = rest.length === 0;
+  switch (name) {
+    case 'home':
+    case 'targets':
+    case 'datasets':
+    case 'accuracy':
+    case 'devices':
+      return none ? { page: name } : HOME;
+    case 'models':
+      if (none) return { page: 'models', modelId: null, graph: false };
+      if (rest.length === 1 && first) return { page: 'models', modelId: first, graph: false };
+      if (rest.length === 2 && first && second === 'graph') return { page: 'models', modelId: first, graph: true };
+      return HOME;
+    case 'runs':
+      if (none) return { page: 'runs', runId: null };
+      return rest.length === 1 && first ? { page: 'runs', runId: first } : HOME;
+    case 'jobs':
+      return rest.length === 1 && first ? { page: 'jobs', jobId: first } : HOME;
+    case 'compare': {
+      if (none) return { page: 'compare', runIds: [] };
+      if (rest.length !== 1) return HOME;
+      const ids = (rest[0] ?? '').split(',').map(decode);
+      if (ids.some((id) => id === null || id === '')) return HOME;
+      return { page: 'compare', runIds: [...new Set(ids as string[])] };
+    }
+    case 'diff':
+      return rest.length === 2 && first && second ? { page: 'diff', a: first, b: second } : HOME;
+    default:
+      return HOME;
+  }
+}
 
-  const setPage = useCallback((next: Page) => {
-    window.history.replaceState(null, '', `#/${next}`);
-    setPageState(next);
+export interface Navigate {
+  /** Opens `route`: a new history entry (Back returns), or with `replace` the current entry rewritten (a correction, not a step). */
+  (route: Route, options?: { replace?: boolean }): void;
+}
+
+export interface RouterValue {
+  route: Route;
+  navigate: Navigate;
+}
+
+const RouterContext = createContext<RouterValue | null>(null);
+export const RouterProvider = RouterContext.Provider;
+
+/** The current route and how to change it, for components below App (the graph view, the diff page...). */
+export function useRoute(): RouterValue {
+  const value = useContext(RouterContext);
+  if (!value) throw new Error('useRoute is used outside the studio App, which provides the route.');
+  return value;
+}
+
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'file', 'color'].includes(target.type);
+}
+
+/** True when a key press belongs to a field the user types in, so single-key shortcuts leave it alone. */
+export function typingIn(event: KeyboardEvent): boolean {
+  return isTextField(event.target);
+}
+
+/** Ctrl/Cmd+1..7 (the pages in NUMBERED_PAGES' order) and Ctrl/Cmd+Shift+H (Home): the page a key press asks for. */
+export function pageForKey(event: Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'key'>): Page | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  if (event.shiftKey) return event.key.toLowerCase() === 'h' ? 'home' : null;
+  const index = NUMBERED_PAGES.findIndex((_, i) => event.key === String(i + 1));
+  return NUMBERED_PAGES[index] ?? null;
+}
+
+const currentRoute = (): Route => parseRoute(window.location.hash);
+
+/**
+ * The route, kept in the URL's hash (browser mode's token lives in the query string, which a
+ * hash-only URL leaves as it is). Navigating pushes a history entry, so Back and Forward step
+ * through pages and items; a link (<a href="#/...">), a typed address, Back and Forward all
+ * arrive through the browser's own events. `pageRoute` turns a bare page (a key press) into its
+ * route, so App can reopen the item last open on it.
+ */
+export function useRouter(pageRoute: (page: Page) => Route): RouterValue {
+  const [route, setRoute] = useState<Route>(currentRoute);
+
+  const navigate = useCallback<Navigate>((next, options) => {
+    const link = routeLink(next);
+    if (link !== window.location.hash) {
+      if (options?.replace) window.history.replaceState(null, '', link);
+      else window.history.pushState(null, '', link);
+    }
+    // Keep the old object when nothing changed, so nothing re-renders for it.
+    setRoute((old) => (routeLink(old) === link ? old : next));
   }, []);
 
   useEffect(() => {
-    const onHash = (): void => {
-      const { page: next, item } = locationFromHash();
-      setPageState(next);
-      if (item !== null) {
-        window.history.replaceState(null, '', `#/${next}`);
-        onItem?.(next, item);
-      }
+    const onLocation = (): void => {
+      const next = currentRoute();
+      setRoute((old) => (routeLink(old) === routeLink(next) ? old : next));
     };
-    // A page opened at such a link (a reload, a pasted address) selects its item too.
-    if (locationFromHash().item !== null) onHash();
     const onKey = (event: KeyboardEvent): void => {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-      const index = PAGES.findIndex((_, i) => event.key === String(i + 1));
-      const target = PAGES[index];
-      if (target) {
-        event.preventDefault();
-        setPage(target);
-      }
+      const page = pageForKey(event);
+      if (page === null) return;
+      event.preventDefault();
+      navigate(pageRoute(page));
     };
-    window.addEventListener('hashchange', onHash);
+    window.addEventListener('hashchange', onLocation);
+    window.addEventListener('popstate', onLocation);
     window.addEventListener('keydown', onKey);
     return () => {
-      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('hashchange', onLocation);
+      window.removeEventListener('popstate', onLocation);
       window.removeEventListener('keydown', onKey);
     };
-  }, [setPage, onItem]);
+  }, [navigate, pageRoute]);
 
-  return [page, setPage];
+  return { route, navigate };
+}
+
+/** The link that opens `page` with `item` selected (e.g. the bench form's "Open the Models page" for one model). */
+export function pageLink(page: 'models' | 'runs', item?: string): string {
+  if (page === 'models') return routeLink({ page: 'models', modelId: item ?? null, graph: false });
+  return routeLink({ page: 'runs', runId: item ?? null });
 }

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { BenchForm } from '../components/bench/BenchForm';
 import { JobProgress } from '../components/bench/JobProgress';
 import { ExportButton } from '../components/export/ExportButton';
@@ -14,6 +15,8 @@ interface Props {
   comparedRunIds: readonly string[];
   onCompareChange: (ids: string[]) => void;
   onCompare: () => void;
+  /** A run opened from elsewhere (a link, a job's cell, a reload of its URL): its detail scrolls into view, at the top. */
+  revealRunId?: string | null;
 }
 
 export function RunsPage(props: Props) {
@@ -24,6 +27,11 @@ export function RunsPage(props: Props) {
   const selected = runs.some((r) => r.id === selectedRunId) ? selectedRunId : (runs[0]?.id ?? null);
   // Ticks on runs that are gone (a file removed by hand) are dropped.
   const picked = props.comparedRunIds.filter((id) => runs.some((r) => r.id === id));
+  const detailRef = useRef<HTMLDivElement | null>(null);
+  const reveal = props.revealRunId !== undefined && props.revealRunId !== null && props.revealRunId === selected;
+  useEffect(() => {
+    if (reveal) detailRef.current?.scrollIntoView({ block: 'start' });
+  }, [reveal, selected]);
   return (
     <section className="page" aria-labelledby="runs-title">
       <header className="page-header">
@@ -44,7 +52,11 @@ export function RunsPage(props: Props) {
         onPick={props.onCompareChange}
         onCompare={props.onCompare}
       />
-      {selected && <RunDetail runId={selected} />}
+      {selected && (
+        <div ref={detailRef} className="run-detail-anchor">
+          <RunDetail runId={selected} />
+        </div>
+      )}
     </section>
   );
 }
