@@ -1,0 +1,73 @@
+/** The job results grid as data (issue 13 item 1): axes that vary, baseline speedups and colours, "not measured". */
+import { describe, expect, it } from 'vitest';
+import { buildResultsGrid, NOT_MEASURED, type GridInput } from '../../../src/renderer/src/components/results/results-grid';
+import type { RunSummary } from '../../../src/shared/run-schema';
+
+function summary(id: string, median: number, ci: [number, number], extra: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id, createdAt: '2026-12-07T06:00:00Z', modelName: 'demo', modelSha256: 'a', variant: 'float', targetName: 'This computer',
+    runtime: 'onnxruntime 1.30.0', threads: 1, runtimeBackend: 'cpu', status: 'completed', median, p90: median, count: 30,
+    verdict: 'stable', warnings: 0, peakRssBytes: 100 * 1024 * 1024, jobId: 'j', p99: median * 2,
+    medianCi95: { low: ci[0], high: ci[1] }, runtimeName: 'onnxruntime', modelSizeBytes: 2048, ...extra,
+  };
+}
+
+function input(sha: string, threads: number, run?: RunSummary, target = 'This computer'): GridInput {
+  return { modelSha256: sha, modelLabel: `model ${sha}`, targetName: target, runtime: 'onnxruntime', threads, state: run ? 'done' : 'queued', ...(run ? { summary: run } : {}) };
+}
+
+describe('the results grid', () => {
+  const inputs = [
+    input('a', 1, summary('a1', 2, [1.9, 2.1])),
+    input('a', 2, summary('a2', 1, [0.95, 1.05])),
+    input('b', 1, summary('b1', 4, [3.9, 4.1])),
+    input('b', 2, summary('b2', 2.05, [1.95, 2.2])),
+  ];
+
+  it('has one row per model and one column per value of the axes that vary (threads only here)', () => {
+    const grid = buildResultsGrid(inputs, new Map(), null);
+    expect(grid.axes).toEqual(['threads']);
+    expect(grid.columns.map((c) => c.label)).toEqual(['1 thread', '2 threads']);
+    expect(grid.rows.map((r) => r.label)).toEqual(['model a', 'model b']);
+    const twoTargets = buildResultsGrid([...inputs, input('a', 1, summary('c', 1, [1, 1]), 'pi')], new Map(), null);
+    expect(twoTargets.axes).toEqual(['target', 'threads']);
+    expect(twoTargets.columns.map((c) => c.label)).toContain('pi · 1 thread');
+  });
+
+  it('compares with the first cell by default, and with the cell the user picks', () => {
+    const grid = buildResultsGrid(inputs, new Map(), null);
+    const [a1, a2] = grid.rows[0]?.cells ?? [];
+    const [b1, b2] = grid.rows[1]?.cells ?? [];
+    expect(a1?.tone).toBe('baseline');
+    expect(a2).toMatchObject({ speedup: 2, tone: 'faster', speedupText: '2.00× faster' });
+    expect(b1).toMatchObject({ speedup: 0.5, tone: 'slower', speedupText: '2.00× slower', level: 0.5 });
+    // 2.05 ms against 2 ms with overlapping CIs: similar, not slower.
+    expect(b2?.tone).toBe('similar');
+    expect(b2?.level).toBe(0);
+
+    const picked = buildResultsGrid(inputs, new Map(), b1?.key ?? null);
+    expect(picked.baselineKey).toBe(b1?.key);
+    expect(picked.rows[0]?.cells[0]).toMatchObject({ speedup: 2, tone: 'faster' });
+    expect(picked.rows[1]?.cells[0]?.tone).toBe('baseline');
+  });
+
+  it('says "not measured" for what a cell lacks, and what state a cell without a run is in', () => {
+    const bare = summary('x', 1, [1, 1], { peakRssBytes: 0 });
+    delete bare.modelSizeBytes;
+    const grid = buildResultsGrid([input('a', 1), input('a', 2, bare)], new Map(), null);
+    const [queued, run] = grid.rows[0]?.cells ?? [];
+    expect(queued).toMatchObject({ median: NOT_MEASURED, status: { kind: 'queued' } });
+    expect(grid.baselineNote).toMatch(/no measured median/);
+    expect(run).toMatchObject({ peakRss: NOT_MEASURED, size: NOT_MEASURED, accuracy: { text: NOT_MEASURED }, speedup: null, tone: 'none' });
+    // 30 samples: too few for a p99.
+    expect(run?.p99.text).toBe('too few samples');
+  });
+
+  it('uses the between-run CI when the run had repeats, and shows accuracy where an evaluation exists', () => {
+    const repeated = summary('r', 1, [0.9, 1.1], { betweenRun: { repeats: 5, ci95: { low: 0.8, high: 1.2 }, disagree: false } });
+    const grid = buildResultsGrid([input('a', 1, repeated)], new Map([['a', { text: '97.10%', title: 'top-1' }]]), null);
+    const cell = grid.rows[0]?.cells[0];
+    expect(cell?.ci).toEqual({ text: '0.800 – 1.20 ms', kind: 'between-run' });
+    expect(cell?.accuracy.text).toBe('97.10%');
+  });
+});
