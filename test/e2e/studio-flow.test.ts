@@ -310,7 +310,8 @@ describe('a damaged run file and a damaged targets.json in the workspace', () =>
       expect(await problems.textContent()).toContain('damaged-run.json');
       expect(await problems.textContent()).toContain('targets.json');
       expect(await problems.textContent()).toContain('left untouched');
-      // The studio still works around them: the demo model is there and no run is listed.
+      // The studio still works around them: the demo model is there and no run is listed (it opens on Home since issue 13).
+      await page.getByTestId('nav-models').click();
       await page.getByTestId('model-row').first().waitFor();
       await page.getByTestId('nav-runs').click();
       await page.getByTestId('runs-empty').waitFor();
