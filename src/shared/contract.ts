@@ -352,13 +352,13 @@ export const calls = {
   runs: {
     list: call(Empty, z.array(RunSummary)),
     get: call(z.object({ id: Id }), RunFile),
+    /** Removes these runs' files, all or none (an unknown or damaged one is refused before any goes). */
+    remove: call(z.object({ ids: z.array(Id).min(1).max(1000) }), z.object({ removed: z.array(z.string()) })),
   },
   reports: {
     /**
      * A report of the chosen runs, as files for preview and download. The page saves them as a
      * download, so the path is always the one the user picked in the save dialog.
-    /** Removes these runs' files, all or none (an unknown or damaged one is refused before any goes). */
-    remove: call(z.object({ ids: z.array(Id).min(1).max(1000) }), z.object({ removed: z.array(z.string()) })),
      */
     render: call(
       z.object({
