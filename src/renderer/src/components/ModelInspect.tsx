@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { ModelEntry, ModelMacs } from '../../../shared/contract';
 import { formatBytes, formatCount, shortHash } from '../format';
 import { CopyButton } from './CopyButton';
@@ -5,24 +6,57 @@ import { OpHistogram } from './OpHistogram';
 import { InputSizes } from './InputSizes';
 import { TensorTable } from './TensorTable';
 import { hasOpenSizes } from '../input-sizes-form';
+import { ModelGraphView } from './graph/ModelGraphView';
+
+interface Props {
+  model: ModelEntry;
+  savedSizeMacs?: ModelMacs;
+  /** Show the model's graph instead of its summary (the `#/models/<id>/graph` route); the view keeps its own choice when not given. */
+  graph?: boolean;
+  onGraphChange?: (graph: boolean) => void;
+}
 
 /**
- * Everything the reader learned about one model. `savedSizeMacs`, when the model has sizes saved
- * for its open dims, is the engine's count at those sizes (models.macs), shown instead of the
- * reader's own (open dims as 1) with the note `edgebench inspect` prints.
+ * Everything the reader learned about one model, as a summary or as its laid-out graph.
+ * `savedSizeMacs`, when the model has sizes saved for its open dims, is the engine's count at
+ * those sizes (models.macs), shown instead of the reader's own (open dims as 1) with the note
+ * `edgebench inspect` prints.
  */
-export function ModelInspect({ model, savedSizeMacs }: { model: ModelEntry; savedSizeMacs?: ModelMacs }) {
+export function ModelInspect({ model, savedSizeMacs, graph, onGraphChange }: Props) {
+  const [ownGraph, setOwnGraph] = useState(false);
+  const showGraph = graph ?? ownGraph;
+  const setShowGraph = (on: boolean): void => {
+    setOwnGraph(on);
+    onGraphChange?.(on);
+  };
   const { info } = model;
-  const counted = savedSizeMacs ?? { macs: info.macs, macsByOp: info.macsByOp, atSavedSizes: false, notes: info.notes };
-  const macsByOp = Object.entries(counted.macsByOp).filter(([, macs]) => macs > 0);
-  const notes = counted.notes;
   return (
     <article className="card inspect" data-testid="model-inspect" aria-label={`Model ${model.name}`}>
       <header className="inspect-header">
         <h2>{model.name}</h2>
         <span className={`format format-${info.format}`}>{info.format}</span>
         {model.variant !== 'float' && <span className="tag">{model.variant}</span>}
+        <span className="inspect-views" role="tablist" aria-label="Model view">
+          <button type="button" role="tab" className="button tiny" aria-selected={!showGraph} data-testid="model-view-summary" onClick={() => setShowGraph(false)}>
+            Summary
+          </button>
+          <button type="button" role="tab" className="button tiny" aria-selected={showGraph} data-testid="model-view-graph" onClick={() => setShowGraph(true)}>
+            Graph
+          </button>
+        </span>
       </header>
+      {showGraph ? <ModelGraphView key={model.id} modelId={model.id} /> : <ModelSummary model={model} savedSizeMacs={savedSizeMacs} />}
+    </article>
+  );
+}
+
+function ModelSummary({ model, savedSizeMacs }: { model: ModelEntry; savedSizeMacs: ModelMacs | undefined }) {
+  const { info } = model;
+  const counted = savedSizeMacs ?? { macs: info.macs, macsByOp: info.macsByOp, atSavedSizes: false, notes: info.notes };
+  const macsByOp = Object.entries(counted.macsByOp).filter(([, macs]) => macs > 0);
+  const notes = counted.notes;
+  return (
+    <>
       <dl className="facts">
         <div>
           <dt>Format</dt>
@@ -78,6 +112,6 @@ export function ModelInspect({ model, savedSizeMacs }: { model: ModelEntry; save
           </ul>
         </div>
       )}
-    </article>
+    </>
   );
 }

@@ -1,0 +1,205 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ModelGraph } from '../../../../shared/model-graph';
+import { GraphCanvas } from './GraphCanvas';
+import { GraphDetails } from './GraphDetails';
+import type { GraphOverlay } from './graph-overlay';
+import type { GraphLayout } from './graph-layout';
+import { cycleMatch, searchNodes } from './graph-search';
+import { centreOn, fitCamera, zoomAt, ZOOM_STEP, type Camera, type Size } from './graph-viewport';
+import { OverlayLegend } from './OverlayLegend';
+import { useGraphLayout } from './useGraphLayout';
+import './graph.css';
+
+interface Props {
+  graph: ModelGraph;
+  /** What to paint on the nodes (a run's latency, SQNR, precision, a diff); null: plain. */
+  overlay: GraphOverlay | null;
+  /** Controls shown in the toolbar, e.g. the overlay picker. */
+  toolbar?: ReactNode;
+}
+
+const MAIN = 'main';
+
+/** What a graph's camera is: set by the user, or "centre this node" (search) until its layout is there. */
+type CameraState = Camera | { focusId: string; scale: number };
+
+/** The camera to draw with: a set one, a node to centre, else the whole graph fitted (the first view). */
+function resolveCamera(state: CameraState | undefined, layout: GraphLayout | null, size: Size): Camera | null {
+  if (!layout || size.width === 0) return null;
+  if (state && 'focusId' in state) {
+    const placed = layout.nodes.find((n) => n.id === state.focusId);
+    if (placed) return centreOn({ x: 0, y: 0, scale: state.scale }, placed, size, state.scale);
+  }
+  if (state && !('focusId' in state)) return state;
+  return fitCamera(layout, size);
+}
+
+/**
+ * A model graph laid out in the layout workers (main graph and each subgraph as its own tab),
+ * drawn with only what is in view, with search (Enter: next match, Shift+Enter: previous, each
+ * centred) and the selected node's details beside it.
+ */
+export function GraphView({ graph, overlay, toolbar }: Props) {
+  const layout = useGraphLayout(graph);
+  const [activeKey, setActiveKey] = useState(MAIN);
+  const [cameras, setCameras] = useState<ReadonlyMap<string, CameraState>>(new Map());
+  const [size, setSize] = useState<Size>({ width: 0, height: 0 });
+  const stage = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const element = stage.current;
+    if (!element) return;
+    const measure = (): void => setSize({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [matchIndex, setMatchIndex] = useState<number | null>(null);
+
+  const nodesById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
+  const counts = useMemo(() => {
+    const byKey = new Map<string, number>();
+    for (const n of graph.nodes) byKey.set(n.subgraph ?? MAIN, (byKey.get(n.subgraph ?? MAIN) ?? 0) + 1);
+    return byKey;
+  }, [graph]);
+  const matches = useMemo(() => searchNodes(graph.nodes, query), [graph, query]);
+  const matchIds = useMemo(() => new Set(matches.map((m) => m.id)), [matches]);
+  const active = layout.layouts.get(activeKey) ?? null;
+  const camera = resolveCamera(cameras.get(activeKey), active, size);
+
+  const setCamera = useCallback((next: Camera) => setCameras((all) => new Map(all).set(activeKey, next)), [activeKey]);
+  const fit = useCallback(() => {
+    if (active) setCamera(fitCamera(active, size));
+  }, [active, size, setCamera]);
+
+  const showMatch = (backwards: boolean): void => {
+    const next = cycleMatch(matchIndex, matches.length, backwards);
+    setMatchIndex(next);
+    const node = next === null ? undefined : matches[next];
+    if (!node) return;
+    const key = node.subgraph ?? MAIN;
+    setActiveKey(key);
+    setSelectedId(node.id);
+    // Centred once its graph is laid out (it may still be in the workers).
+    setCameras((all) => new Map(all).set(key, { focusId: node.id, scale: Math.max(1, resolveCamera(all.get(key), layout.layouts.get(key) ?? null, size)?.scale ?? 1) }));
+  };
+
+  const selected = selectedId ? (nodesById.get(selectedId) ?? null) : null;
+  const graphKeys = [MAIN, ...graph.subgraphs.map((s) => s.id)];
+  const done = layout.status === 'done';
+  return (
+    <section
+      className="graph-view"
+      data-testid="graph-view"
+      data-layout-state={layout.status}
+      data-layout-ms={layout.elapsedMs === null ? undefined : Math.round(layout.elapsedMs)}
+      aria-label="Model graph"
+    >
+      <div className="graph-toolbar">
+        <span className="graph-count" data-testid="graph-node-count" data-count={graph.nodes.length}>
+          {graph.nodes.length.toLocaleString('en-US')} nodes
+          <span className="muted">
+            {' '}
+            · {graph.edges.length.toLocaleString('en-US')} edges
+            {graph.subgraphs.length > 0 && ` · ${graph.subgraphs.length} subgraph${graph.subgraphs.length === 1 ? '' : 's'}`}
+          </span>
+        </span>
+        <input
+          type="search"
+          className="graph-search"
+          placeholder="Search nodes by name or op"
+          aria-label="Search nodes by name or op"
+          data-testid="graph-search"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.currentTarget.value);
+            setMatchIndex(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            showMatch(e.shiftKey);
+          }}
+        />
+        <span className="muted graph-search-status" data-testid="graph-search-status" aria-live="polite">
+          {query.trim() === '' ? '' : matches.length === 0 ? 'no match' : matchIndex === null ? `${matches.length} matches: Enter shows the first` : `${matchIndex + 1} of ${matches.length}`}
+        </span>
+        <span className="graph-zoom">
+          <button type="button" className="button tiny" aria-label="Zoom out" data-testid="graph-zoom-out" disabled={!camera} onClick={() => camera && setCamera(zoomAt(camera, 1 / ZOOM_STEP, size.width / 2, size.height / 2))}>
+            −
+          </button>
+          <button type="button" className="button tiny" aria-label="Zoom in" data-testid="graph-zoom-in" disabled={!camera} onClick={() => camera && setCamera(zoomAt(camera, ZOOM_STEP, size.width / 2, size.height / 2))}>
+            +
+          </button>
+          <button type="button" className="button tiny" data-testid="graph-fit" disabled={!active} onClick={fit}>
+            Fit
+          </button>
+        </span>
+        {toolbar}
+      </div>
+      {graphKeys.length > 1 && (
+        <div className="graph-tabs" role="tablist" aria-label="Graphs in this model">
+          {graphKeys.map((key) => {
+            const sub = graph.subgraphs.find((s) => s.id === key);
+            return (
+              <button
+                key={key}
+                type="button"
+                role="tab"
+                aria-selected={key === activeKey}
+                className={key === activeKey ? 'graph-tab active' : 'graph-tab'}
+                data-testid="graph-tab"
+                data-graph-key={key}
+                onClick={() => setActiveKey(key)}
+              >
+                {sub ? sub.label : 'Main graph'} <span className="muted">({counts.get(key) ?? 0})</span>
+              </button>
+            );
+          })}
+        </div>
+      )}
+      {overlay && <OverlayLegend overlay={overlay} />}
+      {!done && layout.status !== 'failed' && (
+        <div className="graph-progress" data-testid="graph-layout-progress" role="progressbar" aria-valuemin={0} aria-valuemax={layout.total} aria-valuenow={layout.placed}>
+          Laying out the graph: {layout.placed.toLocaleString('en-US')} of {layout.total.toLocaleString('en-US')} nodes placed…
+          <progress max={Math.max(1, layout.total)} value={layout.placed} />
+        </div>
+      )}
+      {layout.status === 'failed' && (
+        <p className="graph-error" data-testid="graph-layout-error">
+          The graph could not be laid out: {layout.error}
+        </p>
+      )}
+      {graph.notes.length > 0 && (
+        <ul className="graph-notes muted" data-testid="graph-notes">
+          {graph.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
+      <div className="graph-body">
+        <div className="graph-stage" ref={stage}>
+          {active && camera ? (
+          <GraphCanvas
+            layout={active}
+            nodesById={nodesById}
+            overlay={overlay}
+            camera={camera}
+            size={size}
+            onCamera={setCamera}
+            onFit={fit}
+            selectedId={selectedId}
+            matchIds={matchIds}
+            onSelect={setSelectedId}
+          />
+          ) : (
+            (counts.get(activeKey) ?? 0) === 0 && done && <p className="muted graph-empty">This graph has no nodes.</p>
+          )}
+        </div>
+        <GraphDetails node={selected} graph={graph} overlay={selected && overlay ? (overlay.byNode.get(selected.id) ?? null) : null} overlayOn={overlay !== null} />
+      </div>
+    </section>
+  );
+}

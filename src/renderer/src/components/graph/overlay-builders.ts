@@ -1,0 +1,90 @@
+/**
+ * Overlays the model graph view builds from the studio's own data: a run's per-op profile, a
+ * variant's per-layer SQNR, and which nodes a variant quantized. Each attaches to nodes by name,
+ * as the profile and the SQNR measurement name them. Pure.
+ */
+import type { LayerSqnr } from '../../../../shared/eval-schema';
+import type { GraphNode, ModelGraph } from '../../../../shared/model-graph';
+import type { RunFile } from '../../../../shared/run-schema';
+import { formatMs, formatPercent, formatUs } from '../../format';
+import type { GraphOverlay, NodeOverlay } from './graph-overlay';
+
+type Profile = NonNullable<RunFile['profile']>;
+
+/** Graph nodes by the name a runtime or a measurement calls them (the node's name, else its id). */
+function nodesByName(graph: ModelGraph): Map<string, GraphNode> {
+  const byName = new Map<string, GraphNode>();
+  for (const node of graph.nodes) {
+    const name = node.name || node.id;
+    if (!byName.has(name)) byName.set(name, node);
+  }
+  return byName;
+}
+
+const share = (fraction: number): string => formatPercent(fraction, fraction < 0.1 ? 1 : 0);
+
+/**
+ * Per-op latency from a run's profile (onnxruntime's per-node times over its profiled runs):
+ * label "0.42 ms (14%)", colour by share of the profiled time (the largest share = 1). A node
+ * the profile does not name (fused into another by the runtime, or unnamed) has no entry.
+ */
+export function latencyOverlay(graph: ModelGraph, profile: Profile, runName: string): GraphOverlay {
+  const byName = nodesByName(graph);
+  const maxShare = Math.max(0, ...profile.nodes.map((n) => n.share));
+  const byNode = new Map<string, NodeOverlay>();
+  let unmatched = 0;
+  for (const timed of profile.nodes) {
+    const node = byName.get(timed.name);
+    if (!node) {
+      unmatched += 1;
+      continue;
+    }
+    byNode.set(node.id, {
+      label: `${formatMs(timed.meanUs / 1000)} (${share(timed.share)})`,
+      level: maxShare > 0 ? timed.share / maxShare : 0,
+      tone: 'latency',
+      detail: `${timed.opType} · mean ${formatUs(timed.meanUs)} over ${profile.runs} profiled runs · ${share(timed.share)} of the profiled time`,
+    });
+  }
+  const extra = unmatched > 0 ? ` ${unmatched} profiled node${unmatched === 1 ? '' : 's'} of the runtime's own (fused or renamed) match no node here.` : '';
+  return {
+    title: `Latency per op: ${runName}`,
+    legend:
+      `Darker: a larger share of the profiled time (runtime's median ${formatMs(profile.runtimeMedianMs)} over ${profile.runs} runs). ` +
+      `${byNode.size} of ${graph.nodes.length} nodes have a time; a node without one was not in the profile (fused into another by the runtime, or not run).${extra}`,
+    byNode,
+  };
+}
+
+/**
+ * Per-layer SQNR of a variant against its float model: label "23.1 dB", colour by how bad (the
+ * worst layer = 1, the best = 0). Attached by node name, else to the node producing the tensor.
+ */
+export function sqnrOverlay(graph: ModelGraph, layers: readonly LayerSqnr[], variantName: string): GraphOverlay {
+  const byName = nodesByName(graph);
+  const producer = new Map<string, GraphNode>();
+  for (const node of graph.nodes) for (const out of node.outputs) if (!producer.has(out)) producer.set(out, node);
+  const finite = layers.map((l) => l.sqnrDb).filter(Number.isFinite);
+  const best = Math.max(...finite);
+  const worst = Math.min(...finite);
+  const byNode = new Map<string, NodeOverlay>();
+  for (const layer of layers) {
+    const node = byName.get(layer.node) ?? producer.get(layer.tensor);
+    if (!node || byNode.has(node.id)) continue;
+    const db = layer.sqnrDb;
+    const level = !Number.isFinite(db) ? (db > 0 ? 0 : 1) : best > worst ? (best - db) / (best - worst) : 1;
+    byNode.set(node.id, {
+      label: Number.isFinite(db) ? `${db.toFixed(1)} dB` : db > 0 ? 'exact' : '−∞ dB',
+      level,
+      tone: 'sqnr',
+      detail: `SQNR of ${layer.tensor} (${layer.opType}): ${Number.isFinite(db) ? `${db.toFixed(2)} dB` : db > 0 ? 'identical to float' : 'no signal left'}`,
+    });
+  }
+  return {
+    title: `Per-layer SQNR: ${variantName} against its float model`,
+    legend:
+      `Darker: lower SQNR, more lost to quantization (worst ${Number.isFinite(worst) ? `${worst.toFixed(1)} dB` : '—'}, best ${Number.isFinite(best) ? `${best.toFixed(1)} dB` : '—'}). ` +
+      `${byNode.size} of ${graph.nodes.length} nodes were measured; a node without a figure has no quantized output to compare.`,
+    byNode,
+  };
+}

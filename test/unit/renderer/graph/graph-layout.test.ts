@@ -1,0 +1,103 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { describe, expect, it } from 'vitest';
+import {
+  assignBands,
+  BAND_GAP,
+  layoutGraph,
+  layoutInputs,
+  type ElkLike,
+  type GraphLayout,
+  type PlacedNode,
+} from '../../../../src/renderer/src/components/graph/graph-layout';
+import { chainGraph } from './synthetic-graph';
+
+const elk = new ELK() as unknown as ElkLike;
+
+/** Distance from a point to a rectangle's border (0 on it; inside counts as the distance to the nearest side). */
+function distanceToBorder([x, y]: [number, number], n: PlacedNode): number {
+  const dx = Math.max(n.x - x, 0, x - (n.x + n.width));
+  const dy = Math.max(n.y - y, 0, y - (n.y + n.height));
+  if (dx > 0 || dy > 0) return Math.hypot(dx, dy);
+  return Math.min(x - n.x, n.x + n.width - x, y - n.y, n.y + n.height - y);
+}
+
+function overlap(a: PlacedNode, b: PlacedNode): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function checkLayout(layout: GraphLayout, nodeIds: string[], edgeCount: number): void {
+  // Every node placed exactly once.
+  expect(layout.nodes.map((n) => n.id).sort()).toEqual([...nodeIds].sort());
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  // No two nodes of a band overlap; bands are stacked with a gap and do not overlap each other.
+  for (let b = 0; b < layout.bands.length; b++) {
+    const members = layout.nodes.filter((n) => n.band === b);
+    expect(members.length).toBe(layout.bands[b]!.nodes);
+    const overlapping: string[] = [];
+    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) if (overlap(members[i]!, members[j]!)) overlapping.push(`${members[i]!.id} / ${members[j]!.id}`);
+    expect(overlapping).toEqual([]);
+    const band = layout.bands[b]!;
+    expect(members.filter((n) => n.y < band.y - 0.01 || n.y + n.height > band.y + band.height + 0.01).map((n) => n.id)).toEqual([]);
+    if (b > 0) expect(layout.bands[b]!.y).toBeCloseTo(layout.bands[b - 1]!.y + layout.bands[b - 1]!.height + BAND_GAP, 5);
+  }
+  // Every edge drawn, from its producer's border to its consumer's border.
+  expect(layout.edges).toHaveLength(edgeCount);
+  const wrong = layout.edges.flatMap((edge) => {
+    const from = byId.get(edge.from)!;
+    const to = byId.get(edge.to)!;
+    const problems: string[] = [];
+    if (distanceToBorder(edge.points[0]!, from) > 1.5) problems.push(`${edge.from}→${edge.to} starts off its producer`);
+    if (distanceToBorder(edge.points[edge.points.length - 1]!, to) > 1.5) problems.push(`${edge.from}→${edge.to} ends off its consumer`);
+    // A DAG's edges between bands run downwards.
+    if (to.band < from.band) problems.push(`${edge.from}→${edge.to} runs up a band`);
+    return problems;
+  });
+  expect(wrong).toEqual([]);
+}
+
+describe('graph layout in topological bands', () => {
+  it('places every node of a 1,200-node network once, without overlaps in a band, with every edge joining its two nodes', async () => {
+    const graph = chainGraph(1_200);
+    const [main] = layoutInputs(graph);
+    const layout = await layoutGraph(elk, main!, 300);
+    expect(layout.bands.length).toBeGreaterThanOrEqual(5);
+    checkLayout(layout, graph.nodes.map((n) => n.id), graph.edges.length);
+    expect(layout.height).toBe(layout.bands.at(-1)!.y + layout.bands.at(-1)!.height);
+  });
+
+  it('lays out a 5,000-deep chain, which elkjs alone overflows the stack on', async () => {
+    const graph = chainGraph(5_000, { skips: false });
+    const [main] = layoutInputs(graph);
+    const layout = await layoutGraph(elk, main!);
+    expect(layout.nodes).toHaveLength(5_000);
+    expect(layout.edges).toHaveLength(4_999);
+    // A chain reads top to bottom: each node below the one before.
+    const y = new Map(layout.nodes.map((n) => [n.id, n.y]));
+    for (let i = 1; i < 5_000; i++) expect(y.get(`n${i}`)!).toBeGreaterThan(y.get(`n${i - 1}`)!);
+  }, 120_000);
+
+  it('keeps bands in topological order and under the size limit, and still places nodes on a cycle', () => {
+    const graph = chainGraph(700);
+    const [main] = layoutInputs(graph);
+    const bands = assignBands(main!, 100);
+    const bandOf = new Map(bands.flatMap((ids, b) => ids.map((id) => [id, b] as const)));
+    expect(bandOf.size).toBe(graph.nodes.length);
+    for (const ids of bands) expect(ids.length).toBeLessThanOrEqual(100);
+    for (const e of graph.edges) expect(bandOf.get(e.from)!).toBeLessThanOrEqual(bandOf.get(e.to)!);
+
+    const cyclic = { key: 'main', nodes: ['a', 'b', 'c'].map((id) => ({ id, width: 90, height: 50 })), edges: [{ from: 'a', to: 'b', tensor: 'x' }, { from: 'b', to: 'c', tensor: 'y' }, { from: 'c', to: 'b', tensor: 'z' }] };
+    expect(assignBands(cyclic).flat().sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('lays out each subgraph on its own and leaves out edges from the outer graph into a body', async () => {
+    const graph = chainGraph(20, { bodies: 2 });
+    const inputs = layoutInputs(graph);
+    expect(inputs.map((i) => i.key)).toEqual(['main', 'body0', 'body1']);
+    expect(inputs[1]!.nodes.map((n) => n.id)).toEqual(['body0/a', 'body0/b']);
+    expect(inputs[1]!.edges).toEqual([{ from: 'body0/a', to: 'body0/b', tensor: 'body0_a' }]);
+    const body = await layoutGraph(elk, inputs[1]!);
+    checkLayout(body, ['body0/a', 'body0/b'], 1);
+    const mainNodes = graph.nodes.filter((n) => n.subgraph === null).length;
+    expect(inputs[0]!.nodes).toHaveLength(mainNodes);
+  });
+});
