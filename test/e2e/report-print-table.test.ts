@@ -21,7 +21,9 @@ describe('the report printed', () => {
       const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH_PX, height: 1000 } });
       await page.emulateMedia({ media: 'print' });
       await page.setContent(html);
-      const widths = await page.evaluate(() => [...document.querySelectorAll('table')].map((table) => ({ section: table.closest('section')?.id ?? '', width: table.getBoundingClientRect().width })));
+      const widths = (await page.evaluate(
+        "[...document.querySelectorAll('table')].map((table) => ({ section: table.closest('section')?.id ?? '', width: table.getBoundingClientRect().width }))",
+      )) as { section: string; width: number }[];
       expect(widths.find((w) => w.section === 'latency')).toBeDefined();
       for (const { section, width } of widths) expect(width, `a table in '${section}'`).toBeLessThanOrEqual(PRINTABLE_WIDTH_PX + 1);
     } finally {
