@@ -203,7 +203,15 @@ export function App({ connectionLost }: Props) {
           </div>
           {route.page === 'home' && <HomePage bench={bench} />}
           {route.page === 'models' && (
-            <ModelsPage selectedId={selectedModelId} onSelect={openModel} onImport={importFiles} importing={importing} onError={report} />
+            <ModelsPage
+              selectedId={selectedModelId}
+              graph={route.graph}
+              onSelect={openModel}
+              onGraphChange={(id, graph) => navigate({ page: 'models', modelId: id, graph })}
+              onImport={importFiles}
+              importing={importing}
+              onError={report}
+            />
           )}
           {route.page === 'datasets' && <DatasetsPage onError={report} />}
           {route.page === 'accuracy' && <AccuracyPage onError={report} />}

@@ -11,13 +11,17 @@ import { familyOrder, listLabel, originLabel } from '../variant-view';
 
 interface Props {
   selectedId: string | null;
+  /** The route's graph flag (`#/models/<id>/graph`): the open model shows its graph. */
+  graph: boolean;
   onSelect: (id: string) => void;
+  /** The Summary/Graph tab changed: the route follows, so a reload keeps the tab. */
+  onGraphChange: (id: string, graph: boolean) => void;
   onImport: (files: File[]) => void;
   importing: boolean;
   onError: (error: unknown) => void;
 }
 
-export function ModelsPage({ selectedId, onSelect, onImport, importing, onError }: Props) {
+export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImport, importing, onError }: Props) {
   const models = useModels();
   const { datasets } = useDatasets();
   const ready = useWorkspaceReady();
@@ -120,7 +124,12 @@ export function ModelsPage({ selectedId, onSelect, onImport, importing, onError 
           {selected && (
             <div className="model-detail">
               <VariantsPanel key={selected.id} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
-              <ModelInspect model={selected} savedSizeMacs={savedSizeMacs.get(selected.id)} />
+              <ModelInspect
+                model={selected}
+                savedSizeMacs={savedSizeMacs.get(selected.id)}
+                graph={graph}
+                onGraphChange={(on) => onGraphChange(selected.id, on)}
+              />
             </div>
           )}
         </div>
