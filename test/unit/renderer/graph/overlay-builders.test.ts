@@ -1,6 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { latencyOverlay, sqnrOverlay } from '../../../../src/renderer/src/components/graph/overlay-builders';
+import { latencyOverlay, precisionOverlay, sqnrOverlay } from '../../../../src/renderer/src/components/graph/overlay-builders';
+import type { GraphNode, GraphTensor, ModelGraph } from '../../../../src/shared/model-graph';
+import { overlayFill } from '../../../../src/renderer/src/components/graph/overlay-style';
 import { chainGraph } from './synthetic-graph';
+
+/** A QDQ model by hand: x -> QuantizeLinear -> DequantizeLinear -> Conv (int8 weight through DequantizeLinear) -> Relu (float) -> Shape; and an fp16 Add. */
+function qdqGraph(): ModelGraph {
+  const t = (name: string, dtype: string, role: GraphTensor['role'], quantized = false): GraphTensor => ({ name, dtype, shape: [1, 8], role, quantized });
+  const node = (id: string, op: string, inputs: string[], outputs: string[]): GraphNode => ({ id, name: id, op, inputs, outputs, attributes: {}, subgraph: null });
+  const nodes = [
+    node('q', 'QuantizeLinear', ['x', 'x_scale'], ['x_q']),
+    node('dq', 'DequantizeLinear', ['x_q', 'x_scale'], ['x_dq']),
+    node('w_dq', 'DequantizeLinear', ['w_q', 'w_scale'], ['w']),
+    node('conv', 'Conv', ['x_dq', 'w'], ['y']),
+    node('relu', 'Relu', ['y'], ['z']),
+    node('shape', 'Shape', ['z'], ['z_shape']),
+    node('half_add', 'Add', ['h', 'h'], ['h2']),
+  ];
+  const tensors = [
+    t('x', 'float32', 'input'),
+    t('x_scale', 'float32', 'weight'),
+    t('x_q', 'int8', 'activation', true),
+    t('x_dq', 'float32', 'activation'),
+    t('w_q', 'int8', 'weight', true),
+    t('w_scale', 'float32', 'weight'),
+    t('w', 'float32', 'activation'),
+    t('y', 'float32', 'activation'),
+    t('z', 'float32', 'output'),
+    t('z_shape', 'int64', 'output'),
+    t('h', 'float16', 'input'),
+    t('h2', 'float16', 'output'),
+  ];
+  return { format: 'onnx', nodes, edges: [], subgraphs: [], tensors: Object.fromEntries(tensors.map((x) => [x.name, x])), notes: [] };
+}
 
 describe('graph overlays', () => {
   const graph = chainGraph(10, { skips: false });
@@ -48,5 +80,26 @@ describe('graph overlays', () => {
     expect(overlay.byNode.has('n0')).toBe(false);
     expect(overlay.legend).toContain('worst 12.5 dB, best 40.0 dB');
     expect(overlay.legend).toContain('3 of 10 nodes were measured');
+  });
+
+  it('precision: quantized, Q/DQ, fp16 and float nodes labelled and coloured apart, with the graph\'s reason; shape arithmetic plain', () => {
+    const overlay = precisionOverlay(qdqGraph());
+    const label = (id: string) => overlay.byNode.get(id)?.label;
+    expect(['q', 'dq', 'w_dq', 'conv', 'relu', 'half_add'].map(label)).toEqual(['Q/DQ', 'Q/DQ', 'Q/DQ', 'int8', 'float', 'fp16']);
+    expect(overlay.byNode.has('shape')).toBe(false);
+    expect(overlay.byNode.get('conv')).toMatchObject({ level: 1, tone: 'precision' });
+    expect(overlay.byNode.get('conv')!.detail).toContain('DequantizeLinear');
+    expect(overlay.byNode.get('half_add')!.level).toBe(0.5);
+    expect(overlay.byNode.get('relu')!.level).toBe(0.1);
+    // The three kinds paint three different fills.
+    const fills = new Set(['conv', 'half_add', 'relu'].map((id) => overlayFill(overlay.byNode.get(id)!).color));
+    expect(fills.size).toBe(3);
+    expect(overlay.legend).toContain('Of 7 nodes: 1 quantized (1 int8, 0 uint8), 3 Q/DQ, 1 fp16, 1 float, 1 with no float data');
+  });
+
+  it('precision of a float model: every node float', () => {
+    const overlay = precisionOverlay(graph);
+    expect(overlay.byNode.size).toBe(10);
+    expect([...overlay.byNode.values()].every((n) => n.label === 'float' && n.level === 0.1)).toBe(true);
   });
 });

@@ -11,9 +11,9 @@ import { useTask } from '../../hooks/useTask';
 import { runLabel } from '../../run-label';
 import { isStaticInt8 } from '../../variant-view';
 import type { GraphOverlay } from './graph-overlay';
-import { latencyOverlay, sqnrOverlay } from './overlay-builders';
+import { latencyOverlay, precisionOverlay, sqnrOverlay } from './overlay-builders';
 
-export type OverlayKind = 'none' | 'latency' | 'sqnr';
+export type OverlayKind = 'none' | 'latency' | 'sqnr' | 'precision';
 
 /** The newest runs of a model whose files are read to find a profile (a run file can be large). */
 const RUNS_LOOKED_AT = 12;
@@ -62,6 +62,7 @@ export function OverlayControls({ model, graph, onOverlay }: Props) {
   const overlay = useMemo((): GraphOverlay | null => {
     if (kind === 'latency' && run?.profile) return latencyOverlay(graph, run.profile, runName(run));
     if (kind === 'sqnr' && layers) return sqnrOverlay(graph, layers.layers, model.name);
+    if (kind === 'precision') return precisionOverlay(graph);
     return null;
   }, [kind, run, layers, graph, model.name]);
   useEffect(() => onOverlay(overlay), [overlay, onOverlay]);
@@ -86,6 +87,7 @@ export function OverlayControls({ model, graph, onOverlay }: Props) {
           <option value="none">None</option>
           <option value="latency">Latency per op (a run's profile)</option>
           <option value="sqnr">Per-layer SQNR</option>
+          <option value="precision">Precision (quantized or float)</option>
         </select>
       </label>
       {kind === 'latency' &&

@@ -4,6 +4,7 @@
  * as the profile and the SQNR measurement name them. Pure.
  */
 import type { LayerSqnr } from '../../../../shared/eval-schema';
+import { nodePrecisions, precisionCounts, type NodePrecision } from '../../../../shared/graph/precision';
 import type { GraphNode, ModelGraph } from '../../../../shared/model-graph';
 import type { RunFile } from '../../../../shared/run-schema';
 import { formatMs, formatPercent, formatUs } from '../../format';
@@ -85,6 +86,43 @@ export function sqnrOverlay(graph: ModelGraph, layers: readonly LayerSqnr[], var
     legend:
       `Darker: lower SQNR, more lost to quantization (worst ${Number.isFinite(worst) ? `${worst.toFixed(1)} dB` : '—'}, best ${Number.isFinite(best) ? `${best.toFixed(1)} dB` : '—'}). ` +
       `${byNode.size} of ${graph.nodes.length} nodes were measured; a node without a figure has no quantized output to compare.`,
+    byNode,
+  };
+}
+
+/** What each precision draws: its label and its level (overlay-style reads ≥ 0.75 as quantized, 0.4–0.75 as fp16, lower as float). */
+const PRECISION_MARK: Record<Exclude<NodePrecision, 'int (no float data)'>, { label: string; level: number }> = {
+  int8: { label: 'int8', level: 1 },
+  uint8: { label: 'uint8', level: 1 },
+  'quantize/dequantize': { label: 'Q/DQ', level: 1 },
+  fp16: { label: 'fp16', level: 0.5 },
+  float: { label: 'float', level: 0.1 },
+};
+
+/**
+ * Which nodes run quantized, in float16 or in float, read from the graph alone
+ * (src/shared/graph/precision.ts); the detail is the reason the graph gives. A node with only
+ * integer or boolean tensors (shape arithmetic) has no float data to quantize and is drawn plain.
+ */
+export function precisionOverlay(graph: ModelGraph): GraphOverlay {
+  const precisions = nodePrecisions(graph);
+  const byNode = new Map<string, NodeOverlay>();
+  for (const [id, info] of precisions) {
+    if (info.precision === 'int (no float data)') continue;
+    const mark = PRECISION_MARK[info.precision];
+    byNode.set(id, { label: mark.label, level: mark.level, tone: 'precision', detail: info.reason });
+  }
+  const counts = precisionCounts(precisions);
+  const parts = [
+    `${counts.int8 + counts.uint8} quantized (${counts.int8} int8, ${counts.uint8} uint8)`,
+    `${counts['quantize/dequantize']} Q/DQ`,
+    `${counts.fp16} fp16`,
+    `${counts.float} float`,
+    `${counts['int (no float data)']} with no float data (plain)`,
+  ];
+  return {
+    title: 'Precision: quantized or float',
+    legend: `Blue: runs on integer codes (and the Q/DQ nodes converting to and from them); green: float16; amber: float. Of ${graph.nodes.length} nodes: ${parts.join(', ')}.`,
     byNode,
   };
 }
