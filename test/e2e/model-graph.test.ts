@@ -103,16 +103,24 @@ it(
     await view.waitFor({ timeout: TIMEOUT_MS });
     expect(Number(await view.getByTestId('graph-node-count').getAttribute('data-count'))).toBe(expected.nodes.length);
 
-    // Back to Summary: the route drops /graph.
-    await page.getByTestId('model-view-summary').click();
-    expect(page.url()).not.toMatch(/\/graph$/);
-
     const overlayTexts = () => view.getByTestId('graph-node-overlay').allTextContents();
     const openGraph = async (modelId: string): Promise<void> => {
       await page.locator(`[data-testid="model-row"][data-model-id="${modelId}"]`).click();
       await page.getByTestId('model-view-graph').click();
       await view.waitFor({ timeout: TIMEOUT_MS });
     };
+    // Another model picked while the Graph tab is open opens in its graph too.
+    await page.locator(`[data-testid="model-row"][data-model-id="${prepared.floatId}"]`).click();
+    await view.waitFor({ timeout: TIMEOUT_MS });
+    expect(page.url()).toContain(`#/models/${prepared.floatId}/graph`);
+
+    // Back to Summary: the route drops /graph, and another model then opens on its summary.
+    await page.getByTestId('model-view-summary').click();
+    expect(page.url()).toContain(`#/models/${prepared.floatId}`);
+    expect(page.url()).not.toMatch(/\/graph$/);
+    await page.locator(`[data-testid="model-row"][data-model-id="${prepared.int8Id}"]`).click();
+    expect(await page.getByTestId('model-view-summary').getAttribute('aria-selected')).toBe('true');
+    expect(page.url()).toMatch(/#\/models\/[^/]+$/);
 
     // Precision of the static int8 variant: its integer nodes say int8 or uint8, its converters Q/DQ.
     await openGraph(prepared.int8Id);

@@ -30,6 +30,8 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
   const savedSizeMacs = useSavedSizeMacs(models);
   const selectedRow = useRef<HTMLTableRowElement | null>(null);
   const [removing, setRemoving] = useState<ModelEntry | null>(null);
+  // Another model picked in the list opens in the same tab (its graph while the Graph tab is open).
+  const open = (id: string): void => (graph ? onGraphChange(id, true) : onSelect(id));
   // A model opened from elsewhere (the bench form's link) may be far down the list.
   useEffect(() => {
     selectedRow.current?.scrollIntoView({ block: 'nearest' });
@@ -79,8 +81,8 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
                       title={model.origin ? originLabel(model, models) : undefined}
                       tabIndex={0}
                       aria-selected={model.id === selected?.id}
-                      onClick={() => onSelect(model.id)}
-                      onKeyDown={(event) => event.key === 'Enter' && onSelect(model.id)}
+                      onClick={() => open(model.id)}
+                      onKeyDown={(event) => event.key === 'Enter' && open(model.id)}
                     >
                       <td className="name-cell" title={label.tag ? `${label.name} · ${label.tag}` : label.name}>
                         {isVariant && (
