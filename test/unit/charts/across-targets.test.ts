@@ -1,8 +1,9 @@
 /** Runs across targets as chart data: grouping, series names, the headline CI, memory not measured. */
+// In the Node-typed tests (not test/unit/renderer): it builds its runs with the e2e helper, which uses node:fs.
 import { describe, expect, it } from 'vitest';
-import { groupByTarget, seriesNameOf, targetRunOf, type TargetRun } from '../../../../src/renderer/src/components/charts/across-targets';
-import { RunFile, type RunSummary } from '../../../../src/shared/run-schema';
-import { syntheticRun } from '../../../e2e/helpers/synthetic-run';
+import { groupByTarget, seriesNameOf, targetRunOf, type TargetRun } from '../../../src/renderer/src/components/charts/across-targets';
+import { RunFile, type RunSummary } from '../../../src/shared/run-schema';
+import { syntheticRun } from '../../e2e/helpers/synthetic-run';
 
 function run(over: Partial<TargetRun>): TargetRun {
   return {
