@@ -104,6 +104,8 @@ describe('variants, accuracy and datasets in the UI', () => {
     await page.keyboard.press('Control+6');
     await page.getByTestId('eval-empty').waitFor();
     expect(await page.getByTestId('eval-dataset-select').inputValue()).toBe('demo-digits');
+    // The ticks follow the engine's check of what the dataset fits: wait for its answer.
+    await page.locator('[data-testid="eval-model-option"][data-evaluable="unknown"]').first().waitFor({ state: 'detached' });
     const boxes = page.getByTestId('eval-model-checkbox');
     for (let i = 0; i < 3; i++) expect(await boxes.nth(i).isChecked()).toBe(true);
     await page.getByTestId('eval-run').click();

@@ -49,7 +49,7 @@ export function ConfirmRemove({ title, items, children, blocked = null, onConfir
   return (
     <dialog
       ref={dialog}
-      className="confirm-remove"
+      className="remove-dialog"
       data-testid="confirm-remove"
       aria-labelledby="confirm-remove-title"
       onCancel={(event) => {
@@ -59,7 +59,7 @@ export function ConfirmRemove({ title, items, children, blocked = null, onConfir
     >
       <h2 id="confirm-remove-title">{title}</h2>
       <p className="muted">These are deleted from the workspace folder; this cannot be undone.</p>
-      <ul className="confirm-remove-items" data-testid="confirm-remove-items">
+      <ul className="remove-dialog-items" data-testid="confirm-remove-items">
         {items.map((item) => (
           <li key={item.key} data-testid="confirm-remove-item">
             <span>{item.label}</span>
@@ -74,11 +74,11 @@ export function ConfirmRemove({ title, items, children, blocked = null, onConfir
         </p>
       )}
       {error && (
-        <p className="confirm-remove-error" role="alert" data-testid="confirm-remove-error">
+        <p className="remove-dialog-error" role="alert" data-testid="confirm-remove-error">
           {error}
         </p>
       )}
-      <div className="confirm-remove-actions">
+      <div className="remove-dialog-actions">
         {/* Cancel comes first and takes the focus: Enter on an open dialog never deletes. */}
         <button type="button" className="button" autoFocus disabled={busy} onClick={onClose} data-testid="confirm-remove-cancel">
           Cancel
