@@ -1,6 +1,7 @@
 /** The job results grid as data (issue 13 item 1): axes that vary, baseline speedups and colours, "not measured". */
 import { describe, expect, it } from 'vitest';
-import { buildResultsGrid, NOT_MEASURED, type GridInput } from '../../../src/renderer/src/components/results/results-grid';
+import { buildResultsGrid, type GridInput } from '../../../src/renderer/src/components/results/results-grid';
+import { NOT_MEASURED } from '../../../src/shared/units';
 import type { RunSummary } from '../../../src/shared/run-schema';
 
 function summary(id: string, median: number, ci: [number, number], extra: Partial<RunSummary> = {}): RunSummary {

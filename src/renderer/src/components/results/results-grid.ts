@@ -9,10 +9,9 @@ import { RUNTIME_LABELS } from '../../../../shared/runtimes';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { accuracyOf, ACCURACY_LABELS, type AccuracyKey } from '../../accuracy';
 import type { CellState, JobView } from '../../bench-job';
-import { formatBytes, formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup, formatThreads } from '../../format';
+import { formatBytes, formatMs, formatMsRange, formatPeakMemory, formatPercent, formatSpeedup, formatThreads, NOT_MEASURED } from '../../format';
 import { percentileCell } from '../../stats-view';
 
-export const NOT_MEASURED = 'not measured';
 
 /** One cell of the job as the grid receives it: where it ran, and its run if there is one. */
 export interface GridInput {
@@ -148,7 +147,7 @@ function cellOf(input: GridInput, key: string, accuracy: Map<string, { text: str
     ci: measured ? ciOf(run) : { text: NOT_MEASURED, kind: null },
     p99: p99 ? { text: p99.text, title: p99.title } : { text: NOT_MEASURED, title: 'This run file does not record a p99.' },
     // A board that reports no memory writes 0: that is not a measurement.
-    peakRss: run && run.peakRssBytes > 0 ? formatMb(run.peakRssBytes) : NOT_MEASURED,
+    peakRss: run ? formatPeakMemory(run.peakRssBytes) : NOT_MEASURED,
     size: run?.modelSizeBytes !== undefined ? formatBytes(run.modelSizeBytes) : NOT_MEASURED,
     accuracy: accuracy.get(input.modelSha256) ?? { text: NOT_MEASURED, title: 'No evaluation of this model yet (Accuracy page).' },
     speedup: null,
