@@ -249,7 +249,7 @@ export class TriageJobs {
         (message) => progress(message, 0.5),
       ).catch((error: unknown) => rethrowUnlessCancelled(error, signal));
       this.deps.emit('workspace.changed', { what: 'evals' });
-      for (const record of evalRecordsOf(evaluated)) {
+      for (const record of evaluated.records) {
         const accuracy = triageAccuracyOf(record.result, record.createdAt);
         if (record.modelId === made.id) step.accuracy = accuracy;
         else if (record.modelId === previous.variantId) previous.accuracy = accuracy;
@@ -423,10 +423,6 @@ function killOnAbort(spawner: RunnerSpawner, signal: AbortSignal): RunnerSpawner
 }
 
 /** evals.run answers the records, or (issue 13) the records with the models it skipped. */
-function evalRecordsOf(result: EvalRecord[] | { records: EvalRecord[] }): EvalRecord[] {
-  return Array.isArray(result) ? result : result.records;
-}
-
 function newestEval(records: readonly EvalRecord[], modelId: string, datasetId: string): EvalRecord | undefined {
   return records.filter((r) => r.modelId === modelId && r.datasetId === datasetId).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }
