@@ -26,6 +26,7 @@ const commands: Record<string, Command> = {
   eval: { load: async () => ({ run: (await import('./commands/eval')).evalCommand }), summary: 'Accuracy and fidelity of models on a dataset (top-1, top-5, agreement, SQNR).' },
   dataset: { load: async () => ({ run: (await import('./commands/dataset')).datasetCommand }), summary: 'Import a dataset (image folder, .npy, .npz, CSV) with its preprocessing recipe.' },
   quantize: { load: async () => ({ run: (await import('./commands/quantize')).quantizeCommand }), summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
+  convert: { load: async () => ({ run: (await import('./commands/convert')).convertCommand }), summary: 'Export a PyTorch model (TorchScript or a Python nn.Module) to ONNX with your Python and torch; check it against torch.' },
   report: { load: async () => ({ run: (await import('./commands/report')).reportCommand }), summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   repro: { load: async () => ({ run: (await import('./commands/repro')).reproCommand }), summary: "Re-run a run file's settings; does the new median land inside its between-run CI?" },
   compare: { load: async () => ({ run: (await import('./commands/compare')).compareCommand }), summary: 'Compare two runs; gate CI on their between-run CIs (exit 0 ok, 1 regressed, 3 cannot decide).' },
