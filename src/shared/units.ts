@@ -39,3 +39,13 @@ export function formatPeakMemory(bytes: number): string {
   const measured = measuredPeakBytes(bytes);
   return measured === null ? NOT_MEASURED : formatMiB(measured);
 }
+
+/**
+ * Milliseconds as every front-end but the CLI shows them (studio and reports), with precision that
+ * fits the magnitude: 0.01234 → "0.0123 ms", 12.3456 → "12.35 ms", 123.456 → "123.5 ms". One
+ * formatter, so a latency reads the same in the studio and in a report exported from it.
+ */
+export function formatMs(latencyMs: number): string {
+  if (latencyMs > 0 && latencyMs < 1) return `${latencyMs.toPrecision(3)} ms`;
+  return `${latencyMs.toFixed(latencyMs < 100 ? 2 : 1)} ms`;
+}

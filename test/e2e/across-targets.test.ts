@@ -22,7 +22,7 @@ import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import type { ModelEntry } from '../../src/shared/contract';
-import { formatMs } from '../../src/renderer/src/format';
+import { formatMs } from '../../src/shared/units';
 import { EvalRecord } from '../../src/shared/eval-schema';
 import { createApiClient } from '../../src/shared/rpc';
 import { RunFile } from '../../src/shared/run-schema';

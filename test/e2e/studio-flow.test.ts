@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel } from '../../src/core/formats/onnx/onnx-writer';
-import { formatMs } from '../../src/renderer/src/format';
+import { formatMs } from '../../src/shared/units';
 import { RunFile } from '../../src/shared/run-schema';
 import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
 import { makeTempWorkspace, REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';

@@ -11,7 +11,8 @@
 import { remedy, worded } from '../../shared/remedies';
 import type { WordedMessage } from '../../shared/errors';
 import { headlineMedianMs, percentileSupported, type PercentileName, type RunFile } from '../../shared/run-schema';
-import { formatMs, formatRatio } from './format';
+import { formatRatio } from './format';
+import { formatMs } from '../../shared/units';
 
 export const DEFAULT_MAX_REGRESSION_PCT = 5;
 /** The repeats the gate's "cannot decide" sentence asks for. */

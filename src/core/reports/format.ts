@@ -1,13 +1,6 @@
-/** Number formatting shared by every report format (the CLI has its own in src/cli/format.ts). */
+/** Number formatting shared by every report format (milliseconds and bytes come from src/shared/units, as in the studio). */
 import type { Cell } from './blocks';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../../shared/run-schema';
-
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 0.1) return `${(ms * 1000).toFixed(1)} µs`;
-  if (ms < 10) return `${ms.toFixed(3)} ms`;
-  return `${ms.toFixed(1)} ms`;
-}
 
 /** For axis ticks: three significant digits, no trailing zeros ("20 µs", "1.5 ms"). */
 export function formatMsShort(ms: number): string {
@@ -15,7 +8,7 @@ export function formatMsShort(ms: number): string {
   return `${Number(value.toPrecision(3))} ${unit}`;
 }
 
-import { formatBytes } from '../../shared/units';
+import { formatBytes, formatMs } from '../../shared/units';
 
 export { formatBytes };
 

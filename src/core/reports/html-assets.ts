@@ -3,12 +3,13 @@
  * open from an e-mail attachment or a CI artifact with no network, under a CSP that allows inline
  * code only.
  */
+import { RUN_COLORS } from '../../shared/run-colors';
 
-/** Eight series colours that read on white, on near-black and in print. */
-const SERIES_LIGHT = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
-const SERIES_DARK = ['#60a5fa', '#f87171', '#34d399', '#fbbf24', '#a78bfa', '#22d3ee', '#f472b6', '#9ca3af'];
+// Series colours are the studio's run colours (light and dark), so run k has one colour in the app and in its report.
+const SERIES_LIGHT = RUN_COLORS.light;
+const SERIES_DARK = RUN_COLORS.dark;
 
-const seriesVars = (colors: string[]): string => colors.map((c, i) => `--s${i}:${c};`).join('');
+const seriesVars = (colors: readonly string[]): string => colors.map((c, i) => `--s${i}:${c};`).join('');
 const seriesRules = SERIES_LIGHT.map(
   (_, i) => `.bar.series-${i},.swatch.series-${i}{fill:var(--s${i})}.line.series-${i}{stroke:var(--s${i})}`,
 ).join('');

@@ -2,7 +2,8 @@
 import { binLatency } from '../../shared/numeric/histogram';
 import { asSamples, percentile, sortSamples, type SortedSamples } from '../../shared/numeric/quantile';
 import type { SvgMarkup } from './blocks';
-import { formatMs, formatMsShort } from './format';
+import { formatMsShort } from './format';
+import { formatMs } from '../../shared/units';
 import type { ReportRun } from './report-types';
 import { barChart, lineChart } from './svg-chart';
 

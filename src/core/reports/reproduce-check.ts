@@ -13,7 +13,7 @@ import { remedy, worded } from '../../shared/remedies';
 import { medianCiRanks } from '../bench/confidence';
 import { headlineMedianMs, type RunFile } from '../../shared/run-schema';
 import { GATE_REPEATS, type Interval } from './compare-runs';
-import { formatMs } from './format';
+import { formatMs } from '../../shared/units';
 
 /** reproduced (exit 0), not-reproduced (exit 1), undecided (exit 3: the original has no CI to land in). */
 export type ReproduceOutcome = 'reproduced' | 'not-reproduced' | 'undecided';

@@ -5,6 +5,7 @@
  * print styles apply. Every text that reaches the SVG is escaped here.
  */
 import type { SvgMarkup } from './blocks';
+import { MAX_COMPARED_RUNS } from '../../shared/run-colors';
 
 export interface Axis {
   min: number;
@@ -143,7 +144,7 @@ function wrap(title: string, body: string, extraHeight = 0): SvgMarkup {
 
 export function barChart(spec: { title: string; x: Axis; y: Axis; bars: Bar[]; seriesIndex?: number }): SvgMarkup {
   const frame = new Frame(spec.x, spec.y);
-  const series = `series-${(spec.seriesIndex ?? 0) % 8}`;
+  const series = `series-${(spec.seriesIndex ?? 0) % MAX_COMPARED_RUNS}`;
   const bars = spec.bars.map((bar) => {
     const x = frame.sx(bar.x0);
     const width = Math.max(1, frame.sx(bar.x1) - x - 1);
@@ -165,14 +166,14 @@ export function lineChart(spec: { title: string; x: Axis; y: Axis; series: LineS
   });
   const lines = spec.series.map((line, i) => {
     const d = line.points.map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${px(frame.sx(x))} ${px(frame.sy(y))}`).join('');
-    return `<path class="line series-${i % 8}" d="${d}"><title>${escapeXml(line.name)}</title></path>`;
+    return `<path class="line series-${i % MAX_COMPARED_RUNS}" d="${d}"><title>${escapeXml(line.name)}</title></path>`;
   });
   const legendTop = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom;
   const legend = spec.series.map((line, i) => {
     const y = legendTop + i * LEGEND_ROW_PX;
     const name = line.name.length > MAX_LEGEND_CHARS ? `${line.name.slice(0, MAX_LEGEND_CHARS - 1)}…` : line.name;
     return (
-      `<rect class="swatch series-${i % 8}" x="${MARGIN.left}" y="${y}" width="12" height="12"/>` +
+      `<rect class="swatch series-${i % MAX_COMPARED_RUNS}" x="${MARGIN.left}" y="${y}" width="12" height="12"/>` +
       `<text class="legend" x="${MARGIN.left + 18}" y="${y + 10}">${escapeXml(name)}</text>`
     );
   });

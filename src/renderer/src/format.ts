@@ -1,6 +1,6 @@
 import type { Dim } from '../../shared/model-info';
 
-import { formatBytes, formatMiB, formatPeakMemory, measuredPeakBytes, NOT_MEASURED } from '../../shared/units';
+import { formatBytes, formatMiB, formatMs, formatPeakMemory, measuredPeakBytes, NOT_MEASURED } from '../../shared/units';
 
 // Every size and memory figure in the studio goes through these (IEC units, KiB/MiB, as the CLI and reports):
 // formatPeakMemory for a peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMb for other memory, formatBytes for sizes.
@@ -19,12 +19,6 @@ export function formatCount(count: number): string {
     if (count >= size) return `${(count / size).toPrecision(3)} ${suffix}`;
   }
   return String(count);
-}
-
-/** Milliseconds with precision that fits the magnitude: 0.01234 → "0.0123 ms", 12.3456 → "12.35 ms". */
-export function formatMs(latencyMs: number): string {
-  if (latencyMs > 0 && latencyMs < 1) return `${latencyMs.toPrecision(3)} ms`;
-  return `${latencyMs.toFixed(latencyMs < 100 ? 2 : 1)} ms`;
 }
 
 /** A latency for a chart axis, whose title carries the unit: 0.01234 → "0.0123", 12.3456 → "12.3". */

@@ -1,5 +1,5 @@
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName } from '../../shared/run-schema';
-import { formatMs } from './format';
+import { formatMs } from '../../shared/units';
 
 export const TOO_FEW_SAMPLES = 'too few samples';
 

@@ -4,7 +4,8 @@
  * cost ("+0.42 ms, +6 %"). The arithmetic is src/shared/triage.ts's; this file only words it.
  */
 import { accuracyChangePoints, latencyChange, sameCell, type LatencyChange, type TriageLatency, type TriageSession, type TriageStep } from '../../shared/triage';
-import { formatMs, formatMsRange, formatPercent, formatThreads } from './format';
+import { formatMsRange, formatPercent, formatThreads } from './format';
+import { formatMs } from '../../shared/units';
 
 const MINUS = '\u2212';
 

@@ -53,14 +53,14 @@ describe('regressionGate (between-run CIs)', () => {
   it('passes (0) a run whose CI stays within the allowance of the baseline CI top, and one that is faster', () => {
     const gate = regressionGate(baseline, same, 5);
     expect([gate.outcome, gate.exitCode, gate.basis]).toEqual(['pass', 0, 'between-run']);
-    expect(gate.message).toMatch(/^OK: the median is 0\.0% faster .*ends at 1\.020 ms, no higher than the baseline's CI top plus 5% \(1\.082 ms\)/);
+    expect(gate.message).toMatch(/^OK: the median is 0\.0% faster .*ends at 1\.02 ms, no higher than the baseline's CI top plus 5% \(1\.08 ms\)/);
     expect(regressionGate(slower, baseline, 5).exitCode).toBe(0);
   });
 
   it('fails (1) a median 20% slower whose CI lies entirely above the baseline CI, and not under a 25% allowance', () => {
     const gate = regressionGate(baseline, slower, 5);
     expect([gate.outcome, gate.exitCode]).toEqual(['regressed', 1]);
-    expect(gate.message).toContain('REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5%, and the between-run CIs are apart (current 1.180 ms–1.220 ms, baseline 0.970 ms–1.030 ms).');
+    expect(gate.message).toContain('REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5%, and the between-run CIs are apart (current 1.18 ms–1.22 ms, baseline 0.970 ms–1.03 ms).');
     // 1.22 ms ≤ 1.03 ms × 1.25: a regression beyond 25% is ruled out.
     expect(regressionGate(baseline, slower, 25).exitCode).toBe(0);
   });

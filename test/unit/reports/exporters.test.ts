@@ -47,7 +47,7 @@ describe('markdown', () => {
     expect(latencyRow).toBeDefined();
     const firstRow = rows.find((line) => line.startsWith('| #1 demo-mnist · onnxruntime · auto threads | 100 |'));
     // 100 samples: p90 has a value, p95 and p99 do not.
-    expect(firstRow).toMatch(/ µs \| too few samples \| too few samples \| /);
+    expect(firstRow).toMatch(/ ms \| too few samples \| too few samples \| /);
     expect(md).toContain('p99: 662');
     // 700 samples are enough for p99, so the 700-run row shows a number in every percentile column.
     expect(latencyRow).not.toContain('too few samples');

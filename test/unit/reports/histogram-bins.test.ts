@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { summarizeLatency } from '../../../src/core/bench/stats';
-import { formatMs } from '../../../src/core/reports/format';
+import { formatMs } from '../../../src/shared/units';
 import { histogramChart } from '../../../src/core/reports/latency-charts';
 import { binLatency } from '../../../src/renderer/src/histogram';
 import type { RunFile } from '../../../src/shared/run-schema';

@@ -14,7 +14,7 @@ import { betweenRunEstimate } from '../../../src/core/bench/between-run';
 import { summarizeLatency } from '../../../src/core/bench/stats';
 import { betweenRunWarning } from '../../../src/core/bench/warnings';
 import { cellText, type Block } from '../../../src/core/reports/blocks';
-import { formatMs } from '../../../src/core/reports/format';
+import { formatMs } from '../../../src/shared/units';
 import { buildReportContext } from '../../../src/core/reports/report-context';
 import { comparisonSection } from '../../../src/core/reports/sections/comparison';
 import { latencySection } from '../../../src/core/reports/sections/latency';
@@ -102,7 +102,7 @@ describe('the report of runs with repeats', () => {
     expect(repeatsTable.columns.map((c) => c.label)).toEqual(['repeat', 'runs', 'median', 'within-run 95% CI', 'init']);
     expect(column(repeatsTable, 'repeat')).toEqual(['#1', '#2', '#3', '#4', '#5']);
     expect(column(repeatsTable, 'median')).toEqual(drifting.repeats?.map((r) => formatMs(r.medianMs)));
-    expect(column(repeatsTable, 'init')).toEqual(['20.0 ms', '21.0 ms', '22.0 ms', '23.0 ms', '24.0 ms']);
+    expect(column(repeatsTable, 'init')).toEqual(['20.00 ms', '21.00 ms', '22.00 ms', '23.00 ms', '24.00 ms']);
     // Both CIs named in words, with the method.
     const sentence = texts(blocks).find((t) => t.startsWith("Median of the repeats' medians"));
     expect(sentence).toContain('Median 95% CI within this run (all samples pooled)');

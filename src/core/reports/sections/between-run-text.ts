@@ -5,7 +5,7 @@
  */
 import type { BetweenRunEstimate, RunFile } from '../../../shared/run-schema';
 import type { Cell } from '../blocks';
-import { formatMs } from '../format';
+import { formatMs } from '../../../shared/units';
 
 export const NO_REPEATS = '—, no repeats';
 

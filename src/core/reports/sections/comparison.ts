@@ -2,7 +2,8 @@ import { messageFor } from '../../../shared/remedies';
 import type { Block, Cell } from '../blocks';
 import { headlineMedianMs } from '../../../shared/run-schema';
 import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, type MetricComparison } from '../compare-runs';
-import { formatChangePct, formatMs, formatRatio, tooFewText } from '../format';
+import { formatChangePct, formatRatio, tooFewText } from '../format';
+import { formatMs } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 import { anyBetweenRun, betweenRunCell } from './between-run-text';
 

@@ -1,5 +1,6 @@
 import type { Block, Cell, Column } from '../blocks';
-import { formatFraction, formatMs, msCell, percentileCell } from '../format';
+import { formatFraction, msCell, percentileCell } from '../format';
+import { formatMs } from '../../../shared/units';
 import type { ReportRun } from '../report-types';
 import type { ReportSection } from '../report-section';
 import { headlineMedianMs } from '../../../shared/run-schema';

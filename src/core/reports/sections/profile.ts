@@ -1,5 +1,6 @@
 import type { Block } from '../blocks';
-import { formatFraction, formatMs } from '../format';
+import { formatFraction } from '../format';
+import { formatMs } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 
 /** The ops that take most of the time; the full per-node list goes to the Netron attachment. */

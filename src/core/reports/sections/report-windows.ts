@@ -1,5 +1,5 @@
 import type { Block } from '../blocks';
-import { formatMs } from '../format';
+import { formatMs } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 
 export const reportWindowsSection: ReportSection = {

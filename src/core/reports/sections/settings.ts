@@ -2,7 +2,7 @@ import { givenAsFlags } from '../../../shared/input-messages';
 import type { OptionSpec } from '../../../shared/plugins/plugin';
 import { RUNTIMES, RuntimeName, runtimeOptionsOf } from '../../../shared/plugins/runtimes';
 import type { RunFile } from '../../../shared/run-schema';
-import { formatMs } from '../format';
+import { formatMs } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 
 export const settingsSection: ReportSection = {

@@ -1,6 +1,6 @@
 import { describeGuessedDims, guessedInputsOfRun } from '../../../shared/input-messages';
 import type { Block } from '../blocks';
-import { formatMs } from '../format';
+import { formatMs } from '../../../shared/units';
 import { acrossText, medianRangeText, msRange } from './between-run-text';
 import type { ReportSection } from '../report-section';
 

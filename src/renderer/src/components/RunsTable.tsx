@@ -1,8 +1,9 @@
 import { Fragment, useState } from 'react';
 import { percentileSupported, type RunSummary } from '../../../shared/run-schema';
-import { MAX_COMPARED_RUNS } from '../colors';
+import { MAX_COMPARED_RUNS } from '../../../shared/run-colors';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
-import { formatDate, formatMs, formatPeakMemory } from '../format';
+import { formatDate, formatPeakMemory } from '../format';
+import { formatMs } from '../../../shared/units';
 import { betweenRunCiText, betweenRunTitle } from '../repeats-view';
 import { filterRuns, groupRuns, NO_RUNS_FILTER, RUN_GROUPINGS, RUN_STATUS_FILTERS, runTargets, type RunGrouping, type RunsFilter } from '../runs-filter';
 import { TOO_FEW_SAMPLES } from '../stats-view';

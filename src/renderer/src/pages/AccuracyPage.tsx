@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ModelEntry } from '../../../shared/contract';
 import type { EvalSkipped } from '../../../shared/eval-schema';
 import { ACCURACY_LABELS, accuracyKey, evalGroups, evalRows, latencyPoints, sizePoints } from '../accuracy';
-import { runColor } from '../colors';
+import { runColor } from '../../../shared/run-colors';
 import { AccuracyScatter } from '../components/accuracy/AccuracyScatter';
 import { ClassBreakdown } from '../components/accuracy/ClassBreakdown';
 import { EvalControls } from '../components/accuracy/EvalControls';

@@ -1,6 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { RunFile } from '../../../shared/run-schema';
-import { runColor } from '../colors';
+import { runColor } from '../../../shared/run-colors';
 import { AcrossTargets } from '../components/charts/AcrossTargets';
 import { CdfChart } from '../components/compare/CdfChart';
 import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';

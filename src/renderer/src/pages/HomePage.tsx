@@ -1,7 +1,8 @@
 import { recentJobs, nextSteps } from '../components/home/home-view';
 import { modelLabelOf } from '../components/results/results-grid';
 import { useDatasets, useEvals, useModels, useRuns, useWorkspaceInfo, useWorkspaceReady } from '../data/queries';
-import { formatDate, formatMs, formatThreads } from '../format';
+import { formatDate, formatThreads } from '../format';
+import { formatMs } from '../../../shared/units';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 import { routeLink } from '../hooks/usePage';
 import '../components/results/results.css';

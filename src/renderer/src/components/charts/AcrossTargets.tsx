@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { RunFile, RunSummary } from '../../../../shared/run-schema';
 import { ACCURACY_LABELS } from '../../accuracy';
-import { runColor } from '../../colors';
+import { runColor } from '../../../../shared/run-colors';
 import { useDatasets, useEvals, useModels } from '../../data/queries';
 import { formatAxisMs } from '../../format';
 import { useTheme } from '../../hooks/useTheme';

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Rectangle, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
-import { formatAxisMs, formatMs, formatMsRange } from '../../format';
+import { formatAxisMs, formatMsRange } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { LatencyScaleToggle, useLatencyView } from './LatencyAxisControls';
 import { latencyTicks, paddedDomain } from './latency-axis';

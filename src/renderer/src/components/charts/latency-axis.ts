@@ -5,7 +5,8 @@
  * charts of one run stop at the same latency.
  */
 import type { SharedRange } from '../../../../shared/numeric/histogram';
-import { formatAxisMs, formatMs } from '../../format';
+import { formatAxisMs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 
 export type LatencyScale = 'linear' | 'log';
 

@@ -1,8 +1,8 @@
 import { headlineMedianMs, type PercentileName, type RunFile } from '../../../../shared/run-schema';
-import { formatMb, formatMs, formatMsRange, formatPercent, formatSpeedup } from '../../format';
+import { formatMb, formatMsRange, formatPercent, formatSpeedup } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
-import { measuredPeakBytes } from '../../../../shared/units';
+import { formatMs, measuredPeakBytes } from '../../../../shared/units';
 
 export interface ComparedRun {
   run: RunFile;

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatAxisMs, formatMs } from '../../format';
+import { formatAxisMs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { binSharedLatencies, MAX_BINS, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';

@@ -1,7 +1,8 @@
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
-import { formatBytes, formatDate, formatMs, formatPeakMemory } from '../../format';
+import { formatBytes, formatDate, formatPeakMemory } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { testResultText } from '../../ui-messages';
 import type { TargetTests } from '../targets/useTargetTests';
 import { DeviceRun } from './DeviceRun';

@@ -5,7 +5,8 @@ import { diffRuns, runDiffProblem, type RunDiff } from '../../../../shared/graph
 import type { ModelGraph } from '../../../../shared/model-graph';
 import type { RunFile } from '../../../../shared/run-schema';
 import { useModels } from '../../data/queries';
-import { formatCount, formatMs, formatUs } from '../../format';
+import { formatCount, formatUs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { distinctRunLabels } from '../../run-label';
 import { GraphView } from '../graph/GraphView';
 import { deltaText, runDiffOverlay, signedPercent, sortRunRows, type DiffSideName, type RunSortKey } from './diff-view';

@@ -4,7 +4,8 @@
  */
 import { describeChange, type ModelDiff, type NodeDiff } from '../../../../shared/graph/diff';
 import type { RunDiff, RunDiffRow } from '../../../../shared/graph/run-diff';
-import { formatMs, formatPercent, formatUs } from '../../format';
+import { formatPercent, formatUs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import type { GraphOverlay, NodeOverlay } from '../graph/graph-overlay';
 
 export type DiffSideName = 'a' | 'b';

@@ -7,7 +7,8 @@ import type { LayerSqnr } from '../../../../shared/eval-schema';
 import { nodePrecisions, precisionCounts, type NodePrecision } from '../../../../shared/graph/precision';
 import type { GraphNode, ModelGraph } from '../../../../shared/model-graph';
 import type { RunFile } from '../../../../shared/run-schema';
-import { formatMs, formatPercent, formatUs } from '../../format';
+import { formatPercent, formatUs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import type { GraphOverlay, NodeOverlay } from './graph-overlay';
 
 type Profile = NonNullable<RunFile['profile']>;

@@ -9,7 +9,8 @@ import { RUNTIME_LABELS } from '../../../../shared/runtimes';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { accuracyOf, ACCURACY_LABELS, type AccuracyKey } from '../../accuracy';
 import type { CellState, JobView } from '../../bench-job';
-import { formatBytes, formatMs, formatMsRange, formatPeakMemory, formatPercent, formatSpeedup, formatThreads, NOT_MEASURED } from '../../format';
+import { formatBytes, formatMsRange, formatPeakMemory, formatPercent, formatSpeedup, formatThreads, NOT_MEASURED } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { percentileCell } from '../../stats-view';
 
 

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { percentileSupported, type LatencyStats } from '../../../../shared/run-schema';
-import { formatMs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { binLatency, sharedRange, type HistogramBin } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';

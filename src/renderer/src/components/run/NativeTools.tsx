@@ -1,5 +1,5 @@
 import type { RunFile } from '../../../../shared/run-schema';
-import { formatMs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 
 const dash = '—';
 const ms = (value: number | undefined): string => (value === undefined ? dash : formatMs(value));

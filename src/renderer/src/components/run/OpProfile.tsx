@@ -1,5 +1,6 @@
 import type { RunFile } from '../../../../shared/run-schema';
-import { formatMs, formatUs } from '../../format';
+import { formatUs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { ProfileNodes } from './ProfileNodes';
 import { ShareBar } from './ShareBar';
 

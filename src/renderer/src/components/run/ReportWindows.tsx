@@ -1,5 +1,5 @@
 import type { RunFile } from '../../../../shared/run-schema';
-import { formatMs } from '../../format';
+import { formatMs } from '../../../../shared/units';
 
 /** Report mode's windows (MLPerf Tiny): each window's runs and median, and the median of those medians. */
 export function ReportWindows({ report }: { report: NonNullable<RunFile['report']> }) {

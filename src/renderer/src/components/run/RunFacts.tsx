@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from '../../../../shared/environment-diff';
 import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
-import { formatMb, formatMs, formatPeakMemory, formatThreads } from '../../format';
+import { formatMb, formatPeakMemory, formatThreads } from '../../format';
+import { formatMs } from '../../../../shared/units';
 
 interface Fact {
   label: string;

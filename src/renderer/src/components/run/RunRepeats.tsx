@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { Bar, CartesianGrid, ComposedChart, ErrorBar, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import type { BetweenRunEstimate, RunFile } from '../../../../shared/run-schema';
-import { formatAxisMs, formatMs, formatMsRange } from '../../format';
+import { formatAxisMs, formatMsRange } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { acrossLabel, betweenRunCiText, repeatViews, type RepeatView } from '../../repeats-view';
 

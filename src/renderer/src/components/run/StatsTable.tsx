@@ -1,5 +1,6 @@
 import type { PercentileName, RunFile } from '../../../../shared/run-schema';
-import { formatMs, formatMsRange, formatPercent } from '../../format';
+import { formatMsRange, formatPercent } from '../../format';
+import { formatMs } from '../../../../shared/units';
 import { acrossLabel, betweenRunCiText } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
 
