@@ -10,6 +10,7 @@ const ROUTES: Array<[Route, string]> = [
   [{ page: 'runs', runId: null }, '#/runs'],
   [{ page: 'runs', runId: '2026-12-07T06-00-00-demo' }, '#/runs/2026-12-07T06-00-00-demo'],
   [{ page: 'jobs', jobId: 'job-42' }, '#/jobs/job-42'],
+  [{ page: 'jobs', jobId: 'job-42', baseline: 'row1-col2' }, '#/jobs/job-42/baseline/row1-col2'],
   [{ page: 'compare', runIds: [] }, '#/compare'],
   [{ page: 'compare', runIds: ['a', 'b', 'c'] }, '#/compare/a,b,c'],
   [{ page: 'diff', a: 'float01', b: 'int8-02' }, '#/diff/float01/int8-02'],
@@ -41,6 +42,26 @@ describe('hash routes', () => {
       expect(parseRoute(hash)).toEqual({ page: 'home' });
     },
   );
+
+  it("a job's baseline cell key (with its \\u0001 separator, slashes, spaces) survives the round trip", () => {
+    const route: Route = { page: 'jobs', jobId: 'job/7', baseline: 'sha\u0001model a/b\u0001target·cpu·4' };
+    const link = routeLink(route);
+    expect(link.startsWith('#/jobs/job%2F7/baseline/')).toBe(true);
+    expect(link.split('/')).toHaveLength(5);
+    expect(parseRoute(link)).toEqual(route);
+    expect(routePage(route)).toBe('runs');
+  });
+
+  it('a baseline segment it cannot read still opens the job, with no baseline', () => {
+    for (const hash of ['#/jobs/j1/baseline/%E0%A4%A', '#/jobs/j1/baseline/', '#/jobs/j1/baseline', '#/jobs/j1/baseline//']) {
+      expect(parseRoute(hash)).toEqual({ page: 'jobs', jobId: 'j1' });
+    }
+    expect(routeLink({ page: 'jobs', jobId: 'j1', baseline: '' })).toBe('#/jobs/j1');
+  });
+
+  it.each(['#/jobs/j1/base/x', '#/jobs/j1/baseline/x/y', '#/jobs//baseline/x', '#/jobs/%E0%A4%A/baseline/x'])('a job hash with a wrong shape (%s) opens Home', (hash) => {
+    expect(parseRoute(hash)).toEqual({ page: 'home' });
+  });
 
   it('a trailing slash and a repeated compare id are tolerated', () => {
     expect(parseRoute('#/runs/abc/')).toEqual({ page: 'runs', runId: 'abc' });

@@ -25,7 +25,8 @@ export type Route =
   /** modelId null: the page picks (the last model open, else the first); graph: the model's graph view. */
   | { page: 'models'; modelId: string | null; graph: boolean }
   | { page: 'runs'; runId: string | null }
-  | { page: 'jobs'; jobId: string }
+  /** baseline: the grid cell the user picked as the baseline (absent: the grid's first cell). */
+  | { page: 'jobs'; jobId: string; baseline?: string }
   | { page: 'compare'; runIds: string[] }
   | { page: 'diff'; a: string; b: string };
 
@@ -49,7 +50,7 @@ export function routeLink(route: Route): string {
     case 'runs':
       return route.runId === null ? '#/runs' : `#/runs/${seg(route.runId)}`;
     case 'jobs':
-      return `#/jobs/${seg(route.jobId)}`;
+      return `#/jobs/${seg(route.jobId)}${route.baseline ? `/baseline/${seg(route.baseline)}` : ''}`;
     case 'compare':
       return route.runIds.length === 0 ? '#/compare' : `#/compare/${route.runIds.map(seg).join(',')}`;
     case 'diff':
@@ -74,6 +75,7 @@ function decode(text: string): string | null {
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').replace(/\/$/, '').split('/');
   const [name = '', ...rest] = parts;
+  if (name === 'jobs') return parseJob(rest);
   const items = rest.map(decode);
   if (items.some((item) => item === null || item === '')) return HOME;
   const [first, second] = items as string[];
@@ -93,8 +95,6 @@ export function parseRoute(hash: string): Route {
     case 'runs':
       if (none) return { page: 'runs', runId: null };
       return rest.length === 1 && first ? { page: 'runs', runId: first } : HOME;
-    case 'jobs':
-      return rest.length === 1 && first ? { page: 'jobs', jobId: first } : HOME;
     case 'compare': {
       if (none) return { page: 'compare', runIds: [] };
       if (rest.length !== 1) return HOME;
@@ -107,6 +107,19 @@ export function parseRoute(hash: string): Route {
     default:
       return HOME;
   }
+}
+
+/**
+ * "#/jobs/<id>" and "#/jobs/<id>/baseline/<cell key>". A baseline segment that cannot be read
+ * (broken %-escapes, empty, missing) still opens the job, with the grid's default baseline.
+ */
+function parseJob(rest: readonly string[]): Route {
+  const jobId = rest[0] === undefined ? null : decode(rest[0]);
+  if (!jobId) return HOME;
+  if (rest.length === 1) return { page: 'jobs', jobId };
+  if (rest[1] !== 'baseline' || rest.length > 3) return HOME;
+  const baseline = rest[2] === undefined ? null : decode(rest[2]);
+  return baseline ? { page: 'jobs', jobId, baseline } : { page: 'jobs', jobId };
 }
 
 export interface Navigate {

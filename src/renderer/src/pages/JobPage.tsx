@@ -1,11 +1,11 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { JobProgress } from '../components/bench/JobProgress';
 import { ResultsGrid } from '../components/results/ResultsGrid';
 import { accuracyBySha, buildResultsGrid, gridInputs } from '../components/results/results-grid';
 import { useEvals, useModels, useRuns, useWorkspaceReady } from '../data/queries';
 import { formatDate } from '../format';
 import type { BenchJob } from '../hooks/useBenchJob';
-import { routeLink } from '../hooks/usePage';
+import { routeLink, useRoute } from '../hooks/usePage';
 
 interface Props {
   jobId: string;
@@ -21,11 +21,13 @@ export function JobPage({ jobId, bench, onDismiss, onOpenRun }: Props) {
   const models = useModels();
   const evals = useEvals();
   const ready = useWorkspaceReady();
-  const [baseline, setBaseline] = useState<{ jobId: string; key: string } | null>(null);
+  // The picked baseline lives in the URL (#/jobs/<id>/baseline/<cell key>), so a reload keeps it.
+  const { route, navigate } = useRoute();
+  const baseline = route.page === 'jobs' && route.jobId === jobId ? (route.baseline ?? null) : null;
   const live = bench.state.status === 'job' && bench.state.job.jobId === jobId ? bench.state.job : null;
   const accuracy = useMemo(() => accuracyBySha(evals, models), [evals, models]);
   const inputs = useMemo(() => gridInputs(live, jobId, runs, models), [live, jobId, runs, models]);
-  const grid = useMemo(() => buildResultsGrid(inputs, accuracy, baseline?.jobId === jobId ? baseline.key : null), [inputs, accuracy, baseline, jobId]);
+  const grid = useMemo(() => buildResultsGrid(inputs, accuracy, baseline), [inputs, accuracy, baseline]);
   const top = useRef<HTMLElement | null>(null);
   // The page opens at its top (the content pane keeps its scroll across pages otherwise).
   useLayoutEffect(() => {
@@ -51,7 +53,7 @@ export function JobPage({ jobId, bench, onDismiss, onOpenRun }: Props) {
       {/* While it runs, the progress leads; once done, the results do and the cell list follows. */}
       {live && live.status === 'running' && progress}
       {inputs.length > 0 ? (
-        <ResultsGrid grid={grid} onBaseline={(key) => setBaseline({ jobId, key })} />
+        <ResultsGrid grid={grid} onBaseline={(key) => navigate({ page: 'jobs', jobId, baseline: key }, { replace: true })} />
       ) : (
         ready && (
           <div className="empty" data-testid="job-empty">
