@@ -1,7 +1,8 @@
-import { CartesianGrid, LabelList, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { paretoFront, type ScatterPoint } from '../../accuracy';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { placeLabels, type LabelPoint } from '../charts/label-placement';
 import { latencyTicks, paddedDomain } from '../charts/latency-axis';
 
 export interface ScatterSeries {
@@ -31,8 +32,43 @@ interface Props<P extends ScatterPoint> {
 
 const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
 
-function pointAt<P>(points: readonly P[], index: number | undefined): P | undefined {
-  return index === undefined ? undefined : points[index];
+/**
+ * Every point's text, placed together so close points do not draw their labels over each other
+ * (label-placement.ts); a label pushed away from its point gets a thin leader line. One line
+ * each, never wrapped (the tooltip holds the full label). Drawn inside the chart, after the dots.
+ */
+function PointLabels({ points, text, xHigh, textColor, leaderColor }: { points: readonly ScatterPoint[]; text: (index: number) => string; xHigh: number; textColor: string; leaderColor: string }) {
+  const xScale = useXAxisScale();
+  const yScale = useYAxisScale();
+  const plot = usePlotArea();
+  if (!xScale || !yScale || !plot) return null;
+  const requests: Array<LabelPoint & { index: number }> = [];
+  points.forEach((point, index) => {
+    const x = xScale(point.x);
+    const y = yScale(point.y);
+    if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return;
+    // The slowest point sits at the chart's right edge: its label goes left first.
+    requests.push({ x, y, text: text(index), prefer: point.x === xHigh ? 'left' : 'right', index });
+  });
+  // Within the plot area and the chart's top and right margins.
+  const bounds = { x: plot.x, y: plot.y - 14, width: plot.width + 30, height: plot.height + 14 };
+  const placed = placeLabels(requests, { bounds });
+  return (
+    <g className="point-labels">
+      {placed.map((label, i) => {
+        const request = requests[i];
+        if (!request) return null;
+        return (
+          <g key={request.index}>
+            {label.leader && <line className="label-leader" {...label.leader} stroke={leaderColor} strokeWidth={0.75} />}
+            <text x={label.textX} y={label.textY} className="point-label" fill={textColor} fontSize={10.5} textAnchor={label.anchor}>
+              {request.text}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
 }
 
 /**
@@ -52,6 +88,8 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
   const xLow = Math.min(...xs);
   const xHigh = Math.max(...xs);
   const labelOf = props.pointLabel ?? ((point: P) => point.label);
+  // Only the points drawn (those of a series) are labelled.
+  const labelled = points.filter((p) => series.some((s) => s.modelId === p.modelId));
   const ys = points.map((p) => p.y);
   // Accuracies of variants sit within a point or two of each other: zoom on them, never past 0..100%.
   const yLow = Math.max(0, Math.min(...ys) - 0.01);
@@ -127,25 +165,10 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
             {series.map((s) => {
               const data = points.filter((p) => p.modelId === s.modelId);
               return data.length === 0 ? null : (
-                <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} className="scatter-series">
-                  <LabelList
-                    dataKey="label"
-                    content={(label) => {
-                      const point = pointAt(data, label.index);
-                      // One line beside the point, never wrapped (the tooltip holds the full label); left of the slowest point, which sits at the chart's edge.
-                      const atEdge = point !== undefined && point.x === xHigh;
-                      const x = Number(label.x ?? 0) + (atEdge ? -3 : Number(label.width ?? 0) + 3);
-                      const y = Number(label.y ?? 0) + Number(label.height ?? 0) / 2 + 3.5;
-                      return point ? (
-                        <text x={x} y={y} className="point-label" fill={colors.text} fontSize={10.5} textAnchor={atEdge ? 'end' : 'start'}>
-                          {labelOf(point)}
-                        </text>
-                      ) : null;
-                    }}
-                  />
-                </Scatter>
+                <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} className="scatter-series" />
               );
             })}
+            <PointLabels points={labelled} text={(i) => (labelled[i] ? labelOf(labelled[i]) : '')} xHigh={xHigh} textColor={colors.text} leaderColor={colors.axis} />
           </ScatterChart>
         </ResponsiveContainer>
       )}
