@@ -139,6 +139,16 @@ describe('the results of a job, at a glance', () => {
     await other.getByTestId('grid-baseline-pick').click();
     await expect.poll(() => other.getAttribute('data-tone')).toBe('baseline');
     await check(otherId);
+
+    // The pick is kept in the URL (rewriting the entry, not adding one), so a reload keeps it.
+    const length = await page.evaluate(() => window.history.length);
+    await expect.poll(hash).toMatch(new RegExp(`^#/jobs/${encodeURIComponent(jobId)}/baseline/[^/]+$`));
+    expect(await page.evaluate(() => window.history.length)).toBe(length);
+    await page.reload();
+    await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+    const reloaded = page.locator(`[data-testid="grid-cell"][data-run-id="${otherId}"]`);
+    await expect.poll(() => reloaded.getAttribute('data-tone')).toBe('baseline');
+    await check(otherId);
   });
 
   it('opens a cell’s run by a click; the run’s URL survives a reload, and Back returns to the job', async () => {
@@ -157,7 +167,8 @@ describe('the results of a job, at a glance', () => {
 
     // Back: the job page again, now drawn from the run files (the page was reloaded).
     await page.goBack();
-    await expect.poll(hash).toBe(`#/jobs/${encodeURIComponent(jobId)}`);
+    // (the job's URL, with the baseline picked above).
+    await expect.poll(hash).toMatch(new RegExp(`^#/jobs/${encodeURIComponent(jobId)}/baseline/[^/]+$`));
     await expect.poll(() => page.locator('[data-testid="results-grid"] [data-testid="grid-cell"][data-run-id]').count()).toBe(4);
     expect(await page.getByTestId('bench-job').count()).toBe(0);
     await page.goForward();
