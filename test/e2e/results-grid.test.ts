@@ -141,9 +141,9 @@ describe('the results of a job, at a glance', () => {
     await check(otherId);
 
     // The pick is kept in the URL (rewriting the entry, not adding one), so a reload keeps it.
-    const length = await page.evaluate(() => window.history.length);
+    const length = await page.evaluate<number>('window.history.length');
     await expect.poll(hash).toMatch(new RegExp(`^#/jobs/${encodeURIComponent(jobId)}/baseline/[^/]+$`));
-    expect(await page.evaluate(() => window.history.length)).toBe(length);
+    expect(await page.evaluate<number>('window.history.length')).toBe(length);
     await page.reload();
     await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
     const reloaded = page.locator(`[data-testid="grid-cell"][data-run-id="${otherId}"]`);
