@@ -13,7 +13,7 @@ import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { descendantsOf } from '../../shared/model-family';
 import { RunFile } from '../../shared/run-schema';
-import type { Workspace } from './workspace';
+import { forgetRunFile, type Workspace } from './workspace';
 
 /** Moves every path into one trash folder, puts them back if one cannot move, then deletes the trash. */
 export async function removeTogether(workspace: Workspace, paths: readonly string[]): Promise<void> {
@@ -101,6 +101,7 @@ export async function removeRunFiles(workspace: Workspace, ids: readonly string[
   const files: string[] = [];
   for (const id of unique) files.push(await runFileOf(workspace, id));
   await removeTogether(workspace, files);
+  for (const file of files) forgetRunFile(file);
   return unique;
 }
 

@@ -182,7 +182,7 @@ export class Workspace {
     const runs: RunFile[] = [];
     for (const file of await listFiles(this.runsDir(), '.json')) {
       const runPath = path.join(this.runsDir(), file);
-      const read = await readJson(runPath, RunFile);
+      const read = await readRunFile(runPath);
       if (read.kind === 'ok') runs.push(read.value);
       else if (read.kind === 'damaged') note(runPath, read.message);
     }
@@ -226,7 +226,7 @@ export class Workspace {
 
   async readRun(id: string): Promise<RunFile> {
     const runPath = this.runPath(id);
-    const read = await readJson(runPath, RunFile);
+    const read = await readRunFile(runPath);
     if (read.kind === 'ok') return read.value;
     if (read.kind === 'damaged') throw new StudioError('WORKSPACE', read.message, { path: runPath });
     // A run file copied in by hand may carry another name: find it by the id inside.
@@ -249,7 +249,10 @@ export class Workspace {
   }
 
   async writeRun(run: RunFile): Promise<void> {
-    await writeJsonAtomic(this.runPath(run.id), RunFile.parse(run));
+    const runPath = this.runPath(run.id);
+    forgetRunFile(runPath);
+    await writeJsonAtomic(runPath, RunFile.parse(run));
+    forgetRunFile(runPath);
   }
 }
 
@@ -325,6 +328,46 @@ function safeSegment(id: string): string {
     throw new StudioError('BAD_INPUT', `'${id}' is not a valid id: use letters, digits, '.', '_' and '-' only.`, { id });
   }
   return id;
+}
+
+/**
+ * Parsed and validated run files, keyed by absolute path and checked against the file's mtime and size
+ * on every read, so a file changed on disk is read again. A run's raw samples make parsing and validating
+ * its file the slow part of opening it (100,000 samples take tens of ms), so the last few are kept.
+ * Damaged files are never cached: they report as before on every read. The cached value is shared, and
+ * callers treat it as read-only.
+ */
+const RUN_CACHE_LIMIT = 16;
+const runCache = new Map<string, { mtimeMs: number; size: number; value: RunFile }>();
+
+/** Drops the cached copy of a run file: called when the studio writes or removes it. */
+export function forgetRunFile(file: string): void {
+  runCache.delete(path.resolve(file));
+}
+
+async function readRunFile(file: string): Promise<ReadResult<RunFile>> {
+  const key = path.resolve(file);
+  const before = await fs.stat(key).catch(() => null);
+  if (!before) {
+    runCache.delete(key);
+    return readJson(file, RunFile);
+  }
+  const cached = runCache.get(key);
+  if (cached && cached.mtimeMs === before.mtimeMs && cached.size === before.size) {
+    runCache.delete(key);
+    runCache.set(key, cached);
+    return { kind: 'ok', value: cached.value };
+  }
+  runCache.delete(key);
+  const read = await readJson(file, RunFile);
+  if (read.kind !== 'ok') return read;
+  // Only keep it if the file did not change while it was being read.
+  const after = await fs.stat(key).catch(() => null);
+  if (after && after.mtimeMs === before.mtimeMs && after.size === before.size) {
+    runCache.set(key, { mtimeMs: after.mtimeMs, size: after.size, value: read.value });
+    while (runCache.size > RUN_CACHE_LIMIT) runCache.delete(runCache.keys().next().value as string);
+  }
+  return read;
 }
 
 type ReadResult<T> = { kind: 'ok'; value: T } | { kind: 'missing' } | { kind: 'damaged'; message: string };
