@@ -4,9 +4,10 @@ import { parityLines } from '../../core/convert/parity';
 import { DEFAULT_EXPORT_OPSET, exportPytorchToOnnx, isPytorchSource, PYTORCH_EXTENSIONS } from '../../core/pytorch/export-pytorch';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import type { CommandIo } from '../io';
+import { convertOnnxToTfliteCommand } from './convert-tflite';
 
 const flags: FlagSpecs = {
-  to: { kind: 'choice', choices: ['onnx'], help: 'The format to write: onnx (from a PyTorch file).' },
+  to: { kind: 'choice', choices: ['onnx', 'tflite'], help: 'The format to write: onnx (from a PyTorch file) or tflite (from an ONNX file).' },
   out: { kind: 'string', valueName: 'FILE', help: 'Where to write the model (default: next to the source, with the new extension).' },
   'input-shape': { kind: 'string', valueName: '1,3,224,224', help: 'The size of one model input (repeat it for each input, in order); a Python file may define example_inputs() instead.' },
   module: { kind: 'string', valueName: 'CLASS', help: 'The nn.Module class to build, when the Python file defines several.' },
@@ -19,13 +20,14 @@ const flags: FlagSpecs = {
 };
 
 export const convertHelp = formatHelp(
-  'edgebench convert MODEL --to onnx [--input-shape 1,3,224,224 ...] [--module CLASS] [--python PATH] [--out FILE]',
+  'edgebench convert MODEL --to onnx|tflite [--input-shape 1,3,224,224 ...] [--module CLASS] [--python PATH] [--out FILE]',
   [
     `Exports a PyTorch model (${PYTORCH_EXTENSIONS.join(', ')}: a TorchScript file, or a Python file defining an nn.Module) to ONNX`,
     "with your own Python and torch, then checks the ONNX file against torch: torch's outputs on seeded inputs against",
     "onnxruntime's on the same inputs, per output (cosine, max abs error). From a Python file the model is create_model()'s",
     'result, or the --module class, or the one nn.Module the file defines, built with no arguments. The file is run by your',
     "Python: give only files you trust. The exporter's log (torch's warnings, the file's prints) is printed as it comes.",
+    'With --to tflite it converts an ONNX file to TFLite (NCHW image inputs become NHWC) and checks it: onnxruntime against LiteRT on seeded inputs.',
     'Exit codes: 0 exported and the outputs agree, 1 the export failed or the outputs differ (the file is kept), 2 bad input.',
   ].join('\n'),
   flags,
@@ -49,7 +51,10 @@ export async function convertCommand(argv: string[], io: CommandIo): Promise<num
   if (source === undefined) throw new StudioError('BAD_INPUT', "edgebench convert needs a model file, e.g. 'edgebench convert model.py --to onnx --input-shape 1,3,224,224'.");
   if (extra.length > 0) throw new StudioError('BAD_INPUT', `edgebench convert takes one model file; '${extra[0]}' is one too many.`);
   const to = flagString(args, 'to');
-  if (to === undefined) throw new StudioError('BAD_INPUT', 'Say which format to write with --to onnx.', { flag: 'to' });
+  if (to === undefined) throw new StudioError('BAD_INPUT', 'Say which format to write with --to onnx (from PyTorch) or --to tflite (from ONNX).', { flag: 'to' });
+  if (to === 'tflite') {
+    return convertOnnxToTfliteCommand(source, { out: flagString(args, 'out'), seed: flagNumber(args, 'seed'), json: flagBool(args, 'json'), inputShapes: (args.flags.get('input-shape') ?? []).map((raw) => parseInputShape(String(raw))) }, io);
+  }
   if (!isPytorchSource(source)) {
     throw new StudioError('BAD_INPUT', `--to onnx converts a PyTorch file (${PYTORCH_EXTENSIONS.join(', ')}); '${basename(source)}' is not one.`, { file: source });
   }

@@ -26,6 +26,9 @@ export interface ConvertedModel {
   report: ConversionReport;
   /** Per graph input: true when it was NCHW and is now NHWC (callers transpose the data they feed). */
   nhwcInputs: Map<string, boolean>;
+  /** Inputs and outputs in ONNX terms (NCHW shapes), with whether the TFLite side is NHWC. */
+  inputs: Array<{ name: string; shape: number[]; nhwc: boolean }>;
+  outputs: Array<{ name: string; shape: number[]; nhwc: boolean }>;
 }
 
 interface Value {
@@ -83,7 +86,7 @@ function outHw(inHw: number[], kernel: number[], strides: number[], dilations: n
     : Math.floor(((inHw[d] as number) - (((kernel[d] as number) - 1) * (dilations[d] as number) + 1)) / (strides[d] as number)) + 1);
 }
 
-export function convertOnnxToTflite(model: ModelProto, options: { fileName?: string } = {}): ConvertedModel {
+export function convertOnnxToTflite(model: ModelProto, options: { fileName?: string; inputShapes?: ReadonlyMap<string, readonly number[]> } = {}): ConvertedModel {
   const graph = model.graph as GraphProto;
   const initializers = new Map<string, TensorProto>(graph.initializer.map((t) => [t.name, t]));
   const values = new Map<string, Value>();
@@ -121,7 +124,8 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
 
   for (const gi of graph.input) {
     if (initializers.has(gi.name)) continue;
-    const dims = (shapeOf(gi) ?? []).map((d, i) => {
+    const given = options.inputShapes?.get(gi.name);
+    const dims = given ? [...given] : (shapeOf(gi) ?? []).map((d, i) => {
       if (typeof d === 'number' && d > 0) return d;
       if (i === 0) return 1;
       throw new StudioError('BAD_INPUT', `Input '${gi.name}' has a dynamic size at dimension ${i}; give the model fixed input sizes before converting.`);
@@ -281,12 +285,13 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     }
   }
 
-  const outputs = graph.output.map((o) => {
+  const outputValues = graph.output.map((o) => {
     const v = values.get(o.name);
     if (!v) throw new StudioError('BAD_INPUT', `Output '${o.name}' is not produced by any converted node.`);
     if (v.nhwc) notes.push(`Output '${o.name}' is NHWC in the TFLite model (NCHW in the ONNX one).`);
-    return v.tensor;
+    return { name: o.name, value: v };
   });
+  const outputs = outputValues.map((o) => o.value.tensor);
   const spec: TfliteModelSpec = {
     description: `Converted by EdgeBench Studio from ${options.fileName ?? 'an ONNX model'}`,
     subgraphName: graph.name || 'main',
@@ -295,7 +300,13 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     outputs,
     operators,
   };
-  return { bytes: encodeTfliteModel(spec), report: { notes, operatorCount: operators.length }, nhwcInputs };
+  return {
+    bytes: encodeTfliteModel(spec),
+    report: { notes, operatorCount: operators.length },
+    nhwcInputs,
+    inputs: [...nhwcInputs].map(([name, nhwc]) => ({ name, shape: (values.get(name) as Value).shape, nhwc })),
+    outputs: outputValues.map((o) => ({ name: o.name, shape: o.value.shape, nhwc: o.value.nhwc })),
+  };
 }
 
 /** Flattened NCHW [c, h, w] column order → the NHWC [h, w, c] order the TFLite activations have. */

@@ -57,3 +57,18 @@ describe('ONNX → TFLite', () => {
     expect(() => convertOnnxToTflite(decodeModelProto(encodeModelProto(broken)))).toThrow(/Node 'relu1' \(op NonMaxSuppression\) has no TFLite conversion/);
   });
 });
+
+describe('edgebench convert --to tflite', () => {
+  test('converts the demo, prints the NHWC note and the parity verdict, and refuses a non-ONNX file', async () => {
+    const { convertCommand } = await import('../../../src/cli/commands/convert');
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) } as unknown as Parameters<typeof convertCommand>[1];
+    const out = join(mkdtempSync(join(tmpdir(), 'q2-cli-')), 'demo.tflite');
+    expect(await convertCommand([join(root, 'resources/models/demo-mnist.onnx'), '--to', 'tflite', '--out', out], io)).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toMatch(/takes it NHWC \[1, 28, 28, 1\]/);
+    expect(text).toMatch(/Parity \(LiteRT .* against onnxruntime .*\): ok/);
+    expect(readFileSync(out).subarray(4, 8).toString()).toBe('TFL3');
+    await expect(convertCommand([join(root, 'README.md'), '--to', 'tflite'], io)).rejects.toThrow(/converts an ONNX file \(\.onnx\); 'README.md' is not one/);
+  });
+});

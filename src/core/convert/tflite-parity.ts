@@ -1,0 +1,63 @@
+/**
+ * Parity of an ONNX → TFLite conversion: onnxruntime on the ONNX and LiteRT on the TFLite, on
+ * the same seeded inputs (transposed NCHW → NHWC where the converter made an input NHWC, and each
+ * NHWC output transposed back), compared by parity.ts.
+ */
+import * as ort from 'onnxruntime-node';
+import { openLiteRtModel, runLiteRtOnce } from '../runner/runtimes/litert';
+import { litertVersion } from '../runner/runtimes/litert-node';
+import { compareOutputs, type ParityReport } from './parity';
+
+/** Seeded uniform values in [-1, 1): a 32-bit LCG, so every run of a seed feeds the same numbers. */
+export function seededUniform(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let s = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Moves axis 1 of a 4-D array last (toNhwc) or back (from NHWC to NCHW). */
+export function transposeChannels(data: Float32Array, nchw: readonly number[], toNhwc: boolean): Float32Array {
+  const [n, c, h, w] = nchw as [number, number, number, number];
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) for (let ci = 0; ci < c; ci++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const nchwIndex = ((b * c + ci) * h + y) * w + x;
+    const nhwcIndex = ((b * h + y) * w + x) * c + ci;
+    if (toNhwc) out[nhwcIndex] = data[nchwIndex] as number;
+    else out[nchwIndex] = data[nhwcIndex] as number;
+  }
+  return out;
+}
+
+export interface TfliteParityInput { name: string; shape: number[]; nhwc: boolean }
+
+export async function checkTfliteParity(onnxBytes: Uint8Array, tflitePath: string, inputs: TfliteParityInput[], outputs: Array<{ name: string; shape: number[]; nhwc: boolean }>, seed = 0): Promise<ParityReport> {
+  const session = await ort.InferenceSession.create(onnxBytes);
+  const model = await openLiteRtModel(tflitePath, 1);
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    const litertInputs = inputs.map((input, i) => {
+      const data = seededUniform(input.shape.reduce((p, d) => p * d, 1), seed + i);
+      feeds[input.name] = new ort.Tensor('float32', data, input.shape);
+      const shape = input.nhwc ? [input.shape[0], input.shape[2], input.shape[3], input.shape[1]] as number[] : input.shape;
+      return new model.library.Tensor(input.nhwc ? transposeChannels(data, input.shape, true) : data, shape);
+    });
+    const ref = await session.run(feeds);
+    const got = await runLiteRtOnce(model.compiled, litertInputs);
+    for (const t of litertInputs) t.delete();
+    return compareOutputs(
+      outputs.map((o) => ({ data: Float32Array.from(ref[o.name]!.data as Float32Array), dims: o.shape })),
+      outputs.map((o, i) => {
+        const values = Float32Array.from(got[i] as Float32Array);
+        return { name: o.name, data: o.nhwc ? transposeChannels(values, o.shape, false) : values, dims: o.shape };
+      }),
+      { reference: `onnxruntime ${ort.env.versions.common}`, test: `LiteRT ${litertVersion()}` },
+    );
+  } finally {
+    model.compiled.delete();
+    await session.release();
+  }
+}
