@@ -9,7 +9,7 @@
  */
 import { StudioError } from '../../shared/errors';
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../formats/onnx/onnx-codec';
-import { floatAttribute, intAttribute, intsAttribute, shapeOf } from '../formats/onnx/onnx-attributes';
+import { floatAttribute, intAttribute, intsAttribute, shapeOf, tensorAttribute } from '../formats/onnx/onnx-attributes';
 import { dimsOf, float32Values } from '../formats/onnx/onnx-tensors';
 import { encodeTfliteModel, type TfliteModelSpec, type TfliteOperatorSpec, type TfliteTensorSpec } from '../formats/tflite/tflite-writer';
 
@@ -40,7 +40,7 @@ interface Value {
   nhwc: boolean;
 }
 
-const SUPPORTED = 'Conv, BatchNormalization (after Conv), Relu, Clip(0,6), Sigmoid, Add, MaxPool, AveragePool, GlobalAveragePool, Flatten, Gemm, Softmax, Identity, Dropout';
+const SUPPORTED = 'Constant, Conv, BatchNormalization (after Conv), Relu, Clip(0,6), Sigmoid, Add, MaxPool, AveragePool, GlobalAveragePool, Flatten, Gemm, Softmax, Identity, Dropout';
 
 function nodeLabel(node: NodeProto): string {
   return `Node '${node.name || node.output[0] || '?'}' (op ${node.opType})`;
@@ -155,6 +155,12 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     if (absorbed.has(node)) continue;
     const out0 = node.output[0] as string;
     switch (node.opType) {
+      case 'Constant': {
+        // Folded: a Constant's tensor is read like an initializer by the ops that use it.
+        const value = tensorAttribute(node, 'value') ?? fail(node, 'holds something other than a tensor (value_float, value_ints, …); only tensor constants are converted yet.');
+        initializers.set(out0, value);
+        break;
+      }
       case 'Identity':
       case 'Dropout':
         values.set(out0, input(node));
