@@ -6,11 +6,12 @@
  * says which interpreter was used and why each one before it was passed over.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../shared/errors';
 import { findResourcesDir } from '../resources';
+import { isExecutable } from '../targets/local-environment';
 
 /** Importing torch takes 1–3 s on a warm disk; a first import from a cold disk can take far longer. */
 const PROBE_TIMEOUT_MS = 60_000;
@@ -53,15 +54,6 @@ export function pythonCandidates(explicit: string | undefined, env: NodeJS.Proce
   const system = process.platform === 'win32' ? [] : ['/usr/bin/python3', '/usr/local/bin/python3', '/opt/homebrew/bin/python3'];
   const fromEnv = env.EDGEBENCH_PYTHON ? [env.EDGEBENCH_PYTHON] : [];
   return [...new Set([...fromEnv, ...onPath, ...system.filter(isExecutable)])];
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface ProbeAnswer {

@@ -73,7 +73,8 @@ function toolOnPath(command: BoardTool): string | undefined {
   }
 }
 
-function isExecutable(path: string): boolean {
+/** True when `path` is a file this process may execute (PATH lookups here and in pytorch/find-python.ts). */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
