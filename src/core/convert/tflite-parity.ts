@@ -6,16 +6,14 @@
 import * as ort from 'onnxruntime-node';
 import { openLiteRtModel, runLiteRtOnce } from '../runner/runtimes/litert';
 import { litertVersion } from '../runner/runtimes/litert-node';
+import { elementCount, seededRandom } from '../runner/input-data';
 import { compareOutputs, type ParityReport } from './parity';
 
-/** Seeded uniform values in [-1, 1): a 32-bit LCG, so every run of a seed feeds the same numbers. */
+/** Seeded uniform values in [-1, 1), from the runner's own seeded generator (one PRNG in the project). */
 export function seededUniform(count: number, seed: number): Float32Array {
+  const next = seededRandom(seed);
   const out = new Float32Array(count);
-  let s = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
+  for (let i = 0; i < count; i++) out[i] = next() * 2 - 1;
   return out;
 }
 
@@ -40,7 +38,7 @@ export async function checkTfliteParity(onnxBytes: Uint8Array, tflitePath: strin
   try {
     const feeds: Record<string, ort.Tensor> = {};
     const litertInputs = inputs.map((input, i) => {
-      const data = seededUniform(input.shape.reduce((p, d) => p * d, 1), seed + i);
+      const data = seededUniform(elementCount(input.shape), seed + i);
       feeds[input.name] = new ort.Tensor('float32', data, input.shape);
       const shape = input.nhwc ? [input.shape[0], input.shape[2], input.shape[3], input.shape[1]] as number[] : input.shape;
       return new model.library.Tensor(input.nhwc ? transposeChannels(data, input.shape, true) : data, shape);
