@@ -13,7 +13,17 @@ export interface InterruptHandling {
   signal: AbortSignal;
   /** Whether SIGINT or SIGTERM arrived. */
   interrupted(): boolean;
+  /**
+   * The process's exit status for a command that ended with `code`: 130 if it was stopped. A
+   * Ctrl+C in a terminal reaches the whole process group at once, so a runner can die of it and
+   * the command fail before this process has handled its own copy of the signal; a failure waits
+   * SIGNAL_SETTLE_MS for a signal in flight before it is reported as a failure.
+   */
+  exitCode(code: number): Promise<number>;
 }
+
+/** Long enough for a signal sent to the process group to be handled here, short enough to go unnoticed. */
+const SIGNAL_SETTLE_MS = 150;
 
 export function installInterruptHandling(): InterruptHandling {
   const controller = new AbortController();
@@ -28,7 +38,12 @@ export function installInterruptHandling(): InterruptHandling {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { signal: controller.signal, interrupted: () => received !== null };
+  const interrupted = (): boolean => received !== null;
+  const exitCode = async (code: number): Promise<number> => {
+    if (code !== 0 && !interrupted()) await new Promise((resolve) => setTimeout(resolve, SIGNAL_SETTLE_MS));
+    return interrupted() ? 130 : code;
+  };
+  return { signal: controller.signal, interrupted, exitCode };
 }
 
 function forceExit(): never {

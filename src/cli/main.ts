@@ -108,14 +108,14 @@ if (isEntryPoint()) {
     stderrIsTty: Boolean(process.stderr.isTTY),
     signal: interrupt.signal,
   };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      // Stopped by Ctrl+C or SIGTERM: 130, whatever the command made of its cancellation.
-      process.exitCode = interrupt.interrupted() ? 130 : code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`edgebench: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = interrupt.interrupted() ? 130 : 1;
-    },
-  );
+  // Stopped by Ctrl+C or SIGTERM: 130, whatever the command made of its cancellation.
+  main(process.argv.slice(2), io)
+    .catch((error: unknown) => {
+      if (!interrupt.interrupted()) process.stderr.write(`edgebench: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    })
+    .then(interrupt.exitCode)
+    .then((code) => {
+      process.exitCode = code;
+    });
 }
