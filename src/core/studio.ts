@@ -5,6 +5,7 @@ import { BenchJobs } from './jobs/bench-jobs';
 import { TargetService } from './jobs/target-service';
 import { TriageJobs } from './jobs/triage-job';
 import { importUploadedDataset } from './jobs/dataset-upload';
+import { importPytorchModel } from './jobs/pytorch-import';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { checkEvaluable, runEvaluations } from './jobs/eval-jobs';
 import { savedSizeMacs } from './jobs/model-macs';
@@ -108,6 +109,11 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         );
         emit('workspace.changed', { what: 'models' });
         return entry;
+      },
+      importPytorch: async (request) => {
+        const result = await importPytorchModel(workspace, request, { onLog: (line) => emit('task.progress', { task: 'importPytorch', message: line }) });
+        emit('workspace.changed', { what: 'models' });
+        return result;
       },
       remove: async ({ id, withVariants }) => {
         const removedIds = await removeModelEntries(workspace, id, withVariants ?? false);

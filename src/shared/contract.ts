@@ -199,6 +199,40 @@ export const UploadedFile = z.object({
   dataBase64: z.string(),
 });
 
+/** A PyTorch file to export to ONNX with the user's own Python and torch, then import (models.importPytorch). */
+export const PytorchImportRequest = z.object({
+  /** A TorchScript file (.pt, .pth, .ptl, .torchscript) or a Python file (.py) that defines the nn.Module. */
+  file: UploadedFile,
+  /** One shape per model input (e.g. [[1, 3, 224, 224]]); may be empty when the Python file defines example_inputs(). */
+  inputShapes: z.array(z.array(z.number().int().min(1).max(1_000_000)).min(1).max(8)).max(16).default([]),
+  /** The nn.Module class to build, when the Python file defines several. */
+  module: z.string().min(1).max(200).optional(),
+  /** The interpreter to export with; found when not given (the one chosen is in the result). */
+  python: z.string().min(1).max(1000).optional(),
+});
+export type PytorchImportRequest = z.infer<typeof PytorchImportRequest>;
+
+export const PytorchImportResult = z.object({
+  model: ModelEntry,
+  /** The interpreter that exported it, with its torch version, and those passed over with why. */
+  python: z.object({ path: z.string(), torch: z.string() }),
+  passedOver: z.array(z.object({ path: z.string(), problem: z.string() })),
+  /** Where the input sizes came from ("the Input sizes field", "example_inputs() in the file"). */
+  inputsFrom: z.string(),
+  inputs: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()) })),
+  opset: z.number().int(),
+  /** torch's outputs against onnxruntime's on the same seeded inputs. */
+  parity: z.object({
+    ok: z.boolean(),
+    reference: z.string(),
+    test: z.string(),
+    outputs: z.array(z.object({ name: z.string(), cosine: z.number(), maxAbsError: z.number(), maxAbsReference: z.number(), ok: z.boolean() })),
+  }),
+  /** Everything the exporter printed (torch's warnings, the file's own prints). */
+  log: z.array(z.string()),
+});
+export type PytorchImportResult = z.infer<typeof PytorchImportResult>;
+
 /** Largest model the UI may upload in one request (the CLI imports by path, without this limit). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -259,6 +293,8 @@ export const calls = {
     list: call(Empty, z.array(ModelEntry)),
     get: call(z.object({ id: Id }), ModelEntry),
     importFiles: call(z.object({ files: z.array(UploadedFile).min(1).max(64) }), ModelEntry),
+    /** Exports a PyTorch file to ONNX with the user's own Python and torch, checks it against torch, and imports the ONNX file. */
+    importPytorch: call(PytorchImportRequest, PytorchImportResult),
     /**
      * Removes a model. One with variants is refused in one sentence naming them, unless
      * withVariants, which removes them with it (all or nothing); its runs stay and keep working.
@@ -437,7 +473,7 @@ export const events = {
   /** Uploading a model to a board (SFTP or serial), for a progress bar. */
   'device.upload': z.object({ targetId: z.string(), sentBytes: z.number(), totalBytes: z.number() }),
   /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
-  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr']), message: z.string() }),
+  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr', 'importPytorch']), message: z.string() }),
   /** A triage action (triage.start) says which step runs: quantize, evaluate, or benchmark cell k of N. */
   'triage.progress': TriageProgressEvent,
   /** A triage action ended: completed, cancelled or failed (what it made so far is kept in the session). */

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { StudioError } from '../../shared/errors';
+import { StudioError, type WordedMessage } from '../../shared/errors';
+import { say, worded } from '../../shared/remedies';
 import { compareOutputs, type ParityReport } from '../convert/parity';
 import { parseNpy } from '../datasets/npy-format';
 import { writeFileAtomic } from '../workspace/atomic-write';
@@ -43,6 +44,8 @@ export interface PytorchExportRequest {
   signal?: AbortSignal;
   /** Each line the exporter writes (torch's warnings, the user's prints), as it comes. */
   onLog?: (line: string) => void;
+  /** Folder the exporter runs in (a relative `source` is read from it): the studio's upload folder, so messages name the file, not a scratch path. */
+  cwd?: string;
 }
 
 export interface PytorchExport {
@@ -63,6 +66,7 @@ interface ScriptResult {
   ok: boolean;
   badInput?: boolean;
   reason?: string;
+  facts?: Record<string, unknown>;
   message?: string;
   kind?: 'python' | 'torchscript';
   builtBy?: string;
@@ -94,7 +98,7 @@ export async function exportPytorchToOnnx(request: PytorchExportRequest): Promis
     }
     if (!result.ok) {
       const message = result.message ?? 'the export failed';
-      if (result.badInput) throw new StudioError('BAD_INPUT', `${capitalize(message)}.`, { file: request.source });
+      if (result.badInput) throw new StudioError('BAD_INPUT', badSourceMessage(result, message), { file: request.source });
       throw new StudioError('RUNTIME', `torch ${python.chosen.torch} could not export '${request.source}' to ONNX: ${message}. The exporter's log above says where.`, { file: request.source });
     }
     const parity = await checkAgainstTorch(scratchModel, ioDir, result.inputs ?? [], result.outputs ?? [], `torch ${result.torch ?? python.chosen.torch}`);
@@ -116,13 +120,34 @@ export async function exportPytorchToOnnx(request: PytorchExportRequest): Promis
   }
 }
 
+/**
+ * The exporter's sentence is in the CLI's words; where it names a flag, the studio's dialog names
+ * its field instead (the script sends the reason and its facts for that).
+ */
+function badSourceMessage(result: ScriptResult, message: string): string | WordedMessage {
+  const facts = result.facts ?? {};
+  const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') : '');
+  switch (result.reason) {
+    case 'no-input-sizes':
+      return worded`The input sizes are not known: ${say('pass --input-shape (one per input, like 1,3,224,224)', 'fill in the Input sizes field (one per input, like 1,3,224,224)')} or define example_inputs() in the file.`;
+    case 'bad-input-shape':
+      return worded`${say('--input-shape', 'The Input sizes field')} '${String(facts.shape ?? '')}' is not a list of positive sizes; write it like 1,3,224,224.`;
+    case 'module-not-found':
+      return worded`The file defines no nn.Module named ${String(facts.module ?? '')} (it defines: ${list(facts.modules)}); ${say('pass one of those with --module', 'type one of those in the Module class field')}.`;
+    case 'several-modules':
+      return worded`The file defines several nn.Modules (${list(facts.modules)}); ${say('say which with --module', 'type which one in the Module class field')}, or add create_model().`;
+    default:
+      return `${capitalize(message)}.`;
+  }
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function runScript(python: string, args: string[], request: PytorchExportRequest): Promise<{ stdout: string; log: string[]; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-u', ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(python, ['-u', ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) });
     let stdout = '';
     let pending = '';
     const log: string[] = [];
@@ -142,7 +167,7 @@ function runScript(python: string, args: string[], request: PytorchExportRequest
     });
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(new StudioError('BAD_INPUT', `The Python interpreter '${python}' could not be started (${error.message}); pass another with --python.`, { flag: 'python' }));
+      reject(new StudioError('BAD_INPUT', worded`The Python interpreter '${python}' could not be started (${error.message}); ${say('pass another with --python', 'choose another in the Python interpreter field')}.`, { flag: 'python' }));
     });
     child.once('close', (code) => {
       clearTimeout(timer);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../shared/errors';
+import { say, worded } from '../../shared/remedies';
 import { findResourcesDir } from '../resources';
 import { isExecutable } from '../targets/local-environment';
 
@@ -108,7 +109,7 @@ export async function findPythonWithTorch(explicit: string | undefined, signal?:
   const tried = passedOver.map((p) => `${p.path}: ${p.problem}`).join('; ') || 'no python3 or python on PATH';
   const advice =
     explicit !== undefined
-      ? 'Pass another interpreter with --python, or install torch in this one (pip install torch).'
-      : 'Install torch in your Python (pip install torch, or apt install python3-torch), or pass the interpreter that has it with --python.';
-  throw new StudioError('BAD_INPUT', `No Python with torch and numpy was found (tried ${tried}). ${advice}`, { flag: 'python' });
+      ? worded`${say('Pass another interpreter with --python', 'Choose another interpreter in the Python interpreter field')}, or install torch in this one (pip install torch).`
+      : worded`Install torch in your Python (pip install torch, or apt install python3-torch), or ${say('pass the interpreter that has it with --python', 'give the interpreter that has it in the Python interpreter field')}.`;
+  throw new StudioError('BAD_INPUT', worded`No Python with torch and numpy was found (tried ${tried}). ${advice}`, { flag: 'python' });
 }

@@ -70,7 +70,7 @@ function displayName(fileName: string, format: string, files: ModelFileBuffer[],
 }
 
 /** Keeps only a plain file name: uploads must not be able to write outside the model's folder. */
-function safeFileName(name: string): string {
+export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base.replace(/[^A-Za-z0-9._ -]/g, '_').trim();
   if (cleaned === '' || cleaned === '.' || cleaned === '..') {
