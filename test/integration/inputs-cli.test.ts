@@ -121,7 +121,7 @@ describe('guessed sizes', () => {
     // A report of it says why it is unstable in its verdict.
     const report = await cli(['report', out, '--format', 'md']);
     expect(report.code).toBe(0);
-    expect(report.stdout).toContain("UNSTABLE: input sizes were guessed (dim 2 of 'state' = 1), so the numbers below are for inputs nobody chose.");
+    expect(report.stdout).toContain("UNSTABLE: input sizes were guessed (dim 2 of 'state' = 1), so its numbers in this report are for inputs nobody chose.");
   });
 });
 

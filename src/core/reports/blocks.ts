@@ -9,8 +9,11 @@ export interface SvgMarkup {
   readonly svg: string;
 }
 
-/** A table cell: plain text, or text with a numeric value to sort by and a tooltip. */
-export type Cell = string | { text: string; sort?: number; title?: string; tone?: 'good' | 'bad' | 'muted' };
+/**
+ * A table cell: plain text, or text with a numeric value to sort by, a tooltip, and a link to
+ * another part of the same report ("#verdict"; HTML and PDF make it a link, Markdown keeps the text).
+ */
+export type Cell = string | { text: string; sort?: number; title?: string; tone?: 'good' | 'bad' | 'muted'; href?: `#${string}` };
 
 export interface Column {
   label: string;

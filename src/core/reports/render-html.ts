@@ -20,7 +20,8 @@ function renderCell(cell: Cell, column: Column | undefined): string {
     typeof cell !== 'string' && cell.sort !== undefined && Number.isFinite(cell.sort) ? ` data-sort="${cell.sort}"` : '',
     typeof cell !== 'string' && cell.title ? ` title="${escapeHtml(cell.title)}"` : '',
   ].join('');
-  return `<td${attrs}>${escapeHtml(cellText(cell))}</td>`;
+  const text = escapeHtml(cellText(cell));
+  return `<td${attrs}>${typeof cell !== 'string' && cell.href ? `<a href="${escapeHtml(cell.href)}">${text}</a>` : text}</td>`;
 }
 
 function renderTable(block: Extract<Block, { kind: 'table' }>): string {

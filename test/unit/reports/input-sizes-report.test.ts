@@ -41,7 +41,7 @@ describe('reports of guessed and saved input sizes', () => {
 
   it("the verdict of a guessed run says the sizes were guessed; the settings mark the dim '?='", async () => {
     const md = await markdown([guessed]);
-    expect(md).toContain("UNSTABLE: input sizes were guessed (dim 'batch' = 1 (in 'input')), so the numbers below are for inputs nobody chose.");
+    expect(md).toContain("UNSTABLE: input sizes were guessed (dim 'batch' = 1 (in 'input')), so its numbers in this report are for inputs nobody chose.");
     expect(md).toContain('input ?=1x1x28x28; ? = guessed size');
   });
 

@@ -1,4 +1,8 @@
-/** The report's sections, in the order they appear. Adding one is a file and a line here. */
+/**
+ * The report's sections, in the order they appear. Adding one is a file and a line here. The
+ * summary comes first and the verdict with every warning last, so a report (a PDF above all)
+ * opens with its numbers.
+ */
 import type { ReportSection } from '../report-section';
 import { chartsSection } from './charts';
 import { comparisonSection } from './comparison';
@@ -11,11 +15,12 @@ import { profileSection } from './profile';
 import { reportWindowsSection } from './report-windows';
 import { reproduceSection } from './reproduce';
 import { settingsSection } from './settings';
+import { summarySection } from './summary';
 import { verdictSection } from './verdict';
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
+  summarySection,
   overviewSection,
-  verdictSection,
   latencySection,
   comparisonSection,
   chartsSection,
@@ -26,4 +31,5 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   settingsSection,
   profileSection,
   reproduceSection,
+  verdictSection,
 ];

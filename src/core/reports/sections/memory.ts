@@ -1,9 +1,17 @@
-import { formatBytes, msCell } from '../format';
+import { msCell } from '../format';
 import type { Cell } from '../blocks';
 import type { ReportSection } from '../report-section';
+import { formatMiB, formatPeakMemory, measuredPeakBytes } from '../../../shared/units';
 
+/** In MiB, as the studio shows memory, so a figure reads the same in the app and in its report. */
 function bytesCell(bytes: number | null | undefined): Cell {
-  return bytes === undefined || bytes === null ? { text: 'not recorded', tone: 'muted' } : { text: formatBytes(bytes), sort: bytes };
+  return bytes === undefined || bytes === null ? { text: 'not recorded', tone: 'muted' } : { text: formatMiB(bytes), sort: bytes };
+}
+
+/** A peak of 0 is a target that reports no memory use (a board's firmware): "not measured", as in the studio. */
+function peakCell(bytes: number): Cell {
+  const measured = measuredPeakBytes(bytes);
+  return measured === null ? { text: formatPeakMemory(bytes), tone: 'muted' } : { text: formatPeakMemory(measured), sort: measured };
 }
 
 export const memorySection: ReportSection = {
@@ -26,7 +34,7 @@ export const memorySection: ReportSection = {
           const m = entry.run.memory;
           return [
             `#${entry.number} ${entry.label}`,
-            bytesCell(m.peakRssBytes),
+            peakCell(m.peakRssBytes),
             bytesCell(m.modelLoadRssBytes),
             bytesCell(m.osPeakRssBytes),
             msCell(entry.run.initMs),

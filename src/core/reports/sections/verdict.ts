@@ -15,10 +15,10 @@ export const verdictSection: ReportSection = {
       const tone = verdict === 'stable' ? (warnings.length > 0 ? 'info' : 'ok') : 'warning';
       const summary =
         guessed.length > 0
-          ? `#${entry.number} ${entry.label}: UNSTABLE: input sizes were guessed (${describeGuessedDims(guessed)}), so the numbers below are for inputs nobody chose.`
+          ? `#${entry.number} ${entry.label}: UNSTABLE: input sizes were guessed (${describeGuessedDims(guessed)}), so its numbers in this report are for inputs nobody chose.`
           : verdict === 'stable'
             ? `#${entry.number} ${entry.label}: stable${warnings.length > 0 ? ', with notes' : ', no warnings'}.`
-            : `#${entry.number} ${entry.label}: UNSTABLE: the numbers below may not repeat.`;
+            : `#${entry.number} ${entry.label}: UNSTABLE: its numbers in this report may not repeat.`;
       blocks.push({ kind: 'note', tone, text: summary });
       // With repeats, whether the fresh runs agree (the warnings below give the causes the engine saw).
       const b = entry.run.betweenRun;
