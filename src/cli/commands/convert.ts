@@ -5,6 +5,7 @@ import { DEFAULT_EXPORT_OPSET, exportPytorchToOnnx, isPytorchSource, PYTORCH_EXT
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import type { CommandIo } from '../io';
 import { convertOnnxToTfliteCommand } from './convert-tflite';
+import { parseShapeText } from '../../shared/pytorch-files';
 
 const flags: FlagSpecs = {
   to: { kind: 'choice', choices: ['onnx', 'tflite'], help: 'The format to write: onnx (from a PyTorch file) or tflite (from an ONNX file).' },
@@ -34,11 +35,11 @@ export const convertHelp = formatHelp(
 );
 
 function parseInputShape(text: string): number[] {
-  const parts = text.split(/[x,]/).map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) === 0)) {
+  const shape = parseShapeText(text);
+  if (shape === null) {
     throw new StudioError('BAD_INPUT', `--input-shape expects positive sizes joined by ',' or 'x' (e.g. --input-shape 1,3,224,224), got '${text}'.`, { flag: 'input-shape' });
   }
-  return parts.map(Number);
+  return shape;
 }
 
 export async function convertCommand(argv: string[], io: CommandIo): Promise<number> {

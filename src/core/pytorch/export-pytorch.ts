@@ -8,8 +8,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { StudioError, type WordedMessage } from '../../shared/errors';
+import { PYTORCH_EXTENSIONS, isPytorchFileName } from '../../shared/pytorch-files';
 import { say, worded } from '../../shared/remedies';
 import { compareOutputs, type ParityReport } from '../convert/parity';
 import { parseNpy } from '../datasets/npy-format';
@@ -23,11 +24,10 @@ export const DEFAULT_EXPORT_OPSET = 13;
 /** A large model's export takes minutes on a small machine; a hung interpreter must still end. */
 const EXPORT_TIMEOUT_MS = 15 * 60_000;
 
-/** Source files this takes: TorchScript archives and Python files. */
-export const PYTORCH_EXTENSIONS: readonly string[] = ['.pt', '.pth', '.ptl', '.torchscript', '.py'];
+export { PYTORCH_EXTENSIONS } from '../../shared/pytorch-files';
 
 export function isPytorchSource(path: string): boolean {
-  return PYTORCH_EXTENSIONS.includes(extname(path).toLowerCase());
+  return isPytorchFileName(path);
 }
 
 export interface PytorchExportRequest {

@@ -6,6 +6,7 @@ import { setAppState } from './app-state';
 import type { PickedFile } from './files';
 import { DropOverlay } from './components/DropOverlay';
 import { ErrorBanner } from './components/ErrorBanner';
+import { PytorchImportDialog } from './components/pytorch/PytorchImportDialog';
 import { ShortcutsDialog } from './components/ShortcutsDialog';
 import { Sidebar } from './components/Sidebar';
 import { WorkspaceProblems } from './components/WorkspaceProblems';
@@ -104,7 +105,8 @@ export function App({ connectionLost }: Props) {
 
   const openModel = useCallback((id: string) => navigate({ page: 'models', modelId: id, graph: false }), [navigate]);
   const onImported = useCallback((model: ModelEntry) => openModel(model.id), [openModel]);
-  const { importFiles, busy: importing } = useModelImport(onImported, report);
+  const [pytorchFile, setPytorchFile] = useState<File | null>(null);
+  const { importFiles, busy: importing } = useModelImport(onImported, report, setPytorchFile);
   // Files dropped on the Datasets page are not models: say how to import a dataset instead.
   const onDropFiles = useCallback(
     (files: PickedFile[]) =>
@@ -196,6 +198,17 @@ export function App({ connectionLost }: Props) {
         <main className="content" ref={contentRef}>
           <div className="banners">
             {connectionLost && <ErrorBanner message={connectionLost} />}
+            {pytorchFile !== null && (
+              <PytorchImportDialog
+                key={`${pytorchFile.name}:${pytorchFile.lastModified}`}
+                file={pytorchFile}
+                onClose={() => setPytorchFile(null)}
+                onOpenModel={(model) => {
+                  setPytorchFile(null);
+                  onImported(model);
+                }}
+              />
+            )}
             {info && <WorkspaceProblems problems={info.problems} />}
             {errors.map((error) => (
               <ErrorBanner key={error.id} message={messageFor(error, 'ui')} onDismiss={() => dismiss(error.id)} />

@@ -3,7 +3,7 @@ export function DropOverlay() {
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-box">
         <strong>Drop to import</strong>
-        <span>ONNX (.onnx), TFLite (.tflite), or a TF.js model.json with its .bin shards</span>
+        <span>ONNX (.onnx), TFLite (.tflite), a TF.js model.json with its .bin shards, or PyTorch (.pt TorchScript, .py with an nn.Module)</span>
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ChangeEvent } from 'react';
+import { PYTORCH_EXTENSIONS } from '../../../shared/pytorch-files';
 import { ACCEPTED_EXTENSIONS } from '../files';
 
 interface Props {
@@ -44,7 +45,7 @@ export function ImportButton({ onFiles, busy }: Props) {
         type="file"
         multiple
         hidden
-        accept={ACCEPTED_EXTENSIONS.join(',')}
+        accept={[...ACCEPTED_EXTENSIONS, ...PYTORCH_EXTENSIONS].join(',')}
         data-testid="import-input"
         onChange={picked}
       />

@@ -22,6 +22,7 @@ const change = <TReq, TRes>(changes: WorkspaceList, call: (api: StudioApi, req: 
 /** Every call of the contract that changes a workspace list, with the list it changes. */
 export const workspaceChanges = {
   importModel: change('models', (api, req: ApiRequest<'models', 'importFiles'>) => api.models.importFiles(req)),
+  importPytorch: change('models', (api, req: ApiRequest<'models', 'importPytorch'>) => api.models.importPytorch(req)),
   removeModel: change('models', (api, req: ApiRequest<'models', 'remove'>) => api.models.remove(req)),
   quantize: change('models', (api, req: ApiRequest<'models', 'quantize'>) => api.models.quantize(req)),
   linkModel: change('models', (api, req: ApiRequest<'models', 'link'>) => api.models.link(req)),

@@ -4,13 +4,16 @@ import { StudioError, toErrorData } from '../../../shared/errors';
 import { messageFor } from '../../../shared/remedies';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { toUploads } from '../files';
+import { isPytorchFileName } from '../../../shared/pytorch-files';
 import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
 
 /**
  * Imports dropped or picked files (a picker's Files carry their folder in webkitRelativePath, a
- * drop's come with theirs); each failure is reported with the files it concerns.
+ * drop's come with theirs); each failure is reported with the files it concerns. A PyTorch file
+ * needs what it cannot say (input sizes, a Python with torch): it is handed to `onPytorch`, which
+ * opens the PyTorch import dialog, instead of being imported here.
  */
-export function useModelImport(onImported: (model: ModelEntry) => void, onError: (error: unknown) => void) {
+export function useModelImport(onImported: (model: ModelEntry) => void, onError: (error: unknown) => void, onPytorch: (file: File) => void) {
   // Busy over the whole batch: one picker's files may be several models, imported one by one.
   const [busy, setBusy] = useState(false);
   const { mutateAsync: importModel } = useWorkspaceChange(workspaceChanges.importModel);
@@ -18,7 +21,13 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
   const importFiles = useCallback(
     async (given: ReadonlyArray<File | PickedFile>): Promise<void> => {
       if (given.length === 0) return;
-      const files = given.map((f) => (f instanceof File ? pickedFile(f) : f));
+      const picked = given.map((f) => (f instanceof File ? pickedFile(f) : f));
+      const pytorch = picked.filter((f) => isPytorchFileName(f.file.name));
+      const files = picked.filter((f) => !isPytorchFileName(f.file.name));
+      // One dialog at a time: a second PyTorch file in the same drop is imported after the first, by dropping it again.
+      if (pytorch[0] !== undefined) onPytorch(pytorch[0].file);
+      if (pytorch.length > 1) onError(new Error(`Import PyTorch files one at a time; ${pytorch.slice(1).map((f) => `'${f.file.name}'`).join(', ')} ${pytorch.length > 2 ? 'were' : 'was'} not imported.`));
+      if (files.length === 0) return;
       setBusy(true);
       try {
         for (const group of groupModelFiles(files)) {
@@ -37,7 +46,7 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
         setBusy(false);
       }
     },
-    [importModel, onImported, onError],
+    [importModel, onImported, onError, onPytorch],
   );
 
   return { importFiles, busy };

@@ -46,7 +46,7 @@ export interface NextStep {
 /** What to do next, most basic first: nothing to benchmark → import; nothing measured → run; and so on. */
 export function nextSteps(models: readonly ModelEntry[], runs: readonly RunSummary[], datasets: readonly DatasetEntry[], evals: readonly EvalRecord[]): NextStep[] {
   if (models.length === 0) {
-    return [{ id: 'import-model', text: 'This workspace has no models yet. Import an ONNX, TFLite or TF.js model (or drop its file on the window).', link: routeLink({ page: 'models', modelId: null, graph: false }), linkText: 'Import a model' }];
+    return [{ id: 'import-model', text: 'This workspace has no models yet. Import an ONNX, TFLite, TF.js or PyTorch model (or drop its file on the window).', link: routeLink({ page: 'models', modelId: null, graph: false }), linkText: 'Import a model' }];
   }
   const steps: NextStep[] = [];
   if (runs.length === 0) {
