@@ -22,6 +22,7 @@ interface Command {
 const commands: Record<string, Command> = {
   inspect: { load: async () => ({ run: (await import('./commands/inspect')).inspectCommand }), summary: 'Show a model\'s inputs, outputs, ops, parameters, size and MACs.' },
   bench: { load: async () => ({ run: (await import('./commands/bench')).benchCommand }), summary: 'Benchmark a model on this computer.' },
+  models: { load: async () => ({ run: (await import('./commands/models')).modelsCommand }), summary: 'List workspace models; link the ONNX, TFLite and TF.js files of one network, suggest and check such links.' },
   inputs: { load: async () => ({ run: (await import('./commands/inputs')).inputsCommand }), summary: 'Save a model\'s input sizes and values once, for every run of it.' },
   eval: { load: async () => ({ run: (await import('./commands/eval')).evalCommand }), summary: 'Accuracy and fidelity of models on a dataset (top-1, top-5, agreement, SQNR).' },
   dataset: { load: async () => ({ run: (await import('./commands/dataset')).datasetCommand }), summary: 'Import a dataset (image folder, .npy, .npz, CSV) with its preprocessing recipe.' },

@@ -9,6 +9,7 @@ import { importPytorchModel } from './jobs/pytorch-import';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { checkEvaluable, runEvaluations } from './jobs/eval-jobs';
 import { savedSizeMacs } from './jobs/model-macs';
+import { networkHandlers } from './jobs/network-handlers';
 import { readModelGraphFile } from './formats/graph/model-graph';
 import { mainModelPath } from './workspace/model-store';
 import { renderWorkspaceReport } from './jobs/report-jobs';
@@ -121,6 +122,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
         return { removed: true, removedIds };
       },
     },
+    networks: networkHandlers(workspace, options.runnerSpawner, emit),
     datasets: {
       list: () => workspace.listDatasets(),
       importFiles: async ({ name, files }) => {

@@ -15,9 +15,11 @@ import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protoc
 import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { ModelGraph } from './model-graph';
+import { RunFileOnWire } from './packed-samples';
+import { NetworkAgreement, NetworkEntry, NetworkSuggestion } from './networks';
 import { GivenInputs, SavedInputs } from './model-inputs';
 import { DatasetPreview, StoredPreprocessing } from './preprocessing';
-import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
+import { BenchSettings, HardwareProfile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 import { TriageDoneEvent, TriageLayerLatencyResult, TriageList, TriageProgressEvent, TriageStarted, TriageStartRequest } from './triage';
 
 const Empty = z.object({}).strict();
@@ -277,6 +279,15 @@ function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) 
   return { req, res };
 }
 
+/**
+ * A call whose response has a wire form of its own (a zod codec, such as runs.get's packed
+ * samples): the serving side encodes the handler's value (checking it on the way), the calling
+ * side decodes and checks it as it parses any response.
+ */
+function encodedCall<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
+  return { req, res, encoded: true as const };
+}
+
 const EvalRunRequest = z.object({
   modelIds: z.array(Id).min(1).max(32),
   datasetId: Id,
@@ -327,6 +338,24 @@ export const calls = {
     macs: call(z.object({ id: Id }), ModelMacs),
     /** The model's graph as data: every node (subgraphs included), edge, tensor and weight statistic (src/shared/model-graph.ts). */
     graph: call(z.object({ id: Id }), ModelGraph),
+  },
+  /**
+   * One network in several formats (src/shared/networks.ts): the ONNX, TFLite and TF.js files of one
+   * network linked by the user (networks.json, written atomically), suggested by structure, and
+   * compared with each other on seeded inputs or a dataset.
+   */
+  networks: {
+    list: call(Empty, z.array(NetworkEntry)),
+    /** Links models of different formats as one network (or adds them to the network one of them is in). */
+    link: call(z.object({ modelIds: z.array(Id).min(2).max(8), name: z.string().min(1).max(200).optional() }), NetworkEntry),
+    /** Takes a model out of its network, or dissolves a network (networkId); the models stay. */
+    unlink: call(z.object({ modelId: Id.optional(), networkId: Id.optional() }), z.object({ network: NetworkEntry.nullable() })),
+    /** Models that look like one network by structure, with the reasons; never applied without the user. */
+    suggest: call(Empty, z.array(NetworkSuggestion)),
+    /** Every format on the same seeded inputs against the reference format (cosine, top-1 agreement): confirms a link or a suggestion. */
+    check: call(z.object({ networkId: Id.optional(), modelIds: z.array(Id).min(2).max(8).optional(), samples: z.number().int().min(1).max(256).optional() }), NetworkAgreement),
+    /** Evaluates every format on a dataset (stored like any evaluation) and how far they agree. */
+    evaluate: call(z.object({ networkId: Id, datasetId: Id, limit: z.number().int().min(1).optional() }), NetworkAgreement),
   },
   datasets: {
     list: call(Empty, z.array(DatasetEntry)),
@@ -387,7 +416,8 @@ export const calls = {
   },
   runs: {
     list: call(Empty, z.array(RunSummary)),
-    get: call(z.object({ id: Id }), RunFile),
+    /** The samples travel packed (src/shared/packed-samples.ts); callers get a RunFile. */
+    get: encodedCall(z.object({ id: Id }), RunFileOnWire),
     /** Removes these runs' files, all or none (an unknown or damaged one is refused before any goes). */
     remove: call(z.object({ ids: z.array(Id).min(1).max(1000) }), z.object({ removed: z.array(z.string()) })),
   },
@@ -403,7 +433,18 @@ export const calls = {
         baselineId: Id.optional(),
         title: z.string().max(200).optional(),
       }),
-      z.object({ files: z.array(z.object({ name: z.string(), mediaType: z.string(), dataBase64: z.string(), description: z.string() })) }),
+      z.object({
+        files: z.array(
+          z.object({
+            name: z.string(),
+            mediaType: z.string(),
+            dataBase64: z.string(),
+            description: z.string(),
+            /** A PDF's pages as HTML for the preview frame (the page can neither embed nor frame a PDF); never saved. */
+            previewHtml: z.string().optional(),
+          }),
+        ),
+      }),
     ),
   },
   /**
@@ -473,7 +514,7 @@ export const events = {
   /** Uploading a model to a board (SFTP or serial), for a progress bar. */
   'device.upload': z.object({ targetId: z.string(), sentBytes: z.number(), totalBytes: z.number() }),
   /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
-  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr', 'importPytorch']), message: z.string() }),
+  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr', 'importPytorch', 'formats']), message: z.string() }),
   /** A triage action (triage.start) says which step runs: quantize, evaluate, or benchmark cell k of N. */
   'triage.progress': TriageProgressEvent,
   /** A triage action ended: completed, cancelled or failed (what it made so far is kept in the session). */
@@ -501,13 +542,16 @@ export type StudioApi = {
 /** What the engine implements: the same calls, receiving already-validated requests. */
 export type StudioHandlers = {
   [N in Namespace]: {
-    [M in keyof Calls[N]]: Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType }
-      ? (req: z.output<Q>) => Promise<z.input<S>>
-      : never;
+    [M in keyof Calls[N]]: Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType; encoded: true }
+      ? (req: z.output<Q>) => Promise<z.output<S>>
+      : Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType }
+        ? (req: z.output<Q>) => Promise<z.input<S>>
+        : never;
   };
 };
 
-export type CallDef = { req: z.ZodType; res: z.ZodType };
+/** `encoded`: the response is sent as `res.encode(value)`, not `res.parse(value)` (see encodedCall). */
+export type CallDef = { req: z.ZodType; res: z.ZodType; encoded?: true };
 
 /** Every channel name ("models.list") with its definition. */
 export function listCalls(): Array<{ channel: string; namespace: string; method: string; def: CallDef }> {

@@ -101,7 +101,7 @@ async function apply(action: Action, workspace: Workspace, entry: ModelEntry, gi
  * The model MODEL names: a file (found by its content hash; `set` imports it when the workspace
  * does not have it yet), else a workspace model id, else a unique workspace model name.
  */
-async function findModel(workspace: Workspace, model: string, importIfMissing: boolean, io: CommandIo): Promise<ModelEntry> {
+export async function findModel(workspace: Workspace, model: string, importIfMissing: boolean, io: CommandIo): Promise<ModelEntry> {
   if (existsSync(model) && statSync(model).isFile()) {
     const info = await inspectModelFiles([model]);
     const id = info.sha256.slice(0, 16);

@@ -222,8 +222,8 @@ function referenceIndex(models: EvalModel[], given: number | null | undefined): 
   return given;
 }
 
-/** One model in its own runner: hello, load, evaluate, bye. Errors name the model. */
-async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, plan: EvalInputPlan, opts: EvalOptions): Promise<OutputsReply> {
+/** One model in its own runner: hello, load, evaluate, bye. Errors name the model. (Also the network format check's: src/core/jobs/network-jobs.ts.) */
+export async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, plan: EvalInputPlan, opts: EvalOptions): Promise<OutputsReply> {
   const report = (phase: EvalProgress['phase'], completed = 0, total = 0): void => opts.onProgress?.({ index, model: model.name, phase, completed, total });
   report('starting');
   const client = RunnerClient.start(opts.spawner, { signal: opts.signal, timeouts: opts.timeouts });

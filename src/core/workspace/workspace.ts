@@ -7,6 +7,7 @@
  *   runs/<run id>.json                             (schema edgebench.run/1, raw samples included)
  *   evals/<model id>__<dataset id>.json            (schema edgebench.eval/1: the latest evaluation)
  *   targets.json                                   (SSH and serial targets; "This computer" is implicit)
+ *   networks.json                                  (schema edgebench.networks/1: models that are one network in several formats)
  *   .edgebench-workspace.json                      (marks the folder as a workspace; records seeding)
  *
  * Every write is atomic. A file that fails to parse is reported as a problem and never
@@ -23,6 +24,7 @@ import { headlineMedianMs, RunFile, type RunSummary } from '../../shared/run-sch
 import { MODEL_INPUTS_FILE, MODEL_INPUTS_SCHEMA, StoredModelInputs, type GivenInputs } from '../../shared/model-inputs';
 import { writeJsonAtomic } from './atomic-write';
 import { TargetsStore, targetsProblem } from './targets-store';
+import { networksPath, readNetworks } from './networks-store';
 
 export const MODEL_ENTRY_SCHEMA = 'edgebench.model/1';
 const StoredModelEntry = ModelEntry.extend({ schema: z.literal(MODEL_ENTRY_SCHEMA) });
@@ -117,6 +119,8 @@ export class Workspace {
     const targets = new TargetsStore(this.root);
     const stored = await targets.read();
     if (stored.kind === 'damaged') note(targets.file, targetsProblem(stored.detail));
+    const networks = await readNetworks(this);
+    if (networks.kind === 'damaged') note(networksPath(this), networks.message);
     return { models, datasets, runs, evals, problems };
   }
 

@@ -13,6 +13,7 @@ function fakeHandlers(): StudioHandlers {
       info: async () => ({ path: '/w', modelCount: 0, runCount: 0, datasetCount: 0, problems: [] }),
     },
     models: { list: async () => [], get: notHere, importFiles: notHere, importPytorch: notHere, remove: notHere, quantize: notHere, link: notHere, setInputs: notHere, macs: notHere, graph: notHere },
+    networks: { list: async () => [], link: notHere, unlink: notHere, suggest: async () => [], check: notHere, evaluate: notHere },
     datasets: { list: async () => [], importFiles: notHere, remove: notHere, setPreprocessing: notHere, preview: notHere },
     evals: { run: notHere, evaluate: notHere, list: async () => [], layerSqnr: notHere, check: notHere },
     targets: { list: async () => [], probe: notHere, add: notHere, update: notHere, remove: notHere, test: notHere },
