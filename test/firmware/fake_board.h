@@ -1,6 +1,7 @@
 // The Board seam's host default (as tflite-micro's examples give each hardware header one):
 // a scripted clock, a byte log of what the device wrote, a model store on the heap, and an
-// "interpreter" that describes the demo model and copies its input to its output.
+// "interpreter" that describes the demo model and copies its input to its output, and a
+// per-op profiler whose ops take fixed ticks.
 #pragma once
 
 #include <cstdio>
@@ -21,6 +22,10 @@ class FakeBoard : public edgebench::Board {
   int releases = 0;
   std::vector<uint8_t> written;
   std::vector<uint8_t> model;
+  // The profiler: 0 ticks per second = a build without one. Each profiled invoke adds op_ticks.
+  uint32_t profiler_tps = 1000000;
+  std::vector<const char*> op_names = {"CONV_2D", "CONV_2D", "RESHAPE", "FULLY_CONNECTED"};
+  std::vector<uint64_t> op_ticks = {256, 892, 3, 69};
   uint8_t input[3136] = {};
   uint8_t output[40] = {};
 
@@ -67,6 +72,18 @@ class FakeBoard : public edgebench::Board {
     std::memcpy(output, input, sizeof(output));
     // Each invoke takes a little longer, so the latencies are distinguishable.
     now_us += invoke_cost_us + static_cast<uint32_t>(invokes);
+    return true;
+  }
+  uint32_t profiler_ticks_per_second() override { return profiler_tps; }
+  bool invoke_profiled(edgebench::OpProfile* profile, char* message, size_t capacity) override {
+    if (!invoke(message, capacity)) return false;
+    const size_t n = op_names.size() < edgebench::kMaxProfiledOps ? op_names.size() : edgebench::kMaxProfiledOps;
+    profile->overflowed = n < op_names.size();
+    profile->count = static_cast<uint16_t>(n);
+    for (size_t i = 0; i < n; ++i) {
+      profile->names[i] = op_names[i];
+      profile->ticks[i] += op_ticks[i % op_ticks.size()];
+    }
     return true;
   }
 

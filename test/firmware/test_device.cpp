@@ -17,6 +17,7 @@ struct Reply {
   MsgType type;
   uint16_t seq;
   Bytes payload;
+  uint8_t version = 0;
 };
 
 uint32_t u32_at(const Bytes& b, size_t at) {
@@ -32,11 +33,13 @@ struct Session {
   FakeBoard board;
   Device device{board};
   uint16_t seq = 0;
+  // The host's frame version: 1 is a studio from before v2 (the tests written for v1 still pass as they were).
+  uint8_t version = 1;
 
   Bytes wire(MsgType type, const Bytes& payload) {
     static uint8_t scratch[kMaxFrameBytes];
     static uint8_t out[kMaxEncodedBytes + 2];
-    const size_t n = encode_frame(type, ++seq, payload.data(), static_cast<uint32_t>(payload.size()), scratch, sizeof(scratch), out, sizeof(out));
+    const size_t n = encode_frame(type, ++seq, payload.data(), static_cast<uint32_t>(payload.size()), scratch, sizeof(scratch), out, sizeof(out), version);
     return Bytes(out, out + n);
   }
   std::vector<Reply> feed(const Bytes& bytes) {
@@ -45,7 +48,7 @@ struct Session {
     FrameDecoder decoder;
     for (uint8_t byte : board.written) {
       Frame f{};
-      if (decoder.push(byte, &f) == DecodeStatus::kFrame) replies.push_back({f.type, f.seq, Bytes(f.payload, f.payload + f.length)});
+      if (decoder.push(byte, &f) == DecodeStatus::kFrame) replies.push_back({f.type, f.seq, Bytes(f.payload, f.payload + f.length), f.version});
     }
     board.written.clear();
     return replies;
@@ -95,20 +98,88 @@ Bytes demo_model() { return read_file(vector_dir() + "/../../../resources/models
 
 TEST("HELLO is answered with HELLO_ACK carrying the board's facts and limits") {
   Session s;
-  Reply r = s.one(MsgType::kHello, {kProtocolVersion});
+  Reply r = s.one(MsgType::kHello, {1});
   CHECK(r.type == MsgType::kHelloAck);
   CHECK_EQ(r.seq, 1);
   CHECK_EQ(static_cast<int>(r.payload[0]), 1);
+  CHECK_EQ(static_cast<int>(r.version), 1);
   CHECK_EQ(u32_at(r.payload, 6), kMaxChunkBytes);
   CHECK_EQ(u32_at(r.payload, 10), kMaxRuns);
 }
 
-TEST("HELLO for another protocol version gets an ERROR that says what to do") {
+TEST("HELLO for a protocol version this firmware does not speak (3) gets an ERROR that says what to do") {
   Session s;
-  Reply r = s.one(MsgType::kHello, {2});
+  s.version = 3;
+  Reply r = s.one(MsgType::kHello, {3});
   CHECK(r.type == MsgType::kError);
   CHECK_EQ(error_code(r), static_cast<uint16_t>(ErrorCode::kVersionMismatch));
-  CHECK(text_of(r).find("update the studio or reflash") != std::string::npos);
+  CHECK(text_of(r).find("speaks versions 1 to 2; update the studio or reflash") != std::string::npos);
+  // A HELLO whose payload and header disagree is refused too.
+  s.version = 1;
+  Reply mixed = s.one(MsgType::kHello, {2});
+  CHECK_EQ(error_code(mixed), static_cast<uint16_t>(ErrorCode::kVersionMismatch));
+}
+
+TEST("v2: HELLO {2} in a v2 frame is answered in v2, and PROFILE returns each op's ticks summed over the runs") {
+  Session s;
+  s.version = 2;
+  Reply hello = s.one(MsgType::kHello, {2});
+  CHECK(hello.type == MsgType::kHelloAck);
+  CHECK_EQ(static_cast<int>(hello.payload[0]), 2);
+  CHECK_EQ(static_cast<int>(hello.version), 2);
+  CHECK(s.upload(demo_model()).type == MsgType::kLoaded);
+  std::vector<Reply> replies = s.send(MsgType::kProfile, {20, 0});
+  CHECK_EQ(replies.size(), 2U);
+  if (replies.size() != 2) return;
+  CHECK(replies[0].type == MsgType::kProgress);
+  CHECK_EQ(static_cast<int>(replies[0].payload[0]), static_cast<int>(kPhaseProfiled));
+  const Reply& page = replies[1];
+  CHECK(page.type == MsgType::kOpProfile);
+  CHECK_EQ(static_cast<int>(page.version), 2);
+  CHECK_EQ(u32_at(page.payload, 1), 1000000U);                              // ticks per second
+  CHECK_EQ(static_cast<int>(page.payload[5] | page.payload[6] << 8), 20);    // runs
+  CHECK_EQ(static_cast<int>(page.payload[7] | page.payload[8] << 8), 4);     // total ops
+  CHECK_EQ(static_cast<int>(page.payload[11] | page.payload[12] << 8), 4);   // count
+  // Entry 1: index 1, ticks 20 × 892, "CONV_2D".
+  const size_t second = kOpProfileHeaderBytes + op_profile_entry_bytes("CONV_2D");
+  CHECK_EQ(static_cast<int>(page.payload[second] | page.payload[second + 1] << 8), 1);
+  CHECK_EQ(u32_at(page.payload, second + 2), 20U * 892U);
+  CHECK_EQ(std::string(page.payload.begin() + second + 11, page.payload.begin() + second + 18), std::string("CONV_2D"));
+  CHECK_EQ(s.board.invokes, 20);
+}
+
+TEST("v2: a long profile is sent in several OP_PROFILE pages, each within one frame, covering every op once") {
+  Session s;
+  s.version = 2;
+  s.board.op_names.assign(kMaxProfiledOps, "UNIDIRECTIONAL_SEQUENCE_LSTM");
+  CHECK(s.upload(demo_model()).type == MsgType::kLoaded);
+  std::vector<Reply> replies = s.send(MsgType::kProfile, {2, 0});
+  uint32_t covered = 0;
+  int pages = 0;
+  for (const Reply& r : replies) {
+    if (r.type != MsgType::kOpProfile) continue;
+    ++pages;
+    CHECK(r.payload.size() <= kMaxPayloadBytes);
+    CHECK_EQ(static_cast<uint32_t>(r.payload[9] | r.payload[10] << 8), covered);  // first
+    covered += static_cast<uint32_t>(r.payload[11] | r.payload[12] << 8);
+  }
+  CHECK(pages > 1);
+  CHECK_EQ(covered, static_cast<uint32_t>(kMaxProfiledOps));
+}
+
+TEST("v1 interop: PROFILE in a v1 frame is an unknown request, as v1 firmware answers it; a build without a profiler says so") {
+  Session s;
+  CHECK(s.upload(demo_model()).type == MsgType::kLoaded);
+  Reply v1 = s.one(MsgType::kProfile, {5, 0});
+  CHECK_EQ(error_code(v1), static_cast<uint16_t>(ErrorCode::kBadRequest));
+  CHECK_EQ(static_cast<int>(v1.version), 1);
+  CHECK(text_of(v1).find("not a request this firmware knows") != std::string::npos);
+  s.version = 2;
+  s.board.profiler_tps = 0;
+  Reply none = s.one(MsgType::kProfile, {5, 0});
+  CHECK_EQ(error_code(none), static_cast<uint16_t>(ErrorCode::kBadRequest));
+  CHECK(text_of(none).find("without the per-op profiler") != std::string::npos);
+  CHECK_EQ(s.board.invokes, 0);
 }
 
 TEST("boot noise before the first frame gets no reply; after it, a damaged frame gets NAK(bad frame)") {

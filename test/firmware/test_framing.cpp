@@ -48,7 +48,7 @@ TEST("encode_frame writes the wire bytes of every frame vector") {
     uint8_t scratch[kMaxFrameBytes];
     uint8_t wire[kMaxEncodedBytes + 2];
     const size_t n = encode_frame(static_cast<MsgType>(v.type), v.seq, v.payload.data(), static_cast<uint32_t>(v.payload.size()),
-                                  scratch, sizeof(scratch), wire, sizeof(wire));
+                                  scratch, sizeof(scratch), wire, sizeof(wire), v.version);
     CHECK_EQ(v.name + " " + to_hex(wire, n), v.name + " " + to_hex(v.wire));
   }
 }
@@ -63,6 +63,7 @@ TEST("FrameDecoder yields each frame vector's type, seq and payload") {
       CHECK(status != DecodeStatus::kInvalid);
       if (status != DecodeStatus::kFrame) continue;
       ++frames;
+      CHECK_EQ(static_cast<int>(frame.version), static_cast<int>(v.version));
       CHECK_EQ(static_cast<int>(frame.type), static_cast<int>(v.type));
       CHECK_EQ(frame.seq, v.seq);
       CHECK_EQ(v.name + " " + to_hex(frame.payload, frame.length), v.name + " " + to_hex(v.payload));

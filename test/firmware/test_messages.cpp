@@ -55,6 +55,12 @@ std::string render_request(const FrameVector& v) {
       out << "READ_OUTPUT index=" << static_cast<int>(r.index) << " offset=" << r.offset << " length=" << r.length;
       break;
     }
+    case MsgType::kProfile: {
+      ProfileRequest r{};
+      if (!decode_profile(p, n, &r)) return "malformed";
+      out << "PROFILE runs=" << r.runs;
+      break;
+    }
     default:
       return "not a request";
   }
@@ -68,7 +74,39 @@ std::string encode_reply(const std::string& name) {
   if (name == "hello-ack-esp32s3") {
     ChipFacts f{"ESP32-S3 rev 0.2", "v5.3.1", "esp-tflite-micro 1.3.2", "edgebench-fw 1.0.0", 0, 2, 240,
                 16U * 1024 * 1024, 8U * 1024 * 1024, 256U * 1024, 4U * 1024 * 1024};
-    encode_hello_ack(f, w);
+    encode_hello_ack(f, 1, w);
+  } else if (name == "hello-ack-v2") {
+    ChipFacts f{"ESP32-S3 rev 0.2", "v5.3.1", "esp-tflite-micro 1.3.2", "edgebench-fw 2.0.0", 0, 2, 240,
+                16U * 1024 * 1024, 8U * 1024 * 1024, 256U * 1024, 4U * 1024 * 1024};
+    encode_hello_ack(f, 2, w);
+  } else if (name == "error-version-from-v1-board") {
+    encode_error(ErrorCode::kVersionMismatch, "The host sent protocol version 2 but this firmware speaks version 1; update the studio or reflash the firmware.", w);
+  } else if (name == "progress-profiled") {
+    encode_progress(kPhaseProfiled, 20, 20, w);
+  } else if (name == "op-profile") {
+    static OpProfile p{};
+    p = OpProfile{};
+    p.ticks_per_second = 1000000;
+    p.runs = 20;
+    p.count = 4;
+    const char* names[4] = {"CONV_2D", "CONV_2D", "RESHAPE", "FULLY_CONNECTED"};
+    const uint64_t ticks[4] = {5120, 17840, 60, 1380};
+    for (int i = 0; i < 4; ++i) {
+      p.names[i] = names[i];
+      p.ticks[i] = ticks[i];
+    }
+    CHECK_EQ(op_profile_page_count(p, 0, kMaxPayloadBytes), 4);
+    encode_op_profile(0, p, 0, 4, w);
+  } else if (name == "op-profile-long-sum") {
+    // A later page (first 4) of a 5-op profile, with a tick sum past 2^32.
+    static OpProfile p{};
+    p = OpProfile{};
+    p.ticks_per_second = 240000000;
+    p.runs = 1000;
+    p.count = 5;
+    p.names[4] = "DEPTHWISE_CONV_2D";
+    p.ticks[4] = 6000000123ULL;
+    encode_op_profile(kFlagSimulated, p, 4, 1, w);
   } else if (name == "ack") {
     encode_ack(8, w);
   } else if (name == "nak-bad-frame") {
@@ -119,7 +157,7 @@ TEST("host requests in frames.txt decode to their rendered fields") {
     CHECK_EQ(render_request(v), v.decoded);
     ++checked;
   }
-  CHECK_EQ(checked, 8);
+  CHECK_EQ(checked, 10);
 }
 
 TEST("device replies in frames.txt are what the C++ encoders write") {
@@ -129,7 +167,7 @@ TEST("device replies in frames.txt are what the C++ encoders write") {
     CHECK_EQ(v.name + " " + encode_reply(v.name), v.name + " " + to_hex(v.payload));
     ++checked;
   }
-  CHECK_EQ(checked, 10);
+  CHECK_EQ(checked, 15);
 }
 
 TEST("request decoders refuse short and over-long payloads") {
@@ -144,6 +182,9 @@ TEST("request decoders refuse short and over-long payloads") {
   CHECK(!decode_run(bytes, 7, &run));
   CHECK(!decode_read_output(bytes, 8, &read));
   CHECK(!decode_model_begin(bytes, 8, &begin));
+  ProfileRequest profile{};
+  CHECK(!decode_profile(bytes, 1, &profile));
+  CHECK(!decode_profile(bytes, 3, &profile));
 }
 
 TEST("Writer reports overflow instead of writing past its buffer") {

@@ -79,6 +79,8 @@ std::vector<FrameVector> frame_vectors() {
       current->name = value;
     } else if (current == nullptr) {
       continue;
+    } else if (key == "version") {
+      current->version = static_cast<uint8_t>(std::stoul(value));
     } else if (key == "type") {
       current->type = static_cast<uint8_t>(std::stoul(value, nullptr, 16));
     } else if (key == "seq") {

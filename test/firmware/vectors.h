@@ -14,6 +14,7 @@ std::string to_hex(const uint8_t* data, size_t size);
 
 struct FrameVector {
   std::string name;
+  uint8_t version = 1;  // the header's; blocks without a "version" line are v1
   uint8_t type = 0;
   uint16_t seq = 0;
   Bytes payload;

@@ -36,7 +36,7 @@ describe('EdgebenchDeviceClient ↔ simulated board', () => {
     const link = connectInMemory(board(), { bootLog: 'ESP-ROM:esp32s3-20210327\r\nI (312) app: EdgeBench ready\r\n' });
     const client = new EdgebenchDeviceClient(link.transport);
     const facts = await client.hello();
-    expect(facts).toMatchObject({ chipModel: 'Simulated board (ESP32-S3 model)', simulated: true, protocolVersion: 1, cores: 2, cpuMHz: 240, maxChunkBytes: 4096 });
+    expect(facts).toMatchObject({ chipModel: 'Simulated board (ESP32-S3 model)', simulated: true, protocolVersion: 2, cores: 2, cpuMHz: 240, maxChunkBytes: 4096 });
     expect(client.deviceLog).toContain('I (312) app: EdgeBench ready');
     await client.close();
   });

@@ -31,12 +31,12 @@ describe('CRC-32 and COBS', () => {
 
 describe('frames.txt', () => {
   test.each(frameVectors())('$name: encodes to the same wire bytes and decodes to the same fields', (v) => {
-    expect(hex(encodeFrame(v.type, v.seq, v.payload))).toBe(hex(v.wire));
+    expect(hex(encodeFrame(v.type, v.seq, v.payload, v.version))).toBe(hex(v.wire));
     const chunks = new FrameDecoder().push(v.wire);
     expect(chunks).toHaveLength(1);
     const chunk = chunks[0];
     if (chunk?.kind !== 'frame') throw new Error(`'${v.name}' did not decode`);
-    expect({ type: chunk.frame.type, seq: chunk.frame.seq, payload: hex(chunk.frame.payload) }).toEqual({ type: v.type, seq: v.seq, payload: hex(v.payload) });
+    expect({ version: chunk.frame.version, type: chunk.frame.type, seq: chunk.frame.seq, payload: hex(chunk.frame.payload) }).toEqual({ version: v.version, type: v.type, seq: v.seq, payload: hex(v.payload) });
     expect(renderMessage(chunk.frame.type, chunk.frame.payload)).toBe(v.decoded);
   });
 

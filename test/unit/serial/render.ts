@@ -35,6 +35,12 @@ export function renderMessage(type: number, payload: Uint8Array): string {
       const r = m.decodeReadOutput(payload);
       return `READ_OUTPUT index=${r.index} offset=${r.offset} length=${r.length}`;
     }
+    case MsgType.PROFILE:
+      return `PROFILE runs=${m.decodeProfile(payload).runs}`;
+    case MsgType.OP_PROFILE: {
+      const p = m.decodeOpProfile(payload);
+      return `OP_PROFILE simulated=${Number(p.simulated)} tps=${p.ticksPerSecond} runs=${p.runs} total=${p.totalOps} first=${p.first} ops=${p.ops.map((op) => `${op.index}:${op.name}:${op.ticks}`).join(',')}`;
+    }
     case MsgType.HELLO_ACK: {
       const f = m.decodeHelloAck(payload);
       return (
@@ -55,7 +61,7 @@ export function renderMessage(type: number, payload: Uint8Array): string {
     }
     case MsgType.PROGRESS: {
       const p = m.decodeProgress(payload);
-      return `PROGRESS phase=${p.phase === 'warmup' ? 0 : 1} done=${p.done} total=${p.total}`;
+      return `PROGRESS phase=${p.phase === 'warmup' ? 0 : p.phase === 'timed' ? 1 : 2} done=${p.done} total=${p.total}`;
     }
     case MsgType.RESULT: {
       const r = m.decodeResult(payload);

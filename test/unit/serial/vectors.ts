@@ -28,7 +28,7 @@ export function pairVectors(file: string): Array<{ input: Uint8Array; expected: 
     });
 }
 
-export interface FrameVector { name: string; type: number; seq: number; payload: Uint8Array; wire: Uint8Array; decoded: string }
+export interface FrameVector { name: string; version: number; type: number; seq: number; payload: Uint8Array; wire: Uint8Array; decoded: string }
 export interface InvalidVector { name: string; wire: Uint8Array; reason: string }
 
 function blocks(): Array<Map<string, string>> {
@@ -55,6 +55,7 @@ export function frameVectors(): FrameVector[] {
     .filter((b) => b.get('kind') === 'frame')
     .map((b) => ({
       name: b.get('name') as string,
+      version: Number(b.get('version') ?? 1),
       type: parseInt(b.get('type') as string, 16),
       seq: Number(b.get('seq')),
       payload: parseHex(b.get('payload') as string),

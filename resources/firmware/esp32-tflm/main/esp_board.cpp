@@ -11,6 +11,7 @@
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
 #include "model_settings.h"
+#include "tensorflow/lite/micro/micro_time.h"
 #include "sdkconfig.h"
 
 #if CONFIG_SPIRAM
@@ -139,7 +140,7 @@ void EspBoard::begin() {
   facts_.chip_model = chip_model_;
   facts_.idf_version = esp_get_idf_version();
   facts_.tflm_version = EDGEBENCH_TFLM_VERSION;
-  facts_.firmware_version = "edgebench-fw 1.0.0";
+  facts_.firmware_version = "edgebench-fw 2.0.0";
   facts_.flags = 0;
   facts_.cores = chip.cores;
   facts_.cpu_mhz = static_cast<uint16_t>(esp_rom_get_cpu_ticks_per_us());
@@ -150,6 +151,8 @@ void EspBoard::begin() {
 }
 
 uint64_t EspBoard::clock_us() { return static_cast<uint64_t>(esp_timer_get_time()); }
+
+uint32_t EspBoard::profiler_ticks_per_second() { return static_cast<uint32_t>(tflite::ticks_per_second()); }
 
 uint32_t EspBoard::free_heap() { return static_cast<uint32_t>(heap_caps_get_free_size(MALLOC_CAP_INTERNAL | MALLOC_CAP_8BIT)); }
 

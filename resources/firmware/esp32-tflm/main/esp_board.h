@@ -25,6 +25,10 @@ class EspBoard : public Board {
   uint8_t* input_data(uint8_t index) override { return runner_.input_data(index); }
   const uint8_t* output_data(uint8_t index) override { return runner_.output_data(index); }
   bool invoke(char* message, size_t capacity) override { return runner_.invoke(message, capacity); }
+  uint32_t profiler_ticks_per_second() override;
+  bool invoke_profiled(OpProfile* profile, char* message, size_t capacity) override {
+    return runner_.invoke_profiled(profile, message, capacity);
+  }
 
  private:
   ChipFacts facts_{};

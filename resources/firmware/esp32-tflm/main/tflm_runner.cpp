@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <new>
 
+#include "tensorflow/lite/micro/micro_time.h"
 #include "tensorflow/lite/schema/schema_utils.h"
 
 namespace edgebench {
@@ -55,7 +56,10 @@ ErrorCode TflmRunner::load(const uint8_t* data, uint32_t size, ModelInfo* info, 
     info->op_kinds[info->op_kind_count++] = name;
   }
 
-  interpreter_ = new (interpreter_storage_) tflite::MicroInterpreter(model, *resolver_, arena_, arena_bytes_);
+  // The profiler stays attached but is armed only inside invoke_profiled: a timed invoke pays one
+  // virtual call per op for it, and no clock reads.
+  profiler_.disarm();
+  interpreter_ = new (interpreter_storage_) tflite::MicroInterpreter(model, *resolver_, arena_, arena_bytes_, nullptr, &profiler_);
   if (interpreter_->AllocateTensors() != kTfLiteOk) {
     std::snprintf(message, capacity,
                   "TFLite Micro could not plan the model in the %u-byte tensor arena (the device log has its reason); use a smaller model, or raise the arena in main/model_settings.h and reflash.",
@@ -86,6 +90,16 @@ const uint8_t* TflmRunner::output_data(uint8_t index) { return interpreter_->out
 bool TflmRunner::invoke(char* message, size_t capacity) {
   if (interpreter_->Invoke() == kTfLiteOk) return true;
   std::snprintf(message, capacity, "TFLite Micro's Invoke failed (the device log has its reason); check the model's ops and inputs.");
+  return false;
+}
+
+bool TflmRunner::invoke_profiled(OpProfile* profile, char* message, size_t capacity) {
+  profile->ticks_per_second = static_cast<uint32_t>(tflite::ticks_per_second());
+  profiler_.arm(profile);
+  const bool ok = interpreter_->Invoke() == kTfLiteOk;
+  profiler_.disarm();
+  if (ok) return true;
+  std::snprintf(message, capacity, "TFLite Micro's Invoke failed while profiling (the device log has its reason); check the model's ops and inputs.");
   return false;
 }
 

@@ -21,6 +21,10 @@ export class ByteWriter {
   i32(value: number): this {
     return this.u32(value >>> 0);
   }
+  /** Integers up to 2^53 (a sum of profiler ticks), as low then high u32. */
+  u64(value: number): this {
+    return this.u32(value % 2 ** 32).u32(Math.floor(value / 2 ** 32));
+  }
   bytes(data: Uint8Array): this {
     for (const byte of data) this.parts.push(byte);
     return this;
@@ -64,6 +68,10 @@ export class ByteReader {
   }
   i32(): number {
     return this.view.getInt32(this.need(4), true);
+  }
+  u64(): number {
+    const low = this.u32();
+    return low + this.u32() * 2 ** 32;
   }
   bytes(size: number): Uint8Array {
     const at = this.need(size);

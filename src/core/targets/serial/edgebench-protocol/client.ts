@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { StudioError, type ErrorCode, type ErrorDetail } from '../../../../shared/errors';
 import type { SerialTransport } from '../serial-transport';
-import { MsgType, PROTOCOL_VERSION, UNKNOWN_SEQ, type Frame } from './frame';
+import { isSupportedVersion, MsgType, PROTOCOL_VERSION, SUPPORTED_VERSIONS, UNKNOWN_SEQ, type Frame } from './frame';
 import { FrameLink } from './frame-link';
 import * as m from './messages';
 
@@ -22,6 +22,8 @@ export interface DeviceClientOptions {
   onLog?: (text: string) => void;
   /** One line per frame sent or received (the verbose Rx/Tx log). */
   onTraffic?: (line: string) => void;
+  /** The board refused the offered protocol version and the host falls back to an older one. */
+  onVersionFallback?: (refused: number, next: number) => void;
 }
 
 export interface UploadProgress {
@@ -35,6 +37,15 @@ export interface UploadResult {
   resumedFromBytes: number;
   /** Chunks sent again after a NAK, a damaged frame or a timeout. */
   resentChunks: number;
+}
+
+/** A v2 board's per-op profile over `runs` invokes (TFLM's profiler hooks on hardware; the device model on the simulated board). */
+export interface DeviceOpProfile {
+  runs: number;
+  ticksPerSecond: number;
+  simulated: boolean;
+  /** In invoke order; ticks summed over the runs. */
+  ops: m.OpTicks[];
 }
 
 export interface DeviceRunResult {
@@ -51,9 +62,12 @@ export class EdgebenchDeviceClient {
   private readonly replyTimeoutMs: number;
   private readonly attempts: number;
   private readonly runSilenceMs: number;
+  private readonly onVersionFallback: ((refused: number, next: number) => void) | undefined;
   private seq = 0;
   private busy: Promise<unknown> = Promise.resolve();
   private resent = 0;
+  /** The version frames are sent in: the newest until HELLO settles it, then the one the board agreed to. */
+  private version = PROTOCOL_VERSION;
   facts: m.DeviceFacts | undefined;
 
   constructor(readonly transport: SerialTransport, options: DeviceClientOptions = {}) {
@@ -61,13 +75,14 @@ export class EdgebenchDeviceClient {
     this.replyTimeoutMs = options.replyTimeoutMs ?? 2000;
     this.attempts = options.attempts ?? 5;
     this.runSilenceMs = options.runSilenceMs ?? 10_000;
+    this.onVersionFallback = options.onVersionFallback;
   }
 
   get deviceLog(): string {
     return this.link.deviceLog;
   }
 
-  /** HELLO → HELLO_ACK: the board's facts, checked to speak our protocol version. */
+  /** HELLO → HELLO_ACK: the board's facts, in the newest protocol version both sides speak. */
   hello(signal?: AbortSignal): Promise<m.DeviceFacts> {
     return this.serial(() => {
       this.facts = undefined;
@@ -136,6 +151,45 @@ export class EdgebenchDeviceClient {
         for (const page of pages) if (page) result.latenciesUs.push(...page);
       }
       return result;
+    });
+  }
+
+  /** The board reports per-op time (protocol v2); a v1 board reports the arena and latencies only. */
+  get hasOpProfiler(): boolean {
+    return (this.facts?.protocolVersion ?? 1) >= 2;
+  }
+
+  /**
+   * v2: `runs` invokes with the per-op profiler on (apart from the timed RUNs, so their latencies
+   * carry no profiling cost), returned as ticks per op summed over the runs.
+   */
+  profile(runs: number, options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<DeviceOpProfile> {
+    return this.serial(async () => {
+      const facts = await this.requireFacts(options.signal);
+      if (facts.protocolVersion < 2) {
+        throw this.error('DEVICE', `The board on ${this.transport.description} speaks EdgeBench protocol version ${facts.protocolVersion}, which has no per-op profile; reflash the firmware from resources/firmware/esp32-tflm for version 2.`);
+      }
+      const count = Math.max(1, Math.min(0xffff, Math.round(runs)));
+      const pages: m.OpTicks[][] = [];
+      let received = 0;
+      let header: Omit<m.OpProfilePage, 'ops' | 'first'> | undefined;
+      await this.exchange('PROFILE', m.encodeProfile(count), options.signal, (f): Step<true> => {
+        if (f.type === MsgType.PROGRESS) {
+          const progress = m.decodeProgress(f.payload);
+          if (progress.phase === 'profiled') options.onProgress?.(progress.done, progress.total);
+          return 'wait';
+        }
+        if (f.type !== MsgType.OP_PROFILE) return 'wait';
+        const page = m.decodeOpProfile(f.payload);
+        if (pages[page.first] === undefined) received += page.ops.length;
+        pages[page.first] = page.ops;
+        header = { simulated: page.simulated, ticksPerSecond: page.ticksPerSecond, runs: page.runs, totalOps: page.totalOps };
+        return received >= page.totalOps ? { done: true } : 'wait';
+      }, { retryable: false, timeoutMs: this.runSilenceMs });
+      if (header === undefined || header.ticksPerSecond <= 0) {
+        throw this.error('DEVICE', `The board on ${this.transport.description} sent a per-op profile without a tick rate; its firmware is out of step with the studio.`);
+      }
+      return { runs: header.runs, ticksPerSecond: header.ticksPerSecond, simulated: header.simulated || facts.simulated, ops: pages.flatMap((page) => page ?? []) };
     });
   }
 
@@ -211,7 +265,7 @@ export class EdgebenchDeviceClient {
       this.seq = (this.seq + 1) % UNKNOWN_SEQ;
       const seq = this.seq;
       this.link.discardPending();
-      await this.link.send(MsgType[name], seq, payload);
+      await this.link.send(MsgType[name], seq, payload, this.version);
       for (;;) {
         const arrival = await this.link.next(timeoutMs, `the reply to ${name}`, signal);
         if (arrival === null) {
@@ -244,12 +298,31 @@ export class EdgebenchDeviceClient {
     );
   }
 
+  /**
+   * HELLO offers the newest version; a board that speaks only an older one refuses it with ERROR
+   * PROTOCOL_VERSION (v1 firmware checks the header's version before anything else), and the
+   * host offers the next older version, down to 1. The version agreed is used for every frame after.
+   */
   private async requireFacts(signal?: AbortSignal): Promise<m.DeviceFacts> {
     if (this.facts) return this.facts;
-    const facts = await this.exchange('HELLO', m.encodeHello(), signal, (f) => (f.type === MsgType.HELLO_ACK ? { done: m.decodeHelloAck(f.payload) } : 'wait'));
-    if (facts.protocolVersion !== PROTOCOL_VERSION) {
-      throw this.error('DEVICE', `The board on ${this.transport.description} speaks EdgeBench protocol version ${facts.protocolVersion}, but the studio speaks ${PROTOCOL_VERSION}; reflash the firmware from resources/firmware/esp32-tflm.`);
+    const offers = [...SUPPORTED_VERSIONS].sort((a, b) => b - a);
+    let facts: m.DeviceFacts | undefined;
+    for (const [i, offer] of offers.entries()) {
+      this.version = offer;
+      try {
+        facts = await this.exchange('HELLO', m.encodeHello(offer), signal, (f) => (f.type === MsgType.HELLO_ACK ? { done: m.decodeHelloAck(f.payload) } : 'wait'));
+        break;
+      } catch (error) {
+        const older = offers[i + 1];
+        if (older === undefined || !(error instanceof StudioError) || error.context.deviceError !== 'PROTOCOL_VERSION') throw error;
+        this.onVersionFallback?.(offer, older);
+      }
     }
+    if (facts === undefined || !isSupportedVersion(facts.protocolVersion) || facts.protocolVersion > this.version) {
+      const spoken = facts?.protocolVersion ?? '?';
+      throw this.error('DEVICE', `The board on ${this.transport.description} speaks EdgeBench protocol version ${spoken}, but the studio speaks ${SUPPORTED_VERSIONS.join(' and ')}; reflash the firmware from resources/firmware/esp32-tflm.`);
+    }
+    this.version = facts.protocolVersion;
     this.facts = facts;
     return facts;
   }

@@ -52,10 +52,11 @@ export class FrameLink {
     return this.closedError !== undefined;
   }
 
-  async send(type: number, seq: number, payload: Uint8Array): Promise<void> {
+  /** `version` is the frame header's: the version the two sides agreed in HELLO (the newest while offering it). */
+  async send(type: number, seq: number, payload: Uint8Array, version: number): Promise<void> {
     if (this.closedError) throw this.closedError;
-    this.onTraffic?.(`tx ${msgTypeName(type)} seq=${seq} ${payload.length} bytes`);
-    await this.transport.write(encodeFrame(type, seq, payload));
+    this.onTraffic?.(`tx ${msgTypeName(type)} v${version} seq=${seq} ${payload.length} bytes`);
+    await this.transport.write(encodeFrame(type, seq, payload, version));
   }
 
   /** Drops frames left over from an earlier request (late replies to a retried one). */

@@ -2,12 +2,16 @@
  * Frames: 0x00, COBS(header + payload + CRC-32), 0x00. Header { version u8, type u8, seq u16 LE,
  * length u32 LE }; the CRC (little-endian) covers header and payload. The leading 0x00 ends
  * whatever came before (a boot log, noise), so the frame after it always decodes on its own.
- * Layout and rationale: docs/serial-protocol.md.
+ * Layout, versions and rationale: docs/serial-protocol.md.
  */
 import { cobsDecode, cobsEncode } from './cobs';
 import { crc32 } from './crc32';
 
-export const PROTOCOL_VERSION = 1;
+/** The newest version this side speaks; HELLO offers it, and a board that knows only 1 makes the host fall back. */
+export const PROTOCOL_VERSION = 2;
+/** Every version this side reads and writes: v1 boards (arena, latencies) still work beside v2 (per-op profile). */
+export const SUPPORTED_VERSIONS: readonly number[] = [1, 2];
+export const isSupportedVersion = (version: number): boolean => SUPPORTED_VERSIONS.includes(version);
 export const HEADER_BYTES = 8;
 export const CRC_BYTES = 4;
 /** Replies to a frame that could not be decoded carry this seq. */
@@ -21,6 +25,8 @@ export const MsgType = {
   INPUT: 0x05,
   RUN: 0x06,
   READ_OUTPUT: 0x07,
+  /** v2: profiled invokes; answered by OP_PROFILE pages. */
+  PROFILE: 0x08,
   HELLO_ACK: 0x81,
   ACK: 0x82,
   NAK: 0x83,
@@ -29,6 +35,8 @@ export const MsgType = {
   RESULT: 0x86,
   OUTPUT: 0x87,
   LOG: 0x88,
+  /** v2: per-op ticks of the profiled invokes. */
+  OP_PROFILE: 0x89,
   ERROR: 0x8f,
 } as const;
 export type MsgTypeName = keyof typeof MsgType;

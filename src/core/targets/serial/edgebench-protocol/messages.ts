@@ -1,6 +1,7 @@
 /**
- * Message payloads of the EdgeBench serial protocol v1 (all integers little-endian), the twin of
- * resources/firmware/esp32-tflm/components/edgebench_protocol/src/messages.cpp. Byte layouts:
+ * Message payloads of the EdgeBench serial protocol v1 and v2 (all integers little-endian), the
+ * twin of resources/firmware/esp32-tflm/components/edgebench_protocol/src/messages.cpp. v2 keeps
+ * every v1 payload as it was and adds PROFILE / OP_PROFILE (per-op ticks). Byte layouts:
  * docs/serial-protocol.md.
  */
 import { ByteReader, ByteWriter } from './bytes';
@@ -10,6 +11,23 @@ import { PROTOCOL_VERSION } from './frame';
 export const FLAG_SIMULATED = 0x01;
 
 export const NakReason = { BAD_FRAME: 1, WRONG_OFFSET: 2 } as const;
+
+/**
+ * A frame's payload holds a chunk plus this much (a chunk's offset, an input's index): the
+ * firmware's kMaxPayloadBytes = kMaxChunkBytes + 16. Every page size below derives from it.
+ */
+export const PAYLOAD_HEADROOM_BYTES = 16;
+export const maxPayloadBytes = (maxChunkBytes: number): number => maxChunkBytes + PAYLOAD_HEADROOM_BYTES;
+/** RESULT header: flags 1, total 4, first 4, count 2, free heap 4, min free heap 4; then 4 bytes per latency. */
+export const RESULT_HEADER_BYTES = 19;
+export const resultLatenciesPerPage = (maxChunkBytes: number): number => Math.floor((maxPayloadBytes(maxChunkBytes) - RESULT_HEADER_BYTES) / 4);
+/** OP_PROFILE header: flags 1, ticks per second 4, runs 2, total ops 2, first 2, count 2. */
+export const OP_PROFILE_HEADER_BYTES = 13;
+/** The longest op name an OP_PROFILE entry carries (TFLM's builtin names are at most 31 characters). */
+export const OP_NAME_MAX_BYTES = 31;
+const utf8 = new TextEncoder();
+/** One OP_PROFILE entry: index u16, ticks u64, name str8 (cut at OP_NAME_MAX_BYTES). */
+export const opProfileEntryBytes = (name: string): number => 2 + 8 + 1 + Math.min(OP_NAME_MAX_BYTES, utf8.encode(name).length);
 
 /** ERROR codes; the names are what logs and error contexts show. */
 export const DeviceErrorCode = {
@@ -195,11 +213,84 @@ export function decodeLoaded(payload: Uint8Array): LoadedInfo {
 }
 
 export const encodeProgress = (phase: number, done: number, total: number): Uint8Array => new ByteWriter().u8(phase).u32(done).u32(total).finish();
-export function decodeProgress(payload: Uint8Array): { phase: 'warmup' | 'timed'; done: number; total: number } {
+/** PROGRESS phases: 0 warmup, 1 timed (RUN), 2 profiled (v2 PROFILE). */
+export const ProgressPhase = { WARMUP: 0, TIMED: 1, PROFILED: 2 } as const;
+export function decodeProgress(payload: Uint8Array): { phase: 'warmup' | 'timed' | 'profiled'; done: number; total: number } {
   const r = new ByteReader(payload, 'PROGRESS');
-  const out = { phase: r.u8() === 0 ? ('warmup' as const) : ('timed' as const), done: r.u32(), total: r.u32() };
+  const code = r.u8();
+  const phase = code === ProgressPhase.WARMUP ? ('warmup' as const) : code === ProgressPhase.PROFILED ? ('profiled' as const) : ('timed' as const);
+  const out = { phase, done: r.u32(), total: r.u32() };
   r.end();
   return out;
+}
+
+/** One op's profiled time: its position in the invoke (operator index of subgraph 0), TFLM's op name, ticks summed over the runs. */
+export interface OpTicks {
+  index: number;
+  name: string;
+  ticks: number;
+}
+
+/** One OP_PROFILE page: entries [first, first + ops.length) of totalOps. */
+export interface OpProfilePage {
+  simulated: boolean;
+  /** The profiler's clock (TFLM's ticks_per_second(); 1,000,000 where ticks are esp_timer microseconds). */
+  ticksPerSecond: number;
+  runs: number;
+  totalOps: number;
+  first: number;
+  ops: OpTicks[];
+}
+
+/** PROFILE: `runs` profiled invokes (1..65535), untimed as a whole; the device answers with OP_PROFILE pages. */
+export const encodeProfile = (runs: number): Uint8Array => new ByteWriter().u16(runs).finish();
+export function decodeProfile(payload: Uint8Array): { runs: number } {
+  const r = new ByteReader(payload, 'PROFILE');
+  const out = { runs: r.u16() };
+  r.end();
+  return out;
+}
+
+export function encodeOpProfile(page: OpProfilePage): Uint8Array {
+  const w = new ByteWriter().u8(page.simulated ? FLAG_SIMULATED : 0).u32(page.ticksPerSecond).u16(page.runs).u16(page.totalOps).u16(page.first).u16(page.ops.length);
+  for (const op of page.ops) w.u16(op.index).u64(op.ticks).str8(cutName(op.name));
+  return w.finish();
+}
+export function decodeOpProfile(payload: Uint8Array): OpProfilePage {
+  const r = new ByteReader(payload, 'OP_PROFILE');
+  const simulated = (r.u8() & FLAG_SIMULATED) !== 0;
+  const ticksPerSecond = r.u32();
+  const runs = r.u16();
+  const totalOps = r.u16();
+  const first = r.u16();
+  const ops = Array.from({ length: r.u16() }, () => ({ index: r.u16(), ticks: r.u64(), name: r.str8() }));
+  r.end();
+  return { simulated, ticksPerSecond, runs, totalOps, first, ops };
+}
+
+/** Splits a profile into pages that each fill at most one frame (as device.cpp pages it). */
+export function opProfilePages(ops: readonly OpTicks[], maxChunkBytes: number): Array<{ first: number; ops: OpTicks[] }> {
+  const room = maxPayloadBytes(maxChunkBytes) - OP_PROFILE_HEADER_BYTES;
+  const pages: Array<{ first: number; ops: OpTicks[] }> = [];
+  let page: { first: number; ops: OpTicks[] } = { first: 0, ops: [] };
+  let used = 0;
+  ops.forEach((op, i) => {
+    const bytes = opProfileEntryBytes(op.name);
+    if (page.ops.length > 0 && used + bytes > room) {
+      pages.push(page);
+      page = { first: i, ops: [] };
+      used = 0;
+    }
+    page.ops.push(op);
+    used += bytes;
+  });
+  if (page.ops.length > 0 || pages.length === 0) pages.push(page);
+  return pages;
+}
+
+function cutName(name: string): string {
+  const bytes = utf8.encode(name);
+  return bytes.length <= OP_NAME_MAX_BYTES ? name : new TextDecoder().decode(bytes.subarray(0, OP_NAME_MAX_BYTES));
 }
 
 export function encodeResult(page: ResultPage): Uint8Array {

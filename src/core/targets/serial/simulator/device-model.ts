@@ -24,6 +24,11 @@ export interface DeviceModel {
   /** Relative spread of the latency noise (0.02 = 2 %). */
   jitterFraction: number;
   seed: number;
+  /**
+   * The newest EdgeBench protocol version the board speaks: 2 (the default) adds the per-op
+   * profile; 1 answers exactly as v1 firmware does (a v2 frame is refused with PROTOCOL_VERSION).
+   */
+  protocolVersion: 1 | 2;
 }
 
 const KiB = 1024;
@@ -48,7 +53,11 @@ export const ESP32S3_SIMULATED: DeviceModel = {
   slowdown: 60,
   jitterFraction: 0.02,
   seed: 1,
+  protocolVersion: 2,
 };
+
+/** The simulated profiler's clock: microseconds, as esp_timer_get_time counts (TFLM's ticks on ESP-IDF). */
+export const SIMULATED_TICKS_PER_SECOND = 1_000_000;
 
 /**
  * The builtin ops the firmware registers in its MicroMutableOpResolver

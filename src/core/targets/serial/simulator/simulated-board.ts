@@ -9,10 +9,11 @@ import type { TensorInfo } from '../../../../shared/model-info';
 import { readTflite } from '../../../formats/tflite/tflite-reader';
 import { tensorTypeName } from '../../../formats/tflite/tflite-schema';
 import { DTYPE_BYTES, estimateArena } from '../fit-estimate';
-import { encodeFrame, FrameDecoder, MsgType, PROTOCOL_VERSION, UNKNOWN_SEQ, type Frame } from '../edgebench-protocol/frame';
+import { encodeFrame, FrameDecoder, MsgType, UNKNOWN_SEQ, type Frame } from '../edgebench-protocol/frame';
 import * as m from '../edgebench-protocol/messages';
-import { ESP32S3_SIMULATED, FIRMWARE_OPS, type DeviceModel } from './device-model';
+import { ESP32S3_SIMULATED, FIRMWARE_OPS, SIMULATED_TICKS_PER_SECOND, type DeviceModel } from './device-model';
 import { LiteRtInvoker } from './litert-invoker';
+import { simulatedOpCosts, type OpCost } from './op-cost';
 import { seededRandom } from '../../../runner/input-data';
 
 /** Any duplex byte stream: a socket, a pty's file streams, process stdio, an in-memory pair. */
@@ -31,7 +32,8 @@ class Refusal {
 }
 
 interface Upload { sizeBytes: number; sha256: Uint8Array; data: Uint8Array; received: number; hash: Hash }
-interface Loaded { info: m.LoadedInfo; invoker: LiteRtInvoker; inputs: Uint8Array[]; outputs: Uint8Array[] }
+interface Loaded { info: m.LoadedInfo; invoker: LiteRtInvoker; inputs: Uint8Array[]; outputs: Uint8Array[]; opCosts: OpCost[] }
+type Reply = (type: number, seq: number, payload: Uint8Array) => void;
 
 export class SimulatedBoard {
   readonly model: DeviceModel;
@@ -52,15 +54,21 @@ export class SimulatedBoard {
   serve(stream: ByteStream, options: { bootLog?: string } = {}): () => void {
     const decoder = new FrameDecoder();
     let synced = false;
-    const reply = (type: number, seq: number, payload: Uint8Array): void => void stream.write(encodeFrame(type, seq, payload));
+    // Replies go in the version of the request they answer (a v2 board talks v1 to a v1 host); a
+    // NAK for an undecodable frame, whose version is unknown, in the version last spoken.
+    let lastVersion = 1;
+    const replyIn = (version: number): Reply => (type, seq, payload) => void stream.write(encodeFrame(type, seq, payload, version));
     const onData = (bytes: Uint8Array): void => {
       for (const chunk of decoder.push(bytes)) {
         if (chunk.kind === 'frame') {
           synced = true;
           const { frame } = chunk;
-          this.work = this.work.then(() => this.handle(frame, reply));
+          const version = this.speaks(frame.version) ? frame.version : 1;
+          lastVersion = version;
+          this.work = this.work.then(() => this.handle(frame, replyIn(version)));
         } else if (synced) {
           const expected = this.upload?.received ?? 0;
+          const reply = replyIn(lastVersion);
           this.work = this.work.then(() => reply(MsgType.NAK, UNKNOWN_SEQ, m.encodeNak(m.NakReason.BAD_FRAME, expected)));
         }
       }
@@ -76,9 +84,18 @@ export class SimulatedBoard {
     this.dropModel();
   }
 
-  private async handle(frame: Frame, reply: (type: number, seq: number, payload: Uint8Array) => void): Promise<void> {
+  /** Versions 1 up to the device model's protocolVersion (v2 firmware still answers a v1 host). */
+  private speaks(version: number): boolean {
+    return version >= 1 && version <= this.model.protocolVersion;
+  }
+
+  private versionsSpoken(): string {
+    return this.model.protocolVersion === 1 ? 'version 1' : `versions 1 to ${this.model.protocolVersion}`;
+  }
+
+  private async handle(frame: Frame, reply: Reply): Promise<void> {
     try {
-      if (frame.version !== PROTOCOL_VERSION) throw new Refusal(E.PROTOCOL_VERSION, `The host sent protocol version ${frame.version} but this board speaks version ${PROTOCOL_VERSION}; update the studio.`);
+      if (!this.speaks(frame.version)) throw new Refusal(E.PROTOCOL_VERSION, `The host sent protocol version ${frame.version} but this board speaks ${this.versionsSpoken()}; update the studio or the firmware.`);
       await this.dispatch(frame, reply);
     } catch (error) {
       const refusal = error instanceof Refusal ? error : new Refusal(E.BAD_REQUEST, error instanceof Error ? error.message : String(error));
@@ -86,13 +103,15 @@ export class SimulatedBoard {
     }
   }
 
-  private async dispatch(frame: Frame, reply: (type: number, seq: number, payload: Uint8Array) => void): Promise<void> {
+  private async dispatch(frame: Frame, reply: Reply): Promise<void> {
     const { seq, payload } = frame;
     switch (frame.type) {
       case MsgType.HELLO: {
         const version = m.decodeHello(payload);
-        if (version !== PROTOCOL_VERSION) throw new Refusal(E.PROTOCOL_VERSION, `The host asked for protocol version ${version} but this board speaks version ${PROTOCOL_VERSION}; update the studio.`);
-        return reply(MsgType.HELLO_ACK, seq, m.encodeHelloAck(this.facts()));
+        if (!this.speaks(version) || version !== frame.version) {
+          throw new Refusal(E.PROTOCOL_VERSION, `The host asked for protocol version ${version} but this board speaks ${this.versionsSpoken()}; update the studio or the firmware.`);
+        }
+        return reply(MsgType.HELLO_ACK, seq, m.encodeHelloAck(this.facts(version)));
       }
       case MsgType.MODEL_BEGIN:
         return reply(MsgType.ACK, seq, m.encodeAck(this.begin(m.decodeModelBegin(payload))));
@@ -126,6 +145,10 @@ export class SimulatedBoard {
       }
       case MsgType.RUN:
         return this.run(seq, m.decodeRun(payload), reply);
+      case MsgType.PROFILE:
+        // A v1 frame has no PROFILE: v1 firmware answers an unknown type as below.
+        if (frame.version < 2) break;
+        return this.profile(seq, m.decodeProfile(payload), reply);
       case MsgType.READ_OUTPUT: {
         const read = m.decodeReadOutput(payload);
         const loaded = this.requireLoaded('RUN');
@@ -135,15 +158,14 @@ export class SimulatedBoard {
         const data = output.subarray(offset, offset + Math.min(read.length, this.model.maxChunkBytes));
         return reply(MsgType.OUTPUT, seq, m.encodeOutput(read.index, offset, output.length, data));
       }
-      default:
-        throw new Refusal(E.BAD_REQUEST, `Message type 0x${frame.type.toString(16)} is not a request this board knows; update the firmware.`);
     }
+    throw new Refusal(E.BAD_REQUEST, `Message type 0x${frame.type.toString(16)} is not a request this board knows; update the firmware.`);
   }
 
-  private facts(): m.DeviceFacts {
+  private facts(version: number): m.DeviceFacts {
     const d = this.model;
     return {
-      protocolVersion: PROTOCOL_VERSION, simulated: true, cores: d.cores, cpuMHz: d.cpuMHz, maxChunkBytes: d.maxChunkBytes,
+      protocolVersion: version, simulated: true, cores: d.cores, cpuMHz: d.cpuMHz, maxChunkBytes: d.maxChunkBytes,
       maxRunsPerRequest: d.maxRunsPerRequest, flashBytes: d.flashBytes, psramBytes: d.psramBytes,
       arenaCapacityBytes: d.arenaCapacityBytes, modelCapacityBytes: d.modelCapacityBytes, chipModel: d.chipModel,
       idfVersion: 'simulated', tflmVersion: 'LiteRT.js on the host', firmwareVersion: 'edgebench-sim 1',
@@ -207,15 +229,46 @@ export class SimulatedBoard {
     } catch (error) {
       throw new Refusal(E.SCHEMA, error instanceof Error ? error.message : String(error));
     }
+    // arena_used_bytes: the planner's estimate (fit-estimate.ts), which a real board replaces with TFLM's own figure.
     const info: m.LoadedInfo = {
       arenaUsedBytes: arena.arenaBytes, arenaCapacityBytes: this.model.arenaCapacityBytes, modelBytes: model.length,
       operators: arena.operators, opKinds: Object.keys(readout.ops),
       inputs: readout.inputs.map(describe), outputs: readout.outputs.map(describe),
     };
-    return { info, invoker, inputs: info.inputs.map((t) => new Uint8Array(t.sizeBytes)), outputs: info.outputs.map((t) => new Uint8Array(t.sizeBytes)) };
+    const opCosts = simulatedOpCosts(model, 'the uploaded model');
+    return { info, invoker, inputs: info.inputs.map((t) => new Uint8Array(t.sizeBytes)), outputs: info.outputs.map((t) => new Uint8Array(t.sizeBytes)), opCosts };
   }
 
-  private async run(seq: number, request: { warmup: number; runs: number }, reply: (type: number, seq: number, payload: Uint8Array) => void): Promise<void> {
+  /**
+   * v2 PROFILE: `runs` invokes; each one's modelled device time is split over the ops by the cost
+   * model (op-cost.ts) and summed per op, in microsecond ticks. Flagged simulated on every page.
+   */
+  private async profile(seq: number, request: { runs: number }, reply: Reply): Promise<void> {
+    const loaded = this.requireLoaded('PROFILE');
+    if (request.runs === 0) throw new Refusal(E.TOO_MANY_RUNS, 'PROFILE asked for 0 runs; ask for 1 to 65535.');
+    const ticks = loaded.opCosts.map(() => 0);
+    let done = 0;
+    let lastProgress = Date.now();
+    await loaded.invoker
+      .invoke(loaded.inputs, request.runs, async (hostUs) => {
+        done += 1;
+        const deviceUs = this.deviceLatencyUs(hostUs);
+        loaded.opCosts.forEach((op, i) => (ticks[i] = (ticks[i] as number) + deviceUs * op.share));
+        if (Date.now() - lastProgress >= PROGRESS_EVERY_MS || done === request.runs) {
+          lastProgress = Date.now();
+          reply(MsgType.PROGRESS, seq, m.encodeProgress(m.ProgressPhase.PROFILED, done, request.runs));
+        }
+      })
+      .catch((error: unknown) => {
+        throw new Refusal(E.INVOKE_FAILED, `Invoke failed on the simulated board: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    const ops = loaded.opCosts.map((op, i) => ({ index: op.index, name: op.name, ticks: Math.round(ticks[i] as number) }));
+    for (const page of m.opProfilePages(ops, this.model.maxChunkBytes)) {
+      reply(MsgType.OP_PROFILE, seq, m.encodeOpProfile({ simulated: true, ticksPerSecond: SIMULATED_TICKS_PER_SECOND, runs: request.runs, totalOps: ops.length, first: page.first, ops: page.ops }));
+    }
+  }
+
+  private async run(seq: number, request: { warmup: number; runs: number }, reply: Reply): Promise<void> {
     const loaded = this.requireLoaded('RUN');
     if (request.runs === 0 || request.runs > this.model.maxRunsPerRequest) {
       throw new Refusal(E.TOO_MANY_RUNS, `RUN asked for ${request.runs} timed runs; this board takes 1 to ${this.model.maxRunsPerRequest} per RUN.`);
@@ -241,8 +294,8 @@ export class SimulatedBoard {
     if (request.warmup > 0) await phase(0, request.warmup, false);
     await phase(1, request.runs, true);
     const freeHeapBytes = this.freeHeapBytes(loaded);
-    // A RESULT page fills one frame: 19 header bytes, then 4 per latency (as device.cpp pages).
-    const pageSize = Math.floor((this.model.maxChunkBytes + 16 - 19) / 4);
+    // A RESULT page fills one frame (as device.cpp pages).
+    const pageSize = m.resultLatenciesPerPage(this.model.maxChunkBytes);
     for (let first = 0; first < latenciesUs.length; first += pageSize) {
       const page = latenciesUs.slice(first, first + pageSize);
       reply(MsgType.RESULT, seq, m.encodeResult({ simulated: true, totalRuns: latenciesUs.length, first, freeHeapBytes, minFreeHeapBytes: freeHeapBytes - 3 * 1024, latenciesUs: page }));

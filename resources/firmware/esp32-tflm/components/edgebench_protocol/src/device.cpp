@@ -10,11 +10,7 @@ namespace {
 
 // PROGRESS at most this often during RUN: the host's watchdog waits a few times this long.
 constexpr uint64_t kProgressEveryUs = 250000;
-// RESULT header: flags 1, total 4, first 4, count 2, free heap 4, min free heap 4.
-constexpr size_t kResultHeaderBytes = 19;
 constexpr uint32_t kLatenciesPerPage = (kMaxPayloadBytes - kResultHeaderBytes) / 4;
-// OUTPUT header: index 1, offset 4, total 4.
-constexpr size_t kOutputHeaderBytes = 9;
 
 }  // namespace
 
@@ -44,13 +40,15 @@ void Device::log(const char* text) {
 }
 
 void Device::handle(const Frame& f) {
-  if (f.version != kProtocolVersion) {
+  if (!speaks_version(f.version)) {
     std::snprintf(message_, sizeof(message_),
-                  "The host sent protocol version %u but this firmware speaks version %u; update the studio or reflash the firmware.",
-                  f.version, kProtocolVersion);
+                  "The host sent protocol version %u but this firmware speaks versions %u to %u; update the studio or reflash the firmware.",
+                  f.version, kMinProtocolVersion, kProtocolVersion);
+    version_ = kProtocolVersion;
     send_error(f.seq, ErrorCode::kVersionMismatch, message_);
     return;
   }
+  version_ = f.version;
   switch (f.type) {
     case MsgType::kHello: return on_hello(f);
     case MsgType::kModelBegin: return on_model_begin(f);
@@ -59,6 +57,9 @@ void Device::handle(const Frame& f) {
     case MsgType::kInput: return on_input(f);
     case MsgType::kRun: return on_run(f);
     case MsgType::kReadOutput: return on_read_output(f);
+    case MsgType::kProfile:
+      if (f.version >= 2) return on_profile(f);
+      [[fallthrough]];  // a v1 session has no PROFILE: answered as v1 firmware answers any unknown type
     default:
       std::snprintf(message_, sizeof(message_), "Message type 0x%02X is not a request this firmware knows; update the firmware.",
                     static_cast<unsigned>(f.type));
@@ -69,14 +70,14 @@ void Device::handle(const Frame& f) {
 void Device::on_hello(const Frame& f) {
   uint8_t version = 0;
   if (!decode_hello(f.payload, f.length, &version)) return send_error(f.seq, ErrorCode::kBadRequest, "The HELLO payload is malformed.");
-  if (version != kProtocolVersion) {
+  if (version != f.version) {
     std::snprintf(message_, sizeof(message_),
-                  "The host asked for protocol version %u but this firmware speaks version %u; update the studio or reflash the firmware.",
-                  version, kProtocolVersion);
+                  "The host asked for protocol version %u in a version %u frame; this firmware speaks versions %u to %u. Update the studio or reflash the firmware.",
+                  version, f.version, kMinProtocolVersion, kProtocolVersion);
     return send_error(f.seq, ErrorCode::kVersionMismatch, message_);
   }
   Writer w = payload_writer();
-  encode_hello_ack(board_.chip_facts(), w);
+  encode_hello_ack(board_.chip_facts(), version, w);
   send(MsgType::kHelloAck, f.seq, w);
 }
 
@@ -204,7 +205,7 @@ void Device::on_run(const Frame& f) {
     return send_error(f.seq, ErrorCode::kTooManyRuns, message_);
   }
   last_progress_us_ = board_.clock_us();
-  if (!invoke_all(f.seq, 0, run.warmup, false) || !invoke_all(f.seq, 1, run.runs, true)) return;
+  if (!invoke_all(f.seq, kPhaseWarmup, run.warmup, false) || !invoke_all(f.seq, kPhaseTimed, run.runs, true)) return;
   const uint32_t free_heap = board_.free_heap();
   const uint32_t min_free_heap = board_.min_free_heap();
   for (uint32_t first = 0; first < run.runs; first += kLatenciesPerPage) {
@@ -214,6 +215,45 @@ void Device::on_run(const Frame& f) {
     encode_result(board_.chip_facts().flags, run.runs, first, count, free_heap, min_free_heap, latencies_us_, w);
     send(MsgType::kResult, f.seq, w);
   }
+}
+
+void Device::on_profile(const Frame& f) {
+  ProfileRequest request{};
+  if (!decode_profile(f.payload, f.length, &request)) return send_error(f.seq, ErrorCode::kBadRequest, "The PROFILE payload is malformed.");
+  if (state_ != DeviceState::kLoaded) return send_error(f.seq, ErrorCode::kNoModel, "No model is loaded; upload one before PROFILE.");
+  if (request.runs == 0) return send_error(f.seq, ErrorCode::kTooManyRuns, "PROFILE asked for 0 runs; ask for 1 to 65535.");
+  const uint32_t ticks_per_second = board_.profiler_ticks_per_second();
+  if (ticks_per_second == 0) {
+    return send_error(f.seq, ErrorCode::kBadRequest, "This firmware was built without the per-op profiler; rebuild it from resources/firmware/esp32-tflm.");
+  }
+  profile_ = OpProfile{};
+  profile_.ticks_per_second = ticks_per_second;
+  profile_.runs = request.runs;
+  last_progress_us_ = board_.clock_us();
+  for (uint16_t i = 0; i < request.runs; ++i) {
+    if (!board_.invoke_profiled(&profile_, message_, sizeof(message_))) return send_error(f.seq, ErrorCode::kInvokeFailed, message_);
+    const uint64_t now = board_.clock_us();
+    if (now - last_progress_us_ >= kProgressEveryUs || i + 1 == request.runs) {
+      last_progress_us_ = now;
+      Writer w = payload_writer();
+      encode_progress(kPhaseProfiled, i + 1U, request.runs, w);
+      send(MsgType::kProgress, f.seq, w);
+    }
+  }
+  if (profile_.overflowed) {
+    std::snprintf(message_, sizeof(message_), "The model ran more than %u profiler events per invoke; the profile keeps the first %u.",
+                  static_cast<unsigned>(kMaxProfiledOps), static_cast<unsigned>(kMaxProfiledOps));
+    log(message_);
+  }
+  const uint8_t flags = board_.chip_facts().flags;
+  uint16_t first = 0;
+  do {
+    const uint16_t count = op_profile_page_count(profile_, first, kMaxPayloadBytes);
+    Writer w = payload_writer();
+    encode_op_profile(flags, profile_, first, count, w);
+    send(MsgType::kOpProfile, f.seq, w);
+    first = static_cast<uint16_t>(first + count);
+  } while (first < profile_.count);
 }
 
 void Device::on_read_output(const Frame& f) {
@@ -238,7 +278,7 @@ void Device::on_read_output(const Frame& f) {
 
 void Device::send(MsgType type, uint16_t seq, const Writer& payload) {
   const size_t n = encode_frame(type, seq, payload.data(), static_cast<uint32_t>(payload.size()), tx_scratch_,
-                                sizeof(tx_scratch_), tx_wire_, sizeof(tx_wire_));
+                                sizeof(tx_scratch_), tx_wire_, sizeof(tx_wire_), version_);
   if (n > 0) board_.write_bytes(tx_wire_, n);
 }
 

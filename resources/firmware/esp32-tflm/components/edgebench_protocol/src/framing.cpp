@@ -83,10 +83,10 @@ long cobs_decode(const uint8_t* in, size_t size, uint8_t* out, size_t out_capaci
 }
 
 size_t encode_frame(MsgType type, uint16_t seq, const uint8_t* payload, uint32_t length, uint8_t* scratch,
-                    size_t scratch_capacity, uint8_t* out, size_t out_capacity) {
+                    size_t scratch_capacity, uint8_t* out, size_t out_capacity, uint8_t version) {
   const size_t raw = kHeaderBytes + length + kCrcBytes;
   if (scratch_capacity < raw || out_capacity < 2) return 0;
-  scratch[0] = kProtocolVersion;
+  scratch[0] = version;
   scratch[1] = static_cast<uint8_t>(type);
   put_u16(scratch + 2, seq);
   put_u32(scratch + 4, length);

@@ -110,8 +110,8 @@ bool decode_read_output(const uint8_t* payload, size_t size, ReadOutput* out) {
   return r.done();
 }
 
-void encode_hello_ack(const ChipFacts& f, Writer& w) {
-  w.u8(kProtocolVersion);
+void encode_hello_ack(const ChipFacts& f, uint8_t version, Writer& w) {
+  w.u8(version);
   w.u8(f.flags);
   w.u8(f.cores);
   w.u8(0);  // reserved, keeps the u16 that follows even-aligned for readers that care
@@ -126,6 +126,12 @@ void encode_hello_ack(const ChipFacts& f, Writer& w) {
   w.str8(f.idf_version);
   w.str8(f.tflm_version);
   w.str8(f.firmware_version);
+}
+
+bool decode_profile(const uint8_t* payload, size_t size, ProfileRequest* out) {
+  Reader r(payload, size);
+  out->runs = r.u16();
+  return r.done();
 }
 
 void encode_ack(uint32_t next_offset, Writer& w) { w.u32(next_offset); }
@@ -181,6 +187,43 @@ void encode_output_header(uint8_t index, uint32_t offset, uint32_t total, Writer
 void encode_error(ErrorCode code, const char* message, Writer& w) {
   w.u16(static_cast<uint16_t>(code));
   w.text(message);
+}
+
+static size_t op_name_bytes(const char* name) {
+  const size_t n = name == nullptr ? 0 : std::strlen(name);
+  return n < kMaxOpNameBytes ? n : kMaxOpNameBytes;
+}
+
+size_t op_profile_entry_bytes(const char* name) { return kOpProfileEntryFixedBytes + op_name_bytes(name); }
+
+uint16_t op_profile_page_count(const OpProfile& profile, uint16_t first, size_t capacity) {
+  const size_t room = capacity > kOpProfileHeaderBytes ? capacity - kOpProfileHeaderBytes : 0;
+  size_t used = 0;
+  uint16_t count = 0;
+  for (uint16_t i = first; i < profile.count; ++i) {
+    const size_t bytes = op_profile_entry_bytes(profile.names[i]);
+    if (count > 0 && used + bytes > room) break;
+    used += bytes;
+    ++count;
+  }
+  return count;
+}
+
+void encode_op_profile(uint8_t flags, const OpProfile& profile, uint16_t first, uint16_t count, Writer& w) {
+  w.u8(flags);
+  w.u32(profile.ticks_per_second);
+  w.u16(profile.runs);
+  w.u16(profile.count);
+  w.u16(first);
+  w.u16(count);
+  for (uint16_t i = first; i < first + count && i < profile.count; ++i) {
+    const char* name = profile.names[i] == nullptr ? "" : profile.names[i];
+    const size_t n = op_name_bytes(name);
+    w.u16(i);
+    w.u64(profile.ticks[i]);
+    w.u8(static_cast<uint8_t>(n));
+    w.bytes(reinterpret_cast<const uint8_t*>(name), n);
+  }
 }
 
 }  // namespace edgebench

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 
 #include "edgebench/messages.h"
 #include "edgebench/protocol.h"
@@ -39,6 +40,16 @@ class Board {
   virtual const uint8_t* output_data(uint8_t index) = 0;
   // One inference; on failure writes a sentence into `message` and returns false.
   virtual bool invoke(char* message, size_t capacity) = 0;
+
+  // v2 per-op profile. The profiler's clock in ticks per second; 0 when this build has no profiler.
+  virtual uint32_t profiler_ticks_per_second() { return 0; }
+  // One inference with the profiler on, adding each op's ticks to `profile` (names and count set
+  // by the first run). The default, for boards without a profiler, refuses with a sentence.
+  virtual bool invoke_profiled(OpProfile* profile, char* message, size_t capacity) {
+    (void)profile;
+    std::snprintf(message, capacity, "This firmware was built without the per-op profiler; rebuild it from resources/firmware/esp32-tflm.");
+    return false;
+  }
 };
 
 }  // namespace edgebench

@@ -37,6 +37,7 @@ class Device {
   void on_input(const Frame& frame);
   void on_run(const Frame& frame);
   void on_read_output(const Frame& frame);
+  void on_profile(const Frame& frame);
   bool invoke_all(uint16_t seq, uint8_t phase, uint32_t count, bool timed);
 
   // Reply payloads are built in place after the header slot of tx_scratch_.
@@ -58,6 +59,9 @@ class Device {
   Sha256 hasher_;
   ModelInfo info_ = {};
   uint64_t last_progress_us_ = 0;
+  // The version replies go in: the one of the request being answered (v1 hosts get v1 frames).
+  uint8_t version_ = kMinProtocolVersion;
+  OpProfile profile_ = {};
   uint32_t latencies_us_[kMaxRuns] = {};
   char message_[kMaxMessageBytes] = {};
   uint8_t rx_buffer_[256] = {};

@@ -26,9 +26,10 @@ struct Frame {
 };
 
 // Writes 0x00, COBS(header + payload + CRC), 0x00 into `out`; `scratch` holds the unencoded
-// frame (kHeaderBytes + length + kCrcBytes). Returns the wire size, or 0 if a buffer is short.
+// frame (kHeaderBytes + length + kCrcBytes). `version` is the header's (the session's).
+// Returns the wire size, or 0 if a buffer is short.
 size_t encode_frame(MsgType type, uint16_t seq, const uint8_t* payload, uint32_t length, uint8_t* scratch,
-                    size_t scratch_capacity, uint8_t* out, size_t out_capacity);
+                    size_t scratch_capacity, uint8_t* out, size_t out_capacity, uint8_t version = kProtocolVersion);
 
 enum class DecodeStatus { kNeedMore, kFrame, kInvalid };
 

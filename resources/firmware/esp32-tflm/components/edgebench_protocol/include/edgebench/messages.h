@@ -16,6 +16,10 @@ class Writer {
   void u16(uint16_t v);
   void u32(uint32_t v);
   void i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
+  void u64(uint64_t v) {
+    u32(static_cast<uint32_t>(v));
+    u32(static_cast<uint32_t>(v >> 32));
+  }
   void bytes(const uint8_t* data, size_t size);
   // u8 length + UTF-8 bytes, cut at 255 bytes.
   void str8(const char* text);
@@ -104,6 +108,20 @@ struct ReadOutput {
   uint32_t offset;
   uint32_t length;
 };
+struct ProfileRequest {  // v2
+  uint16_t runs;
+};
+
+// Per-op ticks over the profiled invokes, in invoke order (entry i: the i-th profiler event of an
+// invoke, which is operator i of subgraph 0 when the model has no IF/WHILE bodies).
+struct OpProfile {
+  uint32_t ticks_per_second;  // the profiler's clock (TFLM's ticks_per_second())
+  uint16_t runs;
+  uint16_t count;
+  bool overflowed;  // an invoke had more than kMaxProfiledOps events; the rest were not kept
+  const char* names[kMaxProfiledOps];  // static strings (TFLM's op names)
+  uint64_t ticks[kMaxProfiledOps];
+};
 
 bool decode_hello(const uint8_t* payload, size_t size, uint8_t* protocol_version);
 bool decode_model_begin(const uint8_t* payload, size_t size, ModelBegin* out);
@@ -111,8 +129,10 @@ bool decode_model_chunk(const uint8_t* payload, size_t size, Chunk* out);
 bool decode_input(const uint8_t* payload, size_t size, Chunk* out);
 bool decode_run(const uint8_t* payload, size_t size, RunRequest* out);
 bool decode_read_output(const uint8_t* payload, size_t size, ReadOutput* out);
+bool decode_profile(const uint8_t* payload, size_t size, ProfileRequest* out);
 
-void encode_hello_ack(const ChipFacts& facts, Writer& w);
+// `version` is the one agreed with this host (its HELLO's, when this firmware speaks it).
+void encode_hello_ack(const ChipFacts& facts, uint8_t version, Writer& w);
 void encode_ack(uint32_t next_offset, Writer& w);
 void encode_nak(NakReason reason, uint32_t expected_offset, Writer& w);
 void encode_loaded(const ModelInfo& info, Writer& w);
@@ -122,5 +142,11 @@ void encode_result(uint8_t flags, uint32_t total_runs, uint32_t first, uint16_t 
                    uint32_t min_free_heap, const uint32_t* latencies_us, Writer& w);
 void encode_output_header(uint8_t index, uint32_t offset, uint32_t total, Writer& w);
 void encode_error(ErrorCode code, const char* message, Writer& w);
+// The bytes one OP_PROFILE entry takes.
+size_t op_profile_entry_bytes(const char* name);
+// How many entries from `first` fit one OP_PROFILE page of `capacity` payload bytes (at least one).
+uint16_t op_profile_page_count(const OpProfile& profile, uint16_t first, size_t capacity);
+// One OP_PROFILE page: entries [first, first + count) of profile.count.
+void encode_op_profile(uint8_t flags, const OpProfile& profile, uint16_t first, uint16_t count, Writer& w);
 
 }  // namespace edgebench

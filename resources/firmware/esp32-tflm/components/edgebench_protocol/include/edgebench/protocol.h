@@ -1,4 +1,6 @@
-// EdgeBench serial protocol, version 1: constants shared by every part of the core.
+// EdgeBench serial protocol, versions 1 and 2: constants shared by every part of the core.
+// Version 2 keeps every v1 message and adds PROFILE / OP_PROFILE (per-op ticks); this firmware
+// answers a host in the version it asked for, so an older studio still works with it.
 // The byte layout is documented in docs/serial-protocol.md; the TypeScript twin lives in
 // src/core/targets/serial/edgebench-protocol/ and both are tested against
 // test/fixtures/serial-vectors/.
@@ -9,7 +11,10 @@
 
 namespace edgebench {
 
-constexpr uint8_t kProtocolVersion = 1;
+// The newest version spoken, and the oldest one still answered.
+constexpr uint8_t kProtocolVersion = 2;
+constexpr uint8_t kMinProtocolVersion = 1;
+inline bool speaks_version(uint8_t version) { return version >= kMinProtocolVersion && version <= kProtocolVersion; }
 
 // header { version u8, type u8, seq u16 LE, length u32 LE } + payload + CRC-32 LE.
 constexpr size_t kHeaderBytes = 8;
@@ -39,6 +44,16 @@ constexpr size_t kMaxRank = 6;
 constexpr size_t kMaxOpKinds = 48;
 constexpr size_t kMaxMessageBytes = 200;
 
+// Profiler events kept per invoke (one per operator; more with IF/WHILE bodies). 256 names and
+// tick sums cost 3 KiB of SRAM; TFLM's own MicroProfiler keeps 4,096 events (48 KiB), too much
+// beside the arena, which is why the firmware has its own MicroProfilerInterface.
+#ifndef EDGEBENCH_MAX_PROFILED_OPS
+#define EDGEBENCH_MAX_PROFILED_OPS 256
+#endif
+constexpr uint16_t kMaxProfiledOps = EDGEBENCH_MAX_PROFILED_OPS;
+// An OP_PROFILE entry's name is cut to this many bytes (TFLM's builtin names are shorter).
+constexpr size_t kMaxOpNameBytes = 31;
+
 // Replies to a frame that could not be decoded carry this seq: its real seq is unknown.
 constexpr uint16_t kUnknownSeq = 0xFFFF;
 
@@ -50,6 +65,7 @@ enum class MsgType : uint8_t {
   kInput = 0x05,
   kRun = 0x06,
   kReadOutput = 0x07,
+  kProfile = 0x08,  // v2
   kHelloAck = 0x81,
   kAck = 0x82,
   kNak = 0x83,
@@ -58,6 +74,7 @@ enum class MsgType : uint8_t {
   kResult = 0x86,
   kOutput = 0x87,
   kLog = 0x88,
+  kOpProfile = 0x89,  // v2
   kError = 0x8F,
 };
 
@@ -82,7 +99,22 @@ enum class ErrorCode : uint16_t {
   kTooManyRuns = 12,
 };
 
-// RESULT and HELLO_ACK flag bits.
+// RESULT, OP_PROFILE and HELLO_ACK flag bits.
 constexpr uint8_t kFlagSimulated = 0x01;
+
+// PROGRESS phases.
+constexpr uint8_t kPhaseWarmup = 0;
+constexpr uint8_t kPhaseTimed = 1;
+constexpr uint8_t kPhaseProfiled = 2;  // v2 PROFILE
+
+// Reply headers, from which every page size is derived (the TypeScript twin: messages.ts).
+// RESULT: flags 1, total 4, first 4, count 2, free heap 4, min free heap 4; then u32 per latency.
+constexpr size_t kResultHeaderBytes = 19;
+// OUTPUT: index 1, offset 4, total 4.
+constexpr size_t kOutputHeaderBytes = 9;
+// OP_PROFILE: flags 1, ticks per second 4, runs 2, total ops 2, first 2, count 2; then per op
+// index u16, ticks u64, name str8.
+constexpr size_t kOpProfileHeaderBytes = 13;
+constexpr size_t kOpProfileEntryFixedBytes = 2 + 8 + 1;
 
 }  // namespace edgebench
