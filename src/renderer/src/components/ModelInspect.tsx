@@ -6,7 +6,7 @@ import { OpHistogram } from './OpHistogram';
 import { InputSizes } from './InputSizes';
 import { TensorTable } from './TensorTable';
 import { hasOpenSizes } from '../input-sizes-form';
-import { ModelGraphView } from './graph/ModelGraphView';
+import { ModelGraphView, useWarmGraphLayout } from './graph/ModelGraphView';
 
 interface Props {
   model: ModelEntry;
@@ -24,6 +24,7 @@ interface Props {
  */
 export function ModelInspect({ model, savedSizeMacs, graph, onGraphChange }: Props) {
   const [ownGraph, setOwnGraph] = useState(false);
+  useWarmGraphLayout(model);
   const showGraph = graph ?? ownGraph;
   const setShowGraph = (on: boolean): void => {
     setOwnGraph(on);

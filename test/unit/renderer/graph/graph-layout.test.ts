@@ -1,12 +1,18 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
+import { chainOrder, layoutChain } from '../../../../src/renderer/src/components/graph/chain-layout';
 import {
   assignBands,
   BAND_GAP,
+  bandResult,
+  chainBand,
   layoutGraph,
   layoutInputs,
+  planBands,
+  stackBands,
   type ElkLike,
   type GraphLayout,
+  type LayoutInput,
   type PlacedNode,
 } from '../../../../src/renderer/src/components/graph/graph-layout';
 import { chainGraph } from './synthetic-graph';
@@ -99,5 +105,91 @@ describe('graph layout in topological bands', () => {
     checkLayout(body, ['body0/a', 'body0/b'], 1);
     const mainNodes = graph.nodes.filter((n) => n.subgraph === null).length;
     expect(inputs[0]!.nodes).toHaveLength(mainNodes);
+  });
+});
+
+/** An elk that must not be asked: a chain band is laid out without it. */
+const noElk: ElkLike = {
+  layout: () => Promise.reject(new Error('elk was asked to lay out a chain band')),
+};
+
+/** A trunk of `count` nodes, each feeding the next, every fifth also reading the output from four back (the bench's chain). */
+function trunk(count: number): LayoutInput {
+  const nodes = Array.from({ length: count }, (_, i) => ({ id: `n${i}`, width: 90 + (i % 3) * 30, height: 50 }));
+  const edges: LayoutInput['edges'] = [];
+  for (let i = 1; i < count; i++) {
+    edges.push({ from: `n${i - 1}`, to: `n${i}`, tensor: `t${i - 1}` });
+    if (i % 5 === 4 && i >= 5) edges.push({ from: `n${i - 4}`, to: `n${i}`, tensor: `t${i - 4}` });
+  }
+  return { key: 'main', nodes, edges };
+}
+
+describe('chain bands, laid out without elk', () => {
+  it('draws a 5,000-node trunk with skip connections as one column, every edge joining its two nodes, without asking elk', async () => {
+    const input = trunk(5_000);
+    const layout = await layoutGraph(noElk, input);
+    checkLayout(layout, input.nodes.map((n) => n.id), input.edges.length);
+    // One column: every node centred on the same axis, each below the one before.
+    const centres = new Set(layout.nodes.map((n) => Math.round(n.x + n.width / 2)));
+    expect(centres).toEqual(new Set([0]));
+    for (let i = 1; i < 5_000; i++) expect(layout.nodes[i]!.y).toBeGreaterThan(layout.nodes[i - 1]!.y + layout.nodes[i - 1]!.height);
+    // A skip leaves the column for a lane beside it and never runs through a node.
+    const skip = layout.edges.find((e) => e.from === 'n5' && e.to === 'n9')!;
+    const laneX = skip.points[1]![0];
+    expect(laneX).toBeGreaterThan(Math.max(...layout.nodes.map((n) => n.x + n.width)));
+  });
+
+  it('gives nested skips their own lanes, so two skips never share a stretch of lane', () => {
+    const band = {
+      id: 'b',
+      layoutOptions: {},
+      children: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, width: 100, height: 50 })),
+      edges: [
+        ...['ab', 'bc', 'cd', 'de'].map((p, k) => ({ id: `c${k}`, sources: [p[0]!], targets: [p[1]!] })),
+        { id: 's1', sources: ['a'], targets: ['e'] },
+        { id: 's2', sources: ['b'], targets: ['d'] },
+      ],
+    };
+    const order = chainOrder(band);
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const out = layoutChain(band, order!);
+    const lane = (id: string) => out.edges!.find((e) => e.id === id)!.sections![0]!.bendPoints![0]!.x;
+    expect(lane('s1')).not.toBe(lane('s2'));
+    // Centred: the column is the middle of the band.
+    const a = out.children!.find((c) => c.id === 'a')!;
+    expect(a.x! + a.width! / 2).toBeCloseTo(out.width! / 2, 5);
+  });
+
+  it('leaves a band with a branch (two nodes at one depth) to elk', () => {
+    const branch = {
+      id: 'b',
+      layoutOptions: {},
+      children: ['a', 'b', 'c', 'd'].map((id) => ({ id, width: 100, height: 50 })),
+      edges: [
+        { id: 'e0', sources: ['a'], targets: ['b'] },
+        { id: 'e1', sources: ['a'], targets: ['c'] },
+        { id: 'e2', sources: ['b'], targets: ['d'] },
+        { id: 'e3', sources: ['c'], targets: ['d'] },
+      ],
+    };
+    expect(chainOrder(branch)).toBeNull();
+    // Two sources are two nodes at depth 0.
+    expect(chainOrder({ ...branch, edges: [] })).toBeNull();
+  });
+
+  it('draws the top bands of a graph where the whole graph will have them, so bands streaming in move nothing already drawn', async () => {
+    const graph = chainGraph(1_200);
+    const [main] = layoutInputs(graph);
+    const outs = [];
+    for (const job of planBands(main!)) outs.push(chainBand(job) ?? bandResult(await elk.layout(job.elk)));
+    const whole = stackBands(main!, outs);
+    const top = stackBands(main!, outs.slice(0, 2));
+    const wholeById = new Map(whole.nodes.map((n) => [n.id, n]));
+    expect(top.nodes.length).toBeGreaterThan(0);
+    expect(top.nodes.length).toBeLessThan(whole.nodes.length);
+    for (const n of top.nodes) expect([n.x, n.y]).toEqual([wholeById.get(n.id)!.x, wholeById.get(n.id)!.y]);
+    // Only edges between nodes already placed are drawn.
+    const placed = new Set(top.nodes.map((n) => n.id));
+    expect(top.edges.every((e) => placed.has(e.from) && placed.has(e.to))).toBe(true);
   });
 });

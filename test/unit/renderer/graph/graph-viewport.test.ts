@@ -52,6 +52,9 @@ describe('graph viewport', () => {
     const tall = fitCamera({ width: 600, height: 400_000 }, view);
     expect(tall.scale).toBeGreaterThanOrEqual(0.08);
     expect(tall.y).toBe(24);
+    // A drawing centred on x = 0 (bands stacked about their axis) is centred in view just the same.
+    const centredOnAxis = fitCamera({ left: -500, width: 1000, height: 1000 }, square);
+    expect(centredOnAxis.x).toBeCloseTo(square.width / 2, 5);
   });
 
   it('zooms about the pointer, pans by the drag, and centres a node', () => {

@@ -95,6 +95,7 @@ export function GraphView({ graph, overlay, toolbar }: Props) {
       data-testid="graph-view"
       data-layout-state={layout.status}
       data-layout-ms={layout.elapsedMs === null ? undefined : Math.round(layout.elapsedMs)}
+      data-first-view-ms={layout.firstViewMs === null ? undefined : Math.round(layout.firstViewMs)}
       aria-label="Model graph"
     >
       <div className="graph-toolbar">
@@ -164,6 +165,7 @@ export function GraphView({ graph, overlay, toolbar }: Props) {
       {!done && layout.status !== 'failed' && (
         <div className="graph-progress" data-testid="graph-layout-progress" role="progressbar" aria-valuemin={0} aria-valuemax={layout.total} aria-valuenow={layout.placed}>
           Laying out the graph: {layout.placed.toLocaleString('en-US')} of {layout.total.toLocaleString('en-US')} nodes placed…
+          {active && layout.partial.has(activeKey) && <span className="muted"> The top is drawn; the rest appears below as it is laid out.</span>}
           <progress max={Math.max(1, layout.total)} value={layout.placed} />
         </div>
       )}

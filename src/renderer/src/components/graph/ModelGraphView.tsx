@@ -1,10 +1,24 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ModelEntry } from '../../../../shared/contract';
 import { useApi } from '../../data/api-context';
 import { useModels } from '../../data/queries';
+import { BAND_NODES } from './graph-layout';
 import { GraphView } from './GraphView';
+import { warmLayoutWorkers } from './layout-pool';
 import type { GraphOverlay } from './graph-overlay';
 import { OverlayControls } from './OverlayControls';
+
+/**
+ * Starts the graph's layout workers when a model big enough to need them is opened (more than one
+ * band of nodes), so elk is loaded and warm by the time the user asks for the graph.
+ */
+export function useWarmGraphLayout(model: ModelEntry): void {
+  const nodes = Object.values(model.info.ops).reduce((sum, count) => sum + count, 0);
+  useEffect(() => {
+    if (nodes > BAND_NODES) warmLayoutWorkers();
+  }, [nodes]);
+}
 
 /**
  * The graph of one workspace model (models.graph), with its overlay picker: what the Models

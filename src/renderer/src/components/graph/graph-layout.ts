@@ -9,6 +9,7 @@
  * Pure: the elk instance is passed in (the layout worker's own, or one a test makes in Node).
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
+import { chainOrder, layoutChain } from './chain-layout';
 
 export const BAND_NODES = 300;
 /**
@@ -93,6 +94,11 @@ export interface GraphLayout {
   key: string;
   nodes: PlacedNode[];
   edges: PlacedEdge[];
+  /**
+   * The drawing spans x from `left` to `left + width` (0 when not given). Bands are centred on
+   * x = 0, so a band that arrives later, wider than those before, moves none of them.
+   */
+  left?: number;
   width: number;
   height: number;
   /** Each band's vertical extent, top to bottom. */
@@ -236,14 +242,24 @@ export function bandResult(out: ElkGraphOut): ElkGraphOut {
   };
 }
 
+/** A band laid out without elk when it is a chain (chain-layout.ts), else null: elk's job. */
+export function chainBand(job: BandJob): ElkGraphOut | null {
+  const order = chainOrder(job.elk);
+  return order ? layoutChain(job.elk, order) : null;
+}
+
 /** Lays out one graph band by band in this thread (tests; the view uses the worker pool). */
 export async function layoutGraph(elk: ElkLike, input: LayoutInput, bandNodes = BAND_NODES): Promise<GraphLayout> {
   const outs: ElkGraphOut[] = [];
-  for (const job of planBands(input, bandNodes)) outs.push(bandResult(await elk.layout(job.elk)));
+  for (const job of planBands(input, bandNodes)) outs.push(chainBand(job) ?? bandResult(await elk.layout(job.elk)));
   return stackBands(input, outs);
 }
 
-/** Stacks a graph's laid-out bands (in planBands' order) top to bottom, centred, and draws the edges between bands. */
+/**
+ * Stacks a graph's laid-out bands (in planBands' order) top to bottom, each centred on x = 0, and
+ * draws the edges between bands. Given the first bands only (the rest still in the workers), it
+ * gives the top of the drawing exactly as the whole will have it.
+ */
 export function stackBands(input: LayoutInput, laid: readonly ElkGraphOut[]): GraphLayout {
   const width = Math.max(0, ...laid.map((out) => out.width ?? 0));
   const nodes: PlacedNode[] = [];
@@ -253,7 +269,7 @@ export function stackBands(input: LayoutInput, laid: readonly ElkGraphOut[]): Gr
   let top = 0;
   const drawn = new Set<number>();
   laid.forEach((out, b) => {
-    const dx = (width - (out.width ?? 0)) / 2;
+    const dx = -(out.width ?? 0) / 2;
     for (const child of out.children ?? []) {
       const node = { id: child.id, x: (child.x ?? 0) + dx, y: (child.y ?? 0) + top, width: child.width ?? 0, height: child.height ?? 0, band: b };
       nodes.push(node);
@@ -280,5 +296,5 @@ export function stackBands(input: LayoutInput, laid: readonly ElkGraphOut[]): Gr
     if (!a || !c) return;
     edges.push({ ...edge, points: [[a.x + a.width / 2, a.y + a.height], [c.x + c.width / 2, c.y]] });
   });
-  return { key: input.key, nodes, edges, width, height: Math.max(0, top - BAND_GAP), bands };
+  return { key: input.key, nodes, edges, left: -width / 2, width, height: Math.max(0, top - BAND_GAP), bands };
 }

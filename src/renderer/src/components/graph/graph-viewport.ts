@@ -37,13 +37,13 @@ const clampScale = (scale: number): number => Math.min(MAX_SCALE, Math.max(MIN_S
  * shrink below `minScale` (a deep network's long chain) is shown from its top at the larger of
  * `minScale` and its width's fit instead: the user pans down it.
  */
-export function fitCamera(layout: Pick<GraphLayout, 'width' | 'height'>, view: Size, padding = 24, minScale = 0.08): Camera {
+export function fitCamera(layout: Pick<GraphLayout, 'width' | 'height' | 'left'>, view: Size, padding = 24, minScale = 0.08): Camera {
   const w = Math.max(1, layout.width);
   const h = Math.max(1, layout.height);
   const byWidth = (view.width - 2 * padding) / w;
   const whole = Math.min(1, byWidth, (view.height - 2 * padding) / h);
   const scale = clampScale(whole >= minScale ? whole : Math.min(1, byWidth, minScale));
-  return { scale, x: (view.width - w * scale) / 2, y: Math.max(padding, (view.height - h * scale) / 2) };
+  return { scale, x: (view.width - w * scale) / 2 - (layout.left ?? 0) * scale, y: Math.max(padding, (view.height - h * scale) / 2) };
 }
 
 /** Zoom by `factor` keeping the world point under screen point (px, py) where it is. */

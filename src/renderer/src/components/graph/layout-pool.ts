@@ -1,85 +1,227 @@
 /**
- * Lays out a model graph in layout workers: the graph's bands (graph-layout.ts) are shared among
- * up to MAX_WORKERS workers, which lay them out in parallel (bands are independent elk graphs);
- * each graph (main, each subgraph) is stacked here once its last band is in. `cancel()` ends the
- * workers, which is how the view stops a layout when the user leaves the graph.
+ * Lays out model graphs in layout workers that stay warm: up to MAX_WORKERS workers are started
+ * when the app opens a model (warmLayoutWorkers), load elk and run it on a small graph while
+ * nothing else is asked of them, and are kept for the next graph until they have been idle for
+ * IDLE_MS. A layout (startLayout):
+ * - lays out the bands that are chains in this thread at once (chain-layout.ts: no elk needed);
+ * - hands the other bands, top of the main graph first, to whichever worker is free;
+ * - reports each graph's top part as soon as its first bands are in (onPartial, at most every
+ *   PARTIAL_EVERY_MS), so the view draws what is in view while the rest streams in, then the
+ *   whole graph (onGraph);
+ * - keeps the finished layouts of a graph object (the model's graph is read once per model, its
+ *   id being its content hash), so opening the same graph again draws it at once.
+ * `cancel()` drops a layout's bands not yet started; a band already in a worker finishes and is ignored.
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
-import { layoutInputs, planBands, stackBands, type BandJob, type ElkGraphOut, type GraphLayout } from './graph-layout';
+import { chainBand, layoutInputs, planBands, stackBands, type BandJob, type ElkGraphOut, type GraphLayout, type LayoutInput } from './graph-layout';
 import type { LayoutReply, LayoutRequest } from './layout-protocol';
 
 const MAX_WORKERS = 2;
+/** Workers left with nothing to do this long are ended (a worker with elk loaded holds tens of MB). */
+const IDLE_MS = 5 * 60_000;
+/** The view is sent the growing top of a graph at most this often: each one is a render of the drawing. */
+const PARTIAL_EVERY_MS = 150;
 
 export interface LayoutCallbacks {
   onProgress(placed: number, total: number): void;
+  /** The top of a graph, laid out band by band so far (its first `bands.length` bands): drawn until the whole is in. */
+  onPartial?(layout: GraphLayout): void;
   /** One graph laid out: 'main' or a subgraph id. */
   onGraph(layout: GraphLayout): void;
   onDone(elapsedMs: number): void;
   onError(message: string): void;
 }
 
+interface Task {
+  id: number;
+  job: BandJob;
+  done(out: ElkGraphOut): void;
+  fail(message: string): void;
+  /** Set by cancel: the reply, if any, is dropped. */
+  dropped: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+}
+
+const slots: Slot[] = [];
+const queue: Task[] = [];
+let nextTaskId = 1;
+let idleTimer: ReturnType<typeof setTimeout> | null = null;
+const finished = new WeakMap<ModelGraph, GraphLayout[]>();
+
+function workerCount(): number {
+  return Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
+}
+
+function dispatch(): void {
+  for (const slot of slots) {
+    if (slot.task) continue;
+    let task = queue.shift();
+    while (task?.dropped) task = queue.shift();
+    if (!task) break;
+    slot.task = task;
+    const request: LayoutRequest = { kind: 'band', task: task.id, job: task.job };
+    slot.worker.postMessage(request);
+  }
+  const idle = queue.length === 0 && slots.every((s) => s.task === null);
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = idle && slots.length > 0 ? setTimeout(endWorkers, IDLE_MS) : null;
+}
+
+function endWorkers(): void {
+  for (const slot of slots.splice(0)) slot.worker.terminate();
+  idleTimer = null;
+}
+
+function onReply(slot: Slot, reply: LayoutReply): void {
+  if (reply.kind === 'warmed') return;
+  const task = slot.task;
+  if (!task || (reply.kind === 'band' && reply.task !== task.id)) return;
+  slot.task = null;
+  if (!task.dropped) {
+    if (reply.kind === 'band') task.done(reply.out);
+    else task.fail(reply.message);
+  }
+  dispatch();
+}
+
+/** A worker that stopped (it failed to load, or crashed): its band fails, and it is replaced at the next layout. */
+function onWorkerError(slot: Slot, message: string): void {
+  const at = slots.indexOf(slot);
+  if (at >= 0) slots.splice(at, 1);
+  slot.worker.terminate();
+  const task = slot.task;
+  slot.task = null;
+  if (task && !task.dropped) task.fail(message);
+  // With no worker left, nothing would ever take the bands waiting: they fail with the same reason.
+  if (slots.length === 0) for (const waiting of queue.splice(0)) if (!waiting.dropped) waiting.fail(message);
+  dispatch();
+}
+
+/** Starts the layout workers if they are not running, and has them warm up. Cheap to call again. */
+export function warmLayoutWorkers(): void {
+  // No workers where the page cannot start them (a test's DOM without Worker): startLayout says so.
+  if (typeof Worker === 'undefined') return;
+  while (slots.length < workerCount()) {
+    const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
+    const slot: Slot = { worker, task: null };
+    worker.onmessage = (event: MessageEvent<LayoutReply>) => onReply(slot, event.data);
+    worker.onerror = (event) => onWorkerError(slot, event.message || 'The layout worker stopped.');
+    slots.push(slot);
+    const warm: LayoutRequest = { kind: 'warm' };
+    worker.postMessage(warm);
+  }
+  dispatch();
+}
+
+interface GraphProgress {
+  input: LayoutInput;
+  bands: Array<ElkGraphOut | undefined>;
+  /** Bands 0..ready-1 are all in: the top of the graph that can be drawn. */
+  ready: number;
+  have: number;
+  lastPartialAt: number;
+}
+
 export function startLayout(graph: ModelGraph, callbacks: LayoutCallbacks): { cancel(): void } {
   const started = performance.now();
-  const inputs = layoutInputs(graph);
-  const jobs = inputs.flatMap((input) => planBands(input));
-  const total = graph.nodes.length;
-  const outs = new Map(inputs.map((input) => [input.key, { input, bands: new Array<ElkGraphOut | undefined>(0), want: 0, have: 0 }]));
-  for (const job of jobs) outs.get(job.graphKey)!.want += 1;
-
-  // A graph with no nodes (an empty subgraph) is laid out already.
-  for (const entry of outs.values()) if (entry.want === 0) callbacks.onGraph(stackBands(entry.input, []));
-  let pending = outs.size - [...outs.values()].filter((e) => e.want === 0).length;
-  if (pending === 0) {
+  const cached = finished.get(graph);
+  if (cached) {
+    for (const layout of cached) callbacks.onGraph(layout);
     callbacks.onDone(performance.now() - started);
     return { cancel() {} };
   }
 
-  const workerCount = Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1, jobs.length));
-  const shares: BandJob[][] = Array.from({ length: workerCount }, () => []);
-  const load = new Array<number>(workerCount).fill(0);
-  // In order, each band to the least loaded worker: the top of the main graph is laid out first.
-  for (const job of jobs) {
-    const w = load.indexOf(Math.min(...load));
-    shares[w]!.push(job);
-    load[w]! += job.elk.children.length;
+  const inputs = layoutInputs(graph);
+  const total = graph.nodes.length;
+  const progress = new Map<string, GraphProgress>();
+  const jobs: BandJob[] = [];
+  for (const input of inputs) {
+    const planned = planBands(input);
+    jobs.push(...planned);
+    progress.set(input.key, { input, bands: new Array<ElkGraphOut | undefined>(planned.length), ready: 0, have: 0, lastPartialAt: -Infinity });
   }
-
+  const layouts: GraphLayout[] = [];
+  let pending = inputs.length;
   let placed = 0;
-  let finished = false;
-  const workers: Worker[] = [];
-  const stop = (): void => {
-    finished = true;
-    for (const worker of workers) worker.terminate();
+  let over = false;
+  const tasks: Task[] = [];
+  const cancel = (): void => {
+    over = true;
+    for (const task of tasks) task.dropped = true;
   };
-  const onReply = (reply: LayoutReply): void => {
-    if (finished) return;
-    if (reply.kind === 'error') {
-      stop();
-      callbacks.onError(reply.message);
-      return;
-    }
-    if (reply.kind !== 'band') return;
-    const entry = outs.get(reply.graphKey);
-    if (!entry) return;
-    entry.bands[reply.band] = reply.out;
-    entry.have += 1;
-    placed += reply.out.children?.length ?? 0;
-    callbacks.onProgress(placed, total);
-    if (entry.have < entry.want) return;
-    callbacks.onGraph(stackBands(entry.input, entry.bands as ElkGraphOut[]));
+
+  const finishGraph = (entry: GraphProgress): void => {
+    const layout = stackBands(entry.input, entry.bands as ElkGraphOut[]);
+    layouts.push(layout);
+    callbacks.onGraph(layout);
     pending -= 1;
     if (pending === 0) {
-      stop();
+      over = true;
+      finished.set(graph, layouts);
       callbacks.onDone(performance.now() - started);
     }
   };
-  for (const share of shares) {
-    const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
-    worker.onmessage = (event: MessageEvent<LayoutReply>) => onReply(event.data);
-    worker.onerror = (event) => onReply({ kind: 'error', message: event.message || 'The layout worker stopped.' });
-    workers.push(worker);
-    const request: LayoutRequest = { kind: 'bands', jobs: share };
-    worker.postMessage(request);
+  const bandIn = (job: BandJob, out: ElkGraphOut, streaming: boolean): void => {
+    if (over) return;
+    const entry = progress.get(job.graphKey)!;
+    entry.bands[job.band] = out;
+    entry.have += 1;
+    placed += out.children?.length ?? 0;
+    while (entry.ready < entry.bands.length && entry.bands[entry.ready]) entry.ready += 1;
+    if (streaming) callbacks.onProgress(placed, total);
+    if (entry.have === entry.bands.length) {
+      finishGraph(entry);
+      return;
+    }
+    const now = performance.now();
+    if (streaming && callbacks.onPartial && entry.ready > 0 && now - entry.lastPartialAt >= PARTIAL_EVERY_MS) {
+      entry.lastPartialAt = now;
+      callbacks.onPartial(stackBands(entry.input, entry.bands.slice(0, entry.ready) as ElkGraphOut[]));
+    }
+  };
+
+  // A graph with no nodes (an empty subgraph) is laid out already; chain bands need no worker.
+  for (const entry of progress.values()) if (entry.bands.length === 0) finishGraph(entry);
+  const forElk: BandJob[] = [];
+  for (const job of jobs) {
+    const out = chainBand(job);
+    if (out) bandIn(job, out, false);
+    else forElk.push(job);
   }
-  return { cancel: stop };
+  if (over) return { cancel };
+  callbacks.onProgress(placed, total);
+  // The top of each graph that is already in (chain bands) is drawn now, before elk starts.
+  for (const entry of progress.values()) {
+    if (entry.ready > 0 && entry.have < entry.bands.length && callbacks.onPartial) {
+      entry.lastPartialAt = performance.now();
+      callbacks.onPartial(stackBands(entry.input, entry.bands.slice(0, entry.ready) as ElkGraphOut[]));
+    }
+  }
+
+  for (const job of forElk) {
+    const task: Task = {
+      id: nextTaskId++,
+      job,
+      dropped: false,
+      done: (out) => bandIn(job, out, true),
+      fail: (message) => {
+        if (over) return;
+        cancel();
+        callbacks.onError(message);
+      },
+    };
+    tasks.push(task);
+    queue.push(task);
+  }
+  if (typeof Worker === 'undefined') {
+    cancel();
+    callbacks.onError('This page cannot start the layout workers (no Web Worker support).');
+    return { cancel };
+  }
+  warmLayoutWorkers();
+  return { cancel };
 }

@@ -1,13 +1,14 @@
 /** Messages between the graph view's layout pool (layout-pool.ts) and a layout worker (layout-worker.ts). */
 import type { BandJob, ElkGraphOut } from './graph-layout';
 
-export interface LayoutRequest {
-  kind: 'bands';
-  jobs: BandJob[];
-}
+export type LayoutRequest =
+  /** Load elk and run it on a small graph until real work comes, so the first band a user waits for is laid out by warm code. */
+  | { kind: 'warm' }
+  /** Lay out one band; `task` comes back with the result. */
+  | { kind: 'band'; task: number; job: BandJob };
 
 export type LayoutReply =
-  /** One band laid out, sent as soon as it is done (graphKey and band say which). */
-  | { kind: 'band'; graphKey: string; band: number; out: ElkGraphOut }
-  | { kind: 'done' }
-  | { kind: 'error'; message: string };
+  | { kind: 'band'; task: number; out: ElkGraphOut }
+  /** The warm-up ended (all its rounds, or cut short by a band). */
+  | { kind: 'warmed'; rounds: number; ms: number }
+  | { kind: 'error'; task: number | null; message: string };
