@@ -1,0 +1,18 @@
+/** Lines between calibrate-tflite.ts and its worker process (src/core/workers/tflite-calibrate-process.ts). */
+
+export interface CalibrateRequest {
+  /** The calibration copy of the model (every float activation an output). */
+  modelPath: string;
+  /** Samples back to back, each the model's inputs in order, as little-endian float32. */
+  feedsPath: string;
+  samples: number;
+  inputs: Array<{ name: string; dims: number[]; elements: number }>;
+  /** How many outputs the copy lists (checked against what LiteRT reports). */
+  outputs: number;
+}
+
+export type CalibrateReply =
+  | { type: 'progress'; done: number; total: number }
+  /** [min, max] per output of the copy, in order; null for an output that held no values. */
+  | { type: 'ranges'; ranges: Array<[number, number] | null> }
+  | { type: 'error'; message: string };

@@ -1,0 +1,171 @@
+/**
+ * Calibration for full-integer TFLite quantization: the float model runs on the representative
+ * samples with its intermediate tensors exposed, and each float activation's [min, max] is kept.
+ *
+ * Exposing: a copy of the flatbuffer whose subgraph lists every float activation as an output
+ * (signature defs dropped, so LiteRT's default signature is the subgraph's own outputs, in order).
+ * The copy runs in LiteRT.js in a worker process (src/core/workers/tflite-calibrate-process.ts),
+ * so the studio and the CLI stay responsive, a crash in the runtime kills only the worker, and
+ * an AbortSignal stops it at once. Samples reach it through a temporary file, not the pipe: 200
+ * samples of a 256×256×3 image are 157 MB of float32.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../../shared/errors';
+import { tensorBytes, encodeTfliteModelFile, type TfliteModel } from '../formats/tflite/tflite-model';
+import { TensorType } from '../formats/tflite/tflite-schema';
+import type { CalibrationData } from '../quantize/recipe';
+import type { TensorStats } from '../quantize/ranges';
+import { nodeForkSpawner } from '../runner/runner-spawner';
+import type { CalibrateReply, CalibrateRequest } from './calibrate-protocol';
+import { TfliteQuantRefusal } from './types';
+
+export interface CalibrateOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** The worker entry (tests may pass another); default the studio's. */
+  workerPath?: string;
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL('../workers/tflite-calibrate-process.ts', import.meta.url));
+
+/** Tensors calibration observes: float32 tensors an operator computes (not constants). */
+export function activationTensors(model: TfliteModel): number[] {
+  const subgraph = model.subgraphs[0];
+  if (subgraph === undefined) return [];
+  const seen = new Set<number>();
+  for (const op of subgraph.operators) {
+    for (const t of op.outputs) {
+      const tensor = subgraph.tensors[t];
+      if (tensor !== undefined && tensor.type === TensorType.FLOAT32 && tensorBytes(model, tensor) === undefined) seen.add(t);
+    }
+  }
+  return [...seen];
+}
+
+/** The model with `outputs` as its subgraph's outputs and no signature defs, encoded. */
+export function exposeTensors(model: TfliteModel, outputs: number[]): Uint8Array {
+  const [subgraph, ...rest] = model.subgraphs;
+  if (subgraph === undefined) throw new StudioError('INTERNAL', 'The model has no subgraph to calibrate.');
+  const copy: TfliteModel = { ...model, subgraphs: [{ ...subgraph, outputs }, ...rest] };
+  delete copy.signatureDefs;
+  return encodeTfliteModelFile(copy);
+}
+
+/** Feeds as float32, in the model's input order, checked against the inputs' names and sizes. */
+function flattenFeeds(model: TfliteModel, calibration: CalibrationData): { bytes: Uint8Array; inputs: CalibrateRequest['inputs'] } {
+  const subgraph = model.subgraphs[0];
+  const specs = (subgraph?.inputs ?? []).map((t) => subgraph?.tensors[t]).filter((t) => t !== undefined);
+  const inputs = specs.map((tensor, i) => {
+    const name = tensor.name ?? `input_${i}`;
+    const first = calibration.inputs[0]?.[name];
+    if (first === undefined) {
+      const given = Object.keys(calibration.inputs[0] ?? {}).join(', ') || 'none';
+      throw new TfliteQuantRefusal(`The calibration samples have no values for the model's input '${name}' (they have: ${given}); give a dataset whose arrays are named after the model's inputs.`);
+    }
+    const dims = tensor.shape.map((d, k) => (d > 0 ? d : (first.dims[k] ?? 1)));
+    return { name, dims, elements: dims.reduce((a, b) => a * b, 1) };
+  });
+  const perSample = inputs.reduce((sum, input) => sum + input.elements, 0);
+  const all = new Float32Array(perSample * calibration.inputs.length);
+  let at = 0;
+  calibration.inputs.forEach((feed, sample) => {
+    for (const input of inputs) {
+      const tensor = feed[input.name];
+      if (tensor === undefined || tensor.data.length !== input.elements) {
+        const what = tensor === undefined ? 'no values' : `${tensor.data.length} values`;
+        throw new TfliteQuantRefusal(`Calibration sample ${sample + 1} has ${what} for input '${input.name}', which takes ${input.elements} ([${input.dims.join(', ')}]); give samples in the model's own layout.`);
+      }
+      for (let k = 0; k < tensor.data.length; k += 1) all[at + k] = Number(tensor.data[k]);
+      at += input.elements;
+    }
+  });
+  return { bytes: new Uint8Array(all.buffer), inputs };
+}
+
+/** min/max per observed tensor index, the model's inputs included (from the samples themselves). */
+export async function calibrateTflite(model: TfliteModel, calibration: CalibrationData, options: CalibrateOptions = {}): Promise<Map<number, TensorStats>> {
+  const subgraph = model.subgraphs[0];
+  if (subgraph === undefined) throw new StudioError('INTERNAL', 'The model has no subgraph to calibrate.');
+  const { bytes, inputs } = flattenFeeds(model, calibration);
+  const observed = activationTensors(model);
+  const stats = new Map<number, TensorStats>();
+  // Input ranges come straight from the samples.
+  const perSample = inputs.reduce((sum, input) => sum + input.elements, 0);
+  const floats = new Float32Array(bytes.buffer);
+  let offset = 0;
+  inputs.forEach((input, i) => {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let s = 0; s < calibration.inputs.length; s += 1) {
+      const start = s * perSample + offset;
+      for (let k = start; k < start + input.elements; k += 1) {
+        const v = floats[k] as number;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    offset += input.elements;
+    const t = subgraph.inputs[i];
+    if (t !== undefined) stats.set(t, { min, max, values: input.elements * calibration.inputs.length });
+  });
+
+  const folder = mkdtempSync(join(tmpdir(), 'edgebench-tflite-calibrate-'));
+  try {
+    const modelPath = join(folder, 'calibration.tflite');
+    const feedsPath = join(folder, 'samples.f32');
+    writeFileSync(modelPath, exposeTensors(model, observed));
+    writeFileSync(feedsPath, bytes);
+    const request: CalibrateRequest = { modelPath, feedsPath, samples: calibration.inputs.length, inputs, outputs: observed.length };
+    const ranges = await runCalibrationWorker(request, options);
+    ranges.forEach((range, i) => {
+      const t = observed[i];
+      if (range !== null && t !== undefined) stats.set(t, { min: range[0], max: range[1], values: 1 });
+    });
+    return stats;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function runCalibrationWorker(request: CalibrateRequest, options: CalibrateOptions): Promise<Array<[number, number] | null>> {
+  const child = nodeForkSpawner({ runnerPath: options.workerPath ?? WORKER_ENTRY }).spawn();
+  const log: string[] = [];
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | null, ranges?: Array<[number, number] | null>): void => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      child.kill('SIGKILL');
+      if (error) reject(error);
+      else resolve(ranges ?? []);
+    };
+    const onAbort = (): void => finish(new StudioError('CANCELLED', 'Calibration was cancelled.'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.onLine('stderr', (line) => {
+      log.push(line);
+      if (log.length > 20) log.shift();
+    });
+    child.onLine('stdout', (line) => {
+      let reply: CalibrateReply;
+      try {
+        reply = JSON.parse(line) as CalibrateReply;
+      } catch {
+        log.push(line);
+        return;
+      }
+      if (reply.type === 'progress') options.onProgress?.(reply.done, reply.total);
+      else if (reply.type === 'ranges') finish(null, reply.ranges);
+      else finish(new StudioError('RUNTIME', `Calibration in LiteRT failed: ${reply.message.replace(/\.$/, '')}.`, { runnerLog: log.join('\n') }));
+    });
+    void child.exited.then((exit) => {
+      const how = exit.signal ? `with signal ${exit.signal}` : `with code ${exit.code}`;
+      finish(new StudioError('RUNNER', `The calibration worker exited ${how} before answering; its last words: ${log.slice(-3).join(' | ') || '(none)'}`, { runnerLog: log.join('\n') }));
+    });
+    if (options.signal?.aborted) onAbort();
+    else child.send(JSON.stringify(request));
+  });
+}

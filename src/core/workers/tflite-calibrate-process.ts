@@ -1,0 +1,88 @@
+/**
+ * Worker process for TFLite full-integer calibration (src/core/quantize-tflite/calibrate-tflite.ts
+ * starts it): runs the calibration copy of a model (every float activation listed as an output)
+ * in LiteRT.js over the samples and reports each output's min and max. Inference runs here, not in
+ * the studio or CLI process, so they stay responsive and a model that crashes LiteRT kills only
+ * this process.
+ *
+ * Protocol, one JSON object a line: the parent sends one request; this process answers with
+ * `progress` lines and one `ranges` or `error` line on stdout (everything else goes to stderr).
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { format } from 'node:util';
+import type { Tensor } from '@litertjs/core';
+import { toErrorData } from '../../shared/errors';
+import { openLiteRtModel } from '../runner/runtimes/litert';
+import { floatToDtype } from '../runner/tensor-convert';
+import type { CalibrateReply, CalibrateRequest } from '../quantize-tflite/calibrate-protocol';
+
+const toStderr = (...args: unknown[]): void => void process.stderr.write(`${format(...args)}\n`);
+console.log = toStderr;
+console.info = toStderr;
+
+const send = (reply: CalibrateReply): void => void process.stdout.write(`${JSON.stringify(reply)}\n`);
+
+async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
+  const model = await openLiteRtModel(request.modelPath, 1);
+  const feeds = readFileSync(request.feedsPath);
+  const floatsPerSample = request.inputs.reduce((sum, input) => sum + input.elements, 0);
+  const outputs = model.compiled.getOutputDetails().length;
+  if (outputs !== request.outputs) {
+    throw new Error(`the calibration copy has ${outputs} outputs in LiteRT, ${request.outputs} were listed`);
+  }
+  const min = new Array<number>(outputs).fill(Infinity);
+  const max = new Array<number>(outputs).fill(-Infinity);
+  const { Tensor: TensorClass } = model.library;
+  try {
+    for (let sample = 0; sample < request.samples; sample += 1) {
+      const tensors: Tensor[] = [];
+      try {
+        let at = sample * floatsPerSample * 4;
+        for (const [i, input] of request.inputs.entries()) {
+          const values = new Float32Array(feeds.buffer.slice(feeds.byteOffset + at, feeds.byteOffset + at + input.elements * 4));
+          at += input.elements * 4;
+          const dtype = model.inputs[i]?.dtype ?? 'float32';
+          const data = floatToDtype(input.name, dtype, values) as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
+          tensors.push(new TensorClass(data, input.dims));
+        }
+        const results = await model.compiled.run(tensors);
+        results.forEach((result, o) => {
+          const values = result.toTypedArray();
+          result.delete();
+          let lo = min[o] as number;
+          let hi = max[o] as number;
+          for (let k = 0; k < values.length; k += 1) {
+            const v = values[k] as number;
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+          min[o] = lo;
+          max[o] = hi;
+        });
+      } finally {
+        for (const tensor of tensors) tensor.delete();
+      }
+      send({ type: 'progress', done: sample + 1, total: request.samples });
+    }
+  } finally {
+    model.compiled.delete();
+  }
+  // JSON has no Infinity: an output never seen (empty tensor) comes back as null.
+  return { type: 'ranges', ranges: min.map((lo, o) => (Number.isFinite(lo) ? [lo, max[o] as number] : null)) };
+}
+
+let started = false;
+createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+  if (started) return;
+  started = true;
+  void (async () => {
+    try {
+      send(await calibrate(JSON.parse(line) as CalibrateRequest));
+    } catch (error) {
+      const data = toErrorData(error);
+      send({ type: 'error', message: data.message });
+    }
+    process.stdout.write('', () => process.exit(0));
+  })();
+});
