@@ -32,16 +32,20 @@ export function transposeChannels(data: Float32Array, nchw: readonly number[], t
 
 export interface TfliteParityInput { name: string; shape: number[]; nhwc: boolean }
 
-export async function checkTfliteParity(onnxBytes: Uint8Array, tflitePath: string, inputs: TfliteParityInput[], outputs: Array<{ name: string; shape: number[]; nhwc: boolean }>, seed = 0): Promise<ParityReport> {
+/**
+ * `data`, when given, replaces the seeded inputs: one NCHW (ONNX-order) array per input, e.g. a
+ * real image for a model whose output is ~0 everywhere on noise (a text detector's probability map).
+ */
+export async function checkTfliteParity(onnxBytes: Uint8Array, tflitePath: string, inputs: TfliteParityInput[], outputs: Array<{ name: string; shape: number[]; nhwc: boolean }>, seed = 0, data?: ReadonlyArray<Float32Array>): Promise<ParityReport> {
   const session = await ort.InferenceSession.create(onnxBytes);
   const model = await openLiteRtModel(tflitePath, 1);
   try {
     const feeds: Record<string, ort.Tensor> = {};
     const litertInputs = inputs.map((input, i) => {
-      const data = seededUniform(elementCount(input.shape), seed + i);
-      feeds[input.name] = new ort.Tensor('float32', data, input.shape);
+      const values = data?.[i] ?? seededUniform(elementCount(input.shape), seed + i);
+      feeds[input.name] = new ort.Tensor('float32', values, input.shape);
       const shape = input.nhwc ? [input.shape[0], input.shape[2], input.shape[3], input.shape[1]] as number[] : input.shape;
-      return new model.library.Tensor(input.nhwc ? transposeChannels(data, input.shape, true) : data, shape);
+      return new model.library.Tensor(input.nhwc ? transposeChannels(values, input.shape, true) : values, shape);
     });
     const ref = await session.run(feeds);
     const got = await runLiteRtOnce(model.compiled, litertInputs);
