@@ -422,7 +422,18 @@ export const calls = {
         baselineId: Id.optional(),
         title: z.string().max(200).optional(),
       }),
-      z.object({ files: z.array(z.object({ name: z.string(), mediaType: z.string(), dataBase64: z.string(), description: z.string() })) }),
+      z.object({
+        files: z.array(
+          z.object({
+            name: z.string(),
+            mediaType: z.string(),
+            dataBase64: z.string(),
+            description: z.string(),
+            /** A PDF's pages as HTML for the preview frame (the page can neither embed nor frame a PDF); never saved. */
+            previewHtml: z.string().optional(),
+          }),
+        ),
+      }),
     ),
   },
   /**

@@ -8,7 +8,7 @@ export async function renderWorkspaceReport(
   workspace: Workspace,
   request: { runIds: string[]; format: ReportFormat; baselineId?: string; title?: string },
   printer: PdfPrinter | undefined,
-): Promise<Array<{ name: string; mediaType: string; dataBase64: string; description: string }>> {
+): Promise<Array<{ name: string; mediaType: string; dataBase64: string; description: string; previewHtml?: string }>> {
   const runs = [];
   for (const id of request.runIds) runs.push({ run: await workspace.readRun(id), path: workspace.runPath(id) });
   if (request.baselineId && !request.runIds.includes(request.baselineId)) {
@@ -23,5 +23,6 @@ export async function renderWorkspaceReport(
     mediaType: file.mediaType,
     dataBase64: Buffer.from(file.data).toString('base64'),
     description: file.description,
+    ...(file.preview === undefined ? {} : { previewHtml: file.preview }),
   }));
 }

@@ -14,6 +14,11 @@ export interface ReportFile {
   data: string | Uint8Array;
   /** What the file holds, for messages ("samples, one row per measured inference"). */
   description: string;
+  /**
+   * A self-contained HTML page that shows the file as it is, for the studio's preview (a PDF's
+   * pages, see render-pages.ts); never written by `edgebench report`.
+   */
+  preview?: string;
 }
 
 export interface ExportOptions {

@@ -14,6 +14,27 @@ const seriesRules = SERIES_LIGHT.map(
   (_, i) => `.bar.series-${i},.swatch.series-${i}{fill:var(--s${i})}.line.series-${i}{stroke:var(--s${i})}`,
 ).join('');
 
+/**
+ * How the report prints: the page's light colours, smaller type, every table within the A4 width.
+ * The PDF preview (render-pages.ts) lays its page boxes out with the same rules.
+ */
+export const PRINT_RULES = `:root{--bg:#fff;--fg:#000;--muted:#444;--line:#ccc;--head:#eee;${seriesVars(SERIES_LIGHT)}}
+body{font-size:10.5px}
+header,main,footer{max-width:none;padding:0}
+nav{display:none}
+table{font-size:9.5px}
+th,td{padding:2px 5px}
+th[aria-sort] button::after{content:""}
+.table-wrap{overflow:visible}
+table{width:100%}
+th,td.num:not(.muted){white-space:normal}
+th,td{overflow-wrap:anywhere}
+td.num{overflow-wrap:normal}
+td:first-child{min-width:0}
+h2{break-after:avoid}
+figure,tr,.note,pre{break-inside:avoid}
+`;
+
 export const REPORT_CSS = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--head:#f3f4f6;--good:#047857;--bad:#b91c1c;
 --warn-bg:#fef3c7;--warn-fg:#78350f;--info-bg:#e0f2fe;--info-fg:#0c4a6e;--ok-bg:#dcfce7;--ok-fg:#14532d;--code:#f3f4f6;${seriesVars(SERIES_LIGHT)}--overflow:#9ca3af}
@@ -61,21 +82,7 @@ ${seriesRules}
 footer{max-width:1200px;margin:32px auto;padding:0 24px;color:var(--muted);font-size:12px}
 @page{size:A4;margin:12mm}
 @media print{
-:root{--bg:#fff;--fg:#000;--muted:#444;--line:#ccc;--head:#eee;${seriesVars(SERIES_LIGHT)}}
-body{font-size:10.5px}
-header,main,footer{max-width:none;padding:0}
-nav{display:none}
-table{font-size:9.5px}
-th,td{padding:2px 5px}
-th[aria-sort] button::after{content:""}
-.table-wrap{overflow:visible}
-table{width:100%}
-th,td.num:not(.muted){white-space:normal}
-th,td{overflow-wrap:anywhere}
-td:first-child{min-width:0}
-h2{break-after:avoid}
-figure,tr,.note,pre{break-inside:avoid}
-}
+${PRINT_RULES}}
 `;
 
 /**

@@ -24,7 +24,17 @@ function renderCell(cell: Cell, column: Column | undefined): string {
   return `<td${attrs}>${typeof cell !== 'string' && cell.href ? `<a href="${escapeHtml(cell.href)}">${text}</a>` : text}</td>`;
 }
 
-function renderTable(block: Extract<Block, { kind: 'table' }>): string {
+/** ` id="…"` when the element is marked for the PDF's page map (render-pages.ts), else nothing. */
+function idAttr(mark: string | undefined): string {
+  return mark === undefined ? '' : ` id="${mark}"`;
+}
+
+/** A marked table or list gives each row or item its own mark, so a long one is placed row by row. */
+function rowMark(mark: string | undefined, index: number): string | undefined {
+  return mark === undefined ? undefined : `${mark}-r${index}`;
+}
+
+function renderTable(block: Extract<Block, { kind: 'table' }>, mark?: string): string {
   const head = block.columns
     .map((column) => {
       const cls = column.numeric ? ' class="num"' : '';
@@ -35,60 +45,115 @@ function renderTable(block: Extract<Block, { kind: 'table' }>): string {
         : `<th scope="col"${cls}${title}>${label}</th>`;
     })
     .join('');
-  const rows = block.rows.map((row) => `<tr>${row.map((cell, i) => renderCell(cell, block.columns[i])).join('')}</tr>`).join('\n');
+  const rows = block.rows.map((row, r) => `<tr${idAttr(rowMark(mark, r))}>${row.map((cell, i) => renderCell(cell, block.columns[i])).join('')}</tr>`).join('\n');
   const caption = block.caption ? `<caption>${escapeHtml(block.caption)}</caption>` : '';
-  return `<div class="table-wrap"><table${block.sortable ? ' class="sortable"' : ''}>${caption}<thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+  return `<div class="table-wrap"${idAttr(mark)}><table${block.sortable ? ' class="sortable"' : ''}>${caption}<thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
-function renderBlock(block: Block): string {
+/**
+ * One block as HTML. `mark` (the PDF's page map only) gives the block's outer element that id,
+ * and each table row or list item `<mark>-r<index>`.
+ */
+export function renderBlock(block: Block, mark?: string): string {
+  const id = idAttr(mark);
   switch (block.kind) {
     case 'text':
-      return `<p>${escapeHtml(block.text)}</p>`;
+      return `<p${id}>${escapeHtml(block.text)}</p>`;
     case 'note':
-      return `<p class="note ${block.tone}">${escapeHtml(block.text)}</p>`;
+      return `<p class="note ${block.tone}"${id}>${escapeHtml(block.text)}</p>`;
     case 'subheading':
-      return `<h3>${escapeHtml(block.text)}</h3>`;
+      return `<h3${id}>${escapeHtml(block.text)}</h3>`;
     case 'list':
-      return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+      return `<ul${id}>${block.items.map((item, i) => `<li${idAttr(rowMark(mark, i))}>${escapeHtml(item)}</li>`).join('')}</ul>`;
     case 'table':
-      return renderTable(block);
+      return renderTable(block, mark);
     case 'code':
-      return `<pre><code>${block.lines.map(escapeHtml).join('\n')}</code></pre>`;
+      return `<pre${id}><code>${block.lines.map(escapeHtml).join('\n')}</code></pre>`;
     case 'chart':
       // The one unescaped insertion: svg-chart.ts escaped every text it put in the markup.
-      return `<figure>${block.chart.svg}<figcaption>${escapeHtml(block.caption)}</figcaption></figure>`;
+      return `<figure${id}>${block.chart.svg}<figcaption>${escapeHtml(block.caption)}</figcaption></figure>`;
   }
 }
 
-export function renderHtml(report: ReportContext, sections: readonly BuiltSection[]): string {
-  const nav = sections.map(({ section }) => `<a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a>`).join('');
-  const body = sections
-    .map(({ section, blocks }) => `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n${blocks.map(renderBlock).join('\n')}\n</section>`)
-    .join('\n');
-  const runs = `${report.runs.length} run${report.runs.length === 1 ? '' : 's'}`;
-  const skipped = report.skipped.length > 0 ? `, ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'} skipped` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
+/** The marks the PDF's page map reads (see render-pages.ts): one id per placed element. */
+export const PAGE_MARKS = {
+  header: 'pg-head',
+  footer: 'pg-foot',
+  heading: (section: number): string => `pg-s${section}`,
+  block: (section: number, block: number): string => `pg-s${section}-b${block}`,
+  row: (section: number, block: number, row: number): string => `pg-s${section}-b${block}-r${row}`,
+} as const;
+
+/** Every mark of these sections, in document order (rows and list items after their block). */
+export function pageMarkIds(sections: readonly BuiltSection[]): string[] {
+  const ids: string[] = [PAGE_MARKS.header];
+  sections.forEach(({ blocks }, s) => {
+    ids.push(PAGE_MARKS.heading(s));
+    blocks.forEach((block, b) => {
+      ids.push(PAGE_MARKS.block(s, b));
+      const rows = block.kind === 'table' ? block.rows.length : block.kind === 'list' ? block.items.length : 0;
+      for (let r = 0; r < rows; r++) ids.push(PAGE_MARKS.row(s, b, r));
+    });
+  });
+  ids.push(PAGE_MARKS.footer);
+  return ids;
+}
+
+export const FOOTER_TEXT = "Every number comes from the run files listed above; each run's command line is under Reproduce.";
+
+/** The <head> of a report page: its CSP, title and stylesheet. */
+export function documentHead(title: string, css: string): string {
+  return `<meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="edgebench">
-<title>${escapeHtml(report.title)}</title>
-<style>${REPORT_CSS}</style>
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>`;
+}
+
+/** The title and the line under it ("Made by edgebench on … from 3 runs."). */
+export function titleHtml(report: ReportContext): string {
+  const runs = `${report.runs.length} run${report.runs.length === 1 ? '' : 's'}`;
+  const skipped = report.skipped.length > 0 ? `, ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'} skipped` : '';
+  return `<h1>${escapeHtml(report.title)}</h1>
+<p class="meta">Made by edgebench on ${escapeHtml(report.generatedAt)} from ${runs}${skipped}.</p>`;
+}
+
+export interface RenderHtmlOptions {
+  /**
+   * Marks every placed element with an id and links to each from a hidden list: Chromium then
+   * writes a named destination per element into the PDF (its page and position), which is how
+   * the PDF preview learns where the pages break. For printing only; the saved HTML has none.
+   */
+  pageMarks?: boolean;
+}
+
+export function renderHtml(report: ReportContext, sections: readonly BuiltSection[], options: RenderHtmlOptions = {}): string {
+  const marked = options.pageMarks === true;
+  const nav = sections.map(({ section }) => `<a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a>`).join('');
+  const body = sections
+    .map(
+      ({ section, blocks }, s) =>
+        `<section id="${escapeHtml(section.id)}">\n<h2${marked ? ` id="${PAGE_MARKS.heading(s)}"` : ''}>${escapeHtml(section.title)}</h2>\n${blocks.map((block, b) => renderBlock(block, marked ? PAGE_MARKS.block(s, b) : undefined)).join('\n')}\n</section>`,
+    )
+    .join('\n');
+  const marks = marked ? `<div hidden>${pageMarkIds(sections).map((id) => `<a href="#${id}"></a>`).join('')}</div>\n` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+${documentHead(report.title, REPORT_CSS)}
 </head>
 <body>
-<header>
-<h1>${escapeHtml(report.title)}</h1>
-<p class="meta">Made by edgebench on ${escapeHtml(report.generatedAt)} from ${runs}${skipped}.</p>
+<header${marked ? ` id="${PAGE_MARKS.header}"` : ''}>
+${titleHtml(report)}
 <nav>${nav}</nav>
 </header>
 <main>
 ${body}
 </main>
-<footer>Every number comes from the run files listed above; each run's command line is under Reproduce.</footer>
-<script>${REPORT_SCRIPT}</script>
+<footer${marked ? ` id="${PAGE_MARKS.footer}"` : ''}>${FOOTER_TEXT}</footer>
+${marks}<script>${REPORT_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -22,7 +22,22 @@ function FilePreview({ file }: { file: ReportFileData }) {
       </div>
     );
   }
+  if (view.kind === 'pdf' && file.previewHtml !== undefined) {
+    return (
+      <div className="export-html export-pdf-pages" data-testid="export-preview-pdf" data-pages={view.pages}>
+        <p className="muted export-note">
+          <strong>
+            {view.pages} page{view.pages === 1 ? '' : 's'}
+          </strong>{' '}
+          · {formatBytes(view.sizeBytes)} · A4, each page with what the PDF printed on it
+        </p>
+        {/* sandbox="": static pages of the report, no script; they cannot reach the studio. */}
+        <iframe title={`Pages of ${file.name}`} sandbox="" srcDoc={file.previewHtml} data-testid="export-preview-pdf-pages" />
+      </div>
+    );
+  }
   if (view.kind === 'pdf') {
+    // A printer whose PDF has no page map (see src/core/reports/pdf-dests.ts): its size and pages only.
     return (
       <div className="export-pdf" data-testid="export-preview-pdf" data-pages={view.pages}>
         <span className="export-pdf-icon" aria-hidden="true">

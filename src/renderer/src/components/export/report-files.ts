@@ -28,7 +28,8 @@ export function textHead(bytes: Uint8Array, maxLines = PREVIEW_LINES): { text: s
 /**
  * Pages of a PDF, counted from its page objects ("/Type /Page", not "/Pages"): the studio's CSP
  * (object-src 'none', frames from 'self' only) lets the page neither embed a PDF nor frame a
- * blob: URL, so the preview describes the file instead of drawing it. Chromium writes page
+ * blob: URL, so the preview shows the pages the engine laid out from the PDF's own page map
+ * (previewHtml), and for a PDF without one only this count. Chromium writes page
  * objects uncompressed; a PDF that hides them in object streams falls back to the page tree's
  * /Count.
  */
