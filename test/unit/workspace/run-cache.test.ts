@@ -64,4 +64,22 @@ describe('run file cache', () => {
     await expect(workspace.readRun(run.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await workspace.listRuns()).toEqual([]);
   });
+
+  it('every caller gets the same cached run, so changing it throws and the next read is as on disk', async () => {
+    const first = await workspace.readRun(run.id);
+    expect(() => {
+      first.latencyMs.samples[0] = 999;
+    }).toThrow(TypeError);
+    expect(() => {
+      first.warnings.push({ code: 'made-up', message: 'made up' });
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.model as { name: string }).name = 'renamed';
+    }).toThrow(TypeError);
+    const [listed] = await workspace.listRuns();
+    const again = await workspace.readRun(run.id);
+    expect(again).toBe(first);
+    expect(listed).toBe(first);
+    expect(again).toEqual(RunFile.parse(JSON.parse(await fs.readFile(workspace.runPath(run.id), 'utf8'))));
+  });
 });
