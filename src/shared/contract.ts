@@ -15,10 +15,11 @@ import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protoc
 import { QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { ModelGraph } from './model-graph';
+import { RunFileOnWire } from './packed-samples';
 import { NetworkAgreement, NetworkEntry, NetworkSuggestion } from './networks';
 import { GivenInputs, SavedInputs } from './model-inputs';
 import { DatasetPreview, StoredPreprocessing } from './preprocessing';
-import { BenchSettings, HardwareProfile, RunFile, RunSummary, RuntimeName, TargetKind } from './run-schema';
+import { BenchSettings, HardwareProfile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 import { TriageDoneEvent, TriageLayerLatencyResult, TriageList, TriageProgressEvent, TriageStarted, TriageStartRequest } from './triage';
 
 const Empty = z.object({}).strict();
@@ -278,6 +279,15 @@ function call<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) 
   return { req, res };
 }
 
+/**
+ * A call whose response has a wire form of its own (a zod codec, such as runs.get's packed
+ * samples): the serving side encodes the handler's value (checking it on the way), the calling
+ * side decodes and checks it as it parses any response.
+ */
+function encodedCall<Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) {
+  return { req, res, encoded: true as const };
+}
+
 const EvalRunRequest = z.object({
   modelIds: z.array(Id).min(1).max(32),
   datasetId: Id,
@@ -406,7 +416,8 @@ export const calls = {
   },
   runs: {
     list: call(Empty, z.array(RunSummary)),
-    get: call(z.object({ id: Id }), RunFile),
+    /** The samples travel packed (src/shared/packed-samples.ts); callers get a RunFile. */
+    get: encodedCall(z.object({ id: Id }), RunFileOnWire),
     /** Removes these runs' files, all or none (an unknown or damaged one is refused before any goes). */
     remove: call(z.object({ ids: z.array(Id).min(1).max(1000) }), z.object({ removed: z.array(z.string()) })),
   },
@@ -531,13 +542,16 @@ export type StudioApi = {
 /** What the engine implements: the same calls, receiving already-validated requests. */
 export type StudioHandlers = {
   [N in Namespace]: {
-    [M in keyof Calls[N]]: Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType }
-      ? (req: z.output<Q>) => Promise<z.input<S>>
-      : never;
+    [M in keyof Calls[N]]: Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType; encoded: true }
+      ? (req: z.output<Q>) => Promise<z.output<S>>
+      : Calls[N][M] extends { req: infer Q extends z.ZodType; res: infer S extends z.ZodType }
+        ? (req: z.output<Q>) => Promise<z.input<S>>
+        : never;
   };
 };
 
-export type CallDef = { req: z.ZodType; res: z.ZodType };
+/** `encoded`: the response is sent as `res.encode(value)`, not `res.parse(value)` (see encodedCall). */
+export type CallDef = { req: z.ZodType; res: z.ZodType; encoded?: true };
 
 /** Every channel name ("models.list") with its definition. */
 export function listCalls(): Array<{ channel: string; namespace: string; method: string; def: CallDef }> {

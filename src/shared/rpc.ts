@@ -67,7 +67,7 @@ export function isKnownChannel(channel: unknown): channel is string {
   return typeof channel === 'string' && callIndex.has(channel);
 }
 
-/** Serving side: validates the request, runs the handler, validates the response. Never throws. */
+/** Serving side: validates the request, runs the handler, validates (and, for an encoded call, encodes) the response. Never throws. */
 export async function dispatchCall(handlers: StudioHandlers, channel: string, request: unknown): Promise<CallResult> {
   const entry = callIndex.get(channel);
   if (!entry) {
@@ -91,7 +91,9 @@ export async function dispatchCall(handlers: StudioHandlers, channel: string, re
     >;
     const handler = group[entry.method];
     if (!handler) throw new StudioError('INTERNAL', `No handler for ${channel}.`);
-    const response = entry.def.res.parse(await handler(parsed.data));
+    const value = await handler(parsed.data);
+    // A response with a wire form of its own (runs.get's packed samples) is checked as it is encoded.
+    const response = entry.def.encoded ? entry.def.res.encode(value) : entry.def.res.parse(value);
     return { ok: true, response };
   } catch (error) {
     return { ok: false, error: toErrorData(error) };
