@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyOverlay, precisionOverlay, sqnrOverlay } from '../../../../src/renderer/src/components/graph/overlay-builders';
+import { latencyOverlay, precisionOverlay, sqnrOverlay, triageOverlay } from '../../../../src/renderer/src/components/graph/overlay-builders';
 import type { GraphNode, GraphTensor, ModelGraph } from '../../../../src/shared/model-graph';
 import { overlayFill } from '../../../../src/renderer/src/components/graph/overlay-style';
 import { chainGraph } from './synthetic-graph';
@@ -101,5 +101,38 @@ describe('graph overlays', () => {
     const overlay = precisionOverlay(graph);
     expect(overlay.byNode.size).toBe(10);
     expect([...overlay.byNode.values()].every((n) => n.label === 'float' && n.level === 0.1)).toBe(true);
+  });
+
+  it('triage: layers coloured by the step variant\'s SQNR, the layers it keeps in float outlined with the step that kept them, whether measured or not', () => {
+    const layers = [
+      { tensor: 't2', node: 'layer_2', opType: 'Add', sqnrDb: 12.5 },
+      { tensor: 't7', node: 'layer_7', opType: 'Add', sqnrDb: 30 },
+      { tensor: 't8', node: 'layer_8', opType: 'MatMul', sqnrDb: 40 },
+    ];
+    const keptAt = new Map([
+      ['layer_7', 2],
+      ['layer_3', 3],
+    ]);
+    const overlay = triageOverlay(graph, { layers, keptFloat: ['layer_7', 'layer_3', 'gone_layer'], keptAt, stepName: 'step 3 of 3 (+ layer_3)' });
+    expect(overlay.title).toBe('Triage: step 3 of 3 (+ layer_3)');
+    // Measured and kept: the SQNR figure and colour as the SQNR overlay gives them, and the mark.
+    expect(overlay.byNode.get('n7')).toMatchObject({ label: 'float · 30.0 dB', tone: 'sqnr', mark: 'kept-float' });
+    expect(overlay.byNode.get('n7')!.level).toBeCloseTo(sqnrOverlay(graph, layers, 'x').byNode.get('n7')!.level, 9);
+    expect(overlay.byNode.get('n7')!.detail).toMatch(/^Kept in float since step 2\. SQNR of t7 \(Add\): 30\.00 dB$/);
+    // Kept without a figure: still marked, and says so.
+    expect(overlay.byNode.get('n3')).toMatchObject({ label: 'float', mark: 'kept-float' });
+    expect(overlay.byNode.get('n3')!.detail).toContain('since step 3');
+    // Measured, quantized: coloured, not marked.
+    expect(overlay.byNode.get('n2')).toMatchObject({ label: '12.5 dB', level: 1 });
+    expect(overlay.byNode.get('n2')!.mark).toBeUndefined();
+    expect(overlay.marks).toEqual({ keptFloat: 2 });
+    expect(overlay.legend).toContain('kept in float (2 layers)');
+    expect(overlay.legend).toContain('Kept in float but not in this graph: gone_layer.');
+
+    // While the SQNR is still being measured, the kept layers are already outlined.
+    const measuring = triageOverlay(graph, { layers: null, keptFloat: ['layer_7'], keptAt, stepName: 'step 2 of 2' });
+    expect([...measuring.byNode.keys()]).toEqual(['n7']);
+    expect(measuring.byNode.get('n7')!.detail).toContain('being measured');
+    expect(measuring.legend).toContain('being measured');
   });
 });

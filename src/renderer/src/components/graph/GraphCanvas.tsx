@@ -135,6 +135,7 @@ export function GraphCanvas({ layout, nodesById, overlay, camera, size, onCamera
     return [...groups.entries()].map(([key, g]) => ({ key, color: g.color, opacity: g.opacity, d: rectPath(g.nodes) }));
   }, [detailed, overlay, nodes]);
   const marked = !detailed ? nodes.filter((n) => matchIds.has(n.id) || n.id === selectedId) : [];
+  const kept = !detailed && overlay?.marks ? nodes.filter((n) => overlay.byNode.get(n.id)?.mark === 'kept-float') : [];
 
   return (
     <div
@@ -165,10 +166,19 @@ export function GraphCanvas({ layout, nodesById, overlay, camera, size, onCamera
               const fill = o ? overlayFill(o) : null;
               const classes = ['graph-node', n.id === selectedId ? 'selected' : '', matchIds.has(n.id) ? 'match' : ''].join(' ').trim();
               return (
-                <g key={n.id} className={classes} transform={`translate(${n.x} ${n.y})`} data-testid="graph-node" data-node-id={n.id} data-op={node?.op}>
+                <g
+                  key={n.id}
+                  className={classes}
+                  transform={`translate(${n.x} ${n.y})`}
+                  data-testid="graph-node"
+                  data-node-id={n.id}
+                  data-op={node?.op}
+                  data-kept-float={o?.mark === 'kept-float' ? 'yes' : undefined}
+                >
                   <title>{o?.detail ? `${node?.name || n.id} (${node?.op})\n${o.detail}` : `${node?.name || n.id} (${node?.op})`}</title>
                   <rect className="graph-node-box" width={n.width} height={n.height} rx={5} />
                   {fill && <rect width={n.width} height={n.height} rx={5} fill={fill.color} fillOpacity={fill.opacity} pointerEvents="none" />}
+                  {o?.mark === 'kept-float' && <rect className="graph-node-kept" x={-3} y={-3} width={n.width + 6} height={n.height + 6} rx={7} pointerEvents="none" />}
                   <text className="graph-node-op" x={8} y={16}>
                     {label.op}
                   </text>
@@ -190,6 +200,7 @@ export function GraphCanvas({ layout, nodesById, overlay, camera, size, onCamera
                 <path key={f.key} d={f.d} fill={f.color} fillOpacity={f.opacity} />
               ))}
               <path className="graph-node-marked" d={rectPath(marked)} vectorEffect="non-scaling-stroke" />
+              {kept.length > 0 && <path className="graph-node-kept" d={rectPath(kept)} vectorEffect="non-scaling-stroke" data-testid="graph-kept-float-overview" />}
             </>
           )}
         </g>

@@ -12,8 +12,9 @@ import { runLabel } from '../../run-label';
 import { isStaticInt8 } from '../../variant-view';
 import type { GraphOverlay } from './graph-overlay';
 import { latencyOverlay, precisionOverlay, sqnrOverlay } from './overlay-builders';
+import { TriageOverlayControls } from './TriageOverlayControls';
 
-export type OverlayKind = 'none' | 'latency' | 'sqnr' | 'precision';
+export type OverlayKind = 'none' | 'latency' | 'sqnr' | 'precision' | 'triage';
 
 /** The newest runs of a model whose files are read to find a profile (a run file can be large). */
 const RUNS_LOOKED_AT = 12;
@@ -40,7 +41,8 @@ function runName(run: RunFile): string {
 /**
  * The overlay picker of a model's graph: per-op latency from a run of this model that has a
  * profile, per-layer SQNR of a static int8 variant (measured on a dataset), or which nodes the
- * variant quantized and which it kept in float. Each says why it is not available when it is not.
+ * variant quantized and which it kept in float, or a step of a quantization triage (its SQNR and
+ * the layers it keeps in float). Each says why it is not available when it is not.
  */
 export function OverlayControls({ model, graph, onOverlay }: Props) {
   const api = useApi();
@@ -49,6 +51,7 @@ export function OverlayControls({ model, graph, onOverlay }: Props) {
   const [datasetId, setDatasetId] = useState<string | null>(null);
   const [layers, setLayers] = useState<{ datasetId: string; layers: LayerSqnr[] } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [triage, setTriage] = useState<GraphOverlay | null>(null);
   const measuring = useTask('layerSqnr');
   const { datasets } = useDatasets();
 
@@ -63,8 +66,9 @@ export function OverlayControls({ model, graph, onOverlay }: Props) {
     if (kind === 'latency' && run?.profile) return latencyOverlay(graph, run.profile, runName(run));
     if (kind === 'sqnr' && layers) return sqnrOverlay(graph, layers.layers, model.name);
     if (kind === 'precision') return precisionOverlay(graph);
+    if (kind === 'triage') return triage;
     return null;
-  }, [kind, run, layers, graph, model.name]);
+  }, [kind, run, layers, graph, model.name, triage]);
   useEffect(() => onOverlay(overlay), [overlay, onOverlay]);
 
   const measure = (): void => {
@@ -88,6 +92,7 @@ export function OverlayControls({ model, graph, onOverlay }: Props) {
           <option value="latency">Latency per op (a run's profile)</option>
           <option value="sqnr">Per-layer SQNR</option>
           <option value="precision">Precision (quantized or float)</option>
+          <option value="triage">Triage: SQNR and layers kept in float</option>
         </select>
       </label>
       {kind === 'latency' &&
@@ -132,6 +137,7 @@ export function OverlayControls({ model, graph, onOverlay }: Props) {
             {measuring.busy && <span className="muted">{measuring.message}</span>}
           </>
         ))}
+      {kind === 'triage' && <TriageOverlayControls model={model} graph={graph} onOverlay={setTriage} />}
       {problem && (
         <span className="graph-error" role="alert">
           {problem}

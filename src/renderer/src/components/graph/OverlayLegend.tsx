@@ -28,6 +28,11 @@ export function OverlayLegend({ overlay }: { overlay: GraphOverlay }) {
     <div className="graph-legend" data-testid="graph-overlay-legend">
       <strong data-testid="graph-overlay-title">{overlay.title}</strong>
       {sample && <Swatches sample={sample} />}
+      {overlay.marks && overlay.marks.keptFloat > 0 && (
+        <span className="graph-swatches" data-testid="graph-legend-kept-float">
+          <span className="graph-swatch graph-swatch-kept" /> kept in float
+        </span>
+      )}
       <span className="muted">{overlay.legend}</span>
       {overlay.byNode.size === 0 && <span className="graph-warning"> No node of this graph has a figure in this overlay.</span>}
     </div>

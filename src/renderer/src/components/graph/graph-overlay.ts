@@ -13,6 +13,8 @@ export interface NodeOverlay {
   tone: OverlayTone;
   /** Longer text for the node's tooltip and details panel. */
   detail?: string;
+  /** Drawn as well as the colour: 'kept-float', a layer a triage step keeps in float (a dashed outline). */
+  mark?: 'kept-float';
 }
 
 export interface GraphOverlay {
@@ -22,4 +24,6 @@ export interface GraphOverlay {
   legend: string;
   /** By GraphNode.id; a node without an entry is drawn plain (and the legend says what that means). */
   byNode: ReadonlyMap<string, NodeOverlay>;
+  /** How many nodes carry each mark, for the legend (absent: none). */
+  marks?: { keptFloat: number };
 }

@@ -91,6 +91,57 @@ export function sqnrOverlay(graph: ModelGraph, layers: readonly LayerSqnr[], var
   };
 }
 
+/** What the triage overlay paints: one step of a triage chain, and the per-layer SQNR of that step's variant. */
+export interface TriageOverlayInput {
+  /** Per-layer SQNR of the step's variant against the float model; null while it is being measured. */
+  layers: readonly LayerSqnr[] | null;
+  /** Every layer (node name) the step keeps in float. */
+  keptFloat: readonly string[];
+  /** The layers the step added to the step before, by step: name → 1-based step number that kept it. */
+  keptAt: ReadonlyMap<string, number>;
+  /** 'step 2 of 3 (int8, 2 layers in float)'. */
+  stepName: string;
+}
+
+/**
+ * A triage step on the graph: each layer coloured by its SQNR in the step's variant (as
+ * sqnrOverlay colours it, worst darkest), and each layer the step keeps in float marked with a
+ * dashed outline, whether or not it has a figure. Kept layers are found by node name, as the
+ * recipe's exclude list names them.
+ */
+export function triageOverlay(graph: ModelGraph, input: TriageOverlayInput): GraphOverlay {
+  const sqnr = input.layers ? sqnrOverlay(graph, input.layers, input.stepName) : null;
+  const byNode = new Map(sqnr?.byNode ?? []);
+  const byName = nodesByName(graph);
+  let keptFloat = 0;
+  const missing: string[] = [];
+  for (const name of input.keptFloat) {
+    const node = byName.get(name);
+    if (!node) {
+      missing.push(name);
+      continue;
+    }
+    keptFloat += 1;
+    const at = input.keptAt.get(name);
+    const kept = `Kept in float${at === undefined ? '' : ` since step ${at}`}.`;
+    const measured = byNode.get(node.id);
+    byNode.set(
+      node.id,
+      measured
+        ? { ...measured, label: `float · ${measured.label}`, detail: `${kept} ${measured.detail ?? ''}`.trim(), mark: 'kept-float' }
+        : { label: 'float', level: 0, tone: 'sqnr', detail: `${kept} ${input.layers ? 'No SQNR figure for it.' : 'SQNR is being measured…'}`, mark: 'kept-float' },
+    );
+  }
+  const sqnrPart = sqnr ? sqnr.legend : 'Per-layer SQNR is being measured…';
+  const missingPart = missing.length > 0 ? ` Kept in float but not in this graph: ${missing.join(', ')}.` : '';
+  return {
+    title: `Triage: ${input.stepName}`,
+    legend: `Dashed outline: kept in float (${keptFloat} layer${keptFloat === 1 ? '' : 's'}). ${sqnrPart}${missingPart}`,
+    byNode,
+    marks: { keptFloat },
+  };
+}
+
 /** What each precision draws: its label and its level (overlay-style reads ≥ 0.75 as quantized, 0.4–0.75 as fp16, lower as float). */
 const PRECISION_MARK: Record<Exclude<NodePrecision, 'int (no float data)'>, { label: string; level: number }> = {
   int8: { label: 'int8', level: 1 },
