@@ -187,7 +187,6 @@ const transpose: OpHandler = (c) => {
   }
   const y = c.output(shape, false);
   c.g.op('TRANSPOSE', [v.tensor, c.g.intConst(`${y.tensor}.perm`, [rank], q)], [y.tensor]);
-  c.g.transposes++;
 };
 
 /** Whether the op should work on the NHWC tensors (rank 4 and some activation input NHWC). */

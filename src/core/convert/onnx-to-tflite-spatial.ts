@@ -37,11 +37,11 @@ function onnxPads(c: ConvertContext, inHw: number[], kernel: number[], strides: 
  * The TFLite padding for these ONNX pads: SAME or VALID when exact, else VALID after an explicit
  * pad of the input (the input returned is then the padded one).
  */
-function padInput(c: ConvertContext, x: Value, pads: number[], kernel: number[], strides: number[], dilations: number[], padValue: number): { x: Value; mode: PadMode } {
+function padInput(c: ConvertContext, x: Value, pads: number[], kernel: number[], strides: number[], dilations: number[], padValue: number, allowSame = true): { x: Value; mode: PadMode } {
   if (pads.every((p) => p === 0)) return { x, mode: 'VALID' };
   const inHw = [x.shape[2], x.shape[3]] as number[];
   const same = [0, 1].map((d) => samePads(inHw[d] as number, kernel[d] as number, strides[d] as number, dilations[d] as number));
-  if (pads[0] === same[0]![0] && pads[2] === same[0]![1] && pads[1] === same[1]![0] && pads[3] === same[1]![1]) return { x, mode: 'SAME' };
+  if (allowSame && pads[0] === same[0]![0] && pads[2] === same[0]![1] && pads[1] === same[1]![0] && pads[3] === same[1]![1]) return { x, mode: 'SAME' };
   if (pads.some((p) => p < 0)) c.fail(`has negative pads [${pads.join(', ')}], which crop; re-export without them.`);
   return { x: explicitPad(c, x, [[0, 0], [pads[0]!, pads[2]!], [pads[1]!, pads[3]!], [0, 0]], padValue, `${x.tensor}.padded`), mode: 'VALID' };
 }
@@ -219,9 +219,10 @@ const pool: OpHandler = (c) => {
     }
   }
   const includePad = intAttribute(c.node, 'count_include_pad', 0) !== 0;
-  const { x, mode } = padInput(c, x0, pads, kernel, strides, [1, 1], isMax ? -3.4e38 : 0);
+  // TFLite's SAME average leaves padding out of the count, as count_include_pad 0 does; counting it
+  // (count_include_pad 1) is an explicit zero PAD before a VALID average.
+  const { x, mode } = padInput(c, x0, pads, kernel, strides, [1, 1], isMax ? -3.4e38 : 0, isMax || !includePad);
   if (!isMax && x !== x0 && !includePad) c.fail(`averages with pads [${pads.join(', ')}] that TFLite's SAME padding does not give, without counting them (count_include_pad 0); re-export with symmetric 'same' pads or none.`);
-  if (!isMax && mode === 'SAME' && includePad) c.fail("counts padding in its average (count_include_pad 1), which TFLite AVERAGE_POOL_2D's SAME padding does not; re-export with count_include_pad 0.");
   const [oh, ow] = outHw([x.shape[2], x.shape[3]] as number[], kernel, strides, [1, 1], mode);
   const { act, out } = c.fuseActivation(c.node.output[0] as string);
   const y = c.output([x.shape[0] as number, x.shape[1] as number, oh as number, ow as number], true);
