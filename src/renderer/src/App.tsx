@@ -145,7 +145,8 @@ export function App({ connectionLost }: Props) {
   // Start on the Runs page with more than one cell: the job's own results page, at its top.
   const onStarted = useCallback(
     (job: JobView) => {
-      if (job.cells.length > 1 && routeRef.current.page === 'runs') navigate({ page: 'jobs', jobId: job.jobId });
+      // The Models page starts a job over a network's formats (its Formats panel): it opens the same way.
+      if (job.cells.length > 1 && (routeRef.current.page === 'runs' || routeRef.current.page === 'models')) navigate({ page: 'jobs', jobId: job.jobId });
     },
     [navigate],
   );
@@ -224,6 +225,7 @@ export function App({ connectionLost }: Props) {
               onImport={importFiles}
               importing={importing}
               onError={report}
+              bench={bench}
             />
           )}
           {route.page === 'datasets' && <DatasetsPage onError={report} />}

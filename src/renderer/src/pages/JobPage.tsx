@@ -3,6 +3,7 @@ import { JobProgress } from '../components/bench/JobProgress';
 import { ResultsGrid } from '../components/results/ResultsGrid';
 import { accuracyBySha, buildResultsGrid, gridInputs } from '../components/results/results-grid';
 import { useEvals, useModels, useRuns, useWorkspaceReady } from '../data/queries';
+import { useNetworks } from '../data/network-queries';
 import { formatDate } from '../format';
 import type { BenchJob } from '../hooks/useBenchJob';
 import { routeLink, useRoute } from '../hooks/usePage';
@@ -20,13 +21,14 @@ export function JobPage({ jobId, bench, onDismiss, onOpenRun }: Props) {
   const runs = useRuns();
   const models = useModels();
   const evals = useEvals();
+  const networks = useNetworks();
   const ready = useWorkspaceReady();
   // The picked baseline lives in the URL (#/jobs/<id>/baseline/<cell key>), so a reload keeps it.
   const { route, navigate } = useRoute();
   const baseline = route.page === 'jobs' && route.jobId === jobId ? (route.baseline ?? null) : null;
   const live = bench.state.status === 'job' && bench.state.job.jobId === jobId ? bench.state.job : null;
   const accuracy = useMemo(() => accuracyBySha(evals, models), [evals, models]);
-  const inputs = useMemo(() => gridInputs(live, jobId, runs, models), [live, jobId, runs, models]);
+  const inputs = useMemo(() => gridInputs(live, jobId, runs, models, networks), [live, jobId, runs, models, networks]);
   const grid = useMemo(() => buildResultsGrid(inputs, accuracy, baseline), [inputs, accuracy, baseline]);
   const top = useRef<HTMLElement | null>(null);
   // The page opens at its top (the content pane keeps its scroll across pages otherwise).

@@ -5,6 +5,8 @@ import { RemoveModelDialog } from '../components/housekeeping/RemoveModelDialog'
 import '../components/housekeeping/housekeeping.css';
 import { ModelInspect } from '../components/ModelInspect';
 import { VariantsPanel } from '../components/variants/VariantsPanel';
+import { FormatsPanel } from '../components/networks/FormatsPanel';
+import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 import { useDatasets, useModels, useSavedSizeMacs, useWorkspaceReady } from '../data/queries';
 import { formatBytes, formatCount } from '../format';
 import { familyOrder, listLabel, originLabel } from '../variant-view';
@@ -19,9 +21,11 @@ interface Props {
   onImport: (files: File[]) => void;
   importing: boolean;
   onError: (error: unknown) => void;
+  /** The studio's benchmark job: the Formats panel benchmarks a network's formats with it. */
+  bench?: BenchJob;
 }
 
-export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImport, importing, onError }: Props) {
+export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImport, importing, onError, bench }: Props) {
   const models = useModels();
   const { datasets } = useDatasets();
   const ready = useWorkspaceReady();
@@ -126,6 +130,15 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
           {selected && (
             <div className="model-detail">
               <VariantsPanel key={selected.id} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
+              <FormatsPanel
+                key={`formats-${selected.id}`}
+                model={selected}
+                models={models}
+                datasets={datasets}
+                onSelect={onSelect}
+                onError={onError}
+                {...(bench ? { onBenchmark: (modelIds: string[]) => void bench.start({ modelIds, targetIds: ['local'], settings: {} }), benchBusy: isBenchBusy(bench.state) } : {})}
+              />
               <ModelInspect
                 model={selected}
                 savedSizeMacs={savedSizeMacs.get(selected.id)}

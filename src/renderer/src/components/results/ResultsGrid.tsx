@@ -79,7 +79,7 @@ function Cell({ cell, onBaseline }: { cell: GridCell; onBaseline: (key: string) 
   );
 }
 
-/** Models and variants down, target × runtime × threads across; each cell opens its run. */
+/** Models and variants (a linked network's formats on one row) down, target × format/runtime × threads across; each cell opens its run. */
 export function ResultsGrid({ grid, onBaseline }: Props) {
   return (
     <div className="card results-grid-card">
@@ -105,8 +105,15 @@ export function ResultsGrid({ grid, onBaseline }: Props) {
           </thead>
           <tbody>
             {grid.rows.map((row) => (
-              <tr key={row.key} data-testid="grid-row">
-                <th scope="row">{row.label}</th>
+              <tr key={row.key} data-testid="grid-row" data-network-id={row.networkId ?? undefined}>
+                <th scope="row">
+                  {row.label}
+                  {row.networkId !== null && (
+                    <span className="tag" data-testid="grid-network-tag" title="One network in several formats: each format runs in its own runtime, in its own column">
+                      network
+                    </span>
+                  )}
+                </th>
                 {row.cells.map((cell, i) =>
                   cell ? (
                     <Cell key={cell.key} cell={cell} onBaseline={onBaseline} />

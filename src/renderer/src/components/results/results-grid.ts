@@ -12,6 +12,8 @@ import type { CellState, JobView } from '../../bench-job';
 import { formatBytes, formatMsRange, formatPeakMemory, formatPercent, formatSpeedup, formatThreads, NOT_MEASURED } from '../../format';
 import { formatMs } from '../../../../shared/units';
 import { percentileCell } from '../../stats-view';
+import type { NetworkEntry } from '../../../../shared/networks';
+import { formatRuntimeLabel, networkOf } from '../networks/formats-view';
 
 
 /** One cell of the job as the grid receives it: where it ran, and its run if there is one. */
@@ -31,6 +33,10 @@ export interface GridInput {
   summary?: RunSummary;
   /** Why a failed cell failed, in the UI's words. */
   failure?: string;
+  /** The model's format ('onnx', 'tflite', 'tfjs'), when known: columns then read "TFLite in LiteRT". */
+  format?: string;
+  /** The network the model is one format of: its formats share one row, each in its format's column. */
+  network?: { id: string; name: string };
 }
 
 export type CellTone = 'baseline' | 'faster' | 'slower' | 'similar' | 'none';
@@ -68,6 +74,8 @@ export interface GridColumn {
 export interface GridRow {
   key: string;
   label: string;
+  /** The network whose formats this row holds, or null for a model (or variant) row. */
+  networkId: string | null;
   cells: Array<GridCell | null>;
 }
 
@@ -86,7 +94,8 @@ function runtimeLabel(name: string): string {
 }
 
 const columnKey = (input: GridInput): string => `${input.targetName}\u0000${input.runtime}\u0000${input.threads}`;
-const rowKey = (input: GridInput): string => input.modelSha256 || `name:${input.modelLabel}`;
+const rowKey = (input: GridInput): string => (input.network ? `network:${input.network.id}` : input.modelSha256 || `name:${input.modelLabel}`);
+const runtimeText = (input: GridInput): string => (input.format ? formatRuntimeLabel(input.format, input.runtime) : runtimeLabel(input.runtime));
 
 /** The newest evaluation of each model file (by sha256), for the grid's accuracy figure. */
 export function accuracyBySha(records: readonly EvalRecord[], models: readonly ModelEntry[]): Map<string, { text: string; title: string }> {
@@ -190,18 +199,18 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
   if (threads.size > 1) axes.push('threads');
 
   const columns = new Map<string, GridColumn>();
-  const rows = new Map<string, { key: string; label: string; byColumn: Map<string, GridInput> }>();
+  const rows = new Map<string, { key: string; label: string; networkId: string | null; byColumn: Map<string, GridInput> }>();
   for (const input of inputs) {
     const cKey = columnKey(input);
     if (!columns.has(cKey)) {
       const parts: string[] = [];
       if (axes.includes('target')) parts.push(input.targetName);
-      if (axes.includes('runtime')) parts.push(runtimeLabel(input.runtime));
+      if (axes.includes('runtime')) parts.push(runtimeText(input));
       if (axes.includes('threads')) parts.push(formatThreads(input.threads));
-      columns.set(cKey, { key: cKey, label: parts.length > 0 ? parts.join(' · ') : `${input.targetName} · ${runtimeLabel(input.runtime)} · ${formatThreads(input.threads)}` });
+      columns.set(cKey, { key: cKey, label: parts.length > 0 ? parts.join(' · ') : `${input.targetName} · ${runtimeText(input)} · ${formatThreads(input.threads)}` });
     }
     const rKey = rowKey(input);
-    const row = rows.get(rKey) ?? { key: rKey, label: input.modelLabel, byColumn: new Map<string, GridInput>() };
+    const row = rows.get(rKey) ?? { key: rKey, label: input.network ? input.network.name : input.modelLabel, networkId: input.network?.id ?? null, byColumn: new Map<string, GridInput>() };
     // A cell run twice in one job (it cannot be today) keeps its first run.
     if (!row.byColumn.has(cKey)) row.byColumn.set(cKey, input);
     rows.set(rKey, row);
@@ -211,6 +220,7 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
   const built = [...rows.values()].map((row) => ({
     key: row.key,
     label: row.label,
+    networkId: row.networkId,
     cells: columnList.map((column) => {
       const input = row.byColumn.get(column.key);
       return input ? { input, cell: cellOf(input, `${row.key}\u0001${column.key}`, accuracy) } : null;
@@ -227,6 +237,7 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
     rows: built.map((row) => ({
       key: row.key,
       label: row.label,
+      networkId: row.networkId,
       cells: row.cells.map((c) => (c === null ? null : base ? compare(c.cell, base.cell, ciRange(c.input.summary), baseCi) : c.cell)),
     })),
   };
@@ -238,9 +249,17 @@ export function modelLabelOf(name: string, variant: string): string {
   return `${name} (${variant})`;
 }
 
+/** The model's format and, for a format of a linked network, that network: its formats then share one row. */
+function formatOf(model: ModelEntry | undefined, networks: readonly NetworkEntry[]): Pick<GridInput, 'format' | 'network'> {
+  if (!model) return {};
+  const network = networkOf(networks, model.id);
+  return { format: model.info.format, ...(network ? { network: { id: network.id, name: network.name } } : {}) };
+}
+
 /** The grid's inputs for a job: the live job's cells when it runs in this window, else its runs in the workspace. */
-export function gridInputs(job: JobView | null, jobId: string, runs: readonly RunSummary[], models: readonly ModelEntry[]): GridInput[] {
+export function gridInputs(job: JobView | null, jobId: string, runs: readonly RunSummary[], models: readonly ModelEntry[], networks: readonly NetworkEntry[] = []): GridInput[] {
   const byId = new Map(runs.map((r) => [r.id, r]));
+  const bySha = new Map(models.map((m) => [m.info.sha256, m]));
   if (job && job.jobId === jobId) {
     const modelsById = new Map(models.map((m) => [m.id, m]));
     return job.cells.map((cell, i) => {
@@ -258,6 +277,7 @@ export function gridInputs(job: JobView | null, jobId: string, runs: readonly Ru
         ...(state.state === 'running' ? { fraction: state.fraction } : {}),
         ...(state.state === 'failed' ? { failure: state.error.message } : {}),
         ...(summary ? { summary } : {}),
+        ...formatOf(model ?? (summary ? bySha.get(summary.modelSha256) : undefined), networks),
       };
     });
   }
@@ -273,5 +293,6 @@ export function gridInputs(job: JobView | null, jobId: string, runs: readonly Ru
       // A saved run is done (a partial one says so through its status).
       state: 'done' as const,
       summary,
+      ...formatOf(bySha.get(summary.modelSha256), networks),
     }));
 }
