@@ -73,6 +73,7 @@ export function formatRun(run: RunFile): string {
     `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}   outliers ${l.outliers.madZ} (MAD)   ${l.throughputPerSec.toFixed(0)} inferences/s`,
     ...formatInputs(run),
     `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
+    ...(run.boardMemory ? [formatBoardMemory(run.boardMemory)] : []),
     ...(run.profile ? [formatProfile(run.profile)] : []),
     ...run.warnings.map((w) => `  warning: ${messageFor(w, 'cli')}`),
   ];
@@ -104,7 +105,19 @@ function formatProfile(profile: NonNullable<RunFile['profile']>): string {
     .slice(0, 5)
     .map((op) => `${op.opType} ${(op.share * 100).toFixed(0)}%`)
     .join(', ');
+  if (profile.source === 'board' || profile.source === 'benchmark_model') {
+    const who = profile.source === 'board' ? (profile.simulated ? "SIMULATED board's cost model" : "board's TFLM profiler") : 'benchmark_model op profiling';
+    return `  per-op profile (${profile.runs} runs, ${who}): ${formatMs(profile.runtimeMedianMs)} per run in ops; by op: ${top}`;
+  }
   return `  profile (${profile.runs} runs): onnxruntime's own time ${formatMs(profile.runtimeMedianMs)} vs wall ${formatMs(profile.wallMedianMs)}; by op: ${top}`;
+}
+
+/** "arena used 9.8 KiB of 256.0 KiB (board)   estimate 10.1 KiB": measured beside the fit estimate, SIMULATED when it is the simulated board's. */
+function formatBoardMemory(board: NonNullable<RunFile['boardMemory']>): string {
+  const used = board.arenaUsedBytes === null ? 'not measured' : `${formatBytes(board.arenaUsedBytes)}${board.arenaCapacityBytes !== null ? ` of ${formatBytes(board.arenaCapacityBytes)}` : ''}`;
+  const source = board.simulated ? 'SIMULATED: the planner estimate' : 'measured by the board';
+  const estimate = board.arenaEstimateBytes === null ? 'no estimate' : `estimate ${formatBytes(board.arenaEstimateBytes)}`;
+  return `  tensor arena used ${used} (${source})   ${estimate}`;
 }
 
 /** A one-line progress bar for a TTY: "[#####.....] measuring 50/100". */

@@ -311,6 +311,27 @@ export const RunStop = z.object({
 });
 export type RunStop = z.infer<typeof RunStop>;
 
+/** Who timed a run's per-node profile. */
+export const ProfileSource = z.enum(['runtime', 'board', 'benchmark_model']);
+export type ProfileSource = z.infer<typeof ProfileSource>;
+
+/**
+ * A board's tensor arena: what the firmware reported after building its interpreter (TFLM's
+ * MicroInterpreter::arena_used_bytes(), in LOADED) beside the fit card's estimate for the same model.
+ */
+export const BoardMemory = z.object({
+  /** Bytes of the arena the interpreter used; null: the board did not report it (not measured). */
+  arenaUsedBytes: z.number().int().nullable(),
+  arenaCapacityBytes: z.number().int().nullable(),
+  /** The studio's estimate (src/core/targets/serial/fit-estimate.ts arenaBytes); null when it could not be made. */
+  arenaEstimateBytes: z.number().int().nullable(),
+  /** The simulated board reports its estimate as arena used: labelled simulated wherever shown. */
+  simulated: z.boolean(),
+  /** The EdgeBench serial protocol version the board spoke (2 reports per-op time). */
+  protocolVersion: z.number().int().optional(),
+});
+export type BoardMemory = z.infer<typeof BoardMemory>;
+
 export const RunFile = z.object({
   schema: z.literal(RUN_SCHEMA),
   id: z.string(),
@@ -368,19 +389,32 @@ export const RunFile = z.object({
       medianOfWindowsMs: z.number(),
     })
     .optional(),
-  /** The runtime's own per-node profile, taken in extra runs after measuring (onnxruntime). */
+  /**
+   * The per-node profile, taken in extra runs after measuring: onnxruntime's own profiler, a board's
+   * per-op ticks (EdgeBench protocol v2), or benchmark_model's op profiling. Node names are the model
+   * graph's (a TFLite operator's graph id, e.g. CONV_2D_1), so overlays and run diffs read every source alike.
+   */
   profile: z
     .object({
       runs: z.number().int(),
-      /** Our wall-clock median over the profiled runs, and the runtime's own median for the same runs. */
+      /**
+       * Our wall-clock median over the profiled runs, and the runtime's own median for the same runs.
+       * A board (source 'board') and benchmark_model report only the mean over the profiled runs: both are that mean.
+       */
       wallMedianMs: z.number(),
       runtimeMedianMs: z.number(),
       nodes: z.array(
         z.object({ name: z.string(), opType: z.string(), meanUs: z.number(), share: z.number() }),
       ),
       ops: z.array(z.object({ opType: z.string(), nodes: z.number().int(), meanUs: z.number(), share: z.number() })),
+      /** Who timed the ops; absent in older files, which are all onnxruntime's ('runtime'). */
+      source: ProfileSource.optional(),
+      /** The simulated board's cost model split its modelled latency over the ops: not a measurement. Absent means measured. */
+      simulated: z.boolean().optional(),
     })
     .optional(),
+  /** Boards: the tensor arena the board reports beside the studio's estimate of it. Absent for other targets and in older files. */
+  boardMemory: BoardMemory.optional(),
   /** What the machine was doing around the run, where the platform tells (with repeats: around the whole cell; each repeat has its own). */
   environment: RunEnvironment.optional(),
   /** Present when the cell ran in more than one fresh process (settings.repeats > 1): each repeat's share of the samples. */

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '../../../shared/errors';
-import { BenchSettings, type HardwareProfile, type RunFile, type RunStop } from '../../../shared/run-schema';
+import { BenchSettings, type HardwareProfile, type RunFile, type RunStop, type RunWarning } from '../../../shared/run-schema';
 import { checkSettings, planInputs } from '../../bench/bench-inputs';
 import { partialOutcome, type Measured } from '../../bench/cell-outcome';
 import { DEFAULT_REPORT_PLAN, summarizeWindows, type ReportModePlan } from '../../bench/report-mode';
@@ -15,7 +15,8 @@ import { MAX_MEASURED_RUNS, type LocalBenchJob } from '../../bench/run-local-ben
 import { tensorTypeName } from '../../formats/tflite/tflite-schema';
 import type { EdgebenchDeviceClient } from './edgebench-protocol/client';
 import type { DeviceFacts } from './edgebench-protocol/messages';
-import { estimateArena } from './fit-estimate';
+import { boardRunProfile } from './board-profile';
+import { estimateArena, type ArenaEstimate } from './fit-estimate';
 import { inputBytes } from './serial-inputs';
 import { inputDescription, progressReporter, type CellOptions } from './serial-run-common';
 
@@ -67,7 +68,7 @@ export function describeBoard(facts: DeviceFacts, baudRate: number): string {
  * board's model buffer; the arena is refused only when the planned activations alone exceed it,
  * since the interpreter's overhead is an estimate and the firmware reports the real arena.
  */
-export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFacts, boardName: string): void {
+export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFacts, boardName: string): ArenaEstimate {
   const arena = estimateArena(model, fileName);
   const size = (bytes: number): string => (bytes >= 1024 * KiB ? `${(bytes / (1024 * KiB)).toFixed(1)} MiB` : `${(bytes / KiB).toFixed(1)} KiB`);
   if (model.length > facts.modelCapacityBytes) {
@@ -87,6 +88,7 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
       { detail: { kind: 'arena-too-small', file: fileName } },
     );
   }
+  return arena;
 }
 
 /** The cell's run, complete or partial (a board that vanished mid-run keeps the latencies it had sent). */
@@ -100,8 +102,8 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
       { model: job.model.name, target: job.targetName },
     );
   }
-  // As recorded: the board has no JIT to warm up by time and no per-op profiler.
-  const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, profileRuns: 0 });
+  // As recorded: the board has no JIT to warm up by time, and only protocol v2 firmware has a per-op profiler.
+  const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, ...(client.hasOpProfiler ? {} : { profileRuns: 0 }) });
   const plan = opts.reportModeOverride ?? DEFAULT_REPORT_PLAN;
   checkSettings(settings, { format: job.model.format, name: job.model.name, inputs: job.inputsInfo }, job.runtime ?? 'litert', plan);
   const requests = planInputs(job.inputsInfo, settings);
@@ -110,7 +112,7 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
 
   report('starting', 0, 1);
   const model = new Uint8Array(await readFile(job.modelPath));
-  checkFits(model, fileName, facts, job.targetName);
+  const estimate = checkFits(model, fileName, facts, job.targetName);
   report('starting', 1, 1);
 
   report('loading', 0, model.length);
@@ -140,10 +142,17 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
   const firstInferenceMs = (first.latenciesUs[0] ?? 0) / 1000;
   report('warmup', 1, Math.max(1, settings.warmupRuns));
 
+  const boardMemory: RunFile['boardMemory'] = {
+    arenaUsedBytes: loaded.arenaUsedBytes,
+    arenaCapacityBytes: loaded.arenaCapacityBytes,
+    arenaEstimateBytes: estimate.arenaBytes,
+    simulated: facts.simulated,
+    protocolVersion: facts.protocolVersion,
+  };
   // The first inference counts as one of the warmups; the rest run on the board before the timed invokes.
   const kept: number[] = [];
-  const runFile = (measured: MeasuredRuns, stop?: RunStop): RunFile =>
-    buildRunFile(
+  const runFile = (measured: MeasuredRuns, stop?: RunStop, profiled: Profiled = {}): RunFile => ({
+    ...buildRunFile(
       {
         model: job.model,
         target: { kind: 'serial', name: job.targetName, hardware: hardwareFromFacts(facts) },
@@ -167,9 +176,13 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
         cores: 1,
         maxTimeReached: measured.maxTimeReached,
         ...(measured.windows !== undefined ? { report: { block: summarizeWindows(measured.windows), plan } } : {}),
+        ...(profiled.profile !== undefined ? { profile: profiled.profile } : {}),
+        ...(profiled.note !== undefined ? { notes: [profiled.note] } : {}),
       },
       stop,
-    );
+    ),
+    boardMemory,
+  });
   let measured: MeasuredRuns;
   try {
     measured = await measure(client, { settings, plan, warmups: Math.max(0, settings.warmupRuns - 1), maxBatch: facts.maxRunsPerRequest, kept }, report, signal);
@@ -178,8 +191,38 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
     if (!(error instanceof StudioError) || error.code === 'CANCELLED' || kept.length === 0) throw error;
     return partialOutcome(error, 'the board stopped answering', (stop) => runFile({ samplesMs: [...kept], maxTimeReached: false }, stop));
   }
+  const profiled = await profileOps(client, settings.profileRuns, { model, fileName }, report, signal);
   report('saving', 0, 1);
-  return { state: 'completed', run: runFile(measured) };
+  return { state: 'completed', run: runFile(measured, undefined, profiled) };
+}
+
+interface Profiled {
+  profile?: RunFile['profile'];
+  /** Why a v2 board's per-op profile is missing when the latencies were measured (the run keeps them). */
+  note?: RunWarning;
+}
+
+/**
+ * v2 boards: per-op ticks in extra invokes after the timed ones, so the latencies carry no
+ * profiling cost. A board that fails here keeps its measured run, with a note saying why the
+ * profile is missing; a cancel still cancels.
+ */
+async function profileOps(
+  client: EdgebenchDeviceClient,
+  runs: number,
+  model: { model: Uint8Array; fileName: string },
+  report: ReturnType<typeof progressReporter>,
+  signal: AbortSignal | undefined,
+): Promise<Profiled> {
+  if (!client.hasOpProfiler || runs <= 0) return {};
+  report('profiling', 0, runs);
+  try {
+    const ticks = await client.profile(runs, { signal, onProgress: (done, total) => report('profiling', done, total) });
+    return { profile: boardRunProfile(ticks, model.model, model.fileName) };
+  } catch (error) {
+    if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
+    return { note: { code: 'board-profile-failed', message: `The board measured the latencies but not the per-op profile: ${error.message}` } };
+  }
 }
 
 interface MeasuredRuns {

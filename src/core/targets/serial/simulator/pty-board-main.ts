@@ -4,7 +4,7 @@
  * with serialport, as firmware owns its UART, and says "ready" on stdout once it listens.
  * It exits when the port vanishes, on SIGTERM, or when its parent goes away (parent-watch.ts:
  * stdin closes under Node; no heartbeat on parentPort for a while under Electron's utilityProcess).
- *   --protocol edgebench|mlperf-tiny --device PATH [--slowdown N] [--seed N] [--latency-us N]
+ *   --protocol edgebench|mlperf-tiny --device PATH [--slowdown N] [--seed N] [--latency-us N] [--protocol-version 1|2]
  */
 import { StudioError } from '../../../../shared/errors';
 import { MlperfTinyEmulator } from '../mlperf-tiny/emulator';
@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   watchParent({ parentPort, stdin: () => process.stdin, onGone: () => void stop(0) });
 
   if (protocol === 'edgebench') {
-    const board = new SimulatedBoard({ slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1) });
+    const version = numberFlag('--protocol-version', 2);
+    if (version !== 1 && version !== 2) throw new StudioError('BAD_INPUT', `--protocol-version takes 1 or 2 (the EdgeBench protocol versions), not '${version}'.`, { flag: '--protocol-version' });
+    const board = new SimulatedBoard({ slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1), protocolVersion: version });
     const offs = new Map<(bytes: Uint8Array) => void, () => void>();
     const detach = board.serve(
       {

@@ -2,7 +2,7 @@
  * The simulated board as its own process, speaking the protocol on stdin/stdout, so inference
  * never runs in the studio's process and any byte pipe can carry it, e.g. a pseudo-terminal:
  *   socat pty,raw,echo=0,link=/tmp/ttySIM EXEC:"node out/cli/simulator.js"
- * then `serial:///tmp/ttySIM?protocol=edgebench`. Options: --slowdown N, --seed N.
+ * then `serial:///tmp/ttySIM?protocol=edgebench`. Options: --slowdown N, --seed N, --protocol-version 1|2.
  * out/cli/simulator.js is this file built by scripts/build-cli.mjs (`npm run build:cli`; `npm ci`
  * and the first `edgebench` run build it too). It exits when its stdin ends.
  * Only frames go to stdout; the runtime's own messages go to stderr (see litert-node.ts).
@@ -26,7 +26,7 @@ const board = serveSimulatedBoard(
     on: (event, listener) => process.stdin.on(event, listener),
     removeListener: (event, listener) => process.stdin.removeListener(event, listener),
   },
-  { slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1) },
+  { slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1), protocolVersion: numberFlag('--protocol-version', 2) === 1 ? 1 : 2 },
   { bootLog: 'EdgeBench simulated board (ESP32-S3 model): inference runs on the host; latencies are modelled.\r\n' },
 );
 process.stderr.write(`${board.model.chipModel} ready on stdio\n`);

@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** MLPerf Tiny emulator: nominal device latency per inference. Default 48000 µs. */
   latencyUs?: number;
+  /** EdgeBench board: the newest protocol version it speaks (1 answers as v1 firmware). Default 2. */
+  protocolVersion?: 1 | 2;
   /** Starts the board's process; default a Node child running out/cli/pty-board.js (Electron injects a utilityProcess spawner). */
   spawner?: BoardSpawner;
   /** Default 30000: generous for a loaded machine (a built board is ready in well under a second). */
@@ -54,6 +56,7 @@ export async function startSimulatorOnPty(options: SimulatorOptions): Promise<Si
     ...(options.slowdown !== undefined ? ['--slowdown', String(options.slowdown)] : []),
     ...(options.seed !== undefined ? ['--seed', String(options.seed)] : []),
     ...(options.latencyUs !== undefined ? ['--latency-us', String(options.latencyUs)] : []),
+    ...(options.protocolVersion !== undefined ? ['--protocol-version', String(options.protocolVersion)] : []),
   ];
   const board = await spawnOrStop(options.spawner ?? nodeBoardSpawner(), args, pair);
   let stderr = '';
