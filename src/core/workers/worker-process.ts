@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 import { toErrorData } from '../../shared/errors';
 import { WorkerRequest, type WorkerReply } from './worker-protocol';
-import { runLayerSqnr, runQuantize } from './worker-tasks';
+import { runLayerSqnr, runQuantize, runQuantizeTflite } from './worker-tasks';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -32,7 +32,9 @@ async function handle(line: string): Promise<void> {
   try {
     const request = WorkerRequest.parse(JSON.parse(line));
     const progress = (message: string): void => send({ type: 'progress', message });
-    send(request.type === 'quantize' ? await runQuantize(request, progress) : await runLayerSqnr(request, progress));
+    send(
+      request.type === 'quantize' ? await runQuantize(request, progress) : request.type === 'quantizeTflite' ? await runQuantizeTflite(request, progress) : await runLayerSqnr(request, progress),
+    );
   } catch (error) {
     const data = toErrorData(error);
     send({ type: 'error', code: data.code, message: data.message });

@@ -5,7 +5,7 @@
  * progress lines and one result or error line on stdout.
  */
 import { z } from 'zod';
-import { QuantRecipe } from '../../shared/variants';
+import { QuantRecipe, TfliteIo } from '../../shared/variants';
 
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({
@@ -20,6 +20,17 @@ export const WorkerRequest = z.discriminatedUnion('type', [
     targetCpu: z.object({ arch: z.string(), cpuFeatures: z.array(z.string()), label: z.string() }).optional(),
     /** File name of the variant's side file, when its parent keeps weights in external data; written next to outPath. */
     externalDataName: z.string().optional(),
+  }),
+  z.object({
+    /** A TFLite variant (src/core/quantize-tflite): weight-only dynamic or fp16, or full-integer int8 calibrated on datasetDir. */
+    type: z.literal('quantizeTflite'),
+    modelPath: z.string(),
+    outPath: z.string(),
+    mode: z.enum(['dynamic', 'fp16', 'int8']),
+    io: TfliteIo.optional(),
+    exclude: z.array(z.string()).default([]),
+    datasetDir: z.string().optional(),
+    calibrationSamples: z.number().int().min(1).default(200),
   }),
   z.object({
     type: z.literal('layerSqnr'),
@@ -46,12 +57,26 @@ export const QuantizeOutcome = z.object({
 });
 export type QuantizeOutcome = z.infer<typeof QuantizeOutcome>;
 
+export const TfliteOpNote = z.object({ op: z.number().int(), opName: z.string(), reason: z.string() });
+
+export const QuantizeTfliteOutcome = z.object({
+  type: z.literal('quantizedTflite'),
+  mode: z.enum(['dynamic', 'fp16', 'int8']),
+  io: TfliteIo,
+  quantizedOps: z.array(TfliteOpNote),
+  keptFloat: z.array(TfliteOpNote),
+  calibrationSamples: z.number().int(),
+  notes: z.array(z.string()),
+});
+export type QuantizeTfliteOutcome = z.infer<typeof QuantizeTfliteOutcome>;
+
 export const LayerSqnrRow = z.object({ tensor: z.string(), node: z.string(), opType: z.string(), sqnrDb: z.number() });
 export const LayerSqnrOutcome = z.object({ type: z.literal('layerSqnr'), layers: z.array(LayerSqnrRow) });
 
 export const WorkerReply = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), message: z.string() }),
   QuantizeOutcome,
+  QuantizeTfliteOutcome,
   LayerSqnrOutcome,
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

@@ -5,6 +5,9 @@ import { calibrationFeeds } from '../datasets/calibration-arrays';
 import { decodeModelProto } from '../formats/onnx/onnx-codec';
 import { modelInputs } from '../quantize/calibrate';
 import { perLayerSqnr, quantizeOnnx, type CalibrationData } from '../quantize';
+import { decodeTfliteModel } from '../formats/tflite/tflite-model';
+import { tensorTypeName } from '../formats/tflite/tflite-schema';
+import { StudioError } from '../../shared/errors';
 import { writeFileAtomic } from '../workspace/atomic-write';
 import type { WorkerReply } from './worker-protocol';
 
@@ -71,4 +74,55 @@ export async function runLayerSqnr(request: Request<'layerSqnr'>, progress: (mes
   const feeds = await datasetFeeds(request.floatPath, floatBytes, request.datasetDir, request.samples ?? 50);
   progress('comparing activations');
   return { type: 'layerSqnr', layers: await perLayerSqnr(floatBytes, qdqBytes, feeds) };
+}
+
+/**
+ * A TFLite variant: calibration samples (int8 mode) from the dataset or .npz, keyed by the
+ * model's input names in its own layout (NHWC for images), then quantizeTflite. A refusal becomes
+ * BAD_INPUT with its sentence, which the CLI turns into exit 2.
+ */
+export async function runQuantizeTflite(request: Request<'quantizeTflite'>, progress: (message: string) => void): Promise<WorkerReply> {
+  const bytes = new Uint8Array(await fs.readFile(request.modelPath));
+  const { quantizeTflite, TfliteQuantRefusal } = await import('../quantize-tflite');
+  let calibration: CalibrationData | undefined;
+  if (request.mode === 'int8' && request.datasetDir) {
+    progress('loading calibration samples');
+    const model = decodeTfliteModel(bytes, path.basename(request.modelPath));
+    const subgraph = model.subgraphs[0];
+    const inputs = (subgraph?.inputs ?? []).map((index) => {
+      const tensor = subgraph?.tensors[index];
+      return { name: tensor?.name ?? `input_${index}`, dtype: tensorTypeName(tensor?.type ?? 0), shape: [...(tensor?.shape ?? [])] };
+    });
+    calibration = { inputs: await calibrationFeeds(request.datasetDir, inputs, request.calibrationSamples ?? 200) };
+  }
+  progress(request.mode === 'int8' ? 'calibrating' : 'quantizing');
+  let lastReport = 0;
+  try {
+    const result = await quantizeTflite(bytes, {
+      mode: request.mode,
+      ...(request.io !== undefined ? { io: request.io } : {}),
+      ...((request.exclude ?? []).length > 0 ? { exclude: request.exclude } : {}),
+      ...(calibration ? { calibration } : {}),
+      onProgress: ({ stage, done, total }) => {
+        const now = Date.now();
+        // A line per sample would flood the pipe on a 200-sample calibration: at most one per 100 ms, and the last.
+        if (done < total && now - lastReport < 100) return;
+        lastReport = now;
+        progress(stage === 'calibrate' ? `calibrating: sample ${done} of ${total}` : 'quantizing');
+      },
+    });
+    await writeFileAtomic(request.outPath, result.bytes);
+    return {
+      type: 'quantizedTflite',
+      mode: result.mode,
+      io: result.io,
+      quantizedOps: result.quantizedOps,
+      keptFloat: result.keptFloat,
+      calibrationSamples: result.calibrationSamples,
+      notes: result.notes,
+    };
+  } catch (error) {
+    if (error instanceof TfliteQuantRefusal) throw new StudioError('BAD_INPUT', error.message);
+    throw error;
+  }
 }
