@@ -1,7 +1,8 @@
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { paretoFront, type ScatterPoint } from '../../accuracy';
 import { chartColors, useTheme } from '../../hooks/useTheme';
-import { LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { ChartFrame, axisStyle } from '../charts/ChartFrame';
+import { useLatencyView } from '../charts/LatencyAxisControls';
 import { placeLabels, type LabelPoint } from '../charts/label-placement';
 import { latencyTicks, paddedDomain } from '../charts/latency-axis';
 
@@ -95,13 +96,12 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
   const yLow = Math.max(0, Math.min(...ys) - 0.01);
   const yHigh = Math.min(1, Math.max(...ys) + 0.005);
   return (
-    <div className="chart card" data-testid={testId} data-scale={log ? 'log' : 'linear'}>
-      <div className="chart-head">
-        <h3 className="section-title">
-          {title} <span className="muted">{subtitle}</span>
-        </h3>
-        {latencyAxis && points.length > 0 && <LatencyScaleToggle name={testId} view={view} onChange={setView} />}
-      </div>
+    <ChartFrame
+      testId={testId}
+      title={title}
+      subtitle={subtitle}
+      latency={{ name: testId, view: log ? view : { ...view, scale: 'linear' }, onChange: setView, hideToggle: !latencyAxis || points.length === 0 }}
+    >
       {points.length === 0 ? (
         <p className="muted chart-empty">{emptyMessage}</p>
       ) : (
@@ -118,8 +118,7 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
               interval={log ? 0 : 'preserveEnd'}
               tickCount={6}
               tickFormatter={(x: number) => formatX(x)}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 11 }}
+              {...axisStyle(theme)}
               label={{ value: log ? `${xLabel}, log scale` : xLabel, position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
             <YAxis
@@ -127,8 +126,7 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
               dataKey="y"
               domain={[yLow, yHigh]}
               tickFormatter={formatY}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 11 }}
+              {...axisStyle(theme)}
               width={56}
               label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 0, fill: colors.axis, fontSize: 11, dy: 50 }}
             />
@@ -190,6 +188,6 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
           )}
         </ul>
       )}
-    </div>
+    </ChartFrame>
   );
 }

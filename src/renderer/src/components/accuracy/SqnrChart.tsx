@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LayerSqnr } from '../../../../shared/eval-schema';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { axisStyle, tooltipStyles } from '../charts/ChartFrame';
 
 interface Props {
   layers: readonly LayerSqnr[];
@@ -24,8 +25,7 @@ export function SqnrChart({ layers, checked }: Props) {
           <XAxis
             type="number"
             dataKey="sqnrDb"
-            stroke={colors.axis}
-            tick={{ fill: colors.axis, fontSize: 11 }}
+            {...axisStyle(theme)}
             label={{ value: 'SQNR (dB), higher is closer to float', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis
@@ -38,8 +38,7 @@ export function SqnrChart({ layers, checked }: Props) {
           />
           <Tooltip
             formatter={(value, _name, item) => [`${Number(value).toFixed(1)} dB`, `${String((item.payload as LayerSqnr).opType)} output`]}
-            contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-            labelStyle={{ color: colors.text }}
+            {...tooltipStyles(theme)}
           />
           <Bar dataKey="sqnrDb" isAnimationActive={false} barSize={16}>
             {data.map((d) => (

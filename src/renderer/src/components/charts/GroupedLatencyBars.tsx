@@ -3,7 +3,8 @@ import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Rectangle, ResponsiveCo
 import { formatAxisMs, formatMsRange } from '../../format';
 import { formatMs } from '../../../../shared/units';
 import { chartColors, useTheme } from '../../hooks/useTheme';
-import { LatencyScaleToggle, useLatencyView } from './LatencyAxisControls';
+import { ChartFrame, axisStyle, tooltipStyles } from './ChartFrame';
+import { useLatencyView } from './LatencyAxisControls';
 import { latencyTicks, paddedDomain } from './latency-axis';
 import type { GroupedRuns } from './across-targets';
 
@@ -45,13 +46,12 @@ export function GroupedLatencyBars({ grouped, colors: seriesColors }: Props) {
   const log = view.scale === 'log';
   const withoutCi = grouped.rows.flatMap((row) => Object.values(row.values)).filter((v) => v.errorMs === null).length;
   return (
-    <div className="chart card" data-testid="across-latency" data-scale={view.scale}>
-      <div className="chart-head">
-        <h3 className="section-title">
-          Median per target <span className="muted">bars: the reported median; whiskers: its 95% CI</span>
-        </h3>
-        <LatencyScaleToggle name="across-latency" view={view} onChange={setView} />
-      </div>
+    <ChartFrame
+      testId="across-latency"
+      title="Median per target"
+      subtitle="bars: the reported median; whiskers: its 95% CI"
+      latency={{ name: 'across-latency', view, onChange: setView }}
+    >
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} barCategoryGap="18%">
           <CartesianGrid vertical={false} stroke={colors.grid} />
@@ -64,8 +64,7 @@ export function GroupedLatencyBars({ grouped, colors: seriesColors }: Props) {
             allowDataOverflow={log}
             interval={0}
             tickFormatter={(v: number) => formatAxisMs(v)}
-            stroke={colors.axis}
-            tick={{ fill: colors.axis, fontSize: 11 }}
+            {...axisStyle(theme)}
             width={56}
             label={{ value: log ? 'median (ms, log)' : 'median (ms)', angle: -90, position: 'insideLeft', fill: colors.axis, fontSize: 11, dy: 40 }}
           />
@@ -76,8 +75,7 @@ export function GroupedLatencyBars({ grouped, colors: seriesColors }: Props) {
               const ms = Number(value);
               return [err ? `${formatMs(ms)} (CI ${formatMsRange(ms - err[0], ms + err[1])})` : `${formatMs(ms)} (no CI)`, String(name)];
             }}
-            contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-            labelStyle={{ color: colors.text }}
+            {...tooltipStyles(theme)}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {grouped.series.map((series, i) => (
@@ -104,6 +102,6 @@ export function GroupedLatencyBars({ grouped, colors: seriesColors }: Props) {
           95% CI.
         </p>
       )}
-    </div>
+    </ChartFrame>
   );
 }

@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Rectangle, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import { formatMb } from '../../format';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { ChartFrame, axisStyle, tooltipStyles } from './ChartFrame';
 import type { GroupedRuns } from './across-targets';
 
 const MIB = 1024 * 1024;
@@ -33,21 +34,17 @@ export function MemoryPerTarget({ grouped, colors: seriesColors }: Props) {
   );
   const anyMeasured = rows.some((row) => grouped.series.some((s) => row[s.key] !== null));
   return (
-    <div className="chart card" data-testid="across-memory">
-      <h3 className="section-title">
-        Peak memory per target <span className="muted">peak RSS of the runner process, native memory included</span>
-      </h3>
+    <ChartFrame testId="across-memory" title="Peak memory per target" subtitle="peak RSS of the runner process, native memory included">
       {anyMeasured ? (
         <ResponsiveContainer width="100%" height={260}>
           <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} barCategoryGap="18%">
             <CartesianGrid vertical={false} stroke={colors.grid} />
             <XAxis dataKey="target" stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
-            <YAxis unit=" MiB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={72} />
+            <YAxis unit=" MiB" {...axisStyle(theme)} width={72} />
             <Tooltip
               cursor={{ fill: colors.grid, fillOpacity: 0.35 }}
               formatter={(value, name) => [value === null || value === undefined ? 'not measured' : formatMb(Number(value) * MIB), String(name)]}
-              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-              labelStyle={{ color: colors.text }}
+              {...tooltipStyles(theme)}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {grouped.series.map((series, i) => (
@@ -74,6 +71,6 @@ export function MemoryPerTarget({ grouped, colors: seriesColors }: Props) {
           Not measured: {notMeasured.join('; ')}.
         </p>
       )}
-    </div>
+    </ChartFrame>
   );
 }

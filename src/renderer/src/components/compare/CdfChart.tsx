@@ -5,7 +5,8 @@ import { formatMs } from '../../../../shared/units';
 import { cdfPoints, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
-import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { ChartFrame, axisStyle, tooltipStyles } from '../charts/ChartFrame';
+import { useLatencyView } from '../charts/LatencyAxisControls';
 import { drawnRange, hiddenTail, latencyTicks, paddedDomain } from '../charts/latency-axis';
 import type { ComparedRun } from './CompareTable';
 
@@ -37,13 +38,12 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
   const domain = paddedDomain(view, minMs, upperMs);
   const log = view.scale === 'log';
   return (
-    <div className="chart card" data-testid="compare-cdf" data-scale={view.scale}>
-      <div className="chart-head">
-        <h3 className="section-title">
-          Cumulative distribution <span className="muted">fraction of runs at or below a latency</span>
-        </h3>
-        <LatencyScaleToggle name="compare-cdf" view={view} onChange={setView} />
-      </div>
+    <ChartFrame
+      testId="compare-cdf"
+      title="Cumulative distribution"
+      subtitle="fraction of runs at or below a latency"
+      latency={{ name: 'compare-cdf', view, onChange: setView, fence: { tail, range } }}
+    >
       <ChartBox height={260}>
         {(width) => (
           <LineChart width={width} height={260} margin={{ top: 8, right: 24, bottom: 18, left: 0 }}>
@@ -57,16 +57,14 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
               allowDataOverflow
               tickFormatter={(value: number) => formatAxisMs(value)}
               interval={0}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 11 }}
+              {...axisStyle(theme)}
               label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
-            <YAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} />
+            <YAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} {...axisStyle(theme)} width={44} />
             <Tooltip
               labelFormatter={(value) => formatMs(Number(value))}
               formatter={(value, name) => [`${(Number(value) * 100).toFixed(1)}%`, String(name)]}
-              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-              labelStyle={{ color: colors.text }}
+              {...tooltipStyles(theme)}
             />
             {runs.map((run, r) => (
               <Line
@@ -84,7 +82,6 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
           </LineChart>
         )}
       </ChartBox>
-      <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
-    </div>
+    </ChartFrame>
   );
 }

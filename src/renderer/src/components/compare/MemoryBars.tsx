@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, XAxis, YAxis } from 'recharts';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
+import { ChartFrame, axisStyle } from '../charts/ChartFrame';
 import { measuredPeakBytes } from '../../../../shared/units';
 import type { ComparedRun } from './CompareTable';
 
@@ -16,15 +17,12 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
   });
   const chartHeight = Math.max(120, 40 * rows.length + 40);
   return (
-    <div className="chart card" data-testid="compare-memory">
-      <h3 className="section-title">
-        Peak RSS <span className="muted">of the runner process, native memory included</span>
-      </h3>
+    <ChartFrame testId="compare-memory" title="Peak RSS" subtitle="of the runner process, native memory included">
       <ChartBox height={chartHeight}>
         {(width) => (
           <BarChart width={width} height={chartHeight} data={rows} layout="vertical" margin={{ top: 4, right: 84, bottom: 4, left: 8 }}>
             <CartesianGrid horizontal={false} stroke={colors.grid} />
-            <XAxis type="number" unit=" MiB" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} />
+            <XAxis type="number" unit=" MiB" {...axisStyle(theme)} />
             <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
             <Bar dataKey="peakMb" isAnimationActive={false} barSize={18} radius={[0, 3, 3, 0]}>
               {rows.map((row) => (
@@ -35,6 +33,6 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
           </BarChart>
         )}
       </ChartBox>
-    </div>
+    </ChartFrame>
   );
 }

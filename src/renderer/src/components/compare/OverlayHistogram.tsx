@@ -5,7 +5,8 @@ import { formatMs } from '../../../../shared/units';
 import { binSharedLatencies, MAX_BINS, sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
-import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { ChartFrame, axisStyle, tooltipStyles } from '../charts/ChartFrame';
+import { useLatencyView } from '../charts/LatencyAxisControls';
 import { hiddenTail, overflowCount, type LatencyView } from '../charts/latency-axis';
 import { tickInterval } from '../run/LatencyHistogram';
 import type { ComparedRun } from './CompareTable';
@@ -53,13 +54,12 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
   const colors = chartColors(theme);
   const byKey = new Map(rows.map((row) => [String(row.key), row]));
   return (
-    <div className="chart card" data-testid="compare-histogram" data-scale={view.scale}>
-      <div className="chart-head">
-        <h3 className="section-title">
-          Latency distributions <span className="muted">share of each run&apos;s samples per bin</span>
-        </h3>
-        <LatencyScaleToggle name="compare-histogram" view={view} onChange={setView} />
-      </div>
+    <ChartFrame
+      testId="compare-histogram"
+      title="Latency distributions"
+      subtitle="share of each run's samples per bin"
+      latency={{ name: 'compare-histogram', view, onChange: setView, fence: { tail, range } }}
+    >
       <ChartBox height={260}>
         {(width) => (
           <AreaChart width={width} height={260} data={rows} margin={{ top: 8, right: 16, bottom: 18, left: 0 }}>
@@ -67,17 +67,15 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
             <XAxis
               dataKey="key"
               tickFormatter={(key: string) => String(byKey.get(key)?.label ?? '')}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 11 }}
+              {...axisStyle(theme)}
               interval={tickInterval(rows.length)}
               label={{ value: view.scale === 'log' ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
-            <YAxis stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={44} unit="%" />
+            <YAxis {...axisStyle(theme)} width={44} unit="%" />
             <Tooltip
               labelFormatter={(key) => String(byKey.get(String(key))?.range ?? '')}
               formatter={(value, name) => [`${Number(value).toFixed(1)}%`, runs[Number(String(name).slice(1))]?.label ?? String(name)]}
-              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-              labelStyle={{ color: colors.text }}
+              {...tooltipStyles(theme)}
             />
             {runs.map((run, r) => (
               <Area
@@ -95,7 +93,6 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
           </AreaChart>
         )}
       </ChartBox>
-      <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
-    </div>
+    </ChartFrame>
   );
 }

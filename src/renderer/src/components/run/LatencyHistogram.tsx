@@ -5,7 +5,8 @@ import { formatMs } from '../../../../shared/units';
 import { binLatency, sharedRange, type HistogramBin } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
-import { FenceNote, LatencyScaleToggle, useLatencyView } from '../charts/LatencyAxisControls';
+import { ChartFrame, axisStyle, tooltipStyles } from '../charts/ChartFrame';
+import { useLatencyView } from '../charts/LatencyAxisControls';
 import { hiddenTail, overflowCount } from '../charts/latency-axis';
 
 interface Row {
@@ -83,13 +84,14 @@ export function LatencyHistogram({ runId, latency }: Props) {
   const byKey = new Map(rows.map((row) => [row.key, row]));
 
   return (
-    <div className="chart" data-testid="latency-histogram" data-run-id={runId} data-scale={view.scale}>
-      <div className="chart-head">
-        <h3 className="section-title">
-          Latency distribution <span className="muted">{latency.count.toLocaleString('en-US')} measured runs</span>
-        </h3>
-        <LatencyScaleToggle name={`run-${runId}`} view={view} onChange={setView} />
-      </div>
+    <ChartFrame
+      testId="latency-histogram"
+      card={false}
+      data={{ 'data-run-id': runId }}
+      title="Latency distribution"
+      subtitle={`${latency.count.toLocaleString('en-US')} measured runs`}
+      latency={{ name: `run-${runId}`, view, onChange: setView, fence: { tail, range } }}
+    >
       <ChartBox height={260}>
         {(width) => (
           <BarChart width={width} height={260} data={rows} margin={{ top: 18, right: 16, bottom: 18, left: 0 }} barCategoryGap={1}>
@@ -97,18 +99,16 @@ export function LatencyHistogram({ runId, latency }: Props) {
             <XAxis
               dataKey="key"
               tickFormatter={(key: string) => byKey.get(key)?.label ?? ''}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 11 }}
+              {...axisStyle(theme)}
               interval={tickInterval(rows.length)}
               label={{ value: log ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
-            <YAxis allowDecimals={false} stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} width={40} />
+            <YAxis allowDecimals={false} {...axisStyle(theme)} width={40} />
             <Tooltip
               cursor={{ fill: colors.grid, fillOpacity: 0.4 }}
               labelFormatter={(key) => byKey.get(String(key))?.range ?? ''}
               formatter={(value) => [String(value), 'runs']}
-              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-              labelStyle={{ color: colors.text }}
+              {...tooltipStyles(theme)}
               itemStyle={{ color: colors.text }}
             />
             <Bar dataKey="count" fill={colors.bar} isAnimationActive={false} radius={[2, 2, 0, 0]}>
@@ -125,7 +125,6 @@ export function LatencyHistogram({ runId, latency }: Props) {
         </BarChart>
       )}
       </ChartBox>
-      <FenceNote tail={tail} view={view} onChange={setView} fenced={range !== null && range.upperMs < range.maxMs} />
-    </div>
+    </ChartFrame>
   );
 }

@@ -4,6 +4,7 @@ import type { BetweenRunEstimate, RunFile } from '../../../../shared/run-schema'
 import { formatAxisMs, formatMsRange } from '../../format';
 import { formatMs } from '../../../../shared/units';
 import { chartColors, useTheme } from '../../hooks/useTheme';
+import { axisStyle, tooltipStyles } from '../charts/ChartFrame';
 import { acrossLabel, betweenRunCiText, repeatViews, type RepeatView } from '../../repeats-view';
 
 interface ChartRow {
@@ -70,13 +71,12 @@ export function RunRepeats({ run }: { run: RunFile }) {
         <ResponsiveContainer width="100%" height={220}>
           <ComposedChart data={rows} margin={{ top: 12, right: 16, bottom: 18, left: 8 }}>
             <CartesianGrid vertical={false} stroke={colors.grid} />
-            <XAxis dataKey="label" stroke={colors.axis} tick={{ fill: colors.axis, fontSize: 11 }} label={{ value: 'repeat', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }} />
+            <XAxis dataKey="label" {...axisStyle(theme)} label={{ value: 'repeat', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }} />
             <YAxis
               type="number"
               domain={yDomain(repeats, betweenRun)}
               tickFormatter={formatAxisMs}
-              stroke={colors.axis}
-              tick={{ fill: colors.axis, fontSize: 11 }}
+              {...axisStyle(theme)}
               width={56}
             />
             {betweenRun.ci95 && (
@@ -85,8 +85,7 @@ export function RunRepeats({ run }: { run: RunFile }) {
             <ReferenceLine y={betweenRun.medianMs} stroke={colors.text} strokeDasharray="4 3" label={{ value: 'median of medians', position: 'insideTopRight', fill: colors.text, fontSize: 11 }} />
             <Tooltip
               formatter={(value, name) => [Array.isArray(value) ? formatMsRange(Number(value[0]), Number(value[1])) : formatMs(Number(value)), name === 'box' ? 'middle half' : 'median']}
-              contentStyle={{ background: theme === 'dark' ? '#161b22' : '#ffffff', borderColor: colors.grid }}
-              labelStyle={{ color: colors.text }}
+              {...tooltipStyles(theme)}
               itemStyle={{ color: colors.text }}
             />
             <Bar dataKey="box" fill={colors.bar} fillOpacity={0.35} stroke={colors.bar} barSize={28} isAnimationActive={false} />
