@@ -5,7 +5,7 @@
  * the job's grid: one network row, one column per format/runtime. Unlinking and "Same network as…"
  * follow. No sleeps: every wait is for a selector or a page condition.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useStudioSession } from './helpers/studio-session';
@@ -94,6 +94,23 @@ describe('one network in several formats', () => {
     await tfjsPanel.getByTestId('network-link-button').click();
     await expect.poll(() => tfjsPanel.getByTestId('network-member').count()).toBe(3);
     expect((await storedNetworks())[0]?.modelIds).toHaveLength(3);
+    expect(studio.errors).toEqual([]);
+  });
+
+  it('evaluates every format on the demo digits: the top-1 of each, and its agreement with the ONNX one', async () => {
+    const { page } = studio;
+    const panel = page.getByTestId('formats-panel');
+    expect(await panel.getByTestId('network-dataset').inputValue()).not.toBe('');
+    await panel.getByTestId('network-evaluate').click();
+    const agreement = panel.locator('[data-testid="format-agreement"][data-inputs="dataset"]');
+    await agreement.waitFor({ timeout: JOB_TIMEOUT_MS });
+    expect(await agreement.getAttribute('data-agree')).toBe('true');
+    expect(await agreement.getByTestId('format-agreement-headline').textContent()).toMatch(/^\d+ samples of the dataset: every format agrees with ONNX in onnxruntime\.$/);
+    const rows = agreement.getByTestId('format-agreement-row');
+    expect(await rows.evaluateAll((items) => items.map((r) => r.getAttribute('data-verdict')))).toEqual(['reference', 'agrees', 'agrees']);
+    for (const text of (await agreement.getByTestId('agreement-top1').allTextContents()).slice(1)) expect(Number.parseFloat(text)).toBeGreaterThanOrEqual(99);
+    // Stored like any evaluation (the Accuracy page and the grid read them): one record per format.
+    expect((await readdir(path.join(studio.server.workspaceDir, 'evals'))).filter((f) => f.endsWith('.json'))).toHaveLength(3);
     expect(studio.errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /** `edgebench models`: link the demo's three formats from the command line, suggest, check, list, unlink, and bad input. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,15 @@ describe('edgebench models', () => {
 
     expect((await runCli(['models', 'suggest', '--workspace', dir])).stdout).toContain('No models look like one network');
 
+    // The demo digits, copied in as the studio seeds them: every format evaluated, stored, and compared with the ONNX one.
+    cpSync(path.join(repoRoot, 'resources/datasets/demo-digits'), path.join(dir, 'datasets/demo-digits'), { recursive: true });
+    const evaluated = await runCli(['models', 'eval', 'demo-mnist', '--dataset', 'demo-digits', '--limit', '100', '--workspace', dir], { timeoutMs: 120_000 });
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toContain('Formats on the same 100 samples of demo-digits: they agree');
+    expect(evaluated.stdout).toMatch(/ONNX in onnxruntime \(demo-mnist\): top-1 \d+\.\d\d %, the reference/);
+    expect(evaluated.stdout).toMatch(/TFLite in LiteRT \(demo-mnist\): top-1 \d+\.\d\d %, cosine/);
+    expect(readdirSync(path.join(dir, 'evals'))).toHaveLength(3);
+
     const unlinked = await runCli(['models', 'unlink', TFJS, '--workspace', dir]);
     expect(unlinked.code).toBe(0);
     expect(unlinked.stdout).toContain("The network 'demo-mnist' keeps:");
@@ -53,7 +62,7 @@ describe('edgebench models', () => {
     expect(twice.stderr).toContain('at least two models of different formats');
     const unknown = await runCli(['models', 'frobnicate', '--workspace', dir]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('edgebench models needs list, link, unlink, suggest or check');
+    expect(unknown.stderr).toContain('edgebench models needs list, link, unlink, suggest, check or eval');
     expect(unknown.stderr).not.toMatch(/\bat \S+:\d+/);
   });
 });

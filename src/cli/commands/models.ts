@@ -6,11 +6,11 @@ import { StudioError } from '../../shared/errors';
 import { formatInRuntime, formatLabel, suggestNetworks, type NetworkAgreement, type NetworkEntry } from '../../shared/networks';
 import { RUNTIME_LABELS } from '../../shared/runtimes';
 import type { RuntimeName } from '../../shared/run-schema';
-import { checkFormats } from '../../core/jobs/network-jobs';
+import { checkFormats, evaluateNetwork } from '../../core/jobs/network-jobs';
 import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { findNetwork, linkNetwork, listNetworks, readNetworks, unlinkNetwork } from '../../core/workspace/networks-store';
 import type { Workspace } from '../../core/workspace/workspace';
-import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
+import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import { workspaceFlag, workspaceFrom } from '../input-flags';
 import type { CommandIo } from '../io';
 import { findModel } from './inputs';
@@ -18,13 +18,15 @@ import { findModel } from './inputs';
 const flags: FlagSpecs = {
   name: { kind: 'string', valueName: 'NAME', help: "link: the network's name (default: what the models' names share)." },
   network: { kind: 'string', valueName: 'ID', help: 'unlink: dissolve this whole network (its id or name) instead of taking one model out.' },
+  dataset: { kind: 'string', valueName: 'ID', help: 'eval: the workspace dataset to evaluate every format on.' },
+  limit: { kind: 'number', min: 1, valueName: 'N', help: 'eval: only the first N samples.' },
   ...workspaceFlag,
   json: { kind: 'boolean', help: 'Print JSON only.' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
 export const modelsHelp = formatHelp(
-  'edgebench models list|link|unlink|suggest|check [MODEL...] [--name NAME] [--network ID] [--workspace DIR] [--json]',
+  'edgebench models list|link|unlink|suggest|check|eval [MODEL...] [--name NAME] [--network ID] [--dataset ID] [--workspace DIR] [--json]',
   [
     'The models of a workspace, and the ONNX, TFLite and TF.js files that are one network in several formats:',
     'a benchmark of a network runs every format with its own runtime, and the studio shows them side by side.',
@@ -35,6 +37,8 @@ export const modelsHelp = formatHelp(
     '  suggest        models whose inputs, outputs, parameters and compute ops match, with the reasons (nothing is linked)',
     '  check NETWORK  run every format on the same seeded inputs, each in its own runtime, against the ONNX one:',
     '                 cosine, top-1 agreement, largest error (exit 1 when a format disagrees); also check A B [C]',
+    '  eval NETWORK --dataset ID   evaluate every format on a workspace dataset (stored like edgebench eval\'s',
+    '                 evaluations): top-1 of each, and its top-1 agreement and cosine with the ONNX one (exit 1 when one disagrees)',
     '',
     'MODEL is a model file, a workspace model id, or a workspace model name. Example:',
     '  edgebench models link demo-mnist.onnx demo-mnist.tflite demo-mnist-tfjs/model.json',
@@ -98,8 +102,17 @@ export async function modelsCommand(argv: string[], io: CommandIo): Promise<numb
       io.out(json ? JSON.stringify(agreement, null, 2) : agreementLines(agreement).join('\n'));
       return agreement.agree ? 0 : 1;
     }
+    case 'eval': {
+      const dataset = flagString(args, 'dataset');
+      if (refs.length !== 1 || dataset === undefined) throw new StudioError('BAD_INPUT', "edgebench models eval takes one network and --dataset ID, e.g. 'edgebench models eval demo-mnist --dataset demo-digits'.", { flag: 'dataset' });
+      const limit = flagNumber(args, 'limit');
+      const network = await findNetwork(workspace, refs[0] as string);
+      const agreement = await evaluateNetwork(workspace, nodeForkSpawner(), { networkId: network.id, datasetId: dataset, ...(limit !== undefined ? { limit } : {}) }, (message) => io.err(message));
+      io.out(json ? JSON.stringify(agreement, null, 2) : agreementLines(agreement).join('\n'));
+      return agreement.agree ? 0 : 1;
+    }
     default:
-      throw new StudioError('BAD_INPUT', `edgebench models needs list, link, unlink, suggest or check${action === undefined ? '' : ` (got '${action}')`}; run 'edgebench models --help'.`);
+      throw new StudioError('BAD_INPUT', `edgebench models needs list, link, unlink, suggest, check or eval${action === undefined ? '' : ` (got '${action}')`}; run 'edgebench models --help'.`);
   }
 }
 
@@ -134,11 +147,12 @@ export function agreementLines(agreement: NetworkAgreement): string[] {
   for (const f of agreement.formats) {
     const where = formatInRuntime(f.format, runtimeLabel(f.runtime));
     if (f.reference) {
-      lines.push(`  ${where} (${f.name}): the reference`);
+      lines.push(`  ${where} (${f.name}): ${f.top1 === null ? '' : `top-1 ${(f.top1 * 100).toFixed(2)} %, `}the reference`);
       continue;
     }
+    const top1 = f.top1 === null ? '' : `top-1 ${(f.top1 * 100).toFixed(2)} %, `;
     const figures = f.cosine === null ? 'not comparable' : `cosine ${f.cosine.toFixed(6)}, top-1 agreement ${((f.top1Agreement ?? 0) * 100).toFixed(1)} %, max abs error ${(f.maxAbsError ?? 0).toExponential(2)}`;
-    lines.push(`  ${where} (${f.name}): ${figures}${f.disagrees ? '  <- disagrees' : ''}`);
+    lines.push(`  ${where} (${f.name}): ${f.cosine === null ? '' : top1}${figures}${f.disagrees ? '  <- disagrees' : ''}`);
     for (const note of f.notes) lines.push(`    ${note}`);
   }
   for (const s of agreement.skipped) lines.push(`  skipped ${s.modelId}: ${s.reason}`);
