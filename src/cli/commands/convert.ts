@@ -10,7 +10,7 @@ import { parseShapeText } from '../../shared/pytorch-files';
 const flags: FlagSpecs = {
   to: { kind: 'choice', choices: ['onnx', 'tflite'], help: 'The format to write: onnx (from a PyTorch file) or tflite (from an ONNX file).' },
   out: { kind: 'string', valueName: 'FILE', help: 'Where to write the model (default: next to the source, with the new extension).' },
-  'input-shape': { kind: 'string', valueName: '1,3,224,224', help: 'The size of one model input (repeat it for each input, in order); a Python file may define example_inputs() instead.' },
+  'input-shape': { kind: 'assignments', valueName: '1,3,224,224', help: 'The size of one model input (repeat it for each input, in order); a Python file may define example_inputs() instead.' },
   module: { kind: 'string', valueName: 'CLASS', help: 'The nn.Module class to build, when the Python file defines several.' },
   python: { kind: 'string', valueName: 'PATH', help: 'The Python interpreter with torch (default: the first of $EDGEBENCH_PYTHON, python3 and python on PATH, /usr/bin/python3 that has torch).' },
   opset: { kind: 'int', min: 7, max: 21, help: `ONNX opset of the export (default ${DEFAULT_EXPORT_OPSET}).` },

@@ -42,6 +42,10 @@ export interface ConvertContext {
    * the op fuses it, and its output is defined instead.
    */
   fuseActivation(name: string): { act: Activation; out: string };
+  /** The only node reading `name` (not when `name` is also a graph output), without absorbing it. */
+  onlyConsumer(name: string): NodeProto | undefined;
+  /** Marks a later node as converted by this one. */
+  absorb(node: NodeProto): void;
   /** When the only consumer of `name` is an op of this type, absorbs it and returns it. */
   absorbNext(name: string, opType: string): NodeProto | undefined;
   /** A line for the report; notes of one `group` are counted and reported once, with the first as example. */

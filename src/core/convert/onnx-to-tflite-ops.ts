@@ -37,7 +37,34 @@ const BINARY: Record<string, [TfliteBuiltinOpName, (keyof typeof BuiltinOptions)
   Max: ['MAXIMUM', 'MaximumMinimumOptions'], Min: ['MINIMUM', 'MaximumMinimumOptions'], Pow: ['POW', 'PowOptions'],
 };
 
+/**
+ * x · relu6(x + 3) / 6 (how Paddle2ONNX and older PyTorch exports write HardSwish: Add, Clip,
+ * Mul, Div) becomes one HARD_SWISH, which also has an int8 kernel where DIV has none.
+ */
+function hardSwishPattern(c: ConvertContext): boolean {
+  const three = c.constant(1);
+  if (c.node.opType !== 'Add' || c.isConst(0) || three?.values.length !== 1 || three.values[0] !== 3) return false;
+  const x = c.node.input[0] as string;
+  const clipNode = c.onlyConsumer(c.node.output[0] as string);
+  if (clipNode?.opType !== 'Clip') return false;
+  const bounds = clipBounds({ node: clipNode, has: (i) => Boolean(clipNode.input[i]), constant: (i) => (clipNode.input[i] ? c.constantOf(clipNode.input[i] as string) : undefined) });
+  if (bounds?.[0] !== 0 || bounds[1] !== 6) return false;
+  const mulNode = c.onlyConsumer(clipNode.output[0] as string);
+  if (mulNode?.opType !== 'Mul' || !mulNode.input.includes(x) || !mulNode.input.includes(clipNode.output[0] as string)) return false;
+  const divNode = c.onlyConsumer(mulNode.output[0] as string);
+  const divisor = divNode?.opType === 'Div' && divNode.input[0] === mulNode.output[0] ? c.constantOf(divNode.input[1] as string) : undefined;
+  if (!divNode || divisor?.values.length !== 1 || divisor.values[0] !== 6) return false;
+  for (const n of [clipNode, mulNode, divNode]) c.absorb(n);
+  const v = c.value(0);
+  const y = c.output(v.shape, v.nhwc);
+  c.define(y, divNode.output[0] as string);
+  c.g.op('HARD_SWISH', [v.tensor], [y.tensor]);
+  c.note(`'${c.node.name}' … '${divNode.name}'`, 'x·relu6(x+3)/6 (Add, Clip, Mul, Div) became one HARD_SWISH');
+  return true;
+}
+
 const binary: OpHandler = (c) => {
+  if (hardSwishPattern(c)) return;
   const op = c.node.opType;
   if (c.node.input.length !== 2) c.fail(`has ${c.node.input.length} inputs; only two-operand ${op} is converted.`);
   const exponent = op === 'Pow' ? c.constant(1) : undefined;
@@ -56,8 +83,14 @@ const binary: OpHandler = (c) => {
   const nhwc = shape.length === 4 && [0, 1].some((i) => !c.isConst(i) && c.value(i).nhwc);
   const name = c.node.name || (c.node.output[0] as string);
   const a = operand(c, 0, shape.length, nhwc, `${name}.a`);
-  const b = operand(c, 1, shape.length, nhwc, `${name}.b`);
-  const [tflOp, table] = BINARY[op] as [TfliteBuiltinOpName, keyof typeof BuiltinOptions];
+  let [tflOp, table] = BINARY[op] as [TfliteBuiltinOpName, keyof typeof BuiltinOptions];
+  const divisor = op === 'Div' ? c.constant(1) : undefined;
+  let b: string;
+  if (divisor) {
+    // Division by a constant is a multiplication by its reciprocal (MUL has int8 kernels, DIV has none).
+    [tflOp, table] = ['MUL', 'MulOptions'];
+    b = c.g.operandConst(`${name}.reciprocal`, divisor.dims, Array.from(divisor.values, (v) => 1 / v), shape.length, nhwc);
+  } else b = operand(c, 1, shape.length, nhwc, `${name}.b`);
   const fusable = op === 'Add' || op === 'Sub' || op === 'Mul' || op === 'Div';
   const { act, out } = fusable ? c.fuseActivation(c.node.output[0] as string) : { act: 'NONE' as const, out: c.node.output[0] as string };
   const y = c.output(shape, nhwc);

@@ -131,14 +131,16 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     return c?.length === 1 && !graphOutputs.has(name) ? c[0] : undefined;
   };
 
+  // Constant nodes first: a pattern (HardSwish, a fused Clip) may look ahead at bounds defined later in the node list.
   for (const node of graph.node) {
-    if (absorbed.has(node)) continue;
+    if (node.opType !== 'Constant') continue;
+    consts.set(node.output[0] as string, constantNodeValue(node));
+    folded++;
+  }
+
+  for (const node of graph.node) {
+    if (absorbed.has(node) || node.opType === 'Constant') continue;
     const out0 = node.output[0] as string;
-    if (node.opType === 'Constant') {
-      consts.set(out0, constantNodeValue(node));
-      folded++;
-      continue;
-    }
     if (node.opType === 'Shape' && values.has(node.input[0] as string)) {
       const shape = (values.get(node.input[0] as string) as Value).shape;
       const rank = shape.length;
@@ -187,6 +189,8 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
         absorbed.add(next);
         return { act, out: next.output[0] as string };
       },
+      onlyConsumer: only,
+      absorb: (n) => { absorbed.add(n); },
       absorbNext: (name, opType) => {
         const next = only(name);
         if (next?.opType !== opType) return undefined;
@@ -211,7 +215,6 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     return { name: o.name, value: v };
   });
   for (const [group, { first, count }] of grouped) notes.push(count === 1 ? `${first}.` : `${count}× ${group} (first: ${first}).`);
-  if (folded > 0) notes.push(`${folded} ONNX node(s) computed only on constants (Constant, Shape chains, ...) were evaluated at conversion time.`);
   if (g.transposes > 0) notes.push(`${g.transposes} TRANSPOSE operator(s) were inserted where an op needs the ONNX (NCHW) order.`);
   if (flattenedFrom.size > 0) notes.push(`${flattenedFrom.size} Flatten → Gemm pair(s) read NHWC values: the Gemm weights were permuted instead of the activations.`);
   const spec = g.spec(`Converted by EdgeBench Studio from ${options.fileName ?? 'an ONNX model'}`, graph.name || 'main', [...nhwcInputs.keys()].map((n) => (values.get(n) as Value).tensor), outputValues.map((o) => o.value.tensor));
