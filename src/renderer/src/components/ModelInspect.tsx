@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ModelEntry, ModelMacs } from '../../../shared/contract';
-import { formatBytes, formatCount, shortHash } from '../format';
+import { formatCount, shortHash } from '../format';
+import { formatBytes } from '../../../shared/units';
 import { CopyButton } from './CopyButton';
 import { OpHistogram } from './OpHistogram';
 import { InputSizes } from './InputSizes';
@@ -24,8 +25,8 @@ interface Props {
  */
 export function ModelInspect({ model, savedSizeMacs, graph, onGraphChange }: Props) {
   const [ownGraph, setOwnGraph] = useState(false);
-  useWarmGraphLayout(model);
   const showGraph = graph ?? ownGraph;
+  useWarmGraphLayout(model, showGraph);
   const setShowGraph = (on: boolean): void => {
     setOwnGraph(on);
     onGraphChange?.(on);

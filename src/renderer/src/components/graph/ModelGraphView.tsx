@@ -5,19 +5,22 @@ import { useApi } from '../../data/api-context';
 import { useModels } from '../../data/queries';
 import { BAND_NODES } from './graph-layout';
 import { GraphView } from './GraphView';
-import { warmLayoutWorkers } from './layout-pool';
+import { coolLayoutWorkers, warmLayoutWorkers } from './layout-pool';
 import type { GraphOverlay } from './graph-overlay';
 import { OverlayControls } from './OverlayControls';
 
 /**
  * Starts the graph's layout workers when a model big enough to need them is opened (more than one
- * band of nodes), so elk is loaded and warm by the time the user asks for the graph.
+ * band of nodes), so elk is loaded and warm by the time the user asks for the graph; once the
+ * graph is shown they stop warming up (elk stays loaded), leaving the CPU to reading its data.
  */
-export function useWarmGraphLayout(model: ModelEntry): void {
+export function useWarmGraphLayout(model: ModelEntry, graphShown: boolean): void {
   const nodes = Object.values(model.info.ops).reduce((sum, count) => sum + count, 0);
   useEffect(() => {
-    if (nodes > BAND_NODES) warmLayoutWorkers();
-  }, [nodes]);
+    if (nodes <= BAND_NODES) return;
+    warmLayoutWorkers();
+    if (graphShown) coolLayoutWorkers();
+  }, [nodes, graphShown]);
 }
 
 /**

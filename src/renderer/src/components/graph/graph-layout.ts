@@ -18,6 +18,13 @@ export const BAND_NODES = 300;
  * chain 0.6, a 40- to 100-node chain about 0.25), so a deep graph is cut into shallow bands.
  */
 export const BAND_DEPTH = 80;
+/**
+ * The first band of a graph is smaller: it is what the user sees first, and the first band a
+ * worker lays out runs on elk code not yet optimised by the JIT (several times slower per node),
+ * so a small one is drawn soon and the rest stream in below it.
+ */
+export const FIRST_BAND_NODES = 80;
+const FIRST_BAND_DEPTH = 40;
 /** Vertical space between two bands, for the edges that cross them. */
 export const BAND_GAP = 48;
 export const NODE_HEIGHT = 50;
@@ -147,7 +154,7 @@ export function layoutInputs(graph: ModelGraph): LayoutInput[] {
 
 /**
  * Each node's band: nodes in topological order (Kahn's algorithm, file order among equals) cut
- * into runs of at most `bandNodes` nodes and BAND_DEPTH depths, at a change of depth where one
+ * into runs of at most `bandNodes` nodes and BAND_DEPTH depths (the first run smaller, FIRST_BAND_NODES and 40 depths), at a change of depth where one
  * falls in the run's last quarter. Nodes on a cycle (not valid ONNX or TFLite, but a file may have one) go last, in file order.
  */
 export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[][] {
@@ -190,8 +197,10 @@ export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[
   let current: number[] = [];
   for (const i of order) {
     const first = current[0];
-    const full = current.length >= bandNodes || (first !== undefined && depth[i]! - depth[first]! >= BAND_DEPTH);
-    const niceCut = current.length >= bandNodes * 0.75 && depth[current[current.length - 1]!] !== depth[i];
+    const maxNodes = bands.length === 0 ? Math.min(bandNodes, FIRST_BAND_NODES) : bandNodes;
+    const maxDepth = bands.length === 0 ? FIRST_BAND_DEPTH : BAND_DEPTH;
+    const full = current.length >= maxNodes || (first !== undefined && depth[i]! - depth[first]! >= maxDepth);
+    const niceCut = current.length >= maxNodes * 0.75 && depth[current[current.length - 1]!] !== depth[i];
     if (full || niceCut) {
       bands.push(current.map((k) => input.nodes[k]!.id));
       current = [];

@@ -1,8 +1,8 @@
 /**
  * Lays out model graphs in layout workers that stay warm: up to MAX_WORKERS workers are started
- * when the app opens a model (warmLayoutWorkers), load elk and run it on a small graph while
- * nothing else is asked of them, and are kept for the next graph until they have been idle for
- * IDLE_MS. A layout (startLayout):
+ * when the app opens a model (warmLayoutWorkers), load elk and run it on a small graph until the
+ * user opens the graph (coolLayoutWorkers) or a band comes, and are kept for the next graph until
+ * they have been idle for IDLE_MS. A layout (startLayout):
  * - lays out the bands that are chains in this thread at once (chain-layout.ts: no elk needed);
  * - hands the other bands, top of the main graph first, to whichever worker is free;
  * - reports each graph's top part as soon as its first bands are in (onPartial, at most every
@@ -115,6 +115,15 @@ export function warmLayoutWorkers(): void {
     worker.postMessage(warm);
   }
   dispatch();
+}
+
+/**
+ * Stops the workers' warm-up rounds (elk stays loaded in them): called when the user opens a
+ * graph, so reading and parsing its data is not slowed by elk warming up beside it.
+ */
+export function coolLayoutWorkers(): void {
+  const cool: LayoutRequest = { kind: 'cool' };
+  for (const slot of slots) slot.worker.postMessage(cool);
 }
 
 interface GraphProgress {
