@@ -1,4 +1,5 @@
 import type { RunFile } from '../../../../shared/run-schema';
+import { profileSourceLine } from '../../board-view';
 import { formatUs } from '../../format';
 import { formatMs } from '../../../../shared/units';
 import { ProfileNodes } from './ProfileNodes';
@@ -19,13 +20,20 @@ function BoundaryLine({ profile }: { profile: Profile }) {
   );
 }
 
-/** The runtime's own per-op profile: per op type, then per node. */
+/** The per-op profile (onnxruntime's, a board's ticks, or benchmark_model's): per op type, then per node. */
 export function OpProfile({ profile }: { profile: Profile }) {
   const ops = [...profile.ops].sort((a, b) => b.meanUs - a.meanUs);
+  const source = profileSourceLine(profile);
   return (
-    <section className="op-profile" data-testid="op-profile">
-      <h3 className="section-title">Op profile</h3>
-      <BoundaryLine profile={profile} />
+    <section className="op-profile" data-testid="op-profile" data-source={profile.source ?? 'runtime'} data-simulated={profile.simulated ? 'true' : undefined}>
+      <h3 className="section-title">Op profile{profile.simulated ? ' (SIMULATED)' : ''}</h3>
+      {source === null ? (
+        <BoundaryLine profile={profile} />
+      ) : (
+        <p className="boundary" data-testid="profile-source">
+          {source}
+        </p>
+      )}
       <div className="profile-tables">
         <table className="table compact" data-testid="profile-ops">
           <caption>By op type</caption>

@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
 import { RUNTIMES, RuntimeName } from '../../../../shared/plugins/runtimes';
 import { messageFor } from '../../../../shared/remedies';
+import { boardProfileMissing } from '../../board-view';
 import { useRunFiles } from '../../data/queries';
 import { betweenRunDisagreement } from '../../repeats-view';
 import { runLabel } from '../../run-label';
 import { ExportButton } from '../export/ExportButton';
+import { BoardArena } from './BoardArena';
 import { LatencyHistogram } from './LatencyHistogram';
 import { NativeTools } from './NativeTools';
 import { OpProfile } from './OpProfile';
@@ -65,13 +67,14 @@ export function RunDetail({ runId }: Props) {
       </div>
       <RunRepeats run={run} />
       <RunFacts run={run} />
+      <BoardArena run={run} />
       {run.report && <ReportWindows report={run.report} />}
       <NativeTools run={run} />
       {run.profile ? (
         <OpProfile profile={run.profile} />
       ) : (
         <p className="muted profile-missing" data-testid="profile-missing">
-          {profileMissingReason(run.runtime.name, run.settings.profileRuns)}
+          {boardProfileMissing(run) ?? profileMissingReason(run.runtime.name, run.settings.profileRuns)}
         </p>
       )}
       <RunInputs run={run} />

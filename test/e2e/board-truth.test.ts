@@ -1,0 +1,63 @@
+/**
+ * Estimate beside measured, in a real Chromium over browser mode: the fit card's arena estimate
+ * for the demo .tflite, then a run on a simulated board (protocol v2, its own process on a socat
+ * pseudo-terminal) whose run detail shows that same estimate beside the arena the board reported,
+ * labelled SIMULATED, and its per-op profile from the board's ticks, labelled SIMULATED too.
+ * No sleeps: every wait is for a selector.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
+
+const DEMO_TFLITE = path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite');
+const JOB_TIMEOUT_MS = 90_000;
+
+const studio = useStudioSession();
+
+describe('a board run: the arena estimate beside what the board reported, and per-op time', () => {
+  it('shows the fit estimate and the SIMULATED board figure side by side, and a SIMULATED op profile from the board', async () => {
+    const page = studio.page;
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
+    await page.getByTestId('model-row').filter({ hasText: 'tflite' }).waitFor();
+
+    await page.getByTestId('nav-devices').click();
+    const summary = page.getByTestId('fit-card').getByTestId('fit-summary');
+    await summary.waitFor();
+    const estimate = /Tensor arena about ([\d.]+ [KM]iB) \(estimate\)/.exec((await summary.textContent()) ?? '')?.[1];
+    expect(estimate).toBeDefined();
+
+    await page.getByTestId('simulate-edgebench').click();
+    const card = page.getByTestId('device-card');
+    await card.waitFor();
+    await card.getByTestId('device-run-runs').fill('50');
+    await card.getByTestId('device-run-start').click();
+    const lastRun = card.getByTestId('device-last-run');
+    await lastRun.waitFor({ timeout: JOB_TIMEOUT_MS });
+    await lastRun.getByTestId('device-last-run-open').click();
+
+    const detail = page.getByTestId('run-detail');
+    const arena = detail.getByTestId('board-arena');
+    await arena.waitFor();
+    expect(await arena.getByTestId('arena-estimate').locator('dd').textContent()).toBe(estimate);
+    const used = arena.getByTestId('arena-used');
+    expect(await used.getAttribute('data-tone')).toBe('simulated');
+    expect(await used.locator('dt').textContent()).toBe('Used on the board (SIMULATED)');
+    expect(await used.locator('dd').textContent()).toBe(`${estimate} of 256.0 KiB`);
+    expect(await arena.getByTestId('board-arena-note').textContent()).toMatch(/^The simulated board has no TFLite Micro inside/);
+
+    const profile = detail.getByTestId('op-profile');
+    await profile.waitFor();
+    expect(await profile.getAttribute('data-source')).toBe('board');
+    expect(await profile.getAttribute('data-simulated')).toBe('true');
+    expect(await profile.locator('h3').textContent()).toBe('Op profile (SIMULATED)');
+    expect(await profile.getByTestId('profile-source').textContent()).toMatch(/^Per-op time from SIMULATED: the simulated board's cost model .* mean over 20 profiled runs/);
+    expect(await profile.locator('[data-testid="profile-ops"] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-op-type')))).toEqual([
+      'CONV_2D',
+      'FULLY_CONNECTED',
+      'RESHAPE',
+    ]);
+    expect(studio.errors).toEqual([]);
+  });
+});
