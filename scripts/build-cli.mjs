@@ -29,6 +29,7 @@ export const CLI_ENTRIES = {
   runner: 'src/core/runner/runner-process.ts',
   worker: 'src/core/workers/worker-process.ts',
   'pty-board': 'src/core/targets/serial/simulator/pty-board-main.ts',
+  'tflite-calibrate': 'src/core/workers/tflite-calibrate-process.ts',
   simulator: 'src/core/targets/serial/simulator/simulator-main.ts',
 };
 

@@ -16,12 +16,13 @@ import { fileURLToPath } from 'node:url';
 /** Replaced by `true` in the CLI build (scripts/build-cli.mjs defines it); undeclared from source. */
 declare const __EDGEBENCH_BUILT__: boolean | undefined;
 
-export type ProcessEntryName = 'runner' | 'worker' | 'pty-board';
+export type ProcessEntryName = 'runner' | 'worker' | 'pty-board' | 'tflite-calibrate';
 
 const SOURCES: Record<ProcessEntryName, string> = {
   runner: './runner/runner-process.ts',
   worker: './workers/worker-process.ts',
   'pty-board': './targets/serial/simulator/pty-board-main.ts',
+  'tflite-calibrate': './workers/tflite-calibrate-process.ts',
 };
 
 /** Set by vitest's globalSetup right after it built out/cli from the sources under test. */

@@ -12,12 +12,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../shared/errors';
 import { tensorBytes, encodeTfliteModelFile, type TfliteModel } from '../formats/tflite/tflite-model';
 import { TensorType } from '../formats/tflite/tflite-schema';
 import type { CalibrationData } from '../quantize/recipe';
 import type { TensorStats } from '../quantize/ranges';
+import { processEntryPath } from '../process-entries';
 import { nodeForkSpawner } from '../runner/runner-spawner';
 import type { CalibrateReply, CalibrateRequest } from './calibrate-protocol';
 import { TfliteQuantRefusal } from './types';
@@ -25,11 +25,9 @@ import { TfliteQuantRefusal } from './types';
 export interface CalibrateOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-  /** The worker entry (tests may pass another); default the studio's. */
+  /** The worker entry; default the built out/cli/tflite-calibrate.js or its source (process-entries.ts). Electron passes its own bundle's path. */
   workerPath?: string;
 }
-
-const WORKER_ENTRY = fileURLToPath(new URL('../workers/tflite-calibrate-process.ts', import.meta.url));
 
 /** Tensors calibration observes: float32 tensors an operator computes (not constants). */
 export function activationTensors(model: TfliteModel): number[] {
@@ -131,7 +129,7 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
 }
 
 function runCalibrationWorker(request: CalibrateRequest, options: CalibrateOptions): Promise<Array<[number, number] | null>> {
-  const child = nodeForkSpawner({ runnerPath: options.workerPath ?? WORKER_ENTRY }).spawn();
+  const child = nodeForkSpawner({ runnerPath: options.workerPath ?? processEntryPath('tflite-calibrate') }).spawn();
   const log: string[] = [];
   return new Promise((resolve, reject) => {
     let settled = false;
