@@ -18,7 +18,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import type { Dim } from '../../shared/model-info';
+import { planModelInputs } from '../../shared/input-plan';
+import { NO_GIVEN_INPUTS } from '../../shared/model-inputs';
 import { FORMAT_MIN_TOP1_AGREEMENT, formatInRuntime, type FormatComparison, type NetworkAgreement } from '../../shared/networks';
 import type { RuntimeName } from '../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../shared/runtimes';
@@ -70,18 +71,21 @@ function evalModel(workspace: Workspace, entry: ModelEntry): EvalModel {
  * with 1 or 3 channels, either layout) is stored channels-first, as every dataset stores images,
  * so each format is fed in its own layout; any other input is a plain tensor without its batch dim.
  */
-export function seededSampleShape(model: Pick<ModelEntry, 'name' | 'info'>): number[] {
+export function seededSampleShape(model: Pick<ModelEntry, 'name' | 'info' | 'savedInputs'>): number[] {
   const inputs = model.info.inputs;
   if (inputs.length !== 1) {
     throw new StudioError('BAD_INPUT', `'${model.name}' has ${inputs.length} inputs; the format check feeds models with one input (compare such formats on a dataset of named arrays instead).`, { model: model.name });
   }
   const input = inputs[0] as (typeof inputs)[number];
-  const dims = (input.shape ?? []).slice(1);
-  const fixed = dims.every((d: Dim): d is number => typeof d === 'number' && d > 0);
-  if (input.shape === null || dims.length === 0 || !fixed) {
+  // Sizes saved with the model (Models page, Input sizes) fix its open dims, as in every run of it.
+  const saved = model.savedInputs ? { shapes: model.savedInputs.shapes, dims: model.savedInputs.dims, values: {} } : NO_GIVEN_INPUTS;
+  const planned = planModelInputs(inputs, saved, 'saved').inputs[0];
+  const open = planned === undefined || planned.shape === null || planned.dims.slice(1).some((dim) => dim.source === 'guessed');
+  const dims = open ? [] : (planned.shape as number[]).slice(1);
+  if (open || dims.length === 0) {
     throw new StudioError('BAD_INPUT', `Input '${input.name}' of '${model.name}' has open sizes past its batch dim; save its sizes (Models page, Input sizes) or compare the formats on a dataset.`, { model: model.name, input: input.name });
   }
-  const sizes = dims as number[];
+  const sizes = dims;
   if (sizes.length === 3) {
     const [a, b, c] = sizes as [number, number, number];
     if (a === 1 || a === 3) return [a, b, c];
@@ -90,13 +94,24 @@ export function seededSampleShape(model: Pick<ModelEntry, 'name' | 'info'>): num
   return sizes;
 }
 
-async function writeSeededDataset(dir: string, sampleShape: number[], samples: number): Promise<void> {
+/**
+ * Seeded values over the range of the input's type: [-1, 1) for a float input, whole numbers over
+ * 0..255 or -128..127 for an 8-bit one (values in [-1, 1) would round to a constant image there).
+ */
+export function seededValues(count: number, dtype: string): Float32Array {
+  const values = seededUniform(count, CHECK_SEED);
+  if (dtype !== 'uint8' && dtype !== 'int8') return values;
+  const low = dtype === 'uint8' ? 0 : -128;
+  return values.map((v) => Math.min(low + 255, Math.floor(low + ((v + 1) / 2) * 256)));
+}
+
+async function writeSeededDataset(dir: string, sampleShape: number[], dtype: string, samples: number): Promise<void> {
   const perSample = sampleShape.reduce((n, d) => n * d, 1);
   await writeStoredDataset(dir, {
     name: 'seeded inputs',
-    source: `seeded uniform values in [-1, 1), seed ${CHECK_SEED}`,
+    source: `seeded uniform values over the range of ${dtype}, seed ${CHECK_SEED}`,
     sampleShape,
-    samples: seededUniform(perSample * samples, CHECK_SEED),
+    samples: seededValues(perSample * samples, dtype),
     labels: null,
     classes: [],
     preprocessing: {},
@@ -126,7 +141,7 @@ export async function checkFormats(
   const samples = request.samples ?? CHECK_SAMPLES;
   const dir = path.join(workspace.tempDir(), `format-check-${randomBytes(4).toString('hex')}`);
   try {
-    await writeSeededDataset(dir, seededSampleShape(reference), samples);
+    await writeSeededDataset(dir, seededSampleShape(reference), reference.info.inputs[0]?.dtype ?? 'float32', samples);
     const outputs = new Map<number, { reply: OutputsReply; runtime: RuntimeName }>();
     const skipped: NetworkAgreement['skipped'] = [];
     for (const [index, entry] of models.entries()) {
