@@ -72,6 +72,10 @@ describe('the PDF preview with six runs', () => {
     // Wider than its box it may be (that is the point of scrolling), but then the box scrolls.
     if (widths.table > widths.wrap) expect(widths.overflowX).toBe('auto');
 
+    // The report's own links (its contents, the summary's warning counts) stay within the preview's frame.
+    expect(await html.locator('nav a').first().getAttribute('href')).toBe('about:srcdoc#summary');
+    expect(await html.locator('#summary a').first().getAttribute('href')).toBe('about:srcdoc#verdict');
+
     await page.getByTestId('export-format-pdf').check();
     await page.locator('[data-testid="export-preview"][data-state="ready"][data-format="pdf"]').waitFor({ timeout: 90_000 });
     const preview = page.getByTestId('export-preview-pdf');
@@ -94,6 +98,11 @@ describe('the PDF preview with six runs', () => {
     const frameBox = await page.getByTestId('export-preview-pdf-pages').boundingBox();
     const sheetBox = await first.boundingBox();
     expect(frameBox && sheetBox && sheetBox.width <= frameBox.width && sheetBox.height > sheetBox.width).toBe(true);
+
+    // A warning count on page 1 links to the section that lists the warnings, within the frame's own
+    // document (a bare "#verdict" would resolve against the studio's address and load it into the frame).
+    expect(await first.locator('[data-section="summary"] a').first().getAttribute('href')).toBe('about:srcdoc#verdict');
+    expect(await pages.locator('#verdict h2').textContent()).toBe('Verdict and warnings');
 
     for (const id of ['export-close', 'export-cancel', 'export-save']) expect(await inViewport(page, page.getByTestId(id)), id).toBe(true);
 

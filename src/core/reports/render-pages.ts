@@ -101,7 +101,11 @@ export function renderPdfPages(report: ReportContext, sections: readonly BuiltSe
       }
       [...byPage].forEach(([page, rows], i) => add(page, renderBlock(partOf(block, rows, i === 0))));
     });
-    for (const [page, html] of parts) put(page, `<section data-section="${escapeHtml(section.id)}">\n${html.join('\n')}\n</section>`);
+    // The part with the heading keeps the section's id, so the summary's links lead to its page.
+    [...parts].forEach(([page, html], i) => {
+      const id = i === 0 ? ` id="${escapeHtml(section.id)}"` : '';
+      put(page, `<section${id} data-section="${escapeHtml(section.id)}">\n${html.join('\n')}\n</section>`);
+    });
   });
   put(pageOf(PAGE_MARKS.footer), `<footer>${FOOTER_TEXT}</footer>`);
 
@@ -110,13 +114,16 @@ export function renderPdfPages(report: ReportContext, sections: readonly BuiltSe
     (content, i) =>
       `<div class="sheet" data-page="${i + 1}">\n<div class="page" aria-label="Page ${i + 1} of ${total}">\n${content.join('\n')}\n</div>\n<p class="page-number">Page ${i + 1} of ${total}</p>\n</div>`,
   );
+  // A srcdoc document resolves "#verdict" against the studio's own address, so a click would load
+  // the studio into the frame; "about:srcdoc#verdict" stays in this document.
+  const body = sheets.join('\n').replaceAll('href="#', 'href="about:srcdoc#');
   return `<!doctype html>
 <html lang="en">
 <head>
 ${documentHead(`${report.title}: ${total} page${total === 1 ? '' : 's'}`, PREVIEW_CSS)}
 </head>
 <body class="pdf-preview">
-${sheets.join('\n')}
+${body}
 </body>
 </html>
 `;

@@ -110,6 +110,10 @@ describe('the pages of the preview', () => {
     expect(html).toContain("default-src 'none'");
     expect(html).not.toContain('<script');
     expect(html).not.toContain('id="pg-');
+    // Links stay in the frame's document: a srcdoc frame resolves a bare "#id" against the page that holds it.
+    expect(html).toContain('<a href="about:srcdoc#verdict">');
+    expect(html).not.toContain('href="#');
+    expect(html).toContain('<section id="verdict" data-section="verdict">');
   });
 
   it('comes with the PDF the exporter saves, whose bytes are the ones the map was read from', async () => {

@@ -45,10 +45,13 @@ export function pdfPageCount(bytes: Uint8Array): number {
 /**
  * The report without its scripts, for a frame that may run none (sandbox=""): otherwise the
  * browser logs a blocked-script error for each. The charts are SVG and need no script; only the
- * table sorting does, and it works in the saved file.
+ * table sorting does, and it works in the saved file. Links within the report are made to stay in the frame.
  */
 export function htmlForPreview(bytes: Uint8Array): string {
   const doc = new DOMParser().parseFromString(new TextDecoder('utf-8').decode(bytes), 'text/html');
   for (const script of doc.querySelectorAll('script')) script.remove();
+  // A srcdoc frame resolves "#latency" against the studio's address, so the report's own links
+  // would load the studio into the frame; "about:srcdoc#latency" scrolls within the report.
+  for (const link of doc.querySelectorAll<HTMLAnchorElement>('a[href^="#"]')) link.setAttribute('href', `about:srcdoc${link.getAttribute('href') ?? ''}`);
   return `<!doctype html>\n${doc.documentElement.outerHTML}`;
 }
