@@ -7,6 +7,8 @@
  * others by SQNR, and a click on a node shows the SQNR the engine measures for it; the first step
  * shows no kept layer, and the float model's graph shows the newest step. No sleeps.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { expect, it } from 'vitest';
 import type { EventPayload } from '../../src/shared/contract';
 import type { LayerSqnr } from '../../src/shared/eval-schema';
@@ -16,11 +18,12 @@ import { directTransport } from '../../src/core/direct-transport';
 import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
-import { makeTempWorkspace } from './helpers/studio-server';
+import { makeTempWorkspace, REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
 
 const TIMEOUT_MS = 120_000;
 const SQNR_SAMPLES = 50;
+const SCREENSHOT = path.join(REPO_ROOT, 'docs/graph-triage.png');
 
 const prepared = {
   floatId: '',
@@ -116,6 +119,10 @@ it(
     // The kept layer's details say it is kept, and since which step.
     await marked.click();
     expect(await details.getByTestId('graph-details-overlay').textContent()).toMatch(/^Kept in float since step 2\./);
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) {
+      await page.mouse.move(0, 0);
+      await page.getByTestId('graph-view').screenshot({ path: SCREENSHOT });
+    }
 
     // The first step (the variant the triage started from) keeps nothing in float.
     await view.getByTestId('graph-overlay-triage-step').selectOption({ label: 'step 1 of 2 (start)' });
