@@ -65,7 +65,7 @@ describe('the PDF preview with six runs', () => {
     await latencyWrap.waitFor();
     const widths = await latencyWrap.evaluate((wrap) => {
       const root = wrap.ownerDocument.documentElement;
-      return { wrap: wrap.clientWidth, table: wrap.scrollWidth, page: root.clientWidth, pageScroll: root.scrollWidth, overflowX: getComputedStyle(wrap).overflowX };
+      return { wrap: wrap.clientWidth, table: wrap.scrollWidth, page: root.clientWidth, pageScroll: root.scrollWidth, overflowX: wrap.ownerDocument.defaultView?.getComputedStyle(wrap).overflowX };
     });
     expect(widths.pageScroll, 'the report page scrolls sideways').toBeLessThanOrEqual(widths.page);
     expect(widths.wrap).toBeLessThanOrEqual(widths.page);
