@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../hooks/useModalDialog';
 import { NUMBERED_PAGES, PAGE_LABELS } from '../hooks/usePage';
 import './results/results.css';
 
@@ -18,33 +18,11 @@ export function shortcutList(mod: string = MOD): Array<{ keys: string[]; what: s
   ];
 }
 
-/**
- * A modal <dialog> (showModal keeps focus inside and Escape closes it); closing gives focus back
- * to where it was.
- */
+/** A modal dialog (useModalDialog): Escape or Close shuts it, and the focus goes back to where it was. */
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    return () => {
-      dialog.close();
-      opener?.focus();
-    };
-  }, []);
+  const { dialogProps } = useModalDialog({ onClose });
   return (
-    <dialog
-      ref={ref}
-      className="shortcuts-dialog"
-      aria-labelledby="shortcuts-title"
-      data-testid="shortcuts-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
+    <dialog {...dialogProps} className="shortcuts-dialog modal-dialog" aria-labelledby="shortcuts-title" data-testid="shortcuts-dialog">
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
       <table className="table">
         <tbody>

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog';
 import { uiErrorText } from '../../ui-messages';
 import './housekeeping.css';
 
@@ -28,13 +29,9 @@ interface Props {
  * Cancel focused first; a refusal from the engine is shown here and nothing closes.
  */
 export function ConfirmRemove({ title, items, children, blocked = null, onConfirm, onClose }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-  }, []);
+  const { dialogProps } = useModalDialog({ onClose, canClose: !busy });
   const confirm = async (): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -47,16 +44,7 @@ export function ConfirmRemove({ title, items, children, blocked = null, onConfir
     }
   };
   return (
-    <dialog
-      ref={dialog}
-      className="remove-dialog"
-      data-testid="confirm-remove"
-      aria-labelledby="confirm-remove-title"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-    >
+    <dialog {...dialogProps} className="remove-dialog modal-dialog" data-testid="confirm-remove" aria-labelledby="confirm-remove-title">
       <h2 id="confirm-remove-title">{title}</h2>
       <p className="muted">These are deleted from the workspace folder; this cannot be undone.</p>
       <ul className="remove-dialog-items" data-testid="confirm-remove-items">

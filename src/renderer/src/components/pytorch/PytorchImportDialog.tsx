@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog';
 import type { ModelEntry, PytorchImportResult } from '../../../../shared/contract';
 import { toErrorData } from '../../../../shared/errors';
 import { parseShapeListText } from '../../../../shared/pytorch-files';
@@ -25,7 +26,6 @@ const LOG_LINES = 200;
  * used and the parity of every output, so the user sees that the ONNX model computes what torch did.
  */
 export function PytorchImportDialog({ file, onOpenModel, onClose }: Props) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const [sizes, setSizes] = useState('');
   const [moduleName, setModuleName] = useState('');
   const [python, setPython] = useState('');
@@ -36,17 +36,7 @@ export function PytorchImportDialog({ file, onOpenModel, onClose }: Props) {
   const api = useApi();
   const { mutateAsync: importPytorch } = useWorkspaceChange(workspaceChanges.importPytorch);
 
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    dialog.querySelector('input')?.focus();
-    return () => {
-      dialog.close();
-      opener?.focus();
-    };
-  }, []);
+  const { dialogProps } = useModalDialog({ onClose, canClose: !busy, initialFocus: 'input' });
 
   // Each line the exporter writes arrives as task.progress while this dialog's export runs.
   const running = useRef(false);
@@ -89,16 +79,7 @@ export function PytorchImportDialog({ file, onOpenModel, onClose }: Props) {
 
   const isPython = file.name.toLowerCase().endsWith('.py');
   return (
-    <dialog
-      ref={dialogRef}
-      className="pytorch-dialog"
-      aria-labelledby="pytorch-dialog-title"
-      data-testid="pytorch-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-    >
+    <dialog {...dialogProps} className="pytorch-dialog modal-dialog" aria-labelledby="pytorch-dialog-title" data-testid="pytorch-dialog">
       <form onSubmit={(event) => void submit(event)}>
         <h2 id="pytorch-dialog-title">Import PyTorch model: {file.name}</h2>
         <p className="muted">

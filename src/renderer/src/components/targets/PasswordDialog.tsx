@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { SshTargetConfig } from '../../../../shared/targets';
+import { useModalDialog } from '../../hooks/useModalDialog';
 
 interface Props {
   config: SshTargetConfig;
@@ -8,26 +9,14 @@ interface Props {
 }
 
 /**
- * Asks for an SSH password before a connection test. A modal <dialog>: the rest of the page is
- * inert, Escape cancels. The password lives in this component's state until it is handed to the
+ * Asks for an SSH password before a connection test. A modal dialog (useModalDialog): the rest of
+ * the page is inert, Escape cancels. The password lives in this component's state until it is handed to the
  * engine, which keeps it in memory for the session; nothing here stores or logs it.
  */
 export function PasswordDialog({ config, onSubmit, onCancel }: Props) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    dialog.querySelector('input')?.focus();
-    return () => {
-      dialog.close();
-      opener?.focus();
-    };
-  }, []);
+  const { dialogProps } = useModalDialog({ onClose: onCancel, initialFocus: 'input' });
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -39,16 +28,7 @@ export function PasswordDialog({ config, onSubmit, onCancel }: Props) {
   };
 
   return (
-    <dialog
-      ref={dialogRef}
-      className="password-dialog"
-      aria-labelledby="password-dialog-title"
-      data-testid="password-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-    >
+    <dialog {...dialogProps} className="password-dialog modal-dialog" aria-labelledby="password-dialog-title" data-testid="password-dialog">
       <form onSubmit={submit}>
         <h2 id="password-dialog-title">Password for {config.name}</h2>
         <p className="muted">
