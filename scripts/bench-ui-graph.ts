@@ -24,65 +24,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { encodeOnnxModel, type OnnxNodeSpec } from '../src/core/formats/onnx/onnx-writer';
 import { FRESH_BUILD_ENV } from '../src/core/process-entries';
 import { medianOf } from '../src/shared/numeric/quantile';
 import { launchBrowser, openStudio } from '../test/e2e/helpers/browser';
 import { startStudioServer } from '../test/e2e/helpers/studio-server';
+import { syntheticGraphModel, type SyntheticShape as Shape } from '../test/e2e/helpers/synthetic-graph-model';
 import { ensureCliBuild } from './build-cli.mjs';
 
 const GOAL_MS = 2_000;
-const WIDTH = 16;
-
-type Shape = 'chain' | 'branched';
-
-/** A network-like chain of `count` nodes on a [1, 16] float tensor: Relu, Mul by a weight, Add of a skip. */
-function chainNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
-  const nodes: OnnxNodeSpec[] = [];
-  let last = 'x';
-  for (let i = 0; i < count; i++) {
-    const out = `t${i}`;
-    if (i % 5 === 4 && i >= 5) nodes.push({ opType: 'Add', name: `add_${i}`, inputs: [last, `t${i - 4}`], outputs: [out] });
-    else if (i % 2 === 0) nodes.push({ opType: 'Relu', name: `relu_${i}`, inputs: [last], outputs: [out] });
-    else nodes.push({ opType: 'Mul', name: `scale_${i}`, inputs: [last, 'w'], outputs: [out] });
-    last = out;
-  }
-  return { nodes, last };
-}
-
-/** Blocks of four nodes, `count` in all: a Relu, then a Mul and a Sigmoid both reading it, joined by an Add. */
-function branchedNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
-  const nodes: OnnxNodeSpec[] = [];
-  let last = 'x';
-  for (let b = 0; nodes.length < count; b++) {
-    const block: OnnxNodeSpec[] = [
-      { opType: 'Relu', name: `relu_${b}`, inputs: [last], outputs: [`r${b}`] },
-      { opType: 'Mul', name: `scale_${b}`, inputs: [`r${b}`, 'w'], outputs: [`m${b}`] },
-      { opType: 'Sigmoid', name: `gate_${b}`, inputs: [`r${b}`], outputs: [`g${b}`] },
-      { opType: 'Add', name: `join_${b}`, inputs: [`m${b}`, `g${b}`], outputs: [`a${b}`] },
-    ];
-    const room = count - nodes.length;
-    nodes.push(...block.slice(0, room));
-    last = block[Math.min(room, block.length) - 1]!.outputs[0]!;
-  }
-  return { nodes, last };
-}
-
-function syntheticModel(count: number, shape: Shape): Uint8Array {
-  const { nodes, last } = shape === 'chain' ? chainNodes(count) : branchedNodes(count);
-  nodes.push({ opType: 'Identity', name: 'output', inputs: [last], outputs: ['y'] });
-  return encodeOnnxModel({
-    irVersion: 8,
-    opsetImports: [{ domain: '', version: 17 }],
-    producerName: 'edgebench bench-ui-graph',
-    producerVersion: '1',
-    graphName: `synthetic-${shape}-${count}`,
-    inputs: [{ name: 'x', elemType: 'FLOAT', shape: [1, WIDTH] }],
-    outputs: [{ name: 'y', elemType: 'FLOAT', shape: [1, WIDTH] }],
-    initializers: [{ name: 'w', dims: [WIDTH], dataType: 'FLOAT', data: new Float32Array(WIDTH).fill(0.5) }],
-    nodes,
-  });
-}
 
 interface Timing {
   dataMs: number;
@@ -137,7 +86,7 @@ async function timeOpen(page: Page, url: string, modelId: string, dwellMs: numbe
 async function benchShape(page: Page, url: string, dir: string, shape: Shape, count: number, trials: number, dwellMs: number): Promise<boolean> {
   const name = `synthetic-${shape}-${count}`;
   const modelFile = path.join(dir, `${name}.onnx`);
-  await writeFile(modelFile, syntheticModel(count - 1, shape));
+  await writeFile(modelFile, syntheticGraphModel(count - 1, shape));
   await page.goto(`${url}#/models`);
   await page.getByTestId('import-input').setInputFiles(modelFile);
   const row = page.getByTestId('model-row').filter({ hasText: name });
