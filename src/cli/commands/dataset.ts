@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { ChannelOrder, InputDtype, Layout, type StoredPreprocessing } from '../../core/datasets/dataset-manifest';
+import { ChannelOrder, InputDtype, Layout, type StoredPreprocessing } from '../../shared/preprocessing';
 import { DATASET_IMPORTERS, importDataset, type DatasetImportOptions } from '../../core/datasets/import-dataset';
 import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
 import type { CommandIo } from '../io';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { Layout, isLabeled, readDatasetManifest } from '../../core/datasets/dataset-manifest';
+import { isLabeled, readDatasetManifest } from '../../core/datasets/dataset-manifest';
+import { Layout } from '../../shared/preprocessing';
 import { evaluateModelsThatFit, type EvalModel, type EvalResult } from '../../core/eval/run-evaluation';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { DEFAULT_EVAL_BATCH } from '../../core/runner/protocol';

@@ -14,10 +14,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../../shared/errors';
-import { ChannelOrder, InputDtype, Layout, PreprocessingRecipe, ResizeSpec, StoredPreprocessing } from '../../shared/preprocessing';
-
-// The recipe is shared with the contract (datasets.setPreprocessing); the engine's dataset code names it from here.
-export { ChannelOrder, InputDtype, Layout, PreprocessingRecipe, ResizeSpec, StoredPreprocessing };
+import { PreprocessingRecipe, StoredPreprocessing } from '../../shared/preprocessing';
 
 export const DATASET_FORMAT = 'edgebench.dataset/1';
 export const MANIFEST_FILE = 'dataset.json';

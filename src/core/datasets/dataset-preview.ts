@@ -7,7 +7,8 @@ import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { DatasetPreview, PreviewSample } from '../../shared/preprocessing';
 import { writeJsonAtomic } from '../workspace/atomic-write';
-import { checkRecipeFits, isImageShape, MANIFEST_FILE, readDatasetManifest, resolveRecipe, type StoredPreprocessing } from './dataset-manifest';
+import { checkRecipeFits, isImageShape, MANIFEST_FILE, readDatasetManifest, resolveRecipe } from './dataset-manifest';
+import type { StoredPreprocessing } from '../../shared/preprocessing';
 import { preprocessSamples } from './preprocess';
 import { readStoredLabels, readStoredSamples } from './stored-dataset';
 

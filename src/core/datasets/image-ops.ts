@@ -5,7 +5,7 @@
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { StudioError } from '../../shared/errors';
-import type { ChannelOrder, ResizeSpec } from './dataset-manifest';
+import type { ChannelOrder, ResizeSpec } from '../../shared/preprocessing';
 
 /** ITU-R BT.601 luma weights, the ones PIL's convert('L') and OpenCV's RGB2GRAY use. */
 const LUMA = [0.299, 0.587, 0.114] as const;

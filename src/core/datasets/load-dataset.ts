@@ -4,11 +4,10 @@ import {
   checkRecipeFits,
   type DatasetManifest,
   isImageShape,
-  type Layout,
-  type PreprocessingRecipe,
   readDatasetManifest,
   resolveRecipe,
 } from './dataset-manifest';
+import type { Layout, PreprocessingRecipe } from '../../shared/preprocessing';
 import { type ModelInputArray, preprocessedShape, preprocessSamples } from './preprocess';
 import { readStoredLabels, readStoredSamples } from './stored-dataset';
 

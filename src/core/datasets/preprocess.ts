@@ -1,5 +1,6 @@
 /** Applies a preprocessing recipe to stored samples: pure, so it is tested against hand-computed pixels. */
-import { isImageShape, type Layout, type PreprocessingRecipe } from './dataset-manifest';
+import { isImageShape } from './dataset-manifest';
+import type { Layout, PreprocessingRecipe } from '../../shared/preprocessing';
 import { convertChannels, resizePlanes } from './image-ops';
 
 export type ModelInputArray = Float32Array | Uint8Array | Int8Array;

@@ -16,8 +16,8 @@ import {
   resolveRecipe,
   type StoredArrayEntry,
   type StoredDtype,
-  type StoredPreprocessing,
 } from './dataset-manifest';
+import type { StoredPreprocessing } from '../../shared/preprocessing';
 
 export type StoredArray = Uint8Array | Int8Array | Int32Array | Float32Array;
 

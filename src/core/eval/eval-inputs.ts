@@ -30,7 +30,8 @@ import {
 import type { ModelInfo } from '../../shared/model-info';
 import { NO_GIVEN_INPUTS, isEmptyGivenInputs, type GivenInputs } from '../../shared/model-inputs';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
-import { readDatasetManifest, type Layout } from '../datasets/dataset-manifest';
+import { readDatasetManifest } from '../datasets/dataset-manifest';
+import type { Layout } from '../../shared/preprocessing';
 import { formatDims, loadDatasetTensors, type ModelDim } from '../datasets/load-dataset';
 import type { EvalFeed } from '../runner/protocol';
 import { fitArray } from './eval-arrays';

@@ -12,7 +12,7 @@ import type { GivenInputs } from '../../shared/model-inputs';
 import type { RuntimeName } from '../../shared/run-schema';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
-import type { Layout } from '../datasets/dataset-manifest';
+import type { Layout } from '../../shared/preprocessing';
 import { planEvalInputs, type EvalInputPlan } from './eval-inputs';
 
 /** What the check needs of a model (run-evaluation.ts's EvalModel has these and its path). */

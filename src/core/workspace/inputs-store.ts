@@ -11,7 +11,7 @@ import { planModelInputs } from '../../shared/input-plan';
 import type { ModelInfo } from '../../shared/model-info';
 import { GivenInputs, isEmptyGivenInputs } from '../../shared/model-inputs';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
-import type { Layout } from '../datasets/dataset-manifest';
+import type { Layout } from '../../shared/preprocessing';
 import type { Workspace } from './workspace';
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type PreprocessingRecipe, resolveRecipe, checkRecipeFits } from '../../../src/core/datasets/dataset-manifest';
+import { resolveRecipe, checkRecipeFits } from '../../../src/core/datasets/dataset-manifest';
+import type { PreprocessingRecipe } from '../../../src/shared/preprocessing';
 import { preprocessSamples } from '../../../src/core/datasets/preprocess';
 
 const recipe = (over: Partial<PreprocessingRecipe>, shape: number[] = [3, 2, 2]) => resolveRecipe(over, shape);

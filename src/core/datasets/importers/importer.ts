@@ -1,5 +1,5 @@
 /** The contract every dataset importer implements (one file each, listed in import-dataset.ts). */
-import type { StoredPreprocessing } from '../dataset-manifest';
+import type { StoredPreprocessing } from '../../../shared/preprocessing';
 import type { ImportedData } from '../stored-dataset';
 
 export interface DatasetImportOptions {
