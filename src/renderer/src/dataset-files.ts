@@ -1,7 +1,7 @@
 import { MAX_UPLOAD_BYTES } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import { readAsBase64 } from './files';
-import { formatBytes } from './format';
+import { formatBytes } from '../../shared/units';
 
 export const DATASET_FILE_EXTENSIONS = ['.npy', '.npz', '.csv', '.tsv'];
 

@@ -1,6 +1,6 @@
 import { MAX_UPLOAD_BYTES } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import { formatBytes } from './format';
+import { formatBytes } from '../../shared/units';
 import type { PickedFile } from './model-files';
 
 export { ACCEPTED_EXTENSIONS, type PickedFile } from './model-files';

@@ -1,10 +1,11 @@
 import type { Dim } from '../../shared/model-info';
 
-import { formatBytes, formatMiB, formatMs, formatPeakMemory, measuredPeakBytes, NOT_MEASURED } from '../../shared/units';
+import { formatMs } from '../../shared/units';
 
-// Every size and memory figure in the studio goes through these (IEC units, KiB/MiB, as the CLI and reports):
-// formatPeakMemory for a peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMb for other memory, formatBytes for sizes.
-export { formatBytes, formatMiB as formatMb, formatPeakMemory, measuredPeakBytes, NOT_MEASURED };
+// Sizes and memory figures come from src/shared/units (IEC units, KiB/MiB, as the CLI and reports): formatPeakMemory for a
+// peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMiB for other memory, formatBytes for sizes.
+// Kept only for components/export/ReportPreview.tsx, until it imports formatBytes from src/shared/units itself.
+export { formatBytes } from '../../shared/units';
 
 /** 1234567 → "1.23 M"; small counts stay exact. */
 export function formatCount(count: number): string {

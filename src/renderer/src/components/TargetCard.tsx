@@ -1,5 +1,5 @@
 import type { TargetEntry } from '../../../shared/contract';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../shared/units';
 import { isImplicitTarget, kindBadge, targetTitle } from '../target-kind-view';
 
 interface Props {

@@ -8,7 +8,8 @@ import { VariantsPanel } from '../components/variants/VariantsPanel';
 import { FormatsPanel } from '../components/networks/FormatsPanel';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 import { useDatasets, useModels, useSavedSizeMacs, useWorkspaceReady } from '../data/queries';
-import { formatBytes, formatCount } from '../format';
+import { formatCount } from '../format';
+import { formatBytes } from '../../../shared/units';
 import { familyOrder, listLabel, originLabel } from '../variant-view';
 
 interface Props {

@@ -1,6 +1,6 @@
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
 import type { EvalCheck, EvalSkipped } from '../../../../shared/eval-schema';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 import { familyOrder, listLabel } from '../../variant-view';
 import './eval-controls.css';
 

@@ -1,7 +1,8 @@
 import type { ModelEntry } from '../../../../shared/contract';
 import type { EvalResult } from '../../../../shared/eval-schema';
 import type { EvalRow } from '../../accuracy';
-import { formatBytes, formatPercent } from '../../format';
+import { formatPercent } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 import { parentOf } from '../../variant-view';
 
 interface Props {

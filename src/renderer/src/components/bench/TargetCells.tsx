@@ -1,5 +1,5 @@
 import type { JobView, TargetGroup } from '../../bench-job';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 import { CellRow } from './CellRow';
 
 interface Props {

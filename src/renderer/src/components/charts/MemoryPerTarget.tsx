@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, Rectangle, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
-import { formatMb } from '../../format';
+import { formatMiB } from '../../../../shared/units';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartFrame, axisStyle, tooltipStyles } from './ChartFrame';
 import type { GroupedRuns } from './across-targets';
@@ -43,7 +43,7 @@ export function MemoryPerTarget({ grouped, colors: seriesColors }: Props) {
             <YAxis unit=" MiB" {...axisStyle(theme)} width={72} />
             <Tooltip
               cursor={{ fill: colors.grid, fillOpacity: 0.35 }}
-              formatter={(value, name) => [value === null || value === undefined ? 'not measured' : formatMb(Number(value) * MIB), String(name)]}
+              formatter={(value, name) => [value === null || value === undefined ? 'not measured' : formatMiB(Number(value) * MIB), String(name)]}
               {...tooltipStyles(theme)}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />

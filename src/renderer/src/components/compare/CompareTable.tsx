@@ -1,8 +1,8 @@
 import { headlineMedianMs, type PercentileName, type RunFile } from '../../../../shared/run-schema';
-import { formatMb, formatMsRange, formatPercent, formatSpeedup } from '../../format';
+import { formatMsRange, formatPercent, formatSpeedup } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
-import { formatMs, measuredPeakBytes } from '../../../../shared/units';
+import { formatMiB, formatMs, measuredPeakBytes } from '../../../../shared/units';
 
 export interface ComparedRun {
   run: RunFile;
@@ -31,7 +31,7 @@ function PeakRss({ bytes }: { bytes: number }) {
   const measured = measuredPeakBytes(bytes);
   return (
     <td className="num" data-stat="peak-rss">
-      {measured === null ? <span className="muted">not measured</span> : formatMb(measured)}
+      {measured === null ? <span className="muted">not measured</span> : formatMiB(measured)}
     </td>
   );
 }

@@ -1,8 +1,8 @@
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
-import { formatBytes, formatDate, formatPeakMemory } from '../../format';
-import { formatMs } from '../../../../shared/units';
+import { formatDate } from '../../format';
+import { formatBytes, formatMs, formatPeakMemory } from '../../../../shared/units';
 import { testResultText } from '../../ui-messages';
 import type { TargetTests } from '../targets/useTargetTests';
 import { DeviceRun } from './DeviceRun';

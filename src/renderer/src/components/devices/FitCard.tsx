@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FitEstimate, FitRemedy, FitUnsupportedOp, ModelEntry } from '../../../../shared/contract';
 import { useFitChips, useFitEstimates } from '../../data/queries';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 
 interface Props {
   models: readonly ModelEntry[];

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from '../../../../shared/environment-diff';
 import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
-import { formatMb, formatPeakMemory, formatThreads } from '../../format';
-import { formatMs } from '../../../../shared/units';
+import { formatThreads } from '../../format';
+import { formatMiB, formatMs, formatPeakMemory } from '../../../../shared/units';
 
 interface Fact {
   label: string;
@@ -72,12 +72,12 @@ export function RunFacts({ run }: { run: RunFile }) {
     },
     {
       label: 'Model load',
-      value: m.modelLoadRssBytes === undefined ? '–' : formatMb(m.modelLoadRssBytes),
+      value: m.modelLoadRssBytes === undefined ? '–' : formatMiB(m.modelLoadRssBytes),
       hint: 'RSS after loading the model minus before',
     },
     {
       label: 'OS peak',
-      value: m.osPeakRssBytes === undefined || m.osPeakRssBytes === null ? 'not reported' : formatMb(m.osPeakRssBytes),
+      value: m.osPeakRssBytes === undefined || m.osPeakRssBytes === null ? 'not reported' : formatMiB(m.osPeakRssBytes),
       hint: "the operating system's own peak RSS of the runner at its exit",
     },
   ];

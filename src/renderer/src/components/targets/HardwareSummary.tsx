@@ -1,5 +1,5 @@
 import type { HardwareProfile } from '../../../../shared/run-schema';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 
 /** Labels for the facts a connection test reports; the runner the studio picked comes first. */
 const DETAIL_LABELS: ReadonlyArray<[string, string]> = [

@@ -1,5 +1,6 @@
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
-import { formatBytes, formatPercent } from '../../format';
+import { formatPercent } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 import { routeLink } from '../../hooks/usePage';
 import { calibrationLabel, recipeDetails } from '../../variant-view';
 
