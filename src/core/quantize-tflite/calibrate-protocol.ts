@@ -5,6 +5,8 @@ export interface CalibrateRequest {
   modelPath: string;
   /** Samples back to back, each the model's inputs in order, as little-endian float32. */
   feedsPath: string;
+  /** The samples this worker runs: [first, first + samples) of the file (calibration splits them over workers). */
+  first: number;
   samples: number;
   inputs: Array<{ name: string; dims: number[]; elements: number }>;
   /** How many outputs the copy lists (checked against what LiteRT reports). */
@@ -12,6 +14,7 @@ export interface CalibrateRequest {
 }
 
 export type CalibrateReply =
+  /** `done` of this worker's samples. */
   | { type: 'progress'; done: number; total: number }
   /** [min, max] per output of the copy, in order; null for an output that held no values. */
   | { type: 'ranges'; ranges: Array<[number, number] | null> }

@@ -10,7 +10,7 @@
  * samples of a 256×256×3 image are 157 MB of float32.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { tensorBytes, encodeTfliteModelFile, type TfliteModel } from '../formats/tflite/tflite-model';
@@ -28,6 +28,10 @@ export interface CalibrateOptions {
   /** The worker entry; default the built out/cli/tflite-calibrate.js or its source (process-entries.ts). Electron passes its own bundle's path. */
   workerPath?: string;
 }
+
+/** At most this many calibration workers, each with at least MIN_SAMPLES_PER_WORKER samples (a worker costs a LiteRT start and compile). */
+const MAX_WORKERS = 4;
+const MIN_SAMPLES_PER_WORKER = 16;
 
 /** Tensors calibration observes: float32 tensors an operator computes (not constants). */
 export function activationTensors(model: TfliteModel): number[] {
@@ -76,7 +80,9 @@ function flattenFeeds(model: TfliteModel, calibration: CalibrationData): { bytes
         const what = tensor === undefined ? 'no values' : `${tensor.data.length} values`;
         throw new TfliteQuantRefusal(`Calibration sample ${sample + 1} has ${what} for input '${input.name}', which takes ${input.elements} ([${input.dims.join(', ')}]); give samples in the model's own layout.`);
       }
-      for (let k = 0; k < tensor.data.length; k += 1) all[at + k] = Number(tensor.data[k]);
+      if (tensor.data instanceof BigInt64Array || tensor.data instanceof BigUint64Array) {
+        for (let k = 0; k < tensor.data.length; k += 1) all[at + k] = Number(tensor.data[k]);
+      } else all.set(tensor.data, at);
       at += input.elements;
     }
   });
@@ -116,19 +122,55 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
     const feedsPath = join(folder, 'samples.f32');
     writeFileSync(modelPath, exposeTensors(model, observed));
     writeFileSync(feedsPath, bytes);
-    const request: CalibrateRequest = { modelPath, feedsPath, samples: calibration.inputs.length, inputs, outputs: observed.length };
-    const ranges = await runCalibrationWorker(request, options);
-    ranges.forEach((range, i) => {
-      const t = observed[i];
-      if (range !== null && t !== undefined) stats.set(t, { min: range[0], max: range[1], values: 1 });
+    // Samples are split over a few workers (each a LiteRT instance on one thread); the parent only waits.
+    const total = calibration.inputs.length;
+    const workers = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(total / MIN_SAMPLES_PER_WORKER)));
+    const done = new Array<number>(workers).fill(0);
+    const shares = Array.from({ length: workers }, (_, w) => {
+      const first = Math.floor((w * total) / workers);
+      return { first, samples: Math.floor(((w + 1) * total) / workers) - first };
     });
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort();
+    try {
+      const results = await Promise.all(
+        shares.map((share, w) =>
+          runCalibrationWorker({ modelPath, feedsPath, ...share, inputs, outputs: observed.length }, {
+            signal: controller.signal,
+            onProgress: (count) => {
+              done[w] = count;
+              options.onProgress?.(done.reduce((a, b) => a + b, 0), total);
+            },
+            ...(options.workerPath ? { workerPath: options.workerPath } : {}),
+          }).catch((error: unknown) => {
+            controller.abort(); // one failed: stop the others
+            throw error;
+          }),
+        ),
+      );
+      observed.forEach((t, i) => {
+        let min = Infinity;
+        let max = -Infinity;
+        for (const ranges of results) {
+          const range = ranges[i];
+          if (range === null || range === undefined) continue;
+          min = Math.min(min, range[0]);
+          max = Math.max(max, range[1]);
+        }
+        if (Number.isFinite(min)) stats.set(t, { min, max, values: total });
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
     return stats;
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-function runCalibrationWorker(request: CalibrateRequest, options: CalibrateOptions): Promise<Array<[number, number] | null>> {
+function runCalibrationWorker(request: CalibrateRequest, options: { signal: AbortSignal; onProgress: (done: number) => void; workerPath?: string }): Promise<Array<[number, number] | null>> {
   const child = nodeForkSpawner({ runnerPath: options.workerPath ?? processEntryPath('tflite-calibrate') }).spawn();
   const log: string[] = [];
   return new Promise((resolve, reject) => {
@@ -136,13 +178,13 @@ function runCalibrationWorker(request: CalibrateRequest, options: CalibrateOptio
     const finish = (error: Error | null, ranges?: Array<[number, number] | null>): void => {
       if (settled) return;
       settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
+      options.signal.removeEventListener('abort', onAbort);
       child.kill('SIGKILL');
       if (error) reject(error);
       else resolve(ranges ?? []);
     };
     const onAbort = (): void => finish(new StudioError('CANCELLED', 'Calibration was cancelled.'));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.signal.addEventListener('abort', onAbort, { once: true });
     child.onLine('stderr', (line) => {
       log.push(line);
       if (log.length > 20) log.shift();
@@ -155,7 +197,7 @@ function runCalibrationWorker(request: CalibrateRequest, options: CalibrateOptio
         log.push(line);
         return;
       }
-      if (reply.type === 'progress') options.onProgress?.(reply.done, reply.total);
+      if (reply.type === 'progress') options.onProgress(reply.done);
       else if (reply.type === 'ranges') finish(null, reply.ranges);
       else finish(new StudioError('RUNTIME', `Calibration in LiteRT failed: ${reply.message.replace(/\.$/, '')}.`, { runnerLog: log.join('\n') }));
     });
@@ -163,7 +205,7 @@ function runCalibrationWorker(request: CalibrateRequest, options: CalibrateOptio
       const how = exit.signal ? `with signal ${exit.signal}` : `with code ${exit.code}`;
       finish(new StudioError('RUNNER', `The calibration worker exited ${how} before answering; its last words: ${log.slice(-3).join(' | ') || '(none)'}`, { runnerLog: log.join('\n') }));
     });
-    if (options.signal?.aborted) onAbort();
+    if (options.signal.aborted) onAbort();
     else child.send(JSON.stringify(request));
   });
 }

@@ -38,7 +38,7 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
     for (let sample = 0; sample < request.samples; sample += 1) {
       const tensors: Tensor[] = [];
       try {
-        let at = sample * floatsPerSample * 4;
+        let at = (request.first + sample) * floatsPerSample * 4;
         for (const [i, input] of request.inputs.entries()) {
           const values = new Float32Array(feeds.buffer.slice(feeds.byteOffset + at, feeds.byteOffset + at + input.elements * 4));
           at += input.elements * 4;
