@@ -37,13 +37,20 @@ export function consumersOf(subgraph: TfliteSubGraph, index: number): Array<{ op
   return found;
 }
 
+/** A DEQUANTIZE folded away: its op and the tensor it wrote, which now holds the float32 values. */
+export interface FoldedDequantize {
+  subgraph: TfliteSubGraph;
+  op: TfliteOperator;
+  target: TfliteTensor;
+}
+
 /**
  * Replaces every DEQUANTIZE of a float16 constant by a float32 constant holding the same values
- * (float16 → float32 is exact), in every subgraph. Returns how many were folded; buffers the
- * float16 tensors leave unread are dropped by dropUnreadBuffers.
+ * (float16 → float32 is exact), in every subgraph. The float16 tensors keep their buffers, so
+ * restoreFloat16 can put back what a mode left float; dropUnreadBuffers then drops the rest.
  */
-export function foldFloat16Dequantize(model: TfliteModel): number {
-  let folded = 0;
+export function foldFloat16Dequantize(model: TfliteModel): FoldedDequantize[] {
+  const folded: FoldedDequantize[] = [];
   for (const subgraph of model.subgraphs) {
     const kept: TfliteOperator[] = [];
     for (const op of subgraph.operators) {
@@ -56,12 +63,32 @@ export function foldFloat16Dequantize(model: TfliteModel): number {
       }
       const values = decodeFloat16Array(new Uint16Array(bytes.slice().buffer));
       target.buffer = addBuffer(model, new Uint8Array(values.buffer));
-      folded += 1;
+      folded.push({ subgraph, op, target });
     }
     subgraph.operators = kept;
   }
-  if (folded > 0) dropUnreadBuffers(model);
   return folded;
+}
+
+/**
+ * Puts back each folded DEQUANTIZE whose float32 constant a mode left as it was (not quantized),
+ * before that tensor's first reader: a weight that stays float keeps the file's float16
+ * storage instead of doubling in size. Tensors that an operator in `keepFloat32For` reads stay
+ * float32 (a hybrid kernel's bias: XNNPACK refuses a hybrid convolution whose bias comes from a
+ * DEQUANTIZE). Returns how many were put back.
+ */
+export function restoreFloat16(model: TfliteModel, folded: readonly FoldedDequantize[], keepFloat32For: ReadonlySet<TfliteOperator> = new Set()): number {
+  let restored = 0;
+  for (const { subgraph, op, target } of folded) {
+    if (target.type !== TensorType.FLOAT32 || tensorBytes(model, target) === undefined) continue;
+    const index = subgraph.tensors.indexOf(target);
+    if (subgraph.operators.some((reader) => keepFloat32For.has(reader) && reader.inputs.includes(index))) continue;
+    const first = subgraph.operators.findIndex((reader) => reader.inputs.includes(index));
+    target.buffer = 0;
+    subgraph.operators.splice(first < 0 ? 0 : first, 0, op);
+    restored += 1;
+  }
+  return restored;
 }
 
 /**

@@ -23,7 +23,7 @@ import { StudioError } from '../../shared/errors';
 import { addBuffer, builtinOptions, decodeTfliteModel, encodeTfliteModelFile, opcodeIndex, tensorBytes, type TfliteModel, type TfliteOperator, type TfliteSubGraph, type TfliteTensor } from '../formats/tflite/tflite-model';
 import { BuiltinOperator, BuiltinOptions, builtinOperatorName, TensorType } from '../formats/tflite/tflite-schema';
 import { quantizeWeight } from '../quantize/weights';
-import { builtinOf, consumersOf, dropUnreadBuffers, floatConstant, foldFloat16Dequantize, shapeElements } from './float-weights';
+import { builtinOf, consumersOf, dropUnreadBuffers, floatConstant, foldFloat16Dequantize, restoreFloat16, shapeElements } from './float-weights';
 import { TfliteQuantRefusal, type QuantizeTfliteWeightOnly, type TfliteOpNote, type TfliteQuantResult } from './types';
 
 /** TFLite's threshold: weights with fewer elements stay float32 in dynamic range mode. */
@@ -84,17 +84,22 @@ export const quantizeTfliteWeightOnly: QuantizeTfliteWeightOnly = async (bytes, 
   stop();
   const subgraph = model.subgraphs[0];
   if (subgraph === undefined) throw new TfliteQuantRefusal('The model has no subgraph, so there is nothing to quantize; check that it is a complete .tflite file.');
-  const ops: OpRef[] = subgraph.operators.map((op, index) => ({ op, index, name: opName(model, op) }));
-  const excluded = excludedOps(subgraph, ops, options.exclude ?? []);
+  const allOps: OpRef[] = subgraph.operators.map((op, index) => ({ op, index, name: opName(model, op) }));
+  const excluded = excludedOps(subgraph, allOps, options.exclude ?? []);
   const alreadyHalf = options.mode === 'fp16' && !readsFloat32Constant(model, subgraph);
   const folded = foldFloat16Dequantize(model);
+  const foldedOps = new Set(folded.map((entry) => entry.op));
+  // The folded DEQUANTIZEs are part of their weights now, not operators of their own.
+  const ops = allOps.filter(({ op }) => !foldedOps.has(op));
   const notes: string[] = [];
-  if (folded > 0) notes.push(`${folded} weights stored as float16 behind DEQUANTIZE ops were read as float32 first (float16 to float32 is exact).`);
+  if (folded.length > 0) notes.push(`${folded.length} weights stored as float16 behind DEQUANTIZE ops were read as float32 first (float16 to float32 is exact).`);
   if (model.subgraphs.length > 1) notes.push(`Only the main subgraph is quantized; the model's ${model.subgraphs.length - 1} other subgraph(s) keep their weights as they are.`);
   const total = subgraph.operators.length;
   options.onProgress?.({ stage: 'quantize', done: 0, total });
-  const outcome = options.mode === 'dynamic' ? quantizeDynamic(model, subgraph, ops, excluded) : quantizeFloat16(model, subgraph, ops, excluded, alreadyHalf && folded > 0);
+  const outcome = options.mode === 'dynamic' ? quantizeDynamic(model, subgraph, ops, excluded) : quantizeFloat16(model, subgraph, ops, excluded, alreadyHalf && folded.length > 0);
   stop();
+  const restored = restoreFloat16(model, folded, outcome.hybrid);
+  if (restored > 0) notes.push(`${restored} of those weights stay float, so they keep the file's float16 storage and DEQUANTIZE.`);
   dropUnreadBuffers(model);
   options.onProgress?.({ stage: 'quantize', done: total, total });
   const result: TfliteQuantResult = {
@@ -110,6 +115,8 @@ export const quantizeTfliteWeightOnly: QuantizeTfliteWeightOnly = async (bytes, 
 };
 
 interface ModeOutcome {
+  /** Operators now running a hybrid kernel (their other float inputs must stay float32 constants). */
+  hybrid: Set<TfliteOperator>;
   quantized: TfliteOpNote[];
   kept: TfliteOpNote[];
   notes: string[];
@@ -181,6 +188,7 @@ function quantizeDynamic(model: TfliteModel, subgraph: TfliteSubGraph, ops: OpRe
   }
 
   const quantized: TfliteOpNote[] = [];
+  const hybridOps = new Set<TfliteOperator>();
   const hybridCodes = new Map<number, number>();
   const dequantized = new Map<number, Array<{ op: TfliteOperator; slot: number }>>();
   for (const { op, index, name } of ops) {
@@ -191,6 +199,7 @@ function quantizeDynamic(model: TfliteModel, subgraph: TfliteSubGraph, ops: OpRe
     const hybrid = HYBRID_VERSION.get(builtin);
     if (hybrid !== undefined) {
       hybridCodes.set(op.opcodeIndex, hybrid);
+      hybridOps.add(op);
       const optionsTable = ASYMMETRIC_INPUT_OPTIONS.get(builtin);
       if (optionsTable !== undefined) {
         op.builtinOptions = { ...(op.builtinOptions ?? builtinOptions(optionsTable)), asymmetricQuantizeInputs: true };
@@ -230,7 +239,7 @@ function quantizeDynamic(model: TfliteModel, subgraph: TfliteSubGraph, ops: OpRe
     notes.push(`Weights under ${MIN_WEIGHT_ELEMENTS} elements stay float32, TFLite's rule (their scales would cost more than they save).`);
   }
   notes.push('Operator numbers (op:N) are those of the float model.');
-  return { quantized, kept: notesOf(ops, kept), notes };
+  return { hybrid: hybridOps, quantized, kept: notesOf(ops, kept), notes };
 }
 
 function quantizeFloat16(model: TfliteModel, subgraph: TfliteSubGraph, ops: OpRef[], excluded: Map<TfliteOperator, string>, alreadyHalf: boolean): ModeOutcome {
@@ -268,6 +277,7 @@ function quantizeFloat16(model: TfliteModel, subgraph: TfliteSubGraph, ops: OpRe
     .map(({ index, name }) => ({ op: index, opName: name, reason: 'float16 weights behind a DEQUANTIZE; computes in float32.' }));
   insertDequantize(model, subgraph, readers, () => DEQUANTIZE_VERSION.float16);
   return {
+    hybrid: new Set(),
     quantized,
     kept: notesOf(ops, kept),
     notes: ['Every float32 constant is stored as float16 with a DEQUANTIZE to float32 before its first reader, as TFLite\'s float16 quantization does; the model computes in float32.', 'Operator numbers (op:N) are those of the float model.'],

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { compareOutputs, type ParityReport } from '../../../src/core/convert/parity';
 import { decodeTfliteModel, encodeTfliteModelFile } from '../../../src/core/formats/tflite/tflite-model';
 import { BuiltinOperator, builtinOperatorName } from '../../../src/core/formats/tflite/tflite-schema';
-import { foldFloat16Dequantize } from '../../../src/core/quantize-tflite/float-weights';
+import { dropUnreadBuffers, foldFloat16Dequantize } from '../../../src/core/quantize-tflite/float-weights';
 import { elementCount, seededRandom } from '../../../src/core/runner/input-data';
 import { openLiteRtModel, runLiteRtOnce } from '../../../src/core/runner/runtimes/litert';
 
@@ -66,6 +66,7 @@ export function opInputs(json: FlatcModel, slot: number): Array<{ op: string; te
 export function floatModel(file: string): Uint8Array {
   const model = decodeTfliteModel(new Uint8Array(readFileSync(join(root, file))), basename(file));
   foldFloat16Dequantize(model);
+  dropUnreadBuffers(model);
   return encodeTfliteModelFile(model);
 }
 
