@@ -134,6 +134,29 @@ export const NativeLatency = z.object({
 export type NativeLatency = z.infer<typeof NativeLatency>;
 
 /**
+ * benchmark_model's per-node table (tensorflow/lite/profiling's summarizer over the regular runs):
+ * one row per node as executed, a delegate's kernels included. Times are per run (ms).
+ */
+export const NativeOpProfile = z.object({
+  /** Profiled runs (the table's "Timings (microseconds): count=N"). */
+  runs: z.number().int().min(1),
+  rows: z.array(
+    z.object({
+      /** The op ("CONV_2D") or a delegate's kernel ("Convolution (NHWC, QC8) IGEMM", "TfLiteXNNPackDelegate"). */
+      nodeType: z.string(),
+      /** As printed: "[output tensors]:operator index" for a TFLite op, "Delegate/…:k" for a delegate's kernel. */
+      name: z.string(),
+      firstMs: z.number(),
+      avgMs: z.number(),
+      /** Of the run's time in nodes (the [%] column / 100). */
+      share: z.number(),
+      timesCalled: z.number().int(),
+    }),
+  ),
+});
+export type NativeOpProfile = z.infer<typeof NativeOpProfile>;
+
+/**
  * What a board's own benchmark tool reported for the same model. The tools time different spans
  * (Invoke only, a whole query with copies, Session::Run), so `measures` says what the numbers cover.
  */
@@ -164,6 +187,8 @@ export const NativeToolResult = z.object({
       peakBytes: z.number().optional(),
     })
     .optional(),
+  /** benchmark_model with --enable_op_profiling: its "Run Order" table, row by row, as the tool printed it (the run's profile maps it to graph nodes). */
+  opProfile: NativeOpProfile.optional(),
   /** What the tool printed, so a user can read it (in a run file: cut to NATIVE_RAW_MAX_CHARS, keeping its end). */
   raw: z.string(),
 });

@@ -8,7 +8,17 @@
  *   Inference timings in us: Init: 28585, First inference: 152342, Warmup (avg): 129093, Inference (avg): 121310
  *   Memory footprint delta from the start of the tool (MB): init=31.2461 overall=39.5312
  * A Stat whose values are all equal prints "count=N curr=X(all same)" instead (tsl/util/stats_calculator.h).
+ *
+ * With --enable_op_profiling=true the tool's profiling listener (tensorflow/lite/tools/benchmark/
+ * profiling_listener.cc) adds, after the runs, "Operator-wise Profiling Info for Regular Benchmark
+ * Runs:" and stats_calculator's tables: "Run Order" (one row per executed node: [node type],
+ * [start] in older builds, [first], [avg ms], [%], [cdf%], [mem KB], [times called], [Name]), "Top
+ * by Computation Time", "Summary by node type", then "Timings (microseconds): count=N ...", N being
+ * the profiled runs. A TFLite op's [Name] is "[its output tensors]:operator index"; a delegate's
+ * kernels (XNNPACK's "Convolution (NHWC, QC8) IGEMM") are named "Delegate/<kernel>:k" instead.
+ * The profiler times every regular run (two timestamps per node), so its cost is in those runs.
  */
+import type { NativeOpProfile } from '../../../shared/run-schema';
 import { NUMBER, checkCount, defined, lastNumber, outputError, scaled, type NativeLatency, type NativeToolResult } from './native-result';
 
 export interface BenchmarkModelOptions {
@@ -24,6 +34,10 @@ export interface BenchmarkModelOptions {
   maxTimeMs?: number;
   /** The binary; default 'benchmark_model' from the PATH. */
   binary?: string;
+  /** --enable_op_profiling: the per-node table after the runs (parsed into opProfile). Default off. */
+  opProfiling?: boolean;
+  /** --report_peak_memory_footprint: the peak footprint by periodic monitoring (memory.peakBytes). Default off. */
+  reportPeakMemory?: boolean;
 }
 
 /** argv for benchmark_model on one model, matching the studio's run settings as far as the tool has flags for them. */
@@ -41,7 +55,8 @@ export function benchmarkModelCommand(modelPath: string, options: BenchmarkModel
     `--warmup_min_secs=${(options.warmupMinTimeMs ?? 0) / 1000}`,
   ];
   if (options.maxTimeMs !== undefined && options.maxTimeMs > 0) argv.push(`--max_secs=${options.maxTimeMs / 1000}`);
-  argv.push('--enable_op_profiling=false');
+  argv.push(`--enable_op_profiling=${options.opProfiling === true}`);
+  if (options.reportPeakMemory === true) argv.push('--report_peak_memory_footprint=true');
   return argv;
 }
 
@@ -84,14 +99,55 @@ export function parseBenchmarkModelOutput(raw: string): NativeToolResult {
     overallFootprintBytes: footprint ? Math.round(Number(footprint[2]) * MIB) : undefined,
     peakBytes: peakMiB !== undefined ? Math.round(peakMiB * MIB) : undefined,
   });
+  const opProfile = parseOpProfile(raw);
   return defined({
     tool: 'benchmark_model',
-    measures: 'TFLite benchmark_model: wall time of one Interpreter::Invoke per run on random inputs, in the tool’s own process and thread settings.',
+    measures:
+      'TFLite benchmark_model: wall time of one Interpreter::Invoke per run on random inputs, in the tool’s own process and thread settings' +
+      (opProfile === undefined ? '.' : ', with its op profiler timing every node of those runs.'),
     latencyMs,
     initMs: ms(initUs),
     firstInferenceMs: ms(firstUs),
     warmupMeanMs: ms(warmupUs),
     memory: Object.keys(memory).length > 0 ? memory : undefined,
+    opProfile,
     raw,
   });
+}
+
+const PROFILE_SECTION = 'Operator-wise Profiling Info for Regular Benchmark Runs:';
+const RUN_ORDER = /=+ Run Order =+/;
+const TABLE_END = /=+ Top by Computation Time =+|=+ Summary by node type =+|^(?:INFO: )?Timings \(microseconds\)/m;
+
+/**
+ * The "Run Order" table of the regular runs, or undefined when the output has none (profiling
+ * off, or an older tool that did not finish). Columns are found from the header, since older
+ * builds print a [start] column and tabs, newer ones neither; rows are read by their numbers
+ * from the right of the type, so a type or a name with spaces in it stays whole.
+ */
+export function parseOpProfile(raw: string): NativeOpProfile | undefined {
+  const section = raw.indexOf(PROFILE_SECTION);
+  if (section < 0) return undefined;
+  const rest = raw.slice(section + PROFILE_SECTION.length);
+  const order = RUN_ORDER.exec(rest);
+  if (order === null) return undefined;
+  const afterHeader = rest.slice(order.index + order[0].length);
+  const end = TABLE_END.exec(afterHeader);
+  const lines = (end === null ? afterHeader : afterHeader.slice(0, end.index)).split(/\r?\n/).map((line) => line.replace(/^INFO: /, ''));
+  const header = lines.find((line) => line.includes('[node type]'));
+  if (header === undefined) return undefined;
+  const hasStart = header.includes('[start]');
+  const n = `(${NUMBER})`;
+  const row = new RegExp(`^\\s*(.+?)\\s+${hasStart ? `${NUMBER}\\s+` : ''}${n}\\s+${n}\\s+${n}%\\s+${NUMBER}%\\s+${NUMBER}\\s+(\\d+)\\s+(.+?)\\s*$`);
+  const rows: NativeOpProfile['rows'] = [];
+  for (const line of lines) {
+    const match = row.exec(line);
+    if (match === null || line.includes('[node type]')) continue;
+    const [, nodeType, first, avg, percent, called, name] = match;
+    rows.push({ nodeType: (nodeType as string).trim(), name: name as string, firstMs: Number(first), avgMs: Number(avg), share: scaled(Number(percent), 1 / 100), timesCalled: Number(called) });
+  }
+  if (rows.length === 0) return undefined;
+  // The profiled runs: the count of the Timings line that closes this section's tables.
+  const timings = /^(?:INFO: )?Timings \(microseconds\): count=(\d+)/m.exec(rest.slice(order.index));
+  return { runs: timings === null ? 1 : Number(timings[1]), rows };
 }

@@ -8,8 +8,8 @@
  * (CONV_2D OHWI: H·W·I; DEPTHWISE_CONV_2D 1HWC: H·W; FULLY_CONNECTED [out, in]: in), i.e. its
  * MACs; for every other op, one unit per output element (elementwise work and copies).
  */
-import type { ModelGraph } from '../../../../shared/model-graph';
 import { readTfliteGraph } from '../../../formats/graph/tflite-graph';
+import { mainSubgraphNodes } from '../../tflite-op-profile';
 
 export interface OpCost {
   /** The operator's index in subgraph 0 (what TFLM's profiler events count). */
@@ -22,11 +22,6 @@ export interface OpCost {
 
 const elements = (shape: ReadonlyArray<number | string | null> | null | undefined): number =>
   (shape ?? []).reduce<number>((product, dim) => product * (typeof dim === 'number' && dim > 0 ? dim : 1), 1);
-
-/** The main subgraph's operators, in the order TFLM invokes them. */
-export function mainSubgraphNodes(graph: ModelGraph): ModelGraph['nodes'] {
-  return graph.nodes.filter((node) => node.subgraph === null);
-}
 
 export function simulatedOpCosts(model: Uint8Array, fileName: string): OpCost[] {
   const graph = readTfliteGraph({ main: { name: fileName, data: model }, companions: new Map() });
