@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { messageFor } from '../../../../shared/remedies';
-import { formatBytes } from '../../format';
+import { formatBytes } from '../../../../shared/units';
 import type { ReportExport, ReportFileData } from '../../hooks/useReportExport';
 import { decodeBase64, htmlForPreview, pdfPageCount, previewKind, textHead } from './report-files';
 
