@@ -50,7 +50,7 @@ function ioParams(bytes: Uint8Array, which: 'inputs' | 'outputs'): { scale: numb
   return { scale: q?.scale?.[0] ?? 1, zeroPoint: q?.zeroPoint?.[0] ?? 0 };
 }
 
-const toUint8 = (x: Float32Array, q: { scale: number; zeroPoint: number }): Uint8Array => Uint8Array.from(x, (v) => Math.max(0, Math.min(255, Math.round(v / q.scale) + q.zeroPoint)));
+const toUint8 = (x: Float32Array, q: { scale: number; zeroPoint: number }): Uint8Array<ArrayBuffer> => Uint8Array.from(x, (v) => Math.max(0, Math.min(255, Math.round(v / q.scale) + q.zeroPoint)));
 
 /** Runs a float or uint8-I/O model in LiteRT on NHWC inputs; returns float (dequantized) outputs. */
 async function runLiteRt(bytes: Uint8Array, name: string, inputs: Float32Array[], shape: number[]): Promise<Float32Array[]> {
@@ -63,7 +63,7 @@ async function runLiteRt(bytes: Uint8Array, name: string, inputs: Float32Array[]
   const outputs: Float32Array[] = [];
   try {
     for (const x of inputs) {
-      const data = quantizedIo ? toUint8(x, qin) : x;
+      const data = quantizedIo ? toUint8(x, qin) : Float32Array.from(x);
       const tensor = new model.library.Tensor(data, shape);
       const [output] = await model.compiled.run([tensor]);
       tensor.delete();
