@@ -26,7 +26,7 @@ import { BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
 import { roundHalfEven } from '../quantize/graph';
 import { activationParams, type TensorStats } from '../quantize/ranges';
 import { quantizeWeight } from '../quantize/weights';
-import { constantAsFloat32 } from './full-int8-fold';
+import { dropUnreadBuffers, floatConstant } from './float-weights';
 import { INT8_OP_RULES, type Int8OpRule } from './int8-op-rules';
 import { TfliteQuantRefusal, type TfliteIoType } from './types';
 
@@ -113,7 +113,7 @@ function assignParams(model: TfliteModel, subgraph: TfliteSubGraph, stats: Map<n
     const known = stats.get(t);
     if (known) return known;
     const tensor = subgraph.tensors[t];
-    const values = tensor === undefined ? undefined : constantAsFloat32(model, tensor);
+    const values = tensor === undefined ? undefined : floatConstant(model, tensor);
     return values === undefined ? undefined : floatRange(values);
   };
   const groupRange = new Map<number, { min: number; max: number }>();
@@ -156,7 +156,7 @@ function quantizeWeightsOf(model: TfliteModel, subgraph: TfliteSubGraph, op: Tfl
   if (!rule.weight) return;
   const weightIndex = op.inputs[rule.weight.input] ?? -1;
   const weight = subgraph.tensors[weightIndex];
-  const values = weight === undefined ? undefined : constantAsFloat32(model, weight);
+  const values = weight === undefined ? undefined : floatConstant(model, weight);
   if (weight === undefined || values === undefined || weight.type !== TensorType.FLOAT32) {
     throw new TfliteQuantRefusal(`Operator ${opIndex}'s weights are computed at run time, not stored; full-integer mode quantizes stored weights only (use dynamic or fp16 mode).`);
   }
@@ -168,7 +168,7 @@ function quantizeWeightsOf(model: TfliteModel, subgraph: TfliteSubGraph, op: Tfl
   const biasIndex = rule.bias === undefined ? -1 : (op.inputs[rule.bias] ?? -1);
   const bias = subgraph.tensors[biasIndex];
   if (bias === undefined) return;
-  const biasValues = constantAsFloat32(model, bias);
+  const biasValues = floatConstant(model, bias);
   const inputScale = params.get(op.inputs[0] ?? -1)?.scale;
   if (biasValues === undefined || inputScale === undefined) {
     throw new TfliteQuantRefusal(`Operator ${opIndex}'s bias is not a stored float tensor; full-integer mode cannot quantize it (use dynamic or fp16 mode).`);
@@ -222,22 +222,13 @@ function rewriteIo(model: TfliteModel, subgraph: TfliteSubGraph, io: TfliteIoTyp
 }
 
 /**
- * Drops what no longer has a user (the float weights' buffers, the float ops' operator codes) and
- * renumbers the rest, so the file holds only the int8 model. Buffer 0 stays the empty sentinel.
+ * Drops what no longer has a user: tensors (the folded float16 weights), then their buffers and
+ * the float weights' (float-weights.ts), then the float ops' operator codes, so the file holds
+ * only the int8 model.
  */
 function dropUnused(model: TfliteModel): void {
   for (const sg of model.subgraphs) dropUnusedTensors(model, sg);
-  const usedBuffers = new Set<number>([0]);
-  for (const sg of model.subgraphs) for (const tensor of sg.tensors) usedBuffers.add(tensor.buffer);
-  for (const entry of model.metadata ?? []) if (typeof entry.buffer === 'number') usedBuffers.add(entry.buffer);
-  for (const b of model.metadataBuffer ?? []) usedBuffers.add(b);
-  const bufferIndex = new Map<number, number>();
-  model.buffers = model.buffers.filter((_, i) => usedBuffers.has(i) && bufferIndex.set(i, bufferIndex.size) !== undefined);
-  const newBuffer = (i: number): number => bufferIndex.get(i) ?? 0;
-  for (const sg of model.subgraphs) for (const tensor of sg.tensors) tensor.buffer = newBuffer(tensor.buffer);
-  for (const entry of model.metadata ?? []) if (typeof entry.buffer === 'number') entry.buffer = newBuffer(entry.buffer);
-  if (model.metadataBuffer) model.metadataBuffer = model.metadataBuffer.map(newBuffer);
-
+  dropUnreadBuffers(model);
   const usedCodes = new Set<number>();
   for (const sg of model.subgraphs) for (const op of sg.operators) usedCodes.add(op.opcodeIndex);
   const codeIndex = new Map<number, number>();
@@ -286,7 +277,7 @@ export function rewriteFullInt8(model: TfliteModel, stats: Map<number, TensorSta
     if (tensor.type !== TensorType.FLOAT32) return;
     const p = params.get(t);
     if (p === undefined) throw new StudioError('INTERNAL', `Tensor '${tensor.name ?? t}' got no quantization parameters (calibration never saw it).`);
-    const constant = constantAsFloat32(model, tensor);
+    const constant = floatConstant(model, tensor);
     if (constant !== undefined) tensor.buffer = addBuffer(model, new Uint8Array(quantizeValues(constant, p).buffer));
     tensor.type = TensorType.INT8;
     tensor.quantization = quantization([p.scale], [p.zeroPoint]);

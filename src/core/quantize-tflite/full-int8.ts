@@ -12,7 +12,7 @@ import { decodeTfliteModel, encodeTfliteModelFile, type TfliteModel, type Tflite
 import { builtinCodeOf } from '../formats/tflite/tflite-model';
 import { builtinOperatorName, BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
 import { calibrateTflite } from './calibrate-tflite';
-import { foldConstantDequantize } from './full-int8-fold';
+import { foldFloat16Dequantize } from './float-weights';
 import { rewriteFullInt8 } from './full-int8-rewrite';
 import { INT8_OP_RULES, refusalReason } from './int8-op-rules';
 import { TfliteQuantRefusal, type QuantizeTfliteFullInt8, type TfliteOpNote, type TfliteQuantResult } from './types';
@@ -95,7 +95,9 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
     throw new TfliteQuantRefusal(`Full-integer mode has no float islands, so it cannot keep ${options.exclude.join(', ')} float; drop the exclusions or ${ALTERNATIVE}.`);
   }
   const original = new WeakMap<TfliteOperator, number>(subgraph.operators.map((op, i) => [op, i]));
-  const folded = foldConstantDequantize(model, subgraph);
+  const operatorsBefore = subgraph.operators.length;
+  foldFloat16Dequantize(model);
+  const folded = operatorsBefore - subgraph.operators.length;
   const refused = unsupportedOps(model, original);
   if (refused.length > 0) {
     throw new TfliteQuantRefusal(`Full-integer mode cannot quantize ${refused.length === 1 ? 'this operator' : `these ${refused.length} operators`}: ${describeOps(refused)}; ${ALTERNATIVE}.`, refused);
