@@ -130,6 +130,22 @@ describe('ONNX → TFLite op set against onnxruntime', () => {
     expect(c.report.operatorsByOp.TRANSPOSE).toBe(3);
   });
 
+  test('Gather with constant indices, Softmax over an inner axis and opset-11 Softmax over trailing axes, Flatten not into a Gemm, Upsample', async () => {
+    const c = await converts(onnx([1, 4, 6, 5], [
+      { opType: 'Gather', name: 'pick', inputs: ['x', 'idx'], outputs: ['g'], attributes: { axis: 1 } },
+      { opType: 'Softmax', name: 'smH', inputs: ['g'], outputs: ['s'], attributes: { axis: 2 } },
+      { opType: 'Flatten', name: 'fl', inputs: ['s'], outputs: ['f'], attributes: { axis: 2 } },
+      { opType: 'Relu', name: 'r', inputs: ['f'], outputs: ['y'] },
+    ], [i64('idx', [3, 0, 2])], ['y']));
+    expect(c.report.operatorsByOp).toMatchObject({ GATHER: 1, SOFTMAX: 1 });
+    const old = await converts(onnx([1, 3, 4, 4], [
+      { opType: 'Upsample', name: 'up', inputs: ['x', 'scales'], outputs: ['u'], attributes: { mode: 'nearest' } },
+      { opType: 'Softmax', name: 'sm', inputs: ['u'], outputs: ['y'], attributes: { axis: 1 } },
+    ], [{ name: 'scales', dims: [4], dataType: 'FLOAT', data: new Float32Array([1, 1, 2, 2]) }], ['y'], 9));
+    // Before opset 13, Softmax(axis 1) normalises over C·H·W together: a 2-D softmax between reshapes.
+    expect(old.report.operatorsByOp).toMatchObject({ RESIZE_NEAREST_NEIGHBOR: 1, SOFTMAX: 1, RESHAPE: 2 });
+  });
+
   test('every unsupported node is named at once, with what to do', () => {
     const bytes = onnx([1, 2, 4, 4], [
       { opType: 'Relu', name: 'ok', inputs: ['x'], outputs: ['a'] },
