@@ -105,9 +105,20 @@ export function describeTable(file: TableFile): void {
             await checkQuantizeMode(row, model, mode, tmp, runnable(row));
           }, 300_000);
         }
+      } else if (row.format === 'tflite') {
+        const bound = row.quantize.dynamic.sizeRatioAtMost;
+        it(`quantize --mode dynamic: int8 weights, at most ${bound} of the file, inputs as the float model's`, async () => {
+          const out = path.join(tmp, `${row.id}.dynamic.tflite`);
+          const outcome = await edgebench(['quantize', model, '--mode', 'dynamic', '--out', out, '--json']);
+          expect({ code: outcome.code, stderr: outcome.stderr }).toEqual({ code: 0, stderr: '' });
+          const summary = JSON.parse(outcome.stdout) as { sizeRatio: number; quantizedOps: unknown[] };
+          expect(summary.sizeRatio).toBeLessThanOrEqual(bound);
+          expect(summary.quantizedOps.length).toBeGreaterThan(0);
+          expect((await inspectJson(out, [])).inputs).toEqual(row.inspect.inputs);
+        }, 120_000);
       } else {
         const refusal = row.quantize.refusal;
-        it('quantize refuses a model that is not ONNX, in one sentence', async () => {
+        it('quantize refuses a model that is not ONNX or TFLite, in one sentence', async () => {
           const outcome = await edgebench(['quantize', model, '--mode', 'dynamic', '--out', path.join(tmp, `${row.id}.onnx`)]);
           expect({ code: outcome.code, stdout: outcome.stdout, stderr: outcome.stderr.trim() }).toEqual({ code: 2, stdout: '', stderr: refusal.replaceAll('{file}', model) });
         });

@@ -131,7 +131,8 @@ export const TfliteRow = z
     ...common,
     format: z.literal('tflite'),
     inspect: z.object({ schemaVersion: z.number().int(), inputs: z.array(Tensor), outputs: z.array(Tensor), parameters: z.number().int(), ops: Ops, macs: Macs }).strict(),
-    quantize: Refusal,
+    /** quantize --mode dynamic: the variant's size against the file's (MediaPipe files store float16 weights, so about 55-80 %), and why where it is unusual. */
+    quantize: z.object({ dynamic: z.object({ sizeRatioAtMost: z.number().positive(), why: z.string().optional() }).strict() }).strict(),
     fit: TfliteFit,
   })
   .strict();
