@@ -31,6 +31,7 @@ import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/native-tools/', import.meta.url));
 const PI4_OUTPUT = join(FIXTURES, 'benchmark_model-2.15-pi4.txt');
 const FAILED_OUTPUT = join(FIXTURES, 'benchmark_model-failed.txt');
+const OP_PROFILE_OUTPUT = join(FIXTURES, 'benchmark_model-2.15-demo-op-profiling.txt');
 
 /** The stand-in tool's folder: it reads what to print from output-file and how to exit from exit-code. */
 const toolDir = mkdtempSync(join(tmpdir(), 'edgebench-fake-tools-'));
@@ -148,6 +149,7 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
       '--min_secs=0',
       '--warmup_min_secs=0',
       '--enable_op_profiling=false',
+      '--report_peak_memory_footprint=true',
     ]);
     const expected = parseBenchmarkModelOutput(readFileSync(PI4_OUTPUT, 'utf8'));
     expect(run.native).toEqual([{ ...expected, command: expect.stringContaining(`benchmark_model' '--graph=${remoteModel}'`) as string }]);
@@ -155,6 +157,21 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
     expect(run.native?.[0]?.measures).toMatch(/^TFLite benchmark_model: /);
     // The studio runner's own numbers are untouched by the tool's.
     expect(run.latencyMs.count).toBe(20);
+  });
+
+  test("with profile runs, benchmark_model's op profile becomes the run's per-op profile on the model graph's node ids", async () => {
+    const session = await sessionFor(toolBoard, 'profiling-board');
+    fakeToolPrints(OP_PROFILE_OUTPUT);
+    try {
+      const run = await completedRun(session.runBenchmark(await tfliteJob({ profileRuns: 5 }), {}));
+      expect(readFileSync(argsFile, 'utf8').trim().split('\n').slice(-2)).toEqual(['--enable_op_profiling=true', '--report_peak_memory_footprint=true']);
+      expect(run.native?.[0]?.opProfile?.rows).toHaveLength(4);
+      expect(run.profile).toMatchObject({ runs: 50, source: 'benchmark_model' });
+      expect(run.profile?.nodes.map((n) => n.name)).toEqual(['CONV_2D_1', 'CONV_2D_0', 'FULLY_CONNECTED_3', 'RESHAPE_2']);
+    } finally {
+      fakeToolPrints(PI4_OUTPUT);
+      await session.close();
+    }
   });
 
   test('nativeTools off leaves the tool alone; a tool that fails is a warning quoting it, and the run still completes', async () => {

@@ -21,9 +21,13 @@ describe('the tools run on a model', () => {
         '--warmup_runs=5',
         '--min_secs=0',
         '--warmup_min_secs=0',
-        '--enable_op_profiling=false',
+        // The run's profile runs (20 by default) turn the tool's op profiler on: its table becomes the run's per-op profile.
+        '--enable_op_profiling=true',
+        '--report_peak_memory_footprint=true',
       ],
     ]);
+    const unprofiled = nativeToolPlans({ benchmark_model: 'benchmark_model' }, 'tflite', '/c/m.tflite', BenchSettings.parse({ ...settings, profileRuns: 0 }), 2);
+    expect(unprofiled[0]?.argv.slice(-2)).toEqual(['--enable_op_profiling=false', '--report_peak_memory_footprint=true']);
   });
 
   test('an ONNX model gets trtexec and onnxruntime_perf_test; trtexec is given time to build its engine', () => {

@@ -50,6 +50,10 @@ export function nativeToolPlans(found: SshProbe['nativeTools'], format: ModelFor
             minTimeMs: settings.minTimeMs,
             warmupMinTimeMs: settings.warmupMinTimeMs,
             maxTimeMs: settings.maxTimeMs,
+            // The run's per-op profile where the studio's runner has none (TFLite): the tool runs after
+            // the runner, so its profiler's cost (two timestamps per node) never touches the studio's numbers.
+            opProfiling: settings.profileRuns > 0,
+            reportPeakMemory: true,
           }),
         };
       case 'trtexec':

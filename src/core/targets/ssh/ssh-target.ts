@@ -12,6 +12,7 @@ import { restatePartial, type Measured } from '../../bench/cell-outcome';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
 import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
 import { findPythonRunnerScript } from '../native-tools/python-spawner';
+import { nativeRunProfile } from '../native-tools/benchmark-model-profile';
 import { nativeToolPlans, runNativeTools } from './native-on-board';
 import { deployNodeRunner } from './node-runner-deploy';
 import type { SshProbe } from './probe-parse';
@@ -116,7 +117,7 @@ export class SshTargetSession {
       outcome = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' }, { ...opts, spawner, environment });
       if (outcome.state === 'completed') {
         const run = withThrottleWarning(outcome.run, throttlingDuringRun(environment.throttleReadings));
-        return { state: 'completed', run: await withNativeTools(conn, probe, run, remoteModel, opts.signal) };
+        return { state: 'completed', run: await withNativeTools(conn, probe, run, { remote: remoteModel, local: job.modelPath }, opts.signal) };
       }
     } catch (error) {
       throw (error instanceof StudioError ? this.lostLinkError(error) : undefined) ?? error;
@@ -145,12 +146,14 @@ export class SshTargetSession {
  * The board's own benchmark tools on the same model file, beside the runner's result (unless the
  * settings turn them off). Uses the run's connection: a link lost meanwhile is a warning, not a reconnect.
  */
-async function withNativeTools(conn: SshConnection, probe: SshProbe, run: RunFile, remoteModel: string, signal: AbortSignal | undefined): Promise<RunFile> {
+async function withNativeTools(conn: SshConnection, probe: SshProbe, run: RunFile, model: { remote: string; local: string }, signal: AbortSignal | undefined): Promise<RunFile> {
   if (!run.settings.nativeTools) return run;
-  const plans = nativeToolPlans(probe.nativeTools, run.model.format, remoteModel, run.settings, run.latencyMs.mean);
+  const plans = nativeToolPlans(probe.nativeTools, run.model.format, model.remote, run.settings, run.latencyMs.mean);
   if (plans.length === 0) return run;
   const outcome = await runNativeTools(conn, plans, signal);
-  return { ...run, ...(outcome.results.length > 0 ? { native: outcome.results } : {}), warnings: [...run.warnings, ...outcome.warnings] };
+  // benchmark_model's op profile becomes the run's per-op profile when the runner gave none.
+  const profile = run.profile ?? (await nativeRunProfile(outcome.results, run.model.format, model.local));
+  return { ...run, ...(outcome.results.length > 0 ? { native: outcome.results } : {}), ...(profile !== undefined ? { profile } : {}), warnings: [...run.warnings, ...outcome.warnings] };
 }
 
 /** Throttling seen during a run puts its numbers in doubt: unstable, with a warning saying what to do. */
