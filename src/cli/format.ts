@@ -5,7 +5,8 @@ import { messageFor } from '../shared/remedies';
 import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../shared/run-schema';
 
-import { formatBytes } from '../shared/units';
+// Milliseconds read as in the studio and its reports (src/shared/units): one formatter for every front-end.
+import { formatBytes, formatMs } from '../shared/units';
 
 export { formatBytes };
 
@@ -14,12 +15,6 @@ export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
   return String(n);
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 0.1) return `${(ms * 1000).toFixed(1)} µs`;
-  if (ms < 10) return `${ms.toFixed(3)} ms`;
-  return `${ms.toFixed(1)} ms`;
 }
 
 function formatShape(shape: Dim[] | null): string {

@@ -33,9 +33,9 @@ describe('edgebench bench on scripted latencies', () => {
     const result = await benchWith({ latencyMs }, ['--runs', '100']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('onnxruntime 0.0.0-fake (fake), threads auto');
-    expect(result.stdout).toContain('runs 100 after 1 warmup   init 12.5 ms   first inference 0.990 ms');
-    expect(result.stdout).toContain('median 1.000 ms (95% CI 1.000 ms to 1.000 ms)   mean 1.160 ms   CV 67.9%');
-    expect(result.stdout).toContain('min 0.990 ms   max 5.000 ms');
+    expect(result.stdout).toContain('runs 100 after 1 warmup   init 12.50 ms   first inference 0.990 ms');
+    expect(result.stdout).toContain('median 1.00 ms (95% CI 1.00 ms to 1.00 ms)   mean 1.16 ms   CV 67.9%');
+    expect(result.stdout).toContain('min 0.990 ms   max 5.00 ms');
     expect(result.stdout).toContain('outliers 4 (MAD)');
     expect(result.stdout).toContain('warning: Latency varied a lot between runs: the standard deviation is 68% of the mean');
   });
@@ -48,7 +48,7 @@ describe('edgebench bench on scripted latencies', () => {
     expect(run.report?.windows.map((w) => w.runs)).toEqual([5000, 4546, 200, 5556, 4762]);
     expect(run.report?.medianOfWindowsMs).toBe(2.1);
     const text = await benchWith({ latencyMs: [1], windowLatencyMs: [[2.0], [2.2], [50], [1.8], [2.1]] }, ['--mode', 'report', '--repeats', '1']);
-    expect(text.stdout).toContain("reported median 2.100 ms (median of 5 windows' medians: 2.000 ms, 2.200 ms, 50.0 ms, 1.800 ms, 2.100 ms)");
+    expect(text.stdout).toContain("reported median 2.10 ms (median of 5 windows' medians: 2.00 ms, 2.20 ms, 50.00 ms, 1.80 ms, 2.10 ms)");
   });
 
   it('report mode implies 5 repeats: five fresh runner processes of one 10 s window each, their medians, and the between-run line', async () => {
@@ -65,8 +65,8 @@ describe('edgebench bench on scripted latencies', () => {
     expect(run.betweenRun).toMatchObject({ repeats: 5, medianMs: 2.1, rangeMs: { min: 1.8, max: 50 }, disagree: true });
     expect(run.verdict).toBe('unstable');
     const text = await benchWith(script, ['--mode', 'report'], counted('report-text'));
-    expect(text.stdout).toContain("reported median 2.100 ms (median of 5 windows' medians: 2.000 ms, 2.200 ms, 50.0 ms, 1.800 ms, 2.100 ms)");
-    expect(text.stdout).toMatch(/between-run median 2\.100 ms over 5 fresh runs \(between-run 95% CI \d+\.\d+ ms to \d+\.\d+ ms\) {3}range 1\.800 ms to 50\.0 ms {3}the runs disagree beyond their own CIs/);
+    expect(text.stdout).toContain("reported median 2.10 ms (median of 5 windows' medians: 2.00 ms, 2.20 ms, 50.00 ms, 1.80 ms, 2.10 ms)");
+    expect(text.stdout).toMatch(/between-run median 2\.10 ms over 5 fresh runs \(between-run 95% CI \d+\.\d+ ms to \d+\.\d+ ms\) {3}range 1\.80 ms to 50\.00 ms {3}the runs disagree beyond their own CIs/);
     expect(text.stdout).toContain('warning: between-run variation: the medians of 5 fresh runs range 1.8–50 ms; this machine does not hold a steady speed.');
   });
 

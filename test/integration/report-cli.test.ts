@@ -18,8 +18,8 @@ describe('edgebench compare', () => {
   it('exits 0 on the same run with --allow-single-run, and prints the comparison', async () => {
     const result = await runCli(['compare', FIXTURES.onnx700, FIXTURES.onnx700, '--allow-single-run']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/median\s+\S+ µs\s+\S+ µs\s+1\.00×\s+\+0\.0%/);
-    expect(result.stdout).toMatch(/p99\s+\S+ µs/);
+    expect(result.stdout).toMatch(/median\s+\S+ ms\s+\S+ ms\s+1\.00×\s+\+0\.0%/);
+    expect(result.stdout).toMatch(/p99\s+\S+ ms/);
     expect(result.stdout).toContain('OK:');
     expect(result.stdout).toContain('between-run CI: baseline none (1 process), current none (1 process)');
   });
@@ -30,7 +30,7 @@ describe('edgebench compare', () => {
     const regressed = await runCli(['compare', FIXTURES.onnx700, slower, '--allow-single-run']);
     expect(regressed.code).toBe(1);
     expect(regressed.stdout).toContain('REGRESSION: the median is 20.0% slower than the baseline, more than the allowed 5% (medians alone');
-    expect(regressed.stdout).toMatch(/median\s+\S+ µs\s+\S+ µs\s+1\.20×\s+\+20\.0%/);
+    expect(regressed.stdout).toMatch(/median\s+\S+ ms\s+\S+ ms\s+1\.20×\s+\+20\.0%/);
     expect((await runCli(['compare', FIXTURES.onnx700, slower, '--max-regression', '25', '--allow-single-run'])).code).toBe(0);
     // Faster is never a regression.
     expect((await runCli(['compare', slower, FIXTURES.onnx700, '--allow-single-run'])).code).toBe(0);
@@ -61,7 +61,7 @@ describe('edgebench compare', () => {
       const result = await runCli(['compare', base, current, '--max-regression', '5']);
       expect(result.code, result.stdout + result.stderr).toBe(code);
       expect(result.stdout).toContain(text);
-      expect(result.stdout).toContain('between-run CI: baseline 97.0 µs–0.103 ms (5 repeats)');
+      expect(result.stdout).toContain('between-run CI: baseline 0.0970 ms–0.103 ms (5 repeats)');
     }
     const json = JSON.parse((await runCli(['compare', base, noisy, '--json'])).stdout) as { gate: { outcome: string; exitCode: number } };
     expect(json.gate).toMatchObject({ outcome: 'undecided', exitCode: 3 });

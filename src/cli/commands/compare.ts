@@ -3,7 +3,7 @@ import { StudioError } from '../../shared/errors';
 import { messageFor } from '../../shared/remedies';
 import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, GATE_REPEATS, type MetricComparison } from '../../core/reports/compare-runs';
 import { formatChangePct, formatRatio, tooFewText } from '../../core/reports/format';
-import { formatMs } from '../format';
+import { formatMs } from '../../shared/units';
 import { loadRunFiles } from '../../core/reports/load-runs';
 import { runLabel } from '../../core/reports/report-context';
 import type { LoadedRun } from '../../core/reports/report-types';
