@@ -27,6 +27,7 @@ const commands: Record<string, Command> = {
   eval: { load: async () => ({ run: (await import('./commands/eval')).evalCommand }), summary: 'Accuracy and fidelity of models on a dataset (top-1, top-5, agreement, SQNR).' },
   dataset: { load: async () => ({ run: (await import('./commands/dataset')).datasetCommand }), summary: 'Import a dataset (image folder, .npy, .npz, CSV) with its preprocessing recipe.' },
   quantize: { load: async () => ({ run: (await import('./commands/quantize')).quantizeCommand }), summary: 'Make an int8 (dynamic or static) or fp16 variant of an ONNX model.' },
+  prune: { load: async () => ({ run: (await import('./commands/prune')).pruneCommand }), summary: 'Make a pruned variant (zeroed weights, or convolution channels removed), with whether it will run faster.' },
   convert: { load: async () => ({ run: (await import('./commands/convert')).convertCommand }), summary: 'PyTorch to ONNX (with your Python and torch), or ONNX to TFLite; each checked against its source on seeded inputs.' },
   report: { load: async () => ({ run: (await import('./commands/report')).reportCommand }), summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   repro: { load: async () => ({ run: (await import('./commands/repro')).reproCommand }), summary: "Re-run a run file's settings; does the new median land inside its between-run CI?" },

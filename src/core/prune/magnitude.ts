@@ -1,0 +1,70 @@
+/**
+ * The one magnitude rule every pruner uses: in each tensor (or channel group) the `amount`
+ * fraction of smallest |w| become zero. Ties at the threshold are broken by position, so the count
+ * of zeros is exactly round(amount × n) whatever the values, on every CPU.
+ */
+
+/** Zeroes the round(amount × n) smallest-magnitude values of `data` in place; returns how many are zero after. */
+export function zeroSmallestMagnitudes(data: Float32Array, amount: number): number {
+  const n = data.length;
+  const target = Math.round(amount * n);
+  if (target > 0) {
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i += 1) order[i] = i;
+    // Sort indices by |w|, then by index: a deterministic order that does not depend on the sort's stability.
+    order.sort((a, b) => Math.abs(data[a] as number) - Math.abs(data[b] as number) || a - b);
+    for (let k = 0; k < target; k += 1) data[order[k] as number] = 0;
+  }
+  return countZeros(data);
+}
+
+export function countZeros(data: Float32Array): number {
+  let zeros = 0;
+  for (let i = 0; i < data.length; i += 1) if (data[i] === 0) zeros += 1;
+  return zeros;
+}
+
+/**
+ * The channels to remove along one axis: the round(amount × channels) channels with the smallest
+ * L1 norm (ties broken by index), never all of them. `norms[c]` is channel c's L1 norm.
+ */
+export function weakestChannels(norms: Float64Array, amount: number): number[] {
+  const channels = norms.length;
+  const remove = Math.min(channels - 1, Math.round(amount * channels));
+  const order = Array.from({ length: channels }, (_, c) => c).sort((a, b) => (norms[a] as number) - (norms[b] as number) || a - b);
+  return order.slice(0, remove).sort((a, b) => a - b);
+}
+
+/** L1 norm of each slice of `data` (dims `dims`) along `axis`. */
+export function channelL1Norms(data: Float32Array, dims: readonly number[], axis: number): Float64Array {
+  const { outer, channels, inner } = aroundAxis(dims, axis);
+  const norms = new Float64Array(channels);
+  for (let o = 0; o < outer; o += 1)
+    for (let c = 0; c < channels; c += 1)
+      for (let i = 0; i < inner; i += 1) norms[c] = (norms[c] as number) + Math.abs(data[(o * channels + c) * inner + i] as number);
+  return norms;
+}
+
+/** `data` (dims `dims`) without the given indices along `axis`, with its new dims. */
+export function dropAlongAxis(data: Float32Array, dims: readonly number[], axis: number, drop: readonly number[]): { data: Float32Array; dims: number[] } {
+  const { outer, channels, inner } = aroundAxis(dims, axis);
+  const dropped = new Set(drop);
+  const keep = Array.from({ length: channels }, (_, c) => c).filter((c) => !dropped.has(c));
+  const out = new Float32Array(outer * keep.length * inner);
+  let at = 0;
+  for (let o = 0; o < outer; o += 1)
+    for (const c of keep) {
+      const from = (o * channels + c) * inner;
+      out.set(data.subarray(from, from + inner), at);
+      at += inner;
+    }
+  const newDims = [...dims];
+  newDims[axis] = keep.length;
+  return { data: out, dims: newDims };
+}
+
+function aroundAxis(dims: readonly number[], axis: number): { outer: number; channels: number; inner: number } {
+  const outer = dims.slice(0, axis).reduce((p, d) => p * d, 1);
+  const inner = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
+  return { outer, channels: dims[axis] ?? 1, inner };
+}
