@@ -86,6 +86,13 @@ describe("a board's per-op ticks as the run's profile", () => {
     expect(overlay.legend).not.toMatch(/match no node/);
   });
 
+  it("the simulated board's profile is titled and explained as SIMULATED on the graph", () => {
+    const overlay = latencyOverlay(graph, ticks(2_000, 8_000, 100, 900, true), 'demo on the simulated board');
+    expect(overlay.title).toBe('Latency per op: demo on the simulated board (SIMULATED)');
+    expect(overlay.legend).toMatch(/SIMULATED: the simulated board's cost model, not measured per op\.$/);
+    expect(latencyOverlay(graph, ticks(2_000, 8_000, 100, 900), 'x').title).not.toMatch(/SIMULATED/);
+  });
+
   it('an op the model graph does not have at that position keeps its own name and colours nothing', () => {
     const profile = boardRunProfile({ runs: 1, ticksPerSecond: 1e6, simulated: false, ops: [{ index: 7, name: 'WHILE', ticks: 50 }] }, DEMO, 'demo-mnist.tflite');
     expect(profile.nodes[0]?.name).toBe('WHILE (profiler event 7)');

@@ -49,11 +49,13 @@ export function latencyOverlay(graph: ModelGraph, profile: Profile, runName: str
     });
   }
   const extra = unmatched > 0 ? ` ${unmatched} profiled node${unmatched === 1 ? '' : 's'} of the runtime's own (fused or renamed) match no node here.` : '';
+  // A simulated board's per-op times are its cost model's split of a modelled latency, never a measurement.
+  const simulated = profile.simulated ? " SIMULATED: the simulated board's cost model, not measured per op." : '';
   return {
-    title: `Latency per op: ${runName}`,
+    title: `Latency per op: ${runName}${profile.simulated ? ' (SIMULATED)' : ''}`,
     legend:
       `Darker: a larger share of the profiled time (runtime's median ${formatMs(profile.runtimeMedianMs)} over ${profile.runs} runs). ` +
-      `${byNode.size} of ${graph.nodes.length} nodes have a time; a node without one was not in the profile (fused into another by the runtime, or not run).${extra}`,
+      `${byNode.size} of ${graph.nodes.length} nodes have a time; a node without one was not in the profile (fused into another by the runtime, or not run).${extra}${simulated}`,
     byNode,
   };
 }
