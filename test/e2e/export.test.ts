@@ -1,7 +1,7 @@
 /**
  * The export dialog in a real Chromium against browser mode, on a workspace holding the run
  * fixtures: live preview of each format (HTML in a sandboxed frame, Markdown as text, CSV as two
- * files, PDF as its page count), the title and baseline reaching the report, Save as a real
+ * files, PDF as its pages), the title and baseline reaching the report, Save as a real
  * download, errors shown in the dialog, and the dialog's keyboard manners (Escape closes it and
  * focus returns to the button). Also makes the README's docs/export.png on request.
  * No sleeps: every wait is for a selector or a page condition.
@@ -100,7 +100,7 @@ describe('the export dialog', () => {
     await files.nth(1).click();
     expect(await studio.page.getByTestId('export-preview-text').textContent()).toMatch(/^run_id,index,latency_ms\n/);
 
-    // PDF: the page can neither embed nor frame it (CSP), so it says how many pages it has.
+    // PDF: its page count and size above the pages it printed (export-pdf-preview.test.ts checks the pages).
     await chooseFormat('pdf');
     const pdf = studio.page.getByTestId('export-preview-pdf');
     expect(Number(await pdf.getAttribute('data-pages'))).toBeGreaterThanOrEqual(1);
