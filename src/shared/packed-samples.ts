@@ -62,12 +62,21 @@ export function bytesToBase64Portable(bytes: Uint8Array): string {
   const pairs = pairTable;
   const whole = bytes.length - (bytes.length % 3);
   const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
-  const view = new DataView(out.buffer);
+  // Four characters per three bytes, written as one uint32: the pairs are laid out little-endian,
+  // so a big-endian machine writes them byte by byte instead.
+  const quads = LITTLE_ENDIAN ? new Uint32Array(out.buffer) : null;
   let o = 0;
   for (let i = 0; i < whole; i += 3) {
     const triple = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    view.setUint16(o, pairs[triple >> 12] ?? 0, true);
-    view.setUint16(o + 2, pairs[triple & 4095] ?? 0, true);
+    const high = pairs[triple >> 12] ?? 0;
+    const low = pairs[triple & 4095] ?? 0;
+    if (quads) quads[o >> 2] = high | (low << 16);
+    else {
+      out[o] = high & 255;
+      out[o + 1] = high >> 8;
+      out[o + 2] = low & 255;
+      out[o + 3] = low >> 8;
+    }
     o += 4;
   }
   const rest = bytes.length - whole;
