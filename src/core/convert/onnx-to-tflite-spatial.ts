@@ -6,6 +6,7 @@
  * those pads, else an explicit PAD (or PADV2 with the lowest float for max pooling) before a VALID op.
  */
 import { floatAttribute, intAttribute, intsAttribute, stringAttribute } from '../formats/onnx/onnx-attributes';
+import type { NodeProto } from '../formats/onnx/onnx-codec';
 import type { ConvertContext, OpHandler } from './onnx-to-tflite-context';
 import { NHWC_AXIS, type Value } from './tflite-graph';
 
@@ -109,6 +110,7 @@ const conv: OpHandler = (c) => {
     outName = bn.output[0] as string;
     c.note(`BatchNormalization '${bn.name}' folded into convolution '${c.node.name}'`, 'BatchNormalization folded into the convolution before it');
   }
+  outName = foldAffine(c, outName, w, bias, o);
   const strides = intsAttribute(c.node, 'strides') ?? [1, 1];
   const dilations = intsAttribute(c.node, 'dilations') ?? [1, 1];
   const inHw = [x0.shape[2], x0.shape[3]] as number[];
@@ -149,6 +151,49 @@ const conv: OpHandler = (c) => {
   c.g.op('CONCATENATION', outs, [y.tensor], 'ConcatenationOptions', { axis: 3 });
   c.note(`Grouped convolution '${name}' (group ${group}) became ${group} convolutions and a concatenation`, 'grouped convolution split into one convolution per group and a concatenation');
 };
+
+/**
+ * A Mul and then an Add by per-channel (or single) constants right after a convolution (a learnable
+ * scale and shift, as MobileOne-style blocks export them) folded into its weights and bias, in
+ * place. Returns the ONNX name the convolution's result now goes by.
+ */
+function foldAffine(c: ConvertContext, name: string, w: Float64Array, bias: Float64Array, channels: number): string {
+  const perChannel = (node: NodeProto, from: string): Float64Array | undefined => {
+    if (node.input.length !== 2 || node.input[0] === node.input[1]) return undefined;
+    const other = node.input[0] === from ? node.input[1] : node.input[0];
+    const t = other === undefined ? undefined : c.constantOf(other);
+    if (!t || t.kind !== 'float') return undefined;
+    const n = t.values.length;
+    // [C, 1, 1] or [1, C, 1, 1] scale channels; a [C] would broadcast over the width instead.
+    const channelShaped = n === channels && t.dims.length >= 3 && t.dims.length <= 4 && t.dims[t.dims.length - 3] === channels;
+    if (n !== 1 && !channelShaped) return undefined;
+    return Float64Array.from({ length: channels }, (_, k) => t.values[n === 1 ? 0 : k] as number);
+  };
+  let current = name;
+  let folded = false;
+  const mul = c.onlyConsumer(current);
+  const scale = mul?.opType === 'Mul' ? perChannel(mul, current) : undefined;
+  if (mul && scale) {
+    const per = w.length / channels;
+    for (let ch = 0; ch < channels; ch++) {
+      for (let k = 0; k < per; k++) w[ch * per + k] = (w[ch * per + k] as number) * (scale[ch] as number);
+      bias[ch] = (bias[ch] as number) * (scale[ch] as number);
+    }
+    c.absorb(mul);
+    current = mul.output[0] as string;
+    folded = true;
+  }
+  const add = c.onlyConsumer(current);
+  const shift = add?.opType === 'Add' ? perChannel(add, current) : undefined;
+  if (add && shift) {
+    for (let ch = 0; ch < channels; ch++) bias[ch] = (bias[ch] as number) + (shift[ch] as number);
+    c.absorb(add);
+    current = add.output[0] as string;
+    folded = true;
+  }
+  if (folded) c.note(`'${c.node.name}'`, 'constant scale and/or shift after a convolution folded into its weights and bias');
+  return current;
+}
 
 function bnParameters(c: ConvertContext, bn: NonNullable<ReturnType<ConvertContext['absorbNext']>>): ArrayLike<number>[] {
   return [1, 2, 3, 4].map((k) => {

@@ -146,6 +146,21 @@ describe('ONNX → TFLite op set against onnxruntime', () => {
     expect(old.report.operatorsByOp).toMatchObject({ RESIZE_NEAREST_NEIGHBOR: 1, SOFTMAX: 1, RESHAPE: 2 });
   });
 
+  test('a per-channel scale and a shift after a conv fold into it; a [W]-shaped constant (broadcast over width) does not', async () => {
+    const folded = await converts(onnx([1, 3, 6, 6], [
+      { opType: 'Conv', name: 'conv', inputs: ['x', 'w', 'b'], outputs: ['c'], attributes: { pads: [1, 1, 1, 1] } },
+      { opType: 'Mul', name: 'scale', inputs: ['gamma', 'c'], outputs: ['m'] },
+      { opType: 'Add', name: 'shift', inputs: ['m', 'beta'], outputs: ['a'] },
+      { opType: 'Relu', name: 'relu', inputs: ['a'], outputs: ['y'] },
+    ], [f32('w', [4, 3, 3, 3], 1), f32('b', [4], 2), f32('gamma', [1, 4, 1, 1], 3, 1), scalar('beta', 0.25)], ['y']));
+    expect(folded.report.operatorsByOp).toEqual({ CONV_2D: 1 });
+    const byWidth = await converts(onnx([1, 3, 6, 6], [
+      { opType: 'Conv', name: 'conv', inputs: ['x', 'w'], outputs: ['c'], attributes: { pads: [1, 1, 1, 1] } },
+      { opType: 'Mul', name: 'scale', inputs: ['c', 'perW'], outputs: ['y'] },
+    ], [f32('w', [4, 3, 3, 3], 1), f32('perW', [6], 4)], ['y']));
+    expect(byWidth.report.operatorsByOp).toEqual({ CONV_2D: 1, MUL: 1 });
+  });
+
   test('every unsupported node is named at once, with what to do', () => {
     const bytes = onnx([1, 2, 4, 4], [
       { opType: 'Relu', name: 'ok', inputs: ['x'], outputs: ['a'] },
