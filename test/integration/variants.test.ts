@@ -90,13 +90,21 @@ describe('variants of the demo model', () => {
     await expect(api.evals.layerSqnr({ modelId: floatId, datasetId: 'demo-digits', samples: 5 })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 
-  it('a TFLite model made elsewhere can be linked to its float model', async () => {
+  it('a TFLite model made elsewhere can be linked to its float model, and is quantized with TFLite\'s modes', async () => {
     const data = await fs.readFile(path.join(repoRoot, 'resources/models/demo-mnist.tflite'));
     const tflite = await api.models.importFiles({ files: [{ name: 'demo-mnist.tflite', dataBase64: data.toString('base64') }] });
     const linked = await api.models.link({ modelId: tflite.id, parentId: floatId });
     expect(linked.origin).toEqual({ kind: 'linked', parentId: floatId });
     expect((await api.models.get({ id: tflite.id })).origin).toEqual({ kind: 'linked', parentId: floatId });
-    await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'dynamic' } })).rejects.toThrow(/quantizes ONNX models/);
+    // A TFLite model is quantized with TFLite's own modes (issue 14): the same call, another engine.
+    const dynamic = await api.models.quantize({ modelId: tflite.id, recipe: { mode: 'dynamic' } });
+    expect(dynamic.info.format).toBe('tflite');
+    expect(dynamic.origin).toMatchObject({ kind: 'quantized', parentId: tflite.id, recipe: { mode: 'dynamic', perChannel: true }, quantizedNodes: 2 });
+    expect(dynamic.origin?.kind === 'quantized' && dynamic.origin.skipped).toEqual([{ node: 'op:0', opType: 'CONV_2D', reason: expect.stringContaining("under TFLite's 1024-element threshold") }]);
+    expect(dynamic.info.sizeBytes / tflite.info.sizeBytes).toBeLessThan(0.33);
+    await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'fp16', io: 'int8' } })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'static', io: 'int8' } })).rejects.toThrow(/needs a calibration dataset/);
+    await expect(api.models.quantize({ modelId: floatId, recipe: { mode: 'static', io: 'int8' }, datasetId: 'demo-digits' })).rejects.toThrow(/I\/O type applies to TFLite full-integer variants/);
   });
 
   it('static quantization without a dataset says what is missing', async () => {

@@ -53,12 +53,16 @@ export async function createQuantizedVariant(
   onProgress: (message: string) => void,
 ): Promise<ModelEntry> {
   const parent = await workspace.readModelEntry(request.modelId);
+  if (parent.info.format === 'tflite') return createTfliteVariant(workspace, spawner, parent, request, onProgress);
   if (parent.info.format !== 'onnx') {
     throw new StudioError(
       'BAD_INPUT',
-      `'${parent.name}' is a ${parent.info.format} model; the studio quantizes ONNX models. Import a ${parent.info.format} variant made elsewhere and link it to '${parent.name}' instead.`,
+      `'${parent.name}' is a ${parent.info.format} model; the studio quantizes ONNX and TFLite models. Import a ${parent.info.format} variant made elsewhere and link it to '${parent.name}' instead.`,
       { model: parent.name },
     );
+  }
+  if (request.recipe.io !== undefined) {
+    throw new StudioError('BAD_INPUT', `The I/O type applies to TFLite full-integer variants; '${parent.name}' is an ONNX model, whose variants keep its input and output types. Leave it out.`, { model: parent.name });
   }
   const dataset = request.datasetId ? await workspace.readDataset(request.datasetId) : null;
   const useDataset = request.recipe.mode === 'static' ? dataset : null;
@@ -119,6 +123,71 @@ export async function createQuantizedVariant(
 }
 
 /**
+ * A TFLite variant (src/core/quantize-tflite, in the worker): the recipe's dynamic and fp16 are
+ * TFLite's weight-only modes, static is full integer (int8, calibrated on the dataset) with the
+ * recipe's io (float when not given). The ops kept float are stored as the variant's skipped
+ * list, named "op:N" as --exclude takes them.
+ */
+async function createTfliteVariant(
+  workspace: Workspace,
+  spawner: RunnerSpawner,
+  parent: ModelEntry,
+  request: QuantizeVariantRequest,
+  onProgress: (message: string) => void,
+): Promise<ModelEntry> {
+  const { mode } = request.recipe;
+  if (request.recipe.weightRange !== 'auto' || request.recipe.activationSymmetric || (mode === 'static' && request.recipe.method !== undefined && request.recipe.method !== 'minmax')) {
+    throw new StudioError('BAD_INPUT', `'${parent.name}' is a TFLite model, whose modes fix the weight range, the activations and the calibration method (min/max); leave those out.`, { model: parent.name });
+  }
+  const full = mode === 'static';
+  const recipe: QuantRecipe = full
+    ? { ...request.recipe, method: 'minmax', perChannel: true, io: request.recipe.io ?? 'float' }
+    : { ...request.recipe, perChannel: mode === 'dynamic', io: undefined };
+  if (!full && request.recipe.io !== undefined) {
+    throw new StudioError('BAD_INPUT', `The I/O type only applies to full-integer int8 variants; a ${mode} variant keeps float inputs and outputs, so leave it out.`, { model: parent.name });
+  }
+  const dataset = full && request.datasetId ? await workspace.readDataset(request.datasetId) : null;
+  if (full && !dataset) throw new StudioError('BAD_INPUT', `A full-integer int8 variant of '${parent.name}' needs a calibration dataset; choose one (import it on the Datasets page).`, { model: parent.name });
+  await fs.mkdir(workspace.tempDir(), { recursive: true });
+  const outPath = path.join(workspace.tempDir(), `quantize-${randomBytes(4).toString('hex')}.tflite`);
+  const label = recipeLabel(recipe);
+  const slug = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  try {
+    const outcome = await runWorkerTask(
+      spawner,
+      {
+        type: 'quantizeTflite',
+        modelPath: mainModelPath(workspace, parent),
+        outPath,
+        mode: full ? 'int8' : mode === 'dynamic' ? 'dynamic' : 'fp16',
+        ...(full ? { io: recipe.io } : {}),
+        exclude: recipe.exclude,
+        ...(dataset ? { datasetDir: dataset.dir } : {}),
+        calibrationSamples: request.calibrationSamples,
+      },
+      { onProgress },
+    );
+    if (outcome.type !== 'quantizedTflite') throw new StudioError('INTERNAL', 'The worker answered something other than a quantized TFLite model.');
+    const origin: VariantOrigin = {
+      kind: 'quantized',
+      parentId: parent.id,
+      recipe,
+      calibration: dataset
+        ? { datasetId: request.datasetId as string, sha256: dataset.manifest.contentSha256 ?? (await datasetContentHash(dataset.dir, dataset.manifest.files)), samples: outcome.calibrationSamples }
+        : null,
+      quantizedNodes: outcome.quantizedOps.length,
+      skipped: outcome.keptFloat.map((op) => ({ node: `op:${op.op}`, opType: op.opName, reason: op.reason })),
+      notes: outcome.notes,
+    };
+    const files = [{ name: `${parent.name}.${slug}.tflite`, data: await fs.readFile(outPath) }];
+    const entry = await importModel(workspace, files, { name: `${parent.name} · ${label}`, variant: label, origin });
+    return await rememberLatestMaking(workspace, entry, origin);
+  } finally {
+    await fs.rm(outPath, { force: true });
+  }
+}
+
+/**
  * A variant whose bytes the workspace already holds is that entry (importModel); when it was made
  * for another target (the same weight range on both), its entry now names the latest one and that
  * making's notes, so the Variants list says what was just asked for.
@@ -155,7 +224,7 @@ export async function layerSqnrOfVariant(
   onProgress: (message: string) => void,
 ): Promise<LayerSqnr[]> {
   const variant = await workspace.readModelEntry(request.modelId);
-  if (variant.origin?.kind !== 'quantized' || variant.origin.recipe.mode !== 'static') {
+  if (variant.origin?.kind !== 'quantized' || variant.origin.recipe.mode !== 'static' || variant.origin.recipe.io !== undefined) {
     throw new StudioError('BAD_INPUT', `Per-layer SQNR compares a static int8 (QDQ) variant with its float parent; '${variant.name}' is not one. Make one with mode 'static'.`);
   }
   const parent = await workspace.readModelEntry(variant.origin.parentId);

@@ -1,5 +1,5 @@
 import type { DatasetEntry, TargetEntry } from '../../shared/contract';
-import { autoWeightRange, DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type WeightRange } from '../../shared/variants';
+import { autoWeightRange, DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type TfliteIo, type WeightRange } from '../../shared/variants';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 
 /** The "Create variant" form as typed: numbers stay strings until submitted. */
@@ -16,7 +16,12 @@ export interface VariantForm {
   /** The target (id) whose CPU weight range auto is chosen for; 'local' is This computer. */
   madeFor: string;
   exclude: string[];
+  /** TFLite full integer (mode static): the variant's input and output type. */
+  io: TfliteIo;
 }
+
+/** The formats the studio makes variants of; a TFLite model's form offers TFLite's modes. */
+export type VariantFormat = 'onnx' | 'tflite';
 
 export const LOCAL_TARGET_ID = 'local';
 
@@ -36,6 +41,8 @@ export function defaultVariantForm(datasets: readonly DatasetEntry[]): VariantFo
     weightRange: 'auto',
     madeFor: LOCAL_TARGET_ID,
     exclude: [],
+    // int8 in and out is what a microcontroller build wants (the converter's inference_input_type = int8).
+    io: 'int8',
   };
 }
 
@@ -56,8 +63,8 @@ export function madeForTarget(form: VariantForm, targets: readonly TargetEntry[]
  * What weight range auto will give, shown before Create: "auto → 7-bit: Lab PC is x86 without
  * VNNI". null when the range is not auto, for fp16, or before the targets list has arrived.
  */
-export function autoRangePreview(form: VariantForm, targets: readonly TargetEntry[]): string | null {
-  if (form.mode === 'fp16' || form.weightRange !== 'auto') return null;
+export function autoRangePreview(form: VariantForm, targets: readonly TargetEntry[], format: VariantFormat = 'onnx'): string | null {
+  if (format === 'tflite' || form.mode === 'fp16' || form.weightRange !== 'auto') return null;
   const target = madeForTarget(form, targets);
   if (!target) return null;
   const auto = autoWeightRange({ label: target.name, arch: target.hardware?.arch ?? null, cpuFeatures: target.hardware?.cpuFeatures ?? [] });
@@ -77,7 +84,8 @@ export interface QuantizeRequest {
 export type FormErrors = Partial<Record<'datasetId' | 'percentile' | 'samples', string>>;
 
 /** The models.quantize request the form describes, or what is wrong with it (per field). */
-export function toQuantizeRequest(modelId: string, form: VariantForm, targets: readonly TargetEntry[] = []): { request: QuantizeRequest } | { errors: FormErrors } {
+export function toQuantizeRequest(modelId: string, form: VariantForm, targets: readonly TargetEntry[] = [], format: VariantFormat = 'onnx'): { request: QuantizeRequest } | { errors: FormErrors } {
+  if (format === 'tflite') return toTfliteRequest(modelId, form);
   // The target matters only where weight range auto is resolved against its CPU.
   const madeFor = form.mode !== 'fp16' && form.weightRange === 'auto' ? { targetId: madeForTarget(form, targets)?.id ?? LOCAL_TARGET_ID } : {};
   if (form.mode !== 'static') {
@@ -119,4 +127,21 @@ export function toQuantizeRequest(modelId: string, form: VariantForm, targets: r
       ...madeFor,
     },
   };
+}
+
+/**
+ * A TFLite model's request: TFLite's modes fix per-channel weights, the weight range and min/max
+ * calibration, so the form sends only the mode, exclusions and, for full integer (static), the
+ * dataset, samples and I/O type; the target does not matter.
+ */
+function toTfliteRequest(modelId: string, form: VariantForm): { request: QuantizeRequest } | { errors: FormErrors } {
+  if (form.mode !== 'static') {
+    return { request: { modelId, recipe: { mode: form.mode, perChannel: form.mode === 'dynamic', exclude: form.exclude }, calibrationSamples: DEFAULT_CALIBRATION_SAMPLES } };
+  }
+  const errors: FormErrors = {};
+  const samples = Number(form.samples);
+  if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) errors.samples = 'A whole number from 1 to 10,000.';
+  if (!form.datasetId) errors.datasetId = 'Import a dataset on the Datasets page to calibrate with.';
+  if (Object.keys(errors).length > 0) return { errors };
+  return { request: { modelId, recipe: { mode: 'static', perChannel: true, io: form.io, exclude: form.exclude }, datasetId: form.datasetId, calibrationSamples: samples } };
 }

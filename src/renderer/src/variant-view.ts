@@ -41,7 +41,8 @@ export function recipeDetails(origin: VariantOrigin): string[] {
   const { recipe } = origin;
   const parts: string[] = [];
   if (recipe.method === 'percentile') parts.push(`percentile ${recipe.percentile ?? 99.999}`);
-  if (recipe.mode === 'static') parts.push(recipe.activationSymmetric ? 'symmetric int8 activations' : 'asymmetric uint8 activations');
+  if (recipe.mode === 'static' && recipe.io === undefined) parts.push(recipe.activationSymmetric ? 'symmetric int8 activations' : 'asymmetric uint8 activations');
+  if (recipe.io !== undefined) parts.push(`int8 activations, ${recipe.io} inputs and outputs`);
   if (recipe.mode !== 'fp16' && recipe.weightRange !== 'auto') {
     const weights = recipe.weightRange === 'reduced' ? '7-bit weights' : 'full-range weights';
     // "7-bit weights, for Raspberry Pi 5 (arm64)": the CPU weight range auto was chosen for.
@@ -60,8 +61,9 @@ export function calibrationLabel(origin: VariantOrigin, datasets: readonly Datas
   return `${name}, ${samples.toLocaleString('en-US')} samples`;
 }
 
+/** A static int8 (QDQ) ONNX variant, which per-layer SQNR and triage compare with its parent; a TFLite full-integer one (io set) is not. */
 export function isStaticInt8(model: ModelEntry): boolean {
-  return model.origin?.kind === 'quantized' && model.origin.recipe.mode === 'static';
+  return model.origin?.kind === 'quantized' && model.origin.recipe.mode === 'static' && model.origin.recipe.io === undefined;
 }
 
 /**

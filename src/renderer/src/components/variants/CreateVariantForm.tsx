@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { DatasetEntry, TargetEntry } from '../../../../shared/contract';
-import { CalibrationMethod, QuantMode, WeightRange } from '../../../../shared/variants';
-import { autoRangePreview, defaultVariantForm, madeForOptions, madeForTarget, toQuantizeRequest, type QuantizeRequest, type VariantForm } from '../../variant-form';
+import { CalibrationMethod, QuantMode, TfliteIo, WeightRange } from '../../../../shared/variants';
+import { autoRangePreview, defaultVariantForm, madeForOptions, madeForTarget, toQuantizeRequest, type QuantizeRequest, type VariantForm, type VariantFormat } from '../../variant-form';
 import { NumberField } from '../bench/NumberField';
 import { ExcludeField } from './ExcludeField';
 
 interface Props {
   modelId: string;
+  /** A TFLite model gets TFLite's modes: dynamic range, fp16, and full integer with its I/O type. */
+  format: VariantFormat;
   datasets: readonly DatasetEntry[];
   /** The workspace's targets: weight range auto is chosen for one of them (This computer or an SSH board). */
   targets: readonly TargetEntry[];
@@ -29,16 +31,27 @@ const MODE_HINTS: Record<QuantMode, string> = {
   fp16: 'float16 weights and compute; inputs and outputs stay float32.',
 };
 
-/** The recipe of a new variant of an ONNX model. */
-export function CreateVariantForm({ modelId, datasets, targets, suggestions, busy, progress, onCreate }: Props) {
+const TFLITE_MODE_LABELS: Record<QuantMode, string> = { dynamic: 'int8 dynamic', static: 'int8 full integer', fp16: 'fp16' };
+
+const TFLITE_MODE_HINTS: Record<QuantMode, string> = {
+  dynamic: "int8 weights (per channel for convolutions), float activations through TFLite's hybrid kernels; weights under 1024 elements stay float. No data needed.",
+  static: "int8 weights and activations per TFLite's quantization spec, calibrated on a dataset: what TFLite Micro runs on a microcontroller. An op without an int8 kernel is named and refused.",
+  fp16: 'float16 weights behind DEQUANTIZE ops; computes in float32. About half the size.',
+};
+
+const IO_LABELS: Record<TfliteIo, string> = { int8: 'int8', uint8: 'uint8', float: 'float (QUANTIZE/DEQUANTIZE at the edges)' };
+
+/** The recipe of a new variant of an ONNX or TFLite model. */
+export function CreateVariantForm({ modelId, format, datasets, targets, suggestions, busy, progress, onCreate }: Props) {
+  const tflite = format === 'tflite';
   // null until edited: the defaults follow the datasets, which may arrive after the first render.
   const [edited, setEdited] = useState<VariantForm | null>(null);
   const form = edited ?? defaultVariantForm(datasets);
   const patch = (change: Partial<VariantForm>): void => setEdited({ ...form, ...change });
   const [showErrors, setShowErrors] = useState(false);
-  const result = toQuantizeRequest(modelId, form, targets);
+  const result = toQuantizeRequest(modelId, form, targets, format);
   const madeFor = madeForTarget(form, targets);
-  const preview = autoRangePreview(form, targets);
+  const preview = autoRangePreview(form, targets, format);
   const errors = showErrors && 'errors' in result ? result.errors : {};
   const isStatic = form.mode === 'static';
 
@@ -59,11 +72,11 @@ export function CreateVariantForm({ modelId, datasets, targets, suggestions, bus
             {QuantMode.options.map((mode) => (
               <label key={mode} className={`segment${form.mode === mode ? ' active' : ''}`}>
                 <input type="radio" name={`variant-mode-${modelId}`} checked={form.mode === mode} data-testid={`variant-mode-${mode}`} onChange={() => patch({ mode })} />
-                {mode === 'fp16' ? 'fp16' : `int8 ${mode}`}
+                {tflite ? TFLITE_MODE_LABELS[mode] : mode === 'fp16' ? 'fp16' : `int8 ${mode}`}
               </label>
             ))}
           </div>
-          <span className="field-hint wide-hint">{MODE_HINTS[form.mode]}</span>
+          <span className="field-hint wide-hint">{(tflite ? TFLITE_MODE_HINTS : MODE_HINTS)[form.mode]}</span>
         </fieldset>
       </div>
       {isStatic && (
@@ -80,6 +93,19 @@ export function CreateVariantForm({ modelId, datasets, targets, suggestions, bus
             </select>
             <span className="field-hint">{errors.datasetId ?? ' '}</span>
           </label>
+          {tflite ? (
+            <label className="field io-field" title="The type of the variant's inputs and outputs (TFLite's inference_input_type and inference_output_type)">
+              <span className="field-label">I/O type</span>
+              <select value={form.io} onChange={(e) => patch({ io: TfliteIo.parse(e.currentTarget.value) })} data-testid="variant-io-select">
+                {TfliteIo.options.map((io) => (
+                  <option key={io} value={io}>
+                    {IO_LABELS[io]}
+                  </option>
+                ))}
+              </select>
+              <span className="field-hint">Inputs and outputs</span>
+            </label>
+          ) : (
           <label className="field method-field">
             <span className="field-label">Method</span>
             <select value={form.method} onChange={(e) => patch({ method: CalibrationMethod.parse(e.currentTarget.value) })} data-testid="variant-method-select">
@@ -91,20 +117,21 @@ export function CreateVariantForm({ modelId, datasets, targets, suggestions, bus
             </select>
             <span className="field-hint">How activation ranges are chosen</span>
           </label>
-          {form.method === 'percentile' && (
+          )}
+          {!tflite && form.method === 'percentile' && (
             <NumberField label="Percentile" hint="Of |x|, cut from the tails" value={form.percentile} error={errors.percentile} testId="variant-percentile-input" onChange={(percentile) => patch({ percentile })} />
           )}
           <NumberField label="Samples" hint="Calibration samples" value={form.samples} error={errors.samples} testId="variant-samples-input" onChange={(samples) => patch({ samples })} />
         </div>
       )}
       <div className="form-row">
-        {form.mode !== 'fp16' && (
+        {!tflite && form.mode !== 'fp16' && (
           <label className="q-check" title="One scale per output channel of Conv/Gemm/MatMul weights">
             <input type="checkbox" checked={form.perChannel} data-testid="variant-per-channel" onChange={(e) => patch({ perChannel: e.currentTarget.checked })} />
             Per-channel weights
           </label>
         )}
-        {form.mode !== 'fp16' && (
+        {!tflite && form.mode !== 'fp16' && (
           <label
             className="field weight-range-field"
             title="onnxruntime's int8 kernels on x86 CPUs without VNNI saturate with full-range weights; 7-bit weights avoid it. Auto picks 7-bit when the CPU the variant is made for is such a CPU, or has not been probed yet."
@@ -119,7 +146,7 @@ export function CreateVariantForm({ modelId, datasets, targets, suggestions, bus
             </select>
           </label>
         )}
-        {form.mode !== 'fp16' && form.weightRange === 'auto' && (
+        {!tflite && form.mode !== 'fp16' && form.weightRange === 'auto' && (
           <label className="field made-for-field" title="The CPU that will run the variant: auto chooses its weight range for it (from the target's last connection test)">
             <span className="field-label">Made for</span>
             <select value={madeFor?.id ?? form.madeFor} onChange={(e) => patch({ madeFor: e.currentTarget.value })} data-testid="variant-made-for">
@@ -131,7 +158,7 @@ export function CreateVariantForm({ modelId, datasets, targets, suggestions, bus
             </select>
           </label>
         )}
-        {isStatic && (
+        {!tflite && isStatic && (
           <label className="q-check" title="int8 activations with zero point 0 instead of asymmetric uint8">
             <input type="checkbox" checked={form.activationSymmetric} data-testid="variant-symmetric" onChange={(e) => patch({ activationSymmetric: e.currentTarget.checked })} />
             Symmetric activations

@@ -19,6 +19,9 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) 
   const origin = variant.origin;
   const calibration = origin ? calibrationLabel(origin, datasets) : null;
   const details = origin ? recipeDetails(origin) : [];
+  // A TFLite variant counts operators, and what it did not quantize stays float.
+  const tflite = variant.info.format === 'tflite';
+  const unit = tflite ? 'op' : 'node';
   return (
     <li className={`variant-row${fresh ? ' fresh' : ''}`} data-testid="variant-row" data-model-id={variant.id} data-size-share={share.toFixed(4)}>
       <div className="variant-head">
@@ -41,7 +44,8 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) 
       {origin?.kind === 'quantized' && (
         <div className="variant-facts">
           <span>
-            {origin.quantizedNodes} node{origin.quantizedNodes === 1 ? '' : 's'} quantized
+            {origin.quantizedNodes} {unit}
+            {origin.quantizedNodes === 1 ? '' : 's'} quantized
           </span>
           {calibration && <span data-testid="variant-calibration">calibrated on {calibration}</span>}
           {details.map((detail) => (
@@ -55,10 +59,10 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) 
             </span>
           ))}
           {origin.skipped.length === 0 ? (
-            <span className="muted">none skipped</span>
+            <span className="muted">{tflite ? 'no op kept float' : 'none skipped'}</span>
           ) : (
             <details className="skipped" data-testid="variant-skipped">
-              <summary>{origin.skipped.length} skipped</summary>
+              <summary>{tflite ? `${origin.skipped.length} kept float` : `${origin.skipped.length} skipped`}</summary>
               <ul>
                 {origin.skipped.map((s) => (
                   <li key={s.node}>

@@ -37,6 +37,8 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
   const [freshId, setFreshId] = useState<string | null>(null);
   const parent = parentOf(model, models);
   const canLink = model.info.format !== 'onnx';
+  // The studio makes variants of ONNX and TFLite models; other formats' variants are made elsewhere and linked.
+  const canQuantize = model.info.format === 'onnx' || model.info.format === 'tflite';
 
   if (model.origin) {
     return (
@@ -72,8 +74,8 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
       </h3>
       {variants.length === 0 ? (
         <p className="muted" data-testid="variants-empty">
-          {canLink
-            ? 'No variants. The studio quantizes ONNX models; link a variant made elsewhere from its own page.'
+          {!canQuantize
+            ? 'No variants. The studio quantizes ONNX and TFLite models; link a variant made elsewhere from its own page.'
             : 'No variants yet: make an int8 or fp16 one below, then compare them on the Accuracy page.'}
         </p>
       ) : (
@@ -83,10 +85,11 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
           ))}
         </ul>
       )}
-      {model.info.format === 'onnx' ? (
+      {canQuantize && (
         <CreateVariantForm
           key={model.id}
           modelId={model.id}
+          format={model.info.format === 'tflite' ? 'tflite' : 'onnx'}
           datasets={datasets}
           targets={targets}
           suggestions={excludeSuggestions(model, variants)}
@@ -94,9 +97,8 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
           progress={task.message}
           onCreate={create}
         />
-      ) : (
-        <LinkPanel model={model} models={models} onError={onError} />
       )}
+      {canLink && <LinkPanel model={model} models={models} onError={onError} />}
     </section>
   );
 }
