@@ -4,8 +4,6 @@ import { formatMs } from '../../shared/units';
 
 // Sizes and memory figures come from src/shared/units (IEC units, KiB/MiB, as the CLI and reports): formatPeakMemory for a
 // peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMiB for other memory, formatBytes for sizes.
-// Kept only for components/export/ReportPreview.tsx, until it imports formatBytes from src/shared/units itself.
-export { formatBytes } from '../../shared/units';
 
 /** 1234567 → "1.23 M"; small counts stay exact. */
 export function formatCount(count: number): string {
