@@ -5,7 +5,8 @@
  * recorded as it draws it (a MutationObserver, so no state is missed between two polls): the top
  * of the graph is drawn, with fewer nodes placed than the graph has and the zoom buttons enabled,
  * while the view still says it is laying out; then the whole graph is laid out. A chain-shaped
- * model of the same size is laid out without elk: its layout is done when first drawn. No sleeps.
+ * model of the same size is laid out without elk: its layout is done when first drawn. After a
+ * reload the branched graph is drawn whole at once, from the layout the page saved. No sleeps.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,15 +29,17 @@ interface Seen {
   draws: Array<{ state: string; placed: number | null; zoomEnabled: boolean }>;
 }
 
-async function openGraphRecording(shape: SyntheticShape): Promise<Seen> {
+async function openGraphRecording(shape: SyntheticShape, options: { importIt: boolean } = { importIt: true }): Promise<Seen> {
   const { page } = session;
-  dir ||= await mkdtemp(path.join(tmpdir(), 'edgebench-graph-stream-'));
-  const file = path.join(dir, `synthetic-${shape}.onnx`);
-  await writeFile(file, syntheticGraphModel(NODES - 1, shape));
   await page.getByTestId('nav-models').click();
   // From a summary: a model picked while a graph is shown would open on its graph before the recording starts.
   if ((await page.getByTestId('model-view-summary').count()) > 0) await page.getByTestId('model-view-summary').click();
-  await page.getByTestId('import-input').setInputFiles(file);
+  if (options.importIt) {
+    dir ||= await mkdtemp(path.join(tmpdir(), 'edgebench-graph-stream-'));
+    const file = path.join(dir, `synthetic-${shape}.onnx`);
+    await writeFile(file, syntheticGraphModel(NODES - 1, shape));
+    await page.getByTestId('import-input').setInputFiles(file);
+  }
   const row = page.getByTestId('model-row').filter({ hasText: `synthetic-${shape}` });
   await row.waitFor({ timeout: TIMEOUT_MS });
   await row.click();
@@ -83,6 +86,20 @@ it(
   async () => {
     const { draws } = await openGraphRecording('chain');
     expect(draws[0]?.state).toBe('done');
+    expect(session.errors).toEqual([]);
+  },
+  TIMEOUT_MS,
+);
+
+it(
+  'draws the branched graph whole at once when it is opened again after a reload (its layout saved in the page)',
+  async () => {
+    const { page } = session;
+    await page.reload();
+    await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+    const { draws } = await openGraphRecording('branched', { importIt: false });
+    expect(draws[0]?.state).toBe('done');
+    expect(Number(await page.getByTestId('graph-canvas').getAttribute('data-drawn-nodes'))).toBeGreaterThan(0);
     expect(session.errors).toEqual([]);
   },
   TIMEOUT_MS,

@@ -16,6 +16,8 @@ interface Props {
   overlay: GraphOverlay | null;
   /** Controls shown in the toolbar, e.g. the overlay picker. */
   toolbar?: ReactNode;
+  /** Keeps the finished layout under this key (a model's id: its content hash) for the next time the graph opens. */
+  layoutCacheKey?: string;
 }
 
 const MAIN = 'main';
@@ -39,8 +41,8 @@ function resolveCamera(state: CameraState | undefined, layout: GraphLayout | nul
  * drawn with only what is in view, with search (Enter: next match, Shift+Enter: previous, each
  * centred) and the selected node's details beside it.
  */
-export function GraphView({ graph, overlay, toolbar }: Props) {
-  const layout = useGraphLayout(graph);
+export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
+  const layout = useGraphLayout(graph, layoutCacheKey);
   const [activeKey, setActiveKey] = useState(MAIN);
   const [cameras, setCameras] = useState<ReadonlyMap<string, CameraState>>(new Map());
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });

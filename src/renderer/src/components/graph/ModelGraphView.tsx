@@ -54,5 +54,7 @@ export function ModelGraphView({ modelId }: { modelId: string }) {
       </p>
     );
   }
-  return <GraphView graph={graph.data} overlay={overlay} toolbar={<OverlayControls model={model} graph={graph.data} onOverlay={setOverlay} />} />;
+  return (
+    <GraphView graph={graph.data} overlay={overlay} layoutCacheKey={modelId} toolbar={<OverlayControls model={model} graph={graph.data} onOverlay={setOverlay} />} />
+  );
 }

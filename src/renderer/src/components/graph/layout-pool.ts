@@ -9,11 +9,13 @@
  *   PARTIAL_EVERY_MS), so the view draws what is in view while the rest streams in, then the
  *   whole graph (onGraph);
  * - keeps the finished layouts of a graph object (the model's graph is read once per model, its
- *   id being its content hash), so opening the same graph again draws it at once.
+ *   id being its content hash), so opening the same graph again draws it at once; given a
+ *   cache key (the model's id), also in IndexedDB (layout-cache.ts), looked up before laying out.
  * `cancel()` drops a layout's bands not yet started; a band already in a worker finishes and is ignored.
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
 import { chainBand, layoutInputs, planBands, stackBands, type BandJob, type ElkGraphOut, type GraphLayout, type LayoutInput } from './graph-layout';
+import { readCachedLayouts, saveLayouts } from './layout-cache';
 import type { LayoutReply, LayoutRequest } from './layout-protocol';
 
 const MAX_WORKERS = 2;
@@ -21,6 +23,8 @@ const MAX_WORKERS = 2;
 const IDLE_MS = 5 * 60_000;
 /** The view is sent the growing top of a graph at most this often: each one is a render of the drawing. */
 const PARTIAL_EVERY_MS = 150;
+/** A layout that took at least this long is saved in IndexedDB (reading it back costs some tens of ms). */
+const SAVE_FROM_MS = 200;
 
 export interface LayoutCallbacks {
   onProgress(placed: number, total: number): void;
@@ -135,7 +139,7 @@ interface GraphProgress {
   lastPartialAt: number;
 }
 
-export function startLayout(graph: ModelGraph, callbacks: LayoutCallbacks): { cancel(): void } {
+export function startLayout(graph: ModelGraph, callbacks: LayoutCallbacks, cacheKey?: string): { cancel(): void } {
   const started = performance.now();
   const cached = finished.get(graph);
   if (cached) {
@@ -143,7 +147,30 @@ export function startLayout(graph: ModelGraph, callbacks: LayoutCallbacks): { ca
     callbacks.onDone(performance.now() - started);
     return { cancel() {} };
   }
+  if (cacheKey === undefined) return layOut(graph, callbacks, started, cacheKey);
+  // The saved layout is looked for first (a miss costs a few ms): laying out meanwhile would take the CPU from reading it.
+  let job: { cancel(): void } | null = null;
+  let cancelled = false;
+  void readCachedLayouts(cacheKey, graph.nodes.length).then((saved) => {
+    if (cancelled) return;
+    if (!saved) {
+      job = layOut(graph, callbacks, started, cacheKey);
+      return;
+    }
+    finished.set(graph, saved);
+    callbacks.onProgress(graph.nodes.length, graph.nodes.length);
+    for (const layout of saved) callbacks.onGraph(layout);
+    callbacks.onDone(performance.now() - started);
+  });
+  return {
+    cancel() {
+      cancelled = true;
+      job?.cancel();
+    },
+  };
+}
 
+function layOut(graph: ModelGraph, callbacks: LayoutCallbacks, started: number, cacheKey: string | undefined): { cancel(): void } {
   const inputs = layoutInputs(graph);
   const total = graph.nodes.length;
   const progress = new Map<string, GraphProgress>();
@@ -172,6 +199,8 @@ export function startLayout(graph: ModelGraph, callbacks: LayoutCallbacks): { ca
       over = true;
       finished.set(graph, layouts);
       callbacks.onDone(performance.now() - started);
+      // Kept when laying out took long enough to be worth a read instead (a chain graph is laid out in a few ms).
+      if (cacheKey !== undefined && performance.now() - started >= SAVE_FROM_MS) void saveLayouts(cacheKey, graph.nodes.length, layouts);
     }
   };
   const bandIn = (job: BandJob, out: ElkGraphOut, streaming: boolean): void => {

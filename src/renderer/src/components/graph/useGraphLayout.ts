@@ -33,8 +33,12 @@ const initial = (graph: ModelGraph | null): LayoutState & { graph: ModelGraph | 
   firstViewMs: null,
 });
 
-/** Lays out `graph` in the layout workers, the top of each graph first; a new graph or leaving the view cancels the layout under way. */
-export function useGraphLayout(graph: ModelGraph | null): LayoutState {
+/**
+ * Lays out `graph` in the layout workers, the top of each graph first; a new graph or leaving the
+ * view cancels the layout under way. With `cacheKey` (a model's id) the finished layout is kept
+ * in IndexedDB, and found there the next time.
+ */
+export function useGraphLayout(graph: ModelGraph | null, cacheKey?: string): LayoutState {
   const [state, setState] = useState(() => initial(graph));
   useEffect(() => {
     if (!graph) return;
@@ -58,8 +62,8 @@ export function useGraphLayout(graph: ModelGraph | null): LayoutState {
         }),
       onDone: (elapsedMs) => update((s) => ({ status: 'done', elapsedMs, placed: s.total })),
       onError: (message) => update(() => ({ status: 'failed', error: message })),
-    });
+    }, cacheKey);
     return () => job.cancel();
-  }, [graph]);
+  }, [graph, cacheKey]);
   return state.graph === graph ? state : initial(graph);
 }
