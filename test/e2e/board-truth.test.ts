@@ -2,7 +2,8 @@
  * Estimate beside measured, in a real Chromium over browser mode: the fit card's arena estimate
  * for the demo .tflite, then a run on a simulated board (protocol v2, its own process on a socat
  * pseudo-terminal) whose run detail shows that same estimate beside the arena the board reported,
- * labelled SIMULATED, and its per-op profile from the board's ticks, labelled SIMULATED too.
+ * labelled SIMULATED, and its per-op profile from the board's ticks, labelled SIMULATED too; the
+ * fit card then shows the board's figure under its estimate.
  * No sleeps: every wait is for a selector.
  */
 import path from 'node:path';
@@ -58,6 +59,13 @@ describe('a board run: the arena estimate beside what the board reported, and pe
       'FULLY_CONNECTED',
       'RESHAPE',
     ]);
+
+    // Back on the fit card, the estimate has the board's figure beside it, labelled SIMULATED.
+    await page.getByTestId('nav-devices').click();
+    const measured = page.getByTestId('fit-card').getByTestId('fit-measured');
+    await measured.waitFor();
+    expect(await measured.getAttribute('data-simulated')).toBe('true');
+    expect(await measured.textContent()).toBe(`Arena used on Simulated board (ESP32-S3 model): ${estimate} (SIMULATED: the simulated board reports the estimate; a real board measures it).`);
     expect(studio.errors).toEqual([]);
   });
 });

@@ -110,3 +110,13 @@ export function boardProfileMissing(run: RunFile): string | null {
   if (run.settings.profileRuns === 0) return 'No op profile in this run: its profile runs were set to 0 (Advanced, Profile runs).';
   return 'No op profile in this run: the board did not return one (see the warnings).';
 }
+
+/** The fit card's line for a model's newest board run: what the board reported, beside the estimate above it. */
+export function measuredArenaLine(run: RunFile): string {
+  const board = run.boardMemory;
+  const where = `on ${run.target.name}`;
+  if (board === undefined || board.arenaUsedBytes === null) return `Arena used ${where}: ${NOT_MEASURED_TEXT} (the board did not report it).`;
+  const used = formatBytes(board.arenaUsedBytes);
+  if (board.simulated) return `Arena used ${where}: ${used} (${SIMULATED_TAG}: the simulated board reports the estimate; a real board measures it).`;
+  return `Arena used ${where}: ${used}, measured by TensorFlow Lite Micro (arena_used_bytes) in the newest run.`;
+}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FitEstimate, FitRemedy, FitUnsupportedOp, ModelEntry } from '../../../../shared/contract';
 import { useFitChips, useFitEstimates } from '../../data/queries';
+import { FitMeasured } from './FitMeasured';
 import { formatBytes } from '../../../../shared/units';
 
 interface Props {
@@ -84,7 +85,10 @@ export function FitCard({ models }: Props) {
           {rows === null ? (
             <p className="muted">Estimating…</p>
           ) : (
-            <FitTable rows={rows} chips={chips} />
+            <>
+              <FitTable rows={rows} chips={chips} />
+              <FitMeasured model={tflite.find((m) => m.id === modelId)} />
+            </>
           )}
         </>
       )}
