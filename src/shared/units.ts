@@ -18,9 +18,14 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(Math.abs(value) < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
 }
 
-/** Always in MiB with one decimal, for columns that compare memory ("98.4 MiB"). */
+/**
+ * Always in MiB, for columns that compare memory: one decimal ("98.4 MiB"), and below 1 MiB two
+ * significant digits, so a microcontroller's 49 KiB arena reads "0.047 MiB", not "0.0 MiB".
+ */
 export function formatMiB(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  const mib = bytes / (1024 * 1024);
+  if (mib > 0 && mib < 0.95) return `${Number(mib.toPrecision(2))} MiB`;
+  return `${mib.toFixed(1)} MiB`;
 }
 
 /** What a memory figure reads when nothing measured it. */

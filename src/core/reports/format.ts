@@ -23,7 +23,9 @@ export function formatChangePct(pct: number): string {
   return pct >= 0 ? `+${rounded}%` : `−${rounded.slice(1)}%`;
 }
 
+/** "1.25×", "12.5×"; below 0.1 two significant digits, so a board 400 times slower reads "0.0025×", not "0.00×". */
 export function formatRatio(ratio: number): string {
+  if (ratio > 0 && ratio < 0.1) return `${Number(ratio.toPrecision(2))}×`;
   return `${ratio.toFixed(ratio >= 10 ? 1 : 2)}×`;
 }
 
