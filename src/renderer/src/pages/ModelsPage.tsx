@@ -138,7 +138,7 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
                 datasets={datasets}
                 onSelect={onSelect}
                 onError={onError}
-                {...(bench ? { onBenchmark: (modelIds: string[]) => void bench.start({ modelIds, targetIds: ['local'], settings: {} }), benchBusy: isBenchBusy(bench.state) } : {})}
+                {...(bench ? { onBenchmark: (modelIds: string[], targetIds: string[]) => void bench.start({ modelIds, targetIds, settings: {} }), benchBusy: isBenchBusy(bench.state) } : {})}
               />
               <ModelInspect
                 model={selected}

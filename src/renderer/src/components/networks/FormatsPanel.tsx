@@ -4,7 +4,9 @@ import { formatLabel, type NetworkAgreement, type NetworkSuggestion } from '../.
 import { useApi } from '../../data/api-context';
 import { useWorkspaceChange } from '../../data/mutations';
 import { networkChanges, useNetworkSuggestions, useNetworks } from '../../data/network-queries';
+import { useTargets } from '../../data/queries';
 import { useTask } from '../../hooks/useTask';
+import { isMicrocontroller } from '../../target-kind-view';
 import { AgreementTable } from './AgreementTable';
 import { formatRuntimeLabel, linkCandidates, networkOf } from './formats-view';
 import './networks.css';
@@ -14,8 +16,8 @@ interface Props {
   models: readonly ModelEntry[];
   datasets: readonly DatasetEntry[];
   onSelect: (id: string) => void;
-  /** Benchmarks these models (a network's formats) on this computer; absent where no job can start. */
-  onBenchmark?: (modelIds: string[]) => void;
+  /** Benchmarks these models (a network's formats) on these targets; absent where no job can start. */
+  onBenchmark?: (modelIds: string[], targetIds: string[]) => void;
   benchBusy?: boolean;
   onError: (error: unknown) => void;
 }
@@ -36,7 +38,11 @@ export function FormatsPanel({ model, models, datasets, onSelect, onBenchmark, b
   const [agreement, setAgreement] = useState<NetworkAgreement | null>(null);
   const [other, setOther] = useState('');
   const [datasetId, setDatasetId] = useState('');
+  // Boards that run only TFLite Micro would fail the other formats' cells: a network runs where every format can.
+  const targets = useTargets().filter((t) => !isMicrocontroller(t));
+  const [benchTargets, setBenchTargets] = useState<string[]>(['local']);
   if (model.origin !== null) return null;
+  const chosenTargets = benchTargets.filter((id) => targets.some((t) => t.id === id));
 
   const network = networkOf(networks, model.id);
   const suggestion = suggestions.find((s) => s.modelIds.includes(model.id)) ?? null;
@@ -91,8 +97,35 @@ export function FormatsPanel({ model, models, datasets, onSelect, onBenchmark, b
           </ul>
           {network.missing.length > 0 && <p className="muted">Linked but no longer in the workspace: {network.missing.join(', ')}.</p>}
           <div className="form-row formats-actions">
+            {onBenchmark && targets.length > 1 && (
+              <fieldset className="field network-bench-targets">
+                <legend className="field-label">On</legend>
+                {targets.map((t) => (
+                  <label key={t.id} className="checkbox">
+                    <input
+                      type="checkbox"
+                      data-testid="network-bench-target"
+                      value={t.id}
+                      checked={chosenTargets.includes(t.id)}
+                      onChange={(e) => {
+                        const on = e.currentTarget.checked;
+                        setBenchTargets((ids) => (on ? [...ids.filter((id) => id !== t.id), t.id] : ids.filter((id) => id !== t.id)));
+                      }}
+                    />
+                    {t.name}
+                  </label>
+                ))}
+              </fieldset>
+            )}
             {onBenchmark && (
-              <button type="button" className="button primary" data-testid="network-bench" disabled={benchBusy} onClick={() => onBenchmark(network.members.map((m) => m.modelId))}>
+              <button
+                type="button"
+                className="button primary"
+                data-testid="network-bench"
+                disabled={benchBusy || chosenTargets.length === 0}
+                title="Every format with its own runtime, on each target ticked: the job's grid shows them side by side"
+                onClick={() => onBenchmark(network.members.map((m) => m.modelId), chosenTargets)}
+              >
                 Benchmark every format
               </button>
             )}
