@@ -200,7 +200,9 @@ function rewriteIo(model: TfliteModel, subgraph: TfliteSubGraph, io: TfliteIoTyp
     else delete tensor.quantization;
   };
   const before: TfliteOperator[] = [];
-  for (const t of subgraph.inputs) {
+  // Only the float inputs and outputs, now int8, get a boundary op (an int32 input stays as it is).
+  const isInt8 = (t: number): boolean => subgraph.tensors[t]?.type === TensorType.INT8;
+  for (const t of subgraph.inputs.filter(isInt8)) {
     const inner = innerTensor(subgraph, t);
     for (const op of subgraph.operators) op.inputs = op.inputs.map((i) => (i === t ? inner : i));
     setBoundary(subgraph.tensors[t] as TfliteTensor);
@@ -208,7 +210,7 @@ function rewriteIo(model: TfliteModel, subgraph: TfliteSubGraph, io: TfliteIoTyp
   }
   const after: TfliteOperator[] = [];
   const dequantizeCode = io === 'uint8' ? quantizeCode : opcodeIndex(model, BuiltinOperator.DEQUANTIZE, 2);
-  for (const t of subgraph.outputs) {
+  for (const t of subgraph.outputs.filter(isInt8)) {
     if (subgraph.inputs.includes(t)) continue;
     const inner = innerTensor(subgraph, t);
     for (const op of subgraph.operators) {
