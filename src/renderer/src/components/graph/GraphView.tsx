@@ -25,15 +25,20 @@ const MAIN = 'main';
 /** What a graph's camera is: set by the user, or "centre this node" (search) until its layout is there. */
 type CameraState = Camera | { focusId: string; scale: number };
 
-/** The camera to draw with: a set one, a node to centre, else the whole graph fitted (the first view). */
-function resolveCamera(state: CameraState | undefined, layout: GraphLayout | null, size: Size): Camera | null {
+/**
+ * The camera to draw with: a set one, a node to centre, else the whole graph fitted (the first
+ * view). While only the top of a graph is laid out, it is fitted as if the rest were there, its
+ * height scaled up by the nodes still to come, so the first view does not zoom out as bands arrive.
+ */
+function resolveCamera(state: CameraState | undefined, layout: GraphLayout | null, size: Size, graphNodes: number): Camera | null {
   if (!layout || size.width === 0) return null;
   if (state && 'focusId' in state) {
     const placed = layout.nodes.find((n) => n.id === state.focusId);
     if (placed) return centreOn({ x: 0, y: 0, scale: state.scale }, placed, size, state.scale);
   }
   if (state && !('focusId' in state)) return state;
-  return fitCamera(layout, size);
+  const expected = layout.nodes.length > 0 && graphNodes > layout.nodes.length ? { ...layout, height: (layout.height * graphNodes) / layout.nodes.length } : layout;
+  return fitCamera(expected, size);
 }
 
 /**
@@ -69,7 +74,7 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
   const matches = useMemo(() => searchNodes(graph.nodes, query), [graph, query]);
   const matchIds = useMemo(() => new Set(matches.map((m) => m.id)), [matches]);
   const active = layout.layouts.get(activeKey) ?? null;
-  const camera = resolveCamera(cameras.get(activeKey), active, size);
+  const camera = resolveCamera(cameras.get(activeKey), active, size, counts.get(activeKey) ?? 0);
 
   const setCamera = useCallback((next: Camera) => setCameras((all) => new Map(all).set(activeKey, next)), [activeKey]);
   const fit = useCallback(() => {
@@ -85,7 +90,9 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
     setActiveKey(key);
     setSelectedId(node.id);
     // Centred once its graph is laid out (it may still be in the workers).
-    setCameras((all) => new Map(all).set(key, { focusId: node.id, scale: Math.max(1, resolveCamera(all.get(key), layout.layouts.get(key) ?? null, size)?.scale ?? 1) }));
+    setCameras((all) =>
+      new Map(all).set(key, { focusId: node.id, scale: Math.max(1, resolveCamera(all.get(key), layout.layouts.get(key) ?? null, size, counts.get(key) ?? 0)?.scale ?? 1) }),
+    );
   };
 
   const selected = selectedId ? (nodesById.get(selectedId) ?? null) : null;
