@@ -25,6 +25,10 @@ export interface ConvertContext {
   constant(i: number): ConstTensor | undefined;
   /** True when input i is given (not omitted) and is a constant. */
   isConst(i: number): boolean;
+  /** The activation named `name` (any ONNX value; a constant or unknown name is an error naming the node). */
+  valueOf(name: string): Value;
+  /** True when an activation named `name` has been converted already. */
+  hasValue(name: string): boolean;
   /** The constant named `name` (any ONNX value), or undefined. */
   constantOf(name: string): ConstTensor | undefined;
   /** The nodes reading ONNX value `name`. */

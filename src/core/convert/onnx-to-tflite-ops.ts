@@ -106,7 +106,34 @@ const UNARY: Record<string, TfliteBuiltinOpName> = {
   Log: 'LOG', Sin: 'SIN', Cos: 'COS', Floor: 'FLOOR', Ceil: 'CEIL', Elu: 'ELU', Reciprocal: 'DIV',
 };
 
+/**
+ * a / sqrt(b) (LayerNorm as exporters write it: ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div)
+ * becomes a · rsqrt(b): RSQRT and MUL have int8 kernels, SQRT and DIV do not.
+ */
+function reciprocalSqrtPattern(c: ConvertContext): boolean {
+  const root = c.node.output[0] as string;
+  const div = c.onlyConsumer(root);
+  if (c.node.opType !== 'Sqrt' || div?.opType !== 'Div' || div.input[1] !== root || div.input[0] === root) return false;
+  const numerator = div.input[0] as string;
+  if (!c.hasValue(numerator)) return false; // a constant, or computed after the Sqrt: plain SQRT and DIV then
+  c.absorb(div);
+  const x = c.value(0);
+  const inverse = c.g.activation(`${root}.rsqrt`, x.shape, x.nhwc);
+  c.g.op('RSQRT', [x.tensor], [inverse.tensor]);
+  c.define(inverse, root);
+  const a = c.valueOf(numerator);
+  const shape = broadcastShapes(a.shape, x.shape) ?? c.fail(`feeds Div '${div.name}' with shapes that do not broadcast.`);
+  const nhwc = shape.length === 4 && (a.nhwc || x.nhwc);
+  const lift = (v: Value): string => (nhwc ? c.g.asNhwc(v.shape.length < 4 ? c.g.reshape(v.tensor, `${v.tensor}.r4`, [...new Array<number>(4 - v.shape.length).fill(1), ...v.shape]) : v).tensor : c.g.asPlain(v).tensor);
+  const y = c.output(shape, nhwc);
+  c.define(y, div.output[0] as string);
+  c.g.op('MUL', [lift(a), lift(inverse)], [y.tensor], 'MulOptions');
+  c.note(`'${c.node.name}' and '${div.name}'`, 'a / sqrt(b) became a · rsqrt(b) (RSQRT and MUL)');
+  return true;
+}
+
 const unary: OpHandler = (c) => {
+  if (reciprocalSqrtPattern(c)) return;
   const x = c.value(0);
   const y = c.output(x.shape, x.nhwc);
   const op = UNARY[c.node.opType] as TfliteBuiltinOpName;

@@ -138,6 +138,13 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     folded++;
   }
 
+  const valueNamed = (node: NodeProto, name: string, where: string): Value => {
+    const v = values.get(name);
+    if (v) return v;
+    if (consts.has(name)) return failNode(node, `takes a constant at ${where} ('${name}') where the converter needs an activation; this form of ${node.opType} is not converted.`);
+    return failNode(node, `reads '${name}', which no converted node produced.`);
+  };
+
   for (const node of graph.node) {
     if (absorbed.has(node) || node.opType === 'Constant') continue;
     const out0 = node.output[0] as string;
@@ -164,13 +171,9 @@ export function convertOnnxToTflite(model: ModelProto, options: { fileName?: str
     if (!handler) failNode(node, 'computes on activations, which is not converted (only its constant uses are evaluated); fix the input sizes with --input-shape so its inputs become constants, or remove it from the model.');
     const context: ConvertContext = {
       g, node, opset, flattenedFrom,
-      value: (i) => {
-        const name = node.input[i] ?? '';
-        const v = values.get(name);
-        if (v) return v;
-        if (consts.has(name)) return failNode(node, `takes a constant at input ${i + 1} ('${name}') where the converter needs an activation; this form of ${node.opType} is not converted.`);
-        return failNode(node, `reads '${name}', which no converted node produced.`);
-      },
+      value: (i) => valueNamed(node, node.input[i] ?? '', `input ${i + 1}`),
+      valueOf: (name) => valueNamed(node, name, 'an input'),
+      hasValue: (name) => values.has(name),
       constant: (i) => (node.input[i] ? consts.get(node.input[i] as string) : undefined),
       constantOf: (name) => consts.get(name),
       consumersOf: (name) => consumers.get(name) ?? [],

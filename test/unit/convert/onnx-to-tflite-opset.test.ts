@@ -103,6 +103,17 @@ describe('ONNX → TFLite op set against onnxruntime', () => {
       { opType: 'ReduceMean', name: 'rm2', inputs: ['y'], outputs: ['z'], attributes: { axes: [2, 3], keepdims: 0 } },
     ], [i64('st', [1, 0]), i64('en', [6, 7]), i64('ax', [1, 3]), i64('sp', [1, 2]), i64('parts', [2, 3]), scalar('two', 2), scalar('three', 3)], ['y', 'z']));
     expect(c.report.operatorsByOp).toMatchObject({ STRIDED_SLICE: 1, SPLIT_V: 1, MEAN: 2, SQRT: 1, POW: 1 });
+    // LayerNorm's a / sqrt(b) as exporters write it becomes a · rsqrt(b).
+    const norm = await converts(onnx([1, 5, 8], [
+      { opType: 'ReduceMean', name: 'mean', inputs: ['x'], outputs: ['m'], attributes: { axes: [-1] } },
+      { opType: 'Sub', name: 'center', inputs: ['x', 'm'], outputs: ['d'] },
+      { opType: 'Pow', name: 'sq', inputs: ['d', 'two'], outputs: ['d2'] },
+      { opType: 'ReduceMean', name: 'var', inputs: ['d2'], outputs: ['v'], attributes: { axes: [-1] } },
+      { opType: 'Add', name: 'eps', inputs: ['v', 'epsilon'], outputs: ['ve'] },
+      { opType: 'Sqrt', name: 'std', inputs: ['ve'], outputs: ['s'] },
+      { opType: 'Div', name: 'norm', inputs: ['d', 's'], outputs: ['y'] },
+    ], [scalar('two', 2), scalar('epsilon', 1e-5)], ['y']));
+    expect(norm.report.operatorsByOp).toEqual({ MEAN: 2, SUB: 1, MUL: 2, ADD: 1, RSQRT: 1 });
     expect(c.report.operatorsByOp.TRANSPOSE).toBeUndefined();
   });
 
