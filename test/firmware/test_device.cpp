@@ -175,6 +175,14 @@ TEST("v1 interop: PROFILE in a v1 frame is an unknown request, as v1 firmware an
   CHECK_EQ(static_cast<int>(v1.version), 1);
   CHECK(text_of(v1).find("not a request this firmware knows") != std::string::npos);
   s.version = 2;
+  s.board.op_names.clear();
+  std::vector<Reply> after = s.send(MsgType::kProfile, {1, 0});  // PROGRESS, then the refusal
+  CHECK_EQ(after.size(), 2U);
+  const Reply silent = after.empty() ? Reply{MsgType::kAck, 0, {0, 0}} : after.back();
+  CHECK(silent.type == MsgType::kError);
+  CHECK_EQ(error_code(silent), static_cast<uint16_t>(ErrorCode::kBadRequest));
+  CHECK(text_of(silent).find("no per-op events") != std::string::npos);
+  s.board.invokes = 0;
   s.board.profiler_tps = 0;
   Reply none = s.one(MsgType::kProfile, {5, 0});
   CHECK_EQ(error_code(none), static_cast<uint16_t>(ErrorCode::kBadRequest));

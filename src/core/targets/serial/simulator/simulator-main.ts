@@ -20,13 +20,19 @@ function numberFlag(name: string, fallback: number): number {
   return value;
 }
 
+function protocolVersionFlag(): 1 | 2 {
+  const version = numberFlag('--protocol-version', 2);
+  if (version !== 1 && version !== 2) throw new StudioError('BAD_INPUT', `--protocol-version takes 1 or 2 (the EdgeBench protocol versions), not '${version}'.`, { flag: '--protocol-version' });
+  return version;
+}
+
 const board = serveSimulatedBoard(
   {
     write: (bytes) => process.stdout.write(bytes),
     on: (event, listener) => process.stdin.on(event, listener),
     removeListener: (event, listener) => process.stdin.removeListener(event, listener),
   },
-  { slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1), protocolVersion: numberFlag('--protocol-version', 2) === 1 ? 1 : 2 },
+  { slowdown: numberFlag('--slowdown', 60), seed: numberFlag('--seed', 1), protocolVersion: protocolVersionFlag() },
   { bootLog: 'EdgeBench simulated board (ESP32-S3 model): inference runs on the host; latencies are modelled.\r\n' },
 );
 process.stderr.write(`${board.model.chipModel} ready on stdio\n`);

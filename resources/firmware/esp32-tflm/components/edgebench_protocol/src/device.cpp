@@ -240,6 +240,11 @@ void Device::on_profile(const Frame& f) {
       send(MsgType::kProgress, f.seq, w);
     }
   }
+  if (profile_.count == 0) {
+    // TFLM only emits per-op events when built without TF_LITE_STRIP_ERROR_STRINGS.
+    return send_error(f.seq, ErrorCode::kBadRequest,
+                      "TensorFlow Lite Micro reported no per-op events (it was built with TF_LITE_STRIP_ERROR_STRINGS); rebuild the firmware without it for per-op time.");
+  }
   if (profile_.overflowed) {
     std::snprintf(message_, sizeof(message_), "The model ran more than %u profiler events per invoke; the profile keeps the first %u.",
                   static_cast<unsigned>(kMaxProfiledOps), static_cast<unsigned>(kMaxProfiledOps));
