@@ -27,7 +27,14 @@ describe('one network in several formats', () => {
     await page.locator('[data-testid="model-row"]').nth(1).waitFor();
     await page.getByTestId('import-input').setInputFiles(DEMO_TFJS);
     await page.locator('[data-testid="model-row"]').nth(2).waitFor();
-    await page.getByTestId('model-row').first().click();
+    // Home says what to do next: check and link them; its link opens the first model's Formats panel.
+    await page.getByTestId('nav-home').click();
+    const step = page.locator('[data-testid="home-next"][data-step="link-formats"]');
+    await step.waitFor();
+    expect(await step.textContent()).toContain('look like one network in several formats');
+    await step.locator('a').click();
+    await page.getByTestId('model-list').waitFor();
+    expect(await page.locator('[data-testid="model-row"][aria-selected="true"]').getAttribute('data-model-id')).toBe(await page.getByTestId('model-row').first().getAttribute('data-model-id'));
 
     const panel = page.getByTestId('formats-panel');
     const suggestion = panel.getByTestId('network-suggestion');

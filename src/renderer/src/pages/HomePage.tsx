@@ -1,4 +1,6 @@
 import { recentJobs, nextSteps } from '../components/home/home-view';
+import { linkFormatsSteps } from '../components/networks/formats-view';
+import { useNetworkSuggestions } from '../data/network-queries';
 import { modelLabelOf } from '../components/results/results-grid';
 import { useDatasets, useEvals, useModels, useRuns, useWorkspaceInfo, useWorkspaceReady } from '../data/queries';
 import { formatDate, formatThreads } from '../format';
@@ -18,7 +20,8 @@ export function HomePage({ bench }: { bench: BenchJob }) {
   const { datasets } = useDatasets();
   const evals = useEvals();
   const jobs = recentJobs(runs, RECENT);
-  const steps = nextSteps(models, runs, datasets, evals);
+  const suggestions = useNetworkSuggestions();
+  const steps = [...nextSteps(models, runs, datasets, evals), ...linkFormatsSteps(suggestions, models)];
   const problems = [
     ...(info?.problems ?? []).map((p) => ({ key: p.path, text: `${p.path}: ${p.message}`, link: null })),
     ...models.flatMap((m) => (m.savedInputsProblem ? [{ key: m.id, text: `${m.name}: ${m.savedInputsProblem}`, link: routeLink({ page: 'models', modelId: m.id, graph: false }) }] : [])),

@@ -37,7 +37,7 @@ export function recentJobs(runs: readonly RunSummary[], limit: number): RecentJo
 }
 
 export interface NextStep {
-  id: 'import-model' | 'start-run' | 'make-variant' | 'import-dataset' | 'evaluate' | 'compare';
+  id: 'import-model' | 'start-run' | 'make-variant' | 'import-dataset' | 'evaluate' | 'compare' | 'link-formats';
   text: string;
   link: string;
   linkText: string;
