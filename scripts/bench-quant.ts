@@ -10,6 +10,9 @@
  *   - median latency of the float model and of each variant in onnxruntime-node (CPU EP, default
  *     threads) at batch 1 and batch 32, and the float/int8 speedup. CPUs with AVX-512 VNNI or
  *     AMX run int8 GEMMs several times faster than float32, so int8 should win there.
+ * Then the TFLite quantizer (bench-quant-tflite.ts): full-integer int8 with 200 calibration samples
+ * on a MediaPipe model, against issue 14's 30 s goal. `--only onnx|tflite` runs one part,
+ * `--tflite-model FILE` picks another .tflite.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import { encodeOnnxModel, type OnnxModelSpec, type OnnxNodeSpec, type OnnxTensor
 import { quantizeOnnx, type CalibrationData, type QuantRecipeInput } from '../src/core/quantize';
 import { collectStats } from '../src/core/quantize/calibrate';
 import { medianOf } from '../src/shared/numeric/quantile';
+import { benchTfliteQuant, DEFAULT_TFLITE_BENCH_MODEL } from './bench-quant-tflite';
 
 const LAYERS = [1024, 2048, 2048, 1024, 1024];
 const BATCHES = [1, 32];
@@ -98,12 +102,24 @@ async function measure(model: Uint8Array, batch: number, runs: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { samples: { type: 'string', default: '256' }, runs: { type: 'string', default: '100' } } });
+  const { values } = parseArgs({
+    options: {
+      samples: { type: 'string', default: '256' },
+      runs: { type: 'string', default: '100' },
+      only: { type: 'string' },
+      'tflite-model': { type: 'string', default: DEFAULT_TFLITE_BENCH_MODEL },
+      'tflite-samples': { type: 'string', default: '200' },
+    },
+  });
   const samples = Number(values.samples);
   const runs = Number(values.runs);
   const cpu = cpus();
   console.log(`CPU: ${cpu[0]?.model ?? 'unknown'} (${cpu.length} logical cores); onnxruntime-node ${ort.env.versions.common}`);
+  if (values.only !== 'tflite') await benchOnnx(samples, runs);
+  if (values.only !== 'onnx') await benchTfliteQuant({ model: values['tflite-model'], samples: Number(values['tflite-samples']) });
+}
 
+async function benchOnnx(samples: number, runs: number): Promise<void> {
   const built = buildMlp();
   const float = built.bytes;
   console.log(`Model: MLP ${LAYERS.join('→')}, ${(built.parameters / 1e6).toFixed(2)}M parameters, ${(float.byteLength / 1e6).toFixed(1)} MB float32\n`);
