@@ -9,13 +9,52 @@ export function zeroSmallestMagnitudes(data: Float32Array, amount: number): numb
   const n = data.length;
   const target = Math.round(amount * n);
   if (target > 0) {
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i += 1) order[i] = i;
-    // Sort indices by |w|, then by index: a deterministic order that does not depend on the sort's stability.
-    order.sort((a, b) => Math.abs(data[a] as number) - Math.abs(data[b] as number) || a - b);
-    for (let k = 0; k < target; k += 1) data[order[k] as number] = 0;
+    // The target-th smallest |w| (quickselect, linear time on millions of weights); below it
+    // everything goes, at it the first ones by index until the count is met.
+    const magnitudes = new Float32Array(n);
+    for (let i = 0; i < n; i += 1) magnitudes[i] = Math.abs(data[i] as number);
+    const threshold = kthSmallest(magnitudes, target - 1);
+    let below = 0;
+    for (let i = 0; i < n; i += 1) if (Math.abs(data[i] as number) < threshold) below += 1;
+    let atThreshold = target - below;
+    for (let i = 0; i < n; i += 1) {
+      const magnitude = Math.abs(data[i] as number);
+      if (magnitude < threshold) data[i] = 0;
+      else if (magnitude === threshold && atThreshold > 0) {
+        data[i] = 0;
+        atThreshold -= 1;
+      }
+    }
   }
   return countZeros(data);
+}
+
+/** The k-th smallest value (0-based) of `values`, which it reorders: Hoare's quickselect with a median-of-three pivot. */
+function kthSmallest(values: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const [a, b, c] = [values[lo] as number, values[mid] as number, values[hi] as number];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i += 1;
+      while ((values[j] as number) > pivot) j -= 1;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = t;
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k] as number;
+  }
+  return values[k] as number;
 }
 
 export function countZeros(data: Float32Array): number {

@@ -79,9 +79,17 @@ export function encodeFloat16Array(values: ArrayLike<number>): Uint16Array {
   return out;
 }
 
+/** All 65,536 float16 values by bit pattern, built on first use (256 KiB): decoding a tensor of millions is a lookup per value. */
+let decodeTable: Float32Array | undefined;
+
 /** float16 bit patterns as float32 values (exact). */
 export function decodeFloat16Array(bits: ArrayLike<number>): Float32Array {
+  if (decodeTable === undefined) {
+    decodeTable = new Float32Array(0x10000);
+    for (let pattern = 0; pattern < 0x10000; pattern += 1) decodeTable[pattern] = decodeFloat16(pattern);
+  }
+  const table = decodeTable;
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i += 1) out[i] = decodeFloat16(bits[i] as number);
+  for (let i = 0; i < bits.length; i += 1) out[i] = table[(bits[i] as number) & 0xffff] as number;
   return out;
 }
