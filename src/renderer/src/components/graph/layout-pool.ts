@@ -23,6 +23,11 @@ const MAX_WORKERS = 2;
 const IDLE_MS = 5 * 60_000;
 /** The view is sent the growing top of a graph at most this often: each one is a render of the drawing. */
 const PARTIAL_EVERY_MS = 150;
+/**
+ * Bands sent ahead to each worker: a worker never waits for the page to hand it its next band
+ * (the page may be busy drawing the bands already in), and a free worker still takes the next one.
+ */
+const IN_FLIGHT = 3;
 /** A layout that took at least this long is saved in IndexedDB (reading it back costs some tens of ms). */
 const SAVE_FROM_MS = 200;
 
@@ -47,7 +52,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  /** Sent to the worker and not answered yet, in the order it lays them out. */
+  tasks: Task[];
 }
 
 const slots: Slot[] = [];
@@ -61,16 +67,19 @@ function workerCount(): number {
 }
 
 function dispatch(): void {
-  for (const slot of slots) {
-    if (slot.task) continue;
-    let task = queue.shift();
-    while (task?.dropped) task = queue.shift();
-    if (!task) break;
-    slot.task = task;
-    const request: LayoutRequest = { kind: 'band', task: task.id, job: task.job };
-    slot.worker.postMessage(request);
+  // Round by round, so the bands at the top go one to each worker before any gets a second.
+  for (let depth = 1; depth <= IN_FLIGHT; depth++) {
+    for (const slot of slots) {
+      if (slot.tasks.length >= depth) continue;
+      let task = queue.shift();
+      while (task?.dropped) task = queue.shift();
+      if (!task) break;
+      slot.tasks.push(task);
+      const request: LayoutRequest = { kind: 'band', task: task.id, job: task.job };
+      slot.worker.postMessage(request);
+    }
   }
-  const idle = queue.length === 0 && slots.every((s) => s.task === null);
+  const idle = queue.length === 0 && slots.every((s) => s.tasks.length === 0);
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = idle && slots.length > 0 ? setTimeout(endWorkers, IDLE_MS) : null;
 }
@@ -82,10 +91,10 @@ function endWorkers(): void {
 
 function onReply(slot: Slot, reply: LayoutReply): void {
   if (reply.kind === 'warmed') return;
-  const task = slot.task;
-  if (!task || (reply.kind === 'band' && reply.task !== task.id)) return;
-  slot.task = null;
-  if (!task.dropped) {
+  const at = slot.tasks.findIndex((t) => t.id === reply.task);
+  if (at < 0) return;
+  const [task] = slot.tasks.splice(at, 1);
+  if (task && !task.dropped) {
     if (reply.kind === 'band') task.done(reply.out);
     else task.fail(reply.message);
   }
@@ -97,9 +106,7 @@ function onWorkerError(slot: Slot, message: string): void {
   const at = slots.indexOf(slot);
   if (at >= 0) slots.splice(at, 1);
   slot.worker.terminate();
-  const task = slot.task;
-  slot.task = null;
-  if (task && !task.dropped) task.fail(message);
+  for (const task of slot.tasks.splice(0)) if (!task.dropped) task.fail(message);
   // With no worker left, nothing would ever take the bands waiting: they fail with the same reason.
   if (slots.length === 0) for (const waiting of queue.splice(0)) if (!waiting.dropped) waiting.fail(message);
   dispatch();
@@ -111,7 +118,7 @@ export function warmLayoutWorkers(): void {
   if (typeof Worker === 'undefined') return;
   while (slots.length < workerCount()) {
     const worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module', name: 'graph-layout' });
-    const slot: Slot = { worker, task: null };
+    const slot: Slot = { worker, tasks: [] };
     worker.onmessage = (event: MessageEvent<LayoutReply>) => onReply(slot, event.data);
     worker.onerror = (event) => onWorkerError(slot, event.message || 'The layout worker stopped.');
     slots.push(slot);
