@@ -7,24 +7,9 @@ import { convertOnnxToTflite } from '../../../src/core/convert/onnx-to-tflite';
 import { compareOutputs } from '../../../src/core/convert/parity';
 import { decodeModelProto, encodeModelProto } from '../../../src/core/formats/onnx/onnx-codec';
 import { openLiteRtModel, runLiteRtOnce } from '../../../src/core/runner/runtimes/litert';
+import { seededUniform, transposeChannels } from '../../../src/core/convert/tflite-parity';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-
-/** Seeded uniform values in [-1, 1) (a small LCG, so both runtimes see the same numbers). */
-function seeded(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; out[i] = s / 2 ** 31 - 1; }
-  return out;
-}
-
-function nchwToNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let b = 0; b < n!; b++) for (let ci = 0; ci < c!; ci++) for (let y = 0; y < h!; y++) for (let x = 0; x < w!; x++) {
-    out[((b * h! + y) * w! + x) * c! + ci] = data[((b * c! + ci) * h! + y) * w! + x]!;
-  }
-  return out;
-}
 
 describe('ONNX → TFLite', () => {
   test('the demo MNIST ONNX converts, takes NHWC input, and matches onnxruntime (cosine ≥ 0.999)', async () => {
@@ -39,10 +24,10 @@ describe('ONNX → TFLite', () => {
     const model = await openLiteRtModel(path, 1);
     expect(model.inputs[0]?.shape).toEqual([1, 28, 28, 1]);
     for (const seed of [1, 2, 3]) {
-      const x = seeded(28 * 28, seed);
+      const x = seededUniform(28 * 28, seed);
       const ref = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x, [1, 1, 28, 28]) });
       const refOut = ref[session.outputNames[0]!]!;
-      const [got] = await runLiteRtOnce(model.compiled, [new model.library.Tensor(nchwToNhwc(x, [1, 1, 28, 28]), [1, 28, 28, 1])]);
+      const [got] = await runLiteRtOnce(model.compiled, [new model.library.Tensor(transposeChannels(x, [1, 1, 28, 28], true), [1, 28, 28, 1])]);
       const parity = compareOutputs(
         [{ data: refOut.data as Float32Array, dims: refOut.dims.map(Number) }],
         [{ name: 'logits', data: Float32Array.from(got as Float32Array), dims: [1, 10] }],
