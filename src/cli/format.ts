@@ -1,4 +1,5 @@
 /** Human-readable output for the CLI (the --json output is the data itself). */
+import { energyLines } from '../shared/energy';
 import { givenAsFlags, guessedInputsOfRun } from '../shared/input-messages';
 import { formatSizes } from '../shared/input-plan';
 import { messageFor } from '../shared/remedies';
@@ -70,6 +71,7 @@ export function formatRun(run: RunFile): string {
     `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
     ...(run.boardMemory ? [formatBoardMemory(run.boardMemory)] : []),
     ...(run.profile ? [formatProfile(run.profile)] : []),
+    ...(run.energy ? energyLines(run.energy) : []),
     ...run.warnings.map((w) => `  warning: ${messageFor(w, 'cli')}`),
   ];
   return lines.join('\n');

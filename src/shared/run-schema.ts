@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunEnergy } from './energy';
 import { ModelFormat } from './model-info';
 import { GivenInputs } from './model-inputs';
 import { RuntimeOptions } from './plugins/runtimes';
@@ -448,6 +449,8 @@ export const RunFile = z.object({
   betweenRun: BetweenRunEstimate.optional(),
   /** SSH boards: the board's own benchmark tools on the same model file, beside the studio runner's numbers above. */
   native: z.array(NativeToolResult).optional(),
+  /** Energy per inference, when the run was measured with a power source (--energy); absent otherwise and in older files. */
+  energy: RunEnergy.optional(),
   /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */
   verdict: z.enum(['stable', 'unstable']),
   warnings: z.array(RunWarning),

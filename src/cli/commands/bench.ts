@@ -20,6 +20,8 @@ import type { CommandIo } from '../io';
 import { benchRunFlags, checkRuntimeOptionFlags, runtimeOptionsFromFlags } from '../bench-flags';
 import { DEFAULT_TARGET_KIND, parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
 import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
+import { openEnergySource } from '../../core/power/cell-meter';
+import { energyFlags, energyRequestFromArgs, withEnergyDefault } from '../energy-flags';
 
 const d = DEFAULT_BENCH_SETTINGS;
 const S = BENCH_SETTING_SPECS;
@@ -31,13 +33,14 @@ export const benchFlags: FlagSpecs = {
   ...valueFlag,
   ...workspaceFlag,
   ...targetFlags,
+  ...energyFlags,
   json: { kind: 'boolean', help: 'Print JSON only: one run, or an array of runs for several cells.' },
   out: { kind: 'string', valueName: 'FILE', help: 'Also write the JSON to FILE (atomically).' },
   help: { kind: 'boolean', help: 'Show this help.' },
 };
 
 export const benchHelp = formatHelp(
-  'edgebench bench MODEL... [--runs N] [--warmup N] [--threads N[,N...]] [--runtime NAME] [--mode quick|report] [--json] [--out FILE]',
+  'edgebench bench MODEL... [--runs N] [--warmup N] [--threads N[,N...]] [--runtime NAME] [--mode quick|report] [--energy [SOURCE]] [--json] [--out FILE]',
   [
     'Benchmarks models on this computer, each cell (model × runtime × threads) in its own runner process:',
     'ONNX with onnxruntime (CPU), TFLite with LiteRT (wasm, XNNPACK), TF.js with TensorFlow.js.',
@@ -79,7 +82,7 @@ function modelName(file: string, format: ModelFormat): string {
 }
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs('bench', argv, benchFlags);
+  const args = parseArgs('bench', withEnergyDefault(argv), benchFlags);
   if (flagBool(args, 'help')) {
     io.out(benchHelp);
     return 0;
@@ -111,6 +114,9 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
     'cli',
   );
   const targets = parseTargets(args);
+  // A power source that cannot measure these targets, or counters that cannot be read: refused before any runner starts.
+  const energyRequest = energyRequestFromArgs(args);
+  const energyMeters = energyRequest === null ? null : targets.map((target) => openEnergySource(energyRequest, target.kind === 'local' ? 'local' : target.config.kind));
   const context = targetContext(args, verboseLog(io, flagBool(args, 'json')));
   const plans: Array<{ target: CliTarget; cells: MatrixCell[] }> = [];
   for (const target of targets) {
@@ -126,7 +132,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   const jobId = `cli-${Date.now().toString(36)}`;
   // Targets run in parallel with each other; each target's cells one at a time.
   await Promise.all(
-    plans.map(async ({ target, cells }) => {
+    plans.map(async ({ target, cells }, targetIndex) => {
       let opened: OpenTarget | null = null;
       try {
         if (target.kind === 'remote') opened = await openTarget(target.config, { ...context, signal: io.signal });
@@ -135,6 +141,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
           target: opened?.target,
           signal: io.signal,
           totalCells: total,
+          energy: energyMeters?.[targetIndex],
           timeouts: stallSeconds ? { stallMs: stallSeconds * 1000 } : undefined,
           onProgress: showProgress
             ? (cell, p) => {

@@ -22,6 +22,7 @@ import { DEFAULT_REPORT_PLAN, processPlan, summarizeWindows, windowProgress, typ
 import { buildRunFile } from './run-file';
 import { int8WeightRangeOf } from '../quantize/weight-range';
 import { int8SaturationWarning } from './warnings';
+import type { CellEnergyMeter } from '../power/cell-meter';
 
 export interface LocalBenchJob {
   /** The model file the runner loads. */
@@ -62,6 +63,8 @@ export interface LocalBenchOptions {
   environment?: EnvironmentProbe;
   /** TESTS ONLY: shorter report-mode windows. Never exposed by the CLI or the UI (the rule is the rule). */
   reportModeOverride?: ReportModePlan;
+  /** A power source read around the measured runs (--energy): its idle baseline just before them, its energy over them. */
+  energy?: CellEnergyMeter;
 }
 
 /** Reads a machine's state around the measured runs. */
@@ -137,7 +140,9 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const environmentStart = await machine.sample();
     // Looked for while the runner measures: what competes with the benchmark is what matters.
     const busy = machine.busyProcesses();
+    await opts.energy?.beforeMeasure(opts.signal);
     const outcome = await measure(client, settings, plan, report);
+    const energy = outcome.state === 'measured' ? opts.energy?.afterMeasure(outcome.measured.samples.length) : undefined;
     if (outcome.state === 'stopped') {
       // Stopped mid-measure: the samples kept so far are a run too, a partial one.
       const { error, samples } = outcome;
@@ -155,8 +160,10 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const profiled = await profile(client, settings, loaded, measured.samples);
     // A runner the watchdog stopped (or that crashed) while profiling has nothing left to say.
     if (!(profiled !== null && 'warning' in profiled && profiled.runnerStopped)) await client.bye();
-    return { state: 'completed', run: localRunFile(job, settings, runtime, { plan, hello, runtimeVersion, loaded, firstInferenceMs, ...measured, environment, profiled }) };
+    const run = localRunFile(job, settings, runtime, { plan, hello, runtimeVersion, loaded, firstInferenceMs, ...measured, environment, profiled });
+    return { state: 'completed', run: energy === undefined ? run : { ...run, energy } };
   } finally {
+    opts.energy?.dispose();
     await client.close();
   }
 }

@@ -26,6 +26,8 @@ import { failedOrCancelled, failureOf, stoppedInRepeat, unhandledState, type Cel
 import { poolRepeats, type RepeatRun } from '../bench/run-file';
 import { runLocalBenchmark, type BenchProgress, type LocalBenchJob, type LocalBenchOptions } from '../bench/run-local-benchmark';
 import type { RunnerSpawner, RunnerTimeouts } from '../runner/runner-client';
+import type { CellEnergyMeter } from '../power/cell-meter';
+import { pooledEnergy } from '../power/energy-math';
 
 export interface MatrixModel {
   /** Workspace id, when the model comes from a workspace. */
@@ -67,6 +69,8 @@ export interface MatrixHooks {
   onCellDone?: (result: CellResult) => Promise<void> | void;
   /** Cells in the whole job, when it spans several targets (each with its own runMatrix). */
   totalCells?: number;
+  /** A power source's meter for each runner process (--energy); its energy is pooled over a cell's repeats. */
+  energy?: () => CellEnergyMeter;
 }
 
 /**
@@ -153,7 +157,7 @@ async function runOneCell(
         targetKind: hooks.target?.kind ?? 'local',
         job: { id: jobId, cell: cell.index, cells: hooks.totalCells ?? cellCount },
       },
-      { signal: hooks.signal, timeouts: hooks.timeouts, onProgress },
+      { signal: hooks.signal, timeouts: hooks.timeouts, onProgress, ...(hooks.energy ? { energy: hooks.energy() } : {}) },
     );
   } catch (error) {
     // Bad flags are the same for every cell: stop at once instead of failing each cell alike.
@@ -217,22 +221,29 @@ function pooledOutcome(
   switch (outcome.state) {
     case 'completed':
       kept.push({ run: outcome.run, startedAt });
-      return at.last ? { state: 'completed', run: poolRepeats(settings, kept) } : null;
+      return at.last ? { state: 'completed', run: withPooledEnergy(poolRepeats(settings, kept), kept) } : null;
     case 'partial': {
       // Its own samples count too: the repeats before it, and what it measured before it stopped.
       const failure = failureOf(outcome);
       kept.push({ run: outcome.run, startedAt });
       const before = `${outcome.run.stopped?.before ?? 'it stopped'} in ${which}`;
-      return stoppedInRepeat(failure, outcome.runnerLog, before, (stop) => poolRepeats(settings, kept, stop));
+      return stoppedInRepeat(failure, outcome.runnerLog, before, (stop) => withPooledEnergy(poolRepeats(settings, kept, stop), kept));
     }
     case 'failed':
       if (kept.length === 0) return outcome;
-      return stoppedInRepeat(outcome.error, outcome.runnerLog, `${which} failed`, (stop) => poolRepeats(settings, kept, stop));
+      return stoppedInRepeat(outcome.error, outcome.runnerLog, `${which} failed`, (stop) => withPooledEnergy(poolRepeats(settings, kept, stop), kept));
     case 'cancelled':
       return outcome;
     default:
       return unhandledState(outcome);
   }
+}
+
+/** The pooled run carries the energy of all its repeats, not its first repeat's (poolRepeats starts from the first run). */
+function withPooledEnergy(run: RunFile, kept: readonly RepeatRun[]): RunFile {
+  const { energy: _first, ...rest } = run;
+  const energy = pooledEnergy(kept.map((repeat) => repeat.run.energy));
+  return energy === undefined ? rest : { ...rest, energy };
 }
 
 /** The cell's result; its run, complete or partial, with the target's spec and the model's saved inputs recorded. */

@@ -1,0 +1,44 @@
+/**
+ * `edgebench bench --energy [SOURCE]`: the flags, from the power sources' descriptors, and the
+ * request they make. `--energy` alone means the default source (RAPL on this computer); the
+ * parser takes a value for every non-boolean flag, so a bare --energy is given its default here,
+ * before parsing, when the next word is not a source's name.
+ */
+import { POWER_SOURCES, PowerSourceName, DEFAULT_POWER_SOURCE } from '../shared/plugins/power-sources';
+import type { EnergyRequest } from '../core/power/cell-meter';
+import { flagNumber, flagString, type FlagSpecs, type ParsedArgs } from './args';
+
+const rapl = POWER_SOURCES.rapl;
+const defaults = rapl.options.parse({});
+
+export const energyFlags: FlagSpecs = {
+  energy: {
+    kind: 'choice',
+    choices: PowerSourceName.options,
+    valueName: 'SOURCE',
+    help: `Measure energy per inference with a power source (default ${DEFAULT_POWER_SOURCE}: this computer's RAPL counters), idle baseline subtracted.`,
+  },
+  [rapl.optionSpecs.intervalMs.flag]: { kind: 'int', min: 5, max: 1000, valueName: 'MS', help: rapl.optionSpecs.intervalMs.help },
+  [rapl.optionSpecs.idleMs.flag]: { kind: 'int', min: 100, max: 60_000, valueName: 'MS', help: rapl.optionSpecs.idleMs.help },
+};
+
+/** `--energy` with no source after it becomes `--energy=DEFAULT`; `--energy rapl` and `--energy=rapl` are left alone. */
+export function withEnergyDefault(argv: readonly string[]): string[] {
+  const names: readonly string[] = PowerSourceName.options;
+  return argv.map((token, i) => {
+    if (token !== '--energy') return token;
+    const next = argv[i + 1];
+    return next !== undefined && names.includes(next) ? token : `--energy=${DEFAULT_POWER_SOURCE}`;
+  });
+}
+
+/** What the flags asked for, or null without --energy. */
+export function energyRequestFromArgs(args: ParsedArgs): EnergyRequest | null {
+  const source = flagString(args, 'energy');
+  if (source === undefined) return null;
+  return {
+    source: PowerSourceName.parse(source),
+    intervalMs: flagNumber(args, rapl.optionSpecs.intervalMs.flag) ?? defaults.intervalMs,
+    idleMs: flagNumber(args, rapl.optionSpecs.idleMs.flag) ?? defaults.idleMs,
+  };
+}

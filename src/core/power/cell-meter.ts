@@ -1,0 +1,83 @@
+/**
+ * A power source around one cell: the idle baseline just before the timed runs (the runner loaded,
+ * warmed up and waiting), then the timed runs themselves. runLocalBenchmark calls beforeMeasure
+ * right before its first measure request and afterMeasure right after the last samples reply, so
+ * the window is the measured runs and nothing else (report mode's windows and the requests
+ * between them included; warmup and profiling excluded).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StudioError } from '../../shared/errors';
+import type { RunEnergy } from '../../shared/energy';
+import { POWER_SOURCES, PowerSourceName } from '../../shared/plugins/power-sources';
+import type { TargetKind } from '../../shared/plugins/target-kinds';
+import { energyPerInference, type EnergyTrace } from './energy-math';
+import { openRapl, recordCounters, type CounterRecording, type RaplMeter, type RaplOptions } from './rapl';
+
+export interface CellEnergyMeter {
+  /** Measures the idle baseline, then starts reading for the timed runs. */
+  beforeMeasure(signal?: AbortSignal): Promise<void>;
+  /** Stops reading; the energy of `inferences` timed runs. */
+  afterMeasure(inferences: number): RunEnergy;
+  /** Stops any reading left running (a cell that failed or was cancelled). */
+  dispose(): void;
+}
+
+export interface RaplCellOptions {
+  intervalMs: number;
+  idleMs: number;
+}
+
+export function raplCellMeter(meter: RaplMeter, options: RaplCellOptions): CellEnergyMeter {
+  let idle: EnergyTrace | undefined;
+  let recording: CounterRecording | undefined;
+  return {
+    async beforeMeasure(signal) {
+      const baseline = recordCounters(meter, options.intervalMs);
+      try {
+        await sleep(options.idleMs, undefined, { signal });
+      } finally {
+        idle = baseline.stop();
+      }
+      recording = recordCounters(meter, options.intervalMs);
+    },
+    afterMeasure(inferences) {
+      if (idle === undefined || recording === undefined) throw new StudioError('INTERNAL', 'afterMeasure was called before beforeMeasure.');
+      const load = recording.stop();
+      recording = undefined;
+      return energyPerInference({ source: 'rapl', method: 'counter', rails: meter.domains.map((d) => d.label), window: 'measured', idle, load, inferences });
+    },
+    dispose() {
+      recording?.stop();
+      recording = undefined;
+    },
+  };
+}
+
+/** What `--energy` asked for: the source and its options. */
+export interface EnergyRequest {
+  source: PowerSourceName;
+  intervalMs: number;
+  idleMs: number;
+}
+
+/**
+ * Opens a power source for a job on `targetKind`: a factory of one meter per runner process.
+ * A source that only parses output, one that cannot measure that target kind, or counters that
+ * cannot be read are refused here, in one sentence, before any runner starts.
+ */
+export function openEnergySource(request: EnergyRequest, targetKind: TargetKind, rapl: RaplOptions = {}): () => CellEnergyMeter {
+  const descriptor = POWER_SOURCES[request.source];
+  if (descriptor.engine.kind === 'parser') {
+    const measuring = PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench').join(', ');
+    throw new StudioError('BAD_INPUT', `--energy ${request.source}: ${descriptor.engine.limitation}; edgebench bench measures energy with: ${measuring}.`, { source: request.source });
+  }
+  if (!descriptor.targetKinds.includes(targetKind)) {
+    throw new StudioError(
+      'BAD_INPUT',
+      `--energy ${request.source} measures ${descriptor.targetKinds.map((k) => (k === 'local' ? 'this computer' : `${k} targets`)).join(' and ')} only, not a ${targetKind} target; drop --energy or --target.`,
+      { source: request.source, targetKind },
+    );
+  }
+  const meter = openRapl(rapl);
+  return () => raplCellMeter(meter, { intervalMs: request.intervalMs, idleMs: request.idleMs });
+}
