@@ -16,6 +16,15 @@ const DEMO_TFJS = ['model.json', 'group1-shard1of1.bin'].map((f) => path.join(RE
 const JOB_TIMEOUT_MS = 110_000;
 const studio = useStudioSession();
 
+/** README screenshots (UPDATE_SCREENSHOT=1 only): docs/<name>, of the page or of one element. */
+async function screenshot(name: string, element?: import('playwright-core').Locator): Promise<void> {
+  const file = path.join(REPO_ROOT, 'docs', name);
+  await studio.page.setViewportSize({ width: 1400, height: 900 });
+  await studio.page.mouse.move(0, 0);
+  if (element) await element.screenshot({ path: file });
+  else await studio.page.screenshot({ path: file });
+}
+
 const storedNetworks = async (): Promise<Array<{ id: string; modelIds: string[] }>> =>
   (JSON.parse(await readFile(path.join(studio.server.workspaceDir, 'networks.json'), 'utf8')) as { networks: Array<{ id: string; modelIds: string[] }> }).networks;
 
@@ -77,6 +86,7 @@ describe('one network in several formats', () => {
     for (const median of await grid.getByTestId('grid-median').allTextContents()) expect(median).toMatch(/^\d+(\.\d+)? (ms|µs)$/);
     // The first format is the baseline; the others carry a speedup against it.
     expect(await grid.getByTestId('grid-speedup').first().textContent()).toBe('baseline');
+    if (process.env.UPDATE_SCREENSHOT === '1') await screenshot('formats-grid.png');
     expect(studio.errors).toEqual([]);
   });
 
@@ -116,6 +126,10 @@ describe('one network in several formats', () => {
     const rows = agreement.getByTestId('format-agreement-row');
     expect(await rows.evaluateAll((items) => items.map((r) => r.getAttribute('data-verdict')))).toEqual(['reference', 'agrees', 'agrees']);
     for (const text of (await agreement.getByTestId('agreement-top1').allTextContents()).slice(1)) expect(Number.parseFloat(text)).toBeGreaterThanOrEqual(99);
+    if (process.env.UPDATE_SCREENSHOT === '1') {
+      await panel.scrollIntoViewIfNeeded();
+      await screenshot('formats-panel.png', panel);
+    }
     // Stored like any evaluation (the Accuracy page and the grid read them): one record per format.
     expect((await readdir(path.join(studio.server.workspaceDir, 'evals'))).filter((f) => f.endsWith('.json'))).toHaveLength(3);
     expect(studio.errors).toEqual([]);

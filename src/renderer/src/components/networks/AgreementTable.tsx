@@ -13,18 +13,17 @@ export function AgreementTable({ agreement }: { agreement: NetworkAgreement }) {
         <thead>
           <tr>
             <th scope="col">Format</th>
-            <th scope="col">Model</th>
             <th scope="col" className="num">
               Top-1
             </th>
-            <th scope="col" className="num" title="Samples whose top class equals the reference format's">
-              Top-1 agreement
+            <th scope="col" className="num" title="Top-1 agreement: the share of samples whose top class equals the reference format's">
+              Agreement
             </th>
             <th scope="col" className="num" title="Cosine of the outputs against the reference format's">
               Cosine
             </th>
-            <th scope="col" className="num">
-              Max abs error
+            <th scope="col" className="num" title="Largest absolute difference from the reference format's outputs">
+              Max error
             </th>
             <th scope="col">Verdict</th>
           </tr>
@@ -32,8 +31,9 @@ export function AgreementTable({ agreement }: { agreement: NetworkAgreement }) {
         <tbody>
           {rows.map((row) => (
             <tr key={row.modelId} data-testid="format-agreement-row" data-verdict={row.verdict} className={row.verdict === 'disagrees' ? 'disagrees' : undefined}>
-              <th scope="row">{row.where}</th>
-              <td>{row.name}</td>
+              <th scope="row" title={row.name}>
+                {row.where}
+              </th>
               <td className="num">{row.top1}</td>
               <td className="num" data-testid="agreement-top1">
                 {row.agreement}
