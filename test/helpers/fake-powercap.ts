@@ -5,7 +5,7 @@
  * Not recorded from a machine: the layout and file contents are the kernel's documented ones
  * (Documentation/power/powercap/powercap.rst), the values are the test's.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -49,10 +49,16 @@ export function buildPowercap(zones: readonly FakeZone[], options: { controlType
     ranges.set(zone.zone, zone.maxEnergyRangeUj);
   }
   const energyFile = (zone: string): string => path.join(root, zone, 'energy_uj');
+  // Written beside and renamed over, so a reader never sees the file half-written (sysfs never shows one).
+  const setEnergy = (zone: string, energyUj: number): void => {
+    const next = `${energyFile(zone)}.next`;
+    writeFileSync(next, `${Math.floor(energyUj % (ranges.get(zone) ?? Number.MAX_SAFE_INTEGER))}\n`);
+    renameSync(next, energyFile(zone));
+  };
   return {
     root,
     energyFile,
-    setEnergy: (zone, energyUj) => writeFileSync(energyFile(zone), `${Math.floor(energyUj % (ranges.get(zone) ?? Number.MAX_SAFE_INTEGER))}\n`),
+    setEnergy,
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
