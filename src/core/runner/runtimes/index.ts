@@ -38,6 +38,8 @@ export interface LoadedModel {
   readonly inputs: InputUsed[];
   /** Which backend runs it: 'cpu' (onnxruntime), 'tensorflow' | 'wasm' | 'cpu' (tfjs), 'wasm (XNNPACK)' (litert). */
   readonly backend: string;
+  /** What every run and evaluation of this model must say about how the runtime loaded it (e.g. LiteRT.js's int8 I/O adapter); absent when there is nothing to say. */
+  readonly notes?: readonly string[];
   /** One inference on the prepared inputs; the caller ignores the outputs. Resolves once outputs are ready (tfjs: data synced). */
   run(): Promise<unknown>;
   /** Replaces the prepared inputs with new random values of the same shapes (--fresh-inputs); not timed. */

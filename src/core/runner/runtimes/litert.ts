@@ -10,6 +10,7 @@ import { elementCount, freshSeed, makeInputData, planInput, type InputArray } fr
 import type { InputRequest, InputUsed } from '../protocol';
 import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-convert';
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
+import { adapterUint8ToInt8, int8IoAdapterNote, int8ToAdapterUint8, liteRtLoadable } from './litert-int8-io';
 import { litertVersion, loadLiteRtInNode, type LiteRtLibrary } from './litert-node';
 
 export const litertModule: RuntimeModule<'litert'> = {
@@ -31,7 +32,12 @@ export interface LiteRtInputSpec {
 export interface LiteRtModel {
   library: LiteRtLibrary;
   compiled: CompiledModel;
+  /** As the file declares them: an int8 input stays 'int8' though the compiled copy takes uint8 (litert-int8-io.ts). */
   inputs: LiteRtInputSpec[];
+  /** Positions (in getOutputDetails order) of int8 outputs the compiled copy returns as uint8; empty without the adapter. */
+  adaptedOutputs: ReadonlySet<number>;
+  /** What a run of this model must say about how it was loaded (the int8 I/O adapter); empty when loaded as it is. */
+  notes: string[];
 }
 
 /** Reads and compiles a .tflite file; throws RUNTIME/LOAD_FAILED naming the file. */
@@ -43,33 +49,42 @@ export async function openLiteRtModel(modelPath: string, threads: number): Promi
   } catch (error) {
     throw loadError(modelPath, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist; check the path' : messageOf(error));
   }
+  const loadable = liteRtLoadable(bytes, modelPath);
   let compiled: CompiledModel;
   try {
     // numThreads is passed as asked, but the single-threaded build LiteRT.js loads in Node
     // computes on one thread whatever it says (see litert-node.ts).
-    compiled = await library.loadAndCompile(bytes, { accelerator: 'wasm', ...(threads > 0 ? { cpuOptions: { numThreads: threads } } : {}) });
+    compiled = await library.loadAndCompile(loadable.bytes, { accelerator: 'wasm', ...(threads > 0 ? { cpuOptions: { numThreads: threads } } : {}) });
   } catch (error) {
     throw loadError(modelPath, `${messageOf(error)}; is it a complete .tflite file? Re-export it or check the download`);
   }
   try {
-    const inputs = compiled.getInputDetails().map((detail) => ({ name: detail.name, dtype: detail.dtype, shape: Array.from(detail.shape) }));
-    return { library, compiled, inputs };
+    const adaptedIn = new Set(loadable.adapted?.inputs);
+    const adaptedOut = new Set(loadable.adapted?.outputs);
+    const inputs = compiled.getInputDetails().map((detail) => ({ name: detail.name, dtype: adaptedIn.has(detail.name) ? 'int8' : detail.dtype, shape: Array.from(detail.shape) }));
+    const adaptedOutputs = new Set(compiled.getOutputDetails().flatMap((detail, i) => (adaptedOut.has(detail.name) ? [i] : [])));
+    return { library, compiled, inputs, adaptedOutputs, notes: loadable.adapted === undefined ? [] : [int8IoAdapterNote(loadable.adapted)] };
   } catch (error) {
     compiled.delete();
-    throw loadError(modelPath, `LiteRT.js cannot describe its inputs (${messageOf(error)}); LiteRT.js feeds only float32, int32 and uint8 tensors`);
+    throw loadError(modelPath, `LiteRT.js cannot describe its inputs (${messageOf(error)}); LiteRT.js feeds only float32, int32 and uint8 tensors (int8 inputs and outputs through the studio's uint8 adapter)`);
   }
 }
 
+/** An output's values: what LiteRT.js returns, or Int8Array for an int8 output read through the adapter. */
+export type LiteRtOutputValues = ReturnType<Tensor['toTypedArray']> | Int8Array<ArrayBuffer>;
+
 /**
  * One inference, copying every output out of wasm memory and freeing it, as an application
- * would. Resolves with the outputs' values, in the model's output order.
+ * would. Resolves with the outputs' values, in the model's output order; adapted int8 outputs
+ * come back as the model's int8 values (given the LiteRtModel; a bare CompiledModel has no adapter).
  */
-export async function runLiteRtOnce(compiled: CompiledModel, inputs: Tensor[]): Promise<Array<ReturnType<Tensor['toTypedArray']>>> {
+export async function runLiteRtOnce(target: CompiledModel | Pick<LiteRtModel, 'compiled' | 'adaptedOutputs'>, inputs: Tensor[]): Promise<LiteRtOutputValues[]> {
+  const { compiled, adaptedOutputs } = 'compiled' in target ? target : { compiled: target, adaptedOutputs: new Set<number>() };
   const outputs = await compiled.run(inputs);
-  return outputs.map((output) => {
+  return outputs.map((output, i) => {
     const values = output.toTypedArray();
     output.delete();
-    return values;
+    return adaptedOutputs.has(i) && values instanceof Uint8Array ? adapterUint8ToInt8(values) : values;
   });
 }
 
@@ -90,7 +105,8 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions<'litert'>
       initMs,
       inputs: used,
       backend: LITERT_BACKEND,
-      run: () => runLiteRtOnce(compiled, tensors),
+      notes: model.notes,
+      run: () => runLiteRtOnce(model, tensors),
       outputNames: compiled.getOutputDetails().map((detail) => detail.name),
       infer: (given) => inferWithOutputs(library, model, given),
       refreshInputs(seed) {
@@ -131,7 +147,9 @@ async function inferWithOutputs(library: LiteRtLibrary, model: LiteRtModel, give
     outputs.forEach((output, i) => {
       const name = names[i] ?? `output_${i}`;
       try {
-        values[name] = { dims: Array.from(output.type.layout.dimensions), data: Float32Array.from(outputToFloat32(name, output.type.dtype, output.toTypedArray())) };
+        const raw = output.toTypedArray();
+        const data = model.adaptedOutputs.has(i) && raw instanceof Uint8Array ? adapterUint8ToInt8(raw) : raw;
+        values[name] = { dims: Array.from(output.type.layout.dimensions), data: Float32Array.from(outputToFloat32(name, output.type.dtype, data)) };
       } finally {
         output.delete();
       }
@@ -151,7 +169,12 @@ function makeTensor(library: LiteRtLibrary, input: InputUsed, fill: InputUsed['f
   return makeLiteRtTensor(library, input.name, input.dtype, makeInputData(input.name, input.dtype, elementCount(input.shape), fill), input.shape);
 }
 
-function makeLiteRtTensor(library: LiteRtLibrary, name: string, dtype: string, data: InputArray, shape: readonly number[]): Tensor {
+/**
+ * A LiteRT.js tensor of `data`. Int8 data (an input of the file the adapter moved to uint8: only
+ * those are planned as int8) cross as v + 128, which the adapter's QUANTIZE turns back exactly.
+ */
+export function makeLiteRtTensor(library: LiteRtLibrary, name: string, dtype: string, data: InputArray, shape: readonly number[]): Tensor {
+  if (data instanceof Int8Array) return new library.Tensor(int8ToAdapterUint8(data), [...shape]);
   if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof Uint8Array)) {
     throw new StudioError('RUNTIME', `Input '${name}' has element type '${dtype}'; LiteRT.js tensors hold only float32, int32 and uint8.`, {
       runnerCode: 'UNSUPPORTED_INPUT',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Tensor } from '@litertjs/core';
 import { StudioError } from '../../../../shared/errors';
 import { openLiteRtModel, runLiteRtOnce, type LiteRtModel } from '../../../runner/runtimes/litert';
+import { int8ToAdapterUint8 } from '../../../runner/runtimes/litert-int8-io';
 
 export interface InvokerTensor {
   name: string;
@@ -31,6 +32,11 @@ export class LiteRtInvoker {
     }
   }
 
+  /** How LiteRT.js loaded the model, when not as it is (int8 inputs and outputs through the uint8 adapter, litert-int8-io.ts). */
+  get notes(): readonly string[] {
+    return this.model.notes;
+  }
+
   get inputNames(): string[] {
     return this.model.inputs.map((input) => input.name);
   }
@@ -46,7 +52,7 @@ export class LiteRtInvoker {
       let outputs: Uint8Array[] = [];
       for (let i = 0; i < count; i += 1) {
         const start = process.hrtime.bigint();
-        const values = await runLiteRtOnce(this.model.compiled, tensors);
+        const values = await runLiteRtOnce(this.model, tensors);
         const hostUs = Number(process.hrtime.bigint() - start) / 1000;
         outputs = values.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice());
         await each(hostUs);
@@ -73,8 +79,11 @@ export class LiteRtInvoker {
         return new TensorClass(new Int32Array(copy), shape);
       case 'uint8':
         return new TensorClass(new Uint8Array(copy), shape);
+      case 'int8':
+        // The board takes the model's int8 bytes; the compiled copy takes them as uint8 (+128) through its adapter.
+        return new TensorClass(int8ToAdapterUint8(new Int8Array(copy)), shape);
       default:
-        throw new StudioError('RUNTIME', `Input '${spec.name}' is ${spec.dtype}; the simulated board runs models through LiteRT.js, which feeds only float32, int32 and uint8 inputs.`, {
+        throw new StudioError('RUNTIME', `Input '${spec.name}' is ${spec.dtype}; the simulated board runs models through LiteRT.js, which feeds only float32, int32, uint8 and (through a uint8 adapter) int8 inputs.`, {
           input: spec.name,
         });
     }
