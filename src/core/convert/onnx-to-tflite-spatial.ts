@@ -97,19 +97,7 @@ const conv: OpHandler = (c) => {
   const w: Float64Array | Float32Array = Float64Array.from(values);
   const bias = c.has(2) ? Float64Array.from(weightsOf(c, 2, 'bias').values) : new Float64Array(o);
   let outName = c.node.output[0] as string;
-  const bn = c.absorbNext(outName, 'BatchNormalization');
-  if (bn) {
-    const [scale, shift, mean, variance] = bnParameters(c, bn) as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
-    const eps = floatAttribute(bn, 'epsilon', 1e-5);
-    const per = w.length / o;
-    for (let ch = 0; ch < o; ch++) {
-      const f = (scale[ch] as number) / Math.sqrt((variance[ch] as number) + eps);
-      for (let k = 0; k < per; k++) w[ch * per + k] = (w[ch * per + k] as number) * f;
-      bias[ch] = ((bias[ch] as number) - (mean[ch] as number)) * f + (shift[ch] as number);
-    }
-    outName = bn.output[0] as string;
-    c.note(`BatchNormalization '${bn.name}' folded into convolution '${c.node.name}'`, 'BatchNormalization folded into the convolution before it');
-  }
+  outName = foldBatchNorm(c, outName, w, bias, o);
   outName = foldAffine(c, outName, w, bias, o);
   const strides = intsAttribute(c.node, 'strides') ?? [1, 1];
   const dilations = intsAttribute(c.node, 'dilations') ?? [1, 1];
@@ -203,6 +191,56 @@ function bnParameters(c: ConvertContext, bn: NonNullable<ReturnType<ConvertConte
   });
 }
 
+/**
+ * A BatchNormalization that is the only reader of `name` (a convolution's result), folded into the
+ * weights (laid out [channel][...]) and bias in place; returns the name the result now goes by.
+ */
+function foldBatchNorm(c: ConvertContext, name: string, w: Float64Array, bias: Float64Array, channels: number): string {
+  const bn = c.absorbNext(name, 'BatchNormalization');
+  if (!bn) return name;
+  const [scale, shift, mean, variance] = bnParameters(c, bn) as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  const eps = floatAttribute(bn, 'epsilon', 1e-5);
+  const per = w.length / channels;
+  for (let ch = 0; ch < channels; ch++) {
+    const f = (scale[ch] as number) / Math.sqrt((variance[ch] as number) + eps);
+    for (let k = 0; k < per; k++) w[ch * per + k] = (w[ch * per + k] as number) * f;
+    bias[ch] = ((bias[ch] as number) - (mean[ch] as number)) * f + (shift[ch] as number);
+  }
+  c.note(`BatchNormalization '${bn.name}' folded into convolution '${c.node.name}'`, 'BatchNormalization folded into the convolution before it');
+  return bn.output[0] as string;
+}
+
+/**
+ * A transposed convolution whose stride equals its square kernel, unpadded (a learned 2×
+ * upsampling): every input pixel writes its own k×k block, so it is exactly a 1×1 convolution to
+ * k·k·Cout channels and a DEPTH_TO_SPACE (both with int8 kernels; TRANSPOSE_CONV's int8 kernel is
+ * not in every kernel set). A bias Add, a BatchNormalization and a Relu after it are folded in too.
+ */
+function convTransposeAsDepthToSpace(c: ConvertContext, x: Value, values: ArrayLike<number>, cin: number, cout: number, k: number): void {
+  // ONNX [Cin, Cout, k, k] → [Cout][Cin, k, k], the layout the folds expect.
+  const w = new Float64Array(values.length);
+  for (let a = 0; a < cin; a++) for (let b = 0; b < cout; b++) for (let t = 0; t < k * k; t++) w[(b * cin + a) * k * k + t] = values[(a * cout + b) * k * k + t] as number;
+  const bias = c.has(2) ? Float64Array.from(weightsOf(c, 2, 'bias').values) : new Float64Array(cout);
+  let outName = foldAffine(c, c.node.output[0] as string, w, bias, cout);
+  outName = foldBatchNorm(c, outName, w, bias, cout);
+  const { act, out } = c.fuseActivation(outName);
+  // DEPTH_TO_SPACE reads channel (i·k + j)·Cout + c into pixel (i, j) of the block.
+  const filter = new Float32Array(k * k * cout * cin);
+  const blockBias = new Float32Array(k * k * cout);
+  for (let t = 0; t < k * k; t++) for (let b = 0; b < cout; b++) {
+    blockBias[t * cout + b] = bias[b] as number;
+    for (let a = 0; a < cin; a++) filter[(t * cout + b) * cin + a] = w[(b * cin + a) * k * k + t] as number;
+  }
+  const name = c.node.name || (c.node.output[0] as string);
+  const [n, , h, wd] = x.shape as [number, number, number, number];
+  const blocks = c.g.activation(`${name}.blocks`, [n, k * k * cout, h, wd], true);
+  c.g.push({ op: 'CONV_2D', options: { padding: 'VALID', strideH: 1, strideW: 1, activation: act }, inputs: [x.tensor, c.g.floatConst(`${name}.filter`, [k * k * cout, 1, 1, cin], filter), c.g.floatConst(`${name}.bias`, [k * k * cout], blockBias)], outputs: [blocks.tensor] });
+  const y = c.output([n, cout, h * k, wd * k], true);
+  c.define(y, out);
+  c.g.op('DEPTH_TO_SPACE', [blocks.tensor], [y.tensor], 'DepthToSpaceOptions', { blockSize: k });
+  c.note(`'${name}'`, 'transposed convolution with stride equal to its kernel became a 1×1 convolution and DEPTH_TO_SPACE');
+}
+
 const convTranspose: OpHandler = (c) => {
   const x = requireImage(c);
   const { values, dims } = weightsOf(c, 1, 'weights');
@@ -212,6 +250,10 @@ const convTranspose: OpHandler = (c) => {
   if ((intsAttribute(c.node, 'output_padding') ?? [0, 0]).some((d) => d !== 0) || intsAttribute(c.node, 'output_shape')) c.fail('sets output_padding or output_shape; re-export with plain pads.');
   const strides = intsAttribute(c.node, 'strides') ?? [1, 1];
   const pads = intsAttribute(c.node, 'pads') ?? [0, 0, 0, 0];
+  if (kh === kw && strides[0] === kh && strides[1] === kw && pads.every((p) => p === 0) && stringAttribute(c.node, 'auto_pad', 'NOTSET') === 'NOTSET') {
+    convTransposeAsDepthToSpace(c, x, values, cin, coutPerGroup, kh);
+    return;
+  }
   const [h, w] = [x.shape[2] as number, x.shape[3] as number];
   const full = [(h - 1) * (strides[0] as number) + kh, (w - 1) * (strides[1] as number) + kw];
   // TFLite filter [Cout, kh, kw, Cin] from ONNX [Cin, Cout, kh, kw].

@@ -60,6 +60,16 @@ describe('ONNX → TFLite op set against onnxruntime', () => {
     expect(c.report.operatorsByOp.TRANSPOSE).toBeUndefined();
   });
 
+  test('a ConvTranspose with stride = kernel becomes a 1×1 conv and DEPTH_TO_SPACE, with its bias Add, BatchNormalization and Relu folded in', async () => {
+    const c = await converts(onnx([1, 5, 4, 6], [
+      { opType: 'ConvTranspose', name: 'up', inputs: ['x', 'tw'], outputs: ['u'], attributes: { kernel_shape: [2, 2], strides: [2, 2] } },
+      { opType: 'Add', name: 'bias', inputs: ['u', 'tb'], outputs: ['ub'] },
+      { opType: 'BatchNormalization', name: 'bn', inputs: ['ub', 's', 'b', 'm', 'v'], outputs: ['n'] },
+      { opType: 'Relu', name: 'relu', inputs: ['n'], outputs: ['y'] },
+    ], [f32('tw', [5, 3, 2, 2], 1), f32('tb', [1, 3, 1, 1], 2), f32('s', [3], 6, 1.5), f32('b', [3], 7), f32('m', [3], 8), f32('v', [3], 9, 1.5)], ['y']));
+    expect(c.report.operatorsByOp).toEqual({ CONV_2D: 1, DEPTH_TO_SPACE: 1 });
+  });
+
   test('activations, and binary ops broadcasting constants and activations of lower rank', async () => {
     await converts(onnx([1, 3, 5, 6], [
       { opType: 'LeakyRelu', name: 'lr', inputs: ['x'], outputs: ['a'], attributes: { alpha: { float: 0.1 } } },
