@@ -6,6 +6,7 @@ import { TargetService } from './jobs/target-service';
 import { TriageJobs } from './jobs/triage-job';
 import { importUploadedDataset } from './jobs/dataset-upload';
 import { importPytorchModel } from './jobs/pytorch-import';
+import { createPrunedVariant } from './jobs/prune-jobs';
 import { estimateWorkspaceModelFit } from './jobs/fit-job';
 import { checkEvaluable, runEvaluations } from './jobs/eval-jobs';
 import { savedSizeMacs } from './jobs/model-macs';
@@ -108,6 +109,11 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
           workspace,
           files.map((file) => ({ name: file.name, data: decodeBase64(file.name, file.dataBase64) })),
         );
+        emit('workspace.changed', { what: 'models' });
+        return entry;
+      },
+      prune: async ({ modelId, recipe }) => {
+        const entry = await createPrunedVariant(workspace, options.workerSpawner, { modelId, recipe }, (message) => emit('task.progress', { task: 'prune', message }));
         emit('workspace.changed', { what: 'models' });
         return entry;
       },

@@ -12,7 +12,7 @@ import { EvalCheck, EvalRecord, EvalRunResult, LayerSqnr } from './eval-schema';
 import { TargetConfig } from './targets';
 import { ReportFormat } from './plugins/report-formats';
 import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protocols';
-import { QuantRecipe, VariantOrigin } from './variants';
+import { PruneRecipe, QuantRecipe, VariantOrigin } from './variants';
 import { ModelInfo } from './model-info';
 import { ModelGraph } from './model-graph';
 import { RunFileOnWire } from './packed-samples';
@@ -327,6 +327,12 @@ export const calls = {
       }),
       ModelEntry,
     ),
+    /**
+     * Makes a pruned variant of an ONNX or TFLite model (in a worker process): the smallest weights
+     * zeroed (magnitude) or convolution channels removed (channels), with its per-layer report and
+     * the speed-up answer per engine in its origin.
+     */
+    prune: call(z.object({ modelId: Id, recipe: PruneRecipe }), ModelEntry),
     /** Links a variant made elsewhere (e.g. an int8 .tflite) to its float model. */
     link: call(z.object({ modelId: Id, parentId: Id }), ModelEntry),
     /**
@@ -514,7 +520,7 @@ export const events = {
   /** Uploading a model to a board (SFTP or serial), for a progress bar. */
   'device.upload': z.object({ targetId: z.string(), sentBytes: z.number(), totalBytes: z.number() }),
   /** A long task (quantize, evaluate, per-layer SQNR) says what it is doing. */
-  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr', 'importPytorch', 'formats']), message: z.string() }),
+  'task.progress': z.object({ task: z.enum(['quantize', 'evaluate', 'layerSqnr', 'importPytorch', 'formats', 'prune']), message: z.string() }),
   /** A triage action (triage.start) says which step runs: quantize, evaluate, or benchmark cell k of N. */
   'triage.progress': TriageProgressEvent,
   /** A triage action ended: completed, cancelled or failed (what it made so far is kept in the session). */

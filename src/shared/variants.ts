@@ -163,6 +163,35 @@ export type QuantRecipe = z.infer<typeof QuantRecipe>;
 /** A recipe as a caller may write it (defaults omitted). */
 export type QuantRecipeInput = z.input<typeof QuantRecipe>;
 
+/** A pruning as the user asks for it: zero the smallest weights (magnitude) or remove convolution channels, by a fraction. */
+export const PruneRecipe = z
+  .object({
+    method: z.enum(['magnitude', 'channels']),
+    /** Fraction of each layer's weights zeroed, or of each convolution's output channels removed; 0 < amount < 1. */
+    amount: z.number().gt(0).lt(1),
+    /** Layers left unpruned: ONNX node names or op types, TFLite op:N or op names. */
+    exclude: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type PruneRecipe = z.infer<typeof PruneRecipe>;
+
+/** One layer of a pruned variant: weights before and after, sparsity, and channels when they were removed. */
+export const PrunedLayer = z.object({
+  layer: z.string(),
+  op: z.string(),
+  weightsBefore: z.number().int(),
+  weightsAfter: z.number().int(),
+  sparsity: z.number(),
+  channelsBefore: z.number().int().optional(),
+  channelsAfter: z.number().int().optional(),
+});
+
+/** "pruned 50 % (magnitude)", "pruned 25 % of channels". */
+export function pruneLabel(recipe: PruneRecipe): string {
+  const percent = `${Math.round(recipe.amount * 100)} %`;
+  return recipe.method === 'magnitude' ? `pruned ${percent} (magnitude)` : `pruned ${percent} of channels`;
+}
+
 /** How a variant came to be, stored in its model entry. */
 export const VariantOrigin = z.discriminatedUnion('kind', [
   z.object({
@@ -184,6 +213,21 @@ export const VariantOrigin = z.discriminatedUnion('kind', [
     /** Made elsewhere (e.g. a TFLite int8 export) and linked to its float model by the user. */
     kind: z.literal('linked'),
     parentId: z.string(),
+  }),
+  z.object({
+    /** Made here by pruning (src/core/prune): smallest weights zeroed, or convolution channels removed. */
+    kind: z.literal('pruned'),
+    parentId: z.string(),
+    recipe: PruneRecipe,
+    /** Zeros over the pruned layers' weights (magnitude), or weights removed from them (channels). */
+    overall: z.number(),
+    parameters: z.object({ before: z.number().int(), after: z.number().int() }),
+    macs: z.object({ before: z.number(), after: z.number() }),
+    layers: z.array(PrunedLayer),
+    skipped: z.array(z.object({ node: z.string(), opType: z.string(), reason: z.string() })),
+    /** Per engine, before any measurement: will it run faster, and the documented rule that says so. */
+    speedup: z.array(z.object({ engine: z.string(), answer: z.enum(['yes', 'no']), reason: z.string() })),
+    notes: z.array(z.string()).default([]),
   }),
 ]);
 export type VariantOrigin = z.infer<typeof VariantOrigin>;

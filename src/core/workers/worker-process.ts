@@ -9,6 +9,7 @@ import { format } from 'node:util';
 import { toErrorData } from '../../shared/errors';
 import { WorkerRequest, type WorkerReply } from './worker-protocol';
 import { runLayerSqnr, runQuantize, runQuantizeTflite } from './worker-tasks';
+import { runPrune } from '../prune/prune-task';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -33,7 +34,13 @@ async function handle(line: string): Promise<void> {
     const request = WorkerRequest.parse(JSON.parse(line));
     const progress = (message: string): void => send({ type: 'progress', message });
     send(
-      request.type === 'quantize' ? await runQuantize(request, progress) : request.type === 'quantizeTflite' ? await runQuantizeTflite(request, progress) : await runLayerSqnr(request, progress),
+      request.type === 'quantize'
+        ? await runQuantize(request, progress)
+        : request.type === 'quantizeTflite'
+          ? await runQuantizeTflite(request, progress)
+          : request.type === 'prune'
+            ? await runPrune(request, progress)
+            : await runLayerSqnr(request, progress),
     );
   } catch (error) {
     const data = toErrorData(error);

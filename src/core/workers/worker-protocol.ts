@@ -5,7 +5,7 @@
  * progress lines and one result or error line on stdout.
  */
 import { z } from 'zod';
-import { QuantRecipe, TfliteIo } from '../../shared/variants';
+import { PrunedLayer, PruneRecipe, QuantRecipe, TfliteIo } from '../../shared/variants';
 
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({
@@ -31,6 +31,13 @@ export const WorkerRequest = z.discriminatedUnion('type', [
     exclude: z.array(z.string()).default([]),
     datasetDir: z.string().optional(),
     calibrationSamples: z.number().int().min(1).default(200),
+  }),
+  z.object({
+    /** A pruned variant (src/core/prune): weights zeroed or convolution channels removed; no inference, but large models take seconds. */
+    type: z.literal('prune'),
+    modelPath: z.string(),
+    outPath: z.string(),
+    recipe: PruneRecipe,
   }),
   z.object({
     type: z.literal('layerSqnr'),
@@ -70,6 +77,18 @@ export const QuantizeTfliteOutcome = z.object({
 });
 export type QuantizeTfliteOutcome = z.infer<typeof QuantizeTfliteOutcome>;
 
+export const PruneOutcome = z.object({
+  type: z.literal('pruned'),
+  overall: z.number(),
+  parameters: z.object({ before: z.number().int(), after: z.number().int() }),
+  macs: z.object({ before: z.number(), after: z.number() }),
+  layers: z.array(PrunedLayer),
+  skipped: z.array(SkippedNode),
+  speedup: z.array(z.object({ engine: z.string(), answer: z.enum(['yes', 'no']), reason: z.string() })),
+  notes: z.array(z.string()),
+});
+export type PruneOutcome = z.infer<typeof PruneOutcome>;
+
 export const LayerSqnrRow = z.object({ tensor: z.string(), node: z.string(), opType: z.string(), sqnrDb: z.number() });
 export const LayerSqnrOutcome = z.object({ type: z.literal('layerSqnr'), layers: z.array(LayerSqnrRow) });
 
@@ -77,6 +96,7 @@ export const WorkerReply = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), message: z.string() }),
   QuantizeOutcome,
   QuantizeTfliteOutcome,
+  PruneOutcome,
   LayerSqnrOutcome,
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

@@ -1,5 +1,5 @@
 import type { DatasetEntry, ModelEntry } from '../../shared/contract';
-import { madeForLabel, rangeForMadeFor, recipeLabel, type QuantRecipe, type VariantOrigin } from '../../shared/variants';
+import { madeForLabel, pruneLabel, rangeForMadeFor, recipeLabel, type QuantRecipe, type VariantOrigin } from '../../shared/variants';
 
 /** The model a variant derives from, when it is still in the workspace. */
 export function parentOf(model: ModelEntry, models: readonly ModelEntry[]): ModelEntry | null {
@@ -32,6 +32,7 @@ export function originLabel(model: ModelEntry, models: readonly ModelEntry[]): s
   if (!model.origin) return model.variant;
   const parentName = parentOf(model, models)?.name ?? `a removed model (${model.origin.parentId})`;
   if (model.origin.kind === 'linked') return `${model.variant} · linked to ${parentName}`;
+  if (model.origin.kind === 'pruned') return `${pruneLabel(model.origin.recipe)} · from ${parentName}`;
   return `${recipeLabel(model.origin.recipe)} · from ${parentName}`;
 }
 
@@ -77,7 +78,7 @@ export function listLabel(model: ModelEntry, models: readonly ModelEntry[]): { n
   const prefix = `${parent.name} · `;
   const name = model.name.startsWith(prefix) ? model.name.slice(prefix.length) : model.name;
   // Indented under its parent, the row needs no tag to say where it came from.
-  return { name, tag: name === model.name ? `quantized from ${parent.name}` : null };
+  return { name, tag: name === model.name ? `${model.origin.kind === 'pruned' ? 'pruned' : 'quantized'} from ${parent.name}` : null };
 }
 
 /**

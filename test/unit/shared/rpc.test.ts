@@ -12,7 +12,7 @@ function fakeHandlers(): StudioHandlers {
     workspace: {
       info: async () => ({ path: '/w', modelCount: 0, runCount: 0, datasetCount: 0, problems: [] }),
     },
-    models: { list: async () => [], get: notHere, importFiles: notHere, importPytorch: notHere, remove: notHere, quantize: notHere, link: notHere, setInputs: notHere, macs: notHere, graph: notHere },
+    models: { list: async () => [], get: notHere, importFiles: notHere, importPytorch: notHere, prune: notHere, remove: notHere, quantize: notHere, link: notHere, setInputs: notHere, macs: notHere, graph: notHere },
     networks: { list: async () => [], link: notHere, unlink: notHere, suggest: async () => [], check: notHere, evaluate: notHere },
     datasets: { list: async () => [], importFiles: notHere, remove: notHere, setPreprocessing: notHere, preview: notHere },
     evals: { run: notHere, evaluate: notHere, list: async () => [], layerSqnr: notHere, check: notHere },
