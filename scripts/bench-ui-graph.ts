@@ -31,7 +31,7 @@ import { medianOf } from '../src/shared/numeric/quantile';
 import { launchBrowser, openStudio } from '../test/e2e/helpers/browser';
 import { startStudioServer } from '../test/e2e/helpers/studio-server';
 import { syntheticGraphModel, type SyntheticShape as Shape } from '../test/e2e/helpers/synthetic-graph-model';
-import { LAYOUT_CACHE_DB } from '../src/renderer/src/components/graph/layout-cache';
+import { LAYOUT_CACHE_DB } from '../src/renderer/src/components/graph/layout-cache-name';
 import { ensureCliBuild } from './build-cli.mjs';
 
 const GOAL_MS = 2_000;

@@ -7,8 +7,7 @@
  * only speed: the graph is laid out as if nothing were cached.
  */
 import type { GraphLayout } from './graph-layout';
-
-export const LAYOUT_CACHE_DB = 'edgebench-graph-layouts';
+import { LAYOUT_CACHE_DB } from './layout-cache-name';
 const STORE = 'layouts';
 /** Bump with any change to how graphs are laid out (graph-layout.ts, chain-layout.ts, node sizes). */
 const LAYOUT_VERSION = 'bands-2';
