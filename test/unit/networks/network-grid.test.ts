@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectModelBuffers } from '../../../src/core/formats/inspect';
-import { agreementHeadline, agreementRows, linkCandidates, linkFormatsSteps } from '../../../src/renderer/src/components/networks/formats-view';
+import { agreementHeadline, agreementRows, linkCandidates } from '../../../src/renderer/src/components/networks/formats-view';
 import { buildResultsGrid, gridInputs } from '../../../src/renderer/src/components/results/results-grid';
 import { resolveNetworks } from '../../../src/core/workspace/networks-store';
 import type { ModelEntry } from '../../../src/shared/contract';
@@ -70,19 +70,6 @@ describe('the Formats panel', () => {
     expect(linkCandidates(onnx, models, two).map((m) => m.id)).toEqual(['c']);
     // TF.js may join that network through either of its formats.
     expect(linkCandidates(tfjs, models, two).map((m) => m.id)).toEqual(['a', 'b']);
-  });
-
-  it('gives Home one next step per workspace: the first suggestion, linking to its first model', () => {
-    const steps = linkFormatsSteps([{ modelIds: ['a', 'b', 'c'], networkId: null, name: 'demo-mnist', reasons: [] }], models);
-    expect(steps).toEqual([
-      {
-        id: 'link-formats',
-        text: 'demo-mnist (ONNX), demo-mnist (TFLite), demo-mnist-tfjs (TF.js) look like one network in several formats: link them to benchmark and evaluate the formats side by side.',
-        link: '#/models/a',
-        linkText: 'Check and link the formats',
-      },
-    ]);
-    expect(linkFormatsSteps([], models)).toEqual([]);
   });
 
   it('words the agreement and flags a format that disagrees', () => {

@@ -1,5 +1,5 @@
 import { recentJobs, nextSteps } from '../components/home/home-view';
-import { linkFormatsSteps } from '../components/networks/formats-view';
+import { linkFormatsSteps } from '../components/networks/home-steps';
 import { useNetworkSuggestions } from '../data/network-queries';
 import { modelLabelOf } from '../components/results/results-grid';
 import { useDatasets, useEvals, useModels, useRuns, useWorkspaceInfo, useWorkspaceReady } from '../data/queries';

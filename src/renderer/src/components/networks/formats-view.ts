@@ -1,10 +1,8 @@
 /** What the Formats panel and the results grid say about a network's formats; pure, so tests read it. */
 import type { ModelEntry } from '../../../../shared/contract';
-import { formatInRuntime, formatLabel, type NetworkAgreement, type NetworkEntry, type NetworkSuggestion } from '../../../../shared/networks';
+import { formatInRuntime, type NetworkAgreement, type NetworkEntry } from '../../../../shared/networks';
 import { RUNTIME_LABELS } from '../../../../shared/runtimes';
 import { formatPercent } from '../../format';
-import { routeLink } from '../../hooks/usePage';
-import type { NextStep } from '../home/home-view';
 
 export function runtimeLabel(name: string): string {
   return name in RUNTIME_LABELS ? RUNTIME_LABELS[name as keyof typeof RUNTIME_LABELS] : name;
@@ -68,18 +66,3 @@ export function linkCandidates(model: ModelEntry, models: readonly ModelEntry[],
   });
 }
 
-/** Home's next step for each suggestion by structure: open the first model's Formats panel to check and link them. */
-export function linkFormatsSteps(suggestions: readonly NetworkSuggestion[], models: readonly ModelEntry[]): NextStep[] {
-  return suggestions.slice(0, 1).map((suggestion) => {
-    const named = suggestion.modelIds.map((id) => {
-      const model = models.find((m) => m.id === id);
-      return model ? `${model.name} (${formatLabel(model.info.format)})` : id;
-    });
-    return {
-      id: 'link-formats',
-      text: `${named.join(', ')} look like one network in several formats: link them to benchmark and evaluate the formats side by side.`,
-      link: routeLink({ page: 'models', modelId: suggestion.modelIds[0] ?? null, graph: false }),
-      linkText: 'Check and link the formats',
-    };
-  });
-}
