@@ -5,6 +5,7 @@
  * before parsing, when the next word is not a source's name.
  */
 import { POWER_SOURCES, PowerSourceName, DEFAULT_POWER_SOURCE } from '../shared/plugins/power-sources';
+import { StudioError } from '../shared/errors';
 import type { EnergyRequest } from '../core/power/cell-meter';
 import { flagNumber, flagString, type FlagSpecs, type ParsedArgs } from './args';
 
@@ -35,7 +36,11 @@ export function withEnergyDefault(argv: readonly string[]): string[] {
 /** What the flags asked for, or null without --energy. */
 export function energyRequestFromArgs(args: ParsedArgs): EnergyRequest | null {
   const source = flagString(args, 'energy');
-  if (source === undefined) return null;
+  if (source === undefined) {
+    const orphan = [rapl.optionSpecs.intervalMs.flag, rapl.optionSpecs.idleMs.flag].find((flag) => args.flags.has(flag));
+    if (orphan !== undefined) throw new StudioError('BAD_INPUT', `--${orphan} sets how energy is measured; add --energy, or drop --${orphan}.`, { flag: orphan });
+    return null;
+  }
   return {
     source: PowerSourceName.parse(source),
     intervalMs: flagNumber(args, rapl.optionSpecs.intervalMs.flag) ?? defaults.intervalMs,

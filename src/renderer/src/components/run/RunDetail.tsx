@@ -12,6 +12,7 @@ import { NativeTools } from './NativeTools';
 import { OpProfile } from './OpProfile';
 import { ReportWindows } from './ReportWindows';
 import { RunFacts } from './RunFacts';
+import { RunEnergy } from './RunEnergy';
 import { RunInputs } from './RunInputs';
 import { RunRepeats } from './RunRepeats';
 import { RunHeader } from './RunHeader';
@@ -68,6 +69,7 @@ export function RunDetail({ runId }: Props) {
       <RunRepeats run={run} />
       <RunFacts run={run} />
       <BoardArena run={run} />
+      <RunEnergy run={run} />
       {run.report && <ReportWindows report={run.report} />}
       <NativeTools run={run} />
       {run.profile ? (

@@ -1,0 +1,47 @@
+/**
+ * A run's energy per inference in the studio's words: the figure with its method, rails,
+ * interval and readings, the powers behind it, and each doubt; for a run without energy, that it
+ * was not measured and how it can be (with the RAPL permission fix in the studio's words). Pure,
+ * so the run detail and its tests read the same sentences; the sentences are shared/energy.ts's,
+ * the CLI's too.
+ */
+import { energyMethodText, energyPowerText, energySourceLabel, formatJoules, type RunEnergy } from '../../shared/energy';
+import { RAPL_PERMISSION_FIX } from '../../shared/plugins/power-sources/rapl';
+import type { RunFile } from '../../shared/run-schema';
+
+export const UNRELIABLE_TAG = 'UNRELIABLE';
+
+export interface EnergyRow {
+  label: string;
+  value: string;
+  testId: string;
+}
+
+export type EnergyView =
+  | { kind: 'measured'; rows: EnergyRow[]; reliable: boolean; notes: string[] }
+  | { kind: 'not-measured'; text: string; howTo: string };
+
+export function energyRows(energy: RunEnergy): EnergyRow[] {
+  return [
+    {
+      label: 'Energy per inference',
+      value: energy.perInferenceJ === null ? 'no figure (see below)' : `${formatJoules(energy.perInferenceJ)}${energy.reliable ? '' : ` (${UNRELIABLE_TAG})`}`,
+      testId: 'energy-per-inference',
+    },
+    { label: 'Method', value: energyMethodText(energy), testId: 'energy-method' },
+    { label: 'Rails', value: `${energySourceLabel(energy)}: ${energy.rails.join(', ')}`, testId: 'energy-rails' },
+    { label: 'Power', value: energyPowerText(energy), testId: 'energy-power' },
+  ];
+}
+
+/** The energy card of a run; null where energy cannot be measured yet (boards: their power sources only parse recorded output). */
+export function energyView(run: RunFile): EnergyView | null {
+  const energy = run.energy;
+  if (energy !== undefined) return { kind: 'measured', rows: energyRows(energy), reliable: energy.reliable, notes: energy.notes };
+  if (run.target.kind !== 'local') return null;
+  return {
+    kind: 'not-measured',
+    text: "Energy per inference: not measured in this run. 'edgebench bench MODEL --energy' measures it on this computer from the CPU's RAPL counters (package and DRAM), the idle baseline subtracted.",
+    howTo: RAPL_PERMISSION_FIX.ui,
+  };
+}

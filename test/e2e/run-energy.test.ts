@@ -1,0 +1,50 @@
+/**
+ * Energy per inference in the run detail, in a real Chromium over browser mode: a run whose file
+ * carries energy (CONSTRUCTED for this test: a synthetic run, and the energy energy-math makes of
+ * a 5 W idle and 15 W load counter trace, not a measurement) shows the figure with its method,
+ * rails, readings and the baseline subtracted; a figure in doubt is tagged UNRELIABLE with its note.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { energyPerInference, type EnergyTrace } from '../../src/core/power/energy-math';
+import { RunFile } from '../../src/shared/run-schema';
+import { useStudioSession } from './helpers/studio-session';
+import { makeTempWorkspace } from './helpers/studio-server';
+import { syntheticRun } from './helpers/synthetic-run';
+
+function counter(watts: number, ms: number): EnergyTrace {
+  const readings = [];
+  for (let t = 0; t <= ms; t += 20) readings.push({ tMs: t, values: [Math.round(watts * t * 1000)] });
+  return { method: 'counter', readings, maxRange: [1e12], unitJ: 1e-6 };
+}
+
+const studio = useStudioSession({
+  server: async () => {
+    const workspaceDir = await makeTempWorkspace();
+    const base = syntheticRun({ id: 'energy-run', samples: 200, medianMs: 3.2, seed: 11, createdAt: '2026-12-07T10:00:00.000Z' });
+    const energy = energyPerInference({ source: 'rapl', method: 'counter', rails: ['package-0', 'dram (package-0)'], window: 'measured', idle: counter(5, 1000), load: counter(15, 40), inferences: 200 });
+    const run = RunFile.parse({ ...base, energy });
+    await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
+    await writeFile(path.join(workspaceDir, 'runs', `${run.id}.json`), JSON.stringify(run));
+    return { workspaceDir };
+  },
+});
+
+describe('energy per inference in the run detail', () => {
+  it('shows the figure with its method and rails, tagged UNRELIABLE with its note when the window was too short', async () => {
+    await studio.page.getByTestId('nav-runs').click();
+    await studio.page.getByTestId('run-row').first().click();
+    const card = studio.page.getByTestId('run-energy');
+    await card.waitFor();
+    expect(await card.getAttribute('data-energy')).toBe('unreliable');
+    expect(await card.getByTestId('energy-per-inference').locator('dd').textContent()).toMatch(/^\d[\d.]* (mJ|µJ) \(UNRELIABLE\)$/);
+    expect(await card.getByTestId('energy-method').locator('dd').textContent()).toBe(
+      'RAPL energy counter (package-0, dram (package-0)) read every 20 ms, 3 readings over the measured runs',
+    );
+    expect(await card.getByTestId('energy-power').locator('dd').textContent()).toBe('load 15.0 W over 0.04 s, idle baseline 5.00 W over 1.00 s subtracted, 200 inferences');
+    expect(await card.getByTestId('energy-note').first().textContent()).toMatch(/too short for an energy counter/);
+    if (process.env.EDGEBENCH_E2E_SHOT) await card.screenshot({ path: process.env.EDGEBENCH_E2E_SHOT });
+    expect(studio.errors).toEqual([]);
+  });
+});

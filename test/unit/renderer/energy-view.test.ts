@@ -1,0 +1,57 @@
+/**
+ * The run detail's energy card in the studio's words: the figure with its method, rails, interval
+ * and readings, UNRELIABLE and each note where the figure is in doubt; for a local run without
+ * energy, that it was not measured and the RAPL permission fix; nothing for a board's run. Also:
+ * a run file with energy is still an edgebench.run/1 file, and one without still loads.
+ */
+import { describe, expect, it } from 'vitest';
+import { energyPerInference, type EnergyTrace } from '../../../src/core/power/energy-math';
+import { RunFile } from '../../../src/shared/run-schema';
+import { energyView, UNRELIABLE_TAG } from '../../../src/renderer/src/energy-view';
+import { FIXTURES, readRun } from '../reports/run-fixtures';
+
+function counter(watts: number, ms: number): EnergyTrace {
+  const readings = [];
+  for (let t = 0; t <= ms; t += 20) readings.push({ tMs: t, values: [Math.round(watts * t * 1000)] });
+  return { method: 'counter', readings, maxRange: [1e12], unitJ: 1e-6 };
+}
+
+const base = readRun(FIXTURES.onnx);
+const measured = energyPerInference({ source: 'rapl', method: 'counter', rails: ['package-0', 'dram (package-0)'], window: 'measured', idle: counter(5, 1000), load: counter(15, 2000), inferences: 1000 });
+
+describe('energyView', () => {
+  it('shows the figure with its method, rails and the baseline behind it', () => {
+    const run = RunFile.parse({ ...base, energy: measured });
+    const view = energyView(run);
+    expect(view?.kind).toBe('measured');
+    if (view?.kind !== 'measured') return;
+    expect(Object.fromEntries(view.rows.map((row) => [row.label, row.value]))).toEqual({
+      'Energy per inference': '20.0 mJ',
+      Method: 'RAPL energy counter (package-0, dram (package-0)) read every 20 ms, 101 readings over the measured runs',
+      Rails: 'RAPL: package-0, dram (package-0)',
+      Power: 'load 15.0 W over 2.00 s, idle baseline 5.00 W over 1.00 s subtracted, 1000 inferences',
+    });
+    expect(view.notes).toEqual([]);
+  });
+
+  it('tags a doubtful figure UNRELIABLE and gives each note', () => {
+    const short = energyPerInference({ source: 'rapl', method: 'counter', rails: ['package-0'], window: 'measured', idle: counter(5, 1000), load: counter(15, 40), inferences: 10 });
+    const view = energyView(RunFile.parse({ ...base, energy: short }));
+    if (view?.kind !== 'measured') throw new Error('expected a measured view');
+    expect(view.rows[0]?.value).toMatch(new RegExp(`\\(${UNRELIABLE_TAG}\\)$`));
+    expect(view.notes[0]).toMatch(/too short for an energy counter/);
+  });
+
+  it("says a local run's energy was not measured, how to measure it and the root-only energy_uj's fix", () => {
+    const view = energyView(base);
+    expect(view?.kind).toBe('not-measured');
+    if (view?.kind !== 'not-measured') return;
+    expect(view.text).toContain("'edgebench bench MODEL --energy'");
+    expect(view.howTo).toContain('energy_uj is readable by root only since Linux 5.10');
+    expect(view.howTo).toContain('/etc/udev/rules.d/99-edgebench-rapl.rules');
+  });
+
+  it("shows nothing for a board's run without energy", () => {
+    expect(energyView({ ...base, target: { ...base.target, kind: 'ssh' } })).toBeNull();
+  });
+});
