@@ -290,6 +290,8 @@ function localRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
   if (r.profiled !== null && 'warning' in r.profiled) notes.push(r.profiled.warning);
   const saturation = job.model.format === 'onnx' ? int8SaturationWarning(int8WeightRangeOf(job.modelPath), r.hello.hardware) : undefined;
   if (saturation !== undefined) notes.push(saturation);
+  // How the runtime loaded the model (LiteRT.js's int8 I/O adapter): the run says so, never silently.
+  for (const message of r.loaded.notes ?? []) notes.push({ code: 'runtime-load-note', message });
   if (r.last === undefined) {
     notes.push({
       code: 'peak-memory-unknown',

@@ -152,7 +152,7 @@ async function evaluate(models: EvalModel[], dataset: { dir: string }, opts: Eva
   if (count === 0) return { evaluated: ready.map(({ index, runtime }) => ({ index, result: emptyResult(models[index] as EvalModel, runtime, referenceName) })), skipped };
   const labels = isLabeled(manifest) ? await readStoredLabels(dataset.dir, manifest, count) : null;
 
-  const outputs = new Map<number, OutputsReply>();
+  const outputs = new Map<number, EvaluatedOutputs>();
   for (const { index, runtime, plan } of ready) {
     const model = models[index] as EvalModel;
     try {
@@ -177,7 +177,7 @@ async function evaluate(models: EvalModel[], dataset: { dir: string }, opts: Eva
       reference: index === reference || reference === null || referenceOutputs === null ? null : { name: (models[reference] as EvalModel).name, outputs: referenceOutputs },
       isReference: index === reference,
     });
-    return [{ index, result: { ...result, notes: [...result.notes, ...referenceGone, ...feedNotes(plan, opts.batchSize)] } }];
+    return [{ index, result: { ...result, notes: [...result.notes, ...(out.loadNotes ?? []), ...referenceGone, ...feedNotes(plan, opts.batchSize)] } }];
   });
   return { evaluated, skipped };
 }
@@ -223,8 +223,11 @@ function referenceIndex(models: EvalModel[], given: number | null | undefined): 
   return given;
 }
 
+/** A model's outputs, with what the runtime said about how it loaded the model (LiteRT.js's int8 I/O adapter), if anything. */
+export type EvaluatedOutputs = OutputsReply & { loadNotes?: string[] };
+
 /** One model in its own runner: hello, load, evaluate, bye. Errors name the model. (Also the network format check's: src/core/jobs/network-jobs.ts.) */
-export async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, plan: EvalInputPlan, opts: EvalOptions): Promise<OutputsReply> {
+export async function evaluateOne(model: EvalModel, runtime: RuntimeName, index: number, datasetDir: string, plan: EvalInputPlan, opts: EvalOptions): Promise<EvaluatedOutputs> {
   const report = (phase: EvalProgress['phase'], completed = 0, total = 0): void => opts.onProgress?.({ index, model: model.name, phase, completed, total });
   report('starting');
   const client = RunnerClient.start(opts.spawner, { signal: opts.signal, timeouts: opts.timeouts });
@@ -235,13 +238,13 @@ export async function evaluateOne(model: EvalModel, runtime: RuntimeName, index:
       throw new StudioError('RUNTIME', `${RUNTIME_LABELS[runtime]} cannot run on this computer: ${why.replace(/\.$/, '')}.`, { runtime, model: model.name });
     }
     report('loading');
-    await client.load({ modelPath: model.path, runtime, threads: 0, inputs: [] });
+    const loaded = await client.load({ modelPath: model.path, runtime, threads: 0, inputs: [] });
     const batchSize = plan.batch ?? opts.batchSize;
     const outputs = await client.evaluate({ datasetDir, layout: opts.layout, limit: opts.limit, batchSize, feeds: plan.feeds }, (p) =>
       report('evaluating', p.completed, p.total),
     );
     await client.bye();
-    return outputs;
+    return loaded.notes !== undefined && loaded.notes.length > 0 ? { ...outputs, loadNotes: loaded.notes } : outputs;
   } catch (error) {
     throw withModel(error, model);
   } finally {

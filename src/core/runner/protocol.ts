@@ -185,6 +185,8 @@ export const LoadedReply = z.object({
   rssBeforeBytes: z.number(),
   rssAfterBytes: z.number(),
   inputs: z.array(InputUsed),
+  /** How the runtime loaded the model, when not as it is (LiteRT.js's int8 I/O adapter); every run and evaluation shows them. */
+  notes: z.array(z.string()).optional(),
 });
 export const FirstReply = z.object({ type: z.literal('first'), firstInferenceMs: z.number() });
 export const WarmedUpReply = z.object({ type: z.literal('warmedUp'), runs: z.number().int() });

@@ -87,7 +87,7 @@ export function startRunner(io: RunnerIo): RunnerSession {
         runtimeName = request.runtime;
         const rssAfterBytes = process.memoryUsage.rss();
         sampleRss(true);
-        return send({ type: 'loaded', backend: model.backend, initMs: model.initMs, rssBeforeBytes, rssAfterBytes, inputs: model.inputs });
+        return send({ type: 'loaded', backend: model.backend, initMs: model.initMs, rssBeforeBytes, rssAfterBytes, inputs: model.inputs, ...(model.notes !== undefined && model.notes.length > 0 ? { notes: [...model.notes] } : {}) });
       }
       case 'warmup': {
         const loaded = requireModel('warm up');

@@ -146,7 +146,7 @@ describe('int8 inputs and outputs in LiteRT.js through the uint8 adapter', () =>
   }, 90_000);
 
   it('the runtime module plans int8 inputs, infers from float values (rounded to int8) and says it used the adapter', async () => {
-    const loaded = await litertModule.load({ modelPath: write('module.tflite', int8Io), threads: 1, inputs: [], options: RuntimeOptions.parse({}).litert });
+    const loaded = await litertModule.load({ modelPath: write('module.tflite', int8Io), threads: 1, inputs: [], options: RuntimeOptions.parse({}) });
     try {
       expect(loaded.inputs.map((input) => [input.name, input.dtype])).toEqual([['input', 'int8']]);
       expect(loaded.notes?.join(' ')).toMatch(/int8 input \(input\) fed through a uint8→int8 QUANTIZE adapter; .* adapter: LiteRT\.js has no int8 tensors/i);
