@@ -25,6 +25,7 @@ export const workspaceChanges = {
   importPytorch: change('models', (api, req: ApiRequest<'models', 'importPytorch'>) => api.models.importPytorch(req)),
   removeModel: change('models', (api, req: ApiRequest<'models', 'remove'>) => api.models.remove(req)),
   quantize: change('models', (api, req: ApiRequest<'models', 'quantize'>) => api.models.quantize(req)),
+  prune: change('models', (api, req: ApiRequest<'models', 'prune'>) => api.models.prune(req)),
   linkModel: change('models', (api, req: ApiRequest<'models', 'link'>) => api.models.link(req)),
   setInputs: change('models', (api, req: ApiRequest<'models', 'setInputs'>) => api.models.setInputs(req)),
   importDataset: change('datasets', (api, req: ApiRequest<'datasets', 'importFiles'>) => api.datasets.importFiles(req)),

@@ -3,6 +3,7 @@ import { formatPercent } from '../../format';
 import { formatBytes } from '../../../../shared/units';
 import { routeLink } from '../../hooks/usePage';
 import { calibrationLabel, recipeDetails } from '../../variant-view';
+import { PrunedFacts } from './PrunedFacts';
 
 interface Props {
   variant: ModelEntry;
@@ -11,10 +12,12 @@ interface Props {
   /** Just made: shown highlighted. */
   fresh: boolean;
   onOpen: (id: string) => void;
+  /** Starts a benchmark of the parent and this variant on This computer (a pruned variant offers it). */
+  onBenchmark?: (modelIds: string[]) => void;
 }
 
 /** One variant of a model: what it is, how it was made, and what it costs in bytes. */
-export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) {
+export function VariantRow({ variant, parent, datasets, fresh, onOpen, onBenchmark }: Props) {
   const share = parent.info.sizeBytes > 0 ? variant.info.sizeBytes / parent.info.sizeBytes : 0;
   const origin = variant.origin;
   const calibration = origin ? calibrationLabel(origin, datasets) : null;
@@ -41,6 +44,7 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen }: Props) 
           Diff with parent
         </a>
       </div>
+      {origin?.kind === 'pruned' && <PrunedFacts origin={origin} {...(onBenchmark ? { onBenchmark: () => onBenchmark([parent.id, variant.id]) } : {})} />}
       {origin?.kind === 'quantized' && (
         <div className="variant-facts">
           <span>

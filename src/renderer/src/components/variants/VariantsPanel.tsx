@@ -5,7 +5,9 @@ import { useTargets } from '../../data/queries';
 import { useTask } from '../../hooks/useTask';
 import type { QuantizeRequest } from '../../variant-form';
 import { parentOf, variantsOf } from '../../variant-view';
+import type { PruneRecipe } from '../../../../shared/variants';
 import { CreateVariantForm } from './CreateVariantForm';
+import { PruneForm } from './PruneForm';
 import { LinkPanel } from './LinkPanel';
 import { VariantRow } from './VariantRow';
 
@@ -15,6 +17,8 @@ interface Props {
   datasets: readonly DatasetEntry[];
   onSelect: (id: string) => void;
   onError: (error: unknown) => void;
+  /** Benchmarks models together on This computer (a pruned variant against its parent); absent where no job can start. */
+  onBenchmark?: (modelIds: string[]) => void;
 }
 
 /** Op types of the model, then node names the studio has seen in its variants (skipped or excluded). */
@@ -29,9 +33,11 @@ function excludeSuggestions(model: ModelEntry, variants: readonly ModelEntry[]):
 }
 
 /** Under a model: its variants and the form that makes another; under a variant: where it came from. */
-export function VariantsPanel({ model, models, datasets, onSelect, onError }: Props) {
+export function VariantsPanel({ model, models, datasets, onSelect, onError, onBenchmark }: Props) {
   const task = useTask('quantize');
+  const pruneTask = useTask('prune');
   const { mutateAsync: quantize } = useWorkspaceChange(workspaceChanges.quantize);
+  const { mutateAsync: prune } = useWorkspaceChange(workspaceChanges.prune);
   // Read again when the panel opens: a board tested since in another window (no event says so) then shows its CPU in Made for.
   const targets = useTargets({ refetchOnMount: 'always' });
   const [freshId, setFreshId] = useState<string | null>(null);
@@ -46,7 +52,7 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
         <h3 className="section-title">Variant of {parent?.name ?? 'a model no longer in the workspace'}</h3>
         {parent && (
           <ul className="variant-list">
-            <VariantRow variant={model} parent={parent} datasets={datasets} fresh={false} onOpen={onSelect} />
+            <VariantRow variant={model} parent={parent} datasets={datasets} fresh={false} onOpen={onSelect} {...(onBenchmark ? { onBenchmark } : {})} />
           </ul>
         )}
         {parent && (
@@ -60,6 +66,12 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
   }
 
   const variants = variantsOf(model.id, models);
+  const makePruned = (recipe: PruneRecipe): void => {
+    pruneTask.run(`Pruning ${model.name}…`, () => prune({ modelId: model.id, recipe })).then(
+      (entry) => setFreshId(entry.id),
+      (error: unknown) => onError(error),
+    );
+  };
   const create = (request: QuantizeRequest): void => {
     task.run(`Quantizing ${model.name}…`, () => quantize(request)).then(
       (entry) => setFreshId(entry.id),
@@ -76,12 +88,12 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
         <p className="muted" data-testid="variants-empty">
           {!canQuantize
             ? 'No variants. The studio quantizes ONNX and TFLite models; link a variant made elsewhere from its own page.'
-            : 'No variants yet: make an int8 or fp16 one below, then compare them on the Accuracy page.'}
+            : 'No variants yet: make an int8, fp16 or pruned one below, then compare them on the Accuracy page.'}
         </p>
       ) : (
         <ul className="variant-list" data-testid="variant-list">
           {variants.map((variant) => (
-            <VariantRow key={variant.id} variant={variant} parent={model} datasets={datasets} fresh={variant.id === freshId} onOpen={onSelect} />
+            <VariantRow key={variant.id} variant={variant} parent={model} datasets={datasets} fresh={variant.id === freshId} onOpen={onSelect} {...(onBenchmark ? { onBenchmark } : {})} />
           ))}
         </ul>
       )}
@@ -98,6 +110,7 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError }: Pr
           onCreate={create}
         />
       )}
+      {canQuantize && <PruneForm key={`prune-${model.id}`} modelId={model.id} suggestions={excludeSuggestions(model, variants)} busy={pruneTask.busy} progress={pruneTask.message} onPrune={makePruned} />}
       {canLink && <LinkPanel model={model} models={models} onError={onError} />}
     </section>
   );
