@@ -9,8 +9,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatSpeedup } from '../../src/renderer/src/format';
-import { formatMs } from '../../src/shared/units';
+import { formatSpeedup } from '../../src/renderer/src/format';
+import { formatBytes, formatMs } from '../../src/shared/units';
 import { RunFile } from '../../src/shared/run-schema';
 import { useStudioSession } from './helpers/studio-session';
 
