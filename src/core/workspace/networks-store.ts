@@ -86,7 +86,7 @@ export function resolveNetworks(records: readonly NetworkRecord[], models: reado
 export async function listNetworks(workspace: Workspace): Promise<NetworkEntry[]> {
   const read = await readNetworks(workspace);
   // A damaged file is among workspace.info's problems; meanwhile there are no networks.
-  if (read.kind === 'damaged') return [];
+  if (read.kind === 'damaged' || read.networks.length === 0) return [];
   return resolveNetworks(read.networks, await workspace.listModels());
 }
 

@@ -23,8 +23,10 @@ export const networkQueries = {
 const NO_NETWORKS: NetworkEntry[] = [];
 const NO_SUGGESTIONS: NetworkSuggestion[] = [];
 
+/** The networks; the one empty list while there are none, so a workspace without networks never re-renders a page for them. */
 export function useNetworks(): NetworkEntry[] {
-  return useQuery(networkQueries.networks(useApi())).data ?? NO_NETWORKS;
+  const data = useQuery(networkQueries.networks(useApi())).data;
+  return data === undefined || data.length === 0 ? NO_NETWORKS : data;
 }
 
 export function useNetworkSuggestions(): NetworkSuggestion[] {
