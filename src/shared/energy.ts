@@ -61,6 +61,14 @@ export const RunEnergy = z.object({
 });
 export type RunEnergy = z.infer<typeof RunEnergy>;
 
+/** What lists of runs carry of a run's energy: enough for the results grid's cell. */
+export const RunEnergySummary = RunEnergy.pick({ source: true, method: true, perInferenceJ: true, reliable: true });
+export type RunEnergySummary = z.infer<typeof RunEnergySummary>;
+
+export function energySummary(energy: RunEnergy): RunEnergySummary {
+  return { source: energy.source, method: energy.method, perInferenceJ: energy.perInferenceJ, reliable: energy.reliable };
+}
+
 /** Joules in the unit that reads best: "1.23 mJ", "45.6 µJ", "2.01 J". */
 export function formatJoules(joules: number): string {
   const magnitude = Math.abs(joules);

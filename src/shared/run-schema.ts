@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunEnergy } from './energy';
+import { RunEnergy, RunEnergySummary } from './energy';
 import { ModelFormat } from './model-info';
 import { GivenInputs } from './model-inputs';
 import { RuntimeOptions } from './plugins/runtimes';
@@ -490,5 +490,7 @@ export const RunSummary = z.object({
   modelSizeBytes: z.number().int().optional(),
   /** The run's cell in its job (0-based) and the job's cell count. */
   jobCell: z.object({ cell: z.number().int(), cells: z.number().int() }).optional(),
+  /** The run's energy per inference and how it was measured, when it was (--energy). */
+  energy: RunEnergySummary.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetEntry, ModelEntry, type WorkspaceProblem } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
+import { energySummary } from '../../shared/energy';
 import { EvalRecord } from '../../shared/eval-schema';
 import { DatasetManifest, isLabeled } from '../datasets/dataset-manifest';
 import { headlineMedianMs, RunFile, type RunSummary } from '../../shared/run-schema';
@@ -286,6 +287,7 @@ export function summarizeRun(run: RunFile): RunSummary {
     runtimeName: run.runtime.name,
     modelSizeBytes: run.model.sizeBytes,
     ...(run.job ? { jobCell: { cell: run.job.cell, cells: run.job.cells } } : {}),
+    ...(run.energy ? { energy: energySummary(run.energy) } : {}),
   };
 }
 

@@ -39,6 +39,14 @@ function Cell({ cell, onBaseline }: { cell: GridCell; onBaseline: (key: string) 
         <dd data-testid="grid-accuracy" title={cell.accuracy.title}>
           {cell.accuracy.text}
         </dd>
+        {cell.energy && (
+          <>
+            <dt>energy</dt>
+            <dd data-testid="grid-energy" title={cell.energy.title}>
+              {cell.energy.text}
+            </dd>
+          </>
+        )}
       </dl>
     </>
   );

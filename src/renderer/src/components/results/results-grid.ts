@@ -14,6 +14,7 @@ import { formatBytes, formatMs, formatPeakMemory, NOT_MEASURED } from '../../../
 import { percentileCell } from '../../stats-view';
 import type { NetworkEntry } from '../../../../shared/networks';
 import { formatRuntimeLabel, networkOf } from '../networks/formats-view';
+import { energyCell } from '../../energy-view';
 
 
 /** One cell of the job as the grid receives it: where it ran, and its run if there is one. */
@@ -57,6 +58,8 @@ export interface GridCell {
   size: string;
   /** "97.10 %" (top-1, or agreement with float), or "not measured" when no evaluation of this model exists. */
   accuracy: { text: string; title: string };
+  /** Energy per inference with how it was measured, for runs measured with a power source (--energy). */
+  energy?: { text: string; title: string };
   /** Against the baseline: speedup = baseline median / this median (above 1 is faster). */
   speedup: number | null;
   speedupText: string;
@@ -160,6 +163,7 @@ function cellOf(input: GridInput, key: string, accuracy: Map<string, { text: str
     peakRss: run ? formatPeakMemory(run.peakRssBytes) : NOT_MEASURED,
     size: run?.modelSizeBytes !== undefined ? formatBytes(run.modelSizeBytes) : NOT_MEASURED,
     accuracy: accuracy.get(input.modelSha256) ?? { text: NOT_MEASURED, title: 'No evaluation of this model yet (Accuracy page).' },
+    ...(run?.energy ? { energy: energyCell(run.energy) } : {}),
     speedup: null,
     speedupText: '',
     tone: 'none',

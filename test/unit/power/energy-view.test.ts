@@ -1,13 +1,15 @@
 /**
  * The run detail's energy card in the studio's words: the figure with its method, rails, interval
  * and readings, UNRELIABLE and each note where the figure is in doubt; for a local run without
- * energy, that it was not measured and the RAPL permission fix; nothing for a board's run. Also:
- * a run file with energy is still an edgebench.run/1 file, and one without still loads.
+ * energy, that it was not measured and the RAPL permission fix; nothing for a board's run; the
+ * results grid's energy figure, through the run's summary, only for runs measured with --energy.
  */
 import { describe, expect, it } from 'vitest';
 import { energyPerInference, type EnergyTrace } from '../../../src/core/power/energy-math';
 import { RunFile } from '../../../src/shared/run-schema';
 import { energyView, UNRELIABLE_TAG } from '../../../src/renderer/src/energy-view';
+import { buildResultsGrid } from '../../../src/renderer/src/components/results/results-grid';
+import { summarizeRun } from '../../../src/core/workspace/workspace';
 import { FIXTURES, readRun } from '../reports/run-fixtures';
 
 function counter(watts: number, ms: number): EnergyTrace {
@@ -53,5 +55,24 @@ describe('energyView', () => {
 
   it("shows nothing for a board's run without energy", () => {
     expect(energyView({ ...base, target: { ...base.target, kind: 'ssh' } })).toBeNull();
+  });
+});
+
+describe('the results grid', () => {
+  const cellOf = (run: RunFile) => {
+    const summary = summarizeRun(run);
+    const grid = buildResultsGrid([{ modelSha256: summary.modelSha256, modelLabel: 'demo', targetName: summary.targetName, runtime: 'onnxruntime', threads: summary.threads, state: 'done', summary }], new Map(), null);
+    return grid.rows[0]?.cells[0];
+  };
+
+  it("shows a measured run's energy per inference, how it was measured in its title", () => {
+    const cell = cellOf(RunFile.parse({ ...base, energy: measured }));
+    expect(cell?.energy).toEqual({ text: '20.0 mJ', title: 'per inference, RAPL energy counter, idle baseline subtracted' });
+  });
+
+  it('says unreliable beside a figure in doubt, and nothing for a run without energy', () => {
+    const short = energyPerInference({ source: 'rapl', method: 'counter', rails: ['package-0'], window: 'measured', idle: counter(5, 1000), load: counter(15, 40), inferences: 10 });
+    expect(cellOf(RunFile.parse({ ...base, energy: short }))?.energy?.text).toBe('40.0 mJ (unreliable)');
+    expect(cellOf(base)?.energy).toBeUndefined();
   });
 });
