@@ -195,6 +195,16 @@ describe('Ctrl+C and SIGTERM stop every command within 2 s with exit 130', () =>
     expect(existsSync(out)).toBe(false);
   });
 
+  it('quantize of a .tflite to full int8, SIGTERM to the CLI alone while LiteRT calibrates: worker and calibration processes gone, nothing written', async () => {
+    const out = path.join(dir, 'variant-int8.tflite');
+    await interrupt(
+      ['quantize', demoTflite, '--mode', 'int8', '--calibration', demoDataset, '--samples', '2000', '--out', out],
+      'SIGTERM',
+      (_, children) => runs(children, 'tflite-calibrate'),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it.each(['SIGINT', 'SIGTERM'] as const)('serve, once it printed its URL (%s)', async (signal) => {
     const workspace = path.join(dir, `workspace-${signal}`);
     await interrupt(['serve', '--port', '0', '--workspace', workspace], signal, (cli) => cli.stdout().includes('EdgeBench Studio is running at'));

@@ -73,7 +73,11 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
 }
 
 let started = false;
-createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+// The parent keeps stdin open while it waits for the answer: closed means the parent is gone (killed,
+// or its own Ctrl+C), and nobody will read the ranges, so this process must not outlive it.
+lines.on('close', () => process.exit(1));
+lines.on('line', (line) => {
   if (started) return;
   started = true;
   void (async () => {
