@@ -36,6 +36,16 @@ describe('pruned variants in the Variants panel', () => {
     expect(await sparseRow.getByTestId('pruned-facts').textContent()).toMatch(/50\.0% of the pruned layers' weights are zero/);
     expect(await sparseRow.getByTestId('pruned-speedup').textContent()).toMatch(/No: onnxruntime's CPU kernels \(MLAS\) are dense/);
 
+    // The measured half: parent and variant in one job on This computer, the grid's speed-up against the parent.
+    await channelsRow.getByTestId('pruned-benchmark').click();
+    await page.waitForURL(/#\/jobs\//, { timeout: 60_000 });
+    const grid = page.getByTestId('results-grid');
+    await grid.waitFor({ timeout: 120_000 });
+    await expect.poll(() => grid.textContent(), { timeout: 120_000 }).toMatch(/pruned 25 % of channels/);
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('model-row').first().click();
+    await page.getByTestId('prune-form').waitFor();
+
     // A bad amount is refused in the field, before anything starts.
     await page.getByTestId('prune-amount').fill('150');
     await page.getByTestId('prune-create').click();

@@ -130,7 +130,16 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
           </div>
           {selected && (
             <div className="model-detail">
-              <VariantsPanel key={selected.id} model={selected} models={models} datasets={datasets} onSelect={onSelect} onError={onError} />
+              <VariantsPanel
+                key={selected.id}
+                model={selected}
+                models={models}
+                datasets={datasets}
+                onSelect={onSelect}
+                onError={onError}
+                // A pruned variant against its parent on This computer, in one job: its page shows the speed-up against the first model.
+                {...(bench ? { onBenchmark: (modelIds: string[]) => void bench.start({ modelIds, targetIds: ['local'], settings: {} }) } : {})}
+              />
               <FormatsPanel
                 key={`formats-${selected.id}`}
                 model={selected}
