@@ -29,9 +29,17 @@ function onnxPads(c: ConvertContext, inHw: number[], kernel: number[], strides: 
     const [[t, b], [l, r]] = auto === 'SAME_UPPER' ? [h as number[], w as number[]] : [[h![1], h![0]], [w![1], w![0]]];
     return [t as number, l as number, b as number, r as number];
   }
-  const pads = intsAttribute(c.node, 'pads') ?? [0, 0, 0, 0];
-  if (pads.length !== 4) c.fail(`has ${pads.length} pads; only 2-D (4 pads) ops are converted.`);
+  const raw = intsAttribute(c.node, 'pads');
+  // A 1-D op (lifted to a height of 1) has pads [begin, end].
+  const pads = raw?.length === 2 ? [0, raw[0] as number, 0, raw[1] as number] : raw ?? [0, 0, 0, 0];
+  if (pads.length !== 4) c.fail(`has ${pads.length} pads; only 1-D and 2-D ops are converted.`);
   return pads;
+}
+
+/** A 2-value spatial attribute (strides, dilations, kernel_shape); a 1-D op's single value gets a height of 1. */
+function pair(c: ConvertContext, name: string): number[] | undefined {
+  const v = intsAttribute(c.node, name);
+  return v?.length === 1 ? [1, v[0] as number] : v;
 }
 
 /**
@@ -88,9 +96,13 @@ function weightsOf(c: ConvertContext, index: number, what: string): { values: Ar
 }
 
 const conv: OpHandler = (c) => {
-  const x0 = requireImage(c);
-  const { values, dims } = weightsOf(c, 1, 'weights');
-  if (dims.length !== 4) c.fail(`has ${dims.length}-D weights; only 2-D convolutions are converted.`);
+  // A 1-D convolution [N, C, L] runs as a 2-D one of height 1 (layout changes around it as needed).
+  const oneD = c.value(0).shape.length === 3;
+  const x0 = oneD ? c.g.asNhwc(c.g.reshape(c.value(0).tensor, `${c.value(0).tensor}.h1`, [...c.value(0).shape.slice(0, 2), 1, c.value(0).shape[2] as number])) : requireImage(c);
+  const weights = weightsOf(c, 1, 'weights');
+  const values = weights.values;
+  const dims = oneD && weights.dims.length === 3 ? [...weights.dims.slice(0, 2), 1, weights.dims[2] as number] : weights.dims;
+  if (dims.length !== 4) c.fail(`has ${dims.length}-D weights; only 1-D and 2-D convolutions are converted.`);
   const [o, i, kh, kw] = dims as [number, number, number, number];
   const group = intAttribute(c.node, 'group', 1);
   const channels = x0.shape[1] as number;
@@ -98,28 +110,43 @@ const conv: OpHandler = (c) => {
   const bias = c.has(2) ? Float64Array.from(weightsOf(c, 2, 'bias').values) : new Float64Array(o);
   let outName = c.node.output[0] as string;
   outName = foldBatchNorm(c, outName, w, bias, o);
-  outName = foldAffine(c, outName, w, bias, o);
-  const strides = intsAttribute(c.node, 'strides') ?? [1, 1];
-  const dilations = intsAttribute(c.node, 'dilations') ?? [1, 1];
+  // Per-channel constants of a 1-D result are [C, 1]; foldAffine reads the 2-D form [C, 1, 1] only.
+  if (!oneD) outName = foldAffine(c, outName, w, bias, o);
+  const strides = pair(c, 'strides') ?? [1, 1];
+  const dilations = pair(c, 'dilations') ?? [1, 1];
   const inHw = [x0.shape[2], x0.shape[3]] as number[];
   const { x, mode } = padInput(c, x0, onnxPads(c, inHw, [kh, kw], strides, dilations), [kh, kw], strides, dilations, 0);
   const { act, out } = c.fuseActivation(outName);
+  /** The conv's 4-D NHWC result; a 1-D conv's is reshaped back to [N, O, L'] (ONNX order). */
+  const result = (shape: number[]): Value => {
+    if (!oneD) {
+      const y = c.output(shape, true);
+      c.define(y, out);
+      return y;
+    }
+    const y4 = c.g.activation(`${out}.h1`, shape, true);
+    const y = c.output([shape[0] as number, shape[1] as number, shape[3] as number], false);
+    c.define(y, out);
+    pendingReshape = () => c.g.op('RESHAPE', [c.g.plainBytes(y4)], [y.tensor], 'ReshapeOptions', { newShape: y.shape });
+    return y4;
+  };
+  let pendingReshape: (() => void) | undefined;
   const [oh, ow] = outHw([x.shape[2], x.shape[3]] as number[], [kh, kw], strides, dilations, mode);
   const outShape = [x.shape[0] as number, o, oh as number, ow as number];
   const options = { padding: mode, strideH: strides[0] as number, strideW: strides[1] as number, dilationH: dilations[0] as number, dilationW: dilations[1] as number, activation: act };
   const name = c.node.name || out;
   if (group > 1 && group === channels && i === 1) {
-    const y = c.output(outShape, true);
-    c.define(y, out);
+    const y = result(outShape);
     const filter = c.g.floatConst(`${name}.filter`, [1, kh, kw, o], permuteFilter(w, dims, true));
     c.g.push({ op: 'DEPTHWISE_CONV_2D', options: { ...options, depthMultiplier: o / channels }, inputs: [x.tensor, filter, c.g.floatConst(`${name}.bias`, [o], bias)], outputs: [y.tensor], version: 2 });
+    pendingReshape?.();
     return;
   }
   if (group === 1) {
-    const y = c.output(outShape, true);
-    c.define(y, out);
+    const y = result(outShape);
     const filter = c.g.floatConst(`${name}.filter`, [o, kh, kw, i], permuteFilter(w, dims, false));
     c.g.push({ op: 'CONV_2D', options, inputs: [x.tensor, filter, c.g.floatConst(`${name}.bias`, [o], bias)], outputs: [y.tensor], version: dilations.some((d) => d !== 1) ? 2 : 1 });
+    pendingReshape?.();
     return;
   }
   // Grouped: split the channels, one CONV_2D per group, concatenate (TFLite's grouped CONV_2D is not in every kernel set).
@@ -134,9 +161,9 @@ const conv: OpHandler = (c) => {
     c.g.push({ op: 'CONV_2D', options, inputs: [part.tensor, filter, c.g.floatConst(`${name}.bias${k}`, [perGroup], bias.subarray(k * perGroup, (k + 1) * perGroup))], outputs: [gy.tensor] });
     return gy.tensor;
   });
-  const y = c.output(outShape, true);
-  c.define(y, out);
+  const y = result(outShape);
   c.g.op('CONCATENATION', outs, [y.tensor], 'ConcatenationOptions', { axis: 3 });
+  pendingReshape?.();
   c.note(`Grouped convolution '${name}' (group ${group}) became ${group} convolutions and a concatenation`, 'grouped convolution split into one convolution per group and a concatenation');
 };
 
@@ -282,9 +309,24 @@ const convTranspose: OpHandler = (c) => {
 };
 
 const pool: OpHandler = (c) => {
-  const x0 = requireImage(c);
   const op = c.node.opType;
   const isMax = op.includes('Max');
+  const raw = c.value(0);
+  if (raw.shape.length === 3) {
+    if (op.startsWith('Global')) {
+      const y = c.output([raw.shape[0] as number, raw.shape[1] as number, 1], false);
+      c.g.op(isMax ? 'REDUCE_MAX' : 'MEAN', [raw.tensor, c.g.intConst(`${y.tensor}.axes`, [1], [2])], [y.tensor], 'ReducerOptions', { keepDims: true });
+      return;
+    }
+    // A 1-D pool [N, C, L] runs as a 2-D one of height 1, its result reshaped back.
+    const lifted = c.g.asNhwc(c.g.reshape(raw.tensor, `${raw.tensor}.h1`, [raw.shape[0] as number, raw.shape[1] as number, 1, raw.shape[2] as number]));
+    const y4 = pool2d(c, lifted, isMax, (shape) => c.g.activation(`${c.node.output[0]}.h1`, shape, true));
+    const y = c.output([y4.shape[0] as number, y4.shape[1] as number, y4.shape[3] as number], false);
+    c.define(y, y4.fusedOut);
+    c.g.op('RESHAPE', [c.g.plainBytes(y4.value)], [y.tensor], 'ReshapeOptions', { newShape: y.shape });
+    return;
+  }
+  const x0 = requireImage(c);
   const inHw = [x0.shape[2], x0.shape[3]] as number[];
   if (op.startsWith('Global')) {
     const y = c.output([x0.shape[0] as number, x0.shape[1] as number, 1, 1], true);
@@ -292,8 +334,15 @@ const pool: OpHandler = (c) => {
     else c.g.op('MEAN', [x0.tensor, c.g.intConst(`${y.tensor}.axes`, [2], [1, 2])], [y.tensor], 'ReducerOptions', { keepDims: true });
     return;
   }
-  const kernel = intsAttribute(c.node, 'kernel_shape') ?? c.fail('has no kernel_shape.');
-  const strides = intsAttribute(c.node, 'strides') ?? [1, 1];
+  const y = pool2d(c, x0, isMax, (shape) => c.output(shape, true));
+  c.define(y.value, y.fusedOut);
+};
+
+/** A 2-D max or average pool of an NHWC value; `make` creates its output tensor. */
+function pool2d(c: ConvertContext, x0: Value, isMax: boolean, make: (shape: number[]) => Value): { value: Value; shape: number[]; fusedOut: string } {
+  const inHw = [x0.shape[2], x0.shape[3]] as number[];
+  const kernel = pair(c, 'kernel_shape') ?? c.fail('has no kernel_shape.');
+  const strides = pair(c, 'strides') ?? [1, 1];
   if ((intsAttribute(c.node, 'dilations') ?? [1, 1]).some((d) => d !== 1)) c.fail('is a dilated pool, which TFLite has no form of.');
   const pads = onnxPads(c, inHw, kernel, strides, [1, 1]);
   if (intAttribute(c.node, 'ceil_mode', 0) !== 0) {
@@ -312,10 +361,11 @@ const pool: OpHandler = (c) => {
   if (!isMax && x !== x0 && !includePad) c.fail(`averages with pads [${pads.join(', ')}] that TFLite's SAME padding does not give, without counting them (count_include_pad 0); re-export with symmetric 'same' pads or none.`);
   const [oh, ow] = outHw([x.shape[2], x.shape[3]] as number[], kernel, strides, [1, 1], mode);
   const { act, out } = c.fuseActivation(c.node.output[0] as string);
-  const y = c.output([x.shape[0] as number, x.shape[1] as number, oh as number, ow as number], true);
-  c.define(y, out);
+  const shape = [x.shape[0] as number, x.shape[1] as number, oh as number, ow as number];
+  const y = make(shape);
   c.g.push({ op: isMax ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', options: { padding: mode, strideH: strides[0] as number, strideW: strides[1] as number, filterH: kernel[0] as number, filterW: kernel[1] as number, activation: act }, inputs: [x.tensor], outputs: [y.tensor] });
-};
+  return { value: y, shape, fusedOut: out };
+}
 
 const pad: OpHandler = (c) => {
   const v = c.value(0);

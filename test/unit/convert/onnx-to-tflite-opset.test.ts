@@ -70,6 +70,20 @@ describe('ONNX → TFLite op set against onnxruntime', () => {
     expect(c.report.operatorsByOp).toEqual({ CONV_2D: 1, DEPTH_TO_SPACE: 1 });
   });
 
+  test('1-D convolutions (plain, strided with pads, depthwise) and pools run as 2-D ones of height 1', async () => {
+    const c = await converts(onnx([1, 4, 20], [
+      { opType: 'Conv', name: 'c1', inputs: ['x', 'w1', 'b1'], outputs: ['a'], attributes: { kernel_shape: [3], pads: [1, 1] } },
+      { opType: 'Relu', name: 'r', inputs: ['a'], outputs: ['ar'] },
+      { opType: 'Conv', name: 'c2', inputs: ['ar', 'w2'], outputs: ['b'], attributes: { kernel_shape: [5], strides: [2], pads: [2, 1], dilations: [1] } },
+      { opType: 'Conv', name: 'dw', inputs: ['b', 'w3'], outputs: ['d'], attributes: { kernel_shape: [3], group: 6, pads: [1, 1] } },
+      { opType: 'Mul', name: 'scale', inputs: ['d', 'perC'], outputs: ['s'] },
+      { opType: 'MaxPool', name: 'mp', inputs: ['s'], outputs: ['m'], attributes: { kernel_shape: [2], strides: [2] } },
+      { opType: 'AveragePool', name: 'ap', inputs: ['m'], outputs: ['p'], attributes: { kernel_shape: [3], pads: [1, 1] } },
+      { opType: 'GlobalAveragePool', name: 'gap', inputs: ['p'], outputs: ['y'] },
+    ], [f32('w1', [6, 4, 3], 1), f32('b1', [6], 2), f32('w2', [6, 6, 5], 3), f32('w3', [6, 1, 3], 4), f32('perC', [6, 1], 5)], ['y', 's']));
+    expect(c.report.operatorsByOp).toMatchObject({ CONV_2D: 2, DEPTHWISE_CONV_2D: 1, MAX_POOL_2D: 1, AVERAGE_POOL_2D: 1, MEAN: 1 });
+  });
+
   test('activations, and binary ops broadcasting constants and activations of lower rank', async () => {
     await converts(onnx([1, 3, 5, 6], [
       { opType: 'LeakyRelu', name: 'lr', inputs: ['x'], outputs: ['a'], attributes: { alpha: { float: 0.1 } } },
