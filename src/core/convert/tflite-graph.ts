@@ -26,7 +26,7 @@ export interface Value {
 
 /** NHWC_AXIS[a]: where ONNX (NCHW) axis a lives in the NHWC tensor. */
 export const NHWC_AXIS: readonly number[] = [0, 3, 1, 2];
-/** Stored axis i of an NHWC tensor holds ONNX axis NCHW_OF_NHWC[i] (TRANSPOSE perm NCHW → NHWC). */
+/** Stored axis i of an NHWC tensor holds ONNX axis NCHW_TO_NHWC[i] (the TRANSPOSE perm NCHW → NHWC). */
 export const NCHW_TO_NHWC: readonly number[] = [0, 2, 3, 1];
 export const NHWC_TO_NCHW: readonly number[] = [0, 3, 1, 2];
 
