@@ -36,7 +36,7 @@ describe('edgebench fit', () => {
     const lines = result.stdout.split('\n');
     // TFLM plans 2.25 MiB of arena for the landscape model: 4 MiB of PSRAM holds it, so on the ESP32-WROVER only the ops stand in the way.
     expect(lines.find((line) => line.includes('fits the memory of the ESP32-WROVER'))).toMatch(/^ {2}cannot-run +selfie_segmentation_landscape\.tflite fits the memory of the ESP32-WROVER .* TFLite Micro cannot run 111 of its 246 operators: DEQUANTIZE ×110 from float16 .*; Convolution2DTransposeBias \(a custom op TFLite Micro has no kernel for\)\.$/);
-    expect(result.stdout).toContain("what you can do: make a full-integer int8 .tflite with TFLite's converter");
+    expect(result.stdout).toContain('what you can do: make a full-integer int8 variant (edgebench quantize MODEL.tflite --mode int8 --calibration DATASET');
     expect(result.stdout).toContain('what you can do: convert it again with only ops TFLite Micro registers instead of Convolution2DTransposeBias (Convolution2DTransposeBias as TRANSPOSE_CONV).');
     expect(result.stdout).toContain('what you can do: pick a chip whose memory it fits as it is: ESP32-WROVER (4 MiB PSRAM, 4 MiB flash) (--chip esp32-wrover), ESP32-S3 N16R8 (8 MiB PSRAM, 16 MiB flash) (--chip esp32s3-n16r8).');
     // The studio quantizes ONNX models, not .tflite: it never says to quantize this one.

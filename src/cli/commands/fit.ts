@@ -63,8 +63,8 @@ function remedyText(remedy: FitRemedy, estimate: FitEstimate): string {
   switch (remedy.kind) {
     case 'int8-tflite':
       return estimate.unsupportedOps.some((op) => op.inputType === 'float16')
-        ? "make a full-integer int8 .tflite with TFLite's converter (its weights then need no DEQUANTIZE from float16, and take a quarter of float32's bytes) and run edgebench fit on it; in the studio, import it on the Models page and link it to this model."
-        : "make a full-integer int8 .tflite with TFLite's converter (int8 weights and activations take a quarter of float32's bytes) and run edgebench fit on it; in the studio, import it on the Models page and link it to this model.";
+        ? 'make a full-integer int8 variant (edgebench quantize MODEL.tflite --mode int8 --calibration DATASET --out MODEL.int8.tflite: its weights then need no DEQUANTIZE from float16, and take a quarter of float32\'s bytes) and run edgebench fit on it.'
+        : 'make a full-integer int8 variant (edgebench quantize MODEL.tflite --mode int8 --calibration DATASET --out MODEL.int8.tflite: int8 weights and activations take a quarter of float32\'s bytes) and run edgebench fit on it.';
     case 'other-chips':
       return `pick a chip whose memory it fits as it is: ${remedy.chips.map((id) => `${chipProfile(id).label} (--chip ${id})`).join(', ')}.`;
     case 'dense-weights':

@@ -51,7 +51,7 @@ describe('estimateFit', () => {
     const esp32 = estimateFit(model, 'big.tflite', 'esp32');
     expect(esp32).toMatchObject({ verdict: 'does-not-fit', exceeds: ['ram'], unsupportedOps: [] });
     expect(esp32.sentence).toMatch(/^big\.tflite does not fit the ESP32 \(no PSRAM, 4 MiB flash\): RAM: it needs about 1\.\d MiB of tensor arena \(estimate\) plus the .* model itself in internal RAM, but the board has about 320\.0 KiB of usable RAM\.$/);
-    // Float weights: an int8 .tflite from TFLite's converter helps, and so would a chip with PSRAM. The studio cannot quantize a .tflite, so it never says to.
+    // Float weights: a full-integer int8 variant helps (the studio makes one), and so would a chip with PSRAM.
     expect(esp32.remedies).toEqual([{ kind: 'int8-tflite' }, { kind: 'other-chips', chips: ['esp32-wrover', 'esp32s3-n16r8'] }]);
     const s3 = estimateFit(model, 'big.tflite', 'esp32s3-n16r8');
     expect(s3).toMatchObject({ verdict: 'fits-in-psram', exceeds: [], remedies: [] });

@@ -200,7 +200,7 @@ function unsupportedText(op: FitUnsupportedOp): string {
 function remedyText(remedy: FitRemedy, chips: ReadonlyArray<{ id: string; label: string }>): string {
   switch (remedy.kind) {
     case 'int8-tflite':
-      return "Make a full-integer int8 .tflite with TFLite's converter (int8 weights take a quarter of float32's bytes and need no DEQUANTIZE), import it on the Models page and link it to this model, then check it here.";
+      return 'Make a full-integer int8 variant of it under Variants on the Models page (int8 full integer, with a calibration dataset: int8 weights take a quarter of float32\'s bytes and need no DEQUANTIZE), then check the variant here.';
     case 'other-chips': {
       const labels = remedy.chips.map((id) => chips.find((chip) => chip.id === id)?.label ?? id);
       return `Its memory needs fit ${labels.join(', ')}.`;
