@@ -131,6 +131,27 @@ describe('edgebench bench --energy', () => {
     }
   }, 180_000);
 
+  it('pools the repeats: every fresh process has its own baseline, and the figure covers all their inferences', async () => {
+    out ||= mkdtempSync(path.join(os.tmpdir(), 'edgebench-energy-'));
+    const tree = buildPowercap([
+      { zone: 'intel-rapl:0', name: 'package-0', energyUj: 0, maxEnergyRangeUj: PACKAGE_RANGE_UJ },
+      { zone: 'intel-rapl:0:2', name: 'dram', energyUj: 0, maxEnergyRangeUj: 65_712_999_613 },
+    ]);
+    try {
+      const file = path.join(out, 'repeats.json');
+      const result = await benchWithEnergy(tree, ['bench', demoModelPath, '--energy', ...SHORT, '--repeats', '2', '--out', file]);
+      expect(result.code, result.stderr).toBe(0);
+      const run = RunFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+      expect(run.repeats).toHaveLength(2);
+      // Both repeats' inferences and both baselines (about 0.5 s each), not the first repeat's alone.
+      expect(run.energy?.inferences).toBe(run.latencyMs.count);
+      expect(run.energy?.idle.durationMs).toBeGreaterThanOrEqual(900);
+      expect(run.energy?.perInferenceJ ?? 0).toBeGreaterThan(0);
+    } finally {
+      tree.remove();
+    }
+  }, 240_000);
+
   it('says in one sentence that no RAPL counters are readable here, and exits 2 without a figure', async () => {
     const result = await runCli(['bench', demoModelPath, '--energy', '--json'], { env: { EDGEBENCH_POWERCAP_ROOT: '/nonexistent/powercap' }, timeoutMs: 60_000 });
     expect(result.code).toBe(2);

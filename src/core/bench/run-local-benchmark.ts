@@ -142,16 +142,18 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     const busy = machine.busyProcesses();
     await opts.energy?.beforeMeasure(opts.signal);
     const outcome = await measure(client, settings, plan, report);
-    const energy = outcome.state === 'measured' ? opts.energy?.afterMeasure(outcome.measured.samples.length) : undefined;
+    // Over the samples kept, too, when measuring stopped early: the window then ends where it stopped.
+    const energy = opts.energy?.afterMeasure(outcome.state === 'measured' ? outcome.measured.samples.length : outcome.samples.length);
     if (outcome.state === 'stopped') {
       // Stopped mid-measure: the samples kept so far are a run too, a partial one.
       const { error, samples } = outcome;
       if (samples.length === 0) throw error;
       // An error the runner answered (the runtime failed mid-measure) leaves the runner running.
       const before = error.context.runnerCode !== undefined ? 'the runtime failed' : 'the runner stopped';
-      return partialOutcome(error, before, (stop) =>
-        localRunFile(job, settings, runtime, { plan, hello, runtimeVersion, loaded, firstInferenceMs, samples, maxTimeReached: false, profiled: null }, stop),
-      );
+      return partialOutcome(error, before, (stop) => {
+        const run = localRunFile(job, settings, runtime, { plan, hello, runtimeVersion, loaded, firstInferenceMs, samples, maxTimeReached: false, profiled: null }, stop);
+        return energy === undefined ? run : { ...run, energy };
+      });
     }
     const measured = outcome.measured;
     const environment = environmentBetween(environmentStart, await machine.sample(), await busy);
