@@ -138,6 +138,13 @@ export function encodeTable(b: flatbuffers.Builder, value: FlatTable, tableName:
     if (field === undefined || SCALAR_BYTES[kind] !== undefined) continue;
     offsets.set(id, encodeReference(b, value, name, kind, ref, align, tableName, `${where}.${name}`));
   }
+  // An equal table (same scalars, same children: children are shared too) is written once and
+  // referenced again, as flatbuffers allows: tensors with one quantization, ops with one options.
+  const key = tableKey(tableName, layout, value, offsets);
+  let written = writtenTables.get(b);
+  if (written === undefined) writtenTables.set(b, (written = new Map()));
+  const same = written.get(key);
+  if (same !== undefined) return same;
   b.startObject(layout.reduce((max, [, id]) => Math.max(max, id + 1), 0));
   for (const [name, id, kind, , fallback] of layout) {
     const offset = offsets.get(id);
@@ -147,9 +154,28 @@ export function encodeTable(b: flatbuffers.Builder, value: FlatTable, tableName:
     }
     if (SCALAR_BYTES[kind] === undefined) continue;
     const field = value[name];
-    addScalarField(b, id, kind, field === undefined ? fallback : field, `${where}.${name}`);
+    addScalarField(b, id, kind, field === undefined ? fallback : field, fallback, `${where}.${name}`);
   }
-  return b.endObject();
+  const offset = b.endObject();
+  written.set(key, offset);
+  return offset;
+}
+
+/** Tables already in a Builder, by tableKey. */
+const writtenTables = new WeakMap<flatbuffers.Builder, Map<string, number>>();
+
+/** What a table is made of: its children's offsets and its scalar values, field by field. */
+function tableKey(tableName: string, layout: readonly FieldLayout[], value: FlatTable, offsets: ReadonlyMap<number, number>): string {
+  const parts = [tableName];
+  for (const [name, id, kind, , fallback] of layout) {
+    const offset = offsets.get(id);
+    if (offset !== undefined) parts.push(`${id}@${offset}`);
+    else if (SCALAR_BYTES[kind] !== undefined) {
+      const field = value[name];
+      parts.push(`${id}=${field === undefined ? fallback : typeof field === 'boolean' ? Number(field) : String(field)}`);
+    }
+  }
+  return parts.join(',');
 }
 
 function encodeReference(b: flatbuffers.Builder, owner: FlatTable, name: string, kind: string, ref: string, align: number, tableName: string, where: string): number {
@@ -186,10 +212,23 @@ function encodeScalarVector(b: flatbuffers.Builder, field: FlatValue, element: s
     return b.createByteVector(data);
   }
   const values = expect<Array<number | boolean>>(field, 'array', where);
+  // Equal vectors are written once and referenced wherever they occur (a per-channel conv's
+  // all-zero zero points serve its filter and its bias; shapes repeat): flatbuffers allows any
+  // number of references to one vector, and every reader follows offsets.
+  let written = writtenVectors.get(b);
+  if (written === undefined) writtenVectors.set(b, (written = new Map()));
+  const key = `${element}:${align}:${values.join(',')}`;
+  const known = written.get(key);
+  if (known !== undefined) return known;
   b.startVector(bytes, values.length, Math.max(bytes, align));
   for (let i = values.length - 1; i >= 0; i -= 1) addScalar(b, element, values[i] as number | boolean);
-  return b.endVector();
+  const offset = b.endVector();
+  written.set(key, offset);
+  return offset;
 }
+
+/** Scalar vectors already in a Builder, by element kind, alignment and values. */
+const writtenVectors = new WeakMap<flatbuffers.Builder, Map<string, number>>();
 
 function addScalar(b: flatbuffers.Builder, kind: string, value: number | boolean): void {
   const n = typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -204,12 +243,20 @@ function addScalar(b: flatbuffers.Builder, kind: string, value: number | boolean
   }
 }
 
-/** Every scalar is written, defaults included, so hand-written readers need not know schema defaults. */
-function addScalarField(b: flatbuffers.Builder, id: number, kind: string, value: FlatValue, where: string): void {
+/**
+ * A scalar equal to its schema default is left out, as TFLite's converter (and every FlatBuffers
+ * writer without force_defaults) does: readers take an absent field as its default. The
+ * project's hand-written readers pass the schema's default for every field they read
+ * (tflite-reader.ts, graph/tflite-graph.ts, serial/fit-estimate.ts, serial/tflm-allocations.ts;
+ * the firmware's tflite_check.cpp reads only Model.version, never the default), tested by
+ * test/unit/formats/tflite-defaults-omitted.test.ts.
+ */
+function addScalarField(b: flatbuffers.Builder, id: number, kind: string, value: FlatValue, fallback: number, where: string): void {
   if (typeof value !== 'number' && typeof value !== 'boolean') {
     throw new StudioError('INTERNAL', `${where} must be a ${kind === 'bool' ? 'boolean' : 'number'}, not ${describe(value)}.`);
   }
   const n = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  if (n === fallback) return;
   switch (kind) {
     case 'bool': case 'byte': b.addFieldInt8(id, n, null); break;
     case 'ubyte': case 'utype': b.addFieldInt8(id, n << 24 >> 24, null); break;
