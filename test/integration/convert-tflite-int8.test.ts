@@ -3,10 +3,9 @@
  * third-party ONNX models → TFLite, then → int8 and run on the simulated board"). The converter's
  * output goes, unchanged, into the full-integer quantizer (src/core/quantize-tflite/full-int8.ts),
  * and the int8 file runs in LiteRT and on the simulated board over the serial protocol.
- * - Demo: uint8 inputs and outputs (LiteRT.js 2.5.3, which the simulated board runs too, refuses
- *   int8 input tensors: "Element type INT8 is not supported"), calibrated on 200 digits; top-1 on
- *   the 1,800 others within 1 point of the converted float model in LiteRT, and the same
- *   predictions on the simulated board.
+ * - Demo: int8 inputs and outputs (LiteRT.js takes them through the studio's uint8 adapter,
+ *   litert-int8-io.ts), calibrated on 200 digits; top-1 on the 1,800 others within 1 point of the
+ *   converted float model in LiteRT, and the same predictions on the simulated board.
  * - PaddleOCR's text classifier: calibrated on 12 crops of a real screenshot with text; on 6 other
  *   crops the dequantized probabilities follow the float model's (cosine ≥ 0.98, the acceptance
  *   bound for int8 files; the crops are not text lines, so the float model itself is unsure of
@@ -24,7 +23,8 @@ import { decodeModelProto } from '../../src/core/formats/onnx/onnx-codec';
 import { decodeTfliteModel } from '../../src/core/formats/tflite/tflite-model';
 import type { CalibrationData } from '../../src/core/quantize/recipe';
 import { quantizeTfliteFullInt8 } from '../../src/core/quantize-tflite/full-int8';
-import { openLiteRtModel } from '../../src/core/runner/runtimes/litert';
+import { openLiteRtModel, runLiteRtOnce } from '../../src/core/runner/runtimes/litert';
+import { int8ToAdapterUint8 } from '../../src/core/runner/runtimes/litert-int8-io';
 import { EdgebenchDeviceClient } from '../../src/core/targets/serial/edgebench-protocol/client';
 import { connectInMemory } from '../../src/core/targets/serial/simulator/in-memory';
 import { SimulatedBoard } from '../../src/core/targets/serial/simulator/simulated-board';
@@ -50,26 +50,23 @@ function ioParams(bytes: Uint8Array, which: 'inputs' | 'outputs'): { scale: numb
   return { scale: q?.scale?.[0] ?? 1, zeroPoint: q?.zeroPoint?.[0] ?? 0 };
 }
 
-const toUint8 = (x: Float32Array, q: { scale: number; zeroPoint: number }): Uint8Array<ArrayBuffer> => Uint8Array.from(x, (v) => Math.max(0, Math.min(255, Math.round(v / q.scale) + q.zeroPoint)));
+const toInt8 = (x: Float32Array, q: { scale: number; zeroPoint: number }): Int8Array<ArrayBuffer> => Int8Array.from(x, (v) => Math.max(-128, Math.min(127, Math.round(v / q.scale) + q.zeroPoint)));
 
-/** Runs a float or uint8-I/O model in LiteRT on NHWC inputs; returns float (dequantized) outputs. */
+/** Runs a float or int8-I/O model in LiteRT on NHWC inputs; returns float (dequantized) outputs. */
 async function runLiteRt(bytes: Uint8Array, name: string, inputs: Float32Array[], shape: number[]): Promise<Float32Array[]> {
   const file = join(dir, `${name}.tflite`);
   writeFileSync(file, bytes);
   const model = await openLiteRtModel(file, 1);
-  const quantizedIo = model.inputs[0]?.dtype === 'uint8';
+  const int8Io = model.inputs[0]?.dtype === 'int8';
   const qin = ioParams(bytes, 'inputs');
   const qout = ioParams(bytes, 'outputs');
   const outputs: Float32Array[] = [];
   try {
     for (const x of inputs) {
-      const data = quantizedIo ? toUint8(x, qin) : Float32Array.from(x);
-      const tensor = new model.library.Tensor(data, shape);
-      const [output] = await model.compiled.run([tensor]);
+      const tensor = new model.library.Tensor(int8Io ? int8ToAdapterUint8(toInt8(x, qin)) : Float32Array.from(x), shape);
+      const [values] = await runLiteRtOnce(model, [tensor]);
       tensor.delete();
-      const values = output?.toTypedArray() ?? new Float32Array(0);
-      output?.delete();
-      outputs.push(values instanceof Uint8Array ? Float32Array.from(values, (v) => (v - qout.zeroPoint) * qout.scale) : Float32Array.from(values as Float32Array));
+      outputs.push(values instanceof Int8Array ? Float32Array.from(values, (v) => (v - qout.zeroPoint) * qout.scale) : Float32Array.from(values as Float32Array));
     }
   } finally {
     model.compiled.delete();
@@ -78,10 +75,10 @@ async function runLiteRt(bytes: Uint8Array, name: string, inputs: Float32Array[]
 }
 
 describe('ONNX → TFLite → full int8', () => {
-  test('demo: uint8 I/O, top-1 within 1 point of the converted float model in LiteRT, the same on the simulated board', async () => {
+  test('demo: int8 I/O, top-1 within 1 point of the converted float model in LiteRT, the same on the simulated board', async () => {
     const converted = convertOnnxToTflite(decodeModelProto(new Uint8Array(readFileSync(join(root, 'resources/models/demo-mnist.onnx')))), { inputShapes: new Map([['input', [1, 1, 28, 28]]]) });
     const calibration: CalibrationData = { inputs: Array.from({ length: 200 }, (_, i) => ({ input: { dims: [1, 28, 28, 1], data: digit(i) } })) };
-    const int8 = await quantizeTfliteFullInt8(converted.bytes, { mode: 'int8', io: 'uint8', calibration });
+    const int8 = await quantizeTfliteFullInt8(converted.bytes, { mode: 'int8', io: 'int8', calibration });
     expect(int8.bytes.byteLength).toBeLessThan(converted.bytes.byteLength * 0.4);
     const heldOut = Array.from({ length: 1800 }, (_, i) => digit(200 + i));
     const accuracy = (outs: Float32Array[]): number => outs.filter((o, i) => argmax(o) === labels[200 + i]).length / outs.length;
@@ -96,9 +93,9 @@ describe('ONNX → TFLite → full int8', () => {
       await client.uploadModel(int8.bytes);
       const qin = ioParams(int8.bytes, 'inputs');
       for (let i = 0; i < 40; i++) {
-        await client.setInput(0, toUint8(heldOut[i]!, qin));
+        await client.setInput(0, new Uint8Array(toInt8(heldOut[i]!, qin).buffer));
         await client.run({ warmup: 0, runs: 1 });
-        const out = await client.readOutput(0);
+        const out = new Int8Array((await client.readOutput(0)).buffer);
         expect(argmax(out), `digit ${200 + i}`).toBe(argmax(quantized[i]!));
       }
       await client.close();
