@@ -10,6 +10,7 @@ import { RunFile } from '../../../src/shared/run-schema';
 import { energyView, UNRELIABLE_TAG } from '../../../src/renderer/src/energy-view';
 import { buildResultsGrid } from '../../../src/renderer/src/components/results/results-grid';
 import { summarizeRun } from '../../../src/core/workspace/workspace';
+import { reproduceCommand } from '../../../src/core/reports/reproduce-command';
 import { FIXTURES, readRun } from '../reports/run-fixtures';
 
 function counter(watts: number, ms: number): EnergyTrace {
@@ -74,5 +75,12 @@ describe('the results grid', () => {
     const short = energyPerInference({ source: 'rapl', method: 'counter', rails: ['package-0'], window: 'measured', idle: counter(5, 1000), load: counter(15, 40), inferences: 10 });
     expect(cellOf(RunFile.parse({ ...base, energy: short }))?.energy?.text).toBe('40.0 mJ (unreliable)');
     expect(cellOf(base)?.energy).toBeUndefined();
+  });
+});
+
+describe('the reproduce command', () => {
+  it('repeats --energy for a run measured with a power source, and only then', () => {
+    expect(reproduceCommand(RunFile.parse({ ...base, energy: measured }))).toMatch(/ --energy rapl$/);
+    expect(reproduceCommand(base)).not.toContain('--energy');
   });
 });
