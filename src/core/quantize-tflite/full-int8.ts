@@ -115,6 +115,9 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
   options.onProgress?.({ stage: 'quantize', done: 0, total: 1 });
   const notes = notesFor(model, options, folded, samples);
   rewriteFullInt8(model, stats, io);
+  // The description is the file's producer (what inspect shows): this file is the quantizer's, as
+  // a TFLite converter names itself there, and the float model's description goes with the float file.
+  model.description = 'Quantized to full int8 by EdgeBench Studio';
   const out = encodeTfliteModelFile(model);
   options.onProgress?.({ stage: 'quantize', done: 1, total: 1 });
   return { bytes: out, mode: 'int8', io, quantizedOps: ops, keptFloat: [], calibrationSamples: samples, notes };

@@ -4,10 +4,10 @@
  * independent reader: flatc (Debian's flatbuffers-compiler) with TFLite's schema.
  *
  * LiteRT.js (the runtime the studio runs .tflite files in) feeds and returns only float32, int32
- * and uint8 tensors, so it cannot load a model whose inputs are int8 (it says "Element type INT8
- * is not supported"). The int8-I/O file is therefore checked to be the same int8 graph as the
- * float-I/O and uint8-I/O files minus their boundary QUANTIZE/DEQUANTIZE ops, and those two run
- * in LiteRT, the uint8 one also on the simulated board (which runs models through LiteRT.js too).
+ * and uint8 tensors; the studio runs int8-I/O files through a uint8 adapter, tested on this file in
+ * test/unit/runner/litert-int8-io.test.ts (LiteRT and the simulated board). Here the int8-I/O file
+ * is checked to be the same int8 graph as the float-I/O and uint8-I/O files minus their boundary
+ * QUANTIZE/DEQUANTIZE ops, and those two run in LiteRT, the uint8 one also on the simulated board.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -151,15 +151,17 @@ describe('full-integer TFLite quantization of the demo model', () => {
     expect(codes).toEqual(expect.arrayContaining(['CONV_2D v3', 'FULLY_CONNECTED v4']));
   });
 
-  it('int8 weights take a quarter of the float weights; the whole file is a third of the float file', () => {
+  it('int8 weights take a quarter of the float weights; the whole file is at most 30 % of the float file', () => {
     const weightBytes = (bytes: Uint8Array): number => {
       const model = decodeTfliteModel(bytes, 'm');
       return (model.subgraphs[0]?.tensors ?? []).filter((t) => /filter|weights/.test(t.name ?? '')).reduce((sum, t) => sum + (model.buffers[t.buffer]?.data?.byteLength ?? 0), 0);
     };
     expect(weightBytes(result('int8').bytes)).toBe(weightBytes(floatBytes) / 4);
-    // 12.3 KB of 38 KB: 9.2 KB of int8 weights and int32 biases, the rest is the flatbuffer's tables
-    // and the quantization parameters (per-channel int64 zero points) around a 9,098-parameter model.
-    expect(result('int8').bytes.byteLength / floatBytes.byteLength).toBeLessThan(1 / 3);
+    // 11,344 of 37,952 bytes: 9,208 of int8 weights, int32 biases and the reshape's shape; the rest is
+    // the flatbuffer's tables, the names and the quantization parameters (per-channel int64 zero
+    // points) around a 9,098-parameter model (issue 14's acceptance: at most 30 %).
+    expect(result('int8').bytes.byteLength / floatBytes.byteLength).toBeLessThanOrEqual(0.3);
+    expect(decodeTfliteModel(result('int8').bytes, 'int8').description).toBe('Quantized to full int8 by EdgeBench Studio');
   });
 
   it('float and uint8 I/O run in LiteRT with top-1 within 1 point of the float model on 1,800 held-out digits', async () => {
