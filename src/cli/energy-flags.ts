@@ -17,7 +17,7 @@ export const energyFlags: FlagSpecs = {
     kind: 'choice',
     choices: PowerSourceName.options,
     valueName: 'SOURCE',
-    help: `Measure energy per inference with a power source (default ${DEFAULT_POWER_SOURCE}: this computer's RAPL counters), idle baseline subtracted.`,
+    help: `Measure energy per inference, idle baseline subtracted; alone: ${DEFAULT_POWER_SOURCE}, this computer's RAPL counters (${PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'parser').join(', ')} are not read during runs yet).`,
   },
   [rapl.optionSpecs.intervalMs.flag]: { kind: 'int', min: 5, max: 1000, valueName: 'MS', help: rapl.optionSpecs.intervalMs.help },
   [rapl.optionSpecs.idleMs.flag]: { kind: 'int', min: 100, max: 60_000, valueName: 'MS', help: rapl.optionSpecs.idleMs.help },
