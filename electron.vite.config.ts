@@ -18,6 +18,8 @@ export default defineConfig({
           worker: resolve(root, 'src/core/workers/worker-process.ts'),
           // The simulated serial board, run by the Devices page on a pseudo-terminal.
           'pty-board': resolve(root, 'src/core/targets/serial/simulator/pty-board-main.ts'),
+          // TFLite calibration in LiteRT, started by the worker as out/main/tflite-calibrate.js (process-entries.ts).
+          'tflite-calibrate': resolve(root, 'src/core/workers/tflite-calibrate-process.ts'),
         },
       },
     },

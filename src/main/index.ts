@@ -5,6 +5,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, Menu, protocol, session, type Session } from 'electron';
+import { BUNDLED_ENTRIES_ENV } from '../core/process-entries';
 import { openStudio } from '../core/studio';
 import type { Studio } from '../core/studio-types';
 import { resolveAppPage } from './app-page';
@@ -22,6 +23,8 @@ const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
 const RUNNER_PATH = path.join(here, 'runner.js');
 const WORKER_PATH = path.join(here, 'worker.js');
 const SIMULATOR_PATH = path.join(here, 'pty-board.js');
+// Processes the workers start themselves (TFLite calibration) run from this bundle too.
+process.env[BUNDLED_ENTRIES_ENV] = here;
 const RENDERER_DIR = path.join(here, '../renderer');
 const page = resolveAppPage(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
 const grants = new DialogGrants();
