@@ -6,6 +6,7 @@
 import type { ReportSection } from '../report-section';
 import { chartsSection } from './charts';
 import { comparisonSection } from './comparison';
+import { energySection } from './energy';
 import { environmentSection } from './environment';
 import { latencySection } from './latency';
 import { memorySection } from './memory';
@@ -26,6 +27,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   chartsSection,
   reportWindowsSection,
   memorySection,
+  energySection,
   modelSection,
   environmentSection,
   settingsSection,
