@@ -1,8 +1,8 @@
 /**
  * RAPL through Linux's powercap tree: /sys/class/powercap/intel-rapl:N (package domains) and
  * intel-rapl:N:M named "dram" (DRAM domains), each with energy_uj (a µJ counter) and
- * max_energy_range_uj (where it wraps to 0). AMD Zen CPUs expose the same intel-rapl zones on
- * kernels 5.11 and later. psys (the whole platform, where present) overlaps the others and is left
+ * max_energy_range_uj (where it wraps to 0). AMD Zen CPUs expose the same intel-rapl zones
+ * through the same intel_rapl_msr driver on recent kernels (package only, no DRAM domain). psys (the whole platform, where present) overlaps the others and is left
  * out, and so are intel-rapl-mmio zones (the same package counter through MMIO).
  *
  * The tree's root is injectable (EDGEBENCH_POWERCAP_ROOT, or `root`) and so is the file reader

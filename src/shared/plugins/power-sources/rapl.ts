@@ -19,7 +19,7 @@ export const raplPowerSource = definePowerSource({
   name: 'rapl',
   label: 'RAPL',
   description:
-    "The CPU's RAPL energy counters through Linux's powercap tree (Intel; AMD Zen on kernels 5.11 and later use the same intel-rapl zones): package and DRAM domains.",
+    "The CPU's RAPL energy counters through Linux's powercap tree (Intel, and AMD Zen on recent kernels: the same intel_rapl_msr driver and intel-rapl zones): package and DRAM domains.",
   targetKinds: ['local'],
   measures: 'energy',
   rails: 'package and DRAM domains',
