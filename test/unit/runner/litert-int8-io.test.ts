@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeTfliteModel } from '../../../src/core/formats/tflite/tflite-model';
+import { decodeTfliteModel, encodeTfliteModelFile } from '../../../src/core/formats/tflite/tflite-model';
 import { builtinOperatorName, TensorType } from '../../../src/core/formats/tflite/tflite-schema';
 import { quantizeTfliteFullInt8 } from '../../../src/core/quantize-tflite/full-int8';
 import type { CalibrationData } from '../../../src/core/quantize/recipe';
@@ -73,7 +73,7 @@ describe('int8 inputs and outputs in LiteRT.js through the uint8 adapter', () =>
   it('the adapted copy is the file plus a QUANTIZE at each boundary: uint8 outside, same scale, zero point + 128', () => {
     const original = decodeTfliteModel(int8Io, 'int8-io');
     const loadable = liteRtLoadable(int8Io, 'int8-io.tflite');
-    expect(loadable.adapted).toEqual({ inputs: ['input'], outputs: ['logits'] });
+    expect(loadable.adapted).toEqual({ inputs: ['input'], outputs: ['logits'], reported: { inputs: ['input'], outputs: ['logits'] } });
     const copy = decodeTfliteModel(loadable.bytes, 'adapted');
     const [sg, was] = [copy.subgraphs[0], original.subgraphs[0]];
     if (sg === undefined || was === undefined) throw new Error('no subgraph');
@@ -121,6 +121,28 @@ describe('int8 inputs and outputs in LiteRT.js through the uint8 adapter', () =>
     // Not a constant: the logits differ from digit to digit.
     expect(new Set(viaAdapter.map((out) => argmax(out))).size).toBeGreaterThan(5);
   }, 60_000);
+
+  it('a model with a signature (LiteRT.js then reports the signature’s names) is adapted the same, with the same outputs', async () => {
+    const model = decodeTfliteModel(int8Io, 'int8-io');
+    const sg = model.subgraphs[0] as (typeof model.subgraphs)[number];
+    model.signatureDefs = [{ inputs: [{ name: 'pixels', tensorIndex: sg.inputs[0] as number }], outputs: [{ name: 'scores', tensorIndex: sg.outputs[0] as number }], signatureKey: 'serving_default', subgraphIndex: 0 }];
+    const signed = encodeTfliteModelFile(model);
+    expect(liteRtLoadable(signed, 'signed.tflite').adapted?.reported).toEqual({ inputs: ['input', 'pixels'], outputs: ['logits', 'scores'] });
+    const run = (bytes: Uint8Array, name: string): Promise<number[][]> =>
+      withModel(bytes, name, async (loaded) => {
+        expect(loaded.inputs.map((input) => input.dtype)).toEqual(['int8']);
+        const outs: number[][] = [];
+        for (let i = CALIBRATION; i < CALIBRATION + 20; i += 1) {
+          const tensor = makeLiteRtTensor(loaded.library, 'x', 'int8', int8Digit(i), SHAPE);
+          const [out] = await runLiteRtOnce(loaded, [tensor]);
+          tensor.delete();
+          expect(out).toBeInstanceOf(Int8Array);
+          outs.push(Array.from(out as Int8Array));
+        }
+        return outs;
+      });
+    expect(await run(signed, 'signed.tflite')).toEqual(await run(int8Io, 'unsigned.tflite'));
+  });
 
   it('int8 I/O runs in LiteRT with top-1 within 1 point of the float model on the 1,800 held-out digits', async () => {
     const floatTop1 = await withModel(floatBytes, 'float.tflite', async (model) => {

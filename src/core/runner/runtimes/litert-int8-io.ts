@@ -26,10 +26,12 @@ export function int8IoAdapterNote(adapted: Int8IoAdapted): string {
   return `${capitalize(parts.join('; '))}: LiteRT.js has no int8 tensors. Values cross as uint8 = int8 + 128 (same scale, zero point + 128), which is exact; the int8 graph itself is the file's.`;
 }
 
-/** The boundary tensors an adapted copy moved to uint8, by the names LiteRT.js reports for them. */
+/** The boundary tensors an adapted copy moved to uint8, by tensor name. */
 export interface Int8IoAdapted {
   inputs: string[];
   outputs: string[];
+  /** Every name LiteRT.js may report for them: the tensor names and, where a signature maps them, its names (LiteRT.js reports those). */
+  reported: { inputs: string[]; outputs: string[] };
 }
 
 export interface LiteRtLoadable {
@@ -56,23 +58,25 @@ export function liteRtLoadable(bytes: Uint8Array, fileName: string): LiteRtLoada
   const isInt8 = (index: number): boolean => subgraph.tensors[index]?.type === TensorType.INT8;
   if (!subgraph.inputs.some(isInt8) && !subgraph.outputs.some(isInt8)) return { bytes };
 
-  const adapted: Int8IoAdapted = { inputs: [], outputs: [] };
+  const adapted: Int8IoAdapted = { inputs: [], outputs: [], reported: { inputs: [], outputs: [] } };
   const quantize = opcodeIndex(model, BuiltinOperator.QUANTIZE, 2);
   const prepend: typeof subgraph.operators = [];
   subgraph.inputs = subgraph.inputs.map((index) => {
     if (!isInt8(index)) return index;
     const boundary = uint8Twin(model, subgraph.tensors, index, fileName);
     prepend.push({ opcodeIndex: quantize, inputs: [boundary], outputs: [index], builtinOptionsType: 0 });
-    renameSignatureTensor(model, 'inputs', index, boundary);
-    adapted.inputs.push(subgraph.tensors[boundary]?.name ?? `input ${index}`);
+    const name = subgraph.tensors[boundary]?.name ?? `input ${index}`;
+    adapted.inputs.push(name);
+    adapted.reported.inputs.push(name, ...renameSignatureTensor(model, 'inputs', index, boundary));
     return boundary;
   });
   subgraph.outputs = subgraph.outputs.map((index) => {
     if (!isInt8(index)) return index;
     const boundary = uint8Twin(model, subgraph.tensors, index, fileName);
     subgraph.operators.push({ opcodeIndex: quantize, inputs: [index], outputs: [boundary], builtinOptionsType: 0 });
-    renameSignatureTensor(model, 'outputs', index, boundary);
-    adapted.outputs.push(subgraph.tensors[boundary]?.name ?? `output ${index}`);
+    const name = subgraph.tensors[boundary]?.name ?? `output ${index}`;
+    adapted.outputs.push(name);
+    adapted.reported.outputs.push(name, ...renameSignatureTensor(model, 'outputs', index, boundary));
     return boundary;
   });
   subgraph.operators.unshift(...prepend);
@@ -134,14 +138,18 @@ function emptyBuffer(model: TfliteModel): number {
   return first !== undefined && (first.data?.byteLength ?? 0) === 0 ? 0 : addBuffer(model, new Uint8Array(0));
 }
 
-/** Signature defs name tensors by index: the boundary replaces the original there too. */
-function renameSignatureTensor(model: TfliteModel, side: 'inputs' | 'outputs', from: number, to: number): void {
+/** Signature defs name tensors by index: the boundary replaces the original there too. Returns the signatures' names for it. */
+function renameSignatureTensor(model: TfliteModel, side: 'inputs' | 'outputs', from: number, to: number): string[] {
+  const names: string[] = [];
   for (const signature of model.signatureDefs ?? []) {
     if (signature.subgraphIndex !== undefined && signature.subgraphIndex !== 0) continue;
-    for (const map of (signature[side] as Array<{ tensorIndex?: number }> | undefined) ?? []) {
-      if (map.tensorIndex === from) map.tensorIndex = to;
+    for (const map of (signature[side] as Array<{ tensorIndex?: number; name?: string }> | undefined) ?? []) {
+      if (map.tensorIndex !== from) continue;
+      map.tensorIndex = to;
+      if (map.name !== undefined) names.push(map.name);
     }
   }
+  return names;
 }
 
 function capitalize(text: string): string {

@@ -59,8 +59,8 @@ export async function openLiteRtModel(modelPath: string, threads: number): Promi
     throw loadError(modelPath, `${messageOf(error)}; is it a complete .tflite file? Re-export it or check the download`);
   }
   try {
-    const adaptedIn = new Set(loadable.adapted?.inputs);
-    const adaptedOut = new Set(loadable.adapted?.outputs);
+    const adaptedIn = new Set(loadable.adapted?.reported.inputs);
+    const adaptedOut = new Set(loadable.adapted?.reported.outputs);
     const inputs = compiled.getInputDetails().map((detail) => ({ name: detail.name, dtype: adaptedIn.has(detail.name) ? 'int8' : detail.dtype, shape: Array.from(detail.shape) }));
     const adaptedOutputs = new Set(compiled.getOutputDetails().flatMap((detail, i) => (adaptedOut.has(detail.name) ? [i] : [])));
     return { library, compiled, inputs, adaptedOutputs, notes: loadable.adapted === undefined ? [] : [int8IoAdapterNote(loadable.adapted)] };
