@@ -1,5 +1,6 @@
 import type { VariantOrigin } from '../../../../shared/variants';
 import { formatPercent } from '../../format';
+import { SkippedList } from './SkippedList';
 
 type PrunedOrigin = Extract<VariantOrigin, { kind: 'pruned' }>;
 
@@ -43,18 +44,7 @@ export function PrunedFacts({ origin, onBenchmark }: { origin: PrunedOrigin; onB
           </tbody>
         </table>
       </details>
-      {origin.skipped.length > 0 && (
-        <details className="skipped" data-testid="pruned-skipped">
-          <summary>{origin.skipped.length} not pruned</summary>
-          <ul>
-            {origin.skipped.map((s) => (
-              <li key={s.node}>
-                <code>{s.node}</code> <span className="muted">({s.opType})</span>: {s.reason}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      {origin.skipped.length > 0 && <SkippedList label={`${origin.skipped.length} not pruned`} items={origin.skipped} testId="pruned-skipped" />}
       <div className="pruned-speedup" data-testid="pruned-speedup">
         <strong>Will it run faster?</strong> <span className="muted">(from each engine's documented rules, before any measurement)</span>
         <ul>

@@ -4,6 +4,7 @@ import { formatBytes } from '../../../../shared/units';
 import { routeLink } from '../../hooks/usePage';
 import { calibrationLabel, recipeDetails } from '../../variant-view';
 import { PrunedFacts } from './PrunedFacts';
+import { SkippedList } from './SkippedList';
 
 interface Props {
   variant: ModelEntry;
@@ -65,16 +66,7 @@ export function VariantRow({ variant, parent, datasets, fresh, onOpen, onBenchma
           {origin.skipped.length === 0 ? (
             <span className="muted">{tflite ? 'no op kept float' : 'none skipped'}</span>
           ) : (
-            <details className="skipped" data-testid="variant-skipped">
-              <summary>{tflite ? `${origin.skipped.length} kept float` : `${origin.skipped.length} skipped`}</summary>
-              <ul>
-                {origin.skipped.map((s) => (
-                  <li key={s.node}>
-                    <code>{s.node}</code> <span className="muted">({s.opType})</span>: {s.reason}
-                  </li>
-                ))}
-              </ul>
-            </details>
+            <SkippedList label={tflite ? `${origin.skipped.length} kept float` : `${origin.skipped.length} skipped`} items={origin.skipped} testId="variant-skipped" />
           )}
         </div>
       )}
