@@ -49,6 +49,9 @@ try {
     });
     const args = ['tsx', path.join(root, 'src/cli/main.ts'), 'bench', source, ...made.map((m) => m.out), '--runs', values.runs, '--repeats', values.repeats, '--profile-runs', '0', '--json'];
     if (shape) args.push('--shape', shape);
+    // A throwaway job first: the first runner on a cold machine measured the demo TFLite 1.6× slower
+    // than the same file a moment later, which would read as a speed-up of whatever came second.
+    execFileSync('npx', [...args.slice(0, 4), '--runs', '50', '--profile-runs', '0', ...(shape ? ['--shape', shape] : [])], { cwd: root, stdio: 'ignore' });
     const runs = (JSON.parse(execFileSync('npx', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] })) as unknown[]).map((r) => RunFile.parse(r));
     const median = (modelPath: string): number | null => {
       const run = runs.find((r) => r.model.path === modelPath);

@@ -75,6 +75,19 @@ describe('a TFLite file with int8 inputs and outputs on this computer (the runne
     expect(float.results[0]?.notes.join(' ')).not.toMatch(/QUANTIZE adapter/);
   }, 240_000);
 
+  it('edgebench eval on the float dataset as the studio stores it: samples quantized with the input scale and zero point, logits dequantized, top-1 and fidelity as the float model', async () => {
+    // What a user does first: the same float dataset for the float model and its int8-I/O variant.
+    const floatData = await heldOutDataset('held-float-for-both', { scale: 1 / 255, layout: 'NCHW' });
+    const result = await runCli(['eval', floatTflite, int8Model, '--dataset', floatData, '--reference', floatTflite, '--json'], { timeoutMs: 180_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { results: Array<{ path: string; top1: number; agreement: number | null; cosine: number | null }> };
+    const float = json.results.find((r) => r.path === floatTflite)!;
+    const int8 = json.results.find((r) => r.path === int8Model)!;
+    expect(Math.abs(int8.top1 - float.top1)).toBeLessThanOrEqual(0.01);
+    expect(int8.agreement).toBeGreaterThan(0.97);
+    expect(int8.cosine).toBeGreaterThan(0.99); // dequantized logits, comparable with the float model's
+  }, 240_000);
+
   it('edgebench bench: runs on int8 inputs, and the run says how LiteRT.js loaded the model', async () => {
     const out = path.join(tmp, 'run.json');
     const result = await runCli(['bench', int8Model, '--runs', '20', '--out', out], { timeoutMs: 120_000 });

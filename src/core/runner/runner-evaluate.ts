@@ -21,7 +21,7 @@ export async function evaluateDataset(model: LoadedModel, request: EvaluateReque
   const outputName = model.outputNames[0];
   if (outputName === undefined) throw failure('RUN_FAILED', 'The model declares no outputs, so there is nothing to evaluate.');
 
-  const tensors = input === null ? null : await loadForInput(request, input);
+  const tensors = input === null ? null : quantizedForInput(model, input, await loadForInput(request, input));
   const fromArrays = arrays.length === 0 ? null : await loadArrays(request, arrays);
   const count = tensors?.count ?? fromArrays?.count ?? 0;
   // Constants and arrays are sized for the request's batch: every batch then has that many rows.
@@ -124,6 +124,20 @@ async function loadForInput(request: EvaluateRequest, input: InputUsed): Promise
     throw failure('BAD_DATASET', messageOf(error));
   }
   return { ...tensors, data: tensors.data instanceof Float32Array ? tensors.data : Float32Array.from(tensors.data) };
+}
+
+/**
+ * A full-integer model's int8/uint8 input takes q = round(x / scale) + zero point, clamped, for the
+ * float value x a sample stands for, as a TFLite application quantizes its input; samples the
+ * dataset's recipe already makes int8 or uint8 are its values as they are.
+ */
+function quantizedForInput<T extends { data: Float32Array; dtype: DatasetTensors['dtype'] }>(model: LoadedModel, input: InputUsed, tensors: T): T {
+  const q = model.inputQuantization?.get(input.name);
+  if (q === undefined || tensors.dtype !== 'float32' || (input.dtype !== 'int8' && input.dtype !== 'uint8')) return tensors;
+  const [lo, hi] = input.dtype === 'int8' ? [-128, 127] : [0, 255];
+  const data = new Float32Array(tensors.data.length);
+  for (let i = 0; i < data.length; i += 1) data[i] = Math.min(hi, Math.max(lo, Math.round((tensors.data[i] as number) / q.scale) + q.zeroPoint));
+  return { ...tensors, data };
 }
 
 type ConstantFeed = Extract<EvalFeed, { from: 'constant' }>;

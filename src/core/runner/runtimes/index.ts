@@ -52,6 +52,12 @@ export interface LoadedModel {
    * and clamped); dims are used as given, so a batch above 1 needs a model with a free batch dim.
    */
   infer(feeds: Record<string, FloatTensor>): Promise<Record<string, FloatTensor>>;
+  /**
+   * The scale and zero point of each int8/uint8 input of a full-integer model (TFLite), by input
+   * name: evaluation quantizes float samples with them, as a TFLite application does. Absent or
+   * empty for float models and runtimes without quantized inputs.
+   */
+  readonly inputQuantization?: ReadonlyMap<string, { scale: number; zeroPoint: number }>;
   /** Runs `runs` extra inferences under the runtime's profiler, where it has one. */
   profile?(runs: number): Promise<RuntimeProfile>;
   release(): Promise<void>;

@@ -12,6 +12,8 @@ import { floatToDtype, outputToFloat32, type FloatTensor } from '../tensor-conve
 import type { LoadedModel, RuntimeLoadOptions, RuntimeModule } from './index';
 import { adapterUint8ToInt8, int8IoAdapterNote, int8ToAdapterUint8, liteRtLoadable } from './litert-int8-io';
 import { litertVersion, loadLiteRtInNode, type LiteRtLibrary } from './litert-node';
+import { decodeTfliteModel, type TfliteModel } from '../../formats/tflite/tflite-model';
+import { TensorType } from '../../formats/tflite/tflite-schema';
 
 export const litertModule: RuntimeModule<'litert'> = {
   name: 'litert',
@@ -38,6 +40,45 @@ export interface LiteRtModel {
   adaptedOutputs: ReadonlySet<number>;
   /** What a run of this model must say about how it was loaded (the int8 I/O adapter); empty when loaded as it is. */
   notes: string[];
+  /** Per input and per output (getInputDetails / getOutputDetails order): the file's scale and zero point for an int8 or uint8 tensor, else null. */
+  inputQuantization: Array<IoQuantization | null>;
+  outputQuantization: Array<IoQuantization | null>;
+}
+
+/** real = (q − zeroPoint) · scale, per tensor: how a full-integer model's int8/uint8 inputs and outputs map to the float values they stand for. */
+export interface IoQuantization {
+  scale: number;
+  zeroPoint: number;
+}
+
+/**
+ * The per-tensor quantization of the main subgraph's int8/uint8 inputs and outputs, matched to
+ * LiteRT.js's details by name (tensor names, or signature names where a signature maps them),
+ * else by position. Per-axis parameters on an input or output are not a thing TFLite's converter
+ * writes; such a tensor gets null and is fed as it is.
+ */
+function ioQuantization(bytes: Uint8Array, fileName: string, details: { inputs: string[]; outputs: string[] }): { inputs: Array<IoQuantization | null>; outputs: Array<IoQuantization | null> } {
+  let model: TfliteModel;
+  try {
+    model = decodeTfliteModel(bytes, fileName);
+  } catch {
+    return { inputs: details.inputs.map(() => null), outputs: details.outputs.map(() => null) };
+  }
+  const sg = model.subgraphs[0];
+  const paramsOf = (index: number | undefined): IoQuantization | null => {
+    const tensor = index === undefined ? undefined : sg?.tensors[index];
+    const q = tensor?.quantization;
+    if (!tensor || (tensor.type !== TensorType.INT8 && tensor.type !== TensorType.UINT8) || q?.scale?.length !== 1) return null;
+    return { scale: q.scale[0] as number, zeroPoint: q.zeroPoint?.[0] ?? 0 };
+  };
+  const signature = (model.signatureDefs?.[0] ?? {}) as { inputs?: Array<{ name?: string; tensorIndex?: number }>; outputs?: Array<{ name?: string; tensorIndex?: number }> };
+  const match = (names: string[], indices: number[], mapped: Array<{ name?: string; tensorIndex?: number }> | undefined): Array<IoQuantization | null> =>
+    names.map((name, position) => {
+      const byTensorName = indices.find((i) => sg?.tensors[i]?.name === name);
+      const bySignature = mapped?.find((entry) => entry.name === name)?.tensorIndex;
+      return paramsOf(byTensorName ?? bySignature ?? indices[position]);
+    });
+  return { inputs: match(details.inputs, sg?.inputs ?? [], signature.inputs), outputs: match(details.outputs, sg?.outputs ?? [], signature.outputs) };
 }
 
 /** Reads and compiles a .tflite file; throws RUNTIME/LOAD_FAILED naming the file. */
@@ -63,7 +104,16 @@ export async function openLiteRtModel(modelPath: string, threads: number): Promi
     const adaptedOut = new Set(loadable.adapted?.reported.outputs);
     const inputs = compiled.getInputDetails().map((detail) => ({ name: detail.name, dtype: adaptedIn.has(detail.name) ? 'int8' : detail.dtype, shape: Array.from(detail.shape) }));
     const adaptedOutputs = new Set(compiled.getOutputDetails().flatMap((detail, i) => (adaptedOut.has(detail.name) ? [i] : [])));
-    return { library, compiled, inputs, adaptedOutputs, notes: loadable.adapted === undefined ? [] : [int8IoAdapterNote(loadable.adapted)] };
+    const quantization = ioQuantization(bytes, modelPath, { inputs: compiled.getInputDetails().map((d) => d.name), outputs: compiled.getOutputDetails().map((d) => d.name) });
+    return {
+      library,
+      compiled,
+      inputs,
+      adaptedOutputs,
+      notes: loadable.adapted === undefined ? [] : [int8IoAdapterNote(loadable.adapted)],
+      inputQuantization: quantization.inputs,
+      outputQuantization: quantization.outputs,
+    };
   } catch (error) {
     compiled.delete();
     throw loadError(modelPath, `LiteRT.js cannot describe its inputs (${messageOf(error)}); LiteRT.js feeds only float32, int32 and uint8 tensors (int8 inputs and outputs through the studio's uint8 adapter)`);
@@ -106,6 +156,7 @@ async function load({ modelPath, threads, inputs }: RuntimeLoadOptions<'litert'>
       inputs: used,
       backend: LITERT_BACKEND,
       notes: model.notes,
+      inputQuantization: new Map(model.inputs.flatMap((spec, i) => (model.inputQuantization[i] ? [[spec.name, model.inputQuantization[i] as IoQuantization] as const] : []))),
       run: () => runLiteRtOnce(model, tensors),
       outputNames: compiled.getOutputDetails().map((detail) => detail.name),
       infer: (given) => inferWithOutputs(library, model, given),
@@ -149,7 +200,11 @@ async function inferWithOutputs(library: LiteRtLibrary, model: LiteRtModel, give
       try {
         const raw = output.toTypedArray();
         const data = model.adaptedOutputs.has(i) && raw instanceof Uint8Array ? adapterUint8ToInt8(raw) : raw;
-        values[name] = { dims: Array.from(output.type.layout.dimensions), data: Float32Array.from(outputToFloat32(name, output.type.dtype, data)) };
+        const floats = Float32Array.from(outputToFloat32(name, output.type.dtype, data));
+        // An int8/uint8 output stands for (q − zero point) · scale: evaluation compares that with the float model.
+        const q = model.outputQuantization[i];
+        if (q) for (let k = 0; k < floats.length; k += 1) floats[k] = ((floats[k] as number) - q.zeroPoint) * q.scale;
+        values[name] = { dims: Array.from(output.type.layout.dimensions), data: floats };
       } finally {
         output.delete();
       }
