@@ -158,6 +158,12 @@ describe('the results of a job, at a glance', () => {
     await cell.getByTestId('grid-open').click();
     await expect.poll(hash).toBe(`#/runs/${encodeURIComponent(runId)}`);
     await expect.poll(() => page.getByTestId('run-detail').getAttribute('data-run-id')).toBe(runId);
+    // Scrolled into view, not left below the New benchmark form at the top of the Runs page.
+    const detailInView = async (): Promise<boolean> => {
+      const box = await page.getByTestId('run-detail').boundingBox();
+      return box !== null && box.y > -2 && box.y < (page.viewportSize()?.height ?? 0) / 2; // scrollIntoView may land a fraction of a pixel above
+    };
+    await expect.poll(detailInView).toBe(true);
 
     await page.reload();
     await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });

@@ -1,6 +1,6 @@
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { messageFor } from '../../shared/remedies';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ModelEntry } from '../../shared/contract';
 import { setAppState } from './app-state';
 import type { PickedFile } from './files';
@@ -99,7 +99,9 @@ export function App({ connectionLost }: Props) {
   // A new page opens at its top: the content pane would otherwise keep the last page's scroll.
   const pageKey = route.page === 'jobs' ? `jobs/${route.jobId}` : route.page;
   const contentRef = useRef<HTMLElement | null>(null);
-  useEffect(() => {
+  // A layout effect, so it runs before any page's own effects: the Runs page then scrolls a run opened
+  // from elsewhere (a job's grid, Home) into view after this, not before it (which would be undone).
+  useLayoutEffect(() => {
     contentRef.current?.scrollTo({ top: 0 });
   }, [pageKey]);
 
@@ -124,13 +126,22 @@ export function App({ connectionLost }: Props) {
     },
     [navigate],
   );
+  // The run the table just selected: every other way of arriving at #/runs/<id> (a link on Home or in
+  // a job's grid, Back, a typed address) scrolls the run into view.
+  const selectedInTable = useRef<string | null>(null);
   const selectRunInTable = useCallback(
     (runId: string) => {
+      selectedInTable.current = runId;
       setRevealRunId(null);
       navigate({ page: 'runs', runId });
     },
     [navigate],
   );
+  const routedRunId = route.page === 'runs' ? route.runId : null;
+  useEffect(() => {
+    if (routedRunId !== null && routedRunId !== selectedInTable.current) setRevealRunId(routedRunId);
+    selectedInTable.current = null;
+  }, [routedRunId]);
   // A one-cell job's run opens on the Runs page; a matrix job stays on its results page. A board's run
   // started on the Devices page stays there, beside its serial log and upload bar (the card links the run).
   const onRunsReady = useCallback(

@@ -30,7 +30,23 @@ export function RunsPage(props: Props) {
   const detailRef = useRef<HTMLDivElement | null>(null);
   const reveal = props.revealRunId !== undefined && props.revealRunId !== null && props.revealRunId === selected;
   useEffect(() => {
-    if (reveal) detailRef.current?.scrollIntoView({ block: 'start' });
+    const anchor = detailRef.current;
+    if (!reveal || !anchor) return;
+    anchor.scrollIntoView({ block: 'start' });
+    // The run's file arrives after the page: while the detail grows below its anchor, keep it at the
+    // top (a short page could not scroll that far at first), until the user scrolls or 3 s pass.
+    const observer = new ResizeObserver(() => anchor.scrollIntoView({ block: 'start' }));
+    observer.observe(anchor);
+    const stop = (): void => observer.disconnect();
+    const timer = setTimeout(stop, 3000);
+    window.addEventListener('wheel', stop, { once: true, passive: true });
+    window.addEventListener('keydown', stop, { once: true });
+    return () => {
+      stop();
+      clearTimeout(timer);
+      window.removeEventListener('wheel', stop);
+      window.removeEventListener('keydown', stop);
+    };
   }, [reveal, selected]);
   return (
     <section className="page" aria-labelledby="runs-title">
