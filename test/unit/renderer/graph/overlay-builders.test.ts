@@ -37,6 +37,27 @@ function qdqGraph(): ModelGraph {
 describe('graph overlays', () => {
   const graph = chainGraph(10, { skips: false });
 
+  it("per-op latency: a kernel onnxruntime renamed when it fused Conv+Relu (`<relu output>_nchwc`) lands on the Conv, as the triage's per-layer times do", () => {
+    const node = (id: string, op: string, inputs: string[], outputs: string[]): GraphNode => ({ id, name: id, op, inputs, outputs, attributes: {}, subgraph: null });
+    const demo: ModelGraph = {
+      format: 'onnx',
+      nodes: [node('conv1', 'Conv', ['input', 'w1'], ['conv1_out']), node('relu1', 'Relu', ['conv1_out'], ['relu1_out']), node('dense', 'Gemm', ['relu1_out', 'w2'], ['logits'])],
+      edges: [],
+      subgraphs: [],
+      tensors: {},
+      notes: [],
+    };
+    const overlay = latencyOverlay(
+      demo,
+      { runs: 20, wallMedianMs: 0.011, runtimeMedianMs: 0.01, nodes: [{ name: 'relu1_out_nchwc', opType: 'Conv', meanUs: 4, share: 0.4 }, { name: 'dense', opType: 'Gemm', meanUs: 2, share: 0.2 }], ops: [] },
+      'demo',
+    );
+    expect([...overlay.byNode.keys()].sort()).toEqual(['conv1', 'dense']);
+    expect(overlay.byNode.get('conv1')).toMatchObject({ label: '0.00400 ms (40%)', level: 1 });
+    expect(overlay.byNode.get('conv1')!.detail).toContain("the runtime's relu1_out_nchwc");
+    expect(overlay.legend).not.toMatch(/match no node here/);
+  });
+
   it('per-op latency: each profiled node by name, darkest for the largest share; unprofiled nodes have no entry', () => {
     const overlay = latencyOverlay(
       graph,

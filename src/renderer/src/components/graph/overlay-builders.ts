@@ -9,6 +9,7 @@ import type { GraphNode, ModelGraph } from '../../../../shared/model-graph';
 import type { RunFile } from '../../../../shared/run-schema';
 import { formatPercent, formatUs } from '../../format';
 import { formatMs } from '../../../../shared/units';
+import { attributeProfile } from '../../../../shared/triage';
 import type { GraphOverlay, NodeOverlay } from './graph-overlay';
 
 type Profile = NonNullable<RunFile['profile']>;
@@ -26,28 +27,34 @@ function nodesByName(graph: ModelGraph): Map<string, GraphNode> {
 const share = (fraction: number): string => formatPercent(fraction, fraction < 0.1 ? 1 : 0);
 
 /**
- * Per-op latency from a run's profile (onnxruntime's per-node times over its profiled runs):
- * label "0.42 ms (14%)", colour by share of the profiled time (the largest share = 1). A node
- * the profile does not name (fused into another by the runtime, or unnamed) has no entry.
+ * Per-op latency from a run's profile (onnxruntime's per-node times over its profiled runs, a
+ * board's per-op ticks, benchmark_model's op table): label "0.42 ms (14%)", colour by share of the
+ * profiled time (the largest share = 1). Kernels the runtime renamed when it fused or re-laid out
+ * nodes (onnxruntime's `<tensor>_nchwc`, `<node>_token_<n>`) go to their node by the same rules as
+ * the triage's per-layer times (attributeProfile); a node the profile does not name has no entry.
  */
 export function latencyOverlay(graph: ModelGraph, profile: Profile, runName: string): GraphOverlay {
   const byName = nodesByName(graph);
-  const maxShare = Math.max(0, ...profile.nodes.map((n) => n.share));
+  const refs = graph.nodes.map((n) => ({ name: n.name || n.id, opType: n.op, inputs: n.inputs, outputs: n.outputs }));
+  // Shares as the profile states them (of the runtime's own total), summed over a node's kernels.
+  const shareOf = new Map<string, number>();
+  for (const timed of profile.nodes) shareOf.set(timed.name, (shareOf.get(timed.name) ?? 0) + timed.share);
+  const layers = attributeProfile(profile.nodes, refs).layers.map((layer) => ({ ...layer, share: [...new Set(layer.profileNames)].reduce((sum, name) => sum + (shareOf.get(name) ?? 0), 0) }));
+  const maxShare = Math.max(0, ...layers.map((layer) => layer.share));
   const byNode = new Map<string, NodeOverlay>();
-  let unmatched = 0;
-  for (const timed of profile.nodes) {
-    const node = byName.get(timed.name);
-    if (!node) {
-      unmatched += 1;
-      continue;
-    }
+  for (const layer of layers) {
+    const node = byName.get(layer.node);
+    if (!node) continue;
+    const us = layer.ownUs + layer.qdqUs;
+    const renamed = layer.profileNames.filter((name) => name !== layer.node);
     byNode.set(node.id, {
-      label: `${formatMs(timed.meanUs / 1000)} (${share(timed.share)})`,
-      level: maxShare > 0 ? timed.share / maxShare : 0,
+      label: `${formatMs(us / 1000)} (${share(layer.share)})`,
+      level: maxShare > 0 ? layer.share / maxShare : 0,
       tone: 'latency',
-      detail: `${timed.opType} · mean ${formatUs(timed.meanUs)} over ${profile.runs} profiled runs · ${share(timed.share)} of the profiled time`,
+      detail: `${node.op} · mean ${formatUs(us)} over ${profile.runs} profiled runs · ${share(layer.share)} of the profiled time${renamed.length > 0 ? ` (the runtime's ${renamed.join(', ')})` : ''}`,
     });
   }
+  const unmatched = profile.nodes.length - layers.reduce((count, layer) => count + layer.profileNames.length, 0);
   const extra = unmatched > 0 ? ` ${unmatched} profiled node${unmatched === 1 ? '' : 's'} of the runtime's own (fused or renamed) match no node here.` : '';
   // A simulated board's per-op times are its cost model's split of a modelled latency, never a measurement.
   const simulated = profile.simulated ? " SIMULATED: the simulated board's cost model, not measured per op." : '';
