@@ -15,9 +15,13 @@ function signed(value: number, digits: number): string {
   return `${value > 0 ? '+' : MINUS}${text}`;
 }
 
-/** Percentage points of accuracy: 1.8 → "+1.8 points", -0.35 → "−0.4 points". */
+/**
+ * Percentage points of accuracy: 1.8 → "+1.8 points", -0.35 → "−0.3 points"; a change under a
+ * tenth of a point keeps two decimals (97.00 % → 96.95 % is "−0.05 points", never "±0.0").
+ */
 export function formatPoints(points: number): string {
-  return `${signed(points, 1)} point${Math.abs(Number(points.toFixed(1))) === 1 ? '' : 's'}`;
+  const digits = points !== 0 && Math.abs(points) < 0.095 ? 2 : 1;
+  return `${signed(points, digits)} point${Math.abs(Number(points.toFixed(digits))) === 1 ? '' : 's'}`;
 }
 
 /** A change of median latency: "+0.42 ms, +6 %" (ms with the precision formatMs gives the magnitude). */

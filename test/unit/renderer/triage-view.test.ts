@@ -28,8 +28,11 @@ describe('words of the triage table', () => {
   it('signs points and latency changes', () => {
     expect(formatPoints(1.8)).toBe('+1.8 points');
     expect(formatPoints(-0.35)).toBe('−0.3 points');
+    expect(formatPoints(96.95 - 97)).toBe('−0.05 points'); // a small loss is not shown as no change
+    expect(formatPoints(0)).toBe('±0.0 points');
     expect(formatPoints(1)).toBe('+1.0 point');
-    expect(formatPoints(0.01)).toBe('±0.0 points');
+    expect(formatPoints(0.01)).toBe('+0.01 points');
+    expect(formatPoints(0.001)).toBe('±0.00 points');
     expect(formatLatencyChange({ deltaMs: 0.42, deltaPct: 6.04, beyondNoise: true })).toBe('+0.420 ms, +6 %');
     expect(formatLatencyChange({ deltaMs: -1.234, deltaPct: -12.4, beyondNoise: null })).toBe('−1.23 ms, −12 %');
   });

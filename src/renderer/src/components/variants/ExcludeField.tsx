@@ -5,10 +5,12 @@ interface Props {
   /** Op types of the model, and node names known to the studio, offered as the user types. */
   suggestions: readonly string[];
   onChange: (exclude: string[]) => void;
+  /** What an empty list means for the form it is in. */
+  emptyHint?: string;
 }
 
-/** Node names or op types to leave in float, as removable chips. */
-export function ExcludeField({ value, suggestions, onChange }: Props) {
+/** Node names or op types to leave as they are (in float; unpruned), as removable chips. */
+export function ExcludeField({ value, suggestions, onChange, emptyHint = 'Nothing excluded: every op that can be quantized is.' }: Props) {
   const [draft, setDraft] = useState('');
   const listId = useId();
   const add = (): void => {
@@ -60,7 +62,7 @@ export function ExcludeField({ value, suggestions, onChange }: Props) {
           ))}
         </ul>
       ) : (
-        <span className="field-hint">Nothing excluded: every op that can be quantized is.</span>
+        <span className="field-hint">{emptyHint}</span>
       )}
     </div>
   );

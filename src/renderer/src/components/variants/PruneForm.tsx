@@ -69,7 +69,7 @@ export function PruneForm({ modelId, suggestions, busy, progress, onPrune }: Pro
         />
       </div>
       <div className="form-row">
-        <ExcludeField value={exclude} suggestions={suggestions} onChange={setExclude} />
+        <ExcludeField value={exclude} suggestions={suggestions} onChange={setExclude} emptyHint="Nothing excluded: every convolution and dense layer that can be pruned is." />
       </div>
       <footer className="variant-form-footer">
         <span className="task-line muted" data-testid="prune-progress" aria-live="polite">
