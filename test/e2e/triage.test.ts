@@ -101,7 +101,7 @@ it(
     expect(await refined.textContent()).toContain(`+ ${node}`);
     expect(await refined.locator('code').textContent()).toBe(node);
     expect(await refined.locator('[data-stat="accuracy"]').textContent()).toMatch(/^\d+\.\d\d%$/);
-    expect(await refined.locator('[data-stat="accuracy-change"]').textContent()).toMatch(/^[+−±]\d+\.\d points?$/);
+    expect(await refined.locator('[data-stat="accuracy-change"]').textContent()).toMatch(/^[+−±]\d+\.\d{1,2} points?$/);
     expect(await refined.locator('[data-stat="latency"]').textContent()).toMatch(/^\d+(\.\d+)? ms95 % CI/);
     expect(await refined.locator('[data-stat="latency-change"]').textContent()).toMatch(/^[+−±]\d+(\.\d+)? ms, [+−±]\d+ %(within noise)?$/);
     expect(await refined.locator('[data-stat="accuracy"]').getAttribute('title')).toBe('on 400 samples');
