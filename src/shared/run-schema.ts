@@ -492,5 +492,7 @@ export const RunSummary = z.object({
   jobCell: z.object({ cell: z.number().int(), cells: z.number().int() }).optional(),
   /** The run's energy per inference and how it was measured, when it was (--energy). */
   energy: RunEnergySummary.optional(),
+  /** Inputs some of whose sizes the runner guessed (not given, not saved): the run measured a guess. Absent in older summaries. */
+  guessedInputs: z.array(z.string()).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

@@ -232,6 +232,7 @@ describe('the results of a job, at a glance', () => {
     expect(rows.some((row) => /1.*Open the Models page/.test(row))).toBe(true);
     expect(rows.some((row) => /7.*Open the Devices page/.test(row))).toBe(true);
     expect(rows.some((row) => /H.*Open the Home page/.test(row))).toBe(true);
+    expect(rows.some((row) => /0.*Graph tab: fit the whole graph/.test(row))).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 

@@ -26,6 +26,7 @@ import { MODEL_INPUTS_FILE, MODEL_INPUTS_SCHEMA, StoredModelInputs, type GivenIn
 import { writeJsonAtomic } from './atomic-write';
 import { TargetsStore, targetsProblem } from './targets-store';
 import { networksPath, readNetworks } from './networks-store';
+import { guessedInputsOfRun } from '../../shared/input-messages';
 
 export const MODEL_ENTRY_SCHEMA = 'edgebench.model/1';
 const StoredModelEntry = ModelEntry.extend({ schema: z.literal(MODEL_ENTRY_SCHEMA) });
@@ -288,6 +289,7 @@ export function summarizeRun(run: RunFile): RunSummary {
     modelSizeBytes: run.model.sizeBytes,
     ...(run.job ? { jobCell: { cell: run.job.cell, cells: run.job.cells } } : {}),
     ...(run.energy ? { energy: energySummary(run.energy) } : {}),
+    ...(guessedInputsOfRun(run.inputs).length > 0 ? { guessedInputs: guessedInputsOfRun(run.inputs).map((guess) => guess.input) } : {}),
   };
 }
 

@@ -25,6 +25,21 @@ describe('the results grid', () => {
     input('b', 2, summary('b2', 2.05, [1.95, 2.2])),
   ];
 
+  it('says on the cell when its figures are doubtful: guessed input sizes loudly, then an unstable verdict; nothing on a stable run', () => {
+    const grid = buildResultsGrid(
+      [
+        input('a', 1, summary('stable', 2, [1.9, 2.1])),
+        input('a', 2, summary('unstable', 2, [1.9, 2.1], { verdict: 'unstable', warnings: 2 })),
+        input('a', 3, summary('guessed', 2, [1.9, 2.1], { verdict: 'unstable', warnings: 1, guessedInputs: ['input_1'] })),
+      ],
+      new Map(),
+      null,
+    );
+    const cells = grid.rows[0]!.cells;
+    expect(cells.map((c) => c.caution?.text ?? null)).toEqual([null, 'unstable', 'INPUT SIZES GUESSED']);
+    expect(cells[2]!.caution!.title).toMatch(/guessed sizes of 'input_1'.*Input sizes on the Models page/);
+  });
+
   it('has one row per model and one column per value of the axes that vary (threads only here)', () => {
     const grid = buildResultsGrid(inputs, new Map(), null);
     expect(grid.axes).toEqual(['threads']);

@@ -15,6 +15,10 @@ export function shortcutList(mod: string = MOD): Array<{ keys: string[]; what: s
     { keys: ['Enter'], what: 'Open the focused row of a list (models, runs, evaluations)' },
     { keys: ['Alt', '←'], what: 'Back to the previous page or item (the browser’s Back)' },
     { keys: ['Alt', '→'], what: 'Forward again' },
+    { keys: ['+', '−'], what: 'Graph tab: zoom in and out (or the mouse wheel)' },
+    { keys: ['0'], what: 'Graph tab: fit the whole graph' },
+    { keys: ['←', '↑', '→', '↓'], what: 'Graph tab: pan (or drag)' },
+    { keys: ['Enter', 'Shift', 'Enter'], what: 'Graph search: next and previous match' },
   ];
 }
 

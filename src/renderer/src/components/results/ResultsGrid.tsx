@@ -23,6 +23,11 @@ function Cell({ cell, onBaseline }: { cell: GridCell; onBaseline: (key: string) 
       <span className="grid-median" data-testid="grid-median">
         {cell.median}
       </span>
+      {cell.caution && (
+        <span className={`grid-caution${cell.caution.text === 'unstable' ? '' : ' loud'}`} data-testid="grid-caution" title={cell.caution.title}>
+          {cell.caution.text}
+        </span>
+      )}
       <span className="grid-ci" data-testid="grid-ci" title={cell.ci.kind === 'between-run' ? '95 % CI across fresh runs (repeats)' : '95 % CI of the median within the run'}>
         {cell.ci.kind ? `${cell.ci.kind === 'between-run' ? 'between-run' : 'within-run'} CI ${cell.ci.text}` : `CI ${cell.ci.text}`}
       </span>

@@ -60,6 +60,8 @@ export interface GridCell {
   accuracy: { text: string; title: string };
   /** Energy per inference with how it was measured, for runs measured with a power source (--energy). */
   energy?: { text: string; title: string };
+  /** What makes the figures doubtful, said on the cell itself: guessed input sizes, an unstable verdict. Null for a stable run. */
+  caution: { text: string; title: string } | null;
   /** Against the baseline: speedup = baseline median / this median (above 1 is faster). */
   speedup: number | null;
   speedupText: string;
@@ -134,6 +136,16 @@ function statusOf(input: GridInput): GridCell['status'] {
   return { kind: 'completed', text: run ? 'completed' : 'finished, run not listed yet' };
 }
 
+/** A guess is never shown as a measurement: guessed sizes first (they change what was measured), then an unstable verdict. */
+function cautionOf(run: RunSummary): GridCell['caution'] {
+  const guessed = run.guessedInputs ?? [];
+  if (guessed.length > 0) {
+    return { text: 'INPUT SIZES GUESSED', title: `The runner guessed sizes of ${guessed.map((name) => `'${name}'`).join(', ')}: this times a guess. Give the sizes under Input sizes on the Models page and run it again.` };
+  }
+  if (run.verdict === 'unstable') return { text: 'unstable', title: `The run's verdict is unstable (${run.warnings} warning${run.warnings === 1 ? '' : 's'}); open the run for why.` };
+  return null;
+}
+
 function ciOf(run: RunSummary): GridCell['ci'] {
   if (run.betweenRun) {
     const ci = run.betweenRun.ci95;
@@ -164,6 +176,7 @@ function cellOf(input: GridInput, key: string, accuracy: Map<string, { text: str
     size: run?.modelSizeBytes !== undefined ? formatBytes(run.modelSizeBytes) : NOT_MEASURED,
     accuracy: accuracy.get(input.modelSha256) ?? { text: NOT_MEASURED, title: 'No evaluation of this model yet (Accuracy page).' },
     ...(run?.energy ? { energy: energyCell(run.energy) } : {}),
+    caution: measured ? cautionOf(run) : null,
     speedup: null,
     speedupText: '',
     tone: 'none',
