@@ -28,8 +28,8 @@ th[aria-sort] button::after{content:""}
 .table-wrap{overflow:visible}
 table{width:100%}
 th,td.num:not(.muted){white-space:normal}
-th,td{overflow-wrap:anywhere}
-td.num{overflow-wrap:normal}
+td{overflow-wrap:anywhere}
+th,td.num{overflow-wrap:normal}
 td:first-child{min-width:0}
 h2{break-after:avoid}
 figure,tr,.note,pre{break-inside:avoid}
