@@ -1,7 +1,8 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { parityLines } from '../../core/convert/parity';
-import { DEFAULT_EXPORT_OPSET, exportPytorchToOnnx, isPytorchSource, PYTORCH_EXTENSIONS } from '../../core/pytorch/export-pytorch';
+import { DEFAULT_EXPORT_OPSET, exportPytorchToOnnx } from '../../core/pytorch/export-pytorch';
+import { isPytorchFileName, PYTORCH_EXTENSIONS } from '../../shared/pytorch-files';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import type { CommandIo } from '../io';
 import { convertOnnxToTfliteCommand } from './convert-tflite';
@@ -56,7 +57,7 @@ export async function convertCommand(argv: string[], io: CommandIo): Promise<num
   if (to === 'tflite') {
     return convertOnnxToTfliteCommand(source, { out: flagString(args, 'out'), seed: flagNumber(args, 'seed'), json: flagBool(args, 'json'), inputShapes: (args.flags.get('input-shape') ?? []).map((raw) => parseInputShape(String(raw))) }, io);
   }
-  if (!isPytorchSource(source)) {
+  if (!isPytorchFileName(source)) {
     throw new StudioError('BAD_INPUT', `--to onnx converts a PyTorch file (${PYTORCH_EXTENSIONS.join(', ')}); '${basename(source)}' is not one.`, { file: source });
   }
   const out = flagString(args, 'out') ?? join(dirname(source), `${basename(source, extname(source))}.onnx`);

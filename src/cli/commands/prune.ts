@@ -30,10 +30,6 @@ export const pruneHelp = formatHelp(
   flags,
 );
 
-function sum<T>(items: readonly T[], of: (item: T) => number): number {
-  return items.reduce((total, item) => total + of(item), 0);
-}
-
 function percent(value: number): string {
   return `${(value * 100).toFixed(1)} %`;
 }
@@ -45,7 +41,7 @@ function describe(result: PrunedModel, model: string, out: string, sizes: { befo
     `  parameters ${result.parametersBefore.toLocaleString('en-US')} → ${result.parametersAfter.toLocaleString('en-US')}   size ${formatBytes(sizes.before)} → ${formatBytes(sizes.after)}   MACs ${result.infoBefore.macs.toLocaleString('en-US')} → ${result.infoAfter.macs.toLocaleString('en-US')}`,
     result.method === 'magnitude'
       ? `  zeros in the pruned layers' weights: ${percent(result.overallSparsity)}`
-      : `  weights removed from the layers below: ${percent(1 - sum(result.layers, (l) => l.weightsAfter) / Math.max(1, sum(result.layers, (l) => l.weightsBefore)))}`,
+      : `  weights removed from the layers below: ${percent(result.removedShare)}`,
     '',
     'Per layer:',
     ...result.layers.map((l) => {

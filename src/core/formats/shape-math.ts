@@ -84,3 +84,8 @@ function swapLast(shape: number[]): void {
   const last = shape.length - 1;
   [shape[last - 1], shape[last]] = [shape[last] as number, shape[last - 1] as number];
 }
+
+/** A tensor of `dims` viewed as [outer, channels, inner] around one axis (per-channel scales, channel pruning). */
+export function aroundAxis(dims: readonly number[], axis: number): { outer: number; channels: number; inner: number } {
+  return { outer: product(dims.slice(0, axis)), channels: dims[axis] ?? 1, inner: product(dims.slice(axis + 1)) };
+}

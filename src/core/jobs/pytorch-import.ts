@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { PytorchImportRequest, PytorchImportResult } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import { exportPytorchToOnnx, isPytorchSource, PYTORCH_EXTENSIONS } from '../pytorch/export-pytorch';
+import { exportPytorchToOnnx } from '../pytorch/export-pytorch';
+import { isPytorchFileName, PYTORCH_EXTENSIONS } from '../../shared/pytorch-files';
 import { importModel, safeFileName } from '../workspace/model-store';
 import type { Workspace } from '../workspace/workspace';
 
@@ -25,7 +26,7 @@ export async function importPytorchModel(
   options: { signal?: AbortSignal; onLog?: (line: string) => void } = {},
 ): Promise<PytorchImportResult> {
   const name = safeFileName(request.file.name);
-  if (!isPytorchSource(name)) {
+  if (!isPytorchFileName(name)) {
     throw new StudioError('BAD_INPUT', `'${request.file.name}' is not a PyTorch file the studio exports (${PYTORCH_EXTENSIONS.join(', ')}); choose a TorchScript file or the .py file that defines the model.`, { file: request.file.name });
   }
   const dir = mkdtempSync(join(tmpdir(), 'edgebench-torch-import-'));

@@ -33,6 +33,7 @@ export function pruneModel(bytes: Uint8Array, fileName: string, options: PruneOp
   const outcome = format === 'onnx' ? pruneOnnx(bytes, options, fileName) : pruneTflite(bytes, options, fileName);
   const infoAfter = inspectModelBuffers([{ name: fileName, data: outcome.bytes }]);
   const weights = outcome.layers.reduce((sum, l) => sum + l.weightsAfter, 0);
+  const weightsBefore = outcome.layers.reduce((sum, l) => sum + l.weightsBefore, 0);
   const zeros = outcome.layers.reduce((sum, l) => sum + Math.round(l.sparsity * l.weightsAfter), 0);
   if (outcome.layers.length === 0) {
     const why = outcome.skipped.length > 0 ? ` (${summarizeSkipped(outcome.skipped)})` : '';
@@ -44,6 +45,7 @@ export function pruneModel(bytes: Uint8Array, fileName: string, options: PruneOp
     method: options.method,
     amount: options.amount,
     overallSparsity: weights > 0 ? zeros / weights : 0,
+    removedShare: 1 - weights / Math.max(1, weightsBefore),
     parametersBefore: infoBefore.parameters,
     parametersAfter: infoAfter.parameters,
     infoBefore,

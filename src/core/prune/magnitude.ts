@@ -3,6 +3,7 @@
  * fraction of smallest |w| become zero. Ties at the threshold are broken by position, so the count
  * of zeros is exactly round(amount × n) whatever the values, on every CPU.
  */
+import { aroundAxis } from '../formats/shape-math';
 
 /** Zeroes the round(amount × n) smallest-magnitude values of `data` in place; returns how many are zero after. */
 export function zeroSmallestMagnitudes(data: Float32Array, amount: number): number {
@@ -102,8 +103,3 @@ export function dropAlongAxis(data: Float32Array, dims: readonly number[], axis:
   return { data: out, dims: newDims };
 }
 
-function aroundAxis(dims: readonly number[], axis: number): { outer: number; channels: number; inner: number } {
-  const outer = dims.slice(0, axis).reduce((p, d) => p * d, 1);
-  const inner = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
-  return { outer, channels: dims[axis] ?? 1, inner };
-}

@@ -12,11 +12,9 @@ export async function runPrune(request: PruneRequest, progress: (message: string
   const bytes = new Uint8Array(await fs.readFile(request.modelPath));
   const result = pruneModel(bytes, path.basename(request.modelPath), { method: request.recipe.method, amount: request.recipe.amount, exclude: request.recipe.exclude ?? [] });
   await writeFileAtomic(request.outPath, result.bytes);
-  const weightsAfter = result.layers.reduce((sum, l) => sum + l.weightsAfter, 0);
-  const weightsBefore = result.layers.reduce((sum, l) => sum + l.weightsBefore, 0);
   return {
     type: 'pruned',
-    overall: result.method === 'magnitude' ? result.overallSparsity : 1 - weightsAfter / Math.max(1, weightsBefore),
+    overall: result.method === 'magnitude' ? result.overallSparsity : result.removedShare,
     parameters: { before: result.parametersBefore, after: result.parametersAfter },
     macs: { before: result.infoBefore.macs, after: result.infoAfter.macs },
     layers: result.layers.map(({ layer, op, weightsBefore: wb, weightsAfter: wa, sparsity, channelsBefore, channelsAfter }) => ({

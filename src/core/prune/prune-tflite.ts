@@ -59,10 +59,14 @@ function floatConstant(ctx: Ctx, tensorIndex: number | undefined): { tensor: Tfl
 function storeFloat(ctx: Ctx, tensor: TfliteTensor, data: Float32Array, shape: number[]): void {
   tensor.shape = shape;
   if (tensor.shapeSignature !== undefined && tensor.shapeSignature.length === shape.length) tensor.shapeSignature = [...shape];
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  setConstantBytes(ctx, tensor, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/** Gives `tensor` these constant bytes: in its own buffer, or a new one when other tensors share its buffer. */
+function setConstantBytes(ctx: Ctx, tensor: TfliteTensor, bytes: Uint8Array): void {
   const shared = ctx.sg.tensors.filter((t) => t.buffer === tensor.buffer).length > 1;
   if (shared) tensor.buffer = ctx.model.buffers.push({ data: bytes, offset: 0, size: 0 }) - 1;
-  else ctx.model.buffers[tensor.buffer] = { ...ctx.model.buffers[tensor.buffer], data: bytes, offset: 0, size: 0 };
+  else ctx.model.buffers[tensor.buffer] = { data: bytes, offset: 0, size: 0 };
 }
 
 function isExcluded(ctx: Ctx, at: number, op: TfliteOperator): boolean {
@@ -298,9 +302,6 @@ function shrinkReshape(ctx: Ctx, reshape: TfliteOperator, features: number, newF
     const values = new Int32Array(bytes.byteLength / 4);
     new Uint8Array(values.buffer).set(bytes);
     const updated = values.map((d) => (d === features ? newFeatures : d));
-    const data = new Uint8Array(updated.buffer);
-    const shared = ctx.sg.tensors.filter((t) => t.buffer === shapeTensor.buffer).length > 1;
-    if (shared) shapeTensor.buffer = ctx.model.buffers.push({ data, offset: 0, size: 0 }) - 1;
-    else ctx.model.buffers[shapeTensor.buffer] = { data, offset: 0, size: 0 };
+    setConstantBytes(ctx, shapeTensor, new Uint8Array(updated.buffer));
   }
 }

@@ -51,6 +51,8 @@ export interface PruneResult {
   skipped: PruneSkipped[];
   /** Zeros over all prunable weights, after. */
   overallSparsity: number;
+  /** Share of the pruned layers' weights removed (channel pruning; 0 for magnitude). */
+  removedShare: number;
   parametersBefore: number;
   parametersAfter: number;
   notes: string[];

@@ -24,11 +24,6 @@ export const DEFAULT_EXPORT_OPSET = 13;
 /** A large model's export takes minutes on a small machine; a hung interpreter must still end. */
 const EXPORT_TIMEOUT_MS = 15 * 60_000;
 
-export { PYTORCH_EXTENSIONS } from '../../shared/pytorch-files';
-
-export function isPytorchSource(path: string): boolean {
-  return isPytorchFileName(path);
-}
 
 export interface PytorchExportRequest {
   source: string;
@@ -78,7 +73,7 @@ interface ScriptResult {
 }
 
 export async function exportPytorchToOnnx(request: PytorchExportRequest): Promise<PytorchExport> {
-  if (!isPytorchSource(request.source)) {
+  if (!isPytorchFileName(request.source)) {
     throw new StudioError('BAD_INPUT', `'${request.source}' is not a PyTorch file the studio exports (${PYTORCH_EXTENSIONS.join(', ')}); give a TorchScript file or the .py file that defines the model.`, { file: request.source });
   }
   const python = await findPythonWithTorch(request.python, request.signal);

@@ -8,6 +8,7 @@
  * VNNI its u8s8 kernels multiply with VPMADDUBSW, which adds two u8×s8 products into a saturating
  * int16; 2 × 255 × 64 = 32640 fits, 2 × 255 × 127 = 64770 does not.
  */
+import { aroundAxis } from '../formats/shape-math';
 import { roundHalfEven } from './graph';
 
 export const INT8_WEIGHT_MAX = 127;
@@ -19,13 +20,6 @@ export interface QuantizedWeight {
   scales: Float32Array;
   /** The channel axis, or undefined for per-tensor. */
   axis: number | undefined;
-}
-
-/** Layout of a tensor viewed as [outer, channels, inner] around one axis. */
-function around(dims: number[], axis: number): { outer: number; channels: number; inner: number } {
-  const outer = dims.slice(0, axis).reduce((p, d) => p * d, 1);
-  const inner = dims.slice(axis + 1).reduce((p, d) => p * d, 1);
-  return { outer, channels: dims[axis] ?? 1, inner };
 }
 
 export function quantizeWeight(data: Float32Array, dims: number[], axis: number | undefined, reduced = false): QuantizedWeight {
@@ -41,7 +35,7 @@ export function quantizeWeight(data: Float32Array, dims: number[], axis: number 
     for (let i = 0; i < data.length; i += 1) values[i] = clampInt8(roundHalfEven((data[i] as number) / scale));
     return { values, scales: new Float32Array([scale]), axis };
   }
-  const { outer, channels, inner } = around(dims, axis);
+  const { outer, channels, inner } = aroundAxis(dims, axis);
   const absMax = new Float64Array(channels);
   for (let o = 0; o < outer; o += 1)
     for (let c = 0; c < channels; c += 1)
