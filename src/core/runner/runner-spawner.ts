@@ -79,7 +79,11 @@ export function nodeForkSpawner(options: NodeSpawnerOptions = {}): RunnerSpawner
       const env = { ...(options.env ?? process.env) };
       // Inside Electron's main process execPath is Electron itself; this makes it behave as Node.
       if (process.versions.electron !== undefined) env.ELECTRON_RUN_AS_NODE = '1';
-      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
+      // Its own process group (detached): a Ctrl+C in a terminal reaches the whole foreground group,
+      // and a runner that died of it first turned the user's cancel into "the runner exited with
+      // SIGINT". The parent alone decides: it cancels, kills its children, and a runner whose parent
+      // is gone leaves when its stdin closes.
+      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true, detached: process.platform !== 'win32' });
       trackChildProcess(child);
 
       const listeners = { stdout: [] as ((line: string) => void)[], stderr: [] as ((line: string) => void)[] };
