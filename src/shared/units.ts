@@ -54,3 +54,14 @@ export function formatMs(latencyMs: number): string {
   if (latencyMs > 0 && latencyMs < 1) return `${latencyMs.toPrecision(3)} ms`;
   return `${latencyMs.toFixed(latencyMs < 100 ? 2 : 1)} ms`;
 }
+
+/**
+ * How much faster a run is than the baseline, from their medians (baseline / run): 1.8 → "1.80×
+ * faster", 0.5 → "2.00× slower"; equal medians read "same". One wording for the studio's grid and
+ * Compare table and for the reports.
+ */
+export function formatSpeedup(ratio: number): string {
+  if (!Number.isFinite(ratio) || ratio <= 0) return '–';
+  if (Math.abs(ratio - 1) < 0.005) return 'same';
+  return ratio > 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`;
+}
