@@ -49,7 +49,9 @@ describe('energyView', () => {
     const view = energyView(base);
     expect(view?.kind).toBe('not-measured');
     if (view?.kind !== 'not-measured') return;
-    expect(view.text).toContain("'edgebench bench MODEL --energy'");
+    // The studio names its own setting, not the CLI's flag (issue 13's new-user finding).
+    expect(view.text).toContain('Turn on Energy in the benchmark form on the Runs page');
+    expect(view.text).not.toContain('--energy');
     expect(view.howTo).toContain('energy_uj is readable by root only since Linux 5.10');
     expect(view.howTo).toContain('/etc/udev/rules.d/99-edgebench-rapl.rules');
   });
