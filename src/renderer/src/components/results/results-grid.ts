@@ -43,7 +43,7 @@ export interface GridInput {
 export type CellTone = 'baseline' | 'faster' | 'slower' | 'similar' | 'none';
 
 export interface GridCell {
-  /** Stable key: row key + column key. */
+  /** Stable, readable key ("<sha256 prefix>~<target>~<runtime>~<threads>"): what the job URL names as its baseline. */
   key: string;
   runId: string | null;
   /** What the cell says instead of figures, or beside them ('partial: …', 'failed', 'queued', 'running 40 %'). */
@@ -98,8 +98,19 @@ function runtimeLabel(name: string): string {
   return name in RUNTIME_LABELS ? RUNTIME_LABELS[name as keyof typeof RUNTIME_LABELS] : name;
 }
 
-const columnKey = (input: GridInput): string => `${input.targetName}\u0000${input.runtime}\u0000${input.threads}`;
+/**
+ * Cell keys go into the job's URL when a cell is picked as the baseline (#/jobs/<id>/baseline/<key>),
+ * so they read as text: "<model sha256, 16 hex>~<target>~<runtime>~<threads>", the same for the same
+ * cell on every load (no row order, no control characters). A "~" or "%" inside a free-text part
+ * (a target's name) is escaped, so the parts stay apart.
+ */
+const KEY_SEPARATOR = '~';
+const keyPart = (text: string): string => text.replace(/%/g, '%25').replace(/~/g, '%7E');
+const columnKey = (input: GridInput): string => [keyPart(input.targetName), keyPart(input.runtime), String(input.threads)].join(KEY_SEPARATOR);
 const rowKey = (input: GridInput): string => (input.network ? `network:${input.network.id}` : input.modelSha256 || `name:${input.modelLabel}`);
+/** The row's share of a cell key: a model's sha256 prefix (as the workspace's model ids), a network's id, or the label. */
+const rowKeyPart = (input: GridInput): string =>
+  keyPart(input.network ? `network:${input.network.id}` : input.modelSha256 ? input.modelSha256.slice(0, 16) : `name:${input.modelLabel}`);
 const runtimeText = (input: GridInput): string => (input.format ? formatRuntimeLabel(input.format, input.runtime) : runtimeLabel(input.runtime));
 
 /** The newest evaluation of each model file (by sha256), for the grid's accuracy figure. */
@@ -216,7 +227,7 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
   if (threads.size > 1) axes.push('threads');
 
   const columns = new Map<string, GridColumn>();
-  const rows = new Map<string, { key: string; label: string; networkId: string | null; byColumn: Map<string, GridInput> }>();
+  const rows = new Map<string, { key: string; cellPrefix: string; label: string; networkId: string | null; byColumn: Map<string, GridInput> }>();
   for (const input of inputs) {
     const cKey = columnKey(input);
     if (!columns.has(cKey)) {
@@ -227,7 +238,7 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
       columns.set(cKey, { key: cKey, label: parts.length > 0 ? parts.join(' · ') : `${input.targetName} · ${runtimeText(input)} · ${formatThreads(input.threads)}` });
     }
     const rKey = rowKey(input);
-    const row = rows.get(rKey) ?? { key: rKey, label: input.network ? input.network.name : input.modelLabel, networkId: input.network?.id ?? null, byColumn: new Map<string, GridInput>() };
+    const row = rows.get(rKey) ?? { key: rKey, cellPrefix: rowKeyPart(input), label: input.network ? input.network.name : input.modelLabel, networkId: input.network?.id ?? null, byColumn: new Map<string, GridInput>() };
     // A cell run twice in one job (it cannot be today) keeps its first run.
     if (!row.byColumn.has(cKey)) row.byColumn.set(cKey, input);
     rows.set(rKey, row);
@@ -240,7 +251,7 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
     networkId: row.networkId,
     cells: columnList.map((column) => {
       const input = row.byColumn.get(column.key);
-      return input ? { input, cell: cellOf(input, `${row.key}\u0001${column.key}`, accuracy) } : null;
+      return input ? { input, cell: cellOf(input, `${row.cellPrefix}${KEY_SEPARATOR}${column.key}`, accuracy) } : null;
     }),
   }));
   const all = built.flatMap((row) => row.cells.filter((c): c is NonNullable<typeof c> => c !== null));
