@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pageErrors } from './helpers/browser';
+import { launchBrowser, pageErrors, pressPageKey } from './helpers/browser';
 import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
 
 const COMPARE_SCREENSHOT = path.join(REPO_ROOT, 'docs/compare.png');
@@ -92,10 +92,10 @@ describe('the Compare view', () => {
     expect(await page.getByTestId('compare-histogram').locator('.recharts-area-area').count()).toBe(2);
     expect(await page.getByTestId('compare-memory').locator('.recharts-bar-rectangle').count()).toBe(2);
 
-    // Picks survive page switches, and Ctrl+4 comes back to the comparison.
-    await page.keyboard.press('Control+1');
+    // Picks survive page switches, and G then 4 comes back to the comparison.
+    await pressPageKey(page, '1');
     await page.getByTestId('import-button').waitFor();
-    await page.keyboard.press('Control+4');
+    await pressPageKey(page, '4');
     await expect.poll(() => page.getByTestId('compare-row').count()).toBe(2);
     expect(errors).toEqual([]);
 

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSpeedup } from '../../src/renderer/src/format';
 import { formatBytes, formatMs } from '../../src/shared/units';
 import { RunFile } from '../../src/shared/run-schema';
+import { pressPageKey } from './helpers/browser';
 import { useStudioSession } from './helpers/studio-session';
 
 const JOB_TIMEOUT_MS = 110_000;
@@ -144,6 +145,9 @@ describe('the results of a job, at a glance', () => {
     const length = await page.evaluate<number>('window.history.length');
     await expect.poll(hash).toMatch(new RegExp(`^#/jobs/${encodeURIComponent(jobId)}/baseline/[^/]+$`));
     expect(await page.evaluate<number>('window.history.length')).toBe(length);
+    // Readable in the address bar: the model's sha prefix, target, runtime and threads; no %00/%01 control characters.
+    expect(await hash()).toMatch(/\/baseline\/[0-9a-f]{16}~[^~]+~[a-z-]+~\d+$/);
+    expect(await hash()).not.toMatch(/%0[0-9A-F]|%1[0-9A-F]/i);
     await page.reload();
     await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
     const reloaded = page.locator(`[data-testid="grid-cell"][data-run-id="${otherId}"]`);
@@ -244,11 +248,24 @@ describe('the results of a job, at a glance', () => {
     expect(await dialog.count()).toBe(0);
     await page.getByTestId('bench-threads-input').fill('');
 
-    // Ctrl+2 and Ctrl+Shift+H still switch pages.
-    await page.keyboard.press('Control+2');
+    // Browser mode's page keys: G then 2, G then H (outside text fields); Ctrl+2 is the browser's (a tab), so the studio leaves it alone.
+    await page.evaluate('document.activeElement instanceof HTMLElement && document.activeElement.blur()');
+    await pressPageKey(page, '2');
     await expect.poll(hash).toBe('#/targets');
-    await page.keyboard.press('Control+Shift+H');
+    await pressPageKey(page, 'h');
     await expect.poll(hash).toBe('#/home');
+    await page.keyboard.press('Control+2');
+    // Keys are handled in order: once ? has opened the list, Ctrl+2 was read (and left alone).
+    await page.keyboard.press('?');
+    await dialog.waitFor();
+    expect(await hash()).toBe('#/home');
+    // The ? list names browser mode's keys, not Ctrl.
+    const names = await page.getByTestId('shortcut').allTextContents();
+    expect(names).toContain('G then 1Open the Models page');
+    expect(names.some((row) => row.startsWith('Ctrl'))).toBe(false);
+    expect(await page.getByTestId('nav-devices').getAttribute('title')).toBe('Devices (G then 7)');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('shortcuts-dialog').waitFor({ state: 'detached' });
     expect(studio.errors).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel } from '../../src/core/formats/onnx/onnx-writer';
 import { formatMs } from '../../src/shared/units';
 import { RunFile } from '../../src/shared/run-schema';
-import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
+import { launchBrowser, openStudio, pageErrors, pressPageKey } from './helpers/browser';
 import { makeTempWorkspace, REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
 
 const SCREENSHOT = path.join(REPO_ROOT, 'docs/screenshot.png');
@@ -258,13 +258,13 @@ describe('studio in browser mode', () => {
     await expect.poll(() => page.getByTestId('model-inspect').textContent()).toContain('dropped-gemm');
   });
 
-  it('shows this computer on the Targets page, reached with Ctrl+2', async () => {
-    await page.keyboard.press('Control+2');
+  it('shows this computer on the Targets page, reached with G then 2', async () => {
+    await pressPageKey(page, '2');
     const card = page.getByTestId('target-local');
     await card.waitFor();
     await expect.poll(() => card.textContent()).toContain('CPU features');
     expect(await card.textContent()).toContain('This computer');
-    await page.keyboard.press('Control+1');
+    await pressPageKey(page, '1');
     await page.getByTestId('import-button').waitFor();
   });
 

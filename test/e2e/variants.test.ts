@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pageErrors } from './helpers/browser';
+import { launchBrowser, pageErrors, pressPageKey } from './helpers/browser';
 import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
 
 const ACCURACY_SCREENSHOT = path.join(REPO_ROOT, 'docs/accuracy.png');
@@ -101,7 +101,7 @@ describe('variants, accuracy and datasets in the UI', () => {
     expect(await job.locator('[data-testid="bench-cell"][data-state="done"]').count()).toBe(3);
     await job.getByTestId('bench-dismiss').click();
 
-    await page.keyboard.press('Control+6');
+    await pressPageKey(page, '6');
     await page.getByTestId('eval-empty').waitFor();
     expect(await page.getByTestId('eval-dataset-select').inputValue()).toBe('demo-digits');
     // The ticks follow the engine's check of what the dataset fits: wait for its answer.

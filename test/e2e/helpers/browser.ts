@@ -34,3 +34,12 @@ export async function openStudio(browser: Browser, url: string, viewport = { wid
   await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
   return page;
 }
+
+/**
+ * Browser mode's page shortcut: G, then the page's key ('1'..'7', 'h'); a browser keeps Ctrl+1..7
+ * for its tabs (src/renderer/src/page-keys.ts). Focus must not be in a text field.
+ */
+export async function pressPageKey(page: Page, key: string): Promise<void> {
+  await page.keyboard.press('g');
+  await page.keyboard.press(key);
+}

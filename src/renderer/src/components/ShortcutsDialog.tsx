@@ -1,24 +1,25 @@
 import { useModalDialog } from '../hooks/useModalDialog';
 import { NUMBERED_PAGES, PAGE_LABELS } from '../hooks/usePage';
+import { currentFrontEnd, pageKeys, type FrontEnd, type KeyCombo } from '../page-keys';
 import './results/results.css';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
-const MOD = isMac ? '⌘' : 'Ctrl';
 
-/** Every keyboard shortcut of the studio, in the words the dialog shows. */
-export function shortcutList(mod: string = MOD): Array<{ keys: string[]; what: string }> {
+/** Every keyboard shortcut of the studio on `frontEnd`, in the words the dialog shows. */
+export function shortcutList(frontEnd: FrontEnd = currentFrontEnd(), mac: boolean = isMac): Array<KeyCombo & { what: string }> {
+  const together = (...keys: string[]): KeyCombo => ({ keys, sequence: false });
   return [
-    ...NUMBERED_PAGES.map((page, i) => ({ keys: [mod, String(i + 1)], what: `Open the ${PAGE_LABELS[page]} page` })),
-    { keys: [mod, 'Shift', 'H'], what: 'Open the Home page' },
-    { keys: ['?'], what: 'Show this list of shortcuts (outside text fields)' },
-    { keys: ['Escape'], what: 'Close a dialog (this one, Export, a password prompt)' },
-    { keys: ['Enter'], what: 'Open the focused row of a list (models, runs, evaluations)' },
-    { keys: ['Alt', '←'], what: 'Back to the previous page or item (the browser’s Back)' },
-    { keys: ['Alt', '→'], what: 'Forward again' },
-    { keys: ['+', '−'], what: 'Graph tab: zoom in and out (or the mouse wheel)' },
-    { keys: ['0'], what: 'Graph tab: fit the whole graph' },
-    { keys: ['←', '↑', '→', '↓'], what: 'Graph tab: pan (or drag)' },
-    { keys: ['Enter', 'Shift', 'Enter'], what: 'Graph search: next and previous match' },
+    ...NUMBERED_PAGES.map((page) => ({ ...pageKeys(page, frontEnd, mac), what: `Open the ${PAGE_LABELS[page]} page` })),
+    { ...pageKeys('home', frontEnd, mac), what: 'Open the Home page' },
+    { ...together('?'), what: 'Show this list of shortcuts (outside text fields)' },
+    { ...together('Escape'), what: 'Close a dialog (this one, Export, a password prompt)' },
+    { ...together('Enter'), what: 'Open the focused row of a list (models, runs, evaluations)' },
+    { ...together('Alt', '←'), what: 'Back to the previous page or item (the browser’s Back)' },
+    { ...together('Alt', '→'), what: 'Forward again' },
+    { ...together('+', '−'), what: 'Graph tab: zoom in and out (or the mouse wheel)' },
+    { ...together('0'), what: 'Graph tab: fit the whole graph' },
+    { ...together('←', '↑', '→', '↓'), what: 'Graph tab: pan (or drag)' },
+    { ...together('Enter', 'Shift', 'Enter'), what: 'Graph search: next and previous match' },
   ];
 }
 
@@ -34,8 +35,8 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
             <tr key={s.what} data-testid="shortcut">
               <td>
                 {s.keys.map((k, i) => (
-                  <span key={k}>
-                    {i > 0 && '+'}
+                  <span key={`${i}:${k}`}>
+                    {i > 0 && (s.sequence ? ' then ' : '+')}
                     <kbd>{k}</kbd>
                   </span>
                 ))}

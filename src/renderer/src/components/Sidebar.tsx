@@ -1,5 +1,6 @@
 import { NUMBERED_PAGES, PAGE_LABELS, type Page } from '../hooks/usePage';
 import { useTheme } from '../hooks/useTheme';
+import { comboText, currentFrontEnd, pageKeys } from '../page-keys';
 
 interface Props {
   /** The page whose entry is lit (null on a page of none, such as a diff). */
@@ -11,14 +12,11 @@ interface Props {
   onShortcuts: () => void;
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
-const MOD = isMac ? '⌘' : 'Ctrl+';
-
-// Home first, then the numbered pages in the order of their keys.
+// Home first, then the numbered pages in the order of their keys; each tooltip names this front-end's keys.
 const ITEMS: Array<{ page: Page; label: string; key: string }> = [
-  { page: 'home', label: PAGE_LABELS.home, key: `${MOD}${isMac ? '⇧' : 'Shift+'}H` },
-  ...NUMBERED_PAGES.map((page, i) => ({ page, label: PAGE_LABELS[page], key: `${MOD}${i + 1}` })),
-];
+  { page: 'home' as Page, label: PAGE_LABELS.home },
+  ...NUMBERED_PAGES.map((page) => ({ page, label: PAGE_LABELS[page] })),
+].map((item) => ({ ...item, key: comboText(pageKeys(item.page, currentFrontEnd())) }));
 
 export function Sidebar({ page, onPage, workspacePath, counts, benchRunning, onShortcuts }: Props) {
   const { theme, toggle } = useTheme();

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createPageKeyReader, currentFrontEnd } from '../page-keys';
 
-/** The pages of the sidebar. Ctrl/Cmd+1..7 switch between NUMBERED_PAGES (the menu's order); Home has its own key. */
+/** The pages of the sidebar. Ctrl/Cmd+1..7 (G then 1..7 in a browser, page-keys.ts) switch between NUMBERED_PAGES (the menu's order); Home has its own key. */
 export const PAGES = ['home', 'models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices'] as const;
 export type Page = (typeof PAGES)[number];
 export const NUMBERED_PAGES = ['models', 'targets', 'runs', 'compare', 'datasets', 'accuracy', 'devices'] as const satisfies readonly Page[];
@@ -154,7 +155,7 @@ export function typingIn(event: KeyboardEvent): boolean {
   return isTextField(event.target);
 }
 
-/** Ctrl/Cmd+1..7 (the pages in NUMBERED_PAGES' order) and Ctrl/Cmd+Shift+H (Home): the page a key press asks for. */
+/** The desktop app's keys: Ctrl/Cmd+1..7 (the pages in NUMBERED_PAGES' order) and Ctrl/Cmd+Shift+H (Home); the page a key press asks for. */
 export function pageForKey(event: Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'key'>): Page | null {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
   if (event.shiftKey) return event.key.toLowerCase() === 'h' ? 'home' : null;
@@ -189,8 +190,10 @@ export function useRouter(pageRoute: (page: Page) => Route): RouterValue {
       const next = currentRoute();
       setRoute((old) => (routeLink(old) === routeLink(next) ? old : next));
     };
+    // Per front-end: Ctrl/Cmd+1..7 in the desktop app, G then 1..7 in a browser (which keeps Ctrl+1..7 for its tabs).
+    const readKey = createPageKeyReader(currentFrontEnd(), () => performance.now());
     const onKey = (event: KeyboardEvent): void => {
-      const page = pageForKey(event);
+      const page = readKey({ key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, shiftKey: event.shiftKey, inTextField: typingIn(event) });
       if (page === null) return;
       event.preventDefault();
       navigate(pageRoute(page));
