@@ -12,10 +12,13 @@
  * Times come from the page's own clock: the click event's timeStamp and a MutationObserver
  * that notes when the expected elements appear; "next frame" adds the frame that paints them.
  * Goal: under 200 ms each. Needs the UI built (`npx electron-vite build`).
+ * `--profile FILE.cpuprofile` records Chromium's CPU profile of every timed compare (open it in
+ * Chrome's DevTools) and prints where the page's time went, by function (self time, summed).
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import { loadavg } from 'node:os';
+import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/helpers/browser';
 import { makeTempWorkspace, startStudioServer } from '../test/e2e/helpers/studio-server';
 import { writeSyntheticRun } from '../test/e2e/helpers/synthetic-run';
@@ -125,7 +128,53 @@ async function timeRunDetail(page: Page, runId: string): Promise<Timing> {
   return readTiming(page);
 }
 
-async function timeCompare(page: Page, runIds: string[]): Promise<Timing> {
+/** A CPU profile as Chromium's Profiler.stop returns it (the parts read here). */
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }>;
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Self time per function over the profiles, most first: where the page's time goes. */
+function selfTimes(profiles: CpuProfile[]): Array<{ name: string; ms: number }> {
+  const byName = new Map<string, number>();
+  for (const profile of profiles) {
+    const frameOf = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    const samples = profile.samples ?? [];
+    const deltas = profile.timeDeltas ?? [];
+    samples.forEach((id, i) => {
+      const frame = frameOf.get(id);
+      if (!frame) return;
+      const file = frame.url.split('/').pop() ?? '';
+      const name = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+      // A sample's time is the gap to the next one.
+      byName.set(name, (byName.get(name) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+    });
+  }
+  return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+class Profiler {
+  readonly profiles: CpuProfile[] = [];
+  constructor(private readonly session: CDPSession) {}
+  static async attach(page: Page): Promise<Profiler> {
+    const session = await page.context().newCDPSession(page);
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });
+    return new Profiler(session);
+  }
+  async start(): Promise<void> {
+    await this.session.send('Profiler.start');
+  }
+  async stop(): Promise<void> {
+    const { profile } = (await this.session.send('Profiler.stop')) as { profile: CpuProfile };
+    this.profiles.push(profile);
+  }
+}
+
+async function timeCompare(page: Page, runIds: string[], profiler?: Profiler): Promise<Timing> {
   for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`).check();
   const n = runIds.length;
   await arm(page, '[data-testid="compare-button"]', [
@@ -134,8 +183,10 @@ async function timeCompare(page: Page, runIds: string[]): Promise<Timing> {
     ['[data-testid="compare-cdf"] .recharts-line-curve', n],
     ['[data-testid="compare-memory"] .recharts-bar-rectangle', n],
   ], [['[data-testid="across-latency"] [data-testid="target-bar"]', n]]);
+  await profiler?.start();
   await page.click('[data-testid="compare-button"]');
   const timing = await readTiming(page, true);
+  await profiler?.stop();
   await page.getByTestId('nav-runs').click();
   await page.getByTestId('compare-clear').click();
   return timing;
@@ -158,7 +209,7 @@ function summarize(name: string, timings: Timing[]): boolean {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { trials: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: { trials: { type: 'string', default: '5' }, profile: { type: 'string' } } });
   const trials = Number(values.trials);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials '${values.trials}' is not a positive whole number.`);
 
@@ -189,7 +240,9 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.addInitScript(NOTE_BIG_MESSAGES);
     const page = await context.newPage();
-    console.log(`bench:ui: ${trials} trials, runs of ${BIG_SAMPLES.toLocaleString('en-US')} samples, Chromium ${browser.version()}`);
+    const profiler = values.profile === undefined ? undefined : await Profiler.attach(page);
+    const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+    console.log(`bench:ui: ${trials} trials, runs of ${BIG_SAMPLES.toLocaleString('en-US')} samples, Chromium ${browser.version()}, load average ${load()}`);
     const firstDetail: Timing[] = [];
     const laterDetail: Timing[] = [];
     const firstCompare: Timing[] = [];
@@ -202,14 +255,20 @@ async function main(): Promise<void> {
       await openRunsPage(page, server.url);
       firstDetail.push(await timeRunDetail(page, detailIds[0] ?? ''));
       for (const id of detailIds.slice(1)) laterDetail.push(await timeRunDetail(page, id));
-      laterCompare.push(await timeCompare(page, compareIds));
+      laterCompare.push(await timeCompare(page, compareIds, profiler));
       await openRunsPage(page, server.url);
-      firstCompare.push(await timeCompare(page, compareIds));
+      firstCompare.push(await timeCompare(page, compareIds, profiler));
     }
+    console.log(`load average at the end ${load()}`);
     allOk = summarize('run detail, first click after load', firstDetail) && allOk;
     allOk = summarize('run detail, later clicks', laterDetail) && allOk;
     allOk = summarize('compare 3 runs, first after load', firstCompare) && allOk;
     allOk = summarize('compare 3 runs, later', laterCompare) && allOk;
+    if (profiler && values.profile !== undefined) {
+      await writeFile(values.profile, JSON.stringify(profiler.profiles.at(-1)));
+      console.log(`CPU profile of the last compare in ${values.profile}; self time per compare, by function (mean of ${profiler.profiles.length}):`);
+      for (const { name, ms } of selfTimes(profiler.profiles).slice(0, 25)) console.log(`  ${(ms / profiler.profiles.length).toFixed(1).padStart(6)} ms  ${name}`);
+    }
   } finally {
     await browser.close();
     await server.stop();

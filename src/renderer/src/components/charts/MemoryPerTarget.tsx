@@ -40,7 +40,7 @@ export function MemoryPerTarget({ grouped, colors: seriesColors }: Props) {
           <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} barCategoryGap="18%">
             <CartesianGrid vertical={false} stroke={colors.grid} />
             <XAxis dataKey="target" stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
-            <YAxis unit=" MiB" {...axisStyle(theme)} width={72} />
+            <YAxis {...axisStyle(theme, ' MiB')} width={72} />
             <Tooltip
               cursor={{ fill: colors.grid, fillOpacity: 0.35 }}
               formatter={(value, name) => [value === null || value === undefined ? 'not measured' : formatMiB(Number(value) * MIB), String(name)]}

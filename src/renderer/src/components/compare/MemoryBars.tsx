@@ -22,7 +22,7 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
         {(width) => (
           <BarChart width={width} height={chartHeight} data={rows} layout="vertical" margin={{ top: 4, right: 84, bottom: 4, left: 8 }}>
             <CartesianGrid horizontal={false} stroke={colors.grid} />
-            <XAxis type="number" unit=" MiB" {...axisStyle(theme)} />
+            <XAxis type="number" {...axisStyle(theme, ' MiB')} />
             <YAxis type="category" dataKey="label" width={250} stroke={colors.axis} tick={{ fill: colors.text, fontSize: 11 }} interval={0} />
             <Bar dataKey="peakMb" isAnimationActive={false} barSize={18} radius={[0, 3, 3, 0]}>
               {rows.map((row) => (
