@@ -8,9 +8,7 @@ export function formatMsShort(ms: number): string {
   return `${Number(value.toPrecision(3))} ${unit}`;
 }
 
-import { formatBytes, formatMs } from '../../shared/units';
-
-export { formatBytes };
+import { formatMs, formatSpeedup } from '../../shared/units';
 
 /** A fraction as a percentage: 0.0123 → "1.2%". */
 export function formatFraction(fraction: number, digits = 1): string {
@@ -35,6 +33,15 @@ export function threadsText(threads: number): string {
 
 export function tooFewText(name: PercentileName): string {
   return `too few samples (needs ${PERCENTILE_MIN_SAMPLES[name]})`;
+}
+
+/**
+ * A speedup against the baseline (baseline median / run median) in the studio's words ("1.71×
+ * slower"), coloured as the studio's Compare table colours it: within half a percent is neither.
+ */
+export function speedupCell(speedup: number): Cell {
+  const tone = speedup > 1.005 ? 'good' : speedup < 0.995 ? 'bad' : undefined;
+  return { text: formatSpeedup(speedup), sort: speedup, ...(tone ? { tone } : {}) };
 }
 
 /** A millisecond cell that sorts by its value. */

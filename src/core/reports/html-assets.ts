@@ -17,6 +17,11 @@ const seriesRules = SERIES_LIGHT.map(
 /**
  * How the report prints: the page's light colours, smaller type, every table within the A4 width.
  * The PDF preview (render-pages.ts) lays its page boxes out with the same rules.
+ *
+ * Table cells wrap between words, never inside one ("unstable", not "unst able"): break-word, unlike
+ * anywhere, leaves a cell's smallest width at its longest word, so the table gives every column
+ * room for its words. Only identifiers (render-html.ts's .ident: paths, run ids, hashes) may break
+ * anywhere, so a long file name cannot push a table past the page.
  */
 export const PRINT_RULES = `:root{--bg:#fff;--fg:#000;--muted:#444;--line:#ccc;--head:#eee;${seriesVars(SERIES_LIGHT)}}
 body{font-size:10.5px}
@@ -28,7 +33,8 @@ th[aria-sort] button::after{content:""}
 .table-wrap{overflow:visible}
 table{width:100%}
 th,td.num:not(.muted){white-space:normal}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word;hyphens:manual}
+td .ident{overflow-wrap:anywhere}
 th,td.num{overflow-wrap:normal}
 td:first-child{min-width:0}
 h2{break-after:avoid}

@@ -13,6 +13,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
+/**
+ * A path, run id or hash rather than a word: 16 characters or more with a digit or one of / \\ _ . :
+ * in it. Printed, these alone may break anywhere (html-assets.ts), words never.
+ */
+const IDENTIFIER = /^(?=\S{16,}$)\S*[\d/\\_.:]/u;
+
+/** A cell's text escaped, its identifiers marked (see IDENTIFIER). */
+function cellHtml(text: string): string {
+  return text
+    .split(/(\s+)/)
+    .map((part) => (IDENTIFIER.test(part) ? `<span class="ident">${escapeHtml(part)}</span>` : escapeHtml(part)))
+    .join('');
+}
+
 function renderCell(cell: Cell, column: Column | undefined): string {
   const classes = [column?.numeric ? 'num' : '', typeof cell === 'string' ? '' : (cell.tone ?? '')].filter(Boolean);
   const attrs = [
@@ -20,7 +34,7 @@ function renderCell(cell: Cell, column: Column | undefined): string {
     typeof cell !== 'string' && cell.sort !== undefined && Number.isFinite(cell.sort) ? ` data-sort="${cell.sort}"` : '',
     typeof cell !== 'string' && cell.title ? ` title="${escapeHtml(cell.title)}"` : '',
   ].join('');
-  const text = escapeHtml(cellText(cell));
+  const text = cellHtml(cellText(cell));
   return `<td${attrs}>${typeof cell !== 'string' && cell.href ? `<a href="${escapeHtml(cell.href)}">${text}</a>` : text}</td>`;
 }
 

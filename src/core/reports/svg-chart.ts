@@ -44,6 +44,13 @@ const PLOT_HEIGHT = 220;
 const MARGIN = { left: 72, right: 16, top: 36, bottom: 44 };
 const LEGEND_ROW_PX = 18;
 const MAX_LEGEND_CHARS = 60;
+/**
+ * Characters of the 12 px bold title per line, from its x to the right edge (about 6.8 px a
+ * character in system-ui; this leaves room for wider fonts), and the height each line adds.
+ */
+const TITLE_LINE_CHARS = 72;
+const TITLE_LINE_PX = 15;
+const MAX_TITLE_LINES = 2;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -132,13 +139,42 @@ class Frame {
   }
 }
 
+/**
+ * Text cut to `max` characters at a word's end, with "…" (SVG text does not wrap, and the SVG
+ * clips what passes its edge: "latenc"). A first word longer than `max` is cut inside.
+ */
+export function clipAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 0 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** A title in lines of whole words, at most MAX_TITLE_LINES; the last line of a longer one is clipped. */
+export function titleLines(title: string): string[] {
+  const lines: string[] = [];
+  let rest = title.trim();
+  while (rest.length > TITLE_LINE_CHARS && lines.length < MAX_TITLE_LINES - 1) {
+    const space = rest.lastIndexOf(' ', TITLE_LINE_CHARS);
+    if (space <= 0) break;
+    lines.push(rest.slice(0, space));
+    rest = rest.slice(space + 1);
+  }
+  lines.push(clipAtWord(rest, TITLE_LINE_CHARS));
+  return lines;
+}
+
 function wrap(title: string, body: string, extraHeight = 0): SvgMarkup {
-  const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + extraHeight;
-  const heading = `<text class="chart-title" x="${MARGIN.left}" y="14">${escapeXml(title)}</text>`;
+  const lines = titleLines(title);
+  const shift = (lines.length - 1) * TITLE_LINE_PX;
+  const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + extraHeight + shift;
+  const heading = lines.map((line, i) => `<text class="chart-title" x="${MARGIN.left}" y="${14 + i * TITLE_LINE_PX}">${escapeXml(line)}</text>`).join('');
+  // A second title line moves the chart down by one line; the full title stays in <title>.
+  const content = shift > 0 ? `<g transform="translate(0 ${shift})">${body}</g>` : body;
   return {
     svg:
       `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(title)}">` +
-      `<title>${escapeXml(title)}</title>${heading}${body}</svg>`,
+      `<title>${escapeXml(title)}</title>${heading}${content}</svg>`,
   };
 }
 
@@ -171,7 +207,7 @@ export function lineChart(spec: { title: string; x: Axis; y: Axis; series: LineS
   const legendTop = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom;
   const legend = spec.series.map((line, i) => {
     const y = legendTop + i * LEGEND_ROW_PX;
-    const name = line.name.length > MAX_LEGEND_CHARS ? `${line.name.slice(0, MAX_LEGEND_CHARS - 1)}…` : line.name;
+    const name = clipAtWord(line.name, MAX_LEGEND_CHARS);
     return (
       `<rect class="swatch series-${i % MAX_COMPARED_RUNS}" x="${MARGIN.left}" y="${y}" width="12" height="12"/>` +
       `<text class="legend" x="${MARGIN.left + 18}" y="${y + 10}">${escapeXml(name)}</text>`

@@ -113,7 +113,7 @@ describe('comparison section', () => {
     // The comparison section's row (the summary above it has the speedup too, without the change).
     const comparison = md.slice(md.indexOf('## Comparison with the baseline'));
     const row = comparison.split('\n').find((line) => line.startsWith('| #1 demo-mnist') && line.includes('×'));
-    expect(row).toContain('2.00×');
+    expect(row).toContain('2.00× faster');
     expect(row).toContain('−50.0%');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeLatency } from '../../../src/core/bench/stats';
 import { binLatency } from '../../../src/shared/numeric/histogram';
-import { barChart, lineChart, niceTicks } from '../../../src/core/reports/svg-chart';
+import { barChart, clipAtWord, lineChart, niceTicks, titleLines } from '../../../src/core/reports/svg-chart';
 
 const axis = { min: 0, max: 10, label: 'x <ms>', format: (v: number) => `${v}` };
 
@@ -39,5 +39,23 @@ describe('svg charts', () => {
     expect(lines.svg.match(/<path class="line series-\d"/g)).toHaveLength(2);
     expect(lines.svg).toContain('&quot;two&quot;');
     expect(lines.svg).not.toContain('xmlns');
+  });
+
+  it('breaks a long title between words onto a second line, and clips a legend at a word', () => {
+    const title = 'demo-mnist · tflite-micro · auto threads · Simulated board (ESP32-S3 model): latency distribution (493 runs)';
+    const lines = titleLines(title);
+    expect(lines).toHaveLength(2);
+    expect(lines.join(' ')).toBe(title);
+    expect(titleLines('short title')).toEqual(['short title']);
+    // Three lines' worth: the second line ends in "…" after a whole word; the <title> keeps it all.
+    const long = titleLines(`${title} ${title}`);
+    expect(long).toHaveLength(2);
+    expect(long[1]).toMatch(/\S…$/);
+    expect(`${title} ${title}`.split(' ')).toContain((long[1] as string).slice(0, -1).split(' ').pop());
+    const svg = barChart({ title, x: axis, y: axis, bars: [] }).svg;
+    expect(svg).toContain(`<title>${title.replace(/'/g, '&#39;')}</title>`);
+    expect(svg).toContain('<g transform="translate(0 15)">');
+    expect(clipAtWord('Simulated board (MLPerf Tiny emulator)', 20)).toBe('Simulated board…');
+    expect(clipAtWord('short', 20)).toBe('short');
   });
 });

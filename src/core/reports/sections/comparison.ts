@@ -2,8 +2,8 @@ import { messageFor } from '../../../shared/remedies';
 import type { Block, Cell } from '../blocks';
 import { headlineMedianMs } from '../../../shared/run-schema';
 import { compareRuns, DEFAULT_MAX_REGRESSION_PCT, type MetricComparison } from '../compare-runs';
-import { formatChangePct, formatRatio, tooFewText } from '../format';
-import { formatMs } from '../../../shared/units';
+import { formatChangePct, speedupCell, tooFewText } from '../format';
+import { formatMs, formatSpeedup } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 import { anyBetweenRun, betweenRunCell } from './between-run-text';
 
@@ -11,7 +11,7 @@ function ratioCells(m: MetricComparison): Cell[] {
   if (!m.supported) return [{ text: 'too few samples', tone: 'muted', title: m.metric === 'median' ? undefined : tooFewText(m.metric) }, ''];
   const tone = m.speedup >= 1 ? 'good' : 'bad';
   return [
-    { text: `${formatMs(m.currentMs)} (${formatRatio(m.ratio)})`, sort: m.ratio },
+    { text: `${formatMs(m.currentMs)} (${formatSpeedup(m.speedup)})`, sort: m.ratio },
     { text: formatChangePct(m.changePct), sort: m.changePct, tone },
   ];
 }
@@ -25,7 +25,7 @@ export const comparisonSection: ReportSection = {
     const blocks: Block[] = [
       {
         kind: 'text',
-        text: `Baseline #${baseline.number} ${baseline.label}: median ${formatMs(headlineMedianMs(baseline.run))}. Speedup = baseline median / run median (above 1× is faster); ratios are run / baseline.`,
+        text: `Baseline #${baseline.number} ${baseline.label}: median ${formatMs(headlineMedianMs(baseline.run))}. Speedup = baseline median / run median, worded as in the studio ("2.00× slower": the run takes twice as long); the p90 and p99 columns compare those percentiles the same way.`,
       },
     ];
     // With repeats in the report: each run's between-run CI, and the regression gate's answer on them.
@@ -41,7 +41,7 @@ export const comparisonSection: ReportSection = {
       return [
         `#${entry.number} ${entry.label}${entry === baseline ? ' (baseline)' : ''}`,
         { text: formatMs(c.median.currentMs), sort: c.median.currentMs },
-        { text: formatRatio(c.median.speedup), sort: c.median.speedup, tone: c.median.speedup >= 1 ? 'good' : 'bad' },
+        entry === baseline ? { text: 'baseline', tone: 'muted', sort: 1 } : speedupCell(c.median.speedup),
         { text: formatChangePct(c.median.changePct), sort: c.median.changePct },
         ...ratioCells(p90),
         ...ratioCells(p99),
@@ -56,9 +56,9 @@ export const comparisonSection: ReportSection = {
         { label: 'median', numeric: true },
         { label: 'speedup', numeric: true, title: 'baseline median / run median' },
         { label: 'median change', numeric: true },
-        { label: 'p90 (ratio)', numeric: true },
+        { label: 'p90 (vs baseline)', numeric: true },
         { label: 'p90 change', numeric: true },
-        { label: 'p99 (ratio)', numeric: true },
+        { label: 'p99 (vs baseline)', numeric: true },
         { label: 'p99 change', numeric: true },
         ...(between
           ? [

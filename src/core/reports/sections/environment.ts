@@ -1,7 +1,8 @@
 import { environmentDifferences, environmentFacts, NOT_RECORDED, type EnvironmentFact } from '../../../shared/environment-diff';
 import type { RunEnvironment } from '../../../shared/run-schema';
 import type { Block } from '../blocks';
-import { formatBytes, threadsText } from '../format';
+import { threadsText } from '../format';
+import { formatBytes } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 import type { ReportRun } from '../report-types';
 

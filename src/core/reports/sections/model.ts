@@ -1,4 +1,4 @@
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../shared/units';
 import type { ReportSection } from '../report-section';
 
 export const modelSection: ReportSection = {

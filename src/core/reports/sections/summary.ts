@@ -6,7 +6,7 @@
  */
 import type { Block, Cell, Column } from '../blocks';
 import { compareRuns } from '../compare-runs';
-import { formatRatio, percentileCell } from '../format';
+import { percentileCell, speedupCell } from '../format';
 import type { ReportRun } from '../report-types';
 import type { ReportSection } from '../report-section';
 import { headlineMedianMs } from '../../../shared/run-schema';
@@ -66,7 +66,7 @@ export const summarySection: ReportSection = {
       const speedup: Cell[] = [];
       if (baseline) {
         const { median: m } = compareRuns(baseline.run, entry.run);
-        speedup.push(entry === baseline ? { text: 'baseline', tone: 'muted', sort: 1 } : { text: formatRatio(m.speedup), sort: m.speedup, tone: m.speedup >= 1 ? 'good' : 'bad' });
+        speedup.push(entry === baseline ? { text: 'baseline', tone: 'muted', sort: 1 } : speedupCell(m.speedup));
       }
       return [
         `#${entry.number} ${entry.label}`,
