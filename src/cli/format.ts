@@ -9,8 +9,6 @@ import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type 
 // Milliseconds read as in the studio and its reports (src/shared/units): one formatter for every front-end.
 import { formatBytes, formatMs } from '../shared/units';
 
-export { formatBytes };
-
 export function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;

@@ -7,7 +7,7 @@ import { MODEL_FORMAT_WITH_ARTICLE } from '../../shared/model-info';
 import { CHIP_PROFILES, chipProfile, estimateFits, type FitEstimate } from '../../core/targets/serial/fit-estimate';
 import { EDGEBENCH_FIRMWARE_OP_RESOLVER } from '../../core/targets/serial/tflm-ops';
 import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../shared/units';
 import type { CommandIo } from '../io';
 
 const flags: FlagSpecs = {

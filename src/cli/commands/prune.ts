@@ -4,7 +4,7 @@ import { StudioError } from '../../shared/errors';
 import { pruneModel, type PrunedModel } from '../../core/prune/index';
 import { writeFileAtomic } from '../../core/workspace/atomic-write';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../shared/units';
 import type { CommandIo } from '../io';
 
 const flags: FlagSpecs = {

@@ -10,7 +10,7 @@ import { TfliteIo } from '../../shared/variants';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { nodeWorkerSpawner, runWorkerTask } from '../../core/workers/run-worker';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../shared/units';
 import type { CommandIo } from '../io';
 import { isCalibrationArchive } from '../../core/datasets/calibration-arrays';
 

@@ -7,7 +7,7 @@ import { autoRangeFor, cpuInfoOf, type CpuInfo } from '../../core/quantize/weigh
 import { probeLocalHardware } from '../../core/targets/local-target';
 import { nodeWorkerSpawner, runWorkerTask } from '../../core/workers/run-worker';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../shared/units';
 import type { CommandIo } from '../io';
 import { checkCalibrationSource, isTfliteFile, quantizeTfliteCommand } from './quantize-tflite';
 import { STORED_KINDS, TARGET_KINDS, type StoredKindName } from '../../shared/plugins/target-kinds';

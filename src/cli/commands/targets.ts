@@ -5,7 +5,7 @@ import { boardRuntimes } from '../../core/targets/ssh/ssh-probe';
 import { SshTargetSession } from '../../core/targets/ssh/ssh-target';
 import { testTarget } from '../../core/targets/target-registry';
 import { flagBool, formatHelp, parseArgs, type FlagSpecs } from '../args';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../shared/units';
 import type { CommandIo } from '../io';
 import { STORED_KINDS } from '../../shared/plugins/target-kinds';
 import { parseTargets, specSyntaxOf, targetContext, targetKindFlags, targetSyntaxList } from '../target-flags';
