@@ -10,14 +10,14 @@ import type { EnergyRequest } from '../core/power/cell-meter';
 import { flagNumber, flagString, type FlagSpecs, type ParsedArgs } from './args';
 
 const rapl = POWER_SOURCES.rapl;
-const defaults = rapl.options.parse({});
+const onBoards = PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench' && POWER_SOURCES[name].targetKinds.includes('ssh'));
 
 export const energyFlags: FlagSpecs = {
   energy: {
     kind: 'choice',
     choices: PowerSourceName.options,
     valueName: 'SOURCE',
-    help: `Measure energy per inference, idle baseline subtracted; alone: ${DEFAULT_POWER_SOURCE}, this computer's RAPL counters (${PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'parser').join(', ')} are not read during runs yet).`,
+    help: `Measure energy per inference, idle baseline subtracted; alone: ${DEFAULT_POWER_SOURCE}, this computer's RAPL counters; ${onBoards.join(' and ')} read the board's own tool during an SSH board's runs (${PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'parser').join(', ')}: not read during runs).`,
   },
   [rapl.optionSpecs.intervalMs.flag]: { kind: 'int', min: 5, max: 1000, valueName: 'MS', help: rapl.optionSpecs.intervalMs.help },
   [rapl.optionSpecs.idleMs.flag]: { kind: 'int', min: 100, max: 60_000, valueName: 'MS', help: rapl.optionSpecs.idleMs.help },
@@ -41,9 +41,14 @@ export function energyRequestFromArgs(args: ParsedArgs): EnergyRequest | null {
     if (orphan !== undefined) throw new StudioError('BAD_INPUT', `--${orphan} sets how energy is measured; add --energy, or drop --${orphan}.`, { flag: orphan });
     return null;
   }
-  return {
-    source: PowerSourceName.parse(source),
-    intervalMs: flagNumber(args, rapl.optionSpecs.intervalMs.flag) ?? defaults.intervalMs,
-    idleMs: flagNumber(args, rapl.optionSpecs.idleMs.flag) ?? defaults.idleMs,
-  };
+  const name = PowerSourceName.parse(source);
+  const descriptor = POWER_SOURCES[name];
+  const given = { intervalMs: flagNumber(args, rapl.optionSpecs.intervalMs.flag), idleMs: flagNumber(args, rapl.optionSpecs.idleMs.flag) };
+  const parsed = descriptor.options.safeParse(Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = issue?.path[0] === 'idleMs' ? rapl.optionSpecs.idleMs.flag : rapl.optionSpecs.intervalMs.flag;
+    throw new StudioError('BAD_INPUT', `--${flag} is out of range for --energy ${name} (${issue?.message ?? 'invalid'}); ${descriptor.optionSpecs.intervalMs.field.hint ?? ''}.`.replace(/; \.$/, '.'), { flag });
+  }
+  return { source: name, intervalMs: parsed.data.intervalMs, idleMs: parsed.data.idleMs };
 }

@@ -23,6 +23,7 @@ import { buildRunFile } from './run-file';
 import { int8WeightRangeOf } from '../quantize/weight-range';
 import { int8SaturationWarning } from './warnings';
 import type { CellEnergyMeter } from '../power/cell-meter';
+import { runAccelerator } from '../targets/python-runtimes-accelerators';
 
 export interface LocalBenchJob {
   /** The model file the runner loads. */
@@ -143,7 +144,7 @@ export async function runLocalBenchmark(job: LocalBenchJob, opts: LocalBenchOpti
     await opts.energy?.beforeMeasure(opts.signal);
     const outcome = await measure(client, settings, plan, report);
     // Over the samples kept, too, when measuring stopped early: the window then ends where it stopped.
-    const energy = opts.energy?.afterMeasure(outcome.state === 'measured' ? outcome.measured.samples.length : outcome.samples.length);
+    const energy = await opts.energy?.afterMeasure(outcome.state === 'measured' ? outcome.measured.samples.length : outcome.samples.length);
     if (outcome.state === 'stopped') {
       // Stopped mid-measure: the samples kept so far are a run too, a partial one.
       const { error, samples } = outcome;
@@ -300,7 +301,8 @@ function localRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
       message: "The runner stopped before it reported its peak memory, so the peak RSS shown is its RSS right after loading the model: a lower bound, not the peak.",
     });
   }
-  return buildRunFile(
+  const accelerator = runAccelerator(r.loaded.accelerator, settings.runtimeOptions);
+  const run = buildRunFile(
     {
       model: job.model,
       target: { kind: job.targetKind ?? 'local', name: job.targetName, hardware: r.hello.hardware },
@@ -330,6 +332,7 @@ function localRunFile(job: LocalBenchJob, settings: BenchSettings, runtime: Runt
     },
     stop,
   );
+  return accelerator === undefined ? run : { ...run, accelerator };
 }
 
 function progressReporter(onProgress: LocalBenchOptions['onProgress']) {

@@ -11,13 +11,16 @@ import type { RunEnergy } from '../../shared/energy';
 import { POWER_SOURCES, PowerSourceName } from '../../shared/plugins/power-sources';
 import type { TargetKind } from '../../shared/plugins/target-kinds';
 import { energyPerInference, type EnergyTrace } from './energy-math';
+import { boardCellMeter, type BoardCellMeter } from './board-meter';
+import { boardReader, type AndroidReaderOptions } from './board-readers';
 import { openRapl, recordCounters, type CounterRecording, type RaplMeter, type RaplOptions } from './rapl';
+import type { RemoteShell } from './remote-shell';
 
 export interface CellEnergyMeter {
   /** Measures the idle baseline, then starts reading for the timed runs. */
   beforeMeasure(signal?: AbortSignal): Promise<void>;
-  /** Stops reading; the energy of `inferences` timed runs. */
-  afterMeasure(inferences: number): RunEnergy;
+  /** Stops reading; the energy of `inferences` timed runs (a board's meter waits for its last reading to cross the link). */
+  afterMeasure(inferences: number): RunEnergy | Promise<RunEnergy>;
   /** Stops any reading left running (a cell that failed or was cancelled). */
   dispose(): void;
 }
@@ -27,7 +30,7 @@ export interface RaplCellOptions {
   idleMs: number;
 }
 
-export function raplCellMeter(meter: RaplMeter, options: RaplCellOptions): CellEnergyMeter {
+export function raplCellMeter(meter: RaplMeter, options: RaplCellOptions): Omit<CellEnergyMeter, 'afterMeasure'> & { afterMeasure(inferences: number): RunEnergy } {
   let idle: EnergyTrace | undefined;
   let recording: CounterRecording | undefined;
   return {
@@ -60,12 +63,21 @@ export interface EnergyRequest {
   idleMs: number;
 }
 
+/** Test seams of the meters: RAPL's powercap tree, the Android reader's sysfs root. */
+export interface EnergySourceSeams {
+  rapl?: RaplOptions;
+  android?: AndroidReaderOptions;
+}
+
 /**
  * Opens a power source for a job on `targetKind`: a factory of one meter per runner process.
  * A source that only parses output, one that cannot measure that target kind, or counters that
- * cannot be read are refused here, in one sentence, before any runner starts.
+ * cannot be read are refused here, in one sentence, before any runner starts. A board's meter
+ * (tegrastats, the Pi's PMIC, Android's rails) is read through the board's shell, which its
+ * target attaches to the meter before the cell runs (attachShell); whether the board has the
+ * tool is known when it first runs there, and a board without it is one sentence then.
  */
-export function openEnergySource(request: EnergyRequest, targetKind: TargetKind, rapl: RaplOptions = {}): () => CellEnergyMeter {
+export function openEnergySource(request: EnergyRequest, targetKind: TargetKind, seams: EnergySourceSeams = {}): () => CellEnergyMeter {
   const descriptor = POWER_SOURCES[request.source];
   if (descriptor.engine.kind === 'parser') {
     const measuring = PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench').join(', ');
@@ -78,6 +90,15 @@ export function openEnergySource(request: EnergyRequest, targetKind: TargetKind,
       { source: request.source, targetKind },
     );
   }
-  const meter = openRapl(rapl);
+  const source = request.source;
+  if (source === 'tegrastats' || source === 'pi-pmic' || source === 'android') {
+    return () => boardCellMeter(boardReader(source, seams.android), { intervalMs: request.intervalMs, idleMs: request.idleMs });
+  }
+  const meter = openRapl(seams.rapl);
   return () => raplCellMeter(meter, { intervalMs: request.intervalMs, idleMs: request.idleMs });
+}
+
+/** A meter read through the board's shell, given it; a meter of this computer is left as it is. */
+export function attachBoardShell(meter: CellEnergyMeter | undefined, shell: RemoteShell): void {
+  if (meter !== undefined && 'attachShell' in meter) (meter as BoardCellMeter).attachShell(shell);
 }

@@ -28,10 +28,25 @@ export interface PowerSample {
   readonly watts: number;
 }
 
+/**
+ * Which ends of a trace are not readings but points interpolated at the window's edges
+ * (traceBetween): they bound the integral, and are not counted as readings or in the interval.
+ */
+export interface TraceEdges {
+  readonly start: boolean;
+  readonly end: boolean;
+}
+
 /** Readings of one stretch (idle or load) as the meter took them. */
 export type EnergyTrace =
-  | { readonly method: 'counter'; readonly readings: readonly CounterReading[]; readonly maxRange: readonly number[]; /** joules per counter unit (1e-6 for µJ) */ readonly unitJ: number }
-  | { readonly method: 'sampled'; readonly samples: readonly PowerSample[] };
+  | {
+      readonly method: 'counter';
+      readonly readings: readonly CounterReading[];
+      readonly maxRange: readonly number[];
+      /** joules per counter unit (1e-6 for µJ) */ readonly unitJ: number;
+      readonly edges?: TraceEdges;
+    }
+  | { readonly method: 'sampled'; readonly samples: readonly PowerSample[]; readonly edges?: TraceEdges };
 
 /** A counter trace's energy: each domain's wrapped deltas summed, in joules. */
 export function counterEnergyJ(trace: Extract<EnergyTrace, { method: 'counter' }>): number {
@@ -61,18 +76,70 @@ function timesOf(trace: EnergyTrace): number[] {
   return trace.method === 'counter' ? trace.readings.map((r) => r.tMs) : trace.samples.map((s) => s.tMs);
 }
 
+/** The times of the meter's own readings: the interpolated edge points left out. */
+function readingTimesOf(trace: EnergyTrace): number[] {
+  const times = timesOf(trace);
+  return times.slice(trace.edges?.start === true ? 1 : 0, trace.edges?.end === true ? times.length - 1 : times.length);
+}
+
 /** A trace as a span: its duration, energy, mean power and reading count. */
 export function spanOf(trace: EnergyTrace): EnergySpan {
   const times = timesOf(trace);
   const durationMs = times.length >= 2 ? (times[times.length - 1] as number) - (times[0] as number) : 0;
   const energyJ = trace.method === 'counter' ? counterEnergyJ(trace) : trapezoidEnergyJ(trace.samples);
-  return { durationMs, energyJ, averagePowerW: durationMs > 0 ? energyJ / (durationMs / 1000) : 0, samples: times.length };
+  return { durationMs, energyJ, averagePowerW: durationMs > 0 ? energyJ / (durationMs / 1000) : 0, samples: readingTimesOf(trace).length };
 }
 
-/** The mean interval between readings, in ms. */
+/** The mean interval between the meter's readings, in ms. */
 function meanIntervalMs(trace: EnergyTrace): number {
-  const times = timesOf(trace);
+  const times = readingTimesOf(trace);
   return times.length >= 2 ? ((times[times.length - 1] as number) - (times[0] as number)) / (times.length - 1) : 0;
+}
+
+/** The value at `tMs` on the straight line between two readings (the trapezoid rule's own assumption). */
+function between(tMs: number, a: { tMs: number }, b: { tMs: number }, valueA: number, valueB: number): number {
+  return b.tMs === a.tMs ? valueB : valueA + ((valueB - valueA) * (tMs - a.tMs)) / (b.tMs - a.tMs);
+}
+
+/**
+ * The part of a continuous recording that falls in [fromMs, toMs] (times on the trace's clock),
+ * with a point interpolated at each edge that has readings on both sides, so the integral covers
+ * the window exactly instead of stopping at the readings nearest its edges. An edge without a
+ * reading beyond it is not extrapolated: the trace then ends at its last reading inside. A
+ * counter is interpolated only where it did not wrap between the two readings.
+ */
+export function traceBetween(trace: EnergyTrace, fromMs: number, toMs: number): EnergyTrace {
+  const times = timesOf(trace);
+  const inside = times.flatMap((t, i) => (t >= fromMs && t <= toMs ? [i] : []));
+  const firstInside = inside[0] ?? times.findIndex((t) => t > toMs);
+  const lastInside = inside.at(-1) ?? firstInside - 1;
+  const before = firstInside > 0 ? firstInside - 1 : -1;
+  const after = lastInside >= 0 && lastInside + 1 < times.length ? lastInside + 1 : -1;
+  const startEdge = before >= 0 && after >= 0 && (times[before] as number) < fromMs;
+  const endEdge = before >= 0 && after >= 0 && (times[after] as number) > toMs;
+  if (trace.method === 'sampled') {
+    const { samples } = trace;
+    const at = (tMs: number, i: number, j: number): PowerSample => ({ tMs, watts: between(tMs, samples[i] as PowerSample, samples[j] as PowerSample, (samples[i] as PowerSample).watts, (samples[j] as PowerSample).watts) });
+    const kept = inside.map((i) => samples[i] as PowerSample);
+    const start = startEdge ? [at(fromMs, before, inside[0] ?? after)] : [];
+    const end = endEdge ? [at(toMs, inside.at(-1) ?? before, after)] : [];
+    return { method: 'sampled', samples: [...start, ...kept, ...end], edges: { start: startEdge, end: endEdge } };
+  }
+  const { readings } = trace;
+  const at = (tMs: number, i: number, j: number): CounterReading | null => {
+    const a = readings[i] as CounterReading;
+    const b = readings[j] as CounterReading;
+    if (b.values.some((v, d) => v < (a.values[d] ?? v))) return null; // wrapped: no honest line between them
+    return { tMs, values: b.values.map((v, d) => between(tMs, a, b, a.values[d] ?? v, v)) };
+  };
+  const kept = inside.map((i) => readings[i] as CounterReading);
+  const start = startEdge ? at(fromMs, before, inside[0] ?? after) : null;
+  const end = endEdge ? at(toMs, inside.at(-1) ?? before, after) : null;
+  return {
+    ...trace,
+    readings: [...(start === null ? [] : [start]), ...kept, ...(end === null ? [] : [end])],
+    edges: { start: start !== null, end: end !== null },
+  };
 }
 
 /**

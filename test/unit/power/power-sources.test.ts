@@ -23,11 +23,11 @@ describe('POWER_SOURCES', () => {
       expect(Object.keys(source.optionSpecs).sort()).toEqual(Object.keys(defaults).sort());
       if (source.engine.kind === 'parser') expect(source.engine.limitation).toMatch(/^\S.*[^.]$/);
     }
-    expect(PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench')).toEqual(['rapl']);
+    expect(PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench')).toEqual(['rapl', 'tegrastats', 'pi-pmic']);
   });
 
-  it("puts RAPL's options on bench as flags of their own", () => {
-    const flags = Object.values(POWER_SOURCES).flatMap((source) => Object.values(source.optionSpecs).map((spec) => (spec as { flag: string }).flag));
+  it("puts the meters' two options on bench as one pair of flags for every source", () => {
+    const flags = [...new Set(Object.values(POWER_SOURCES).flatMap((source) => Object.values(source.optionSpecs).map((spec) => (spec as { flag: string }).flag)))];
     expect(flags).toEqual(['energy-interval', 'energy-idle']);
     for (const flag of flags) expect(benchFlags[flag]?.help).toBe(Object.values(POWER_SOURCES.rapl.optionSpecs).find((spec) => spec.flag === flag)?.help);
   });
@@ -39,12 +39,15 @@ describe('--energy', () => {
   it('alone means RAPL with its defaults; a source may follow it; a model after it is not taken for a source', () => {
     expect(request(['m.onnx', '--energy'])).toEqual({ source: 'rapl', intervalMs: 20, idleMs: 1000 });
     expect(request(['--energy', 'm.onnx'])).toEqual({ source: 'rapl', intervalMs: 20, idleMs: 1000 });
-    expect(request(['m.onnx', '--energy', 'tegrastats', '--energy-idle', '500'])).toEqual({ source: 'tegrastats', intervalMs: 20, idleMs: 500 });
+    // A board's tool has its own defaults: read every 100 ms, a 2 s baseline.
+    expect(request(['m.onnx', '--energy', 'tegrastats', '--energy-idle', '500'])).toEqual({ source: 'tegrastats', intervalMs: 100, idleMs: 500 });
+    expect(request(['m.onnx', '--energy', 'pi-pmic'])).toEqual({ source: 'pi-pmic', intervalMs: 100, idleMs: 2000 });
     expect(request(['m.onnx'])).toBeNull();
   });
 
   it('refuses a measuring setting without --energy, and an unknown source', () => {
     expect(() => request(['m.onnx', '--energy-interval', '50'])).toThrow('--energy-interval sets how energy is measured; add --energy, or drop --energy-interval.');
     expect(() => request(['m.onnx', '--energy=wattmeter'])).toThrow(/--energy/);
+    expect(() => request(['m.onnx', '--energy', 'pi-pmic', '--energy-interval', '5'])).toThrow(/^--energy-interval is out of range for --energy pi-pmic \(.*\); The pause between two vcgencmd pmic_read_adc calls\.$/);
   });
 });

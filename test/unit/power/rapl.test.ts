@@ -117,9 +117,12 @@ describe('recordCounters and the cell meter', () => {
     expect(energy.rails).toEqual(['package-0', 'dram (package-0)']);
   });
 
-  it('refuses a parser-only source and a target kind RAPL cannot measure before any runner starts', () => {
-    expect(message(() => openEnergySource({ source: 'tegrastats', intervalMs: 20, idleMs: 1000 }, 'ssh'))).toMatch(
-      /^BAD_INPUT: --energy tegrastats: tegrastats output is parsed .*; edgebench bench measures energy with: rapl\.$/,
+  it('refuses a parser-only source and a target kind a source cannot measure before any runner starts', () => {
+    expect(message(() => openEnergySource({ source: 'mlperf-tiny-energy', intervalMs: 20, idleMs: 1000 }, 'serial'))).toMatch(
+      /^BAD_INPUT: --energy mlperf-tiny-energy: edgebench does not drive the EnergyRunner set-up .*; edgebench bench measures energy with: rapl, tegrastats, pi-pmic\.$/,
+    );
+    expect(message(() => openEnergySource({ source: 'tegrastats', intervalMs: 100, idleMs: 1000 }, 'local'))).toBe(
+      'BAD_INPUT: --energy tegrastats measures ssh targets only, not a local target; drop --energy or --target.',
     );
     expect(message(() => openEnergySource({ source: 'rapl', intervalMs: 20, idleMs: 1000 }, 'ssh'))).toBe(
       'BAD_INPUT: --energy rapl measures this computer only, not a ssh target; drop --energy or --target.',

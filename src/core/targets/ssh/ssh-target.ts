@@ -9,6 +9,8 @@ import { posix } from 'node:path';
 import { StudioError, detailOf, type ErrorDetail } from '../../../shared/errors';
 import type { BenchSettings, RunFile } from '../../../shared/run-schema';
 import { restatePartial, type Measured } from '../../bench/cell-outcome';
+import { attachBoardShell } from '../../power/cell-meter';
+import { sshRemoteShell } from '../../power/ssh-shell';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
 import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
 import { findPythonRunnerScript } from '../native-tools/python-spawner';
@@ -114,6 +116,8 @@ export class SshTargetSession {
       const remoteModel = await this.uploadModel(job.modelPath, job.model.sha256);
       const spawner = sshRunnerSpawner(conn, runner);
       const environment = remoteEnvironment(conn, () => spawner.lastRemotePid);
+      // A board's power meter (--energy tegrastats, pi-pmic) runs in a channel of its own beside the runner's.
+      attachBoardShell(opts.energy, sshRemoteShell(conn));
       outcome = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' }, { ...opts, spawner, environment });
       if (outcome.state === 'completed') {
         const run = withThrottleWarning(outcome.run, throttlingDuringRun(environment.throttleReadings));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { meterOptions } from './meter-options';
 import { definePowerSource } from './power-source';
 
 export const piPmicPowerSource = definePowerSource({
@@ -8,10 +8,6 @@ export const piPmicPowerSource = definePowerSource({
   targetKinds: ['ssh'],
   measures: 'power',
   rails: 'every PMIC rail with a current and a voltage reading (EXT5V_V and BATT_V have no current and are left out)',
-  engine: {
-    kind: 'parser',
-    limitation: "vcgencmd pmic_read_adc output is parsed (src/core/power/pi-pmic.ts), but edgebench does not yet poll it on an SSH board around a cell",
-  },
-  options: z.object({}),
-  optionSpecs: {},
+  engine: { kind: 'bench' },
+  ...meterOptions({ intervalMs: { default: 100, min: 20, hint: 'The pause between two vcgencmd pmic_read_adc calls' }, idleMs: 2000 }),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { meterOptions } from './meter-options';
 import { definePowerSource } from './power-source';
 
 /** Where Linux exposes RAPL; EDGEBENCH_POWERCAP_ROOT replaces it in tests (the engine's test seam, src/core/power/rapl.ts). */
@@ -25,28 +25,5 @@ export const raplPowerSource = definePowerSource({
   rails: 'package and DRAM domains',
   engine: { kind: 'bench' },
   permissionFix: RAPL_PERMISSION_FIX,
-  options: z.object({
-    /** How often the counters are read; reads also catch the counter wrapping around. */
-    intervalMs: z.number().int().min(5).max(1000).default(20),
-    /** The idle baseline, measured just before the timed runs with the runner loaded and waiting. */
-    idleMs: z.number().int().min(100).max(60_000).default(1000),
-  }),
-  optionSpecs: {
-    intervalMs: {
-      label: 'Energy read interval (ms)',
-      flag: 'energy-interval',
-      help: 'Read the energy counters every MS milliseconds (default 20).',
-      valueName: 'MS',
-      field: { kind: 'number', hint: 'RAPL counters update about every millisecond' },
-      report: { label: 'energy read every', text: (ms) => `${ms} ms` },
-    },
-    idleMs: {
-      label: 'Idle baseline (ms)',
-      flag: 'energy-idle',
-      help: 'Measure the idle baseline for MS milliseconds just before the timed runs (default 1000).',
-      valueName: 'MS',
-      field: { kind: 'number', hint: 'Subtracted from the load energy' },
-      report: { label: 'idle baseline', text: (ms) => `${ms} ms` },
-    },
-  },
+  ...meterOptions({ intervalMs: { default: 20, min: 5, hint: 'RAPL counters update about every millisecond' }, idleMs: 1000 }),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { meterOptions } from './meter-options';
 import { definePowerSource } from './power-source';
 
 export const tegrastatsPowerSource = definePowerSource({
@@ -8,10 +8,6 @@ export const tegrastatsPowerSource = definePowerSource({
   targetKinds: ['ssh'],
   measures: 'power',
   rails: 'VDD_IN (Orin, Xavier), POM_5V_IN (Nano)',
-  engine: {
-    kind: 'parser',
-    limitation: "tegrastats output is parsed (src/core/power/tegrastats.ts), but edgebench does not yet start tegrastats on an SSH board around a cell",
-  },
-  options: z.object({}),
-  optionSpecs: {},
+  engine: { kind: 'bench' },
+  ...meterOptions({ intervalMs: { default: 100, min: 10, hint: "tegrastats' --interval" }, idleMs: 2000 }),
 });

@@ -1,0 +1,185 @@
+/**
+ * The power tools a board has, as commands its shell runs for as long as a cell is measured, and
+ * the parsers for what they print. Each command prints one block per reading:
+ *
+ *   edgebench-t=<the board's clock, ns since the epoch (date +%s%N)>
+ *   <the tool's own output, as it prints it>
+ *   edgebench-end
+ *
+ * so a reading carries the board's time of reading, not the time it crossed the link; a tool the
+ * board lacks is `edgebench-missing=<tool>` on stderr and exit 127. The tools' output formats are
+ * parsed by the existing parsers (tegrastats.ts, pi-pmic.ts, android-power.ts).
+ */
+import { StudioError } from '../../shared/errors';
+import type { EnergyMethod } from '../../shared/energy';
+import { parseOdpmEnergy, parsePowerSupplyUevent, type OdpmReading } from './android-power';
+import { parsePmicReadAdc } from './pi-pmic';
+import { parseTegrastatsLine, tegrastatsPower } from './tegrastats';
+
+export type BoardPowerSource = 'tegrastats' | 'pi-pmic' | 'android';
+
+/** One reading: power (W) for a sampled meter, raw counter values for a counter (ODPM's µJ). */
+export type BoardReading = { readonly watts: number } | { readonly values: readonly number[] };
+
+export interface BoardPowerReader {
+  readonly source: BoardPowerSource;
+  /** The tool, for messages: "tegrastats", "vcgencmd pmic_read_adc". */
+  readonly tool: string;
+  /** The board script, reading every `intervalMs`. */
+  command(intervalMs: number): string;
+  /** A header line the script printed before its first block (edgebench-mode=...). */
+  header(line: string): void;
+  /** One block's lines (between the markers) as a reading; the first fixes the rails. Throws a StudioError naming what is wrong. */
+  read(lines: readonly string[]): BoardReading;
+  /** Known after the first reading. */
+  method(): EnergyMethod;
+  rails(): string[];
+  /** Doubts the readings themselves raise (a battery charging over USB), one sentence each. */
+  notes(): string[];
+  /** For a counter: joules per unit. */
+  readonly unitJ?: number;
+}
+
+/** The marker lines' prefix; a line starting with it is never a tool's output. */
+export const MARK = 'edgebench-';
+
+const seconds = (intervalMs: number): string => (intervalMs / 1000).toFixed(3);
+const needs = (tool: string): string => `command -v ${tool} >/dev/null 2>&1 || { echo "${MARK}missing=${tool}" >&2; exit 127; }`;
+const stamp = `echo "${MARK}t=$(date +%s%N)"`;
+
+/** Jetson's tegrastats, started with --interval; each line is stamped as it leaves tegrastats (stdbuf keeps it line-buffered where the board has it). */
+export function tegrastatsReader(): BoardPowerReader {
+  let rail: string | undefined;
+  return {
+    source: 'tegrastats',
+    tool: 'tegrastats',
+    command: (intervalMs) =>
+      [
+        needs('tegrastats'),
+        "buf=''; command -v stdbuf >/dev/null 2>&1 && buf='stdbuf -oL'",
+        `$buf tegrastats --interval ${Math.round(intervalMs)} | while IFS= read -r line; do ${stamp}; printf '%s\\n' "$line"; echo ${MARK}end; done`,
+      ].join('\n'),
+    header: () => undefined,
+    read(lines) {
+      const line = lines.join(' ');
+      if (rail === undefined) {
+        rail = tegrastatsPower(line, 1).rail;
+      }
+      const mw = parseTegrastatsLine(line).get(rail);
+      if (mw === undefined) throw new StudioError('BAD_INPUT', `A tegrastats line had no ${rail} rail: '${line.slice(0, 80)}'.`);
+      return { watts: mw / 1000 };
+    },
+    method: () => 'sampled',
+    rails: () => (rail === undefined ? [] : [rail]),
+    notes: () => [],
+  };
+}
+
+/** Raspberry Pi 5's PMIC ADC: `vcgencmd pmic_read_adc` every interval (each call is a firmware request). */
+export function piPmicReader(): BoardPowerReader {
+  let rails: string[] = [];
+  return {
+    source: 'pi-pmic',
+    tool: 'vcgencmd pmic_read_adc',
+    command: (intervalMs) =>
+      [needs('vcgencmd'), `while :; do ${stamp}; vcgencmd pmic_read_adc || exit 3; echo ${MARK}end; sleep ${seconds(intervalMs)}; done`].join('\n'),
+    header: () => undefined,
+    read(lines) {
+      const power = parsePmicReadAdc(lines.join('\n'));
+      if (rails.length === 0) rails = power.rails.map((r) => r.name);
+      return { watts: power.watts };
+    },
+    method: () => 'sampled',
+    rails: () => rails,
+    notes: () => [],
+  };
+}
+
+export interface AndroidReaderOptions {
+  /** Where the device's sysfs is; '/sys' on a device. TEST SEAM: the tests give a tree they build. */
+  sysRoot?: string;
+}
+
+/**
+ * An Android device's power: the on-device power monitor's rails (every readable
+ * iio:device*\/energy_value, summed) where the SoC has one, else the battery's current_now ×
+ * voltage_now (battery or bms under power_supply). The script picks and says which on its first line.
+ */
+export function androidReader(options: AndroidReaderOptions = {}): BoardPowerReader {
+  const sys = options.sysRoot ?? '/sys';
+  let mode: 'odpm' | 'battery' | undefined;
+  let rails: string[] = [];
+  let charging = false;
+  return {
+    source: 'android',
+    tool: 'the power monitor (energy_value) or battery (current_now, voltage_now)',
+    unitJ: 1e-6,
+    command: (intervalMs) =>
+      [
+        `odpm=''; for f in ${sys}/bus/iio/devices/iio:device*/energy_value; do cat "$f" >/dev/null 2>&1 && odpm="$odpm $f"; done`,
+        `if [ -n "$odpm" ]; then echo ${MARK}mode=odpm; while :; do ${stamp}; cat $odpm; echo ${MARK}end; sleep ${seconds(intervalMs)}; done; fi`,
+        `bat=''; for d in ${sys}/class/power_supply/battery ${sys}/class/power_supply/bms; do cat "$d/current_now" "$d/voltage_now" >/dev/null 2>&1 && { bat=$d; break; }; done`,
+        `[ -n "$bat" ] || { echo "${MARK}missing=power" >&2; exit 127; }`,
+        `echo ${MARK}mode=battery`,
+        `while :; do ${stamp}; echo "POWER_SUPPLY_CURRENT_NOW=$(cat $bat/current_now)"; echo "POWER_SUPPLY_VOLTAGE_NOW=$(cat $bat/voltage_now)"; echo "POWER_SUPPLY_STATUS=$(cat $bat/status 2>/dev/null)"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done`,
+      ].join('\n'),
+    header(line) {
+      const match = /^edgebench-mode=(odpm|battery)$/.exec(line);
+      if (match !== null) mode = match[1] as 'odpm' | 'battery';
+    },
+    read(lines) {
+      if (mode === 'battery') {
+        if (lines.includes('POWER_SUPPLY_STATUS=Charging')) charging = true;
+        const battery = parsePowerSupplyUevent(lines.join('\n'));
+        if (rails.length === 0) rails = ['battery (current_now × voltage_now)'];
+        return { watts: battery.watts };
+      }
+      // One energy_value file after another, each beginning with its own t= line.
+      const files: string[][] = [];
+      for (const line of lines) {
+        if (/^t=\d+$/.test(line.trim()) || files.length === 0) files.push([]);
+        files.at(-1)?.push(line);
+      }
+      const readings: OdpmReading[] = files.map((file) => parseOdpmEnergy(file.join('\n')));
+      const all = new Map<string, number>();
+      for (const reading of readings) for (const [rail, uj] of reading.rails) all.set(rail, uj);
+      if (rails.length === 0) rails = [...all.keys()];
+      return {
+        values: rails.map((rail) => {
+          const value = all.get(rail);
+          if (value === undefined) throw new StudioError('BAD_INPUT', `The power monitor stopped reporting its rail '${rail}'.`);
+          return value;
+        }),
+      };
+    },
+    method: () => (mode === 'odpm' ? 'counter' : 'sampled'),
+    rails: () => rails,
+    notes: () =>
+      charging
+        ? ["The phone was charging during the run, so its battery current is the charge less what the phone draws; unplug it (adb over Wi-Fi: 'adb tcpip 5555', then 'adb connect') and run again."]
+        : [],
+  };
+}
+
+export function boardReader(source: BoardPowerSource, options: AndroidReaderOptions = {}): BoardPowerReader {
+  switch (source) {
+    case 'tegrastats':
+      return tegrastatsReader();
+    case 'pi-pmic':
+      return piPmicReader();
+    case 'android':
+      return androidReader(options);
+  }
+}
+
+/** What to do when the board has no such tool: one sentence per source. */
+export function missingToolMessage(source: BoardPowerSource, board: string): string {
+  switch (source) {
+    case 'tegrastats':
+      return `${board} has no tegrastats on its PATH, so it is not a Jetson (or its L4T tools are not installed): drop --energy tegrastats, or install nvidia-l4t-tools.`;
+    case 'pi-pmic':
+      return `${board} has no vcgencmd on its PATH: --energy pi-pmic needs a Raspberry Pi 5 with the Raspberry Pi OS firmware tools (package libraspberrypi-bin or raspi-utils).`;
+    case 'android':
+      return `${board} shows no readable power monitor (iio energy_value) and no battery current_now and voltage_now, so its power cannot be read: try another device, or drop --energy android.`;
+  }
+}
