@@ -9,8 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSpeedup } from '../../src/renderer/src/format';
-import { formatBytes, formatMs } from '../../src/shared/units';
+import { formatBytes, formatMs, formatSpeedup } from '../../src/shared/units';
 import { RunFile } from '../../src/shared/run-schema';
 import { pressPageKey } from './helpers/browser';
 import { useStudioSession } from './helpers/studio-session';

@@ -3,7 +3,8 @@ import type { Dim } from '../../shared/model-info';
 import { formatMs } from '../../shared/units';
 
 // Sizes and memory figures come from src/shared/units (IEC units, KiB/MiB, as the CLI and reports): formatPeakMemory for a
-// peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMiB for other memory, formatBytes for sizes.
+// peak (0 reads "not measured"; measuredPeakBytes says whether there is one), formatMiB for other memory, formatBytes for sizes;
+// so do speedups (formatSpeedup: "1.71× slower", the reports' words too).
 
 /** 1234567 → "1.23 M"; small counts stay exact. */
 export function formatCount(count: number): string {
@@ -64,14 +65,4 @@ export function formatPercent(fraction: number, digits = 1): string {
 /** Thread count as the runtime got it: 0 means the runtime chose. */
 export function formatThreads(threads: number): string {
   return threads === 0 ? 'auto threads' : `${threads} thread${threads === 1 ? '' : 's'}`;
-}
-
-/**
- * How much faster a run is than the baseline, from their medians: 1.8 → "1.80× faster",
- * 0.5 → "2.00× slower". Equal medians read "same".
- */
-export function formatSpeedup(ratio: number): string {
-  if (!Number.isFinite(ratio) || ratio <= 0) return '–';
-  if (Math.abs(ratio - 1) < 0.005) return 'same';
-  return ratio > 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`;
 }

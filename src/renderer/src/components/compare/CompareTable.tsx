@@ -1,8 +1,8 @@
 import { headlineMedianMs, type PercentileName, type RunFile } from '../../../../shared/run-schema';
-import { formatMsRange, formatPercent, formatSpeedup } from '../../format';
+import { formatMsRange, formatPercent } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
-import { formatMiB, formatMs, measuredPeakBytes } from '../../../../shared/units';
+import { formatMiB, formatMs, formatSpeedup, measuredPeakBytes } from '../../../../shared/units';
 
 export interface ComparedRun {
   run: RunFile;
