@@ -11,11 +11,13 @@ export interface CalibrateRequest {
   inputs: Array<{ name: string; dims: number[]; elements: number }>;
   /** How many outputs the copy lists (checked against what LiteRT reports). */
   outputs: number;
+  /** Positions (in the copy's outputs) whose mean per channel (last axis) is wanted too: the inputs of ops with weights, for bias correction. */
+  channelMeans?: number[];
 }
 
 export type CalibrateReply =
   /** `done` of this worker's samples. */
   | { type: 'progress'; done: number; total: number }
-  /** [min, max] per output of the copy, in order; null for an output that held no values. */
-  | { type: 'ranges'; ranges: Array<[number, number] | null> }
+  /** [min, max] per output of the copy, in order, null for an output that held no values; `means` per requested channelMeans position, over this worker's samples. */
+  | { type: 'ranges'; ranges: Array<[number, number] | null>; means?: Array<number[] | null> }
   | { type: 'error'; message: string };

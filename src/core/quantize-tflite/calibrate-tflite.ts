@@ -25,8 +25,15 @@ import { TfliteQuantRefusal } from './types';
 export interface CalibrateOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Tensors whose mean per channel (last axis) is wanted beside their range (the inputs of ops with weights, for bias correction). */
+  channelMeansOf?: number[];
   /** The worker entry; default the built out/cli/tflite-calibrate.js or its source (process-entries.ts). Electron passes its own bundle's path. */
   workerPath?: string;
+}
+
+/** A tensor's calibration: its range and, when asked for, its mean per channel (last axis) over every sample and position. */
+export interface TfliteTensorStats extends TensorStats {
+  channelMeans?: Float64Array;
 }
 
 /** At most this many calibration workers, each with at least MIN_SAMPLES_PER_WORKER samples (a worker costs a LiteRT start and compile). */
@@ -89,13 +96,14 @@ function flattenFeeds(model: TfliteModel, calibration: CalibrationData): { bytes
   return { bytes: new Uint8Array(all.buffer), inputs };
 }
 
-/** min/max per observed tensor index, the model's inputs included (from the samples themselves). */
-export async function calibrateTflite(model: TfliteModel, calibration: CalibrationData, options: CalibrateOptions = {}): Promise<Map<number, TensorStats>> {
+/** min/max per observed tensor index, the model's inputs included (from the samples themselves), and the channel means asked for. */
+export async function calibrateTflite(model: TfliteModel, calibration: CalibrationData, options: CalibrateOptions = {}): Promise<Map<number, TfliteTensorStats>> {
   const subgraph = model.subgraphs[0];
   if (subgraph === undefined) throw new StudioError('INTERNAL', 'The model has no subgraph to calibrate.');
   const { bytes, inputs } = flattenFeeds(model, calibration);
   const observed = activationTensors(model);
-  const stats = new Map<number, TensorStats>();
+  const stats = new Map<number, TfliteTensorStats>();
+  const wantMeans = new Set(options.channelMeansOf ?? []);
   // Input ranges come straight from the samples.
   const perSample = inputs.reduce((sum, input) => sum + input.elements, 0);
   const floats = new Float32Array(bytes.buffer);
@@ -103,17 +111,21 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
   inputs.forEach((input, i) => {
     let min = Infinity;
     let max = -Infinity;
+    const t = subgraph.inputs[i];
+    const channels = input.dims.at(-1) ?? 1;
+    const sums = t !== undefined && wantMeans.has(t) && channels > 0 ? new Float64Array(channels) : undefined;
     for (let s = 0; s < calibration.inputs.length; s += 1) {
       const start = s * perSample + offset;
       for (let k = start; k < start + input.elements; k += 1) {
         const v = floats[k] as number;
         if (v < min) min = v;
         if (v > max) max = v;
+        if (sums) sums[(k - start) % channels] = (sums[(k - start) % channels] as number) + v;
       }
     }
     offset += input.elements;
-    const t = subgraph.inputs[i];
-    if (t !== undefined) stats.set(t, { min, max, values: input.elements * calibration.inputs.length });
+    const count = (input.elements / channels) * calibration.inputs.length;
+    if (t !== undefined) stats.set(t, { min, max, values: input.elements * calibration.inputs.length, ...(sums ? { channelMeans: sums.map((v) => v / count) } : {}) });
   });
 
   const folder = mkdtempSync(join(tmpdir(), 'edgebench-tflite-calibrate-'));
@@ -130,6 +142,7 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
       const first = Math.floor((w * total) / workers);
       return { first, samples: Math.floor(((w + 1) * total) / workers) - first };
     });
+    const channelMeans = observed.flatMap((t, position) => (wantMeans.has(t) ? [position] : []));
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -137,7 +150,7 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
     try {
       const results = await Promise.all(
         shares.map((share, w) =>
-          runCalibrationWorker({ modelPath, feedsPath, ...share, inputs, outputs: observed.length }, {
+          runCalibrationWorker({ modelPath, feedsPath, ...share, inputs, outputs: observed.length, channelMeans }, {
             signal: controller.signal,
             onProgress: (count) => {
               done[w] = count;
@@ -153,13 +166,27 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
       observed.forEach((t, i) => {
         let min = Infinity;
         let max = -Infinity;
-        for (const ranges of results) {
+        for (const { ranges } of results) {
           const range = ranges[i];
           if (range === null || range === undefined) continue;
           min = Math.min(min, range[0]);
           max = Math.max(max, range[1]);
         }
         if (Number.isFinite(min)) stats.set(t, { min, max, values: total });
+      });
+      // Each worker's means weigh as many samples as it ran.
+      channelMeans.forEach((position, k) => {
+        const t = observed[position] as number;
+        let sum: Float64Array | undefined;
+        results.forEach(({ means }, w) => {
+          const mean = means?.[k];
+          if (mean === null || mean === undefined) return;
+          sum ??= new Float64Array(mean.length);
+          const weight = (shares[w]?.samples ?? 0) / total;
+          mean.forEach((v, c) => ((sum as Float64Array)[c] = ((sum as Float64Array)[c] as number) + v * weight));
+        });
+        const known = stats.get(t);
+        if (known && sum) known.channelMeans = sum;
       });
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -170,18 +197,20 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
   }
 }
 
-function runCalibrationWorker(request: CalibrateRequest, options: { signal: AbortSignal; onProgress: (done: number) => void; workerPath?: string }): Promise<Array<[number, number] | null>> {
+type WorkerResult = Pick<Extract<CalibrateReply, { type: 'ranges' }>, 'ranges' | 'means'>;
+
+function runCalibrationWorker(request: CalibrateRequest, options: { signal: AbortSignal; onProgress: (done: number) => void; workerPath?: string }): Promise<WorkerResult> {
   const child = nodeForkSpawner({ runnerPath: options.workerPath ?? processEntryPath('tflite-calibrate') }).spawn();
   const log: string[] = [];
   return new Promise((resolve, reject) => {
     let settled = false;
-    const finish = (error: Error | null, ranges?: Array<[number, number] | null>): void => {
+    const finish = (error: Error | null, result?: WorkerResult): void => {
       if (settled) return;
       settled = true;
       options.signal.removeEventListener('abort', onAbort);
       child.kill('SIGKILL');
       if (error) reject(error);
-      else resolve(ranges ?? []);
+      else resolve(result ?? { ranges: [] });
     };
     const onAbort = (): void => finish(new StudioError('CANCELLED', 'Calibration was cancelled.'));
     options.signal.addEventListener('abort', onAbort, { once: true });
@@ -198,7 +227,7 @@ function runCalibrationWorker(request: CalibrateRequest, options: { signal: Abor
         return;
       }
       if (reply.type === 'progress') options.onProgress(reply.done);
-      else if (reply.type === 'ranges') finish(null, reply.ranges);
+      else if (reply.type === 'ranges') finish(null, reply);
       else finish(new StudioError('RUNTIME', `Calibration in LiteRT failed: ${reply.message.replace(/\.$/, '')}.`, { runnerLog: log.join('\n') }));
     });
     void child.exited.then((exit) => {

@@ -25,7 +25,8 @@ import {
 import { BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
 import { roundHalfEven } from '../quantize/graph';
 import { activationParams, type TensorStats } from '../quantize/ranges';
-import { quantizeWeight } from '../quantize/weights';
+import { quantizeWeight, type QuantizedWeight } from '../quantize/weights';
+import type { TfliteTensorStats } from './calibrate-tflite';
 import { dropUnreadBuffers, floatConstant } from './float-weights';
 import { INT8_OP_RULES, type Int8OpRule } from './int8-op-rules';
 import { TfliteQuantRefusal, type TfliteIoType } from './types';
@@ -151,8 +152,55 @@ function quantizeValues(values: Float32Array, p: QuantParams): Int8Array {
   return Int8Array.from(values, (v) => Math.max(-128, Math.min(127, roundHalfEven(v / p.scale) + p.zeroPoint)));
 }
 
+/** How the rewrite quantizes weights beyond what the spec fixes (full-int8.ts documents the defaults). */
+export interface WeightChoices {
+  /** FULLY_CONNECTED weights per output channel (axis 0) instead of per tensor. */
+  perChannelDense: boolean;
+  /** Bias correction: each bias absorbs the mean error its int8 weights make on the calibration inputs. */
+  biasCorrection: boolean;
+}
+
+/**
+ * The mean error the int8 weights add to each output channel on the calibration inputs: for
+ * output o, the sum over its weights of (dequantized − float weight) × the mean of the input
+ * channel that weight multiplies (Nagel et al. 2019, "Data-Free Quantization Through Weight
+ * Equalization and Bias Correction", section 4.2, with means measured rather than inferred from
+ * batch norm). Zero padding at the borders is not modelled, so for convolutions it is the
+ * interior's error. Undefined when the layout does not match the means (an unexpected shape).
+ */
+export function weightErrorPerOutput(builtin: number, weights: Float32Array, dims: number[], q: QuantizedWeight, inputMeans: Float64Array): Float64Array | undefined {
+  const scaleAt = (c: number): number => q.scales[q.scales.length === 1 ? 0 : c] as number;
+  const errorAt = (i: number, c: number): number => (q.values[i] as number) * scaleAt(c) - (weights[i] as number);
+  if (builtin === BuiltinOperator.DEPTHWISE_CONV_2D) {
+    // [1, kh, kw, out]; output channel o reads input channel floor(o / multiplier).
+    const out = dims.at(-1) ?? 0;
+    const multiplier = out / inputMeans.length;
+    if (!Number.isInteger(multiplier) || multiplier < 1) return undefined;
+    const error = new Float64Array(out);
+    for (let i = 0; i < weights.length; i += 1) {
+      const o = i % out;
+      error[o] = (error[o] as number) + errorAt(i, o) * (inputMeans[Math.floor(o / multiplier)] as number);
+    }
+    return error;
+  }
+  // CONV_2D [out, kh, kw, in / groups] and FULLY_CONNECTED [out, in]: output o of group g reads input channels g × perGroup + c.
+  const out = dims[0] ?? 0;
+  const perGroup = dims.at(-1) ?? 0;
+  const groups = perGroup > 0 ? inputMeans.length / perGroup : 0;
+  if (out === 0 || !Number.isInteger(groups) || groups < 1 || out % groups !== 0) return undefined;
+  const perOutput = weights.length / out;
+  const error = new Float64Array(out);
+  for (let o = 0; o < out; o += 1) {
+    const first = Math.floor(o / (out / groups)) * perGroup;
+    let sum = 0;
+    for (let k = 0; k < perOutput; k += 1) sum += errorAt(o * perOutput + k, o) * (inputMeans[first + (k % perGroup)] as number);
+    error[o] = sum;
+  }
+  return error;
+}
+
 /** The weights and bias of one op with rule.weight, quantized in place. */
-function quantizeWeightsOf(model: TfliteModel, subgraph: TfliteSubGraph, op: TfliteOperator, rule: Int8OpRule, opIndex: number, params: Map<number, QuantParams>): void {
+function quantizeWeightsOf(model: TfliteModel, subgraph: TfliteSubGraph, op: TfliteOperator, rule: Int8OpRule, opIndex: number, params: Map<number, QuantParams>, stats: Map<number, TfliteTensorStats>, choices: WeightChoices): void {
   if (!rule.weight) return;
   const weightIndex = op.inputs[rule.weight.input] ?? -1;
   const weight = subgraph.tensors[weightIndex];
@@ -160,7 +208,11 @@ function quantizeWeightsOf(model: TfliteModel, subgraph: TfliteSubGraph, op: Tfl
   if (weight === undefined || values === undefined || weight.type !== TensorType.FLOAT32) {
     throw new TfliteQuantRefusal(`Operator ${opIndex}'s weights are computed at run time, not stored; full-integer mode quantizes stored weights only (use dynamic or fp16 mode).`);
   }
-  const q = quantizeWeight(values, weight.shape, rule.weight.axis);
+  const builtin = builtinCodeOf(model.operatorCodes[op.opcodeIndex] as NonNullable<TfliteModel['operatorCodes'][number]>);
+  const axis = rule.weight.axis ?? (choices.perChannelDense ? rule.weight.optionalAxis : undefined);
+  const q = quantizeWeight(values, weight.shape, axis);
+  const inputMeans = stats.get(op.inputs[0] ?? -1)?.channelMeans;
+  const weightError = choices.biasCorrection && inputMeans ? weightErrorPerOutput(builtin, values, weight.shape, q, inputMeans) : undefined;
   weight.type = TensorType.INT8;
   weight.buffer = addBuffer(model, new Uint8Array(q.values.buffer));
   weight.quantization = quantization(q.scales, Array.from(q.scales, () => 0), q.axis ?? 0);
@@ -176,7 +228,8 @@ function quantizeWeightsOf(model: TfliteModel, subgraph: TfliteSubGraph, op: Tfl
   // Per channel where the weights are, else one scale (the spec's FULLY_CONNECTED bias is per tensor).
   const biasScales = Float32Array.from(q.scales, (weightScale) => inputScale * weightScale);
   const scaleOf = (c: number): number => biasScales[biasScales.length === 1 ? 0 : c] as number;
-  const ints = Int32Array.from(biasValues, (v, c) => Math.max(-2147483648, Math.min(2147483647, roundHalfEven(v / scaleOf(c)))));
+  const corrected = weightError?.length === biasValues.length ? Float64Array.from(biasValues, (v, c) => v - (weightError[c] as number)) : biasValues;
+  const ints = Int32Array.from(corrected, (v, c) => Math.max(-2147483648, Math.min(2147483647, roundHalfEven(v / scaleOf(c)))));
   bias.type = TensorType.INT32;
   bias.buffer = addBuffer(model, new Uint8Array(ints.buffer));
   bias.quantization = quantization(biasScales, Array.from(biasScales, () => 0), 0);
@@ -264,14 +317,14 @@ function dropUnusedTensors(model: TfliteModel, subgraph: TfliteSubGraph): void {
 }
 
 /** Rewrites subgraph 0 of a (folded, checked) float model to full integer, in place. */
-export function rewriteFullInt8(model: TfliteModel, stats: Map<number, TensorStats>, io: TfliteIoType): void {
+export function rewriteFullInt8(model: TfliteModel, stats: Map<number, TfliteTensorStats>, io: TfliteIoType, choices: WeightChoices = { perChannelDense: false, biasCorrection: false }): void {
   const subgraph = model.subgraphs[0];
   if (subgraph === undefined) return;
   unshareConstants(model, subgraph);
   const params = assignParams(model, subgraph, stats);
   subgraph.operators.forEach((op, i) => {
     const rule = ruleOf(model, op);
-    quantizeWeightsOf(model, subgraph, op, rule, i, params);
+    quantizeWeightsOf(model, subgraph, op, rule, i, params, stats, choices);
     const code = model.operatorCodes[op.opcodeIndex];
     if (code !== undefined) op.opcodeIndex = opcodeIndex(model, builtinCodeOf(code), Math.max(code.version, rule.version));
   });

@@ -13,9 +13,9 @@ import { builtinCodeOf } from '../formats/tflite/tflite-model';
 import { builtinOperatorName, BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
 import { calibrateTflite } from './calibrate-tflite';
 import { foldFloat16Dequantize } from './float-weights';
-import { rewriteFullInt8 } from './full-int8-rewrite';
+import { rewriteFullInt8, type WeightChoices } from './full-int8-rewrite';
 import { INT8_OP_RULES, refusalReason } from './int8-op-rules';
-import { TfliteQuantRefusal, type QuantizeTfliteFullInt8, type TfliteOpNote, type TfliteQuantResult } from './types';
+import { TfliteQuantRefusal, type QuantizeTfliteFullInt8, type TfliteOpNote, type TfliteQuantOptions, type TfliteQuantResult } from './types';
 
 const ALTERNATIVE = 'quantize it with --mode dynamic or --mode fp16 instead (those keep such ops float)';
 
@@ -64,11 +64,15 @@ function describeOps(ops: TfliteOpNote[]): string {
 }
 
 function notesFor(model: TfliteModel, options: Parameters<QuantizeTfliteFullInt8>[1], folded: number, samples: number): string[] {
+  const choices = weightChoices(options);
   const present = new Set((model.subgraphs[0]?.operators ?? []).map((op) => opName(model, op)));
   const notes = [
-    'Weights are int8 symmetric (zero point 0, range [-127, 127]): per channel for CONV_2D (axis 0) and DEPTHWISE_CONV_2D (axis 3), per tensor for the others; biases are int32 with scale input scale × weight scale.',
+    choices.perChannelDense
+      ? 'Weights are int8 symmetric (zero point 0, range [-127, 127]): per channel for CONV_2D (axis 0), DEPTHWISE_CONV_2D (axis 3) and FULLY_CONNECTED (axis 0; TFLite 2.15+ and recent TFLite Micro kernels take it, older ones refuse it); biases are int32 with scale input scale × weight scale.'
+      : 'Weights are int8 symmetric (zero point 0, range [-127, 127]): per channel for CONV_2D (axis 0) and DEPTHWISE_CONV_2D (axis 3), per tensor for the others; biases are int32 with scale input scale × weight scale.',
     `Activations are int8 per tensor, asymmetric, over the min/max of ${samples} calibration sample${samples === 1 ? '' : 's'}, each range widened to include 0.`,
   ];
+  if (choices.biasCorrection) notes.push(`Biases are corrected for the mean error of the int8 weights on the ${samples} calibration sample${samples === 1 ? '' : 's'} (each bias absorbs the weights' rounding error times its input channels' mean); with few or unrepresentative samples this can add error instead.`);
   if (options.io === undefined) notes.push('Inputs and outputs stay float (the default): a QUANTIZE op follows each input and a DEQUANTIZE op precedes each output.');
   if (options.io === 'uint8') notes.push('uint8 inputs and outputs have the int8 scale and zero point + 128; QUANTIZE ops convert between them and the int8 graph.');
   if (folded > 0) notes.push(`${folded} float16 weight tensor${folded === 1 ? '' : 's'} behind DEQUANTIZE ops ${folded === 1 ? 'was' : 'were'} folded to float32 before quantizing.`);
@@ -80,6 +84,19 @@ function notesFor(model: TfliteModel, options: Parameters<QuantizeTfliteFullInt8
   });
   if (sharing.length > 0) notes.push(`${sharing.join(', ')} share one scale and zero point between their inputs and outputs, as the spec requires.`);
   return notes;
+}
+
+/** The weight choices the options leave open, with their defaults (see TfliteQuantOptions). */
+export function weightChoices(options: Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection'>): WeightChoices {
+  return { perChannelDense: options.denseWeights === 'per-channel', biasCorrection: options.biasCorrection ?? false };
+}
+
+/** The data input of every op with weights: what bias correction needs the channel means of. */
+function weightedOpInputs(model: TfliteModel): number[] {
+  return (model.subgraphs[0]?.operators ?? []).flatMap((op) => {
+    const code = model.operatorCodes[op.opcodeIndex];
+    return code !== undefined && INT8_OP_RULES.get(builtinCodeOf(code))?.weight ? [op.inputs[0] ?? -1] : [];
+  });
 }
 
 export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, options): Promise<TfliteQuantResult> => {
@@ -106,7 +123,9 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
   if (options.calibration === undefined || samples === 0) {
     throw new TfliteQuantRefusal('Full-integer mode needs representative samples to calibrate activation ranges: give a calibration dataset (--calibration DATASET in the CLI, the Calibration dataset field in the studio).');
   }
+  const choices = weightChoices(options);
   const stats = await calibrateTflite(model, options.calibration, {
+    ...(choices.biasCorrection ? { channelMeansOf: weightedOpInputs(model) } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onProgress: (done, total) => options.onProgress?.({ stage: 'calibrate', done, total }),
   });
@@ -114,7 +133,7 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
   const ops = subgraph.operators.map((op): TfliteOpNote => ({ op: original.get(op) ?? -1, opName: opName(model, op), reason: 'int8 kernel' }));
   options.onProgress?.({ stage: 'quantize', done: 0, total: 1 });
   const notes = notesFor(model, options, folded, samples);
-  rewriteFullInt8(model, stats, io);
+  rewriteFullInt8(model, stats, io, choices);
   // The description is the file's producer (what inspect shows): this file is the quantizer's, as
   // a TFLite converter names itself there, and the float model's description goes with the float file.
   model.description = 'Quantized to full int8 by EdgeBench Studio';

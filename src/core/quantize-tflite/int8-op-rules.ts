@@ -25,8 +25,8 @@ export type Int8OutputRule =
 export interface Int8OpRule {
   version: number;
   output: Int8OutputRule;
-  /** Input index of the constant weights, and the channel axis (undefined: per tensor). */
-  weight?: { input: number; axis: number | undefined };
+  /** Input index of the constant weights, and the channel axis (undefined: per tensor); `optionalAxis`: the axis when the user asks for per-channel weights where the spec's default is per tensor. */
+  weight?: { input: number; axis: number | undefined; optionalAxis?: number };
   /** Input index of the optional bias (int32, scale input × weight). */
   bias?: number;
 }
@@ -40,12 +40,15 @@ const B = BuiltinOperator;
 export const INT8_OP_RULES: ReadonlyMap<number, Int8OpRule> = new Map<number, Int8OpRule>([
   [B.CONV_2D, { version: 3, output: own, weight: { input: 1, axis: 0 }, bias: 2 }],
   [B.DEPTHWISE_CONV_2D, { version: 3, output: own, weight: { input: 1, axis: 3 }, bias: 2 }],
-  [B.FULLY_CONNECTED, { version: 4, output: own, weight: { input: 1, axis: undefined }, bias: 2 }],
+  [B.FULLY_CONNECTED, { version: 4, output: own, weight: { input: 1, axis: undefined, optionalAxis: 0 }, bias: 2 }],
   [B.ADD, { version: 2, output: own }],
   [B.SUB, { version: 2, output: own }],
   [B.MUL, { version: 2, output: own }],
   [B.MEAN, { version: 2, output: own }],
   [B.SUM, { version: 2, output: own }],
+  [B.RSQRT, { version: 2, output: own }],
+  // Both operands are activations (attention's Q·Kᵀ and P·V): int8 per tensor, any zero point.
+  [B.BATCH_MATMUL, { version: 2, output: own }],
   [B.RELU, { version: 2, output: own }],
   [B.RELU6, { version: 2, output: own }],
   [B.LEAKY_RELU, { version: 2, output: own }],

@@ -20,6 +20,10 @@ export interface TfliteQuantOptions {
   exclude?: string[];
   /** int8 mode: representative samples, keyed by the model's input tensor names, in the float model's own layout (NHWC for images). */
   calibration?: CalibrationData;
+  /** int8 mode: FULLY_CONNECTED weights per tensor (the spec's, and every TFLite kernel's, default) or per output channel (TFLite 2.15+ and recent TFLite Micro kernels). */
+  denseWeights?: 'per-tensor' | 'per-channel';
+  /** int8 mode: fold the mean error of the int8 weights on the calibration samples into each bias. */
+  biasCorrection?: boolean;
   signal?: AbortSignal;
   /** Called as work advances (calibration sample `done` of `total`, then the rewrite). */
   onProgress?: (progress: { stage: 'calibrate' | 'quantize'; done: number; total: number }) => void;

@@ -33,6 +33,10 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
   }
   const min = new Array<number>(outputs).fill(Infinity);
   const max = new Array<number>(outputs).fill(-Infinity);
+  // Per-channel sums (last axis) of the tensors bias correction needs, over every element of every sample.
+  const meanAt = new Map((request.channelMeans ?? []).map((o, k) => [o, k]));
+  const sums: Array<Float64Array | null> = (request.channelMeans ?? []).map(() => null);
+  const counts = new Array<number>(sums.length).fill(0);
   const { Tensor: TensorClass } = model.library;
   try {
     for (let sample = 0; sample < request.samples; sample += 1) {
@@ -59,6 +63,14 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
           }
           min[o] = lo;
           max[o] = hi;
+          const k = meanAt.get(o);
+          const channels = result.type.layout.dimensions.at(-1) ?? 0;
+          if (k !== undefined && channels > 0 && values.length > 0) {
+            const sum = sums[k] ?? new Float64Array(channels);
+            sums[k] = sum;
+            for (let i = 0; i < values.length; i += 1) sum[i % channels] = (sum[i % channels] as number) + (values[i] as number);
+            counts[k] = (counts[k] as number) + values.length / channels;
+          }
         });
       } finally {
         for (const tensor of tensors) tensor.delete();
@@ -69,7 +81,9 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
     model.compiled.delete();
   }
   // JSON has no Infinity: an output never seen (empty tensor) comes back as null.
-  return { type: 'ranges', ranges: min.map((lo, o) => (Number.isFinite(lo) ? [lo, max[o] as number] : null)) };
+  const ranges = min.map((lo, o): [number, number] | null => (Number.isFinite(lo) ? [lo, max[o] as number] : null));
+  const means = sums.map((sum, k) => (sum === null ? null : Array.from(sum, (v) => v / (counts[k] as number))));
+  return { type: 'ranges', ranges, ...(means.length > 0 ? { means } : {}) };
 }
 
 let started = false;

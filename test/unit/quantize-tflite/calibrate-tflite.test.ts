@@ -65,4 +65,33 @@ describe('TFLite calibration with intermediates exposed', () => {
     expect(stats.get(relu)?.min).toBe(0);
     expect(stats.get(relu)?.max).toBeGreaterThan(0);
   }, 60_000);
+
+  it('gives the channel means asked for (bias correction): of an input from the samples, of an activation over workers', async () => {
+    const count = 40; // two workers of 20
+    const calibration: CalibrationData = { inputs: Array.from({ length: count }, (_, i) => ({ input: { dims: [1, 28, 28, 1], data: digit(i) } })) };
+    const subgraph = model.subgraphs[0];
+    const input = subgraph?.inputs[0] ?? -1;
+    const logitsIndex = subgraph?.tensors.findIndex((t) => t.name === 'logits') ?? -1;
+    const stats = await calibrateTflite(model, calibration, { channelMeansOf: [input, logitsIndex] });
+    let pixels = 0;
+    for (let i = 0; i < count; i += 1) for (const v of digit(i)) pixels += v;
+    expect(stats.get(input)?.channelMeans?.[0]).toBeCloseTo(pixels / (count * PIXELS), 9);
+
+    const float = await openLiteRtModel(join(root, 'resources/models/demo-mnist.tflite'), 1);
+    const sums = new Float64Array(10);
+    for (let i = 0; i < count; i += 1) {
+      const tensor = new float.library.Tensor(digit(i), [1, 28, 28, 1]);
+      const [logits] = await float.compiled.run([tensor]);
+      tensor.delete();
+      (logits?.toTypedArray() ?? []).forEach((v, k) => (sums[k] = (sums[k] as number) + v / count));
+      logits?.delete();
+    }
+    float.compiled.delete();
+    const means = stats.get(logitsIndex)?.channelMeans;
+    expect(means).toHaveLength(10);
+    sums.forEach((v, k) => expect(means?.[k]).toBeCloseTo(v, 4));
+    // Not asked for: none.
+    const relu = subgraph?.tensors.findIndex((t) => t.name === 'conv1/relu') ?? -1;
+    expect(stats.get(relu)?.channelMeans).toBeUndefined();
+  }, 60_000);
 });

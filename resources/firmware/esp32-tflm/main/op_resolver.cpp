@@ -11,6 +11,7 @@ bool add_builtin_op(tflite::BuiltinOperator op, OpResolver& r) {
     case B::BuiltinOperator_ARG_MAX: status = r.AddArgMax(); break;
     case B::BuiltinOperator_ARG_MIN: status = r.AddArgMin(); break;
     case B::BuiltinOperator_AVERAGE_POOL_2D: status = r.AddAveragePool2D(); break;
+    case B::BuiltinOperator_BATCH_MATMUL: status = r.AddBatchMatMul(); break;
     case B::BuiltinOperator_BATCH_TO_SPACE_ND: status = r.AddBatchToSpaceNd(); break;
     case B::BuiltinOperator_CAST: status = r.AddCast(); break;
     case B::BuiltinOperator_CONCATENATION: status = r.AddConcatenation(); break;

@@ -60,7 +60,7 @@ export const EDGEBENCH_FIRMWARE_OP_RESOLVER = 'resources/firmware/esp32-tflm/mai
  * reads the C++ source and fails when the two drift apart.
  */
 export const EDGEBENCH_FIRMWARE_OPS: ReadonlySet<string> = new Set([
-  'ABS', 'ADD', 'ARG_MAX', 'ARG_MIN', 'AVERAGE_POOL_2D', 'BATCH_TO_SPACE_ND', 'CAST', 'CONCATENATION', 'CONV_2D',
+  'ABS', 'ADD', 'ARG_MAX', 'ARG_MIN', 'AVERAGE_POOL_2D', 'BATCH_MATMUL', 'BATCH_TO_SPACE_ND', 'CAST', 'CONCATENATION', 'CONV_2D',
   'DEPTHWISE_CONV_2D', 'DEQUANTIZE', 'DIV', 'EXP', 'EXPAND_DIMS', 'FLOOR', 'FULLY_CONNECTED', 'GATHER',
   'HARD_SWISH', 'L2_NORMALIZATION', 'LEAKY_RELU', 'LOG', 'LOGISTIC', 'MAXIMUM', 'MAX_POOL_2D', 'MEAN', 'MINIMUM',
   'MUL', 'PACK', 'PAD', 'PADV2', 'PRELU', 'QUANTIZE', 'REDUCE_MAX', 'RELU', 'RELU6', 'RESHAPE',

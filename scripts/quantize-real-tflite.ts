@@ -1,0 +1,90 @@
+/**
+ * Full-integer quantization of the real-model table's float TFLite models (MediaPipe's, in
+ * node_modules) with each weight choice of the quantizer, and how closely each output follows the
+ * float model: cosine of the dequantized outputs (float I/O) against the float model's in LiteRT.
+ * The figures the README's full-int8 table and the MediaPipe test's bounds come from.
+ *
+ *   npx tsx scripts/quantize-real-tflite.ts [--models hand_landmark_lite,...] [--samples 16]
+ *
+ * Calibration and check inputs are seeded uniform [0, 1) noise (makeInputData's 'random' fill, the
+ * runner's), calibration on seeds 1000…, checks on seeds 1 and 2, as in
+ * test/integration/quantize-tflite-mediapipe.test.ts: no image of faces, hands or people ships with
+ * the studio, so the figures compare a variant with its float model on noise, not task accuracy.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareOutputs } from '../src/core/convert/parity';
+import { quantizeTfliteFullInt8 } from '../src/core/quantize-tflite/full-int8';
+import type { TfliteQuantOptions } from '../src/core/quantize-tflite/types';
+import type { CalibrationData } from '../src/core/quantize/recipe';
+import { elementCount, makeInputData } from '../src/core/runner/input-data';
+import { openLiteRtModel, runLiteRtOnce, type LiteRtModel } from '../src/core/runner/runtimes/litert';
+
+const MODELS: Record<string, string> = {
+  face_detection_short_range: 'face_detection/face_detection_short_range.tflite',
+  face_detection_full_range: 'face_detection/face_detection_full_range.tflite',
+  hand_landmark_lite: 'hands/hand_landmark_lite.tflite',
+  hand_landmark_full: 'hands/hand_landmark_full.tflite',
+  pose_landmark_lite: 'pose/pose_landmark_lite.tflite',
+  pose_landmark_full: 'pose/pose_landmark_full.tflite',
+  pose_landmark_heavy: 'pose/pose_landmark_heavy.tflite',
+};
+
+const CHOICES: Array<{ key: string; options: Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection'> }> = [
+  { key: 'per-tensor dense', options: { denseWeights: 'per-tensor', biasCorrection: false } },
+  { key: 'per-channel dense', options: { denseWeights: 'per-channel', biasCorrection: false } },
+  { key: 'per-tensor + bias corr.', options: { denseWeights: 'per-tensor', biasCorrection: true } },
+  { key: 'per-channel + bias corr.', options: { denseWeights: 'per-channel', biasCorrection: true } },
+];
+
+const seeded = (spec: LiteRtModel['inputs'][number], seed: number): Float32Array =>
+  makeInputData(spec.name, 'float32', elementCount(spec.shape), { kind: 'random', seed }) as Float32Array;
+
+async function outputs(model: LiteRtModel, data: Float32Array): Promise<Array<{ name: string; dims: number[]; data: Float32Array }>> {
+  const spec = model.inputs[0] as LiteRtModel['inputs'][number];
+  const tensor = new model.library.Tensor(data, spec.shape);
+  const values = await runLiteRtOnce(model, [tensor]);
+  tensor.delete();
+  const details = model.compiled.getOutputDetails();
+  return values.map((v, i) => ({ name: details[i]?.name ?? `output_${i}`, dims: [...(details[i]?.shape ?? [v.length])], data: Float32Array.from(v as Float32Array) }));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { models: { type: 'string' }, samples: { type: 'string', default: '16' } } });
+  const wanted = values.models?.split(',') ?? Object.keys(MODELS);
+  const samples = Number(values.samples);
+  const dir = mkdtempSync(path.join(tmpdir(), 'edgebench-real-tflite-'));
+  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'}; ${samples} calibration samples (seeded noise), checks on seeds 1 and 2`);
+  console.log('model | weights | seconds | bytes | cosine per output (seed 1 / seed 2) | least');
+  try {
+    for (const id of wanted) {
+      const file = path.join('node_modules/@mediapipe', MODELS[id] ?? id);
+      const float = await openLiteRtModel(file, 1);
+      const spec = float.inputs[0] as LiteRtModel['inputs'][number];
+      const calibration: CalibrationData = { inputs: Array.from({ length: samples }, (_, i) => ({ [spec.name]: { dims: spec.shape, data: seeded(spec, 1000 + i) } })) };
+      const reference = [await outputs(float, seeded(spec, 1)), await outputs(float, seeded(spec, 2))];
+      for (const { key, options } of CHOICES) {
+        const started = performance.now();
+        const result = await quantizeTfliteFullInt8(new Uint8Array(readFileSync(file)), { mode: 'int8', calibration, ...options });
+        const seconds = (performance.now() - started) / 1000;
+        const int8File = path.join(dir, `${id}.tflite`);
+        writeFileSync(int8File, result.bytes);
+        const int8 = await openLiteRtModel(int8File, 1);
+        const perSeed: Array<ReturnType<typeof compareOutputs>['outputs']> = [];
+        for (const [k, seed] of [1, 2].entries()) perSeed.push(compareOutputs(reference[k] ?? [], await outputs(int8, seeded(spec, seed)), { reference: 'float', test: 'int8' }).outputs);
+        int8.compiled.delete();
+        const names = (perSeed[0] ?? []).map((o) => o.name);
+        const cells = names.map((name) => `${name} ${perSeed.map((s) => s.find((o) => o.name === name)?.cosine.toFixed(4)).join(' / ')}`);
+        const least = Math.min(...perSeed.flat().map((o) => o.cosine));
+        console.log(`${id} | ${key} | ${seconds.toFixed(1)} | ${result.bytes.byteLength} | ${cells.join(', ')} | ${least.toFixed(4)}`);
+      }
+      float.compiled.delete();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
