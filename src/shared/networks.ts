@@ -279,11 +279,14 @@ export function suggestNetworks(models: readonly SuggestModel[], networks: reado
   return suggestions;
 }
 
+/** Word separators count as one: a Keras name "demo_mnist" and a file name "demo-mnist" name the same network. */
+const sameSeparators = (text: string): string => text.replace(/[-_. ]/g, '-');
+
 /** The network's default name: what its members' names share ("demo-mnist" of demo-mnist and demo-mnist-tfjs), else the first. */
 export function commonName(names: readonly string[]): string {
   const first = names[0] ?? 'network';
   let prefix = first;
-  for (const name of names.slice(1)) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  for (const name of names.slice(1)) while (!sameSeparators(name).startsWith(sameSeparators(prefix))) prefix = prefix.slice(0, -1);
   const trimmed = prefix.replace(/[-_. ]+$/, '');
   return trimmed.length >= 3 ? trimmed : first;
 }

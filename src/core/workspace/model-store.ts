@@ -3,7 +3,8 @@ import type { ModelEntry } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import type { VariantOrigin } from '../../shared/variants';
 import { inspectModelBuffers } from '../formats/inspect';
-import { tfjsModelName } from '../formats/tfjs/tfjs-name';
+import { tfjsOwnName } from '../formats/tfjs/tfjs-name';
+import { importedModelName } from '../../shared/model-naming';
 import { writeFileAtomic } from './atomic-write';
 import type { Workspace } from './workspace';
 
@@ -63,10 +64,17 @@ export function mainModelPath(workspace: Workspace, entry: ModelEntry): string {
   return path.join(workspace.modelDir(entry.id), main);
 }
 
-/** `given` is the main file's name as uploaded, which may still carry its folder (a TF.js model.json is named after it). */
+/**
+ * The shared naming rule (shared/model-naming.ts). `given` is the main file's name as uploaded,
+ * which may still carry its folder (a generic model.json or model.onnx is named after it).
+ */
 function displayName(fileName: string, format: string, files: ModelFileBuffer[], given = fileName): string {
-  if (format === 'tfjs') return tfjsModelName(given, files.filter((f) => f.name !== fileName).map((f) => f.name));
-  return fileName.replace(/\.(onnx|tflite)$/i, '');
+  const main = files.find((f) => f.name === fileName);
+  return importedModelName({
+    mainFile: given,
+    shardNames: files.filter((f) => f.name !== fileName).map((f) => f.name),
+    ownName: format === 'tfjs' && main ? tfjsOwnName(main.data) : null,
+  });
 }
 
 /** Keeps only a plain file name: uploads must not be able to write outside the model's folder. */

@@ -1,28 +1,37 @@
 /**
- * An imported TF.js model is named after its file (handtrack.json → handtrack) or, for the
- * converter's generic model.json, its folder; never "tfjs-model".
+ * An imported model is named after its file (handtrack.json → handtrack) or, for a converter's
+ * generic model.json or model.onnx, its folder, else the name a layers model gives itself, else
+ * its shards' prefix; never "tfjs-model". One rule (shared/model-naming.ts) for the studio's
+ * import and the command line's.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { tfjsModelName } from '../../../src/core/formats/tfjs/tfjs-name';
+import { importedModelName } from '../../../src/shared/model-naming';
 import { importModel } from '../../../src/core/workspace/model-store';
 import { Workspace } from '../../../src/core/workspace/workspace';
 
 const HUMAN = join(import.meta.dirname, '..', '..', '..', 'node_modules', '@vladmandic', 'human', 'models');
 const DEMO = join(import.meta.dirname, '..', '..', '..', 'resources', 'models', 'demo-mnist-tfjs');
 
-describe('tfjsModelName', () => {
+describe('importedModelName', () => {
   test.each([
-    ['handtrack.json', ['handtrack.bin'], 'handtrack'],
-    ['hands/model.json', ['group1-shard1of1.bin'], 'hands'],
-    ['C:\\models\\pose\\model.json', [], 'pose'],
-    ['model.json', ['blazeface-group1-shard1of2.bin', 'blazeface-group1-shard2of2.bin'], 'blazeface'],
-    ['model.json', ['group1-shard1of1.bin'], 'model'],
-    ['Model.JSON', [], 'Model'],
-  ])('%s with %j is %s', (file, shards, name) => {
-    expect(tfjsModelName(file, shards)).toBe(name);
+    ['handtrack.json', ['handtrack.bin'], null, 'handtrack'],
+    ['hands/model.json', ['group1-shard1of1.bin'], null, 'hands'],
+    ['C:\\models\\pose\\model.json', [], null, 'pose'],
+    ['model.json', ['blazeface-group1-shard1of2.bin', 'blazeface-group1-shard2of2.bin'], null, 'blazeface'],
+    ['model.json', ['group1-shard1of1.bin'], null, 'model'],
+    ['Model.JSON', [], null, 'Model'],
+    // Picked as files (no folder): the layers model's own Keras name, unless that is a default too.
+    ['model.json', ['group1-shard1of1.bin'], 'demo_mnist', 'demo_mnist'],
+    ['model.json', ['group1-shard1of1.bin'], 'sequential_1', 'model'],
+    ['demo-mnist-tfjs/model.json', ['group1-shard1of1.bin'], 'demo_mnist', 'demo-mnist-tfjs'],
+    // The same rule for any format's generic file name.
+    ['yolo-nano/model.onnx', [], null, 'yolo-nano'],
+    ['mobilenet_v2.tflite', [], null, 'mobilenet_v2'],
+  ])('%s with %j (own name %s) is %s', (file, shards, ownName, name) => {
+    expect(importedModelName({ mainFile: file, shardNames: shards, ownName })).toBe(name);
   });
 });
 
@@ -43,5 +52,16 @@ describe('importing TF.js models into a workspace', () => {
     ]);
     expect(entry.name).toBe('demo-mnist-tfjs');
     expect(entry.files).toEqual(['model.json', 'group1-shard1of1.bin']);
+  });
+
+  test("a model.json picked as files, without its folder, is named by the layers model's own name, not 'model'", async () => {
+    // Other bytes than the test above (a model's id is its content hash): one weight's lowest bit flipped.
+    const shard = readFileSync(join(DEMO, 'group1-shard1of1.bin'));
+    shard[0] = (shard[0] ?? 0) ^ 1;
+    const entry = await importModel(new Workspace(root), [
+      { name: 'model.json', data: readFileSync(join(DEMO, 'model.json')) },
+      { name: 'group1-shard1of1.bin', data: shard },
+    ]);
+    expect(entry.name).toBe('demo_mnist');
   });
 });

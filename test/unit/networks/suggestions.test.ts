@@ -67,6 +67,8 @@ describe('suggestNetworks', () => {
 
   it('names a network after what its members share', () => {
     expect(commonName(['demo-mnist', 'demo-mnist-tfjs'])).toBe('demo-mnist');
+    // A TF.js model picked as files is named by its Keras name (demo_mnist): separators count as one.
+    expect(commonName(['demo-mnist', 'demo-mnist', 'demo_mnist'])).toBe('demo-mnist');
     expect(commonName(['ab', 'cd'])).toBe('ab');
   });
 });

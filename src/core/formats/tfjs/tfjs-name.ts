@@ -1,26 +1,27 @@
 /**
- * The name a TF.js model goes by in the studio (import and `edgebench bench` alike). Converters
- * write either `<name>.json` with `<name>.bin` (as @vladmandic/human ships handtrack.json) or a
- * folder of `model.json` with `group1-shard1of1.bin`, so the file name says the most, and when it
- * is the generic model.json the folder does (the page uploads a picked or dropped folder's files
- * as "folder/file"). Files picked one by one carry no folder, so then the shards' shared prefix is
- * tried, and last the file name itself.
+ * What a TF.js model.json says about its own name, for the shared naming rule
+ * (src/shared/model-naming.ts): a layers model's Keras name, at modelTopology.config.name as
+ * `model.save()` writes it or under model_config as the converter writes Keras HDF5 models. Graph
+ * models carry none.
  */
+import { importedModelName } from '../../../shared/model-naming';
+import { parseJsonOnce } from './tfjs-manifest';
 
-/** File stems that name nothing: the converter's default output name. */
-const GENERIC_STEMS = new Set(['model']);
+const record = (value: unknown): Record<string, unknown> | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+
+/** The Keras name of a layers model.json, or null (a graph model, JSON that is not a model). */
+export function tfjsOwnName(modelJson: Uint8Array): string | null {
+  const topology = record(record(parseJsonOnce({ name: 'model.json', data: modelJson }))?.modelTopology);
+  const root = topology && 'model_config' in topology ? record(topology.model_config) : topology;
+  const name = record(root?.config)?.name;
+  return typeof name === 'string' && name.trim() !== '' ? name : null;
+}
 
 /**
- * @param mainFile model.json's name as given, possibly with its folder ("hands/model.json", "C:\\m\\model.json").
- * @param shardNames the weight shards' file names, for models given without a folder.
+ * `edgebench bench`'s name for a model.json path: the shared rule without the files' contents.
+ * @deprecated call importedModelName (src/shared/model-naming.ts) directly; kept for src/cli/commands/bench.ts until its next edit.
  */
 export function tfjsModelName(mainFile: string, shardNames: readonly string[] = []): string {
-  const parts = mainFile.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
-  const base = parts[parts.length - 1] ?? mainFile;
-  const stem = base.replace(/\.json$/i, '');
-  if (stem !== '' && !GENERIC_STEMS.has(stem.toLowerCase())) return stem;
-  const folder = parts[parts.length - 2];
-  if (folder !== undefined && folder !== '..') return folder;
-  const prefix = shardNames.map((name) => name.replace(/(-|_)?(group\d+-)?shard\d+of\d+.*$/i, '').replace(/\.bin$/i, '')).find((name) => name !== '');
-  return prefix ?? (stem || base);
+  return importedModelName({ mainFile, shardNames });
 }
