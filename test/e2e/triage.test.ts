@@ -3,7 +3,8 @@
  * the demo model's static int8 variant beside each layer's time on This computer, one layer
  * picked, "Keep in float and compare" pressed, its progress steps (make, evaluate, benchmark
  * cell 1 of 1) seen, and the result row with the accuracy and latency change; the table is still
- * there after a reload. The workspace is prepared through the engine (a variant and a profiled
+ * there after a reload; per-layer SQNR, once measured, is still there after leaving the page and
+ * coming back (issue 13's new-user finding). The workspace is prepared through the engine (a variant and a profiled
  * benchmark of it and its float model, as the Models and Runs pages make them) so that this
  * file tests only the triage loop. No sleeps.
  */
@@ -60,6 +61,16 @@ it(
     const layer = panel.getByTestId('sqnr-layer').nth(1);
     const node = (await layer.getAttribute('data-node')) ?? '';
     expect(node).not.toBe('');
+
+    // Measured once: leaving the page and coming back shows the same layers at once, not measured again.
+    const measuredNodes = await panel.getByTestId('sqnr-layer').evaluateAll((els) => els.map((el) => el.getAttribute('data-node')));
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('sqnr-panel').waitFor({ state: 'detached' });
+    await page.getByTestId('nav-accuracy').click();
+    await panel.getByTestId('sqnr-layer-table').waitFor();
+    expect(await panel.getByTestId('sqnr-compute').textContent()).toBe('Measure again');
+    expect(await panel.locator('.task-line').count()).toBe(0);
+    expect(await panel.getByTestId('sqnr-layer').evaluateAll((els) => els.map((el) => el.getAttribute('data-node')))).toEqual(measuredNodes);
 
     // Each listed layer shows its time in the int8 variant and in the float model, from their profiled runs.
     const table = panel.getByTestId('sqnr-layer-table');

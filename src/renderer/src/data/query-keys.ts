@@ -24,6 +24,13 @@ export const queryKeys = {
   ports: ['ports'],
   /** A fit estimate of a workspace .tflite (model ids are content hashes); chip '' is every known chip. */
   fit: (modelId: string, chip: string) => ['fit', modelId, chip] as const,
+  /**
+   * A variant's per-layer SQNR against its float parent (evals.layerSqnr), measured on request and
+   * kept for the session, so leaving the Accuracy page and coming back shows it without measuring
+   * again. Model ids are content hashes; the dataset's preprocessing is in the key, since new
+   * preprocessing feeds other samples.
+   */
+  layerSqnr: (modelId: string, datasetId: string, preprocessing: string, samples: number) => ['layer-sqnr', modelId, datasetId, preprocessing, samples] as const,
 } as const;
 
 /**

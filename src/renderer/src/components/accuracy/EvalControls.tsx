@@ -1,6 +1,7 @@
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
 import type { EvalCheck, EvalSkipped } from '../../../../shared/eval-schema';
 import { formatBytes } from '../../../../shared/units';
+import { distinctQualifiers } from '../../model-labels';
 import { familyOrder, listLabel } from '../../variant-view';
 import './eval-controls.css';
 
@@ -29,9 +30,11 @@ export function EvalControls(props: Props) {
   const limit = props.limit.trim() === '' ? null : Number(props.limit);
   const limitValid = limit === null || (Number.isInteger(limit) && limit >= 1);
   const skipped = props.skipped ?? [];
+  // Same-named models say what tells them apart (the format badge is beside each name).
+  const qualifiers = distinctQualifiers(models, { base: (m) => listLabel(m, models).name, omit: ['format'] });
   const nameOf = (id: string): string => {
     const model = models.find((m) => m.id === id);
-    return model ? `${listLabel(model, models).name} (${model.info.format})` : id;
+    return model ? `${listLabel(model, models).name}${qualifiers.get(id) ?? ''} (${model.info.format})` : id;
   };
   return (
     <div className="card eval-controls" data-testid="eval-controls">
@@ -67,6 +70,7 @@ export function EvalControls(props: Props) {
                     <span className="model-option-name">
                       {isVariant && '↳ '}
                       {listLabel(model, models).name}
+                      {qualifiers.get(model.id) && <span className="muted model-qualifier">{qualifiers.get(model.id)}</span>}
                     </span>
                     <span className={`format format-${model.info.format}`}>{model.info.format}</span>
                     <span className="muted runtime-name">{formatBytes(model.info.sizeBytes)}</span>

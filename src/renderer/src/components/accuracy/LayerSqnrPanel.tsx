@@ -1,14 +1,16 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ModelEntry } from '../../../../shared/contract';
 import type { LayerSqnr } from '../../../../shared/eval-schema';
 import type { LayerLatency } from '../../../../shared/triage';
 import { useApi } from '../../data/api-context';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
-import { useRuns, useTargets } from '../../data/queries';
+import { useDatasets, useRuns, useTargets } from '../../data/queries';
+import { queryKeys } from '../../data/query-keys';
 import { formatPercent, formatUs } from '../../format';
 import { useTask } from '../../hooks/useTask';
 import { useTriageJob, type TriageDone } from '../../hooks/useTriageJob';
+import { distinctModelLabels } from '../../model-labels';
 import { isStaticInt8, originLabel, remakeFor } from '../../variant-view';
 import { SqnrChart } from './SqnrChart';
 import { TriageProgress } from './TriageProgress';
@@ -51,12 +53,21 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
   const [chosenId, setChosenId] = useState<string | null>(null);
   const [targetChoice, setTargetChoice] = useState<string | null>(null);
   const variant = candidates.find((m) => m.id === chosenId) ?? candidates.find((m) => m.id === preferredId) ?? candidates[0];
-  const [result, setResult] = useState<{ modelId: string; datasetId: string; layers: LayerSqnr[] } | null>(null);
-  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const { datasets } = useDatasets();
+  const preprocessing = JSON.stringify(datasets.find((d) => d.id === datasetId)?.preprocessing ?? {});
+  const sqnrKey = (modelId: string) => queryKeys.layerSqnr(modelId, datasetId, preprocessing, SQNR_SAMPLES);
+  // Measured only on request (measure below writes the cache); kept for the session (gcTime
+  // Infinity), so coming back to the page shows the variant's layers without measuring again.
+  const measured = useQuery<LayerSqnr[]>({ queryKey: sqnrKey(variant?.id ?? ''), queryFn: skipToken, gcTime: Infinity });
+  const layers = variant ? (measured.data ?? null) : null;
+  // The worst layer starts ticked: excluding it is the usual first try. Kept per variant while the page is open.
+  const [checkedBy, setCheckedBy] = useState<{ modelId: string; nodes: Set<string> } | null>(null);
+  const checked = checkedBy && checkedBy.modelId === variant?.id ? checkedBy.nodes : new Set(layers?.slice(0, 1).map((l) => l.node));
+  const setChecked = (update: Set<string> | ((set: Set<string>) => Set<string>)): void =>
+    setCheckedBy({ modelId: variant?.id ?? '', nodes: typeof update === 'function' ? update(checked) : update });
   const [made, setMade] = useState<ModelEntry | null>(null);
   const measuring = useTask('layerSqnr');
   const quantizing = useTask('quantize');
-  const layers = result && variant && result.modelId === variant.id && result.datasetId === datasetId ? result.layers : null;
   const target = targets.find((t) => t.id === targetChoice) ?? targets.find((t) => t.id === 'local') ?? targets[0];
   const targetId = target?.id ?? 'local';
 
@@ -73,7 +84,7 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
       const last = done.session.steps.at(-1);
       const entry = last ? models.find((m) => m.id === last.variantId) : undefined;
       if (entry) onVariantMade(entry);
-      setChecked(new Set());
+      setCheckedBy(null);
     },
     [models, onVariantMade, queryClient],
   );
@@ -88,6 +99,7 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
     );
   }
   const origin = variant.origin;
+  const candidateLabels = distinctModelLabels(candidates, { base: (m) => originLabel(m, models) });
   // The chain the variant is in, on this dataset: the next step refines its last variant, so exclusions add up.
   const session = triageList.data?.sessions.find((s) => s.parentId === origin.parentId && s.datasetId === datasetId && s.steps.some((step) => step.variantId === variant.id));
   const refined = models.find((m) => m.id === session?.steps.at(-1)?.variantId) ?? variant;
@@ -102,9 +114,8 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
     setMade(null);
     measuring.run(`Comparing ${variant.name} with its float model layer by layer…`, () => api.evals.layerSqnr({ modelId, datasetId, samples: SQNR_SAMPLES })).then(
       (found) => {
-        setResult({ modelId, datasetId, layers: found });
-        // The worst layer starts ticked: excluding it is the usual first try.
-        setChecked(new Set(found.slice(0, 1).map((l) => l.node)));
+        queryClient.setQueryData(sqnrKey(modelId), found);
+        setCheckedBy({ modelId, nodes: new Set(found.slice(0, 1).map((l) => l.node)) });
       },
       (error: unknown) => onError(error),
     );
@@ -158,7 +169,7 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
         <select value={variant.id} onChange={(e) => setChosenId(e.currentTarget.value)} aria-label="Static int8 variant" data-testid="sqnr-variant-select">
           {candidates.map((m) => (
             <option key={m.id} value={m.id}>
-              {originLabel(m, models)}
+              {candidateLabels.get(m.id)}
             </option>
           ))}
         </select>

@@ -1,5 +1,6 @@
 import type { ModelEntry } from '../../../../shared/contract';
 import { RUNTIME_LABELS, RUNTIMES_FOR_FORMAT } from '../../../../shared/runtimes';
+import { distinctQualifiers } from '../../model-labels';
 
 interface Props {
   models: ModelEntry[];
@@ -10,6 +11,8 @@ interface Props {
 
 /** The models of a matrix job, each shown with the runtime its format runs on. */
 export function ModelPicker({ models, picked, error, onChange }: Props) {
+  // Same-named models say what tells them apart; the variant tag and the format badge are shown beside the name.
+  const qualifiers = distinctQualifiers(models, { omit: ['format'] });
   const toggle = (id: string, on: boolean): void => {
     // Keep the models' own order, so cells come out in the order the list shows.
     onChange(models.map((m) => m.id).filter((m) => (m === id ? on : picked.includes(m))));
@@ -36,6 +39,7 @@ export function ModelPicker({ models, picked, error, onChange }: Props) {
                   />
                   <span className="model-option-name">
                     {model.name}
+                    {qualifiers.get(model.id) && <span className="muted model-qualifier">{qualifiers.get(model.id)}</span>}
                     {model.variant !== 'float' && <span className="tag">{model.variant}</span>}
                   </span>
                   <span className={`format format-${model.info.format}`}>{model.info.format}</span>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/contract';
 import { MODEL_FORMATS } from '../../../../shared/plugins/model-formats';
 import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
+import { distinctModelLabels } from '../../model-labels';
 
 interface Props {
   target: TargetEntry;
@@ -24,6 +25,7 @@ export function DeviceRun({ target, models, busy, onRun }: Props) {
   // MLPerf Tiny's adapter keeps the MLPerf rule only in report mode (else 5 × 1 s windows): its own wording.
   const mlperf = protocol?.name === 'mlperf-tiny';
   const usable = builtIn ? models : models.filter((m) => takes.includes(m.info.format));
+  const labels = distinctModelLabels(usable, { base: (m) => `${m.name} · ${m.variant} · ${m.info.format}`, omit: ['format'] });
   const takenNames = takes.map((format) => MODEL_FORMATS[format].label).join(' or ');
   const takenExtensions = takes.map((format) => MODEL_FORMATS[format].extensions[0] ?? format).join(' or ');
   const [picked, setPicked] = useState<string>('');
@@ -54,7 +56,7 @@ export function DeviceRun({ target, models, busy, onRun }: Props) {
         <select data-testid="device-run-model" value={modelId} onChange={(event) => setPicked(event.currentTarget.value)}>
           {usable.map((model) => (
             <option key={model.id} value={model.id}>
-              {model.name} · {model.variant} · {model.info.format}
+              {labels.get(model.id)}
             </option>
           ))}
         </select>

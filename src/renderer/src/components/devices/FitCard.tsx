@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FitEstimate, FitRemedy, FitUnsupportedOp, ModelEntry } from '../../../../shared/contract';
 import { useFitChips, useFitEstimates } from '../../data/queries';
+import { distinctModelLabels } from '../../model-labels';
 import { FitMeasured } from './FitMeasured';
 import { formatBytes } from '../../../../shared/units';
 
@@ -24,6 +25,7 @@ const MEMORY_TEXT: Record<FitEstimate['memory'][number]['memory'], string> = { r
  */
 export function FitCard({ models }: Props) {
   const tflite = models.filter((m) => m.info.format === 'tflite');
+  const fitLabels = distinctModelLabels(tflite, { base: (m) => `${m.name} · ${m.variant}`, omit: ['format'] });
   const [picked, setPicked] = useState('');
   const [chip, setChip] = useState('');
   const modelId = tflite.some((m) => m.id === picked) ? picked : (tflite[0]?.id ?? '');
@@ -65,7 +67,7 @@ export function FitCard({ models }: Props) {
               >
                 {tflite.map((model) => (
                   <option key={model.id} value={model.id}>
-                    {model.name} · {model.variant}
+                    {fitLabels.get(model.id)}
                   </option>
                 ))}
               </select>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ModelEntry } from '../../../../shared/contract';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { modelVariantLabel } from '../../../../shared/variants';
+import { distinctModelLabels } from '../../model-labels';
 import { formatDate } from '../../format';
 
 export type DiffKind = 'models' | 'runs';
@@ -21,7 +22,8 @@ const runText = (run: RunSummary): string =>
 /** Two models, or two runs, to diff: the choice becomes the page's URL (#/diff/<a>/<b>). */
 export function DiffPicker({ kind: initialKind, a, b, models, runs, onPick }: Props) {
   const [kind, setKind] = useState<DiffKind>(initialKind);
-  const options = kind === 'models' ? models.map((m) => ({ id: m.id, text: modelVariantLabel(m) })) : runs.map((r) => ({ id: r.id, text: runText(r) }));
+  const modelLabels = distinctModelLabels(models);
+  const options = kind === 'models' ? models.map((m) => ({ id: m.id, text: modelLabels.get(m.id) ?? modelVariantLabel(m) })) : runs.map((r) => ({ id: r.id, text: runText(r) }));
   const ids = new Set(options.map((o) => o.id));
   const first = options[0]?.id ?? '';
   const second = options[1]?.id ?? first;

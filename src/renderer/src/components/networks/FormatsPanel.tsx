@@ -6,6 +6,7 @@ import { useWorkspaceChange } from '../../data/mutations';
 import { networkChanges, useNetworkSuggestions, useNetworks } from '../../data/network-queries';
 import { useTargets } from '../../data/queries';
 import { useTask } from '../../hooks/useTask';
+import { distinctModelLabels } from '../../model-labels';
 import { isMicrocontroller } from '../../target-kind-view';
 import { AgreementTable } from './AgreementTable';
 import { formatRuntimeLabel, linkCandidates, networkOf } from './formats-view';
@@ -47,6 +48,7 @@ export function FormatsPanel({ model, models, datasets, onSelect, onBenchmark, b
   const network = networkOf(networks, model.id);
   const suggestion = suggestions.find((s) => s.modelIds.includes(model.id)) ?? null;
   const candidates = linkCandidates(model, models, networks);
+  const candidateLabels = distinctModelLabels(candidates, { base: (c) => `${c.name} (${formatLabel(c.info.format)})`, omit: ['format'] });
   const chosen = candidates.some((c) => c.id === other) ? other : '';
   const labelled = datasets.filter((d) => d.labeled);
   const dataset = labelled.find((d) => d.id === datasetId)?.id ?? labelled[0]?.id ?? '';
@@ -164,7 +166,7 @@ export function FormatsPanel({ model, models, datasets, onSelect, onBenchmark, b
                 <option value="">{candidates.length === 0 ? 'No model of another format to link' : 'Choose the same network in another format…'}</option>
                 {candidates.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {c.name} ({formatLabel(c.info.format)})
+                    {candidateLabels.get(c.id)}
                   </option>
                 ))}
               </select>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ModelEntry } from '../../../../shared/contract';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
+import { distinctModelLabels } from '../../model-labels';
 import { parentOf } from '../../variant-view';
 
 interface Props {
@@ -16,6 +17,7 @@ interface Props {
 export function LinkPanel({ model, models, onError }: Props) {
   const { mutateAsync: linkModel } = useWorkspaceChange(workspaceChanges.linkModel);
   const candidates = models.filter((m) => m.id !== model.id && m.origin === null);
+  const candidateLabels = distinctModelLabels(candidates, { base: (c) => `${c.name} (${c.info.format})`, omit: ['format'] });
   const current = parentOf(model, models);
   const [parentId, setParentId] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,7 +54,7 @@ export function LinkPanel({ model, models, onError }: Props) {
             <option value="">Choose the float model…</option>
             {candidates.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.name} ({c.info.format})
+                {candidateLabels.get(c.id)}
               </option>
             ))}
           </select>

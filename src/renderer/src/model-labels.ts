@@ -1,0 +1,80 @@
+/**
+ * Names of models shown together in one picker (the bench form, Accuracy, per-layer SQNR, Diff,
+ * Devices, linking and formats). Two imports can share a name (a TF.js model.json and an .onnx
+ * both called "model"; the same network's ONNX and TFLite files; two int8 variants of one model
+ * with other exclusions), so where names collide each says what tells it apart, in this order and
+ * only as far as needed: its format, its variant recipe's details, its file name, and last its id.
+ * Pure, so every picker and the tests read the same labels.
+ */
+import type { ModelEntry } from '../../shared/contract';
+import { formatLabel } from '../../shared/networks';
+import { modelVariantLabel } from '../../shared/variants';
+import { recipeDetails } from './variant-view';
+
+type Qualifier = 'format' | 'recipe' | 'file' | 'id';
+
+/** What can tell two same-named models apart, from the cheapest to read to the last resort. */
+const QUALIFIERS: ReadonlyArray<[Qualifier, (model: ModelEntry) => string[]]> = [
+  ['format', (model) => [formatLabel(model.info.format)]],
+  // One part per detail ("excludes conv1", "7-bit weights, for Lab PC"), so only the ones that differ are said.
+  ['recipe', (model) => (model.origin ? recipeDetails(model.origin) : [])],
+  ['file', (model) => [model.info.fileName]],
+  ['id', (model) => [`id ${model.id.slice(0, 8)}`]],
+];
+
+export interface LabelOptions {
+  /** The label before any qualifier; default: the name, with the variant when it is not the float original. */
+  base?: (model: ModelEntry) => string;
+  /** What the picker already shows beside each label (its format badge): it still tells models apart, but the label does not repeat it. */
+  omit?: readonly Qualifier[];
+}
+
+/**
+ * What each model's label needs after `base(model)` in a picker of `models` to be told apart: ""
+ * for a label no other shares, else " · " and what differs ("ONNX", "excludes conv1", "model.json").
+ */
+export function distinctQualifiers(models: readonly ModelEntry[], options: LabelOptions = {}): Map<string, string> {
+  const base = options.base ?? modelVariantLabel;
+  const groups = new Map<string, ModelEntry[]>();
+  for (const model of models) {
+    const label = base(model);
+    groups.set(label, [...(groups.get(label) ?? []), model]);
+  }
+  const out = new Map<string, string>();
+  for (const group of groups.values()) {
+    // What tells the models apart (omitted qualifiers too: the picker shows them) and what the label adds.
+    const telling = new Map<string, string[]>(group.map((m) => [m.id, []]));
+    const added = new Map<string, string[]>(group.map((m) => [m.id, []]));
+    const distinct = (): boolean => new Set(group.map((m) => telling.get(m.id)?.join('\n'))).size === group.length;
+    for (const [name, qualify] of QUALIFIERS) {
+      if (distinct()) break;
+      const values = group.map(qualify);
+      // What every member shares tells nothing: leave it out.
+      const shared = (part: string): boolean => values.every((v) => v.includes(part));
+      const shown = name === 'id' || !options.omit?.includes(name);
+      group.forEach((m, i) => {
+        const parts = (values[i] ?? []).filter((part) => !shared(part));
+        telling.get(m.id)?.push(...parts);
+        if (shown) added.get(m.id)?.push(...parts);
+      });
+    }
+    for (const m of group) {
+      const parts = added.get(m.id) ?? [];
+      out.set(m.id, parts.length > 0 ? ` · ${parts.join(' · ')}` : '');
+    }
+  }
+  return out;
+}
+
+/** Each model's whole label in a picker of `models`: the base label and, where labels are shared, what differs. */
+export function distinctModelLabels(models: readonly ModelEntry[], options: LabelOptions = {}): Map<string, string> {
+  const base = options.base ?? modelVariantLabel;
+  const qualifiers = distinctQualifiers(models, options);
+  return new Map(models.map((m) => [m.id, `${base(m)}${qualifiers.get(m.id) ?? ''}`]));
+}
+
+/** One model's label among `models` (the picker's list), for a place that names one at a time. */
+export function modelLabelAmong(model: ModelEntry, models: readonly ModelEntry[], options?: LabelOptions): string {
+  const list = models.some((m) => m.id === model.id) ? models : [...models, model];
+  return distinctModelLabels(list, options).get(model.id) ?? modelVariantLabel(model);
+}
