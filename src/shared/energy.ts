@@ -10,8 +10,13 @@
 import { z } from 'zod';
 import { POWER_SOURCES } from './plugins/power-sources';
 
-/** 'counter': an energy counter (RAPL energy_uj) read at every sample, deltas summed; 'sampled': power samples integrated by the trapezoid rule. */
-export const EnergyMethod = z.enum(['counter', 'sampled']);
+/**
+ * 'counter': an energy counter (RAPL energy_uj, ODPM energy_value, an energy monitor's trace) read
+ * at every sample, deltas summed; 'sampled': power samples integrated by the trapezoid rule;
+ * 'monitor': an external energy monitor's own energy per window, as MLPerf Tiny's EnergyRunner
+ * reported it (its trace was not available to integrate here).
+ */
+export const EnergyMethod = z.enum(['counter', 'sampled', 'monitor']);
 export type EnergyMethod = z.infer<typeof EnergyMethod>;
 
 /**
@@ -58,6 +63,15 @@ export const RunEnergy = z.object({
   reliable: z.boolean(),
   /** Each reason the figure is doubtful or missing, one sentence each. */
   notes: z.array(z.string()),
+  /**
+   * Whether an idle baseline was subtracted (absent: it was, as in every run before this field).
+   * 'none': the figure is all the energy the device drew per inference, MLPerf Tiny's definition.
+   */
+  baseline: z.enum(['subtracted', 'none']).optional(),
+  /** MLPerf Tiny's energy mode: the median of the windows' energy per inference; its windows here. */
+  windows: z.array(z.object({ durationMs: z.number().min(0), energyJ: z.number(), inferences: z.number().int().min(0) })).optional(),
+  /** Where a figure measured elsewhere came from: "EnergyRunner 3.0.10 session 20220929192730 (log.txt, trace1-energy.bin)". */
+  importedFrom: z.string().optional(),
 });
 export type RunEnergy = z.infer<typeof RunEnergy>;
 
@@ -89,6 +103,12 @@ export function energySourceLabel(energy: RunEnergy): string {
 
 /** How the figure was obtained, in words: "RAPL energy counter (package-0, dram (package-0)) read every 20 ms, 512 readings". */
 export function energyMethodText(energy: RunEnergy, sourceLabel: string = energySourceLabel(energy)): string {
+  if (energy.windows !== undefined) {
+    const rate = energy.intervalMs > 0 ? `sampled at ${formatHz(1000 / energy.intervalMs)}` : 'sample rate not recorded in the files given';
+    const how = energy.method === 'monitor' ? "the energy monitor's own figures per window" : 'its trace integrated here per window';
+    const from = energy.importedFrom === undefined ? '' : `, imported from ${energy.importedFrom}`;
+    return `${sourceLabel}: ${how} (${energy.rails.join(', ')}), ${rate}, median of ${energy.windows.length} windows${from}`;
+  }
   const how = energy.method === 'counter' ? `${sourceLabel} energy counter` : `${sourceLabel} power samples`;
   const verb = energy.method === 'counter' ? 'read' : 'sampled';
   const window = energy.window === 'measured' ? 'over the measured runs' : 'over the whole cell, warmup included';
@@ -102,8 +122,16 @@ export function energyHeadline(energy: RunEnergy): string {
   return `energy per inference ${formatJoules(energy.perInferenceJ)}${doubt}`;
 }
 
+/** "1.00 kHz", "10.0 Hz". */
+function formatHz(hz: number): string {
+  return hz >= 1000 ? `${(hz / 1000).toPrecision(3)} kHz` : `${hz.toPrecision(3)} Hz`;
+}
+
 /** The baseline line: "load 14.2 W over 2.01 s, idle baseline 5.10 W over 1.00 s subtracted". */
 export function energyPowerText(energy: RunEnergy): string {
+  if (energy.baseline === 'none') {
+    return `${formatWatts(energy.load.averagePowerW)} over ${(energy.load.durationMs / 1000).toFixed(2)} s of timed runs, ${energy.inferences} inferences; no idle baseline subtracted (MLPerf Tiny counts all the energy the device draws)`;
+  }
   return `load ${formatWatts(energy.load.averagePowerW)} over ${(energy.load.durationMs / 1000).toFixed(2)} s, idle baseline ${formatWatts(energy.idle.averagePowerW)} over ${(energy.idle.durationMs / 1000).toFixed(2)} s subtracted, ${energy.inferences} inferences`;
 }
 

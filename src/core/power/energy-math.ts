@@ -239,3 +239,53 @@ export function pooledEnergy(energies: ReadonlyArray<RunEnergy | undefined>): Ru
     notes,
   };
 }
+
+/** One measured window of MLPerf Tiny's energy mode: its span and the inferences run in it. */
+export interface EnergyWindowInput {
+  span: EnergySpan;
+  inferences: number;
+}
+
+export interface WindowedEnergyInput {
+  source: string;
+  method: EnergyMethod;
+  rails: readonly string[];
+  /** The meter's sampling interval in ms; 0 where the files do not say. */
+  intervalMs: number;
+  windows: readonly EnergyWindowInput[];
+  importedFrom?: string;
+  notes?: readonly string[];
+}
+
+/**
+ * MLPerf Tiny's energy score: each window's energy over its inferences, the median across
+ * windows (EnergyRunner's "median energy cost"), with no idle baseline subtracted: the metric is
+ * all the energy the device under test draws per inference. The load span is the windows' sum.
+ */
+export function windowedEnergy(input: WindowedEnergyInput): RunEnergy {
+  const notes = [...(input.notes ?? [])];
+  const perWindow = input.windows.filter((w) => w.inferences > 0).map((w) => w.span.energyJ / w.inferences);
+  if (perWindow.length === 0) notes.push('No window with inferences was found, so there is no energy per inference.');
+  const sorted = [...perWindow].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length === 0 ? null : sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const durationMs = input.windows.reduce((n, w) => n + w.span.durationMs, 0);
+  const energyJ = input.windows.reduce((n, w) => n + w.span.energyJ, 0);
+  const load: EnergySpan = { durationMs, energyJ, averagePowerW: durationMs > 0 ? energyJ / (durationMs / 1000) : 0, samples: input.windows.reduce((n, w) => n + w.span.samples, 0) };
+  return {
+    source: input.source,
+    method: input.method,
+    rails: [...input.rails],
+    window: 'measured',
+    intervalMs: input.intervalMs,
+    idle: { durationMs: 0, energyJ: 0, averagePowerW: 0, samples: 0 },
+    load,
+    inferences: input.windows.reduce((n, w) => n + w.inferences, 0),
+    perInferenceJ: median,
+    reliable: notes.length === 0 && median !== null,
+    notes,
+    baseline: 'none',
+    windows: input.windows.map((w) => ({ durationMs: w.span.durationMs, energyJ: w.span.energyJ, inferences: w.inferences })),
+    ...(input.importedFrom !== undefined ? { importedFrom: input.importedFrom } : {}),
+  };
+}
