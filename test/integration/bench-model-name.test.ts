@@ -1,7 +1,9 @@
 /**
- * `edgebench bench` names a run's model as import names it: a TF.js model after its file
- * (liveness.json → liveness), a generic model.json after its folder, ONNX and TFLite after their
- * file without the extension.
+ * The command line names a model by the one rule (src/shared/model-naming.ts), as the studio's
+ * import does: a TF.js model after its file (liveness.json → liveness), a generic model.json or
+ * model.onnx after its folder, ONNX and TFLite after their file without the extension. Checked
+ * where a user sees the name: a run file's model (bench), the workspace's model list after an
+ * import (inputs set, models link), and inputs show of a file not imported.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,8 @@ beforeAll(() => {
   mkdirSync(path.join(dir, 'livenet'));
   copyFileSync(path.join(HUMAN, 'liveness.json'), path.join(dir, 'livenet', 'model.json'));
   copyFileSync(path.join(HUMAN, 'liveness.bin'), path.join(dir, 'livenet', 'liveness.bin'));
+  mkdirSync(path.join(dir, 'digits'));
+  copyFileSync(path.join(repoRoot, 'resources/models/demo-mnist.onnx'), path.join(dir, 'digits', 'model.onnx'));
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -40,7 +44,42 @@ describe('edgebench bench names the model as import does', () => {
     expect(await benchedName(path.join(dir, 'livenet', 'model.json'))).toBe('livenet');
   }, 120_000);
 
+  it('a generic model.onnx after its folder too', async () => {
+    expect(await benchedName(path.join(dir, 'digits', 'model.onnx'))).toBe('digits');
+  }, 120_000);
+
   it('a .tflite after its file, without the extension', async () => {
     expect(await benchedName(path.join(repoRoot, 'resources/models/demo-mnist.tflite'))).toBe('demo-mnist');
   }, 120_000);
+});
+
+describe('the command line imports a generic model.json under its folder name', () => {
+  const listed = async (workspace: string): Promise<Array<{ name: string; format: string }>> => {
+    const result = await runCli(['models', 'list', '--workspace', workspace, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as { models: Array<{ name: string; format: string }> }).models;
+  };
+
+  it('inputs set: imported as livenet, not model', async () => {
+    const workspace = path.join(dir, 'ws-inputs');
+    const model = path.join(dir, 'livenet', 'model.json');
+    const set = await runCli(['inputs', 'set', model, '--dim', 'batch=1', '--workspace', workspace]);
+    expect(set.stderr).toMatch(/as model [0-9a-f]{16} \(livenet\)/);
+    expect((await listed(workspace)).map((m) => [m.name, m.format])).toEqual([['livenet', 'tfjs']]);
+  });
+
+  it('inputs show of a file not imported, given by a relative path', async () => {
+    // The CLI runs in the repository: the path climbs out of it with '..'.
+    const relative = path.relative(repoRoot, path.join(dir, 'livenet', 'model.json'));
+    const shown = await runCli(['inputs', 'show', relative, '--workspace', path.join(dir, 'ws-none'), '--json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect((JSON.parse(shown.stdout) as { model: { name: string } }).model.name).toBe('livenet');
+  });
+
+  it('models link: the demo TF.js model.json is demo-mnist-tfjs beside demo-mnist', async () => {
+    const workspace = path.join(dir, 'ws-link');
+    const linked = await runCli(['models', 'link', path.join(repoRoot, 'resources/models/demo-mnist.onnx'), path.join(repoRoot, 'resources/models/demo-mnist-tfjs/model.json'), '--workspace', workspace]);
+    expect(linked.code, linked.stderr).toBe(0);
+    expect((await listed(workspace)).map((m) => m.name).sort()).toEqual(['demo-mnist', 'demo-mnist-tfjs']);
+  });
 });

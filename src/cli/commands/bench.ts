@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import { StudioError } from '../../shared/errors';
-import type { ModelFormat } from '../../shared/model-info';
 import { BENCH_SETTING_SPECS } from '../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import { BenchSettings, type RuntimeName } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
-import { tfjsModelName } from '../../core/formats/tfjs/tfjs-name';
+import { importedModelName } from '../../shared/model-naming';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
 import { unhandledState } from '../../core/bench/cell-outcome';
 import { repeatsFor } from '../../shared/bench-defaults';
@@ -75,10 +74,12 @@ export function benchSettingsFromArgs(args: ParsedArgs): BenchSettings {
   });
 }
 
-/** The name import gives the model (model-store): a TF.js model after its file (handtrack.json → handtrack), or its folder for a generic model.json. */
-function modelName(file: string, format: ModelFormat): string {
-  if (format === 'tfjs') return tfjsModelName(path.resolve(file));
-  return path.basename(file).replace(/\.(onnx|tflite)$/i, '');
+/**
+ * The name import gives the model (the shared rule, shared/model-naming.ts): after its file
+ * (handtrack.json → handtrack), or its folder for a generic model.json or model.onnx.
+ */
+function modelName(file: string): string {
+  return importedModelName({ mainFile: path.resolve(file) });
 }
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -102,7 +103,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   for (const file of args.positionals) {
     const info = await inspectModelFiles([file]);
     const savedInputs = await savedInputsForModel(workspace, info);
-    const name = modelName(file, info.format);
+    const name = modelName(file);
     if (savedInputs !== null) io.err(`Using the inputs saved with ${name} in ${workspace.root}: ${formatGivenAsFlags(savedInputs)} (flags take precedence).`);
     models.push({ name, path: path.resolve(file), variant: 'float', info, savedInputs });
   }

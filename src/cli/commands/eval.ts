@@ -10,6 +10,7 @@ import { nodeForkSpawner } from '../../core/runner/runner-client';
 import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs } from '../args';
 import { dimFlag, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { progressLine } from '../format';
+import { importedModelName } from '../../shared/model-naming';
 import type { CommandIo } from '../io';
 
 const flags: FlagSpecs = {
@@ -43,11 +44,9 @@ export const evalHelp = formatHelp(
   flags,
 );
 
+/** As import names it (shared/model-naming.ts): a generic model.json or model.onnx after its folder. */
 function modelName(file: string): string {
-  const base = path.basename(file);
-  // A TF.js model is named after its folder: every one of them is called model.json.
-  if (base === 'model.json') return path.basename(path.dirname(path.resolve(file)));
-  return base.replace(/\.(onnx|tflite)$/i, '');
+  return importedModelName({ mainFile: path.resolve(file) });
 }
 
 /** Names from the files; where two would be the same, the file name (then the path as given) tells them apart. */

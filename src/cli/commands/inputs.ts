@@ -11,6 +11,7 @@ import { StudioError } from '../../shared/errors';
 import { describeGuessedDims, givenAsFlags, guessedInputsOfRun, inputProblemMessage } from '../../shared/input-messages';
 import { formatDeclaredShape, formatSizes, guessedDimsOf, mergeGivenInputs, planModelInputs } from '../../shared/input-plan';
 import { NO_GIVEN_INPUTS, isEmptyGivenInputs, type GivenInputs } from '../../shared/model-inputs';
+import { importedModelName } from '../../shared/model-naming';
 import { pickReader } from '../../core/formats/model-readers';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { saveModelInputs } from '../../core/workspace/inputs-store';
@@ -109,7 +110,7 @@ export async function findModel(workspace: Workspace, model: string, importIfMis
     if (known !== null) return known;
     if (!importIfMissing) {
       // Nothing saved: show what a run of the file would use, without importing it.
-      return { id, name: path.basename(model).replace(/\.(onnx|tflite)$/i, ''), importedAt: '', variant: 'float', files: [], info, origin: null, savedInputs: null, savedInputsProblem: null };
+      return { id, name: importedModelName({ mainFile: path.resolve(model) }), importedAt: '', variant: 'float', files: [], info, origin: null, savedInputs: null, savedInputsProblem: null };
     }
     await workspace.ensure();
     const entry = await importModel(workspace, await modelFiles(model));
@@ -136,9 +137,13 @@ function notFound(error: unknown): null {
   throw error;
 }
 
-/** The model's file, and for TF.js its weight shards (named in model.json, next to it), as importModel takes them. */
+/**
+ * The model's file, and for TF.js its weight shards (named in model.json, next to it), as
+ * importModel takes them. The main file goes by its whole path, as an upload goes by "folder/file":
+ * import keeps only the file name and names a generic model.json or model.onnx after its folder.
+ */
 async function modelFiles(file: string): Promise<ModelFileBuffer[]> {
-  const main = { name: path.basename(file), data: new Uint8Array(await readFile(file)) };
+  const main = { name: path.resolve(file), data: new Uint8Array(await readFile(file)) };
   const companions = pickReader(main).companions(main);
   const shards = await Promise.all(
     companions.map(async (relative) => ({ name: path.basename(relative), data: new Uint8Array(await readFile(path.resolve(path.dirname(file), relative))) })),
