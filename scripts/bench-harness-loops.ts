@@ -6,7 +6,7 @@
  * protocol and runtime modules add shows up as the difference.
  */
 import { spawn } from 'node:child_process';
-import type { RuntimeName } from '../src/shared/run-schema';
+import type { HarnessRuntime } from './bench-harness-models';
 
 export interface BareLoopConfig {
   modelPath: string;
@@ -115,10 +115,10 @@ await measure(async () => {
 });
 `;
 
-const SOURCES: Record<RuntimeName, string> = { onnxruntime: ONNXRUNTIME, tfjs: TFJS, litert: LITERT };
+const SOURCES: Record<HarnessRuntime, string> = { onnxruntime: ONNXRUNTIME, tfjs: TFJS, litert: LITERT };
 
 /** Runs the bare loop of `runtime` in a fresh Node process (cwd: the project, for its node_modules) and returns its median in ms. */
-export function bareLoopMedian(runtime: RuntimeName, config: BareLoopConfig, projectRoot: string): Promise<number> {
+export function bareLoopMedian(runtime: HarnessRuntime, config: BareLoopConfig, projectRoot: string): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', SOURCES[runtime]], {
       cwd: projectRoot,

@@ -11,14 +11,18 @@ import { encodeTfliteModel } from '../src/core/formats/tflite/tflite-writer';
 import type { ModelFormat } from '../src/shared/model-info';
 import type { RuntimeName } from '../src/shared/run-schema';
 
+/** The studio's own (Node runner) runtimes, which the harness compares with bare loops; the 'python:*' ones run in the Python runner. */
+export type HarnessRuntime = Exclude<RuntimeName, `python:${string}`>;
+export const HARNESS_RUNTIMES: readonly HarnessRuntime[] = ['onnxruntime', 'tfjs', 'litert'];
+
 export interface HarnessModel {
   label: string;
   path: string;
   format: ModelFormat;
 }
 
-export const FORMAT_OF: Record<RuntimeName, ModelFormat> = { onnxruntime: 'onnx', tfjs: 'tfjs', litert: 'tflite' };
-export const RUNTIME_OF: Record<ModelFormat, RuntimeName> = { onnx: 'onnxruntime', tfjs: 'tfjs', tflite: 'litert' };
+export const FORMAT_OF: Record<HarnessRuntime, ModelFormat> = { onnxruntime: 'onnx', tfjs: 'tfjs', litert: 'tflite' };
+export const RUNTIME_OF: Record<ModelFormat, HarnessRuntime> = { onnx: 'onnxruntime', tfjs: 'tfjs', tflite: 'litert' };
 
 const DEMO_PATHS: Record<ModelFormat, string> = {
   onnx: 'resources/models/demo-mnist.onnx',
@@ -26,13 +30,13 @@ const DEMO_PATHS: Record<ModelFormat, string> = {
   tflite: 'resources/models/demo-mnist.tflite',
 };
 
-export function demoModel(runtime: RuntimeName, root: string): HarnessModel {
+export function demoModel(runtime: HarnessRuntime, root: string): HarnessModel {
   const format = FORMAT_OF[runtime];
   return { label: 'demo model', path: resolve(root, DEMO_PATHS[format]), format };
 }
 
 /** y = x + 1 with x float32 [1, 1], in the runtime's format, written to a fresh temp folder. */
-export function tinyModel(runtime: RuntimeName): HarnessModel {
+export function tinyModel(runtime: HarnessRuntime): HarnessModel {
   const dir = mkdtempSync(join(tmpdir(), 'edgebench-harness-tiny-'));
   const format = FORMAT_OF[runtime];
   const label = 'tiny model (one add)';

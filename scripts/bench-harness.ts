@@ -39,7 +39,7 @@ import { BenchSettings, RuntimeName, RuntimeOptions } from '../src/shared/run-sc
 import { bareLoopMedian } from './bench-harness-loops';
 import { medianOf } from '../src/shared/numeric/quantile';
 import { MIN_ROUNDS, fixed, judge, pairedDifferenceUs, pairedRatio, type PairedEstimate } from './bench-harness-stats';
-import { RUNTIME_OF, demoModel, tinyModel, type HarnessModel } from './bench-harness-models';
+import { HARNESS_RUNTIMES, RUNTIME_OF, demoModel, tinyModel, type HarnessModel, type HarnessRuntime } from './bench-harness-models';
 import { measureStartup } from './bench-startup';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..');
@@ -47,7 +47,7 @@ const RATIO_GOAL = 1.05;
 const OVERHEAD_GOAL_US: Partial<Record<RuntimeName, number>> = { onnxruntime: 20 };
 
 interface Comparison {
-  runtime: RuntimeName;
+  runtime: HarnessRuntime;
   model: HarnessModel;
   backend: string;
   /** Each round's median latency, in round order. */
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      runtime: { type: 'string', default: RuntimeName.options.join(',') },
+      runtime: { type: 'string', default: HARNESS_RUNTIMES.join(',') },
       runs: { type: 'string', default: '2000' },
       warmup: { type: 'string', default: '2000' },
       threads: { type: 'string', default: '1' },
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < MIN_ROUNDS) {
     throw new Error(`--rounds must be a whole number of at least ${MIN_ROUNDS} (got '${values.rounds}'): fewer rounds give a 95% interval too wide to tell overhead from noise.`);
   }
-  const plan = await planCells(positionals[0], values.runtime.split(',').map((name) => RuntimeName.parse(name.trim())));
+  const plan = await planCells(positionals[0], values.runtime.split(',').map((name) => harnessRuntime(name.trim())));
   console.log(`${settings.runs} runs, ${settings.warmupRuns} warmup, threads ${settings.threads}, ${rounds} rounds per cell (ABAB: ours, then the bare loop)`);
 
   const results: Comparison[] = [];
@@ -99,7 +99,14 @@ async function main(): Promise<void> {
   console.log(`studio start → loaded (browser mode, fresh workspace, median of ${startups.length}): ${medianOf(startups.map((t) => t.loadedMs)).toFixed(0)} ms`);
 }
 
-async function planCells(modelArg: string | undefined, runtimes: RuntimeName[]): Promise<Array<{ runtime: RuntimeName; model: HarnessModel }>> {
+/** One of the harness's runtimes by name; the Python runner's runtimes have no bare loop here. */
+function harnessRuntime(name: string): HarnessRuntime {
+  const runtime = RuntimeName.parse(name);
+  if (!(HARNESS_RUNTIMES as readonly string[]).includes(runtime)) throw new Error(`--runtime ${runtime}: the harness compares ${HARNESS_RUNTIMES.join(', ')} with bare loops; the Python runner's runtimes have none.`);
+  return runtime as HarnessRuntime;
+}
+
+async function planCells(modelArg: string | undefined, runtimes: HarnessRuntime[]): Promise<Array<{ runtime: HarnessRuntime; model: HarnessModel }>> {
   if (modelArg !== undefined) {
     const info = await inspectModelFiles([resolve(modelArg)]);
     return [{ runtime: RUNTIME_OF[info.format], model: { label: info.fileName, path: resolve(modelArg), format: info.format } }];
@@ -111,7 +118,7 @@ async function planCells(modelArg: string | undefined, runtimes: RuntimeName[]):
 }
 
 /** Interleaves runLocalBenchmark and the bare loop, ABAB, `rounds` times on one model. */
-async function compare(runtime: RuntimeName, model: HarnessModel, settings: BenchSettings, rounds: number): Promise<Comparison> {
+async function compare(runtime: HarnessRuntime, model: HarnessModel, settings: BenchSettings, rounds: number): Promise<Comparison> {
   const info = await inspectModelFiles([model.path]);
   const job = {
     modelPath: model.path,

@@ -3,6 +3,7 @@ import { RunEnergy, RunEnergySummary } from './energy';
 import { ModelFormat } from './model-info';
 import { GivenInputs } from './model-inputs';
 import { RuntimeOptions } from './plugins/runtimes';
+import { RunAccelerator } from './runtimes';
 import { TargetKind } from './plugins/target-kinds';
 import { Wording } from './wording';
 export { RUNTIMES_FOR_FORMAT } from './runtimes';
@@ -451,6 +452,8 @@ export const RunFile = z.object({
   native: z.array(NativeToolResult).optional(),
   /** Energy per inference, when the run was measured with a power source (--energy); absent otherwise and in older files. */
   energy: RunEnergy.optional(),
+  /** The Python runner's engines: the accelerator asked for, what really ran and which ops stayed on the CPU. Absent for CPU-only runtimes and in older files. */
+  accelerator: RunAccelerator.optional(),
   /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */
   verdict: z.enum(['stable', 'unstable']),
   warnings: z.array(RunWarning),

@@ -1,2 +1,38 @@
 /** The runtimes and which formats each loads: derived from the runtime registry (src/shared/plugins/runtimes). */
+import { z } from 'zod';
+import type { RuntimeName } from './plugins/runtimes';
+
 export { RUNTIME_LABELS, RUNTIMES_FOR_FORMAT } from './plugins/runtimes';
+
+/** The Python runner's own runtimes: 'python:<engine>' names an engine of the user's Python (src/shared/plugins/runtimes/python-runtimes.ts). */
+export const PYTHON_RUNTIME_PREFIX = 'python:';
+
+export function isPythonRuntime(name: string): name is Extract<RuntimeName, `python:${string}`> {
+  return name.startsWith(PYTHON_RUNTIME_PREFIX);
+}
+
+/** Where the model's ops ran, as the runtime or a tool reported it; counts absent where the source does not give them. */
+export const AcceleratorOps = z.object({
+  /** Who said so: edgetpu_compiler's log, onnxruntime's node placements (its verbose session log), the TFLite interpreter's execution plan. */
+  source: z.enum(['edgetpu_compiler', 'onnxruntime', 'interpreter']),
+  onAccelerator: z.number().int().nullable(),
+  onCpu: z.number().int().nullable(),
+  /** The ops left on the CPU, by op type, with the reason the source gives. */
+  cpuOps: z.array(z.object({ opType: z.string(), count: z.number().int(), reason: z.string().optional() })),
+});
+export type AcceleratorOps = z.infer<typeof AcceleratorOps>;
+
+/**
+ * What a Python-runner engine was asked to accelerate with and what really ran: a TFLite delegate,
+ * onnxruntime's execution providers (session.get_providers()), an Arm NN backend, an OpenVINO device.
+ */
+export const RunAccelerator = z.object({
+  requested: z.array(z.string()),
+  used: z.array(z.string()),
+  /** Asked for and not used, each with why (not in this build, dropped at start, took no op). */
+  unavailable: z.array(z.object({ name: z.string(), reason: z.string() })).default([]),
+  ops: AcceleratorOps.optional(),
+  /** The engine's own words about placement (Arm NN's Optimize warnings). */
+  notes: z.array(z.string()).optional(),
+});
+export type RunAccelerator = z.infer<typeof RunAccelerator>;

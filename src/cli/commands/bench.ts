@@ -19,6 +19,7 @@ import type { CommandIo } from '../io';
 import { benchRunFlags, checkRuntimeOptionFlags, runtimeOptionsFromFlags } from '../bench-flags';
 import { DEFAULT_TARGET_KIND, parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
 import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
+import { localTargetFor } from '../../core/targets/python-runtimes';
 import { openEnergySource } from '../../core/power/cell-meter';
 import { energyFlags, energyRequestFromArgs, withEnergyDefault } from '../energy-flags';
 
@@ -137,9 +138,11 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
       let opened: OpenTarget | null = null;
       try {
         if (target.kind === 'remote') opened = await openTarget(target.config, { ...context, signal: io.signal });
+        const spawner = nodeForkSpawner();
         const outcome = await runMatrix(jobId, cells, settings, {
-          spawner: nodeForkSpawner(),
-          target: opened?.target,
+          spawner,
+          // This computer's 'python:*' cells run in the Python runner under the user's own Python.
+          target: opened?.target ?? localTargetFor(cells.map((cell) => cell.runtime), spawner),
           signal: io.signal,
           totalCells: total,
           energy: energyMeters?.[targetIndex],

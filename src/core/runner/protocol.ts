@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { HardwareProfile, RuntimeName, RuntimeOptions } from '../../shared/run-schema';
+import { RunAccelerator } from '../../shared/runtimes';
 import { Wording } from '../../shared/wording';
 
 export { RuntimeName };
@@ -187,6 +188,8 @@ export const LoadedReply = z.object({
   inputs: z.array(InputUsed),
   /** How the runtime loaded the model, when not as it is (LiteRT.js's int8 I/O adapter); every run and evaluation shows them. */
   notes: z.array(z.string()).optional(),
+  /** The Python runner's engines: the accelerator asked for and what really ran (delegate, providers, backend, device). */
+  accelerator: RunAccelerator.optional(),
 });
 export const FirstReply = z.object({ type: z.literal('first'), firstInferenceMs: z.number() });
 export const WarmedUpReply = z.object({ type: z.literal('warmedUp'), runs: z.number().int() });

@@ -7,10 +7,10 @@ import sys
 
 sys.path.insert(0, sys.argv[1])
 import numpy as np  # noqa: E402
-import edgebench_runner  # noqa: E402
+from edgebench_armnn import ArmnnModel  # noqa: E402
 
 PIXELS = 28 * 28
-model = edgebench_runner.ArmnnModel(np, sys.argv[2], 0, [])
+model = ArmnnModel(np, sys.argv[2], 0, [])
 samples = np.fromfile(sys.argv[3] + '/samples.u8', dtype=np.uint8)
 labels = np.fromfile(sys.argv[3] + '/labels.u8', dtype=np.uint8)
 predicted = []

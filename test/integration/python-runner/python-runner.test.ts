@@ -43,7 +43,8 @@ describe('Python runner through RunnerClient', () => {
     const hello = await client.hello();
     expect(hello.runner).toEqual({ name: 'edgebench-python-runner', version: '0.1.0' });
     expect(hello.node).toMatch(/^Python 3\.\d+\.\d+$/);
-    expect(hello.runtimes).toEqual({ litert: expect.stringMatching(/^pyarmnn \d+\.\d+\.\d+$/) as string });
+    // The board runtime 'litert' picks pyarmnn by itself; 'python:pyarmnn' names it (this computer's native runtimes).
+    expect(hello.runtimes).toEqual({ litert: expect.stringMatching(/^pyarmnn \d+\.\d+\.\d+$/) as string, 'python:pyarmnn': expect.stringMatching(/^pyarmnn \d+\.\d+\.\d+$/) as string });
     expect(hello.unavailable.onnxruntime).toBe(`onnxruntime is not installed for ${PYTHON} (No module named 'onnxruntime'); install it on the board with: pip install onnxruntime`);
     expect(hello.unavailable.tfjs).toMatch(/does not run TF\.js models; the studio runs them with its Node runner/);
     // Same machine, same profile as the Node runner reports.
@@ -210,6 +211,6 @@ describe('Python runner on raw protocol lines', () => {
     expect(probe.status).toBe(0);
     const report = JSON.parse(probe.stdout) as { python: string; runtimes: Record<string, string>; unavailable: Record<string, string> };
     expect(Object.keys(report.runtimes)).toEqual(['pyarmnn']);
-    expect(Object.keys(report.unavailable).sort()).toEqual(['ai_edge_litert', 'onnxruntime', 'tensorflow', 'tflite_runtime']);
+    expect(Object.keys(report.unavailable).sort()).toEqual(['ai_edge_litert', 'onnxruntime', 'openvino', 'tensorflow', 'tflite_runtime']);
   });
 });

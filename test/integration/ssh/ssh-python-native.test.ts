@@ -18,9 +18,9 @@ import type { LocalBenchJob } from '../../../src/core/bench/run-local-benchmark'
 import { inspectModelFiles } from '../../../src/core/formats/inspect';
 import { planMatrix, runMatrix } from '../../../src/core/jobs/matrix';
 import { parseBenchmarkModelOutput } from '../../../src/core/targets/native-tools/benchmark-model';
-import { findPythonRunnerScript } from '../../../src/core/targets/native-tools/python-spawner';
+import { findPythonRunnerScript, pythonRunnerDigest, pythonRunnerFiles } from '../../../src/core/targets/native-tools/python-spawner';
 import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
-import { uploadFileToCache } from '../../../src/core/targets/ssh/sftp-cache';
+import { uploadFileToCache, uploadTreeToCache } from '../../../src/core/targets/ssh/sftp-cache';
 import { sshTargetKind } from '../../../src/core/targets/ssh/ssh-matrix-target';
 import { SshTargetSession } from '../../../src/core/targets/ssh/ssh-target';
 import { BenchSettings } from '../../../src/shared/run-schema';
@@ -101,11 +101,14 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
     expect(run.native).toBeUndefined();
     expect(notices).toEqual([expect.stringMatching(new RegExp(`^py-board: using the Python runner \\(pyarmnn \\S+ on Python 3\\.\\d+\\.\\d+ at ${PYTHON}\\)\\.$`))]);
 
-    // The runner script sits in the board's cache under its content hash; it is not sent again.
-    const script = findPythonRunnerScript();
-    const again = await uploadFileToCache(await session.connection(), script, { cacheDir: join(board.dir, 'board-cache'), fileName: basename(script) });
+    // The runner (its entry script and every edgebench_*.py module) sits in one folder of the board's cache named by their content; it is not sent again.
+    const files = pythonRunnerFiles(findPythonRunnerScript());
+    expect(files.map((file) => basename(file))).toEqual(expect.arrayContaining(['edgebench_runner.py', 'edgebench_session.py', 'edgebench_armnn.py', 'edgebench_onnx.py']));
+    expect(files.map((file) => basename(file))).not.toContain('export_pytorch.py');
+    const runnerDir = join(board.dir, 'board-cache', 'python-runner', pythonRunnerDigest(files));
+    for (const file of files) expect(readFileSync(join(runnerDir, basename(file))).equals(readFileSync(file))).toBe(true);
+    const again = await uploadTreeToCache(await session.connection(), files.map((localPath) => ({ localPath, relativePath: basename(localPath) })), runnerDir);
     expect(again.uploaded).toBe(false);
-    expect(readFileSync(again.remotePath).equals(readFileSync(script))).toBe(true);
     await session.close();
   });
 

@@ -33,7 +33,10 @@ function enumValues(schema: z.ZodObject<z.ZodRawShape>, key: string): string[] {
   return (json.properties[key]?.enum ?? []).map(String);
 }
 
-const optionCases = RuntimeName.options.flatMap((runtime) =>
+// The Runs page draws the options of each format's default runtime (a job sends no runtimes); the
+// Python runner's 'python:*' runtimes are chosen with the CLI's --runtime, and their fields are not drawn there.
+const drawnRuntimes = RuntimeName.options.filter((runtime) => ModelFormat.options.some((format) => RUNTIMES_FOR_FORMAT[format][0] === runtime));
+const optionCases = drawnRuntimes.flatMap((runtime) =>
   Object.entries(RUNTIMES[runtime].optionSpecs as Record<string, AnySpec>).map(([key, spec]) => ({ runtime, key, spec })),
 );
 

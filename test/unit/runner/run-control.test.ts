@@ -147,9 +147,9 @@ describe('settings that make no sense together are refused before a runner start
     const tflite = { ...job, model: { ...job.model, name: 'digits.tflite', format: 'tflite' as const } };
     const error = await rejection(runLocalBenchmark(tflite, { spawner }));
     expect(error).toMatchObject({ code: 'BAD_INPUT', context: { flag: '--runtime', runtime: 'onnxruntime', format: 'tflite' } });
-    expect(error.message).toBe("onnxruntime cannot load 'digits.tflite', a tflite model; tflite models can be run by: litert. Pass --runtime litert, or convert the model.");
+    expect(error.message).toBe("onnxruntime cannot load 'digits.tflite', a tflite model; tflite models can be run by: litert, python:litert, python:openvino, python:pyarmnn. Pass --runtime litert, or convert the model.");
     const litert = await rejection(runLocalBenchmark({ ...job, runtime: 'litert' }, { spawner }));
-    expect(litert.message).toMatch(/^LiteRT \(TFLite\) cannot load 'matmul_add\.onnx', an onnx model; onnx models can be run by: onnxruntime\./);
+    expect(litert.message).toMatch(/^LiteRT \(TFLite\) cannot load 'matmul_add\.onnx', an onnx model; onnx models can be run by: onnxruntime, python:onnxruntime, python:openvino\./);
     expect(spawner.pids).toEqual([]);
   });
 });

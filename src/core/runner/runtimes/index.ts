@@ -73,6 +73,10 @@ export const runtimeLoaders = {
   onnxruntime: async () => (await import('./onnxruntime')).onnxruntimeModule,
   tfjs: async () => (await import('./tfjs')).tfjsModule,
   litert: async () => (await import('./litert')).litertModule,
+  'python:litert': async () => (await import('./python-only')).pythonOnlyModule('python:litert'),
+  'python:onnxruntime': async () => (await import('./python-only')).pythonOnlyModule('python:onnxruntime'),
+  'python:openvino': async () => (await import('./python-only')).pythonOnlyModule('python:openvino'),
+  'python:pyarmnn': async () => (await import('./python-only')).pythonOnlyModule('python:pyarmnn'),
 } satisfies { [R in RuntimeName]: () => Promise<RuntimeModule<R>> };
 
 /**

@@ -4,8 +4,9 @@
  * uploaded and exec'd by the SSH layer; this spawner is for this computer and for tests.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../../shared/errors';
 import { findResourcesDir } from '../../resources';
@@ -20,6 +21,26 @@ export const PYTHON_RUNNER_SCRIPT = fileURLToPath(new URL('../../../../resources
  */
 export function findPythonRunnerScript(): string {
   return existsSync(PYTHON_RUNNER_SCRIPT) ? PYTHON_RUNNER_SCRIPT : join(findResourcesDir(), 'runners', 'python', 'edgebench_runner.py');
+}
+
+/** The runner's modules beside its entry script: edgebench_runner.py imports them from its own folder. */
+const RUNNER_MODULE = /^edgebench_[a-z0-9_]+\.py$/;
+
+/**
+ * Every file of the Python runner, which a board needs together in one folder: the entry script
+ * and its edgebench_*.py modules (export_pytorch.py, the PyTorch exporter, is not part of it).
+ */
+export function pythonRunnerFiles(scriptPath: string = findPythonRunnerScript()): string[] {
+  const dir = dirname(scriptPath);
+  const modules = readdirSync(dir).filter((name) => RUNNER_MODULE.test(name) && name !== basename(scriptPath)).sort();
+  return [scriptPath, ...modules.map((name) => join(dir, name))];
+}
+
+/** A short hash of the runner's files (names and bytes), naming its folder in a board's cache so a changed runner is sent again. */
+export function pythonRunnerDigest(files: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${basename(file)}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
 }
 
 export interface PythonSpawnerOptions {

@@ -13,13 +13,13 @@ import { attachBoardShell } from '../../power/cell-meter';
 import { sshRemoteShell } from '../../power/ssh-shell';
 import { runLocalBenchmark, type LocalBenchJob, type LocalBenchOptions } from '../../bench/run-local-benchmark';
 import { runMatrix, type CellResult, type MatrixCell, type MatrixHooks } from '../../jobs/matrix';
-import { findPythonRunnerScript } from '../native-tools/python-spawner';
+import { findPythonRunnerScript, pythonRunnerDigest, pythonRunnerFiles } from '../native-tools/python-spawner';
 import { nativeRunProfile } from '../native-tools/benchmark-model-profile';
 import { nativeToolPlans, runNativeTools } from './native-on-board';
 import { deployNodeRunner } from './node-runner-deploy';
 import type { SshProbe } from './probe-parse';
 import { remoteEnvironment, throttlingDuringRun } from './remote-environment';
-import { DEFAULT_CACHE_DIR, uploadFileToCache, type UploadProgress } from './sftp-cache';
+import { DEFAULT_CACHE_DIR, uploadFileToCache, uploadTreeToCache, type UploadProgress } from './sftp-cache';
 import { openSshConnection, type SshConnectOptions, type SshConnection, type SshTargetSpec } from './ssh-connection';
 import { connectionLost } from './ssh-errors';
 import { chooseRunner, probeSshTarget, type RunnerChoice, type RunnerPreference } from './ssh-probe';
@@ -95,8 +95,11 @@ export class SshTargetSession {
         file,
       });
     }
-    const uploaded = await uploadFileToCache(conn, file, { cacheDir, fileName: posix.basename(file) });
-    return { kind: 'python', argv: [choice.python, '-u', uploaded.remotePath], description: choice.reason };
+    // The entry script and its edgebench_*.py modules, together in a folder named by their content.
+    const files = pythonRunnerFiles(file);
+    const runnerDir = posix.join(cacheDir, 'python-runner', pythonRunnerDigest(files));
+    await uploadTreeToCache(conn, files.map((localPath) => ({ localPath, relativePath: posix.basename(localPath) })), runnerDir);
+    return { kind: 'python', argv: [choice.python, '-u', posix.join(runnerDir, posix.basename(file))], description: choice.reason };
   }
 
   /** Uploads a model into the board's cache (skipped when it is there) and returns its path on the board. */

@@ -9,6 +9,7 @@ import { optionFlags, type OptionFlag } from '../option-flags';
 import { defineRegistry, recordOf, registryNames } from '../plugin';
 import { litertRuntime } from './litert';
 import { onnxruntimeRuntime } from './onnxruntime';
+import { pythonLitertRuntime, pythonOnnxruntimeRuntime, pythonOpenvinoRuntime, pythonPyarmnnRuntime } from './python-runtimes';
 import { tfjsRuntime } from './tfjs';
 
 export type { RuntimeDescriptor } from './runtime';
@@ -17,6 +18,10 @@ export const RUNTIMES = defineRegistry({
   onnxruntime: onnxruntimeRuntime,
   tfjs: tfjsRuntime,
   litert: litertRuntime,
+  'python:litert': pythonLitertRuntime,
+  'python:onnxruntime': pythonOnnxruntimeRuntime,
+  'python:openvino': pythonOpenvinoRuntime,
+  'python:pyarmnn': pythonPyarmnnRuntime,
 });
 
 export const RuntimeName = z.enum(registryNames(RUNTIMES));
