@@ -1,13 +1,15 @@
 /**
- * `tsx scripts/bench-ui-graph.ts [--trials N] [--nodes N] [--shape chain|branched|both] [--dwell MS]`
+ * `tsx scripts/bench-ui-graph.ts [--trials N] [--nodes N] [--shape chain|branched|wide|all] [--dwell MS]`
  *
  * How long the studio takes to lay out and draw a big model graph: a synthetic ONNX model of
  * 5,000 nodes written with the project's own ONNX writer, imported into a temp workspace in
  * browser mode, in Chromium. Two shapes:
  * - chain: a network's trunk, every node feeding the next, every fifth also taking a skip
  *   connection from four back (the view lays such bands out without elk);
- * - branched: blocks of a two-way split joined by an Add (inception-like), so every band has two
- *   nodes at some depth and goes through elk in the layout workers.
+ * - branched: blocks of a two-way split joined by an Add (inception-like): every band has two
+ *   nodes at some depth, and is laid out without elk as a narrow band (narrow-layout.ts);
+ * - wide: blocks of a six-way split joined by a Sum, so every band goes through elk in the layout
+ *   workers (what a graph wider than four at some depth costs).
  * Each trial is a fresh page load of the model's page (which starts the layout workers and has
  * them warm up), then the click on its Graph tab: as soon as the tab is there (the worst case,
  * the default), or after `--dwell` ms on the model's summary, as a user reading it first would.
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
     options: {
       trials: { type: 'string', default: '5' },
       nodes: { type: 'string', default: '5000' },
-      shape: { type: 'string', default: 'both' },
+      shape: { type: 'string', default: 'all' },
       dwell: { type: 'string', default: '0' },
     },
   });
@@ -156,10 +158,10 @@ async function main(): Promise<void> {
   const count = Number(values.nodes);
   if (!Number.isInteger(trials) || trials < 1) refuse(`--trials '${values.trials}' is not a positive whole number.`);
   if (!Number.isInteger(count) || count < 2) refuse(`--nodes '${values.nodes}' is not a whole number of at least 2.`);
-  if (!['chain', 'branched', 'both'].includes(values.shape)) refuse(`--shape '${values.shape}' is not chain, branched or both.`);
+  if (!['chain', 'branched', 'wide', 'all'].includes(values.shape)) refuse(`--shape '${values.shape}' is not chain, branched, wide or all.`);
   const dwellMs = Number(values.dwell);
   if (!Number.isInteger(dwellMs) || dwellMs < 0) refuse(`--dwell '${values.dwell}' is not a whole number of milliseconds.`);
-  const shapes: Shape[] = values.shape === 'both' ? ['chain', 'branched'] : [values.shape as Shape];
+  const shapes: Shape[] = values.shape === 'all' ? ['chain', 'branched', 'wide'] : [values.shape as Shape];
 
   // startStudioServer runs the CLI's build only when it is known to be current.
   await ensureCliBuild();

@@ -3,14 +3,16 @@
  * written with the project's own ONNX writer, on a [1, 16] float tensor:
  * - chain: a network's trunk, every node feeding the next, every fifth also taking a skip
  *   connection from four back (the view lays such bands out without elk);
- * - branched: blocks of a two-way split joined by an Add (inception-like), so every band has two
- *   nodes at some depth and goes through elk in the layout workers.
+ * - branched: blocks of a two-way split joined by an Add (inception-like): every band has two
+ *   nodes at some depth, narrow enough to be laid out without elk (narrow-layout.ts);
+ * - wide: blocks of a six-way split joined by a Sum, wider than the view lays out without elk, so
+ *   every band goes through elk in the layout workers.
  */
 import { encodeOnnxModel, type OnnxNodeSpec } from '../../../src/core/formats/onnx/onnx-writer';
 
 const WIDTH = 16;
 
-export type SyntheticShape = 'chain' | 'branched';
+export type SyntheticShape = 'chain' | 'branched' | 'wide';
 
 /** A network-like chain of `count` nodes on a [1, 16] float tensor: Relu, Mul by a weight, Add of a skip. */
 function chainNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
@@ -44,9 +46,29 @@ function branchedNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
   return { nodes, last };
 }
 
+const WIDE_BRANCHES = ['Mul', 'Sigmoid', 'Tanh', 'Abs', 'Neg', 'Exp'] as const;
+
+/** Blocks of eight nodes, `count` in all: a Relu, six ops each reading it, joined by a Sum of all six. */
+function wideNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
+  const nodes: OnnxNodeSpec[] = [];
+  let last = 'x';
+  for (let b = 0; nodes.length < count; b++) {
+    const branches = WIDE_BRANCHES.map((op, k): OnnxNodeSpec => ({ opType: op, name: `${op.toLowerCase()}_${b}`, inputs: op === 'Mul' ? [`r${b}`, 'w'] : [`r${b}`], outputs: [`b${b}_${k}`] }));
+    const block: OnnxNodeSpec[] = [
+      { opType: 'Relu', name: `relu_${b}`, inputs: [last], outputs: [`r${b}`] },
+      ...branches,
+      { opType: 'Sum', name: `sum_${b}`, inputs: branches.map((n) => n.outputs[0]!), outputs: [`s${b}`] },
+    ];
+    const room = count - nodes.length;
+    nodes.push(...block.slice(0, room));
+    last = block[Math.min(room, block.length) - 1]!.outputs[0]!;
+  }
+  return { nodes, last };
+}
+
 /** An ONNX model of `count` nodes plus an Identity output, in the given shape. */
 export function syntheticGraphModel(count: number, shape: SyntheticShape): Uint8Array {
-  const { nodes, last } = shape === 'chain' ? chainNodes(count) : branchedNodes(count);
+  const { nodes, last } = shape === 'chain' ? chainNodes(count) : shape === 'branched' ? branchedNodes(count) : wideNodes(count);
   nodes.push({ opType: 'Identity', name: 'output', inputs: [last], outputs: ['y'] });
   return encodeOnnxModel({
     irVersion: 8,

@@ -10,6 +10,7 @@
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
 import { chainOrder, layoutChain } from './chain-layout';
+import { layoutNarrow } from './narrow-layout';
 
 export const BAND_NODES = 300;
 /**
@@ -251,16 +252,16 @@ export function bandResult(out: ElkGraphOut): ElkGraphOut {
   };
 }
 
-/** A band laid out without elk when it is a chain (chain-layout.ts), else null: elk's job. */
-export function chainBand(job: BandJob): ElkGraphOut | null {
+/** A band laid out without elk when it is a chain (chain-layout.ts) or narrow (narrow-layout.ts), else null: elk's job. */
+export function bandWithoutElk(job: BandJob): ElkGraphOut | null {
   const order = chainOrder(job.elk);
-  return order ? layoutChain(job.elk, order) : null;
+  return order ? layoutChain(job.elk, order) : layoutNarrow(job.elk);
 }
 
 /** Lays out one graph band by band in this thread (tests; the view uses the worker pool). */
 export async function layoutGraph(elk: ElkLike, input: LayoutInput, bandNodes = BAND_NODES): Promise<GraphLayout> {
   const outs: ElkGraphOut[] = [];
-  for (const job of planBands(input, bandNodes)) outs.push(chainBand(job) ?? bandResult(await elk.layout(job.elk)));
+  for (const job of planBands(input, bandNodes)) outs.push(bandWithoutElk(job) ?? bandResult(await elk.layout(job.elk)));
   return stackBands(input, outs);
 }
 

@@ -3,7 +3,8 @@
  * when the app opens a model (warmLayoutWorkers), load elk and run it on a small graph until the
  * user opens the graph (coolLayoutWorkers) or a band comes, and are kept for the next graph until
  * they have been idle for IDLE_MS. A layout (startLayout):
- * - lays out the bands that are chains in this thread at once (chain-layout.ts: no elk needed);
+ * - lays out the bands that are chains or narrow in this thread at once (chain-layout.ts,
+ *   narrow-layout.ts: no elk needed);
  * - hands the other bands, top of the main graph first, to whichever worker is free;
  * - reports each graph's top part as soon as its first bands are in (onPartial, at most every
  *   PARTIAL_EVERY_MS), so the view draws what is in view while the rest streams in, then the
@@ -14,7 +15,7 @@
  * `cancel()` drops a layout's bands not yet started; a band already in a worker finishes and is ignored.
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
-import { chainBand, layoutInputs, planBands, stackBands, type BandJob, type ElkGraphOut, type GraphLayout, type LayoutInput } from './graph-layout';
+import { bandWithoutElk, layoutInputs, planBands, stackBands, type BandJob, type ElkGraphOut, type GraphLayout, type LayoutInput } from './graph-layout';
 import { readCachedLayouts, saveLayouts } from './layout-cache';
 import type { LayoutReply, LayoutRequest } from './layout-protocol';
 
@@ -229,11 +230,11 @@ function layOut(graph: ModelGraph, callbacks: LayoutCallbacks, started: number, 
     }
   };
 
-  // A graph with no nodes (an empty subgraph) is laid out already; chain bands need no worker.
+  // A graph with no nodes (an empty subgraph) is laid out already; chain and narrow bands need no worker.
   for (const entry of progress.values()) if (entry.bands.length === 0) finishGraph(entry);
   const forElk: BandJob[] = [];
   for (const job of jobs) {
-    const out = chainBand(job);
+    const out = bandWithoutElk(job);
     if (out) bandIn(job, out, false);
     else forElk.push(job);
   }
