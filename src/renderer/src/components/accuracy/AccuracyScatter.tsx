@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { paretoFront, type ScatterPoint } from '../../accuracy';
 import { chartColors, useTheme } from '../../hooks/useTheme';
@@ -5,6 +6,7 @@ import { ChartFrame, axisStyle } from '../charts/ChartFrame';
 import { useLatencyView } from '../charts/LatencyAxisControls';
 import { placeLabels, type LabelPoint } from '../charts/label-placement';
 import { latencyTicks, paddedDomain } from '../charts/latency-axis';
+import { canvasMeasure } from '../charts/text-measure';
 
 export interface ScatterSeries {
   modelId: string;
@@ -32,16 +34,22 @@ interface Props<P extends ScatterPoint> {
 }
 
 const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
+/** The point labels' font size, in px: placement measures the text in it. */
+const LABEL_FONT_PX = 10.5;
 
 /**
- * Every point's text, placed together so close points do not draw their labels over each other
- * (label-placement.ts); a label pushed away from its point gets a thin leader line. One line
- * each, never wrapped (the tooltip holds the full label). Drawn inside the chart, after the dots.
+ * Every point's text, placed together so that no label covers another label or a point, and none
+ * leaves the plot (label-placement.ts, measuring each text in the labels' font); a label pushed
+ * away from its point gets a thin leader line, one with no room for its whole text is cut with an
+ * ellipsis (its <title> and the point's tooltip hold it whole), and one with no room at all is
+ * left out. One line each, never wrapped. Drawn inside the chart, after the dots.
  */
 function PointLabels({ points, text, xHigh, textColor, leaderColor }: { points: readonly ScatterPoint[]; text: (index: number) => string; xHigh: number; textColor: string; leaderColor: string }) {
   const xScale = useXAxisScale();
   const yScale = useYAxisScale();
   const plot = usePlotArea();
+  // The SVG text inherits the page's font: the labels are measured in it.
+  const measure = useMemo(() => (typeof document === 'undefined' ? undefined : canvasMeasure(`${LABEL_FONT_PX}px ${getComputedStyle(document.body).fontFamily}`)), []);
   if (!xScale || !yScale || !plot) return null;
   const requests: Array<LabelPoint & { index: number }> = [];
   points.forEach((point, index) => {
@@ -53,17 +61,18 @@ function PointLabels({ points, text, xHigh, textColor, leaderColor }: { points: 
   });
   // Within the plot area and the chart's top and right margins.
   const bounds = { x: plot.x, y: plot.y - 14, width: plot.width + 30, height: plot.height + 14 };
-  const placed = placeLabels(requests, { bounds });
+  const placed = placeLabels(requests, { bounds, measure });
   return (
-    <g className="point-labels">
+    <g className="point-labels" data-testid="point-labels" data-hidden-labels={placed.filter((l) => l.hidden).length}>
       {placed.map((label, i) => {
         const request = requests[i];
-        if (!request) return null;
+        if (!request || label.hidden) return null;
         return (
           <g key={request.index}>
             {label.leader && <line className="label-leader" {...label.leader} stroke={leaderColor} strokeWidth={0.75} />}
-            <text x={label.textX} y={label.textY} className="point-label" fill={textColor} fontSize={10.5} textAnchor={label.anchor}>
-              {request.text}
+            <text x={label.textX} y={label.textY} className="point-label" fill={textColor} fontSize={LABEL_FONT_PX} textAnchor={label.anchor}>
+              {label.text !== request.text && <title>{request.text}</title>}
+              {label.text}
             </text>
           </g>
         );

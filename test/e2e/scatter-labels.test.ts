@@ -1,0 +1,192 @@
+/**
+ * Issue 13, the new user's finding "labels overlap or are cut off in the Accuracy-vs-latency and
+ * size scatters", checked on what Chromium draws: the Accuracy page of three real models (the
+ * demo model and two int8 variants the engine makes of it) whose runs on eight targets sit a few
+ * pixels apart, with the page's long labels (model · target · runtime · threads). For each drawn
+ * label its bounding box, as the browser laid the text out, must overlap no other label and no
+ * point's dot, and stay inside the plot (right of the y axis, above the x axis, inside the chart).
+ * The run files and evaluation records are synthetic (written here and labelled so): what is
+ * checked is how the UI draws them. No sleeps.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directTransport } from '../../src/core/direct-transport';
+import { nodeForkSpawner } from '../../src/core/runner/runner-client';
+import { openStudio } from '../../src/core/studio';
+import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
+import type { ModelEntry } from '../../src/shared/contract';
+import { EvalRecord } from '../../src/shared/eval-schema';
+import { createApiClient } from '../../src/shared/rpc';
+import { RunFile } from '../../src/shared/run-schema';
+import { launchBrowser, pageErrors } from './helpers/browser';
+import { makeTempWorkspace, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { syntheticRun } from './helpers/synthetic-run';
+
+const TARGETS = ['This computer', 'pi5 (synthetic)', 'pi4 (synthetic)', 'jetson (synthetic)', 'rk3588 (synthetic)', 'x86 laptop (synthetic)', 'coral (synthetic)', 'n100 (synthetic)'];
+/** Nearly equal accuracies (synthetic): the points of the three models crowd the same band. */
+const TOP1 = [0.97, 0.968, 0.9695];
+
+let browser: Browser;
+let server: StudioServer;
+let page: Page;
+let errors: string[];
+let workspaceDir: string;
+
+function evalRecord(model: ModelEntry, top1: number): EvalRecord {
+  return EvalRecord.parse({
+    schema: 'edgebench.eval/1',
+    modelId: model.id,
+    datasetId: 'demo-digits',
+    referenceId: null,
+    createdAt: '2026-12-01T10:00:00.000Z',
+    result: {
+      model: model.name,
+      runtime: 'onnxruntime',
+      samples: 1000,
+      top1,
+      top5: null,
+      topK: 5,
+      perClass: null,
+      confusion: null,
+      reference: null,
+      agreement: null,
+      cosine: null,
+      sqnrDb: null,
+      maxAbsError: null,
+      outputName: 'synthetic',
+      width: 10,
+      layout: 'NCHW',
+      inputShape: [1, 1, 28, 28],
+      inferMs: 1,
+      notes: ['synthetic: written by test/e2e/scatter-labels.test.ts'],
+    },
+  });
+}
+
+beforeAll(async () => {
+  workspaceDir = await makeTempWorkspace();
+  const studio = await openStudio({ workspaceDir, seedDemo: true, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
+  let models: ModelEntry[];
+  try {
+    const api = createApiClient(directTransport(studio));
+    const float = (await api.models.list({}))[0];
+    if (!float) throw new Error('The demo model was not seeded.');
+    const perChannel = await api.models.quantize({ modelId: float.id, recipe: { mode: 'dynamic', perChannel: true } });
+    const perTensor = await api.models.quantize({ modelId: float.id, recipe: { mode: 'dynamic', perChannel: false } });
+    models = [float, perChannel, perTensor];
+  } finally {
+    await studio.close();
+  }
+  await mkdir(path.join(workspaceDir, 'evals'), { recursive: true });
+  await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
+  for (const [i, model] of models.entries()) {
+    await writeFile(path.join(workspaceDir, 'evals', `${model.id}__demo-digits.json`), JSON.stringify(evalRecord(model, TOP1[i] ?? 0.9)));
+  }
+  let seed = 1;
+  for (const [t, target] of TARGETS.entries()) {
+    for (const [m, model] of models.entries()) {
+      // Medians 1.00 to 1.12 ms: a few pixels apart on a 0..1.2 ms axis.
+      const id = `crowd-${t}-${m}`;
+      const base = syntheticRun({ id, samples: 200, medianMs: 1 + 0.005 * (t * 3 + m), seed: seed++, createdAt: new Date(Date.UTC(2026, 11, 1, 10, t * 3 + m)).toISOString() });
+      const run = RunFile.parse({
+        ...base,
+        model: { ...base.model, name: model.name, variant: model.variant, sha256: model.info.sha256, sizeBytes: model.info.sizeBytes },
+        target: { ...base.target, kind: t === 0 ? 'local' : 'ssh', name: target },
+      });
+      await writeFile(path.join(workspaceDir, 'runs', `${id}.json`), JSON.stringify(run));
+    }
+  }
+  browser = await launchBrowser();
+  server = await startStudioServer({ workspaceDir });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+  errors = pageErrors(page);
+  await page.goto(server.url);
+  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+}, 120_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await server?.stop();
+  if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true });
+});
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** What the browser drew in one scatter: each label's box and text, each dot's box, and the plot's edges. */
+async function drawn(chart: Locator): Promise<{ labels: Array<Rect & { text: string }>; dots: Rect[]; plot: Rect; hidden: number }> {
+  return chart.evaluate((el) => {
+    const rect = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    const svg = el.querySelector('svg.recharts-surface')!;
+    const yAxis = el.querySelector('.recharts-yAxis .recharts-cartesian-axis-line')!;
+    const xAxis = el.querySelector('.recharts-xAxis .recharts-cartesian-axis-line')!;
+    const chartBox = rect(svg);
+    const plot = { left: rect(yAxis).right, top: chartBox.top, right: chartBox.right, bottom: rect(xAxis).top };
+    const labels = [...el.querySelectorAll('text.point-label')].map((t) => ({ ...rect(t), text: [...t.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('') }));
+    const dots = [...el.querySelectorAll('.scatter-series .recharts-symbols')].map(rect);
+    const hidden = Number(el.querySelector('[data-testid="point-labels"]')?.getAttribute('data-hidden-labels') ?? 'NaN');
+    return { labels, dots, plot, hidden };
+  });
+}
+
+/** Half a pixel of anti-aliasing either way is not an overlap. */
+const SLACK = 0.5;
+const intersects = (a: Rect, b: Rect): boolean => a.left < b.right - SLACK && b.left < a.right - SLACK && a.top < b.bottom - SLACK && b.top < a.bottom - SLACK;
+
+/** Overlaps and escapes among the drawn labels, in words (empty when there are none). */
+function problems({ labels, dots, plot }: Awaited<ReturnType<typeof drawn>>): string[] {
+  const found: string[] = [];
+  labels.forEach((a, i) => {
+    if (a.left < plot.left - SLACK || a.right > plot.right + SLACK || a.top < plot.top - SLACK || a.bottom > plot.bottom + SLACK) found.push(`"${a.text}" leaves the plot`);
+    labels.forEach((b, j) => j > i && intersects(a, b) && found.push(`"${a.text}" overlaps "${b.text}"`));
+    dots.forEach((dot) => {
+      // A dot is a circle in its box: the label's nearest point must lie outside the circle.
+      const cx = (dot.left + dot.right) / 2;
+      const cy = (dot.top + dot.bottom) / 2;
+      const r = (dot.right - dot.left) / 2 - SLACK;
+      const nx = Math.min(Math.max(cx, a.left), a.right);
+      const ny = Math.min(Math.max(cy, a.top), a.bottom);
+      if ((nx - cx) ** 2 + (ny - cy) ** 2 < r * r) found.push(`"${a.text}" covers a point`);
+    });
+  });
+  return found;
+}
+
+describe('scatter labels on a crowded Accuracy page', () => {
+  it('accuracy vs latency: 24 points a few pixels apart, every label drawn, none over another label or a point, none outside the plot', async () => {
+    await page.getByTestId('nav-accuracy').click();
+    const chart = page.getByTestId('accuracy-latency-chart');
+    await expect.poll(() => chart.locator('.scatter-series .recharts-symbols').count()).toBe(TARGETS.length * TOP1.length);
+    await expect.poll(() => chart.locator('text.point-label').count()).toBeGreaterThan(0);
+    const seen = await drawn(chart);
+    expect(problems(seen)).toEqual([]);
+    // Every point keeps a label here (whole, or cut with an ellipsis where only that fitted).
+    expect(seen.hidden).toBe(0);
+    expect(seen.labels).toHaveLength(TARGETS.length * TOP1.length);
+    for (const label of seen.labels) expect(label.text.endsWith('…') || label.text.includes(' · ')).toBe(true);
+    // The log axis moves the points: still no overlap.
+    await chart.locator('label.segment', { has: page.getByTestId('latency-scale-log') }).click();
+    await expect.poll(() => chart.getAttribute('data-scale')).toBe('log');
+    expect(problems(await drawn(chart))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('accuracy vs size: the two int8 variants of nearly the same size, labels apart and inside the plot', async () => {
+    const chart = page.getByTestId('accuracy-size-chart');
+    await expect.poll(() => chart.locator('text.point-label').count()).toBe(TOP1.length);
+    const seen = await drawn(chart);
+    expect(seen.dots).toHaveLength(TOP1.length);
+    expect(problems(seen)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
