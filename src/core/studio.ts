@@ -2,6 +2,7 @@ import type { EventName, EventPayload, StudioHandlers } from '../shared/contract
 import { StudioError } from '../shared/errors';
 import { validateEvent } from '../shared/rpc';
 import { BenchJobs } from './jobs/bench-jobs';
+import { powerSourcesFor } from './power/source-availability';
 import { TargetService } from './jobs/target-service';
 import { TriageJobs } from './jobs/triage-job';
 import { importUploadedDataset } from './jobs/dataset-upload';
@@ -176,6 +177,13 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
     bench: {
       start: (request) => jobs.start(request),
       cancel: async ({ jobId }) => jobs.cancel(jobId),
+      powerSources: async ({ targetIds }) =>
+        Promise.all(
+          targetIds.map(async (targetId) => {
+            const target = await targets.resolve(targetId);
+            return { targetId, sources: powerSourcesFor('stored' in target ? target.stored.config.kind : 'local') };
+          }),
+        ),
     },
     runs: {
       list: async () => (await workspace.listRuns()).map(summarizeRun),

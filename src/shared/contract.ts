@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ErrorData } from './errors';
 import { EvalCheck, EvalRecord, EvalRunResult, LayerSqnr } from './eval-schema';
 import { TargetConfig } from './targets';
+import { PowerSourceName } from './plugins/power-sources';
 import { ReportFormat } from './plugins/report-formats';
 import { DEFAULT_SERIAL_PROTOCOL, SerialProtocol } from './plugins/serial-protocols';
 import { PruneRecipe, QuantRecipe, VariantOrigin } from './variants';
@@ -258,8 +259,24 @@ export const BenchRequest = z.object({
   threads: z.array(z.number().int().min(0).max(256)).min(1).max(8).optional(),
   /** Repeats left out stay out (no default of 1 here): the engine then runs 1, or REPORT_MODE_REPEATS in report mode. */
   settings: BenchSettings.partial().extend({ repeats: BenchSettings.shape.repeats.unwrap().optional() }).default({}),
+  /** Energy per inference: the power source read on each target that has one picked (each source's own interval and baseline). */
+  energy: z.array(z.object({ targetId: Id, source: PowerSourceName })).max(16).optional(),
 });
 export type BenchRequest = z.infer<typeof BenchRequest>;
+
+/** A power source a target has for the bench form's Energy option, and why not where it cannot be read. */
+export const PowerSourceOption = z.object({
+  name: PowerSourceName,
+  label: z.string(),
+  available: z.boolean(),
+  /** What it reads, or why it cannot be read here, one sentence. */
+  note: z.string(),
+  /** What the user does to make it readable (RAPL's chmod and udev rule). */
+  fix: z.string().optional(),
+});
+export type PowerSourceOption = z.infer<typeof PowerSourceOption>;
+export const TargetPowerSources = z.object({ targetId: z.string(), sources: z.array(PowerSourceOption) });
+export type TargetPowerSources = z.infer<typeof TargetPowerSources>;
 
 export const BenchCell = z.object({
   index: z.number().int(),
@@ -419,6 +436,8 @@ export const calls = {
   bench: {
     start: call(BenchRequest, z.object({ jobId: z.string(), cells: z.array(BenchCell) })),
     cancel: call(z.object({ jobId: Id }), z.object({ cancelled: z.boolean() })),
+    /** The power sources each target has for energy per inference, readable or not and why. */
+    powerSources: call(z.object({ targetIds: z.array(Id).min(1).max(16) }), z.array(TargetPowerSources)),
   },
   runs: {
     list: call(Empty, z.array(RunSummary)),

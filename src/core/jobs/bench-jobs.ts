@@ -6,6 +6,7 @@ import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
 import { localTargetFor } from '../targets/python-runtimes';
 import { checkMatrixInputs } from '../bench/bench-inputs';
+import { energyMetersFor } from '../power/cell-meter';
 import { failedOrCancelled, unhandledState } from '../bench/cell-outcome';
 import { repeatsFor } from '../../shared/bench-defaults';
 import { savedInputsForRun } from '../workspace/inputs-store';
@@ -68,6 +69,8 @@ export class BenchJobs {
     // An image model without sizes (or an input too large to build) is refused before any cell starts, worded for the UI.
     checkMatrixInputs(models, settings, 'ui');
     const threads = request.threads ?? [settings.threads];
+    // Energy per inference where the form picked a power source for a target: refused here, before any cell, if it cannot be read.
+    const energy = energyMetersFor(request.energy ?? [], targets.map((t) => ({ id: t.id, name: t.name, kind: 'stored' in t ? t.stored.config.kind : 'local' })));
     const plans: Array<{ target: JobTarget; cells: MatrixCell[] }> = [];
     for (const target of targets) {
       plans.push({ target, cells: planMatrix(models, request.runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0)) });
@@ -87,6 +90,7 @@ export class BenchJobs {
           target: opened?.target ?? localTargetFor(plan.cells.map((cell) => cell.runtime), this.deps.spawner),
           signal: controller.signal,
           totalCells: count,
+          energy: energy.get(plan.target.id),
           onProgress: (cell, p) => {
             cellFractions[cell.index] = p.fraction;
             this.emit('bench.progress', {

@@ -102,3 +102,30 @@ export function openEnergySource(request: EnergyRequest, targetKind: TargetKind,
 export function attachBoardShell(meter: CellEnergyMeter | undefined, shell: RemoteShell): void {
   if (meter !== undefined && 'attachShell' in meter) (meter as BoardCellMeter).attachShell(shell);
 }
+
+/**
+ * The studio's Energy choices as meter factories by target id: each source with its own default
+ * interval and baseline. A source a target cannot give, or RAPL counters that cannot be read, is
+ * refused here in one sentence, before the job starts.
+ */
+export function energyMetersFor(
+  choices: ReadonlyArray<{ targetId: string; source: PowerSourceName }>,
+  targets: ReadonlyArray<{ id: string; name: string; kind: TargetKind }>,
+  seams: EnergySourceSeams = {},
+): Map<string, () => CellEnergyMeter> {
+  const meters = new Map<string, () => CellEnergyMeter>();
+  for (const choice of choices) {
+    const target = targets.find((t) => t.id === choice.targetId);
+    if (target === undefined) continue; // a target not in the job has nothing to measure
+    const defaults = POWER_SOURCES[choice.source].options.parse({}) as { intervalMs: number; idleMs: number };
+    try {
+      meters.set(target.id, openEnergySource({ source: choice.source, intervalMs: defaults.intervalMs, idleMs: defaults.idleMs }, target.kind, seams));
+    } catch (error) {
+      if (!(error instanceof StudioError)) throw error;
+      // The CLI's wording names its flags; the studio's names the form's option.
+      const why = error.message.replace(/^--energy \S+: /, '').replace(/^--energy \S+ measures /, 'it measures ').replace(/; drop --energy or --target\.$/, '.');
+      throw new StudioError('BAD_INPUT', `Energy on ${target.name} (${POWER_SOURCES[choice.source].label}): ${why} Turn Energy off for it, or pick another source.`, { target: target.name, source: choice.source });
+    }
+  }
+  return meters;
+}

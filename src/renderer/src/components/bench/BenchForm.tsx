@@ -7,6 +7,7 @@ import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
 import { cellCount, checkModelInputs, DEFAULT_FORM, effectiveRepeats, reportCellMs, parseThreadList, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
+import { EnergyOption, energyRequest, usePowerSources, type EnergyPicks } from './EnergyOption';
 import { ModelPicker } from './ModelPicker';
 import { NumberField } from './NumberField';
 import { TargetPicker } from './TargetPicker';
@@ -41,6 +42,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const [picked, setPicked] = useState<string[] | null>(null);
   // null until the user ticks a box: This computer is meant.
   const [pickedTargets, setPickedTargets] = useState<string[] | null>(null);
+  // Energy per inference: off (null) by default; on, the source picked per target.
+  const [energyPicks, setEnergyPicks] = useState<EnergyPicks>(null);
   const modelIds = (picked ?? models.slice(0, 1).map((m) => m.id)).filter((id) => models.some((m) => m.id === id));
   // This computer (the one kind that is never stored) is the default target.
   const defaultTargets = targets.filter((t) => TARGET_KINDS[t.kind].stored === null).map((t) => t.id);
@@ -65,9 +68,12 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   // As the engine will run them; a target kind without repeats runs each cell once.
   const repeats = repeatsShown ? effectiveRepeats(form.repeats, form.mode) : 1;
 
+  const { data: powerSources } = usePowerSources(targetIds, energyPicks !== null);
+  const energy = energyRequest(energyPicks, targetIds, powerSources);
+
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (result.ok && !busy && !blocked) onStart(result.request);
+    if (result.ok && !busy && !blocked) onStart(energy === undefined ? result.request : { ...result.request, energy });
   };
 
   return (
@@ -127,6 +133,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
           Fresh random input before every run <span className="muted">(instead of one fixed input)</span>
         </label>
       </div>
+      <EnergyOption targets={targets} targetIds={targetIds} picks={energyPicks} onChange={setEnergyPicks} />
       <AdvancedFields form={form} formats={formats} errors={errors} onChange={patch} />
       <footer className="bench-footer">
         <span className="cell-count" data-testid="bench-cell-count" data-cells={cells}>
