@@ -184,7 +184,7 @@ export async function startArm64Board(options: { image: string; onLog?: (line: s
   const boardSide = `ebb${index}`;
   const pids = (): number[] => {
     try {
-      return execFileSync('ip', ['netns', 'pids', netns], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      return execFileSync('ip', ['netns', 'pids', netns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean).map(Number);
     } catch {
       return [];
     }

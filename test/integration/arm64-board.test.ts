@@ -6,10 +6,12 @@
  * arm64 Node 18, TFLite through the Python runner on Arm NN's NEON backend (CpuAcc).
  * Its figures are emulated: they are checked for being there and labelled, never for speed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { EMULATED_WARNING_CODE } from '../../src/core/targets/ssh/emulated-board';
 import { RunFile } from '../../src/shared/run-schema';
 import { ensureImage, startArm64Board, type Arm64Board } from '../../scripts/lab-arm64/board';
 import { labArm64Available } from '../helpers/lab-arm64';
@@ -29,9 +31,12 @@ describe.skipIf(!labArm64Available())('the arm64 lab board (Debian arm64 under q
     board = await startArm64Board({ image, cores: cpus().length });
   }, IMAGE_WAIT_MS + 120_000);
   afterAll(async () => {
-    const netns = board?.netns;
-    await board?.stop();
-    if (netns !== undefined) expect(board.pids()).toEqual([]);
+    if (board === undefined) return;
+    await board.stop();
+    // Stopping leaves nothing behind: no process, network namespace or veth of the board.
+    expect(board.pids()).toEqual([]);
+    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toContain(`${board.netns.replace('edgebench-arm64-', 'ebh')}@`);
+    expect(existsSync(`/run/netns/${board.netns}`)).toBe(false);
   });
 
   test('the probe, with the host key pinned, finds an emulated aarch64 with NEON, the host cores and memory, Node and Arm NN', async () => {
@@ -90,6 +95,8 @@ describe.skipIf(!labArm64Available())('the arm64 lab board (Debian arm64 under q
       expect(run.target).toMatchObject({ spec: board.spec, hardware: { arch: 'arm64' } });
       expect(run.target.hardware.cpuModel).toMatch(/emulated/);
       expect(run.target.hardware.os).toMatch(/emulated/);
+      expect(run.target.name).toBe(`root@${board.host} (emulated)`);
+      expect(run.warnings.map((warning) => warning.code)).toContain(EMULATED_WARNING_CODE);
       expect(run.latencyMs.count).toBeGreaterThanOrEqual(20);
       expect(run.latencyMs.median).toBeGreaterThan(0);
     }
@@ -99,11 +106,14 @@ describe.skipIf(!labArm64Available())('the arm64 lab board (Debian arm64 under q
     expect(boardOnnx?.runtime).toMatchObject({ name: 'onnxruntime', backend: 'cpu' });
     expect(result.stderr).toMatch(/using the studio's Node runner \(onnxruntime-node [\d.]+ on Node v18\.[\d.]+, arm64\)/);
     expect(result.stderr).toMatch(/using the Python runner \(pyarmnn [\d.]+ on Python 3\.[\d.]+ at \/usr\/bin\/python3\)/);
-    // The printed runs name the board's CPU as emulated.
-    expect(result.stdout).toMatch(/on root@10\.231\.\d+\.2/);
+    // The printed runs name the board as emulated, as the simulated serial board is named simulated.
+    expect(result.stdout).toContain(`on root@${board.host} (emulated):`);
     // Arm NN ran the TFLite model on its NEON backend.
     expect(boardTflite?.runtime.backend).toMatch(/CpuAcc/);
-    for (const run of local) expect(run.target.hardware.arch).toBe(process.arch);
+    for (const run of local) {
+      expect(run.target.hardware.arch).toBe(process.arch);
+      expect(run.warnings.map((warning) => warning.code)).not.toContain(EMULATED_WARNING_CODE);
+    }
 
     // Nothing is left running on the board but its sshd.
     await new Promise((resolve) => setTimeout(resolve, 500));

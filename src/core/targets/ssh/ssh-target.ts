@@ -18,6 +18,7 @@ import { nativeRunProfile } from '../native-tools/benchmark-model-profile';
 import { nativeToolPlans, runNativeTools } from './native-on-board';
 import { deployNodeRunner } from './node-runner-deploy';
 import type { SshProbe } from './probe-parse';
+import { emulatedTargetName, withEmulatedWarning } from './emulated-board';
 import { remoteEnvironment, throttlingDuringRun } from './remote-environment';
 import { DEFAULT_CACHE_DIR, uploadFileToCache, uploadTreeToCache, type UploadProgress } from './sftp-cache';
 import { openSshConnection, type SshConnectOptions, type SshConnection, type SshTargetSpec } from './ssh-connection';
@@ -121,9 +122,11 @@ export class SshTargetSession {
       const environment = remoteEnvironment(conn, () => spawner.lastRemotePid);
       // A board's power meter (--energy tegrastats, pi-pmic) runs in a channel of its own beside the runner's.
       attachBoardShell(opts.energy, sshRemoteShell(conn));
-      outcome = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName: this.spec.name, targetKind: 'ssh' }, { ...opts, spawner, environment });
+      // An emulated board (the test lab's arm64 board) is named and warned about as such in its runs.
+      const targetName = emulatedTargetName(this.spec.name, probe.hardware);
+      outcome = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName, targetKind: 'ssh' }, { ...opts, spawner, environment });
       if (outcome.state === 'completed') {
-        const run = withThrottleWarning(outcome.run, throttlingDuringRun(environment.throttleReadings));
+        const run = withEmulatedWarning(withThrottleWarning(outcome.run, throttlingDuringRun(environment.throttleReadings)));
         return { state: 'completed', run: await withNativeTools(conn, probe, run, { remote: remoteModel, local: job.modelPath }, opts.signal) };
       }
     } catch (error) {
