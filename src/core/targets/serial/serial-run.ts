@@ -19,6 +19,8 @@ import { boardRunProfile } from './board-profile';
 import { estimateArena, type ArenaEstimate } from './fit-estimate';
 import { inputBytes } from './serial-inputs';
 import { inputDescription, progressReporter, type CellOptions } from './serial-run-common';
+import { simulatedBoardNotes } from './simulated-run-notes';
+import { LITERT_BACKEND } from '../../runner/runtimes/litert';
 
 /** The board's timer counts microseconds (esp_timer_get_time). */
 const DEVICE_TIMER_RESOLUTION_NS = 1000;
@@ -51,7 +53,8 @@ export function hardwareFromFacts(facts: DeviceFacts): HardwareProfile {
 }
 
 export function runtimeFromFacts(facts: DeviceFacts): RunFile['runtime'] {
-  const backend = facts.simulated ? 'simulated (LiteRT.js on the host, modelled latency)' : /ESP32/i.test(facts.chipModel) ? 'ESP-NN' : 'reference kernels';
+  // A simulated board says what computed (its tflmVersion names the engine: "LiteRT.js 2.5.3 on the host").
+  const backend = facts.simulated ? `simulated: ${LITERT_BACKEND}, latency scaled to the chip` : /ESP32/i.test(facts.chipModel) ? 'ESP-NN' : 'reference kernels';
   // TFLM runs one invoke on one core, whatever the chip has.
   return { name: 'tflite-micro', version: facts.tflmVersion, threads: 1, backend };
 }
@@ -142,6 +145,7 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
   const firstInferenceMs = (first.latenciesUs[0] ?? 0) / 1000;
   report('warmup', 1, Math.max(1, settings.warmupRuns));
 
+  const boardNotes = simulatedBoardNotes(facts, model, fileName);
   const boardMemory: RunFile['boardMemory'] = {
     arenaUsedBytes: loaded.arenaUsedBytes,
     arenaCapacityBytes: loaded.arenaCapacityBytes,
@@ -177,7 +181,7 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
         maxTimeReached: measured.maxTimeReached,
         ...(measured.windows !== undefined ? { report: { block: summarizeWindows(measured.windows), plan } } : {}),
         ...(profiled.profile !== undefined ? { profile: profiled.profile } : {}),
-        ...(profiled.note !== undefined ? { notes: [profiled.note] } : {}),
+        notes: [...boardNotes, ...(profiled.note !== undefined ? [profiled.note] : [])],
       },
       stop,
     ),

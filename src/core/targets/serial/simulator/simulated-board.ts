@@ -15,6 +15,7 @@ import { ESP32S3_SIMULATED, FIRMWARE_OPS, SIMULATED_TICKS_PER_SECOND, type Devic
 import { LiteRtInvoker } from './litert-invoker';
 import { simulatedOpCosts, type OpCost } from './op-cost';
 import { seededRandom } from '../../../runner/input-data';
+import { litertVersion } from '../../../runner/runtimes/litert-node';
 
 /** Any duplex byte stream: a socket, a pty's file streams, process stdio, an in-memory pair. */
 export interface ByteStream {
@@ -168,7 +169,8 @@ export class SimulatedBoard {
       protocolVersion: version, simulated: true, cores: d.cores, cpuMHz: d.cpuMHz, maxChunkBytes: d.maxChunkBytes,
       maxRunsPerRequest: d.maxRunsPerRequest, flashBytes: d.flashBytes, psramBytes: d.psramBytes,
       arenaCapacityBytes: d.arenaCapacityBytes, modelCapacityBytes: d.modelCapacityBytes, chipModel: d.chipModel,
-      idfVersion: 'simulated', tflmVersion: 'LiteRT.js on the host', firmwareVersion: 'edgebench-sim 1',
+      // What computes here instead of TFLM, with its version: the run file's runtime says it.
+      idfVersion: 'simulated', tflmVersion: `LiteRT.js ${litertVersion()} on the host`, firmwareVersion: 'edgebench-sim 1',
     };
   }
 
