@@ -1,4 +1,5 @@
 /** Human-readable output for the CLI (the --json output is the data itself). */
+import { acceleratorLines } from '../shared/runtimes';
 import { energyLines } from '../shared/energy';
 import { givenAsFlags, guessedInputsOfRun } from '../shared/input-messages';
 import { formatSizes } from '../shared/input-plan';
@@ -70,6 +71,7 @@ export function formatRun(run: RunFile): string {
     ...(run.boardMemory ? [formatBoardMemory(run.boardMemory)] : []),
     ...(run.profile ? [formatProfile(run.profile)] : []),
     ...(run.energy ? energyLines(run.energy) : []),
+    ...(run.accelerator ? acceleratorLines(run.accelerator).map((line) => `  accelerator: ${line}`) : []),
     ...run.warnings.map((w) => `  warning: ${messageFor(w, 'cli')}`),
   ];
   return lines.join('\n');

@@ -36,3 +36,32 @@ export const RunAccelerator = z.object({
   notes: z.array(z.string()).optional(),
 });
 export type RunAccelerator = z.infer<typeof RunAccelerator>;
+
+const OPS_SOURCES: Record<AcceleratorOps['source'], string> = {
+  edgetpu_compiler: "edgetpu_compiler's log",
+  onnxruntime: "onnxruntime's node placements",
+  interpreter: "the interpreter's execution plan",
+};
+
+/** How many ops ran where, in words: "10 ops on the accelerator, 4 on the CPU (edgetpu_compiler's log)". */
+export function acceleratorOpsText(ops: AcceleratorOps): string {
+  const count = (n: number | null): string => (n === null ? 'all' : String(n));
+  return `${count(ops.onAccelerator)} ops on the accelerator, ${count(ops.onCpu)} on the CPU (${OPS_SOURCES[ops.source]})`;
+}
+
+/** The ops left on the CPU, one phrase each: "TRANSPOSE ×2 (Operation not supported)". */
+export function cpuOpPhrases(ops: AcceleratorOps): string[] {
+  return ops.cpuOps.map((op) => `${op.opType} ×${op.count}${op.reason !== undefined ? ` (${op.reason})` : ''}`);
+}
+
+/** The record as lines of text, for the CLI and reports: what ran, what was asked and not used, where the ops went. */
+export function acceleratorLines(accelerator: RunAccelerator): string[] {
+  const lines = [`ran on ${accelerator.used.join(', ') || 'nothing reported'} (asked for ${accelerator.requested.join(', ')})`];
+  for (const missing of accelerator.unavailable) lines.push(`${missing.name} not used: ${missing.reason}`);
+  if (accelerator.ops !== undefined) {
+    const cpu = cpuOpPhrases(accelerator.ops);
+    lines.push(acceleratorOpsText(accelerator.ops) + (cpu.length > 0 ? `; on the CPU: ${cpu.join(', ')}` : ''));
+  }
+  for (const note of accelerator.notes ?? []) lines.push(note);
+  return lines;
+}

@@ -24,7 +24,8 @@ TYPES = {'float': 'float32', 'double': 'float64', 'float16': 'float16', 'bool': 
 # onnxruntime's VERBOSE session log (session_state.cc, VerifyEachNodeIsAssignedToAnEp): a header per
 # provider, then one '  OpType (node name)' line per node; or one line when every node went to one provider.
 PLACED_ON = re.compile(r'Node\(s\) placed on \[(\w+)\]\. Number of nodes: (\d+)')
-ALL_PLACED = re.compile(r'All nodes have been placed on \[(\w+)\]')
+# 'All nodes placed on [X]. Number of nodes: N' since 1.14; 'All nodes have been placed on [X].' before.
+ALL_PLACED = re.compile(r'All nodes (?:have been )?placed on \[(\w+)\](?:\. Number of nodes: (\d+))?')
 NODE_LINE = re.compile(r'\]\s{3,}(\S+) \((.*)\)\s*$')
 FORCED_CPU = re.compile(r'Force fallback to CPU execution for node: (\S+)')
 
@@ -41,7 +42,7 @@ def parse_placements(log):
             continue
         match = ALL_PLACED.search(line)
         if match:
-            providers[match.group(1)] = None  # every node, count not logged
+            providers[match.group(1)] = int(match.group(2)) if match.group(2) else None  # older releases log no count
             current = None
             continue
         match = FORCED_CPU.search(line)
@@ -91,9 +92,15 @@ def chosen_providers(choice, available):
 
 class captured_stderr(object):
     """Points fd 2 at a temporary file while onnxruntime builds a session (its C++ logger writes there), then
-    copies what was written to the real stderr, so the runner's log keeps it and the placement lines can be read."""
+    copies what was written to the real stderr, so the runner's log keeps it and the placement lines can be read.
+    Only where an accelerator was asked for: a CPU session's log goes straight to stderr, as it always did."""
+
+    def __init__(self, active):
+        self.active, self.text = active, ''
 
     def __enter__(self):
+        if not self.active:
+            return self
         sys.stderr.flush()
         self.saved = os.dup(2)
         self.file = tempfile.TemporaryFile()
@@ -101,6 +108,8 @@ class captured_stderr(object):
         return self
 
     def __exit__(self, *exc):
+        if not self.active:
+            return False
         sys.stderr.flush()
         os.dup2(self.saved, 2)
         os.close(self.saved)
@@ -134,7 +143,7 @@ class OrtModel(Model):
             so.log_severity_level = 0  # VERBOSE: the session log then says where each node was placed
         start = now_ns()
         try:
-            with captured_stderr() as log:
+            with captured_stderr(accelerated) as log:
                 self.session = ort.InferenceSession(path, sess_options=so, providers=providers)
         except Exception as error:
             raise Failure('LOAD_FAILED', "onnxruntime could not load '%s': %s" % (path, str(error).strip()))
@@ -142,10 +151,18 @@ class OrtModel(Model):
         # A provider that fails to initialise (no GPU, a missing CUDA library) is dropped with only a warning: what really runs is get_providers().
         used = list(self.session.get_providers())
         short = dict((v, k) for k, v in PROVIDERS.items())
-        self.backend = ', '.join(short.get(p, p) for p in used if p != 'CPUExecutionProvider' or len(used) == 1) or 'cpu'
         if accelerated:
             dropped = [{'name': p, 'reason': 'onnxruntime could not start it and dropped it (see the runner log)'} for p in providers if p not in used]
-            self.accelerator = accelerator(providers, used, unavailable + dropped, placement_ops(parse_placements(log.text)))
+            placements = parse_placements(log.text)
+            if placements is not None:
+                # get_providers() lists the providers registered; the placements say which of them got nodes.
+                placed = placements['providers']
+                idle = [p for p in used if p not in placed]
+                dropped += [{'name': p, 'reason': 'registered, but onnxruntime placed no node on it'} for p in idle if p != 'CPUExecutionProvider']
+                used = [p for p in used if p in placed]
+            self.accelerator = accelerator(providers, used, unavailable + dropped, placement_ops(placements))
+        # What ran, shortly: the accelerators that got nodes, or the CPU when none did.
+        self.backend = ', '.join(short.get(p, p) for p in used if p != 'CPUExecutionProvider') or 'cpu'
         specs = []
         for meta in self.session.get_inputs():
             kind = re.sub(r'^tensor\((.*)\)$', r'\1', meta.type)

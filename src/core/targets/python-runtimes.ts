@@ -6,6 +6,7 @@
  * Nothing here runs unless a cell names a 'python:*' runtime: a user without Python loses nothing.
  */
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { z } from 'zod';
 import { StudioError } from '../../shared/errors';
 import type { RuntimeName } from '../../shared/plugins/runtimes';
@@ -101,7 +102,7 @@ export class LocalPythons {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   all(): Promise<LocalPython[]> {
-    this.probes ??= Promise.all(pythonCandidates(undefined, this.env).map((path) => probeLocalPython(path, this.env)));
+    this.probes ??= Promise.all(distinctInterpreters(pythonCandidates(undefined, this.env)).map((path) => probeLocalPython(path, this.env)));
     return this.probes;
   }
 
@@ -121,6 +122,22 @@ export class LocalPythons {
       { runtime },
     );
   }
+}
+
+/** One path per interpreter file (/bin/python3 and /usr/bin/python3 are one where /bin links to /usr/bin), in order. */
+function distinctInterpreters(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // a path that does not resolve is still tried, and its probe says why it failed
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 function whyNot(python: LocalPython, runtime: string): string {
