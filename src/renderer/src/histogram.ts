@@ -33,12 +33,14 @@ export function cdfPoints(
   const from = log ? Math.log(fromMs) : fromMs;
   const step = ((log ? Math.log(toMs) : toMs) - from) / (n - 1);
   const counts = new Float64Array(n);
-  for (const sample of samplesMs) {
+  // An indexed loop, as in the shared binning: cheaper than for-of in code not yet optimised.
+  for (let i = 0, count = samplesMs.length; i < count; i++) {
+    const sample = samplesMs[i]!;
     if (sample > toMs) continue;
     // The first point at or above the sample: the sample counts from there on.
     const at = log ? Math.log(sample) : sample;
     const index = sample <= fromMs || step <= 0 ? 0 : Math.min(n - 1, Math.ceil((at - from) / step));
-    counts[index] = (counts[index] ?? 0) + 1;
+    counts[index]! += 1;
   }
   let below = 0;
   return Array.from({ length: n }, (_, i) => {

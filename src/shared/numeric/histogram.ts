@@ -79,11 +79,14 @@ function countInBins(samplesMs: readonly number[], range: SharedRange, binCount:
   const low = log ? Math.log(minMs) : minMs;
   const width = ((log ? Math.log(upperMs) : upperMs) - low) / binCount;
   const counts = new Float64Array(binCount + 1);
-  for (const sample of samplesMs) {
+  // An indexed loop, not for-of: the Compare page bins 300,000 samples in code not yet optimised
+  // after a page load, where for-of's iterator steps cost about three times as much (bench:ui).
+  for (let i = 0, n = samplesMs.length; i < n; i++) {
+    const sample = samplesMs[i]!;
     // The upper edge belongs to the last bin, not to one past it; beyond the fence is the overflow slot.
     const at = log ? Math.log(sample) : sample;
     const index = sample > upperMs ? binCount : Math.min(binCount - 1, Math.max(0, Math.floor((at - low) / width)));
-    counts[index] = (counts[index] ?? 0) + 1;
+    counts[index]! += 1;
   }
   const edge = (i: number): number => (i === binCount ? upperMs : log ? Math.exp(low + i * width) : low + i * width);
   const bins: HistogramBin[] = Array.from({ length: binCount }, (_, i) => ({
