@@ -83,9 +83,10 @@ export function tooltipStyles(theme: Theme): { contentStyle: { background: strin
 /**
  * A numeric axis' tick label as plain SVG: the `<text>` and `<tspan>` recharts' Text draws for a
  * one-line tick, at the same place, in the same classes. recharts' Text measures every word of a
- * label in the DOM (a forced layout each, to wrap it to the axis' width) before it draws it, which
- * cost the Compare page about a tenth of its 200 ms budget (bench:ui); a number never wraps, so
- * there is nothing to measure. Category axes whose names may wrap keep recharts' Text.
+ * label it has not measured before in the DOM (a forced layout of the page each, to wrap it to the
+ * axis' width) before it draws it, which bench:ui's CPU profile of the Compare page showed; a
+ * number never wraps, so there is nothing to measure. Category axes whose names may wrap keep
+ * recharts' Text.
  */
 export function PlainTick({ x, y, textAnchor, verticalAnchor, fill, fontSize, payload, index, tickFormatter, unit }: PlainTickProps) {
   const value: unknown = payload.value;
