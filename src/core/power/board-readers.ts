@@ -6,7 +6,8 @@
  *   <the tool's own output, as it prints it>
  *   edgebench-end
  *
- * so a reading carries the board's time of reading, not the time it crossed the link; a tool the
+ * the time taken right after the tool answered (its output is held in a variable meanwhile), so a
+ * reading carries the board's time of reading, not the time it crossed the link; a tool the
  * board lacks is `edgebench-missing=<tool>` on stderr and exit 127. The tools' output formats are
  * parsed by the existing parsers (tegrastats.ts, pi-pmic.ts, android-power.ts).
  */
@@ -82,7 +83,7 @@ export function piPmicReader(): BoardPowerReader {
     source: 'pi-pmic',
     tool: 'vcgencmd pmic_read_adc',
     command: (intervalMs) =>
-      [needs('vcgencmd'), `while :; do ${stamp}; vcgencmd pmic_read_adc || exit 3; echo ${MARK}end; sleep ${seconds(intervalMs)}; done`].join('\n'),
+      [needs('vcgencmd'), `while :; do adc=$(vcgencmd pmic_read_adc) || exit 3; ${stamp}; printf '%s\n' "$adc"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done`].join('\n'),
     header: () => undefined,
     read(lines) {
       const power = parsePmicReadAdc(lines.join('\n'));
@@ -117,11 +118,11 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
     command: (intervalMs) =>
       [
         `odpm=''; for f in ${sys}/bus/iio/devices/iio:device*/energy_value; do cat "$f" >/dev/null 2>&1 && odpm="$odpm $f"; done`,
-        `if [ -n "$odpm" ]; then echo ${MARK}mode=odpm; while :; do ${stamp}; cat $odpm; echo ${MARK}end; sleep ${seconds(intervalMs)}; done; fi`,
+        `if [ -n "$odpm" ]; then echo ${MARK}mode=odpm; while :; do e=$(cat $odpm); ${stamp}; printf '%s\n' "$e"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done; fi`,
         `bat=''; for d in ${sys}/class/power_supply/battery ${sys}/class/power_supply/bms; do cat "$d/current_now" "$d/voltage_now" >/dev/null 2>&1 && { bat=$d; break; }; done`,
         `[ -n "$bat" ] || { echo "${MARK}missing=power" >&2; exit 127; }`,
         `echo ${MARK}mode=battery`,
-        `while :; do ${stamp}; echo "POWER_SUPPLY_CURRENT_NOW=$(cat $bat/current_now)"; echo "POWER_SUPPLY_VOLTAGE_NOW=$(cat $bat/voltage_now)"; echo "POWER_SUPPLY_STATUS=$(cat $bat/status 2>/dev/null)"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done`,
+        `while :; do c=$(cat $bat/current_now); v=$(cat $bat/voltage_now); s=$(cat $bat/status 2>/dev/null); ${stamp}; echo "POWER_SUPPLY_CURRENT_NOW=$c"; echo "POWER_SUPPLY_VOLTAGE_NOW=$v"; echo "POWER_SUPPLY_STATUS=$s"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done`,
       ].join('\n'),
     header(line) {
       const match = /^edgebench-mode=(odpm|battery)$/.exec(line);

@@ -115,8 +115,9 @@ export function traceBetween(trace: EnergyTrace, fromMs: number, toMs: number): 
   const lastInside = inside.at(-1) ?? firstInside - 1;
   const before = firstInside > 0 ? firstInside - 1 : -1;
   const after = lastInside >= 0 && lastInside + 1 < times.length ? lastInside + 1 : -1;
-  const startEdge = before >= 0 && after >= 0 && (times[before] as number) < fromMs;
-  const endEdge = before >= 0 && after >= 0 && (times[after] as number) > toMs;
+  // An edge is interpolated between the reading before it and the next one (inside the window, or beyond its other edge).
+  const startEdge = before >= 0 && (inside.length > 0 || after >= 0) && (times[before] as number) < fromMs;
+  const endEdge = after >= 0 && (inside.length > 0 || before >= 0) && (times[after] as number) > toMs;
   if (trace.method === 'sampled') {
     const { samples } = trace;
     const at = (tMs: number, i: number, j: number): PowerSample => ({ tMs, watts: between(tMs, samples[i] as PowerSample, samples[j] as PowerSample, (samples[i] as PowerSample).watts, (samples[j] as PowerSample).watts) });
