@@ -13,6 +13,7 @@ import { OpProfile } from './OpProfile';
 import { ReportWindows } from './ReportWindows';
 import { RunFacts } from './RunFacts';
 import { RunEnergy } from './RunEnergy';
+import { RunAccelerator } from './RunAccelerator';
 import { RunInputs } from './RunInputs';
 import { RunRepeats } from './RunRepeats';
 import { RunHeader } from './RunHeader';
@@ -70,6 +71,7 @@ export function RunDetail({ runId }: Props) {
       <RunFacts run={run} />
       <BoardArena run={run} />
       <RunEnergy run={run} />
+      <RunAccelerator run={run} />
       {run.report && <ReportWindows report={run.report} />}
       <NativeTools run={run} />
       {run.profile ? (
