@@ -10,7 +10,8 @@ export const androidPowerSource = definePowerSource({
   rails: 'ODPM rails where present, else the battery (power_supply current_now × voltage_now)',
   engine: {
     kind: 'parser',
-    limitation: 'Android power readings are parsed (src/core/power/android-power.ts); runs over adb do not read them yet',
+    limitation:
+      "the meter reads an Android device's rails or battery through 'adb shell' (src/core/power/adb-shell.ts), but the adb target does not yet start it around benchmark_model's timed runs",
   },
   options: z.object({}),
   optionSpecs: {},

@@ -11,7 +11,7 @@ export const mlperfTinyEnergySource = definePowerSource({
   engine: {
     kind: 'parser',
     limitation:
-      "edgebench does not drive the EnergyRunner set-up (its IO manager and power monitor speak their own protocols through EEMBC's GUI): the serial target runs MLPerf Tiny's performance mode only",
+      "edgebench does not drive the EnergyRunner set-up (its IO manager and power monitor speak their own protocols through EEMBC's GUI): the serial target runs MLPerf Tiny's performance mode, and an EnergyRunner session's files (log.txt, results.txt, trace1-energy.bin, trace1-timestamps.json) are imported into a run's energy (src/core/power/energyrunner.ts)",
   },
   options: z.object({}),
   optionSpecs: {},
