@@ -3,7 +3,8 @@
  * import does: a TF.js model after its file (liveness.json → liveness), a generic model.json or
  * model.onnx after its folder, ONNX and TFLite after their file without the extension. Checked
  * where a user sees the name: a run file's model (bench), the workspace's model list after an
- * import (inputs set, models link), and inputs show of a file not imported.
+ * import (inputs set, models link), and inputs show of a file not imported. A folder the TF.js
+ * converter wrote stands for its model.json.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +45,10 @@ describe('edgebench bench names the model as import does', () => {
     expect(await benchedName(path.join(dir, 'livenet', 'model.json'))).toBe('livenet');
   }, 120_000);
 
+  it('the folder itself, given for its model.json, after the folder', async () => {
+    expect(await benchedName(path.join(dir, 'livenet'))).toBe('livenet');
+  }, 120_000);
+
   it('a generic model.onnx after its folder too', async () => {
     expect(await benchedName(path.join(dir, 'digits', 'model.onnx'))).toBe('digits');
   }, 120_000);
@@ -74,6 +79,15 @@ describe('the command line imports a generic model.json under its folder name', 
     const shown = await runCli(['inputs', 'show', relative, '--workspace', path.join(dir, 'ws-none'), '--json']);
     expect(shown.code, shown.stderr).toBe(0);
     expect((JSON.parse(shown.stdout) as { model: { name: string } }).model.name).toBe('livenet');
+  });
+
+  it('inspect takes the folder for its model.json; a folder without one is refused in one sentence', async () => {
+    const inspected = await runCli(['inspect', path.join(dir, 'livenet'), '--json']);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect((JSON.parse(inspected.stdout) as { format: string }).format).toBe('tfjs');
+    const refused = await runCli(['inspect', path.join(dir, 'digits')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is a directory; pass the model file inside it/);
   });
 
   it('models link: the demo TF.js model.json is demo-mnist-tfjs beside demo-mnist', async () => {

@@ -6,6 +6,7 @@ import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import { BenchSettings, type RuntimeName } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { importedModelName } from '../../shared/model-naming';
+import { modelPathsOf } from '../model-path';
 import { checkMatrixInputs } from '../../core/bench/bench-inputs';
 import { unhandledState } from '../../core/bench/cell-outcome';
 import { repeatsFor } from '../../shared/bench-defaults';
@@ -101,7 +102,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
 
   const models: MatrixModel[] = [];
   const workspace = workspaceFrom(args);
-  for (const file of args.positionals) {
+  for (const file of modelPathsOf(args.positionals)) {
     const info = await inspectModelFiles([file]);
     const savedInputs = await savedInputsForModel(workspace, info);
     const name = modelName(file);

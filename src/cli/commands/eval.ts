@@ -11,6 +11,7 @@ import { flagBool, flagNumber, flagString, formatHelp, parseArgs, type FlagSpecs
 import { dimFlag, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { progressLine } from '../format';
 import { importedModelName } from '../../shared/model-naming';
+import { modelPathOf, modelPathsOf } from '../model-path';
 import type { CommandIo } from '../io';
 
 const flags: FlagSpecs = {
@@ -61,7 +62,7 @@ function uniqueNames(files: string[]): string[] {
 function referenceOf(value: string | undefined, files: string[], names: string[]): number | null {
   if (value === undefined) return files.length > 1 ? 0 : null;
   if (value === 'none') return null;
-  const index = files.findIndex((file, i) => file === value || path.resolve(file) === path.resolve(value) || names[i] === value);
+  const index = files.findIndex((file, i) => file === value || path.resolve(file) === path.resolve(modelPathOf(value)) || names[i] === value);
   if (index < 0) {
     throw new StudioError('BAD_INPUT', `--reference '${value}' is not one of the models given (${names.join(', ')}); name one of them, or pass --reference none.`, {
       flag: 'reference',
@@ -98,7 +99,7 @@ export async function evalCommand(argv: string[], io: CommandIo): Promise<number
   if (datasetDir === undefined) {
     throw new StudioError('BAD_INPUT', 'edgebench eval needs --dataset DIR, a dataset folder such as resources/datasets/demo-digits.', { flag: 'dataset' });
   }
-  const files = args.positionals;
+  const files = modelPathsOf(args.positionals);
   const names = uniqueNames(files);
   const reference = referenceOf(flagString(args, 'reference'), files, names);
   const dataset = await checkDataset(datasetDir);

@@ -12,6 +12,7 @@ import { describeGuessedDims, givenAsFlags, guessedInputsOfRun, inputProblemMess
 import { formatDeclaredShape, formatSizes, guessedDimsOf, mergeGivenInputs, planModelInputs } from '../../shared/input-plan';
 import { NO_GIVEN_INPUTS, isEmptyGivenInputs, type GivenInputs } from '../../shared/model-inputs';
 import { importedModelName } from '../../shared/model-naming';
+import { modelPathOf } from '../model-path';
 import { pickReader } from '../../core/formats/model-readers';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { saveModelInputs } from '../../core/workspace/inputs-store';
@@ -102,7 +103,9 @@ async function apply(action: Action, workspace: Workspace, entry: ModelEntry, gi
  * The model MODEL names: a file (found by its content hash; `set` imports it when the workspace
  * does not have it yet), else a workspace model id, else a unique workspace model name.
  */
-export async function findModel(workspace: Workspace, model: string, importIfMissing: boolean, io: CommandIo): Promise<ModelEntry> {
+export async function findModel(workspace: Workspace, given: string, importIfMissing: boolean, io: CommandIo): Promise<ModelEntry> {
+  // A folder the TF.js converter wrote stands for its model.json.
+  const model = modelPathOf(given);
   if (existsSync(model) && statSync(model).isFile()) {
     const info = await inspectModelFiles([model]);
     const id = info.sha256.slice(0, 16);

@@ -2,6 +2,7 @@ import { StudioError } from '../../shared/errors';
 import { mergeGivenInputs } from '../../shared/input-plan';
 import { isEmptyGivenInputs } from '../../shared/model-inputs';
 import { inspectModelFiles } from '../../core/formats/inspect';
+import { modelPathsOf } from '../model-path';
 import { readModelGraphFile } from '../../core/formats/graph/model-graph';
 import { formatModelGraph } from '../graph-format';
 import { macsAtGivenSizes } from '../../core/jobs/model-macs';
@@ -41,11 +42,13 @@ export async function inspectCommand(argv: string[], io: CommandIo): Promise<num
   if (args.positionals.length === 0) {
     throw new StudioError('BAD_INPUT', "edgebench inspect needs at least one model file, e.g. 'edgebench inspect model.onnx'.");
   }
-  if (flagBool(args, 'graph')) return printGraphs(args.positionals, flagBool(args, 'json'), io);
+  // A folder the TF.js converter wrote stands for its model.json.
+  const files = modelPathsOf(args.positionals);
+  if (flagBool(args, 'graph')) return printGraphs(files, flagBool(args, 'json'), io);
   const flagsGiven = givenFromFlags(args);
   const workspace = workspaceFrom(args);
   const results = [];
-  for (const file of args.positionals) {
+  for (const file of files) {
     const info = await inspectModelFiles([file]);
     const saved = await savedInputsForModel(workspace, info);
     const from = saved === null ? 'given' : isEmptyGivenInputs(flagsGiven) ? `saved with the model in ${workspace.root}` : `given (flags over the sizes saved with the model in ${workspace.root})`;
