@@ -9,6 +9,7 @@ import { TARGET_KINDS, TargetConfig, type StoredTargetKind } from './plugins/tar
 export { TargetConfig } from './plugins/target-kinds';
 export { SshAuth, SshTargetConfig } from './plugins/target-kinds/ssh';
 export { SerialTargetConfig } from './plugins/target-kinds/serial';
+export { AdbTargetConfig } from './plugins/target-kinds/adb';
 export { SerialProtocol } from './plugins/serial-protocols';
 
 /** targets.json */

@@ -47,6 +47,7 @@ export interface TargetKindModule<K extends StoredKindName = StoredKindName> {
 export const TARGET_KIND_MODULES = {
   ssh: async () => (await import('./ssh/ssh-matrix-target')).sshTargetKind,
   serial: async () => (await import('./serial/serial-matrix-target')).serialTargetKind,
+  adb: async () => (await import('./adb/adb-matrix-target')).adbTargetKind,
 } satisfies { [K in StoredKindName]: () => Promise<TargetKindModule<K>> };
 
 async function moduleFor(config: TargetConfig): Promise<TargetKindModule> {

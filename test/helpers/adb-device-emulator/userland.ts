@@ -124,8 +124,8 @@ export class EmulatedAndroid {
   /** A finished benchmark_model run warms the device; past `throttleAfterBenchmarks` runs it throttles. */
   heatUp(): void {
     this.benchmarkRuns++;
-    this.batteryTenthsC += 3;
-    this.zoneC.forEach((c, i) => (this.zoneC[i] = Math.round((c + 0.8) * 10) / 10));
+    this.batteryTenthsC += 2;
+    this.zoneC.forEach((c, i) => (this.zoneC[i] = Math.round((c + 0.3) * 10) / 10));
     if (this.spec.throttleAfterBenchmarks !== undefined && this.benchmarkRuns >= this.spec.throttleAfterBenchmarks) {
       this.thermalStatus = Math.max(this.thermalStatus, 3);
       this.zoneC.forEach((c, i) => (this.zoneC[i] = Math.max(c, 47.5)));

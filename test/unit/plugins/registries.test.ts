@@ -142,6 +142,7 @@ describe('engine halves', () => {
     const samples: Record<(typeof STORED_KINDS)[number], unknown> = {
       ssh: { kind: 'ssh', name: 'pi', host: 'raspberrypi.local', user: 'pi' },
       serial: { kind: 'serial', name: 'esp32', path: '/dev/ttyUSB0' },
+      adb: { kind: 'adb', name: 'pixel', serial: 'R58M1234ABC' },
     };
     for (const kind of STORED_KINDS) {
       const parsed = TargetConfig.parse(samples[kind]);

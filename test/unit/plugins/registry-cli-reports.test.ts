@@ -260,6 +260,10 @@ describe('target kinds: --target syntax and flags come from each kind descriptor
       { kind: 'serial', name: '/dev/ttyUSB0', path: '/dev/ttyUSB0', baudRate: 115200, protocol: 'mlperf-tiny' },
       { kind: 'serial', name: '/dev/ttyACM1', path: '/dev/ttyACM1', baudRate: 'auto', protocol: 'edgebench' },
     ],
+    adb: [
+      { kind: 'adb', name: 'R58M1234ABC', serial: 'R58M1234ABC', delegate: 'xnnpack', cpus: 'all' },
+      { kind: 'adb', name: '127.0.0.1:5555', serial: '127.0.0.1:5555', delegate: 'gpu', cpus: 'big' },
+    ],
   };
   const storedCases = STORED_KINDS.flatMap((kind) => samples[kind].map((config) => ({ kind, config: config as TargetConfig })));
 

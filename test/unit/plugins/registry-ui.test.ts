@@ -122,6 +122,7 @@ describe('Runs page: Advanced fields from the runtime registry', () => {
 const SAMPLE_CONFIGS: { [K in StoredKindName]: Extract<TargetConfig, { kind: K }> } = {
   ssh: { kind: 'ssh', name: 'pi4-lab', host: '192.0.2.10', port: 2222, user: 'pi', auth: 'key', identityFile: '~/.ssh/lab_ed25519' },
   serial: { kind: 'serial', name: 'esp32-s3', path: '/dev/ttyUSB0', baudRate: 115200, protocol: 'mlperf-tiny' },
+  adb: { kind: 'adb', name: 'pixel-8', serial: 'R58M1234ABC', delegate: 'nnapi', cpus: '0xf0', benchmarkModel: '~/bin/android_aarch64_benchmark_model' },
 };
 
 describe('Targets page: the Add/Edit form from the target kind registry', () => {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineRegistry, registryNames } from '../plugin';
+import { adbTargetKind } from './adb';
 import { localTargetKind } from './local';
 import { serialTargetKind } from './serial';
 import { sshTargetKind } from './ssh';
@@ -14,6 +15,7 @@ export const TARGET_KINDS = defineRegistry({
   local: localTargetKind,
   ssh: sshTargetKind,
   serial: serialTargetKind,
+  adb: adbTargetKind,
 });
 
 export const TargetKind = z.enum(registryNames(TARGET_KINDS));

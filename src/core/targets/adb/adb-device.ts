@@ -1,0 +1,127 @@
+/**
+ * One Android device as the studio sees it: what it is (model, ABI, Android version, SoC, CPU
+ * clusters from cpufreq, memory) and how hot it is (the thermal service's status, the battery's
+ * temperature, the thermal zones), each read with one `adb shell` line.
+ */
+import type { HardwareProfile, RunEnvironment } from '../../../shared/run-schema';
+import { adbShell, requireDevice } from './adb-client';
+import {
+  archOfAbi,
+  clustersFromMaxFreq,
+  describeClusters,
+  parseBatteryTemperature,
+  parseGetprop,
+  parseGrepH,
+  parseMemTotalBytes,
+  parseThermalStatus,
+  parseThermalZones,
+  thermalStatusName,
+  THROTTLING_STATUS,
+  type CpuCluster,
+} from './adb-parse';
+
+const PROBE_TIMEOUT_MS = 20_000;
+
+export interface AdbDeviceFacts {
+  serial: string;
+  model: string;
+  manufacturer: string;
+  /** ro.product.cpu.abi, and every ABI it runs (ro.product.cpu.abilist). */
+  abi: string;
+  abis: string[];
+  androidRelease: string;
+  sdk: string;
+  /** ro.soc.manufacturer + ro.soc.model (Android 12+), else ro.board.platform / ro.hardware. */
+  soc: string;
+  clusters: CpuCluster[];
+  memoryBytes: number;
+  /** The EdgeBench adb emulator says so in ro.edgebench.emulator: its benchmark_model timings are modelled. */
+  emulator: boolean;
+}
+
+export interface ThermalReading {
+  /** dumpsys thermalservice's status (0 none … 6 shutdown); undefined before Android 10. */
+  status?: number;
+  batteryC?: number;
+  zones: Array<{ type: string; celsius: number }>;
+}
+
+export async function probeAdbDevice(serial: string, signal?: AbortSignal): Promise<AdbDeviceFacts> {
+  await requireDevice(serial, { timeoutMs: PROBE_TIMEOUT_MS, what: 'asking for the device', ...(signal ? { signal } : {}) });
+  const { stdout } = await adbShell(serial, 'getprop; cat /proc/meminfo; grep -H . /sys/devices/system/cpu/cpu*/cpufreq/cpuinfo_max_freq', {
+    timeoutMs: PROBE_TIMEOUT_MS,
+    what: "reading the device's properties",
+    ...(signal ? { signal } : {}),
+  });
+  const props = parseGetprop(stdout);
+  const abi = props['ro.product.cpu.abi'] ?? 'unknown';
+  const socParts = [props['ro.soc.manufacturer'], props['ro.soc.model']].filter((part): part is string => part !== undefined && part !== '');
+  return {
+    serial,
+    model: props['ro.product.model'] ?? serial,
+    manufacturer: props['ro.product.manufacturer'] ?? '',
+    abi,
+    abis: (props['ro.product.cpu.abilist'] ?? abi).split(',').filter((a) => a !== ''),
+    androidRelease: props['ro.build.version.release'] ?? 'unknown',
+    sdk: props['ro.build.version.sdk'] ?? 'unknown',
+    soc: socParts.length > 0 ? socParts.join(' ') : props['ro.board.platform'] || props['ro.hardware'] || 'unknown',
+    clusters: clustersFromMaxFreq(parseGrepH(stdout)),
+    memoryBytes: parseMemTotalBytes(stdout),
+    emulator: props['ro.edgebench.emulator'] === '1',
+  };
+}
+
+export async function readThermal(serial: string, signal?: AbortSignal): Promise<ThermalReading> {
+  const { stdout } = await adbShell(serial, 'dumpsys thermalservice; dumpsys battery; grep -H . /sys/class/thermal/thermal_zone*/type /sys/class/thermal/thermal_zone*/temp', {
+    timeoutMs: PROBE_TIMEOUT_MS,
+    what: "reading the device's temperatures",
+    ...(signal ? { signal } : {}),
+  });
+  const status = parseThermalStatus(stdout);
+  const batteryC = parseBatteryTemperature(stdout);
+  return { ...(status !== undefined ? { status } : {}), ...(batteryC !== undefined ? { batteryC } : {}), zones: parseThermalZones(parseGrepH(stdout)) };
+}
+
+export function hardwareOf(facts: AdbDeviceFacts): HardwareProfile {
+  const cores = facts.clusters.reduce((n, c) => n + c.cpus.length, 0);
+  return {
+    arch: archOfAbi(facts.abi),
+    cpuModel: `${facts.soc}${facts.clusters.length > 0 ? ` (${describeClusters(facts.clusters)})` : ''}`,
+    cores,
+    memoryBytes: facts.memoryBytes,
+    os: `Android ${facts.androidRelease} (API ${facts.sdk}) on ${facts.manufacturer ? `${facts.manufacturer} ` : ''}${facts.model}${facts.emulator ? ' — EMULATED DEVICE, modelled timings' : ''}`,
+    cpuFeatures: [],
+  };
+}
+
+/** "severe (3)" or "unknown (no thermal service status)". */
+export function describeThermal(reading: ThermalReading): string {
+  const status = reading.status === undefined ? 'thermal status unknown' : `thermal status ${thermalStatusName(reading.status)}`;
+  return reading.batteryC === undefined ? status : `${status}, battery ${reading.batteryC.toFixed(1)} °C`;
+}
+
+/** The run's environment from the readings before and after: the hottest zone, every zone, the battery, and throttling. */
+export function thermalEnvironment(before: ThermalReading, after: ThermalReading): RunEnvironment {
+  const hottest = (reading: ThermalReading): number | undefined => (reading.zones.length === 0 ? undefined : Math.max(...reading.zones.map((z) => z.celsius)));
+  const start = hottest(before);
+  const end = hottest(after);
+  const zones = before.zones.flatMap((zone, i) => {
+    const later = after.zones.find((z, j) => z.type === zone.type && j === i) ?? after.zones.find((z) => z.type === zone.type);
+    return later === undefined ? [] : [{ type: zone.type, startC: zone.celsius, endC: later.celsius }];
+  });
+  if (before.batteryC !== undefined && after.batteryC !== undefined) zones.push({ type: 'battery (dumpsys battery)', startC: before.batteryC, endC: after.batteryC });
+  const environment: RunEnvironment = {
+    ...(start !== undefined && end !== undefined ? { temperatureC: { start, end } } : {}),
+    ...(zones.length > 0 ? { thermalZones: zones } : {}),
+  };
+  if (before.status !== undefined || after.status !== undefined) {
+    const name = (s: number | undefined): string => (s === undefined ? 'unknown' : `${thermalStatusName(s)} (${s})`);
+    environment.throttled = {
+      now: (after.status ?? 0) >= THROTTLING_STATUS,
+      sinceBoot: (before.status ?? 0) >= THROTTLING_STATUS || (after.status ?? 0) >= THROTTLING_STATUS,
+      raw: `thermal status before: ${name(before.status)}, after: ${name(after.status)}`,
+      source: 'dumpsys thermalservice',
+    };
+  }
+  return environment;
+}
