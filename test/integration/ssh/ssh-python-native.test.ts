@@ -23,7 +23,7 @@ import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { uploadFileToCache, uploadTreeToCache } from '../../../src/core/targets/ssh/sftp-cache';
 import { sshTargetKind } from '../../../src/core/targets/ssh/ssh-matrix-target';
 import { SshTargetSession } from '../../../src/core/targets/ssh/ssh-target';
-import { BenchSettings } from '../../../src/shared/run-schema';
+import { BenchSettings, RuntimeOptions } from '../../../src/shared/run-schema';
 import { completedRun, partialOf } from '../../unit/runner/bench-helpers';
 import { PYTHON, demoModel, requirePythonWithPyarmnn } from '../python-runner/python-env';
 import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
@@ -109,6 +109,17 @@ describe.skipIf(!sshdAvailable())('Python runner and native tools on SSH boards 
     for (const file of files) expect(readFileSync(join(runnerDir, basename(file))).equals(readFileSync(file))).toBe(true);
     const again = await uploadTreeToCache(await session.connection(), files.map((localPath) => ({ localPath, relativePath: basename(localPath) })), runnerDir);
     expect(again.uploaded).toBe(false);
+    await session.close();
+  });
+
+  test('python:pyarmnn on the board: the Arm NN backend asked for is the one that runs, and the run records it; one the board lacks is one sentence', async () => {
+    const session = await sessionFor(board, 'armnn-board');
+    const cpuRef = { ...(await tfliteJob({ runtimeOptions: RuntimeOptions.parse({ armnnBackend: 'CpuRef' }) })), runtime: 'python:pyarmnn' as const };
+    const run = await completedRun(session.runBenchmark(cpuRef, {}));
+    expect(run.runtime).toMatchObject({ name: 'python:pyarmnn', backend: 'pyarmnn CpuRef', version: expect.stringMatching(/^pyarmnn \d+\.\d+\.\d+$/) as string });
+    expect(run.accelerator).toEqual({ requested: ['CpuRef'], used: ['CpuRef'], unavailable: [] });
+    const cpuAcc = { ...(await tfliteJob({ runtimeOptions: RuntimeOptions.parse({ armnnBackend: 'CpuAcc' }) })), runtime: 'python:pyarmnn' as const };
+    await expect(session.runBenchmark(cpuAcc, {})).rejects.toThrow(/Arm NN here has the backends CpuRef, not CpuAcc; install the backend/);
     await session.close();
   });
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { StudioError, detailOf, type ErrorDetail } from '../../../shared/errors';
 import type { BenchSettings, RunFile } from '../../../shared/run-schema';
+import { isPythonRuntime } from '../../../shared/runtimes';
 import { restatePartial, type Measured } from '../../bench/cell-outcome';
 import { attachBoardShell } from '../../power/cell-meter';
 import { sshRemoteShell } from '../../power/ssh-shell';
@@ -73,9 +74,11 @@ export class SshTargetSession {
   }
 
   /** Picks and deploys the runner for a model format (once per connection). */
-  async runner(format: LocalBenchJob['model']['format']): Promise<RemoteRunner> {
+  async runner(format: LocalBenchJob['model']['format'], runtime?: LocalBenchJob['runtime']): Promise<RemoteRunner> {
     const probe = await this.probe();
-    const choice = chooseRunner(probe, format, this.spec, this.options.preferRunner);
+    // A 'python:*' runtime names an engine of the board's Python: only the Python runner serves it.
+    const prefer = runtime !== undefined && isPythonRuntime(runtime) ? 'python' : this.options.preferRunner;
+    const choice = chooseRunner(probe, format, this.spec, prefer);
     const key = choice.kind === 'node' ? 'node' : `python:${choice.python}`;
     const known = this.runners.get(key);
     if (known !== undefined) return known;
@@ -116,7 +119,7 @@ export class SshTargetSession {
     try {
       const conn = await this.connection(opts.signal);
       const probe = await this.probe();
-      const runner = await this.runner(job.model.format);
+      const runner = await this.runner(job.model.format, job.runtime);
       const remoteModel = await this.uploadModel(job.modelPath, job.model.sha256);
       const spawner = sshRunnerSpawner(conn, runner);
       const environment = remoteEnvironment(conn, () => spawner.lastRemotePid);
