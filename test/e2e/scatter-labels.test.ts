@@ -123,7 +123,8 @@ interface Rect {
 /** What the browser drew in one scatter: each label's box and text, each dot's box, and the plot's edges. */
 async function drawn(chart: Locator): Promise<{ labels: Array<Rect & { text: string }>; dots: Rect[]; plot: Rect; hidden: number }> {
   return chart.evaluate((el) => {
-    const rect = (e: Element) => {
+    // This file is type-checked without the DOM library: what is read of an element, structurally.
+    const rect = (e: { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }) => {
       const r = e.getBoundingClientRect();
       return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
     };
