@@ -4,12 +4,13 @@
  * float model: cosine of the dequantized outputs (float I/O) against the float model's in LiteRT.
  * The figures the README's full-int8 table and the MediaPipe test's bounds come from.
  *
- *   npx tsx scripts/quantize-real-tflite.ts [--models hand_landmark_lite,...] [--samples 16]
+ *   npx tsx scripts/quantize-real-tflite.ts [--models hand_landmark_lite,...] [--samples 16] [--inputs noise|scene] [--choices 0,3,...]
  *
- * Calibration and check inputs are seeded uniform [0, 1) noise (makeInputData's 'random' fill, the
- * runner's), calibration on seeds 1000…, checks on seeds 1 and 2, as in
- * test/integration/quantize-tflite-mediapipe.test.ts: no image of faces, hands or people ships with
- * the studio, so the figures compare a variant with its float model on noise, not task accuracy.
+ * Calibration and check inputs are seeded, in [0, 1]: uniform noise (makeInputData's 'random'
+ * fill, the runner's) or photo-like scenes (the 'scene' recipe of test/real-models/seeded-data.ts),
+ * calibration on seeds 1000…, checks on seeds 1 and 2, as in
+ * test/integration/quantize-tflite-mediapipe.test.ts. No image of faces, hands or people ships with
+ * the studio, so the figures compare a variant with its float model, not task accuracy.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,8 +20,9 @@ import { compareOutputs } from '../src/core/convert/parity';
 import { quantizeTfliteFullInt8 } from '../src/core/quantize-tflite/full-int8';
 import type { TfliteQuantOptions } from '../src/core/quantize-tflite/types';
 import type { CalibrationData } from '../src/core/quantize/recipe';
-import { elementCount, makeInputData } from '../src/core/runner/input-data';
+import { elementCount, makeInputData, seededRandom } from '../src/core/runner/input-data';
 import { openLiteRtModel, runLiteRtOnce, type LiteRtModel } from '../src/core/runner/runtimes/litert';
+import { drawInput } from '../test/real-models/seeded-data';
 
 const MODELS: Record<string, string> = {
   face_detection_short_range: 'face_detection/face_detection_short_range.tflite',
@@ -32,15 +34,26 @@ const MODELS: Record<string, string> = {
   pose_landmark_heavy: 'pose/pose_landmark_heavy.tflite',
 };
 
-const CHOICES: Array<{ key: string; options: Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection'> }> = [
+type Choice = Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection' | 'calibrationMethod' | 'percentile'>;
+
+/** Each weight choice with min/max ranges, then the histogram methods with both weight choices on. */
+const CHOICES: Array<{ key: string; options: Choice }> = [
   { key: 'per-tensor dense', options: { denseWeights: 'per-tensor', biasCorrection: false } },
   { key: 'per-channel dense', options: { denseWeights: 'per-channel', biasCorrection: false } },
   { key: 'per-tensor + bias corr.', options: { denseWeights: 'per-tensor', biasCorrection: true } },
   { key: 'per-channel + bias corr.', options: { denseWeights: 'per-channel', biasCorrection: true } },
+  { key: 'per-channel + bias corr., percentile 99.99', options: { denseWeights: 'per-channel', biasCorrection: true, calibrationMethod: 'percentile', percentile: 99.99 } },
+  { key: 'per-channel + bias corr., percentile 99.999', options: { denseWeights: 'per-channel', biasCorrection: true, calibrationMethod: 'percentile', percentile: 99.999 } },
+  { key: 'per-channel + bias corr., entropy', options: { denseWeights: 'per-channel', biasCorrection: true, calibrationMethod: 'entropy' } },
 ];
 
-const seeded = (spec: LiteRtModel['inputs'][number], seed: number): Float32Array =>
-  makeInputData(spec.name, 'float32', elementCount(spec.shape), { kind: 'random', seed }) as Float32Array;
+let inputKind: 'noise' | 'scene' = 'noise';
+
+/** Seeded noise (the runner's random fill), or a seeded photo-like scene (test/real-models/seeded-data.ts's 'scene' recipe), in [0, 1]. */
+function seeded(spec: LiteRtModel['inputs'][number], seed: number): Float32Array {
+  if (inputKind === 'noise') return makeInputData(spec.name, 'float32', elementCount(spec.shape), { kind: 'random', seed }) as Float32Array;
+  return drawInput({ name: spec.name, dtype: 'float32', shape: [...spec.shape], recipe: { recipe: 'scene', layout: 'nhwc', range: [0, 1] } }, seededRandom(seed)) as Float32Array;
+}
 
 async function outputs(model: LiteRtModel, data: Float32Array): Promise<Array<{ name: string; dims: number[]; data: Float32Array }>> {
   const spec = model.inputs[0] as LiteRtModel['inputs'][number];
@@ -52,11 +65,14 @@ async function outputs(model: LiteRtModel, data: Float32Array): Promise<Array<{ 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { models: { type: 'string' }, samples: { type: 'string', default: '16' } } });
+  const { values } = parseArgs({ options: { models: { type: 'string' }, samples: { type: 'string', default: '16' }, inputs: { type: 'string', default: 'noise' }, choices: { type: 'string' } } });
+  const choices = values.choices === undefined ? CHOICES : values.choices.split(',').map((i) => CHOICES[Number(i)]).filter((c) => c !== undefined);
+  if (values.inputs !== 'noise' && values.inputs !== 'scene') throw new Error(`--inputs takes noise or scene, not '${values.inputs}'.`);
+  inputKind = values.inputs;
   const wanted = values.models?.split(',') ?? Object.keys(MODELS);
   const samples = Number(values.samples);
   const dir = mkdtempSync(path.join(tmpdir(), 'edgebench-real-tflite-'));
-  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'}; ${samples} calibration samples (seeded noise), checks on seeds 1 and 2`);
+  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'}; ${samples} calibration samples (seeded ${inputKind}), checks on seeds 1 and 2`);
   console.log('model | weights | seconds | bytes | cosine per output (seed 1 / seed 2) | least');
   try {
     for (const id of wanted) {
@@ -65,7 +81,7 @@ async function main(): Promise<void> {
       const spec = float.inputs[0] as LiteRtModel['inputs'][number];
       const calibration: CalibrationData = { inputs: Array.from({ length: samples }, (_, i) => ({ [spec.name]: { dims: spec.shape, data: seeded(spec, 1000 + i) } })) };
       const reference = [await outputs(float, seeded(spec, 1)), await outputs(float, seeded(spec, 2))];
-      for (const { key, options } of CHOICES) {
+      for (const { key, options } of choices) {
         const started = performance.now();
         const result = await quantizeTfliteFullInt8(new Uint8Array(readFileSync(file)), { mode: 'int8', calibration, ...options });
         const seconds = (performance.now() - started) / 1000;

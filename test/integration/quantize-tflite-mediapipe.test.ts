@@ -7,10 +7,14 @@
  * dequantized values) against the float model's, with the conversion parity check's
  * compareOutputs. Models with an op that has no int8 kernel must be refused, naming it.
  *
- * Hand landmarks: every output but the world landmarks (Identity_3) reaches the cosine bar. On
- * noise inputs that head's FULLY_CONNECTED cancels a bias six times larger than its output, so
- * 8-bit weights alone (per tensor, as the spec has FULLY_CONNECTED) bring its cosine to 0.82 with
- * float inputs; it is measured here and kept out of the ≥ 0.98 assertion, by name.
+ * Hand landmarks (lite and full) are quantized with per-channel FULLY_CONNECTED weights (an
+ * option; the default is the spec's per tensor) and the default bias correction. Every output but
+ * the world landmarks (Identity_3) reaches the cosine bar. On noise inputs that head's
+ * FULLY_CONNECTED cancels a bias six times larger than its output, so errors of a few per cent in
+ * the pooled features it reads become tens of per cent in its output: per-tensor weights without
+ * bias correction gave 0.75–0.81, these choices give 0.95–0.99 (scripts/quantize-real-tflite.ts
+ * measures each choice). It is held to WORLD_LANDMARKS_FLOOR, a regression bound under those
+ * figures, not to the 0.98 bar, and named here.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +24,7 @@ import { compareOutputs } from '../../src/core/convert/parity';
 import { decodeTfliteModel } from '../../src/core/formats/tflite/tflite-model';
 import { TensorType } from '../../src/core/formats/tflite/tflite-schema';
 import { quantizeTfliteFullInt8 } from '../../src/core/quantize-tflite/full-int8';
-import { TfliteQuantRefusal } from '../../src/core/quantize-tflite/types';
+import { TfliteQuantRefusal, type TfliteQuantOptions } from '../../src/core/quantize-tflite/types';
 import type { CalibrationData } from '../../src/core/quantize/recipe';
 import { elementCount, makeInputData } from '../../src/core/runner/input-data';
 import { openLiteRtModel, type LiteRtModel } from '../../src/core/runner/runtimes/litert';
@@ -33,17 +37,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CALIBRATION_SAMPLES = 16;
 const MIN_COSINE = 0.98;
+/** The hand models' world landmarks on noise (see the header): measured 0.953–0.992 over both models and seeds. */
+const WORLD_LANDMARKS_FLOOR = 0.94;
 
 interface Case {
   file: string;
-  /** Outputs measured but not held to MIN_COSINE, with why (see the header). */
-  measuredOnly?: string[];
+  options?: Pick<TfliteQuantOptions, 'denseWeights'>;
+  /** Outputs held to a lower bound than MIN_COSINE, with why (see the header). */
+  lowerBound?: Record<string, number>;
 }
 
+const HANDS = { options: { denseWeights: 'per-channel' }, lowerBound: { Identity_3: WORLD_LANDMARKS_FLOOR } } as const;
 const CASES: Case[] = [
   { file: 'face_detection/face_detection_short_range.tflite' },
   { file: 'face_detection/face_detection_full_range.tflite' },
-  { file: 'hands/hand_landmark_lite.tflite', measuredOnly: ['Identity_3'] },
+  { file: 'hands/hand_landmark_lite.tflite', ...HANDS },
+  { file: 'hands/hand_landmark_full.tflite', ...HANDS },
 ];
 
 function randomInput(model: LiteRtModel, seed: number): Float32Array {
@@ -65,8 +74,9 @@ async function run(model: LiteRtModel, data: Float32Array): Promise<Array<FloatT
 }
 
 describe('full-integer quantization of MediaPipe models (calibrated on seeded random inputs)', () => {
-  for (const { file, measuredOnly = [] } of CASES) {
-    it(`${file}: loads and runs in LiteRT; every output's cosine against the float model${measuredOnly.length > 0 ? ` but ${measuredOnly.join(', ')}'s (measured, see above)` : ''} is at least ${MIN_COSINE}`, async () => {
+  for (const { file, options = {}, lowerBound = {} } of CASES) {
+    const apart = Object.entries(lowerBound).map(([name, bound]) => `${name}'s (at least ${bound}, see above)`);
+    it(`${file}: loads and runs in LiteRT; every output's cosine against the float model${apart.length > 0 ? ` but ${apart.join(', ')}` : ''} is at least ${MIN_COSINE}`, async () => {
       const floatPath = mediapipe(file);
       const floatBytes = new Uint8Array(readFileSync(floatPath));
       const float = await openLiteRtModel(floatPath, 1);
@@ -75,7 +85,7 @@ describe('full-integer quantization of MediaPipe models (calibrated on seeded ra
         inputs: Array.from({ length: CALIBRATION_SAMPLES }, (_, i) => ({ [spec.name]: { dims: spec.shape, data: randomInput(float, 1000 + i) } })),
       };
       const started = performance.now();
-      const result = await quantizeTfliteFullInt8(floatBytes, { mode: 'int8', calibration });
+      const result = await quantizeTfliteFullInt8(floatBytes, { mode: 'int8', calibration, ...options });
       const seconds = (performance.now() - started) / 1000;
 
       // Float I/O around an all-int8 graph: no float16 or float32 tensor is left inside.
@@ -94,8 +104,8 @@ describe('full-integer quantization of MediaPipe models (calibrated on seeded ra
           const parity = compareOutputs(await run(float, data), await run(int8, data), { reference: 'float', test: 'int8' });
           const line = parity.outputs.map((o) => `${o.name} ${o.cosine.toFixed(4)}`).join(', ');
           console.info(`${file}: quantized in ${seconds.toFixed(1)} s, ${floatBytes.byteLength} → ${result.bytes.byteLength} bytes; seed ${seed}: ${line}`);
-          for (const output of parity.outputs.filter((o) => !measuredOnly.includes(o.name))) {
-            expect(output.cosine, `${output.name}, seed ${seed}`).toBeGreaterThanOrEqual(MIN_COSINE);
+          for (const output of parity.outputs) {
+            expect(output.cosine, `${output.name}, seed ${seed}`).toBeGreaterThanOrEqual(lowerBound[output.name] ?? MIN_COSINE);
           }
         }
       } finally {

@@ -37,6 +37,13 @@ export const InputRecipe = z.discriminatedUnion('recipe', [
    * over a quiet noise floor, starting at a seeded point of the utterance.
    */
   z.object({ recipe: z.literal('speech'), sampleRate: z.number().int().positive() }).strict(),
+  /**
+   * A plain photo-like scene ([N, H, W, C] for 'nhwc', [N, C, H, W] for 'nchw'): a two-colour
+   * gradient background under 3–7 soft-edged, overlapping ellipses of random colour, with a little
+   * sensor noise; smooth regions and edges, as a camera frame has and uniform noise has not.
+   * Colours 0..1 become low + (high − low) × value.
+   */
+  z.object({ recipe: z.literal('scene'), layout: z.enum(['nhwc', 'nchw']), range: z.tuple([z.number(), z.number()]) }).strict(),
   /** Normal values with this mean and standard deviation, clipped at ±4 deviations. */
   z.object({ recipe: z.literal('normal'), mean: z.number(), std: z.number().positive() }).strict(),
 ]);
@@ -92,6 +99,8 @@ function drawNumbers(recipe: InputRecipe, shape: readonly number[], random: () =
       return textImage(recipe, shape, random);
     case 'speech':
       return speech(recipe.sampleRate, shape, random);
+    case 'scene':
+      return scene(recipe, shape, random);
   }
 }
 
@@ -140,6 +149,49 @@ function textImage(recipe: Extract<InputRecipe, { recipe: 'text-image' }>, shape
       const base = (n * channels + c) * plane;
       for (let i = 0; i < plane; i += 1) out[base + i] = ((page[i] as number) / 255 - mean) / std;
     }
+  }
+  return out;
+}
+
+function scene(recipe: Extract<InputRecipe, { recipe: 'scene' }>, shape: readonly number[], random: () => number): Float64Array {
+  if (shape.length !== 4) throw new Error(`The scene recipe draws 4-D images, not shape [${shape.join(', ')}].`);
+  const nhwc = recipe.layout === 'nhwc';
+  const [batch = 1] = shape;
+  const [height = 1, width = 1, channels = 3] = nhwc ? shape.slice(1) : [shape[2], shape[3], shape[1]];
+  const [low, high] = recipe.range;
+  const out = new Float64Array(elements(shape));
+  const colour = (): number[] => Array.from({ length: channels }, () => random());
+  for (let n = 0; n < batch; n += 1) {
+    const [from, to] = [colour(), colour()];
+    const angle = 2 * Math.PI * random();
+    const shapes = Array.from({ length: 3 + Math.floor(random() * 5) }, () => ({
+      cx: random() * width,
+      cy: random() * height,
+      rx: (0.08 + 0.27 * random()) * width,
+      ry: (0.08 + 0.27 * random()) * height,
+      turn: Math.PI * random(),
+      alpha: 0.6 + 0.4 * random(),
+      colour: colour(),
+    }));
+    for (let y = 0; y < height; y += 1)
+      for (let x = 0; x < width; x += 1) {
+        const t = 0.5 + 0.5 * (((x / width - 0.5) * Math.cos(angle) + (y / height - 0.5) * Math.sin(angle)) / Math.SQRT1_2);
+        const pixel = from.map((f, c) => f + ((to[c] as number) - f) * t);
+        for (const e of shapes) {
+          const [dx, dy] = [x - e.cx, y - e.cy];
+          const u = (dx * Math.cos(e.turn) + dy * Math.sin(e.turn)) / e.rx;
+          const v = (-dx * Math.sin(e.turn) + dy * Math.cos(e.turn)) / e.ry;
+          // Inside where u² + v² < 1, with an edge about 1.5 px wide.
+          const inside = 1 / (1 + Math.exp(((Math.sqrt(u * u + v * v) - 1) * Math.min(e.rx, e.ry)) / 1.5));
+          const a = e.alpha * inside;
+          for (let c = 0; c < channels; c += 1) pixel[c] = (pixel[c] as number) * (1 - a) + (e.colour[c] as number) * a;
+        }
+        for (let c = 0; c < channels; c += 1) {
+          const value = Math.max(0, Math.min(1, (pixel[c] as number) + 0.01 * gaussian(random)));
+          const at = nhwc ? ((n * height + y) * width + x) * channels + c : ((n * channels + c) * height + y) * width + x;
+          out[at] = low + (high - low) * value;
+        }
+      }
   }
   return out;
 }

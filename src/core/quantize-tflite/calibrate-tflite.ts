@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { tensorBytes, encodeTfliteModelFile, type TfliteModel } from '../formats/tflite/tflite-model';
 import { TensorType } from '../formats/tflite/tflite-schema';
-import type { CalibrationData } from '../quantize/recipe';
-import type { TensorStats } from '../quantize/ranges';
+import type { CalibrationData, CalibrationMethod } from '../quantize/recipe';
+import { addToHistogram, histogramBins, histogramBounds, histogramOfAbs, type TensorStats } from '../quantize/ranges';
 import { processEntryPath } from '../process-entries';
 import { nodeForkSpawner } from '../runner/runner-spawner';
 import type { CalibrateReply, CalibrateRequest } from './calibrate-protocol';
@@ -25,6 +25,8 @@ import { TfliteQuantRefusal } from './types';
 export interface CalibrateOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** How activation ranges are chosen: min/max (one pass), or percentile or entropy over histograms built in a second pass (src/core/quantize/ranges.ts). */
+  method?: CalibrationMethod;
   /** Tensors whose mean per channel (last axis) is wanted beside their range (the inputs of ops with weights, for bias correction). */
   channelMeansOf?: number[];
   /** The worker entry; default the built out/cli/tflite-calibrate.js or its source (process-entries.ts). Electron passes its own bundle's path. */
@@ -129,15 +131,16 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
   });
 
   const folder = mkdtempSync(join(tmpdir(), 'edgebench-tflite-calibrate-'));
+  const method = options.method ?? 'minmax';
+  const total = calibration.inputs.length;
+  const passes = method === 'minmax' ? 1 : 2;
   try {
     const modelPath = join(folder, 'calibration.tflite');
     const feedsPath = join(folder, 'samples.f32');
     writeFileSync(modelPath, exposeTensors(model, observed));
     writeFileSync(feedsPath, bytes);
     // Samples are split over a few workers (each a LiteRT instance on one thread); the parent only waits.
-    const total = calibration.inputs.length;
     const workers = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(total / MIN_SAMPLES_PER_WORKER)));
-    const done = new Array<number>(workers).fill(0);
     const shares = Array.from({ length: workers }, (_, w) => {
       const first = Math.floor((w * total) / workers);
       return { first, samples: Math.floor(((w + 1) * total) / workers) - first };
@@ -147,14 +150,16 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
     const onAbort = (): void => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
-    try {
-      const results = await Promise.all(
+    /** One pass over every sample, split over the workers; progress counts both passes of a histogram method. */
+    const pass = (index: number, extra: Pick<CalibrateRequest, 'channelMeans' | 'histograms'>): Promise<WorkerResult[]> => {
+      const done = new Array<number>(workers).fill(0);
+      return Promise.all(
         shares.map((share, w) =>
-          runCalibrationWorker({ modelPath, feedsPath, ...share, inputs, outputs: observed.length, channelMeans }, {
+          runCalibrationWorker({ modelPath, feedsPath, ...share, inputs, outputs: observed.length, ...extra }, {
             signal: controller.signal,
             onProgress: (count) => {
               done[w] = count;
-              options.onProgress?.(done.reduce((a, b) => a + b, 0), total);
+              options.onProgress?.(index * total + done.reduce((a, b) => a + b, 0), passes * total);
             },
             ...(options.workerPath ? { workerPath: options.workerPath } : {}),
           }).catch((error: unknown) => {
@@ -163,6 +168,9 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
           }),
         ),
       );
+    };
+    try {
+      const results = await pass(0, { channelMeans });
       observed.forEach((t, i) => {
         let min = Infinity;
         let max = -Infinity;
@@ -188,6 +196,27 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
         const known = stats.get(t);
         if (known && sum) known.channelMeans = sum;
       });
+      if (method !== 'minmax') {
+        // Second pass: histograms over the ranges the first pass saw, as the ONNX quantizer builds them (ranges.ts).
+        const ofAbs = histogramOfAbs(method, false);
+        const skipZeros = method === 'entropy';
+        const bins = histogramBins(method);
+        const bounds = observed.map((t) => {
+          const known = stats.get(t);
+          return known === undefined ? null : { ...histogramBounds(known, ofAbs), ofAbs };
+        });
+        const second = await pass(1, { histograms: { bins, skipZeros, ranges: bounds } });
+        observed.forEach((t, i) => {
+          const known = stats.get(t);
+          const range = bounds[i];
+          if (known === undefined || range === null || range === undefined) return;
+          const histogram = new Float64Array(bins);
+          for (const { histograms } of second) histograms?.[i]?.forEach((count, b) => (histogram[b] = (histogram[b] as number) + count));
+          Object.assign(known, { histogram, lo: range.lo, hi: range.hi });
+        });
+        // The model's inputs: their histograms from the samples themselves.
+        inputHistograms(subgraph.inputs, inputs, floats, total, stats, { bins, ofAbs, skipZeros });
+      }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -197,7 +226,30 @@ export async function calibrateTflite(model: TfliteModel, calibration: Calibrati
   }
 }
 
-type WorkerResult = Pick<Extract<CalibrateReply, { type: 'ranges' }>, 'ranges' | 'means'>;
+/** Histograms of the model's inputs over their ranges, straight from the samples (the second pass's counterpart for inputs). */
+function inputHistograms(
+  inputTensors: number[],
+  inputs: CalibrateRequest['inputs'],
+  floats: Float32Array,
+  samples: number,
+  stats: Map<number, TfliteTensorStats>,
+  spec: { bins: number; ofAbs: boolean; skipZeros: boolean },
+): void {
+  const perSample = inputs.reduce((sum, input) => sum + input.elements, 0);
+  let offset = 0;
+  inputs.forEach((input, i) => {
+    const known = stats.get(inputTensors[i] ?? -1);
+    if (known !== undefined) {
+      const { lo, hi } = histogramBounds(known, spec.ofAbs);
+      const histogram = new Float64Array(spec.bins);
+      for (let s = 0; s < samples; s += 1) addToHistogram(histogram, lo, hi, floats.subarray(s * perSample + offset, s * perSample + offset + input.elements), spec.ofAbs, spec.skipZeros);
+      Object.assign(known, { histogram, lo, hi });
+    }
+    offset += input.elements;
+  });
+}
+
+type WorkerResult = Pick<Extract<CalibrateReply, { type: 'ranges' }>, 'ranges' | 'means' | 'histograms'>;
 
 function runCalibrationWorker(request: CalibrateRequest, options: { signal: AbortSignal; onProgress: (done: number) => void; workerPath?: string }): Promise<WorkerResult> {
   const child = nodeForkSpawner({ runnerPath: options.workerPath ?? processEntryPath('tflite-calibrate') }).spawn();

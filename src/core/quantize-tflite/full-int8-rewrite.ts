@@ -24,7 +24,8 @@ import {
 } from '../formats/tflite/tflite-model';
 import { BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
 import { roundHalfEven } from '../quantize/graph';
-import { activationParams, type TensorStats } from '../quantize/ranges';
+import { activationParams, computeRange, type TensorStats } from '../quantize/ranges';
+import type { CalibrationMethod } from '../quantize/recipe';
 import { quantizeWeight, type QuantizedWeight } from '../quantize/weights';
 import type { TfliteTensorStats } from './calibrate-tflite';
 import { dropUnreadBuffers, floatConstant } from './float-weights';
@@ -98,7 +99,7 @@ function floatRange(values: Float32Array): TensorStats {
 }
 
 /** Scale and zero point of every float tensor that is not a weight or bias. */
-function assignParams(model: TfliteModel, subgraph: TfliteSubGraph, stats: Map<number, TensorStats>): Map<number, QuantParams> {
+function assignParams(model: TfliteModel, subgraph: TfliteSubGraph, stats: Map<number, TensorStats>, choices: WeightChoices): Map<number, QuantParams> {
   const groups = new SharedGroups();
   const fixed = new Map<number, QuantParams>();
   const weightsAndBiases = new Set<number>();
@@ -110,9 +111,12 @@ function assignParams(model: TfliteModel, subgraph: TfliteSubGraph, stats: Map<n
     if (rule.output.kind === 'shared') for (const t of floats.slice(1)) groups.union(floats[0] as number, t);
     if (rule.output.kind === 'fixed') for (const t of op.outputs) fixed.set(t, { scale: rule.output.scale, zeroPoint: rule.output.zeroPoint });
   }
-  const rangeOf = (t: number): TensorStats | undefined => {
+  const rangeOf = (t: number): { min: number; max: number } | undefined => {
     const known = stats.get(t);
-    if (known) return known;
+    if (known) {
+      const [min, max] = computeRange(known, choices.method, false, choices.percentile);
+      return { min, max };
+    }
     const tensor = subgraph.tensors[t];
     const values = tensor === undefined ? undefined : floatConstant(model, tensor);
     return values === undefined ? undefined : floatRange(values);
@@ -152,8 +156,11 @@ function quantizeValues(values: Float32Array, p: QuantParams): Int8Array {
   return Int8Array.from(values, (v) => Math.max(-128, Math.min(127, roundHalfEven(v / p.scale) + p.zeroPoint)));
 }
 
-/** How the rewrite quantizes weights beyond what the spec fixes (full-int8.ts documents the defaults). */
+/** What the rewrite chooses beyond what the spec fixes (full-int8.ts documents the defaults). */
 export interface WeightChoices {
+  /** How each activation's range comes from its calibration statistics (min/max, or percentile or entropy over its histogram). */
+  method: CalibrationMethod;
+  percentile: number;
   /** FULLY_CONNECTED weights per output channel (axis 0) instead of per tensor. */
   perChannelDense: boolean;
   /** Bias correction: each bias absorbs the mean error its int8 weights make on the calibration inputs. */
@@ -317,11 +324,11 @@ function dropUnusedTensors(model: TfliteModel, subgraph: TfliteSubGraph): void {
 }
 
 /** Rewrites subgraph 0 of a (folded, checked) float model to full integer, in place. */
-export function rewriteFullInt8(model: TfliteModel, stats: Map<number, TfliteTensorStats>, io: TfliteIoType, choices: WeightChoices = { perChannelDense: false, biasCorrection: false }): void {
+export function rewriteFullInt8(model: TfliteModel, stats: Map<number, TfliteTensorStats>, io: TfliteIoType, choices: WeightChoices): void {
   const subgraph = model.subgraphs[0];
   if (subgraph === undefined) return;
   unshareConstants(model, subgraph);
-  const params = assignParams(model, subgraph, stats);
+  const params = assignParams(model, subgraph, stats, choices);
   subgraph.operators.forEach((op, i) => {
     const rule = ruleOf(model, op);
     quantizeWeightsOf(model, subgraph, op, rule, i, params, stats, choices);

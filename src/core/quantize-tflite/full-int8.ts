@@ -5,12 +5,16 @@
  *
  * Steps: decode (tflite-model.ts) → fold float16 weights behind DEQUANTIZE → refuse every op
  * without an int8 kernel, naming each → calibrate in a worker (calibrate-tflite.ts) → rewrite
- * (full-int8-rewrite.ts) → encode. Full integer has no float islands: a model with one op that
+ * (full-int8-rewrite.ts) → encode. Beyond the spec, the options choose per-channel
+ * FULLY_CONNECTED weights (off by default: older TFLite and TFLite Micro kernels take per-tensor
+ * only), bias correction (on by default) and percentile or entropy ranges (min/max by default, as
+ * TFLite's converter). Full integer has no float islands: a model with one op that
  * cannot be int8 is refused, not half quantized.
  */
 import { decodeTfliteModel, encodeTfliteModelFile, type TfliteModel, type TfliteOperator } from '../formats/tflite/tflite-model';
 import { builtinCodeOf } from '../formats/tflite/tflite-model';
 import { builtinOperatorName, BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
+import { DEFAULT_PERCENTILE } from '../quantize/recipe';
 import { calibrateTflite } from './calibrate-tflite';
 import { foldFloat16Dequantize } from './float-weights';
 import { rewriteFullInt8, type WeightChoices } from './full-int8-rewrite';
@@ -63,6 +67,12 @@ function describeOps(ops: TfliteOpNote[]): string {
     .join('; ');
 }
 
+function rangeWords(choices: WeightChoices): string {
+  if (choices.method === 'percentile') return `the ${choices.percentile}th percentile range (tails beyond it clipped)`;
+  if (choices.method === 'entropy') return 'the range of least KL divergence (entropy calibration; outliers clipped)';
+  return 'the min/max';
+}
+
 function notesFor(model: TfliteModel, options: Parameters<QuantizeTfliteFullInt8>[1], folded: number, samples: number): string[] {
   const choices = weightChoices(options);
   const present = new Set((model.subgraphs[0]?.operators ?? []).map((op) => opName(model, op)));
@@ -70,7 +80,7 @@ function notesFor(model: TfliteModel, options: Parameters<QuantizeTfliteFullInt8
     choices.perChannelDense
       ? 'Weights are int8 symmetric (zero point 0, range [-127, 127]): per channel for CONV_2D (axis 0), DEPTHWISE_CONV_2D (axis 3) and FULLY_CONNECTED (axis 0; TFLite 2.15+ and recent TFLite Micro kernels take it, older ones refuse it); biases are int32 with scale input scale × weight scale.'
       : 'Weights are int8 symmetric (zero point 0, range [-127, 127]): per channel for CONV_2D (axis 0) and DEPTHWISE_CONV_2D (axis 3), per tensor for the others; biases are int32 with scale input scale × weight scale.',
-    `Activations are int8 per tensor, asymmetric, over the min/max of ${samples} calibration sample${samples === 1 ? '' : 's'}, each range widened to include 0.`,
+    `Activations are int8 per tensor, asymmetric, over ${rangeWords(choices)} of ${samples} calibration sample${samples === 1 ? '' : 's'}, each range widened to include 0.`,
   ];
   if (choices.biasCorrection) notes.push(`Biases are corrected for the mean error of the int8 weights on the ${samples} calibration sample${samples === 1 ? '' : 's'} (each bias absorbs the weights' rounding error times its input channels' mean); with few or unrepresentative samples this can add error instead.`);
   if (options.io === undefined) notes.push('Inputs and outputs stay float (the default): a QUANTIZE op follows each input and a DEQUANTIZE op precedes each output.');
@@ -87,8 +97,13 @@ function notesFor(model: TfliteModel, options: Parameters<QuantizeTfliteFullInt8
 }
 
 /** The weight choices the options leave open, with their defaults (see TfliteQuantOptions). */
-export function weightChoices(options: Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection'>): WeightChoices {
-  return { perChannelDense: options.denseWeights === 'per-channel', biasCorrection: options.biasCorrection ?? false };
+export function weightChoices(options: Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection' | 'calibrationMethod' | 'percentile'>): WeightChoices {
+  return {
+    method: options.calibrationMethod ?? 'minmax',
+    percentile: options.percentile ?? DEFAULT_PERCENTILE,
+    perChannelDense: options.denseWeights === 'per-channel',
+    biasCorrection: options.biasCorrection ?? true,
+  };
 }
 
 /** The data input of every op with weights: what bias correction needs the channel means of. */
@@ -126,6 +141,7 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
   const choices = weightChoices(options);
   const stats = await calibrateTflite(model, options.calibration, {
     ...(choices.biasCorrection ? { channelMeansOf: weightedOpInputs(model) } : {}),
+    method: choices.method,
     ...(options.signal ? { signal: options.signal } : {}),
     onProgress: (done, total) => options.onProgress?.({ stage: 'calibrate', done, total }),
   });

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 import type { Tensor } from '@litertjs/core';
 import { toErrorData } from '../../shared/errors';
+import { addToHistogram } from '../quantize/ranges';
 import { openLiteRtModel } from '../runner/runtimes/litert';
 import { floatToDtype } from '../runner/tensor-convert';
 import type { CalibrateReply, CalibrateRequest } from '../quantize-tflite/calibrate-protocol';
@@ -37,6 +38,8 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
   const meanAt = new Map((request.channelMeans ?? []).map((o, k) => [o, k]));
   const sums: Array<Float64Array | null> = (request.channelMeans ?? []).map(() => null);
   const counts = new Array<number>(sums.length).fill(0);
+  const histogramSpec = request.histograms;
+  const histograms = (histogramSpec?.ranges ?? []).map((range) => (range === null ? null : new Float64Array(histogramSpec?.bins ?? 0)));
   const { Tensor: TensorClass } = model.library;
   try {
     for (let sample = 0; sample < request.samples; sample += 1) {
@@ -63,6 +66,9 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
           }
           min[o] = lo;
           max[o] = hi;
+          const histogram = histograms[o];
+          const bounds = histogramSpec?.ranges[o];
+          if (histogram && bounds) addToHistogram(histogram, bounds.lo, bounds.hi, values as Float32Array, bounds.ofAbs, histogramSpec?.skipZeros ?? false);
           const k = meanAt.get(o);
           const channels = result.type.layout.dimensions.at(-1) ?? 0;
           if (k !== undefined && channels > 0 && values.length > 0) {
@@ -83,7 +89,12 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
   // JSON has no Infinity: an output never seen (empty tensor) comes back as null.
   const ranges = min.map((lo, o): [number, number] | null => (Number.isFinite(lo) ? [lo, max[o] as number] : null));
   const means = sums.map((sum, k) => (sum === null ? null : Array.from(sum, (v) => v / (counts[k] as number))));
-  return { type: 'ranges', ranges, ...(means.length > 0 ? { means } : {}) };
+  return {
+    type: 'ranges',
+    ranges,
+    ...(means.length > 0 ? { means } : {}),
+    ...(histogramSpec ? { histograms: histograms.map((h) => (h === null ? null : Array.from(h))) } : {}),
+  };
 }
 
 let started = false;

@@ -1,9 +1,10 @@
 /**
- * The full-integer quantizer's weight choices beyond the spec's defaults: per-channel
- * FULLY_CONNECTED weights, and bias correction (each bias absorbs the mean error its int8
- * weights make on the calibration inputs). The error arithmetic is checked against a direct sum on
- * small layouts (dense, grouped and depthwise convolution); on the demo, the file's tensors say
- * what was chosen, and the corrected model's mean error per logit on held-out digits is smaller.
+ * The full-integer quantizer's choices beyond the spec's defaults: per-channel FULLY_CONNECTED
+ * weights, bias correction (each bias absorbs the mean error its int8 weights make on the
+ * calibration inputs; on by default) and histogram calibration (percentile, entropy). The error
+ * arithmetic is checked against a direct sum on small layouts (dense, grouped and depthwise
+ * convolution); on the demo, the file's tensors say what was chosen, the corrected model's mean
+ * error per logit on held-out digits is smaller, and percentile ranges are never wider than min/max.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,9 +100,12 @@ describe('weight choices on the demo', () => {
     return out;
   }
 
-  it('per-channel dense weights: one scale per output row; bias correction: a smaller mean error per logit on held-out digits', async () => {
+  it('per-channel dense weights: one scale per output row; bias correction (the default): a smaller mean error per logit on held-out digits', async () => {
     const float = new Uint8Array(readFileSync(floatPath));
     const plain = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration });
+    expect(plain.notes.join(' ')).toMatch(/Biases are corrected/);
+    const uncorrected = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration, biasCorrection: false });
+    expect(uncorrected.notes.join(' ')).not.toMatch(/Biases are corrected/);
     const chosen = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration, denseWeights: 'per-channel', biasCorrection: true });
     const weightsOf = (bytes: Uint8Array): number => {
       const sg = decodeTfliteModel(bytes, 'm').subgraphs[0];
@@ -121,9 +125,32 @@ describe('weight choices on the demo', () => {
       got.forEach((row, s) => row.forEach((v, k) => (sums[k] = (sums[k] as number) + (v - (reference[s]?.[k] ?? 0)) / heldOut.length)));
       return Math.sqrt(sums.reduce((a, v) => a + v * v, 0) / 10);
     };
-    const perChannelOnly = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration, denseWeights: 'per-channel' });
+    const perChannelOnly = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration, denseWeights: 'per-channel', biasCorrection: false });
     const [without, withCorrection] = [await meanError(perChannelOnly.bytes, 'per-channel'), await meanError(chosen.bytes, 'corrected')];
     console.info(`demo: RMS over logits of the mean int8 error on 300 held-out digits: ${without.toFixed(4)} without bias correction, ${withCorrection.toFixed(4)} with`);
     expect(withCorrection).toBeLessThan(without);
+  }, 60_000);
+
+  it('percentile calibration: a second pass over histograms narrows ranges (none widens), the notes say which, and top-1 stays within a point', async () => {
+    const float = new Uint8Array(readFileSync(floatPath));
+    const progress: Array<[number, number]> = [];
+    const minmax = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration });
+    const percentile = await quantizeTfliteFullInt8(float, { mode: 'int8', calibration, calibrationMethod: 'percentile', percentile: 99.9, onProgress: (p) => p.stage === 'calibrate' && progress.push([p.done, p.total]) });
+    expect(progress.at(-1)).toEqual([64, 64]); // two passes over 32 samples
+    expect(percentile.notes.join(' ')).toMatch(/over the 99\.9th percentile range/);
+    const scales = (bytes: Uint8Array): Map<string, number> => {
+      const sg = decodeTfliteModel(bytes, 'm').subgraphs[0];
+      return new Map((sg?.tensors ?? []).filter((t) => ['conv1/relu', 'conv2/relu', 'logits'].includes(t.name ?? '')).map((t) => [t.name ?? '', t.quantization?.scale?.[0] ?? 0]));
+    };
+    const [wide, narrow] = [scales(minmax.bytes), scales(percentile.bytes)];
+    expect(wide.size).toBe(3);
+    for (const [name, scale] of narrow) expect(scale, name).toBeLessThanOrEqual((wide.get(name) ?? 0) * (1 + 1e-6));
+    expect([...narrow].some(([name, scale]) => scale < (wide.get(name) ?? 0) * 0.99)).toBe(true);
+
+    const labels = readFileSync(join(root, 'resources/datasets/demo-digits/labels.u8'));
+    const heldOut = Array.from({ length: 300 }, (_, i) => 100 + i);
+    const top1 = (rows: Float32Array[]): number => rows.filter((row, i) => row.indexOf(Math.max(...row)) === labels[heldOut[i] as number]).length / rows.length;
+    const [a, b] = [top1(await logits(float, 'float-2', heldOut)), top1(await logits(percentile.bytes, 'percentile', heldOut))];
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(0.01);
   }, 60_000);
 });
