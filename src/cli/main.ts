@@ -31,6 +31,7 @@ const commands: Record<string, Command> = {
   convert: { load: async () => ({ run: (await import('./commands/convert')).convertCommand }), summary: 'PyTorch to ONNX (with your Python and torch), or ONNX to TFLite; each checked against its source on seeded inputs.' },
   report: { load: async () => ({ run: (await import('./commands/report')).reportCommand }), summary: 'Make a report (HTML, PDF, Markdown, CSV, JSON, Netron) from run files.' },
   repro: { load: async () => ({ run: (await import('./commands/repro')).reproCommand }), summary: "Re-run a run file's settings; does the new median land inside its between-run CI?" },
+  energy: { load: async () => ({ run: (await import('./commands/energy')).energyCommand }), summary: "Import MLPerf Tiny's energy mode (an EEMBC EnergyRunner session) into a run's energy." },
   compare: { load: async () => ({ run: (await import('./commands/compare')).compareCommand }), summary: 'Compare two runs; gate CI on their between-run CIs (exit 0 ok, 1 regressed, 3 cannot decide).' },
   diff: { load: async () => ({ run: (await import('./commands/diff')).diffCommand }), summary: 'Diff two models node by node (float against int8), or two profiled runs per op.' },
   targets: { load: async () => ({ run: (await import('./commands/targets')).targetsCommand }), summary: 'Probe an SSH board or a serial device: hardware, runtimes, tools.' },
