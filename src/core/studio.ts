@@ -23,6 +23,7 @@ import { importModel } from './workspace/model-store';
 import { removeDatasetEntry, removeModelEntries, removeRunFiles } from './workspace/remove-entries';
 import { previewDataset, storePreprocessing } from './datasets/dataset-preview';
 import { seedDemo } from './workspace/seed';
+import { listAdbDevices } from './targets/adb/adb-list';
 import { summarizeRun, toDatasetEntry, Workspace } from './workspace/workspace';
 
 export type { Studio, StudioOptions } from './studio-types';
@@ -173,6 +174,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
       list: () => targets.listPorts(),
       simulate: ({ protocol }) => targets.simulate(protocol),
       fit: ({ modelId, chip }) => estimateWorkspaceModelFit(workspace, modelId, chip),
+      adb: () => listAdbDevices(),
     },
     bench: {
       start: (request) => jobs.start(request),

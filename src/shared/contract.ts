@@ -126,6 +126,14 @@ export const SerialPortInfo = z.object({
 });
 export type SerialPortInfo = z.infer<typeof SerialPortInfo>;
 
+/** The Android devices adb lists (`adb devices -l`), or why adb could not be asked. */
+export const AdbDeviceListing = z.object({
+  /** One sentence when adb could not be asked (not installed, its server not starting); null otherwise. */
+  problem: z.string().nullable(),
+  devices: z.array(z.object({ serial: z.string(), state: z.string(), model: z.string().nullable() })),
+});
+export type AdbDeviceListing = z.infer<typeof AdbDeviceListing>;
+
 /** One memory a chip would hold the model or its tensor arena in: what goes there, what it needs and what it has. */
 export const FitMemory = z.object({
   /** 'ram': internal RAM usable beside the firmware; 'psram': external PSRAM; 'flash': flash left beside the firmware. */
@@ -432,6 +440,8 @@ export const calls = {
     simulate: call(z.object({ protocol: SerialProtocol.default(DEFAULT_SERIAL_PROTOCOL) }), TargetEntry),
     /** Will a workspace .tflite model fit a chip's RAM and flash (every known chip when none is given)? */
     fit: call(z.object({ modelId: Id, chip: z.string().min(1).max(100).optional() }), z.array(FitEstimate)),
+    /** Android devices as adb lists them, with their state and model. */
+    adb: call(Empty, AdbDeviceListing),
   },
   bench: {
     start: call(BenchRequest, z.object({ jobId: z.string(), cells: z.array(BenchCell) })),

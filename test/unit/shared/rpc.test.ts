@@ -17,7 +17,7 @@ function fakeHandlers(): StudioHandlers {
     datasets: { list: async () => [], importFiles: notHere, remove: notHere, setPreprocessing: notHere, preview: notHere },
     evals: { run: notHere, evaluate: notHere, list: async () => [], layerSqnr: notHere, check: notHere },
     targets: { list: async () => [], probe: notHere, add: notHere, update: notHere, remove: notHere, test: notHere },
-    devices: { list: async () => [], simulate: notHere, fit: notHere },
+    devices: { list: async () => [], simulate: notHere, fit: notHere, adb: notHere },
     bench: {
       start: async () => ({ jobId: 'job-1', cells: [] }),
       cancel: async () => ({ cancelled: false }),

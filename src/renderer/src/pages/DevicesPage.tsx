@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { TargetEntry } from '../../../shared/contract';
 import type { SerialProtocol } from '../../../shared/plugins/serial-protocols';
 import { JobProgress } from '../components/bench/JobProgress';
+import { AdbDevices } from '../components/devices/AdbDevices';
 import { DeviceCard } from '../components/devices/DeviceCard';
 import '../components/devices/devices.css';
 import { FitCard } from '../components/devices/FitCard';
@@ -89,6 +90,7 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
         </header>
       </section>
       <FitCard models={models} />
+      <AdbDevices targets={targets} tests={tests} onError={onError} />
       <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onOpenRun} />
       {serial.length === 0 ? (
         <div className="empty" data-testid="devices-empty">
