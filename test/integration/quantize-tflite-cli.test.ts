@@ -73,11 +73,34 @@ describe('edgebench quantize MODEL.tflite', () => {
     expect(refused.stderr.trim()).toBe('edgebench quantize: This model already stores its weights as float16 behind DEQUANTIZE ops, so it is its own float16 variant; make a dynamic or int8 variant instead.');
   }, 90_000);
 
+  it('--mode int8 with --method percentile --dense-weights per-channel: the notes say so, the dense weights have one scale per output, and it runs close to float', async () => {
+    const out = path.join(tmp, 'demo.int8-choices.tflite');
+    const args = ['quantize', demoTflite, '--mode', 'int8', '--calibration', demoDataset, '--samples', '32', '--method', 'percentile', '--percentile', '99.9', '--dense-weights', 'per-channel', '--out', out, '--json'];
+    const result = await runCli(args, { timeoutMs: 90_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const notes = (JSON.parse(result.stdout) as Summary).notes.join(' ');
+    expect(notes).toMatch(/over the 99\.9th percentile range \(tails beyond it clipped\) of 32 calibration samples/);
+    expect(notes).toMatch(/FULLY_CONNECTED \(axis 0;/);
+    expect(notes).toMatch(/Biases are corrected for the mean error of the int8 weights on the 32 calibration samples/);
+    const dense = flatcJson(new Uint8Array(readFileSync(out))).subgraphs[0]?.tensors.find((t) => t.name === 'dense/weights');
+    expect(dense?.quantization?.scale).toHaveLength(10);
+    const report = await parity(new Uint8Array(readFileSync(demoTflite)), new Uint8Array(readFileSync(out)));
+    expect(Math.min(...report.outputs.map((o) => o.cosine))).toBeGreaterThanOrEqual(0.98);
+
+    const plain = await runCli(['quantize', demoTflite, '--mode', 'int8', '--calibration', demoDataset, '--samples', '32', '--no-bias-correction', '--out', path.join(tmp, 'demo.int8-plain.tflite'), '--json'], { timeoutMs: 90_000 });
+    expect(plain.code).toBe(0);
+    expect((JSON.parse(plain.stdout) as Summary).notes.join(' ')).not.toMatch(/Biases are corrected/);
+  }, 180_000);
+
   const out = (): string => path.join(tmp, 'bad.tflite');
   const bad: Array<{ name: string; args: () => string[]; says: RegExp }> = [
     { name: '--io on an ONNX model', args: () => ['quantize', demoModelPath, '--mode', 'static', '--io', 'int8', '--out', out()], says: /--io only applies to TFLite full-integer variants/ },
     { name: '--mode int8 on an ONNX model', args: () => ['quantize', demoModelPath, '--mode', 'int8', '--out', out()], says: /--mode int8 \(full integer\) is for TFLite models; for an ONNX model use --mode static/ },
     { name: '--io with a weight-only mode', args: () => ['quantize', demoTflite, '--mode', 'dynamic', '--io', 'int8', '--out', out()], says: /--io only applies to --mode int8 \(full integer\); a dynamic variant keeps float inputs and outputs/ },
+    { name: '--method with a weight-only mode', args: () => ['quantize', demoTflite, '--mode', 'fp16', '--method', 'percentile', '--out', out()], says: /^edgebench quantize: --method only applies to --mode int8 \(full integer\); a fp16 variant quantizes weights only/ },
+    { name: '--percentile without --method percentile', args: () => ['quantize', demoTflite, '--mode', 'int8', '--calibration', demoDataset, '--percentile', '99', '--out', out()], says: /--percentile only applies to --method percentile/ },
+    { name: '--dense-weights on an ONNX model', args: () => ['quantize', demoModelPath, '--mode', 'static', '--dense-weights', 'per-channel', '--out', out()], says: /--dense-weights only applies to TFLite full-integer variants/ },
     { name: '--calibration with fp16', args: () => ['quantize', demoTflite, '--mode', 'fp16', '--calibration', demoDataset, '--out', out()], says: /--calibration only applies to --mode int8/ },
     { name: 'int8 without calibration', args: () => ['quantize', demoTflite, '--mode', 'int8', '--out', out()], says: /--mode int8 needs --calibration DATASET/ },
     { name: 'an ONNX-only flag', args: () => ['quantize', demoTflite, '--mode', 'dynamic', '--per-tensor', '--out', out()], says: /--per-tensor applies to ONNX models only/ },

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { TfliteIo } from '../../shared/variants';
+import { CalibrationMethod, TfliteIo } from '../../shared/variants';
 import { inspectModelFiles } from '../../core/formats/inspect';
 import { nodeWorkerSpawner, runWorkerTask } from '../../core/workers/run-worker';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args';
@@ -66,6 +66,14 @@ export async function quantizeTfliteCommand(args: ParsedArgs, given: { modelPath
   if (!calibration && mode === 'int8') {
     refuse('--mode int8 needs --calibration DATASET: a dataset folder (with dataset.json) or an .npz with one array per model input, about 100 to 500 representative samples.', 'calibration');
   }
+  const method = flagString(args, 'method');
+  const percentile = flagNumber(args, 'percentile');
+  const denseWeights = flagString(args, 'dense-weights');
+  for (const flag of ['method', 'percentile', 'dense-weights', 'no-bias-correction']) {
+    if (args.flags.has(flag) && mode !== 'int8') refuse(`--${flag} only applies to --mode int8 (full integer); a ${mode} variant quantizes weights only, so leave it out.`, flag);
+  }
+  if (percentile !== undefined && method !== 'percentile') refuse('--percentile only applies to --method percentile; remove it or add --method percentile.', 'percentile');
+  if (percentile !== undefined && (percentile <= 0 || percentile > 100)) refuse(`--percentile expects a number above 0 and at most 100, got '${percentile}'.`, 'percentile');
   if (flagNumber(args, 'samples') !== undefined && mode !== 'int8') refuse(`--samples only applies to --mode int8 (calibration); a ${mode} variant uses no samples.`, 'samples');
   if (calibration) await checkCalibrationSource(calibration);
   // inspect's reader names a missing file, a FIFO or a file that is not TFLite in one sentence.
@@ -85,6 +93,10 @@ export async function quantizeTfliteCommand(args: ParsedArgs, given: { modelPath
       exclude: (args.flags.get('exclude') ?? []).map(String),
       ...(calibration ? { datasetDir: path.resolve(calibration) } : {}),
       calibrationSamples: flagNumber(args, 'samples') ?? 200,
+      ...(method !== undefined ? { method: CalibrationMethod.parse(method) } : {}),
+      ...(percentile !== undefined ? { percentile } : {}),
+      ...(denseWeights === 'per-channel' || denseWeights === 'per-tensor' ? { denseWeights } : {}),
+      ...(flagBool(args, 'no-bias-correction') ? { biasCorrection: false } : {}),
     },
     { signal: io.signal, onProgress: (message) => (io.stderrIsTty && !json ? io.err(`\r\x1b[2K${message}…`) : undefined) },
   );

@@ -33,9 +33,11 @@ const flags: FlagSpecs = {
     valueName: 'DATASET',
     help: 'Static calibration data: a dataset folder (with dataset.json), or an .npz with one array per model input, named after it, the first axis counting samples.',
   },
-  method: { kind: 'choice', choices: CalibrationMethod.options, help: 'How calibration sets activation ranges (static; default minmax).' },
+  method: { kind: 'choice', choices: CalibrationMethod.options, help: 'How calibration sets activation ranges (static, or TFLite int8; default minmax).' },
   percentile: { kind: 'number', min: 0, help: 'Percentile kept by --method percentile (default 99.999).' },
   'per-channel': { kind: 'boolean', help: 'One scale per output channel for Conv/Gemm/MatMul weights (the default, as in the studio).' },
+  'dense-weights': { kind: 'choice', choices: ['per-tensor', 'per-channel'], help: 'TFLite --mode int8 only: FULLY_CONNECTED weights per tensor (default, what every TFLite kernel takes) or per output channel (TFLite 2.15+ and recent TFLite Micro).' },
+  'no-bias-correction': { kind: 'boolean', help: 'TFLite --mode int8 only: keep the float biases as they are (by default each absorbs its int8 weights\' mean error on the calibration samples).' },
   'per-tensor': { kind: 'boolean', help: 'One scale per weight tensor instead (smaller by a few bytes; depthwise convolutions and BN-scaled weights lose much accuracy).' },
   'symmetric-activations': { kind: 'boolean', help: 'int8 activations with zero point 0 (static; default asymmetric uint8).' },
   'weight-range': {
@@ -57,12 +59,12 @@ const flags: FlagSpecs = {
 };
 
 /** Flags of the ONNX quantizer that mean nothing for a TFLite model (TFLite's modes fix those choices). */
-const ONNX_ONLY_FLAGS = ['method', 'percentile', 'per-channel', 'per-tensor', 'symmetric-activations', 'weight-range', 'for', ...Object.keys(FOR_FLAGS)];
+const ONNX_ONLY_FLAGS = ['per-channel', 'per-tensor', 'symmetric-activations', 'weight-range', 'for', ...Object.keys(FOR_FLAGS)];
 
 export const quantizeHelp = formatHelp(
   [
     'edgebench quantize MODEL.onnx --mode dynamic|static|fp16 [--calibration DATASET|FILE.npz] [--method minmax|percentile|entropy] [--per-tensor] [--weight-range auto|full|reduced] [--for local|ssh://USER@HOST:PORT] [--exclude NODE_OR_OPTYPE ...] --out FILE',
-    '       edgebench quantize MODEL.tflite --mode dynamic|fp16|int8 [--calibration DATASET|FILE.npz] [--io int8|uint8|float] [--exclude op:N|OP_NAME|TENSOR ...] --out FILE',
+    '       edgebench quantize MODEL.tflite --mode dynamic|fp16|int8 [--calibration DATASET|FILE.npz] [--io int8|uint8|float] [--method minmax|percentile|entropy] [--dense-weights per-tensor|per-channel] [--no-bias-correction] [--exclude op:N|OP_NAME|TENSOR ...] --out FILE',
   ].join('\n'),
   [
     'Makes an optimized variant of an ONNX model, in TypeScript (no Python): int8 dynamic, int8 static (QDQ,',
@@ -104,6 +106,8 @@ export async function quantizeCommand(argv: string[], io: CommandIo): Promise<nu
   if (args.flags.has('io')) {
     throw new StudioError('BAD_INPUT', "--io only applies to TFLite full-integer variants (--mode int8 on a .tflite model); an ONNX variant keeps the model's input and output types.", { flag: 'io' });
   }
+  const tfliteFlag = ['dense-weights', 'no-bias-correction'].find((name) => args.flags.has(name));
+  if (tfliteFlag) throw new StudioError('BAD_INPUT', `--${tfliteFlag} only applies to TFLite full-integer variants (--mode int8 on a .tflite model); leave it out for an ONNX model.`, { flag: tfliteFlag });
   const calibration = flagString(args, 'calibration');
   if (calibration && mode !== 'static') {
     throw new StudioError('BAD_INPUT', `--calibration only applies to --mode static (this is --mode ${mode}); remove it or use --mode static.`, { flag: 'calibration' });

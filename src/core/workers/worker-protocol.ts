@@ -5,7 +5,7 @@
  * progress lines and one result or error line on stdout.
  */
 import { z } from 'zod';
-import { PrunedLayer, PruneRecipe, QuantRecipe, TfliteIo } from '../../shared/variants';
+import { CalibrationMethod, PrunedLayer, PruneRecipe, QuantRecipe, TfliteIo } from '../../shared/variants';
 
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({
@@ -31,6 +31,11 @@ export const WorkerRequest = z.discriminatedUnion('type', [
     exclude: z.array(z.string()).default([]),
     datasetDir: z.string().optional(),
     calibrationSamples: z.number().int().min(1).default(200),
+    /** int8 mode's choices beyond the spec (TfliteQuantOptions): range method, per-channel dense weights, bias correction. */
+    method: CalibrationMethod.optional(),
+    percentile: z.number().gt(0).max(100).optional(),
+    denseWeights: z.enum(['per-tensor', 'per-channel']).optional(),
+    biasCorrection: z.boolean().optional(),
   }),
   z.object({
     /** A pruned variant (src/core/prune): weights zeroed or convolution channels removed; no inference, but large models take seconds. */

@@ -103,6 +103,10 @@ export async function runQuantizeTflite(request: Request<'quantizeTflite'>, prog
       ...(request.io !== undefined ? { io: request.io } : {}),
       ...((request.exclude ?? []).length > 0 ? { exclude: request.exclude } : {}),
       ...(calibration ? { calibration } : {}),
+      ...(request.method !== undefined ? { calibrationMethod: request.method } : {}),
+      ...(request.percentile !== undefined ? { percentile: request.percentile } : {}),
+      ...(request.denseWeights !== undefined ? { denseWeights: request.denseWeights } : {}),
+      ...(request.biasCorrection !== undefined ? { biasCorrection: request.biasCorrection } : {}),
       onProgress: ({ stage, done, total }) => {
         const now = Date.now();
         // A line per sample would flood the pipe on a 200-sample calibration: at most one per 100 ms, and the last.
