@@ -3,10 +3,11 @@
  * /proc/cpuinfo features from the emulated CPU's hwcap bits, and the "(emulated)" name and warning
  * that keep an emulated figure from being read as hardware's, while real boards' runs are untouched.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { hwcapFeatures } from '../../scripts/lab-arm64/board';
+import { ensureImage, hwcapFeatures, recipeHash } from '../../scripts/lab-arm64/board';
 import { cpuFeaturesFromCpuinfo } from '../../src/core/targets/local-target';
 import { EMULATED_WARNING_CODE, emulatedTargetName, isEmulatedBoard, withEmulatedWarning } from '../../src/core/targets/ssh/emulated-board';
 import { RunFile } from '../../src/shared/run-schema';
@@ -43,5 +44,22 @@ describe('the arm64 lab board labels', () => {
     expect(withEmulatedWarning(warned).warnings).toHaveLength(warned.warnings.length);
     expect(withEmulatedWarning(onBoard(PI5)).warnings).toEqual(run.warnings);
     expect(RunFile.parse(warned).warnings).toEqual(warned.warnings);
+  });
+
+  test("a failed image build of the current recipe fails the board's start with the build log's last lines, without building again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgebench-lab-failed-'));
+    const before = process.env.EDGEBENCH_LAB_DIR;
+    process.env.EDGEBENCH_LAB_DIR = dir;
+    try {
+      writeFileSync(join(dir, 'arm64.status'), `failed ${recipeHash()}\n`);
+      writeFileSync(join(dir, 'arm64.log'), ['I: Retrieving libc6 2.36-9', 'E: Couldn\'t download packages: libc6', '[lab-arm64 10:00:00] FAILED: debootstrap failed'].join('\n'));
+      const started = Date.now();
+      await expect(ensureImage({ timeoutMs: 60_000 })).rejects.toThrow(/failed to build \(recipe [0-9a-f]{16}\); run scripts\/lab-arm64\/build-image\.sh as root to retry\. Its log .* ends:\nI: Retrieving libc6 2\.36-9\nE: Couldn't download packages: libc6\n\[lab-arm64 10:00:00\] FAILED: debootstrap failed$/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      if (before === undefined) delete process.env.EDGEBENCH_LAB_DIR;
+      else process.env.EDGEBENCH_LAB_DIR = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
