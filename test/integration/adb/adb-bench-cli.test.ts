@@ -72,6 +72,8 @@ describe('bench on an Android device over adb', () => {
     expect(one.native?.[1]?.command).toContain('--enable_op_profiling=true');
     // Thermal status and temperatures before and after, the battery among them.
     expect(one.environment?.throttled).toMatchObject({ now: false, source: 'dumpsys thermalservice' });
+    expect(one.environment?.governor).toBe('schedutil');
+    expect(one.environment?.coresMHz?.start).toEqual([2016, 2016, 2016, 2016, 2803.2, 2803.2, 2803.2, 3187.2]);
     expect(one.environment?.thermalZones?.map((z) => z.type)).toContain('battery (dumpsys battery)');
     const battery = one.environment?.thermalZones?.find((z) => z.type === 'battery (dumpsys battery)');
     expect(battery?.endC).toBeGreaterThan(battery?.startC ?? Infinity);
@@ -105,6 +107,8 @@ describe('bench on an Android device over adb', () => {
     const run = result.runs[0] as RunFile;
     expect(run.environment?.throttled).toMatchObject({ now: true, raw: 'thermal status before: none (0), after: severe (3)' });
     expect(run.verdict).toBe('unstable');
+    // The clocks the device dropped to are in the run too (the stand-in's cpufreq reads 60 % when throttled).
+    expect(run.environment?.cpuMHz?.end).toBeLessThan((run.environment?.cpuMHz?.start ?? 0) * 0.7);
     expect(run.warnings.find((w) => w.code === 'thermal-throttled')?.message).toMatch(/throttled itself during the run .* let it cool down/);
     // Windows after the throttle are slower (the stand-in models 1.6×).
     const samples = run.latencyMs.samples as number[];

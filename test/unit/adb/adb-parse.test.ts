@@ -11,6 +11,7 @@ import {
   elfAbi,
   parseAdbDevices,
   parseBatteryTemperature,
+  parseCpuFreqState,
   parseGetprop,
   parseGrepH,
   parseMemTotalBytes,
@@ -65,6 +66,13 @@ describe('device facts', () => {
     expect(parseThermalStatus('Can\'t find service: thermalservice')).toBeUndefined();
   });
 
+  test("each CPU's clock and governor, in CPU order (cpu10 after cpu9)", () => {
+    const grep = parseGrepH(
+      ['/sys/devices/system/cpu/cpu10/cpufreq/scaling_cur_freq:2000000', '/sys/devices/system/cpu/cpu9/cpufreq/scaling_cur_freq:1000000', '/sys/devices/system/cpu/cpu9/cpufreq/scaling_governor:schedutil', '/sys/devices/system/cpu/cpu10/cpufreq/scaling_governor:performance'].join('\n'),
+    );
+    expect(parseCpuFreqState(grep)).toEqual({ coresKHz: [1000000, 2000000], governors: ['schedutil', 'performance'] });
+  });
+
   test('adb devices -l, with unauthorized and offline devices', () => {
     const devices = parseAdbDevices(
       'List of devices attached\n28291FDH2000AX         device usb:1-1 product:panther model:Pixel_7 device:panther transport_id:3\n127.0.0.1:5555         unauthorized transport_id:4\nemulator-5554          offline\n\n',
@@ -96,8 +104,8 @@ describe('device facts', () => {
 
 describe('thermal readings around a run', () => {
   test('hottest zone, every zone, the battery, and throttling from the thermal status', () => {
-    const before = { status: 0, batteryC: 28.5, zones: [{ type: 'cpu', celsius: 36.2 }, { type: 'gpu', celsius: 34.1 }] };
-    const after = { status: 3, batteryC: 29.1, zones: [{ type: 'cpu', celsius: 47.5 }, { type: 'gpu', celsius: 40 }] };
+    const before = { status: 0, batteryC: 28.5, zones: [{ type: 'cpu', celsius: 36.2 }, { type: 'gpu', celsius: 34.1 }], coresKHz: [1803000, 2850000], governors: ['schedutil', 'schedutil'] };
+    const after = { status: 3, batteryC: 29.1, zones: [{ type: 'cpu', celsius: 47.5 }, { type: 'gpu', celsius: 40 }], coresKHz: [1197000, 1426000], governors: ['schedutil', 'schedutil'] };
     expect(thermalEnvironment(before, after)).toEqual({
       temperatureC: { start: 36.2, end: 47.5 },
       thermalZones: [
@@ -105,11 +113,15 @@ describe('thermal readings around a run', () => {
         { type: 'gpu', startC: 34.1, endC: 40 },
         { type: 'battery (dumpsys battery)', startC: 28.5, endC: 29.1 },
       ],
+      cpuMHz: { start: 2326.5, end: 1311.5 },
+      coresMHz: { start: [1803, 2850], end: [1197, 1426] },
+      governor: 'schedutil',
       throttled: { now: true, sinceBoot: true, raw: 'thermal status before: none (0), after: severe (3)', source: 'dumpsys thermalservice' },
     });
     // Android 9 and older have no thermal service status: no throttling claim either way.
-    expect(thermalEnvironment({ zones: [] }, { zones: [] })).toEqual({});
-    expect(thermalEnvironment({ status: 1, zones: [] }, { status: 2, zones: [] }).throttled?.now).toBe(false);
+    const none = { zones: [], coresKHz: [], governors: [] };
+    expect(thermalEnvironment(none, none)).toEqual({});
+    expect(thermalEnvironment({ ...none, status: 1 }, { ...none, status: 2 }).throttled?.now).toBe(false);
   });
 });
 

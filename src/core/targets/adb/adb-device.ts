@@ -10,6 +10,7 @@ import {
   clustersFromMaxFreq,
   describeClusters,
   parseBatteryTemperature,
+  parseCpuFreqState,
   parseGetprop,
   parseGrepH,
   parseMemTotalBytes,
@@ -44,6 +45,9 @@ export interface ThermalReading {
   status?: number;
   batteryC?: number;
   zones: Array<{ type: string; celsius: number }>;
+  /** Each online CPU's current clock (cpufreq scaling_cur_freq, kHz), in CPU order; and their governors. */
+  coresKHz: number[];
+  governors: string[];
 }
 
 export async function probeAdbDevice(serial: string, signal?: AbortSignal): Promise<AdbDeviceFacts> {
@@ -72,14 +76,19 @@ export async function probeAdbDevice(serial: string, signal?: AbortSignal): Prom
 }
 
 export async function readThermal(serial: string, signal?: AbortSignal): Promise<ThermalReading> {
-  const { stdout } = await adbShell(serial, 'dumpsys thermalservice; dumpsys battery; grep -H . /sys/class/thermal/thermal_zone*/type /sys/class/thermal/thermal_zone*/temp', {
+  const { stdout } = await adbShell(
+    serial,
+    'dumpsys thermalservice; dumpsys battery; grep -H . /sys/class/thermal/thermal_zone*/type /sys/class/thermal/thermal_zone*/temp /sys/devices/system/cpu/cpu*/cpufreq/scaling_cur_freq /sys/devices/system/cpu/cpu*/cpufreq/scaling_governor',
+    {
     timeoutMs: PROBE_TIMEOUT_MS,
-    what: "reading the device's temperatures",
-    ...(signal ? { signal } : {}),
-  });
+      what: "reading the device's temperatures and clocks",
+      ...(signal ? { signal } : {}),
+    },
+  );
   const status = parseThermalStatus(stdout);
   const batteryC = parseBatteryTemperature(stdout);
-  return { ...(status !== undefined ? { status } : {}), ...(batteryC !== undefined ? { batteryC } : {}), zones: parseThermalZones(parseGrepH(stdout)) };
+  const grep = parseGrepH(stdout);
+  return { ...(status !== undefined ? { status } : {}), ...(batteryC !== undefined ? { batteryC } : {}), zones: parseThermalZones(grep), ...parseCpuFreqState(grep) };
 }
 
 export function hardwareOf(facts: AdbDeviceFacts): HardwareProfile {
@@ -114,6 +123,14 @@ export function thermalEnvironment(before: ThermalReading, after: ThermalReading
     ...(start !== undefined && end !== undefined ? { temperatureC: { start, end } } : {}),
     ...(zones.length > 0 ? { thermalZones: zones } : {}),
   };
+  if (before.coresKHz.length > 0 && before.coresKHz.length === after.coresKHz.length) {
+    const mhz = (khz: number[]): number[] => khz.map((k) => Math.round(k / 100) / 10);
+    const mean = (values: number[]): number => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+    environment.cpuMHz = { start: mean(mhz(before.coresKHz)), end: mean(mhz(after.coresKHz)) };
+    environment.coresMHz = { start: mhz(before.coresKHz), end: mhz(after.coresKHz) };
+  }
+  const governors = [...new Set([...before.governors, ...after.governors])];
+  if (governors.length > 0) environment.governor = governors.join(', ');
   if (before.status !== undefined || after.status !== undefined) {
     const name = (s: number | undefined): string => (s === undefined ? 'unknown' : `${thermalStatusName(s)} (${s})`);
     environment.throttled = {

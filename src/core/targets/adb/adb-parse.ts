@@ -150,6 +150,21 @@ export function elfAbi(header: Uint8Array): string | null {
   }
 }
 
+/** Each CPU's current clock (kHz) and governor from `grep -H .` over cpufreq's scaling_cur_freq and scaling_governor, in CPU order. */
+export function parseCpuFreqState(grep: Map<string, string>): { coresKHz: number[]; governors: string[] } {
+  const cur = new Map<number, number>();
+  const governors = new Map<number, string>();
+  for (const [path, value] of grep) {
+    const match = /\/cpu(\d+)\/cpufreq\/(scaling_cur_freq|scaling_governor)$/.exec(path);
+    if (match === null) continue;
+    const cpu = Number(match[1]);
+    if (match[2] === 'scaling_governor') governors.set(cpu, value);
+    else if (/^\d+$/.test(value)) cur.set(cpu, Number(value));
+  }
+  const order = (map: Map<number, unknown>): number[] => [...map.keys()].sort((a, b) => a - b);
+  return { coresKHz: order(cur).map((cpu) => cur.get(cpu) as number), governors: order(governors).map((cpu) => governors.get(cpu) as string) };
+}
+
 /** The HardwareProfile arch for an Android ABI. */
 export function archOfAbi(abi: string): string {
   return { 'arm64-v8a': 'arm64', 'armeabi-v7a': 'arm', x86_64: 'x64', x86: 'ia32' }[abi] ?? abi;

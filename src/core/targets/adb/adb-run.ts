@@ -29,6 +29,9 @@ const QUICK_WINDOWS = 5;
 const TOOL_TIMER_RESOLUTION_NS = 1000;
 /** Each process gets this long beyond its runs: loading the model, a GPU delegate compiling its shaders. */
 const PROCESS_BASE_TIMEOUT_MS = 120_000;
+/** Before the first window says how long an inference takes, allow this much per run; after it, 10× the mean. */
+const FIRST_WINDOW_MS_PER_RUN = 2000;
+const SLOWER_THAN_FIRST_WINDOW = 10;
 /** Window means: these two judge single samples, and say nothing about a handful of window means. */
 const NOT_FOR_WINDOW_MEANS: ReadonlySet<string> = new Set(['few-samples', 'wide-ci']);
 
@@ -151,11 +154,15 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
     return { ...run, native, ...(throttled ? { verdict: 'unstable' as const } : {}) };
   };
 
-  const timeoutMs = PROCESS_BASE_TIMEOUT_MS + plan.minWindowMs;
+  const timeoutFor = (runs: number): number => {
+    const perRunMs = windows[0] === undefined ? FIRST_WINDOW_MS_PER_RUN : windows[0].latencyMs.mean * SLOWER_THAN_FIRST_WINDOW;
+    return PROCESS_BASE_TIMEOUT_MS + plan.minWindowMs + Math.ceil((runs + settings.warmupRuns + 1) * perRunMs);
+  };
   try {
     for (let index = 0; index < plan.windows; index++) {
       report('measuring', index, plan.windows);
-      windows.push(await runTool(context, benchmarkLine(context, settings, { runs: plan.runsPerWindow, minWindowMs: plan.minWindowMs, profile: false }), { timeoutMs, call }));
+      const line = benchmarkLine(context, settings, { runs: plan.runsPerWindow, minWindowMs: plan.minWindowMs, profile: false });
+      windows.push(await runTool(context, line, { timeoutMs: timeoutFor(plan.runsPerWindow), call }));
     }
   } catch (error) {
     if (!(error instanceof StudioError) || error.code === 'CANCELLED' || error.code === 'BAD_INPUT' || windows.length === 0) throw error;
@@ -169,7 +176,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
   if (settings.profileRuns > 0) {
     report('profiling', 0, 1);
     try {
-      profiled = await runTool(context, benchmarkLine(context, settings, { runs: settings.profileRuns, minWindowMs: 0, profile: true }), { timeoutMs, call });
+      profiled = await runTool(context, benchmarkLine(context, settings, { runs: settings.profileRuns, minWindowMs: 0, profile: true }), { timeoutMs: timeoutFor(settings.profileRuns), call });
       profile = await nativeRunProfile([profiled], 'tflite', job.modelPath);
     } catch (error) {
       if (!(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
