@@ -76,11 +76,18 @@ export const RunEnergy = z.object({
 export type RunEnergy = z.infer<typeof RunEnergy>;
 
 /** What lists of runs carry of a run's energy: enough for the results grid's cell. */
-export const RunEnergySummary = RunEnergy.pick({ source: true, method: true, perInferenceJ: true, reliable: true });
+export const RunEnergySummary = RunEnergy.pick({ source: true, method: true, perInferenceJ: true, reliable: true, baseline: true });
 export type RunEnergySummary = z.infer<typeof RunEnergySummary>;
 
 export function energySummary(energy: RunEnergy): RunEnergySummary {
-  return { source: energy.source, method: energy.method, perInferenceJ: energy.perInferenceJ, reliable: energy.reliable };
+  return { source: energy.source, method: energy.method, perInferenceJ: energy.perInferenceJ, reliable: energy.reliable, ...(energy.baseline !== undefined ? { baseline: energy.baseline } : {}) };
+}
+
+/** How a figure was obtained, in a few words, for a grid cell's title: "RAPL energy counter, idle baseline subtracted". */
+export function energyHowShort(energy: RunEnergySummary, sourceLabel: string): string {
+  const how = energy.method === 'counter' ? 'energy counter' : energy.method === 'sampled' ? 'power samples' : "energy monitor's own figures";
+  const baseline = energy.baseline === 'none' ? 'no idle baseline subtracted (MLPerf Tiny)' : 'idle baseline subtracted';
+  return `${sourceLabel} ${how}, ${baseline}`;
 }
 
 /** Joules in the unit that reads best: "1.23 mJ", "45.6 µJ", "2.01 J". */

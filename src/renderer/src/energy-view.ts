@@ -5,7 +5,7 @@
  * so the run detail and its tests read the same sentences; the sentences are shared/energy.ts's,
  * the CLI's too.
  */
-import { energyMethodText, energyPowerText, energySourceLabel, formatJoules, type RunEnergy, type RunEnergySummary } from '../../shared/energy';
+import { energyHowShort, energyMethodText, energyPowerText, energySourceLabel, formatJoules, type RunEnergy, type RunEnergySummary } from '../../shared/energy';
 import { POWER_SOURCES } from '../../shared/plugins/power-sources';
 import { RAPL_PERMISSION_FIX } from '../../shared/plugins/power-sources/rapl';
 import type { RunFile } from '../../shared/run-schema';
@@ -57,7 +57,7 @@ export function energyView(run: RunFile): EnergyView | null {
 /** The results grid's energy figure: "2.00 mJ", "2.00 mJ (unreliable)" or "no figure", and how it was measured in its title. */
 export function energyCell(energy: RunEnergySummary): { text: string; title: string } {
   const label = (POWER_SOURCES as Readonly<Record<string, { label: string } | undefined>>)[energy.source]?.label ?? energy.source;
-  const how = `per inference, ${label} ${energy.method === 'counter' ? 'energy counter' : 'power samples'}, idle baseline subtracted`;
+  const how = `per inference, ${energyHowShort(energy, label)}`;
   if (energy.perInferenceJ === null) return { text: 'no figure', title: `No energy figure (see the run's energy notes): ${how}` };
   return { text: `${formatJoules(energy.perInferenceJ)}${energy.reliable ? '' : ' (unreliable)'}`, title: energy.reliable ? how : `${how}; in doubt (see the run's energy notes)` };
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { energyRunnerEnergy, parseEnergyRunnerLog, parseEnergyRunnerResults, parseEnergyTraceBin } from '../../../src/core/power/energyrunner';
 import { energyLines, energyMethodText, energyPowerText } from '../../../src/shared/energy';
-import { RunEnergy } from '../../../src/shared/energy';
+import { energySummary, RunEnergy } from '../../../src/shared/energy';
+import { energyCell } from '../../../src/renderer/src/energy-view';
 
 const fixture = (name: string): string => path.join(__dirname, '../../fixtures/power', name);
 const text = (name: string): string => readFileSync(fixture(name), 'utf8');
@@ -77,6 +78,8 @@ describe('EnergyRunner session files (recorded)', () => {
     expect(energyLines(energy)[0]).toBe(
       "  energy per inference 119 µJ   MLPerf Tiny EnergyRunner: the energy monitor's own figures per window (the DUT's supply, measured by the LPM01A at 1800 mV), sample rate not recorded in the files given, median of 5 windows, imported from EnergyRunner 3.0.10 session 20220928114637 model ad01 (log, results)",
     );
+    // The results grid's cell says no baseline was subtracted, not the RAPL wording.
+    expect(energyCell(energySummary(energy))).toEqual({ text: '119 µJ', title: "per inference, MLPerf Tiny EnergyRunner energy monitor's own figures, no idle baseline subtracted (MLPerf Tiny)" });
     // Without the log: the counts are results.txt's own '# Inferences'.
     expect(energyRunnerEnergy({ results: text('energyrunner-u575-ad01-results.txt') })).toMatchObject({ inferences: 12_500, rails: ["the DUT's supply"], reliable: true });
   });

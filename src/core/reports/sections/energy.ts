@@ -36,7 +36,7 @@ export const energySection: ReportSection = {
             run,
             figure,
             { text: formatWatts(energy.load.averagePowerW), sort: energy.load.averagePowerW },
-            { text: formatWatts(energy.idle.averagePowerW), sort: energy.idle.averagePowerW },
+            energy.baseline === 'none' ? { text: 'none (MLPerf Tiny)', tone: 'muted' } : { text: formatWatts(energy.idle.averagePowerW), sort: energy.idle.averagePowerW },
             { text: String(energy.inferences), sort: energy.inferences },
             energyMethodText(energy),
           ];
