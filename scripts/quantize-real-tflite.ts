@@ -44,7 +44,6 @@ const CHOICES: Array<{ key: string; options: Choice }> = [
   { key: 'per-channel + bias corr.', options: { denseWeights: 'per-channel', biasCorrection: true } },
   { key: 'per-channel + bias corr., percentile 99.99', options: { denseWeights: 'per-channel', biasCorrection: true, calibrationMethod: 'percentile', percentile: 99.99 } },
   { key: 'per-channel + bias corr., percentile 99.999', options: { denseWeights: 'per-channel', biasCorrection: true, calibrationMethod: 'percentile', percentile: 99.999 } },
-  { key: 'per-channel + bias corr., entropy', options: { denseWeights: 'per-channel', biasCorrection: true, calibrationMethod: 'entropy' } },
 ];
 
 let inputKind: 'noise' | 'scene' = 'noise';

@@ -64,7 +64,7 @@ const ONNX_ONLY_FLAGS = ['per-channel', 'per-tensor', 'symmetric-activations', '
 export const quantizeHelp = formatHelp(
   [
     'edgebench quantize MODEL.onnx --mode dynamic|static|fp16 [--calibration DATASET|FILE.npz] [--method minmax|percentile|entropy] [--per-tensor] [--weight-range auto|full|reduced] [--for local|ssh://USER@HOST:PORT] [--exclude NODE_OR_OPTYPE ...] --out FILE',
-    '       edgebench quantize MODEL.tflite --mode dynamic|fp16|int8 [--calibration DATASET|FILE.npz] [--io int8|uint8|float] [--method minmax|percentile|entropy] [--dense-weights per-tensor|per-channel] [--no-bias-correction] [--exclude op:N|OP_NAME|TENSOR ...] --out FILE',
+    '       edgebench quantize MODEL.tflite --mode dynamic|fp16|int8 [--calibration DATASET|FILE.npz] [--io int8|uint8|float] [--method minmax|percentile] [--dense-weights per-tensor|per-channel] [--no-bias-correction] [--exclude op:N|OP_NAME|TENSOR ...] --out FILE',
   ].join('\n'),
   [
     'Makes an optimized variant of an ONNX model, in TypeScript (no Python): int8 dynamic, int8 static (QDQ,',

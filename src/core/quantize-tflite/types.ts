@@ -20,7 +20,7 @@ export interface TfliteQuantOptions {
   exclude?: string[];
   /** int8 mode: representative samples, keyed by the model's input tensor names, in the float model's own layout (NHWC for images). */
   calibration?: CalibrationData;
-  /** int8 mode: how activation ranges come from the samples; default 'minmax' (TFLite's converter's own). 'percentile' and 'entropy' clip outliers, with a second calibration pass. */
+  /** int8 mode: how activation ranges come from the samples; default 'minmax' (TFLite's converter's own). 'percentile' clips outliers, with a second calibration pass; 'entropy' is refused (full-int8.ts says why). */
   calibrationMethod?: CalibrationMethod;
   /** With 'percentile': the share of values kept, in percent (default 99.999, as the ONNX quantizer). */
   percentile?: number;

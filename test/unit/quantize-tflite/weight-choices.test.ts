@@ -1,7 +1,7 @@
 /**
  * The full-integer quantizer's choices beyond the spec's defaults: per-channel FULLY_CONNECTED
  * weights, bias correction (each bias absorbs the mean error its int8 weights make on the
- * calibration inputs; on by default) and histogram calibration (percentile, entropy). The error
+ * calibration inputs; on by default) and percentile calibration (entropy is refused). The error
  * arithmetic is checked against a direct sum on small layouts (dense, grouped and depthwise
  * convolution); on the demo, the file's tensors say what was chosen, the corrected model's mean
  * error per logit on held-out digits is smaller, and percentile ranges are never wider than min/max.
@@ -152,5 +152,6 @@ describe('weight choices on the demo', () => {
     const top1 = (rows: Float32Array[]): number => rows.filter((row, i) => row.indexOf(Math.max(...row)) === labels[heldOut[i] as number]).length / rows.length;
     const [a, b] = [top1(await logits(float, 'float-2', heldOut)), top1(await logits(percentile.bytes, 'percentile', heldOut))];
     expect(Math.abs(a - b)).toBeLessThanOrEqual(0.01);
+    await expect(quantizeTfliteFullInt8(float, { mode: 'int8', calibration, calibrationMethod: 'entropy' })).rejects.toThrow(/^Entropy calibration is not offered for TFLite full-integer mode .*; use --method minmax \(the default\) or --method percentile\.$/);
   }, 60_000);
 });
