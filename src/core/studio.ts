@@ -17,6 +17,7 @@ import { mainModelPath } from './workspace/model-store';
 import { renderWorkspaceReport } from './jobs/report-jobs';
 import { createQuantizedVariant, layerSqnrOfVariant, linkVariant, variantTarget } from './jobs/variant-jobs';
 import { findResourcesDir } from './resources';
+import { LocalPythons } from './targets/python-runtimes';
 import type { Studio, StudioEventListener, StudioOptions } from './studio-types';
 import { saveModelInputs } from './workspace/inputs-store';
 import { importModel } from './workspace/model-store';
@@ -186,6 +187,7 @@ export async function openStudio(options: StudioOptions & { resourcesDir?: strin
             return { targetId, sources: powerSourcesFor('stored' in target ? target.stored.config.kind : 'local') };
           }),
         ),
+      pythonRuntimes: async () => new LocalPythons().runtimes(),
     },
     runs: {
       list: async () => (await workspace.listRuns()).map(summarizeRun),

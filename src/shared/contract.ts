@@ -21,6 +21,7 @@ import { NetworkAgreement, NetworkEntry, NetworkSuggestion } from './networks';
 import { GivenInputs, SavedInputs } from './model-inputs';
 import { DatasetPreview, StoredPreprocessing } from './preprocessing';
 import { BenchSettings, HardwareProfile, RunSummary, RuntimeName, TargetKind } from './run-schema';
+import { PythonRuntimeOffer } from './runtimes';
 import { TriageDoneEvent, TriageLayerLatencyResult, TriageList, TriageProgressEvent, TriageStarted, TriageStartRequest } from './triage';
 
 const Empty = z.object({}).strict();
@@ -262,7 +263,7 @@ export const BenchRequest = z.object({
   modelIds: z.array(Id).min(1).max(32),
   /** Targets run in parallel with each other; each target's cells run one at a time. */
   targetIds: z.array(Id).min(1).max(16),
-  runtimes: z.array(RuntimeName).max(3).optional(),
+  runtimes: z.array(RuntimeName).max(8).optional(),
   /** Intra-op thread counts to try; defaults to [settings.threads]. */
   threads: z.array(z.number().int().min(0).max(256)).min(1).max(8).optional(),
   /** Repeats left out stay out (no default of 1 here): the engine then runs 1, or REPORT_MODE_REPEATS in report mode. */
@@ -448,6 +449,8 @@ export const calls = {
     cancel: call(z.object({ jobId: Id }), z.object({ cancelled: z.boolean() })),
     /** The power sources each target has for energy per inference, readable or not and why. */
     powerSources: call(z.object({ targetIds: z.array(Id).min(1).max(16) }), z.array(TargetPowerSources)),
+    /** The 'python:*' runtimes This computer's own Python offers (each interpreter asked by the Python runner's --probe). */
+    pythonRuntimes: call(Empty, z.array(PythonRuntimeOffer)),
   },
   runs: {
     list: call(Empty, z.array(RunSummary)),

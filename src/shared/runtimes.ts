@@ -1,6 +1,6 @@
 /** The runtimes and which formats each loads: derived from the runtime registry (src/shared/plugins/runtimes). */
 import { z } from 'zod';
-import type { RuntimeName } from './plugins/runtimes';
+import { RuntimeName } from './plugins/runtimes';
 
 export { RUNTIME_LABELS, RUNTIMES_FOR_FORMAT } from './plugins/runtimes';
 
@@ -65,3 +65,17 @@ export function acceleratorLines(accelerator: RunAccelerator): string[] {
   for (const note of accelerator.notes ?? []) lines.push(note);
   return lines;
 }
+
+/** A 'python:*' runtime this computer's own Python offers (the bench form lists them after a probe). */
+export const PythonRuntimeOffer = z.object({
+  runtime: RuntimeName,
+  label: z.string(),
+  /** "<module> <version>", as the run will record it. */
+  version: z.string(),
+  /** The interpreter that serves it. */
+  python: z.string(),
+  pythonVersion: z.string(),
+  /** What its module can accelerate with here: execution providers, Arm NN backends, OpenVINO devices, delegate libraries found. */
+  accelerators: z.array(z.string()),
+});
+export type PythonRuntimeOffer = z.infer<typeof PythonRuntimeOffer>;

@@ -22,6 +22,7 @@ function fakeHandlers(): StudioHandlers {
       start: async () => ({ jobId: 'job-1', cells: [] }),
       cancel: async () => ({ cancelled: false }),
       powerSources: notHere,
+      pythonRuntimes: notHere,
     },
     // A handler returning something off-contract: the dispatcher must refuse to send it.
     runs: { list: async () => [{ id: 1 }] as never, get: notHere, remove: notHere },

@@ -8,6 +8,7 @@ import { cellCount, checkModelInputs, DEFAULT_FORM, effectiveRepeats, reportCell
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { EnergyOption, energyRequest, usePowerSources, type EnergyPicks } from './EnergyOption';
+import { PythonRuntimesOption, pythonRuntimesRequest, type PythonPicks } from './PythonRuntimesOption';
 import { ModelPicker } from './ModelPicker';
 import { NumberField } from './NumberField';
 import { TargetPicker } from './TargetPicker';
@@ -44,6 +45,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const [pickedTargets, setPickedTargets] = useState<string[] | null>(null);
   // Energy per inference: off (null) by default; on, the source picked per target.
   const [energyPicks, setEnergyPicks] = useState<EnergyPicks>(null);
+  const [pythonPicks, setPythonPicks] = useState<PythonPicks>(null);
   const modelIds = (picked ?? models.slice(0, 1).map((m) => m.id)).filter((id) => models.some((m) => m.id === id));
   // This computer (the one kind that is never stored) is the default target.
   const defaultTargets = targets.filter((t) => TARGET_KINDS[t.kind].stored === null).map((t) => t.id);
@@ -57,7 +59,9 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
   const blocked = inputs.blocked.length > 0;
   const errors = result.ok ? {} : result.errors;
-  const cells = cellCount(values);
+  // Python runtimes ticked add a cell per runtime (they are offered only for models of one format).
+  const pickedRuntimes = pythonRuntimesRequest(pythonPicks, formats);
+  const cells = cellCount(values) * (pickedRuntimes?.length ?? 1);
   // Targets run in parallel, so a job lasts as long as one target's share of the cells.
   const cellsPerTarget = cells / Math.max(1, targetIds.length);
   const threads = parseThreadList(form.threads);
@@ -73,7 +77,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (result.ok && !busy && !blocked) onStart(energy === undefined ? result.request : { ...result.request, energy });
+    if (!result.ok || busy || blocked) return;
+    onStart({ ...result.request, ...(energy !== undefined ? { energy } : {}), ...(pickedRuntimes !== undefined ? { runtimes: pickedRuntimes } : {}) });
   };
 
   return (
@@ -134,6 +139,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
         </label>
       </div>
       <EnergyOption targets={targets} targetIds={targetIds} picks={energyPicks} onChange={setEnergyPicks} />
+      <PythonRuntimesOption targetIds={targetIds} formats={formats} picks={pythonPicks} onChange={setPythonPicks} />
       <AdvancedFields form={form} formats={formats} errors={errors} onChange={patch} />
       <footer className="bench-footer">
         <span className="cell-count" data-testid="bench-cell-count" data-cells={cells}>

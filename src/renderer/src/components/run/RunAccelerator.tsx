@@ -30,7 +30,7 @@ export function RunAccelerator({ run }: { run: RunFile }) {
         )}
       </dl>
       {accelerator.unavailable.map((missing) => (
-        <p key={missing.name} className="banner banner-warning" data-testid="accelerator-unavailable" data-name={missing.name}>
+        <p key={missing.name} className="muted" data-testid="accelerator-unavailable" data-name={missing.name}>
           {missing.name} not used: {missing.reason}
         </p>
       ))}
