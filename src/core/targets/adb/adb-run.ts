@@ -116,7 +116,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
         message: `Each sample is one benchmark_model process's mean latency (${windows.map((w) => w.latencyMs.count ?? plan.runsPerWindow).join(', ')} inferences): the tool prints a mean per process, not each inference, so the histogram shows ${windows.length} window means.`,
       },
       ...(facts.emulator
-        ? [{ code: 'emulated-device', message: `${facts.model} is the EdgeBench adb emulator: its benchmark_model is a labelled stand-in whose timings are modelled from the model's size, not measured on hardware.` }]
+        ? [{ code: 'emulated-device', message: `This device (${facts.serial}) is the EdgeBench adb emulator: its benchmark_model is a labelled stand-in whose timings are modelled from the model's size, not measured on hardware.` }]
         : []),
       ...(extra.notes ?? []),
     ];
