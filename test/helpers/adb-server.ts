@@ -43,7 +43,12 @@ export async function startAdbLab(): Promise<AdbLab> {
       return { stdout: failed.stdout ?? '', stderr: failed.stderr ?? String(error) };
     }
   };
-  await run('adb', ['start-server'], { env: { ...process.env, ...env }, timeout: 20_000 });
+  try {
+    await run('adb', ['start-server'], { env: { ...process.env, ...env }, timeout: 20_000 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error("adb is not installed, and the Android tests run Debian's adb client and server: install it (apt-get install adb).");
+    throw error;
+  }
   return {
     env,
     adb,
