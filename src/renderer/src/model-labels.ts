@@ -3,15 +3,17 @@
  * Devices, linking and formats). Two imports can share a name (a TF.js model.json and an .onnx
  * both called "model"; the same network's ONNX and TFLite files; two int8 variants of one model
  * with other exclusions), so where names collide each says what tells it apart, in this order and
- * only as far as needed: its format, its variant recipe's details, its file name, and last its id.
+ * only as far as needed: its format, its variant recipe's details, its file name, when it was
+ * imported, and last the start of its SHA-256 (as the Models page shows it).
  * Pure, so every picker and the tests read the same labels.
  */
 import type { ModelEntry } from '../../shared/contract';
 import { formatLabel } from '../../shared/networks';
 import { modelVariantLabel } from '../../shared/variants';
+import { formatDate } from './format';
 import { recipeDetails } from './variant-view';
 
-type Qualifier = 'format' | 'recipe' | 'file' | 'id';
+type Qualifier = 'format' | 'recipe' | 'file' | 'imported' | 'sha256';
 
 /** What can tell two same-named models apart, from the cheapest to read to the last resort. */
 const QUALIFIERS: ReadonlyArray<[Qualifier, (model: ModelEntry) => string[]]> = [
@@ -19,7 +21,9 @@ const QUALIFIERS: ReadonlyArray<[Qualifier, (model: ModelEntry) => string[]]> = 
   // One part per detail ("excludes conv1", "7-bit weights, for Lab PC"), so only the ones that differ are said.
   ['recipe', (model) => (model.origin ? recipeDetails(model.origin) : [])],
   ['file', (model) => [model.info.fileName]],
-  ['id', (model) => [`id ${model.id.slice(0, 8)}`]],
+  ['imported', (model) => (Number.isNaN(Date.parse(model.importedAt)) ? [] : [`imported ${formatDate(model.importedAt)}`])],
+  // The start of the SHA-256 the Models page shows for each model: always tells two files apart.
+  ['sha256', (model) => [`SHA-256 ${model.info.sha256.slice(0, 8)}`]],
 ];
 
 export interface LabelOptions {
@@ -42,28 +46,37 @@ export function distinctQualifiers(models: readonly ModelEntry[], options: Label
   }
   const out = new Map<string, string>();
   for (const group of groups.values()) {
-    // What tells the models apart (omitted qualifiers too: the picker shows them) and what the label adds.
-    const telling = new Map<string, string[]>(group.map((m) => [m.id, []]));
     const added = new Map<string, string[]>(group.map((m) => [m.id, []]));
-    const distinct = (): boolean => new Set(group.map((m) => telling.get(m.id)?.join('\n'))).size === group.length;
-    for (const [name, qualify] of QUALIFIERS) {
-      if (distinct()) break;
-      const values = group.map(qualify);
-      // What every member shares tells nothing: leave it out.
-      const shared = (part: string): boolean => values.every((v) => v.includes(part));
-      const shown = name === 'id' || !options.omit?.includes(name);
-      group.forEach((m, i) => {
-        const parts = (values[i] ?? []).filter((part) => !shared(part));
-        telling.get(m.id)?.push(...parts);
-        if (shown) added.get(m.id)?.push(...parts);
-      });
-    }
+    qualify(group, 0, options.omit ?? [], added);
     for (const m of group) {
       const parts = added.get(m.id) ?? [];
       out.set(m.id, parts.length > 0 ? ` · ${parts.join(' · ')}` : '');
     }
   }
   return out;
+}
+
+/**
+ * Tells the models of `group` (labels alike so far) apart with QUALIFIERS[from...]: each
+ * qualifier's parts that not every member shares are added (omitted ones only tell, the picker
+ * shows them), then the models that still read alike go on to the next qualifier among themselves.
+ */
+function qualify(group: readonly ModelEntry[], from: number, omit: readonly Qualifier[], added: Map<string, string[]>): void {
+  const entry = QUALIFIERS[from];
+  if (group.length < 2 || entry === undefined) return;
+  const [name, partsOf] = entry;
+  const values = group.map(partsOf);
+  // What every member shares tells nothing: leave it out.
+  const telling = values.map((v) => v.filter((part) => !values.every((other) => other.includes(part))));
+  const shown = name === 'sha256' || !omit.includes(name);
+  const alike = new Map<string, ModelEntry[]>();
+  group.forEach((m, i) => {
+    const parts = telling[i] ?? [];
+    if (shown) added.get(m.id)?.push(...parts);
+    const key = parts.join('\n');
+    alike.set(key, [...(alike.get(key) ?? []), m]);
+  });
+  for (const rest of alike.values()) qualify(rest, from + 1, omit, added);
 }
 
 /** Each model's whole label in a picker of `models`: the base label and, where labels are shared, what differs. */

@@ -29,6 +29,8 @@ export interface StudioServer {
 export interface StartOptions {
   /** Use this folder (prepared by the test) instead of a fresh empty one; it is not removed. */
   workspaceDir?: string;
+  /** Environment variables to set or replace for the server (e.g. a PATH without a tool, to see what the studio says). */
+  env?: Record<string, string>;
 }
 
 export async function makeTempWorkspace(): Promise<string> {
@@ -45,7 +47,7 @@ export async function startStudioServer(options: StartOptions = {}): Promise<Stu
   const child = spawn(process.execPath, cliNodeArgs(['serve', '--port', '0', '--workspace', workspaceDir]), {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
   });
   const stop = async (): Promise<void> => {
     await stopChild(child);

@@ -39,7 +39,7 @@ describe('model labels in pickers', () => {
     expect([...labels.values()]).toEqual(['demo-mnist · ONNX', 'demo-mnist · TFLite', 'other']);
   });
 
-  it('then by the variant recipe, the file name, and last the id', () => {
+  it('then by the variant recipe, the file name, and last the SHA-256', () => {
     const parent = model('p0', 'net', 'onnx', 'net.onnx');
     const v1 = model('v1aaaaaaaa', 'net · int8 static (minmax, per-channel)', 'onnx', 'net.int8.onnx', { variant: 'int8 static (minmax, per-channel)', origin: staticInt8('p0', []) });
     const v2 = model('v2bbbbbbbb', 'net · int8 static (minmax, per-channel)', 'onnx', 'net.int8.onnx', { variant: 'int8 static (minmax, per-channel)', origin: staticInt8('p0', ['conv1']) });
@@ -50,10 +50,20 @@ describe('model labels in pickers', () => {
     expect(labels.get('p0')).toBe('net');
     expect(labels.get(v1.id)).toBe('net · int8 static (minmax, per-channel)');
     expect(labels.get(v2.id)).toBe('net · int8 static (minmax, per-channel) · excludes conv1');
-    expect(labels.get(f1.id)).toBe('model · model.onnx · id f1cccccc');
-    expect(labels.get(f2.id)).toBe('model · model.onnx · id f2dddddd');
-    expect(labels.get(f3.id)).toBe('model · model_v2.onnx · id f3eeeeee');
+    expect(labels.get(f1.id)).toBe('model · model.onnx · SHA-256 f1cccccc');
+    expect(labels.get(f2.id)).toBe('model · model.onnx · SHA-256 f2dddddd');
+    // The file name already tells model_v2.onnx apart: no SHA-256 for it.
+    expect(labels.get(f3.id)).toBe('model · model_v2.onnx');
     expect(new Set(labels.values()).size).toBe(6);
+  });
+
+  it('says when a same-named file was imported before its SHA-256', () => {
+    const a = model('a1', 'model', 'onnx', 'model.onnx', { importedAt: '2026-12-07T09:00:00.000Z' });
+    const b = model('b2', 'model', 'onnx', 'model.onnx', { importedAt: '2026-12-07T15:30:00.000Z' });
+    const labels = distinctModelLabels([a, b]);
+    expect(labels.get('a1')).toMatch(/^model · imported \S.*$/);
+    expect(labels.get('a1')).not.toBe(labels.get('b2'));
+    expect(labels.get('a1')).not.toContain('SHA-256');
   });
 
   it("leaves out what the picker shows beside the label (the bench form's format badge)", () => {
@@ -63,7 +73,7 @@ describe('model labels in pickers', () => {
     // Two ONNX files of one name: the badge does not tell them apart, so the file name does, and the label never says "ONNX".
     const twoOnnx = [...models, model('c3', 'demo-mnist', 'onnx', 'demo-mnist-v2.onnx')];
     expect([...distinctModelLabels(twoOnnx, { base: (m) => m.name, omit: ['format'] }).values()]).toEqual([
-      'demo-mnist · demo-mnist.onnx', 'demo-mnist · demo-mnist.tflite', 'demo-mnist · demo-mnist-v2.onnx',
+      'demo-mnist · demo-mnist.onnx', 'demo-mnist', 'demo-mnist · demo-mnist-v2.onnx',
     ]);
     expect(modelLabelAmong(models[1]!, models)).toBe('demo-mnist · TFLite');
   });

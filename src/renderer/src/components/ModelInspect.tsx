@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BreakableText } from './BreakableText';
 import type { ModelEntry, ModelMacs } from '../../../shared/contract';
 import { formatCount, shortHash } from '../format';
 import { formatBytes } from '../../../shared/units';
@@ -35,7 +36,9 @@ export function ModelInspect({ model, savedSizeMacs, graph, onGraphChange }: Pro
   return (
     <article className="card inspect" data-testid="model-inspect" aria-label={`Model ${model.name}`}>
       <header className="inspect-header">
-        <h2>{model.name}</h2>
+        <h2 title={model.name}>
+          <BreakableText text={model.name} />
+        </h2>
         <span className={`format format-${info.format}`}>{info.format}</span>
         {model.variant !== 'float' && <span className="tag">{model.variant}</span>}
         <span className="inspect-views" role="tablist" aria-label="Model view">

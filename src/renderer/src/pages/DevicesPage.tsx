@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { toErrorData } from '../../../shared/errors';
 import type { TargetEntry } from '../../../shared/contract';
 import type { SerialProtocol } from '../../../shared/plugins/serial-protocols';
 import { JobProgress } from '../components/bench/JobProgress';
@@ -20,6 +21,64 @@ interface Props {
   onError: (error: unknown) => void;
 }
 
+/** Where "Start a simulated board" is: starting (it takes a few seconds), its card added, or why it failed. */
+type Simulation =
+  | { state: 'idle' }
+  | { state: 'starting'; protocol: SerialProtocol }
+  | { state: 'ready'; targetId: string; name: string }
+  | { state: 'failed'; protocol: SerialProtocol; message: string };
+
+const boardName = (protocol: SerialProtocol): string => SIMULATED_BOARDS.find((b) => b.protocol === protocol)?.targetName ?? 'simulated board';
+
+/** Scrolls a board's card into view (smoothly, unless the user asked for less motion) and moves the focus to it. */
+function revealCard(targetId: string): void {
+  const card = document.querySelector<HTMLElement>(`[data-testid="device-card"][data-target-id="${CSS.escape(targetId)}"]`);
+  if (!card) return;
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  card.scrollIntoView({ block: 'start', behavior: still ? 'auto' : 'smooth' });
+  card.focus({ preventScroll: true });
+}
+
+/** What the simulate card says under its buttons, as the board starts and after. */
+function SimulationStatus({ simulation, cardShown, onShow }: { simulation: Simulation; cardShown: boolean; onShow: (targetId: string) => void }) {
+  if (simulation.state === 'starting') {
+    return (
+      <div className="simulate-status" role="status" data-testid="simulate-progress">
+        <p>
+          Starting the {boardName(simulation.protocol)}: making its pseudo-terminal and starting its firmware… Its card appears below in a few
+          seconds.
+        </p>
+        <div className="progress-track indeterminate" aria-hidden="true">
+          <div className="progress-fill" />
+        </div>
+      </div>
+    );
+  }
+  // Said once its card is drawn (the targets list is refetched first), and no longer once it is removed.
+  if (simulation.state === 'ready') {
+    if (!cardShown) return null;
+    return (
+      <p className="simulate-status" role="status" data-testid="simulate-ready">
+        {simulation.name} is ready: test its connection or run a benchmark on its card below.{' '}
+        <button type="button" className="link-button" onClick={() => onShow(simulation.targetId)} data-testid="simulate-show">
+          Show its card
+        </button>
+      </p>
+    );
+  }
+  if (simulation.state === 'failed') {
+    return (
+      <div className="simulate-status banner banner-error" role="alert" data-testid="simulate-error">
+        <p className="banner-text">
+          The {boardName(simulation.protocol)} did not start, and nothing was added: {simulation.message}
+        </p>
+        <p className="banner-text">Fix that and press the button again, or plug in a board and add its port above.</p>
+      </div>
+    );
+  }
+  return null;
+}
+
 /** Microcontrollers over serial: the ports this computer sees, simulated boards, and each serial target's connection, runs and live log. */
 export function DevicesPage({ bench, onOpenRun, onError }: Props) {
   const targets = useTargets();
@@ -29,18 +88,26 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
   const events = useDeviceEvents();
   const { mutateAsync: simulateDevice } = useWorkspaceChange(workspaceChanges.simulateDevice);
   const { mutateAsync: removeTarget } = useWorkspaceChange(workspaceChanges.removeTarget);
-  const [starting, setStarting] = useState<SerialProtocol | null>(null);
+  const [simulation, setSimulation] = useState<Simulation>({ state: 'idle' });
+  const starting = simulation.state === 'starting' ? simulation.protocol : null;
   const serial = targets.filter(isMicrocontroller);
   const busy = isBenchBusy(bench.state);
+  const addedId = simulation.state === 'ready' ? simulation.targetId : null;
+  const addedShown = addedId !== null && serial.some((t) => t.id === addedId);
+
+  // A new board's card is added at the end of the list, out of view: once it is drawn, bring it
+  // into view and give it the focus (its highlight says which one is new).
+  useEffect(() => {
+    if (addedShown) revealCard(addedId);
+  }, [addedId, addedShown]);
 
   const simulate = async (protocol: SerialProtocol): Promise<void> => {
-    setStarting(protocol);
+    setSimulation({ state: 'starting', protocol });
     try {
-      await simulateDevice({ protocol });
+      const target = await simulateDevice({ protocol });
+      setSimulation({ state: 'ready', targetId: target.id, name: target.name });
     } catch (error) {
-      onError(error);
-    } finally {
-      setStarting(null);
+      setSimulation({ state: 'failed', protocol, message: toErrorData(error).message });
     }
   };
   const remove = async (target: TargetEntry): Promise<void> => {
@@ -88,6 +155,11 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
             ))}
           </div>
         </header>
+        <SimulationStatus
+          simulation={simulation}
+          cardShown={addedShown}
+          onShow={revealCard}
+        />
       </section>
       <FitCard models={models} />
       <AdbDevices targets={targets} tests={tests} onError={onError} />
@@ -112,6 +184,7 @@ export function DevicesPage({ bench, onOpenRun, onError }: Props) {
               // A run file names its target, not the target's id: the board's name is what links them.
               lastRun={runs.find((run) => run.targetName === target.name) ?? null}
               onOpenRun={onOpenRun}
+              justAdded={target.id === addedId}
             />
           ))}
         </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelEntry } from '../../../shared/contract';
+import { BreakableText } from '../components/BreakableText';
 import { ImportButton } from '../components/ImportButton';
 import { RemoveModelDialog } from '../components/housekeeping/RemoveModelDialog';
 import '../components/housekeeping/housekeeping.css';
@@ -95,7 +96,9 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
                             ↳
                           </span>
                         )}
-                        <span className="model-name">{label.name}</span>
+                        <span className="model-name">
+                          <BreakableText text={label.name} />
+                        </span>
                         {label.tag && (
                           <span className="tag" data-testid="model-origin">
                             {label.tag}

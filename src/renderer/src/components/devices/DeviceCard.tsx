@@ -20,6 +20,8 @@ interface Props {
   /** This board's newest run (the runs list is newest first), or null. */
   lastRun: RunSummary | null;
   onOpenRun: (runId: string) => void;
+  /** The board the user just started: highlighted, and focusable so the page can move the focus to it. */
+  justAdded?: boolean;
 }
 
 /** Facts of a connection test, in the order a firmware engineer reads them, with their labels. */
@@ -83,14 +85,21 @@ function LastRun({ run, onOpenRun }: { run: RunSummary; onOpenRun: (runId: strin
 }
 
 /** One serial target: connection test with the chip's facts, Run benchmark, its last run, upload progress and the live serial log. */
-export function DeviceCard({ target, models, tests, events, benchBusy, onRun, onRemove, lastRun, onOpenRun }: Props) {
+export function DeviceCard({ target, models, tests, events, benchBusy, onRun, onRemove, lastRun, onOpenRun, justAdded = false }: Props) {
   // The port's protocol and baud rate are a serial config's own fields.
   const config = target.config?.kind === 'serial' ? target.config : null;
   const state = tests.states.get(target.id);
   const upload = events.uploadOf(target.id);
   const result = state?.status === 'result' ? state.result : null;
   return (
-    <article className="card device-card" data-testid="device-card" data-target-id={target.id}>
+    <article
+      className={`card device-card${justAdded ? ' just-added' : ''}`}
+      data-testid="device-card"
+      data-target-id={target.id}
+      data-just-added={justAdded ? 'true' : undefined}
+      tabIndex={-1}
+      aria-label={target.name}
+    >
       <header className="devices-card-head">
         <div>
           <h2>{target.name}</h2>

@@ -1,5 +1,6 @@
 import type { GraphNode, GraphTensor, ModelGraph } from '../../../../shared/model-graph';
 import { formatCount, formatDim, formatPercent } from '../../format';
+import { BreakableText } from '../BreakableText';
 import type { NodeOverlay } from './graph-overlay';
 
 /** A tensor's shape as the inspection shows it: "1×3×224×224", "?" when the model does not say. */
@@ -17,26 +18,41 @@ function TensorRows({ names, graph, direction }: { names: readonly string[]; gra
       {names.map((name, i) => {
         if (name === '') {
           return (
-            <tr key={`${direction}-${i}`} className="muted">
-              <td>{direction}</td>
-              <td colSpan={4}>omitted (optional)</td>
-            </tr>
+            <tbody key={`${direction}-${i}`} className="graph-tensor">
+              <tr className="muted">
+                <td className="graph-tensor-direction">{direction}</td>
+                <td colSpan={3}>omitted (optional)</td>
+              </tr>
+            </tbody>
           );
         }
         const tensor = graph.tensors[name];
+        // The name on a line of its own, the width of the pane, and its facts under it: a long
+        // tensor name is never squeezed into a narrow column beside them.
         return (
-          <tr key={`${direction}-${i}`} data-testid="graph-tensor-row" data-tensor={name} data-direction={direction}>
-            <td>{direction}</td>
-            <td className="graph-tensor-name" title={name}>
-              {name}
-            </td>
-            <td data-testid="graph-tensor-dtype">{tensor?.dtype ?? <span className="muted">not stated</span>}</td>
-            <td data-testid="graph-tensor-shape">{shapeText(tensor)}</td>
-            <td>
-              {tensor ? tensor.role : 'unknown'}
-              {tensor?.quantized && <span className="tag">quantized</span>}
-            </td>
-          </tr>
+          <tbody key={`${direction}-${i}`} className="graph-tensor" data-testid="graph-tensor-row" data-tensor={name} data-direction={direction}>
+            <tr>
+              <td className="graph-tensor-direction">{direction}</td>
+              <td className="graph-tensor-name" colSpan={3} title={name}>
+                <BreakableText text={name} />
+              </td>
+            </tr>
+            <tr>
+              <td />
+              <td colSpan={3}>
+                <div className="graph-tensor-facts">
+                  <span data-testid="graph-tensor-dtype">{tensor?.dtype ?? <span className="muted">not stated</span>}</span>
+                  <span data-testid="graph-tensor-shape" className="graph-tensor-shape">
+                    {shapeText(tensor)}
+                  </span>
+                  <span>
+                    {tensor ? tensor.role : 'unknown'}
+                    {tensor?.quantized && <span className="tag">quantized</span>}
+                  </span>
+                </div>
+              </td>
+            </tr>
+          </tbody>
         );
       })}
     </>
@@ -57,7 +73,9 @@ export function GraphDetails({ node, graph, overlay, overlayOn }: { node: GraphN
   const subgraph = node.subgraph ? graph.subgraphs.find((s) => s.id === node.subgraph) : null;
   return (
     <aside className="graph-details" data-testid="graph-details" data-node-id={node.id} aria-label={`Node ${node.name || node.id}`}>
-      <h3 data-testid="graph-details-name">{node.name || <span className="muted">unnamed ({node.id})</span>}</h3>
+      <h3 data-testid="graph-details-name" title={node.name || undefined}>
+        {node.name ? <BreakableText text={node.name} /> : <span className="muted">unnamed ({node.id})</span>}
+      </h3>
       <dl className="facts graph-details-facts">
         <div>
           <dt>Op</dt>
@@ -78,23 +96,17 @@ export function GraphDetails({ node, graph, overlay, overlayOn }: { node: GraphN
         <thead>
           <tr>
             <th />
-            <th>Tensor</th>
-            <th>Dtype</th>
-            <th>Shape</th>
-            <th>Role</th>
+            <th colSpan={3}>Tensor: dtype, shape, role</th>
           </tr>
         </thead>
-        <tbody>
-          <TensorRows names={node.inputs} graph={graph} direction="input" />
-          <TensorRows names={node.outputs} graph={graph} direction="output" />
-        </tbody>
+        <TensorRows names={node.inputs} graph={graph} direction="input" />
+        <TensorRows names={node.outputs} graph={graph} direction="output" />
       </table>
       {weights.length > 0 && (
         <table className="table compact" data-testid="graph-details-weights">
           <caption>Weights</caption>
           <thead>
             <tr>
-              <th>Tensor</th>
               <th className="num">Elements</th>
               <th className="num">Min</th>
               <th className="num">Max</th>
@@ -103,14 +115,17 @@ export function GraphDetails({ node, graph, overlay, overlayOn }: { node: GraphN
               <th className="num">Zeros</th>
             </tr>
           </thead>
-          <tbody>
-            {weights.map((name) => {
-              const s = graph.tensors[name]!.stats!;
-              return (
-                <tr key={name} data-testid="graph-weight-row" data-tensor={name}>
-                  <td className="graph-tensor-name" title={name}>
-                    {name}
+          {weights.map((name) => {
+            const s = graph.tensors[name]!.stats!;
+            // As the tensors above: the name across the pane, its statistics under it.
+            return (
+              <tbody key={name} className="graph-tensor" data-testid="graph-weight-row" data-tensor={name}>
+                <tr>
+                  <td className="graph-tensor-name" colSpan={6} title={name}>
+                    <BreakableText text={name} />
                   </td>
+                </tr>
+                <tr>
                   <td className="num">{formatCount(s.elements)}</td>
                   <td className="num">{stat(s.min)}</td>
                   <td className="num">{stat(s.max)}</td>
@@ -118,9 +133,9 @@ export function GraphDetails({ node, graph, overlay, overlayOn }: { node: GraphN
                   <td className="num">{stat(s.std)}</td>
                   <td className="num">{formatPercent(s.zeroShare)}</td>
                 </tr>
-              );
-            })}
-          </tbody>
+              </tbody>
+            );
+          })}
         </table>
       )}
       {attributes.length > 0 ? (

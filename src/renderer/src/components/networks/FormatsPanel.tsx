@@ -1,3 +1,4 @@
+import { BreakableText } from '../BreakableText';
 import { useState } from 'react';
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
 import { formatLabel, type NetworkAgreement, type NetworkSuggestion } from '../../../../shared/networks';
@@ -72,7 +73,14 @@ export function FormatsPanel({ model, models, datasets, onSelect, onBenchmark, b
   return (
     <section className="card formats-panel" data-testid="formats-panel" aria-label={`Formats of ${model.name}`}>
       <h3 className="section-title">
-        Formats {network ? <span className="muted">of the network {network.name}</span> : <span className="muted">of {model.name}</span>}
+        Formats{' '}
+        {network ? (
+          <span className="muted">of the network {network.name}</span>
+        ) : (
+          <span className="muted">
+            of <BreakableText text={model.name} />
+          </span>
+        )}
       </h3>
       {network ? (
         <>

@@ -1,3 +1,4 @@
+import { BreakableText } from '../BreakableText';
 import { useState } from 'react';
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
@@ -82,7 +83,10 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError, onBe
   return (
     <section className="card variants-panel" data-testid="variants-panel" aria-label={`Variants of ${model.name}`}>
       <h3 className="section-title">
-        Variants <span className="muted">of {model.name}</span>
+        Variants{' '}
+        <span className="muted">
+          of <BreakableText text={model.name} />
+        </span>
       </h3>
       {variants.length === 0 ? (
         <p className="muted" data-testid="variants-empty">
