@@ -81,7 +81,8 @@ export function reproduceArgs(run: RunFile): string[] {
   // The target as the CLI takes it (a stored kind's spec); older runs without a spec name the target (its spec is on the Targets page).
   if (TARGET_KINDS[run.target.kind].stored !== null) args.push('--target', run.target.spec ?? run.target.name);
   // A run measured with a power source is repeated with it (its read interval and idle baseline were the defaults or are in its energy record).
-  if (run.energy !== undefined) args.push('--energy', run.energy.source);
+  // An energy imported from elsewhere (MLPerf Tiny's EnergyRunner) was not measured by bench: not repeated.
+  if (run.energy !== undefined && run.energy.importedFrom === undefined) args.push('--energy', run.energy.source);
   return args;
 }
 

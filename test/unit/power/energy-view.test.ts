@@ -84,5 +84,7 @@ describe('the reproduce command', () => {
   it('repeats --energy for a run measured with a power source, and only then', () => {
     expect(reproduceCommand(RunFile.parse({ ...base, energy: measured }))).toMatch(/ --energy rapl$/);
     expect(reproduceCommand(base)).not.toContain('--energy');
+    // An energy imported from an EnergyRunner session was not measured by bench: nothing to repeat.
+    expect(reproduceCommand(RunFile.parse({ ...base, energy: { ...measured, source: 'mlperf-tiny-energy', importedFrom: 'EnergyRunner 3.0.10 session 1 (results)' } }))).not.toContain('--energy');
   });
 });
