@@ -109,7 +109,7 @@ describe('bench on an Android device over adb', () => {
     expect(run.verdict).toBe('unstable');
     // The clocks the device dropped to are in the run too (the stand-in's cpufreq reads 60 % when throttled).
     expect(run.environment?.cpuMHz?.end).toBeLessThan((run.environment?.cpuMHz?.start ?? 0) * 0.7);
-    expect(run.warnings.find((w) => w.code === 'thermal-throttled')?.message).toMatch(/throttled itself during the run .* let it cool down/);
+    expect(run.warnings.find((w) => w.code === 'throttled')?.message).toMatch(/throttled itself during the run .* let it cool down/);
     // Windows after the throttle are slower (the stand-in models 1.6×).
     const samples = run.latencyMs.samples as number[];
     expect(Math.max(...samples.slice(3))).toBeGreaterThan(Math.min(...samples.slice(0, 2)) * 1.4);

@@ -149,7 +149,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
       stop,
     );
     const native = [first, ...(extra.profiled !== undefined ? [extra.profiled] : [])].map((result) => ({ ...result, raw: truncateRaw(result.raw) }));
-    // A device that throttled during the run ran slower than it can: the numbers are in doubt, as for a CPU that changed clock.
+    // A device that throttled during the run ran slower than it can: unstable, with the 'throttled' warning, as an SSH board's vcgencmd throttling is (ssh-target.ts).
     const throttled = run.environment?.throttled?.now === true;
     return { ...run, native, ...(throttled ? { verdict: 'unstable' as const } : {}) };
   };
@@ -191,7 +191,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
   const environment = after === null ? undefined : thermalEnvironment(before, after);
   if (environment?.throttled?.now === true) {
     notes.push({
-      code: 'thermal-throttled',
+      code: 'throttled',
       message: `${facts.model} throttled itself during the run (${environment.throttled.raw}), so it ran slower than it can: let it cool down (off the charger, out of a case), then run again.`,
     });
   }
