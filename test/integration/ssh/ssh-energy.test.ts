@@ -19,7 +19,8 @@ import { openEnergySource } from '../../../src/core/power/cell-meter';
 import { parsePmicReadAdc } from '../../../src/core/power/pi-pmic';
 import { KnownHostsStore } from '../../../src/core/targets/ssh/known-hosts';
 import { SshTargetSession } from '../../../src/core/targets/ssh/ssh-target';
-import type { RunFile } from '../../../src/shared/run-schema';
+import { RunFile } from '../../../src/shared/run-schema';
+import { runCli } from '../../helpers/run-cli';
 import { completedRun, DEMO_ONNX_PATH, jobFor } from '../../unit/runner/bench-helpers';
 import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
 
@@ -117,6 +118,24 @@ describe.skipIf(!sshdAvailable())('energy on SSH boards (real sshd; stand-in teg
     // A call every 100 ms plus the time vcgencmd takes.
     expect(energy.intervalMs).toBeGreaterThan(100);
     expect(energy.intervalMs).toBeLessThan(400);
+    expect(standInsRunning()).toBe('');
+  }, 120_000);
+
+  test("the CLI: bench --target ssh://… --energy tegrastats prints the run with the board's energy", async () => {
+    const knownHosts = join(jetson.dir, 'cli_known_hosts');
+    const result = await runCli(
+      [
+        'bench', DEMO_ONNX_PATH, '--target', `ssh://${jetson.spec().user}@127.0.0.1:${jetson.port}`, '--identity', jetson.clientKey, '--known-hosts', knownHosts, '--accept-new-host-key',
+        '--energy', 'tegrastats', '--energy-idle', '500', '--runs', '100', '--min-time', '1500', '--warmup', '2', '--profile-runs', '0', '--threads', '1', '--json',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    expect(result.stderr.split('\n').filter((line) => /edgebench bench:/.test(line))).toEqual([]);
+    expect(result.code).toBe(0);
+    const run = RunFile.parse(JSON.parse(result.stdout));
+    expect(run.energy).toMatchObject({ source: 'tegrastats', method: 'sampled', rails: ['VDD_IN'], window: 'measured', inferences: run.latencyMs.count });
+    expect(run.energy?.idle.durationMs).toBeGreaterThan(350);
+    expect(run.energy?.idle.durationMs).toBeLessThan(800);
     expect(standInsRunning()).toBe('');
   }, 120_000);
 
