@@ -46,7 +46,7 @@ export async function startAdbLab(): Promise<AdbLab> {
   try {
     await run('adb', ['start-server'], { env: { ...process.env, ...env }, timeout: 20_000 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error("adb is not installed, and the Android tests run Debian's adb client and server: install it (apt-get install adb).");
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error("adb is not installed, and the Android tests run Debian's adb client and server: install it (apt-get install adb).", { cause: error });
     throw error;
   }
   return {
