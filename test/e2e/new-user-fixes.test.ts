@@ -2,8 +2,9 @@
  * Issue 13's findings from a new user's pass through the studio, in a real Chromium over browser
  * mode: "Start a simulated board" shows its progress, then brings the new board's card into view
  * and gives it the focus, and a failure says what to do; same-named models can be told apart in
- * the pickers; a TF.js model.json picked as files is not named "model"; long model and tensor
- * names wrap whole, nothing cut off or squeezed, at 1280×800 and 1024×700. No sleeps: every wait
+ * the pickers; a TF.js model.json picked as files is not named "model"; the run detail's energy
+ * hint names the form's setting; long model and tensor names wrap whole, nothing cut off or
+ * squeezed, at 1280×800 and 1024×700. No sleeps: every wait
  * is for a selector or a page condition.
  */
 import { spawnSync } from 'node:child_process';
@@ -168,6 +169,30 @@ describe('same-named models in pickers', () => {
     expect(new Set(demo).size).toBe(3);
     expect(demo).toContain('demo-mnist · TFLite');
     expect(demo.filter((t) => t.startsWith('demo-mnist · ONNX · '))).toHaveLength(2);
+    expect(studio.errors).toEqual([]);
+  });
+});
+
+describe("run detail's energy hint", () => {
+  it("names the benchmark form's own Energy setting, not the command line's --energy flag", async () => {
+    const { page } = studio;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('nav-runs').click();
+    // One cell: the first model only (the demo ONNX), a short run.
+    const boxes = page.getByTestId('bench-model-checkbox');
+    for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).setChecked(i === 0);
+    await page.getByTestId('bench-runs-input').fill('20');
+    await page.getByTestId('bench-warmup-input').fill('1');
+    await page.getByTestId('bench-warmup-time-input').fill('0');
+    // The setting as the form labels it.
+    const setting = ((await page.getByTestId('bench-energy-toggle').locator('xpath=..').textContent()) ?? '').split('(')[0]?.trim() ?? '';
+    expect(setting).not.toBe('');
+    await page.getByTestId('bench-start').click();
+    const hint = page.locator('[data-testid="run-energy"][data-energy="not-measured"]');
+    await hint.waitFor({ timeout: START_TIMEOUT_MS });
+    const text = (await hint.locator('p').first().textContent()) ?? '';
+    expect(text).toContain(`Tick ${setting} in the benchmark form on the Runs page`);
+    expect(text).not.toContain('--energy');
     expect(studio.errors).toEqual([]);
   });
 });

@@ -37,10 +37,10 @@ export function energyRows(energy: RunEnergy): EnergyRow[] {
 
 /**
  * A local run without energy, and how to measure it, in the studio's words: the Runs page's
- * benchmark form setting (Energy), not the command line's --energy flag.
+ * benchmark form setting (its Energy per inference box), not the command line's --energy flag.
  */
 const ENERGY_NOT_MEASURED =
-  "Energy per inference: not measured in this run. Turn on Energy in the benchmark form on the Runs page, and the next run measures it on this computer from the CPU's RAPL counters (package and DRAM), the idle baseline subtracted.";
+  "Energy per inference: not measured in this run. Tick Energy per inference in the benchmark form on the Runs page, and the next run measures it on this computer from the CPU's RAPL counters (package and DRAM), the idle baseline subtracted.";
 
 /** The energy card of a run; null where energy cannot be measured yet (boards: their power sources only parse recorded output). */
 export function energyView(run: RunFile): EnergyView | null {

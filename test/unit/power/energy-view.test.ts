@@ -50,7 +50,7 @@ describe('energyView', () => {
     expect(view?.kind).toBe('not-measured');
     if (view?.kind !== 'not-measured') return;
     // The studio names its own setting, not the CLI's flag (issue 13's new-user finding).
-    expect(view.text).toContain('Turn on Energy in the benchmark form on the Runs page');
+    expect(view.text).toContain('Tick Energy per inference in the benchmark form on the Runs page');
     expect(view.text).not.toContain('--energy');
     expect(view.howTo).toContain('energy_uj is readable by root only since Linux 5.10');
     expect(view.howTo).toContain('/etc/udev/rules.d/99-edgebench-rapl.rules');
