@@ -85,9 +85,3 @@ export function distinctModelLabels(models: readonly ModelEntry[], options: Labe
   const qualifiers = distinctQualifiers(models, options);
   return new Map(models.map((m) => [m.id, `${base(m)}${qualifiers.get(m.id) ?? ''}`]));
 }
-
-/** One model's label among `models` (the picker's list), for a place that names one at a time. */
-export function modelLabelAmong(model: ModelEntry, models: readonly ModelEntry[], options?: LabelOptions): string {
-  const list = models.some((m) => m.id === model.id) ? models : [...models, model];
-  return distinctModelLabels(list, options).get(model.id) ?? modelVariantLabel(model);
-}

@@ -4,7 +4,7 @@
  * last the id), and only then: a picker of distinct names reads as before.
  */
 import { describe, expect, it } from 'vitest';
-import { distinctModelLabels, modelLabelAmong } from '../../../src/renderer/src/model-labels';
+import { distinctModelLabels } from '../../../src/renderer/src/model-labels';
 import type { ModelEntry } from '../../../src/shared/contract';
 import type { ModelFormat } from '../../../src/shared/model-info';
 import { VariantOrigin } from '../../../src/shared/variants';
@@ -75,6 +75,6 @@ describe('model labels in pickers', () => {
     expect([...distinctModelLabels(twoOnnx, { base: (m) => m.name, omit: ['format'] }).values()]).toEqual([
       'demo-mnist · demo-mnist.onnx', 'demo-mnist', 'demo-mnist · demo-mnist-v2.onnx',
     ]);
-    expect(modelLabelAmong(models[1]!, models)).toBe('demo-mnist · TFLite');
+    expect(distinctModelLabels(models).get('b2')).toBe('demo-mnist · TFLite');
   });
 });
