@@ -120,6 +120,12 @@ describe('bench on an Android device over adb', () => {
     const wrongAbi = await bench(`adb://${device.serial}`, ['--benchmark-model', x86Tool], 'x.json');
     expect(wrongAbi.code).toBe(2);
     expect(wrongAbi.stderr).toContain("is benchmark_model for x86_64, but EdgeBench adb emulator runs arm64-v8a, armeabi-v7a, armeabi: point the target's benchmark_model to the arm64-v8a build");
+    const unreadable = await bench(`adb://${device.serial}`, ['--benchmark-model', path.join(dir, 'no-such-binary')], 'unreadable.json');
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain(`The benchmark_model binary '${path.join(dir, 'no-such-binary')}' cannot be read: check the path given for the target's benchmark_model.`);
+    const notElf = await bench(`adb://${device.serial}`, ['--benchmark-model', DEMO_TFLITE], 'not-elf.json');
+    expect(notElf.code).toBe(2);
+    expect(notElf.stderr).toContain("is not a program (no ELF header): point the target's benchmark_model to TFLite's benchmark_model built for arm64-v8a.");
     const none = await bench(`adb://${device.serial}`, [], 'none.json');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('has no benchmark_model at /data/local/tmp/benchmark_model: give the target');
@@ -133,7 +139,7 @@ describe('bench on an Android device over adb', () => {
     const cpus = await bench(`adb://${device.serial}?cpus=mid2`, [], 'cpus.json');
     expect(cpus.code).toBe(2);
     expect(cpus.stderr).toContain("cpus 'mid2' is not all, little, mid, big or a hex mask");
-    for (const result of [wrongAbi, none, missing, unauthorized, cpus]) expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+    for (const result of [wrongAbi, unreadable, notElf, none, missing, unauthorized, cpus]) expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
   test('a device gone mid-run keeps the windows it finished as a partial run', async () => {
