@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { importedModelName } from '../../../src/shared/model-naming';
+import { tfjsOwnName } from '../../../src/core/formats/tfjs/tfjs-name';
 import { importModel } from '../../../src/core/workspace/model-store';
 import { Workspace } from '../../../src/core/workspace/workspace';
 
@@ -32,6 +33,16 @@ describe('importedModelName', () => {
     ['mobilenet_v2.tflite', [], null, 'mobilenet_v2'],
   ])('%s with %j (own name %s) is %s', (file, shards, ownName, name) => {
     expect(importedModelName({ mainFile: file, shardNames: shards, ownName })).toBe(name);
+  });
+});
+
+describe('tfjsOwnName', () => {
+  test("a layers model's Keras name; none for a graph model or JSON that is not a model", () => {
+    expect(tfjsOwnName(readFileSync(join(DEMO, 'model.json')))).toBe('demo_mnist');
+    const converted = { format: 'layers-model', modelTopology: { model_config: { class_name: 'Functional', config: { name: 'digits_net', layers: [] } } } };
+    expect(tfjsOwnName(new TextEncoder().encode(JSON.stringify(converted)))).toBe('digits_net');
+    expect(tfjsOwnName(readFileSync(join(HUMAN, 'handtrack.json')))).toBeNull();
+    expect(tfjsOwnName(new TextEncoder().encode('not json'))).toBeNull();
   });
 });
 

@@ -4,7 +4,6 @@
  * `model.save()` writes it or under model_config as the converter writes Keras HDF5 models. Graph
  * models carry none.
  */
-import { importedModelName } from '../../../shared/model-naming';
 import { parseJsonOnce } from './tfjs-manifest';
 
 const record = (value: unknown): Record<string, unknown> | null =>
@@ -16,12 +15,4 @@ export function tfjsOwnName(modelJson: Uint8Array): string | null {
   const root = topology && 'model_config' in topology ? record(topology.model_config) : topology;
   const name = record(root?.config)?.name;
   return typeof name === 'string' && name.trim() !== '' ? name : null;
-}
-
-/**
- * `edgebench bench`'s name for a model.json path: the shared rule without the files' contents.
- * @deprecated call importedModelName (src/shared/model-naming.ts) directly; kept for src/cli/commands/bench.ts until its next edit.
- */
-export function tfjsModelName(mainFile: string, shardNames: readonly string[] = []): string {
-  return importedModelName({ mainFile, shardNames });
 }
