@@ -96,6 +96,11 @@ describe('bench on an Android device over adb', () => {
     expect(nnapi.code, nnapi.stderr).toBe(0);
     expect(nnapi.runs[0]?.runtime.backend).toBe('NNAPI delegate, CPUs 0,1,2,3');
     expect(nnapi.runs[0]?.native?.[0]?.command).toMatch(/^taskset f /);
+    // Without a delegate, the op profiler's rows are TFLite's own operators: they land on the graph's nodes, for the Graph page's overlay.
+    const cpu = await bench(`adb://${device.serial}?delegate=cpu`, ['--profile-runs', '5'], 'cpu.json');
+    expect(cpu.code, cpu.stderr).toBe(0);
+    expect(cpu.runs[0]?.native?.[0]?.command).toContain('--use_xnnpack=false');
+    expect(cpu.runs[0]?.profile?.nodes.map((n) => n.name).sort()).toEqual(['CONV_2D_0', 'CONV_2D_1', 'FULLY_CONNECTED_3', 'RESHAPE_2']);
     // The GPU delegate's init (compiling its programs) is far longer than NNAPI's in the stand-in, as on phones.
     expect(gpu.runs[0]?.initMs).toBeGreaterThan(nnapi.runs[0]?.initMs ?? Infinity);
   });
