@@ -10,14 +10,18 @@ import type { EnergyRequest } from '../core/power/cell-meter';
 import { flagNumber, flagString, type FlagSpecs, type ParsedArgs } from './args';
 
 const rapl = POWER_SOURCES.rapl;
-const onBoards = PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench' && POWER_SOURCES[name].targetKinds.includes('ssh'));
+// "tegrastats, pi-pmic on ssh targets; android on adb targets": each board source with the kinds it measures, read with the board's own tool.
+const onBoards = PowerSourceName.options
+  .filter((name) => POWER_SOURCES[name].engine.kind === 'bench' && !POWER_SOURCES[name].targetKinds.includes('local'))
+  .reduce<Map<string, string[]>>((byKind, name) => byKind.set(POWER_SOURCES[name].targetKinds.join('/'), [...(byKind.get(POWER_SOURCES[name].targetKinds.join('/')) ?? []), name]), new Map());
+const onBoardsText = [...onBoards].map(([kinds, names]) => `${names.join(', ')} on ${kinds} targets`).join('; ');
 
 export const energyFlags: FlagSpecs = {
   energy: {
     kind: 'choice',
     choices: PowerSourceName.options,
     valueName: 'SOURCE',
-    help: `Measure energy per inference, idle baseline subtracted; alone: ${DEFAULT_POWER_SOURCE}, this computer's RAPL counters; ${onBoards.join(' and ')} read the board's own tool during an SSH board's runs (${PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'parser').join(', ')}: not read during runs).`,
+    help: `Measure energy per inference, idle baseline subtracted; alone: ${DEFAULT_POWER_SOURCE}, this computer's RAPL counters; ${onBoardsText}, read with the board's own tool (${PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'parser').join(', ')}: not read during runs).`,
   },
   [rapl.optionSpecs.intervalMs.flag]: { kind: 'int', min: 5, max: 1000, valueName: 'MS', help: rapl.optionSpecs.intervalMs.help },
   [rapl.optionSpecs.idleMs.flag]: { kind: 'int', min: 100, max: 60_000, valueName: 'MS', help: rapl.optionSpecs.idleMs.help },

@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StudioError } from '../../shared/errors';
-import type { RunEnergy } from '../../shared/energy';
+import type { EnergyWindow, RunEnergy } from '../../shared/energy';
 import type { CellEnergyMeter } from './cell-meter';
 import { energyPerInference, traceBetween, type CounterReading, type EnergyTrace, type PowerSample } from './energy-math';
 import { MARK, missingToolMessage, type BoardPowerReader, type BoardReading } from './board-readers';
@@ -22,6 +22,8 @@ import type { RemoteShell, RemoteStream } from './remote-shell';
 export interface BoardMeterOptions {
   intervalMs: number;
   idleMs: number;
+  /** 'cell' where the target's timed runs include what it cannot separate (benchmark_model's own start and warmup per window); default 'measured'. */
+  window?: EnergyWindow;
   /** How long the tool may take to print its first reading; default 5 s plus three intervals. */
   firstReadingMs?: number;
 }
@@ -155,7 +157,7 @@ export function boardCellMeter(reader: BoardPowerReader, options: BoardMeterOpti
         source: reader.source,
         method: reader.method(),
         rails: reader.rails(),
-        window: 'measured',
+        window: options.window ?? 'measured',
         idle: traceBetween(trace, toBoard(idleFrom), toBoard(loadFrom)),
         load: traceBetween(trace, toBoard(loadFrom), toBoard(loadTo)),
         inferences,

@@ -92,7 +92,9 @@ export function openEnergySource(request: EnergyRequest, targetKind: TargetKind,
   }
   const source = request.source;
   if (source === 'tegrastats' || source === 'pi-pmic' || source === 'android') {
-    return () => boardCellMeter(boardReader(source, seams.android), { intervalMs: request.intervalMs, idleMs: request.idleMs });
+    // On Android the timed runs are benchmark_model processes, each with its own start and warmup inside the window: 'cell'.
+    const window = source === 'android' ? 'cell' : 'measured';
+    return () => boardCellMeter(boardReader(source, seams.android), { intervalMs: request.intervalMs, idleMs: request.idleMs, window });
   }
   const meter = openRapl(seams.rapl);
   return () => raplCellMeter(meter, { intervalMs: request.intervalMs, idleMs: request.idleMs });

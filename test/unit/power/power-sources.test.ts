@@ -23,7 +23,7 @@ describe('POWER_SOURCES', () => {
       expect(Object.keys(source.optionSpecs).sort()).toEqual(Object.keys(defaults).sort());
       if (source.engine.kind === 'parser') expect(source.engine.limitation).toMatch(/^\S.*[^.]$/);
     }
-    expect(PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench')).toEqual(['rapl', 'tegrastats', 'pi-pmic']);
+    expect(PowerSourceName.options.filter((name) => POWER_SOURCES[name].engine.kind === 'bench')).toEqual(['rapl', 'tegrastats', 'pi-pmic', 'android']);
   });
 
   it("puts the meters' two options on bench as one pair of flags for every source", () => {

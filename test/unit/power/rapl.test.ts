@@ -119,7 +119,7 @@ describe('recordCounters and the cell meter', () => {
 
   it('refuses a parser-only source and a target kind a source cannot measure before any runner starts', () => {
     expect(message(() => openEnergySource({ source: 'mlperf-tiny-energy', intervalMs: 20, idleMs: 1000 }, 'serial'))).toMatch(
-      /^BAD_INPUT: --energy mlperf-tiny-energy: edgebench does not drive the EnergyRunner set-up .*; edgebench bench measures energy with: rapl, tegrastats, pi-pmic\.$/,
+      /^BAD_INPUT: --energy mlperf-tiny-energy: edgebench does not drive the EnergyRunner set-up .*; edgebench bench measures energy with: rapl, tegrastats, pi-pmic, android\.$/,
     );
     expect(message(() => openEnergySource({ source: 'tegrastats', intervalMs: 100, idleMs: 1000 }, 'local'))).toBe(
       'BAD_INPUT: --energy tegrastats measures ssh targets only, not a local target; drop --energy or --target.',

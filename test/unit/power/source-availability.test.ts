@@ -45,6 +45,7 @@ describe("the Energy option's sources", () => {
       ['pi-pmic', true],
     ]);
     expect(ssh[0]?.note).toMatch(/Read on the board while its runs go; a board without it is told when its first cell starts\.$/);
+    expect(powerSourcesFor('adb').map((s) => [s.name, s.available])).toEqual([['android', true]]);
     // MLPerf Tiny's energy mode needs EnergyRunner's own set-up: listed, not readable, with why.
     expect(powerSourcesFor('serial')).toEqual([expect.objectContaining({ name: 'mlperf-tiny-energy', available: false, note: expect.stringMatching(/^Not read during runs: edgebench does not drive the EnergyRunner set-up/) })]);
   });

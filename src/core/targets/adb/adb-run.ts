@@ -19,8 +19,10 @@ import type { LocalBenchJob } from '../../bench/run-local-benchmark';
 import { benchmarkModelCommand, parseNativeToolOutput, shellQuote } from '../native-tools';
 import { nativeRunProfile } from '../native-tools/benchmark-model-profile';
 import { progressReporter, type CellOptions } from '../serial/serial-run-common';
+import { attachBoardShell } from '../../power/cell-meter';
+import { adbRemoteShell } from '../../power/adb-shell';
 import { truncateRaw } from '../ssh/native-on-board';
-import { adbShell, requireDevice } from './adb-client';
+import { adbBinary, adbShell, requireDevice } from './adb-client';
 import { hardwareOf, readThermal, thermalEnvironment, type AdbDeviceFacts } from './adb-device';
 import { cpuMask, describeClusters } from './adb-parse';
 
@@ -158,17 +160,22 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
     const perRunMs = windows[0] === undefined ? FIRST_WINDOW_MS_PER_RUN : windows[0].latencyMs.mean * SLOWER_THAN_FIRST_WINDOW;
     return PROCESS_BASE_TIMEOUT_MS + plan.minWindowMs + Math.ceil((runs + settings.warmupRuns + 1) * perRunMs);
   };
+  // A power meter on the device (--energy android) reads it through an adb shell of its own, from its idle baseline before the first window to after the last.
+  attachBoardShell(opts.energy, adbRemoteShell(facts.serial, { adb: adbBinary(), boardName: facts.model }));
   try {
+    await opts.energy?.beforeMeasure(signal);
     for (let index = 0; index < plan.windows; index++) {
       report('measuring', index, plan.windows);
       const line = benchmarkLine(context, settings, { runs: plan.runsPerWindow, minWindowMs: plan.minWindowMs, profile: false });
       windows.push(await runTool(context, line, { timeoutMs: timeoutFor(plan.runsPerWindow), call }));
     }
   } catch (error) {
+    opts.energy?.dispose();
     if (!(error instanceof StudioError) || error.code === 'CANCELLED' || error.code === 'BAD_INPUT' || windows.length === 0) throw error;
     return partialOutcome(error, `the device stopped answering (${windows.length} of ${plan.windows} windows)`, (stop) => runFile(stop));
   }
   report('measuring', plan.windows, plan.windows);
+  const energy = await opts.energy?.afterMeasure(windows.reduce((n, w) => n + (w.latencyMs.count ?? plan.runsPerWindow), 0));
 
   let profile: RunFile['profile'];
   let profiled: NativeToolResult | undefined;
@@ -196,7 +203,8 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
     });
   }
   report('saving', 0, 1);
-  return { state: 'completed', run: runFile(undefined, { ...(profile !== undefined ? { profile } : {}), ...(profiled !== undefined ? { profiled } : {}), notes, ...(environment !== undefined ? { environment } : {}) }) };
+  const run = runFile(undefined, { ...(profile !== undefined ? { profile } : {}), ...(profiled !== undefined ? { profiled } : {}), notes, ...(environment !== undefined ? { environment } : {}) });
+  return { state: 'completed', run: energy === undefined ? run : { ...run, energy } };
 }
 
 /** One benchmark_model process; its parsed result, or a sentence saying why it gave none (the device gone, the tool's own error). */
