@@ -50,15 +50,28 @@ def import_problem(name, error):
     return 'importing %s failed: %s: %s' % (name, type(error).__name__, error)
 
 
-def first_module(names):
+def first_module(names, version_of=None):
     """(module, version) of the first importable name, or (None, [problems])."""
     problems = []
     for name in names:  # stop at the first: importing TensorFlow costs seconds and memory
         try:
-            return name, module_version(name)
+            return name, (version_of or module_version)(name)
         except Exception as error:
             problems.append(import_problem(name, error))
     return None, problems
+
+
+def installed_version(name):
+    """A module's version without importing it (its package metadata), for modules only one runtime uses: importing
+    OpenVINO at hello would add its memory to every run's peak RSS. Raises ImportError when it is not installed."""
+    import importlib.util
+    if importlib.util.find_spec(name) is None:
+        raise ImportError("No module named '%s'" % name)
+    try:
+        from importlib.metadata import version  # 3.8+
+        return version(name)
+    except Exception:  # 3.6/3.7, or a build without metadata: import it after all
+        return module_version(name)
 
 
 def detect_runtimes():
@@ -72,7 +85,7 @@ def detect_runtimes():
     found['litert'] = ('%s %s' % (module, version), module) if module else \
         (None, 'No TFLite interpreter for Python is usable here (%s); install one on the board with: %s.' % ('; '.join(version), LITERT_INSTALL))
     for runtime, (modules, install) in sorted(PYTHON_RUNTIMES.items()):
-        module, version = first_module(modules)
+        module, version = first_module(modules, installed_version if runtime == 'python:openvino' else module_version)
         found[runtime] = ('%s %s' % (module, version), module) if module else \
             (None, '%s; install it for %s with: %s.' % ('; '.join(version), sys.executable, install))
     return found
