@@ -72,6 +72,9 @@ export class EmulatedAndroid {
   readonly fs = new FakeFs();
   readonly props: Record<string, string>;
   benchmarkRuns = 0;
+  /** benchmark_model processes running now, and the most that ever ran at once. */
+  runningBenchmarks = 0;
+  maxConcurrentBenchmarks = 0;
   thermalStatus: number;
   private batteryTenthsC: number;
   private readonly zoneC: number[];
@@ -379,9 +382,14 @@ export class EmulatedAndroid {
     }
     const cpus = affinity ?? this.spec.clusters.flatMap((c) => c.cpus);
     this.onBenchmarkStart?.(this.benchmarkRuns + 1);
-    const status = await runStandInBenchmarkModel(this, args, cpus, io);
-    this.heatUp();
-    return status;
+    this.runningBenchmarks++;
+    this.maxConcurrentBenchmarks = Math.max(this.maxConcurrentBenchmarks, this.runningBenchmarks);
+    try {
+      return await runStandInBenchmarkModel(this, args, cpus, io);
+    } finally {
+      this.runningBenchmarks--;
+      this.heatUp();
+    }
   }
 }
 

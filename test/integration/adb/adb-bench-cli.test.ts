@@ -105,6 +105,23 @@ describe('bench on an Android device over adb', () => {
     expect(gpu.runs[0]?.initMs).toBeGreaterThan(nnapi.runs[0]?.initMs ?? Infinity);
   });
 
+  test('a cluster sweep: one target per cluster on the same device runs one benchmark_model at a time', async () => {
+    const device = await lab.attach();
+    const out = path.join(dir, 'sweep.json');
+    const targets = ['little', 'mid', 'big'].flatMap((cpus) => ['--target', `adb://${device.serial}?cpus=${cpus}`]);
+    const result = await runCli(['bench', FACE_TFLITE, ...targets, '--benchmark-model', arm64Tool, '--runs', '10', '--threads', '1', '--json', '--out', out], { env: lab.env, timeoutMs: 90_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const runs = (JSON.parse(readFileSync(out, 'utf8')) as unknown[]).map((run) => RunFile.parse(run));
+    expect(runs.map((run) => run.runtime.backend).sort()).toEqual(['XNNPACK delegate (CPU), CPUs 0,1,2,3', 'XNNPACK delegate (CPU), CPUs 4,5,6', 'XNNPACK delegate (CPU), CPUs 7']);
+    // Targets run in parallel, but never two benchmark_model processes on one device.
+    expect(device.device.benchmarkRuns).toBe(3 * 6);
+    expect(device.device.maxConcurrentBenchmarks).toBe(1);
+    // One thread: the faster cluster is faster (the stand-in models each cluster's max clock).
+    const median = (cpus: string): number => runs.find((run) => run.target.spec?.endsWith(`cpus=${cpus}`))?.latencyMs.median ?? Number.NaN;
+    expect(median('big')).toBeLessThan(median('mid'));
+    expect(median('mid')).toBeLessThan(median('little'));
+  });
+
   test('a device that throttles during the run makes it unstable, saying so', async () => {
     const device = await lab.attach({ throttleAfterBenchmarks: 3 });
     const result = await bench(`adb://${device.serial}`, ['--benchmark-model', arm64Tool], 'hot.json');

@@ -24,6 +24,24 @@ export const DEVICE_DIR = '/data/local/tmp/edgebench';
 export const PREINSTALLED_BENCHMARK_MODEL = '/data/local/tmp/benchmark_model';
 const PUSH_TIMEOUT_MS = 300_000;
 
+/**
+ * One benchmark at a time per device: targets run in parallel, and a cluster sweep is several
+ * targets on one phone (adb://S?cpus=little, adb://S?cpus=big); two benchmark_model processes at
+ * once would share its cores, memory bandwidth and heat. Cells of the same serial queue here.
+ */
+const deviceQueues = new Map<string, Promise<unknown>>();
+
+export function onePerDevice<T>(serial: string, work: () => Promise<T>): Promise<T> {
+  const previous = deviceQueues.get(serial) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  deviceQueues.set(serial, settled);
+  void settled.then(() => {
+    if (deviceQueues.get(serial) === settled) deviceQueues.delete(serial);
+  });
+  return next;
+}
+
 function expandHome(file: string): string {
   return file === '~' || file.startsWith('~/') ? join(homedir(), file.slice(1)) : file;
 }
@@ -113,11 +131,12 @@ export const adbTargetKind: TargetKindModule<'adb'> = {
         kind: 'adb',
         name: config.name,
         spec: targetSpecOf(config),
-        runCell: async (job, opts) => {
-          const binary = await session.benchmarkModel();
-          const remoteModel = await session.model(job.modelPath);
-          return runAdbCell({ config, facts, binary, remoteModel }, job, opts);
-        },
+        runCell: (job, opts) =>
+          onePerDevice(facts.serial, async () => {
+            const binary = await session.benchmarkModel();
+            const remoteModel = await session.model(job.modelPath);
+            return runAdbCell({ config, facts, binary, remoteModel }, job, opts);
+          }),
       },
       close: async () => undefined,
     };
