@@ -74,7 +74,8 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
           if (k !== undefined && channels > 0 && values.length > 0) {
             const sum = sums[k] ?? new Float64Array(channels);
             sums[k] = sum;
-            for (let i = 0; i < values.length; i += 1) sum[i % channels] = (sum[i % channels] as number) + (values[i] as number);
+            // Row by row, not i % channels per element: this runs over most activations of every sample.
+            for (let row = 0; row < values.length; row += channels) for (let c = 0; c < channels; c += 1) sum[c] = (sum[c] as number) + (values[row + c] as number);
             counts[k] = (counts[k] as number) + values.length / channels;
           }
         });
