@@ -46,6 +46,9 @@ describe('device facts', () => {
     expect(cpuMask('big', clusters, 'p7')).toEqual({ mask: 'c0', cpus: [6, 7] });
     expect(cpuMask('0x81', clusters, 'p7')).toEqual({ mask: '81', cpus: [0, 7] });
     expect(() => cpuMask('0x100', clusters, 'p7')).toThrow('cpus=0x100 does not fit p7: mask 0x100 selects none of its CPUs; its CPUs are 4 × 1.80 GHz + 2 × 2.35 GHz + 2 × 2.85 GHz, so use all, little, big or a mask of CPUs 0–7.');
+    // A device without cpufreq: all runs without taskset, a cluster cannot be chosen.
+    expect(cpuMask('all', [], 'vm')).toEqual({ mask: '', cpus: [] });
+    expect(() => cpuMask('big', [], 'vm')).toThrow('cpus=big does not fit vm: its clusters are unknown');
     const twoClusters = clusters.slice(1);
     expect(() => cpuMask('mid', twoClusters, 'p7')).toThrow('it has 2 clusters, so no middle one');
   });
@@ -160,6 +163,8 @@ describe('benchmark_model command lines', () => {
     expect(benchmarkLine(context, settings, { runs: 10, minWindowMs: 0, profile: false })).toBe(
       'taskset c0 /data/local/tmp/benchmark_model --graph=/data/local/tmp/edgebench/ab.tflite --num_threads=2 --num_runs=10 --warmup_runs=3 --min_secs=0 --warmup_min_secs=0 --enable_op_profiling=false --report_peak_memory_footprint=true --use_gpu=true 2>&1',
     );
+    const noCpufreq = { ...context, config: { ...context.config, cpus: 'all' }, facts: { ...context.facts, clusters: [] } };
+    expect(benchmarkLine(noCpufreq, settings, { runs: 10, minWindowMs: 0, profile: false })).toMatch(/^\/data\/local\/tmp\/benchmark_model --graph=/);
     expect(delegateFlags('xnnpack')).toEqual(['--use_xnnpack=true']);
     expect(delegateFlags('nnapi')).toEqual(['--use_nnapi=true']);
     expect(delegateFlags('cpu')).toEqual(['--use_xnnpack=false']);

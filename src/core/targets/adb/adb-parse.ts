@@ -47,14 +47,16 @@ export function describeClusters(clusters: readonly CpuCluster[]): string {
 
 /**
  * The taskset mask for a target's `cpus`: all, little (slowest cluster), big (fastest), mid (the
- * clusters between), or a hex mask, which must name at least one CPU the device has.
+ * clusters between), or a hex mask, which must name at least one CPU the device has. '' for all
+ * when the device has no cpufreq to tell its CPUs.
  */
 export function cpuMask(cpus: string, clusters: readonly CpuCluster[], device: string): { mask: string; cpus: number[] } {
   const all = clusters.flatMap((c) => c.cpus).sort((a, b) => a - b);
   const pick = (chosen: number[]): { mask: string; cpus: number[] } => ({ mask: chosen.reduce((m, cpu) => m | (1n << BigInt(cpu)), 0n).toString(16), cpus: chosen });
   const refuse = (why: string): StudioError =>
     new StudioError('BAD_INPUT', `cpus=${cpus} does not fit ${device}: ${why}; its CPUs are ${describeClusters(clusters) || 'unknown (no cpufreq)'}, so use all${clusters.length > 1 ? ', little, big' : ''} or a mask of CPUs 0–${Math.max(0, ...all)}.`, { target: device });
-  if (cpus === 'all') return pick(all);
+  // Without cpufreq the CPUs are unknown: no mask, and no taskset.
+  if (cpus === 'all') return all.length === 0 ? { mask: '', cpus: [] } : pick(all);
   if (clusters.length === 0) throw refuse('its clusters are unknown');
   if (cpus === 'little') return pick([...(clusters[0] as CpuCluster).cpus]);
   if (cpus === 'big') return pick([...(clusters.at(-1) as CpuCluster).cpus]);

@@ -86,7 +86,8 @@ export function benchmarkLine(context: AdbCellContext, settings: BenchSettings, 
     }),
     ...delegateFlags(context.config.delegate),
   ];
-  return `taskset ${mask} ${shellQuote(argv)} 2>&1`;
+  // No cpufreq to read clusters from (mask ''): the tool runs where the scheduler puts it.
+  return mask === '' ? `${shellQuote(argv)} 2>&1` : `taskset ${mask} ${shellQuote(argv)} 2>&1`;
 }
 
 export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, opts: CellOptions): Promise<Measured> {
@@ -130,7 +131,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
           name: facts.emulator ? 'benchmark_model (EdgeBench emulator stand-in)' : 'TFLite benchmark_model',
           version: 'unknown',
           threads: settings.threads,
-          backend: `${ADB_DELEGATE_LABELS[config.delegate]}, CPUs ${cpus.join(',')}`,
+          backend: `${ADB_DELEGATE_LABELS[config.delegate]}, CPUs ${cpus.length > 0 ? cpus.join(',') : 'all (clusters unknown)'}`,
         },
         ...(job.job !== undefined ? { job: job.job } : {}),
         settings,
@@ -142,7 +143,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
         firstInferenceMs: first.firstInferenceMs ?? first.latencyMs.mean,
         memory: { peakRssBytes: peak, ...(first.memory?.initFootprintBytes !== undefined ? { modelLoadRssBytes: first.memory.initFootprintBytes } : {}), osPeakRssBytes: null },
         timerResolutionNs: TOOL_TIMER_RESOLUTION_NS,
-        cores: cpus.length,
+        cores: Math.max(1, cpus.length),
         notApplicable: NOT_FOR_WINDOW_MEANS,
         ...(extra.environment !== undefined ? { environment: extra.environment } : {}),
         ...(extra.profile !== undefined ? { profile: extra.profile } : {}),
