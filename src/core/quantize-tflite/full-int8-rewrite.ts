@@ -335,8 +335,10 @@ export function rewriteFullInt8(model: TfliteModel, stats: Map<number, TfliteTen
     const code = model.operatorCodes[op.opcodeIndex];
     if (code !== undefined) op.opcodeIndex = opcodeIndex(model, builtinCodeOf(code), Math.max(code.version, rule.version));
   });
+  // A float tensor nothing reads or writes (left behind by another tool) is dropped below, not quantized.
+  const referenced = new Set<number>([...subgraph.inputs, ...subgraph.outputs, ...subgraph.operators.flatMap((op) => [...op.inputs, ...op.outputs])]);
   subgraph.tensors.forEach((tensor, t) => {
-    if (tensor.type !== TensorType.FLOAT32) return;
+    if (tensor.type !== TensorType.FLOAT32 || !referenced.has(t)) return;
     const p = params.get(t);
     if (p === undefined) throw new StudioError('INTERNAL', `Tensor '${tensor.name ?? t}' got no quantization parameters (calibration never saw it).`);
     const constant = floatConstant(model, tensor);

@@ -74,6 +74,17 @@ describe('full-integer op rules', () => {
     });
   }, 60_000);
 
+  it('a float tensor no op uses (left by another tool) is dropped, not an error', async () => {
+    const model = demo();
+    const sg = model.subgraphs[0];
+    if (sg === undefined) throw new Error('no subgraph');
+    sg.tensors.push({ ...sg.tensors[sg.outputs[0] as number], name: 'dangling', shape: [1, 10], type: TensorType.FLOAT32, buffer: 0, isVariable: false, hasRank: true });
+    const result = await quantizeTfliteFullInt8(encodeTfliteModelFile(model), { mode: 'int8', calibration });
+    const tensors = decodeTfliteModel(result.bytes, 'dangling').subgraphs[0]?.tensors ?? [];
+    expect(tensors.map((t) => t.name)).not.toContain('dangling');
+    expect(tensors.find((t) => t.name === 'logits_int8')?.type).toBe(TensorType.INT8);
+  }, 60_000);
+
   it('refuses a builtin op with no int8 kernel, by index and name, and says which modes keep it float', async () => {
     const model = demo();
     const sg = model.subgraphs[0];
