@@ -10,8 +10,9 @@
 #
 # The image is built once into $EDGEBENCH_LAB_DIR (default /var/cache/edgebench-lab) and reused
 # while this file's hash (the recipe: this script with its package list) is unchanged. Markers:
-#   $LAB/arm64.status   "building", "ready <hash>" or "failed <hash>" (the tests wait on it)
-#   $LAB/arm64.log      the last build's log
+#   $LAB/arm64.status   "building <hash>", "ready <hash>" or "failed <hash>"
+#   $LAB/arm64.lock     held by the one build at a time (the tests wait on it)
+#   $LAB/arm64.log      the builds' log, appended to by each run of this script
 #   $LAB/arm64/etc/edgebench-lab-recipe   the hash, inside the image
 #
 #   scripts/lab-arm64/build-image.sh            build or reuse
@@ -23,7 +24,7 @@ PACKAGES=(
   openssh-server             # the board's own sshd, started in a network namespace
   python3                    # the Python runner
   python3-numpy              # its tensors
-  python3-pyarmnn            # Arm NN 20.08 with its TFLite parser
+  python3-pyarmnn            # Arm NN (libarmnn 22) with its TFLite parser
   libarmnn-cpuacc-backend22  # Arm NN's NEON backend (CpuAcc): what an arm64 board accelerates with
   libarmnn-cpuref-backend22  # Arm NN's reference backend (only a Recommends of python3-pyarmnn)
   nodejs                     # Debian's arm64 Node 18: the Node runner with onnxruntime-node's linux-arm64 files
@@ -52,6 +53,9 @@ mkdir -p "$LAB"
 # then finds the image ready and reuses it.
 exec 9>"$LAB/arm64.lock"
 flock 9
+# Whoever holds the lock appends to the log the tests quote when a build fails.
+exec > >(tee -a "$LAB/arm64.log") 2>&1
+say "recipe $HASH (pid $$)"
 for tool in debootstrap chroot mount flock; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install debootstrap)"
 done
@@ -69,6 +73,9 @@ ensure_binfmt() {
     update-binfmts --enable qemu-aarch64 || die "update-binfmts --enable qemu-aarch64 failed"
   fi
   grep -q '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64 || die "binfmt entry qemu-aarch64 is disabled"
+  # F (fix binary): the kernel opens the interpreter now, so it also runs programs inside a chroot.
+  grep -q '^flags: .*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 ||
+    die "binfmt entry qemu-aarch64 lacks the F flag (qemu-user-binfmt's entry?); install qemu-user-static, whose entry has it"
 }
 ensure_binfmt
 
@@ -130,4 +137,4 @@ mv "$BUILD" "$ROOT"
 echo "ready $HASH" > "$STATUS"
 say "built $ROOT in $(( $(date +%s) - started )) s ($(du -sh "$ROOT" | cut -f1); downloaded packages were $apt_lists)"
 }
-main "$@"
+main "$@"; exit  # on one line: bash reads no further into this file once main has run
