@@ -56,28 +56,36 @@ async function calibrate(request: CalibrateRequest): Promise<CalibrateReply> {
         const results = await model.compiled.run(tensors);
         results.forEach((result, o) => {
           const values = result.toTypedArray();
+          const k = meanAt.get(o);
+          const channels = k === undefined ? 0 : (result.type.layout.dimensions.at(-1) ?? 0);
           result.delete();
           let lo = min[o] as number;
           let hi = max[o] as number;
-          for (let k = 0; k < values.length; k += 1) {
-            const v = values[k] as number;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
+          if (k !== undefined && channels > 0 && values.length > 0) {
+            // Range and channel sums in one pass, row by row (no i % channels per element): this runs over most activations of every sample.
+            const sum = sums[k] ?? new Float64Array(channels);
+            sums[k] = sum;
+            for (let row = 0; row < values.length; row += channels) {
+              for (let c = 0; c < channels; c += 1) {
+                const v = values[row + c] as number;
+                if (v < lo) lo = v;
+                if (v > hi) hi = v;
+                sum[c] = (sum[c] as number) + v;
+              }
+            }
+            counts[k] = (counts[k] as number) + values.length / channels;
+          } else {
+            for (let i = 0; i < values.length; i += 1) {
+              const v = values[i] as number;
+              if (v < lo) lo = v;
+              if (v > hi) hi = v;
+            }
           }
           min[o] = lo;
           max[o] = hi;
           const histogram = histograms[o];
           const bounds = histogramSpec?.ranges[o];
           if (histogram && bounds) addToHistogram(histogram, bounds.lo, bounds.hi, values as Float32Array, bounds.ofAbs, histogramSpec?.skipZeros ?? false);
-          const k = meanAt.get(o);
-          const channels = result.type.layout.dimensions.at(-1) ?? 0;
-          if (k !== undefined && channels > 0 && values.length > 0) {
-            const sum = sums[k] ?? new Float64Array(channels);
-            sums[k] = sum;
-            // Row by row, not i % channels per element: this runs over most activations of every sample.
-            for (let row = 0; row < values.length; row += channels) for (let c = 0; c < channels; c += 1) sum[c] = (sum[c] as number) + (values[row + c] as number);
-            counts[k] = (counts[k] as number) + values.length / channels;
-          }
         });
       } finally {
         for (const tensor of tensors) tensor.delete();
