@@ -20,7 +20,7 @@ export interface EnergyRow {
 
 export type EnergyView =
   | { kind: 'measured'; rows: EnergyRow[]; reliable: boolean; notes: string[] }
-  | { kind: 'not-measured'; text: string; howTo: string };
+  | { kind: 'not-measured'; text: string; howTo?: string };
 
 export function energyRows(energy: RunEnergy): EnergyRow[] {
   return [
@@ -42,10 +42,18 @@ export function energyRows(energy: RunEnergy): EnergyRow[] {
 const ENERGY_NOT_MEASURED =
   "Energy per inference: not measured in this run. Tick Energy per inference in the benchmark form on the Runs page, and the next run measures it on this computer from the CPU's RAPL counters (package and DRAM), the idle baseline subtracted.";
 
-/** The energy card of a run; null where energy cannot be measured yet (boards: their power sources only parse recorded output). */
+/** A board run without energy: the board's own power tool is read over SSH or adb when the form asks for it. */
+const BOARD_ENERGY_NOT_MEASURED: Readonly<Partial<Record<RunFile['target']['kind'], string>>> = {
+  ssh: "Energy per inference: not measured in this run. Tick Energy per inference in the benchmark form on the Runs page, and the next run reads the board's own power tool beside the benchmark: tegrastats on a Jetson, vcgencmd pmic_read_adc on a Raspberry Pi 5, the idle baseline subtracted.",
+  adb: "Energy per inference: not measured in this run. Tick Energy per inference in the benchmark form on the Runs page, and the next run reads the phone's power rails (else its battery current and voltage) beside the benchmark, the idle baseline subtracted.",
+};
+
+/** The energy card of a run; null where the studio has no power source to offer (a microcontroller over serial). */
 export function energyView(run: RunFile): EnergyView | null {
   const energy = run.energy;
   if (energy !== undefined) return { kind: 'measured', rows: energyRows(energy), reliable: energy.reliable, notes: energy.notes };
+  const boardText = BOARD_ENERGY_NOT_MEASURED[run.target.kind];
+  if (boardText !== undefined) return { kind: 'not-measured', text: boardText };
   if (run.target.kind !== 'local') return null;
   return {
     kind: 'not-measured',

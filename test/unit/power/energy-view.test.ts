@@ -56,8 +56,19 @@ describe('energyView', () => {
     expect(view.howTo).toContain('/etc/udev/rules.d/99-edgebench-rapl.rules');
   });
 
-  it("shows nothing for a board's run without energy", () => {
-    expect(energyView({ ...base, target: { ...base.target, kind: 'ssh' } })).toBeNull();
+  it("tells an SSH board's or a phone's run without energy how the board's own power tool is read, and says nothing of RAPL", () => {
+    const ssh = energyView({ ...base, target: { ...base.target, kind: 'ssh' } });
+    if (ssh?.kind !== 'not-measured') throw new Error('expected a not-measured view for an SSH board');
+    expect(ssh.text).toContain('Tick Energy per inference in the benchmark form');
+    expect(ssh.text).toContain('tegrastats');
+    expect(ssh.howTo).toBeUndefined();
+    const adb = energyView({ ...base, target: { ...base.target, kind: 'adb' } });
+    if (adb?.kind !== 'not-measured') throw new Error('expected a not-measured view for a phone');
+    expect(adb.text).toContain("phone's power rails");
+  });
+
+  it("shows nothing for a microcontroller's run without energy (no power source the studio reads)", () => {
+    expect(energyView({ ...base, target: { ...base.target, kind: 'serial' } })).toBeNull();
   });
 });
 

@@ -9,12 +9,14 @@ export function RunEnergy({ run }: { run: RunFile }) {
     return (
       <section className="fact-group run-energy" data-testid="run-energy" data-energy="not-measured">
         <p className="muted">{view.text}</p>
-        <details>
-          <summary>Reading the counters without root</summary>
-          <p className="muted" data-testid="energy-permission-fix">
-            {view.howTo}
-          </p>
-        </details>
+        {view.howTo !== undefined && (
+          <details>
+            <summary>Reading the counters without root</summary>
+            <p className="muted" data-testid="energy-permission-fix">
+              {view.howTo}
+            </p>
+          </details>
+        )}
       </section>
     );
   }
