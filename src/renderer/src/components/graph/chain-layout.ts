@@ -22,15 +22,13 @@ const DEFAULT_LAYER_GAP = 20;
 const LANE_GAP = 16;
 
 /**
- * The band's nodes in chain order when it is a chain (each depth one node, every edge pointing
- * forward along it), else null. Depth is the longest path from the band's sources, as elk's
- * layering would give it.
+ * A band's edges as successor lists and in-degrees over its children's positions (`index`), the
+ * input of both direct layouts' topological passes; null when an edge leaves the band or is a
+ * self-loop, which only elk lays out.
  */
-export function chainOrder(band: ElkGraphIn): string[] | null {
-  const ids = band.children.map((c) => c.id);
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const indegree = new Array<number>(ids.length).fill(0);
-  const next: number[][] = ids.map(() => []);
+export function bandAdjacency(band: ElkGraphIn, index: ReadonlyMap<string, number>): { next: number[][]; indegree: number[] } | null {
+  const indegree = new Array<number>(band.children.length).fill(0);
+  const next: number[][] = band.children.map(() => []);
   for (const edge of band.edges) {
     const a = index.get(edge.sources[0] ?? '');
     const b = index.get(edge.targets[0] ?? '');
@@ -38,6 +36,19 @@ export function chainOrder(band: ElkGraphIn): string[] | null {
     next[a]!.push(b);
     indegree[b]! += 1;
   }
+  return { next, indegree };
+}
+
+/**
+ * The band's nodes in chain order when it is a chain (each depth one node, every edge pointing
+ * forward along it), else null. Depth is the longest path from the band's sources, as elk's
+ * layering would give it.
+ */
+export function chainOrder(band: ElkGraphIn): string[] | null {
+  const ids = band.children.map((c) => c.id);
+  const adjacency = bandAdjacency(band, new Map(ids.map((id, i) => [id, i])));
+  if (adjacency === null) return null;
+  const { next, indegree } = adjacency;
   // Kahn's algorithm. Exactly one node ready at every step means each node made the next one
   // ready, so it feeds it: every depth holds one node.
   let ready = ids.flatMap((_, i) => (indegree[i] === 0 ? [i] : []));

@@ -14,6 +14,7 @@
  * A wider band (or a cycle) goes to elk. The result has elk's shape (ElkGraphOut), so stackBands
  * treats all bands alike. Pure.
  */
+import { bandAdjacency } from './chain-layout';
 import type { ElkGraphIn, ElkGraphOut } from './graph-layout';
 
 /** Most slots (nodes and passing edges) in a layer for the band to be laid out here. */
@@ -41,15 +42,9 @@ interface Slot {
 /** Each node's depth (longest path from the band's sources), or null on a cycle or a self-loop. */
 function depths(band: ElkGraphIn, index: ReadonlyMap<string, number>): number[] | null {
   const n = band.children.length;
-  const indegree = new Array<number>(n).fill(0);
-  const next: number[][] = band.children.map(() => []);
-  for (const edge of band.edges) {
-    const a = index.get(edge.sources[0] ?? '');
-    const b = index.get(edge.targets[0] ?? '');
-    if (a === undefined || b === undefined || a === b) return null;
-    next[a]!.push(b);
-    indegree[b]! += 1;
-  }
+  const adjacency = bandAdjacency(band, index);
+  if (adjacency === null) return null;
+  const { next, indegree } = adjacency;
   const depth = new Array<number>(n).fill(0);
   const ready = band.children.flatMap((_, i) => (indegree[i] === 0 ? [i] : []));
   let seen = 0;
