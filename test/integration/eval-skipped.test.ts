@@ -41,7 +41,7 @@ describe('edgebench eval with models the dataset does not fit', () => {
     ]);
     expect(json.skipped.map((s) => [s.model, s.path])).toEqual([
       ['face_detection_short_range', faces],
-      ['emotion.json', emotion],
+      ['emotion', emotion],
     ]);
     expect(json.skipped[0]?.reason).toMatch(/^Evaluating 'face_detection_short_range': The dataset's samples are \[1,28,28\] but the model's input 'input' expects \[1,128,128,3\]/);
     expect(json.skipped[1]?.reason).toContain('[?,64,64,1]');
