@@ -2,7 +2,8 @@
  * Energy per inference in the run detail, in a real Chromium over browser mode: a run whose file
  * carries energy (CONSTRUCTED for this test: a synthetic run, and the energy energy-math makes of
  * a 5 W idle and 15 W load counter trace, not a measurement) shows the figure with its method,
- * rails, readings and the baseline subtracted; a figure in doubt is tagged UNRELIABLE with its note.
+ * rails, readings and the baseline subtracted; a figure in doubt is tagged UNRELIABLE with its note;
+ * Compare draws it as bars beside runs without energy (synthetic runs too).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,8 +26,10 @@ const studio = useStudioSession({
     const base = syntheticRun({ id: 'energy-run', samples: 200, medianMs: 3.2, seed: 11, createdAt: '2026-12-07T10:00:00.000Z' });
     const energy = energyPerInference({ source: 'rapl', method: 'counter', rails: ['package-0', 'dram (package-0)'], window: 'measured', idle: counter(5, 1000), load: counter(15, 40), inferences: 200 });
     const run = RunFile.parse({ ...base, energy });
+    // Two runs without energy (older, so the energy run stays first in the runs table).
+    const plain = ['plain-run', 'plain-run-2'].map((id, i) => syntheticRun({ id, samples: 200, medianMs: 2.1 + i, seed: 12 + i, createdAt: `2026-12-07T0${8 + i}:00:00.000Z` }));
     await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
-    await writeFile(path.join(workspaceDir, 'runs', `${run.id}.json`), JSON.stringify(run));
+    for (const r of [run, ...plain]) await writeFile(path.join(workspaceDir, 'runs', `${r.id}.json`), JSON.stringify(r));
     return { workspaceDir };
   },
 });
@@ -45,6 +48,25 @@ describe('energy per inference in the run detail', () => {
     expect(await card.getByTestId('energy-power').locator('dd').textContent()).toBe('load 15.0 W over 0.04 s, idle baseline 5.00 W over 1.00 s subtracted, 200 inferences');
     expect(await card.getByTestId('energy-note').first().textContent()).toMatch(/too short for an energy counter/);
     if (process.env.EDGEBENCH_E2E_SHOT) await card.screenshot({ path: process.env.EDGEBENCH_E2E_SHOT });
+    expect(studio.errors).toEqual([]);
+  });
+
+  it('Compare draws energy per inference as bars when a compared run has it: the figure with its doubt and source, "not measured" for a run without', async () => {
+    await studio.page.evaluate("location.hash = '#/compare/energy-run,plain-run'");
+    const chart = studio.page.getByTestId('compare-energy');
+    await chart.waitFor();
+    // The measured run's bar is labelled with its figure, its doubt and its source.
+    const barLabels = await chart.locator('.recharts-label-list text').allTextContents();
+    expect(barLabels).toEqual([expect.stringMatching(/^\d[\d.]* (mJ|µJ) \(UNRELIABLE\) · RAPL$/)]);
+    // Every run's figure in words, the run without energy saying so.
+    const figures = await chart.getByTestId('compare-energy-figures').locator('li').allTextContents();
+    expect(figures).toHaveLength(2);
+    expect(figures[0]).toMatch(/: \d[\d.]* (mJ|µJ) \(UNRELIABLE\) · RAPL$/);
+    expect(figures[1]).toMatch(/: not measured$/);
+    // Two runs without energy: no energy chart at all, rather than two empty bars.
+    await studio.page.evaluate("location.hash = '#/compare/plain-run,plain-run-2'");
+    await studio.page.getByTestId('compare-memory').waitFor();
+    await expect.poll(() => studio.page.getByTestId('compare-energy').count()).toBe(0);
     expect(studio.errors).toEqual([]);
   });
 });

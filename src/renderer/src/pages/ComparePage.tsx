@@ -6,6 +6,7 @@ import { CdfChart } from '../components/compare/CdfChart';
 import { CompareTable, type ComparedRun } from '../components/compare/CompareTable';
 import { EnvironmentDiff } from '../components/compare/EnvironmentDiff';
 import { DiffRunsLink } from '../components/diff/DiffRunsLink';
+import { EnergyBars } from '../components/compare/EnergyBars';
 import { MemoryBars } from '../components/compare/MemoryBars';
 import { ExportButton } from '../components/export/ExportButton';
 import { OverlayHistogram } from '../components/compare/OverlayHistogram';
@@ -80,6 +81,7 @@ export function ComparePage({ runIds, onOpenRun, onBackToRuns }: Props) {
             <CdfChart runs={compared} />
           </div>
           <MemoryBars runs={compared} />
+          <EnergyBars runs={compared} />
           {acrossKey === loadedKey ? <AcrossTargets runs={loaded} /> : <div className="card muted">Drawing the runs across targets…</div>}
           <EnvironmentDiff runs={compared} baselineId={baseline} />
         </>
