@@ -4,14 +4,11 @@ import { formatAdbSpec, parseAdbSpec } from '../../../src/shared/plugins/target-
 import { BenchSettings } from '../../../src/shared/run-schema';
 import { thermalEnvironment } from '../../../src/core/targets/adb/adb-device';
 import { deviceStateError } from '../../../src/core/targets/adb/adb-client';
+import { clustersFromMaxFreq, cpuMask, describeClusters, parseCpuFreqState } from '../../../src/core/targets/cpu-clusters';
 import {
-  clustersFromMaxFreq,
-  cpuMask,
-  describeClusters,
   elfAbi,
   parseAdbDevices,
   parseBatteryTemperature,
-  parseCpuFreqState,
   parseGetprop,
   parseGrepH,
   parseMemTotalBytes,

@@ -5,12 +5,10 @@
  */
 import type { HardwareProfile, RunEnvironment } from '../../../shared/run-schema';
 import { adbShell, requireDevice } from './adb-client';
+import { clustersFromMaxFreq, describeClusters, parseCpuFreqState, type CpuCluster } from '../cpu-clusters';
 import {
   archOfAbi,
-  clustersFromMaxFreq,
-  describeClusters,
   parseBatteryTemperature,
-  parseCpuFreqState,
   parseGetprop,
   parseGrepH,
   parseMemTotalBytes,
@@ -18,7 +16,6 @@ import {
   parseThermalZones,
   thermalStatusName,
   THROTTLING_STATUS,
-  type CpuCluster,
 } from './adb-parse';
 
 const PROBE_TIMEOUT_MS = 20_000;

@@ -15,7 +15,8 @@ import { targetSpecOf } from '../../../shared/targets';
 import type { TargetContext, TargetKindModule } from '../target-registry';
 import { adbPush, adbShell } from './adb-client';
 import { describeThermal, hardwareOf, probeAdbDevice, readThermal, type AdbDeviceFacts } from './adb-device';
-import { cpuMask, describeClusters, elfAbi } from './adb-parse';
+import { cpuMask, describeClusters } from '../cpu-clusters';
+import { elfAbi } from './adb-parse';
 import { runAdbCell } from './adb-run';
 
 /** Where the studio keeps its files on the device (the shell user can write here on every Android). */

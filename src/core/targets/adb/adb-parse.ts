@@ -2,9 +2,9 @@
  * What an Android device prints, read into facts: getprop's "[key]: [value]" lines, `grep -H .`
  * over sysfs (cpufreq, thermal zones), /proc/meminfo, `dumpsys battery` and `dumpsys
  * thermalservice`, `adb devices -l`, and the ELF header of a benchmark_model binary. Pure
- * functions over text and bytes; the device's output is data, so every number is checked.
+ * functions over text and bytes; the device's output is data, so every number is checked. CPU
+ * clusters, taskset masks and cpufreq state are read by ../cpu-clusters.ts, shared with SSH boards.
  */
-import { StudioError } from '../../../shared/errors';
 
 export function parseGetprop(text: string): Record<string, string> {
   const props: Record<string, string> = {};
@@ -20,54 +20,6 @@ export function parseGrepH(text: string): Map<string, string> {
     if (cut > 0) values.set(line.slice(0, cut), line.slice(cut + 1).trim());
   }
   return values;
-}
-
-export interface CpuCluster {
-  /** CPU numbers, ascending. */
-  cpus: number[];
-  maxKHz: number;
-}
-
-/** CPUs grouped by cpuinfo_max_freq (a cluster shares its clock), slowest first. */
-export function clustersFromMaxFreq(grep: Map<string, string>): CpuCluster[] {
-  const byFreq = new Map<number, number[]>();
-  for (const [path, value] of grep) {
-    const cpu = /\/cpu(\d+)\/cpufreq\/cpuinfo_max_freq$/.exec(path)?.[1];
-    const khz = Number(value);
-    if (cpu === undefined || !Number.isInteger(khz) || khz <= 0) continue;
-    byFreq.set(khz, [...(byFreq.get(khz) ?? []), Number(cpu)]);
-  }
-  return [...byFreq.entries()].sort((a, b) => a[0] - b[0]).map(([maxKHz, cpus]) => ({ maxKHz, cpus: cpus.sort((a, b) => a - b) }));
-}
-
-/** "4 × 2.02 GHz + 3 × 2.80 GHz + 1 × 3.19 GHz" */
-export function describeClusters(clusters: readonly CpuCluster[]): string {
-  return clusters.map((c) => `${c.cpus.length} × ${(c.maxKHz / 1e6).toFixed(2)} GHz`).join(' + ');
-}
-
-/**
- * The taskset mask for a target's `cpus`: all, little (slowest cluster), big (fastest), mid (the
- * clusters between), or a hex mask, which must name at least one CPU the device has. '' for all
- * when the device has no cpufreq to tell its CPUs.
- */
-export function cpuMask(cpus: string, clusters: readonly CpuCluster[], device: string): { mask: string; cpus: number[] } {
-  const all = clusters.flatMap((c) => c.cpus).sort((a, b) => a - b);
-  const pick = (chosen: number[]): { mask: string; cpus: number[] } => ({ mask: chosen.reduce((m, cpu) => m | (1n << BigInt(cpu)), 0n).toString(16), cpus: chosen });
-  const refuse = (why: string): StudioError =>
-    new StudioError('BAD_INPUT', `cpus=${cpus} does not fit ${device}: ${why}; its CPUs are ${describeClusters(clusters) || 'unknown (no cpufreq)'}, so use all${clusters.length > 1 ? ', little, big' : ''} or a mask of CPUs 0–${Math.max(0, ...all)}.`, { target: device });
-  // Without cpufreq the CPUs are unknown: no mask, and no taskset.
-  if (cpus === 'all') return all.length === 0 ? { mask: '', cpus: [] } : pick(all);
-  if (clusters.length === 0) throw refuse('its clusters are unknown');
-  if (cpus === 'little') return pick([...(clusters[0] as CpuCluster).cpus]);
-  if (cpus === 'big') return pick([...(clusters.at(-1) as CpuCluster).cpus]);
-  if (cpus === 'mid') {
-    if (clusters.length < 3) throw refuse(`it has ${clusters.length} cluster${clusters.length === 1 ? '' : 's'}, so no middle one`);
-    return pick(clusters.slice(1, -1).flatMap((c) => c.cpus).sort((a, b) => a - b));
-  }
-  const mask = BigInt(cpus);
-  const chosen = all.filter((cpu) => ((mask >> BigInt(cpu)) & 1n) === 1n);
-  if (chosen.length === 0) throw refuse(`mask ${cpus} selects none of its CPUs`);
-  return pick(chosen);
 }
 
 export function parseMemTotalBytes(meminfo: string): number {
@@ -150,21 +102,6 @@ export function elfAbi(header: Uint8Array): string | null {
     default:
       return `${is64 ? '64' : '32'}-bit ELF for machine ${machine}`;
   }
-}
-
-/** Each CPU's current clock (kHz) and governor from `grep -H .` over cpufreq's scaling_cur_freq and scaling_governor, in CPU order. */
-export function parseCpuFreqState(grep: Map<string, string>): { coresKHz: number[]; governors: string[] } {
-  const cur = new Map<number, number>();
-  const governors = new Map<number, string>();
-  for (const [path, value] of grep) {
-    const match = /\/cpu(\d+)\/cpufreq\/(scaling_cur_freq|scaling_governor)$/.exec(path);
-    if (match === null) continue;
-    const cpu = Number(match[1]);
-    if (match[2] === 'scaling_governor') governors.set(cpu, value);
-    else if (/^\d+$/.test(value)) cur.set(cpu, Number(value));
-  }
-  const order = (map: Map<number, unknown>): number[] => [...map.keys()].sort((a, b) => a - b);
-  return { coresKHz: order(cur).map((cpu) => cur.get(cpu) as number), governors: order(governors).map((cpu) => governors.get(cpu) as string) };
 }
 
 /** The HardwareProfile arch for an Android ABI. */

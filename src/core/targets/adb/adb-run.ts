@@ -24,7 +24,7 @@ import { adbRemoteShell } from '../../power/adb-shell';
 import { truncateRaw } from '../ssh/native-on-board';
 import { adbBinary, adbShell, requireDevice } from './adb-client';
 import { hardwareOf, readThermal, thermalEnvironment, type AdbDeviceFacts } from './adb-device';
-import { cpuMask, describeClusters } from './adb-parse';
+import { cpuMask, describeClusters } from '../cpu-clusters';
 
 const QUICK_WINDOWS = 5;
 /** benchmark_model times Invoke with its own microsecond clock (it prints whole µs). */

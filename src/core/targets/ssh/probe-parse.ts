@@ -4,6 +4,7 @@
  */
 import type { HardwareProfile } from '../../../shared/run-schema';
 import { cpuFeaturesFromCpuinfo } from '../local-target';
+import { armCoreName } from '../cpu-clusters';
 
 /** vcgencmd get_throttled, decoded: what is happening now and what happened since boot. */
 export interface ThrottleState {
@@ -46,27 +47,6 @@ export type NativeTool = 'benchmark_model' | 'trtexec' | 'onnxruntime_perf_test'
 
 /** uname -m → Node's process.arch names, so local and SSH hardware profiles compare. */
 const NODE_ARCH: Record<string, string> = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64', armv7l: 'arm', armv6l: 'arm', i686: 'ia32', i386: 'ia32', riscv64: 'riscv64' };
-
-/** Arm cores by "CPU implementer:CPU part" (from the Arm and NVIDIA technical reference manuals). */
-const ARM_CORES: Record<string, string> = {
-  '0x41:0xd03': 'Cortex-A53',
-  '0x41:0xd04': 'Cortex-A35',
-  '0x41:0xd05': 'Cortex-A55',
-  '0x41:0xd07': 'Cortex-A57',
-  '0x41:0xd08': 'Cortex-A72',
-  '0x41:0xd09': 'Cortex-A73',
-  '0x41:0xd0a': 'Cortex-A75',
-  '0x41:0xd0b': 'Cortex-A76',
-  '0x41:0xd0c': 'Neoverse-N1',
-  '0x41:0xd0d': 'Cortex-A77',
-  '0x41:0xd41': 'Cortex-A78',
-  '0x41:0xd42': 'Cortex-A78AE',
-  '0x41:0xd4b': 'Cortex-A78C',
-  '0x41:0xd46': 'Cortex-A510',
-  '0x41:0xd47': 'Cortex-A710',
-  '0x41:0xc07': 'Cortex-A7',
-  '0x4e:0x004': 'NVIDIA Carmel',
-};
 
 const THROTTLE_BITS: ThrottleFlag[] = ['under-voltage', 'frequency-capped', 'throttled', 'soft-temperature-limit'];
 
@@ -126,7 +106,7 @@ function cpuModelOf(get: (key: string) => string | undefined): string {
   const named = get('cpuinfo_model') ?? get('lscpu_model');
   const part = get('cpuinfo_part')?.toLowerCase();
   const implementer = get('cpuinfo_implementer')?.toLowerCase();
-  const core = part !== undefined && implementer !== undefined ? ARM_CORES[`${implementer}:${part}`] : undefined;
+  const core = part !== undefined && implementer !== undefined ? armCoreName(implementer, part) : undefined;
   // On Arm, cpuinfo's "Model" names the board (that is boardModel); the core type is what a CPU model means here.
   if (core !== undefined) return core;
   return get('lscpu_model') ?? named ?? 'unknown CPU';
