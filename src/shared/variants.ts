@@ -115,6 +115,14 @@ export function madeForLabel(madeFor: MadeFor): string {
 export const TfliteIo = z.enum(['int8', 'uint8', 'float']);
 export type TfliteIo = z.infer<typeof TfliteIo>;
 
+/**
+ * TFLite full integer: FULLY_CONNECTED weights with one scale per tensor (the quantization spec's,
+ * and every TFLite kernel's) or per output channel (TFLite 2.15+ and recent TFLite Micro kernels).
+ * The quantizer's own option (src/core/quantize-tflite/types.ts, denseWeights).
+ */
+export const TfliteDenseWeights = z.enum(['per-tensor', 'per-channel']);
+export type TfliteDenseWeights = z.infer<typeof TfliteDenseWeights>;
+
 /** onnxruntime's default for its Percentile calibrator. */
 export const DEFAULT_PERCENTILE = 99.999;
 
@@ -140,6 +148,10 @@ export const QuantRecipe = z
      * are the ONNX ones' modes, told apart by the parent's format.
      */
     io: TfliteIo.optional(),
+    /** TFLite full integer only: FULLY_CONNECTED weights per tensor or per channel (absent in variants made before the choice was offered: per tensor). */
+    denseWeights: TfliteDenseWeights.optional(),
+    /** TFLite full integer only: each bias absorbs its int8 weights' mean error on the calibration samples (absent in variants made before the choice was offered). */
+    biasCorrection: z.boolean().optional(),
   })
   .strict()
   .superRefine((recipe, ctx) => {
@@ -154,6 +166,11 @@ export const QuantRecipe = z
     }
     if (recipe.io !== undefined && recipe.mode !== 'static') {
       ctx.addIssue({ code: 'custom', path: ['io'], message: `io '${recipe.io}' only applies to TFLite full-integer recipes (mode 'static'; this recipe is '${recipe.mode}'); remove it.` });
+    }
+    for (const [key, value] of [['denseWeights', recipe.denseWeights], ['biasCorrection', recipe.biasCorrection]] as const) {
+      if (value !== undefined && recipe.mode !== 'static') {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} only applies to TFLite full-integer recipes (mode 'static'; this recipe is '${recipe.mode}'); remove it.` });
+      }
     }
     if (recipe.activationSymmetric && recipe.mode !== 'static') {
       ctx.addIssue({ code: 'custom', path: ['activationSymmetric'], message: `activationSymmetric only applies to mode 'static' (this recipe is '${recipe.mode}').` });
@@ -235,13 +252,28 @@ export type VariantOrigin = z.infer<typeof VariantOrigin>;
 /** A short label for lists: "int8 static (entropy, per-channel)", "fp16", "int8 dynamic". */
 export function recipeLabel(recipe: QuantRecipe): string {
   if (recipe.mode === 'fp16') return 'fp16';
-  if (recipe.io !== undefined) return `int8 full integer (${recipe.io} I/O${recipe.exclude.length > 0 ? `, ${recipe.exclude.length} excluded` : ''})`;
+  if (recipe.io !== undefined) return `int8 full integer (${[`${recipe.io} I/O`, ...tfliteChoicesBeyondDefaults(recipe), ...(recipe.exclude.length > 0 ? [`${recipe.exclude.length} excluded`] : [])].join(', ')})`;
   const details = [
     recipe.mode === 'static' ? (recipe.method ?? 'minmax') : null,
     recipe.perChannel ? 'per-channel' : null,
     recipe.exclude.length > 0 ? `${recipe.exclude.length} excluded` : null,
   ].filter((part): part is string => part !== null);
   return `int8 ${recipe.mode}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
+/**
+ * A TFLite full-integer recipe's choices that differ from the quantizer's defaults (min/max ranges,
+ * per-tensor dense weights, bias correction on), for its label: "percentile 99.99", "per-channel
+ * dense", "no bias correction". Defaults are left out, so a default variant keeps the name it had
+ * before the choices were offered, and two variants that differ only in them are told apart.
+ */
+function tfliteChoicesBeyondDefaults(recipe: QuantRecipe): string[] {
+  const parts: string[] = [];
+  if (recipe.method === 'percentile') parts.push(`percentile ${recipe.percentile ?? DEFAULT_PERCENTILE}`);
+  else if (recipe.method !== undefined && recipe.method !== 'minmax') parts.push(recipe.method);
+  if (recipe.denseWeights === 'per-channel') parts.push('per-channel dense');
+  if (recipe.biasCorrection === false) parts.push('no bias correction');
+  return parts;
 }
 
 /**

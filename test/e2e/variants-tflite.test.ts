@@ -1,8 +1,9 @@
 /**
  * The Variants panel on a TFLite model, in a real Chromium against browser mode (issue 14 item 1):
  * it offers TFLite's modes (dynamic range, fp16, full integer with its I/O type and calibration
- * dataset), makes each variant through the same contract call and worker as ONNX variants, shows
- * them under the model in the models list, and lists the ops that stayed float.
+ * dataset, and the quantizer's range method, dense-layer weights and bias correction), makes each
+ * variant through the same contract call and worker as ONNX variants, shows them under the model in
+ * the models list with their recipe, and lists the ops that stayed float.
  * No sleeps: every wait is for a selector or a page condition.
  */
 import path from 'node:path';
@@ -85,12 +86,38 @@ describe('Variants panel on a TFLite model', () => {
     await page.getByTestId('variant-mode-static').check();
     expect(await page.getByTestId('variant-io-select').inputValue()).toBe('int8');
     expect(await page.getByTestId('variant-dataset-select').inputValue()).toBe('demo-digits');
-    expect(await page.getByTestId('variant-method-select').count()).toBe(0);
+    // The quantizer's choices at its defaults (the CLI's without flags); entropy is shown, not offered.
+    const method = page.getByTestId('variant-method-select');
+    expect(await method.inputValue()).toBe('minmax');
+    expect(await method.locator('option[value="entropy"]').isDisabled()).toBe(true);
+    expect(await page.getByTestId('variant-dense-weights').inputValue()).toBe('per-tensor');
+    expect(await page.getByTestId('variant-bias-correction').isChecked()).toBe(true);
     await page.getByTestId('variant-samples-input').fill('50');
     await create(3);
     const full = page.getByTestId('variant-row').filter({ hasText: 'int8 full integer (int8 I/O)' });
     expect(Number(await full.getAttribute('data-size-share'))).toBeLessThanOrEqual(0.33);
     expect(await full.getByTestId('variant-calibration').textContent()).toMatch(/calibrated on .*50 samples/);
+    expect(await full.getByTestId('variant-detail').allTextContents()).toEqual(['int8 activations, int8 inputs and outputs', 'dense-layer weights per tensor', 'bias correction']);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('a per-channel, percentile variant records its choices, told apart from the default one in the Variants list and the models list', async () => {
+    await page.getByTestId('variant-method-select').selectOption('percentile');
+    await page.getByTestId('variant-percentile-input').fill('99.99');
+    await page.getByTestId('variant-dense-weights').selectOption('per-channel');
+    expect(await page.getByTestId('variant-tflite-choices').textContent()).toContain('needs TFLite 2.15+ or a recent TFLite Micro');
+    // Fewer samples than the default variant's: percentile ranges take a second pass over them.
+    await page.getByTestId('variant-samples-input').fill('20');
+    await create(4);
+    const recipes = await page.getByTestId('variant-recipe').allTextContents();
+    expect(recipes).toContain('int8 full integer (int8 I/O)');
+    expect(recipes).toContain('int8 full integer (int8 I/O, percentile 99.99, per-channel dense)');
+    const chosen = page.getByTestId('variant-row').filter({ hasText: 'per-channel dense' });
+    expect(await chosen.getByTestId('variant-detail').allTextContents()).toEqual(['percentile 99.99', 'int8 activations, int8 inputs and outputs', 'dense-layer weights per channel', 'bias correction']);
+    // The models list names both full-integer variants apart.
+    const rows = await page.getByTestId('model-row').allTextContents();
+    expect(rows.filter((text) => text.includes('int8 full integer'))).toHaveLength(2);
+    expect(rows.some((text) => text.includes('percentile 99.99, per-channel dense'))).toBe(true);
     expect(errors).toEqual([]);
   }, 240_000);
 });

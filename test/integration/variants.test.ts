@@ -105,6 +105,9 @@ describe('variants of the demo model', () => {
     await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'fp16', io: 'int8' } })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'static', io: 'int8' } })).rejects.toThrow(/needs a calibration dataset/);
     await expect(api.models.quantize({ modelId: floatId, recipe: { mode: 'static', io: 'int8' }, datasetId: 'demo-digits' })).rejects.toThrow(/I\/O type applies to TFLite full-integer variants/);
+    await expect(api.models.quantize({ modelId: floatId, recipe: { mode: 'static', denseWeights: 'per-channel' }, datasetId: 'demo-digits' })).rejects.toThrow(/dense-layer weights choice applies to TFLite full-integer variants/);
+    // Entropy ranges are refused by the quantizer itself, with its reason, as the CLI's --method entropy is.
+    await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'static', method: 'entropy', io: 'int8' }, datasetId: 'demo-digits', calibrationSamples: 4 })).rejects.toThrow(/Entropy calibration is not offered for TFLite full-integer mode/);
   });
 
   it('static quantization without a dataset says what is missing', async () => {

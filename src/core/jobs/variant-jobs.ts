@@ -11,6 +11,7 @@ import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import type { LayerSqnr } from '../../shared/eval-schema';
 import { recipeLabel, type MadeFor, type QuantRecipe, type VariantOrigin } from '../../shared/variants';
 import { normalizeRecipe } from '../quantize/recipe';
+import { weightChoices } from '../quantize-tflite/full-int8';
 import { autoRangeFor, cpuInfoOf, type CpuInfo } from '../quantize/weight-range';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { runWorkerTask } from '../workers/run-worker';
@@ -63,6 +64,10 @@ export async function createQuantizedVariant(
   }
   if (request.recipe.io !== undefined) {
     throw new StudioError('BAD_INPUT', `The I/O type applies to TFLite full-integer variants; '${parent.name}' is an ONNX model, whose variants keep its input and output types. Leave it out.`, { model: parent.name });
+  }
+  const tfliteChoice = request.recipe.denseWeights !== undefined ? 'dense-layer weights' : request.recipe.biasCorrection !== undefined ? 'bias correction' : null;
+  if (tfliteChoice !== null) {
+    throw new StudioError('BAD_INPUT', `The ${tfliteChoice} choice applies to TFLite full-integer variants; '${parent.name}' is an ONNX model, so leave it out.`, { model: parent.name });
   }
   const dataset = request.datasetId ? await workspace.readDataset(request.datasetId) : null;
   const useDataset = request.recipe.mode === 'static' ? dataset : null;
@@ -136,12 +141,23 @@ async function createTfliteVariant(
   onProgress: (message: string) => void,
 ): Promise<ModelEntry> {
   const { mode } = request.recipe;
-  if (request.recipe.weightRange !== 'auto' || request.recipe.activationSymmetric || (mode === 'static' && request.recipe.method !== undefined && request.recipe.method !== 'minmax')) {
-    throw new StudioError('BAD_INPUT', `'${parent.name}' is a TFLite model, whose modes fix the weight range, the activations and the calibration method (min/max); leave those out.`, { model: parent.name });
+  if (request.recipe.weightRange !== 'auto' || request.recipe.activationSymmetric) {
+    throw new StudioError('BAD_INPUT', `'${parent.name}' is a TFLite model, whose modes fix the weight range and the activations; leave those out.`, { model: parent.name });
   }
   const full = mode === 'static';
-  const recipe: QuantRecipe = full
-    ? { ...request.recipe, method: 'minmax', perChannel: true, io: request.recipe.io ?? 'float' }
+  // The recipe records every full-integer choice as the quantizer resolves it (its defaults from
+  // weightChoices, the CLI's too), so two variants that differ only in them are told apart.
+  const choices = full ? weightChoices({ calibrationMethod: request.recipe.method, percentile: request.recipe.percentile, denseWeights: request.recipe.denseWeights, biasCorrection: request.recipe.biasCorrection }) : null;
+  const recipe: QuantRecipe = choices
+    ? {
+        ...request.recipe,
+        method: choices.method,
+        ...(choices.method === 'percentile' ? { percentile: choices.percentile } : {}),
+        perChannel: true,
+        io: request.recipe.io ?? 'float',
+        denseWeights: choices.perChannelDense ? 'per-channel' : 'per-tensor',
+        biasCorrection: choices.biasCorrection,
+      }
     : { ...request.recipe, perChannel: mode === 'dynamic', io: undefined };
   if (!full && request.recipe.io !== undefined) {
     throw new StudioError('BAD_INPUT', `The I/O type only applies to full-integer int8 variants; a ${mode} variant keeps float inputs and outputs, so leave it out.`, { model: parent.name });
@@ -160,7 +176,7 @@ async function createTfliteVariant(
         modelPath: mainModelPath(workspace, parent),
         outPath,
         mode: full ? 'int8' : mode === 'dynamic' ? 'dynamic' : 'fp16',
-        ...(full ? { io: recipe.io } : {}),
+        ...(full ? { io: recipe.io, method: recipe.method, percentile: recipe.percentile, denseWeights: recipe.denseWeights, biasCorrection: recipe.biasCorrection } : {}),
         exclude: recipe.exclude,
         ...(dataset ? { datasetDir: dataset.dir } : {}),
         calibrationSamples: request.calibrationSamples,

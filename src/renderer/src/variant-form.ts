@@ -1,5 +1,5 @@
 import type { DatasetEntry, TargetEntry } from '../../shared/contract';
-import { autoWeightRange, DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type TfliteIo, type WeightRange } from '../../shared/variants';
+import { autoWeightRange, DEFAULT_PERCENTILE, type CalibrationMethod, type QuantMode, type QuantRecipeInput, type TfliteDenseWeights, type TfliteIo, type WeightRange } from '../../shared/variants';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 
 /** The "Create variant" form as typed: numbers stay strings until submitted. */
@@ -18,6 +18,10 @@ export interface VariantForm {
   exclude: string[];
   /** TFLite full integer (mode static): the variant's input and output type. */
   io: TfliteIo;
+  /** TFLite full integer: FULLY_CONNECTED weights per tensor (the default, every kernel takes it) or per channel. */
+  denseWeights: TfliteDenseWeights;
+  /** TFLite full integer: fold the int8 weights' mean error on the calibration samples into the biases (default on). */
+  biasCorrection: boolean;
 }
 
 /** The formats the studio makes variants of; a TFLite model's form offers TFLite's modes. */
@@ -43,6 +47,10 @@ export function defaultVariantForm(datasets: readonly DatasetEntry[]): VariantFo
     exclude: [],
     // int8 in and out is what a microcontroller build wants (the converter's inference_input_type = int8).
     io: 'int8',
+    // The quantizer's own defaults (weightChoices in src/core/quantize-tflite/full-int8.ts, which the
+    // CLI gets too); a unit test holds the two together.
+    denseWeights: 'per-tensor',
+    biasCorrection: true,
   };
 }
 
@@ -130,9 +138,11 @@ export function toQuantizeRequest(modelId: string, form: VariantForm, targets: r
 }
 
 /**
- * A TFLite model's request: TFLite's modes fix per-channel weights, the weight range and min/max
- * calibration, so the form sends only the mode, exclusions and, for full integer (static), the
- * dataset, samples and I/O type; the target does not matter.
+ * A TFLite model's request: TFLite's modes fix per-channel convolution weights and the weight
+ * range, so the form sends the mode, exclusions and, for full integer (static), the dataset,
+ * samples, I/O type and the quantizer's choices (range method and percentile, dense-layer weights,
+ * bias correction), spelled out even at their defaults so the variant's recipe records them; the
+ * target does not matter.
  */
 function toTfliteRequest(modelId: string, form: VariantForm): { request: QuantizeRequest } | { errors: FormErrors } {
   if (form.mode !== 'static') {
@@ -141,7 +151,25 @@ function toTfliteRequest(modelId: string, form: VariantForm): { request: Quantiz
   const errors: FormErrors = {};
   const samples = Number(form.samples);
   if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) errors.samples = 'A whole number from 1 to 10,000.';
+  const percentile = Number(form.percentile);
+  if (form.method === 'percentile' && !(percentile > 0 && percentile <= 100)) errors.percentile = 'Above 0, at most 100 (e.g. 99.999).';
   if (!form.datasetId) errors.datasetId = 'Import a dataset on the Datasets page to calibrate with.';
   if (Object.keys(errors).length > 0) return { errors };
-  return { request: { modelId, recipe: { mode: 'static', perChannel: true, io: form.io, exclude: form.exclude }, datasetId: form.datasetId, calibrationSamples: samples } };
+  return {
+    request: {
+      modelId,
+      recipe: {
+        mode: 'static',
+        method: form.method,
+        ...(form.method === 'percentile' ? { percentile } : {}),
+        perChannel: true,
+        io: form.io,
+        denseWeights: form.denseWeights,
+        biasCorrection: form.biasCorrection,
+        exclude: form.exclude,
+      },
+      datasetId: form.datasetId,
+      calibrationSamples: samples,
+    },
+  };
 }

@@ -36,7 +36,7 @@ export function originLabel(model: ModelEntry, models: readonly ModelEntry[]): s
   return `${recipeLabel(model.origin.recipe)} · from ${parentName}`;
 }
 
-/** What a quantized variant's recipe says beyond its label: exclusions, activations, weight range, opset. */
+/** What a quantized variant's recipe says beyond its label: range method, activations, TFLite's dense weights and bias correction, weight range, opset, exclusions. */
 export function recipeDetails(origin: VariantOrigin): string[] {
   if (origin.kind !== 'quantized') return [];
   const { recipe } = origin;
@@ -44,6 +44,9 @@ export function recipeDetails(origin: VariantOrigin): string[] {
   if (recipe.method === 'percentile') parts.push(`percentile ${recipe.percentile ?? 99.999}`);
   if (recipe.mode === 'static' && recipe.io === undefined) parts.push(recipe.activationSymmetric ? 'symmetric int8 activations' : 'asymmetric uint8 activations');
   if (recipe.io !== undefined) parts.push(`int8 activations, ${recipe.io} inputs and outputs`);
+  // TFLite full integer's choices, recorded since the Variants panel offers them (older variants have neither).
+  if (recipe.denseWeights !== undefined) parts.push(recipe.denseWeights === 'per-channel' ? 'dense-layer weights per channel' : 'dense-layer weights per tensor');
+  if (recipe.biasCorrection !== undefined) parts.push(recipe.biasCorrection ? 'bias correction' : 'no bias correction');
   if (recipe.mode !== 'fp16' && recipe.weightRange !== 'auto') {
     const weights = recipe.weightRange === 'reduced' ? '7-bit weights' : 'full-range weights';
     // "7-bit weights, for Raspberry Pi 5 (arm64)": the CPU weight range auto was chosen for.

@@ -4,6 +4,7 @@ import { CalibrationMethod, QuantMode, TfliteIo, WeightRange } from '../../../..
 import { autoRangePreview, defaultVariantForm, madeForOptions, madeForTarget, toQuantizeRequest, type QuantizeRequest, type VariantForm, type VariantFormat } from '../../variant-form';
 import { NumberField } from '../bench/NumberField';
 import { ExcludeField } from './ExcludeField';
+import { TfliteFullIntegerFields } from './TfliteFullIntegerFields';
 
 interface Props {
   modelId: string;
@@ -124,6 +125,7 @@ export function CreateVariantForm({ modelId, format, datasets, targets, suggesti
           <NumberField label="Samples" hint="Calibration samples" value={form.samples} error={errors.samples} testId="variant-samples-input" onChange={(samples) => patch({ samples })} />
         </div>
       )}
+      {tflite && isStatic && <TfliteFullIntegerFields form={form} errors={errors} patch={patch} />}
       <div className="form-row">
         {!tflite && form.mode !== 'fp16' && (
           <label className="q-check" title="One scale per output channel of Conv/Gemm/MatMul weights">
