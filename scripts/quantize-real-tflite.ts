@@ -4,7 +4,7 @@
  * float model: cosine of the dequantized outputs (float I/O) against the float model's in LiteRT.
  * The figures the README's full-int8 table and the MediaPipe test's bounds come from.
  *
- *   npx tsx scripts/quantize-real-tflite.ts [--models hand_landmark_lite,...] [--samples 16] [--inputs noise|scene] [--choices 0,3,...]
+ *   npx tsx scripts/quantize-real-tflite.ts [--models hand_landmark_lite,mediapipe-palm-detection-lite,FILE.tflite,...] [--samples 16] [--inputs noise|scene] [--choices 0,3,...]
  *
  * Calibration and check inputs are seeded, in [0, 1]: uniform noise (makeInputData's 'random'
  * fill, the runner's) or photo-like scenes (the 'scene' recipe of test/real-models/seeded-data.ts),
@@ -23,6 +23,7 @@ import type { CalibrationData } from '../src/core/quantize/recipe';
 import { elementCount, makeInputData, seededRandom } from '../src/core/runner/input-data';
 import { openLiteRtModel, runLiteRtOnce, type LiteRtModel } from '../src/core/runner/runtimes/litert';
 import { drawInput } from '../test/real-models/seeded-data';
+import { loadTable, modelPath } from '../test/real-models/table';
 
 const MODELS: Record<string, string> = {
   face_detection_short_range: 'face_detection/face_detection_short_range.tflite',
@@ -33,6 +34,14 @@ const MODELS: Record<string, string> = {
   pose_landmark_full: 'pose/pose_landmark_full.tflite',
   pose_landmark_heavy: 'pose/pose_landmark_heavy.tflite',
 };
+
+/** A model of MODELS, a real-model table row's id (packed models among them), or a path. */
+function modelFile(id: string): string {
+  const known = MODELS[id];
+  if (known !== undefined) return path.join('node_modules/@mediapipe', known);
+  const row = loadTable('tflite').find((r) => r.id === id);
+  return row === undefined ? id : modelPath(row);
+}
 
 type Choice = Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection' | 'calibrationMethod' | 'percentile'>;
 
@@ -75,7 +84,7 @@ async function main(): Promise<void> {
   console.log('model | weights | seconds | bytes | cosine per output (seed 1 / seed 2) | least');
   try {
     for (const id of wanted) {
-      const file = path.join('node_modules/@mediapipe', MODELS[id] ?? id);
+      const file = modelFile(id);
       const float = await openLiteRtModel(file, 1);
       const spec = float.inputs[0] as LiteRtModel['inputs'][number];
       const calibration: CalibrationData = { inputs: Array.from({ length: samples }, (_, i) => ({ [spec.name]: { dims: spec.shape, data: seeded(spec, 1000 + i) } })) };

@@ -1,6 +1,8 @@
 /**
  * Full-integer quantization of third-party TFLite models from the real-model table (MediaPipe's,
- * shipped in node_modules; issue 14 item 1, acceptance "three third-party models"). No dataset of
+ * shipped in node_modules; palm detection lite is packed in @mediapipe/hands' asset bundle and
+ * sliced out by test/helpers/packed-assets.ts; issue 14 item 1, acceptance "three third-party
+ * models": face detection short and full range and palm detection lite pass). No dataset of
  * faces or hands ships with the studio, so every model is CALIBRATED ON SEEDED RANDOM INPUTS
  * (uniform [0, 1), the runner's seededRandom through makeInputData, 16 samples) and compared on
  * two other seeded inputs: each output of the int8 model (float I/O, so LiteRT returns its
@@ -29,6 +31,7 @@ import type { CalibrationData } from '../../src/core/quantize/recipe';
 import { elementCount, makeInputData } from '../../src/core/runner/input-data';
 import { openLiteRtModel, type LiteRtModel } from '../../src/core/runner/runtimes/litert';
 import type { FloatTensor } from '../../src/core/runner/tensor-convert';
+import { loadTable, modelPath } from '../real-models/table';
 
 const root = join(import.meta.dirname, '..', '..');
 const mediapipe = (path: string): string => join(root, 'node_modules/@mediapipe', path);
@@ -41,6 +44,7 @@ const MIN_COSINE = 0.98;
 const WORLD_LANDMARKS_FLOOR = 0.94;
 
 interface Case {
+  /** Under node_modules/@mediapipe, or a real-model table row's id (a packed model). */
   file: string;
   options?: Pick<TfliteQuantOptions, 'denseWeights'>;
   /** Outputs held to a lower bound than MIN_COSINE, with why (see the header). */
@@ -53,7 +57,17 @@ const CASES: Case[] = [
   { file: 'face_detection/face_detection_full_range.tflite' },
   { file: 'hands/hand_landmark_lite.tflite', ...HANDS },
   { file: 'hands/hand_landmark_full.tflite', ...HANDS },
+  // PRELU after nearly every convolution: its slope is quantized like an activation (int8-op-rules.ts).
+  { file: 'mediapipe-palm-detection-lite' },
 ];
+
+/** The float model's path: a file of a @mediapipe package, or the table row's (sliced out of its bundle). */
+function floatModelPath(file: string): string {
+  if (file.endsWith('.tflite')) return mediapipe(file);
+  const row = loadTable('tflite').find((r) => r.id === file);
+  if (row === undefined) throw new Error(`test/models/tflite.json has no row '${file}'.`);
+  return modelPath(row);
+}
 
 function randomInput(model: LiteRtModel, seed: number): Float32Array {
   const spec = model.inputs[0] as LiteRtModel['inputs'][number];
@@ -77,7 +91,7 @@ describe('full-integer quantization of MediaPipe models (calibrated on seeded ra
   for (const { file, options = {}, lowerBound = {} } of CASES) {
     const apart = Object.entries(lowerBound).map(([name, bound]) => `${name}'s (at least ${bound}, see above)`);
     it(`${file}: loads and runs in LiteRT; every output's cosine against the float model${apart.length > 0 ? ` but ${apart.join(', ')}` : ''} is at least ${MIN_COSINE}`, async () => {
-      const floatPath = mediapipe(file);
+      const floatPath = floatModelPath(file);
       const floatBytes = new Uint8Array(readFileSync(floatPath));
       const float = await openLiteRtModel(floatPath, 1);
       const spec = float.inputs[0] as LiteRtModel['inputs'][number];
@@ -95,7 +109,7 @@ describe('full-integer quantization of MediaPipe models (calibrated on seeded ra
       expect((subgraph?.tensors ?? []).filter((t, i) => !boundary.has(i) && (t.type === TensorType.FLOAT32 || t.type === TensorType.FLOAT16)).map((t) => t.name)).toEqual([]);
       expect(result.notes.join(' ')).toMatch(/float16 weight tensors behind DEQUANTIZE ops were folded/);
 
-      const int8Path = join(dir, file.replace(/[/]/g, '-'));
+      const int8Path = join(dir, `${file.replace(/[/]/g, '-').replace(/\.tflite$/, '')}.int8.tflite`);
       writeFileSync(int8Path, result.bytes);
       const int8 = await openLiteRtModel(int8Path, 1);
       try {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { extractPackedFile } from '../helpers/packed-assets';
 import { repoRoot } from '../helpers/run-cli';
 import { InputRecipe } from './seeded-data';
 
@@ -18,6 +19,8 @@ const TfjsTensor = Tensor.extend({ tensor: z.string() }).strict();
 const Source = z.union([
   /** A file inside an npm package pinned in package.json's devDependencies. */
   z.object({ npm: z.string(), version: z.string(), path: z.string() }).strict(),
+  /** A file packed inside such a package's Emscripten asset bundle (`packed`, a `.data` file beside its `_loader.js`), named as the loader lists it (test/helpers/packed-assets.ts). */
+  z.object({ npm: z.string(), version: z.string(), packed: z.string(), path: z.string() }).strict(),
   /** A file of a Debian package installed on the machine. */
   z.object({ debian: z.string(), version: z.string(), path: z.string() }).strict(),
 ]);
@@ -175,8 +178,9 @@ export function loadAllRows(): ModelRow[] {
   return TABLE_FILES.flatMap(loadTable);
 }
 
-/** Absolute path of a row's model file. */
+/** Absolute path of a row's model file (a packed one is sliced out of its bundle into a temporary folder once). */
 export function modelPath(row: ModelRow): string {
+  if ('packed' in row.source) return extractPackedFile(row.source.npm, row.source.version, row.source.packed, row.source.path);
   if ('npm' in row.source) return path.join(repoRoot, 'node_modules', row.source.npm, row.source.path);
   return path.join('/usr/share', row.source.debian, row.source.path);
 }
@@ -188,7 +192,7 @@ export function modelPath(row: ModelRow): string {
  */
 export function sourceProblems(row: ModelRow): string[] {
   const problems: string[] = [];
-  const file = modelPath(row);
+  const file = 'packed' in row.source ? path.join(repoRoot, 'node_modules', row.source.npm, row.source.packed) : modelPath(row);
   if (!existsSync(file)) problems.push(`${file} does not exist`);
   if ('npm' in row.source) {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
@@ -207,7 +211,8 @@ export function sourceProblems(row: ModelRow): string[] {
   return problems;
 }
 
-/** "package@version" or "Debian package version", as the README lists it. */
+/** "package@version" (with the bundle a packed file is in) or "Debian package version", as the README lists it. */
 export function sourceLabel(row: ModelRow): string {
+  if ('packed' in row.source) return `${row.source.npm}@${row.source.version} (packed in ${row.source.packed})`;
   return 'npm' in row.source ? `${row.source.npm}@${row.source.version}` : `Debian ${row.source.debian} ${row.source.version}`;
 }

@@ -53,6 +53,8 @@ export const INT8_OP_RULES: ReadonlyMap<number, Int8OpRule> = new Map<number, In
   [B.RELU6, { version: 2, output: own }],
   [B.LEAKY_RELU, { version: 2, output: own }],
   [B.HARD_SWISH, { version: 1, output: own }],
+  // The slope (alpha) is a constant quantized like an activation: int8 per tensor, asymmetric over its values (TFLite's operator_property.cc lists both inputs as plain tensors).
+  [B.PRELU, { version: 1, output: own }],
   [B.LOGISTIC, { version: 2, output: fixed(1 / 256, -128) }],
   [B.SOFTMAX, { version: 2, output: fixed(1 / 256, -128) }],
   [B.TANH, { version: 2, output: fixed(1 / 128, 0) }],
