@@ -84,7 +84,7 @@ function runOrderTable(rows: Array<{ type: string; firstMs: number; avgMs: numbe
 }
 
 /** Runs the stand-in; resolves with its exit status after a short real delay (so a link can drop mid-run). */
-export async function runStandInBenchmarkModel(device: EmulatedAndroid, args: string[], cpus: number[], io: ShellIo): Promise<number> {
+export async function runStandInBenchmarkModel(device: EmulatedAndroid, args: string[], cwd: string, cpus: number[], io: ShellIo): Promise<number> {
   const out: string[] = [`INFO: ${'EDGEBENCH ADB EMULATOR'}: this benchmark_model is a labelled stand-in; its timings are modelled, not measured.`];
   const fail = (message: string): number => {
     io.stdout(`${out.join('\n')}\n${message}\n`);
@@ -105,7 +105,7 @@ export async function runStandInBenchmarkModel(device: EmulatedAndroid, args: st
     ...(flags.nnapi ? ['INFO: Use NNAPI: [1]'] : []),
     `INFO: Use xnnpack: [${flags.xnnpack && !flags.gpu && !flags.nnapi ? 1 : 0}]`,
   );
-  const data = device.fs.read(flags.graph);
+  const data = device.root.read(flags.graph, cwd);
   if (data === undefined) return fail(`ERROR: Could not open '${flags.graph}'.\nERROR: Benchmarking failed.`);
   let nodes: Array<{ op: string; outputs: string[] }>;
   try {

@@ -30,6 +30,8 @@ export interface EmulatedDeviceSpec {
   throttleAfterBenchmarks?: number;
   /** Battery temperature at start, tenths of °C (as dumpsys battery prints it). */
   batteryTenthsC: number;
+  /** The battery's power_supply files (current_now µA, voltage_now µV, status), or null for none; the Android power meter reads them. */
+  battery: { currentMicroA: number; voltageMicroV: number; charging: boolean } | null;
   /** Thermal zones at start, °C. */
   zones: Array<{ type: string; celsius: number }>;
   gpuDelegate: boolean;
@@ -60,6 +62,8 @@ export const EMULATED_DEVICE_DEFAULTS: EmulatedDeviceSpec = {
   memTotalKiB: 7_812_500,
   thermalStatus: 0,
   batteryTenthsC: 285,
+  // Discharging at 0.6 A × 3.9 V: unplugged, as a phone reached over adb's TCP transport can be.
+  battery: { currentMicroA: -600_000, voltageMicroV: 3_900_000, charging: false },
   zones: [
     { type: 'cpu-0-0', celsius: 36.2 },
     { type: 'cpu-1-0', celsius: 37.9 },

@@ -4,8 +4,9 @@
  * never accepted (an unauthorized device), OPEN / OKAY / WRTE / CLSE streams with one WRTE in flight
  * per stream until the host's OKAY. Services: `shell:` (raw output), `shell,v2,...:` (the shell
  * protocol's stdout / stderr / exit packets, which adb 29 uses when the banner lists shell_v2), and
- * `sync:` (SYNC.TXT: STAT, LIST, SEND, RECV, DATA, DONE, OKAY, FAIL, QUIT). The shell runs the
- * emulated userland (userland.ts). Everything it reports names itself an emulator.
+ * `sync:` (SYNC.TXT: STAT, LIST, SEND, RECV, DATA, DONE, OKAY, FAIL, QUIT). Each shell command runs
+ * in the device's real POSIX shell (device-shell.ts), its stdin fed from the host's stream; closing
+ * the stream or the connection hangs it up. Everything it reports names itself an emulator.
  */
 import net from 'node:net';
 import { EMULATED_DEVICE_DEFAULTS, type EmulatedDeviceSpec } from './device-spec';
@@ -20,12 +21,15 @@ import {
   AUTH_TOKEN,
   DEVICE_MAX_PAYLOAD,
   MessageReader,
+  SHELL_CLOSE_STDIN,
   SHELL_EXIT,
   SHELL_STDERR,
+  SHELL_STDIN,
   SHELL_STDOUT,
   encodeMessage,
   shellPacket,
 } from './adb-wire';
+import type { ShellProcess } from './device-shell';
 import { EmulatedAndroid } from './userland';
 
 /** Largest DATA chunk of the sync protocol (SYNC_DATA_MAX). */
@@ -38,6 +42,8 @@ interface Stream {
   waitingForOkay: boolean;
   closed: boolean;
   onData(data: Buffer): void;
+  /** The host closed the stream, or the connection went. */
+  onClose(): void;
   /** Close after the queue drains. */
   closeWhenDrained: boolean;
 }
@@ -57,6 +63,7 @@ export interface RunningEmulator {
 export async function startAdbDeviceEmulator(overrides: Partial<EmulatedDeviceSpec> = {}): Promise<RunningEmulator> {
   const spec: EmulatedDeviceSpec = { ...EMULATED_DEVICE_DEFAULTS, ...overrides };
   const device = new EmulatedAndroid(spec);
+  await device.start();
   const sockets = new Set<net.Socket>();
   const services: string[] = [];
   const server = net.createServer((socket) => {
@@ -80,7 +87,7 @@ export async function startAdbDeviceEmulator(overrides: Partial<EmulatedDeviceSp
       new Promise<void>((resolve) => {
         sockets.forEach((socket) => socket.destroy());
         server.close(() => resolve());
-      }),
+      }).then(() => device.close()),
   };
 }
 
@@ -145,7 +152,7 @@ function serveConnection(socket: net.Socket, device: EmulatedAndroid, services: 
           if (!online) break;
           const service = message.data.toString('utf8').replace(/\0$/, '');
           services.push(service);
-          const stream: Stream = { localId: nextLocalId++, remoteId: message.arg0, queue: [], waitingForOkay: false, closed: false, closeWhenDrained: false, onData: () => undefined };
+          const stream: Stream = { localId: nextLocalId++, remoteId: message.arg0, queue: [], waitingForOkay: false, closed: false, closeWhenDrained: false, onData: () => undefined, onClose: () => undefined };
           const handler = openService(service, device, (data) => write(stream, data), () => close(stream));
           if (handler === null) {
             send(A_CLSE, 0, message.arg0);
@@ -153,6 +160,7 @@ function serveConnection(socket: net.Socket, device: EmulatedAndroid, services: 
           }
           streams.set(stream.localId, stream);
           stream.onData = handler.onData;
+          stream.onClose = handler.onClose ?? (() => undefined);
           // The OKAY that accepts the stream goes first: the host drops a WRTE for a stream it has not seen accepted.
           send(A_OKAY, stream.localId, stream.remoteId);
           handler.start();
@@ -178,6 +186,7 @@ function serveConnection(socket: net.Socket, device: EmulatedAndroid, services: 
           stream.closed = true;
           streams.delete(stream.localId);
           send(A_CLSE, stream.localId, stream.remoteId);
+          stream.onClose();
           break;
         }
         default:
@@ -186,12 +195,15 @@ function serveConnection(socket: net.Socket, device: EmulatedAndroid, services: 
     }
   });
   socket.on('error', () => undefined);
+  // The device is gone for the host: what its shells were running is hung up, as adbd's are when the USB link drops.
+  socket.on('close', () => streams.forEach((stream) => stream.onClose()));
 }
 
 interface ServiceHandler {
   /** Starts the service once the stream is accepted. */
   start(): void;
   onData(data: Buffer): void;
+  onClose?(): void;
 }
 
 /** The service's handler, or null for a service this device does not offer. */
@@ -200,24 +212,42 @@ function openService(service: string, device: EmulatedAndroid, write: (data: Buf
   if (shell !== null) {
     const v2 = (shell[1] ?? '').split(',').includes('v2');
     const command = shell[2] as string;
-    const io = v2
-      ? { stdout: (text: string) => write(shellPacket(SHELL_STDOUT, Buffer.from(text))), stderr: (text: string) => write(shellPacket(SHELL_STDERR, Buffer.from(text))) }
-      : { stdout: (text: string) => write(Buffer.from(text)), stderr: (text: string) => write(Buffer.from(text)) };
+    let process: ShellProcess | undefined;
     const start = (): void => {
       if (command === '') {
-        // An interactive shell is not emulated; say so and end.
-        io.stderr('the EdgeBench adb emulator has no interactive shell\n');
+        // An interactive shell (a pty) is not emulated; say so and end.
+        const text = Buffer.from('the EdgeBench adb emulator has no interactive shell\n');
+        write(v2 ? shellPacket(SHELL_STDERR, text) : text);
         if (v2) write(shellPacket(SHELL_EXIT, Buffer.from([1])));
         close();
         return;
       }
-      void device.run(command, io).then((status) => {
+      process = device.runShell(command);
+      process.child.stdout?.on('data', (chunk: Buffer) => write(v2 ? shellPacket(SHELL_STDOUT, chunk) : chunk));
+      process.child.stderr?.on('data', (chunk: Buffer) => write(v2 ? shellPacket(SHELL_STDERR, chunk) : chunk));
+      void process.done.then((status) => {
         if (v2) write(shellPacket(SHELL_EXIT, Buffer.from([status & 0xff])));
         close();
       });
     };
-    // stdin packets (and close-stdin, window size) are read and ignored: no command here reads stdin.
-    return { start, onData: () => undefined };
+    // Shell protocol v2's packets from the host: stdin and close-stdin (window-size changes are for a pty); raw shell: bytes are stdin.
+    let pending: Buffer = Buffer.alloc(0);
+    const onData = (data: Buffer): void => {
+      const stdin = process?.child.stdin;
+      if (!v2) {
+        stdin?.write(data);
+        return;
+      }
+      pending = Buffer.concat([pending, data]);
+      while (pending.length >= 5 && pending.length >= 5 + pending.readUInt32LE(1)) {
+        const id = pending[0];
+        const body = pending.subarray(5, 5 + pending.readUInt32LE(1));
+        pending = pending.subarray(5 + body.length);
+        if (id === SHELL_STDIN) stdin?.write(body);
+        else if (id === SHELL_CLOSE_STDIN) stdin?.end();
+      }
+    };
+    return { start, onData, onClose: () => process?.hangUp() };
   }
   if (service === 'sync:') return { start: () => undefined, onData: syncService(device, write, close) };
   return null;
@@ -251,15 +281,15 @@ function syncService(device: EmulatedAndroid, write: (data: Buffer) => void, clo
       pending = pending.subarray(8 + bodyLength);
       switch (id) {
         case 'STAT': {
-          const stat = device.fs.stat(body.toString('utf8'));
+          const stat = device.root.stat(body.toString('utf8'));
           const reply = header('STAT', stat?.mode ?? 0);
           write(Buffer.concat([reply, u32(stat?.size ?? 0), u32(stat?.mtimeS ?? 0)]));
           break;
         }
         case 'LIST': {
           const path = body.toString('utf8');
-          for (const name of device.fs.list(path) ?? []) {
-            const stat = device.fs.stat(`${path}/${name}`);
+          for (const name of device.root.list(path) ?? []) {
+            const stat = device.root.stat(`${path}/${name}`);
             write(Buffer.concat([header('DENT', stat?.mode ?? 0), u32(stat?.size ?? 0), u32(stat?.mtimeS ?? 0), u32(Buffer.byteLength(name)), Buffer.from(name)]));
           }
           write(Buffer.concat([header('DONE', 0), u32(0), u32(0), u32(0)]));
@@ -277,14 +307,12 @@ function syncService(device: EmulatedAndroid, write: (data: Buffer) => void, clo
         case 'DONE':
           if (receiving === null) fail('DONE without SEND');
           else if (!receiving.path.startsWith('/data/local/tmp/') && !receiving.path.startsWith('/sdcard/')) fail(`couldn't create file: Permission denied`);
-          else {
-            device.fs.write(receiving.path, Buffer.concat(receiving.chunks), receiving.mode);
-            write(header('OKAY', 0));
-          }
+          else if (!device.root.writePushed(receiving.path, Buffer.concat(receiving.chunks), receiving.mode)) fail(`couldn't create file: Permission denied`);
+          else write(header('OKAY', 0));
           receiving = null;
           break;
         case 'RECV': {
-          const file = device.fs.read(body.toString('utf8'));
+          const file = device.root.read(body.toString('utf8'));
           if (file === undefined) fail('No such file or directory');
           else {
             for (let at = 0; at < file.length; at += SYNC_DATA_MAX) {

@@ -1,75 +1,29 @@
 /**
- * The emulated device's small userland, reached through `shell:`: a shell line is split on ; && ||
- * into commands (quotes, globs and 2>&1 / >/dev/null redirections as mksh reads them), each run by
- * one of the toybox-like commands below, or by the benchmark_model stand-in when a file in the
- * emulated file system is executed. What a command prints follows the real tool's format
- * (getprop's "[key]: [value]", dumpsys battery's "  temperature: 285"), so the studio parses it as
- * it would a phone's.
+ * The emulated Android device: its state (properties, clusters, thermal zones, battery, how it
+ * heats up), kept in the files a phone exposes it through (/system/build.prop, cpufreq and thermal
+ * sysfs, /proc/meminfo, the battery's power_supply) inside its root (device-root.ts), and its shell
+ * (device-shell.ts: each `shell:` command in a real POSIX shell chrooted there). What the stand-in
+ * tools print follows the real tools' formats (getprop's "[key]: [value]", dumpsys battery's
+ * "  temperature: 285"), so the studio parses it as it would a phone's. Executing the
+ * benchmark_model stand-in reaches this process through a socket (stand-in-client.py), which runs
+ * it with the device's state.
  */
+import net from 'node:net';
+import { chmodSync } from 'node:fs';
 import { ABI_ELF, STAND_IN_MARKER, standInBenchmarkModel, type EmulatedDeviceSpec } from './device-spec';
 import { runStandInBenchmarkModel } from './benchmark-model-stand-in';
-import { FakeFs, normalize } from './fake-fs';
+import { DeviceRoot } from './device-root';
+import { DeviceShell, EMULATOR_DIR, STAND_IN_SOCKET, type ShellProcess } from './device-shell';
 
 export interface ShellIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout(data: string | Buffer): void;
+  stderr(data: string | Buffer): void;
 }
 
 export const STAND_IN_PATH = '/data/local/tmp/benchmark_model';
 
-interface Word {
-  text: string;
-  glob: boolean;
-}
-
-/** Splits one shell line into commands and their words; `op` is what joins a command to the one before. */
-export function parseShellLine(line: string): Array<{ op: ';' | '&&' | '||'; words: Word[] }> {
-  const commands: Array<{ op: ';' | '&&' | '||'; words: Word[] }> = [];
-  let words: Word[] = [];
-  let current = null as Word | null;
-  let op: ';' | '&&' | '||' = ';';
-  const end = (): void => {
-    if (current !== null) words.push(current);
-    current = null;
-  };
-  const flush = (next: ';' | '&&' | '||'): void => {
-    end();
-    if (words.length > 0) commands.push({ op, words });
-    words = [];
-    op = next;
-  };
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (c === "'") {
-      const close = line.indexOf("'", i + 1);
-      const stop = close < 0 ? line.length : close;
-      current = { text: (current?.text ?? '') + line.slice(i + 1, stop), glob: current?.glob ?? false };
-      i = stop;
-    } else if (c === '"') {
-      let text = '';
-      for (i++; i < line.length && line[i] !== '"'; i++) {
-        if (line[i] === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) i++;
-        text += line[i];
-      }
-      current = { text: (current?.text ?? '') + text, glob: current?.glob ?? false };
-    } else if (c === '\\' && i + 1 < line.length) {
-      current = { text: (current?.text ?? '') + line[++i], glob: current?.glob ?? false };
-    } else if (c === ';' || c === '\n') flush(';');
-    else if (c === '&' && line[i + 1] === '&') {
-      flush('&&');
-      i++;
-    } else if (c === '|' && line[i + 1] === '|') {
-      flush('||');
-      i++;
-    } else if (c === ' ' || c === '\t') end();
-    else current = { text: (current?.text ?? '') + c, glob: (current?.glob ?? false) || c === '*' || c === '?' || c === '[' };
-  }
-  flush(';');
-  return commands;
-}
-
 export class EmulatedAndroid {
-  readonly fs = new FakeFs();
+  readonly root = new DeviceRoot();
   readonly props: Record<string, string>;
   benchmarkRuns = 0;
   /** benchmark_model processes running now, and the most that ever ran at once. */
@@ -78,6 +32,8 @@ export class EmulatedAndroid {
   thermalStatus: number;
   private batteryTenthsC: number;
   private readonly zoneC: number[];
+  private shell: DeviceShell | undefined;
+  private standInServer: net.Server | undefined;
   /** Called as each benchmark_model run starts (the device uses it to drop the link mid-run). */
   onBenchmarkStart?: (run: number) => void;
 
@@ -85,7 +41,8 @@ export class EmulatedAndroid {
     this.thermalStatus = spec.thermalStatus;
     this.batteryTenthsC = spec.batteryTenthsC;
     this.zoneC = spec.zones.map((zone) => zone.celsius);
-    const cpuCount = Math.max(...spec.clusters.flatMap((c) => c.cpus)) + 1;
+    const cpus = spec.clusters.flatMap((c) => c.cpus);
+    const cpuCount = Math.max(...cpus) + 1;
     this.props = {
       'ro.product.model': spec.model,
       'ro.product.manufacturer': spec.manufacturer,
@@ -101,23 +58,41 @@ export class EmulatedAndroid {
       'ro.edgebench.emulator': '1',
       'ro.kernel.qemu': '0',
     };
-    this.fs.mkdirs('/data/local/tmp');
-    this.fs.write('/proc/meminfo', () => `MemTotal:       ${spec.memTotalKiB} kB\nMemFree:        ${Math.round(spec.memTotalKiB * 0.31)} kB\nMemAvailable:   ${Math.round(spec.memTotalKiB * 0.52)} kB\n`);
-    this.fs.write('/sys/devices/system/cpu/possible', `0-${cpuCount - 1}\n`);
+    const root = this.root;
+    root.writeSystemFile('/system/build.prop', `# EdgeBench adb emulator: the emulated device's properties (getprop reads them)\n${Object.keys(this.props).sort().map((key) => `${key}=${this.props[key]}`).join('\n')}\n`);
+    root.writeSystemFile(`${EMULATOR_DIR}/README`, 'EdgeBench adb emulator: an EMULATED Android device for tests, not a phone. Its benchmark_model is a labelled stand-in whose timings are modelled.\n');
+    root.writeSystemFile(`${EMULATOR_DIR}/cpus`, `${cpus.join(' ')}\n`);
+    root.writeSystemFile(`${EMULATOR_DIR}/machine`, `${{ 'arm64-v8a': 'aarch64', 'armeabi-v7a': 'armv8l', x86_64: 'x86_64', x86: 'i686' }[spec.abi]}\n`);
+    root.writeSystemFile(`${EMULATOR_DIR}/meminfo`, `MemTotal:       ${spec.memTotalKiB} kB\nMemFree:        ${Math.round(spec.memTotalKiB * 0.31)} kB\nMemAvailable:   ${Math.round(spec.memTotalKiB * 0.52)} kB\n`);
+    root.writeSystemFile('/sys/devices/system/cpu/possible', `0-${cpuCount - 1}\n`);
+    root.writeSystemFile('/sys/devices/system/cpu/online', `0-${cpuCount - 1}\n`);
     for (const cluster of spec.clusters) {
       for (const cpu of cluster.cpus) {
         const dir = `/sys/devices/system/cpu/cpu${cpu}/cpufreq`;
-        this.fs.write(`${dir}/cpuinfo_max_freq`, `${cluster.maxKHz}\n`);
-        this.fs.write(`${dir}/cpuinfo_min_freq`, `${Math.round(cluster.maxKHz / 6)}\n`);
-        this.fs.write(`${dir}/scaling_cur_freq`, () => `${this.throttled ? Math.round(cluster.maxKHz * 0.6) : cluster.maxKHz}\n`);
-        this.fs.write(`${dir}/scaling_governor`, 'schedutil\n');
+        root.writeSystemFile(`${dir}/cpuinfo_max_freq`, `${cluster.maxKHz}\n`);
+        root.writeSystemFile(`${dir}/cpuinfo_min_freq`, `${Math.round(cluster.maxKHz / 6)}\n`);
+        root.writeSystemFile(`${dir}/scaling_governor`, 'schedutil\n');
       }
     }
-    spec.zones.forEach((zone, index) => {
-      this.fs.write(`/sys/class/thermal/thermal_zone${index}/type`, `${zone.type}\n`);
-      this.fs.write(`/sys/class/thermal/thermal_zone${index}/temp`, () => `${Math.round((this.zoneC[index] ?? 0) * 1000)}\n`);
-    });
-    if (spec.preinstalledBenchmarkModel) this.fs.write(STAND_IN_PATH, standInBenchmarkModel(spec.abi), 0o755);
+    spec.zones.forEach((zone, index) => root.writeSystemFile(`/sys/class/thermal/thermal_zone${index}/type`, `${zone.type}\n`));
+    if (spec.battery !== null) {
+      const dir = '/sys/class/power_supply/battery';
+      root.writeSystemFile(`${dir}/current_now`, `${spec.battery.currentMicroA}\n`);
+      root.writeSystemFile(`${dir}/voltage_now`, `${spec.battery.voltageMicroV}\n`);
+      root.writeSystemFile(`${dir}/status`, spec.battery.charging ? 'Charging\n' : 'Discharging\n');
+    }
+    if (spec.preinstalledBenchmarkModel) root.writePushed(STAND_IN_PATH, standInBenchmarkModel(spec.abi), 0o755);
+    this.refresh();
+  }
+
+  /** Starts the device's shell and the stand-in's socket. */
+  async start(): Promise<void> {
+    this.shell = await DeviceShell.start(this.root);
+    const server = net.createServer((socket) => this.serveStandIn(socket));
+    const socketPath = this.root.hostPath(STAND_IN_SOCKET);
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    chmodSync(socketPath, 0o666);
+    this.standInServer = server;
   }
 
   get throttled(): boolean {
@@ -133,241 +108,68 @@ export class EmulatedAndroid {
       this.thermalStatus = Math.max(this.thermalStatus, 3);
       this.zoneC.forEach((c, i) => (this.zoneC[i] = Math.max(c, 47.5)));
     }
+    this.refresh();
   }
 
-  /** Runs one shell line; resolves with the exit status of its last command. */
-  async run(line: string, io: ShellIo): Promise<number> {
-    let status = 0;
-    for (const { op, words } of parseShellLine(line)) {
-      if ((op === '&&' && status !== 0) || (op === '||' && status === 0)) continue;
-      const argv: string[] = [];
-      let quiet = false;
-      for (const word of words) {
-        if (word.text === '2>&1') continue;
-        if (word.text === '>/dev/null' || word.text === '2>/dev/null') {
-          quiet = word.text.startsWith('2') ? quiet : true;
-          continue;
-        }
-        if (word.glob) {
-          const matches = this.fs.glob(normalize(word.text));
-          argv.push(...(matches.length > 0 ? matches : [word.text]));
-        } else argv.push(word.text);
-      }
-      const out: ShellIo = quiet ? { stdout: () => undefined, stderr: io.stderr } : io;
-      status = await this.command(argv, out);
-    }
-    return status;
+  /** Runs one `shell:` command line in the device's shell. */
+  runShell(command: string): ShellProcess {
+    if (this.shell === undefined) throw new Error('the emulated device was not started');
+    return this.shell.spawn(command);
   }
 
-  private async command(argv: string[], io: ShellIo): Promise<number> {
-    const [name, ...args] = argv;
-    if (name === undefined) return 0;
-    switch (name) {
-      case 'true':
-        return 0;
-      case 'echo':
-        io.stdout(`${args.join(' ')}\n`);
-        return 0;
-      case 'getprop':
-        if (args[0] !== undefined) io.stdout(`${this.props[args[0]] ?? ''}\n`);
-        else for (const key of Object.keys(this.props).sort()) io.stdout(`[${key}]: [${this.props[key]}]\n`);
-        return 0;
-      case 'uname':
-        io.stdout(`${{ 'arm64-v8a': 'aarch64', 'armeabi-v7a': 'armv8l', x86_64: 'x86_64', x86: 'i686' }[this.spec.abi]}\n`);
-        return 0;
-      case 'cat':
-        return this.cat(args, io);
-      case 'grep':
-        return this.grep(args, io);
-      case 'ls':
-        return this.ls(args, io);
-      case 'mkdir':
-        for (const path of args.filter((a) => !a.startsWith('-'))) this.fs.mkdirs(path);
-        return 0;
-      case 'chmod': {
-        const [mode, ...paths] = args;
-        let status = 0;
-        for (const path of paths) {
-          if (!this.fs.chmod(path, Number.parseInt(mode ?? '', 8))) {
-            io.stderr(`chmod: ${path}: No such file or directory\n`);
-            status = 1;
-          }
-        }
-        return status;
-      }
-      case 'rm': {
-        const recursive = args.some((a) => /^-\w*r/.test(a));
-        const force = args.some((a) => /^-\w*f/.test(a));
-        let status = 0;
-        for (const path of args.filter((a) => !a.startsWith('-'))) {
-          if (!this.fs.remove(path, recursive) && !force) {
-            io.stderr(`rm: ${path}: No such file or directory\n`);
-            status = 1;
-          }
-        }
-        return status;
-      }
-      case 'test':
-      case '[': {
-        const [flag, path] = args;
-        const stat = path === undefined ? undefined : this.fs.stat(path);
-        if (flag === '-e') return stat ? 0 : 1;
-        if (flag === '-x') return stat && (stat.mode & 0o111) !== 0 ? 0 : 1;
-        return 2;
-      }
-      case 'dumpsys':
-        return this.dumpsys(args[0], io);
-      case 'taskset':
-        return this.taskset(args, io);
-      default:
-        if (name.includes('/')) return this.execute(name, args, io, null);
-        io.stderr(`/system/bin/sh: ${name}: inaccessible or not found\n`);
-        return 127;
-    }
+  /** Pids of the processes running on the device now. */
+  processes(): number[] {
+    return this.shell?.processes() ?? [];
   }
 
-  private cat(paths: string[], io: ShellIo): number {
-    let status = 0;
-    for (const path of paths) {
-      const data = this.fs.read(path);
-      if (data === undefined) {
-        io.stderr(`cat: ${path}: ${this.fs.get(path)?.kind === 'dir' ? 'Is a directory' : 'No such file or directory'}\n`);
-        status = 1;
-      } else io.stdout(data.toString('utf8'));
-    }
-    return status;
+  async close(): Promise<void> {
+    await this.shell?.close();
+    await new Promise<void>((resolve) => (this.standInServer ? this.standInServer.close(() => resolve()) : resolve()));
+    this.root.remove();
   }
 
-  /** `grep -H . FILES`: every non-empty line with its file's name, the one-command way to read many sysfs files. */
-  private grep(args: string[], io: ShellIo): number {
-    const withName = args.includes('-H');
-    const rest = args.filter((a) => !a.startsWith('-'));
-    const [pattern, ...paths] = rest;
-    if (pattern === undefined) {
-      io.stderr('grep: need a pattern\n');
-      return 2;
+  /** Writes the files whose contents follow the device's state: clocks, temperatures, the services' reports. */
+  private refresh(): void {
+    const root = this.root;
+    for (const cluster of this.spec.clusters) {
+      for (const cpu of cluster.cpus) root.writeSystemFile(`/sys/devices/system/cpu/cpu${cpu}/cpufreq/scaling_cur_freq`, `${this.throttled ? Math.round(cluster.maxKHz * 0.6) : cluster.maxKHz}\n`);
     }
-    const regex = new RegExp(pattern === '.' ? '.' : pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    let matched = false;
-    let status = 0;
-    for (const path of paths) {
-      const data = this.fs.read(path);
-      if (data === undefined) {
-        if (!args.includes('-s')) io.stderr(`grep: ${path}: No such file or directory\n`);
-        status = 2;
-        continue;
-      }
-      for (const line of data.toString('utf8').split('\n')) {
-        if (line !== '' && regex.test(line)) {
-          matched = true;
-          io.stdout(withName || paths.length > 1 ? `${path}:${line}\n` : `${line}\n`);
-        }
-      }
-    }
-    return status === 2 && !matched ? 2 : matched ? 0 : 1;
+    this.spec.zones.forEach((_, index) => root.writeSystemFile(`/sys/class/thermal/thermal_zone${index}/temp`, `${Math.round((this.zoneC[index] ?? 0) * 1000)}\n`));
+    root.writeSystemFile(`${EMULATOR_DIR}/dumpsys-battery`, this.dumpsysBattery());
+    root.writeSystemFile(`${EMULATOR_DIR}/dumpsys-thermalservice`, this.dumpsysThermal());
   }
 
-  private ls(args: string[], io: ShellIo): number {
-    const long = args.some((a) => a.startsWith('-') && a.includes('l'));
-    let status = 0;
-    for (const path of args.filter((a) => !a.startsWith('-'))) {
-      const stat = this.fs.stat(path);
-      if (stat === undefined) {
-        io.stderr(`ls: ${path}: No such file or directory\n`);
-        status = 1;
-        continue;
-      }
-      const names = (stat.mode & 0o040000) !== 0 ? (this.fs.list(path) ?? []).map((name) => `${normalize(path)}/${name}`) : [normalize(path)];
-      for (const full of names) {
-        const entry = this.fs.stat(full);
-        const shown = (stat.mode & 0o040000) !== 0 ? full.slice(full.lastIndexOf('/') + 1) : path;
-        io.stdout(long && entry ? `${(entry.mode & 0o040000) !== 0 ? 'd' : '-'}${modeText(entry.mode)} 1 shell shell ${entry.size} 2024-01-01 00:00 ${shown}\n` : `${shown}\n`);
-      }
-    }
-    return status;
+  /** One run of the stand-in, asked for by stand-in-client.py: a JSON line in, frames out (1 stdout, 2 stderr, 3 exit). */
+  private serveStandIn(socket: net.Socket): void {
+    let pending = '';
+    const frame = (kind: number, data: Buffer): void => {
+      const head = Buffer.alloc(5);
+      head.writeUInt8(kind, 0);
+      head.writeUInt32LE(data.length, 1);
+      if (!socket.destroyed) socket.write(Buffer.concat([head, data]));
+    };
+    const io: ShellIo = { stdout: (data) => frame(1, Buffer.from(data)), stderr: (data) => frame(2, Buffer.from(data)) };
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const newline = pending.indexOf('\n');
+      if (newline < 0) return;
+      socket.removeAllListeners('data');
+      const request = JSON.parse(pending.slice(0, newline)) as { path: string; args: string[]; cwd: string; cpus: string };
+      const affinity = request.cpus === '' ? null : request.cpus.split(',').map(Number);
+      void this.execute(request.path, request.args, request.cwd, io, affinity).then((status) => {
+        frame(3, Buffer.from([status & 0xff]));
+        socket.end();
+      });
+    });
   }
 
-  private dumpsys(service: string | undefined, io: ShellIo): number {
-    if (service === 'battery') {
-      io.stdout(
-        [
-          'Current Battery Service state:',
-          '  AC powered: false',
-          '  USB powered: true',
-          '  Wireless powered: false',
-          '  Max charging current: 500000',
-          '  Max charging voltage: 5000000',
-          '  Charge counter: 3874000',
-          '  status: 2',
-          '  health: 2',
-          '  present: true',
-          '  level: 83',
-          '  scale: 100',
-          '  voltage: 4198',
-          `  temperature: ${this.batteryTenthsC}`,
-          '  technology: Li-ion',
-          '',
-        ].join('\n'),
-      );
-      return 0;
-    }
-    if (service === 'thermalservice') {
-      const temperature = (value: number, type: number, name: string): string =>
-        `\tTemperature{mValue=${value.toFixed(1)}, mType=${type}, mName=${name}, mStatus=${this.thermalStatus}}`;
-      io.stdout(
-        [
-          'IsStatusOverride: false',
-          'ThermalEventListeners:',
-          '\tcallbacks: 1',
-          'ThermalStatusListeners:',
-          '\tcallbacks: 1',
-          `Thermal Status: ${this.thermalStatus}`,
-          'Cached temperatures:',
-          temperature(this.zoneC[0] ?? 0, 0, 'cpu0'),
-          'HAL Ready: true',
-          'HAL connection:',
-          '\tThermalHAL 2.0 connected: yes',
-          'Current temperatures from HAL:',
-          ...this.spec.zones.map((zone, i) => temperature(this.zoneC[i] ?? 0, zone.type === 'battery' ? 2 : zone.type === 'gpu' ? 1 : 0, zone.type)),
-          '',
-        ].join('\n'),
-      );
-      return 0;
-    }
-    io.stderr(`Can't find service: ${service ?? ''}\n`);
-    return 0;
-  }
-
-  /** toybox taskset: `taskset MASK COMMAND...` (hex mask), refusing a mask with no online CPU. */
-  private async taskset(args: string[], io: ShellIo): Promise<number> {
-    const [maskText, ...command] = args;
-    const cpus = this.spec.clusters.flatMap((c) => c.cpus);
-    const mask = maskText === undefined ? Number.NaN : Number.parseInt(maskText.replace(/^0x/i, ''), 16);
-    if (!Number.isFinite(mask) || command.length === 0) {
-      io.stderr('usage: taskset [-ap] [mask] [PID | cmd [args...]]\n');
-      return 1;
-    }
-    const chosen = cpus.filter((cpu) => (mask & (1 << cpu)) !== 0);
-    if (chosen.length === 0) {
-      io.stderr('taskset: sched_setaffinity: Invalid argument\n');
-      return 1;
-    }
-    const [name, ...rest] = command as [string, ...string[]];
-    if (!name.includes('/')) return this.command(command, io);
-    return this.execute(name, rest, io, chosen);
-  }
-
-  /** Executes a file of the emulated file system: the kernel's and mksh's checks, then the stand-in. */
-  private async execute(path: string, args: string[], io: ShellIo, affinity: number[] | null): Promise<number> {
-    const stat = this.fs.stat(path);
-    const data = this.fs.read(path);
-    if (stat === undefined || data === undefined) {
+  /** The stand-in, after the checks a phone's kernel and mksh make of an ELF file (ABI, the stand-in's marker). */
+  private async execute(path: string, args: string[], cwd: string, io: ShellIo, affinity: number[] | null): Promise<number> {
+    const data = this.root.read(path, cwd);
+    if (data === undefined) {
       io.stderr(`/system/bin/sh: ${path}: inaccessible or not found\n`);
       return 127;
-    }
-    if ((stat.mode & 0o111) === 0) {
-      io.stderr(`/system/bin/sh: ${path}: can't execute: Permission denied\n`);
-      return 126;
     }
     const elf = data.length >= 20 && data.readUInt32BE(0) === 0x7f454c46;
     const { machine, elfClass } = ABI_ELF[this.spec.abi];
@@ -385,15 +187,55 @@ export class EmulatedAndroid {
     this.runningBenchmarks++;
     this.maxConcurrentBenchmarks = Math.max(this.maxConcurrentBenchmarks, this.runningBenchmarks);
     try {
-      return await runStandInBenchmarkModel(this, args, cpus, io);
+      return await runStandInBenchmarkModel(this, args, cwd, cpus, io);
     } finally {
       this.runningBenchmarks--;
       this.heatUp();
     }
   }
-}
 
-function modeText(mode: number): string {
-  return [6, 3, 0].map((shift) => `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${mode & (1 << shift) ? 'x' : '-'}`).join('');
-}
+  /** dumpsys battery's report: unplugged (the emulator is reached over TCP, as `adb tcpip` leaves a phone) unless the spec says charging. */
+  private dumpsysBattery(): string {
+    const charging = this.spec.battery?.charging ?? false;
+    return [
+      'Current Battery Service state:',
+      '  AC powered: false',
+      `  USB powered: ${charging}`,
+      '  Wireless powered: false',
+      '  Max charging current: 500000',
+      '  Max charging voltage: 5000000',
+      '  Charge counter: 3874000',
+      // BatteryManager: 2 charging, 3 discharging.
+      `  status: ${charging ? 2 : 3}`,
+      '  health: 2',
+      '  present: true',
+      '  level: 83',
+      '  scale: 100',
+      `  voltage: ${Math.round((this.spec.battery?.voltageMicroV ?? 4_198_000) / 1000)}`,
+      `  temperature: ${this.batteryTenthsC}`,
+      '  technology: Li-ion',
+      '',
+    ].join('\n');
+  }
 
+  private dumpsysThermal(): string {
+    const temperature = (value: number, type: number, name: string): string =>
+      `\tTemperature{mValue=${value.toFixed(1)}, mType=${type}, mName=${name}, mStatus=${this.thermalStatus}}`;
+    return [
+      'IsStatusOverride: false',
+      'ThermalEventListeners:',
+      '\tcallbacks: 1',
+      'ThermalStatusListeners:',
+      '\tcallbacks: 1',
+      `Thermal Status: ${this.thermalStatus}`,
+      'Cached temperatures:',
+      temperature(this.zoneC[0] ?? 0, 0, 'cpu0'),
+      'HAL Ready: true',
+      'HAL connection:',
+      '\tThermalHAL 2.0 connected: yes',
+      'Current temperatures from HAL:',
+      ...this.spec.zones.map((zone, i) => temperature(this.zoneC[i] ?? 0, zone.type === 'battery' ? 2 : zone.type === 'gpu' ? 1 : 0, zone.type)),
+      '',
+    ].join('\n');
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The device emulator against Debian's real adb client and server: what the adb target relies on
  * (shell protocol v2's exit codes and separate stderr, push), and the rest of the sync service the
- * studio does not use yet (pull, ls), so the emulator stays faithful to the protocol as a whole.
+ * studio does not use yet (pull, ls), so the emulator stays faithful to the protocol as a whole;
+ * and its shell, a real POSIX shell (dash) confined to the device's root as Android's shell user.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +51,25 @@ describe('the adb device emulator under Debian adb 29', () => {
     expect((await adb(['shell', 'true && echo yes || echo no'])).stdout).toBe('yes\n');
     // adb 29 opens each command as shell,v2 (raw: no pty, since stdin is not a terminal), because the banner lists shell_v2.
     expect(device.services.slice(-4)).toEqual(['getprop ro.product.model', 'cat /nonexistent', 'no-such-tool', 'true && echo yes || echo no'].map((c) => `shell,v2,TERM=xterm,raw:${c}`));
+  });
+
+  test("the shell is a real POSIX shell in the device's root: loops, pipes, background jobs, redirections, stdin; as the shell user, confined", async () => {
+    const loop = await adb(['shell', 'for f in /sys/devices/system/cpu/cpu*/cpufreq/cpuinfo_max_freq; do cat "$f"; done | sort -u | wc -l']);
+    expect(loop).toEqual({ code: 0, stdout: '3\n', stderr: '' });
+    expect((await adb(['shell', '(sleep 0.05; echo late) & echo early; wait'])).stdout).toBe('early\nlate\n');
+    expect((await adb(['shell', 'echo kept > /data/local/tmp/note 2>/dev/null && cat < /data/local/tmp/note; n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo $n'])).stdout).toBe('kept\n3\n');
+    // The device's own files, not this computer's: its meminfo, its props; Android's shell user, who cannot write /system.
+    const own = await adb(['shell', 'id -u; grep MemTotal /proc/meminfo; ls /; test -e /etc/hostname || echo no-etc; touch /system/x 2>/dev/null || echo read-only']);
+    expect(own.stdout).toMatch(/^2000\nMemTotal:\s+7812500 kB\n/);
+    expect(own.stdout).toContain('\ndata\n');
+    expect(own.stdout).not.toMatch(/^(home|root|work)$/m);
+    expect(own.stdout).toMatch(/no-etc\nread-only\n$/);
+    // stdin reaches the command (shell v2's stdin packets).
+    const piped = await new Promise<string>((resolve, reject) => {
+      const child = execFile('adb', ['-s', device.serial, 'shell', 'read line; echo "got $line"'], { env: { ...process.env, ...lab.env }, timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+      child.stdin?.end('hello\n');
+    });
+    expect(piped).toBe('got hello\n');
   });
 
   test('sync: a push and pull of 600 KB (several WRTEs and DATA chunks) round-trips; ls lists it with its size', async () => {
