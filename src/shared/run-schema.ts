@@ -389,6 +389,20 @@ export const RunFile = z.object({
     threads: z.number().int(),
     /** Which backend ran: tfjs 'tensorflow' | 'wasm' | 'cpu'; litert 'wasm (XNNPACK)'; onnxruntime 'cpu'. */
     backend: z.string(),
+    /**
+     * The tool binary the run used where the user chooses it (an Android device's benchmark_model):
+     * pushed from this computer's `path` (what --benchmark-model named, made absolute), or the one
+     * already on the device at `path`; its SHA-256 and size where they could be read (benchmark_model
+     * prints no version). Absent for other runtimes and in older files.
+     */
+    binary: z
+      .object({
+        source: z.enum(['pushed', 'on-device']),
+        path: z.string(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+        sizeBytes: z.number().int().min(0).optional(),
+      })
+      .optional(),
   }),
   /** Groups the runs of one matrix job. */
   job: z.object({ id: z.string(), cell: z.number().int(), cells: z.number().int() }).optional(),

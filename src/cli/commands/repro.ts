@@ -4,6 +4,7 @@
  * original's between-run CI (src/core/reports/reproduce-check.ts). The re-run IS `edgebench
  * bench`: the same flag parsing, runner, progress line, Ctrl+C handling (exit 130) and errors.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { StudioError } from '../../shared/errors';
 import { messageFor } from '../../shared/remedies';
 import { RunFile } from '../../shared/run-schema';
 import { inspectModelFiles } from '../../core/formats/inspect';
-import { modelArg, reproduceArgs, reproduceCommand, shellQuote } from '../../core/reports/reproduce-command';
+import { BENCHMARK_MODEL_FLAG, modelArg, reproduceArgs, reproduceCommand, shellQuote } from '../../core/reports/reproduce-command';
 import { reproduceVerdict, type ReproduceVerdict } from '../../core/reports/reproduce-check';
 import { flagBool, flagString, formatHelp, parseArgs, type FlagSpecs, type ParsedArgs } from '../args';
 import type { CommandIo } from '../io';
@@ -57,13 +58,41 @@ function targetsGiven(args: ParsedArgs): string[] {
   return targets;
 }
 
-/** The run's reproduce args with its target replaced by --target SPEC when one is given. */
+/** The run's reproduce args with its target replaced by --target SPEC when one is given, and its benchmark_model by --benchmark-model FILE. */
 function benchArgs(run: RunFile, args: ParsedArgs): string[] {
   const [, ...line] = reproduceArgs(run);
   const targets = targetsGiven(args);
   const at = line.indexOf('--target');
   const own = at >= 0 ? line.splice(at, 2) : [];
+  const binaryAt = line.indexOf(`--${BENCHMARK_MODEL_FLAG}`);
+  if (binaryAt >= 0 && args.flags.has(BENCHMARK_MODEL_FLAG)) line.splice(binaryAt, 2);
   return [...line, ...(targets.length === 1 ? ['--target', targets[0] as string] : own), ...targetKindArgs(args)];
+}
+
+/**
+ * The benchmark_model the run pushed (adb), refused before anything runs when it is not there or
+ * not the same bytes, unless --benchmark-model names another on purpose.
+ */
+async function checkBenchmarkModel(run: RunFile, runFile: string, args: ParsedArgs): Promise<void> {
+  const binary = run.runtime.binary;
+  if (binary?.source !== 'pushed' || args.flags.has(BENCHMARK_MODEL_FLAG)) return;
+  const identity = binary.sha256 === undefined ? '' : ` (sha256 ${binary.sha256.slice(0, 12)}…)`;
+  if (!existsSync(binary.path)) {
+    throw new StudioError(
+      'FILE_NOT_FOUND',
+      `The benchmark_model binary '${binary.path}' that ${runFile} pushed to the device is not there any more; put it back${identity}, or pass --${BENCHMARK_MODEL_FLAG} FILE (the build for the device's ABI), and run edgebench repro again.`,
+      { file: binary.path },
+    );
+  }
+  if (binary.sha256 === undefined) return;
+  const sha256 = createHash('sha256').update(await readFile(binary.path)).digest('hex');
+  if (sha256 !== binary.sha256) {
+    throw new StudioError(
+      'BAD_INPUT',
+      `The benchmark_model binary '${binary.path}' is not the one ${runFile} ran (its sha256 is ${sha256.slice(0, 12)}…, the run's ${binary.sha256.slice(0, 12)}…); put the original back, or pass --${BENCHMARK_MODEL_FLAG} FILE to re-run with another build on purpose.`,
+      { file: binary.path },
+    );
+  }
 }
 
 /** The model the run recorded, refused before anything runs when it is not there or not the same bytes. */
@@ -112,6 +141,7 @@ export async function reproCommand(argv: string[], io: CommandIo): Promise<numbe
   targetsGiven(args);
   const original = (await loadOne(runFile, 'original', 'Give the file of the one run to reproduce.')).run;
   await checkModel(original, runFile);
+  await checkBenchmarkModel(original, runFile, args);
   const line = benchArgs(original, args);
   io.err(`Re-running ${original.id} (${runFile}): ${['edgebench', 'bench', ...line.map(shellQuote)].join(' ')}`);
 

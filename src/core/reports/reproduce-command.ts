@@ -14,6 +14,9 @@ import { RUNTIME_OPTION_FLAGS, RUNTIMES, RuntimeName } from '../../shared/plugin
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import type { BenchSettings, RunFile } from '../../shared/run-schema';
 
+/** The adb target kind's flag for the benchmark_model binary it pushes (src/shared/plugins/target-kinds/adb.ts). */
+export const BENCHMARK_MODEL_FLAG = 'benchmark-model';
+
 /** The model's file as the user passed it, as its format's descriptor names it (bench names a run after the file without its extension). */
 export function modelFileName(run: RunFile): string {
   return MODEL_FORMATS[run.model.format].fileName(run.model.name);
@@ -80,6 +83,8 @@ export function reproduceArgs(run: RunFile): string[] {
   for (const [name, value] of Object.entries(s.values)) args.push('--value', `${name}=${value}`);
   // The target as the CLI takes it (a stored kind's spec); older runs without a spec name the target (its spec is on the Targets page).
   if (TARGET_KINDS[run.target.kind].stored !== null) args.push('--target', run.target.spec ?? run.target.name);
+  // A tool binary the run pushed from this computer (an Android device's benchmark_model, adb's --benchmark-model) is pushed again from the same file.
+  if (run.runtime.binary?.source === 'pushed') args.push(`--${BENCHMARK_MODEL_FLAG}`, run.runtime.binary.path);
   // A run measured with a power source is repeated with it (its read interval and idle baseline were the defaults or are in its energy record).
   // An energy imported from elsewhere (MLPerf Tiny's EnergyRunner) was not measured by bench: not repeated.
   if (run.energy !== undefined && run.energy.importedFrom === undefined) args.push('--energy', run.energy.source);

@@ -4,7 +4,8 @@
  * run there, its output parsed into a run file. The emulator's benchmark_model is a labelled
  * stand-in, and the runs say so.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -21,6 +22,9 @@ const arm64Tool = path.join(dir, 'android_aarch64_benchmark_model');
 const x86Tool = path.join(dir, 'android_x86_64_benchmark_model');
 writeFileSync(arm64Tool, standInBenchmarkModel('arm64-v8a'));
 writeFileSync(x86Tool, standInBenchmarkModel('x86_64'));
+/** benchmark_model prints no version: the run names its binary by SHA-256 prefix and size instead. */
+const arm64Bytes = standInBenchmarkModel('arm64-v8a');
+const arm64Version = `not printed by benchmark_model (binary sha256:${createHash('sha256').update(arm64Bytes).digest('hex').slice(0, 12)}, ${arm64Bytes.length} bytes)`;
 
 let lab: AdbLab;
 
@@ -56,6 +60,7 @@ describe('bench on an Android device over adb', () => {
     expect(one.target.hardware.os).toContain('EMULATED DEVICE');
     expect(one.target.hardware.cpuModel).toBe('EdgeBench EMULATED-8G (4 × 2.02 GHz + 3 × 2.80 GHz + 1 × 3.19 GHz)');
     expect(one.runtime.name).toBe('benchmark_model (EdgeBench emulator stand-in)');
+    expect(one.runtime.version).toBe(arm64Version);
     // cpus=big is the fastest cluster, CPU 7 alone: taskset 80.
     expect(one.runtime.backend).toBe('XNNPACK delegate (CPU), CPUs 7');
     expect(one.native?.[0]?.command).toMatch(/^taskset 80 \/data\/local\/tmp\/edgebench\/benchmark_model --graph=\/data\/local\/tmp\/edgebench\/[0-9a-f]{16}\.tflite --num_threads=1 /);
@@ -91,6 +96,8 @@ describe('bench on an Android device over adb', () => {
     const gpu = await bench(`adb://${device.serial}?delegate=gpu`, [], 'gpu.json');
     expect(gpu.code, gpu.stderr).toBe(0);
     expect(gpu.runs[0]?.runtime.backend).toBe('GPU delegate, CPUs 0,1,2,3,4,5,6,7');
+    // The one on the device is hashed there (sha256sum, wc -c): the same bytes, the same identity.
+    expect(gpu.runs[0]?.runtime.version).toBe(arm64Version);
     expect(gpu.runs[0]?.native?.[0]?.command).toMatch(/^taskset ff \/data\/local\/tmp\/benchmark_model .*--use_gpu=true 2>&1$/);
     const nnapi = await bench(`adb://${device.serial}?delegate=nnapi&cpus=little`, [], 'nnapi.json');
     expect(nnapi.code, nnapi.stderr).toBe(0);
@@ -162,6 +169,27 @@ describe('bench on an Android device over adb', () => {
     expect(cpus.code).toBe(2);
     expect(cpus.stderr).toContain("cpus 'mid2' is not all, little, mid, big or a hex mask");
     for (const result of [wrongAbi, unreadable, notElf, none, missing, unauthorized, cpus]) expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  test('repro pushes the same benchmark_model again, and says plainly when that file is gone', async () => {
+    const device = await lab.attach();
+    const tool = path.join(dir, 'copied_benchmark_model');
+    copyFileSync(arm64Tool, tool);
+    const made = await bench(`adb://${device.serial}`, ['--benchmark-model', tool, '--profile-runs', '0'], 'repro.json');
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.runs[0]?.runtime.binary).toEqual({ source: 'pushed', path: tool, sha256: createHash('sha256').update(arm64Bytes).digest('hex'), sizeBytes: arm64Bytes.length });
+    const file = path.join(dir, 'repro.json');
+    const again = await runCli(['repro', file, '--json'], { env: lab.env, timeoutMs: 90_000 });
+    // Reproduced, not, or undecided (0, 1, 3) is the stand-in's business; the re-run pushed the same file.
+    expect([0, 1, 3], again.stderr).toContain(again.code);
+    expect(again.stderr).toMatch(/^Re-running .* edgebench bench .*\/demo-mnist\.tflite .*--benchmark-model /m);
+    expect(again.stderr).toContain(` --benchmark-model ${tool} --target adb://${device.serial}\n`);
+    expect(JSON.parse(again.stdout).reproduceCommand).toContain(`--benchmark-model ${tool}`);
+    rmSync(tool);
+    const gone = await runCli(['repro', file], { env: lab.env, timeoutMs: 30_000 });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`The benchmark_model binary '${tool}' that ${file} pushed to the device is not there any more; put it back (sha256 ${createHash('sha256').update(arm64Bytes).digest('hex').slice(0, 12)}…), or pass --benchmark-model FILE`);
+    expect(gone.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
   test('a device gone mid-run keeps the windows it finished as a partial run', async () => {

@@ -16,6 +16,7 @@ import {
   parseThermalZones,
 } from '../../../src/core/targets/adb/adb-parse';
 import { adbWindowPlan, benchmarkLine, delegateFlags } from '../../../src/core/targets/adb/adb-run';
+import { benchmarkModelVersion, parseBinaryIdentity } from '../../../src/core/targets/adb/adb-matrix-target';
 import { standInBenchmarkModel } from '../../helpers/adb-device-emulator/device-spec';
 
 // A Pixel 7's (Tensor G2) cpufreq: 4 little, 2 mid, 2 big cores, in the order grep prints them.
@@ -140,6 +141,17 @@ describe('adb:// specs', () => {
   });
 });
 
+describe("benchmark_model's version: none printed, so its binary's identity", () => {
+  test('sha256sum and wc -c on the device become the SHA-256 prefix and size; anything else says it could not be hashed', () => {
+    const sha = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8);
+    const identity = parseBinaryIdentity(`${sha}  /data/local/tmp/benchmark_model\n5234112\n`);
+    expect(identity).toEqual({ sha256: sha, sizeBytes: 5234112 });
+    expect(benchmarkModelVersion(identity)).toBe('not printed by benchmark_model (binary sha256:aaaaaaaa0123, 5,234,112 bytes)');
+    expect(parseBinaryIdentity('/system/bin/sh: sha256sum: inaccessible or not found\n')).toBeNull();
+    expect(benchmarkModelVersion(null)).toBe('not printed by benchmark_model (its binary could not be hashed on the device)');
+  });
+});
+
 describe('benchmark_model command lines', () => {
   const base = { runs: 50, warmupRuns: 3, minTimeMs: 0, threads: 2 };
   const settings = BenchSettings.parse(base);
@@ -147,6 +159,7 @@ describe('benchmark_model command lines', () => {
     config: { kind: 'adb' as const, name: 'p7', serial: 'p7', delegate: 'gpu' as const, cpus: 'big' },
     facts: { serial: 'p7', model: 'Pixel 7', manufacturer: 'Google', abi: 'arm64-v8a', abis: ['arm64-v8a'], androidRelease: '14', sdk: '34', soc: 'Google GS201', clusters, memoryBytes: 0, emulator: false },
     binary: '/data/local/tmp/benchmark_model',
+    binaryVersion: 'not printed by benchmark_model',
     remoteModel: '/data/local/tmp/edgebench/ab.tflite',
   };
 

@@ -13,6 +13,18 @@ describe('reproduceCommand', () => {
     );
   });
 
+  it("repeats an adb run's pushed benchmark_model with --benchmark-model and its path; not the one already on the device", () => {
+    const run = readRun(FIXTURES.onnx);
+    const adb = (binary: NonNullable<RunFile['runtime']['binary']>): RunFile => ({
+      ...run,
+      model: { ...run.model, format: 'tflite', name: 'demo-mnist' },
+      target: { ...run.target, kind: 'adb', name: 'p7', spec: 'adb://p7?cpus=big' },
+      runtime: { name: 'TFLite benchmark_model', version: 'not printed by benchmark_model', threads: 1, backend: 'XNNPACK delegate (CPU), CPUs 7', binary },
+    });
+    expect(reproduceCommand(adb({ source: 'pushed', path: '/home/me/android tools/benchmark_model' }))).toMatch(/ --target 'adb:\/\/p7\?cpus=big' --benchmark-model '\/home\/me\/android tools\/benchmark_model'$/);
+    expect(reproduceCommand(adb({ source: 'on-device', path: '/data/local/tmp/benchmark_model' }))).not.toContain('--benchmark-model');
+  });
+
   it('adds the flags whose values differ from the defaults', () => {
     expect(reproduceCommand(readRun(FIXTURES.onnx700))).toBe(
       'edgebench bench demo-mnist.onnx --runs 700 --warmup 10 --warmup-time 0 --min-time 0 --max-time 0 --threads 1 --runtime onnxruntime --mode quick',

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { open as openFile, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TargetTestResult } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
 import { ADB_DELEGATE_LABELS, type AdbTargetConfig } from '../../../shared/plugins/target-kinds/adb';
+import type { RunFile } from '../../../shared/run-schema';
 import { targetSpecOf } from '../../../shared/targets';
 import type { TargetContext, TargetKindModule } from '../target-registry';
 import { adbPush, adbShell } from './adb-client';
@@ -73,14 +74,40 @@ export async function checkBinaryAbi(file: string, facts: AdbDeviceFacts): Promi
   }
 }
 
+/**
+ * benchmark_model prints no version: no flag, and no log line names the TFLite it was built from
+ * (TensorFlow publishes nightly builds under one name). What identifies the tool a run used is its
+ * binary, so the run's runtime version says that, with the binary's SHA-256 prefix and size.
+ */
+export function benchmarkModelVersion(identity: { sha256: string; sizeBytes: number } | null): string {
+  return identity === null
+    ? 'not printed by benchmark_model (its binary could not be hashed on the device)'
+    : `not printed by benchmark_model (binary sha256:${identity.sha256.slice(0, 12)}, ${identity.sizeBytes.toLocaleString('en-US')} bytes)`;
+}
+
+/** `sha256sum FILE` then `wc -c < FILE` (toybox has both since Android 8) → the binary's identity, or null. */
+export function parseBinaryIdentity(stdout: string): { sha256: string; sizeBytes: number } | null {
+  const match = /^([0-9a-f]{64})\s+\S.*\n\s*(\d+)\s*$/m.exec(stdout.trim());
+  return match === null ? null : { sha256: match[1] as string, sizeBytes: Number(match[2]) };
+}
+
+export interface DeviceBenchmarkModel {
+  /** Its path on the device. */
+  path: string;
+  /** What the run's runtime version says (benchmarkModelVersion). */
+  version: string;
+  /** The run's record of it (run.runtime.binary): where it came from, and its identity. */
+  record: NonNullable<RunFile['runtime']['binary']>;
+}
+
 class AdbSession {
   private readonly pushed = new Map<string, string>();
-  private binary: string | undefined;
+  private binary: DeviceBenchmarkModel | undefined;
 
   constructor(readonly config: AdbTargetConfig, readonly facts: AdbDeviceFacts, private readonly signal?: AbortSignal) {}
 
-  /** The benchmark_model path on the device: the user's binary pushed once, or the preinstalled one. */
-  async benchmarkModel(): Promise<string> {
+  /** The benchmark_model on the device: the user's binary pushed once, or the preinstalled one; and its identity. */
+  async benchmarkModel(): Promise<DeviceBenchmarkModel> {
     if (this.binary !== undefined) return this.binary;
     const call = { ...(this.signal ? { signal: this.signal } : {}) };
     if (this.config.benchmarkModel !== undefined) {
@@ -90,7 +117,10 @@ class AdbSession {
       await adbShell(this.facts.serial, `mkdir -p ${DEVICE_DIR}`, { timeoutMs: 20_000, what: 'making the studio folder on the device', ...call });
       await adbPush(this.facts.serial, local, remote, { timeoutMs: PUSH_TIMEOUT_MS, what: 'pushing benchmark_model', ...call });
       await adbShell(this.facts.serial, `chmod 755 ${remote}`, { timeoutMs: 20_000, what: 'making benchmark_model executable', ...call });
-      this.binary = remote;
+      // The bytes pushed are the local file's (checkBinaryAbi read it just now).
+      const data = await readFile(local);
+      const identity = { sha256: createHash('sha256').update(data).digest('hex'), sizeBytes: data.length };
+      this.binary = { path: remote, version: benchmarkModelVersion(identity), record: { source: 'pushed', path: resolve(local), ...identity } };
     } else {
       const found = await adbShell(this.facts.serial, `ls ${PREINSTALLED_BENCHMARK_MODEL}`, { timeoutMs: 20_000, what: 'looking for benchmark_model', ...call });
       if (found.code !== 0) {
@@ -100,7 +130,9 @@ class AdbSession {
           { target: this.facts.serial },
         );
       }
-      this.binary = PREINSTALLED_BENCHMARK_MODEL;
+      const hashed = await adbShell(this.facts.serial, `sha256sum ${PREINSTALLED_BENCHMARK_MODEL} && wc -c < ${PREINSTALLED_BENCHMARK_MODEL}`, { timeoutMs: 60_000, what: 'hashing benchmark_model on the device', ...call });
+      const identity = hashed.code === 0 ? parseBinaryIdentity(hashed.stdout) : null;
+      this.binary = { path: PREINSTALLED_BENCHMARK_MODEL, version: benchmarkModelVersion(identity), record: { source: 'on-device', path: PREINSTALLED_BENCHMARK_MODEL, ...(identity ?? {}) } };
     }
     return this.binary;
   }
@@ -136,7 +168,7 @@ export const adbTargetKind: TargetKindModule<'adb'> = {
           onePerDevice(facts.serial, async () => {
             const binary = await session.benchmarkModel();
             const remoteModel = await session.model(job.modelPath);
-            return runAdbCell({ config, facts, binary, remoteModel }, job, opts);
+            return runAdbCell({ config, facts, binary: binary.path, binaryVersion: binary.version, binaryRecord: binary.record, remoteModel }, job, opts);
           }),
       },
       close: async () => undefined,

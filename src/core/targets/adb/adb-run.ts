@@ -42,6 +42,10 @@ export interface AdbCellContext {
   facts: AdbDeviceFacts;
   /** The benchmark_model path on the device, and the model's (pushed before the cell runs). */
   binary: string;
+  /** The run's runtime version: benchmark_model prints none, so its binary's identity (adb-matrix-target's benchmarkModelVersion). */
+  binaryVersion: string;
+  /** run.runtime.binary: the benchmark_model's source, path and identity; absent in the unit tests' contexts. */
+  binaryRecord?: RunFile['runtime']['binary'];
   remoteModel: string;
 }
 
@@ -129,9 +133,10 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
         target: { kind: 'adb', name: job.targetName, hardware: hardwareOf(facts) },
         runtime: {
           name: facts.emulator ? 'benchmark_model (EdgeBench emulator stand-in)' : 'TFLite benchmark_model',
-          version: 'unknown',
+          version: context.binaryVersion,
           threads: settings.threads,
           backend: `${ADB_DELEGATE_LABELS[config.delegate]}, CPUs ${cpus.length > 0 ? cpus.join(',') : 'all (clusters unknown)'}`,
+          ...(context.binaryRecord !== undefined ? { binary: context.binaryRecord } : {}),
         },
         ...(job.job !== undefined ? { job: job.job } : {}),
         settings,
