@@ -12,7 +12,7 @@
  * test/integration/quantize-tflite-mediapipe.test.ts. No image of faces, hands or people ships with
  * the studio, so the figures compare a variant with its float model, not task accuracy.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,12 +35,13 @@ const MODELS: Record<string, string> = {
   pose_landmark_heavy: 'pose/pose_landmark_heavy.tflite',
 };
 
-/** A model of MODELS, a real-model table row's id (packed models among them), or a path. */
+/** A model of MODELS, a real-model table row's id (packed models among them), a path under node_modules/@mediapipe, or any path. */
 function modelFile(id: string): string {
   const known = MODELS[id];
   if (known !== undefined) return path.join('node_modules/@mediapipe', known);
   const row = loadTable('tflite').find((r) => r.id === id);
-  return row === undefined ? id : modelPath(row);
+  if (row !== undefined) return modelPath(row);
+  return existsSync(path.join('node_modules/@mediapipe', id)) ? path.join('node_modules/@mediapipe', id) : id;
 }
 
 type Choice = Pick<TfliteQuantOptions, 'denseWeights' | 'biasCorrection' | 'calibrationMethod' | 'percentile'>;
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
         const started = performance.now();
         const result = await quantizeTfliteFullInt8(new Uint8Array(readFileSync(file)), { mode: 'int8', calibration, ...options });
         const seconds = (performance.now() - started) / 1000;
-        const int8File = path.join(dir, `${id}.tflite`);
+        const int8File = path.join(dir, `${path.basename(id).replace(/\.tflite$/, '')}.int8.tflite`);
         writeFileSync(int8File, result.bytes);
         const int8 = await openLiteRtModel(int8File, 1);
         const perSeed: Array<ReturnType<typeof compareOutputs>['outputs']> = [];

@@ -3,7 +3,8 @@
  * quantization specification: int8 weights (per channel for convolutions), int8 activations
  * calibrated on representative samples, int32 biases, and int8, uint8 or float inputs and outputs.
  *
- * Steps: decode (tflite-model.ts) → fold float16 weights behind DEQUANTIZE → refuse every op
+ * Steps: decode (tflite-model.ts) → decode sparse weights behind DENSIFY (densify.ts) → fold
+ * float16 weights behind DEQUANTIZE → refuse every op
  * without an int8 kernel, naming each → calibrate in a worker (calibrate-tflite.ts) → rewrite
  * (full-int8-rewrite.ts) → encode. Beyond the spec, the options choose per-channel
  * FULLY_CONNECTED weights (off by default: older TFLite and TFLite Micro kernels take per-tensor
@@ -16,6 +17,7 @@ import { builtinCodeOf } from '../formats/tflite/tflite-model';
 import { builtinOperatorName, BuiltinOperator, TensorType } from '../formats/tflite/tflite-schema';
 import { DEFAULT_PERCENTILE } from '../quantize/recipe';
 import { calibrateTflite } from './calibrate-tflite';
+import { foldDensify } from './densify';
 import { foldFloat16Dequantize } from './float-weights';
 import { rewriteFullInt8, type WeightChoices } from './full-int8-rewrite';
 import { INT8_OP_RULES, refusalReason } from './int8-op-rules';
@@ -126,6 +128,7 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
     throw new TfliteQuantRefusal(`Full-integer mode has no float islands, so it cannot keep ${options.exclude.join(', ')} float; drop the exclusions or ${ALTERNATIVE}.`);
   }
   const original = new WeakMap<TfliteOperator, number>(subgraph.operators.map((op, i) => [op, i]));
+  const densified = foldDensify(model);
   const operatorsBefore = subgraph.operators.length;
   foldFloat16Dequantize(model);
   const folded = operatorsBefore - subgraph.operators.length;
@@ -152,6 +155,7 @@ export const quantizeTfliteFullInt8: QuantizeTfliteFullInt8 = async (bytes, opti
   const ops = subgraph.operators.map((op): TfliteOpNote => ({ op: original.get(op) ?? -1, opName: opName(model, op), reason: 'int8 kernel' }));
   options.onProgress?.({ stage: 'quantize', done: 0, total: 1 });
   const notes = notesFor(model, options, folded, samples);
+  if (densified > 0) notes.push(`${densified} sparse weight tensor${densified === 1 ? '' : 's'} behind DENSIFY ops ${densified === 1 ? 'was' : 'were'} decoded to dense before quantizing (the int8 file stores them dense).`);
   rewriteFullInt8(model, stats, io, choices);
   // The description is the file's producer (what inspect shows): this file is the quantizer's, as
   // a TFLite converter names itself there, and the float model's description goes with the float file.

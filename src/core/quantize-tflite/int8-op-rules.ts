@@ -87,7 +87,8 @@ export const INT8_OP_RULES: ReadonlyMap<number, Int8OpRule> = new Map<number, In
 export function refusalReason(builtin: number, customCode: string | undefined): string | undefined {
   if (builtin === B.CUSTOM) return `custom operator '${customCode ?? ''}' has no builtin int8 kernel`;
   if (builtin === B.QUANTIZE || builtin === B.DEQUANTIZE) return 'the model is already (partly) quantized';
-  if (builtin === B.DENSIFY) return 'its weights are stored sparse (DENSIFY), which full-integer mode does not decode';
+  // A DENSIFY of stored sparse weights is decoded before this check (densify.ts); one left reads something else.
+  if (builtin === B.DENSIFY) return 'it densifies a tensor that is not stored sparse weights, which full-integer mode cannot decode';
   if (!INT8_OP_RULES.has(builtin)) return 'TFLite has no int8 kernel for it that the studio knows of';
   return undefined;
 }
