@@ -1,15 +1,19 @@
 /**
- * `tsx scripts/bench-ui-graph.ts [--trials N] [--nodes N] [--shape chain|branched|wide|all] [--dwell MS]`
+ * `tsx scripts/bench-ui-graph.ts [--trials N] [--nodes N] [--shape chain|branched|wide|looped|all|none] [--model FILE]... [--dwell MS]`
  *
  * How long the studio takes to lay out and draw a big model graph: a synthetic ONNX model of
  * 5,000 nodes written with the project's own ONNX writer, imported into a temp workspace in
- * browser mode, in Chromium. Two shapes:
+ * browser mode, in Chromium. Shapes:
  * - chain: a network's trunk, every node feeding the next, every fifth also taking a skip
- *   connection from four back (the view lays such bands out without elk);
- * - branched: blocks of a two-way split joined by an Add (inception-like): every band has two
- *   nodes at some depth, and is laid out without elk as a narrow band (narrow-layout.ts);
- * - wide: blocks of a six-way split joined by a Sum, so every band goes through elk in the layout
- *   workers (what a graph wider than four at some depth costs).
+ *   connection from four back (the view lays such bands out as one column, chain-layout.ts);
+ * - branched: blocks of a two-way split joined by an Add (inception-like), laid out in layers
+ *   (layered-layout.ts);
+ * - wide: blocks of a six-way split joined by a Sum, laid out in layers too (elk's job until the
+ *   layered layout took any width);
+ * - looped: the wide blocks with a cycle in each, so every band still goes through elk in the
+ *   layout workers (not in 'all': it measures elk, which only a graph with a cycle now meets).
+ * `--model FILE` (repeatable) benches a real model file too, imported the same way (its name is
+ * the file's stem); `--shape none` benches only those.
  * Each trial is a fresh page load of the model's page (which starts the layout workers and has
  * them warm up), then the click on its Graph tab: as soon as the tab is there (the worst case,
  * the default), or after `--dwell` ms on the model's summary, as a user reading it first would.
@@ -23,6 +27,7 @@
  * Times come from the page's own clock (event timeStamp, MutationObserver). Goal: the whole graph
  * laid out and painted under 2,000 ms. Needs the UI built (`npx electron-vite build`).
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -99,10 +104,15 @@ async function timeOpen(page: Page, url: string, modelId: string, dwellMs: numbe
   return { dataMs: t.dataAt - t.clickAt, firstMs: t.firstAt - t.clickAt, drawnMs: t.drawnAt - t.clickAt, paintedMs: t.paintedAt - t.clickAt, layoutFirstMs, layoutMs };
 }
 
+/** Writes the synthetic model of a shape and benches it. */
 async function benchShape(page: Page, url: string, dir: string, shape: Shape, count: number, trials: number, dwellMs: number): Promise<boolean> {
   const name = `synthetic-${shape}-${count}`;
   const modelFile = path.join(dir, `${name}.onnx`);
   await writeFile(modelFile, syntheticGraphModel(count - 1, shape));
+  return benchModel(page, url, modelFile, name, shape, trials, dwellMs);
+}
+
+async function benchModel(page: Page, url: string, modelFile: string, name: string, label: string, trials: number, dwellMs: number): Promise<boolean> {
   await page.goto(`${url}#/models`);
   await page.getByTestId('import-input').setInputFiles(modelFile);
   const row = page.getByTestId('model-row').filter({ hasText: name });
@@ -123,7 +133,7 @@ async function benchShape(page: Page, url: string, dir: string, shape: Shape, co
   const line = (label: string, pick: (t: Timing) => number, verdict = ''): void =>
     console.log(`  ${label.padEnd(40)} median ${med(pick).toFixed(0).padStart(5)} ms ${range(pick)}${verdict}`);
   const met = med((t) => t.paintedMs) < GOAL_MS;
-  console.log(`${shape}: model graph of ${shown} nodes, ${trials} fresh page loads, Graph clicked ${dwellMs > 0 ? `${dwellMs} ms after the model's page is up` : 'as soon as the model\'s page is up'}:`);
+  console.log(`${label}: model graph of ${shown} nodes, ${trials} fresh page loads, Graph clicked ${dwellMs > 0 ? `${dwellMs} ms after the model's page is up` : 'as soon as the model\'s page is up'}:`);
   line('click → models.graph in the page', (t) => t.dataMs);
   line('click → first view drawn (top of graph)', (t) => t.firstMs);
   line('click → whole graph laid out and drawn', (t) => t.drawnMs);
@@ -152,16 +162,19 @@ async function main(): Promise<void> {
       nodes: { type: 'string', default: '5000' },
       shape: { type: 'string', default: 'all' },
       dwell: { type: 'string', default: '0' },
+      model: { type: 'string', multiple: true, default: [] },
     },
   });
   const trials = Number(values.trials);
   const count = Number(values.nodes);
   if (!Number.isInteger(trials) || trials < 1) refuse(`--trials '${values.trials}' is not a positive whole number.`);
   if (!Number.isInteger(count) || count < 2) refuse(`--nodes '${values.nodes}' is not a whole number of at least 2.`);
-  if (!['chain', 'branched', 'wide', 'all'].includes(values.shape)) refuse(`--shape '${values.shape}' is not chain, branched, wide or all.`);
+  if (!['chain', 'branched', 'wide', 'looped', 'all', 'none'].includes(values.shape)) refuse(`--shape '${values.shape}' is not chain, branched, wide, looped, all or none.`);
+  const models = values.model.map((file) => path.resolve(file));
+  for (const file of models) if (!existsSync(file)) refuse(`--model '${file}' is not a file: give a model file to bench (ONNX, TFLite or a TF.js model.json).`);
   const dwellMs = Number(values.dwell);
   if (!Number.isInteger(dwellMs) || dwellMs < 0) refuse(`--dwell '${values.dwell}' is not a whole number of milliseconds.`);
-  const shapes: Shape[] = values.shape === 'all' ? ['chain', 'branched', 'wide'] : [values.shape as Shape];
+  const shapes: Shape[] = values.shape === 'all' ? ['chain', 'branched', 'wide'] : values.shape === 'none' ? [] : [values.shape as Shape];
 
   // startStudioServer runs the CLI's build only when it is known to be current.
   await ensureCliBuild();
@@ -174,6 +187,10 @@ async function main(): Promise<void> {
     console.log(`Model graph bench: Chromium ${browser.version()}, ${availableParallelism()} cores here, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start.`);
     let allMet = true;
     for (const shape of shapes) allMet = (await benchShape(page, server.url, dir, shape, count, trials, dwellMs)) && allMet;
+    for (const file of models) {
+      const name = path.basename(file).replace(/\.(onnx|tflite|json)$/i, '');
+      allMet = (await benchModel(page, server.url, file, name, name, trials, dwellMs)) && allMet;
+    }
     console.log(`Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
     if (!allMet) process.exitCode = 1;
   } finally {

@@ -3,16 +3,18 @@
  * written with the project's own ONNX writer, on a [1, 16] float tensor:
  * - chain: a network's trunk, every node feeding the next, every fifth also taking a skip
  *   connection from four back (the view lays such bands out without elk);
- * - branched: blocks of a two-way split joined by an Add (inception-like): every band has two
- *   nodes at some depth, narrow enough to be laid out without elk (narrow-layout.ts);
- * - wide: blocks of a six-way split joined by a Sum, wider than the view lays out without elk, so
- *   every band goes through elk in the layout workers.
+ * - branched: blocks of a two-way split joined by an Add (inception-like), laid out in layers
+ *   without elk (layered-layout.ts);
+ * - wide: blocks of a six-way split joined by a Sum, laid out in layers without elk too;
+ * - looped: the wide blocks, each block's first node also reading the block's own Sum (a cycle,
+ *   as a TF.js while loop makes; not valid ONNX, but the graph reader takes it), so every band
+ *   goes through elk in the layout workers: what a graph the layered layout cannot take costs.
  */
 import { encodeOnnxModel, type OnnxNodeSpec } from '../../../src/core/formats/onnx/onnx-writer';
 
 const WIDTH = 16;
 
-export type SyntheticShape = 'chain' | 'branched' | 'wide';
+export type SyntheticShape = 'chain' | 'branched' | 'wide' | 'looped';
 
 /** A network-like chain of `count` nodes on a [1, 16] float tensor: Relu, Mul by a weight, Add of a skip. */
 function chainNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
@@ -48,14 +50,14 @@ function branchedNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
 
 const WIDE_BRANCHES = ['Mul', 'Sigmoid', 'Tanh', 'Abs', 'Neg', 'Exp'] as const;
 
-/** Blocks of eight nodes, `count` in all: a Relu, six ops each reading it, joined by a Sum of all six. */
-function wideNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
+/** Blocks of eight nodes, `count` in all: a Relu (an Add of the block's Sum too when `looped`), six ops each reading it, joined by a Sum of all six. */
+function wideNodes(count: number, looped = false): { nodes: OnnxNodeSpec[]; last: string } {
   const nodes: OnnxNodeSpec[] = [];
   let last = 'x';
   for (let b = 0; nodes.length < count; b++) {
     const branches = WIDE_BRANCHES.map((op, k): OnnxNodeSpec => ({ opType: op, name: `${op.toLowerCase()}_${b}`, inputs: op === 'Mul' ? [`r${b}`, 'w'] : [`r${b}`], outputs: [`b${b}_${k}`] }));
     const block: OnnxNodeSpec[] = [
-      { opType: 'Relu', name: `relu_${b}`, inputs: [last], outputs: [`r${b}`] },
+      looped ? { opType: 'Add', name: `loop_${b}`, inputs: [last, `s${b}`], outputs: [`r${b}`] } : { opType: 'Relu', name: `relu_${b}`, inputs: [last], outputs: [`r${b}`] },
       ...branches,
       { opType: 'Sum', name: `sum_${b}`, inputs: branches.map((n) => n.outputs[0]!), outputs: [`s${b}`] },
     ];
@@ -68,7 +70,7 @@ function wideNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
 
 /** An ONNX model of `count` nodes plus an Identity output, in the given shape. */
 export function syntheticGraphModel(count: number, shape: SyntheticShape): Uint8Array {
-  const { nodes, last } = shape === 'chain' ? chainNodes(count) : shape === 'branched' ? branchedNodes(count) : wideNodes(count);
+  const { nodes, last } = shape === 'chain' ? chainNodes(count) : shape === 'branched' ? branchedNodes(count) : wideNodes(count, shape === 'looped');
   nodes.push({ opType: 'Identity', name: 'output', inputs: [last], outputs: ['y'] });
   return encodeOnnxModel({
     irVersion: 8,

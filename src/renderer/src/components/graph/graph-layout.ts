@@ -1,16 +1,18 @@
 /**
- * Lays out a model graph in topological bands, each band laid out by elkjs and stacked below
- * the one before. elkjs's layered algorithm recurses along long paths (it overflows the stack
- * on a 5,000-deep chain) and costs about a millisecond per node when cold, so a big graph is cut
- * into bands of at most BAND_NODES nodes: each band is a small elk graph, the bands are stacked
- * top to bottom, and an edge between two bands is drawn straight from its producer's bottom to
- * its consumer's top (a band only holds nodes after every band above it, so such edges point down).
+ * Lays out a model graph in topological bands, each band laid out on its own and stacked below
+ * the one before: a chain as one column (chain-layout.ts), any other band in layers
+ * (layered-layout.ts), and only a band with a cycle (a TF.js loop) by elkjs. elkjs's layered
+ * algorithm recurses along long paths (it overflows the stack on a 5,000-deep chain) and costs
+ * about a millisecond per node when cold, which is why bands were first cut for it: a big graph is
+ * cut into bands of at most BAND_NODES nodes, the bands are stacked top to bottom, and an edge
+ * between two bands is drawn straight from its producer's bottom to its consumer's top (a band
+ * only holds nodes after every band above it, so such edges point down).
  *
  * Pure: the elk instance is passed in (the layout worker's own, or one a test makes in Node).
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
 import { chainOrder, layoutChain } from './chain-layout';
-import { layoutNarrow } from './narrow-layout';
+import { layoutLayered } from './layered-layout';
 
 export const BAND_NODES = 300;
 /**
@@ -38,7 +40,7 @@ const NODE_PADDING = 18;
 /** The node label's second line: long names are cut to this many characters. */
 export const NAME_CHARS = 30;
 
-/** The elk options used for every band: the cheapest settings that still give a layered drawing. */
+/** The elk options for a band elk lays out (one with a cycle): the cheapest settings that still give a layered drawing. */
 export const ELK_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
@@ -156,7 +158,8 @@ export function layoutInputs(graph: ModelGraph): LayoutInput[] {
 /**
  * Each node's band: nodes in topological order (Kahn's algorithm, file order among equals) cut
  * into runs of at most `bandNodes` nodes and BAND_DEPTH depths (the first run smaller, FIRST_BAND_NODES and 40 depths), at a change of depth where one
- * falls in the run's last quarter. Nodes on a cycle (not valid ONNX or TFLite, but a file may have one) go last, in file order.
+ * falls in the run's last quarter, a source moved down to its first consumer (pullSourcesDown). A cycle (not valid ONNX
+ * or TFLite, but a TF.js loop or a damaged file has one) is broken where the order gets stuck, at its first node in file order.
  */
 export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[][] {
   const index = new Map(input.nodes.map((n, i) => [n.id, i]));
@@ -177,24 +180,32 @@ export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[
   };
   input.nodes.forEach((_, i) => indegree[i] === 0 && push(i));
   const order: number[] = [];
-  for (let d = 0; d < buckets.length; d++) {
+  const placed = new Uint8Array(input.nodes.length);
+  let unplacedFrom = 0;
+  for (let d = 0; d < buckets.length || order.length < input.nodes.length; d++) {
+    // Nothing ready and nodes left: they wait on a cycle, broken at the first of them in file order.
+    if (d >= buckets.length) {
+      while (placed[unplacedFrom]) unplacedFrom += 1;
+      depth[unplacedFrom] = d;
+      indegree[unplacedFrom] = 0;
+      push(unplacedFrom);
+    }
     const bucket = buckets[d]!;
     bucket.sort((a, b) => a - b);
     for (let k = 0; k < bucket.length; k++) {
       const i = bucket[k]!;
       order.push(i);
+      placed[i] = 1;
       for (const j of next[i]!) {
+        if (placed[j]) continue;
         depth[j] = Math.max(depth[j]!, d + 1);
         indegree[j]! -= 1;
         if (indegree[j] === 0) push(j);
       }
     }
   }
-  if (order.length < input.nodes.length) {
-    const placed = new Set(order);
-    input.nodes.forEach((_, i) => !placed.has(i) && order.push(i));
-  }
-  const bands: string[][] = [];
+  const firstConsumer = pullSourcesDown(order, next, depth);
+  const bands: number[][] = [];
   let current: number[] = [];
   for (const i of order) {
     const first = current[0];
@@ -203,13 +214,49 @@ export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[
     const full = current.length >= maxNodes || (first !== undefined && depth[i]! - depth[first]! >= maxDepth);
     const niceCut = current.length >= maxNodes * 0.75 && depth[current[current.length - 1]!] !== depth[i];
     if (full || niceCut) {
-      bands.push(current.map((k) => input.nodes[k]!.id));
+      bands.push(current);
       current = [];
     }
     current.push(i);
   }
-  if (current.length > 0) bands.push(current.map((k) => input.nodes[k]!.id));
-  return bands;
+  if (current.length > 0) bands.push(current);
+  // A source the cut left at the bottom of a band, its first consumer at the top of the next, moves down with it.
+  const bandOf = new Int32Array(input.nodes.length);
+  bands.forEach((members, b) => members.forEach((i) => (bandOf[i] = b)));
+  const joining: number[][] = bands.map(() => []);
+  const kept = bands.map((members, b) =>
+    members.filter((i) => {
+      const to = firstConsumer[i]! >= 0 ? bandOf[firstConsumer[i]!]! : b;
+      if (to > b) joining[to]!.push(i);
+      return to <= b;
+    }),
+  );
+  return kept.map((members, b) => [...joining[b]!, ...members].map((k) => input.nodes[k]!.id));
+}
+
+/**
+ * Moves each source that feeds others (a Constant, a weight, a DEQUANTIZE) to the depth just above
+ * its first consumer, and re-sorts `order` (depth, then file order): left at depth 0 with every
+ * other source, a model's hundreds of constants would fill its first bands with unjoined boxes,
+ * each with an edge across every band between. Still a topological order, since all of a source's
+ * consumers lie deeper than the new depth. Consumers on a cycle (not in `order`) are not counted.
+ */
+function pullSourcesDown(order: number[], next: readonly number[][], depth: number[]): Int32Array {
+  const hasProducer = new Uint8Array(depth.length);
+  for (const i of order) for (const j of next[i]!) hasProducer[j] = 1;
+  const firstConsumer = new Int32Array(depth.length).fill(-1);
+  let moved = false;
+  for (const i of order) {
+    if (hasProducer[i]) continue;
+    for (const j of next[i]!) if (firstConsumer[i]! < 0 || depth[j]! < depth[firstConsumer[i]!]!) firstConsumer[i] = j;
+    const first = firstConsumer[i]!;
+    if (first >= 0 && depth[first]! - 1 > depth[i]!) {
+      depth[i] = depth[first]! - 1;
+      moved = true;
+    }
+  }
+  if (moved) order.sort((a, b) => depth[a]! - depth[b]! || a - b);
+  return firstConsumer;
 }
 
 /** One band of one graph, as elk lays it out: its nodes and the edges between them. */
@@ -252,10 +299,10 @@ export function bandResult(out: ElkGraphOut): ElkGraphOut {
   };
 }
 
-/** A band laid out without elk when it is a chain (chain-layout.ts) or narrow (narrow-layout.ts), else null: elk's job. */
+/** A band laid out without elk: as a chain (chain-layout.ts) or in layers (layered-layout.ts); null on a cycle or a self-loop, elk's job. */
 export function bandWithoutElk(job: BandJob): ElkGraphOut | null {
   const order = chainOrder(job.elk);
-  return order ? layoutChain(job.elk, order) : layoutNarrow(job.elk);
+  return order ? layoutChain(job.elk, order) : layoutLayered(job.elk);
 }
 
 /** Lays out one graph band by band in this thread (tests; the view uses the worker pool). */

@@ -9,8 +9,8 @@
 import type { GraphLayout } from './graph-layout';
 import { LAYOUT_CACHE_DB } from './layout-cache-name';
 const STORE = 'layouts';
-/** Bump with any change to how graphs are laid out (graph-layout.ts, chain-layout.ts, node sizes). */
-const LAYOUT_VERSION = 'bands-2';
+/** Bump with any change to how graphs are laid out (graph-layout.ts, chain-layout.ts, layered-layout.ts, node sizes). */
+const LAYOUT_VERSION = 'bands-3';
 const MAX_ENTRIES = 12;
 
 interface Entry {

@@ -3,9 +3,9 @@
  * when the app opens a model (warmLayoutWorkers), load elk and run it on a small graph until the
  * user opens the graph (coolLayoutWorkers) or a band comes, and are kept for the next graph until
  * they have been idle for IDLE_MS. A layout (startLayout):
- * - lays out the bands that are chains or narrow in this thread at once (chain-layout.ts,
- *   narrow-layout.ts: no elk needed);
- * - hands the other bands, top of the main graph first, to whichever worker is free;
+ * - lays out every band without a cycle in this thread at once (chain-layout.ts,
+ *   layered-layout.ts: no elk needed; 5,000 nodes in some tens of milliseconds);
+ * - hands the bands with a cycle (a TF.js loop), top of the main graph first, to whichever worker is free;
  * - reports each graph's top part as soon as its first bands are in (onPartial, at most every
  *   PARTIAL_EVERY_MS), so the view draws what is in view while the rest streams in, then the
  *   whole graph (onGraph);
@@ -230,7 +230,7 @@ function layOut(graph: ModelGraph, callbacks: LayoutCallbacks, started: number, 
     }
   };
 
-  // A graph with no nodes (an empty subgraph) is laid out already; chain and narrow bands need no worker.
+  // A graph with no nodes (an empty subgraph) is laid out already; only bands with a cycle need a worker.
   for (const entry of progress.values()) if (entry.bands.length === 0) finishGraph(entry);
   const forElk: BandJob[] = [];
   for (const job of jobs) {
@@ -240,7 +240,7 @@ function layOut(graph: ModelGraph, callbacks: LayoutCallbacks, started: number, 
   }
   if (over) return { cancel };
   callbacks.onProgress(placed, total);
-  // The top of each graph that is already in (chain bands) is drawn now, before elk starts.
+  // The top of each graph that is already in (bands without a cycle) is drawn now, before elk starts.
   for (const entry of progress.values()) {
     if (entry.ready > 0 && entry.have < entry.bands.length && callbacks.onPartial) {
       entry.lastPartialAt = performance.now();
