@@ -70,6 +70,13 @@ const RUN_COLUMNS: Array<[string, (entry: ReportRun, baseline: ReportRun | null)
   ['verdict', (e) => e.run.verdict],
   ['warnings', (e) => e.run.warnings.map((w) => w.code).join(';')],
   ['speedup_vs_baseline', (e, b) => (b ? b.run.latencyMs.median / e.run.latencyMs.median : null)],
+  // The accelerator record (Python runner engines; empty for CPU-only runtimes): what was asked, what ran, and where the ops went with who said so.
+  ['accelerator_requested', (e) => e.run.accelerator?.requested.join(';')],
+  ['accelerator_used', (e) => e.run.accelerator?.used.join(';')],
+  ['accelerator_unavailable', (e) => e.run.accelerator?.unavailable.map((missing) => `${missing.name}: ${missing.reason}`).join(';')],
+  ['ops_placement_source', (e) => e.run.accelerator?.ops?.source],
+  ['ops_on_accelerator', (e) => e.run.accelerator?.ops?.onAccelerator],
+  ['ops_on_cpu', (e) => e.run.accelerator?.ops?.onCpu],
 ];
 
 export const RUNS_CSV_HEADER = RUN_COLUMNS.map(([name]) => name);

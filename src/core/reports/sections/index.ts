@@ -4,6 +4,7 @@
  * opens with its numbers.
  */
 import type { ReportSection } from '../report-section';
+import { acceleratorSection } from './accelerator';
 import { chartsSection } from './charts';
 import { comparisonSection } from './comparison';
 import { energySection } from './energy';
@@ -28,6 +29,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   reportWindowsSection,
   memorySection,
   energySection,
+  acceleratorSection,
   modelSection,
   environmentSection,
   settingsSection,
