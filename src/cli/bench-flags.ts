@@ -10,7 +10,7 @@ import { BENCH_SETTING_SPECS, type BenchSettingKey } from '../shared/plugins/ben
 import { StudioError } from '../shared/errors';
 import { RUNTIME_OPTION_FLAGS, RUNTIMES, RuntimeName, type RuntimeOptions } from '../shared/plugins/runtimes';
 import type { OptionFlag } from '../shared/plugins/option-flags';
-import { BenchSettings } from '../shared/run-schema';
+import { BenchSettings, CPU_SELECTION_PATTERN } from '../shared/run-schema';
 import type { FlagSpec, FlagSpecs, ParsedArgs } from './args';
 
 const SETTING_KEYS = Object.keys(BENCH_SETTING_SPECS) as BenchSettingKey[];
@@ -82,4 +82,19 @@ export function runtimeOptionsFromFlags(args: ParsedArgs): Partial<RuntimeOption
     return [[key, spec.kind === 'boolean' ? true : value] as const];
   });
   return Object.fromEntries(given) as Partial<RuntimeOptions>;
+}
+
+/**
+ * --cpus as a list of CPU selections (all, little, mid, big, 0xMASK), lower case, each once; a
+ * value that is none of them is one sentence (exit 2). Undefined without the flag: not pinned.
+ */
+export function cpuSelectionsFromArgs(args: ParsedArgs): string[] | undefined {
+  const raw = args.flags.get(BENCH_SETTING_SPECS.cpus.flag)?.[0];
+  if (raw === undefined) return undefined;
+  const parts = String(raw).split(',').map((part) => part.trim().toLowerCase());
+  const bad = parts.find((part) => !CPU_SELECTION_PATTERN.test(part));
+  if (bad !== undefined) {
+    throw new StudioError('BAD_INPUT', `--cpus expects all, little, mid, big or a hex mask such as 0x0f, separated by commas (e.g. --cpus all,big,little); got '${bad === '' ? raw : bad}'.`, { flag: 'cpus' });
+  }
+  return [...new Set(parts)];
 }

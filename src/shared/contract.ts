@@ -20,7 +20,7 @@ import { RunFileOnWire } from './packed-samples';
 import { NetworkAgreement, NetworkEntry, NetworkSuggestion } from './networks';
 import { GivenInputs, SavedInputs } from './model-inputs';
 import { DatasetPreview, StoredPreprocessing } from './preprocessing';
-import { BenchSettings, HardwareProfile, RunSummary, RuntimeName, TargetKind } from './run-schema';
+import { BenchSettings, CpuSelection, HardwareProfile, RunSummary, RuntimeName, TargetKind } from './run-schema';
 import { PythonRuntimeOffer } from './runtimes';
 import { TriageDoneEvent, TriageLayerLatencyResult, TriageList, TriageProgressEvent, TriageStarted, TriageStartRequest } from './triage';
 
@@ -266,6 +266,8 @@ export const BenchRequest = z.object({
   runtimes: z.array(RuntimeName).max(8).optional(),
   /** Intra-op thread counts to try; defaults to [settings.threads]. */
   threads: z.array(z.number().int().min(0).max(256)).min(1).max(8).optional(),
+  /** CPU selections to try (all, little, mid, big, 0xMASK), one cell each, like threads; absent: not pinned. */
+  cpus: z.array(CpuSelection).min(1).max(8).optional(),
   /** Repeats left out stay out (no default of 1 here): the engine then runs 1, or REPORT_MODE_REPEATS in report mode. */
   settings: BenchSettings.partial().extend({ repeats: BenchSettings.shape.repeats.unwrap().optional() }).default({}),
   /** Energy per inference: the power source read on each target that has one picked (each source's own interval and baseline). */
@@ -295,6 +297,8 @@ export const BenchCell = z.object({
   modelName: z.string(),
   runtime: RuntimeName,
   threads: z.number().int(),
+  /** The cell's CPU selection, when the job has a CPU axis. */
+  cpus: CpuSelection.optional(),
 });
 export type BenchCell = z.infer<typeof BenchCell>;
 

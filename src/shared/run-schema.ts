@@ -32,6 +32,13 @@ export type HardwareProfile = z.infer<typeof HardwareProfile>;
 export const RunMode = z.enum(['quick', 'report']);
 export type RunMode = z.infer<typeof RunMode>;
 
+/**
+ * The CPUs a run is pinned to (taskset): all; a cluster by rank (little = the slowest max clock,
+ * big = the fastest, mid = those between); or a hex CPU mask (0xf0). Lower case.
+ */
+export const CPU_SELECTION_PATTERN = /^(all|little|mid|big|0x[0-9a-f]{1,16})$/;
+export const CpuSelection = z.string().regex(CPU_SELECTION_PATTERN);
+
 /** How the inputs were made; kept so a run can be reproduced. */
 export const BenchSettings = z.object({
   warmupRuns: z.number().int().min(0),
@@ -63,6 +70,8 @@ export const BenchSettings = z.object({
    * process, as before repeats existed (older files have none and read as 1).
    */
   repeats: z.number().int().min(1).max(100).default(1),
+  /** The CPUs the cell's runner was pinned to, as asked (a matrix axis, like threads); absent: not pinned, as in older files. run.cpuPinning says which CPUs that was. */
+  cpus: CpuSelection.optional(),
 });
 export type BenchSettings = z.infer<typeof BenchSettings>;
 
@@ -468,6 +477,18 @@ export const RunFile = z.object({
   energy: RunEnergy.optional(),
   /** The Python runner's engines: the accelerator asked for, what really ran and which ops stayed on the CPU. Absent for CPU-only runtimes and in older files. */
   accelerator: RunAccelerator.optional(),
+  /**
+   * With settings.cpus: the CPUs that selection named on the target, its clusters in words, and the
+   * CPUs the runner process was allowed on as the target's kernel reported it during the run
+   * (/proc/PID/status Cpus_allowed_list; absent where it cannot be read). Absent when not pinned and in older files.
+   */
+  cpuPinning: z
+    .object({
+      cpus: z.array(z.number().int().min(0)),
+      clusters: z.string(),
+      allowedCpus: z.array(z.number().int().min(0)).optional(),
+    })
+    .optional(),
   /** stable: no warning that puts the numbers in doubt; unstable otherwise (see warnings). */
   verdict: z.enum(['stable', 'unstable']),
   warnings: z.array(RunWarning),
@@ -511,5 +532,7 @@ export const RunSummary = z.object({
   energy: RunEnergySummary.optional(),
   /** Inputs some of whose sizes the runner guessed (not given, not saved): the run measured a guess. Absent in older summaries. */
   guessedInputs: z.array(z.string()).optional(),
+  /** The CPU selection the run was pinned to (settings.cpus), for the results grid's columns; absent when not pinned. */
+  cpus: CpuSelection.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

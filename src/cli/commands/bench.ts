@@ -17,7 +17,7 @@ import { flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, type
 import { dimFlag, formatGivenAsFlags, givenFromFlags, savedInputsForModel, shapeFlag, valueFlag, workspaceFlag, workspaceFrom } from '../input-flags';
 import { formatRun, progressLine } from '../format';
 import type { CommandIo } from '../io';
-import { benchRunFlags, checkRuntimeOptionFlags, runtimeOptionsFromFlags } from '../bench-flags';
+import { benchRunFlags, checkRuntimeOptionFlags, cpuSelectionsFromArgs, runtimeOptionsFromFlags } from '../bench-flags';
 import { DEFAULT_TARGET_KIND, parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
 import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
 import { localTargetFor } from '../../core/targets/python-runtimes';
@@ -57,6 +57,7 @@ export const benchHelp = formatHelp(
 export function benchSettingsFromArgs(args: ParsedArgs): BenchSettings {
   const mode = flagString(args, S.mode.flag) ?? d.mode;
   const runsGiven = args.flags.has(S.runs.flag);
+  const cpus = cpuSelectionsFromArgs(args);
   return BenchSettings.parse({
     warmupRuns: flagNumber(args, S.warmupRuns.flag) ?? d.warmupRuns,
     warmupMinTimeMs: flagNumber(args, S.warmupMinTimeMs.flag) ?? d.warmupMinTimeMs,
@@ -72,6 +73,8 @@ export function benchSettingsFromArgs(args: ParsedArgs): BenchSettings {
     nativeTools: !flagBool(args, S.nativeTools.flag),
     // Report mode implies REPORT_MODE_REPEATS fresh processes unless --repeats says otherwise.
     repeats: repeatsFor(mode === 'report' ? 'report' : 'quick', flagNumber(args, S.repeats.flag)),
+    // Like threads, several selections make a matrix (each cell its own); the settings hold the first.
+    ...(cpus !== undefined ? { cpus: cpus[0] } : {}),
     ...givenFromFlags(args),
   });
 }
@@ -95,6 +98,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   }
   const settings = benchSettingsFromArgs(args);
   const threads = (flagList(args, S.threads.flag) ?? [String(d.threads)]).map(Number);
+  const cpus = cpuSelectionsFromArgs(args);
   const runtimes = flagList(args, 'runtime') as RuntimeName[] | undefined;
   const outFile = flagString(args, 'out');
   const json = flagBool(args, 'json');
@@ -123,7 +127,9 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   const context = targetContext(args, verboseLog(io, flagBool(args, 'json')));
   const plans: Array<{ target: CliTarget; cells: MatrixCell[] }> = [];
   for (const target of targets) {
-    plans.push({ target, cells: planMatrix(models, runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0)) });
+    // A CPU axis is refused on a target that cannot pin, naming it, before anything runs.
+    const cpuAxis = cpus === undefined ? undefined : { selections: cpus, target: target.kind === 'local' ? { kind: 'local' as const, name: 'This computer' } : { kind: target.config.kind, name: target.config.name } };
+    plans.push({ target, cells: planMatrix(models, runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0), cpuAxis) });
   }
   const total = plans.reduce((n, p) => n + p.cells.length, 0);
   checkRuntimeOptionFlags(args, [...new Set(plans.flatMap((p) => p.cells.map((cell) => cell.runtime)))]);
@@ -150,7 +156,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
           timeouts: stallSeconds ? { stallMs: stallSeconds * 1000 } : undefined,
           onProgress: showProgress
             ? (cell, p) => {
-                const label = many ? `cell ${cell.index + 1}/${total} ${cell.model.name} ${cell.runtime} t${cell.threads} ` : '';
+                const label = many ? `cell ${cell.index + 1}/${total} ${cell.model.name} ${cell.runtime} t${cell.threads}${cell.cpus !== undefined ? ` cpus=${cell.cpus}` : ''} ` : '';
                 const repeat = p.repeat !== undefined && p.repeats !== undefined ? { index: p.repeat, of: p.repeats } : undefined;
                 io.err(`\r\x1b[2K${label}${progressLine(p.phase, p.completed, p.total, p.fraction, repeat)}`);
               }
@@ -164,7 +170,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
                 return;
               case 'partial':
               case 'failed': {
-                const where = many ? `cell ${result.cell.index + 1}/${total} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}${targets.length > 1 && target.kind === 'remote' ? `, ${target.spec}` : ''}) failed: ` : '';
+                const where = many ? `cell ${result.cell.index + 1}/${total} (${result.cell.model.name}, ${result.cell.runtime}, threads ${result.cell.threads}${result.cell.cpus !== undefined ? `, cpus ${result.cell.cpus}` : ''}${targets.length > 1 && target.kind === 'remote' ? `, ${target.spec}` : ''}) failed: ` : '';
                 io.err(`edgebench bench: ${where}${result.error.message}`);
                 if (result.runnerLog.length > 0) io.err(`The runner's last lines:\n${result.runnerLog.map((line) => `  ${line}`).join('\n')}`);
                 // The samples kept are a run too (status 'partial'): shown, printed and written like the others.

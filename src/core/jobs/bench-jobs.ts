@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_BENCH_SETTINGS } from '../../shared/bench-defaults';
 import type { BenchCell, BenchRequest, EventName, EventPayload } from '../../shared/contract';
-import { BenchSettings } from '../../shared/run-schema';
+import { BenchSettings, type TargetKind } from '../../shared/run-schema';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
 import { localTargetFor } from '../targets/python-runtimes';
@@ -73,7 +73,10 @@ export class BenchJobs {
     const energy = energyMetersFor(request.energy ?? [], targets.map((t) => ({ id: t.id, name: t.name, kind: 'stored' in t ? t.stored.config.kind : 'local' })));
     const plans: Array<{ target: JobTarget; cells: MatrixCell[] }> = [];
     for (const target of targets) {
-      plans.push({ target, cells: planMatrix(models, request.runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0)) });
+      // A CPU axis on a target that cannot pin is refused here, naming the target, before any cell.
+      const kind: TargetKind = 'stored' in target ? target.stored.config.kind : 'local';
+      const cpuAxis = request.cpus === undefined ? undefined : { selections: request.cpus, target: { kind, name: target.name } };
+      plans.push({ target, cells: planMatrix(models, request.runtimes, threads, plans.reduce((n, p) => n + p.cells.length, 0), cpuAxis) });
     }
     const count = plans.reduce((n, p) => n + p.cells.length, 0);
     const jobId = `job-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -172,6 +175,7 @@ export class BenchJobs {
           modelName: cell.model.name,
           runtime: cell.runtime,
           threads: cell.threads,
+          ...(cell.cpus !== undefined ? { cpus: cell.cpus } : {}),
         })),
       ),
     };

@@ -18,7 +18,7 @@
  */
 import { StudioError } from '../../shared/errors';
 import type { ModelInfo } from '../../shared/model-info';
-import type { BenchSettings, RunFile, RuntimeName, TargetKind } from '../../shared/run-schema';
+import { CPU_SELECTION_PATTERN, type BenchSettings, type RunFile, type RuntimeName, type TargetKind } from '../../shared/run-schema';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import { RUNTIMES_FOR_FORMAT, RUNTIME_LABELS } from '../../shared/runtimes';
 import { settingsForModelInputs, type SavedInputsForRun } from '../bench/bench-inputs';
@@ -46,6 +46,14 @@ export interface MatrixCell {
   model: MatrixModel;
   runtime: RuntimeName;
   threads: number;
+  /** The CPUs the cell's runner is pinned to (all, little, mid, big, 0xMASK); absent: not pinned. */
+  cpus?: string;
+}
+
+/** A CPU axis for one target: its selections, and the target, which must be of a kind that pins (its descriptor's benchSettings has 'cpus'). */
+export interface CpuAxis {
+  selections: readonly string[];
+  target: { kind: TargetKind; name: string };
 }
 
 /** A cell and how it ended: its run (complete or partial, to be written like any run), why it failed, or that it was cancelled. */
@@ -61,7 +69,15 @@ export interface MatrixHooks {
   /** Starts runners on this computer; needed unless `target` runs the cells. */
   spawner?: RunnerSpawner;
   /** Where the cells run; default this computer (runLocalBenchmark with `spawner`). */
-  target?: { kind: TargetKind; name: string; runCell: CellRunner; /** The CLI's --target spec, recorded in each run. */ spec?: string };
+  target?: {
+    kind: TargetKind;
+    name: string;
+    runCell: CellRunner;
+    /** The CLI's --target spec, recorded in each run. */
+    spec?: string;
+    /** Refuses, before any cell runs, cells the target cannot run as asked (a CPU selection its CPUs cannot meet). */
+    checkCells?: (cells: readonly MatrixCell[]) => Promise<void>;
+  };
   signal?: AbortSignal;
   timeouts?: Partial<RunnerTimeouts>;
   onProgress?: (cell: MatrixCell, progress: BenchProgress) => void;
@@ -74,10 +90,14 @@ export interface MatrixHooks {
 }
 
 /**
- * Plans the cells. Without `runtimes`, each model runs on its own format's runtime; a runtime
- * that cannot load a model's format is refused, naming the runtimes that can.
+ * Plans the cells: model × runtime × threads, × CPU selection when there is a CPU axis. Without
+ * `runtimes`, each model runs on its own format's runtime; a runtime that cannot load a model's
+ * format is refused, naming the runtimes that can; a CPU axis on a target that cannot pin is
+ * refused, naming the target.
  */
-export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | undefined, threads: number[], firstIndex = 0): MatrixCell[] {
+export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | undefined, threads: number[], firstIndex = 0, cpuAxis?: CpuAxis): MatrixCell[] {
+  const selections = cpuAxis === undefined ? [undefined] : uniqueInOrder(cpuAxis.selections.map((selection) => selection.toLowerCase()));
+  if (cpuAxis !== undefined) checkCpuAxis(cpuAxis);
   const cells: MatrixCell[] = [];
   for (const model of models) {
     const able = RUNTIMES_FOR_FORMAT[model.info.format];
@@ -91,11 +111,29 @@ export function planMatrix(models: MatrixModel[], runtimes: RuntimeName[] | unde
         );
       }
       for (const threadCount of uniqueInOrder(threads)) {
-        cells.push({ index: firstIndex + cells.length, model, runtime, threads: threadCount });
+        for (const cpus of selections) {
+          cells.push({ index: firstIndex + cells.length, model, runtime, threads: threadCount, ...(cpus !== undefined ? { cpus } : {}) });
+        }
       }
     }
   }
   return cells;
+}
+
+/** Every selection well formed, on a target kind that pins; else one sentence, before any cell runs. */
+function checkCpuAxis(axis: CpuAxis): void {
+  const { kind, name } = axis.target;
+  const bad = axis.selections.find((selection) => !CPU_SELECTION_PATTERN.test(selection.toLowerCase()));
+  if (bad !== undefined) {
+    throw new StudioError('BAD_INPUT', `'${bad}' is not a CPU selection: use all, little, mid, big or a hex mask such as 0x0f, separated by commas.`, { cpus: bad });
+  }
+  if (!TARGET_KINDS[kind].benchSettings.includes('cpus')) {
+    throw new StudioError(
+      'BAD_INPUT',
+      `${name} cannot pin a benchmark to CPUs; leave the CPU selection out for it, or sweep CPUs on an SSH board or an Android device.`,
+      { target: name, kind },
+    );
+  }
 }
 
 export async function runMatrix(
@@ -110,6 +148,7 @@ export async function runMatrix(
   const kind = hooks.target?.kind ?? 'local';
   // A kind whose runs do not honour repeats (a microcontroller) runs each cell once, and its settings say so.
   const honoured = TARGET_KINDS[kind].benchSettings.includes('repeats');
+  await hooks.target?.checkCells?.(cells);
   if (honoured && settings.repeats > 1) return runRepeated(jobId, cells, settings, hooks, finish);
   const once = settings.repeats > 1 ? { ...settings, repeats: 1 } : settings;
   for (const cell of cells) {
@@ -123,9 +162,10 @@ export async function runMatrix(
   return { results, cancelled: false };
 }
 
-/** The settings a cell runs with: the model's saved inputs where no flag gave them, and the cell's thread count. */
+/** The settings a cell runs with: the model's saved inputs where no flag gave them, and the cell's thread count and CPUs. */
 function cellSettings(settings: BenchSettings, cell: MatrixCell): BenchSettings {
-  return { ...settingsForModelInputs(settings, cell.model.info.inputs, cell.model.savedInputs ?? null), threads: cell.threads };
+  const { cpus: _jobWide, ...rest } = settingsForModelInputs(settings, cell.model.info.inputs, cell.model.savedInputs ?? null);
+  return { ...rest, threads: cell.threads, ...(cell.cpus !== undefined ? { cpus: cell.cpus } : {}) };
 }
 
 /** One runner process measuring `cell` with `settings`: its outcome; bad flags (the same for every cell) reject. */
@@ -292,6 +332,6 @@ function localSpawner(hooks: MatrixHooks): RunnerSpawner {
   return hooks.spawner;
 }
 
-function uniqueInOrder(values: number[]): number[] {
+function uniqueInOrder<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }

@@ -12,7 +12,11 @@
  * Input is what the machine printed: sysfs files by path (as `grep -H .` or a dump prints them) and
  * /proc/cpuinfo's text. Pure functions, so they are tested on recorded listings of real boards.
  */
+import { formatCpuList, parseCpuList } from '../../shared/cpu-pinning';
 import { StudioError } from '../../shared/errors';
+import { CPU_SELECTION_PATTERN } from '../../shared/run-schema';
+
+export { formatCpuList, parseCpuList } from '../../shared/cpu-pinning';
 
 export interface CpuCluster {
   /** CPU numbers, ascending. */
@@ -35,10 +39,6 @@ export interface CpuTopology {
   clusters: CpuCluster[];
   source: ClusterSource;
 }
-
-/** all; a cluster by rank (little = the slowest, big = the fastest, mid = those between); or a hex CPU mask (0xf0). */
-export const CPU_SELECTION_PATTERN = /^(all|little|mid|big|0x[0-9a-f]{1,16})$/i;
-export const CPU_SELECTION_WORDS = ['all', 'little', 'mid', 'big'] as const;
 
 /** The CPUs a selection resolved to on one machine, and the same as taskset takes them. */
 export interface CpuPinning {
@@ -86,34 +86,6 @@ const ARM_CORES: Readonly<Record<string, { name: string; rank: number }>> = {
 /** The core's name for "implementer:part" (both hex as cpuinfo prints them), or undefined for a core the table lacks. */
 export function armCoreName(implementer: string, part: string): string | undefined {
   return ARM_CORES[`${implementer.toLowerCase()}:${part.toLowerCase()}`]?.name;
-}
-
-/** "0-3,6,8-9" (sysfs online, Cpus_allowed_list) → [0,1,2,3,6,8,9]; [] for text that is not such a list. */
-export function parseCpuList(text: string): number[] {
-  const cpus: number[] = [];
-  for (const part of text.trim().split(',')) {
-    const match = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (match === null) return [];
-    const first = Number(match[1]);
-    const last = match[2] === undefined ? first : Number(match[2]);
-    // A machine's own file: a range is at most its CPU count; refuse nonsense instead of allocating it.
-    if (last < first || last - first > 4096) return [];
-    for (let cpu = first; cpu <= last; cpu++) cpus.push(cpu);
-  }
-  return [...new Set(cpus)].sort((a, b) => a - b);
-}
-
-/** [0,1,2,3,6] → "0-3,6" */
-export function formatCpuList(cpus: readonly number[]): string {
-  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }
 
 /** Each CPU's value of one per-CPU sysfs file (cpuN/cpufreq/cpuinfo_max_freq, cpuN/cpu_capacity), positive integers only. */

@@ -290,6 +290,7 @@ export function summarizeRun(run: RunFile): RunSummary {
     ...(run.job ? { jobCell: { cell: run.job.cell, cells: run.job.cells } } : {}),
     ...(run.energy ? { energy: energySummary(run.energy) } : {}),
     ...(guessedInputsOfRun(run.inputs).length > 0 ? { guessedInputs: guessedInputsOfRun(run.inputs).map((guess) => guess.input) } : {}),
+    ...(run.settings.cpus !== undefined ? { cpus: run.settings.cpus } : {}),
   };
 }
 

@@ -16,9 +16,10 @@ export interface BenchSettingSpec {
   readonly valueName?: string;
   /**
    * How the CLI reads the flag: intList takes N[,N...] (threads, where several values make a
-   * matrix); a boolean flag sets the setting to true, or with `negates` to false.
+   * matrix); a boolean flag sets the setting to true, or with `negates` to false; string takes
+   * text the command checks itself (--cpus LIST, where several values make a matrix too).
    */
-  readonly kind: 'int' | 'number' | 'choice' | 'boolean' | 'intList';
+  readonly kind: 'int' | 'number' | 'choice' | 'boolean' | 'intList' | 'string';
   /** For int, number and intList: the smallest value accepted. */
   readonly min?: number;
   /** The boolean flag turns the setting off (--no-native-tools). */
@@ -86,6 +87,14 @@ export const BENCH_SETTING_SPECS: { readonly [K in BenchSettingKey]-?: BenchSett
     reproduce: 'always',
     valueName: 'N[,N...]',
     help: 'Intra-op threads; several values make a matrix; 0 = runtime decides (default 0).',
+  },
+  cpus: {
+    flag: 'cpus',
+    label: 'CPUs',
+    kind: 'string',
+    reproduce: 'when-changed',
+    valueName: 'SEL[,SEL...]',
+    help: 'Pin each cell to these CPUs with taskset: all, little, mid, big (clusters by max clock) or a hex mask such as 0x0f; several make a matrix (SSH boards, Android, This computer on Linux).',
   },
   profileRuns: {
     flag: 'profile-runs',

@@ -8,6 +8,8 @@ import { parseProbeOutput, parseThrottled } from '../../../src/core/targets/ssh/
 import { parseEnvironmentSample, throttlingDuringRun } from '../../../src/core/targets/ssh/remote-environment';
 import { boardRuntimes, chooseRunner } from '../../../src/core/targets/ssh/ssh-probe';
 import { parseSshTargetUrl } from '../../../src/core/targets/ssh/ssh-target-url';
+import { boardPinning } from '../../../src/core/targets/ssh/ssh-target';
+import { describeTopology } from '../../../src/core/targets/cpu-clusters';
 import { rejectionSync } from './sync-rejection';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -27,6 +29,21 @@ describe('probe output of a Raspberry Pi 4', () => {
     });
     expect(pi.boardModel).toBe('Raspberry Pi 4 Model B Rev 1.4');
     expect(pi.kernel).toBe('6.6.31+rpt-rpi-v8');
+  });
+
+  test("CPUs: one cluster of four A72s at 1.8 GHz, each CPU's governor and clock; taskset pins a selection, and a board without it is told to install util-linux", () => {
+    expect(describeTopology(pi.cpu.topology)).toBe('4 CPUs, one cluster (4 × 1.80 GHz, from cpufreq)');
+    expect(pi.cpu).toMatchObject({ governors: ['ondemand', 'ondemand', 'ondemand', 'ondemand'], curKHz: [1800000, 600000, 600000, 600000], taskset: '/usr/bin/taskset' });
+    expect(boardPinning(pi, '0x3', 'bench-pi')?.taskset).toEqual({ taskset: '/usr/bin/taskset', cpuList: '0-1' });
+    // all narrows nothing: no taskset needed, and the run still records the CPUs.
+    expect(boardPinning(pi, 'all', 'bench-pi')?.taskset).toBeUndefined();
+    expect(boardPinning(pi, 'all', 'bench-pi')?.record([0, 1, 2, 3])).toEqual({ cpus: [0, 1, 2, 3], clusters: '4 CPUs, one cluster (4 × 1.80 GHz, from cpufreq)', allowedCpus: [0, 1, 2, 3] });
+    expect(boardPinning(pi, undefined, 'bench-pi')).toBeUndefined();
+    const noTaskset = parseProbeOutput(fixture('probe-raspberry-pi-4.txt').replace(/^taskset=.*\n/m, ''));
+    expect(() => boardPinning(noTaskset, 'big', 'bench-pi')).toThrow('bench-pi has no taskset, which pins the benchmark to CPUs 0-3: install util-linux on the board (sudo apt install util-linux), or leave the CPU selection out.');
+    expect(() => boardPinning(pi, 'mid', 'bench-pi')).toThrow('cpus=mid does not fit bench-pi: it has 1 cluster, so no middle one');
+    // A probe from before the CPU lines (the Jetson sample): CPUs unknown, so all pins nothing and clusters are refused.
+    expect(jetson.cpu).toEqual({ topology: { cpus: [], clusters: [], source: 'none' }, governors: [], curKHz: [], taskset: null });
   });
 
   test('temperature and throttling from vcgencmd: 0x50000 means under-voltage and throttling happened since boot', () => {

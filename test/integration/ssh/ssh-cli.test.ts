@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCpuList } from '../../../src/shared/cpu-pinning';
 import { RunFile } from '../../../src/shared/run-schema';
 import { demoModelPath, runCli } from '../../helpers/run-cli';
 import { sshdAvailable, startSshd, type Sshd } from './sshd-fixture';
@@ -49,6 +50,29 @@ describe.skipIf(!available)('edgebench with --target ssh://', () => {
     const run = RunFile.parse(JSON.parse(result.stdout));
     expect(run.target.kind).toBe('ssh');
     expect(run.latencyMs.count).toBeGreaterThanOrEqual(20);
+  });
+
+  it('bench --cpus all,0x1 is a CPU axis on the board: one run per selection, the second pinned to CPU 0 with taskset, as the runner process itself is allowed', async () => {
+    const result = await runCli(
+      ['bench', demoModelPath, '--target', url(), '--identity', sshd.clientKey, '--known-hosts', knownHosts, '--runs', '20', '--warmup', '2', '--profile-runs', '0', '--cpus', 'all,0x1', '--json'],
+      { timeoutMs: 120_000 },
+    );
+    expect(result.code).toBe(0);
+    const [all, cpu0] = (JSON.parse(result.stdout) as unknown[]).map((run) => RunFile.parse(run));
+    // This machine is uniform: one cluster (cpu_capacity or cpufreq), or clusters unknown where neither is there.
+    const online = parseCpuList(readFileSync('/sys/devices/system/cpu/online', 'utf8'));
+    expect(all?.settings.cpus).toBe('all');
+    expect(all?.cpuPinning).toMatchObject({ cpus: online, allowedCpus: online, clusters: expect.stringMatching(/^\d+ CPUs?(, one cluster|, clusters unknown)/) });
+    // Read on the board from the runner's /proc/PID/status Cpus_allowed_list while it ran: the pin took.
+    expect(cpu0?.settings.cpus).toBe('0x1');
+    expect(cpu0?.cpuPinning).toMatchObject({ cpus: [0], allowedCpus: [0] });
+    expect(cpu0?.latencyMs.count).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a CPU selection that is none is one sentence and exit 2, before connecting', async () => {
+    const result = await runCli(['bench', demoModelPath, '--target', url(), '--identity', sshd.clientKey, '--known-hosts', knownHosts, '--cpus', 'all,fast'], { timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("edgebench bench: --cpus expects all, little, mid, big or a hex mask such as 0x0f, separated by commas (e.g. --cpus all,big,little); got 'fast'.");
   });
 
   it('a wrong key is one clear sentence, not a hang', async () => {

@@ -219,6 +219,7 @@ describe('bench settings: flags from BENCH_SETTING_SPECS, written only where the
     threads: 3,
     profileRuns: 0,
     nativeTools: false,
+    cpus: 'big',
   };
 
   const kindCases = TargetKind.options.flatMap((kind) => RuntimeName.options.map((runtime) => ({ kind, runtime })));

@@ -4,7 +4,7 @@
  */
 import type { HardwareProfile } from '../../../shared/run-schema';
 import { cpuFeaturesFromCpuinfo } from '../local-target';
-import { armCoreName } from '../cpu-clusters';
+import { armCoreName, cpuTopology, parseCpuFreqState, type CpuTopology } from '../cpu-clusters';
 
 /** vcgencmd get_throttled, decoded: what is happening now and what happened since boot. */
 export interface ThrottleState {
@@ -41,6 +41,17 @@ export interface SshProbe {
   node: { path: string; version: string } | null;
   /** Native benchmark tools found on the board, name → path. */
   nativeTools: Partial<Record<NativeTool, string>>;
+  cpu: BoardCpus;
+}
+
+/** The board's CPU clusters and each CPU's governor and clocks at the probe; taskset, which pins runs to CPUs, where the board has it. */
+export interface BoardCpus {
+  topology: CpuTopology;
+  /** In CPU order, as cpufreq has them (empty without cpufreq). */
+  governors: string[];
+  curKHz: number[];
+  /** The path of taskset (util-linux), or null when the board has none. */
+  taskset: string | null;
 }
 
 export type NativeTool = 'benchmark_model' | 'trtexec' | 'onnxruntime_perf_test';
@@ -99,7 +110,23 @@ export function parseProbeOutput(text: string): SshProbe {
     pythons,
     node: nodePath !== undefined && nodeVersion !== undefined ? { path: nodePath, version: nodeVersion } : null,
     nativeTools,
+    cpu: boardCpusOf(get('cpu_sysfs') ?? '', get('cpu_parts') ?? '', get('taskset') ?? null),
   };
+}
+
+/**
+ * The probe's cpu_sysfs ("path:value" of each file, folded onto one line: paths and values hold no
+ * spaces) and cpu_parts (cpuinfo's processor / CPU implementer / CPU part lines, folded).
+ */
+export function boardCpusOf(sysfs: string, parts: string, taskset: string | null): BoardCpus {
+  const files = new Map<string, string>();
+  for (const token of sysfs.split(/\s+/)) {
+    const cut = token.indexOf(':');
+    if (cut > 0) files.set(token.slice(0, cut), token.slice(cut + 1));
+  }
+  const cpuinfo = parts.replace(/\s+(?=processor\s*:|CPU implementer\s*:|CPU part\s*:)/g, '\n');
+  const { coresKHz, governors } = parseCpuFreqState(files);
+  return { topology: cpuTopology(files, cpuinfo), governors, curKHz: coresKHz, taskset };
 }
 
 function cpuModelOf(get: (key: string) => string | undefined): string {

@@ -32,6 +32,11 @@ if [ -r /proc/cpuinfo ]; then
   kv cpuinfo_implementer "$(grep -m1 -E '^CPU implementer[[:space:]]*:' /proc/cpuinfo 2>/dev/null | cut -d: -f2-)"
   kv cpu_flags "$(grep -m1 -E '^(flags|Features)[[:space:]]*:' /proc/cpuinfo 2>/dev/null | cut -d: -f2-)"
 fi
+# CPU clusters, governors and clocks (cpu-clusters.ts reads them); grep -H prints each file's path, globs that match nothing fail quietly.
+C=/sys/devices/system/cpu
+kv cpu_sysfs "$(grep -H . $C/online $C/cpu[0-9]*/cpufreq/cpuinfo_max_freq $C/cpu[0-9]*/cpufreq/scaling_cur_freq $C/cpu[0-9]*/cpufreq/scaling_max_freq $C/cpu[0-9]*/cpufreq/scaling_governor $C/cpu[0-9]*/cpu_capacity 2>/dev/null)"
+if [ -r /proc/cpuinfo ]; then kv cpu_parts "$(grep -E '^(processor|CPU implementer|CPU part)[[:space:]]*:' /proc/cpuinfo 2>/dev/null)"; fi
+if command -v taskset >/dev/null 2>&1; then kv taskset "$(command -v taskset)"; fi
 if command -v lscpu >/dev/null 2>&1; then kv lscpu_model "$(LC_ALL=C lscpu 2>/dev/null | grep -m1 '^Model name:' | cut -d: -f2-)"; fi
 if [ -r /proc/device-tree/model ]; then kv board_model "$(tr -d '\\000' < /proc/device-tree/model)"; fi
 if command -v vcgencmd >/dev/null 2>&1; then

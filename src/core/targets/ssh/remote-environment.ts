@@ -8,6 +8,7 @@
 import type { EnvironmentProbe } from '../../bench/run-local-benchmark';
 import { BOARD_TOOLS, ENVIRONMENT_PATHS, readEnvironment, type BoardTool, type EnvironmentTree } from '../environment-readers';
 import { parseProcStat, BUSY_PROCESS_CORE_SHARE, type EnvironmentSnapshot } from '../local-environment';
+import { parseCpuList } from '../cpu-clusters';
 import type { ThrottleFlag, ThrottleState } from './probe-parse';
 import type { SshConnection } from './ssh-connection';
 
@@ -45,16 +46,42 @@ const USER_HZ = 100;
 export interface RemoteEnvironment extends EnvironmentProbe {
   /** vcgencmd get_throttled at each sample (Raspberry Pi only; empty elsewhere). */
   readonly throttleReadings: ThrottleState[];
+  /**
+   * The CPUs the runner process may run on, from its /proc/PID/status Cpus_allowed_list at the
+   * first sample taken while it runs (after warmup); undefined until then, or where it cannot be read.
+   */
+  readonly runnerAllowedCpus: number[] | undefined;
+}
+
+/** A pseudo-file of the dump (no reader looks for it): the runner's Cpus_allowed_list, when its pid is known. */
+const RUNNER_CPUS_FILE = 'edgebench:runner-cpus';
+
+function allowedCpusScript(pid: number | undefined): string {
+  return pid === undefined ? '' : `echo "${FILE_MARK}${RUNNER_CPUS_FILE}"; grep -s '^Cpus_allowed_list:' /proc/${pid}/status | cut -f2\n`;
+}
+
+/** The runner's allowed CPUs the sample printed ("0-3"), or undefined. */
+export function parseRunnerAllowedCpus(text: string): number[] | undefined {
+  const lines = text.split('\n');
+  const at = lines.indexOf(`${FILE_MARK}${RUNNER_CPUS_FILE}`);
+  const cpus = at < 0 ? [] : parseCpuList(lines[at + 1] ?? '');
+  return cpus.length > 0 ? cpus : undefined;
 }
 
 export function remoteEnvironment(conn: SshConnection, excludePid: () => number | undefined): RemoteEnvironment {
   const throttleReadings: ThrottleState[] = [];
+  let runnerAllowedCpus: number[] | undefined;
   return {
     throttleReadings,
+    get runnerAllowedCpus() {
+      return runnerAllowedCpus;
+    },
     async sample(): Promise<EnvironmentSnapshot> {
-      const result = await conn.exec('sh -s', { stdin: SAMPLE_SCRIPT, timeoutMs: 15_000, what: 'reading the board state' });
+      const pid = runnerAllowedCpus === undefined ? excludePid() : undefined;
+      const result = await conn.exec('sh -s', { stdin: SAMPLE_SCRIPT + allowedCpusScript(pid), timeoutMs: 15_000, what: 'reading the board state' });
       const { snapshot, throttled } = parseEnvironmentSample(result.stdout);
       if (throttled !== null) throttleReadings.push(throttled);
+      runnerAllowedCpus ??= parseRunnerAllowedCpus(result.stdout);
       return snapshot;
     },
     async busyProcesses(): Promise<string[]> {

@@ -11,6 +11,7 @@ import { remedy, worded } from '../../../shared/remedies';
 import type { TargetTestResult } from '../../../shared/contract';
 import { targetSpecOf, type SshTargetConfig } from '../../../shared/targets';
 import type { TargetContext, TargetKindModule } from '../target-registry';
+import { describeTopology } from '../cpu-clusters';
 import { KnownHostsStore } from './known-hosts';
 import { onnxruntimeNodePackage } from './node-runner-bundle';
 import type { SshConnectOptions } from './ssh-connection';
@@ -59,6 +60,8 @@ export const sshTargetKind: TargetKindModule<'ssh'> = {
         node: probe.node?.version ?? 'none',
         python: probe.python === null ? 'none' : `${probe.python.version} (${probe.python.path})`,
       };
+      details.cpus = `${describeTopology(probe.cpu.topology)}${probe.cpu.taskset === null ? '; no taskset (install util-linux to pin runs to CPUs)' : ''}`;
+      if (probe.cpu.governors.length > 0) details.governor = [...new Set(probe.cpu.governors)].join(', ');
       if (probe.boardModel !== null) details.boardModel = probe.boardModel;
       if (probe.pi?.temperatureC != null) details.temperatureC = String(probe.pi.temperatureC);
       if (probe.pi?.throttled != null) details.throttled = probe.pi.throttled.raw;

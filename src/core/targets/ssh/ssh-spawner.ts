@@ -25,10 +25,15 @@ export interface SshRunnerSpawner extends RunnerSpawner {
   readonly lastRemotePid: number | undefined;
 }
 
-export function sshRunnerSpawner(conn: SshConnection, runner: RemoteRunner): SshRunnerSpawner {
+/**
+ * `pin`: the board's taskset and a CPU list ("4-5"): the runner starts under `taskset -c LIST`,
+ * which execs it, so it keeps the pid and every thread it starts inherits the CPUs.
+ */
+export function sshRunnerSpawner(conn: SshConnection, runner: RemoteRunner, pin?: { taskset: string; cpuList: string }): SshRunnerSpawner {
   let lastRemotePid: number | undefined;
+  const argv = pin === undefined ? runner.argv : [pin.taskset, '-c', pin.cpuList, ...runner.argv];
   // `exec` makes the runner take the shell's pid, so the pid printed first is the runner's.
-  const script = `echo edgebench-runner-pid=$$ >&2; exec ${runner.argv.map(shellQuote).join(' ')}`;
+  const script = `echo edgebench-runner-pid=$$ >&2; exec ${argv.map(shellQuote).join(' ')}`;
   const command = `sh -c ${shellQuote(script)}`;
   return {
     get lastRemotePid() {

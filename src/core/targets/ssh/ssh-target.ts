@@ -26,6 +26,7 @@ import { openSshConnection, type SshConnectOptions, type SshConnection, type Ssh
 import { connectionLost } from './ssh-errors';
 import { chooseRunner, probeSshTarget, type RunnerChoice, type RunnerPreference } from './ssh-probe';
 import { sshRunnerSpawner, type RemoteRunner } from './ssh-spawner';
+import { describeTopology, resolveCpuSelection } from '../cpu-clusters';
 
 export interface SshTargetOptions {
   connect: Omit<SshConnectOptions, 'signal'>;
@@ -121,13 +122,15 @@ export class SshTargetSession {
       const probe = await this.probe();
       const runner = await this.runner(job.model.format, job.runtime);
       const remoteModel = await this.uploadModel(job.modelPath, job.model.sha256);
-      const spawner = sshRunnerSpawner(conn, runner);
+      const pinning = boardPinning(probe, job.settings.cpus, this.spec.name);
+      const spawner = sshRunnerSpawner(conn, runner, pinning?.taskset);
       const environment = remoteEnvironment(conn, () => spawner.lastRemotePid);
       // A board's power meter (--energy tegrastats, pi-pmic) runs in a channel of its own beside the runner's.
       attachBoardShell(opts.energy, sshRemoteShell(conn));
       // An emulated board (the test lab's arm64 board) is named and warned about as such in its runs.
       const targetName = emulatedTargetName(this.spec.name, probe.hardware);
-      outcome = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName, targetKind: 'ssh' }, { ...opts, spawner, environment });
+      const measured = await runLocalBenchmark({ ...job, modelPath: remoteModel, targetName, targetKind: 'ssh' }, { ...opts, spawner, environment });
+      outcome = withCpuPinning(measured, pinning?.record(environment.runnerAllowedCpus));
       if (outcome.state === 'completed') {
         const run = withEmulatedWarning(withThrottleWarning(outcome.run, throttlingDuringRun(environment.throttleReadings)));
         return { state: 'completed', run: await withNativeTools(conn, probe, run, { remote: remoteModel, local: job.modelPath }, opts.signal) };
@@ -156,6 +159,37 @@ export class SshTargetSession {
 }
 
 /**
+ * What a cell's CPU selection means on this board: the taskset to start the runner under (none
+ * for all: nothing to narrow, and taskset need not be there), and the run's record of it. A
+ * selection the board's CPUs cannot meet, or a board without taskset, is one sentence.
+ */
+export function boardPinning(
+  probe: SshProbe,
+  selection: string | undefined,
+  board: string,
+): { taskset?: { taskset: string; cpuList: string }; record: (allowed: number[] | undefined) => NonNullable<RunFile['cpuPinning']> } | undefined {
+  if (selection === undefined) return undefined;
+  const { topology, taskset } = probe.cpu;
+  const pinned = resolveCpuSelection(selection, topology, board);
+  if (selection !== 'all' && taskset === null) {
+    throw new StudioError('BAD_INPUT', `${board} has no taskset, which pins the benchmark to CPUs ${pinned.list}: install util-linux on the board (sudo apt install util-linux), or leave the CPU selection out.`, {
+      target: board,
+      cpus: selection,
+    });
+  }
+  return {
+    ...(selection !== 'all' && taskset !== null ? { taskset: { taskset, cpuList: pinned.list } } : {}),
+    record: (allowed) => ({ cpus: pinned.cpus, clusters: describeTopology(topology), ...(allowed !== undefined ? { allowedCpus: allowed } : {}) }),
+  };
+}
+
+/** The run (complete or partial) with its CPU pinning recorded. */
+function withCpuPinning(outcome: Measured, cpuPinning: RunFile['cpuPinning']): Measured {
+  if (cpuPinning === undefined) return outcome;
+  return { ...outcome, run: { ...outcome.run, cpuPinning } };
+}
+
+/**
  * The board's own benchmark tools on the same model file, beside the runner's result (unless the
  * settings turn them off). Uses the run's connection: a link lost meanwhile is a warning, not a reconnect.
  */
@@ -178,7 +212,18 @@ function withThrottleWarning(run: RunFile, flags: string[]): RunFile {
 
 /** The cells of one board as the matrix runner sees them. */
 export function sshMatrixTarget(session: SshTargetSession): NonNullable<MatrixHooks['target']> {
-  return { kind: 'ssh', name: session.spec.name, runCell: (job, opts) => session.runBenchmark(job, opts) };
+  return {
+    kind: 'ssh',
+    name: session.spec.name,
+    runCell: (job, opts) => session.runBenchmark(job, opts),
+    // A CPU axis the board cannot meet (no middle cluster, no taskset) is refused before its first cell.
+    checkCells: async (cells) => {
+      const selections = [...new Set(cells.flatMap((cell) => (cell.cpus !== undefined ? [cell.cpus] : [])))];
+      if (selections.length === 0) return;
+      const probe = await session.probe();
+      for (const selection of selections) boardPinning(probe, selection, session.spec.name);
+    },
+  };
 }
 
 export interface SshMatrixResult {

@@ -87,7 +87,7 @@ export const sshTargetKind = defineTargetKind({
   label: 'SSH',
   description: 'A Linux board reached over SSH: the model and a runner are copied there and each cell runs on the board.',
   processor: 'computer',
-  benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'nativeTools', 'repeats'],
+  benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'nativeTools', 'repeats', 'cpus'],
   cliFlags: {
     identity: {
       kind: 'string',
