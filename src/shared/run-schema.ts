@@ -3,7 +3,7 @@ import { RunEnergy, RunEnergySummary } from './energy';
 import { ModelFormat } from './model-info';
 import { GivenInputs } from './model-inputs';
 import { RuntimeOptions } from './plugins/runtimes';
-import { RunAccelerator } from './runtimes';
+import { RunAccelerator, RunAcceleratorSummary } from './runtimes';
 import { TargetKind } from './plugins/target-kinds';
 import { Wording } from './wording';
 export { RUNTIMES_FOR_FORMAT } from './runtimes';
@@ -530,6 +530,8 @@ export const RunSummary = z.object({
   jobCell: z.object({ cell: z.number().int(), cells: z.number().int() }).optional(),
   /** The run's energy per inference and how it was measured, when it was (--energy). */
   energy: RunEnergySummary.optional(),
+  /** What the run's accelerator record says ran, and where its ops went (Python runner engines); absent for CPU-only runtimes and in older summaries. */
+  accelerator: RunAcceleratorSummary.optional(),
   /** Inputs some of whose sizes the runner guessed (not given, not saved): the run measured a guess. Absent in older summaries. */
   guessedInputs: z.array(z.string()).optional(),
   /** The CPU selection the run was pinned to (settings.cpus), for the results grid's columns; absent when not pinned. */

@@ -37,6 +37,14 @@ export const RunAccelerator = z.object({
 });
 export type RunAccelerator = z.infer<typeof RunAccelerator>;
 
+/** What lists of runs carry of the accelerator record: enough for the results grid's badge (what ran, what was asked, where the ops went and who said so). */
+export const RunAcceleratorSummary = RunAccelerator.pick({ requested: true, used: true, ops: true });
+export type RunAcceleratorSummary = z.infer<typeof RunAcceleratorSummary>;
+
+export function acceleratorSummary(accelerator: RunAccelerator): RunAcceleratorSummary {
+  return { requested: accelerator.requested, used: accelerator.used, ...(accelerator.ops !== undefined ? { ops: accelerator.ops } : {}) };
+}
+
 const OPS_SOURCES: Record<AcceleratorOps['source'], string> = {
   edgetpu_compiler: "edgetpu_compiler's log",
   onnxruntime: "onnxruntime's node placements",

@@ -58,6 +58,14 @@ describe("the bench form's native Python runtimes", () => {
     expect(armnnRun?.runtime.backend).toBe('pyarmnn CpuRef');
     expect(armnnRun?.accelerator?.used).toEqual(['CpuRef']);
 
+    // The job's results grid badges the Arm NN cell with what ran (and the op placement's source where the engine gave one); LiteRT.js's cell has no badge.
+    const badge = page.locator(`[data-testid="grid-cell"][data-run-id="${armnnRun?.id ?? ''}"]`).getByTestId('grid-accelerator');
+    await badge.waitFor();
+    expect(await badge.textContent()).toMatch(/^CpuRef/);
+    expect(await badge.getAttribute('title')).toMatch(/^Asked for CpuAcc, CpuRef; ran on CpuRef\./);
+    const litertRun = runs.find((run) => run.runtime.name === 'litert');
+    await expect(page.locator(`[data-testid="grid-cell"][data-run-id="${litertRun?.id ?? ''}"]`).getByTestId('grid-accelerator').count()).resolves.toBe(0);
+
     // The job's cell row opens its run.
     await page.locator(`[data-testid="bench-cell"][data-run-id="${armnnRun?.id ?? ''}"]`).getByTestId('bench-cell-open').click();
     const section = page.getByTestId('run-accelerator');

@@ -40,6 +40,19 @@ describe('the results grid', () => {
     expect(cells[2]?.caution?.title).toMatch(/guessed sizes of 'input_1'.*Input sizes on the Models page/);
   });
 
+  it('badges what the accelerator record says ran, with the op placement and who said so; nothing on a CPU-only run', () => {
+    const edgeTpu = { requested: ['edgetpu'], used: ['edgetpu'], ops: { source: 'edgetpu_compiler' as const, onAccelerator: 10, onCpu: 4, cpuOps: [{ opType: 'TRANSPOSE', count: 2 }] } };
+    const grid = buildResultsGrid(
+      [input('a', 1, summary('tpu', 2, [1.9, 2.1], { accelerator: edgeTpu })), input('a', 2, summary('asked', 2, [1.9, 2.1], { accelerator: { requested: ['CUDAExecutionProvider'], used: [] } })), input('a', 3, summary('cpu', 2, [1.9, 2.1]))],
+      new Map(),
+      null,
+    );
+    const [tpu, asked, cpu] = grid.rows[0]!.cells;
+    expect(tpu?.accelerator).toEqual({ text: 'edgetpu', ops: "10 ops on the accelerator, 4 on the CPU (edgetpu_compiler's log)", missing: false, title: "Asked for edgetpu; ran on edgetpu. 10 ops on the accelerator, 4 on the CPU (edgetpu_compiler's log)." });
+    expect(asked?.accelerator).toMatchObject({ text: 'CUDAExecutionProvider: nothing reported', ops: null, missing: true });
+    expect(cpu?.accelerator).toBeUndefined();
+  });
+
   it('has one row per model and one column per value of the axes that vary (threads only here)', () => {
     const grid = buildResultsGrid(inputs, new Map(), null);
     expect(grid.axes).toEqual(['threads']);

@@ -52,6 +52,19 @@ function Cell({ cell, onBaseline }: { cell: GridCell; onBaseline: (key: string) 
             </dd>
           </>
         )}
+        {cell.accelerator && (
+          <>
+            <dt>accelerator</dt>
+            <dd data-testid="grid-accelerator" className={cell.accelerator.missing ? 'bad' : undefined} title={cell.accelerator.title}>
+              {cell.accelerator.text}
+              {cell.accelerator.ops !== null && (
+                <span className="grid-accelerator-ops" data-testid="grid-accelerator-ops">
+                  {cell.accelerator.ops}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
       </dl>
     </>
   );

@@ -5,7 +5,7 @@
  */
 import type { ModelEntry } from '../../../../shared/contract';
 import type { EvalRecord } from '../../../../shared/eval-schema';
-import { RUNTIME_LABELS } from '../../../../shared/runtimes';
+import { acceleratorOpsText, RUNTIME_LABELS, type RunAcceleratorSummary } from '../../../../shared/runtimes';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { accuracyOf, ACCURACY_LABELS, type AccuracyKey } from '../../accuracy';
 import type { CellState, JobView } from '../../bench-job';
@@ -60,6 +60,8 @@ export interface GridCell {
   accuracy: { text: string; title: string };
   /** Energy per inference with how it was measured, for runs measured with a power source (--energy). */
   energy?: { text: string; title: string };
+  /** What the run's accelerator record says ran, and where its ops went with who said so (acceleratorCell); absent for CPU-only runtimes. */
+  accelerator?: { text: string; ops: string | null; title: string; missing: boolean };
   /** What makes the figures doubtful, said on the cell itself: guessed input sizes, an unstable verdict. Null for a stable run. */
   caution: { text: string; title: string } | null;
   /** Against the baseline: speedup = baseline median / this median (above 1 is faster). */
@@ -147,6 +149,14 @@ function statusOf(input: GridInput): GridCell['status'] {
   return { kind: 'completed', text: run ? 'completed' : 'finished, run not listed yet' };
 }
 
+/** The accelerator badge: what ran (or that nothing was reported of what was asked), and the op placement with its source. */
+export function acceleratorCell(accelerator: RunAcceleratorSummary): NonNullable<GridCell['accelerator']> {
+  const missing = accelerator.used.length === 0;
+  const text = missing ? `${accelerator.requested.join(', ')}: nothing reported` : accelerator.used.join(', ');
+  const ops = accelerator.ops === undefined ? null : acceleratorOpsText(accelerator.ops);
+  return { text, ops, missing, title: `Asked for ${accelerator.requested.join(', ') || 'nothing'}; ran on ${accelerator.used.join(', ') || 'nothing reported'}.${ops === null ? ' Op placement not reported.' : ` ${ops}.`}` };
+}
+
 /** A guess is never shown as a measurement: guessed sizes first (they change what was measured), then an unstable verdict. */
 function cautionOf(run: RunSummary): GridCell['caution'] {
   const guessed = run.guessedInputs ?? [];
@@ -187,6 +197,7 @@ function cellOf(input: GridInput, key: string, accuracy: Map<string, { text: str
     size: run?.modelSizeBytes !== undefined ? formatBytes(run.modelSizeBytes) : NOT_MEASURED,
     accuracy: accuracy.get(input.modelSha256) ?? { text: NOT_MEASURED, title: 'No evaluation of this model yet (Accuracy page).' },
     ...(run?.energy ? { energy: energyCell(run.energy) } : {}),
+    ...(run?.accelerator ? { accelerator: acceleratorCell(run.accelerator) } : {}),
     caution: measured ? cautionOf(run) : null,
     speedup: null,
     speedupText: '',
