@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { DatasetEntry, ModelEntry, type WorkspaceProblem } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
 import { energySummary } from '../../shared/energy';
+import { acceleratorSummary } from '../../shared/runtimes';
 import { EvalRecord } from '../../shared/eval-schema';
 import { DatasetManifest, isLabeled } from '../datasets/dataset-manifest';
 import { headlineMedianMs, RunFile, type RunSummary } from '../../shared/run-schema';
@@ -289,6 +290,7 @@ export function summarizeRun(run: RunFile): RunSummary {
     modelSizeBytes: run.model.sizeBytes,
     ...(run.job ? { jobCell: { cell: run.job.cell, cells: run.job.cells } } : {}),
     ...(run.energy ? { energy: energySummary(run.energy) } : {}),
+    ...(run.accelerator ? { accelerator: acceleratorSummary(run.accelerator) } : {}),
     ...(guessedInputsOfRun(run.inputs).length > 0 ? { guessedInputs: guessedInputsOfRun(run.inputs).map((guess) => guess.input) } : {}),
     ...(run.settings.cpus !== undefined ? { cpus: run.settings.cpus } : {}),
   };
