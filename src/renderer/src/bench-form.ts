@@ -4,7 +4,7 @@ import { INPUT_SIZES_FIELD, describeGuessedDims, inputProblemMessage } from '../
 import { guessedDimsOf, planModelInputs } from '../../shared/input-plan';
 import { DEFAULT_BENCH_SETTINGS, REPORT_MODE, REPORT_MODE_REPEATS, repeatsFor } from '../../shared/bench-defaults';
 import type { ModelFormat } from '../../shared/plugins/model-formats';
-import type { RunMode } from '../../shared/run-schema';
+import { CPU_SELECTION_PATTERN, type RunMode } from '../../shared/run-schema';
 import { BENCH_SETTING_SPECS } from '../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import { checkNumberText } from './number-text';
@@ -30,9 +30,13 @@ export interface BenchFormValues {
   profileRuns: string;
   /** Fresh runner processes per cell, as typed; empty = not set (1, or 5 in report mode). */
   repeats: string;
+  /** CPU selections as typed ("all, big, little"); empty = not pinned. Sent only while a ticked target can pin. */
+  cpus: string;
+  /** Ticked targets that cannot pin (cpusFieldFor's `cannot`): with CPUs given, Start waits until they are unticked. */
+  unpinnable?: readonly string[];
 }
 
-export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds' | 'formats'>;
+export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds' | 'formats' | 'unpinnable'>;
 
 const d = DEFAULT_BENCH_SETTINGS;
 export const DEFAULT_FORM: BenchFormFields = {
@@ -47,6 +51,7 @@ export const DEFAULT_FORM: BenchFormFields = {
   runtimeOptions: DEFAULT_RUNTIME_FIELDS,
   profileRuns: String(d.profileRuns),
   repeats: '',
+  cpus: '',
 };
 
 /** The schema's limits (BenchSettings.repeats: 1 to 100). */
@@ -60,6 +65,29 @@ export function repeatsFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind
   const ticked = targets.filter((t) => targetIds.includes(t.id));
   const honouring = ticked.filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('repeats'));
   return { shown: honouring.length > 0, partial: honouring.length > 0 && honouring.length < ticked.length };
+}
+
+/**
+ * Whether the ticked targets take the CPUs field: shown while any ticked target's kind pins runs
+ * to CPUs (its descriptor's benchSettings has 'cpus'); `cannot` names the ticked ones that do not,
+ * which the engine would refuse, so the form says so before Start.
+ */
+export function cpusFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind' | 'name'>[], targetIds: readonly string[]): { shown: boolean; cannot: string[] } {
+  const ticked = targets.filter((t) => targetIds.includes(t.id));
+  const pinning = ticked.filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('cpus'));
+  return { shown: pinning.length > 0, cannot: ticked.filter((t) => !pinning.includes(t)).map((t) => t.name) };
+}
+
+/** "all, big 0x0f" → ['all', 'big', '0x0f']; empty → [] (not pinned); or a message saying what to type instead. */
+export function parseCpuSelections(text: string): string[] | string {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '').map((part) => part.toLowerCase());
+  for (const part of parts) {
+    if (!CPU_SELECTION_PATTERN.test(part)) return `'${part}' is not a CPU selection: use all, little, mid, big or a hex mask such as 0x0f, separated by commas.`;
+  }
+  const unique = [...new Set(parts)];
+  if (unique.length < parts.length) return 'List each CPU selection once.';
+  if (unique.length > MAX_CPU_SELECTIONS) return `List at most ${MAX_CPU_SELECTIONS} CPU selections per job.`;
+  return unique;
 }
 
 /**
@@ -109,8 +137,9 @@ export const MAX_THREAD_COUNTS = 8;
 export const MAX_THREADS = 256;
 export const MAX_MODELS = 32;
 export const MAX_TARGETS = 16;
+export const MAX_CPU_SELECTIONS = 8;
 
-export type BenchFormErrors = Partial<Record<Exclude<keyof BenchFormValues, 'runtimeOptions' | 'formats'>, string>> & {
+export type BenchFormErrors = Partial<Record<Exclude<keyof BenchFormValues, 'runtimeOptions' | 'formats' | 'unpinnable'>, string>> & {
   /** One message per wrong runtime option, keyed as in runtimeOptions. */
   runtimeOptions?: Readonly<Record<string, string>>;
 };
@@ -138,7 +167,9 @@ export function parseThreadList(text: string): number[] | string {
  */
 export function cellCount(values: BenchFormValues): number {
   const threads = parseThreadList(values.threads);
-  return typeof threads === 'string' ? 0 : values.modelIds.length * threads.length * values.targetIds.length;
+  const cpus = parseCpuSelections(values.cpus);
+  if (typeof threads === 'string' || typeof cpus === 'string') return 0;
+  return values.modelIds.length * threads.length * Math.max(1, cpus.length) * values.targetIds.length;
 }
 
 /** Either the request to send, or one message per field that is wrong. */
@@ -152,6 +183,12 @@ export function validateBenchForm(
   if (values.targetIds.length > MAX_TARGETS) errors.targetIds = `Tick at most ${MAX_TARGETS} targets per job.`;
   const threads = parseThreadList(values.threads);
   if (typeof threads === 'string') errors.threads = threads;
+  const cpus = parseCpuSelections(values.cpus);
+  if (typeof cpus === 'string') errors.cpus = cpus;
+  const unpinnable = values.unpinnable ?? [];
+  if (typeof cpus !== 'string' && cpus.length > 0 && unpinnable.length > 0) {
+    errors.cpus = `${unpinnable.join(', ')} cannot pin a benchmark to CPUs: untick ${unpinnable.length === 1 ? 'it' : 'them'}, or leave CPUs empty.`;
+  }
 
   const report = values.mode === 'report';
   const numbers: Partial<Record<NumberField, number>> = {};
@@ -177,13 +214,14 @@ export function validateBenchForm(
   }
   const runtimeOptions = readRuntimeOptions(values.runtimeOptions, values.formats);
   if (!runtimeOptions.ok) errors.runtimeOptions = runtimeOptions.errors;
-  if (Object.keys(errors).length > 0 || typeof threads === 'string' || !runtimeOptions.ok) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || typeof threads === 'string' || typeof cpus === 'string' || !runtimeOptions.ok) return { ok: false, errors };
 
   const n = numbers as Record<NumberField, number>;
   const request: BenchRequest = {
     modelIds: values.modelIds,
     targetIds: values.targetIds,
     threads,
+    ...(cpus.length > 0 ? { cpus } : {}),
     settings: {
       warmupRuns: n.warmupRuns,
       warmupMinTimeMs: n.warmupMinTimeMs,

@@ -11,6 +11,7 @@ import { benchFlags } from '../../../src/cli/commands/bench';
 import { cpuSelectionsFromArgs } from '../../../src/cli/bench-flags';
 import { planMatrix, runMatrix, type MatrixModel } from '../../../src/core/jobs/matrix';
 import { summarizeRun } from '../../../src/core/workspace/workspace';
+import { cellCount, cpusFieldFor, DEFAULT_FORM, parseCpuSelections, validateBenchForm, type BenchFormValues } from '../../../src/renderer/src/bench-form';
 import { describeCpuPinning } from '../../../src/shared/cpu-pinning';
 import { StudioError } from '../../../src/shared/errors';
 import { BenchSettings, RunFile } from '../../../src/shared/run-schema';
@@ -89,5 +90,25 @@ describe('the CPU axis', () => {
     const older = RunFile.parse(base);
     expect(describeCpuPinning(older)).toBeNull();
     expect(summarizeRun(older)).not.toHaveProperty('cpus');
+  });
+
+  test("the bench form's CPUs field: shown for targets that pin, one cell per selection, names a ticked target that cannot pin", () => {
+    const targets = [
+      { id: 'local', kind: 'local' as const, name: 'This computer' },
+      { id: 'rk', kind: 'ssh' as const, name: 'rk3399' },
+    ];
+    expect(cpusFieldFor(targets, ['local'])).toEqual({ shown: false, cannot: ['This computer'] });
+    expect(cpusFieldFor(targets, ['rk'])).toEqual({ shown: true, cannot: [] });
+    expect(parseCpuSelections('all, BIG 0x0f')).toEqual(['all', 'big', '0x0f']);
+    expect(parseCpuSelections('all, fast')).toBe("'fast' is not a CPU selection: use all, little, mid, big or a hex mask such as 0x0f, separated by commas.");
+    expect(parseCpuSelections('big, big')).toBe('List each CPU selection once.');
+    const values = (cpus: string, targetIds: string[], unpinnable: string[] = []): BenchFormValues => ({ ...DEFAULT_FORM, modelIds: ['m'], targetIds, formats: ['onnx'], threads: '1, 2', cpus, unpinnable });
+    const sweep = validateBenchForm(values('all, big, little', ['rk']));
+    expect(sweep.ok && sweep.request.cpus).toEqual(['all', 'big', 'little']);
+    expect(cellCount(values('all, big, little', ['rk']))).toBe(6);
+    const unpinned = validateBenchForm(values('', ['rk']));
+    expect(unpinned.ok && 'cpus' in unpinned.request).toBe(false);
+    const mixed = validateBenchForm(values('big', ['local', 'rk'], ['This computer']));
+    expect(mixed.ok ? null : mixed.errors.cpus).toBe('This computer cannot pin a benchmark to CPUs: untick it, or leave CPUs empty.');
   });
 });

@@ -63,6 +63,20 @@ describe('the results grid', () => {
     expect(twoTargets.columns.map((c) => c.label)).toContain('pi · 1 thread');
   });
 
+  it('a CPU axis is a column per selection beside threads, keyed apart; a job pinned to one selection still says it', () => {
+    const pinned = (cpus: string, threads: number, id: string, median: number): GridInput => ({ ...input('a', threads, summary(id, median, [median, median], { cpus })), cpus });
+    const grid = buildResultsGrid([pinned('all', 1, 'all', 2), pinned('big', 1, 'big', 1), pinned('little', 1, 'little', 4)], new Map(), null);
+    expect(grid.axes).toEqual(['cpus']);
+    expect(grid.columns.map((c) => c.label)).toEqual(['CPUs all', 'CPUs big', 'CPUs little']);
+    expect(grid.rows[0]?.cells.map((c) => c?.speedupText)).toEqual(['baseline', '2.00× faster', '2.00× slower']);
+    expect(grid.rows[0]?.cells[1]?.key).toMatch(/~1~cpus=big$/);
+    // Without a CPU axis the keys are as before (a job URL's baseline still finds its cell).
+    expect(buildResultsGrid(inputs, new Map(), null).rows[0]?.cells[0]?.key).toMatch(/~onnxruntime~1$/);
+    const oneSelection = buildResultsGrid([pinned('big', 1, 'b1', 1), pinned('big', 2, 'b2', 1)], new Map(), null);
+    expect(oneSelection.columns.map((c) => c.label)).toEqual(['1 thread · CPUs big', '2 threads · CPUs big']);
+    expect(buildResultsGrid([pinned('big', 1, 'b1', 1)], new Map(), null).columns.map((c) => c.label)).toEqual(['This computer · onnxruntime · 1 thread · CPUs big']);
+  });
+
   it('compares with the first cell by default, and with the cell the user picks', () => {
     const grid = buildResultsGrid(inputs, new Map(), null);
     const [a1, a2] = grid.rows[0]?.cells ?? [];

@@ -4,7 +4,20 @@ import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/c
 import { INPUT_SIZES_FIELD } from '../../../../shared/input-messages';
 import { BENCH_SETTING_SPECS } from '../../../../shared/plugins/bench-settings';
 import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
-import { cellCount, checkModelInputs, DEFAULT_FORM, effectiveRepeats, reportCellMs, parseThreadList, repeatsFieldFor, repeatsHint, validateBenchForm, type BenchFormFields } from '../../bench-form';
+import {
+  cellCount,
+  checkModelInputs,
+  cpusFieldFor,
+  DEFAULT_FORM,
+  effectiveRepeats,
+  parseCpuSelections,
+  parseThreadList,
+  repeatsFieldFor,
+  repeatsHint,
+  reportCellMs,
+  validateBenchForm,
+  type BenchFormFields,
+} from '../../bench-form';
 import { InputsCheck } from './InputsCheck';
 import { AdvancedFields } from './AdvancedFields';
 import { EnergyOption, energyRequest, usePowerSources, type EnergyPicks } from './EnergyOption';
@@ -53,7 +66,9 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const formats = [...new Set(models.filter((m) => modelIds.includes(m.id)).map((m) => m.info.format))];
   // Repeats is shown while a ticked target's kind honours it (its descriptor's benchSettings); hidden, it is not sent.
   const { shown: repeatsShown, partial: repeatsPartial } = repeatsFieldFor(targets, targetIds);
-  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '' };
+  // CPUs likewise, while a ticked target can pin runs to CPUs (SSH boards, Android); hidden, it is not sent.
+  const { shown: cpusShown, cannot: unpinnable } = cpusFieldFor(targets, targetIds);
+  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '', cpus: cpusShown ? form.cpus : '', unpinnable };
   const result = validateBenchForm(values);
   // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.
   const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
@@ -66,6 +81,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const cellsPerTarget = cells / Math.max(1, targetIds.length);
   const threads = parseThreadList(form.threads);
   const threadCount = typeof threads === 'string' ? 0 : threads.length;
+  const selections = parseCpuSelections(values.cpus);
+  const cpuCount = typeof selections === 'string' ? 0 : selections.length;
   const patch = (change: Partial<BenchFormFields>): void => setForm((f) => ({ ...f, ...change }));
   const set = (field: keyof BenchFormFields) => (value: string) => patch({ [field]: value });
   const report = form.mode === 'report';
@@ -105,6 +122,20 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
         <NumberField label={report ? 'Runs per window' : 'Runs'} hint={report ? 'Each window runs at least this many' : 'Measured inferences'} value={form.runs} error={errors.runs} testId="bench-runs-input" onChange={set('runs')} />
         <NumberField label="Min time (ms)" hint="Keep measuring until" value={form.minTimeMs} error={errors.minTimeMs} testId="bench-mintime-input" disabledReason={report ? SET_BY_REPORT : undefined} onChange={set('minTimeMs')} />
         <NumberField label="Max time (ms)" hint="Stop early; 0 = no limit" value={form.maxTimeMs} error={errors.maxTimeMs} testId="bench-maxtime-input" disabledReason={report ? SET_BY_REPORT : undefined} onChange={set('maxTimeMs')} />
+        {cpusShown && (
+          <label className={`field cpus-field${errors.cpus ? ' invalid' : ''}`} title={BENCH_SETTING_SPECS.cpus.help}>
+            <span className="field-label">{BENCH_SETTING_SPECS.cpus.label}</span>
+            <input
+              type="text"
+              value={form.cpus}
+              data-testid="bench-cpus-input"
+              aria-invalid={errors.cpus ? true : undefined}
+              placeholder="all, big, little"
+              onChange={(e) => patch({ cpus: e.currentTarget.value })}
+            />
+            <span className="field-hint">{errors.cpus ?? 'One cell per selection (taskset): all, little, mid, big or 0xMASK; empty = not pinned'}</span>
+          </label>
+        )}
         {repeatsShown && (
           <NumberField
             label={BENCH_SETTING_SPECS.repeats.label}
@@ -145,7 +176,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
         <span className="cell-count" data-testid="bench-cell-count" data-cells={cells}>
           {cells === 0
             ? 'No cells to run yet'
-            : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')} × ${plural(targetIds.length, 'target')}`}
+            : `${plural(cells, 'cell')}: ${plural(modelIds.length, 'model')} × ${plural(threadCount, 'thread count')}${cpuCount > 0 ? ` × ${plural(cpuCount, 'CPU selection')}` : ''} × ${plural(targetIds.length, 'target')}`}
           {cells > 0 && repeats !== null && repeats > 1 && <span className="muted"> · each in {repeats} fresh processes</span>}
           {report && cells > 0 && <span className="muted"> · at least {formatDuration(cellsPerTarget * reportCellMs(repeats ?? 1))}</span>}
         </span>

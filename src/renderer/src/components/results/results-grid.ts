@@ -26,6 +26,8 @@ export interface GridInput {
   /** Registry name, e.g. 'onnxruntime'. */
   runtime: string;
   threads: number;
+  /** The CPUs the cell was pinned to (all, little, mid, big, 0xMASK), when the job has a CPU axis. */
+  cpus?: string;
   /** Where the cell is in a live job; 'done' for a run read from the workspace. */
   state: CellState['state'];
   /** 0..1 while running. */
@@ -89,8 +91,8 @@ export interface GridRow {
 export interface ResultsGrid {
   columns: GridColumn[];
   rows: GridRow[];
-  /** The axes that vary (in the order target, runtime, threads). */
-  axes: Array<'target' | 'runtime' | 'threads'>;
+  /** The axes that vary (in the order target, runtime, threads, CPUs). */
+  axes: Array<'target' | 'runtime' | 'threads' | 'cpus'>;
   baselineKey: string | null;
   /** Why speedups are absent, when they are (the baseline has no median). */
   baselineNote: string | null;
@@ -108,7 +110,10 @@ function runtimeLabel(name: string): string {
  */
 const KEY_SEPARATOR = '~';
 const keyPart = (text: string): string => text.replace(/%/g, '%25').replace(/~/g, '%7E');
-const columnKey = (input: GridInput): string => [keyPart(input.targetName), keyPart(input.runtime), String(input.threads)].join(KEY_SEPARATOR);
+// A CPU selection adds a part ("~cpus=big"); cells without one keep the keys they always had.
+const columnKey = (input: GridInput): string =>
+  [keyPart(input.targetName), keyPart(input.runtime), String(input.threads), ...(input.cpus !== undefined ? [`cpus=${keyPart(input.cpus)}`] : [])].join(KEY_SEPARATOR);
+const cpusText = (cpus: string): string => `CPUs ${cpus}`;
 const rowKey = (input: GridInput): string => (input.network ? `network:${input.network.id}` : input.modelSha256 || `name:${input.modelLabel}`);
 /** The row's share of a cell key: a model's sha256 prefix (as the workspace's model ids), a network's id, or the label. */
 const rowKeyPart = (input: GridInput): string =>
@@ -232,10 +237,12 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
   const targets = new Set(inputs.map((i) => i.targetName));
   const runtimes = new Set(inputs.map((i) => i.runtime));
   const threads = new Set(inputs.map((i) => i.threads));
+  const cpus = new Set(inputs.map((i) => i.cpus));
   const axes: ResultsGrid['axes'] = [];
   if (targets.size > 1) axes.push('target');
   if (runtimes.size > 1) axes.push('runtime');
   if (threads.size > 1) axes.push('threads');
+  if (cpus.size > 1) axes.push('cpus');
 
   const columns = new Map<string, GridColumn>();
   const rows = new Map<string, { key: string; cellPrefix: string; label: string; networkId: string | null; byColumn: Map<string, GridInput> }>();
@@ -246,7 +253,11 @@ export function buildResultsGrid(inputs: readonly GridInput[], accuracy: Map<str
       if (axes.includes('target')) parts.push(input.targetName);
       if (axes.includes('runtime')) parts.push(runtimeText(input));
       if (axes.includes('threads')) parts.push(formatThreads(input.threads));
-      columns.set(cKey, { key: cKey, label: parts.length > 0 ? parts.join(' · ') : `${input.targetName} · ${runtimeText(input)} · ${formatThreads(input.threads)}` });
+      const pinned = input.cpus !== undefined ? ` · ${cpusText(input.cpus)}` : '';
+      // A pinned cell always says its CPUs (beside threads), even where every cell has the same selection.
+      if (input.cpus !== undefined && (axes.includes('cpus') || parts.length > 0)) parts.push(cpusText(input.cpus));
+      const label = parts.length > 0 ? parts.join(' · ') : `${input.targetName} · ${runtimeText(input)} · ${formatThreads(input.threads)}${pinned}`;
+      columns.set(cKey, { key: cKey, label });
     }
     const rKey = rowKey(input);
     const row = rows.get(rKey) ?? { key: rKey, cellPrefix: rowKeyPart(input), label: input.network ? input.network.name : input.modelLabel, networkId: input.network?.id ?? null, byColumn: new Map<string, GridInput>() };
@@ -312,6 +323,7 @@ export function gridInputs(job: JobView | null, jobId: string, runs: readonly Ru
         targetName: cell.targetName,
         runtime: cell.runtime,
         threads: cell.threads,
+        ...(cell.cpus !== undefined ? { cpus: cell.cpus } : {}),
         state: state.state,
         ...(state.state === 'running' ? { fraction: state.fraction } : {}),
         ...(state.state === 'failed' ? { failure: state.error.message } : {}),
@@ -329,6 +341,7 @@ export function gridInputs(job: JobView | null, jobId: string, runs: readonly Ru
       targetName: summary.targetName,
       runtime: summary.runtimeName ?? summary.runtime.split(' ')[0] ?? summary.runtime,
       threads: summary.threads,
+      ...(summary.cpus !== undefined ? { cpus: summary.cpus } : {}),
       // A saved run is done (a partial one says so through its status).
       state: 'done' as const,
       summary,

@@ -3,6 +3,7 @@ import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from
 import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
 import { formatThreads } from '../../format';
 import { formatMiB, formatMs, formatPeakMemory } from '../../../../shared/units';
+import { cpuSelectionShort, describeCpuPinning } from '../../../../shared/cpu-pinning';
 
 interface Fact {
   label: string;
@@ -86,6 +87,9 @@ export function RunFacts({ run }: { run: RunFile }) {
     { label: 'Runtime', value: `${r.name} ${r.version}`, hint: 'the inference runtime and its version' },
     { label: 'Backend', value: r.backend, hint: 'which backend of the runtime ran the model', testId: 'runtime-backend' },
     { label: 'Threads', value: formatThreads(r.threads), hint: 'intra-op threads' },
+    ...(run.settings.cpus !== undefined
+      ? [{ label: 'CPUs', value: cpuSelectionShort(run.settings.cpus, run.cpuPinning), hint: describeCpuPinning(run) ?? '', testId: 'run-cpus' }]
+      : []),
   ];
   const environment = run.environment ? environmentFacts(run.environment) : [];
   return (

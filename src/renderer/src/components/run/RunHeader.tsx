@@ -1,6 +1,7 @@
 import { guessedInputsOfRun } from '../../../../shared/input-messages';
 import type { RunFile } from '../../../../shared/run-schema';
 import { formatDate, formatThreads } from '../../format';
+import { cpuSelectionShort } from '../../../../shared/cpu-pinning';
 
 function settingsLine(run: RunFile): string {
   const s = run.settings;
@@ -54,7 +55,8 @@ export function RunHeader({ run }: { run: RunFile }) {
         </p>
       )}
       <p className="muted" data-testid="run-runtime">
-        {formatDate(run.createdAt)} · {r.name} {r.version} ({r.backend}) · {formatThreads(r.threads)} · {settingsLine(run)}
+        {formatDate(run.createdAt)} · {r.name} {r.version} ({r.backend}) · {formatThreads(r.threads)}
+        {run.settings.cpus !== undefined ? ` · CPUs ${cpuSelectionShort(run.settings.cpus, run.cpuPinning)}` : ''} · {settingsLine(run)}
         {run.settings.freshInputs ? ' · fresh inputs' : ''} · {run.target.hardware.cpuModel}
         {run.job && run.job.cells > 1 ? ` · cell ${run.job.cell + 1} of ${run.job.cells}` : ''}
       </p>
