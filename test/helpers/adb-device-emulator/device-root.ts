@@ -10,7 +10,7 @@
  * computer's user, the shell as Android's shell user, so that check is what keeps the emulator's
  * writes inside its folder (security-critical, hence hand-written).
  */
-import { chmodSync, chownSync, mkdtempSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, mkdtempSync, statfsSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -33,6 +33,24 @@ export function normalize(devicePath: string): string {
   return `/${parts.join('/')}`;
 }
 
+/**
+ * Where device roots (and the exec shim) go: a tmpfs (/dev/shm) when it has room, because the
+ * device's state is files rewritten at every benchmark_model run, and a disk-backed /tmp makes each
+ * write cost milliseconds under load; else the temp folder.
+ */
+export function scratchDir(): string {
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize >= 256 * 1024 * 1024) {
+      accessSync('/dev/shm', constants.W_OK);
+      return '/dev/shm';
+    }
+  } catch {
+    // No /dev/shm here.
+  }
+  return tmpdir();
+}
+
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export class DeviceRoot {
@@ -40,7 +58,7 @@ export class DeviceRoot {
   readonly dir: string;
 
   constructor() {
-    this.dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'edgebench-adb-device-')));
+    this.dir = realpathSync(mkdtempSync(path.join(scratchDir(), 'edgebench-adb-device-')));
     chmodSync(this.dir, 0o755);
     for (const name of HOST_TOOL_DIRS) {
       let stat;
@@ -81,12 +99,18 @@ export class DeviceRoot {
     if (shellOwned && asRoot) chownSync(host, SHELL_UID, SHELL_GID);
   }
 
-  /** Writes a file the emulator itself keeps (sysfs, props, stand-in tools): owned by this computer's user, read-only to the shell. */
+  /** What writeSystemFile last wrote where: the device's state changes a few files per benchmark, and rewriting the others costs a benchmark's worth of time. */
+  private readonly written = new Map<string, string | Buffer>();
+
+  /** Writes a file the emulator itself keeps (sysfs, props, stand-in tools): owned by this computer's user, read-only to the shell. Unchanged content is not rewritten. */
   writeSystemFile(devicePath: string, content: string | Buffer, mode = 0o644): void {
     const host = this.hostPath(devicePath);
-    mkdirSync(path.dirname(host), { recursive: true });
-    writeFileSync(host, content);
-    chmodSync(host, mode);
+    const before = this.written.get(host);
+    if (before !== undefined && (typeof before === 'string' && typeof content === 'string' ? before === content : Buffer.from(before).equals(Buffer.from(content)))) return;
+    if (before === undefined) mkdirSync(path.dirname(host), { recursive: true });
+    writeFileSync(host, content, { mode });
+    if (before === undefined) chmodSync(host, mode);
+    this.written.set(host, content);
   }
 
   /**

@@ -11,17 +11,16 @@
  * The device's own tools are labelled stand-ins in /system/bin (getprop over /system/build.prop,
  * dumpsys over the state files the emulator keeps, toybox-like taskset and uname), and executing
  * a file that carries the benchmark_model stand-in's marker runs the stand-in (stand-in-exec.c,
- * preloaded into the shell, relays it to the emulator through stand-in-client.py).
+ * preloaded into the shell, relays it to the emulator over a socket).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { STAND_IN_MARKER } from './device-spec';
-import { HOST_DEVICES, HOST_TOOL_DIRS, SHELL_GID, SHELL_UID, type DeviceRoot } from './device-root';
+import { HOST_DEVICES, HOST_TOOL_DIRS, scratchDir, SHELL_GID, SHELL_UID, type DeviceRoot } from './device-root';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,10 +28,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Where the emulator keeps its own files on the device (state the stand-in tools print, the exec shim). */
 export const EMULATOR_DIR = '/system/etc/edgebench-emulator';
 export const STAND_IN_SOCKET = '/dev/socket/edgebench-stand-in';
-const CLIENT = `${EMULATOR_DIR}/stand-in-client.py`;
-const SHIM = `${EMULATOR_DIR}/stand-in-exec.so`;
 /** Android's PATH for the shell user, then this computer's /usr/bin standing in for toybox. */
 const DEVICE_PATH = '/product/bin:/apex/com.android.runtime/bin:/system/bin:/system/xbin:/vendor/bin:/usr/bin:/bin';
+
+/** util-linux's nsenter and coreutils' chroot, by absolute path: the device's PATH is not this computer's. */
+const NSENTER = ['/usr/bin/nsenter', '/bin/nsenter'].find((file) => existsSync(file)) ?? 'nsenter';
+const CHROOT = ['/usr/sbin/chroot', '/usr/bin/chroot', '/sbin/chroot'].find((file) => existsSync(file)) ?? 'chroot';
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -83,12 +84,12 @@ esac
 /** The exec shim, compiled once per source (gcc, from .ci/run's g++) into a cache shared by test files. */
 async function compiledShim(): Promise<string> {
   const source = path.join(here, 'stand-in-exec.c');
-  const hash = createHash('sha256').update(readFileSync(source)).update(STAND_IN_MARKER).update(CLIENT).digest('hex').slice(0, 16);
-  const out = path.join(tmpdir(), `edgebench-adb-emulator-exec-${hash}.so`);
+  const hash = createHash('sha256').update(readFileSync(source)).update(STAND_IN_MARKER).update(STAND_IN_SOCKET).digest('hex').slice(0, 16);
+  const out = path.join(scratchDir(), `edgebench-adb-emulator-exec-${hash}.so`);
   if (existsSync(out)) return out;
   const partial = `${out}.${process.pid}.tmp`;
   try {
-    await run('gcc', ['-shared', '-fPIC', '-O1', `-DSTAND_IN_MARKER="${STAND_IN_MARKER}"`, `-DSTAND_IN_CLIENT="${CLIENT}"`, '-o', partial, source, '-ldl'], { timeout: 60_000 });
+    await run('gcc', ['-shared', '-fPIC', '-O1', `-DSTAND_IN_MARKER="${STAND_IN_MARKER}"`, `-DSTAND_IN_SOCKET="${STAND_IN_SOCKET}"`, '-o', partial, source, '-ldl'], { timeout: 60_000 });
   } catch (error) {
     throw new Error(`The adb device emulator could not compile its exec shim with gcc (install gcc; .ci/run installs g++): ${(error as Error).message}`, { cause: error });
   }
@@ -122,13 +123,16 @@ export class DeviceShell {
   private constructor(
     private readonly root: DeviceRoot,
     private readonly holder: ChildProcess,
+    private readonly shim: string,
   ) {}
 
   static async start(root: DeviceRoot): Promise<DeviceShell> {
     for (const [name, script] of Object.entries(STAND_IN_TOOLS)) root.writeSystemFile(`/system/bin/${name}`, script, 0o755);
     symlinkSync('/bin/dash', root.hostPath('/system/bin/sh'));
-    root.writeSystemFile(CLIENT, readFileSync(path.join(here, 'stand-in-client.py')), 0o755);
-    root.writeSystemFile(SHIM, readFileSync(await compiledShim()), 0o755);
+    // The shim sits at the same absolute path inside the root as on this computer, so one LD_PRELOAD
+    // serves nsenter and chroot (outside) and the device's shell (inside) without an env -i hop.
+    const shim = await compiledShim();
+    root.writeSystemFile(shim, readFileSync(shim), 0o755);
     const unshare = asRoot ? ['--mount', '--propagation', 'private'] : ['--user', '--map-root-user', '--mount', '--propagation', 'private'];
     const holder = spawn('unshare', [...unshare, '/bin/sh', '-c', HOLDER_SCRIPT, 'edgebench-adb-device', root.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -138,19 +142,18 @@ export class DeviceShell {
       holder.once('exit', (code) => reject(new Error(`The adb device emulator's shell namespace failed (exit ${code}): ${stderr.trim()}`)));
       holder.stdout?.once('data', () => resolve());
     });
-    return new DeviceShell(root, holder);
+    return new DeviceShell(root, holder, shim);
   }
 
   /** Runs one `shell:` command line on the device. */
   spawn(command: string): ShellProcess {
     const enter = asRoot ? ['--target', String(this.holder.pid), '--mount'] : ['--target', String(this.holder.pid), '--user', '--mount', '--preserve-credentials'];
     const user = asRoot ? [`--userspec=${SHELL_UID}:${SHELL_GID}`] : [];
-    // env -i inside the root: the device's environment, and the exec shim preloaded into its shell only (not into nsenter or chroot).
-    const deviceEnv = Object.entries({ PATH: DEVICE_PATH, HOME: '/', SHELL: '/system/bin/sh', TMPDIR: '/data/local/tmp', ANDROID_DATA: '/data', ANDROID_ROOT: '/system', LD_PRELOAD: SHIM }).map(([key, value]) => `${key}=${value}`);
-    const child = spawn('nsenter', [...enter, '--', 'chroot', ...user, this.root.dir, '/usr/bin/env', '-i', ...deviceEnv, '/system/bin/sh', '-c', command], {
+    const child = spawn(NSENTER, [...enter, '--', CHROOT, ...user, this.root.dir, '/system/bin/sh', '-c', command], {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+      // The device's environment, from nsenter on: chroot passes it to the shell.
+      env: { PATH: DEVICE_PATH, HOME: '/', SHELL: '/system/bin/sh', TMPDIR: '/data/local/tmp', ANDROID_DATA: '/data', ANDROID_ROOT: '/system', LD_PRELOAD: this.shim },
     });
     child.stdin?.on('error', () => undefined);
     const done = new Promise<number>((resolve) => {

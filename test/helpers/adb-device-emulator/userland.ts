@@ -5,8 +5,8 @@
  * (device-shell.ts: each `shell:` command in a real POSIX shell chrooted there). What the stand-in
  * tools print follows the real tools' formats (getprop's "[key]: [value]", dumpsys battery's
  * "  temperature: 285"), so the studio parses it as it would a phone's. Executing the
- * benchmark_model stand-in reaches this process through a socket (stand-in-client.py), which runs
- * it with the device's state.
+ * benchmark_model stand-in reaches this process through a socket (stand-in-exec.c relays it), which
+ * runs it with the device's state.
  */
 import net from 'node:net';
 import { chmodSync } from 'node:fs';
@@ -139,9 +139,9 @@ export class EmulatedAndroid {
     root.writeSystemFile(`${EMULATOR_DIR}/dumpsys-thermalservice`, this.dumpsysThermal());
   }
 
-  /** One run of the stand-in, asked for by stand-in-client.py: a JSON line in, frames out (1 stdout, 2 stderr, 3 exit). */
+  /** One run of the stand-in, asked for by stand-in-exec.c: a count of strings (path, cwd, affinity, arguments) in, frames out (1 stdout, 2 stderr, 3 exit). */
   private serveStandIn(socket: net.Socket): void {
-    let pending = '';
+    let pending: Buffer = Buffer.alloc(0);
     const frame = (kind: number, data: Buffer): void => {
       const head = Buffer.alloc(5);
       head.writeUInt8(kind, 0);
@@ -151,13 +151,13 @@ export class EmulatedAndroid {
     const io: ShellIo = { stdout: (data) => frame(1, Buffer.from(data)), stderr: (data) => frame(2, Buffer.from(data)) };
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      const newline = pending.indexOf('\n');
-      if (newline < 0) return;
+      pending = Buffer.concat([pending, chunk]);
+      const strings = readStrings(pending);
+      if (strings === null) return;
       socket.removeAllListeners('data');
-      const request = JSON.parse(pending.slice(0, newline)) as { path: string; args: string[]; cwd: string; cpus: string };
-      const affinity = request.cpus === '' ? null : request.cpus.split(',').map(Number);
-      void this.execute(request.path, request.args, request.cwd, io, affinity).then((status) => {
+      const [path = '', cwd = '/', cpus = '', ...args] = strings;
+      const affinity = cpus === '' ? null : cpus.split(',').map(Number);
+      void this.execute(path, args, cwd, io, affinity).then((status) => {
         frame(3, Buffer.from([status & 0xff]));
         socket.end();
       });
@@ -238,4 +238,20 @@ export class EmulatedAndroid {
       '',
     ].join('\n');
   }
+}
+
+/** The request's strings (a u32 count, then u32 length + bytes each), or null until all have arrived. */
+function readStrings(data: Buffer): string[] | null {
+  if (data.length < 4) return null;
+  const count = data.readUInt32LE(0);
+  const strings: string[] = [];
+  let at = 4;
+  for (let i = 0; i < count; i++) {
+    if (data.length < at + 4) return null;
+    const length = data.readUInt32LE(at);
+    if (data.length < at + 4 + length) return null;
+    strings.push(data.subarray(at + 4, at + 4 + length).toString('utf8'));
+    at += 4 + length;
+  }
+  return strings;
 }
