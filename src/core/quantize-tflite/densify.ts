@@ -37,12 +37,12 @@ interface Level {
   indices: number[];
 }
 
-function indexVector(table: FlatValueTable | undefined): number[] {
-  const values = table?.values;
-  return values === undefined ? [] : Array.from(values as ArrayLike<number>);
+/** A vector of the schema (an int array, or a SparseIndexVector union's Int32/Uint16/Uint8Vector table's `values`) as numbers. */
+function numbers(value: unknown): number[] {
+  return value === undefined ? [] : Array.from(value as ArrayLike<number>);
 }
 
-type FlatValueTable = FlatTable & { values?: unknown };
+const indexVector = (table: unknown): number[] => numbers((table as FlatTable | undefined)?.values);
 
 function refuse(tensor: TfliteTensor, why: string): never {
   throw new TfliteQuantRefusal(`The sparse weights '${tensor.name ?? ''}' cannot be decoded (${why}); re-export the model with dense weights, or quantize it with --mode dynamic or --mode fp16.`);
@@ -57,15 +57,15 @@ export function densifyTensor(model: TfliteModel, tensor: TfliteTensor): Uint8Ar
   if (width === undefined) refuse(tensor, `element type ${tensor.type} is not float32, float16 or 8-bit`);
   const shape = tensor.shape;
   const rank = shape.length;
-  const order = indexVector({ values: sparsity.traversalOrder } as FlatValueTable);
-  const blockMap = indexVector({ values: sparsity.blockMap } as FlatValueTable);
+  const order = numbers(sparsity.traversalOrder);
+  const blockMap = numbers(sparsity.blockMap);
   const metadata = (sparsity.dimMetadata as FlatTable[] | undefined) ?? [];
   if (order.length !== rank + blockMap.length || metadata.length !== order.length) refuse(tensor, 'its traversal order, block map and dim metadata disagree');
   const levels: Level[] = order.map((dim, k) => {
     const meta = metadata[k] as FlatTable;
     const dense = meta.format === DENSE;
     if (!dense && meta.format !== SPARSE_CSR) refuse(tensor, `dim format ${String(meta.format)} is unknown`);
-    return { dim, dense, denseSize: Number(meta.denseSize ?? 0), segments: indexVector(meta.arraySegments as FlatValueTable), indices: indexVector(meta.arrayIndices as FlatValueTable) };
+    return { dim, dense, denseSize: Number(meta.denseSize ?? 0), segments: indexVector(meta.arraySegments), indices: indexVector(meta.arrayIndices) };
   });
   // Size of each block dim, and of each tensor dim's blocks (1 where not blocked).
   const blockSize = new Array<number>(rank).fill(1);
@@ -84,7 +84,7 @@ export function densifyTensor(model: TfliteModel, tensor: TfliteTensor): Uint8Ar
     for (let d = 0; d < rank; d += 1) {
       const blockDim = blockMap.indexOf(d);
       const index = (coordinate[d] as number) * (blockSize[d] as number) + (blockDim < 0 ? 0 : (coordinate[rank + blockDim] as number));
-      if (index >= (shape[d] as number)) refuse(tensor, `an index (${index}) lies outside dim ${d} of size ${shape[d]}`);
+      if (index < 0 || index >= (shape[d] as number)) refuse(tensor, `an index (${index}) lies outside dim ${d} of size ${shape[d]}`);
       offset += index * (strides[d] as number);
     }
     if (value >= valueCount) refuse(tensor, 'it indexes more values than it stores');
