@@ -6,7 +6,7 @@
  * - branched: blocks of a two-way split joined by an Add (inception-like), laid out in layers
  *   without elk (layered-layout.ts);
  * - wide: blocks of a six-way split joined by a Sum, laid out in layers without elk too;
- * - looped: the wide blocks, each block's first node also reading the block's own Sum (a cycle,
+ * - looped: the wide blocks, every eighth block's first node also reading the block's own Sum (a cycle,
  *   as a TF.js while loop makes; not valid ONNX, but the graph reader takes it), so every band
  *   goes through elk in the layout workers: what a graph the layered layout cannot take costs.
  */
@@ -48,16 +48,19 @@ function branchedNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
   return { nodes, last };
 }
 
+/** Every this many blocks of the looped shape has its cycle: one in each band is enough to send the band to elk, and each costs elk time. */
+const LOOP_EVERY = 8;
+
 const WIDE_BRANCHES = ['Mul', 'Sigmoid', 'Tanh', 'Abs', 'Neg', 'Exp'] as const;
 
-/** Blocks of eight nodes, `count` in all: a Relu (an Add of the block's Sum too when `looped`), six ops each reading it, joined by a Sum of all six. */
+/** Blocks of eight nodes, `count` in all: a Relu (when `looped`, in every LOOP_EVERY-th block an Add of the block's Sum too), six ops each reading it, joined by a Sum of all six. */
 function wideNodes(count: number, looped = false): { nodes: OnnxNodeSpec[]; last: string } {
   const nodes: OnnxNodeSpec[] = [];
   let last = 'x';
   for (let b = 0; nodes.length < count; b++) {
     const branches = WIDE_BRANCHES.map((op, k): OnnxNodeSpec => ({ opType: op, name: `${op.toLowerCase()}_${b}`, inputs: op === 'Mul' ? [`r${b}`, 'w'] : [`r${b}`], outputs: [`b${b}_${k}`] }));
     const block: OnnxNodeSpec[] = [
-      looped ? { opType: 'Add', name: `loop_${b}`, inputs: [last, `s${b}`], outputs: [`r${b}`] } : { opType: 'Relu', name: `relu_${b}`, inputs: [last], outputs: [`r${b}`] },
+      looped && b % LOOP_EVERY === 0 ? { opType: 'Add', name: `loop_${b}`, inputs: [last, `s${b}`], outputs: [`r${b}`] } : { opType: 'Relu', name: `relu_${b}`, inputs: [last], outputs: [`r${b}`] },
       ...branches,
       { opType: 'Sum', name: `sum_${b}`, inputs: branches.map((n) => n.outputs[0]!), outputs: [`s${b}`] },
     ];
