@@ -37,6 +37,8 @@ export const reproHelp = formatHelp(
     'lists the environment facts that differ between the two runs (CPU governor and clocks, load, heat, kernel...).',
     'An original without a between-run CI is checked against its within-run CI, with a note: that CI ignores what',
     'changes between processes, so a fresh median often lands outside it on a machine that is fine.',
+    "A run on an Android device that pushed benchmark_model pushes the same file again (checked by its sha256);",
+    '--benchmark-model FILE re-runs with another build on purpose.',
     'Exit codes: 0 reproduced, 1 not reproduced (or the re-run failed), 2 bad input, 3 cannot decide (the original',
     'has no CI at all), 130 stopped (Ctrl+C).',
   ].join('\n'),
