@@ -14,7 +14,7 @@
  */
 import { formatCpuList, parseCpuList } from '../../shared/cpu-pinning';
 import { StudioError } from '../../shared/errors';
-import { CPU_SELECTION_PATTERN } from '../../shared/run-schema';
+import { CPU_SELECTION_PATTERN, type RunFile } from '../../shared/run-schema';
 
 export { formatCpuList, parseCpuList } from '../../shared/cpu-pinning';
 
@@ -222,6 +222,16 @@ export function cpuMask(selection: string, clusters: readonly CpuCluster[], devi
   const topology: CpuTopology = { cpus: clusters.flatMap((c) => c.cpus).sort((a, b) => a - b), clusters: [...clusters], source: clusters.length > 0 ? 'cpufreq' : 'none' };
   const { mask, cpus } = resolveCpuSelection(selection, topology, device);
   return { mask, cpus };
+}
+
+/**
+ * A run's record of its CPU selection on a machine known by its cpufreq clusters (adb): the CPUs
+ * it named and the clusters in words; undefined when the cell was not pinned. (benchmark_model's
+ * own affinity is not read back, so allowedCpus stays absent.)
+ */
+export function clusterPinning(selection: string | undefined, clusters: readonly CpuCluster[], device: string): RunFile['cpuPinning'] {
+  if (selection === undefined) return undefined;
+  return { cpus: cpuMask(selection, clusters, device).cpus, clusters: describeClusters(clusters) || 'clusters unknown (no cpufreq)' };
 }
 
 /** Each CPU's current clock (kHz) and governor from cpufreq's scaling_cur_freq and scaling_governor files by path, in CPU order. */

@@ -129,6 +129,28 @@ describe('bench on an Android device over adb', () => {
     expect(median('mid')).toBeLessThan(median('little'));
   });
 
+  test('a CPU axis within one target: --cpus little,big pins each cell with taskset; the runs record the selection, the CPUs and the clusters', async () => {
+    const device = await lab.attach();
+    const out = path.join(dir, 'cpu-axis.json');
+    const result = await runCli(['bench', FACE_TFLITE, '--target', `adb://${device.serial}`, '--benchmark-model', arm64Tool, '--cpus', 'little,big', '--runs', '10', '--threads', '1', '--profile-runs', '0', '--json', '--out', out], { env: lab.env, timeoutMs: 90_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const [little, big] = (JSON.parse(readFileSync(out, 'utf8')) as unknown[]).map((run) => RunFile.parse(run));
+    expect([little?.settings.cpus, big?.settings.cpus]).toEqual(['little', 'big']);
+    expect(little?.cpuPinning).toEqual({ cpus: [0, 1, 2, 3], clusters: expect.stringMatching(/^4 × [\d.]+ GHz \+ 3 × [\d.]+ GHz \+ 1 × [\d.]+ GHz$/) });
+    expect(big?.cpuPinning?.cpus).toEqual([7]);
+    expect(big?.native?.[0]?.command).toMatch(/^taskset 80 /);
+    // The governor and clocks before and after, as the device's cpufreq reports them.
+    expect(big?.environment?.governor).toBeTruthy();
+    expect(big?.environment?.coresMHz?.start.length).toBe(8);
+    expect(big?.latencyMs.median).toBeLessThan(little?.latencyMs.median ?? 0);
+    // A selection the device cannot meet is refused before any benchmark_model runs.
+    const runsBefore = device.device.benchmarkRuns;
+    const refused = await runCli(['bench', FACE_TFLITE, '--target', `adb://${device.serial}`, '--benchmark-model', arm64Tool, '--cpus', 'big,0x100'], { env: lab.env, timeoutMs: 60_000 });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`cpus=0x100 does not fit ${device.serial}: mask 0x100 selects none of its CPUs`);
+    expect(device.device.benchmarkRuns).toBe(runsBefore);
+  });
+
   test('a device that throttles during the run makes it unstable, saying so', async () => {
     const device = await lab.attach({ throttleAfterBenchmarks: 3 });
     const result = await bench(`adb://${device.serial}`, ['--benchmark-model', arm64Tool], 'hot.json');

@@ -164,6 +164,10 @@ export const adbTargetKind: TargetKindModule<'adb'> = {
         kind: 'adb',
         name: config.name,
         spec: targetSpecOf(config),
+        // A CPU axis the device's clusters cannot meet (mid on two clusters) is refused before its first cell.
+        checkCells: async (cells) => {
+          for (const cell of cells) if (cell.cpus !== undefined) cpuMask(cell.cpus, facts.clusters, config.serial);
+        },
         runCell: (job, opts) =>
           onePerDevice(facts.serial, async () => {
             const binary = await session.benchmarkModel();

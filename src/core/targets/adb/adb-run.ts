@@ -24,7 +24,7 @@ import { adbRemoteShell } from '../../power/adb-shell';
 import { truncateRaw } from '../ssh/native-on-board';
 import { adbBinary, adbShell, requireDevice } from './adb-client';
 import { hardwareOf, readThermal, thermalEnvironment, type AdbDeviceFacts } from './adb-device';
-import { cpuMask, describeClusters } from '../cpu-clusters';
+import { clusterPinning, cpuMask, describeClusters } from '../cpu-clusters';
 
 const QUICK_WINDOWS = 5;
 /** benchmark_model times Invoke with its own microsecond clock (it prints whole µs). */
@@ -77,7 +77,8 @@ export function adbWindowPlan(settings: BenchSettings, reportPlan = DEFAULT_REPO
 
 /** The shell line of one benchmark_model process, pinned with taskset. */
 export function benchmarkLine(context: AdbCellContext, settings: BenchSettings, options: { runs: number; minWindowMs: number; profile: boolean }): string {
-  const { mask } = cpuMask(context.config.cpus, context.facts.clusters, context.facts.serial);
+  // A matrix's CPU axis (settings.cpus) takes the place of the target's own cpus setting.
+  const { mask } = cpuMask(settings.cpus ?? context.config.cpus, context.facts.clusters, context.facts.serial);
   const argv = [
     ...benchmarkModelCommand(context.remoteModel, {
       binary: context.binary,
@@ -105,7 +106,8 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
   }
   const settings = BenchSettings.parse({ ...job.settings, warmupMinTimeMs: 0, minTimeMs: 0, maxTimeMs: 0, repeats: 1 });
   const plan = adbWindowPlan(settings, opts.reportModeOverride);
-  const { cpus } = cpuMask(config.cpus, facts.clusters, facts.serial);
+  const { cpus } = cpuMask(settings.cpus ?? config.cpus, facts.clusters, facts.serial);
+  const cpuPinning = clusterPinning(settings.cpus, facts.clusters, facts.serial);
   const report = progressReporter(opts.onProgress);
   const signal = opts.signal;
   const call = { ...(signal ? { signal } : {}) };
@@ -159,7 +161,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
     const native = [first, ...(extra.profiled !== undefined ? [extra.profiled] : [])].map((result) => ({ ...result, raw: truncateRaw(result.raw) }));
     // A device that throttled during the run ran slower than it can: unstable, with the 'throttled' warning, as an SSH board's vcgencmd throttling is (ssh-target.ts).
     const throttled = run.environment?.throttled?.now === true;
-    return { ...run, native, ...(throttled ? { verdict: 'unstable' as const } : {}) };
+    return { ...run, native, ...(throttled ? { verdict: 'unstable' as const } : {}), ...(cpuPinning !== undefined ? { cpuPinning } : {}) };
   };
 
   const timeoutFor = (runs: number): number => {

@@ -80,7 +80,7 @@ export const adbTargetKind = defineTargetKind({
   description: "An Android device reached with adb: the model and TFLite's benchmark_model are pushed and run there, with a delegate and CPU cluster.",
   processor: 'computer',
   // benchmark_model's own settings: its runs, warmup runs and threads; report mode's windows; its op profiler.
-  benchSettings: ['runs', 'warmupRuns', 'mode', 'threads', 'profileRuns'],
+  benchSettings: ['runs', 'warmupRuns', 'mode', 'threads', 'profileRuns', 'cpus'],
   cliFlags: {
     'benchmark-model': {
       kind: 'string',
