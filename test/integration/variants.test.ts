@@ -13,6 +13,8 @@ import { directTransport } from '../../src/core/direct-transport';
 import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio, type Studio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
+import { weightChoices } from '../../src/core/quantize-tflite/full-int8';
+import { defaultVariantForm } from '../../src/renderer/src/variant-form';
 import { repoRoot } from '../helpers/run-cli';
 import { concreteInputs } from '../real-models/row-inputs';
 import { calibrationNpz } from '../real-models/seeded-data';
@@ -108,6 +110,16 @@ describe('variants of the demo model', () => {
     await expect(api.models.quantize({ modelId: floatId, recipe: { mode: 'static', denseWeights: 'per-channel' }, datasetId: 'demo-digits' })).rejects.toThrow(/dense-layer weights choice applies to TFLite full-integer variants/);
     // Entropy ranges are refused by the quantizer itself, with its reason, as the CLI's --method entropy is.
     await expect(api.models.quantize({ modelId: tflite.id, recipe: { mode: 'static', method: 'entropy', io: 'int8' }, datasetId: 'demo-digits', calibrationSamples: 4 })).rejects.toThrow(/Entropy calibration is not offered for TFLite full-integer mode/);
+  });
+
+  it("the Variants form's full-integer defaults are the quantizer's own (what the CLI gets without --method, --dense-weights or --no-bias-correction)", () => {
+    const form = defaultVariantForm([]);
+    const cli = weightChoices({});
+    expect({ method: form.method, denseWeights: form.denseWeights, biasCorrection: form.biasCorrection }).toEqual({
+      method: cli.method,
+      denseWeights: cli.perChannelDense ? 'per-channel' : 'per-tensor',
+      biasCorrection: cli.biasCorrection,
+    });
   });
 
   it('static quantization without a dataset says what is missing', async () => {

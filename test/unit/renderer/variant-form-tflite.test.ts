@@ -2,11 +2,11 @@
  * The Create variant form's request for a TFLite model (variant-form.ts): TFLite's modes fix
  * per-channel convolution weights and the weight range, so only the mode, exclusions and, for full
  * integer, the dataset, samples, I/O type and the quantizer's choices (range method, dense-layer
- * weights, bias correction, at the quantizer's own defaults) are sent; the target is never sent.
+ * weights, bias correction, at the quantizer's own defaults: test/integration/variants.test.ts
+ * holds the two together, as this project cannot import the engine) are sent; the target is never sent.
  */
 import { describe, expect, it } from 'vitest';
 import { QuantRecipe, recipeLabel } from '../../../src/shared/variants';
-import { weightChoices } from '../../../src/core/quantize-tflite/full-int8';
 import { defaultVariantForm, toQuantizeRequest } from '../../../src/renderer/src/variant-form';
 import { recipeDetails } from '../../../src/renderer/src/variant-view';
 
@@ -31,16 +31,6 @@ describe('Create variant form on a TFLite model', () => {
     expect(toQuantizeRequest('m', { ...form, io: 'uint8' }, [], 'tflite')).toMatchObject({ request: { recipe: { io: 'uint8' } } });
     expect(toQuantizeRequest('m', { ...form, datasetId: '', samples: '0' }, [], 'tflite')).toEqual({
       errors: { datasetId: 'Import a dataset on the Datasets page to calibrate with.', samples: 'A whole number from 1 to 10,000.' },
-    });
-  });
-
-  it("full integer's defaults are the quantizer's own (what the CLI gets without --method, --dense-weights or --no-bias-correction)", () => {
-    const form = defaultVariantForm(datasets);
-    const cli = weightChoices({});
-    expect({ method: form.method, denseWeights: form.denseWeights, biasCorrection: form.biasCorrection }).toEqual({
-      method: cli.method,
-      denseWeights: cli.perChannelDense ? 'per-channel' : 'per-tensor',
-      biasCorrection: cli.biasCorrection,
     });
   });
 
