@@ -5,11 +5,12 @@
  */
 import { BrowserWindow, ipcMain, type WebFrameMain } from 'electron';
 import type { Studio } from '../core/studio-types';
-import { IPC_EVENT_CHANNEL } from '../shared/bridge';
+import { DESKTOP_MODEL_IMPORT_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/bridge';
 import { listCalls } from '../shared/contract';
 import { StudioError } from '../shared/errors';
 import { dispatchCall } from '../shared/rpc';
 import type { AppPage } from './app-page';
+import { importModelAtPaths } from './model-path-import';
 
 
 /** Registers every call; returns a function that removes them (before the studio is swapped). */
@@ -21,10 +22,16 @@ export function registerIpc(studio: Studio, page: AppPage): () => void {
       return dispatchCall(studio.handlers, channel, request);
     });
   }
+  // The desktop's import by path (the preload's webUtils), checked in model-path-import.ts.
+  ipcMain.handle(DESKTOP_MODEL_IMPORT_CHANNEL, (event, request: unknown) => {
+    assertOwnFrame(event.senderFrame, page, DESKTOP_MODEL_IMPORT_CHANNEL);
+    return importModelAtPaths(studio.handlers, request);
+  });
   const unsubscribe = studio.onEvent((name, payload) => sendToOwnWindows(page, name, payload));
   return () => {
     unsubscribe();
     for (const channel of channels) ipcMain.removeHandler(channel);
+    ipcMain.removeHandler(DESKTOP_MODEL_IMPORT_CHANNEL);
   };
 }
 

@@ -13,9 +13,27 @@ import type { CallResult, ClientTransport } from './rpc';
 /** Channel main pushes engine events on (and UI hints such as the menu's 'ui.navigate'). */
 export const IPC_EVENT_CHANNEL = 'edgebench:event';
 
+/** Channel of the desktop app's model import by path (src/main/model-path-import.ts); not a contract call, so browser mode never reads paths. */
+export const DESKTOP_MODEL_IMPORT_CHANNEL = 'edgebench:desktop:importModelAtPaths';
+
+/**
+ * What the desktop app adds for picked and dropped files: Electron's webUtils.getPathForFile runs
+ * in the preload, and the paths go from there to main, never to the page (Electron's advice).
+ */
+export interface DesktopFiles {
+  /**
+   * Imports one model from the files' paths on disk, a model.json's shards read from beside it;
+   * resolves with models.importFiles' envelope, or null when a file has no path on disk (the page
+   * then uploads the files as browser mode does).
+   */
+  importModel(files: readonly Blob[]): Promise<CallResult | null>;
+}
+
 export interface StudioBridge {
   calls: Record<string, Record<string, (request: unknown) => Promise<CallResult>>>;
   on(event: EventName, listener: (payload: unknown) => void): () => void;
+  /** Set by the desktop preload only. */
+  desktopFiles?: DesktopFiles;
 }
 
 /** Preload side: one function per contract call, each sending its own channel only. */

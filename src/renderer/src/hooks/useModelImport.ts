@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { ModelEntry } from '../../../shared/contract';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import { messageFor } from '../../../shared/remedies';
@@ -6,10 +7,12 @@ import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { toUploads } from '../files';
 import { isPytorchFileName } from '../../../shared/pytorch-files';
 import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
+import { importModelGroup } from '../model-import';
+import { invalidateAfterMutation } from '../data/query-client';
 
 /**
  * Imports dropped or picked files (a picker's Files carry their folder in webkitRelativePath, a
- * drop's come with theirs); each failure is reported with the files it concerns. A PyTorch file
+ * drop's come with theirs; in the desktop app each is imported by its path, see model-import.ts); each failure is reported with the files it concerns. A PyTorch file
  * needs what it cannot say (input sizes, a Python with torch): it is handed to `onPytorch`, which
  * opens the PyTorch import dialog, instead of being imported here.
  */
@@ -17,6 +20,7 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
   // Busy over the whole batch: one picker's files may be several models, imported one by one.
   const [busy, setBusy] = useState(false);
   const { mutateAsync: importModel } = useWorkspaceChange(workspaceChanges.importModel);
+  const queryClient = useQueryClient();
 
   const importFiles = useCallback(
     async (given: ReadonlyArray<File | PickedFile>): Promise<void> => {
@@ -33,7 +37,10 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
         for (const group of groupModelFiles(files)) {
           const names = group.map((f) => `'${f.file.name}'`).join(', ');
           try {
-            const model = await importModel({ files: await toUploads(group) });
+            const desktop = window.edgebenchBridge?.desktopFiles;
+            const model = await importModelGroup(group, desktop, async (files) => importModel({ files: await toUploads(files) }));
+            // A path import is not this mutation: its lists are refreshed as the mutation's are.
+            if (desktop) await invalidateAfterMutation(queryClient, 'models');
             onImported(model);
           } catch (error) {
             const data = toErrorData(error);
@@ -46,7 +53,7 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
         setBusy(false);
       }
     },
-    [importModel, onImported, onError, onPytorch],
+    [importModel, onImported, onError, onPytorch, queryClient],
   );
 
   return { importFiles, busy };
