@@ -3,6 +3,7 @@
  * shard) imported from the page is named after its folder: picked with "Import folder…" (the
  * browser gives each file its webkitRelativePath) and dropped on the window as a folder (read
  * through the drop's FileSystemEntry). Files that are not model files in the folder stay out.
+ * Files picked one by one carry no folder in a browser: the page says so, and how to get it.
  * No sleeps: every wait is for a selector.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -92,6 +93,25 @@ describe('importing a TF.js model folder from the page', () => {
     // The studio switches to Models and selects the new model.
     await studio.page.getByTestId('model-row').filter({ hasText: 'dropped-net' }).waitFor();
     await expect.poll(() => studio.page.getByTestId('model-inspect').textContent()).toContain('dropped-net');
+    expect(studio.errors).toEqual([]);
+  });
+
+  it('files picked one by one say why the model is not named after its folder, and how to get that', async () => {
+    // Other bytes again: one weight's lowest bit flipped in another place.
+    const dir = await modelFolder('picked-net');
+    const shard = path.join(dir, 'group1-shard1of1.bin');
+    const bytes = await readFile(shard);
+    bytes[4] = (bytes[4] ?? 0) ^ 1;
+    await writeFile(shard, bytes);
+    await studio.page.getByTestId('nav-models').click();
+    await studio.page.getByTestId('import-input').setInputFiles([path.join(dir, 'model.json'), shard]);
+    // The browser gave no folder: the model goes by the Keras name in its model.json, and the page says so.
+    await studio.page.getByTestId('model-row').filter({ hasText: 'demo_mnist' }).waitFor();
+    const hint = studio.page.getByTestId('import-folder-hint');
+    expect(await hint.textContent()).toContain('use Import folder… or drop the folder');
+    // A folder pick names by the folder, and the hint goes.
+    await studio.page.getByTestId('import-folder-input').setInputFiles(await modelFolder('digits-net'));
+    await hint.waitFor({ state: 'detached' });
     expect(studio.errors).toEqual([]);
   });
 });

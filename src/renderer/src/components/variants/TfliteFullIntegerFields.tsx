@@ -8,17 +8,25 @@ interface Props {
   patch: (change: Partial<VariantForm>) => void;
 }
 
-/** What each range method does, in the option's own words. */
 const METHOD_LABELS: Record<CalibrationMethod, string> = {
-  minmax: 'min/max (every value seen)',
-  percentile: 'percentile (clips rare outliers)',
+  minmax: 'min/max',
+  percentile: 'percentile',
   // The quantizer refuses it (src/core/quantize-tflite/full-int8.ts): on PaddleOCR's detector it zeroed the output.
-  entropy: 'entropy (not offered: it broke a real detector model)',
+  entropy: 'entropy (not offered)',
 };
 
+/** What the chosen range method does, one line. */
+const METHOD_HINTS: Record<CalibrationMethod, string> = {
+  minmax: 'Every value seen fits in the range.',
+  percentile: 'Rare outliers are clipped.',
+  entropy: '',
+};
+
+const ENTROPY_REASON = 'Entropy is not offered for TFLite: it broke a real detector model in our checks.';
+
 const DENSE_WEIGHT_LABELS: Record<TfliteDenseWeights, string> = {
-  'per-tensor': 'one scale per layer',
-  'per-channel': 'one scale per output channel',
+  'per-tensor': 'per layer',
+  'per-channel': 'per output channel',
 };
 
 const DENSE_WEIGHT_HINTS: Record<TfliteDenseWeights, string> = {
@@ -33,22 +41,22 @@ const DENSE_WEIGHT_HINTS: Record<TfliteDenseWeights, string> = {
 export function TfliteFullIntegerFields({ form, errors, patch }: Props) {
   return (
     <div className="form-row" data-testid="variant-tflite-choices">
-      <label className="field tflite-method-field" title="How each activation's int8 range is chosen from the calibration samples">
+      <label className="field tflite-method-field" title={`How each activation's int8 range is chosen from the calibration samples. ${ENTROPY_REASON}`}>
         <span className="field-label">Activation ranges</span>
         <select value={form.method} onChange={(e) => patch({ method: CalibrationMethod.parse(e.currentTarget.value) })} data-testid="variant-method-select">
           {CalibrationMethod.options.map((method) => (
-            <option key={method} value={method} disabled={method === 'entropy'}>
+            <option key={method} value={method} disabled={method === 'entropy'} title={method === 'entropy' ? ENTROPY_REASON : undefined}>
               {METHOD_LABELS[method]}
             </option>
           ))}
         </select>
-        <span className="field-hint">From the calibration samples</span>
+        <span className="field-hint">{METHOD_HINTS[form.method]}</span>
       </label>
       {form.method === 'percentile' && (
         <NumberField label="Percentile" hint="Share of values kept, in %" value={form.percentile} error={errors.percentile} testId="variant-percentile-input" onChange={(percentile) => patch({ percentile })} />
       )}
       <label className="field dense-weights-field" title="The scales of FULLY_CONNECTED (dense) layers' int8 weights; convolutions always get one per output channel">
-        <span className="field-label">Dense-layer weights</span>
+        <span className="field-label">Dense-layer weight scales</span>
         <select value={form.denseWeights} onChange={(e) => patch({ denseWeights: TfliteDenseWeights.parse(e.currentTarget.value) })} data-testid="variant-dense-weights">
           {TfliteDenseWeights.options.map((choice) => (
             <option key={choice} value={choice}>
