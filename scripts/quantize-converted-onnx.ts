@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import { convertOnnxToTflite } from '../src/core/convert/onnx-to-tflite';
@@ -23,7 +24,7 @@ import { quantizeTfliteFullInt8 } from '../src/core/quantize-tflite/full-int8';
 import type { TfliteQuantOptions } from '../src/core/quantize-tflite/types';
 import { openLiteRtModel, runLiteRtOnce } from '../src/core/runner/runtimes/litert';
 
-const MODELS: Record<string, { file: string; shape: number[]; mean: number[]; std: number[]; width: number }> = {
+export const MODELS: Record<string, { file: string; shape: number[]; mean: number[]; std: number[]; width: number }> = {
   cls: { file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', shape: [1, 3, 48, 192], mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], width: 2 },
   rec: { file: 'ch_PP-OCRv4_rec_infer.onnx', shape: [1, 3, 48, 320], mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], width: 6625 },
   det: { file: 'ch_PP-OCRv4_det_infer.onnx', shape: [1, 3, 160, 256], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], width: 160 * 256 },
@@ -38,7 +39,7 @@ const CHOICES: Array<{ key: string; options: Pick<TfliteQuantOptions, 'biasCorre
 const png = PNG.sync.read(readFileSync('node_modules/@vladmandic/human/assets/screenshot-typedoc.png'));
 
 /** Crop i of the screenshot at the model's size, normalised, NHWC. */
-function crop(model: (typeof MODELS)[string], i: number): Float32Array {
+export function crop(model: (typeof MODELS)[string], i: number): Float32Array {
   const [, , h = 0, w = 0] = model.shape;
   const [top, left] = [40 * i, 60 * (i % 5)];
   const nchw = new Float32Array(3 * h * w);
@@ -104,4 +105,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Run as a script; scripts/quantize-sequential-bias.ts imports the crops and models.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();
