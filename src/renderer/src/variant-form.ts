@@ -111,12 +111,7 @@ export function toQuantizeRequest(modelId: string, form: VariantForm, targets: r
       },
     };
   }
-  const errors: FormErrors = {};
-  const samples = Number(form.samples);
-  if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) errors.samples = 'A whole number from 1 to 10,000.';
-  const percentile = Number(form.percentile);
-  if (form.method === 'percentile' && !(percentile > 0 && percentile <= 100)) errors.percentile = 'Above 0, at most 100 (e.g. 99.999).';
-  if (!form.datasetId) errors.datasetId = 'Import a dataset on the Datasets page to calibrate with.';
+  const { errors, samples, percentile } = calibrationFields(form);
   if (Object.keys(errors).length > 0) return { errors };
   return {
     request: {
@@ -148,12 +143,7 @@ function toTfliteRequest(modelId: string, form: VariantForm): { request: Quantiz
   if (form.mode !== 'static') {
     return { request: { modelId, recipe: { mode: form.mode, perChannel: form.mode === 'dynamic', exclude: form.exclude }, calibrationSamples: DEFAULT_CALIBRATION_SAMPLES } };
   }
-  const errors: FormErrors = {};
-  const samples = Number(form.samples);
-  if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) errors.samples = 'A whole number from 1 to 10,000.';
-  const percentile = Number(form.percentile);
-  if (form.method === 'percentile' && !(percentile > 0 && percentile <= 100)) errors.percentile = 'Above 0, at most 100 (e.g. 99.999).';
-  if (!form.datasetId) errors.datasetId = 'Import a dataset on the Datasets page to calibrate with.';
+  const { errors, samples, percentile } = calibrationFields(form);
   if (Object.keys(errors).length > 0) return { errors };
   return {
     request: {
@@ -172,4 +162,15 @@ function toTfliteRequest(modelId: string, form: VariantForm): { request: Quantiz
       calibrationSamples: samples,
     },
   };
+}
+
+/** The calibration fields both formats' static (full-integer) forms share, read and checked once. */
+function calibrationFields(form: VariantForm): { errors: FormErrors; samples: number; percentile: number } {
+  const errors: FormErrors = {};
+  const samples = Number(form.samples);
+  if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) errors.samples = 'A whole number from 1 to 10,000.';
+  const percentile = Number(form.percentile);
+  if (form.method === 'percentile' && !(percentile > 0 && percentile <= 100)) errors.percentile = 'Above 0, at most 100 (e.g. 99.999).';
+  if (!form.datasetId) errors.datasetId = 'Import a dataset on the Datasets page to calibrate with.';
+  return { errors, samples, percentile };
 }
