@@ -7,7 +7,6 @@
  * C++ code where a tflite-micro checkout is at hand).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BUILTIN_OPERATOR_NAMES } from '../../../src/core/formats/tflite/tflite-schema';
 import { FlatReader } from '../../../src/core/formats/tflite/flat-reader';
@@ -15,7 +14,7 @@ import { estimateArena } from '../../../src/core/targets/serial/fit-estimate';
 import { tflmAllocations } from '../../../src/core/targets/serial/tflm-allocations';
 import { referenceKernelMemory, type KernelTensor } from '../../../src/core/targets/serial/tflm-kernel-memory';
 import { planGreedy, type PlannerBuffer } from '../../../src/core/targets/serial/tflm-memory-planner';
-import { repoRoot } from '../../helpers/run-cli';
+import { loadTable, modelPath } from '../../real-models/table';
 import { buildTflite, TensorType, type TfliteSpec } from '../formats/tflite-builder';
 
 const online = (sizeBytes: number, firstUsed: number, lastUsed: number): PlannerBuffer => ({ sizeBytes, firstUsed, lastUsed, offlineOffsetBytes: null });
@@ -161,15 +160,12 @@ describe("TFLM's allocation lifetimes", () => {
 
 describe('the MediaPipe models', () => {
   // tflmArenaAtLeast is what TFLite Micro's GreedyMemoryPlanner (tflite-micro 90b983c2, built with g++) gave for each.
-  const rows = (JSON.parse(readFileSync(path.join(repoRoot, 'test/models/tflite.json'), 'utf8')) as Array<{
-    id: string;
-    source: { npm: string; path: string };
-    fit: { tflmArenaAtLeast: number };
-  }>).map((row) => [row.id, row] as const);
+  // The table's own reader and paths: a row may be packed in an asset bundle (sliced out once).
+  const rows = loadTable('tflite').map((row) => [row.id, row] as const);
 
   test.each(rows)("%s: the head is TFLM's own plan, to the byte", (_id, row) => {
-    const file = path.join(repoRoot, 'node_modules', row.source.npm, row.source.path);
-    const arena = estimateArena(new Uint8Array(readFileSync(file)), row.source.path);
+    if (row.format !== 'tflite' || !row.fit) throw new Error(`${row.id} has no fit facts in test/models/tflite.json`);
+    const arena = estimateArena(new Uint8Array(readFileSync(modelPath(row))), row.source.path);
     expect(arena.plannedBytes).toBe(row.fit.tflmArenaAtLeast);
     expect(arena.arenaBytes).toBe(arena.plannedBytes + arena.overheadBytes);
   });
