@@ -19,6 +19,12 @@ export function parseCpuList(text: string): number[] {
   return [...new Set(cpus)].sort((a, b) => a - b);
 }
 
+/** The CPUs a /proc/PID/status (or /proc/PID/task/TID/status) allows, from its Cpus_allowed_list line; undefined without one. */
+export function allowedCpusFromStatus(status: string): number[] | undefined {
+  const cpus = parseCpuList(/^Cpus_allowed_list:\s*(.*)$/m.exec(status)?.[1] ?? '');
+  return cpus.length > 0 ? cpus : undefined;
+}
+
 /** [0,1,2,3,6] → "0-3,6" */
 export function formatCpuList(cpus: readonly number[]): string {
   const sorted = [...new Set(cpus)].sort((a, b) => a - b);

@@ -15,6 +15,7 @@
 import { formatCpuList, parseCpuList } from '../../shared/cpu-pinning';
 import { StudioError } from '../../shared/errors';
 import { CPU_SELECTION_PATTERN, type RunFile } from '../../shared/run-schema';
+import type { Measured } from '../bench/cell-outcome';
 
 export { formatCpuList, parseCpuList } from '../../shared/cpu-pinning';
 
@@ -100,7 +101,7 @@ function perCpu(files: ReadonlyMap<string, string>, file: RegExp): Map<number, n
 }
 
 /** CPUs grouped by a per-CPU value (equal value: one cluster), lowest value first. */
-function groupBy(values: ReadonlyMap<number, number>): Array<{ value: number; cpus: number[] }> {
+export function groupBy(values: ReadonlyMap<number, number>): Array<{ value: number; cpus: number[] }> {
   const groups = new Map<number, number[]>();
   for (const [cpu, value] of values) groups.set(value, [...(groups.get(value) ?? []), cpu]);
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([value, cpus]) => ({ value, cpus: cpus.sort((a, b) => a - b) }));
@@ -232,6 +233,17 @@ export function cpuMask(selection: string, clusters: readonly CpuCluster[], devi
 export function clusterPinning(selection: string | undefined, clusters: readonly CpuCluster[], device: string): RunFile['cpuPinning'] {
   if (selection === undefined) return undefined;
   return { cpus: cpuMask(selection, clusters, device).cpus, clusters: describeClusters(clusters) || 'clusters unknown (no cpufreq)' };
+}
+
+/** A run's record of the CPUs a selection resolved to on a machine, and the CPUs its runner was allowed on (read back; undefined when it could not be). */
+export function pinningRecord(pinned: CpuPinning, topology: CpuTopology, allowed: number[] | undefined): NonNullable<RunFile['cpuPinning']> {
+  return { cpus: pinned.cpus, clusters: describeTopology(topology), ...(allowed !== undefined ? { allowedCpus: allowed } : {}) };
+}
+
+/** The run (complete or partial) with its CPU pinning recorded. */
+export function withCpuPinning(outcome: Measured, cpuPinning: RunFile['cpuPinning']): Measured {
+  if (cpuPinning === undefined) return outcome;
+  return { ...outcome, run: { ...outcome.run, cpuPinning } };
 }
 
 /** Each CPU's current clock (kHz) and governor from cpufreq's scaling_cur_freq and scaling_governor files by path, in CPU order. */

@@ -11,10 +11,12 @@ import { z } from 'zod';
 import { StudioError } from '../../shared/errors';
 import type { RuntimeName } from '../../shared/plugins/runtimes';
 import { isPythonRuntime, RUNTIME_LABELS } from '../../shared/runtimes';
-import { runLocalBenchmark } from '../bench/run-local-benchmark';
+import { runLocalBenchmark, type LocalBenchJob } from '../bench/run-local-benchmark';
 import type { MatrixHooks } from '../jobs/matrix';
 import { pythonCandidates } from '../pytorch/find-python';
 import type { RunnerSpawner } from '../runner/runner-spawner';
+import { withCpuPinning } from './cpu-clusters';
+import { localPinning, pinnedRunner, THIS_COMPUTER, type LocalCpuMachine } from './local-pinning';
 import { readEdgeTpuCompilerLog } from './python-runtimes-accelerators';
 import { findPythonRunnerScript, pythonRunnerSpawner } from './native-tools/python-spawner';
 
@@ -147,25 +149,42 @@ function whyNot(python: LocalPython, runtime: string): string {
 }
 
 /**
- * This computer as a matrix target whose 'python:*' cells run in the Python runner under the
- * interpreter that serves them, and every other cell in the studio's own runner, as without it.
+ * This computer as a matrix target: 'python:*' cells run in the Python runner under the
+ * interpreter that serves them, every other cell in the studio's own runner; a cell with a CPU
+ * selection runs pinned to those CPUs (local-pinning.ts), and a selection this computer cannot
+ * meet is refused before the first cell.
  */
-export function localTargetWithPython(nodeSpawner: RunnerSpawner, pythons: LocalPythons = new LocalPythons()): NonNullable<MatrixHooks['target']> {
+export function localTargetWithPython(nodeSpawner: RunnerSpawner, pythons: LocalPythons = new LocalPythons(), machine: LocalCpuMachine = THIS_COMPUTER): NonNullable<MatrixHooks['target']> {
+  const spawnerFor = async (job: LocalBenchJob): Promise<RunnerSpawner> => {
+    const runtime = job.runtime ?? 'onnxruntime';
+    if (!isPythonRuntime(runtime)) return nodeSpawner;
+    const log = job.settings.runtimeOptions.edgetpuCompilerLog;
+    if (log !== '') readEdgeTpuCompilerLog(log); // a log that cannot be read is refused before the runner starts
+    const pythonPath = await pythons.interpreterFor(runtime);
+    return pythonRunnerSpawner({ pythonPath, scriptPath: findPythonRunnerScript() });
+  };
   return {
     kind: 'local',
     name: 'This computer',
     runCell: async (job, opts) => {
-      const runtime = job.runtime ?? 'onnxruntime';
-      if (!isPythonRuntime(runtime)) return runLocalBenchmark(job, { ...opts, spawner: nodeSpawner });
-      const log = job.settings.runtimeOptions.edgetpuCompilerLog;
-      if (log !== '') readEdgeTpuCompilerLog(log); // a log that cannot be read is refused before the runner starts
-      const pythonPath = await pythons.interpreterFor(runtime);
-      return runLocalBenchmark(job, { ...opts, spawner: pythonRunnerSpawner({ pythonPath, scriptPath: findPythonRunnerScript() }) });
+      const pin = localPinning(job.settings.cpus, machine);
+      const spawner = await spawnerFor(job);
+      if (pin === undefined) return runLocalBenchmark(job, { ...opts, spawner });
+      const pinned = pinnedRunner(spawner, pin);
+      const measured = await runLocalBenchmark(job, { ...opts, spawner: pinned.spawner, environment: pinned.environment });
+      return withCpuPinning(measured, pinned.record());
+    },
+    checkCells: (cells) => {
+      for (const selection of new Set(cells.flatMap((cell) => (cell.cpus !== undefined ? [cell.cpus] : [])))) localPinning(selection, machine);
+      return Promise.resolve();
     },
   };
 }
 
-/** The local target hook a job needs: none (the default path) unless some cell names a 'python:*' runtime. */
-export function localTargetFor(runtimes: readonly RuntimeName[], nodeSpawner: RunnerSpawner): MatrixHooks['target'] {
-  return runtimes.some(isPythonRuntime) ? localTargetWithPython(nodeSpawner) : undefined;
+/**
+ * The local target hook a job needs. Always this computer's own (it starts no Python unless a
+ * cell names a 'python:*' runtime); `_runtimes` stays for callers written when only those cells needed one.
+ */
+export function localTargetFor(_runtimes: readonly RuntimeName[], nodeSpawner: RunnerSpawner): MatrixHooks['target'] {
+  return localTargetWithPython(nodeSpawner);
 }

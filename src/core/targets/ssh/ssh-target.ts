@@ -26,7 +26,7 @@ import { openSshConnection, type SshConnectOptions, type SshConnection, type Ssh
 import { connectionLost } from './ssh-errors';
 import { chooseRunner, probeSshTarget, type RunnerChoice, type RunnerPreference } from './ssh-probe';
 import { sshRunnerSpawner, type RemoteRunner } from './ssh-spawner';
-import { describeTopology, resolveCpuSelection } from '../cpu-clusters';
+import { pinningRecord, resolveCpuSelection, withCpuPinning } from '../cpu-clusters';
 
 export interface SshTargetOptions {
   connect: Omit<SshConnectOptions, 'signal'>;
@@ -179,14 +179,8 @@ export function boardPinning(
   }
   return {
     ...(selection !== 'all' && taskset !== null ? { taskset: { taskset, cpuList: pinned.list } } : {}),
-    record: (allowed) => ({ cpus: pinned.cpus, clusters: describeTopology(topology), ...(allowed !== undefined ? { allowedCpus: allowed } : {}) }),
+    record: (allowed) => pinningRecord(pinned, topology, allowed),
   };
-}
-
-/** The run (complete or partial) with its CPU pinning recorded. */
-function withCpuPinning(outcome: Measured, cpuPinning: RunFile['cpuPinning']): Measured {
-  if (cpuPinning === undefined) return outcome;
-  return { ...outcome, run: { ...outcome.run, cpuPinning } };
 }
 
 /**

@@ -7,6 +7,6 @@ export const localTargetKind = defineTargetKind({
   description: 'The machine the studio or the CLI runs on; each cell runs in its own runner process.',
   stored: null,
   processor: 'computer',
-  benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'repeats'],
+  benchSettings: ['runs', 'warmupRuns', 'warmupMinTimeMs', 'minTimeMs', 'maxTimeMs', 'mode', 'freshInputs', 'threads', 'profileRuns', 'repeats', 'cpus'],
   cliFlags: {},
 });
