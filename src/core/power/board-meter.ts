@@ -117,7 +117,7 @@ export function boardCellMeter(reader: BoardPowerReader, options: BoardMeterOpti
     if (collector?.failure !== undefined) return collector.failure;
     const end = await Promise.race([stream?.ended, sleep(200).then(() => undefined)]);
     if (end !== undefined) {
-      if (end.code === 127 || end.stderr.includes(`${MARK}missing=`)) return new StudioError('BAD_INPUT', missingToolMessage(reader.source, board), { source: reader.source, target: board });
+      if (end.code === 127 || end.stderr.includes(`${MARK}missing=`)) return new StudioError('BAD_INPUT', reader.missingMessage?.(board) ?? missingToolMessage(reader.source, board), { source: reader.source, target: board });
       const said = end.stderr.trim().split('\n').at(-1) ?? '';
       return new StudioError('BAD_INPUT', `${reader.tool} stopped on ${board} before its first reading${said === '' ? '' : ` ('${said.slice(0, 160)}')`}; run it there by hand to see why.`, { source: reader.source, target: board });
     }

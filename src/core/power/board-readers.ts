@@ -39,6 +39,8 @@ export interface BoardPowerReader {
   notes(): string[];
   /** For a counter: joules per unit. */
   readonly unitJ?: number;
+  /** What to say instead of missingToolMessage when the script found the tool but may not use it (a permission). */
+  missingMessage?(board: string): string | undefined;
 }
 
 /** The marker lines' prefix; a line starting with it is never a tool's output. */
@@ -104,20 +106,26 @@ export interface AndroidReaderOptions {
 /**
  * An Android device's power: the on-device power monitor's rails (every readable
  * iio:device*\/energy_value, summed) where the SoC has one, else the battery's current_now ×
- * voltage_now (battery or bms under power_supply). The script picks and says which on its first line.
+ * voltage_now (battery or bms under power_supply). The script picks and says which on its first
+ * line. An energy_value adb's shell user may not read (a user build: SELinux leaves ODPM to the
+ * power stats HAL, so reading it takes `adb root` on a userdebug or eng build) is named on a line
+ * of its own, so the figure from the battery instead says how to get the rails.
  */
 export function androidReader(options: AndroidReaderOptions = {}): BoardPowerReader {
   const sys = options.sysRoot ?? '/sys';
   let mode: 'odpm' | 'battery' | undefined;
   let rails: string[] = [];
   let charging = false;
+  let denied: string[] = [];
+  const deniedDevices = (): string => denied.map((file) => /(iio:device\d+)\/energy_value$/.exec(file)?.[1] ?? file).join(', ');
   return {
     source: 'android',
     tool: 'the power monitor (energy_value) or battery (current_now, voltage_now)',
     unitJ: 1e-6,
     command: (intervalMs) =>
       [
-        `odpm=''; for f in ${sys}/bus/iio/devices/iio:device*/energy_value; do cat "$f" >/dev/null 2>&1 && odpm="$odpm $f"; done`,
+        `odpm=''; denied=''; for f in ${sys}/bus/iio/devices/iio:device*/energy_value; do [ -e "$f" ] || continue; if cat "$f" >/dev/null 2>&1; then odpm="$odpm $f"; else denied="$denied $f"; fi; done`,
+        `[ -z "$denied" ] || echo "${MARK}odpm-denied=$denied"`,
         `if [ -n "$odpm" ]; then echo ${MARK}mode=odpm; while :; do e=$(cat $odpm); ${stamp}; printf '%s\n' "$e"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done; fi`,
         `bat=''; for d in ${sys}/class/power_supply/battery ${sys}/class/power_supply/bms; do cat "$d/current_now" "$d/voltage_now" >/dev/null 2>&1 && { bat=$d; break; }; done`,
         `[ -n "$bat" ] || { echo "${MARK}missing=power" >&2; exit 127; }`,
@@ -127,6 +135,7 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
     header(line) {
       const match = /^edgebench-mode=(odpm|battery)$/.exec(line);
       if (match !== null) mode = match[1] as 'odpm' | 'battery';
+      if (line.startsWith(`${MARK}odpm-denied=`)) denied = line.slice(`${MARK}odpm-denied=`.length).trim().split(/\s+/).filter((file) => file !== '');
     },
     read(lines) {
       if (mode === 'battery') {
@@ -155,10 +164,20 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
     },
     method: () => (mode === 'odpm' ? 'counter' : 'sampled'),
     rails: () => rails,
-    notes: () =>
-      charging
-        ? ["The phone was charging during the run, so its battery current is the charge less what the phone draws; unplug it (adb over Wi-Fi: 'adb tcpip 5555', then 'adb connect') and run again."]
-        : [],
+    notes: () => [
+      ...(charging ? ["The phone was charging during the run, so its battery current is the charge less what the phone draws; unplug it (adb over Wi-Fi: 'adb tcpip 5555', then 'adb connect') and run again."] : []),
+      ...(denied.length === 0
+        ? []
+        : [
+            mode === 'battery'
+              ? `The on-device power monitor's energy_value (${deniedDevices()}) is not readable by adb's shell user (on a user build only the power stats HAL may read it), so this figure is the battery's current × voltage, the whole phone: for its rails, run 'adb root' on a userdebug or eng build and measure again.`
+              : `The on-device power monitor's energy_value of ${deniedDevices()} is not readable by adb's shell user, so its rails are not in this figure: run 'adb root' on a userdebug or eng build and measure again.`,
+          ]),
+    ],
+    missingMessage: (board) =>
+      denied.length === 0
+        ? undefined
+        : `${board} has an on-device power monitor, but adb's shell user may not read its energy_value (${deniedDevices()}; on a user build only the power stats HAL may) and it shows no battery current_now and voltage_now: run 'adb root' on a userdebug or eng build and measure again, or drop --energy android.`,
   };
 }
 

@@ -114,6 +114,33 @@ describe('a board meter through its shell', () => {
     );
   }, 20_000);
 
+  it("an energy_value the shell cannot read: the battery's figure says how to get the rails, and without a battery one sentence says what to do", async () => {
+    // Unreadable here because it is a directory (this test's shell may run as root, which file modes do not stop); the adb integration test denies it by permission.
+    const sys = tempDir();
+    mkdirSync(path.join(sys, 'bus/iio/devices/iio:device0/energy_value'), { recursive: true });
+    const noBattery = boardCellMeter(androidReader({ sysRoot: sys }), { intervalMs: 50, idleMs: 300 });
+    noBattery.attachShell(localShell('pixel-user-build'));
+    await expect(noBattery.beforeMeasure()).rejects.toThrow(
+      "pixel-user-build has an on-device power monitor, but adb's shell user may not read its energy_value (iio:device0; on a user build only the power stats HAL may) and it shows no battery current_now and voltage_now: run 'adb root' on a userdebug or eng build and measure again, or drop --energy android.",
+    );
+
+    const battery = path.join(sys, 'class/power_supply/battery');
+    mkdirSync(battery, { recursive: true });
+    put(path.join(battery, 'voltage_now'), '3900000\n');
+    put(path.join(battery, 'current_now'), '-600000\n');
+    const meter = boardCellMeter(androidReader({ sysRoot: sys }), { intervalMs: 50, idleMs: 300 });
+    meter.attachShell(localShell('pixel-user-build'));
+    await meter.beforeMeasure();
+    put(path.join(battery, 'current_now'), '-900000\n');
+    await sleep(500);
+    const energy = await meter.afterMeasure(10);
+    expect(energy).toMatchObject({ source: 'android', method: 'sampled', rails: ['battery (current_now × voltage_now)'], reliable: false });
+    expect(energy.notes).toEqual([
+      "The on-device power monitor's energy_value (iio:device0) is not readable by adb's shell user (on a user build only the power stats HAL may read it), so this figure is the battery's current × voltage, the whole phone: for its rails, run 'adb root' on a userdebug or eng build and measure again.",
+    ]);
+    expect(energy.perInferenceJ).not.toBeNull();
+  }, 20_000);
+
   it('a device with neither source, and a tegrastats that prints no rails, are one sentence each before the idle baseline', async () => {
     const empty = boardCellMeter(androidReader({ sysRoot: tempDir() }), { intervalMs: 50, idleMs: 300 });
     empty.attachShell(localShell('old-phone'));
