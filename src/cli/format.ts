@@ -2,7 +2,7 @@
 import { acceleratorLines } from '../shared/runtimes';
 import { energyLines } from '../shared/energy';
 import { givenAsFlags, guessedInputsOfRun } from '../shared/input-messages';
-import { describeCpuPinning } from '../shared/cpu-pinning';
+import { describeClusterStates, describeCpuPinning } from '../shared/cpu-pinning';
 import { formatSizes } from '../shared/input-plan';
 import { messageFor } from '../shared/remedies';
 import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
@@ -62,7 +62,7 @@ export function formatRun(run: RunFile): string {
   const lines = [
     `${run.model.name} (${run.model.format}, ${formatBytes(run.model.sizeBytes)}) on ${run.target.name}: ${run.runtime.name} ${run.runtime.version} (${run.runtime.backend}), threads ${threads}: ${run.verdict.toUpperCase()}${guessedInputsOfRun(run.inputs).length > 0 ? ' (INPUT SIZES GUESSED)' : ''}`,
     `  runs ${l.count} after ${run.settings.warmupRuns} warmup   init ${formatMs(run.initMs)}   first inference ${formatMs(run.firstInferenceMs)}`,
-    ...(describeCpuPinning(run) !== null ? [`  cpus ${describeCpuPinning(run)}`] : []),
+    ...(describeCpuPinning(run) !== null ? [`  cpus ${describeCpuPinning(run)}`, ...describeClusterStates(run.environment).map((line) => `    ${line}`)] : []),
     ...(reported ? [reported] : []),
     ...(run.betweenRun ? [formatBetweenRun(run.betweenRun)] : []),
     `  median ${formatMs(l.median)} (95% CI ${formatMs(l.medianCi95.low)} to ${formatMs(l.medianCi95.high)})   mean ${formatMs(l.mean)}   CV ${(l.cv * 100).toFixed(1)}%`,

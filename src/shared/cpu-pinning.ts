@@ -62,3 +62,22 @@ export function describeCpuPinning(run: Pick<RunFile, 'settings' | 'cpuPinning'>
         : `; but the runner was allowed on ${formatCpuList(allowed)}`;
   return `${selection}: ${cpus} of ${pinning.clusters}${check}`;
 }
+
+/** "1008 MHz", "1008 → 1416 MHz" */
+function startEndMHz(range: { start: number; end: number }): string {
+  const [a, b] = [range.start.toFixed(0), range.end.toFixed(0)];
+  return a === b ? `${a} MHz` : `${a} → ${b} MHz`;
+}
+
+/**
+ * Each cluster's governor and clock around the measured runs, one line per cluster, slowest first:
+ * "CPUs 0-3 (max 1416 MHz): schedutil, 1008 → 1416 MHz"; [] when the run recorded none (no cpufreq, older files).
+ */
+export function describeClusterStates(environment: RunFile['environment']): string[] {
+  return (environment?.cpuClusters ?? []).map((cluster) => {
+    const max = cluster.maxMHz === undefined ? '' : ` (max ${cluster.maxMHz.toFixed(0)} MHz)`;
+    const governor = cluster.governor === undefined ? undefined : cluster.governor.start === cluster.governor.end ? cluster.governor.start : `${cluster.governor.start} → ${cluster.governor.end}`;
+    const state = [governor, cluster.curMHz === undefined ? undefined : startEndMHz(cluster.curMHz)].filter((part) => part !== undefined).join(', ');
+    return `CPU${cluster.cpus.length === 1 ? '' : 's'} ${formatCpuList(cluster.cpus)}${max}: ${state}`;
+  });
+}

@@ -236,6 +236,23 @@ export const RunEnvironment = z.object({
   coresMHz: z
     .object({ start: z.array(z.number()), end: z.array(z.number()), min: z.array(z.number()).optional(), max: z.array(z.number()).optional() })
     .optional(),
+  /**
+   * Per CPU cluster (CPUs of one cpufreq cpuinfo_max_freq, slowest first; all cores as one where
+   * that file is missing): its governor and the mean current clock of its CPUs (scaling_cur_freq),
+   * before and after the measured runs. Absent without cpufreq and in older files.
+   */
+  cpuClusters: z
+    .array(
+      z.object({
+        cpus: z.array(z.number().int().min(0)),
+        /** The cluster's highest clock (cpuinfo_max_freq), in MHz. */
+        maxMHz: z.number().optional(),
+        /** Several names, sorted, when its CPUs differ ("ondemand, performance"). */
+        governor: z.object({ start: z.string(), end: z.string() }).optional(),
+        curMHz: z.object({ start: z.number(), end: z.number() }).optional(),
+      }),
+    )
+    .optional(),
   /** Shares of all CPU time over the run, from /proc/stat: stolen by the hypervisor, and waiting on I/O (0.02 = 2 %). */
   stealShare: z.number().min(0).max(1).optional(),
   iowaitShare: z.number().min(0).max(1).optional(),

@@ -7,6 +7,7 @@
  * absent, never guessed, never NaN. VMs and containers usually lack cpufreq and thermal zones.
  */
 import type { RunEnvironment } from '../../shared/run-schema';
+import { groupBy } from './cpu-clusters';
 import { parseNvpmodel, parseThrottled, type ThrottleState } from './ssh/probe-parse';
 
 /** Files and tools of one machine, as the readers see them. */
@@ -44,6 +45,8 @@ export interface CoreReading {
   curMHz?: number;
   minMHz?: number;
   maxMHz?: number;
+  /** The hardware's highest clock (cpuinfo_max_freq): CPUs of one value are one cluster. */
+  cpuinfoMaxMHz?: number;
 }
 
 /** The aggregate "cpu" line of /proc/stat, in USER_HZ ticks since boot. */
@@ -133,6 +136,8 @@ export function environmentBetween(start: EnvironmentSnapshot, end: EnvironmentS
   if (governors.length > 0) environment.governor = governors.sort().join(', ');
   const coresMHz = coresBetween(start.cores ?? [], end.cores ?? []);
   if (coresMHz !== undefined) environment.coresMHz = coresMHz;
+  const clusters = clustersBetween(start.cores ?? [], end.cores ?? []);
+  if (clusters.length > 0) environment.cpuClusters = clusters;
 
   const shares = cpuSharesBetween(start.cpuTimes, end.cpuTimes);
   if (shares.steal !== undefined) environment.stealShare = shares.steal;
@@ -176,6 +181,30 @@ function coresBetween(start: readonly CoreReading[], end: readonly CoreReading[]
   return coresMHz;
 }
 
+/**
+ * Each cluster's governor and mean current clock before and after: clusters by cpuinfo_max_freq
+ * (cpu-clusters.ts's grouping), or all cores as one where a core lacks that file. A cluster whose
+ * CPUs have neither reading at both ends is left out.
+ */
+export function clustersBetween(start: readonly CoreReading[], end: readonly CoreReading[]): NonNullable<RunEnvironment['cpuClusters']> {
+  if (start.length === 0 || end.length === 0) return [];
+  const maxes = new Map(start.flatMap((core) => (core.cpuinfoMaxMHz === undefined ? [] : [[core.cpu, core.cpuinfoMaxMHz] as const])));
+  const groups: Array<{ cpus: number[]; maxMHz?: number }> =
+    maxes.size === start.length ? groupBy(maxes).map(({ value, cpus }) => ({ cpus, maxMHz: value })) : [{ cpus: start.map((core) => core.cpu) }];
+  const state = (readings: readonly CoreReading[], cpus: readonly number[]) => {
+    const cores = readings.filter((core) => cpus.includes(core.cpu));
+    const governors = [...new Set(cores.flatMap((core) => (core.governor === undefined ? [] : [core.governor])))].sort();
+    return { governor: governors.length > 0 ? governors.join(', ') : undefined, curMHz: meanOfPositive(cores.map((core) => core.curMHz)) };
+  };
+  return groups.flatMap(({ cpus, maxMHz }) => {
+    const [before, after] = [state(start, cpus), state(end, cpus)];
+    const cluster: NonNullable<RunEnvironment['cpuClusters']>[number] = { cpus, ...(maxMHz !== undefined ? { maxMHz } : {}) };
+    if (before.governor !== undefined && after.governor !== undefined) cluster.governor = { start: before.governor, end: after.governor };
+    if (before.curMHz !== undefined && after.curMHz !== undefined) cluster.curMHz = { start: before.curMHz, end: after.curMHz };
+    return cluster.governor !== undefined || cluster.curMHz !== undefined ? [cluster] : [];
+  });
+}
+
 /** Steal and iowait as shares of all CPU time between two /proc/stat readings. */
 export function cpuSharesBetween(start: CpuTimes | undefined, end: CpuTimes | undefined): { steal?: number; iowait?: number } {
   if (start === undefined || end === undefined) return {};
@@ -212,7 +241,11 @@ function readCores(tree: EnvironmentTree): CoreReading[] {
       if (curMHz !== undefined) core.curMHz = curMHz;
       if (minMHz !== undefined) core.minMHz = minMHz;
       if (maxMHz !== undefined) core.maxMHz = maxMHz;
-      return Object.keys(core).length > 1 ? [core] : [];
+      if (Object.keys(core).length === 1) return [];
+      // Only with the readings above: the hardware's clock alone says nothing about the run.
+      const cpuinfoMaxMHz = mhz('cpuinfo_max_freq');
+      if (cpuinfoMaxMHz !== undefined) core.cpuinfoMaxMHz = cpuinfoMaxMHz;
+      return [core];
     });
 }
 

@@ -1,5 +1,5 @@
 /**
- * The board's state around a run (governor and clocks, steal and iowait, thermal zones, Pi
+ * The board's state around a run (governor and clocks, per cluster too, steal and iowait, thermal zones, Pi
  * throttling, power, memory pressure, kernel, load, busy processes), read over the same
  * connection, so an SSH run's environment block describes the board and not this computer.
  * The board's files are dumped by one shell script and parsed by environment-readers.ts, the
@@ -22,7 +22,7 @@ const P = ENVIRONMENT_PATHS;
  */
 const SAMPLE_SCRIPT = `
 dump() { for f in "$@"; do [ -r "$f" ] && { echo "${FILE_MARK}$f"; cat "$f" 2>/dev/null; echo; }; done; }
-dump ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_governor ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_cur_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_min_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_max_freq
+dump ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_governor ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_cur_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_min_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/scaling_max_freq ${P.cpuDir}/cpu[0-9]*/cpufreq/cpuinfo_max_freq
 dump ${P.thermalDir}/thermal_zone*/type ${P.thermalDir}/thermal_zone*/temp
 dump ${P.powerSupplyDir}/*/type ${P.powerSupplyDir}/*/online ${P.powerSupplyDir}/*/status ${P.platformProfile}
 dump ${P.loadavg} ${P.memoryPressure} ${P.osrelease}

@@ -3,7 +3,7 @@ import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from
 import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
 import { formatThreads } from '../../format';
 import { formatMiB, formatMs, formatPeakMemory } from '../../../../shared/units';
-import { cpuSelectionShort, describeCpuPinning } from '../../../../shared/cpu-pinning';
+import { cpuSelectionShort, describeClusterStates, describeCpuPinning } from '../../../../shared/cpu-pinning';
 
 interface Fact {
   label: string;
@@ -55,6 +55,14 @@ function environmentFacts(env: NonNullable<RunFile['environment']>): Fact[] {
 /** Facts the card words itself (start → end), or that other cards show (model, runtime, CPU). */
 const SHOWN_ABOVE: ReadonlySet<EnvironmentFact> = new Set(['model', 'runtime', 'cpu', 'cpu-features', 'cpu-clock', 'temperature', 'load', 'busy-processes']);
 
+/** Each CPU cluster's governor and clock before and after the measured runs, beside the pinning they explain. */
+function clusterFacts(run: RunFile): Fact[] {
+  const lines = describeClusterStates(run.environment);
+  if (lines.length === 0) return [];
+  const value = lines.map((line) => <div key={line}>{line}</div>);
+  return [{ label: lines.length === 1 ? 'CPU cluster' : 'CPU clusters', value, hint: 'cpufreq governor and mean current clock of each cluster, before → after the measured runs', testId: 'run-cpu-clusters' }];
+}
+
 /** Where the time and memory went, what ran it, and what the machine was doing. */
 export function RunFacts({ run }: { run: RunFile }) {
   const m = run.memory;
@@ -90,6 +98,7 @@ export function RunFacts({ run }: { run: RunFile }) {
     ...(run.settings.cpus !== undefined
       ? [{ label: 'CPUs', value: cpuSelectionShort(run.settings.cpus, run.cpuPinning), hint: describeCpuPinning(run) ?? '', testId: 'run-cpus' }]
       : []),
+    ...clusterFacts(run),
   ];
   const environment = run.environment ? environmentFacts(run.environment) : [];
   return (
