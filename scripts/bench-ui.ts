@@ -4,9 +4,11 @@
  * How long the studio takes to draw big runs: browser mode on a workspace holding six
  * synthetic runs of 100,000 samples each (plus a small newest run, shown first), in Chromium.
  *  - run detail: from the click on a run's row to its histogram's bars being in the page;
- *  - compare view: from the click on "Compare (3)" to the table, histograms, CDF lines and memory
- *    bars; and, reported beside it, to the across-targets charts below them (issue 13), which
- *    render in a second, interruptible pass.
+ *  - compare view: from the click on "Compare (3)" to the table, histograms, CDF lines, memory
+ *    bars and environment diff; and, reported beside it, to the across-targets charts below them
+ *    (issue 13), which render in a second, interruptible pass. The Runs page reads a run's file
+ *    as soon as it is ticked; the bench ticks as fast as Playwright can, so "data" is what is
+ *    still on its way at the click (a person leaves far more time between tick and click).
  * Every timed run is one the page has not read yet (it keeps runs it read in memory). "First
  * after load" is the first such click after a page load, while the page's code is still cold.
  * Times come from the page's own clock: the click event's timeStamp and a MutationObserver
@@ -30,7 +32,10 @@ const GOAL_MS = 200;
 const BIG_SAMPLES = 100_000;
 
 interface Timing {
-  /** Click to the last run file's arrival in the page: the server's and the transport's share. */
+  /**
+   * Click to the last run file's arrival in the page: the server's and the transport's share.
+   * Negative when every file had arrived before the click (read ahead while the runs were ticked).
+   */
   dataMs: number;
   domMs: number;
   frameMs: number;
@@ -175,14 +180,18 @@ class Profiler {
 }
 
 async function timeCompare(page: Page, runIds: string[], profiler?: Profiler): Promise<Timing> {
-  for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`).check();
   const n = runIds.length;
+  // Armed before the ticks: the page starts reading a ticked run's file at once (read-ahead), and
+  // those files' arrival is part of the figure ("data" is then 0: read before the click).
   await arm(page, '[data-testid="compare-button"]', [
     ['[data-testid="compare-table"] [data-testid="speedup"]', n],
     ['[data-testid="compare-histogram"] .recharts-area-area', n],
     ['[data-testid="compare-cdf"] .recharts-line-curve', n],
     ['[data-testid="compare-memory"] .recharts-bar-rectangle', n],
+    ['[data-testid="environment-diff"] [data-testid="environment-diff-run"]', n - 1],
   ], [['[data-testid="across-latency"] [data-testid="target-bar"]', n]]);
+  // As fast as Playwright ticks: a person takes far longer between the last tick and the click.
+  for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`).check();
   await profiler?.start();
   await page.click('[data-testid="compare-button"]');
   const timing = await readTiming(page, true);
@@ -193,15 +202,17 @@ async function timeCompare(page: Page, runIds: string[], profiler?: Profiler): P
 }
 
 function summarize(name: string, timings: Timing[]): boolean {
-  const data = timings.map((t) => t.dataMs);
+  // Data that arrived before the click took none of the click's time.
+  const data = timings.map((t) => Math.max(0, t.dataMs));
+  const readAhead = timings.filter((t) => t.dataMs <= 0).length;
   const frame = timings.map((t) => t.frameMs);
-  const page = timings.map((t) => t.frameMs - t.dataMs);
+  const page = timings.map((t, i) => t.frameMs - (data[i] ?? 0));
   const ok = medianOf(frame) < GOAL_MS;
   console.log(
     `${name.padEnd(36)} median ${medianOf(frame).toFixed(0).padStart(4)} ms click → painted ` +
       `(min ${Math.min(...frame).toFixed(0)}, max ${Math.max(...frame).toFixed(0)}): ` +
-      `data in ${medianOf(data).toFixed(0)} ms, then the page ${medianOf(page).toFixed(0)} ms ` +
-      `${ok ? 'ok' : `OVER the ${GOAL_MS} ms goal`}`,
+      `data in ${medianOf(data).toFixed(0)} ms${readAhead > 0 ? ` (all read before the click in ${readAhead} of ${timings.length})` : ''}, ` +
+      `then the page ${medianOf(page).toFixed(0)} ms ${ok ? 'ok' : `OVER the ${GOAL_MS} ms goal`}`,
   );
   const later = timings.flatMap((t) => (t.laterMs === null ? [] : [t.laterMs]));
   if (later.length > 0) console.log(`${''.padEnd(36)}   then the across-targets charts at ${medianOf(later).toFixed(0)} ms (median)`);

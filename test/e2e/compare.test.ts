@@ -21,12 +21,41 @@ let browser: Browser;
 let server: StudioServer;
 let page: Page;
 let errors: string[];
+/** The run id of every runs.get the page sent over browser mode's WebSocket, and whether its answer came back. */
+const runFileReads: Array<{ runId: string; answered: boolean }> = [];
+
+/** Reads of each run's file the page sent, and how many of them were answered. */
+function readsOf(runIds: string[]): Array<{ sent: number; answered: number }> {
+  return runIds.map((id) => {
+    const reads = runFileReads.filter((r) => r.runId === id);
+    return { sent: reads.length, answered: reads.filter((r) => r.answered).length };
+  });
+}
 
 beforeAll(async () => {
   browser = await launchBrowser();
   server = await startStudioServer();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
   errors = pageErrors(page);
+  // Listening before the page opens its socket; a call and its answer share the frame's id.
+  page.on('websocket', (socket) => {
+    const byCallId = new Map<number, { runId: string; answered: boolean }>();
+    socket.on('framesent', (frame) => {
+      if (typeof frame.payload !== 'string') return;
+      const sent = JSON.parse(frame.payload) as { type?: string; id?: number; channel?: string; request?: { id?: string } };
+      if (sent.type !== 'call' || sent.channel !== 'runs.get' || typeof sent.id !== 'number') return;
+      const read = { runId: String(sent.request?.id), answered: false };
+      byCallId.set(sent.id, read);
+      runFileReads.push(read);
+    });
+    socket.on('framereceived', (frame) => {
+      // Run files are large: only the head of the frame is parsed for its type and id.
+      if (typeof frame.payload !== 'string') return;
+      const head = /^\{"type":"result","id":(\d+)/.exec(frame.payload);
+      const read = head ? byCallId.get(Number(head[1])) : undefined;
+      if (read) read.answered = true;
+    });
+  });
   await page.goto(server.url);
   await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
 });
@@ -70,10 +99,14 @@ describe('the Compare view', () => {
     expect(await page.getByTestId('compare-button').isEnabled()).toBe(false);
     await pick(runIds);
     expect(await page.getByTestId('compare-button').textContent()).toBe('Compare (2)');
+    // Ticking a run reads its file ahead (the newest one was read already, for its detail)...
+    await expect.poll(() => readsOf(runIds)).toEqual(runIds.map(() => ({ sent: 1, answered: 1 })));
     await page.getByTestId('compare-button').click();
 
+    // ...so Compare opens on the table itself, with no "Reading 1 of 2 runs…" first, and reads nothing again.
     const table = page.getByTestId('compare-table');
-    await table.waitFor();
+    expect(await table.count()).toBe(1);
+    expect(await page.getByText(/^Reading \d+ of \d+ runs/).count()).toBe(0);
     const rows = table.getByTestId('compare-row');
     expect(await rows.count()).toBe(2);
     // The first run is the baseline until another is chosen; the other gets a ratio of medians.
@@ -91,6 +124,7 @@ describe('the Compare view', () => {
     await expect.poll(() => page.getByTestId('compare-cdf').locator('.recharts-line-curve').count()).toBe(2);
     expect(await page.getByTestId('compare-histogram').locator('.recharts-area-area').count()).toBe(2);
     expect(await page.getByTestId('compare-memory').locator('.recharts-bar-rectangle').count()).toBe(2);
+    expect(readsOf(runIds)).toEqual(runIds.map(() => ({ sent: 1, answered: 1 })));
 
     // Picks survive page switches, and G then 4 comes back to the comparison.
     await pressPageKey(page, '1');

@@ -4,6 +4,7 @@ import { JobProgress } from '../components/bench/JobProgress';
 import { ExportButton } from '../components/export/ExportButton';
 import { exportRunsFromSummaries } from '../components/export/export-runs';
 import { RunDetail } from '../components/run/RunDetail';
+import { useReadAheadRunFiles } from '../components/compare/read-ahead';
 import { RunsTable } from '../components/RunsTable';
 import { useModels, useRuns, useTargets } from '../data/queries';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
@@ -27,6 +28,8 @@ export function RunsPage(props: Props) {
   const selected = runs.some((r) => r.id === selectedRunId) ? selectedRunId : (runs[0]?.id ?? null);
   // Ticks on runs that are gone (a file removed by hand) are dropped.
   const picked = props.comparedRunIds.filter((id) => runs.some((r) => r.id === id));
+  // Compare opens on files already read.
+  useReadAheadRunFiles(picked);
   const detailRef = useRef<HTMLDivElement | null>(null);
   const reveal = props.revealRunId !== undefined && props.revealRunId !== null && props.revealRunId === selected;
   useEffect(() => {

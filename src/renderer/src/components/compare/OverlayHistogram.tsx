@@ -71,7 +71,8 @@ export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
               interval={tickInterval(rows.length)}
               label={{ value: view.scale === 'log' ? 'latency (ms, log scale)' : 'latency (ms)', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
             />
-            <YAxis {...axisStyle(theme, '%')} width={44} />
+            {/* interval 0: five ticks on 260 px never crowd, and recharts measures each tick in the DOM to thin them otherwise. */}
+            <YAxis {...axisStyle(theme, '%')} width={44} interval={0} />
             <Tooltip
               labelFormatter={(key) => String(byKey.get(String(key))?.range ?? '')}
               formatter={(value, name) => [`${Number(value).toFixed(1)}%`, runs[Number(String(name).slice(1))]?.label ?? String(name)]}
