@@ -101,13 +101,15 @@ describe("This computer's Python runtimes", () => {
     ]);
   });
 
-  it('a job without python:* cells keeps the default path: no target hook, no Python started', () => {
+  it("every job on This computer gets its target (Python cells, pinned cells); checking a job's CPU selections starts no runner and no Python", async () => {
     const spawner: RunnerSpawner = {
       spawn() {
         throw new Error('not started in this test');
       },
     };
-    expect(localTargetFor(['onnxruntime', 'litert', 'tfjs'], spawner)).toBeUndefined();
+    const target = localTargetFor(['onnxruntime', 'litert', 'tfjs'], spawner);
+    expect(target).toMatchObject({ kind: 'local', name: 'This computer' });
     expect(localTargetFor(['litert', 'python:pyarmnn'], spawner)).toMatchObject({ kind: 'local', name: 'This computer' });
+    await expect(target?.checkCells?.([])).resolves.toBeUndefined();
   });
 });
