@@ -72,8 +72,11 @@ class BlockCollector {
   private finish(lines: string[], arrivedMs: number): void {
     try {
       const reading = this.reader.read(lines);
-      // A board whose date cannot print nanoseconds: the arrival time stands in (said in a note).
-      this.readings.push({ boardMs: this.boardMs ?? arrivedMs, arrivedMs, reading });
+      // The tool's own time of reading where it gives one (on its own clock, the same for every reading); else the
+      // date after it answered; a board whose date cannot print nanoseconds: the arrival time stands in (said in a note).
+      const own = 'atMs' in reading ? reading.atMs : undefined;
+      // The same snapshot served again (read sooner than the tool refreshes) is not a new reading.
+      if (own === undefined || own !== this.readings.at(-1)?.boardMs) this.readings.push({ boardMs: own ?? this.boardMs ?? arrivedMs, arrivedMs, reading });
     } catch (error) {
       // The first reading fixes the rails: if it fails, the meter cannot start; later ones are left out (the count shows it).
       if (this.readings.length === 0) this.failure ??= error instanceof StudioError ? error : new StudioError('BAD_INPUT', String(error));

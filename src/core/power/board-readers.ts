@@ -19,8 +19,12 @@ import { parseTegrastatsLine, tegrastatsPower } from './tegrastats';
 
 export type BoardPowerSource = 'tegrastats' | 'pi-pmic' | 'android';
 
-/** One reading: power (W) for a sampled meter, raw counter values for a counter (ODPM's µJ). */
-export type BoardReading = { readonly watts: number } | { readonly values: readonly number[] };
+/**
+ * One reading: power (W) for a sampled meter, raw counter values for a counter (ODPM's µJ).
+ * `atMs`: when the values were taken, where the tool says so (ODPM's snapshot time, ms since boot),
+ * which then times the reading instead of the shell's date after it answered.
+ */
+export type BoardReading = { readonly watts: number } | { readonly values: readonly number[]; readonly atMs?: number };
 
 export interface BoardPowerReader {
   readonly source: BoardPowerSource;
@@ -155,6 +159,10 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
       for (const reading of readings) for (const [rail, uj] of reading.rails) all.set(rail, uj);
       if (rails.length === 0) rails = [...all.keys()];
       return {
+        // The driver serves a snapshot cached for up to 50 ms (odpm.c, ODPM_MIN_POLLING_TIME_MS): its own t= says when
+        // the values were taken, where the date after cat could be that much late. The first PMIC's (the main one,
+        // with the CPU clusters, TPU and memory interface) times the reading.
+        ...(readings[0] !== undefined ? { atMs: readings[0].tMs } : {}),
         values: rails.map((rail) => {
           const value = all.get(rail);
           if (value === undefined) throw new StudioError('BAD_INPUT', `The power monitor stopped reporting its rail '${rail}'.`);

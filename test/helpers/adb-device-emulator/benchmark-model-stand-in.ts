@@ -168,8 +168,15 @@ export async function runStandInBenchmarkModel(device: EmulatedAndroid, args: st
     }
     out.push('INFO: Operator-wise Profiling Info for Regular Benchmark Runs:', ...runOrderTable(rows), `Timings (microseconds): ${stat(runs)}`, 'Memory (bytes): count=0', `${rows.length} nodes observed`, '');
   }
-  // Some real time passes, 50 to 150 ms, so a device can vanish while its tool runs.
-  await new Promise((resolve) => setTimeout(resolve, Math.min(150, Math.max(50, ((warmup.length + runs.length) * baseUs) / 1000))));
+  // Some real time passes, 50 to 150 ms, so a device can vanish while its tool runs; the device's simulated power follows it.
+  const realMs = Math.min(150, Math.max(50, ((warmup.length + runs.length) * baseUs) / 1000));
+  const busyUs = [...warmup, ...runs].reduce((a, b) => a + b, 0);
+  const ended = device.power.startActivity({ cpus, threads, delegate, busyUs, realMs, opProfiling: flags.opProfiling });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, realMs));
+  } finally {
+    ended();
+  }
   io.stdout(`${out.join('\n')}\n`);
   return 0;
 }

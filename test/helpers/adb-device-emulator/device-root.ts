@@ -10,7 +10,7 @@
  * computer's user, the shell as Android's shell user, so that check is what keeps the emulator's
  * writes inside its folder (security-critical, hence hand-written).
  */
-import { accessSync, chmodSync, chownSync, mkdtempSync, statfsSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, mkdtempSync, statfsSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -111,6 +111,29 @@ export class DeviceRoot {
     writeFileSync(host, content, { mode });
     if (before === undefined) chmodSync(host, mode);
     this.written.set(host, content);
+  }
+
+  /**
+   * Replaces a file the emulator keeps by writing beside it and renaming over it, so a reader on
+   * the device sees the old content or the new, never half of it (a sysfs read never shows half
+   * a snapshot). For files rewritten while the device's shell reads them (power counters).
+   */
+  replaceSystemFile(devicePath: string, content: string, mode = 0o644): void {
+    const host = this.hostPath(devicePath);
+    if (this.written.get(host) === content) return;
+    if (!this.written.has(host)) mkdirSync(path.dirname(host), { recursive: true });
+    const next = `${host}.edgebench-next`;
+    writeFileSync(next, content, { mode });
+    chmodSync(next, mode);
+    renameSync(next, host);
+    this.written.set(host, content);
+  }
+
+  /** A symlink the emulator keeps (sysfs's /sys/bus/... links into /sys/devices/...); `target` as the link stores it. */
+  symlink(devicePath: string, target: string): void {
+    const host = this.hostPath(devicePath);
+    mkdirSync(path.dirname(host), { recursive: true });
+    symlinkSync(target, host);
   }
 
   /**

@@ -13,6 +13,7 @@ import { chmodSync } from 'node:fs';
 import { ABI_ELF, STAND_IN_MARKER, standInBenchmarkModel, type EmulatedDeviceSpec } from './device-spec';
 import { runStandInBenchmarkModel } from './benchmark-model-stand-in';
 import { DeviceRoot } from './device-root';
+import { EmulatedPower } from './power-rails';
 import { DeviceShell, EMULATOR_DIR, STAND_IN_SOCKET, type ShellProcess } from './device-shell';
 
 export interface ShellIo {
@@ -32,6 +33,8 @@ export class EmulatedAndroid {
   thermalStatus: number;
   private batteryTenthsC: number;
   private readonly zoneC: number[];
+  /** The device's simulated power: its ODPM rails (where the spec has them) and battery. */
+  readonly power: EmulatedPower;
   private shell: DeviceShell | undefined;
   private standInServer: net.Server | undefined;
   /** Called as each benchmark_model run starts (the device uses it to drop the link mid-run). */
@@ -75,12 +78,8 @@ export class EmulatedAndroid {
       }
     }
     spec.zones.forEach((zone, index) => root.writeSystemFile(`/sys/class/thermal/thermal_zone${index}/type`, `${zone.type}\n`));
-    if (spec.battery !== null) {
-      const dir = '/sys/class/power_supply/battery';
-      root.writeSystemFile(`${dir}/current_now`, `${spec.battery.currentMicroA}\n`);
-      root.writeSystemFile(`${dir}/voltage_now`, `${spec.battery.voltageMicroV}\n`);
-      root.writeSystemFile(`${dir}/status`, spec.battery.charging ? 'Charging\n' : 'Discharging\n');
-    }
+    // The battery's power_supply files and the ODPM's, following the stand-in's activity (SIMULATED).
+    this.power = new EmulatedPower(spec, root);
     if (spec.preinstalledBenchmarkModel) root.writePushed(STAND_IN_PATH, standInBenchmarkModel(spec.abi), 0o755);
     this.refresh();
   }
@@ -123,6 +122,7 @@ export class EmulatedAndroid {
   }
 
   async close(): Promise<void> {
+    this.power.close();
     await this.shell?.close();
     await new Promise<void>((resolve) => (this.standInServer ? this.standInServer.close(() => resolve()) : resolve()));
     this.root.remove();
