@@ -1,5 +1,6 @@
 /** The SSH target from the command line, against a real sshd on 127.0.0.1 (the "board" is this machine). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCpuList } from '../../../src/shared/cpu-pinning';
@@ -67,6 +68,26 @@ describe.skipIf(!available)('edgebench with --target ssh://', () => {
     expect(cpu0?.settings.cpus).toBe('0x1');
     expect(cpu0?.cpuPinning).toMatchObject({ cpus: [0], allowedCpus: [0] });
     expect(cpu0?.latencyMs.count).toBeGreaterThanOrEqual(20);
+  });
+
+  it('repro of a run pinned on the board re-runs it there pinned the same (its --target and --cpus from the run file)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'edgebench-ssh-repro-'));
+    try {
+      const original = path.join(dir, 'original.json');
+      const keys = ['--identity', sshd.clientKey, '--known-hosts', knownHosts];
+      const made = await runCli(['bench', demoModelPath, '--target', url(), ...keys, '--runs', '20', '--warmup', '2', '--profile-runs', '0', '--cpus', '0x1', '--out', original], { timeoutMs: 120_000 });
+      expect(made.code, made.stderr).toBe(0);
+      const fresh = path.join(dir, 'fresh.json');
+      const repro = await runCli(['repro', original, ...keys, '--json', '--out', fresh], { timeoutMs: 120_000 });
+      expect([0, 1], repro.stderr).toContain(repro.code); // whether the median reproduced is this machine's business; the pinning is the test's
+      expect(repro.stderr).toContain(' --cpus 0x1');
+      const rerun = RunFile.parse(JSON.parse(readFileSync(fresh, 'utf8')));
+      expect(rerun.target.kind).toBe('ssh');
+      expect(rerun.settings.cpus).toBe('0x1');
+      expect(rerun.cpuPinning).toMatchObject({ cpus: [0], allowedCpus: [0] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a CPU selection that is none is one sentence and exit 2, before connecting', async () => {
