@@ -81,6 +81,31 @@ describe('a board meter through its shell', () => {
     expect(energy.intervalMs).toBeLessThan(120);
   }, 20_000);
 
+  it("ODPM's readings are timed by the driver's own snapshot time (t=), and a snapshot served again is not a new reading", async () => {
+    const sys = tempDir();
+    const device = path.join(sys, 'bus/iio/devices/iio:device0');
+    mkdirSync(device, { recursive: true });
+    // The driver's clock (ms since boot) advances exactly 200 ms per snapshot, however late this ticker runs; read every 50 ms, so most reads see the last snapshot again.
+    let snapshot = 0;
+    const write = (): void => {
+      const t = 5000 + 200 * snapshot;
+      put(path.join(device, 'energy_value'), `t=${t}\n${RAILS.map((rail, i) => `CH${i}(T=${t})[${rail}], ${i === 3 ? 1000 * t : 0}`).join('\n')}\n`);
+      snapshot++;
+    };
+    write();
+    timers.push(setInterval(write, 200));
+    const meter = boardCellMeter(androidReader({ sysRoot: sys }), { intervalMs: 50, idleMs: 900 });
+    meter.attachShell(localShell('pixel-6'));
+    await meter.beforeMeasure();
+    await sleep(1500);
+    const energy = await meter.afterMeasure(10);
+    // 1000 µJ per ms of the driver's clock on one rail: 1 W, by the snapshots' own times.
+    expect(energy.idle.averagePowerW).toBeCloseTo(1, 6);
+    expect(energy.load.averagePowerW).toBeCloseTo(1, 6);
+    // Snapshots 200 ms apart on the driver's clock (more, if a loaded machine's reader missed one); the repeats left out.
+    expect(energy.intervalMs).toBeGreaterThanOrEqual(200);
+  }, 20_000);
+
   it("falls back to the battery's current × voltage, and a phone charging over USB puts the figure in doubt", async () => {
     const sys = tempDir();
     const battery = path.join(sys, 'class/power_supply/battery');
