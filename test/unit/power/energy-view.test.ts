@@ -5,6 +5,7 @@
  * results grid's energy figure, through the run's summary, only for runs measured with --energy.
  */
 import { describe, expect, it } from 'vitest';
+import { parseOdpmEnergy, odpmTrace } from '../../../src/core/power/android-power';
 import { energyPerInference, type EnergyTrace } from '../../../src/core/power/energy-math';
 import { RunFile } from '../../../src/shared/run-schema';
 import { energyView, UNRELIABLE_TAG } from '../../../src/renderer/src/energy-view';
@@ -35,6 +36,23 @@ describe('energyView', () => {
       Power: 'load 15.0 W over 2.00 s, idle baseline 5.00 W over 1.00 s subtracted, 1000 inferences',
     });
     expect(view.notes).toEqual([]);
+  });
+
+  it("shows a phone's ODPM figure with every rail's name and the counter's method (energy_value in the driver's format, CONSTRUCTED values)", () => {
+    // Two Pixel 6 PMICs' rails, 0.5 W idle and 1.5 W load on the big cluster's rail (S2M_VDD_CPUCL2), read every 100 ms.
+    const names = ['S10M_VDD_TPU', 'S2M_VDD_CPUCL2', 'S4M_VDD_CPUCL0', 'S2S_VDD_G3D'];
+    const snapshot = (t: number, watts: number): string => `t=${t}\n${names.map((rail, ch) => `CH${ch}(T=${t})[${rail}], ${ch === 1 ? Math.round(watts * t * 1000) : 1000}`).join('\n')}\n`;
+    const trace = (watts: number, ms: number) => odpmTrace(Array.from({ length: ms / 100 + 1 }, (_, i) => parseOdpmEnergy(snapshot(i * 100, watts))), names);
+    const energy = energyPerInference({ source: 'android', method: 'counter', rails: names, window: 'cell', idle: trace(0.5, 1000), load: trace(1.5, 2000), inferences: 100 });
+    const view = energyView(RunFile.parse({ ...base, energy }));
+    if (view?.kind !== 'measured') throw new Error('expected a measured energy view');
+    const rows = Object.fromEntries(view.rows.map((row) => [row.label, row.value]));
+    expect(rows).toMatchObject({
+      'Energy per inference': '20.0 mJ (UNRELIABLE)',
+      Method: 'Android power rails / battery energy counter (S10M_VDD_TPU, S2M_VDD_CPUCL2, S4M_VDD_CPUCL0, S2S_VDD_G3D) read every 100 ms, 21 readings over the whole cell, warmup included',
+      Rails: 'Android power rails / battery: S10M_VDD_TPU, S2M_VDD_CPUCL2, S4M_VDD_CPUCL0, S2S_VDD_G3D',
+    });
+    expect(view.notes).toEqual(['The meter covered the whole cell, warmup included: the engine could not see where the measured runs began and ended.']);
   });
 
   it('tags a doubtful figure UNRELIABLE and gives each note', () => {
