@@ -191,3 +191,84 @@ describe('scatter labels on a crowded Accuracy page', () => {
     expect(errors).toEqual([]);
   });
 });
+
+
+/** WCAG contrast ratio of two computed colours ("rgb(r, g, b)"). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string): number => {
+    const [r = 0, g = 0, bl = 0] = (css.match(/[\d.]+/g) ?? []).map(Number).map((c) => {
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+}
+
+describe('scatter labels with no room: a narrow window, dark theme', () => {
+  it('the note under the chart counts the labels left out, the keyboard reaches every point, and a point without a label names itself on focus', async () => {
+    // 700 px wide: the two scatters side by side are about 200 px each, too small for 24 labels.
+    const narrow = await browser.newPage({ viewport: { width: 700, height: 900 }, colorScheme: 'dark' });
+    const narrowErrors = pageErrors(narrow);
+    try {
+      await narrow.goto(server.url);
+      await narrow.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+      await narrow.getByTestId('nav-accuracy').click();
+      const chart = narrow.getByTestId('accuracy-latency-chart');
+      const points = TARGETS.length * TOP1.length;
+      await expect.poll(() => chart.locator('.scatter-series .recharts-symbols').count()).toBe(points);
+      await expect.poll(async () => (await drawn(chart)).hidden).toBeGreaterThan(0);
+      const seen = await drawn(chart);
+      expect(problems(seen)).toEqual([]);
+      expect(seen.labels.length + seen.hidden).toBe(points);
+
+      // The count is written where a user reads it, and the points it counts are ringed.
+      const note = chart.getByTestId('hidden-labels-note');
+      await expect.poll(() => note.isVisible()).toBe(true);
+      expect(await note.textContent()).toBe(`${seen.hidden} labels hidden for room (the ringed points): hover a point, or Tab to it, for its name.`);
+      expect(await chart.locator('[data-testid="point-target"][data-label-hidden="true"]').count()).toBe(seen.hidden);
+      // The chart of size has room for its three labels: no note there.
+      await expect.poll(() => narrow.getByTestId('accuracy-size-chart').locator('text.point-label').count()).toBe(TOP1.length);
+      expect(await narrow.getByTestId('accuracy-size-chart').getByTestId('hidden-labels-note').count()).toBe(0);
+
+      // From the first point, Tab visits every point once; each one without a label shows a card with its name.
+      await chart.getByTestId('point-target').first().focus();
+      const visited = new Set<string>();
+      let named = 0;
+      for (let i = 0; i < points; i++) {
+        if (i > 0) await narrow.keyboard.press('Tab');
+        const focused = narrow.locator(':focus');
+        expect(await focused.getAttribute('data-testid')).toBe('point-target');
+        const description = (await focused.getAttribute('aria-label')) ?? '';
+        visited.add(description);
+        if ((await focused.getAttribute('data-label-hidden')) !== 'true') continue;
+        const card = chart.getByTestId('point-card');
+        await expect.poll(() => card.isVisible()).toBe(true);
+        // Broken at spaces when the chart is narrow: joined with spaces, the lines give the name back.
+        const name = (await card.locator('text.point-card-name').allTextContents()).join(' ');
+        // Its name: the page's label for a run (model · target · runtime · threads), whole, as the point's accessible name starts.
+        expect(TARGETS.some((t) => name.includes(` · ${t} · `))).toBe(true);
+        expect(description.startsWith(`${name}: median latency (ms) `)).toBe(true);
+        expect(seen.labels.some((l) => l.text === name)).toBe(false);
+        // Inside the chart, and readable in the dark theme.
+        const cardBox = await card.boundingBox();
+        const svgBox = await chart.locator('svg.recharts-surface').boundingBox();
+        expect(cardBox && svgBox && cardBox.x >= svgBox.x - SLACK && cardBox.x + cardBox.width <= svgBox.x + svgBox.width + SLACK).toBe(true);
+        const fillOf = (l: Locator) => l.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(el).fill);
+        expect(contrast(await fillOf(card.locator('rect')), await fillOf(card.locator('text').first()))).toBeGreaterThan(7);
+        expect(contrast(await fillOf(card.locator('rect')), await fillOf(card.locator('text').last()))).toBeGreaterThan(4.5);
+        named++;
+      }
+      expect(visited.size).toBe(points);
+      expect(named).toBe(seen.hidden);
+      // Escape puts the card away; the point keeps its focus.
+      await narrow.keyboard.press('Escape');
+      await expect.poll(() => chart.getByTestId('point-card').count()).toBe(0);
+      expect(await narrow.locator(':focus').getAttribute('data-testid')).toBe('point-target');
+      expect(narrowErrors).toEqual([]);
+    } finally {
+      await narrow.close();
+    }
+  });
+});

@@ -1,12 +1,12 @@
-import { useMemo } from 'react';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { useState } from 'react';
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { paretoFront, type ScatterPoint } from '../../accuracy';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartFrame, axisStyle } from '../charts/ChartFrame';
 import { useLatencyView } from '../charts/LatencyAxisControls';
-import { placeLabels, type LabelPoint } from '../charts/label-placement';
 import { latencyTicks, paddedDomain } from '../charts/latency-axis';
-import { canvasMeasure } from '../charts/text-measure';
+import { PointLabels } from './PointLabels';
+import { hiddenLabelsNote } from './scatter-labels';
 
 export interface ScatterSeries {
   modelId: string;
@@ -34,62 +34,19 @@ interface Props<P extends ScatterPoint> {
 }
 
 const formatY = (y: number): string => `${(y * 100).toFixed(1)}%`;
-/** The point labels' font size, in px: placement measures the text in it. */
-const LABEL_FONT_PX = 10.5;
-
 /**
- * Every point's text, placed together so that no label covers another label or a point, and none
- * leaves the plot (label-placement.ts, measuring each text in the labels' font); a label pushed
- * away from its point gets a thin leader line, one with no room for its whole text is cut with an
- * ellipsis (its <title> and the point's tooltip hold it whole), and one with no room at all is
- * left out. One line each, never wrapped. Drawn inside the chart, after the dots.
- */
-function PointLabels({ points, text, xHigh, textColor, leaderColor }: { points: readonly ScatterPoint[]; text: (index: number) => string; xHigh: number; textColor: string; leaderColor: string }) {
-  const xScale = useXAxisScale();
-  const yScale = useYAxisScale();
-  const plot = usePlotArea();
-  // The SVG text inherits the page's font: the labels are measured in it.
-  const measure = useMemo(() => (typeof document === 'undefined' ? undefined : canvasMeasure(`${LABEL_FONT_PX}px ${getComputedStyle(document.body).fontFamily}`)), []);
-  if (!xScale || !yScale || !plot) return null;
-  const requests: Array<LabelPoint & { index: number }> = [];
-  points.forEach((point, index) => {
-    const x = xScale(point.x);
-    const y = yScale(point.y);
-    if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return;
-    // The slowest point sits at the chart's right edge: its label goes left first.
-    requests.push({ x, y, text: text(index), prefer: point.x === xHigh ? 'left' : 'right', index });
-  });
-  // Within the plot area and the chart's top and right margins.
-  const bounds = { x: plot.x, y: plot.y - 14, width: plot.width + 30, height: plot.height + 14 };
-  const placed = placeLabels(requests, { bounds, measure });
-  return (
-    <g className="point-labels" data-testid="point-labels" data-hidden-labels={placed.filter((l) => l.hidden).length}>
-      {placed.map((label, i) => {
-        const request = requests[i];
-        if (!request || label.hidden) return null;
-        return (
-          <g key={request.index}>
-            {label.leader && <line className="label-leader" {...label.leader} stroke={leaderColor} strokeWidth={0.75} />}
-            <text x={label.textX} y={label.textY} className="point-label" fill={textColor} fontSize={LABEL_FONT_PX} textAnchor={label.anchor}>
-              {label.text !== request.text && <title>{request.text}</title>}
-              {label.text}
-            </text>
-          </g>
-        );
-      })}
-    </g>
-  );
-}
-
-/**
- * Accuracy (y) against a cost (x), one colour per model, every point labelled, optionally with
- * the Pareto front as a dashed line through the points nothing else beats. The front is a
+ * Accuracy (y) against a cost (x), one colour per model, every point labelled (where a label
+ * finds no room, a note under the chart counts those left out; every point names itself on hover
+ * and on keyboard focus), optionally with the Pareto front as a dashed line through the points nothing else beats. The front is a
  * scatter series of its own whose points are joined (recharts' Scatter `line`): a Line in a
  * chart without chart-level data drew nothing here.
  */
 export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
   const { testId, title, subtitle, points, series, xLabel, formatX, yLabel, pareto, emptyMessage, latencyAxis = false } = props;
   const { theme } = useTheme();
+  // The names of the points whose label found no room, as PointLabels last placed them.
+  const [hiddenLabels, setHiddenLabels] = useState<readonly string[]>([]);
+  const note = points.length === 0 ? null : hiddenLabelsNote(hiddenLabels.length);
   const colors = chartColors(theme);
   const [view, setView] = useLatencyView();
   const log = latencyAxis && view.scale === 'log';
@@ -175,9 +132,25 @@ export function AccuracyScatter<P extends ScatterPoint>(props: Props<P>) {
                 <Scatter key={s.modelId} data={data} name={s.name} fill={s.color} isAnimationActive={false} className="scatter-series" />
               );
             })}
-            <PointLabels points={labelled} text={(i) => (labelled[i] ? labelOf(labelled[i]) : '')} xHigh={xHigh} textColor={colors.text} leaderColor={colors.axis} />
+            <PointLabels
+              points={labelled}
+              text={(i) => (labelled[i] ? labelOf(labelled[i]) : '')}
+              xHigh={xHigh}
+              textColor={colors.text}
+              leaderColor={colors.axis}
+              xLabel={xLabel}
+              formatX={formatX}
+              yLabel={yLabel}
+              formatY={formatY}
+              onHiddenChange={setHiddenLabels}
+            />
           </ScatterChart>
         </ResponsiveContainer>
+      )}
+      {note && (
+        <p className="chart-note muted" data-testid="hidden-labels-note">
+          {note}
+        </p>
       )}
       {points.length > 0 && (
         <ul className="legend" aria-label="Models">
