@@ -1,15 +1,21 @@
 /**
- * `edgebench bench --cpus` on This computer, for real: the CLI pins each cell's runner with
+^ * `edgebench bench --cpus` on This computer, for real (and the studio's bench job, which takes the same path): the CLI pins each cell's runner with
  * taskset and the run records the CPUs every thread of that runner was allowed on, read from
  * /proc while it ran; onnxruntime-node, LiteRT.js, TF.js and the Python runner (Arm NN) alike; a
  * mask this computer cannot meet is exit 2 in one sentence before any runner starts; and
  * `edgebench repro` of a pinned run pins its re-run the same way. The CPUs asked for are the
  * first and last this test process may use (0 and 1 on a 2-vCPU machine).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { EventName, EventPayload } from '../../src/shared/contract';
 import { allowedCpusFromStatus } from '../../src/shared/cpu-pinning';
+import { createApiClient } from '../../src/shared/rpc';
+import { directTransport } from '../../src/core/direct-transport';
+import { nodeForkSpawner } from '../../src/core/runner/runner-client';
+import { openStudio } from '../../src/core/studio';
+import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import { demoModelPath, repoRoot, runCli } from '../helpers/run-cli';
 import { tempDir } from '../unit/reports/run-fixtures';
 import { requirePythonWithPyarmnn } from './python-runner/python-env';
@@ -89,5 +95,43 @@ describe.runIf(process.platform === 'linux')('CPU pinning on This computer (Linu
     const rerun = JSON.parse(readFileSync(fresh, 'utf8')) as PinnedRun;
     expect(rerun.settings.cpus).toBe(maskOf(last));
     expect(rerun.cpuPinning).toMatchObject({ cpus: [last], allowedCpus: [last] });
+  });
+});
+
+describe.runIf(process.platform === 'linux')("CPU pinning on This computer from the studio (the New-benchmark form's CPUs field)", () => {
+  it('a job with CPUs on This computer pins each cell; a selection this computer cannot meet fails its cell in one sentence before any runner starts', async () => {
+    const dir = await tempDir('edgebench-pin-studio-');
+    const studio = await openStudio({ workspaceDir: dir, seedDemo: false, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
+    try {
+      const api = createApiClient(directTransport(studio));
+      const model = await api.models.importFiles({ files: [{ name: 'demo-mnist.onnx', dataBase64: readFileSync(demoModelPath).toString('base64') }] });
+      // Events are kept from before the job's id is known: a cell refused before any runner ends at once.
+      const cellsDone: Array<EventPayload<'bench.cellDone'>> = [];
+      const jobsDone: Array<EventPayload<'bench.done'>> = [];
+      const waiters: Array<() => void> = [];
+      studio.onEvent(<E extends EventName>(event: E, payload: EventPayload<E>) => {
+        if (event === 'bench.cellDone') cellsDone.push(payload as EventPayload<'bench.cellDone'>);
+        if (event === 'bench.done') jobsDone.push(payload as EventPayload<'bench.done'>);
+        for (const wake of waiters.splice(0)) wake();
+      });
+      const job = async (cpus: string[]): Promise<{ runIds: string[]; failures: string[] }> => {
+        const { jobId } = await api.bench.start({ modelIds: [model.id], targetIds: ['local'], threads: [1], cpus, settings: { runs: 10, warmupRuns: 1, warmupMinTimeMs: 0, profileRuns: 0 } });
+        while (!jobsDone.some((done) => done.jobId === jobId)) await new Promise<void>((resolve) => waiters.push(resolve));
+        const failures = cellsDone.flatMap((cell) => (cell.jobId === jobId && !cell.ok ? [cell.error.message] : []));
+        return { runIds: jobsDone.find((done) => done.jobId === jobId)?.runIds ?? [], failures };
+      };
+      const pinned = await job([maskOf(last)]);
+      expect(pinned.failures).toEqual([]);
+      const [run] = await Promise.all(pinned.runIds.map((id) => api.runs.get({ id })));
+      expect(run?.settings.cpus).toBe(maskOf(last));
+      expect(run?.cpuPinning).toMatchObject({ cpus: [last], allowedCpus: [last] });
+      const impossible = maskOf(Math.max(...allowed) + 1);
+      const refused = await job([impossible]);
+      expect(refused.runIds).toEqual([]);
+      expect(refused.failures).toEqual([expect.stringMatching(new RegExp(`^cpus=${impossible} does not fit This computer: mask ${impossible} selects none of its CPUs; .+\\.$`))]);
+    } finally {
+      await studio.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
