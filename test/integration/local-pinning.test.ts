@@ -1,10 +1,11 @@
 /**
-^ * `edgebench bench --cpus` on This computer, for real (and the studio's bench job, which takes the same path): the CLI pins each cell's runner with
- * taskset and the run records the CPUs every thread of that runner was allowed on, read from
- * /proc while it ran; onnxruntime-node, LiteRT.js, TF.js and the Python runner (Arm NN) alike; a
- * mask this computer cannot meet is exit 2 in one sentence before any runner starts; and
- * `edgebench repro` of a pinned run pins its re-run the same way. The CPUs asked for are the
- * first and last this test process may use (0 and 1 on a 2-vCPU machine).
+ * `edgebench bench --cpus` on This computer, for real, and the studio's bench job, which takes the
+ * same path: each cell's runner is pinned with taskset and the run records the CPUs every thread
+ * of that runner was allowed on, read from /proc while it ran; onnxruntime-node, LiteRT.js, TF.js
+ * and the Python runner (Arm NN) alike; a mask this computer cannot meet is refused in one
+ * sentence before any runner starts (exit 2 in the CLI); and `edgebench repro` of a pinned run
+ * pins its re-run the same way. The CPUs asked for are the first and last this test process may
+ * use (0 and 1 on a 2-vCPU machine).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
