@@ -1,5 +1,5 @@
 /**
- * What the emulated Android device is: its properties, CPU clusters, thermal zones and battery,
+ * What the emulated Android device is: its properties, CPU clusters, thermal zones, battery and power monitor,
  * and how it heats up. Every default names itself an emulator (ro.product.model, ro.edgebench.emulator)
  * so nothing it produces can pass for a real phone.
  */
