@@ -8,12 +8,14 @@
  *    bars and environment diff; and, reported beside it, to the across-targets charts below them
  *    (issue 13), which render in a second, interruptible pass. The Runs page reads a run's file
  *    as soon as it is ticked; the bench ticks as fast as Playwright can, so "data" is what is
- *    still on its way at the click (a person leaves far more time between tick and click).
+ *    still on its way at the click (a person leaves far more time between tick and click);
+ *  - ticks: from the click on a run's tick box to the box painted ticked, six big runs in a row
+ *    (no goal of its own: it shows whether reading ticked runs ahead holds the next tick up).
  * Every timed run is one the page has not read yet (it keeps runs it read in memory). "First
  * after load" is the first such click after a page load, while the page's code is still cold.
  * Times come from the page's own clock: the click event's timeStamp and a MutationObserver
  * that notes when the expected elements appear; "next frame" adds the frame that paints them.
- * Goal: under 200 ms each. Needs the UI built (`npx electron-vite build`).
+ * Goal: under 200 ms for the detail and the compare. Needs the UI built (`npx electron-vite build`).
  * `--profile FILE.cpuprofile` records Chromium's CPU profile of every timed compare (open it in
  * Chrome's DevTools) and prints where the page's time went, by function (self time, summed).
  */
@@ -201,6 +203,23 @@ async function timeCompare(page: Page, runIds: string[], profiler?: Profiler): P
   return timing;
 }
 
+/**
+ * Ticks `runIds` one after another, as fast as Playwright goes, timing each from its click to the
+ * box painted ticked: the Runs page reads each ticked run's file ahead, and a tick must not wait
+ * for the files before it.
+ */
+async function timeTicks(page: Page, runIds: string[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const id of runIds) {
+    const box = `[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`;
+    await arm(page, box, [[`${box}:checked`, 1]]);
+    await page.click(box);
+    times.push((await readTiming(page)).frameMs);
+  }
+  await page.getByTestId('compare-clear').click();
+  return times;
+}
+
 function summarize(name: string, timings: Timing[]): boolean {
   // Data that arrived before the click took none of the click's time.
   const data = timings.map((t) => Math.max(0, t.dataMs));
@@ -258,6 +277,7 @@ async function main(): Promise<void> {
     const laterDetail: Timing[] = [];
     const firstCompare: Timing[] = [];
     const laterCompare: Timing[] = [];
+    const ticks: number[] = [];
     // One untimed round so that the server has read every file once, as it has in daily use.
     await openRunsPage(page, server.url);
     for (const id of detailIds) await timeRunDetail(page, id);
@@ -269,12 +289,18 @@ async function main(): Promise<void> {
       laterCompare.push(await timeCompare(page, compareIds, profiler));
       await openRunsPage(page, server.url);
       firstCompare.push(await timeCompare(page, compareIds, profiler));
+      await openRunsPage(page, server.url);
+      ticks.push(...(await timeTicks(page, big.map((r) => r.id))));
     }
     console.log(`load average at the end ${load()}`);
     allOk = summarize('run detail, first click after load', firstDetail) && allOk;
     allOk = summarize('run detail, later clicks', laterDetail) && allOk;
     allOk = summarize('compare 3 runs, first after load', firstCompare) && allOk;
     allOk = summarize('compare 3 runs, later', laterCompare) && allOk;
+    console.log(
+      `${'tick a run (6 in a row, read ahead)'.padEnd(36)} median ${medianOf(ticks).toFixed(0).padStart(4)} ms click → painted ` +
+        `(min ${Math.min(...ticks).toFixed(0)}, max ${Math.max(...ticks).toFixed(0)})`,
+    );
     if (profiler && values.profile !== undefined) {
       await writeFile(values.profile, JSON.stringify(profiler.profiles.at(-1)));
       console.log(`CPU profile of the last compare in ${values.profile}; self time per compare, by function (mean of ${profiler.profiles.length}):`);
