@@ -266,6 +266,19 @@ describe('scatter labels with no room: a narrow window, dark theme', () => {
       await narrow.keyboard.press('Escape');
       await expect.poll(() => chart.getByTestId('point-card').count()).toBe(0);
       expect(await narrow.locator(':focus').getAttribute('data-testid')).toBe('point-target');
+
+      // The pointer still reaches the dots under the keyboard stops: hovering one names it in recharts' tooltip.
+      const sizeChart = narrow.getByTestId('accuracy-size-chart');
+      const dotBox = await sizeChart.locator('.scatter-series .recharts-symbols').first().boundingBox();
+      if (!dotBox) throw new Error('The size chart drew no dot.');
+      const [cx, cy] = [dotBox.x + dotBox.width / 2, dotBox.y + dotBox.height / 2];
+      const stops = await Promise.all((await sizeChart.getByTestId('point-target').all()).map(async (t) => ({ box: await t.boundingBox(), name: (await t.getAttribute('aria-label')) ?? '' })));
+      const distance = (b: typeof dotBox | null): number => (b ? Math.hypot(b.x + b.width / 2 - cx, b.y + b.height / 2 - cy) : Infinity);
+      const stop = stops.sort((a, b) => distance(a.box) - distance(b.box))[0];
+      await narrow.mouse.move(cx, cy);
+      const tip = sizeChart.locator('.chart-tooltip strong');
+      await expect.poll(() => tip.count()).toBe(1);
+      expect(stop?.name.startsWith(`${await tip.textContent()}: `)).toBe(true);
       expect(narrowErrors).toEqual([]);
     } finally {
       await narrow.close();
