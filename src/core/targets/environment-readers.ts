@@ -7,7 +7,7 @@
  * absent, never guessed, never NaN. VMs and containers usually lack cpufreq and thermal zones.
  */
 import type { RunEnvironment } from '../../shared/run-schema';
-import { groupBy } from './cpu-clusters';
+import { groupBy, type CpuCluster } from './cpu-clusters';
 import { parseNvpmodel, parseThrottled, type ThrottleState } from './ssh/probe-parse';
 
 /** Files and tools of one machine, as the readers see them. */
@@ -182,15 +182,23 @@ function coresBetween(start: readonly CoreReading[], end: readonly CoreReading[]
 }
 
 /**
- * Each cluster's governor and mean current clock before and after: clusters by cpuinfo_max_freq
- * (cpu-clusters.ts's grouping), or all cores as one where a core lacks that file. A cluster whose
- * CPUs have neither reading at both ends is left out.
+ * Each cluster's governor and mean current clock before and after: clusters as given (an adb
+ * device's, from its probe), else by cpuinfo_max_freq (cpu-clusters.ts's grouping), or all cores
+ * as one where a core lacks that file. A cluster whose CPUs have neither reading at both ends is left out.
  */
-export function clustersBetween(start: readonly CoreReading[], end: readonly CoreReading[]): NonNullable<RunEnvironment['cpuClusters']> {
+export function clustersBetween(
+  start: readonly CoreReading[],
+  end: readonly CoreReading[],
+  known?: readonly Pick<CpuCluster, 'cpus' | 'maxKHz'>[],
+): NonNullable<RunEnvironment['cpuClusters']> {
   if (start.length === 0 || end.length === 0) return [];
   const maxes = new Map(start.flatMap((core) => (core.cpuinfoMaxMHz === undefined ? [] : [[core.cpu, core.cpuinfoMaxMHz] as const])));
   const groups: Array<{ cpus: number[]; maxMHz?: number }> =
-    maxes.size === start.length ? groupBy(maxes).map(({ value, cpus }) => ({ cpus, maxMHz: value })) : [{ cpus: start.map((core) => core.cpu) }];
+    known !== undefined && known.length > 0
+      ? known.map((cluster) => ({ cpus: [...cluster.cpus], ...(cluster.maxKHz !== undefined ? { maxMHz: cluster.maxKHz / 1000 } : {}) }))
+      : maxes.size === start.length
+        ? groupBy(maxes).map(({ value, cpus }) => ({ cpus, maxMHz: value }))
+        : [{ cpus: start.map((core) => core.cpu) }];
   const state = (readings: readonly CoreReading[], cpus: readonly number[]) => {
     const cores = readings.filter((core) => cpus.includes(core.cpu));
     const governors = [...new Set(cores.flatMap((core) => (core.governor === undefined ? [] : [core.governor])))].sort();
@@ -219,6 +227,18 @@ export function cpuSharesBetween(start: CpuTimes | undefined, end: CpuTimes | un
     if (steal >= 0) shares.steal = Math.min(1, steal / total);
   }
   return shares;
+}
+
+/** Each core's cpufreq readings from files by path, as `grep -H .` over cpuN/cpufreq/* prints them (an adb device's dump). */
+export function coreReadingsFromFiles(files: ReadonlyMap<string, string>): CoreReading[] {
+  const dir = ENVIRONMENT_PATHS.cpuDir;
+  const byPath = new Map<string, string>();
+  for (const [path, value] of files) {
+    const at = /\/cpu(\d+)\/cpufreq\/([a-z_]+)$/.exec(path);
+    if (at !== null) byPath.set(`${dir}/cpu${at[1]}/cpufreq/${at[2]}`, value);
+  }
+  const cpus = [...new Set([...byPath.keys()].map((path) => path.slice(dir.length + 1).split('/')[0] as string))];
+  return readCores({ read: (path) => byPath.get(path), list: (listed) => (listed === dir ? cpus : []), tool: () => undefined });
 }
 
 function readCores(tree: EnvironmentTree): CoreReading[] {

@@ -1,7 +1,7 @@
 /**
  * CPU pinning on This computer and each cluster's governor and clocks around a run: on the
  * RK3399 listing (test/fixtures/cpu-topology) laid out as a root folder, as this computer's
- * readers see it, and dumped as an SSH board's sample prints it, so both go through one reader.
+ * readers see it, dumped as an SSH board's sample prints it, and as an adb device's grep -H, so all go through one reader.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { allowedCpusFromStatus, describeClusterStates } from '../../../src/shared/cpu-pinning';
 import { RunEnvironment } from '../../../src/shared/run-schema';
-import { environmentBetween, readEnvironment } from '../../../src/core/targets/environment-readers';
+import { clustersBetween, coreReadingsFromFiles, environmentBetween, readEnvironment } from '../../../src/core/targets/environment-readers';
 import { localCpuTopology, localPinning, type LocalCpuMachine } from '../../../src/core/targets/local-pinning';
 import { sampleEnvironment } from '../../../src/core/targets/local-environment';
 import { parseEnvironmentSample } from '../../../src/core/targets/ssh/remote-environment';
@@ -122,6 +122,16 @@ describe("each cluster's governor and clock before and after the measured runs",
     const start = parseEnvironmentSample(dump(files)).snapshot;
     const end = parseEnvironmentSample(dump(afterTheRun(files))).snapshot;
     expect(environmentBetween(start, end, []).cpuClusters).toEqual(expected);
+  });
+
+  test("an adb device's grep -H dump with its probe's clusters (no cpuinfo_max_freq in the dump) gives the same clusters", () => {
+    const dumped = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([path]) => /scaling_(cur_freq|governor)$/.test(path)));
+    const probed = [
+      { cpus: [0, 1, 2, 3], maxKHz: 1_416_000 },
+      { cpus: [4, 5], maxKHz: 1_800_000 },
+    ];
+    const files = rk3399();
+    expect(clustersBetween(coreReadingsFromFiles(dumped(files)), coreReadingsFromFiles(dumped(afterTheRun(files))), probed)).toEqual(expected);
   });
 
   test('without cpuinfo_max_freq the cores are one cluster; without cpufreq nothing is recorded; older files load', () => {
