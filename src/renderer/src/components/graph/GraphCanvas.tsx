@@ -37,12 +37,16 @@ function rectPath(nodes: readonly PlacedNode[]): string {
   return d;
 }
 
-function edgePaths(edges: ReadonlyArray<{ points: Array<[number, number]> }>): { lines: string; arrows: string } {
+/** One path for the edges, one for those that close a loop (drawn dashed: they run up the drawing), one for the arrowheads. */
+function edgePaths(edges: ReadonlyArray<{ points: Array<[number, number]>; back?: boolean }>): { lines: string; backLines: string; arrows: string } {
   let lines = '';
+  let backLines = '';
   let arrows = '';
-  for (const { points } of edges) {
+  for (const { points, back } of edges) {
     if (points.length < 2) continue;
-    lines += points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`).join('');
+    const line = points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`).join('');
+    if (back) backLines += line;
+    else lines += line;
     const [ex, ey] = points[points.length - 1]!;
     const [px, py] = points[points.length - 2]!;
     const len = Math.hypot(ex - px, ey - py) || 1;
@@ -52,7 +56,7 @@ function edgePaths(edges: ReadonlyArray<{ points: Array<[number, number]> }>): {
     const by = ey - uy * ARROW_PX * 1.6;
     arrows += `M${ex.toFixed(1)} ${ey.toFixed(1)}L${(bx - uy * ARROW_PX).toFixed(1)} ${(by + ux * ARROW_PX).toFixed(1)}L${(bx + uy * ARROW_PX).toFixed(1)} ${(by - ux * ARROW_PX).toFixed(1)}z`;
   }
-  return { lines, arrows };
+  return { lines, backLines, arrows };
 }
 
 export function GraphCanvas({ layout, nodesById, overlay, camera, size, onCamera, onFit, selectedId, matchIds, onSelect }: Props) {
@@ -157,6 +161,7 @@ export function GraphCanvas({ layout, nodesById, overlay, camera, size, onCamera
       <svg width={size.width} height={size.height} aria-hidden="true">
         <g transform={`translate(${camera.x} ${camera.y}) scale(${camera.scale})`}>
           <path className="graph-edges" d={paths.lines} vectorEffect="non-scaling-stroke" />
+          {paths.backLines && <path className="graph-edges graph-edges-back" data-testid="graph-back-edges" d={paths.backLines} vectorEffect="non-scaling-stroke" />}
           {detailed && <path className="graph-arrows" d={paths.arrows} />}
           {detailed ? (
             nodes.map((n) => {

@@ -42,7 +42,7 @@ function resolveCamera(state: CameraState | undefined, layout: GraphLayout | nul
 }
 
 /**
- * A model graph laid out in the layout workers (main graph and each subgraph as its own tab),
+ * A model graph, laid out in the page (main graph and each subgraph as its own tab),
  * drawn with only what is in view, with search (Enter: next match, Shift+Enter: previous, each
  * centred) and the selected node's details beside it.
  */
@@ -174,7 +174,6 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
       {!done && layout.status !== 'failed' && (
         <div className="graph-progress" data-testid="graph-layout-progress" role="progressbar" aria-valuemin={0} aria-valuemax={layout.total} aria-valuenow={layout.placed}>
           Laying out the graph: {layout.placed.toLocaleString('en-US')} of {layout.total.toLocaleString('en-US')} nodes placed…
-          {active && layout.partial.has(activeKey) && <span className="muted"> The top is drawn; the rest appears below as it is laid out.</span>}
           <progress max={Math.max(1, layout.total)} value={layout.placed} />
         </div>
       )}

@@ -1,27 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ModelEntry } from '../../../../shared/contract';
 import { useApi } from '../../data/api-context';
 import { useModels } from '../../data/queries';
-import { BAND_NODES } from './graph-layout';
 import { GraphView } from './GraphView';
-import { coolLayoutWorkers, warmLayoutWorkers } from './layout-pool';
 import type { GraphOverlay } from './graph-overlay';
 import { OverlayControls } from './OverlayControls';
 
 /**
- * Starts the graph's layout workers when a model big enough to need them is opened (more than one
- * band of nodes), so elk is loaded and warm by the time the user asks for the graph; once the
- * graph is shown they stop warming up (elk stays loaded), leaving the CPU to reading its data.
+ * Did start elk's layout workers warming up for a big model; every graph is now laid out in the
+ * page without elk, so there is nothing to warm. Kept only until ModelInspect.tsx (not this
+ * folder's) stops calling it.
  */
-export function useWarmGraphLayout(model: ModelEntry, graphShown: boolean): void {
-  const nodes = Object.values(model.info.ops).reduce((sum, count) => sum + count, 0);
-  useEffect(() => {
-    if (nodes <= BAND_NODES) return;
-    warmLayoutWorkers();
-    if (graphShown) coolLayoutWorkers();
-  }, [nodes, graphShown]);
-}
+export function useWarmGraphLayout(_model: ModelEntry, _graphShown: boolean): void {}
 
 /**
  * The graph of one workspace model (models.graph), with its overlay picker: what the Models

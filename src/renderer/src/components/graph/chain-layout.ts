@@ -9,10 +9,14 @@
  * The column is centred in the band; an edge to the next node is a straight line down, an edge
  * that skips ahead leaves its producer's right side, runs down a lane beside the column and enters
  * its consumer's right side. Lanes are shared by skips that do not overlap (interval colouring,
- * greedy by start), and as many lanes are left empty on the left, so the column is the band's centre.
+ * greedy by start). The edges to and from other bands (BandLanes) run in lanes on the left side,
+ * coloured the same way: out of a node's left side down to the band's bottom, from the band's top
+ * into a node's left side, or top to bottom; the band's last node leaves from its bottom and its
+ * first is entered at its top, as an edge to the next node would be. The column is the band's
+ * centre, as many lanes kept on each side as the fuller side needs.
  * Pure.
  */
-import type { ElkGraphIn, ElkGraphOut } from './graph-layout';
+import type { BandLanes, ElkGraphIn, ElkGraphOut, ElkPoint } from './graph-layout';
 
 /** elk's default padding around a graph: the chain keeps it, so chain and elk bands line up alike. */
 const PADDING = 12;
@@ -22,11 +26,10 @@ const DEFAULT_LAYER_GAP = 20;
 const LANE_GAP = 16;
 
 /**
- * A band's edges as successor lists and in-degrees over its children's positions (`index`), the
- * input of both direct layouts' topological passes; null when an edge leaves the band or is a
- * self-loop, which only elk lays out.
+ * A band's edges as successor lists and in-degrees over its children's positions (`index`); null
+ * when an edge leaves the band or is a self-loop (not a chain).
  */
-export function bandAdjacency(band: ElkGraphIn, index: ReadonlyMap<string, number>): { next: number[][]; indegree: number[] } | null {
+function bandAdjacency(band: ElkGraphIn, index: ReadonlyMap<string, number>): { next: number[][]; indegree: number[] } | null {
   const indegree = new Array<number>(band.children.length).fill(0);
   const next: number[][] = band.children.map(() => []);
   for (const edge of band.edges) {
@@ -66,28 +69,41 @@ export function chainOrder(band: ElkGraphIn): string[] | null {
   return order.map((i) => ids[i]!);
 }
 
-/** Lays out a chain band (chainOrder's order) as one centred column with its skips in side lanes. */
-export function layoutChain(band: ElkGraphIn, order: readonly string[]): ElkGraphOut {
+/** Lanes as intervals of chain positions, each given the first lane free before it starts (greedy interval colouring); returns each one's lane and the lane count. */
+function colour<T>(spans: ReadonlyArray<{ key: T; from: number; to: number }>): { laneOf: Map<T, number>; count: number } {
+  const laneEnds: number[] = [];
+  const laneOf = new Map<T, number>();
+  for (const span of [...spans].sort((a, b) => a.from - b.from || a.to - b.to)) {
+    let lane = laneEnds.findIndex((end) => end < span.from);
+    if (lane < 0) lane = laneEnds.push(span.to) - 1;
+    else laneEnds[lane] = span.to;
+    laneOf.set(span.key, lane);
+  }
+  return { laneOf, count: laneEnds.length };
+}
+
+/** Lays out a chain band (chainOrder's order) as one centred column with its skips in side lanes, and the band's lanes (BandLanes) on the left. */
+export function layoutChain(band: ElkGraphIn, order: readonly string[], lanes: BandLanes = { exits: [], entries: [], through: [] }): ElkGraphOut {
   const size = new Map(band.children.map((c) => [c.id, c]));
   const position = new Map(order.map((id, p) => [id, p]));
   const maxWidth = Math.max(0, ...band.children.map((c) => c.width));
   // The band's own space between layers, as elk would read it: chain and elk bands look alike.
   const layerGap = Number(band.layoutOptions['elk.layered.spacing.nodeNodeBetweenLayers'] ?? DEFAULT_LAYER_GAP);
+  const lastPosition = order.length - 1;
 
-  // Skips as intervals of positions, each given the first lane free before it starts.
   const skips = band.edges
-    .map((edge) => ({ edge, from: position.get(edge.sources[0]!)!, to: position.get(edge.targets[0]!)! }))
-    .filter((s) => s.to > s.from + 1)
-    .sort((a, b) => a.from - b.from || a.to - b.to);
-  const laneEnds: number[] = [];
-  const laneOf = new Map<string, number>();
-  for (const skip of skips) {
-    let lane = laneEnds.findIndex((end) => end < skip.from);
-    if (lane < 0) lane = laneEnds.push(skip.to) - 1;
-    else laneEnds[lane] = skip.to;
-    laneOf.set(skip.edge.id, lane);
-  }
-  const side = maxWidth / 2 + (laneEnds.length > 0 ? LANE_GAP * (laneEnds.length + 1) : 0);
+    .map((edge) => ({ key: edge.id, from: position.get(edge.sources[0]!)!, to: position.get(edge.targets[0]!)! }))
+    .filter((s) => s.to > s.from + 1);
+  const right = colour(skips);
+  // The band's lanes as intervals too, open-ended at the band's top or bottom; the last node's exit and the first node's entry need none.
+  const bandSpans = [
+    ...lanes.exits.map((lane) => ({ key: lane.id, from: position.get(lane.node)!, to: Infinity })).filter((s) => s.from < lastPosition),
+    ...lanes.entries.map((lane) => ({ key: lane.id, from: -Infinity, to: position.get(lane.node)! })).filter((s) => s.to > 0),
+    ...lanes.through.map((id) => ({ key: id, from: -Infinity, to: Infinity })),
+  ];
+  const left = colour(bandSpans);
+  const laneCount = Math.max(right.count, left.count);
+  const side = maxWidth / 2 + (laneCount > 0 ? LANE_GAP * (laneCount + 1) : 0);
   const width = 2 * (PADDING + side);
   const centre = width / 2;
 
@@ -106,7 +122,7 @@ export function layoutChain(band: ElkGraphIn, order: readonly string[]): ElkGrap
   const edges: NonNullable<ElkGraphOut['edges']> = band.edges.map((edge) => {
     const a = placed.get(edge.sources[0]!)!;
     const b = placed.get(edge.targets[0]!)!;
-    const lane = laneOf.get(edge.id);
+    const lane = right.laneOf.get(edge.id);
     if (lane === undefined) {
       return { id: edge.id, sections: [{ startPoint: { x: centre, y: a.y + a.height }, endPoint: { x: centre, y: b.y } }] };
     }
@@ -118,5 +134,19 @@ export function layoutChain(band: ElkGraphIn, order: readonly string[]): ElkGrap
       sections: [{ startPoint: { x: a.x + a.width, y: ay }, bendPoints: [{ x: laneX, y: ay }, { x: laneX, y: by }], endPoint: { x: b.x + b.width, y: by } }],
     };
   });
-  return { width, height, children, edges };
+
+  const laneX = (id: string): number => centre - maxWidth / 2 - LANE_GAP * (left.laneOf.get(id)! + 1);
+  const routes: Record<string, ElkPoint[]> = {};
+  for (const { id, node } of lanes.exits) {
+    const n = placed.get(node)!;
+    const mid = n.y + n.height / 2;
+    routes[id] = position.get(node) === lastPosition ? [{ x: centre, y: n.y + n.height }] : [{ x: n.x, y: mid }, { x: laneX(id), y: mid }, { x: laneX(id), y: height }];
+  }
+  for (const { id, node } of lanes.entries) {
+    const n = placed.get(node)!;
+    const mid = n.y + n.height / 2;
+    routes[id] = position.get(node) === 0 ? [{ x: centre, y: n.y }] : [{ x: laneX(id), y: 0 }, { x: laneX(id), y: mid }, { x: n.x, y: mid }];
+  }
+  for (const id of lanes.through) routes[id] = [{ x: laneX(id), y: 0 }, { x: laneX(id), y: height }];
+  return { width, height, children, edges, lanes: routes };
 }

@@ -1,31 +1,32 @@
 /**
  * Lays out a model graph in topological bands, each band laid out on its own and stacked below
- * the one before: a chain as one column (chain-layout.ts), any other band in layers
- * (layered-layout.ts), and only a band with a cycle (a TF.js loop) by elkjs. elkjs's layered
- * algorithm recurses along long paths (it overflows the stack on a 5,000-deep chain) and costs
- * about a millisecond per node when cold, which is why bands were first cut for it: a big graph is
- * cut into bands of at most BAND_NODES nodes, the bands are stacked top to bottom, and an edge
- * between two bands is drawn straight from its producer's bottom to its consumer's top (a band
- * only holds nodes after every band above it, so such edges point down).
+ * the one before: a chain as one column (chain-layout.ts), any other band in layers, cycles
+ * included (layered-layout.ts). Bands were first cut for elkjs, whose layered algorithm recurses
+ * along long paths (it overflows the stack on a 5,000-deep chain) and costs about a millisecond
+ * per node when cold; they still let the top of a graph be drawn first. A big graph is cut into
+ * bands of at most BAND_NODES nodes, stacked top to bottom. An edge between two bands runs
+ * through lanes each band keeps free for it (planBands plans them, the band layouts route them,
+ * stackBands joins them across the gaps between bands), so it passes no node: down from its
+ * producer to its band's bottom, through every band between, and down into its consumer. A band
+ * only holds nodes after every band above it, so such edges point down, but for those that close
+ * a cycle, drawn up the same way.
  *
- * Pure: the elk instance is passed in (the layout worker's own, or one a test makes in Node).
+ * Pure.
  */
 import type { ModelGraph } from '../../../../shared/model-graph';
 import { chainOrder, layoutChain } from './chain-layout';
 import { layoutLayered } from './layered-layout';
 
+/**
+ * Band limits, set when elk laid bands out (its layered cost grew faster than the node count
+ * along a path: a 300-node chain 3 to 5 ms per node, a 100-node chain 0.6, in Node, warm) and
+ * kept without elk: a band is what one layered layout orders and places at a time, and its
+ * sweeps and passes stay a few milliseconds a band at this size.
+ */
 export const BAND_NODES = 300;
-/**
- * Layers (topological depths) per band at most: elk's layered cost grows faster than the node
- * count along a path (measured in Node, warm: a 300-node chain 3 to 5 ms per node, a 100-node
- * chain 0.6, a 40- to 100-node chain about 0.25), so a deep graph is cut into shallow bands.
- */
+/** Layers (topological depths) per band at most. */
 export const BAND_DEPTH = 80;
-/**
- * The first band of a graph is smaller: it is what the user sees first, and the first band a
- * worker lays out runs on elk code not yet optimised by the JIT (several times slower per node),
- * so a small one is drawn soon and the rest stream in below it.
- */
+/** The first band of a graph is smaller (once so elk's cold first band was drawn soon). */
 export const FIRST_BAND_NODES = 80;
 const FIRST_BAND_DEPTH = 40;
 /** Vertical space between two bands, for the edges that cross them. */
@@ -40,29 +41,23 @@ const NODE_PADDING = 18;
 /** The node label's second line: long names are cut to this many characters. */
 export const NAME_CHARS = 30;
 
-/** The elk options for a band elk lays out (one with a cycle): the cheapest settings that still give a layered drawing. */
-export const ELK_OPTIONS: Record<string, string> = {
-  'elk.algorithm': 'layered',
-  'elk.direction': 'DOWN',
-  'elk.layered.thoroughness': '1',
-  'elk.layered.nodePlacement.strategy': 'SIMPLE',
-  'elk.layered.compaction.postCompaction.strategy': 'NONE',
-  'elk.edgeRouting': 'POLYLINE',
+/**
+ * A band's options, in elk's terms (band graphs keep elk's shape, ElkGraphIn, from when elk laid
+ * bands out): the space between layers, which both direct layouts read.
+ */
+export const BAND_OPTIONS: Record<string, string> = {
   'elk.spacing.nodeNode': '20',
   'elk.layered.spacing.nodeNodeBetweenLayers': '28',
 };
 
-/** The part of elkjs's API the layout uses (ELK from elkjs/lib/elk.bundled.js satisfies it). */
-export interface ElkLike {
-  layout(graph: ElkGraphIn, args?: unknown): Promise<ElkGraphOut>;
-}
 export interface ElkGraphIn {
   id: string;
   layoutOptions: Record<string, string>;
   children: Array<{ id: string; width: number; height: number }>;
-  edges: Array<{ id: string; sources: string[]; targets: string[] }>;
+  /** `back`: LayoutInput's (not elk's): the edge closes a loop. */
+  edges: Array<{ id: string; sources: string[]; targets: string[]; back?: boolean }>;
 }
-interface ElkPoint {
+export interface ElkPoint {
   x: number;
   y: number;
 }
@@ -70,7 +65,23 @@ export interface ElkGraphOut {
   width?: number;
   height?: number;
   children?: Array<{ id: string; x?: number; y?: number; width?: number; height?: number }>;
-  edges?: Array<{ id: string; sections?: Array<{ startPoint: ElkPoint; endPoint: ElkPoint; bendPoints?: ElkPoint[] }> }>;
+  /** `back`: the edge closes a cycle and is drawn against the layers (the layered layout's own; elk does not set it). */
+  edges?: Array<{ id: string; back?: boolean; sections?: Array<{ startPoint: ElkPoint; endPoint: ElkPoint; bendPoints?: ElkPoint[] }> }>;
+  /** The route of each of the band's lanes (BandLanes), by lane id, top to bottom. Not elk's. */
+  lanes?: Record<string, ElkPoint[]>;
+}
+
+/**
+ * The lanes a band keeps free for the edges between bands: each a column of passing slots, so an
+ * edge from one band to another never runs through a node. Ids are unique within a band.
+ */
+export interface BandLanes {
+  /** From a node of this band down to the band's bottom (one per producer: its edges to later bands share it). */
+  exits: Array<{ id: string; node: string }>;
+  /** From the band's top down to a node of this band (one per edge). */
+  entries: Array<{ id: string; node: string }>;
+  /** From the band's top to its bottom, for edges between a band above and one below (one per producer). */
+  through: string[];
 }
 
 /** One graph to lay out: the main graph, or one subgraph (an If/Loop body, a TFLite subgraph). */
@@ -78,9 +89,20 @@ export interface LayoutInput {
   /** 'main' or the subgraph's id. */
   key: string;
   nodes: Array<{ id: string; width: number; height: number }>;
-  /** Between nodes of this graph only. */
-  edges: Array<{ from: string; to: string; tensor: string }>;
+  /**
+   * Between nodes of this graph only. `back`: the edge closes a loop by the format's own account
+   * (TF's NextIteration → Merge), so the layout cuts the cycle there (LOOP_BACK_OPS).
+   */
+  edges: Array<{ from: string; to: string; tensor: string; back?: boolean }>;
 }
+
+/**
+ * Ops whose output edges close a loop: TF v1 control flow's NextIteration feeds the loop's Merge
+ * the next iteration's value. A graph's cycles are cut at these edges first: a depth-first search
+ * alone cuts a loop wherever it first meets it (its condition, when the search comes in from a
+ * constant the condition reads), and the loop would be drawn upside down.
+ */
+const LOOP_BACK_OPS = new Set(['NextIteration', 'RefNextIteration']);
 
 export interface PlacedNode {
   id: string;
@@ -98,6 +120,8 @@ export interface PlacedEdge {
   tensor: string;
   /** A polyline from the producer's border to the consumer's border. */
   points: Array<[number, number]>;
+  /** The edge closes a cycle (a TF.js loop's NextIteration → Merge) and runs up the drawing. */
+  back?: boolean;
 }
 
 export interface GraphLayout {
@@ -130,6 +154,7 @@ export function nodeWidth(node: { op: string; name: string; id: string }): numbe
 /** One LayoutInput per graph in the model (main first, then each subgraph), with edges kept inside their graph. */
 export function layoutInputs(graph: ModelGraph): LayoutInput[] {
   const keyOf = new Map<string, string>();
+  const loopBack = new Set(graph.nodes.filter((n) => LOOP_BACK_OPS.has(n.op)).map((n) => n.id));
   const inputs = new Map<string, LayoutInput>();
   const input = (key: string): LayoutInput => {
     let found = inputs.get(key);
@@ -150,7 +175,7 @@ export function layoutInputs(graph: ModelGraph): LayoutInput[] {
     const from = keyOf.get(edge.from);
     // An edge from the outer graph into a body (an outer-scope value) joins two drawings: not drawn.
     if (from === undefined || from !== keyOf.get(edge.to) || edge.from === edge.to) continue;
-    input(from).edges.push(edge);
+    input(from).edges.push(loopBack.has(edge.from) ? { ...edge, back: true } : edge);
   }
   return [...inputs.values()];
 }
@@ -158,8 +183,9 @@ export function layoutInputs(graph: ModelGraph): LayoutInput[] {
 /**
  * Each node's band: nodes in topological order (Kahn's algorithm, file order among equals) cut
  * into runs of at most `bandNodes` nodes and BAND_DEPTH depths (the first run smaller, FIRST_BAND_NODES and 40 depths), at a change of depth where one
- * falls in the run's last quarter, a source moved down to its first consumer (pullSourcesDown). A cycle (not valid ONNX
- * or TFLite, but a TF.js loop or a damaged file has one) is broken where the order gets stuck, at its first node in file order.
+ * falls in the run's last quarter, a source moved down to its first consumer (pullSourcesDown). A loop's closing
+ * edge (`back`) is not followed; any other cycle (not valid ONNX or TFLite, but a damaged file has one) is
+ * broken where the order gets stuck, at its first node in file order.
  */
 export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[][] {
   const index = new Map(input.nodes.map((n, i) => [n.id, i]));
@@ -168,7 +194,7 @@ export function assignBands(input: LayoutInput, bandNodes = BAND_NODES): string[
   for (const edge of input.edges) {
     const a = index.get(edge.from);
     const b = index.get(edge.to);
-    if (a === undefined || b === undefined) continue;
+    if (a === undefined || b === undefined || edge.back) continue;
     next[a]!.push(b);
     indegree[b]! += 1;
   }
@@ -259,63 +285,83 @@ function pullSourcesDown(order: number[], next: readonly number[][], depth: numb
   return firstConsumer;
 }
 
-/** One band of one graph, as elk lays it out: its nodes and the edges between them. */
+/** One band of one graph, as it is laid out: its nodes and the edges between them, and the lanes it keeps for edges to and from other bands. */
 export interface BandJob {
   graphKey: string;
   band: number;
   elk: ElkGraphIn;
+  lanes: BandLanes;
 }
 
-/** The elk graphs of every band of `input`, top to bottom; edge `e<k>` is `input.edges[k]`. */
+/**
+ * How an edge between bands `lo` (its upper end) and `hi` runs through the lanes: the lane out of
+ * its upper node in band lo, a through lane in each band between, the lane into its lower node in
+ * band hi. A producer's edges down to later bands share its exit and through lanes (a constant
+ * read by many nodes far below is one lane per band, not one per reader); an edge up the bands
+ * (closing a cycle) has lanes of its own.
+ */
+function laneIds(k: number, from: string, down: boolean): { out: string; into: string } {
+  return { out: down ? `p:${from}` : `u:${k}`, into: `e:${k}` };
+}
+
+/** The jobs for every band of `input`, top to bottom; edge `e<k>` is `input.edges[k]`. */
 export function planBands(input: LayoutInput, bandNodes = BAND_NODES): BandJob[] {
   const bands = assignBands(input, bandNodes);
   const bandOf = new Map<string, number>();
   bands.forEach((ids, b) => ids.forEach((id) => bandOf.set(id, b)));
   const sizeOf = new Map(input.nodes.map((n) => [n.id, n]));
   const edgesOf: ElkGraphIn['edges'][] = bands.map(() => []);
+  const lanesOf: BandLanes[] = bands.map(() => ({ exits: [], entries: [], through: [] }));
+  const seen = bands.map(() => new Set<string>());
   input.edges.forEach((e, k) => {
     const b = bandOf.get(e.from);
-    if (b !== undefined && b === bandOf.get(e.to)) edgesOf[b]!.push({ id: `e${k}`, sources: [e.from], targets: [e.to] });
+    const c = bandOf.get(e.to);
+    if (b === undefined || c === undefined) return;
+    if (b === c) {
+      edgesOf[b]!.push(e.back ? { id: `e${k}`, sources: [e.from], targets: [e.to], back: true } : { id: `e${k}`, sources: [e.from], targets: [e.to] });
+      return;
+    }
+    const down = b < c;
+    const { out, into } = laneIds(k, e.from, down);
+    const [lo, hi] = down ? [b, c] : [c, b];
+    if (!seen[lo]!.has(out)) {
+      seen[lo]!.add(out);
+      lanesOf[lo]!.exits.push({ id: out, node: down ? e.from : e.to });
+    }
+    for (let m = lo + 1; m < hi; m++) {
+      if (seen[m]!.has(out)) continue;
+      seen[m]!.add(out);
+      lanesOf[m]!.through.push(out);
+    }
+    lanesOf[hi]!.entries.push({ id: into, node: down ? e.to : e.from });
   });
   return bands.map((ids, band) => ({
     graphKey: input.key,
     band,
     elk: {
       id: `${input.key}/band-${band}`,
-      layoutOptions: ELK_OPTIONS,
+      layoutOptions: BAND_OPTIONS,
       children: ids.map((id) => ({ id, width: sizeOf.get(id)!.width, height: sizeOf.get(id)!.height })),
       edges: edgesOf[band]!,
     },
+    lanes: lanesOf[band]!,
   }));
 }
 
-/** What the layout worker sends back for a band: positions and edge routes only. */
-export function bandResult(out: ElkGraphOut): ElkGraphOut {
-  return {
-    width: out.width ?? 0,
-    height: out.height ?? 0,
-    children: (out.children ?? []).map((c) => ({ id: c.id, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 })),
-    edges: (out.edges ?? []).map((e) => ({ id: e.id, sections: e.sections })),
-  };
-}
-
-/** A band laid out without elk: as a chain (chain-layout.ts) or in layers (layered-layout.ts); null on a cycle or a self-loop, elk's job. */
-export function bandWithoutElk(job: BandJob): ElkGraphOut | null {
+/** A band laid out without elk: as a chain (chain-layout.ts) or in layers (layered-layout.ts), cycles included. */
+export function bandWithoutElk(job: BandJob): ElkGraphOut {
   const order = chainOrder(job.elk);
-  return order ? layoutChain(job.elk, order) : layoutLayered(job.elk);
+  return order ? layoutChain(job.elk, order, job.lanes) : layoutLayered(job.elk, job.lanes);
 }
 
-/** Lays out one graph band by band in this thread (tests; the view uses the worker pool). */
-export async function layoutGraph(elk: ElkLike, input: LayoutInput, bandNodes = BAND_NODES): Promise<GraphLayout> {
-  const outs: ElkGraphOut[] = [];
-  for (const job of planBands(input, bandNodes)) outs.push(bandWithoutElk(job) ?? bandResult(await elk.layout(job.elk)));
-  return stackBands(input, outs);
+/** Lays out one graph band by band in this thread. */
+export function layoutGraph(input: LayoutInput, bandNodes = BAND_NODES): GraphLayout {
+  return stackBands(input, planBands(input, bandNodes).map(bandWithoutElk));
 }
 
 /**
  * Stacks a graph's laid-out bands (in planBands' order) top to bottom, each centred on x = 0, and
- * draws the edges between bands. Given the first bands only (the rest still in the workers), it
- * gives the top of the drawing exactly as the whole will have it.
+ * draws the edges between bands through their lanes.
  */
 export function stackBands(input: LayoutInput, laid: readonly ElkGraphOut[]): GraphLayout {
   const width = Math.max(0, ...laid.map((out) => out.width ?? 0));
@@ -323,10 +369,15 @@ export function stackBands(input: LayoutInput, laid: readonly ElkGraphOut[]): Gr
   const edges: PlacedEdge[] = [];
   const byId = new Map<string, PlacedNode>();
   const bands: GraphLayout['bands'] = [];
+  /** Each band's offset: its layout's (0, 0) is at (shiftX[b], shiftY[b]) in the drawing. */
+  const shiftX: number[] = [];
+  const shiftY: number[] = [];
   let top = 0;
   const drawn = new Set<number>();
   laid.forEach((out, b) => {
     const dx = -(out.width ?? 0) / 2;
+    shiftX.push(dx);
+    shiftY.push(top);
     for (const child of out.children ?? []) {
       const node = { id: child.id, x: (child.x ?? 0) + dx, y: (child.y ?? 0) + top, width: child.width ?? 0, height: child.height ?? 0, band: b };
       nodes.push(node);
@@ -339,19 +390,31 @@ export function stackBands(input: LayoutInput, laid: readonly ElkGraphOut[]): Gr
       if (!section || !source) continue;
       drawn.add(k);
       const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p): [number, number] => [p.x + dx, p.y + top]);
-      edges.push({ ...source, points });
+      edges.push(edge.back ? { ...source, points, back: true } : { ...source, points });
     }
     const height = out.height ?? 0;
     bands.push({ y: top, height, nodes: out.children?.length ?? 0 });
     top += height + BAND_GAP;
   });
-  // Edges that cross bands: straight down from the producer's bottom to the consumer's top.
+  const lane = (b: number, id: string): Array<[number, number]> => {
+    const route = laid[b]?.lanes?.[id];
+    // planBands gave every band between an edge's two its lane: a band without it was not laid out from planBands' job.
+    if (!route) throw new Error(`Band ${b} of graph '${input.key}' has no lane '${id}': lay each band out from its planBands job.`);
+    return route.map((p): [number, number] => [p.x + shiftX[b]!, p.y + shiftY[b]!]);
+  };
+  // Edges between bands: their lanes, joined across the gaps between bands (nothing is drawn there).
   input.edges.forEach((edge, k) => {
     if (drawn.has(k)) return;
     const a = byId.get(edge.from);
     const c = byId.get(edge.to);
     if (!a || !c) return;
-    edges.push({ ...edge, points: [[a.x + a.width / 2, a.y + a.height], [c.x + c.width / 2, c.y]] });
+    const down = a.band < c.band;
+    const { out, into } = laneIds(k, edge.from, down);
+    const [lo, hi] = down ? [a.band, c.band] : [c.band, a.band];
+    const points = [...lane(lo, out)];
+    for (let m = lo + 1; m < hi; m++) points.push(...lane(m, out));
+    points.push(...lane(hi, into));
+    edges.push(down ? { ...edge, points } : { ...edge, points: points.reverse(), back: true });
   });
   return { key: input.key, nodes, edges, left: -width / 2, width, height: Math.max(0, top - BAND_GAP), bands };
 }

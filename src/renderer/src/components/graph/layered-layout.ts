@@ -1,25 +1,30 @@
 /**
- * A band that is not a chain is laid out here, in layers, without elkjs: elk's layered algorithm
- * costs about 0.3 ms a node even when warm, and more on wide bands (5,000 nodes of six-way splits:
- * 1.3 to 1.8 s of single-thread elk time in Node whatever its options, 3 to 7 s from click to
- * paint in bench:ui-graph), where this takes a few milliseconds a band. It is the classic layered
- * (Sugiyama) method in its cheap forms:
+ * Every band that is not a chain is laid out here, in layers, without elkjs: elk's layered
+ * algorithm costs about 0.3 ms a node even when warm, and more on wide bands (5,000 nodes of
+ * six-way splits: 1.3 to 1.8 s of single-thread elk time in Node whatever its options, 3 to 7 s
+ * from click to paint in bench:ui-graph), where this takes a few milliseconds a band. It is the
+ * classic layered (Sugiyama) method in its cheap forms:
+ * - cycles (TF.js while loops): the back edges of a depth-first search are reversed
+ *   (cycle-break.ts), the band laid out as the acyclic graph that leaves, and each reversed edge
+ *   drawn the true way, up from its producer's top to its consumer's bottom, through its own slots;
  * - layers: each node at its depth, the longest path from the band's sources (as elk's layering),
  *   except that a source feeding others (a Constant, a weight, a DEQUANTIZE) sits in the layer just
  *   above its first consumer instead of in a crowded top row;
  * - an edge spanning several layers passes through a slot in each layer between its ends (a dummy
- *   node, as elk makes), so it never crosses a node: its route bends through those slots;
+ *   node, as elk makes), so it never crosses a node: its route bends through those slots. Edges to
+ *   and from other bands get slots too (lanes, planned by planBands): down from their node to the
+ *   band's bottom, from the band's top down to their node, or through every layer of a band between;
  * - order in a layer: barycentre sweeps, alternately down and up (ORDER_SWEEPS), keeping the order
  *   with the fewest edge crossings; file order among equals, so a split's branches keep their sides;
  * - x: passes alternately down and up (PLACE_PASSES) that pull each slot to the median of its
  *   neighbours in the layer before, as close as the layer's order and spacing allow (a weighted
  *   least-squares fit under the spacing constraints, solved exactly per layer by pool-adjacent-
  *   violators); passing slots weigh more, so long edges run straight.
- * A band with a cycle or a self-loop goes to elk. The result has elk's shape (ElkGraphOut), so
- * stackBands treats all bands alike. Pure.
+ * The result has elk's shape (ElkGraphOut) plus the lanes' routes, so stackBands treats all bands
+ * alike. Pure.
  */
-import { bandAdjacency } from './chain-layout';
-import type { ElkGraphIn, ElkGraphOut } from './graph-layout';
+import { backEdges } from './cycle-break';
+import type { BandLanes, ElkGraphIn, ElkGraphOut, ElkPoint } from './graph-layout';
 
 /** elk's default padding around a graph, as chain bands keep it too. */
 const PADDING = 12;
@@ -39,6 +44,10 @@ const PASS_WEIGHT = 4;
 const LONE_WEIGHT = 0.1;
 /** The pull of a slot that must stay where it is (in the satellites' last pass), against LONE_WEIGHT. */
 const FIXED_WEIGHT = 1_000;
+/** A reversed edge leaves and enters its nodes this far across them (0.5 is the centre), so a two-node loop's two edges are two lines. */
+const BACK_PORT = 0.75;
+/** How far a self-loop's hook reaches beside its node: within NODE_GAP, so it touches no neighbour. */
+const HOOK = 8;
 
 interface Slot {
   /** A node's index in band.children, or -1 for an edge passing through. */
@@ -56,32 +65,6 @@ interface Slot {
    * weight beside the trunk, placed after the trunk, never pulling it aside.
    */
   satellite: boolean;
-}
-
-/**
- * Each node's layer: its depth (longest path from the band's sources), a source that feeds
- * others moved down to just above its first consumer; null on a cycle or a self-loop.
- */
-function layerOf(band: ElkGraphIn, index: ReadonlyMap<string, number>): number[] | null {
-  const n = band.children.length;
-  const adjacency = bandAdjacency(band, index);
-  if (adjacency === null) return null;
-  const { next, indegree } = adjacency;
-  const depth = new Array<number>(n).fill(0);
-  const ready = band.children.flatMap((_, i) => (indegree[i] === 0 ? [i] : []));
-  const sources = [...ready];
-  for (let k = 0; k < ready.length; k++) {
-    const i = ready[k]!;
-    for (const j of next[i]!) {
-      depth[j] = Math.max(depth[j]!, depth[i]! + 1);
-      indegree[j]! -= 1;
-      if (indegree[j] === 0) ready.push(j);
-    }
-  }
-  if (ready.length !== n) return null;
-  // Every successor of a source is at depth 1 or more, so the source lands at 0 or below nothing it feeds.
-  for (const i of sources) if (next[i]!.length > 0) depth[i] = Math.min(...next[i]!.map((j) => depth[j]!)) - 1;
-  return depth;
 }
 
 /** A slot's place in its layer from 0 (left) to 1 (right), so layers of different sizes compare. */
@@ -177,68 +160,91 @@ function median(values: number[]): number {
   return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }
 
-/** Lays out a band in layers, or returns null when it has a cycle or a self-loop (elk's job). */
-export function layoutLayered(band: ElkGraphIn): ElkGraphOut | null {
+/**
+ * Each node's layer in the acyclic band `next` describes: its depth (longest path from the
+ * band's sources), a source that feeds others moved down to just above its first consumer.
+ */
+function layerOf(next: readonly number[][]): number[] {
+  const n = next.length;
+  const indegree = new Uint32Array(n);
+  for (const targets of next) for (const j of targets) indegree[j]! += 1;
+  const depth = new Array<number>(n).fill(0);
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(i);
+  const sources = [...ready];
+  for (let k = 0; k < ready.length; k++) {
+    const i = ready[k]!;
+    for (const j of next[i]!) {
+      depth[j] = Math.max(depth[j]!, depth[i]! + 1);
+      indegree[j]! -= 1;
+      if (indegree[j] === 0) ready.push(j);
+    }
+  }
+  // Every successor of a source is at depth 1 or more, so the source lands at 0 or below nothing it feeds.
+  for (const i of sources) if (next[i]!.length > 0) depth[i] = Math.min(...next[i]!.map((j) => depth[j]!)) - 1;
+  return depth;
+}
+
+const newSlot = (node: number, width: number, layer: number): Slot => ({ node, width, layer, order: 0, x: 0, up: [], down: [], satellite: false });
+
+/**
+ * Lays out a band in layers: every node placed, every edge routed around the nodes, a cycle's
+ * closing edges drawn against the layers (flagged `back`), and a route for each of `lanes`.
+ */
+export function layoutLayered(band: ElkGraphIn, lanes: BandLanes = { exits: [], entries: [], through: [] }): ElkGraphOut {
   const index = new Map(band.children.map((c, i) => [c.id, i]));
-  const depth = layerOf(band, index);
-  if (!depth) return null;
+  const at = (id: string | undefined, edge: string): number => {
+    const i = index.get(id ?? '');
+    if (i === undefined) throw new Error(`Band '${band.id}' has edge '${edge}' to or from '${id}', which is not one of its nodes.`);
+    return i;
+  };
+  const ends = band.edges.map((edge): [number, number] => [at(edge.sources[0], edge.id), at(edge.targets[0], edge.id)]);
+  const known = new Set(band.edges.flatMap((edge, k) => (edge.back ? [k] : [])));
+  const reversed = backEdges(band.children.length, ends, known);
+  // The acyclic band: each reversed edge from its consumer to its producer; a self-loop not at all (it is drawn beside its node).
+  const next: number[][] = band.children.map(() => []);
+  const upper = ends.map(([a, b], k) => (reversed.has(k) ? b : a));
+  const lower = ends.map(([a, b], k) => (reversed.has(k) ? a : b));
+  ends.forEach(([a, b], k) => a !== b && next[upper[k]!]!.push(lower[k]!));
+  const depth = layerOf(next);
   const layerCount = band.children.length === 0 ? 0 : Math.max(...depth) + 1;
   const layers: Slot[][] = Array.from({ length: layerCount }, () => []);
-  const slotOf: Slot[] = band.children.map((child, i) => {
-    const slot: Slot = { node: i, width: child.width, layer: depth[i]!, order: layers[depth[i]!]!.length, x: 0, up: [], down: [], satellite: false };
-    layers[depth[i]!]!.push(slot);
+  const add = (slot: Slot): Slot => {
+    slot.order = layers[slot.layer]!.length;
+    layers[slot.layer]!.push(slot);
     return slot;
-  });
+  };
+  const slotOf = band.children.map((child, i) => add(newSlot(i, child.width, depth[i]!)));
   const join = (a: Slot, b: Slot): void => {
     a.down.push(b);
     b.up.push(a);
   };
-  // Each edge as the chain of slots it passes: its producer, a passing slot per layer between, its consumer.
-  const routes = band.edges.map((edge) => {
-    const a = index.get(edge.sources[0]!)!;
-    const b = index.get(edge.targets[0]!)!;
-    const route: Slot[] = [slotOf[a]!];
-    for (let d = depth[a]! + 1; d < depth[b]!; d++) {
-      const pass: Slot = { node: -1, width: PASS_WIDTH, layer: d, order: layers[d]!.length, x: 0, up: [], down: [], satellite: false };
-      join(route[route.length - 1]!, pass);
-      layers[d]!.push(pass);
+  /** A passing slot in each layer from `first` to `last`, joined in a chain from `head` (if any) to `tail` (if any). */
+  const passes = (first: number, last: number, head: Slot | null, tail: Slot | null): Slot[] => {
+    const route: Slot[] = [];
+    let before = head;
+    for (let d = first; d <= last; d++) {
+      const pass = add(newSlot(-1, PASS_WIDTH, d));
+      if (before) join(before, pass);
       route.push(pass);
+      before = pass;
     }
-    join(route[route.length - 1]!, slotOf[b]!);
-    route.push(slotOf[b]!);
+    if (before && tail) join(before, tail);
     return route;
-  });
+  };
+  // Each edge as the slots it passes between its upper end and its lower end.
+  const routes = ends.map(([a, b], k) => (a === b ? [] : passes(depth[upper[k]!]! + 1, depth[lower[k]!]! - 1, slotOf[upper[k]!]!, slotOf[lower[k]!]!)));
+  const last = layerCount - 1;
+  const exitRoutes = lanes.exits.map((lane) => passes(depth[at(lane.node, lane.id)]! + 1, last, slotOf[at(lane.node, lane.id)]!, null));
+  const entryRoutes = lanes.entries.map((lane) => passes(0, depth[at(lane.node, lane.id)]! - 1, null, slotOf[at(lane.node, lane.id)]!));
+  const throughRoutes = lanes.through.map(() => passes(0, last, null, null));
 
   for (const slot of slotOf) {
     const consumer = slot.down[0];
     slot.satellite = slot.up.length === 0 && slot.down.length === 1 && consumer!.up.some((s) => s.up.length > 0 || s.node < 0);
   }
-
-  // Order: one sweep down from file order, then sweeps up and down, keeping the best order seen.
-  sweep(layers, true);
-  let best = layers.map((layer) => [...layer]);
-  let fewest = crossings(layers);
-  for (let s = 0; s < ORDER_SWEEPS && fewest > 0; s++) {
-    sweep(layers, s % 2 === 1);
-    const count = crossings(layers);
-    if (count < fewest) {
-      fewest = count;
-      best = layers.map((layer) => [...layer]);
-    }
-  }
-  best.forEach((layer, d) => {
-    layers[d] = layer;
-    layer.forEach((slot, order) => (slot.order = order));
-  });
-
-  // x: each layer packed and centred on 0, then pulled towards its neighbours, pass by pass.
-  for (const layer of layers) placeLayer(layer, layer.map(() => 0), layer.map(() => 1));
-  for (let p = 0; p < PLACE_PASSES; p++) {
-    const downwards = (PLACE_PASSES - 1 - p) % 2 === 0;
-    for (let k = 1; k < layers.length; k++) placeTowards(layers[downwards ? k : layers.length - 1 - k]!, downwards);
-  }
-  // Then the satellites, each as near its consumer as the trunk, which no longer moves, leaves room for.
-  for (const layer of layers) if (layer.some((slot) => slot.satellite)) placeLayer(layer, layer.map((slot) => (slot.satellite ? slot.down[0]!.x : slot.x)), layer.map((slot) => (slot.satellite ? LONE_WEIGHT : FIXED_WEIGHT)));
+  orderLayers(layers);
+  placeLayers(layers);
 
   const slots = layers.flat();
   // A loop, not Math.min(...): a wide band's passing slots can outnumber the arguments a call takes.
@@ -267,16 +273,58 @@ export function layoutLayered(band: ElkGraphIn): ElkGraphOut | null {
     // A node shorter than its layer sits at the layer's top, as elk aligns them.
     return { id: child.id, x: slot.x - child.width / 2, y: layerTop[depth[i]!]!, width: child.width, height: child.height };
   });
-  const edges: NonNullable<ElkGraphOut['edges']> = band.edges.map((edge, k) => {
-    const route = routes[k]!;
-    const a = children[route[0]!.node]!;
-    const b = children[route[route.length - 1]!.node]!;
-    // Down through each passing slot: in at the top of its layer, out at the bottom.
-    const bendPoints = route.slice(1, -1).flatMap((pass) => [
+  // Down through each passing slot: in at the top of its layer, out at the bottom.
+  const through = (route: readonly Slot[]): ElkPoint[] =>
+    route.flatMap((pass) => [
       { x: pass.x, y: layerTop[pass.layer]! },
       { x: pass.x, y: layerTop[pass.layer]! + layerHeight[pass.layer]! },
     ]);
-    return { id: edge.id, sections: [{ startPoint: { x: a.x + a.width / 2, y: a.y + a.height }, bendPoints, endPoint: { x: b.x + b.width / 2, y: b.y } }] };
+  const bottom = (i: number, across = 0.5): ElkPoint => ({ x: children[i]!.x + children[i]!.width * across, y: children[i]!.y + children[i]!.height });
+  const top = (i: number, across = 0.5): ElkPoint => ({ x: children[i]!.x + children[i]!.width * across, y: children[i]!.y });
+  const edges: NonNullable<ElkGraphOut['edges']> = band.edges.map((edge, k) => {
+    const [a, b] = ends[k]!;
+    if (a === b) {
+      const { x, y: t, width: w, height: h } = children[a]!;
+      const hook = [{ x: x + w, y: t + h / 3 }, { x: x + w + HOOK, y: t + h / 3 }, { x: x + w + HOOK, y: t + (2 * h) / 3 }, { x: x + w, y: t + (2 * h) / 3 }];
+      return { id: edge.id, back: true, sections: [{ startPoint: hook[0]!, bendPoints: hook.slice(1, 3), endPoint: hook[3]! }] };
+    }
+    if (!reversed.has(k)) return { id: edge.id, sections: [{ startPoint: bottom(a), bendPoints: through(routes[k]!), endPoint: top(b) }] };
+    // Drawn the true way: up from the producer's top, through its slots bottom to top, into the consumer's bottom.
+    return { id: edge.id, back: true, sections: [{ startPoint: top(a, BACK_PORT), bendPoints: through(routes[k]!).reverse(), endPoint: bottom(b, BACK_PORT) }] };
   });
-  return { width, height, children, edges };
+  const laneRoutes: Record<string, ElkPoint[]> = {};
+  lanes.exits.forEach((lane, k) => (laneRoutes[lane.id] = [bottom(index.get(lane.node)!), ...through(exitRoutes[k]!)]));
+  lanes.entries.forEach((lane, k) => (laneRoutes[lane.id] = [...through(entryRoutes[k]!), top(index.get(lane.node)!)]));
+  lanes.through.forEach((id, k) => (laneRoutes[id] = through(throughRoutes[k]!)));
+  return { width, height, children, edges, lanes: laneRoutes };
+}
+
+/** Order: one sweep down from file order, then sweeps up and down, keeping the order with the fewest crossings seen. */
+function orderLayers(layers: Slot[][]): void {
+  sweep(layers, true);
+  let best = layers.map((layer) => [...layer]);
+  let fewest = crossings(layers);
+  for (let s = 0; s < ORDER_SWEEPS && fewest > 0; s++) {
+    sweep(layers, s % 2 === 1);
+    const count = crossings(layers);
+    if (count < fewest) {
+      fewest = count;
+      best = layers.map((layer) => [...layer]);
+    }
+  }
+  best.forEach((layer, d) => {
+    layers[d] = layer;
+    layer.forEach((slot, order) => (slot.order = order));
+  });
+}
+
+/** x: each layer packed and centred on 0, then pulled towards its neighbours, pass by pass; the satellites last. */
+function placeLayers(layers: Slot[][]): void {
+  for (const layer of layers) placeLayer(layer, layer.map(() => 0), layer.map(() => 1));
+  for (let p = 0; p < PLACE_PASSES; p++) {
+    const downwards = (PLACE_PASSES - 1 - p) % 2 === 0;
+    for (let k = 1; k < layers.length; k++) placeTowards(layers[downwards ? k : layers.length - 1 - k]!, downwards);
+  }
+  // Each satellite as near its consumer as the trunk, which no longer moves, leaves room for.
+  for (const layer of layers) if (layer.some((slot) => slot.satellite)) placeLayer(layer, layer.map((slot) => (slot.satellite ? slot.down[0]!.x : slot.x)), layer.map((slot) => (slot.satellite ? LONE_WEIGHT : FIXED_WEIGHT)));
 }

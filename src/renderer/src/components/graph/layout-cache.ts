@@ -9,8 +9,8 @@
 import type { GraphLayout } from './graph-layout';
 import { LAYOUT_CACHE_DB } from './layout-cache-name';
 const STORE = 'layouts';
-/** Bump with any change to how graphs are laid out (graph-layout.ts, chain-layout.ts, layered-layout.ts, node sizes). */
-const LAYOUT_VERSION = 'bands-3';
+/** Bump with any change to how graphs are laid out (graph-layout.ts, chain-layout.ts, layered-layout.ts, cycle-break.ts, node sizes). 4: edges between bands routed through lanes, cycles laid out without elk. */
+const LAYOUT_VERSION = 'bands-4';
 const MAX_ENTRIES = 12;
 
 interface Entry {
