@@ -137,6 +137,11 @@ describe('graphs with cycles and edges between bands', () => {
     const layout = layoutGraph(input);
     expect(layout.bands.length).toBeGreaterThan(10);
     expect(unreadable(layout, input)).toEqual([]);
+    // No band wider than its boxes and the slots beside them: a band drawn left of its centre once kept the empty space to it.
+    for (const out of planBands(input).map(bandWithoutElk)) {
+      const right = Math.max(...out.children!.map((c) => c.x! + c.width!));
+      expect(out.width!).toBeLessThan(right + 100);
+    }
     expect(layout.edges.filter((e) => e.back).map((e) => `${e.from}→${e.to}`)).toEqual(input.edges.filter((e) => e.from.endsWith('/join') && e.to.endsWith('/head') && e.from.split('/')[0] === e.to.split('/')[0]).map((e) => `${e.from}→${e.to}`));
   });
 

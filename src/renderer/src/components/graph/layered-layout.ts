@@ -248,8 +248,8 @@ export function layoutLayered(band: ElkGraphIn, lanes: BandLanes = { exits: [], 
 
   const slots = layers.flat();
   // A loop, not Math.min(...): a wide band's passing slots can outnumber the arguments a call takes.
-  let left = 0;
-  let right = 0;
+  let left = slots.length > 0 ? Infinity : 0;
+  let right = slots.length > 0 ? -Infinity : 0;
   for (const s of slots) {
     left = Math.min(left, s.x - s.width / 2);
     right = Math.max(right, s.x + s.width / 2);
