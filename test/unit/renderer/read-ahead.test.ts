@@ -9,6 +9,7 @@ import type { StudioApi } from '../../../src/shared/contract';
 import { READ_AHEAD_LIMIT, readAheadQueries } from '../../../src/renderer/src/components/compare/read-ahead';
 import { studioQueries } from '../../../src/renderer/src/data/queries';
 import { createStudioQueryClient, keepRecentRunFiles, RUN_FILES_KEPT } from '../../../src/renderer/src/data/query-client';
+import { queryKeys } from '../../../src/renderer/src/data/query-keys';
 
 const runIds = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `run-${from + i}`);
 
@@ -43,10 +44,9 @@ describe('reading ticked runs ahead', () => {
     await vi.waitFor(() => expect(client.isFetching()).toBe(0));
     expect(reads).toEqual(ticked.slice(0, READ_AHEAD_LIMIT));
 
-    const comparePage = new QueriesObserver(client, ticked.map((id) => studioQueries.runFile(api, id)));
-    const results = comparePage.getOptimisticResult(ticked.map((id) => client.defaultQueryOptions(studioQueries.runFile(api, id))), undefined)[0];
     // On its first render, Compare has every file read ahead; only the ones past the limit are still to come.
-    expect(results.map((r) => r.data !== undefined)).toEqual(ticked.map((_, i) => i < READ_AHEAD_LIMIT));
+    expect(ticked.map((id) => client.getQueryData(queryKeys.run(id)) !== undefined)).toEqual(ticked.map((_, i) => i < READ_AHEAD_LIMIT));
+    const comparePage = new QueriesObserver(client, ticked.map((id) => studioQueries.runFile(api, id)));
     cleanup.push(comparePage.subscribe(() => undefined));
     await vi.waitFor(() => expect(client.isFetching()).toBe(0));
     expect([...reads].sort()).toEqual([...ticked].sort());
@@ -61,7 +61,7 @@ describe('reading ticked runs ahead', () => {
     // it first), then Compare shows the same runs.
     offRuns();
     cleanup.push(new QueriesObserver(client, ['run-1', 'run-2'].map((id) => studioQueries.runFile(api, id))).subscribe(() => undefined));
-    await vi.waitFor(() => expect(client.getQueryData(['run', 'run-2'])).toEqual({ id: 'run-2' }));
+    await vi.waitFor(() => expect(client.getQueryData(queryKeys.run('run-2'))).toEqual({ id: 'run-2' }));
     expect(reads).toEqual(['run-1', 'run-2']);
   });
 
@@ -69,8 +69,7 @@ describe('reading ticked runs ahead', () => {
     const { api } = fakeRunsApi();
     const client = createStudioQueryClient();
     cleanup.push(keepRecentRunFiles(client));
-    const runsPage = new QueriesObserver(client, readAheadQueries(api, ['ticked']));
-    cleanup.push(runsPage.subscribe(() => undefined));
+    const untick = new QueriesObserver(client, readAheadQueries(api, ['ticked'])).subscribe(() => undefined);
     const detail = (id: string): Promise<void> =>
       new Promise((resolve) => {
         // A run's detail opened and left, as clicking through the runs list does.
@@ -85,7 +84,8 @@ describe('reading ticked runs ahead', () => {
     expect(cachedRunIds(client)).toContain('ticked');
     expect(cachedRunIds(client)).toHaveLength(RUN_FILES_KEPT);
 
-    runsPage.setQueries(readAheadQueries(api, []));
+    // Unticked: the Runs page's useQueries drops the run's observer.
+    untick();
     await detail('one-more');
     expect(cachedRunIds(client)).not.toContain('ticked');
     expect(cachedRunIds(client)).toHaveLength(RUN_FILES_KEPT);

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useRef } from 'react';
 import { BenchForm } from '../components/bench/BenchForm';
 import { JobProgress } from '../components/bench/JobProgress';
 import { ExportButton } from '../components/export/ExportButton';
@@ -8,6 +8,11 @@ import { useReadAheadRunFiles } from '../components/compare/read-ahead';
 import { RunsTable } from '../components/RunsTable';
 import { useModels, useRuns, useTargets } from '../data/queries';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
+
+// A tick re-renders the page (the ticks live in App); the form and the open run's detail (its
+// histogram is a recharts chart) take none of the ticks, so they are not drawn again for one.
+const MemoBenchForm = memo(BenchForm);
+const MemoRunDetail = memo(RunDetail);
 
 interface Props {
   bench: BenchJob;
@@ -22,6 +27,8 @@ interface Props {
 
 export function RunsPage(props: Props) {
   const { bench, selectedRunId, onSelectRun } = props;
+  const { start } = bench;
+  const onStart = useCallback((request: Parameters<typeof start>[0]) => void start(request), [start]);
   const models = useModels();
   const targets = useTargets();
   const runs = useRuns();
@@ -61,7 +68,7 @@ export function RunsPage(props: Props) {
         {/* The ticked runs, or else the open one. */}
         <ExportButton scope="runs" runs={exportRunsFromSummaries(runs, picked.length > 0 ? picked : selected ? [selected] : [])} />
       </header>
-      <BenchForm models={models} targets={targets} busy={isBenchBusy(bench.state)} onStart={(request) => void bench.start(request)} />
+      <MemoBenchForm models={models} targets={targets} busy={isBenchBusy(bench.state)} onStart={onStart} />
       <JobProgress state={bench.state} onCancel={() => void bench.cancel()} onDismiss={bench.dismiss} onOpenRun={onSelectRun} />
       <RunsTable
         runs={runs}
@@ -73,7 +80,7 @@ export function RunsPage(props: Props) {
       />
       {selected && (
         <div ref={detailRef} className="run-detail-anchor">
-          <RunDetail runId={selected} />
+          <MemoRunDetail runId={selected} />
         </div>
       )}
     </section>
