@@ -4,7 +4,7 @@ import type { BenchCell, BenchRequest, EventName, EventPayload } from '../../sha
 import { BenchSettings, type TargetKind } from '../../shared/run-schema';
 import type { RunnerSpawner } from '../runner/runner-client';
 import { openTarget, type OpenTarget, type TargetContext } from '../targets/target-registry';
-import { localTargetFor } from '../targets/python-runtimes';
+import { localTargetWithPython } from '../targets/python-runtimes';
 import { checkMatrixInputs } from '../bench/bench-inputs';
 import { energyMetersFor } from '../power/cell-meter';
 import { failedOrCancelled, unhandledState } from '../bench/cell-outcome';
@@ -89,8 +89,8 @@ export class BenchJobs {
         if ('stored' in plan.target) opened = await openTarget(plan.target.stored.config, { ...this.deps.targetContext(plan.target.id), signal: controller.signal });
         const outcome = await runMatrix(jobId, plan.cells, settings, {
           spawner: this.deps.spawner,
-          // This computer's 'python:*' cells run in the Python runner under the user's own Python.
-          target: opened?.target ?? localTargetFor(plan.cells.map((cell) => cell.runtime), this.deps.spawner),
+          // This computer: 'python:*' cells in the Python runner under the user's own Python, and a cell with CPUs pinned to them.
+          target: opened?.target ?? localTargetWithPython(this.deps.spawner),
           signal: controller.signal,
           totalCells: count,
           energy: energy.get(plan.target.id),
