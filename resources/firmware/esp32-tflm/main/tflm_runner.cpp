@@ -1,10 +1,12 @@
 #include "tflm_runner.h"
 
 #include <cstdio>
+#include <cstring>
 #include <new>
 
 #include "tensorflow/lite/micro/micro_time.h"
 #include "tensorflow/lite/schema/schema_utils.h"
+#include "tflm_log.h"
 
 namespace edgebench {
 namespace {
@@ -15,6 +17,31 @@ void describe(const tflite::Tensor* tensor, const TfLiteTensor* live, TensorDesc
   const int rank = live->dims == nullptr ? 0 : live->dims->size;
   out->rank = static_cast<uint8_t>(rank < static_cast<int>(kMaxRank) ? rank : kMaxRank);
   for (uint8_t i = 0; i < out->rank; ++i) out->dims[i] = live->dims->data[i];
+}
+
+// Why AllocateTensors failed, from TFLM's own log lines (tflm_log.h). The arena allocators print
+// "Failed to ... Requested: R, available A, missing: M"; a kernel whose Prepare rejects the model
+// (float16 into DEQUANTIZE, say) prints its failed check, then "Node OP (number I) failed to
+// prepare with status S". Both make AllocateTensors return the same kTfLiteError.
+ErrorCode allocation_failure(size_t arena_bytes, char* message, size_t capacity) {
+  const uint32_t missing = tflm_log_number_after("missing: ");
+  if (missing > 0) {
+    std::snprintf(message, capacity,
+                  "The model needs at least %u bytes more than the %u-byte tensor arena; use a smaller model (int8, a smaller input), or raise the arena in main/model_settings.h and reflash.",
+                  static_cast<unsigned>(missing), static_cast<unsigned>(arena_bytes));
+    return ErrorCode::kArenaTooSmall;
+  }
+  const char* node = std::strstr(tflm_log_text(), "Node ");
+  if (node != nullptr) {
+    const int length = static_cast<int>(std::strcspn(node, "\r\n"));
+    std::snprintf(message, capacity, "TFLite Micro's kernels refused the model (%.*s; the device log says why); change that op's tensor types in the model.", length, node);
+    return ErrorCode::kUnsupportedOp;
+  }
+  // No log (a TF_LITE_STRIP_ERROR_STRINGS build prints nothing): say both causes.
+  std::snprintf(message, capacity,
+                "TFLite Micro could not allocate or prepare the model in the %u-byte tensor arena; use a smaller model, or raise the arena in main/model_settings.h and reflash.",
+                static_cast<unsigned>(arena_bytes));
+  return ErrorCode::kArenaTooSmall;
 }
 
 }  // namespace
@@ -60,12 +87,8 @@ ErrorCode TflmRunner::load(const uint8_t* data, uint32_t size, ModelInfo* info, 
   // virtual call per op for it, and no clock reads.
   profiler_.disarm();
   interpreter_ = new (interpreter_storage_) tflite::MicroInterpreter(model, *resolver_, arena_, arena_bytes_, nullptr, &profiler_);
-  if (interpreter_->AllocateTensors() != kTfLiteOk) {
-    std::snprintf(message, capacity,
-                  "TFLite Micro could not plan the model in the %u-byte tensor arena (the device log has its reason); use a smaller model, or raise the arena in main/model_settings.h and reflash.",
-                  static_cast<unsigned>(arena_bytes_));
-    return ErrorCode::kArenaTooSmall;
-  }
+  tflm_log_clear();
+  if (interpreter_->AllocateTensors() != kTfLiteOk) return allocation_failure(arena_bytes_, message, capacity);
 
   const tflite::SubGraph* graph = subgraphs->Get(0);
   info->arena_used_bytes = static_cast<uint32_t>(interpreter_->arena_used_bytes());
