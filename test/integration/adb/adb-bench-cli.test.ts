@@ -79,6 +79,12 @@ describe('bench on an Android device over adb', () => {
     expect(one.environment?.throttled).toMatchObject({ now: false, source: 'dumpsys thermalservice' });
     expect(one.environment?.governor).toBe('schedutil');
     expect(one.environment?.coresMHz?.start).toEqual([2016, 2016, 2016, 2016, 2803.2, 2803.2, 2803.2, 3187.2]);
+    // Per cluster (the device's three, from its probe): governor and mean clock before and after the timed windows.
+    expect(one.environment?.cpuClusters).toEqual([
+      { cpus: [0, 1, 2, 3], maxMHz: 2016, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: 2016, end: 2016 } },
+      { cpus: [4, 5, 6], maxMHz: 2803.2, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: expect.closeTo(2803.2, 6), end: expect.closeTo(2803.2, 6) } },
+      { cpus: [7], maxMHz: 3187.2, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: 3187.2, end: 3187.2 } },
+    ]);
     expect(one.environment?.thermalZones?.map((z) => z.type)).toContain('battery (dumpsys battery)');
     const battery = one.environment?.thermalZones?.find((z) => z.type === 'battery (dumpsys battery)');
     expect(battery?.endC).toBeGreaterThan(battery?.startC ?? Infinity);
@@ -160,6 +166,10 @@ describe('bench on an Android device over adb', () => {
     expect(run.verdict).toBe('unstable');
     // The clocks the device dropped to are in the run too (the stand-in's cpufreq reads 60 % when throttled).
     expect(run.environment?.cpuMHz?.end).toBeLessThan((run.environment?.cpuMHz?.start ?? 0) * 0.7);
+    // Each cluster says so too: its clock at the end is the stand-in's throttled 60 % of where it started.
+    const clusters = run.environment?.cpuClusters ?? [];
+    expect(clusters.map((cluster) => cluster.cpus)).toEqual([[0, 1, 2, 3], [4, 5, 6], [7]]);
+    for (const cluster of clusters) expect((cluster.curMHz?.end ?? 0) / (cluster.curMHz?.start ?? 1)).toBeCloseTo(0.6, 3);
     expect(run.warnings.find((w) => w.code === 'throttled')?.message).toMatch(/throttled itself during the run .* let it cool down/);
     // Windows after the throttle are slower (the stand-in models 1.6×).
     const samples = run.latencyMs.samples as number[];

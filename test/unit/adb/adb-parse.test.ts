@@ -104,10 +104,19 @@ describe('device facts', () => {
 });
 
 describe('thermal readings around a run', () => {
+  /** cpufreq lines of a `grep -H .` dump, as readThermal keeps them: [scaling_cur_freq kHz, scaling_governor] per CPU. */
+  const cpufreq = (cores: Array<[number, string]>): Map<string, string> =>
+    new Map(
+      cores.flatMap(([kHz, governor], cpu) => [
+        [`/sys/devices/system/cpu/cpu${cpu}/cpufreq/scaling_cur_freq`, String(kHz)],
+        [`/sys/devices/system/cpu/cpu${cpu}/cpufreq/scaling_governor`, governor],
+      ]),
+    );
+
   test('hottest zone, every zone, the battery, and throttling from the thermal status', () => {
-    const before = { status: 0, batteryC: 28.5, zones: [{ type: 'cpu', celsius: 36.2 }, { type: 'gpu', celsius: 34.1 }], coresKHz: [1803000, 2850000], governors: ['schedutil', 'schedutil'] };
-    const after = { status: 3, batteryC: 29.1, zones: [{ type: 'cpu', celsius: 47.5 }, { type: 'gpu', celsius: 40 }], coresKHz: [1197000, 1426000], governors: ['schedutil', 'schedutil'] };
-    expect(thermalEnvironment(before, after)).toEqual({
+    const before = { status: 0, batteryC: 28.5, zones: [{ type: 'cpu', celsius: 36.2 }, { type: 'gpu', celsius: 34.1 }], cpufreqFiles: cpufreq([[1803000, 'schedutil'], [2850000, 'schedutil']]) };
+    const after = { status: 3, batteryC: 29.1, zones: [{ type: 'cpu', celsius: 47.5 }, { type: 'gpu', celsius: 40 }], cpufreqFiles: cpufreq([[1197000, 'schedutil'], [1426000, 'schedutil']]) };
+    expect(thermalEnvironment(before, after, [{ cpus: [0], maxKHz: 1803000 }, { cpus: [1], maxKHz: 2850000 }])).toEqual({
       temperatureC: { start: 36.2, end: 47.5 },
       thermalZones: [
         { type: 'cpu', startC: 36.2, endC: 47.5 },
@@ -117,12 +126,37 @@ describe('thermal readings around a run', () => {
       cpuMHz: { start: 2326.5, end: 1311.5 },
       coresMHz: { start: [1803, 2850], end: [1197, 1426] },
       governor: 'schedutil',
+      cpuClusters: [
+        { cpus: [0], maxMHz: 1803, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: 1803, end: 1197 } },
+        { cpus: [1], maxMHz: 2850, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: 2850, end: 1426 } },
+      ],
       throttled: { now: true, sinceBoot: true, raw: 'thermal status before: none (0), after: severe (3)', source: 'dumpsys thermalservice' },
     });
     // Android 9 and older have no thermal service status: no throttling claim either way.
-    const none = { zones: [], coresKHz: [], governors: [] };
-    expect(thermalEnvironment(none, none)).toEqual({});
-    expect(thermalEnvironment({ ...none, status: 1 }, { ...none, status: 2 }).throttled?.now).toBe(false);
+    const none = { zones: [], cpufreqFiles: new Map<string, string>() };
+    expect(thermalEnvironment(none, none, [])).toEqual({});
+    expect(thermalEnvironment({ ...none, status: 1 }, { ...none, status: 2 }, []).throttled?.now).toBe(false);
+  });
+
+  test("each of the probe's clusters gets its governor and mean clock at both ends; a governor changed mid-run shows as start and end", () => {
+    const clusters = [
+      { cpus: [0, 1, 2, 3], maxKHz: 2016000 },
+      { cpus: [4, 5, 6], maxKHz: 2803200 },
+      { cpus: [7], maxKHz: 3187200 },
+    ];
+    const before = { zones: [], cpufreqFiles: cpufreq([[1000000, 'schedutil'], [1200000, 'schedutil'], [1000000, 'schedutil'], [1200000, 'schedutil'], [2803200, 'schedutil'], [2803200, 'schedutil'], [2803200, 'schedutil'], [3187200, 'schedutil']]) };
+    const after = { zones: [], cpufreqFiles: cpufreq([[2016000, 'schedutil'], [2016000, 'schedutil'], [2016000, 'schedutil'], [2016000, 'schedutil'], [1681900, 'schedutil'], [1681900, 'schedutil'], [1681900, 'schedutil'], [3187200, 'performance']]) };
+    const environment = thermalEnvironment(before, after, clusters);
+    expect(environment.cpuClusters).toEqual([
+      { cpus: [0, 1, 2, 3], maxMHz: 2016, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: 1100, end: 2016 } },
+      // The mean of kHz / 1000 is kept unrounded (environment-readers' meanOfPositive); run detail prints whole MHz.
+      { cpus: [4, 5, 6], maxMHz: 2803.2, governor: { start: 'schedutil', end: 'schedutil' }, curMHz: { start: expect.closeTo(2803.2, 6), end: expect.closeTo(1681.9, 6) } },
+      { cpus: [7], maxMHz: 3187.2, governor: { start: 'schedutil', end: 'performance' }, curMHz: { start: 3187.2, end: 3187.2 } },
+    ]);
+    // The single governor older readers show names both.
+    expect(environment.governor).toBe('schedutil, performance');
+    // A device without cpufreq (an emulator image, a locked-down kernel) records no clusters, only what it has.
+    expect(thermalEnvironment({ zones: [], cpufreqFiles: new Map() }, { zones: [], cpufreqFiles: new Map() }, clusters).cpuClusters).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@
 import type { HardwareProfile, RunEnvironment } from '../../../shared/run-schema';
 import { adbShell, requireDevice } from './adb-client';
 import { clustersFromMaxFreq, describeClusters, parseCpuFreqState, type CpuCluster } from '../cpu-clusters';
+import { clustersBetween, coreReadingsFromFiles } from '../environment-readers';
 import {
   archOfAbi,
   parseBatteryTemperature,
@@ -42,9 +43,8 @@ export interface ThermalReading {
   status?: number;
   batteryC?: number;
   zones: Array<{ type: string; celsius: number }>;
-  /** Each online CPU's current clock (cpufreq scaling_cur_freq, kHz), in CPU order; and their governors. */
-  coresKHz: number[];
-  governors: string[];
+  /** The cpufreq lines of the same `grep -H .` dump, by path: each online CPU's scaling_cur_freq (kHz) and scaling_governor. */
+  cpufreqFiles: ReadonlyMap<string, string>;
 }
 
 export async function probeAdbDevice(serial: string, signal?: AbortSignal): Promise<AdbDeviceFacts> {
@@ -85,7 +85,8 @@ export async function readThermal(serial: string, signal?: AbortSignal): Promise
   const status = parseThermalStatus(stdout);
   const batteryC = parseBatteryTemperature(stdout);
   const grep = parseGrepH(stdout);
-  return { ...(status !== undefined ? { status } : {}), ...(batteryC !== undefined ? { batteryC } : {}), zones: parseThermalZones(grep), ...parseCpuFreqState(grep) };
+  const cpufreqFiles = new Map([...grep].filter(([path]) => path.includes('/cpufreq/')));
+  return { ...(status !== undefined ? { status } : {}), ...(batteryC !== undefined ? { batteryC } : {}), zones: parseThermalZones(grep), cpufreqFiles };
 }
 
 export function hardwareOf(facts: AdbDeviceFacts): HardwareProfile {
@@ -106,8 +107,12 @@ export function describeThermal(reading: ThermalReading): string {
   return reading.batteryC === undefined ? status : `${status}, battery ${reading.batteryC.toFixed(1)} °C`;
 }
 
-/** The run's environment from the readings before and after: the hottest zone, every zone, the battery, and throttling. */
-export function thermalEnvironment(before: ThermalReading, after: ThermalReading): RunEnvironment {
+/**
+ * The run's environment from the readings before and after: the hottest zone, every zone, the
+ * battery, throttling, and the clocks and governors, per core and per cluster (the device's
+ * clusters, from its probe).
+ */
+export function thermalEnvironment(before: ThermalReading, after: ThermalReading, clusters: readonly CpuCluster[]): RunEnvironment {
   const hottest = (reading: ThermalReading): number | undefined => (reading.zones.length === 0 ? undefined : Math.max(...reading.zones.map((z) => z.celsius)));
   const start = hottest(before);
   const end = hottest(after);
@@ -120,14 +125,17 @@ export function thermalEnvironment(before: ThermalReading, after: ThermalReading
     ...(start !== undefined && end !== undefined ? { temperatureC: { start, end } } : {}),
     ...(zones.length > 0 ? { thermalZones: zones } : {}),
   };
-  if (before.coresKHz.length > 0 && before.coresKHz.length === after.coresKHz.length) {
+  const [freqBefore, freqAfter] = [parseCpuFreqState(before.cpufreqFiles), parseCpuFreqState(after.cpufreqFiles)];
+  if (freqBefore.coresKHz.length > 0 && freqBefore.coresKHz.length === freqAfter.coresKHz.length) {
     const mhz = (khz: number[]): number[] => khz.map((k) => Math.round(k / 100) / 10);
     const mean = (values: number[]): number => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
-    environment.cpuMHz = { start: mean(mhz(before.coresKHz)), end: mean(mhz(after.coresKHz)) };
-    environment.coresMHz = { start: mhz(before.coresKHz), end: mhz(after.coresKHz) };
+    environment.cpuMHz = { start: mean(mhz(freqBefore.coresKHz)), end: mean(mhz(freqAfter.coresKHz)) };
+    environment.coresMHz = { start: mhz(freqBefore.coresKHz), end: mhz(freqAfter.coresKHz) };
   }
-  const governors = [...new Set([...before.governors, ...after.governors])];
+  const governors = [...new Set([...freqBefore.governors, ...freqAfter.governors])];
   if (governors.length > 0) environment.governor = governors.join(', ');
+  const cpuClusters = clustersBetween(coreReadingsFromFiles(before.cpufreqFiles), coreReadingsFromFiles(after.cpufreqFiles), clusters);
+  if (cpuClusters.length > 0) environment.cpuClusters = cpuClusters;
   if (before.status !== undefined || after.status !== undefined) {
     const name = (s: number | undefined): string => (s === undefined ? 'unknown' : `${thermalStatusName(s)} (${s})`);
     environment.throttled = {

@@ -203,7 +203,7 @@ export async function runAdbCell(context: AdbCellContext, job: LocalBenchJob, op
     if (error instanceof StudioError && error.code !== 'CANCELLED') return null;
     throw error;
   });
-  const environment = after === null ? undefined : thermalEnvironment(before, after);
+  const environment = after === null ? undefined : thermalEnvironment(before, after, facts.clusters);
   if (environment?.throttled?.now === true) {
     notes.push({
       code: 'throttled',
