@@ -9,64 +9,50 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pageErrors, pressPageKey } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pressPageKey } from './helpers/browser';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const DEVICES_SCREENSHOT = path.join(REPO_ROOT, 'docs/devices.png');
 const DEMO_TFLITE = path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite');
 const JOB_TIMEOUT_MS = 90_000;
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
+const TALL = { width: 1400, height: 1000 };
 
-beforeAll(async () => {
+beforeAll(() => {
   const socat = spawnSync('socat', ['-V']);
   if (socat.error || socat.status !== 0) {
     throw new Error('socat is not installed, and the simulated board runs on a socat pseudo-terminal: install it (sudo apt-get install socat).');
   }
-  browser = await launchBrowser();
-  server = await startStudioServer();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
 });
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const studio = useStudioSession({ viewport: TALL });
 
 async function noErrorBanner(): Promise<void> {
-  const banner = page.getByTestId('error-banner');
+  const banner = studio.page.getByTestId('error-banner');
   if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
 }
 
 describe('Devices page', () => {
   it('says what to do before any board exists, and is reached with G then 7 (browser mode’s keys)', async () => {
-    await pressPageKey(page, '7');
-    await page.getByTestId('devices-page').waitFor();
-    expect(await page.getByTestId('devices-empty').textContent()).toContain('Start a simulated board above, or plug one in');
+    await pressPageKey(studio.page, '7');
+    await studio.page.getByTestId('devices-page').waitFor();
+    expect(await studio.page.getByTestId('devices-empty').textContent()).toContain('Start a simulated board above, or plug one in');
     // The seeded demo is ONNX: the fit card says how to get a .tflite in.
-    expect(await page.getByTestId('fit-empty').textContent()).toContain('import one on the Models page');
-    await page.getByTestId('device-ports').waitFor();
+    expect(await studio.page.getByTestId('fit-empty').textContent()).toContain('import one on the Models page');
+    await studio.page.getByTestId('device-ports').waitFor();
     // This machine has no USB boards; either way the ports card says what it found.
-    await page.getByTestId('ports-empty').or(page.getByTestId('ports-table')).waitFor();
+    await studio.page.getByTestId('ports-empty').or(studio.page.getByTestId('ports-table')).waitFor();
   });
 
   it('starts a simulated board, tests it, benchmarks the demo .tflite on it, keeps the log and upload after the run, and opens the run with a histogram', async () => {
-    await page.getByTestId('nav-models').click();
-    await page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
-    await page.getByTestId('model-row').filter({ hasText: 'tflite' }).waitFor();
+    await studio.page.getByTestId('nav-models').click();
+    await studio.page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
+    await studio.page.getByTestId('model-row').filter({ hasText: 'tflite' }).waitFor();
 
-    await page.getByTestId('nav-devices').click();
+    await studio.page.getByTestId('nav-devices').click();
     // Before flashing: the demo .tflite against the ESP32-S3 (8 MiB flash, no PSRAM) fits.
-    const fit = page.getByTestId('fit-card');
+    const fit = studio.page.getByTestId('fit-card');
     await fit.getByTestId('fit-chip').locator('option[value="esp32s3"]').waitFor({ state: 'attached' });
     await fit.getByTestId('fit-chip').selectOption('esp32s3');
     const fitRow = fit.locator('[data-testid="fit-row"][data-chip="esp32s3"]');
@@ -75,8 +61,8 @@ describe('Devices page', () => {
     expect(await fit.getByTestId('fit-row').count()).toBe(1);
     expect(await fitRow.getAttribute('data-verdict')).toBe('fits');
     expect(await fitRow.textContent()).toMatch(/demo-mnist.*\.tflite fits the ESP32-S3/);
-    await page.getByTestId('simulate-edgebench').click();
-    const card = page.getByTestId('device-card');
+    await studio.page.getByTestId('simulate-edgebench').click();
+    const card = studio.page.getByTestId('device-card');
     await card.waitFor();
     expect(await card.locator('h2').textContent()).toBe('Simulated board (ESP32-S3 model)');
 
@@ -98,14 +84,14 @@ describe('Devices page', () => {
     const lastRun = card.getByTestId('device-last-run');
     await lastRun.waitFor({ timeout: JOB_TIMEOUT_MS });
     await noErrorBanner();
-    expect(await page.getByTestId('devices-page').count()).toBe(1);
+    expect(await studio.page.getByTestId('devices-page').count()).toBe(1);
     expect(await card.getByTestId('device-upload').textContent()).toContain('Model uploaded');
     await card.getByTestId('serial-log').getByText('RESULT', { exact: false }).first().waitFor();
     expect(await lastRun.textContent()).toMatch(/^Last run on this boarddemo-mnist · .+ · median \d/);
     // The simulated firmware reports its tensor arena and the model it holds: a measured figure.
     expect(await lastRun.getByTestId('device-last-run-memory').textContent()).toMatch(/^\d+(\.\d+)? (KiB|MiB)$/);
     await lastRun.getByTestId('device-last-run-open').click();
-    const detail = page.getByTestId('run-detail');
+    const detail = studio.page.getByTestId('run-detail');
     await detail.waitFor();
     expect(await detail.getByTestId('run-runtime').textContent()).toMatch(/tflite-micro .*Simulated board \(ESP32-S3 model\)/);
     await detail.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first().waitFor();
@@ -113,8 +99,8 @@ describe('Devices page', () => {
   });
 
   it('keeps the upload bar and the live log on the Devices page; Pause freezes the log and Clear empties it', async () => {
-    await page.getByTestId('nav-devices').click();
-    const card = page.getByTestId('device-card');
+    await studio.page.getByTestId('nav-devices').click();
+    const card = studio.page.getByTestId('device-card');
     const upload = card.getByTestId('device-upload');
     await upload.waitFor();
     expect(await upload.getAttribute('data-sent')).toBe(String(statSync(DEMO_TFLITE).size));
@@ -123,24 +109,24 @@ describe('Devices page', () => {
     await log.getByText('MODEL_CHUNK', { exact: false }).first().waitFor();
     await log.getByText('RESULT', { exact: false }).first().waitFor();
 
-    await page.getByTestId('ports-empty').or(page.getByTestId('ports-table')).waitFor();
+    await studio.page.getByTestId('ports-empty').or(studio.page.getByTestId('ports-table')).waitFor();
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(DEVICES_SCREENSHOT)) {
       // The page scrolls inside its content area: a taller window shows the whole card.
-      await page.setViewportSize({ width: 1400, height: 1240 });
-      await page.screenshot({ path: DEVICES_SCREENSHOT });
-      await page.setViewportSize({ width: 1400, height: 1000 });
+      await studio.page.setViewportSize({ width: 1400, height: 1240 });
+      await studio.page.screenshot({ path: DEVICES_SCREENSHOT });
+      await studio.page.setViewportSize(TALL);
     }
 
     await log.getByTestId('serial-log-pause').click();
     expect(await log.getByTestId('serial-log-pause').getAttribute('aria-pressed')).toBe('true');
     await log.getByTestId('serial-log-clear').click();
     await log.getByText('Nothing yet', { exact: false }).waitFor();
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 
   it("runs a simulated MLPerf Tiny board, whose firmware reports no memory use: its memory reads 'not measured', never 0", async () => {
-    await page.getByTestId('simulate-mlperf').click();
-    const card = page.getByTestId('device-card').filter({ has: page.locator('h2', { hasText: 'MLPerf Tiny' }) });
+    await studio.page.getByTestId('simulate-mlperf').click();
+    const card = studio.page.getByTestId('device-card').filter({ has: studio.page.locator('h2', { hasText: 'MLPerf Tiny' }) });
     await card.waitFor();
     await card.getByTestId('device-run-start').click();
     const lastRun = card.getByTestId('device-last-run');
@@ -150,10 +136,10 @@ describe('Devices page', () => {
     // The log of the run stays beside it.
     expect(await card.getByTestId('serial-log').locator('li[data-direction="rx"]').count()).toBeGreaterThan(0);
     await lastRun.getByTestId('device-last-run-open').click();
-    const detail = page.getByTestId('run-detail');
+    const detail = studio.page.getByTestId('run-detail');
     await detail.waitFor();
     expect(await detail.getByTestId('peak-rss').locator('dd').textContent()).toBe('not measured');
     expect(await detail.textContent()).not.toMatch(/0\.0 M/);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });
