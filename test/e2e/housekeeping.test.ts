@@ -9,21 +9,15 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistDigits, PIXELS } from '../../scripts/demo-model/mnist-data';
-import { launchBrowser, openStudio, pageErrors } from './helpers/browser';
-import { makeTempWorkspace, REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const RUN_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/runs');
 const FIXTURE_RUNS = ['demo-mnist-tflite.json', 'demo-mnist-onnx-t1-700.json', 'demo-mnist-onnx-partial.json', 'serial-mlperf-tiny.json'];
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-let workspaceDir: string;
 let scratch: string;
 const ids: Record<string, string> = {};
 
@@ -43,69 +37,66 @@ async function writeGrayDigits(root: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  workspaceDir = await makeTempWorkspace();
-  await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
-  for (const file of FIXTURE_RUNS) {
-    const text = await readFile(path.join(RUN_FIXTURES, file), 'utf8');
-    ids[file] = (JSON.parse(text) as { id: string }).id;
-    await copyFile(path.join(RUN_FIXTURES, file), path.join(workspaceDir, 'runs', `${ids[file]}.json`));
-  }
   scratch = await mkdtemp(path.join(os.tmpdir(), 'edgebench-gray-'));
   await writeGrayDigits(path.join(scratch, 'gray-digits'));
-  browser = await launchBrowser();
-  server = await startStudioServer({ workspaceDir });
-  page = await openStudio(browser, server.url, { width: 1400, height: 1000 });
-  errors = pageErrors(page);
 });
 
 afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-  await rm(workspaceDir, { recursive: true, force: true });
   await rm(scratch, { recursive: true, force: true });
 });
 
+const studio = useStudioSession({
+  viewport: { width: 1400, height: 1000 },
+  workspace: async (dir) => {
+    await mkdir(path.join(dir, 'runs'), { recursive: true });
+    for (const file of FIXTURE_RUNS) {
+      const text = await readFile(path.join(RUN_FIXTURES, file), 'utf8');
+      ids[file] = (JSON.parse(text) as { id: string }).id;
+      await copyFile(path.join(RUN_FIXTURES, file), path.join(dir, 'runs', `${ids[file]}.json`));
+    }
+  },
+});
+
 async function reload(): Promise<void> {
-  await page.reload();
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+  await studio.page.reload();
+  await studio.page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
 }
 
-const rowIds = async (): Promise<string[]> => page.getByTestId('run-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-run-id') ?? ''));
+const rowIds = async (): Promise<string[]> => studio.page.getByTestId('run-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-run-id') ?? ''));
 
 describe('Runs table', () => {
   it('searches, filters by status and target, and groups by target', async () => {
-    await page.getByTestId('nav-runs').click();
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(4);
-    await page.getByTestId('runs-search').fill('mlperf');
+    await studio.page.getByTestId('nav-runs').click();
+    await expect.poll(() => studio.page.getByTestId('run-row').count()).toBe(4);
+    await studio.page.getByTestId('runs-search').fill('mlperf');
     await expect.poll(rowIds).toEqual([ids['serial-mlperf-tiny.json']]);
-    expect(await page.getByTestId('runs-shown').textContent()).toBe('1 of 4 runs');
-    await page.getByTestId('runs-search').fill('nothing like this');
-    await page.getByTestId('runs-none-match').waitFor();
-    await page.getByTestId('runs-search').fill('');
+    expect(await studio.page.getByTestId('runs-shown').textContent()).toBe('1 of 4 runs');
+    await studio.page.getByTestId('runs-search').fill('nothing like this');
+    await studio.page.getByTestId('runs-none-match').waitFor();
+    await studio.page.getByTestId('runs-search').fill('');
 
-    await page.getByTestId('runs-status').selectOption('partial');
+    await studio.page.getByTestId('runs-status').selectOption('partial');
     await expect.poll(rowIds).toEqual([ids['demo-mnist-onnx-partial.json']]);
-    await page.getByTestId('runs-status').selectOption('all');
-    await page.getByTestId('runs-target').selectOption('This computer');
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(3);
-    await page.getByTestId('runs-target').selectOption('');
+    await studio.page.getByTestId('runs-status').selectOption('all');
+    await studio.page.getByTestId('runs-target').selectOption('This computer');
+    await expect.poll(() => studio.page.getByTestId('run-row').count()).toBe(3);
+    await studio.page.getByTestId('runs-target').selectOption('');
 
-    await page.getByTestId('runs-group').selectOption('target');
-    const groups = page.getByTestId('runs-group-row');
+    await studio.page.getByTestId('runs-group').selectOption('target');
+    const groups = studio.page.getByTestId('runs-group-row');
     await expect.poll(() => groups.count()).toBe(2);
     expect(await groups.allTextContents()).toEqual(['This computer3 runs', 'Simulated board (MLPerf Tiny emulator)1 run']);
-    await page.getByTestId('runs-group').selectOption('none');
-    expect(errors).toEqual([]);
+    await studio.page.getByTestId('runs-group').selectOption('none');
+    expect(studio.errors).toEqual([]);
   });
 
   it("shows a board run's memory as not measured, in the table and in the run", async () => {
-    const board = page.locator(`[data-testid="run-row"][data-run-id="${ids['serial-mlperf-tiny.json']}"]`);
+    const board = studio.page.locator(`[data-testid="run-row"][data-run-id="${ids['serial-mlperf-tiny.json']}"]`);
     expect(await board.locator('[data-stat="peak-rss"]').textContent()).toBe('not measured');
-    const local = page.locator(`[data-testid="run-row"][data-run-id="${ids['demo-mnist-tflite.json']}"]`);
+    const local = studio.page.locator(`[data-testid="run-row"][data-run-id="${ids['demo-mnist-tflite.json']}"]`);
     expect(await local.locator('[data-stat="peak-rss"]').textContent()).toBe('135.8 MiB');
     await board.click();
-    const detail = page.locator(`[data-testid="run-detail"][data-run-id="${ids['serial-mlperf-tiny.json']}"]`);
+    const detail = studio.page.locator(`[data-testid="run-detail"][data-run-id="${ids['serial-mlperf-tiny.json']}"]`);
     await detail.waitFor();
     expect(await detail.getByTestId('peak-rss').locator('dd').textContent()).toBe('not measured');
     expect(await detail.textContent()).not.toMatch(/0\.0 MB|0\.0 MiB/);
@@ -113,37 +104,37 @@ describe('Runs table', () => {
 
   it('removes the ticked run after a confirmation naming it; Cancel removes nothing; gone after reload', async () => {
     const partialId = ids['demo-mnist-onnx-partial.json'] as string;
-    const row = page.locator(`[data-testid="run-row"][data-run-id="${partialId}"]`);
+    const row = studio.page.locator(`[data-testid="run-row"][data-run-id="${partialId}"]`);
     await row.getByTestId('run-pick').check();
-    await page.getByTestId('runs-remove').click();
-    const dialog = page.getByTestId('confirm-remove');
+    await studio.page.getByTestId('runs-remove').click();
+    const dialog = studio.page.getByTestId('confirm-remove');
     await dialog.waitFor();
     expect(await dialog.getByTestId('confirm-remove-item').count()).toBe(1);
     expect(await dialog.getByTestId('confirm-remove-item').textContent()).toContain(partialId);
     await dialog.getByTestId('confirm-remove-cancel').click();
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.getByTestId('run-row').count()).toBe(4);
+    expect(await studio.page.getByTestId('run-row').count()).toBe(4);
 
-    await page.getByTestId('runs-remove').click();
+    await studio.page.getByTestId('runs-remove').click();
     await dialog.getByTestId('confirm-remove-ok').click();
     await dialog.waitFor({ state: 'detached' });
     await row.waitFor({ state: 'detached' });
     await reload();
-    await page.getByTestId('nav-runs').click();
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(3);
+    await studio.page.getByTestId('nav-runs').click();
+    await expect.poll(() => studio.page.getByTestId('run-row').count()).toBe(3);
     expect(await rowIds()).not.toContain(partialId);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });
 
 describe('Datasets', () => {
   it('imports grayscale PNGs as one channel and previews the stored preprocessing as labelled thumbnails', async () => {
-    await page.getByTestId('nav-datasets').click();
-    await page.getByTestId('dataset-folder-input').setInputFiles(path.join(scratch, 'gray-digits'));
-    const row = page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' });
+    await studio.page.getByTestId('nav-datasets').click();
+    await studio.page.getByTestId('dataset-folder-input').setInputFiles(path.join(scratch, 'gray-digits'));
+    const row = studio.page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' });
     await row.waitFor();
     expect(await row.locator('code').last().textContent()).toBe('[1, 28, 28]');
-    const panel = page.getByTestId('preprocessing-panel');
+    const panel = studio.page.getByTestId('preprocessing-panel');
     await panel.locator('h2', { hasText: 'gray-digits' }).waitFor();
     const preview = panel.getByTestId('preprocessing-preview');
     await preview.waitFor();
@@ -167,7 +158,7 @@ describe('Datasets', () => {
   });
 
   it('sets resize, scale and normalization in the form, previews them, and keeps them after reload', async () => {
-    const panel = page.getByTestId('preprocessing-panel');
+    const panel = studio.page.getByTestId('preprocessing-panel');
     await panel.getByTestId('prep-resize').check();
     await panel.getByTestId('prep-width').fill('14');
     await panel.getByTestId('prep-height').fill('14');
@@ -190,52 +181,52 @@ describe('Datasets', () => {
     await panel.getByTestId('prep-save').click();
     await panel.getByTestId('prep-saved').waitFor();
     await reload();
-    await page.getByTestId('nav-datasets').click();
-    await page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' }).click();
-    const again = page.getByTestId('preprocessing-panel');
+    await studio.page.getByTestId('nav-datasets').click();
+    await studio.page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' }).click();
+    const again = studio.page.getByTestId('preprocessing-panel');
     await again.locator('h2', { hasText: 'gray-digits' }).waitFor();
     expect(await again.getByTestId('prep-resize').isChecked()).toBe(true);
     expect(await again.getByTestId('prep-width').inputValue()).toBe('14');
     expect(await again.getByTestId('prep-scale').inputValue()).toBe('1/255');
     await again.locator('[data-testid="preprocessing-preview"][data-shape="14,14,1"]').waitFor();
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 
   it('removes a dataset after a confirmation naming it, and only that one', async () => {
-    const row = page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' });
+    const row = studio.page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' });
     await row.getByTestId('dataset-remove').click();
-    const dialog = page.getByTestId('confirm-remove');
+    const dialog = studio.page.getByTestId('confirm-remove');
     expect(await dialog.getByTestId('confirm-remove-item').allTextContents()).toEqual([expect.stringContaining('gray-digits · 10 samples')]);
     await dialog.getByTestId('confirm-remove-ok').click();
     await row.waitFor({ state: 'detached' });
     await reload();
-    await page.getByTestId('nav-datasets').click();
-    await page.locator('[data-testid="dataset-row"][data-dataset-id="demo-digits"]').waitFor();
-    expect(await page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' }).count()).toBe(0);
-    expect(errors).toEqual([]);
+    await studio.page.getByTestId('nav-datasets').click();
+    await studio.page.locator('[data-testid="dataset-row"][data-dataset-id="demo-digits"]').waitFor();
+    expect(await studio.page.getByTestId('dataset-row').filter({ hasText: 'gray-digits' }).count()).toBe(0);
+    expect(studio.errors).toEqual([]);
   });
 });
 
 describe('Models', () => {
   it('asks whether a variant goes with its model, removes both only when ticked; the runs stay and open', async () => {
-    await page.getByTestId('nav-models').click();
-    const rows = page.getByTestId('model-row');
+    await studio.page.getByTestId('nav-models').click();
+    const rows = studio.page.getByTestId('model-row');
     const float = rows.filter({ hasText: 'onnx' }).first();
     await float.waitFor();
     const floatId = (await float.getAttribute('data-model-id')) as string;
     // A variant: the demo .tflite linked to the float model, as a user links one made elsewhere.
-    await page.getByTestId('import-input').setInputFiles(path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite'));
+    await studio.page.getByTestId('import-input').setInputFiles(path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite'));
     const tflite = rows.filter({ hasText: 'tflite' });
     await tflite.waitFor();
     await tflite.click();
-    await page.getByTestId('link-parent-select').selectOption(floatId);
-    await page.getByTestId('link-button').click();
+    await studio.page.getByTestId('link-parent-select').selectOption(floatId);
+    await studio.page.getByTestId('link-button').click();
     await rows.filter({ hasText: 'linked to demo-mnist' }).waitFor();
     const before = await rows.count();
 
     await float.hover();
     await float.getByTestId('model-remove').click();
-    const dialog = page.getByTestId('confirm-remove');
+    const dialog = studio.page.getByTestId('confirm-remove');
     await dialog.waitFor();
     // Unticked, only the model is named, and it cannot go without its variant.
     expect(await dialog.getByTestId('confirm-remove-item').count()).toBe(1);
@@ -251,13 +242,13 @@ describe('Models', () => {
     await expect.poll(() => rows.count()).toBe(before - 2);
 
     await reload();
-    await page.getByTestId('nav-models').click();
-    expect(await page.locator(`[data-testid="model-row"][data-model-id="${floatId}"]`).count()).toBe(0);
-    await page.getByTestId('nav-runs').click();
-    const run = page.locator(`[data-testid="run-row"][data-run-id="${ids['demo-mnist-onnx-t1-700.json']}"]`);
+    await studio.page.getByTestId('nav-models').click();
+    expect(await studio.page.locator(`[data-testid="model-row"][data-model-id="${floatId}"]`).count()).toBe(0);
+    await studio.page.getByTestId('nav-runs').click();
+    const run = studio.page.locator(`[data-testid="run-row"][data-run-id="${ids['demo-mnist-onnx-t1-700.json']}"]`);
     await run.click();
-    const detail = page.locator(`[data-testid="run-detail"][data-run-id="${ids['demo-mnist-onnx-t1-700.json']}"]`);
+    const detail = studio.page.locator(`[data-testid="run-detail"][data-run-id="${ids['demo-mnist-onnx-t1-700.json']}"]`);
     await detail.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first().waitFor();
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });

@@ -10,17 +10,16 @@
  * No sleeps: every wait is for a selector or a page condition.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMsRange } from '../../src/renderer/src/format';
 import { formatMs } from '../../src/shared/units';
 import { BENCH_SETTING_SPECS } from '../../src/shared/plugins/bench-settings';
 import { messageFor } from '../../src/shared/remedies';
 import { RunFile } from '../../src/shared/run-schema';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { makeTempWorkspace, REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 import { syntheticRun } from './helpers/synthetic-run';
 
 const REPEATS_SCREENSHOT = path.join(REPO_ROOT, 'docs/repeats.png');
@@ -34,44 +33,30 @@ const repeated = RunFile.parse({
 });
 const single = RunFile.parse({ ...syntheticRun({ id: 'one-process', samples: 200, medianMs: 2, seed: 12, createdAt: '2026-12-01T09:00:00.000Z' }), environment: { governor: 'performance' } });
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-let workspaceDir: string | undefined;
 /** Every call the page sent over browser mode's WebSocket, as parsed frames. */
 const sentCalls: Array<{ channel: string; request: unknown }> = [];
 
-beforeAll(async () => {
-  workspaceDir = await makeTempWorkspace();
-  await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
-  for (const run of [repeated, single]) await writeFile(path.join(workspaceDir, 'runs', `${run.id}.json`), JSON.stringify(run));
-  browser = await launchBrowser();
-  server = await startStudioServer({ workspaceDir });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-  errors = pageErrors(page);
+const studio = useStudioSession({
+  workspace: async (dir) => {
+    await mkdir(path.join(dir, 'runs'), { recursive: true });
+    for (const run of [repeated, single]) await writeFile(path.join(dir, 'runs', `${run.id}.json`), JSON.stringify(run));
+  },
   // Listening before the page opens its socket: the Repeats field's value is read off the wire.
-  page.on('websocket', (socket) =>
-    socket.on('framesent', (frame) => {
-      if (typeof frame.payload !== 'string') return;
-      const parsed = JSON.parse(frame.payload) as { type?: string; channel?: string; request?: unknown };
-      if (parsed.type === 'call' && typeof parsed.channel === 'string') sentCalls.push({ channel: parsed.channel, request: parsed.request });
-    }),
-  );
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-  await page.getByTestId('nav-runs').click();
+  beforeOpen: (page) =>
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        if (typeof frame.payload !== 'string') return;
+        const parsed = JSON.parse(frame.payload) as { type?: string; channel?: string; request?: unknown };
+        if (parsed.type === 'call' && typeof parsed.channel === 'string') sentCalls.push({ channel: parsed.channel, request: parsed.request });
+      }),
+    ),
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-  // The workspace was given, so the server leaves it.
-  if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true });
+beforeAll(async () => {
+  await studio.page.getByTestId('nav-runs').click();
 });
 
-const row = (id: string) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
+const row = (id: string) => studio.page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
 const between = repeated.betweenRun;
 if (!between?.ci95) throw new Error('The synthetic run should carry a between-run CI.');
 const betweenText = formatMsRange(between.ci95.low, between.ci95.high);
@@ -85,7 +70,7 @@ describe('a run of five fresh processes in the studio', () => {
 
   it('the run detail draws a box per repeat, both CIs labelled, and the between-run warning', async () => {
     await row(repeated.id).click();
-    const detail = page.locator(`[data-testid="run-detail"][data-run-id="${repeated.id}"]`);
+    const detail = studio.page.locator(`[data-testid="run-detail"][data-run-id="${repeated.id}"]`);
     const section = detail.getByTestId('run-repeats');
     await section.waitFor();
 
@@ -139,8 +124,8 @@ describe('a run of five fresh processes in the studio', () => {
 
   it("Compare shows each run's between-run CI beside its within-run CI, and the environment facts that differ", async () => {
     for (const id of [repeated.id, single.id]) await row(id).locator('[data-testid="run-pick"]').check();
-    await page.getByTestId('compare-button').click();
-    const table = page.getByTestId('compare-table');
+    await studio.page.getByTestId('compare-button').click();
+    const table = studio.page.getByTestId('compare-table');
     await table.waitFor();
     const compareRow = (id: string) => table.locator(`[data-testid="compare-row"][data-run-id="${id}"]`);
     expect(await compareRow(repeated.id).locator('[data-stat="between-run-ci"]').textContent()).toBe(betweenText);
@@ -149,82 +134,82 @@ describe('a run of five fresh processes in the studio', () => {
     expect(await compareRow(repeated.id).locator('[data-stat="median"]').textContent()).toBe(formatMs(between.medianMs));
 
     // What differed between them: the governor, each run's value under its side.
-    const differed = page.locator(`[data-testid="environment-diff-run"][data-run-id="${single.id}"] tr[data-fact="governor"] td`);
+    const differed = studio.page.locator(`[data-testid="environment-diff-run"][data-run-id="${single.id}"] tr[data-fact="governor"] td`);
     expect(await differed.allTextContents()).toEqual(['CPU governor', 'powersave', 'performance']);
-    await page.getByTestId('nav-runs').click();
-    await page.getByTestId('compare-clear').click();
+    await studio.page.getByTestId('nav-runs').click();
+    await studio.page.getByTestId('compare-clear').click();
   });
 });
 
 describe('the Repeats field', () => {
-  const field = () => page.getByTestId('bench-repeats-input');
-  const hint = () => page.locator('label:has([data-testid="bench-repeats-input"]) .field-hint').textContent();
+  const field = () => studio.page.getByTestId('bench-repeats-input');
+  const hint = () => studio.page.locator('label:has([data-testid="bench-repeats-input"]) .field-hint').textContent();
 
   it('says what empty means in each mode, and its value reaches bench.start: the demo model runs in two fresh processes', async () => {
     await field().waitFor();
-    expect(await page.locator('label:has([data-testid="bench-repeats-input"]) .field-label').textContent()).toBe(BENCH_SETTING_SPECS.repeats.label);
+    expect(await studio.page.locator('label:has([data-testid="bench-repeats-input"]) .field-label').textContent()).toBe(BENCH_SETTING_SPECS.repeats.label);
     expect(await hint()).toBe('Fresh processes per cell; empty = 1');
-    const count = page.getByTestId('bench-cell-count');
+    const count = studio.page.getByTestId('bench-cell-count');
     expect(await count.textContent()).not.toContain('fresh processes');
-    await page.getByTestId('bench-mode-report').check();
+    await studio.page.getByTestId('bench-mode-report').check();
     expect(await hint()).toBe('Empty = 5 (report mode implies 5)');
     // Report mode runs each cell in five fresh processes, one 10 s window each.
     expect(await count.textContent()).toContain('each in 5 fresh processes · at least 50 s');
-    await page.getByTestId('bench-mode-quick').check();
+    await studio.page.getByTestId('bench-mode-quick').check();
 
     await field().fill('0');
     expect(await hint()).toBe('Use 1 to 100.');
-    expect(await page.getByTestId('bench-start').isDisabled()).toBe(true);
+    expect(await studio.page.getByTestId('bench-start').isDisabled()).toBe(true);
 
     await field().fill('2');
     expect(await count.textContent()).toContain('each in 2 fresh processes');
-    await page.getByTestId('bench-runs-input').fill('20');
-    await page.getByTestId('bench-warmup-input').fill('2');
-    await page.getByTestId('bench-warmup-time-input').fill('0');
-    const before = await readdir(path.join(server.workspaceDir, 'runs'));
-    await page.getByTestId('bench-start').click();
+    await studio.page.getByTestId('bench-runs-input').fill('20');
+    await studio.page.getByTestId('bench-warmup-input').fill('2');
+    await studio.page.getByTestId('bench-warmup-time-input').fill('0');
+    const before = await readdir(path.join(studio.server.workspaceDir, 'runs'));
+    await studio.page.getByTestId('bench-start').click();
 
     await expect.poll(() => sentCalls.some((call) => call.channel === 'bench.start'), { timeout: 10_000 }).toBe(true);
     const start = sentCalls.find((call) => call.channel === 'bench.start');
     expect((start?.request as { settings?: { repeats?: number } }).settings?.repeats).toBe(2);
 
     // The demo model really runs in two fresh processes: one run file with both repeats' samples.
-    await page.locator('[data-testid="run-row"]').nth(2).waitFor({ timeout: 90_000 });
-    const added = (await readdir(path.join(server.workspaceDir, 'runs'))).filter((name) => name.endsWith('.json') && !before.includes(name));
+    await studio.page.locator('[data-testid="run-row"]').nth(2).waitFor({ timeout: 90_000 });
+    const added = (await readdir(path.join(studio.server.workspaceDir, 'runs'))).filter((name) => name.endsWith('.json') && !before.includes(name));
     expect(added).toHaveLength(1);
-    const run = RunFile.parse(JSON.parse(await readFile(path.join(server.workspaceDir, 'runs', added[0] ?? ''), 'utf8')));
+    const run = RunFile.parse(JSON.parse(await readFile(path.join(studio.server.workspaceDir, 'runs', added[0] ?? ''), 'utf8')));
     expect(run.settings.repeats).toBe(2);
     expect(run.repeats?.map((r) => r.count)).toEqual([20, 20]);
     expect(run.betweenRun?.repeats).toBe(2);
 
     // Its detail: two boxes, and two repeats are too few for a between-run CI, which it says.
-    await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`).click();
-    const section = page.locator(`[data-testid="run-detail"][data-run-id="${run.id}"] [data-testid="run-repeats"]`);
+    await studio.page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`).click();
+    const section = studio.page.locator(`[data-testid="run-detail"][data-run-id="${run.id}"] [data-testid="run-repeats"]`);
     await section.waitFor();
     expect(await section.getByTestId('repeat-row').count()).toBe(2);
     expect(await section.locator('[data-ci="between"] dt').textContent()).toBe('Median 95% CI across 2 fresh runs');
     expect(await section.locator('[data-ci="between"] dd').first().textContent()).toBe('too few repeats (2)');
-    expect(await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"] [data-stat="between-run-ci"]`).textContent()).toBe('too few repeats (2)');
-    expect(errors).toEqual([]);
+    expect(await studio.page.locator(`[data-testid="run-row"][data-run-id="${run.id}"] [data-stat="between-run-ci"]`).textContent()).toBe('too few repeats (2)');
+    expect(studio.errors).toEqual([]);
   });
 
   it('a real run of five fresh processes shows its between-run CI (and makes the README\'s docs/repeats.png on request)', async () => {
-    await page.getByTestId('nav-runs').click();
+    await studio.page.getByTestId('nav-runs').click();
     await field().fill('5');
-    await page.getByTestId('bench-runs-input').fill('300');
-    await page.getByTestId('bench-warmup-input').fill('10');
-    await page.getByTestId('bench-warmup-time-input').fill('0');
-    const before = await readdir(path.join(server.workspaceDir, 'runs'));
-    await page.getByTestId('bench-start').click();
-    await page.locator('[data-testid="run-row"]').nth(3).waitFor({ timeout: 90_000 });
-    const added = (await readdir(path.join(server.workspaceDir, 'runs'))).filter((name) => name.endsWith('.json') && !before.includes(name));
-    const run = RunFile.parse(JSON.parse(await readFile(path.join(server.workspaceDir, 'runs', added[0] ?? ''), 'utf8')));
+    await studio.page.getByTestId('bench-runs-input').fill('300');
+    await studio.page.getByTestId('bench-warmup-input').fill('10');
+    await studio.page.getByTestId('bench-warmup-time-input').fill('0');
+    const before = await readdir(path.join(studio.server.workspaceDir, 'runs'));
+    await studio.page.getByTestId('bench-start').click();
+    await studio.page.locator('[data-testid="run-row"]').nth(3).waitFor({ timeout: 90_000 });
+    const added = (await readdir(path.join(studio.server.workspaceDir, 'runs'))).filter((name) => name.endsWith('.json') && !before.includes(name));
+    const run = RunFile.parse(JSON.parse(await readFile(path.join(studio.server.workspaceDir, 'runs', added[0] ?? ''), 'utf8')));
     expect(run.repeats?.map((r) => r.count)).toEqual([300, 300, 300, 300, 300]);
     const ci = run.betweenRun?.ci95;
     if (!ci) throw new Error('Five repeats should give a between-run CI.');
 
-    await page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`).click();
-    const section = page.locator(`[data-testid="run-detail"][data-run-id="${run.id}"] [data-testid="run-repeats"]`);
+    await studio.page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`).click();
+    const section = studio.page.locator(`[data-testid="run-detail"][data-run-id="${run.id}"] [data-testid="run-repeats"]`);
     await section.waitFor();
     expect(await section.getByTestId('repeat-row').count()).toBe(5);
     expect(await section.locator('[data-ci="between"] dt').textContent()).toBe('Median 95% CI across 5 fresh runs');
@@ -233,6 +218,6 @@ describe('the Repeats field', () => {
       await section.scrollIntoViewIfNeeded();
       await section.screenshot({ path: REPEATS_SCREENSHOT });
     }
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });
