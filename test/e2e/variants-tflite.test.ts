@@ -7,117 +7,98 @@
  * No sleeps: every wait is for a selector or a page condition.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const DEMO_TFLITE = path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite');
 const JOB_TIMEOUT_MS = 110_000;
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startStudioServer();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const studio = useStudioSession();
 
 async function noErrorBanner(): Promise<void> {
-  const banner = page.getByTestId('error-banner');
+  const banner = studio.page.getByTestId('error-banner');
   if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
 }
 
 async function create(expectedRows: number): Promise<void> {
-  await page.getByTestId('variant-create').click();
-  await page.getByTestId('variant-create').filter({ hasText: 'Create variant' }).waitFor({ timeout: JOB_TIMEOUT_MS });
+  await studio.page.getByTestId('variant-create').click();
+  await studio.page.getByTestId('variant-create').filter({ hasText: 'Create variant' }).waitFor({ timeout: JOB_TIMEOUT_MS });
   await noErrorBanner();
-  await expect.poll(() => page.getByTestId('variant-row').count()).toBe(expectedRows);
+  await expect.poll(() => studio.page.getByTestId('variant-row').count()).toBe(expectedRows);
 }
 
 describe('Variants panel on a TFLite model', () => {
   it("offers TFLite's modes and makes a dynamic range and an fp16 variant, listed under the model with the op kept float", async () => {
-    await page.getByTestId('nav-models').click();
-    await page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
-    const tflite = page.getByTestId('model-row').filter({ hasText: 'tflite' });
+    await studio.page.getByTestId('nav-models').click();
+    await studio.page.getByTestId('import-input').setInputFiles(DEMO_TFLITE);
+    const tflite = studio.page.getByTestId('model-row').filter({ hasText: 'tflite' });
     await tflite.waitFor();
     await tflite.click();
-    const panel = page.getByTestId('variants-panel');
+    const panel = studio.page.getByTestId('variants-panel');
     await panel.getByTestId('variants-empty').waitFor();
-    const form = page.getByTestId('variant-form');
+    const form = studio.page.getByTestId('variant-form');
     expect(await form.locator('.segment').allTextContents()).toEqual(['int8 dynamic', 'int8 full integer', 'fp16']);
     // TFLite's modes fix per-channel weights and the weight range: the ONNX fields are not offered.
-    expect(await page.getByTestId('variant-per-channel').count()).toBe(0);
-    expect(await page.getByTestId('variant-weight-range').count()).toBe(0);
+    expect(await studio.page.getByTestId('variant-per-channel').count()).toBe(0);
+    expect(await studio.page.getByTestId('variant-weight-range').count()).toBe(0);
 
-    await page.getByTestId('variant-mode-dynamic').check();
+    await studio.page.getByTestId('variant-mode-dynamic').check();
     await create(1);
-    const dynamic = page.getByTestId('variant-row').filter({ hasText: 'int8 dynamic' });
+    const dynamic = studio.page.getByTestId('variant-row').filter({ hasText: 'int8 dynamic' });
     expect(Number(await dynamic.getAttribute('data-size-share'))).toBeLessThanOrEqual(0.33);
     expect(await dynamic.textContent()).toContain('2 ops quantized');
     await dynamic.getByTestId('variant-skipped').locator('summary').click();
     expect(await dynamic.getByTestId('variant-skipped').textContent()).toMatch(/1 kept float.*op:0 \(CONV_2D\): .*under TFLite's 1024-element threshold/s);
 
-    await page.getByTestId('variant-mode-fp16').check();
+    await studio.page.getByTestId('variant-mode-fp16').check();
     await create(2);
-    const fp16 = page.getByTestId('variant-row').filter({ hasText: 'fp16' });
+    const fp16 = studio.page.getByTestId('variant-row').filter({ hasText: 'fp16' });
     expect(Number(await fp16.getAttribute('data-size-share'))).toBeGreaterThan(0.45);
     expect(Number(await fp16.getAttribute('data-size-share'))).toBeLessThan(0.6);
 
     // Both are in the models list, each under the TFLite model it came from.
-    const rows = await page.getByTestId('model-row').allTextContents();
+    const rows = await studio.page.getByTestId('model-row').allTextContents();
     expect(rows.filter((text) => /int8 dynamic|fp16/.test(text))).toHaveLength(2);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   }, 240_000);
 
   it('full integer asks for the I/O type and a calibration dataset, and makes an int8 variant with int8 inputs and outputs', async () => {
-    await page.getByTestId('variant-mode-static').check();
-    expect(await page.getByTestId('variant-io-select').inputValue()).toBe('int8');
-    expect(await page.getByTestId('variant-dataset-select').inputValue()).toBe('demo-digits');
+    await studio.page.getByTestId('variant-mode-static').check();
+    expect(await studio.page.getByTestId('variant-io-select').inputValue()).toBe('int8');
+    expect(await studio.page.getByTestId('variant-dataset-select').inputValue()).toBe('demo-digits');
     // The quantizer's choices at its defaults (the CLI's without flags); entropy is shown, not offered.
-    const method = page.getByTestId('variant-method-select');
+    const method = studio.page.getByTestId('variant-method-select');
     expect(await method.inputValue()).toBe('minmax');
     expect(await method.locator('option[value="entropy"]').isDisabled()).toBe(true);
-    expect(await page.getByTestId('variant-dense-weights').inputValue()).toBe('per-tensor');
-    expect(await page.getByTestId('variant-bias-correction').isChecked()).toBe(true);
-    await page.getByTestId('variant-samples-input').fill('50');
+    expect(await studio.page.getByTestId('variant-dense-weights').inputValue()).toBe('per-tensor');
+    expect(await studio.page.getByTestId('variant-bias-correction').isChecked()).toBe(true);
+    await studio.page.getByTestId('variant-samples-input').fill('50');
     await create(3);
-    const full = page.getByTestId('variant-row').filter({ hasText: 'int8 full integer (int8 I/O)' });
+    const full = studio.page.getByTestId('variant-row').filter({ hasText: 'int8 full integer (int8 I/O)' });
     expect(Number(await full.getAttribute('data-size-share'))).toBeLessThanOrEqual(0.33);
     expect(await full.getByTestId('variant-calibration').textContent()).toMatch(/calibrated on .*50 samples/);
     expect(await full.getByTestId('variant-detail').allTextContents()).toEqual(['int8 activations, int8 inputs and outputs', 'dense-layer weights per tensor', 'bias correction']);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   }, 240_000);
 
   it('a per-channel, percentile variant records its choices, told apart from the default one in the Variants list and the models list', async () => {
-    await page.getByTestId('variant-method-select').selectOption('percentile');
-    await page.getByTestId('variant-percentile-input').fill('99.99');
-    await page.getByTestId('variant-dense-weights').selectOption('per-channel');
-    expect(await page.getByTestId('variant-tflite-choices').textContent()).toContain('needs TFLite 2.15+ or a recent TFLite Micro');
+    await studio.page.getByTestId('variant-method-select').selectOption('percentile');
+    await studio.page.getByTestId('variant-percentile-input').fill('99.99');
+    await studio.page.getByTestId('variant-dense-weights').selectOption('per-channel');
+    expect(await studio.page.getByTestId('variant-tflite-choices').textContent()).toContain('needs TFLite 2.15+ or a recent TFLite Micro');
     // Fewer samples than the default variant's: percentile ranges take a second pass over them.
-    await page.getByTestId('variant-samples-input').fill('20');
+    await studio.page.getByTestId('variant-samples-input').fill('20');
     await create(4);
-    const recipes = await page.getByTestId('variant-recipe').allTextContents();
+    const recipes = await studio.page.getByTestId('variant-recipe').allTextContents();
     expect(recipes).toContain('int8 full integer (int8 I/O)');
     expect(recipes).toContain('int8 full integer (int8 I/O, percentile 99.99, per-channel dense)');
-    const chosen = page.getByTestId('variant-row').filter({ hasText: 'per-channel dense' });
+    const chosen = studio.page.getByTestId('variant-row').filter({ hasText: 'per-channel dense' });
     expect(await chosen.getByTestId('variant-detail').allTextContents()).toEqual(['percentile 99.99', 'int8 activations, int8 inputs and outputs', 'dense-layer weights per channel', 'bias correction']);
     // The models list names both full-integer variants apart.
-    const rows = await page.getByTestId('model-row').allTextContents();
+    const rows = await studio.page.getByTestId('model-row').allTextContents();
     expect(rows.filter((text) => text.includes('int8 full integer'))).toHaveLength(2);
     expect(rows.some((text) => text.includes('percentile 99.99, per-channel dense'))).toBe(true);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   }, 240_000);
 });
