@@ -12,10 +12,10 @@
  * No sleeps: every wait is for a selector or a page condition.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { summarizeLatency } from '../../src/core/bench/stats';
 import { directTransport } from '../../src/core/direct-transport';
 import { nodeForkSpawner } from '../../src/core/runner/runner-client';
@@ -26,8 +26,8 @@ import { formatMs } from '../../src/shared/units';
 import { EvalRecord } from '../../src/shared/eval-schema';
 import { createApiClient } from '../../src/shared/rpc';
 import { RunFile } from '../../src/shared/run-schema';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { makeTempWorkspace, REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 import { syntheticRun } from './helpers/synthetic-run';
 
 /** The README's picture of the across-targets charts, made when missing or on request (UPDATE_SCREENSHOT=1). */
@@ -44,11 +44,6 @@ const TARGETS = [
 const LONG_TAIL_ID = 'long-tail';
 const LONG_TAIL_SLOW = 12;
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-let workspaceDir: string;
 let models: ModelEntry[];
 const runIds: string[] = [];
 
@@ -88,8 +83,7 @@ function evalRecord(model: ModelEntry, top1: number, reference: ModelEntry | nul
   });
 }
 
-beforeAll(async () => {
-  workspaceDir = await makeTempWorkspace();
+async function prepareWorkspace(workspaceDir: string): Promise<void> {
   // Real models: the demo model and two variants the engine makes of it.
   const studio = await openStudio({ workspaceDir, seedDemo: true, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
   try {
@@ -125,20 +119,9 @@ beforeAll(async () => {
   const tail = syntheticRun({ id: LONG_TAIL_ID, samples: 1000, medianMs: 1, seed: 99, createdAt: '2026-11-30T10:00:00.000Z' });
   const samples = [...tail.latencyMs.samples.slice(LONG_TAIL_SLOW), ...Array.from({ length: LONG_TAIL_SLOW }, (_, i) => 50 + i)];
   await writeFile(path.join(workspaceDir, 'runs', `${LONG_TAIL_ID}.json`), JSON.stringify(RunFile.parse({ ...tail, latencyMs: summarizeLatency(samples) })));
-  browser = await launchBrowser();
-  server = await startStudioServer({ workspaceDir });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-}, 120_000);
+}
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-  if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true });
-});
+const session = useStudioSession({ workspace: prepareWorkspace });
 
 /** Picks linear or log on a chart's scale switch (the radio sits inside its label, which takes the click). */
 async function pickScale(chart: Locator, scale: 'linear' | 'log'): Promise<void> {
@@ -152,25 +135,25 @@ async function tickLabels(chart: Locator, axis: 'x' | 'y'): Promise<string[]> {
 
 describe('runs across targets, compared', () => {
   it('draws one bar per variant per target, an accuracy point per run labelled with its target with the dashed Pareto front, and memory as measured', async () => {
-    await page.getByTestId('nav-runs').click();
-    for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`).check();
-    await page.getByTestId('compare-button').click();
-    const across = page.getByTestId('across-targets');
+    await session.page.getByTestId('nav-runs').click();
+    for (const id of runIds) await session.page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-testid="run-pick"]`).check();
+    await session.page.getByTestId('compare-button').click();
+    const across = session.page.getByTestId('across-targets');
     await across.waitFor();
 
-    const bars = page.getByTestId('across-latency').getByTestId('target-bar');
+    const bars = session.page.getByTestId('across-latency').getByTestId('target-bar');
     await expect.poll(() => bars.count()).toBe(TARGETS.length * models.length);
     for (const target of TARGETS) {
-      const series = await page.locator(`[data-testid="across-latency"] [data-testid="target-bar"][data-target="${target.name}"]`).evaluateAll((els) =>
+      const series = await session.page.locator(`[data-testid="across-latency"] [data-testid="target-bar"][data-target="${target.name}"]`).evaluateAll((els) =>
         els.map((el) => el.getAttribute('data-series')),
       );
       // One bar per variant on every target: a distinct series each.
       expect(new Set(series).size).toBe(models.length);
     }
     // Every bar has its CI whisker (synthetic runs of one process: the within-run CI).
-    expect(await page.getByTestId('across-latency').locator('.recharts-errorBar').count()).toBe(TARGETS.length * models.length);
+    expect(await session.page.getByTestId('across-latency').locator('.recharts-errorBar').count()).toBe(TARGETS.length * models.length);
 
-    const scatter = page.getByTestId('across-accuracy');
+    const scatter = session.page.getByTestId('across-accuracy');
     const labels = scatter.locator('text.point-label');
     await expect.poll(() => labels.count()).toBe(runIds.length);
     // Each point is labelled with its target (its colour and the legend say the model).
@@ -182,25 +165,25 @@ describe('runs across targets, compared', () => {
     expect((await frontPath.getAttribute('d'))?.length ?? 0).toBeGreaterThan(10);
 
     // Two targets measured memory, the serial board did not: bars for two, and its runs named as not measured.
-    const memory = page.getByTestId('across-memory');
+    const memory = session.page.getByTestId('across-memory');
     await expect.poll(() => memory.getByTestId('memory-bar').count()).toBe(2 * models.length);
     const notMeasured = (await memory.getByTestId('memory-not-measured').textContent()) ?? '';
     expect(notMeasured).toContain('stm32 (synthetic)');
     expect(notMeasured).not.toContain('This computer');
-    const rssCells = page.getByTestId('compare-table').locator('[data-stat="peak-rss"]');
+    const rssCells = session.page.getByTestId('compare-table').locator('[data-stat="peak-rss"]');
     expect(await rssCells.filter({ hasText: 'not measured' }).count()).toBe(models.length);
     expect(await rssCells.filter({ hasText: /^0(\.0)? / }).count()).toBe(0);
 
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(ACROSS_SCREENSHOT)) {
       await mkdir(path.dirname(ACROSS_SCREENSHOT), { recursive: true });
-      await page.mouse.move(0, 0);
+      await session.page.mouse.move(0, 0);
       await across.screenshot({ path: ACROSS_SCREENSHOT });
     }
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('the log toggle changes the latency axis ticks to decades', async () => {
-    const chart = page.getByTestId('across-latency');
+    const chart = session.page.getByTestId('across-latency');
     const linear = await tickLabels(chart, 'y');
     expect(linear.length).toBeGreaterThan(1);
     await pickScale(chart, 'log');
@@ -211,16 +194,16 @@ describe('runs across targets, compared', () => {
     expect(log).toContain(1);
     expect(log).toContain(10);
 
-    const cdf = page.getByTestId('compare-cdf');
+    const cdf = session.page.getByTestId('compare-cdf');
     const cdfLinear = await tickLabels(cdf, 'x');
     await pickScale(cdf, 'log');
     await expect.poll(() => tickLabels(cdf, 'x')).not.toEqual(cdfLinear);
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('a run with a long tail gets the fence note, and "Show all" draws the tail', async () => {
     // The CDF of runs 0.55 to 40 ms with the synthetic spikes (0.2 % of samples, 4 to 10 times slower).
-    const cdf = page.getByTestId('compare-cdf');
+    const cdf = session.page.getByTestId('compare-cdf');
     const note = cdf.getByTestId('fence-note');
     await note.waitFor();
     const text = (await note.textContent()) ?? '';
@@ -239,9 +222,9 @@ describe('runs across targets, compared', () => {
     expect(Math.max(...all)).toBeGreaterThan(Math.max(...fenced));
 
     // The run page's histogram of a run with a long tail has the same note and toggles.
-    await page.getByTestId('nav-runs').click();
-    await page.locator(`[data-testid="run-row"][data-run-id="${LONG_TAIL_ID}"]`).click();
-    const histogram = page.locator(`[data-testid="latency-histogram"][data-run-id="${LONG_TAIL_ID}"]`);
+    await session.page.getByTestId('nav-runs').click();
+    await session.page.locator(`[data-testid="run-row"][data-run-id="${LONG_TAIL_ID}"]`).click();
+    const histogram = session.page.locator(`[data-testid="latency-histogram"][data-run-id="${LONG_TAIL_ID}"]`);
     await histogram.waitFor();
     const histogramNote = histogram.getByTestId('fence-note');
     await expect.poll(() => histogramNote.textContent()).toMatch(/samples? above [\d.]+ ms not drawn \(max [\d.]+ ms\)/);
@@ -257,6 +240,6 @@ describe('runs across targets, compared', () => {
     const xAll = await tickLabels(histogram, 'x');
     await pickScale(histogram, 'log');
     await expect.poll(() => tickLabels(histogram, 'x')).not.toEqual(xAll);
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

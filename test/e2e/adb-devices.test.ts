@@ -4,42 +4,32 @@
  * stores it, Read device shows its model, ABI, Android version, SoC, CPU clusters and thermal
  * status, labelled an emulator; the Targets page offers the adb kind. No sleeps.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startAdbLab, type AdbLab } from '../helpers/adb-server';
 import type { RunningEmulator } from '../helpers/adb-device-emulator/device';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { startStudioServer, type StudioServer } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
 let lab: AdbLab;
 let device: RunningEmulator;
 
-beforeAll(async () => {
-  lab = await startAdbLab();
-  device = await lab.attach();
-  browser = await launchBrowser();
-  server = await startStudioServer({ env: lab.env });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
+// Registered before the session, so it runs after the session has stopped the server (hooks unwind as a stack).
+afterAll(async () => {
+  await lab?.stop();
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-  await lab?.stop();
+const studio = useStudioSession({
+  viewport: { width: 1400, height: 1000 },
+  server: async () => {
+    lab = await startAdbLab();
+    device = await lab.attach();
+    return { env: lab.env };
+  },
 });
 
 describe('Devices page: Android devices over adb', () => {
   it('lists the device adb sees, adds it as a target, and reads its facts, labelled an emulator', async () => {
-    await page.getByTestId('nav-devices').click();
-    const card = page.getByTestId('adb-devices');
+    await studio.page.getByTestId('nav-devices').click();
+    const card = studio.page.getByTestId('adb-devices');
     await card.getByTestId('adb-not-asked').waitFor();
     await card.getByTestId('adb-refresh').click();
     const row = card.locator(`[data-testid="adb-device-row"][data-serial="${device.serial}"]`);
@@ -61,20 +51,20 @@ describe('Devices page: Android devices over adb', () => {
     expect(await fact('clusters')).toBe('4 × 2.02 GHz + 3 × 2.80 GHz + 1 × 3.19 GHz');
     expect(await fact('thermal')).toBe('thermal status none, battery 28.5 °C');
     expect(await fact('emulator')).toMatch(/^yes: the EdgeBench adb emulator; benchmark_model timings are modelled/);
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 
   it('the Targets page offers the adb kind, with its serial, CPUs, delegate and benchmark_model fields', async () => {
-    await page.getByTestId('nav-targets').click();
+    await studio.page.getByTestId('nav-targets').click();
     // The target added on the Devices page is stored, with its spec.
-    await page.getByTestId('stored-target').filter({ has: page.getByRole('heading', { name: 'EdgeBench adb emulator' }) }).waitFor();
-    await page.getByText(`adb://${device.serial}`).first().waitFor();
-    await page.getByTestId('target-add').click();
-    const form = page.getByTestId('target-form');
+    await studio.page.getByTestId('stored-target').filter({ has: studio.page.getByRole('heading', { name: 'EdgeBench adb emulator' }) }).waitFor();
+    await studio.page.getByText(`adb://${device.serial}`).first().waitFor();
+    await studio.page.getByTestId('target-add').click();
+    const form = studio.page.getByTestId('target-form');
     await form.getByTestId('target-kind-adb').check();
     await form.getByTestId('target-adb-serial-input').waitFor();
     await form.getByTestId('target-adb-delegate-gpu').waitFor();
     await form.getByTestId('target-adb-benchmark-model-input').waitFor();
-    expect(errors).toEqual([]);
+    expect(studio.errors).toEqual([]);
   });
 });
