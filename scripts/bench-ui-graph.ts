@@ -29,7 +29,7 @@
  * laid out and painted under 2,000 ms. Needs the UI built (`npx electron-vite build`).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -113,9 +113,16 @@ async function benchShape(page: Page, url: string, dir: string, shape: Shape, co
   return benchModel(page, url, modelFile, name, shape, trials, dwellMs);
 }
 
+/** The files to import for a model: a TF.js model.json comes with the weight files its manifest lists, beside it. */
+async function importFiles(modelFile: string): Promise<string[]> {
+  if (!modelFile.toLowerCase().endsWith('.json')) return [modelFile];
+  const manifest = (JSON.parse(await readFile(modelFile, 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }).weightsManifest ?? [];
+  return [modelFile, ...manifest.flatMap((group) => group.paths ?? []).map((shard) => path.join(path.dirname(modelFile), shard))];
+}
+
 async function benchModel(page: Page, url: string, modelFile: string, name: string, label: string, trials: number, dwellMs: number): Promise<boolean> {
   await page.goto(`${url}#/models`);
-  await page.getByTestId('import-input').setInputFiles(modelFile);
+  await page.getByTestId('import-input').setInputFiles(await importFiles(modelFile));
   const row = page.getByTestId('model-row').filter({ hasText: name });
   await row.waitFor();
   const modelId = (await row.getAttribute('data-model-id')) ?? '';
