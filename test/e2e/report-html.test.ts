@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
 import { FIXTURES, readRun, tempDir, writeJson } from '../unit/reports/run-fixtures';
-import { launchBrowser, pageErrors } from './helpers/browser';
+import { pageErrors } from './helpers/browser';
+import { useBrowser } from './helpers/studio-session';
 
-let browser: Browser;
+const chromium = useBrowser();
 let dir: string;
 let reportFile: string;
 
@@ -26,18 +27,16 @@ beforeAll(async () => {
   reportFile = path.join(dir, 'report.html');
   const made = await runCli(['report', FIXTURES.onnx, FIXTURES.onnx700, FIXTURES.onnxNoOpt, hostileFile, '--out', reportFile]);
   expect(made.code, made.stderr).toBe(0);
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Opens the report from disk with every other request aborted; returns what was attempted. */
 async function openOffline(colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; attempted: string[]; errors: string[] }> {
   const fileUrl = pathToFileURL(reportFile).href;
-  const page = await browser.newPage({ colorScheme, viewport: { width: 1280, height: 900 } });
+  const page = await chromium.browser.newPage({ colorScheme, viewport: { width: 1280, height: 900 } });
   const errors = pageErrors(page);
   const attempted: string[] = [];
   page.on('request', (request) => {

@@ -7,27 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { buildReportContext } from '../../src/core/reports/report-context';
 import { renderReportHtml } from '../../src/core/reports/exporters/html';
 import { FIXTURES, readRun } from '../unit/reports/run-fixtures';
-import { launchBrowser } from './helpers/browser';
+import { useBrowser } from './helpers/studio-session';
 
 /** 186 mm at CSS's 96 px per inch. */
 const PRINTABLE_WIDTH_PX = Math.floor((186 / 25.4) * 96);
+
+const chromium = useBrowser();
 
 describe('the report printed', () => {
   it('keeps every table, the latency table included, within the printable width of an A4 page', async () => {
     const runs = [FIXTURES.onnx, FIXTURES.onnx700, FIXTURES.tflite, FIXTURES.onnxNoOpt].map((file) => ({ run: readRun(file), path: file }));
     const html = renderReportHtml(buildReportContext({ runs, skipped: [] }));
-    const browser = await launchBrowser();
-    try {
-      const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH_PX, height: 1000 } });
-      await page.emulateMedia({ media: 'print' });
-      await page.setContent(html);
-      const widths = (await page.evaluate(
-        "[...document.querySelectorAll('table')].map((table) => ({ section: table.closest('section')?.id ?? '', width: table.getBoundingClientRect().width }))",
-      )) as { section: string; width: number }[];
-      expect(widths.find((w) => w.section === 'latency')).toBeDefined();
-      for (const { section, width } of widths) expect(width, `a table in '${section}'`).toBeLessThanOrEqual(PRINTABLE_WIDTH_PX + 1);
-    } finally {
-      await browser.close();
-    }
+    const page = await chromium.browser.newPage({ viewport: { width: PRINTABLE_WIDTH_PX, height: 1000 } });
+    await page.emulateMedia({ media: 'print' });
+    await page.setContent(html);
+    const widths = (await page.evaluate(
+      "[...document.querySelectorAll('table')].map((table) => ({ section: table.closest('section')?.id ?? '', width: table.getBoundingClientRect().width }))",
+    )) as { section: string; width: number }[];
+    expect(widths.find((w) => w.section === 'latency')).toBeDefined();
+    for (const { section, width } of widths) expect(width, `a table in '${section}'`).toBeLessThanOrEqual(PRINTABLE_WIDTH_PX + 1);
   });
 });
