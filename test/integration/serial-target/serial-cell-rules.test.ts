@@ -40,12 +40,12 @@ describe('before uploading to an EdgeBench board', () => {
   it('refuses a model larger than the firmware holds, saying what to do', () => {
     const error = refusal(() => checkFits(DEMO, 'demo-mnist.tflite', { ...ESP32, modelCapacityBytes: 16 * 1024 }, 'lab ESP32'));
     expect(error.code).toBe('RUNTIME');
-    expect(error.message).toBe('demo-mnist.tflite (37.1 KiB) does not fit lab ESP32: its firmware holds models of at most 16.0 KiB. Quantize it to int8, or make it smaller.');
+    expect(error.message).toBe('demo-mnist.tflite (37.1 KiB) does not fit lab ESP32: its firmware holds models of at most 16.0 KiB. Quantize it to int8 if it is float, or make it smaller.');
   });
 
   it("refuses a model whose activations alone overflow the firmware's tensor arena", () => {
     const error = refusal(() => checkFits(DEMO, 'demo-mnist.tflite', { ...ESP32, arenaCapacityBytes: 4 * 1024 }, 'lab ESP32'));
-    expect(error.message).toMatch(/^demo-mnist\.tflite does not fit lab ESP32: its activations alone need about [\d.]+ KiB of tensor arena, but the firmware's arena holds 4\.0 KiB\. .*raise kTensorArenaBytes/);
+    expect(error.message).toMatch(/^demo-mnist\.tflite does not fit lab ESP32: its activations alone need about [\d.]+ KiB of tensor arena, but the firmware's arena holds 4\.0 KiB\. .*raise kInternalArenaBytes \(internal RAM\) or kPsramArenaBytes \(PSRAM\) in main\/model_settings\.h/);
   });
 });
 

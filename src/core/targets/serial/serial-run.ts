@@ -77,7 +77,7 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
   if (model.length > facts.modelCapacityBytes) {
     throw new StudioError(
       'RUNTIME',
-      `${fileName} (${size(model.length)}) does not fit ${boardName}: its firmware holds models of at most ${size(facts.modelCapacityBytes)}. Quantize it to int8, or make it smaller.`,
+      `${fileName} (${size(model.length)}) does not fit ${boardName}: its firmware holds models of at most ${size(facts.modelCapacityBytes)}. Quantize it to int8 if it is float, or make it smaller.`,
       { file: fileName },
       { detail: { kind: 'model-too-big', file: fileName } },
     );
@@ -86,7 +86,7 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
     throw new StudioError(
       'RUNTIME',
       `${fileName} does not fit ${boardName}: its activations alone need about ${size(arena.plannedBytes)} of tensor arena, but the firmware's arena holds ${size(facts.arenaCapacityBytes)}. ` +
-        'Quantize it to int8, shrink its input or width, or raise kTensorArenaBytes in main/model_settings.h and reflash.',
+        'Quantize it to full int8 if it is float, shrink its input or width, or raise kInternalArenaBytes (internal RAM) or kPsramArenaBytes (PSRAM) in main/model_settings.h and reflash.',
       { file: fileName },
       { detail: { kind: 'arena-too-small', file: fileName } },
     );

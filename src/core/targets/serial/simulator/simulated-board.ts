@@ -219,7 +219,7 @@ export class SimulatedBoard {
     }
     const arena = estimateArena(model, 'the uploaded model');
     if (arena.arenaBytes > this.model.arenaCapacityBytes) {
-      throw new Refusal(E.ARENA_TOO_SMALL, `The model needs about ${arena.arenaBytes} bytes of tensor arena but the firmware's arena holds ${this.model.arenaCapacityBytes} bytes; use a smaller model, or raise kTensorArenaBytes in main/model_settings.h and reflash.`);
+      throw new Refusal(E.ARENA_TOO_SMALL, `The model needs about ${arena.arenaBytes} bytes of tensor arena but the firmware's arena holds ${this.model.arenaCapacityBytes} bytes; use a smaller model, or raise kInternalArenaBytes (internal RAM) or kPsramArenaBytes (PSRAM) in main/model_settings.h and reflash.`);
     }
     const describe = (t: TensorInfo): m.DeviceTensor => {
       const shape = (t.shape ?? []).map((d) => (typeof d === 'number' ? d : 1));
