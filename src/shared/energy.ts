@@ -48,6 +48,12 @@ export const RunEnergy = z.object({
   window: EnergyWindow,
   /** The interval the meter was read at, in milliseconds (the actual mean interval between readings). */
   intervalMs: z.number().min(0),
+  /**
+   * How often the power monitor itself samples its rails, in hertz, where it says (ODPM's
+   * sampling_rate; the slowest PMIC's where a phone's differ): what the counter saw between the
+   * readings at intervalMs. Absent in runs before it was recorded and for meters that do not say.
+   */
+  deviceSampleRateHz: z.number().positive().optional(),
   /** Measured just before the timed runs, with the runner loaded and waiting. */
   idle: EnergySpan,
   /** The timed runs. */
@@ -108,8 +114,17 @@ export function energySourceLabel(energy: RunEnergy): string {
   return (POWER_SOURCES as Readonly<Record<string, { label: string } | undefined>>)[energy.source]?.label ?? energy.source;
 }
 
-/** How the figure was obtained, in words: "RAPL energy counter (package-0, dram (package-0)) read every 20 ms, 512 readings". */
+/**
+ * How the figure was obtained, in words: "RAPL energy counter (package-0, dram (package-0)) read
+ * every 20 ms, 512 readings over the measured runs", and "(ODPM sampling at 1.00 kHz)" where the
+ * monitor said its own rate.
+ */
 export function energyMethodText(energy: RunEnergy, sourceLabel: string = energySourceLabel(energy)): string {
+  const deviceRate = energy.deviceSampleRateHz === undefined ? '' : ` (ODPM sampling at ${formatHz(energy.deviceSampleRateHz)})`;
+  return `${methodWords(energy, sourceLabel)}${deviceRate}`;
+}
+
+function methodWords(energy: RunEnergy, sourceLabel: string): string {
   if (energy.windows !== undefined) {
     const rate = energy.intervalMs > 0 ? `sampled at ${formatHz(1000 / energy.intervalMs)}` : 'sample rate not recorded in the files given';
     const how = energy.method === 'monitor' ? "the energy monitor's own figures per window" : 'its trace integrated here per window';

@@ -3,7 +3,8 @@
  *
  *   ODPM, the on-device power monitor of Pixel 6 and later (/sys/bus/iio/devices/iio:deviceN/
  *   energy_value): `t=MS`, then one line per rail `CHn(T=MS)[RAIL], µJ` with the energy accumulated
- *   since boot. Two readings make a counter trace (method 'counter'), one rail per channel.
+ *   since boot. Two readings make a counter trace (method 'counter'), one rail per channel. Its
+ *   sampling_rate beside it says how often the PMIC itself samples the rails ("%d.%06d" Hz).
  *
  *   The battery (/sys/class/power_supply/<battery or bms>/uevent): POWER_SUPPLY_CURRENT_NOW in µA
  *   and POWER_SUPPLY_VOLTAGE_NOW in µV, one power sample (method 'sampled'). The current's sign is
@@ -46,6 +47,17 @@ export function odpmTrace(readings: readonly OdpmReading[], rails: readonly stri
     }),
   }));
   return { method: 'counter', readings: counterReadings, maxRange: rails.map(() => Number.MAX_SAFE_INTEGER), unitJ: 1e-6 };
+}
+
+/**
+ * ODPM's sampling_rate file, "%d.%06d" Hz as the Pixel driver prints it ("1000.000000"); undefined
+ * for anything else, since the rate only describes the figure and its absence must not stop a run.
+ */
+export function parseOdpmSamplingRate(text: string): number | undefined {
+  const match = /^(\d+)\.(\d{6})$/.exec(text.trim());
+  if (match === null) return undefined;
+  const hz = Number(match[1]) + Number(match[2]) / 1e6;
+  return hz > 0 ? hz : undefined;
 }
 
 export interface BatteryPower {

@@ -165,6 +165,8 @@ export function boardCellMeter(reader: BoardPowerReader, options: BoardMeterOpti
         load: traceBetween(trace, toBoard(loadFrom), toBoard(loadTo)),
         inferences,
       });
+      const deviceSampleRateHz = reader.deviceSampleRateHz?.();
+      if (deviceSampleRateHz !== undefined) energy.deviceSampleRateHz = deviceSampleRateHz;
       const notes = [
         ...reader.notes(),
         ...(blocks.boardClockMissing ? [`${shell?.boardName ?? 'The board'}'s date printed no nanoseconds, so readings are timed by their arrival over the link, which jitters.`] : []),

@@ -13,7 +13,7 @@
  */
 import { StudioError } from '../../shared/errors';
 import type { EnergyMethod } from '../../shared/energy';
-import { parseOdpmEnergy, parsePowerSupplyUevent, type OdpmReading } from './android-power';
+import { parseOdpmEnergy, parseOdpmSamplingRate, parsePowerSupplyUevent, type OdpmReading } from './android-power';
 import { parsePmicReadAdc } from './pi-pmic';
 import { parseTegrastatsLine, tegrastatsPower } from './tegrastats';
 
@@ -43,6 +43,8 @@ export interface BoardPowerReader {
   notes(): string[];
   /** For a counter: joules per unit. */
   readonly unitJ?: number;
+  /** How often the meter itself samples, Hz, where its header said (ODPM's sampling_rate). */
+  deviceSampleRateHz?(): number | undefined;
   /** What to say instead of missingToolMessage when the script found the tool but may not use it (a permission). */
   missingMessage?(board: string): string | undefined;
 }
@@ -121,6 +123,7 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
   let rails: string[] = [];
   let charging = false;
   let denied: string[] = [];
+  const ratesHz: number[] = [];
   const deniedDevices = (): string => denied.map((file) => /(iio:device\d+)\/energy_value$/.exec(file)?.[1] ?? file).join(', ');
   return {
     source: 'android',
@@ -130,7 +133,8 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
       [
         `odpm=''; denied=''; for f in ${sys}/bus/iio/devices/iio:device*/energy_value; do [ -e "$f" ] || continue; if cat "$f" >/dev/null 2>&1; then odpm="$odpm $f"; else denied="$denied $f"; fi; done`,
         `[ -z "$denied" ] || echo "${MARK}odpm-denied=$denied"`,
-        `if [ -n "$odpm" ]; then echo ${MARK}mode=odpm; while :; do e=$(cat $odpm); ${stamp}; printf '%s\n' "$e"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done; fi`,
+        // Each readable monitor's own sampling rate, beside its energy_value (a header line each; none where the file is missing).
+        `if [ -n "$odpm" ]; then echo ${MARK}mode=odpm; for f in $odpm; do r=$(cat "\${f%/energy_value}/sampling_rate" 2>/dev/null) && echo "${MARK}odpm-rate=$r"; done; while :; do e=$(cat $odpm); ${stamp}; printf '%s\n' "$e"; echo ${MARK}end; sleep ${seconds(intervalMs)}; done; fi`,
         `bat=''; for d in ${sys}/class/power_supply/battery ${sys}/class/power_supply/bms; do cat "$d/current_now" "$d/voltage_now" >/dev/null 2>&1 && { bat=$d; break; }; done`,
         `[ -n "$bat" ] || { echo "${MARK}missing=power" >&2; exit 127; }`,
         `echo ${MARK}mode=battery`,
@@ -139,6 +143,8 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
     header(line) {
       const match = /^edgebench-mode=(odpm|battery)$/.exec(line);
       if (match !== null) mode = match[1] as 'odpm' | 'battery';
+      const rate = line.startsWith(`${MARK}odpm-rate=`) ? parseOdpmSamplingRate(line.slice(`${MARK}odpm-rate=`.length)) : undefined;
+      if (rate !== undefined) ratesHz.push(rate);
       if (line.startsWith(`${MARK}odpm-denied=`)) denied = line.slice(`${MARK}odpm-denied=`.length).trim().split(/\s+/).filter((file) => file !== '');
     },
     read(lines) {
@@ -172,6 +178,8 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
     },
     method: () => (mode === 'odpm' ? 'counter' : 'sampled'),
     rails: () => rails,
+    // The slowest PMIC's: every rail summed was sampled at least this often.
+    deviceSampleRateHz: () => (mode === 'odpm' && ratesHz.length > 0 ? Math.min(...ratesHz) : undefined),
     notes: () => [
       ...(charging ? ["The phone was charging during the run, so its battery current is the charge less what the phone draws; unplug it (adb over Wi-Fi: 'adb tcpip 5555', then 'adb connect') and run again."] : []),
       ...(denied.length === 0

@@ -5,7 +5,7 @@
  *
  *   'rails': a Tensor Pixel-like phone whose ODPM (iio:device0 and iio:device1 energy_value) adb's
  *   shell may read: the run's energy is the rails' counters, all 16 named, minus the idle baseline,
- *   and equals what the emulator says the stand-in's runs drew;
+ *   and equals what the emulator says the stand-in's runs drew; ODPM's own 1 kHz is recorded;
  *   'battery': no power monitor: the battery's current × voltage, and the rails say so;
  *   'rails-denied': the same Pixel on a user build, where energy_value is root's only (the device's
  *   cat says Permission denied): the run keeps its samples, its energy is the battery's, and one
@@ -71,8 +71,11 @@ describe('energy from an Android phone: ODPM rails where it has them, else its b
     // The counter's readings over the timed runs and their mean interval (by ODPM's own snapshot times), recorded and worded.
     expect(energy?.load.samples).toBeGreaterThanOrEqual(2);
     expect(energy?.intervalMs).toBeGreaterThan(0);
-    expect(energyMethodText(energy as NonNullable<typeof energy>)).toContain(
-      `Android power rails / battery energy counter (${RAILS.join(', ')}) read every ${energy?.intervalMs.toFixed(0)} ms, ${energy?.load.samples} readings over the whole cell`,
+    // ODPM's own sampling rate (each PMIC's sampling_rate, "1000.000000"), apart from how often the studio read the counters.
+    expect((await lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/sampling_rate'])).stdout).toBe('1000.000000\n');
+    expect(energy?.deviceSampleRateHz).toBe(1000);
+    expect(energyMethodText(energy as NonNullable<typeof energy>)).toBe(
+      `Android power rails / battery energy counter (${RAILS.join(', ')}) read every ${energy?.intervalMs.toFixed(0)} ms, ${energy?.load.samples} readings over the whole cell, warmup included (ODPM sampling at 1.00 kHz)`,
     );
   }, 120_000);
 
@@ -85,6 +88,8 @@ describe('energy from an Android phone: ODPM rails where it has them, else its b
     expect(energy?.idle.averagePowerW).toBeCloseTo(2.34, 6);
     expect(energy?.load.averagePowerW).toBeGreaterThan(2.34);
     expect(energyLines(energy as NonNullable<typeof energy>)[0]).toContain('Android power rails / battery power samples (battery (current_now × voltage_now)) sampled every');
+    // No power monitor, no monitor's rate.
+    expect(energy?.deviceSampleRateHz).toBeUndefined();
   }, 120_000);
 
   test.skipIf(!asRoot && process.env.CI !== 'true')(

@@ -13,6 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { boardCellMeter } from '../../../src/core/power/board-meter';
 import { androidReader, tegrastatsReader } from '../../../src/core/power/board-readers';
 import { spanOf, traceBetween } from '../../../src/core/power/energy-math';
+import { parseOdpmSamplingRate } from '../../../src/core/power/android-power';
+import { energyMethodText, RunEnergy } from '../../../src/shared/energy';
 import { localShell } from '../../helpers/local-shell';
 
 const RAILS = ['S10M_VDD_TPU', 'VSYS_PWR_MODEM', 'VSYS_PWR_RFFE', 'S2M_VDD_CPUCL2', 'S3M_VDD_CPUCL1', 'S4M_VDD_CPUCL0', 'S5M_VDD_INT', 'S1M_VDD_MIF'];
@@ -54,6 +56,8 @@ describe('a board meter through its shell', () => {
     const device = path.join(sys, 'bus/iio/devices/iio:device0');
     mkdirSync(device, { recursive: true });
     const uj = RAILS.map(() => 1_000_000);
+    // The PMIC's own rate beside it, as the Pixel driver prints it ("%d.%06d" Hz).
+    put(path.join(device, 'sampling_rate'), '1000.000000\n');
     const write = (): void => put(path.join(device, 'energy_value'), `t=${Math.round(performance.now())}\n${RAILS.map((rail, i) => `CH${i}(T=${Math.round(performance.now())})[${rail}], ${Math.round(uj[i] as number)}`).join('\n')}\n`);
     write();
     // All of the draw on the big cluster's rail (CPUCL2), as a busy big core would.
@@ -79,6 +83,9 @@ describe('a board meter through its shell', () => {
     expect(energy.perInferenceJ as number).toBeLessThan(0.028);
     expect(energy.intervalMs).toBeGreaterThan(45);
     expect(energy.intervalMs).toBeLessThan(120);
+    // The monitor's own sampling, apart from how often the studio read it, recorded and worded.
+    expect(energy.deviceSampleRateHz).toBe(1000);
+    expect(energyMethodText(energy)).toMatch(/^Android power rails \/ battery energy counter \(S10M_VDD_TPU, .*, S1M_VDD_MIF\) read every \d+ ms, \d+ readings over the measured runs \(ODPM sampling at 1\.00 kHz\)$/);
   }, 20_000);
 
   it("ODPM's readings are timed by the driver's own snapshot time (t=), and a snapshot served again is not a new reading", async () => {
@@ -104,6 +111,9 @@ describe('a board meter through its shell', () => {
     expect(energy.load.averagePowerW).toBeCloseTo(1, 6);
     // Snapshots 200 ms apart on the driver's clock (more, if a loaded machine's reader missed one); the repeats left out.
     expect(energy.intervalMs).toBeGreaterThanOrEqual(200);
+    // No sampling_rate file beside energy_value: no rate claimed, and the method says nothing of one.
+    expect(energy.deviceSampleRateHz).toBeUndefined();
+    expect(energyMethodText(energy)).not.toContain('ODPM sampling');
   }, 20_000);
 
   it("falls back to the battery's current × voltage, and a phone charging over USB puts the figure in doubt", async () => {
@@ -181,6 +191,59 @@ describe('a board meter through its shell', () => {
     rootOnly.attachShell(localShell('jetson', { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` }));
     await expect(rootOnly.beforeMeasure()).rejects.toThrow("tegrastats printed no power rails in 1 lines: run it as root ('sudo tegrastats'), as some Jetson images show the rails to root only.");
   }, 20_000);
+});
+
+describe("ODPM's own sampling rate", () => {
+  it('reads the driver\'s "%d.%06d" Hz and nothing else; a phone whose two PMICs differ records the slower', async () => {
+    expect(parseOdpmSamplingRate('1000.000000\n')).toBe(1000);
+    expect(parseOdpmSamplingRate('62.500000')).toBe(62.5);
+    for (const text of ['', '1000', 'abc', '0.000000', '1000.0']) expect(parseOdpmSamplingRate(text)).toBeUndefined();
+
+    const sys = tempDir();
+    const chips = [
+      ['iio:device0', '500.000000'],
+      ['iio:device1', '1000.000000'],
+    ] as const;
+    let t = 1000;
+    const write = (): void => {
+      t += 10;
+      for (const [chip] of chips) put(path.join(sys, 'bus/iio/devices', chip, 'energy_value'), `t=${t}\nCH0(T=${t})[${chip}_RAIL], ${t * 1000}\n`);
+    };
+    for (const [chip, rate] of chips) {
+      mkdirSync(path.join(sys, 'bus/iio/devices', chip), { recursive: true });
+      put(path.join(sys, 'bus/iio/devices', chip, 'sampling_rate'), `${rate}\n`);
+    }
+    write();
+    timers.push(setInterval(write, 10));
+    const meter = boardCellMeter(androidReader({ sysRoot: sys }), { intervalMs: 50, idleMs: 300 });
+    meter.attachShell(localShell('pixel-8'));
+    await meter.beforeMeasure();
+    await sleep(400);
+    const energy = await meter.afterMeasure(10);
+    expect(energy.rails).toEqual(['iio:device0_RAIL', 'iio:device1_RAIL']);
+    expect(energy.deviceSampleRateHz).toBe(500);
+    expect(energyMethodText(energy)).toMatch(/ \(ODPM sampling at 500 Hz\)$/);
+  }, 20_000);
+
+  it('a run file from before the rate was recorded still loads and words its method as before; a rate must be positive', () => {
+    const before = {
+      source: 'android',
+      method: 'counter',
+      rails: ['S4M_VDD_CPUCL0'],
+      window: 'cell',
+      intervalMs: 20,
+      idle: { durationMs: 500, energyJ: 0.4, averagePowerW: 0.8, samples: 26 },
+      load: { durationMs: 1000, energyJ: 1.2, averagePowerW: 1.2, samples: 51 },
+      inferences: 200,
+      perInferenceJ: 0.002,
+      reliable: false,
+      notes: [],
+    };
+    const old = RunEnergy.parse(before);
+    expect(old.deviceSampleRateHz).toBeUndefined();
+    expect(energyMethodText(old)).toBe('Android power rails / battery energy counter (S4M_VDD_CPUCL0) read every 20 ms, 51 readings over the whole cell, warmup included');
+    expect(RunEnergy.safeParse({ ...before, deviceSampleRateHz: 0 }).success).toBe(false);
+  });
 });
 
 describe('traceBetween', () => {
