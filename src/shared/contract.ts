@@ -98,6 +98,11 @@ export const TargetEntry = z.object({
   config: TargetConfig.nullable().default(null),
   /** The CLI spec of the same target: 'local', ssh://user@host:port, serial:///dev/…?protocol=… */
   spec: z.string().default('local'),
+  /**
+   * Why this target cannot pin a benchmark to CPUs though its kind can, in one sentence (This
+   * computer off Linux or without taskset); absent where it can. Filled from the real machine.
+   */
+  cannotPin: z.string().optional(),
 });
 export type TargetEntry = z.infer<typeof TargetEntry>;
 

@@ -11,9 +11,26 @@ import { listSerialDevices } from '../targets/serial/discovery/list-ports';
 import type { BoardSpawner } from '../targets/serial/simulator/board-spawner';
 import { startSimulatorOnPty } from '../targets/serial/simulator/simulator-pty';
 import { probeLocalHardware } from '../targets/local-target';
+import { localPinning, THIS_COMPUTER, type LocalCpuMachine } from '../targets/local-pinning';
 import { testTarget, type TargetContext } from '../targets/target-registry';
 import { TargetsStore } from '../workspace/targets-store';
 import type { JobTarget } from './bench-jobs';
+
+/**
+ * Why This computer cannot pin a benchmark to CPUs, or undefined where it can (Linux with taskset):
+ * the bench form hides the CPUs field's input behind this sentence instead of letting every cell fail with it.
+ */
+export function localPinRefusal(machine: LocalCpuMachine = THIS_COMPUTER): string | undefined {
+  try {
+    // Off Linux any selection is refused, 'all' included: localPinning's own sentence.
+    localPinning('all', machine);
+  } catch (error) {
+    if (error instanceof StudioError) return error.message;
+    throw error;
+  }
+  if (machine.taskset() === null) return `${LOCAL_TARGET_NAME} has no taskset, which pins a benchmark to CPUs: install util-linux (sudo apt install util-linux), or leave the CPU selection out.`;
+  return undefined;
+}
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -37,7 +54,8 @@ export class TargetService {
   }
 
   async list(): Promise<TargetEntry[]> {
-    const local: TargetEntry = { id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware(), config: null, spec: 'local' };
+    const cannotPin = localPinRefusal();
+    const local: TargetEntry = { id: 'local', kind: 'local', name: LOCAL_TARGET_NAME, hardware: probeLocalHardware(), config: null, spec: 'local', ...(cannotPin !== undefined ? { cannotPin } : {}) };
     // A damaged targets.json is one of the workspace's problems (workspace.info), left alone; "This computer" still works.
     const read = await this.store.read();
     const stored = read.kind === 'ok' ? read.targets : [];

@@ -69,13 +69,24 @@ export function repeatsFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind
 
 /**
  * Whether the ticked targets take the CPUs field: shown while any ticked target's kind pins runs
- * to CPUs (its descriptor's benchSettings has 'cpus'); `cannot` names the ticked ones that do not,
- * which the engine would refuse, so the form says so before Start.
+ * to CPUs (its descriptor's benchSettings has 'cpus'); `cannot` names the ticked ones that cannot,
+ * by kind or because the server said this one cannot (its entry's `cannotPin`: This computer on
+ * macOS, Windows, or without taskset), which the engine would refuse, so the form says so before
+ * Start. Where none of the ticked targets can, the field is shown disabled with that reason.
  */
-export function cpusFieldFor(targets: readonly Pick<TargetEntry, 'id' | 'kind' | 'name'>[], targetIds: readonly string[]): { shown: boolean; cannot: string[] } {
+export function cpusFieldFor(
+  targets: readonly Pick<TargetEntry, 'id' | 'kind' | 'name' | 'cannotPin'>[],
+  targetIds: readonly string[],
+): { shown: boolean; cannot: string[]; disabledReason?: string } {
   const ticked = targets.filter((t) => targetIds.includes(t.id));
-  const pinning = ticked.filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('cpus'));
-  return { shown: pinning.length > 0, cannot: ticked.filter((t) => !pinning.includes(t)).map((t) => t.name) };
+  const byKind = ticked.filter((t) => TARGET_KINDS[t.kind].benchSettings.includes('cpus'));
+  const pinning = byKind.filter((t) => t.cannotPin === undefined);
+  const refused = byKind.find((t) => t.cannotPin !== undefined)?.cannotPin;
+  return {
+    shown: byKind.length > 0,
+    cannot: ticked.filter((t) => !pinning.includes(t)).map((t) => t.name),
+    ...(pinning.length === 0 && refused !== undefined ? { disabledReason: refused } : {}),
+  };
 }
 
 /** "all, big 0x0f" → ['all', 'big', '0x0f']; empty → [] (not pinned); or a message saying what to type instead. */

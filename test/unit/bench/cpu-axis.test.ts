@@ -102,6 +102,13 @@ describe('the CPU axis', () => {
     expect(cpusFieldFor(targets, ['local'])).toEqual({ shown: true, cannot: [] });
     expect(cpusFieldFor(targets, ['esp'])).toEqual({ shown: false, cannot: ['esp32-s3'] });
     expect(cpusFieldFor(targets, ['rk'])).toEqual({ shown: true, cannot: [] });
+    // This computer on macOS (its entry's cannotPin, from the server): the field is shown disabled with that sentence, and sends nothing;
+    // ticked with a board that can pin, the field is live and This computer is named as the one that cannot.
+    const mac = "This computer runs macOS, where the studio cannot pin a benchmark to CPUs (it pins with Linux's taskset, and macOS offers no affinity call it could use instead); leave the CPU selection out, or sweep CPUs on an SSH board or an Android device.";
+    const onMac = targets.map((t) => (t.id === 'local' ? { ...t, cannotPin: mac } : t));
+    expect(cpusFieldFor(onMac, ['local'])).toEqual({ shown: true, cannot: ['This computer'], disabledReason: mac });
+    expect(cpusFieldFor(onMac, ['local', 'rk'])).toEqual({ shown: true, cannot: ['This computer'] });
+    expect(cpusFieldFor(onMac, ['local', 'esp'])).toEqual({ shown: true, cannot: ['This computer', 'esp32-s3'], disabledReason: mac });
     expect(parseCpuSelections('all, BIG 0x0f')).toEqual(['all', 'big', '0x0f']);
     expect(parseCpuSelections('all, fast')).toBe("'fast' is not a CPU selection: use all, little, mid, big or a hex mask such as 0x0f, separated by commas.");
     expect(parseCpuSelections('big, big')).toBe('List each CPU selection once.');

@@ -66,9 +66,10 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const formats = [...new Set(models.filter((m) => modelIds.includes(m.id)).map((m) => m.info.format))];
   // Repeats is shown while a ticked target's kind honours it (its descriptor's benchSettings); hidden, it is not sent.
   const { shown: repeatsShown, partial: repeatsPartial } = repeatsFieldFor(targets, targetIds);
-  // CPUs likewise, while a ticked target can pin runs to CPUs (SSH boards, Android); hidden, it is not sent.
-  const { shown: cpusShown, cannot: unpinnable } = cpusFieldFor(targets, targetIds);
-  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '', cpus: cpusShown ? form.cpus : '', unpinnable };
+  // CPUs likewise, while a ticked target's kind pins runs to CPUs (This computer on Linux, SSH boards, Android); hidden or disabled (no ticked target can here), it is not sent.
+  const { shown: cpusShown, cannot: unpinnable, disabledReason: cpusOff } = cpusFieldFor(targets, targetIds);
+  const cpusTaken = cpusShown && cpusOff === undefined;
+  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '', cpus: cpusTaken ? form.cpus : '', unpinnable };
   const result = validateBenchForm(values);
   // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.
   const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
@@ -127,13 +128,14 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
             <span className="field-label">{BENCH_SETTING_SPECS.cpus.label}</span>
             <input
               type="text"
-              value={form.cpus}
+              value={cpusTaken ? form.cpus : ''}
+              disabled={!cpusTaken}
               data-testid="bench-cpus-input"
               aria-invalid={errors.cpus ? true : undefined}
               placeholder="all, big, little"
               onChange={(e) => patch({ cpus: e.currentTarget.value })}
             />
-            <span className="field-hint">{errors.cpus ?? 'One cell per selection (taskset): all, little, mid, big or 0xMASK; empty = not pinned'}</span>
+            <span className="field-hint" data-testid="bench-cpus-hint">{cpusOff ?? errors.cpus ?? 'One cell per selection (taskset): all, little, mid, big or 0xMASK; empty = not pinned'}</span>
           </label>
         )}
         {repeatsShown && (
