@@ -6,7 +6,10 @@
 import { QueriesObserver, QueryObserver, type QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StudioApi } from '../../../src/shared/contract';
-import { READ_AHEAD_LIMIT, readAheadQueries } from '../../../src/renderer/src/components/compare/read-ahead';
+import type { RunFile } from '../../../src/shared/run-schema';
+import { DEFAULT_LATENCY_VIEW } from '../../../src/renderer/src/components/charts/latency-axis';
+import { cdfLines, histogramRows, prepareCompareCharts } from '../../../src/renderer/src/components/compare/compare-chart-data';
+import { prepareWhenRead, READ_AHEAD_LIMIT, readAheadQueries } from '../../../src/renderer/src/components/compare/read-ahead';
 import { studioQueries } from '../../../src/renderer/src/data/queries';
 import { createStudioQueryClient, keepRecentRunFiles, RUN_FILES_KEPT } from '../../../src/renderer/src/data/query-client';
 import { queryKeys } from '../../../src/renderer/src/data/query-keys';
@@ -89,5 +92,56 @@ describe('reading ticked runs ahead', () => {
     await detail('one-more');
     expect(cachedRunIds(client)).not.toContain('ticked');
     expect(cachedRunIds(client)).toHaveLength(RUN_FILES_KEPT);
+  });
+});
+
+describe("Compare's chart data, computed ahead", () => {
+  const file = (id: string, samples: number[]): RunFile => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { id, latencyMs: { samples, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0, p50: at(0.5), p90: at(0.9) } } as unknown as RunFile;
+  };
+  const samples = (n: number, scale: number): number[] => Array.from({ length: n }, (_, i) => scale * (1 + (i % 97) / 97));
+
+  it('once every ticked run is read, computes them in the order ticked, in idle time, once', async () => {
+    const client = createStudioQueryClient();
+    const prepared: string[][] = [];
+    cleanup.push(prepareWhenRead(client, ['run-2', 'run-1'], (files) => prepared.push(files.map((f) => f.id))));
+    client.setQueryData(queryKeys.run('run-1'), file('run-1', samples(200, 1)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(prepared).toEqual([]);
+    client.setQueryData(queryKeys.run('run-2'), file('run-2', samples(200, 2)));
+    expect(prepared).toEqual([]);
+    await vi.waitFor(() => expect(prepared).toEqual([['run-2', 'run-1']]));
+    client.setQueryData(queryKeys.run('run-3'), file('run-3', samples(200, 3)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(prepared).toHaveLength(1);
+  });
+
+  it('computes nothing for one ticked run, for more than are read ahead, or once unticked before the page is idle', async () => {
+    const client = createStudioQueryClient();
+    const ids = runIds(READ_AHEAD_LIMIT + 1);
+    for (const id of ids) client.setQueryData(queryKeys.run(id), file(id, samples(50, 1)));
+    const prepare = vi.fn();
+    cleanup.push(prepareWhenRead(client, ids.slice(0, 1), prepare), prepareWhenRead(client, ids, prepare));
+    prepareWhenRead(client, ids.slice(0, 2), prepare)();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(prepare).not.toHaveBeenCalled();
+  });
+
+  it('Compare finds what was computed ahead; a file read again, or another view, is computed anew', () => {
+    const runs = [file('a', samples(300, 1)), file('b', samples(300, 1.5))];
+    prepareCompareCharts(runs);
+    const rows = histogramRows([...runs], DEFAULT_LATENCY_VIEW);
+    const lines = cdfLines([...runs], DEFAULT_LATENCY_VIEW);
+    expect(histogramRows(runs, DEFAULT_LATENCY_VIEW)).toBe(rows);
+    expect(cdfLines(runs, DEFAULT_LATENCY_VIEW)).toBe(lines);
+    // Each run's shares add up to 100% (no sample beyond the fence here), one CDF line per run.
+    for (const key of ['r0', 'r1']) expect(rows.rows.reduce((sum, row) => sum + Number(row[key]), 0)).toBeCloseTo(100, 6);
+    expect(lines.lines.map((line) => line.at(-1)?.fraction)).toEqual([1, 1]);
+
+    const readAgain = [file('a', samples(300, 1)), runs[1] as RunFile];
+    expect(histogramRows(readAgain, DEFAULT_LATENCY_VIEW)).not.toBe(rows);
+    expect(histogramRows(runs, { scale: 'log', showAll: false })).not.toBe(rows);
   });
 });

@@ -2,12 +2,13 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisMs } from '../../format';
 import { formatMs } from '../../../../shared/units';
-import { cdfPoints, sharedRange } from '../../histogram';
+import { sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
 import { ChartFrame, axisStyle, tooltipStyles } from '../charts/ChartFrame';
 import { useLatencyView } from '../charts/LatencyAxisControls';
-import { drawnRange, hiddenTail, latencyTicks, paddedDomain } from '../charts/latency-axis';
+import { hiddenTail, latencyTicks, paddedDomain } from '../charts/latency-axis';
+import { cdfLines } from './compare-chart-data';
 import type { ComparedRun } from './CompareTable';
 
 /**
@@ -21,14 +22,7 @@ export function CdfChart({ runs }: { runs: ComparedRun[] }) {
   const colors = chartColors(theme);
   const [view, setView] = useLatencyView();
   const range = useMemo(() => sharedRange(runs.map((r) => r.run.latencyMs)), [runs]);
-  const { lines, minMs, upperMs } = useMemo(() => {
-    const drawn = range ? drawnRange(range, view) : { minMs: 0, upperMs: 1, maxMs: 1 };
-    return {
-      lines: runs.map((r) => cdfPoints(r.run.latencyMs.samples, drawn.minMs, drawn.upperMs, undefined, view.scale)),
-      minMs: drawn.minMs,
-      upperMs: drawn.upperMs,
-    };
-  }, [runs, range, view]);
+  const { lines, minMs, upperMs } = useMemo(() => cdfLines(runs.map((r) => r.run), view), [runs, view]);
   // What each line's last point does not reach lies beyond the fence: no second pass over the samples.
   const beyondFence = runs.reduce((sum, r, i) => {
     const n = r.run.latencyMs.samples.length;

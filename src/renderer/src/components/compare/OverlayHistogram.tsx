@@ -1,44 +1,14 @@
 import { useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatAxisMs } from '../../format';
-import { formatMs } from '../../../../shared/units';
-import { binSharedLatencies, MAX_BINS, sharedRange } from '../../histogram';
+import { sharedRange } from '../../histogram';
 import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
 import { ChartFrame, axisStyle, tooltipStyles } from '../charts/ChartFrame';
 import { useLatencyView } from '../charts/LatencyAxisControls';
-import { hiddenTail, overflowCount, type LatencyView } from '../charts/latency-axis';
+import { hiddenTail } from '../charts/latency-axis';
 import { tickInterval } from '../run/LatencyHistogram';
+import { histogramRows } from './compare-chart-data';
 import type { ComparedRun } from './CompareTable';
-
-type Row = Record<string, number | string>;
-
-/**
- * One row per shared bin up to the fence (the overflow bin is not drawn: the note counts it);
- * each run's value is the share of its own samples in that bin, in percent.
- */
-function toRows(runs: ComparedRun[], view: LatencyView): { rows: Row[]; beyondFence: number } {
-  const binned = binSharedLatencies(
-    runs.map((r) => r.run.latencyMs),
-    MAX_BINS,
-    { spacing: view.scale, fence: !view.showAll },
-  );
-  const edges = (binned.find((bins) => bins.length > 0) ?? []).filter((bin) => !bin.overflow);
-  const log = view.scale === 'log';
-  const rows = edges.map((bin, i) => {
-    const row: Row = {
-      key: String(i),
-      label: formatAxisMs(log ? Math.sqrt(bin.fromMs * bin.toMs) : (bin.fromMs + bin.toMs) / 2),
-      range: `${formatMs(bin.fromMs)} – ${formatMs(bin.toMs)}`,
-    };
-    runs.forEach((run, r) => {
-      const count = binned[r]?.[i]?.count ?? 0;
-      row[`r${r}`] = (100 * count) / Math.max(1, run.run.latencyMs.samples.length);
-    });
-    return row;
-  });
-  return { rows, beyondFence: overflowCount(binned) };
-}
 
 /**
  * The runs' latency histograms drawn over each other, on the same bins (equal in width, or in
@@ -48,7 +18,9 @@ function toRows(runs: ComparedRun[], view: LatencyView): { rows: Row[]; beyondFe
 export function OverlayHistogram({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
   const [view, setView] = useLatencyView();
-  const { rows, beyondFence } = useMemo(() => toRows(runs, view), [runs, view]);
+  // One row per shared bin up to the fence (the overflow bin is not drawn: the note counts it);
+  // each run's value is the share of its own samples in that bin, in percent.
+  const { rows, beyondFence } = useMemo(() => histogramRows(runs.map((r) => r.run), view), [runs, view]);
   const range = useMemo(() => sharedRange(runs.map((r) => r.run.latencyMs)), [runs]);
   const tail = range ? hiddenTail(beyondFence, range, view) : null;
   const colors = chartColors(theme);
