@@ -20,6 +20,7 @@
  * trouble and the other did not, or did not record it: a trouble seen on one side is a likely
  * cause either way.
  */
+import { formatCpuList } from './cpu-pinning';
 import type { HardwareProfile, RunEnvironment } from './run-schema';
 import { formatBytes } from './units';
 
@@ -32,6 +33,7 @@ export const ENVIRONMENT_FACTS = [
   'throttling',
   'steal',
   'governor',
+  'cluster-governors',
   'cpu-clock',
   'cpu-max-clock',
   'temperature',
@@ -96,6 +98,7 @@ const LABELS: Record<EnvironmentFact, string> = {
   throttling: 'throttling',
   steal: 'steal time',
   governor: 'CPU governor',
+  'cluster-governors': 'governor per CPU cluster',
   'cpu-clock': 'mean CPU clock',
   'cpu-max-clock': 'highest allowed clock',
   temperature: 'hottest temperature',
@@ -120,6 +123,7 @@ const WHY: Record<EnvironmentFact, string> = {
   throttling: 'a throttled board runs at a lower clock',
   steal: 'the hypervisor took CPU time from the benchmark',
   governor: 'a governor other than performance lets the clock change between and during runs',
+  'cluster-governors': 'a governor other than performance lets that cluster\'s clock change between and during runs',
   'cpu-clock': 'latency scales with the clock',
   'cpu-max-clock': 'a capped clock is a slower machine',
   temperature: 'a hot chip slows down to protect itself',
@@ -155,6 +159,7 @@ const VALUE: Record<EnvironmentFact, (run: ComparableRun) => Reading> = {
   },
   steal: (run) => percent(run.environment?.stealShare),
   governor: (run) => run.environment?.governor,
+  'cluster-governors': (run) => clusterGovernors(run.environment),
   'cpu-clock': (run) => mhz(meanClockMHz(run.environment)),
   'cpu-max-clock': (run) => mhz(maxClockMHz(run.environment)),
   temperature: (run) => celsius(hottestC(run.environment)),
@@ -186,7 +191,9 @@ const DIFFERS: Record<EnvironmentFact, (a: ComparableRun, b: ComparableRun) => b
     return x !== undefined && y !== undefined && x !== y;
   },
   steal: (a, b) => troubleDiffers(a.environment?.stealShare, b.environment?.stealShare, STEAL_SHARE_NOTABLE),
-  governor: (a, b) => settingDiffers(a.environment?.governor, b.environment?.governor),
+  // Where both runs name each cluster's governor, that fact speaks instead (it also catches governors swapped between clusters, whose union is the same).
+  governor: (a, b) => !bothHaveClusterGovernors(a, b) && settingDiffers(a.environment?.governor, b.environment?.governor),
+  'cluster-governors': (a, b) => settingDiffers(clusterGovernors(a.environment), clusterGovernors(b.environment)),
   'cpu-clock': (a, b) => relativelyApart(meanClockMHz(a.environment), meanClockMHz(b.environment), CLOCK_DIFFERENCE_SHARE),
   'cpu-max-clock': (a, b) => relativelyApart(maxClockMHz(a.environment), maxClockMHz(b.environment), CLOCK_DIFFERENCE_SHARE),
   temperature: (a, b) => {
@@ -229,6 +236,24 @@ export function environmentFacts(run: ComparableRun): EnvironmentFactValue[] {
     const value = VALUE[fact](run);
     return value === undefined ? [] : [{ fact, label: LABELS[fact], value }];
   });
+}
+
+/**
+ * Each cluster's governor, in CPU order: "CPUs 0-3 schedutil and CPUs 4-5 schedutil → performance"
+ * (→ where it changed between the readings before and after the timed runs); undefined without clusters' governors.
+ */
+function clusterGovernors(environment: RunEnvironment | undefined): Reading {
+  const named = (environment?.cpuClusters ?? []).flatMap((cluster) => {
+    if (cluster.governor === undefined) return [];
+    const { start, end } = cluster.governor;
+    return [`CPU${cluster.cpus.length === 1 ? '' : 's'} ${formatCpuList(cluster.cpus)} ${start === end ? start : `${start} → ${end}`}`];
+  });
+  if (named.length === 0) return undefined;
+  return named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1) as string}`;
+}
+
+function bothHaveClusterGovernors(a: ComparableRun, b: ComparableRun): boolean {
+  return clusterGovernors(a.environment) !== undefined && clusterGovernors(b.environment) !== undefined;
 }
 
 function settingDiffers(x: string | undefined, y: string | undefined): boolean {

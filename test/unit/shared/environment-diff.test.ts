@@ -120,6 +120,49 @@ describe('environmentDifferences', () => {
   });
 });
 
+describe("each cluster's governor", () => {
+  /** An RK3399 board's run: its two clusters' governors before and after the timed runs, and the single governor older readers show. */
+  const rk = (little: [string, string], big: [string, string]): ComparableRun => {
+    const governors = [...new Set([...little, ...big])].sort().join(', ');
+    return withEnvironment({
+      governor: governors,
+      cpuClusters: [
+        { cpus: [0, 1, 2, 3], maxMHz: 1416, governor: { start: little[0], end: little[1] }, curMHz: { start: 1416, end: 1416 } },
+        { cpus: [4, 5], maxMHz: 1800, governor: { start: big[0], end: big[1] }, curMHz: { start: 1800, end: 1800 } },
+      ],
+    });
+  };
+  const schedutil: [string, string] = ['schedutil', 'schedutil'];
+  const performance: [string, string] = ['performance', 'performance'];
+
+  test('a cluster whose governor changed is named once, by cluster, in the words repro prints', () => {
+    const differences = environmentDifferences(rk(schedutil, schedutil), rk(schedutil, performance), { a: 'the original run', b: 'this run' });
+    // Not also 'governor' (schedutil against "performance, schedutil"): the per-cluster fact says it better.
+    expect(differences.map((d) => d.fact)).toEqual(['cluster-governors']);
+    expect(differences[0]?.sentence).toBe(
+      "The governor per CPU cluster differs: CPUs 0-3 schedutil and CPUs 4-5 schedutil in the original run, CPUs 0-3 schedutil and CPUs 4-5 performance in this run; a governor other than performance lets that cluster's clock change between and during runs.",
+    );
+    expect(facts(rk(schedutil, performance), rk(schedutil, performance))).toEqual([]);
+  });
+
+  test('governors swapped between clusters (the same union) and a change during one run are differences too', () => {
+    expect(facts(rk(performance, schedutil), rk(schedutil, performance))).toEqual(['cluster-governors']);
+    const changed = environmentDifferences(rk(schedutil, schedutil), rk(schedutil, ['schedutil', 'performance']));
+    expect(changed.map((d) => [d.a, d.b])).toEqual([['CPUs 0-3 schedutil and CPUs 4-5 schedutil', 'CPUs 0-3 schedutil and CPUs 4-5 schedutil → performance']]);
+  });
+
+  test('against a run that recorded no clusters (older, or a serial board) the single governor is compared, as before', () => {
+    expect(facts(rk(performance, performance), PI_RUN)).toEqual([]);
+    expect(facts(rk(schedutil, schedutil), PI_RUN)).toEqual(['governor']);
+    expect(environmentFacts(rk(schedutil, ['schedutil', 'performance'])).find((f) => f.fact === 'cluster-governors')).toEqual({
+      fact: 'cluster-governors',
+      label: 'governor per CPU cluster',
+      value: 'CPUs 0-3 schedutil and CPUs 4-5 schedutil → performance',
+    });
+    expect(environmentFacts(PI_RUN).map((f) => f.fact)).not.toContain('cluster-governors');
+  });
+});
+
 describe('environmentFacts', () => {
   test("one run's recorded facts, in the comparison's order and words; unrecorded facts are left out", () => {
     const listed = environmentFacts(withEnvironment({ power: { source: 'battery', mode: '15W (mode 2)' } }));
