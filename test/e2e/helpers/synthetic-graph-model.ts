@@ -7,8 +7,8 @@
  *   without elk (layered-layout.ts);
  * - wide: blocks of a six-way split joined by a Sum, laid out in layers without elk too;
  * - looped: the wide blocks, every eighth block's first node also reading the block's own Sum (a cycle,
- *   as a TF.js while loop makes; not valid ONNX, but the graph reader takes it), so every band
- *   goes through elk in the layout workers: what a graph the layered layout cannot take costs.
+ *   as a TF.js while loop makes; not valid ONNX, but the graph reader takes it): a cycle in every
+ *   band (elk's job until the layered layout broke cycles itself, cycle-break.ts).
  */
 import { encodeOnnxModel, type OnnxNodeSpec } from '../../../src/core/formats/onnx/onnx-writer';
 
@@ -48,7 +48,7 @@ function branchedNodes(count: number): { nodes: OnnxNodeSpec[]; last: string } {
   return { nodes, last };
 }
 
-/** Every this many blocks of the looped shape has its cycle: one in each band is enough to send the band to elk, and each costs elk time. */
+/** Every this many blocks of the looped shape has its cycle: one in each band, so every band's layout has a cycle to break. */
 const LOOP_EVERY = 8;
 
 const WIDE_BRANCHES = ['Mul', 'Sigmoid', 'Tanh', 'Abs', 'Neg', 'Exp'] as const;

@@ -8,7 +8,7 @@ import { OpHistogram } from './OpHistogram';
 import { InputSizes } from './InputSizes';
 import { TensorTable } from './TensorTable';
 import { hasOpenSizes } from '../input-sizes-form';
-import { ModelGraphView, useWarmGraphLayout } from './graph/ModelGraphView';
+import { ModelGraphView } from './graph/ModelGraphView';
 
 interface Props {
   model: ModelEntry;
@@ -27,7 +27,6 @@ interface Props {
 export function ModelInspect({ model, savedSizeMacs, graph, onGraphChange }: Props) {
   const [ownGraph, setOwnGraph] = useState(false);
   const showGraph = graph ?? ownGraph;
-  useWarmGraphLayout(model, showGraph);
   const setShowGraph = (on: boolean): void => {
     setOwnGraph(on);
     onGraphChange?.(on);

@@ -1,18 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ModelEntry } from '../../../../shared/contract';
 import { useApi } from '../../data/api-context';
 import { useModels } from '../../data/queries';
 import { GraphView } from './GraphView';
 import type { GraphOverlay } from './graph-overlay';
 import { OverlayControls } from './OverlayControls';
-
-/**
- * Did start elk's layout workers warming up for a big model; every graph is now laid out in the
- * page without elk, so there is nothing to warm. Kept only until ModelInspect.tsx (not this
- * folder's) stops calling it.
- */
-export function useWarmGraphLayout(_model: ModelEntry, _graphShown: boolean): void {}
 
 /**
  * The graph of one workspace model (models.graph), with its overlay picker: what the Models
