@@ -7,34 +7,26 @@
  * Takes docs/diff.png on request (UPDATE_SCREENSHOT=1) or when it is missing.
  * No sleeps: every wait is for a selector or a page condition.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directTransport } from '../../src/core/direct-transport';
 import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import type { EventPayload, ModelEntry } from '../../src/shared/contract';
 import { createApiClient } from '../../src/shared/rpc';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const DIFF_SCREENSHOT = path.join(REPO_ROOT, 'docs/diff.png');
 
-let dir: string;
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
 let float: ModelEntry;
 let int8: ModelEntry;
 let runIds: { float: string; int8: string };
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'edgebench-diff-e2e-'));
+async function prepareWorkspace(dir: string): Promise<void> {
   const studio = await openStudio({ workspaceDir: dir, seedDemo: true, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
   try {
     const api = createApiClient(directTransport(studio));
@@ -54,42 +46,32 @@ beforeAll(async () => {
   } finally {
     await studio.close();
   }
-  browser = await launchBrowser();
-  server = await startStudioServer({ workspaceDir: dir });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-}, 150_000);
+}
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+// Quantizing and two profiled runs take longer than the e2e project's hook limit on a loaded machine.
+const session = useStudioSession({ workspace: prepareWorkspace, viewport: { width: 1400, height: 1000 }, setupTimeoutMs: 150_000 });
 
-const rowTexts = (column: number): Promise<string[]> => page.locator(`[data-testid="diff-row"] td:nth-child(${column})`).allTextContents();
+const rowTexts = (column: number): Promise<string[]> => session.page.locator(`[data-testid="diff-row"] td:nth-child(${column})`).allTextContents();
 
 describe('float against int8 on the Diff page', () => {
   it("opens from the variant's 'Diff with parent' link with the summary and the changes first", async () => {
     expect(runIds.float).not.toBe('');
     expect(runIds.int8).not.toBe('');
-    await page.getByTestId('nav-models').click();
-    await page.locator(`[data-testid="model-row"][data-model-id="${float.id}"]`).click();
-    await page.locator(`[data-testid="variant-row"][data-model-id="${int8.id}"]`).getByTestId('variant-diff').click();
-    await page.locator('[data-testid="diff-page"][data-diff-kind="models"]').waitFor();
-    expect(page.url()).toContain(`#/diff/${float.id}/${int8.id}`);
+    await session.page.getByTestId('nav-models').click();
+    await session.page.locator(`[data-testid="model-row"][data-model-id="${float.id}"]`).click();
+    await session.page.locator(`[data-testid="variant-row"][data-model-id="${int8.id}"]`).getByTestId('variant-diff').click();
+    await session.page.locator('[data-testid="diff-page"][data-diff-kind="models"]').waitFor();
+    expect(session.page.url()).toContain(`#/diff/${float.id}/${int8.id}`);
 
-    const summary = page.getByTestId('diff-summary');
+    const summary = session.page.getByTestId('diff-summary');
     await summary.waitFor();
-    const changed = Number((await page.getByTestId('diff-summary-changed').locator('dd').textContent()) ?? '0');
+    const changed = Number((await session.page.getByTestId('diff-summary-changed').locator('dd').textContent()) ?? '0');
     expect(changed).toBeGreaterThan(0);
-    expect(await page.getByTestId('diff-summary-added').locator('dd').textContent()).toMatch(/^\d+ \(\d+ for quantization\)$/);
-    expect(await page.getByTestId('diff-summary-size').locator('dd').textContent()).toMatch(/^−/);
+    expect(await session.page.getByTestId('diff-summary-added').locator('dd').textContent()).toMatch(/^\d+ \(\d+ for quantization\)$/);
+    expect(await session.page.getByTestId('diff-summary-size').locator('dd').textContent()).toMatch(/^−/);
 
     // "Changed only" is on: no row is 'same', and the changes come first.
-    const statuses = await page.getByTestId('diff-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    const statuses = await session.page.getByTestId('diff-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
     expect(statuses).not.toContain('same');
     expect(statuses[0]).toBe('changed');
     expect(statuses.filter((s) => s === 'changed')).toHaveLength(changed);
@@ -99,92 +81,92 @@ describe('float against int8 on the Diff page', () => {
   });
 
   it('sorts by name and by op, and shows the same nodes when "Changed only" is cleared', async () => {
-    const before = await page.getByTestId('diff-row').count();
-    await page.getByTestId('diff-sort-name').click();
+    const before = await session.page.getByTestId('diff-row').count();
+    await session.page.getByTestId('diff-sort-name').click();
     const names = await rowTexts(2);
     expect(names).toEqual([...names].sort((x, y) => x.localeCompare(y)));
-    await page.getByTestId('diff-sort-name').click();
+    await session.page.getByTestId('diff-sort-name').click();
     expect(await rowTexts(2)).toEqual([...names].reverse());
-    await page.getByTestId('diff-sort-op').click();
+    await session.page.getByTestId('diff-sort-op').click();
     const ops = await rowTexts(3);
     expect(ops).toEqual([...ops].sort((x, y) => x.localeCompare(y)));
 
     // With "Changed only" the table has every node but the same ones; without it, every node of A plus those B added.
-    const figure = async (key: string): Promise<number> => Number(/^\d+/.exec((await page.getByTestId(`diff-summary-${key}`).locator('dd').textContent()) ?? '')?.[0]);
+    const figure = async (key: string): Promise<number> => Number(/^\d+/.exec((await session.page.getByTestId(`diff-summary-${key}`).locator('dd').textContent()) ?? '')?.[0]);
     const [changed, added, removed] = [await figure('changed'), await figure('added'), await figure('removed')];
-    const nodesA = Number(/^\d+/.exec((await page.getByTestId('diff-summary-nodes').locator('dd').textContent()) ?? '')?.[0]);
+    const nodesA = Number(/^\d+/.exec((await session.page.getByTestId('diff-summary-nodes').locator('dd').textContent()) ?? '')?.[0]);
     expect(before).toBe(changed + added + removed);
-    await page.getByTestId('diff-changed-only').uncheck();
-    await expect.poll(() => page.getByTestId('diff-row').count()).toBe(nodesA + added);
+    await session.page.getByTestId('diff-changed-only').uncheck();
+    await expect.poll(() => session.page.getByTestId('diff-row').count()).toBe(nodesA + added);
   });
 
   it("colours the variant's graph: its changed nodes and the QDQ nodes it added", async () => {
-    await page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
-    expect(await page.getByTestId('graph-overlay-title').textContent()).toMatch(/^Diff: .+ → .+ \(graph of .+\)$/);
-    const changedB = await page.locator('[data-testid="diff-row"][data-status="changed"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node-b')));
+    await session.page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
+    expect(await session.page.getByTestId('graph-overlay-title').textContent()).toMatch(/^Diff: .+ → .+ \(graph of .+\)$/);
+    const changedB = await session.page.locator('[data-testid="diff-row"][data-status="changed"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node-b')));
     for (const id of changedB) {
-      const node = page.locator(`[data-testid="graph-node"][data-node-id="${id}"]`);
+      const node = session.page.locator(`[data-testid="graph-node"][data-node-id="${id}"]`);
       // Drawn with a fill over its box, and the precision change as its label.
       expect(await node.locator('rect[fill]').count(), `${id}`).toBe(1);
       expect(await node.getByTestId('graph-node-overlay').textContent()).toBe('float → int8');
     }
-    const qdq = page.locator('[data-testid="graph-node"][data-op="QuantizeLinear"]');
+    const qdq = session.page.locator('[data-testid="graph-node"][data-op="QuantizeLinear"]');
     expect(await qdq.count()).toBeGreaterThan(0);
     expect(await qdq.first().getByTestId('graph-node-overlay').textContent()).toBe('added (int8)');
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(DIFF_SCREENSHOT)) {
       // The page scrolls inside its content pane: a viewport as tall as the page shows summary, table and graph at once.
-      const contentHeight = await page.locator('main.content').evaluate((el) => el.scrollHeight);
-      await page.setViewportSize({ width: 1400, height: Math.min(2400, contentHeight) });
-      await page.getByTestId('graph-fit').click();
+      const contentHeight = await session.page.locator('main.content').evaluate((el) => el.scrollHeight);
+      await session.page.setViewportSize({ width: 1400, height: Math.min(2400, contentHeight) });
+      await session.page.getByTestId('graph-fit').click();
       await mkdir(path.dirname(DIFF_SCREENSHOT), { recursive: true });
-      await page.mouse.move(0, 0);
-      await page.screenshot({ path: DIFF_SCREENSHOT });
-      await page.setViewportSize({ width: 1400, height: 1000 });
+      await session.page.mouse.move(0, 0);
+      await session.page.screenshot({ path: DIFF_SCREENSHOT });
+      await session.page.setViewportSize({ width: 1400, height: 1000 });
     }
     // The float graph has no Q/DQ and shows the same changes from the other side.
-    await page.getByTestId('diff-graph-a').click();
-    await page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
-    await expect.poll(() => page.locator('[data-testid="graph-node"][data-op="QuantizeLinear"]').count()).toBe(0);
-    expect(await page.getByTestId('graph-node-overlay').count()).toBeGreaterThanOrEqual(changedB.length);
+    await session.page.getByTestId('diff-graph-a').click();
+    await session.page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
+    await expect.poll(() => session.page.locator('[data-testid="graph-node"][data-op="QuantizeLinear"]').count()).toBe(0);
+    expect(await session.page.getByTestId('graph-node-overlay').count()).toBeGreaterThanOrEqual(changedB.length);
   });
 
   it('Swap diffs the other way: the Q/DQ nodes are then removed, as having only quantized', async () => {
-    await page.getByTestId('diff-swap').click();
-    await expect.poll(() => page.url()).toContain(`#/diff/${int8.id}/${float.id}`);
-    await expect.poll(() => page.getByTestId('diff-summary-removed').locator('dd').textContent()).toMatch(/^\d+ \(\d+ folded, \d+ for quantization\)$/);
-    expect(await page.getByTestId('diff-summary-added').locator('dd').textContent()).toMatch(/^\d+ \(0 for quantization\)$/);
-    expect(await page.locator('[data-testid="diff-row"][data-status="removed"]').first().locator('td').nth(3).textContent()).toMatch(/only quantized|folded|removed/);
+    await session.page.getByTestId('diff-swap').click();
+    await expect.poll(() => session.page.url()).toContain(`#/diff/${int8.id}/${float.id}`);
+    await expect.poll(() => session.page.getByTestId('diff-summary-removed').locator('dd').textContent()).toMatch(/^\d+ \(\d+ folded, \d+ for quantization\)$/);
+    expect(await session.page.getByTestId('diff-summary-added').locator('dd').textContent()).toMatch(/^\d+ \(0 for quantization\)$/);
+    expect(await session.page.locator('[data-testid="diff-row"][data-status="removed"]').first().locator('td').nth(3).textContent()).toMatch(/only quantized|folded|removed/);
   });
 });
 
 describe('two profiled runs, per op', () => {
   it('shows both medians, a table sorted by delta, and the deltas on the graph', async () => {
     // From Compare with the two runs: "Diff per op".
-    await page.goto(`${server.url}#/compare/${runIds.float},${runIds.int8}`);
-    await page.getByTestId('compare-diff-per-op').click();
-    await page.locator('[data-testid="diff-page"][data-diff-kind="runs"]').waitFor();
-    expect(page.url()).toContain(`#/diff/${runIds.float}/${runIds.int8}`);
-    await page.getByTestId('run-diff').waitFor();
-    expect(await page.getByTestId('diff-summary-median-a').locator('dd').textContent()).toMatch(/ms$/);
-    expect(await page.getByTestId('diff-summary-ratio').locator('dd').textContent()).toMatch(/^\d+\.\d\d×$/);
+    await session.page.goto(`${session.server.url}#/compare/${runIds.float},${runIds.int8}`);
+    await session.page.getByTestId('compare-diff-per-op').click();
+    await session.page.locator('[data-testid="diff-page"][data-diff-kind="runs"]').waitFor();
+    expect(session.page.url()).toContain(`#/diff/${runIds.float}/${runIds.int8}`);
+    await session.page.getByTestId('run-diff').waitFor();
+    expect(await session.page.getByTestId('diff-summary-median-a').locator('dd').textContent()).toMatch(/ms$/);
+    expect(await session.page.getByTestId('diff-summary-ratio').locator('dd').textContent()).toMatch(/^\d+\.\d\d×$/);
 
     const deltas = async (): Promise<number[]> =>
-      (await page.getByTestId('diff-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-delta-us')))).filter((d): d is string => d !== null).map(Number);
+      (await session.page.getByTestId('diff-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-delta-us')))).filter((d): d is string => d !== null).map(Number);
     const descending = await deltas();
     expect(descending.length).toBeGreaterThan(0);
     expect(descending).toEqual([...descending].sort((x, y) => y - x));
-    await page.getByTestId('diff-sort-delta').click();
+    await session.page.getByTestId('diff-sort-delta').click();
     const ascending = await deltas();
     expect(ascending).toEqual([...descending].reverse());
 
-    await page.getByTestId('diff-by-op').click();
+    await session.page.getByTestId('diff-by-op').click();
     expect(await rowTexts(1)).toContain('Conv');
 
-    await page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
-    expect(await page.getByTestId('graph-overlay-title').textContent()).toMatch(/^Per-op latency: /);
-    const labels = await page.getByTestId('graph-node-overlay').allTextContents();
+    await session.page.locator('[data-testid="graph-view"][data-layout-state="done"]').waitFor();
+    expect(await session.page.getByTestId('graph-overlay-title').textContent()).toMatch(/^Per-op latency: /);
+    const labels = await session.page.getByTestId('graph-node-overlay').allTextContents();
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.every((label) => /^[+−][\d.]+ (ms|µs)/.test(label))).toBe(true);
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

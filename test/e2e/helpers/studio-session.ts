@@ -29,6 +29,10 @@ export interface SessionOptions {
   viewport?: { width: number; height: number };
   /** Runs on the page before it loads the studio, e.g. to listen on the WebSocket the studio is about to open. */
   beforeOpen?: (page: Page) => void;
+  /** The file's Chromium from useBrowser, for a file with more than one studio (one per describe); else the session launches its own. */
+  browser?: BrowserSession;
+  /** The set-up's time limit (ms), for a workspace that takes longer to fill than the e2e project's hookTimeout. */
+  setupTimeoutMs?: number;
 }
 
 const DEFAULT_VIEWPORT = { width: 1400, height: 900 };
@@ -56,7 +60,7 @@ export function useBrowser(): BrowserSession {
 
 /** Registers the file's beforeAll/afterAll; the returned session's fields are usable inside tests. */
 export function useStudioSession(options: SessionOptions = {}): StudioSession {
-  const chromium = useBrowser();
+  const chromium = options.browser ?? useBrowser();
   let server: StudioServer | undefined;
   let page: Page | undefined;
   let workspaceDir: string | undefined;
@@ -76,7 +80,7 @@ export function useStudioSession(options: SessionOptions = {}): StudioSession {
     options.beforeOpen?.(page);
     await page.goto(server.url);
     await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-  });
+  }, options.setupTimeoutMs);
 
   afterAll(async () => {
     await page?.close();
