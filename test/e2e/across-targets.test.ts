@@ -23,11 +23,11 @@ import { openStudio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import type { ModelEntry } from '../../src/shared/contract';
 import { formatMs } from '../../src/shared/units';
-import { EvalRecord } from '../../src/shared/eval-schema';
 import { createApiClient } from '../../src/shared/rpc';
 import { RunFile } from '../../src/shared/run-schema';
 import { REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
+import { syntheticEvalRecord } from './helpers/synthetic-eval';
 import { syntheticRun } from './helpers/synthetic-run';
 
 /** The README's picture of the across-targets charts, made when missing or on request (UPDATE_SCREENSHOT=1). */
@@ -52,37 +52,6 @@ const SYNTHETIC_TOP1 = [0.985, 0.97];
 /** int8 is faster than float: what quantization usually buys. */
 const MODEL_SPEED = [1, 0.55];
 
-function evalRecord(model: ModelEntry, top1: number, reference: ModelEntry | null): EvalRecord {
-  return EvalRecord.parse({
-    schema: 'edgebench.eval/1',
-    modelId: model.id,
-    datasetId: 'demo-digits',
-    referenceId: reference?.id ?? null,
-    createdAt: '2026-12-01T10:00:00.000Z',
-    result: {
-      model: model.name,
-      runtime: 'onnxruntime',
-      samples: 1000,
-      top1,
-      top5: null,
-      topK: 5,
-      perClass: null,
-      confusion: null,
-      reference: reference?.name ?? null,
-      agreement: reference ? top1 : null,
-      cosine: null,
-      sqnrDb: null,
-      maxAbsError: null,
-      outputName: 'synthetic',
-      width: 10,
-      layout: 'NCHW',
-      inputShape: [1, 1, 28, 28],
-      inferMs: 1,
-      notes: ['synthetic: written by test/e2e/across-targets.test.ts'],
-    },
-  });
-}
-
 async function prepareWorkspace(workspaceDir: string): Promise<void> {
   // Real models: the demo model and two variants the engine makes of it.
   const studio = await openStudio({ workspaceDir, seedDemo: true, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
@@ -98,7 +67,7 @@ async function prepareWorkspace(workspaceDir: string): Promise<void> {
   await mkdir(path.join(workspaceDir, 'evals'), { recursive: true });
   await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
   for (const [i, model] of models.entries()) {
-    const record = evalRecord(model, SYNTHETIC_TOP1[i] ?? 0.9, i === 0 ? null : (models[0] ?? null));
+    const record = syntheticEvalRecord(model, SYNTHETIC_TOP1[i] ?? 0.9, 'test/e2e/across-targets.test.ts', i === 0 ? null : (models[0] ?? null));
     await writeFile(path.join(workspaceDir, 'evals', `${model.id}__demo-digits.json`), JSON.stringify(record));
   }
   let seed = 1;

@@ -8,65 +8,27 @@
  * The run files and evaluation records are synthetic (written here and labelled so): what is
  * checked is how the UI draws them. No sleeps.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { directTransport } from '../../src/core/direct-transport';
 import { nodeForkSpawner } from '../../src/core/runner/runner-client';
 import { openStudio } from '../../src/core/studio';
 import { nodeWorkerSpawner } from '../../src/core/workers/run-worker';
 import type { ModelEntry } from '../../src/shared/contract';
-import { EvalRecord } from '../../src/shared/eval-schema';
 import { createApiClient } from '../../src/shared/rpc';
 import { RunFile } from '../../src/shared/run-schema';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { makeTempWorkspace, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { pageErrors } from './helpers/browser';
+import { useStudioSession } from './helpers/studio-session';
+import { syntheticEvalRecord } from './helpers/synthetic-eval';
 import { syntheticRun } from './helpers/synthetic-run';
 
 const TARGETS = ['This computer', 'pi5 (synthetic)', 'pi4 (synthetic)', 'jetson (synthetic)', 'rk3588 (synthetic)', 'x86 laptop (synthetic)', 'coral (synthetic)', 'n100 (synthetic)'];
 /** Nearly equal accuracies (synthetic): the points of the three models crowd the same band. */
 const TOP1 = [0.97, 0.968, 0.9695];
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
-let workspaceDir: string;
-
-function evalRecord(model: ModelEntry, top1: number): EvalRecord {
-  return EvalRecord.parse({
-    schema: 'edgebench.eval/1',
-    modelId: model.id,
-    datasetId: 'demo-digits',
-    referenceId: null,
-    createdAt: '2026-12-01T10:00:00.000Z',
-    result: {
-      model: model.name,
-      runtime: 'onnxruntime',
-      samples: 1000,
-      top1,
-      top5: null,
-      topK: 5,
-      perClass: null,
-      confusion: null,
-      reference: null,
-      agreement: null,
-      cosine: null,
-      sqnrDb: null,
-      maxAbsError: null,
-      outputName: 'synthetic',
-      width: 10,
-      layout: 'NCHW',
-      inputShape: [1, 1, 28, 28],
-      inferMs: 1,
-      notes: ['synthetic: written by test/e2e/scatter-labels.test.ts'],
-    },
-  });
-}
-
-beforeAll(async () => {
-  workspaceDir = await makeTempWorkspace();
+async function prepareWorkspace(workspaceDir: string): Promise<void> {
   const studio = await openStudio({ workspaceDir, seedDemo: true, runnerSpawner: nodeForkSpawner(), workerSpawner: nodeWorkerSpawner() });
   let models: ModelEntry[];
   try {
@@ -82,7 +44,7 @@ beforeAll(async () => {
   await mkdir(path.join(workspaceDir, 'evals'), { recursive: true });
   await mkdir(path.join(workspaceDir, 'runs'), { recursive: true });
   for (const [i, model] of models.entries()) {
-    await writeFile(path.join(workspaceDir, 'evals', `${model.id}__demo-digits.json`), JSON.stringify(evalRecord(model, TOP1[i] ?? 0.9)));
+    await writeFile(path.join(workspaceDir, 'evals', `${model.id}__demo-digits.json`), JSON.stringify(syntheticEvalRecord(model, TOP1[i] ?? 0.9, 'test/e2e/scatter-labels.test.ts')));
   }
   let seed = 1;
   for (const [t, target] of TARGETS.entries()) {
@@ -98,20 +60,9 @@ beforeAll(async () => {
       await writeFile(path.join(workspaceDir, 'runs', `${id}.json`), JSON.stringify(run));
     }
   }
-  browser = await launchBrowser();
-  server = await startStudioServer({ workspaceDir });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-}, 120_000);
+}
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
-  if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true });
-});
+const session = useStudioSession({ workspace: prepareWorkspace });
 
 interface Rect {
   left: number;
@@ -165,8 +116,8 @@ function problems({ labels, dots, plot }: Awaited<ReturnType<typeof drawn>>): st
 
 describe('scatter labels on a crowded Accuracy page', () => {
   it('accuracy vs latency: 24 points a few pixels apart, every label drawn, none over another label or a point, none outside the plot', async () => {
-    await page.getByTestId('nav-accuracy').click();
-    const chart = page.getByTestId('accuracy-latency-chart');
+    await session.page.getByTestId('nav-accuracy').click();
+    const chart = session.page.getByTestId('accuracy-latency-chart');
     await expect.poll(() => chart.locator('.scatter-series .recharts-symbols').count()).toBe(TARGETS.length * TOP1.length);
     await expect.poll(() => chart.locator('text.point-label').count()).toBeGreaterThan(0);
     const seen = await drawn(chart);
@@ -176,19 +127,19 @@ describe('scatter labels on a crowded Accuracy page', () => {
     expect(seen.labels).toHaveLength(TARGETS.length * TOP1.length);
     for (const label of seen.labels) expect(label.text.endsWith('…') || label.text.includes(' · ')).toBe(true);
     // The log axis moves the points: still no overlap.
-    await chart.locator('label.segment', { has: page.getByTestId('latency-scale-log') }).click();
+    await chart.locator('label.segment', { has: session.page.getByTestId('latency-scale-log') }).click();
     await expect.poll(() => chart.getAttribute('data-scale')).toBe('log');
     expect(problems(await drawn(chart))).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('accuracy vs size: the two int8 variants of nearly the same size, labels apart and inside the plot', async () => {
-    const chart = page.getByTestId('accuracy-size-chart');
+    const chart = session.page.getByTestId('accuracy-size-chart');
     await expect.poll(() => chart.locator('text.point-label').count()).toBe(TOP1.length);
     const seen = await drawn(chart);
     expect(seen.dots).toHaveLength(TOP1.length);
     expect(problems(seen)).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });
 
@@ -209,10 +160,10 @@ function contrast(a: string, b: string): number {
 describe('scatter labels with no room: a narrow window, dark theme', () => {
   it('the note under the chart counts the labels left out, the keyboard reaches every point, and a point without a label names itself on focus', async () => {
     // 700 px wide: the two scatters side by side are about 200 px each, too small for 24 labels.
-    const narrow = await browser.newPage({ viewport: { width: 700, height: 900 }, colorScheme: 'dark' });
+    const narrow = await session.browser.newPage({ viewport: { width: 700, height: 900 }, colorScheme: 'dark' });
     const narrowErrors = pageErrors(narrow);
     try {
-      await narrow.goto(server.url);
+      await narrow.goto(session.server.url);
       await narrow.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
       await narrow.getByTestId('nav-accuracy').click();
       const chart = narrow.getByTestId('accuracy-latency-chart');
