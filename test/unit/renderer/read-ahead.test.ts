@@ -3,8 +3,8 @@
  * within 200 ms), on QueriesObserver, which useQueries runs on, over the app's own cache and its
  * bound on run files.
  */
-import { QueriesObserver, QueryObserver, type QueryClient } from '@tanstack/react-query';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { QueriesObserver, QueryObserver } from '@tanstack/react-query';
+import { describe, expect, it, vi } from 'vitest';
 import type { StudioApi } from '../../../src/shared/contract';
 import type { RunFile } from '../../../src/shared/run-schema';
 import { DEFAULT_LATENCY_VIEW } from '../../../src/renderer/src/components/charts/latency-axis';
@@ -13,6 +13,7 @@ import { prepareWhenRead, READ_AHEAD_LIMIT, readAheadQueries } from '../../../sr
 import { studioQueries } from '../../../src/renderer/src/data/queries';
 import { createStudioQueryClient, keepRecentRunFiles, RUN_FILES_KEPT } from '../../../src/renderer/src/data/query-client';
 import { queryKeys } from '../../../src/renderer/src/data/query-keys';
+import { cachedRunIds, unsubscribeAfterEach } from './helpers/run-file-queries';
 
 const runIds = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `run-${from + i}`);
 
@@ -23,18 +24,7 @@ function fakeRunsApi() {
   return { api, reads };
 }
 
-const cachedRunIds = (client: QueryClient): string[] =>
-  client
-    .getQueryCache()
-    .getAll()
-    .filter((q) => q.queryKey[0] === 'run')
-    .map((q) => String(q.queryKey[1]));
-
-let cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const off of cleanup) off();
-  cleanup = [];
-});
+const cleanup = unsubscribeAfterEach();
 
 describe('reading ticked runs ahead', () => {
   it(`reads the first ${READ_AHEAD_LIMIT} ticked runs once each, and Compare then shows them without reading them again`, async () => {

@@ -1,8 +1,9 @@
 /** How many run files (up to 100,000 samples each) the renderer's cache holds once no page shows them. */
 import { QueryObserver, type QueryClient } from '@tanstack/react-query';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStudioQueryClient, keepRecentRunFiles, RUN_FILES_KEPT } from '../../../src/renderer/src/data/query-client';
 import { queryKeys } from '../../../src/renderer/src/data/query-keys';
+import { cachedRunIds, unsubscribeAfterEach } from './helpers/run-file-queries';
 
 const runIds = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `run-${from + i}`);
 
@@ -15,18 +16,7 @@ function read(client: QueryClient, id: string): Promise<unknown> {
 const show = (client: QueryClient, id: string): (() => void) =>
   new QueryObserver(client, { queryKey: queryKeys.run(id), queryFn: () => ({ id }) }).subscribe(() => undefined);
 
-const cachedRunIds = (client: QueryClient): string[] =>
-  client
-    .getQueryCache()
-    .getAll()
-    .filter((q) => q.queryKey[0] === 'run')
-    .map((q) => String(q.queryKey[1]));
-
-let cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const off of cleanup) off();
-  cleanup = [];
-});
+const cleanup = unsubscribeAfterEach();
 
 describe('keepRecentRunFiles', () => {
   it(`keeps the ${RUN_FILES_KEPT} run files read last and drops older ones`, async () => {
