@@ -10,50 +10,42 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetsFile } from '../../src/shared/targets';
 import { closedPort, sshdAvailable, startSshd, type Sshd } from '../integration/ssh/sshd-fixture';
-import { launchBrowser, pageErrors } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
+import { useStudioSession } from './helpers/studio-session';
 
 const SCREENSHOT = path.join(REPO_ROOT, 'docs/targets.png');
 // A connection test logs in and probes the board; the engine's own timeouts bound it well below this.
 const TEST_TIMEOUT_MS = 60_000;
 const HAS_SSHD = sshdAvailable();
 
-let browser: Browser;
-let server: StudioServer;
-let page: Page;
-let errors: string[];
 let sshd: Sshd | null = null;
 
+// Registered before the session's hooks, so sshd starts first and stops after the server (hooks unwind as a stack).
 beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startStudioServer();
   if (HAS_SSHD) sshd = await startSshd();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-  errors = pageErrors(page);
-  await page.goto(server.url);
-  await page.waitForSelector('html[data-app-state="loaded"]', { state: 'attached' });
-  await page.getByTestId('nav-targets').click();
 });
 
 afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await server?.stop();
   await sshd?.stop();
 });
 
+const session = useStudioSession();
+
+beforeAll(async () => {
+  await session.page.getByTestId('nav-targets').click();
+});
+
 async function storedTargets(): Promise<TargetsFile['targets']> {
-  const file = path.join(server.workspaceDir, 'targets.json');
+  const file = path.join(session.server.workspaceDir, 'targets.json');
   if (!existsSync(file)) return [];
   return TargetsFile.parse(JSON.parse(await readFile(file, 'utf8'))).targets;
 }
 
 function card(name: string) {
-  return page.getByTestId('stored-target').filter({ has: page.getByRole('heading', { name }) });
+  return session.page.getByTestId('stored-target').filter({ has: session.page.getByRole('heading', { name }) });
 }
 
 interface SshFields {
@@ -66,8 +58,8 @@ interface SshFields {
 }
 
 async function addSshTarget(fields: SshFields): Promise<void> {
-  await page.getByTestId('target-add').click();
-  const form = page.getByTestId('target-form');
+  await session.page.getByTestId('target-add').click();
+  const form = session.page.getByTestId('target-form');
   await form.getByTestId('target-kind-ssh').check();
   await form.getByTestId('target-name-input').fill(fields.name);
   await form.getByTestId('target-host-input').fill(fields.host);
@@ -82,11 +74,11 @@ async function addSshTarget(fields: SshFields): Promise<void> {
 
 describe('the Targets page', () => {
   it('adds an SSH target (with messages that say what to fill in) and removes it after a confirmation', async () => {
-    await page.getByTestId('targets-empty').waitFor();
-    expect(await page.getByTestId('target-local').textContent()).toContain('This computer');
+    await session.page.getByTestId('targets-empty').waitFor();
+    expect(await session.page.getByTestId('target-local').textContent()).toContain('This computer');
 
-    await page.getByTestId('target-add').click();
-    const form = page.getByTestId('target-form');
+    await session.page.getByTestId('target-add').click();
+    const form = session.page.getByTestId('target-form');
     await form.getByTestId('target-form-save').click();
     expect(await form.textContent()).toContain('Give the target a name');
     expect(await form.textContent()).toContain("Enter the board's host name or IP address");
@@ -107,7 +99,7 @@ describe('the Targets page', () => {
 
     // Test connection asks for the password first; Cancel leaves the target untested.
     await pi.getByTestId('target-test').click();
-    const dialog = page.getByTestId('password-dialog');
+    const dialog = session.page.getByTestId('password-dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('never written to the workspace or logged');
     await dialog.getByTestId('password-cancel').click();
@@ -121,13 +113,13 @@ describe('the Targets page', () => {
     await pi.getByTestId('target-remove').click();
     await pi.getByTestId('target-remove-yes').click();
     await pi.waitFor({ state: 'detached' });
-    await page.getByTestId('targets-empty').waitFor();
+    await session.page.getByTestId('targets-empty').waitFor();
     expect(await storedTargets()).toEqual([]);
   });
 
   it('adds a serial target and renames it with Edit', async () => {
-    await page.getByTestId('target-add').click();
-    const form = page.getByTestId('target-form');
+    await session.page.getByTestId('target-add').click();
+    const form = session.page.getByTestId('target-form');
     await form.getByTestId('target-kind-serial').check();
     expect(await form.getByTestId('target-devices-link').getAttribute('href')).toBe('#/devices');
     await form.getByTestId('target-name-input').fill('esp32-s3');
@@ -143,7 +135,7 @@ describe('the Targets page', () => {
     const esp = card('esp32-s3');
     expect(await esp.getByTestId('target-spec').textContent()).toBe('serial:///dev/ttyUSB0?baud=115200&protocol=mlperf-tiny');
     await esp.getByTestId('target-edit').click();
-    const edit = page.getByTestId('target-form');
+    const edit = session.page.getByTestId('target-form');
     expect(await edit.getByTestId('target-name-input').inputValue()).toBe('esp32-s3');
     await edit.getByTestId('target-name-input').fill('esp32-s3 bench board');
     await edit.getByTestId('target-form-save').click();
@@ -157,7 +149,7 @@ describe('the Targets page', () => {
     await addSshTarget({ name: 'nobody-home', host: '127.0.0.1', port, user: 'pi', auth: 'password' });
     const target = card('nobody-home');
     await target.getByTestId('target-test').click();
-    const dialog = page.getByTestId('password-dialog');
+    const dialog = session.page.getByTestId('password-dialog');
     await dialog.getByTestId('password-submit').click();
     expect(await dialog.textContent()).toContain('Type the password, or press Cancel.');
     await dialog.getByTestId('password-input').fill('not-stored-anywhere');
@@ -171,7 +163,7 @@ describe('the Targets page', () => {
     // One sentence (the engine joins its clauses with ';'), no stack trace.
     expect(message.trim().split(/\.\s+[A-Z]/)).toHaveLength(1);
     expect(message).not.toContain('    at ');
-    expect(await readFile(path.join(server.workspaceDir, 'targets.json'), 'utf8')).not.toContain('not-stored-anywhere');
+    expect(await readFile(path.join(session.server.workspaceDir, 'targets.json'), 'utf8')).not.toContain('not-stored-anywhere');
     await target.getByTestId('target-remove').click();
     await target.getByTestId('target-remove-yes').click();
     await target.waitFor({ state: 'detached' });
@@ -179,7 +171,7 @@ describe('the Targets page', () => {
 
   it('says a key file that cannot be read in the page\'s words: the Key file field, no command-line flag', async () => {
     const port = String(await closedPort());
-    const keyFile = path.join(server.workspaceDir, 'no-such-key');
+    const keyFile = path.join(session.server.workspaceDir, 'no-such-key');
     await addSshTarget({ name: 'keyless', host: '127.0.0.1', port, user: 'pi', auth: 'key', keyFile });
     const target = card('keyless');
     await target.getByTestId('target-test').click();
@@ -201,7 +193,7 @@ describe('the Targets page', () => {
     const prompt = board.getByTestId('host-key-prompt');
     await prompt.waitFor({ timeout: TEST_TIMEOUT_MS });
     expect(await prompt.getByTestId('host-key-fingerprint').textContent()).toBe(sshd.hostFingerprint());
-    expect(existsSync(path.join(server.workspaceDir, 'known_hosts'))).toBe(false);
+    expect(existsSync(path.join(session.server.workspaceDir, 'known_hosts'))).toBe(false);
 
     await prompt.getByTestId('host-key-trust').click();
     const ok = board.getByTestId('target-test-ok');
@@ -210,14 +202,14 @@ describe('the Targets page', () => {
     expect(await board.getByTestId('target-hardware').textContent()).toContain('Cores');
     expect(await board.getByTestId('target-detail-onnxRunner').textContent()).toMatch(/runner/i);
     expect(await board.getByTestId('target-detail-runtimes').count()).toBe(1);
-    const knownHosts = await readFile(path.join(server.workspaceDir, 'known_hosts'), 'utf8');
+    const knownHosts = await readFile(path.join(session.server.workspaceDir, 'known_hosts'), 'utf8');
     expect(knownHosts).toContain(`[127.0.0.1]:${sshd.port}`);
 
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) {
-      const contentHeight = await page.locator('main.content').evaluate((el) => el.scrollHeight);
-      await page.setViewportSize({ width: 1400, height: Math.min(2000, Math.max(900, contentHeight)) });
-      await page.screenshot({ path: SCREENSHOT });
-      await page.setViewportSize({ width: 1400, height: 900 });
+      const contentHeight = await session.page.locator('main.content').evaluate((el) => el.scrollHeight);
+      await session.page.setViewportSize({ width: 1400, height: Math.min(2000, Math.max(900, contentHeight)) });
+      await session.page.screenshot({ path: SCREENSHOT });
+      await session.page.setViewportSize({ width: 1400, height: 900 });
     }
   });
 
@@ -235,8 +227,8 @@ describe('the Targets page', () => {
   });
 
   it('lists This computer and the stored targets in the New-benchmark form; each ticked target multiplies the cells', async () => {
-    await page.getByTestId('nav-runs').click();
-    const options = page.getByTestId('bench-target-option');
+    await session.page.getByTestId('nav-runs').click();
+    const options = session.page.getByTestId('bench-target-option');
     await options.first().waitFor();
     const names = await options.locator('.model-option-name').allTextContents();
     expect(names[0]).toBe('This computer');
@@ -246,34 +238,34 @@ describe('the Targets page', () => {
     const checked = await Promise.all(boxes.map((box) => box.isChecked()));
     expect(checked).toEqual(names.map((_, i) => i === 0));
 
-    const count = page.getByTestId('bench-cell-count');
+    const count = session.page.getByTestId('bench-cell-count');
     expect(await count.getAttribute('data-cells')).toBe('1');
     await options.filter({ hasText: 'esp32-s3 bench board' }).getByTestId('bench-target-checkbox').check();
     expect(await count.getAttribute('data-cells')).toBe('2');
     expect(await count.textContent()).toContain('× 2 targets');
-    await page.getByTestId('bench-threads-input').fill('1, 2');
+    await session.page.getByTestId('bench-threads-input').fill('1, 2');
     expect(await count.getAttribute('data-cells')).toBe('4');
 
     for (const box of boxes) await box.uncheck();
-    expect(await page.getByTestId('bench-targets').textContent()).toContain('Tick at least one target');
-    expect(await page.getByTestId('bench-start').isDisabled()).toBe(true);
-    expect(errors).toEqual([]);
+    expect(await session.page.getByTestId('bench-targets').textContent()).toContain('Tick at least one target');
+    expect(await session.page.getByTestId('bench-start').isDisabled()).toBe(true);
+    expect(session.errors).toEqual([]);
   });
 
   it('shows the CPUs field while a ticked target can pin (This computer on Linux, the SSH board), one cell per selection, naming a ticked target that cannot (the serial board)', async () => {
-    const options = page.getByTestId('bench-target-option');
+    const options = session.page.getByTestId('bench-target-option');
     const names = await options.locator('.model-option-name').allTextContents();
     const board = names.find((name) => name !== 'This computer' && name !== 'esp32-s3 bench board');
-    const tick = (name: string) => options.filter({ has: page.locator('.model-option-name', { hasText: name }) }).getByTestId('bench-target-checkbox');
-    const cpus = page.getByTestId('bench-cpus-input');
-    const count = page.getByTestId('bench-cell-count');
+    const tick = (name: string) => options.filter({ has: session.page.locator('.model-option-name', { hasText: name }) }).getByTestId('bench-target-checkbox');
+    const cpus = session.page.getByTestId('bench-cpus-input');
+    const count = session.page.getByTestId('bench-cell-count');
     await tick('esp32-s3 bench board').check();
     expect(await cpus.count()).toBe(0);
     await tick('This computer').check();
     await cpus.fill('all, 0x1');
-    const field = page.locator('.cpus-field');
+    const field = session.page.locator('.cpus-field');
     expect(await field.locator('.field-hint').textContent()).toBe('esp32-s3 bench board cannot pin a benchmark to CPUs: untick it, or leave CPUs empty.');
-    expect(await page.getByTestId('bench-start').isDisabled()).toBe(true);
+    expect(await session.page.getByTestId('bench-start').isDisabled()).toBe(true);
     await tick('esp32-s3 bench board').uncheck();
     expect(await field.locator('.field-hint').textContent()).toMatch(/^One cell per selection/);
     // 1 model × 2 thread counts (1, 2) × 2 CPU selections on This computer.
@@ -288,6 +280,6 @@ describe('the Targets page', () => {
     expect(await field.locator('.field-hint').textContent()).toBe("'fast' is not a CPU selection: use all, little, mid, big or a hex mask such as 0x0f, separated by commas.");
     await tick('This computer').uncheck();
     expect(await cpus.count()).toBe(0);
-    expect(errors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });
