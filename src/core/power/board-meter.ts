@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StudioError } from '../../shared/errors';
 import type { EnergyWindow, RunEnergy } from '../../shared/energy';
 import type { CellEnergyMeter } from './cell-meter';
-import { energyPerInference, traceBetween, type CounterReading, type EnergyTrace, type PowerSample } from './energy-math';
+import { alignCounterReadings, energyPerInference, traceBetween, type EnergyTrace, type PowerSample } from './energy-math';
 import { MARK, missingToolMessage, type BoardPowerReader, type BoardReading } from './board-readers';
 import type { RemoteShell, RemoteStream } from './remote-shell';
 
@@ -183,7 +183,12 @@ export function boardCellMeter(reader: BoardPowerReader, options: BoardMeterOpti
 /** The readings as one trace on the board's clock. */
 function traceOf(reader: BoardPowerReader, readings: readonly Reading[]): EnergyTrace {
   if (reader.method() === 'counter') {
-    const counters: CounterReading[] = readings.flatMap((r) => ('values' in r.reading ? [{ tMs: r.boardMs, values: r.reading.values }] : []));
+    // Values another PMIC took at its own time are carried to the reading's (only where the reading is timed by the tool: r.boardMs is its atMs).
+    const counters = alignCounterReadings(
+      readings.flatMap((r) =>
+        'values' in r.reading ? [{ tMs: r.boardMs, values: r.reading.values, ...(r.reading.valueTimesMs !== undefined && r.reading.atMs === r.boardMs ? { valueTimesMs: r.reading.valueTimesMs } : {}) }] : [],
+      ),
+    );
     // ODPM's accumulators are 64-bit: they do not wrap within a run.
     return { method: 'counter', readings: counters, maxRange: reader.rails().map(() => Number.MAX_SAFE_INTEGER), unitJ: reader.unitJ ?? 1e-6 };
   }

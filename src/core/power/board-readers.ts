@@ -24,7 +24,7 @@ export type BoardPowerSource = 'tegrastats' | 'pi-pmic' | 'android';
  * `atMs`: when the values were taken, where the tool says so (ODPM's snapshot time, ms since boot),
  * which then times the reading instead of the shell's date after it answered.
  */
-export type BoardReading = { readonly watts: number } | { readonly values: readonly number[]; readonly atMs?: number };
+export type BoardReading = { readonly watts: number } | { readonly values: readonly number[]; readonly atMs?: number; readonly valueTimesMs?: readonly number[] };
 
 export interface BoardPowerReader {
   readonly source: BoardPowerSource;
@@ -161,19 +161,22 @@ export function androidReader(options: AndroidReaderOptions = {}): BoardPowerRea
         files.at(-1)?.push(line);
       }
       const readings: OdpmReading[] = files.map((file) => parseOdpmEnergy(file.join('\n')));
-      const all = new Map<string, number>();
-      for (const reading of readings) for (const [rail, uj] of reading.rails) all.set(rail, uj);
+      const all = new Map<string, { uj: number; tMs: number }>();
+      for (const reading of readings) for (const [rail, uj] of reading.rails) all.set(rail, { uj, tMs: reading.tMs });
       if (rails.length === 0) rails = [...all.keys()];
+      const taken = rails.map((rail) => {
+        const value = all.get(rail);
+        if (value === undefined) throw new StudioError('BAD_INPUT', `The power monitor stopped reporting its rail '${rail}'.`);
+        return value;
+      });
       return {
         // The driver serves a snapshot cached for up to 50 ms (odpm.c, ODPM_MIN_POLLING_TIME_MS): its own t= says when
         // the values were taken, where the date after cat could be that much late. The first PMIC's (the main one,
-        // with the CPU clusters, TPU and memory interface) times the reading.
+        // with the CPU clusters, TPU and memory interface) times the reading; the other PMIC's snapshot is its own,
+        // so each value keeps its own t= and the meter carries it to the reading's time (alignCounterReadings).
         ...(readings[0] !== undefined ? { atMs: readings[0].tMs } : {}),
-        values: rails.map((rail) => {
-          const value = all.get(rail);
-          if (value === undefined) throw new StudioError('BAD_INPUT', `The power monitor stopped reporting its rail '${rail}'.`);
-          return value;
-        }),
+        values: taken.map((value) => value.uj),
+        ...(readings.length > 1 ? { valueTimesMs: taken.map((value) => value.tMs) } : {}),
       };
     },
     method: () => (mode === 'odpm' ? 'counter' : 'sampled'),

@@ -22,6 +22,37 @@ export interface CounterReading {
   readonly values: readonly number[];
 }
 
+/**
+ * Counter readings whose values were not all taken at the reading's time (a phone's two ODPM
+ * PMICs each serve their own snapshot, with its own t=, up to 50 ms apart): `valueTimesMs[d]` is
+ * when value d was taken. Each such value is carried to the reading's time along the line to the
+ * same value's reading on the other side of that time (the straight line the trapezoid rule
+ * draws anyway), so every value of a reading stands for one instant. A value with no reading on
+ * the other side, or whose counter went backwards (wrapped) in between, is kept as read.
+ */
+export function alignCounterReadings(readings: ReadonlyArray<CounterReading & { readonly valueTimesMs?: readonly number[] }>): CounterReading[] {
+  return readings.map((reading, i) => {
+    const times = reading.valueTimesMs;
+    if (times === undefined) return { tMs: reading.tMs, values: reading.values };
+    const values = reading.values.map((value, d) => {
+      const taken = times[d] ?? reading.tMs;
+      if (taken === reading.tMs) return value;
+      // The neighbour whose own time for value d lies on the other side of this reading's time.
+      const step = taken > reading.tMs ? -1 : 1;
+      for (let j = i + step; j >= 0 && j < readings.length; j += step) {
+        const other = readings[j] as (typeof readings)[number];
+        const otherTaken = other.valueTimesMs?.[d] ?? other.tMs;
+        const otherValue = other.values[d];
+        if (otherValue === undefined || (step < 0 ? otherTaken > reading.tMs : otherTaken < reading.tMs)) continue;
+        const [a, b] = step < 0 ? [{ tMs: otherTaken, v: otherValue }, { tMs: taken, v: value }] : [{ tMs: taken, v: value }, { tMs: otherTaken, v: otherValue }];
+        return b.v < a.v ? value : between(reading.tMs, a, b, a.v, b.v);
+      }
+      return value;
+    });
+    return { tMs: reading.tMs, values };
+  });
+}
+
 /** One power reading: when (ms) and the summed power of the rails, in watts. */
 export interface PowerSample {
   readonly tMs: number;

@@ -44,7 +44,9 @@ describe('energy on an Android device over adb', () => {
     expect(run.energy).toMatchObject({ source: 'android', method: 'sampled', rails: ['battery (current_now × voltage_now)'], window: 'cell', reliable: false });
     expect(run.energy?.notes).toContain('The meter covered the whole cell, warmup included: the engine could not see where the measured runs began and ended.');
     // 0.6 A × 3.9 V, read through the meter's own shell.
-    expect(run.energy?.idle.averagePowerW).toBeCloseTo(2.34, 6);
+    // Within 5 mW: the baseline's last stretch is interpolated toward the first reading of the timed runs, where the
+    // emulated battery's current already follows the stand-in's activity (power-rails.ts); measured up to +0.18 mW at load 7.
+    expect(run.energy?.idle.averagePowerW).toBeCloseTo(2.34, 2);
     // The timed runs of every window (--runs 20 across them), benchmark_model's warmup runs not counted.
     expect(run.energy?.inferences).toBe(20);
     // The meter's own shell (its loop, started before the first window) and its stop, a kill of its process group from a second shell.

@@ -3,7 +3,7 @@
  * inference with its idle baseline subtracted, the doubts it writes down, and repeats pooled.
  */
 import { describe, expect, it } from 'vitest';
-import { counterDelta, energyPerInference, pooledEnergy, trapezoidEnergyJ, type EnergyTrace } from '../../../src/core/power/energy-math';
+import { alignCounterReadings, counterDelta, counterEnergyJ, energyPerInference, pooledEnergy, trapezoidEnergyJ, type EnergyTrace } from '../../../src/core/power/energy-math';
 import { RunEnergy, energyLines } from '../../../src/shared/energy';
 
 /** A counter at `watts` read every `everyMs` for `ms`, starting at `start` µJ and wrapping at `range`. */
@@ -19,6 +19,27 @@ describe('counterDelta', () => {
   it('is after − before while the counter climbs, and goes round the range once when it wrapped', () => {
     expect(counterDelta(100, 250, 1000)).toBe(150);
     expect(counterDelta(900, 50, 1000)).toBe(150);
+  });
+});
+
+describe('alignCounterReadings', () => {
+  // Two PMICs at 1 W each (1000 µJ per ms); the second serves a snapshot that lags the first's by 0, 40, 10 and 0 ms.
+  const lags = [0, 40, 10, 0];
+  const readings = lags.map((lag, i) => ({ tMs: 100 * i, values: [100_000 * i, 1000 * (100 * i - lag)], valueTimesMs: [100 * i, 100 * i - lag] }));
+
+  it("carries each value to the reading's time along the line to that value's reading on the other side", () => {
+    expect(alignCounterReadings(readings).map((r) => r.values)).toEqual([0, 1, 2, 3].map((i) => [100_000 * i, 100_000 * i]));
+    // As read, the lag that changes between readings moves energy between them: 2 W is not what the second stretch shows.
+    const trace = (rs: typeof readings): Extract<EnergyTrace, { method: 'counter' }> => ({ method: 'counter', readings: rs.slice(1, 3), maxRange: [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], unitJ: 1e-6 });
+    expect(counterEnergyJ(trace(readings)) / 0.1).toBeCloseTo(2.3, 9);
+    expect(counterEnergyJ({ ...trace(readings), readings: alignCounterReadings(readings).slice(1, 3) }) / 0.1).toBeCloseTo(2, 9);
+  });
+
+  it('keeps a value with no reading on the other side, or whose counter went backwards, as read; readings without times are untouched', () => {
+    const last = { tMs: 400, values: [400_000, 370_000], valueTimesMs: [400, 370] };
+    expect(alignCounterReadings([...readings, last]).at(-1)?.values).toEqual([400_000, 370_000]);
+    expect(alignCounterReadings([readings[0], { ...last, tMs: 100, values: [100_000, 9_000_000], valueTimesMs: [100, 60] }, readings[2]].filter((r) => r !== undefined)).at(1)?.values).toEqual([100_000, 9_000_000]);
+    expect(alignCounterReadings([{ tMs: 5, values: [1, 2] }])).toEqual([{ tMs: 5, values: [1, 2] }]);
   });
 });
 
