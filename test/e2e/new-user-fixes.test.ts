@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStudio } from './helpers/browser';
-import { REPO_ROOT, startStudioServer, type StudioServer } from './helpers/studio-server';
+import { REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
 
 const MODELS = path.join(REPO_ROOT, 'resources/models');
@@ -90,36 +89,35 @@ describe('Devices: Start a simulated board', () => {
 });
 
 describe('Devices: a simulated board that cannot start', () => {
-  let server: StudioServer | undefined;
   let empty: string;
-  beforeAll(async () => {
-    // A PATH without socat, as on a machine where it is not installed.
-    empty = await mkdtemp(path.join(tmpdir(), 'edgebench-e2e-no-socat-'));
-    server = await startStudioServer({ env: { PATH: empty } });
-  });
+  // Registered before the session's hooks: the folder is removed after the session has stopped its server.
   afterAll(async () => {
-    await server?.stop();
     if (empty) await rm(empty, { recursive: true, force: true });
+  });
+  const noSocat = useStudioSession({
+    browser: studio,
+    viewport: { width: 1280, height: 800 },
+    server: async () => {
+      // A PATH without socat, as on a machine where it is not installed.
+      empty = await mkdtemp(path.join(tmpdir(), 'edgebench-e2e-no-socat-'));
+      return { env: { PATH: empty } };
+    },
   });
 
   it('says what failed and what to do, beside the button, and adds nothing', async () => {
-    const page = await openStudio(studio.browser, server?.url ?? '', { width: 1280, height: 800 });
-    try {
-      await page.getByTestId('nav-devices').click();
-      await page.getByTestId('simulate-edgebench').click();
-      const error = page.getByTestId('simulate-error');
-      await error.waitFor({ timeout: START_TIMEOUT_MS });
-      const text = (await error.textContent()) ?? '';
-      expect(text).toContain('The Simulated board (ESP32-S3 model) did not start, and nothing was added');
-      expect(text).toContain('socat is not installed');
-      expect(text).toContain('sudo apt-get install socat');
-      expect(text).toContain('press the button again');
-      expect(await page.getByTestId('simulate-edgebench').isEnabled()).toBe(true);
-      expect(await page.getByTestId('device-card').count()).toBe(0);
-      expect(await page.getByTestId('devices-empty').count()).toBe(1);
-    } finally {
-      await page.close();
-    }
+    const { page } = noSocat;
+    await page.getByTestId('nav-devices').click();
+    await page.getByTestId('simulate-edgebench').click();
+    const error = page.getByTestId('simulate-error');
+    await error.waitFor({ timeout: START_TIMEOUT_MS });
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain('The Simulated board (ESP32-S3 model) did not start, and nothing was added');
+    expect(text).toContain('socat is not installed');
+    expect(text).toContain('sudo apt-get install socat');
+    expect(text).toContain('press the button again');
+    expect(await page.getByTestId('simulate-edgebench').isEnabled()).toBe(true);
+    expect(await page.getByTestId('device-card').count()).toBe(0);
+    expect(await page.getByTestId('devices-empty').count()).toBe(1);
   });
 });
 
