@@ -167,7 +167,8 @@ describe('a board meter through its shell', () => {
     meter.attachShell(localShell('pixel-user-build'));
     await meter.beforeMeasure();
     put(path.join(battery, 'current_now'), '-900000\n');
-    await sleep(500);
+    // Long enough for the 5 samples a sampled figure needs even when a loaded machine's shell loop takes 150 ms a round.
+    await sleep(1000);
     const energy = await meter.afterMeasure(10);
     expect(energy).toMatchObject({ source: 'android', method: 'sampled', rails: ['battery (current_now × voltage_now)'], reliable: false });
     expect(energy.notes).toEqual([
