@@ -45,7 +45,7 @@ describe('before uploading to an EdgeBench board', () => {
 
   it("refuses a model whose activations alone overflow the firmware's tensor arena", () => {
     const error = refusal(() => checkFits(DEMO, 'demo-mnist.tflite', { ...ESP32, arenaCapacityBytes: 4 * 1024 }, 'lab ESP32'));
-    expect(error.message).toMatch(/^demo-mnist\.tflite does not fit lab ESP32: its activations alone need about [\d.]+ KiB of tensor arena, but the firmware's arena holds 4\.0 KiB\. .*raise kInternalArenaBytes \(internal RAM\) or kPsramArenaBytes \(PSRAM\) in main\/model_settings\.h/);
+    expect(error.message).toMatch(/^demo-mnist\.tflite does not fit lab ESP32: its activations alone need about \d+\.\d\d KiB of tensor arena, but the firmware's arena holds 4\.00 KiB\. .*raise kInternalArenaBytes \(internal RAM\) or kPsramArenaBytes \(PSRAM\) in main\/model_settings\.h/);
   });
 });
 

@@ -142,7 +142,7 @@ describe('refusals and failures, each one sentence', () => {
     const client = new EdgebenchDeviceClient(connectInMemory(board({ arenaCapacityBytes: 4096 })).transport);
     const error = await rejection(client.uploadModel(demoModel()));
     expect(error.context.deviceError).toBe('ARENA_TOO_SMALL');
-    expect(error.message).toMatch(/tensor arena but the firmware's arena holds 4096 bytes; use a smaller model, or raise kInternalArenaBytes \(internal RAM\) or kPsramArenaBytes/);
+    expect(error.message).toMatch(/refused: The model needs about \d+\.\d+ KiB of tensor arena but the firmware's arena holds 4\.00 KiB; use a smaller model, or raise kInternalArenaBytes \(internal RAM\) or kPsramArenaBytes/);
   });
 
   test('a model with an op the firmware lacks', async () => {

@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { CHIP_PROFILES, estimateArena, estimateFit } from '../../../src/core/targets/serial/fit-estimate';
 import { StudioError } from '../../../src/shared/errors';
+import { formatBytes } from '../../../src/shared/units';
 import { demoModel } from './helpers';
 import { bigActivationsModel, bigWeightsModel } from './models';
 
@@ -50,7 +51,7 @@ describe('estimateFit', () => {
     const model = bigActivationsModel();
     const esp32 = estimateFit(model, 'big.tflite', 'esp32');
     expect(esp32).toMatchObject({ verdict: 'does-not-fit', exceeds: ['ram'], unsupportedOps: [] });
-    expect(esp32.sentence).toMatch(/^big\.tflite does not fit the ESP32 \(no PSRAM, 4 MiB flash\): RAM: it needs about 1\.\d MiB of tensor arena \(estimate\) plus the .* model itself in internal RAM, but the board has about 320\.0 KiB of usable RAM\.$/);
+    expect(esp32.sentence).toMatch(/^big\.tflite does not fit the ESP32 \(no PSRAM, 4 MiB flash\): RAM: it needs about 1\.\d\d MiB of tensor arena \(estimate\) plus the .* model itself in internal RAM, but the board has about 320\.0 KiB of usable RAM\.$/);
     // Float weights: a full-integer int8 variant helps (the studio makes one), and so would a chip with PSRAM.
     expect(esp32.remedies).toEqual([{ kind: 'int8-tflite' }, { kind: 'other-chips', chips: ['esp32-wrover', 'esp32s3-n16r8'] }]);
     const s3 = estimateFit(model, 'big.tflite', 'esp32s3-n16r8');
@@ -66,7 +67,14 @@ describe('estimateFit', () => {
     const fit = estimateFit(bigWeightsModel(), 'wide.tflite', 'stm32h743');
     expect(fit.weightsBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(fit).toMatchObject({ verdict: 'does-not-fit', exceeds: ['flash'] });
-    expect(fit.sentence).toMatch(/^wide\.tflite does not fit the STM32H743 \(NUCLEO-H743ZI2\): flash: the 4\.\d MiB model is more than the 1\.9 MiB of flash left beside the firmware\.$/);
+    expect(fit.sentence).toMatch(/^wide\.tflite does not fit the STM32H743 \(NUCLEO-H743ZI2\): flash: the 4\.\d\d MiB model is more than the 1\.88 MiB of flash left beside the firmware\.$/);
+  });
+
+  test("the row's sentence writes the arena as the fit card's header does (formatBytes), not rounded its own way", () => {
+    const fit = estimateFit(bigActivationsModel(), 'big.tflite', 'esp32');
+    // FitCard.tsx's header: "Tensor arena about ${formatBytes(arenaBytes)} (estimate)".
+    expect(fit.sentence).toContain(`about ${formatBytes(fit.arenaBytes)} of tensor arena (estimate)`);
+    expect(formatBytes(fit.arenaBytes)).toMatch(/^1\.\d\d MiB$/);
   });
 
   test('an unknown chip names the choices', () => {

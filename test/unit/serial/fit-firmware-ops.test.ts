@@ -70,7 +70,7 @@ describe('fit on an op TFLite Micro has but the firmware does not register', () 
       remedies: [{ kind: 'firmware-ops', ops: ['DEPTH_TO_SPACE'] }],
     });
     expect(esp32s3?.sentence).toMatch(
-      /^d2s\.tflite fits the memory of the ESP32-S3 \(no PSRAM, 8 MiB flash\) \(about .* of tensor arena \(estimate\) and 0 bytes of weights\)\. TFLite Micro has DEPTH_TO_SPACE but the EdgeBench firmware does not register it; add it in op_resolver\.cpp \(resources\/firmware\/esp32-tflm\/main\) and rebuild\.$/,
+      /^d2s\.tflite fits the memory of the ESP32-S3 \(no PSRAM, 8 MiB flash\) \(about .* of tensor arena \(estimate\) and 0 B of weights\)\. TFLite Micro has DEPTH_TO_SPACE but the EdgeBench firmware does not register it; add it in op_resolver\.cpp \(resources\/firmware\/esp32-tflm\/main\) and rebuild\.$/,
     );
   });
 

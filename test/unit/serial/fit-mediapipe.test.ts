@@ -12,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { BUILTIN_OPERATOR_NAMES, builtinOperatorName } from '../../../src/core/formats/tflite/tflite-schema';
 import { CHIP_PROFILES, chipProfile, estimateFits } from '../../../src/core/targets/serial/fit-estimate';
 import { TFLM_BUILTIN_OPS } from '../../../src/core/targets/serial/tflm-ops';
+import { formatBytes } from '../../../src/shared/units';
 import { buildTflite, TensorType } from '../formats/tflite-builder';
 
 const MEDIAPIPE = join(import.meta.dirname, '..', '..', '..', 'node_modules', '@mediapipe');
@@ -82,7 +83,7 @@ describe('fit on the MediaPipe models', () => {
       ).toEqual([...row.cannotRun, ...firmware.map(([op, count]) => [op, count, 'not-in-firmware'])]);
       // The sentence names every limit exceeded and every op that cannot run.
       if (limits.includes('R')) expect(estimate.sentence, context).toMatch(/RAM: it needs/);
-      if (limits.includes('F')) expect(estimate.sentence, context).toContain(`flash: the ${(fileBytes / 1024 / 1024).toFixed(1)} MiB model is more than the`);
+      if (limits.includes('F')) expect(estimate.sentence, context).toContain(`flash: the ${formatBytes(fileBytes)} model is more than the`);
       for (const [op] of row.cannotRun) expect(estimate.sentence, context).toContain(op);
       for (const [op, count] of firmware) {
         expect(estimate.sentence, context).toContain(
@@ -157,7 +158,7 @@ describe('the TFLite Micro op list', () => {
       remedies: [{ kind: 'builtin-ops', ops: ['NON_MAX_SUPPRESSION_V5'], replacements: {} }],
     });
     expect(stm32?.sentence).toMatch(
-      /^nms\.tflite fits the memory of the STM32H743 \(NUCLEO-H743ZI2\) \(about .* of tensor arena \(estimate\) and 0 bytes of weights\), but TFLite Micro cannot run 1 of its 3 operators: NON_MAX_SUPPRESSION_V5 \(not among TFLite Micro's builtin kernels\)\.$/,
+      /^nms\.tflite fits the memory of the STM32H743 \(NUCLEO-H743ZI2\) \(about .* of tensor arena \(estimate\) and 0 B of weights\), but TFLite Micro cannot run 1 of its 3 operators: NON_MAX_SUPPRESSION_V5 \(not among TFLite Micro's builtin kernels\)\.$/,
     );
     // The EdgeBench firmware registers neither, and takes no custom ops: listed after what TFLM itself lacks.
     expect(esp32s3?.unsupportedOps).toEqual([

@@ -9,6 +9,8 @@
  */
 import type { FitEstimate as FitReport, FitMemory, FitRemedy, FitUnsupportedOp } from '../../../shared/contract';
 import { StudioError } from '../../../shared/errors';
+// Every size in a fit sentence is written as the fit card, the board's refusal and the CLI write it.
+import { formatBytes as size } from '../../../shared/units';
 import { FlatReader } from '../../formats/tflite/flat-reader';
 import { readOperatorCode, requireTfliteIdentifier } from '../../formats/tflite/tflite-reader';
 import { BufferField, BuiltinOp, ModelField, OperatorField, SubGraphField, TensorField, tensorTypeName } from '../../formats/tflite/tflite-schema';
@@ -412,8 +414,3 @@ function remediesFor(scan: TflmScan, notInFirmware: readonly FitUnsupportedOp[],
   return remedies;
 }
 
-function size(bytes: number): string {
-  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
-  if (bytes >= KiB) return `${(bytes / KiB).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}

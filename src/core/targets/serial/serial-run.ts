@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/units';
 import { BenchSettings, type HardwareProfile, type RunFile, type RunStop, type RunWarning } from '../../../shared/run-schema';
 import { checkSettings, planInputs } from '../../bench/bench-inputs';
 import { partialOutcome, type Measured } from '../../bench/cell-outcome';
@@ -73,11 +74,10 @@ export function describeBoard(facts: DeviceFacts, baudRate: number): string {
  */
 export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFacts, boardName: string): ArenaEstimate {
   const arena = estimateArena(model, fileName);
-  const size = (bytes: number): string => (bytes >= 1024 * KiB ? `${(bytes / (1024 * KiB)).toFixed(1)} MiB` : `${(bytes / KiB).toFixed(1)} KiB`);
   if (model.length > facts.modelCapacityBytes) {
     throw new StudioError(
       'RUNTIME',
-      `${fileName} (${size(model.length)}) does not fit ${boardName}: its firmware holds models of at most ${size(facts.modelCapacityBytes)}. Quantize it to int8 if it is float, or make it smaller.`,
+      `${fileName} (${formatBytes(model.length)}) does not fit ${boardName}: its firmware holds models of at most ${formatBytes(facts.modelCapacityBytes)}. Quantize it to int8 if it is float, or make it smaller.`,
       { file: fileName },
       { detail: { kind: 'model-too-big', file: fileName } },
     );
@@ -85,7 +85,7 @@ export function checkFits(model: Uint8Array, fileName: string, facts: DeviceFact
   if (arena.plannedBytes > facts.arenaCapacityBytes) {
     throw new StudioError(
       'RUNTIME',
-      `${fileName} does not fit ${boardName}: its activations alone need about ${size(arena.plannedBytes)} of tensor arena, but the firmware's arena holds ${size(facts.arenaCapacityBytes)}. ` +
+      `${fileName} does not fit ${boardName}: its activations alone need about ${formatBytes(arena.plannedBytes)} of tensor arena, but the firmware's arena holds ${formatBytes(facts.arenaCapacityBytes)}. ` +
         'Quantize it to full int8 if it is float, shrink its input or width, or raise kInternalArenaBytes (internal RAM) or kPsramArenaBytes (PSRAM) in main/model_settings.h and reflash.',
       { file: fileName },
       { detail: { kind: 'arena-too-small', file: fileName } },

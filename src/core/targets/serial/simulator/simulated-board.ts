@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { TensorInfo } from '../../../../shared/model-info';
+import { formatBytes } from '../../../../shared/units';
 import { readTflite } from '../../../formats/tflite/tflite-reader';
 import { tensorTypeName } from '../../../formats/tflite/tflite-schema';
 import { DTYPE_BYTES, estimateArena } from '../fit-estimate';
@@ -219,7 +220,7 @@ export class SimulatedBoard {
     }
     const arena = estimateArena(model, 'the uploaded model');
     if (arena.arenaBytes > this.model.arenaCapacityBytes) {
-      throw new Refusal(E.ARENA_TOO_SMALL, `The model needs about ${arena.arenaBytes} bytes of tensor arena but the firmware's arena holds ${this.model.arenaCapacityBytes} bytes; use a smaller model, or raise kInternalArenaBytes (internal RAM) or kPsramArenaBytes (PSRAM) in main/model_settings.h and reflash.`);
+      throw new Refusal(E.ARENA_TOO_SMALL, `The model needs about ${formatBytes(arena.arenaBytes)} of tensor arena but the firmware's arena holds ${formatBytes(this.model.arenaCapacityBytes)}; use a smaller model, or raise kInternalArenaBytes (internal RAM) or kPsramArenaBytes (PSRAM) in main/model_settings.h and reflash.`);
     }
     const describe = (t: TensorInfo): m.DeviceTensor => {
       const shape = (t.shape ?? []).map((d) => (typeof d === 'number' ? d : 1));
