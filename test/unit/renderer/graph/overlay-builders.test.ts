@@ -80,6 +80,9 @@ describe('graph overlays', () => {
     expect(overlay.byNode.get('n4')!.level).toBeCloseTo(0.25, 5);
     expect(overlay.byNode.get('n3')!.detail).toContain('420 µs over 20 profiled runs');
     expect(overlay.legend).toContain('2 of 10 nodes have a time');
+    // In the dark theme the largest share is the brightest node, so the legend names no shade.
+    expect(overlay.legend).toMatch(/^Stronger colour: a larger share of the profiled time/);
+    expect(overlay.legend).not.toMatch(/darker|brighter/i);
     expect(overlay.legend).toContain("1 profiled node of the runtime's own (fused or renamed) match no node here");
     expect(overlay.title).toBe('Latency per op: demo · onnxruntime · 1 thr');
   });
@@ -100,6 +103,9 @@ describe('graph overlays', () => {
     expect(overlay.byNode.get('n8')!.level).toBe(0);
     expect(overlay.byNode.has('n0')).toBe(false);
     expect(overlay.legend).toContain('worst 12.5 dB, best 40.0 dB');
+    // The dark theme draws the worst layer brightest: the legend says neither darker nor brighter.
+    expect(overlay.legend).toMatch(/^Stronger colour: lower SQNR/);
+    expect(overlay.legend).not.toMatch(/darker|brighter/i);
     expect(overlay.legend).toContain('3 of 10 nodes were measured');
   });
 

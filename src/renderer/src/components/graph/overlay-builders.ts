@@ -61,7 +61,7 @@ export function latencyOverlay(graph: ModelGraph, profile: Profile, runName: str
   return {
     title: `Latency per op: ${runName}${profile.simulated ? ' (SIMULATED)' : ''}`,
     legend:
-      `Darker: a larger share of the profiled time (runtime's median ${formatMs(profile.runtimeMedianMs)} over ${profile.runs} runs). ` +
+      `Stronger colour: a larger share of the profiled time (runtime's median ${formatMs(profile.runtimeMedianMs)} over ${profile.runs} runs). ` +
       `${byNode.size} of ${graph.nodes.length} nodes have a time; a node without one was not in the profile (fused into another by the runtime, or not run).${extra}${simulated}`,
     byNode,
   };
@@ -94,7 +94,7 @@ export function sqnrOverlay(graph: ModelGraph, layers: readonly LayerSqnr[], var
   return {
     title: `Per-layer SQNR: ${variantName} against its float model`,
     legend:
-      `Darker: lower SQNR, more lost to quantization (worst ${Number.isFinite(worst) ? `${worst.toFixed(1)} dB` : '—'}, best ${Number.isFinite(best) ? `${best.toFixed(1)} dB` : '—'}). ` +
+      `Stronger colour: lower SQNR, more lost to quantization (worst ${Number.isFinite(worst) ? `${worst.toFixed(1)} dB` : '—'}, best ${Number.isFinite(best) ? `${best.toFixed(1)} dB` : '—'}). ` +
       `${byNode.size} of ${graph.nodes.length} nodes were measured; a node without a figure has no quantized output to compare.`,
     byNode,
   };
