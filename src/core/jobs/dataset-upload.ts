@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DatasetEntry } from '../../shared/contract';
-import { StudioError } from '../../shared/errors';
+import { StudioError, type ErrorData } from '../../shared/errors';
 import { importDataset } from '../datasets/import-dataset';
 import { toDatasetEntry, type Workspace } from '../workspace/workspace';
 
@@ -29,11 +29,24 @@ export async function importUploadedDataset(workspace: Workspace, upload: Upload
     const single = only && /\.(npy|npz|csv|tsv)$/i.test(only.path) ? path.join(scratch, safeRelativePath(only.path)) : null;
     const source = single ?? (await commonRoot(scratch));
     const id = `${slug(upload.name)}-${randomBytes(3).toString('hex')}`;
-    const manifest = await importDataset(source, workspace.datasetDir(id), { name: upload.name });
+    const manifest = await importDataset(source, workspace.datasetDir(id), { name: upload.name }).catch((error: unknown) => {
+      throw asPicked(error, scratch);
+    });
     return toDatasetEntry(id, manifest);
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The importers name files by their path, which here is the scratch copy's ('/ws/.tmp/dataset-1a2b/digits/cat'):
+ * the user picked 'digits', so the error names 'digits/cat'. Its message, its wording and its
+ * context all carry the path; each is JSON text, so one replacement covers them.
+ */
+function asPicked(error: unknown, scratch: string): unknown {
+  if (!(error instanceof StudioError)) return error;
+  const prefix = JSON.stringify(scratch + path.sep).slice(1, -1);
+  return StudioError.fromData(JSON.parse(JSON.stringify(error.toData()).split(prefix).join('')) as ErrorData);
 }
 
 /** A folder picked in the browser arrives as "digits/0/a.png": import from "digits", not from the scratch root. */
