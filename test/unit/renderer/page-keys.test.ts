@@ -4,7 +4,7 @@
  * Ctrl/Cmd+1..7; the `?` list and the sidebar's tooltips name the keys of the front-end in use.
  */
 import { describe, expect, it } from 'vitest';
-import { shortcutList } from '../../../src/renderer/src/components/ShortcutsDialog';
+import { shortcutKeysText, shortcutList } from '../../../src/renderer/src/components/ShortcutsDialog';
 import { comboText, createPageKeyReader, pageKeys, SEQUENCE_TIMEOUT_MS, type PageKeyPress } from '../../../src/renderer/src/page-keys';
 
 const press = (key: string, extra: Partial<PageKeyPress> = {}): PageKeyPress => ({
@@ -61,16 +61,24 @@ describe('page keys in the desktop app', () => {
 
 describe('what the studio says the keys are', () => {
   it('the ? list and the tooltips name the keys of the front-end in use', () => {
-    const browserRows = shortcutList('browser', false).map((s) => `${comboText(s, false)} ${s.what}`);
+    const browserRows = shortcutList('browser', false).map((s) => `${shortcutKeysText(s)} ${s.what}`);
     expect(browserRows).toContain('G then 1 Open the Models page');
     expect(browserRows).toContain('G then 7 Open the Devices page');
     expect(browserRows).toContain('G then H Open the Home page');
     expect(browserRows.some((row) => row.startsWith('Ctrl'))).toBe(false);
 
-    const desktopRows = shortcutList('desktop', false).map((s) => `${comboText(s, false)} ${s.what}`);
+    const desktopRows = shortcutList('desktop', false).map((s) => `${shortcutKeysText(s)} ${s.what}`);
     expect(desktopRows).toContain('Ctrl+1 Open the Models page');
     expect(desktopRows).toContain('Ctrl+Shift+H Open the Home page');
     expect(comboText(pageKeys('devices', 'desktop', true), true)).toBe('⌘7');
     expect(comboText(pageKeys('home', 'desktop', true), true)).toBe('⌘⇧H');
+  });
+
+  it('keys that are alternatives read as alternatives, not as one chord', () => {
+    const rows = shortcutList('browser', false).map((s) => `${shortcutKeysText(s)} · ${s.what}`);
+    expect(rows).toContain('+ or − · Graph tab: zoom in and out (or the mouse wheel)');
+    expect(rows).toContain('← ↑ → ↓ arrow keys · Graph tab: pan (or drag)');
+    expect(rows).toContain('Enter or Shift+Enter · Graph search: next and previous match');
+    expect(rows).toContain('Alt+← · Back to the previous page or item (the browser’s Back)');
   });
 });
