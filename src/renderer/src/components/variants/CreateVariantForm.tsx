@@ -3,6 +3,7 @@ import type { DatasetEntry, TargetEntry } from '../../../../shared/contract';
 import { CalibrationMethod, QuantMode, TfliteIo, WeightRange } from '../../../../shared/variants';
 import { autoRangePreview, defaultVariantForm, madeForOptions, madeForTarget, toQuantizeRequest, type QuantizeRequest, type VariantForm, type VariantFormat } from '../../variant-form';
 import { NumberField } from '../bench/NumberField';
+import { FormError } from '../FormError';
 import { ExcludeField } from './ExcludeField';
 import { TfliteFullIntegerFields } from './TfliteFullIntegerFields';
 
@@ -17,6 +18,8 @@ interface Props {
   busy: boolean;
   /** The engine's latest progress line while a variant is being made. */
   progress: string | null;
+  /** Why the last Create variant failed, in the UI's words (null: it did not, or it is running again). */
+  error: string | null;
   onCreate: (request: QuantizeRequest) => void;
 }
 
@@ -43,7 +46,7 @@ const TFLITE_MODE_HINTS: Record<QuantMode, string> = {
 const IO_LABELS: Record<TfliteIo, string> = { int8: 'int8', uint8: 'uint8', float: 'float (QUANTIZE/DEQUANTIZE at the edges)' };
 
 /** The recipe of a new variant of an ONNX or TFLite model. */
-export function CreateVariantForm({ modelId, format, datasets, targets, suggestions, busy, progress, onCreate }: Props) {
+export function CreateVariantForm({ modelId, format, datasets, targets, suggestions, busy, progress, error, onCreate }: Props) {
   const tflite = format === 'tflite';
   // null until edited: the defaults follow the datasets, which may arrive after the first render.
   const [edited, setEdited] = useState<VariantForm | null>(null);
@@ -175,6 +178,7 @@ export function CreateVariantForm({ modelId, format, datasets, targets, suggesti
       <div className="form-row">
         <ExcludeField value={form.exclude} suggestions={suggestions} onChange={(exclude) => patch({ exclude })} />
       </div>
+      <FormError message={busy ? null : error} testId="variant-error" />
       <footer className="variant-form-footer">
         <span className="task-line muted" data-testid="variant-progress" aria-live="polite">
           {busy ? (progress ?? 'Working…') : ' '}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { PruneRecipe } from '../../../../shared/variants';
 import { NumberField } from '../bench/NumberField';
+import { FormError } from '../FormError';
 import { ExcludeField } from './ExcludeField';
 
 interface Props {
@@ -8,6 +9,8 @@ interface Props {
   suggestions: readonly string[];
   busy: boolean;
   progress: string | null;
+  /** Why the last pruning failed, in the UI's words (null: it did not, or it is running again). */
+  error: string | null;
   onPrune: (recipe: PruneRecipe) => void;
 }
 
@@ -29,7 +32,7 @@ function parseAmount(text: string): { amount: number } | { error: string } {
 }
 
 /** A pruned variant of an ONNX or TFLite model: zero the smallest weights, or remove convolution channels. */
-export function PruneForm({ modelId, suggestions, busy, progress, onPrune }: Props) {
+export function PruneForm({ modelId, suggestions, busy, progress, error, onPrune }: Props) {
   const [method, setMethod] = useState<Method>('magnitude');
   const [percent, setPercent] = useState<string | null>(null);
   const [exclude, setExclude] = useState<string[]>([]);
@@ -71,6 +74,7 @@ export function PruneForm({ modelId, suggestions, busy, progress, onPrune }: Pro
       <div className="form-row">
         <ExcludeField value={exclude} suggestions={suggestions} onChange={setExclude} emptyHint="Nothing excluded: every convolution and dense layer that can be pruned is." />
       </div>
+      <FormError message={busy ? null : error} testId="prune-error" />
       <footer className="variant-form-footer">
         <span className="task-line muted" data-testid="prune-progress" aria-live="polite">
           {busy ? (progress ?? 'Working…') : ' '}

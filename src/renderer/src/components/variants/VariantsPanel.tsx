@@ -1,5 +1,7 @@
 import { BreakableText } from '../BreakableText';
 import { useState } from 'react';
+import { toErrorData } from '../../../../shared/errors';
+import { messageFor } from '../../../../shared/remedies';
 import type { DatasetEntry, ModelEntry } from '../../../../shared/contract';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { useTargets } from '../../data/queries';
@@ -22,6 +24,9 @@ interface Props {
   onBenchmark?: (modelIds: string[]) => void;
 }
 
+/** An error as the studio's banners word it. */
+const uiMessage = (error: unknown): string => messageFor(toErrorData(error), 'ui');
+
 /** Op types of the model, then node names the studio has seen in its variants (skipped or excluded). */
 function excludeSuggestions(model: ModelEntry, variants: readonly ModelEntry[]): string[] {
   const names = new Set(Object.keys(model.info.ops));
@@ -42,6 +47,9 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError, onBe
   // Read again when the panel opens: a board tested since in another window (no event says so) then shows its CPU in Made for.
   const targets = useTargets({ refetchOnMount: 'always' });
   const [freshId, setFreshId] = useState<string | null>(null);
+  // A failure is said under the form that caused it, not in the page's banners above the scrolled view.
+  const [createError, setCreateError] = useState<string | null>(null);
+  const [pruneError, setPruneError] = useState<string | null>(null);
   const parent = parentOf(model, models);
   const canLink = model.info.format !== 'onnx';
   // The studio makes variants of ONNX and TFLite models; other formats' variants are made elsewhere and linked.
@@ -68,15 +76,17 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError, onBe
 
   const variants = variantsOf(model.id, models);
   const makePruned = (recipe: PruneRecipe): void => {
+    setPruneError(null);
     pruneTask.run(`Pruning ${model.name}…`, () => prune({ modelId: model.id, recipe })).then(
       (entry) => setFreshId(entry.id),
-      (error: unknown) => onError(error),
+      (error: unknown) => setPruneError(uiMessage(error)),
     );
   };
   const create = (request: QuantizeRequest): void => {
+    setCreateError(null);
     task.run(`Quantizing ${model.name}…`, () => quantize(request)).then(
       (entry) => setFreshId(entry.id),
-      (error: unknown) => onError(error),
+      (error: unknown) => setCreateError(uiMessage(error)),
     );
   };
 
@@ -111,10 +121,11 @@ export function VariantsPanel({ model, models, datasets, onSelect, onError, onBe
           suggestions={excludeSuggestions(model, variants)}
           busy={task.busy}
           progress={task.message}
+          error={createError}
           onCreate={create}
         />
       )}
-      {canQuantize && <PruneForm key={`prune-${model.id}`} modelId={model.id} suggestions={excludeSuggestions(model, variants)} busy={pruneTask.busy} progress={pruneTask.message} onPrune={makePruned} />}
+      {canQuantize && <PruneForm key={`prune-${model.id}`} modelId={model.id} suggestions={excludeSuggestions(model, variants)} busy={pruneTask.busy} progress={pruneTask.message} error={pruneError} onPrune={makePruned} />}
       {canLink && <LinkPanel model={model} models={models} onError={onError} />}
     </section>
   );
