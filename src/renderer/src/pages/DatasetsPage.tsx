@@ -45,7 +45,6 @@ export function DatasetsPage({ onError }: Props) {
           setFreshId(entry.id);
           setSelectedId(entry.id);
         }}
-        onError={onError}
       />
       {removing && (
         <ConfirmRemove

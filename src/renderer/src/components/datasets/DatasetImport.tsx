@@ -1,19 +1,23 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { DatasetEntry } from '../../../../shared/contract';
-import { StudioError } from '../../../../shared/errors';
+import { StudioError, toErrorData } from '../../../../shared/errors';
+import { messageFor } from '../../../../shared/remedies';
 import { useWorkspaceChange, workspaceChanges } from '../../data/mutations';
 import { DATASET_FILE_EXTENSIONS, defaultDatasetName, isDatasetFile, toDatasetUploads } from '../../dataset-files';
+import { FormError } from '../FormError';
 
 interface Props {
   onImported: (dataset: DatasetEntry) => void;
-  onError: (error: unknown) => void;
 }
 
 /** A folder of class sub-folders, or one .npy/.npz/.csv file, sent to the engine under a name. */
-export function DatasetImport({ onImported, onError }: Props) {
+export function DatasetImport({ onImported }: Props) {
   const { mutateAsync: importDataset } = useWorkspaceChange(workspaceChanges.importDataset);
   const [name, setName] = useState('');
   const [progress, setProgress] = useState<string | null>(null);
+  // Said in this card, beside its buttons: the page's banners sit above the scrolled view, out of sight.
+  const [error, setError] = useState<string | null>(null);
+  const onError = (failure: unknown): void => setError(messageFor(toErrorData(failure), 'ui'));
   const folderInput = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -23,6 +27,7 @@ export function DatasetImport({ onImported, onError }: Props) {
   }, []);
 
   const importFiles = async (picked: File[]): Promise<void> => {
+    setError(null);
     const files = picked.filter(isDatasetFile);
     if (files.length === 0) {
       onError(new StudioError('BAD_INPUT', 'The chosen folder holds no files; choose a folder with one sub-folder of images per class.'));
@@ -45,9 +50,11 @@ export function DatasetImport({ onImported, onError }: Props) {
 
   const onPick = (event: ChangeEvent<HTMLInputElement>): void => {
     const files = Array.from(event.currentTarget.files ?? []);
+    // A folder picker that gives no files was given an empty folder (a cancelled picker fires no change): importFiles says so.
+    const folder = event.currentTarget === folderInput.current;
     // Cleared so that choosing the same folder again imports it again.
     event.currentTarget.value = '';
-    if (files.length > 0) void importFiles(files);
+    if (files.length > 0 || folder) void importFiles(files);
   };
 
   const busy = progress !== null;
@@ -84,6 +91,7 @@ export function DatasetImport({ onImported, onError }: Props) {
         lone .npy has samples only, so it measures fidelity, not accuracy. Preprocessing (resize, layout, scale, mean,
         std) is set with <code>edgebench dataset import</code>.
       </p>
+      <FormError message={busy ? null : error} testId="dataset-import-error" />
       {progress && (
         <p className="task-line" data-testid="dataset-progress" aria-live="polite">
           {progress}
