@@ -64,6 +64,13 @@ describe('the Accuracy page with models the dataset does not fit', () => {
     expect(await skipped.count()).toBe(1);
     expect(await skipped.getAttribute('data-model-id')).toBe(facesId);
     expect(await skipped.textContent()).toContain('[1,128,128,3]');
+    // The sentence reads across the warning, on one or two lines, with the list under it (not crushed beside it).
+    const sentence = page.getByTestId('eval-skipped').locator('> p');
+    const [line, list] = await Promise.all([sentence.boundingBox(), page.getByTestId('eval-skipped').locator('> ul').boundingBox()]);
+    expect(await sentence.textContent()).toMatch(/^Skipped 1 model the last evaluation could not take/);
+    expect(line?.width ?? 0).toBeGreaterThan(400);
+    expect(line?.height ?? 1000).toBeLessThan(60);
+    expect(list?.y ?? 0).toBeGreaterThanOrEqual((line?.y ?? 0) + (line?.height ?? 0) - 1);
     expect(await page.locator('[data-testid="eval-row"]').count()).toBe(3);
   });
 });
