@@ -38,6 +38,14 @@ export function formatCpuList(cpus: readonly number[]): string {
   return parts.join(',');
 }
 
+/**
+ * A pinned run's part of its name, in the results grid's words: " · CPUs big", " · CPUs 0x2";
+ * "" for a run that was not pinned, so that labels of unpinned runs read as they always did.
+ */
+export function cpusLabelPart(selection: string | undefined): string {
+  return selection === undefined ? '' : ` · CPUs ${selection}`;
+}
+
 /** The selection alone, short, for a grid column or a cell label: "big (4-5)", or the selection when the CPUs are not recorded. */
 export function cpuSelectionShort(selection: string, pinning?: RunFile['cpuPinning']): string {
   return pinning === undefined || pinning.cpus.length === 0 ? selection : `${selection} (${formatCpuList(pinning.cpus)})`;

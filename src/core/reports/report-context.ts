@@ -1,15 +1,16 @@
+import { cpusLabelPart } from '../../shared/cpu-pinning';
 import { StudioError } from '../../shared/errors';
 import { TARGET_KINDS } from '../../shared/plugins/target-kinds';
 import type { RunFile } from '../../shared/run-schema';
 import { modelVariantLabel } from '../../shared/variants';
 import type { ReportContext, ReportInput, ReportRun } from './report-types';
 
-/** What tells a run apart in a list: model (and variant), runtime, threads. */
+/** What tells a run apart in a list: model (and variant), runtime, threads, the CPUs of a pinned run. */
 export function runLabel(run: RunFile): string {
   const threads = run.settings.threads === 0 ? 'auto threads' : `${run.settings.threads} thread${run.settings.threads === 1 ? '' : 's'}`;
   // This computer (the kind never stored) goes unnamed; a board is named.
   const target = TARGET_KINDS[run.target.kind].stored === null ? '' : ` · ${run.target.name}`;
-  return `${modelVariantLabel(run.model)} · ${run.runtime.name} · ${threads}${target}`;
+  return `${modelVariantLabel(run.model)} · ${run.runtime.name} · ${threads}${cpusLabelPart(run.settings.cpus)}${target}`;
 }
 
 /** Finds a run by its id, or by a prefix of it that names one run only (as git does). */

@@ -1,4 +1,5 @@
 import type { ModelEntry } from '../../shared/contract';
+import { cpusLabelPart } from '../../shared/cpu-pinning';
 import type { EvalRecord, EvalResult } from '../../shared/eval-schema';
 import type { RunSummary } from '../../shared/run-schema';
 import { familyOrder, parentOf } from './variant-view';
@@ -48,8 +49,8 @@ export interface ScatterPoint {
 }
 
 /**
- * Accuracy against median latency: one point per (model, target, runtime, threads), from the
- * newest run of that combination. Runs are matched to models by the model file's sha256.
+ * Accuracy against median latency: one point per (model, target, runtime, threads, CPU selection),
+ * from the newest run of that combination; a pinned run's label names its CPUs. Runs are matched to models by the model file's sha256.
  */
 export function latencyPoints(rows: readonly EvalRow[], runs: readonly RunSummary[], key: AccuracyKey): ScatterPoint[] {
   const newestFirst = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -60,11 +61,11 @@ export function latencyPoints(rows: readonly EvalRow[], runs: readonly RunSummar
     const seen = new Set<string>();
     for (const run of newestFirst) {
       if (run.modelSha256 !== model.info.sha256) continue;
-      const combo = `${run.targetName}\n${run.runtime}\n${run.threads}`;
+      const combo = `${run.targetName}\n${run.runtime}\n${run.threads}\n${run.cpus ?? ''}`;
       if (seen.has(combo)) continue;
       seen.add(combo);
       const threads = run.threads === 0 ? 'auto threads' : `${run.threads}t`;
-      points.push({ x: run.median, y: accuracy, modelId: model.id, label: `${model.name} · ${run.targetName} · ${run.runtime} · ${threads}` });
+      points.push({ x: run.median, y: accuracy, modelId: model.id, label: `${model.name} · ${run.targetName} · ${run.runtime} · ${threads}${cpusLabelPart(run.cpus)}` });
     }
   }
   return points;

@@ -1,3 +1,4 @@
+import { cpuSelectionShort } from '../../../shared/cpu-pinning';
 import { givenAsFlags } from '../../../shared/input-messages';
 import type { OptionSpec } from '../../../shared/plugins/plugin';
 import { RUNTIMES, RuntimeName, runtimeOptionsOf } from '../../../shared/plugins/runtimes';
@@ -11,6 +12,8 @@ export const settingsSection: ReportSection = {
   build(report) {
     // Shown when a run had repeats: its runs are per repeat, and the Latency table counts them all.
     const repeated = report.runs.some((entry) => entry.run.settings.repeats > 1);
+    // Shown when a run was pinned (--cpus), so that reports of unpinned runs keep their table.
+    const pinned = report.runs.some((entry) => entry.run.settings.cpus !== undefined);
     return [
       {
         kind: 'table',
@@ -21,6 +24,7 @@ export const settingsSection: ReportSection = {
           { label: 'warmup', numeric: true },
           { label: 'runs', numeric: true },
           ...(repeated ? [{ label: 'repeats', numeric: true, title: 'Fresh runner processes per cell; runs are per repeat' }] : []),
+          ...(pinned ? [{ label: 'CPUs', title: 'The CPUs the runner was pinned to (--cpus), with the CPUs that named' }] : []),
           { label: 'min time', numeric: true },
           { label: 'max time', numeric: true },
           { label: 'fresh inputs' },
@@ -38,6 +42,7 @@ export const settingsSection: ReportSection = {
             { text: `${s.warmupRuns}${s.warmupMinTimeMs > 0 ? ` (≥ ${formatMs(s.warmupMinTimeMs)})` : ''}`, sort: s.warmupRuns },
             { text: String(s.runs), sort: s.runs },
             ...(repeated ? [{ text: String(s.repeats), sort: s.repeats }] : []),
+            ...(pinned ? [s.cpus !== undefined ? cpuSelectionShort(s.cpus, entry.run.cpuPinning) : 'not pinned'] : []),
             { text: s.minTimeMs > 0 ? formatMs(s.minTimeMs) : '—', sort: s.minTimeMs },
             { text: s.maxTimeMs > 0 ? formatMs(s.maxTimeMs) : 'no limit', sort: s.maxTimeMs },
             s.freshInputs ? 'yes' : 'no',

@@ -7,6 +7,7 @@ import { formatMs, formatPeakMemory } from '../../../shared/units';
 import { betweenRunCiText, betweenRunTitle } from '../repeats-view';
 import { filterRuns, groupRuns, NO_RUNS_FILTER, RUN_GROUPINGS, RUN_STATUS_FILTERS, runTargets, type RunGrouping, type RunsFilter } from '../runs-filter';
 import { TOO_FEW_SAMPLES } from '../stats-view';
+import { cpusLabelPart } from '../../../shared/cpu-pinning';
 import { ConfirmRemove } from './housekeeping/ConfirmRemove';
 import { PartialBadge } from './run/RunHeader';
 
@@ -20,12 +21,13 @@ interface Props {
   onCompare: () => void;
 }
 
+/** Without the CPUs column, which shows only when some run was pinned (unpinned workspaces read as before). */
 const COLUMNS = 12;
 const STATUS_TEXT: Record<RunsFilter['status'], string> = { all: 'Any status', completed: 'Completed', partial: 'Partial', unstable: 'Unstable verdict' };
 const GROUP_TEXT: Record<RunGrouping, string> = { none: 'No grouping', job: 'Group by job', model: 'Group by model', target: 'Group by target' };
 
 function runLabel(run: RunSummary): string {
-  return `${run.modelName}${run.variant !== 'float' ? ` · ${run.variant}` : ''} on ${run.targetName} · ${run.runtime}`;
+  return `${run.modelName}${run.variant !== 'float' ? ` · ${run.variant}` : ''} on ${run.targetName} · ${run.runtime}${cpusLabelPart(run.cpus)}`;
 }
 
 export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompare }: Props) {
@@ -47,6 +49,8 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
   const targets = runTargets(runs);
   // Remove acts on the ticked runs, or on the open one when none is ticked.
   const toRemove = picked.length > 0 ? runs.filter((run) => picked.includes(run.id)) : runs.filter((run) => run.id === selectedId);
+  const pinned = runs.some((run) => run.cpus !== undefined);
+  const columns = COLUMNS + (pinned ? 1 : 0);
   const filtered = filter.query !== '' || filter.status !== 'all' || filter.target !== null;
   return (
     <div className="card list-card">
@@ -121,6 +125,7 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
             <th>Target</th>
             <th>Runtime</th>
             <th className="num">Threads</th>
+            {pinned && <th title="The CPUs the run was pinned to (--cpus); — for a run that was not pinned">CPUs</th>}
             <th className="num">Median</th>
             <th className="num">p90</th>
             <th className="num" title="95% CI of the median across fresh runs (Repeats)">Between-run CI</th>
@@ -132,7 +137,7 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
         <tbody>
           {shown.length === 0 && (
             <tr>
-              <td colSpan={COLUMNS} className="muted" data-testid="runs-none-match">
+              <td colSpan={columns} className="muted" data-testid="runs-none-match">
                 No run matches the search and filters.{' '}
                 <button type="button" className="button tiny" onClick={() => setFilter(NO_RUNS_FILTER)}>
                   Show every run
@@ -144,7 +149,7 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
             <Fragment key={group.key}>
               {grouping !== 'none' && (
                 <tr className="group-row" data-testid="runs-group-row">
-                  <th colSpan={COLUMNS} scope="colgroup">
+                  <th colSpan={columns} scope="colgroup">
                     {group.label}
                     <span className="muted">
                       {group.runs.length} run{group.runs.length === 1 ? '' : 's'}
@@ -186,6 +191,11 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
                       {run.runtime} <span className="muted">{run.runtimeBackend}</span>
                     </td>
                     <td className="num">{run.threads === 0 ? 'auto' : run.threads}</td>
+                    {pinned && (
+                      <td className={run.cpus === undefined ? 'muted' : undefined} data-stat="cpus" title={run.cpus === undefined ? 'Not pinned' : undefined}>
+                        {run.cpus ?? '—'}
+                      </td>
+                    )}
                     <td className="num">{formatMs(run.median)}</td>
                     <td className="num">{percentileSupported('p90', run.count) ? formatMs(run.p90) : <span className="too-few">{TOO_FEW_SAMPLES}</span>}</td>
                     <td className={`num${run.betweenRun ? (run.betweenRun.disagree ? ' disagree' : '') : ' muted'}`} data-stat="between-run-ci" title={betweenRunTitle(run)}>

@@ -4,6 +4,7 @@ import { useNetworkSuggestions } from '../data/network-queries';
 import { modelLabelOf } from '../components/results/results-grid';
 import { useDatasets, useEvals, useModels, useRuns, useWorkspaceInfo, useWorkspaceReady } from '../data/queries';
 import { formatDate, formatThreads } from '../format';
+import { cpusLabelPart } from '../../../shared/cpu-pinning';
 import { formatMs } from '../../../shared/units';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 import { routeLink } from '../hooks/usePage';
@@ -88,7 +89,7 @@ export function HomePage({ bench }: { bench: BenchJob }) {
                 {runs.slice(0, RECENT).map((run) => (
                   <li key={run.id} data-testid="home-run" data-run-id={run.id}>
                     <a href={routeLink({ page: 'runs', runId: run.id })}>
-                      {modelLabelOf(run.modelName, run.variant)} · {run.targetName} · {formatThreads(run.threads)}
+                      {modelLabelOf(run.modelName, run.variant)} · {run.targetName} · {formatThreads(run.threads)}{cpusLabelPart(run.cpus)}
                     </a>{' '}
                     <span className="muted">
                       {formatMs(run.median)} · {formatDate(run.createdAt)}

@@ -1,16 +1,17 @@
+import { cpusLabelPart } from '../../../../shared/cpu-pinning';
 import type { RunSummary } from '../../../../shared/run-schema';
 import { RUNTIME_LABELS } from '../../../../shared/runtimes';
 import { modelVariantLabel } from '../../../../shared/variants';
 import type { ExportRun } from './ExportOptions';
 
-/** "demo-mnist · LiteRT (TFLite) · 1 thr", as run-label.ts names a run file. */
+/** "demo-mnist · LiteRT (TFLite) · 1 thr" (" · CPUs 0x2" when pinned), as run-label.ts names a run file. */
 function summaryLabel(run: RunSummary): string {
   const model = modelVariantLabel({ name: run.modelName, variant: run.variant });
   // The summary's runtime is "name version".
   const name = run.runtime.split(' ')[0] ?? run.runtime;
   const runtime = name in RUNTIME_LABELS ? RUNTIME_LABELS[name as keyof typeof RUNTIME_LABELS] : name;
   const threads = run.threads === 0 ? 'auto threads' : `${run.threads} thr`;
-  return `${model} · ${runtime} · ${threads}`;
+  return `${model} · ${runtime} · ${threads}${cpusLabelPart(run.cpus)}`;
 }
 
 /**
