@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ErrorData } from './errors';
 import type { EvalResult } from './eval-schema';
-import { headlineMedianMs, type RunFile } from './run-schema';
+import { CpuSelection, headlineMedianMs, type RunFile } from './run-schema';
 import { QuantRecipe } from './variants';
 
 export const TRIAGE_SCHEMA = 'edgebench.triage/1';
@@ -37,6 +37,8 @@ export const TriageLatency = z.object({
   runId: z.string(),
   runtime: z.string(),
   threads: z.number().int(),
+  /** The run's CPU selection (settings.cpus); absent: not pinned, as in sessions from before pinning. */
+  cpus: CpuSelection.optional(),
   /** headlineMedianMs of the run. */
   medianMs: z.number(),
   /** The CI beside that median: between fresh runs when the run had repeats, else within the run (pooled samples). */
@@ -257,6 +259,7 @@ export function triageLatencyOf(run: RunFile, target: { id: string; name: string
     runId: run.id,
     runtime: run.runtime.name,
     threads: run.runtime.threads,
+    ...(run.settings.cpus !== undefined ? { cpus: run.settings.cpus } : {}),
     medianMs: headlineMedianMs(run),
     ci95: between ? between.ci95 : run.latencyMs.medianCi95,
     ciKind: between ? 'between-run' : 'within-run',
@@ -281,7 +284,7 @@ export interface LatencyChange {
   beyondNoise: boolean | null;
 }
 
-/** What a step cost in latency on one target against the step before (same target, runtime and threads). */
+/** What a step cost in latency on one target against the step before (same target, runtime, threads and CPUs). */
 export function latencyChange(previous: TriageLatency | undefined, current: TriageLatency | undefined): LatencyChange | null {
   if (!previous || !current || previous.medianMs <= 0) return null;
   const deltaMs = current.medianMs - previous.medianMs;
@@ -291,7 +294,15 @@ export function latencyChange(previous: TriageLatency | undefined, current: Tria
   return { deltaMs, deltaPct: (deltaMs / previous.medianMs) * 100, beyondNoise };
 }
 
-/** The run of a step to compare with another step's run: same target, runtime and threads. */
+/**
+ * The run of a step to compare with another step's run: same target, runtime, threads and CPU
+ * selection (a run pinned to 0x2 is not compared with an unpinned one).
+ */
 export function sameCell(latency: readonly TriageLatency[], like: TriageLatency): TriageLatency | undefined {
-  return latency.find((l) => l.targetId === like.targetId && l.runtime === like.runtime && l.threads === like.threads);
+  return latency.find((l) => sameSettings(l, like));
+}
+
+/** Two runs measured alike: same target, runtime, threads and CPU selection. */
+export function sameSettings(a: TriageLatency, b: TriageLatency): boolean {
+  return a.targetId === b.targetId && a.runtime === b.runtime && a.threads === b.threads && a.cpus === b.cpus;
 }

@@ -16,6 +16,8 @@ import {
   TRIAGE_SCHEMA,
   triageAccuracyOf,
   triageLatencyOf,
+  sameCell,
+  sameSettings,
   type GraphNodeRef,
   type ProfiledRunLayers,
   type TriageLatency,
@@ -59,12 +61,14 @@ interface RunningTriage {
   done: Promise<void>;
 }
 
-/** One benchmark job of the plan: these models on these targets with one runtime, thread count and settings. */
+/** One benchmark job of the plan: these models on these targets with one runtime, thread count, CPU selection and settings. */
 interface BenchGroup {
   modelIds: string[];
   targetIds: string[];
   runtime: BenchRequest['runtimes'];
   threads: number[] | undefined;
+  /** The refined run's CPU selection: a request's cpus axis, since bench jobs pin each cell from it, not from settings.cpus. */
+  cpus: string[] | undefined;
   settings: Partial<BenchSettings>;
 }
 
@@ -287,7 +291,7 @@ export class TriageJobs {
 
   /**
    * The benchmark jobs to run: for each of the refined variant's newest runs, the same target,
-   * runtime, threads and settings (read from its run file); the chosen target with the default
+   * runtime, threads, CPU selection and settings (read from its run file); the chosen target with the default
    * settings when the refined variant has no run there, benchmarking the refined variant beside
    * the new one so the two are measured alike.
    */
@@ -299,13 +303,14 @@ export class TriageJobs {
       const run = await this.deps.workspace.readRun(latency.runId).catch(() => null);
       const settings = run ? benchSettingsOf(run.settings) : {};
       const runtime = [latency.runtime] as BenchRequest['runtimes'];
-      const key = JSON.stringify([latency.runtime, latency.threads, settings]);
-      const group = groups.get(key) ?? { modelIds: [newId], targetIds: [], runtime, threads: [latency.threads], settings };
+      const cpus = latency.cpus !== undefined ? [latency.cpus] : undefined;
+      const key = JSON.stringify([latency.runtime, latency.threads, latency.cpus ?? null, settings]);
+      const group = groups.get(key) ?? { modelIds: [newId], targetIds: [], runtime, threads: [latency.threads], cpus, settings };
       if (!group.targetIds.includes(latency.targetId)) group.targetIds.push(latency.targetId);
       groups.set(key, group);
     }
     if (!previous.latency.some((l) => l.targetId === chosenTargetId)) {
-      groups.set('chosen', { modelIds: [previous.variantId, newId], targetIds: [chosenTargetId], runtime: undefined, threads: undefined, settings: {} });
+      groups.set('chosen', { modelIds: [previous.variantId, newId], targetIds: [chosenTargetId], runtime: undefined, threads: undefined, cpus: undefined, settings: {} });
     }
     return [...groups.values()];
   }
@@ -353,6 +358,7 @@ export class TriageJobs {
         targetIds: group.targetIds,
         ...(group.runtime ? { runtimes: group.runtime } : {}),
         ...(group.threads ? { threads: group.threads } : {}),
+        ...(group.cpus ? { cpus: group.cpus } : {}),
         settings: group.settings,
       });
       jobId = started.jobId;
@@ -378,7 +384,7 @@ export class TriageJobs {
       const model = await this.deps.workspace.readModelEntry(modelId);
       if (model.info.sha256 !== run.model.sha256) continue;
       const latency = triageLatencyOf(run, target);
-      step.latency = [...step.latency.filter((l) => !(l.targetId === latency.targetId && l.runtime === latency.runtime && l.threads === latency.threads)), latency];
+      step.latency = [...step.latency.filter((l) => !sameSettings(l, latency)), latency];
     }
   }
 }
@@ -441,15 +447,15 @@ function newestLatencies(runs: readonly RunFile[], model: ModelEntry, targets: r
     const target = targets.find((t) => runsOn(run, t));
     if (!target) continue;
     const latency = triageLatencyOf(run, target);
-    if (out.some((l) => l.targetId === latency.targetId && l.runtime === latency.runtime && l.threads === latency.threads)) continue;
+    if (sameCell(out, latency)) continue;
     out.push(latency);
   }
   return out;
 }
 
-/** A run's settings as a bench request takes them again (the thread count goes in the request's threads). */
+/** A run's settings as a bench request takes them again (the thread count and CPUs go in the request's threads and cpus). */
 function benchSettingsOf(settings: BenchSettings): Partial<BenchSettings> {
-  const { threads: _threads, ...rest } = settings;
+  const { threads: _threads, cpus: _cpus, ...rest } = settings;
   return rest;
 }
 

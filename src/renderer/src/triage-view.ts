@@ -4,6 +4,7 @@
  * cost ("+0.42 ms, +6 %"). The arithmetic is src/shared/triage.ts's; this file only words it.
  */
 import { accuracyChangePoints, latencyChange, sameCell, type LatencyChange, type TriageLatency, type TriageSession, type TriageStep } from '../../shared/triage';
+import { cpusLabelPart } from '../../shared/cpu-pinning';
 import { formatMsRange, formatPercent, formatThreads } from './format';
 import { formatMs } from '../../shared/units';
 
@@ -50,16 +51,37 @@ export interface TriageRow {
   /** Cost: slower; saved: faster; noise: the CIs overlap, so the change is within what the runs vary by. */
   latencyTone: 'cost' | 'saved' | 'noise' | null;
   latencyTitle: string | null;
-  /** "within noise" when the change is inside both runs' CIs. */
+  /**
+   * "within noise" when the change is inside both runs' CIs; when the step before has no run with
+   * this one's settings, what differs ("not compared with the step before: not pinned here, CPUs 0x2 there").
+   */
   latencyNote: string | null;
   /** Why the step stopped early, in the engine's words. */
   stopped: string | null;
 }
 
-/** The latency a step shows on a target: the run on that target matching the first step's runtime and threads, or its first there. */
+/** The latency a step shows on a target: the run on that target matching the first step's runtime, threads and CPUs, or its first there. */
 function latencyOn(step: TriageStep, targetId: string, like: TriageLatency | undefined): TriageLatency | undefined {
   const matching = like ? sameCell(step.latency, like) : undefined;
   return matching ?? step.latency.find((l) => l.targetId === targetId);
+}
+
+/** The settings two runs differ in, each side in words: ["not pinned", "CPUs 0x2"]. */
+function differences(mine: TriageLatency, theirs: TriageLatency): [string, string] {
+  const parts: Array<[string, string]> = [];
+  if (mine.runtime !== theirs.runtime) parts.push([mine.runtime, theirs.runtime]);
+  if (mine.threads !== theirs.threads) parts.push([formatThreads(mine.threads), formatThreads(theirs.threads)]);
+  const cpus = (l: TriageLatency): string => (l.cpus === undefined ? 'not pinned' : `CPUs ${l.cpus}`);
+  if (mine.cpus !== theirs.cpus) parts.push([cpus(mine), cpus(theirs)]);
+  return [parts.map((p) => p[0]).join(' · '), parts.map((p) => p[1]).join(' · ')];
+}
+
+/** Why a step's latency has no change beside it although the step before was benchmarked on this target. */
+function mismatchNote(mine: TriageLatency, before: TriageStep): string | null {
+  const theirs = before.latency.find((l) => l.targetId === mine.targetId);
+  if (!theirs) return null;
+  const [here, there] = differences(mine, theirs);
+  return `not compared with the step before: ${here} here, ${there} there`;
 }
 
 export function triageRows(session: TriageSession, targetId: string): TriageRow[] {
@@ -70,6 +92,7 @@ export function triageRows(session: TriageSession, targetId: string): TriageRow[
     const mine = latencyOn(step, targetId, reference);
     const theirs = before && mine ? sameCell(before.latency, mine) : undefined;
     const change = latencyChange(theirs, mine);
+    const mismatch = before && mine && !theirs ? mismatchNote(mine, before) : null;
     const metric = step.accuracy?.metric === 'agreement' ? ' agreement' : '';
     return {
       index,
@@ -85,9 +108,9 @@ export function triageRows(session: TriageSession, targetId: string): TriageRow[
       latencyChange: change ? formatLatencyChange(change) : null,
       latencyTone: change === null ? null : change.beyondNoise === false ? 'noise' : change.deltaMs > 0 ? 'cost' : 'saved',
       latencyTitle: mine
-        ? `${mine.targetName} · ${mine.runtime} · ${formatThreads(mine.threads)}${change?.beyondNoise === false ? ' · the two 95 % CIs overlap: within noise' : ''}`
+        ? `${mine.targetName} · ${mine.runtime} · ${formatThreads(mine.threads)}${cpusLabelPart(mine.cpus)}${change?.beyondNoise === false ? ' · the two 95 % CIs overlap: within noise' : ''}`
         : null,
-      latencyNote: change?.beyondNoise === false ? 'within noise' : null,
+      latencyNote: change?.beyondNoise === false ? 'within noise' : mismatch,
       stopped: step.stopped?.reason ?? null,
     };
   });

@@ -1,14 +1,15 @@
 /** The triage table's words: what each step bought and cost, against the step before, on the chosen target. */
 import { describe, expect, it } from 'vitest';
 import { formatLatencyChange, formatPoints, triageRows } from '../../../src/renderer/src/triage-view';
-import type { TriageLatency, TriageSession, TriageStep } from '../../../src/shared/triage';
+import { sameCell, type TriageLatency, type TriageSession, type TriageStep } from '../../../src/shared/triage';
 
-const run = (targetId: string, medianMs: number, ci: [number, number] | null, threads = 1): TriageLatency => ({
+const run = (targetId: string, medianMs: number, ci: [number, number] | null, threads = 1, cpus?: string): TriageLatency => ({
   targetId,
   targetName: targetId === 'local' ? 'This computer' : 'Pi 5',
   runId: `${targetId}-${medianMs}`,
   runtime: 'onnxruntime',
   threads,
+  ...(cpus !== undefined ? { cpus } : {}),
   medianMs,
   ci95: ci ? { low: ci[0], high: ci[1] } : null,
   ciKind: 'within-run',
@@ -68,5 +69,34 @@ describe('words of the triage table', () => {
     expect(pi[1]?.latencyChange).toBe('+0.500 ms, +2 %');
     expect(pi[1]?.latencyTone).toBe('noise');
     expect(pi[2]?.latency).toBe('not benchmarked here');
+  });
+
+  it('compares runs only on the same CPUs, and says so when the step before has none', () => {
+    const pinned = run('local', 7, [6.9, 7.1], 2, '0x2');
+    expect(sameCell([run('local', 7.3, null, 2), run('local', 7.4, null, 2, '0x2')], pinned)?.medianMs).toBe(7.4);
+    expect(sameCell([run('local', 7.3, null, 2), run('local', 7.4, null, 2, '0x1')], pinned)).toBeUndefined();
+    const session: TriageSession = {
+      schema: 'edgebench.triage/1',
+      id: 't',
+      parentId: 'float',
+      datasetId: 'd',
+      createdAt: 't',
+      updatedAt: 't',
+      steps: [
+        // A matrix run pinned to 0x2 with 2 threads, then an unpinned run of the next step: not +5 %.
+        step([], [], 0.95, [pinned]),
+        step(['conv1'], ['conv1'], 0.96, [run('local', 7.35, [7.3, 7.4], 2)]),
+        // Both settings: the pinned one is the one compared, the first step's.
+        step(['conv1', 'conv2'], ['conv2'], 0.96, [run('local', 6.5, [6.4, 6.6], 2), run('local', 7.7, [7.6, 7.8], 2, '0x2')]),
+      ],
+    };
+    const rows = triageRows(session, 'local');
+    expect(rows.map((r) => [r.latency, r.latencyChange, r.latencyTone, r.latencyNote])).toEqual([
+      ['7.00 ms', null, null, null],
+      ['7.35 ms', null, null, 'not compared with the step before: not pinned here, CPUs 0x2 there'],
+      ['7.70 ms', null, null, 'not compared with the step before: CPUs 0x2 here, not pinned there'],
+    ]);
+    expect(rows[0]?.latencyTitle).toBe('This computer · onnxruntime · 2 threads · CPUs 0x2');
+    expect(rows[1]?.latencyTitle).toBe('This computer · onnxruntime · 2 threads');
   });
 });

@@ -60,10 +60,11 @@ describe('what a step cost', () => {
       id: 'r1',
       status: 'completed',
       runtime: { name: 'onnxruntime', version: '1.30.0', threads: 2, backend: 'cpu' },
+      settings: { threads: 2, cpus: '0x2' },
       latencyMs: { median: 1.5, medianCi95: { low: 1.4, high: 1.6 } },
       betweenRun: { repeats: 5, medianMs: 1.42, ci95: { low: 1.3, high: 1.55 }, method: '', rangeMs: { min: 1.3, max: 1.6 }, disagree: false },
     } as unknown as RunFile;
-    expect(triageLatencyOf(run, { id: 'pi', name: 'Pi' })).toMatchObject({ medianMs: headlineMedianMs(run), ci95: { low: 1.3, high: 1.55 }, ciKind: 'between-run', threads: 2 });
+    expect(triageLatencyOf(run, { id: 'pi', name: 'Pi' })).toMatchObject({ medianMs: headlineMedianMs(run), ci95: { low: 1.3, high: 1.55 }, ciKind: 'between-run', threads: 2, cpus: '0x2' });
     const single = { ...run, betweenRun: undefined } as unknown as RunFile;
     expect(triageLatencyOf(single, { id: 'pi', name: 'Pi' })).toMatchObject({ medianMs: 1.5, ci95: { low: 1.4, high: 1.6 }, ciKind: 'within-run' });
   });
