@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOnnxModel } from '../../src/core/formats/onnx/onnx-writer';
 import { formatMs } from '../../src/shared/units';
 import { RunFile } from '../../src/shared/run-schema';
-import { pressPageKey } from './helpers/browser';
+import { dropOnStudio, pressPageKey } from './helpers/browser';
 import { REPO_ROOT } from './helpers/studio-server';
 import { useBrowser, useStudioSession } from './helpers/studio-session';
 
@@ -233,10 +233,7 @@ describe('studio in browser mode', () => {
       transfer.items.add(new File([new Uint8Array(${JSON.stringify(bytes)})], 'dropped-gemm.onnx'));
       return transfer;
     })()`);
-    await session.page.dispatchEvent('main', 'dragenter', { dataTransfer });
-    await session.page.getByTestId('drop-overlay').waitFor();
-    await session.page.dispatchEvent('main', 'drop', { dataTransfer });
-    await session.page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+    await dropOnStudio(session.page, dataTransfer);
 
     // The studio switches to Models and inspects the new model.
     await session.page.getByTestId('model-row').filter({ hasText: 'dropped-gemm' }).waitFor();

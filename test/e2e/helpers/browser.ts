@@ -1,5 +1,5 @@
 /** Chromium from the system (never downloaded), driven by playwright-core. */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type JSHandle, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -42,4 +42,16 @@ export async function openStudio(browser: Browser, url: string, viewport = { wid
 export async function pressPageKey(page: Page, key: string): Promise<void> {
   await page.keyboard.press('g');
   await page.keyboard.press(key);
+}
+
+/**
+ * Drops `dataTransfer` (a DataTransfer made in the page) on the studio's window as Chromium does
+ * for a drag from the desktop, which cannot be scripted: dragenter shows the drop overlay, drop
+ * hands over the files and the overlay goes.
+ */
+export async function dropOnStudio(page: Page, dataTransfer: JSHandle): Promise<void> {
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+  await page.getByTestId('drop-overlay').waitFor();
+  await page.dispatchEvent('main', 'drop', { dataTransfer });
+  await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
 }
