@@ -46,6 +46,8 @@ export interface MeasuredFacts {
   notApplicable?: ReadonlySet<string>;
   /** The target's own warnings, after the assessment's. */
   notes?: readonly RunWarning[];
+  /** A simulated board ran it: its advice is about this computer, not a board's power supply. */
+  simulated?: boolean;
 }
 
 /**
@@ -61,6 +63,8 @@ export function buildRunFile(subject: RunSubject, facts: MeasuredFacts, stop?: R
     cores: facts.cores,
     targetKind: subject.target.kind,
     mode: subject.settings.mode,
+    threads: subject.settings.threads,
+    ...(facts.simulated === true ? { simulated: true } : {}),
     ...(facts.guessedInputs !== undefined ? { guessedInputs: facts.guessedInputs } : {}),
     ...(facts.environment !== undefined ? { environment: facts.environment } : {}),
     ...(facts.maxTimeReached ? { maxTimeReached: { plannedRuns: subject.settings.runs } } : {}),
@@ -178,7 +182,7 @@ export function poolRepeats(settings: BenchSettings, measured: readonly RepeatRu
   const kept = new Map<string, RunWarning>();
   for (const { run } of measured) for (const w of run.warnings) if (!REJUDGED_WARNINGS.has(w.code) && !kept.has(w.code)) kept.set(w.code, w);
   const warnings: RunWarning[] = [
-    ...sampleWarnings(latencyMs, first.target.kind, first.settings.mode),
+    ...sampleWarnings(latencyMs, first.target.kind, first.settings.mode, { threads: first.settings.threads }),
     ...kept.values(),
     ...(shortWindows !== undefined ? [shortWindows] : []),
     ...(between !== undefined ? [between] : []),

@@ -86,6 +86,10 @@ export interface RunAssessmentInput {
   targetKind?: TargetKind;
   /** The run's mode: a report-mode run is not told to use report mode. Default quick. */
   mode?: RunMode;
+  /** The thread count the run asked for (settings.threads; 0: the runtime's choice). A fixed count is not told to fix it. Default 0. */
+  threads?: number;
+  /** A simulated board: its latencies are this computer's invoke times scaled, so it is told about this computer, not a power supply. */
+  simulated?: boolean;
 }
 
 export interface RunAssessment {
@@ -96,8 +100,7 @@ export interface RunAssessment {
 /** Every warning that applies to the run, in WARNING_CODES order, and the verdict they lead to. */
 export function assessRun(input: RunAssessmentInput): RunAssessment {
   const { latency, environment } = input;
-  const kind = TARGET_KINDS[input.targetKind ?? 'local'];
-  const target: MeasuredOn = { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings), mode: input.mode ?? 'quick' };
+  const target = measuredOn(input.targetKind ?? 'local', input);
   const warnings = [
     guessedInputs(input.guessedInputs),
     highVariance(latency, target),
@@ -117,9 +120,13 @@ export function assessRun(input: RunAssessmentInput): RunAssessment {
 export const SAMPLE_WARNING_CODES: ReadonlySet<string> = new Set<WarningCode>(['high-variance', 'wide-ci', 'few-samples']);
 
 /** The SAMPLE_WARNING_CODES warnings of `latency`, as assessRun gives them. */
-export function sampleWarnings(latency: LatencyStats, targetKind: TargetKind = 'local', mode: RunMode = 'quick'): BenchWarning[] {
-  const kind = TARGET_KINDS[targetKind];
-  const target: MeasuredOn = { computer: kind.processor === 'computer', honoured: new Set(kind.benchSettings), mode };
+export function sampleWarnings(
+  latency: LatencyStats,
+  targetKind: TargetKind = 'local',
+  mode: RunMode = 'quick',
+  run: { threads?: number; simulated?: boolean } = {},
+): BenchWarning[] {
+  const target = measuredOn(targetKind, { mode, ...run });
   return [highVariance(latency, target), wideCi(latency, target), fewSamples(latency)].filter(
     (w): w is BenchWarning => w !== undefined,
   );
@@ -224,6 +231,22 @@ interface MeasuredOn {
   /** The settings its kind's runs honour. */
   honoured: ReadonlySet<BenchSettingKey>;
   mode: RunMode;
+  /** The run asked for a fixed thread count (not the runtime's choice). */
+  fixedThreads: boolean;
+  /** A simulated board (timed on this computer). */
+  simulated: boolean;
+}
+
+/** What the run ran on and with, as the advice needs it. */
+function measuredOn(targetKind: TargetKind, options: { mode?: RunMode; threads?: number; simulated?: boolean }): MeasuredOn {
+  const kind = TARGET_KINDS[targetKind];
+  return {
+    computer: kind.processor === 'computer',
+    honoured: new Set(kind.benchSettings),
+    mode: options.mode ?? 'quick',
+    fixedThreads: (options.threads ?? 0) > 0,
+    simulated: options.simulated ?? false,
+  };
 }
 
 /** How to measure longer: more runs, and report mode unless the run already used it (then more repeats, where the target has them). */
@@ -234,16 +257,22 @@ function measureLonger(target: MeasuredOn, verb: { cli: string; ui: string }): W
     : worded`${say(verb.cli, verb.ui)} ${remedy('runs')}`;
 }
 
-/** A computer's noise comes from other programs and thread scheduling; a microcontroller has neither, so it is only told to measure longer. */
+/**
+ * A computer's noise comes from other programs and thread scheduling (a run that already fixed its
+ * thread count is not told to fix it); a real microcontroller has neither, so its power supply is
+ * the suspect; a simulated board is timed on this computer, so it gets this computer's advice.
+ */
 function highVariance(latency: LatencyStats, target: MeasuredOn): BenchWarning | undefined {
   if (!(latency.cv > HIGH_VARIANCE_CV)) return undefined;
   const facts = `Latency varied a lot between runs: the standard deviation is ${percent(latency.cv)} of the mean (more than ${percent(HIGH_VARIANCE_CV)}).`;
   const longer = measureLonger(target, { cli: 'raise', ui: 'raise the number in' });
-  const text = !target.computer
-    ? worded`${facts} Check the board's power supply, and ${longer}.`
-    : target.honoured.has('threads')
-      ? worded`${facts} Close other programs, set a fixed thread count ${say('with', 'in')} ${remedy('threads')}, and ${longer}.`
-      : worded`${facts} Close other programs, and ${longer}.`;
+  const text = target.simulated
+    ? worded`${facts} The simulated board times its invokes on this computer: close other programs, and ${longer}.`
+    : !target.computer
+      ? worded`${facts} Check the board's power supply, and ${longer}.`
+      : target.honoured.has('threads') && !target.fixedThreads
+        ? worded`${facts} Close other programs, set a fixed thread count ${say('with', 'in')} ${remedy('threads')}, and ${longer}.`
+        : worded`${facts} Close other programs, and ${longer}.`;
   return warning('high-variance', text);
 }
 

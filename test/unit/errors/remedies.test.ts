@@ -79,13 +79,13 @@ describe('warnings name only the settings a target kind honours', () => {
 
   test('a microcontroller run file built from noisy samples advises no threads; a local one does', () => {
     const hardware = { arch: 'xtensa', cpuModel: 'ESP32-S3', cores: 1, memoryBytes: 0, os: 'firmware', cpuFeatures: [] };
-    const build = (kind: 'serial' | 'local') =>
+    const build = (kind: 'serial' | 'local', threads = 0) =>
       buildRunFile(
         {
           model: { name: 'kws', format: 'tflite', sha256: '0'.repeat(64), sizeBytes: 1, variant: 'int8' },
           target: { kind, name: 'board', hardware },
           runtime: { name: 'tflite-micro', version: '1', threads: 1, backend: 'reference kernels' },
-          settings: BenchSettings.parse({ runs: 200, warmupRuns: 1, minTimeMs: 0, threads: 1 }),
+          settings: BenchSettings.parse({ runs: 200, warmupRuns: 1, minTimeMs: 0, threads }),
         },
         {
           samplesMs: noisy.samples,
@@ -102,6 +102,27 @@ describe('warnings name only the settings a target kind honours', () => {
     expect(high.message).not.toMatch(/thread/i);
     expect(messageFor(high, 'ui')).not.toMatch(/thread|--/i);
     expect(build('local').warnings.find((w) => w.code === 'high-variance')?.message).toContain('--threads');
+    // A run that already asked for 2 threads is not told to fix its thread count.
+    const fixed = build('local', 2).warnings.find((w) => w.code === 'high-variance')!;
+    expect(fixed.message).toMatch(/Close other programs, and raise --runs or use --mode report\.$/);
+    expect(messageFor(fixed, 'ui')).not.toMatch(/thread/i);
+  });
+
+  test('a fixed thread count is not told to fix it; the runtime’s choice (0) is, in each front-end’s words', () => {
+    const fixed = assess({ threads: 4 }).warnings.find((w) => w.code === 'high-variance')!;
+    expect(fixed.message).toMatch(/Close other programs, and raise --runs or use --mode report\.$/);
+    expect(messageFor(fixed, 'ui')).toMatch(/Close other programs, and raise the number in the Runs field or set the Mode field to report\.$/);
+    for (const frontEnd of ['cli', 'ui', 'report'] as const) expect(messageFor(fixed, frontEnd)).not.toMatch(/thread/i);
+    expect(assess({ threads: 0 }).warnings.find((w) => w.code === 'high-variance')?.message).toContain('set a fixed thread count with --threads');
+  });
+
+  test('a simulated board is told about this computer, never about a power supply', () => {
+    const high = assess({ targetKind: 'serial', simulated: true }).warnings.find((w) => w.code === 'high-variance')!;
+    expect(high.message).toMatch(/The simulated board times its invokes on this computer: close other programs, and raise --runs or use --mode report\.$/);
+    expect(messageFor(high, 'ui')).toMatch(/close other programs, and raise the number in the Runs field or set the Mode field to report\.$/);
+    for (const frontEnd of ['cli', 'ui', 'report'] as const) expect(messageFor(high, frontEnd)).not.toMatch(/power supply|thread/i);
+    // A real board keeps its power-supply advice.
+    expect(assess({ targetKind: 'serial' }).warnings.find((w) => w.code === 'high-variance')?.message).toContain("Check the board's power supply");
   });
 
   test('on this computer and an SSH board the advice keeps the thread count, in the CLI’s words as before', () => {

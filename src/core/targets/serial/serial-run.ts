@@ -182,6 +182,7 @@ export async function runEdgebenchCell(board: EdgebenchCellContext, job: LocalBe
         ...(measured.windows !== undefined ? { report: { block: summarizeWindows(measured.windows), plan } } : {}),
         ...(profiled.profile !== undefined ? { profile: profiled.profile } : {}),
         notes: [...boardNotes, ...(profiled.note !== undefined ? [profiled.note] : [])],
+        simulated: facts.simulated,
       },
       stop,
     ),
