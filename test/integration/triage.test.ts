@@ -72,14 +72,14 @@ beforeAll(async () => {
   api = createApiClient(directTransport(studio));
   floatId = (await api.models.list({}))[0]?.id ?? '';
   int8 = await api.models.quantize({ modelId: floatId, recipe: { mode: 'static', method: 'minmax', perChannel: true }, datasetId: DATASET, calibrationSamples: 100 });
-  // The int8 variant and its float model, profiled on This computer, as the Runs page would leave them.
+  // The int8 variant and its float model, profiled on This computer pinned to CPU 0, as the Runs page would leave them.
   const ended = new Promise<EventPayload<'bench.done'>>((resolve) => {
     const off = api.on('bench.done', (event) => {
       off();
       resolve(event);
     });
   });
-  await api.bench.start({ modelIds: [floatId, int8.id], targetIds: ['local'], threads: [1], settings: BENCH });
+  await api.bench.start({ modelIds: [floatId, int8.id], targetIds: ['local'], threads: [1], cpus: ['0x1'], settings: BENCH });
   expect((await ended).runIds).toHaveLength(2);
   await api.evals.run({ modelIds: [int8.id], datasetId: DATASET, limit: 500 });
 }, 120_000);
@@ -135,13 +135,16 @@ describe('Keep in float and compare', () => {
     const stored = (await api.evals.list({})).find((r) => r.modelId === made.id && r.datasetId === DATASET);
     expect(refined?.accuracy).toMatchObject({ metric: 'top1', value: stored?.result.top1, samples: 500 });
     expect(first?.accuracy?.samples).toBe(500);
-    // Benchmarked where and as the int8 variant was: This computer, 1 thread, its runs and warmup.
+    // Benchmarked where and as the int8 variant was: This computer, 1 thread, pinned to the same CPU, its runs and warmup.
     expect(refined?.latency).toHaveLength(1);
     const run = await api.runs.get({ id: refined?.latency[0]?.runId ?? '' });
     expect(run.model.sha256).toBe(made.info.sha256);
     expect(run.settings).toMatchObject({ runs: BENCH.runs, warmupRuns: BENCH.warmupRuns, profileRuns: BENCH.profileRuns });
     expect(run.runtime.threads).toBe(1);
-    expect(refined?.latency[0]).toMatchObject({ targetId: 'local', threads: 1, medianMs: run.latencyMs.median, ciKind: 'within-run', ci95: run.latencyMs.medianCi95 });
+    expect(run.settings.cpus).toBe('0x1');
+    expect(run.cpuPinning?.cpus).toEqual([0]);
+    expect(first?.latency[0]?.cpus).toBe('0x1');
+    expect(refined?.latency[0]).toMatchObject({ targetId: 'local', threads: 1, cpus: '0x1', medianMs: run.latencyMs.median, ciKind: 'within-run', ci95: run.latencyMs.medianCi95 });
     // Kept on disk: the list reads it back from triage/.
     const listed = await api.triage.list({});
     expect(listed.sessions.find((s) => s.id === done.session.id)?.steps).toEqual(done.session.steps);
