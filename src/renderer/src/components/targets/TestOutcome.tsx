@@ -1,6 +1,9 @@
 import type { TargetEntry, TargetTestResult } from '../../../../shared/contract';
+import type { RunSummary } from '../../../../shared/run-schema';
 import { detailOf } from '../../../../shared/errors';
 import { TARGET_KINDS } from '../../../../shared/plugins/target-kinds';
+import { useRuns } from '../../data/queries';
+import { formatDate } from '../../format';
 import { testResultText } from '../../ui-messages';
 import { HardwareSummary } from './HardwareSummary';
 import type { TargetTestState } from './useTargetTests';
@@ -78,13 +81,29 @@ function failureView(result: TargetTestResult): FailureView {
 }
 
 
+/** The target's newest run: a run file names its target, not the target's id, so the name links them. */
+function lastRunOn(target: TargetEntry, runs: readonly RunSummary[]): RunSummary | null {
+  let last: RunSummary | null = null;
+  for (const run of runs) if (run.targetName === target.name && (last === null || run.createdAt > last.createdAt)) last = run;
+  return last;
+}
+
 /** The last "Test connection" of a stored target: what it found, a host key to trust, or what went wrong. */
 export function TestOutcome({ target, state, onTrust, onDecline }: Props) {
+  const lastRun = lastRunOn(target, useRuns());
   if (state === undefined) {
     // The engine may still know the hardware from a test made before this page was opened.
-    return target.hardware ? (
-      <HardwareSummary hardware={target.hardware} />
-    ) : (
+    if (target.hardware) return <HardwareSummary hardware={target.hardware} />;
+    // A run file exists only for a run that took samples: the connection worked then, whether or not it was tested.
+    if (lastRun) {
+      return (
+        <p className="muted" data-testid="target-last-run" data-run-id={lastRun.id}>
+          Last run {formatDate(lastRun.createdAt)} ({lastRun.modelName}) {lastRun.status === 'completed' ? 'succeeded' : 'stopped early but took samples'}, so
+          the connection works. Test connection reads what the board is.
+        </p>
+      );
+    }
+    return (
       <p className="muted" data-testid="target-untested">
         {TARGET_KINDS[target.kind].stored?.form.testNote ?? 'Not tested yet.'}
       </p>
