@@ -3,7 +3,8 @@
  * for the demo .tflite, then a run on a simulated board (protocol v2, its own process on a socat
  * pseudo-terminal) whose run detail shows that same estimate beside the arena the board reported,
  * labelled SIMULATED, and its per-op profile from the board's ticks, labelled SIMULATED too; the
- * fit card then shows the board's figure under its estimate.
+ * fit card then shows the board's figure under its estimate. At 1024×700 the profile's two tables
+ * stack instead of overlapping; the Targets page says the board's last run succeeded.
  * No sleeps: every wait is for a selector.
  */
 import path from 'node:path';
@@ -59,6 +60,24 @@ describe('a board run: the arena estimate beside what the board reported, and pe
       'FULLY_CONNECTED',
       'RESHAPE',
     ]);
+
+    // At 1024×700 the two tables stack rather than overlap, and nothing scrolls sideways.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const ops = await profile.getByTestId('profile-ops').boundingBox();
+    const nodes = await profile.getByTestId('profile-nodes').boundingBox();
+    const apart = (ops?.x ?? 0) + (ops?.width ?? 0) <= (nodes?.x ?? 0) + 1 || (ops?.y ?? 0) + (ops?.height ?? 0) <= (nodes?.y ?? 0) + 1;
+    expect(apart).toBe(true);
+    // The latency chart follows the narrower window a frame later (its ResizeObserver): polled.
+    await expect.poll(() => page.evaluate<boolean>("(() => { const c = document.querySelector('.content'); return c.scrollWidth <= c.clientWidth + 1; })()")).toBe(true);
+    for (const table of [ops, nodes]) expect((table?.x ?? 0) + (table?.width ?? 0)).toBeLessThanOrEqual(1024);
+    await page.setViewportSize({ width: 1400, height: 900 });
+
+    // The Targets page counts the run as a working connection, not "Not tested yet".
+    await page.getByTestId('nav-targets').click();
+    const board = page.getByTestId('stored-target').filter({ hasText: 'Simulated board (ESP32-S3 model)' });
+    await board.getByTestId('target-last-run').waitFor();
+    expect(await board.getByTestId('target-last-run').textContent()).toMatch(/^Last run .+ \(demo-mnist\) succeeded, so the connection works\./);
+    expect(await board.getByTestId('target-untested').count()).toBe(0);
 
     // Back on the fit card, the estimate has the board's figure beside it, labelled SIMULATED.
     await page.getByTestId('nav-devices').click();

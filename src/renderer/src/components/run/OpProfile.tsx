@@ -35,7 +35,7 @@ export function OpProfile({ profile }: { profile: Profile }) {
         </p>
       )}
       <div className="profile-tables">
-        <table className="table compact" data-testid="profile-ops">
+        <table className="table compact profile-ops-table" data-testid="profile-ops">
           <caption>By op type</caption>
           <thead>
             <tr>

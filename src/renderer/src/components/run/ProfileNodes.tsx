@@ -31,7 +31,7 @@ export function ProfileNodes({ nodes }: { nodes: ProfileNode[] }) {
   const [sortKey, setSortKey] = useState<SortKey>('time');
   const top = [...nodes].sort(COMPARE.time).slice(0, TOP_NODES).sort(COMPARE[sortKey]);
   return (
-    <table className="table compact" data-testid="profile-nodes">
+    <table className="table compact profile-nodes-table" data-testid="profile-nodes">
       <caption>
         By node <span className="muted">{nodes.length > TOP_NODES ? `· slowest ${TOP_NODES} of ${nodes.length}` : `· ${nodes.length} nodes`}</span>
       </caption>
