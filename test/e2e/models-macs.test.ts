@@ -39,6 +39,9 @@ describe('Models page: MACs at the saved sizes, and the link from the bench form
     const macs = studio.page.getByTestId('model-macs');
     const atOnes = await cliInspect();
     expect(await macs.textContent()).toBe(`${formatCount(atOnes.macs)} (open dims as 1)`);
+    // The table's row marks the same stand-in count as the summary does, not a plain figure.
+    const rowMacs = studio.page.locator(`[data-testid="model-row"][data-model-id="${detId}"] [data-testid="model-row-macs"]`);
+    expect(await rowMacs.textContent()).toBe(`${formatCount(atOnes.macs)} (open dims as 1)`);
 
     // Another model selected, then the Runs page: PP-OCR det is blocked there until its sizes are saved.
     await importModel(V5, 'silero_vad_v5');

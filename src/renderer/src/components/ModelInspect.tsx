@@ -7,7 +7,7 @@ import { CopyButton } from './CopyButton';
 import { OpHistogram } from './OpHistogram';
 import { InputSizes } from './InputSizes';
 import { TensorTable } from './TensorTable';
-import { hasOpenSizes } from '../input-sizes-form';
+import { macsFigure } from '../macs-view';
 import { ModelGraphView } from './graph/ModelGraphView';
 
 interface Props {
@@ -58,6 +58,7 @@ function ModelSummary({ model, savedSizeMacs }: { model: ModelEntry; savedSizeMa
   const { info } = model;
   const counted = savedSizeMacs ?? { macs: info.macs, macsByOp: info.macsByOp, atSavedSizes: false, notes: info.notes };
   const macsByOp = Object.entries(counted.macsByOp).filter(([, macs]) => macs > 0);
+  const macs = macsFigure(info, counted);
   const notes = counted.notes;
   return (
     <>
@@ -81,12 +82,8 @@ function ModelSummary({ model, savedSizeMacs }: { model: ModelEntry; savedSizeMa
         <div>
           <dt>MACs / inference</dt>
           <dd data-testid="model-macs" title={macsByOp.map(([op, macs]) => `${op}: ${macs.toLocaleString('en-US')}`).join('\n')}>
-            {formatCount(counted.macs)}
-            {counted.atSavedSizes ? (
-              <span className="muted"> (at the saved input sizes)</span>
-            ) : (
-              hasOpenSizes(info.inputs) && <span className="muted"> (open dims as 1)</span>
-            )}
+            {macs.value}
+            {macs.note !== null && <span className="muted"> ({macs.note})</span>}
           </dd>
         </div>
         <div>

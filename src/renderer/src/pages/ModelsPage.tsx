@@ -12,6 +12,7 @@ import { useDatasets, useModels, useSavedSizeMacs, useWorkspaceReady } from '../
 import { formatCount } from '../format';
 import { formatBytes } from '../../../shared/units';
 import { familyOrder, listLabel, originLabel } from '../variant-view';
+import { macsFigure, OPEN_DIMS_AS_ONE } from '../macs-view';
 
 interface Props {
   selectedId: string | null;
@@ -76,7 +77,7 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
               <tbody>
                 {familyOrder(models).map(({ model, isVariant }) => {
                   const label = listLabel(model, models);
-                  const macs = savedSizeMacs.get(model.id);
+                  const macs = macsFigure(model.info, savedSizeMacs.get(model.id));
                   return (
                     <tr
                       key={model.id}
@@ -110,8 +111,15 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
                       </td>
                       <td className="num">{formatBytes(model.info.sizeBytes)}</td>
                       <td className="num">{formatCount(model.info.parameters)}</td>
-                      <td className="num" data-testid="model-row-macs" title={macs?.atSavedSizes ? 'At the input sizes saved with the model' : undefined}>
-                        {formatCount(macs?.macs ?? model.info.macs)}
+                      <td
+                        className="num"
+                        data-testid="model-row-macs"
+                        data-open-dims-as-one={macs.openDimsAsOne ? 'true' : undefined}
+                        title={macs.note === null ? undefined : `MACs counted ${macs.note === OPEN_DIMS_AS_ONE ? 'with every open input size taken as 1: set Input sizes for a real figure' : macs.note}`}
+                      >
+                        {macs.value}
+                        {/* A stand-in count is marked in the row as in the summary; saved sizes are the model's own, told in the title. */}
+                        {macs.openDimsAsOne && <span className="muted"> ({macs.note})</span>}
                       </td>
                       <td className="actions-cell" onClick={(event) => event.stopPropagation()}>
                         <button
