@@ -20,7 +20,7 @@ import type { CommandIo } from '../io';
 import { benchRunFlags, checkRuntimeOptionFlags, cpuSelectionsFromArgs, runtimeOptionsFromFlags } from '../bench-flags';
 import { DEFAULT_TARGET_KIND, parseTargets, targetContext, targetFlags, type CliTarget } from '../target-flags';
 import { openTarget, type OpenTarget } from '../../core/targets/target-registry';
-import { localTargetFor } from '../../core/targets/python-runtimes';
+import { localTargetWithPython } from '../../core/targets/python-runtimes';
 import { openEnergySource } from '../../core/power/cell-meter';
 import { energyFlags, energyRequestFromArgs, withEnergyDefault } from '../energy-flags';
 
@@ -149,7 +149,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
         const outcome = await runMatrix(jobId, cells, settings, {
           spawner,
           // This computer's 'python:*' cells run in the Python runner under the user's own Python.
-          target: opened?.target ?? localTargetFor(cells.map((cell) => cell.runtime), spawner),
+          target: opened?.target ?? localTargetWithPython(spawner),
           signal: io.signal,
           totalCells: total,
           energy: energyMeters?.[targetIndex],

@@ -202,7 +202,9 @@ export function clustersBetween(
   const state = (readings: readonly CoreReading[], cpus: readonly number[]) => {
     const cores = readings.filter((core) => cpus.includes(core.cpu));
     const governors = [...new Set(cores.flatMap((core) => (core.governor === undefined ? [] : [core.governor])))].sort();
-    return { governor: governors.length > 0 ? governors.join(', ') : undefined, curMHz: meanOfPositive(cores.map((core) => core.curMHz)) };
+    const meanMHz = meanOfPositive(cores.map((core) => core.curMHz));
+    // To 0.1 MHz: a mean of kHz readings is not more exact than that, and the run file keeps it as written.
+    return { governor: governors.length > 0 ? governors.join(', ') : undefined, curMHz: meanMHz === undefined ? undefined : Math.round(meanMHz * 10) / 10 };
   };
   return groups.flatMap(({ cpus, maxMHz }) => {
     const [before, after] = [state(start, cpus), state(end, cpus)];

@@ -180,11 +180,3 @@ export function localTargetWithPython(nodeSpawner: RunnerSpawner, pythons: Local
     },
   };
 }
-
-/**
- * The local target hook a job needs. Always this computer's own (it starts no Python unless a
- * cell names a 'python:*' runtime); `_runtimes` stays for callers written when only those cells needed one.
- */
-export function localTargetFor(_runtimes: readonly RuntimeName[], nodeSpawner: RunnerSpawner): MatrixHooks['target'] {
-  return localTargetWithPython(nodeSpawner);
-}

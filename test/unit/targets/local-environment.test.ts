@@ -91,8 +91,15 @@ describe.runIf(process.platform === 'linux')('Linux sysfs and procfs readings', 
         spinner.once('error', reject);
       });
       const pid = spinner.pid ?? -1;
-      const busy = await findBusyProcesses([], 500);
-      expect(busy.some((label) => new RegExp(`^node \\(pid ${pid}, \\d+% of a core\\)$`).test(label))).toBe(true);
+      // Raised above everything else where allowed (CI runs as root): on a loaded machine a plain
+      // spinner gets less than the half core the function reports, and this test is about naming it.
+      if (process.getuid?.() === 0) os.setPriority(pid, -15);
+      // Up to three windows: on a loaded machine the share read for one window also moves with how
+      // long the two /proc scans took, and one window can read a spinner at under half a core.
+      const named = (labels: string[]) => labels.some((label) => new RegExp(`^node \\(pid ${pid}, \\d+% of a core\\)$`).test(label));
+      let busy = await findBusyProcesses([], 500);
+      for (let attempt = 1; attempt < 3 && !named(busy); attempt++) busy = await findBusyProcesses([], 500);
+      expect(named(busy), busy.join('; ')).toBe(true);
       const excluded = await findBusyProcesses([pid], 300);
       expect(excluded.some((label) => label.includes(`pid ${pid},`))).toBe(false);
     } finally {

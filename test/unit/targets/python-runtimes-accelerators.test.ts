@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compilerLogOps, parseEdgeTpuCompilerLog, readEdgeTpuCompilerLog, runAccelerator } from '../../../src/core/targets/python-runtimes-accelerators';
-import { localTargetFor, offeredRuntimes, type LocalPython } from '../../../src/core/targets/python-runtimes';
+import { localTargetWithPython, offeredRuntimes, type LocalPython } from '../../../src/core/targets/python-runtimes';
 import type { RunnerSpawner } from '../../../src/core/runner/runner-spawner';
 import { StudioError } from '../../../src/shared/errors';
 import { RunAccelerator } from '../../../src/shared/runtimes';
@@ -107,9 +107,8 @@ describe("This computer's Python runtimes", () => {
         throw new Error('not started in this test');
       },
     };
-    const target = localTargetFor(['onnxruntime', 'litert', 'tfjs'], spawner);
+    const target = localTargetWithPython(spawner);
     expect(target).toMatchObject({ kind: 'local', name: 'This computer' });
-    expect(localTargetFor(['litert', 'python:pyarmnn'], spawner)).toMatchObject({ kind: 'local', name: 'This computer' });
     await expect(target?.checkCells?.([])).resolves.toBeUndefined();
   });
 });
