@@ -1,8 +1,9 @@
 /**
  * Runs alike but for the CPUs they were pinned to (--cpus 0x1, 0x2) are told apart wherever the
- * studio names runs: Home's recent runs, the Runs table's CPUs column, Compare's labels; a run
- * that was not pinned is named as before. The run files are synthetic runs of one model, fp16,
- * 2 threads, as a matrix with a CPU axis on This computer records them.
+ * studio names runs: Home's recent runs, the Runs table's CPUs column, Compare's labels, a running
+ * job's cells; a run that was not pinned is named as before. The run files are synthetic runs of
+ * one model, fp16, 2 threads, as a matrix with a CPU axis on This computer records them; the job
+ * is a real one on This computer (the seeded demo model, CPUs 0x1 and 0x2 of this machine's two or more).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -60,6 +61,28 @@ describe('runs pinned to different CPUs, by name', () => {
     // Told apart by their CPUs, so no time is added to either label.
     const labels = await page.locator('[data-testid="compare-row"] .run-label button').allTextContents();
     expect([...labels].sort()).toEqual(['demo-mnist (fp16) · onnxruntime · 2 thr · CPUs 0x1', 'demo-mnist (fp16) · onnxruntime · 2 thr · CPUs 0x2']);
+    expect(studio.errors).toEqual([]);
+  });
+
+  it("a job with a CPU axis names each cell with its CPUs, and so its runs' rows", async () => {
+    const page = studio.page;
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('bench-runs-input').fill('20');
+    await page.getByTestId('bench-warmup-input').fill('2');
+    await page.getByTestId('bench-warmup-time-input').fill('0');
+    await page.getByTestId('bench-threads-input').fill('1');
+    await page.getByTestId('bench-cpus-input').fill('0x1, 0x2');
+    await expect(page.getByTestId('bench-cell-count').getAttribute('data-cells')).resolves.toBe('2');
+    await page.getByTestId('bench-start').click();
+    const job = page.locator('[data-testid="bench-job"][data-status="finished"]');
+    await job.waitFor({ timeout: 90_000 });
+    const cells = job.getByTestId('bench-cell');
+    await expect(cells.locator('.cell-name .muted').allTextContents()).resolves.toEqual(['· onnxruntime · 1 thread · CPUs 0x1', '· onnxruntime · 1 thread · CPUs 0x2']);
+    const runIds = await Promise.all([0, 1].map(async (i) => (await cells.nth(i).getAttribute('data-run-id')) ?? ''));
+    await job.getByTestId('bench-dismiss').click();
+    const cpusOf = (id: string) => page.locator(`[data-testid="run-row"][data-run-id="${id}"] [data-stat="cpus"]`).textContent();
+    await page.locator(`[data-testid="run-row"][data-run-id="${runIds[1]}"]`).waitFor();
+    await expect(Promise.all(runIds.map(cpusOf))).resolves.toEqual(['0x1', '0x2']);
     expect(studio.errors).toEqual([]);
   });
 });

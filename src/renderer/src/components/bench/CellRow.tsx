@@ -1,5 +1,6 @@
 import type { BenchCell, BenchPhase } from '../../../../shared/contract';
 import { messageFor } from '../../../../shared/remedies';
+import { cpusLabelPart } from '../../../../shared/cpu-pinning';
 import { RUNTIME_LABELS } from '../../../../shared/runtimes';
 import type { CellState } from '../../bench-job';
 import { formatThreads } from '../../format';
@@ -43,14 +44,14 @@ interface Props {
   onOpenRun: (runId: string) => void;
 }
 
-/** One cell of a matrix job (model · runtime · threads, under its target's heading) with its own state and bar. */
+/** One cell of a matrix job (model · runtime · threads, then its CPUs when the job pins, under its target's heading) with its own state and bar. */
 export function CellRow({ cell, state, onOpenRun }: Props) {
   const partialRunId = state.state === 'failed' ? state.partialRunId : undefined;
   return (
     <li className={`cell-row cell-${state.state}`} data-testid="bench-cell" data-state={state.state} data-cell={cell.index} data-target-id={cell.targetId} data-run-id={state.state === 'done' ? state.runId : undefined}>
       <div className="cell-head">
         <span className="cell-name">
-          {cell.modelName} <span className="muted">· {RUNTIME_LABELS[cell.runtime]} · {formatThreads(cell.threads)}</span>
+          {cell.modelName} <span className="muted">· {RUNTIME_LABELS[cell.runtime]} · {formatThreads(cell.threads)}{cpusLabelPart(cell.cpus)}</span>
         </span>
         <span className={`cell-state state-${state.state}`}>{STATE_LABEL[state.state]}</span>
         {state.state === 'done' && (
