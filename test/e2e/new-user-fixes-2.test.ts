@@ -16,6 +16,8 @@ import { useStudioSession } from './helpers/studio-session';
 const FACES = path.join(REPO_ROOT, 'node_modules/@mediapipe/face_detection/face_detection_short_range.tflite');
 const JOB_TIMEOUT_MS = 90_000;
 const VIEWPORT = { width: 1280, height: 800 };
+/** A smooth scroll on a loaded machine can take longer than expect.poll's default second. */
+const SCROLL_TIMEOUT_MS = 10_000;
 /** A 1×1 gray PNG: the class folder beside the empty one is a real one. */
 const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==';
 
@@ -58,7 +60,7 @@ describe('Models: a variant that cannot be made', () => {
     expect(await error.getAttribute('role')).toBe('alert');
     // Inside the form, just above its button.
     expect(await page.getByTestId('variant-form').getByTestId('variant-error').count()).toBe(1);
-    await expect.poll(() => seen(page, 'variant-error')).toEqual({ inView: true, focused: true });
+    await expect.poll(() => seen(page, 'variant-error'), { timeout: SCROLL_TIMEOUT_MS }).toEqual({ inView: true, focused: true });
     expect(await page.getByTestId('error-banner').count()).toBe(0);
     expect(await page.getByTestId('variant-create').isEnabled()).toBe(true);
     expect(studio.errors).toEqual([]);
@@ -71,11 +73,13 @@ describe('Datasets: a folder the importer cannot take', () => {
     const empty = path.join(scratch, 'n-empty');
     await mkdir(empty, { recursive: true });
     await page.getByTestId('nav-datasets').click();
+    // The demo dataset's preview above the import card is drawn first: it would push the card down after the scroll.
+    await page.getByTestId('preview-sample').first().waitFor();
     await page.getByTestId('dataset-folder-input').setInputFiles(empty);
     const error = page.getByTestId('dataset-import').getByTestId('dataset-import-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('The chosen folder holds no files; choose a folder with one sub-folder of images per class.');
-    await expect.poll(() => seen(page, 'dataset-import-error')).toEqual({ inView: true, focused: true });
+    await expect.poll(() => seen(page, 'dataset-import-error'), { timeout: SCROLL_TIMEOUT_MS }).toEqual({ inView: true, focused: true });
     expect(await page.getByTestId('error-banner').count()).toBe(0);
   });
 
