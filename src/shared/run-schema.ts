@@ -553,5 +553,7 @@ export const RunSummary = z.object({
   guessedInputs: z.array(z.string()).optional(),
   /** The CPU selection the run was pinned to (settings.cpus), for the results grid's columns; absent when not pinned. */
   cpus: CpuSelection.optional(),
+  /** True when a simulated board ran it (boardMemory.simulated): its latencies are modelled and its memory was not measured on a board. Absent otherwise. */
+  simulated: z.boolean().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

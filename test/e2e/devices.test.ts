@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pressPageKey } from './helpers/browser';
+import { failOnStudioError, pressPageKey } from './helpers/browser';
 import { REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
 
@@ -28,10 +28,7 @@ beforeAll(() => {
 });
 const studio = useStudioSession({ viewport: TALL });
 
-async function noErrorBanner(): Promise<void> {
-  const banner = studio.page.getByTestId('error-banner');
-  if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
-}
+const noErrorBanner = (): Promise<void> => failOnStudioError(studio.page);
 
 describe('Devices page', () => {
   it('says what to do before any board exists, and is reached with G then 7 (browser mode’s keys)', async () => {
@@ -88,14 +85,17 @@ describe('Devices page', () => {
     expect(await card.getByTestId('device-upload').textContent()).toContain('Model uploaded');
     await card.getByTestId('serial-log').getByText('RESULT', { exact: false }).first().waitFor();
     expect(await lastRun.textContent()).toMatch(/^Last run on this boarddemo-mnist · .+ · median \d/);
-    // The simulated firmware reports its tensor arena and the model it holds: a measured figure.
-    expect(await lastRun.getByTestId('device-last-run-memory').textContent()).toMatch(/^\d+(\.\d+)? (KiB|MiB)$/);
+    // A simulated board's latencies are modelled and the memory it reports is the studio's estimate: never plain figures.
+    expect(await lastRun.getByTestId('device-last-run-median').textContent()).toMatch(/^\d+\.\d+ ms \(SIMULATED\)$/);
+    expect(await lastRun.getByTestId('device-last-run-memory').textContent()).toBe('not measured on the board (SIMULATED)');
     await lastRun.getByTestId('device-last-run-open').click();
     const detail = studio.page.getByTestId('run-detail');
     await detail.waitFor();
     expect(await detail.getByTestId('run-runtime').textContent()).toMatch(/tflite-micro .*Simulated board \(ESP32-S3 model\)/);
     await detail.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first().waitFor();
     expect(await detail.textContent()).toContain('on Simulated board (ESP32-S3 model)');
+    expect(await detail.getByTestId('peak-rss').locator('dd').textContent()).toBe('not measured on the board');
+    expect(await detail.getByTestId('peak-rss').locator('dt').textContent()).toBe('Peak RSS (SIMULATED)');
   });
 
   it('keeps the upload bar and the live log on the Devices page; Pause freezes the log and Clear empties it', async () => {

@@ -293,6 +293,7 @@ export function summarizeRun(run: RunFile): RunSummary {
     ...(run.accelerator ? { accelerator: acceleratorSummary(run.accelerator) } : {}),
     ...(guessedInputsOfRun(run.inputs).length > 0 ? { guessedInputs: guessedInputsOfRun(run.inputs).map((guess) => guess.input) } : {}),
     ...(run.settings.cpus !== undefined ? { cpus: run.settings.cpus } : {}),
+    ...(run.boardMemory?.simulated === true ? { simulated: true } : {}),
   };
 }
 

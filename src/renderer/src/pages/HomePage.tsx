@@ -5,7 +5,7 @@ import { modelLabelOf } from '../components/results/results-grid';
 import { useDatasets, useEvals, useModels, useRuns, useWorkspaceInfo, useWorkspaceReady } from '../data/queries';
 import { formatDate, formatThreads } from '../format';
 import { cpusLabelPart } from '../../../shared/cpu-pinning';
-import { formatMs } from '../../../shared/units';
+import { summaryMedianText } from '../simulated-view';
 import { isBenchBusy, type BenchJob } from '../hooks/useBenchJob';
 import { routeLink } from '../hooks/usePage';
 import '../components/results/results.css';
@@ -92,7 +92,7 @@ export function HomePage({ bench }: { bench: BenchJob }) {
                       {modelLabelOf(run.modelName, run.variant)} · {run.targetName} · {formatThreads(run.threads)}{cpusLabelPart(run.cpus)}
                     </a>{' '}
                     <span className="muted">
-                      {formatMs(run.median)} · {formatDate(run.createdAt)}
+                      <span data-testid="home-run-median">{summaryMedianText(run)}</span> · {formatDate(run.createdAt)}
                       {run.status !== 'completed' ? ` · ${run.status}` : ''}
                     </span>
                   </li>

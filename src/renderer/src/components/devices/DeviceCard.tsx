@@ -2,7 +2,8 @@ import type { BenchRequest, ModelEntry, TargetEntry } from '../../../../shared/c
 import type { RunSummary } from '../../../../shared/run-schema';
 import { SERIAL_PROTOCOLS } from '../../../../shared/plugins/serial-protocols';
 import { formatDate } from '../../format';
-import { formatBytes, formatMs, formatPeakMemory } from '../../../../shared/units';
+import { formatBytes } from '../../../../shared/units';
+import { summaryMedianText, summaryMemoryText } from '../../simulated-view';
 import { testResultText } from '../../ui-messages';
 import type { TargetTests } from '../targets/useTargetTests';
 import { DeviceRun } from './DeviceRun';
@@ -68,13 +69,14 @@ function UploadBar({ sentBytes, totalBytes }: { sentBytes: number; totalBytes: n
 
 /** The board's newest run in one line, so a run started here is seen here, beside the log it made. */
 function LastRun({ run, onOpenRun }: { run: RunSummary; onOpenRun: (runId: string) => void }) {
+  const memory = summaryMemoryText(run);
   return (
     <div className="device-last-run" data-testid="device-last-run" data-run-id={run.id}>
       <span className="field-label">Last run on this board</span>
       <span>
-        {run.modelName} · {formatDate(run.createdAt)} · median <strong>{formatMs(run.median)}</strong> · memory{' '}
-        <span data-testid="device-last-run-memory" className={run.peakRssBytes > 0 ? undefined : 'muted'}>
-          {formatPeakMemory(run.peakRssBytes)}
+        {run.modelName} · {formatDate(run.createdAt)} · median <strong data-testid="device-last-run-median">{summaryMedianText(run)}</strong> · memory{' '}
+        <span data-testid="device-last-run-memory" className={memory.muted ? 'muted' : undefined}>
+          {memory.text}
         </span>
       </span>
       <button type="button" className="button tiny" data-testid="device-last-run-open" onClick={() => onOpenRun(run.id)}>

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import { environmentFacts as sharedEnvironmentFacts, type EnvironmentFact } from '../../../../shared/environment-diff';
 import { headlineMedianMs, type RunFile } from '../../../../shared/run-schema';
 import { formatThreads } from '../../format';
-import { formatMiB, formatMs, formatPeakMemory } from '../../../../shared/units';
+import { formatMiB, formatMs } from '../../../../shared/units';
+import { memoryFacts } from '../../simulated-view';
 import { cpuSelectionShort, describeClusterStates, describeCpuPinning } from '../../../../shared/cpu-pinning';
 
 interface Fact {
@@ -66,6 +67,7 @@ function clusterFacts(run: RunFile): Fact[] {
 /** Where the time and memory went, what ran it, and what the machine was doing. */
 export function RunFacts({ run }: { run: RunFile }) {
   const m = run.memory;
+  const { peak, modelLoad } = memoryFacts(run);
   const steadyMs = headlineMedianMs(run);
   const time: Fact[] = [
     { label: 'Session init', value: formatMs(run.initMs), hint: 'loading the model into a session' },
@@ -73,17 +75,8 @@ export function RunFacts({ run }: { run: RunFile }) {
     { label: 'Steady state', value: `${formatMs(steadyMs)} median`, hint: 'the measured runs after warmup' },
   ];
   const memory: Fact[] = [
-    {
-      label: 'Peak RSS',
-      value: formatPeakMemory(m.peakRssBytes),
-      hint: m.peakRssBytes > 0 ? 'of the runner process, sampled during the run (native memory included)' : 'this target reports no memory use, so none was measured',
-      testId: 'peak-rss',
-    },
-    {
-      label: 'Model load',
-      value: m.modelLoadRssBytes === undefined ? '–' : formatMiB(m.modelLoadRssBytes),
-      hint: 'RSS after loading the model minus before',
-    },
+    { label: peak.label, value: peak.value, hint: peak.hint, testId: 'peak-rss' },
+    { label: modelLoad.label, value: modelLoad.value, hint: modelLoad.hint, testId: 'model-load-rss' },
     {
       label: 'OS peak',
       value: m.osPeakRssBytes === undefined || m.osPeakRssBytes === null ? 'not reported' : formatMiB(m.osPeakRssBytes),
