@@ -10,6 +10,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropOnStudio } from './helpers/browser';
 import { REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
 
@@ -85,10 +86,7 @@ describe('importing a TF.js model folder from the page', () => {
       DataTransferItem.prototype.webkitGetAsEntry = function () { DataTransferItem.prototype.webkitGetAsEntry = original; return folder; };
       return transfer;
     })()`);
-    await studio.page.dispatchEvent('main', 'dragenter', { dataTransfer });
-    await studio.page.getByTestId('drop-overlay').waitFor();
-    await studio.page.dispatchEvent('main', 'drop', { dataTransfer });
-    await studio.page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+    await dropOnStudio(studio.page, dataTransfer);
 
     // The studio switches to Models and selects the new model.
     await studio.page.getByTestId('model-row').filter({ hasText: 'dropped-net' }).waitFor();

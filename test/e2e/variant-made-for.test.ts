@@ -16,6 +16,7 @@ import type { TargetsFile } from '../../src/shared/targets';
 import { onnxInt8WeightRange } from '../../src/core/quantize/weight-range';
 import { sshdAvailable, startSshd, type Sshd } from '../integration/ssh/sshd-fixture';
 import { useStudioSession } from './helpers/studio-session';
+import { failOnStudioError } from './helpers/browser';
 
 const JOB_TIMEOUT_MS = 110_000;
 // A connection test logs in and probes the board; the engine's own timeouts bound it well below this.
@@ -59,10 +60,7 @@ afterAll(async () => {
   if (workspaceDir) await rm(workspaceDir, { recursive: true, force: true });
 });
 
-async function noErrorBanner(): Promise<void> {
-  const banner = studio.page.getByTestId('error-banner');
-  if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
-}
+const noErrorBanner = (): Promise<void> => failOnStudioError(studio.page);
 
 async function openDemoModel(): Promise<string> {
   const { page } = studio;

@@ -10,16 +10,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
+import { failOnStudioError } from './helpers/browser';
 
 const DEMO_TFLITE = path.join(REPO_ROOT, 'resources/models/demo-mnist.tflite');
 const JOB_TIMEOUT_MS = 110_000;
 
 const studio = useStudioSession();
 
-async function noErrorBanner(): Promise<void> {
-  const banner = studio.page.getByTestId('error-banner');
-  if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
-}
+const noErrorBanner = (): Promise<void> => failOnStudioError(studio.page);
 
 async function create(expectedRows: number): Promise<void> {
   await studio.page.getByTestId('variant-create').click();

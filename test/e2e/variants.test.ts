@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pressPageKey } from './helpers/browser';
+import { failOnStudioError, pressPageKey } from './helpers/browser';
 import { REPO_ROOT } from './helpers/studio-server';
 import { useStudioSession } from './helpers/studio-session';
 
@@ -22,11 +22,7 @@ const JOB_TIMEOUT_MS = 110_000;
 const studio = useStudioSession();
 let floatId: string;
 
-/** Fails with the banner's text when the studio reported an error instead of finishing. */
-async function noErrorBanner(): Promise<void> {
-  const banner = studio.page.getByTestId('error-banner');
-  if ((await banner.count()) > 0) throw new Error(`The studio reported: ${await banner.first().textContent()}`);
-}
+const noErrorBanner = (): Promise<void> => failOnStudioError(studio.page);
 
 async function createVariant(mode: 'dynamic' | 'static', expectedRows: number): Promise<void> {
   await studio.page.getByTestId(`variant-mode-${mode}`).check();

@@ -55,3 +55,12 @@ export async function dropOnStudio(page: Page, dataTransfer: JSHandle): Promise<
   await page.dispatchEvent('main', 'drop', { dataTransfer });
   await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
 }
+
+/**
+ * Fails with the studio's own words when it shows an error: a page banner, or a form's error beside
+ * its button (FormError), so a test that waits for a result says why it never came.
+ */
+export async function failOnStudioError(page: Page): Promise<void> {
+  const shown = page.locator('[data-testid="error-banner"], .form-error');
+  if ((await shown.count()) > 0) throw new Error(`The studio reported: ${await shown.first().textContent()}`);
+}
