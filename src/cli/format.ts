@@ -69,7 +69,10 @@ export function formatRun(run: RunFile): string {
     `  p90 ${formatPercentile('p90', l.p90, l.count)}   p95 ${formatPercentile('p95', l.p95, l.count)}   p99 ${formatPercentile('p99', l.p99, l.count)}`,
     `  min ${formatMs(l.min)}   max ${formatMs(l.max)}   stddev ${formatMs(l.stddev)}   outliers ${l.outliers.madZ} (MAD)   ${l.throughputPerSec.toFixed(0)} inferences/s`,
     ...formatInputs(run),
-    `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
+    // A simulated board has no process or RAM: its reported figure is the arena estimate plus the model's bytes.
+    run.boardMemory?.simulated === true
+      ? '  peak RSS not measured on the board (SIMULATED: the board reports the studio\'s arena estimate plus the model)'
+      : `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
     ...(run.boardMemory ? [formatBoardMemory(run.boardMemory)] : []),
     ...(run.profile ? [formatProfile(run.profile)] : []),
     ...(run.energy ? energyLines(run.energy) : []),

@@ -106,6 +106,13 @@ describe('the results grid', () => {
     expect(run?.p99.text).toBe('too few samples');
   });
 
+  it("tags a simulated board's median SIMULATED and does not show its reported memory as a measurement", () => {
+    const simulated = summary('s', 3.41, [3.4, 3.42], { simulated: true, peakRssBytes: 50_000 });
+    const cell = buildResultsGrid([input('a', 1, simulated)], new Map(), null).rows[0]?.cells[0];
+    expect(cell?.median).toBe('3.41 ms (SIMULATED)');
+    expect(cell?.peakRss).toBe('not measured on the board (SIMULATED)');
+  });
+
   it('uses the between-run CI when the run had repeats, and shows accuracy where an evaluation exists', () => {
     const repeated = summary('r', 1, [0.9, 1.1], { betweenRun: { repeats: 5, ci95: { low: 0.8, high: 1.2 }, disagree: false } });
     const grid = buildResultsGrid([input('a', 1, repeated)], new Map([['a', { text: '97.10%', title: 'top-1' }]]), null);

@@ -95,6 +95,20 @@ describe('the summary section', () => {
     expect(cellText(cell(labels, rows[0], 'peak memory'))).toBe('not measured');
   });
 
+  it("says a simulated board's memory was not measured on the board, in the summary and the memory table alike", () => {
+    const simulated: RunFile = {
+      ...board,
+      id: `${board.id}-simulated`,
+      memory: { ...board.memory, peakRssBytes: 50_000 },
+      boardMemory: { arenaUsedBytes: 12_000, arenaCapacityBytes: 262_144, arenaEstimateBytes: 12_000, simulated: true },
+    };
+    const { labels, rows } = summaryTable([simulated]);
+    expect(cellText(cell(labels, rows[0], 'peak memory'))).toBe('not measured on the board (SIMULATED)');
+    const html = renderReportHtml(reportOf([simulated]));
+    expect(html).not.toContain('0.048 MiB');
+    expect(html.match(/not measured on the board \(SIMULATED\)/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('links the warning count to the verdict section in the HTML, and that section lists them', () => {
     const html = renderReportHtml(reportOf([onnx, tflite]));
     expect(html).toContain(`<a href="#verdict">${onnx.warnings.length} warnings</a>`);

@@ -1,6 +1,7 @@
 import { msCell } from '../format';
 import type { Cell } from '../blocks';
 import type { ReportSection } from '../report-section';
+import type { RunFile } from '../../../shared/run-schema';
 import { formatMiB, formatPeakMemory, measuredPeakBytes } from '../../../shared/units';
 
 /** In MiB, as the studio shows memory, so a figure reads the same in the app and in its report. */
@@ -8,8 +9,14 @@ function bytesCell(bytes: number | null | undefined): Cell {
   return bytes === undefined || bytes === null ? { text: 'not recorded', tone: 'muted' } : { text: formatMiB(bytes), sort: bytes };
 }
 
-/** A peak of 0 is a target that reports no memory use (a board's firmware): "not measured", as in the studio. */
-function peakCell(bytes: number): Cell {
+/**
+ * A run's peak memory as reports show it. A peak of 0 is a target that reports no memory use (a
+ * board's firmware): "not measured", as in the studio. A simulated board's figure is the studio's
+ * arena estimate plus the model's bytes, not a measurement: it reads as the studio says it.
+ */
+export function peakMemoryCell(run: Pick<RunFile, 'memory' | 'boardMemory'>): Cell {
+  if (run.boardMemory?.simulated === true) return { text: 'not measured on the board (SIMULATED)', tone: 'muted' };
+  const bytes = run.memory.peakRssBytes;
   const measured = measuredPeakBytes(bytes);
   return measured === null ? { text: formatPeakMemory(bytes), tone: 'muted' } : { text: formatPeakMemory(measured), sort: measured };
 }
@@ -34,7 +41,7 @@ export const memorySection: ReportSection = {
           const m = entry.run.memory;
           return [
             `#${entry.number} ${entry.label}`,
-            peakCell(m.peakRssBytes),
+            peakMemoryCell(entry.run),
             bytesCell(m.modelLoadRssBytes),
             bytesCell(m.osPeakRssBytes),
             msCell(entry.run.initMs),

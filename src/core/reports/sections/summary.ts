@@ -10,7 +10,8 @@ import { percentileCell, speedupCell } from '../format';
 import type { ReportRun } from '../report-types';
 import type { ReportSection } from '../report-section';
 import { headlineMedianMs } from '../../../shared/run-schema';
-import { formatMs, formatPeakMemory, measuredPeakBytes } from '../../../shared/units';
+import { formatMs } from '../../../shared/units';
+import { peakMemoryCell } from './memory';
 import { msRange } from './between-run-text';
 
 /** The id of the section that lists every warning (verdict.ts); the summary's counts link there. */
@@ -61,7 +62,6 @@ export const summarySection: ReportSection = {
       { label: 'warnings', numeric: true },
     ];
     const rows = report.runs.map((entry): Cell[] => {
-      const peak = measuredPeakBytes(entry.run.memory.peakRssBytes);
       const median = headlineMedianMs(entry.run);
       const speedup: Cell[] = [];
       if (baseline) {
@@ -74,7 +74,7 @@ export const summarySection: ReportSection = {
         { text: formatMs(median), sort: median },
         headlineCiCell(entry),
         percentileCell(entry.run, 'p99'),
-        peak === null ? { text: formatPeakMemory(entry.run.memory.peakRssBytes), tone: 'muted' } : { text: formatPeakMemory(peak), sort: peak },
+        peakMemoryCell(entry.run),
         ...speedup,
         verdictCell(entry),
         warningsCell(entry),

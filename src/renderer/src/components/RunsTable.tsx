@@ -3,13 +3,14 @@ import { percentileSupported, type RunSummary } from '../../../shared/run-schema
 import { MAX_COMPARED_RUNS } from '../../../shared/run-colors';
 import { useWorkspaceChange, workspaceChanges } from '../data/mutations';
 import { formatDate } from '../format';
-import { formatMs, formatPeakMemory } from '../../../shared/units';
 import { betweenRunCiText, betweenRunTitle } from '../repeats-view';
 import { filterRuns, groupRuns, NO_RUNS_FILTER, RUN_GROUPINGS, RUN_STATUS_FILTERS, runTargets, type RunGrouping, type RunsFilter } from '../runs-filter';
 import { TOO_FEW_SAMPLES } from '../stats-view';
 import { cpusLabelPart } from '../../../shared/cpu-pinning';
 import { ConfirmRemove } from './housekeeping/ConfirmRemove';
+import { formatMs } from '../../../shared/units';
 import { PartialBadge } from './run/RunHeader';
+import { summaryMedianText, summaryMemoryText } from '../simulated-view';
 
 interface Props {
   runs: RunSummary[];
@@ -196,14 +197,14 @@ export function RunsTable({ runs, selectedId, onSelect, picked, onPick, onCompar
                         {run.cpus ?? '—'}
                       </td>
                     )}
-                    <td className="num">{formatMs(run.median)}</td>
+                    <td className="num">{summaryMedianText(run)}</td>
                     <td className="num">{percentileSupported('p90', run.count) ? formatMs(run.p90) : <span className="too-few">{TOO_FEW_SAMPLES}</span>}</td>
                     <td className={`num${run.betweenRun ? (run.betweenRun.disagree ? ' disagree' : '') : ' muted'}`} data-stat="between-run-ci" title={betweenRunTitle(run)}>
                       {betweenRunCiText(run.betweenRun)}
                     </td>
                     <td className="num">{run.count.toLocaleString('en-US')}</td>
-                    <td className={`num${run.peakRssBytes > 0 ? '' : ' muted'}`} data-stat="peak-rss">
-                      {formatPeakMemory(run.peakRssBytes)}
+                    <td className={`num${summaryMemoryText(run).muted ? ' muted' : ''}`} data-stat="peak-rss">
+                      {summaryMemoryText(run).text}
                     </td>
                     <td>
                       <span className={`verdict verdict-${run.verdict} small`} title={`${run.warnings} warning${run.warnings === 1 ? '' : 's'}`}>

@@ -2,6 +2,8 @@ import { headlineMedianMs, type PercentileName, type RunFile } from '../../../..
 import { formatMsRange, formatPercent } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
+import { isSimulatedRun, NOT_MEASURED_ON_BOARD } from '../../simulated-view';
+import { SIMULATED_TAG } from '../../board-view';
 import { formatMiB, formatMs, formatSpeedup, measuredPeakBytes } from '../../../../shared/units';
 
 export interface ComparedRun {
@@ -27,11 +29,11 @@ function Percentile({ name, run }: { name: PercentileName; run: RunFile }) {
 }
 
 /** A board that measured no memory reports 0: that reads "not measured", never "0.0 MiB". */
-function PeakRss({ bytes }: { bytes: number }) {
-  const measured = measuredPeakBytes(bytes);
+function PeakRss({ run }: { run: RunFile }) {
+  const measured = isSimulatedRun(run) ? null : measuredPeakBytes(run.memory.peakRssBytes);
   return (
     <td className="num" data-stat="peak-rss">
-      {measured === null ? <span className="muted">not measured</span> : formatMiB(measured)}
+      {measured === null ? <span className="muted">{isSimulatedRun(run) ? `${NOT_MEASURED_ON_BOARD} (${SIMULATED_TAG})` : 'not measured'}</span> : formatMiB(measured)}
     </td>
   );
 }
@@ -101,7 +103,7 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                 >
                   {betweenRunCiText(run.betweenRun)}
                 </td>
-                <PeakRss bytes={run.memory.peakRssBytes} />
+                <PeakRss run={run} />
               </tr>
             );
           })}

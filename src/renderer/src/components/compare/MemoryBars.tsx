@@ -3,6 +3,7 @@ import { chartColors, useTheme } from '../../hooks/useTheme';
 import { ChartBox } from '../charts/ChartBox';
 import { ChartFrame, axisStyle } from '../charts/ChartFrame';
 import { measuredPeakBytes } from '../../../../shared/units';
+import { isSimulatedRun } from '../../simulated-view';
 import type { ComparedRun } from './CompareTable';
 
 const MIB = 1024 * 1024;
@@ -12,7 +13,8 @@ export function MemoryBars({ runs }: { runs: ComparedRun[] }) {
   const { theme } = useTheme();
   const colors = chartColors(theme);
   const rows = runs.map((r, i) => {
-    const bytes = measuredPeakBytes(r.run.memory.peakRssBytes);
+    // A simulated board's figure is the arena estimate plus the model: no bar for it.
+    const bytes = isSimulatedRun(r.run) ? null : measuredPeakBytes(r.run.memory.peakRssBytes);
     return { key: String(i), label: r.label, peakMb: bytes === null ? null : bytes / MIB, color: r.color };
   });
   const chartHeight = Math.max(120, 40 * rows.length + 40);

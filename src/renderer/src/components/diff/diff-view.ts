@@ -67,7 +67,7 @@ export function deltaText(row: Pick<RunDiffRow, 'deltaUs' | 'relative' | 'aUs' |
   return row.relative === null ? signedUs(row.deltaUs) : `${signedUs(row.deltaUs)} (${signedPercent(row.relative)})`;
 }
 
-/** The run diff on one side's graph: green faster, red slower, darker for a larger absolute delta. */
+/** The run diff on one side's graph: green faster, red slower, a stronger colour for a larger absolute delta. */
 export function runDiffOverlay(diff: RunDiff, side: DiffSideName, labels: { a: string; b: string }): GraphOverlay {
   const largest = Math.max(0, ...diff.rows.map((r) => Math.abs(r.deltaUs ?? 0)));
   const byNode = new Map<string, NodeOverlay>();
@@ -83,7 +83,7 @@ export function runDiffOverlay(diff: RunDiff, side: DiffSideName, labels: { a: s
   }
   return {
     title: `Per-op latency: ${labels.a} → ${labels.b}`,
-    legend: `Green: faster in ${labels.b}; red: slower; darker: a larger change (largest ${formatMs(largest / 1000)}). A plain node was timed in one run only, or in neither.`,
+    legend: `Green: faster in ${labels.b}; red: slower; stronger colour: a larger change (largest ${formatMs(largest / 1000)}). A plain node was timed in one run only, or in neither.`,
     byNode,
   };
 }

@@ -10,11 +10,12 @@ import type { RunSummary } from '../../../../shared/run-schema';
 import { accuracyOf, ACCURACY_LABELS, type AccuracyKey } from '../../accuracy';
 import type { CellState, JobView } from '../../bench-job';
 import { formatMsRange, formatPercent, formatThreads } from '../../format';
-import { formatBytes, formatMs, formatPeakMemory, formatSpeedup, NOT_MEASURED } from '../../../../shared/units';
+import { formatBytes, formatSpeedup, NOT_MEASURED } from '../../../../shared/units';
 import { percentileCell } from '../../stats-view';
 import type { NetworkEntry } from '../../../../shared/networks';
 import { formatRuntimeLabel, networkOf } from '../networks/formats-view';
 import { energyCell } from '../../energy-view';
+import { summaryMedianText, summaryMemoryText } from '../../simulated-view';
 
 
 /** One cell of the job as the grid receives it: where it ran, and its run if there is one. */
@@ -194,11 +195,11 @@ function cellOf(input: GridInput, key: string, accuracy: Map<string, { text: str
     runId: run?.id ?? null,
     status: statusOf(input),
     medianMs: measured ? run.median : null,
-    median: measured ? formatMs(run.median) : NOT_MEASURED,
+    median: measured ? summaryMedianText(run) : NOT_MEASURED,
     ci: measured ? ciOf(run) : { text: NOT_MEASURED, kind: null },
     p99: p99 ? { text: p99.text, title: p99.title } : { text: NOT_MEASURED, title: 'This run file does not record a p99.' },
-    // A board that reports no memory writes 0: that is not a measurement.
-    peakRss: run ? formatPeakMemory(run.peakRssBytes) : NOT_MEASURED,
+    // A board that reports no memory writes 0, and a simulated board's figure is an estimate: neither is a measurement.
+    peakRss: run ? summaryMemoryText(run).text : NOT_MEASURED,
     size: run?.modelSizeBytes !== undefined ? formatBytes(run.modelSizeBytes) : NOT_MEASURED,
     accuracy: accuracy.get(input.modelSha256) ?? { text: NOT_MEASURED, title: 'No evaluation of this model yet (Accuracy page).' },
     ...(run?.energy ? { energy: energyCell(run.energy) } : {}),

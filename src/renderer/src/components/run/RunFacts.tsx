@@ -54,7 +54,7 @@ function environmentFacts(env: NonNullable<RunFile['environment']>): Fact[] {
 }
 
 /** Facts the card words itself (start → end), or that other cards show (model, runtime, CPU). */
-const SHOWN_ABOVE: ReadonlySet<EnvironmentFact> = new Set(['model', 'runtime', 'cpu', 'cpu-features', 'cpu-clock', 'temperature', 'load', 'busy-processes']);
+const SHOWN_ABOVE: ReadonlySet<EnvironmentFact> = new Set(['model', 'runtime', 'cpu', 'cpu-features', 'cpu-clock', 'temperature', 'load', 'busy-processes', 'cluster-governors']);
 
 /** Each CPU cluster's governor and clock before and after the measured runs, beside the pinning they explain. */
 function clusterFacts(run: RunFile): Fact[] {
