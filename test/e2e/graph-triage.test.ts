@@ -121,7 +121,12 @@ it(
     expect(await details.getByTestId('graph-details-overlay').textContent()).toMatch(/^Kept in float since step 2\./);
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) {
       await page.mouse.move(0, 0);
+      // Tall enough for the whole view: the canvas draws only what is in the window, so a view
+      // taller than the window would be photographed with blank bands.
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: viewport?.width ?? 1400, height: 1800 });
       await page.getByTestId('graph-view').screenshot({ path: SCREENSHOT });
+      if (viewport) await page.setViewportSize(viewport);
     }
 
     // The first step (the variant the triage started from) keeps nothing in float.
