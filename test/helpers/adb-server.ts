@@ -4,9 +4,13 @@
  * `stop()` kills the server; call it in afterAll.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
-import type { EmulatedDeviceSpec } from './adb-device-emulator/device-spec';
+import { afterAll, beforeAll } from 'vitest';
+import { standInBenchmarkModel, type EmulatedDeviceSpec } from './adb-device-emulator/device-spec';
 import { startAdbDeviceEmulator, type RunningEmulator } from './adb-device-emulator/device';
 
 const run = promisify(execFile);
@@ -68,5 +72,37 @@ export async function startAdbLab(): Promise<AdbLab> {
       await adb(['kill-server']);
       await Promise.all(emulators.map((emulator) => emulator.close()));
     },
+  };
+}
+
+export interface AdbBenchLab {
+  /** The file's adb server; usable inside tests. */
+  readonly lab: AdbLab;
+  /** A scratch folder for run files, removed after the file. */
+  readonly dir: string;
+  /** The labelled stand-in benchmark_model for arm64-v8a, as `--benchmark-model` takes it. */
+  readonly tool: string;
+}
+
+/** One adb server for a test file, with a scratch folder holding the arm64 stand-in benchmark_model: started before its tests, stopped after. */
+export function useAdbBenchLab(prefix: string): AdbBenchLab {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const tool = path.join(dir, 'android_aarch64_benchmark_model');
+  writeFileSync(tool, standInBenchmarkModel('arm64-v8a'));
+  let lab: AdbLab | undefined;
+  beforeAll(async () => {
+    lab = await startAdbLab();
+  });
+  afterAll(async () => {
+    await lab?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get lab() {
+      if (lab === undefined) throw new Error('The adb lab is used before beforeAll started it.');
+      return lab;
+    },
+    dir,
+    tool,
   };
 }

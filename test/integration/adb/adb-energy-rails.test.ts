@@ -11,39 +11,28 @@
  *   cat says Permission denied): the run keeps its samples, its energy is the battery's, and one
  *   sentence says to run 'adb root' on a userdebug or eng build for the rails.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseOdpmEnergy } from '../../../src/core/power/android-power';
 import { energyLines, energyMethodText } from '../../../src/shared/energy';
 import { RunFile } from '../../../src/shared/run-schema';
-import { adbEmulatorProfile, standInBenchmarkModel, TENSOR_ODPM } from '../../helpers/adb-device-emulator/device-spec';
-import { startAdbLab, type AdbLab } from '../../helpers/adb-server';
+import { adbEmulatorProfile, TENSOR_ODPM } from '../../helpers/adb-device-emulator/device-spec';
+import { useAdbBenchLab } from '../../helpers/adb-server';
 import { repoRoot, runCli } from '../../helpers/run-cli';
 
 const DEMO_TFLITE = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
 const RAILS = TENSOR_ODPM.chips.flatMap((chip) => chip.rails.map((rail) => rail.schematic));
 const IDLE_W = TENSOR_ODPM.chips.flatMap((chip) => chip.rails).reduce((sum, rail) => sum + rail.idleMw, 0) / 1000;
 const asRoot = process.getuid?.() === 0;
-const dir = mkdtempSync(path.join(tmpdir(), 'edgebench-adb-rails-'));
-const tool = path.join(dir, 'android_aarch64_benchmark_model');
-writeFileSync(tool, standInBenchmarkModel('arm64-v8a'));
-
-let lab: AdbLab;
-beforeAll(async () => {
-  lab = await startAdbLab();
-});
-afterAll(async () => {
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const adbLab = useAdbBenchLab('edgebench-adb-rails-');
+const { dir, tool } = adbLab;
 
 async function bench(serial: string, name: string, extra: string[] = []): Promise<{ code: number | null; stderr: string; run: RunFile }> {
   const out = path.join(dir, name);
   const result = await runCli(
     ['bench', DEMO_TFLITE, '--target', `adb://${serial}`, '--benchmark-model', tool, '--runs', '200', '--warmup', '2', '--energy', 'android', '--energy-idle', '500', ...extra, '--json', '--out', out],
-    { env: lab.env, timeoutMs: 90_000 },
+    { env: adbLab.lab.env, timeoutMs: 90_000 },
   );
   expect(result.code, result.stderr).toBe(0);
   return { code: result.code, stderr: result.stderr, run: RunFile.parse(JSON.parse(readFileSync(out, 'utf8'))) };
@@ -51,11 +40,11 @@ async function bench(serial: string, name: string, extra: string[] = []): Promis
 
 describe('energy from an Android phone: ODPM rails where it has them, else its battery', () => {
   test("a phone with rails: ODPM's counters, every rail named, idle baseline subtracted, equal to what the stand-in's runs drew", async () => {
-    const device = await lab.attach(adbEmulatorProfile('rails'));
+    const device = await adbLab.lab.attach(adbEmulatorProfile('rails'));
     // The files as the kernel's driver prints them, read by the device's shell user through adb.
-    const energyValue = await lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/energy_value']);
+    const energyValue = await adbLab.lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/energy_value']);
     expect([...parseOdpmEnergy(energyValue.stdout).rails.keys()]).toEqual(RAILS.slice(0, 8));
-    expect((await lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device1/enabled_rails'])).stdout).toContain('CH6[S2S_VDD_G3D]:GPU\n');
+    expect((await adbLab.lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device1/enabled_rails'])).stdout).toContain('CH6[S2S_VDD_G3D]:GPU\n');
 
     // Read every 20 ms (the driver's own refresh at 1 kHz): the last burst's edge is cut between two readings, which the trapezoid rule cannot place closer.
     const { run } = await bench(device.serial, 'rails.json', ['--energy-interval', '20']);
@@ -72,7 +61,7 @@ describe('energy from an Android phone: ODPM rails where it has them, else its b
     expect(energy?.load.samples).toBeGreaterThanOrEqual(2);
     expect(energy?.intervalMs).toBeGreaterThan(0);
     // ODPM's own sampling rate (each PMIC's sampling_rate, "1000.000000"), apart from how often the studio read the counters.
-    expect((await lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/sampling_rate'])).stdout).toBe('1000.000000\n');
+    expect((await adbLab.lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/sampling_rate'])).stdout).toBe('1000.000000\n');
     expect(energy?.deviceSampleRateHz).toBe(1000);
     expect(energyMethodText(energy as NonNullable<typeof energy>)).toBe(
       `Android power rails / battery energy counter (${RAILS.join(', ')}) read every ${energy?.intervalMs.toFixed(0)} ms, ${energy?.load.samples} readings over the whole cell, warmup included (ODPM sampling at 1.00 kHz)`,
@@ -80,7 +69,7 @@ describe('energy from an Android phone: ODPM rails where it has them, else its b
   }, 120_000);
 
   test("a phone without rails: the battery's current × voltage, and the record says so", async () => {
-    const device = await lab.attach(adbEmulatorProfile('battery'));
+    const device = await adbLab.lab.attach(adbEmulatorProfile('battery'));
     const { run } = await bench(device.serial, 'battery.json', ['--energy-interval', '20']);
     const energy = run.energy;
     expect(energy).toMatchObject({ source: 'android', method: 'sampled', rails: ['battery (current_now × voltage_now)'], window: 'cell', inferences: 200 });
@@ -97,8 +86,8 @@ describe('energy from an Android phone: ODPM rails where it has them, else its b
   test.skipIf(!asRoot && process.env.CI !== 'true')(
     "a phone whose energy_value adb's shell may not read: the samples are kept, the battery measures, and one sentence says what to do",
     async () => {
-      const device = await lab.attach(adbEmulatorProfile('rails-denied'));
-      const denied = await lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/energy_value']);
+      const device = await adbLab.lab.attach(adbEmulatorProfile('rails-denied'));
+      const denied = await adbLab.lab.adb(['-s', device.serial, 'shell', 'cat /sys/bus/iio/devices/iio:device0/energy_value']);
       expect(`${denied.stdout}${denied.stderr}`).toContain('Permission denied');
 
       const { run } = await bench(device.serial, 'denied.json', ['--energy-interval', '20']);

@@ -7,36 +7,24 @@
  * windows, the run carries its energy with window 'cell' (each window is a benchmark_model process
  * whose start and warmup the meter cannot tell apart), and the meter's stop leaves nothing running on the device.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { RunFile } from '../../../src/shared/run-schema';
-import { standInBenchmarkModel } from '../../helpers/adb-device-emulator/device-spec';
-import { startAdbLab, type AdbLab } from '../../helpers/adb-server';
+import { useAdbBenchLab } from '../../helpers/adb-server';
 import { repoRoot, runCli } from '../../helpers/run-cli';
 
 const DEMO_TFLITE = path.join(repoRoot, 'resources/models/demo-mnist.tflite');
-const dir = mkdtempSync(path.join(tmpdir(), 'edgebench-adb-energy-'));
-const tool = path.join(dir, 'android_aarch64_benchmark_model');
-writeFileSync(tool, standInBenchmarkModel('arm64-v8a'));
-
-let lab: AdbLab;
-beforeAll(async () => {
-  lab = await startAdbLab();
-});
-afterAll(async () => {
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const adbLab = useAdbBenchLab('edgebench-adb-energy-');
+const { dir, tool } = adbLab;
 
 describe('energy on an Android device over adb', () => {
   test("the battery meter runs around benchmark_model's windows; the run carries its energy, window 'cell'", async () => {
-    const device = await lab.attach();
+    const device = await adbLab.lab.attach();
     const out = path.join(dir, 'run.json');
     const result = await runCli(
       ['bench', DEMO_TFLITE, '--target', `adb://${device.serial}`, '--benchmark-model', tool, '--runs', '20', '--warmup', '2', '--energy', 'android', '--energy-idle', '500', '--json', '--out', out],
-      { env: lab.env, timeoutMs: 90_000 },
+      { env: adbLab.lab.env, timeoutMs: 90_000 },
     );
     expect(result.code, result.stderr).toBe(0);
     const run = RunFile.parse(JSON.parse(readFileSync(out, 'utf8')));
