@@ -119,7 +119,10 @@ describe('edgebench bench --energy', () => {
       expect(energy.idle.samples).toBeGreaterThanOrEqual(2);
       expect(energy.idle.durationMs).toBeGreaterThanOrEqual(450);
       // The fake draws 5 W (package 4 + DRAM 1) at rest and at most 25 W: a wrap taken for a drop would be far outside.
-      expect(energy.idle.averagePowerW).toBeGreaterThan(4);
+      // Half of it at least, not 4 W: on a loaded machine the fake's writes (every 25 ms, by its own
+      // timer) come late, and a 0.5 s idle window can end just before one (3.8 W seen at load 15).
+      expect(energy.idle.averagePowerW).toBeGreaterThan(2.5);
+      expect(energy.idle.averagePowerW).toBeLessThan(7.5);
       expect(energy.load.averagePowerW).toBeGreaterThan(energy.idle.averagePowerW);
       expect(energy.load.averagePowerW).toBeLessThan(26);
       expect(energy.perInferenceJ).not.toBeNull();
