@@ -175,6 +175,18 @@ function clusterWhat(cluster: CpuCluster): string {
   return cluster.core ?? 'CPU';
 }
 
+/**
+ * The clusters as a refusal tells them to the person who typed the selection: by clock or core
+ * type where known, as describeClusters; known only by the kernel's cpu_capacity (a number the user
+ * never sees, 1024 = the fastest core), by which CPUs are little, mid and big, or all alike:
+ * "0-1, all of one kind", "0-3 little + 4-5 big".
+ */
+function clustersForPeople(clusters: readonly CpuCluster[]): string {
+  if (!clusters.every((c) => c.maxKHz === undefined && c.core === undefined && c.capacity !== undefined)) return describeClusters(clusters);
+  if (clusters.length === 1) return `${formatCpuList((clusters[0] as CpuCluster).cpus)}, all of one kind`;
+  return clusters.map((c, i) => `${formatCpuList(c.cpus)} ${i === 0 ? 'little' : i === clusters.length - 1 ? 'big' : 'mid'}`).join(' + ');
+}
+
 /** The topology in words, for probes and notices: "6 CPUs: 4 × 1.42 GHz + 2 × 1.80 GHz (cpufreq)", "2 CPUs, one cluster (cpu_capacity)". */
 export function describeTopology(topology: CpuTopology): string {
   const count = `${topology.cpus.length} CPU${topology.cpus.length === 1 ? '' : 's'}`;
@@ -199,7 +211,7 @@ export function resolveCpuSelection(selection: string, topology: CpuTopology, ma
   const refuse = (why: string): StudioError =>
     new StudioError(
       'BAD_INPUT',
-      `cpus=${selection} does not fit ${machine}: ${why}; its CPUs are ${describeClusters(clusters) || (all.length > 0 ? `${formatCpuList(all)}, clusters unknown` : 'unknown (no cpufreq)')}, so use all${clusters.length > 1 ? ', little, big' : ''} or a mask of CPUs 0–${Math.max(0, ...all)}.`,
+      `cpus=${selection} does not fit ${machine}: ${why}; its CPUs are ${clustersForPeople(clusters) || (all.length > 0 ? `${formatCpuList(all)}, clusters unknown` : 'unknown (no cpufreq)')}, so use all${clusters.length > 1 ? ', little, big' : ''} or a mask of CPUs 0–${Math.max(0, ...all)}.`,
       { target: machine, cpus: selection },
     );
   const word = selection.toLowerCase();

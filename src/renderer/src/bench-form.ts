@@ -34,9 +34,17 @@ export interface BenchFormValues {
   cpus: string;
   /** Ticked targets that cannot pin (cpusFieldFor's `cannot`): with CPUs given, Start waits until they are unticked. */
   unpinnable?: readonly string[];
+  /** Ticked targets whose CPU count is known (their probed hardware): a mask none of whose CPUs a target has is refused before Start. */
+  cpuCounts?: readonly TargetCpus[];
 }
 
-export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds' | 'formats' | 'unpinnable'>;
+/** A ticked target and how many CPUs its hardware profile says it has (numbered 0 to cpus − 1). */
+export interface TargetCpus {
+  name: string;
+  cpus: number;
+}
+
+export type BenchFormFields = Omit<BenchFormValues, 'modelIds' | 'targetIds' | 'formats' | 'unpinnable' | 'cpuCounts'>;
 
 const d = DEFAULT_BENCH_SETTINGS;
 export const DEFAULT_FORM: BenchFormFields = {
@@ -101,6 +109,56 @@ export function parseCpuSelections(text: string): string[] | string {
   return unique;
 }
 
+/** The ticked targets whose hardware was probed, with their CPU counts (a target not yet probed is checked by the engine at Start). */
+export function targetCpuCounts(targets: readonly Pick<TargetEntry, 'id' | 'name' | 'hardware'>[], targetIds: readonly string[]): TargetCpus[] {
+  return targets.flatMap((t) => (targetIds.includes(t.id) && t.hardware !== null && t.hardware.cores > 0 ? [{ name: t.name, cpus: t.hardware.cores }] : []));
+}
+
+/** How many of CPUs 0 to cpus − 1 a hex mask (0x…) names; undefined for all, little, mid and big, whose CPUs depend on clusters the form does not know. */
+export function maskCpusWithin(selection: string, cpus: number): number | undefined {
+  if (!selection.startsWith('0x')) return undefined;
+  const mask = BigInt(selection);
+  let count = 0;
+  for (let cpu = 0; cpu < cpus; cpu++) if (((mask >> BigInt(cpu)) & 1n) === 1n) count++;
+  return count;
+}
+
+function cpuRange(cpus: number): string {
+  return cpus === 1 ? 'CPU 0' : `CPUs 0–${cpus - 1}`;
+}
+
+/**
+ * The first CPU selection a ticked target cannot meet, in one sentence: a mask that names none of
+ * its CPUs (the engine refuses it at Start, cell by cell). Null when every target can.
+ */
+export function cpuSelectionProblem(selections: readonly string[], targets: readonly TargetCpus[]): string | null {
+  for (const selection of selections) {
+    for (const target of targets) {
+      if (maskCpusWithin(selection, target.cpus) !== 0) continue;
+      const whole = ((1n << BigInt(target.cpus)) - 1n).toString(16);
+      return `${target.name} has ${cpuRange(target.cpus)} only, so mask ${selection} names none of them: use a mask within 0x${whole}, or all.`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A hint, not an error: a thread count larger than the CPUs a mask gives it on some target, whose
+ * threads then take turns on those CPUs rather than run side by side. Null when none is.
+ */
+export function sharedCpuHint(threads: readonly number[], selections: readonly string[], targets: readonly TargetCpus[]): string | null {
+  const most = Math.max(0, ...threads);
+  for (const selection of selections) {
+    for (const target of targets) {
+      const given = maskCpusWithin(selection, target.cpus);
+      if (given === undefined || given === 0 || most <= given) continue;
+      const where = given === 1 ? 'one CPU' : `${given} CPUs`;
+      return `${most} threads on ${selection} will share ${where}${targets.length > 1 ? ` on ${target.name}` : ''}, taking turns rather than running side by side; give as many CPUs as threads to time them in parallel.`;
+    }
+  }
+  return null;
+}
+
 /**
  * The repeats a cell will run as the form stands (the engine's rule: the field's value, else 5 in
  * report mode, else 1), or null while the field holds no valid value.
@@ -150,7 +208,7 @@ export const MAX_MODELS = 32;
 export const MAX_TARGETS = 16;
 export const MAX_CPU_SELECTIONS = 8;
 
-export type BenchFormErrors = Partial<Record<Exclude<keyof BenchFormValues, 'runtimeOptions' | 'formats' | 'unpinnable'>, string>> & {
+export type BenchFormErrors = Partial<Record<Exclude<keyof BenchFormValues, 'runtimeOptions' | 'formats' | 'unpinnable' | 'cpuCounts'>, string>> & {
   /** One message per wrong runtime option, keyed as in runtimeOptions. */
   runtimeOptions?: Readonly<Record<string, string>>;
 };
@@ -200,6 +258,8 @@ export function validateBenchForm(
   if (typeof cpus !== 'string' && cpus.length > 0 && unpinnable.length > 0) {
     errors.cpus = `${unpinnable.join(', ')} cannot pin a benchmark to CPUs: untick ${unpinnable.length === 1 ? 'it' : 'them'}, or leave CPUs empty.`;
   }
+  const misfit = typeof cpus === 'string' || errors.cpus !== undefined ? null : cpuSelectionProblem(cpus, values.cpuCounts ?? []);
+  if (misfit !== null) errors.cpus = misfit;
 
   const report = values.mode === 'report';
   const numbers: Partial<Record<NumberField, number>> = {};

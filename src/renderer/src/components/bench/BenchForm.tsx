@@ -15,6 +15,8 @@ import {
   repeatsFieldFor,
   repeatsHint,
   reportCellMs,
+  sharedCpuHint,
+  targetCpuCounts,
   validateBenchForm,
   type BenchFormFields,
 } from '../../bench-form';
@@ -69,7 +71,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   // CPUs likewise, while a ticked target's kind pins runs to CPUs (This computer on Linux, SSH boards, Android); hidden or disabled (no ticked target can here), it is not sent.
   const { shown: cpusShown, cannot: unpinnable, disabledReason: cpusOff } = cpusFieldFor(targets, targetIds);
   const cpusTaken = cpusShown && cpusOff === undefined;
-  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '', cpus: cpusTaken ? form.cpus : '', unpinnable };
+  const values = { ...form, modelIds, targetIds, formats, repeats: repeatsShown ? form.repeats : '', cpus: cpusTaken ? form.cpus : '', unpinnable, cpuCounts: targetCpuCounts(targets, targetIds) };
   const result = validateBenchForm(values);
   // The ticked models' inputs as the engine will plan them: an image without sizes keeps Start waiting.
   const inputs = checkModelInputs(models.filter((m) => modelIds.includes(m.id)));
@@ -84,6 +86,8 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
   const threadCount = typeof threads === 'string' ? 0 : threads.length;
   const selections = parseCpuSelections(values.cpus);
   const cpuCount = typeof selections === 'string' ? 0 : selections.length;
+  // Threads pinned to fewer CPUs share them: said beside the field, but Start is not held up.
+  const sharing = typeof threads === 'string' || typeof selections === 'string' ? null : sharedCpuHint(threads, selections, values.cpuCounts);
   const patch = (change: Partial<BenchFormFields>): void => setForm((f) => ({ ...f, ...change }));
   const set = (field: keyof BenchFormFields) => (value: string) => patch({ [field]: value });
   const report = form.mode === 'report';
@@ -135,7 +139,7 @@ export function BenchForm({ models, targets, busy, onStart }: Props) {
               placeholder="all, big, little"
               onChange={(e) => patch({ cpus: e.currentTarget.value })}
             />
-            <span className="field-hint" data-testid="bench-cpus-hint">{cpusOff ?? errors.cpus ?? 'One cell per selection (taskset): all, little, mid, big or 0xMASK; empty = not pinned'}</span>
+            <span className="field-hint" data-testid="bench-cpus-hint">{cpusOff ?? errors.cpus ?? sharing ?? 'One cell per selection (taskset): all, little, mid, big or 0xMASK; empty = not pinned'}</span>
           </label>
         )}
         {repeatsShown && (
