@@ -77,7 +77,7 @@ function mismatchHint(image: boolean, input: readonly ModelDim[], recipe: Prepro
     if (c === 3 && recipe.channelOrder === 'gray') changes.push('channel order RGB (or BGR)');
     if (c === 1 && recipe.channelOrder !== 'gray') changes.push('channel order gray');
     changes.push(`layout ${nchw ? 'NCHW' : 'NHWC'}`);
-    return `set the dataset's preprocessing to ${changes.join(', ')} (re-import it with that recipe), or choose a dataset made for this model.`;
+    return `set the dataset's preprocessing to ${changes.join(', ')} (the Preprocessing editor on the Datasets page, or edgebench dataset import's flags), or choose a dataset made for this model.`;
   }
   return 'choose a dataset whose samples have that shape, or re-import this one so they do.';
 }

@@ -30,7 +30,7 @@ import {
 import type { ModelInfo } from '../../shared/model-info';
 import { NO_GIVEN_INPUTS, isEmptyGivenInputs, type GivenInputs } from '../../shared/model-inputs';
 import type { SavedInputsForRun } from '../bench/bench-inputs';
-import { readDatasetManifest } from '../datasets/dataset-manifest';
+import { isImageShape, readDatasetManifest } from '../datasets/dataset-manifest';
 import type { Layout } from '../../shared/preprocessing';
 import { formatDims, loadDatasetTensors, type ModelDim } from '../datasets/load-dataset';
 import type { EvalFeed } from '../runner/protocol';
@@ -180,7 +180,9 @@ interface Fit {
   error: StudioError | null;
 }
 
-async function tryFit(input: PlannedInput, ctx: EvalInputsContext): Promise<Fit> {
+async function tryFit(model: EvalInputsModel, input: PlannedInput, ctx: EvalInputsContext): Promise<Fit> {
+  const guessed = await guessedWidening(model, input, ctx);
+  if (guessed !== null) return { input, error: guessed };
   try {
     await loadDatasetTensors(ctx.datasetDir, { inputShape: fitShape(input), inputName: input.name, limit: 0, layout: ctx.layout });
     return { input, error: null };
@@ -189,6 +191,43 @@ async function tryFit(input: PlannedInput, ctx: EvalInputsContext): Promise<Fit>
     if (error instanceof StudioError && error.context.datasetShape !== undefined) return { input, error };
     throw error;
   }
+}
+
+/**
+ * A gray set whose recipe names no channel order is widened to RGB for a three-channel input at
+ * load (loadDatasetTensors) — rightly so for a model whose own height and width are the samples'
+ * (a 3×28×28 digit model). Where the model's height or width is open, the samples' own size would
+ * fill it, so the fit is a guess on top of a guess (MNIST digits fed to PaddleOCR's page detector
+ * ran into a broadcast error deep in the model): refused unless the dataset asks for RGB itself.
+ * Returns the refusal, or null when the rule does not apply.
+ */
+async function guessedWidening(model: EvalInputsModel, input: PlannedInput, ctx: EvalInputsContext): Promise<StudioError | null> {
+  const shape = fitShape(input);
+  const perSample = shape?.slice(1) ?? [];
+  if (perSample.length !== 3) return null;
+  const manifest = await readDatasetManifest(ctx.datasetDir);
+  const stored = manifest.sampleShape;
+  if (!isImageShape(stored) || stored[0] !== 1 || manifest.preprocessing.channelOrder !== undefined || (manifest.arrays ?? []).length > 0) return null;
+  const fixed = (dim: ModelDim | undefined): dim is number => typeof dim === 'number' && dim > 0;
+  // Channels first unless the layout asked says otherwise: the model's 3 is where the channels go.
+  const first = perSample[0] === 3 && ctx.layout !== 'NHWC';
+  const last = perSample[2] === 3 && ctx.layout !== 'NCHW';
+  if (!first && !last) return null;
+  const sides = first ? perSample.slice(1) : perSample.slice(0, 2);
+  if (sides.every(fixed)) return null;
+  const shown = `[${(shape ?? []).map((dim) => (fixed(dim) ? String(dim) : '?')).join(',')}]`;
+  const ref = model.ref ?? model.name;
+  const resize = manifest.preprocessing.resize;
+  const size = resize === undefined ? `${stored[2]}×${stored[1]}` : `${resize.width}×${resize.height}`;
+  const fix =
+    ctx.frontEnd === 'cli'
+      ? `or re-import the dataset with --channel-order RGB if its images suit the model`
+      : `or set the dataset's channel order to RGB under Preprocessing on the Datasets page if its images suit the model`;
+  return new StudioError(
+    'BAD_INPUT',
+    `'${ref}' takes 3-channel images of any size ('${input.name}' ${shown}) and the dataset '${manifest.name}' holds 1-channel ${size} ones, which would fit only widened to RGB at their own size; choose a dataset made for this model, ${fix}.`,
+    { model: model.name, dataset: manifest.name, input: input.name, datasetShape: formatDims(stored), inputShape: shown },
+  );
 }
 
 async function chooseDatasetInput(
@@ -205,7 +244,7 @@ async function chooseDatasetInput(
   }
   const fits: Fit[] = [];
   for (const input of candidates) {
-    const fit = await tryFit(input, ctx);
+    const fit = await tryFit(model, input, ctx);
     if (fit.error === null) return input;
     fits.push(fit);
   }

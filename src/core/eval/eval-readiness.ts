@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { StudioError } from '../../shared/errors';
-import type { FrontEnd } from '../../shared/input-messages';
+import { INPUT_SIZES_FIELD, type FrontEnd } from '../../shared/input-messages';
 import type { ModelInfo } from '../../shared/model-info';
 import type { GivenInputs } from '../../shared/model-inputs';
 import type { RuntimeName } from '../../shared/run-schema';
@@ -77,4 +77,24 @@ export function withModel(error: unknown, model: Pick<ReadinessModel, 'name' | '
   // A dataset that does not fit is about the user's input; the runtime's log lines would only distract.
   if (error.code === 'BAD_INPUT') delete context.runnerLog;
   return new StudioError(error.code, message, context);
+}
+
+/**
+ * A model whose runtime failed on the samples (its shapes passed the check, but the graph refused
+ * them: PaddleOCR's detector on 28×28 digits breaks a broadcast, since its sides must be multiples
+ * of 32) is skipped with one sentence naming the node, not the runtime's source-file dump; the
+ * runtime's own words stay in the error's context for the log. Other errors are returned as they are.
+ */
+export function asSkipReason(error: StudioError, model: Pick<ReadinessModel, 'name' | 'path'>, frontEnd: FrontEnd): StudioError {
+  const failed = /The model failed on samples \d+\.\.\d+ \(inputs ([^)]*)\): ([\s\S]*)$/.exec(error.message);
+  if (failed === null) return error;
+  const [, inputs, detail] = failed as unknown as [string, string, string];
+  const node = /running (\w+) node\. Name:'([^']+)'/.exec(detail);
+  const where = node === null ? '' : ` at its ${node[1]} node '${node[2]}'`;
+  const sizes = frontEnd === 'cli' ? "the sizes it takes (edgebench inputs set)" : `the sizes it takes (${INPUT_SIZES_FIELD})`;
+  return new StudioError(
+    error.code,
+    `'${model.name}' failed on the dataset's samples (${inputs})${where}, so it was skipped: it likely needs other image sizes or channels; choose a dataset made for it, or check ${sizes}.`,
+    { ...error.context, model: model.name, runtimeMessage: detail.trim() },
+  );
 }

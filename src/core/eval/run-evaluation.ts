@@ -18,7 +18,7 @@ import type { SavedInputsForRun } from '../bench/bench-inputs';
 import type { OutputsReply } from '../runner/protocol';
 import { RunnerClient, type RunnerSpawner, type RunnerTimeouts } from '../runner/runner-client';
 import type { EvalInputPlan } from './eval-inputs';
-import { checkEvalReadiness, withModel } from './eval-readiness';
+import { asSkipReason, checkEvalReadiness, withModel } from './eval-readiness';
 import { evaluationSummary, NO_SAMPLES_NOTE, type ClassAccuracy } from './metrics';
 
 export interface EvalModel {
@@ -159,7 +159,7 @@ async function evaluate(models: EvalModel[], dataset: { dir: string }, opts: Eva
       outputs.set(index, await evaluateOne(model, runtime, index, dataset.dir, plan, opts));
     } catch (error) {
       if (mode === 'all' || !(error instanceof StudioError) || error.code === 'CANCELLED') throw error;
-      skipped.push({ index, model: model.name, error });
+      skipped.push({ index, model: model.name, error: asSkipReason(error, model, opts.frontEnd ?? 'cli') });
     }
   }
   skipped.sort((a, b) => a.index - b.index);
