@@ -3,6 +3,7 @@ import { messageFor } from '../../shared/remedies';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ModelEntry } from '../../shared/contract';
 import { setAppState } from './app-state';
+import { loadComparedRunIds, saveComparedRunIds } from './compare-selection';
 import type { PickedFile } from './files';
 import { DropOverlay } from './components/DropOverlay';
 import { ErrorBanner } from './components/ErrorBanner';
@@ -43,8 +44,9 @@ export function App({ connectionLost }: Props) {
   // The item last open on each page, so a page switch (sidebar, Ctrl/Cmd+N) reopens it.
   const [lastModelId, setLastModelId] = useState<string | null>(null);
   const [lastRunId, setLastRunId] = useState<string | null>(null);
-  // Runs ticked for comparison; kept here so they survive page switches (and in #/compare/... for reloads).
-  const [comparedRunIds, setComparedRunIds] = useState<string[]>([]);
+  // Runs ticked for comparison; kept here so they survive page switches, and in sessionStorage (and #/compare/...) so they survive reloads.
+  const [comparedRunIds, setComparedRunIds] = useState<string[]>(() => loadComparedRunIds());
+  useEffect(() => saveComparedRunIds(comparedRunIds), [comparedRunIds]);
   const models = useModels();
   const pageRoute = useCallback(
     (page: Page): Route => {
