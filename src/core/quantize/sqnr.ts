@@ -4,6 +4,9 @@
  * activation the variant quantizes (a QuantizeLinear reading tensor t, then a
  * DequantizeLinear), the float model's t is compared with the variant's dequantized t.
  * SQNR = 10·log10(Σ float² / Σ (float − dequantized)²) over all feeds, in dB; low is bad.
+ * Each row is a layer's input activation (what its QuantizeLinear reads), not its output: the
+ * first conv of an image model reads exact uint8 pixels (~145 dB), and no row counts the error of
+ * a layer's own int8 weights.
  */
 import { StudioError } from '../../shared/errors';
 import type { GraphProto, NodeProto } from '../formats/onnx/generated/onnx_pb';
@@ -16,7 +19,7 @@ import type { CalibrationData } from './recipe';
 export const EXACT_SQNR_DB = 200;
 
 export interface LayerSqnr {
-  /** The float model's activation tensor. */
+  /** The float model's activation tensor: the input of `node`. */
   tensor: string;
   /** The first quantized node reading it (excluding that node removes this quantization). */
   node: string;

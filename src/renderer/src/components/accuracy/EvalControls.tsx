@@ -30,6 +30,11 @@ export function EvalControls(props: Props) {
   const limit = props.limit.trim() === '' ? null : Number(props.limit);
   const limitValid = limit === null || (Number.isInteger(limit) && limit >= 1);
   const skipped = props.skipped ?? [];
+  // Why each model the dataset does not fit starts unticked, outside the scrolling list so it is seen; in list order.
+  const cannotTake = familyOrder(models).flatMap(({ model }) => {
+    const check = props.checks?.get(model.id);
+    return check?.evaluable === false && check.reason !== null ? [check] : [];
+  });
   // Same-named models say what tells them apart (the format badge is beside each name).
   const qualifiers = distinctQualifiers(models, { base: (m) => listLabel(m, models).name, omit: ['format'] });
   const nameOf = (id: string): string => {
@@ -75,10 +80,10 @@ export function EvalControls(props: Props) {
                     <span className={`format format-${model.info.format}`}>{model.info.format}</span>
                     <span className="muted runtime-name">{formatBytes(model.info.sizeBytes)}</span>
                   </label>
-                  {/* Why it starts unticked: ticked anyway, the engine skips it for the same reason. */}
+                  {/* The reason itself is under the list (the list scrolls); here, which models it concerns. */}
                   {check?.reason && (
-                    <p className="field-hint eval-model-reason" data-testid="eval-model-reason">
-                      {check.reason}
+                    <p className="field-hint eval-model-cannot" data-testid="eval-model-cannot">
+                      The dataset does not fit it: why is below the list.
                     </p>
                   )}
                 </li>
@@ -92,6 +97,21 @@ export function EvalControls(props: Props) {
           <span className="field-hint">{limitValid ? 'Blank: the whole dataset' : 'A whole number, 1 or more'}</span>
         </label>
       </div>
+      {cannotTake.length > 0 && (
+        <div className="eval-cannot-take" role="note" data-testid="eval-cannot-take">
+          <p>
+            {cannotTake.length === 1 ? '1 model starts unticked' : `${cannotTake.length} models start unticked`}: the dataset does not fit{' '}
+            {cannotTake.length === 1 ? 'it' : 'them'}, and ticked anyway {cannotTake.length === 1 ? 'it is' : 'each is'} skipped for this reason.
+          </p>
+          <ul>
+            {cannotTake.map((check) => (
+              <li key={check.modelId} className="eval-model-reason" data-testid="eval-model-reason" data-model-id={check.modelId}>
+                <strong>{nameOf(check.modelId)}</strong>: {check.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {skipped.length > 0 && !busy && (
         <div className="banner banner-warning eval-skipped" role="status" data-testid="eval-skipped">
           <p className="banner-text">

@@ -164,7 +164,7 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
     <div className="card sqnr-panel" data-testid="sqnr-panel">
       <div className="panel-head">
         <h3 className="section-title">
-          Per-layer SQNR <span className="muted">· float vs int8 activations on {SQNR_SAMPLES} samples, worst first</span>
+          Per-layer SQNR <span className="muted">· of each layer&apos;s input activation, int8 vs float, on {SQNR_SAMPLES} samples, worst first</span>
         </h3>
         <select value={variant.id} onChange={(e) => setChosenId(e.currentTarget.value)} aria-label="Static int8 variant" data-testid="sqnr-variant-select">
           {candidates.map((m) => (
@@ -188,7 +188,13 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
       {layers && layers.length === 0 && <p className="muted">No quantized activations to compare in this variant.</p>}
       {layers && layers.length > 0 && (
         <div className="sqnr-body with-latency">
-          <SqnrChart layers={layers} checked={checked} />
+          <div className="sqnr-chart-column">
+            <SqnrChart layers={layers} checked={checked} />
+            {/* sqnr.ts compares the tensor a layer's QuantizeLinear reads: its input, not its weights or output. */}
+            <p className="muted small sqnr-caption" data-testid="sqnr-caption">
+              Each bar is the int8 quantization of the activation a layer reads (exact uint8 pixels give about 145 dB); the error of the layer&apos;s own weights is not counted.
+            </p>
+          </div>
           <div className="sqnr-pick">
             <p className="field-label">Leave in float</p>
             {noProfile && (
@@ -199,9 +205,9 @@ export function LayerSqnrPanel({ models, datasetId, preferredId, onVariantMade, 
             <table className="table sqnr-layer-table" data-testid="sqnr-layer-table">
               <thead>
                 <tr>
-                  <th>Layer</th>
+                  <th title="The layer whose input activation is quantized; leaving it in float removes that quantization">Input activation of layer</th>
                   <th>Op</th>
-                  <th className="num">SQNR</th>
+                  <th className="num" title="Of the layer's input activation, int8 against float; the layer's weights are not counted">SQNR</th>
                   <th className="num" title="Mean time per inference of the layer's kernels in the newest profiled run of the int8 variant, Q/DQ kernels that feed it included">
                     int8 time
                   </th>

@@ -11,7 +11,7 @@ interface Props {
 
 const ROW_PX = 26;
 
-/** Per-layer SQNR as horizontal bars, worst (lowest dB) at the top. */
+/** Per-layer SQNR of each layer's input activation as horizontal bars, worst (lowest dB) at the top. */
 export function SqnrChart({ layers, checked }: Props) {
   const { theme } = useTheme();
   const colors = chartColors(theme);
@@ -26,7 +26,7 @@ export function SqnrChart({ layers, checked }: Props) {
             type="number"
             dataKey="sqnrDb"
             {...axisStyle(theme)}
-            label={{ value: 'SQNR (dB), higher is closer to float', position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
+            label={{ value: "SQNR of the layer's input activation (dB), higher is closer to float", position: 'insideBottom', offset: -12, fill: colors.axis, fontSize: 11 }}
           />
           <YAxis
             type="category"
@@ -37,7 +37,7 @@ export function SqnrChart({ layers, checked }: Props) {
             interval={0}
           />
           <Tooltip
-            formatter={(value, _name, item) => [`${Number(value).toFixed(1)} dB`, `${String((item.payload as LayerSqnr).opType)} output`]}
+            formatter={(value, _name, item) => [`${Number(value).toFixed(1)} dB`, `input activation of this ${String((item.payload as LayerSqnr).opType)}`]}
             {...tooltipStyles(theme)}
           />
           <Bar dataKey="sqnrDb" isAnimationActive={false} barSize={16}>

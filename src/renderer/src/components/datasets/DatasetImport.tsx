@@ -88,8 +88,9 @@ export function DatasetImport({ onImported }: Props) {
       <p className="muted small">
         A folder holds one sub-folder per class (the folder&apos;s name is the label) of PNG or JPEG images. A CSV file
         has one sample per line with the label in the last column; an .npz holds samples and labels arrays (x, y); a
-        lone .npy has samples only, so it measures fidelity, not accuracy. Preprocessing (resize, layout, scale, mean,
-        std) is set with <code>edgebench dataset import</code>.
+        lone .npy has samples only, so it measures fidelity, not accuracy. Preprocessing (resize, channel order, layout,
+        scale, mean, std) is set after import: select the dataset in the table above and edit its Preprocessing (for the CLI,
+        <code>edgebench dataset import</code>&apos;s flags).
       </p>
       <FormError message={busy ? null : error} testId="dataset-import-error" />
       {progress && (
