@@ -1,4 +1,4 @@
-import { recentJobs, nextSteps } from '../components/home/home-view';
+import { countOf, recentJobs, nextSteps } from '../components/home/home-view';
 import { linkFormatsSteps } from '../components/networks/home-steps';
 import { useNetworkSuggestions } from '../data/network-queries';
 import { modelLabelOf } from '../components/results/results-grid';
@@ -34,13 +34,13 @@ export function HomePage({ bench }: { bench: BenchJob }) {
         <div>
           <h1 id="home-title">Home</h1>
           <p className="page-sub">
-            {models.length} models · {runs.length} runs · {datasets.length} datasets in {info?.path ?? 'this workspace'}
+            {countOf(models.length, 'model')} · {countOf(runs.length, 'run')} · {countOf(datasets.length, 'dataset')} in {info?.path ?? 'this workspace'}
           </p>
         </div>
       </header>
       {running && (
         <div className="card" data-testid="home-running">
-          A benchmark is running ({running.cells.length} cells, {Math.round(running.fraction * 100)}%).{' '}
+          A benchmark is running ({countOf(running.cells.length, 'cell')}, {Math.round(running.fraction * 100)}%).{' '}
           <a href={running.cells.length > 1 ? routeLink({ page: 'jobs', jobId: running.jobId }) : routeLink({ page: 'runs', runId: null })}>See its progress</a>
         </div>
       )}

@@ -43,6 +43,11 @@ export interface NextStep {
   linkText: string;
 }
 
+/** "1 model", "3 models", "0 runs": a count and its noun, plural unless it is one. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** What to do next, most basic first: nothing to benchmark → import; nothing measured → run; and so on. */
 export function nextSteps(models: readonly ModelEntry[], runs: readonly RunSummary[], datasets: readonly DatasetEntry[], evals: readonly EvalRecord[]): NextStep[] {
   if (models.length === 0) {
@@ -50,7 +55,7 @@ export function nextSteps(models: readonly ModelEntry[], runs: readonly RunSumma
   }
   const steps: NextStep[] = [];
   if (runs.length === 0) {
-    steps.push({ id: 'start-run', text: `${models.length === 1 ? 'One model' : `${models.length} models`} and no runs yet: benchmark them on this computer or a board.`, link: routeLink({ page: 'runs', runId: null }), linkText: 'Start a run' });
+    steps.push({ id: 'start-run', text: `${models.length === 1 ? 'One model and no runs yet: benchmark it' : `${models.length} models and no runs yet: benchmark them`} on this computer or a board.`, link: routeLink({ page: 'runs', runId: null }), linkText: 'Start a run' });
   }
   const float = models.find((m) => m.origin === null && !models.some((v) => v.origin?.kind === 'quantized' && v.origin.parentId === m.id));
   if (float) {
