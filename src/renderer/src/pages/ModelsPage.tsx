@@ -4,6 +4,7 @@ import { BreakableText } from '../components/BreakableText';
 import { ImportButton } from '../components/ImportButton';
 import { RemoveModelDialog } from '../components/housekeeping/RemoveModelDialog';
 import '../components/housekeeping/housekeeping.css';
+import './models-page.css';
 import { ModelInspect } from '../components/ModelInspect';
 import { VariantsPanel } from '../components/variants/VariantsPanel';
 import { FormatsPanel } from '../components/networks/FormatsPanel';
@@ -61,8 +62,8 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
           </p>
         </div>
       ) : (
-        <div className="split models-split">
-          <div className="card list-card">
+        <div className={`split models-split${graph ? ' graph-open' : ''}`}>
+          <div className="card list-card model-list-card">
             <table className="table selectable model-list-table" data-testid="model-list">
               <thead>
                 <tr>
@@ -140,7 +141,19 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
             </table>
           </div>
           {selected && (
-            <div className="model-detail">
+            // The inspection (Summary/Graph) opens at the top of the right column, so `#/models/<id>/graph`
+            // shows the graph at once; the longer variant and format forms fill the left column under the list.
+            <div className="model-detail model-inspect-column">
+              <ModelInspect
+                model={selected}
+                savedSizeMacs={savedSizeMacs.get(selected.id)}
+                graph={graph}
+                onGraphChange={(on) => onGraphChange(selected.id, on)}
+              />
+            </div>
+          )}
+          {selected && (
+            <div className="model-detail model-forms-column" data-testid="model-forms">
               <VariantsPanel
                 key={selected.id}
                 model={selected}
@@ -159,12 +172,6 @@ export function ModelsPage({ selectedId, graph, onSelect, onGraphChange, onImpor
                 onSelect={onSelect}
                 onError={onError}
                 {...(bench ? { onBenchmark: (modelIds: string[], targetIds: string[]) => void bench.start({ modelIds, targetIds, settings: {} }), benchBusy: isBenchBusy(bench.state) } : {})}
-              />
-              <ModelInspect
-                model={selected}
-                savedSizeMacs={savedSizeMacs.get(selected.id)}
-                graph={graph}
-                onGraphChange={(on) => onGraphChange(selected.id, on)}
               />
             </div>
           )}

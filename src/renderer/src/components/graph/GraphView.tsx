@@ -96,6 +96,16 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
   };
 
   const selected = selectedId ? (nodesById.get(selectedId) ?? null) : null;
+  const searchStatus = query.trim() === '' ? '' : matches.length === 0 ? 'no match' : matchIndex === null ? `${matches.length} matches: Enter shows the first` : `${matchIndex + 1} of ${matches.length}`;
+  // Stacked under a narrow canvas, a clicked node's details would open out of sight below it.
+  const details = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const slot = details.current;
+    if (selectedId === null || !slot) return;
+    // Only when its top is off screen: beside the canvas the details are already in view.
+    const top = slot.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 80) slot.scrollIntoView({ block: 'nearest' });
+  }, [selectedId]);
   const graphKeys = [MAIN, ...graph.subgraphs.map((s) => s.id)];
   const done = layout.status === 'done';
   return (
@@ -107,15 +117,10 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
       data-first-view-ms={layout.firstViewMs === null ? undefined : Math.round(layout.firstViewMs)}
       aria-label="Model graph"
     >
-      <div className="graph-toolbar">
-        <span className="graph-count" data-testid="graph-node-count" data-count={graph.nodes.length}>
-          {graph.nodes.length.toLocaleString('en-US')} nodes
-          <span className="muted">
-            {' '}
-            · {graph.edges.length.toLocaleString('en-US')} edges
-            {graph.subgraphs.length > 0 && ` · ${graph.subgraphs.length} subgraph${graph.subgraphs.length === 1 ? '' : 's'}`}
-          </span>
-        </span>
+      {/* One row that keeps its place while searching: the search box does not grow, the zoom
+          buttons sit right after it, and the match status takes what is left (cut short, whole in
+          its tooltip); the count and the overlay controls sit on the row under it. */}
+      <div className="graph-toolbar" data-testid="graph-toolbar">
         <input
           type="search"
           className="graph-search"
@@ -133,9 +138,6 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
             showMatch(e.shiftKey);
           }}
         />
-        <span className="muted graph-search-status" data-testid="graph-search-status" aria-live="polite">
-          {query.trim() === '' ? '' : matches.length === 0 ? 'no match' : matchIndex === null ? `${matches.length} matches: Enter shows the first` : `${matchIndex + 1} of ${matches.length}`}
-        </span>
         <span className="graph-zoom">
           <button type="button" className="button tiny" aria-label="Zoom out" data-testid="graph-zoom-out" disabled={!camera} onClick={() => camera && setCamera(zoomAt(camera, 1 / ZOOM_STEP, size.width / 2, size.height / 2))}>
             −
@@ -146,6 +148,19 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
           <button type="button" className="button tiny" data-testid="graph-fit" disabled={!active} onClick={fit}>
             Fit
           </button>
+        </span>
+        <span className="muted graph-search-status" data-testid="graph-search-status" aria-live="polite" title={searchStatus || undefined}>
+          {searchStatus}
+        </span>
+      </div>
+      <div className="graph-toolbar graph-toolbar-extra">
+        <span className="graph-count" data-testid="graph-node-count" data-count={graph.nodes.length}>
+          {graph.nodes.length.toLocaleString('en-US')} nodes
+          <span className="muted">
+            {' '}
+            · {graph.edges.length.toLocaleString('en-US')} edges
+            {graph.subgraphs.length > 0 && ` · ${graph.subgraphs.length} subgraph${graph.subgraphs.length === 1 ? '' : 's'}`}
+          </span>
         </span>
         {toolbar}
       </div>
@@ -208,7 +223,9 @@ export function GraphView({ graph, overlay, toolbar, layoutCacheKey }: Props) {
             (counts.get(activeKey) ?? 0) === 0 && done && <p className="muted graph-empty">This graph has no nodes.</p>
           )}
         </div>
-        <GraphDetails node={selected} graph={graph} overlay={selected && overlay ? (overlay.byNode.get(selected.id) ?? null) : null} overlayOn={overlay !== null} />
+        <div className="graph-details-slot" ref={details} data-testid="graph-details-slot">
+          <GraphDetails node={selected} graph={graph} overlay={selected && overlay ? (overlay.byNode.get(selected.id) ?? null) : null} overlayOn={overlay !== null} />
+        </div>
       </div>
     </section>
   );
