@@ -5,6 +5,7 @@ import { percentileCell } from '../../stats-view';
 import { isSimulatedRun, NOT_MEASURED_ON_BOARD } from '../../simulated-view';
 import { SIMULATED_TAG } from '../../board-view';
 import { formatMiB, formatMs, formatSpeedup, measuredPeakBytes } from '../../../../shared/units';
+import './compare.css';
 
 export interface ComparedRun {
   run: RunFile;
@@ -43,7 +44,7 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
   const baseline = runs.find((r) => r.run.id === baselineId) ?? runs[0];
   const baseMs = baseline ? headlineMedianMs(baseline.run) : 0;
   return (
-    <div className="card list-card">
+    <div className="card list-card compare-table-box" data-testid="compare-table-box">
       <table className="table compare-table" data-testid="compare-table">
         <thead>
           <tr>
@@ -81,7 +82,7 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                 <td>
                   <div className="run-label">
                     <span className="swatch" style={{ background: color }} aria-hidden="true" />
-                    <button type="button" className="link-button" onClick={() => onOpenRun(run.id)} title="Open this run">
+                    <button type="button" className="link-button run-label-name" onClick={() => onOpenRun(run.id)} title={`${label}: open this run`}>
                       {label}
                     </button>
                     {run.verdict === 'unstable' && <span className="verdict verdict-unstable small">unstable</span>}

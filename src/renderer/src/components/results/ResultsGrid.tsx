@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react';
+import { useId, type CSSProperties } from 'react';
 import { routeLink } from '../../hooks/usePage';
 import type { GridCell, ResultsGrid as Grid } from './results-grid';
 import './results.css';
@@ -107,6 +107,7 @@ function Cell({ cell, onBaseline }: { cell: GridCell; onBaseline: (key: string) 
 
 /** Models and variants (a linked network's formats on one row) down, target × format/runtime × threads across; each cell opens its run. */
 export function ResultsGrid({ grid, onBaseline }: Props) {
+  const aboutId = useId();
   return (
     <div className="card results-grid-card">
       {grid.baselineNote && (
@@ -114,11 +115,12 @@ export function ResultsGrid({ grid, onBaseline }: Props) {
           {grid.baselineNote}
         </p>
       )}
-      <div className="results-grid-scroll">
-        <table className="table results-grid" data-testid="results-grid" data-columns={grid.columns.length} data-rows={grid.rows.length}>
-          <caption>
-            Median (the run’s headline) with its 95 % CI; colour and speedup against the baseline cell (baseline median / cell median). Overlapping CIs read “similar”.
-          </caption>
+      {/* Above the scrolling box, not a caption: a caption is as wide as the table and scrolls away with it. */}
+      <p className="results-grid-about" id={aboutId}>
+        Median (the run’s headline) with its 95 % CI; colour and speedup against the baseline cell (baseline median / cell median). Overlapping CIs read “similar”.
+      </p>
+      <div className="results-grid-scroll" data-testid="results-grid-scroll">
+        <table className="table results-grid" data-testid="results-grid" data-columns={grid.columns.length} data-rows={grid.rows.length} aria-describedby={aboutId}>
           <thead>
             <tr>
               <th scope="col">Model</th>
