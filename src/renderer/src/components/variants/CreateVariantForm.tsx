@@ -4,7 +4,9 @@ import { CalibrationMethod, QuantMode, TfliteIo, WeightRange } from '../../../..
 import { autoRangePreview, defaultVariantForm, madeForOptions, madeForTarget, toQuantizeRequest, type QuantizeRequest, type VariantForm, type VariantFormat } from '../../variant-form';
 import { NumberField } from '../bench/NumberField';
 import { FormError } from '../FormError';
+import { pickCalibration, useCalibrationFits } from './calibration-fit';
 import { ExcludeField } from './ExcludeField';
+import './calibration-fit.css';
 import { TfliteFullIntegerFields } from './TfliteFullIntegerFields';
 
 interface Props {
@@ -50,8 +52,16 @@ export function CreateVariantForm({ modelId, format, datasets, targets, suggesti
   const tflite = format === 'tflite';
   // null until edited: the defaults follow the datasets, which may arrive after the first render.
   const [edited, setEdited] = useState<VariantForm | null>(null);
-  const form = edited ?? defaultVariantForm(datasets);
-  const patch = (change: Partial<VariantForm>): void => setEdited({ ...form, ...change });
+  // The calibration dataset follows the engine's check (the model must take its samples) until the user picks one.
+  const [datasetChosen, setDatasetChosen] = useState<string | null>(null);
+  const base = edited ?? defaultVariantForm(datasets);
+  const fits = useCalibrationFits(modelId, datasets, base.mode === 'static');
+  const calibration = pickCalibration(datasets, fits, defaultVariantForm(datasets).datasetId, datasetChosen);
+  const form: VariantForm = { ...base, datasetId: calibration.datasetId };
+  const patch = (change: Partial<VariantForm>): void => {
+    if (change.datasetId !== undefined) setDatasetChosen(change.datasetId);
+    setEdited({ ...form, ...change });
+  };
   const [showErrors, setShowErrors] = useState(false);
   const result = toQuantizeRequest(modelId, form, targets, format);
   const madeFor = madeForTarget(form, targets);
@@ -85,17 +95,18 @@ export function CreateVariantForm({ modelId, format, datasets, targets, suggesti
       </div>
       {isStatic && (
         <div className="form-row" data-testid="variant-static-fields">
-          <label className={`field dataset-field${errors.datasetId ? ' invalid' : ''}`}>
+          <label className={`field dataset-field${errors.datasetId || calibration.warning !== null ? ' invalid' : ''}`}>
             <span className="field-label">Calibration dataset</span>
             <select value={form.datasetId} onChange={(e) => patch({ datasetId: e.currentTarget.value })} data-testid="variant-dataset-select">
               {datasets.length === 0 && <option value="">No datasets</option>}
+              {datasets.length > 0 && form.datasetId === '' && <option value="">None fits this model</option>}
               {datasets.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.name}
                 </option>
               ))}
             </select>
-            <span className="field-hint">{errors.datasetId ?? ' '}</span>
+            <span className="field-hint">{calibration.warning === null ? (errors.datasetId ?? ' ') : 'Does not fit: see the reason below'}</span>
           </label>
           {tflite ? (
             <label className="field io-field" title="The type of the variant's inputs and outputs (TFLite's inference_input_type and inference_output_type)">
@@ -127,6 +138,11 @@ export function CreateVariantForm({ modelId, format, datasets, targets, suggesti
           )}
           <NumberField label="Samples" hint="Calibration samples" value={form.samples} error={errors.samples} testId="variant-samples-input" onChange={(samples) => patch({ samples })} />
         </div>
+      )}
+      {isStatic && calibration.warning !== null && (
+        <p className="field-hint wide-hint calibration-fit" role="note" data-testid="variant-dataset-fit">
+          {calibration.warning}
+        </p>
       )}
       {tflite && isStatic && <TfliteFullIntegerFields form={form} errors={errors} patch={patch} />}
       <div className="form-row">
