@@ -88,7 +88,7 @@ export function FitCard({ models }: Props) {
             <p className="muted">Estimating…</p>
           ) : (
             <>
-              <FitTable rows={rows} chips={chips} />
+              <FitTable rows={rows} chips={chips} model={tflite.find((m) => m.id === modelId)} />
               <FitMeasured model={tflite.find((m) => m.id === modelId)} />
             </>
           )}
@@ -98,7 +98,7 @@ export function FitCard({ models }: Props) {
   );
 }
 
-function FitTable({ rows, chips }: { rows: readonly FitEstimate[]; chips: ReadonlyArray<{ id: string; label: string }> }) {
+function FitTable({ rows, chips, model }: { rows: readonly FitEstimate[]; chips: ReadonlyArray<{ id: string; label: string }>; model: ModelEntry | undefined }) {
   const first = rows[0];
   // The ops TFLite Micro lacks are the model's, the same on every chip: listed once above the table.
   const unsupported = (first?.unsupportedOps ?? []).filter((op) => op.reason !== 'not-in-firmware');
@@ -169,7 +169,7 @@ function FitTable({ rows, chips }: { rows: readonly FitEstimate[]; chips: Readon
                   <ul className="fit-remedies" data-testid="fit-remedies">
                     {row.remedies.map((remedy) => (
                       <li key={remedy.kind} data-kind={remedy.kind}>
-                        {remedyText(remedy, chips)}
+                        {remedyText(remedy, chips, float16Weights(model, row))}
                       </li>
                     ))}
                   </ul>
@@ -198,11 +198,17 @@ function unsupportedText(op: FitUnsupportedOp): string {
   }
 }
 
+/** Whether the model's weights are float16: an fp16 variant made here, or a .tflite whose ops take float16 (DEQUANTIZE from float16), as the CLI's fit tells. */
+function float16Weights(model: ModelEntry | undefined, estimate: FitEstimate): boolean {
+  return (model?.origin?.kind === 'quantized' && model.origin.recipe.mode === 'fp16') || estimate.unsupportedOps.some((op) => op.inputType === 'float16');
+}
+
 /** A remedy in the studio's terms: what the user does, and where in the studio it continues. */
-function remedyText(remedy: FitRemedy, chips: ReadonlyArray<{ id: string; label: string }>): string {
+function remedyText(remedy: FitRemedy, chips: ReadonlyArray<{ id: string; label: string }>, float16: boolean): string {
   switch (remedy.kind) {
     case 'int8-tflite':
-      return 'Make a full-integer int8 variant of it under Variants on the Models page (int8 full integer, with a calibration dataset: int8 weights take a quarter of float32\'s bytes and need no DEQUANTIZE), then check the variant here.';
+      // What int8 saves depends on what the model holds now: float16 weights are half float32's bytes already.
+      return `Make a full-integer int8 variant of it under Variants on the Models page (int8 full integer, with a calibration dataset: int8 weights take ${float16 ? "half of float16's" : "a quarter of float32's"} bytes and need no DEQUANTIZE), then check the variant here.`;
     case 'other-chips': {
       const labels = remedy.chips.map((id) => chips.find((chip) => chip.id === id)?.label ?? id);
       return `Its memory needs fit ${labels.join(', ')}.`;
