@@ -9,6 +9,12 @@ import { isPytorchFileName } from '../../../shared/pytorch-files';
 import { groupModelFiles, pickedFile, type PickedFile } from '../model-files';
 import { importModelGroup } from '../model-import';
 import { invalidateAfterMutation } from '../data/query-client';
+import { queryKeys } from '../data/query-keys';
+
+/** Importing a file the workspace already holds adds nothing: it says so, naming the model it is. */
+export function alreadyImportedMessage(files: string, modelName: string): string {
+  return `Already in the workspace as ${modelName}: ${files} has the same contents, so it was not imported again.`;
+}
 
 /**
  * Imports dropped or picked files (a picker's Files carry their folder in webkitRelativePath, a
@@ -38,10 +44,14 @@ export function useModelImport(onImported: (model: ModelEntry) => void, onError:
           const names = group.map((f) => `'${f.file.name}'`).join(', ');
           try {
             const desktop = window.edgebenchBridge?.desktopFiles;
+            // The engine answers a file it already holds (same contents, same id) with the entry it has, so what was here before tells them apart.
+            const before = queryClient.getQueryData<ModelEntry[]>(queryKeys.models) ?? [];
             const model = await importModelGroup(group, desktop, async (files) => importModel({ files: await toUploads(files) }));
             // A path import is not this mutation: its lists are refreshed as the mutation's are.
             if (desktop) await invalidateAfterMutation(queryClient, 'models');
             onImported(model);
+            const existing = before.find((m) => m.id === model.id);
+            if (existing !== undefined) onError(new StudioError('BAD_INPUT', alreadyImportedMessage(names, existing.name)));
           } catch (error) {
             const data = toErrorData(error);
             const text = messageFor(data, 'ui');
