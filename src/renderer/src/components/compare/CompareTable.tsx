@@ -56,8 +56,12 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
             <th className="num">p99</th>
             <th className="num">Mean</th>
             <th className="num" title="Coefficient of variation: stddev / mean">CV</th>
-            <th className="num" title="Of the median of all the run's samples pooled: blind to what changes between processes">Within-run 95% CI</th>
-            <th className="num" title="Across fresh runs (repeats): what changes between processes included">Between-run 95% CI</th>
+            {/* One column, two lines: side by side the two CIs took the width the run's label needs. */}
+            <th className="num" title="Within the run: of the median of all the run's samples pooled, blind to what changes between processes. Between runs: across fresh runs (repeats), what changes between processes included">
+              95% CI within run
+              <br />
+              between runs
+            </th>
             <th className="num">Peak RSS</th>
           </tr>
         </thead>
@@ -96,13 +100,17 @@ export function CompareTable({ runs, baselineId, onBaseline, onOpenRun }: Props)
                 <Percentile name="p99" run={run} />
                 <td className="num">{formatMs(l.mean)}</td>
                 <td className="num">{formatPercent(l.cv)}</td>
-                <td className="num">{formatMsRange(l.medianCi95.low, l.medianCi95.high)}</td>
-                <td
-                  className={`num${run.betweenRun ? (run.betweenRun.disagree ? ' disagree' : '') : ' muted'}`}
-                  data-stat="between-run-ci"
-                  title={run.betweenRun ? `${acrossLabel(run.betweenRun.repeats)}; ${run.betweenRun.method}${run.betweenRun.disagree ? '; the repeats disagree beyond their own CIs' : ''}` : NO_REPEATS}
-                >
-                  {betweenRunCiText(run.betweenRun)}
+                <td className="num compare-ci">
+                  <span className="compare-ci-line" data-stat="within-run-ci" title="Within the run">
+                    {formatMsRange(l.medianCi95.low, l.medianCi95.high)}
+                  </span>
+                  <span
+                    className={`compare-ci-line${run.betweenRun ? (run.betweenRun.disagree ? ' disagree' : '') : ' muted'}`}
+                    data-stat="between-run-ci"
+                    title={run.betweenRun ? `Between runs: ${acrossLabel(run.betweenRun.repeats)}; ${run.betweenRun.method}${run.betweenRun.disagree ? '; the repeats disagree beyond their own CIs' : ''}` : NO_REPEATS}
+                  >
+                    {betweenRunCiText(run.betweenRun)}
+                  </span>
                 </td>
                 <PeakRss run={run} />
               </tr>
