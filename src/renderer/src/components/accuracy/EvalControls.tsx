@@ -30,10 +30,13 @@ export function EvalControls(props: Props) {
   const limit = props.limit.trim() === '' ? null : Number(props.limit);
   const limitValid = limit === null || (Number.isInteger(limit) && limit >= 1);
   const skipped = props.skipped ?? [];
-  // Why each model the dataset does not fit starts unticked, outside the scrolling list so it is seen; in list order.
+  const skippedShown = !busy && skipped.length > 0;
+  // Why each model the dataset does not fit starts unticked, outside the scrolling list so it is seen, in list
+  // order; one the last evaluation skipped has its reason in that warning instead.
   const cannotTake = familyOrder(models).flatMap(({ model }) => {
     const check = props.checks?.get(model.id);
-    return check?.evaluable === false && check.reason !== null ? [check] : [];
+    const inWarning = skippedShown && skipped.some((skip) => skip.modelId === model.id);
+    return check?.evaluable === false && check.reason !== null && !inWarning ? [check] : [];
   });
   // Same-named models say what tells them apart (the format badge is beside each name).
   const qualifiers = distinctQualifiers(models, { base: (m) => listLabel(m, models).name, omit: ['format'] });
@@ -83,7 +86,7 @@ export function EvalControls(props: Props) {
                   {/* The reason itself is under the list (the list scrolls); here, which models it concerns. */}
                   {check?.reason && (
                     <p className="field-hint eval-model-cannot" data-testid="eval-model-cannot">
-                      The dataset does not fit it: why is below the list.
+                      The dataset does not fit it (why: under the list).
                     </p>
                   )}
                 </li>
@@ -100,8 +103,8 @@ export function EvalControls(props: Props) {
       {cannotTake.length > 0 && (
         <div className="eval-cannot-take" role="note" data-testid="eval-cannot-take">
           <p>
-            {cannotTake.length === 1 ? '1 model starts unticked' : `${cannotTake.length} models start unticked`}: the dataset does not fit{' '}
-            {cannotTake.length === 1 ? 'it' : 'them'}, and ticked anyway {cannotTake.length === 1 ? 'it is' : 'each is'} skipped for this reason.
+            The dataset does not fit {cannotTake.length === 1 ? 'this model, so it starts' : `these ${cannotTake.length} models, so they start`} unticked; ticked
+            anyway, {cannotTake.length === 1 ? 'it is' : 'each is'} skipped for this reason:
           </p>
           <ul>
             {cannotTake.map((check) => (
@@ -112,7 +115,7 @@ export function EvalControls(props: Props) {
           </ul>
         </div>
       )}
-      {skipped.length > 0 && !busy && (
+      {skippedShown && (
         <div className="banner banner-warning eval-skipped" role="status" data-testid="eval-skipped">
           <p className="banner-text">
             Skipped {skipped.length} model{skipped.length === 1 ? '' : 's'} the last evaluation could not take; the others were evaluated.
