@@ -1,6 +1,7 @@
 import type { ModelEntry } from '../../../../shared/contract';
 import { RUNTIME_LABELS, RUNTIMES_FOR_FORMAT } from '../../../../shared/runtimes';
 import { distinctQualifiers } from '../../model-labels';
+import { variantTag } from './variant-tag';
 
 interface Props {
   models: ModelEntry[];
@@ -28,6 +29,7 @@ export function ModelPicker({ models, picked, error, onChange }: Props) {
         <ul className="model-options">
           {models.map((model) => {
             const runtime = RUNTIMES_FOR_FORMAT[model.info.format][0];
+            const tag = variantTag(model);
             return (
               <li key={model.id}>
                 <label className="model-option" data-testid="bench-model-option" data-model-id={model.id}>
@@ -40,7 +42,7 @@ export function ModelPicker({ models, picked, error, onChange }: Props) {
                   <span className="model-option-name">
                     {model.name}
                     {qualifiers.get(model.id) && <span className="muted model-qualifier">{qualifiers.get(model.id)}</span>}
-                    {model.variant !== 'float' && <span className="tag">{model.variant}</span>}
+                    {tag !== null && <span className="tag">{tag}</span>}
                   </span>
                   <span className={`format format-${model.info.format}`}>{model.info.format}</span>
                   <span className="muted runtime-name">{runtime ? RUNTIME_LABELS[runtime] : 'no runtime'}</span>
