@@ -14,7 +14,8 @@ const digits = dataset('demo-digits', 'Demo digits (held-out MNIST)', [1, 28, 28
 const faces = dataset('faces', 'Faces 128', [3, 128, 128]);
 const FACE_REASON =
   "The dataset's samples are [1,28,28] but the model's input 'input' expects [1,128,128,3]; set the dataset's preprocessing to resize to 128×128, channel order RGB (or BGR), layout NHWC (the Preprocessing editor on the Datasets page, or edgebench dataset import's flags), or choose a dataset made for this model.";
-const refused: EvalCheck = { modelId: 'face', evaluable: false, reason: FACE_REASON };
+// As evals.check words it for the Accuracy page; the form drops the "Evaluating" prefix.
+const refused: EvalCheck = { modelId: 'face', evaluable: false, reason: `Evaluating 'face_detection_short_range': ${FACE_REASON}` };
 const fits: EvalCheck = { modelId: 'face', evaluable: true, reason: null };
 
 describe('pickCalibration', () => {

@@ -42,7 +42,8 @@ export function pickCalibration(
 ): CalibrationPick {
   const reasonOf = (id: string): string | null => {
     const check = fits.get(id);
-    return check && !check.evaluable ? check.reason : null;
+    // The check words its reasons for the Accuracy page ("Evaluating 'm': …"); here the model is the form's own.
+    return check && !check.evaluable && check.reason !== null ? check.reason.replace(/^Evaluating '[^']*': /, '') : null;
   };
   if (chosen !== null) {
     const reason = chosen === '' ? null : reasonOf(chosen);
