@@ -77,7 +77,7 @@ it(
     const int8Times = await table.locator('[data-stat="int8-time"]').allTextContents();
     const floatTimes = await table.locator('[data-stat="float-time"]').allTextContents();
     expect(int8Times.length).toBeGreaterThan(1);
-    for (const text of [...int8Times, ...floatTimes]) expect(text).toMatch(/^\d+(\.\d+)? µs/);
+    for (const text of [...int8Times, ...floatTimes]) expect(text).toMatch(/^\d{1,3}(,\d{3})*(\.\d+)? µs/);
 
     // The worst layer starts ticked; the user keeps the second-worst in float instead.
     expect(await worst.locator('input').isChecked()).toBe(true);
