@@ -267,7 +267,8 @@ describe('the Targets page', () => {
     expect(await field.locator('.field-hint').textContent()).toBe('esp32-s3 bench board cannot pin a benchmark to CPUs: untick it, or leave CPUs empty.');
     expect(await session.page.getByTestId('bench-start').isDisabled()).toBe(true);
     await tick('esp32-s3 bench board').uncheck();
-    expect(await field.locator('.field-hint').textContent()).toMatch(/^One cell per selection/);
+    // Threads 1 and 2 with 0x1 (one CPU): the hint says the two threads will share it.
+    expect(await field.locator('.field-hint').textContent()).toBe('2 threads on 0x1 will share one CPU, taking turns rather than running side by side; give as many CPUs as threads to time them in parallel.');
     // 1 model × 2 thread counts (1, 2) × 2 CPU selections on This computer.
     expect(await count.getAttribute('data-cells')).toBe('4');
     expect(await count.textContent()).toContain('× 2 CPU selections');
