@@ -247,6 +247,14 @@ export function clusterPinning(selection: string | undefined, clusters: readonly
   return { cpus: cpuMask(selection, clusters, device).cpus, clusters: describeClusters(clusters) || 'clusters unknown (no cpufreq)' };
 }
 
+/** A selection that narrows the CPUs on a target without taskset: one sentence, for a board and for this computer alike. */
+export function noTasksetError(target: string, selection: string, cpuList: string, onBoard: boolean): StudioError {
+  return new StudioError('BAD_INPUT', `${target} has no taskset, which pins the benchmark to CPUs ${cpuList}: install util-linux${onBoard ? ' on the board' : ''} (sudo apt install util-linux), or leave the CPU selection out.`, {
+    target,
+    cpus: selection,
+  });
+}
+
 /** A run's record of the CPUs a selection resolved to on a machine, and the CPUs its runner was allowed on (read back; undefined when it could not be). */
 export function pinningRecord(pinned: CpuPinning, topology: CpuTopology, allowed: number[] | undefined): NonNullable<RunFile['cpuPinning']> {
   return { cpus: pinned.cpus, clusters: describeTopology(topology), ...(allowed !== undefined ? { allowedCpus: allowed } : {}) };

@@ -22,7 +22,7 @@ import { StudioError } from '../../shared/errors';
 import type { RunFile } from '../../shared/run-schema';
 import type { EnvironmentProbe } from '../bench/run-local-benchmark';
 import type { RunnerChild, RunnerSpawner } from '../runner/runner-spawner';
-import { cpuTopology, pinningRecord, resolveCpuSelection, type CpuPinning, type CpuTopology } from './cpu-clusters';
+import { cpuTopology, noTasksetError, pinningRecord, resolveCpuSelection, type CpuPinning, type CpuTopology } from './cpu-clusters';
 import { ENVIRONMENT_PATHS } from './environment-readers';
 import { findBusyProcesses, isExecutable, sampleEnvironment } from './local-environment';
 
@@ -121,10 +121,7 @@ export function localPinning(selection: string | undefined, machine: LocalCpuMac
   const narrows = pinned.cpus.length > 0 && pinned.cpus.length < topology.cpus.length;
   const taskset = narrows ? machine.taskset() : null;
   if (narrows && taskset === null) {
-    throw new StudioError('BAD_INPUT', `${MACHINE} has no taskset, which pins the benchmark to CPUs ${pinned.list}: install util-linux (sudo apt install util-linux), or leave the CPU selection out.`, {
-      target: MACHINE,
-      cpus: selection,
-    });
+    throw noTasksetError(MACHINE, selection, pinned.list, false);
   }
   return { selection, pinned, topology, taskset };
 }

@@ -26,7 +26,7 @@ import { openSshConnection, type SshConnectOptions, type SshConnection, type Ssh
 import { connectionLost } from './ssh-errors';
 import { chooseRunner, probeSshTarget, type RunnerChoice, type RunnerPreference } from './ssh-probe';
 import { sshRunnerSpawner, type RemoteRunner } from './ssh-spawner';
-import { pinningRecord, resolveCpuSelection, withCpuPinning } from '../cpu-clusters';
+import { noTasksetError, pinningRecord, resolveCpuSelection, withCpuPinning } from '../cpu-clusters';
 
 export interface SshTargetOptions {
   connect: Omit<SshConnectOptions, 'signal'>;
@@ -172,10 +172,7 @@ export function boardPinning(
   const { topology, taskset } = probe.cpu;
   const pinned = resolveCpuSelection(selection, topology, board);
   if (selection !== 'all' && taskset === null) {
-    throw new StudioError('BAD_INPUT', `${board} has no taskset, which pins the benchmark to CPUs ${pinned.list}: install util-linux on the board (sudo apt install util-linux), or leave the CPU selection out.`, {
-      target: board,
-      cpus: selection,
-    });
+    throw noTasksetError(board, selection, pinned.list, true);
   }
   return {
     ...(selection !== 'all' && taskset !== null ? { taskset: { taskset, cpuList: pinned.list } } : {}),
