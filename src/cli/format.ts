@@ -9,7 +9,7 @@ import type { Dim, ModelInfo, TensorInfo } from '../shared/model-info';
 import { PERCENTILE_MIN_SAMPLES, percentileSupported, type PercentileName, type RunFile } from '../shared/run-schema';
 
 // Milliseconds read as in the studio and its reports (src/shared/units): one formatter for every front-end.
-import { formatBytes, formatMs } from '../shared/units';
+import { formatBytes, formatMs, NOT_MEASURED_ON_BOARD } from '../shared/units';
 
 export function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
@@ -71,7 +71,7 @@ export function formatRun(run: RunFile): string {
     ...formatInputs(run),
     // A simulated board has no process or RAM: its reported figure is the arena estimate plus the model's bytes.
     run.boardMemory?.simulated === true
-      ? '  peak RSS not measured on the board (SIMULATED: the board reports the studio\'s arena estimate plus the model)'
+      ? `  peak RSS ${NOT_MEASURED_ON_BOARD} (SIMULATED: the board reports the studio's arena estimate plus the model)`
       : `  peak RSS ${formatBytes(run.memory.peakRssBytes)}${run.memory.modelLoadRssBytes !== undefined ? `   model load +${formatBytes(run.memory.modelLoadRssBytes)}` : ''}`,
     ...(run.boardMemory ? [formatBoardMemory(run.boardMemory)] : []),
     ...(run.profile ? [formatProfile(run.profile)] : []),

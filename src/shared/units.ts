@@ -31,6 +31,9 @@ export function formatMiB(bytes: number): string {
 /** What a memory figure reads when nothing measured it. */
 export const NOT_MEASURED = 'not measured';
 
+/** What a simulated board's memory reads: it has no process or RAM, and its reported figure is the arena estimate plus the model. */
+export const NOT_MEASURED_ON_BOARD = 'not measured on the board';
+
 /**
  * A peak memory as measured, or null: no process or board holds a model in zero bytes, so 0 (or
  * less) is what a target that reports no memory use leaves (MLPerf Tiny firmware), never a figure.

@@ -6,10 +6,8 @@
  * page's facts read the same words, and their tests check them.
  */
 import type { RunFile, RunSummary } from '../../shared/run-schema';
-import { formatMiB, formatMs, formatPeakMemory } from '../../shared/units';
+import { formatMiB, formatMs, formatPeakMemory, NOT_MEASURED_ON_BOARD } from '../../shared/units';
 import { SIMULATED_TAG } from './board-view';
-
-export const NOT_MEASURED_ON_BOARD = 'not measured on the board';
 
 /** True when a simulated board ran the run (its boardMemory says so). */
 export function isSimulatedRun(run: Pick<RunFile, 'boardMemory'>): boolean {

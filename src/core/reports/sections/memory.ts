@@ -2,7 +2,7 @@ import { msCell } from '../format';
 import type { Cell } from '../blocks';
 import type { ReportSection } from '../report-section';
 import type { RunFile } from '../../../shared/run-schema';
-import { formatMiB, formatPeakMemory, measuredPeakBytes } from '../../../shared/units';
+import { formatMiB, formatPeakMemory, measuredPeakBytes, NOT_MEASURED_ON_BOARD } from '../../../shared/units';
 
 /** In MiB, as the studio shows memory, so a figure reads the same in the app and in its report. */
 function bytesCell(bytes: number | null | undefined): Cell {
@@ -15,7 +15,7 @@ function bytesCell(bytes: number | null | undefined): Cell {
  * arena estimate plus the model's bytes, not a measurement: it reads as the studio says it.
  */
 export function peakMemoryCell(run: Pick<RunFile, 'memory' | 'boardMemory'>): Cell {
-  if (run.boardMemory?.simulated === true) return { text: 'not measured on the board (SIMULATED)', tone: 'muted' };
+  if (run.boardMemory?.simulated === true) return { text: `${NOT_MEASURED_ON_BOARD} (SIMULATED)`, tone: 'muted' };
   const bytes = run.memory.peakRssBytes;
   const measured = measuredPeakBytes(bytes);
   return measured === null ? { text: formatPeakMemory(bytes), tone: 'muted' } : { text: formatPeakMemory(measured), sort: measured };

@@ -2,9 +2,9 @@ import { headlineMedianMs, type PercentileName, type RunFile } from '../../../..
 import { formatMsRange, formatPercent } from '../../format';
 import { acrossLabel, betweenRunCiText, NO_REPEATS } from '../../repeats-view';
 import { percentileCell } from '../../stats-view';
-import { isSimulatedRun, NOT_MEASURED_ON_BOARD } from '../../simulated-view';
+import { isSimulatedRun } from '../../simulated-view';
 import { SIMULATED_TAG } from '../../board-view';
-import { formatMiB, formatMs, formatSpeedup, measuredPeakBytes } from '../../../../shared/units';
+import { formatMiB, formatMs, formatSpeedup, measuredPeakBytes, NOT_MEASURED_ON_BOARD } from '../../../../shared/units';
 import './compare.css';
 
 export interface ComparedRun {
